@@ -1,0 +1,20 @@
+import { ConnectClient, type ConnectClientConfig } from '@aws-sdk/client-connect';
+
+export interface ConnectTarget {
+  instanceId: string;
+  region: string;
+  /** Another endpoint (the simulator, a VPC endpoint); unset means Connect's public endpoint for the region. */
+  endpoint?: string | undefined;
+  /** Only for the embedded simulator; a real instance uses the SDK's default provider chain. */
+  credentials?: ConnectClientConfig['credentials'];
+}
+
+/** One client per instance for the life of the process: the SDK caches and refreshes its credentials. */
+export function createConnectClient(target: ConnectTarget): ConnectClient {
+  return new ConnectClient({
+    region: target.region,
+    ...(target.endpoint ? { endpoint: target.endpoint } : {}),
+    ...(target.credentials ? { credentials: target.credentials } : {}),
+    maxAttempts: 2,
+  });
+}

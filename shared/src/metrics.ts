@@ -1,0 +1,73 @@
+/**
+ * Connect's own metric names, used end to end: the API, the snapshot, the configuration and the tests.
+ * Display labels live here too, so there is exactly one place that turns a name into words.
+ */
+
+export const CHANNELS = ['VOICE', 'CHAT', 'TASK'] as const;
+export type Channel = (typeof CHANNELS)[number];
+
+/** Every metric GetCurrentMetricData offers, with the unit Connect reports it in. */
+export const CURRENT_METRICS = {
+  AGENTS_ONLINE: 'COUNT',
+  AGENTS_AVAILABLE: 'COUNT',
+  AGENTS_ON_CALL: 'COUNT',
+  AGENTS_ON_CONTACT: 'COUNT',
+  AGENTS_STAFFED: 'COUNT',
+  AGENTS_AFTER_CONTACT_WORK: 'COUNT',
+  AGENTS_NON_PRODUCTIVE: 'COUNT',
+  AGENTS_ERROR: 'COUNT',
+  CONTACTS_IN_QUEUE: 'COUNT',
+  CONTACTS_SCHEDULED: 'COUNT',
+  SLOTS_ACTIVE: 'COUNT',
+  SLOTS_AVAILABLE: 'COUNT',
+  OLDEST_CONTACT_AGE: 'SECONDS',
+  ESTIMATED_WAIT_TIME: 'SECONDS',
+} as const;
+export type CurrentMetricName = keyof typeof CURRENT_METRICS;
+export const CURRENT_METRIC_NAMES = Object.keys(CURRENT_METRICS) as CurrentMetricName[];
+
+/** Current metrics that count agents: never summed across queues, since one agent serves many queues. */
+export const AGENT_COUNT_METRICS: readonly CurrentMetricName[] = [
+  'AGENTS_ONLINE',
+  'AGENTS_AVAILABLE',
+  'AGENTS_ON_CALL',
+  'AGENTS_ON_CONTACT',
+  'AGENTS_STAFFED',
+  'AGENTS_AFTER_CONTACT_WORK',
+  'AGENTS_NON_PRODUCTIVE',
+  'AGENTS_ERROR',
+  'SLOTS_ACTIVE',
+  'SLOTS_AVAILABLE',
+];
+
+export const METRIC_LABELS: Record<string, string> = {
+  AGENTS_ONLINE: 'Online',
+  AGENTS_AVAILABLE: 'Available',
+  AGENTS_ON_CALL: 'On call',
+  AGENTS_ON_CONTACT: 'On contact',
+  AGENTS_STAFFED: 'Staffed',
+  AGENTS_AFTER_CONTACT_WORK: 'After contact work',
+  AGENTS_NON_PRODUCTIVE: 'Non-productive',
+  AGENTS_ERROR: 'Error',
+  CONTACTS_IN_QUEUE: 'In queue',
+  CONTACTS_SCHEDULED: 'Scheduled',
+  SLOTS_ACTIVE: 'Slots active',
+  SLOTS_AVAILABLE: 'Slots available',
+  OLDEST_CONTACT_AGE: 'Oldest contact',
+  ESTIMATED_WAIT_TIME: 'Estimated wait',
+  CONTACTS_QUEUED: 'Queued today',
+  CONTACTS_HANDLED: 'Handled',
+  CONTACTS_ABANDONED: 'Abandoned',
+  QUEUE_ANSWER_TIME: 'Avg speed of answer',
+  HANDLE_TIME: 'Avg handle time',
+  ABANDON_TIME: 'Avg abandon time',
+  AFTER_CONTACT_WORK_TIME: 'Avg after contact work',
+  OCCUPANCY: 'Occupancy',
+  SERVICE_LEVEL: 'Service level',
+};
+
+export function metricLabel(name: string): string {
+  const serviceLevel = /^SERVICE_LEVEL_(\d+)$/.exec(name);
+  if (serviceLevel) return `Service level (${serviceLevel[1]} s)`;
+  return METRIC_LABELS[name] ?? name;
+}

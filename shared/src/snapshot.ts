@@ -1,0 +1,95 @@
+import { z } from 'zod';
+import { CHANNELS, CURRENT_METRIC_NAMES } from './metrics.js';
+
+/**
+ * The wallboard snapshot: what the server serves at /api/v1/snapshot and pushes on /api/v1/stream.
+ * Times travel as ISO-8601 strings. A metric that Connect could not compute is `null`, never 0.
+ */
+
+const isoTime = z.iso.datetime({ offset: true });
+const metricValue = z.number().nullable();
+
+export const channelSchema = z.enum(CHANNELS);
+
+export const realtimeMetricsSchema = z.partialRecord(
+  z.enum(CURRENT_METRIC_NAMES as [string, ...string[]]),
+  metricValue,
+);
+export type RealtimeMetrics = z.infer<typeof realtimeMetricsSchema>;
+
+/** Historical figures for today, keyed by Connect's names; SERVICE_LEVEL per threshold, e.g. SERVICE_LEVEL_20. */
+export const todayMetricsSchema = z.record(z.string(), metricValue);
+export type TodayMetrics = z.infer<typeof todayMetricsSchema>;
+
+export const sectionStatusSchema = z.object({
+  fetchedAt: isoTime.nullable(),
+  dataSnapshotTime: isoTime.nullable(),
+  error: z.object({ code: z.string(), message: z.string(), at: isoTime }).nullable(),
+  stale: z.boolean(),
+});
+export type SectionStatus = z.infer<typeof sectionStatusSchema>;
+
+export const queueSchema = z.object({
+  id: z.string(),
+  arn: z.string(),
+  name: z.string(),
+  channels: z.array(channelSchema),
+  realtime: realtimeMetricsSchema,
+  realtimeByChannel: z.partialRecord(channelSchema, realtimeMetricsSchema),
+  today: todayMetricsSchema,
+});
+export type Queue = z.infer<typeof queueSchema>;
+
+export const agentContactSchema = z.object({
+  contactId: z.string(),
+  channel: channelSchema,
+  state: z.string(),
+  stateStartedAt: isoTime.nullable(),
+  queueId: z.string().nullable(),
+});
+
+export const agentSchema = z.object({
+  id: z.string(),
+  username: z.string(),
+  name: z.string(),
+  status: z.string(),
+  statusType: z.enum(['ROUTABLE', 'CUSTOM', 'OFFLINE', 'ERROR', 'UNKNOWN']),
+  statusStartedAt: isoTime.nullable(),
+  routingProfile: z.object({ id: z.string(), name: z.string() }).nullable(),
+  hierarchyGroup: z.object({ id: z.string(), name: z.string() }).nullable(),
+  contacts: z.array(agentContactSchema),
+});
+export type Agent = z.infer<typeof agentSchema>;
+
+export const intervalPointSchema = z.object({
+  start: isoTime,
+  end: isoTime,
+  metrics: todayMetricsSchema,
+});
+export type IntervalPoint = z.infer<typeof intervalPointSchema>;
+
+export const intradaySchema = z.object({
+  intervalMinutes: z.number().int().positive(),
+  instance: z.array(intervalPointSchema),
+  queues: z.record(z.string(), z.array(intervalPointSchema)),
+});
+export type Intraday = z.infer<typeof intradaySchema>;
+
+export const SECTION_NAMES = ['discovery', 'queues', 'agents', 'today', 'intraday'] as const;
+export type SectionName = (typeof SECTION_NAMES)[number];
+
+export const snapshotSchema = z.object({
+  instanceId: z.string(),
+  generation: z.number().int().nonnegative(),
+  generatedAt: isoTime,
+  serverTime: isoTime,
+  dataSnapshotTime: isoTime.nullable(),
+  stale: z.boolean(),
+  cycleMs: z.number().nonnegative(),
+  sections: z.record(z.enum(SECTION_NAMES), sectionStatusSchema),
+  queues: z.array(queueSchema),
+  summary: z.object({ realtime: realtimeMetricsSchema, today: todayMetricsSchema }),
+  agents: z.array(agentSchema),
+  intraday: intradaySchema,
+});
+export type Snapshot = z.infer<typeof snapshotSchema>;
