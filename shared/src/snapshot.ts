@@ -29,6 +29,27 @@ export const sectionStatusSchema = z.object({
 });
 export type SectionStatus = z.infer<typeof sectionStatusSchema>;
 
+/** A figure's threshold state, evaluated on the server so every screen agrees. */
+export const figureStateSchema = z.enum(['ok', 'warn', 'critical']);
+export type FigureState = z.infer<typeof figureStateSchema>;
+
+/** States keyed by the figure's metric name (realtime or today), only for figures that have a threshold. */
+export const figureStatesSchema = z.record(z.string(), figureStateSchema);
+
+export const alertSchema = z.object({
+  id: z.string(),
+  ruleId: z.string(),
+  metric: z.string(),
+  queueId: z.string().nullable(),
+  level: z.enum(['warn', 'critical']),
+  since: isoTime,
+  value: z.number().nullable(),
+  threshold: z.number(),
+  acknowledgedBy: z.string().nullable(),
+  acknowledgedAt: isoTime.nullable(),
+});
+export type Alert = z.infer<typeof alertSchema>;
+
 export const queueSchema = z.object({
   id: z.string(),
   arn: z.string(),
@@ -37,6 +58,7 @@ export const queueSchema = z.object({
   realtime: realtimeMetricsSchema,
   realtimeByChannel: z.partialRecord(channelSchema, realtimeMetricsSchema),
   today: todayMetricsSchema,
+  states: figureStatesSchema,
 });
 export type Queue = z.infer<typeof queueSchema>;
 
@@ -80,6 +102,10 @@ export type SectionName = (typeof SECTION_NAMES)[number];
 
 export const snapshotSchema = z.object({
   instanceId: z.string(),
+  /** Changes when the server is upgraded; a wall reloads itself when it sees a new one. */
+  serverBuild: z.string(),
+  /** The contact centre's time zone (IANA): "today" starts at midnight there. */
+  timeZone: z.string(),
   generation: z.number().int().nonnegative(),
   generatedAt: isoTime,
   serverTime: isoTime,
@@ -88,8 +114,13 @@ export const snapshotSchema = z.object({
   cycleMs: z.number().nonnegative(),
   sections: z.record(z.enum(SECTION_NAMES), sectionStatusSchema),
   queues: z.array(queueSchema),
-  summary: z.object({ realtime: realtimeMetricsSchema, today: todayMetricsSchema }),
+  summary: z.object({
+    realtime: realtimeMetricsSchema,
+    today: todayMetricsSchema,
+    states: figureStatesSchema,
+  }),
   agents: z.array(agentSchema),
   intraday: intradaySchema,
+  alerts: z.array(alertSchema),
 });
 export type Snapshot = z.infer<typeof snapshotSchema>;

@@ -4,6 +4,7 @@ import { SECTION_NAMES } from '@switchboard/shared';
 import { MAX_QUEUES_PER_REQUEST, chunk, getQueueMetrics, zeroMetrics } from '../connect/currentMetrics.js';
 import { listStandardQueues, type QueueRef } from '../connect/queues.js';
 import type { Logger } from '../logger.js';
+import { SERVER_BUILD } from '../version.js';
 
 export interface PollerOptions {
   client: ConnectClient;
@@ -107,6 +108,7 @@ export class Poller {
         realtime: merged.get(q.id) ?? zeroMetrics(),
         realtimeByChannel: {},
         today: {},
+        states: {},
       }));
       this.markOk('queues', dataSnapshotTime);
     } catch (error) {
@@ -119,6 +121,8 @@ export class Poller {
     this.generation += 1;
     this.publish({
       instanceId,
+      serverBuild: SERVER_BUILD,
+      timeZone: 'UTC',
       generation: this.generation,
       generatedAt: new Date(now).toISOString(),
       serverTime: new Date(now).toISOString(),
@@ -127,9 +131,10 @@ export class Poller {
       cycleMs: now - started,
       sections: { ...this.sections },
       queues,
-      summary: { realtime: {}, today: {} },
+      summary: { realtime: {}, today: {}, states: {} },
       agents: [],
       intraday: { intervalMinutes: 30, instance: [], queues: {} },
+      alerts: [],
     });
   }
 
