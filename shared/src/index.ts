@@ -1,2 +1,3 @@
 export * from './metrics.js';
 export * from './snapshot.js';
+export * from './publicConfig.js';

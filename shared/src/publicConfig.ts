@@ -1,0 +1,31 @@
+import { z } from 'zod';
+
+/**
+ * What the server tells every screen about its configuration at GET /api/v1/config: the boards, and the
+ * targets a figure is drawn against. It never carries secrets or Connect credentials.
+ */
+export const SECTIONS = ['summary', 'queues', 'agents', 'charts', 'alerts'] as const;
+export type BoardSection = (typeof SECTIONS)[number];
+
+export const boardSchema = z.object({
+  id: z.string(),
+  title: z.string(),
+  /** The queue ids this board shows, already resolved by the server from ids, names and patterns. */
+  queueIds: z.array(z.string()).nullable(),
+  sections: z.array(z.enum(SECTIONS)),
+  timeZone: z.string(),
+  locale: z.string(),
+  /** Sound a short tone on a new critical alert (wall view only). */
+  sound: z.boolean(),
+});
+export type Board = z.infer<typeof boardSchema>;
+
+export const publicConfigSchema = z.object({
+  boards: z.array(boardSchema).min(1),
+  defaultBoardId: z.string(),
+  serviceLevel: z.object({ thresholdSeconds: z.number().int().positive(), targetPercent: z.number() }),
+  staleAfterMs: z.number().int().positive(),
+  /** The last configuration error, when a broken edit was refused and the previous configuration kept. */
+  configError: z.string().nullable(),
+});
+export type PublicConfig = z.infer<typeof publicConfigSchema>;
