@@ -30,6 +30,7 @@ const envSchema = z.object({
     .min(1000, 'POLL_INTERVAL_MS must be at least 1000: Connect refreshes its figures every few seconds')
     .default(2000),
   STALE_AFTER_MS: z.coerce.number().int().min(1000).default(15_000),
+  WALLBOARD_CONFIG: z.string().min(1).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

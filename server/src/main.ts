@@ -2,6 +2,8 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { createConnectClient, type ConnectTarget } from './connect/client.js';
+import { setupAlerting, type Alerting } from './alerts/setup.js';
+import { ConfigFileError } from './config/load.js';
 import { ConfigError, parseEnv, type Env } from './env.js';
 import { createApp } from './http/app.js';
 import { createLogger } from './logger.js';
@@ -13,6 +15,7 @@ export interface RunningWallboard {
   port: number;
   poller: Poller;
   simulator: RunningSimulator | null;
+  alerting: Alerting;
   stop(): Promise<void>;
 }
 
@@ -51,16 +54,36 @@ export async function startWebServer(env: Env, options: StartOptions = {}): Prom
     };
   }
   const client = createConnectClient(target);
+  let alerting: Alerting;
+  try {
+    alerting = await setupAlerting({
+      configFile: env.WALLBOARD_CONFIG,
+      staleAfterMs: env.STALE_AFTER_MS,
+      logger,
+      // Called only once the poller below exists.
+      latest: () => poller.latest,
+    });
+  } catch (error) {
+    client.destroy();
+    await simulator?.close();
+    throw error;
+  }
   const poller = new Poller({
     client,
     instanceId: target.instanceId,
     intervalMs: env.POLL_INTERVAL_MS,
     staleAfterMs: env.STALE_AFTER_MS,
     logger,
+    enrich: alerting.enrich,
   });
   poller.start();
 
-  const app = createApp({ source: poller, webDist: options.webDist ?? defaultWebDist });
+  const app = createApp({
+    source: poller,
+    webDist: options.webDist ?? defaultWebDist,
+    routers: [alerting.router],
+    readyDetails: () => ({ configError: alerting.configStore.error }),
+  });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(env.PORT, env.HOST, () => resolve(s));
   });
@@ -73,8 +96,10 @@ export async function startWebServer(env: Env, options: StartOptions = {}): Prom
     port,
     poller,
     simulator,
+    alerting,
     async stop() {
       poller.stop();
+      alerting.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       client.destroy();
@@ -91,7 +116,7 @@ if (isEntryPoint) {
     process.on('SIGINT', shutdown);
     process.on('SIGTERM', shutdown);
   } catch (error) {
-    if (error instanceof ConfigError) {
+    if (error instanceof ConfigError || error instanceof ConfigFileError) {
       console.error(error.message);
       process.exit(2);
     }

@@ -1,3 +1,5 @@
 export * from './metrics.js';
 export * from './snapshot.js';
 export * from './publicConfig.js';
+export * from './thresholds.js';
+export * from './alerts.js';

@@ -122,5 +122,7 @@ export const snapshotSchema = z.object({
   agents: z.array(agentSchema),
   intraday: intradaySchema,
   alerts: z.array(alertSchema),
+  /** States under a board's own threshold overrides: board id, then queue id, then metric. */
+  boardStates: z.record(z.string(), z.record(z.string(), figureStatesSchema)).optional(),
 });
 export type Snapshot = z.infer<typeof snapshotSchema>;

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import express, { type Express } from 'express';
+import express, { type Express, type Router } from 'express';
 import type { Snapshot } from '@switchboard/shared';
 
 export interface SnapshotSource {
@@ -10,9 +10,13 @@ export interface AppOptions {
   source: SnapshotSource;
   /** The built web app; when present it is served at / so one process and one port is the whole product. */
   webDist?: string;
+  /** More API routes (configuration, alerts), mounted before the API's 404. */
+  routers?: Router[];
+  /** Extra facts for /readyz, e.g. a refused configuration edit. */
+  readyDetails?: () => Record<string, unknown>;
 }
 
-export function createApp({ source, webDist }: AppOptions): Express {
+export function createApp({ source, webDist, routers = [], readyDetails }: AppOptions): Express {
   const app = express();
   app.disable('x-powered-by');
 
@@ -22,7 +26,7 @@ export function createApp({ source, webDist }: AppOptions): Express {
 
   app.get('/readyz', (_req, res) => {
     const ready = source.latest !== null;
-    res.status(ready ? 200 : 503).json({ ready });
+    res.status(ready ? 200 : 503).json({ ready, ...readyDetails?.() });
   });
 
   app.get('/api/v1/snapshot', (_req, res) => {
@@ -36,6 +40,8 @@ export function createApp({ source, webDist }: AppOptions): Express {
     }
     res.set('Cache-Control', 'no-store').json(snapshot);
   });
+
+  for (const router of routers) app.use(router);
 
   app.use('/api', (_req, res) => {
     res.status(404).json({ error: 'Unknown API path. See the README for the endpoints.' });

@@ -13,6 +13,8 @@ export interface PollerOptions {
   staleAfterMs: number;
   logger: Logger;
   clock?: () => number;
+  /** Applied to every snapshot before it is published (threshold states, alerts). */
+  enrich?: (snapshot: Snapshot) => Snapshot;
 }
 
 type Listener = (snapshot: Snapshot) => void;
@@ -139,8 +141,8 @@ export class Poller {
   }
 
   private publish(snapshot: Snapshot): void {
-    this.snapshot = snapshot;
-    const current = this.withAge(snapshot);
+    this.snapshot = this.options.enrich ? this.options.enrich(snapshot) : snapshot;
+    const current = this.withAge(this.snapshot);
     for (const listener of this.listeners) listener(current);
   }
 

@@ -1,0 +1,120 @@
+import type { Queue, Snapshot } from '@switchboard/shared';
+import { describe, expect, it } from 'vitest';
+import { parseConfig } from '../config/load.js';
+import { AlertEngine, UnknownAlertError } from './engine.js';
+
+const config = parseConfig(
+  [
+    'timeZone: Europe/London',
+    'thresholds:',
+    '  defaults:',
+    '    CONTACTS_IN_QUEUE: { warn: 5, critical: 10 }',
+    '  queues:',
+    '    Support:',
+    '      CONTACTS_IN_QUEUE: { warn: 2, critical: 3 }',
+    'boards:',
+    '  - id: all',
+    '    title: All',
+    '  - id: strict',
+    '    title: Strict',
+    '    queues: [Sales]',
+    '    thresholds:',
+    '      CONTACTS_IN_QUEUE: { warn: 1, critical: 2 }',
+    'alerts:',
+    '  - id: long-queue',
+    '    metric: CONTACTS_IN_QUEUE',
+    '    value: 10',
+    '    holdSeconds: 30',
+    '    clearAt: 8',
+    '',
+  ].join('\n'),
+  'test.yaml',
+);
+
+function queue(id: string, name: string, inQueue: number | null): Queue {
+  return {
+    id,
+    arn: `arn:${id}`,
+    name,
+    channels: ['VOICE'],
+    realtime: { CONTACTS_IN_QUEUE: inQueue },
+    realtimeByChannel: {},
+    today: {},
+    states: {},
+  };
+}
+
+function snapshot(generation: number, queues: Queue[], stale = false): Snapshot {
+  const at = new Date(0).toISOString();
+  const section = { fetchedAt: at, dataSnapshotTime: at, error: null, stale };
+  return {
+    instanceId: 'i',
+    serverBuild: 'b',
+    timeZone: 'UTC',
+    generation,
+    generatedAt: at,
+    serverTime: at,
+    dataSnapshotTime: at,
+    stale,
+    cycleMs: 0,
+    sections: { discovery: section, queues: section, agents: section, today: section, intraday: section },
+    queues,
+    summary: { realtime: {}, today: {}, states: {} },
+    agents: [],
+    intraday: { intervalMinutes: 30, instance: [], queues: {} },
+    alerts: [],
+  };
+}
+
+describe('AlertEngine', () => {
+  it('puts each figure state in the snapshot, with per-queue overrides and per-board states', () => {
+    const engine = new AlertEngine(
+      () => config,
+      () => 0,
+    );
+    const out = engine.enrich(
+      snapshot(1, [queue('q1', 'Sales', 3), queue('q2', 'Support', 3), queue('q3', 'Billing', null)]),
+    );
+    expect(out.queues.map((q) => q.states.CONTACTS_IN_QUEUE)).toEqual(['ok', 'critical', undefined]);
+    expect(out.boardStates).toEqual({ strict: { q1: { CONTACTS_IN_QUEUE: 'critical' } } });
+  });
+
+  it('raises an alert after the hold time, lists it, records it in history and lets a supervisor acknowledge it', () => {
+    let now = 0;
+    const engine = new AlertEngine(
+      () => config,
+      () => now,
+    );
+    const seen: string[] = [];
+    engine.onEvent((event) => seen.push(event.kind));
+    expect(engine.enrich(snapshot(1, [queue('q1', 'Sales', 12)])).alerts).toEqual([]);
+    now = 30_000;
+    const out = engine.enrich(snapshot(2, [queue('q1', 'Sales', 12)]));
+    expect(out.alerts).toMatchObject([{ ruleId: 'long-queue', queueId: 'q1', level: 'critical', value: 12 }]);
+    const id = out.alerts[0]?.id ?? '';
+    const acknowledged = engine.acknowledge(id, 'Dana');
+    expect(acknowledged).toMatchObject({
+      acknowledgedBy: 'Dana',
+      acknowledgedAt: new Date(30_000).toISOString(),
+    });
+    expect(engine.enrich(snapshot(3, [queue('q1', 'Sales', 12)])).alerts[0]?.acknowledgedBy).toBe('Dana');
+    now = 40_000;
+    expect(engine.enrich(snapshot(4, [queue('q1', 'Sales', 8)])).alerts).toEqual([]);
+    expect(engine.todaysHistory.map((e) => e.kind)).toEqual(['raised', 'acknowledged', 'cleared']);
+    expect(seen).toEqual(['raised', 'acknowledged', 'cleared']);
+    expect(() => engine.acknowledge(id, 'Dana')).toThrow(UnknownAlertError);
+  });
+
+  it('does not count a republished or stale snapshot as evidence for a hold', () => {
+    let now = 0;
+    const engine = new AlertEngine(
+      () => config,
+      () => now,
+    );
+    engine.enrich(snapshot(1, [queue('q1', 'Sales', 12)]));
+    now = 40_000;
+    expect(engine.enrich(snapshot(1, [queue('q1', 'Sales', 12)])).alerts).toEqual([]);
+    expect(engine.enrich(snapshot(2, [queue('q1', 'Sales', 12)], true)).alerts).toEqual([]);
+    expect(engine.enrich(snapshot(3, [queue('q1', 'Sales', 12)])).alerts).toHaveLength(1);
+  });
+});

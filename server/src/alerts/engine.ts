@@ -1,0 +1,157 @@
+import {
+  activeAlerts,
+  evaluateFigures,
+  mergeThresholds,
+  stepAlerts,
+  type Alert,
+  type AlertEvent,
+  type AlertTrack,
+  type Observation,
+  type Snapshot,
+  type ThresholdSet,
+} from '@switchboard/shared';
+import { queueKeyMatches, resolveQueueRefs } from '../config/boards.js';
+import type { WallboardConfig } from '../config/schema.js';
+
+/** Today's history is bounded: a flapping rule on hundreds of queues must not grow memory without end. */
+const MAX_HISTORY = 10_000;
+
+type EventListener = (event: AlertEvent) => void;
+
+export class UnknownAlertError extends Error {}
+
+/**
+ * Evaluates thresholds and alert rules on each snapshot, on the server, so every screen shows the same states
+ * and the same alerts at the same moment. Keeps today's alert history (reset at midnight in the configured
+ * time zone) and acknowledgements.
+ */
+export class AlertEngine {
+  private tracks = new Map<string, AlertTrack>();
+  private history: AlertEvent[] = [];
+  private historyDay = '';
+  private lastGeneration = -1;
+  private readonly listeners = new Set<EventListener>();
+
+  constructor(
+    private config: () => WallboardConfig,
+    private readonly clock: () => number = Date.now,
+  ) {}
+
+  onEvent(listener: EventListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** The snapshot with every figure's state and the active alerts filled in. */
+  enrich = (snapshot: Snapshot): Snapshot => {
+    const config = this.config();
+    const defaults = config.thresholds.defaults;
+    const queueThresholds = (queue: { id: string; name: string }): ThresholdSet =>
+      mergeThresholds(
+        defaults,
+        ...Object.entries(config.thresholds.queues)
+          .filter(([key]) => queueKeyMatches(key, queue))
+          .map(([, set]) => set),
+      );
+    const queues = snapshot.queues.map((queue) => ({
+      ...queue,
+      states: evaluateFigures({ ...queue.realtime, ...queue.today }, queueThresholds(queue)),
+    }));
+    const summary = {
+      ...snapshot.summary,
+      states: evaluateFigures({ ...snapshot.summary.realtime, ...snapshot.summary.today }, defaults),
+    };
+
+    const boardStates: NonNullable<Snapshot['boardStates']> = {};
+    for (const board of config.boards) {
+      if (Object.keys(board.thresholds).length === 0) continue;
+      const ids = board.queues === 'all' ? null : new Set(resolveQueueRefs(board.queues, snapshot.queues));
+      boardStates[board.id] = Object.fromEntries(
+        snapshot.queues
+          .filter((queue) => !ids || ids.has(queue.id))
+          .map((queue) => [
+            queue.id,
+            evaluateFigures(
+              { ...queue.realtime, ...queue.today },
+              mergeThresholds(queueThresholds(queue), board.thresholds),
+            ),
+          ]),
+      );
+    }
+
+    // Rules step once per new generation: a republished stale snapshot is not new evidence.
+    if (snapshot.generation !== this.lastGeneration && !snapshot.sections.queues.stale) {
+      this.lastGeneration = snapshot.generation;
+      this.step(snapshot, config);
+    }
+    return { ...snapshot, queues, summary, boardStates, alerts: activeAlerts(this.tracks) };
+  };
+
+  private step(snapshot: Snapshot, config: WallboardConfig): void {
+    const observations: Observation[] = [];
+    for (const rule of config.alerts) {
+      if (rule.scope === 'instance') {
+        const value = snapshot.summary.realtime[rule.metric] ?? snapshot.summary.today[rule.metric] ?? null;
+        observations.push({ ruleId: rule.id, queueId: null, value });
+        continue;
+      }
+      const ids = rule.queues ? new Set(resolveQueueRefs(rule.queues, snapshot.queues)) : null;
+      for (const queue of snapshot.queues) {
+        if (ids && !ids.has(queue.id)) continue;
+        const value = queue.realtime[rule.metric] ?? queue.today[rule.metric] ?? null;
+        observations.push({ ruleId: rule.id, queueId: queue.id, value });
+      }
+    }
+    const result = stepAlerts(this.tracks, config.alerts, observations, this.clock());
+    this.tracks = result.tracks;
+    for (const event of result.events) this.record(event, config);
+  }
+
+  private record(event: AlertEvent, config: WallboardConfig): void {
+    const day = new Intl.DateTimeFormat('en-CA', { timeZone: config.timeZone }).format(
+      new Date(this.clock()),
+    );
+    if (day !== this.historyDay) {
+      this.historyDay = day;
+      this.history = [];
+    }
+    this.history.push(event);
+    if (this.history.length > MAX_HISTORY) this.history.splice(0, this.history.length - MAX_HISTORY);
+    for (const listener of this.listeners) listener(event);
+  }
+
+  get active(): Alert[] {
+    return activeAlerts(this.tracks);
+  }
+
+  /** Today's events, oldest first. */
+  get todaysHistory(): readonly AlertEvent[] {
+    return this.history;
+  }
+
+  acknowledge(alertId: string, by: string): Alert {
+    for (const track of this.tracks.values()) {
+      const alert = track.alert;
+      if (alert?.id !== alertId) continue;
+      if (alert.acknowledgedBy) return alert;
+      const at = new Date(this.clock()).toISOString();
+      track.alert = { ...alert, acknowledgedBy: by, acknowledgedAt: at };
+      this.record(
+        {
+          alertId,
+          ruleId: alert.ruleId,
+          metric: alert.metric,
+          queueId: alert.queueId,
+          level: alert.level,
+          kind: 'acknowledged',
+          at,
+          value: alert.value,
+          by,
+        },
+        this.config(),
+      );
+      return track.alert;
+    }
+    throw new UnknownAlertError(`No active alert with id ${alertId}: it may have cleared.`);
+  }
+}

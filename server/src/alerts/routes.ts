@@ -1,0 +1,44 @@
+import express, { Router } from 'express';
+import { z } from 'zod';
+import { UnknownAlertError, type AlertEngine } from './engine.js';
+
+const acknowledgeBody = z
+  .object({
+    by: z
+      .string({ error: 'by is required: the name of the supervisor acknowledging the alert' })
+      .trim()
+      .min(1, 'by must not be empty: give the name of the supervisor acknowledging the alert')
+      .max(100, 'by must be at most 100 characters'),
+  })
+  .strict();
+
+export function alertsRouter(engine: AlertEngine): Router {
+  const router = Router();
+
+  router.get('/api/v1/alerts', (_req, res) => {
+    res.set('Cache-Control', 'no-store').json({ alerts: engine.active });
+  });
+
+  router.get('/api/v1/alerts/history', (_req, res) => {
+    res.set('Cache-Control', 'no-store').json({ events: engine.todaysHistory });
+  });
+
+  router.post('/api/v1/alerts/:id/acknowledge', express.json({ limit: '4kb' }), (req, res) => {
+    const parsed = acknowledgeBody.safeParse(req.body ?? {});
+    if (!parsed.success) {
+      res.status(400).json({ error: parsed.error.issues.map((issue) => issue.message).join('; ') });
+      return;
+    }
+    try {
+      res.json(engine.acknowledge(req.params.id, parsed.data.by));
+    } catch (error) {
+      if (error instanceof UnknownAlertError) {
+        res.status(404).json({ error: error.message });
+        return;
+      }
+      throw error;
+    }
+  });
+
+  return router;
+}

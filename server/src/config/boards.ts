@@ -1,0 +1,55 @@
+import type { Board, PublicConfig } from '@switchboard/shared';
+import type { WallboardConfig } from './schema.js';
+
+interface NamedQueue {
+  id: string;
+  name: string;
+}
+
+function patternToRegExp(pattern: string): RegExp {
+  const escaped = pattern.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*');
+  return new RegExp(`^${escaped}$`, 'i');
+}
+
+/** Queue references from the configuration (ids, names, `*` patterns) resolved against the queues Connect lists. */
+export function resolveQueueRefs(refs: readonly string[], queues: readonly NamedQueue[]): string[] {
+  const ids = new Set<string>();
+  for (const ref of refs) {
+    const pattern = ref.includes('*') ? patternToRegExp(ref) : null;
+    for (const queue of queues) {
+      const matches = pattern
+        ? pattern.test(queue.name)
+        : queue.id === ref || queue.name.localeCompare(ref, undefined, { sensitivity: 'accent' }) === 0;
+      if (matches) ids.add(queue.id);
+    }
+  }
+  return queues.filter((q) => ids.has(q.id)).map((q) => q.id);
+}
+
+/** Whether a per-queue override key (an id or a name) names this queue. */
+export function queueKeyMatches(key: string, queue: NamedQueue): boolean {
+  return resolveQueueRefs([key], [queue]).length === 1;
+}
+
+export function publicConfig(
+  config: WallboardConfig,
+  queues: readonly NamedQueue[],
+  options: { staleAfterMs: number; configError: string | null },
+): PublicConfig {
+  const boards: Board[] = config.boards.map((board) => ({
+    id: board.id,
+    title: board.title,
+    queueIds: board.queues === 'all' ? null : resolveQueueRefs(board.queues, queues),
+    sections: board.sections,
+    timeZone: board.timeZone ?? config.timeZone,
+    locale: board.locale ?? config.locale,
+    sound: board.sound,
+  }));
+  return {
+    boards,
+    defaultBoardId: boards[0]?.id ?? 'all',
+    serviceLevel: config.serviceLevel,
+    staleAfterMs: options.staleAfterMs,
+    configError: options.configError,
+  };
+}

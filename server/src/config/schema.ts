@@ -1,0 +1,123 @@
+import { SECTIONS, alertRuleSchema, thresholdSetSchema } from '@switchboard/shared';
+import { z } from 'zod';
+
+/**
+ * The wallboard configuration file (WALLBOARD_CONFIG, YAML): boards, thresholds and alert rules.
+ * Every key is optional; an empty file gives one board of every queue with sensible thresholds.
+ */
+
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function isLocale(locale: string): boolean {
+  try {
+    return Intl.DateTimeFormat.supportedLocalesOf([locale]).length > 0;
+  } catch {
+    return false;
+  }
+}
+
+const timeZone = z.string().refine(isTimeZone, { message: 'must be an IANA time zone, e.g. Europe/London' });
+const locale = z.string().refine(isLocale, { message: 'must be a BCP 47 locale, e.g. en-GB' });
+
+export const boardConfigSchema = z
+  .object({
+    id: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9-]*$/, 'id must be lower-case letters, digits and dashes, e.g. sales-floor'),
+    title: z.string().min(1, 'title must not be empty'),
+    /** `all`, or queue ids, names or name patterns with `*` (e.g. `Sales*`). */
+    queues: z
+      .union([z.literal('all'), z.array(z.string().min(1)).min(1, 'queues must list at least one queue')])
+      .default('all'),
+    sections: z
+      .array(z.enum(SECTIONS))
+      .min(1)
+      .default([...SECTIONS]),
+    timeZone: timeZone.optional(),
+    locale: locale.optional(),
+    sound: z.boolean().default(false),
+    thresholds: thresholdSetSchema.default({}),
+    webhook: z
+      .object({
+        url: z.url({ protocol: /^https?$/, error: 'webhook.url must be an http(s) URL' }),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict();
+export type BoardConfig = z.infer<typeof boardConfigSchema>;
+
+export const DEFAULT_THRESHOLDS = {
+  CONTACTS_IN_QUEUE: { warn: 5, critical: 10, direction: 'above' },
+  OLDEST_CONTACT_AGE: { warn: 60, critical: 180, direction: 'above' },
+  SERVICE_LEVEL_20: { warn: 80, critical: 70, direction: 'below' },
+} as const;
+
+export const wallboardConfigSchema = z
+  .object({
+    timeZone: timeZone.default('UTC'),
+    locale: locale.default('en-GB'),
+    serviceLevel: z
+      .object({
+        thresholdSeconds: z.number().int().min(1).max(604_800).default(20),
+        targetPercent: z.number().min(0).max(100).default(80),
+      })
+      .strict()
+      .default({ thresholdSeconds: 20, targetPercent: 80 }),
+    thresholds: z
+      .object({
+        defaults: thresholdSetSchema.default({ ...DEFAULT_THRESHOLDS }),
+        queues: z.record(z.string(), thresholdSetSchema).default({}),
+      })
+      .strict()
+      .default({ defaults: { ...DEFAULT_THRESHOLDS }, queues: {} }),
+    boards: z
+      .array(boardConfigSchema)
+      .min(1, 'boards must list at least one board, or be left out for one board of every queue')
+      .default([
+        {
+          id: 'all',
+          title: 'All queues',
+          queues: 'all',
+          sections: [...SECTIONS],
+          sound: false,
+          thresholds: {},
+        },
+      ])
+      .superRefine((boards, ctx) => {
+        const seen = new Set<string>();
+        boards.forEach((board, index) => {
+          if (seen.has(board.id))
+            ctx.addIssue({
+              code: 'custom',
+              path: [index, 'id'],
+              message: `board id "${board.id}" is used twice`,
+            });
+          seen.add(board.id);
+        });
+      }),
+    alerts: z
+      .array(alertRuleSchema)
+      .default([])
+      .superRefine((rules, ctx) => {
+        const seen = new Set<string>();
+        rules.forEach((rule, index) => {
+          if (seen.has(rule.id))
+            ctx.addIssue({
+              code: 'custom',
+              path: [index, 'id'],
+              message: `alert id "${rule.id}" is used twice`,
+            });
+          seen.add(rule.id);
+        });
+      }),
+  })
+  .strict();
+export type WallboardConfig = z.infer<typeof wallboardConfigSchema>;

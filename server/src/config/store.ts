@@ -1,0 +1,74 @@
+import { unwatchFile, watchFile } from 'node:fs';
+import type { Logger } from '../logger.js';
+import { ConfigFileError, defaultConfig, loadConfigFile } from './load.js';
+import type { WallboardConfig } from './schema.js';
+
+type Listener = (config: WallboardConfig) => void;
+
+/**
+ * Holds the configuration in force. At start a broken file stops the server; edited while the server runs,
+ * the file is reloaded, and a broken edit keeps the last good configuration and reports its error.
+ */
+export class ConfigStore {
+  private config: WallboardConfig;
+  private lastError: string | null = null;
+  private readonly listeners = new Set<Listener>();
+
+  private constructor(
+    private readonly file: string | undefined,
+    initial: WallboardConfig,
+    private readonly logger: Logger,
+  ) {
+    this.config = initial;
+  }
+
+  /** Throws ConfigFileError when the file is missing or broken: a server must not start on a bad configuration. */
+  static async open(file: string | undefined, logger: Logger): Promise<ConfigStore> {
+    const initial = file ? await loadConfigFile(file) : defaultConfig();
+    return new ConfigStore(file, initial, logger);
+  }
+
+  get current(): WallboardConfig {
+    return this.config;
+  }
+
+  /** The error of the last refused edit, or null when the file in force is the file on disk. */
+  get error(): string | null {
+    return this.lastError;
+  }
+
+  onChange(listener: Listener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Re-reads the file; a broken edit keeps the configuration in force. */
+  async reload(): Promise<void> {
+    if (!this.file) return;
+    try {
+      this.config = await loadConfigFile(this.file);
+      if (this.lastError) this.logger.info({ file: this.file }, 'configuration error resolved');
+      this.lastError = null;
+      this.logger.info({ file: this.file }, 'configuration reloaded');
+      for (const listener of this.listeners) listener(this.config);
+    } catch (error) {
+      this.lastError = error instanceof ConfigFileError ? error.message : String(error);
+      this.logger.error(
+        { file: this.file, error: this.lastError },
+        'configuration edit refused; keeping the last good one',
+      );
+    }
+  }
+
+  /** Polls the file's modification time: robust to editors that save by renaming over the file. */
+  watch(intervalMs = 1000): void {
+    if (!this.file) return;
+    watchFile(this.file, { interval: intervalMs }, (current, previous) => {
+      if (current.mtimeMs !== previous.mtimeMs || current.size !== previous.size) void this.reload();
+    });
+  }
+
+  close(): void {
+    if (this.file) unwatchFile(this.file);
+  }
+}

@@ -1,0 +1,152 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { publicConfigSchema, snapshotSchema, type Snapshot } from '@switchboard/shared';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ConfigFileError } from '../src/config/load.js';
+import { parseEnv } from '../src/env.js';
+import { startWebServer, type RunningWallboard } from '../src/main.js';
+import { startSimulator, type RunningSimulator } from '../src/simulator/server.js';
+
+let now = Date.parse('2026-11-24T11:00:00Z');
+let simulator: RunningSimulator;
+let wallboard: RunningWallboard;
+const dir = mkdtempSync(join(tmpdir(), 'switchboard-config-'));
+const configFile = join(dir, 'wallboard.yaml');
+
+const goodConfig = [
+  'timeZone: Europe/London',
+  'thresholds:',
+  '  defaults:',
+  '    CONTACTS_IN_QUEUE: { warn: 1, critical: 3 }',
+  'boards:',
+  '  - id: sales',
+  '    title: Sales floor',
+  '    queues: ["Sales*"]',
+  '    sections: [summary, queues]',
+  '  - id: everything',
+  '    title: Everything',
+  'alerts:',
+  '  - id: any-waiting',
+  '    metric: CONTACTS_IN_QUEUE',
+  '    value: 1',
+  '    clearAt: 0',
+  '',
+].join('\n');
+
+async function waitFor<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+const env = (extra: Record<string, string>) =>
+  parseEnv({
+    PORT: '0',
+    CONNECT_INSTANCE_ID: simulator.instanceId,
+    AWS_REGION: simulator.region,
+    CONNECT_ENDPOINT: simulator.endpoint,
+    LOG_LEVEL: 'silent',
+    ...extra,
+  });
+const credentials = { accessKeyId: 'TESTKEY', secretAccessKey: 'test-secret' };
+
+beforeAll(async () => {
+  simulator = await startSimulator({ queues: 20, agents: 30, seed: 3, clock: () => now });
+  now += 60 * 60_000;
+  writeFileSync(configFile, goodConfig);
+  wallboard = await startWebServer(env({ WALLBOARD_CONFIG: configFile }), { credentials });
+});
+
+afterAll(async () => {
+  await wallboard?.stop();
+  await simulator?.close();
+});
+
+const getJson = async (path: string) => (await fetch(`${wallboard.url}${path}`)).json() as Promise<unknown>;
+
+describe('boards, thresholds and alerts from the configuration file', () => {
+  it('serves the boards with their queues resolved from name patterns', async () => {
+    const config = publicConfigSchema.parse(await getJson('/api/v1/config'));
+    const sales = simulator.model.queues.filter((q) => q.name.startsWith('Sales')).map((q) => q.id);
+    expect(config.boards.map((b) => b.id)).toEqual(['sales', 'everything']);
+    await waitFor(async () => ((await getJson('/readyz')) as { ready: boolean }).ready || undefined, 'ready');
+    const resolved = publicConfigSchema.parse(await getJson('/api/v1/config'));
+    expect(resolved.boards[0]).toMatchObject({
+      queueIds: sales,
+      sections: ['summary', 'queues'],
+      timeZone: 'Europe/London',
+    });
+    expect(resolved.boards[1]?.queueIds).toBeNull();
+    expect(resolved.configError).toBeNull();
+  });
+
+  it('puts each queue state and the active alerts into the snapshot every screen reads', async () => {
+    const snapshot: Snapshot = await waitFor(async () => {
+      const response = await fetch(`${wallboard.url}/api/v1/snapshot`);
+      return response.ok ? snapshotSchema.parse(await response.json()) : undefined;
+    }, 'a snapshot');
+    for (const queue of snapshot.queues) {
+      const waiting = queue.realtime.CONTACTS_IN_QUEUE ?? 0;
+      expect(queue.states.CONTACTS_IN_QUEUE).toBe(waiting >= 3 ? 'critical' : waiting >= 1 ? 'warn' : 'ok');
+    }
+    const busy = snapshot.queues.filter((q) => (q.realtime.CONTACTS_IN_QUEUE ?? 0) >= 1).map((q) => q.id);
+    expect(busy.length).toBeGreaterThan(0);
+    expect(snapshot.alerts.map((a) => a.queueId).sort()).toEqual(busy.sort());
+  });
+
+  it('lets a supervisor acknowledge an alert, validates the request, and keeps the history', async () => {
+    const { alerts } = snapshotSchema.parse(await getJson('/api/v1/snapshot'));
+    const alert = alerts[0];
+    if (!alert) throw new Error('expected an active alert');
+    const post = (id: string, body: unknown) =>
+      fetch(`${wallboard.url}/api/v1/alerts/${encodeURIComponent(id)}/acknowledge`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    const bad = await post(alert.id, { by: '' });
+    expect(bad.status).toBe(400);
+    expect(await bad.json()).toEqual({ error: expect.stringContaining('by must not be empty') });
+    expect((await post('nope', { by: 'Dana' })).status).toBe(404);
+    const ok = await post(alert.id, { by: 'Dana' });
+    expect(await ok.json()).toMatchObject({ id: alert.id, acknowledgedBy: 'Dana' });
+    const history = (await getJson('/api/v1/alerts/history')) as {
+      events: { kind: string; by: string | null }[];
+    };
+    expect(history.events).toContainEqual(expect.objectContaining({ kind: 'acknowledged', by: 'Dana' }));
+  });
+
+  it('keeps the last good configuration when an edit breaks it, and says so on /readyz and to every screen', async () => {
+    writeFileSync(configFile, goodConfig.replace('warn: 1, critical: 3', 'warn: 5, critical: oops'));
+    await wallboard.alerting.configStore.reload();
+    const ready = (await getJson('/readyz')) as { ready: boolean; configError: string | null };
+    expect(ready.configError).toMatch(
+      /wallboard.yaml:4 thresholds.defaults.CONTACTS_IN_QUEUE.critical: critical must be a number/,
+    );
+    const config = publicConfigSchema.parse(await getJson('/api/v1/config'));
+    expect(config.configError).toBe(ready.configError);
+    expect(config.boards.map((b) => b.id)).toEqual(['sales', 'everything']);
+
+    writeFileSync(configFile, goodConfig.replace('title: Sales floor', 'title: Sales team'));
+    await wallboard.alerting.configStore.reload();
+    const fixed = publicConfigSchema.parse(await getJson('/api/v1/config'));
+    expect(fixed.configError).toBeNull();
+    expect(fixed.boards[0]?.title).toBe('Sales team');
+  });
+
+  it('refuses to start on a broken configuration file, naming the file, line and field', async () => {
+    const broken = join(dir, 'broken.yaml');
+    writeFileSync(broken, 'boards:\n  - id: Bad Id\n    title: x\n');
+    await expect(startWebServer(env({ WALLBOARD_CONFIG: broken }), { credentials })).rejects.toThrow(
+      ConfigFileError,
+    );
+    await expect(startWebServer(env({ WALLBOARD_CONFIG: broken }), { credentials })).rejects.toThrow(
+      /broken.yaml:2 boards\[0\]\.id: id must be lower-case/,
+    );
+  });
+});

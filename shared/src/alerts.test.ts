@@ -1,0 +1,144 @@
+import { describe, expect, it } from 'vitest';
+import { activeAlerts, alertRuleSchema, stepAlerts, type AlertTrack, type Observation } from './alerts.js';
+
+const longQueue = alertRuleSchema.parse({
+  id: 'long-queue',
+  metric: 'CONTACTS_IN_QUEUE',
+  value: 10,
+  holdSeconds: 30,
+  clearAt: 8,
+});
+const lowServiceLevel = alertRuleSchema.parse({
+  id: 'low-sl',
+  metric: 'SERVICE_LEVEL_20',
+  direction: 'below',
+  level: 'warn',
+  value: 70,
+  clearAt: 75,
+  scope: 'instance',
+});
+
+/** Feeds a series of (second, value) observations for one queue through the rule; returns what happened. */
+function run(rule: typeof longQueue, series: [number, number | null][], queueId: string | null = 'q1') {
+  let tracks = new Map<string, AlertTrack>();
+  const log: string[] = [];
+  for (const [second, value] of series) {
+    const observations: Observation[] = [{ ruleId: rule.id, queueId, value }];
+    const step = stepAlerts(tracks, [rule], observations, second * 1000);
+    tracks = step.tracks;
+    for (const event of step.events) log.push(`${second}:${event.kind}`);
+  }
+  return { log, tracks };
+}
+
+describe('stepAlerts', () => {
+  it('fires only once the figure has been held beyond the level for the hold time', () => {
+    expect(
+      run(longQueue, [
+        [0, 12],
+        [10, 15],
+        [29, 11],
+        [30, 11],
+      ]).log,
+    ).toEqual(['30:raised']);
+  });
+
+  it('restarts the hold when the figure dips back before it fires', () => {
+    expect(
+      run(longQueue, [
+        [0, 12],
+        [20, 9],
+        [25, 12],
+        [50, 12],
+        [55, 12],
+      ]).log,
+    ).toEqual(['55:raised']);
+  });
+
+  it('does not flap while the figure hovers between the clear level and the firing level', () => {
+    const series: [number, number][] = [
+      [0, 10],
+      [30, 10],
+      [31, 9],
+      [32, 10],
+      [33, 9],
+      [34, 10],
+      [40, 8],
+    ];
+    expect(run(longQueue, series).log).toEqual(['30:raised', '40:cleared']);
+  });
+
+  it('keeps a firing alert through missing data, and restarts a pending hold', () => {
+    expect(
+      run(longQueue, [
+        [0, 12],
+        [30, 12],
+        [31, null],
+        [60, 12],
+      ]).log,
+    ).toEqual(['30:raised']);
+    expect(
+      run(longQueue, [
+        [0, 12],
+        [20, null],
+        [40, 12],
+        [60, 12],
+      ]).log,
+    ).toEqual([]);
+  });
+
+  it('handles lower-is-worse figures with an immediate rule', () => {
+    expect(
+      run(
+        lowServiceLevel,
+        [
+          [0, 80],
+          [5, 70],
+          [6, 72],
+          [7, 75],
+        ],
+        null,
+      ).log,
+    ).toEqual(['5:raised', '7:cleared']);
+  });
+
+  it('clears the alert of a queue that is no longer observed', () => {
+    const { tracks } = run(longQueue, [
+      [0, 20],
+      [30, 20],
+    ]);
+    const step = stepAlerts(tracks, [longQueue], [], 40_000);
+    expect(step.events.map((e) => e.kind)).toEqual(['cleared']);
+    expect(activeAlerts(step.tracks)).toEqual([]);
+  });
+
+  it('carries the current value and the level on the active alert', () => {
+    const { tracks } = run(longQueue, [
+      [0, 20],
+      [30, 21],
+      [31, 25],
+    ]);
+    expect(activeAlerts(tracks)).toMatchObject([
+      {
+        ruleId: 'long-queue',
+        queueId: 'q1',
+        level: 'critical',
+        value: 25,
+        threshold: 10,
+        since: new Date(30_000).toISOString(),
+      },
+    ]);
+  });
+});
+
+describe('alertRuleSchema', () => {
+  it('refuses a clear level on the wrong side of the firing level', () => {
+    const result = alertRuleSchema.safeParse({
+      id: 'x',
+      metric: 'CONTACTS_IN_QUEUE',
+      value: 10,
+      clearAt: 12,
+    });
+    expect(result.error?.issues[0]?.message).toMatch(/clearAt \(12\) must be below value \(10\)/);
+  });
+});

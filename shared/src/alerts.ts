@@ -1,0 +1,159 @@
+import { z } from 'zod';
+import type { Alert } from './snapshot.js';
+import { breaches } from './thresholds.js';
+
+/**
+ * Alert rules: a figure held beyond a level for a minimum time raises an alert, and the alert clears only once
+ * the figure is back past a separate clear level, so a figure hovering at the line does not flap.
+ */
+export const alertRuleSchema = z
+  .object({
+    id: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9-]*$/, 'id must be lower-case letters, digits and dashes, e.g. long-queue'),
+    metric: z
+      .string()
+      .regex(/^[A-Z][A-Z0-9_]*$/, 'metric must be a Connect metric name, e.g. CONTACTS_IN_QUEUE'),
+    level: z.enum(['warn', 'critical']).default('critical'),
+    direction: z.enum(['above', 'below']).default('above'),
+    /** The alert fires when the figure reaches this value in the bad direction... */
+    value: z.number({ error: 'value must be a number: the level at which the alert fires' }),
+    /** ...for at least this long... */
+    holdSeconds: z.number().min(0, 'holdSeconds must be 0 or more').default(0),
+    /** ...and clears once the figure is back to this value (default: as soon as it no longer breaches). */
+    clearAt: z.number().optional(),
+    /** `instance` watches the instance total; `queues` watches each queue (optionally a chosen few). */
+    scope: z.enum(['queues', 'instance']).default('queues'),
+    /** Queue ids, names or name patterns (`Sales*`); unset means every queue. Resolved by the server. */
+    queues: z.array(z.string().min(1)).optional(),
+  })
+  .strict()
+  .superRefine((rule, ctx) => {
+    if (rule.clearAt === undefined) return;
+    const onGoodSide = rule.direction === 'above' ? rule.clearAt < rule.value : rule.clearAt > rule.value;
+    if (!onGoodSide) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['clearAt'],
+        message: `clearAt (${rule.clearAt}) must be ${rule.direction === 'above' ? 'below' : 'above'} value (${rule.value}) so the alert can clear`,
+      });
+    }
+  });
+export type AlertRule = z.infer<typeof alertRuleSchema>;
+
+export interface Observation {
+  ruleId: string;
+  queueId: string | null;
+  value: number | null;
+}
+
+export interface AlertTrack {
+  pendingSince: number | null;
+  alert: Alert | null;
+}
+
+export interface AlertEvent {
+  alertId: string;
+  ruleId: string;
+  metric: string;
+  queueId: string | null;
+  level: 'warn' | 'critical';
+  kind: 'raised' | 'cleared' | 'acknowledged';
+  at: string;
+  value: number | null;
+  by: string | null;
+}
+
+export const trackKey = (ruleId: string, queueId: string | null) => `${ruleId}|${queueId ?? '*'}`;
+
+function clears(value: number, rule: AlertRule): boolean {
+  if (rule.clearAt === undefined) return !breaches(value, rule.value, rule.direction);
+  return rule.direction === 'above' ? value <= rule.clearAt : value >= rule.clearAt;
+}
+
+/**
+ * One evaluation step: given the tracks of the previous step, the rules and what each rule observes now,
+ * returns the new tracks and the events raised or cleared. Pure: the caller owns the clock and the storage.
+ * A figure without data keeps a firing alert (missing data is not recovery) but restarts a pending hold.
+ * A track no longer observed (its queue was removed, its rule deleted) clears.
+ */
+export function stepAlerts(
+  previous: ReadonlyMap<string, AlertTrack>,
+  rules: readonly AlertRule[],
+  observations: readonly Observation[],
+  nowMs: number,
+): { tracks: Map<string, AlertTrack>; events: AlertEvent[] } {
+  const at = new Date(nowMs).toISOString();
+  const rulesById = new Map(rules.map((rule) => [rule.id, rule]));
+  const tracks = new Map<string, AlertTrack>();
+  const events: AlertEvent[] = [];
+  const event = (alert: Alert, kind: AlertEvent['kind'], value: number | null): AlertEvent => ({
+    alertId: alert.id,
+    ruleId: alert.ruleId,
+    metric: alert.metric,
+    queueId: alert.queueId,
+    level: alert.level,
+    kind,
+    at,
+    value,
+    by: null,
+  });
+
+  for (const observation of observations) {
+    const rule = rulesById.get(observation.ruleId);
+    if (!rule) continue;
+    const key = trackKey(rule.id, observation.queueId);
+    const before = previous.get(key) ?? { pendingSince: null, alert: null };
+    const { value } = observation;
+
+    if (before.alert) {
+      if (value !== null && clears(value, rule)) {
+        events.push(event(before.alert, 'cleared', value));
+        tracks.set(key, { pendingSince: null, alert: null });
+      } else {
+        tracks.set(key, {
+          pendingSince: null,
+          alert: value === null ? before.alert : { ...before.alert, value },
+        });
+      }
+      continue;
+    }
+    if (value === null || !breaches(value, rule.value, rule.direction)) {
+      tracks.set(key, { pendingSince: null, alert: null });
+      continue;
+    }
+    const pendingSince = before.pendingSince ?? nowMs;
+    if (nowMs - pendingSince >= rule.holdSeconds * 1000) {
+      const alert: Alert = {
+        id: `${rule.id}:${observation.queueId ?? 'instance'}:${nowMs}`,
+        ruleId: rule.id,
+        metric: rule.metric,
+        queueId: observation.queueId,
+        level: rule.level,
+        since: at,
+        value,
+        threshold: rule.value,
+        acknowledgedBy: null,
+        acknowledgedAt: null,
+      };
+      events.push(event(alert, 'raised', value));
+      tracks.set(key, { pendingSince: null, alert });
+    } else {
+      tracks.set(key, { pendingSince, alert: null });
+    }
+  }
+
+  for (const [key, track] of previous) {
+    if (!tracks.has(key) && track.alert) events.push(event(track.alert, 'cleared', null));
+  }
+  return { tracks, events };
+}
+
+const LEVEL_RANK = { critical: 0, warn: 1 } as const;
+
+/** Active alerts, worst first, then newest first. */
+export function activeAlerts(tracks: ReadonlyMap<string, AlertTrack>): Alert[] {
+  return [...tracks.values()]
+    .flatMap((track) => (track.alert ? [track.alert] : []))
+    .sort((a, b) => LEVEL_RANK[a.level] - LEVEL_RANK[b.level] || Date.parse(b.since) - Date.parse(a.since));
+}

@@ -1,0 +1,87 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import {
+  evaluateFigures,
+  evaluateThreshold,
+  mergeThresholds,
+  thresholdSchema,
+  worstState,
+} from './thresholds.js';
+
+const inQueue = thresholdSchema.parse({ warn: 5, critical: 10 });
+const serviceLevel = thresholdSchema.parse({ warn: 80, critical: 70, direction: 'below' });
+
+describe('evaluateThreshold', () => {
+  it('treats higher as worse by default, counting the level itself as reached', () => {
+    expect(evaluateThreshold(4, inQueue)).toBe('ok');
+    expect(evaluateThreshold(5, inQueue)).toBe('warn');
+    expect(evaluateThreshold(9, inQueue)).toBe('warn');
+    expect(evaluateThreshold(10, inQueue)).toBe('critical');
+  });
+
+  it('treats lower as worse with direction below', () => {
+    expect(evaluateThreshold(95, serviceLevel)).toBe('ok');
+    expect(evaluateThreshold(80, serviceLevel)).toBe('warn');
+    expect(evaluateThreshold(70, serviceLevel)).toBe('critical');
+  });
+
+  it('gives no state to a figure Connect could not compute', () => {
+    expect(evaluateThreshold(null, inQueue)).toBeNull();
+    expect(evaluateThreshold(undefined, inQueue)).toBeNull();
+  });
+
+  it('never rates a worse value better than a better one (monotone in the bad direction)', () => {
+    const rank = { ok: 0, warn: 1, critical: 2 } as const;
+    fc.assert(
+      fc.property(
+        fc.double({ noNaN: true, min: -1e6, max: 1e6 }),
+        fc.double({ noNaN: true, min: -1e6, max: 1e6 }),
+        fc.double({ noNaN: true, min: 0, max: 1e6 }),
+        fc.double({ noNaN: true, min: 0, max: 1e6 }),
+        fc.constantFrom('above' as const, 'below' as const),
+        (a, b, warn, gap, direction) => {
+          const threshold =
+            direction === 'above'
+              ? { warn, critical: warn + gap, direction }
+              : { warn, critical: warn - gap, direction };
+          const [better, worse] =
+            direction === 'above' ? [Math.min(a, b), Math.max(a, b)] : [Math.max(a, b), Math.min(a, b)];
+          const stateOf = (v: number) => rank[evaluateThreshold(v, threshold) ?? 'ok'];
+          expect(stateOf(worse)).toBeGreaterThanOrEqual(stateOf(better));
+        },
+      ),
+    );
+  });
+});
+
+describe('thresholdSchema', () => {
+  it('refuses a critical level on the good side of warn, and says which way is bad', () => {
+    const above = thresholdSchema.safeParse({ warn: 10, critical: 5 });
+    expect(above.success).toBe(false);
+    expect(above.error?.issues[0]?.message).toMatch(/critical \(5\) must be at least warn \(10\)/);
+    const below = thresholdSchema.safeParse({ warn: 70, critical: 80, direction: 'below' });
+    expect(below.error?.issues[0]?.message).toMatch(/at most warn/);
+  });
+
+  it('refuses unknown keys so a typo does not pass silently', () => {
+    expect(thresholdSchema.safeParse({ warn: 1, critical: 2, critcal: 3 }).success).toBe(false);
+  });
+});
+
+describe('evaluateFigures and mergeThresholds', () => {
+  it('lets a queue override replace the default for one metric and keep the others', () => {
+    const merged = mergeThresholds(
+      { CONTACTS_IN_QUEUE: inQueue, SERVICE_LEVEL_20: serviceLevel },
+      { CONTACTS_IN_QUEUE: thresholdSchema.parse({ warn: 1, critical: 2 }) },
+    );
+    expect(evaluateFigures({ CONTACTS_IN_QUEUE: 2, SERVICE_LEVEL_20: 90, OTHER: 5 }, merged)).toEqual({
+      CONTACTS_IN_QUEUE: 'critical',
+      SERVICE_LEVEL_20: 'ok',
+    });
+  });
+
+  it('picks the worst state', () => {
+    expect(worstState(['ok', 'critical', 'warn'])).toBe('critical');
+    expect(worstState([])).toBe('ok');
+  });
+});
