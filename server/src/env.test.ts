@@ -25,3 +25,21 @@ describe('parseEnv', () => {
     ).toThrow(/CONNECT_INSTANCE_ID must be the instance id/);
   });
 });
+
+describe('parseEnv access modes', () => {
+  it('refuses to listen beyond loopback with no access mode, and says how to choose one', () => {
+    expect(() => parseEnv({ HOST: '0.0.0.0' })).toThrow(
+      /Refusing to start: HOST=0.0.0.0 .* Set ACCESS_MODE=tokens/,
+    );
+    expect(parseEnv({ HOST: '0.0.0.0', ACCESS_MODE: 'open' }).ACCESS_MODE).toBe('open');
+  });
+
+  it('asks for the token file or the proxy addresses that a mode needs', () => {
+    expect(() => parseEnv({ ACCESS_MODE: 'tokens' })).toThrow(/DISPLAY_TOKENS_FILE is not set/);
+    expect(() => parseEnv({ ACCESS_MODE: 'proxy' })).toThrow(/TRUSTED_PROXIES is not set/);
+    expect(() => parseEnv({ ACCESS_MODE: 'proxy', TRUSTED_PROXIES: 'not-an-ip' })).toThrow(
+      /TRUSTED_PROXIES must list IP/,
+    );
+    expect(() => parseEnv({ FRAME_ANCESTORS: 'intranet' })).toThrow(/FRAME_ANCESTORS must list origins/);
+  });
+});

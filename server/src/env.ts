@@ -31,6 +31,46 @@ const envSchema = z.object({
     .default(2000),
   STALE_AFTER_MS: z.coerce.number().int().min(1000).default(15_000),
   WALLBOARD_CONFIG: z.string().min(1).optional(),
+  ACCESS_MODE: z
+    .enum(['open', 'tokens', 'proxy'], {
+      error: 'ACCESS_MODE must be open, tokens (with DISPLAY_TOKENS_FILE) or proxy (with TRUSTED_PROXIES)',
+    })
+    .optional(),
+  DISPLAY_TOKENS_FILE: z.string().min(1).optional(),
+  TRUSTED_PROXIES: z
+    .string()
+    .transform((list) =>
+      list
+        .split(',')
+        .map((a) => a.trim())
+        .filter(Boolean),
+    )
+    .pipe(
+      z.array(
+        z.union([z.ipv4(), z.ipv6()], { error: 'TRUSTED_PROXIES must list IP addresses, comma-separated' }),
+      ),
+    )
+    .default([]),
+  TRUSTED_USER_HEADER: z
+    .string()
+    .regex(/^[A-Za-z0-9-]+$/)
+    .default('x-forwarded-user'),
+  FRAME_ANCESTORS: z
+    .string()
+    .transform((list) => list.split(/[\s,]+/).filter(Boolean))
+    .pipe(
+      z.array(
+        z
+          .string()
+          .regex(
+            /^https?:\/\/[^/\s]+$/,
+            'FRAME_ANCESTORS must list origins like https://intranet.example.com',
+          ),
+      ),
+    )
+    .default([]),
+  API_READS_PER_MINUTE: z.coerce.number().int().min(1).default(600),
+  API_WRITES_PER_MINUTE: z.coerce.number().int().min(1).default(60),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -54,5 +94,24 @@ export function parseEnv(source: NodeJS.ProcessEnv = process.env): Env {
       'Invalid environment:\n  AWS_REGION is not set: with CONNECT_INSTANCE_ID set, AWS_REGION must name the instance region, e.g. AWS_REGION=eu-west-2',
     );
   }
-  return result.data;
+  const env = result.data;
+  const loopback = ['127.0.0.1', '::1', 'localhost'].includes(env.HOST) || env.HOST.startsWith('127.');
+  if (!env.ACCESS_MODE && !loopback) {
+    throw new ConfigError(
+      `Refusing to start: HOST=${env.HOST} listens beyond this machine and no ACCESS_MODE is set. Set ACCESS_MODE=tokens ` +
+        '(with DISPLAY_TOKENS_FILE) or ACCESS_MODE=proxy (with TRUSTED_PROXIES) to control who sees the wallboard, ' +
+        'or ACCESS_MODE=open to let anyone who can reach it see it.',
+    );
+  }
+  if (env.ACCESS_MODE === 'tokens' && !env.DISPLAY_TOKENS_FILE) {
+    throw new ConfigError(
+      'Invalid environment:\n  DISPLAY_TOKENS_FILE is not set: ACCESS_MODE=tokens needs the file of hashed tokens (create one with `pnpm token create --id lobby-tv`)',
+    );
+  }
+  if (env.ACCESS_MODE === 'proxy' && env.TRUSTED_PROXIES.length === 0) {
+    throw new ConfigError(
+      'Invalid environment:\n  TRUSTED_PROXIES is not set: ACCESS_MODE=proxy needs the addresses of the authenticating proxies, e.g. TRUSTED_PROXIES=10.0.0.5',
+    );
+  }
+  return env;
 }

@@ -8,6 +8,7 @@ import { ConfigError, parseEnv, type Env } from './env.js';
 import { createApp } from './http/app.js';
 import { createLogger } from './logger.js';
 import { Poller } from './poller/poller.js';
+import { applySecurity, type Security } from './security/index.js';
 import { startSimulator, type RunningSimulator } from './simulator/server.js';
 
 export interface RunningWallboard {
@@ -78,7 +79,23 @@ export async function startWebServer(env: Env, options: StartOptions = {}): Prom
   });
   poller.start();
 
+  let security: Security | undefined;
   const app = createApp({
+    secure: (app) => {
+      security = applySecurity(
+        app,
+        {
+          accessMode: env.ACCESS_MODE ?? 'open',
+          tokensFile: env.DISPLAY_TOKENS_FILE,
+          trustedProxies: env.TRUSTED_PROXIES,
+          userHeader: env.TRUSTED_USER_HEADER,
+          frameAncestors: env.FRAME_ANCESTORS,
+          readsPerMinute: env.API_READS_PER_MINUTE,
+          writesPerMinute: env.API_WRITES_PER_MINUTE,
+        },
+        logger,
+      );
+    },
     source: poller,
     webDist: options.webDist ?? defaultWebDist,
     routers: [alerting.router],
@@ -100,6 +117,7 @@ export async function startWebServer(env: Env, options: StartOptions = {}): Prom
     async stop() {
       poller.stop();
       alerting.close();
+      security?.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       client.destroy();

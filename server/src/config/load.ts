@@ -18,7 +18,15 @@ export function parseConfig(text: string, file: string): WallboardConfig {
     });
     throw new ConfigFileError(`Invalid configuration file:\n  ${lines.join('\n  ')}`);
   }
-  const raw: unknown = doc.toJS() ?? {};
+  let raw: unknown;
+  try {
+    // Aliases are resolved here; a dangling one, or an alias bomb past the limit, is an error in the file.
+    raw = doc.toJS({ maxAliasCount: 100 }) ?? {};
+  } catch (error) {
+    throw new ConfigFileError(
+      `Invalid configuration file:\n  ${file} ${(error as Error).message.split('\n')[0]}`,
+    );
+  }
   const result = wallboardConfigSchema.safeParse(raw);
   if (result.success) return result.data;
 

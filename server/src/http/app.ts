@@ -14,11 +14,14 @@ export interface AppOptions {
   routers?: Router[];
   /** Extra facts for /readyz, e.g. a refused configuration edit. */
   readyDetails?: () => Record<string, unknown>;
+  /** Headers, access control and request limits, applied before any route. */
+  secure?: (app: Express) => void;
 }
 
-export function createApp({ source, webDist, routers = [], readyDetails }: AppOptions): Express {
+export function createApp({ source, webDist, routers = [], readyDetails, secure }: AppOptions): Express {
   const app = express();
   app.disable('x-powered-by');
+  secure?.(app);
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });

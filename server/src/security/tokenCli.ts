@@ -1,0 +1,69 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { stringify } from 'yaml';
+import { hashToken, newToken, parseTokenFile, tokenEntrySchema, type TokenEntry } from './tokens.js';
+
+/**
+ * Manages the display-token file: `token create --id lobby-tv [--role supervisor] [--board sales]`,
+ * `token revoke --id lobby-tv`, `token list`. The token is printed once; only its hash is stored.
+ */
+const [command, ...rest] = process.argv.slice(2);
+const { values } = parseArgs({
+  args: rest,
+  options: {
+    file: { type: 'string', default: 'display-tokens.yaml' },
+    id: { type: 'string' },
+    role: { type: 'string', default: 'display' },
+    name: { type: 'string' },
+    board: { type: 'string' },
+  },
+});
+
+function fail(message: string): never {
+  console.error(message);
+  process.exit(2);
+}
+
+const file = values.file;
+const entries: TokenEntry[] = existsSync(file) ? parseTokenFile(readFileSync(file, 'utf8'), file) : [];
+const save = () => writeFileSync(file, stringify({ tokens: entries }), { mode: 0o600 });
+
+switch (command) {
+  case 'create': {
+    if (!values.id) fail('token create needs --id, e.g. --id lobby-tv');
+    if (entries.some((e) => e.id === values.id))
+      fail(`A token with id ${values.id} exists; revoke it or pick another id.`);
+    const token = newToken();
+    const parsed = tokenEntrySchema.safeParse({
+      id: values.id,
+      role: values.role,
+      sha256: hashToken(token),
+      ...(values.name ? { name: values.name } : {}),
+      ...(values.board ? { board: values.board } : {}),
+    });
+    if (!parsed.success)
+      fail(parsed.error.issues.map((i) => `--${String(i.path[0])}: ${i.message}`).join('\n'));
+    entries.push(parsed.data);
+    save();
+    console.log(
+      `Token for ${values.id} (${parsed.data.role}), shown once; open the wallboard with ?token=${token}`,
+    );
+    break;
+  }
+  case 'revoke': {
+    const entry = entries.find((e) => e.id === values.id);
+    if (!entry) fail(`No token with id ${String(values.id)} in ${file}.`);
+    entry.revoked = true;
+    save();
+    console.log(`Revoked ${entry.id}; screens using it lose access within seconds.`);
+    break;
+  }
+  case 'list':
+    for (const e of entries)
+      console.log(`${e.id}\t${e.role}\t${e.board ?? '-'}\t${e.revoked ? 'revoked' : 'active'}`);
+    break;
+  default:
+    fail(
+      'Usage: token create --id <id> [--role display|supervisor] [--name <name>] [--board <board>] [--file <path>]\n       token revoke --id <id> [--file <path>]\n       token list [--file <path>]',
+    );
+}
