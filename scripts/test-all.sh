@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs what the tests need on a fresh Debian machine (Chromium from Debian, the workspace's packages)
+# Installs what the tests need on a fresh Debian machine (Chromium and Redis from Debian, the workspace's packages)
 # and runs every check: format, lint, type-check, build, unit and integration tests, browser tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -9,6 +9,7 @@ pnpm() { npx -y "pnpm@${PNPM_VERSION}" "$@"; }
 
 need_apt=()
 command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ] || need_apt+=(chromium)
+command -v redis-server >/dev/null 2>&1 || need_apt+=(redis-server)
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "==> Installing from Debian: ${need_apt[*]}"
   SUDO=""

@@ -71,6 +71,13 @@ const envSchema = z.object({
     .default([]),
   API_READS_PER_MINUTE: z.coerce.number().int().min(1).default(600),
   API_WRITES_PER_MINUTE: z.coerce.number().int().min(1).default(60),
+  REDIS_URL: z
+    .url({
+      protocol: /^rediss?$/,
+      error: 'REDIS_URL must be a redis:// or rediss:// URL, e.g. redis://127.0.0.1:6379',
+    })
+    .optional(),
+  LEASE_MS: z.coerce.number().int().min(1000, 'LEASE_MS must be at least 1000').default(5000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

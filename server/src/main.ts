@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { createConnectClient, type ConnectTarget } from './connect/client.js';
 import { setupAlerting, type Alerting } from './alerts/setup.js';
+import { Cluster } from './cluster/cluster.js';
 import { ConfigFileError } from './config/load.js';
 import { ConfigError, parseEnv, type Env } from './env.js';
 import { createApp } from './http/app.js';
@@ -17,6 +18,7 @@ export interface RunningWallboard {
   poller: Poller;
   simulator: RunningSimulator | null;
   alerting: Alerting;
+  cluster: Cluster | null;
   stop(): Promise<void>;
 }
 
@@ -61,8 +63,9 @@ export async function startWebServer(env: Env, options: StartOptions = {}): Prom
       configFile: env.WALLBOARD_CONFIG,
       staleAfterMs: env.STALE_AFTER_MS,
       logger,
-      // Called only once the poller below exists.
-      latest: () => poller.latest,
+      // Called only once the poller (and the cluster) below exist.
+      latest: () => (cluster ?? poller).latest,
+      backend: () => cluster ?? undefined,
     });
   } catch (error) {
     client.destroy();
@@ -77,7 +80,20 @@ export async function startWebServer(env: Env, options: StartOptions = {}): Prom
     logger,
     enrich: alerting.enrich,
   });
-  poller.start();
+  // With Redis, replicas share one poller per instance: the cluster starts this one only while it holds the lease.
+  const cluster = env.REDIS_URL
+    ? new Cluster({
+        redisUrl: env.REDIS_URL,
+        instanceId: target.instanceId,
+        leaseMs: env.LEASE_MS,
+        staleAfterMs: env.STALE_AFTER_MS,
+        poller,
+        engine: alerting.engine,
+        logger,
+      })
+    : null;
+  if (cluster) await cluster.start();
+  else poller.start();
 
   let security: Security | undefined;
   const app = createApp({
@@ -96,10 +112,10 @@ export async function startWebServer(env: Env, options: StartOptions = {}): Prom
         logger,
       );
     },
-    source: poller,
+    source: cluster ?? poller,
     webDist: options.webDist ?? defaultWebDist,
     routers: [alerting.router],
-    readyDetails: () => ({ configError: alerting.configStore.error }),
+    readyDetails: () => ({ configError: alerting.configStore.error, ...(cluster ? cluster.status : {}) }),
   });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(env.PORT, env.HOST, () => resolve(s));
@@ -114,7 +130,9 @@ export async function startWebServer(env: Env, options: StartOptions = {}): Prom
     poller,
     simulator,
     alerting,
+    cluster,
     async stop() {
+      await cluster?.stop();
       poller.stop();
       alerting.close();
       security?.close();

@@ -18,6 +18,12 @@ const MAX_HISTORY = 10_000;
 
 type EventListener = (event: AlertEvent) => void;
 
+export interface AlertEngineState {
+  tracks: [string, AlertTrack][];
+  history: AlertEvent[];
+  historyDay: string;
+}
+
 export class UnknownAlertError extends Error {}
 
 /**
@@ -118,6 +124,17 @@ export class AlertEngine {
     this.history.push(event);
     if (this.history.length > MAX_HISTORY) this.history.splice(0, this.history.length - MAX_HISTORY);
     for (const listener of this.listeners) listener(event);
+  }
+
+  /** Everything a successor needs to carry on: pending holds, firing alerts and today's history. */
+  exportState(): AlertEngineState {
+    return { tracks: [...this.tracks], history: this.history, historyDay: this.historyDay };
+  }
+
+  importState(state: AlertEngineState): void {
+    this.tracks = new Map(state.tracks);
+    this.history = [...state.history];
+    this.historyDay = state.historyDay;
   }
 
   get active(): Alert[] {

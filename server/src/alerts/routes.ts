@@ -1,12 +1,14 @@
+import type { Alert, AlertEvent } from '@switchboard/shared';
 import express, { Router } from 'express';
 import { z } from 'zod';
+import { NoLeaderError, UnknownAlertOnLeader } from '../cluster/cluster.js';
 import { identityOf, requireSupervisor } from '../security/access.js';
-import { UnknownAlertError, type AlertEngine } from './engine.js';
+import { UnknownAlertError } from './engine.js';
 
 const acknowledgeBody = z
   .object({
     by: z
-      .string({ error: 'by is required: the name of the supervisor acknowledging the alert' })
+      .string({ error: 'by must be a string: the name of the supervisor acknowledging the alert' })
       .trim()
       .min(1, 'by must not be empty: give the name of the supervisor acknowledging the alert')
       .max(100, 'by must be at most 100 characters')
@@ -14,22 +16,32 @@ const acknowledgeBody = z
   })
   .strict();
 
-export function alertsRouter(engine: AlertEngine): Router {
+/**
+ * Where the alert endpoints read and write. With several replicas, alerts are evaluated by the replica that
+ * polls; the others read the alerts of the snapshot they serve and carry acknowledgements to it.
+ */
+export interface AlertsBackend {
+  active(): Alert[];
+  history(): AlertEvent[] | Promise<AlertEvent[]>;
+  acknowledge(alertId: string, by: string): Alert | Promise<Alert>;
+}
+
+export function alertsRouter(backend: AlertsBackend): Router {
   const router = Router();
 
   router.get('/api/v1/alerts', (_req, res) => {
-    res.set('Cache-Control', 'no-store').json({ alerts: engine.active });
+    res.set('Cache-Control', 'no-store').json({ alerts: backend.active() });
   });
 
-  router.get('/api/v1/alerts/history', (_req, res) => {
-    res.set('Cache-Control', 'no-store').json({ events: engine.todaysHistory });
+  router.get('/api/v1/alerts/history', async (_req, res) => {
+    res.set('Cache-Control', 'no-store').json({ events: await backend.history() });
   });
 
   router.post(
     '/api/v1/alerts/:id/acknowledge',
     requireSupervisor,
     express.json({ limit: '4kb' }),
-    (req, res) => {
+    async (req, res) => {
       const parsed = acknowledgeBody.safeParse(req.body ?? {});
       if (!parsed.success) {
         res.status(400).json({ error: parsed.error.issues.map((issue) => issue.message).join('; ') });
@@ -44,10 +56,14 @@ export function alertsRouter(engine: AlertEngine): Router {
         return;
       }
       try {
-        res.json(engine.acknowledge(String(req.params.id), by));
+        res.json(await backend.acknowledge(String(req.params.id), by));
       } catch (error) {
-        if (error instanceof UnknownAlertError) {
+        if (error instanceof UnknownAlertError || error instanceof UnknownAlertOnLeader) {
           res.status(404).json({ error: error.message });
+          return;
+        }
+        if (error instanceof NoLeaderError) {
+          res.status(503).set('Retry-After', '3').json({ error: error.message });
           return;
         }
         throw error;

@@ -4,7 +4,7 @@ import type { Logger } from '../logger.js';
 import { publicConfig, resolveQueueRefs } from '../config/boards.js';
 import { ConfigStore } from '../config/store.js';
 import { AlertEngine } from './engine.js';
-import { alertsRouter } from './routes.js';
+import { alertsRouter, type AlertsBackend } from './routes.js';
 import { WebhookNotifier, type WebhookTarget } from './webhook.js';
 
 export interface Alerting {
@@ -28,6 +28,8 @@ export async function setupAlerting(options: {
   logger: Logger;
   latest: () => Snapshot | null;
   clock?: () => number;
+  /** Where the alert endpoints go when several replicas share the work; by default this process's engine. */
+  backend?: () => AlertsBackend | undefined;
 }): Promise<Alerting> {
   const { logger } = options;
   const configStore = await ConfigStore.open(options.configFile, logger);
@@ -47,7 +49,8 @@ export async function setupAlerting(options: {
           ]
         : [],
     );
-  const notifier = new WebhookNotifier(webhookTargets(), {
+  // Targets are resolved when an event is sent, against the queues of that moment.
+  const notifier = new WebhookNotifier([], {
     logger,
     queueName: (id) => queues().find((q) => q.id === id)?.name,
   });
@@ -69,7 +72,19 @@ export async function setupAlerting(options: {
       }),
     );
   });
-  router.use(alertsRouter(engine));
+  const local: AlertsBackend = {
+    active: () => engine.active,
+    history: () => [...engine.todaysHistory],
+    acknowledge: (id, by) => engine.acknowledge(id, by),
+  };
+  const backend = () => options.backend?.() ?? local;
+  router.use(
+    alertsRouter({
+      active: () => backend().active(),
+      history: () => backend().history(),
+      acknowledge: (id, by) => backend().acknowledge(id, by),
+    }),
+  );
 
   return { configStore, engine, notifier, enrich: engine.enrich, router, close: () => configStore.close() };
 }

@@ -1,0 +1,281 @@
+import { randomUUID } from 'node:crypto';
+import { snapshotSchema, type Alert, type AlertEvent, type Snapshot } from '@switchboard/shared';
+import { Redis } from 'ioredis';
+import type { AlertEngine, AlertEngineState } from '../alerts/engine.js';
+import type { Logger } from '../logger.js';
+import { Lease } from './lease.js';
+
+export interface PollerLike {
+  start(): void;
+  stop(): void;
+  subscribe(listener: (snapshot: Snapshot) => void): () => void;
+}
+
+export interface ClusterOptions {
+  redisUrl: string;
+  instanceId: string;
+  leaseMs: number;
+  staleAfterMs: number;
+  poller: PollerLike;
+  engine: AlertEngine;
+  logger: Logger;
+  clock?: () => number;
+}
+
+type Listener = (snapshot: Snapshot) => void;
+
+export class NoLeaderError extends Error {}
+
+/** Marks each section stale once its figures are older than the limit, as of `now`. */
+export function ageSnapshot(snapshot: Snapshot, now: number, staleAfterMs: number): Snapshot {
+  const sections = Object.fromEntries(
+    Object.entries(snapshot.sections).map(([name, section]) => {
+      const age = section.fetchedAt ? now - Date.parse(section.fetchedAt) : Infinity;
+      return [name, { ...section, stale: age > staleAfterMs }];
+    }),
+  ) as Snapshot['sections'];
+  return { ...snapshot, serverTime: new Date(now).toISOString(), sections, stale: sections.queues.stale };
+}
+
+/**
+ * Several replicas, one poller per Connect instance. The replica holding the lease polls; every snapshot is
+ * numbered by a Redis counter (so generations rise across a change of leader), cached in Redis and
+ * published, and every replica serves the newest it has seen. Alert state and history travel with the lease;
+ * an acknowledgement on any replica is carried to the leader over Redis.
+ */
+export class Cluster {
+  readonly replicaId = randomUUID();
+  private readonly redis: Redis;
+  private readonly subscriber: Redis;
+  private readonly lease: Lease;
+  private snapshot: Snapshot | null = null;
+  private readonly listeners = new Set<Listener>();
+  private readonly pendingAcks = new Map<string, (reply: AckReply) => void>();
+  private unsubscribePoller: (() => void) | undefined;
+  private redisUp = false;
+  private readonly keys: Record<
+    'lease' | 'snapshot' | 'snapshots' | 'generation' | 'alerts' | 'acks' | 'ackReplies',
+    string
+  >;
+  private readonly clock: () => number;
+
+  constructor(private readonly options: ClusterOptions) {
+    this.clock = options.clock ?? Date.now;
+    const prefix = `switchboard:${options.instanceId}`;
+    this.keys = {
+      lease: `${prefix}:lease`,
+      snapshot: `${prefix}:snapshot`,
+      snapshots: `${prefix}:snapshots`,
+      generation: `${prefix}:generation`,
+      alerts: `${prefix}:alerts`,
+      acks: `${prefix}:ack-requests`,
+      ackReplies: `${prefix}:ack-replies`,
+    };
+    // Fail fast while Redis is away (no offline queue), and reconnect by ourselves when it comes back.
+    const connection = {
+      lazyConnect: true,
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 1,
+      retryStrategy: (times: number) => Math.min(200 * times, 2000),
+    };
+    this.redis = new Redis(options.redisUrl, connection);
+    this.subscriber = new Redis(options.redisUrl, { ...connection, enableOfflineQueue: true });
+    for (const client of [this.redis, this.subscriber]) client.on('error', () => undefined);
+    this.redis.on('ready', () => this.setRedisUp(true));
+    this.redis.on('close', () => this.setRedisUp(false));
+    this.lease = new Lease(this.redis, this.keys.lease, this.replicaId, options.leaseMs, {
+      onAcquired: () => void this.lead(),
+      onLost: (reason) => this.follow(reason),
+    });
+  }
+
+  get role(): 'leader' | 'follower' {
+    return this.lease.isHeld ? 'leader' : 'follower';
+  }
+
+  get status(): { redis: 'up' | 'down'; role: 'leader' | 'follower' } {
+    return { redis: this.redisUp ? 'up' : 'down', role: this.role };
+  }
+
+  get latest(): Snapshot | null {
+    return this.snapshot ? ageSnapshot(this.snapshot, this.clock(), this.options.staleAfterMs) : null;
+  }
+
+  subscribe(listener: Listener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  async start(): Promise<void> {
+    await Promise.allSettled([this.redis.connect(), this.subscriber.connect()]);
+    this.subscriber.on('message', (channel: string, message: string) => this.onMessage(channel, message));
+    await this.subscriber
+      .subscribe(this.keys.snapshots, this.keys.acks, this.keys.ackReplies)
+      .catch(() => undefined);
+    const cached = await this.redis.get(this.keys.snapshot).catch(() => null);
+    if (cached) this.accept(cached);
+    this.lease.start();
+  }
+
+  async stop(): Promise<void> {
+    await this.lease.stop();
+    this.redis.disconnect();
+    this.subscriber.disconnect();
+  }
+
+  /** The alerts of the snapshot this replica serves: the leader's evaluation. */
+  active(): Alert[] {
+    return this.snapshot?.alerts ?? [];
+  }
+
+  /** Today's alert history as the leader last saved it. */
+  async history(): Promise<AlertEvent[]> {
+    if (this.lease.isHeld) return [...this.options.engine.todaysHistory];
+    const saved = await this.redis.get(this.keys.alerts).catch(() => null);
+    if (!saved) return [];
+    try {
+      return (JSON.parse(saved) as AlertEngineState).history;
+    } catch {
+      return [];
+    }
+  }
+
+  /** Acknowledges on the leader, wherever the request arrived. */
+  async acknowledge(alertId: string, by: string): Promise<Alert> {
+    if (this.lease.isHeld) return this.options.engine.acknowledge(alertId, by);
+    const requestId = randomUUID();
+    const reply = new Promise<AckReply>((resolve) => {
+      this.pendingAcks.set(requestId, resolve);
+      setTimeout(() => resolve({ requestId, error: 'no-leader' }), 3000).unref();
+    });
+    try {
+      await this.redis.publish(this.keys.acks, JSON.stringify({ requestId, alertId, by }));
+    } catch {
+      this.pendingAcks.delete(requestId);
+      throw new NoLeaderError('The shared store is unreachable; try again in a few seconds.');
+    }
+    const result = await reply;
+    this.pendingAcks.delete(requestId);
+    if (result.alert) return result.alert;
+    if (result.error === 'no-leader')
+      throw new NoLeaderError('No replica is polling Connect right now; try again shortly.');
+    throw new UnknownAlertOnLeader(result.error ?? 'unknown alert');
+  }
+
+  private setRedisUp(up: boolean): void {
+    if (up === this.redisUp) return;
+    this.redisUp = up;
+    this.options.logger[up ? 'info' : 'warn'](
+      { replicaId: this.replicaId },
+      up ? 'redis reachable' : 'redis unreachable',
+    );
+  }
+
+  private async lead(): Promise<void> {
+    this.options.logger.info({ replicaId: this.replicaId }, 'holding the polling lease: polling Connect');
+    const saved = await this.redis.get(this.keys.alerts).catch(() => null);
+    if (saved) {
+      try {
+        this.options.engine.importState(JSON.parse(saved) as AlertEngineState);
+      } catch {
+        this.options.logger.warn('saved alert state unreadable; starting afresh');
+      }
+    }
+    if (!this.lease.isHeld) return;
+    this.unsubscribePoller = this.options.poller.subscribe((snapshot) => void this.publish(snapshot));
+    this.options.poller.start();
+  }
+
+  private follow(reason: string): void {
+    this.options.logger.warn({ replicaId: this.replicaId, reason }, 'polling lease lost: following');
+    this.options.poller.stop();
+    this.unsubscribePoller?.();
+    this.unsubscribePoller = undefined;
+  }
+
+  private async publish(snapshot: Snapshot): Promise<void> {
+    if (!this.lease.isHeld) return;
+    try {
+      const generation = await this.redis.incr(this.keys.generation);
+      const numbered = { ...snapshot, generation };
+      const text = JSON.stringify(numbered);
+      this.deliver(numbered);
+      await this.redis
+        .multi()
+        .set(this.keys.snapshot, text, 'PX', 24 * 3600 * 1000)
+        .set(this.keys.alerts, JSON.stringify(this.options.engine.exportState()), 'PX', 24 * 3600 * 1000)
+        .publish(this.keys.snapshots, text)
+        .exec();
+    } catch {
+      // Redis away: this replica still serves its own snapshot; the lease fencing retires it if it lasts.
+      this.deliver(snapshot);
+    }
+  }
+
+  private onMessage(channel: string, message: string): void {
+    if (channel === this.keys.snapshots) {
+      this.accept(message);
+    } else if (channel === this.keys.acks && this.lease.isHeld) {
+      void this.answerAck(message);
+    } else if (channel === this.keys.ackReplies) {
+      try {
+        const reply = JSON.parse(message) as AckReply;
+        this.pendingAcks.get(reply.requestId)?.(reply);
+      } catch {
+        // Not ours to read.
+      }
+    }
+  }
+
+  private async answerAck(message: string): Promise<void> {
+    let request: { requestId: string; alertId: string; by: string };
+    try {
+      request = JSON.parse(message) as typeof request;
+    } catch {
+      return;
+    }
+    let reply: AckReply;
+    try {
+      reply = {
+        requestId: request.requestId,
+        alert: this.options.engine.acknowledge(request.alertId, request.by),
+      };
+    } catch (error) {
+      reply = { requestId: request.requestId, error: (error as Error).message };
+    }
+    await this.redis.publish(this.keys.ackReplies, JSON.stringify(reply)).catch(() => undefined);
+  }
+
+  private accept(text: string): void {
+    let parsed: Snapshot;
+    try {
+      parsed = snapshotSchema.parse(JSON.parse(text));
+    } catch {
+      this.options.logger.warn('unreadable snapshot from the shared store; ignored');
+      return;
+    }
+    if (this.snapshot && parsed.generation <= this.snapshot.generation) return;
+    this.deliver(parsed);
+  }
+
+  private deliver(snapshot: Snapshot): void {
+    if (
+      this.snapshot &&
+      snapshot.generation <= this.snapshot.generation &&
+      snapshot.instanceId === this.snapshot.instanceId
+    ) {
+      return;
+    }
+    this.snapshot = snapshot;
+    const aged = ageSnapshot(snapshot, this.clock(), this.options.staleAfterMs);
+    for (const listener of this.listeners) listener(aged);
+  }
+}
+
+interface AckReply {
+  requestId: string;
+  alert?: Alert;
+  error?: string;
+}
+
+export class UnknownAlertOnLeader extends Error {}

@@ -1,0 +1,174 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Snapshot } from '@switchboard/shared';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseEnv } from '../src/env.js';
+import { startWebServer, type RunningWallboard } from '../src/main.js';
+import { startSimulator, type RunningSimulator } from '../src/simulator/server.js';
+import { startRedis, type TestRedis } from './support/redis.js';
+
+const LEASE_MS = 1500;
+let redis: TestRedis;
+let simulator: RunningSimulator;
+const replicas: RunningWallboard[] = [];
+const seen = new Map<RunningWallboard, number[]>();
+
+async function eventually<T>(
+  probe: () => T | undefined | Promise<T | undefined>,
+  what: string,
+  timeoutMs = 10_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+const leaders = () => replicas.filter((r) => r.cluster?.role === 'leader');
+
+// A rule that fires at once on every queue, so acknowledgements have something to act on.
+const configFile = join(mkdtempSync(join(tmpdir(), 'switchboard-cluster-')), 'wallboard.yaml');
+writeFileSync(configFile, 'alerts:\n  - id: anything\n    metric: CONTACTS_IN_QUEUE\n    value: 0\n');
+
+beforeAll(async () => {
+  redis = await startRedis();
+  simulator = await startSimulator({ queues: 12, agents: 40, seed: 5 });
+  for (let i = 0; i < 3; i += 1) {
+    const replica = await startWebServer(
+      parseEnv({
+        PORT: '0',
+        CONNECT_INSTANCE_ID: simulator.instanceId,
+        AWS_REGION: simulator.region,
+        CONNECT_ENDPOINT: simulator.endpoint,
+        REDIS_URL: redis.url,
+        LEASE_MS: String(LEASE_MS),
+        POLL_INTERVAL_MS: '1000',
+        STALE_AFTER_MS: '3000',
+        LOG_LEVEL: 'silent',
+        WALLBOARD_CONFIG: configFile,
+      }),
+      { credentials: { accessKeyId: 'TESTKEY', secretAccessKey: 'test-secret' } },
+    );
+    const generations: number[] = [];
+    replica.cluster?.subscribe((snapshot: Snapshot) => generations.push(snapshot.generation));
+    seen.set(replica, generations);
+    replicas.push(replica);
+  }
+}, 60_000);
+
+afterAll(async () => {
+  await Promise.all(replicas.map((r) => r.stop()));
+  await simulator?.close();
+  await redis?.stop();
+});
+
+describe('several replicas on Redis', () => {
+  it('elects exactly one poller, and every replica receives the same snapshot generations', async () => {
+    await eventually(() => (leaders().length === 1 ? true : undefined), 'one leader');
+    await eventually(
+      () => (replicas.every((r) => (seen.get(r)?.length ?? 0) >= 3) ? true : undefined),
+      'three snapshots on every replica',
+    );
+    expect(leaders()).toHaveLength(1);
+    const [a, b, c] = replicas.map((r) => new Set(seen.get(r)));
+    const common = [...(a ?? [])].filter((g) => b?.has(g) && c?.has(g));
+    expect(common.length).toBeGreaterThanOrEqual(2);
+    for (const replica of replicas) {
+      const generations = seen.get(replica) ?? [];
+      expect([...generations].sort((x, y) => x - y)).toEqual(generations);
+    }
+    const served = await Promise.all(
+      replicas.map(async (r) => (await (await fetch(`${r.url}/readyz`)).json()) as object),
+    );
+    expect(served.filter((s) => (s as { role: string }).role === 'leader')).toHaveLength(1);
+  });
+
+  it('carries an acknowledgement made on a follower to the leader, and every replica then shows it', async () => {
+    const follower = replicas.find((r) => r.cluster?.role === 'follower');
+    if (!follower) throw new Error('no follower');
+    const snapshot = await eventually(async () => {
+      const served = (await (await fetch(`${follower.url}/api/v1/snapshot`)).json()) as Snapshot;
+      return served.alerts.length > 0 ? served : undefined;
+    }, 'alerts on the follower');
+    const alert = snapshot.alerts[0];
+    if (!alert) throw new Error('no alert');
+    const response = await fetch(
+      `${follower.url}/api/v1/alerts/${encodeURIComponent(alert.id)}/acknowledge`,
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ by: 'Dana' }),
+      },
+    );
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({ id: alert.id, acknowledgedBy: 'Dana' });
+    for (const replica of replicas) {
+      await eventually(async () => {
+        const served = (await (await fetch(`${replica.url}/api/v1/snapshot`)).json()) as Snapshot;
+        return served.alerts.find((a) => a.id === alert.id)?.acknowledgedBy === 'Dana' ? true : undefined;
+      }, 'the acknowledgement on every replica');
+    }
+    const history = (await (await fetch(`${follower.url}/api/v1/alerts/history`)).json()) as {
+      events: { kind: string; alertId: string }[];
+    };
+    await eventually(async () => {
+      const again = (await (await fetch(`${follower.url}/api/v1/alerts/history`)).json()) as typeof history;
+      return again.events.some((e) => e.kind === 'acknowledged' && e.alertId === alert.id) ? true : undefined;
+    }, 'the acknowledgement in the shared history');
+  });
+
+  it('hands polling to another replica within the lease time when the leader dies', async () => {
+    const [leader] = leaders();
+    if (!leader) throw new Error('no leader');
+    const lastGeneration = Math.max(...(seen.get(leader) ?? [0]));
+    const killedAt = Date.now();
+    await leader.stop();
+    replicas.splice(replicas.indexOf(leader), 1);
+    const successor = await eventually(() => leaders()[0], 'a new leader', LEASE_MS * 4);
+    expect(Date.now() - killedAt).toBeLessThan(LEASE_MS * 3);
+    await eventually(
+      () => (replicas.every((r) => Math.max(...(seen.get(r) ?? [0])) > lastGeneration) ? true : undefined),
+      'newer generations on the survivors',
+    );
+    expect(leaders()).toEqual([successor]);
+  });
+
+  it('keeps serving the last snapshot marked stale while Redis is down, and recovers by itself', async () => {
+    await redis.stop();
+    const follower = await eventually(async () => {
+      const states = await Promise.all(
+        replicas.map(async (r) => ({
+          r,
+          ready: (await (await fetch(`${r.url}/readyz`)).json()) as { redis: string },
+        })),
+      );
+      return states.every((s) => s.ready.redis === 'down') ? states[0]?.r : undefined;
+    }, 'replicas to see Redis down');
+    const stale = await eventually(async () => {
+      const response = await fetch(`${follower.url}/api/v1/snapshot`);
+      const snapshot = (await response.json()) as Snapshot;
+      return response.ok && snapshot.stale ? snapshot : undefined;
+    }, 'the last snapshot to be served as stale');
+    expect(stale.queues.length).toBe(12);
+    expect(leaders()).toHaveLength(0);
+
+    await redis.restart();
+    await eventually(
+      () => (leaders().length === 1 ? true : undefined),
+      'a leader after Redis returns',
+      15_000,
+    );
+    await eventually(
+      async () => {
+        const snapshot = (await (await fetch(`${follower.url}/api/v1/snapshot`)).json()) as Snapshot;
+        return snapshot.stale ? undefined : true;
+      },
+      'fresh snapshots again',
+      15_000,
+    );
+  }, 40_000);
+});
