@@ -112,11 +112,10 @@ describe('several replicas on Redis', () => {
         return served.alerts.find((a) => a.id === alert.id)?.acknowledgedBy === 'Dana' ? true : undefined;
       }, 'the acknowledgement on every replica');
     }
-    const history = (await (await fetch(`${follower.url}/api/v1/alerts/history`)).json()) as {
-      events: { kind: string; alertId: string }[];
-    };
     await eventually(async () => {
-      const again = (await (await fetch(`${follower.url}/api/v1/alerts/history`)).json()) as typeof history;
+      const again = (await (await fetch(`${follower.url}/api/v1/alerts/history`)).json()) as {
+        events: { kind: string; alertId: string }[];
+      };
       return again.events.some((e) => e.kind === 'acknowledged' && e.alertId === alert.id) ? true : undefined;
     }, 'the acknowledgement in the shared history');
   });
