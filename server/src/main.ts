@@ -79,6 +79,13 @@ export async function startWebServer(env: Env, options: StartOptions = {}): Prom
     staleAfterMs: env.STALE_AFTER_MS,
     logger,
     enrich: alerting.enrich,
+    timeZone: env.TIME_ZONE,
+    serviceLevelThresholds: env.SERVICE_LEVEL_THRESHOLDS,
+    intradayIntervalMinutes: env.INTRADAY_INTERVAL_MINUTES,
+    rateShare: env.CONNECT_RATE_SHARE / 100,
+    rates: { metrics: env.CONNECT_RATE_METRICS, other: env.CONNECT_RATE_OTHER },
+    historyIntervalMs: env.HISTORY_INTERVAL_MS,
+    discoveryIntervalMs: env.DISCOVERY_INTERVAL_MS,
   });
   // With Redis, replicas share one poller per instance: the cluster starts this one only while it holds the lease.
   const cluster = env.REDIS_URL
