@@ -7,6 +7,8 @@ import { Cluster } from './cluster/cluster.js';
 import { ConfigFileError } from './config/load.js';
 import { ConfigError, parseEnv, type Env } from './env.js';
 import { createApp } from './http/app.js';
+import { ServerMetrics } from './http/metrics.js';
+import { SnapshotStream } from './http/stream.js';
 import { createLogger } from './logger.js';
 import { Poller } from './poller/poller.js';
 import { applySecurity, type Security } from './security/index.js';
@@ -19,6 +21,7 @@ export interface RunningWallboard {
   simulator: RunningSimulator | null;
   alerting: Alerting;
   cluster: Cluster | null;
+  stream: SnapshotStream;
   stop(): Promise<void>;
 }
 
@@ -72,6 +75,10 @@ export async function startWebServer(env: Env, options: StartOptions = {}): Prom
     await simulator?.close();
     throw error;
   }
+  const metrics: ServerMetrics = new ServerMetrics({
+    latest: () => (cluster ?? poller).latest,
+    viewers: () => stream.viewerCount,
+  });
   const poller = new Poller({
     client,
     instanceId: target.instanceId,
@@ -79,6 +86,10 @@ export async function startWebServer(env: Env, options: StartOptions = {}): Prom
     staleAfterMs: env.STALE_AFTER_MS,
     logger,
     enrich: alerting.enrich,
+    observer: {
+      call: (operation, outcome, ms) => metrics.recordCall(operation, outcome, ms),
+      cycle: (section, ms, ok) => metrics.recordCycle(section, ms, ok),
+    },
     timeZone: env.TIME_ZONE,
     serviceLevelThresholds: env.SERVICE_LEVEL_THRESHOLDS,
     intradayIntervalMinutes: env.INTRADAY_INTERVAL_MINUTES,
@@ -101,6 +112,9 @@ export async function startWebServer(env: Env, options: StartOptions = {}): Prom
     : null;
   if (cluster) await cluster.start();
   else poller.start();
+  // Viewers follow whichever holds the snapshot: this process's poller, or the cluster's newest.
+  const source = cluster ?? poller;
+  const stream = new SnapshotStream(source);
 
   let security: Security | undefined;
   const app = createApp({
@@ -119,9 +133,9 @@ export async function startWebServer(env: Env, options: StartOptions = {}): Prom
         logger,
       );
     },
-    source: cluster ?? poller,
+    source,
     webDist: options.webDist ?? defaultWebDist,
-    routers: [alerting.router],
+    routers: [alerting.router, stream.router(), metrics.router()],
     readyDetails: () => ({ configError: alerting.configStore.error, ...(cluster ? cluster.status : {}) }),
   });
   const server: Server = await new Promise((resolve) => {
@@ -138,7 +152,9 @@ export async function startWebServer(env: Env, options: StartOptions = {}): Prom
     simulator,
     alerting,
     cluster,
+    stream,
     async stop() {
+      stream.close();
       await cluster?.stop();
       poller.stop();
       alerting.close();

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import express, { type Express, type Router } from 'express';
 import type { Snapshot } from '@switchboard/shared';
+import { snapshotETag } from './streamETag.js';
 
 export interface SnapshotSource {
   readonly latest: Snapshot | null;
@@ -32,7 +33,7 @@ export function createApp({ source, webDist, routers = [], readyDetails, secure 
     res.status(ready ? 200 : 503).json({ ready, ...readyDetails?.() });
   });
 
-  app.get('/api/v1/snapshot', (_req, res) => {
+  app.get('/api/v1/snapshot', (req, res) => {
     const snapshot = source.latest;
     if (!snapshot) {
       res
@@ -41,7 +42,13 @@ export function createApp({ source, webDist, routers = [], readyDetails, secure 
         .json({ error: 'No snapshot yet: the first poll of Connect is running.' });
       return;
     }
-    res.set('Cache-Control', 'no-store').json(snapshot);
+    const etag = snapshotETag(snapshot);
+    res.set({ 'Cache-Control': 'no-cache', ETag: etag });
+    if (req.fresh) {
+      res.status(304).end();
+      return;
+    }
+    res.json(snapshot);
   });
 
   for (const router of routers) app.use(router);
