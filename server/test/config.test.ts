@@ -105,7 +105,7 @@ describe('boards, thresholds and alerts from the configuration file', () => {
 
   it('keeps the last good configuration when an edit breaks it, and says so on /readyz and to every screen', async () => {
     writeFileSync(configFile, goodConfig.replace('warn: 1, critical: 3', 'warn: 5, critical: oops'));
-    await wallboard.alerting.configStore.reload();
+    await wallboard.configStore.reload();
     const ready = (await getJson('/readyz')) as { ready: boolean; configError: string | null };
     expect(ready.configError).toMatch(
       /wallboard.yaml:4 thresholds.defaults.CONTACTS_IN_QUEUE.critical: critical must be a number/,
@@ -115,7 +115,7 @@ describe('boards, thresholds and alerts from the configuration file', () => {
     expect(config.boards.map((b) => b.id)).toEqual(['sales', 'everything']);
 
     writeFileSync(configFile, goodConfig.replace('title: Sales floor', 'title: Sales team'));
-    await wallboard.alerting.configStore.reload();
+    await wallboard.configStore.reload();
     const fixed = publicConfigSchema.parse(await getJson('/api/v1/config'));
     expect(fixed.configError).toBeNull();
     expect(fixed.boards[0]?.title).toBe('Sales team');
