@@ -1,4 +1,4 @@
-import { Router, type Response } from 'express';
+import { Router, type Request, type Response } from 'express';
 import type { Snapshot } from '@switchboard/shared';
 
 /** Anything that holds the latest snapshot and says when there is a new one: the poller or the cluster. */
@@ -57,27 +57,28 @@ export class SnapshotStream {
     return this.viewers.size;
   }
 
-  router(): Router {
-    const router = Router();
-    router.get('/api/v1/stream', (req, res) => {
-      res.writeHead(200, {
-        'Content-Type': 'text/event-stream; charset=utf-8',
-        'Cache-Control': 'no-store',
-        Connection: 'keep-alive',
-        // Tell nginx-style proxies not to buffer the stream.
-        'X-Accel-Buffering': 'no',
-      });
-      res.write('retry: 2000\n\n');
-      const viewer: Viewer = { res, skips: 0 };
-      this.viewers.add(viewer);
-      req.on('close', () => this.viewers.delete(viewer));
-      const latest = this.feed.latest;
-      const lastEventId = Number(req.get('last-event-id'));
-      if (latest && !(Number.isFinite(lastEventId) && lastEventId >= latest.generation)) {
-        this.write(viewer, frame(latest));
-      }
+  /** Serves one viewer until it goes away. */
+  handle(req: Request, res: Response): void {
+    res.writeHead(200, {
+      'Content-Type': 'text/event-stream; charset=utf-8',
+      'Cache-Control': 'no-store',
+      Connection: 'keep-alive',
+      // Tell nginx-style proxies not to buffer the stream.
+      'X-Accel-Buffering': 'no',
     });
-    return router;
+    res.write('retry: 2000\n\n');
+    const viewer: Viewer = { res, skips: 0 };
+    this.viewers.add(viewer);
+    req.on('close', () => this.viewers.delete(viewer));
+    const latest = this.feed.latest;
+    const lastEventId = Number(req.get('last-event-id'));
+    if (latest && !(Number.isFinite(lastEventId) && lastEventId >= latest.generation)) {
+      this.write(viewer, frame(latest));
+    }
+  }
+
+  router(): Router {
+    return streamRouter(() => this);
   }
 
   close(): void {
@@ -117,4 +118,13 @@ export class SnapshotStream {
 
 function frame(snapshot: Snapshot): string {
   return `id: ${snapshot.generation}\nevent: snapshot\ndata: ${JSON.stringify(snapshot)}\n\n`;
+}
+
+/** GET /api/v1/stream, served by the stream of the instance the request asks for (`?instance=`, `?board=`). */
+export function streamRouter(select: (req: Request) => SnapshotStream): Router {
+  const router = Router();
+  router.get('/api/v1/stream', (req, res) => {
+    select(req).handle(req, res);
+  });
+  return router;
 }
