@@ -2,6 +2,7 @@ import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
+import { SnapshotFeed } from './api/SnapshotFeed';
 import './styles.css';
 
 const queryClient = new QueryClient();
@@ -11,7 +12,9 @@ if (!root) throw new Error('index.html has no #root element');
 createRoot(root).render(
   <StrictMode>
     <QueryClientProvider client={queryClient}>
-      <App />
+      <SnapshotFeed>
+        <App />
+      </SnapshotFeed>
     </QueryClientProvider>
   </StrictMode>,
 );
