@@ -47,7 +47,7 @@ export function parseViewParams(search: string): ViewParams {
     groupBy: oneOf(params.get('groupBy'), AGENT_GROUPINGS) ?? 'status',
     theme: oneOf(params.get('theme'), ['light', 'dark'] as const),
     transparent: params.get('bg') === 'transparent',
-    rotate: Number.isFinite(rotate) && rotate >= 5 ? rotate : 15,
+    rotate: Number.isFinite(rotate) && rotate >= 2 ? rotate : 15,
   };
 }
 

@@ -1,11 +1,13 @@
 import { alertSchema, type Alert } from '@switchboard/shared';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { snapshotKeys } from './snapshot';
+import { use } from 'react';
+import { useConnection } from './SnapshotFeed';
+import { apiPath, SnapshotKeyContext } from './snapshot';
 
 export class AcknowledgeError extends Error {}
 
-export async function acknowledgeAlert(alertId: string, by: string): Promise<Alert> {
-  const response = await fetch(`/api/v1/alerts/${encodeURIComponent(alertId)}/acknowledge`, {
+export async function acknowledgeAlert(alertId: string, by: string, board: string | null): Promise<Alert> {
+  const response = await fetch(apiPath(`/api/v1/alerts/${encodeURIComponent(alertId)}/acknowledge`, board), {
     method: 'POST',
     headers: { 'content-type': 'application/json', accept: 'application/json' },
     body: JSON.stringify(by ? { by } : {}),
@@ -25,9 +27,11 @@ export async function acknowledgeAlert(alertId: string, by: string): Promise<Ale
 
 export function useAcknowledge() {
   const client = useQueryClient();
+  const key = use(SnapshotKeyContext);
+  const { board } = useConnection();
   return useMutation({
-    mutationFn: ({ alertId, by }: { alertId: string; by: string }) => acknowledgeAlert(alertId, by),
+    mutationFn: ({ alertId, by }: { alertId: string; by: string }) => acknowledgeAlert(alertId, by, board),
     // The next snapshot carries the acknowledgement to every screen; ask for it now rather than in 2 s.
-    onSuccess: () => client.invalidateQueries({ queryKey: snapshotKeys.all }),
+    onSuccess: () => client.invalidateQueries({ queryKey: key }),
   });
 }

@@ -1,19 +1,33 @@
 import type { Snapshot } from '@switchboard/shared';
 import { queryOptions, skipToken, useQuery, type QueryClient } from '@tanstack/react-query';
+import { createContext, use } from 'react';
 import { observeServerTime } from './clock';
 import type { SnapshotParser } from './parseSnapshot';
 
 export const snapshotKeys = {
   all: ['snapshot'] as const,
+  /** A board may show another Connect instance than the default, so each board has its own snapshot. */
+  board: (board: string | null) => ['snapshot', board ?? ''] as const,
 };
+
+export type SnapshotKey = ReturnType<typeof snapshotKeys.board>;
+
+/** The API path for a board: the server picks the board's Connect instance from `?board=`. */
+export function apiPath(path: string, board: string | null): string {
+  return board ? `${path}?board=${encodeURIComponent(board)}` : path;
+}
 
 export class SnapshotError extends Error {}
 
 /** The poll interval while the stream is down; the server polls Connect about this often. */
 export const FALLBACK_POLL_MS = 2000;
 
-export async function fetchSnapshot(parser: SnapshotParser, signal?: AbortSignal): Promise<Snapshot> {
-  const response = await fetch('/api/v1/snapshot', {
+export async function fetchSnapshot(
+  parser: SnapshotParser,
+  board: string | null,
+  signal?: AbortSignal,
+): Promise<Snapshot> {
+  const response = await fetch(apiPath('/api/v1/snapshot', board), {
     signal: signal ?? null,
     headers: { accept: 'application/json' },
   });
@@ -28,10 +42,10 @@ export async function fetchSnapshot(parser: SnapshotParser, signal?: AbortSignal
   return snapshot;
 }
 
-export function snapshotQueryOptions(parser: SnapshotParser) {
+export function snapshotQueryOptions(parser: SnapshotParser, board: string | null) {
   return queryOptions({
-    queryKey: snapshotKeys.all,
-    queryFn: ({ signal }) => fetchSnapshot(parser, signal),
+    queryKey: snapshotKeys.board(board),
+    queryFn: ({ signal }) => fetchSnapshot(parser, board, signal),
     // The stream keeps the cache fresh; observers never refetch on their own when they mount.
     staleTime: Infinity,
     refetchOnWindowFocus: false,
@@ -43,16 +57,19 @@ export function snapshotQueryOptions(parser: SnapshotParser) {
   });
 }
 
+/** The cache entry of the board on screen; SnapshotFeed provides it. */
+export const SnapshotKeyContext = createContext<SnapshotKey>(snapshotKeys.board(null));
+
 /** Writes a pushed snapshot into the cache; structural sharing keeps unchanged queues and agents identical. */
-export function applyPushedSnapshot(client: QueryClient, snapshot: Snapshot): void {
+export function applyPushedSnapshot(client: QueryClient, key: SnapshotKey, snapshot: Snapshot): void {
   observeServerTime(snapshot.serverTime);
-  client.setQueryData<Snapshot>(snapshotKeys.all, snapshot);
+  client.setQueryData<Snapshot>(key, snapshot);
 }
 
 /** A slice of the snapshot; the component re-renders only when its slice changes. */
 export function useSnapshotSelect<T>(select: (snapshot: Snapshot) => T) {
   return useQuery({
-    queryKey: snapshotKeys.all,
+    queryKey: use(SnapshotKeyContext),
     staleTime: Infinity,
     refetchOnWindowFocus: false,
     refetchOnMount: false,
