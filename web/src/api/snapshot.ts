@@ -53,7 +53,7 @@ export function snapshotQueryOptions(parser: SnapshotParser, board: string | nul
     // A wall display never has focus: keep refreshing in a background tab.
     refetchIntervalInBackground: true,
     retry: true,
-    retryDelay: (attempt) => Math.min(1000 * 2 ** attempt, 15_000),
+    retryDelay: (attempt) => Math.min(1000 * 2 ** attempt, 8000),
   });
 }
 
