@@ -78,6 +78,31 @@ const envSchema = z.object({
     })
     .optional(),
   LEASE_MS: z.coerce.number().int().min(1000, 'LEASE_MS must be at least 1000').default(5000),
+  /** The embedded simulator (no CONNECT_INSTANCE_ID): its size, seed, speed and port. */
+  SIMULATOR_QUEUES: z.coerce
+    .number()
+    .int()
+    .min(1, 'SIMULATOR_QUEUES must be between 1 and 2000')
+    .max(2000, 'SIMULATOR_QUEUES must be between 1 and 2000')
+    .default(40),
+  SIMULATOR_AGENTS: z.coerce
+    .number()
+    .int()
+    .min(1, 'SIMULATOR_AGENTS must be between 1 and 10000')
+    .max(10_000, 'SIMULATOR_AGENTS must be between 1 and 10000')
+    .default(300),
+  SIMULATOR_SEED: z.coerce.number().int('SIMULATOR_SEED must be a whole number').default(1),
+  SIMULATOR_SPEED: z.coerce
+    .number()
+    .positive('SIMULATOR_SPEED must be above 0: 1 is real time, 60 runs a minute a second')
+    .max(10_000, 'SIMULATOR_SPEED must be at most 10000')
+    .default(1),
+  SIMULATOR_PORT: z.coerce
+    .number()
+    .int()
+    .min(0, 'SIMULATOR_PORT must be between 0 and 65535 (0 picks a free port)')
+    .max(65535, 'SIMULATOR_PORT must be between 0 and 65535 (0 picks a free port)')
+    .default(0),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

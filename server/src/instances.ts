@@ -61,7 +61,12 @@ export async function instanceTargets(
       },
     ];
   }
-  const simulator = await startSimulator({ queues: 40, agents: 300 });
+  const simulator = await startSimulator({
+    queues: env.SIMULATOR_QUEUES,
+    agents: env.SIMULATOR_AGENTS,
+    seed: env.SIMULATOR_SEED,
+    port: env.SIMULATOR_PORT,
+  });
   logger.info(
     { endpoint: simulator.endpoint, instanceId: simulator.instanceId },
     'embedded Connect simulator started',
