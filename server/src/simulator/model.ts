@@ -1,168 +1,568 @@
-import { createRng, poisson, type Rng } from './rng.js';
+import {
+  Catalog,
+  MAX_SLOTS,
+  MEAN_ACW_SECONDS,
+  MEAN_TALK_SECONDS,
+  STATUS,
+  type CatalogOptions,
+  type QueueConfig,
+  type SimChannel,
+  type UserConfig,
+} from './catalog.js';
+import { EventQueue } from './eventQueue.js';
+import { computeFigures, type ModelFigures } from './figures.js';
+import { DEQUEUE, History, INTERVAL_MS, P, Q } from './history.js';
+import { between, createRng, exponential, logNormal, poisson, type Rng } from './rng.js';
+import { localMidnight, zoneOffsetMs } from './timeZone.js';
 
 /**
- * A first contact-centre model: queues receive contacts, agents serving those queues answer them, customers
- * abandon when they run out of patience. It advances lazily in one-second steps up to the time it is asked
- * about, so it costs nothing while nobody calls and is deterministic for a seed and a clock.
+ * The contact centre as a discrete-event simulation. Contacts arrive on an intraday curve per queue, wait,
+ * are offered to the longest-idle agent whose routing profile serves the queue, ring, are answered or missed,
+ * talk (with hold), go to after-contact work and complete; customers abandon when their patience runs out and
+ * some choose a callback. Agents follow shifts with breaks, lunch and training. The model advances lazily to
+ * the time it is asked about, so it costs nothing while nobody calls, and it replays identically for a seed.
  */
 
-export type SimChannel = 'VOICE' | 'CHAT' | 'TASK';
+export type { SimChannel } from './catalog.js';
+export type Initiation = 'INBOUND' | 'CALLBACK' | 'API';
+export type ContactStage = 'WAITING' | 'OFFERED' | 'CONNECTED' | 'ON_HOLD' | 'ACW' | 'SCHEDULED' | 'DONE';
+
+export interface SimContact {
+  contactId: string;
+  queueIndex: number;
+  channel: SimChannel;
+  initiation: Initiation;
+  enqueuedAt: number;
+  /** When the customer gives up waiting (Infinity for callbacks and tasks). */
+  abandonAt: number;
+  stage: ContactStage;
+  connectedAt: number;
+  talkMs: number;
+  holdMs: number;
+}
+
+export type AgentContactState = 'CONNECTING' | 'CONNECTED' | 'CONNECTED_ONHOLD' | 'ENDED' | 'MISSED';
+
+export interface AgentContact {
+  contact: SimContact;
+  state: AgentContactState;
+  since: number;
+}
 
 export interface SimQueue {
+  index: number;
   id: string;
   arn: string;
   name: string;
   channel: SimChannel;
-  /** Mean arrivals per hour at the busiest time of day. */
-  peakArrivalsPerHour: number;
-  waiting: { contactId: string; enqueuedAt: number; patienceMs: number }[];
+  /** Contacts in queue, oldest first: CONTACTS_IN_QUEUE is its length. */
+  waiting: SimContact[];
+  /** Callbacks scheduled for later (CONTACTS_SCHEDULED). */
+  scheduled: number;
+  surgeMultiplier: number;
+  surgeUntil: number;
 }
 
-export type SimAgentState = 'OFFLINE' | 'AVAILABLE' | 'ON_CONTACT' | 'AFTER_CONTACT_WORK' | 'BREAK';
-
 export interface SimAgent {
+  index: number;
   id: string;
   arn: string;
   username: string;
-  queueIds: string[];
-  state: SimAgentState;
-  stateSince: number;
-  contact: { contactId: string; queueId: string; endsAt: number } | null;
+  profileIndex: number;
+  statusIndex: number;
+  statusSince: number;
+  nextStatusIndex: number | null;
+  contacts: AgentContact[];
+  /** A missed contact puts the agent in an error state until they clear it. */
+  error: boolean;
+  /** When the agent last became idle: routing offers to the longest idle. */
+  idleSince: number;
+  /** For agent-time accounting. */
+  accruedAt: number;
 }
 
-export interface ModelOptions {
-  instanceId: string;
-  region: string;
-  accountId: string;
-  queues: number;
-  agents: number;
-  seed: number;
+export interface ModelOptions extends CatalogOptions {
+  /** When the simulation starts; the server passes local midnight so "today so far" is pre-simulated. */
   startMs: number;
-}
-
-const QUEUE_NAMES = [
-  'Sales',
-  'Support',
-  'Billing',
-  'Retention',
-  'Technical',
-  'Claims',
-  'Bookings',
-  'Returns',
-];
-const CHANNELS: SimChannel[] = ['VOICE', 'CHAT', 'TASK'];
-const STEP_MS = 1000;
-
-function hexId(rng: Rng): string {
-  const hex = () =>
-    Math.floor(rng() * 0x10000)
-      .toString(16)
-      .padStart(4, '0');
-  return `${hex()}${hex()}-${hex()}-4${hex().slice(1)}-a${hex().slice(1)}-${hex()}${hex()}${hex()}`;
+  timeZone?: string;
+  retentionDays?: number;
 }
 
 export class ContactCentreModel {
+  readonly catalog: Catalog;
   readonly instanceId: string;
   readonly instanceArn: string;
-  readonly queues: SimQueue[] = [];
-  readonly agents: SimAgent[] = [];
+  readonly timeZone: string;
+  readonly startedAt: number;
+  readonly queues: SimQueue[];
+  readonly agents: SimAgent[];
+  readonly history: History;
+  private readonly events = new EventQueue();
   private readonly rng: Rng;
   private nowMs: number;
   private contactSeq = 0;
+  private offsetMs = 0;
+  /** Contacts processed, for the benchmark. */
+  eventsProcessed = 0;
 
   constructor(options: ModelOptions) {
-    this.rng = createRng(options.seed);
+    this.catalog = new Catalog(options);
+    this.rng = createRng(options.seed ^ 0x5eed);
     this.instanceId = options.instanceId;
-    this.instanceArn = `arn:aws:connect:${options.region}:${options.accountId}:instance/${options.instanceId}`;
+    this.instanceArn = this.catalog.instanceArn;
+    this.timeZone = options.timeZone ?? 'UTC';
     this.nowMs = options.startMs;
-    for (let i = 0; i < options.queues; i += 1) {
-      const id = hexId(this.rng);
-      const base = QUEUE_NAMES[i % QUEUE_NAMES.length] ?? 'Queue';
-      const round = Math.floor(i / QUEUE_NAMES.length);
-      const channel = CHANNELS[i % 5 === 4 ? 1 : i % 7 === 6 ? 2 : 0] ?? 'VOICE';
-      this.queues.push({
-        id,
-        arn: `${this.instanceArn}/queue/${id}`,
-        name: round === 0 ? base : `${base} ${round + 1}`,
-        channel,
-        peakArrivalsPerHour: 20 + Math.floor(this.rng() * 80),
-        waiting: [],
-      });
-    }
-    for (let i = 0; i < options.agents; i += 1) {
-      const id = hexId(this.rng);
-      const first = i % Math.max(1, this.queues.length);
-      const queueIds = [this.queues[first], this.queues[(first + 1) % this.queues.length]]
-        .filter((q): q is SimQueue => q !== undefined)
-        .map((q) => q.id);
-      const online = this.rng() < 0.85;
-      this.agents.push({
-        id,
-        arn: `${this.instanceArn}/agent/${id}`,
-        username: `agent${String(i + 1).padStart(4, '0')}`,
-        queueIds: [...new Set(queueIds)],
-        state: online ? 'AVAILABLE' : 'OFFLINE',
-        stateSince: this.nowMs,
-        contact: null,
-      });
-    }
+    this.startedAt = options.startMs;
+    this.history = new History(
+      this.catalog.queues.length,
+      this.catalog.profiles.length,
+      (options.retentionDays ?? 3) * 86_400_000,
+    );
+    this.queues = this.catalog.queues.map((q) => ({
+      index: q.index,
+      id: q.id,
+      arn: q.arn,
+      name: q.name,
+      channel: q.channel,
+      waiting: [],
+      scheduled: 0,
+      surgeMultiplier: 1,
+      surgeUntil: 0,
+    }));
+    this.agents = this.catalog.users.map((u) => ({
+      index: u.index,
+      id: u.id,
+      arn: u.arn,
+      username: u.username,
+      profileIndex: u.profileIndex,
+      statusIndex: STATUS.OFFLINE,
+      statusSince: options.startMs,
+      nextStatusIndex: null,
+      contacts: [],
+      error: false,
+      idleSince: options.startMs,
+      accruedAt: options.startMs,
+    }));
+    const today = localMidnight(options.startMs, this.timeZone);
+    // Yesterday's night shift is still on when the simulation starts at midnight.
+    this.scheduleDay(localMidnight(today - 3_600_000, this.timeZone));
+    this.scheduleDay(today);
+    this.onInterval(Math.floor(options.startMs / INTERVAL_MS) * INTERVAL_MS);
   }
 
   get now(): number {
     return this.nowMs;
   }
 
-  /** Runs the model forward in one-second steps until `targetMs`. */
+  /** Runs every event up to and including `targetMs`. Time never runs backwards. */
   advanceTo(targetMs: number): void {
-    while (this.nowMs + STEP_MS <= targetMs) {
-      this.nowMs += STEP_MS;
-      this.step();
+    while (this.events.peekTime() <= targetMs) {
+      const event = this.events.pop();
+      if (!event) break;
+      this.nowMs = Math.max(this.nowMs, event.at);
+      this.eventsProcessed += 1;
+      event.run();
+    }
+    this.nowMs = Math.max(this.nowMs, targetMs);
+  }
+
+  /** The model's own current figures, instance-wide and per queue, for consistency checks. */
+  figures(nowMs: number): ModelFigures {
+    this.advanceTo(nowMs);
+    return computeFigures(this, this.nowMs);
+  }
+
+  /** Books agent time up to now, so the open interval's occupancy is current. */
+  accrueAll(): void {
+    for (const agent of this.agents) this.accrue(agent);
+  }
+
+  // ---- scenario events (faults) ----
+
+  /** Multiplies a queue's arrivals for a while, starting now. */
+  surge(queueIndex: number, multiplier: number, durationMs: number): void {
+    const queue = this.queues[queueIndex];
+    if (!queue) return;
+    queue.surgeMultiplier = multiplier;
+    queue.surgeUntil = this.nowMs + durationMs;
+    // The rest of the current interval gets the extra arrivals at once; later intervals draw them as usual.
+    const intervalEnd = (Math.floor(this.nowMs / INTERVAL_MS) + 1) * INTERVAL_MS;
+    const config = this.catalog.queues[queueIndex];
+    if (!config) return;
+    const rate = this.arrivalRate(config, this.nowMs, 1) * (multiplier - 1);
+    const remainingMs = Math.min(intervalEnd, queue.surgeUntil) - this.nowMs;
+    const extra = poisson(this.rng, (rate * remainingMs) / 3_600_000);
+    for (let n = 0; n < extra; n += 1) {
+      this.events.push(this.nowMs + this.rng() * remainingMs, () => this.arrive(queueIndex, 'INBOUND'));
     }
   }
 
-  private setState(agent: SimAgent, state: SimAgentState): void {
-    agent.state = state;
-    agent.stateSince = this.nowMs;
-  }
-
-  private step(): void {
-    const hour = new Date(this.nowMs).getUTCHours() + new Date(this.nowMs).getUTCMinutes() / 60;
-    // A day curve peaking late morning, never quite zero so the demo always moves.
-    const load = 0.15 + 0.85 * Math.exp(-((hour - 11) ** 2) / 18);
-    for (const queue of this.queues) {
-      const arrivals = poisson(this.rng, (queue.peakArrivalsPerHour * load * STEP_MS) / 3_600_000);
-      for (let n = 0; n < arrivals; n += 1) {
-        this.contactSeq += 1;
-        queue.waiting.push({
-          contactId: `contact-${this.contactSeq}`,
-          enqueuedAt: this.nowMs,
-          patienceMs: 30_000 + this.rng() * 240_000,
-        });
-      }
-      queue.waiting = queue.waiting.filter((c) => this.nowMs - c.enqueuedAt < c.patienceMs);
-    }
+  /** Logs out a share of the agents now (those on a contact finish it first); they return after a while. */
+  massLogout(fraction: number, returnAfterMs: number | null): number {
+    let count = 0;
     for (const agent of this.agents) {
-      if (agent.state === 'ON_CONTACT' && agent.contact && agent.contact.endsAt <= this.nowMs) {
-        this.setState(agent, 'AFTER_CONTACT_WORK');
-        agent.contact = null;
-      } else if (agent.state === 'AFTER_CONTACT_WORK' && this.nowMs - agent.stateSince > 30_000) {
-        this.setState(agent, this.rng() < 0.03 ? 'BREAK' : 'AVAILABLE');
-      } else if (agent.state === 'BREAK' && this.nowMs - agent.stateSince > 600_000) {
-        this.setState(agent, 'AVAILABLE');
+      if (agent.statusIndex === STATUS.OFFLINE || this.rng() >= fraction) continue;
+      count += 1;
+      this.requestStatus(agent, STATUS.OFFLINE);
+      if (returnAfterMs !== null) {
+        this.events.push(this.nowMs + returnAfterMs, () => this.requestStatus(agent, STATUS.AVAILABLE));
       }
-      if (agent.state !== 'AVAILABLE') continue;
-      const queue = this.queues
-        .filter((q) => agent.queueIds.includes(q.id) && q.waiting.length > 0)
-        .sort((a, b) => (a.waiting[0]?.enqueuedAt ?? 0) - (b.waiting[0]?.enqueuedAt ?? 0))[0];
-      const contact = queue?.waiting.shift();
-      if (queue && contact) {
-        this.setState(agent, 'ON_CONTACT');
-        agent.contact = {
-          contactId: contact.contactId,
-          queueId: queue.id,
-          endsAt: this.nowMs + 120_000 + this.rng() * 360_000,
-        };
+    }
+    return count;
+  }
+
+  // ---- arrivals ----
+
+  /** Arrivals per hour for a queue at `ms`: the day curve, with noise and any surge. */
+  private arrivalRate(config: QueueConfig, ms: number, noise: number): number {
+    const hour = ((((ms + this.offsetMs) % 86_400_000) + 86_400_000) % 86_400_000) / 3_600_000;
+    // A busy plateau from late morning to mid-afternoon (two overlapping humps) over a quiet night.
+    const humps = Math.exp(-((hour - 10.5) ** 2) / 6) + 0.85 * Math.exp(-((hour - 14.5) ** 2) / 6);
+    const curve = 0.04 + 0.96 * Math.min(1, humps);
+    const queue = this.queues[config.index];
+    const surge = queue && queue.surgeUntil > ms ? queue.surgeMultiplier : 1;
+    return config.peakArrivalsPerHour * curve * noise * surge;
+  }
+
+  private onInterval(start: number): void {
+    this.offsetMs = zoneOffsetMs(start, this.timeZone);
+    this.history.intervalAt(start);
+    for (const config of this.catalog.queues) {
+      const queue = this.queues[config.index];
+      // Now and then a queue surges on its own (an outage elsewhere, a marketing mail): thresholds trip.
+      if (queue && queue.surgeUntil <= start && this.rng() < 0.0015) {
+        queue.surgeMultiplier = between(this.rng, 2, 3.5);
+        queue.surgeUntil = start + between(this.rng, 15, 45) * 60_000;
       }
+      const noise = 0.75 + this.rng() * 0.5;
+      const count = poisson(
+        this.rng,
+        (this.arrivalRate(config, start + INTERVAL_MS / 2, noise) * INTERVAL_MS) / 3_600_000,
+      );
+      for (let n = 0; n < count; n += 1) {
+        const initiation: Initiation = config.channel === 'TASK' ? 'API' : 'INBOUND';
+        this.events.push(start + this.rng() * INTERVAL_MS, () => this.arrive(config.index, initiation));
+      }
+    }
+    this.events.push(start + INTERVAL_MS, () => this.onInterval(start + INTERVAL_MS));
+  }
+
+  private arrive(queueIndex: number, initiation: Initiation): void {
+    const queue = this.queues[queueIndex];
+    if (!queue) return;
+    const now = this.nowMs;
+    this.history.add(now, queueIndex, Q.QUEUED, 1);
+    // With a long queue some callers take the offer of a callback instead of holding.
+    if (
+      initiation === 'INBOUND' &&
+      queue.channel === 'VOICE' &&
+      queue.waiting.length >= 6 &&
+      this.rng() < 0.2
+    ) {
+      queue.scheduled += 1;
+      this.history.dequeued(now, queueIndex, 0, DEQUEUE.CALLBACK);
+      this.history.add(now, queueIndex, Q.CALLBACKS_OFFERED, 1);
+      this.events.push(now + between(this.rng, 10, 30) * 60_000, () => {
+        queue.scheduled -= 1;
+        this.arrive(queueIndex, 'CALLBACK');
+      });
+      return;
+    }
+    const patienceMean = queue.channel === 'VOICE' ? 200_000 : 600_000;
+    const contact: SimContact = {
+      contactId: this.contactId(),
+      queueIndex,
+      channel: queue.channel,
+      initiation,
+      enqueuedAt: now,
+      abandonAt:
+        initiation === 'CALLBACK' || queue.channel === 'TASK'
+          ? Number.POSITIVE_INFINITY
+          : now + 5_000 + exponential(this.rng, patienceMean),
+      stage: 'WAITING',
+      connectedAt: 0,
+      talkMs: 0,
+      holdMs: 0,
+    };
+    queue.waiting.push(contact);
+    if (Number.isFinite(contact.abandonAt)) this.events.push(contact.abandonAt, () => this.abandon(contact));
+    const config = this.catalog.queues[queueIndex];
+    for (const profileIndex of config?.profileIndices ?? []) {
+      const delay = this.delayOf(profileIndex, queueIndex);
+      if (delay > 0) this.events.push(now + delay * 1000, () => this.routeQueue(queueIndex));
+    }
+    this.routeQueue(queueIndex);
+  }
+
+  private contactId(): string {
+    this.contactSeq += 1;
+    const n = this.contactSeq.toString(16).padStart(12, '0');
+    return `c0ffee00-0000-4000-8000-${n}`;
+  }
+
+  private abandon(contact: SimContact): void {
+    if (contact.stage !== 'WAITING') return;
+    const queue = this.queues[contact.queueIndex];
+    if (!queue) return;
+    const at = queue.waiting.indexOf(contact);
+    if (at >= 0) queue.waiting.splice(at, 1);
+    contact.stage = 'DONE';
+    const waited = (this.nowMs - contact.enqueuedAt) / 1000;
+    this.history.add(this.nowMs, contact.queueIndex, Q.ABANDONED, 1);
+    this.history.add(this.nowMs, contact.queueIndex, Q.ABANDON_TIME_SUM, waited);
+    this.history.dequeued(this.nowMs, contact.queueIndex, waited, DEQUEUE.ABANDONED);
+  }
+
+  // ---- routing ----
+
+  private delayOf(profileIndex: number, queueIndex: number): number {
+    const profile = this.catalog.profiles[profileIndex];
+    return profile?.queues.find((q) => q.queueIndex === queueIndex)?.delaySeconds ?? 0;
+  }
+
+  private routable(agent: SimAgent): boolean {
+    return agent.statusIndex === STATUS.AVAILABLE && !agent.error && agent.nextStatusIndex === null;
+  }
+
+  /** Voice takes the agent whole; chats and tasks run concurrently up to the profile's slots, one channel at a time. */
+  canTake(agent: SimAgent, channel: SimChannel): boolean {
+    if (!this.routable(agent)) return false;
+    const contacts = agent.contacts;
+    if (contacts.length === 0) return true;
+    if (contacts.some((c) => c.contact.channel !== channel)) return false;
+    return (
+      contacts.length < (this.catalog.profiles[agent.profileIndex]?.maxSlots[channel] ?? MAX_SLOTS[channel])
+    );
+  }
+
+  /** Offers a queue's oldest contacts to the longest-idle eligible agents. */
+  private routeQueue(queueIndex: number): void {
+    const queue = this.queues[queueIndex];
+    const config = this.catalog.queues[queueIndex];
+    if (!queue || !config) return;
+    while (queue.waiting.length > 0) {
+      const head = queue.waiting[0];
+      if (!head) return;
+      const waitedSeconds = (this.nowMs - head.enqueuedAt) / 1000;
+      let best: SimAgent | undefined;
+      for (const profileIndex of config.profileIndices) {
+        if (this.delayOf(profileIndex, queueIndex) > waitedSeconds) continue;
+        for (const agentIndex of this.catalog.profiles[profileIndex]?.agentIndices ?? []) {
+          const agent = this.agents[agentIndex];
+          if (agent && this.canTake(agent, queue.channel) && (!best || agent.idleSince < best.idleSince))
+            best = agent;
+        }
+      }
+      if (!best) return;
+      this.offer(best, queue);
+    }
+  }
+
+  /** Fills a newly free agent's slots from its profile's queues: best priority first, then the oldest contact. */
+  private routeAgent(agent: SimAgent): void {
+    const profile = this.catalog.profiles[agent.profileIndex];
+    if (!profile) return;
+    for (;;) {
+      let bestQueue: SimQueue | undefined;
+      let bestPriority = Number.POSITIVE_INFINITY;
+      let bestAt = Number.POSITIVE_INFINITY;
+      for (const entry of profile.queues) {
+        const queue = this.queues[entry.queueIndex];
+        const head = queue?.waiting[0];
+        if (!queue || !head || !this.canTake(agent, queue.channel)) continue;
+        if ((this.nowMs - head.enqueuedAt) / 1000 < entry.delaySeconds) continue;
+        if (entry.priority < bestPriority || (entry.priority === bestPriority && head.enqueuedAt < bestAt)) {
+          bestQueue = queue;
+          bestPriority = entry.priority;
+          bestAt = head.enqueuedAt;
+        }
+      }
+      if (!bestQueue) return;
+      this.offer(agent, bestQueue);
+    }
+  }
+
+  private offer(agent: SimAgent, queue: SimQueue): void {
+    const contact = queue.waiting.shift();
+    if (!contact) return;
+    this.accrue(agent);
+    contact.stage = 'OFFERED';
+    const entry: AgentContact = { contact, state: 'CONNECTING', since: this.nowMs };
+    agent.contacts.push(entry);
+    const user = this.catalog.users[agent.index];
+    if (this.rng() < (user?.missProbability ?? 0.01)) {
+      // Nobody picks up: after the ring timeout the contact goes back to the queue and the agent is in error.
+      this.events.push(this.nowMs + 20_000, () => this.miss(agent, entry));
+      return;
+    }
+    const ring =
+      contact.channel === 'VOICE' ? between(this.rng, 3_000, 10_000) : between(this.rng, 1_000, 4_000);
+    this.events.push(this.nowMs + ring, () => this.connect(agent, entry));
+  }
+
+  private miss(agent: SimAgent, entry: AgentContact): void {
+    this.accrue(agent);
+    entry.state = 'MISSED';
+    entry.since = this.nowMs;
+    agent.error = true;
+    const contact = entry.contact;
+    this.history.add(this.nowMs, contact.queueIndex, Q.MISSED, 1);
+    const queue = this.queues[contact.queueIndex];
+    if (queue) {
+      contact.stage = 'WAITING';
+      // Back at the head of the queue with its original place in line.
+      const at = queue.waiting.findIndex((c) => c.enqueuedAt > contact.enqueuedAt);
+      queue.waiting.splice(at < 0 ? queue.waiting.length : at, 0, contact);
+      if (contact.abandonAt <= this.nowMs) this.abandon(contact);
+      else this.routeQueue(queue.index);
+    }
+    // The agent notices and sets themselves available again after a while.
+    this.events.push(this.nowMs + between(this.rng, 15_000, 90_000), () => {
+      if (!agent.contacts.includes(entry)) return;
+      this.clearError(agent);
+      this.routeAgent(agent);
+    });
+  }
+
+  private clearError(agent: SimAgent): void {
+    this.accrue(agent);
+    agent.contacts = agent.contacts.filter((c) => c.state !== 'MISSED');
+    agent.error = false;
+    if (agent.contacts.length === 0) agent.idleSince = this.nowMs;
+  }
+
+  private connect(agent: SimAgent, entry: AgentContact): void {
+    this.accrue(agent);
+    const contact = entry.contact;
+    const now = this.nowMs;
+    entry.state = 'CONNECTED';
+    entry.since = now;
+    contact.stage = 'CONNECTED';
+    contact.connectedAt = now;
+    const waited = (now - contact.enqueuedAt) / 1000;
+    this.history.add(now, contact.queueIndex, Q.ANSWERED, 1);
+    this.history.add(now, contact.queueIndex, Q.ANSWER_TIME_SUM, waited);
+    this.history.dequeued(now, contact.queueIndex, waited, DEQUEUE.ANSWERED);
+    contact.talkMs = logNormal(this.rng, MEAN_TALK_SECONDS[contact.channel] * 1000);
+    if (contact.channel === 'VOICE' && this.rng() < 0.25) {
+      contact.holdMs = between(this.rng, 20_000, 120_000);
+      const holdAt = now + contact.talkMs * between(this.rng, 0.2, 0.7);
+      this.events.push(holdAt, () => this.setContactState(agent, entry, 'CONNECTED_ONHOLD'));
+      this.events.push(holdAt + contact.holdMs, () => this.setContactState(agent, entry, 'CONNECTED'));
+    }
+    this.events.push(now + contact.talkMs + contact.holdMs, () => this.endTalk(agent, entry));
+  }
+
+  private setContactState(agent: SimAgent, entry: AgentContact, state: AgentContactState): void {
+    this.accrue(agent);
+    entry.state = state;
+    entry.since = this.nowMs;
+    entry.contact.stage = state === 'CONNECTED_ONHOLD' ? 'ON_HOLD' : 'CONNECTED';
+  }
+
+  private endTalk(agent: SimAgent, entry: AgentContact): void {
+    this.accrue(agent);
+    entry.state = 'ENDED';
+    entry.since = this.nowMs;
+    entry.contact.stage = 'ACW';
+    const acwMs = logNormal(this.rng, MEAN_ACW_SECONDS[entry.contact.channel] * 1000);
+    this.events.push(this.nowMs + acwMs, () => this.complete(agent, entry, acwMs));
+  }
+
+  private complete(agent: SimAgent, entry: AgentContact, acwMs: number): void {
+    this.accrue(agent);
+    const contact = entry.contact;
+    contact.stage = 'DONE';
+    agent.contacts = agent.contacts.filter((c) => c !== entry);
+    const q = contact.queueIndex;
+    const now = this.nowMs;
+    this.history.add(now, q, Q.HANDLED, 1);
+    this.history.add(now, q, Q.HANDLE_TIME_SUM, (contact.talkMs + contact.holdMs + acwMs) / 1000);
+    this.history.add(now, q, Q.TALK_TIME_SUM, contact.talkMs / 1000);
+    this.history.add(now, q, Q.HOLD_TIME_SUM, contact.holdMs / 1000);
+    this.history.add(now, q, Q.ACW_TIME_SUM, acwMs / 1000);
+    if (contact.holdMs > 0) this.history.add(now, q, Q.HOLDS, 1);
+    const kind =
+      contact.initiation === 'CALLBACK'
+        ? Q.CALLBACK_HANDLED
+        : contact.initiation === 'API'
+          ? Q.API_HANDLED
+          : Q.INCOMING_HANDLED;
+    this.history.add(now, q, kind, 1);
+    if (agent.contacts.length === 0) {
+      agent.idleSince = now;
+      if (agent.nextStatusIndex !== null) {
+        const next = agent.nextStatusIndex;
+        agent.nextStatusIndex = null;
+        this.setStatus(agent, next);
+      }
+    }
+    this.routeAgent(agent);
+  }
+
+  // ---- agent statuses and shifts ----
+
+  private setStatus(agent: SimAgent, statusIndex: number): void {
+    this.accrue(agent);
+    if (agent.error) this.clearError(agent);
+    agent.statusIndex = statusIndex;
+    agent.statusSince = this.nowMs;
+    if (statusIndex === STATUS.AVAILABLE) {
+      agent.idleSince = this.nowMs;
+      this.routeAgent(agent);
+    }
+  }
+
+  /** An agent asks for a status: on a contact, it becomes their next status, applied once the contact is done. */
+  requestStatus(agent: SimAgent, statusIndex: number): void {
+    const busy = agent.contacts.some((c) => c.state !== 'MISSED');
+    if (statusIndex === STATUS.AVAILABLE) {
+      agent.nextStatusIndex = null;
+      if (agent.statusIndex !== STATUS.AVAILABLE) this.setStatus(agent, statusIndex);
+      else this.routeAgent(agent);
+      return;
+    }
+    if (busy) agent.nextStatusIndex = statusIndex;
+    else if (agent.statusIndex !== statusIndex) this.setStatus(agent, statusIndex);
+  }
+
+  /** Schedules every agent's shift for the local day starting at `dayStart`, and the next day's planning. */
+  private scheduleDay(dayStart: number): void {
+    for (const agent of this.agents) {
+      const user = this.catalog.users[agent.index];
+      if (user) this.scheduleShift(agent, user, dayStart);
+    }
+    const nextDay = localMidnight(dayStart + 36 * 3_600_000, this.timeZone);
+    if (nextDay > this.nowMs) this.events.push(nextDay, () => this.scheduleDay(nextDay));
+  }
+
+  private scheduleShift(agent: SimAgent, user: UserConfig, dayStart: number): void {
+    // A few minutes' give or take each day: agents are people.
+    const start = dayStart + user.shiftStartMs + between(this.rng, -5, 10) * 60_000;
+    const end = start + user.shiftLengthMs;
+    if (end <= this.nowMs) return;
+    const at = (ms: number, run: () => void) => this.events.push(Math.max(ms, this.nowMs), run);
+    at(start, () => this.requestStatus(agent, STATUS.AVAILABLE));
+    for (const activity of user.activities) {
+      const from = start + activity.offsetMs;
+      at(from, () => this.requestStatus(agent, activity.statusIndex));
+      at(from + activity.durationMs, () => this.requestStatus(agent, STATUS.AVAILABLE));
+    }
+    at(end, () => this.requestStatus(agent, STATUS.OFFLINE));
+  }
+
+  /** Books the agent's time since the last booking as busy, idle or other, per routing profile. */
+  private accrue(agent: SimAgent): void {
+    const from = agent.accruedAt;
+    const to = this.nowMs;
+    if (to <= from) return;
+    agent.accruedAt = to;
+    if (agent.statusIndex === STATUS.OFFLINE && agent.contacts.length === 0) return;
+    this.history.addAgentTime(agent.profileIndex, P.ONLINE, from, to);
+    if (agent.contacts.some((c) => c.state !== 'MISSED'))
+      this.history.addAgentTime(agent.profileIndex, P.BUSY, from, to);
+    else if (agent.statusIndex === STATUS.AVAILABLE && !agent.error) {
+      this.history.addAgentTime(agent.profileIndex, P.IDLE, from, to);
     }
   }
 }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { ServiceError, invalidParameter } from './errors.js';
+import { invalidParameter, invalidRequest } from './errors.js';
 
 /**
  * Connect's pagination rules: a token expires 5 minutes after it was issued, must be reused with exactly the
@@ -22,38 +22,71 @@ export function issueToken(body: TokenBody): string {
   return Buffer.from(JSON.stringify(body)).toString('base64url');
 }
 
-export function readToken(token: string, params: string, nowMs: number): TokenBody {
-  let body: TokenBody;
+export function readToken(token: string, params: string, nowMs: number, forceExpired = false): TokenBody {
+  let body: Partial<TokenBody>;
   try {
-    body = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as TokenBody;
+    body = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as Partial<TokenBody>;
   } catch {
-    throw new ServiceError('InvalidRequestException', 'The NextToken is not valid.');
+    throw invalidRequest('The NextToken is not valid.');
   }
-  if (typeof body.offset !== 'number' || typeof body.issuedAt !== 'number') {
-    throw new ServiceError('InvalidRequestException', 'The NextToken is not valid.');
+  if (
+    typeof body.offset !== 'number' ||
+    typeof body.issuedAt !== 'number' ||
+    typeof body.snapshotAt !== 'number' ||
+    typeof body.params !== 'string'
+  ) {
+    throw invalidRequest('The NextToken is not valid.');
   }
-  if (nowMs - body.issuedAt > TOKEN_LIFETIME_MS) {
-    throw new ServiceError('InvalidRequestException', 'The NextToken has expired.');
+  if (forceExpired || nowMs - body.issuedAt > TOKEN_LIFETIME_MS) {
+    throw invalidRequest('The NextToken has expired.');
   }
   if (body.params !== params) {
     throw invalidParameter('The NextToken was issued for a request with different parameters.');
   }
-  return body;
+  return { offset: body.offset, params: body.params, issuedAt: body.issuedAt, snapshotAt: body.snapshotAt };
+}
+
+export interface PageOptions {
+  maxResults: number;
+  nextToken: string | undefined;
+  /** Every request parameter but the token (and MaxResults is part of it: changing it is a change). */
+  params: unknown;
+  nowMs: number;
+  /** A fault: treat every token as expired. */
+  expireTokens?: boolean;
+}
+
+/** Where a request starts: the first page, or the page a valid token points at. */
+export function pageStart(options: PageOptions): { offset: number; snapshotAt: number; params: string } {
+  const params = paramsFingerprint(options.params);
+  if (!options.nextToken) return { offset: 0, snapshotAt: options.nowMs, params };
+  const token = readToken(options.nextToken, params, options.nowMs, options.expireTokens);
+  return { offset: token.offset, snapshotAt: token.snapshotAt, params };
 }
 
 /** Slices `items` into one page, issuing a token for the next page when there is one. */
 export function page<T>(
   items: T[],
-  options: { maxResults: number; nextToken: string | undefined; params: unknown; nowMs: number },
+  options: PageOptions,
 ): { pageItems: T[]; nextToken: string | undefined; snapshotAt: number } {
-  const params = paramsFingerprint(options.params);
-  const start = options.nextToken
-    ? readToken(options.nextToken, params, options.nowMs)
-    : { offset: 0, snapshotAt: options.nowMs };
+  const start = pageStart(options);
+  return slicePage(items, start, options);
+}
+
+export function slicePage<T>(
+  items: T[],
+  start: { offset: number; snapshotAt: number; params: string },
+  options: PageOptions,
+): { pageItems: T[]; nextToken: string | undefined; snapshotAt: number } {
   const end = start.offset + options.maxResults;
   const nextToken =
     end < items.length
-      ? issueToken({ offset: end, params, issuedAt: options.nowMs, snapshotAt: start.snapshotAt })
+      ? issueToken({
+          offset: end,
+          params: start.params,
+          issuedAt: options.nowMs,
+          snapshotAt: start.snapshotAt,
+        })
       : undefined;
   return { pageItems: items.slice(start.offset, end), nextToken, snapshotAt: start.snapshotAt };
 }

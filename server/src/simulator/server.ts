@@ -1,15 +1,58 @@
-import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { getCurrentMetricData } from './currentMetrics.js';
-import { ServiceError } from './errors.js';
-import { listQueues } from './listQueues.js';
-import { ContactCentreModel } from './model.js';
-
 /**
  * A local Amazon Connect that speaks the service's restJson1 HTTP API, so the real SDK client talks to it
  * unchanged. It imports nothing from the poller: it is a separate Connect, not a test double of our code.
+ *
+ * Programmatic API
+ * ----------------
+ *   const sim = await startSimulator({ queues: 40, agents: 300, seed: 1, clock: () => now });
+ *   sim.endpoint, sim.instanceId, sim.region   // point a ConnectClient here (any credentials, signed)
+ *   sim.model                                  // the contact centre: queues[].waiting, agents, history
+ *   sim.model.figures(nowMs)                   // the model's own current figures, instance-wide and per queue
+ *   sim.calls                                  // call log: operation, time, status, params (incl. NextToken)
+ *   sim.setFaults({ throttleRate: 0.5 })       // faults (see faults.ts); sim.clearFaults() removes them
+ *   sim.scenario({ surge: { queue: 'Sales' } })// one-off events: a surge on a queue, a mass logout
+ *   await sim.close()
+ *
+ * Options: port (0 = free port), host, queues (default 40), agents (300), seed (1), instanceId, region,
+ * clock (the simulated time; tests inject one), speed (without a clock: simulated time runs this many times
+ * faster than real time), timeZone (IANA name, default UTC: "today" is pre-simulated from local midnight),
+ * rateLimits (token buckets per family, see rateLimits.ts), faults (in force from the start), wallClock (real
+ * time for rate limits and outages; tests may inject it), presimulate (default true).
+ *
+ * The same controls over HTTP, from loopback only: GET /_sim/calls, DELETE /_sim/calls, GET/POST/DELETE
+ * /_sim/faults (POST takes fault fields and/or scenario events), GET /_sim/figures. See docs/simulator.md.
  */
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createRng } from './rng.js';
+import { ServiceError, invalidRequest } from './errors.js';
+import {
+  activate,
+  appliesTo,
+  faultsSchema,
+  scenarioSchema,
+  type ActiveFaults,
+  type Faults,
+  type Scenario,
+} from './faults.js';
+import { ContactCentreModel } from './model.js';
+import { SnapshotCache, type OpContext } from './ops/context.js';
+import { getCurrentMetricData } from './ops/currentMetrics.js';
+import { getMetricData } from './ops/historical.js';
+import {
+  describeUser,
+  listAgentStatuses,
+  listQueues,
+  listRoutingProfileQueues,
+  listRoutingProfiles,
+  listUserHierarchyGroups,
+  listUsers,
+} from './ops/lists.js';
+import { getMetricDataV2 } from './ops/metricsV2.js';
+import { getCurrentUserData } from './ops/userData.js';
+import { RateLimiter, type RateLimitOptions } from './rateLimits.js';
+import { checkTimeZone, localMidnight } from './timeZone.js';
 
 export interface SimulatorOptions {
   port?: number;
@@ -21,6 +64,25 @@ export interface SimulatorOptions {
   region?: string;
   /** The simulated clock; tests inject one to run deterministic and fast-forward. */
   clock?: () => number;
+  /** Without a clock: how many times faster than real time the simulation runs. */
+  speed?: number;
+  timeZone?: string;
+  rateLimits?: RateLimitOptions;
+  faults?: Faults;
+  /** Real time, for rate limits, outages and latency. */
+  wallClock?: () => number;
+  /** Simulate today from local midnight before serving (default true). */
+  presimulate?: boolean;
+}
+
+export interface CallRecord {
+  operation: string;
+  /** Simulated time of the call, ISO. */
+  time: string;
+  status: number;
+  errorType?: string;
+  /** The request's parameters: the JSON body of a POST, the query and path of a GET (NextToken included). */
+  params: Record<string, unknown>;
 }
 
 export interface RunningSimulator {
@@ -28,42 +90,96 @@ export interface RunningSimulator {
   instanceId: string;
   region: string;
   model: ContactCentreModel;
+  readonly calls: readonly CallRecord[];
+  readonly faults: ActiveFaults;
+  setFaults(faults: Faults): void;
+  clearFaults(): void;
+  scenario(events: Scenario): Record<string, unknown>;
   close(): Promise<void>;
 }
 
-type Handler = (
-  model: ContactCentreModel,
-  req: { body: unknown; query: URLSearchParams },
-  nowMs: number,
-) => unknown;
-
-const routes: { method: string; pattern: RegExp; handler: Handler }[] = [
-  {
-    method: 'GET',
-    pattern: /^\/queues-summary\/([^/]+)$/,
-    handler: (model, req, now) => listQueues(model, req.query, now),
-  },
-  {
-    method: 'POST',
-    pattern: /^\/metrics\/current\/([^/]+)$/,
-    handler: (model, req, now) => getCurrentMetricData(model, req.body as object, now),
-  },
-];
-
-async function readBody(req: IncomingMessage): Promise<unknown> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  const text = Buffer.concat(chunks).toString('utf8');
-  if (text.length === 0) return {};
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    throw new ServiceError('InvalidRequestException', 'The request body is not valid JSON.');
-  }
+type Handler = (ctx: OpContext) => unknown;
+interface Route {
+  operation: string;
+  method: 'GET' | 'POST';
+  pattern: RegExp;
+  handler: Handler;
 }
 
-function send(res: ServerResponse, status: number, body: unknown, errorType?: string): void {
-  const text = JSON.stringify(body);
+const routes: Route[] = [
+  { operation: 'ListQueues', method: 'GET', pattern: /^\/queues-summary\/([^/]+)$/, handler: listQueues },
+  {
+    operation: 'ListRoutingProfiles',
+    method: 'GET',
+    pattern: /^\/routing-profiles-summary\/([^/]+)$/,
+    handler: listRoutingProfiles,
+  },
+  {
+    operation: 'ListRoutingProfileQueues',
+    method: 'GET',
+    pattern: /^\/routing-profiles\/([^/]+)\/([^/]+)\/queues$/,
+    handler: listRoutingProfileQueues,
+  },
+  { operation: 'ListUsers', method: 'GET', pattern: /^\/users-summary\/([^/]+)$/, handler: listUsers },
+  { operation: 'DescribeUser', method: 'GET', pattern: /^\/users\/([^/]+)\/([^/]+)$/, handler: describeUser },
+  {
+    operation: 'ListAgentStatuses',
+    method: 'GET',
+    pattern: /^\/agent-status\/([^/]+)$/,
+    handler: listAgentStatuses,
+  },
+  {
+    operation: 'ListUserHierarchyGroups',
+    method: 'GET',
+    pattern: /^\/user-hierarchy-groups-summary\/([^/]+)$/,
+    handler: listUserHierarchyGroups,
+  },
+  {
+    operation: 'GetCurrentMetricData',
+    method: 'POST',
+    pattern: /^\/metrics\/current\/([^/]+)$/,
+    handler: getCurrentMetricData,
+  },
+  {
+    operation: 'GetCurrentUserData',
+    method: 'POST',
+    pattern: /^\/metrics\/userdata\/([^/]+)$/,
+    handler: getCurrentUserData,
+  },
+  {
+    operation: 'GetMetricData',
+    method: 'POST',
+    pattern: /^\/metrics\/historical\/([^/]+)$/,
+    handler: getMetricData,
+  },
+  // V2 names the instance by the ARN in its body, not in the path.
+  { operation: 'GetMetricDataV2', method: 'POST', pattern: /^\/metrics\/data()$/, handler: getMetricDataV2 },
+];
+
+const CALL_LOG_SIZE = 5000;
+const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
+
+async function readText(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function parseJson(text: string): Record<string, unknown> {
+  if (text.length === 0) return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw invalidRequest('The request body is not valid JSON.');
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw invalidRequest('The request body must be a JSON object.');
+  }
+  return parsed as Record<string, unknown>;
+}
+
+function sendJson(res: ServerResponse, status: number, text: string, errorType?: string): void {
   res.writeHead(status, {
     'content-type': 'application/json',
     'content-length': Buffer.byteLength(text),
@@ -73,41 +189,204 @@ function send(res: ServerResponse, status: number, body: unknown, errorType?: st
   res.end(text);
 }
 
+const sendError = (res: ServerResponse, error: ServiceError) =>
+  sendJson(res, error.status, JSON.stringify({ message: error.message }), error.type);
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
 export async function startSimulator(options: SimulatorOptions = {}): Promise<RunningSimulator> {
-  const clock = options.clock ?? Date.now;
+  const wallClock = options.wallClock ?? Date.now;
+  const speed = options.speed ?? 1;
+  const wallStart = wallClock();
+  const clock = options.clock ?? (() => wallStart + (wallClock() - wallStart) * speed);
   const region = options.region ?? 'us-east-1';
   const instanceId = options.instanceId ?? '11111111-2222-4333-8444-555555555555';
+  const timeZone = options.timeZone ?? 'UTC';
+  checkTimeZone(timeZone);
+  const seed = options.seed ?? 1;
+  const firstNow = clock();
   const model = new ContactCentreModel({
     instanceId,
     region,
     accountId: '123456789012',
-    queues: options.queues ?? 12,
-    agents: options.agents ?? 80,
-    seed: options.seed ?? 1,
-    startMs: clock(),
+    queues: options.queues ?? 40,
+    agents: options.agents ?? 300,
+    seed,
+    timeZone,
+    startMs: options.presimulate === false ? firstNow : localMidnight(firstNow, timeZone),
   });
+  model.advanceTo(firstNow);
+
+  const limiter = new RateLimiter(options.rateLimits ?? {}, wallClock);
+  const faultRng = createRng(seed ^ 0xfa17);
+  let faults: ActiveFaults = activate(options.faults ?? {}, wallClock());
+  const snapshots = new SnapshotCache();
+  const calls: CallRecord[] = [];
+  const record = (call: CallRecord) => {
+    calls.push(call);
+    if (calls.length > CALL_LOG_SIZE) calls.splice(0, calls.length - CALL_LOG_SIZE);
+  };
+
+  const scenario = (events: Scenario): Record<string, unknown> => {
+    const result: Record<string, unknown> = {};
+    model.advanceTo(clock());
+    if (events.surge) {
+      const { queue: ref, multiplier, durationSeconds } = events.surge;
+      const queue = model.catalog.queue(ref) ?? model.catalog.queues.find((q) => q.name === ref);
+      if (!queue) throw invalidRequest(`No queue ${ref}: give a queue id, ARN or name.`);
+      model.surge(queue.index, multiplier, durationSeconds * 1000);
+      result.surge = { queueId: queue.id, multiplier, durationSeconds };
+    }
+    if (events.massLogout) {
+      const { fraction, returnAfterSeconds } = events.massLogout;
+      result.massLogout = {
+        agents: model.massLogout(
+          fraction,
+          returnAfterSeconds === undefined ? null : returnAfterSeconds * 1000,
+        ),
+      };
+    }
+    return result;
+  };
+
+  const control = async (req: IncomingMessage, res: ServerResponse, path: string) => {
+    if (!LOOPBACK.has(req.socket.remoteAddress ?? '')) {
+      sendJson(res, 403, JSON.stringify({ message: 'The simulator controls answer on loopback only.' }));
+      return;
+    }
+    const json = (status: number, body: unknown) => sendJson(res, status, JSON.stringify(body));
+    if (path === '/_sim/calls' && req.method === 'GET') return json(200, { calls });
+    if (path === '/_sim/calls' && req.method === 'DELETE') {
+      calls.length = 0;
+      return json(200, { calls });
+    }
+    if (path === '/_sim/figures' && req.method === 'GET') {
+      const figures = model.figures(clock());
+      return json(200, {
+        at: new Date(figures.at).toISOString(),
+        instance: figures.instance,
+        queues: Object.fromEntries(figures.queues),
+      });
+    }
+    if (path === '/_sim/faults' && req.method === 'GET') return json(200, { faults });
+    if (path === '/_sim/faults' && req.method === 'DELETE') {
+      faults = {};
+      return json(200, { faults });
+    }
+    if (path === '/_sim/faults' && req.method === 'POST') {
+      let body: Record<string, unknown>;
+      try {
+        body = parseJson(await readText(req));
+      } catch {
+        return json(400, { message: 'The body must be a JSON object.' });
+      }
+      const { surge, massLogout, ...faultFields } = body;
+      const parsedFaults = faultsSchema.safeParse(faultFields);
+      const parsedScenario = scenarioSchema.safeParse({ surge, massLogout });
+      if (!parsedFaults.success || !parsedScenario.success) {
+        const issues = [...(parsedFaults.error?.issues ?? []), ...(parsedScenario.error?.issues ?? [])];
+        return json(400, {
+          message: issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '),
+        });
+      }
+      if (Object.keys(faultFields).length > 0)
+        faults = { ...faults, ...activate(parsedFaults.data, wallClock()) };
+      try {
+        const applied = scenario(parsedScenario.data);
+        return json(200, { faults, applied });
+      } catch (error) {
+        return json(400, { message: error instanceof Error ? error.message : String(error) });
+      }
+    }
+    return json(404, { message: `No simulator control at ${req.method} ${path}.` });
+  };
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', 'http://simulator');
+    if (url.pathname.startsWith('/_sim/')) return control(req, res, url.pathname);
+    const route = routes.find((r) => r.method === req.method && r.pattern.test(url.pathname));
+    const operation = route?.operation ?? 'Unknown';
+    const text = await readText(req);
+    const params: Record<string, unknown> = {};
+    let status = 200;
+    let errorType: string | undefined;
     try {
+      if (!route) {
+        throw new ServiceError('InvalidRequestException', `No operation at ${req.method} ${url.pathname}.`);
+      }
+      const match = route.pattern.exec(url.pathname) ?? [];
+      const [, pathInstance = '', ...rest] = match.map((part) => decodeURIComponent(part ?? ''));
+      if (route.method === 'GET') {
+        for (const key of new Set(url.searchParams.keys())) {
+          const values = url.searchParams.getAll(key);
+          params[key] = values.length > 1 ? values : values[0];
+        }
+        if (rest.length > 0) params.path = rest;
+      }
       const auth = req.headers.authorization ?? '';
       if (!auth.startsWith('AWS4-HMAC-SHA256 ')) {
-        throw new ServiceError('AccessDeniedException', 'Missing SigV4 Authorization header.');
+        throw new ServiceError(
+          'AccessDeniedException',
+          'Missing Authentication Token: sign requests with SigV4.',
+        );
       }
-      const route = routes.find((r) => r.method === req.method && r.pattern.test(url.pathname));
-      if (!route)
-        throw new ServiceError('InvalidRequestException', `No operation at ${req.method} ${url.pathname}.`);
-      const [, pathInstance] = route.pattern.exec(url.pathname) ?? [];
-      if (decodeURIComponent(pathInstance ?? '') !== instanceId) {
+      if (
+        faults.outageUntil !== undefined &&
+        wallClock() < faults.outageUntil &&
+        appliesTo(faults, operation)
+      ) {
+        throw new ServiceError('ServiceUnavailableException', 'Service unavailable (simulated outage).');
+      }
+      if (!limiter.take(operation)) throw new ServiceError('ThrottlingException', 'Rate exceeded.');
+      if (appliesTo(faults, operation) && faultRng() < (faults.throttleRate ?? 0)) {
+        throw new ServiceError('ThrottlingException', 'Rate exceeded (simulated).');
+      }
+      if (appliesTo(faults, operation) && faultRng() < (faults.errorRate ?? 0)) {
+        throw new ServiceError('InternalServiceException', 'Request processing failed (simulated).');
+      }
+      if (route.pattern.source !== '^\\/metrics\\/data()$' && pathInstance !== instanceId) {
         throw new ServiceError('ResourceNotFoundException', `Instance ${pathInstance} not found.`);
       }
-      const body = await readBody(req);
-      const now = clock();
-      model.advanceTo(now);
-      send(res, 200, route.handler(model, { body, query: url.searchParams }, now));
+      const body = route.method === 'POST' ? parseJson(text) : {};
+      if (route.method === 'POST') Object.assign(params, body);
+      const nowMs = clock();
+      model.advanceTo(nowMs);
+      const result = route.handler({
+        model,
+        nowMs,
+        region,
+        body,
+        query: url.searchParams,
+        path: rest,
+        expireTokens: faults.expireTokens === true && appliesTo(faults, operation),
+        snapshots,
+      });
+      let out = JSON.stringify(result);
+      if (appliesTo(faults, operation) && faultRng() < (faults.truncateRate ?? 0)) {
+        out = out.slice(0, Math.max(1, Math.floor(out.length / 2)));
+      } else if (appliesTo(faults, operation) && faultRng() < (faults.malformedRate ?? 0)) {
+        out = `<html><body>502 Bad Gateway</body></html>`;
+      }
+      if (faults.latencyMs && appliesTo(faults, operation)) await sleep(faults.latencyMs);
+      sendJson(res, 200, out);
     } catch (error) {
-      if (error instanceof ServiceError) send(res, error.status, { message: error.message }, error.type);
-      else send(res, 500, { message: 'Internal error.' }, 'InternalServiceException');
+      const serviceError =
+        error instanceof ServiceError
+          ? error
+          : new ServiceError('InternalServiceException', 'Internal error in the simulator.');
+      if (!(error instanceof ServiceError)) console.error('simulator: unexpected error', error);
+      status = serviceError.status;
+      errorType = serviceError.type;
+      if (faults.latencyMs && appliesTo(faults, operation)) await sleep(faults.latencyMs);
+      sendError(res, serviceError);
+    } finally {
+      record({
+        operation,
+        time: new Date(clock()).toISOString(),
+        status,
+        ...(errorType ? { errorType } : {}),
+        params,
+      });
     }
   };
 
@@ -121,6 +400,19 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     instanceId,
     region,
     model,
+    get calls() {
+      return calls;
+    },
+    get faults() {
+      return faults;
+    },
+    setFaults: (next) => {
+      faults = activate(faultsSchema.parse(next), wallClock());
+    },
+    clearFaults: () => {
+      faults = {};
+    },
+    scenario,
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.closeAllConnections();

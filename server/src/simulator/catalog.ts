@@ -1,0 +1,309 @@
+import { between, createRng, uuid, type Rng } from './rng.js';
+
+/**
+ * The configuration side of the contact centre: queues, routing profiles, users, agent statuses and the
+ * hierarchy. It is built once from the seed and never changes, as an instance's setup rarely does during a day.
+ */
+
+export type SimChannel = 'VOICE' | 'CHAT' | 'TASK';
+export const SIM_CHANNELS: readonly SimChannel[] = ['VOICE', 'CHAT', 'TASK'];
+
+export interface QueueConfig {
+  index: number;
+  id: string;
+  arn: string;
+  name: string;
+  channel: SimChannel;
+  /** Mean arrivals per hour at the top of the day curve. */
+  peakArrivalsPerHour: number;
+  /** Indices of the routing profiles that serve this queue. */
+  profileIndices: number[];
+}
+
+export interface ProfileQueue {
+  queueIndex: number;
+  priority: number;
+  /** Seconds a contact must have waited before this profile's agents are offered it. */
+  delaySeconds: number;
+}
+
+export interface RoutingProfileConfig {
+  index: number;
+  id: string;
+  arn: string;
+  name: string;
+  /** Sorted by priority, then by queue order. */
+  queues: ProfileQueue[];
+  maxSlots: Record<SimChannel, number>;
+  agentIndices: number[];
+}
+
+export type StatusType = 'ROUTABLE' | 'CUSTOM' | 'OFFLINE';
+
+export interface AgentStatusConfig {
+  index: number;
+  id: string;
+  arn: string;
+  name: string;
+  type: StatusType;
+}
+
+export interface HierarchyGroupConfig {
+  id: string;
+  arn: string;
+  name: string;
+  levelId: '1' | '2';
+  parentIndex: number | null;
+}
+
+export interface ShiftActivity {
+  /** Offset from the shift start, ms. */
+  offsetMs: number;
+  durationMs: number;
+  statusIndex: number;
+}
+
+export interface UserConfig {
+  index: number;
+  id: string;
+  arn: string;
+  username: string;
+  firstName: string;
+  lastName: string;
+  profileIndex: number;
+  /** Index of the level-two (team) group; its parent is the site. */
+  teamIndex: number;
+  /** Offset from local midnight, ms; may run past the next midnight (night shifts). */
+  shiftStartMs: number;
+  shiftLengthMs: number;
+  activities: ShiftActivity[];
+  /** Probability that this agent misses an offered contact. */
+  missProbability: number;
+}
+
+export interface CatalogOptions {
+  instanceId: string;
+  region: string;
+  accountId: string;
+  queues: number;
+  agents: number;
+  seed: number;
+}
+
+export const STATUS = { AVAILABLE: 0, BREAK: 1, LUNCH: 2, TRAINING: 3, OFFLINE: 4 } as const;
+
+const DEPARTMENTS = [
+  'Sales',
+  'Support',
+  'Billing',
+  'Retention',
+  'Technical',
+  'Claims',
+  'Bookings',
+  'Returns',
+];
+const FIRST_NAMES = ['Alex', 'Sam', 'Priya', 'Jordan', 'Maria', 'Tom', 'Aisha', 'Chen', 'Lena', 'Omar'];
+const LAST_NAMES = ['Smith', 'Patel', 'Jones', 'Garcia', 'Nguyen', 'Brown', 'Khan', 'Müller', 'Rossi', 'Kim'];
+const SITES = ['London', 'Leeds', 'Glasgow'];
+const HOUR = 3_600_000;
+
+/** Work seconds per contact by channel (handle + after-contact work), for sizing arrivals to staff. */
+export const MEAN_TALK_SECONDS: Record<SimChannel, number> = { VOICE: 260, CHAT: 480, TASK: 360 };
+export const MEAN_ACW_SECONDS: Record<SimChannel, number> = { VOICE: 45, CHAT: 25, TASK: 30 };
+export const MAX_SLOTS: Record<SimChannel, number> = { VOICE: 1, CHAT: 3, TASK: 2 };
+
+export class Catalog {
+  readonly instanceArn: string;
+  readonly queues: QueueConfig[] = [];
+  readonly profiles: RoutingProfileConfig[] = [];
+  readonly users: UserConfig[] = [];
+  readonly statuses: AgentStatusConfig[];
+  readonly groups: HierarchyGroupConfig[] = [];
+  readonly createdAt: number;
+  private readonly queueByRef = new Map<string, QueueConfig>();
+  private readonly profileByRef = new Map<string, RoutingProfileConfig>();
+  private readonly userByRef = new Map<string, UserConfig>();
+  private readonly groupByRef = new Map<string, HierarchyGroupConfig>();
+
+  constructor(options: CatalogOptions) {
+    const rng = createRng(options.seed);
+    this.instanceArn = `arn:aws:connect:${options.region}:${options.accountId}:instance/${options.instanceId}`;
+    this.createdAt = Date.UTC(2025, 0, 6, 9, 30);
+    this.statuses = (
+      [
+        ['Available', 'ROUTABLE'],
+        ['Break', 'CUSTOM'],
+        ['Lunch', 'CUSTOM'],
+        ['Training', 'CUSTOM'],
+        ['Offline', 'OFFLINE'],
+      ] as const
+    ).map(([name, type], index) => {
+      const id = uuid(rng);
+      return { index, id, arn: `${this.instanceArn}/agent-state/${id}`, name, type };
+    });
+    this.buildQueues(rng, options.queues);
+    this.buildProfiles(rng);
+    this.buildGroups(rng);
+    this.buildUsers(rng, options.agents);
+    this.sizeArrivals(rng);
+    for (const q of this.queues) [q.id, q.arn].forEach((ref) => this.queueByRef.set(ref, q));
+    for (const p of this.profiles) [p.id, p.arn].forEach((ref) => this.profileByRef.set(ref, p));
+    for (const u of this.users) [u.id, u.arn].forEach((ref) => this.userByRef.set(ref, u));
+    for (const g of this.groups) [g.id, g.arn].forEach((ref) => this.groupByRef.set(ref, g));
+  }
+
+  queue(ref: string): QueueConfig | undefined {
+    return this.queueByRef.get(ref);
+  }
+
+  profile(ref: string): RoutingProfileConfig | undefined {
+    return this.profileByRef.get(ref);
+  }
+
+  user(ref: string): UserConfig | undefined {
+    return this.userByRef.get(ref);
+  }
+
+  group(ref: string): HierarchyGroupConfig | undefined {
+    return this.groupByRef.get(ref);
+  }
+
+  private buildQueues(rng: Rng, count: number): void {
+    for (let i = 0; i < count; i += 1) {
+      const id = uuid(rng);
+      const department = DEPARTMENTS[i % DEPARTMENTS.length] ?? 'Queue';
+      const round = Math.floor(i / DEPARTMENTS.length);
+      // Mostly voice, with a chat queue and a task queue in every few.
+      const channel: SimChannel = i % 5 === 4 ? 'CHAT' : i % 7 === 6 ? 'TASK' : 'VOICE';
+      this.queues.push({
+        index: i,
+        id,
+        arn: `${this.instanceArn}/queue/${id}`,
+        name: round === 0 ? department : `${department} ${round + 1}`,
+        channel,
+        peakArrivalsPerHour: 0,
+        profileIndices: [],
+      });
+    }
+  }
+
+  /** One profile per four queues: its own queues first, the next group's as overflow at a lower priority. */
+  private buildProfiles(rng: Rng): void {
+    const groupSize = 4;
+    const count = Math.max(1, Math.ceil(this.queues.length / groupSize));
+    for (let p = 0; p < count; p += 1) {
+      const id = uuid(rng);
+      const own = this.queues.slice(p * groupSize, (p + 1) * groupSize);
+      const overflow = count > 1 ? this.queues.slice(((p + 1) % count) * groupSize).slice(0, 2) : [];
+      const queues: ProfileQueue[] = [
+        ...own.map((q) => ({ queueIndex: q.index, priority: 1, delaySeconds: 0 })),
+        ...overflow.map((q) => ({ queueIndex: q.index, priority: 2, delaySeconds: 30 })),
+      ];
+      const first = own[0]?.name ?? 'General';
+      this.profiles.push({
+        index: p,
+        id,
+        arn: `${this.instanceArn}/routing-profile/${id}`,
+        name: `${first} team`,
+        queues,
+        maxSlots: { ...MAX_SLOTS },
+        agentIndices: [],
+      });
+      for (const entry of queues) this.queues[entry.queueIndex]?.profileIndices.push(p);
+    }
+  }
+
+  private buildGroups(rng: Rng): void {
+    for (const site of SITES) {
+      const id = uuid(rng);
+      this.groups.push({
+        id,
+        arn: `${this.instanceArn}/agent-group/${id}`,
+        name: site,
+        levelId: '1',
+        parentIndex: null,
+      });
+    }
+    for (let t = 0; t < SITES.length * 3; t += 1) {
+      const id = uuid(rng);
+      this.groups.push({
+        id,
+        arn: `${this.instanceArn}/agent-group/${id}`,
+        name: `${SITES[t % SITES.length] ?? 'Site'} team ${Math.floor(t / SITES.length) + 1}`,
+        levelId: '2',
+        parentIndex: t % SITES.length,
+      });
+    }
+  }
+
+  private buildUsers(rng: Rng, count: number): void {
+    // Profiles get agents in proportion to their queue count, so every queue has someone to answer it.
+    const weights = this.profiles.map((p) => p.queues.filter((q) => q.priority === 1).length);
+    const totalWeight = weights.reduce((a, b) => a + b, 0) || 1;
+    const cumulative: number[] = [];
+    weights.reduce((sum, w) => (cumulative.push(sum + w), sum + w), 0);
+    let cursor = 0;
+    for (let i = 0; i < count; i += 1) {
+      const id = uuid(rng);
+      // Walk the profiles so each gets its weighted share of agents.
+      const target = ((i + 0.5) / count) * totalWeight;
+      while (cursor < this.profiles.length - 1 && (cumulative[cursor] ?? 0) < target) cursor += 1;
+      const night = rng() < 0.06;
+      // Day shifts start between 06:30 and 11:30 so staffing follows the arrival curve; nights at 22:00.
+      const shiftStartMs = night ? 22 * HOUR : Math.round(between(rng, 6.5, 11.5) * 4) * (HOUR / 4);
+      const shiftLengthMs = 8 * HOUR + (rng() < 0.3 ? HOUR / 2 : 0);
+      const training = rng() < 0.1;
+      const activities: ShiftActivity[] = [
+        { offsetMs: 2 * HOUR + rng() * HOUR * 0.5, durationMs: 15 * 60_000, statusIndex: STATUS.BREAK },
+        { offsetMs: 4 * HOUR + rng() * HOUR * 0.5, durationMs: 30 * 60_000, statusIndex: STATUS.LUNCH },
+        training
+          ? { offsetMs: 5.5 * HOUR, durationMs: HOUR, statusIndex: STATUS.TRAINING }
+          : {
+              offsetMs: 6.25 * HOUR + rng() * HOUR * 0.5,
+              durationMs: 15 * 60_000,
+              statusIndex: STATUS.BREAK,
+            },
+      ];
+      const teamIndex = SITES.length + (i % (SITES.length * 3));
+      const user: UserConfig = {
+        index: i,
+        id,
+        arn: `${this.instanceArn}/agent/${id}`,
+        username: `agent${String(i + 1).padStart(4, '0')}`,
+        firstName: FIRST_NAMES[i % FIRST_NAMES.length] ?? 'Agent',
+        lastName: LAST_NAMES[Math.floor(i / FIRST_NAMES.length) % LAST_NAMES.length] ?? 'User',
+        profileIndex: cursor,
+        teamIndex,
+        shiftStartMs,
+        shiftLengthMs,
+        activities,
+        missProbability: rng() < 0.2 ? 0.05 : 0.01,
+      };
+      this.users.push(user);
+      this.profiles[cursor]?.agentIndices.push(i);
+    }
+  }
+
+  /**
+   * Sizes each queue's arrivals to the staff serving it, so the centre runs at about 90% of capacity at its
+   * busiest: queues build up now and then and thresholds trip in the demo, without running away.
+   */
+  private sizeArrivals(rng: Rng): void {
+    for (const profile of this.profiles) {
+      // Day agents are on shift for about 8 of the 12 busy hours: about two thirds are in at the peak.
+      const staffAtPeak = profile.agentIndices.length * 0.9;
+      const own = profile.queues.filter((q) => q.priority === 1);
+      const weights = own.map(() => 0.5 + rng());
+      const totalWeight = weights.reduce((a, b) => a + b, 0) || 1;
+      own.forEach((entry, i) => {
+        const queue = this.queues[entry.queueIndex];
+        if (!queue) return;
+        const channel = queue.channel;
+        const workSeconds = MEAN_TALK_SECONDS[channel] + MEAN_ACW_SECONDS[channel] + 15;
+        const perAgentPerHour = (3600 / workSeconds) * (channel === 'VOICE' ? 1 : MAX_SLOTS[channel] * 0.7);
+        const share = (weights[i] ?? 1) / totalWeight;
+        queue.peakArrivalsPerHour = Math.max(2, 1.0 * staffAtPeak * share * perAgentPerHour);
+      });
+    }
+  }
+}

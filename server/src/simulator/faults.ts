@@ -1,0 +1,62 @@
+import { z } from 'zod';
+
+/**
+ * Faults on demand, for the server's reliability tests and for demos: the wire misbehaves as Connect's
+ * sometimes does. Rates are fractions of requests (0 to 1); `operations` limits the faults to some operations.
+ */
+export const faultsSchema = z
+  .object({
+    /** Answer this share of requests with ThrottlingException (429), on top of the rate limits. */
+    throttleRate: z.number().min(0).max(1).optional(),
+    /** Answer this share of requests with InternalServiceException (500). */
+    errorRate: z.number().min(0).max(1).optional(),
+    /** Added latency before every answer, ms. */
+    latencyMs: z.number().int().min(0).max(120_000).optional(),
+    /** A full outage: every request answers 503 for this many seconds from now. */
+    outageSeconds: z.number().min(0).max(86_400).optional(),
+    /** Refuse every NextToken as expired. */
+    expireTokens: z.boolean().optional(),
+    /** Answer this share of successful requests with a truncated body. */
+    truncateRate: z.number().min(0).max(1).optional(),
+    /** Answer this share of successful requests with a body that is not JSON. */
+    malformedRate: z.number().min(0).max(1).optional(),
+    operations: z.array(z.string()).optional(),
+  })
+  .strict();
+export type Faults = z.infer<typeof faultsSchema>;
+
+/** Scenario events: applied once, at the moment they are posted. */
+export const scenarioSchema = z
+  .object({
+    surge: z
+      .object({
+        /** Queue id, ARN or name. */
+        queue: z.string().min(1),
+        multiplier: z.number().min(1).max(50).default(4),
+        durationSeconds: z.number().min(1).max(86_400).default(900),
+      })
+      .optional(),
+    massLogout: z
+      .object({
+        fraction: z.number().min(0).max(1).default(1),
+        /** Agents log back in after this many seconds; omit to leave them out until their next shift. */
+        returnAfterSeconds: z.number().min(0).optional(),
+      })
+      .optional(),
+  })
+  .strict();
+export type Scenario = z.infer<typeof scenarioSchema>;
+
+/** The faults in force, with the outage turned into an end time on the wall clock. */
+export interface ActiveFaults extends Omit<Faults, 'outageSeconds'> {
+  outageUntil?: number;
+}
+
+export function activate(faults: Faults, wallNow: number): ActiveFaults {
+  const { outageSeconds, ...rest } = faults;
+  return outageSeconds ? { ...rest, outageUntil: wallNow + outageSeconds * 1000 } : rest;
+}
+
+export function appliesTo(faults: ActiveFaults, operation: string): boolean {
+  return !faults.operations || faults.operations.includes(operation);
+}

@@ -1,0 +1,131 @@
+/**
+ * Historical figures accumulated per 5-minute interval from the same simulation that drives the current
+ * figures, so today's totals and the live tiles can never disagree. Intervals are kept for `retentionDays`.
+ */
+export const INTERVAL_MS = 5 * 60_000;
+
+/** Per-queue counters; times in seconds. */
+export const Q = {
+  QUEUED: 0,
+  ANSWERED: 1,
+  ANSWER_TIME_SUM: 2,
+  HANDLED: 3,
+  HANDLE_TIME_SUM: 4,
+  TALK_TIME_SUM: 5,
+  HOLD_TIME_SUM: 6,
+  ACW_TIME_SUM: 7,
+  ABANDONED: 8,
+  ABANDON_TIME_SUM: 9,
+  MAX_QUEUED_TIME: 10,
+  CALLBACK_HANDLED: 11,
+  MISSED: 12,
+  DEQUEUED: 13,
+  HOLDS: 14,
+  INCOMING_HANDLED: 15,
+  API_HANDLED: 16,
+  CALLBACKS_OFFERED: 17,
+} as const;
+const QUEUE_FIELDS = 18;
+
+/** Per-routing-profile agent time, seconds. */
+export const P = { BUSY: 0, IDLE: 1, ONLINE: 2 } as const;
+const PROFILE_FIELDS = 3;
+
+/** How a contact left the queue, for service level and "answered within X". */
+export const DEQUEUE = { ANSWERED: 0, ABANDONED: 1, CALLBACK: 2 } as const;
+
+export interface Interval {
+  start: number;
+  queues: Float64Array;
+  profiles: Float64Array;
+  /** One entry per contact that left a queue in this interval: queue index, seconds waited, how it left. */
+  dequeueQueue: number[];
+  dequeueWait: number[];
+  dequeueKind: number[];
+}
+
+export class History {
+  private readonly intervals = new Map<number, Interval>();
+
+  constructor(
+    private readonly queueCount: number,
+    private readonly profileCount: number,
+    private readonly retentionMs: number,
+  ) {}
+
+  intervalAt(ms: number): Interval {
+    const start = Math.floor(ms / INTERVAL_MS) * INTERVAL_MS;
+    let interval = this.intervals.get(start);
+    if (!interval) {
+      interval = {
+        start,
+        queues: new Float64Array(this.queueCount * QUEUE_FIELDS),
+        profiles: new Float64Array(this.profileCount * PROFILE_FIELDS),
+        dequeueQueue: [],
+        dequeueWait: [],
+        dequeueKind: [],
+      };
+      this.intervals.set(start, interval);
+      this.prune(start);
+    }
+    return interval;
+  }
+
+  /** The intervals whose start lies in [fromMs, toMs), oldest first. */
+  between(fromMs: number, toMs: number): Interval[] {
+    const found: Interval[] = [];
+    for (let start = Math.ceil(fromMs / INTERVAL_MS) * INTERVAL_MS; start < toMs; start += INTERVAL_MS) {
+      const interval = this.intervals.get(start);
+      if (interval) found.push(interval);
+    }
+    return found;
+  }
+
+  add(ms: number, queueIndex: number, field: number, amount: number): void {
+    const values = this.intervalAt(ms).queues;
+    const at = queueIndex * QUEUE_FIELDS + field;
+    values[at] = (values[at] ?? 0) + amount;
+  }
+
+  max(ms: number, queueIndex: number, field: number, value: number): void {
+    const values = this.intervalAt(ms).queues;
+    const at = queueIndex * QUEUE_FIELDS + field;
+    values[at] = Math.max(values[at] ?? 0, value);
+  }
+
+  dequeued(ms: number, queueIndex: number, waitSeconds: number, kind: number): void {
+    const interval = this.intervalAt(ms);
+    interval.dequeueQueue.push(queueIndex);
+    interval.dequeueWait.push(waitSeconds);
+    interval.dequeueKind.push(kind);
+    this.add(ms, queueIndex, Q.DEQUEUED, 1);
+    this.max(ms, queueIndex, Q.MAX_QUEUED_TIME, waitSeconds);
+  }
+
+  /** Adds agent time from `fromMs` to `toMs` to a profile's counters, split at interval boundaries. */
+  addAgentTime(profileIndex: number, field: number, fromMs: number, toMs: number): void {
+    let from = fromMs;
+    while (from < toMs) {
+      const end = Math.min(toMs, (Math.floor(from / INTERVAL_MS) + 1) * INTERVAL_MS);
+      const values = this.intervalAt(from).profiles;
+      const at = profileIndex * PROFILE_FIELDS + field;
+      values[at] = (values[at] ?? 0) + (end - from) / 1000;
+      from = end;
+    }
+  }
+
+  private prune(latestStart: number): void {
+    const oldest = latestStart - this.retentionMs;
+    for (const start of this.intervals.keys()) {
+      if (start < oldest) this.intervals.delete(start);
+    }
+  }
+}
+
+export function queueValue(interval: Interval, queueIndex: number, field: number): number {
+  return interval.queues[queueIndex * QUEUE_FIELDS + field] ?? 0;
+}
+
+export function profileValue(interval: Interval, profileIndex: number, field: number): number {
+  return interval.profiles[profileIndex * PROFILE_FIELDS + field] ?? 0;
+}

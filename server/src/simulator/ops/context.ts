@@ -1,0 +1,38 @@
+import type { ContactCentreModel } from '../model.js';
+
+/** What an operation handler gets: the model advanced to now, the parsed request and the fault switches. */
+export interface OpContext {
+  model: ContactCentreModel;
+  nowMs: number;
+  region: string;
+  /** The body of a POST, parsed; {} for a GET. */
+  body: Record<string, unknown>;
+  query: URLSearchParams;
+  /** Path parameters after the instance id (e.g. the user id of DescribeUser). */
+  path: string[];
+  /** A fault: every NextToken is refused as expired. */
+  expireTokens: boolean;
+  snapshots: SnapshotCache;
+}
+
+/**
+ * Rows computed for the first page of a pagination, kept so later pages come from the same snapshot as the
+ * first, as Connect's do. Entries live as long as a token does.
+ */
+export class SnapshotCache {
+  private readonly entries = new Map<string, { rows: unknown[]; expiresAt: number }>();
+
+  get<T>(key: string, nowMs: number): T[] | undefined {
+    const entry = this.entries.get(key);
+    if (!entry || entry.expiresAt < nowMs) return undefined;
+    return entry.rows as T[];
+  }
+
+  set(key: string, rows: unknown[], expiresAt: number): void {
+    this.entries.set(key, { rows, expiresAt });
+    if (this.entries.size > 200) {
+      const oldest = this.entries.keys().next().value;
+      if (oldest !== undefined) this.entries.delete(oldest);
+    }
+  }
+}

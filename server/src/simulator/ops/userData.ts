@@ -1,0 +1,140 @@
+import { SIM_CHANNELS, STATUS, type SimChannel } from '../catalog.js';
+import { invalidParameter } from '../errors.js';
+import type { SimAgent } from '../model.js';
+import { pageStart, slicePage, TOKEN_LIFETIME_MS } from '../pagination.js';
+import { maxResults, nextTokenOf, optionalObject, stringList } from '../validation.js';
+import type { OpContext } from './context.js';
+
+/**
+ * GetCurrentUserData: each logged-in agent's status, slots and contacts. Agents who are Offline (and hold no
+ * contact) are not returned, as Connect returns only agents who are logged in.
+ */
+
+const CONTACT_STATES = [
+  'INCOMING',
+  'PENDING',
+  'CONNECTING',
+  'CONNECTED',
+  'CONNECTED_ONHOLD',
+  'MISSED',
+  'ERROR',
+  'ENDED',
+  'REJECTED',
+];
+
+function selectAgents(ctx: OpContext, filters: Record<string, unknown>): SimAgent[] {
+  const { catalog } = ctx.model;
+  const queues = stringList(filters.Queues, 'Filters.Queues', 100);
+  const profiles = stringList(filters.RoutingProfiles, 'Filters.RoutingProfiles', 100);
+  const agents = stringList(filters.Agents, 'Filters.Agents', 100);
+  const groups = stringList(filters.UserHierarchyGroups, 'Filters.UserHierarchyGroups', 1);
+  const given = [queues, profiles, agents, groups].filter((f) => f !== undefined && f.length > 0);
+  if (given.length !== 1) {
+    throw invalidParameter(
+      'Filters must name exactly one of Queues, RoutingProfiles, Agents or UserHierarchyGroups.',
+    );
+  }
+  const wanted = new Set<number>();
+  const addProfile = (p: number) => catalog.profiles[p]?.agentIndices.forEach((a) => wanted.add(a));
+  for (const ref of queues ?? []) catalog.queue(ref)?.profileIndices.forEach(addProfile);
+  for (const ref of profiles ?? []) {
+    const profile = catalog.profile(ref);
+    if (profile) addProfile(profile.index);
+  }
+  for (const ref of agents ?? []) {
+    const user = catalog.user(ref);
+    if (user) wanted.add(user.index);
+  }
+  for (const ref of groups ?? []) {
+    const group = catalog.group(ref);
+    if (!group) continue;
+    for (const user of catalog.users) {
+      const team = catalog.groups[user.teamIndex];
+      if (team === group || (team && catalog.groups[team.parentIndex ?? -1] === group))
+        wanted.add(user.index);
+    }
+  }
+  return [...wanted]
+    .sort((a, b) => a - b)
+    .map((i) => ctx.model.agents[i])
+    .filter((a): a is SimAgent => a !== undefined);
+}
+
+export function getCurrentUserData(ctx: OpContext) {
+  const { body, nowMs } = ctx;
+  const filters = optionalObject(body.Filters, 'Filters');
+  const contactFilter = optionalObject(filters.ContactFilter, 'Filters.ContactFilter');
+  const states = stringList(contactFilter.ContactStates, 'Filters.ContactFilter.ContactStates', 9);
+  const badState = states?.find((s) => !CONTACT_STATES.includes(s));
+  if (badState) throw invalidParameter(`Unknown contact state ${badState}.`);
+  const candidates = selectAgents(ctx, filters);
+  const max = maxResults(body.MaxResults, 100);
+  const start = pageStart({
+    maxResults: max,
+    nextToken: nextTokenOf(body.NextToken),
+    params: { ...body, NextToken: undefined },
+    nowMs,
+    expireTokens: ctx.expireTokens,
+  });
+  const cacheKey = `cud:${start.params}:${start.snapshotAt}`;
+  let rows = ctx.snapshots.get<unknown>(cacheKey, nowMs);
+  if (!rows) {
+    rows = candidates
+      .filter((a) => a.statusIndex !== STATUS.OFFLINE || a.contacts.length > 0)
+      .filter((a) => !states?.length || a.contacts.some((c) => states.includes(c.state)))
+      .map((a) => userData(ctx, a));
+    ctx.snapshots.set(cacheKey, rows, start.snapshotAt + TOKEN_LIFETIME_MS);
+  }
+  const { pageItems, nextToken } = slicePage(rows, start, {
+    maxResults: max,
+    nextToken: undefined,
+    params: null,
+    nowMs,
+  });
+  return { UserDataList: pageItems, NextToken: nextToken, ApproximateTotalCount: rows.length };
+}
+
+function userData(ctx: OpContext, agent: SimAgent) {
+  const { catalog } = ctx.model;
+  const profile = catalog.profiles[agent.profileIndex];
+  const user = catalog.users[agent.index];
+  const team = user ? catalog.groups[user.teamIndex] : undefined;
+  const site = team?.parentIndex !== null && team ? catalog.groups[team.parentIndex] : undefined;
+  const status = catalog.statuses[agent.statusIndex];
+  const slots = (fn: (channel: SimChannel) => number) =>
+    Object.fromEntries(SIM_CHANNELS.map((channel) => [channel, fn(channel)]));
+  const active = (channel: SimChannel) =>
+    agent.contacts.filter((c) => c.state !== 'MISSED' && c.contact.channel === channel).length;
+  const max = (channel: SimChannel) => profile?.maxSlots[channel] ?? 0;
+  return {
+    User: { Id: agent.id, Arn: agent.arn },
+    RoutingProfile: { Id: profile?.id, Arn: profile?.arn },
+    HierarchyPath: {
+      ...(site ? { LevelOne: { Id: site.id, Arn: site.arn } } : {}),
+      ...(team ? { LevelTwo: { Id: team.id, Arn: team.arn } } : {}),
+    },
+    Status: {
+      StatusStartTimestamp: agent.statusSince / 1000,
+      StatusArn: status?.arn,
+      StatusName: status?.name,
+    },
+    AvailableSlotsByChannel: slots((c) => (ctx.model.canTake(agent, c) ? max(c) - agent.contacts.length : 0)),
+    MaxSlotsByChannel: slots(max),
+    ActiveSlotsByChannel: slots(active),
+    Contacts: agent.contacts.map((entry) => {
+      const queue = catalog.queues[entry.contact.queueIndex];
+      return {
+        ContactId: entry.contact.contactId,
+        Channel: entry.contact.channel,
+        InitiationMethod: entry.contact.initiation,
+        AgentContactState: entry.state,
+        StateStartTimestamp: entry.since / 1000,
+        ...(entry.contact.connectedAt > 0
+          ? { ConnectedToAgentTimestamp: entry.contact.connectedAt / 1000 }
+          : {}),
+        Queue: { Id: queue?.id, Arn: queue?.arn },
+      };
+    }),
+    ...(agent.nextStatusIndex !== null ? { NextStatus: catalog.statuses[agent.nextStatusIndex]?.name } : {}),
+  };
+}
