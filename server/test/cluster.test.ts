@@ -7,10 +7,13 @@ import { startWebServer, type RunningWallboard } from '../src/main.js';
 import { startSimulator, type RunningSimulator } from '../src/simulator/server.js';
 import { simulatorEnv, TEST_CREDENTIALS, waitFor } from './support/wallboard.js';
 import { startRedis, type TestRedis } from './support/redis.js';
+import { callTagger, type CallTagger, type TaggedCall } from './support/callTagger.js';
+import { DEFAULT_RATE_LIMITS, familyOf } from '../src/simulator/rateLimits.js';
 
 const LEASE_MS = 1500;
 let redis: TestRedis;
 let simulator: RunningSimulator;
+let tagger: CallTagger;
 const replicas: RunningWallboard[] = [];
 const seen = new Map<RunningWallboard, number[]>();
 
@@ -23,9 +26,12 @@ writeFileSync(configFile, 'alerts:\n  - id: anything\n    metric: CONTACTS_IN_QU
 beforeAll(async () => {
   redis = await startRedis();
   simulator = await startSimulator({ queues: 12, agents: 40, seed: 5 });
+  // Each replica reaches the simulator through its own port, so every call is known by the replica that made it.
+  tagger = callTagger(simulator.endpoint);
   for (let i = 0; i < 3; i += 1) {
     const replica = await startWebServer(
       simulatorEnv(simulator, {
+        CONNECT_ENDPOINT: await tagger.endpointFor(`replica-${i + 1}`),
         REDIS_URL: redis.url,
         LEASE_MS: String(LEASE_MS),
         POLL_INTERVAL_MS: '1000',
@@ -43,6 +49,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await Promise.all(replicas.map((r) => r.stop()));
+  await tagger?.close();
   await simulator?.close();
   await redis?.stop();
 });
@@ -147,4 +154,43 @@ describe('several replicas on Redis', () => {
       15_000,
     );
   }, 40_000);
+
+  it('never had two replicas calling Connect at once, and kept within the rate budget throughout', () => {
+    // Across the election, the failover and the Redis outage above: the calls, in order of start, fall into runs
+    // of one replica each, and a run starts only after the previous replica's last call ended.
+    const calls = [...tagger.calls].sort((a, b) => a.start - b.start);
+    expect(calls.length).toBeGreaterThan(20);
+    const runs: TaggedCall[][] = [];
+    for (const call of calls) {
+      const run = runs.at(-1);
+      if (run?.[0]?.replica === call.replica) run.push(call);
+      else runs.push([call]);
+    }
+    for (let i = 1; i < runs.length; i += 1) {
+      const previousEnd = Math.max(...(runs[i - 1] ?? []).map((c) => c.end));
+      expect(runs[i]?.[0]?.start, `run ${i} of ${runs[i]?.[0]?.replica}`).toBeGreaterThanOrEqual(previousEnd);
+    }
+    // The first leader, its successor, and at most one more after Redis came back: no back and forth.
+    expect(runs.length).toBeLessThanOrEqual(3);
+    expect(new Set(runs.map((run) => run[0]?.replica)).size).toBe(runs.length);
+
+    // The simulator throttled nothing, and no second held more calls per family than its bucket allows.
+    const log = simulator.calls.filter((call) => call.operation !== 'Unknown');
+    expect(log.length).toBeGreaterThan(20);
+    expect(log.filter((call) => call.errorType === 'ThrottlingException')).toEqual([]);
+    for (const family of ['metrics', 'others'] as const) {
+      const bucket = DEFAULT_RATE_LIMITS[family];
+      const times = log
+        .filter((call) => familyOf(call.operation) === family)
+        .map((call) => Date.parse(call.time))
+        .sort((a, b) => a - b);
+      let from = 0;
+      for (let to = 0; to < times.length; to += 1) {
+        while ((times[to] ?? 0) - (times[from] ?? 0) >= 1000) from += 1;
+        expect(to - from + 1, `${family} calls in one second`).toBeLessThanOrEqual(
+          bucket.rate + bucket.burst,
+        );
+      }
+    }
+  });
 });
