@@ -9,6 +9,8 @@ import type { ConfigStore } from './config/store.js';
 import { createConnectClient, type ConnectTarget } from './connect/client.js';
 import type { Env } from './env.js';
 import { BadRequestError } from './http/app.js';
+import type { ServerMetrics } from './http/metrics.js';
+import { SnapshotStream } from './http/stream.js';
 import type { Logger } from './logger.js';
 import { Poller } from './poller/poller.js';
 import { startSimulator, type RunningSimulator } from './simulator/server.js';
@@ -101,6 +103,8 @@ export interface RunningInstance {
   source: Cluster | Poller;
   /** Where this instance's alert endpoints go. */
   alerts: AlertsBackend;
+  /** Its viewers on GET /api/v1/stream. */
+  stream: SnapshotStream;
   readiness(): { ready: boolean; redis?: 'up' | 'down'; role?: 'leader' | 'follower' };
   stop(): Promise<void>;
 }
@@ -111,7 +115,12 @@ export interface RunningInstance {
  */
 export async function startInstance(
   { id, name, target, simulator }: InstanceTarget,
-  { env, logger: parent, configStore }: { env: Env; logger: Logger; configStore: ConfigStore },
+  {
+    env,
+    logger: parent,
+    configStore,
+    metrics,
+  }: { env: Env; logger: Logger; configStore: ConfigStore; metrics?: ServerMetrics },
 ): Promise<RunningInstance> {
   const logger = parent.child({ instance: id });
   const client = createConnectClient(target);
@@ -129,6 +138,17 @@ export async function startInstance(
     staleAfterMs: env.STALE_AFTER_MS,
     logger,
     enrich: alerting.enrich,
+    timeZone: env.TIME_ZONE,
+    serviceLevelThresholds: env.SERVICE_LEVEL_THRESHOLDS,
+    intradayIntervalMinutes: env.INTRADAY_INTERVAL_MINUTES,
+    rateShare: env.CONNECT_RATE_SHARE / 100,
+    rates: { metrics: env.CONNECT_RATE_METRICS, other: env.CONNECT_RATE_OTHER },
+    historyIntervalMs: env.HISTORY_INTERVAL_MS,
+    discoveryIntervalMs: env.DISCOVERY_INTERVAL_MS,
+    observer: {
+      call: (operation, outcome, ms) => metrics?.recordCall(id, operation, outcome, ms),
+      cycle: (section, ms, ok) => metrics?.recordCycle(id, section, ms, ok),
+    },
   });
   // With Redis, replicas share one poller per instance: the cluster starts this one only while it holds the lease.
   const cluster = env.REDIS_URL
@@ -145,6 +165,7 @@ export async function startInstance(
   const source: Cluster | Poller = cluster ?? poller;
   if (cluster) await cluster.start();
   else poller.start();
+  const stream = new SnapshotStream(source);
 
   return {
     id,
@@ -157,8 +178,10 @@ export async function startInstance(
     simulator,
     source,
     alerts: cluster ?? alerting.local,
+    stream,
     readiness: () => ({ ready: source.latest !== null, ...(cluster ? cluster.status : {}) }),
     async stop() {
+      stream.close();
       await cluster?.stop();
       poller.stop();
       client.destroy();

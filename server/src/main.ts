@@ -8,6 +8,8 @@ import { ConfigStore } from './config/store.js';
 import type { ConnectTarget } from './connect/client.js';
 import { ConfigError, parseEnv, type Env } from './env.js';
 import { createApp } from './http/app.js';
+import { ServerMetrics } from './http/metrics.js';
+import { streamRouter } from './http/stream.js';
 import { instanceSelector, instanceTargets, startInstance, type RunningInstance } from './instances.js';
 import { createLogger } from './logger.js';
 import type { Poller } from './poller/poller.js';
@@ -42,8 +44,18 @@ export async function startWebServer(env: Env, options: StartOptions = {}): Prom
   const configStore = await ConfigStore.open(env.WALLBOARD_CONFIG, logger);
   const targets = await instanceTargets(configStore.current, env, logger, options.credentials);
   const instances: RunningInstance[] = [];
+  const metrics = new ServerMetrics({
+    instances: () =>
+      instances.map((instance) => ({
+        id: instance.id,
+        latest: () => instance.source.latest,
+        viewers: () => instance.stream.viewerCount,
+      })),
+  });
   try {
-    for (const target of targets) instances.push(await startInstance(target, { env, logger, configStore }));
+    for (const target of targets) {
+      instances.push(await startInstance(target, { env, logger, configStore, metrics }));
+    }
   } catch (error) {
     await Promise.all(instances.map((instance) => instance.stop()));
     await Promise.all(targets.map((target) => target.simulator?.close()));
@@ -82,6 +94,8 @@ export async function startWebServer(env: Env, options: StartOptions = {}): Prom
         latest: (id) => instances.find((instance) => instance.id === id)?.source.latest ?? null,
         alertsOf: (req) => select(req).alerts,
       }),
+      streamRouter((req) => select(req).stream),
+      metrics.router(),
     ],
     readyDetails: () => ({
       configError: configStore.error,

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import express, { type ErrorRequestHandler, type Express, type Request, type Router } from 'express';
 import type { Snapshot } from '@switchboard/shared';
+import { snapshotETag } from './streamETag.js';
 
 export interface SnapshotSource {
   readonly latest: Snapshot | null;
@@ -58,7 +59,13 @@ export function createApp({
         .json({ error: 'No snapshot yet: the first poll of Connect is running.' });
       return;
     }
-    res.set('Cache-Control', 'no-store').json(snapshot);
+    const etag = snapshotETag(snapshot);
+    res.set({ 'Cache-Control': 'no-cache', ETag: etag });
+    if (req.fresh) {
+      res.status(304).end();
+      return;
+    }
+    res.json(snapshot);
   });
 
   for (const router of routers) app.use(router);
