@@ -17,6 +17,41 @@ let tagger: CallTagger;
 const replicas: RunningWallboard[] = [];
 const seen = new Map<RunningWallboard, number[]>();
 
+/** Reads `count` snapshot events from an SSE stream (the first is the latest at connection), by generation. */
+async function readStream(url: string, count: number): Promise<Map<number, Snapshot>> {
+  const abort = new AbortController();
+  const response = await fetch(url, { signal: abort.signal });
+  if (!response.ok || !response.body) throw new Error(`stream answered ${response.status}`);
+  const frames = new Map<number, Snapshot>();
+  const decoder = new TextDecoder();
+  let buffered = '';
+  const deadline = setTimeout(() => abort.abort(), 15_000);
+  try {
+    for await (const chunk of response.body) {
+      buffered += decoder.decode(chunk as Uint8Array, { stream: true });
+      let end: number;
+      while ((end = buffered.indexOf('\n\n')) !== -1) {
+        const frame = buffered.slice(0, end);
+        buffered = buffered.slice(end + 2);
+        const fields = Object.fromEntries(
+          frame
+            .split('\n')
+            .map((line) => [line.slice(0, line.indexOf(':')), line.slice(line.indexOf(':') + 2)]),
+        );
+        if (fields.event !== 'snapshot') continue;
+        const snapshot = JSON.parse(fields.data ?? '') as Snapshot;
+        expect(Number(fields.id)).toBe(snapshot.generation);
+        frames.set(snapshot.generation, snapshot);
+        if (frames.size >= count) return frames;
+      }
+    }
+  } finally {
+    clearTimeout(deadline);
+    abort.abort();
+  }
+  throw new Error(`the stream at ${url} ended after ${frames.size} snapshots`);
+}
+
 const leaders = () => replicas.filter((r) => r.cluster?.role === 'leader');
 
 // A rule that fires at once on every queue, so acknowledgements have something to act on.
@@ -73,6 +108,24 @@ describe('several replicas on Redis', () => {
       replicas.map(async (r) => (await (await fetch(`${r.url}/readyz`)).json()) as object),
     );
     expect(served.filter((s) => (s as { role: string }).role === 'leader')).toHaveLength(1);
+  });
+
+  it('streams the same snapshot generations to viewers on every replica, followers included', async () => {
+    const streams = await Promise.all(replicas.map((r) => readStream(`${r.url}/api/v1/stream`, 4)));
+    const [first, ...others] = streams;
+    const common = [...(first?.keys() ?? [])].filter((g) => others.every((frames) => frames.has(g)));
+    expect(common.length).toBeGreaterThanOrEqual(2);
+    for (const generation of common) {
+      const figures = streams.map((frames) => {
+        const snapshot = frames.get(generation);
+        return JSON.stringify([snapshot?.generatedAt, snapshot?.queues, snapshot?.alerts]);
+      });
+      expect(new Set(figures).size, `generation ${generation}`).toBe(1);
+    }
+    for (const frames of streams) {
+      const generations = [...frames.keys()];
+      expect([...generations].sort((x, y) => x - y)).toEqual(generations);
+    }
   });
 
   it('carries an acknowledgement made on a follower to the leader, and every replica then shows it', async () => {
@@ -170,6 +223,11 @@ describe('several replicas on Redis', () => {
       const previousEnd = Math.max(...(runs[i - 1] ?? []).map((c) => c.end));
       expect(runs[i]?.[0]?.start, `run ${i} of ${runs[i]?.[0]?.replica}`).toBeGreaterThanOrEqual(previousEnd);
     }
+    console.log(
+      runs.map(
+        (run) => `${run[0]?.replica} ${run[0]?.start} ${Math.max(...run.map((c) => c.end))} ${run.length}`,
+      ),
+    );
     // The first leader, its successor, and at most one more after Redis came back: no back and forth.
     expect(runs.length).toBeLessThanOrEqual(3);
     expect(new Set(runs.map((run) => run[0]?.replica)).size).toBe(runs.length);
