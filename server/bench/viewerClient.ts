@@ -36,6 +36,10 @@ function watch(res: IncomingMessage): void {
   let id = -1;
   let event = '';
   let seen = false;
+  // Hung up on before its first snapshot: counted with the refusals.
+  res.on('close', () => {
+    if (!seen) failed += 1;
+  });
   res.on('data', (chunk: Buffer) => {
     bytes += chunk.length;
     let position = 0;

@@ -126,7 +126,7 @@ async function run(scenario: Scenario, simulator: RunningSimulator, redis: TestR
     for (let left = scenario.viewers; left > 0; left -= VIEWERS_PER_CLIENT) {
       const count = Math.min(VIEWERS_PER_CLIENT, left);
       clients.push(
-        fork(here('./viewerClient.ts'), [JSON.stringify({ urls, count, batch: 250, pauseMs: 50 })], {
+        fork(here('./viewerClient.ts'), [JSON.stringify({ urls, count, batch: 100, pauseMs: 40 })], {
           execArgv,
           stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
         }),
@@ -134,11 +134,19 @@ async function run(scenario: Scenario, simulator: RunningSimulator, redis: TestR
     }
     type Connected = Extract<ClientMessage, { type: 'connected' }>;
     const status = () => Promise.all(clients.map((c) => ask<Connected>(c, 'status', 'connected')));
+    let progress = '';
     await until(
-      async () => (await status()).reduce((sum, s) => sum + s.withSnapshot + s.failed, 0) >= scenario.viewers,
+      async () => {
+        const now = await status();
+        const sum = (key: 'open' | 'failed' | 'withSnapshot') => now.reduce((total, s) => total + s[key], 0);
+        progress = `${sum('open')} open, ${sum('withSnapshot')} with a snapshot, ${sum('failed')} refused`;
+        return sum('withSnapshot') + sum('failed') >= scenario.viewers;
+      },
       'every viewer to receive a first snapshot',
       120_000,
-    );
+    ).catch((error: Error) => {
+      throw new Error(`${error.message} (${progress})`);
+    });
     const connected = await status();
     const failed = connected.reduce((sum, s) => sum + s.failed, 0);
     await sleep(2 * POLL_INTERVAL_MS);
