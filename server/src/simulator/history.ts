@@ -53,9 +53,14 @@ export class History {
     private readonly retentionMs: number,
   ) {}
 
+  private latest: Interval | undefined;
+
   intervalAt(ms: number): Interval {
     const start = Math.floor(ms / INTERVAL_MS) * INTERVAL_MS;
+    // Nearly every write goes to the open interval.
+    if (this.latest?.start === start) return this.latest;
     let interval = this.intervals.get(start);
+    if (interval && start > (this.latest?.start ?? Number.NEGATIVE_INFINITY)) this.latest = interval;
     if (!interval) {
       interval = {
         start,
@@ -66,6 +71,7 @@ export class History {
         dequeueKind: [],
       };
       this.intervals.set(start, interval);
+      if (start > (this.latest?.start ?? Number.NEGATIVE_INFINITY)) this.latest = interval;
       this.prune(start);
     }
     return interval;
