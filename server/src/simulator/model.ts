@@ -580,10 +580,16 @@ export class ContactCentreModel {
     at(start, () => this.requestStatus(agent, STATUS.AVAILABLE));
     for (const activity of user.activities) {
       const from = start + activity.offsetMs;
-      at(from, () => this.requestStatus(agent, activity.statusIndex));
-      at(from + activity.durationMs, () => this.requestStatus(agent, STATUS.AVAILABLE));
+      at(from, () => this.onShiftActivity(agent, activity.statusIndex));
+      at(from + activity.durationMs, () => this.onShiftActivity(agent, STATUS.AVAILABLE));
     }
     at(end, () => this.requestStatus(agent, STATUS.OFFLINE));
+  }
+
+  /** A break, lunch or training on the plan: skipped by an agent who is logged out (or logging out). */
+  private onShiftActivity(agent: SimAgent, statusIndex: number): void {
+    if (agent.statusIndex === STATUS.OFFLINE || agent.nextStatusIndex === STATUS.OFFLINE) return;
+    this.requestStatus(agent, statusIndex);
   }
 
   /** Books the agent's time since the last booking as busy, idle or other, per routing profile. */
