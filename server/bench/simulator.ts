@@ -41,12 +41,16 @@ const dayCpuMs = perHour.reduce((a, b) => a + b, 0) + buildMs;
 const peak = Math.max(...perHour);
 const figures = model.figures(dayStart + 24 * HOUR);
 console.log(`centre: ${QUEUES} queues, ${AGENTS} agents, ${model.eventsProcessed} events in the day`);
-console.log(`pre-simulate a day: ${(dayWallMs / 1000).toFixed(2)} s wall, ${(dayCpuMs / 1000).toFixed(2)} s CPU (target < 5 s)`);
+console.log(
+  `pre-simulate a day: ${(dayWallMs / 1000).toFixed(2)} s wall, ${(dayCpuMs / 1000).toFixed(2)} s CPU (target < 5 s)`,
+);
 console.log(
   `CPU per simulated hour: mean ${(dayCpuMs / 24).toFixed(0)} ms, busiest hour ${peak.toFixed(0)} ms ` +
     `(= ${((peak / HOUR) * 100).toFixed(3)}% of a core when live)`,
 );
-console.log(`end of day: ${figures.instance.AGENTS_ONLINE} agents online, ${figures.instance.CONTACTS_IN_QUEUE} in queue`);
+console.log(
+  `end of day: ${figures.instance.AGENTS_ONLINE} agents online, ${figures.instance.CONTACTS_IN_QUEUE} in queue`,
+);
 
 // 2. Live: real time, a wallboard polling every 2 s (all queues in chunks of 100, plus agents' user data).
 const sim = await startSimulator({
@@ -59,7 +63,9 @@ const sim = await startSimulator({
 const queueIds = sim.model.queues.map((q) => q.id);
 const headers = { authorization: 'AWS4-HMAC-SHA256 Credential=bench', 'content-type': 'application/json' };
 const post = (path: string, body: unknown) =>
-  fetch(`${sim.endpoint}${path}`, { method: 'POST', headers, body: JSON.stringify(body) }).then((r) => r.text());
+  fetch(`${sim.endpoint}${path}`, { method: 'POST', headers, body: JSON.stringify(body) }).then((r) =>
+    r.text(),
+  );
 async function pollOnce(): Promise<void> {
   for (let i = 0; i < queueIds.length; i += 100) {
     await post(`/metrics/current/${sim.instanceId}`, {
