@@ -85,7 +85,7 @@ const optional = (flag: keyof typeof values, options: Parameters<typeof number>[
   return typeof raw === 'string' ? number(flag, raw, options) : undefined;
 };
 
-const faults: Faults = {
+const faultFlags: Faults = {
   throttleRate: optional('throttle-rate', { max: 1 }),
   errorRate: optional('error-rate', { max: 1 }),
   latencyMs: optional('latency-ms', { max: 120_000, whole: true }),
@@ -94,7 +94,9 @@ const faults: Faults = {
   truncateRate: optional('truncate-rate', { max: 1 }),
   malformedRate: optional('malformed-rate', { max: 1 }),
 };
-for (const key of Object.keys(faults) as (keyof Faults)[]) if (faults[key] === undefined) delete faults[key];
+const faults = Object.fromEntries(
+  Object.entries(faultFlags).filter(([, value]) => value !== undefined),
+) as Faults;
 
 const bucket = (
   rate: number | undefined,
