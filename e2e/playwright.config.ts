@@ -1,7 +1,12 @@
+import { mkdirSync, rmSync } from 'node:fs';
 import { defineConfig } from '@playwright/test';
+import { FAKE_CREDENTIALS, SERVER_LOG, TRAFFIC_DIR } from './support/secrets.js';
+import { baseURL, port, simulatorInstanceId, simulatorPort } from './support/suite.js';
 
-const port = Number(process.env.E2E_PORT ?? 18765);
-export const baseURL = `http://127.0.0.1:${port}`;
+// A fresh record of the browsers' traffic for each run (the config is loaded again in every worker: only the
+// runner clears it).
+if (process.env.TEST_WORKER_INDEX === undefined) rmSync(TRAFFIC_DIR, { recursive: true, force: true });
+mkdirSync(TRAFFIC_DIR, { recursive: true });
 
 export default defineConfig({
   testDir: './tests',
@@ -26,11 +31,33 @@ export default defineConfig({
       ],
     },
   },
-  webServer: {
-    command: 'node ../server/dist/main.js',
-    url: `${baseURL}/readyz`,
-    reuseExistingServer: false,
-    timeout: 60_000,
-    env: { PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn' },
-  },
+  projects: [
+    { name: 'chromium', testIgnore: /\.check\.ts$/ },
+    // After the whole suite: nothing the browsers saw, nor the server's log, holds the AWS credentials.
+    { name: 'secrets', testMatch: /\.check\.ts$/, dependencies: ['chromium'] },
+  ],
+  webServer: [
+    {
+      command: `node ../server/dist/simulator/cli.js --port ${simulatorPort} --instance-id ${simulatorInstanceId}`,
+      port: simulatorPort,
+      reuseExistingServer: false,
+      timeout: 60_000,
+    },
+    {
+      // The wallboard as in production: a Connect instance by id and endpoint, credentials from the environment.
+      command: `exec node ../server/dist/main.js > ${SERVER_LOG} 2>&1`,
+      url: `${baseURL}/readyz`,
+      reuseExistingServer: false,
+      timeout: 60_000,
+      env: {
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        LOG_LEVEL: 'info',
+        CONNECT_INSTANCE_ID: simulatorInstanceId,
+        AWS_REGION: 'us-east-1',
+        CONNECT_ENDPOINT: `http://127.0.0.1:${simulatorPort}`,
+        ...FAKE_CREDENTIALS,
+      },
+    },
+  ],
 });

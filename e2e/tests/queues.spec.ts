@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from '../support/test.js';
 import type { Snapshot } from '@switchboard/shared';
 
 test('every queue in the snapshot has a tile showing its CONTACTS_IN_QUEUE', async ({ page, request }) => {

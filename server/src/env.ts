@@ -1,5 +1,27 @@
 import { z } from 'zod';
 
+function isTimeZone(name: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: name });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** A Connect rate limit as "requests per second/burst", e.g. "5/8". */
+function rateSchema(name: string, example: string) {
+  const message = `${name} must be requests per second and burst, e.g. ${name}=${example}`;
+  return z
+    .string()
+    .regex(/^\s*\d+(\.\d+)?\s*\/\s*\d+\s*$/, message)
+    .transform((text) => {
+      const [perSecond, burst] = text.split('/').map((part) => Number(part.trim())) as [number, number];
+      return { perSecond, burst };
+    })
+    .refine((rate) => rate.perSecond > 0 && rate.burst >= 1, message);
+}
+
 /**
  * The one place that reads process.env. Every variable crosses this schema once at start; a bad value stops
  * the server with a message that names the variable, the value and the fix.
@@ -78,6 +100,91 @@ const envSchema = z.object({
     })
     .optional(),
   LEASE_MS: z.coerce.number().int().min(1000, 'LEASE_MS must be at least 1000').default(5000),
+  TIME_ZONE: z
+    .string()
+    .refine(
+      isTimeZone,
+      'TIME_ZONE must be an IANA time zone such as Europe/London: "today" starts at midnight there',
+    )
+    .default('UTC'),
+  SERVICE_LEVEL_THRESHOLDS: z
+    .string()
+    .transform((list, ctx) => {
+      const values = list
+        .split(',')
+        .map((t) => t.trim())
+        .filter(Boolean);
+      const seconds = values.map(Number);
+      if (seconds.length === 0 || seconds.some((t) => !Number.isInteger(t) || t < 1 || t > 604_800)) {
+        ctx.addIssue({
+          code: 'custom',
+          message:
+            'SERVICE_LEVEL_THRESHOLDS must list whole seconds from 1 to 604800, e.g. SERVICE_LEVEL_THRESHOLDS=20,60',
+        });
+        return z.NEVER;
+      }
+      if (new Set(seconds).size > 20) {
+        ctx.addIssue({
+          code: 'custom',
+          message: 'SERVICE_LEVEL_THRESHOLDS may list at most 20 thresholds (Connect takes 20 per request)',
+        });
+        return z.NEVER;
+      }
+      return [...new Set(seconds)].sort((a, b) => a - b);
+    })
+    .default([20]),
+  INTRADAY_INTERVAL_MINUTES: z.coerce
+    .number()
+    .refine((m) => m === 15 || m === 30, 'INTRADAY_INTERVAL_MINUTES must be 15 or 30')
+    .default(30),
+  CONNECT_RATE_SHARE: z.coerce
+    .number({ error: 'CONNECT_RATE_SHARE must be a percentage, e.g. CONNECT_RATE_SHARE=80' })
+    .min(
+      1,
+      "CONNECT_RATE_SHARE must be between 1 and 100 (percent of Connect's rate limits this wallboard may use)",
+    )
+    .max(
+      100,
+      "CONNECT_RATE_SHARE must be between 1 and 100 (percent of Connect's rate limits this wallboard may use)",
+    )
+    .default(80),
+  CONNECT_RATE_METRICS: rateSchema('CONNECT_RATE_METRICS', '5/8').default({ perSecond: 5, burst: 8 }),
+  CONNECT_RATE_OTHER: rateSchema('CONNECT_RATE_OTHER', '2/5').default({ perSecond: 2, burst: 5 }),
+  HISTORY_INTERVAL_MS: z.coerce
+    .number()
+    .int()
+    .min(5000, "HISTORY_INTERVAL_MS must be at least 5000: today's figures settle over minutes")
+    .default(30_000),
+  DISCOVERY_INTERVAL_MS: z.coerce
+    .number()
+    .int()
+    .min(1000, 'DISCOVERY_INTERVAL_MS must be at least 1000')
+    .default(60_000),
+  /** The embedded simulator (no CONNECT_INSTANCE_ID): its size, seed, speed and port. */
+  SIMULATOR_QUEUES: z.coerce
+    .number()
+    .int()
+    .min(1, 'SIMULATOR_QUEUES must be between 1 and 2000')
+    .max(2000, 'SIMULATOR_QUEUES must be between 1 and 2000')
+    .default(40),
+  SIMULATOR_AGENTS: z.coerce
+    .number()
+    .int()
+    .min(1, 'SIMULATOR_AGENTS must be between 1 and 10000')
+    .max(10_000, 'SIMULATOR_AGENTS must be between 1 and 10000')
+    .default(300),
+  SIMULATOR_SEED: z.coerce.number().int('SIMULATOR_SEED must be a whole number').default(1),
+  SIMULATOR_SPEED: z.coerce
+    .number()
+    .positive('SIMULATOR_SPEED must be above 0: 1 is real time, 60 runs a minute a second')
+    .max(10_000, 'SIMULATOR_SPEED must be at most 10000')
+    .default(1),
+  SIMULATOR_PORT: z.coerce
+    .number()
+    .int()
+    .min(0, 'SIMULATOR_PORT must be between 0 and 65535 (0 picks a free port)')
+    .max(65535, 'SIMULATOR_PORT must be between 0 and 65535 (0 picks a free port)')
+    .default(0),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

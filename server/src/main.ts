@@ -1,23 +1,30 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { createConnectClient, type ConnectTarget } from './connect/client.js';
-import { setupAlerting, type Alerting } from './alerts/setup.js';
-import { Cluster } from './cluster/cluster.js';
+import { configAndAlertsRouter } from './alerts/setup.js';
+import type { Cluster } from './cluster/cluster.js';
 import { ConfigFileError } from './config/load.js';
+import { ConfigStore } from './config/store.js';
+import type { ConnectTarget } from './connect/client.js';
 import { ConfigError, parseEnv, type Env } from './env.js';
 import { createApp } from './http/app.js';
+import { ServerMetrics } from './http/metrics.js';
+import { streamRouter } from './http/stream.js';
+import { instanceSelector, instanceTargets, startInstance, type RunningInstance } from './instances.js';
 import { createLogger } from './logger.js';
-import { Poller } from './poller/poller.js';
+import type { Poller } from './poller/poller.js';
 import { applySecurity, type Security } from './security/index.js';
-import { startSimulator, type RunningSimulator } from './simulator/server.js';
+import type { RunningSimulator } from './simulator/server.js';
 
 export interface RunningWallboard {
   url: string;
   port: number;
+  configStore: ConfigStore;
+  /** Every Connect instance of the configuration, the default first. */
+  instances: RunningInstance[];
+  /** The first (default) instance's poller, simulator and cluster. */
   poller: Poller;
   simulator: RunningSimulator | null;
-  alerting: Alerting;
   cluster: Cluster | null;
   stop(): Promise<void>;
 }
@@ -33,67 +40,31 @@ export interface StartOptions {
 
 export async function startWebServer(env: Env, options: StartOptions = {}): Promise<RunningWallboard> {
   const logger = createLogger(env.LOG_LEVEL);
-  let simulator: RunningSimulator | null = null;
-  let target: ConnectTarget;
-  if (env.CONNECT_INSTANCE_ID && env.AWS_REGION) {
-    target = {
-      instanceId: env.CONNECT_INSTANCE_ID,
-      region: env.AWS_REGION,
-      endpoint: env.CONNECT_ENDPOINT,
-      credentials: options.credentials,
-    };
-  } else {
-    simulator = await startSimulator({ queues: 40, agents: 300 });
-    logger.info(
-      { endpoint: simulator.endpoint, instanceId: simulator.instanceId },
-      'embedded Connect simulator started',
-    );
-    target = {
-      instanceId: simulator.instanceId,
-      region: simulator.region,
-      endpoint: simulator.endpoint,
-      // Throw-away credentials: the simulator checks that requests are signed, not by whom.
-      credentials: { accessKeyId: 'SIMULATOR', secretAccessKey: 'simulator-secret' },
-    };
-  }
-  const client = createConnectClient(target);
-  let alerting: Alerting;
+  // A broken configuration file stops the start (ConfigFileError) before anything runs.
+  const configStore = await ConfigStore.open(env.WALLBOARD_CONFIG, logger);
+  const targets = await instanceTargets(configStore.current, env, logger, options.credentials);
+  const instances: RunningInstance[] = [];
+  const metrics = new ServerMetrics({
+    instances: () =>
+      instances.map((instance) => ({
+        id: instance.id,
+        latest: () => instance.source.latest,
+        viewers: () => instance.stream.viewerCount,
+      })),
+  });
   try {
-    alerting = await setupAlerting({
-      configFile: env.WALLBOARD_CONFIG,
-      staleAfterMs: env.STALE_AFTER_MS,
-      logger,
-      // Called only once the poller (and the cluster) below exist.
-      latest: () => (cluster ?? poller).latest,
-      backend: () => cluster ?? undefined,
-    });
+    for (const target of targets) {
+      instances.push(await startInstance(target, { env, logger, configStore, metrics }));
+    }
   } catch (error) {
-    client.destroy();
-    await simulator?.close();
+    await Promise.all(instances.map((instance) => instance.stop()));
+    await Promise.all(targets.map((target) => target.simulator?.close()));
     throw error;
   }
-  const poller = new Poller({
-    client,
-    instanceId: target.instanceId,
-    intervalMs: env.POLL_INTERVAL_MS,
-    staleAfterMs: env.STALE_AFTER_MS,
-    logger,
-    enrich: alerting.enrich,
-  });
-  // With Redis, replicas share one poller per instance: the cluster starts this one only while it holds the lease.
-  const cluster = env.REDIS_URL
-    ? new Cluster({
-        redisUrl: env.REDIS_URL,
-        instanceId: target.instanceId,
-        leaseMs: env.LEASE_MS,
-        staleAfterMs: env.STALE_AFTER_MS,
-        poller,
-        engine: alerting.engine,
-        logger,
-      })
-    : null;
-  if (cluster) await cluster.start();
-  else poller.start();
+  configStore.watch();
+  const [first] = instances;
+  if (!first) throw new Error('no Connect instance to watch');
+  const select = instanceSelector(instances, () => configStore.current);
 
   let security: Security | undefined;
   const app = createApp({
@@ -112,34 +83,58 @@ export async function startWebServer(env: Env, options: StartOptions = {}): Prom
         logger,
       );
     },
-    source: cluster ?? poller,
+    source: first.source,
+    selectSource: (req) => select(req).source,
+    ready: () => instances.every((instance) => instance.source.latest !== null),
     webDist: options.webDist ?? defaultWebDist,
-    routers: [alerting.router],
-    readyDetails: () => ({ configError: alerting.configStore.error, ...(cluster ? cluster.status : {}) }),
+    routers: [
+      configAndAlertsRouter({
+        configStore,
+        staleAfterMs: env.STALE_AFTER_MS,
+        latest: (id) => instances.find((instance) => instance.id === id)?.source.latest ?? null,
+        alertsOf: (req) => select(req).alerts,
+      }),
+      streamRouter((req) => select(req).stream),
+      metrics.router(),
+    ],
+    readyDetails: () => ({
+      configError: configStore.error,
+      // One instance: its lease and Redis state at the top, as before several instances.
+      ...(instances.length === 1 ? first.readiness() : {}),
+      instances: Object.fromEntries(instances.map((instance) => [instance.id, instance.readiness()])),
+    }),
   });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(env.PORT, env.HOST, () => resolve(s));
   });
   const { port } = server.address() as AddressInfo;
   const url = `http://${env.HOST.includes(':') ? `[${env.HOST}]` : env.HOST}:${port}`;
-  logger.info({ url, instanceId: target.instanceId, simulator: simulator !== null }, 'wallboard listening');
+  logger.info(
+    {
+      url,
+      instances: instances.map((i) => ({
+        id: i.id,
+        instanceId: i.instanceId,
+        simulator: i.simulator !== null,
+      })),
+    },
+    'wallboard listening',
+  );
 
   return {
     url,
     port,
-    poller,
-    simulator,
-    alerting,
-    cluster,
+    configStore,
+    instances,
+    poller: first.poller,
+    simulator: first.simulator,
+    cluster: first.cluster,
     async stop() {
-      await cluster?.stop();
-      poller.stop();
-      alerting.close();
+      await Promise.all(instances.map((instance) => instance.stop()));
+      configStore.close();
       security?.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      client.destroy();
-      await simulator?.close();
     },
   };
 }

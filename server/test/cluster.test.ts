@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Snapshot } from '@switchboard/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseEnv } from '../src/env.js';
 import { startWebServer, type RunningWallboard } from '../src/main.js';
 import { startSimulator, type RunningSimulator } from '../src/simulator/server.js';
+import { simulatorEnv, TEST_CREDENTIALS, waitFor } from './support/wallboard.js';
 import { startRedis, type TestRedis } from './support/redis.js';
 
 const LEASE_MS = 1500;
@@ -13,20 +13,6 @@ let redis: TestRedis;
 let simulator: RunningSimulator;
 const replicas: RunningWallboard[] = [];
 const seen = new Map<RunningWallboard, number[]>();
-
-async function eventually<T>(
-  probe: () => T | undefined | Promise<T | undefined>,
-  what: string,
-  timeoutMs = 10_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 const leaders = () => replicas.filter((r) => r.cluster?.role === 'leader');
 
@@ -39,19 +25,14 @@ beforeAll(async () => {
   simulator = await startSimulator({ queues: 12, agents: 40, seed: 5 });
   for (let i = 0; i < 3; i += 1) {
     const replica = await startWebServer(
-      parseEnv({
-        PORT: '0',
-        CONNECT_INSTANCE_ID: simulator.instanceId,
-        AWS_REGION: simulator.region,
-        CONNECT_ENDPOINT: simulator.endpoint,
+      simulatorEnv(simulator, {
         REDIS_URL: redis.url,
         LEASE_MS: String(LEASE_MS),
         POLL_INTERVAL_MS: '1000',
         STALE_AFTER_MS: '3000',
-        LOG_LEVEL: 'silent',
         WALLBOARD_CONFIG: configFile,
       }),
-      { credentials: { accessKeyId: 'TESTKEY', secretAccessKey: 'test-secret' } },
+      { credentials: TEST_CREDENTIALS },
     );
     const generations: number[] = [];
     replica.cluster?.subscribe((snapshot: Snapshot) => generations.push(snapshot.generation));
@@ -68,8 +49,8 @@ afterAll(async () => {
 
 describe('several replicas on Redis', () => {
   it('elects exactly one poller, and every replica receives the same snapshot generations', async () => {
-    await eventually(() => (leaders().length === 1 ? true : undefined), 'one leader');
-    await eventually(
+    await waitFor(() => (leaders().length === 1 ? true : undefined), 'one leader');
+    await waitFor(
       () => (replicas.every((r) => (seen.get(r)?.length ?? 0) >= 3) ? true : undefined),
       'three snapshots on every replica',
     );
@@ -90,7 +71,7 @@ describe('several replicas on Redis', () => {
   it('carries an acknowledgement made on a follower to the leader, and every replica then shows it', async () => {
     const follower = replicas.find((r) => r.cluster?.role === 'follower');
     if (!follower) throw new Error('no follower');
-    const snapshot = await eventually(async () => {
+    const snapshot = await waitFor(async () => {
       const served = (await (await fetch(`${follower.url}/api/v1/snapshot`)).json()) as Snapshot;
       return served.alerts.length > 0 ? served : undefined;
     }, 'alerts on the follower');
@@ -107,12 +88,12 @@ describe('several replicas on Redis', () => {
     expect(response.status).toBe(200);
     expect(await response.json()).toMatchObject({ id: alert.id, acknowledgedBy: 'Dana' });
     for (const replica of replicas) {
-      await eventually(async () => {
+      await waitFor(async () => {
         const served = (await (await fetch(`${replica.url}/api/v1/snapshot`)).json()) as Snapshot;
         return served.alerts.find((a) => a.id === alert.id)?.acknowledgedBy === 'Dana' ? true : undefined;
       }, 'the acknowledgement on every replica');
     }
-    await eventually(async () => {
+    await waitFor(async () => {
       const again = (await (await fetch(`${follower.url}/api/v1/alerts/history`)).json()) as {
         events: { kind: string; alertId: string }[];
       };
@@ -127,9 +108,9 @@ describe('several replicas on Redis', () => {
     const killedAt = Date.now();
     await leader.stop();
     replicas.splice(replicas.indexOf(leader), 1);
-    const successor = await eventually(() => leaders()[0], 'a new leader', LEASE_MS * 4);
+    const successor = await waitFor(() => leaders()[0], 'a new leader', LEASE_MS * 4);
     expect(Date.now() - killedAt).toBeLessThan(LEASE_MS * 3);
-    await eventually(
+    await waitFor(
       () => (replicas.every((r) => Math.max(...(seen.get(r) ?? [0])) > lastGeneration) ? true : undefined),
       'newer generations on the survivors',
     );
@@ -138,7 +119,7 @@ describe('several replicas on Redis', () => {
 
   it('keeps serving the last snapshot marked stale while Redis is down, and recovers by itself', async () => {
     await redis.stop();
-    const follower = await eventually(async () => {
+    const follower = await waitFor(async () => {
       const states = await Promise.all(
         replicas.map(async (r) => ({
           r,
@@ -147,7 +128,7 @@ describe('several replicas on Redis', () => {
       );
       return states.every((s) => s.ready.redis === 'down') ? states[0]?.r : undefined;
     }, 'replicas to see Redis down');
-    const stale = await eventually(async () => {
+    const stale = await waitFor(async () => {
       const response = await fetch(`${follower.url}/api/v1/snapshot`);
       const snapshot = (await response.json()) as Snapshot;
       return response.ok && snapshot.stale ? snapshot : undefined;
@@ -156,12 +137,8 @@ describe('several replicas on Redis', () => {
     expect(leaders()).toHaveLength(0);
 
     await redis.restart();
-    await eventually(
-      () => (leaders().length === 1 ? true : undefined),
-      'a leader after Redis returns',
-      15_000,
-    );
-    await eventually(
+    await waitFor(() => (leaders().length === 1 ? true : undefined), 'a leader after Redis returns', 15_000);
+    await waitFor(
       async () => {
         const snapshot = (await (await fetch(`${follower.url}/api/v1/snapshot`)).json()) as Snapshot;
         return snapshot.stale ? undefined : true;

@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import { publicConfigSchema, snapshotSchema, type Snapshot } from '@switchboard/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigFileError } from '../src/config/load.js';
-import { parseEnv } from '../src/env.js';
 import { startWebServer, type RunningWallboard } from '../src/main.js';
 import { startSimulator, type RunningSimulator } from '../src/simulator/server.js';
+import { simulatorEnv, TEST_CREDENTIALS, waitFor } from './support/wallboard.js';
 
 let now = Date.parse('2026-11-24T11:00:00Z');
 let simulator: RunningSimulator;
@@ -34,26 +34,8 @@ const goodConfig = [
   '',
 ].join('\n');
 
-async function waitFor<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
-
-const env = (extra: Record<string, string>) =>
-  parseEnv({
-    PORT: '0',
-    CONNECT_INSTANCE_ID: simulator.instanceId,
-    AWS_REGION: simulator.region,
-    CONNECT_ENDPOINT: simulator.endpoint,
-    LOG_LEVEL: 'silent',
-    ...extra,
-  });
-const credentials = { accessKeyId: 'TESTKEY', secretAccessKey: 'test-secret' };
+const env = (extra: Record<string, string>) => simulatorEnv(simulator, extra);
+const credentials = TEST_CREDENTIALS;
 
 beforeAll(async () => {
   simulator = await startSimulator({ queues: 20, agents: 30, seed: 3, clock: () => now });
@@ -123,7 +105,7 @@ describe('boards, thresholds and alerts from the configuration file', () => {
 
   it('keeps the last good configuration when an edit breaks it, and says so on /readyz and to every screen', async () => {
     writeFileSync(configFile, goodConfig.replace('warn: 1, critical: 3', 'warn: 5, critical: oops'));
-    await wallboard.alerting.configStore.reload();
+    await wallboard.configStore.reload();
     const ready = (await getJson('/readyz')) as { ready: boolean; configError: string | null };
     expect(ready.configError).toMatch(
       /wallboard.yaml:4 thresholds.defaults.CONTACTS_IN_QUEUE.critical: critical must be a number/,
@@ -133,7 +115,7 @@ describe('boards, thresholds and alerts from the configuration file', () => {
     expect(config.boards.map((b) => b.id)).toEqual(['sales', 'everything']);
 
     writeFileSync(configFile, goodConfig.replace('title: Sales floor', 'title: Sales team'));
-    await wallboard.alerting.configStore.reload();
+    await wallboard.configStore.reload();
     const fixed = publicConfigSchema.parse(await getJson('/api/v1/config'));
     expect(fixed.configError).toBeNull();
     expect(fixed.boards[0]?.title).toBe('Sales team');

@@ -2,15 +2,15 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { parseEnv } from '../src/env.js';
 import { startWebServer, type RunningWallboard } from '../src/main.js';
 import { hashToken } from '../src/security/tokens.js';
 import { startSimulator, type RunningSimulator } from '../src/simulator/server.js';
+import { simulatorEnv, TEST_CREDENTIALS } from './support/wallboard.js';
 
 let simulator: RunningSimulator;
 const running: RunningWallboard[] = [];
 const dir = mkdtempSync(join(tmpdir(), 'switchboard-security-'));
-const credentials = { accessKeyId: 'TESTKEY', secretAccessKey: 'test-secret' };
+const credentials = TEST_CREDENTIALS;
 
 beforeAll(async () => {
   simulator = await startSimulator({ queues: 5, agents: 10, seed: 2 });
@@ -23,17 +23,7 @@ afterAll(async () => {
 });
 
 async function start(extra: Record<string, string>): Promise<RunningWallboard> {
-  const wallboard = await startWebServer(
-    parseEnv({
-      PORT: '0',
-      CONNECT_INSTANCE_ID: simulator.instanceId,
-      AWS_REGION: simulator.region,
-      CONNECT_ENDPOINT: simulator.endpoint,
-      LOG_LEVEL: 'silent',
-      ...extra,
-    }),
-    { credentials, webDist: dir },
-  );
+  const wallboard = await startWebServer(simulatorEnv(simulator, extra), { credentials, webDist: dir });
   running.push(wallboard);
   return wallboard;
 }

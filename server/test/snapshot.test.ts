@@ -1,37 +1,18 @@
 import { snapshotSchema, type Snapshot } from '@switchboard/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseEnv } from '../src/env.js';
 import { startWebServer, type RunningWallboard } from '../src/main.js';
 import { startSimulator, type RunningSimulator } from '../src/simulator/server.js';
+import { simulatorEnv, TEST_CREDENTIALS, waitFor } from './support/wallboard.js';
 
 // The real SDK over HTTP against the simulator, with a clock the test owns: figures are exact, not lucky.
 let now = Date.parse('2026-11-24T10:00:00Z');
 let simulator: RunningSimulator;
 let wallboard: RunningWallboard;
 
-async function waitFor<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
-
 beforeAll(async () => {
   simulator = await startSimulator({ queues: 130, agents: 400, seed: 7, clock: () => now });
   now += 15 * 60_000;
-  wallboard = await startWebServer(
-    parseEnv({
-      PORT: '0',
-      CONNECT_INSTANCE_ID: simulator.instanceId,
-      AWS_REGION: simulator.region,
-      CONNECT_ENDPOINT: simulator.endpoint,
-      LOG_LEVEL: 'silent',
-    }),
-    { credentials: { accessKeyId: 'TESTKEY', secretAccessKey: 'test-secret' } },
-  );
+  wallboard = await startWebServer(simulatorEnv(simulator), { credentials: TEST_CREDENTIALS });
 });
 
 afterAll(async () => {

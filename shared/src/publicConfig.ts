@@ -10,6 +10,8 @@ export type BoardSection = (typeof SECTIONS)[number];
 export const boardSchema = z.object({
   id: z.string(),
   title: z.string(),
+  /** The id of the Connect instance the board shows (see `instances`); the server always sends it. */
+  instance: z.string().optional(),
   /** The queue ids this board shows, already resolved by the server from ids, names and patterns. */
   queueIds: z.array(z.string()).nullable(),
   sections: z.array(z.enum(SECTIONS)),
@@ -20,7 +22,12 @@ export const boardSchema = z.object({
 });
 export type Board = z.infer<typeof boardSchema>;
 
+export const instanceSummarySchema = z.object({ id: z.string(), name: z.string() });
+export type InstanceSummary = z.infer<typeof instanceSummarySchema>;
+
 export const publicConfigSchema = z.object({
+  /** The Connect instances of the deployment, the default first; the server always sends them. */
+  instances: z.array(instanceSummarySchema).optional(),
   boards: z.array(boardSchema).min(1),
   defaultBoardId: z.string(),
   serviceLevel: z.object({ thresholdSeconds: z.number().int().positive(), targetPercent: z.number() }),

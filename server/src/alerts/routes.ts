@@ -1,5 +1,5 @@
 import type { Alert, AlertEvent } from '@switchboard/shared';
-import express, { Router } from 'express';
+import express, { Router, type Request } from 'express';
 import { z } from 'zod';
 import { NoLeaderError, UnknownAlertOnLeader } from '../cluster/cluster.js';
 import { identityOf, requireSupervisor } from '../security/access.js';
@@ -26,15 +26,16 @@ export interface AlertsBackend {
   acknowledge(alertId: string, by: string): Alert | Promise<Alert>;
 }
 
-export function alertsRouter(backend: AlertsBackend): Router {
+/** `backendOf` picks the Connect instance a request asks for (`?instance=`, `?board=`). */
+export function alertsRouter(backendOf: (req: Request) => AlertsBackend): Router {
   const router = Router();
 
-  router.get('/api/v1/alerts', (_req, res) => {
-    res.set('Cache-Control', 'no-store').json({ alerts: backend.active() });
+  router.get('/api/v1/alerts', (req, res) => {
+    res.set('Cache-Control', 'no-store').json({ alerts: backendOf(req).active() });
   });
 
-  router.get('/api/v1/alerts/history', async (_req, res) => {
-    res.set('Cache-Control', 'no-store').json({ events: await backend.history() });
+  router.get('/api/v1/alerts/history', async (req, res) => {
+    res.set('Cache-Control', 'no-store').json({ events: await backendOf(req).history() });
   });
 
   router.post(
@@ -42,6 +43,7 @@ export function alertsRouter(backend: AlertsBackend): Router {
     requireSupervisor,
     express.json({ limit: '4kb' }),
     async (req, res) => {
+      const backend = backendOf(req);
       const parsed = acknowledgeBody.safeParse(req.body ?? {});
       if (!parsed.success) {
         res.status(400).json({ error: parsed.error.issues.map((issue) => issue.message).join('; ') });

@@ -1,44 +1,42 @@
 import type { Snapshot } from '@switchboard/shared';
-import { Router } from 'express';
+import { Router, type Request } from 'express';
 import type { Logger } from '../logger.js';
 import { publicConfig, resolveQueueRefs } from '../config/boards.js';
-import { ConfigStore } from '../config/store.js';
+import { configForInstance } from '../config/instances.js';
+import type { ConfigStore } from '../config/store.js';
 import { AlertEngine } from './engine.js';
 import { alertsRouter, type AlertsBackend } from './routes.js';
 import { WebhookNotifier, type WebhookTarget } from './webhook.js';
 
+/** One Connect instance's thresholds and alerts. */
 export interface Alerting {
-  configStore: ConfigStore;
   engine: AlertEngine;
   notifier: WebhookNotifier;
   /** Applied to every snapshot before it is published. */
   enrich: (snapshot: Snapshot) => Snapshot;
-  /** GET /api/v1/config and the alert endpoints. */
-  router: Router;
-  close(): void;
+  /** This process's engine, for the alert endpoints when no other replica is in charge. */
+  local: AlertsBackend;
 }
 
 /**
- * Boards, thresholds and alerts: loads the configuration file (a broken one throws ConfigFileError), watches
- * it for edits, evaluates every snapshot and sends webhook notifications off the poller's path.
+ * Thresholds and alerts of one Connect instance: evaluates every snapshot against the configuration in force
+ * (every rule, and the boards bound to this instance) and sends webhook notifications off the poller's path.
  */
-export async function setupAlerting(options: {
-  configFile: string | undefined;
-  staleAfterMs: number;
+export function setupAlerting(options: {
+  configStore: ConfigStore;
+  /** The instance's id in the configuration. */
+  instance: string;
   logger: Logger;
   latest: () => Snapshot | null;
   clock?: () => number;
-  /** Where the alert endpoints go when several replicas share the work; by default this process's engine. */
-  backend?: () => AlertsBackend | undefined;
-}): Promise<Alerting> {
-  const { logger } = options;
-  const configStore = await ConfigStore.open(options.configFile, logger);
-  configStore.watch();
-  const engine = new AlertEngine(() => configStore.current, options.clock);
+}): Alerting {
+  const { logger, configStore, instance } = options;
+  const config = () => configForInstance(configStore.current, instance);
+  const engine = new AlertEngine(config, options.clock);
   const queues = () => options.latest()?.queues ?? [];
 
   const webhookTargets = (): WebhookTarget[] =>
-    configStore.current.boards.flatMap((board) =>
+    config().boards.flatMap((board) =>
       board.webhook
         ? [
             {
@@ -56,35 +54,40 @@ export async function setupAlerting(options: {
   });
   engine.onEvent((event) => {
     logger.info(
-      { alertId: event.alertId, kind: event.kind, level: event.level, queueId: event.queueId },
+      { instance, alertId: event.alertId, kind: event.kind, level: event.level, queueId: event.queueId },
       'alert',
     );
     notifier.setTargets(webhookTargets());
     notifier.notify(event);
   });
 
-  const router = Router();
-  router.get('/api/v1/config', (_req, res) => {
-    res.set('Cache-Control', 'no-store').json(
-      publicConfig(configStore.current, queues(), {
-        staleAfterMs: options.staleAfterMs,
-        configError: configStore.error,
-      }),
-    );
-  });
   const local: AlertsBackend = {
     active: () => engine.active,
     history: () => [...engine.todaysHistory],
     acknowledge: (id, by) => engine.acknowledge(id, by),
   };
-  const backend = () => options.backend?.() ?? local;
-  router.use(
-    alertsRouter({
-      active: () => backend().active(),
-      history: () => backend().history(),
-      acknowledge: (id, by) => backend().acknowledge(id, by),
-    }),
-  );
+  return { engine, notifier, enrich: engine.enrich, local };
+}
 
-  return { configStore, engine, notifier, enrich: engine.enrich, router, close: () => configStore.close() };
+/** GET /api/v1/config and the alert endpoints, over every instance. */
+export function configAndAlertsRouter(options: {
+  configStore: ConfigStore;
+  staleAfterMs: number;
+  /** The latest snapshot of an instance (by its id), whose queues its boards resolve against. */
+  latest: (instance: string) => Snapshot | null;
+  /** Where the alert endpoints of a request go: its instance's leader, or this process's engine. */
+  alertsOf: (req: Request) => AlertsBackend;
+}): Router {
+  const { configStore } = options;
+  const router = Router();
+  router.get('/api/v1/config', (_req, res) => {
+    res.set('Cache-Control', 'no-store').json(
+      publicConfig(configStore.current, (instance) => options.latest(instance)?.queues ?? [], {
+        staleAfterMs: options.staleAfterMs,
+        configError: configStore.error,
+      }),
+    );
+  });
+  router.use(alertsRouter(options.alertsOf));
+  return router;
 }

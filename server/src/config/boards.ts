@@ -1,4 +1,5 @@
 import type { Board, PublicConfig } from '@switchboard/shared';
+import { DEFAULT_INSTANCE, boardInstance } from './instances.js';
 import type { WallboardConfig } from './schema.js';
 
 interface NamedQueue {
@@ -31,21 +32,32 @@ export function queueKeyMatches(key: string, queue: NamedQueue): boolean {
   return resolveQueueRefs([key], [queue]).length === 1;
 }
 
+/**
+ * What screens learn of the configuration. `queues` are the queues of one instance (by its id), against which
+ * that instance's boards resolve their queue references.
+ */
 export function publicConfig(
   config: WallboardConfig,
-  queues: readonly NamedQueue[],
+  queues: (instance: string) => readonly NamedQueue[],
   options: { staleAfterMs: number; configError: string | null },
 ): PublicConfig {
+  const instances = config.instances?.map((instance) => ({
+    id: instance.id,
+    name: instance.name ?? instance.id,
+  })) ?? [{ id: DEFAULT_INSTANCE, name: 'Amazon Connect' }];
   const boards: Board[] = config.boards.map((board) => ({
     id: board.id,
     title: board.title,
-    queueIds: board.queues === 'all' ? null : resolveQueueRefs(board.queues, queues),
+    instance: boardInstance(config, board),
+    queueIds:
+      board.queues === 'all' ? null : resolveQueueRefs(board.queues, queues(boardInstance(config, board))),
     sections: board.sections,
     timeZone: board.timeZone ?? config.timeZone,
     locale: board.locale ?? config.locale,
     sound: board.sound,
   }));
   return {
+    instances,
     boards,
     defaultBoardId: boards[0]?.id ?? 'all',
     serviceLevel: config.serviceLevel,

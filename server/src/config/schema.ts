@@ -26,12 +26,42 @@ function isLocale(locale: string): boolean {
 const timeZone = z.string().refine(isTimeZone, { message: 'must be an IANA time zone, e.g. Europe/London' });
 const locale = z.string().refine(isLocale, { message: 'must be a BCP 47 locale, e.g. en-GB' });
 
+const slug = (example: string) =>
+  z
+    .string({ error: `id must be a string, e.g. ${example}` })
+    .regex(/^[a-z0-9][a-z0-9-]*$/, `id must be lower-case letters, digits and dashes, e.g. ${example}`);
+
+/** One Amazon Connect instance the deployment watches; boards name it by its `id`. */
+export const instanceConfigSchema = z
+  .object({
+    id: slug('emea'),
+    instanceId: z
+      .string({ error: 'instanceId must be the instance id (a UUID)' })
+      .regex(/^[A-Za-z0-9-]{1,100}$/, 'instanceId must be the instance id (a UUID), not its ARN or alias'),
+    region: z
+      .string({ error: 'region must be an AWS region, e.g. eu-west-2' })
+      .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'region must look like eu-west-2'),
+    /** Another endpoint (a VPC endpoint, the simulator); unset means Connect's public endpoint. */
+    endpoint: z.url({ protocol: /^https?$/, error: 'endpoint must be an http(s) URL' }).optional(),
+    /** The name screens show; defaults to the id. */
+    name: z
+      .string()
+      .min(1, 'name must not be empty')
+      .max(100, 'name must be at most 100 characters')
+      .optional(),
+  })
+  .strict();
+export type InstanceConfig = z.infer<typeof instanceConfigSchema>;
+
 export const boardConfigSchema = z
   .object({
-    id: z
-      .string()
-      .regex(/^[a-z0-9][a-z0-9-]*$/, 'id must be lower-case letters, digits and dashes, e.g. sales-floor'),
+    id: slug('sales-floor'),
     title: z.string().min(1, 'title must not be empty'),
+    /** The `id` of one of `instances`; unset means the first. */
+    instance: z
+      .string({ error: 'instance must be the id of one of the instances, e.g. emea' })
+      .min(1, 'instance must not be empty')
+      .optional(),
     /** `all`, or queue ids, names or name patterns with `*` (e.g. `Sales*`). */
     queues: z
       .union([z.literal('all'), z.array(z.string().min(1)).min(1, 'queues must list at least one queue')])
@@ -78,6 +108,32 @@ export const wallboardConfigSchema = z
       })
       .strict()
       .default({ defaults: { ...DEFAULT_THRESHOLDS }, queues: {} }),
+    /** The Connect instances; unset means the one named by CONNECT_INSTANCE_ID, or the embedded simulator. */
+    instances: z
+      .array(instanceConfigSchema)
+      .min(1, 'instances must list at least one instance, or be left out to use CONNECT_INSTANCE_ID')
+      .superRefine((instances, ctx) => {
+        const ids = new Set<string>();
+        const connectIds = new Set<string>();
+        instances.forEach((instance, index) => {
+          if (ids.has(instance.id))
+            ctx.addIssue({
+              code: 'custom',
+              path: [index, 'id'],
+              message: `instance id "${instance.id}" is used twice`,
+            });
+          // Two entries for one Connect instance would poll it twice and spend its rate limit twice.
+          if (connectIds.has(instance.instanceId))
+            ctx.addIssue({
+              code: 'custom',
+              path: [index, 'instanceId'],
+              message: `instanceId ${instance.instanceId} is listed twice: list each Connect instance once`,
+            });
+          ids.add(instance.id);
+          connectIds.add(instance.instanceId);
+        });
+      })
+      .optional(),
     boards: z
       .array(boardConfigSchema)
       .min(1, 'boards must list at least one board, or be left out for one board of every queue')
@@ -119,5 +175,24 @@ export const wallboardConfigSchema = z
         });
       }),
   })
-  .strict();
+  .strict()
+  .superRefine((config, ctx) => {
+    const ids = config.instances?.map((instance) => instance.id);
+    config.boards.forEach((board, index) => {
+      if (board.instance === undefined) return;
+      if (!ids) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['boards', index, 'instance'],
+          message: `no instances are listed, so there is no instance "${board.instance}": list the instances under instances, or leave instance out`,
+        });
+      } else if (!ids.includes(board.instance)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['boards', index, 'instance'],
+          message: `unknown instance "${board.instance}": it must be one of ${ids.join(', ')}`,
+        });
+      }
+    });
+  });
 export type WallboardConfig = z.infer<typeof wallboardConfigSchema>;

@@ -1,5 +1,6 @@
 import { unwatchFile, watchFile } from 'node:fs';
 import type { Logger } from '../logger.js';
+import { boardInstance, instanceIds, sameInstances } from './instances.js';
 import { ConfigFileError, defaultConfig, loadConfigFile } from './load.js';
 import type { WallboardConfig } from './schema.js';
 
@@ -46,10 +47,31 @@ export class ConfigStore {
   async reload(): Promise<void> {
     if (!this.file) return;
     try {
-      this.config = await loadConfigFile(this.file);
-      if (this.lastError) this.logger.info({ file: this.file }, 'configuration error resolved');
-      this.lastError = null;
-      this.logger.info({ file: this.file }, 'configuration reloaded');
+      const loaded = await loadConfigFile(this.file);
+      // The pollers of the instances run from the start: a change of `instances` waits for a restart, and
+      // the rest of the file applies now, as long as its boards still name instances that run.
+      let notice: string | null = null;
+      if (!sameInstances(loaded, this.config)) {
+        const kept = { ...loaded, instances: this.config.instances };
+        const running = instanceIds(kept);
+        const stranded = loaded.boards.filter((board) => !running.includes(boardInstance(kept, board)));
+        if (stranded.length > 0)
+          throw new ConfigFileError(
+            `Invalid configuration file:\n  ${this.file} instances: changing the instances needs a restart, and ` +
+              `board ${stranded.map((b) => `"${b.id}"`).join(', ')} names an instance that is not running; ` +
+              'restart the server to apply the file',
+          );
+        notice =
+          `${this.file} instances: changing the instances needs a restart; the instances in force are kept ` +
+          'and the rest of the file is applied';
+        this.config = kept;
+      } else {
+        this.config = loaded;
+      }
+      if (this.lastError && !notice) this.logger.info({ file: this.file }, 'configuration error resolved');
+      this.lastError = notice;
+      if (notice) this.logger.warn({ file: this.file, error: notice }, 'configuration reloaded in part');
+      else this.logger.info({ file: this.file }, 'configuration reloaded');
       for (const listener of this.listeners) listener(this.config);
     } catch (error) {
       this.lastError = error instanceof ConfigFileError ? error.message : String(error);

@@ -9,12 +9,16 @@ export interface ConnectTarget {
   credentials?: ConnectClientConfig['credentials'];
 }
 
-/** One client per instance for the life of the process: the SDK caches and refreshes its credentials. */
+/**
+ * One client per instance for the life of the process: the SDK caches and refreshes its credentials.
+ * The SDK does not retry (maxAttempts 1): the poller's rate budget retries, so every attempt is paid for
+ * from the budget and a throttle slows the budget down instead of being hidden inside the client.
+ */
 export function createConnectClient(target: ConnectTarget): ConnectClient {
   return new ConnectClient({
     region: target.region,
     ...(target.endpoint ? { endpoint: target.endpoint } : {}),
     ...(target.credentials ? { credentials: target.credentials } : {}),
-    maxAttempts: 2,
+    maxAttempts: 1,
   });
 }

@@ -1,69 +1,190 @@
-import { GetCurrentMetricDataCommand, type ConnectClient } from '@aws-sdk/client-connect';
-import { CURRENT_METRICS, CURRENT_METRIC_NAMES, type RealtimeMetrics } from '@switchboard/shared';
+import { GetCurrentMetricDataCommand } from '@aws-sdk/client-connect';
+import {
+  AGENT_COUNT_METRICS,
+  CHANNELS,
+  CURRENT_METRICS,
+  CURRENT_METRIC_NAMES,
+  type Channel,
+  type CurrentMetricName,
+  type RealtimeMetrics,
+} from '@switchboard/shared';
 import { z } from 'zod';
-
-/** Connect accepts at most 100 queues in one filter and returns at most 100 results a page. */
-export const MAX_QUEUES_PER_REQUEST = 100;
-export const MAX_RESULTS = 100;
+import { sendOptions, type ConnectContext } from './context.js';
+import { MalformedResponseError } from './errors.js';
+import { MAX_FILTER_VALUES, MAX_METRIC_RESULTS, chunk, collectPages } from './paginate.js';
 
 const resultSchema = z.object({
-  Dimensions: z.object({ Queue: z.object({ Id: z.string() }).optional() }).optional(),
+  Dimensions: z
+    .object({
+      Queue: z.object({ Id: z.string().min(1) }).optional(),
+      Channel: z.enum(CHANNELS).optional(),
+    })
+    .optional(),
   Collections: z
     .array(z.object({ Metric: z.object({ Name: z.string() }), Value: z.number().nullable().optional() }))
     .default([]),
 });
+const responseSchema = z.object({
+  MetricResults: z.array(resultSchema).default([]),
+  NextToken: z.string().optional(),
+  DataSnapshotTime: z.date().optional(),
+});
+type MetricResult = z.infer<typeof resultSchema>;
 
-export interface QueueMetricsPage {
+export type ChannelMetrics = Partial<Record<Channel, RealtimeMetrics>>;
+
+export interface QueueRealtime {
   byQueue: Map<string, RealtimeMetrics>;
+  byQueueChannel: Map<string, ChannelMetrics>;
+  /** The oldest DataSnapshotTime of the requests that made these figures: "data as of". */
   dataSnapshotTime: Date | null;
+  calls: number;
 }
 
-export function chunk<T>(items: readonly T[], size: number): T[][] {
-  const chunks: T[][] = [];
-  for (let i = 0; i < items.length; i += size) chunks.push(items.slice(i, i + size));
-  return chunks;
+export interface AgentTotals {
+  metrics: RealtimeMetrics;
+  dataSnapshotTime: Date | null;
+  calls: number;
+}
+
+/** Agent counts for the instance: every metric that counts agents (or their slots), never summed over queues. */
+export const AGENT_TOTAL_METRICS: readonly CurrentMetricName[] = AGENT_COUNT_METRICS;
+
+/**
+ * Connect's quirk: without a grouping OLDEST_CONTACT_AGE says SECONDS but carries milliseconds. The snapshot is
+ * always seconds.
+ */
+export function oldestContactAgeSeconds(value: number | null, grouped: boolean): number | null {
+  if (value === null) return null;
+  return grouped ? value : Math.floor(value / 1000);
+}
+
+function toMetrics(result: MetricResult, grouped: boolean): RealtimeMetrics {
+  const metrics: RealtimeMetrics = {};
+  for (const collection of result.Collections) {
+    const value = collection.Value ?? null;
+    metrics[collection.Metric.Name] =
+      collection.Metric.Name === 'OLDEST_CONTACT_AGE' ? oldestContactAgeSeconds(value, grouped) : value;
+  }
+  return metrics;
+}
+
+async function currentMetricPages(
+  ctx: ConnectContext,
+  input: {
+    Filters: { Queues?: string[]; RoutingProfiles?: string[]; Channels?: Channel[] };
+    Groupings: ('QUEUE' | 'CHANNEL')[];
+    metrics: readonly CurrentMetricName[];
+  },
+) {
+  return collectPages('GetCurrentMetricData', async (nextToken) => {
+    // A fresh input object for every page, identical but for the token: Connect wants the same parameters.
+    const command = new GetCurrentMetricDataCommand({
+      InstanceId: ctx.instanceId,
+      Filters: input.Filters,
+      Groupings: input.Groupings.length > 0 ? input.Groupings : undefined,
+      CurrentMetrics: input.metrics.map((name) => ({ Name: name, Unit: CURRENT_METRICS[name] })),
+      MaxResults: MAX_METRIC_RESULTS,
+      NextToken: nextToken,
+    });
+    const raw = await ctx.send('GetCurrentMetricData', () => ctx.client.send(command, sendOptions(ctx)));
+    const parsed = responseSchema.safeParse(raw);
+    if (!parsed.success)
+      throw new MalformedResponseError(
+        'GetCurrentMetricData',
+        parsed.error.issues[0]?.message ?? 'bad shape',
+      );
+    return {
+      items: parsed.data.MetricResults,
+      nextToken: parsed.data.NextToken,
+      dataSnapshotTime: parsed.data.DataSnapshotTime ?? null,
+    };
+  });
+}
+
+const older = (a: Date | null, b: Date | null) => (a === null ? b : b === null || a <= b ? a : b);
+
+/**
+ * Every current metric for every queue, grouped by QUEUE and by QUEUE+CHANNEL, 100 queues a request. A queue
+ * absent from the results had nothing to report (Connect returns only active queues): the caller reads zero.
+ */
+export async function getQueueRealtime(
+  ctx: ConnectContext,
+  queueIds: readonly string[],
+): Promise<QueueRealtime> {
+  const byQueue = new Map<string, RealtimeMetrics>();
+  const byQueueChannel = new Map<string, ChannelMetrics>();
+  let dataSnapshotTime: Date | null = null;
+  let calls = 0;
+  const requests = chunk(queueIds, MAX_FILTER_VALUES).flatMap((queueChunk) => [
+    { queueChunk, byChannel: false },
+    { queueChunk, byChannel: true },
+  ]);
+  const results = await Promise.all(
+    requests.map(async ({ queueChunk, byChannel }) => ({
+      byChannel,
+      pages: await currentMetricPages(ctx, {
+        // Grouping by CHANNEL wants a Channels filter.
+        Filters: byChannel ? { Queues: queueChunk, Channels: [...CHANNELS] } : { Queues: queueChunk },
+        Groupings: byChannel ? ['QUEUE', 'CHANNEL'] : ['QUEUE'],
+        metrics: CURRENT_METRIC_NAMES,
+      }),
+    })),
+  );
+  for (const { byChannel, pages } of results) {
+    calls += pages.calls;
+    dataSnapshotTime = older(dataSnapshotTime, pages.dataSnapshotTime);
+    for (const result of pages.items) {
+      const queueId = result.Dimensions?.Queue?.Id;
+      const channel = result.Dimensions?.Channel;
+      if (!queueId || (byChannel && !channel)) {
+        throw new MalformedResponseError('GetCurrentMetricData', 'a grouped result without its dimensions');
+      }
+      if (byChannel && channel) {
+        const channels = byQueueChannel.get(queueId) ?? {};
+        channels[channel] = toMetrics(result, true);
+        byQueueChannel.set(queueId, channels);
+      } else {
+        byQueue.set(queueId, toMetrics(result, true));
+      }
+    }
+  }
+  return { byQueue, byQueueChannel, dataSnapshotTime, calls };
 }
 
 /**
- * Real-time metrics for up to 100 queues, grouped by queue, following NextToken with the original parameters
- * unchanged. A queue absent from the results had nothing to report: every count is zero.
+ * Instance-wide agent counts. An agent who serves five queues is one agent, so these come from ungrouped
+ * requests filtered by routing profile: each agent has exactly one, so the chunks never count anyone twice.
  */
-export async function getQueueMetrics(
-  client: ConnectClient,
-  instanceId: string,
-  queueIds: readonly string[],
-  signal?: AbortSignal,
-): Promise<QueueMetricsPage> {
-  if (queueIds.length > MAX_QUEUES_PER_REQUEST) throw new Error('at most 100 queues per request');
-  const byQueue = new Map<string, RealtimeMetrics>();
+export async function getAgentTotals(
+  ctx: ConnectContext,
+  routingProfileIds: readonly string[],
+): Promise<AgentTotals> {
+  const metrics: RealtimeMetrics = Object.fromEntries(AGENT_TOTAL_METRICS.map((name) => [name, 0]));
   let dataSnapshotTime: Date | null = null;
-  let nextToken: string | undefined;
-  do {
-    const response = await client.send(
-      new GetCurrentMetricDataCommand({
-        InstanceId: instanceId,
-        Filters: { Queues: [...queueIds] },
-        Groupings: ['QUEUE'],
-        CurrentMetrics: CURRENT_METRIC_NAMES.map((name) => ({ Name: name, Unit: CURRENT_METRICS[name] })),
-        MaxResults: MAX_RESULTS,
-        NextToken: nextToken,
+  let calls = 0;
+  const chunks = chunk(routingProfileIds, MAX_FILTER_VALUES);
+  const all = await Promise.all(
+    chunks.map((profiles) =>
+      currentMetricPages(ctx, {
+        Filters: { RoutingProfiles: profiles },
+        Groupings: [],
+        metrics: AGENT_TOTAL_METRICS,
       }),
-      signal ? { abortSignal: signal } : {},
-    );
-    dataSnapshotTime ??= response.DataSnapshotTime ?? null;
-    for (const raw of response.MetricResults ?? []) {
-      const result = resultSchema.safeParse(raw);
-      const queueId = result.success ? result.data.Dimensions?.Queue?.Id : undefined;
-      if (!result.success || !queueId) continue;
-      const metrics: RealtimeMetrics = {};
-      for (const collection of result.data.Collections) {
-        metrics[collection.Metric.Name] = collection.Value ?? null;
+    ),
+  );
+  for (const pages of all) {
+    calls += pages.calls;
+    dataSnapshotTime = older(dataSnapshotTime, pages.dataSnapshotTime);
+    for (const result of pages.items) {
+      for (const [name, value] of Object.entries(toMetrics(result, false))) {
+        const sum = metrics[name];
+        metrics[name] =
+          value === null || value === undefined || sum === null || sum === undefined ? null : sum + value;
       }
-      byQueue.set(queueId, metrics);
     }
-    nextToken = response.NextToken || undefined;
-  } while (nextToken);
-  return { byQueue, dataSnapshotTime };
+  }
+  return { metrics, dataSnapshotTime, calls };
 }
 
 /** What Connect means by a queue it left out of grouped results: nothing waiting, nobody online. */

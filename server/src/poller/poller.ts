@@ -1,23 +1,80 @@
 import type { ConnectClient } from '@aws-sdk/client-connect';
-import type { Queue, SectionName, SectionStatus, Snapshot } from '@switchboard/shared';
-import { SECTION_NAMES } from '@switchboard/shared';
-import { MAX_QUEUES_PER_REQUEST, chunk, getQueueMetrics, zeroMetrics } from '../connect/currentMetrics.js';
-import { listStandardQueues, type QueueRef } from '../connect/queues.js';
+import {
+  CHANNELS,
+  SECTION_NAMES,
+  type Agent,
+  type Channel,
+  type Queue,
+  type RealtimeMetrics,
+  type SectionName,
+  type SectionStatus,
+  type Snapshot,
+} from '@switchboard/shared';
+import type { ConnectContext } from '../connect/context.js';
+import {
+  AGENT_TOTAL_METRICS,
+  getAgentTotals,
+  getQueueRealtime,
+  zeroMetrics,
+  type ChannelMetrics,
+} from '../connect/currentMetrics.js';
+import { describeError, type ConnectOperation } from '../connect/errors.js';
+import { serviceLevelKey } from '../connect/historical.js';
+import { getCurrentUsers } from '../connect/userData.js';
 import type { Logger } from '../logger.js';
 import { SERVER_BUILD } from '../version.js';
+import { toAgents } from './agents.js';
+import { RateBudget, type ApiFamily, type CallOutcome, type FamilyRate, type Priority } from './budget.js';
+import { instanceRealtime } from './combine.js';
+import { Directory } from './directory.js';
+import { History } from './history.js';
+import { Loop } from './loop.js';
+
+export interface PollerObserver {
+  call?(operation: ConnectOperation, outcome: CallOutcome, durationMs: number): void;
+  cycle?(section: SectionName, durationMs: number, ok: boolean): void;
+}
 
 export interface PollerOptions {
   client: ConnectClient;
   instanceId: string;
+  /** The shortest real-time cycle; with many queues the budget makes it longer. */
   intervalMs: number;
   staleAfterMs: number;
   logger: Logger;
+  /** The clock of the figures (fetchedAt, serverTime, staleness, "today"); the rate budget runs on real time. */
   clock?: () => number;
   /** Applied to every snapshot before it is published (threshold states, alerts). */
   enrich?: (snapshot: Snapshot) => Snapshot;
+  timeZone?: string;
+  serviceLevelThresholds?: readonly number[];
+  intradayIntervalMinutes?: number;
+  rateShare?: number;
+  rates?: Record<ApiFamily, FamilyRate>;
+  discoveryIntervalMs?: number;
+  historyIntervalMs?: number;
+  observer?: PollerObserver;
 }
 
 type Listener = (snapshot: Snapshot) => void;
+
+/** Real-time queue metrics may use this share of the metric family's budget; history gets the rest. */
+const REALTIME_SHARE = 0.75;
+/** GetCurrentUserData may use this share of the other family's budget; discovery gets the rest. */
+const AGENTS_SHARE = 0.75;
+/** After failures a loop waits longer, up to this, so an outage is not met with a stream of doomed calls. */
+const MAX_RETRY_MS = 10_000;
+/** Names described per round, at discovery priority. */
+const DESCRIBE_BATCH = 10;
+
+interface RealtimeFigures {
+  byQueue: Map<string, RealtimeMetrics>;
+  byQueueChannel: Map<string, ChannelMetrics>;
+  totals: RealtimeMetrics;
+}
+
+const unknownAgentTotals = (): RealtimeMetrics =>
+  Object.fromEntries(AGENT_TOTAL_METRICS.map((name) => [name, null]));
 
 const emptySection = (): SectionStatus => ({
   fetchedAt: null,
@@ -27,25 +84,67 @@ const emptySection = (): SectionStatus => ({
 });
 
 /**
- * Polls Connect once per instance, whatever the number of viewers, and keeps the last complete snapshot.
+ * Polls Connect once per instance, whatever the number of viewers, and keeps the last complete figures of every
+ * section. Each section runs on its own cadence within its share of the rate budget: real-time queue figures as
+ * fast as the budget allows (never faster than `intervalMs`), agents likewise, today's history every
+ * `historyIntervalMs`, discovery every `discoveryIntervalMs`. A snapshot is published after each real-time cycle.
  * A failed cycle never replaces good figures: they stay, marked with their age and the error.
  */
 export class Poller {
+  readonly budget: RateBudget;
+  readonly directory = new Directory();
+  readonly history: History;
   private snapshot: Snapshot | null = null;
-  private queues: QueueRef[] = [];
   private readonly sections: Record<SectionName, SectionStatus>;
   private readonly listeners = new Set<Listener>();
-  private timer: NodeJS.Timeout | undefined;
-  private running = false;
-  private generation = 0;
   private readonly clock: () => number;
+  private readonly loops: Loop[];
+  private readonly failures: Record<SectionName, number>;
+  private realtime: RealtimeFigures | null = null;
+  private agents: Agent[] = [];
+  private readonly channelsSeen = new Map<string, Set<Channel>>();
+  private generation = 0;
+  private running = false;
+  /** The real-time cycle the budget allows now, which the snapshot reports. */
+  cycleMs: number;
+  /** Connect calls of the last complete cycle of each section. */
+  readonly lastCalls: Record<SectionName, number>;
+  private readonly discoveryLoop: Loop;
+  private readonly timeZone: string;
+  private readonly thresholds: readonly number[];
 
   constructor(private readonly options: PollerOptions) {
     this.clock = options.clock ?? Date.now;
+    this.timeZone = options.timeZone ?? 'UTC';
+    this.thresholds = options.serviceLevelThresholds ?? [20];
+    this.cycleMs = options.intervalMs;
     this.sections = Object.fromEntries(SECTION_NAMES.map((name) => [name, emptySection()])) as Record<
       SectionName,
       SectionStatus
     >;
+    this.failures = Object.fromEntries(SECTION_NAMES.map((name) => [name, 0])) as Record<SectionName, number>;
+    this.lastCalls = Object.fromEntries(SECTION_NAMES.map((name) => [name, 0])) as Record<
+      SectionName,
+      number
+    >;
+    this.budget = new RateBudget({
+      ...(options.rates ? { rates: options.rates } : {}),
+      ...(options.rateShare !== undefined ? { share: options.rateShare } : {}),
+      onCall: (operation, outcome, ms) => options.observer?.call?.(operation, outcome, ms),
+    });
+    this.history = new History({
+      timeZone: this.timeZone,
+      serviceLevelThresholds: this.thresholds,
+      intervalMinutes: options.intradayIntervalMinutes ?? 30,
+    });
+    this.discoveryLoop = new Loop('discovery', () => this.discover());
+    this.loops = [
+      this.discoveryLoop,
+      new Loop('names', () => this.describeNames()),
+      new Loop('realtime', () => this.realtimeCycle()),
+      new Loop('agents', () => this.agentsCycle()),
+      new Loop('history', () => this.historyCycle()),
+    ];
   }
 
   get latest(): Snapshot | null {
@@ -60,87 +159,252 @@ export class Poller {
   start(): void {
     if (this.running) return;
     this.running = true;
-    void this.loop();
+    for (const loop of this.loops) loop.start();
   }
 
   stop(): void {
     this.running = false;
-    clearTimeout(this.timer);
+    for (const loop of this.loops) loop.stop();
+    this.budget.clear();
   }
 
-  private async loop(): Promise<void> {
-    if (!this.running) return;
-    const started = this.clock();
-    await this.cycle();
-    if (!this.running) return;
-    const elapsed = this.clock() - started;
-    this.timer = setTimeout(() => void this.loop(), Math.max(0, this.options.intervalMs - elapsed));
+  /** Re-reads queues, profiles and users now (e.g. a test after changing the instance). */
+  rediscover(): void {
+    this.discoveryLoop.poke();
   }
 
-  /** One poll of Connect. Expected failures are recorded on their section, never thrown. */
-  async cycle(): Promise<void> {
+  private context(priority: Priority): ConnectContext {
+    return {
+      client: this.options.client,
+      instanceId: this.options.instanceId,
+      send: (operation, request) => this.budget.call(operation, priority, request),
+    };
+  }
+
+  /** A section's wait after a failure: doubling from its normal delay, up to MAX_RETRY_MS. */
+  private retryDelay(section: SectionName, normal: number): number {
+    return Math.min(Math.max(normal, MAX_RETRY_MS), normal * 2 ** (this.failures[section] - 1));
+  }
+
+  private async until<T>(ready: () => boolean, run: () => Promise<T>, idleMs = 200): Promise<T | number> {
+    return ready() ? run() : idleMs;
+  }
+
+  private async discover(): Promise<number> {
+    const interval = this.options.discoveryIntervalMs ?? 60_000;
     const started = this.clock();
-    const { client, instanceId, logger } = this.options;
     try {
-      this.queues = await listStandardQueues(client, instanceId);
-      this.markOk('discovery', null);
+      await this.directory.refresh(this.context('discovery'));
+      this.succeeded('discovery', null, started);
+      return interval;
     } catch (error) {
-      this.markError('discovery', error);
-      logger.warn({ op: 'ListQueues', err: describe(error) }, 'queue discovery failed');
-      if (this.queues.length === 0) return;
+      this.failed('discovery', error, started);
+      // Until the first discovery succeeds nothing else can run: retry it sooner.
+      return this.directory.ready ? interval : this.retryDelay('discovery', 1000);
     }
-    let queues: Queue[];
-    let dataSnapshotTime: Date | null = null;
+  }
+
+  private async describeNames(): Promise<number> {
+    if (this.directory.undescribed.length === 0) return 1000;
     try {
-      const merged = new Map<string, Queue['realtime']>();
-      for (const queueChunk of chunk(this.queues, MAX_QUEUES_PER_REQUEST)) {
-        const page = await getQueueMetrics(
-          client,
-          instanceId,
-          queueChunk.map((q) => q.id),
-        );
-        dataSnapshotTime ??= page.dataSnapshotTime;
-        for (const [id, metrics] of page.byQueue) merged.set(id, metrics);
-      }
-      queues = this.queues.map((q) => ({
-        id: q.id,
-        arn: q.arn,
-        name: q.name,
-        channels: [],
-        realtime: merged.get(q.id) ?? zeroMetrics(),
-        realtimeByChannel: {},
-        today: {},
-        states: {},
-      }));
-      this.markOk('queues', dataSnapshotTime);
+      await this.directory.describeSome(this.context('discovery'), DESCRIBE_BATCH, this.clock());
+      return 0;
     } catch (error) {
-      this.markError('queues', error);
-      logger.warn({ op: 'GetCurrentMetricData', err: describe(error) }, 'queue metrics failed');
-      if (this.snapshot) this.publish({ ...this.snapshot, sections: { ...this.sections } });
-      return;
+      this.options.logger.debug({ op: 'DescribeUser', err: describeError(error) }, 'describing users failed');
+      return 5000;
     }
+  }
+
+  private async realtimeCycle(): Promise<number> {
+    const result = await this.until(
+      () => this.directory.ready,
+      async () => {
+        const started = this.clock();
+        const wallStarted = Date.now();
+        const ctx = this.context('realtime');
+        const queueIds = this.directory.queues.map((q) => q.id);
+        const profileIds = this.directory.routingProfiles.map((p) => p.id);
+        try {
+          // Without routing profiles there is no way to count agents once each: no totals rather than wrong ones.
+          const [queues, totals] = await Promise.all([
+            getQueueRealtime(ctx, queueIds),
+            this.directory.profilesKnown
+              ? getAgentTotals(ctx, profileIds)
+              : { metrics: unknownAgentTotals(), dataSnapshotTime: null, calls: 0 },
+          ]);
+          const calls = queues.calls + totals.calls;
+          this.lastCalls.queues = calls;
+          this.realtime = {
+            byQueue: queues.byQueue,
+            byQueueChannel: queues.byQueueChannel,
+            totals: totals.metrics,
+          };
+          for (const [id, channels] of queues.byQueueChannel) {
+            const seen = this.channelsSeen.get(id) ?? new Set<Channel>();
+            for (const channel of Object.keys(channels) as Channel[]) seen.add(channel);
+            this.channelsSeen.set(id, seen);
+          }
+          const dataSnapshotTime = [queues.dataSnapshotTime, totals.dataSnapshotTime]
+            .filter((d): d is Date => d !== null)
+            .sort((a, b) => a.getTime() - b.getTime())[0];
+          this.succeeded('queues', dataSnapshotTime ?? null, started);
+          this.cycleMs = Math.max(
+            this.options.intervalMs,
+            Math.ceil((calls * 1000) / (this.budget.ratePerSecond('metrics') * REALTIME_SHARE)),
+          );
+          this.generation += 1;
+          this.publish();
+          return this.cycleMs - (Date.now() - wallStarted);
+        } catch (error) {
+          this.failed('queues', error, started);
+          if (this.realtime) this.publish();
+          return this.retryDelay('queues', this.cycleMs);
+        }
+      },
+    );
+    return result;
+  }
+
+  private async agentsCycle(): Promise<number> {
+    return this.until(
+      () => this.directory.profilesKnown,
+      async () => {
+        const started = this.clock();
+        const wallStarted = Date.now();
+        const normal = () =>
+          Math.max(
+            this.options.intervalMs,
+            Math.ceil((this.lastCalls.agents * 1000) / (this.budget.ratePerSecond('other') * AGENTS_SHARE)),
+          );
+        try {
+          const current = await getCurrentUsers(
+            this.context('agents'),
+            this.directory.routingProfiles.map((p) => p.id),
+          );
+          this.lastCalls.agents = current.calls;
+          this.agents = toAgents(current.users, this.directory);
+          this.succeeded('agents', null, started);
+          return normal() - (Date.now() - wallStarted);
+        } catch (error) {
+          this.failed('agents', error, started);
+          return this.retryDelay('agents', normal());
+        }
+      },
+    );
+  }
+
+  private async historyCycle(): Promise<number> {
+    const interval = this.options.historyIntervalMs ?? 30_000;
+    return this.until(
+      () => this.directory.ready,
+      async () => {
+        const ctx = this.context('history');
+        const queueIds = this.directory.queues.map((q) => q.id);
+        let started = this.clock();
+        try {
+          await this.history.refreshToday(ctx, queueIds, started);
+          this.succeeded('today', null, started);
+        } catch (error) {
+          this.failed('today', error, started);
+          return this.retryDelay('today', interval);
+        }
+        started = this.clock();
+        try {
+          await this.history.refreshIntraday(ctx, queueIds, started);
+          this.succeeded('intraday', null, started);
+        } catch (error) {
+          this.failed('intraday', error, started);
+          return this.retryDelay('intraday', interval);
+        }
+        return interval;
+      },
+    );
+  }
+
+  private succeeded(section: SectionName, dataSnapshotTime: Date | null, started: number): void {
     const now = this.clock();
-    this.generation += 1;
-    this.publish({
-      instanceId,
-      serverBuild: SERVER_BUILD,
-      timeZone: 'UTC',
-      generation: this.generation,
-      generatedAt: new Date(now).toISOString(),
-      serverTime: new Date(now).toISOString(),
+    if (this.failures[section] > 0) this.options.logger.info({ section }, 'section recovered');
+    this.failures[section] = 0;
+    this.sections[section] = {
+      fetchedAt: new Date(now).toISOString(),
       dataSnapshotTime: dataSnapshotTime ? dataSnapshotTime.toISOString() : null,
+      error: null,
       stale: false,
-      cycleMs: now - started,
-      sections: { ...this.sections },
-      queues,
-      summary: { realtime: {}, today: {}, states: {} },
-      agents: [],
-      intraday: { intervalMinutes: 30, instance: [], queues: {} },
-      alerts: [],
+    };
+    this.options.observer?.cycle?.(section, now - started, true);
+  }
+
+  private failed(section: SectionName, error: unknown, started: number): void {
+    const now = this.clock();
+    const { code, message } = describeError(error);
+    this.failures[section] += 1;
+    // One line when a section starts failing, not one per retry.
+    if (this.failures[section] === 1) {
+      this.options.logger.warn(
+        { section, err: { code, message } },
+        'section failed; keeping its last figures',
+      );
+    }
+    this.sections[section] = {
+      ...this.sections[section],
+      error: { code, message, at: new Date(now).toISOString() },
+    };
+    this.options.observer?.cycle?.(section, now - started, false);
+  }
+
+  private buildQueues(): Queue[] {
+    const realtime = this.realtime;
+    return this.directory.queues.map((ref) => {
+      const seen = this.channelsSeen.get(ref.id);
+      const channels = CHANNELS.filter((c) => seen?.has(c));
+      const byChannel = realtime?.byQueueChannel.get(ref.id) ?? {};
+      const realtimeByChannel: Queue['realtimeByChannel'] = {};
+      for (const channel of channels) realtimeByChannel[channel] = byChannel[channel] ?? zeroMetrics();
+      return {
+        id: ref.id,
+        arn: ref.arn,
+        name: ref.name,
+        channels,
+        realtime: realtime?.byQueue.get(ref.id) ?? zeroMetrics(),
+        realtimeByChannel,
+        today: this.history.today.get(ref.id) ?? {},
+        states: {},
+      };
     });
   }
 
-  private publish(snapshot: Snapshot): void {
+  private publish(): void {
+    const now = this.clock();
+    const queues = this.buildQueues();
+    const queueIds = queues.map((q) => q.id);
+    const snapshot: Snapshot = {
+      instanceId: this.options.instanceId,
+      serverBuild: SERVER_BUILD,
+      timeZone: this.timeZone,
+      generation: this.generation,
+      generatedAt: new Date(now).toISOString(),
+      serverTime: new Date(now).toISOString(),
+      dataSnapshotTime: this.sections.queues.dataSnapshotTime,
+      stale: false,
+      cycleMs: this.cycleMs,
+      sections: structuredClone(this.sections),
+      queues,
+      summary: {
+        realtime: instanceRealtime(
+          queues.map((q) => q.realtime),
+          this.realtime?.totals ?? {},
+        ),
+        today: this.history.todayInstance,
+        states: {},
+      },
+      agents: this.agents,
+      intraday: this.history.intraday(queueIds, [
+        'CONTACTS_QUEUED',
+        'CONTACTS_ABANDONED',
+        ...this.thresholds.map(serviceLevelKey),
+      ]),
+      alerts: [],
+    };
     this.snapshot = this.options.enrich ? this.options.enrich(snapshot) : snapshot;
     const current = this.withAge(this.snapshot);
     for (const listener of this.listeners) listener(current);
@@ -157,27 +421,4 @@ export class Poller {
     ) as Snapshot['sections'];
     return { ...snapshot, serverTime: new Date(now).toISOString(), sections, stale: sections.queues.stale };
   }
-
-  private markOk(section: SectionName, dataSnapshotTime: Date | null): void {
-    this.sections[section] = {
-      fetchedAt: new Date(this.clock()).toISOString(),
-      dataSnapshotTime: dataSnapshotTime ? dataSnapshotTime.toISOString() : null,
-      error: null,
-      stale: false,
-    };
-  }
-
-  private markError(section: SectionName, error: unknown): void {
-    const { code, message } = describe(error);
-    this.sections[section] = {
-      ...this.sections[section],
-      error: { code, message, at: new Date(this.clock()).toISOString() },
-    };
-  }
-}
-
-/** An error reduced to what may be shown and logged: its name and message, never request details. */
-export function describe(error: unknown): { code: string; message: string } {
-  if (error instanceof Error) return { code: error.name, message: error.message };
-  return { code: 'Unknown', message: String(error) };
 }

@@ -15,7 +15,15 @@ export interface SecurityOptions {
 }
 
 /** Query parameters the API accepts, by path; everything else is refused with a clear 400. */
-const API_QUERY: Record<string, readonly string[]> = {};
+/** Which Connect instance a request is about: `?instance=<id>` or `?board=<id>`. */
+const INSTANCE_QUERY = ['instance', 'board'] as const;
+const API_QUERY: Record<string, readonly string[]> = {
+  '/v1/snapshot': INSTANCE_QUERY,
+  '/v1/stream': INSTANCE_QUERY,
+  '/v1/alerts': INSTANCE_QUERY,
+  '/v1/alerts/history': INSTANCE_QUERY,
+  '/v1/alerts/:id/acknowledge': INSTANCE_QUERY,
+};
 
 export interface Security {
   tokens: TokenStore | null;

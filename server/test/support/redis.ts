@@ -59,10 +59,12 @@ export async function startRedis(): Promise<TestRedis> {
         stdio: 'ignore',
       },
     );
-    child.on('error', (error) => {
-      throw new Error(`cannot start redis-server (apt-get install redis-server): ${error.message}`);
+    const failed = new Promise<never>((_resolve, reject) => {
+      child?.once('error', (error) =>
+        reject(new Error(`cannot start redis-server (apt-get install redis-server): ${error.message}`)),
+      );
     });
-    await waitForPing(port);
+    await Promise.race([failed, waitForPing(port)]);
   };
   await launch();
   return {

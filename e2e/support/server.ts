@@ -1,0 +1,106 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+
+/**
+ * A wallboard server of a test's own: the built server (`server/dist/main.js`) on its embedded simulator, on
+ * free loopback ports, with the environment the test gives. Tests that stop, restart or fault the server use
+ * this rather than the suite's shared server.
+ */
+
+const serverMain = fileURLToPath(new URL('../../server/dist/main.js', import.meta.url));
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+export interface TestServer {
+  url: string;
+  port: number;
+  /** The embedded simulator's own endpoint, with its fault controls at /_sim/faults. */
+  simulatorUrl: string;
+  /** Everything the server wrote to stdout and stderr so far. */
+  logs(): string;
+  /** Stops the process (SIGTERM, then SIGKILL) and waits for it to exit. */
+  stop(): Promise<void>;
+  /** Stops it and starts it again on the same ports, as an upgrade or a host restart would. */
+  restart(extraEnv?: Record<string, string>): Promise<void>;
+}
+
+async function waitReady(
+  url: string,
+  child: ChildProcess,
+  timeoutMs: number,
+  logs: () => string,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`the server exited with ${child.exitCode}:\n${logs()}`);
+    try {
+      const response = await fetch(`${url}/readyz`);
+      if (response.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`the server at ${url} was not ready within ${timeoutMs} ms:\n${logs()}`);
+}
+
+export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
+  const port = await freePort();
+  const simulatorPort = await freePort();
+  let output = '';
+  let child: ChildProcess;
+  let currentEnv = env;
+  const launch = async () => {
+    child = spawn(process.execPath, [serverMain], {
+      env: {
+        PATH: process.env.PATH ?? '',
+        HOME: process.env.HOME ?? '',
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        LOG_LEVEL: 'info',
+        SIMULATOR_PORT: String(simulatorPort),
+        ...currentEnv,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+    child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+    await waitReady(`http://127.0.0.1:${port}`, child, 60_000, () => output);
+  };
+  const stop = async () => {
+    const running = child;
+    if (running.exitCode !== null || running.signalCode !== null) return;
+    await new Promise<void>((resolve) => {
+      const killer = setTimeout(() => running.kill('SIGKILL'), 5000);
+      running.once('exit', () => {
+        clearTimeout(killer);
+        resolve();
+      });
+      running.kill('SIGTERM');
+    });
+  };
+  await launch();
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    simulatorUrl: `http://127.0.0.1:${simulatorPort}`,
+    logs: () => output,
+    stop,
+    async restart(extraEnv = {}) {
+      await stop();
+      currentEnv = { ...currentEnv, ...extraEnv };
+      await launch();
+    },
+  };
+}

@@ -1,0 +1,140 @@
+import type { ConnectClient } from '@aws-sdk/client-connect';
+import { describe, expect, it } from 'vitest';
+import type { ConnectContext } from './context.js';
+import { getAgentTotals, getQueueRealtime, oldestContactAgeSeconds } from './currentMetrics.js';
+import { collectPages } from './paginate.js';
+
+// A unit seam: a stub in place of the client. Integration tests in server/test/poller use the real SDK.
+interface Sent {
+  input: {
+    Filters: { Queues?: string[]; RoutingProfiles?: string[]; Channels?: string[] };
+    Groupings?: string[];
+    NextToken?: string;
+    MaxResults?: number;
+  };
+}
+
+function stubContext(answer: (input: Sent['input']) => unknown): {
+  ctx: ConnectContext;
+  sent: Sent['input'][];
+} {
+  const sent: Sent['input'][] = [];
+  const client = {
+    send: async (command: Sent) => {
+      sent.push(structuredClone(command.input));
+      return answer(command.input);
+    },
+  } as unknown as ConnectClient;
+  return { ctx: { client, instanceId: 'instance', send: (_op, request) => request() }, sent };
+}
+
+const at = new Date('2026-11-24T10:00:00Z');
+const row = (queueId: string, waiting: number, channel?: string) => ({
+  Dimensions: { Queue: { Id: queueId }, ...(channel ? { Channel: channel } : {}) },
+  Collections: [
+    { Metric: { Name: 'CONTACTS_IN_QUEUE' }, Value: waiting },
+    { Metric: { Name: 'OLDEST_CONTACT_AGE' }, Value: 42 },
+  ],
+});
+
+describe('getQueueRealtime', () => {
+  it('asks for at most 100 queues a request and follows NextToken with the same parameters', async () => {
+    const queueIds = Array.from({ length: 250 }, (_, i) => `q${i}`);
+    const { ctx, sent } = stubContext((input) => {
+      const rows = (input.Filters.Queues ?? []).map((id) => row(id, 1));
+      if (input.Groupings?.length === 2) return { MetricResults: [], DataSnapshotTime: at };
+      // Two pages per chunk: the first half, then the rest.
+      const half = Math.ceil(rows.length / 2);
+      return input.NextToken
+        ? { MetricResults: rows.slice(half), DataSnapshotTime: at }
+        : { MetricResults: rows.slice(0, half), NextToken: 'next', DataSnapshotTime: at };
+    });
+    const result = await getQueueRealtime(ctx, queueIds);
+    expect(result.byQueue.size).toBe(250);
+    const byQueue = sent.filter((s) => s.Groupings?.length === 1);
+    expect(byQueue.map((s) => s.Filters.Queues?.length).sort()).toEqual([100, 100, 100, 100, 50, 50]);
+    // Each follow-up page repeats its first page's parameters exactly, only the token differs.
+    for (const next of byQueue.filter((s) => s.NextToken)) {
+      const first = byQueue.find((s) => !s.NextToken && s.Filters.Queues?.[0] === next.Filters.Queues?.[0]);
+      expect({ ...next, NextToken: undefined }).toEqual({ ...first, NextToken: undefined });
+    }
+    expect(sent.every((s) => s.MaxResults === 100)).toBe(true);
+    expect(result.calls).toBe(sent.length);
+  });
+
+  it('groups by queue and channel with a channel filter, and leaves absent queues out for the caller to zero', async () => {
+    const { ctx, sent } = stubContext((input) =>
+      input.Groupings?.includes('CHANNEL')
+        ? { MetricResults: [row('a', 2, 'VOICE'), row('a', 1, 'CHAT')], DataSnapshotTime: at }
+        : { MetricResults: [row('a', 3)], DataSnapshotTime: at },
+    );
+    const result = await getQueueRealtime(ctx, ['a', 'b']);
+    expect(sent.find((s) => s.Groupings?.includes('CHANNEL'))?.Filters.Channels).toEqual([
+      'VOICE',
+      'CHAT',
+      'TASK',
+    ]);
+    expect(result.byQueue.get('a')?.CONTACTS_IN_QUEUE).toBe(3);
+    expect(result.byQueue.has('b')).toBe(false);
+    expect(result.byQueueChannel.get('a')?.CHAT?.CONTACTS_IN_QUEUE).toBe(1);
+    expect(result.dataSnapshotTime).toEqual(at);
+  });
+
+  it('refuses a malformed response instead of showing wrong figures', async () => {
+    const { ctx } = stubContext(() => ({ MetricResults: [{ Collections: 'nonsense' }] }));
+    await expect(getQueueRealtime(ctx, ['a'])).rejects.toThrow(/cannot read/);
+  });
+});
+
+describe('getAgentTotals', () => {
+  it('sums ungrouped agent counts over routing-profile chunks, each agent counted once', async () => {
+    const profiles = Array.from({ length: 150 }, (_, i) => `rp${i}`);
+    const { ctx, sent } = stubContext((input) => ({
+      MetricResults: [
+        {
+          Collections: [{ Metric: { Name: 'AGENTS_ONLINE' }, Value: input.Filters.RoutingProfiles?.length }],
+        },
+      ],
+      DataSnapshotTime: at,
+    }));
+    const totals = await getAgentTotals(ctx, profiles);
+    expect(totals.metrics.AGENTS_ONLINE).toBe(150);
+    expect(sent.map((s) => [s.Groupings, s.Filters.Queues])).toEqual([
+      [undefined, undefined],
+      [undefined, undefined],
+    ]);
+  });
+});
+
+describe('OLDEST_CONTACT_AGE', () => {
+  it('is seconds whether Connect sent seconds (grouped) or milliseconds (ungrouped)', () => {
+    expect(oldestContactAgeSeconds(42, true)).toBe(42);
+    expect(oldestContactAgeSeconds(42_500, false)).toBe(42);
+    expect(oldestContactAgeSeconds(null, false)).toBeNull();
+  });
+});
+
+describe('collectPages', () => {
+  it('starts a pagination again when its pages come from two data snapshots, and never mixes them', async () => {
+    let calls = 0;
+    const pages = await collectPages('GetCurrentMetricData', async (token) => {
+      calls += 1;
+      // First pass: page two is from a newer snapshot. Second pass: consistent.
+      const time = calls === 2 ? new Date(at.getTime() + 5000) : at;
+      return token
+        ? { items: [`${calls}b`], nextToken: undefined, dataSnapshotTime: time }
+        : { items: [`${calls}a`], nextToken: 't', dataSnapshotTime: time };
+    });
+    expect(pages.items).toEqual(['3a', '4b']);
+    expect(pages.calls).toBe(4);
+  });
+
+  it('gives up after one restart so a cycle fails rather than loops', async () => {
+    let calls = 0;
+    const run = collectPages('GetCurrentMetricData', async (token) => {
+      calls += 1;
+      return { items: [], nextToken: token ? undefined : 't', dataSnapshotTime: new Date(calls * 1000) };
+    });
+    await expect(run).rejects.toThrow(/two different data snapshots/);
+  });
+});

@@ -1,0 +1,201 @@
+import {
+  DescribeUserCommand,
+  ListAgentStatusesCommand,
+  ListQueuesCommand,
+  ListRoutingProfilesCommand,
+  ListUserHierarchyGroupsCommand,
+  ListUsersCommand,
+} from '@aws-sdk/client-connect';
+import { z } from 'zod';
+import { sendOptions, type ConnectContext } from './context.js';
+import { MalformedResponseError, type ConnectOperation } from './errors.js';
+import { MAX_LIST_RESULTS, collectPages } from './paginate.js';
+
+export interface QueueRef {
+  id: string;
+  arn: string;
+  name: string;
+}
+export interface RoutingProfileRef {
+  id: string;
+  arn: string;
+  name: string;
+}
+export type AgentStatusType = 'ROUTABLE' | 'CUSTOM' | 'OFFLINE';
+export interface AgentStatusRef {
+  id: string;
+  arn: string;
+  name: string;
+  type: AgentStatusType;
+}
+export interface UserRef {
+  id: string;
+  arn: string;
+  username: string;
+  /** Changes when the user is edited: a cached name is described again only then. */
+  lastModified: number | null;
+}
+export interface HierarchyGroupRef {
+  id: string;
+  arn: string;
+  name: string;
+}
+
+function parse<T>(operation: ConnectOperation, schema: z.ZodType<T>, raw: unknown): T {
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) {
+    throw new MalformedResponseError(operation, parsed.error.issues[0]?.message ?? 'bad shape');
+  }
+  return parsed.data;
+}
+
+const summary = z.object({ Id: z.string().min(1), Arn: z.string().min(1), Name: z.string().default('') });
+
+/** Every STANDARD queue (per-agent queues are not wallboard material). */
+export async function listStandardQueues(ctx: ConnectContext): Promise<QueueRef[]> {
+  const schema = z.object({
+    QueueSummaryList: z.array(summary).default([]),
+    NextToken: z.string().optional(),
+  });
+  const pages = await collectPages('ListQueues', async (nextToken) => {
+    const command = new ListQueuesCommand({
+      InstanceId: ctx.instanceId,
+      QueueTypes: ['STANDARD'],
+      MaxResults: MAX_LIST_RESULTS,
+      NextToken: nextToken,
+    });
+    const page = parse(
+      'ListQueues',
+      schema,
+      await ctx.send('ListQueues', () => ctx.client.send(command, sendOptions(ctx))),
+    );
+    return { items: page.QueueSummaryList, nextToken: page.NextToken };
+  });
+  return pages.items.map((q) => ({ id: q.Id, arn: q.Arn, name: q.Name }));
+}
+
+export async function listRoutingProfiles(ctx: ConnectContext): Promise<RoutingProfileRef[]> {
+  const schema = z.object({
+    RoutingProfileSummaryList: z.array(summary).default([]),
+    NextToken: z.string().optional(),
+  });
+  const pages = await collectPages('ListRoutingProfiles', async (nextToken) => {
+    const command = new ListRoutingProfilesCommand({
+      InstanceId: ctx.instanceId,
+      MaxResults: MAX_LIST_RESULTS,
+      NextToken: nextToken,
+    });
+    const page = parse(
+      'ListRoutingProfiles',
+      schema,
+      await ctx.send('ListRoutingProfiles', () => ctx.client.send(command, sendOptions(ctx))),
+    );
+    return { items: page.RoutingProfileSummaryList, nextToken: page.NextToken };
+  });
+  return pages.items.map((p) => ({ id: p.Id, arn: p.Arn, name: p.Name }));
+}
+
+export async function listAgentStatuses(ctx: ConnectContext): Promise<AgentStatusRef[]> {
+  const schema = z.object({
+    AgentStatusSummaryList: z
+      .array(summary.extend({ Type: z.enum(['ROUTABLE', 'CUSTOM', 'OFFLINE']) }))
+      .default([]),
+    NextToken: z.string().optional(),
+  });
+  const pages = await collectPages('ListAgentStatuses', async (nextToken) => {
+    const command = new ListAgentStatusesCommand({
+      InstanceId: ctx.instanceId,
+      MaxResults: MAX_LIST_RESULTS,
+      NextToken: nextToken,
+    });
+    const page = parse(
+      'ListAgentStatuses',
+      schema,
+      await ctx.send('ListAgentStatuses', () => ctx.client.send(command, sendOptions(ctx))),
+    );
+    return { items: page.AgentStatusSummaryList, nextToken: page.NextToken };
+  });
+  return pages.items.map((s) => ({ id: s.Id, arn: s.Arn, name: s.Name, type: s.Type }));
+}
+
+export async function listUsers(ctx: ConnectContext): Promise<UserRef[]> {
+  const schema = z.object({
+    UserSummaryList: z
+      .array(
+        z.object({
+          Id: z.string().min(1),
+          Arn: z.string().min(1),
+          Username: z.string().default(''),
+          LastModifiedTime: z.date().optional(),
+        }),
+      )
+      .default([]),
+    NextToken: z.string().optional(),
+  });
+  const pages = await collectPages('ListUsers', async (nextToken) => {
+    const command = new ListUsersCommand({
+      InstanceId: ctx.instanceId,
+      MaxResults: MAX_LIST_RESULTS,
+      NextToken: nextToken,
+    });
+    const page = parse(
+      'ListUsers',
+      schema,
+      await ctx.send('ListUsers', () => ctx.client.send(command, sendOptions(ctx))),
+    );
+    return { items: page.UserSummaryList, nextToken: page.NextToken };
+  });
+  return pages.items.map((u) => ({
+    id: u.Id,
+    arn: u.Arn,
+    username: u.Username,
+    lastModified: u.LastModifiedTime?.getTime() ?? null,
+  }));
+}
+
+export interface UserDetails {
+  id: string;
+  name: string;
+}
+
+/** The display name of one user: "First Last", or the username when Connect has no names for them. */
+export async function describeUser(ctx: ConnectContext, userId: string): Promise<UserDetails> {
+  const schema = z.object({
+    User: z.object({
+      Id: z.string().min(1),
+      Username: z.string().default(''),
+      IdentityInfo: z
+        .object({ FirstName: z.string().optional(), LastName: z.string().optional() })
+        .optional(),
+    }),
+  });
+  const command = new DescribeUserCommand({ InstanceId: ctx.instanceId, UserId: userId });
+  const { User } = parse(
+    'DescribeUser',
+    schema,
+    await ctx.send('DescribeUser', () => ctx.client.send(command, sendOptions(ctx))),
+  );
+  const name = [User.IdentityInfo?.FirstName, User.IdentityInfo?.LastName].filter(Boolean).join(' ');
+  return { id: User.Id, name: name || User.Username };
+}
+
+export async function listHierarchyGroups(ctx: ConnectContext): Promise<HierarchyGroupRef[]> {
+  const schema = z.object({
+    UserHierarchyGroupSummaryList: z.array(summary).default([]),
+    NextToken: z.string().optional(),
+  });
+  const pages = await collectPages('ListUserHierarchyGroups', async (nextToken) => {
+    const command = new ListUserHierarchyGroupsCommand({
+      InstanceId: ctx.instanceId,
+      MaxResults: MAX_LIST_RESULTS,
+      NextToken: nextToken,
+    });
+    const page = parse(
+      'ListUserHierarchyGroups',
+      schema,
+      await ctx.send('ListUserHierarchyGroups', () => ctx.client.send(command, sendOptions(ctx))),
+    );
+    return { items: page.UserHierarchyGroupSummaryList, nextToken: page.NextToken };
+  });
+  return pages.items.map((g) => ({ id: g.Id, arn: g.Arn, name: g.Name }));
+}

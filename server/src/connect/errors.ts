@@ -1,0 +1,49 @@
+/** The Connect operations the wallboard calls, by the SDK's command name without "Command". */
+export const CONNECT_OPERATIONS = [
+  'GetCurrentMetricData',
+  'GetCurrentUserData',
+  'GetMetricData',
+  'ListQueues',
+  'ListRoutingProfiles',
+  'ListAgentStatuses',
+  'ListUsers',
+  'DescribeUser',
+  'ListUserHierarchyGroups',
+] as const;
+export type ConnectOperation = (typeof CONNECT_OPERATIONS)[number];
+
+/**
+ * Every request leaves through one of these: the caller (the poller's rate budget) decides when it goes,
+ * retries throttled ones and counts them. The connect layer only says which operation it is.
+ */
+export type Send = <Output>(operation: ConnectOperation, request: () => Promise<Output>) => Promise<Output>;
+
+/** A response that does not have the shape Connect documents: the section fails rather than show wrong figures. */
+export class MalformedResponseError extends Error {
+  override readonly name = 'MalformedResponse';
+  constructor(operation: ConnectOperation, detail: string) {
+    super(
+      `${operation} returned a response the wallboard cannot read (${detail}); keeping the last figures.`,
+    );
+  }
+}
+
+/** Pages of one pagination that disagree on DataSnapshotTime: Connect changed the snapshot under the token. */
+export class SnapshotChangedError extends Error {
+  override readonly name = 'SnapshotChanged';
+  constructor(operation: ConnectOperation) {
+    super(`${operation} pages came from two different data snapshots; the pagination is restarted.`);
+  }
+}
+
+export function isThrottle(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+  return error.name === 'ThrottlingException' || error.name === 'TooManyRequestsException' || status === 429;
+}
+
+/** An error reduced to what may be shown and logged: its name and message, never request details. */
+export function describeError(error: unknown): { code: string; message: string } {
+  if (error instanceof Error) return { code: error.name, message: error.message.slice(0, 300) };
+  return { code: 'Unknown', message: String(error).slice(0, 300) };
+}

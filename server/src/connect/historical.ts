@@ -1,0 +1,129 @@
+import { GetMetricDataCommand, type HistoricalMetric } from '@aws-sdk/client-connect';
+import type { TodayMetrics } from '@switchboard/shared';
+import { z } from 'zod';
+import { sendOptions, type ConnectContext } from './context.js';
+import { MalformedResponseError } from './errors.js';
+import { MAX_FILTER_VALUES, MAX_METRIC_RESULTS, chunk, collectPages } from './paginate.js';
+
+/** Counts summed over the range. */
+export const HISTORICAL_COUNTS = ['CONTACTS_QUEUED', 'CONTACTS_HANDLED', 'CONTACTS_ABANDONED'] as const;
+/** Averages over the range, in seconds. */
+export const HISTORICAL_AVERAGES = [
+  'QUEUE_ANSWER_TIME',
+  'HANDLE_TIME',
+  'ABANDON_TIME',
+  'AFTER_CONTACT_WORK_TIME',
+] as const;
+
+/** Connect takes at most 20 SERVICE_LEVEL metrics in one request. */
+export const MAX_SERVICE_LEVELS = 20;
+
+export const serviceLevelKey = (thresholdSeconds: number) => `SERVICE_LEVEL_${thresholdSeconds}`;
+
+export function historicalMetrics(serviceLevelThresholds: readonly number[]): HistoricalMetric[] {
+  return [
+    ...HISTORICAL_COUNTS.map((Name) => ({ Name, Unit: 'COUNT' as const, Statistic: 'SUM' as const })),
+    ...HISTORICAL_AVERAGES.map((Name) => ({ Name, Unit: 'SECONDS' as const, Statistic: 'AVG' as const })),
+    { Name: 'OCCUPANCY', Unit: 'PERCENT', Statistic: 'AVG' },
+    ...serviceLevelThresholds.map((ThresholdValue) => ({
+      Name: 'SERVICE_LEVEL' as const,
+      Unit: 'PERCENT' as const,
+      Statistic: 'AVG' as const,
+      Threshold: { Comparison: 'LT' as const, ThresholdValue },
+    })),
+  ];
+}
+
+const responseSchema = z.object({
+  MetricResults: z
+    .array(
+      z.object({
+        Dimensions: z.object({ Queue: z.object({ Id: z.string().min(1) }) }),
+        Collections: z
+          .array(
+            z.object({
+              Metric: z.object({
+                Name: z.string(),
+                Threshold: z.object({ ThresholdValue: z.number() }).optional(),
+              }),
+              Value: z.number().nullable().optional(),
+            }),
+          )
+          .default([]),
+      }),
+    )
+    .default([]),
+  NextToken: z.string().optional(),
+});
+
+export interface QueueHistory {
+  byQueue: Map<string, TodayMetrics>;
+  calls: number;
+}
+
+/** Aligns a time down to Connect's 5-minute boundaries, which GetMetricData requires of StartTime and EndTime. */
+export const FIVE_MINUTES = 5 * 60_000;
+export const floorToFiveMinutes = (ms: number) => Math.floor(ms / FIVE_MINUTES) * FIVE_MINUTES;
+export const ceilToFiveMinutes = (ms: number) => Math.ceil(ms / FIVE_MINUTES) * FIVE_MINUTES;
+
+/**
+ * Historical figures for every queue over [start, end), grouped by QUEUE, 100 queues a request. One aggregate
+ * per queue for the whole range: a time series needs one range per interval. A queue absent had no contacts.
+ */
+export async function getQueueHistory(
+  ctx: ConnectContext,
+  queueIds: readonly string[],
+  range: { start: number; end: number },
+  serviceLevelThresholds: readonly number[],
+): Promise<QueueHistory> {
+  const byQueue = new Map<string, TodayMetrics>();
+  let calls = 0;
+  const metrics = historicalMetrics(serviceLevelThresholds);
+  const all = await Promise.all(
+    chunk(queueIds, MAX_FILTER_VALUES).map((queues) =>
+      collectPages('GetMetricData', async (nextToken) => {
+        const command = new GetMetricDataCommand({
+          InstanceId: ctx.instanceId,
+          StartTime: new Date(range.start),
+          EndTime: new Date(range.end),
+          Filters: { Queues: queues },
+          Groupings: ['QUEUE'],
+          HistoricalMetrics: metrics,
+          MaxResults: MAX_METRIC_RESULTS,
+          NextToken: nextToken,
+        });
+        const raw = await ctx.send('GetMetricData', () => ctx.client.send(command, sendOptions(ctx)));
+        const parsed = responseSchema.safeParse(raw);
+        if (!parsed.success) {
+          throw new MalformedResponseError('GetMetricData', parsed.error.issues[0]?.message ?? 'bad shape');
+        }
+        return { items: parsed.data.MetricResults, nextToken: parsed.data.NextToken };
+      }),
+    ),
+  );
+  for (const pages of all) {
+    calls += pages.calls;
+    for (const result of pages.items) {
+      const figures: TodayMetrics = {};
+      for (const { Metric, Value } of result.Collections) {
+        const key =
+          Metric.Name === 'SERVICE_LEVEL' && Metric.Threshold
+            ? serviceLevelKey(Metric.Threshold.ThresholdValue)
+            : Metric.Name;
+        figures[key] = Value ?? null;
+      }
+      byQueue.set(result.Dimensions.Queue.Id, figures);
+    }
+  }
+  return { byQueue, calls };
+}
+
+/** Today's figures for a queue Connect left out: no contacts, so zero counts and no averages. */
+export function emptyHistory(serviceLevelThresholds: readonly number[]): TodayMetrics {
+  const figures: TodayMetrics = {};
+  for (const name of HISTORICAL_COUNTS) figures[name] = 0;
+  for (const name of HISTORICAL_AVERAGES) figures[name] = null;
+  figures.OCCUPANCY = null;
+  for (const threshold of serviceLevelThresholds) figures[serviceLevelKey(threshold)] = null;
+  return figures;
+}

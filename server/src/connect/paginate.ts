@@ -1,0 +1,60 @@
+import { SnapshotChangedError, type ConnectOperation } from './errors.js';
+
+/** Connect accepts at most 100 queues (or routing profiles, or agents) in one filter. */
+export const MAX_FILTER_VALUES = 100;
+/** The metrics operations return at most 100 results a page. */
+export const MAX_METRIC_RESULTS = 100;
+/** List operations return up to 1000 a page: fewer calls than the default of 100. */
+export const MAX_LIST_RESULTS = 1000;
+
+export function chunk<T>(items: readonly T[], size: number): T[][] {
+  const chunks: T[][] = [];
+  for (let i = 0; i < items.length; i += size) chunks.push(items.slice(i, i + size));
+  return chunks;
+}
+
+export interface Page<Item> {
+  items: Item[];
+  nextToken: string | undefined;
+  dataSnapshotTime?: Date | null;
+}
+
+export interface Pages<Item> {
+  items: Item[];
+  /** The one DataSnapshotTime every page shared, when the operation gives one. */
+  dataSnapshotTime: Date | null;
+  calls: number;
+}
+
+/**
+ * Follows NextToken to the end. `fetchPage` must send the same parameters every time, only the token changes:
+ * Connect rejects a token used with other parameters. Pages that disagree on DataSnapshotTime would mix two
+ * moments in one figure set, so the whole pagination starts again (once) rather than keep them.
+ */
+export async function collectPages<Item>(
+  operation: ConnectOperation,
+  fetchPage: (nextToken: string | undefined) => Promise<Page<Item>>,
+  restarts = 1,
+): Promise<Pages<Item>> {
+  let calls = 0;
+  for (let attempt = 0; ; attempt += 1) {
+    const items: Item[] = [];
+    let dataSnapshotTime: Date | null | undefined;
+    let nextToken: string | undefined;
+    let mixed = false;
+    do {
+      const page = await fetchPage(nextToken);
+      calls += 1;
+      const pageTime = page.dataSnapshotTime ?? null;
+      if (dataSnapshotTime === undefined) dataSnapshotTime = pageTime;
+      else if ((dataSnapshotTime?.getTime() ?? null) !== (pageTime?.getTime() ?? null)) {
+        mixed = true;
+        break;
+      }
+      items.push(...page.items);
+      nextToken = page.nextToken || undefined;
+    } while (nextToken);
+    if (!mixed) return { items, dataSnapshotTime: dataSnapshotTime ?? null, calls };
+    if (attempt >= restarts) throw new SnapshotChangedError(operation);
+  }
+}

@@ -1,0 +1,123 @@
+import { Router } from 'express';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { Snapshot } from '@switchboard/shared';
+
+export interface MetricsInstance {
+  id: string;
+  latest: () => Snapshot | null;
+  viewers: () => number;
+}
+
+export interface MetricsSources {
+  /** The Connect instances watched, each with its snapshot and viewers. */
+  instances: () => readonly MetricsInstance[];
+  clock?: () => number;
+}
+
+/**
+ * Prometheus metrics at GET /metrics: Connect calls by operation and outcome, throttles, cycle times, snapshot
+ * age and connected viewers. A registry per server, so several in one process (tests) never collide.
+ */
+export class ServerMetrics {
+  readonly registry = new Registry();
+  private readonly calls: Counter<'instance' | 'operation' | 'outcome'>;
+  private readonly throttles: Counter<'instance'>;
+  private readonly callSeconds: Histogram<'instance' | 'operation'>;
+  private readonly cycleSeconds: Histogram<'instance' | 'section' | 'outcome'>;
+
+  constructor(sources: MetricsSources) {
+    const registers = [this.registry];
+    const clock = sources.clock ?? Date.now;
+    collectDefaultMetrics({ register: this.registry });
+    this.calls = new Counter({
+      name: 'switchboard_connect_calls_total',
+      help: 'Amazon Connect API calls by operation and outcome (ok, throttled, error).',
+      labelNames: ['instance', 'operation', 'outcome'],
+      registers,
+    });
+    this.throttles = new Counter({
+      name: 'switchboard_connect_throttles_total',
+      help: 'ThrottlingException answers from Amazon Connect (each slows the rate budget down).',
+      labelNames: ['instance'],
+      registers,
+    });
+    this.callSeconds = new Histogram({
+      name: 'switchboard_connect_call_seconds',
+      help: 'Duration of Amazon Connect API calls.',
+      labelNames: ['instance', 'operation'],
+      buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 5],
+      registers,
+    });
+    this.cycleSeconds = new Histogram({
+      name: 'switchboard_cycle_seconds',
+      help: 'Duration of a polling cycle by section (queues, agents, today, intraday, discovery) and outcome.',
+      labelNames: ['instance', 'section', 'outcome'],
+      buckets: [0.25, 0.5, 1, 2, 3, 5, 10, 20, 60],
+      registers,
+    });
+    new Gauge({
+      name: 'switchboard_snapshot_age_seconds',
+      help: 'Age of the snapshot being served, from when it was generated.',
+      labelNames: ['instance'],
+      registers,
+      collect() {
+        for (const instance of sources.instances()) {
+          const latest = instance.latest();
+          this.set(
+            { instance: instance.id },
+            latest ? (clock() - Date.parse(latest.generatedAt)) / 1000 : -1,
+          );
+        }
+      },
+    });
+    new Gauge({
+      name: 'switchboard_snapshot_generation',
+      help: 'Generation of the snapshot being served.',
+      labelNames: ['instance'],
+      registers,
+      collect() {
+        for (const instance of sources.instances()) {
+          this.set({ instance: instance.id }, instance.latest()?.generation ?? 0);
+        }
+      },
+    });
+    new Gauge({
+      name: 'switchboard_cycle_target_seconds',
+      help: 'The real-time cycle the rate budget allows, as reported in the snapshot (cycleMs).',
+      labelNames: ['instance'],
+      registers,
+      collect() {
+        for (const instance of sources.instances()) {
+          this.set({ instance: instance.id }, (instance.latest()?.cycleMs ?? 0) / 1000);
+        }
+      },
+    });
+    new Gauge({
+      name: 'switchboard_stream_viewers',
+      help: 'Browsers connected to the snapshot stream.',
+      labelNames: ['instance'],
+      registers,
+      collect() {
+        for (const instance of sources.instances()) this.set({ instance: instance.id }, instance.viewers());
+      },
+    });
+  }
+
+  recordCall(instance: string, operation: string, outcome: string, durationMs: number): void {
+    this.calls.inc({ instance, operation, outcome });
+    if (outcome === 'throttled') this.throttles.inc({ instance });
+    this.callSeconds.observe({ instance, operation }, durationMs / 1000);
+  }
+
+  recordCycle(instance: string, section: string, durationMs: number, ok: boolean): void {
+    this.cycleSeconds.observe({ instance, section, outcome: ok ? 'ok' : 'error' }, durationMs / 1000);
+  }
+
+  router(): Router {
+    const router = Router();
+    router.get('/metrics', async (_req, res) => {
+      res.set('Content-Type', this.registry.contentType).send(await this.registry.metrics());
+    });
+    return router;
+  }
+}

@@ -1,0 +1,130 @@
+import { Router, type Request, type Response } from 'express';
+import type { Snapshot } from '@switchboard/shared';
+
+/** Anything that holds the latest snapshot and says when there is a new one: the poller or the cluster. */
+export interface SnapshotFeed {
+  readonly latest: Snapshot | null;
+  subscribe(listener: (snapshot: Snapshot) => void): () => void;
+}
+
+export interface StreamOptions {
+  /** A comment line this often keeps proxies from closing an idle connection and tells browsers we are alive. */
+  heartbeatMs?: number;
+  /**
+   * Bytes a viewer may have waiting in its socket. A slower viewer skips snapshots (each is whole, so the next one
+   * supersedes it) and is disconnected after `maxSkips` in a row, so one slow screen never grows our memory.
+   */
+  maxBufferedBytes?: number;
+  maxSkips?: number;
+  clock?: () => number;
+}
+
+interface Viewer {
+  res: Response;
+  skips: number;
+}
+
+/**
+ * GET /api/v1/stream: Server-Sent Events. Every new snapshot is serialised once and written to every viewer as an
+ * `event: snapshot` whose id is its generation. A viewer that reconnects with Last-Event-ID at the current
+ * generation is not sent it again. Viewers never cause Connect calls: the poller runs on its own schedule.
+ */
+export class SnapshotStream {
+  private readonly viewers = new Set<Viewer>();
+  private readonly heartbeat: NodeJS.Timeout;
+  private readonly unsubscribe: () => void;
+  private readonly maxBufferedBytes: number;
+  private readonly maxSkips: number;
+  private readonly clock: () => number;
+  /** Viewers dropped for reading too slowly, since start. */
+  dropped = 0;
+  /** Snapshots written to viewers, since start. */
+  sent = 0;
+
+  constructor(
+    private readonly feed: SnapshotFeed,
+    options: StreamOptions = {},
+  ) {
+    this.maxBufferedBytes = options.maxBufferedBytes ?? 8 * 1024 * 1024;
+    this.maxSkips = options.maxSkips ?? 3;
+    this.clock = options.clock ?? Date.now;
+    this.unsubscribe = feed.subscribe((snapshot) => this.broadcast(snapshot));
+    this.heartbeat = setInterval(() => this.beat(), options.heartbeatMs ?? 15_000);
+    this.heartbeat.unref();
+  }
+
+  get viewerCount(): number {
+    return this.viewers.size;
+  }
+
+  /** Serves one viewer until it goes away. */
+  handle(req: Request, res: Response): void {
+    res.writeHead(200, {
+      'Content-Type': 'text/event-stream; charset=utf-8',
+      'Cache-Control': 'no-store',
+      Connection: 'keep-alive',
+      // Tell nginx-style proxies not to buffer the stream.
+      'X-Accel-Buffering': 'no',
+    });
+    res.write('retry: 2000\n\n');
+    const viewer: Viewer = { res, skips: 0 };
+    this.viewers.add(viewer);
+    req.on('close', () => this.viewers.delete(viewer));
+    const latest = this.feed.latest;
+    const lastEventId = Number(req.get('last-event-id'));
+    if (latest && !(Number.isFinite(lastEventId) && lastEventId >= latest.generation)) {
+      this.write(viewer, frame(latest));
+    }
+  }
+
+  router(): Router {
+    return streamRouter(() => this);
+  }
+
+  close(): void {
+    clearInterval(this.heartbeat);
+    this.unsubscribe();
+    for (const viewer of this.viewers) viewer.res.end();
+    this.viewers.clear();
+  }
+
+  private broadcast(snapshot: Snapshot): void {
+    const text = frame(snapshot);
+    for (const viewer of this.viewers) this.write(viewer, text);
+  }
+
+  private write(viewer: Viewer, text: string): void {
+    if (viewer.res.writableLength > this.maxBufferedBytes) {
+      viewer.skips += 1;
+      if (viewer.skips >= this.maxSkips) {
+        this.dropped += 1;
+        this.viewers.delete(viewer);
+        viewer.res.destroy();
+      }
+      return;
+    }
+    viewer.skips = 0;
+    this.sent += 1;
+    viewer.res.write(text);
+  }
+
+  private beat(): void {
+    const text = `event: heartbeat\ndata: ${JSON.stringify({ serverTime: new Date(this.clock()).toISOString() })}\n\n`;
+    for (const viewer of this.viewers) {
+      if (viewer.res.writableLength <= this.maxBufferedBytes) viewer.res.write(text);
+    }
+  }
+}
+
+function frame(snapshot: Snapshot): string {
+  return `id: ${snapshot.generation}\nevent: snapshot\ndata: ${JSON.stringify(snapshot)}\n\n`;
+}
+
+/** GET /api/v1/stream, served by the stream of the instance the request asks for (`?instance=`, `?board=`). */
+export function streamRouter(select: (req: Request) => SnapshotStream): Router {
+  const router = Router();
+  router.get('/api/v1/stream', (req, res) => {
+    select(req).handle(req, res);
+  });
+  return router;
+}

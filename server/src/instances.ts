@@ -1,0 +1,235 @@
+import type { ConnectClient } from '@aws-sdk/client-connect';
+import type { Request } from 'express';
+import { setupAlerting, type Alerting } from './alerts/setup.js';
+import type { AlertsBackend } from './alerts/routes.js';
+import { Cluster } from './cluster/cluster.js';
+import { DEFAULT_INSTANCE, boardInstance } from './config/instances.js';
+import type { WallboardConfig } from './config/schema.js';
+import type { ConfigStore } from './config/store.js';
+import { createConnectClient, type ConnectTarget } from './connect/client.js';
+import type { Env } from './env.js';
+import { BadRequestError } from './http/app.js';
+import type { ServerMetrics } from './http/metrics.js';
+import { SnapshotStream } from './http/stream.js';
+import type { Logger } from './logger.js';
+import { Poller } from './poller/poller.js';
+import { startSimulator, type RunningSimulator } from './simulator/server.js';
+
+/** A Connect instance to watch, as the configuration (or the environment) names it. */
+export interface InstanceTarget {
+  /** The id boards and `?instance=` use. */
+  id: string;
+  name: string;
+  target: ConnectTarget;
+  /** The embedded simulator standing in for Connect when none is configured; stopped with the instance. */
+  simulator: RunningSimulator | null;
+}
+
+/**
+ * The instances of the configuration file; without `instances`, the one of CONNECT_INSTANCE_ID and
+ * AWS_REGION, or else an embedded simulator.
+ */
+export async function instanceTargets(
+  config: WallboardConfig,
+  env: Env,
+  logger: Logger,
+  credentials?: ConnectTarget['credentials'],
+): Promise<InstanceTarget[]> {
+  if (config.instances) {
+    return config.instances.map((instance) => ({
+      id: instance.id,
+      name: instance.name ?? instance.id,
+      target: {
+        instanceId: instance.instanceId,
+        region: instance.region,
+        endpoint: instance.endpoint,
+        credentials,
+      },
+      simulator: null,
+    }));
+  }
+  if (env.CONNECT_INSTANCE_ID && env.AWS_REGION) {
+    return [
+      {
+        id: DEFAULT_INSTANCE,
+        name: 'Amazon Connect',
+        target: {
+          instanceId: env.CONNECT_INSTANCE_ID,
+          region: env.AWS_REGION,
+          endpoint: env.CONNECT_ENDPOINT,
+          credentials,
+        },
+        simulator: null,
+      },
+    ];
+  }
+  const simulator = await startSimulator({
+    queues: env.SIMULATOR_QUEUES,
+    agents: env.SIMULATOR_AGENTS,
+    seed: env.SIMULATOR_SEED,
+    port: env.SIMULATOR_PORT,
+  });
+  logger.info(
+    { endpoint: simulator.endpoint, instanceId: simulator.instanceId },
+    'embedded Connect simulator started',
+  );
+  return [
+    {
+      id: DEFAULT_INSTANCE,
+      name: 'Simulator',
+      target: {
+        instanceId: simulator.instanceId,
+        region: simulator.region,
+        endpoint: simulator.endpoint,
+        // Throw-away credentials: the simulator checks that requests are signed, not by whom.
+        credentials: { accessKeyId: 'SIMULATOR', secretAccessKey: 'simulator-secret' },
+      },
+      simulator,
+    },
+  ];
+}
+
+export interface RunningInstance {
+  id: string;
+  name: string;
+  instanceId: string;
+  client: ConnectClient;
+  poller: Poller;
+  /** With REDIS_URL: this instance's lease, shared snapshot and shared alerts. */
+  cluster: Cluster | null;
+  alerting: Alerting;
+  simulator: RunningSimulator | null;
+  /** What viewers of this instance read: the cluster's snapshot with Redis, else the poller's. */
+  source: Cluster | Poller;
+  /** Where this instance's alert endpoints go. */
+  alerts: AlertsBackend;
+  /** Its viewers on GET /api/v1/stream. */
+  stream: SnapshotStream;
+  readiness(): { ready: boolean; redis?: 'up' | 'down'; role?: 'leader' | 'follower' };
+  stop(): Promise<void>;
+}
+
+/**
+ * Everything one Connect instance needs: its client, its poller, its alert engine and, with Redis, its
+ * lease (so across replicas exactly one polls it). Started: polling, or competing for the lease.
+ */
+export async function startInstance(
+  { id, name, target, simulator }: InstanceTarget,
+  {
+    env,
+    logger: parent,
+    configStore,
+    metrics,
+  }: { env: Env; logger: Logger; configStore: ConfigStore; metrics?: ServerMetrics },
+): Promise<RunningInstance> {
+  const logger = parent.child({ instance: id });
+  const client = createConnectClient(target);
+  const alerting = setupAlerting({
+    configStore,
+    instance: id,
+    logger,
+    // Called only once the poller (and the cluster) below exist.
+    latest: () => source.latest,
+  });
+  const poller = new Poller({
+    client,
+    instanceId: target.instanceId,
+    intervalMs: env.POLL_INTERVAL_MS,
+    staleAfterMs: env.STALE_AFTER_MS,
+    logger,
+    enrich: alerting.enrich,
+    timeZone: env.TIME_ZONE,
+    serviceLevelThresholds: env.SERVICE_LEVEL_THRESHOLDS,
+    intradayIntervalMinutes: env.INTRADAY_INTERVAL_MINUTES,
+    rateShare: env.CONNECT_RATE_SHARE / 100,
+    rates: { metrics: env.CONNECT_RATE_METRICS, other: env.CONNECT_RATE_OTHER },
+    historyIntervalMs: env.HISTORY_INTERVAL_MS,
+    discoveryIntervalMs: env.DISCOVERY_INTERVAL_MS,
+    observer: {
+      call: (operation, outcome, ms) => metrics?.recordCall(id, operation, outcome, ms),
+      cycle: (section, ms, ok) => metrics?.recordCycle(id, section, ms, ok),
+    },
+  });
+  // With Redis, replicas share one poller per instance: the cluster starts this one only while it holds the lease.
+  const cluster = env.REDIS_URL
+    ? new Cluster({
+        redisUrl: env.REDIS_URL,
+        instanceId: target.instanceId,
+        leaseMs: env.LEASE_MS,
+        staleAfterMs: env.STALE_AFTER_MS,
+        poller,
+        engine: alerting.engine,
+        logger,
+      })
+    : null;
+  const source: Cluster | Poller = cluster ?? poller;
+  if (cluster) await cluster.start();
+  else poller.start();
+  const stream = new SnapshotStream(source);
+
+  return {
+    id,
+    name,
+    instanceId: target.instanceId,
+    client,
+    poller,
+    cluster,
+    alerting,
+    simulator,
+    source,
+    alerts: cluster ?? alerting.local,
+    stream,
+    readiness: () => ({ ready: source.latest !== null, ...(cluster ? cluster.status : {}) }),
+    async stop() {
+      stream.close();
+      await cluster?.stop();
+      poller.stop();
+      client.destroy();
+      await simulator?.close();
+    },
+  };
+}
+
+/**
+ * The instance a request asks for: `?instance=<id>`, or `?board=<id>` (the board's instance), or else the
+ * first. Unknown ids, or a board of another instance than the one named, are the caller's mistake.
+ */
+export function instanceSelector(
+  instances: readonly RunningInstance[],
+  config: () => WallboardConfig,
+): (req: Request) => RunningInstance {
+  const [first] = instances;
+  if (!first) throw new Error('no instances');
+  const byId = new Map(instances.map((instance) => [instance.id, instance]));
+  const param = (req: Request, name: string): string | undefined => {
+    const value = req.query[name];
+    if (value === undefined) return undefined;
+    if (typeof value !== 'string' || value === '')
+      throw new BadRequestError(`${name} must be given once, as an id, e.g. ?${name}=sales-floor`);
+    return value;
+  };
+  return (req) => {
+    const instanceParam = param(req, 'instance');
+    const boardParam = param(req, 'board');
+    let id = instanceParam;
+    if (instanceParam !== undefined && !byId.has(instanceParam))
+      throw new BadRequestError(
+        `Unknown instance "${instanceParam}": the instances are ${[...byId.keys()].join(', ')}.`,
+      );
+    if (boardParam !== undefined) {
+      const current = config();
+      const board = current.boards.find((b) => b.id === boardParam);
+      if (!board)
+        throw new BadRequestError(
+          `Unknown board "${boardParam}": the boards are ${current.boards.map((b) => b.id).join(', ')}.`,
+        );
+      const ofBoard = boardInstance(current, board);
+      if (instanceParam !== undefined && instanceParam !== ofBoard)
+        throw new BadRequestError(
+          `Board "${boardParam}" shows instance "${ofBoard}", not "${instanceParam}": give one of the two.`,
+        );
+      id = ofBoard;
+    }
+    return (id === undefined ? first : byId.get(id)) ?? first;
+  };
+}

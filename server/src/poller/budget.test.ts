@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import { RateBudget, TokenBucket } from './budget.js';
+
+describe('TokenBucket', () => {
+  it('allows the burst at once, then one token per 1/rate seconds', () => {
+    let now = 0;
+    const bucket = new TokenBucket(4, 6, () => now);
+    for (let i = 0; i < 6; i += 1) expect(bucket.tryTake()).toBe(0);
+    expect(bucket.tryTake()).toBe(250);
+    now += 250;
+    expect(bucket.tryTake()).toBe(0);
+  });
+
+  it('halves its rate on a throttle, down to a tenth, and creeps back on success', () => {
+    const bucket = new TokenBucket(4, 6, () => 0);
+    bucket.throttled();
+    expect(bucket.rate).toBe(2);
+    for (let i = 0; i < 10; i += 1) bucket.throttled();
+    expect(bucket.rate).toBeCloseTo(0.4);
+    for (let i = 0; i < 100; i += 1) bucket.succeeded();
+    expect(bucket.rate).toBe(4);
+  });
+});
+
+class Throttle extends Error {
+  override name = 'ThrottlingException';
+}
+
+describe('RateBudget', () => {
+  it('takes the configured share of each family: 80% of 5/s burst 8 is 4/s burst 6', () => {
+    const budget = new RateBudget();
+    expect(budget.ratePerSecond('metrics')).toBe(4);
+    expect(budget.ratePerSecond('other')).toBeCloseTo(1.6);
+  });
+
+  it('hands tokens to queue metrics before history when both wait', async () => {
+    const budget = new RateBudget({
+      rates: { metrics: { perSecond: 50, burst: 1 }, other: { perSecond: 50, burst: 1 } },
+      share: 1,
+    });
+    const order: string[] = [];
+    const first = budget.call('GetMetricData', 'history', async () => order.push('first'));
+    const history = budget.call('GetMetricData', 'history', async () => order.push('history'));
+    const realtime = budget.call('GetCurrentMetricData', 'realtime', async () => order.push('realtime'));
+    await Promise.all([first, history, realtime]);
+    expect(order).toEqual(['first', 'realtime', 'history']);
+  });
+
+  it('retries a throttled request after backing off, and counts the throttle', async () => {
+    const outcomes: string[] = [];
+    const budget = new RateBudget({
+      rates: { metrics: { perSecond: 100, burst: 2 }, other: { perSecond: 100, burst: 2 } },
+      share: 1,
+      onCall: (_op, outcome) => outcomes.push(outcome),
+    });
+    let attempts = 0;
+    const result = await budget.call('GetCurrentMetricData', 'realtime', async () => {
+      attempts += 1;
+      if (attempts < 3) throw new Throttle('slow down');
+      return 'done';
+    });
+    expect(result).toBe('done');
+    expect(outcomes).toEqual(['throttled', 'throttled', 'ok']);
+    expect(budget.stats.throttles).toBe(2);
+    expect(budget.stats.rates.metrics).toBeLessThan(100);
+  });
+
+  it('passes other errors straight through without retrying', async () => {
+    const budget = new RateBudget();
+    let attempts = 0;
+    await expect(
+      budget.call('ListQueues', 'discovery', async () => {
+        attempts += 1;
+        throw new Error('AccessDenied');
+      }),
+    ).rejects.toThrow('AccessDenied');
+    expect(attempts).toBe(1);
+  });
+});

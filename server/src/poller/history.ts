@@ -1,0 +1,124 @@
+import type { Intraday, IntervalPoint, TodayMetrics } from '@switchboard/shared';
+import type { ConnectContext } from '../connect/context.js';
+import {
+  HISTORICAL_AVERAGES,
+  HISTORICAL_COUNTS,
+  emptyHistory,
+  getQueueHistory,
+  serviceLevelKey,
+} from '../connect/historical.js';
+import { combineHistory } from './combine.js';
+import { intradayIntervals, localDate, todayRange, type Interval } from './time.js';
+
+export interface HistoryOptions {
+  timeZone: string;
+  serviceLevelThresholds: readonly number[];
+  intervalMinutes: number;
+  /** Closed intervals whose figures may still settle in Connect: re-fetched with the open one. */
+  recentIntervals?: number;
+  /** Older intervals not yet fetched (after a start mid-day), filled in this many per round. */
+  backfillPerRound?: number;
+}
+
+interface CachedInterval extends Interval {
+  byQueue: Map<string, TodayMetrics>;
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+/**
+ * Today so far and the intraday series, from GetMetricData. Closed intervals rarely change once Connect has
+ * processed them, so they are cached; each round fetches today's totals, the open interval and the last few,
+ * and fills in a few older ones still missing. Everything resets at local midnight.
+ */
+export class History {
+  private day: string | null = null;
+  today = new Map<string, TodayMetrics>();
+  todayInstance: TodayMetrics = {};
+  private readonly intervals = new Map<number, CachedInterval>();
+
+  constructor(private readonly options: HistoryOptions) {}
+
+  get metricNames(): string[] {
+    return [
+      ...HISTORICAL_COUNTS,
+      ...HISTORICAL_AVERAGES,
+      'OCCUPANCY',
+      ...this.options.serviceLevelThresholds.map(serviceLevelKey),
+    ];
+  }
+
+  /** The figures of a queue Connect left out: no contacts today. */
+  empty(): TodayMetrics {
+    return emptyHistory(this.options.serviceLevelThresholds);
+  }
+
+  /** Fetches today's totals, then the intraday intervals that need it. Throws on failure; caches stay. */
+  async refreshToday(ctx: ConnectContext, queueIds: readonly string[], now: number): Promise<void> {
+    const { timeZone, serviceLevelThresholds } = this.options;
+    const day = localDate(now, timeZone);
+    if (day !== this.day) {
+      this.day = day;
+      this.intervals.clear();
+      this.today = new Map();
+      this.todayInstance = {};
+    }
+    const result = await getQueueHistory(ctx, queueIds, todayRange(now, timeZone), serviceLevelThresholds);
+    this.today = new Map(queueIds.map((id) => [id, result.byQueue.get(id) ?? this.empty()]));
+    this.todayInstance = combineHistory([...this.today.values()], this.metricNames);
+  }
+
+  /** Which intervals this round fetches: the open one and the recent ones, then missing older ones, newest first. */
+  dueIntervals(now: number): Interval[] {
+    const { timeZone, intervalMinutes } = this.options;
+    const all = intradayIntervals(now, timeZone, intervalMinutes);
+    const recent = this.options.recentIntervals ?? 3;
+    const due = all.slice(-recent);
+    const missing = all
+      .slice(0, Math.max(0, all.length - recent))
+      .filter((i) => this.intervals.get(i.start)?.end !== i.end)
+      .reverse()
+      .slice(0, this.options.backfillPerRound ?? 6);
+    return [...due, ...missing];
+  }
+
+  async refreshIntraday(ctx: ConnectContext, queueIds: readonly string[], now: number): Promise<void> {
+    const due = this.dueIntervals(now);
+    const fetched = await Promise.all(
+      due.map(async (interval) => ({
+        interval,
+        result: await getQueueHistory(ctx, queueIds, interval, this.options.serviceLevelThresholds),
+      })),
+    );
+    for (const { interval, result } of fetched) {
+      this.intervals.set(interval.start, { ...interval, byQueue: result.byQueue });
+    }
+  }
+
+  /**
+   * The series for the snapshot. Per queue only the figures a service-level chart draws (service levels and
+   * contact counts), so 1,000 queues stay a few hundred kilobytes; the instance series carries everything.
+   */
+  intraday(queueIds: readonly string[], perQueueMetrics: readonly string[]): Intraday {
+    const cached = [...this.intervals.values()].sort((a, b) => a.start - b.start);
+    const empty = this.empty();
+    const instance: IntervalPoint[] = cached.map((interval) => ({
+      start: iso(interval.start),
+      end: iso(interval.end),
+      metrics: combineHistory(
+        queueIds.map((id) => interval.byQueue.get(id) ?? empty),
+        this.metricNames,
+      ),
+    }));
+    const queues: Intraday['queues'] = {};
+    for (const id of queueIds) {
+      queues[id] = cached.map((interval) => {
+        const figures = interval.byQueue.get(id) ?? empty;
+        const metrics: TodayMetrics = {};
+        for (const name of perQueueMetrics) metrics[name] = figures[name] ?? null;
+        return { start: iso(interval.start), end: iso(interval.end), metrics };
+      });
+    }
+    return { intervalMinutes: this.options.intervalMinutes, instance, queues };
+  }
+}

@@ -1,0 +1,268 @@
+import { createServer, request as httpRequest, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { snapshotSchema, type Snapshot } from '@switchboard/shared';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startWebServer, type RunningWallboard } from '../../src/main.js';
+import { startSimulator, type RunningSimulator } from '../../src/simulator/server.js';
+import { simulatorEnv, TEST_CREDENTIALS, waitFor } from '../support/wallboard.js';
+
+/**
+ * Fuzzes the server's handling of Connect's responses. A proxy sits between the real SDK and the simulator and
+ * mutates a share of the real answers: fields dropped, nulled or given the wrong type, numbers made huge or
+ * negative, arrays turned into objects, bodies truncated or replaced with garbage, odd status codes. Whatever
+ * arrives, the server must stay up, keep answering with a valid snapshot (or "not yet"), keep every figure a
+ * finite number or null, and recover fully once Connect answers properly again.
+ */
+
+const SEED = Number(process.env.FUZZ_SEED ?? Date.now() % 1_000_000);
+const MUTATE_SHARE = 0.5;
+/** The fuzzing runs until this many responses went through, or for FUZZ_SECONDS, whichever comes first. */
+const FUZZ_RESPONSES = 300;
+const FUZZ_SECONDS = 30;
+const MIN_RESPONSES = 30;
+
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
+
+const random = mulberry32(SEED);
+const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
+
+const ODD_VALUES: unknown[] = [
+  null,
+  -1,
+  -1e308,
+  1e308,
+  0,
+  1.5,
+  '',
+  'NaN',
+  '12',
+  true,
+  [],
+  {},
+  'x'.repeat(5000),
+  { Value: 'nope' },
+];
+
+/** Mutates one randomly chosen node of a JSON document in place; returns the (possibly replaced) root. */
+function mutateJson(root: unknown): unknown {
+  const nodes: { parent: Record<string, unknown> | unknown[]; key: string | number }[] = [];
+  const walk = (value: unknown) => {
+    if (Array.isArray(value)) {
+      value.forEach((child, index) => {
+        nodes.push({ parent: value, key: index });
+        walk(child);
+      });
+    } else if (value && typeof value === 'object') {
+      for (const [key, child] of Object.entries(value)) {
+        nodes.push({ parent: value as Record<string, unknown>, key });
+        walk(child);
+      }
+    }
+  };
+  walk(root);
+  if (nodes.length === 0) return pick(ODD_VALUES);
+  const { parent, key } = pick(nodes);
+  const action = pick(['delete', 'odd', 'odd', 'swap-type', 'duplicate', 'extra'] as const);
+  const target = parent as Record<string | number, unknown>;
+  switch (action) {
+    case 'delete':
+      if (Array.isArray(parent)) parent.splice(Number(key), 1);
+      else Reflect.deleteProperty(target, key);
+      break;
+    case 'odd':
+      target[key] = pick(ODD_VALUES);
+      break;
+    case 'swap-type':
+      target[key] = Array.isArray(target[key]) ? { ...(target[key] as unknown[]) } : [target[key]];
+      break;
+    case 'duplicate':
+      if (Array.isArray(parent)) parent.push(structuredClone(parent[Number(key)]));
+      else target[key] = structuredClone(target[key]);
+      break;
+    case 'extra':
+      if (!Array.isArray(parent)) target[`Unexpected${Math.floor(random() * 100)}`] = pick(ODD_VALUES);
+      break;
+  }
+  return root;
+}
+
+interface Mutation {
+  status: number;
+  body: string;
+  contentType: string;
+}
+
+function mutate(status: number, body: string): Mutation {
+  const kind = pick(['json', 'json', 'json', 'json', 'truncate', 'garbage', 'empty', 'status'] as const);
+  const json = 'application/json';
+  switch (kind) {
+    case 'truncate':
+      return { status, body: body.slice(0, Math.floor(random() * body.length)), contentType: json };
+    case 'garbage':
+      return { status, body: '<html><body>502 Bad Gateway</body></html>', contentType: 'text/html' };
+    case 'empty':
+      return { status, body: '', contentType: json };
+    case 'status':
+      return {
+        status: pick([500, 502, 503, 400, 404]),
+        body: JSON.stringify({ message: 'fuzzed failure', __type: pick(['', 'WhoKnowsException']) }),
+        contentType: json,
+      };
+    case 'json': {
+      let document: unknown;
+      try {
+        document = JSON.parse(body);
+      } catch {
+        return { status, body, contentType: json };
+      }
+      const times = 1 + Math.floor(random() * 3);
+      for (let i = 0; i < times; i += 1) document = mutateJson(document);
+      return { status, body: JSON.stringify(document), contentType: json };
+    }
+  }
+}
+
+class MutatingProxy {
+  served = 0;
+  mutated = 0;
+  enabled = true;
+  private server: Server | null = null;
+
+  constructor(private readonly upstream: URL) {}
+
+  async start(): Promise<string> {
+    this.server = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (chunk: Buffer) => chunks.push(chunk));
+      req.on('end', () => {
+        const upstream = httpRequest(
+          {
+            host: this.upstream.hostname,
+            port: this.upstream.port,
+            method: req.method,
+            path: req.url,
+            headers: { ...req.headers, host: this.upstream.host },
+          },
+          (answer) => {
+            const parts: Buffer[] = [];
+            answer.on('data', (chunk: Buffer) => parts.push(chunk));
+            answer.on('end', () => {
+              this.served += 1;
+              const body = Buffer.concat(parts).toString('utf8');
+              const status = answer.statusCode ?? 500;
+              const headers = { ...answer.headers };
+              delete headers['content-length'];
+              delete headers['transfer-encoding'];
+              if (this.enabled && random() < MUTATE_SHARE) {
+                this.mutated += 1;
+                const mutation = mutate(status, body);
+                res.writeHead(mutation.status, { ...headers, 'content-type': mutation.contentType });
+                res.end(mutation.body);
+                return;
+              }
+              res.writeHead(status, headers);
+              res.end(body);
+            });
+          },
+        );
+        upstream.on('error', () => {
+          res.writeHead(502).end();
+        });
+        upstream.end(Buffer.concat(chunks));
+      });
+    });
+    await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
+    const { port } = this.server.address() as AddressInfo;
+    return `http://127.0.0.1:${port}`;
+  }
+
+  async stop(): Promise<void> {
+    this.server?.closeAllConnections();
+    await new Promise<void>((resolve) => this.server?.close(() => resolve()));
+  }
+}
+
+let simulator: RunningSimulator;
+let proxy: MutatingProxy;
+let wallboard: RunningWallboard;
+
+beforeAll(async () => {
+  simulator = await startSimulator({ queues: 12, agents: 40, seed: 11 });
+  proxy = new MutatingProxy(new URL(simulator.endpoint));
+  const endpoint = await proxy.start();
+  wallboard = await startWebServer(
+    simulatorEnv(simulator, { CONNECT_ENDPOINT: endpoint, POLL_INTERVAL_MS: '1000', STALE_AFTER_MS: '4000' }),
+    { credentials: TEST_CREDENTIALS },
+  );
+});
+
+afterAll(async () => {
+  await wallboard?.stop();
+  await proxy?.stop();
+  await simulator?.close();
+});
+
+function figuresOf(snapshot: Snapshot): unknown[] {
+  return [
+    ...snapshot.queues.flatMap((queue) => [
+      ...Object.values(queue.realtime),
+      ...Object.values(queue.today),
+      ...Object.values(queue.realtimeByChannel).flatMap((byChannel) => Object.values(byChannel ?? {})),
+    ]),
+    ...Object.values(snapshot.summary.realtime),
+    ...Object.values(snapshot.summary.today),
+  ];
+}
+
+async function readSnapshot(url: string): Promise<Snapshot | null> {
+  const response = await fetch(`${url}/api/v1/snapshot`);
+  expect([200, 503], `snapshot status (seed ${SEED})`).toContain(response.status);
+  if (response.status === 503) return null;
+  const parsed = snapshotSchema.safeParse(await response.json());
+  expect(parsed.success, `snapshot schema (seed ${SEED}): ${parsed.error?.message}`).toBe(true);
+  const snapshot = parsed.data as Snapshot;
+  for (const value of figuresOf(snapshot)) {
+    expect(
+      value === null || (typeof value === 'number' && Number.isFinite(value)),
+      `figure ${String(value)}`,
+    ).toBe(true);
+  }
+  return snapshot;
+}
+
+describe(`Connect responses fuzzed (FUZZ_SEED=${SEED})`, () => {
+  it('never takes the server down or serves a malformed snapshot, and recovers when Connect is sane again', async () => {
+    const until = Date.now() + FUZZ_SECONDS * 1000;
+    while (proxy.served < FUZZ_RESPONSES && Date.now() < until) {
+      const health = await fetch(`${wallboard.url}/healthz`);
+      expect(health.status).toBe(200);
+      await readSnapshot(wallboard.url);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(proxy.served).toBeGreaterThanOrEqual(MIN_RESPONSES);
+    expect(proxy.mutated).toBeGreaterThan(proxy.served * MUTATE_SHARE * 0.5);
+
+    proxy.enabled = false;
+    const recoveredAfter = proxy.served;
+    const recovered = await waitFor(
+      async () => {
+        const snapshot = await readSnapshot(wallboard.url);
+        if (!snapshot || snapshot.stale || proxy.served <= recoveredAfter) return undefined;
+        const sectionErrors = Object.values(snapshot.sections).filter((section) => section.error !== null);
+        return sectionErrors.length === 0 && snapshot.queues.length === 12 ? snapshot : undefined;
+      },
+      'a clean snapshot once Connect answers properly',
+      30_000,
+    );
+    expect(recovered.queues.map((queue) => queue.name)).toHaveLength(12);
+  }, 120_000);
+});

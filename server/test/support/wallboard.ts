@@ -1,0 +1,32 @@
+import { parseEnv, type Env } from '../../src/env.js';
+import type { RunningSimulator } from '../../src/simulator/server.js';
+
+/** Throw-away credentials: the simulator checks that requests are signed, not by whom. */
+export const TEST_CREDENTIALS = { accessKeyId: 'TESTKEY', secretAccessKey: 'test-secret' };
+
+/** The server's environment for a test: a free port, quiet logs, pointed at the given simulator. */
+export function simulatorEnv(simulator: RunningSimulator, extra: Record<string, string> = {}): Env {
+  return parseEnv({
+    PORT: '0',
+    CONNECT_INSTANCE_ID: simulator.instanceId,
+    AWS_REGION: simulator.region,
+    CONNECT_ENDPOINT: simulator.endpoint,
+    LOG_LEVEL: 'silent',
+    ...extra,
+  });
+}
+
+/** Polls `probe` until it returns something other than undefined. */
+export async function waitFor<T>(
+  probe: () => T | undefined | Promise<T | undefined>,
+  what: string,
+  timeoutMs = 10_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
