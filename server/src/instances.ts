@@ -68,6 +68,9 @@ export async function instanceTargets(
     agents: env.SIMULATOR_AGENTS,
     seed: env.SIMULATOR_SEED,
     port: env.SIMULATOR_PORT,
+    speed: env.SIMULATOR_SPEED,
+    // The simulated centre keeps the wallboard's day: its "today" starts at the same midnight.
+    timeZone: env.TIME_ZONE,
   });
   logger.info(
     { endpoint: simulator.endpoint, instanceId: simulator.instanceId },
