@@ -108,14 +108,19 @@ export class History {
     this.max(ms, queueIndex, Q.MAX_QUEUED_TIME, waitSeconds);
   }
 
-  /** Adds agent time from `fromMs` to `toMs` to a profile's counters, split at interval boundaries. */
-  addAgentTime(profileIndex: number, field: number, fromMs: number, toMs: number): void {
+  /**
+   * Adds an agent's time from `fromMs` to `toMs` to a profile's counters (online, and busy or idle when
+   * `busyOrIdle` names one), split at interval boundaries.
+   */
+  addAgentTime(profileIndex: number, busyOrIdle: number | null, fromMs: number, toMs: number): void {
+    const base = profileIndex * PROFILE_FIELDS;
     let from = fromMs;
     while (from < toMs) {
       const end = Math.min(toMs, (Math.floor(from / INTERVAL_MS) + 1) * INTERVAL_MS);
       const values = this.intervalAt(from).profiles;
-      const at = profileIndex * PROFILE_FIELDS + field;
-      values[at] = (values[at] ?? 0) + (end - from) / 1000;
+      const seconds = (end - from) / 1000;
+      values[base + P.ONLINE] = (values[base + P.ONLINE] ?? 0) + seconds;
+      if (busyOrIdle !== null) values[base + busyOrIdle] = (values[base + busyOrIdle] ?? 0) + seconds;
       from = end;
     }
   }

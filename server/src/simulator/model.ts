@@ -599,11 +599,8 @@ export class ContactCentreModel {
     if (to <= from) return;
     agent.accruedAt = to;
     if (agent.statusIndex === STATUS.OFFLINE && agent.contacts.length === 0) return;
-    this.history.addAgentTime(agent.profileIndex, P.ONLINE, from, to);
-    if (agent.contacts.some((c) => c.state !== 'MISSED'))
-      this.history.addAgentTime(agent.profileIndex, P.BUSY, from, to);
-    else if (agent.statusIndex === STATUS.AVAILABLE && !agent.error) {
-      this.history.addAgentTime(agent.profileIndex, P.IDLE, from, to);
-    }
+    const busy = agent.contacts.some((c) => c.state !== 'MISSED');
+    const idle = !busy && agent.statusIndex === STATUS.AVAILABLE && !agent.error;
+    this.history.addAgentTime(agent.profileIndex, busy ? P.BUSY : idle ? P.IDLE : null, from, to);
   }
 }
