@@ -67,7 +67,7 @@ const child = spawn(
     '--time-zone',
     'Europe/London',
   ]),
-  { stdio: ['ignore', 'pipe', 'inherit'] },
+  { stdio: ['ignore', 'pipe', 'inherit'], cwd: fileURLToPath(new URL('..', import.meta.url)) },
 );
 const endpoint = await new Promise<string>((resolve, reject) => {
   let output = '';

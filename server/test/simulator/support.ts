@@ -1,8 +1,6 @@
 import { ConnectClient } from '@aws-sdk/client-connect';
-import type { RunningSimulator } from '../../src/simulator/server.js';
-
 /** A real SDK client pointed at the simulator, without retries so every answer is seen as it is. */
-export function clientFor(sim: RunningSimulator): ConnectClient {
+export function clientFor(sim: { endpoint: string; region: string }): ConnectClient {
   return new ConnectClient({
     region: sim.region,
     endpoint: sim.endpoint,
