@@ -390,6 +390,65 @@ describe('GetMetricData and GetMetricDataV2', () => {
   });
 });
 
+describe('more of the surface', () => {
+  it('sorts grouped current metrics by a requested metric', async () => {
+    const response = await client.send(
+      new GetCurrentMetricDataCommand({
+        InstanceId: instanceId,
+        Filters: { Queues: queueIds },
+        Groupings: ['QUEUE'],
+        CurrentMetrics: [{ Name: 'AGENTS_ONLINE', Unit: 'COUNT' }],
+        SortCriteria: [{ SortByMetric: 'AGENTS_ONLINE', SortOrder: 'DESCENDING' }],
+      }),
+    );
+    const values = response.MetricResults?.map((r) => valueOf(r, 'AGENTS_ONLINE') ?? 0) ?? [];
+    expect(values.length).toBeGreaterThan(1);
+    expect(values).toEqual([...values].sort((a, b) => b - a));
+  });
+
+  it('filters user data by a hierarchy group: a site holds its teams', async () => {
+    const { catalog } = sim.model;
+    const site = catalog.groups.find((g) => g.levelId === '1');
+    const response = await client.send(
+      new GetCurrentUserDataCommand({
+        InstanceId: instanceId,
+        Filters: { UserHierarchyGroups: [site?.id ?? ''] },
+      }),
+    );
+    expect(response.UserDataList?.length).toBeGreaterThan(0);
+    for (const row of response.UserDataList ?? []) expect(row.HierarchyPath?.LevelOne?.Id).toBe(site?.id);
+  });
+
+  it('buckets GetMetricDataV2 by day from midnight in the asked time zone', async () => {
+    const response = await client.send(
+      new GetMetricDataV2Command({
+        ResourceArn: sim.model.instanceArn,
+        StartTime: new Date(Date.parse('2026-11-23T05:00:00Z')),
+        EndTime: new Date(intervalFloor(now)),
+        Interval: { IntervalPeriod: 'DAY', TimeZone: 'America/New_York' },
+        Filters: [{ FilterKey: 'QUEUE', FilterValues: queueIds }],
+        Metrics: [{ Name: 'CONTACTS_HANDLED' }],
+      }),
+    );
+    const starts = response.MetricResults?.map((r) => r.MetricInterval?.StartTime?.toISOString());
+    expect(starts).toEqual(['2026-11-23T05:00:00.000Z', '2026-11-24T05:00:00.000Z']);
+  });
+
+  it('runs simulated time faster than real time at a speed', async () => {
+    let wall = Date.parse('2026-11-24T09:00:00Z');
+    const fast = await startSimulator({ queues: 4, agents: 10, speed: 60, wallClock: () => wall });
+    try {
+      expect(fast.model.now).toBe(wall);
+      wall += 1000; // one real second is a simulated minute
+      const response = await fetch(`${fast.endpoint}/_sim/figures`);
+      const body = (await response.json()) as { at: string };
+      expect(body.at).toBe('2026-11-24T09:01:00.000Z');
+    } finally {
+      await fast.close();
+    }
+  });
+});
+
 describe('validation, as the service does it', () => {
   const current = (extra: object) =>
     client.send(
@@ -420,6 +479,11 @@ describe('validation, as the service does it', () => {
     [
       'ListQueues MaxResults 1001',
       () => client.send(new ListQueuesCommand({ InstanceId: instanceId, MaxResults: 1001 })),
+    ],
+    [
+      'ListQueues with an unknown queue type',
+      () =>
+        client.send(new ListQueuesCommand({ InstanceId: instanceId, QueueTypes: ['SPECIAL' as 'STANDARD'] })),
     ],
     ['GetCurrentMetricData MaxResults 101', () => current({ MaxResults: 101 })],
     [
