@@ -2,7 +2,8 @@ import type { ConnectClient } from '@aws-sdk/client-connect';
 import type { Request } from 'express';
 import { setupAlerting, type Alerting } from './alerts/setup.js';
 import type { AlertsBackend } from './alerts/routes.js';
-import { Cluster } from './cluster/cluster.js';
+import { Cluster, type PollerLike } from './cluster/cluster.js';
+import { ConnectGate } from './cluster/gate.js';
 import { DEFAULT_INSTANCE, boardInstance } from './config/instances.js';
 import type { WallboardConfig } from './config/schema.js';
 import type { ConfigStore } from './config/store.js';
@@ -153,6 +154,20 @@ export async function startInstance(
       cycle: (section, ms, ok) => metrics?.recordCycle(id, section, ms, ok),
     },
   });
+  // No call leaves this client unless its poller is meant to run: the lease, not the poller's timers, decides.
+  const gate = new ConnectGate(client);
+  const gated: PollerLike = {
+    start() {
+      gate.let();
+      poller.start();
+    },
+    stop() {
+      gate.shut();
+      poller.stop();
+    },
+    settled: (timeoutMs) => gate.settled(timeoutMs),
+    subscribe: (listener) => poller.subscribe(listener),
+  };
   // With Redis, replicas share one poller per instance: the cluster starts this one only while it holds the lease.
   const cluster = env.REDIS_URL
     ? new Cluster({
@@ -160,14 +175,14 @@ export async function startInstance(
         instanceId: target.instanceId,
         leaseMs: env.LEASE_MS,
         staleAfterMs: env.STALE_AFTER_MS,
-        poller,
+        poller: gated,
         engine: alerting.engine,
         logger,
       })
     : null;
   const source: Cluster | Poller = cluster ?? poller;
   if (cluster) await cluster.start();
-  else poller.start();
+  else gated.start();
   const stream = new SnapshotStream(source);
 
   return {
@@ -186,7 +201,7 @@ export async function startInstance(
     async stop() {
       stream.close();
       await cluster?.stop();
-      poller.stop();
+      gated.stop();
       client.destroy();
       await simulator?.close();
     },
