@@ -7,7 +7,7 @@
  *   const sim = await startSimulator({ queues: 40, agents: 300, seed: 1, clock: () => now });
  *   sim.endpoint, sim.instanceId, sim.region   // point a ConnectClient here (any credentials, signed)
  *   sim.model                                  // the contact centre: queues[].waiting, agents, history
- *   sim.model.figures(nowMs)                   // the model's own current figures, instance-wide and per queue
+ *   sim.model.figures(nowMs)                   // the model's own current figures: instance, per queue, per channel
  *   sim.calls                                  // call log: operation, time, status, params (incl. NextToken)
  *   sim.setFaults({ throttleRate: 0.5 })       // faults (see faults.ts); sim.clearFaults() removes them
  *   sim.scenario({ surge: { queue: 'Sales' } })// one-off events: a surge on a queue, a mass logout
@@ -266,6 +266,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
         at: new Date(figures.at).toISOString(),
         instance: figures.instance,
         queues: Object.fromEntries(figures.queues),
+        channels: Object.fromEntries(figures.channels),
       });
     }
     if (path === '/_sim/faults' && req.method === 'GET') return json(200, { faults });

@@ -97,6 +97,21 @@ describe('current figures agree with agents user data and with the model', () =>
       const figures = sim.model.figures(now);
       expect(valueOf(summary, 'AGENTS_ONLINE')).toBe(figures.instance.AGENTS_ONLINE);
 
+      const byChannel = await client.send(
+        new GetCurrentMetricDataCommand({
+          InstanceId: sim.instanceId,
+          Filters: { Queues: sim.model.queues.map((q) => q.id), Channels: ['VOICE', 'CHAT', 'TASK'] },
+          Groupings: ['CHANNEL'],
+          CurrentMetrics: ALL_CURRENT_METRICS,
+        }),
+      );
+      for (const row of byChannel.MetricResults ?? []) {
+        const own = figures.channels.get(row.Dimensions?.Channel as 'VOICE');
+        for (const { Name } of ALL_CURRENT_METRICS)
+          expect([Name, valueOf(row, Name)]).toEqual([Name, own?.[Name] ?? null]);
+      }
+      expect(byChannel.MetricResults?.length).toBeGreaterThan(0);
+
       const grouped = await client.send(
         new GetCurrentMetricDataCommand({
           InstanceId: sim.instanceId,
