@@ -159,6 +159,11 @@ const routes: Route[] = [
 const CALL_LOG_SIZE = 5000;
 const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
 
+/** The fault controls change what every client sees: only a caller on this machine may use them. */
+export function isLoopback(address: string | undefined): boolean {
+  return LOOPBACK.has(address ?? '');
+}
+
 async function readText(req: IncomingMessage): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
@@ -250,7 +255,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   };
 
   const control = async (req: IncomingMessage, res: ServerResponse, path: string) => {
-    if (!LOOPBACK.has(req.socket.remoteAddress ?? '')) {
+    if (!isLoopback(req.socket.remoteAddress)) {
       sendJson(res, 403, JSON.stringify({ message: 'The simulator controls answer on loopback only.' }));
       return;
     }
