@@ -14,6 +14,7 @@ const usage = `Usage: pnpm sim [options]
   --instance-id ID      the instance id to answer for (default 11111111-2222-4333-8444-555555555555)
   --region REGION       region in ARNs (default us-east-1)
   --time-zone ZONE      the centre's time zone, IANA name; today is simulated from local midnight (default UTC)
+  --time-of-day HH:MM   start the simulated clock at this local time today instead of now (a demo at any hour)
   --no-rate-limits      never answer ThrottlingException for going over the quotas
   --metrics-rate R --metrics-burst B   GetCurrentMetricData/GetMetricData bucket (default 5/s, burst 8)
   --others-rate R --others-burst B     every other operation (default 2/s, burst 5)
@@ -40,6 +41,7 @@ const { values } = parseArgs({
     'instance-id': { type: 'string' },
     region: { type: 'string' },
     'time-zone': { type: 'string', default: 'UTC' },
+    'time-of-day': { type: 'string' },
     'no-rate-limits': { type: 'boolean' },
     'metrics-rate': { type: 'string' },
     'metrics-burst': { type: 'string' },
@@ -117,6 +119,7 @@ try {
     seed: number('seed', values.seed, { whole: true }),
     speed: number('speed', values.speed, { min: 0.01, max: 3600 }),
     timeZone: values['time-zone'],
+    ...(values['time-of-day'] ? { timeOfDay: values['time-of-day'] } : {}),
     ...(values['instance-id'] ? { instanceId: values['instance-id'] } : {}),
     ...(values.region ? { region: values.region } : {}),
     rateLimits: {

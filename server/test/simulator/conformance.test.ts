@@ -434,6 +434,24 @@ describe('more of the surface', () => {
     expect(starts).toEqual(['2026-11-23T05:00:00.000Z', '2026-11-24T05:00:00.000Z']);
   });
 
+  it('starts the simulated day at a given local time of day', async () => {
+    const wall = Date.parse('2026-11-24T19:40:00Z');
+    const morning = await startSimulator({
+      queues: 4,
+      agents: 10,
+      timeOfDay: '10:15',
+      timeZone: 'Europe/Paris',
+      wallClock: () => wall,
+    });
+    try {
+      // 10:15 in Paris (UTC+1 in November), today.
+      expect(morning.model.now).toBe(Date.parse('2026-11-24T09:15:00Z'));
+      await expect(startSimulator({ timeOfDay: '25:00' })).rejects.toThrow(/HH:MM/);
+    } finally {
+      await morning.close();
+    }
+  });
+
   it('runs simulated time faster than real time at a speed', async () => {
     let wall = Date.parse('2026-11-24T09:00:00Z');
     const fast = await startSimulator({ queues: 4, agents: 10, speed: 60, wallClock: () => wall });
