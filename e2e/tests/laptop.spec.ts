@@ -1,0 +1,79 @@
+import { expect, test } from '../support/test.js';
+import type { Snapshot } from '@switchboard/shared';
+import { watchForViolations } from '../support/page.js';
+
+test.describe('laptop view', () => {
+  test('filters and drill-down live in the URL, so a view can be bookmarked and shared', async ({
+    page,
+    request,
+  }) => {
+    const snapshot = (await (await request.get('/api/v1/snapshot')).json()) as Snapshot;
+    const voiceQueues = snapshot.queues.filter((q) => q.channels.includes('VOICE'));
+    const violations = watchForViolations(page);
+    await page.goto('/');
+    await expect(page.locator('[data-queue-id]')).toHaveCount(snapshot.queues.length);
+
+    // Channel filter: only queues that serve the channel, and the choice is in the address bar.
+    if (voiceQueues.length > 0 && voiceQueues.length < snapshot.queues.length) {
+      await page.getByLabel('Channel').selectOption('VOICE');
+      await expect(page).toHaveURL(/channel=VOICE/);
+      await expect(page.locator('[data-queue-id]')).toHaveCount(voiceQueues.length);
+      await page.getByLabel('Channel').selectOption('');
+    }
+
+    // Drill into a queue with the keyboard: its tile and its chart, and Back returns to the grid.
+    const queue = snapshot.queues[1] ?? snapshot.queues[0];
+    if (!queue) throw new Error('the simulator serves no queue');
+    const open = page.getByRole('button', { name: queue.name, exact: true });
+    await open.focus();
+    await page.keyboard.press('Enter');
+    await expect(page).toHaveURL(new RegExp(`queue=${queue.id}`));
+    const drill = page.getByTestId('drill-down');
+    await expect(drill.locator(`[data-queue-id="${queue.id}"]`)).toBeVisible();
+    await expect(drill.getByTestId('chart-panel')).toHaveAttribute('data-queue', queue.id);
+    await expect(page.locator('[data-queue-id]')).toHaveCount(1);
+    await page.goBack();
+    await expect(page.locator('[data-queue-id]')).toHaveCount(snapshot.queues.length);
+
+    // The same URL opened afresh shows the same drill-down.
+    await page.goto(`/?queue=${queue.id}`);
+    await expect(page.getByTestId('drill-down').locator(`[data-queue-id="${queue.id}"]`)).toBeVisible();
+    expect(violations).toEqual([]);
+  });
+
+  test('finds an agent by name and groups agents by routing profile', async ({ page, request }) => {
+    // Names arrive as the server describes its users (DescribeUser, a few per round): pick one it has named.
+    let agent: Snapshot['agents'][number] | undefined;
+    await expect
+      .poll(
+        async () => {
+          const snapshot = (await (await request.get('/api/v1/snapshot')).json()) as Snapshot;
+          const named = snapshot.agents.filter((candidate) => candidate.name !== candidate.username);
+          agent = named[Math.floor(named.length / 2)];
+          return agent !== undefined;
+        },
+        { timeout: 30_000 },
+      )
+      .toBe(true);
+    if (!agent) throw new Error('unreachable');
+    await page.goto('/');
+    await expect(page.locator('[data-agent-id]').first()).toBeVisible();
+    await page.getByRole('searchbox', { name: 'Find agent' }).fill(agent.name);
+    await expect(page).toHaveURL(/search=/);
+    await expect(page.locator(`[data-agent-id="${agent.id}"]`)).toBeVisible();
+    const wanted = agent.name.toLowerCase();
+    await expect
+      .poll(async () =>
+        (await page.locator('[data-agent-id] .agent-name').allTextContents()).filter(
+          (name) => !name.toLowerCase().includes(wanted),
+        ),
+      )
+      .toEqual([]);
+
+    await page.getByLabel('Group agents by').selectOption('routingProfile');
+    await expect(page).toHaveURL(/groupBy=routingProfile/);
+    await expect(page.locator('.agent-group-header h3').first()).toContainText(
+      agent.routingProfile?.name ?? 'No routing profile',
+    );
+  });
+});
