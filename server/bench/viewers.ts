@@ -126,7 +126,7 @@ async function run(scenario: Scenario, simulator: RunningSimulator, redis: TestR
     for (let left = scenario.viewers; left > 0; left -= VIEWERS_PER_CLIENT) {
       const count = Math.min(VIEWERS_PER_CLIENT, left);
       clients.push(
-        fork(here('./viewerClient.ts'), [JSON.stringify({ urls, count, batch: 100, pauseMs: 40 })], {
+        fork(here('./viewerClient.ts'), [JSON.stringify({ urls, count, batch: 100, pauseMs: 100 })], {
           execArgv,
           stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
         }),
@@ -148,7 +148,7 @@ async function run(scenario: Scenario, simulator: RunningSimulator, redis: TestR
         return sum('withSnapshot') + sum('failed') >= scenario.viewers;
       },
       'every viewer to receive a first snapshot',
-      120_000,
+      300_000,
     ).catch((error: Error) => {
       throw new Error(`${error.message} (${progress})`);
     });
