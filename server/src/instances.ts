@@ -30,6 +30,30 @@ export interface InstanceTarget {
  * The instances of the configuration file; without `instances`, the one of CONNECT_INSTANCE_ID and
  * AWS_REGION, or else an embedded simulator.
  */
+/** "Today" starts at midnight here: TIME_ZONE when set, else the configuration file's time zone. */
+export function contactCentreTimeZone(env: Env, config: WallboardConfig): string {
+  return env.TIME_ZONE ?? config.timeZone;
+}
+
+/**
+ * The service-level thresholds (seconds) to fetch from Connect: those SERVICE_LEVEL_THRESHOLDS lists, the
+ * configuration's service-level threshold, and every SERVICE_LEVEL_<seconds> a threshold or alert rule names,
+ * so no figure the screens draw or the rules watch is missing. At most 20 (Connect's limit per request).
+ */
+export function serviceLevelThresholds(env: Env, config: WallboardConfig): number[] {
+  const named = [
+    ...Object.keys(config.thresholds.defaults),
+    ...Object.values(config.thresholds.queues).flatMap((set) => Object.keys(set)),
+    ...config.boards.flatMap((board) => Object.keys(board.thresholds)),
+    ...config.alerts.map((rule) => rule.metric),
+  ]
+    .map((metric) => /^SERVICE_LEVEL_(\d+)$/.exec(metric)?.[1])
+    .filter((seconds): seconds is string => seconds !== undefined)
+    .map(Number);
+  const all = [...new Set([...env.SERVICE_LEVEL_THRESHOLDS, config.serviceLevel.thresholdSeconds, ...named])];
+  return all.sort((a, b) => a - b).slice(0, 20);
+}
+
 export async function instanceTargets(
   config: WallboardConfig,
   env: Env,
@@ -69,6 +93,8 @@ export async function instanceTargets(
     agents: env.SIMULATOR_AGENTS,
     seed: env.SIMULATOR_SEED,
     port: env.SIMULATOR_PORT,
+    speed: env.SIMULATOR_SPEED,
+    timeZone: contactCentreTimeZone(env, config),
   });
   logger.info(
     { endpoint: simulator.endpoint, instanceId: simulator.instanceId },
@@ -139,8 +165,8 @@ export async function startInstance(
     staleAfterMs: env.STALE_AFTER_MS,
     logger,
     enrich: alerting.enrich,
-    timeZone: env.TIME_ZONE,
-    serviceLevelThresholds: env.SERVICE_LEVEL_THRESHOLDS,
+    timeZone: contactCentreTimeZone(env, configStore.current),
+    serviceLevelThresholds: serviceLevelThresholds(env, configStore.current),
     intradayIntervalMinutes: env.INTRADAY_INTERVAL_MINUTES,
     rateShare: env.CONNECT_RATE_SHARE / 100,
     rates: { metrics: env.CONNECT_RATE_METRICS, other: env.CONNECT_RATE_OTHER },
