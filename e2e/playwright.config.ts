@@ -38,7 +38,8 @@ export default defineConfig({
   ],
   webServer: [
     {
-      command: `node ../server/dist/simulator/cli.js --port ${simulatorPort} --instance-id ${simulatorInstanceId}`,
+      // A busy late morning whatever the hour of the run, so every view has queues and agents to show.
+      command: `node ../server/dist/simulator/cli.js --port ${simulatorPort} --instance-id ${simulatorInstanceId} --time-of-day 10:30`,
       port: simulatorPort,
       reuseExistingServer: false,
       timeout: 60_000,
