@@ -62,8 +62,13 @@ type Listener = (snapshot: Snapshot) => void;
 const REALTIME_SHARE = 0.75;
 /** GetCurrentUserData may use this share of the other family's budget; discovery gets the rest. */
 const AGENTS_SHARE = 0.75;
-/** After failures a loop waits longer, up to this, so an outage is not met with a stream of doomed calls. */
+/**
+ * After a failure a loop retries after 2 s, doubling up to 10 s (real time) or 15 s (the slow sections), so an
+ * outage is not met with a stream of doomed calls and recovery still shows within seconds.
+ */
+const FIRST_RETRY_MS = 2000;
 const MAX_RETRY_MS = 10_000;
+const MAX_SLOW_RETRY_MS = 15_000;
 /** Names described per round, at discovery priority. */
 const DESCRIBE_BATCH = 10;
 
@@ -181,9 +186,10 @@ export class Poller {
     };
   }
 
-  /** A section's wait after a failure: doubling from its normal delay, up to MAX_RETRY_MS. */
-  private retryDelay(section: SectionName, normal: number): number {
-    return Math.min(Math.max(normal, MAX_RETRY_MS), normal * 2 ** (this.failures[section] - 1));
+  /** A section's wait after its n-th failure in a row: 2 s doubling, never under `floor` nor over `cap`. */
+  private retryDelay(section: SectionName, floor: number, cap = Math.max(floor, MAX_RETRY_MS)): number {
+    const backoff = FIRST_RETRY_MS * 2 ** Math.min(10, this.failures[section] - 1);
+    return Math.min(cap, Math.max(floor, backoff));
   }
 
   private async until<T>(ready: () => boolean, run: () => Promise<T>, idleMs = 200): Promise<T | number> {
@@ -200,7 +206,9 @@ export class Poller {
     } catch (error) {
       this.failed('discovery', error, started);
       // Until the first discovery succeeds nothing else can run: retry it sooner.
-      return this.directory.ready ? interval : this.retryDelay('discovery', 1000);
+      return this.directory.ready
+        ? this.retryDelay('discovery', FIRST_RETRY_MS, MAX_SLOW_RETRY_MS)
+        : this.retryDelay('discovery', 1000, 5000);
     }
   }
 
@@ -306,7 +314,7 @@ export class Poller {
           this.succeeded('today', null, started);
         } catch (error) {
           this.failed('today', error, started);
-          return this.retryDelay('today', interval);
+          return this.retryDelay('today', FIRST_RETRY_MS, MAX_SLOW_RETRY_MS);
         }
         started = this.clock();
         try {
@@ -314,7 +322,7 @@ export class Poller {
           this.succeeded('intraday', null, started);
         } catch (error) {
           this.failed('intraday', error, started);
-          return this.retryDelay('intraday', interval);
+          return this.retryDelay('intraday', FIRST_RETRY_MS, MAX_SLOW_RETRY_MS);
         }
         return interval;
       },
