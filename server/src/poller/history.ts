@@ -82,6 +82,14 @@ export class History {
     return [...due, ...missing];
   }
 
+  /** Whether older intervals are still missing (after a start mid-day or a new day): the next round comes soon. */
+  backfillPending(now: number): boolean {
+    const { timeZone, intervalMinutes } = this.options;
+    return intradayIntervals(now, timeZone, intervalMinutes).some(
+      (i) => this.intervals.get(i.start)?.end !== i.end,
+    );
+  }
+
   async refreshIntraday(ctx: ConnectContext, queueIds: readonly string[], now: number): Promise<void> {
     const due = this.dueIntervals(now);
     const fetched = await Promise.all(

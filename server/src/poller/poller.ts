@@ -69,6 +69,7 @@ const AGENTS_SHARE = 0.75;
 const FIRST_RETRY_MS = 2000;
 const MAX_RETRY_MS = 10_000;
 const MAX_SLOW_RETRY_MS = 15_000;
+const BACKFILL_DELAY_MS = 500;
 /** Names described per round, at discovery priority. */
 const DESCRIBE_BATCH = 10;
 
@@ -324,7 +325,8 @@ export class Poller {
           this.failed('intraday', error, started);
           return this.retryDelay('intraday', FIRST_RETRY_MS, MAX_SLOW_RETRY_MS);
         }
-        return interval;
+        // Filling in the day's earlier intervals goes on at once, at history's priority below the queue tiles.
+        return this.history.backfillPending(this.clock()) ? BACKFILL_DELAY_MS : interval;
       },
     );
   }
