@@ -20,8 +20,8 @@ export const OPERATION_FAMILY: Record<ConnectOperation, ApiFamily> = {
   ListUserHierarchyGroups: 'other',
 };
 
-/** Who waits for whom when a family's tokens run short: the queue tiles first, names last. */
-export const PRIORITIES = { realtime: 40, agents: 30, history: 20, discovery: 10 } as const;
+/** Who waits for whom when a family's tokens run short: the queue tiles first, users' names last. */
+export const PRIORITIES = { realtime: 40, agents: 30, history: 20, discovery: 10, names: 5 } as const;
 export type Priority = keyof typeof PRIORITIES;
 
 export interface FamilyRate {
@@ -48,8 +48,9 @@ export interface BudgetOptions {
 }
 
 /**
- * A token bucket whose rate backs off when Connect throttles (halved, down to a tenth) and creeps back up as calls
- * succeed (additive increase), so a storm slows the wallboard instead of turning into a retry storm.
+ * A token bucket whose rate backs off when Connect throttles (halved, down to a tenth) and comes back as calls
+ * succeed (a fifth more each time, about a dozen successes from the floor), so a storm slows the wallboard
+ * instead of turning into a retry storm, and the wall is back to full speed soon after.
  */
 export class TokenBucket {
   private tokens: number;
@@ -89,7 +90,7 @@ export class TokenBucket {
   }
 
   succeeded(): void {
-    if (this.rate < this.baseRate) this.rate = Math.min(this.baseRate, this.rate + this.baseRate / 20);
+    if (this.rate < this.baseRate) this.rate = Math.min(this.baseRate, this.rate * 1.2 + this.baseRate / 50);
   }
 }
 

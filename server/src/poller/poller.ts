@@ -216,7 +216,7 @@ export class Poller {
   private async describeNames(): Promise<number> {
     if (this.directory.undescribed.length === 0) return 1000;
     try {
-      await this.directory.describeSome(this.context('discovery'), DESCRIBE_BATCH, this.clock());
+      await this.directory.describeSome(this.context('names'), DESCRIBE_BATCH, this.clock());
       return 0;
     } catch (error) {
       this.options.logger.debug({ op: 'DescribeUser', err: describeError(error) }, 'describing users failed');
