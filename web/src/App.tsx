@@ -1,21 +1,97 @@
-import { useSnapshot } from './api/snapshot';
-import { Header } from './features/header/Header';
-import { QueueGrid } from './features/queues/QueueGrid';
+import { useEffect, useMemo } from 'react';
+import { FALLBACK_BOARD, pickBoard, useConfig } from './api/config';
+import { useConnection } from './api/SnapshotFeed';
+import { serviceLevelMetric } from './api/selectors';
+import { useSnapshotMeta } from './api/useSnapshotSlices';
+import { BoardContext, DEFAULT_BOARD_CONTEXT, type BoardContextValue } from './board';
+import { useFreshness } from './features/status/StaleBanner';
+import { FormatContext, makeFormatters } from './format';
+import { useViewParams } from './url';
+import { EmbedView } from './views/EmbedView';
+import { LaptopView } from './views/LaptopView';
+import { useReloadOnUpgrade } from './views/useReloadOnUpgrade';
+import { WallView } from './views/WallView';
 
 export function App() {
-  const { data, error, isPending } = useSnapshot();
+  const [params, update] = useViewParams();
+  const config = useConfig();
+  const { data: meta } = useSnapshotMeta();
+  const { connection, error } = useConnection();
+
+  const board = pickBoard(config.data, params.board);
+  const boardContext = useMemo<BoardContextValue>(() => {
+    if (!config.data) return DEFAULT_BOARD_CONTEXT;
+    const seconds = config.data.serviceLevel.thresholdSeconds;
+    return {
+      board: board ?? FALLBACK_BOARD,
+      serviceLevelMetric: serviceLevelMetric(seconds),
+      serviceLevelSeconds: seconds,
+      targetPercent: config.data.serviceLevel.targetPercent,
+      staleAfterMs: config.data.staleAfterMs,
+    };
+  }, [config.data, board]);
+  const timeZone = config.data ? boardContext.board.timeZone : meta?.timeZone;
+  const locale = config.data ? boardContext.board.locale : undefined;
+  const format = useMemo(() => makeFormatters(locale, timeZone), [locale, timeZone]);
+
+  useReloadOnUpgrade(meta?.serverBuild, params.view !== 'laptop');
+  useEffect(() => {
+    const root = document.documentElement;
+    if (params.theme) root.dataset.theme = params.theme;
+    else delete root.dataset.theme;
+    root.dataset.view = params.view;
+    root.classList.toggle('transparent', params.view === 'embed' && params.transparent);
+    document.title = `${boardContext.board.title} · Switchboard`;
+  }, [params.theme, params.view, params.transparent, boardContext.board.title]);
+
   return (
-    <div className="app" data-generation={data?.generation}>
-      <Header snapshot={data} />
-      <main>
-        {isPending ? <p className="loading">Connecting to the wallboard server…</p> : null}
-        {error && !data ? (
-          <p className="error" role="alert">
-            {error.message} Retrying…
-          </p>
-        ) : null}
-        {data ? <QueueGrid queues={data.queues} /> : null}
-      </main>
-    </div>
+    <FormatContext value={format}>
+      <BoardContext value={boardContext}>
+        <div className="app" data-generation={meta?.generation} data-board={boardContext.board.id}>
+          <Body params={params} update={update} meta={meta} />
+          {config.data && params.board && !board ? (
+            <p className="error-page" role="alert" data-testid="unknown-board">
+              There is no board “{params.board}”. Boards on this server:{' '}
+              {config.data.boards.map((b) => b.id).join(', ')}.
+            </p>
+          ) : null}
+          {config.data?.configError && params.view === 'laptop' ? (
+            <p className="config-error" role="status">
+              The server refused an edit of its configuration and kept the previous one:{' '}
+              {config.data.configError}
+            </p>
+          ) : null}
+          {!meta ? (
+            <div className="first-load" data-testid="first-load">
+              {connection === 'offline' && error ? (
+                <p className="error" role="alert">
+                  Cannot reach the wallboard server: {error.message} Retrying…
+                </p>
+              ) : (
+                <p className="loading" role="status">
+                  Connecting to the wallboard server…
+                </p>
+              )}
+            </div>
+          ) : null}
+        </div>
+      </BoardContext>
+    </FormatContext>
   );
+}
+
+function Body({
+  params,
+  update,
+  meta,
+}: {
+  params: ReturnType<typeof useViewParams>[0];
+  update: ReturnType<typeof useViewParams>[1];
+  meta: ReturnType<typeof useSnapshotMeta>['data'];
+}) {
+  const fresh = useFreshness(meta);
+  if (!meta) return null;
+  if (params.view === 'wall') return <WallView meta={meta} fresh={fresh} params={params} />;
+  if (params.view === 'embed') return <EmbedView meta={meta} fresh={fresh} params={params} />;
+  return <LaptopView meta={meta} fresh={fresh} params={params} update={update} />;
 }

@@ -2,7 +2,19 @@ import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
+import { SnapshotFeed } from './api/SnapshotFeed';
+import { useViewParams } from './url';
 import './styles.css';
+
+/** A new board in the URL may be another Connect instance: it gets a feed of its own. */
+function Root() {
+  const [{ board }] = useViewParams();
+  return (
+    <SnapshotFeed key={board ?? ''} board={board}>
+      <App />
+    </SnapshotFeed>
+  );
+}
 
 const queryClient = new QueryClient();
 const root = document.getElementById('root');
@@ -11,7 +23,7 @@ if (!root) throw new Error('index.html has no #root element');
 createRoot(root).render(
   <StrictMode>
     <QueryClientProvider client={queryClient}>
-      <App />
+      <Root />
     </QueryClientProvider>
   </StrictMode>,
 );

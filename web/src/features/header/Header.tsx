@@ -1,18 +1,51 @@
-import type { Snapshot } from '@switchboard/shared';
-import { formatTime } from '../../format';
+import { useNow } from '../../api/clock';
+import { useConnection, type ConnectionState } from '../../api/SnapshotFeed';
+import type { SnapshotMeta } from '../../api/useSnapshotSlices';
+import { useBoard } from '../../board';
+import { useFormat } from '../../format';
 
-export function Header({ snapshot }: { snapshot: Snapshot | undefined }) {
+const CONNECTION_WORDS: Record<ConnectionState, string> = {
+  connecting: 'Connecting…',
+  live: 'Live',
+  polling: 'Live (polling)',
+  offline: 'Connection lost',
+};
+
+const CONNECTION_GLYPHS: Record<ConnectionState, string> = {
+  connecting: '◌',
+  live: '●',
+  polling: '◍',
+  offline: '✕',
+};
+
+/** Board title, the time where the contact centre is, how fresh the figures are, and the link's health. */
+export function Header({ meta, children }: { meta: SnapshotMeta | undefined; children?: React.ReactNode }) {
+  const { board } = useBoard();
+  const format = useFormat();
+  const now = useNow();
+  const { connection } = useConnection();
   return (
     <header className="header">
-      <h1>Switchboard</h1>
-      <p className="data-as-of" data-testid="data-as-of">
-        Data as of {snapshot?.dataSnapshotTime ? formatTime(snapshot.dataSnapshotTime) : '—'}
+      <h1>{board.title}</h1>
+      <p className="clock" aria-label={`Time in ${format.timeZone}`}>
+        <time dateTime={new Date(now).toISOString()}>{format.clock(now)}</time>
+        <span className="clock-zone">{format.timeZone}</span>
       </p>
-      {snapshot?.stale ? (
-        <p className="stale-banner" role="alert">
-          Figures are stale
-        </p>
-      ) : null}
+      <p className="data-as-of" data-testid="data-as-of">
+        Data as of{' '}
+        {meta?.dataSnapshotTime ? (
+          <time dateTime={meta.dataSnapshotTime}>{format.clock(Date.parse(meta.dataSnapshotTime))}</time>
+        ) : (
+          '—'
+        )}
+      </p>
+      {children}
+      <p className="connection" data-connection={connection} role="status" aria-live="polite">
+        <span className="connection-glyph" aria-hidden="true">
+          {CONNECTION_GLYPHS[connection]}
+        </span>
+        {CONNECTION_WORDS[connection]}
+      </p>
     </header>
   );
 }

@@ -1,29 +1,139 @@
-import { metricLabel, type Queue } from '@switchboard/shared';
-import { formatCount, formatDuration } from '../../format';
+import { metricLabel, type FigureState, type Queue } from '@switchboard/shared';
+import { memo } from 'react';
+import { abandonRate } from '../../api/selectors';
+import { ChannelIcon, channelWord } from '../../components/ChannelIcon';
+import { Figure } from '../../components/Figure';
+import { useBoard } from '../../board';
+import { useFormat } from '../../format';
 
-export function QueueTile({ queue }: { queue: Queue }) {
-  const { realtime } = queue;
+export interface QueueTileProps {
+  queue: Queue;
+  states: Record<string, FigureState>;
+  /** Drill-down on the laptop: a button on the title. */
+  onOpen?: (queueId: string) => void;
+  selected?: boolean;
+}
+
+/** A queue at a glance: what is waiting now, who can take it, and how today is going against the target. */
+export const QueueTile = memo(function QueueTile({ queue, states, onOpen, selected }: QueueTileProps) {
+  const format = useFormat();
+  const { serviceLevelMetric, serviceLevelSeconds, targetPercent } = useBoard();
+  const { realtime, today } = queue;
+  const worst: FigureState | undefined = Object.values(states).includes('critical')
+    ? 'critical'
+    : Object.values(states).includes('warn')
+      ? 'warn'
+      : undefined;
+  const byChannel = queue.channels.length > 1 ? queue.channels.filter((c) => queue.realtimeByChannel[c]) : [];
+  const rate = abandonRate(today);
   return (
-    <article className="tile queue-tile" data-queue-id={queue.id} aria-label={`Queue ${queue.name}`}>
-      <h2 className="tile-title">{queue.name}</h2>
-      <dl className="figures">
-        <div className="figure figure-main" data-metric="CONTACTS_IN_QUEUE">
-          <dt>{metricLabel('CONTACTS_IN_QUEUE')}</dt>
-          <dd>{formatCount(realtime.CONTACTS_IN_QUEUE)}</dd>
-        </div>
-        <div className="figure" data-metric="OLDEST_CONTACT_AGE">
-          <dt>{metricLabel('OLDEST_CONTACT_AGE')}</dt>
-          <dd>{formatDuration(realtime.OLDEST_CONTACT_AGE)}</dd>
-        </div>
-        <div className="figure" data-metric="AGENTS_AVAILABLE">
-          <dt>{metricLabel('AGENTS_AVAILABLE')}</dt>
-          <dd>{formatCount(realtime.AGENTS_AVAILABLE)}</dd>
-        </div>
-        <div className="figure" data-metric="AGENTS_ON_CONTACT">
-          <dt>{metricLabel('AGENTS_ON_CONTACT')}</dt>
-          <dd>{formatCount(realtime.AGENTS_ON_CONTACT)}</dd>
-        </div>
+    <article
+      className="tile queue-tile"
+      data-queue-id={queue.id}
+      data-worst={worst}
+      aria-label={`Queue ${queue.name}`}
+      aria-current={selected ? 'true' : undefined}
+    >
+      <h2 className="tile-title">
+        {onOpen ? (
+          <button type="button" className="link-button" onClick={() => onOpen(queue.id)}>
+            {queue.name}
+          </button>
+        ) : (
+          queue.name
+        )}
+        <span className="tile-channels">
+          {queue.channels.map((channel) => (
+            <ChannelIcon key={channel} channel={channel} />
+          ))}
+        </span>
+      </h2>
+      <dl className="figures figures-now">
+        <Figure
+          main
+          metric="CONTACTS_IN_QUEUE"
+          label={metricLabel('CONTACTS_IN_QUEUE')}
+          value={format.count(realtime.CONTACTS_IN_QUEUE)}
+          state={states.CONTACTS_IN_QUEUE}
+        />
+        <Figure
+          main
+          metric="OLDEST_CONTACT_AGE"
+          label={metricLabel('OLDEST_CONTACT_AGE')}
+          value={format.duration(realtime.OLDEST_CONTACT_AGE)}
+          state={states.OLDEST_CONTACT_AGE}
+        />
       </dl>
+      <dl className="figures figures-agents" aria-label="Agents">
+        <Figure
+          metric="AGENTS_AVAILABLE"
+          label="Avail"
+          title="Available"
+          value={format.count(realtime.AGENTS_AVAILABLE)}
+          state={states.AGENTS_AVAILABLE}
+        />
+        <Figure
+          metric="AGENTS_ON_CONTACT"
+          label="On contact"
+          value={format.count(realtime.AGENTS_ON_CONTACT)}
+          state={states.AGENTS_ON_CONTACT}
+        />
+        <Figure
+          metric="AGENTS_AFTER_CONTACT_WORK"
+          label="ACW"
+          title="After contact work"
+          value={format.count(realtime.AGENTS_AFTER_CONTACT_WORK)}
+          state={states.AGENTS_AFTER_CONTACT_WORK}
+        />
+        <Figure
+          metric="AGENTS_STAFFED"
+          label="Staffed"
+          value={format.count(realtime.AGENTS_STAFFED)}
+          state={states.AGENTS_STAFFED}
+        />
+      </dl>
+      <dl className="figures figures-today" aria-label="Today">
+        <Figure
+          metric={serviceLevelMetric}
+          label={`SL ${serviceLevelSeconds}s`}
+          title={`Today's service level (answered within ${serviceLevelSeconds} s) against the ${targetPercent}% target`}
+          value={format.percent(today[serviceLevelMetric])}
+          state={states[serviceLevelMetric]}
+          detail={<span className="target">/ {format.percent(targetPercent)}</span>}
+        />
+        <Figure
+          metric="CONTACTS_ABANDONED"
+          label="Abandoned"
+          value={format.count(today.CONTACTS_ABANDONED)}
+          state={states.CONTACTS_ABANDONED}
+          detail={rate === null ? null : <span className="target">{format.percent(rate)}</span>}
+        />
+        <Figure
+          metric="QUEUE_ANSWER_TIME"
+          label="ASA"
+          title="Average speed of answer today"
+          value={format.duration(today.QUEUE_ANSWER_TIME)}
+          state={states.QUEUE_ANSWER_TIME}
+        />
+      </dl>
+      {byChannel.length > 0 ? (
+        <ul className="channel-line" aria-label="By channel">
+          {byChannel.map((channel) => {
+            const figures = queue.realtimeByChannel[channel] ?? {};
+            return (
+              <li key={channel} data-channel={channel}>
+                <ChannelIcon channel={channel} />
+                <span aria-label={`${channelWord(channel)}: in queue`}>
+                  {format.count(figures.CONTACTS_IN_QUEUE)}
+                </span>
+                <span className="channel-oldest" aria-label={`${channelWord(channel)}: oldest contact`}>
+                  {format.duration(figures.OLDEST_CONTACT_AGE)}
+                </span>
+              </li>
+            );
+          })}
+        </ul>
+      ) : null}
     </article>
   );
-}
+});

@@ -1,0 +1,73 @@
+import { expect, test } from '@playwright/test';
+import type { Snapshot } from '@switchboard/shared';
+import { startHostPage } from '../support/hostPage.js';
+import { freePort, startTestServer, type TestServer } from '../support/server.js';
+import { watchForViolations } from '../support/page.js';
+
+/**
+ * The embed view inside an iframe on another origin, under the server's real Content-Security-Policy: allowed
+ * through FRAME_ANCESTORS, refused for any other origin.
+ */
+let server: TestServer;
+let hostPort: number;
+
+test.beforeAll(async () => {
+  hostPort = await freePort();
+  server = await startTestServer({
+    FRAME_ANCESTORS: `http://localhost:${hostPort}`,
+    SIMULATOR_QUEUES: '6',
+    SIMULATOR_AGENTS: '30',
+  });
+});
+test.afterAll(async () => {
+  await server?.stop();
+});
+
+test('one queue, in an iframe on an allowed origin: compact, no header, live figures', async ({ page }) => {
+  const snapshot = (await (await page.request.get(`${server.url}/api/v1/snapshot`)).json()) as Snapshot;
+  const queue = snapshot.queues[2];
+  if (!queue) throw new Error('the simulator serves too few queues');
+  // Served on the origin FRAME_ANCESTORS names.
+  const host = await startHostPage(`${server.url}/?view=embed&queue=${queue.id}&bg=transparent`, hostPort);
+  try {
+    const violations = watchForViolations(page);
+    await page.goto(`${host.origin}/`);
+    const frame = page.frameLocator('iframe');
+    const tile = frame.locator(`[data-queue-id="${queue.id}"]`);
+    await expect(tile).toBeVisible({ timeout: 15_000 });
+    await expect(frame.locator('[data-queue-id]')).toHaveCount(1);
+    await expect(frame.locator('header')).toHaveCount(0);
+    await expect(frame.getByTestId('embed-status')).toContainText(/As of/);
+    // Transparent: the host page's colour shows through.
+    const background = await frame.locator('html').evaluate((el) => getComputedStyle(el).backgroundColor);
+    expect(background).toBe('rgba(0, 0, 0, 0)');
+    // Adapts to its frame: the tile fills the frame's width.
+    const box = await tile.boundingBox();
+    expect(box?.width).toBeGreaterThan(380);
+    expect(box?.width).toBeLessThanOrEqual(420);
+    expect(violations).toEqual([]);
+  } finally {
+    await host.close();
+  }
+});
+
+test('a board of queues in the embed view', async ({ page }) => {
+  await page.setViewportSize({ width: 800, height: 500 });
+  const snapshot = (await (await page.request.get(`${server.url}/api/v1/snapshot`)).json()) as Snapshot;
+  await page.goto(`${server.url}/?view=embed`);
+  await expect(page.locator('[data-queue-id]')).toHaveCount(snapshot.queues.length);
+  await expect(page.locator('header')).toHaveCount(0);
+});
+
+test('an origin that FRAME_ANCESTORS does not name cannot frame the wallboard', async ({ page }) => {
+  const host = await startHostPage(`${server.url}/?view=embed`);
+  try {
+    await page.goto(`${host.origin}/`);
+    await expect(page.getByRole('heading', { name: 'Intranet home' })).toBeVisible();
+    const frame = page.frames().find((f) => f !== page.mainFrame());
+    await expect.poll(() => frame?.url()).toMatch(/^chrome-error:|^about:blank$/);
+    await expect(page.frameLocator('iframe').locator('[data-queue-id]')).toHaveCount(0);
+  } finally {
+    await host.close();
+  }
+});

@@ -1,0 +1,92 @@
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { act, cleanup, render, screen, waitFor } from '@testing-library/react';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { App } from './App';
+import { inlineParser } from './api/parseSnapshot';
+import { SnapshotFeed } from './api/SnapshotFeed';
+import { refusedStream, stubServer } from './testing/fakeServer';
+import { makeSnapshot } from './testing/makeSnapshot';
+
+function renderApp(search = '') {
+  window.history.replaceState(null, '', `/${search}`);
+  const client = new QueryClient();
+  return render(
+    <QueryClientProvider client={client}>
+      <SnapshotFeed
+        parser={inlineParser()}
+        streamOptions={{ createSource: refusedStream, minBackoffMs: 60_000 }}
+      >
+        <App />
+      </SnapshotFeed>
+    </QueryClientProvider>,
+  );
+}
+
+beforeEach(() => {
+  vi.stubGlobal(
+    'ResizeObserver',
+    class {
+      observe() {}
+      unobserve() {}
+      disconnect() {}
+    },
+  );
+});
+afterEach(() => {
+  cleanup();
+  vi.unstubAllGlobals();
+});
+
+describe('the wallboard page', () => {
+  it('says it is connecting before the first snapshot, then draws every queue of the board', async () => {
+    const state = { snapshot: null as ReturnType<typeof makeSnapshot> | null };
+    stubServer(state);
+    renderApp();
+    expect(screen.getByTestId('first-load').textContent).toMatch(/Connecting|still collecting/);
+    state.snapshot = makeSnapshot({ queues: 5, agents: 12, nowMs: Date.now() });
+    await waitFor(() => expect(document.querySelectorAll('[data-queue-id]')).toHaveLength(5), {
+      timeout: 8000,
+    });
+    expect(screen.getByRole('heading', { level: 1 }).textContent).toBe('Whole floor');
+    expect(screen.getByTestId('summary')).toBeTruthy();
+    expect(document.querySelectorAll('[data-agent-id]').length).toBeGreaterThan(0);
+    expect(screen.getByText('Live (polling)')).toBeTruthy();
+  }, 15_000);
+
+  it('shows only the queues of the board the URL names, in its time zone', async () => {
+    stubServer({ snapshot: makeSnapshot({ queues: 5, nowMs: Date.now() }) });
+    renderApp('?board=billing');
+    await waitFor(() => expect(document.querySelectorAll('[data-queue-id]')).toHaveLength(1));
+    expect(document.querySelector('[data-queue-id]')?.getAttribute('data-queue-id')).toBe('q-0001');
+    expect(screen.getByText('America/New_York')).toBeTruthy();
+    expect(screen.queryByTestId('summary')).toBeNull();
+  });
+
+  it('marks stale figures with a banner giving their age, and dims them', async () => {
+    const stale = makeSnapshot({ queues: 2, nowMs: Date.now() - 95_000, stale: true });
+    stubServer({ snapshot: { ...stale, serverTime: new Date().toISOString() } });
+    renderApp();
+    const banner = await screen.findByTestId('stale-banner');
+    expect(banner.textContent).toMatch(/stale: 1:3\d old/);
+    expect(document.querySelector('main')?.className).toContain('dimmed');
+  });
+
+  it('says the connection is lost when the server stops answering, keeping the last figures', async () => {
+    const state = { snapshot: makeSnapshot({ queues: 3, nowMs: Date.now() }), down: false };
+    stubServer(state);
+    renderApp();
+    await waitFor(() => expect(document.querySelectorAll('[data-queue-id]')).toHaveLength(3));
+    state.down = true;
+    await act(async () => {
+      await new Promise((resolve) => setTimeout(resolve, 2600));
+    });
+    await waitFor(() => expect(screen.getByText('Connection lost')).toBeTruthy(), { timeout: 5000 });
+    expect(document.querySelectorAll('[data-queue-id]')).toHaveLength(3);
+  }, 15_000);
+
+  it('names the boards there are when the URL names one that is not', async () => {
+    stubServer({ snapshot: makeSnapshot({ nowMs: Date.now() }) });
+    renderApp('?board=nope');
+    expect((await screen.findByTestId('unknown-board')).textContent).toContain('all, billing');
+  });
+});

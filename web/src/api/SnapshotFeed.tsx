@@ -1,0 +1,88 @@
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { createContext, use, useEffect, useState, useSyncExternalStore, type ReactNode } from 'react';
+import { defaultParser, type SnapshotParser } from './parseSnapshot';
+import {
+  apiPath,
+  applyPushedSnapshot,
+  FALLBACK_POLL_MS,
+  snapshotKeys,
+  SnapshotKeyContext,
+  snapshotQueryOptions,
+} from './snapshot';
+import { SnapshotStream, type StreamOptions } from './stream';
+
+/** How this page gets its figures right now, as the header shows it. */
+export type ConnectionState = 'connecting' | 'live' | 'polling' | 'offline';
+
+interface Feed {
+  connection: ConnectionState;
+  error: Error | null;
+  board: string | null;
+}
+
+const FeedContext = createContext<Feed>({ connection: 'connecting', error: null, board: null });
+
+export interface SnapshotFeedProps {
+  children: ReactNode;
+  /** The board in the URL: the server serves the snapshot of that board's Connect instance. */
+  board?: string | null;
+  parser?: SnapshotParser;
+  streamOptions?: Partial<StreamOptions>;
+}
+
+/**
+ * The one place that brings snapshots in: the push stream into the cache, and while it is down, a poll of
+ * /api/v1/snapshot every two seconds. Mount it once, above every component that reads the snapshot, keyed by
+ * the board: another board may be another Connect instance, with its own stream.
+ */
+export function SnapshotFeed({
+  children,
+  board = null,
+  parser: givenParser,
+  streamOptions,
+}: SnapshotFeedProps) {
+  const client = useQueryClient();
+  const [key] = useState(() => snapshotKeys.board(board));
+  const [parser] = useState(() => givenParser ?? defaultParser());
+  const [invalid, setInvalid] = useState<Error | null>(null);
+  const [stream] = useState(
+    () =>
+      new SnapshotStream({
+        parser,
+        url: apiPath('/api/v1/stream', board),
+        onSnapshot: (snapshot) => {
+          setInvalid(null);
+          applyPushedSnapshot(client, key, snapshot);
+        },
+        onInvalid: setInvalid,
+        ...streamOptions,
+      }),
+  );
+  useEffect(() => {
+    stream.start();
+    return () => stream.stop();
+  }, [stream]);
+  const streamState = useSyncExternalStore(stream.subscribe, stream.getState);
+  const live = streamState === 'live';
+  const poll = useQuery({
+    ...snapshotQueryOptions(parser, board),
+    refetchInterval: live ? false : FALLBACK_POLL_MS,
+  });
+
+  let connection: ConnectionState;
+  if (live) connection = 'live';
+  else if (poll.failureCount > 0 || (poll.isError && poll.fetchStatus === 'idle')) connection = 'offline';
+  else if (poll.data) connection = 'polling';
+  else connection = 'connecting';
+
+  const error = poll.failureCount > 0 ? (poll.failureReason ?? poll.error) : (invalid ?? null);
+  return (
+    <SnapshotKeyContext value={key}>
+      <FeedContext value={{ connection, error: live ? invalid : error, board }}>{children}</FeedContext>
+    </SnapshotKeyContext>
+  );
+}
+
+export function useConnection(): Feed {
+  return use(FeedContext);
+}

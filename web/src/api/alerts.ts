@@ -1,0 +1,37 @@
+import { alertSchema, type Alert } from '@switchboard/shared';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { use } from 'react';
+import { useConnection } from './SnapshotFeed';
+import { apiPath, SnapshotKeyContext } from './snapshot';
+
+export class AcknowledgeError extends Error {}
+
+export async function acknowledgeAlert(alertId: string, by: string, board: string | null): Promise<Alert> {
+  const response = await fetch(apiPath(`/api/v1/alerts/${encodeURIComponent(alertId)}/acknowledge`, board), {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/json' },
+    body: JSON.stringify(by ? { by } : {}),
+  });
+  const body: unknown = await response.json().catch(() => null);
+  if (!response.ok) {
+    const message =
+      body && typeof body === 'object' && 'error' in body && typeof body.error === 'string'
+        ? body.error
+        : `The server answered ${response.status}.`;
+    if (response.status === 403)
+      throw new AcknowledgeError(`Only a supervisor may acknowledge alerts. ${message}`);
+    throw new AcknowledgeError(message);
+  }
+  return alertSchema.parse(body);
+}
+
+export function useAcknowledge() {
+  const client = useQueryClient();
+  const key = use(SnapshotKeyContext);
+  const { board } = useConnection();
+  return useMutation({
+    mutationFn: ({ alertId, by }: { alertId: string; by: string }) => acknowledgeAlert(alertId, by, board),
+    // The next snapshot carries the acknowledgement to every screen; ask for it now rather than in 2 s.
+    onSuccess: () => client.invalidateQueries({ queryKey: key }),
+  });
+}

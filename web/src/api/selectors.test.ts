@@ -1,0 +1,101 @@
+import type { Agent } from '@switchboard/shared';
+import { describe, expect, it } from 'vitest';
+import { makeSnapshot } from '../testing/makeSnapshot';
+import { abandonRate, agentActivity, boardQueues, filterAgents, groupAgents, queueStates } from './selectors';
+
+const base = makeSnapshot({ agents: 1 }).agents[0] as Agent;
+const agent = (over: Partial<Agent>): Agent => ({ ...base, contacts: [], ...over });
+const contact = (state: string) => ({
+  contactId: `c-${state}`,
+  channel: 'VOICE' as const,
+  state,
+  stateStartedAt: null,
+  queueId: 'q-0001',
+});
+
+describe('agentActivity', () => {
+  it('reads on contact, after-contact work, available, away, offline and error as a supervisor does', () => {
+    expect(agentActivity(agent({ statusType: 'ROUTABLE', contacts: [contact('CONNECTED')] }))).toBe(
+      'on-contact',
+    );
+    expect(agentActivity(agent({ statusType: 'ROUTABLE', contacts: [contact('ENDED')] }))).toBe('acw');
+    expect(agentActivity(agent({ statusType: 'ROUTABLE' }))).toBe('available');
+    expect(agentActivity(agent({ statusType: 'CUSTOM', status: 'Lunch' }))).toBe('custom');
+    expect(agentActivity(agent({ statusType: 'OFFLINE' }))).toBe('offline');
+    expect(agentActivity(agent({ statusType: 'ERROR', contacts: [contact('CONNECTED')] }))).toBe('error');
+  });
+});
+
+describe('agent filters and groups', () => {
+  const agents = makeSnapshot({ agents: 60, queues: 6 }).agents;
+
+  it('finds agents by name or login, whatever the case', () => {
+    const found = filterAgents(agents, { search: 'GRACE hopper' });
+    expect(found.length).toBeGreaterThan(0);
+    expect(found.every((a) => a.name.startsWith('Grace Hopper'))).toBe(true);
+    expect(filterAgents(agents, { search: 'agent17' }).map((a) => a.id)).toEqual(['agent-00017']);
+  });
+
+  it('combines routing profile, status, channel and queue filters', () => {
+    const found = filterAgents(agents, {
+      routingProfileId: 'rp-2',
+      activity: 'on-contact',
+      channel: 'VOICE',
+      queueIds: new Set(['q-0000', 'q-0001', 'q-0002', 'q-0003', 'q-0004', 'q-0005']),
+    });
+    expect(found.length).toBeGreaterThan(0);
+    for (const a of found) {
+      expect(a.routingProfile?.id).toBe('rp-2');
+      expect(agentActivity(a)).toBe('on-contact');
+      expect(a.contacts.some((c) => c.channel === 'VOICE')).toBe(true);
+    }
+    expect(filterAgents(agents, { queueIds: new Set(['nope']) })).toEqual([]);
+  });
+
+  it('groups by status in a fixed order, longest in state first', () => {
+    const groups = groupAgents(agents, 'status');
+    expect(groups.map((g) => g.key)).toEqual(['on-contact', 'available', 'custom', 'offline']);
+    for (const group of groups) {
+      const since = group.agents.map((a) => a.statusStartedAt ?? '');
+      expect(since).toEqual([...since].sort());
+    }
+    expect(groups.reduce((n, g) => n + g.agents.length, 0)).toBe(agents.length);
+  });
+
+  it('groups by routing profile and hierarchy group by name', () => {
+    expect(groupAgents(agents, 'routingProfile').map((g) => g.label)).toEqual([
+      'Profile 0',
+      'Profile 1',
+      'Profile 2',
+      'Profile 3',
+      'Profile 4',
+    ]);
+    expect(groupAgents(agents, 'hierarchyGroup')).toHaveLength(8);
+  });
+});
+
+describe('boards and states', () => {
+  const snapshot = makeSnapshot({ queues: 4 });
+
+  it('shows every queue for a board of all queues, and only the listed ones otherwise', () => {
+    expect(boardQueues(snapshot.queues, { queueIds: null })).toHaveLength(4);
+    expect(boardQueues(snapshot.queues, { queueIds: ['q-0002', 'q-0000'] }).map((q) => q.id)).toEqual([
+      'q-0000',
+      'q-0002',
+    ]);
+  });
+
+  it("uses the board's own threshold states when it has them", () => {
+    const queue = snapshot.queues[0];
+    if (!queue) throw new Error('no queue');
+    const withBoard = { boardStates: { floor: { [queue.id]: { CONTACTS_IN_QUEUE: 'critical' as const } } } };
+    expect(queueStates(withBoard, 'floor', queue)).toEqual({ CONTACTS_IN_QUEUE: 'critical' });
+    expect(queueStates(withBoard, 'other', queue)).toBe(queue.states);
+  });
+
+  it('has no abandon rate when nothing was queued, rather than 0%', () => {
+    expect(abandonRate({ CONTACTS_QUEUED: 0, CONTACTS_ABANDONED: 0 })).toBeNull();
+    expect(abandonRate({ CONTACTS_QUEUED: null, CONTACTS_ABANDONED: 3 })).toBeNull();
+    expect(abandonRate({ CONTACTS_QUEUED: 200, CONTACTS_ABANDONED: 10 })).toBe(5);
+  });
+});

@@ -1,0 +1,180 @@
+import type { Agent, Board, Channel, FigureState, Queue, Snapshot } from '@switchboard/shared';
+
+/**
+ * Pure slices of the snapshot. Components read the snapshot only through these, so what a tile shows is
+ * testable without a browser and the same whatever the view.
+ */
+
+/** The agent's situation as a supervisor reads it; it sets the tile's colour and its group. */
+export type AgentActivity = 'available' | 'on-contact' | 'acw' | 'custom' | 'offline' | 'error';
+
+export const ACTIVITY_ORDER: readonly AgentActivity[] = [
+  'on-contact',
+  'acw',
+  'available',
+  'custom',
+  'error',
+  'offline',
+];
+
+export const ACTIVITY_LABELS: Record<AgentActivity, string> = {
+  'on-contact': 'On contact',
+  acw: 'After contact work',
+  available: 'Available',
+  custom: 'Away',
+  error: 'Error',
+  offline: 'Offline',
+};
+
+export function agentActivity(agent: Agent): AgentActivity {
+  if (agent.statusType === 'ERROR') return 'error';
+  // Connect's AgentContactState ENDED is after-contact work on that contact; any other live state is work.
+  if (agent.contacts.some((c) => c.state !== 'ENDED' && c.state !== 'MISSED' && c.state !== 'REJECTED')) {
+    return 'on-contact';
+  }
+  if (agent.contacts.some((c) => c.state === 'ENDED')) return 'acw';
+  if (agent.statusType === 'ROUTABLE') return 'available';
+  if (agent.statusType === 'OFFLINE') return 'offline';
+  return 'custom';
+}
+
+/** The queues a board shows, in the snapshot's order (null: all of them). */
+export function boardQueues(queues: readonly Queue[], board: Pick<Board, 'queueIds'> | null): Queue[] {
+  if (!board?.queueIds) return [...queues];
+  const wanted = new Set(board.queueIds);
+  return queues.filter((queue) => wanted.has(queue.id));
+}
+
+/** A queue's figure states as the board sees them: its own threshold overrides first, else the defaults. */
+export function queueStates(
+  snapshot: Pick<Snapshot, 'boardStates'>,
+  boardId: string | null,
+  queue: Queue,
+): Record<string, FigureState> {
+  const overrides = boardId ? snapshot.boardStates?.[boardId]?.[queue.id] : undefined;
+  return overrides ?? queue.states;
+}
+
+export interface AgentFilters {
+  search?: string;
+  routingProfileId?: string | null;
+  hierarchyGroupId?: string | null;
+  activity?: AgentActivity | null;
+  channel?: Channel | null;
+  /** Agents working a contact from one of these queues, or staffed on them through their routing profile. */
+  queueIds?: ReadonlySet<string> | null;
+}
+
+export function filterAgents(agents: readonly Agent[], filters: AgentFilters): Agent[] {
+  const search = filters.search?.trim().toLocaleLowerCase() ?? '';
+  return agents.filter((agent) => {
+    if (
+      search &&
+      !agent.name.toLocaleLowerCase().includes(search) &&
+      !agent.username.toLocaleLowerCase().includes(search)
+    ) {
+      return false;
+    }
+    if (filters.routingProfileId && agent.routingProfile?.id !== filters.routingProfileId) return false;
+    if (filters.hierarchyGroupId && agent.hierarchyGroup?.id !== filters.hierarchyGroupId) return false;
+    if (filters.activity && agentActivity(agent) !== filters.activity) return false;
+    if (filters.channel && !agent.contacts.some((c) => c.channel === filters.channel)) return false;
+    if (
+      filters.queueIds &&
+      !agent.contacts.some((c) => c.queueId !== null && filters.queueIds?.has(c.queueId))
+    ) {
+      return false;
+    }
+    return true;
+  });
+}
+
+export type AgentGrouping = 'status' | 'routingProfile' | 'hierarchyGroup';
+export const AGENT_GROUPINGS: readonly AgentGrouping[] = ['status', 'routingProfile', 'hierarchyGroup'];
+
+export interface AgentGroup {
+  key: string;
+  label: string;
+  agents: Agent[];
+}
+
+const byName = (a: Agent, b: Agent) => a.name.localeCompare(b.name);
+
+/** Groups agents; inside a group, the longest in their state first (they are the ones to look at). */
+export function groupAgents(agents: readonly Agent[], grouping: AgentGrouping): AgentGroup[] {
+  const groups = new Map<string, AgentGroup>();
+  for (const agent of agents) {
+    let key: string;
+    let label: string;
+    if (grouping === 'status') {
+      key = agentActivity(agent);
+      label = ACTIVITY_LABELS[key as AgentActivity];
+    } else {
+      const group = grouping === 'routingProfile' ? agent.routingProfile : agent.hierarchyGroup;
+      key = group?.id ?? '';
+      label = group?.name ?? (grouping === 'routingProfile' ? 'No routing profile' : 'No hierarchy group');
+    }
+    let group = groups.get(key);
+    if (!group) {
+      group = { key, label, agents: [] };
+      groups.set(key, group);
+    }
+    group.agents.push(agent);
+  }
+  const ordered = [...groups.values()];
+  if (grouping === 'status') {
+    ordered.sort(
+      (a, b) =>
+        ACTIVITY_ORDER.indexOf(a.key as AgentActivity) - ACTIVITY_ORDER.indexOf(b.key as AgentActivity),
+    );
+  } else {
+    ordered.sort((a, b) => (a.key === '' ? 1 : b.key === '' ? -1 : a.label.localeCompare(b.label)));
+  }
+  for (const group of ordered) {
+    group.agents.sort((a, b) => {
+      const since = (a.statusStartedAt ?? '').localeCompare(b.statusStartedAt ?? '');
+      return since !== 0 ? since : byName(a, b);
+    });
+  }
+  return ordered;
+}
+
+/** Distinct routing profiles and hierarchy groups, for the filters. */
+export function agentFacets(agents: readonly Agent[]) {
+  const profiles = new Map<string, string>();
+  const groups = new Map<string, string>();
+  for (const agent of agents) {
+    if (agent.routingProfile) profiles.set(agent.routingProfile.id, agent.routingProfile.name);
+    if (agent.hierarchyGroup) groups.set(agent.hierarchyGroup.id, agent.hierarchyGroup.name);
+  }
+  const sorted = (map: Map<string, string>) =>
+    [...map].map(([id, name]) => ({ id, name })).sort((a, b) => a.name.localeCompare(b.name));
+  return { routingProfiles: sorted(profiles), hierarchyGroups: sorted(groups) };
+}
+
+/** The service-level metric the configuration targets, e.g. SERVICE_LEVEL_20. */
+export function serviceLevelMetric(thresholdSeconds: number): string {
+  return `SERVICE_LEVEL_${thresholdSeconds}`;
+}
+
+/** Abandoned as a share of queued, in percent; null when nothing was queued. */
+export function abandonRate(today: Readonly<Record<string, number | null>>): number | null {
+  const queued = today.CONTACTS_QUEUED;
+  const abandoned = today.CONTACTS_ABANDONED;
+  if (
+    queued === null ||
+    queued === undefined ||
+    abandoned === null ||
+    abandoned === undefined ||
+    queued === 0
+  ) {
+    return null;
+  }
+  return (abandoned / queued) * 100;
+}
+
+/** How old the figures are, in ms, by the server's clock; null before any figures. */
+export function figuresAge(snapshot: Pick<Snapshot, 'sections' | 'generatedAt'>, nowMs: number): number {
+  const fetchedAt = snapshot.sections.queues?.fetchedAt ?? snapshot.generatedAt;
+  return Math.max(0, nowMs - Date.parse(fetchedAt));
+}

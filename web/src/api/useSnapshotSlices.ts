@@ -1,0 +1,77 @@
+import type { Snapshot } from '@switchboard/shared';
+import { useCallback, useMemo } from 'react';
+import { useSnapshotSelect } from './snapshot';
+
+/** Slice hooks: each component subscribes to the part of the snapshot it draws, and nothing else. */
+
+const selectMeta = (s: Snapshot) => ({
+  generation: s.generation,
+  generatedAt: s.generatedAt,
+  serverTime: s.serverTime,
+  dataSnapshotTime: s.dataSnapshotTime,
+  stale: s.stale,
+  serverBuild: s.serverBuild,
+  timeZone: s.timeZone,
+  queuesFetchedAt: s.sections.queues?.fetchedAt ?? null,
+  sectionErrors: Object.entries(s.sections)
+    .filter(([, section]) => section.error !== null)
+    .map(([name, section]) => ({ name, message: section.error?.message ?? '' })),
+});
+export type SnapshotMeta = ReturnType<typeof selectMeta>;
+
+export function useSnapshotMeta() {
+  return useSnapshotSelect(selectMeta);
+}
+
+const selectQueues = (s: Snapshot) => s.queues;
+export function useQueues() {
+  return useSnapshotSelect(selectQueues).data;
+}
+
+const selectBoardStates = (s: Snapshot) => s.boardStates;
+export function useBoardStates() {
+  return useSnapshotSelect(selectBoardStates).data;
+}
+
+const selectSummary = (s: Snapshot) => s.summary;
+export function useSummary() {
+  return useSnapshotSelect(selectSummary).data;
+}
+
+const selectAgents = (s: Snapshot) => s.agents;
+export function useAgents() {
+  return useSnapshotSelect(selectAgents).data;
+}
+
+const selectIntraday = (s: Snapshot) => s.intraday;
+export function useIntraday() {
+  return useSnapshotSelect(selectIntraday).data;
+}
+
+const selectAlerts = (s: Snapshot) => s.alerts;
+export function useAlerts() {
+  return useSnapshotSelect(selectAlerts).data;
+}
+
+// A string changes only when a queue is added, removed or renamed, not on every snapshot, so agent tiles
+// that show queue names do not all re-render every two seconds.
+const selectQueueNameKey = (s: Snapshot) => s.queues.map((q) => `${q.id}\u0000${q.name}`).join('\u0001');
+
+/** Queue id to name, stable across snapshots while the queues are the same. */
+export function useQueueName(): (queueId: string | null) => string {
+  const key = useSnapshotSelect(selectQueueNameKey).data ?? '';
+  const names = useMemo(
+    () =>
+      new Map(
+        key
+          .split('\u0001')
+          .filter(Boolean)
+          .map((pair) => pair.split('\u0000') as [string, string]),
+      ),
+    [key],
+  );
+  return useCallback(
+    (queueId: string | null) => (queueId === null ? 'No queue' : (names.get(queueId) ?? 'Unknown queue')),
+    [names],
+  );
+}

@@ -1,0 +1,51 @@
+import type { FigureState } from '@switchboard/shared';
+import type { ReactNode } from 'react';
+
+const STATE_WORDS: Record<FigureState, string> = {
+  ok: 'within target',
+  warn: 'warning',
+  critical: 'critical',
+};
+
+/**
+ * One labelled figure. Its threshold state shows as colour and, for colour-blind viewers, as a badge
+ * ("!" warning, "!!" critical) and heavier type; screen readers hear the state in words.
+ */
+export function Figure({
+  metric,
+  label,
+  value,
+  state,
+  detail,
+  main = false,
+  title,
+}: {
+  metric: string;
+  label: string;
+  value: string;
+  state?: FigureState | undefined;
+  detail?: ReactNode;
+  main?: boolean;
+  title?: string;
+}) {
+  return (
+    <div
+      className={main ? 'figure figure-main' : 'figure'}
+      data-metric={metric}
+      data-state={state}
+      title={title}
+    >
+      <dt>{label}</dt>
+      <dd>
+        <span className="figure-value">{value}</span>
+        {state && state !== 'ok' ? (
+          <span className="state-badge" aria-hidden="true">
+            {state === 'critical' ? '!!' : '!'}
+          </span>
+        ) : null}
+        {state ? <span className="sr-only">, {STATE_WORDS[state]}</span> : null}
+        {detail ? <span className="figure-detail">{detail}</span> : null}
+      </dd>
+    </div>
+  );
+}

@@ -1,0 +1,56 @@
+import type { Agent } from '@switchboard/shared';
+import { memo } from 'react';
+import { ACTIVITY_LABELS, agentActivity } from '../../api/selectors';
+import { ChannelIcon } from '../../components/ChannelIcon';
+import { Elapsed } from '../../components/Elapsed';
+
+/** A glyph per activity, so the status reads without its colour. */
+const ACTIVITY_GLYPHS = {
+  'on-contact': '●',
+  acw: '◐',
+  available: '○',
+  custom: '◇',
+  error: '✕',
+  offline: '–',
+} as const;
+
+export interface AgentTileProps {
+  agent: Agent;
+  queueName: (queueId: string | null) => string;
+}
+
+/** One agent: who, in what status since when, and which contacts from which queues. */
+export const AgentTile = memo(function AgentTile({ agent, queueName }: AgentTileProps) {
+  const activity = agentActivity(agent);
+  return (
+    <article
+      className="tile agent-tile"
+      data-agent-id={agent.id}
+      data-activity={activity}
+      aria-label={`${agent.name}, ${agent.status}`}
+    >
+      <div className="agent-head">
+        <span className="agent-glyph" aria-hidden="true">
+          {ACTIVITY_GLYPHS[activity]}
+        </span>
+        <span className="agent-name">{agent.name}</span>
+        <Elapsed className="agent-elapsed" since={agent.statusStartedAt} />
+      </div>
+      <div className="agent-status">
+        <span className="sr-only">{ACTIVITY_LABELS[activity]}: </span>
+        {agent.status}
+      </div>
+      {agent.contacts.length > 0 ? (
+        <ul className="agent-contacts" aria-label="Contacts">
+          {agent.contacts.map((contact) => (
+            <li key={contact.contactId} data-contact-state={contact.state}>
+              <ChannelIcon channel={contact.channel} />
+              <span className="contact-queue">{queueName(contact.queueId)}</span>
+              <Elapsed className="contact-elapsed" since={contact.stateStartedAt} />
+            </li>
+          ))}
+        </ul>
+      ) : null}
+    </article>
+  );
+});

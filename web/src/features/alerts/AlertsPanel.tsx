@@ -1,0 +1,102 @@
+import { metricLabel, type Alert } from '@switchboard/shared';
+import { useState } from 'react';
+import { useAcknowledge } from '../../api/alerts';
+import { Elapsed } from '../../components/Elapsed';
+import { useFormat } from '../../format';
+
+const NAME_KEY = 'switchboard.supervisorName';
+
+function storedName(): string {
+  try {
+    return localStorage.getItem(NAME_KEY) ?? '';
+  } catch {
+    return '';
+  }
+}
+
+/** Active alerts, worst first, each acknowledged by a named supervisor; the server records who and when. */
+export function AlertsPanel({
+  alerts,
+  queueName,
+  readOnly = false,
+}: {
+  alerts: readonly Alert[];
+  queueName: (queueId: string | null) => string;
+  readOnly?: boolean;
+}) {
+  const format = useFormat();
+  const [name, setName] = useState(storedName);
+  const acknowledge = useAcknowledge();
+  const sorted = [...alerts].sort(
+    (a, b) =>
+      Number(a.acknowledgedAt !== null) - Number(b.acknowledgedAt !== null) ||
+      Number(b.level === 'critical') - Number(a.level === 'critical') ||
+      a.since.localeCompare(b.since),
+  );
+  const rememberName = (value: string) => {
+    setName(value);
+    try {
+      localStorage.setItem(NAME_KEY, value);
+    } catch {
+      // Private mode: the name is kept for this page only.
+    }
+  };
+  return (
+    <section className="alerts-panel" aria-label="Alerts" data-testid="alerts-panel">
+      <h2>
+        Alerts <span className="count">{alerts.filter((a) => a.acknowledgedAt === null).length} open</span>
+      </h2>
+      {!readOnly ? (
+        <label className="ack-name">
+          Acknowledge as{' '}
+          <input
+            value={name}
+            onChange={(event) => rememberName(event.target.value)}
+            placeholder="Your name"
+            maxLength={100}
+            autoComplete="name"
+          />
+        </label>
+      ) : null}
+      {acknowledge.error ? (
+        <p className="error" role="alert">
+          {acknowledge.error.message}
+        </p>
+      ) : null}
+      {sorted.length === 0 ? (
+        <p className="empty">No alerts: every watched figure is within its limits.</p>
+      ) : (
+        <ul className="alert-list">
+          {sorted.map((alert) => (
+            <li key={alert.id} className="alert" data-alert-id={alert.id} data-state={alert.level}>
+              <span className="state-badge" aria-hidden="true">
+                {alert.level === 'critical' ? '!!' : '!'}
+              </span>
+              <span className="alert-text">
+                <strong>{alert.level === 'critical' ? 'Critical' : 'Warning'}:</strong>{' '}
+                {metricLabel(alert.metric)}{' '}
+                {alert.queueId ? `on ${queueName(alert.queueId)}` : 'for the whole centre'} is{' '}
+                {format.count(alert.value)} (limit {format.count(alert.threshold)}), for{' '}
+                <Elapsed since={alert.since} />
+              </span>
+              {alert.acknowledgedAt ? (
+                <span className="acknowledged">
+                  Acknowledged by {alert.acknowledgedBy} at {format.clock(Date.parse(alert.acknowledgedAt))}
+                </span>
+              ) : readOnly ? null : (
+                <button
+                  type="button"
+                  disabled={acknowledge.isPending}
+                  onClick={() => acknowledge.mutate({ alertId: alert.id, by: name.trim() })}
+                  aria-label={`Acknowledge ${metricLabel(alert.metric)} alert${alert.queueId ? ` on ${queueName(alert.queueId)}` : ''}`}
+                >
+                  Acknowledge
+                </button>
+              )}
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,79 @@
+import { lazy, Suspense, useRef } from 'react';
+import { useIntraday } from '../../api/useSnapshotSlices';
+import { ErrorBoundary } from '../../components/ErrorBoundary';
+import { useElementSize } from '../../components/useElementSize';
+import { useBoard } from '../../board';
+import { useFormat } from '../../format';
+
+// recharts is a third of the bundle: it loads in its own chunk, after the figures are on screen.
+const ServiceLevelChart = lazy(() => import('./ServiceLevelChart'));
+
+/** Today's service level and volume per interval, for the instance or one queue. */
+export function ChartPanel({
+  queueId,
+  title,
+  interactive = true,
+}: {
+  queueId?: string | null;
+  title: string;
+  interactive?: boolean;
+}) {
+  const intraday = useIntraday();
+  const format = useFormat();
+  const { serviceLevelMetric, targetPercent } = useBoard();
+  const body = useRef<HTMLDivElement>(null);
+  const size = useElementSize(body);
+  const points = intraday ? (queueId ? (intraday.queues[queueId] ?? []) : intraday.instance) : [];
+  return (
+    <section
+      className="chart-panel"
+      aria-label={title}
+      data-testid="chart-panel"
+      data-queue={queueId ?? 'instance'}
+    >
+      <h2>{title}</h2>
+      {points.length === 0 ? (
+        <p className="empty">No intervals yet today.</p>
+      ) : (
+        <div className="chart-body" ref={body}>
+          {size.height > 0 ? (
+            <ErrorBoundary what="the service-level chart" resetKey={points}>
+              <Suspense fallback={<p className="loading">Loading chart…</p>}>
+                <ServiceLevelChart
+                  points={points}
+                  serviceLevelMetric={serviceLevelMetric}
+                  targetPercent={targetPercent}
+                  format={format}
+                  interactive={interactive}
+                />
+              </Suspense>
+            </ErrorBoundary>
+          ) : null}
+          <table className="sr-only">
+            <caption>{title}, per interval</caption>
+            <thead>
+              <tr>
+                <th>Interval</th>
+                <th>Service level</th>
+                <th>Queued</th>
+                <th>Handled</th>
+                <th>Abandoned</th>
+              </tr>
+            </thead>
+            <tbody>
+              {points.map((point) => (
+                <tr key={point.start}>
+                  <td>{format.clock(Date.parse(point.start)).slice(0, 5)}</td>
+                  <td>{format.percent(point.metrics[serviceLevelMetric])}</td>
+                  <td>{format.count(point.metrics.CONTACTS_QUEUED)}</td>
+                  <td>{format.count(point.metrics.CONTACTS_HANDLED)}</td>
+                  <td>{format.count(point.metrics.CONTACTS_ABANDONED)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
+  );
+}

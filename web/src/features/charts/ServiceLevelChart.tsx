@@ -1,0 +1,106 @@
+import type { IntervalPoint } from '@switchboard/shared';
+import {
+  Bar,
+  CartesianGrid,
+  ComposedChart,
+  Legend,
+  Line,
+  ReferenceLine,
+  ResponsiveContainer,
+  Tooltip,
+  XAxis,
+  YAxis,
+} from 'recharts';
+import type { Formatters } from '../../format';
+
+export interface ServiceLevelChartProps {
+  points: readonly IntervalPoint[];
+  serviceLevelMetric: string;
+  targetPercent: number;
+  format: Formatters;
+  /** The wall has no pointer: no tooltips there. */
+  interactive?: boolean;
+}
+
+/**
+ * Today per interval: volume as bars (queued, handled, abandoned) and the service level as a line against the
+ * target. Animation is off: a wall redraws every few seconds and a chart that re-animates each time distracts.
+ */
+export default function ServiceLevelChart({
+  points,
+  serviceLevelMetric,
+  targetPercent,
+  format,
+  interactive = true,
+}: ServiceLevelChartProps) {
+  const data = points.map((point) => ({
+    start: Date.parse(point.start),
+    queued: point.metrics.CONTACTS_QUEUED ?? null,
+    handled: point.metrics.CONTACTS_HANDLED ?? null,
+    abandoned: point.metrics.CONTACTS_ABANDONED ?? null,
+    serviceLevel: point.metrics[serviceLevelMetric] ?? null,
+  }));
+  const tick = (ms: number) => format.clock(ms).slice(0, 5);
+  return (
+    <ResponsiveContainer width="100%" height="100%">
+      <ComposedChart data={data} margin={{ top: 8, right: 8, bottom: 0, left: 0 }}>
+        <CartesianGrid stroke="var(--grid)" vertical={false} />
+        <XAxis dataKey="start" tickFormatter={tick} stroke="var(--muted)" minTickGap={24} />
+        <YAxis yAxisId="volume" stroke="var(--muted)" allowDecimals={false} width={40} />
+        <YAxis
+          yAxisId="sl"
+          orientation="right"
+          domain={[0, 100]}
+          stroke="var(--muted)"
+          tickFormatter={(v: number) => `${v}%`}
+          width={44}
+        />
+        {interactive ? (
+          <Tooltip
+            labelFormatter={(ms) => tick(Number(ms))}
+            contentStyle={{ background: 'var(--tile)', border: '1px solid var(--border)' }}
+          />
+        ) : null}
+        <Legend />
+        <Bar
+          yAxisId="volume"
+          dataKey="queued"
+          name="Queued"
+          fill="var(--chart-queued)"
+          isAnimationActive={false}
+        />
+        <Bar
+          yAxisId="volume"
+          dataKey="handled"
+          name="Handled"
+          fill="var(--chart-handled)"
+          isAnimationActive={false}
+        />
+        <Bar
+          yAxisId="volume"
+          dataKey="abandoned"
+          name="Abandoned"
+          fill="var(--chart-abandoned)"
+          isAnimationActive={false}
+        />
+        <Line
+          yAxisId="sl"
+          dataKey="serviceLevel"
+          name="Service level"
+          stroke="var(--chart-sl)"
+          strokeWidth={3}
+          dot={false}
+          connectNulls={false}
+          isAnimationActive={false}
+        />
+        <ReferenceLine
+          yAxisId="sl"
+          y={targetPercent}
+          stroke="var(--chart-target)"
+          strokeDasharray="6 4"
+          label={{ value: `Target ${targetPercent}%`, fill: 'var(--text)', position: 'insideTopLeft' }}
+        />
+      </ComposedChart>
+    </ResponsiveContainer>
+  );
+}

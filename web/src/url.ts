@@ -1,0 +1,93 @@
+import { CHANNELS, type Channel } from '@switchboard/shared';
+import { useCallback, useMemo, useSyncExternalStore } from 'react';
+import { AGENT_GROUPINGS, ACTIVITY_ORDER, type AgentActivity, type AgentGrouping } from './api/selectors';
+
+/**
+ * What the screen shows lives in the address bar, so a view can be bookmarked, shared and put on a wall:
+ * view, board, the laptop's filters and drill-down, the embed's queue and background.
+ */
+export type ViewName = 'wall' | 'laptop' | 'embed';
+
+export interface ViewParams {
+  view: ViewName;
+  board: string | null;
+  /** Embed: the one queue to show. Laptop: the queue drilled into. */
+  queue: string | null;
+  /** Laptop: only these queues (empty: all the board's). */
+  queues: string[];
+  profile: string | null;
+  group: string | null;
+  channel: Channel | null;
+  status: AgentActivity | null;
+  search: string;
+  groupBy: AgentGrouping;
+  theme: 'light' | 'dark' | null;
+  transparent: boolean;
+  /** Wall: seconds per page when the content needs more than one screen. */
+  rotate: number;
+}
+
+function oneOf<T extends string>(value: string | null, allowed: readonly T[]): T | null {
+  return value !== null && (allowed as readonly string[]).includes(value) ? (value as T) : null;
+}
+
+export function parseViewParams(search: string): ViewParams {
+  const params = new URLSearchParams(search);
+  const rotate = Number(params.get('rotate'));
+  return {
+    view: oneOf(params.get('view'), ['wall', 'laptop', 'embed'] as const) ?? 'laptop',
+    board: params.get('board'),
+    queue: params.get('queue'),
+    queues: (params.get('queues') ?? '').split(',').filter(Boolean),
+    profile: params.get('profile'),
+    group: params.get('group'),
+    channel: oneOf(params.get('channel'), CHANNELS),
+    status: oneOf(params.get('status'), ACTIVITY_ORDER),
+    search: params.get('search') ?? '',
+    groupBy: oneOf(params.get('groupBy'), AGENT_GROUPINGS) ?? 'status',
+    theme: oneOf(params.get('theme'), ['light', 'dark'] as const),
+    transparent: params.get('bg') === 'transparent',
+    rotate: Number.isFinite(rotate) && rotate >= 2 ? rotate : 15,
+  };
+}
+
+export type ViewPatch = Partial<
+  Record<
+    'board' | 'queue' | 'queues' | 'profile' | 'group' | 'channel' | 'status' | 'search' | 'groupBy',
+    string | null
+  >
+>;
+
+const listeners = new Set<() => void>();
+function subscribe(listener: () => void) {
+  listeners.add(listener);
+  window.addEventListener('popstate', listener);
+  return () => {
+    listeners.delete(listener);
+    window.removeEventListener('popstate', listener);
+  };
+}
+
+/** Merges `patch` into the current query string; null or "" removes a key. */
+export function patchSearch(search: string, patch: ViewPatch): string {
+  const params = new URLSearchParams(search);
+  for (const [key, value] of Object.entries(patch)) {
+    if (value === null || value === undefined || value === '') params.delete(key);
+    else params.set(key, value);
+  }
+  const text = params.toString();
+  return text ? `?${text}` : '';
+}
+
+export function useViewParams(): [ViewParams, (patch: ViewPatch, options?: { push?: boolean }) => void] {
+  const search = useSyncExternalStore(subscribe, () => window.location.search);
+  const params = useMemo(() => parseViewParams(search), [search]);
+  const update = useCallback((patch: ViewPatch, options?: { push?: boolean }) => {
+    const next = `${window.location.pathname}${patchSearch(window.location.search, patch)}${window.location.hash}`;
+    // Drilling in is a step the back button should undo; typing in a filter is not.
+    if (options?.push) window.history.pushState(null, '', next);
+    else window.history.replaceState(null, '', next);
+    for (const listener of listeners) listener();
+  }, []);
+  return [params, update];
+}

@@ -1,0 +1,134 @@
+import { useDeferredValue, useMemo } from 'react';
+import { agentFacets, filterAgents, groupAgents } from '../api/selectors';
+import { useAgents, useAlerts, useQueueName, useSummary } from '../api/useSnapshotSlices';
+import type { SnapshotMeta } from '../api/useSnapshotSlices';
+import { useBoard } from '../board';
+import { ErrorBoundary } from '../components/ErrorBoundary';
+import { AlertsPanel } from '../features/alerts/AlertsPanel';
+import { AgentFilters } from '../features/agents/AgentFilters';
+import { AgentList } from '../features/agents/AgentList';
+import { ChartPanel } from '../features/charts/ChartPanel';
+import { Header } from '../features/header/Header';
+import { QueueGrid } from '../features/queues/QueueGrid';
+import type { Freshness } from '../features/status/StaleBanner';
+import { StaleBanner } from '../features/status/StaleBanner';
+import { SummaryStrip } from '../features/summary/SummaryStrip';
+import type { ViewParams, ViewPatch } from '../url';
+import { useBoardQueues } from './useBoardQueues';
+
+/** The supervisor's laptop: filters, search, drill into a queue, acknowledge alerts. */
+export function LaptopView({
+  meta,
+  fresh,
+  params,
+  update,
+}: {
+  meta: SnapshotMeta | undefined;
+  fresh: Freshness;
+  params: ViewParams;
+  update: (patch: ViewPatch, options?: { push?: boolean }) => void;
+}) {
+  const { board } = useBoard();
+  const sections = new Set(board.sections);
+  const { queues, statesOf } = useBoardQueues();
+  const summary = useSummary();
+  const agents = useAgents();
+  const alerts = useAlerts();
+  const queueName = useQueueName();
+  const search = useDeferredValue(params.search);
+
+  const visibleQueues = useMemo(() => {
+    const wanted = params.queues.length > 0 ? new Set(params.queues) : null;
+    return queues.filter(
+      (queue) =>
+        (!wanted || wanted.has(queue.id)) && (!params.channel || queue.channels.includes(params.channel)),
+    );
+  }, [queues, params.queues, params.channel]);
+  const drilled = params.queue ? queues.find((queue) => queue.id === params.queue) : undefined;
+
+  const facets = useMemo(() => agentFacets(agents ?? []), [agents]);
+  const groups = useMemo(() => {
+    const queueFilter = drilled ? [drilled.id] : params.queues;
+    const filtered = filterAgents(agents ?? [], {
+      search,
+      routingProfileId: params.profile,
+      hierarchyGroupId: params.group,
+      activity: params.status,
+      channel: params.channel,
+      queueIds: queueFilter.length > 0 ? new Set(queueFilter) : null,
+    });
+    return groupAgents(filtered, params.groupBy);
+  }, [
+    agents,
+    search,
+    params.profile,
+    params.group,
+    params.status,
+    params.channel,
+    params.queues,
+    params.groupBy,
+    drilled,
+  ]);
+
+  const open = (queueId: string) => update({ queue: queueId }, { push: true });
+  const dim = fresh.stale ? 'dimmed' : undefined;
+  return (
+    <div className="view view-laptop">
+      <Header meta={meta} />
+      <StaleBanner meta={meta} fresh={fresh} />
+      <main className={dim} data-stale={fresh.stale || undefined}>
+        <AgentFilters
+          params={params}
+          update={update}
+          queues={queues}
+          routingProfiles={facets.routingProfiles}
+          hierarchyGroups={facets.hierarchyGroups}
+        />
+        {sections.has('alerts') && alerts ? (
+          <ErrorBoundary what="the alerts" resetKey={alerts}>
+            <AlertsPanel alerts={alerts} queueName={queueName} />
+          </ErrorBoundary>
+        ) : null}
+        {sections.has('summary') && summary ? (
+          <ErrorBoundary what="the instance totals" resetKey={summary}>
+            <SummaryStrip summary={summary} />
+          </ErrorBoundary>
+        ) : null}
+        {drilled ? (
+          <section className="drill" aria-label={`Queue ${drilled.name} in detail`} data-testid="drill-down">
+            <div className="drill-head">
+              <h2>{drilled.name}</h2>
+              <button type="button" onClick={() => update({ queue: null }, { push: true })}>
+                Back to all queues
+              </button>
+            </div>
+            <div className="drill-body">
+              <QueueGrid queues={[drilled]} statesOf={statesOf} />
+              <ChartPanel queueId={drilled.id} title={`${drilled.name}: service level today`} />
+            </div>
+          </section>
+        ) : null}
+        {sections.has('queues') && !drilled ? (
+          <QueueGrid
+            queues={visibleQueues}
+            statesOf={statesOf}
+            onOpen={open}
+            emptyText={queues.length === 0 ? undefined : 'No queue matches these filters.'}
+          />
+        ) : null}
+        {sections.has('charts') && !drilled ? <ChartPanel title="Service level today, whole centre" /> : null}
+        {sections.has('agents') || drilled ? (
+          <section className="agents-section" aria-label="Agents">
+            <h2>
+              {drilled ? `Agents on ${drilled.name}` : 'Agents'}{' '}
+              <span className="count">{groups.reduce((n, g) => n + g.agents.length, 0)}</span>
+            </h2>
+            <ErrorBoundary what="the agents" resetKey={groups}>
+              <AgentList groups={groups} queueName={queueName} />
+            </ErrorBoundary>
+          </section>
+        ) : null}
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,129 @@
+import type { Agent, Queue } from '@switchboard/shared';
+import { useMemo, useRef } from 'react';
+import { ACTIVITY_ORDER, agentActivity } from '../api/selectors';
+import { useAgents, useAlerts, useQueueName, useSummary } from '../api/useSnapshotSlices';
+import type { SnapshotMeta } from '../api/useSnapshotSlices';
+import { useBoard } from '../board';
+import { ErrorBoundary } from '../components/ErrorBoundary';
+import { remPx, useElementSize } from '../components/useElementSize';
+import { AgentTile } from '../features/agents/AgentTile';
+import { AGENT_TILE } from '../features/agents/AgentList';
+import { ChartPanel } from '../features/charts/ChartPanel';
+import { Header } from '../features/header/Header';
+import { QueueGrid } from '../features/queues/QueueGrid';
+import type { Freshness } from '../features/status/StaleBanner';
+import { StaleBanner } from '../features/status/StaleBanner';
+import { SummaryStrip } from '../features/summary/SummaryStrip';
+import type { ViewParams } from '../url';
+import { useBoardQueues } from './useBoardQueues';
+import { paginate, tilesThatFit, useRotation } from './usePages';
+
+/** Queue tile geometry on the wall, in rem; styles.css fixes .view-wall .queue-tile to this height. */
+export const WALL_QUEUE_TILE = { minWidth: 18, height: 13.5, gap: 0.75 };
+
+type Page = { kind: 'queues'; queues: Queue[] } | { kind: 'agents'; agents: Agent[] } | { kind: 'chart' };
+
+function agentsForWall(agents: readonly Agent[]): Agent[] {
+  // Those a supervisor acts on first: on contact longest, then after-contact work, then the rest.
+  return [...agents]
+    .filter((agent) => agent.statusType !== 'OFFLINE')
+    .sort(
+      (a, b) =>
+        ACTIVITY_ORDER.indexOf(agentActivity(a)) - ACTIVITY_ORDER.indexOf(agentActivity(b)) ||
+        (a.statusStartedAt ?? '').localeCompare(b.statusStartedAt ?? ''),
+    );
+}
+
+/** The wall: read from across the room, no mouse or keyboard, pages turning when it does not fit. */
+export function WallView({
+  meta,
+  fresh,
+  params,
+}: {
+  meta: SnapshotMeta | undefined;
+  fresh: Freshness;
+  params: ViewParams;
+}) {
+  const { board } = useBoard();
+  const sections = new Set(board.sections);
+  const { queues, statesOf } = useBoardQueues();
+  const summary = useSummary();
+  const agents = useAgents();
+  const alerts = useAlerts();
+  const queueName = useQueueName();
+  const area = useRef<HTMLDivElement>(null);
+  const size = useElementSize(area);
+  const rem = remPx();
+
+  const pages = useMemo(() => {
+    const result: Page[] = [];
+    if (size.height === 0) return result;
+    if (sections.has('queues')) {
+      const fit = tilesThatFit(size, WALL_QUEUE_TILE, rem);
+      for (const page of paginate(queues, fit.perPage)) result.push({ kind: 'queues', queues: page });
+      if (queues.length === 0) result.push({ kind: 'queues', queues: [] });
+    }
+    if (sections.has('charts')) result.push({ kind: 'chart' });
+    if (sections.has('agents') && agents) {
+      const fit = tilesThatFit(size, AGENT_TILE, rem);
+      for (const page of paginate(agentsForWall(agents), fit.perPage))
+        result.push({ kind: 'agents', agents: page });
+    }
+    return result;
+    // sections is rebuilt each render from board.sections.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [size, rem, queues, agents, board.sections]);
+  const index = useRotation(pages.length, params.rotate);
+  const page = pages[index];
+  const openAlerts = alerts?.filter((alert) => alert.acknowledgedAt === null) ?? [];
+  const critical = openAlerts.filter((alert) => alert.level === 'critical').length;
+
+  return (
+    <div className="view view-wall">
+      <Header meta={meta}>
+        {sections.has('alerts') && openAlerts.length > 0 ? (
+          <p
+            className="alert-count"
+            data-state={critical > 0 ? 'critical' : 'warn'}
+            data-testid="wall-alerts"
+          >
+            <span className="state-badge" aria-hidden="true">
+              {critical > 0 ? '!!' : '!'}
+            </span>
+            {openAlerts.length} alert{openAlerts.length === 1 ? '' : 's'}
+          </p>
+        ) : null}
+        {pages.length > 1 ? (
+          <p
+            className="page-indicator"
+            data-testid="page-indicator"
+            aria-label={`Page ${index + 1} of ${pages.length}`}
+          >
+            {index + 1}/{pages.length}
+          </p>
+        ) : null}
+      </Header>
+      <StaleBanner meta={meta} fresh={fresh} />
+      <main className={fresh.stale ? 'dimmed' : undefined} data-stale={fresh.stale || undefined}>
+        {sections.has('summary') && summary ? (
+          <ErrorBoundary what="the instance totals" resetKey={summary}>
+            <SummaryStrip summary={summary} />
+          </ErrorBoundary>
+        ) : null}
+        <div className="wall-page" ref={area} data-page-kind={page?.kind}>
+          {page?.kind === 'queues' ? <QueueGrid queues={page.queues} statesOf={statesOf} /> : null}
+          {page?.kind === 'chart' ? <ChartPanel title="Service level today" interactive={false} /> : null}
+          {page?.kind === 'agents' ? (
+            <section className="agent-page" aria-label="Agents">
+              {page.agents.map((agent) => (
+                <ErrorBoundary key={agent.id} what={`agent ${agent.name}`} resetKey={agent}>
+                  <AgentTile agent={agent} queueName={queueName} />
+                </ErrorBoundary>
+              ))}
+            </section>
+          ) : null}
+        </div>
+      </main>
+    </div>
+  );
+}
