@@ -4,6 +4,7 @@ import {
   SECTION_NAMES,
   type Agent,
   type Channel,
+  type IntervalPoint,
   type Queue,
   type RealtimeMetrics,
   type SectionName,
@@ -71,6 +72,8 @@ const FIRST_RETRY_MS = 2000;
 const MAX_RETRY_MS = 10_000;
 const MAX_SLOW_RETRY_MS = 15_000;
 const BACKFILL_DELAY_MS = 500;
+/** Per-queue intraday series travel in the snapshot up to this many queues; above, GET /api/v1/intraday/:queueId. */
+export const INTRADAY_QUEUES_IN_SNAPSHOT = 100;
 /** Names described per round, at discovery priority. */
 const DESCRIBE_BATCH = 10;
 
@@ -176,6 +179,12 @@ export class Poller {
     this.running = false;
     for (const loop of this.loops) loop.stop();
     this.budget.clear();
+  }
+
+  /** One queue's intraday series with every figure; null for a queue the instance does not have. */
+  queueIntraday(queueId: string): IntervalPoint[] | null {
+    if (!this.directory.queues.some((q) => q.id === queueId)) return null;
+    return this.history.queueSeries(queueId);
   }
 
   /** Re-reads queues, profiles and users now (e.g. a test after changing the instance). */
@@ -416,11 +425,16 @@ export class Poller {
         states: {},
       },
       agents: this.agents,
-      intraday: this.history.intraday(queueIds, [
-        'CONTACTS_QUEUED',
-        'CONTACTS_ABANDONED',
-        ...this.thresholds.map(serviceLevelKey),
-      ]),
+      intraday: this.history.intraday(
+        queueIds,
+        [
+          'CONTACTS_QUEUED',
+          'CONTACTS_HANDLED',
+          'CONTACTS_ABANDONED',
+          ...this.thresholds.map(serviceLevelKey),
+        ],
+        INTRADAY_QUEUES_IN_SNAPSHOT,
+      ),
       alerts: [],
     };
     this.snapshot = this.options.enrich ? this.options.enrich(snapshot) : snapshot;
