@@ -1,24 +1,16 @@
 import type { ConnectClient } from '@aws-sdk/client-connect';
 import {
-  CHANNELS,
   SECTION_NAMES,
   type Agent,
   type Channel,
   type IntervalPoint,
-  type Queue,
   type RealtimeMetrics,
   type SectionName,
   type SectionStatus,
   type Snapshot,
 } from '@switchboard/shared';
 import type { ConnectContext } from '../connect/context.js';
-import {
-  AGENT_TOTAL_METRICS,
-  getAgentTotals,
-  getQueueRealtime,
-  zeroMetrics,
-  type ChannelMetrics,
-} from '../connect/currentMetrics.js';
+import { AGENT_TOTAL_METRICS, getAgentTotals, getQueueRealtime } from '../connect/currentMetrics.js';
 import { describeError, type ConnectOperation } from '../connect/errors.js';
 import { serviceLevelKey } from '../connect/historical.js';
 import { getCurrentUsers } from '../connect/userData.js';
@@ -26,6 +18,7 @@ import { ageSnapshot } from './staleness.js';
 import type { Logger } from '../logger.js';
 import { SERVER_BUILD } from '../version.js';
 import { toAgents } from './agents.js';
+import { toQueues, type RealtimeFigures } from './assemble.js';
 import { RateBudget, type ApiFamily, type CallOutcome, type FamilyRate, type Priority } from './budget.js';
 import { instanceRealtime } from './combine.js';
 import { Directory } from './directory.js';
@@ -76,12 +69,6 @@ const BACKFILL_DELAY_MS = 500;
 export const INTRADAY_QUEUES_IN_SNAPSHOT = 100;
 /** Names described per round, at discovery priority. */
 const DESCRIBE_BATCH = 10;
-
-interface RealtimeFigures {
-  byQueue: Map<string, RealtimeMetrics>;
-  byQueueChannel: Map<string, ChannelMetrics>;
-  totals: RealtimeMetrics;
-}
 
 const unknownAgentTotals = (): RealtimeMetrics =>
   Object.fromEntries(AGENT_TOTAL_METRICS.map((name) => [name, null]));
@@ -379,30 +366,9 @@ export class Poller {
     this.options.observer?.cycle?.(section, now - started, false);
   }
 
-  private buildQueues(): Queue[] {
-    const realtime = this.realtime;
-    return this.directory.queues.map((ref) => {
-      const seen = this.channelsSeen.get(ref.id);
-      const channels = CHANNELS.filter((c) => seen?.has(c));
-      const byChannel = realtime?.byQueueChannel.get(ref.id) ?? {};
-      const realtimeByChannel: Queue['realtimeByChannel'] = {};
-      for (const channel of channels) realtimeByChannel[channel] = byChannel[channel] ?? zeroMetrics();
-      return {
-        id: ref.id,
-        arn: ref.arn,
-        name: ref.name,
-        channels,
-        realtime: realtime?.byQueue.get(ref.id) ?? zeroMetrics(),
-        realtimeByChannel,
-        today: this.history.today.get(ref.id) ?? {},
-        states: {},
-      };
-    });
-  }
-
   private publish(): void {
     const now = this.clock();
-    const queues = this.buildQueues();
+    const queues = toQueues(this.directory.queues, this.realtime, this.channelsSeen, this.history.today);
     const queueIds = queues.map((q) => q.id);
     const snapshot: Snapshot = {
       instanceId: this.options.instanceId,
