@@ -9,6 +9,8 @@ import { Lease } from './lease.js';
 export interface PollerLike {
   start(): void;
   stop(): void;
+  /** Resolves once the calls it has in flight have ended (or after `timeoutMs`): the lease is released after. */
+  settled?(timeoutMs: number): Promise<void>;
   subscribe(listener: (snapshot: Snapshot) => void): () => void;
 }
 
@@ -76,6 +78,8 @@ export class Cluster {
     this.lease = new Lease(this.redis, this.keys.lease, this.replicaId, options.leaseMs, {
       onAcquired: () => void this.lead(),
       onLost: (reason) => this.follow(reason),
+      // A successor may start at once: let the last calls of this replica end first.
+      beforeRelease: () => options.poller.settled?.(options.leaseMs / 2) ?? Promise.resolve(),
     });
   }
 
