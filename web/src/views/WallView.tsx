@@ -1,5 +1,5 @@
 import type { Agent, Queue } from '@switchboard/shared';
-import { useMemo, useRef } from 'react';
+import { useMemo, useRef, type CSSProperties } from 'react';
 import { ACTIVITY_ORDER, agentActivity } from '../api/selectors';
 import { useAgents, useAlerts, useQueueName, useSummary } from '../api/useSnapshotSlices';
 import type { SnapshotMeta } from '../api/useSnapshotSlices';
@@ -74,6 +74,9 @@ export function WallView({
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [size, rem, queues, agents, board.sections]);
   const index = useRotation(pages.length, params.rotate);
+  // Rows share the page's height, so the tiles fill the screen rather than leaving a band at the bottom.
+  const queueFit = tilesThatFit(size, WALL_QUEUE_TILE, rem);
+  const rowHeight = (size.height - (queueFit.rows - 1) * WALL_QUEUE_TILE.gap * rem) / queueFit.rows;
   const page = pages[index];
   const openAlerts = alerts?.filter((alert) => alert.acknowledgedAt === null) ?? [];
   const critical = openAlerts.filter((alert) => alert.level === 'critical').length;
@@ -110,7 +113,14 @@ export function WallView({
             <SummaryStrip summary={summary} />
           </ErrorBoundary>
         ) : null}
-        <div className="wall-page" ref={area} data-page-kind={page?.kind}>
+        <div
+          className="wall-page"
+          ref={area}
+          data-page-kind={page?.kind}
+          style={
+            rowHeight > 0 ? ({ '--wall-row': `${Math.floor(rowHeight)}px` } as CSSProperties) : undefined
+          }
+        >
           {page?.kind === 'queues' ? <QueueGrid queues={page.queues} statesOf={statesOf} /> : null}
           {page?.kind === 'chart' ? <ChartPanel title="Service level today" interactive={false} /> : null}
           {page?.kind === 'agents' ? (
