@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from '../support/test.js';
 import type { Snapshot } from '@switchboard/shared';
 import { watchForViolations } from '../support/page.js';
 
@@ -42,19 +42,33 @@ test.describe('laptop view', () => {
   });
 
   test('finds an agent by name and groups agents by routing profile', async ({ page, request }) => {
-    const snapshot = (await (await request.get('/api/v1/snapshot')).json()) as Snapshot;
-    test.skip(snapshot.agents.length === 0, 'this server does not serve agents yet');
-    const agent = snapshot.agents[Math.floor(snapshot.agents.length / 2)];
+    // Names arrive as the server describes its users (DescribeUser, a few per round): pick one it has named.
+    let agent: Snapshot['agents'][number] | undefined;
+    await expect
+      .poll(
+        async () => {
+          const snapshot = (await (await request.get('/api/v1/snapshot')).json()) as Snapshot;
+          const named = snapshot.agents.filter((candidate) => candidate.name !== candidate.username);
+          agent = named[Math.floor(named.length / 2)];
+          return agent !== undefined;
+        },
+        { timeout: 30_000 },
+      )
+      .toBe(true);
     if (!agent) throw new Error('unreachable');
     await page.goto('/');
     await expect(page.locator('[data-agent-id]').first()).toBeVisible();
     await page.getByRole('searchbox', { name: 'Find agent' }).fill(agent.name);
     await expect(page).toHaveURL(/search=/);
     await expect(page.locator(`[data-agent-id="${agent.id}"]`)).toBeVisible();
-    const shown = await page
-      .locator('[data-agent-id]')
-      .evaluateAll((tiles) => tiles.map((tile) => tile.querySelector('.agent-name')?.textContent ?? ''));
-    for (const name of shown) expect(name.toLowerCase()).toContain(agent.name.toLowerCase());
+    const wanted = agent.name.toLowerCase();
+    await expect
+      .poll(async () =>
+        (await page.locator('[data-agent-id] .agent-name').allTextContents()).filter(
+          (name) => !name.toLowerCase().includes(wanted),
+        ),
+      )
+      .toEqual([]);
 
     await page.getByLabel('Group agents by').selectOption('routingProfile');
     await expect(page).toHaveURL(/groupBy=routingProfile/);

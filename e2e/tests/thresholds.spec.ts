@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { expect, test } from '@playwright/test';
+import { expect, test } from '../support/test.js';
 import type { Snapshot } from '@switchboard/shared';
 import { pageWithSnapshot } from '../support/page.js';
 import { startTestServer, type TestServer } from '../support/server.js';

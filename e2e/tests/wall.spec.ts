@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from '../support/test.js';
 import type { Snapshot } from '@switchboard/shared';
 import { watchForViolations } from '../support/page.js';
 

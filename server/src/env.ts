@@ -106,7 +106,7 @@ const envSchema = z.object({
       isTimeZone,
       'TIME_ZONE must be an IANA time zone such as Europe/London: "today" starts at midnight there',
     )
-    .default('UTC'),
+    .optional(),
   SERVICE_LEVEL_THRESHOLDS: z
     .string()
     .transform((list, ctx) => {

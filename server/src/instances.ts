@@ -2,7 +2,8 @@ import type { ConnectClient } from '@aws-sdk/client-connect';
 import type { Request } from 'express';
 import { setupAlerting, type Alerting } from './alerts/setup.js';
 import type { AlertsBackend } from './alerts/routes.js';
-import { Cluster } from './cluster/cluster.js';
+import { Cluster, type PollerLike } from './cluster/cluster.js';
+import { ConnectGate } from './cluster/gate.js';
 import { DEFAULT_INSTANCE, boardInstance } from './config/instances.js';
 import type { WallboardConfig } from './config/schema.js';
 import type { ConfigStore } from './config/store.js';
@@ -29,6 +30,30 @@ export interface InstanceTarget {
  * The instances of the configuration file; without `instances`, the one of CONNECT_INSTANCE_ID and
  * AWS_REGION, or else an embedded simulator.
  */
+/** "Today" starts at midnight here: TIME_ZONE when set, else the configuration file's time zone. */
+export function contactCentreTimeZone(env: Env, config: WallboardConfig): string {
+  return env.TIME_ZONE ?? config.timeZone;
+}
+
+/**
+ * The service-level thresholds (seconds) to fetch from Connect: those SERVICE_LEVEL_THRESHOLDS lists, the
+ * configuration's service-level threshold, and every SERVICE_LEVEL_<seconds> a threshold or alert rule names,
+ * so no figure the screens draw or the rules watch is missing. At most 20 (Connect's limit per request).
+ */
+export function serviceLevelThresholds(env: Env, config: WallboardConfig): number[] {
+  const named = [
+    ...Object.keys(config.thresholds.defaults),
+    ...Object.values(config.thresholds.queues).flatMap((set) => Object.keys(set)),
+    ...config.boards.flatMap((board) => Object.keys(board.thresholds)),
+    ...config.alerts.map((rule) => rule.metric),
+  ]
+    .map((metric) => /^SERVICE_LEVEL_(\d+)$/.exec(metric)?.[1])
+    .filter((seconds): seconds is string => seconds !== undefined)
+    .map(Number);
+  const all = [...new Set([...env.SERVICE_LEVEL_THRESHOLDS, config.serviceLevel.thresholdSeconds, ...named])];
+  return all.sort((a, b) => a - b).slice(0, 20);
+}
+
 export async function instanceTargets(
   config: WallboardConfig,
   env: Env,
@@ -68,6 +93,8 @@ export async function instanceTargets(
     agents: env.SIMULATOR_AGENTS,
     seed: env.SIMULATOR_SEED,
     port: env.SIMULATOR_PORT,
+    speed: env.SIMULATOR_SPEED,
+    timeZone: contactCentreTimeZone(env, config),
   });
   logger.info(
     { endpoint: simulator.endpoint, instanceId: simulator.instanceId },
@@ -138,8 +165,8 @@ export async function startInstance(
     staleAfterMs: env.STALE_AFTER_MS,
     logger,
     enrich: alerting.enrich,
-    timeZone: env.TIME_ZONE,
-    serviceLevelThresholds: env.SERVICE_LEVEL_THRESHOLDS,
+    timeZone: contactCentreTimeZone(env, configStore.current),
+    serviceLevelThresholds: serviceLevelThresholds(env, configStore.current),
     intradayIntervalMinutes: env.INTRADAY_INTERVAL_MINUTES,
     rateShare: env.CONNECT_RATE_SHARE / 100,
     rates: { metrics: env.CONNECT_RATE_METRICS, other: env.CONNECT_RATE_OTHER },
@@ -150,6 +177,20 @@ export async function startInstance(
       cycle: (section, ms, ok) => metrics?.recordCycle(id, section, ms, ok),
     },
   });
+  // No call leaves this client unless its poller is meant to run: the lease, not the poller's timers, decides.
+  const gate = new ConnectGate(client);
+  const gated: PollerLike = {
+    start() {
+      gate.let();
+      poller.start();
+    },
+    stop() {
+      gate.shut();
+      poller.stop();
+    },
+    settled: (timeoutMs) => gate.settled(timeoutMs),
+    subscribe: (listener) => poller.subscribe(listener),
+  };
   // With Redis, replicas share one poller per instance: the cluster starts this one only while it holds the lease.
   const cluster = env.REDIS_URL
     ? new Cluster({
@@ -157,14 +198,14 @@ export async function startInstance(
         instanceId: target.instanceId,
         leaseMs: env.LEASE_MS,
         staleAfterMs: env.STALE_AFTER_MS,
-        poller,
+        poller: gated,
         engine: alerting.engine,
         logger,
       })
     : null;
   const source: Cluster | Poller = cluster ?? poller;
   if (cluster) await cluster.start();
-  else poller.start();
+  else gated.start();
   const stream = new SnapshotStream(source);
 
   return {
@@ -183,7 +224,7 @@ export async function startInstance(
     async stop() {
       stream.close();
       await cluster?.stop();
-      poller.stop();
+      gated.stop();
       client.destroy();
       await simulator?.close();
     },

@@ -7,12 +7,50 @@ import { startWebServer, type RunningWallboard } from '../src/main.js';
 import { startSimulator, type RunningSimulator } from '../src/simulator/server.js';
 import { simulatorEnv, TEST_CREDENTIALS, waitFor } from './support/wallboard.js';
 import { startRedis, type TestRedis } from './support/redis.js';
+import { callTagger, type CallTagger, type TaggedCall } from './support/callTagger.js';
+import { DEFAULT_RATE_LIMITS, familyOf } from '../src/simulator/rateLimits.js';
 
 const LEASE_MS = 1500;
 let redis: TestRedis;
 let simulator: RunningSimulator;
+let tagger: CallTagger;
 const replicas: RunningWallboard[] = [];
 const seen = new Map<RunningWallboard, number[]>();
+
+/** Reads `count` snapshot events from an SSE stream (the first is the latest at connection), by generation. */
+async function readStream(url: string, count: number): Promise<Map<number, Snapshot>> {
+  const abort = new AbortController();
+  const response = await fetch(url, { signal: abort.signal });
+  if (!response.ok || !response.body) throw new Error(`stream answered ${response.status}`);
+  const frames = new Map<number, Snapshot>();
+  const decoder = new TextDecoder();
+  let buffered = '';
+  const deadline = setTimeout(() => abort.abort(), 15_000);
+  try {
+    for await (const chunk of response.body) {
+      buffered += decoder.decode(chunk as Uint8Array, { stream: true });
+      let end: number;
+      while ((end = buffered.indexOf('\n\n')) !== -1) {
+        const frame = buffered.slice(0, end);
+        buffered = buffered.slice(end + 2);
+        const fields = Object.fromEntries(
+          frame
+            .split('\n')
+            .map((line) => [line.slice(0, line.indexOf(':')), line.slice(line.indexOf(':') + 2)]),
+        );
+        if (fields.event !== 'snapshot') continue;
+        const snapshot = JSON.parse(fields.data ?? '') as Snapshot;
+        expect(Number(fields.id)).toBe(snapshot.generation);
+        frames.set(snapshot.generation, snapshot);
+        if (frames.size >= count) return frames;
+      }
+    }
+  } finally {
+    clearTimeout(deadline);
+    abort.abort();
+  }
+  throw new Error(`the stream at ${url} ended after ${frames.size} snapshots`);
+}
 
 const leaders = () => replicas.filter((r) => r.cluster?.role === 'leader');
 
@@ -23,9 +61,12 @@ writeFileSync(configFile, 'alerts:\n  - id: anything\n    metric: CONTACTS_IN_QU
 beforeAll(async () => {
   redis = await startRedis();
   simulator = await startSimulator({ queues: 12, agents: 40, seed: 5 });
+  // Each replica reaches the simulator through its own port, so every call is known by the replica that made it.
+  tagger = callTagger(simulator.endpoint);
   for (let i = 0; i < 3; i += 1) {
     const replica = await startWebServer(
       simulatorEnv(simulator, {
+        CONNECT_ENDPOINT: await tagger.endpointFor(`replica-${i + 1}`),
         REDIS_URL: redis.url,
         LEASE_MS: String(LEASE_MS),
         POLL_INTERVAL_MS: '1000',
@@ -43,6 +84,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await Promise.all(replicas.map((r) => r.stop()));
+  await tagger?.close();
   await simulator?.close();
   await redis?.stop();
 });
@@ -66,6 +108,24 @@ describe('several replicas on Redis', () => {
       replicas.map(async (r) => (await (await fetch(`${r.url}/readyz`)).json()) as object),
     );
     expect(served.filter((s) => (s as { role: string }).role === 'leader')).toHaveLength(1);
+  });
+
+  it('streams the same snapshot generations to viewers on every replica, followers included', async () => {
+    const streams = await Promise.all(replicas.map((r) => readStream(`${r.url}/api/v1/stream`, 4)));
+    const [first, ...others] = streams;
+    const common = [...(first?.keys() ?? [])].filter((g) => others.every((frames) => frames.has(g)));
+    expect(common.length).toBeGreaterThanOrEqual(2);
+    for (const generation of common) {
+      const figures = streams.map((frames) => {
+        const snapshot = frames.get(generation);
+        return JSON.stringify([snapshot?.generatedAt, snapshot?.queues, snapshot?.alerts]);
+      });
+      expect(new Set(figures).size, `generation ${generation}`).toBe(1);
+    }
+    for (const frames of streams) {
+      const generations = [...frames.keys()];
+      expect([...generations].sort((x, y) => x - y)).toEqual(generations);
+    }
   });
 
   it('carries an acknowledgement made on a follower to the leader, and every replica then shows it', async () => {
@@ -147,4 +207,48 @@ describe('several replicas on Redis', () => {
       15_000,
     );
   }, 40_000);
+
+  it('never had two replicas calling Connect at once, and kept within the rate budget throughout', () => {
+    // Across the election, the failover and the Redis outage above: the calls, in order of start, fall into runs
+    // of one replica each, and a run starts only after the previous replica's last call ended.
+    const calls = [...tagger.calls].sort((a, b) => a.start - b.start);
+    expect(calls.length).toBeGreaterThan(20);
+    const runs: TaggedCall[][] = [];
+    for (const call of calls) {
+      const run = runs.at(-1);
+      if (run?.[0]?.replica === call.replica) run.push(call);
+      else runs.push([call]);
+    }
+    for (let i = 1; i < runs.length; i += 1) {
+      const previousEnd = Math.max(...(runs[i - 1] ?? []).map((c) => c.end));
+      expect(runs[i]?.[0]?.start, `run ${i} of ${runs[i]?.[0]?.replica}`).toBeGreaterThanOrEqual(previousEnd);
+    }
+    console.log(
+      runs.map(
+        (run) => `${run[0]?.replica} ${run[0]?.start} ${Math.max(...run.map((c) => c.end))} ${run.length}`,
+      ),
+    );
+    // The first leader, its successor, and at most one more after Redis came back: no back and forth.
+    expect(runs.length).toBeLessThanOrEqual(3);
+    expect(new Set(runs.map((run) => run[0]?.replica)).size).toBe(runs.length);
+
+    // The simulator throttled nothing, and no second held more calls per family than its bucket allows.
+    const log = simulator.calls.filter((call) => call.operation !== 'Unknown');
+    expect(log.length).toBeGreaterThan(20);
+    expect(log.filter((call) => call.errorType === 'ThrottlingException')).toEqual([]);
+    for (const family of ['metrics', 'others'] as const) {
+      const bucket = DEFAULT_RATE_LIMITS[family];
+      const times = log
+        .filter((call) => familyOf(call.operation) === family)
+        .map((call) => Date.parse(call.time))
+        .sort((a, b) => a - b);
+      let from = 0;
+      for (let to = 0; to < times.length; to += 1) {
+        while ((times[to] ?? 0) - (times[from] ?? 0) >= 1000) from += 1;
+        expect(to - from + 1, `${family} calls in one second`).toBeLessThanOrEqual(
+          bucket.rate + bucket.burst,
+        );
+      }
+    }
+  });
 });

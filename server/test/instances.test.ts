@@ -8,28 +8,15 @@ import { parseEnv } from '../src/env.js';
 import { startWebServer, type RunningWallboard } from '../src/main.js';
 import { startSimulator, type RunningSimulator } from '../src/simulator/server.js';
 import { startRedis, type TestRedis } from './support/redis.js';
+import { TEST_CREDENTIALS, waitFor } from './support/wallboard.js';
 
 /** Two Connect instances in one deployment: two simulators, with different instance ids and queue counts. */
 const NORTH_ID = 'aaaaaaaa-1111-4111-8111-111111111111';
 const SOUTH_ID = 'bbbbbbbb-2222-4222-8222-222222222222';
 let north: RunningSimulator;
 let south: RunningSimulator;
-const credentials = { accessKeyId: 'TESTKEY', secretAccessKey: 'test-secret' };
+const credentials = TEST_CREDENTIALS;
 const dir = mkdtempSync(join(tmpdir(), 'switchboard-instances-'));
-
-async function eventually<T>(
-  probe: () => T | undefined | Promise<T | undefined>,
-  what: string,
-  timeoutMs = 10_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 const instancesYaml = () =>
   [
@@ -106,7 +93,7 @@ describe('several Connect instances in one deployment', () => {
   beforeAll(async () => {
     configFile = writeConfig('wallboard.yaml', `${instancesYaml()}\n${boardsYaml()}`);
     wallboard = await startWebServer(env({ WALLBOARD_CONFIG: configFile }), { credentials });
-    await eventually(async () => ((await get('/readyz')).ok ? true : undefined), 'both instances ready');
+    await waitFor(async () => ((await get('/readyz')).ok ? true : undefined), 'both instances ready');
   });
 
   afterAll(async () => {
@@ -114,10 +101,10 @@ describe('several Connect instances in one deployment', () => {
   });
 
   it('serves each board the snapshot of its own instance', async () => {
-    const southBoard = await eventually(() => snapshotOf('?board=south-floor'), 'south snapshot');
+    const southBoard = await waitFor(() => snapshotOf('?board=south-floor'), 'south snapshot');
     expect(southBoard.instanceId).toBe(SOUTH_ID);
     expect(southBoard.queues).toHaveLength(9);
-    const northBoard = await eventually(() => snapshotOf('?board=north-floor'), 'north snapshot');
+    const northBoard = await waitFor(() => snapshotOf('?board=north-floor'), 'north snapshot');
     expect(northBoard.instanceId).toBe(NORTH_ID);
     expect(northBoard.queues).toHaveLength(5);
     expect((await snapshotOf('?board=first'))?.instanceId).toBe(NORTH_ID);
@@ -169,7 +156,7 @@ describe('several Connect instances in one deployment', () => {
   it('keeps alerts per instance, and acknowledges on the instance asked for', async () => {
     const alertsOf = async (query: string) =>
       ((await (await get(`/api/v1/alerts${query}`)).json()) as { alerts: Alert[] }).alerts;
-    const southAlerts = await eventually(async () => {
+    const southAlerts = await waitFor(async () => {
       const alerts = await alertsOf('?instance=south');
       return alerts.length > 0 ? alerts : undefined;
     }, 'alerts on the south instance');
@@ -216,7 +203,7 @@ describe('several Connect instances in one deployment', () => {
     expect(config.configError).toMatch(/needs a restart/);
     // Still polling the south simulator where it was.
     const before = (await snapshotOf('?instance=south'))?.generation ?? 0;
-    await eventually(
+    await waitFor(
       async () => ((await snapshotOf('?instance=south'))?.generation ?? 0) > before || undefined,
       'south still polled',
     );
@@ -261,7 +248,7 @@ describe('several Connect instances across replicas on Redis', () => {
   it('holds one lease per instance, and every replica serves both instances', async () => {
     const leadersOf = (id: string) =>
       replicas.filter((r) => r.instances.find((i) => i.id === id)?.cluster?.role === 'leader');
-    await eventually(
+    await waitFor(
       () => (leadersOf('north').length === 1 && leadersOf('south').length === 1 ? true : undefined),
       'one leader per instance',
     );
@@ -277,7 +264,7 @@ describe('several Connect instances across replicas on Redis', () => {
         ['north-floor', NORTH_ID],
         ['south-floor', SOUTH_ID],
       ] as const) {
-        const snapshot = await eventually(async () => {
+        const snapshot = await waitFor(async () => {
           const response = await fetch(`${replica.url}/api/v1/snapshot?board=${board}`);
           return response.ok ? ((await response.json()) as Snapshot) : undefined;
         }, `${board} on every replica`);

@@ -26,6 +26,8 @@ export const sectionStatusSchema = z.object({
   dataSnapshotTime: isoTime.nullable(),
   error: z.object({ code: z.string(), message: z.string(), at: isoTime }).nullable(),
   stale: z.boolean(),
+  /** How often the server refreshes this section: it is stale once older than this plus the stale limit. */
+  intervalMs: z.number().nonnegative().optional(),
 });
 export type SectionStatus = z.infer<typeof sectionStatusSchema>;
 

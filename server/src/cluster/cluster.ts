@@ -3,11 +3,14 @@ import { snapshotSchema, type Alert, type AlertEvent, type Snapshot } from '@swi
 import { Redis } from 'ioredis';
 import type { AlertEngine, AlertEngineState } from '../alerts/engine.js';
 import type { Logger } from '../logger.js';
+import { ageSnapshot } from '../poller/staleness.js';
 import { Lease } from './lease.js';
 
 export interface PollerLike {
   start(): void;
   stop(): void;
+  /** Resolves once the calls it has in flight have ended (or after `timeoutMs`): the lease is released after. */
+  settled?(timeoutMs: number): Promise<void>;
   subscribe(listener: (snapshot: Snapshot) => void): () => void;
 }
 
@@ -25,17 +28,6 @@ export interface ClusterOptions {
 type Listener = (snapshot: Snapshot) => void;
 
 export class NoLeaderError extends Error {}
-
-/** Marks each section stale once its figures are older than the limit, as of `now`. */
-export function ageSnapshot(snapshot: Snapshot, now: number, staleAfterMs: number): Snapshot {
-  const sections = Object.fromEntries(
-    Object.entries(snapshot.sections).map(([name, section]) => {
-      const age = section.fetchedAt ? now - Date.parse(section.fetchedAt) : Infinity;
-      return [name, { ...section, stale: age > staleAfterMs }];
-    }),
-  ) as Snapshot['sections'];
-  return { ...snapshot, serverTime: new Date(now).toISOString(), sections, stale: sections.queues.stale };
-}
 
 /**
  * Several replicas, one poller per Connect instance. The replica holding the lease polls; every snapshot is
@@ -86,6 +78,8 @@ export class Cluster {
     this.lease = new Lease(this.redis, this.keys.lease, this.replicaId, options.leaseMs, {
       onAcquired: () => void this.lead(),
       onLost: (reason) => this.follow(reason),
+      // A successor may start at once: let the last calls of this replica end first.
+      beforeRelease: () => options.poller.settled?.(options.leaseMs / 2) ?? Promise.resolve(),
     });
   }
 

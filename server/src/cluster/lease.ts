@@ -11,6 +11,8 @@ const RELEASE = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call
 export interface LeaseEvents {
   onAcquired(): void;
   onLost(reason: string): void;
+  /** On a graceful stop, between giving up the work and releasing the lease to others. */
+  beforeRelease?(): Promise<void>;
 }
 
 export class Lease {
@@ -42,6 +44,7 @@ export class Lease {
     clearTimeout(this.timer);
     if (this.held) {
       this.lose('stopping');
+      await this.events.beforeRelease?.();
       await this.redis.eval(RELEASE, 1, this.key, this.owner).catch(() => undefined);
     }
   }

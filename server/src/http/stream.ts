@@ -89,11 +89,12 @@ export class SnapshotStream {
   }
 
   private broadcast(snapshot: Snapshot): void {
-    const text = frame(snapshot);
-    for (const viewer of this.viewers) this.write(viewer, text);
+    // Encoded once: written as a string, the frame would be encoded to UTF-8 again for every viewer.
+    const bytes = Buffer.from(frame(snapshot));
+    for (const viewer of this.viewers) this.write(viewer, bytes);
   }
 
-  private write(viewer: Viewer, text: string): void {
+  private write(viewer: Viewer, text: string | Buffer): void {
     if (viewer.res.writableLength > this.maxBufferedBytes) {
       viewer.skips += 1;
       if (viewer.skips >= this.maxSkips) {

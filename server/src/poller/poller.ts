@@ -21,6 +21,7 @@ import {
 import { describeError, type ConnectOperation } from '../connect/errors.js';
 import { serviceLevelKey } from '../connect/historical.js';
 import { getCurrentUsers } from '../connect/userData.js';
+import { ageSnapshot } from './staleness.js';
 import type { Logger } from '../logger.js';
 import { SERVER_BUILD } from '../version.js';
 import { toAgents } from './agents.js';
@@ -107,6 +108,8 @@ export class Poller {
   private running = false;
   /** The real-time cycle the budget allows now, which the snapshot reports. */
   cycleMs: number;
+  /** The agents' cycle the budget allows now. */
+  private agentsIntervalMs: number;
   /** Connect calls of the last complete cycle of each section. */
   readonly lastCalls: Record<SectionName, number>;
   private readonly discoveryLoop: Loop;
@@ -118,6 +121,7 @@ export class Poller {
     this.timeZone = options.timeZone ?? 'UTC';
     this.thresholds = options.serviceLevelThresholds ?? [20];
     this.cycleMs = options.intervalMs;
+    this.agentsIntervalMs = options.intervalMs;
     this.sections = Object.fromEntries(SECTION_NAMES.map((name) => [name, emptySection()])) as Record<
       SectionName,
       SectionStatus
@@ -199,8 +203,9 @@ export class Poller {
       return interval;
     } catch (error) {
       this.failed('discovery', error, started);
-      // Until the first discovery succeeds nothing else can run: retry it sooner.
-      return this.directory.ready ? interval : this.retryDelay('discovery', 1000);
+      // A failed discovery leaves queues, profiles or names unknown (and with them whole sections): retry it soon,
+      // backing off, never later than the normal interval.
+      return Math.min(interval, this.retryDelay('discovery', 1000));
     }
   }
 
@@ -282,6 +287,7 @@ export class Poller {
             this.directory.routingProfiles.map((p) => p.id),
           );
           this.lastCalls.agents = current.calls;
+          this.agentsIntervalMs = normal();
           this.agents = toAgents(current.users, this.directory);
           this.succeeded('agents', null, started);
           return normal() - (Date.now() - wallStarted);
@@ -330,6 +336,7 @@ export class Poller {
       dataSnapshotTime: dataSnapshotTime ? dataSnapshotTime.toISOString() : null,
       error: null,
       stale: false,
+      intervalMs: this.intervalOf(section),
     };
     this.options.observer?.cycle?.(section, now - started, true);
   }
@@ -410,15 +417,23 @@ export class Poller {
     for (const listener of this.listeners) listener(current);
   }
 
-  /** The snapshot as of now: its sections marked stale once their figures are older than the limit. */
+  /** The snapshot as of now: its sections marked stale once their figures are older than they should be. */
   private withAge(snapshot: Snapshot): Snapshot {
-    const now = this.clock();
-    const sections = Object.fromEntries(
-      Object.entries(snapshot.sections).map(([name, section]) => {
-        const age = section.fetchedAt ? now - Date.parse(section.fetchedAt) : Infinity;
-        return [name, { ...section, stale: age > this.options.staleAfterMs }];
-      }),
-    ) as Snapshot['sections'];
-    return { ...snapshot, serverTime: new Date(now).toISOString(), sections, stale: sections.queues.stale };
+    return ageSnapshot(snapshot, this.clock(), this.options.staleAfterMs);
+  }
+
+  /** How often a section is refreshed when all is well. */
+  private intervalOf(section: SectionName): number {
+    switch (section) {
+      case 'queues':
+        return this.cycleMs;
+      case 'agents':
+        return this.agentsIntervalMs;
+      case 'today':
+      case 'intraday':
+        return this.options.historyIntervalMs ?? 30_000;
+      case 'discovery':
+        return this.options.discoveryIntervalMs ?? 60_000;
+    }
   }
 }

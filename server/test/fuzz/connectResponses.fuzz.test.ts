@@ -18,7 +18,7 @@ const SEED = Number(process.env.FUZZ_SEED ?? Date.now() % 1_000_000);
 const MUTATE_SHARE = 0.5;
 /** The fuzzing runs until this many responses went through, or for FUZZ_SECONDS, whichever comes first. */
 const FUZZ_RESPONSES = 300;
-const FUZZ_SECONDS = 30;
+const FUZZ_SECONDS = 20;
 const MIN_RESPONSES = 30;
 
 function mulberry32(seed: number): () => number {
@@ -200,7 +200,15 @@ beforeAll(async () => {
   proxy = new MutatingProxy(new URL(simulator.endpoint));
   const endpoint = await proxy.start();
   wallboard = await startWebServer(
-    simulatorEnv(simulator, { CONNECT_ENDPOINT: endpoint, POLL_INTERVAL_MS: '1000', STALE_AFTER_MS: '4000' }),
+    simulatorEnv(simulator, {
+      CONNECT_ENDPOINT: endpoint,
+      POLL_INTERVAL_MS: '1000',
+      STALE_AFTER_MS: '4000',
+      HISTORY_INTERVAL_MS: '5000',
+      DISCOVERY_INTERVAL_MS: '5000',
+      // The test reads far faster than any screen; the server's own rate limit is not under test here.
+      API_READS_PER_MINUTE: '100000',
+    }),
     { credentials: TEST_CREDENTIALS },
   );
 });
@@ -253,16 +261,21 @@ describe(`Connect responses fuzzed (FUZZ_SEED=${SEED})`, () => {
 
     proxy.enabled = false;
     const recoveredAfter = proxy.served;
+    let last: Snapshot | null = null;
     const recovered = await waitFor(
       async () => {
         const snapshot = await readSnapshot(wallboard.url);
+        last = snapshot;
         if (!snapshot || snapshot.stale || proxy.served <= recoveredAfter) return undefined;
         const sectionErrors = Object.values(snapshot.sections).filter((section) => section.error !== null);
         return sectionErrors.length === 0 && snapshot.queues.length === 12 ? snapshot : undefined;
       },
       'a clean snapshot once Connect answers properly',
       30_000,
-    );
+    ).catch((error: unknown) => {
+      const state = last && { stale: last.stale, queues: last.queues.length, sections: last.sections };
+      throw new Error(`${String(error)}; last snapshot: ${JSON.stringify(state)}`);
+    });
     expect(recovered.queues.map((queue) => queue.name)).toHaveLength(12);
   }, 120_000);
 });

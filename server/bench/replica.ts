@@ -1,0 +1,51 @@
+import type { Snapshot } from '@switchboard/shared';
+import { parseEnv } from '../src/env.js';
+import { startWebServer } from '../src/main.js';
+
+/**
+ * One server replica for the viewers benchmark, in its own process so its CPU and memory are its own. Started by
+ * bench/viewers.ts with the environment as its first argument (JSON); answers the orchestrator over IPC.
+ */
+
+export type ReplicaMessage =
+  | { type: 'listening'; url: string }
+  | { type: 'snapshot'; generation: number; generatedAt: number; deliveredAt: number }
+  | { type: 'sample'; cpuUs: number; rss: number; heapUsed: number; snapshots: number };
+
+const send = (message: ReplicaMessage) => process.send?.(message);
+
+const env = parseEnv(JSON.parse(process.argv[2] ?? '{}') as Record<string, string>);
+const wallboard = await startWebServer(env, {
+  credentials: { accessKeyId: 'BENCH', secretAccessKey: 'bench-secret' },
+});
+let snapshots = 0;
+// Registered after the stream's own listener: viewers are written to before this runs, so `deliveredAt` is when
+// the last viewer's write was queued, and `generatedAt` (the poller's) is when the snapshot was ready.
+wallboard.instances[0]?.source.subscribe((snapshot: Snapshot) => {
+  snapshots += 1;
+  send({
+    type: 'snapshot',
+    generation: snapshot.generation,
+    generatedAt: Date.parse(snapshot.generatedAt),
+    deliveredAt: Date.now(),
+  });
+});
+send({ type: 'listening', url: wallboard.url });
+
+const collect = (globalThis as { gc?: () => void }).gc;
+process.on('message', (message: { type: string }) => {
+  if (message.type === 'sample') {
+    collect?.();
+    const usage = process.cpuUsage();
+    const memory = process.memoryUsage();
+    send({
+      type: 'sample',
+      cpuUs: usage.user + usage.system,
+      rss: memory.rss,
+      heapUsed: memory.heapUsed,
+      snapshots,
+    });
+  } else if (message.type === 'stop') {
+    void wallboard.stop().then(() => process.exit(0));
+  }
+});

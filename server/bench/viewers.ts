@@ -1,0 +1,249 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { startSimulator, type RunningSimulator } from '../src/simulator/server.js';
+import { startRedis, type TestRedis } from '../test/support/redis.js';
+import type { ClientMessage } from './viewerClient.js';
+import type { ReplicaMessage } from './replica.js';
+
+/**
+ * Many stream viewers: 1,000 / 5,000 / 10,000 SSE viewers on GET /api/v1/stream, on one replica or spread over
+ * replicas that share Redis. Prints, per scenario, the server CPU per snapshot, the memory per viewer (RSS and
+ * heap, over the same replica with no viewers) and the delivery latency from the snapshot being ready (the
+ * poller's `generatedAt`) to a viewer having received the whole frame. Loopback only.
+ *
+ *   npx -y pnpm@12.21.0 --filter @switchboard/server bench:viewers [-- 1000x1 5000x1 10000x2]
+ *
+ * Targets: 5,000 viewers on one replica with p99 under 250 ms; under 50 KB per viewer. Clients and servers share
+ * the machine's cores, so the figures are an upper bound of what the server needs.
+ */
+
+const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
+// The children run under the same loader (tsx) as this script.
+const execArgv = [...process.execArgv, '--expose-gc'];
+const POLL_INTERVAL_MS = 2000;
+const MEASURE_MS = Number(process.env.BENCH_MEASURE_MS ?? 16_000);
+const VIEWERS_PER_CLIENT = 2500;
+
+interface Scenario {
+  viewers: number;
+  replicas: number;
+}
+
+const scenarios: Scenario[] = (
+  process.argv.slice(2).length > 0 ? process.argv.slice(2) : ['1000x1', '5000x1', '10000x2']
+).map((text) => {
+  const [viewers, replicas] = text.split('x').map(Number);
+  if (!viewers || !replicas) throw new Error(`scenario "${text}" must look like 5000x1 (viewers x replicas)`);
+  return { viewers, replicas };
+});
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Sends a message to a child and resolves with its first reply of the given type. */
+function ask<T extends { type: string }>(child: ChildProcess, type: string, reply: T['type']): Promise<T> {
+  return new Promise((resolve) => {
+    const listener = (message: T) => {
+      if (message.type !== reply) return;
+      child.off('message', listener);
+      resolve(message);
+    };
+    child.on('message', listener);
+    child.send({ type });
+  });
+}
+
+interface Replica {
+  child: ChildProcess;
+  url: string;
+  /** generation → when the poller made it. */
+  generated: Map<number, number>;
+  /** generation → how long after that this replica had queued it to every viewer. */
+  written: Map<number, number>;
+}
+
+async function startReplica(env: Record<string, string>): Promise<Replica> {
+  const child = fork(here('./replica.ts'), [JSON.stringify(env)], {
+    execArgv,
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const generated = new Map<number, number>();
+  const written = new Map<number, number>();
+  const url = await new Promise<string>((resolve, reject) => {
+    child.on('message', (message: ReplicaMessage) => {
+      if (message.type === 'listening') resolve(message.url);
+      if (message.type === 'snapshot') {
+        generated.set(message.generation, message.generatedAt);
+        written.set(message.generation, message.deliveredAt - message.generatedAt);
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`replica exited (${code})`)));
+  });
+  return { child, url, generated, written };
+}
+
+type Sample = Extract<ReplicaMessage, { type: 'sample' }>;
+const sample = (replica: Replica) => ask<Sample>(replica.child, 'sample', 'sample');
+
+function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
+}
+
+async function until(probe: () => Promise<boolean>, what: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await probe()) return;
+    await sleep(250);
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
+const ms = (value: number) => `${value.toFixed(0)} ms`;
+
+async function run(scenario: Scenario, simulator: RunningSimulator, redis: TestRedis | null): Promise<void> {
+  const env = {
+    PORT: '0',
+    CONNECT_INSTANCE_ID: simulator.instanceId,
+    AWS_REGION: simulator.region,
+    CONNECT_ENDPOINT: simulator.endpoint,
+    POLL_INTERVAL_MS: String(POLL_INTERVAL_MS),
+    LOG_LEVEL: 'warn',
+    ...(redis ? { REDIS_URL: redis.url, LEASE_MS: '3000' } : {}),
+  };
+  const replicas: Replica[] = [];
+  for (let i = 0; i < scenario.replicas; i += 1) replicas.push(await startReplica(env));
+  const clients: ChildProcess[] = [];
+  try {
+    // Warm up, then the replicas' own cost with no viewers.
+    await until(async () => replicas.every((r) => r.generated.size >= 2), 'the first snapshots', 30_000);
+    const idleStart = await Promise.all(replicas.map(sample));
+    await sleep(MEASURE_MS / 2);
+    const idleEnd = await Promise.all(replicas.map(sample));
+
+    // Viewers, spread evenly over client processes and replicas.
+    const urls = replicas.map((r) => r.url);
+    for (let left = scenario.viewers; left > 0; left -= VIEWERS_PER_CLIENT) {
+      const count = Math.min(VIEWERS_PER_CLIENT, left);
+      clients.push(
+        fork(here('./viewerClient.ts'), [JSON.stringify({ urls, count, batch: 100, pauseMs: 40 })], {
+          execArgv,
+          stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+        }),
+      );
+    }
+    type Connected = Extract<ClientMessage, { type: 'connected' }>;
+    const status = () => Promise.all(clients.map((c) => ask<Connected>(c, 'status', 'connected')));
+    let progress = '';
+    await until(
+      async () => {
+        const now = await status();
+        const sum = (key: 'open' | 'failed' | 'withSnapshot') => now.reduce((total, s) => total + s[key], 0);
+        progress = `${sum('open')} open, ${sum('withSnapshot')} with a snapshot, ${sum('failed')} refused`;
+        return sum('withSnapshot') + sum('failed') >= scenario.viewers;
+      },
+      'every viewer to receive a first snapshot',
+      120_000,
+    ).catch((error: Error) => {
+      throw new Error(`${error.message} (${progress})`);
+    });
+    const connected = await status();
+    const failed = connected.reduce((sum, s) => sum + s.failed, 0);
+    await sleep(2 * POLL_INTERVAL_MS);
+
+    // The measurement window.
+    for (const client of clients) client.send({ type: 'reset' });
+    const firstGeneration = Math.max(...replicas.flatMap((r) => [...r.generated.keys()]));
+    const busyStart = await Promise.all(replicas.map(sample));
+    await sleep(MEASURE_MS);
+    const busyEnd = await Promise.all(replicas.map(sample));
+    type Report = Extract<ClientMessage, { type: 'report' }>;
+    const reports = await Promise.all(clients.map((c) => ask<Report>(c, 'report', 'report')));
+
+    // Latency: from the poller's generatedAt (the earliest any replica reports) to the frame's arrival.
+    const generatedAt = new Map<number, number>();
+    for (const replica of replicas)
+      for (const [generation, at] of replica.generated)
+        generatedAt.set(generation, Math.min(at, generatedAt.get(generation) ?? Infinity));
+    const latencies: number[] = [];
+    const perGeneration = new Map<number, number>();
+    for (const report of reports) {
+      for (const [key, times] of Object.entries(report.receipts)) {
+        const generation = Number(key);
+        const ready = generatedAt.get(generation);
+        if (generation <= firstGeneration || ready === undefined) continue;
+        perGeneration.set(generation, (perGeneration.get(generation) ?? 0) + times.length);
+        for (const at of times) latencies.push(at - ready);
+      }
+    }
+    latencies.sort((a, b) => a - b);
+    const generations = [...perGeneration.keys()];
+    const expected = generations.length * (scenario.viewers - failed);
+    const missed = expected - latencies.length;
+    const bytes = reports.reduce((sum, r) => sum + r.bytes, 0);
+
+    const cpuPerSnapshot = (start: Sample[], end: Sample[]) =>
+      replicas.map((_, i) => {
+        const a = start[i];
+        const b = end[i];
+        if (!a || !b || b.snapshots === a.snapshots) return NaN;
+        return (b.cpuUs - a.cpuUs) / 1000 / (b.snapshots - a.snapshots);
+      });
+    const idleCpu = cpuPerSnapshot(idleStart, idleEnd);
+    const busyCpu = cpuPerSnapshot(busyStart, busyEnd);
+    const perReplica = scenario.viewers / scenario.replicas;
+
+    console.log(
+      `\n${scenario.viewers.toLocaleString('en')} viewers on ${scenario.replicas} replica${scenario.replicas > 1 ? 's (Redis)' : ''}` +
+        ` — ${perReplica.toLocaleString('en')} per replica, ${failed} refused, ${generations.length} snapshots measured`,
+    );
+    replicas.forEach((replica, i) => {
+      const idle = idleEnd[i];
+      const busy = busyEnd[i];
+      if (!idle || !busy) return;
+      const writes = generations
+        .map((g) => replica.written.get(g))
+        .filter((v): v is number => v !== undefined)
+        .sort((a, b) => a - b);
+      console.log(
+        `  replica ${i + 1}: CPU per snapshot ${ms(busyCpu[i] ?? NaN)} (no viewers: ${ms(idleCpu[i] ?? NaN)}),` +
+          ` RSS ${(busy.rss / 2 ** 20).toFixed(0)} MB, per viewer: RSS ${kb((busy.rss - idle.rss) / perReplica)},` +
+          ` heap ${kb((busy.heapUsed - idle.heapUsed) / perReplica)};` +
+          ` every frame queued by ${ms(percentile(writes, 50))} (p50), ${ms(writes.at(-1) ?? NaN)} (max)`,
+      );
+    });
+    console.log(
+      `  delivery (snapshot ready → whole frame received): p50 ${ms(percentile(latencies, 50))},` +
+        ` p99 ${ms(percentile(latencies, 99))}, max ${ms(latencies.at(-1) ?? NaN)};` +
+        ` ${latencies.length.toLocaleString('en')} deliveries, ${missed} missed;` +
+        ` frame ${kb(bytes / Math.max(1, latencies.length))}`,
+    );
+  } finally {
+    for (const client of clients) client.send({ type: 'stop' });
+    await Promise.all(
+      replicas.map(
+        (r) =>
+          new Promise<void>((resolve) => {
+            r.child.once('exit', () => resolve());
+            r.child.send({ type: 'stop' });
+          }),
+      ),
+    );
+  }
+}
+
+const simulator = await startSimulator({ queues: 40, agents: 300, seed: 1 });
+const needsRedis = scenarios.some((s) => s.replicas > 1);
+const redis = needsRedis ? await startRedis() : null;
+console.log(
+  `Viewers benchmark: simulator of 40 queues and 300 agents, a snapshot every ${POLL_INTERVAL_MS} ms, ` +
+    `${MEASURE_MS / 1000} s measured per scenario`,
+);
+try {
+  for (const scenario of scenarios) {
+    await run(scenario, simulator, scenario.replicas > 1 ? redis : null);
+  }
+} finally {
+  await simulator.close();
+  await redis?.stop();
+}
