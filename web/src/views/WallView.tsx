@@ -25,13 +25,15 @@ type Page = { kind: 'queues'; queues: Queue[] } | { kind: 'agents'; agents: Agen
 
 function agentsForWall(agents: readonly Agent[]): Agent[] {
   // Those a supervisor acts on first: on contact longest, then after-contact work, then the rest.
-  return [...agents]
+  const ranked = agents
     .filter((agent) => agent.statusType !== 'OFFLINE')
-    .sort(
-      (a, b) =>
-        ACTIVITY_ORDER.indexOf(agentActivity(a)) - ACTIVITY_ORDER.indexOf(agentActivity(b)) ||
-        (a.statusStartedAt ?? '').localeCompare(b.statusStartedAt ?? ''),
-    );
+    .map((agent) => ({
+      agent,
+      rank: ACTIVITY_ORDER.indexOf(agentActivity(agent)),
+      since: agent.statusStartedAt ?? '',
+    }));
+  ranked.sort((a, b) => a.rank - b.rank || (a.since < b.since ? -1 : a.since > b.since ? 1 : 0));
+  return ranked.map((entry) => entry.agent);
 }
 
 /** The wall: read from across the room, no mouse or keyboard, pages turning when it does not fit. */
