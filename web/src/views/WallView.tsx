@@ -8,6 +8,7 @@ import { ErrorBoundary } from '../components/ErrorBoundary';
 import { remPx, useElementSize } from '../components/useElementSize';
 import { AgentTile } from '../features/agents/AgentTile';
 import { AGENT_TILE } from '../features/agents/AgentList';
+import { useAlertTone } from '../features/alerts/useAlertTone';
 import { ChartPanel } from '../features/charts/ChartPanel';
 import { Header } from '../features/header/Header';
 import { QueueGrid } from '../features/queues/QueueGrid';
@@ -53,6 +54,7 @@ export function WallView({
   const agents = useAgents();
   const alerts = useAlerts();
   const queueName = useQueueName();
+  useAlertTone(alerts, board.sound);
   const area = useRef<HTMLDivElement>(null);
   const size = useElementSize(area);
   const rem = remPx();
