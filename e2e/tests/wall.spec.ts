@@ -38,6 +38,7 @@ for (const viewport of [
     const indicator = page.getByTestId('page-indicator');
     if (await indicator.isVisible()) {
       const seen = new Set<string>();
+      const agentsSeen = new Set<string>();
       const first = await indicator.textContent();
       const pages = Number(first?.split('/')[1]);
       for (let i = 0; i < pages; i++) {
@@ -46,10 +47,17 @@ for (const viewport of [
           .evaluateAll((t) => t.map((e) => e.getAttribute('data-queue-id')))) {
           if (id) seen.add(id);
         }
+        for (const id of await page
+          .locator('[data-agent-id]')
+          .evaluateAll((t) => t.map((e) => e.getAttribute('data-agent-id')))) {
+          if (id) agentsSeen.add(id);
+        }
         const before = await indicator.textContent();
         await expect(indicator).not.toHaveText(before ?? '', { timeout: 5000 });
       }
       expect([...seen].sort()).toEqual(snapshot.queues.map((q) => q.id).sort());
+      // Agents who are signed in get pages of their own (who is signed in changes as the pages turn).
+      if (snapshot.agents.some((a) => a.statusType !== 'OFFLINE')) expect(agentsSeen.size).toBeGreaterThan(0);
     } else {
       await expect(page.locator('[data-queue-id]')).toHaveCount(snapshot.queues.length);
     }
