@@ -248,9 +248,15 @@ export class Catalog {
       // Walk the profiles so each gets its weighted share of agents.
       const target = ((i + 0.5) / count) * totalWeight;
       while (cursor < this.profiles.length - 1 && (cumulative[cursor] ?? 0) < target) cursor += 1;
-      const night = rng() < 0.06;
-      // Day shifts start between 06:30 and 11:30 so staffing follows the arrival curve; nights at 22:00.
-      const shiftStartMs = night ? 22 * HOUR : Math.round(between(rng, 6.5, 11.5) * 4) * (HOUR / 4);
+      const band = rng();
+      // Day shifts start between 06:30 and 11:30 so staffing follows the arrival curve; a smaller evening shift
+      // from 14:00 to 15:00 carries the centre to 22:00, when the night shift starts: someone is always on.
+      const shiftStartMs =
+        band < 0.06
+          ? 22 * HOUR
+          : band < 0.26
+            ? Math.round(between(rng, 14, 15) * 4) * (HOUR / 4)
+            : Math.round(between(rng, 6.5, 11.5) * 4) * (HOUR / 4);
       const shiftLengthMs = 8 * HOUR + (rng() < 0.3 ? HOUR / 2 : 0);
       const training = rng() < 0.1;
       const activities: ShiftActivity[] = [
