@@ -100,6 +100,8 @@ export interface RunningSimulator {
   setFaults(faults: Faults): void;
   clearFaults(): void;
   scenario(events: Scenario): Record<string, unknown>;
+  /** The simulated time now (ahead of the wall clock when running with `speed` or `timeOfDay`). */
+  now(): number;
   close(): Promise<void>;
 }
 
@@ -420,6 +422,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   const { port } = server.address() as AddressInfo;
   return {
     endpoint: `http://127.0.0.1:${port}`,
+    now: clock,
     instanceId,
     region,
     model,
