@@ -15,6 +15,8 @@ export default defineConfig({
   workers: 1,
   reporter: [['list']],
   timeout: 60_000,
+  // The machine running the suite is often shared and busy: a first paint may take more than the default 5 s.
+  expect: { timeout: 10_000 },
   use: {
     baseURL,
     launchOptions: {
