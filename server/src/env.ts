@@ -179,6 +179,13 @@ const envSchema = z.object({
     .positive('SIMULATOR_SPEED must be above 0: 1 is real time, 60 runs a minute a second')
     .max(10_000, 'SIMULATOR_SPEED must be at most 10000')
     .default(1),
+  SIMULATOR_TIME_OF_DAY: z
+    .string()
+    .regex(
+      /^([01]\d|2[0-3]):[0-5]\d$/,
+      'SIMULATOR_TIME_OF_DAY must be a local time HH:MM, e.g. 10:30 (the simulated day starts there)',
+    )
+    .optional(),
   SIMULATOR_PORT: z.coerce
     .number()
     .int()

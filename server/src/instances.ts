@@ -94,6 +94,7 @@ export async function instanceTargets(
     seed: env.SIMULATOR_SEED,
     port: env.SIMULATOR_PORT,
     speed: env.SIMULATOR_SPEED,
+    ...(env.SIMULATOR_TIME_OF_DAY ? { timeOfDay: env.SIMULATOR_TIME_OF_DAY } : {}),
     timeZone: contactCentreTimeZone(env, config),
   });
   logger.info(

@@ -1,0 +1,139 @@
+import { readFileSync } from 'node:fs';
+import type { Page } from '@playwright/test';
+import type { Snapshot } from '@switchboard/shared';
+import { startTestServer, type TestServer } from '../support/server.js';
+import { expect, test } from '../support/test.js';
+
+/**
+ * Connect misbehaving, as a supervisor at a laptop sees it. For each of the simulator's faults: while it lasts
+ * the screen never goes blank, and whenever the server's figures are stale the page says so; once it ends the
+ * page is fresh again by itself, without a reload. Over the whole run the server's memory stays bounded.
+ */
+
+interface FaultCase {
+  name: string;
+  /** What the simulator does (POST /_sim/faults). */
+  faults: Record<string, unknown>;
+  /** What the supervisor sees while it lasts. */
+  shows: 'stale' | 'fresh-or-stale';
+}
+
+const CASES: FaultCase[] = [
+  { name: 'a throttling storm', faults: { throttleRate: 0.9 }, shows: 'fresh-or-stale' },
+  { name: 'bursts of 500s', faults: { errorRate: 0.6 }, shows: 'fresh-or-stale' },
+  { name: 'latency spikes', faults: { latencyMs: 4000 }, shows: 'fresh-or-stale' },
+  { name: 'expired page tokens', faults: { expireTokens: true }, shows: 'fresh-or-stale' },
+  {
+    name: 'malformed and truncated responses',
+    faults: { malformedRate: 0.3, truncateRate: 0.3 },
+    shows: 'fresh-or-stale',
+  },
+  { name: 'a Connect outage', faults: { outageSeconds: 3600 }, shows: 'stale' },
+];
+
+const STALE_AFTER_MS = 6000;
+const FAULT_MS = 14_000;
+
+let server: TestServer;
+let page: Page;
+let rssAtStartMb = 0;
+
+function rssMb(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? Number.NaN) / 1024;
+}
+
+async function snapshot(): Promise<Snapshot> {
+  return (await (await fetch(`${server.url}/api/v1/snapshot`)).json()) as Snapshot;
+}
+
+async function setFaults(faults: Record<string, unknown> | null): Promise<void> {
+  const response = await fetch(`${server.simulatorUrl}/_sim/faults`, {
+    method: faults ? 'POST' : 'DELETE',
+    headers: { 'content-type': 'application/json' },
+    ...(faults ? { body: JSON.stringify(faults) } : {}),
+  });
+  expect(response.ok, `simulator faults ${JSON.stringify(faults)}: ${response.status}`).toBe(true);
+}
+
+test.describe.configure({ mode: 'serial' });
+
+test.beforeAll(async ({ browser }) => {
+  // 150 queues and 400 agents: the queue figures take two chunks and the agents several pages, so page tokens
+  // and partial cycles are really exercised.
+  server = await startTestServer({
+    SIMULATOR_QUEUES: '150',
+    SIMULATOR_AGENTS: '400',
+    SIMULATOR_TIME_OF_DAY: '10:30',
+    STALE_AFTER_MS: String(STALE_AFTER_MS),
+    LOG_LEVEL: 'warn',
+  });
+  page = await browser.newPage();
+  await page.goto(server.url);
+  await expect(page.locator('[data-queue-id]').first()).toBeVisible({ timeout: 30_000 });
+  await expect(page.getByTestId('stale-banner')).toHaveCount(0, { timeout: 30_000 });
+  await page.evaluate(() => {
+    (window as unknown as { reloadMarker: string }).reloadMarker = 'same page';
+  });
+  rssAtStartMb = rssMb(server.pid());
+});
+
+test.afterAll(async () => {
+  await page?.close();
+  await server?.stop();
+});
+
+for (const fault of CASES) {
+  test(`${fault.name}: the figures stay on screen, stale is shown as stale, and it recovers by itself`, async () => {
+    test.setTimeout(120_000);
+    await setFaults(fault.faults);
+    const until = Date.now() + FAULT_MS;
+    let sawStale = false;
+    while (Date.now() < until) {
+      // Never blank: the tiles are there whatever Connect does.
+      await expect(page.locator('[data-queue-id]').first()).toBeVisible();
+      const served = await snapshot();
+      expect(served.queues.length).toBe(150);
+      if (served.stale) {
+        sawStale = true;
+        // Stale on the server is stale on the screen (allowing the page one refresh to hear of it).
+        await expect(page.getByTestId('stale-banner')).toBeVisible({ timeout: 5000 });
+        await expect(page.locator('main')).toHaveClass(/dimmed/);
+      }
+      await page.waitForTimeout(1000);
+    }
+    if (fault.shows === 'stale')
+      expect(sawStale, 'an outage longer than the stale limit shows as stale').toBe(true);
+
+    // The fault ends: fresh figures again, by themselves, in the same page.
+    await setFaults(null);
+    const ended = Date.now();
+    await expect
+      .poll(
+        async () => {
+          const served = await snapshot();
+          return !served.stale && served.sections.queues.error === null;
+        },
+        { timeout: 30_000 },
+      )
+      .toBe(true);
+    await expect(page.getByTestId('stale-banner')).toHaveCount(0, { timeout: 10_000 });
+    await expect(page.locator('main')).not.toHaveClass(/dimmed/);
+    const recoveredMs = Date.now() - ended;
+    const cycleMs = (await snapshot()).cycleMs;
+    test.info().annotations.push({
+      type: 'recovery',
+      description: `${fault.name}: fresh again ${recoveredMs} ms after the fault ended (cycle ${cycleMs} ms)`,
+    });
+    console.log(`${fault.name}: fresh again ${recoveredMs} ms after the fault ended (cycle ${cycleMs} ms)`);
+    expect(await page.evaluate(() => (window as unknown as { reloadMarker?: string }).reloadMarker)).toBe(
+      'same page',
+    );
+  });
+}
+
+test('after every fault the server has not grown without bound', () => {
+  const end = rssMb(server.pid());
+  console.log(`server RSS ${rssAtStartMb.toFixed(1)} MB -> ${end.toFixed(1)} MB across the faults`);
+  expect(end).toBeLessThan(rssAtStartMb * 1.5);
+});
