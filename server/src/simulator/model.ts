@@ -81,6 +81,13 @@ export interface SimAgent {
   accruedAt: number;
 }
 
+interface ScenarioSurge {
+  multiplier: number;
+  from: number;
+  until: number;
+  rampMs: number;
+}
+
 export interface ModelOptions extends CatalogOptions {
   /** When the simulation starts; the server passes local midnight so "today so far" is pre-simulated. */
   startMs: number;
@@ -102,6 +109,8 @@ export class ContactCentreModel {
   private nowMs: number;
   private contactSeq = 0;
   private offsetMs = 0;
+  /** Surges posted as scenario events, by queue index: they add arrivals on top of the interval's draw. */
+  private readonly scenarioSurges = new Map<number, ScenarioSurge>();
   /** Contacts processed, for the benchmark. */
   eventsProcessed = 0;
 
@@ -179,22 +188,44 @@ export class ContactCentreModel {
 
   // ---- scenario events (faults) ----
 
-  /** Multiplies a queue's arrivals for a while, starting now. */
-  surge(queueIndex: number, multiplier: number, durationMs: number): void {
-    const queue = this.queues[queueIndex];
-    if (!queue) return;
-    queue.surgeMultiplier = multiplier;
-    queue.surgeUntil = this.nowMs + durationMs;
-    // The rest of the current interval gets the extra arrivals at once; later intervals draw them as usual.
-    const intervalEnd = (Math.floor(this.nowMs / INTERVAL_MS) + 1) * INTERVAL_MS;
+  /**
+   * Multiplies a queue's arrivals for a while, starting now: the extra callers arrive one by one over the
+   * surge (a Poisson stream following the day's curve), building up linearly over `rampMs` if given, so the
+   * queue grows as it would in a real surge rather than in one jump. A new surge on a queue replaces its last.
+   */
+  surge(queueIndex: number, multiplier: number, durationMs: number, rampMs = 0): void {
     const config = this.catalog.queues[queueIndex];
     if (!config) return;
-    const rate = this.arrivalRate(config, this.nowMs, 1) * (multiplier - 1);
-    const remainingMs = Math.min(intervalEnd, queue.surgeUntil) - this.nowMs;
-    const extra = poisson(this.rng, (rate * remainingMs) / 3_600_000);
-    for (let n = 0; n < extra; n += 1) {
-      this.events.push(this.nowMs + this.rng() * remainingMs, () => this.arrive(queueIndex, 'INBOUND'));
+    const surge: ScenarioSurge = {
+      multiplier,
+      from: this.nowMs,
+      until: this.nowMs + durationMs,
+      rampMs: Math.min(rampMs, durationMs),
+    };
+    this.scenarioSurges.set(queueIndex, surge);
+    // It takes over from a surge the queue drew on its own.
+    const queue = this.queues[queueIndex];
+    if (queue) queue.surgeUntil = Math.min(queue.surgeUntil, this.nowMs);
+    this.nextSurgeArrival(config, surge, this.nowMs);
+  }
+
+  /** Schedules the surge's next extra arrival after `fromMs`, by thinning a stream at its highest rate. */
+  private nextSurgeArrival(config: QueueConfig, surge: ScenarioSurge, fromMs: number): void {
+    const peakExtraPerMs = (config.peakArrivalsPerHour * (surge.multiplier - 1)) / 3_600_000;
+    if (peakExtraPerMs <= 0) return;
+    let at = fromMs;
+    for (;;) {
+      at += exponential(this.rng, 1 / peakExtraPerMs);
+      if (at >= surge.until) return;
+      const ramp = surge.rampMs > 0 ? Math.min(1, (at - surge.from) / surge.rampMs) : 1;
+      const extraPerMs = (this.arrivalRate(config, at, 1) * (surge.multiplier - 1) * ramp) / 3_600_000;
+      if (this.rng() * peakExtraPerMs < extraPerMs) break;
     }
+    this.events.push(at, () => {
+      if (this.scenarioSurges.get(config.index) !== surge) return;
+      this.arrive(config.index, config.channel === 'TASK' ? 'API' : 'INBOUND');
+      this.nextSurgeArrival(config, surge, at);
+    });
   }
 
   /** Logs out a share of the agents now (those on a contact finish it first); they return after a while. */
@@ -230,7 +261,8 @@ export class ContactCentreModel {
     for (const config of this.catalog.queues) {
       const queue = this.queues[config.index];
       // Now and then a queue surges on its own (an outage elsewhere, a marketing mail): thresholds trip.
-      if (queue && queue.surgeUntil <= start && this.rng() < 0.0015) {
+      const posted = this.scenarioSurges.get(config.index);
+      if (queue && queue.surgeUntil <= start && !(posted && posted.until > start) && this.rng() < 0.0015) {
         queue.surgeMultiplier = between(this.rng, 2, 3.5);
         queue.surgeUntil = start + between(this.rng, 15, 45) * 60_000;
       }
