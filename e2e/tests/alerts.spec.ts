@@ -63,7 +63,7 @@ test('a surge on one queue: ok, warn, critical; the alert after its hold time; c
   const queue = snapshot.queues.find((candidate) => candidate.channels.includes('VOICE'));
   if (!queue) throw new Error('the simulator has no voice queue');
 
-  await page.goto(server.url);
+  await page.goto(`${server.url}/?view=laptop`);
   const figure = page.locator(`[data-queue-id="${queue.id}"] [data-metric="CONTACTS_IN_QUEUE"]`).first();
   await expect(figure).toHaveAttribute('data-state', 'ok', { timeout: 30_000 });
 
@@ -79,8 +79,8 @@ test('a surge on one queue: ok, warn, critical; the alert after its hold time; c
           document
             .querySelector(`[data-queue-id="${queueId}"] [data-metric="CONTACTS_IN_QUEUE"]`)
             ?.getAttribute('data-state') ?? null;
-        const alert = [...document.querySelectorAll('[data-alert-id]')].some((item) =>
-          item.textContent?.includes(queueName),
+        const alert = [...document.querySelectorAll('[data-testid="alerts-panel"] [data-alert-id]')].some(
+          (item) => item.textContent?.includes(queueName),
         );
         if (state !== lastState) seen.push({ at: performance.now(), state });
         if (alert !== lastAlert) seen.push({ at: performance.now(), alert });
@@ -105,7 +105,7 @@ test('a surge on one queue: ok, warn, critical; the alert after its hold time; c
   });
   expect(surge.ok()).toBe(true);
 
-  const alertItem = page.locator('[data-alert-id]', { hasText: queue.name });
+  const alertItem = page.getByTestId('alerts-panel').locator('[data-alert-id]', { hasText: queue.name });
   await expect(alertItem).toBeVisible({ timeout: 60_000 });
   await expect(alertItem).toHaveAttribute('data-state', 'critical');
   await expect(alertItem).toHaveCount(0, { timeout: 90_000 });
