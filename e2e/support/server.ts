@@ -29,6 +29,8 @@ export interface TestServer {
   simulatorUrl: string;
   /** Everything the server wrote to stdout and stderr so far. */
   logs(): string;
+  /** The server process's id (it changes on restart). */
+  pid(): number;
   /** Stops the process (SIGTERM, then SIGKILL) and waits for it to exit. */
   stop(): Promise<void>;
   /** Stops it and starts it again on the same ports, as an upgrade or a host restart would. */
@@ -96,6 +98,7 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
     port,
     simulatorUrl: `http://127.0.0.1:${simulatorPort}`,
     logs: () => output,
+    pid: () => child.pid ?? 0,
     stop,
     async restart(extraEnv = {}) {
       await stop();

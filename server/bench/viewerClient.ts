@@ -7,7 +7,7 @@ import { request, type IncomingMessage } from 'node:http';
  */
 
 export type ClientMessage =
-  | { type: 'connected'; open: number; failed: number; withSnapshot: number }
+  | { type: 'connected'; open: number; failed: number; withSnapshot: number; reasons: Record<string, number> }
   | { type: 'report'; receipts: Record<number, number[]>; open: number; failed: number; bytes: number };
 
 interface Args {
@@ -27,6 +27,11 @@ let failed = 0;
 let bytes = 0;
 let withSnapshot = 0;
 const responses: IncomingMessage[] = [];
+const reasons: Record<string, number> = {};
+function refuse(reason: string): void {
+  failed += 1;
+  reasons[reason] = (reasons[reason] ?? 0) + 1;
+}
 
 const LF = 10;
 function watch(res: IncomingMessage): void {
@@ -38,7 +43,7 @@ function watch(res: IncomingMessage): void {
   let seen = false;
   // Hung up on before its first snapshot: counted with the refusals.
   res.on('close', () => {
-    if (!seen) failed += 1;
+    if (!seen) refuse('closed before a snapshot');
   });
   res.on('data', (chunk: Buffer) => {
     bytes += chunk.length;
@@ -76,13 +81,20 @@ function watch(res: IncomingMessage): void {
   });
 }
 
-function connect(url: string): void {
+/** Like EventSource, a viewer whose connection fails tries again after the stream's `retry` (2 s), a few times. */
+const RETRY_MS = 2000;
+const MAX_RETRIES = 5;
+let retries = 0;
+
+function connect(url: string, attempt = 0): void {
+  let connected = false;
   const req = request(
     `${url}/api/v1/stream`,
     { agent: false, headers: { accept: 'text/event-stream' } },
     (res) => {
+      connected = true;
       if (res.statusCode !== 200) {
-        failed += 1;
+        refuse(`HTTP ${res.statusCode}`);
         res.resume();
         return;
       }
@@ -94,15 +106,20 @@ function connect(url: string): void {
       watch(res);
     },
   );
-  req.on('error', () => {
-    failed += 1;
+  req.on('error', (error: NodeJS.ErrnoException) => {
+    if (attempt < MAX_RETRIES && !req.reusedSocket && !connected) {
+      retries += 1;
+      setTimeout(() => connect(url, attempt + 1), RETRY_MS);
+      return;
+    }
+    refuse(error.code ?? error.message);
   });
   req.end();
 }
 
 process.on('message', (message: { type: string }) => {
   if (message.type === 'status') {
-    send({ type: 'connected', open, failed, withSnapshot });
+    send({ type: 'connected', open, failed, withSnapshot, reasons: { ...reasons, retries } });
   } else if (message.type === 'reset') {
     receipts = new Map();
     bytes = 0;

@@ -109,7 +109,7 @@ async function run(scenario: Scenario, simulator: RunningSimulator, redis: TestR
     CONNECT_ENDPOINT: simulator.endpoint,
     POLL_INTERVAL_MS: String(POLL_INTERVAL_MS),
     LOG_LEVEL: 'warn',
-    ...(redis ? { REDIS_URL: redis.url, LEASE_MS: '3000' } : {}),
+    ...(redis ? { REDIS_URL: redis.url } : {}),
   };
   const replicas: Replica[] = [];
   for (let i = 0; i < scenario.replicas; i += 1) replicas.push(await startReplica(env));
@@ -126,7 +126,7 @@ async function run(scenario: Scenario, simulator: RunningSimulator, redis: TestR
     for (let left = scenario.viewers; left > 0; left -= VIEWERS_PER_CLIENT) {
       const count = Math.min(VIEWERS_PER_CLIENT, left);
       clients.push(
-        fork(here('./viewerClient.ts'), [JSON.stringify({ urls, count, batch: 100, pauseMs: 40 })], {
+        fork(here('./viewerClient.ts'), [JSON.stringify({ urls, count, batch: 100, pauseMs: 100 })], {
           execArgv,
           stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
         }),
@@ -139,16 +139,22 @@ async function run(scenario: Scenario, simulator: RunningSimulator, redis: TestR
       async () => {
         const now = await status();
         const sum = (key: 'open' | 'failed' | 'withSnapshot') => now.reduce((total, s) => total + s[key], 0);
-        progress = `${sum('open')} open, ${sum('withSnapshot')} with a snapshot, ${sum('failed')} refused`;
+        const reasons: Record<string, number> = {};
+        for (const s of now)
+          for (const [reason, n] of Object.entries(s.reasons)) reasons[reason] = (reasons[reason] ?? 0) + n;
+        progress =
+          `${sum('open')} open, ${sum('withSnapshot')} with a snapshot, ${sum('failed')} refused ` +
+          JSON.stringify(reasons);
         return sum('withSnapshot') + sum('failed') >= scenario.viewers;
       },
       'every viewer to receive a first snapshot',
-      120_000,
+      300_000,
     ).catch((error: Error) => {
       throw new Error(`${error.message} (${progress})`);
     });
     const connected = await status();
     const failed = connected.reduce((sum, s) => sum + s.failed, 0);
+    console.log(`  connections: ${progress}`);
     await sleep(2 * POLL_INTERVAL_MS);
 
     // The measurement window.

@@ -159,6 +159,8 @@ export async function startInstance(
     latest: () => source.latest,
   });
   const poller = new Poller({
+    // An embedded simulator may run ahead of real time: today's figures follow its clock.
+    ...(simulator ? { connectClock: simulator.now } : {}),
     client,
     instanceId: target.instanceId,
     intervalMs: env.POLL_INTERVAL_MS,

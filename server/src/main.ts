@@ -29,6 +29,9 @@ export interface RunningWallboard {
   stop(): Promise<void>;
 }
 
+/** Connections the kernel may hold for us while we accept (capped by net.core.somaxconn); Node's default is 511. */
+const LISTEN_BACKLOG = 4096;
+
 const defaultWebDist = fileURLToPath(new URL('../../web/dist', import.meta.url));
 
 /** Starts the whole product: the simulator when no instance is configured, the poller and the web server. */
@@ -105,7 +108,8 @@ export async function startWebServer(env: Env, options: StartOptions = {}): Prom
     }),
   });
   const server: Server = await new Promise((resolve) => {
-    const s = app.listen(env.PORT, env.HOST, () => resolve(s));
+    // A deep accept queue: after a restart every screen reconnects within the stream's retry of 2 s.
+    const s = app.listen(env.PORT, env.HOST, LISTEN_BACKLOG, () => resolve(s));
   });
   const { port } = server.address() as AddressInfo;
   const url = `http://${env.HOST.includes(':') ? `[${env.HOST}]` : env.HOST}:${port}`;

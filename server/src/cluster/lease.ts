@@ -61,10 +61,12 @@ export class Lease {
     if (this.held && this.clock() - this.lastRenewedAt > (this.ttlMs * 2) / 3) this.lose('renewal overdue');
     try {
       if (this.held) {
+        // Redis restarts the expiry when it receives this, so no earlier than now: count from now, not the reply.
+        const sent = this.clock();
         const renewed = await this.withTimeout(
           this.redis.eval(RENEW, 1, this.key, this.owner, String(this.ttlMs)),
         );
-        if (renewed === 1) this.lastRenewedAt = this.clock();
+        if (renewed === 1) this.lastRenewedAt = sent;
         else this.lose('lease taken over');
       } else {
         const started = this.clock();
@@ -86,7 +88,11 @@ export class Lease {
     const limit = Math.max(100, Math.floor(this.ttlMs / 4));
     return Promise.race([
       promise,
-      new Promise<never>((_, reject) => setTimeout(() => reject(new Error('redis timeout')), limit).unref()),
+      new Promise<never>((_, reject) =>
+        // After a busy spell of the event loop the timer and the reply are both due: the deferral lets the reply,
+        // read in the poll phase, win, so a stall alone does not count as Redis failing to answer.
+        setTimeout(() => setImmediate(() => reject(new Error('redis timeout'))), limit).unref(),
+      ),
     ]);
   }
 }

@@ -19,6 +19,9 @@ export interface StreamOptions {
   clock?: () => number;
 }
 
+/** Viewers written to between two turns of the event loop. */
+const BROADCAST_SLICE = 500;
+
 interface Viewer {
   res: Response;
   skips: number;
@@ -40,6 +43,7 @@ export class SnapshotStream {
   dropped = 0;
   /** Snapshots written to viewers, since start. */
   sent = 0;
+  private round = 0;
 
   constructor(
     private readonly feed: SnapshotFeed,
@@ -91,7 +95,20 @@ export class SnapshotStream {
   private broadcast(snapshot: Snapshot): void {
     // Encoded once: written as a string, the frame would be encoded to UTF-8 again for every viewer.
     const bytes = Buffer.from(frame(snapshot));
-    for (const viewer of this.viewers) this.write(viewer, bytes);
+    const round = ++this.round;
+    const viewers = [...this.viewers];
+    // In slices, yielding between them, so thousands of viewers never hold up the event loop (lease renewals,
+    // requests) for long. A newer snapshot takes over from an older one still being written.
+    const writeSlice = (from: number) => {
+      if (round !== this.round) return;
+      const to = Math.min(viewers.length, from + BROADCAST_SLICE);
+      for (let i = from; i < to; i += 1) {
+        const viewer = viewers[i];
+        if (viewer && this.viewers.has(viewer)) this.write(viewer, bytes);
+      }
+      if (to < viewers.length) setImmediate(writeSlice, to);
+    };
+    writeSlice(0);
   }
 
   private write(viewer: Viewer, text: string | Buffer): void {

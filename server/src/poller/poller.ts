@@ -45,6 +45,11 @@ export interface PollerOptions {
   logger: Logger;
   /** The clock of the figures (fetchedAt, serverTime, staleness, "today"); the rate budget runs on real time. */
   clock?: () => number;
+  /**
+   * Connect's own clock, where it differs from ours: a simulator running faster than real time. "Today" and its
+   * intervals follow it; freshness still runs on `clock`. Defaults to `clock`.
+   */
+  connectClock?: () => number;
   /** Applied to every snapshot before it is published (threshold states, alerts). */
   enrich?: (snapshot: Snapshot) => Snapshot;
   timeZone?: string;
@@ -99,6 +104,7 @@ export class Poller {
   private readonly sections: Record<SectionName, SectionStatus>;
   private readonly listeners = new Set<Listener>();
   private readonly clock: () => number;
+  private readonly connectClock: () => number;
   private readonly loops: Loop[];
   private readonly failures: Record<SectionName, number>;
   private realtime: RealtimeFigures | null = null;
@@ -118,6 +124,7 @@ export class Poller {
 
   constructor(private readonly options: PollerOptions) {
     this.clock = options.clock ?? Date.now;
+    this.connectClock = options.connectClock ?? this.clock;
     this.timeZone = options.timeZone ?? 'UTC';
     this.thresholds = options.serviceLevelThresholds ?? [20];
     this.cycleMs = options.intervalMs;
@@ -308,7 +315,7 @@ export class Poller {
         const queueIds = this.directory.queues.map((q) => q.id);
         let started = this.clock();
         try {
-          await this.history.refreshToday(ctx, queueIds, started);
+          await this.history.refreshToday(ctx, queueIds, this.connectClock());
           this.succeeded('today', null, started);
         } catch (error) {
           this.failed('today', error, started);
@@ -316,7 +323,7 @@ export class Poller {
         }
         started = this.clock();
         try {
-          await this.history.refreshIntraday(ctx, queueIds, started);
+          await this.history.refreshIntraday(ctx, queueIds, this.connectClock());
           this.succeeded('intraday', null, started);
         } catch (error) {
           this.failed('intraday', error, started);

@@ -37,7 +37,7 @@ export const scenarioSchema = z
         /** How long the surge lasts, in simulated seconds (SIMULATOR_SPEED makes them shorter on the wall). */
         durationSeconds: z.number().min(1).max(86_400).default(900),
         /** The extra arrivals build up linearly over this many simulated seconds; 0 (default) starts at full. */
-        rampSeconds: z.number().min(0).max(86_400).default(0),
+        rampSeconds: z.number().min(0).max(86_400).optional(),
       })
       .optional(),
     massLogout: z

@@ -31,8 +31,12 @@ export type Figures = Record<CurrentMetric, number | null>;
 
 export interface ModelFigures {
   at: number;
+  /** Every queue and channel: GetCurrentMetricData over all queues with no grouping. */
   instance: Figures;
+  /** Per queue id: the QUEUE grouping's rows (every queue, including those Connect would leave out). */
   queues: Map<string, Figures>;
+  /** Per channel over all queues: the CHANNEL grouping's rows. */
+  channels: Map<SimChannel, Figures>;
 }
 
 export interface Scope {
@@ -197,5 +201,13 @@ export function computeFigures(model: ContactCentreModel, nowMs: number): ModelF
   for (const queue of model.queues) {
     queues.set(queue.id, calculator.figures({ queueIndices: [queue.index], channels: SIM_CHANNELS }));
   }
-  return { at: nowMs, instance: calculator.figures({ queueIndices: all, channels: SIM_CHANNELS }), queues };
+  const channels = new Map<SimChannel, Figures>();
+  for (const channel of SIM_CHANNELS)
+    channels.set(channel, calculator.figures({ queueIndices: all, channels: [channel] }));
+  return {
+    at: nowMs,
+    instance: calculator.figures({ queueIndices: all, channels: SIM_CHANNELS }),
+    queues,
+    channels,
+  };
 }

@@ -53,9 +53,14 @@ export class History {
     private readonly retentionMs: number,
   ) {}
 
+  private latest: Interval | undefined;
+
   intervalAt(ms: number): Interval {
     const start = Math.floor(ms / INTERVAL_MS) * INTERVAL_MS;
+    // Nearly every write goes to the open interval.
+    if (this.latest?.start === start) return this.latest;
     let interval = this.intervals.get(start);
+    if (interval && start > (this.latest?.start ?? Number.NEGATIVE_INFINITY)) this.latest = interval;
     if (!interval) {
       interval = {
         start,
@@ -66,6 +71,7 @@ export class History {
         dequeueKind: [],
       };
       this.intervals.set(start, interval);
+      if (start > (this.latest?.start ?? Number.NEGATIVE_INFINITY)) this.latest = interval;
       this.prune(start);
     }
     return interval;
@@ -102,14 +108,19 @@ export class History {
     this.max(ms, queueIndex, Q.MAX_QUEUED_TIME, waitSeconds);
   }
 
-  /** Adds agent time from `fromMs` to `toMs` to a profile's counters, split at interval boundaries. */
-  addAgentTime(profileIndex: number, field: number, fromMs: number, toMs: number): void {
+  /**
+   * Adds an agent's time from `fromMs` to `toMs` to a profile's counters (online, and busy or idle when
+   * `busyOrIdle` names one), split at interval boundaries.
+   */
+  addAgentTime(profileIndex: number, busyOrIdle: number | null, fromMs: number, toMs: number): void {
+    const base = profileIndex * PROFILE_FIELDS;
     let from = fromMs;
     while (from < toMs) {
       const end = Math.min(toMs, (Math.floor(from / INTERVAL_MS) + 1) * INTERVAL_MS);
       const values = this.intervalAt(from).profiles;
-      const at = profileIndex * PROFILE_FIELDS + field;
-      values[at] = (values[at] ?? 0) + (end - from) / 1000;
+      const seconds = (end - from) / 1000;
+      values[base + P.ONLINE] = (values[base + P.ONLINE] ?? 0) + seconds;
+      if (busyOrIdle !== null) values[base + busyOrIdle] = (values[base + busyOrIdle] ?? 0) + seconds;
       from = end;
     }
   }

@@ -105,6 +105,11 @@ export class ContactCentreModel {
   readonly agents: SimAgent[];
   readonly history: History;
   private readonly events = new EventQueue();
+  /** Per queue: each serving profile's routing delay (seconds), and the distinct non-zero delays. */
+  private readonly delayByProfile: Map<number, number>[];
+  private readonly delays: number[][];
+  /** Per routing profile: the agents who could take a contact now (routable, with a free slot). */
+  private readonly free: Set<SimAgent>[];
   private readonly rng: Rng;
   private nowMs: number;
   private contactSeq = 0;
@@ -127,6 +132,14 @@ export class ContactCentreModel {
       this.catalog.profiles.length,
       (options.retentionDays ?? 3) * 86_400_000,
     );
+    this.delayByProfile = this.catalog.queues.map(() => new Map<number, number>());
+    for (const profile of this.catalog.profiles) {
+      for (const entry of profile.queues)
+        this.delayByProfile[entry.queueIndex]?.set(profile.index, entry.delaySeconds);
+    }
+    this.delays = this.delayByProfile.map((byProfile) => [
+      ...new Set([...byProfile.values()].filter((d) => d > 0)),
+    ]);
     this.queues = this.catalog.queues.map((q) => ({
       index: q.index,
       id: q.id,
@@ -152,6 +165,7 @@ export class ContactCentreModel {
       idleSince: options.startMs,
       accruedAt: options.startMs,
     }));
+    this.free = this.catalog.profiles.map(() => new Set<SimAgent>());
     const today = localMidnight(options.startMs, this.timeZone);
     // Yesterday's night shift is still on when the simulation starts at midnight.
     this.scheduleDay(localMidnight(today - 3_600_000, this.timeZone));
@@ -316,14 +330,15 @@ export class ContactCentreModel {
       talkMs: 0,
       holdMs: 0,
     };
+    // Every agent who frees up pulls from their queues at once, so if contacts already wait here nobody can
+    // take this one either (it is younger than the head): routing it now would only cost time.
+    const queueWasEmpty = queue.waiting.length === 0;
     queue.waiting.push(contact);
     if (Number.isFinite(contact.abandonAt)) this.events.push(contact.abandonAt, () => this.abandon(contact));
-    const config = this.catalog.queues[queueIndex];
-    for (const profileIndex of config?.profileIndices ?? []) {
-      const delay = this.delayOf(profileIndex, queueIndex);
-      if (delay > 0) this.events.push(now + delay * 1000, () => this.routeQueue(queueIndex));
+    for (const delay of this.delays[queueIndex] ?? []) {
+      this.events.push(now + delay * 1000, () => this.routeQueue(queueIndex));
     }
-    this.routeQueue(queueIndex);
+    if (queueWasEmpty) this.routeQueue(queueIndex);
   }
 
   private contactId(): string {
@@ -348,8 +363,7 @@ export class ContactCentreModel {
   // ---- routing ----
 
   private delayOf(profileIndex: number, queueIndex: number): number {
-    const profile = this.catalog.profiles[profileIndex];
-    return profile?.queues.find((q) => q.queueIndex === queueIndex)?.delaySeconds ?? 0;
+    return this.delayByProfile[queueIndex]?.get(profileIndex) ?? 0;
   }
 
   private routable(agent: SimAgent): boolean {
@@ -367,6 +381,20 @@ export class ContactCentreModel {
     );
   }
 
+  /** Keeps the profile's set of agents with spare capacity current after any change to the agent. */
+  private touch(agent: SimAgent): void {
+    const set = this.free[agent.profileIndex];
+    if (!set) return;
+    const first = agent.contacts[0];
+    const spare =
+      this.routable(agent) &&
+      (!first ||
+        agent.contacts.length <
+          (this.catalog.profiles[agent.profileIndex]?.maxSlots[first.contact.channel] ?? 1));
+    if (spare) set.add(agent);
+    else set.delete(agent);
+  }
+
   /** Offers a queue's oldest contacts to the longest-idle eligible agents. */
   private routeQueue(queueIndex: number): void {
     const queue = this.queues[queueIndex];
@@ -379,10 +407,8 @@ export class ContactCentreModel {
       let best: SimAgent | undefined;
       for (const profileIndex of config.profileIndices) {
         if (this.delayOf(profileIndex, queueIndex) > waitedSeconds) continue;
-        for (const agentIndex of this.catalog.profiles[profileIndex]?.agentIndices ?? []) {
-          const agent = this.agents[agentIndex];
-          if (agent && this.canTake(agent, queue.channel) && (!best || agent.idleSince < best.idleSince))
-            best = agent;
+        for (const agent of this.free[profileIndex] ?? []) {
+          if (this.canTake(agent, queue.channel) && (!best || agent.idleSince < best.idleSince)) best = agent;
         }
       }
       if (!best) return;
@@ -421,6 +447,7 @@ export class ContactCentreModel {
     contact.stage = 'OFFERED';
     const entry: AgentContact = { contact, state: 'CONNECTING', since: this.nowMs };
     agent.contacts.push(entry);
+    this.touch(agent);
     const user = this.catalog.users[agent.index];
     if (this.rng() < (user?.missProbability ?? 0.01)) {
       // Nobody picks up: after the ring timeout the contact goes back to the queue and the agent is in error.
@@ -437,6 +464,7 @@ export class ContactCentreModel {
     entry.state = 'MISSED';
     entry.since = this.nowMs;
     agent.error = true;
+    this.touch(agent);
     const contact = entry.contact;
     this.history.add(this.nowMs, contact.queueIndex, Q.MISSED, 1);
     const queue = this.queues[contact.queueIndex];
@@ -461,6 +489,7 @@ export class ContactCentreModel {
     agent.contacts = agent.contacts.filter((c) => c.state !== 'MISSED');
     agent.error = false;
     if (agent.contacts.length === 0) agent.idleSince = this.nowMs;
+    this.touch(agent);
   }
 
   private connect(agent: SimAgent, entry: AgentContact): void {
@@ -506,6 +535,7 @@ export class ContactCentreModel {
     const contact = entry.contact;
     contact.stage = 'DONE';
     agent.contacts = agent.contacts.filter((c) => c !== entry);
+    this.touch(agent);
     const q = contact.queueIndex;
     const now = this.nowMs;
     this.history.add(now, q, Q.HANDLED, 1);
@@ -526,6 +556,7 @@ export class ContactCentreModel {
       if (agent.nextStatusIndex !== null) {
         const next = agent.nextStatusIndex;
         agent.nextStatusIndex = null;
+        this.touch(agent);
         this.setStatus(agent, next);
       }
     }
@@ -539,6 +570,7 @@ export class ContactCentreModel {
     if (agent.error) this.clearError(agent);
     agent.statusIndex = statusIndex;
     agent.statusSince = this.nowMs;
+    this.touch(agent);
     if (statusIndex === STATUS.AVAILABLE) {
       agent.idleSince = this.nowMs;
       this.routeAgent(agent);
@@ -550,12 +582,15 @@ export class ContactCentreModel {
     const busy = agent.contacts.some((c) => c.state !== 'MISSED');
     if (statusIndex === STATUS.AVAILABLE) {
       agent.nextStatusIndex = null;
+      this.touch(agent);
       if (agent.statusIndex !== STATUS.AVAILABLE) this.setStatus(agent, statusIndex);
       else this.routeAgent(agent);
       return;
     }
-    if (busy) agent.nextStatusIndex = statusIndex;
-    else if (agent.statusIndex !== statusIndex) this.setStatus(agent, statusIndex);
+    if (busy) {
+      agent.nextStatusIndex = statusIndex;
+      this.touch(agent);
+    } else if (agent.statusIndex !== statusIndex) this.setStatus(agent, statusIndex);
   }
 
   /** Schedules every agent's shift for the local day starting at `dayStart`, and the next day's planning. */
@@ -577,10 +612,16 @@ export class ContactCentreModel {
     at(start, () => this.requestStatus(agent, STATUS.AVAILABLE));
     for (const activity of user.activities) {
       const from = start + activity.offsetMs;
-      at(from, () => this.requestStatus(agent, activity.statusIndex));
-      at(from + activity.durationMs, () => this.requestStatus(agent, STATUS.AVAILABLE));
+      at(from, () => this.onShiftActivity(agent, activity.statusIndex));
+      at(from + activity.durationMs, () => this.onShiftActivity(agent, STATUS.AVAILABLE));
     }
     at(end, () => this.requestStatus(agent, STATUS.OFFLINE));
+  }
+
+  /** A break, lunch or training on the plan: skipped by an agent who is logged out (or logging out). */
+  private onShiftActivity(agent: SimAgent, statusIndex: number): void {
+    if (agent.statusIndex === STATUS.OFFLINE || agent.nextStatusIndex === STATUS.OFFLINE) return;
+    this.requestStatus(agent, statusIndex);
   }
 
   /** Books the agent's time since the last booking as busy, idle or other, per routing profile. */
@@ -590,11 +631,8 @@ export class ContactCentreModel {
     if (to <= from) return;
     agent.accruedAt = to;
     if (agent.statusIndex === STATUS.OFFLINE && agent.contacts.length === 0) return;
-    this.history.addAgentTime(agent.profileIndex, P.ONLINE, from, to);
-    if (agent.contacts.some((c) => c.state !== 'MISSED'))
-      this.history.addAgentTime(agent.profileIndex, P.BUSY, from, to);
-    else if (agent.statusIndex === STATUS.AVAILABLE && !agent.error) {
-      this.history.addAgentTime(agent.profileIndex, P.IDLE, from, to);
-    }
+    const busy = agent.contacts.some((c) => c.state !== 'MISSED');
+    const idle = !busy && agent.statusIndex === STATUS.AVAILABLE && !agent.error;
+    this.history.addAgentTime(agent.profileIndex, busy ? P.BUSY : idle ? P.IDLE : null, from, to);
   }
 }

@@ -7,7 +7,7 @@
  *   const sim = await startSimulator({ queues: 40, agents: 300, seed: 1, clock: () => now });
  *   sim.endpoint, sim.instanceId, sim.region   // point a ConnectClient here (any credentials, signed)
  *   sim.model                                  // the contact centre: queues[].waiting, agents, history
- *   sim.model.figures(nowMs)                   // the model's own current figures, instance-wide and per queue
+ *   sim.model.figures(nowMs)                   // the model's own current figures: instance, per queue, per channel
  *   sim.calls                                  // call log: operation, time, status, params (incl. NextToken)
  *   sim.setFaults({ throttleRate: 0.5 })       // faults (see faults.ts); sim.clearFaults() removes them
  *   sim.scenario({ surge: { queue: 'Sales' } })// one-off events: a surge on a queue, a mass logout
@@ -15,7 +15,7 @@
  *
  * Options: port (0 = free port), host, queues (default 40), agents (300), seed (1), instanceId, region,
  * clock (the simulated time; tests inject one), speed (without a clock: simulated time runs this many times
- * faster than real time), timeZone (IANA name, default UTC: "today" is pre-simulated from local midnight),
+ * faster than real time), timeOfDay ("HH:MM": without a clock, the day starts at that local time, not now), timeZone (IANA name, default UTC: "today" is pre-simulated from local midnight),
  * rateLimits (token buckets per family, see rateLimits.ts), faults (in force from the start), wallClock (real
  * time for rate limits and outages; tests may inject it), presimulate (default true).
  *
@@ -66,6 +66,11 @@ export interface SimulatorOptions {
   clock?: () => number;
   /** Without a clock: how many times faster than real time the simulation runs. */
   speed?: number;
+  /**
+   * Without a clock: start the simulated day at this local time of day ("HH:MM", today in `timeZone`) instead
+   * of now, so a demo or a browser suite sees mid-morning traffic whatever the hour.
+   */
+  timeOfDay?: string;
   timeZone?: string;
   rateLimits?: RateLimitOptions;
   faults?: Faults;
@@ -95,6 +100,8 @@ export interface RunningSimulator {
   setFaults(faults: Faults): void;
   clearFaults(): void;
   scenario(events: Scenario): Record<string, unknown>;
+  /** The simulated time now (ahead of the wall clock when running with `speed` or `timeOfDay`). */
+  now(): number;
   close(): Promise<void>;
 }
 
@@ -159,6 +166,11 @@ const routes: Route[] = [
 const CALL_LOG_SIZE = 5000;
 const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
 
+/** The fault controls change what every client sees: only a caller on this machine may use them. */
+export function isLoopback(address: string | undefined): boolean {
+  return LOOPBACK.has(address ?? '');
+}
+
 async function readText(req: IncomingMessage): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
@@ -192,17 +204,29 @@ function sendJson(res: ServerResponse, status: number, text: string, errorType?:
 const sendError = (res: ServerResponse, error: ServiceError) =>
   sendJson(res, error.status, JSON.stringify({ message: error.message }), error.type);
 
+/** Today's `HH:MM` in the time zone, as an instant. */
+function atTimeOfDay(nowMs: number, timeOfDay: string, timeZone: string): number {
+  const match = /^(\d{1,2}):(\d{2})$/.exec(timeOfDay);
+  const hours = Number(match?.[1]);
+  const minutes = Number(match?.[2]);
+  if (!match || hours > 23 || minutes > 59)
+    throw new Error(`timeOfDay must be HH:MM, e.g. 10:30; got "${timeOfDay}".`);
+  const midnight = localMidnight(nowMs, timeZone);
+  return midnight + (hours * 60 + minutes) * 60_000;
+}
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export async function startSimulator(options: SimulatorOptions = {}): Promise<RunningSimulator> {
   const wallClock = options.wallClock ?? Date.now;
   const speed = options.speed ?? 1;
-  const wallStart = wallClock();
-  const clock = options.clock ?? (() => wallStart + (wallClock() - wallStart) * speed);
   const region = options.region ?? 'us-east-1';
   const instanceId = options.instanceId ?? '11111111-2222-4333-8444-555555555555';
   const timeZone = options.timeZone ?? 'UTC';
   checkTimeZone(timeZone);
+  const wallStart = wallClock();
+  const simStart = options.timeOfDay ? atTimeOfDay(wallStart, options.timeOfDay, timeZone) : wallStart;
+  const clock = options.clock ?? (() => simStart + (wallClock() - wallStart) * speed);
   const seed = options.seed ?? 1;
   const firstNow = clock();
   const model = new ContactCentreModel({
@@ -231,7 +255,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     const result: Record<string, unknown> = {};
     model.advanceTo(clock());
     if (events.surge) {
-      const { queue: ref, multiplier, durationSeconds, rampSeconds } = events.surge;
+      const { queue: ref, multiplier, durationSeconds, rampSeconds = 0 } = events.surge;
       const queue = model.catalog.queue(ref) ?? model.catalog.queues.find((q) => q.name === ref);
       if (!queue) throw invalidRequest(`No queue ${ref}: give a queue id, ARN or name.`);
       model.surge(queue.index, multiplier, durationSeconds * 1000, rampSeconds * 1000);
@@ -250,7 +274,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   };
 
   const control = async (req: IncomingMessage, res: ServerResponse, path: string) => {
-    if (!LOOPBACK.has(req.socket.remoteAddress ?? '')) {
+    if (!isLoopback(req.socket.remoteAddress)) {
       sendJson(res, 403, JSON.stringify({ message: 'The simulator controls answer on loopback only.' }));
       return;
     }
@@ -266,6 +290,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
         at: new Date(figures.at).toISOString(),
         instance: figures.instance,
         queues: Object.fromEntries(figures.queues),
+        channels: Object.fromEntries(figures.channels),
       });
     }
     if (path === '/_sim/faults' && req.method === 'GET') return json(200, { faults });
@@ -397,6 +422,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   const { port } = server.address() as AddressInfo;
   return {
     endpoint: `http://127.0.0.1:${port}`,
+    now: clock,
     instanceId,
     region,
     model,

@@ -17,7 +17,8 @@ export interface OpContext {
 
 /**
  * Rows computed for the first page of a pagination, kept so later pages come from the same snapshot as the
- * first, as Connect's do. Entries live as long as a token does.
+ * first, as Connect's do. Entries live as long as a token does; only results with more than one page are kept,
+ * and at most 100 of them (the oldest go first, and a later page then comes from the model as it is now).
  */
 export class SnapshotCache {
   private readonly entries = new Map<string, { rows: unknown[]; expiresAt: number }>();
@@ -30,7 +31,7 @@ export class SnapshotCache {
 
   set(key: string, rows: unknown[], expiresAt: number): void {
     this.entries.set(key, { rows, expiresAt });
-    if (this.entries.size > 200) {
+    if (this.entries.size > 100) {
       const oldest = this.entries.keys().next().value;
       if (oldest !== undefined) this.entries.delete(oldest);
     }

@@ -62,7 +62,7 @@ export function getCurrentMetricData(ctx: OpContext) {
   const queueRefs = stringList(filters.Queues, 'Filters.Queues', 100);
   const profileRefs = stringList(filters.RoutingProfiles, 'Filters.RoutingProfiles', 100);
   const channels = parseChannels(filters.Channels) ?? [...SIM_CHANNELS];
-  if (queueRefs && profileRefs) {
+  if (queueRefs?.length && profileRefs?.length) {
     throw invalidParameter('Filters may name Queues or RoutingProfiles, not both in one request.');
   }
   if (!queueRefs?.length && !profileRefs?.length) {
@@ -85,7 +85,7 @@ export function getCurrentMetricData(ctx: OpContext) {
   let rows = ctx.snapshots.get<Row>(cacheKey, nowMs);
   if (!rows) {
     const profiles = profileRefs?.map((ref) => catalog.profile(ref)).filter((p) => p !== undefined);
-    const queueIndices = queueRefs
+    const queueIndices = queueRefs?.length
       ? [...new Set(queueRefs.map((ref) => catalog.queue(ref)?.index).filter((i) => i !== undefined))]
       : [...new Set(profiles?.flatMap((p) => p.queues.map((q) => q.queueIndex)))].sort((a, b) => a - b);
     const base: Scope = {
@@ -99,7 +99,7 @@ export function getCurrentMetricData(ctx: OpContext) {
       const sign = sort.descending ? -1 : 1;
       rows.sort((a, b) => sign * ((a.Collections[at]?.Value ?? -1) - (b.Collections[at]?.Value ?? -1)));
     }
-    ctx.snapshots.set(cacheKey, rows, start.snapshotAt + TOKEN_LIFETIME_MS);
+    if (rows.length > max) ctx.snapshots.set(cacheKey, rows, start.snapshotAt + TOKEN_LIFETIME_MS);
   }
   const { pageItems, nextToken, snapshotAt } = slicePage(rows, start, {
     maxResults: max,

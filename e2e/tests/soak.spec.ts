@@ -1,0 +1,120 @@
+import { readFileSync } from 'node:fs';
+import type { Snapshot } from '@switchboard/shared';
+import { startTestServer, type TestServer } from '../support/server.js';
+import { expect, test } from '../support/test.js';
+
+/**
+ * Soak: a whole contact-centre day, fast-forwarded (the simulator at SOAK_SPEED times real time), with a wall
+ * and a laptop attached throughout, across midnight. Prints the server's and each browser's memory at the start
+ * (after warming up) and at the end. The target is under 10% growth; the test fails beyond LEAK_LIMIT, which
+ * no healthy run comes near, so a leak is caught without the noise of a shared machine failing the suite.
+ */
+
+const SOAK_SPEED = Number(process.env.SOAK_SPEED ?? 1440);
+const SIMULATED_HOURS = Number(process.env.SOAK_HOURS ?? 24);
+const WARM_UP_MS = 20_000;
+const LEAK_LIMIT = 0.5;
+
+let server: TestServer;
+test.beforeAll(async () => {
+  server = await startTestServer({
+    SIMULATOR_SPEED: String(SOAK_SPEED),
+    SIMULATOR_QUEUES: '40',
+    SIMULATOR_AGENTS: '300',
+    LOG_LEVEL: 'warn',
+  });
+});
+test.afterAll(async () => {
+  await server?.stop();
+});
+
+function serverMemory(pid: number): { rssMb: number } {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? Number.NaN);
+  return { rssMb: kb / 1024 };
+}
+
+async function serverHeapMb(url: string): Promise<number> {
+  const metrics = await (await fetch(`${url}/metrics`)).text();
+  const bytes = Number(/^nodejs_heap_size_used_bytes(?:\{[^}]*\})? (\S+)$/m.exec(metrics)?.[1] ?? Number.NaN);
+  return bytes / 1024 / 1024;
+}
+
+test('a fast-forwarded day with a wall and a laptop attached: no blank screen, no memory growth', async ({
+  browser,
+}) => {
+  const realMs = (SIMULATED_HOURS * 3_600_000) / SOAK_SPEED;
+  test.setTimeout(realMs + WARM_UP_MS + 120_000);
+
+  const screens = await Promise.all(
+    ['/?view=wall&rotate=3', '/'].map(async (path) => {
+      const context = await browser.newContext({ viewport: { width: 1920, height: 1080 } });
+      const page = await context.newPage();
+      await page.goto(`${server.url}${path}`);
+      await expect(page.locator('[data-queue-id]').first()).toBeVisible({ timeout: 30_000 });
+      const cdp = await context.newCDPSession(page);
+      const heapMb = async () => {
+        // Like with like: the wall is measured on its first page (it turns every 3 s here, through every page).
+        if (path.includes('view=wall')) {
+          await expect(page.getByTestId('page-indicator')).toHaveText(/^1\//, { timeout: 60_000 });
+        }
+        await cdp.send('HeapProfiler.collectGarbage');
+        const { usedSize } = await cdp.send('Runtime.getHeapUsage');
+        return usedSize / 1024 / 1024;
+      };
+      return { path, page, context, heapMb };
+    }),
+  );
+
+  const first = (await (await fetch(`${server.url}/api/v1/snapshot`)).json()) as Snapshot;
+  await new Promise((resolve) => setTimeout(resolve, WARM_UP_MS));
+  const start = {
+    server: { ...serverMemory(server.pid()), heapMb: await serverHeapMb(server.url) },
+    browsers: await Promise.all(screens.map((screen) => screen.heapMb())),
+  };
+
+  // The day goes by; every half minute each screen must still show its tiles.
+  const deadline = Date.now() + realMs;
+  while (Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, Math.min(30_000, Math.max(0, deadline - Date.now()))));
+    // Never blank: the header and a page of figures (the wall turns its pages: queues, agents, charts).
+    for (const screen of screens) {
+      await expect(screen.page.getByRole('banner')).toBeVisible();
+      await expect(screen.page.locator('main')).not.toBeEmpty();
+    }
+  }
+
+  const last = (await (await fetch(`${server.url}/api/v1/snapshot`)).json()) as Snapshot;
+  const end = {
+    server: { ...serverMemory(server.pid()), heapMb: await serverHeapMb(server.url) },
+    browsers: await Promise.all(screens.map((screen) => screen.heapMb())),
+  };
+
+  const simulatedHours =
+    (Date.parse(last.dataSnapshotTime ?? '') - Date.parse(first.dataSnapshotTime ?? '')) / 3_600_000;
+  const growth = (from: number, to: number) => (to - from) / from;
+  const lines = [
+    `soak: ${simulatedHours.toFixed(1)} simulated hours in ${(realMs / 1000).toFixed(0)} s (speed ${SOAK_SPEED})`,
+    `server RSS      ${start.server.rssMb.toFixed(1)} MB -> ${end.server.rssMb.toFixed(1)} MB (${(100 * growth(start.server.rssMb, end.server.rssMb)).toFixed(1)}%)`,
+    `server heap     ${start.server.heapMb.toFixed(1)} MB -> ${end.server.heapMb.toFixed(1)} MB (${(100 * growth(start.server.heapMb, end.server.heapMb)).toFixed(1)}%)`,
+    ...screens.map(
+      (screen, index) =>
+        `browser ${screen.path.padEnd(12)} ${start.browsers[index]?.toFixed(1)} MB -> ${end.browsers[index]?.toFixed(1)} MB (${(100 * growth(start.browsers[index] ?? 0, end.browsers[index] ?? 0)).toFixed(1)}%) heap after GC`,
+    ),
+  ];
+  const errors = Object.entries(last.sections)
+    .filter(([, section]) => section.error)
+    .map(([name, section]) => `${name}: ${section.error?.message}`);
+  lines.push(`section errors at the end: ${errors.length === 0 ? 'none' : errors.join('; ')}`);
+  console.log(lines.join('\n'));
+  test.info().annotations.push({ type: 'soak', description: lines.join('; ') });
+
+  // A day went by, across midnight, and the figures are fresh at the end.
+  expect(simulatedHours).toBeGreaterThan(SIMULATED_HOURS * 0.8);
+  expect(last.stale).toBe(false);
+  expect(growth(start.server.rssMb, end.server.rssMb)).toBeLessThan(LEAK_LIMIT);
+  for (const [index] of screens.entries()) {
+    expect(growth(start.browsers[index] ?? 0, end.browsers[index] ?? 0)).toBeLessThan(LEAK_LIMIT);
+  }
+  for (const screen of screens) await screen.context.close();
+});

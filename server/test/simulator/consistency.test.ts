@@ -1,0 +1,277 @@
+import {
+  GetCurrentMetricDataCommand,
+  GetMetricDataCommand,
+  GetMetricDataV2Command,
+  paginateGetCurrentUserData,
+  type ConnectClient,
+  type HistoricalMetric,
+  type UserData,
+} from '@aws-sdk/client-connect';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Q, queueValue } from '../../src/simulator/history.js';
+import { startSimulator, type RunningSimulator } from '../../src/simulator/server.js';
+import { ALL_CURRENT_METRICS, clientFor, valueOf } from './support.js';
+
+// The numbers must agree: the wire with the model, the model with its own contacts and agents, and the
+// historical figures with each other however they are sliced.
+const dayStart = Date.parse('2026-11-24T00:00:00Z');
+let now = Date.parse('2026-11-24T09:31:07Z');
+let sim: RunningSimulator;
+let client: ConnectClient;
+
+beforeAll(async () => {
+  sim = await startSimulator({
+    queues: 40,
+    agents: 300,
+    seed: 21,
+    clock: () => now,
+    rateLimits: { enabled: false },
+  });
+  client = clientFor(sim);
+});
+
+afterAll(async () => {
+  client?.destroy();
+  await sim?.close();
+});
+
+const moments = ['09:31:07', '11:17:45', '14:45:00', '18:05:31', '23:58:02'].map((t) =>
+  Date.parse(`2026-11-24T${t}Z`),
+);
+
+async function allUserData(): Promise<UserData[]> {
+  const rows: UserData[] = [];
+  const profiles = sim.model.catalog.profiles.map((p) => p.id);
+  for await (const page of paginateGetCurrentUserData(
+    { client },
+    { InstanceId: sim.instanceId, Filters: { RoutingProfiles: profiles }, MaxResults: 100 },
+  )) {
+    rows.push(...(page.UserDataList ?? []));
+  }
+  return rows;
+}
+
+async function instanceRow() {
+  const response = await client.send(
+    new GetCurrentMetricDataCommand({
+      InstanceId: sim.instanceId,
+      Filters: { Queues: sim.model.queues.map((q) => q.id) },
+      CurrentMetrics: ALL_CURRENT_METRICS,
+    }),
+  );
+  return response.MetricResults?.[0];
+}
+
+describe('current figures agree with agents user data and with the model', () => {
+  it.each(moments.map((at) => [new Date(at).toISOString().slice(11, 19), at]))(
+    'at %s',
+    async (_label, at) => {
+      now = at;
+      const [summary, users] = [await instanceRow(), await allUserData()];
+      const statusOf = (u: UserData) => u.Status?.StatusName;
+      const working = (u: UserData) => (u.Contacts ?? []).filter((c) => c.AgentContactState !== 'MISSED');
+      expect(valueOf(summary, 'AGENTS_ONLINE')).toBe(users.filter((u) => statusOf(u) !== 'Offline').length);
+      expect(valueOf(summary, 'AGENTS_ONLINE')).toBe(
+        sim.model.agents.filter((a) => a.statusIndex !== 4).length,
+      );
+      expect(valueOf(summary, 'AGENTS_NON_PRODUCTIVE')).toBe(
+        users.filter((u) => ['Break', 'Lunch', 'Training'].includes(statusOf(u) ?? '')).length,
+      );
+      expect(valueOf(summary, 'AGENTS_ON_CONTACT')).toBe(users.filter((u) => working(u).length > 0).length);
+      expect(valueOf(summary, 'AGENTS_ERROR')).toBe(
+        users.filter((u) => u.Contacts?.some((c) => c.AgentContactState === 'MISSED')).length,
+      );
+      expect(valueOf(summary, 'AGENTS_AFTER_CONTACT_WORK')).toBe(
+        users.flatMap((u) => u.Contacts ?? []).filter((c) => c.AgentContactState === 'ENDED').length,
+      );
+      const slots = (key: 'ActiveSlotsByChannel' | 'AvailableSlotsByChannel') =>
+        users.reduce((sum, u) => sum + Object.values(u[key] ?? {}).reduce((a, b) => a + b, 0), 0);
+      expect(valueOf(summary, 'SLOTS_ACTIVE')).toBe(slots('ActiveSlotsByChannel'));
+      expect(valueOf(summary, 'SLOTS_AVAILABLE')).toBe(slots('AvailableSlotsByChannel'));
+      expect(valueOf(summary, 'AGENTS_AVAILABLE')).toBe(
+        users.filter((u) => Object.values(u.AvailableSlotsByChannel ?? {}).some((n) => n > 0)).length,
+      );
+
+      const waiting = sim.model.queues.map((q) => q.waiting.length);
+      expect(valueOf(summary, 'CONTACTS_IN_QUEUE')).toBe(waiting.reduce((a, b) => a + b, 0));
+      const figures = sim.model.figures(now);
+      expect(valueOf(summary, 'AGENTS_ONLINE')).toBe(figures.instance.AGENTS_ONLINE);
+
+      const byChannel = await client.send(
+        new GetCurrentMetricDataCommand({
+          InstanceId: sim.instanceId,
+          Filters: { Queues: sim.model.queues.map((q) => q.id), Channels: ['VOICE', 'CHAT', 'TASK'] },
+          Groupings: ['CHANNEL'],
+          CurrentMetrics: ALL_CURRENT_METRICS,
+        }),
+      );
+      for (const row of byChannel.MetricResults ?? []) {
+        const own = figures.channels.get(row.Dimensions?.Channel as 'VOICE');
+        for (const { Name } of ALL_CURRENT_METRICS)
+          expect([Name, valueOf(row, Name)]).toEqual([Name, own?.[Name] ?? null]);
+      }
+      expect(byChannel.MetricResults?.length).toBeGreaterThan(0);
+
+      const grouped = await client.send(
+        new GetCurrentMetricDataCommand({
+          InstanceId: sim.instanceId,
+          Filters: { Queues: sim.model.queues.map((q) => q.id) },
+          Groupings: ['QUEUE'],
+          CurrentMetrics: ALL_CURRENT_METRICS,
+        }),
+      );
+      const byQueue = new Map(grouped.MetricResults?.map((r) => [r.Dimensions?.Queue?.Id, r]));
+      for (const queue of sim.model.queues) {
+        const row = byQueue.get(queue.id);
+        // Absent from grouped results means nothing to report: zero in queue, nobody online.
+        expect(row ? valueOf(row, 'CONTACTS_IN_QUEUE') : 0).toBe(queue.waiting.length);
+        const own = figures.queues.get(queue.id);
+        if (!row) {
+          expect(own?.AGENTS_ONLINE).toBe(0);
+          continue;
+        }
+        for (const { Name } of ALL_CURRENT_METRICS)
+          expect([Name, valueOf(row, Name)]).toEqual([Name, own?.[Name] ?? null]);
+      }
+    },
+  );
+});
+
+describe('historical figures', () => {
+  // A simulator of their own: the current-figures tests above have moved the shared one to midnight.
+  let historySim: RunningSimulator;
+  let historyClient: ConnectClient;
+  beforeAll(async () => {
+    now = Date.parse('2026-11-24T13:07:41Z');
+    historySim = await startSimulator({
+      queues: 40,
+      agents: 300,
+      seed: 22,
+      clock: () => now,
+      rateLimits: { enabled: false },
+    });
+    historyClient = clientFor(historySim);
+  });
+  afterAll(async () => {
+    historyClient?.destroy();
+    await historySim?.close();
+  });
+  const metrics: HistoricalMetric[] = [
+    { Name: 'CONTACTS_QUEUED', Unit: 'COUNT', Statistic: 'SUM' },
+    { Name: 'CONTACTS_HANDLED', Unit: 'COUNT', Statistic: 'SUM' },
+    { Name: 'CONTACTS_ABANDONED', Unit: 'COUNT', Statistic: 'SUM' },
+  ];
+  const ceilInterval = (ms: number) => Math.ceil(ms / 300_000) * 300_000;
+  const historical = async (from: number, to: number, groupings: ('QUEUE' | 'CHANNEL')[] = []) => {
+    const response = await historyClient.send(
+      new GetMetricDataCommand({
+        InstanceId: historySim.instanceId,
+        StartTime: new Date(from),
+        EndTime: new Date(to),
+        Filters: { Queues: historySim.model.queues.map((q) => q.id) },
+        Groupings: groupings,
+        HistoricalMetrics: metrics,
+        MaxResults: 100,
+      }),
+    );
+    const totals = metrics.map((m) =>
+      (response.MetricResults ?? []).reduce((sum, row) => sum + (valueOf(row, m.Name ?? '') ?? 0), 0),
+    );
+    return totals;
+  };
+
+  it('account for every contact queued today: handled, in an agent hands, abandoned, waiting or called back', async () => {
+    const [queued, handled, abandoned] = await historical(dayStart, ceilInterval(now));
+    const inHands = historySim.model.agents
+      .flatMap((a) => a.contacts)
+      .filter((c) => c.state !== 'MISSED').length;
+    const waiting = historySim.model.queues.reduce((sum, q) => sum + q.waiting.length, 0);
+    let callbacks = 0;
+    for (const interval of historySim.model.history.between(dayStart, ceilInterval(now))) {
+      for (const queue of historySim.model.queues)
+        callbacks += queueValue(interval, queue.index, Q.CALLBACKS_OFFERED);
+    }
+    expect(queued).toBe((handled ?? 0) + inHands + (abandoned ?? 0) + waiting + callbacks);
+  });
+  it('agree however they are sliced: per queue, per channel, per hour, and through GetMetricDataV2', async () => {
+    now = Date.parse('2026-11-24T16:42:10Z');
+    const end = ceilInterval(now);
+    const total = await historical(dayStart, end);
+    expect(total[1]).toBeGreaterThan(1000);
+    expect(await historical(dayStart, end, ['QUEUE'])).toEqual(total);
+    expect(await historical(dayStart, end, ['CHANNEL'])).toEqual(total);
+    const hourly = [0, 0, 0];
+    for (let from = dayStart; from < end; from += 3_600_000) {
+      const part = await historical(from, Math.min(end, from + 3_600_000));
+      part.forEach((value, i) => (hourly[i] = (hourly[i] ?? 0) + value));
+    }
+    expect(hourly).toEqual(total);
+
+    const v2 = await historyClient.send(
+      new GetMetricDataV2Command({
+        ResourceArn: historySim.model.instanceArn,
+        StartTime: new Date(dayStart),
+        EndTime: new Date(end),
+        Interval: { IntervalPeriod: 'HOUR', TimeZone: 'UTC' },
+        Filters: [{ FilterKey: 'QUEUE', FilterValues: historySim.model.queues.map((q) => q.id) }],
+        Metrics: [{ Name: 'CONTACTS_QUEUED' }, { Name: 'CONTACTS_HANDLED' }, { Name: 'CONTACTS_ABANDONED' }],
+        MaxResults: 100,
+      }),
+    );
+    const v2Totals = [0, 1, 2].map((i) =>
+      (v2.MetricResults ?? []).reduce((sum, row) => sum + (row.Collections?.[i]?.Value ?? 0), 0),
+    );
+    expect(v2Totals).toEqual(total);
+  });
+});
+
+describe('the model itself', () => {
+  it('replays the same day for a seed, however often it is advanced', async () => {
+    const at = Date.parse('2026-11-24T12:00:00Z');
+    const inOneGo = await startSimulator({
+      queues: 20,
+      agents: 120,
+      seed: 5,
+      clock: () => at,
+      presimulate: true,
+    });
+    let stepped = Date.parse('2026-11-24T00:00:00Z');
+    const inSteps = await startSimulator({ queues: 20, agents: 120, seed: 5, clock: () => stepped });
+    const other = await startSimulator({ queues: 20, agents: 120, seed: 6, clock: () => at });
+    try {
+      while (stepped < at) {
+        stepped = Math.min(at, stepped + 97_000);
+        inSteps.model.advanceTo(stepped);
+      }
+      const a = inOneGo.model.figures(at);
+      const b = inSteps.model.figures(at);
+      expect(b.instance).toEqual(a.instance);
+      expect(inSteps.model.queues.map((q) => q.waiting.map((c) => c.contactId))).toEqual(
+        inOneGo.model.queues.map((q) => q.waiting.map((c) => c.contactId)),
+      );
+      expect(other.model.figures(at).instance).not.toEqual(a.instance);
+    } finally {
+      await Promise.all([inOneGo.close(), inSteps.close(), other.close()]);
+    }
+  });
+
+  it('pre-simulates today from local midnight in the centre time zone', async () => {
+    const at = Date.parse('2026-11-24T15:00:00Z');
+    const newYork = await startSimulator({
+      queues: 8,
+      agents: 40,
+      seed: 2,
+      clock: () => at,
+      timeZone: 'America/New_York',
+    });
+    try {
+      const intervals = newYork.model.history.between(0, at + 1);
+      // 10:00 in New York is 15:00 UTC: midnight there was 05:00 UTC.
+      expect(intervals[0]?.start).toBe(Date.parse('2026-11-24T05:00:00Z'));
+      expect(intervals).toHaveLength(10 * 12 + 1);
+      expect(newYork.model.startedAt).toBe(Date.parse('2026-11-24T05:00:00Z'));
+    } finally {
+      await newYork.close();
+    }
+  });
+});

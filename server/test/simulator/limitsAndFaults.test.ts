@@ -1,0 +1,200 @@
+import {
+  GetCurrentMetricDataCommand,
+  InternalServiceException,
+  InvalidRequestException,
+  ListQueuesCommand,
+  ListUsersCommand,
+  ThrottlingException,
+  paginateGetCurrentMetricData,
+  type ConnectClient,
+} from '@aws-sdk/client-connect';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startSimulator, type CallRecord, type RunningSimulator } from '../../src/simulator/server.js';
+import { clientFor, failure } from './support.js';
+
+// Rate limits and outages run on the wall clock; the tests own it too, so nothing depends on timing luck.
+let wall = Date.parse('2026-11-24T12:00:00Z');
+let now = Date.parse('2026-11-24T12:00:00Z');
+let sim: RunningSimulator | undefined;
+let client: ConnectClient | undefined;
+
+async function start(options: Parameters<typeof startSimulator>[0] = {}) {
+  sim = await startSimulator({
+    queues: 12,
+    agents: 60,
+    seed: 4,
+    clock: () => now,
+    wallClock: () => wall,
+    ...options,
+  });
+  client = clientFor(sim);
+  return { sim, client };
+}
+
+afterEach(async () => {
+  client?.destroy();
+  await sim?.close();
+  sim = undefined;
+  client = undefined;
+  now = Date.parse('2026-11-24T12:00:00Z');
+});
+
+const metricsCall = (s: RunningSimulator) =>
+  new GetCurrentMetricDataCommand({
+    InstanceId: s.instanceId,
+    Filters: { Queues: s.model.queues.map((q) => q.id) },
+    Groupings: ['QUEUE'],
+    CurrentMetrics: [{ Name: 'CONTACTS_IN_QUEUE', Unit: 'COUNT' }],
+  });
+
+async function outcomes(count: number, call: () => Promise<unknown>): Promise<(number | undefined)[]> {
+  const results: (number | undefined)[] = [];
+  for (let i = 0; i < count; i += 1) {
+    try {
+      await call();
+      results.push(200);
+    } catch (error) {
+      results.push((error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode);
+    }
+  }
+  return results;
+}
+
+describe('rate limits', () => {
+  it('lets a burst of 8 metric calls through, throttles the 9th with 429, and refills at 5 per second', async () => {
+    const { sim: s, client: c } = await start();
+    expect(await outcomes(9, () => c.send(metricsCall(s)))).toEqual([
+      200, 200, 200, 200, 200, 200, 200, 200, 429,
+    ]);
+    const throttled = await failure(() => c.send(metricsCall(s)));
+    expect(throttled).toBeInstanceOf(ThrottlingException);
+    wall += 1000;
+    expect(await outcomes(6, () => c.send(metricsCall(s)))).toEqual([200, 200, 200, 200, 200, 429]);
+  });
+
+  it('gives the other operations their own bucket of 2 per second, burst 5', async () => {
+    const { sim: s, client: c } = await start();
+    const list = () => c.send(new ListUsersCommand({ InstanceId: s.instanceId }));
+    expect(await outcomes(6, list)).toEqual([200, 200, 200, 200, 200, 429]);
+    // The metrics family is untouched by the listing's throttling.
+    expect(await outcomes(1, () => c.send(metricsCall(s)))).toEqual([200]);
+    wall += 1000;
+    expect(await outcomes(3, list)).toEqual([200, 200, 429]);
+  });
+
+  it('takes its budgets from the options', async () => {
+    const { sim: s, client: c } = await start({ rateLimits: { metrics: { rate: 1, burst: 2 } } });
+    expect(await outcomes(3, () => c.send(metricsCall(s)))).toEqual([200, 200, 429]);
+  });
+});
+
+describe('faults', () => {
+  it('answers 500s, throttles and outages on demand, and clears them', async () => {
+    const { sim: s, client: c } = await start({ rateLimits: { enabled: false } });
+    s.setFaults({ errorRate: 1 });
+    const error = await failure(() => c.send(metricsCall(s)));
+    expect(error).toBeInstanceOf(InternalServiceException);
+    expect(error.$metadata?.httpStatusCode).toBe(500);
+    s.setFaults({ throttleRate: 1, operations: ['ListQueues'] });
+    expect(await failure(() => c.send(new ListQueuesCommand({ InstanceId: s.instanceId })))).toBeInstanceOf(
+      ThrottlingException,
+    );
+    expect(await outcomes(1, () => c.send(metricsCall(s)))).toEqual([200]);
+    s.setFaults({ outageSeconds: 30 });
+    expect(await outcomes(2, () => c.send(metricsCall(s)))).toEqual([503, 503]);
+    wall += 31_000;
+    expect(await outcomes(1, () => c.send(metricsCall(s)))).toEqual([200]);
+    s.clearFaults();
+    expect(s.faults).toEqual({});
+  });
+
+  it('throttles about the share of requests it is asked to', async () => {
+    const { sim: s, client: c } = await start({
+      rateLimits: { enabled: false },
+      faults: { throttleRate: 0.3 },
+    });
+    const results = await outcomes(200, () => c.send(metricsCall(s)));
+    const throttled = results.filter((r) => r === 429).length;
+    expect(throttled).toBeGreaterThan(35);
+    expect(throttled).toBeLessThan(85);
+  });
+
+  it('expires every token when asked, and sends truncated or malformed bodies the SDK cannot read', async () => {
+    const { sim: s, client: c } = await start({ rateLimits: { enabled: false } });
+    const first = await c.send(new GetCurrentMetricDataCommand({ ...metricsCall(s).input, MaxResults: 2 }));
+    s.setFaults({ expireTokens: true });
+    const expired = await failure(() =>
+      c.send(
+        new GetCurrentMetricDataCommand({
+          ...metricsCall(s).input,
+          MaxResults: 2,
+          NextToken: first.NextToken,
+        }),
+      ),
+    );
+    expect(expired).toBeInstanceOf(InvalidRequestException);
+    s.setFaults({ truncateRate: 1 });
+    const truncated = await failure(() => c.send(metricsCall(s)));
+    expect(truncated.$metadata?.httpStatusCode).toBe(200);
+    s.setFaults({ malformedRate: 1 });
+    const malformed = await failure(() => c.send(metricsCall(s)));
+    expect(malformed.message).toMatch(/Deserialization|JSON|Unexpected/i);
+  });
+
+  it('adds latency on demand', async () => {
+    const { sim: s, client: c } = await start({ rateLimits: { enabled: false } });
+    s.setFaults({ latencyMs: 300 });
+    const started = performance.now();
+    await c.send(metricsCall(s));
+    expect(performance.now() - started).toBeGreaterThanOrEqual(290);
+  });
+
+  it('takes faults and scenario events over HTTP from loopback, and logs every call with its NextToken', async () => {
+    const { sim: s, client: c } = await start({ rateLimits: { enabled: false } });
+    const post = (body: unknown) =>
+      fetch(`${s.endpoint}/_sim/faults`, { method: 'POST', body: JSON.stringify(body) }).then(async (r) => ({
+        status: r.status,
+        body: (await r.json()) as Record<string, unknown>,
+      }));
+    expect((await post({ errorRate: 2 })).status).toBe(400);
+    expect((await post({ errorRate: 1 })).status).toBe(200);
+    expect(await outcomes(1, () => c.send(metricsCall(s)))).toEqual([500]);
+    const current = (await (await fetch(`${s.endpoint}/_sim/faults`)).json()) as { faults: unknown };
+    expect(current.faults).toEqual({ errorRate: 1 });
+    await fetch(`${s.endpoint}/_sim/faults`, { method: 'DELETE' });
+    const pages = paginateGetCurrentMetricData({ client: c }, { ...metricsCall(s).input, MaxResults: 3 });
+    for await (const page of pages) expect(page.MetricResults?.length).toBeGreaterThan(0);
+    const { calls } = (await (await fetch(`${s.endpoint}/_sim/calls`)).json()) as { calls: CallRecord[] };
+    const metricCalls = calls.filter((call) => call.operation === 'GetCurrentMetricData');
+    expect(metricCalls[0]).toMatchObject({ status: 500, errorType: 'InternalServiceException' });
+    expect(metricCalls.slice(1).map((call) => call.status)).toEqual(metricCalls.slice(1).map(() => 200));
+    expect(metricCalls.filter((call) => typeof call.params.NextToken === 'string').length).toBeGreaterThan(0);
+    expect(metricCalls[0]?.time).toBe(new Date(now).toISOString());
+  });
+
+  it('surges a queue and logs agents out on demand', async () => {
+    const { sim: s } = await start({ rateLimits: { enabled: false } });
+    const queue = s.model.queues[0];
+    const response = await fetch(`${s.endpoint}/_sim/faults`, {
+      method: 'POST',
+      body: JSON.stringify({
+        surge: { queue: queue?.name, multiplier: 30, durationSeconds: 600 },
+        massLogout: {},
+      }),
+    });
+    expect(response.status).toBe(200);
+    expect(queue?.surgeMultiplier).toBe(30);
+    const figures = s.model.figures(now);
+    // Everyone is out or finishing the contact in hand; nobody is taking new work.
+    expect(figures.instance.AGENTS_AVAILABLE).toBe(0);
+    expect(figures.instance.AGENTS_ONLINE).toBe(figures.instance.AGENTS_ON_CONTACT);
+    now += 10 * 60_000;
+    const later = s.model.figures(now);
+    // Only the few still finishing a long chat are left, and they take nothing new.
+    expect(later.instance.AGENTS_ONLINE).toBe(later.instance.AGENTS_ON_CONTACT);
+    expect(later.instance.AGENTS_ONLINE).toBeLessThan((figures.instance.AGENTS_ONLINE ?? 0) / 4);
+    expect(later.instance.AGENTS_AVAILABLE).toBe(0);
+    // Thirty times the usual arrivals and nobody to answer: the queue fills up.
+    expect(later.queues.get(queue?.id ?? '')?.CONTACTS_IN_QUEUE).toBeGreaterThan(10);
+  });
+});

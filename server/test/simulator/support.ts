@@ -1,0 +1,48 @@
+import { ConnectClient } from '@aws-sdk/client-connect';
+/** A real SDK client pointed at the simulator, without retries so every answer is seen as it is. */
+export function clientFor(sim: { endpoint: string; region: string }): ConnectClient {
+  return new ConnectClient({
+    region: sim.region,
+    endpoint: sim.endpoint,
+    credentials: { accessKeyId: 'AKIDSIMULATOR', secretAccessKey: 'simulator-secret' },
+    maxAttempts: 1,
+  });
+}
+
+/** Runs `call` and returns the error it throws, failing the test when it succeeds. */
+export async function failure(
+  call: () => Promise<unknown>,
+): Promise<Error & { $metadata?: { httpStatusCode?: number } }> {
+  try {
+    await call();
+  } catch (error) {
+    return error as Error & { $metadata?: { httpStatusCode?: number } };
+  }
+  throw new Error('expected the call to fail');
+}
+
+/** The CURRENT_METRICS list with the unit Connect requires for each. */
+export const ALL_CURRENT_METRICS = [
+  ['AGENTS_ONLINE', 'COUNT'],
+  ['AGENTS_AVAILABLE', 'COUNT'],
+  ['AGENTS_ON_CALL', 'COUNT'],
+  ['AGENTS_ON_CONTACT', 'COUNT'],
+  ['AGENTS_STAFFED', 'COUNT'],
+  ['AGENTS_AFTER_CONTACT_WORK', 'COUNT'],
+  ['AGENTS_NON_PRODUCTIVE', 'COUNT'],
+  ['AGENTS_ERROR', 'COUNT'],
+  ['CONTACTS_IN_QUEUE', 'COUNT'],
+  ['CONTACTS_SCHEDULED', 'COUNT'],
+  ['SLOTS_ACTIVE', 'COUNT'],
+  ['SLOTS_AVAILABLE', 'COUNT'],
+  ['OLDEST_CONTACT_AGE', 'SECONDS'],
+  ['ESTIMATED_WAIT_TIME', 'SECONDS'],
+].map(([Name, Unit]) => ({ Name, Unit })) as { Name: never; Unit: never }[];
+
+export function valueOf(
+  row: { Collections?: { Metric?: { Name?: string }; Value?: number }[] } | undefined,
+  name: string,
+): number | null {
+  const collection = row?.Collections?.find((c) => c.Metric?.Name === name);
+  return collection ? (collection.Value ?? null) : null;
+}
