@@ -217,9 +217,12 @@ export class ContactCentreModel {
       rampMs: Math.min(rampMs, durationMs),
     };
     this.scenarioSurges.set(queueIndex, surge);
-    // It takes over from a surge the queue drew on its own.
+    // It takes over from a surge the queue drew on its own, and keeps it from drawing one meanwhile.
     const queue = this.queues[queueIndex];
-    if (queue) queue.surgeUntil = Math.min(queue.surgeUntil, this.nowMs);
+    if (queue) {
+      queue.surgeMultiplier = multiplier;
+      queue.surgeUntil = surge.until;
+    }
     this.nextSurgeArrival(config, surge, this.nowMs);
   }
 
@@ -265,7 +268,10 @@ export class ContactCentreModel {
     const humps = Math.exp(-((hour - 10.5) ** 2) / 6) + 0.85 * Math.exp(-((hour - 14.5) ** 2) / 6);
     const curve = 0.04 + 0.96 * Math.min(1, humps);
     const queue = this.queues[config.index];
-    const surge = queue && queue.surgeUntil > ms ? queue.surgeMultiplier : 1;
+    // A posted surge brings its extra callers itself (see `surge`): only a queue's own surges scale the draw.
+    const posted = this.scenarioSurges.get(config.index);
+    const surge =
+      queue && queue.surgeUntil > ms && !(posted && posted.until > ms) ? queue.surgeMultiplier : 1;
     return config.peakArrivalsPerHour * curve * noise * surge;
   }
 
@@ -275,8 +281,7 @@ export class ContactCentreModel {
     for (const config of this.catalog.queues) {
       const queue = this.queues[config.index];
       // Now and then a queue surges on its own (an outage elsewhere, a marketing mail): thresholds trip.
-      const posted = this.scenarioSurges.get(config.index);
-      if (queue && queue.surgeUntil <= start && !(posted && posted.until > start) && this.rng() < 0.0015) {
+      if (queue && queue.surgeUntil <= start && this.rng() < 0.0015) {
         queue.surgeMultiplier = between(this.rng, 2, 3.5);
         queue.surgeUntil = start + between(this.rng, 15, 45) * 60_000;
       }
