@@ -15,6 +15,8 @@ export default defineConfig({
   workers: 1,
   reporter: [['list']],
   timeout: 60_000,
+  // The machine running the suite is often shared and busy: a first paint may take more than the default 5 s.
+  expect: { timeout: 10_000 },
   use: {
     baseURL,
     launchOptions: {
@@ -38,7 +40,8 @@ export default defineConfig({
   ],
   webServer: [
     {
-      command: `node ../server/dist/simulator/cli.js --port ${simulatorPort} --instance-id ${simulatorInstanceId}`,
+      // A busy late morning whatever the hour of the run, so every view has queues and agents to show.
+      command: `node ../server/dist/simulator/cli.js --port ${simulatorPort} --instance-id ${simulatorInstanceId} --time-of-day 10:30`,
       port: simulatorPort,
       reuseExistingServer: false,
       timeout: 60_000,

@@ -10,6 +10,7 @@ import { ConfigError, parseEnv, type Env } from './env.js';
 import { createApp } from './http/app.js';
 import { ServerMetrics } from './http/metrics.js';
 import { streamRouter } from './http/stream.js';
+import { intradayRouter } from './http/streamIntraday.js';
 import { instanceSelector, instanceTargets, startInstance, type RunningInstance } from './instances.js';
 import { createLogger } from './logger.js';
 import type { Poller } from './poller/poller.js';
@@ -98,6 +99,7 @@ export async function startWebServer(env: Env, options: StartOptions = {}): Prom
         alertsOf: (req) => select(req).alerts,
       }),
       streamRouter((req) => select(req).stream),
+      intradayRouter((req) => select(req).poller),
       metrics.router(),
     ],
     readyDetails: () => ({

@@ -59,9 +59,13 @@ export function oldestContactAgeSeconds(value: number | null, grouped: boolean):
   return grouped ? value : Math.floor(value / 1000);
 }
 
+const KNOWN_METRICS: ReadonlySet<string> = new Set(CURRENT_METRIC_NAMES);
+
 function toMetrics(result: MetricResult, grouped: boolean): RealtimeMetrics {
   const metrics: RealtimeMetrics = {};
   for (const collection of result.Collections) {
+    // A metric the wallboard did not ask for (or cannot name) is left out rather than passed to the screens.
+    if (!KNOWN_METRICS.has(collection.Metric.Name)) continue;
     const value = collection.Value ?? null;
     metrics[collection.Metric.Name] =
       collection.Metric.Name === 'OLDEST_CONTACT_AGE' ? oldestContactAgeSeconds(value, grouped) : value;

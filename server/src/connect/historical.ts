@@ -79,6 +79,13 @@ export async function getQueueHistory(
   const byQueue = new Map<string, TodayMetrics>();
   let calls = 0;
   const metrics = historicalMetrics(serviceLevelThresholds);
+  const requested = new Set(
+    metrics.map((metric) =>
+      metric.Threshold?.ThresholdValue !== undefined
+        ? serviceLevelKey(metric.Threshold.ThresholdValue)
+        : String(metric.Name),
+    ),
+  );
   const all = await Promise.all(
     chunk(queueIds, MAX_FILTER_VALUES).map((queues) =>
       collectPages('GetMetricData', async (nextToken) => {
@@ -110,6 +117,8 @@ export async function getQueueHistory(
           Metric.Name === 'SERVICE_LEVEL' && Metric.Threshold
             ? serviceLevelKey(Metric.Threshold.ThresholdValue)
             : Metric.Name;
+        // Only the figures asked for reach the screens, whatever else a response carries.
+        if (!requested.has(key)) continue;
         figures[key] = Value ?? null;
       }
       byQueue.set(result.Dimensions.Queue.Id, figures);

@@ -20,8 +20,8 @@ export const OPERATION_FAMILY: Record<ConnectOperation, ApiFamily> = {
   ListUserHierarchyGroups: 'other',
 };
 
-/** Who waits for whom when a family's tokens run short: the queue tiles first, names last. */
-export const PRIORITIES = { realtime: 40, agents: 30, history: 20, discovery: 10 } as const;
+/** Who waits for whom when a family's tokens run short: the queue tiles first, users' names last. */
+export const PRIORITIES = { realtime: 40, agents: 30, history: 20, discovery: 10, names: 5 } as const;
 export type Priority = keyof typeof PRIORITIES;
 
 export interface FamilyRate {
@@ -40,6 +40,8 @@ export interface BudgetOptions {
   rates?: Record<ApiFamily, FamilyRate>;
   /** The share of Connect's limits this wallboard may use, 0 to 1. */
   share?: number;
+  /** Requests of one family in flight at once (default 3). */
+  maxInFlight?: number;
   /** Attempts per request when Connect throttles it anyway. */
   maxAttempts?: number;
   clock?: () => number;
@@ -48,8 +50,9 @@ export interface BudgetOptions {
 }
 
 /**
- * A token bucket whose rate backs off when Connect throttles (halved, down to a tenth) and creeps back up as calls
- * succeed (additive increase), so a storm slows the wallboard instead of turning into a retry storm.
+ * A token bucket whose rate backs off when Connect throttles (halved, down to a tenth) and comes back as calls
+ * succeed (a fifth more each time, about a dozen successes from the floor), so a storm slows the wallboard
+ * instead of turning into a retry storm, and the wall is back to full speed soon after.
  */
 export class TokenBucket {
   private tokens: number;
@@ -89,7 +92,7 @@ export class TokenBucket {
   }
 
   succeeded(): void {
-    if (this.rate < this.baseRate) this.rate = Math.min(this.baseRate, this.rate + this.baseRate / 20);
+    if (this.rate < this.baseRate) this.rate = Math.min(this.baseRate, this.rate * 1.2 + this.baseRate / 50);
   }
 }
 
@@ -105,6 +108,7 @@ export interface BudgetStats {
 export class RateBudget {
   private readonly buckets: Record<ApiFamily, TokenBucket>;
   private readonly queues: Record<ApiFamily, PQueue>;
+  private readonly slots: Record<ApiFamily, PQueue>;
   private readonly clock: () => number;
   private readonly random: () => number;
   private readonly maxAttempts: number;
@@ -121,6 +125,13 @@ export class RateBudget {
     this.buckets = { metrics: bucket(rates.metrics), other: bucket(rates.other) };
     // One token handed out at a time per family, to the highest priority waiting.
     this.queues = { metrics: new PQueue({ concurrency: 1 }), other: new PQueue({ concurrency: 1 }) };
+    // Connect counts a request when it arrives. Behind a slow answer, requests sent a token apart can arrive
+    // together and overrun the burst, so only a few of a family are in flight at once.
+    const inFlight = options.maxInFlight ?? 3;
+    this.slots = {
+      metrics: new PQueue({ concurrency: inFlight }),
+      other: new PQueue({ concurrency: inFlight }),
+    };
   }
 
   /** The steady rate (requests a second) a family may use, before any backoff. */
@@ -139,19 +150,23 @@ export class RateBudget {
   async call<T>(operation: ConnectOperation, priority: Priority, request: () => Promise<T>): Promise<T> {
     const family = OPERATION_FAMILY[operation];
     const bucket = this.buckets[family];
+    const waitForToken = async () => {
+      for (let wait = bucket.tryTake(); wait > 0; wait = bucket.tryTake()) {
+        // Jitter (up to a tenth of a token's time) keeps replicas and loops from moving in lockstep.
+        await sleep(wait + Math.floor(this.random() * (100 / bucket.rate)));
+      }
+    };
     for (let attempt = 1; ; attempt += 1) {
-      await this.queues[family].add(
-        async () => {
-          for (let wait = bucket.tryTake(); wait > 0; wait = bucket.tryTake()) {
-            // Jitter (up to a tenth of a token's time) keeps replicas and loops from moving in lockstep.
-            await sleep(wait + Math.floor(this.random() * (100 / bucket.rate)));
-          }
-        },
-        { priority: PRIORITIES[priority] },
-      );
-      const started = this.clock();
+      let started = this.clock();
       try {
-        const result = await request();
+        const result = (await this.slots[family].add(
+          async () => {
+            await this.queues[family].add(waitForToken, { priority: PRIORITIES[priority] });
+            started = this.clock();
+            return request();
+          },
+          { priority: PRIORITIES[priority] },
+        )) as T;
         bucket.succeeded();
         this.options.onCall?.(operation, 'ok', this.clock() - started);
         return result;
@@ -170,6 +185,6 @@ export class RateBudget {
 
   /** Clears waiting requests (on stop). */
   clear(): void {
-    for (const queue of Object.values(this.queues)) queue.clear();
+    for (const queue of [...Object.values(this.queues), ...Object.values(this.slots)]) queue.clear();
   }
 }

@@ -82,6 +82,14 @@ export class History {
     return [...due, ...missing];
   }
 
+  /** Whether older intervals are still missing (after a start mid-day or a new day): the next round comes soon. */
+  backfillPending(now: number): boolean {
+    const { timeZone, intervalMinutes } = this.options;
+    return intradayIntervals(now, timeZone, intervalMinutes).some(
+      (i) => this.intervals.get(i.start)?.end !== i.end,
+    );
+  }
+
   async refreshIntraday(ctx: ConnectContext, queueIds: readonly string[], now: number): Promise<void> {
     const due = this.dueIntervals(now);
     const fetched = await Promise.all(
@@ -96,29 +104,63 @@ export class History {
   }
 
   /**
-   * The series for the snapshot. Per queue only the figures a service-level chart draws (service levels and
-   * contact counts), so 1,000 queues stay a few hundred kilobytes; the instance series carries everything.
+   * The series for the snapshot: the instance's with every figure, and per queue only what a service-level chart
+   * draws, and only up to `queuesInSnapshot` queues (100 queues of a day's half hours is about 0.5 MB; a
+   * thousand would be several). Above that, `queueSeries` serves one queue's series on demand.
    */
-  intraday(queueIds: readonly string[], perQueueMetrics: readonly string[]): Intraday {
-    const cached = [...this.intervals.values()].sort((a, b) => a.start - b.start);
+  intraday(
+    queueIds: readonly string[],
+    perQueueMetrics: readonly string[],
+    queuesInSnapshot: number,
+  ): Intraday {
+    const cached = this.cachedIntervals();
     const empty = this.empty();
     const instance: IntervalPoint[] = cached.map((interval) => ({
       start: iso(interval.start),
       end: iso(interval.end),
-      metrics: combineHistory(
-        queueIds.map((id) => interval.byQueue.get(id) ?? empty),
-        this.metricNames,
+      metrics: rounded(
+        combineHistory(
+          queueIds.map((id) => interval.byQueue.get(id) ?? empty),
+          this.metricNames,
+        ),
       ),
     }));
     const queues: Intraday['queues'] = {};
-    for (const id of queueIds) {
-      queues[id] = cached.map((interval) => {
-        const figures = interval.byQueue.get(id) ?? empty;
-        const metrics: TodayMetrics = {};
-        for (const name of perQueueMetrics) metrics[name] = figures[name] ?? null;
-        return { start: iso(interval.start), end: iso(interval.end), metrics };
-      });
+    if (queueIds.length <= queuesInSnapshot) {
+      for (const id of queueIds) queues[id] = this.series(id, perQueueMetrics, cached);
     }
     return { intervalMinutes: this.options.intervalMinutes, instance, queues };
   }
+
+  /** One queue's series with every figure, or null for a queue this instance does not have. */
+  queueSeries(queueId: string): IntervalPoint[] {
+    return this.series(queueId, this.metricNames, this.cachedIntervals());
+  }
+
+  private cachedIntervals(): CachedInterval[] {
+    return [...this.intervals.values()].sort((a, b) => a.start - b.start);
+  }
+
+  private series(
+    queueId: string,
+    names: readonly string[],
+    cached: readonly CachedInterval[],
+  ): IntervalPoint[] {
+    const empty = this.empty();
+    return cached.map((interval) => {
+      const figures = interval.byQueue.get(queueId) ?? empty;
+      const metrics: TodayMetrics = {};
+      for (const name of names) metrics[name] = figures[name] ?? null;
+      return { start: iso(interval.start), end: iso(interval.end), metrics: rounded(metrics) };
+    });
+  }
+}
+
+/** Two decimals are plenty on a chart and halve the bytes of an average. */
+function rounded(metrics: TodayMetrics): TodayMetrics {
+  const out: TodayMetrics = {};
+  for (const [name, value] of Object.entries(metrics)) {
+    out[name] = value === null || value === undefined ? null : Math.round(value * 100) / 100;
+  }
+  return out;
 }

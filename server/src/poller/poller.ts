@@ -1,23 +1,16 @@
 import type { ConnectClient } from '@aws-sdk/client-connect';
 import {
-  CHANNELS,
   SECTION_NAMES,
   type Agent,
   type Channel,
-  type Queue,
+  type IntervalPoint,
   type RealtimeMetrics,
   type SectionName,
   type SectionStatus,
   type Snapshot,
 } from '@switchboard/shared';
 import type { ConnectContext } from '../connect/context.js';
-import {
-  AGENT_TOTAL_METRICS,
-  getAgentTotals,
-  getQueueRealtime,
-  zeroMetrics,
-  type ChannelMetrics,
-} from '../connect/currentMetrics.js';
+import { AGENT_TOTAL_METRICS, getAgentTotals, getQueueRealtime } from '../connect/currentMetrics.js';
 import { describeError, type ConnectOperation } from '../connect/errors.js';
 import { serviceLevelKey } from '../connect/historical.js';
 import { getCurrentUsers } from '../connect/userData.js';
@@ -25,6 +18,7 @@ import { ageSnapshot } from './staleness.js';
 import type { Logger } from '../logger.js';
 import { SERVER_BUILD } from '../version.js';
 import { toAgents } from './agents.js';
+import { toQueues, type RealtimeFigures } from './assemble.js';
 import { RateBudget, type ApiFamily, type CallOutcome, type FamilyRate, type Priority } from './budget.js';
 import { instanceRealtime } from './combine.js';
 import { Directory } from './directory.js';
@@ -68,16 +62,18 @@ type Listener = (snapshot: Snapshot) => void;
 const REALTIME_SHARE = 0.75;
 /** GetCurrentUserData may use this share of the other family's budget; discovery gets the rest. */
 const AGENTS_SHARE = 0.75;
-/** After failures a loop waits longer, up to this, so an outage is not met with a stream of doomed calls. */
+/**
+ * After a failure a loop retries after 2 s, doubling up to 10 s (real time) or 15 s (the slow sections), so an
+ * outage is not met with a stream of doomed calls and recovery still shows within seconds.
+ */
+const FIRST_RETRY_MS = 2000;
 const MAX_RETRY_MS = 10_000;
+const MAX_SLOW_RETRY_MS = 15_000;
+const BACKFILL_DELAY_MS = 500;
+/** Per-queue intraday series travel in the snapshot up to this many queues; above, GET /api/v1/intraday/:queueId. */
+export const INTRADAY_QUEUES_IN_SNAPSHOT = 100;
 /** Names described per round, at discovery priority. */
 const DESCRIBE_BATCH = 10;
-
-interface RealtimeFigures {
-  byQueue: Map<string, RealtimeMetrics>;
-  byQueueChannel: Map<string, ChannelMetrics>;
-  totals: RealtimeMetrics;
-}
 
 const unknownAgentTotals = (): RealtimeMetrics =>
   Object.fromEntries(AGENT_TOTAL_METRICS.map((name) => [name, null]));
@@ -179,6 +175,12 @@ export class Poller {
     this.budget.clear();
   }
 
+  /** One queue's intraday series with every figure; null for a queue the instance does not have. */
+  queueIntraday(queueId: string): IntervalPoint[] | null {
+    if (!this.directory.queues.some((q) => q.id === queueId)) return null;
+    return this.history.queueSeries(queueId);
+  }
+
   /** Re-reads queues, profiles and users now (e.g. a test after changing the instance). */
   rediscover(): void {
     this.discoveryLoop.poke();
@@ -192,9 +194,10 @@ export class Poller {
     };
   }
 
-  /** A section's wait after a failure: doubling from its normal delay, up to MAX_RETRY_MS. */
-  private retryDelay(section: SectionName, normal: number): number {
-    return Math.min(Math.max(normal, MAX_RETRY_MS), normal * 2 ** (this.failures[section] - 1));
+  /** A section's wait after its n-th failure in a row: 2 s doubling, never under `floor` nor over `cap`. */
+  private retryDelay(section: SectionName, floor: number, cap = Math.max(floor, MAX_RETRY_MS)): number {
+    const backoff = FIRST_RETRY_MS * 2 ** Math.min(10, this.failures[section] - 1);
+    return Math.min(cap, Math.max(floor, backoff));
   }
 
   private async until<T>(ready: () => boolean, run: () => Promise<T>, idleMs = 200): Promise<T | number> {
@@ -212,14 +215,17 @@ export class Poller {
       this.failed('discovery', error, started);
       // A failed discovery leaves queues, profiles or names unknown (and with them whole sections): retry it soon,
       // backing off, never later than the normal interval.
-      return Math.min(interval, this.retryDelay('discovery', 1000));
+      return Math.min(
+        interval,
+        this.retryDelay('discovery', 1000, this.directory.ready ? MAX_SLOW_RETRY_MS : 5000),
+      );
     }
   }
 
   private async describeNames(): Promise<number> {
     if (this.directory.undescribed.length === 0) return 1000;
     try {
-      await this.directory.describeSome(this.context('discovery'), DESCRIBE_BATCH, this.clock());
+      await this.directory.describeSome(this.context('names'), DESCRIBE_BATCH, this.clock());
       return 0;
     } catch (error) {
       this.options.logger.debug({ op: 'DescribeUser', err: describeError(error) }, 'describing users failed');
@@ -319,7 +325,7 @@ export class Poller {
           this.succeeded('today', null, started);
         } catch (error) {
           this.failed('today', error, started);
-          return this.retryDelay('today', interval);
+          return this.retryDelay('today', FIRST_RETRY_MS, MAX_SLOW_RETRY_MS);
         }
         started = this.clock();
         try {
@@ -327,9 +333,10 @@ export class Poller {
           this.succeeded('intraday', null, started);
         } catch (error) {
           this.failed('intraday', error, started);
-          return this.retryDelay('intraday', interval);
+          return this.retryDelay('intraday', FIRST_RETRY_MS, MAX_SLOW_RETRY_MS);
         }
-        return interval;
+        // Filling in the day's earlier intervals goes on at once, at history's priority below the queue tiles.
+        return this.history.backfillPending(this.clock()) ? BACKFILL_DELAY_MS : interval;
       },
     );
   }
@@ -366,30 +373,9 @@ export class Poller {
     this.options.observer?.cycle?.(section, now - started, false);
   }
 
-  private buildQueues(): Queue[] {
-    const realtime = this.realtime;
-    return this.directory.queues.map((ref) => {
-      const seen = this.channelsSeen.get(ref.id);
-      const channels = CHANNELS.filter((c) => seen?.has(c));
-      const byChannel = realtime?.byQueueChannel.get(ref.id) ?? {};
-      const realtimeByChannel: Queue['realtimeByChannel'] = {};
-      for (const channel of channels) realtimeByChannel[channel] = byChannel[channel] ?? zeroMetrics();
-      return {
-        id: ref.id,
-        arn: ref.arn,
-        name: ref.name,
-        channels,
-        realtime: realtime?.byQueue.get(ref.id) ?? zeroMetrics(),
-        realtimeByChannel,
-        today: this.history.today.get(ref.id) ?? {},
-        states: {},
-      };
-    });
-  }
-
   private publish(): void {
     const now = this.clock();
-    const queues = this.buildQueues();
+    const queues = toQueues(this.directory.queues, this.realtime, this.channelsSeen, this.history.today);
     const queueIds = queues.map((q) => q.id);
     const snapshot: Snapshot = {
       instanceId: this.options.instanceId,
@@ -412,11 +398,16 @@ export class Poller {
         states: {},
       },
       agents: this.agents,
-      intraday: this.history.intraday(queueIds, [
-        'CONTACTS_QUEUED',
-        'CONTACTS_ABANDONED',
-        ...this.thresholds.map(serviceLevelKey),
-      ]),
+      intraday: this.history.intraday(
+        queueIds,
+        [
+          'CONTACTS_QUEUED',
+          'CONTACTS_HANDLED',
+          'CONTACTS_ABANDONED',
+          ...this.thresholds.map(serviceLevelKey),
+        ],
+        INTRADAY_QUEUES_IN_SNAPSHOT,
+      ),
       alerts: [],
     };
     this.snapshot = this.options.enrich ? this.options.enrich(snapshot) : snapshot;

@@ -66,7 +66,9 @@ export function rateLimits(app: Express, options: { readsPerMinute: number; writ
 /** Query parameters each API path accepts; any other is refused with 400 and a message naming it. */
 export function strictQuery(allowed: Readonly<Record<string, readonly string[]>>): RequestHandler {
   return (req, res, next) => {
-    const path = req.path.replace(/\/[^/]+\/acknowledge$/, '/:id/acknowledge');
+    const path = req.path
+      .replace(/\/[^/]+\/acknowledge$/, '/:id/acknowledge')
+      .replace(/^\/v1\/intraday\/[^/]+$/, '/v1/intraday/:queueId');
     const accepted = allowed[path] ?? [];
     for (const key of Object.keys(req.query)) {
       if (!accepted.includes(key)) {

@@ -37,6 +37,14 @@ class HandFeed implements SnapshotFeed {
   }
 }
 
+async function until(condition: () => boolean, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
 let server: Server | undefined;
 let stream: SnapshotStream | undefined;
 
@@ -125,9 +133,9 @@ describe('GET /api/v1/stream', () => {
     await new Promise((resolve) => socket.once('connect', resolve));
     socket.write(`GET ${url.pathname} HTTP/1.1\r\nHost: x\r\n\r\n`);
     socket.pause();
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(viewers.viewerCount).toBe(1);
-    for (let g = 1; g <= 40 && viewers.viewerCount > 0; g += 1) {
+    await until(() => viewers.viewerCount === 1);
+    for (let g = 1; viewers.viewerCount > 0; g += 1) {
+      if (g > 400) throw new Error('the slow viewer was never dropped');
       feed.publish(g, 512 * 1024);
       await new Promise((resolve) => setTimeout(resolve, 5));
     }

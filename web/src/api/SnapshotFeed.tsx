@@ -1,5 +1,6 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { createContext, use, useEffect, useState, useSyncExternalStore, type ReactNode } from 'react';
+import { observeServerTime } from './clock';
 import { defaultParser, type SnapshotParser } from './parseSnapshot';
 import {
   apiPath,
@@ -55,6 +56,14 @@ export function SnapshotFeed({
           applyPushedSnapshot(client, key, snapshot);
         },
         onInvalid: setInvalid,
+        onHeartbeat: (data) => {
+          try {
+            const { serverTime } = JSON.parse(data) as { serverTime?: unknown };
+            if (typeof serverTime === 'string') observeServerTime(serverTime);
+          } catch {
+            // A heartbeat without a time still proves the link is alive.
+          }
+        },
         ...streamOptions,
       }),
   );

@@ -25,6 +25,8 @@ export interface StreamOptions {
   parser: SnapshotParser;
   onSnapshot: (snapshot: Snapshot) => void;
   onInvalid?: (error: Error) => void;
+  /** The server's heartbeat, `{"serverTime": …}`, every 15 s between snapshots. */
+  onHeartbeat?: (data: string) => void;
   createSource?: (url: string) => EventSourceLike;
   /** No message for this long and the connection is presumed dead and replaced. */
   silenceMs?: number;
@@ -109,8 +111,10 @@ export class SnapshotStream {
     const onData = (event: MessageEvent<string>) => this.receive(source, event.data);
     source.addEventListener('message', onData);
     source.addEventListener('snapshot', onData);
-    source.addEventListener('heartbeat', () => {
-      if (source === this.source) this.armSilence();
+    source.addEventListener('heartbeat', (event) => {
+      if (source !== this.source) return;
+      this.armSilence();
+      this.options.onHeartbeat?.(event.data);
     });
   }
 

@@ -16,6 +16,9 @@ import { SummaryStrip } from '../features/summary/SummaryStrip';
 import type { ViewParams, ViewPatch } from '../url';
 import { useBoardQueues } from './useBoardQueues';
 
+/** Queue tiles per page: a screenful or two; the filters narrow a large centre down. */
+const QUEUE_PAGE_SIZE = 48;
+
 /** The supervisor's laptop: filters, search, drill into a queue, acknowledge alerts. */
 export function LaptopView({
   meta,
@@ -113,6 +116,7 @@ export function LaptopView({
             queues={visibleQueues}
             statesOf={statesOf}
             onOpen={open}
+            pageSize={QUEUE_PAGE_SIZE}
             emptyText={queues.length === 0 ? undefined : 'No queue matches these filters.'}
           />
         ) : null}

@@ -1,5 +1,5 @@
 import type { Agent, Queue } from '@switchboard/shared';
-import { useMemo, useRef } from 'react';
+import { useMemo, useRef, type CSSProperties } from 'react';
 import { ACTIVITY_ORDER, agentActivity } from '../api/selectors';
 import { useAgents, useAlerts, useQueueName, useSummary } from '../api/useSnapshotSlices';
 import type { SnapshotMeta } from '../api/useSnapshotSlices';
@@ -8,6 +8,7 @@ import { ErrorBoundary } from '../components/ErrorBoundary';
 import { remPx, useElementSize } from '../components/useElementSize';
 import { AgentTile } from '../features/agents/AgentTile';
 import { AGENT_TILE } from '../features/agents/AgentList';
+import { useAlertTone } from '../features/alerts/useAlertTone';
 import { ChartPanel } from '../features/charts/ChartPanel';
 import { Header } from '../features/header/Header';
 import { QueueGrid } from '../features/queues/QueueGrid';
@@ -25,13 +26,15 @@ type Page = { kind: 'queues'; queues: Queue[] } | { kind: 'agents'; agents: Agen
 
 function agentsForWall(agents: readonly Agent[]): Agent[] {
   // Those a supervisor acts on first: on contact longest, then after-contact work, then the rest.
-  return [...agents]
+  const ranked = agents
     .filter((agent) => agent.statusType !== 'OFFLINE')
-    .sort(
-      (a, b) =>
-        ACTIVITY_ORDER.indexOf(agentActivity(a)) - ACTIVITY_ORDER.indexOf(agentActivity(b)) ||
-        (a.statusStartedAt ?? '').localeCompare(b.statusStartedAt ?? ''),
-    );
+    .map((agent) => ({
+      agent,
+      rank: ACTIVITY_ORDER.indexOf(agentActivity(agent)),
+      since: agent.statusStartedAt ?? '',
+    }));
+  ranked.sort((a, b) => a.rank - b.rank || (a.since < b.since ? -1 : a.since > b.since ? 1 : 0));
+  return ranked.map((entry) => entry.agent);
 }
 
 /** The wall: read from across the room, no mouse or keyboard, pages turning when it does not fit. */
@@ -51,6 +54,7 @@ export function WallView({
   const agents = useAgents();
   const alerts = useAlerts();
   const queueName = useQueueName();
+  useAlertTone(alerts, board.sound);
   const area = useRef<HTMLDivElement>(null);
   const size = useElementSize(area);
   const rem = remPx();
@@ -74,6 +78,9 @@ export function WallView({
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [size, rem, queues, agents, board.sections]);
   const index = useRotation(pages.length, params.rotate);
+  // Rows share the page's height, so the tiles fill the screen rather than leaving a band at the bottom.
+  const queueFit = tilesThatFit(size, WALL_QUEUE_TILE, rem);
+  const rowHeight = (size.height - (queueFit.rows - 1) * WALL_QUEUE_TILE.gap * rem) / queueFit.rows;
   const page = pages[index];
   const openAlerts = alerts?.filter((alert) => alert.acknowledgedAt === null) ?? [];
   const critical = openAlerts.filter((alert) => alert.level === 'critical').length;
@@ -110,7 +117,14 @@ export function WallView({
             <SummaryStrip summary={summary} />
           </ErrorBoundary>
         ) : null}
-        <div className="wall-page" ref={area} data-page-kind={page?.kind}>
+        <div
+          className="wall-page"
+          ref={area}
+          data-page-kind={page?.kind}
+          style={
+            rowHeight > 0 ? ({ '--wall-row': `${Math.floor(rowHeight)}px` } as CSSProperties) : undefined
+          }
+        >
           {page?.kind === 'queues' ? <QueueGrid queues={page.queues} statesOf={statesOf} /> : null}
           {page?.kind === 'chart' ? <ChartPanel title="Service level today" interactive={false} /> : null}
           {page?.kind === 'agents' ? (

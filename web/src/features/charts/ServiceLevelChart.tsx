@@ -11,6 +11,7 @@ import {
   XAxis,
   YAxis,
 } from 'recharts';
+import { memo } from 'react';
 import type { Formatters } from '../../format';
 
 export interface ServiceLevelChartProps {
@@ -26,7 +27,7 @@ export interface ServiceLevelChartProps {
  * Today per interval: volume as bars (queued, handled, abandoned) and the service level as a line against the
  * target. Animation is off: a wall redraws every few seconds and a chart that re-animates each time distracts.
  */
-export default function ServiceLevelChart({
+function ServiceLevelChart({
   points,
   serviceLevelMetric,
   targetPercent,
@@ -104,3 +105,7 @@ export default function ServiceLevelChart({
     </ResponsiveContainer>
   );
 }
+
+// recharts measures its line's path on every render (a forced layout of the whole page): draw again only when
+// the intervals change, not on every snapshot.
+export default memo(ServiceLevelChart);

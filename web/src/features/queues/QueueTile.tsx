@@ -95,11 +95,10 @@ export const QueueTile = memo(function QueueTile({ queue, states, onOpen, select
       <dl className="figures figures-today" aria-label="Today">
         <Figure
           metric={serviceLevelMetric}
-          label={`SL ${serviceLevelSeconds}s`}
+          label={`SL ${serviceLevelSeconds}s / ${format.percent(targetPercent)}`}
           title={`Today's service level (answered within ${serviceLevelSeconds} s) against the ${targetPercent}% target`}
           value={format.percent(today[serviceLevelMetric])}
           state={states[serviceLevelMetric]}
-          detail={<span className="target">/ {format.percent(targetPercent)}</span>}
         />
         <Figure
           metric="CONTACTS_ABANDONED"

@@ -1,0 +1,130 @@
+import { readFileSync } from 'node:fs';
+import { createServer, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { extname, join, normalize } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { PublicConfig } from '@switchboard/shared';
+import { makeSnapshot } from '../../web/src/testing/makeSnapshot.js';
+
+/**
+ * Serves the built web app with a synthetic contact centre of any size, pushed over a real SSE stream at a
+ * rate the benchmark sets: the page does exactly what it does against the server, with figures we control.
+ */
+export const webDist = fileURLToPath(new URL('../../web/dist/', import.meta.url));
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript',
+  '.css': 'text/css',
+  '.map': 'application/json',
+};
+
+export interface BenchServer {
+  url: string;
+  /** Pushes a new snapshot every `everyMs`, the simulated clock moving `stepMs` each time. */
+  run(everyMs: number, stepMs: number): void;
+  pause(): void;
+  updates(): number;
+  close(): Promise<void>;
+}
+
+const CONFIG: PublicConfig = {
+  boards: [
+    {
+      id: 'all',
+      title: 'Benchmark centre',
+      queueIds: null,
+      sections: ['summary', 'queues', 'agents', 'charts', 'alerts'],
+      timeZone: 'Europe/London',
+      locale: 'en-GB',
+      sound: false,
+    },
+  ],
+  defaultBoardId: 'all',
+  serviceLevel: { thresholdSeconds: 20, targetPercent: 80 },
+  staleAfterMs: 15_000,
+  configError: null,
+};
+
+export async function startBenchServer(
+  shape: { queues: number; agents: number },
+  sections: PublicConfig['boards'][number]['sections'] = ['summary', 'queues', 'agents', 'charts', 'alerts'],
+): Promise<BenchServer> {
+  const config: PublicConfig = { ...CONFIG, boards: CONFIG.boards.map((board) => ({ ...board, sections })) };
+  const dayStart = Date.parse('2026-03-02T00:00:00Z');
+  let simulated = dayStart + 8 * 3_600_000;
+  let tick = 0;
+  let text = '';
+  const render = () => {
+    const snapshot = makeSnapshot({ ...shape, tick, nowMs: simulated });
+    // The page's clock is the real one: serve real times so the figures are fresh, and the day's intervals
+    // from the simulated clock.
+    const now = new Date().toISOString();
+    text = JSON.stringify({
+      ...snapshot,
+      generatedAt: now,
+      serverTime: now,
+      dataSnapshotTime: now,
+      sections: Object.fromEntries(
+        Object.entries(snapshot.sections).map(([k, v]) => [k, { ...v, fetchedAt: now }]),
+      ),
+    });
+  };
+  render();
+  const viewers = new Set<ServerResponse>();
+  const push = () => {
+    tick += 1;
+    render();
+    const frame = `id: ${tick}\nevent: snapshot\ndata: ${text}\n\n`;
+    for (const viewer of viewers) viewer.write(frame);
+  };
+
+  const server = createServer((req, res) => {
+    const path = new URL(req.url ?? '/', 'http://bench').pathname;
+    if (path === '/api/v1/config') {
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(config));
+    } else if (path === '/api/v1/snapshot') {
+      res.writeHead(200, { 'content-type': 'application/json' }).end(text);
+    } else if (path === '/api/v1/stream') {
+      res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store' });
+      res.write(`retry: 2000\n\nid: ${tick}\nevent: snapshot\ndata: ${text}\n\n`);
+      viewers.add(res);
+      req.on('close', () => viewers.delete(res));
+    } else {
+      const file = normalize(join(webDist, path === '/' ? 'index.html' : path));
+      let body: Buffer;
+      let type = TYPES[extname(file)] ?? 'application/octet-stream';
+      try {
+        if (!file.startsWith(webDist)) throw new Error('outside the app');
+        body = readFileSync(file);
+      } catch {
+        body = readFileSync(join(webDist, 'index.html'));
+        type = TYPES['.html'] ?? 'text/html';
+      }
+      res.writeHead(200, { 'content-type': type }).end(body);
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  let timer: NodeJS.Timeout | undefined;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    run(everyMs, stepMs) {
+      clearInterval(timer);
+      timer = setInterval(() => {
+        simulated += stepMs;
+        if (simulated >= dayStart + 86_400_000) simulated = dayStart;
+        push();
+      }, everyMs);
+    },
+    pause: () => clearInterval(timer),
+    updates: () => tick,
+    close: () =>
+      new Promise<void>((resolve) => {
+        clearInterval(timer);
+        for (const viewer of viewers) viewer.end();
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

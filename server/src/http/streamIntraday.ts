@@ -1,0 +1,23 @@
+import { Router, type Request } from 'express';
+import type { IntervalPoint } from '@switchboard/shared';
+
+export interface IntradaySource {
+  queueIntraday(queueId: string): IntervalPoint[] | null;
+}
+
+/**
+ * GET /api/v1/intraday/:queueId: one queue's series for today, every figure, for instances too large to carry
+ * every queue's series in the snapshot (see `intraday.queues`, filled up to 100 queues).
+ */
+export function intradayRouter(select: (req: Request) => IntradaySource): Router {
+  const router = Router();
+  router.get('/api/v1/intraday/:queueId', (req, res) => {
+    const series = select(req).queueIntraday(req.params.queueId);
+    if (!series) {
+      res.status(404).json({ error: `Unknown queue "${req.params.queueId}" on this instance.` });
+      return;
+    }
+    res.set('Cache-Control', 'no-store').json({ queueId: req.params.queueId, points: series });
+  });
+  return router;
+}

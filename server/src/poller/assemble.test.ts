@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest';
+import { toQueues } from './assemble.js';
+
+const ref = (id: string) => ({ id, arn: `arn:${id}`, name: id });
+
+describe('toQueues', () => {
+  it('reads a queue Connect left out as zero, and keeps the channels a queue has shown today', () => {
+    const [busy, quiet] = toQueues(
+      [ref('busy'), ref('quiet')],
+      {
+        byQueue: new Map([['busy', { CONTACTS_IN_QUEUE: 4 }]]),
+        byQueueChannel: new Map([['busy', { VOICE: { CONTACTS_IN_QUEUE: 4 } }]]),
+        totals: {},
+      },
+      new Map([['busy', new Set(['VOICE', 'CHAT'] as const)]]),
+      new Map([['busy', { CONTACTS_QUEUED: 10 }]]),
+    );
+    expect(busy?.realtime.CONTACTS_IN_QUEUE).toBe(4);
+    expect(busy?.channels).toEqual(['VOICE', 'CHAT']);
+    expect(busy?.realtimeByChannel.CHAT?.CONTACTS_IN_QUEUE).toBe(0);
+    expect(busy?.today.CONTACTS_QUEUED).toBe(10);
+    expect(quiet?.realtime.CONTACTS_IN_QUEUE).toBe(0);
+    expect(quiet?.realtime.ESTIMATED_WAIT_TIME).toBeNull();
+    expect(quiet?.channels).toEqual([]);
+  });
+});

@@ -1,0 +1,175 @@
+import { AGENT_COUNT_METRICS, CURRENT_METRIC_NAMES, type Snapshot } from '@switchboard/shared';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startWebServer, type RunningWallboard } from '../../src/main.js';
+import { startSimulator, type CallRecord, type RunningSimulator } from '../../src/simulator/server.js';
+import { simulatorEnv, TEST_CREDENTIALS, waitFor } from '../support/wallboard.js';
+import { fetchSnapshot, isFirstPage, minimumPages, requestKey, snapshotAfter } from './support.js';
+
+// 250 queues and 1,500 agents through the real SDK. The simulated clock stands still, so every figure the
+// poller reads belongs to one moment, and the test compares it with the simulator's own figures at that moment.
+const QUEUES = 250;
+const AGENTS = 1500;
+// Frozen at the real time of the run: the poller's "today" runs on the real clock.
+const now = Math.floor(Date.now() / 1000) * 1000;
+let simulator: RunningSimulator;
+let wallboard: RunningWallboard;
+
+beforeAll(async () => {
+  simulator = await startSimulator({
+    queues: QUEUES,
+    agents: AGENTS,
+    seed: 42,
+    clock: () => now,
+    rateLimits: { enabled: false },
+  });
+  wallboard = await startWebServer(
+    simulatorEnv(simulator, {
+      POLL_INTERVAL_MS: '1000',
+      // A generous budget so the test does not wait on Connect's real limits; the budget itself is unit-tested.
+      CONNECT_RATE_METRICS: '40/20',
+      CONNECT_RATE_OTHER: '100/20',
+      API_READS_PER_MINUTE: '100000',
+    }),
+    { credentials: TEST_CREDENTIALS },
+  );
+}, 60_000);
+
+afterAll(async () => {
+  await wallboard?.stop();
+  await simulator?.close();
+});
+
+describe(`the poller against ${QUEUES} queues and ${AGENTS} agents`, () => {
+  it('serves every queue with the simulator figures of that moment, whatever chunk it fell in', async () => {
+    const snapshot = await snapshotAfter(wallboard, 0);
+    const figures = simulator.model.figures(now);
+    expect(snapshot.queues).toHaveLength(QUEUES);
+    expect(snapshot.dataSnapshotTime).toBe(new Date(now).toISOString());
+    for (const queue of snapshot.queues) {
+      const expected = figures.queues.get(queue.id);
+      expect(expected, queue.id).toBeDefined();
+      for (const metric of CURRENT_METRIC_NAMES) {
+        // A queue Connect leaves out has no estimate; the simulator keeps its own (null when idle).
+        if (
+          metric === 'ESTIMATED_WAIT_TIME' &&
+          expected?.CONTACTS_IN_QUEUE === 0 &&
+          expected.AGENTS_ONLINE === 0
+        )
+          continue;
+        expect(queue.realtime[metric], `${queue.name} ${metric}`).toBe(expected?.[metric]);
+      }
+      const byChannel = Object.values(queue.realtimeByChannel).reduce(
+        (sum, channel) => sum + (channel?.CONTACTS_IN_QUEUE ?? 0),
+        0,
+      );
+      expect(byChannel, `${queue.name} contacts over its channels`).toBe(queue.realtime.CONTACTS_IN_QUEUE);
+    }
+  });
+
+  it('gives instance totals equal to the simulator instance figures, counting each agent once', async () => {
+    const snapshot = await snapshotAfter(wallboard, 0);
+    const { instance } = simulator.model.figures(now);
+    for (const metric of [
+      ...AGENT_COUNT_METRICS,
+      'CONTACTS_IN_QUEUE',
+      'CONTACTS_SCHEDULED',
+      'OLDEST_CONTACT_AGE',
+    ] as const) {
+      expect(snapshot.summary.realtime[metric], metric).toBe(instance[metric]);
+    }
+    // Summing per-queue agent counts would count agents who serve several queues more than once.
+    const summed = snapshot.queues.reduce((sum, q) => sum + (q.realtime.AGENTS_ONLINE ?? 0), 0);
+    expect(summed).toBeGreaterThan(instance.AGENTS_ONLINE ?? 0);
+  });
+
+  it('makes exactly the fewest real-time calls the chunking allows in a cycle', async () => {
+    // Start counting right after a snapshot is published, a good while before the next cycle starts.
+    const current = await snapshotAfter(wallboard, 0);
+    const first = await snapshotAfter(wallboard, current.generation);
+    const seen = new Set<CallRecord>(simulator.calls);
+    await snapshotAfter(wallboard, first.generation);
+    const cycle = simulator.calls.filter(
+      (call) => !seen.has(call) && call.operation === 'GetCurrentMetricData',
+    );
+    const requests = new Map<string, CallRecord[]>();
+    for (const call of cycle)
+      requests.set(requestKey(call), [...(requests.get(requestKey(call)) ?? []), call]);
+    const profiles = simulator.model.catalog.profiles.length;
+    // QUEUE and QUEUE+CHANNEL for each chunk of 100 queues, and one ungrouped request per 100 routing profiles.
+    expect([...requests.values()].filter((pages) => pages.some(isFirstPage))).toHaveLength(
+      2 * Math.ceil(QUEUES / 100) + Math.ceil(profiles / 100),
+    );
+    let minimum = 0;
+    for (const pages of requests.values()) {
+      const fewest = await minimumPages(simulator, pages[0]?.params ?? {});
+      expect(pages, requestKey(pages[0] as CallRecord)).toHaveLength(fewest);
+      minimum += fewest;
+    }
+    expect(cycle).toHaveLength(minimum);
+    expect(cycle.every((call) => call.status === 200)).toBe(true);
+  });
+
+  it('lists every agent online once, with names, status and time in state', async () => {
+    const online = simulator.model.figures(now).instance.AGENTS_ONLINE ?? 0;
+    const snapshot = await waitFor(
+      async () => {
+        const latest = await fetchSnapshot(wallboard);
+        return latest && latest.agents.length === online && latest.agents.every((a) => a.name !== a.username)
+          ? latest
+          : undefined;
+      },
+      'every agent online, with names described',
+      90_000,
+    );
+    expect(new Set(snapshot.agents.map((a) => a.id)).size).toBe(online);
+    for (const agent of snapshot.agents) {
+      const user = simulator.model.catalog.user(agent.id);
+      expect(agent.username).toBe(user?.username);
+      expect(agent.statusStartedAt).not.toBeNull();
+      expect(agent.routingProfile?.name).toBeTruthy();
+    }
+    expect(Date.parse(snapshot.serverTime)).toBeGreaterThan(0);
+  }, 120_000);
+
+  it('serves today so far per queue and for the instance, and an intraday series up to now', async () => {
+    const snapshot: Snapshot = await waitFor(
+      async () => {
+        const latest = await fetchSnapshot(wallboard);
+        const midnight = Date.UTC(
+          new Date(now).getUTCFullYear(),
+          new Date(now).getUTCMonth(),
+          new Date(now).getUTCDate(),
+        );
+        const first = latest?.intraday.instance[0];
+        return latest?.sections.today.fetchedAt && first && Date.parse(first.start) === midnight
+          ? latest
+          : undefined;
+      },
+      'today and intraday figures',
+      30_000,
+    );
+    const queued = snapshot.queues.reduce((sum, q) => sum + (q.today.CONTACTS_QUEUED ?? 0), 0);
+    expect(queued).toBeGreaterThan(0);
+    expect(snapshot.summary.today.CONTACTS_QUEUED).toBe(queued);
+    expect(snapshot.summary.today).toHaveProperty('SERVICE_LEVEL_20');
+    // The open interval ends at the next 5-minute boundary after now.
+    const end = Date.parse(snapshot.intraday.instance.at(-1)?.end ?? '');
+    expect(end).toBeGreaterThanOrEqual(now);
+    expect(end).toBeLessThanOrEqual(Date.now() + 5 * 60_000);
+    expect(Date.parse(snapshot.intraday.instance[0]?.start ?? '')).toBe(
+      Date.UTC(new Date(now).getUTCFullYear(), new Date(now).getUTCMonth(), new Date(now).getUTCDate()),
+    );
+    // Past 100 queues the per-queue series stay out of the snapshot, served one queue at a time.
+    expect(snapshot.intraday.queues).toEqual({});
+    const [queue] = snapshot.queues;
+    const response = await fetch(`${wallboard.url}/api/v1/intraday/${queue?.id ?? ''}`);
+    const { points } = (await response.json()) as {
+      points: { start: string; metrics: Record<string, number> }[];
+    };
+    expect(points.map((p) => p.start)).toEqual(snapshot.intraday.instance.map((p) => p.start));
+    expect(points.reduce((sum, p) => sum + (p.metrics.CONTACTS_QUEUED ?? 0), 0)).toBe(
+      queue?.today.CONTACTS_QUEUED,
+    );
+    expect((await fetch(`${wallboard.url}/api/v1/intraday/no-such-queue`)).status).toBe(404);
+  });
+});

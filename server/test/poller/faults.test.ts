@@ -1,0 +1,165 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startWebServer, type RunningWallboard } from '../../src/main.js';
+import { startSimulator, type RunningSimulator } from '../../src/simulator/server.js';
+import { simulatorEnv, TEST_CREDENTIALS, waitFor } from '../support/wallboard.js';
+import { QueueHidingProxy } from './proxy.js';
+import { fetchSnapshot, snapshotAfter } from './support.js';
+
+// Connect misbehaving, through the real SDK: the simulator's faults, with its own rate limits in force (5/s burst
+// 8 for metrics, 2/s burst 5 for the rest) and a wall clock the test can fast-forward through an outage.
+let wallOffset = 0;
+let simulator: RunningSimulator;
+let proxy: QueueHidingProxy;
+let wallboard: RunningWallboard;
+
+beforeAll(async () => {
+  // Midday today, running in real time: enough agents online that their list takes several pages.
+  const realStart = Date.now();
+  const midday = new Date(realStart).setUTCHours(12, 0, 0, 0);
+  simulator = await startSimulator({
+    queues: 30,
+    agents: 1000,
+    seed: 9,
+    clock: () => midday + (Date.now() - realStart) + wallOffset,
+    wallClock: () => Date.now() + wallOffset,
+  });
+  proxy = new QueueHidingProxy(new URL(simulator.endpoint));
+  const endpoint = await proxy.start();
+  wallboard = await startWebServer(
+    simulatorEnv(simulator, {
+      CONNECT_ENDPOINT: endpoint,
+      POLL_INTERVAL_MS: '1000',
+      STALE_AFTER_MS: '3000',
+      DISCOVERY_INTERVAL_MS: '1000',
+      API_READS_PER_MINUTE: '100000',
+    }),
+    { credentials: TEST_CREDENTIALS },
+  );
+  await snapshotAfter(wallboard, 0, (s) => s.sections.agents.fetchedAt !== null, 30_000);
+}, 60_000);
+
+afterAll(async () => {
+  await wallboard?.stop();
+  await proxy?.stop();
+  await simulator?.close();
+});
+
+async function metric(name: string): Promise<number> {
+  const text = await (await fetch(`${wallboard.url}/metrics`)).text();
+  return text
+    .split('\n')
+    .filter((line) => line.startsWith(name))
+    .reduce((sum, line) => sum + Number(line.split(' ').at(-1)), 0);
+}
+
+const healthy = (s: { stale: boolean; sections: Record<string, { error: unknown }> }) =>
+  !s.stale && s.sections.queues?.error === null && s.sections.agents?.error === null;
+
+describe('the poller when Connect misbehaves', () => {
+  it('stays inside Connect rate limits in steady state: no throttles', async () => {
+    const start = await snapshotAfter(wallboard, 0);
+    await snapshotAfter(wallboard, start.generation + 4);
+    expect(simulator.calls.filter((call) => call.status === 429)).toHaveLength(0);
+    expect(await metric('switchboard_connect_throttles_total')).toBe(0);
+    expect(
+      await metric(
+        'switchboard_connect_calls_total{instance="default",operation="GetCurrentMetricData",outcome="ok"}',
+      ),
+    ).toBeGreaterThan(0);
+  });
+
+  it('rides out a throttling storm by slowing down, keeps the figures, and recovers', async () => {
+    const before = await snapshotAfter(wallboard, 0, healthy);
+    simulator.setFaults({ throttleRate: 0.7 });
+    await waitFor(
+      () => (wallboard.poller.budget.stats.throttles >= 5 ? true : undefined),
+      'throttles',
+      20_000,
+    );
+    expect(wallboard.poller.budget.stats.rates.metrics).toBeLessThan(
+      wallboard.poller.budget.ratePerSecond('metrics'),
+    );
+    const during = await fetchSnapshot(wallboard);
+    expect(during?.queues).toHaveLength(30);
+    simulator.clearFaults();
+    const after = await snapshotAfter(wallboard, before.generation, healthy, 30_000);
+    expect(after.queues).toHaveLength(30);
+    expect(await metric('switchboard_connect_throttles_total')).toBeGreaterThanOrEqual(5);
+  });
+
+  it('keeps the last complete agent list when page tokens expire mid-pagination, then recovers', async () => {
+    const before = await snapshotAfter(wallboard, 0, healthy);
+    expect(before.agents.length).toBeGreaterThan(100);
+    simulator.setFaults({ expireTokens: true });
+    const failing = await snapshotAfter(
+      wallboard,
+      before.generation,
+      (s) => s.sections.agents.error !== null,
+    );
+    expect(failing.sections.agents.error?.message).toMatch(/expired/i);
+    // The figures of the last complete pass, never a partial one.
+    expect(failing.agents.length).toBe(before.agents.length);
+    expect(failing.sections.queues.error).toBeNull();
+    simulator.clearFaults();
+    await snapshotAfter(wallboard, failing.generation, healthy, 30_000);
+  });
+
+  it('shows the last figures marked stale through a 5-minute outage, and recovers when Connect returns', async () => {
+    const before = await snapshotAfter(wallboard, 0, healthy);
+    simulator.setFaults({ outageSeconds: 300 });
+    const down = await waitFor(
+      async () => {
+        const s = await fetchSnapshot(wallboard);
+        return s?.stale && s.sections.queues.error ? s : undefined;
+      },
+      'a stale snapshot with the error',
+      15_000,
+    );
+    expect(down.generation).toBe(before.generation);
+    expect(down.queues.map((q) => q.realtime)).toEqual(before.queues.map((q) => q.realtime));
+    expect(down.sections.queues.fetchedAt).toBe(before.sections.queues.fetchedAt);
+    expect(await (await fetch(`${wallboard.url}/healthz`)).json()).toEqual({ status: 'ok' });
+    // Five minutes pass on Connect's side; the outage ends.
+    wallOffset += 300_000;
+    const back = await snapshotAfter(wallboard, before.generation, healthy, 30_000);
+    expect(back.sections.queues.error).toBeNull();
+    simulator.clearFaults();
+  });
+
+  it('refuses malformed responses, keeping the last figures with the error, and recovers', async () => {
+    const before = await snapshotAfter(wallboard, 0, healthy);
+    simulator.setFaults({ malformedRate: 1, operations: ['GetCurrentMetricData'] });
+    const failing = await waitFor(async () => {
+      const s = await fetchSnapshot(wallboard);
+      return s?.sections.queues.error ? s : undefined;
+    }, 'the queues section in error');
+    expect(failing.queues.map((q) => q.realtime)).toEqual(before.queues.map((q) => q.realtime));
+    simulator.clearFaults();
+    await snapshotAfter(wallboard, before.generation, healthy, 30_000);
+  });
+
+  it(
+    'shows queues added in Connect and drops queues removed, without a restart',
+    { timeout: 90_000 },
+    async () => {
+      const [removed] = simulator.model.catalog.queues;
+      if (!removed) throw new Error('no queues');
+      proxy.hidden.add(removed.id);
+      // Discovery shares the slower family's budget with the agent list, behind it: a round takes seconds.
+      const without = await snapshotAfter(wallboard, 0, (s) => s.queues.length === 29, 40_000).catch(
+        async (error: unknown) => {
+          throw new Error(`${String(error)}: ${JSON.stringify((await fetchSnapshot(wallboard))?.sections)}`);
+        },
+      );
+      expect(without.queues.some((q) => q.id === removed.id)).toBe(false);
+      proxy.hidden.delete(removed.id);
+      const withIt = await snapshotAfter(
+        wallboard,
+        without.generation,
+        (s) => s.queues.length === 30,
+        40_000,
+      );
+      expect(withIt.queues.some((q) => q.id === removed.id)).toBe(true);
+    },
+  );
+});

@@ -1,0 +1,65 @@
+import {
+  ConnectClient,
+  GetCurrentMetricDataCommand,
+  type GetCurrentMetricDataCommandInput,
+} from '@aws-sdk/client-connect';
+import { snapshotSchema, type Snapshot } from '@switchboard/shared';
+import type { RunningWallboard } from '../../src/main.js';
+import type { CallRecord, RunningSimulator } from '../../src/simulator/server.js';
+import { TEST_CREDENTIALS, waitFor } from '../support/wallboard.js';
+
+/** The latest snapshot over HTTP, parsed by the public schema. */
+export async function fetchSnapshot(wallboard: RunningWallboard): Promise<Snapshot | undefined> {
+  const response = await fetch(`${wallboard.url}/api/v1/snapshot`);
+  if (!response.ok) return undefined;
+  return snapshotSchema.parse(await response.json());
+}
+
+/** The first snapshot newer than `generation` that satisfies `accept`. */
+export function snapshotAfter(
+  wallboard: RunningWallboard,
+  generation: number,
+  accept: (snapshot: Snapshot) => boolean = () => true,
+  timeoutMs = 20_000,
+): Promise<Snapshot> {
+  return waitFor(
+    async () => {
+      const snapshot = await fetchSnapshot(wallboard);
+      return snapshot && snapshot.generation > generation && accept(snapshot) ? snapshot : undefined;
+    },
+    `a snapshot after generation ${generation}`,
+    timeoutMs,
+  );
+}
+
+export const isFirstPage = (call: CallRecord) => call.params.NextToken === undefined;
+
+/** A request's parameters without its page token: the pages of one pagination share them. */
+export const requestKey = (call: CallRecord) => JSON.stringify({ ...call.params, NextToken: undefined });
+
+/**
+ * The fewest GetCurrentMetricData pages a request can take: its result count (the simulator's own
+ * ApproximateTotalCount, asked through the real SDK) over 100 a page, and at least one.
+ */
+export async function minimumPages(
+  simulator: RunningSimulator,
+  params: Record<string, unknown>,
+): Promise<number> {
+  const client = new ConnectClient({
+    region: simulator.region,
+    endpoint: simulator.endpoint,
+    credentials: TEST_CREDENTIALS,
+    maxAttempts: 1,
+  });
+  try {
+    const input = {
+      ...params,
+      InstanceId: simulator.instanceId,
+      NextToken: undefined,
+    } as GetCurrentMetricDataCommandInput;
+    const response = await client.send(new GetCurrentMetricDataCommand(input));
+    return Math.max(1, Math.ceil((response.ApproximateTotalCount ?? 0) / 100));
+  } finally {
+    client.destroy();
+  }
+}
