@@ -32,8 +32,12 @@ export const scenarioSchema = z
       .object({
         /** Queue id, ARN or name. */
         queue: z.string().min(1),
+        /** The queue's arrivals are this many times their usual rate while the surge lasts. */
         multiplier: z.number().min(1).max(50).default(4),
+        /** How long the surge lasts, in simulated seconds (SIMULATOR_SPEED makes them shorter on the wall). */
         durationSeconds: z.number().min(1).max(86_400).default(900),
+        /** The extra arrivals build up linearly over this many simulated seconds; 0 (default) starts at full. */
+        rampSeconds: z.number().min(0).max(86_400).optional(),
       })
       .optional(),
     massLogout: z

@@ -81,6 +81,13 @@ export interface SimAgent {
   accruedAt: number;
 }
 
+interface ScenarioSurge {
+  multiplier: number;
+  from: number;
+  until: number;
+  rampMs: number;
+}
+
 export interface ModelOptions extends CatalogOptions {
   /** When the simulation starts; the server passes local midnight so "today so far" is pre-simulated. */
   startMs: number;
@@ -107,6 +114,8 @@ export class ContactCentreModel {
   private nowMs: number;
   private contactSeq = 0;
   private offsetMs = 0;
+  /** Surges posted as scenario events, by queue index: they add arrivals on top of the interval's draw. */
+  private readonly scenarioSurges = new Map<number, ScenarioSurge>();
   /** Contacts processed, for the benchmark. */
   eventsProcessed = 0;
 
@@ -193,22 +202,47 @@ export class ContactCentreModel {
 
   // ---- scenario events (faults) ----
 
-  /** Multiplies a queue's arrivals for a while, starting now. */
-  surge(queueIndex: number, multiplier: number, durationMs: number): void {
-    const queue = this.queues[queueIndex];
-    if (!queue) return;
-    queue.surgeMultiplier = multiplier;
-    queue.surgeUntil = this.nowMs + durationMs;
-    // The rest of the current interval gets the extra arrivals at once; later intervals draw them as usual.
-    const intervalEnd = (Math.floor(this.nowMs / INTERVAL_MS) + 1) * INTERVAL_MS;
+  /**
+   * Multiplies a queue's arrivals for a while, starting now: the extra callers arrive one by one over the
+   * surge (a Poisson stream following the day's curve), building up linearly over `rampMs` if given, so the
+   * queue grows as it would in a real surge rather than in one jump. A new surge on a queue replaces its last.
+   */
+  surge(queueIndex: number, multiplier: number, durationMs: number, rampMs = 0): void {
     const config = this.catalog.queues[queueIndex];
     if (!config) return;
-    const rate = this.arrivalRate(config, this.nowMs, 1) * (multiplier - 1);
-    const remainingMs = Math.min(intervalEnd, queue.surgeUntil) - this.nowMs;
-    const extra = poisson(this.rng, (rate * remainingMs) / 3_600_000);
-    for (let n = 0; n < extra; n += 1) {
-      this.events.push(this.nowMs + this.rng() * remainingMs, () => this.arrive(queueIndex, 'INBOUND'));
+    const surge: ScenarioSurge = {
+      multiplier,
+      from: this.nowMs,
+      until: this.nowMs + durationMs,
+      rampMs: Math.min(rampMs, durationMs),
+    };
+    this.scenarioSurges.set(queueIndex, surge);
+    // It takes over from a surge the queue drew on its own, and keeps it from drawing one meanwhile.
+    const queue = this.queues[queueIndex];
+    if (queue) {
+      queue.surgeMultiplier = multiplier;
+      queue.surgeUntil = surge.until;
     }
+    this.nextSurgeArrival(config, surge, this.nowMs);
+  }
+
+  /** Schedules the surge's next extra arrival after `fromMs`, by thinning a stream at its highest rate. */
+  private nextSurgeArrival(config: QueueConfig, surge: ScenarioSurge, fromMs: number): void {
+    const peakExtraPerMs = (config.peakArrivalsPerHour * (surge.multiplier - 1)) / 3_600_000;
+    if (peakExtraPerMs <= 0) return;
+    let at = fromMs;
+    for (;;) {
+      at += exponential(this.rng, 1 / peakExtraPerMs);
+      if (at >= surge.until) return;
+      const ramp = surge.rampMs > 0 ? Math.min(1, (at - surge.from) / surge.rampMs) : 1;
+      const extraPerMs = (this.arrivalRate(config, at, 1) * (surge.multiplier - 1) * ramp) / 3_600_000;
+      if (this.rng() * peakExtraPerMs < extraPerMs) break;
+    }
+    this.events.push(at, () => {
+      if (this.scenarioSurges.get(config.index) !== surge) return;
+      this.arrive(config.index, config.channel === 'TASK' ? 'API' : 'INBOUND');
+      this.nextSurgeArrival(config, surge, at);
+    });
   }
 
   /** Logs out a share of the agents now (those on a contact finish it first); they return after a while. */
@@ -234,7 +268,10 @@ export class ContactCentreModel {
     const humps = Math.exp(-((hour - 10.5) ** 2) / 6) + 0.85 * Math.exp(-((hour - 14.5) ** 2) / 6);
     const curve = 0.04 + 0.96 * Math.min(1, humps);
     const queue = this.queues[config.index];
-    const surge = queue && queue.surgeUntil > ms ? queue.surgeMultiplier : 1;
+    // A posted surge brings its extra callers itself (see `surge`): only a queue's own surges scale the draw.
+    const posted = this.scenarioSurges.get(config.index);
+    const surge =
+      queue && queue.surgeUntil > ms && !(posted && posted.until > ms) ? queue.surgeMultiplier : 1;
     return config.peakArrivalsPerHour * curve * noise * surge;
   }
 

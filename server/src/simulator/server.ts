@@ -255,11 +255,11 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     const result: Record<string, unknown> = {};
     model.advanceTo(clock());
     if (events.surge) {
-      const { queue: ref, multiplier, durationSeconds } = events.surge;
+      const { queue: ref, multiplier, durationSeconds, rampSeconds = 0 } = events.surge;
       const queue = model.catalog.queue(ref) ?? model.catalog.queues.find((q) => q.name === ref);
       if (!queue) throw invalidRequest(`No queue ${ref}: give a queue id, ARN or name.`);
-      model.surge(queue.index, multiplier, durationSeconds * 1000);
-      result.surge = { queueId: queue.id, multiplier, durationSeconds };
+      model.surge(queue.index, multiplier, durationSeconds * 1000, rampSeconds * 1000);
+      result.surge = { queueId: queue.id, multiplier, durationSeconds, rampSeconds };
     }
     if (events.massLogout) {
       const { fraction, returnAfterSeconds } = events.massLogout;

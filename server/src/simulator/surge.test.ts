@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import { INTERVAL_MS, Q, queueValue } from './history.js';
+import { ContactCentreModel } from './model.js';
+
+/**
+ * A surge posted as a scenario event brings its extra callers over exactly its own duration (not rounded to
+ * the model's 5-minute intervals) and, with a ramp, builds up rather than starting at full strength.
+ * Late morning in UTC: the arrival curve is on its plateau, so a queue's rate is its peak rate.
+ */
+
+const MINUTE = 60_000;
+const lateMorning = Date.UTC(2026, 0, 5, 11, 0);
+
+function model(): ContactCentreModel {
+  return new ContactCentreModel({
+    instanceId: '11111111-2222-4333-8444-555555555555',
+    region: 'us-east-1',
+    accountId: '123456789012',
+    queues: 6,
+    agents: 90,
+    seed: 7,
+    startMs: lateMorning,
+    timeZone: 'UTC',
+  });
+}
+
+function queued(sim: ContactCentreModel, queueIndex: number, fromMs: number, toMs: number): number[] {
+  return sim.history.between(fromMs, toMs).map((interval) => queueValue(interval, queueIndex, Q.QUEUED));
+}
+
+describe('simulator surge', () => {
+  it('adds the extra arrivals of its own duration, even when it ends just past an interval midpoint', () => {
+    const sim = model();
+    const queue = sim.catalog.queues.find((candidate) => candidate.channel === 'VOICE');
+    if (!queue) throw new Error('no voice queue');
+    // From 10 s before an interval ends to 10 s past the next interval's midpoint: 170 s.
+    const postedAt = lateMorning + INTERVAL_MS - 10_000;
+    const durationMs = 170_000;
+    sim.advanceTo(postedAt);
+    sim.surge(queue.index, 40, durationMs);
+    sim.advanceTo(lateMorning + 2 * INTERVAL_MS);
+
+    const total = queued(sim, queue.index, lateMorning, lateMorning + 2 * INTERVAL_MS).reduce(
+      (a, b) => a + b,
+      0,
+    );
+    const extra = (queue.peakArrivalsPerHour * 39 * durationMs) / 3_600_000;
+    const usualAtMost = (queue.peakArrivalsPerHour * 1.25 * 2 * INTERVAL_MS) / 3_600_000;
+    expect(total).toBeGreaterThan(extra * 0.8);
+    expect(total).toBeLessThan(extra * 1.2 + usualAtMost);
+  });
+
+  it('builds up over its ramp and stops when it ends', () => {
+    const sim = model();
+    const queue = sim.catalog.queues.find((candidate) => candidate.channel === 'VOICE');
+    if (!queue) throw new Error('no voice queue');
+    sim.advanceTo(lateMorning);
+    sim.surge(queue.index, 40, 30 * MINUTE, 30 * MINUTE);
+    sim.advanceTo(lateMorning + 35 * MINUTE);
+
+    const perInterval = queued(sim, queue.index, lateMorning, lateMorning + 30 * MINUTE);
+    expect(perInterval).toHaveLength(6);
+    const [first = 0, second = 0] = perInterval;
+    const last = perInterval.at(-1) ?? 0;
+    // About 1/12 of the full extra rate in the first interval, 3/12 in the second, 11/12 in the last.
+    expect(second).toBeGreaterThan(first);
+    expect(last).toBeGreaterThan(4 * first);
+    // After the surge only the usual arrivals remain, and the callbacks some of the surge's callers chose.
+    const full = (queue.peakArrivalsPerHour * 40 * INTERVAL_MS) / 3_600_000;
+    const [after = 0] = queued(sim, queue.index, lateMorning + 30 * MINUTE, lateMorning + 35 * MINUTE);
+    expect(after).toBeLessThan(full / 2);
+  });
+});
