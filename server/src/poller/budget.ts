@@ -40,7 +40,7 @@ export interface BudgetOptions {
   rates?: Record<ApiFamily, FamilyRate>;
   /** The share of Connect's limits this wallboard may use, 0 to 1. */
   share?: number;
-  /** Requests of one family in flight at once (default 3). */
+  /** Requests of one family in flight at once (default half its burst: 3 for metrics, 2 for the rest). */
   maxInFlight?: number;
   /** Attempts per request when Connect throttles it anyway. */
   maxAttempts?: number;
@@ -126,11 +126,12 @@ export class RateBudget {
     // One token handed out at a time per family, to the highest priority waiting.
     this.queues = { metrics: new PQueue({ concurrency: 1 }), other: new PQueue({ concurrency: 1 }) };
     // Connect counts a request when it arrives. Behind a slow answer, requests sent a token apart can arrive
-    // together and overrun the burst, so only a few of a family are in flight at once.
-    const inFlight = options.maxInFlight ?? 3;
+    // together and overrun the burst, so at most half a burst of a family is in flight at once.
+    const inFlight = (family: ApiFamily) =>
+      options.maxInFlight ?? Math.max(1, Math.floor(this.buckets[family].burst / 2));
     this.slots = {
-      metrics: new PQueue({ concurrency: inFlight }),
-      other: new PQueue({ concurrency: inFlight }),
+      metrics: new PQueue({ concurrency: inFlight('metrics') }),
+      other: new PQueue({ concurrency: inFlight('other') }),
     };
   }
 

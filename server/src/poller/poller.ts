@@ -58,6 +58,13 @@ export interface PollerOptions {
 
 type Listener = (snapshot: Snapshot) => void;
 
+export class PollerStoppedError extends Error {
+  override readonly name = 'PollerStopped';
+  constructor() {
+    super('The poller was stopped; the request was not sent.');
+  }
+}
+
 /** Real-time queue metrics may use this share of the metric family's budget; history gets the rest. */
 const REALTIME_SHARE = 0.75;
 /** GetCurrentUserData may use this share of the other family's budget; discovery gets the rest. */
@@ -190,7 +197,11 @@ export class Poller {
     return {
       client: this.options.client,
       instanceId: this.options.instanceId,
-      send: (operation, request) => this.budget.call(operation, priority, request),
+      // A stopped poller (a replica that lost its lease) sends nothing more, even from a cycle under way.
+      send: (operation, request) =>
+        this.running
+          ? this.budget.call(operation, priority, request)
+          : Promise.reject(new PollerStoppedError()),
     };
   }
 
