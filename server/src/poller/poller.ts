@@ -11,7 +11,7 @@ import {
 } from '@switchboard/shared';
 import type { ConnectContext } from '../connect/context.js';
 import { AGENT_TOTAL_METRICS, getAgentTotals, getQueueRealtime } from '../connect/currentMetrics.js';
-import { describeError, type ConnectOperation } from '../connect/errors.js';
+import { describeError, isThrottle, type ConnectOperation } from '../connect/errors.js';
 import { serviceLevelKey } from '../connect/historical.js';
 import { getCurrentUsers } from '../connect/userData.js';
 import { ageSnapshot } from './staleness.js';
@@ -287,7 +287,9 @@ export class Poller {
         } catch (error) {
           this.failed('queues', error, started);
           if (this.realtime) this.publish();
-          return this.retryDelay('queues', this.cycleMs);
+          // Throttling backs off (the budget adapts too); anything else is retried on the normal cycle, so the
+          // wall is fresh again within one cycle of Connect's recovery. The budget still bounds the calls.
+          return isThrottle(error) ? this.retryDelay('queues', this.cycleMs) : this.cycleMs;
         }
       },
     );
