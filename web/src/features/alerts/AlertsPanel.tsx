@@ -14,7 +14,7 @@ function storedName(): string {
   }
 }
 
-/** Active alerts, worst first, each acknowledged by a named supervisor; the server records who and when. */
+/** Active alerts, open before acknowledged, worst then newest first, each acknowledged by a named supervisor; the server records who and when. */
 export function AlertsPanel({
   alerts,
   queueName,
@@ -31,7 +31,7 @@ export function AlertsPanel({
     (a, b) =>
       Number(a.acknowledgedAt !== null) - Number(b.acknowledgedAt !== null) ||
       Number(b.level === 'critical') - Number(a.level === 'critical') ||
-      a.since.localeCompare(b.since),
+      b.since.localeCompare(a.since),
   );
   const rememberName = (value: string) => {
     setName(value);

@@ -1,0 +1,41 @@
+import type { Alert } from '@switchboard/shared';
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { cleanup, render, screen } from '@testing-library/react';
+import { afterEach, describe, expect, it } from 'vitest';
+import { AlertsPanel } from './AlertsPanel';
+
+afterEach(cleanup);
+
+function alert(id: string, level: Alert['level'], since: string, acknowledged = false): Alert {
+  return {
+    id,
+    ruleId: 'rule',
+    metric: 'CONTACTS_IN_QUEUE',
+    queueId: 'q1',
+    level,
+    since,
+    value: 12,
+    threshold: 10,
+    acknowledgedBy: acknowledged ? 'Dana' : null,
+    acknowledgedAt: acknowledged ? since : null,
+  };
+}
+
+describe('AlertsPanel', () => {
+  it('lists open alerts before acknowledged ones, the worst and then the newest first', () => {
+    const alerts = [
+      alert('old-warn', 'warn', '2026-11-24T09:00:00Z'),
+      alert('old-critical', 'critical', '2026-11-24T09:05:00Z'),
+      alert('acknowledged-critical', 'critical', '2026-11-24T09:30:00Z', true),
+      alert('new-critical', 'critical', '2026-11-24T09:20:00Z'),
+      alert('new-warn', 'warn', '2026-11-24T09:25:00Z'),
+    ];
+    render(
+      <QueryClientProvider client={new QueryClient()}>
+        <AlertsPanel alerts={alerts} queueName={() => 'Sales'} readOnly />
+      </QueryClientProvider>,
+    );
+    const order = screen.getAllByRole('listitem').map((item) => item.getAttribute('data-alert-id'));
+    expect(order).toEqual(['new-critical', 'old-critical', 'new-warn', 'old-warn', 'acknowledged-critical']);
+  });
+});
