@@ -1,4 +1,5 @@
 import { lazy, Suspense, useRef } from 'react';
+import { useQueueIntraday } from '../../api/queueIntraday';
 import { useIntraday } from '../../api/useSnapshotSlices';
 import { ErrorBoundary } from '../../components/ErrorBoundary';
 import { useElementSize } from '../../components/useElementSize';
@@ -23,7 +24,10 @@ export function ChartPanel({
   const { serviceLevelMetric, targetPercent } = useBoard();
   const body = useRef<HTMLDivElement>(null);
   const size = useElementSize(body);
-  const points = intraday ? (queueId ? (intraday.queues[queueId] ?? []) : intraday.instance) : [];
+  // Large instances leave per-queue series out of the snapshot: then this queue's comes on demand.
+  const carried = queueId ? intraday?.queues[queueId] : intraday?.instance;
+  const onDemand = useQueueIntraday(queueId ?? null, intraday !== undefined && carried === undefined);
+  const points = carried ?? onDemand.data ?? [];
   return (
     <section
       className="chart-panel"
