@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { App } from './App';
 import { inlineParser } from './api/parseSnapshot';
 import { SnapshotFeed } from './api/SnapshotFeed';
-import { refusedStream, stubServer } from './testing/fakeServer';
+import { refusedStream, stubServer, TEST_CONFIG } from './testing/fakeServer';
 import { makeSnapshot } from './testing/makeSnapshot';
 
 function renderApp(search = '') {
@@ -60,6 +60,23 @@ describe('the wallboard page', () => {
     expect(document.querySelector('[data-queue-id]')?.getAttribute('data-queue-id')).toBe('q-0001');
     expect(screen.getByText('America/New_York')).toBeTruthy();
     expect(screen.queryByTestId('summary')).toBeNull();
+  });
+
+  it('tells a supervisor at a laptop that the server refused a configuration edit, and not the wall', async () => {
+    const configError =
+      'wallboard.yaml line 4, thresholds.defaults.CONTACTS_IN_QUEUE.warn: expected a number';
+    stubServer({
+      snapshot: makeSnapshot({ queues: 2, nowMs: Date.now() }),
+      config: { ...TEST_CONFIG, configError },
+    });
+    renderApp();
+    const notice = await screen.findByText(/refused an edit of its configuration/);
+    expect(notice.textContent).toContain(configError);
+    cleanup();
+    renderApp('?view=wall');
+    // The board's title comes from the same configuration: once it shows, the notice would have too.
+    await waitFor(() => expect(screen.getByRole('heading', { level: 1 }).textContent).toBe('Whole floor'));
+    expect(screen.queryByText(/refused an edit of its configuration/)).toBeNull();
   });
 
   it('marks stale figures with a banner giving their age, and dims them', async () => {
