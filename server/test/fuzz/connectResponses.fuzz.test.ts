@@ -1,9 +1,8 @@
-import { createServer, request as httpRequest, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { snapshotSchema, type Snapshot } from '@switchboard/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWebServer, type RunningWallboard } from '../../src/main.js';
 import { startSimulator, type RunningSimulator } from '../../src/simulator/server.js';
+import { ConnectProxy } from '../support/connectProxy.js';
 import { simulatorEnv, TEST_CREDENTIALS, waitFor } from '../support/wallboard.js';
 
 /**
@@ -131,63 +130,22 @@ function mutate(status: number, body: string): Mutation {
   }
 }
 
-class MutatingProxy {
-  served = 0;
+/** Passes Connect's answers through, mutating a share of them while `enabled`. */
+class MutatingProxy extends ConnectProxy {
   mutated = 0;
   enabled = true;
-  private server: Server | null = null;
 
-  constructor(private readonly upstream: URL) {}
-
-  async start(): Promise<string> {
-    this.server = createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (chunk: Buffer) => chunks.push(chunk));
-      req.on('end', () => {
-        const upstream = httpRequest(
-          {
-            host: this.upstream.hostname,
-            port: this.upstream.port,
-            method: req.method,
-            path: req.url,
-            headers: { ...req.headers, host: this.upstream.host },
-          },
-          (answer) => {
-            const parts: Buffer[] = [];
-            answer.on('data', (chunk: Buffer) => parts.push(chunk));
-            answer.on('end', () => {
-              this.served += 1;
-              const body = Buffer.concat(parts).toString('utf8');
-              const status = answer.statusCode ?? 500;
-              const headers = { ...answer.headers };
-              delete headers['content-length'];
-              delete headers['transfer-encoding'];
-              if (this.enabled && random() < MUTATE_SHARE) {
-                this.mutated += 1;
-                const mutation = mutate(status, body);
-                res.writeHead(mutation.status, { ...headers, 'content-type': mutation.contentType });
-                res.end(mutation.body);
-                return;
-              }
-              res.writeHead(status, headers);
-              res.end(body);
-            });
-          },
-        );
-        upstream.on('error', () => {
-          res.writeHead(502).end();
-        });
-        upstream.end(Buffer.concat(chunks));
-      });
+  constructor(upstream: URL) {
+    super(upstream, (_request, answer) => {
+      if (!this.enabled || random() >= MUTATE_SHARE) return answer;
+      this.mutated += 1;
+      const mutation = mutate(answer.status, answer.body);
+      return {
+        status: mutation.status,
+        headers: { ...answer.headers, 'content-type': mutation.contentType },
+        body: mutation.body,
+      };
     });
-    await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
-    const { port } = this.server.address() as AddressInfo;
-    return `http://127.0.0.1:${port}`;
-  }
-
-  async stop(): Promise<void> {
-    this.server?.closeAllConnections();
-    await new Promise<void>((resolve) => this.server?.close(() => resolve()));
   }
 }
 

@@ -1,0 +1,72 @@
+import { createServer, request as httpRequest, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/** One answer from upstream, as a proxy may rewrite it before it reaches the wallboard. */
+export interface ProxiedAnswer {
+  status: number;
+  headers: IncomingHttpHeaders;
+  body: string;
+}
+
+export type Rewrite = (request: { method: string; url: string }, answer: ProxiedAnswer) => ProxiedAnswer;
+
+/**
+ * An HTTP hop between the wallboard and the simulator. Each answer passes through `rewrite`, which tests use to
+ * hide queues or to mangle responses; the body's length is set to match whatever it returns.
+ */
+export class ConnectProxy {
+  /** Answers relayed so far. */
+  served = 0;
+  private server: Server | null = null;
+
+  constructor(
+    private readonly upstream: URL,
+    private readonly rewrite: Rewrite,
+  ) {}
+
+  async start(): Promise<string> {
+    this.server = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (chunk: Buffer) => chunks.push(chunk));
+      req.on('end', () => {
+        const upstream = httpRequest(
+          {
+            host: this.upstream.hostname,
+            port: this.upstream.port,
+            method: req.method,
+            path: req.url,
+            headers: { ...req.headers, host: this.upstream.host },
+          },
+          (answer) => {
+            const parts: Buffer[] = [];
+            answer.on('data', (chunk: Buffer) => parts.push(chunk));
+            answer.on('end', () => {
+              this.served += 1;
+              const out = this.rewrite(
+                { method: req.method ?? 'GET', url: req.url ?? '/' },
+                {
+                  status: answer.statusCode ?? 500,
+                  headers: answer.headers,
+                  body: Buffer.concat(parts).toString('utf8'),
+                },
+              );
+              const headers = { ...out.headers, 'content-length': String(Buffer.byteLength(out.body)) };
+              delete headers['transfer-encoding'];
+              res.writeHead(out.status, headers);
+              res.end(out.body);
+            });
+          },
+        );
+        upstream.on('error', () => res.writeHead(502).end());
+        upstream.end(Buffer.concat(chunks));
+      });
+    });
+    await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  async stop(): Promise<void> {
+    this.server?.closeAllConnections();
+    await new Promise<void>((resolve) => this.server?.close(() => resolve()));
+  }
+}
