@@ -11,14 +11,28 @@ describe('TokenBucket', () => {
     expect(bucket.tryTake()).toBe(0);
   });
 
-  it('halves its rate on a throttle, down to a tenth, and comes back within a dozen successes', () => {
+  it('halves its rate on a throttle, down to a quarter, and doubles back with each success', () => {
     const bucket = new TokenBucket(4, 6, () => 0);
     bucket.throttled();
     expect(bucket.rate).toBe(2);
     for (let i = 0; i < 10; i += 1) bucket.throttled();
-    expect(bucket.rate).toBeCloseTo(0.4);
-    for (let i = 0; i < 12; i += 1) bucket.succeeded();
+    expect(bucket.rate).toBe(1);
+    bucket.succeeded();
+    expect(bucket.rate).toBe(2);
+    bucket.succeeded();
     expect(bucket.rate).toBe(4);
+    bucket.succeeded();
+    expect(bucket.rate).toBe(4);
+  });
+
+  it('still lets a request through every second at the floor, so the end of a storm is seen at once', () => {
+    let now = 0;
+    const bucket = new TokenBucket(4, 6, () => now);
+    for (let i = 0; i < 6; i += 1) bucket.tryTake();
+    for (let i = 0; i < 5; i += 1) bucket.throttled();
+    expect(bucket.tryTake()).toBe(1000);
+    now += 1000;
+    expect(bucket.tryTake()).toBe(0);
   });
 });
 

@@ -49,10 +49,14 @@ export interface BudgetOptions {
   onCall?: (operation: ConnectOperation, outcome: CallOutcome, durationMs: number) => void;
 }
 
+/** The slowest a throttled family goes, as a share of its rate. */
+const BACKOFF_FLOOR = 1 / 4;
+
 /**
- * A token bucket whose rate backs off when Connect throttles (halved, down to a tenth) and comes back as calls
- * succeed (a fifth more each time, about a dozen successes from the floor), so a storm slows the wallboard
- * instead of turning into a retry storm, and the wall is back to full speed soon after.
+ * A token bucket whose rate backs off when Connect throttles (halved each time, down to a quarter) and doubles
+ * back with each success (full speed two successes from the floor). A storm slows the wallboard to a quarter of
+ * its share instead of turning into a retry storm; the floor still lets a request through every second or so
+ * (metrics: 1/s), so the first one after the storm ends finds out at once and the wall is fresh within a cycle.
  */
 export class TokenBucket {
   private tokens: number;
@@ -87,12 +91,12 @@ export class TokenBucket {
 
   throttled(): void {
     this.refill();
-    this.rate = Math.max(this.baseRate / 10, this.rate / 2);
+    this.rate = Math.max(this.baseRate * BACKOFF_FLOOR, this.rate / 2);
     this.tokens = Math.min(this.tokens, 0);
   }
 
   succeeded(): void {
-    if (this.rate < this.baseRate) this.rate = Math.min(this.baseRate, this.rate * 1.2 + this.baseRate / 50);
+    if (this.rate < this.baseRate) this.rate = Math.min(this.baseRate, this.rate * 2);
   }
 }
 

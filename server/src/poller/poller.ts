@@ -287,9 +287,10 @@ export class Poller {
         } catch (error) {
           this.failed('queues', error, started);
           if (this.realtime) this.publish();
-          // Throttling backs off (the budget adapts too); anything else is retried on the normal cycle, so the
-          // wall is fresh again within one cycle of Connect's recovery. The budget still bounds the calls.
-          return isThrottle(error) ? this.retryDelay('queues', this.cycleMs) : this.cycleMs;
+          // Retried on the normal cycle, whatever the failure, so the wall is fresh again within one cycle of
+          // Connect's recovery. Throttling is backed off where the calls are paid for: the budget's bucket slows
+          // to a quarter of its rate, and a second backoff here would only delay seeing the storm end.
+          return this.cycleMs;
         }
       },
     );
@@ -319,7 +320,8 @@ export class Poller {
           return normal() - (Date.now() - wallStarted);
         } catch (error) {
           this.failed('agents', error, started);
-          return this.retryDelay('agents', normal());
+          // Throttling is backed off by the budget's bucket (see the queue figures); other failures here.
+          return isThrottle(error) ? normal() : this.retryDelay('agents', normal());
         }
       },
     );
