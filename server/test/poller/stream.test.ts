@@ -1,6 +1,7 @@
-import type { Server } from 'node:http';
+import { get, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { connect } from 'node:net';
+import { constants as zlib, gunzipSync } from 'node:zlib';
 import express from 'express';
 import type { Snapshot } from '@switchboard/shared';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -91,6 +92,34 @@ async function readEvents(response: Response, type: string, count: number) {
   return events;
 }
 
+/** A viewer at the HTTP level: the bytes as they travel, until `done` says enough. */
+function rawViewer(url: string, headers: Record<string, string>) {
+  const chunks: Buffer[] = [];
+  let responseHeaders: Record<string, unknown> = {};
+  const request = get(url, { headers }, (res) => {
+    responseHeaders = res.headers;
+    res.on('data', (chunk: Buffer) => chunks.push(chunk));
+  });
+  return {
+    bytes: () => Buffer.concat(chunks),
+    headers: () => responseHeaders,
+    close: () => request.destroy(),
+  };
+}
+
+/** A gzip stream's segments after its header, each ending in a sync flush's empty stored block. */
+function segments(bytes: Buffer): Buffer[] {
+  const flush = Buffer.from([0, 0, 0xff, 0xff]);
+  const found: Buffer[] = [];
+  for (let from = 10, end; (end = bytes.indexOf(flush, from)) >= 0; from = end + flush.length) {
+    found.push(bytes.subarray(from, end + flush.length));
+  }
+  return found;
+}
+
+/** What a browser reads from a gzip stream that is still open: everything inflated so far. */
+const inflateOpen = (bytes: Buffer) => gunzipSync(bytes, { finishFlush: zlib.Z_SYNC_FLUSH }).toString();
+
 describe('GET /api/v1/stream', () => {
   it('sends the current snapshot on connect, then each new one, with its generation as the event id', async () => {
     const feed = new HandFeed();
@@ -142,5 +171,33 @@ describe('GET /api/v1/stream', () => {
     expect(viewers.viewerCount).toBe(0);
     expect(viewers.dropped).toBe(1);
     socket.destroy();
+  });
+
+  it('sends gzip to a viewer that asks for it, each snapshot compressed once for every such viewer', async () => {
+    const feed = new HandFeed();
+    feed.publish(1, 64 * 1024);
+    const url = await serve(feed);
+    const plain = rawViewer(url, {});
+    const zipped = [1, 2].map(() => rawViewer(url, { 'accept-encoding': 'gzip, deflate, br' }));
+    await until(() => (stream as SnapshotStream).viewerCount === 3);
+    feed.publish(2, 64 * 1024);
+    feed.publish(3, 64 * 1024);
+    await until(() => plain.bytes().toString().includes('id: 3\n'));
+    await until(() => zipped.every((viewer) => inflateOpen(viewer.bytes()).includes('id: 3\n')));
+
+    expect(plain.headers()['content-encoding']).toBeUndefined();
+    for (const viewer of zipped) {
+      expect(viewer.headers()['content-encoding']).toBe('gzip');
+      expect(viewer.headers()['vary']).toBe('Accept-Encoding');
+      // The same events, byte for byte, once inflated; in a fraction of the bytes.
+      expect(inflateOpen(viewer.bytes())).toBe(plain.bytes().toString());
+      expect(viewer.bytes().length).toBeLessThan(plain.bytes().length / 10);
+    }
+    // Each frame is a segment ending in a sync flush (retry, arrival, 2, 3); the broadcast ones are the very same
+    // bytes on both connections, whatever each was sent before: each stands alone, compressed once for all.
+    const [first, second] = zipped.map((viewer) => segments(viewer.bytes()));
+    expect(first).toHaveLength(4);
+    expect(first?.slice(2)).toEqual(second?.slice(2));
+    for (const viewer of [plain, ...zipped]) viewer.close();
   });
 });
