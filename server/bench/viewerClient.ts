@@ -1,9 +1,12 @@
 import { request, type IncomingMessage } from 'node:http';
+import { createGunzip } from 'node:zlib';
+import type { Readable } from 'node:stream';
 
 /**
  * Many stream viewers in one process, for the viewers benchmark. Opens `count` connections to GET /api/v1/stream
  * (spread over the given replicas), and notes when each `event: snapshot` frame has fully arrived, by generation.
  * The frames are scanned for line ends only, never parsed as JSON, so a client process costs little per byte.
+ * Viewers ask for gzip as browsers do (and inflate what arrives), unless `gzip` is false.
  */
 
 export type ClientMessage =
@@ -16,6 +19,7 @@ interface Args {
   /** Connections opened per batch, and the pause between batches (a gentle ramp for the accept queue). */
   batch: number;
   pauseMs: number;
+  gzip: boolean;
 }
 
 const args = JSON.parse(process.argv[2] ?? '{}') as Args;
@@ -35,6 +39,10 @@ function refuse(reason: string): void {
 
 const LF = 10;
 function watch(res: IncomingMessage): void {
+  res.on('data', (chunk: Buffer) => {
+    bytes += chunk.length;
+  });
+  const text: Readable = res.headers['content-encoding'] === 'gzip' ? res.pipe(createGunzip()) : res;
   // The current line's first bytes (enough for `id: 123` and `event: snapshot`) and its length.
   let prefix = '';
   let lineLength = 0;
@@ -45,8 +53,9 @@ function watch(res: IncomingMessage): void {
   res.on('close', () => {
     if (!seen) refuse('closed before a snapshot');
   });
-  res.on('data', (chunk: Buffer) => {
-    bytes += chunk.length;
+  // An unfinished gzip stream cut off by the server is not news here: the close above says what happened.
+  text.on('error', () => undefined);
+  text.on('data', (chunk: Buffer) => {
     let position = 0;
     while (position < chunk.length) {
       const lf = chunk.indexOf(LF, position);
@@ -90,7 +99,13 @@ function connect(url: string, attempt = 0): void {
   let connected = false;
   const req = request(
     `${url}/api/v1/stream`,
-    { agent: false, headers: { accept: 'text/event-stream' } },
+    {
+      agent: false,
+      headers: {
+        accept: 'text/event-stream',
+        ...(args.gzip ? { 'accept-encoding': 'gzip, deflate, br' } : {}),
+      },
+    },
     (res) => {
       connected = true;
       if (res.statusCode !== 200) {

@@ -11,7 +11,9 @@ import type { ReplicaMessage } from './replica.js';
  * heap, over the same replica with no viewers) and the delivery latency from the snapshot being ready (the
  * poller's `generatedAt`) to a viewer having received the whole frame. Loopback only.
  *
- *   npx -y pnpm@12.21.0 --filter @switchboard/server bench:viewers [-- 1000x1 5000x1 10000x2]
+ *   npx -y pnpm@12.21.0 --filter @switchboard/server bench:viewers [-- 1000x1 5000x1 5000x1:plain 10000x2]
+ *
+ * Viewers ask for a gzip stream, as browsers do; `:plain` makes a scenario's viewers ask for none, to compare.
  *
  * Targets: 5,000 viewers on one replica with p99 under 250 ms; under 50 KB per viewer. Clients and servers share
  * the machine's cores, so the figures are an upper bound of what the server needs.
@@ -27,14 +29,18 @@ const VIEWERS_PER_CLIENT = 2500;
 interface Scenario {
   viewers: number;
   replicas: number;
+  gzip: boolean;
 }
 
 const scenarios: Scenario[] = (
-  process.argv.slice(2).length > 0 ? process.argv.slice(2) : ['1000x1', '5000x1', '10000x2']
+  process.argv.slice(2).length > 0 ? process.argv.slice(2) : ['1000x1', '5000x1', '5000x1:plain', '10000x2']
 ).map((text) => {
-  const [viewers, replicas] = text.split('x').map(Number);
-  if (!viewers || !replicas) throw new Error(`scenario "${text}" must look like 5000x1 (viewers x replicas)`);
-  return { viewers, replicas };
+  const match = /^(\d+)x(\d+)(:plain)?$/.exec(text);
+  const [viewers, replicas] = [Number(match?.[1]), Number(match?.[2])];
+  if (!match || !viewers || !replicas) {
+    throw new Error(`scenario "${text}" must look like 5000x1 or 5000x1:plain (viewers x replicas)`);
+  }
+  return { viewers, replicas, gzip: match[3] === undefined };
 });
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -126,10 +132,14 @@ async function run(scenario: Scenario, simulator: RunningSimulator, redis: TestR
     for (let left = scenario.viewers; left > 0; left -= VIEWERS_PER_CLIENT) {
       const count = Math.min(VIEWERS_PER_CLIENT, left);
       clients.push(
-        fork(here('./viewerClient.ts'), [JSON.stringify({ urls, count, batch: 100, pauseMs: 100 })], {
-          execArgv,
-          stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-        }),
+        fork(
+          here('./viewerClient.ts'),
+          [JSON.stringify({ urls, count, batch: 100, pauseMs: 100, gzip: scenario.gzip })],
+          {
+            execArgv,
+            stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+          },
+        ),
       );
     }
     type Connected = Extract<ClientMessage, { type: 'connected' }>;
@@ -201,7 +211,8 @@ async function run(scenario: Scenario, simulator: RunningSimulator, redis: TestR
 
     console.log(
       `\n${scenario.viewers.toLocaleString('en')} viewers on ${scenario.replicas} replica${scenario.replicas > 1 ? 's (Redis)' : ''}` +
-        ` — ${perReplica.toLocaleString('en')} per replica, ${failed} refused, ${generations.length} snapshots measured`,
+        ` — ${perReplica.toLocaleString('en')} per replica, ${scenario.gzip ? 'gzip' : 'uncompressed'},` +
+        ` ${failed} refused, ${generations.length} snapshots measured`,
     );
     replicas.forEach((replica, i) => {
       const idle = idleEnd[i];
@@ -222,7 +233,7 @@ async function run(scenario: Scenario, simulator: RunningSimulator, redis: TestR
       `  delivery (snapshot ready → whole frame received): p50 ${ms(percentile(latencies, 50))},` +
         ` p99 ${ms(percentile(latencies, 99))}, max ${ms(latencies.at(-1) ?? NaN)};` +
         ` ${latencies.length.toLocaleString('en')} deliveries, ${missed} missed;` +
-        ` frame ${kb(bytes / Math.max(1, latencies.length))}`,
+        ` frame on the wire ${kb(bytes / Math.max(1, latencies.length))}`,
     );
   } finally {
     for (const client of clients) client.send({ type: 'stop' });
