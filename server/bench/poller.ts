@@ -23,8 +23,9 @@ import type { CallRecord } from '../src/simulator/server.js';
 import { DEFAULT_RATES } from '../src/poller/budget.js';
 
 const args = new Map<string, string>();
-for (let i = 2; i < process.argv.length; i += 2)
-  args.set(process.argv[i]?.replace(/^--/, '') ?? '', process.argv[i + 1] ?? '');
+// pnpm passes the `--` that separates its own options on to the script.
+const argv = process.argv.slice(2).filter((arg) => arg !== '--');
+for (let i = 0; i < argv.length; i += 2) args.set(argv[i]?.replace(/^--/, '') ?? '', argv[i + 1] ?? '');
 const SECONDS = Number(args.get('seconds') ?? 45);
 const SIZES = (args.get('sizes') ?? '50,250,1000').split(',').map(Number);
 const SHARE = 0.8;

@@ -32,16 +32,18 @@ interface Scenario {
   gzip: boolean;
 }
 
-const scenarios: Scenario[] = (
-  process.argv.slice(2).length > 0 ? process.argv.slice(2) : ['1000x1', '5000x1', '5000x1:plain', '10000x2']
-).map((text) => {
-  const match = /^(\d+)x(\d+)(:plain)?$/.exec(text);
-  const [viewers, replicas] = [Number(match?.[1]), Number(match?.[2])];
-  if (!match || !viewers || !replicas) {
-    throw new Error(`scenario "${text}" must look like 5000x1 or 5000x1:plain (viewers x replicas)`);
-  }
-  return { viewers, replicas, gzip: match[3] === undefined };
-});
+// pnpm passes the `--` that separates its own options on to the script.
+const argv = process.argv.slice(2).filter((arg) => arg !== '--');
+const scenarios: Scenario[] = (argv.length > 0 ? argv : ['1000x1', '5000x1', '5000x1:plain', '10000x2']).map(
+  (text) => {
+    const match = /^(\d+)x(\d+)(:plain)?$/.exec(text);
+    const [viewers, replicas] = [Number(match?.[1]), Number(match?.[2])];
+    if (!match || !viewers || !replicas) {
+      throw new Error(`scenario "${text}" must look like 5000x1 or 5000x1:plain (viewers x replicas)`);
+    }
+    return { viewers, replicas, gzip: match[3] === undefined };
+  },
+);
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
