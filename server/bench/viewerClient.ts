@@ -1,5 +1,5 @@
 import { request, type IncomingMessage } from 'node:http';
-import { constants as zlib, createGunzip, inflateRawSync } from 'node:zlib';
+import { constants as zlib, inflateRawSync } from 'node:zlib';
 import type { Readable } from 'node:stream';
 
 /**
@@ -11,7 +11,16 @@ import type { Readable } from 'node:stream';
 
 export type ClientMessage =
   | { type: 'connected'; open: number; failed: number; withSnapshot: number; reasons: Record<string, number> }
-  | { type: 'report'; receipts: Record<number, number[]>; open: number; failed: number; bytes: number };
+  | {
+      type: 'report';
+      receipts: Record<number, number[]>;
+      open: number;
+      failed: number;
+      bytes: number;
+      /** Frames inflated whole (one viewer in INFLATING_SAMPLE), and those of them that were not whole frames. */
+      inflated: number;
+      corrupt: number;
+    };
 
 interface Args {
   urls: string[];
@@ -29,6 +38,8 @@ let receipts = new Map<number, number[]>();
 let open = 0;
 let failed = 0;
 let bytes = 0;
+let inflated = 0;
+let corrupt = 0;
 let withSnapshot = 0;
 const responses: IncomingMessage[] = [];
 const reasons: Record<string, number> = {};
@@ -95,24 +106,32 @@ const HEAD_BYTES = 1024;
  * its own and ending in a sync flush, so a frame has wholly arrived when its segment's flush has, and inflating
  * the segment's first bytes on their own tells its event and id. In a browser the frame is inflated on the
  * viewer's own machine; here thousands of viewers share the server's cores, and inflating every frame whole
- * would measure the clients. (Compressed data may hold the flush's four bytes by chance, about once in 4 GB.)
+ * would measure the clients: `whole` viewers (one in INFLATING_SAMPLE) inflate every frame whole all the same,
+ * and check it is one. (Compressed data may hold the flush's four bytes by chance, about once in 4 GB.)
  */
-function scanSegments(res: IncomingMessage, viewer: { seen: boolean }): void {
+function scanSegments(res: IncomingMessage, viewer: { seen: boolean }, whole: boolean): void {
   let skip = GZIP_HEADER_BYTES;
   let head: Buffer[] = [];
   let headLength = 0;
   /** The last three bytes seen, for a flush split across chunks. */
   let tail = Buffer.alloc(0);
   const keepHead = (bytes: Buffer) => {
-    if (headLength >= HEAD_BYTES) return;
-    const part = bytes.subarray(0, HEAD_BYTES - headLength);
+    if (!whole && headLength >= HEAD_BYTES) return;
+    const part = whole ? bytes : bytes.subarray(0, HEAD_BYTES - headLength);
     head.push(part);
     headLength += part.length;
   };
   const segmentEnded = () => {
     const text = inflateRawSync(Buffer.concat(head), { finishFlush: zlib.Z_SYNC_FLUSH }).toString('latin1');
     const match = /^id: (\d+)\nevent: snapshot\n/.exec(text);
-    if (match) received(Number(match[1]), viewer);
+    if (match) {
+      received(Number(match[1]), viewer);
+      if (whole) {
+        // A whole frame: one data line of JSON, closed by a blank line.
+        inflated += 1;
+        if (!/^id: \d+\nevent: snapshot\ndata: \{[^\n]*\}\n\n$/.test(text)) corrupt += 1;
+      }
+    }
     head = [];
     headLength = 0;
     tail = Buffer.alloc(0);
@@ -147,7 +166,7 @@ function scanSegments(res: IncomingMessage, viewer: { seen: boolean }): void {
   });
 }
 
-/** One viewer in this many inflates its whole stream, as a browser does, and is read line by line. */
+/** One viewer in this many inflates every frame whole, as a browser does, and checks it is one whole frame. */
 const INFLATING_SAMPLE = 50;
 let watched = 0;
 
@@ -161,14 +180,8 @@ function watch(res: IncomingMessage): void {
     if (!viewer.seen) refuse('closed before a snapshot');
   });
   const gzip = res.headers['content-encoding'] === 'gzip';
-  if (gzip && watched++ % INFLATING_SAMPLE !== 0) {
-    scanSegments(res, viewer);
-    return;
-  }
-  const text: Readable = gzip ? res.pipe(createGunzip()) : res;
-  // An unfinished gzip stream cut off by the server is not news here: the close above says what happened.
-  text.on('error', () => undefined);
-  scanLines(text, viewer);
+  if (gzip) scanSegments(res, viewer, watched++ % INFLATING_SAMPLE === 0);
+  else scanLines(res, viewer);
 }
 
 /** Like EventSource, a viewer whose connection fails tries again after the stream's `retry` (2 s), a few times. */
@@ -219,8 +232,18 @@ process.on('message', (message: { type: string }) => {
   } else if (message.type === 'reset') {
     receipts = new Map();
     bytes = 0;
+    inflated = 0;
+    corrupt = 0;
   } else if (message.type === 'report') {
-    send({ type: 'report', receipts: Object.fromEntries(receipts), open, failed, bytes });
+    send({
+      type: 'report',
+      receipts: Object.fromEntries(receipts),
+      open,
+      failed,
+      bytes,
+      inflated,
+      corrupt,
+    });
   } else if (message.type === 'stop') {
     for (const res of responses) res.destroy();
     process.exit(0);
