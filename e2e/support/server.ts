@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
  */
 
 const serverMain = fileURLToPath(new URL('../../server/dist/main.js', import.meta.url));
+const gcOnSignal = fileURLToPath(new URL('./gcOnSignal.mjs', import.meta.url));
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -35,6 +36,13 @@ export interface TestServer {
   stop(): Promise<void>;
   /** Stops it and starts it again on the same ports, as an upgrade or a host restart would. */
   restart(extraEnv?: Record<string, string>): Promise<void>;
+  /** The process's memory after a full garbage collection (started with `measureMemory` only). */
+  memoryAfterGc(): Promise<{ heapUsed: number; rss: number }>;
+}
+
+export interface TestServerOptions {
+  /** Lets the test collect the process's garbage and read its memory (see gcOnSignal.mjs). */
+  measureMemory?: boolean;
 }
 
 async function waitReady(
@@ -57,14 +65,18 @@ async function waitReady(
   throw new Error(`the server at ${url} was not ready within ${timeoutMs} ms:\n${logs()}`);
 }
 
-export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
+export async function startTestServer(
+  env: Record<string, string> = {},
+  options: TestServerOptions = {},
+): Promise<TestServer> {
   const port = await freePort();
   const simulatorPort = await freePort();
   let output = '';
   let child: ChildProcess;
   let currentEnv = env;
   const launch = async () => {
-    child = spawn(process.execPath, [serverMain], {
+    const nodeArgs = options.measureMemory ? ['--expose-gc', '--import', gcOnSignal] : [];
+    child = spawn(process.execPath, [...nodeArgs, serverMain], {
       env: {
         PATH: process.env.PATH ?? '',
         HOME: process.env.HOME ?? '',
@@ -104,6 +116,21 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
       await stop();
       currentEnv = { ...currentEnv, ...extraEnv };
       await launch();
+    },
+    async memoryAfterGc() {
+      if (!options.measureMemory) throw new Error('start the server with { measureMemory: true }');
+      const marker = 'memory-after-gc ';
+      const from = output.length;
+      child.kill('SIGUSR2');
+      const deadline = Date.now() + 10_000;
+      for (;;) {
+        const at = output.indexOf(marker, from);
+        const end = at >= 0 ? output.indexOf('\n', at) : -1;
+        if (end >= 0)
+          return JSON.parse(output.slice(at + marker.length, end)) as { heapUsed: number; rss: number };
+        if (Date.now() > deadline) throw new Error('the server did not report its memory within 10 s');
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
     },
   };
 }
