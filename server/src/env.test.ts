@@ -19,6 +19,18 @@ describe('parseEnv', () => {
     expect(() => parseEnv({ CONNECT_INSTANCE_ID: 'abc-123' })).toThrow(/AWS_REGION is not set/);
   });
 
+  it("keeps the embedded simulator's history at least a day, since today needs the last 24 hours", () => {
+    expect(parseEnv({})).toMatchObject({ SIMULATOR_HISTORY_DAYS: 3, SIMULATOR_CALL_LOG: 5000 });
+    expect(parseEnv({ SIMULATOR_HISTORY_DAYS: '1', SIMULATOR_CALL_LOG: '0' })).toMatchObject({
+      SIMULATOR_HISTORY_DAYS: 1,
+      SIMULATOR_CALL_LOG: 0,
+    });
+    expect(() => parseEnv({ SIMULATOR_HISTORY_DAYS: '0' })).toThrow(
+      /SIMULATOR_HISTORY_DAYS="0": SIMULATOR_HISTORY_DAYS must be between 1 and 7/,
+    );
+    expect(() => parseEnv({ SIMULATOR_CALL_LOG: 'lots' })).toThrow(/SIMULATOR_CALL_LOG="lots"/);
+  });
+
   it('refuses an instance ARN where the id is expected', () => {
     expect(() =>
       parseEnv({ CONNECT_INSTANCE_ID: 'arn:aws:connect:eu-west-2:1:instance/abc', AWS_REGION: 'eu-west-2' }),

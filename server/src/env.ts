@@ -186,6 +186,18 @@ const envSchema = z.object({
       'SIMULATOR_TIME_OF_DAY must be a local time HH:MM, e.g. 10:30 (the simulated day starts there)',
     )
     .optional(),
+  SIMULATOR_HISTORY_DAYS: z.coerce
+    .number()
+    .int('SIMULATOR_HISTORY_DAYS must be a whole number of days')
+    .min(1, 'SIMULATOR_HISTORY_DAYS must be between 1 and 7: "today" needs the last 24 hours')
+    .max(7, 'SIMULATOR_HISTORY_DAYS must be between 1 and 7')
+    .default(3),
+  SIMULATOR_CALL_LOG: z.coerce
+    .number()
+    .int('SIMULATOR_CALL_LOG must be a whole number of calls')
+    .min(0, 'SIMULATOR_CALL_LOG must be between 0 and 100000 calls')
+    .max(100_000, 'SIMULATOR_CALL_LOG must be between 0 and 100000 calls')
+    .default(5000),
   SIMULATOR_PORT: z.coerce
     .number()
     .int()

@@ -94,6 +94,8 @@ export async function instanceTargets(
     seed: env.SIMULATOR_SEED,
     port: env.SIMULATOR_PORT,
     speed: env.SIMULATOR_SPEED,
+    historyDays: env.SIMULATOR_HISTORY_DAYS,
+    callLogSize: env.SIMULATOR_CALL_LOG,
     ...(env.SIMULATOR_TIME_OF_DAY ? { timeOfDay: env.SIMULATOR_TIME_OF_DAY } : {}),
     timeZone: contactCentreTimeZone(env, config),
   });

@@ -78,6 +78,10 @@ export interface SimulatorOptions {
   wallClock?: () => number;
   /** Simulate today from local midnight before serving (default true). */
   presimulate?: boolean;
+  /** Days of closed intervals kept for GetMetricData and GetMetricDataV2 (default 3). */
+  historyDays?: number;
+  /** Calls kept for GET /_sim/calls and `calls` (default 5,000). */
+  callLogSize?: number;
 }
 
 export interface CallRecord {
@@ -238,6 +242,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     seed,
     timeZone,
     startMs: options.presimulate === false ? firstNow : localMidnight(firstNow, timeZone),
+    ...(options.historyDays !== undefined ? { retentionDays: options.historyDays } : {}),
   });
   model.advanceTo(firstNow);
 
@@ -246,9 +251,10 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   let faults: ActiveFaults = activate(options.faults ?? {}, wallClock());
   const snapshots = new SnapshotCache();
   const calls: CallRecord[] = [];
+  const callLogSize = options.callLogSize ?? CALL_LOG_SIZE;
   const record = (call: CallRecord) => {
     calls.push(call);
-    if (calls.length > CALL_LOG_SIZE) calls.splice(0, calls.length - CALL_LOG_SIZE);
+    if (calls.length > callLogSize) calls.splice(0, calls.length - callLogSize);
   };
 
   const scenario = (events: Scenario): Record<string, unknown> => {
