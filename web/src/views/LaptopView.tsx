@@ -10,7 +10,6 @@ import { AgentList } from '../features/agents/AgentList';
 import { ChartPanel } from '../features/charts/ChartPanel';
 import { Header } from '../features/header/Header';
 import { QueueGrid } from '../features/queues/QueueGrid';
-import type { Freshness } from '../features/status/StaleBanner';
 import { StaleBanner } from '../features/status/StaleBanner';
 import { SummaryStrip } from '../features/summary/SummaryStrip';
 import type { ViewParams, ViewPatch } from '../url';
@@ -22,12 +21,12 @@ const QUEUE_PAGE_SIZE = 48;
 /** The supervisor's laptop: filters, search, drill into a queue, acknowledge alerts. */
 export function LaptopView({
   meta,
-  fresh,
+  stale,
   params,
   update,
 }: {
   meta: SnapshotMeta | undefined;
-  fresh: Freshness;
+  stale: boolean;
   params: ViewParams;
   update: (patch: ViewPatch, options?: { push?: boolean }) => void;
 }) {
@@ -74,12 +73,12 @@ export function LaptopView({
   ]);
 
   const open = (queueId: string) => update({ queue: queueId }, { push: true });
-  const dim = fresh.stale ? 'dimmed' : undefined;
+  const dim = stale ? 'dimmed' : undefined;
   return (
     <div className="view view-laptop">
       <Header meta={meta} />
-      <StaleBanner meta={meta} fresh={fresh} />
-      <main className={dim} data-stale={fresh.stale || undefined}>
+      <StaleBanner meta={meta} stale={stale} />
+      <main className={dim} data-stale={stale || undefined}>
         <AgentFilters
           params={params}
           update={update}
