@@ -5,9 +5,9 @@ import { useAgents, useAlerts, useQueueName, useSummary } from '../api/useSnapsh
 import type { SnapshotMeta } from '../api/useSnapshotSlices';
 import { useBoard } from '../board';
 import { ErrorBoundary } from '../components/ErrorBoundary';
-import { remPx, useElementSize } from '../components/useElementSize';
+import { useElementSize } from '../components/useElementSize';
 import { AgentTile } from '../features/agents/AgentTile';
-import { AGENT_TILE } from '../features/agents/AgentList';
+import { AGENT_TILE } from '../features/agents/agentRows';
 import { useAlertTone } from '../features/alerts/useAlertTone';
 import { ChartPanel } from '../features/charts/ChartPanel';
 import { Header } from '../features/header/Header';
@@ -56,7 +56,7 @@ export function WallView({
   useAlertTone(alerts, board.sound);
   const area = useRef<HTMLDivElement>(null);
   const size = useElementSize(area);
-  const rem = remPx();
+  const { rem } = size;
 
   const pages = useMemo(() => {
     const result: Page[] = [];
