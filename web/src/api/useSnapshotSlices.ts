@@ -1,5 +1,6 @@
 import type { Snapshot } from '@switchboard/shared';
 import { useCallback, useMemo } from 'react';
+import { agentFacets } from './selectors';
 import { useSnapshotSelect } from './snapshot';
 
 /** Slice hooks: each component subscribes to the part of the snapshot it draws, and nothing else. */
@@ -51,6 +52,20 @@ export function useIntraday() {
 const selectAlerts = (s: Snapshot) => s.alerts;
 export function useAlerts() {
   return useSnapshotSelect(selectAlerts).data;
+}
+
+// Select results are structurally shared: these stay the same objects from one snapshot to the next while no
+// queue, routing profile or hierarchy group is added, removed or renamed, so the filters do not redraw.
+const selectQueueOptions = (s: Snapshot) => s.queues.map(({ id, name }) => ({ id, name }));
+/** Each queue's id and name, in the snapshot's order, for pickers. */
+export function useQueueOptions() {
+  return useSnapshotSelect(selectQueueOptions).data;
+}
+
+const selectAgentFacets = (s: Snapshot) => agentFacets(s.agents);
+/** The routing profiles and hierarchy groups agents are in, for the filters. */
+export function useAgentFacets() {
+  return useSnapshotSelect(selectAgentFacets).data;
 }
 
 // A string changes only when a queue is added, removed or renamed, not on every snapshot, so agent tiles

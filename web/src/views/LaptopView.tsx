@@ -1,6 +1,13 @@
-import { useDeferredValue, useMemo } from 'react';
-import { agentFacets, filterAgents, groupAgents } from '../api/selectors';
-import { useAgents, useAlerts, useQueueName, useSummary } from '../api/useSnapshotSlices';
+import { useCallback, useDeferredValue, useMemo } from 'react';
+import { boardQueues, filterAgents, groupAgents } from '../api/selectors';
+import {
+  useAgentFacets,
+  useAgents,
+  useAlerts,
+  useQueueName,
+  useQueueOptions,
+  useSummary,
+} from '../api/useSnapshotSlices';
 import type { SnapshotMeta } from '../api/useSnapshotSlices';
 import { useBoard } from '../board';
 import { ErrorBoundary } from '../components/ErrorBoundary';
@@ -17,6 +24,8 @@ import { useBoardQueues } from './useBoardQueues';
 
 /** Queue tiles per page: a screenful or two; the filters narrow a large centre down. */
 const QUEUE_PAGE_SIZE = 48;
+
+const NO_FACETS = { routingProfiles: [], hierarchyGroups: [] };
 
 /** The supervisor's laptop: filters, search, drill into a queue, acknowledge alerts. */
 export function LaptopView({
@@ -48,7 +57,9 @@ export function LaptopView({
   }, [queues, params.queues, params.channel]);
   const drilled = params.queue ? queues.find((queue) => queue.id === params.queue) : undefined;
 
-  const facets = useMemo(() => agentFacets(agents ?? []), [agents]);
+  const facets = useAgentFacets() ?? NO_FACETS;
+  const allQueueOptions = useQueueOptions();
+  const queueOptions = useMemo(() => boardQueues(allQueueOptions ?? [], board), [allQueueOptions, board]);
   const groups = useMemo(() => {
     const queueFilter = drilled ? [drilled.id] : params.queues;
     const filtered = filterAgents(agents ?? [], {
@@ -72,7 +83,7 @@ export function LaptopView({
     drilled,
   ]);
 
-  const open = (queueId: string) => update({ queue: queueId }, { push: true });
+  const open = useCallback((queueId: string) => update({ queue: queueId }, { push: true }), [update]);
   const dim = stale ? 'dimmed' : undefined;
   return (
     <div className="view view-laptop">
@@ -82,7 +93,7 @@ export function LaptopView({
         <AgentFilters
           params={params}
           update={update}
-          queues={queues}
+          queues={queueOptions}
           routingProfiles={facets.routingProfiles}
           hierarchyGroups={facets.hierarchyGroups}
         />
