@@ -4,7 +4,7 @@ import { useConnection } from './api/SnapshotFeed';
 import { serviceLevelMetric } from './api/selectors';
 import { useSnapshotMeta } from './api/useSnapshotSlices';
 import { BoardContext, DEFAULT_BOARD_CONTEXT, type BoardContextValue } from './board';
-import { useFreshness } from './features/status/StaleBanner';
+import { useStale } from './features/status/StaleBanner';
 import { FormatContext, makeFormatters } from './format';
 import { useViewParams } from './url';
 import { EmbedView } from './views/EmbedView';
@@ -89,9 +89,9 @@ function Body({
   update: ReturnType<typeof useViewParams>[1];
   meta: ReturnType<typeof useSnapshotMeta>['data'];
 }) {
-  const fresh = useFreshness(meta);
+  const stale = useStale(meta);
   if (!meta) return null;
-  if (params.view === 'wall') return <WallView meta={meta} fresh={fresh} params={params} />;
-  if (params.view === 'embed') return <EmbedView meta={meta} fresh={fresh} params={params} />;
-  return <LaptopView meta={meta} fresh={fresh} params={params} update={update} />;
+  if (params.view === 'wall') return <WallView meta={meta} stale={stale} params={params} />;
+  if (params.view === 'embed') return <EmbedView meta={meta} stale={stale} params={params} />;
+  return <LaptopView meta={meta} stale={stale} params={params} update={update} />;
 }

@@ -33,7 +33,8 @@ function schedule(): void {
   }, delay);
 }
 
-function subscribe(listener: () => void): () => void {
+/** Subscribes to the once-a-second tick; the last listener to leave stops the timer. */
+export function subscribe(listener: () => void): () => void {
   listeners.add(listener);
   if (timer === undefined) {
     tickNow = serverNow();
@@ -48,7 +49,21 @@ function subscribe(listener: () => void): () => void {
   };
 }
 
+/** The time of the last tick while something ticks (so every time on screen agrees), else the time now. */
+export function tickTime(): number {
+  return timer === undefined ? serverNow() : tickNow;
+}
+
 /** The server's time now, refreshed once a second: one shared timer for the whole page. */
 export function useNow(): number {
   return useSyncExternalStore(subscribe, () => tickNow);
+}
+
+/**
+ * Something derived from the server's time, such as "are the figures stale": the component re-renders only
+ * when the derived value changes, not on every tick. `read` must return a primitive (or the same object) for
+ * the same moment.
+ */
+export function useClockValue<T>(read: (nowMs: number) => T): T {
+  return useSyncExternalStore(subscribe, () => read(tickNow));
 }

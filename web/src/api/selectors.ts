@@ -39,7 +39,10 @@ export function agentActivity(agent: Agent): AgentActivity {
 }
 
 /** The queues a board shows, in the snapshot's order (null: all of them). */
-export function boardQueues(queues: readonly Queue[], board: Pick<Board, 'queueIds'> | null): Queue[] {
+export function boardQueues<T extends Pick<Queue, 'id'>>(
+  queues: readonly T[],
+  board: Pick<Board, 'queueIds'> | null,
+): T[] {
   if (!board?.queueIds) return [...queues];
   const wanted = new Set(board.queueIds);
   return queues.filter((queue) => wanted.has(queue.id));
@@ -98,7 +101,18 @@ export interface AgentGroup {
   agents: Agent[];
 }
 
-const byName = (a: Agent, b: Agent) => a.name.localeCompare(b.name);
+const names = new Intl.Collator();
+const byName = (a: Agent, b: Agent) => names.compare(a.name, b.name);
+
+/**
+ * Earliest first. The server writes these times with toISOString (UTC, all the same length), so comparing the
+ * strings is comparing the times, without the cost of a locale-aware comparison on 1,500 agents each update.
+ */
+const bySince = (a: Agent, b: Agent) => {
+  const x = a.statusStartedAt ?? '';
+  const y = b.statusStartedAt ?? '';
+  return x < y ? -1 : x > y ? 1 : 0;
+};
 
 /** Groups agents; inside a group, the longest in their state first (they are the ones to look at). */
 export function groupAgents(agents: readonly Agent[], grouping: AgentGrouping): AgentGroup[] {
@@ -131,10 +145,7 @@ export function groupAgents(agents: readonly Agent[], grouping: AgentGrouping): 
     ordered.sort((a, b) => (a.key === '' ? 1 : b.key === '' ? -1 : a.label.localeCompare(b.label)));
   }
   for (const group of ordered) {
-    group.agents.sort((a, b) => {
-      const since = (a.statusStartedAt ?? '').localeCompare(b.statusStartedAt ?? '');
-      return since !== 0 ? since : byName(a, b);
-    });
+    group.agents.sort((a, b) => bySince(a, b) || byName(a, b));
   }
   return ordered;
 }

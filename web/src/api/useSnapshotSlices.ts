@@ -1,8 +1,12 @@
 import type { Snapshot } from '@switchboard/shared';
 import { useCallback, useMemo } from 'react';
+import { agentFacets } from './selectors';
 import { useSnapshotSelect } from './snapshot';
 
 /** Slice hooks: each component subscribes to the part of the snapshot it draws, and nothing else. */
+
+/** For selects that return a part of the snapshot unchanged. */
+const AS_IS = { shared: false };
 
 const selectMeta = (s: Snapshot) => ({
   generation: s.generation,
@@ -25,32 +29,46 @@ export function useSnapshotMeta() {
 
 const selectQueues = (s: Snapshot) => s.queues;
 export function useQueues() {
-  return useSnapshotSelect(selectQueues).data;
+  return useSnapshotSelect(selectQueues, AS_IS).data;
 }
 
 const selectBoardStates = (s: Snapshot) => s.boardStates;
 export function useBoardStates() {
-  return useSnapshotSelect(selectBoardStates).data;
+  return useSnapshotSelect(selectBoardStates, AS_IS).data;
 }
 
 const selectSummary = (s: Snapshot) => s.summary;
 export function useSummary() {
-  return useSnapshotSelect(selectSummary).data;
+  return useSnapshotSelect(selectSummary, AS_IS).data;
 }
 
 const selectAgents = (s: Snapshot) => s.agents;
 export function useAgents() {
-  return useSnapshotSelect(selectAgents).data;
+  return useSnapshotSelect(selectAgents, AS_IS).data;
 }
 
 const selectIntraday = (s: Snapshot) => s.intraday;
 export function useIntraday() {
-  return useSnapshotSelect(selectIntraday).data;
+  return useSnapshotSelect(selectIntraday, AS_IS).data;
 }
 
 const selectAlerts = (s: Snapshot) => s.alerts;
 export function useAlerts() {
-  return useSnapshotSelect(selectAlerts).data;
+  return useSnapshotSelect(selectAlerts, AS_IS).data;
+}
+
+// Select results are structurally shared: these stay the same objects from one snapshot to the next while no
+// queue, routing profile or hierarchy group is added, removed or renamed, so the filters do not redraw.
+const selectQueueOptions = (s: Snapshot) => s.queues.map(({ id, name }) => ({ id, name }));
+/** Each queue's id and name, in the snapshot's order, for pickers. */
+export function useQueueOptions() {
+  return useSnapshotSelect(selectQueueOptions).data;
+}
+
+const selectAgentFacets = (s: Snapshot) => agentFacets(s.agents);
+/** The routing profiles and hierarchy groups agents are in, for the filters. */
+export function useAgentFacets() {
+  return useSnapshotSelect(selectAgentFacets).data;
 }
 
 // A string changes only when a queue is added, removed or renamed, not on every snapshot, so agent tiles

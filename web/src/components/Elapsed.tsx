@@ -1,13 +1,23 @@
-import { useNow } from '../api/clock';
+import { useLayoutEffect, useRef } from 'react';
+import { tickTime } from '../api/clock';
 import { describeDuration, formatDuration } from '../format';
+import { elapsedSeconds, keepElapsed } from './elapsedTicker';
 
-/** Time since `since`, ticking every second on the server's clock. Only this text re-renders each second. */
+/**
+ * Time since `since`, ticking every second on the server's clock. The shared ticker rewrites the text each
+ * second; the component itself renders only when `since` or its parent changes.
+ */
 export function Elapsed({ since, className }: { since: string | null; className?: string }) {
-  const now = useNow();
+  const element = useRef<HTMLTimeElement>(null);
+  const sinceMs = since ? Date.parse(since) : NaN;
+  useLayoutEffect(() => {
+    if (!element.current || Number.isNaN(sinceMs)) return;
+    return keepElapsed(element.current, sinceMs);
+  }, [sinceMs]);
   if (!since) return <span className={className}>–</span>;
-  const seconds = Math.max(0, (now - Date.parse(since)) / 1000);
+  const seconds = elapsedSeconds(sinceMs, tickTime());
   return (
-    <time className={className} dateTime={since} aria-label={describeDuration(seconds)}>
+    <time ref={element} className={className} dateTime={since} aria-label={describeDuration(seconds)}>
       {formatDuration(seconds)}
     </time>
   );

@@ -1,15 +1,30 @@
 import { useLayoutEffect, useState, type RefObject } from 'react';
 
-/** The element's content size, kept current with a ResizeObserver (0×0 before layout and in jsdom). */
-export function useElementSize(ref: RefObject<HTMLElement | null>): { width: number; height: number } {
-  const [size, setSize] = useState({ width: 0, height: 0 });
+export interface ElementSize {
+  width: number;
+  height: number;
+  /** The root font size in px when the element was measured: tile sizes are set in rem. */
+  rem: number;
+}
+
+/**
+ * The element's content size, kept current with a ResizeObserver (0×0 before layout and in jsdom), and the
+ * root font size read at the same moment. Reading the font size during a render would force the browser to
+ * recompute styles there and then, on every update; in the observer's callback styles are already fresh. On
+ * the wall the font size follows the viewport, which resizes the element too, so one observer covers both.
+ */
+export function useElementSize(ref: RefObject<HTMLElement | null>): ElementSize {
+  const [size, setSize] = useState(() => ({ width: 0, height: 0, rem: remPx() }));
   useLayoutEffect(() => {
     const element = ref.current;
     if (!element) return;
     const measure = () => {
       const { width, height } = element.getBoundingClientRect();
+      const rem = remPx();
       setSize((old) =>
-        Math.abs(old.width - width) < 1 && Math.abs(old.height - height) < 1 ? old : { width, height },
+        Math.abs(old.width - width) < 1 && Math.abs(old.height - height) < 1 && old.rem === rem
+          ? old
+          : { width, height, rem },
       );
     };
     measure();

@@ -1,19 +1,18 @@
 import type { SnapshotMeta } from '../api/useSnapshotSlices';
 import { useFormat } from '../format';
 import { QueueGrid } from '../features/queues/QueueGrid';
-import type { Freshness } from '../features/status/StaleBanner';
-import { formatDuration } from '../format';
+import { FiguresAge } from '../features/status/StaleBanner';
 import type { ViewParams } from '../url';
 import { useBoardQueues } from './useBoardQueues';
 
 /** For an intranet page's iframe: one queue or a board's queues, no chrome, sized by the frame. */
 export function EmbedView({
   meta,
-  fresh,
+  stale,
   params,
 }: {
   meta: SnapshotMeta | undefined;
-  fresh: Freshness;
+  stale: boolean;
   params: ViewParams;
 }) {
   const { queues, statesOf, loaded } = useBoardQueues();
@@ -21,7 +20,7 @@ export function EmbedView({
   const shown = params.queue ? queues.filter((queue) => queue.id === params.queue) : queues;
   return (
     <div className={params.queue ? 'view view-embed embed-single' : 'view view-embed'}>
-      <main className={fresh.stale ? 'dimmed' : undefined} data-stale={fresh.stale || undefined}>
+      <main className={stale ? 'dimmed' : undefined} data-stale={stale || undefined}>
         {loaded ? (
           <QueueGrid
             queues={shown}
@@ -31,12 +30,14 @@ export function EmbedView({
         ) : null}
       </main>
       <p
-        className={fresh.stale ? 'embed-status embed-stale' : 'embed-status'}
-        role={fresh.stale ? 'alert' : undefined}
+        className={stale ? 'embed-status embed-stale' : 'embed-status'}
+        role={stale ? 'alert' : undefined}
         data-testid="embed-status"
       >
-        {fresh.stale ? (
-          <>⚠ Stale: {formatDuration((fresh.ageMs ?? 0) / 1000)} old</>
+        {stale ? (
+          <>
+            ⚠ Stale: <FiguresAge meta={meta} /> old
+          </>
         ) : meta?.dataSnapshotTime ? (
           <>As of {format.clock(Date.parse(meta.dataSnapshotTime))}</>
         ) : null}

@@ -1,6 +1,13 @@
-import { useDeferredValue, useMemo } from 'react';
-import { agentFacets, filterAgents, groupAgents } from '../api/selectors';
-import { useAgents, useAlerts, useQueueName, useSummary } from '../api/useSnapshotSlices';
+import { useCallback, useDeferredValue, useMemo } from 'react';
+import { boardQueues, filterAgents, groupAgents } from '../api/selectors';
+import {
+  useAgentFacets,
+  useAgents,
+  useAlerts,
+  useQueueName,
+  useQueueOptions,
+  useSummary,
+} from '../api/useSnapshotSlices';
 import type { SnapshotMeta } from '../api/useSnapshotSlices';
 import { useBoard } from '../board';
 import { ErrorBoundary } from '../components/ErrorBoundary';
@@ -10,7 +17,6 @@ import { AgentList } from '../features/agents/AgentList';
 import { ChartPanel } from '../features/charts/ChartPanel';
 import { Header } from '../features/header/Header';
 import { QueueGrid } from '../features/queues/QueueGrid';
-import type { Freshness } from '../features/status/StaleBanner';
 import { StaleBanner } from '../features/status/StaleBanner';
 import { SummaryStrip } from '../features/summary/SummaryStrip';
 import type { ViewParams, ViewPatch } from '../url';
@@ -19,15 +25,17 @@ import { useBoardQueues } from './useBoardQueues';
 /** Queue tiles per page: a screenful or two; the filters narrow a large centre down. */
 const QUEUE_PAGE_SIZE = 48;
 
+const NO_FACETS = { routingProfiles: [], hierarchyGroups: [] };
+
 /** The supervisor's laptop: filters, search, drill into a queue, acknowledge alerts. */
 export function LaptopView({
   meta,
-  fresh,
+  stale,
   params,
   update,
 }: {
   meta: SnapshotMeta | undefined;
-  fresh: Freshness;
+  stale: boolean;
   params: ViewParams;
   update: (patch: ViewPatch, options?: { push?: boolean }) => void;
 }) {
@@ -49,7 +57,9 @@ export function LaptopView({
   }, [queues, params.queues, params.channel]);
   const drilled = params.queue ? queues.find((queue) => queue.id === params.queue) : undefined;
 
-  const facets = useMemo(() => agentFacets(agents ?? []), [agents]);
+  const facets = useAgentFacets() ?? NO_FACETS;
+  const allQueueOptions = useQueueOptions();
+  const queueOptions = useMemo(() => boardQueues(allQueueOptions ?? [], board), [allQueueOptions, board]);
   const groups = useMemo(() => {
     const queueFilter = drilled ? [drilled.id] : params.queues;
     const filtered = filterAgents(agents ?? [], {
@@ -73,17 +83,17 @@ export function LaptopView({
     drilled,
   ]);
 
-  const open = (queueId: string) => update({ queue: queueId }, { push: true });
-  const dim = fresh.stale ? 'dimmed' : undefined;
+  const open = useCallback((queueId: string) => update({ queue: queueId }, { push: true }), [update]);
+  const dim = stale ? 'dimmed' : undefined;
   return (
     <div className="view view-laptop">
       <Header meta={meta} />
-      <StaleBanner meta={meta} fresh={fresh} />
-      <main className={dim} data-stale={fresh.stale || undefined}>
+      <StaleBanner meta={meta} stale={stale} />
+      <main className={dim} data-stale={stale || undefined}>
         <AgentFilters
           params={params}
           update={update}
-          queues={queues}
+          queues={queueOptions}
           routingProfiles={facets.routingProfiles}
           hierarchyGroups={facets.hierarchyGroups}
         />

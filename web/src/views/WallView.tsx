@@ -5,14 +5,13 @@ import { useAgents, useAlerts, useQueueName, useSummary } from '../api/useSnapsh
 import type { SnapshotMeta } from '../api/useSnapshotSlices';
 import { useBoard } from '../board';
 import { ErrorBoundary } from '../components/ErrorBoundary';
-import { remPx, useElementSize } from '../components/useElementSize';
+import { useElementSize } from '../components/useElementSize';
 import { AgentTile } from '../features/agents/AgentTile';
-import { AGENT_TILE } from '../features/agents/AgentList';
+import { AGENT_TILE } from '../features/agents/agentRows';
 import { useAlertTone } from '../features/alerts/useAlertTone';
 import { ChartPanel } from '../features/charts/ChartPanel';
 import { Header } from '../features/header/Header';
 import { QueueGrid } from '../features/queues/QueueGrid';
-import type { Freshness } from '../features/status/StaleBanner';
 import { StaleBanner } from '../features/status/StaleBanner';
 import { SummaryStrip } from '../features/summary/SummaryStrip';
 import type { ViewParams } from '../url';
@@ -40,11 +39,11 @@ function agentsForWall(agents: readonly Agent[]): Agent[] {
 /** The wall: read from across the room, no mouse or keyboard, pages turning when it does not fit. */
 export function WallView({
   meta,
-  fresh,
+  stale,
   params,
 }: {
   meta: SnapshotMeta | undefined;
-  fresh: Freshness;
+  stale: boolean;
   params: ViewParams;
 }) {
   const { board } = useBoard();
@@ -57,7 +56,7 @@ export function WallView({
   useAlertTone(alerts, board.sound);
   const area = useRef<HTMLDivElement>(null);
   const size = useElementSize(area);
-  const rem = remPx();
+  const { rem } = size;
 
   const pages = useMemo(() => {
     const result: Page[] = [];
@@ -110,8 +109,8 @@ export function WallView({
           </p>
         ) : null}
       </Header>
-      <StaleBanner meta={meta} fresh={fresh} />
-      <main className={fresh.stale ? 'dimmed' : undefined} data-stale={fresh.stale || undefined}>
+      <StaleBanner meta={meta} stale={stale} />
+      <main className={stale ? 'dimmed' : undefined} data-stale={stale || undefined}>
         {sections.has('summary') && summary ? (
           <ErrorBoundary what="the instance totals" resetKey={summary}>
             <SummaryStrip summary={summary} />

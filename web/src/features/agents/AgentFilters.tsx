@@ -1,4 +1,5 @@
-import { CHANNELS, type Queue } from '@switchboard/shared';
+import { CHANNELS } from '@switchboard/shared';
+import { memo } from 'react';
 import { ACTIVITY_LABELS, ACTIVITY_ORDER, type AgentGrouping } from '../../api/selectors';
 import { channelWord } from '../../components/ChannelIcon';
 import type { ViewParams, ViewPatch } from '../../url';
@@ -15,7 +16,7 @@ const GROUPING_WORDS: Record<AgentGrouping, string> = {
 };
 
 /** The laptop's filters; every choice is written to the address bar. */
-export function AgentFilters({
+export const AgentFilters = memo(function AgentFilters({
   params,
   update,
   queues,
@@ -24,7 +25,7 @@ export function AgentFilters({
 }: {
   params: ViewParams;
   update: (patch: ViewPatch) => void;
-  queues: readonly Queue[];
+  queues: readonly Option[];
   routingProfiles: readonly Option[];
   hierarchyGroups: readonly Option[];
 }) {
@@ -121,4 +122,4 @@ export function AgentFilters({
       </label>
     </form>
   );
-}
+});

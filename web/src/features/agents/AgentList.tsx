@@ -1,34 +1,20 @@
-import type { Agent } from '@switchboard/shared';
 import { observeElementRect, useVirtualizer } from '@tanstack/react-virtual';
-import { useMemo, useRef } from 'react';
+import { memo, useMemo, useRef } from 'react';
 import type { AgentGroup } from '../../api/selectors';
 import { ErrorBoundary } from '../../components/ErrorBoundary';
-import { remPx, useElementSize } from '../../components/useElementSize';
+import { useElementSize } from '../../components/useElementSize';
 import { AgentTile } from './AgentTile';
-
-/** Tile geometry in rem; styles.css sizes .agent-tile to match. */
-export const AGENT_TILE = { minWidth: 15, height: 5.5, gap: 0.5, header: 2.25 };
+import { agentColumns, agentRowHeight, agentRows, visibleCells } from './agentRows';
 
 const FIRST_SCREEN = { width: 1024, height: 720 };
 
-type Row = { kind: 'header'; group: AgentGroup } | { kind: 'tiles'; key: string; agents: Agent[] };
-
-export function agentRows(groups: readonly AgentGroup[], columns: number): Row[] {
-  const rows: Row[] = [];
-  for (const group of groups) {
-    rows.push({ kind: 'header', group });
-    for (let i = 0; i < group.agents.length; i += columns) {
-      rows.push({ kind: 'tiles', key: `${group.key}:${i}`, agents: group.agents.slice(i, i + columns) });
-    }
-  }
-  return rows;
-}
-
 /**
  * Every agent, grouped, in a scrolling list that draws only the rows in view: 1,500 agents cost what the
- * forty on screen cost.
+ * forty on screen cost. The rows in view are one grid whose children are keyed by agent, so when an agent's
+ * new state moves it along (every tile after it shifts by one), React moves its tile instead of drawing a new
+ * one in the next row.
  */
-export function AgentList({
+export const AgentList = memo(function AgentList({
   groups,
   queueName,
 }: {
@@ -36,20 +22,13 @@ export function AgentList({
   queueName: (queueId: string | null) => string;
 }) {
   const scroller = useRef<HTMLDivElement>(null);
-  const { width } = useElementSize(scroller);
-  const rem = remPx();
-  const columns = Math.max(
-    1,
-    Math.floor((width + AGENT_TILE.gap * rem) / ((AGENT_TILE.minWidth + AGENT_TILE.gap) * rem)) || 1,
-  );
+  const { width, rem } = useElementSize(scroller);
+  const columns = agentColumns(width, rem);
   const rows = useMemo(() => agentRows(groups, columns), [groups, columns]);
-  // This build does not use the React Compiler; the virtualiser re-renders the list itself on scroll.
-  // eslint-disable-next-line react-hooks/incompatible-library
   const virtualizer = useVirtualizer({
     count: rows.length,
     getScrollElement: () => scroller.current,
-    estimateSize: (index) =>
-      (rows[index]?.kind === 'header' ? AGENT_TILE.header : AGENT_TILE.height + AGENT_TILE.gap) * rem,
+    estimateSize: (index) => agentRowHeight(rows[index], rem),
     overscan: 3,
     // An element not laid out yet (first paint, jsdom) measures 0: draw a first screenful rather than nothing.
     initialRect: FIRST_SCREEN,
@@ -64,6 +43,10 @@ export function AgentList({
       </p>
     );
   }
+  const items = virtualizer.getVirtualItems();
+  const first = items[0];
+  const last = items[items.length - 1];
+  const cells = first && last ? visibleCells(rows, first.index, last.index) : [];
   return (
     <div
       ref={scroller}
@@ -73,37 +56,28 @@ export function AgentList({
       tabIndex={0}
     >
       <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
-        {virtualizer.getVirtualItems().map((item) => {
-          const row = rows[item.index];
-          if (!row) return null;
-          return (
-            <div
-              key={row.kind === 'header' ? `h:${row.group.key}` : row.key}
-              className={row.kind === 'header' ? 'agent-group-header' : 'agent-row'}
-              style={{
-                position: 'absolute',
-                top: 0,
-                left: 0,
-                width: '100%',
-                transform: `translateY(${item.start}px)`,
-                gridTemplateColumns: row.kind === 'tiles' ? `repeat(${columns}, minmax(0, 1fr))` : undefined,
-              }}
-            >
-              {row.kind === 'header' ? (
-                <h3 data-group={row.group.key}>
-                  {row.group.label} <span className="count">{row.group.agents.length}</span>
+        <div
+          className="agent-grid"
+          style={{
+            transform: `translateY(${first?.start ?? 0}px)`,
+            gridTemplateColumns: `repeat(${columns}, minmax(0, 1fr))`,
+          }}
+        >
+          {cells.map((cell) =>
+            cell.kind === 'header' ? (
+              <div key={`h:${cell.group.key}`} className="agent-group-header">
+                <h3 data-group={cell.group.key}>
+                  {cell.group.label} <span className="count">{cell.group.agents.length}</span>
                 </h3>
-              ) : (
-                row.agents.map((agent) => (
-                  <ErrorBoundary key={agent.id} what={`agent ${agent.name}`} resetKey={agent}>
-                    <AgentTile agent={agent} queueName={queueName} />
-                  </ErrorBoundary>
-                ))
-              )}
-            </div>
-          );
-        })}
+              </div>
+            ) : (
+              <ErrorBoundary key={cell.agent.id} what={`agent ${cell.agent.name}`} resetKey={cell.agent}>
+                <AgentTile agent={cell.agent} queueName={queueName} />
+              </ErrorBoundary>
+            ),
+          )}
+        </div>
       </div>
     </div>
   );
-}
+});

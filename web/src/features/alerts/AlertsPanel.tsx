@@ -1,5 +1,5 @@
 import { metricLabel, type Alert } from '@switchboard/shared';
-import { useState } from 'react';
+import { memo, useState } from 'react';
 import { useAcknowledge } from '../../api/alerts';
 import { Elapsed } from '../../components/Elapsed';
 import { useFormat } from '../../format';
@@ -15,7 +15,7 @@ function storedName(): string {
 }
 
 /** Active alerts, open before acknowledged, worst then newest first, each acknowledged by a named supervisor; the server records who and when. */
-export function AlertsPanel({
+export const AlertsPanel = memo(function AlertsPanel({
   alerts,
   queueName,
   readOnly = false,
@@ -99,4 +99,4 @@ export function AlertsPanel({
       )}
     </section>
   );
-}
+});

@@ -1,5 +1,5 @@
 import type { FigureState, Queue } from '@switchboard/shared';
-import { useState } from 'react';
+import { memo, useState } from 'react';
 import { ErrorBoundary } from '../../components/ErrorBoundary';
 import { QueueTile } from './QueueTile';
 
@@ -14,7 +14,14 @@ export interface QueueGridProps {
   pageSize?: number;
 }
 
-export function QueueGrid({ queues, statesOf, onOpen, selectedId, emptyText, pageSize }: QueueGridProps) {
+export const QueueGrid = memo(function QueueGrid({
+  queues,
+  statesOf,
+  onOpen,
+  selectedId,
+  emptyText,
+  pageSize,
+}: QueueGridProps) {
   const [page, setPage] = useState(0);
   if (queues.length === 0) {
     return (
@@ -56,4 +63,4 @@ export function QueueGrid({ queues, statesOf, onOpen, selectedId, emptyText, pag
       ) : null}
     </>
   );
-}
+});

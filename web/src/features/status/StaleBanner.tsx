@@ -1,4 +1,4 @@
-import { useNow } from '../../api/clock';
+import { useClockValue, useNow } from '../../api/clock';
 import { useConnection } from '../../api/SnapshotFeed';
 import type { SnapshotMeta } from '../../api/useSnapshotSlices';
 import { useBoard } from '../../board';
@@ -22,14 +22,31 @@ export function freshness(meta: SnapshotMeta | undefined, nowMs: number, staleAf
   return { stale: meta.stale || ageMs > staleAfterMs || silentMs > staleAfterMs, ageMs };
 }
 
+/** Freshness with the age ticking every second: for the few words that show the age. */
 export function useFreshness(meta: SnapshotMeta | undefined): Freshness {
   const now = useNow();
   const { staleAfterMs } = useBoard();
   return freshness(meta, now, staleAfterMs);
 }
 
+/**
+ * Whether the figures are stale, re-rendering only when that flips: a view that dims its figures must not
+ * redraw every tile once a second because the age it does not show moved on.
+ */
+export function useStale(meta: SnapshotMeta | undefined): boolean {
+  const { staleAfterMs } = useBoard();
+  return useClockValue((now) => freshness(meta, now, staleAfterMs).stale);
+}
+
+/** The figures' age in words and digits, ticking. */
+export function FiguresAge({ meta }: { meta: SnapshotMeta | undefined }) {
+  const { ageMs } = useFreshness(meta);
+  const age = ageMs === null ? null : ageMs / 1000;
+  return <span aria-label={describeDuration(age)}>{formatDuration(age)}</span>;
+}
+
 /** Says at once, in words, when the figures on screen cannot be trusted, and how old they are. */
-export function StaleBanner({ meta, fresh }: { meta: SnapshotMeta | undefined; fresh: Freshness }) {
+export function StaleBanner({ meta, stale }: { meta: SnapshotMeta | undefined; stale: boolean }) {
   const { connection, error } = useConnection();
   const problems: string[] = [];
   if (connection === 'offline') problems.push('Connection to the wallboard server lost; retrying.');
@@ -38,15 +55,14 @@ export function StaleBanner({ meta, fresh }: { meta: SnapshotMeta | undefined; f
       `Connect is not answering for ${meta.sectionErrors.map((e) => e.name).join(', ')}: the last good figures stay on screen.`,
     );
   }
-  if (!fresh.stale && problems.length === 0) return null;
-  const age = fresh.ageMs === null ? null : fresh.ageMs / 1000;
+  if (!stale && problems.length === 0) return null;
   return (
     <div className="stale-banner" role="alert" data-testid="stale-banner">
       <strong>
         <span aria-hidden="true">⚠ </span>
-        {fresh.stale ? (
+        {stale ? (
           <>
-            Figures are stale: <span aria-label={describeDuration(age)}>{formatDuration(age)}</span> old
+            Figures are stale: <FiguresAge meta={meta} /> old
           </>
         ) : (
           'Figures may be incomplete'

@@ -1,11 +1,12 @@
 import { metricLabel, type Snapshot } from '@switchboard/shared';
+import { memo } from 'react';
 import { abandonRate } from '../../api/selectors';
 import { Figure } from '../../components/Figure';
 import { useBoard } from '../../board';
 import { useFormat } from '../../format';
 
 /** The instance at a glance: totals where each agent counts once, whatever the number of queues they serve. */
-export function SummaryStrip({ summary }: { summary: Snapshot['summary'] }) {
+export const SummaryStrip = memo(function SummaryStrip({ summary }: { summary: Snapshot['summary'] }) {
   const format = useFormat();
   const { serviceLevelMetric, serviceLevelSeconds, targetPercent } = useBoard();
   const { realtime, today, states } = summary;
@@ -89,4 +90,4 @@ export function SummaryStrip({ summary }: { summary: Snapshot['summary'] }) {
       </dl>
     </section>
   );
-}
+});
