@@ -23,13 +23,20 @@ export interface OpContext {
 export class SnapshotCache {
   private readonly entries = new Map<string, { rows: unknown[]; expiresAt: number }>();
 
+  /** Paginations held now. */
+  get size(): number {
+    return this.entries.size;
+  }
+
   get<T>(key: string, nowMs: number): T[] | undefined {
     const entry = this.entries.get(key);
     if (!entry || entry.expiresAt < nowMs) return undefined;
     return entry.rows as T[];
   }
 
-  set(key: string, rows: unknown[], expiresAt: number): void {
+  set(key: string, rows: unknown[], expiresAt: number, nowMs: number): void {
+    // Expired entries go at once: a fast-forwarded simulator would otherwise hold up to 100 dead paginations.
+    for (const [old, entry] of this.entries) if (entry.expiresAt < nowMs) this.entries.delete(old);
     this.entries.set(key, { rows, expiresAt });
     if (this.entries.size > 100) {
       const oldest = this.entries.keys().next().value;

@@ -99,7 +99,7 @@ export function getCurrentMetricData(ctx: OpContext) {
       const sign = sort.descending ? -1 : 1;
       rows.sort((a, b) => sign * ((a.Collections[at]?.Value ?? -1) - (b.Collections[at]?.Value ?? -1)));
     }
-    if (rows.length > max) ctx.snapshots.set(cacheKey, rows, start.snapshotAt + TOKEN_LIFETIME_MS);
+    if (rows.length > max) ctx.snapshots.set(cacheKey, rows, start.snapshotAt + TOKEN_LIFETIME_MS, nowMs);
   }
   const { pageItems, nextToken, snapshotAt } = slicePage(rows, start, {
     maxResults: max,

@@ -205,7 +205,7 @@ export function getMetricData(ctx: OpContext) {
         })),
       });
     }
-    if (rows.length > max) ctx.snapshots.set(cacheKey, rows, startPage.snapshotAt + TOKEN_LIFETIME_MS);
+    if (rows.length > max) ctx.snapshots.set(cacheKey, rows, startPage.snapshotAt + TOKEN_LIFETIME_MS, nowMs);
   }
   const { pageItems, nextToken } = slicePage(rows, startPage, {
     maxResults: max,

@@ -83,7 +83,7 @@ export function getCurrentUserData(ctx: OpContext) {
       .filter((a) => a.statusIndex !== STATUS.OFFLINE || a.contacts.length > 0)
       .filter((a) => !states?.length || a.contacts.some((c) => states.includes(c.state)))
       .map((a) => userData(ctx, a));
-    if (rows.length > max) ctx.snapshots.set(cacheKey, rows, start.snapshotAt + TOKEN_LIFETIME_MS);
+    if (rows.length > max) ctx.snapshots.set(cacheKey, rows, start.snapshotAt + TOKEN_LIFETIME_MS, nowMs);
   }
   const { pageItems, nextToken } = slicePage(rows, start, {
     maxResults: max,
