@@ -20,6 +20,8 @@ export type ClientMessage =
       /** Frames inflated whole (one viewer in INFLATING_SAMPLE), and those of them that were not whole frames. */
       inflated: number;
       corrupt: number;
+      /** This process's CPU time since the reset, microseconds. */
+      cpuUs: number;
     };
 
 interface Args {
@@ -40,6 +42,7 @@ let failed = 0;
 let bytes = 0;
 let inflated = 0;
 let corrupt = 0;
+let cpuAtReset = process.cpuUsage();
 let withSnapshot = 0;
 const responses: IncomingMessage[] = [];
 const reasons: Record<string, number> = {};
@@ -234,6 +237,7 @@ process.on('message', (message: { type: string }) => {
     bytes = 0;
     inflated = 0;
     corrupt = 0;
+    cpuAtReset = process.cpuUsage();
   } else if (message.type === 'report') {
     send({
       type: 'report',
@@ -243,6 +247,7 @@ process.on('message', (message: { type: string }) => {
       bytes,
       inflated,
       corrupt,
+      cpuUs: (({ user, system }) => user + system)(process.cpuUsage(cpuAtReset)),
     });
   } else if (message.type === 'stop') {
     for (const res of responses) res.destroy();

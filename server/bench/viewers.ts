@@ -237,6 +237,8 @@ async function run(scenario: Scenario, simulator: RunningSimulator, redis: TestR
         ` ${latencies.length.toLocaleString('en')} deliveries, ${missed} missed;` +
         ` frame on the wire ${kb(bytes / Math.max(1, latencies.length))}`,
     );
+    const clientCpu = reports.map((r) => `${ms(r.cpuUs / 1000 / Math.max(1, generations.length))}`);
+    console.log(`  client processes' CPU per snapshot: ${clientCpu.join(', ')}`);
     if (scenario.gzip) {
       const inflated = reports.reduce((sum, r) => sum + r.inflated, 0);
       const corrupt = reports.reduce((sum, r) => sum + r.corrupt, 0);
