@@ -1,12 +1,12 @@
-import { request, type IncomingMessage } from 'node:http';
 import { constants as zlib, inflateRawSync } from 'node:zlib';
-import type { Readable } from 'node:stream';
+import { openStream } from './rawStream.js';
 
 /**
  * Many stream viewers in one process, for the viewers benchmark. Opens `count` connections to GET /api/v1/stream
  * (spread over the given replicas), and notes when each `event: snapshot` frame has fully arrived, by generation.
- * The frames are scanned for line ends only, never parsed as JSON, so a client process costs little per byte.
- * Viewers ask for gzip as browsers do, unless `gzip` is false (see scanSegments for how they read it).
+ * Each reads with a lean HTTP reader (rawStream.ts), and frames are scanned for line ends only, never parsed as
+ * JSON, so a client process costs little per byte. Viewers ask for gzip as browsers do, unless `gzip` is false
+ * (see segmentScanner for how they read it).
  */
 
 export type ClientMessage =
@@ -44,7 +44,7 @@ let inflated = 0;
 let corrupt = 0;
 let cpuAtReset = process.cpuUsage();
 let withSnapshot = 0;
-const responses: IncomingMessage[] = [];
+const streams: { destroy(): void }[] = [];
 const reasons: Record<string, number> = {};
 function refuse(reason: string): void {
   failed += 1;
@@ -66,13 +66,13 @@ function received(id: number, viewer: { seen: boolean }): void {
 }
 
 /** Reads SSE text and notes each `event: snapshot` frame once its closing blank line has arrived. */
-function scanLines(text: Readable, viewer: { seen: boolean }): void {
+function lineScanner(viewer: { seen: boolean }): (chunk: Buffer) => void {
   // The current line's first bytes (enough for `id: 123` and `event: snapshot`) and its length.
   let prefix = '';
   let lineLength = 0;
   let id = -1;
   let event = '';
-  text.on('data', (chunk: Buffer) => {
+  return (chunk) => {
     let position = 0;
     while (position < chunk.length) {
       const lf = chunk.indexOf(LF, position);
@@ -95,7 +95,7 @@ function scanLines(text: Readable, viewer: { seen: boolean }): void {
       lineLength = 0;
       position = lf + 1;
     }
-  });
+  };
 }
 
 const GZIP_HEADER_BYTES = 10;
@@ -112,7 +112,7 @@ const HEAD_BYTES = 1024;
  * would measure the clients: `whole` viewers (one in INFLATING_SAMPLE) inflate every frame whole all the same,
  * and check it is one. (Compressed data may hold the flush's four bytes by chance, about once in 4 GB.)
  */
-function scanSegments(res: IncomingMessage, viewer: { seen: boolean }, whole: boolean): void {
+function segmentScanner(viewer: { seen: boolean }, whole: boolean): (chunk: Buffer) => void {
   let skip = GZIP_HEADER_BYTES;
   let head: Buffer[] = [];
   let headLength = 0;
@@ -120,7 +120,8 @@ function scanSegments(res: IncomingMessage, viewer: { seen: boolean }, whole: bo
   let tail = Buffer.alloc(0);
   const keepHead = (bytes: Buffer) => {
     if (!whole && headLength >= HEAD_BYTES) return;
-    const part = whole ? bytes : bytes.subarray(0, HEAD_BYTES - headLength);
+    // A copy: the chunk's memory is reused for the next read.
+    const part = Buffer.from(whole ? bytes : bytes.subarray(0, HEAD_BYTES - headLength));
     head.push(part);
     headLength += part.length;
   };
@@ -139,7 +140,7 @@ function scanSegments(res: IncomingMessage, viewer: { seen: boolean }, whole: bo
     headLength = 0;
     tail = Buffer.alloc(0);
   };
-  res.on('data', (chunk: Buffer) => {
+  return (chunk) => {
     let data = chunk;
     if (skip > 0) {
       const n = Math.min(skip, data.length);
@@ -166,26 +167,12 @@ function scanSegments(res: IncomingMessage, viewer: { seen: boolean }, whole: bo
       segmentEnded();
       from = end;
     }
-  });
+  };
 }
 
 /** One viewer in this many inflates every frame whole, as a browser does, and checks it is one whole frame. */
 const INFLATING_SAMPLE = 50;
 let watched = 0;
-
-function watch(res: IncomingMessage): void {
-  res.on('data', (chunk: Buffer) => {
-    bytes += chunk.length;
-  });
-  const viewer = { seen: false };
-  // Hung up on before its first snapshot: counted with the refusals.
-  res.on('close', () => {
-    if (!viewer.seen) refuse('closed before a snapshot');
-  });
-  const gzip = res.headers['content-encoding'] === 'gzip';
-  if (gzip) scanSegments(res, viewer, watched++ % INFLATING_SAMPLE === 0);
-  else scanLines(res, viewer);
-}
 
 /** Like EventSource, a viewer whose connection fails tries again after the stream's `retry` (2 s), a few times. */
 const RETRY_MS = 2000;
@@ -193,40 +180,47 @@ const MAX_RETRIES = 5;
 let retries = 0;
 
 function connect(url: string, attempt = 0): void {
-  let connected = false;
-  const req = request(
-    `${url}/api/v1/stream`,
+  const viewer = { seen: false };
+  let read: ((chunk: Buffer) => void) | undefined;
+  let counted = false;
+  const stream = openStream(
+    new URL('/api/v1/stream', url),
+    { accept: 'text/event-stream', ...(args.gzip ? { 'accept-encoding': 'gzip, deflate, br' } : {}) },
     {
-      agent: false,
-      headers: {
-        accept: 'text/event-stream',
-        ...(args.gzip ? { 'accept-encoding': 'gzip, deflate, br' } : {}),
+      response(status, headers) {
+        if (status !== 200) {
+          refuse(`HTTP ${status}`);
+          stream.destroy();
+          return;
+        }
+        open += 1;
+        counted = true;
+        read =
+          headers['content-encoding'] === 'gzip'
+            ? segmentScanner(viewer, watched++ % INFLATING_SAMPLE === 0)
+            : lineScanner(viewer);
+      },
+      body(chunk) {
+        read?.(chunk);
+      },
+      wire(count) {
+        bytes += count;
+      },
+      close(error, responded) {
+        if (counted) open -= 1;
+        if (!responded && error && attempt < MAX_RETRIES) {
+          retries += 1;
+          setTimeout(() => connect(url, attempt + 1), RETRY_MS);
+        } else if (!responded) {
+          refuse(error?.code ?? error?.message ?? 'closed before a response');
+        } else if (counted && !viewer.seen) {
+          // Hung up on before its first snapshot: counted with the refusals.
+          refuse('closed before a snapshot');
+        }
       },
     },
-    (res) => {
-      connected = true;
-      if (res.statusCode !== 200) {
-        refuse(`HTTP ${res.statusCode}`);
-        res.resume();
-        return;
-      }
-      open += 1;
-      responses.push(res);
-      res.on('close', () => {
-        open -= 1;
-      });
-      watch(res);
-    },
   );
-  req.on('error', (error: NodeJS.ErrnoException) => {
-    if (attempt < MAX_RETRIES && !req.reusedSocket && !connected) {
-      retries += 1;
-      setTimeout(() => connect(url, attempt + 1), RETRY_MS);
-      return;
-    }
-    refuse(error.code ?? error.message);
-  });
-  req.end();
+  streams.push(stream);
 }
 
 process.on('message', (message: { type: string }) => {
@@ -250,7 +244,7 @@ process.on('message', (message: { type: string }) => {
       cpuUs: (({ user, system }) => user + system)(process.cpuUsage(cpuAtReset)),
     });
   } else if (message.type === 'stop') {
-    for (const res of responses) res.destroy();
+    for (const stream of streams) stream.destroy();
     process.exit(0);
   }
 });
