@@ -35,7 +35,7 @@ const GZIP_HEADER = Buffer.from([0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff]);
  * One piece of the stream, encoded once for every viewer: as it is, and as a gzip segment. Each segment is
  * compressed on its own (a fresh dictionary) and sync-flushed, ending on a byte boundary with no final block, so
  * any segments written one after another behind one gzip header are one valid gzip stream, which the browser
- * inflates as it arrives. A 140 KB snapshot travels as about a tenth of that, compressed once per snapshot rather
+ * inflates as it arrives. A snapshot travels as about a tenth of its size, compressed once per snapshot rather
  * than once per viewer.
  */
 export class StreamFrame {
@@ -68,8 +68,9 @@ interface Viewer {
 
 /**
  * GET /api/v1/stream: Server-Sent Events. Every new snapshot is serialised (and compressed, see StreamFrame) once
- * and written to every viewer as an `event: snapshot` whose id is its generation. A viewer that reconnects with Last-Event-ID at the current
- * generation is not sent it again. Viewers never cause Connect calls: the poller runs on its own schedule.
+ * and written to every viewer as an `event: snapshot` whose id is its generation. A viewer that reconnects with
+ * Last-Event-ID at the current generation is not sent it again. Viewers never cause Connect calls: the poller
+ * runs on its own schedule.
  */
 export class SnapshotStream {
   private readonly viewers = new Set<Viewer>();
