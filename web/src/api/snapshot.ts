@@ -66,15 +66,9 @@ export function applyPushedSnapshot(client: QueryClient, key: SnapshotKey, snaps
   client.setQueryData<Snapshot>(key, snapshot);
 }
 
-/**
- * A slice of the snapshot; the component re-renders only when its slice changes. A select that builds new
- * objects needs its result shared structurally to keep them stable; one that returns a part of the snapshot as
- * it is (`s.agents`) does not, since the snapshot was shared when it entered the cache: pass `shared: false`
- * and skip a second walk over every changed agent and queue.
- */
-export function useSnapshotSelect<T>(select: (snapshot: Snapshot) => T, { shared = true } = {}) {
+/** A slice of the snapshot; the component re-renders only when its slice changes. */
+export function useSnapshotSelect<T>(select: (snapshot: Snapshot) => T) {
   return useQuery({
-    structuralSharing: shared,
     queryKey: use(SnapshotKeyContext),
     staleTime: Infinity,
     refetchOnWindowFocus: false,

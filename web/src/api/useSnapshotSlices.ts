@@ -5,9 +5,6 @@ import { useSnapshotSelect } from './snapshot';
 
 /** Slice hooks: each component subscribes to the part of the snapshot it draws, and nothing else. */
 
-/** For selects that return a part of the snapshot unchanged. */
-const AS_IS = { shared: false };
-
 const selectMeta = (s: Snapshot) => ({
   generation: s.generation,
   generatedAt: s.generatedAt,
@@ -29,32 +26,32 @@ export function useSnapshotMeta() {
 
 const selectQueues = (s: Snapshot) => s.queues;
 export function useQueues() {
-  return useSnapshotSelect(selectQueues, AS_IS).data;
+  return useSnapshotSelect(selectQueues).data;
 }
 
 const selectBoardStates = (s: Snapshot) => s.boardStates;
 export function useBoardStates() {
-  return useSnapshotSelect(selectBoardStates, AS_IS).data;
+  return useSnapshotSelect(selectBoardStates).data;
 }
 
 const selectSummary = (s: Snapshot) => s.summary;
 export function useSummary() {
-  return useSnapshotSelect(selectSummary, AS_IS).data;
+  return useSnapshotSelect(selectSummary).data;
 }
 
 const selectAgents = (s: Snapshot) => s.agents;
 export function useAgents() {
-  return useSnapshotSelect(selectAgents, AS_IS).data;
+  return useSnapshotSelect(selectAgents).data;
 }
 
 const selectIntraday = (s: Snapshot) => s.intraday;
 export function useIntraday() {
-  return useSnapshotSelect(selectIntraday, AS_IS).data;
+  return useSnapshotSelect(selectIntraday).data;
 }
 
 const selectAlerts = (s: Snapshot) => s.alerts;
 export function useAlerts() {
-  return useSnapshotSelect(selectAlerts, AS_IS).data;
+  return useSnapshotSelect(selectAlerts).data;
 }
 
 // Select results are structurally shared: these stay the same objects from one snapshot to the next while no
