@@ -11,18 +11,35 @@ describe('TokenBucket', () => {
     expect(bucket.tryTake()).toBe(0);
   });
 
-  it('halves its rate on a throttle, down to a quarter, and doubles back with each success', () => {
-    const bucket = new TokenBucket(4, 6, () => 0);
+  it('halves its rate on a throttle, down to a quarter, and doubles back with each success a second later', () => {
+    let now = 0;
+    const bucket = new TokenBucket(4, 6, () => now);
     bucket.throttled();
     expect(bucket.rate).toBe(2);
     for (let i = 0; i < 10; i += 1) bucket.throttled();
     expect(bucket.rate).toBe(1);
+    now += 1000;
     bucket.succeeded();
     expect(bucket.rate).toBe(2);
     bucket.succeeded();
     expect(bucket.rate).toBe(4);
     bucket.succeeded();
     expect(bucket.rate).toBe(4);
+  });
+
+  it('stays down while throttles keep coming between successes', () => {
+    let now = 0;
+    const bucket = new TokenBucket(4, 6, () => now);
+    // Every other request throttled, sent as fast as allowed: the successes in between do not undo the
+    // throttles, so the rate stays at half its base or below (doubling on every success, it would average 3).
+    let total = 0;
+    for (let i = 0; i < 20; i += 1) {
+      now += 1000 / bucket.rate;
+      if (i % 2 === 0) bucket.throttled();
+      else bucket.succeeded();
+      total += bucket.rate;
+    }
+    expect(total / 20).toBeLessThanOrEqual(2);
   });
 
   it('still lets a request through every second at the floor, so the end of a storm is seen at once', () => {

@@ -51,16 +51,24 @@ export interface BudgetOptions {
 
 /** The slowest a throttled family goes, as a share of its rate. */
 const BACKOFF_FLOOR = 1 / 4;
+/**
+ * A success doubles the rate back only this long after the last throttle: answers to requests sent before it
+ * prove nothing, and while Connect keeps throttling now and then (another tool on the account) the rate stays
+ * down instead of bouncing back between throttles.
+ */
+const RECOVERY_AFTER_MS = 1000;
 
 /**
  * A token bucket whose rate backs off when Connect throttles (halved each time, down to a quarter) and doubles
- * back with each success (full speed two successes from the floor). A storm slows the wallboard to a quarter of
- * its share instead of turning into a retry storm; the floor still lets a request through every second or so
- * (metrics: 1/s), so the first one after the storm ends finds out at once and the wall is fresh within a cycle.
+ * back with each success a second or more after the last throttle (full speed two such successes from the
+ * floor). A storm slows the wallboard to a quarter of its share instead of turning into a retry storm; the floor
+ * still lets requests through (metrics: one a second; the rest: one every 2.5 s), so the first one after the
+ * storm ends finds out, and the wall is fresh within a cycle.
  */
 export class TokenBucket {
   private tokens: number;
   private last: number;
+  private lastThrottle = Number.NEGATIVE_INFINITY;
   rate: number;
 
   constructor(
@@ -93,10 +101,13 @@ export class TokenBucket {
     this.refill();
     this.rate = Math.max(this.baseRate * BACKOFF_FLOOR, this.rate / 2);
     this.tokens = Math.min(this.tokens, 0);
+    this.lastThrottle = this.clock();
   }
 
   succeeded(): void {
-    if (this.rate < this.baseRate) this.rate = Math.min(this.baseRate, this.rate * 2);
+    if (this.rate < this.baseRate && this.clock() - this.lastThrottle >= RECOVERY_AFTER_MS) {
+      this.rate = Math.min(this.baseRate, this.rate * 2);
+    }
   }
 }
 

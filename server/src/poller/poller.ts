@@ -290,7 +290,7 @@ export class Poller {
           // Retried on the normal cycle, whatever the failure, so the wall is fresh again within one cycle of
           // Connect's recovery. Throttling is backed off where the calls are paid for: the budget's bucket slows
           // to a quarter of its rate, and a second backoff here would only delay seeing the storm end.
-          return this.cycleMs;
+          return this.cycleMs - (Date.now() - wallStarted);
         }
       },
     );
