@@ -101,7 +101,7 @@ export function openStream(
 
   const socket = tcp({
     host: url.hostname,
-    port: Number(url.port),
+    port: Number(url.port || 80),
     onread: {
       buffer: READ_BUFFER,
       callback: (count: number, buffer: Uint8Array) => {

@@ -126,7 +126,16 @@ function segmentScanner(viewer: { seen: boolean }, whole: boolean): (chunk: Buff
     headLength += part.length;
   };
   const segmentEnded = () => {
-    const text = inflateRawSync(Buffer.concat(head), { finishFlush: zlib.Z_SYNC_FLUSH }).toString('latin1');
+    let text = '';
+    try {
+      text = inflateRawSync(Buffer.concat(head), { finishFlush: zlib.Z_SYNC_FLUSH }).toString('latin1');
+    } catch {
+      // The flush's bytes by chance inside a frame: this piece is no frame of its own (and the frame is missed).
+      if (whole) {
+        inflated += 1;
+        corrupt += 1;
+      }
+    }
     const match = /^id: (\d+)\nevent: snapshot\n/.exec(text);
     if (match) {
       received(Number(match[1]), viewer);
@@ -160,7 +169,11 @@ function segmentScanner(viewer: { seen: boolean }, whole: boolean): (chunk: Buff
       }
       if (end < 0) {
         keepHead(data.subarray(from));
-        tail = Buffer.concat([tail, data.subarray(from)]).subarray(-(FLUSH.length - 1));
+        const rest = data.subarray(from);
+        tail =
+          rest.length >= FLUSH.length - 1
+            ? Buffer.from(rest.subarray(rest.length - (FLUSH.length - 1)))
+            : Buffer.concat([tail, rest]).subarray(-(FLUSH.length - 1));
         break;
       }
       keepHead(data.subarray(from, end));
