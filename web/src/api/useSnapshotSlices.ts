@@ -68,23 +68,10 @@ export function useAgentFacets() {
   return useSnapshotSelect(selectAgentFacets).data;
 }
 
-// A string changes only when a queue is added, removed or renamed, not on every snapshot, so agent tiles
-// that show queue names do not all re-render every two seconds.
-const selectQueueNameKey = (s: Snapshot) => s.queues.map((q) => `${q.id}\u0000${q.name}`).join('\u0001');
-
-/** Queue id to name, stable across snapshots while the queues are the same. */
+/** Queue id to name, stable across snapshots while the queues are the same (see useQueueOptions). */
 export function useQueueName(): (queueId: string | null) => string {
-  const key = useSnapshotSelect(selectQueueNameKey).data ?? '';
-  const names = useMemo(
-    () =>
-      new Map(
-        key
-          .split('\u0001')
-          .filter(Boolean)
-          .map((pair) => pair.split('\u0000') as [string, string]),
-      ),
-    [key],
-  );
+  const options = useQueueOptions();
+  const names = useMemo(() => new Map((options ?? []).map(({ id, name }) => [id, name])), [options]);
   return useCallback(
     (queueId: string | null) => (queueId === null ? 'No queue' : (names.get(queueId) ?? 'Unknown queue')),
     [names],
