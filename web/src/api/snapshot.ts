@@ -3,6 +3,7 @@ import { queryOptions, skipToken, useQuery, type QueryClient } from '@tanstack/r
 import { createContext, use } from 'react';
 import { observeServerTime } from './clock';
 import type { SnapshotParser } from './parseSnapshot';
+import { shareSnapshotData } from './share';
 
 export const snapshotKeys = {
   all: ['snapshot'] as const,
@@ -54,13 +55,14 @@ export function snapshotQueryOptions(parser: SnapshotParser, board: string | nul
     refetchIntervalInBackground: true,
     retry: true,
     retryDelay: (attempt) => Math.min(1000 * 2 ** attempt, 8000),
+    structuralSharing: shareSnapshotData,
   });
 }
 
 /** The cache entry of the board on screen; SnapshotFeed provides it. */
 export const SnapshotKeyContext = createContext<SnapshotKey>(snapshotKeys.board(null));
 
-/** Writes a pushed snapshot into the cache; structural sharing keeps unchanged queues and agents identical. */
+/** Writes a pushed snapshot into the cache; shareSnapshotData keeps unchanged queues and agents identical. */
 export function applyPushedSnapshot(client: QueryClient, key: SnapshotKey, snapshot: Snapshot): void {
   observeServerTime(snapshot.serverTime);
   client.setQueryData<Snapshot>(key, snapshot);
@@ -76,5 +78,7 @@ export function useSnapshotSelect<T>(select: (snapshot: Snapshot) => T) {
     // Only SnapshotFeed fetches; slices read what the stream or the poll put in the cache.
     queryFn: skipToken,
     select,
+    // The same sharing as the query's: whichever observer ran last sets it for the cached snapshot too.
+    structuralSharing: shareSnapshotData,
   });
 }
