@@ -1,14 +1,10 @@
 /// <reference lib="webworker" />
-import { checkSnapshot, type WorkerReply } from './parseSnapshot';
+import { snapshotChecker, type WorkerRequest } from './parseSnapshot';
 
-// Checks each snapshot against the shared schema away from the page's main thread.
-self.addEventListener('message', (event: MessageEvent<{ id: number; text: string }>) => {
-  let error: string | null = null;
-  try {
-    checkSnapshot(JSON.parse(event.data.text));
-  } catch (failure) {
-    error = failure instanceof Error ? failure.message : String(failure);
-  }
-  const reply: WorkerReply = { id: event.data.id, error };
-  self.postMessage(reply);
+// Checks each snapshot against the shared schema away from the page's main thread, and says what changed.
+const check = snapshotChecker();
+self.addEventListener('message', (event: MessageEvent<WorkerRequest>) => {
+  const reply = check(event.data);
+  const buffers = reply.patch ? Object.values(reply.patch.lists).map((list) => list.keep.buffer) : [];
+  self.postMessage(reply, buffers);
 });
