@@ -1,5 +1,5 @@
 import type { FigureState } from '@switchboard/shared';
-import type { ReactNode } from 'react';
+import { memo } from 'react';
 
 const STATE_WORDS: Record<FigureState, string> = {
   ok: 'within target',
@@ -9,9 +9,10 @@ const STATE_WORDS: Record<FigureState, string> = {
 
 /**
  * One labelled figure. Its threshold state shows as colour and, for colour-blind viewers, as a badge
- * ("!" warning, "!!" critical) and heavier type; screen readers hear the state in words.
+ * ("!" warning, "!!" critical) and heavier type; screen readers hear the state in words. Every prop is a
+ * string or a flag, so a figure whose text did not change skips its render when its tile re-renders.
  */
-export function Figure({
+export const Figure = memo(function Figure({
   metric,
   label,
   value,
@@ -24,7 +25,8 @@ export function Figure({
   label: string;
   value: string;
   state?: FigureState | undefined;
-  detail?: ReactNode;
+  /** A second, smaller figure beside the value (the target, a count behind a rate). */
+  detail?: string | null;
   main?: boolean;
   title?: string;
 }) {
@@ -48,4 +50,4 @@ export function Figure({
       </dd>
     </div>
   );
-}
+});

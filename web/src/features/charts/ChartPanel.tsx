@@ -1,4 +1,4 @@
-import { lazy, Suspense, useRef } from 'react';
+import { lazy, memo, Suspense, useRef } from 'react';
 import { useQueueIntraday } from '../../api/queueIntraday';
 import { useIntraday } from '../../api/useSnapshotSlices';
 import { ErrorBoundary } from '../../components/ErrorBoundary';
@@ -9,8 +9,11 @@ import { useFormat } from '../../format';
 // recharts is a third of the bundle: it loads in its own chunk, after the figures are on screen.
 const ServiceLevelChart = lazy(() => import('./ServiceLevelChart'));
 
-/** Today's service level and volume per interval, for the instance or one queue. */
-export function ChartPanel({
+/**
+ * Today's service level and volume per interval, for the instance or one queue. It reads the intraday series
+ * itself, so it redraws when they change (every few minutes), not on every snapshot its view redraws for.
+ */
+export const ChartPanel = memo(function ChartPanel({
   queueId,
   title,
   interactive = true,
@@ -80,4 +83,4 @@ export function ChartPanel({
       )}
     </section>
   );
-}
+});

@@ -105,7 +105,7 @@ export const QueueTile = memo(function QueueTile({ queue, states, onOpen, select
           label="Abandoned"
           value={format.count(today.CONTACTS_ABANDONED)}
           state={states.CONTACTS_ABANDONED}
-          detail={rate === null ? null : <span className="target">{format.percent(rate)}</span>}
+          detail={rate === null ? null : format.percent(rate)}
         />
         <Figure
           metric="QUEUE_ANSWER_TIME"

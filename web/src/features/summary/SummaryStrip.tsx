@@ -65,14 +65,14 @@ export const SummaryStrip = memo(function SummaryStrip({ summary }: { summary: S
           label={`Service level ${serviceLevelSeconds}s`}
           value={format.percent(today[serviceLevelMetric])}
           state={states[serviceLevelMetric]}
-          detail={<span className="target">target {format.percent(targetPercent)}</span>}
+          detail={`target ${format.percent(targetPercent)}`}
         />
         <Figure
           metric="ABANDON_RATE"
           label="Abandoned"
           value={format.percent(rate)}
           state={states.CONTACTS_ABANDONED}
-          detail={<span className="target">{format.count(today.CONTACTS_ABANDONED)}</span>}
+          detail={format.count(today.CONTACTS_ABANDONED)}
         />
         <Figure
           metric="QUEUE_ANSWER_TIME"
