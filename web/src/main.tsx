@@ -3,6 +3,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
 import { SnapshotFeed } from './api/SnapshotFeed';
+import { stopPulseEvents } from './components/pulseEvents';
 import { useViewParams } from './url';
 import './styles.css';
 
@@ -16,6 +17,7 @@ function Root() {
   );
 }
 
+stopPulseEvents();
 const queryClient = new QueryClient();
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element');
