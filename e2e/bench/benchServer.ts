@@ -47,16 +47,17 @@ const CONFIG: PublicConfig = {
 };
 
 export async function startBenchServer(
-  shape: { queues: number; agents: number },
+  shape: { queues: number; agents: number; agentChurn?: number },
   sections: PublicConfig['boards'][number]['sections'] = ['summary', 'queues', 'agents', 'charts', 'alerts'],
 ): Promise<BenchServer> {
   const config: PublicConfig = { ...CONFIG, boards: CONFIG.boards.map((board) => ({ ...board, sections })) };
   const dayStart = Date.parse('2026-03-02T00:00:00Z');
   let simulated = dayStart + 8 * 3_600_000;
   let tick = 0;
+  let step = 2000;
   let text = '';
   const render = () => {
-    const snapshot = makeSnapshot({ ...shape, tick, nowMs: simulated });
+    const snapshot = makeSnapshot({ ...shape, tick, nowMs: simulated, tickMs: step });
     // The page's clock is the real one: serve real times so the figures are fresh, and the day's intervals
     // from the simulated clock.
     const now = new Date().toISOString();
@@ -111,6 +112,7 @@ export async function startBenchServer(
     url: `http://127.0.0.1:${port}`,
     run(everyMs, stepMs) {
       clearInterval(timer);
+      step = stepMs;
       timer = setInterval(() => {
         simulated += stepMs;
         if (simulated >= dayStart + 86_400_000) simulated = dayStart;

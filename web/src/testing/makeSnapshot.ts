@@ -10,6 +10,13 @@ export interface SnapshotShape {
   nowMs?: number;
   /** Advances figures and agent states, as successive polls would. */
   tick?: number;
+  /** Simulated milliseconds between ticks: an agent's status started at the tick it last changed. */
+  tickMs?: number;
+  /**
+   * Of the agents, the share that changes state on each tick: a tenth by default, as on a busy floor (a real
+   * one moves fewer, a few in a hundred every two seconds); 1 changes every agent on every tick.
+   */
+  agentChurn?: number;
   generation?: number;
   serviceLevelSeconds?: number;
   stale?: boolean;
@@ -61,6 +68,7 @@ export function makeSnapshot(shape: SnapshotShape = {}): Snapshot {
   const queueCount = shape.queues ?? 6;
   const agentCount = shape.agents ?? 24;
   const tick = shape.tick ?? 0;
+  const tickMs = shape.tickMs ?? 2000;
   const nowMs = shape.nowMs ?? Date.parse('2026-03-02T10:30:00Z');
   const now = new Date(nowMs).toISOString();
   const sl = `SERVICE_LEVEL_${shape.serviceLevelSeconds ?? 20}`;
@@ -115,11 +123,18 @@ export function makeSnapshot(shape: SnapshotShape = {}): Snapshot {
 
   const agents: Agent[] = [];
   for (let i = 0; i < agentCount; i++) {
-    // Roughly a tenth of the agents change state on each tick, as on a busy floor.
-    const moved = (i + tick) % 10 === 0 ? tick : 0;
-    const pick = STATUSES[(i + moved) % STATUSES.length] ?? STATUSES[0];
-    const onContact = pick.statusType === 'ROUTABLE' && (i + moved) % 2 === 0;
-    const startedAt = new Date(nowMs - ((i * 37 + moved * 11) % 1800) * 1000).toISOString();
+    // Agent i changes state on the ticks where (i + tick) is a multiple of the period, and keeps that state,
+    // its start time and its contact until its next change.
+    const period = Math.max(1, Math.round(1 / (shape.agentChurn ?? 0.1)));
+    const lastChange = tick - ((i + tick) % period);
+    const changed = lastChange >= 1 ? lastChange : 0;
+    const pick = STATUSES[(i + changed) % STATUSES.length] ?? STATUSES[0];
+    const onContact = pick.statusType === 'ROUTABLE' && (i + changed) % 2 === 0;
+    // Agents who change between the same two polls do so at different moments within them.
+    const startedAtMs = changed
+      ? nowMs - (tick - changed) * tickMs - ((i * 7919) % tickMs)
+      : nowMs - tick * tickMs - ((i * 37) % 1800) * 1000;
+    const startedAt = new Date(startedAtMs).toISOString();
     const queueIndex = queueCount > 0 ? i % queueCount : 0;
     agents.push({
       id: `agent-${String(i).padStart(5, '0')}`,
@@ -133,7 +148,7 @@ export function makeSnapshot(shape: SnapshotShape = {}): Snapshot {
       contacts: onContact
         ? [
             {
-              contactId: `c-${i}-${tick}`,
+              contactId: `c-${i}-${changed}`,
               channel: i % 3 === 0 ? 'CHAT' : 'VOICE',
               state: 'CONNECTED',
               stateStartedAt: startedAt,
