@@ -2,6 +2,7 @@ import { observeElementRect, useVirtualizer } from '@tanstack/react-virtual';
 import { memo, useMemo, useRef } from 'react';
 import type { AgentGroup } from '../../api/selectors';
 import { ErrorBoundary } from '../../components/ErrorBoundary';
+import { useNearViewport } from '../../components/nearViewport';
 import { useElementSize } from '../../components/useElementSize';
 import { AgentTile } from './AgentTile';
 import { agentColumns, agentRowHeight, agentRows, visibleCells } from './agentRows';
@@ -12,7 +13,7 @@ const FIRST_SCREEN = { width: 1024, height: 720 };
  * Every agent, grouped, in a scrolling list that draws only the rows in view: 1,500 agents cost what the
  * forty on screen cost. The rows in view are one grid whose children are keyed by agent, so when an agent's
  * new state moves it along (every tile after it shifts by one), React moves its tile instead of drawing a new
- * one in the next row.
+ * one in the next row. While the list itself is off screen, it draws no tiles at all.
  */
 export const AgentList = memo(function AgentList({
   groups,
@@ -23,6 +24,9 @@ export const AgentList = memo(function AgentList({
 }) {
   const scroller = useRef<HTMLDivElement>(null);
   const { width, rem } = useElementSize(scroller);
+  // Scrolled out of sight (on a laptop the list is below the queues), the list keeps its size but draws no
+  // tiles: they would redraw on every update for nobody, and tick every second.
+  const near = useNearViewport(scroller);
   const columns = agentColumns(width, rem);
   const rows = useMemo(() => agentRows(groups, columns), [groups, columns]);
   const virtualizer = useVirtualizer({
@@ -46,7 +50,7 @@ export const AgentList = memo(function AgentList({
   const items = virtualizer.getVirtualItems();
   const first = items[0];
   const last = items[items.length - 1];
-  const cells = first && last ? visibleCells(rows, first.index, last.index) : [];
+  const cells = near && first && last ? visibleCells(rows, first.index, last.index) : [];
   return (
     <div
       ref={scroller}

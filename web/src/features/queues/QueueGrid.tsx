@@ -1,6 +1,7 @@
 import type { FigureState, Queue } from '@switchboard/shared';
-import { memo, useState } from 'react';
+import { memo, useRef, useState } from 'react';
 import { ErrorBoundary } from '../../components/ErrorBoundary';
+import { useFarChildren } from '../../components/nearViewport';
 import { QueueTile } from './QueueTile';
 
 export interface QueueGridProps {
@@ -14,6 +15,8 @@ export interface QueueGridProps {
   pageSize?: number;
 }
 
+const queueIdOf = (element: HTMLElement) => element.dataset.queueId;
+
 export const QueueGrid = memo(function QueueGrid({
   queues,
   statesOf,
@@ -23,6 +26,11 @@ export const QueueGrid = memo(function QueueGrid({
   pageSize,
 }: QueueGridProps) {
   const [page, setPage] = useState(0);
+  const grid = useRef<HTMLElement>(null);
+  const pages = pageSize ? Math.ceil(queues.length / pageSize) : 1;
+  const current = Math.min(page, Math.max(0, pages - 1));
+  const shown = pageSize ? queues.slice(current * pageSize, (current + 1) * pageSize) : queues;
+  const far = useFarChildren(grid, '[data-queue-id]', queueIdOf, shown.map((queue) => queue.id).join());
   if (queues.length === 0) {
     return (
       <p className="empty" data-testid="queues-empty">
@@ -30,12 +38,9 @@ export const QueueGrid = memo(function QueueGrid({
       </p>
     );
   }
-  const pages = pageSize ? Math.ceil(queues.length / pageSize) : 1;
-  const current = Math.min(page, pages - 1);
-  const shown = pageSize ? queues.slice(current * pageSize, (current + 1) * pageSize) : queues;
   return (
     <>
-      <section className="queue-grid" aria-label="Queues">
+      <section className="queue-grid" aria-label="Queues" ref={grid}>
         {shown.map((queue) => (
           <ErrorBoundary key={queue.id} what={`queue ${queue.name}`} resetKey={queue}>
             <QueueTile
@@ -43,6 +48,7 @@ export const QueueGrid = memo(function QueueGrid({
               states={statesOf(queue)}
               onOpen={onOpen}
               selected={queue.id === selectedId}
+              heldHeight={far.get(queue.id)}
             />
           </ErrorBoundary>
         ))}

@@ -12,12 +12,37 @@ export interface QueueTileProps {
   /** Drill-down on the laptop: a button on the title. */
   onOpen?: (queueId: string) => void;
   selected?: boolean;
+  /**
+   * Set while the tile is off screen: it stands in at this height with its name only, and draws its figures
+   * again when it comes back (see useFarChildren). No figure on the page is ever an old one left behind.
+   */
+  heldHeight?: number | undefined;
 }
 
 /** A queue at a glance: what is waiting now, who can take it, and how today is going against the target. */
-export const QueueTile = memo(function QueueTile({ queue, states, onOpen, selected }: QueueTileProps) {
+export const QueueTile = memo(function QueueTile({
+  queue,
+  states,
+  onOpen,
+  selected,
+  heldHeight,
+}: QueueTileProps) {
   const format = useFormat();
   const { serviceLevelMetric, serviceLevelSeconds, targetPercent } = useBoard();
+  if (heldHeight !== undefined) {
+    return (
+      <article
+        className="tile queue-tile"
+        data-queue-id={queue.id}
+        data-held=""
+        aria-label={`Queue ${queue.name}`}
+        aria-busy="true"
+        style={{ height: heldHeight }}
+      >
+        <h2 className="tile-title">{queue.name}</h2>
+      </article>
+    );
+  }
   const { realtime, today } = queue;
   const worst: FigureState | undefined = Object.values(states).includes('critical')
     ? 'critical'
