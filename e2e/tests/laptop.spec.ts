@@ -57,8 +57,11 @@ test.describe('laptop view', () => {
       .toBe(true);
     if (!agent) throw new Error('unreachable');
     await page.goto('/');
+    // The agent list is below the queues: it draws its tiles once scrolled to.
+    await page.locator('.agent-scroller').scrollIntoViewIfNeeded();
     await expect(page.locator('[data-agent-id]').first()).toBeVisible();
     await page.getByRole('searchbox', { name: 'Find agent' }).fill(agent.name);
+    await page.locator('.agent-scroller').scrollIntoViewIfNeeded();
     await expect(page).toHaveURL(/search=/);
     await expect(page.locator(`[data-agent-id="${agent.id}"]`)).toBeVisible();
     const wanted = agent.name.toLowerCase();

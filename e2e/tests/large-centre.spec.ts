@@ -42,3 +42,38 @@ test("a queue's chart in the drill-down, fetched on demand when the snapshot lea
   await expect(chart).toHaveAttribute('data-queue', queue.id);
   await expect(chart.locator('tbody tr').first()).toBeAttached({ timeout: 60_000 });
 });
+
+test('a laptop page of 48 queues draws the figures of the tiles on screen, and of the others when scrolled to', async ({
+  page,
+}) => {
+  await page.setViewportSize({ width: 1280, height: 720 });
+  await page.goto(server.url);
+  const tiles = page.locator('[data-queue-id]');
+  await expect(tiles).toHaveCount(48);
+  const first = tiles.first();
+  const last = tiles.last();
+  await expect(first.locator('[data-metric="CONTACTS_IN_QUEUE"]')).toBeVisible();
+  // Far below the screen: the tile stands in with its name, and no figure that could go out of date.
+  await expect(last).toHaveAttribute('data-held', '');
+  await expect(last.locator('[data-metric]')).toHaveCount(0);
+  await expect(last).toHaveAccessibleName(/^Queue /);
+  // The agent list is further down still: no agent tile is drawn for nobody.
+  await expect(page.locator('[data-agent-id]')).toHaveCount(0);
+
+  await last.scrollIntoViewIfNeeded();
+  await expect(last).not.toHaveAttribute('data-held');
+  await expect(first).toHaveAttribute('data-held', '');
+  // Back on screen, the tile shows the server's current figure, not one from before it went away.
+  const id = (await last.getAttribute('data-queue-id')) ?? '';
+  await expect
+    .poll(async () => {
+      const snapshot = (await (await fetch(`${server.url}/api/v1/snapshot`)).json()) as Snapshot;
+      const queue = snapshot.queues.find((q) => q.id === id);
+      const shown = await last.locator('[data-metric="CONTACTS_IN_QUEUE"] .figure-value').textContent();
+      return shown === String(queue?.realtime.CONTACTS_IN_QUEUE ?? 0);
+    })
+    .toBe(true);
+
+  await page.locator('.agent-scroller').scrollIntoViewIfNeeded();
+  await expect(page.locator('[data-agent-id]').first()).toBeVisible();
+});

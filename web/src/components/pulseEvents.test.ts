@@ -21,7 +21,9 @@ describe('stopPulseEvents', () => {
     document.body.append(root);
     const heard: string[] = [];
     for (const type of ['animationstart', 'animationiteration', 'animationend']) {
-      root.addEventListener(type, (event) => heard.push(`${type}:${(event as AnimationEvent).animationName}`));
+      root.addEventListener(type, (event) =>
+        heard.push(`${type}:${(event as AnimationEvent).animationName}`),
+      );
     }
     stop = stopPulseEvents(window);
     figure.dispatchEvent(animationEvent('animationiteration', PULSE_ANIMATION));
