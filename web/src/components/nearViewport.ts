@@ -10,7 +10,7 @@ const NOTHING_FAR: ReadonlyMap<string, number> = new Map();
 
 /**
  * The children of `container` matching `selector` that are off screen (further than NEAR_MARGIN), each with
- * its height when it went off screen, keyed by `idOf`. A laptop page of 48 queue tiles shows a dozen or so:
+ * its height when it went off screen, keyed by `idOf` (a function defined once, outside any component). A laptop page of 48 queue tiles shows a dozen or so:
  * the rest can stand in at their size, without figures, instead of redrawing every update for nobody. Before
  * the browser has said anything (the first render, and where there is no IntersectionObserver) nothing is far.
  *
@@ -24,8 +24,6 @@ export function useFarChildren(
 ): ReadonlyMap<string, number> {
   const [far, setFar] = useState(NOTHING_FAR);
   const observer = useRef<IntersectionObserver | null>(null);
-  const read = useRef(idOf);
-  read.current = idOf;
   useLayoutEffect(() => {
     if (typeof IntersectionObserver === 'undefined') return;
     const watching = new IntersectionObserver(
@@ -33,7 +31,7 @@ export function useFarChildren(
         setFar((current) => {
           let next: Map<string, number> | null = null;
           for (const entry of entries) {
-            const id = read.current(entry.target as HTMLElement);
+            const id = idOf(entry.target as HTMLElement);
             if (id === undefined) continue;
             const isFar = !entry.isIntersecting;
             if (isFar === current.has(id)) continue;
@@ -50,7 +48,7 @@ export function useFarChildren(
       watching.disconnect();
       observer.current = null;
     };
-  }, []);
+  }, [idOf]);
   useLayoutEffect(() => {
     const watching = observer.current;
     const root = container.current;
@@ -60,7 +58,8 @@ export function useFarChildren(
     return () => {
       for (const element of elements) watching.unobserve(element);
     };
-  }, [container, selector, children]);
+    // A new observer (a new idOf) starts with nothing to watch: give it the children again.
+  }, [container, selector, children, idOf]);
   return far;
 }
 
