@@ -13,17 +13,15 @@ const NOTHING_FAR: ReadonlyMap<string, number> = new Map();
  * its height when it went off screen, keyed by `idOf` (a function defined once, outside any component). A laptop page of 48 queue tiles shows a dozen or so:
  * the rest can stand in at their size, without figures, instead of redrawing every update for nobody. Before
  * the browser has said anything (the first render, and where there is no IntersectionObserver) nothing is far.
- *
- * `children` is what is drawn (ids in order): when it changes, the new children are observed.
  */
 export function useFarChildren(
   container: RefObject<HTMLElement | null>,
   selector: string,
   idOf: (element: HTMLElement) => string | undefined,
-  children: string,
 ): ReadonlyMap<string, number> {
   const [far, setFar] = useState(NOTHING_FAR);
   const observer = useRef<IntersectionObserver | null>(null);
+  const observed = useRef(new Set<HTMLElement>());
   useLayoutEffect(() => {
     if (typeof IntersectionObserver === 'undefined') return;
     const watching = new IntersectionObserver(
@@ -44,22 +42,22 @@ export function useFarChildren(
       { rootMargin: NEAR_MARGIN },
     );
     observer.current = watching;
+    observed.current = new Set();
     return () => {
       watching.disconnect();
       observer.current = null;
     };
   }, [idOf]);
+  // After every render: a tile that switches between its held and its whole self is a new element.
   useLayoutEffect(() => {
     const watching = observer.current;
     const root = container.current;
     if (!watching || !root) return;
-    const elements = [...root.querySelectorAll<HTMLElement>(selector)];
-    for (const element of elements) watching.observe(element);
-    return () => {
-      for (const element of elements) watching.unobserve(element);
-    };
-    // A new observer (a new idOf) starts with nothing to watch: give it the children again.
-  }, [container, selector, children, idOf]);
+    const now = new Set(root.querySelectorAll<HTMLElement>(selector));
+    for (const element of now) if (!observed.current.has(element)) watching.observe(element);
+    for (const element of observed.current) if (!now.has(element)) watching.unobserve(element);
+    observed.current = now;
+  });
   return far;
 }
 

@@ -2,7 +2,7 @@ import type { FigureState, Queue } from '@switchboard/shared';
 import { memo, useRef, useState } from 'react';
 import { ErrorBoundary } from '../../components/ErrorBoundary';
 import { useFarChildren } from '../../components/nearViewport';
-import { QueueTile } from './QueueTile';
+import { HeldQueueTile, QueueTile } from './QueueTile';
 
 export interface QueueGridProps {
   queues: readonly Queue[];
@@ -30,7 +30,7 @@ export const QueueGrid = memo(function QueueGrid({
   const pages = pageSize ? Math.ceil(queues.length / pageSize) : 1;
   const current = Math.min(page, Math.max(0, pages - 1));
   const shown = pageSize ? queues.slice(current * pageSize, (current + 1) * pageSize) : queues;
-  const far = useFarChildren(grid, '[data-queue-id]', queueIdOf, shown.map((queue) => queue.id).join());
+  const far = useFarChildren(grid, '[data-queue-id]', queueIdOf);
   if (queues.length === 0) {
     return (
       <p className="empty" data-testid="queues-empty">
@@ -41,17 +41,27 @@ export const QueueGrid = memo(function QueueGrid({
   return (
     <>
       <section className="queue-grid" aria-label="Queues" ref={grid}>
-        {shown.map((queue) => (
-          <ErrorBoundary key={queue.id} what={`queue ${queue.name}`} resetKey={queue}>
-            <QueueTile
-              queue={queue}
-              states={statesOf(queue)}
-              onOpen={onOpen}
-              selected={queue.id === selectedId}
-              heldHeight={far.get(queue.id)}
-            />
-          </ErrorBoundary>
-        ))}
+        {shown.map((queue) => {
+          const held = far.get(queue.id);
+          return (
+            <ErrorBoundary
+              key={queue.id}
+              what={`queue ${queue.name}`}
+              resetKey={held === undefined ? queue : queue.id}
+            >
+              {held === undefined ? (
+                <QueueTile
+                  queue={queue}
+                  states={statesOf(queue)}
+                  onOpen={onOpen}
+                  selected={queue.id === selectedId}
+                />
+              ) : (
+                <HeldQueueTile id={queue.id} name={queue.name} height={held} />
+              )}
+            </ErrorBoundary>
+          );
+        })}
       </section>
       {pages > 1 && pageSize ? (
         <nav className="pager" aria-label="Queue pages">

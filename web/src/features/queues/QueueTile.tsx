@@ -12,37 +12,40 @@ export interface QueueTileProps {
   /** Drill-down on the laptop: a button on the title. */
   onOpen?: (queueId: string) => void;
   selected?: boolean;
-  /**
-   * Set while the tile is off screen: it stands in at this height with its name only, and draws its figures
-   * again when it comes back (see useFarChildren). No figure on the page is ever an old one left behind.
-   */
-  heldHeight?: number | undefined;
 }
 
+/**
+ * A queue tile while it is off screen (see useFarChildren): it stands in at its last height with the queue's
+ * name only, and the grid draws the whole tile again when it comes back. No figure on the page is ever an old
+ * one left behind, and a tile nobody sees does not redraw on every update.
+ */
+export const HeldQueueTile = memo(function HeldQueueTile({
+  id,
+  name,
+  height,
+}: {
+  id: string;
+  name: string;
+  height: number;
+}) {
+  return (
+    <article
+      className="tile queue-tile"
+      data-queue-id={id}
+      data-held=""
+      aria-label={`Queue ${name}`}
+      aria-busy="true"
+      style={{ height }}
+    >
+      <h2 className="tile-title">{name}</h2>
+    </article>
+  );
+});
+
 /** A queue at a glance: what is waiting now, who can take it, and how today is going against the target. */
-export const QueueTile = memo(function QueueTile({
-  queue,
-  states,
-  onOpen,
-  selected,
-  heldHeight,
-}: QueueTileProps) {
+export const QueueTile = memo(function QueueTile({ queue, states, onOpen, selected }: QueueTileProps) {
   const format = useFormat();
   const { serviceLevelMetric, serviceLevelSeconds, targetPercent } = useBoard();
-  if (heldHeight !== undefined) {
-    return (
-      <article
-        className="tile queue-tile"
-        data-queue-id={queue.id}
-        data-held=""
-        aria-label={`Queue ${queue.name}`}
-        aria-busy="true"
-        style={{ height: heldHeight }}
-      >
-        <h2 className="tile-title">{queue.name}</h2>
-      </article>
-    );
-  }
   const { realtime, today } = queue;
   const worst: FigureState | undefined = Object.values(states).includes('critical')
     ? 'critical'
