@@ -33,7 +33,8 @@ export const AgentList = memo(function AgentList({
     count: rows.length,
     getScrollElement: () => scroller.current,
     estimateSize: (index) => agentRowHeight(rows[index], rem),
-    overscan: 3,
+    // A row beyond the edge each way: every row drawn redraws on updates and ticks every second.
+    overscan: 1,
     // An element not laid out yet (first paint, jsdom) measures 0: draw a first screenful rather than nothing.
     initialRect: FIRST_SCREEN,
     observeElementRect: (instance, callback) =>
