@@ -1,5 +1,6 @@
 import type { Snapshot } from '@switchboard/shared';
 import { replaceEqualDeep } from '@tanstack/react-query';
+import { idOf } from './snapshotPatch';
 
 /**
  * Structural sharing for the snapshot query and every select on it: one function, because React Query stores
@@ -84,12 +85,6 @@ function shareObject(previous: Plain, next: Plain): Plain {
     if (Object.hasOwn(previous, key)) keys -= 1;
   }
   return keys === 0 ? previous : next;
-}
-
-function idOf(value: unknown): string | undefined {
-  if (typeof value !== 'object' || value === null) return undefined;
-  const id = (value as { id?: unknown }).id;
-  return typeof id === 'string' ? id : undefined;
 }
 
 function shareArray(previous: unknown[], next: unknown[]): unknown[] {

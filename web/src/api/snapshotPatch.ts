@@ -53,7 +53,8 @@ export function jsonEqual(a: unknown, b: unknown): boolean {
   return keys === 0;
 }
 
-function idOf(value: unknown): string | undefined {
+/** An item's `id`, when it has a string one: queues and agents are matched by it. */
+export function idOf(value: unknown): string | undefined {
   if (typeof value !== 'object' || value === null) return undefined;
   const id = (value as { id?: unknown }).id;
   return typeof id === 'string' ? id : undefined;
