@@ -1,5 +1,13 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { createContext, use, useEffect, useState, useSyncExternalStore, type ReactNode } from 'react';
+import {
+  createContext,
+  use,
+  useEffect,
+  useMemo,
+  useState,
+  useSyncExternalStore,
+  type ReactNode,
+} from 'react';
 import { observeServerTime } from './clock';
 import { defaultParser, type SnapshotParser } from './parseSnapshot';
 import {
@@ -85,9 +93,13 @@ export function SnapshotFeed({
   else connection = 'connecting';
 
   const error = poll.failureCount > 0 ? (poll.failureReason ?? poll.error) : (invalid ?? null);
+  const shown = live ? invalid : error;
+  // The same object while nothing in it changes: a new one on every snapshot would make React look through
+  // every component on the page for readers of the feed.
+  const feed = useMemo(() => ({ connection, error: shown, board }), [connection, shown, board]);
   return (
     <SnapshotKeyContext value={key}>
-      <FeedContext value={{ connection, error: live ? invalid : error, board }}>{children}</FeedContext>
+      <FeedContext value={feed}>{children}</FeedContext>
     </SnapshotKeyContext>
   );
 }
