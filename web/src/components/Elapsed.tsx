@@ -1,7 +1,7 @@
 import { useLayoutEffect, useRef } from 'react';
 import { tickTime } from '../api/clock';
 import { describeDuration, formatDuration } from '../format';
-import { elapsedSeconds, keepElapsed } from './elapsedTicker';
+import { elapsedSeconds, keepElapsed } from './ticker';
 
 /**
  * Time since `since`, ticking every second on the server's clock. The shared ticker rewrites the text each

@@ -1,8 +1,10 @@
-import { useNow } from '../../api/clock';
+import { useLayoutEffect, useRef } from 'react';
+import { tickTime } from '../../api/clock';
 import { useConnection, type ConnectionState } from '../../api/SnapshotFeed';
 import type { SnapshotMeta } from '../../api/useSnapshotSlices';
 import { useBoard } from '../../board';
-import { useFormat } from '../../format';
+import { keepClock } from '../../components/ticker';
+import { useFormat, type Formatters } from '../../format';
 
 const CONNECTION_WORDS: Record<ConnectionState, string> = {
   connecting: 'Connecting…',
@@ -18,17 +20,28 @@ const CONNECTION_GLYPHS: Record<ConnectionState, string> = {
   offline: '✕',
 };
 
+/** The time now where the contact centre is; the shared ticker turns it over each second. */
+function Clock({ format }: { format: Formatters }) {
+  const element = useRef<HTMLTimeElement>(null);
+  useLayoutEffect(() => (element.current ? keepClock(element.current, format.clock) : undefined), [format]);
+  const now = tickTime();
+  return (
+    <time ref={element} dateTime={new Date(now).toISOString()}>
+      {format.clock(now)}
+    </time>
+  );
+}
+
 /** Board title, the time where the contact centre is, how fresh the figures are, and the link's health. */
 export function Header({ meta, children }: { meta: SnapshotMeta | undefined; children?: React.ReactNode }) {
   const { board } = useBoard();
   const format = useFormat();
-  const now = useNow();
   const { connection } = useConnection();
   return (
     <header className="header">
       <h1>{board.title}</h1>
       <p className="clock" aria-label={`Time in ${format.timeZone}`}>
-        <time dateTime={new Date(now).toISOString()}>{format.clock(now)}</time>
+        <Clock format={format} />
         <span className="clock-zone">{format.timeZone}</span>
       </p>
       <p className="data-as-of" data-testid="data-as-of">

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { observeServerTime } from '../api/clock';
-import { keepElapsed } from './elapsedTicker';
+import { keepClock, keepElapsed } from './ticker';
 
 const START = Date.parse('2026-03-02T10:00:00.000Z');
 
@@ -53,6 +53,40 @@ describe('the shared elapsed-time ticker', () => {
     stop();
     vi.advanceTimersByTime(3_000);
     expect(element.textContent).toBe('0:00');
+    expect(vi.getTimerCount()).toBe(0);
+  });
+});
+
+describe('the header clock on the shared ticker', () => {
+  it('reads the time now as formatted, and turns over with every second', () => {
+    const element = document.createElement('time');
+    element.textContent = '';
+    const format = (ms: number) => new Date(ms).toISOString().slice(11, 19);
+    const stop = keepClock(element, format);
+    expect(element.textContent).toBe('10:00:00');
+    expect(element.dateTime).toBe('2026-03-02T10:00:00.000Z');
+    vi.advanceTimersByTime(3_010);
+    expect(element.textContent).toBe('10:00:03');
+    expect(element.dateTime.slice(0, 19)).toBe('2026-03-02T10:00:03');
+    stop();
+    vi.advanceTimersByTime(2_000);
+    expect(element.textContent).toBe('10:00:03');
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('ticks alongside elapsed times, and each stops on its own', () => {
+    const clock = document.createElement('time');
+    const call = timeElement('');
+    const stopClock = keepClock(clock, (ms) => String(Math.floor(ms / 1000) % 60));
+    const stopCall = keepElapsed(call, START);
+    vi.advanceTimersByTime(1_010);
+    expect(clock.textContent).toBe('1');
+    expect(call.textContent).toBe('0:01');
+    stopClock();
+    vi.advanceTimersByTime(1_000);
+    expect(clock.textContent).toBe('1');
+    expect(call.textContent).toBe('0:02');
+    stopCall();
     expect(vi.getTimerCount()).toBe(0);
   });
 });
