@@ -129,9 +129,7 @@ export function WallView({
           {page?.kind === 'agents' ? (
             <section className="agent-page" aria-label="Agents">
               {page.agents.map((agent) => (
-                <ErrorBoundary key={agent.id} what={`agent ${agent.name}`} resetKey={agent}>
-                  <AgentTile agent={agent} queueName={queueName} />
-                </ErrorBoundary>
+                <AgentTile key={agent.id} agent={agent} queueName={queueName} />
               ))}
             </section>
           ) : null}

@@ -1,7 +1,6 @@
 import { observeElementRect, useVirtualizer } from '@tanstack/react-virtual';
 import { memo, useMemo, useRef } from 'react';
 import type { AgentGroup } from '../../api/selectors';
-import { ErrorBoundary } from '../../components/ErrorBoundary';
 import { useNearViewport } from '../../components/nearViewport';
 import { useElementSize } from '../../components/useElementSize';
 import { AgentTile } from './AgentTile';
@@ -76,9 +75,7 @@ export const AgentList = memo(function AgentList({
                 </h3>
               </div>
             ) : (
-              <ErrorBoundary key={cell.agent.id} what={`agent ${cell.agent.name}`} resetKey={cell.agent}>
-                <AgentTile agent={cell.agent} queueName={queueName} />
-              </ErrorBoundary>
+              <AgentTile key={cell.agent.id} agent={cell.agent} queueName={queueName} />
             ),
           )}
         </div>

@@ -3,6 +3,7 @@ import { memo } from 'react';
 import { ACTIVITY_LABELS, agentActivity } from '../../api/selectors';
 import { ChannelIcon } from '../../components/ChannelIcon';
 import { Elapsed } from '../../components/Elapsed';
+import { ErrorBoundary } from '../../components/ErrorBoundary';
 
 /** A glyph per activity, so the status reads without its colour. */
 const ACTIVITY_GLYPHS = {
@@ -19,8 +20,20 @@ export interface AgentTileProps {
   queueName: (queueId: string | null) => string;
 }
 
-/** One agent: who, in what status since when, and which contacts from which queues. */
-export const AgentTile = memo(function AgentTile({ agent, queueName }: AgentTileProps) {
+/**
+ * One agent: who, in what status since when, and which contacts from which queues. A tile that cannot be
+ * drawn says so in its own place; the boundary sits inside the memo, so an agent who did not change costs
+ * nothing on an update.
+ */
+export const AgentTile = memo(function AgentTile(props: AgentTileProps) {
+  return (
+    <ErrorBoundary what={`agent ${props.agent.name}`} resetKey={props.agent}>
+      <AgentTileBody {...props} />
+    </ErrorBoundary>
+  );
+});
+
+function AgentTileBody({ agent, queueName }: AgentTileProps) {
   const activity = agentActivity(agent);
   return (
     <article
@@ -53,4 +66,4 @@ export const AgentTile = memo(function AgentTile({ agent, queueName }: AgentTile
       ) : null}
     </article>
   );
-});
+}

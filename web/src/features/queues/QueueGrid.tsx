@@ -1,6 +1,5 @@
 import type { FigureState, Queue } from '@switchboard/shared';
 import { memo, useRef, useState } from 'react';
-import { ErrorBoundary } from '../../components/ErrorBoundary';
 import { useFarChildren } from '../../components/nearViewport';
 import { HeldQueueTile, QueueTile } from './QueueTile';
 
@@ -43,23 +42,16 @@ export const QueueGrid = memo(function QueueGrid({
       <section className="queue-grid" aria-label="Queues" ref={grid}>
         {shown.map((queue) => {
           const held = far.get(queue.id);
-          return (
-            <ErrorBoundary
+          return held === undefined ? (
+            <QueueTile
               key={queue.id}
-              what={`queue ${queue.name}`}
-              resetKey={held === undefined ? queue : queue.id}
-            >
-              {held === undefined ? (
-                <QueueTile
-                  queue={queue}
-                  states={statesOf(queue)}
-                  onOpen={onOpen}
-                  selected={queue.id === selectedId}
-                />
-              ) : (
-                <HeldQueueTile id={queue.id} name={queue.name} height={held} />
-              )}
-            </ErrorBoundary>
+              queue={queue}
+              states={statesOf(queue)}
+              onOpen={onOpen}
+              selected={queue.id === selectedId}
+            />
+          ) : (
+            <HeldQueueTile key={queue.id} id={queue.id} name={queue.name} height={held} />
           );
         })}
       </section>

@@ -2,6 +2,7 @@ import { metricLabel, type FigureState, type Queue } from '@switchboard/shared';
 import { memo } from 'react';
 import { abandonRate } from '../../api/selectors';
 import { ChannelIcon, channelWord } from '../../components/ChannelIcon';
+import { ErrorBoundary } from '../../components/ErrorBoundary';
 import { Figure } from '../../components/Figure';
 import { useBoard } from '../../board';
 import { useFormat } from '../../format';
@@ -42,8 +43,20 @@ export const HeldQueueTile = memo(function HeldQueueTile({
   );
 });
 
-/** A queue at a glance: what is waiting now, who can take it, and how today is going against the target. */
-export const QueueTile = memo(function QueueTile({ queue, states, onOpen, selected }: QueueTileProps) {
+/**
+ * A queue at a glance: what is waiting now, who can take it, and how today is going against the target. A tile
+ * that cannot be drawn says so in its own place; the boundary sits inside the memo, so a tile whose queue did
+ * not change costs nothing on an update.
+ */
+export const QueueTile = memo(function QueueTile(props: QueueTileProps) {
+  return (
+    <ErrorBoundary what={`queue ${props.queue.name}`} resetKey={props.queue}>
+      <QueueTileBody {...props} />
+    </ErrorBoundary>
+  );
+});
+
+function QueueTileBody({ queue, states, onOpen, selected }: QueueTileProps) {
   const format = useFormat();
   const { serviceLevelMetric, serviceLevelSeconds, targetPercent } = useBoard();
   const { realtime, today } = queue;
@@ -163,4 +176,4 @@ export const QueueTile = memo(function QueueTile({ queue, states, onOpen, select
       ) : null}
     </article>
   );
-});
+}
