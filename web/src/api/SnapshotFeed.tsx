@@ -9,7 +9,8 @@ import {
   type ReactNode,
 } from 'react';
 import { observeServerTime } from './clock';
-import { defaultParser, type SnapshotParser } from './parseSnapshot';
+import { defaultParser } from './checkerWorker';
+import type { SnapshotParser } from './parseSnapshot';
 import {
   apiPath,
   applyPushedSnapshot,
@@ -54,27 +55,29 @@ export function SnapshotFeed({
   const [key] = useState(() => snapshotKeys.board(board));
   const [parser] = useState(() => givenParser ?? defaultParser());
   const [invalid, setInvalid] = useState<Error | null>(null);
-  const [stream] = useState(
-    () =>
-      new SnapshotStream({
-        parser,
-        url: apiPath('/api/v1/stream', board),
-        onSnapshot: (snapshot) => {
-          setInvalid(null);
-          applyPushedSnapshot(client, key, snapshot);
-        },
-        onInvalid: setInvalid,
-        onHeartbeat: (data) => {
-          try {
-            const { serverTime } = JSON.parse(data) as { serverTime?: unknown };
-            if (typeof serverTime === 'string') observeServerTime(serverTime);
-          } catch {
-            // A heartbeat without a time still proves the link is alive.
-          }
-        },
-        ...streamOptions,
-      }),
-  );
+  const [stream] = useState(() => {
+    // Where the parser checks in a worker, the stream is held there too: its text never reaches the page.
+    const openStream = parser.openStream?.bind(parser);
+    return new SnapshotStream({
+      parser,
+      url: apiPath('/api/v1/stream', board),
+      onSnapshot: (snapshot) => {
+        setInvalid(null);
+        applyPushedSnapshot(client, key, snapshot);
+      },
+      onInvalid: setInvalid,
+      onHeartbeat: (data) => {
+        try {
+          const { serverTime } = JSON.parse(data) as { serverTime?: unknown };
+          if (typeof serverTime === 'string') observeServerTime(serverTime);
+        } catch {
+          // A heartbeat without a time still proves the link is alive.
+        }
+      },
+      ...(openStream ? { createSource: openStream } : {}),
+      ...streamOptions,
+    });
+  });
   useEffect(() => {
     stream.start();
     return () => stream.stop();

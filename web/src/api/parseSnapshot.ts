@@ -1,5 +1,6 @@
 import { snapshotSchema, type Snapshot } from '@switchboard/shared';
-import { applyPatch, diffSnapshot, type SnapshotPatch } from './snapshotPatch';
+import { diffSnapshot, type SnapshotPatch } from './snapshotPatch';
+import type { EventSourceLike } from './stream';
 
 /**
  * Turns the server's JSON text into a checked Snapshot. The full schema check of a 1,500-agent snapshot takes
@@ -8,6 +9,11 @@ import { applyPatch, diffSnapshot, type SnapshotPatch } from './snapshotPatch';
  */
 export interface SnapshotParser {
   parse(text: string): Promise<Snapshot>;
+  /**
+   * Opens the push stream where this parser checks snapshots (checkerWorker.ts): its snapshot events carry
+   * what `parse` needs, which need not be the text.
+   */
+  openStream?(url: string): EventSourceLike;
   close(): void;
 }
 
@@ -60,69 +66,4 @@ export function snapshotChecker(): (request: WorkerRequest) => WorkerReply {
     last = { id, value };
     return { id, error: null, patch };
   };
-}
-
-/** What a worker needs to be for workerParser: a real Worker, or a stand-in in tests. */
-export type WorkerLike = Pick<Worker, 'postMessage' | 'terminate' | 'addEventListener'>;
-
-/**
- * Checks in a worker. The page then builds the snapshot from the worker's patch: the last snapshot's
- * unchanged parts as they are, and a parse of the changed ones. Without a patch (the first snapshot) it
- * parses the text it sent.
- */
-export function workerParser(worker: WorkerLike): SnapshotParser {
-  let nextId = 0;
-  let last: { id: number; snapshot: Snapshot } | null = null;
-  const pending = new Map<
-    number,
-    { text: string; resolve: (snapshot: Snapshot) => void; reject: (error: Error) => void }
-  >();
-  worker.addEventListener('message', (event: MessageEvent<WorkerReply>) => {
-    const reply = event.data;
-    const waiting = pending.get(reply.id);
-    if (!waiting) return;
-    pending.delete(reply.id);
-    if (reply.error !== null) {
-      waiting.reject(new SnapshotParseError(reply.error));
-      return;
-    }
-    let snapshot: Snapshot;
-    try {
-      snapshot =
-        reply.patch && last && reply.patch.base === last.id
-          ? applyPatch(last.snapshot, reply.patch)
-          : (JSON.parse(waiting.text) as Snapshot);
-    } catch {
-      // A patch that does not fit (it never should): the text itself is the truth.
-      snapshot = JSON.parse(waiting.text) as Snapshot;
-    }
-    // Built here, in reply order, so each patch meets the snapshot it was made against.
-    last = { id: reply.id, snapshot };
-    waiting.resolve(snapshot);
-  });
-  worker.addEventListener('error', () => {
-    for (const waiting of pending.values())
-      waiting.reject(new SnapshotParseError('The snapshot checker stopped.'));
-    pending.clear();
-  });
-  return {
-    parse(text) {
-      const id = nextId++;
-      return new Promise<Snapshot>((resolve, reject) => {
-        pending.set(id, { text, resolve, reject });
-        const request: WorkerRequest = { id, text };
-        worker.postMessage(request);
-      });
-    },
-    close: () => worker.terminate(),
-  };
-}
-
-export function defaultParser(): SnapshotParser {
-  if (typeof Worker === 'undefined') return inlineParser();
-  try {
-    return workerParser(new Worker(new URL('./snapshot.worker.ts', import.meta.url), { type: 'module' }));
-  } catch {
-    return inlineParser();
-  }
 }

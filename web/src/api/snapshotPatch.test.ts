@@ -1,14 +1,6 @@
 import type { Snapshot } from '@switchboard/shared';
 import { describe, expect, it } from 'vitest';
 import { makeSnapshot } from '../testing/makeSnapshot';
-import {
-  snapshotChecker,
-  SnapshotParseError,
-  workerParser,
-  type WorkerLike,
-  type WorkerReply,
-  type WorkerRequest,
-} from './parseSnapshot';
 import { applyPatch, diffSnapshot, jsonEqual } from './snapshotPatch';
 
 const copy = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
@@ -85,69 +77,5 @@ describe('snapshot patches', () => {
     after.agents[0] = { ...(after.agents[0] as Snapshot['agents'][number]), status: 'Meeting' };
     const patch = diffSnapshot(copy(before) as Plain, copy(after) as Plain, 1);
     expect(() => applyPatch({ ...before, agents: before.agents.slice(0, 3) }, patch)).toThrow(/agents/);
-  });
-});
-
-/** A worker in the test's own thread: the real checker behind a message boundary that copies, as one does. */
-function inThreadWorker(check = snapshotChecker()): WorkerLike & { requests: number } {
-  const listeners: ((event: MessageEvent<WorkerReply>) => void)[] = [];
-  const worker = {
-    requests: 0,
-    addEventListener(type: string, listener: (event: MessageEvent<WorkerReply>) => void) {
-      if (type === 'message') listeners.push(listener);
-    },
-    postMessage(request: WorkerRequest) {
-      worker.requests += 1;
-      const reply = check(structuredClone(request));
-      setTimeout(() => {
-        for (const listener of listeners)
-          listener({ data: structuredClone(reply) } as MessageEvent<WorkerReply>);
-      }, 0);
-    },
-    terminate() {},
-  };
-  return worker as unknown as WorkerLike & { requests: number };
-}
-
-describe('workerParser', () => {
-  it('builds each snapshot from the last one and the worker’s patch', async () => {
-    const parser = workerParser(inThreadWorker());
-    // Successive polls two seconds apart, as the server sends them.
-    const poll = (tick: number) =>
-      makeSnapshot({ queues: 4, agents: 20, tick, nowMs: Date.parse('2026-03-02T10:30:00Z') + tick * 2000 });
-    const first = poll(1);
-    const second = poll(2);
-    const third = poll(3);
-    const a = await parser.parse(JSON.stringify(first));
-    expect(a).toEqual(first);
-    const b = await parser.parse(JSON.stringify(second));
-    expect(b).toEqual(second);
-    const c = await parser.parse(JSON.stringify(third));
-    expect(c).toEqual(third);
-    // A tenth of the agents change state on each tick: the rest are the objects parsed the first time.
-    const unchanged = c.agents.filter((agent, i) => agent === a.agents[i]);
-    expect(unchanged.length).toBeGreaterThanOrEqual(14);
-    expect(unchanged.length).toBeLessThan(20);
-  });
-
-  it('turns down what the checker refuses and keeps building on the last good snapshot', async () => {
-    const parser = workerParser(inThreadWorker());
-    const first = makeSnapshot({ queues: 2, agents: 10, tick: 1 });
-    await parser.parse(JSON.stringify(first));
-    await expect(parser.parse(JSON.stringify({ ...first, queues: 'none' }))).rejects.toBeInstanceOf(
-      SnapshotParseError,
-    );
-    await expect(parser.parse('{"not json')).rejects.toBeInstanceOf(SnapshotParseError);
-    const next = makeSnapshot({ queues: 2, agents: 10, tick: 2 });
-    expect(await parser.parse(JSON.stringify(next))).toEqual(next);
-  });
-
-  it('parses the text itself when a patch is made against another snapshot than its last', async () => {
-    // A checker that has seen a snapshot this page never got, as after a restart of the worker's side.
-    const check = snapshotChecker();
-    check({ id: 99, text: JSON.stringify(makeSnapshot({ queues: 2, agents: 5 })) });
-    const parser = workerParser(inThreadWorker(check));
-    const snapshot = makeSnapshot({ queues: 3, agents: 6, tick: 4 });
-    expect(await parser.parse(JSON.stringify(snapshot))).toEqual(snapshot);
   });
 });
