@@ -114,20 +114,6 @@ const bySince = (a: Agent, b: Agent) => {
   return x < y ? -1 : x > y ? 1 : 0;
 };
 
-/**
- * An agent's activity, worked out once per agent object: an agent who did not change keeps its object from one
- * snapshot to the next (api/share.ts), so on each update only the agents who changed are looked at again.
- */
-const activities = new WeakMap<Agent, AgentActivity>();
-function cachedActivity(agent: Agent): AgentActivity {
-  let activity = activities.get(agent);
-  if (activity === undefined) {
-    activity = agentActivity(agent);
-    activities.set(agent, activity);
-  }
-  return activity;
-}
-
 /** Groups agents; inside a group, the longest in their state first (they are the ones to look at). */
 export function groupAgents(agents: readonly Agent[], grouping: AgentGrouping): AgentGroup[] {
   const groups = new Map<string, AgentGroup>();
@@ -135,7 +121,7 @@ export function groupAgents(agents: readonly Agent[], grouping: AgentGrouping): 
     let key: string;
     let label: string;
     if (grouping === 'status') {
-      key = cachedActivity(agent);
+      key = agentActivity(agent);
       label = ACTIVITY_LABELS[key as AgentActivity];
     } else {
       const group = grouping === 'routingProfile' ? agent.routingProfile : agent.hierarchyGroup;

@@ -56,7 +56,21 @@ export function useAlerts() {
 
 // Select results are structurally shared: these stay the same objects from one snapshot to the next while no
 // queue, routing profile or hierarchy group is added, removed or renamed, so the filters do not redraw.
-const selectQueueOptions = (s: Snapshot) => s.queues.map(({ id, name }) => ({ id, name }));
+interface QueueOption {
+  id: string;
+  name: string;
+}
+let lastQueueOptions: QueueOption[] = [];
+/** The last options as they are while every queue's id and name is the same: no 250 new objects per update. */
+export const selectQueueOptions = (s: Snapshot): QueueOption[] => {
+  const same =
+    s.queues.length === lastQueueOptions.length &&
+    s.queues.every(
+      (queue, i) => queue.id === lastQueueOptions[i]?.id && queue.name === lastQueueOptions[i]?.name,
+    );
+  if (!same) lastQueueOptions = s.queues.map(({ id, name }) => ({ id, name }));
+  return lastQueueOptions;
+};
 /** Each queue's id and name, in the snapshot's order, for pickers. */
 export function useQueueOptions() {
   return useSnapshotSelect(selectQueueOptions).data;
