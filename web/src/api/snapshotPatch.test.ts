@@ -36,8 +36,11 @@ describe('snapshot patches', () => {
     const { patch, result } = roundTrip(before, after);
     expect(result).toEqual(after);
     expect(patch.same).toEqual(expect.arrayContaining(['summary', 'intraday', 'sections', 'alerts']));
-    expect(JSON.parse(patch.lists.agents?.changed ?? '[]')).toEqual([agent]);
+    // Only the agent's changed field crosses; no whole item does.
+    expect(JSON.parse(patch.lists.agents?.edits ?? '[]')).toEqual([[7, { status: 'Meeting' }, []]]);
+    expect(JSON.parse(patch.lists.agents?.changed ?? '[]')).toEqual([]);
     expect(JSON.parse(patch.lists.queues?.changed ?? '[]')).toEqual([]);
+    expect(JSON.parse(patch.lists.queues?.edits ?? '[]')).toEqual([]);
     expect(result.summary).toBe(before.summary);
     expect(result.intraday).toBe(before.intraday);
     result.queues.forEach((queue, i) => expect(queue).toBe(before.queues[i]));
@@ -45,6 +48,26 @@ describe('snapshot patches', () => {
       if (i === 7) expect(item).not.toBe(before.agents[7]);
       else expect(item).toBe(before.agents[i]);
     });
+    // The changed agent's other fields are the previous agent's own objects.
+    expect(result.agents[7]?.routingProfile).toBe(before.agents[7]?.routingProfile);
+    expect(result.agents[7]?.contacts).toBe(before.agents[7]?.contacts);
+  });
+
+  it('send a changed item as the fields that changed, appeared or went', () => {
+    const after = copy(before);
+    const queue = after.queues[2] as Snapshot['queues'][number] & { note?: string };
+    queue.realtime.CONTACTS_IN_QUEUE = 42;
+    queue.note = 'new field';
+    delete (after.agents[3] as Partial<Snapshot['agents'][number]>).hierarchyGroup;
+    const { patch, result } = roundTrip(before, after);
+    expect(result).toEqual(after);
+    expect(JSON.parse(patch.lists.queues?.edits ?? '[]')).toEqual([
+      [2, { realtime: queue.realtime, note: 'new field' }, []],
+    ]);
+    expect(JSON.parse(patch.lists.agents?.edits ?? '[]')).toEqual([[3, {}, ['hierarchyGroup']]]);
+    expect('hierarchyGroup' in (result.agents[3] as object)).toBe(false);
+    expect(result.queues[2]?.today).toBe(before.queues[2]?.today);
+    expect(result.queues[2]?.realtime).not.toBe(before.queues[2]?.realtime);
   });
 
   it('follow agents and queues by id when some come, go or move', () => {
@@ -55,7 +78,9 @@ describe('snapshot patches', () => {
     after.queues.reverse();
     const { patch, result } = roundTrip(before, after);
     expect(result).toEqual(after);
+    // The new agent comes whole; the ones that moved are kept as they are.
     expect(JSON.parse(patch.lists.agents?.changed ?? '[]')).toHaveLength(1);
+    expect(JSON.parse(patch.lists.agents?.edits ?? '[]')).toEqual([]);
     expect(result.agents.at(-1)).toBe(before.agents[0]);
     expect(result.queues[0]).toBe(before.queues.at(-1));
   });

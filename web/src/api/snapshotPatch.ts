@@ -8,16 +8,22 @@ import type { Snapshot } from '@switchboard/shared';
  * snapshot before as it is, and parses only the rest.
  *
  * - `same`: top-level fields equal to the previous snapshot's.
- * - `lists`: the queues and the agents, item by item: `keep[i]` is the position in the previous list of an
- *   item equal to the new list's item `i`, or -1 when that item is new or changed; the -1 items, in order, are
- *   the JSON array `changed`.
+ * - `lists`: the queues and the agents, item by item: `keep[i]` is the position in the previous list of the
+ *   new list's item `i` (the same id), or -1 when that item is new; the -1 items, in order, are the JSON array
+ *   `changed`. An item kept but not equal has an edit in `edits`: its fields that changed or appeared, and
+ *   the names of those that went. Only those fields are parsed; the rest are the previous item's own.
  * - `rest`: every other top-level field, as JSON.
  * - `base`: the request whose snapshot this patch is relative to.
  */
 export interface ListPatch {
   keep: Int32Array;
   changed: string;
+  /** JSON: `[i, fields, gone]` for each kept item `i` that changed, in order of `i`. */
+  edits: string;
 }
+
+/** An item kept with some of its fields changed: its position, the new fields, the fields that went. */
+type Edit = [number, Plain, string[]];
 
 export interface SnapshotPatch {
   base: number;
@@ -60,9 +66,31 @@ export function idOf(value: unknown): string | undefined {
   return typeof id === 'string' ? id : undefined;
 }
 
+function isPlain(value: unknown): value is Plain {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** The fields of `after` that differ from `before`'s, and the names of `before`'s fields `after` lacks. */
+function editOf(at: number, before: Plain, after: Plain): Edit {
+  const fields: Plain = {};
+  const gone: string[] = [];
+  for (const key in after) {
+    if (!Object.hasOwn(after, key)) continue;
+    if (!Object.hasOwn(before, key) || !jsonEqual(before[key], after[key])) fields[key] = after[key];
+  }
+  for (const key in before) if (Object.hasOwn(before, key) && !Object.hasOwn(after, key)) gone.push(key);
+  return [at, fields, gone];
+}
+
+/** `item` without the fields named. */
+function without(item: Plain, names: readonly string[]): Plain {
+  return Object.fromEntries(Object.entries(item).filter(([key]) => !names.includes(key)));
+}
+
 function diffList(before: readonly unknown[], after: readonly unknown[]): ListPatch {
   const keep = new Int32Array(after.length);
   const changed: unknown[] = [];
+  const edits: Edit[] = [];
   let positions: Map<string, number> | null = null;
   for (let i = 0; i < after.length; i++) {
     const item = after[i];
@@ -73,14 +101,18 @@ function diffList(before: readonly unknown[], after: readonly unknown[]): ListPa
       positions ??= new Map(before.map((previous, k) => [idOf(previous) ?? `#${k}`, k]));
       j = id === undefined ? -1 : (positions.get(id) ?? -1);
     }
-    if (j >= 0 && jsonEqual(before[j], item)) {
+    const previous = j >= 0 ? before[j] : undefined;
+    if (j >= 0 && jsonEqual(previous, item)) {
       keep[i] = j;
+    } else if (isPlain(previous) && isPlain(item)) {
+      keep[i] = j;
+      edits.push(editOf(i, previous, item));
     } else {
       keep[i] = -1;
       changed.push(item);
     }
   }
-  return { keep, changed: JSON.stringify(changed) };
+  return { keep, changed: JSON.stringify(changed), edits: JSON.stringify(edits) };
 }
 
 /** The patch that turns `previous` (the snapshot of request `base`) into `next`. Both are parsed JSON. */
@@ -129,6 +161,13 @@ export function applyPatch(previous: Snapshot, patch: SnapshotPatch): Snapshot {
       }
     }
     if (c !== changed.length) throw new Error(`The snapshot patch's ${key} do not add up.`);
+    for (const [at, fields, gone] of JSON.parse(list.edits) as Edit[]) {
+      const base = out[at];
+      if (!isPlain(base) || (list.keep[at] ?? -1) < 0)
+        throw new Error(`The snapshot patch edits ${key}[${at}], which it does not keep.`);
+      // The previous item's unchanged fields, as they are, with the changed ones in their place.
+      out[at] = gone.length === 0 ? { ...base, ...fields } : { ...without(base, gone), ...fields };
+    }
     next[key] = out;
   }
   return next as unknown as Snapshot;
