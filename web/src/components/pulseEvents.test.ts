@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { PULSE_ANIMATION, stopPulseEvents } from './pulseEvents';
+import { PULSE_ANIMATION, PULSE_EVENT_TYPES, stopPulseEvents } from './pulseEvents';
 
 function animationEvent(type: string, animationName: string): Event {
   const event = new Event(type, { bubbles: true });
@@ -34,5 +34,16 @@ describe('stopPulseEvents', () => {
     stop = undefined;
     figure.dispatchEvent(animationEvent('animationiteration', PULSE_ANIMATION));
     expect(heard).toEqual(['animationend:fade', `animationiteration:${PULSE_ANIMATION}`]);
+  });
+
+  it('listens for no animation event type React does not listen for, so the browser makes no extra events', () => {
+    const types: string[] = [];
+    const target = {
+      addEventListener: (type: string) => types.push(type),
+      removeEventListener: () => undefined,
+    } as unknown as Window;
+    stopPulseEvents(target)();
+    expect(types.sort()).toEqual([...PULSE_EVENT_TYPES].sort());
+    expect(types).not.toContain('animationcancel');
   });
 });

@@ -1,7 +1,11 @@
 /** The CSS animation that makes critical figures pulse (styles.css). */
 export const PULSE_ANIMATION = 'pulse';
 
-const TYPES = ['animationstart', 'animationiteration', 'animationend', 'animationcancel'] as const;
+/**
+ * The types React listens for. Not `animationcancel`: the browser makes an event only for a type someone listens
+ * for, and a listener here would make one for every pulsing figure that leaves the page or calms down.
+ */
+export const PULSE_EVENT_TYPES = ['animationstart', 'animationiteration', 'animationend'] as const;
 
 /**
  * Each pulse of each critical figure dispatches an animation event, and React listens for every event type at
@@ -13,8 +17,8 @@ export function stopPulseEvents(target: Window = window): () => void {
   const stop = (event: Event) => {
     if ((event as AnimationEvent).animationName === PULSE_ANIMATION) event.stopPropagation();
   };
-  for (const type of TYPES) target.addEventListener(type, stop, { capture: true });
+  for (const type of PULSE_EVENT_TYPES) target.addEventListener(type, stop, { capture: true });
   return () => {
-    for (const type of TYPES) target.removeEventListener(type, stop, { capture: true });
+    for (const type of PULSE_EVENT_TYPES) target.removeEventListener(type, stop, { capture: true });
   };
 }
