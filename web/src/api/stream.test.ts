@@ -136,6 +136,19 @@ describe('SnapshotStream', () => {
     stream.stop();
   });
 
+  it('replaces a connection that never opens', async () => {
+    const { stream, sources } = setup({ silenceMs: 5000 });
+    stream.start();
+    await vi.advanceTimersByTimeAsync(4999);
+    expect(sources[0]?.closed).toBe(false);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(sources[0]?.closed).toBe(true);
+    expect(stream.current).toBe('down');
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(sources).toHaveLength(2);
+    stream.stop();
+  });
+
   it('opens nothing more once stopped', async () => {
     const { stream, sources } = setup();
     stream.start();

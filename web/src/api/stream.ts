@@ -116,6 +116,8 @@ export class SnapshotStream {
       this.armSilence();
       this.options.onHeartbeat?.(event.data);
     });
+    // A connection that never opens (or a stand-in whose worker never answers) is replaced like a silent one.
+    this.armSilence();
   }
 
   private receive(source: EventSourceLike, text: string): void {
