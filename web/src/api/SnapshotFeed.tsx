@@ -37,6 +37,7 @@ export interface SnapshotFeedProps {
   /** The board in the URL: the server serves the snapshot of that board's Connect instance. */
   board?: string | null;
   parser?: SnapshotParser;
+  /** For tests. A `createSource` given here replaces the parser's own stream (openStream) as well. */
   streamOptions?: Partial<StreamOptions>;
 }
 
@@ -80,8 +81,13 @@ export function SnapshotFeed({
   });
   useEffect(() => {
     stream.start();
-    return () => stream.stop();
-  }, [stream]);
+    return () => {
+      stream.stop();
+      // A parser this feed made is this feed's to let go (its worker holds the last snapshot). A closed
+      // parser still works, on the page, should the feed start again (React's StrictMode does, in development).
+      if (!givenParser) parser.close();
+    };
+  }, [stream, parser, givenParser]);
   const streamState = useSyncExternalStore(stream.subscribe, stream.getState);
   const live = streamState === 'live';
   const poll = useQuery({

@@ -1,7 +1,14 @@
 import type { Snapshot } from '@switchboard/shared';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { makeSnapshot } from '../testing/makeSnapshot';
-import { serveChecker, workerParser, type FromWorker, type ToWorker, type WorkerLike } from './checkerWorker';
+import {
+  CHECK_TIMEOUT_MS,
+  serveChecker,
+  workerParser,
+  type FromWorker,
+  type ToWorker,
+  type WorkerLike,
+} from './checkerWorker';
 import { snapshotChecker, SnapshotParseError } from './parseSnapshot';
 import { SnapshotStream, type EventSourceLike } from './stream';
 
@@ -43,6 +50,7 @@ function inThreadWorker(options: { eventSource?: boolean; check?: ReturnType<typ
   const sources: FakeSource[] = [];
   const sent: ToWorker[] = [];
   const received: FromWorker[] = [];
+  const terminated = { value: false };
   const serve = serveChecker(
     (message) => {
       const copy = structuredClone(message);
@@ -70,10 +78,13 @@ function inThreadWorker(options: { eventSource?: boolean; check?: ReturnType<typ
       const copy = structuredClone(message);
       setTimeout(() => serve(copy), 0);
     },
-    terminate() {},
+    terminate() {
+      terminated.value = true;
+    },
   };
   return {
     worker: worker as unknown as WorkerLike,
+    terminated,
     sources,
     sent,
     received,
@@ -235,14 +246,61 @@ describe('workerParser: the push stream held in the worker', () => {
     const source = side.sources[0] as FakeSource;
     source.open();
     source.emit('snapshot', JSON.stringify(poll(2)));
-    await vi.waitFor(() => expect(invalid).toHaveLength(1));
-    expect(invalid[0]?.message).toMatch(/next one comes whole/);
+    // That one is skipped, without an error on the page; the worker is asked for the next one whole.
+    await vi.waitFor(() => expect(side.sent.map((message) => message.kind)).toEqual(['open', 'whole']));
     source.emit('snapshot', JSON.stringify(poll(3)));
     source.emit('snapshot', JSON.stringify(poll(4)));
     await vi.waitFor(() => expect(snapshots).toHaveLength(2));
     expect(snapshots).toEqual([poll(3), poll(4)]);
-    expect(side.sent.map((message) => message.kind)).toEqual(['open', 'whole']);
+    expect(invalid).toEqual([]);
+    const pushed = side.received.filter((message) => message.kind === 'snapshot');
+    expect(pushed.map((message) => message.text !== null)).toEqual([false, true, false]);
     stream.stop();
+  });
+
+  it('builds polls and pushes on each other, in the order the worker answers', async () => {
+    const side = inThreadWorker();
+    const parser = workerParser(side.worker);
+    const { stream, snapshots } = streamOn(parser);
+    stream.start();
+    await vi.waitFor(() => expect(side.sources).toHaveLength(1));
+    const source = side.sources[0] as FakeSource;
+    source.open();
+    source.emit('snapshot', JSON.stringify(poll(1)));
+    await vi.waitFor(() => expect(snapshots).toHaveLength(1));
+    // A poll between two pushes: its patch is made against the push before, the next push's against it.
+    const polled = await parser.parse(JSON.stringify(poll(2)));
+    expect(polled).toEqual(poll(2));
+    source.emit('snapshot', JSON.stringify(poll(3)));
+    await vi.waitFor(() => expect(snapshots).toHaveLength(2));
+    expect(snapshots[1]).toEqual(poll(3));
+    const [first] = snapshots as [Snapshot];
+    expect(polled.agents.filter((agent, i) => agent === first.agents[i]).length).toBeGreaterThanOrEqual(14);
+    // Only the first push came as text: every later one, and the poll, were built from patches.
+    const replies = side.received.filter(
+      (message) => message.kind === 'snapshot' || message.kind === 'checked',
+    );
+    expect(replies.map((message) => message.reply.patch !== null)).toEqual([false, true, true]);
+    stream.stop();
+  });
+
+  it('keeps building on snapshots pushed to a stream the page has just replaced', async () => {
+    const side = inThreadWorker();
+    const parser = workerParser(side.worker);
+    const first = parser.openStream?.('/api/v1/stream') as EventSourceLike;
+    const heard: string[] = [];
+    first.addEventListener('snapshot', (event) => heard.push(event.data));
+    await vi.waitFor(() => expect(side.sources).toHaveLength(1));
+    // The worker pushes just as the page closes the stream: the page never asks for that snapshot.
+    (side.sources[0] as FakeSource).emit('snapshot', JSON.stringify(poll(1)));
+    first.close();
+    await vi.waitFor(() => expect(side.received.some((message) => message.kind === 'snapshot')).toBe(true));
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(heard).toEqual([]);
+    // A poll afterwards is built from a patch against that snapshot, and is right.
+    expect(await parser.parse(JSON.stringify(poll(2)))).toEqual(poll(2));
+    const checked = side.received.find((message) => message.kind === 'checked');
+    expect(checked?.kind === 'checked' && checked.reply.patch !== null).toBe(true);
   });
 
   it('opens the stream on the page where the worker has no EventSource', async () => {
@@ -288,12 +346,40 @@ describe('workerParser: the push stream held in the worker', () => {
     side.sources[0]?.open();
     side.crash();
     expect(stream.current).toBe('down');
-    await vi.advanceTimersByTimeAsync(1000);
+    // The worker is let go; anything it still says is not heard.
+    expect(side.terminated.value).toBe(true);
+    side.sources[0]?.emit('snapshot', JSON.stringify(poll(4)));
+    await vi.advanceTimersByTimeAsync(1001);
     expect(local).toHaveLength(1);
     local[0]?.open();
     local[0]?.emit('snapshot', JSON.stringify(poll(5)));
-    await vi.advanceTimersByTimeAsync(0);
+    await vi.advanceTimersByTimeAsync(1);
     expect(snapshots).toEqual([poll(5)]);
     stream.stop();
+  });
+
+  it('takes a worker that leaves a check unanswered for stopped, and checks on the page', async () => {
+    vi.useFakeTimers();
+    const answered: ((event: MessageEvent<FromWorker>) => void)[] = [];
+    let terminated = false;
+    const silent = {
+      addEventListener: (type: string, listener: (event: MessageEvent<FromWorker>) => void) => {
+        if (type === 'message') answered.push(listener);
+      },
+      postMessage: () => undefined,
+      terminate: () => {
+        terminated = true;
+      },
+    } as unknown as WorkerLike;
+    const parser = workerParser(silent);
+    const waiting = parser.parse(JSON.stringify(poll(1)));
+    let result: Snapshot | undefined;
+    void waiting.then((snapshot) => (result = snapshot));
+    await vi.advanceTimersByTimeAsync(CHECK_TIMEOUT_MS - 1);
+    expect(result).toBeUndefined();
+    await vi.advanceTimersByTimeAsync(1);
+    expect(result).toEqual(poll(1));
+    expect(terminated).toBe(true);
+    expect(await parser.parse(JSON.stringify(poll(2)))).toEqual(poll(2));
   });
 });

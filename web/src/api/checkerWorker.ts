@@ -120,7 +120,7 @@ class WorkerSource implements EventSourceLike {
   onopen: ((event: Event) => void) | null = null;
   onerror: ((event: Event) => void) | null = null;
   private readonly listeners = new Map<string, Set<Listener>>();
-  private local: EventSourceLike | null = null;
+  private here: EventSourceLike | null = null;
   /** Closed by the page (the worker's EventSource may have closed itself before: readyState says so). */
   private done = false;
 
@@ -143,12 +143,17 @@ class WorkerSource implements EventSourceLike {
     if (this.done) return;
     this.done = true;
     this.readyState = CLOSED;
-    this.local?.close();
+    this.here?.close();
     this.onClose();
   }
 
   get closed(): boolean {
     return this.done;
+  }
+
+  /** Held on the page (openHere), not in the worker. */
+  get local(): boolean {
+    return this.here !== null;
   }
 
   opened(readyState: number): void {
@@ -172,7 +177,7 @@ class WorkerSource implements EventSourceLike {
   openHere(): void {
     if (this.closed) return;
     const local = this.openLocal(this.url);
-    this.local = local;
+    this.here = local;
     local.onopen = () => this.opened(local.readyState);
     local.onerror = () => this.failed(local.readyState);
     for (const type of [...STREAM_EVENTS, 'heartbeat'])
@@ -184,6 +189,8 @@ class WorkerSource implements EventSourceLike {
 const RECEIPT = 'checked-in-worker:';
 /** Receipts the stream has not asked for yet (a stream replaced mid-flight never will): keep the last few. */
 const KEEP_RECEIPTS = 8;
+/** A check takes tens of milliseconds: a worker silent for this long on one is taken for stopped. */
+export const CHECK_TIMEOUT_MS = 10_000;
 
 type Built = { snapshot: Snapshot } | { error: Error };
 
@@ -197,8 +204,8 @@ export interface WorkerParserOptions {
 /**
  * The page's side. `parse(text)` sends the text to be checked; `openStream(url)` opens the push stream in the
  * worker. Both build each snapshot from the last one and the worker's patch, in the order the worker answers,
- * so each patch meets the snapshot it was made against. If the worker stops, the page checks and parses on
- * its own from then on.
+ * so each patch meets the snapshot it was made against. If the worker stops, or leaves a check unanswered for
+ * CHECK_TIMEOUT_MS, the page checks and parses on its own from then on. `close` lets the worker go.
  */
 export function workerParser(worker: WorkerLike, options: WorkerParserOptions = {}): SnapshotParser {
   const openLocal =
@@ -208,10 +215,17 @@ export function workerParser(worker: WorkerLike, options: WorkerParserOptions = 
   let nextSource = 0;
   let last: { id: number; snapshot: Snapshot } | null = null;
   let stopped = false;
+  /** The worker said it has no EventSource: later streams open on the page straight away. */
+  let noEventSource = false;
   const fallback = inlineParser();
   const pending = new Map<
     number,
-    { text: string; resolve: (snapshot: Snapshot) => void; reject: (error: Error) => void }
+    {
+      text: string;
+      resolve: (snapshot: Snapshot) => void;
+      reject: (error: Error) => void;
+      timer: ReturnType<typeof setTimeout>;
+    }
   >();
   const sources = new Map<number, WorkerSource>();
   const receipts = new Map<string, Built>();
@@ -233,6 +247,7 @@ export function workerParser(worker: WorkerLike, options: WorkerParserOptions = 
     const waiting = pending.get(reply.id);
     if (!waiting) return;
     pending.delete(reply.id);
+    clearTimeout(waiting.timer);
     if (reply.error !== null) {
       waiting.reject(new SnapshotParseError(reply.error));
       return;
@@ -248,15 +263,14 @@ export function workerParser(worker: WorkerLike, options: WorkerParserOptions = 
       built = { error: new SnapshotParseError(reply.error) };
     } else {
       const snapshot = fromPatch(reply) ?? (text === null ? null : (JSON.parse(text) as Snapshot));
-      if (snapshot) {
-        last = { id: reply.id, snapshot };
-        built = { snapshot };
-      } else {
-        // Lost track of which snapshot the worker diffs against: the next one comes whole.
+      if (!snapshot) {
+        // Lost track of which snapshot the worker diffs against: this one is skipped, the next comes whole.
         last = null;
         send({ kind: 'whole' });
-        built = { error: new SnapshotParseError('A snapshot was skipped; the next one comes whole.') };
+        return;
       }
+      last = { id: reply.id, snapshot };
+      built = { snapshot };
     }
     // Built even for a stream the page has closed, so the next patch meets the snapshot it was made against.
     if (!source || source.closed) return;
@@ -269,7 +283,28 @@ export function workerParser(worker: WorkerLike, options: WorkerParserOptions = 
     source.emit('snapshot', receipt);
   };
 
+  /**
+   * The worker stopped, or stopped answering: it is let go, whatever waits on it is checked here instead, and
+   * the streams it held start again here (the stream reopens after the error, on the page).
+   */
+  const stop = () => {
+    if (stopped) return;
+    stopped = true;
+    worker.terminate();
+    for (const waiting of pending.values()) {
+      clearTimeout(waiting.timer);
+      fallback.parse(waiting.text).then(waiting.resolve, waiting.reject);
+    }
+    pending.clear();
+    for (const [id, source] of sources) {
+      if (source.local) continue;
+      sources.delete(id);
+      source.failed(CLOSED);
+    }
+  };
+
   worker.addEventListener('message', (event: MessageEvent<FromWorker>) => {
+    if (stopped) return;
     const message = event.data;
     switch (message.kind) {
       case 'checked':
@@ -288,18 +323,12 @@ export function workerParser(worker: WorkerLike, options: WorkerParserOptions = 
         sources.get(message.source)?.emit('heartbeat', message.data);
         return;
       case 'unsupported':
+        noEventSource = true;
         sources.get(message.source)?.openHere();
         return;
     }
   });
-  worker.addEventListener('error', () => {
-    // The worker stopped: whatever waits on it is checked here instead, and open streams start again here.
-    stopped = true;
-    for (const [, waiting] of pending) fallback.parse(waiting.text).then(waiting.resolve, waiting.reject);
-    pending.clear();
-    for (const source of sources.values()) source.failed(CLOSED);
-    sources.clear();
-  });
+  worker.addEventListener('error', stop);
 
   return {
     parse(text) {
@@ -312,12 +341,12 @@ export function workerParser(worker: WorkerLike, options: WorkerParserOptions = 
       if (stopped) return fallback.parse(text);
       const id = nextId++;
       return new Promise<Snapshot>((resolve, reject) => {
-        pending.set(id, { text, resolve, reject });
+        pending.set(id, { text, resolve, reject, timer: setTimeout(stop, CHECK_TIMEOUT_MS) });
         send({ kind: 'check', id, text });
       });
     },
     openStream(url) {
-      if (stopped) return openLocal(url);
+      if (stopped || noEventSource) return openLocal(url);
       const id = nextSource++;
       const source = new WorkerSource(
         url,
@@ -331,7 +360,7 @@ export function workerParser(worker: WorkerLike, options: WorkerParserOptions = 
       send({ kind: 'open', source: id, url: resolveUrl(url) });
       return source;
     },
-    close: () => worker.terminate(),
+    close: stop,
   };
 }
 
