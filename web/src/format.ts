@@ -3,28 +3,31 @@ import { createContext, use } from 'react';
 /** A metric Connect could not compute is shown as "no data", never as 0. */
 export const NO_DATA = '–';
 
+/** "00" to "59": the ticking times are rewritten every second, so their digits are not built each time. */
+const TWO_DIGITS = Array.from({ length: 60 }, (_, n) => String(n).padStart(2, '0'));
+
 export function formatDuration(seconds: number | null | undefined): string {
   if (seconds === null || seconds === undefined || Number.isNaN(seconds)) return NO_DATA;
   const whole = Math.max(0, Math.round(seconds));
   const h = Math.floor(whole / 3600);
   const m = Math.floor((whole % 3600) / 60);
-  const s = whole % 60;
-  const mm = String(m).padStart(h > 0 ? 2 : 1, '0');
-  return h > 0 ? `${h}:${mm}:${String(s).padStart(2, '0')}` : `${mm}:${String(s).padStart(2, '0')}`;
+  const s = TWO_DIGITS[whole % 60] as string;
+  return h > 0 ? `${h}:${TWO_DIGITS[m] as string}:${s}` : `${m}:${s}`;
 }
+
+const unit = (n: number, word: string) => (n === 1 ? `1 ${word}` : `${n} ${word}s`);
 
 /** Spoken form of a duration for screen readers: "3 minutes 5 seconds". */
 export function describeDuration(seconds: number | null | undefined): string {
   if (seconds === null || seconds === undefined || Number.isNaN(seconds)) return 'no data';
   const whole = Math.max(0, Math.round(seconds));
-  const parts: string[] = [];
   const h = Math.floor(whole / 3600);
   const m = Math.floor((whole % 3600) / 60);
   const s = whole % 60;
-  if (h) parts.push(`${h} hour${h === 1 ? '' : 's'}`);
-  if (m) parts.push(`${m} minute${m === 1 ? '' : 's'}`);
-  if (s || parts.length === 0) parts.push(`${s} second${s === 1 ? '' : 's'}`);
-  return parts.join(' ');
+  let words = h ? unit(h, 'hour') : '';
+  if (m) words = words ? `${words} ${unit(m, 'minute')}` : unit(m, 'minute');
+  if (s || !words) words = words ? `${words} ${unit(s, 'second')}` : unit(s, 'second');
+  return words;
 }
 
 /** Numbers and times in the board's locale and time zone, built once per board. */

@@ -50,6 +50,8 @@ describe('agent filters and groups', () => {
       expect(a.contacts.some((c) => c.channel === 'VOICE')).toBe(true);
     }
     expect(filterAgents(agents, { queueIds: new Set(['nope']) })).toEqual([]);
+    // No filter at all: the list as it is, not a copy.
+    expect(filterAgents(agents, { search: '  ', routingProfileId: null, queueIds: null })).toBe(agents);
   });
 
   it('groups by status in a fixed order, longest in state first', () => {
