@@ -1,5 +1,6 @@
 import type { Snapshot } from '@switchboard/shared';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { fakeSources, type FakeSource } from '../testing/fakeEventSource';
 import { makeSnapshot } from '../testing/makeSnapshot';
 import {
   CHECK_TIMEOUT_MS,
@@ -12,34 +13,6 @@ import {
 import { snapshotChecker, SnapshotParseError } from './parseSnapshot';
 import { SnapshotStream, type EventSourceLike } from './stream';
 
-/** An EventSource the test drives: in the worker, or on the page where the worker has none. */
-class FakeSource implements EventSourceLike {
-  readyState = 0;
-  onopen: ((event: Event) => void) | null = null;
-  onerror: ((event: Event) => void) | null = null;
-  closed = false;
-  private readonly listeners = new Map<string, ((event: MessageEvent<string>) => void)[]>();
-  constructor(readonly url: string) {}
-  addEventListener(type: string, listener: (event: MessageEvent<string>) => void) {
-    this.listeners.set(type, [...(this.listeners.get(type) ?? []), listener]);
-  }
-  close() {
-    this.closed = true;
-    this.readyState = 2;
-  }
-  open() {
-    this.readyState = 1;
-    this.onopen?.(new Event('open'));
-  }
-  emit(type: string, data: string) {
-    for (const listener of this.listeners.get(type) ?? []) listener(new MessageEvent(type, { data }));
-  }
-  fail(closed: boolean) {
-    this.readyState = closed ? 2 : 0;
-    this.onerror?.(new Event('error'));
-  }
-}
-
 /**
  * A worker in the test's own thread: the real worker side behind a message boundary that copies and
  * delivers later, as one does. It records what crossed it each way.
@@ -47,7 +20,7 @@ class FakeSource implements EventSourceLike {
 function inThreadWorker(options: { eventSource?: boolean; check?: ReturnType<typeof snapshotChecker> } = {}) {
   const toPage: ((event: MessageEvent<FromWorker>) => void)[] = [];
   const onError: (() => void)[] = [];
-  const sources: FakeSource[] = [];
+  const { sources, create } = fakeSources();
   const sent: ToWorker[] = [];
   const received: FromWorker[] = [];
   const terminated = { value: false };
@@ -59,13 +32,7 @@ function inThreadWorker(options: { eventSource?: boolean; check?: ReturnType<typ
         for (const listener of toPage) listener({ data: copy } as MessageEvent<FromWorker>);
       }, 0);
     },
-    options.eventSource === false
-      ? null
-      : (url) => {
-          const source = new FakeSource(url);
-          sources.push(source);
-          return source;
-        },
+    options.eventSource === false ? null : create,
     options.check,
   );
   const worker = {
@@ -153,13 +120,15 @@ describe('workerParser: the poll path', () => {
 });
 
 function streamOn(parser: ReturnType<typeof workerParser>) {
+  const { openStream } = parser;
+  if (!openStream) throw new Error('a worker parser opens its own stream');
   const snapshots: Snapshot[] = [];
   const invalid: Error[] = [];
   const heartbeats: string[] = [];
   const stream = new SnapshotStream({
     parser,
     url: '/api/v1/stream?board=floor',
-    createSource: (url) => parser.openStream?.(url) ?? new FakeSource(url),
+    createSource: (url) => openStream(url),
     onSnapshot: (snapshot) => snapshots.push(snapshot),
     onInvalid: (error) => invalid.push(error),
     onHeartbeat: (data) => heartbeats.push(data),
@@ -305,14 +274,8 @@ describe('workerParser: the push stream held in the worker', () => {
 
   it('opens the stream on the page where the worker has no EventSource', async () => {
     const side = inThreadWorker({ eventSource: false });
-    const local: FakeSource[] = [];
-    const parser = workerParser(side.worker, {
-      openLocal: (url) => {
-        const source = new FakeSource(url);
-        local.push(source);
-        return source;
-      },
-    });
+    const { sources: local, create: openLocal } = fakeSources();
+    const parser = workerParser(side.worker, { openLocal });
     const { stream, snapshots } = streamOn(parser);
     stream.start();
     await vi.waitFor(() => expect(local).toHaveLength(1));
@@ -332,14 +295,8 @@ describe('workerParser: the push stream held in the worker', () => {
   it('reopens the stream on the page when the worker stops', async () => {
     vi.useFakeTimers();
     const side = inThreadWorker();
-    const local: FakeSource[] = [];
-    const parser = workerParser(side.worker, {
-      openLocal: (url) => {
-        const source = new FakeSource(url);
-        local.push(source);
-        return source;
-      },
-    });
+    const { sources: local, create: openLocal } = fakeSources();
+    const parser = workerParser(side.worker, { openLocal });
     const { stream, snapshots } = streamOn(parser);
     stream.start();
     await vi.advanceTimersByTimeAsync(0);

@@ -2,48 +2,18 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Snapshot } from '@switchboard/shared';
 import { makeSnapshot } from '../testing/makeSnapshot';
 import { inlineParser } from './parseSnapshot';
-import { backoffDelay, SnapshotStream, type EventSourceLike } from './stream';
-
-class FakeSource implements EventSourceLike {
-  readyState = 0;
-  onopen: ((event: Event) => void) | null = null;
-  onerror: ((event: Event) => void) | null = null;
-  closed = false;
-  private readonly listeners = new Map<string, ((event: MessageEvent<string>) => void)[]>();
-  constructor(readonly url: string) {}
-  addEventListener(type: string, listener: (event: MessageEvent<string>) => void) {
-    this.listeners.set(type, [...(this.listeners.get(type) ?? []), listener]);
-  }
-  close() {
-    this.closed = true;
-    this.readyState = 2;
-  }
-  open() {
-    this.readyState = 1;
-    this.onopen?.(new Event('open'));
-  }
-  emit(type: string, data: string) {
-    for (const listener of this.listeners.get(type) ?? []) listener(new MessageEvent(type, { data }));
-  }
-  fail(closed: boolean) {
-    this.readyState = closed ? 2 : 0;
-    this.onerror?.(new Event('error'));
-  }
-}
+import { fakeSources } from '../testing/fakeEventSource';
+import { backoffDelay, SnapshotStream } from './stream';
 
 function setup(options: { silenceMs?: number } = {}) {
-  const sources: FakeSource[] = [];
+  const { sources, create } = fakeSources();
   const received: Snapshot[] = [];
   const invalid: Error[] = [];
   const stream = new SnapshotStream({
     parser: inlineParser(),
     onSnapshot: (snapshot) => received.push(snapshot),
     onInvalid: (error) => invalid.push(error),
-    createSource: (url) => {
-      const source = new FakeSource(url);
-      sources.push(source);
-      return source;
-    },
+    createSource: create,
     random: () => 1,
     minBackoffMs: 1000,
     maxBackoffMs: 8000,
@@ -121,24 +91,16 @@ describe('SnapshotStream', () => {
     stream.stop();
   });
 
-  it('replaces a connection that has gone silent', async () => {
+  it.each([
+    ['has gone silent', true],
+    ['never opens', false],
+  ])('replaces a connection that %s', async (_, opens) => {
     const { stream, sources } = setup({ silenceMs: 5000 });
     stream.start();
-    sources[0]?.open();
-    sources[0]?.emit('heartbeat', '');
-    await vi.advanceTimersByTimeAsync(4999);
-    expect(sources[0]?.closed).toBe(false);
-    await vi.advanceTimersByTimeAsync(1);
-    expect(sources[0]?.closed).toBe(true);
-    expect(stream.current).toBe('down');
-    await vi.advanceTimersByTimeAsync(1000);
-    expect(sources).toHaveLength(2);
-    stream.stop();
-  });
-
-  it('replaces a connection that never opens', async () => {
-    const { stream, sources } = setup({ silenceMs: 5000 });
-    stream.start();
+    if (opens) {
+      sources[0]?.open();
+      sources[0]?.emit('heartbeat', '');
+    }
     await vi.advanceTimersByTimeAsync(4999);
     expect(sources[0]?.closed).toBe(false);
     await vi.advanceTimersByTimeAsync(1);
