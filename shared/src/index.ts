@@ -1,3 +1,4 @@
+export * from './activity.js';
 export * from './metrics.js';
 export * from './snapshot.js';
 export * from './publicConfig.js';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AGENT_ACTIVITIES } from './activity.js';
 import { CHANNELS, CURRENT_METRIC_NAMES } from './metrics.js';
 
 /**
@@ -79,6 +80,10 @@ export const agentSchema = z.object({
   status: z.string(),
   statusType: z.enum(['ROUTABLE', 'CUSTOM', 'OFFLINE', 'ERROR', 'UNKNOWN']),
   statusStartedAt: isoTime.nullable(),
+  /** Connect's Agent Activity, from the contacts' states and the status (shared/src/activity.ts). */
+  activity: z.enum(AGENT_ACTIVITIES),
+  /** When that activity began: the deciding contact's StateStartTimestamp, else the status start. */
+  activitySince: isoTime.nullable(),
   routingProfile: z.object({ id: z.string(), name: z.string() }).nullable(),
   hierarchyGroup: z.object({ id: z.string(), name: z.string() }).nullable(),
   contacts: z.array(agentContactSchema),

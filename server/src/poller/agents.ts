@@ -1,4 +1,4 @@
-import type { Agent } from '@switchboard/shared';
+import { agentActivity, type Agent } from '@switchboard/shared';
 import type { UserData } from '../connect/userData.js';
 import type { Directory } from './directory.js';
 
@@ -17,26 +17,32 @@ export function toAgents(users: readonly UserData[], directory: Directory): Agen
     const path = data.HierarchyPath;
     const group = path?.LevelFive ?? path?.LevelFour ?? path?.LevelThree ?? path?.LevelTwo ?? path?.LevelOne;
     const profileId = data.RoutingProfile?.Id;
+    const statusType = status?.type ?? (statusName.toLowerCase() === 'error' ? 'ERROR' : 'UNKNOWN');
+    const statusStartedAt = iso(data.Status?.StatusStartTimestamp);
+    const contacts = data.Contacts.map((contact) => ({
+      contactId: contact.ContactId,
+      channel: contact.Channel,
+      state: contact.AgentContactState ?? 'UNKNOWN',
+      stateStartedAt: iso(contact.StateStartTimestamp),
+      queueId: contact.Queue?.Id ?? null,
+    }));
+    const { activity, since } = agentActivity({ statusType, statusStartedAt, contacts });
     return {
       id: data.User.Id,
       username: known?.username ?? '',
       name: known?.name ?? known?.username ?? data.User.Id,
       status: statusName,
-      statusType: status?.type ?? (statusName.toLowerCase() === 'error' ? 'ERROR' : 'UNKNOWN'),
-      statusStartedAt: iso(data.Status?.StatusStartTimestamp),
+      statusType,
+      statusStartedAt,
+      activity,
+      activitySince: since,
       routingProfile: profileId
         ? { id: profileId, name: directory.routingProfileNames.get(profileId) ?? profileId }
         : null,
       hierarchyGroup: group
         ? { id: group.Id, name: group.Name ?? directory.hierarchyGroups.get(group.Id)?.name ?? group.Id }
         : null,
-      contacts: data.Contacts.map((contact) => ({
-        contactId: contact.ContactId,
-        channel: contact.Channel,
-        state: contact.AgentContactState ?? 'UNKNOWN',
-        stateStartedAt: iso(contact.StateStartTimestamp),
-        queueId: contact.Queue?.Id ?? null,
-      })),
+      contacts,
     };
   });
   return agents.sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id));

@@ -1,30 +1,6 @@
-import type { Agent } from '@switchboard/shared';
 import { describe, expect, it } from 'vitest';
 import { makeSnapshot } from '../testing/makeSnapshot';
 import { abandonRate, agentActivity, boardQueues, filterAgents, groupAgents, queueStates } from './selectors';
-
-const base = makeSnapshot({ agents: 1 }).agents[0] as Agent;
-const agent = (over: Partial<Agent>): Agent => ({ ...base, contacts: [], ...over });
-const contact = (state: string) => ({
-  contactId: `c-${state}`,
-  channel: 'VOICE' as const,
-  state,
-  stateStartedAt: null,
-  queueId: 'q-0001',
-});
-
-describe('agentActivity', () => {
-  it('reads on contact, after-contact work, available, away, offline and error as a supervisor does', () => {
-    expect(agentActivity(agent({ statusType: 'ROUTABLE', contacts: [contact('CONNECTED')] }))).toBe(
-      'on-contact',
-    );
-    expect(agentActivity(agent({ statusType: 'ROUTABLE', contacts: [contact('ENDED')] }))).toBe('acw');
-    expect(agentActivity(agent({ statusType: 'ROUTABLE' }))).toBe('available');
-    expect(agentActivity(agent({ statusType: 'CUSTOM', status: 'Lunch' }))).toBe('custom');
-    expect(agentActivity(agent({ statusType: 'OFFLINE' }))).toBe('offline');
-    expect(agentActivity(agent({ statusType: 'ERROR', contacts: [contact('CONNECTED')] }))).toBe('error');
-  });
-});
 
 describe('agent filters and groups', () => {
   const agents = makeSnapshot({ agents: 60, queues: 6 }).agents;

@@ -1,44 +1,37 @@
-import type { Agent, Board, Channel, FigureState, Queue, Snapshot } from '@switchboard/shared';
+import {
+  ACTIVITY_LABELS,
+  type Agent,
+  type AgentActivity,
+  type Board,
+  type Channel,
+  type FigureState,
+  type Queue,
+  type Snapshot,
+} from '@switchboard/shared';
 
 /**
  * Pure slices of the snapshot. Components read the snapshot only through these, so what a tile shows is
  * testable without a browser and the same whatever the view.
  */
 
-/** The agent's situation as a supervisor reads it; it sets the tile's colour and its group. */
-export type AgentActivity = 'available' | 'on-contact' | 'acw' | 'custom' | 'offline' | 'error';
+export { ACTIVITY_LABELS, type AgentActivity };
 
+/** The order of the agent groups: the exceptions a supervisor acts on first, then work, then the rest. */
 export const ACTIVITY_ORDER: readonly AgentActivity[] = [
+  'error',
+  'missed',
+  'rejected',
   'on-contact',
+  'incoming',
   'acw',
   'available',
   'custom',
-  'error',
   'offline',
 ];
 
-export const ACTIVITY_LABELS: Record<AgentActivity, string> = {
-  'on-contact': 'On contact',
-  acw: 'After contact work',
-  available: 'Available',
-  custom: 'Away',
-  error: 'Error',
-  offline: 'Offline',
-};
-
-type AgentContact = Agent['contacts'][number];
-// Connect's AgentContactState ENDED is after-contact work on that contact; any other live state is work.
-// Defined once: this runs for every agent on every update, and a closure per call is garbage per call.
-const isWorking = (c: AgentContact) => c.state !== 'ENDED' && c.state !== 'MISSED' && c.state !== 'REJECTED';
-const isWrappingUp = (c: AgentContact) => c.state === 'ENDED';
-
-export function agentActivity(agent: Agent): AgentActivity {
-  if (agent.statusType === 'ERROR') return 'error';
-  if (agent.contacts.some(isWorking)) return 'on-contact';
-  if (agent.contacts.some(isWrappingUp)) return 'acw';
-  if (agent.statusType === 'ROUTABLE') return 'available';
-  if (agent.statusType === 'OFFLINE') return 'offline';
-  return 'custom';
+/** The agent's activity, worked out once on the server from their contacts and status (Connect's Agent Activity). */
+export function agentActivity(agent: Pick<Agent, 'activity'>): AgentActivity {
+  return agent.activity;
 }
 
 /** The queues a board shows, in the snapshot's order (null: all of them). */

@@ -1,4 +1,11 @@
-import type { Agent, Channel, IntervalPoint, Queue, Snapshot } from '@switchboard/shared';
+import {
+  agentActivity,
+  type Agent,
+  type Channel,
+  type IntervalPoint,
+  type Queue,
+  type Snapshot,
+} from '@switchboard/shared';
 
 /**
  * Deterministic snapshots for component tests and the browser benchmark, shaped like the server's: a
@@ -136,6 +143,22 @@ export function makeSnapshot(shape: SnapshotShape = {}): Snapshot {
       : nowMs - tick * tickMs - ((i * 37) % 1800) * 1000;
     const startedAt = new Date(startedAtMs).toISOString();
     const queueIndex = queueCount > 0 ? i % queueCount : 0;
+    const contacts: Agent['contacts'] = onContact
+      ? [
+          {
+            contactId: `c-${i}-${changed}`,
+            channel: i % 3 === 0 ? 'CHAT' : 'VOICE',
+            state: 'CONNECTED',
+            stateStartedAt: startedAt,
+            queueId: queueCount > 0 ? queueId(queueIndex) : null,
+          },
+        ]
+      : [];
+    const { activity, since } = agentActivity({
+      statusType: pick.statusType,
+      statusStartedAt: startedAt,
+      contacts,
+    });
     agents.push({
       id: `agent-${String(i).padStart(5, '0')}`,
       username: `agent${i}`,
@@ -145,17 +168,9 @@ export function makeSnapshot(shape: SnapshotShape = {}): Snapshot {
       statusStartedAt: startedAt,
       routingProfile: { id: `rp-${i % 5}`, name: `Profile ${i % 5}` },
       hierarchyGroup: { id: `hg-${i % 8}`, name: `Team ${String.fromCharCode(65 + (i % 8))}` },
-      contacts: onContact
-        ? [
-            {
-              contactId: `c-${i}-${changed}`,
-              channel: i % 3 === 0 ? 'CHAT' : 'VOICE',
-              state: 'CONNECTED',
-              stateStartedAt: startedAt,
-              queueId: queueCount > 0 ? queueId(queueIndex) : null,
-            },
-          ]
-        : [],
+      activity,
+      activitySince: since,
+      contacts,
     });
   }
 

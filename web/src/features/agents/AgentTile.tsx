@@ -1,19 +1,22 @@
 import type { Agent } from '@switchboard/shared';
 import { memo } from 'react';
-import { ACTIVITY_LABELS, agentActivity } from '../../api/selectors';
+import { ACTIVITY_LABELS, agentActivity, type AgentActivity } from '../../api/selectors';
 import { ChannelIcon } from '../../components/ChannelIcon';
 import { Elapsed } from '../../components/Elapsed';
 import { ErrorBoundary } from '../../components/ErrorBoundary';
 
 /** A glyph per activity, so the status reads without its colour. */
-const ACTIVITY_GLYPHS = {
+const ACTIVITY_GLYPHS: Record<AgentActivity, string> = {
   'on-contact': '●',
+  incoming: '◔',
   acw: '◐',
   available: '○',
   custom: '◇',
+  missed: '!',
+  rejected: '⊘',
   error: '✕',
   offline: '–',
-} as const;
+};
 
 export interface AgentTileProps {
   agent: Agent;
@@ -47,7 +50,7 @@ function AgentTileBody({ agent, queueName }: AgentTileProps) {
           {ACTIVITY_GLYPHS[activity]}
         </span>
         <span className="agent-name">{agent.name}</span>
-        <Elapsed className="agent-elapsed" since={agent.statusStartedAt} />
+        <Elapsed className="agent-elapsed" since={agent.activitySince} />
       </div>
       <div className="agent-status">
         <span className="sr-only">{ACTIVITY_LABELS[activity]}: </span>

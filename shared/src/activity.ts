@@ -1,0 +1,151 @@
+/**
+ * What an agent is doing, as Connect's real-time report shows it ("Agent Activity"), worked out once on the
+ * server from the states of the agent's contacts and the status they set. The status alone is not the activity:
+ * an agent stays "Available" in the CCP while they talk, and a missed or errored contact leaves them unroutable
+ * until they change status.
+ *
+ * Amazon Connect Administrator Guide, "Real-time metrics definitions", Agent Activity: with concurrent contacts,
+ * Error if one contact is in Error; else Missed; else Rejected; else On contact (Connected, On hold, outbound);
+ * else After contact work; else Incoming; else the custom status; else Available. Contact states:
+ * "About contact states in Amazon Connect" (INCOMING, PENDING, CONNECTING, CONNECTED, CONNECTED_ONHOLD, PAUSED,
+ * MISSED, ERROR, ENDED, REJECTED).
+ */
+
+export const AGENT_ACTIVITIES = [
+  'available',
+  'incoming',
+  'on-contact',
+  'acw',
+  'missed',
+  'rejected',
+  'error',
+  'custom',
+  'offline',
+] as const;
+export type AgentActivity = (typeof AGENT_ACTIVITIES)[number];
+
+/** Connect's AgentContactState values as documented; a value not listed here is new to this build. */
+export const AGENT_CONTACT_STATES = [
+  'INCOMING',
+  'PENDING',
+  'CONNECTING',
+  'CONNECTED',
+  'CONNECTED_ONHOLD',
+  'PAUSED',
+  'MISSED',
+  'ERROR',
+  'ENDED',
+  'REJECTED',
+] as const;
+export type AgentContactState = (typeof AGENT_CONTACT_STATES)[number];
+
+const KNOWN_CONTACT_STATES: ReadonlySet<string> = new Set(AGENT_CONTACT_STATES);
+
+export function isKnownContactState(state: string): state is AgentContactState {
+  return KNOWN_CONTACT_STATES.has(state);
+}
+
+/** The activities that come from a contact, strongest first (Connect's precedence for concurrent contacts). */
+const CONTACT_ACTIVITY_RANK: Record<AgentActivity, number> = {
+  error: 0,
+  missed: 1,
+  rejected: 2,
+  'on-contact': 3,
+  acw: 4,
+  incoming: 5,
+  // Status-derived activities never come from a contact.
+  custom: 99,
+  available: 99,
+  offline: 99,
+};
+
+/**
+ * The activity one contact's state puts the agent in. A state this build does not know (Connect adds them
+ * without notice) still means the agent is busy with a contact: it ranks below every known state.
+ */
+export function contactActivity(state: string): AgentActivity {
+  switch (state) {
+    case 'ERROR':
+      return 'error';
+    case 'MISSED':
+      return 'missed';
+    case 'REJECTED':
+      return 'rejected';
+    case 'CONNECTED':
+    case 'CONNECTED_ONHOLD':
+    case 'PAUSED':
+      return 'on-contact';
+    case 'ENDED':
+      return 'acw';
+    case 'INCOMING':
+    case 'PENDING':
+    case 'CONNECTING':
+      return 'incoming';
+    default:
+      return 'on-contact';
+  }
+}
+
+const rankOf = (state: string): number =>
+  isKnownContactState(state)
+    ? CONTACT_ACTIVITY_RANK[contactActivity(state)]
+    : CONTACT_ACTIVITY_RANK.incoming + 1;
+
+export interface ActivityInput {
+  statusType: 'ROUTABLE' | 'CUSTOM' | 'OFFLINE' | 'ERROR' | 'UNKNOWN';
+  statusStartedAt: string | null;
+  contacts: readonly { state: string; stateStartedAt: string | null }[];
+}
+
+export interface ActivityResult {
+  activity: AgentActivity;
+  /** When the activity began: the deciding contact's state start, else the status start (ISO, or null). */
+  since: string | null;
+}
+
+/**
+ * Connect's Agent Activity for one agent. Where several contacts share the deciding state, the activity began
+ * when the first of them entered it, so the duration on the wall is the longest of them.
+ */
+export function agentActivity(agent: ActivityInput): ActivityResult {
+  let best = Number.POSITIVE_INFINITY;
+  let since: string | null = null;
+  let decidingState = '';
+  for (const contact of agent.contacts) {
+    const rank = rankOf(contact.state);
+    if (rank < best) {
+      best = rank;
+      decidingState = contact.state;
+      since = contact.stateStartedAt;
+    } else if (rank === best && contact.stateStartedAt !== null) {
+      if (since === null || contact.stateStartedAt < since) since = contact.stateStartedAt;
+    }
+  }
+  if (agent.contacts.length > 0) {
+    return { activity: contactActivity(decidingState), since: since ?? agent.statusStartedAt };
+  }
+  const activity: AgentActivity =
+    agent.statusType === 'ROUTABLE'
+      ? 'available'
+      : agent.statusType === 'OFFLINE'
+        ? 'offline'
+        : agent.statusType === 'ERROR'
+          ? 'error'
+          : 'custom';
+  return { activity, since: agent.statusStartedAt };
+}
+
+/** Activities Connect counts in AGENTS_ERROR: a missed call, a rejected chat or task, a connection failure. */
+export const ERROR_ACTIVITIES: ReadonlySet<AgentActivity> = new Set(['error', 'missed', 'rejected']);
+
+export const ACTIVITY_LABELS: Record<AgentActivity, string> = {
+  available: 'Available',
+  incoming: 'Incoming',
+  'on-contact': 'On contact',
+  acw: 'After contact work',
+  missed: 'Missed',
+  rejected: 'Rejected',
+  error: 'Error',
+  custom: 'Away',
+  offline: 'Offline',
+};
