@@ -83,6 +83,39 @@ describe(`the poller against ${QUEUES} queues and ${AGENTS} agents`, () => {
     expect(summed).toBeGreaterThan(instance.AGENTS_ONLINE ?? 0);
   });
 
+  it('asks for ESTIMATED_WAIT_TIME only by Queues and Channels grouped by QUEUE and CHANNEL, and shows every queue and the centre the simulator estimate', async () => {
+    const current = await snapshotAfter(wallboard, 0);
+    const seen = new Set<CallRecord>(simulator.calls);
+    const snapshot = await snapshotAfter(wallboard, current.generation);
+    const realtime = simulator.calls.filter(
+      (call) => !seen.has(call) && call.operation === 'GetCurrentMetricData',
+    );
+    const asksEstimate = (call: CallRecord) =>
+      (call.params.CurrentMetrics as { Name: string }[]).some((m) => m.Name === 'ESTIMATED_WAIT_TIME');
+    expect(realtime.filter(asksEstimate).length).toBeGreaterThanOrEqual(Math.ceil(QUEUES / 100));
+    for (const call of realtime) {
+      const filters = call.params.Filters as { Queues?: string[]; Channels?: string[] };
+      const documented =
+        JSON.stringify(call.params.Groupings) === '["QUEUE","CHANNEL"]' &&
+        (filters.Queues?.length ?? 0) > 0 &&
+        JSON.stringify(filters.Channels) === '["VOICE","CHAT","TASK"]';
+      expect(asksEstimate(call), requestKey(call)).toBe(documented);
+      expect(call.status, requestKey(call)).toBe(200);
+    }
+    const figures = simulator.model.figures(now);
+    const reported: number[] = [];
+    for (const queue of snapshot.queues) {
+      const expected = figures.queues.get(queue.id);
+      const active = (expected?.CONTACTS_IN_QUEUE ?? 0) > 0 || (expected?.AGENTS_ONLINE ?? 0) > 0;
+      const estimate = active ? (expected?.ESTIMATED_WAIT_TIME ?? null) : null;
+      expect(queue.realtime.ESTIMATED_WAIT_TIME, queue.name).toBe(estimate);
+      if (estimate !== null) reported.push(estimate);
+    }
+    expect(reported.length).toBeGreaterThan(0);
+    // Connect has no instance-wide estimate: the centre's is the longest of any queue.
+    expect(snapshot.summary.realtime.ESTIMATED_WAIT_TIME).toBe(Math.max(...reported));
+  });
+
   it('makes exactly the fewest real-time calls the chunking allows in a cycle', async () => {
     // Start counting right after a snapshot is published, a good while before the next cycle starts.
     const current = await snapshotAfter(wallboard, 0);

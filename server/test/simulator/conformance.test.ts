@@ -24,7 +24,7 @@ import {
 } from '@aws-sdk/client-connect';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator, type RunningSimulator } from '../../src/simulator/server.js';
-import { ALL_CURRENT_METRICS, clientFor, failure, valueOf } from './support.js';
+import { CURRENT_METRICS_BUT_ESTIMATE, clientFor, failure, valueOf } from './support.js';
 
 // Every operation through the real SDK over HTTP, on a clock the test owns.
 const start = Date.parse('2026-11-24T11:02:30Z');
@@ -160,7 +160,7 @@ describe('GetCurrentMetricData', () => {
       InstanceId: instanceId,
       Filters: { Queues: queueIds },
       Groupings: ['QUEUE' as const],
-      CurrentMetrics: ALL_CURRENT_METRICS,
+      CurrentMetrics: CURRENT_METRICS_BUT_ESTIMATE,
       MaxResults: 7,
     };
     const firstNow = now;
@@ -174,8 +174,12 @@ describe('GetCurrentMetricData', () => {
     expect(rows.length).toBe(pages[0]?.ApproximateTotalCount);
     for (const row of rows) {
       expect(row.Dimensions?.Queue?.Arn).toContain(row.Dimensions?.Queue?.Id);
-      expect(row.Collections?.map((c) => c.Metric?.Name)).toEqual(ALL_CURRENT_METRICS.map((m) => m.Name));
-      expect(row.Collections?.map((c) => c.Metric?.Unit)).toEqual(ALL_CURRENT_METRICS.map((m) => m.Unit));
+      expect(row.Collections?.map((c) => c.Metric?.Name)).toEqual(
+        CURRENT_METRICS_BUT_ESTIMATE.map((m) => m.Name),
+      );
+      expect(row.Collections?.map((c) => c.Metric?.Unit)).toEqual(
+        CURRENT_METRICS_BUT_ESTIMATE.map((m) => m.Unit),
+      );
     }
   });
 
@@ -268,6 +272,87 @@ describe('GetCurrentMetricData', () => {
       nightClient.destroy();
       await night.close();
     }
+  });
+});
+
+describe('ESTIMATED_WAIT_TIME, only in its core routing combination', () => {
+  const ESTIMATE = { Name: 'ESTIMATED_WAIT_TIME', Unit: 'SECONDS' } as const;
+  const estimate = (request: { Filters: object; Groupings?: ('QUEUE' | 'CHANNEL' | 'ROUTING_PROFILE')[] }) =>
+    client.send(
+      new GetCurrentMetricDataCommand({
+        InstanceId: instanceId,
+        CurrentMetrics: [{ Name: 'CONTACTS_IN_QUEUE', Unit: 'COUNT' }, ESTIMATE],
+        ...request,
+      }),
+    );
+  const allChannels = ['VOICE', 'CHAT', 'TASK'] as const;
+
+  it('answers per queue and channel when filtered by Queues and Channels and grouped by QUEUE then CHANNEL', async () => {
+    const response = await estimate({
+      Filters: { Queues: queueIds, Channels: [...allChannels] },
+      Groupings: ['QUEUE', 'CHANNEL'],
+    });
+    const figures = sim.model.figures(now);
+    const rows = response.MetricResults ?? [];
+    expect(rows.length).toBeGreaterThan(0);
+    for (const row of rows) {
+      expect(row.Dimensions?.Channel).toBeDefined();
+      const own = figures.queues.get(row.Dimensions?.Queue?.Id ?? '');
+      expect(valueOf(row, 'ESTIMATED_WAIT_TIME')).toBe(own?.ESTIMATED_WAIT_TIME ?? null);
+    }
+    expect(rows.some((row) => valueOf(row, 'ESTIMATED_WAIT_TIME') !== null)).toBe(true);
+  });
+
+  // Built when the test runs: the queue ids exist only once the simulator has started.
+  type EstimateRequest = Parameters<typeof estimate>[0];
+  const refused: [string, () => EstimateRequest][] = [
+    ['without a grouping', () => ({ Filters: { Queues: queueIds, Channels: [...allChannels] } })],
+    ['grouped by QUEUE alone', () => ({ Filters: { Queues: queueIds }, Groupings: ['QUEUE'] })],
+    [
+      'grouped by QUEUE alone, even with a Channels filter',
+      () => ({ Filters: { Queues: queueIds, Channels: [...allChannels] }, Groupings: ['QUEUE'] }),
+    ],
+    [
+      'grouped by QUEUE and CHANNEL without a Channels filter',
+      () => ({ Filters: { Queues: queueIds }, Groupings: ['QUEUE', 'CHANNEL'] }),
+    ],
+    [
+      'grouped by CHANNEL then QUEUE',
+      () => ({ Filters: { Queues: queueIds, Channels: [...allChannels] }, Groupings: ['CHANNEL', 'QUEUE'] }),
+    ],
+    [
+      'grouped by CHANNEL alone',
+      () => ({ Filters: { Queues: queueIds, Channels: [...allChannels] }, Groupings: ['CHANNEL'] }),
+    ],
+    [
+      'filtered and grouped by routing profile',
+      () => ({
+        Filters: { RoutingProfiles: sim.model.catalog.profiles.map((p) => p.id) },
+        Groupings: ['ROUTING_PROFILE'],
+      }),
+    ],
+  ];
+
+  it.each(refused)(
+    'answers InvalidParameterException (400) naming the documented combination when asked %s',
+    async (_name, request) => {
+      const error = await failure(() => estimate(request()));
+      expect(error).toBeInstanceOf(InvalidParameterException);
+      expect(error.$metadata?.httpStatusCode).toBe(400);
+      expect(error.message).toMatch(/ESTIMATED_WAIT_TIME.*Queues and Channels.*\[QUEUE, CHANNEL\]/);
+    },
+  );
+
+  it('still answers the other metrics in any combination without the estimate', async () => {
+    const response = await client.send(
+      new GetCurrentMetricDataCommand({
+        InstanceId: instanceId,
+        Filters: { Queues: queueIds },
+        Groupings: ['QUEUE'],
+        CurrentMetrics: [{ Name: 'CONTACTS_IN_QUEUE', Unit: 'COUNT' }],
+      }),
+    );
+    expect(response.MetricResults?.length).toBeGreaterThan(0);
   });
 });
 

@@ -10,7 +10,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Q, queueValue } from '../../src/simulator/history.js';
 import { startSimulator, type RunningSimulator } from '../../src/simulator/server.js';
-import { ALL_CURRENT_METRICS, clientFor, valueOf } from './support.js';
+import { ALL_CURRENT_METRICS, CURRENT_METRICS_BUT_ESTIMATE, clientFor, valueOf } from './support.js';
 
 // The numbers must agree: the wire with the model, the model with its own contacts and agents, and the
 // historical figures with each other however they are sliced.
@@ -56,7 +56,7 @@ async function instanceRow() {
     new GetCurrentMetricDataCommand({
       InstanceId: sim.instanceId,
       Filters: { Queues: sim.model.queues.map((q) => q.id) },
-      CurrentMetrics: ALL_CURRENT_METRICS,
+      CurrentMetrics: CURRENT_METRICS_BUT_ESTIMATE,
     }),
   );
   return response.MetricResults?.[0];
@@ -102,12 +102,12 @@ describe('current figures agree with agents user data and with the model', () =>
           InstanceId: sim.instanceId,
           Filters: { Queues: sim.model.queues.map((q) => q.id), Channels: ['VOICE', 'CHAT', 'TASK'] },
           Groupings: ['CHANNEL'],
-          CurrentMetrics: ALL_CURRENT_METRICS,
+          CurrentMetrics: CURRENT_METRICS_BUT_ESTIMATE,
         }),
       );
       for (const row of byChannel.MetricResults ?? []) {
         const own = figures.channels.get(row.Dimensions?.Channel as 'VOICE');
-        for (const { Name } of ALL_CURRENT_METRICS)
+        for (const { Name } of CURRENT_METRICS_BUT_ESTIMATE)
           expect([Name, valueOf(row, Name)]).toEqual([Name, own?.[Name] ?? null]);
       }
       expect(byChannel.MetricResults?.length).toBeGreaterThan(0);
@@ -117,7 +117,7 @@ describe('current figures agree with agents user data and with the model', () =>
           InstanceId: sim.instanceId,
           Filters: { Queues: sim.model.queues.map((q) => q.id) },
           Groupings: ['QUEUE'],
-          CurrentMetrics: ALL_CURRENT_METRICS,
+          CurrentMetrics: CURRENT_METRICS_BUT_ESTIMATE,
         }),
       );
       const byQueue = new Map(grouped.MetricResults?.map((r) => [r.Dimensions?.Queue?.Id, r]));
@@ -130,7 +130,32 @@ describe('current figures agree with agents user data and with the model', () =>
           expect(own?.AGENTS_ONLINE).toBe(0);
           continue;
         }
-        for (const { Name } of ALL_CURRENT_METRICS)
+        for (const { Name } of CURRENT_METRICS_BUT_ESTIMATE)
+          expect([Name, valueOf(row, Name)]).toEqual([Name, own?.[Name] ?? null]);
+      }
+
+      // Every metric, the estimate too, in the one combination Connect documents for the estimate.
+      const byQueueChannel = await client.send(
+        new GetCurrentMetricDataCommand({
+          InstanceId: sim.instanceId,
+          Filters: { Queues: sim.model.queues.map((q) => q.id), Channels: ['VOICE', 'CHAT', 'TASK'] },
+          Groupings: ['QUEUE', 'CHANNEL'],
+          CurrentMetrics: ALL_CURRENT_METRICS,
+          MaxResults: 100,
+        }),
+      );
+      expect(byQueueChannel.MetricResults?.length).toBe(byQueue.size);
+      for (const row of byQueueChannel.MetricResults ?? []) {
+        const queue = sim.model.queues.find((q) => q.id === row.Dimensions?.Queue?.Id);
+        expect(row.Dimensions?.Channel).toBe(queue?.channel);
+        const own = figures.queues.get(queue?.id ?? '');
+        // A queue has one channel here, so its contact figures are its channel row's (agent counts are per channel).
+        for (const Name of [
+          'CONTACTS_IN_QUEUE',
+          'CONTACTS_SCHEDULED',
+          'OLDEST_CONTACT_AGE',
+          'ESTIMATED_WAIT_TIME',
+        ] as const)
           expect([Name, valueOf(row, Name)]).toEqual([Name, own?.[Name] ?? null]);
       }
     },
