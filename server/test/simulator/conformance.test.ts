@@ -475,6 +475,73 @@ describe('GetMetricData and GetMetricDataV2', () => {
   });
 });
 
+describe('contacts handled that were not answered from a queue', () => {
+  const count = (Name: string): HistoricalMetric =>
+    ({ Name, Unit: 'COUNT', Statistic: 'SUM' }) as HistoricalMetric;
+  const QUEUE_ANSWER_TIME: HistoricalMetric = {
+    Name: 'QUEUE_ANSWER_TIME',
+    Unit: 'SECONDS',
+    Statistic: 'AVG',
+  };
+  const metrics = [
+    CONTACTS_HANDLED,
+    count('CONTACTS_HANDLED_INCOMING'),
+    count('CONTACTS_HANDLED_OUTBOUND'),
+    count('CALLBACK_CONTACTS_HANDLED'),
+    count('API_CONTACTS_HANDLED'),
+    count('CONTACTS_TRANSFERRED_IN'),
+    count('CONTACTS_TRANSFERRED_OUT'),
+    QUEUE_ANSWER_TIME,
+  ];
+  const ask = (groupings: 'QUEUE'[]) =>
+    client.send(
+      new GetMetricDataCommand({
+        InstanceId: instanceId,
+        StartTime: new Date(dayStart),
+        EndTime: new Date(intervalFloor(now)),
+        Filters: { Queues: queueIds },
+        Groupings: groupings,
+        HistoricalMetrics: metrics,
+        MaxResults: 100,
+      }),
+    );
+
+  it('counts outbound and transferred contacts in CONTACTS_HANDLED, and averages QUEUE_ANSWER_TIME only over contacts answered from a queue', async () => {
+    const [byQueue, whole] = [await ask(['QUEUE']), await ask([])];
+    const rows = byQueue.MetricResults ?? [];
+    const sum = (name: string) => rows.reduce((total, row) => total + (valueOf(row, name) ?? 0), 0);
+    expect(sum('CONTACTS_HANDLED_OUTBOUND')).toBeGreaterThan(0);
+    expect(sum('CONTACTS_TRANSFERRED_OUT')).toBeGreaterThan(0);
+    // A transfer leaves one queue as it enters another.
+    expect(sum('CONTACTS_TRANSFERRED_IN')).toBe(sum('CONTACTS_TRANSFERRED_OUT'));
+    const answeredFromQueue = (row: (typeof rows)[number]) =>
+      (valueOf(row, 'CONTACTS_HANDLED_INCOMING') ?? 0) +
+      (valueOf(row, 'CALLBACK_CONTACTS_HANDLED') ?? 0) +
+      (valueOf(row, 'API_CONTACTS_HANDLED') ?? 0);
+    for (const row of rows) {
+      expect(valueOf(row, 'CONTACTS_HANDLED')).toBe(
+        answeredFromQueue(row) + (valueOf(row, 'CONTACTS_HANDLED_OUTBOUND') ?? 0),
+      );
+    }
+    const weighted = (weight: (row: (typeof rows)[number]) => number) => {
+      let seconds = 0;
+      let contacts = 0;
+      for (const row of rows) {
+        const average = valueOf(row, 'QUEUE_ANSWER_TIME');
+        if (average === null) continue;
+        seconds += average * weight(row);
+        contacts += weight(row);
+      }
+      return seconds / contacts;
+    };
+    const instance = valueOf(whole.MetricResults?.[0], 'QUEUE_ANSWER_TIME') ?? Number.NaN;
+    expect(weighted(answeredFromQueue)).toBeCloseTo(instance, 6);
+    // Weighted by every contact handled, outbound calls pull the centre's figure towards the outbound queues.
+    const byHandled = weighted((row) => valueOf(row, 'CONTACTS_HANDLED') ?? 0);
+    expect(Math.abs(byHandled - instance)).toBeGreaterThan(0.1);
+  });
+});
+
 describe('more of the surface', () => {
   it('sorts grouped current metrics by a requested metric', async () => {
     const response = await client.send(
