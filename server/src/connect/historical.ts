@@ -5,8 +5,19 @@ import { sendOptions, type ConnectContext } from './context.js';
 import { MalformedResponseError } from './errors.js';
 import { MAX_FILTER_VALUES, MAX_METRIC_RESULTS, chunk, collectPages } from './paginate.js';
 
-/** Counts summed over the range. */
-export const HISTORICAL_COUNTS = ['CONTACTS_QUEUED', 'CONTACTS_HANDLED', 'CONTACTS_ABANDONED'] as const;
+/**
+ * Counts summed over the range. The last three add up to the contacts answered from a queue (inbound and
+ * transferred, callbacks, API contacts such as tasks): what QUEUE_ANSWER_TIME is an average of, unlike
+ * CONTACTS_HANDLED, which also counts outbound calls (see `ANSWERED_FROM_QUEUE` in poller/combine.ts).
+ */
+export const HISTORICAL_COUNTS = [
+  'CONTACTS_QUEUED',
+  'CONTACTS_HANDLED',
+  'CONTACTS_ABANDONED',
+  'CONTACTS_HANDLED_INCOMING',
+  'CALLBACK_CONTACTS_HANDLED',
+  'API_CONTACTS_HANDLED',
+] as const;
 /** Averages over the range, in seconds. */
 export const HISTORICAL_AVERAGES = [
   'QUEUE_ANSWER_TIME',

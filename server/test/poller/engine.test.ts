@@ -1,3 +1,4 @@
+import { ConnectClient, GetMetricDataCommand } from '@aws-sdk/client-connect';
 import { AGENT_COUNT_METRICS, CURRENT_METRIC_NAMES, type Snapshot } from '@switchboard/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWebServer, type RunningWallboard } from '../../src/main.js';
@@ -141,6 +142,65 @@ describe(`the poller against ${QUEUES} queues and ${AGENTS} agents`, () => {
     }
     expect(cycle).toHaveLength(minimum);
     expect(cycle.every((call) => call.status === 200)).toBe(true);
+  });
+
+  it('gives the centre today averages over the contacts each is an average of, equal to the simulator figure for the whole centre', async () => {
+    const snapshot: Snapshot = await waitFor(
+      async () => {
+        const latest = await fetchSnapshot(wallboard);
+        return latest?.sections.today.fetchedAt ? latest : undefined;
+      },
+      'today figures',
+      30_000,
+    );
+    // The simulator's own answer for every queue at once: GetMetricData filtered by channel, not grouped.
+    const dayStart = Date.UTC(
+      new Date(now).getUTCFullYear(),
+      new Date(now).getUTCMonth(),
+      new Date(now).getUTCDate(),
+    );
+    const client = new ConnectClient({
+      region: simulator.region,
+      endpoint: simulator.endpoint,
+      credentials: TEST_CREDENTIALS,
+      maxAttempts: 1,
+    });
+    const averages = ['QUEUE_ANSWER_TIME', 'HANDLE_TIME', 'AFTER_CONTACT_WORK_TIME', 'ABANDON_TIME'] as const;
+    let whole;
+    try {
+      whole = await client.send(
+        new GetMetricDataCommand({
+          InstanceId: simulator.instanceId,
+          StartTime: new Date(dayStart),
+          EndTime: new Date(Math.floor(now / 300_000) * 300_000 + 300_000),
+          Filters: { Channels: ['VOICE', 'CHAT', 'TASK'] },
+          HistoricalMetrics: [
+            { Name: 'CONTACTS_HANDLED', Unit: 'COUNT', Statistic: 'SUM' },
+            { Name: 'CONTACTS_HANDLED_OUTBOUND', Unit: 'COUNT', Statistic: 'SUM' },
+            ...averages.map((Name) => ({ Name, Unit: 'SECONDS' as const, Statistic: 'AVG' as const })),
+          ],
+        }),
+      );
+    } finally {
+      client.destroy();
+    }
+    const centre = whole.MetricResults?.[0]?.Collections ?? [];
+    const figure = (name: string) => centre.find((c) => c.Metric?.Name === name)?.Value ?? null;
+    expect(figure('CONTACTS_HANDLED_OUTBOUND')).toBeGreaterThan(0);
+    expect(snapshot.summary.today.CONTACTS_HANDLED).toBe(figure('CONTACTS_HANDLED'));
+    for (const name of averages) {
+      expect(snapshot.summary.today[name], name).toBeCloseTo(figure(name) ?? Number.NaN, 6);
+    }
+    // Weighted by every contact handled, outbound calls included, the centre's answer time would be off.
+    let seconds = 0;
+    let handled = 0;
+    for (const queue of snapshot.queues) {
+      const average = queue.today.QUEUE_ANSWER_TIME;
+      if (average === null || average === undefined) continue;
+      seconds += average * (queue.today.CONTACTS_HANDLED ?? 0);
+      handled += queue.today.CONTACTS_HANDLED ?? 0;
+    }
+    expect(Math.abs(seconds / handled - (figure('QUEUE_ANSWER_TIME') ?? 0))).toBeGreaterThan(0.01);
   });
 
   it('lists every agent online once, with names, status and time in state', async () => {
