@@ -25,6 +25,7 @@ import { localMidnight, zoneOffsetMs } from './timeZone.js';
 
 export type { SimChannel } from './catalog.js';
 export type Initiation = 'INBOUND' | 'CALLBACK' | 'API' | 'OUTBOUND' | 'TRANSFER';
+export type ContactStage = 'WAITING' | 'OFFERED' | 'CONNECTED' | 'ON_HOLD' | 'ACW' | 'SCHEDULED' | 'DONE';
 
 /**
  * Contacts that reach an agent without waiting in a queue, and contacts agents pass on: Connect's
@@ -35,7 +36,6 @@ export type Initiation = 'INBOUND' | 'CALLBACK' | 'API' | 'OUTBOUND' | 'TRANSFER
 const OUTBOUND_SHARE = 0.25;
 const TRANSFER_SHARE = 0.05;
 const MEAN_OUTBOUND_TALK_SECONDS = 150;
-export type ContactStage = 'WAITING' | 'OFFERED' | 'CONNECTED' | 'ON_HOLD' | 'ACW' | 'SCHEDULED' | 'DONE';
 
 export interface SimContact {
   contactId: string;
@@ -121,7 +121,7 @@ export class ContactCentreModel {
   /** Per routing profile: the agents who could take a contact now (routable, with a free slot). */
   private readonly free: Set<SimAgent>[];
   private readonly rng: Rng;
-  /** Outbound calls and transfers draw from their own stream, so the inbound arrivals stay as they were. */
+  /** Outbound calls and transfers draw from a stream of their own, so they change a seed's day as little as they can. */
   private readonly sideRng: Rng;
   /** Voice queues some routing profile serves: where transfers go. */
   private readonly voiceQueues: number[];
