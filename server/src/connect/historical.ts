@@ -138,6 +138,58 @@ export async function getQueueHistory(
   return { byQueue, calls };
 }
 
+const summarySchema = z.object({
+  MetricResults: z
+    .array(
+      z.object({
+        Collections: z
+          .array(
+            z.object({ Metric: z.object({ Name: z.string() }), Value: z.number().nullable().optional() }),
+          )
+          .default([]),
+      }),
+    )
+    .default([]),
+  NextToken: z.string().optional(),
+});
+
+/**
+ * OCCUPANCY is agent time (on contact over on contact plus idle), not an average over contacts, and agents
+ * serve several queues: no count weights per-queue figures into the centre's. Where every queue fits in one
+ * filter (100), Connect is asked for it directly: an ungrouped request over those queues.
+ */
+const OCCUPANCY_METRIC: HistoricalMetric = { Name: 'OCCUPANCY', Unit: 'PERCENT', Statistic: 'AVG' };
+
+/** OCCUPANCY over [start, end) for up to 100 queues together, as Connect computes it; null without agent time. */
+export async function getQueuesOccupancy(
+  ctx: ConnectContext,
+  queueIds: readonly string[],
+  range: { start: number; end: number },
+): Promise<{ occupancy: number | null; calls: number }> {
+  if (queueIds.length === 0 || queueIds.length > MAX_FILTER_VALUES) {
+    throw new RangeError(`getQueuesOccupancy takes 1 to ${MAX_FILTER_VALUES} queues; got ${queueIds.length}`);
+  }
+  const pages = await collectPages('GetMetricData', async (nextToken) => {
+    const command = new GetMetricDataCommand({
+      InstanceId: ctx.instanceId,
+      StartTime: new Date(range.start),
+      EndTime: new Date(range.end),
+      Filters: { Queues: [...queueIds] },
+      HistoricalMetrics: [OCCUPANCY_METRIC],
+      MaxResults: MAX_METRIC_RESULTS,
+      NextToken: nextToken,
+    });
+    const raw = await ctx.send('GetMetricData', () => ctx.client.send(command, sendOptions(ctx)));
+    const parsed = summarySchema.safeParse(raw);
+    if (!parsed.success) {
+      throw new MalformedResponseError('GetMetricData', parsed.error.issues[0]?.message ?? 'bad shape');
+    }
+    return { items: parsed.data.MetricResults, nextToken: parsed.data.NextToken };
+  });
+  const value = pages.items[0]?.Collections.find((c) => c.Metric.Name === 'OCCUPANCY')?.Value;
+  return { occupancy: value ?? null, calls: pages.calls };
+}
+
 /** Today's figures for a queue Connect left out: no contacts, so zero counts and no averages. */
 export function emptyHistory(serviceLevelThresholds: readonly number[]): TodayMetrics {
   const figures: TodayMetrics = {};

@@ -48,7 +48,8 @@ export function weightOf(name: string): readonly string[] | null {
   if (name.startsWith('SERVICE_LEVEL')) return ['CONTACTS_QUEUED'];
   // Handle time and after-contact work: over every contact an agent handled, outbound included.
   if (name === 'HANDLE_TIME' || name === 'AFTER_CONTACT_WORK_TIME') return ['CONTACTS_HANDLED'];
-  // Occupancy is agent time, not a contact average: no count weights it exactly (an approximation).
+  // Occupancy is agent time, not a contact average: no count weights it exactly. Up to 100 queues the centre's
+  // figure comes from Connect directly (poller/history.ts); above, this weighting is an approximation.
   if (name === 'OCCUPANCY') return ['CONTACTS_HANDLED'];
   return null;
 }
