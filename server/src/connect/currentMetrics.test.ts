@@ -1,7 +1,12 @@
 import type { ConnectClient } from '@aws-sdk/client-connect';
 import { describe, expect, it } from 'vitest';
 import type { ConnectContext } from './context.js';
-import { getAgentTotals, getQueueRealtime, oldestContactAgeSeconds } from './currentMetrics.js';
+import {
+  getAgentTotals,
+  getQueueRealtime,
+  oldestContactAgeSeconds,
+  queueEstimatedWait,
+} from './currentMetrics.js';
 import { collectPages } from './paginate.js';
 
 // A unit seam: a stub in place of the client. Integration tests in server/test/poller use the real SDK.
@@ -9,6 +14,7 @@ interface Sent {
   input: {
     Filters: { Queues?: string[]; RoutingProfiles?: string[]; Channels?: string[] };
     Groupings?: string[];
+    CurrentMetrics?: { Name: string }[];
     NextToken?: string;
     MaxResults?: number;
   };
@@ -29,11 +35,12 @@ function stubContext(answer: (input: Sent['input']) => unknown): {
 }
 
 const at = new Date('2026-11-24T10:00:00Z');
-const row = (queueId: string, waiting: number, channel?: string) => ({
+const row = (queueId: string, waiting: number, channel?: string, estimate?: number | null) => ({
   Dimensions: { Queue: { Id: queueId }, ...(channel ? { Channel: channel } : {}) },
   Collections: [
     { Metric: { Name: 'CONTACTS_IN_QUEUE' }, Value: waiting },
     { Metric: { Name: 'OLDEST_CONTACT_AGE' }, Value: 42 },
+    ...(estimate !== undefined ? [{ Metric: { Name: 'ESTIMATED_WAIT_TIME' }, Value: estimate }] : []),
   ],
 });
 
@@ -78,6 +85,34 @@ describe('getQueueRealtime', () => {
     expect(result.byQueue.has('b')).toBe(false);
     expect(result.byQueueChannel.get('a')?.CHAT?.CONTACTS_IN_QUEUE).toBe(1);
     expect(result.dataSnapshotTime).toEqual(at);
+  });
+
+  it('asks for ESTIMATED_WAIT_TIME only filtered by Queues and Channels and grouped by QUEUE and CHANNEL, and gives a queue the longest of its channels', async () => {
+    const { ctx, sent } = stubContext((input) =>
+      input.Groupings?.includes('CHANNEL')
+        ? {
+            MetricResults: [row('a', 2, 'VOICE', 30), row('a', 1, 'CHAT', 95), row('b', 1, 'TASK', null)],
+            DataSnapshotTime: at,
+          }
+        : { MetricResults: [row('a', 3), row('b', 1), row('c', 0)], DataSnapshotTime: at },
+    );
+    const result = await getQueueRealtime(ctx, ['a', 'b', 'c']);
+    for (const request of sent) {
+      const asksEstimate = request.CurrentMetrics?.some((m) => m.Name === 'ESTIMATED_WAIT_TIME') ?? false;
+      const documented =
+        (request.Filters.Queues?.length ?? 0) > 0 &&
+        (request.Filters.Channels?.length ?? 0) > 0 &&
+        JSON.stringify(request.Groupings) === '["QUEUE","CHANNEL"]';
+      expect(asksEstimate).toBe(documented);
+    }
+    expect(sent.some((s) => s.CurrentMetrics?.some((m) => m.Name === 'ESTIMATED_WAIT_TIME'))).toBe(true);
+    expect(result.byQueue.get('a')?.ESTIMATED_WAIT_TIME).toBe(95);
+    expect(result.byQueue.get('b')?.ESTIMATED_WAIT_TIME).toBeNull();
+    // A queue with no channel row has no estimate to show, not a zero wait.
+    expect(result.byQueue.get('c')?.ESTIMATED_WAIT_TIME).toBeNull();
+    expect(result.byQueueChannel.get('a')?.CHAT?.ESTIMATED_WAIT_TIME).toBe(95);
+    expect(queueEstimatedWait({ VOICE: { ESTIMATED_WAIT_TIME: 12 }, CHAT: {} })).toBe(12);
+    expect(queueEstimatedWait(undefined)).toBeNull();
   });
 
   it('refuses a malformed response instead of showing wrong figures', async () => {

@@ -47,6 +47,21 @@ export interface AgentTotals {
   calls: number;
 }
 
+/**
+ * The channels GetCurrentMetricData's `Channels` filter is documented for ("VOICE, CHAT, and TASK channels are
+ * supported", at most 3). Its own list, not the snapshot's channels: Connect's Channel enum grows (EMAIL) ahead of
+ * what this filter accepts.
+ */
+export const CURRENT_METRIC_FILTER_CHANNELS = ['VOICE', 'CHAT', 'TASK'] as const satisfies readonly Channel[];
+
+/**
+ * ESTIMATED_WAIT_TIME is documented only "for core routing purpose": filtered by Queues and Channels and grouped
+ * by [QUEUE, CHANNEL] (or one queue, one channel and RoutingStepExpressions). Any other request for it is outside
+ * Connect's contract, so it rides only in the QUEUE+CHANNEL request and every other request leaves it out.
+ */
+export const ROUTING_ONLY_METRICS: readonly CurrentMetricName[] = ['ESTIMATED_WAIT_TIME'];
+const QUEUE_METRICS = CURRENT_METRIC_NAMES.filter((name) => !ROUTING_ONLY_METRICS.includes(name));
+
 /** Agent counts for the instance: every metric that counts agents (or their slots), never summed over queues. */
 export const AGENT_TOTAL_METRICS: readonly CurrentMetricName[] = AGENT_COUNT_METRICS;
 
@@ -109,8 +124,23 @@ async function currentMetricPages(
 const older = (a: Date | null, b: Date | null) => (a === null ? b : b === null || a <= b ? a : b);
 
 /**
+ * A queue's estimated wait from its per-channel estimates: the longest, the wait a new contact of the queue's
+ * slowest channel is told to expect. Connect has no per-queue figure across channels; null when no channel has one.
+ */
+export function queueEstimatedWait(channels: ChannelMetrics | undefined): number | null {
+  let longest: number | null = null;
+  for (const metrics of Object.values(channels ?? {})) {
+    const estimate = metrics?.ESTIMATED_WAIT_TIME;
+    if (typeof estimate === 'number' && (longest === null || estimate > longest)) longest = estimate;
+  }
+  return longest;
+}
+
+/**
  * Every current metric for every queue, grouped by QUEUE and by QUEUE+CHANNEL, 100 queues a request. A queue
  * absent from the results had nothing to report (Connect returns only active queues): the caller reads zero.
+ * ESTIMATED_WAIT_TIME comes only from the QUEUE+CHANNEL request (its documented combination); a queue's figure is
+ * derived from its channels' (`queueEstimatedWait`), so it costs no call of its own.
  */
 export async function getQueueRealtime(
   ctx: ConnectContext,
@@ -128,10 +158,12 @@ export async function getQueueRealtime(
     requests.map(async ({ queueChunk, byChannel }) => ({
       byChannel,
       pages: await currentMetricPages(ctx, {
-        // Grouping by CHANNEL wants a Channels filter.
-        Filters: byChannel ? { Queues: queueChunk, Channels: [...CHANNELS] } : { Queues: queueChunk },
+        // Grouping by CHANNEL wants a Channels filter; ESTIMATED_WAIT_TIME wants exactly this combination.
+        Filters: byChannel
+          ? { Queues: queueChunk, Channels: [...CURRENT_METRIC_FILTER_CHANNELS] }
+          : { Queues: queueChunk },
         Groupings: byChannel ? ['QUEUE', 'CHANNEL'] : ['QUEUE'],
-        metrics: CURRENT_METRIC_NAMES,
+        metrics: byChannel ? CURRENT_METRIC_NAMES : QUEUE_METRICS,
       }),
     })),
   );
@@ -152,6 +184,9 @@ export async function getQueueRealtime(
         byQueue.set(queueId, toMetrics(result, true));
       }
     }
+  }
+  for (const [queueId, metrics] of byQueue) {
+    metrics.ESTIMATED_WAIT_TIME = queueEstimatedWait(byQueueChannel.get(queueId));
   }
   return { byQueue, byQueueChannel, dataSnapshotTime, calls };
 }

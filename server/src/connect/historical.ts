@@ -5,8 +5,19 @@ import { sendOptions, type ConnectContext } from './context.js';
 import { MalformedResponseError } from './errors.js';
 import { MAX_FILTER_VALUES, MAX_METRIC_RESULTS, chunk, collectPages } from './paginate.js';
 
-/** Counts summed over the range. */
-export const HISTORICAL_COUNTS = ['CONTACTS_QUEUED', 'CONTACTS_HANDLED', 'CONTACTS_ABANDONED'] as const;
+/**
+ * Counts summed over the range. The last three add up to the contacts answered from a queue (inbound and
+ * transferred, callbacks, API contacts such as tasks): what QUEUE_ANSWER_TIME is an average of, unlike
+ * CONTACTS_HANDLED, which also counts outbound calls (see `ANSWERED_FROM_QUEUE` in poller/combine.ts).
+ */
+export const HISTORICAL_COUNTS = [
+  'CONTACTS_QUEUED',
+  'CONTACTS_HANDLED',
+  'CONTACTS_ABANDONED',
+  'CONTACTS_HANDLED_INCOMING',
+  'CALLBACK_CONTACTS_HANDLED',
+  'API_CONTACTS_HANDLED',
+] as const;
 /** Averages over the range, in seconds. */
 export const HISTORICAL_AVERAGES = [
   'QUEUE_ANSWER_TIME',
@@ -125,6 +136,58 @@ export async function getQueueHistory(
     }
   }
   return { byQueue, calls };
+}
+
+const summarySchema = z.object({
+  MetricResults: z
+    .array(
+      z.object({
+        Collections: z
+          .array(
+            z.object({ Metric: z.object({ Name: z.string() }), Value: z.number().nullable().optional() }),
+          )
+          .default([]),
+      }),
+    )
+    .default([]),
+  NextToken: z.string().optional(),
+});
+
+/**
+ * OCCUPANCY is agent time (on contact over on contact plus idle), not an average over contacts, and agents
+ * serve several queues: no count weights per-queue figures into the centre's. Where every queue fits in one
+ * filter (100), Connect is asked for it directly: an ungrouped request over those queues.
+ */
+const OCCUPANCY_METRIC: HistoricalMetric = { Name: 'OCCUPANCY', Unit: 'PERCENT', Statistic: 'AVG' };
+
+/** OCCUPANCY over [start, end) for up to 100 queues together, as Connect computes it; null without agent time. */
+export async function getQueuesOccupancy(
+  ctx: ConnectContext,
+  queueIds: readonly string[],
+  range: { start: number; end: number },
+): Promise<{ occupancy: number | null; calls: number }> {
+  if (queueIds.length === 0 || queueIds.length > MAX_FILTER_VALUES) {
+    throw new RangeError(`getQueuesOccupancy takes 1 to ${MAX_FILTER_VALUES} queues; got ${queueIds.length}`);
+  }
+  const pages = await collectPages('GetMetricData', async (nextToken) => {
+    const command = new GetMetricDataCommand({
+      InstanceId: ctx.instanceId,
+      StartTime: new Date(range.start),
+      EndTime: new Date(range.end),
+      Filters: { Queues: [...queueIds] },
+      HistoricalMetrics: [OCCUPANCY_METRIC],
+      MaxResults: MAX_METRIC_RESULTS,
+      NextToken: nextToken,
+    });
+    const raw = await ctx.send('GetMetricData', () => ctx.client.send(command, sendOptions(ctx)));
+    const parsed = summarySchema.safeParse(raw);
+    if (!parsed.success) {
+      throw new MalformedResponseError('GetMetricData', parsed.error.issues[0]?.message ?? 'bad shape');
+    }
+    return { items: parsed.data.MetricResults, nextToken: parsed.data.NextToken };
+  });
+  const value = pages.items[0]?.Collections.find((c) => c.Metric.Name === 'OCCUPANCY')?.Value;
+  return { occupancy: value ?? null, calls: pages.calls };
 }
 
 /** Today's figures for a queue Connect left out: no contacts, so zero counts and no averages. */

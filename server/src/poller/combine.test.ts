@@ -42,4 +42,35 @@ describe('instance figures', () => {
     expect(combined.SERVICE_LEVEL_20).toBe(60);
     expect(combined.ABANDON_TIME).toBeNull();
   });
+
+  it('weights QUEUE_ANSWER_TIME by the contacts answered from a queue, not by every contact handled', () => {
+    const names = ['CONTACTS_HANDLED', 'QUEUE_ANSWER_TIME', 'HANDLE_TIME'];
+    const combined = combineHistory(
+      [
+        // A queue whose agents also made 90 outbound calls: handled 100, only 10 answered from the queue.
+        {
+          CONTACTS_HANDLED: 100,
+          CONTACTS_HANDLED_INCOMING: 6,
+          CALLBACK_CONTACTS_HANDLED: 3,
+          API_CONTACTS_HANDLED: 1,
+          QUEUE_ANSWER_TIME: 100,
+          HANDLE_TIME: 200,
+        },
+        {
+          CONTACTS_HANDLED: 30,
+          CONTACTS_HANDLED_INCOMING: 30,
+          CALLBACK_CONTACTS_HANDLED: 0,
+          API_CONTACTS_HANDLED: 0,
+          QUEUE_ANSWER_TIME: 20,
+          HANDLE_TIME: 330,
+        },
+      ],
+      names,
+    );
+    // (100 × 10 + 20 × 30) / 40, where weighting by CONTACTS_HANDLED would say (100 × 100 + 20 × 30) / 130.
+    expect(combined.QUEUE_ANSWER_TIME).toBe(40);
+    // Handle time is an average over every contact handled, outbound calls included.
+    expect(combined.HANDLE_TIME).toBe(230);
+    expect(combined.CONTACTS_HANDLED).toBe(130);
+  });
 });

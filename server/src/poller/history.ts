@@ -5,8 +5,10 @@ import {
   HISTORICAL_COUNTS,
   emptyHistory,
   getQueueHistory,
+  getQueuesOccupancy,
   serviceLevelKey,
 } from '../connect/historical.js';
+import { MAX_FILTER_VALUES } from '../connect/paginate.js';
 import { combineHistory } from './combine.js';
 import { intradayIntervals, localDate, todayRange, type Interval } from './time.js';
 
@@ -22,6 +24,13 @@ export interface HistoryOptions {
 
 interface CachedInterval extends Interval {
   byQueue: Map<string, TodayMetrics>;
+  /** The centre's OCCUPANCY from Connect (queues that fit one request); undefined when weighted instead. */
+  occupancy?: number | null;
+}
+
+/** The instance figures with Connect's own OCCUPANCY for all queues together, where it was asked for. */
+function withOccupancy(figures: TodayMetrics, occupancy: number | null | undefined): TodayMetrics {
+  return occupancy === undefined ? figures : { ...figures, OCCUPANCY: occupancy };
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -63,9 +72,26 @@ export class History {
       this.today = new Map();
       this.todayInstance = {};
     }
-    const result = await getQueueHistory(ctx, queueIds, todayRange(now, timeZone), serviceLevelThresholds);
+    const range = todayRange(now, timeZone);
+    const [result, occupancy] = await Promise.all([
+      getQueueHistory(ctx, queueIds, range, serviceLevelThresholds),
+      this.occupancyTogether(ctx, queueIds, range),
+    ]);
     this.today = new Map(queueIds.map((id) => [id, result.byQueue.get(id) ?? this.empty()]));
-    this.todayInstance = combineHistory([...this.today.values()], this.metricNames);
+    this.todayInstance = withOccupancy(combineHistory([...this.today.values()], this.metricNames), occupancy);
+  }
+
+  /**
+   * OCCUPANCY for every queue together, asked of Connect where the queues fit in one filter (100): it is agent
+   * time, which no count of contacts weights exactly. Undefined above that; the weighted figure stands.
+   */
+  private async occupancyTogether(
+    ctx: ConnectContext,
+    queueIds: readonly string[],
+    range: Interval,
+  ): Promise<number | null | undefined> {
+    if (queueIds.length === 0 || queueIds.length > MAX_FILTER_VALUES) return undefined;
+    return (await getQueuesOccupancy(ctx, queueIds, range)).occupancy;
   }
 
   /** Which intervals this round fetches: the open one and the recent ones, then missing older ones, newest first. */
@@ -93,13 +119,16 @@ export class History {
   async refreshIntraday(ctx: ConnectContext, queueIds: readonly string[], now: number): Promise<void> {
     const due = this.dueIntervals(now);
     const fetched = await Promise.all(
-      due.map(async (interval) => ({
-        interval,
-        result: await getQueueHistory(ctx, queueIds, interval, this.options.serviceLevelThresholds),
-      })),
+      due.map(async (interval) => {
+        const [result, occupancy] = await Promise.all([
+          getQueueHistory(ctx, queueIds, interval, this.options.serviceLevelThresholds),
+          this.occupancyTogether(ctx, queueIds, interval),
+        ]);
+        return { interval, result, occupancy };
+      }),
     );
-    for (const { interval, result } of fetched) {
-      this.intervals.set(interval.start, { ...interval, byQueue: result.byQueue });
+    for (const { interval, result, occupancy } of fetched) {
+      this.intervals.set(interval.start, { ...interval, byQueue: result.byQueue, occupancy });
     }
   }
 
@@ -119,9 +148,12 @@ export class History {
       start: iso(interval.start),
       end: iso(interval.end),
       metrics: rounded(
-        combineHistory(
-          queueIds.map((id) => interval.byQueue.get(id) ?? empty),
-          this.metricNames,
+        withOccupancy(
+          combineHistory(
+            queueIds.map((id) => interval.byQueue.get(id) ?? empty),
+            this.metricNames,
+          ),
+          interval.occupancy,
         ),
       ),
     }));

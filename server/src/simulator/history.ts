@@ -24,8 +24,20 @@ export const Q = {
   INCOMING_HANDLED: 15,
   API_HANDLED: 16,
   CALLBACKS_OFFERED: 17,
+  /** Agent-initiated outbound contacts completed (CONTACTS_HANDLED_OUTBOUND): handled, never queued. */
+  OUTBOUND_HANDLED: 18,
+  /** Contacts an agent transferred into this queue, and out of it (CONTACTS_TRANSFERRED_IN / _OUT). */
+  TRANSFERRED_IN: 19,
+  TRANSFERRED_OUT: 20,
+  /**
+   * Contacts answered from a queue whose record closed in the interval, and their seconds in queue: Connect
+   * counts contact-record metrics such as QUEUE_ANSWER_TIME in the interval of the record, as it does
+   * CONTACTS_HANDLED, so the average and the counts that weight it describe the same contacts.
+   */
+  HANDLED_FROM_QUEUE: 21,
+  HANDLED_QUEUE_WAIT_SUM: 22,
 } as const;
-const QUEUE_FIELDS = 18;
+const QUEUE_FIELDS = 23;
 
 /** Per-routing-profile agent time, seconds. */
 export const P = { BUSY: 0, IDLE: 1, ONLINE: 2 } as const;

@@ -24,8 +24,18 @@ import { localMidnight, zoneOffsetMs } from './timeZone.js';
  */
 
 export type { SimChannel } from './catalog.js';
-export type Initiation = 'INBOUND' | 'CALLBACK' | 'API';
+export type Initiation = 'INBOUND' | 'CALLBACK' | 'API' | 'OUTBOUND' | 'TRANSFER';
 export type ContactStage = 'WAITING' | 'OFFERED' | 'CONNECTED' | 'ON_HOLD' | 'ACW' | 'SCHEDULED' | 'DONE';
+
+/**
+ * Contacts that reach an agent without waiting in a queue, and contacts agents pass on: Connect's
+ * CONTACTS_HANDLED counts both, so an average of queue figures weighted by it is off. Outbound calls per voice
+ * queue, as a share of its inbound arrivals; the share of answered inbound calls an agent transfers to another
+ * voice queue (a new contact, INITIATION_METHOD TRANSFER, that waits there).
+ */
+const OUTBOUND_SHARE = 0.25;
+const TRANSFER_SHARE = 0.05;
+const MEAN_OUTBOUND_TALK_SECONDS = 150;
 
 export interface SimContact {
   contactId: string;
@@ -111,6 +121,10 @@ export class ContactCentreModel {
   /** Per routing profile: the agents who could take a contact now (routable, with a free slot). */
   private readonly free: Set<SimAgent>[];
   private readonly rng: Rng;
+  /** Outbound calls and transfers draw from a stream of their own, so they change a seed's day as little as they can. */
+  private readonly sideRng: Rng;
+  /** Voice queues some routing profile serves: where transfers go. */
+  private readonly voiceQueues: number[];
   private nowMs: number;
   private contactSeq = 0;
   private offsetMs = 0;
@@ -122,6 +136,7 @@ export class ContactCentreModel {
   constructor(options: ModelOptions) {
     this.catalog = new Catalog(options);
     this.rng = createRng(options.seed ^ 0x5eed);
+    this.sideRng = createRng(options.seed ^ 0x0b7d);
     this.instanceId = options.instanceId;
     this.instanceArn = this.catalog.instanceArn;
     this.timeZone = options.timeZone ?? 'UTC';
@@ -166,6 +181,9 @@ export class ContactCentreModel {
       accruedAt: options.startMs,
     }));
     this.free = this.catalog.profiles.map(() => new Set<SimAgent>());
+    this.voiceQueues = this.catalog.queues
+      .filter((q) => q.channel === 'VOICE' && q.profileIndices.length > 0)
+      .map((q) => q.index);
     const today = localMidnight(options.startMs, this.timeZone);
     // Yesterday's night shift is still on when the simulation starts at midnight.
     this.scheduleDay(localMidnight(today - 3_600_000, this.timeZone));
@@ -294,6 +312,12 @@ export class ContactCentreModel {
         const initiation: Initiation = config.channel === 'TASK' ? 'API' : 'INBOUND';
         this.events.push(start + this.rng() * INTERVAL_MS, () => this.arrive(config.index, initiation));
       }
+      if (config.channel === 'VOICE') {
+        const mean = (this.arrivalRate(config, start + INTERVAL_MS / 2, 1) * INTERVAL_MS) / 3_600_000;
+        for (let n = poisson(this.sideRng, mean * OUTBOUND_SHARE); n > 0; n -= 1) {
+          this.events.push(start + this.sideRng() * INTERVAL_MS, () => this.dialOut(config.index));
+        }
+      }
     }
     this.events.push(start + INTERVAL_MS, () => this.onInterval(start + INTERVAL_MS));
   }
@@ -303,6 +327,7 @@ export class ContactCentreModel {
     if (!queue) return;
     const now = this.nowMs;
     this.history.add(now, queueIndex, Q.QUEUED, 1);
+    if (initiation === 'TRANSFER') this.history.add(now, queueIndex, Q.TRANSFERRED_IN, 1);
     // With a long queue some callers take the offer of a callback instead of holding.
     if (
       initiation === 'INBOUND' &&
@@ -344,6 +369,42 @@ export class ContactCentreModel {
       this.events.push(now + delay * 1000, () => this.routeQueue(queueIndex));
     }
     if (queueWasEmpty) this.routeQueue(queueIndex);
+  }
+
+  /**
+   * An agent of the queue with nothing on hand calls a customer: connected at once, never queued, recorded in
+   * the queue (Connect records outbound calls in the routing profile's outbound queue). Skipped when nobody is free.
+   */
+  private dialOut(queueIndex: number): void {
+    const config = this.catalog.queues[queueIndex];
+    if (!config) return;
+    let caller: SimAgent | undefined;
+    for (const profileIndex of config.profileIndices) {
+      for (const agent of this.free[profileIndex] ?? []) {
+        if (agent.contacts.length > 0 || !this.canTake(agent, 'VOICE')) continue;
+        if (!caller || agent.idleSince < caller.idleSince) caller = agent;
+      }
+    }
+    if (!caller) return;
+    this.accrue(caller);
+    const now = this.nowMs;
+    const contact: SimContact = {
+      contactId: this.contactId(),
+      queueIndex,
+      channel: 'VOICE',
+      initiation: 'OUTBOUND',
+      enqueuedAt: now,
+      abandonAt: Number.POSITIVE_INFINITY,
+      stage: 'CONNECTED',
+      connectedAt: now,
+      talkMs: logNormal(this.sideRng, MEAN_OUTBOUND_TALK_SECONDS * 1000),
+      holdMs: 0,
+    };
+    const entry: AgentContact = { contact, state: 'CONNECTED', since: now };
+    caller.contacts.push(entry);
+    this.touch(caller);
+    const agent = caller;
+    this.events.push(now + contact.talkMs, () => this.endTalk(agent, entry));
   }
 
   private contactId(): string {
@@ -528,6 +589,21 @@ export class ContactCentreModel {
 
   private endTalk(agent: SimAgent, entry: AgentContact): void {
     this.accrue(agent);
+    const { contact } = entry;
+    // Now and then the agent passes an inbound call on to another voice queue, then wraps up their own part.
+    if (
+      contact.initiation === 'INBOUND' &&
+      contact.channel === 'VOICE' &&
+      this.voiceQueues.length > 1 &&
+      this.sideRng() < TRANSFER_SHARE
+    ) {
+      const others = this.voiceQueues.filter((q) => q !== contact.queueIndex);
+      const target = others[Math.floor(this.sideRng() * others.length)];
+      if (target !== undefined) {
+        this.history.add(this.nowMs, contact.queueIndex, Q.TRANSFERRED_OUT, 1);
+        this.arrive(target, 'TRANSFER');
+      }
+    }
     entry.state = 'ENDED';
     entry.since = this.nowMs;
     entry.contact.stage = 'ACW';
@@ -549,13 +625,20 @@ export class ContactCentreModel {
     this.history.add(now, q, Q.HOLD_TIME_SUM, contact.holdMs / 1000);
     this.history.add(now, q, Q.ACW_TIME_SUM, acwMs / 1000);
     if (contact.holdMs > 0) this.history.add(now, q, Q.HOLDS, 1);
+    // CONTACTS_HANDLED_INCOMING counts inbound and transferred contacts alike.
     const kind =
       contact.initiation === 'CALLBACK'
         ? Q.CALLBACK_HANDLED
         : contact.initiation === 'API'
           ? Q.API_HANDLED
-          : Q.INCOMING_HANDLED;
+          : contact.initiation === 'OUTBOUND'
+            ? Q.OUTBOUND_HANDLED
+            : Q.INCOMING_HANDLED;
     this.history.add(now, q, kind, 1);
+    if (contact.initiation !== 'OUTBOUND') {
+      this.history.add(now, q, Q.HANDLED_FROM_QUEUE, 1);
+      this.history.add(now, q, Q.HANDLED_QUEUE_WAIT_SUM, (contact.connectedAt - contact.enqueuedAt) / 1000);
+    }
     if (agent.contacts.length === 0) {
       agent.idleSince = now;
       if (agent.nextStatusIndex !== null) {

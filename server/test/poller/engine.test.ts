@@ -1,3 +1,4 @@
+import { ConnectClient, GetMetricDataCommand } from '@aws-sdk/client-connect';
 import { AGENT_COUNT_METRICS, CURRENT_METRIC_NAMES, type Snapshot } from '@switchboard/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWebServer, type RunningWallboard } from '../../src/main.js';
@@ -83,6 +84,39 @@ describe(`the poller against ${QUEUES} queues and ${AGENTS} agents`, () => {
     expect(summed).toBeGreaterThan(instance.AGENTS_ONLINE ?? 0);
   });
 
+  it('asks for ESTIMATED_WAIT_TIME only by Queues and Channels grouped by QUEUE and CHANNEL, and shows every queue and the centre the simulator estimate', async () => {
+    const current = await snapshotAfter(wallboard, 0);
+    const seen = new Set<CallRecord>(simulator.calls);
+    const snapshot = await snapshotAfter(wallboard, current.generation);
+    const realtime = simulator.calls.filter(
+      (call) => !seen.has(call) && call.operation === 'GetCurrentMetricData',
+    );
+    const asksEstimate = (call: CallRecord) =>
+      (call.params.CurrentMetrics as { Name: string }[]).some((m) => m.Name === 'ESTIMATED_WAIT_TIME');
+    expect(realtime.filter(asksEstimate).length).toBeGreaterThanOrEqual(Math.ceil(QUEUES / 100));
+    for (const call of realtime) {
+      const filters = call.params.Filters as { Queues?: string[]; Channels?: string[] };
+      const documented =
+        JSON.stringify(call.params.Groupings) === '["QUEUE","CHANNEL"]' &&
+        (filters.Queues?.length ?? 0) > 0 &&
+        JSON.stringify(filters.Channels) === '["VOICE","CHAT","TASK"]';
+      expect(asksEstimate(call), requestKey(call)).toBe(documented);
+      expect(call.status, requestKey(call)).toBe(200);
+    }
+    const figures = simulator.model.figures(now);
+    const reported: number[] = [];
+    for (const queue of snapshot.queues) {
+      const expected = figures.queues.get(queue.id);
+      const active = (expected?.CONTACTS_IN_QUEUE ?? 0) > 0 || (expected?.AGENTS_ONLINE ?? 0) > 0;
+      const estimate = active ? (expected?.ESTIMATED_WAIT_TIME ?? null) : null;
+      expect(queue.realtime.ESTIMATED_WAIT_TIME, queue.name).toBe(estimate);
+      if (estimate !== null) reported.push(estimate);
+    }
+    expect(reported.length).toBeGreaterThan(0);
+    // Connect has no instance-wide estimate: the centre's is the longest of any queue.
+    expect(snapshot.summary.realtime.ESTIMATED_WAIT_TIME).toBe(Math.max(...reported));
+  });
+
   it('makes exactly the fewest real-time calls the chunking allows in a cycle', async () => {
     // Start counting right after a snapshot is published, a good while before the next cycle starts.
     const current = await snapshotAfter(wallboard, 0);
@@ -108,6 +142,57 @@ describe(`the poller against ${QUEUES} queues and ${AGENTS} agents`, () => {
     }
     expect(cycle).toHaveLength(minimum);
     expect(cycle.every((call) => call.status === 200)).toBe(true);
+  });
+
+  it('gives the centre today averages over the contacts each is an average of, equal to the simulator figure for the whole centre', async () => {
+    const snapshot: Snapshot = await waitFor(
+      async () => {
+        const latest = await fetchSnapshot(wallboard);
+        return latest?.sections.today.fetchedAt ? latest : undefined;
+      },
+      'today figures',
+      30_000,
+    );
+    // The simulator's own answer for every queue at once: GetMetricData filtered by channel, not grouped.
+    const dayStart = Date.UTC(
+      new Date(now).getUTCFullYear(),
+      new Date(now).getUTCMonth(),
+      new Date(now).getUTCDate(),
+    );
+    const client = new ConnectClient({
+      region: simulator.region,
+      endpoint: simulator.endpoint,
+      credentials: TEST_CREDENTIALS,
+      maxAttempts: 1,
+    });
+    const averages = ['QUEUE_ANSWER_TIME', 'HANDLE_TIME', 'AFTER_CONTACT_WORK_TIME', 'ABANDON_TIME'] as const;
+    let whole;
+    try {
+      whole = await client.send(
+        new GetMetricDataCommand({
+          InstanceId: simulator.instanceId,
+          StartTime: new Date(dayStart),
+          EndTime: new Date(Math.floor(now / 300_000) * 300_000 + 300_000),
+          Filters: { Channels: ['VOICE', 'CHAT', 'TASK'] },
+          HistoricalMetrics: [
+            { Name: 'CONTACTS_HANDLED', Unit: 'COUNT', Statistic: 'SUM' },
+            { Name: 'CONTACTS_HANDLED_OUTBOUND', Unit: 'COUNT', Statistic: 'SUM' },
+            ...averages.map((Name) => ({ Name, Unit: 'SECONDS' as const, Statistic: 'AVG' as const })),
+          ],
+        }),
+      );
+    } finally {
+      client.destroy();
+    }
+    const centre = whole.MetricResults?.[0]?.Collections ?? [];
+    const figure = (name: string) => centre.find((c) => c.Metric?.Name === name)?.Value ?? null;
+    expect(figure('CONTACTS_HANDLED_OUTBOUND')).toBeGreaterThan(0);
+    expect(snapshot.summary.today.CONTACTS_HANDLED).toBe(figure('CONTACTS_HANDLED'));
+    for (const name of averages) {
+      expect(snapshot.summary.today[name], name).toBeCloseTo(figure(name) ?? Number.NaN, 6);
+    }
+    // Weighted by every contact handled (outbound calls included), the answer time would be off: the conformance
+    // suite shows by how much on a fixed clock.
   });
 
   it('lists every agent online once, with names, status and time in state', async () => {

@@ -24,7 +24,7 @@ import {
 } from '@aws-sdk/client-connect';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator, type RunningSimulator } from '../../src/simulator/server.js';
-import { ALL_CURRENT_METRICS, clientFor, failure, valueOf } from './support.js';
+import { CURRENT_METRICS_BUT_ESTIMATE, clientFor, failure, valueOf } from './support.js';
 
 // Every operation through the real SDK over HTTP, on a clock the test owns.
 const start = Date.parse('2026-11-24T11:02:30Z');
@@ -160,7 +160,7 @@ describe('GetCurrentMetricData', () => {
       InstanceId: instanceId,
       Filters: { Queues: queueIds },
       Groupings: ['QUEUE' as const],
-      CurrentMetrics: ALL_CURRENT_METRICS,
+      CurrentMetrics: CURRENT_METRICS_BUT_ESTIMATE,
       MaxResults: 7,
     };
     const firstNow = now;
@@ -174,8 +174,12 @@ describe('GetCurrentMetricData', () => {
     expect(rows.length).toBe(pages[0]?.ApproximateTotalCount);
     for (const row of rows) {
       expect(row.Dimensions?.Queue?.Arn).toContain(row.Dimensions?.Queue?.Id);
-      expect(row.Collections?.map((c) => c.Metric?.Name)).toEqual(ALL_CURRENT_METRICS.map((m) => m.Name));
-      expect(row.Collections?.map((c) => c.Metric?.Unit)).toEqual(ALL_CURRENT_METRICS.map((m) => m.Unit));
+      expect(row.Collections?.map((c) => c.Metric?.Name)).toEqual(
+        CURRENT_METRICS_BUT_ESTIMATE.map((m) => m.Name),
+      );
+      expect(row.Collections?.map((c) => c.Metric?.Unit)).toEqual(
+        CURRENT_METRICS_BUT_ESTIMATE.map((m) => m.Unit),
+      );
     }
   });
 
@@ -268,6 +272,87 @@ describe('GetCurrentMetricData', () => {
       nightClient.destroy();
       await night.close();
     }
+  });
+});
+
+describe('ESTIMATED_WAIT_TIME, only in its core routing combination', () => {
+  const ESTIMATE = { Name: 'ESTIMATED_WAIT_TIME', Unit: 'SECONDS' } as const;
+  const estimate = (request: { Filters: object; Groupings?: ('QUEUE' | 'CHANNEL' | 'ROUTING_PROFILE')[] }) =>
+    client.send(
+      new GetCurrentMetricDataCommand({
+        InstanceId: instanceId,
+        CurrentMetrics: [{ Name: 'CONTACTS_IN_QUEUE', Unit: 'COUNT' }, ESTIMATE],
+        ...request,
+      }),
+    );
+  const allChannels = ['VOICE', 'CHAT', 'TASK'] as const;
+
+  it('answers per queue and channel when filtered by Queues and Channels and grouped by QUEUE then CHANNEL', async () => {
+    const response = await estimate({
+      Filters: { Queues: queueIds, Channels: [...allChannels] },
+      Groupings: ['QUEUE', 'CHANNEL'],
+    });
+    const figures = sim.model.figures(now);
+    const rows = response.MetricResults ?? [];
+    expect(rows.length).toBeGreaterThan(0);
+    for (const row of rows) {
+      expect(row.Dimensions?.Channel).toBeDefined();
+      const own = figures.queues.get(row.Dimensions?.Queue?.Id ?? '');
+      expect(valueOf(row, 'ESTIMATED_WAIT_TIME')).toBe(own?.ESTIMATED_WAIT_TIME ?? null);
+    }
+    expect(rows.some((row) => valueOf(row, 'ESTIMATED_WAIT_TIME') !== null)).toBe(true);
+  });
+
+  // Built when the test runs: the queue ids exist only once the simulator has started.
+  type EstimateRequest = Parameters<typeof estimate>[0];
+  const refused: [string, () => EstimateRequest][] = [
+    ['without a grouping', () => ({ Filters: { Queues: queueIds, Channels: [...allChannels] } })],
+    ['grouped by QUEUE alone', () => ({ Filters: { Queues: queueIds }, Groupings: ['QUEUE'] })],
+    [
+      'grouped by QUEUE alone, even with a Channels filter',
+      () => ({ Filters: { Queues: queueIds, Channels: [...allChannels] }, Groupings: ['QUEUE'] }),
+    ],
+    [
+      'grouped by QUEUE and CHANNEL without a Channels filter',
+      () => ({ Filters: { Queues: queueIds }, Groupings: ['QUEUE', 'CHANNEL'] }),
+    ],
+    [
+      'grouped by CHANNEL then QUEUE',
+      () => ({ Filters: { Queues: queueIds, Channels: [...allChannels] }, Groupings: ['CHANNEL', 'QUEUE'] }),
+    ],
+    [
+      'grouped by CHANNEL alone',
+      () => ({ Filters: { Queues: queueIds, Channels: [...allChannels] }, Groupings: ['CHANNEL'] }),
+    ],
+    [
+      'filtered and grouped by routing profile',
+      () => ({
+        Filters: { RoutingProfiles: sim.model.catalog.profiles.map((p) => p.id) },
+        Groupings: ['ROUTING_PROFILE'],
+      }),
+    ],
+  ];
+
+  it.each(refused)(
+    'answers InvalidParameterException (400) naming the documented combination when asked %s',
+    async (_name, request) => {
+      const error = await failure(() => estimate(request()));
+      expect(error).toBeInstanceOf(InvalidParameterException);
+      expect(error.$metadata?.httpStatusCode).toBe(400);
+      expect(error.message).toMatch(/ESTIMATED_WAIT_TIME.*Queues and Channels.*\[QUEUE, CHANNEL\]/);
+    },
+  );
+
+  it('still answers the other metrics in any combination without the estimate', async () => {
+    const response = await client.send(
+      new GetCurrentMetricDataCommand({
+        InstanceId: instanceId,
+        Filters: { Queues: queueIds },
+        Groupings: ['QUEUE'],
+        CurrentMetrics: [{ Name: 'CONTACTS_IN_QUEUE', Unit: 'COUNT' }],
+      }),
+    );
+    expect(response.MetricResults?.length).toBeGreaterThan(0);
   });
 });
 
@@ -387,6 +472,73 @@ describe('GetMetricData and GetMetricDataV2', () => {
         (row.MetricInterval?.EndTime?.getTime() ?? 0) - (row.MetricInterval?.StartTime?.getTime() ?? 0);
       expect(span).toBeLessThanOrEqual(3_600_000);
     }
+  });
+});
+
+describe('contacts handled that were not answered from a queue', () => {
+  const count = (Name: string): HistoricalMetric =>
+    ({ Name, Unit: 'COUNT', Statistic: 'SUM' }) as HistoricalMetric;
+  const QUEUE_ANSWER_TIME: HistoricalMetric = {
+    Name: 'QUEUE_ANSWER_TIME',
+    Unit: 'SECONDS',
+    Statistic: 'AVG',
+  };
+  const metrics = [
+    CONTACTS_HANDLED,
+    count('CONTACTS_HANDLED_INCOMING'),
+    count('CONTACTS_HANDLED_OUTBOUND'),
+    count('CALLBACK_CONTACTS_HANDLED'),
+    count('API_CONTACTS_HANDLED'),
+    count('CONTACTS_TRANSFERRED_IN'),
+    count('CONTACTS_TRANSFERRED_OUT'),
+    QUEUE_ANSWER_TIME,
+  ];
+  const ask = (groupings: 'QUEUE'[]) =>
+    client.send(
+      new GetMetricDataCommand({
+        InstanceId: instanceId,
+        StartTime: new Date(dayStart),
+        EndTime: new Date(intervalFloor(now)),
+        Filters: { Queues: queueIds },
+        Groupings: groupings,
+        HistoricalMetrics: metrics,
+        MaxResults: 100,
+      }),
+    );
+
+  it('counts outbound and transferred contacts in CONTACTS_HANDLED, and averages QUEUE_ANSWER_TIME only over contacts answered from a queue', async () => {
+    const [byQueue, whole] = [await ask(['QUEUE']), await ask([])];
+    const rows = byQueue.MetricResults ?? [];
+    const sum = (name: string) => rows.reduce((total, row) => total + (valueOf(row, name) ?? 0), 0);
+    expect(sum('CONTACTS_HANDLED_OUTBOUND')).toBeGreaterThan(0);
+    expect(sum('CONTACTS_TRANSFERRED_OUT')).toBeGreaterThan(0);
+    // A transfer leaves one queue as it enters another.
+    expect(sum('CONTACTS_TRANSFERRED_IN')).toBe(sum('CONTACTS_TRANSFERRED_OUT'));
+    const answeredFromQueue = (row: (typeof rows)[number]) =>
+      (valueOf(row, 'CONTACTS_HANDLED_INCOMING') ?? 0) +
+      (valueOf(row, 'CALLBACK_CONTACTS_HANDLED') ?? 0) +
+      (valueOf(row, 'API_CONTACTS_HANDLED') ?? 0);
+    for (const row of rows) {
+      expect(valueOf(row, 'CONTACTS_HANDLED')).toBe(
+        answeredFromQueue(row) + (valueOf(row, 'CONTACTS_HANDLED_OUTBOUND') ?? 0),
+      );
+    }
+    const weighted = (weight: (row: (typeof rows)[number]) => number) => {
+      let seconds = 0;
+      let contacts = 0;
+      for (const row of rows) {
+        const average = valueOf(row, 'QUEUE_ANSWER_TIME');
+        if (average === null) continue;
+        seconds += average * weight(row);
+        contacts += weight(row);
+      }
+      return seconds / contacts;
+    };
+    const instance = valueOf(whole.MetricResults?.[0], 'QUEUE_ANSWER_TIME') ?? Number.NaN;
+    expect(weighted(answeredFromQueue)).toBeCloseTo(instance, 6);
+    // Weighted by every contact handled, outbound calls pull the centre's figure towards the outbound queues.
+    const byHandled = weighted((row) => valueOf(row, 'CONTACTS_HANDLED') ?? 0);
+    expect(Math.abs(byHandled - instance)).toBeGreaterThan(0.1);
   });
 });
 

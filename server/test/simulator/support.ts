@@ -39,6 +39,14 @@ export const ALL_CURRENT_METRICS = [
   ['ESTIMATED_WAIT_TIME', 'SECONDS'],
 ].map(([Name, Unit]) => ({ Name, Unit })) as { Name: never; Unit: never }[];
 
+/**
+ * Every current metric but ESTIMATED_WAIT_TIME, which Connect documents only filtered by Queues and Channels and
+ * grouped by [QUEUE, CHANNEL]: what a request with any other grouping may ask for.
+ */
+export const CURRENT_METRICS_BUT_ESTIMATE = ALL_CURRENT_METRICS.filter(
+  (m) => (m.Name as string) !== 'ESTIMATED_WAIT_TIME',
+);
+
 export function valueOf(
   row: { Collections?: { Metric?: { Name?: string }; Value?: number }[] } | undefined,
   name: string,

@@ -17,6 +17,9 @@ export interface Sums {
   callbacksHandled: number;
   apiHandled: number;
   incomingHandled: number;
+  outboundHandled: number;
+  transferredIn: number;
+  transferredOut: number;
   missed: number;
   dequeued: number;
   holds: number;
@@ -42,6 +45,9 @@ export function sumIntervals(model: ContactCentreModel, intervals: Interval[], q
     callbacksHandled: 0,
     apiHandled: 0,
     incomingHandled: 0,
+    outboundHandled: 0,
+    transferredIn: 0,
+    transferredOut: 0,
     missed: 0,
     dequeued: 0,
     holds: 0,
@@ -56,8 +62,9 @@ export function sumIntervals(model: ContactCentreModel, intervals: Interval[], q
   for (const interval of intervals) {
     for (const q of queueIndices) {
       sums.queued += queueValue(interval, q, Q.QUEUED);
-      sums.answered += queueValue(interval, q, Q.ANSWERED);
-      sums.answerTime += queueValue(interval, q, Q.ANSWER_TIME_SUM);
+      // Contact-record figures: contacts answered from the queue, counted when their record closes.
+      sums.answered += queueValue(interval, q, Q.HANDLED_FROM_QUEUE);
+      sums.answerTime += queueValue(interval, q, Q.HANDLED_QUEUE_WAIT_SUM);
       sums.handled += queueValue(interval, q, Q.HANDLED);
       sums.handleTime += queueValue(interval, q, Q.HANDLE_TIME_SUM);
       sums.talkTime += queueValue(interval, q, Q.TALK_TIME_SUM);
@@ -69,6 +76,9 @@ export function sumIntervals(model: ContactCentreModel, intervals: Interval[], q
       sums.callbacksHandled += queueValue(interval, q, Q.CALLBACK_HANDLED);
       sums.apiHandled += queueValue(interval, q, Q.API_HANDLED);
       sums.incomingHandled += queueValue(interval, q, Q.INCOMING_HANDLED);
+      sums.outboundHandled += queueValue(interval, q, Q.OUTBOUND_HANDLED);
+      sums.transferredIn += queueValue(interval, q, Q.TRANSFERRED_IN);
+      sums.transferredOut += queueValue(interval, q, Q.TRANSFERRED_OUT);
       sums.missed += queueValue(interval, q, Q.MISSED);
       sums.dequeued += queueValue(interval, q, Q.DEQUEUED);
       sums.holds += queueValue(interval, q, Q.HOLDS);

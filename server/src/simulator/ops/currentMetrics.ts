@@ -49,6 +49,34 @@ function parseGroupings(value: unknown): Grouping[] {
   return groupings as Grouping[];
 }
 
+/**
+ * Connect documents ESTIMATED_WAIT_TIME "only for core routing purpose": Queues and Channels filters grouped by
+ * [QUEUE, CHANNEL], or one queue, one channel and RoutingStepExpressions grouped by ROUTING_STEP_EXPRESSION (which
+ * this simulator does not model). Any other request for it is refused whole, as the service is entitled to.
+ */
+function checkEstimatedWaitCombination(
+  metrics: { Name: CurrentMetric }[],
+  filters: { queues: string[] | undefined; channels: unknown; profiles: string[] | undefined },
+  groupings: Grouping[],
+): void {
+  if (!metrics.some((m) => m.Name === 'ESTIMATED_WAIT_TIME')) return;
+  const channelFiltered = Array.isArray(filters.channels) && filters.channels.length > 0;
+  const documented =
+    (filters.queues?.length ?? 0) > 0 &&
+    !filters.profiles?.length &&
+    channelFiltered &&
+    groupings.length === 2 &&
+    groupings[0] === 'QUEUE' &&
+    groupings[1] === 'CHANNEL';
+  if (!documented) {
+    throw invalidParameter(
+      'ESTIMATED_WAIT_TIME supports only the core routing filter and grouping combinations: filter by Queues ' +
+        'and Channels and group by [QUEUE, CHANNEL], or filter by one queue, one channel and ' +
+        'RoutingStepExpressions and group by [ROUTING_STEP_EXPRESSION].',
+    );
+  }
+}
+
 interface Row {
   Dimensions: Record<string, unknown>;
   Collections: { Metric: { Name: string; Unit: string }; Value: number | null }[];
@@ -71,6 +99,11 @@ export function getCurrentMetricData(ctx: OpContext) {
     );
   }
   const groupings = parseGroupings(body.Groupings);
+  checkEstimatedWaitCombination(
+    metrics,
+    { queues: queueRefs, channels: filters.Channels, profiles: profileRefs },
+    groupings,
+  );
   const max = maxResults(body.MaxResults, 100);
   const sort = parseSort(body.SortCriteria, metrics);
 

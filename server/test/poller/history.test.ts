@@ -1,0 +1,119 @@
+import { ConnectClient, GetMetricDataCommand, type HistoricalMetric } from '@aws-sdk/client-connect';
+import type { Snapshot } from '@switchboard/shared';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startWebServer, type RunningWallboard } from '../../src/main.js';
+import { startSimulator, type RunningSimulator } from '../../src/simulator/server.js';
+import { simulatorEnv, TEST_CREDENTIALS, waitFor } from '../support/wallboard.js';
+import { fetchSnapshot } from './support.js';
+
+// A centre whose queues fit in one request (40 of at most 100), through the real SDK, on a simulated clock that
+// stands still at the real time of the run (the poller's "today" runs on the real clock).
+const QUEUES = 40;
+const now = Math.floor(Date.now() / 1000) * 1000;
+const dayStart = Date.UTC(
+  new Date(now).getUTCFullYear(),
+  new Date(now).getUTCMonth(),
+  new Date(now).getUTCDate(),
+);
+let simulator: RunningSimulator;
+let wallboard: RunningWallboard;
+
+beforeAll(async () => {
+  simulator = await startSimulator({
+    queues: QUEUES,
+    agents: 300,
+    seed: 8,
+    clock: () => now,
+    rateLimits: { enabled: false },
+  });
+  wallboard = await startWebServer(
+    simulatorEnv(simulator, {
+      CONNECT_RATE_METRICS: '40/20',
+      CONNECT_RATE_OTHER: '100/20',
+      API_READS_PER_MINUTE: '100000',
+    }),
+    { credentials: TEST_CREDENTIALS },
+  );
+}, 60_000);
+
+afterAll(async () => {
+  await wallboard?.stop();
+  await simulator?.close();
+});
+
+const AVERAGES = ['QUEUE_ANSWER_TIME', 'HANDLE_TIME', 'AFTER_CONTACT_WORK_TIME', 'ABANDON_TIME'] as const;
+
+/** The simulator's own figures for every queue together over [start, end): GetMetricData, not grouped. */
+async function wholeCentre(start: number, end: number): Promise<Map<string, number | null>> {
+  const client = new ConnectClient({
+    region: simulator.region,
+    endpoint: simulator.endpoint,
+    credentials: TEST_CREDENTIALS,
+    maxAttempts: 1,
+  });
+  try {
+    const response = await client.send(
+      new GetMetricDataCommand({
+        InstanceId: simulator.instanceId,
+        StartTime: new Date(start),
+        EndTime: new Date(end),
+        Filters: { Queues: simulator.model.queues.map((q) => q.id) },
+        HistoricalMetrics: [
+          { Name: 'OCCUPANCY', Unit: 'PERCENT', Statistic: 'AVG' },
+          ...AVERAGES.map((Name): HistoricalMetric => ({ Name, Unit: 'SECONDS', Statistic: 'AVG' })),
+        ],
+      }),
+    );
+    return new Map(
+      (response.MetricResults?.[0]?.Collections ?? []).map((c) => [c.Metric?.Name ?? '', c.Value ?? null]),
+    );
+  } finally {
+    client.destroy();
+  }
+}
+
+describe(`the centre's figures today when its ${QUEUES} queues fit in one request`, () => {
+  it('takes OCCUPANCY from Connect for all queues together, and weights every other average by its contacts', async () => {
+    const snapshot: Snapshot = await waitFor(
+      async () => {
+        const latest = await fetchSnapshot(wallboard);
+        const first = latest?.intraday.instance[0];
+        return latest?.sections.today.fetchedAt && first && Date.parse(first.start) === dayStart
+          ? latest
+          : undefined;
+      },
+      'today and intraday figures',
+      30_000,
+    );
+    // The poller's calls so far, before this test adds its own.
+    const pollerCalls = [...simulator.calls];
+    const centre = await wholeCentre(dayStart, Math.floor(now / 300_000) * 300_000 + 300_000);
+    expect(centre.get('OCCUPANCY')).toBeGreaterThan(0);
+    expect(snapshot.summary.today.OCCUPANCY).toBeCloseTo(centre.get('OCCUPANCY') ?? Number.NaN, 6);
+    for (const name of AVERAGES) {
+      expect(snapshot.summary.today[name], name).toBeCloseTo(centre.get(name) ?? Number.NaN, 6);
+    }
+    // Each point of the instance's intraday series too, to the two decimals a chart gets.
+    const point = snapshot.intraday.instance[0];
+    const first = await wholeCentre(Date.parse(point?.start ?? ''), Date.parse(point?.end ?? ''));
+    const expected = first.get('OCCUPANCY');
+    expect(point?.metrics.OCCUPANCY ?? null).toBe(
+      expected === null || expected === undefined ? null : Math.round(expected * 100) / 100,
+    );
+
+    // The figure is asked for ungrouped, over every queue, OCCUPANCY alone.
+    const together = pollerCalls.filter(
+      (call) =>
+        call.operation === 'GetMetricData' &&
+        call.params.Groupings === undefined &&
+        (call.params.Filters as { Queues?: string[] }).Queues?.length === QUEUES,
+    );
+    expect(together.length).toBeGreaterThan(0);
+    for (const call of together) {
+      expect(call.params.HistoricalMetrics).toEqual([
+        { Name: 'OCCUPANCY', Unit: 'PERCENT', Statistic: 'AVG' },
+      ]);
+      expect(call.status).toBe(200);
+    }
+  });
+});
