@@ -9,6 +9,7 @@ import { SessionSigner } from '../src/security/sessions.js';
 import { hashToken, type TokenEntry } from '../src/security/tokens.js';
 import { startSimulator, type RunningSimulator } from '../src/simulator/server.js';
 import { rawBytes, rawRequest } from './support/rawRequest.js';
+import { startRedis } from './support/redis.js';
 import { simulatorEnv, TEST_CREDENTIALS } from './support/wallboard.js';
 
 let simulator: RunningSimulator;
@@ -298,6 +299,28 @@ describe('sessions', () => {
     expect(recent.headers.get('set-cookie')).toBeNull();
   });
 
+  it('shares one session secret between replicas through Redis', async () => {
+    const tokensFile = join(dir, 'redis-tokens.yaml');
+    writeTokenFile(tokensFile);
+    const redis = await startRedis();
+    try {
+      const replica = (n: number) =>
+        start({
+          ACCESS_MODE: 'tokens',
+          DISPLAY_TOKENS_FILE: tokensFile,
+          REDIS_URL: redis.url,
+          DATA_DIR: join(dir, `replica-${n}`),
+        });
+      const first = await replica(1);
+      const second = await replica(2);
+      const cookie = await signIn(first, displayToken);
+      expect((await fetch(`${second.url}/api/v1/config`, { headers: { cookie } })).status).toBe(200);
+      await Promise.all(running.splice(0).map((w) => w.stop()));
+    } finally {
+      await redis.stop();
+    }
+  });
+
   it('token create leaves the token file readable by its owner alone, even when it was wider', async () => {
     const file = join(dir, 'cli-tokens.yaml');
     writeFileSync(file, 'tokens: []\n');
@@ -392,6 +415,50 @@ describe('error answers', () => {
     }
     expect(stderr).toEqual([]);
   });
+
+  it('logs a failure nobody handled and shuts down gracefully, rather than running on broken', async () => {
+    const { spawn } = await import('node:child_process');
+    const serverDir = fileURLToPath(new URL('..', import.meta.url));
+    const child = spawn(
+      process.execPath,
+      [
+        '--conditions=development',
+        '--import',
+        'tsx',
+        '--import',
+        './test/support/failOnSignal.mjs',
+        'src/main.ts',
+      ],
+      {
+        cwd: serverDir,
+        env: {
+          PATH: process.env.PATH,
+          PORT: '0',
+          CONNECT_INSTANCE_ID: simulator.instanceId,
+          AWS_REGION: simulator.region,
+          CONNECT_ENDPOINT: simulator.endpoint,
+          AWS_ACCESS_KEY_ID: 'TESTKEY',
+          AWS_SECRET_ACCESS_KEY: 'test-secret',
+          LOG_LEVEL: 'info',
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    try {
+      await eventually(async () => output.includes('wallboard listening'), 'the server to start', 20_000);
+      child.kill('SIGUSR2');
+      expect(await exited).toBe(1);
+    } finally {
+      child.kill('SIGKILL');
+    }
+    expect(output).toMatch(
+      /"level":60.*a failure nobody handled.*unhandled promise rejection; shutting down/,
+    );
+  }, 30_000);
 
   it('runs `pnpm start` in production mode', () => {
     const manifest = JSON.parse(
