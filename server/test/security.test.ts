@@ -743,6 +743,8 @@ describe('token exchange', () => {
       [`/x/..//evil.example/?token=${displayToken}`, '/evil.example/'],
       [`//evil.example/?token=${displayToken}&view=wall`, '/evil.example/?view=wall'],
       [`/a/./b/../?view=wall&token=${displayToken}`, '/a/?view=wall'],
+      [`/\\evil.example/?token=${displayToken}`, '/evil.example/'],
+      [`/x/..\\/\\evil.example?token=${displayToken}`, '/evil.example'],
     ] as const) {
       const answer = await rawRequest(wallboard.url, { path });
       expect(answer.status, path).toBe(302);

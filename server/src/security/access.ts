@@ -93,7 +93,8 @@ function proxyUser(req: Request, header: string): string {
 export function exchangeLocation(originalUrl: string, board: string | null | undefined): string {
   const query = originalUrl.indexOf('?');
   const rawPath = query < 0 ? originalUrl : originalUrl.slice(0, query);
-  const path = `/${posix.normalize(`/${rawPath}`).replace(/^\/+/, '')}`;
+  // Browsers read a backslash in a path as a slash: `/\evil.example` would be `//evil.example` to them.
+  const path = `/${posix.normalize(`/${rawPath.replaceAll('\\', '/')}`).replace(/^\/+/, '')}`;
   const search = new URLSearchParams(query < 0 ? '' : originalUrl.slice(query + 1));
   search.delete('token');
   if (board && !search.has('board')) search.set('board', board);
