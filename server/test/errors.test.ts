@@ -35,6 +35,12 @@ describe('error answers', () => {
         large: await post(JSON.stringify({ by: 'x'.repeat(10_000) })),
         path: await rawRequest(open.url, { path: '/%E0%A4%A' }),
         apiPath: await rawRequest(open.url, { path: '/api/v1/intraday/%E0%A4%A' }),
+        unknown: await rawRequest(open.url, {
+          method: 'PUT',
+          path: '/somewhere',
+          headers: { 'content-type': 'application/json' },
+          body: '{}',
+        }),
       };
       expect(Object.fromEntries(Object.entries(answers).map(([k, a]) => [k, a.status]))).toEqual({
         cookie: 401,
@@ -42,6 +48,7 @@ describe('error answers', () => {
         large: 413,
         path: 400,
         apiPath: 400,
+        unknown: 404,
       });
       expect(JSON.parse(answers.json.body)).toMatchObject({ code: 'malformed_json' });
       expect(JSON.parse(answers.large.body)).toMatchObject({ code: 'body_too_large' });

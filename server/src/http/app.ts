@@ -115,6 +115,10 @@ export function createApp({
       res.sendFile('index.html', { root: webDist });
     });
   }
+  // Whatever nothing above answered (another method, no web app built) gets the same JSON as any error.
+  app.use(() => {
+    throw new NotFoundError('Nothing here. See the README for the endpoints.', 'not_found');
+  });
   app.use(errorHandler(logger ?? createLogger('silent')));
   return app;
 }
