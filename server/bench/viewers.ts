@@ -117,6 +117,9 @@ async function run(scenario: Scenario, simulator: RunningSimulator, redis: TestR
     CONNECT_ENDPOINT: simulator.endpoint,
     POLL_INTERVAL_MS: String(POLL_INTERVAL_MS),
     LOG_LEVEL: 'warn',
+    // Every viewer of the benchmark comes from loopback: lift the per-address cap on streams.
+    STREAMS_PER_ADDRESS: '1000000',
+    STREAMS_TOTAL: '1000000',
     ...(redis ? { REDIS_URL: redis.url } : {}),
   };
   const replicas: Replica[] = [];

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isLoopbackHost } from './security/loopback.js';
 
 function isTimeZone(name: string): boolean {
   try {
@@ -91,6 +92,56 @@ const envSchema = z.object({
       ),
     )
     .default([]),
+  /** Host names the wallboard is reached by, besides loopback: any other Host header is refused (DNS rebinding). */
+  PUBLIC_HOSTS: z
+    .string()
+    .transform((list) =>
+      list
+        .split(',')
+        .map((h) => h.trim().toLowerCase())
+        .filter(Boolean),
+    )
+    .pipe(
+      z.array(
+        z
+          .string()
+          .regex(
+            /^[a-z0-9.:[\]-]+$/,
+            'PUBLIC_HOSTS must list host names without scheme or port, comma-separated, e.g. wallboard.example.com',
+          ),
+      ),
+    )
+    .default([]),
+  /** The key of session cookies; every replica must have the same. Unset: shared through Redis, or DATA_DIR. */
+  SESSION_SECRET: z
+    .string()
+    .min(32, 'SESSION_SECRET must be at least 32 characters, e.g. the output of `openssl rand -base64 32`')
+    .optional(),
+  /** Where the server keeps what it makes itself (the session secret, mode 0600). */
+  DATA_DIR: z.string().min(1).default('data'),
+  SESSION_TTL_DAYS: z.coerce
+    .number({ error: 'SESSION_TTL_DAYS must be a number of days, e.g. SESSION_TTL_DAYS=30' })
+    .min(1, 'SESSION_TTL_DAYS must be between 1 and 400')
+    .max(400, 'SESSION_TTL_DAYS must be between 1 and 400')
+    .default(30),
+  HSTS_MAX_AGE: z.coerce
+    .number({ error: 'HSTS_MAX_AGE must be seconds, e.g. HSTS_MAX_AGE=31536000' })
+    .int('HSTS_MAX_AGE must be whole seconds')
+    .min(0, 'HSTS_MAX_AGE must be 0 (off) or more seconds')
+    .default(0),
+  STREAMS_PER_ADDRESS: z.coerce.number().int().min(1, 'STREAMS_PER_ADDRESS must be at least 1').default(50),
+  STREAMS_TOTAL: z.coerce.number().int().min(1, 'STREAMS_TOTAL must be at least 1').default(20_000),
+  METRICS_ACCESS: z
+    .enum(['open', 'loopback', 'token'], {
+      error: 'METRICS_ACCESS must be open, loopback, or token (with METRICS_TOKEN)',
+    })
+    .default('open'),
+  METRICS_TOKEN: z.string().min(16, 'METRICS_TOKEN must be at least 16 characters').optional(),
+  /** Serve the web app's source maps (hidden otherwise). */
+  SERVE_SOURCE_MAPS: z
+    .enum(['true', 'false'], { error: 'SERVE_SOURCE_MAPS must be true or false' })
+    .default('false')
+    .transform((value) => value === 'true'),
   API_READS_PER_MINUTE: z.coerce.number().int().min(1).default(600),
   API_WRITES_PER_MINUTE: z.coerce.number().int().min(1).default(60),
   REDIS_URL: z
@@ -228,7 +279,8 @@ export function parseEnv(source: NodeJS.ProcessEnv = process.env): Env {
     );
   }
   const env = result.data;
-  const loopback = ['127.0.0.1', '::1', 'localhost'].includes(env.HOST) || env.HOST.startsWith('127.');
+  // Parsed, not prefix-matched: "127.attacker.example" is a name anywhere on the internet.
+  const loopback = isLoopbackHost(env.HOST);
   if (!env.ACCESS_MODE && !loopback) {
     throw new ConfigError(
       `Refusing to start: HOST=${env.HOST} listens beyond this machine and no ACCESS_MODE is set. Set ACCESS_MODE=tokens ` +
@@ -244,6 +296,11 @@ export function parseEnv(source: NodeJS.ProcessEnv = process.env): Env {
   if (env.ACCESS_MODE === 'proxy' && env.TRUSTED_PROXIES.length === 0) {
     throw new ConfigError(
       'Invalid environment:\n  TRUSTED_PROXIES is not set: ACCESS_MODE=proxy needs the addresses of the authenticating proxies, e.g. TRUSTED_PROXIES=10.0.0.5',
+    );
+  }
+  if (env.METRICS_ACCESS === 'token' && !env.METRICS_TOKEN) {
+    throw new ConfigError(
+      'Invalid environment:\n  METRICS_TOKEN is not set: METRICS_ACCESS=token needs the scrape token Prometheus sends as a bearer token',
     );
   }
   return env;

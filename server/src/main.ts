@@ -13,8 +13,9 @@ import { streamRouter } from './http/stream.js';
 import { intradayRouter } from './http/streamIntraday.js';
 import { instanceSelector, instanceTargets, startInstance, type RunningInstance } from './instances.js';
 import { createLogger } from './logger.js';
+import { isLoopbackHost } from './security/loopback.js';
 import type { Poller } from './poller/poller.js';
-import { applySecurity, type Security } from './security/index.js';
+import { mayInspect, openSecurity } from './security/index.js';
 import type { RunningSimulator } from './simulator/server.js';
 
 export interface RunningWallboard {
@@ -44,6 +45,34 @@ export interface StartOptions {
 
 export async function startWebServer(env: Env, options: StartOptions = {}): Promise<RunningWallboard> {
   const logger = createLogger(env.LOG_LEVEL);
+  const security = await openSecurity(
+    {
+      accessMode: env.ACCESS_MODE ?? 'open',
+      tokensFile: env.DISPLAY_TOKENS_FILE,
+      trustedProxies: env.TRUSTED_PROXIES,
+      userHeader: env.TRUSTED_USER_HEADER,
+      frameAncestors: env.FRAME_ANCESTORS,
+      readsPerMinute: env.API_READS_PER_MINUTE,
+      writesPerMinute: env.API_WRITES_PER_MINUTE,
+      publicHosts: env.PUBLIC_HOSTS,
+      sessionSecret: env.SESSION_SECRET,
+      redisUrl: env.REDIS_URL,
+      dataDir: env.DATA_DIR,
+      sessionTtlMs: env.SESSION_TTL_DAYS * 24 * 3600 * 1000,
+      hstsMaxAgeSeconds: env.HSTS_MAX_AGE,
+      streamsPerAddress: env.STREAMS_PER_ADDRESS,
+      streamsTotal: env.STREAMS_TOTAL,
+      metricsAccess: env.METRICS_ACCESS,
+      metricsToken: env.METRICS_TOKEN,
+    },
+    logger,
+  );
+  if (!isLoopbackHost(env.HOST) && env.PUBLIC_HOSTS.length === 0) {
+    logger.warn(
+      { host: env.HOST },
+      'listening beyond loopback with no PUBLIC_HOSTS: only loopback names and this address are answered',
+    );
+  }
   // A broken configuration file stops the start (ConfigFileError) before anything runs.
   const configStore = await ConfigStore.open(env.WALLBOARD_CONFIG, logger);
   const targets = await instanceTargets(configStore.current, env, logger, options.credentials);
@@ -63,6 +92,7 @@ export async function startWebServer(env: Env, options: StartOptions = {}): Prom
   } catch (error) {
     await Promise.all(instances.map((instance) => instance.stop()));
     await Promise.all(targets.map((target) => target.simulator?.close()));
+    security.close();
     throw error;
   }
   configStore.watch();
@@ -70,23 +100,11 @@ export async function startWebServer(env: Env, options: StartOptions = {}): Prom
   if (!first) throw new Error('no Connect instance to watch');
   const select = instanceSelector(instances, () => configStore.current);
 
-  let security: Security | undefined;
   const app = createApp({
-    secure: (app) => {
-      security = applySecurity(
-        app,
-        {
-          accessMode: env.ACCESS_MODE ?? 'open',
-          tokensFile: env.DISPLAY_TOKENS_FILE,
-          trustedProxies: env.TRUSTED_PROXIES,
-          userHeader: env.TRUSTED_USER_HEADER,
-          frameAncestors: env.FRAME_ANCESTORS,
-          readsPerMinute: env.API_READS_PER_MINUTE,
-          writesPerMinute: env.API_WRITES_PER_MINUTE,
-        },
-        logger,
-      );
-    },
+    secure: (app) => security.apply(app),
+    logger,
+    mayInspect,
+    serveSourceMaps: env.SERVE_SOURCE_MAPS,
     source: first.source,
     selectSource: (req) => select(req).source,
     ready: () => instances.every((instance) => instance.source.latest !== null),
@@ -100,10 +118,11 @@ export async function startWebServer(env: Env, options: StartOptions = {}): Prom
       }),
       streamRouter((req) => select(req).stream),
       intradayRouter((req) => select(req).poller),
-      metrics.router(),
+      metrics.router(security.mayScrape),
     ],
     readyDetails: () => ({
       configError: configStore.error,
+      ...security.readiness(),
       // One instance: its lease and Redis state at the top, as before several instances.
       ...(instances.length === 1 ? first.readiness() : {}),
       instances: Object.fromEntries(instances.map((instance) => [instance.id, instance.readiness()])),
@@ -138,7 +157,7 @@ export async function startWebServer(env: Env, options: StartOptions = {}): Prom
     async stop() {
       await Promise.all(instances.map((instance) => instance.stop()));
       configStore.close();
-      security?.close();
+      security.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
@@ -147,16 +166,38 @@ export async function startWebServer(env: Env, options: StartOptions = {}): Prom
 
 const isEntryPoint = process.argv[1] === fileURLToPath(import.meta.url);
 if (isEntryPoint) {
+  // Failures nobody expected: logged once, then a graceful stop (streams ended, the lease released) and an exit
+  // for the supervisor (systemd, Kubernetes) to restart a clean process.
+  const fatalLog = createLogger('fatal');
+  let running: RunningWallboard | undefined;
+  let exiting = false;
+  const exit = (code: number) => {
+    if (exiting) return;
+    exiting = true;
+    // A stop that hangs must not keep a broken process alive.
+    setTimeout(() => process.exit(code), 10_000).unref();
+    void Promise.resolve(running?.stop())
+      .catch(() => undefined)
+      .finally(() => process.exit(code));
+  };
+  process.on('unhandledRejection', (reason) => {
+    fatalLog.fatal({ err: reason }, 'unhandled promise rejection; shutting down');
+    exit(1);
+  });
+  process.on('uncaughtException', (error) => {
+    fatalLog.fatal({ err: error }, 'uncaught exception; shutting down');
+    exit(1);
+  });
+  process.on('SIGINT', () => exit(0));
+  process.on('SIGTERM', () => exit(0));
   try {
-    const running = await startWebServer(parseEnv());
-    const shutdown = () => void running.stop().then(() => process.exit(0));
-    process.on('SIGINT', shutdown);
-    process.on('SIGTERM', shutdown);
+    running = await startWebServer(parseEnv());
   } catch (error) {
     if (error instanceof ConfigError || error instanceof ConfigFileError) {
       console.error(error.message);
       process.exit(2);
     }
-    throw error;
+    fatalLog.fatal({ err: error }, 'the wallboard could not start');
+    process.exit(1);
   }
 }

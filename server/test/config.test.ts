@@ -93,7 +93,10 @@ describe('boards, thresholds and alerts from the configuration file', () => {
       });
     const bad = await post(alert.id, { by: '' });
     expect(bad.status).toBe(400);
-    expect(await bad.json()).toEqual({ error: expect.stringContaining('by must not be empty') });
+    expect(await bad.json()).toMatchObject({
+      code: 'invalid_body',
+      detail: expect.stringContaining('by must not be empty'),
+    });
     expect((await post('nope', { by: 'Dana' })).status).toBe(404);
     const ok = await post(alert.id, { by: 'Dana' });
     expect(await ok.json()).toMatchObject({ id: alert.id, acknowledgedBy: 'Dana' });

@@ -125,7 +125,7 @@ describe('several Connect instances in one deployment', () => {
     for (const [path, message] of cases) {
       const response = await get(path);
       expect(response.status, path).toBe(400);
-      expect(((await response.json()) as { error: string }).error).toMatch(message);
+      expect(((await response.json()) as { detail: string }).detail).toMatch(message);
     }
     const ack = await fetch(`${wallboard.url}/api/v1/alerts/x/acknowledge?instance=west`, {
       method: 'POST',

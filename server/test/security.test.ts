@@ -1,41 +1,14 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startWebServer, type RunningWallboard } from '../src/main.js';
+import { describe, expect, it } from 'vitest';
+import { parseEnv } from '../src/env.js';
 import { hashToken } from '../src/security/tokens.js';
-import { startSimulator, type RunningSimulator } from '../src/simulator/server.js';
-import { simulatorEnv, TEST_CREDENTIALS } from './support/wallboard.js';
+import { rawRequest } from './support/rawRequest.js';
+import { displayToken, eventually, securitySuite, writeTokenFile } from './support/securitySuite.js';
 
-let simulator: RunningSimulator;
-const running: RunningWallboard[] = [];
-const dir = mkdtempSync(join(tmpdir(), 'switchboard-security-'));
-const credentials = TEST_CREDENTIALS;
-
-beforeAll(async () => {
-  simulator = await startSimulator({ queues: 5, agents: 10, seed: 2 });
-});
-afterEach(async () => {
-  await Promise.all(running.splice(0).map((w) => w.stop()));
-});
-afterAll(async () => {
-  await simulator?.close();
-});
-
-async function start(extra: Record<string, string>): Promise<RunningWallboard> {
-  const wallboard = await startWebServer(simulatorEnv(simulator, extra), { credentials, webDist: dir });
-  running.push(wallboard);
-  return wallboard;
-}
-
-async function eventually(probe: () => Promise<boolean>, what: string, timeoutMs = 8000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await probe()) return;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
+const suite = securitySuite();
+const { start, dir } = suite;
 
 describe('security headers and request validation', () => {
   it('sends a CSP with the configured frame ancestors, no inline scripts, a strict referrer policy, and no CORS', async () => {
@@ -55,8 +28,9 @@ describe('security headers and request validation', () => {
     const wallboard = await start({});
     const response = await fetch(`${wallboard.url}/api/v1/config?board=x`);
     expect(response.status).toBe(400);
-    expect(await response.json()).toEqual({
-      error: 'Unknown query parameter "board" for /api/v1/config: it takes none.',
+    expect(await response.json()).toMatchObject({
+      code: 'unknown_query_parameter',
+      detail: 'Unknown query parameter "board" for /api/v1/config: it takes none.',
     });
   });
 
@@ -150,5 +124,129 @@ describe('trusted proxy identity', () => {
       (await fetch(`${elsewhere.url}/api/v1/config`, { headers: { 'x-forwarded-user': 'dana' } })).status,
     ).toBe(403);
     expect((await fetch(`${elsewhere.url}/healthz`)).status).toBe(200);
+  });
+});
+
+describe('writes come only from the wallboard itself (CSRF)', () => {
+  const acknowledge = (url: string, headers: Record<string, string>, body = '{"by":"Mallory"}') =>
+    fetch(`${url}/api/v1/alerts/no-such-alert/acknowledge`, { method: 'POST', headers, body });
+
+  it('refuses an acknowledgement from another origin, another site, or sent as a form or plain text', async () => {
+    const wallboard = await start({});
+    const otherPort = `http://127.0.0.1:${wallboard.port + 1}`;
+    const json = { 'content-type': 'application/json' };
+
+    const crossOrigin = await acknowledge(wallboard.url, { ...json, origin: otherPort });
+    expect(crossOrigin.status).toBe(403);
+    expect(crossOrigin.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect(await crossOrigin.json()).toMatchObject({ status: 403, code: 'cross_origin_write' });
+
+    const sameSite = await acknowledge(wallboard.url, { ...json, 'sec-fetch-site': 'same-site' });
+    expect(sameSite.status).toBe(403);
+
+    // A self-submitting form and a no-cors fetch can only send these content types.
+    for (const type of [
+      'text/plain',
+      'application/x-www-form-urlencoded',
+      'multipart/form-data; boundary=x',
+    ]) {
+      const simple = await acknowledge(wallboard.url, { 'content-type': type, origin: wallboard.url });
+      expect(simple.status).toBe(415);
+      expect(await simple.json()).toMatchObject({ code: 'json_required' });
+    }
+
+    // The wallboard's own page passes the checks: the alert simply does not exist.
+    const own = await acknowledge(wallboard.url, {
+      ...json,
+      origin: wallboard.url,
+      'sec-fetch-site': 'same-origin',
+    });
+    expect(own.status).toBe(404);
+    expect(await own.json()).toMatchObject({ code: 'unknown_alert' });
+  });
+});
+
+describe('Host header (DNS rebinding)', () => {
+  const get = (url: string, path: string, host: string) => rawRequest(url, { path, headers: { host } });
+
+  it('answers only loopback names and addresses by default, and the configured PUBLIC_HOSTS', async () => {
+    const wallboard = await start({ PUBLIC_HOSTS: 'wallboard.example.com' });
+    const port = wallboard.port;
+    const rebound = await get(wallboard.url, '/api/v1/snapshot', `attacker.example:${port}`);
+    expect(rebound.status).toBe(421);
+    expect(JSON.parse(rebound.body)).toMatchObject({ code: 'unknown_host' });
+    expect((await get(wallboard.url, '/readyz', `attacker.example:${port}`)).status).toBe(421);
+    expect((await get(wallboard.url, '/api/v1/config', `127.attacker.example:${port}`)).status).toBe(421);
+
+    for (const host of [`localhost:${port}`, `127.0.0.1:${port}`, `[::1]:${port}`, 'wallboard.example.com']) {
+      expect((await get(wallboard.url, '/api/v1/config', host)).status, host).toBe(200);
+    }
+    // Liveness probes carry no data and may use any name.
+    expect((await get(wallboard.url, '/healthz', 'attacker.example')).status).toBe(200);
+  });
+});
+
+describe('caching and source maps', () => {
+  it('keeps pages and figures out of shared caches, and serves source maps only when asked to', async () => {
+    const web = mkdtempSync(join(tmpdir(), 'switchboard-web-'));
+    mkdirSync(join(web, 'assets'));
+    writeFileSync(join(web, 'index.html'), '<!doctype html><title>wall</title>');
+    writeFileSync(
+      join(web, 'assets', 'index-abc123.js'),
+      'console.log(1);\n//# sourceMappingURL=index-abc123.js.map',
+    );
+    writeFileSync(
+      join(web, 'assets', 'index-abc123.js.map'),
+      '{"version":3,"sourcesContent":["secret source"]}',
+    );
+    const serve = (extra: Record<string, string>) => start(extra, { webDist: web });
+    const wallboard = await serve({});
+    for (const path of ['/', '/index.html', '/some/view']) {
+      const page = await fetch(`${wallboard.url}${path}`);
+      expect(page.status, path).toBe(200);
+      expect(page.headers.get('cache-control'), path).toBe('private, no-cache');
+    }
+    const asset = await fetch(`${wallboard.url}/assets/index-abc123.js`);
+    expect(asset.headers.get('cache-control')).toMatch(/^private/);
+    expect((await fetch(`${wallboard.url}/assets/index-abc123.js.map`)).status).toBe(404);
+
+    await eventually(async () => (await fetch(`${wallboard.url}/api/v1/snapshot`)).ok, 'a snapshot');
+    const snapshot = await fetch(`${wallboard.url}/api/v1/snapshot`);
+    expect(snapshot.headers.get('cache-control')).toBe('private, no-cache');
+    expect(snapshot.headers.get('vary')).toMatch(/Cookie/i);
+
+    const withMaps = await serve({ SERVE_SOURCE_MAPS: 'true' });
+    expect((await fetch(`${withMaps.url}/assets/index-abc123.js.map`)).status).toBe(200);
+  });
+});
+
+describe('configuration checks', () => {
+  it('takes only a parsed loopback address as loopback, not a name that starts like one', () => {
+    const base = { PORT: '0', LOG_LEVEL: 'silent' };
+    expect(() => parseEnv({ ...base, HOST: '127.attacker.example' })).toThrow(
+      /Refusing to start: HOST=127.attacker.example/,
+    );
+    expect(() => parseEnv({ ...base, HOST: '127.0.0.1.nip.io' })).toThrow(/Refusing to start/);
+    expect(parseEnv({ ...base, HOST: '127.0.0.2' }).HOST).toBe('127.0.0.2');
+    expect(parseEnv({ ...base, HOST: '::1' }).HOST).toBe('::1');
+  });
+});
+
+describe('token exchange', () => {
+  it("redirects to the path's normalised form, never to another host", async () => {
+    const tokensFile = join(dir, 'redirect-tokens.yaml');
+    writeTokenFile(tokensFile);
+    const wallboard = await start({ ACCESS_MODE: 'tokens', DISPLAY_TOKENS_FILE: tokensFile });
+    for (const [path, location] of [
+      [`/x/..//evil.example/?token=${displayToken}`, '/evil.example/'],
+      [`//evil.example/?token=${displayToken}&view=wall`, '/evil.example/?view=wall'],
+      [`/a/./b/../?view=wall&token=${displayToken}`, '/a/?view=wall'],
+      [`/\\evil.example/?token=${displayToken}`, '/evil.example/'],
+      [`/x/..\\/\\evil.example?token=${displayToken}`, '/evil.example'],
+    ] as const) {
+      const answer = await rawRequest(wallboard.url, { path });
+      expect(answer.status, path).toBe(302);
+      expect(answer.headers.location, path).toBe(location);
+    }
   });
 });

@@ -53,6 +53,9 @@ describe('GET /api/v1/snapshot', () => {
   it('answers 404 with a message for an unknown API path', async () => {
     const response = await fetch(`${wallboard.url}/api/v1/nope`);
     expect(response.status).toBe(404);
-    expect(await response.json()).toMatchObject({ error: expect.stringContaining('Unknown API path') });
+    expect(await response.json()).toMatchObject({
+      code: 'unknown_path',
+      detail: expect.stringContaining('Unknown API path'),
+    });
   });
 });

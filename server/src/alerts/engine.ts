@@ -12,6 +12,7 @@ import {
 } from '@switchboard/shared';
 import { queueKeyMatches, resolveQueueRefs } from '../config/boards.js';
 import type { WallboardConfig } from '../config/schema.js';
+import { NotFoundError } from '../errors.js';
 
 /** Today's history is bounded: a flapping rule on hundreds of queues must not grow memory without end. */
 const MAX_HISTORY = 10_000;
@@ -24,7 +25,11 @@ export interface AlertEngineState {
   historyDay: string;
 }
 
-export class UnknownAlertError extends Error {}
+export class UnknownAlertError extends NotFoundError {
+  constructor(message: string) {
+    super(message, 'unknown_alert');
+  }
+}
 
 /**
  * Evaluates thresholds and alert rules on each snapshot, on the server, so every screen shows the same states

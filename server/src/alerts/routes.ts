@@ -1,9 +1,8 @@
 import type { Alert, AlertEvent } from '@switchboard/shared';
 import express, { Router, type Request } from 'express';
 import { z } from 'zod';
-import { NoLeaderError, UnknownAlertOnLeader } from '../cluster/cluster.js';
+import { BadRequestError } from '../errors.js';
 import { identityOf, requireSupervisor } from '../security/access.js';
-import { UnknownAlertError } from './engine.js';
 
 const acknowledgeBody = z
   .object({
@@ -46,30 +45,23 @@ export function alertsRouter(backendOf: (req: Request) => AlertsBackend): Router
       const backend = backendOf(req);
       const parsed = acknowledgeBody.safeParse(req.body ?? {});
       if (!parsed.success) {
-        res.status(400).json({ error: parsed.error.issues.map((issue) => issue.message).join('; ') });
-        return;
+        throw new BadRequestError(
+          parsed.error.issues.map((issue) => issue.message).join('; '),
+          'invalid_body',
+        );
       }
       // Behind a proxy or with a supervisor token the server knows who is asking; only an open wallboard
       // (loopback by default) takes the name from the request.
       const identity = identityOf(req);
       const by = identity?.kind === 'supervisor' ? identity.name : parsed.data.by;
       if (!by) {
-        res.status(400).json({ error: 'by is required: the name of the supervisor acknowledging the alert' });
-        return;
+        throw new BadRequestError(
+          'by is required: the name of the supervisor acknowledging the alert',
+          'invalid_body',
+        );
       }
-      try {
-        res.json(await backend.acknowledge(String(req.params.id), by));
-      } catch (error) {
-        if (error instanceof UnknownAlertError || error instanceof UnknownAlertOnLeader) {
-          res.status(404).json({ error: error.message });
-          return;
-        }
-        if (error instanceof NoLeaderError) {
-          res.status(503).set('Retry-After', '3').json({ error: error.message });
-          return;
-        }
-        throw error;
-      }
+      // Unknown alerts and a missing leader are typed errors, answered by the error handler.
+      res.json(await backend.acknowledge(String(req.params.id), by));
     },
   );
 

@@ -5,6 +5,7 @@ import type { AlertEngine, AlertEngineState } from '../alerts/engine.js';
 import type { Logger } from '../logger.js';
 import { ageSnapshot } from '../poller/staleness.js';
 import { Lease } from './lease.js';
+import { NotFoundError, UnavailableError } from '../errors.js';
 
 export interface PollerLike {
   start(): void;
@@ -27,7 +28,11 @@ export interface ClusterOptions {
 
 type Listener = (snapshot: Snapshot) => void;
 
-export class NoLeaderError extends Error {}
+export class NoLeaderError extends UnavailableError {
+  constructor(message: string) {
+    super(message, 'no_leader', 3);
+  }
+}
 
 /**
  * Several replicas, one poller per Connect instance. The replica holding the lease polls; every snapshot is
@@ -272,4 +277,8 @@ interface AckReply {
   error?: string;
 }
 
-export class UnknownAlertOnLeader extends Error {}
+export class UnknownAlertOnLeader extends NotFoundError {
+  constructor(message: string) {
+    super(message, 'unknown_alert');
+  }
+}

@@ -1,14 +1,16 @@
 import { existsSync } from 'node:fs';
-import express, { type ErrorRequestHandler, type Express, type Request, type Router } from 'express';
+import express, { type Express, type Request, type Router } from 'express';
 import type { Snapshot } from '@switchboard/shared';
+import { NotFoundError, UnavailableError } from '../errors.js';
+import { createLogger, type Logger } from '../logger.js';
+import { errorHandler } from './errorHandler.js';
 import { snapshotETag } from './streamETag.js';
+
+export { BadRequestError } from '../errors.js';
 
 export interface SnapshotSource {
   readonly latest: Snapshot | null;
 }
-
-/** A request the server understood but cannot serve as asked (an unknown instance or board): answered 400. */
-export class BadRequestError extends Error {}
 
 export interface AppOptions {
   /** The default source: the first Connect instance. */
@@ -25,6 +27,12 @@ export interface AppOptions {
   readyDetails?: () => Record<string, unknown>;
   /** Headers, access control and request limits, applied before any route. */
   secure?: (app: Express) => void;
+  /** Where failures nobody expected are logged (once, with their stack); silent when absent. */
+  logger?: Logger;
+  /** Who may read /readyz's details (configuration errors name files and keys); others get only `ready`. */
+  mayInspect?: (req: Request) => boolean;
+  /** Serve the web app's source maps (`*.map`); they are refused with 404 otherwise. */
+  serveSourceMaps?: boolean;
 }
 
 export function createApp({
@@ -35,6 +43,9 @@ export function createApp({
   routers = [],
   readyDetails,
   secure,
+  logger,
+  mayInspect = () => true,
+  serveSourceMaps = false,
 }: AppOptions): Express {
   const sourceOf = (req: Request) => selectSource?.(req) ?? source;
   const app = express();
@@ -45,22 +56,24 @@ export function createApp({
     res.json({ status: 'ok' });
   });
 
-  app.get('/readyz', (_req, res) => {
+  app.get('/readyz', (req, res) => {
     const ready = isReady?.() ?? source.latest !== null;
-    res.status(ready ? 200 : 503).json({ ready, ...readyDetails?.() });
+    res.set('Cache-Control', 'no-store');
+    res.status(ready ? 200 : 503).json(mayInspect(req) ? { ready, ...readyDetails?.() } : { ready });
   });
 
   app.get('/api/v1/snapshot', (req, res) => {
     const snapshot = sourceOf(req).latest;
     if (!snapshot) {
-      res
-        .status(503)
-        .set('Retry-After', '2')
-        .json({ error: 'No snapshot yet: the first poll of Connect is running.' });
-      return;
+      throw new UnavailableError(
+        'No snapshot yet: the first poll of Connect is running.',
+        'no_snapshot_yet',
+        2,
+      );
     }
     const etag = snapshotETag(snapshot);
-    res.set({ 'Cache-Control': 'no-cache', ETag: etag });
+    // The figures are for signed-in screens only: no shared cache may keep them, and a cached copy is checked.
+    res.set({ 'Cache-Control': 'private, no-cache', Vary: 'Cookie', ETag: etag });
     if (req.fresh) {
       res.status(304).end();
       return;
@@ -70,24 +83,42 @@ export function createApp({
 
   for (const router of routers) app.use(router);
 
-  app.use('/api', (_req, res) => {
-    res.status(404).json({ error: 'Unknown API path. See the README for the endpoints.' });
+  app.use('/api', () => {
+    throw new NotFoundError('Unknown API path. See the README for the endpoints.', 'unknown_path');
   });
 
-  const badRequest: ErrorRequestHandler = (error, _req, res, next) => {
-    if (!(error instanceof BadRequestError)) {
-      next(error);
-      return;
-    }
-    res.status(400).json({ error: error.message });
-  };
-  app.use(badRequest);
-
   if (webDist && existsSync(webDist)) {
-    app.use(express.static(webDist, { index: 'index.html', maxAge: '1h' }));
+    if (!serveSourceMaps) {
+      app.use((req, _res, next) => {
+        if (req.path.endsWith('.map')) throw new NotFoundError('Source maps are not served.', 'not_found');
+        next();
+      });
+    }
+    // Every page may need a sign-in: private to the browser, never a shared cache's. The HTML is checked on
+    // every load (a new release is picked up at once); the assets' names carry their content's hash.
+    app.use(
+      express.static(webDist, {
+        index: 'index.html',
+        setHeaders: (res, path) => {
+          res.set(
+            'Cache-Control',
+            /[\\/]assets[\\/]/.test(path) && !path.endsWith('.html')
+              ? 'private, max-age=31536000, immutable'
+              : 'private, no-cache',
+          );
+          res.set('Vary', 'Cookie');
+        },
+      }),
+    );
     app.get('/{*path}', (_req, res) => {
+      res.set({ 'Cache-Control': 'private, no-cache', Vary: 'Cookie' });
       res.sendFile('index.html', { root: webDist });
     });
   }
+  // Whatever nothing above answered (another method, no web app built) gets the same JSON as any error.
+  app.use(() => {
+    throw new NotFoundError('Nothing here. See the README for the endpoints.', 'not_found');
+  });
+  app.use(errorHandler(logger ?? createLogger('silent')));
   return app;
 }

@@ -1,6 +1,7 @@
-import { Router } from 'express';
+import { Router, type Request } from 'express';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Snapshot } from '@switchboard/shared';
+import { UnauthorizedError } from '../errors.js';
 
 export interface MetricsInstance {
   id: string;
@@ -113,9 +114,17 @@ export class ServerMetrics {
     this.cycleSeconds.observe({ instance, section, outcome: ok ? 'ok' : 'error' }, durationMs / 1000);
   }
 
-  router(): Router {
+  /** GET /metrics, to the requests `mayScrape` allows (METRICS_ACCESS); others get 401. */
+  router(mayScrape: (req: Request) => boolean = () => true): Router {
     const router = Router();
-    router.get('/metrics', async (_req, res) => {
+    router.get('/metrics', async (req, res) => {
+      if (!mayScrape(req)) {
+        res.set('WWW-Authenticate', 'Bearer realm="metrics"');
+        throw new UnauthorizedError(
+          'Metrics need the scrape token (METRICS_TOKEN) or a loopback client.',
+          'metrics_token_required',
+        );
+      }
       res.set('Content-Type', this.registry.contentType).send(await this.registry.metrics());
     });
     return router;

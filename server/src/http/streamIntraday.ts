@@ -1,5 +1,6 @@
 import { Router, type Request } from 'express';
 import type { IntervalPoint } from '@switchboard/shared';
+import { NotFoundError } from '../errors.js';
 
 export interface IntradaySource {
   queueIntraday(queueId: string): IntervalPoint[] | null;
@@ -13,10 +14,8 @@ export function intradayRouter(select: (req: Request) => IntradaySource): Router
   const router = Router();
   router.get('/api/v1/intraday/:queueId', (req, res) => {
     const series = select(req).queueIntraday(req.params.queueId);
-    if (!series) {
-      res.status(404).json({ error: `Unknown queue "${req.params.queueId}" on this instance.` });
-      return;
-    }
+    if (!series)
+      throw new NotFoundError(`Unknown queue "${req.params.queueId}" on this instance.`, 'unknown_queue');
     res.set('Cache-Control', 'no-store').json({ queueId: req.params.queueId, points: series });
   });
   return router;

@@ -1,4 +1,8 @@
-import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { posix } from 'node:path';
+import type { CookieOptions, NextFunction, Request, RequestHandler, Response } from 'express';
+import { BadRequestError, ForbiddenError, UnauthorizedError } from '../errors.js';
+import { isLoopbackAddress, normaliseAddress } from './loopback.js';
+import type { SessionSigner, VerifiedSession } from './sessions.js';
 import type { TokenStore } from './tokens.js';
 
 export type AccessMode = 'open' | 'tokens' | 'proxy';
@@ -11,6 +15,7 @@ export type Identity =
 export interface AccessOptions {
   mode: AccessMode;
   tokens: TokenStore | null;
+  sessions: SessionSigner | null;
   trustedProxies: readonly string[];
   userHeader: string;
 }
@@ -25,95 +30,167 @@ export function identityOf(req: Request): Identity | undefined {
   return identities.get(req);
 }
 
-function normaliseAddress(address: string | undefined): string {
-  return (address ?? '').replace(/^::ffff:/, '');
+/** Whether a request came straight from a trusted proxy's address. */
+export function fromTrustedProxy(req: Request, proxies: ReadonlySet<string>): boolean {
+  return proxies.has(normaliseAddress(req.socket.remoteAddress));
+}
+
+/**
+ * Whether a request may see operational details (configuration errors with paths and keys): a supervisor, or a
+ * client on this machine (the Host check keeps a rebound name from passing as one).
+ */
+export function mayInspect(req: Request): boolean {
+  return identityOf(req)?.kind === 'supervisor' || isLoopbackAddress(req.ip);
 }
 
 function readCookie(req: Request, name: string): string | undefined {
   for (const part of (req.headers.cookie ?? '').split(';')) {
     const [key, ...rest] = part.trim().split('=');
-    if (key === name) return decodeURIComponent(rest.join('='));
+    if (key !== name) continue;
+    try {
+      return decodeURIComponent(rest.join('='));
+    } catch {
+      // A malformed escape is no session, not a failure of the server.
+      return undefined;
+    }
   }
   return undefined;
 }
 
-function refuse(req: Request, res: Response, status: 401 | 403, message: string): void {
-  if (req.path.startsWith('/api/')) {
-    res.status(status).json({ error: message });
-    return;
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * The user a trusted proxy names. Node reads header bytes as Latin-1; the proxy sends UTF-8, so the bytes are
+ * decoded again. A header given twice is refused, not joined into "alice, bob".
+ */
+function proxyUser(req: Request, header: string): string {
+  const values = req.headersDistinct[header.toLowerCase()] ?? [];
+  if (values.length > 1)
+    throw new BadRequestError(
+      `The proxy sent ${header} ${values.length} times; it must name one user.`,
+      'duplicate_user_header',
+    );
+  const raw = values[0];
+  if (!raw) throw new UnauthorizedError('the proxy did not say who you are.', 'no_proxy_user');
+  let name: string;
+  try {
+    name = strictUtf8.decode(Buffer.from(raw, 'latin1')).trim();
+  } catch {
+    throw new BadRequestError(`The proxy's ${header} is not valid UTF-8.`, 'bad_user_header');
   }
-  res.status(status).type('text/plain').send(`Switchboard: ${message}\n`);
+  if (!name || name.length > 200 || /\p{Cc}/u.test(name))
+    throw new BadRequestError(
+      `The proxy's ${header} must be a name of 1 to 200 characters.`,
+      'bad_user_header',
+    );
+  return name;
 }
 
-/** Who is asking: decided once per request, before any route. */
+/**
+ * Where a token exchange sends the browser: the requested path in its normalised form, without the token.
+ * `/x/..//evil.example/` must become `/evil.example/`, never the protocol-relative `//evil.example/`.
+ */
+export function exchangeLocation(originalUrl: string, board: string | null | undefined): string {
+  const query = originalUrl.indexOf('?');
+  const rawPath = query < 0 ? originalUrl : originalUrl.slice(0, query);
+  // Browsers read a backslash in a path as a slash: `/\evil.example` would be `//evil.example` to them.
+  const path = `/${posix.normalize(`/${rawPath.replaceAll('\\', '/')}`).replace(/^\/+/, '')}`;
+  const search = new URLSearchParams(query < 0 ? '' : originalUrl.slice(query + 1));
+  search.delete('token');
+  if (board && !search.has('board')) search.set('board', board);
+  const text = search.toString();
+  return text ? `${path}?${text}` : path;
+}
+
+function sessionCookie(req: Request, sessions: SessionSigner): CookieOptions {
+  const secure = req.secure;
+  return {
+    httpOnly: true,
+    secure,
+    // Cross-site iframes (FRAME_ANCESTORS) need SameSite=None, which browsers take only with Secure; writes are
+    // protected by the Origin check (csrf.ts) whatever this says.
+    sameSite: secure ? 'none' : 'lax',
+    path: '/',
+    maxAge: sessions.policy.ttlMs,
+  };
+}
+
+/** Who is asking: decided once per request, before any route. Refusals are typed errors. */
 export function accessControl(options: AccessOptions): RequestHandler {
   const proxies = new Set(options.trustedProxies.map(normaliseAddress));
-  return (req: Request, res: Response, next: NextFunction) => {
-    if (PUBLIC_PATHS.has(req.path)) return next();
 
-    if (options.mode === 'open') {
-      identities.set(req, { kind: 'open' });
-      return next();
-    }
+  const identify = (req: Request, res: Response): Identity | 'redirected' => {
+    if (options.mode === 'open') return { kind: 'open' };
 
     if (options.mode === 'proxy') {
-      if (!proxies.has(normaliseAddress(req.socket.remoteAddress))) {
-        return refuse(req, res, 403, 'requests must come through the authenticating proxy.');
-      }
-      const user = req.headers[options.userHeader.toLowerCase()];
-      const name = Array.isArray(user) ? user[0] : user;
-      if (!name || name.length > 200) return refuse(req, res, 401, 'the proxy did not say who you are.');
-      identities.set(req, { kind: 'supervisor', name });
-      return next();
+      if (!fromTrustedProxy(req, proxies))
+        throw new ForbiddenError('requests must come through the authenticating proxy.', 'not_from_proxy');
+      return { kind: 'supervisor', name: proxyUser(req, options.userHeader) };
     }
 
     const store = options.tokens;
-    if (!store) return refuse(req, res, 403, 'no display tokens are configured.');
+    const sessions = options.sessions;
+    if (!store || !sessions) throw new ForbiddenError('no display tokens are configured.', 'no_tokens');
     const presented = typeof req.query.token === 'string' ? req.query.token : undefined;
     if (presented !== undefined && req.method === 'GET' && !req.path.startsWith('/api/')) {
       const entry = store.verifyToken(presented);
       if (!entry)
-        return refuse(req, res, 401, 'this token is not valid, or it was revoked. Ask for a new one.');
+        throw new UnauthorizedError(
+          'this token is not valid, or it was revoked. Ask for a new one.',
+          'invalid_token',
+        );
       // Exchange the token once for an HttpOnly cookie, and take it out of the address bar and history.
-      const secure = req.secure;
-      res.cookie(SESSION_COOKIE, store.sessionFor(entry), {
-        httpOnly: true,
-        secure,
-        sameSite: secure ? 'none' : 'lax',
-        path: '/',
-        maxAge: 400 * 24 * 3600 * 1000,
-      });
-      const url = new URL(req.originalUrl, 'http://wallboard');
-      url.searchParams.delete('token');
-      if (entry.board && !url.searchParams.has('board')) url.searchParams.set('board', entry.board);
-      res.redirect(302, `${url.pathname}${url.search}`);
-      return;
+      res.cookie(SESSION_COOKIE, sessions.mint(entry), sessionCookie(req, sessions));
+      res.redirect(302, exchangeLocation(req.originalUrl, entry.board));
+      return 'redirected';
     }
-    const session = readCookie(req, SESSION_COOKIE);
-    const entry = session ? store.verifySession(session) : null;
-    if (!entry) {
-      return refuse(
-        req,
-        res,
-        401,
+    const cookie = readCookie(req, SESSION_COOKIE);
+    const session: VerifiedSession | null = cookie ? sessions.verify(cookie, store.entries) : null;
+    if (!session) {
+      throw new UnauthorizedError(
         'this screen needs a display token: open the wallboard address with ?token=<token>.',
+        'no_session',
       );
     }
-    identities.set(
-      req,
-      entry.role === 'supervisor'
-        ? { kind: 'supervisor', name: entry.name ?? entry.id }
-        : { kind: 'display', id: entry.id, board: entry.board ?? null },
-    );
-    return next();
+    // A screen in use keeps its session: a cookie past its renewal age is swapped for a new one.
+    if (sessions.needsRenewal(session))
+      res.cookie(SESSION_COOKIE, sessions.mint(session.entry), sessionCookie(req, sessions));
+    const { entry } = session;
+    return entry.role === 'supervisor'
+      ? { kind: 'supervisor', name: entry.name ?? entry.id }
+      : { kind: 'display', id: entry.id, board: entry.board ?? null };
+  };
+
+  return (req: Request, res: Response, next: NextFunction) => {
+    if (PUBLIC_PATHS.has(req.path)) {
+      // Probes need no identity, but a supervisor's is noted: it may see /readyz's details.
+      if (options.mode !== 'tokens' || req.query.token === undefined) {
+        try {
+          const identity = identify(req, res);
+          if (identity !== 'redirected') identities.set(req, identity);
+        } catch {
+          // anonymous
+        }
+      }
+      next();
+      return;
+    }
+    const identity = identify(req, res);
+    if (identity === 'redirected') return;
+    identities.set(req, identity);
+    next();
   };
 }
 
 /** Writes (acknowledging alerts) need an identified supervisor; a display token only shows the wall. */
-export const requireSupervisor: RequestHandler = (req, res, next) => {
+export const requireSupervisor: RequestHandler = (req, _res, next) => {
   const identity = identityOf(req);
-  if (identity?.kind === 'supervisor' || identity?.kind === 'open') return next();
-  res
-    .status(403)
-    .json({ error: 'Acknowledging alerts needs a supervisor sign-in; a display token cannot do it.' });
+  if (identity?.kind === 'supervisor' || identity?.kind === 'open') {
+    next();
+    return;
+  }
+  throw new ForbiddenError(
+    'Acknowledging alerts needs a supervisor sign-in; a display token cannot do it.',
+    'supervisor_required',
+  );
 };

@@ -1,6 +1,9 @@
-import type { Express, RequestHandler } from 'express';
-import { rateLimit } from 'express-rate-limit';
+import type { Express, Request, RequestHandler } from 'express';
+import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
 import helmet from 'helmet';
+import { BadRequestError, TooManyRequestsError } from '../errors.js';
+import { fromTrustedProxy, identityOf } from './access.js';
+import { normaliseAddress } from './loopback.js';
 
 export interface HeaderOptions {
   /** Origins allowed to embed the wallboard in an iframe (CSP frame-ancestors); none but itself by default. */
@@ -42,13 +45,42 @@ export function securityHeaders({ frameAncestors }: HeaderOptions): RequestHandl
 }
 
 /**
+ * Strict-Transport-Security on answers that came over HTTPS (directly, or through a trusted proxy's
+ * X-Forwarded-Proto), when HSTS_MAX_AGE is set: browsers then refuse plain HTTP to this host.
+ */
+export function strictTransportSecurity(maxAgeSeconds: number): RequestHandler {
+  return (req, res, next) => {
+    if (maxAgeSeconds > 0 && req.secure)
+      res.set('Strict-Transport-Security', `max-age=${maxAgeSeconds}; includeSubDomains`);
+    next();
+  };
+}
+
+/**
+ * Whose budget a request spends. Behind a trusted proxy every request comes from the proxy's address, so it is
+ * the signed-in user's (or screen's) own, or else the forwarded client address; otherwise the client address.
+ */
+export function rateLimitKey(trustedProxies: readonly string[]): (req: Request) => string {
+  const proxies = new Set(trustedProxies.map(normaliseAddress));
+  return (req) => {
+    if (fromTrustedProxy(req, proxies)) {
+      const identity = identityOf(req);
+      if (identity?.kind === 'supervisor') return `user:${identity.name}`;
+      if (identity?.kind === 'display') return `screen:${identity.id}`;
+    }
+    // req.ip is the forwarded client only when the socket is a trusted proxy (Express's "trust proxy").
+    return `ip:${ipKeyGenerator(req.ip ?? '')}`;
+  };
+}
+
+/**
  * Limits on the server's own endpoints. Viewers never cause Connect calls (the poller runs on its own
  * schedule), so these only stop one client from hogging the server.
  */
-export function rateLimits(app: Express, options: { readsPerMinute: number; writesPerMinute: number }): void {
-  const message = (what: string) => ({
-    error: `Too many ${what} from this address; slow down and retry shortly.`,
-  });
+export function rateLimits(
+  app: Express,
+  options: { readsPerMinute: number; writesPerMinute: number; trustedProxies: readonly string[] },
+): void {
   app.use(
     '/api',
     rateLimit({
@@ -58,14 +90,24 @@ export function rateLimits(app: Express, options: { readsPerMinute: number; writ
       legacyHeaders: false,
       // The stream is one long request: counting it like a poll would be meaningless.
       skip: (req) => req.path === '/v1/stream',
-      message: (req: { method: string }) => message(req.method === 'GET' ? 'requests' : 'changes'),
+      keyGenerator: rateLimitKey(options.trustedProxies),
+      handler: (req, _res, next) => {
+        const what = req.method === 'GET' ? 'requests' : 'changes';
+        next(
+          new TooManyRequestsError(
+            `Too many ${what} from you; slow down and retry shortly.`,
+            'rate_limited',
+            60,
+          ),
+        );
+      },
     }),
   );
 }
 
 /** Query parameters each API path accepts; any other is refused with 400 and a message naming it. */
 export function strictQuery(allowed: Readonly<Record<string, readonly string[]>>): RequestHandler {
-  return (req, res, next) => {
+  return (req, _res, next) => {
     const path = req.path
       .replace(/\/[^/]+\/acknowledge$/, '/:id/acknowledge')
       .replace(/^\/v1\/intraday\/[^/]+$/, '/v1/intraday/:queueId');
@@ -74,10 +116,10 @@ export function strictQuery(allowed: Readonly<Record<string, readonly string[]>>
       if (!accepted.includes(key)) {
         const takes =
           accepted.length > 0 ? `it takes ${accepted.map((k) => `"${k}"`).join(', ')}` : 'it takes none';
-        res
-          .status(400)
-          .json({ error: `Unknown query parameter "${key}" for ${req.baseUrl}${req.path}: ${takes}.` });
-        return;
+        throw new BadRequestError(
+          `Unknown query parameter "${key}" for ${req.baseUrl}${req.path}: ${takes}.`,
+          'unknown_query_parameter',
+        );
       }
     }
     next();

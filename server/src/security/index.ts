@@ -1,8 +1,16 @@
-import type { Express } from 'express';
+import { timingSafeEqual } from 'node:crypto';
+import type { Express, Request } from 'express';
 import type { Logger } from '../logger.js';
-import { accessControl, type AccessMode } from './access.js';
-import { rateLimits, securityHeaders, strictQuery } from './headers.js';
+import { accessControl, mayInspect, type AccessMode } from './access.js';
+import { sameOriginWrites } from './csrf.js';
+import { rateLimits, securityHeaders, strictQuery, strictTransportSecurity } from './headers.js';
+import { hostCheck } from './hosts.js';
+import { isLoopbackAddress, normaliseAddress } from './loopback.js';
+import { loadSessionSecret, SessionSigner } from './sessions.js';
+import { streamLimits } from './streams.js';
 import { TokenStore } from './tokens.js';
+
+export { mayInspect };
 
 export interface SecurityOptions {
   accessMode: AccessMode;
@@ -12,6 +20,19 @@ export interface SecurityOptions {
   frameAncestors: readonly string[];
   readsPerMinute: number;
   writesPerMinute: number;
+  /** Host names the server answers for besides loopback (PUBLIC_HOSTS). */
+  publicHosts: readonly string[];
+  /** The session secret: given, shared through Redis, or kept in dataDir. */
+  sessionSecret: string | undefined;
+  redisUrl: string | undefined;
+  dataDir: string;
+  sessionTtlMs: number;
+  hstsMaxAgeSeconds: number;
+  streamsPerAddress: number;
+  streamsTotal: number;
+  /** Who may read /metrics: anyone (probes), loopback only, or loopback and holders of metricsToken. */
+  metricsAccess: 'open' | 'loopback' | 'token';
+  metricsToken: string | undefined;
 }
 
 /** Query parameters the API accepts, by path; everything else is refused with a clear 400. */
@@ -26,26 +47,74 @@ const API_QUERY: Record<string, readonly string[]> = {
   '/v1/alerts/:id/acknowledge': INSTANCE_QUERY,
 };
 
+const DAY_MS = 24 * 3600 * 1000;
+
 export interface Security {
   tokens: TokenStore | null;
+  /** Headers, host and origin checks, access control, request and stream limits, query validation. */
+  apply(app: Express): void;
+  /** Whether a request may read /metrics. */
+  mayScrape(req: Request): boolean;
+  /** Facts for /readyz: a refused edit of the token file. */
+  readiness(): Record<string, unknown>;
   close(): void;
 }
 
-/** Headers, access control, request limits and query validation, in front of every route. */
-export function applySecurity(app: Express, options: SecurityOptions, logger: Logger): Security {
+/** Reads the token file and the session secret; `apply` then puts the checks in front of every route. */
+export async function openSecurity(options: SecurityOptions, logger: Logger): Promise<Security> {
   const tokens =
     options.accessMode === 'tokens' && options.tokensFile ? new TokenStore(options.tokensFile, logger) : null;
+  const sessions = tokens
+    ? new SessionSigner(
+        await loadSessionSecret(
+          { secret: options.sessionSecret, redisUrl: options.redisUrl, dataDir: options.dataDir },
+          logger,
+        ),
+        { ttlMs: options.sessionTtlMs, renewAfterMs: Math.min(DAY_MS, options.sessionTtlMs / 2) },
+      )
+    : null;
   tokens?.watch();
-  app.use(securityHeaders({ frameAncestors: options.frameAncestors }));
-  app.use(
-    accessControl({
-      mode: options.accessMode,
-      tokens,
-      trustedProxies: options.trustedProxies,
-      userHeader: options.userHeader,
-    }),
-  );
-  rateLimits(app, { readsPerMinute: options.readsPerMinute, writesPerMinute: options.writesPerMinute });
-  app.use('/api', strictQuery(API_QUERY));
-  return { tokens, close: () => tokens?.close() };
+  const proxies = new Set(options.trustedProxies.map(normaliseAddress));
+
+  return {
+    tokens,
+    apply(app) {
+      // req.ip, req.secure and req.host believe X-Forwarded-* only from the trusted proxies.
+      app.set('trust proxy', (address: string) => proxies.has(normaliseAddress(address)));
+      app.use(hostCheck(options.publicHosts));
+      app.use(securityHeaders({ frameAncestors: options.frameAncestors }));
+      app.use(strictTransportSecurity(options.hstsMaxAgeSeconds));
+      app.use(sameOriginWrites());
+      app.use(
+        accessControl({
+          mode: options.accessMode,
+          tokens,
+          sessions,
+          trustedProxies: options.trustedProxies,
+          userHeader: options.userHeader,
+        }),
+      );
+      rateLimits(app, {
+        readsPerMinute: options.readsPerMinute,
+        writesPerMinute: options.writesPerMinute,
+        trustedProxies: options.trustedProxies,
+      });
+      app.use(streamLimits({ perAddress: options.streamsPerAddress, total: options.streamsTotal }));
+      app.use('/api', strictQuery(API_QUERY));
+    },
+    mayScrape(req) {
+      if (options.metricsAccess === 'open' || isLoopbackAddress(req.ip)) return true;
+      if (options.metricsAccess === 'loopback' || !options.metricsToken) return false;
+      const presented = /^Bearer\s+(.+)$/i.exec(req.get('authorization') ?? '')?.[1];
+      return presented !== undefined && sameSecret(presented, options.metricsToken);
+    },
+    readiness: () => (tokens?.error ? { tokensError: tokens.error } : {}),
+    close: () => tokens?.close(),
+  };
+}
+
+function sameSecret(presented: string, expected: string): boolean {
+  const a = Buffer.from(presented);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
 }

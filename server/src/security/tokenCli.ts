@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { stringify } from 'yaml';
 import { hashToken, newToken, parseTokenFile, tokenEntrySchema, type TokenEntry } from './tokens.js';
@@ -26,7 +26,12 @@ function fail(message: string): never {
 
 const file = values.file;
 const entries: TokenEntry[] = existsSync(file) ? parseTokenFile(readFileSync(file, 'utf8'), file) : [];
-const save = () => writeFileSync(file, stringify({ tokens: entries }), { mode: 0o600 });
+const save = () => {
+  // The mode given to writeFileSync applies only to a new file: one that exists with wider permissions is
+  // narrowed first, before the new hash is written into it.
+  if (existsSync(file)) chmodSync(file, 0o600);
+  writeFileSync(file, stringify({ tokens: entries }), { mode: 0o600 });
+};
 
 switch (command) {
   case 'create': {

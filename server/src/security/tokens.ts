@@ -1,4 +1,4 @@
-import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { readFileSync, unwatchFile, watchFile } from 'node:fs';
 import { parse } from 'yaml';
 import { z } from 'zod';
@@ -7,9 +7,8 @@ import type { Logger } from '../logger.js';
 
 /**
  * Display and supervisor tokens. The file holds only SHA-256 hashes; the token itself is shown once, when it is
- * created, and exchanged by a screen once for an HttpOnly cookie, so it does not linger in the URL.
- * A session cookie is `<id>.<mac>`, the mac keyed by the token's hash: it survives server restarts and dies
- * with the token (revoke or delete the entry).
+ * created, and exchanged by a screen once for an HttpOnly session cookie (sessions.ts), so it does not linger in
+ * the URL.
  */
 export const tokenEntrySchema = z
   .object({
@@ -36,10 +35,6 @@ export function newToken(): string {
   return randomBytes(32).toString('base64url');
 }
 
-function mac(entry: TokenEntry): string {
-  return createHmac('sha256', entry.sha256).update(`switchboard-session:${entry.id}`).digest('base64url');
-}
-
 function sameText(a: string, b: string): boolean {
   const left = Buffer.from(a);
   const right = Buffer.from(b);
@@ -62,7 +57,9 @@ export function parseTokenFile(text: string, file: string): TokenEntry[] {
 }
 
 export class TokenStore {
-  private entries: TokenEntry[];
+  private list: TokenEntry[];
+  /** Why the last edit of the file was refused (the last good list stays in force), or null. */
+  error: string | null = null;
 
   constructor(
     private readonly file: string,
@@ -76,22 +73,46 @@ export class TokenStore {
         `DISPLAY_TOKENS_FILE names ${file}, which cannot be read. Create it with \`pnpm token create --id <screen>\`.`,
       );
     }
-    this.entries = parseTokenFile(text, file);
+    this.list = parseTokenFile(text, file);
   }
 
-  /** Re-read on change, so revoking a token takes effect within seconds; a broken edit keeps the old list. */
+  get entries(): readonly TokenEntry[] {
+    return this.list;
+  }
+
+  /**
+   * Re-read on change, so revoking a token takes effect within seconds. A deleted file means no tokens: every
+   * screen is cut off. A broken edit keeps the last good list, with the error on /readyz and in the log.
+   */
   watch(intervalMs = 1000): void {
-    watchFile(this.file, { interval: intervalMs }, () => {
-      try {
-        this.entries = parseTokenFile(readFileSync(this.file, 'utf8'), this.file);
-        this.logger.info({ tokens: this.entries.length }, 'display tokens reloaded');
-      } catch (error) {
-        this.logger.error(
-          { error: (error as Error).message },
-          'display token file edit refused; keeping the old list',
-        );
-      }
-    });
+    watchFile(this.file, { interval: intervalMs }, () => this.reload());
+  }
+
+  reload(): void {
+    let text: string;
+    try {
+      text = readFileSync(this.file, 'utf8');
+    } catch (error) {
+      // Gone (or unreadable): fail closed rather than keep tokens someone meant to remove.
+      this.list = [];
+      this.error = null;
+      this.logger.warn(
+        { file: this.file, code: (error as NodeJS.ErrnoException).code },
+        'display token file is gone; no token is valid',
+      );
+      return;
+    }
+    try {
+      this.list = parseTokenFile(text, this.file);
+      this.error = null;
+      this.logger.info({ tokens: this.list.length }, 'display tokens reloaded');
+    } catch (error) {
+      this.error = `${(error as Error).message}; the last good list of tokens stays in force.`;
+      this.logger.error(
+        { error: (error as Error).message },
+        'display token file edit refused; keeping the last good list',
+      );
+    }
   }
 
   close(): void {
@@ -101,19 +122,6 @@ export class TokenStore {
   /** The live entry for a presented token, or null (unknown or revoked). */
   verifyToken(token: string): TokenEntry | null {
     const hash = hashToken(token);
-    return this.entries.find((entry) => !entry.revoked && sameText(entry.sha256, hash)) ?? null;
-  }
-
-  sessionFor(entry: TokenEntry): string {
-    return `${entry.id}.${mac(entry)}`;
-  }
-
-  /** The live entry behind a session cookie, or null. */
-  verifySession(session: string): TokenEntry | null {
-    const dot = session.indexOf('.');
-    if (dot <= 0) return null;
-    const id = session.slice(0, dot);
-    const entry = this.entries.find((candidate) => candidate.id === id && !candidate.revoked);
-    return entry && sameText(session.slice(dot + 1), mac(entry)) ? entry : null;
+    return this.list.find((entry) => !entry.revoked && sameText(entry.sha256, hash)) ?? null;
   }
 }

@@ -13,7 +13,12 @@ let wallboard: RunningWallboard;
 beforeAll(async () => {
   simulator = await startSimulator({ queues: 30, agents: 100, seed: 3 });
   wallboard = await startWebServer(
-    simulatorEnv(simulator, { POLL_INTERVAL_MS: '1000', API_READS_PER_MINUTE: '100000' }),
+    simulatorEnv(simulator, {
+      POLL_INTERVAL_MS: '1000',
+      API_READS_PER_MINUTE: '100000',
+      // A thousand viewers from one address: this test is the runaway kiosk the stream cap stops.
+      STREAMS_PER_ADDRESS: '100000',
+    }),
     { credentials: TEST_CREDENTIALS },
   );
 });

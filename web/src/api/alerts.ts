@@ -14,9 +14,10 @@ export async function acknowledgeAlert(alertId: string, by: string, board: strin
   });
   const body: unknown = await response.json().catch(() => null);
   if (!response.ok) {
+    // Errors are problem details (RFC 9457): `detail` says what went wrong, for people.
     const message =
-      body && typeof body === 'object' && 'error' in body && typeof body.error === 'string'
-        ? body.error
+      body && typeof body === 'object' && 'detail' in body && typeof body.detail === 'string'
+        ? body.detail
         : `The server answered ${response.status}.`;
     if (response.status === 403)
       throw new AcknowledgeError(`Only a supervisor may acknowledge alerts. ${message}`);

@@ -1,0 +1,117 @@
+import { STATUS_CODES } from 'node:http';
+import type { ErrorRequestHandler, Response } from 'express';
+import { AppError } from '../errors.js';
+import type { Logger } from '../logger.js';
+
+/** An RFC 9457 problem: `code` is ours, stable, for clients to branch on; `detail` is for people. */
+export interface Problem {
+  type: 'about:blank';
+  title: string;
+  status: number;
+  code: string;
+  detail: string;
+}
+
+export function problem(status: number, code: string, detail: string): Problem {
+  return { type: 'about:blank', title: STATUS_CODES[status] ?? 'Error', status, code, detail };
+}
+
+export function sendProblem(
+  res: Response,
+  status: number,
+  code: string,
+  detail: string,
+  headers: Readonly<Record<string, string>> = {},
+): void {
+  res
+    .status(status)
+    .set({ 'Cache-Control': 'no-store', ...headers })
+    .type('application/problem+json')
+    .send(JSON.stringify(problem(status, code, detail)));
+}
+
+/** Failures of Express's own parsers (body-parser, send, the router), by their `type`, as ours. */
+const PARSER_ERRORS: Readonly<Record<string, { status: number; code: string; detail: string }>> = {
+  'entity.too.large': {
+    status: 413,
+    code: 'body_too_large',
+    detail: 'The request body is larger than this endpoint takes.',
+  },
+  'entity.parse.failed': {
+    status: 400,
+    code: 'malformed_json',
+    detail: 'The request body is not valid JSON.',
+  },
+  'encoding.unsupported': {
+    status: 415,
+    code: 'unsupported_encoding',
+    detail: 'The request body is in an encoding the server does not read; send it as is or gzipped.',
+  },
+  'charset.unsupported': {
+    status: 415,
+    code: 'unsupported_charset',
+    detail: 'The request body must be UTF-8.',
+  },
+  'request.aborted': { status: 400, code: 'request_aborted', detail: 'The request body was cut short.' },
+  'request.size.invalid': {
+    status: 400,
+    code: 'body_length_mismatch',
+    detail: 'The request body does not match its Content-Length.',
+  },
+};
+
+/** Codes for the client errors Express's own parts raise without a `type` (a bad escape in a path, a range). */
+const CODE_OF_STATUS: Readonly<Record<number, string>> = {
+  400: 'bad_request',
+  403: 'forbidden',
+  404: 'not_found',
+  405: 'method_not_allowed',
+  412: 'precondition_failed',
+  416: 'range_not_satisfiable',
+};
+
+function statusOf(error: unknown): number | undefined {
+  if (typeof error !== 'object' || error === null) return undefined;
+  const status =
+    (error as { status?: unknown; statusCode?: unknown }).status ??
+    (error as { statusCode?: unknown }).statusCode;
+  return typeof status === 'number' && status >= 400 && status < 600 ? status : undefined;
+}
+
+/**
+ * The one error handler: typed errors become problem details with their status and code; bad input Express
+ * itself refused (malformed JSON, an oversized body, a bad escape in a path) is a 4xx with a stable code; anything
+ * else is logged once, with its stack, and answered 500 with no detail. A client never sees a stack trace.
+ */
+export function errorHandler(logger: Logger): ErrorRequestHandler {
+  return (error: unknown, req, res, _next) => {
+    if (res.headersSent) {
+      // A stream or file cut short: nothing can be said in the answer any more.
+      logger.warn({ err: error, path: req.path }, 'request failed after its answer started');
+      res.destroy();
+      return;
+    }
+    if (error instanceof AppError) {
+      sendProblem(res, error.status, error.code, error.message, error.headers);
+      return;
+    }
+    const type = (error as { type?: unknown } | null)?.type;
+    const known = typeof type === 'string' ? PARSER_ERRORS[type] : undefined;
+    if (known) {
+      sendProblem(res, known.status, known.code, known.detail);
+      return;
+    }
+    const status = statusOf(error);
+    if (status !== undefined && status < 500) {
+      sendProblem(
+        res,
+        status,
+        CODE_OF_STATUS[status] ?? 'bad_request',
+        `The request was refused: ${STATUS_CODES[status] ?? 'bad request'}.`,
+      );
+      return;
+    }
+    logger.error({ err: error, method: req.method, path: req.path }, 'request failed');
+    sendProblem(res, 500, 'internal_error', 'The server failed to answer; the failure is in its log.');
+  };
+}

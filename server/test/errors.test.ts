@@ -1,0 +1,117 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { rawRequest } from './support/rawRequest.js';
+import { eventually, securitySuite, writeTokenFile } from './support/securitySuite.js';
+
+const suite = securitySuite();
+const { start, dir } = suite;
+
+describe('error answers', () => {
+  it('answers bad input with problem details and a stable code, never a stack or a 500', async () => {
+    writeFileSync(join(dir, 'index.html'), '<!doctype html><title>wall</title>');
+    const tokensFile = join(dir, 'errors-tokens.yaml');
+    writeTokenFile(tokensFile);
+    const stderr: unknown[] = [];
+    const original = console.error;
+    console.error = (...args: unknown[]) => void stderr.push(args);
+    try {
+      const open = await start({});
+      const tokens = await start({ ACCESS_MODE: 'tokens', DISPLAY_TOKENS_FILE: tokensFile });
+      const post = (body: string) =>
+        rawRequest(open.url, {
+          method: 'POST',
+          path: '/api/v1/alerts/x/acknowledge',
+          headers: { 'content-type': 'application/json' },
+          body,
+        });
+      const answers = {
+        cookie: await rawRequest(tokens.url, {
+          path: '/api/v1/config',
+          headers: { cookie: 'switchboard_session=%E0%A4%A' },
+        }),
+        json: await post('{"by": '),
+        large: await post(JSON.stringify({ by: 'x'.repeat(10_000) })),
+        path: await rawRequest(open.url, { path: '/%E0%A4%A' }),
+        apiPath: await rawRequest(open.url, { path: '/api/v1/intraday/%E0%A4%A' }),
+        unknown: await rawRequest(open.url, {
+          method: 'PUT',
+          path: '/somewhere',
+          headers: { 'content-type': 'application/json' },
+          body: '{}',
+        }),
+      };
+      expect(Object.fromEntries(Object.entries(answers).map(([k, a]) => [k, a.status]))).toEqual({
+        cookie: 401,
+        json: 400,
+        large: 413,
+        path: 400,
+        apiPath: 400,
+        unknown: 404,
+      });
+      expect(JSON.parse(answers.json.body)).toMatchObject({ code: 'malformed_json' });
+      expect(JSON.parse(answers.large.body)).toMatchObject({ code: 'body_too_large' });
+      for (const [what, answer] of Object.entries(answers)) {
+        expect(answer.headers['content-type'], what).toMatch(/^application\/problem\+json/);
+        const body = JSON.parse(answer.body) as Record<string, unknown>;
+        expect(Object.keys(body).sort(), what).toEqual(['code', 'detail', 'status', 'title', 'type']);
+        expect(answer.body, what).not.toMatch(/ at |node_modules|\/work\/|\.ts:/);
+      }
+    } finally {
+      console.error = original;
+    }
+    expect(stderr).toEqual([]);
+  });
+
+  it('logs a failure nobody handled and shuts down gracefully, rather than running on broken', async () => {
+    const { spawn } = await import('node:child_process');
+    const serverDir = fileURLToPath(new URL('..', import.meta.url));
+    const child = spawn(
+      process.execPath,
+      [
+        '--conditions=development',
+        '--import',
+        'tsx',
+        '--import',
+        './test/support/failOnSignal.mjs',
+        'src/main.ts',
+      ],
+      {
+        cwd: serverDir,
+        env: {
+          PATH: process.env.PATH,
+          PORT: '0',
+          CONNECT_INSTANCE_ID: suite.simulator.instanceId,
+          AWS_REGION: suite.simulator.region,
+          CONNECT_ENDPOINT: suite.simulator.endpoint,
+          AWS_ACCESS_KEY_ID: 'TESTKEY',
+          AWS_SECRET_ACCESS_KEY: 'test-secret',
+          LOG_LEVEL: 'info',
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    try {
+      await eventually(async () => output.includes('wallboard listening'), 'the server to start', 20_000);
+      child.kill('SIGUSR2');
+      expect(await exited).toBe(1);
+    } finally {
+      child.kill('SIGKILL');
+    }
+    expect(output).toMatch(
+      /"level":60.*a failure nobody handled.*unhandled promise rejection; shutting down/,
+    );
+  }, 30_000);
+
+  it('runs `pnpm start` in production mode', () => {
+    const manifest = JSON.parse(
+      readFileSync(fileURLToPath(new URL('../package.json', import.meta.url)), 'utf8'),
+    ) as { scripts: Record<string, string> };
+    expect(manifest.scripts.start).toMatch(/NODE_ENV=production /);
+  });
+});

@@ -1,0 +1,191 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { rawBytes, rawRequest } from './support/rawRequest.js';
+import { displayToken, eventually, securitySuite, writeTokenFile } from './support/securitySuite.js';
+
+const suite = securitySuite();
+const { start, dir } = suite;
+
+describe('behind a trusted proxy', () => {
+  it('gives each proxied user their own rate budget', async () => {
+    const wallboard = await start({
+      ACCESS_MODE: 'proxy',
+      TRUSTED_PROXIES: '127.0.0.1',
+      API_READS_PER_MINUTE: '3',
+    });
+    const as = (user: string) =>
+      fetch(`${wallboard.url}/api/v1/config`, { headers: { 'x-forwarded-user': user } });
+    const alice = [];
+    for (let i = 0; i < 4; i += 1) alice.push((await as('alice')).status);
+    expect(alice).toEqual([200, 200, 200, 429]);
+    expect((await as('bob')).status).toBe(200);
+  });
+
+  it('gives each forwarded client address its own budget, believing X-Forwarded-For only from the proxy', async () => {
+    const proxied = await start({ TRUSTED_PROXIES: '127.0.0.1', API_READS_PER_MINUTE: '2' });
+    const from = (url: string, client: string) =>
+      fetch(`${url}/api/v1/config`, { headers: { 'x-forwarded-for': client } });
+    expect([
+      (await from(proxied.url, '198.51.100.1')).status,
+      (await from(proxied.url, '198.51.100.1')).status,
+    ]).toEqual([200, 200]);
+    expect((await from(proxied.url, '198.51.100.1')).status).toBe(429);
+    expect((await from(proxied.url, '198.51.100.2')).status).toBe(200);
+
+    // Not from a trusted proxy: the header is ignored, the socket's address is the budget.
+    const direct = await start({ API_READS_PER_MINUTE: '2' });
+    await from(direct.url, '198.51.100.1');
+    await from(direct.url, '198.51.100.2');
+    expect((await from(direct.url, '198.51.100.3')).status).toBe(429);
+  });
+
+  it('marks the session cookie Secure behind TLS, and sends HSTS when asked to', async () => {
+    const tokensFile = join(dir, 'tls-tokens.yaml');
+    writeTokenFile(tokensFile);
+    const wallboard = await start({
+      ACCESS_MODE: 'tokens',
+      DISPLAY_TOKENS_FILE: tokensFile,
+      TRUSTED_PROXIES: '127.0.0.1',
+      HSTS_MAX_AGE: '31536000',
+    });
+    const overTls = await fetch(`${wallboard.url}/?token=${displayToken}`, {
+      redirect: 'manual',
+      headers: { 'x-forwarded-proto': 'https' },
+    });
+    expect(overTls.headers.get('set-cookie')).toMatch(/; Secure/);
+    expect(overTls.headers.get('strict-transport-security')).toBe('max-age=31536000; includeSubDomains');
+
+    const plain = await fetch(`${wallboard.url}/?token=${displayToken}`, { redirect: 'manual' });
+    expect(plain.headers.get('set-cookie')).not.toMatch(/; Secure/);
+    expect(plain.headers.get('strict-transport-security')).toBeNull();
+  });
+
+  it('refuses a user header given twice, and reads the name as UTF-8', async () => {
+    const configFile = join(dir, 'always-alert.yaml');
+    writeFileSync(configFile, 'alerts:\n  - id: anything\n    metric: CONTACTS_IN_QUEUE\n    value: 0\n');
+    const wallboard = await start({
+      ACCESS_MODE: 'proxy',
+      TRUSTED_PROXIES: '127.0.0.1',
+      WALLBOARD_CONFIG: configFile,
+    });
+    const twice = await rawRequest(wallboard.url, {
+      path: '/api/v1/config',
+      headers: { 'x-forwarded-user': ['alice', 'bob'] },
+    });
+    expect(twice.status).toBe(400);
+    expect(JSON.parse(twice.body)).toMatchObject({ code: 'duplicate_user_header' });
+
+    let alertId: string | undefined;
+    await eventually(async () => {
+      const response = await fetch(`${wallboard.url}/api/v1/alerts`, {
+        headers: { 'x-forwarded-user': 'dana' },
+      });
+      alertId = ((await response.json()) as { alerts: { id: string }[] }).alerts[0]?.id;
+      return alertId !== undefined;
+    }, 'an alert to acknowledge');
+    // The proxy sends the name's UTF-8 bytes, as they are.
+    const ack = await rawBytes(
+      wallboard.url,
+      [
+        `POST /api/v1/alerts/${encodeURIComponent(alertId ?? '')}/acknowledge HTTP/1.1`,
+        'X-Forwarded-User: Jürgen',
+        'Content-Type: application/json',
+      ].join('\r\n'),
+      '{}',
+    );
+    expect(ack.status, ack.text).toBe(200);
+    expect(ack.text).toContain('"acknowledgedBy":"Jürgen"');
+
+    // Latin-1 "ü" is one byte, 0xFC, which is not UTF-8.
+    const notUtf8 = await rawBytes(
+      wallboard.url,
+      'GET /api/v1/config HTTP/1.1\r\nX-Forwarded-User: J\u00fcrgen',
+      '',
+      'latin1',
+    );
+    expect(notUtf8.status).toBe(400);
+  });
+});
+
+describe('streams', () => {
+  it('caps the streams one address may hold, and the streams in all, with a clear 429', async () => {
+    const wallboard = await start({
+      STREAMS_PER_ADDRESS: '2',
+      STREAMS_TOTAL: '3',
+      TRUSTED_PROXIES: '127.0.0.1',
+    });
+    const controllers: AbortController[] = [];
+    const open = async (client: string) => {
+      const controller = new AbortController();
+      controllers.push(controller);
+      const response = await fetch(`${wallboard.url}/api/v1/stream`, {
+        signal: controller.signal,
+        headers: { 'x-forwarded-for': client },
+      });
+      return response;
+    };
+    try {
+      expect((await open('198.51.100.1')).status).toBe(200);
+      expect((await open('198.51.100.1')).status).toBe(200);
+      const third = await open('198.51.100.1');
+      expect(third.status).toBe(429);
+      expect(third.headers.get('retry-after')).not.toBeNull();
+      expect((await third.json()) as unknown).toMatchObject({ code: 'too_many_streams' });
+
+      expect((await open('198.51.100.2')).status).toBe(200);
+      const overall = await open('198.51.100.3');
+      expect(overall.status).toBe(429);
+      expect(((await overall.json()) as { detail: string }).detail).toMatch(/STREAMS_TOTAL/);
+
+      controllers[0]?.abort();
+      await eventually(async () => {
+        const retry = await open('198.51.100.1');
+        if (retry.status !== 200) await retry.body?.cancel();
+        return retry.status === 200;
+      }, 'a closed stream to free its place');
+    } finally {
+      for (const controller of controllers) controller.abort();
+    }
+  });
+});
+
+describe('probes', () => {
+  it("shows /readyz's details only to loopback clients and supervisors", async () => {
+    const configFile = join(dir, 'probe-config.yaml');
+    writeFileSync(configFile, 'boards:\n  - id: sales\n    title: Sales\n');
+    const wallboard = await start({
+      ACCESS_MODE: 'proxy',
+      TRUSTED_PROXIES: '127.0.0.1',
+      WALLBOARD_CONFIG: configFile,
+    });
+    writeFileSync(configFile, 'boards:\n  - id: sales\n    title: 7\n    secretKey: x\n');
+    await wallboard.configStore.reload();
+    const readyz = async (headers: Record<string, string>) =>
+      (await (await fetch(`${wallboard.url}/readyz`, { headers })).json()) as Record<string, unknown>;
+
+    expect((await readyz({})).configError).toMatch(/probe-config.yaml/);
+    const remote = { 'x-forwarded-for': '203.0.113.9' };
+    expect(Object.keys(await readyz(remote))).toEqual(['ready']);
+    expect((await readyz({ ...remote, 'x-forwarded-user': 'dana' })).configError).toMatch(
+      /probe-config.yaml/,
+    );
+  });
+
+  it('serves /metrics to loopback and to holders of the scrape token only, when asked to', async () => {
+    const wallboard = await start({
+      TRUSTED_PROXIES: '127.0.0.1',
+      METRICS_ACCESS: 'token',
+      METRICS_TOKEN: 'scrape-token-0123456789',
+    });
+    const remote = { 'x-forwarded-for': '203.0.113.9' };
+    expect((await fetch(`${wallboard.url}/metrics`)).status).toBe(200);
+    const refused = await fetch(`${wallboard.url}/metrics`, { headers: remote });
+    expect(refused.status).toBe(401);
+    expect(refused.headers.get('www-authenticate')).toMatch(/^Bearer/);
+    const scraped = await fetch(`${wallboard.url}/metrics`, {
+      headers: { ...remote, authorization: 'Bearer scrape-token-0123456789' },
+    });
+    expect(scraped.status).toBe(200);
+  });
+});
