@@ -26,11 +26,11 @@ type Page = { kind: 'queues'; queues: Queue[] } | { kind: 'agents'; agents: Agen
 function agentsForWall(agents: readonly Agent[]): Agent[] {
   // Those a supervisor acts on first: on contact longest, then after-contact work, then the rest.
   const ranked = agents
-    .filter((agent) => agent.statusType !== 'OFFLINE')
+    .filter((agent) => agent.activity !== 'offline')
     .map((agent) => ({
       agent,
       rank: ACTIVITY_ORDER.indexOf(agentActivity(agent)),
-      since: agent.statusStartedAt ?? '',
+      since: agent.activitySince ?? '',
     }));
   ranked.sort((a, b) => a.rank - b.rank || (a.since < b.since ? -1 : a.since > b.since ? 1 : 0));
   return ranked.map((entry) => entry.agent);
