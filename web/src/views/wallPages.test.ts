@@ -36,7 +36,23 @@ describe('the wall pages', () => {
       planWallPages({ area, sections: everything, queues, hasAgents: true }).map((page) => page.kind);
     expect(kinds(few)).toEqual(['queues', 'chart', 'agents']);
     expect(kinds(makeSnapshot({ queues: 30 }).queues)).toEqual(['queues', 'queues', 'chart', 'agents']);
-    expect(kinds(makeSnapshot({ queues: 40 }).queues)).toEqual(['queue-rows', 'chart', 'agents']);
+    const forty = planWallPages({
+      area,
+      sections: everything,
+      queues: makeSnapshot({ queues: 40 }).queues,
+      hasAgents: true,
+    });
+    expect(forty.map((page) => page.kind)).toEqual(['queue-rows', 'chart', 'agents']);
+    // Forty lines fit three wide columns of tall lines; 92 need all four narrow ones.
+    expect(forty[0]).toMatchObject({ columns: 3 });
+    const many = planWallPages({
+      area,
+      sections: everything,
+      queues: makeSnapshot({ queues: 250 }).queues,
+      hasAgents: true,
+    });
+    expect(many[0]).toMatchObject({ kind: 'queue-rows', columns: 4 });
+    expect(many[0]?.kind === 'queue-rows' ? many[0].queues.length : 0).toBe(92);
   });
 
   it('shows each page for the chosen time, shortened only so a turn stays under a minute', () => {

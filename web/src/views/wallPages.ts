@@ -63,8 +63,12 @@ export function planWallPages({
       for (const page of paginate(queues, tiles.perPage)) pages.push({ kind: 'queues', queues: page });
     } else {
       const lines = queueRowsThatFit(area);
-      for (const page of paginate(queues, lines.perPage))
-        pages.push({ kind: 'queue-rows', queues: page, columns: lines.columns });
+      // A page with room to spare takes fewer, wider columns of taller lines (longer names, larger type).
+      const tallLines = Math.max(1, Math.floor(area.height / (WALL_QUEUE_ROW.maxHeight * area.rem)) - 1);
+      for (const page of paginate(queues, lines.perPage)) {
+        const columns = Math.min(lines.columns, Math.ceil(page.length / tallLines));
+        pages.push({ kind: 'queue-rows', queues: page, columns });
+      }
     }
   }
   if (sections.has('charts')) pages.push({ kind: 'chart' });

@@ -153,9 +153,11 @@ const AttentionTile = memo(function AttentionTile({
           {ACTIVITY_GLYPHS[agent.activity]}
         </span>
         <span className="agent-name">{agent.name}</span>
+      </div>
+      <div className="attention-body">
+        <span className="attention-activity">{text}</span>
         <Elapsed className="attention-elapsed" since={agent.activitySince} />
       </div>
-      <div className="attention-activity">{text}</div>
       <div className="attention-detail">
         {contact && agent.activity !== 'custom' ? (
           <>

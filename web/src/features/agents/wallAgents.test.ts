@@ -72,6 +72,16 @@ describe('the wall agents', () => {
     ]);
   });
 
+  it('counts an agent over the limit as soon as the time on screen passes it', () => {
+    const at = (ms: number) => ({
+      ...agent('call', 'on-contact', 0),
+      activitySince: new Date(NOW - ms).toISOString(),
+    });
+    // 10:00.4 shows as 10:00: within a 10:00 limit; 10:00.6 shows as 10:01: over it.
+    expect(wallAgents([at(600_400)], limits, NOW).exceptions).toHaveLength(0);
+    expect(wallAgents([at(600_600)], limits, NOW).exceptions).toHaveLength(1);
+  });
+
   it('follows the limits it is given', () => {
     const agents = [agent('acw', 'acw', 200)];
     expect(wallAgents(agents, limits, NOW).exceptions).toHaveLength(1);

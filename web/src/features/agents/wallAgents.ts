@@ -58,7 +58,8 @@ const CUSTOM_RANK = ACTIVITY_ORDER.indexOf('custom');
 function secondsSince(since: string | null, nowMs: number): number {
   if (!since) return 0;
   const start = Date.parse(since);
-  return Number.isFinite(start) ? Math.max(0, Math.floor((nowMs - start) / 1000)) : 0;
+  // Rounded as the times on screen are (formatDuration), so an agent shown at 10:01 is over a 10:00 limit.
+  return Number.isFinite(start) ? Math.max(0, Math.round((nowMs - start) / 1000)) : 0;
 }
 
 /** The longest in their activity first, by its start (exact, where whole seconds tie). */
