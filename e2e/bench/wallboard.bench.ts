@@ -173,7 +173,7 @@ test(`heap after an accelerated day: ${QUEUES} queues, ${AGENTS} agents`, async 
   // An accelerated day: a snapshot every 150 ms, the simulated clock moving 3 minutes each time, so 480
   // updates cover 24 hours (the intraday series fills up and starts again at midnight).
   server.run(150, 180_000);
-  // Warm up until the wall has turned through every page (17 of queues, the chart, the agents) at least once:
+  // Warm up until the wall has turned through every page (3 of queue lines, the chart, the agents) at least once:
   // the chart's first draw and the JIT's first optimisations of each page are not growth.
   await page.waitForTimeout(60_000);
   const warm = await heapAfterGc(cdp);

@@ -77,3 +77,24 @@ test('a laptop page of 48 queues draws the figures of the tiles on screen, and o
   await page.locator('.agent-scroller').scrollIntoViewIfNeeded();
   await expect(page.locator('[data-agent-id]').first()).toBeVisible();
 });
+
+test('the wall shows 120 queues as lines on few pages, and one turn takes under a minute', async ({
+  page,
+}) => {
+  await page.setViewportSize({ width: 1920, height: 1080 });
+  await page.goto(`${server.url}/?view=wall`);
+  await expect(page.locator('.queue-row').first()).toBeVisible({ timeout: 60_000 });
+  const indicator = page.getByTestId('page-indicator');
+  const pages = Number((await indicator.textContent())?.split('/')[1]);
+  const seconds = Number(await indicator.getAttribute('data-page-seconds'));
+  expect(seconds).toBeGreaterThanOrEqual(8);
+  expect(pages * seconds).toBeLessThan(60);
+  const layout = await page.evaluate(() => ({
+    scrollHeight: document.documentElement.scrollHeight,
+    lowestRow: Math.max(
+      ...[...document.querySelectorAll('.queue-row')].map((r) => r.getBoundingClientRect().bottom),
+    ),
+  }));
+  expect(layout.scrollHeight).toBeLessThanOrEqual(1080);
+  expect(layout.lowestRow).toBeLessThanOrEqual(1080);
+});

@@ -18,7 +18,10 @@ for (const viewport of [
 
     const layout = await page.evaluate(() => {
       const tiles = [...document.querySelectorAll('[data-queue-id]')].map((t) => t.getBoundingClientRect());
-      const value = document.querySelector('[data-queue-id] [data-metric="CONTACTS_IN_QUEUE"] .figure-value');
+      // A queue's contacts in queue: the tile's main figure, or its figure on a line when queues are many.
+      const value = document.querySelector(
+        '[data-queue-id] [data-metric="CONTACTS_IN_QUEUE"] .figure-value, .queue-row [data-metric="CONTACTS_IN_QUEUE"]',
+      );
       return {
         scrollHeight: document.documentElement.scrollHeight,
         scrollWidth: document.documentElement.scrollWidth,
@@ -36,7 +39,7 @@ for (const viewport of [
 
     // More than fits: the pages turn by themselves, and every queue is shown on one of them. Each reading takes
     // the page number and its tiles at once, so a page turning mid-read cannot mix two pages.
-    const pages = new Map<string, { queues: string[]; agents: string[] }>();
+    const pages = new Map<string, { queues: string[]; agents: boolean }>();
     await expect
       .poll(
         async () => {
@@ -45,9 +48,7 @@ for (const viewport of [
             queues: [...document.querySelectorAll('[data-queue-id]')].map(
               (t) => t.getAttribute('data-queue-id') ?? '',
             ),
-            agents: [...document.querySelectorAll('[data-agent-id]')].map(
-              (t) => t.getAttribute('data-agent-id') ?? '',
-            ),
+            agents: document.querySelector('[data-testid="wall-agents"]') !== null,
           }));
           pages.set(reading.label, reading);
           const total = Number(reading.label.split('/')[1]);
@@ -59,10 +60,53 @@ for (const viewport of [
       .toBe(true);
     const queuesSeen = new Set([...pages.values()].flatMap((p) => p.queues));
     expect([...queuesSeen].sort()).toEqual(snapshot.queues.map((q) => q.id).sort());
-    // Agents who are signed in get pages of their own.
-    if (snapshot.agents.some((a) => a.statusType !== 'OFFLINE')) {
-      expect([...pages.values()].some((p) => p.agents.length > 0)).toBe(true);
+    // Agents who are signed in get one page, however many they are: exceptions, longest contacts, counts.
+    if (snapshot.agents.some((a) => a.activity !== 'offline')) {
+      expect([...pages.values()].filter((p) => p.agents)).toHaveLength(1);
     }
     expect(violations).toEqual([]);
   });
 }
+
+test('at the default page time, one turn of the wall takes under a minute', async ({ page }) => {
+  await page.setViewportSize({ width: 1920, height: 1080 });
+  await page.goto('/?view=wall');
+  const indicator = page.getByTestId('page-indicator');
+  await expect(indicator).toBeVisible();
+  const pages = Number((await indicator.textContent())?.split('/')[1]);
+  const seconds = Number(await indicator.getAttribute('data-page-seconds'));
+  expect(seconds).toBeGreaterThanOrEqual(8);
+  expect(pages).toBeGreaterThan(1);
+  expect(pages * seconds).toBeLessThan(60);
+});
+
+test("the wall's agent page: who needs attention worst first, with the activity and the time in it", async ({
+  page,
+}) => {
+  await page.setViewportSize({ width: 1920, height: 1080 });
+  await page.goto('/?view=wall&rotate=2');
+  const agents = page.getByTestId('wall-agents');
+  await expect(agents).toBeVisible({ timeout: 30_000 });
+  const view = await agents.evaluate((root) => ({
+    counts: [...root.querySelectorAll('[data-count-key]')].map((c) => c.getAttribute('data-count-key')),
+    attention: [...root.querySelectorAll('.attention-tile')].map((t) => ({
+      activity: t.getAttribute('data-activity'),
+      time: t.querySelector('.attention-elapsed')?.textContent ?? '',
+    })),
+    bottom: root.getBoundingClientRect().bottom,
+  }));
+  expect(view.counts).toEqual(expect.arrayContaining(['available', 'on-contact', 'acw', 'incoming']));
+  // Error, Missed and Rejected lead; the others are over a limit, each with its time.
+  const firstOther = view.attention.findIndex(
+    (t) => !['error', 'missed', 'rejected'].includes(t.activity ?? ''),
+  );
+  if (firstOther >= 0) {
+    expect(
+      view.attention
+        .slice(firstOther)
+        .every((t) => !['error', 'missed', 'rejected'].includes(t.activity ?? '')),
+    ).toBe(true);
+  }
+  for (const tile of view.attention) expect(tile.time).toMatch(/^\d+:\d\d(:\d\d)?$/);
+  expect(view.bottom).toBeLessThanOrEqual(1080);
+});

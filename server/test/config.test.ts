@@ -24,6 +24,7 @@ const goodConfig = [
   '    title: Sales floor',
   '    queues: ["Sales*"]',
   '    sections: [summary, queues]',
+  '    agentLimits: { acwSeconds: 90 }',
   '  - id: everything',
   '    title: Everything',
   'alerts:',
@@ -31,6 +32,7 @@ const goodConfig = [
   '    metric: CONTACTS_IN_QUEUE',
   '    value: 1',
   '    clearAt: 0',
+  'agentLimits: { customSeconds: 1200 }',
   '',
 ].join('\n');
 
@@ -65,6 +67,20 @@ describe('boards, thresholds and alerts from the configuration file', () => {
     });
     expect(resolved.boards[1]?.queueIds).toBeNull();
     expect(resolved.configError).toBeNull();
+  });
+
+  it("sends each board's agent limits: the board's own, over the file's, over the defaults", async () => {
+    const config = publicConfigSchema.parse(await getJson('/api/v1/config'));
+    expect(config.boards[0]?.agentLimits).toEqual({
+      acwSeconds: 90,
+      contactSeconds: 600,
+      customSeconds: 1200,
+    });
+    expect(config.boards[1]?.agentLimits).toEqual({
+      acwSeconds: 120,
+      contactSeconds: 600,
+      customSeconds: 1200,
+    });
   });
 
   it('puts each queue state and the active alerts into the snapshot every screen reads', async () => {

@@ -7,6 +7,20 @@ import { z } from 'zod';
 export const SECTIONS = ['summary', 'queues', 'agents', 'charts', 'alerts'] as const;
 export type BoardSection = (typeof SECTIONS)[number];
 
+/**
+ * How long an agent may stay in after-contact work, on a contact, or in a custom status (a break, lunch) before
+ * the wall lists them among the agents who need attention. Seconds.
+ */
+export const agentLimitsSchema = z.object({
+  acwSeconds: z.number().int().positive(),
+  contactSeconds: z.number().int().positive(),
+  customSeconds: z.number().int().positive(),
+});
+export type AgentLimits = z.infer<typeof agentLimitsSchema>;
+
+/** Two minutes of after-contact work, ten on a contact, fifteen in a break or other custom status. */
+export const DEFAULT_AGENT_LIMITS: AgentLimits = { acwSeconds: 120, contactSeconds: 600, customSeconds: 900 };
+
 export const boardSchema = z.object({
   id: z.string(),
   title: z.string(),
@@ -19,6 +33,8 @@ export const boardSchema = z.object({
   locale: z.string(),
   /** Sound a short tone on a new critical alert (wall view only). */
   sound: z.boolean(),
+  /** The wall's limits on time in an activity; the server always sends them (DEFAULT_AGENT_LIMITS otherwise). */
+  agentLimits: agentLimitsSchema.optional(),
 });
 export type Board = z.infer<typeof boardSchema>;
 

@@ -1,4 +1,4 @@
-import type { Board, PublicConfig } from '@switchboard/shared';
+import { DEFAULT_AGENT_LIMITS, type Board, type PublicConfig } from '@switchboard/shared';
 import { DEFAULT_INSTANCE, boardInstance } from './instances.js';
 import type { WallboardConfig } from './schema.js';
 
@@ -55,6 +55,7 @@ export function publicConfig(
     timeZone: board.timeZone ?? config.timeZone,
     locale: board.locale ?? config.locale,
     sound: board.sound,
+    agentLimits: { ...DEFAULT_AGENT_LIMITS, ...config.agentLimits, ...board.agentLimits },
   }));
   return {
     instances,

@@ -57,4 +57,15 @@ describe('parseConfig', () => {
     const text = 'boards:\n  - id: a\n    title: A\n  - id: a\n    title: B\n';
     expect(() => parseConfig(text, 'w.yaml')).toThrow(/w.yaml:4 boards\[1\]\.id: board id "a" is used twice/);
   });
+
+  it('refuses an agent limit that is not a whole positive number of seconds, naming the field', () => {
+    expect(() => parseConfig('agentLimits:\n  acwSeconds: 0\n', 'w.yaml')).toThrow(
+      /w.yaml:2 agentLimits\.acwSeconds: acwSeconds must be at least 1 second/,
+    );
+    const text = 'boards:\n  - id: a\n    title: A\n    agentLimits: { customSeconds: "15m" }\n';
+    expect(() => parseConfig(text, 'w.yaml')).toThrow(
+      /w.yaml:4 boards\[0\]\.agentLimits\.customSeconds: customSeconds must be a number of seconds, e.g. 900/,
+    );
+    expect(() => parseConfig('agentLimits: { breakSeconds: 60 }\n', 'w.yaml')).toThrow(/breakSeconds/);
+  });
 });

@@ -1,4 +1,4 @@
-import { SECTIONS, alertRuleSchema, thresholdSetSchema } from '@switchboard/shared';
+import { DEFAULT_AGENT_LIMITS, SECTIONS, alertRuleSchema, thresholdSetSchema } from '@switchboard/shared';
 import { z } from 'zod';
 
 /**
@@ -53,6 +53,26 @@ export const instanceConfigSchema = z
   .strict();
 export type InstanceConfig = z.infer<typeof instanceConfigSchema>;
 
+const limitSeconds = (field: string, example: number) =>
+  z
+    .number({ error: `${field} must be a number of seconds, e.g. ${example}` })
+    .int(`${field} must be a whole number of seconds, e.g. ${example}`)
+    .min(1, `${field} must be at least 1 second`)
+    .max(86_400, `${field} must be at most 86400 (a day)`);
+
+/**
+ * How long an agent may spend in after-contact work, on a contact, or in a custom status (a break) before the
+ * wall lists them among the agents who need attention; per board, over the file's own, over the defaults.
+ */
+export const agentLimitsConfigSchema = z
+  .object({
+    acwSeconds: limitSeconds('acwSeconds', DEFAULT_AGENT_LIMITS.acwSeconds).optional(),
+    contactSeconds: limitSeconds('contactSeconds', DEFAULT_AGENT_LIMITS.contactSeconds).optional(),
+    customSeconds: limitSeconds('customSeconds', DEFAULT_AGENT_LIMITS.customSeconds).optional(),
+  })
+  .strict();
+export type AgentLimitsConfig = z.infer<typeof agentLimitsConfigSchema>;
+
 export const boardConfigSchema = z
   .object({
     id: slug('sales-floor'),
@@ -74,6 +94,7 @@ export const boardConfigSchema = z
     locale: locale.optional(),
     sound: z.boolean().default(false),
     thresholds: thresholdSetSchema.default({}),
+    agentLimits: agentLimitsConfigSchema.optional(),
     webhook: z
       .object({
         url: z.url({ protocol: /^https?$/, error: 'webhook.url must be an http(s) URL' }),
@@ -108,6 +129,7 @@ export const wallboardConfigSchema = z
       })
       .strict()
       .default({ defaults: { ...DEFAULT_THRESHOLDS }, queues: {} }),
+    agentLimits: agentLimitsConfigSchema.default({}),
     /** The Connect instances; unset means the one named by CONNECT_INSTANCE_ID, or the embedded simulator. */
     instances: z
       .array(instanceConfigSchema)

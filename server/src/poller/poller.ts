@@ -316,6 +316,8 @@ export class Poller {
           this.lastCalls.agents = current.calls;
           this.agentsIntervalMs = normal();
           this.agents = toAgents(current.users, this.directory);
+          if (this.options.connectClock)
+            this.agents = onServerClock(this.agents, this.clock() - this.connectClock());
           this.succeeded('agents', null, started);
           return normal() - (Date.now() - wallStarted);
         } catch (error) {
@@ -449,4 +451,21 @@ export class Poller {
         return this.options.discoveryIntervalMs ?? 60_000;
     }
   }
+}
+
+/**
+ * An embedded simulator may run on a clock of its own (SIMULATOR_TIME_OF_DAY starts its day at 10:30 whatever
+ * the hour): its agents' times are moved onto the server's clock, which screens count times in state against,
+ * so an agent ten minutes on a call shows ten minutes. Connect itself shares the real clock and is left alone.
+ */
+function onServerClock(agents: Agent[], offsetMs: number): Agent[] {
+  if (Math.abs(offsetMs) < 1000) return agents;
+  const move = (time: string | null) =>
+    time === null ? null : new Date(Date.parse(time) + offsetMs).toISOString();
+  return agents.map((agent) => ({
+    ...agent,
+    statusStartedAt: move(agent.statusStartedAt),
+    activitySince: move(agent.activitySince),
+    contacts: agent.contacts.map((contact) => ({ ...contact, stateStartedAt: move(contact.stateStartedAt) })),
+  }));
 }

@@ -1,6 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { makeSnapshot } from '../testing/makeSnapshot';
-import { abandonRate, agentActivity, boardQueues, filterAgents, groupAgents, queueStates } from './selectors';
+import {
+  abandonRate,
+  activityText,
+  agentActivity,
+  boardQueues,
+  ERROR_GROUP_LABEL,
+  filterAgents,
+  groupAgents,
+  isInError,
+  queueStates,
+} from './selectors';
 
 describe('agent filters and groups', () => {
   const agents = makeSnapshot({ agents: 60, queues: 6 }).agents;
@@ -30,14 +40,64 @@ describe('agent filters and groups', () => {
     expect(filterAgents(agents, { search: '  ', routingProfileId: null, queueIds: null })).toBe(agents);
   });
 
-  it('groups by status in a fixed order, longest in state first', () => {
+  it('groups by activity in a fixed order, each custom status by its name, longest in the activity first', () => {
     const groups = groupAgents(agents, 'status');
-    expect(groups.map((g) => g.key)).toEqual(['on-contact', 'available', 'custom', 'offline']);
+    expect(groups.map((g) => g.label)).toEqual(['On contact', 'Available', 'Lunch', 'Training', 'Offline']);
     for (const group of groups) {
-      const since = group.agents.map((a) => a.statusStartedAt ?? '');
+      const since = group.agents.map((a) => a.activitySince ?? '');
       expect(since).toEqual([...since].sort());
     }
     expect(groups.reduce((n, g) => n + g.agents.length, 0)).toBe(agents.length);
+  });
+
+  it("orders an agent on a call by the call's start, not by when they set their status", () => {
+    const [first, second] = agents.filter((a) => a.activity === 'on-contact');
+    if (!first || !second) throw new Error('fixture has too few agents on contact');
+    // The first has been Available since the start of the day but took the call after the second.
+    const early = {
+      ...first,
+      statusStartedAt: '2026-03-02T07:00:00.000Z',
+      activitySince: '2026-03-02T10:29:00.000Z',
+    };
+    const late = {
+      ...second,
+      statusStartedAt: '2026-03-02T10:00:00.000Z',
+      activitySince: '2026-03-02T10:20:00.000Z',
+    };
+    const [group] = groupAgents([early, late], 'status');
+    expect(group?.agents.map((a) => a.id)).toEqual([late.id, early.id]);
+  });
+
+  it("counts errored, missed and rejected agents in one group, whose count is Connect's AGENTS_ERROR", () => {
+    const busy = makeSnapshot({
+      agents: 120,
+      contactStates: ['CONNECTED', 'MISSED', 'ENDED', 'REJECTED', 'INCOMING', 'ERROR'],
+    }).agents;
+    const inError = busy.filter((a) => ['error', 'missed', 'rejected'].includes(a.activity));
+    expect(new Set(inError.map((a) => a.activity))).toEqual(new Set(['error', 'missed', 'rejected']));
+    const groups = groupAgents(busy, 'status');
+    expect(groups[0]?.label).toBe(ERROR_GROUP_LABEL);
+    expect(groups[0]?.agents.length).toBe(inError.length);
+    expect(busy.filter(isInError)).toHaveLength(inError.length);
+    expect(groups.map((g) => g.key)).toEqual([
+      'error',
+      'on-contact',
+      'incoming',
+      'acw',
+      'available',
+      'custom:Lunch',
+      'custom:Training',
+      'offline',
+    ]);
+    // Filtering by one activity finds exactly those agents.
+    expect(filterAgents(busy, { activity: 'missed' }).every((a) => a.activity === 'missed')).toBe(true);
+    expect(filterAgents(busy, { activity: 'missed' }).length).toBeGreaterThan(0);
+  });
+
+  it('words an activity as Connect does: a custom status by its name, else the activity', () => {
+    expect(activityText({ activity: 'custom', status: 'Break' })).toBe('Break');
+    expect(activityText({ activity: 'on-contact', status: 'Available' })).toBe('On contact');
+    expect(activityText({ activity: 'acw', status: 'Available' })).toBe('After contact work');
   });
 
   it('groups by routing profile and hierarchy group by name', () => {

@@ -1,5 +1,6 @@
 import {
   ACTIVITY_LABELS,
+  ERROR_ACTIVITIES,
   type Agent,
   type AgentActivity,
   type Board,
@@ -33,6 +34,25 @@ export const ACTIVITY_ORDER: readonly AgentActivity[] = [
 export function agentActivity(agent: Pick<Agent, 'activity'>): AgentActivity {
   return agent.activity;
 }
+
+/**
+ * The words for what the agent is doing, as Connect's real-time report shows them: a custom status by its own
+ * name ("Break"), anything else by its activity ("On contact", even while the CCP status still says Available).
+ */
+export function activityText(agent: Pick<Agent, 'activity' | 'status'>): string {
+  return agent.activity === 'custom' && agent.status ? agent.status : ACTIVITY_LABELS[agent.activity];
+}
+
+/**
+ * Whether the agent counts in Connect's AGENTS_ERROR: an errored, missed or rejected contact leaves them
+ * unroutable until they change status.
+ */
+export function isInError(agent: Pick<Agent, 'activity'>): boolean {
+  return ERROR_ACTIVITIES.has(agent.activity);
+}
+
+/** The heading of the laptop's status group of the agents Connect counts in AGENTS_ERROR. */
+export const ERROR_GROUP_LABEL = 'Error, missed or rejected';
 
 /** The queues a board shows, in the snapshot's order (null: all of them). */
 export function boardQueues<T extends Pick<Queue, 'id'>>(
@@ -107,21 +127,36 @@ const byName = (a: Agent, b: Agent) => names.compare(a.name, b.name);
  * Earliest first. The server writes these times with toISOString (UTC, all the same length), so comparing the
  * strings is comparing the times, without the cost of a locale-aware comparison on 1,500 agents each update.
  */
-const bySince = (a: Agent, b: Agent) => {
-  const x = a.statusStartedAt ?? '';
-  const y = b.statusStartedAt ?? '';
+export const byActivitySince = (a: Pick<Agent, 'activitySince'>, b: Pick<Agent, 'activitySince'>) => {
+  const x = a.activitySince ?? '';
+  const y = b.activitySince ?? '';
   return x < y ? -1 : x > y ? 1 : 0;
 };
 
-/** Groups agents; inside a group, the longest in their state first (they are the ones to look at). */
+const CUSTOM_RANK = ACTIVITY_ORDER.indexOf('custom');
+
+/**
+ * Where an agent goes when grouped by status: the agents Connect counts in AGENTS_ERROR together (so the
+ * group's count is that figure), each custom status under its own name, every other activity on its own.
+ */
+function statusGroupOf(agent: Agent): { key: string; label: string } {
+  if (isInError(agent)) return { key: 'error', label: ERROR_GROUP_LABEL };
+  if (agent.activity === 'custom') return { key: `custom:${agent.status}`, label: activityText(agent) };
+  return { key: agent.activity, label: ACTIVITY_LABELS[agent.activity] };
+}
+
+function statusGroupRank(key: string): number {
+  return key.startsWith('custom:') ? CUSTOM_RANK : ACTIVITY_ORDER.indexOf(key as AgentActivity);
+}
+
+/** Groups agents; inside a group, the longest in their activity first (they are the ones to look at). */
 export function groupAgents(agents: readonly Agent[], grouping: AgentGrouping): AgentGroup[] {
   const groups = new Map<string, AgentGroup>();
   for (const agent of agents) {
     let key: string;
     let label: string;
     if (grouping === 'status') {
-      key = agentActivity(agent);
-      label = ACTIVITY_LABELS[key as AgentActivity];
+      ({ key, label } = statusGroupOf(agent));
     } else {
       const group = grouping === 'routingProfile' ? agent.routingProfile : agent.hierarchyGroup;
       key = group?.id ?? '';
@@ -137,14 +172,13 @@ export function groupAgents(agents: readonly Agent[], grouping: AgentGrouping): 
   const ordered = [...groups.values()];
   if (grouping === 'status') {
     ordered.sort(
-      (a, b) =>
-        ACTIVITY_ORDER.indexOf(a.key as AgentActivity) - ACTIVITY_ORDER.indexOf(b.key as AgentActivity),
+      (a, b) => statusGroupRank(a.key) - statusGroupRank(b.key) || names.compare(a.label, b.label),
     );
   } else {
     ordered.sort((a, b) => (a.key === '' ? 1 : b.key === '' ? -1 : a.label.localeCompare(b.label)));
   }
   for (const group of ordered) {
-    group.agents.sort((a, b) => bySince(a, b) || byName(a, b));
+    group.agents.sort((a, b) => byActivitySince(a, b) || byName(a, b));
   }
   return ordered;
 }

@@ -26,6 +26,11 @@ export interface SnapshotShape {
   agentChurn?: number;
   generation?: number;
   serviceLevelSeconds?: number;
+  /**
+   * The AgentContactState of the agents' contacts, taken in turn (CONNECTED for all by default): a mix such as
+   * CONNECTED, ENDED, INCOMING, MISSED gives agents on contact, in after-contact work, ringing and in error.
+   */
+  contactStates?: readonly string[];
   stale?: boolean;
 }
 
@@ -80,6 +85,7 @@ export function makeSnapshot(shape: SnapshotShape = {}): Snapshot {
   const now = new Date(nowMs).toISOString();
   const sl = `SERVICE_LEVEL_${shape.serviceLevelSeconds ?? 20}`;
   const random = rng(7919 * (tick + 1));
+  const contactStates = shape.contactStates?.length ? shape.contactStates : ['CONNECTED'];
 
   const queues: Queue[] = [];
   for (let i = 0; i < queueCount; i++) {
@@ -148,7 +154,7 @@ export function makeSnapshot(shape: SnapshotShape = {}): Snapshot {
           {
             contactId: `c-${i}-${changed}`,
             channel: i % 3 === 0 ? 'CHAT' : 'VOICE',
-            state: 'CONNECTED',
+            state: contactStates[Math.floor(i / STATUSES.length) % contactStates.length] ?? 'CONNECTED',
             stateStartedAt: startedAt,
             queueId: queueCount > 0 ? queueId(queueIndex) : null,
           },

@@ -1,22 +1,10 @@
 import type { Agent } from '@switchboard/shared';
 import { memo } from 'react';
-import { ACTIVITY_LABELS, agentActivity, type AgentActivity } from '../../api/selectors';
+import { ACTIVITY_LABELS, activityText, agentActivity } from '../../api/selectors';
 import { ChannelIcon } from '../../components/ChannelIcon';
 import { Elapsed } from '../../components/Elapsed';
 import { ErrorBoundary } from '../../components/ErrorBoundary';
-
-/** A glyph per activity, so the status reads without its colour. */
-const ACTIVITY_GLYPHS: Record<AgentActivity, string> = {
-  'on-contact': '●',
-  incoming: '◔',
-  acw: '◐',
-  available: '○',
-  custom: '◇',
-  missed: '!',
-  rejected: '⊘',
-  error: '✕',
-  offline: '–',
-};
+import { ACTIVITY_GLYPHS } from './activityGlyphs';
 
 export interface AgentTileProps {
   agent: Agent;
@@ -24,7 +12,8 @@ export interface AgentTileProps {
 }
 
 /**
- * One agent: who, in what status since when, and which contacts from which queues. A tile that cannot be
+ * One agent: who, in what activity since when (Connect's Agent Activity and its duration, not the CCP status,
+ * which stays "Available" through a call), and which contacts from which queues. A tile that cannot be
  * drawn says so in its own place; the boundary sits inside the memo, so an agent who did not change costs
  * nothing on an update.
  */
@@ -38,12 +27,13 @@ export const AgentTile = memo(function AgentTile(props: AgentTileProps) {
 
 function AgentTileBody({ agent, queueName }: AgentTileProps) {
   const activity = agentActivity(agent);
+  const text = activityText(agent);
   return (
     <article
       className="tile agent-tile"
       data-agent-id={agent.id}
       data-activity={activity}
-      aria-label={`${agent.name}, ${agent.status}`}
+      aria-label={`${agent.name}, ${text}`}
     >
       <div className="agent-head">
         <span className="agent-glyph" aria-hidden="true">
@@ -53,8 +43,8 @@ function AgentTileBody({ agent, queueName }: AgentTileProps) {
         <Elapsed className="agent-elapsed" since={agent.activitySince} />
       </div>
       <div className="agent-status">
-        <span className="sr-only">{ACTIVITY_LABELS[activity]}: </span>
-        {agent.status}
+        {activity === 'custom' ? <span className="sr-only">{ACTIVITY_LABELS.custom}: </span> : null}
+        {text}
       </div>
       {agent.contacts.length > 0 ? (
         <ul className="agent-contacts" aria-label="Contacts">

@@ -47,7 +47,7 @@ function ServiceLevelChart({
       <ComposedChart data={data} margin={{ top: 8, right: 8, bottom: 0, left: 0 }}>
         <CartesianGrid stroke="var(--grid)" vertical={false} />
         <XAxis dataKey="start" tickFormatter={tick} stroke="var(--muted)" minTickGap={24} />
-        <YAxis yAxisId="volume" stroke="var(--muted)" allowDecimals={false} width={40} />
+        <YAxis yAxisId="volume" stroke="var(--muted)" allowDecimals={false} width={56} />
         <YAxis
           yAxisId="sl"
           orientation="right"

@@ -1,0 +1,73 @@
+import type { Agent } from '@switchboard/shared';
+import { cleanup, render, screen } from '@testing-library/react';
+import { afterEach, describe, expect, it } from 'vitest';
+import { makeSnapshot } from '../../testing/makeSnapshot';
+import { AgentTile } from './AgentTile';
+
+afterEach(cleanup);
+
+const NOW = Date.now();
+const ago = (seconds: number) => new Date(NOW - seconds * 1000).toISOString();
+
+function anAgent(overrides: Partial<Agent>): Agent {
+  const agent = makeSnapshot({ agents: 1 }).agents[0];
+  if (!agent) throw new Error('fixture has no agent');
+  return { ...agent, contacts: [], ...overrides };
+}
+
+const queueName = () => 'Sales';
+
+describe('AgentTile', () => {
+  it('says "On contact" and counts from the contact for an agent whose CCP status is still Available', () => {
+    const agent = anAgent({
+      status: 'Available',
+      statusType: 'ROUTABLE',
+      statusStartedAt: ago(2 * 3600),
+      activity: 'on-contact',
+      activitySince: ago(65),
+      contacts: [
+        { contactId: 'c1', channel: 'VOICE', state: 'CONNECTED', stateStartedAt: ago(65), queueId: 'q' },
+      ],
+    });
+    render(<AgentTile agent={agent} queueName={queueName} />);
+    const tile = screen.getByRole('article', { name: `${agent.name}, On contact` });
+    expect(tile.dataset.activity).toBe('on-contact');
+    expect(tile.querySelector('.agent-status')?.textContent).toBe('On contact');
+    expect(tile.textContent).not.toContain('Available');
+    // A minute on the call, not two hours since the status was set.
+    expect(tile.querySelector('.agent-elapsed')?.textContent).toMatch(/^1:0[5-7]$/);
+  });
+
+  it('names a custom status as Connect does ("Break"), with its time', () => {
+    const agent = anAgent({
+      status: 'Break',
+      statusType: 'CUSTOM',
+      statusStartedAt: ago(600),
+      activity: 'custom',
+      activitySince: ago(600),
+    });
+    render(<AgentTile agent={agent} queueName={queueName} />);
+    const tile = screen.getByRole('article', { name: `${agent.name}, Break` });
+    expect(tile.querySelector('.agent-status')?.textContent).toContain('Break');
+    expect(tile.querySelector('.agent-elapsed')?.textContent).toMatch(/^10:0[0-2]$/);
+  });
+
+  it('shows a missed, rejected or errored contact by its activity and a glyph of its own, not "Available"', () => {
+    const glyphs = new Set<string>();
+    for (const [activity, words] of [
+      ['missed', 'Missed'],
+      ['rejected', 'Rejected'],
+      ['error', 'Error'],
+      ['incoming', 'Incoming'],
+    ] as const) {
+      const agent = anAgent({ status: 'Available', activity, activitySince: ago(30) });
+      render(<AgentTile agent={agent} queueName={queueName} />);
+      const tile = screen.getByRole('article', { name: `${agent.name}, ${words}` });
+      expect(tile.dataset.activity).toBe(activity);
+      expect(tile.querySelector('.agent-status')?.textContent).toBe(words);
+      glyphs.add(tile.querySelector('.agent-glyph')?.textContent ?? '');
+      cleanup();
+    }
+    expect(glyphs.size).toBe(4);
+  });
+});

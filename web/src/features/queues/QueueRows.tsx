@@ -1,0 +1,98 @@
+import type { FigureState, Queue } from '@switchboard/shared';
+import { memo, type CSSProperties } from 'react';
+import { useBoard } from '../../board';
+import { useFormat } from '../../format';
+
+/**
+ * Line geometry in rem; styles.css sizes .queue-row to match. A page with fewer queues than fit gets taller
+ * lines and larger type, up to `maxHeight`.
+ */
+export const WALL_QUEUE_ROW = { minWidth: 22, height: 2.1, maxHeight: 3.2, gap: 1 };
+
+const BADGES: Record<FigureState, string> = { ok: '', warn: '!', critical: '!!' };
+
+function worstOf(states: Record<string, FigureState>): FigureState {
+  const values = Object.values(states);
+  return values.includes('critical') ? 'critical' : values.includes('warn') ? 'warn' : 'ok';
+}
+
+/**
+ * The wall's queues when there are too many for tiles (a centre of 250 queues): a line per queue with what is
+ * waiting, the oldest, and today's service level, in columns that read down, each headed by what its figures
+ * are. A line's worst state shows as its colour and a badge, so it reads without colour too.
+ */
+export const QueueRows = memo(function QueueRows({
+  queues,
+  statesOf,
+  columns,
+  height = 0,
+  rem = 16,
+}: {
+  queues: readonly Queue[];
+  statesOf: (queue: Queue) => Record<string, FigureState>;
+  /** Columns of queues across the page. */
+  columns: number;
+  /** The page's height in px, shared by the lines of the longest column and its heading. */
+  height?: number;
+  rem?: number;
+}) {
+  const format = useFormat();
+  const { serviceLevelMetric, serviceLevelSeconds } = useBoard();
+  const perColumn = Math.max(1, Math.ceil(queues.length / Math.max(1, columns)));
+  const chunks: Queue[][] = [];
+  for (let i = 0; i < queues.length; i += perColumn) chunks.push(queues.slice(i, i + perColumn));
+  const line =
+    height > 0
+      ? Math.min(
+          WALL_QUEUE_ROW.maxHeight * rem,
+          Math.max(WALL_QUEUE_ROW.height * rem, height / (perColumn + 1)),
+        )
+      : WALL_QUEUE_ROW.height * rem;
+  const style = { '--columns': columns, '--queue-row-h': `${Math.floor(line)}px` } as CSSProperties;
+  return (
+    <section className="queue-rows" aria-label="Queues" style={style}>
+      {chunks.map((chunk) => (
+        <table key={chunk[0]?.id} className="queue-rows-column">
+          <thead>
+            <tr>
+              <th scope="col">Queue</th>
+              <th scope="col">In queue</th>
+              <th scope="col">Oldest</th>
+              <th scope="col">SL {serviceLevelSeconds}s</th>
+            </tr>
+          </thead>
+          <tbody>
+            {chunk.map((queue) => {
+              const states = statesOf(queue);
+              const worst = worstOf(states);
+              return (
+                <tr key={queue.id} className="queue-row" data-queue-id={queue.id} data-worst={worst}>
+                  <th scope="row">
+                    {worst !== 'ok' ? (
+                      <span
+                        className="state-badge"
+                        aria-label={worst === 'critical' ? 'critical' : 'warning'}
+                      >
+                        {BADGES[worst]}
+                      </span>
+                    ) : null}
+                    {queue.name}
+                  </th>
+                  <td data-metric="CONTACTS_IN_QUEUE" data-state={states.CONTACTS_IN_QUEUE}>
+                    {format.count(queue.realtime.CONTACTS_IN_QUEUE)}
+                  </td>
+                  <td data-metric="OLDEST_CONTACT_AGE" data-state={states.OLDEST_CONTACT_AGE}>
+                    {format.duration(queue.realtime.OLDEST_CONTACT_AGE)}
+                  </td>
+                  <td data-metric={serviceLevelMetric} data-state={states[serviceLevelMetric]}>
+                    {format.percent(queue.today[serviceLevelMetric])}
+                  </td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      ))}
+    </section>
+  );
+});

@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import { makeSnapshot } from '../testing/makeSnapshot';
+import { SECTIONS } from '@switchboard/shared';
+import { MIN_PAGE_SECONDS, TURN_SECONDS, pageSeconds, planWallPages, type WallArea } from './wallPages';
+
+/** The area under the header and the instance totals, as Chromium lays the wall out (styles.css). */
+const AREAS: Record<string, WallArea> = {
+  '1080p': { width: 1868, height: 903, rem: 17.28 },
+  '4K': { width: 3736, height: 1808, rem: 34.56 },
+};
+const everything = new Set(SECTIONS);
+const DEFAULT_ROTATE = 15;
+
+describe('the wall pages', () => {
+  for (const [name, area] of Object.entries(AREAS)) {
+    it(`turns through 250 queues and 1,500 agents in under a minute at ${name}, every queue shown`, () => {
+      const snapshot = makeSnapshot({ queues: 250, agents: 1500 });
+      const pages = planWallPages({ area, sections: everything, queues: snapshot.queues, hasAgents: true });
+      const seconds = pageSeconds(pages.length, DEFAULT_ROTATE);
+      expect(pages.length * seconds).toBeLessThan(TURN_SECONDS);
+      expect(seconds).toBeGreaterThanOrEqual(MIN_PAGE_SECONDS);
+      const shown = pages.flatMap((page) =>
+        page.kind === 'queues' || page.kind === 'queue-rows' ? page.queues.map((q) => q.id) : [],
+      );
+      expect(shown).toEqual(snapshot.queues.map((q) => q.id));
+      // However many agents: one page of them (exceptions, longest contacts, counts), not one tile each.
+      expect(pages.filter((page) => page.kind === 'agents')).toHaveLength(1);
+      expect(pages.filter((page) => page.kind === 'chart')).toHaveLength(1);
+    });
+  }
+
+  it('keeps queue tiles while they fit two pages, and lines beyond', () => {
+    const area = AREAS['1080p'] as WallArea;
+    const few = makeSnapshot({ queues: 12 }).queues;
+    const kinds = (queues: typeof few) =>
+      planWallPages({ area, sections: everything, queues, hasAgents: true }).map((page) => page.kind);
+    expect(kinds(few)).toEqual(['queues', 'chart', 'agents']);
+    expect(kinds(makeSnapshot({ queues: 30 }).queues)).toEqual(['queues', 'queues', 'chart', 'agents']);
+    const forty = planWallPages({
+      area,
+      sections: everything,
+      queues: makeSnapshot({ queues: 40 }).queues,
+      hasAgents: true,
+    });
+    expect(forty.map((page) => page.kind)).toEqual(['queue-rows', 'chart', 'agents']);
+    // Forty lines fit three wide columns of tall lines; 92 need all four narrow ones.
+    expect(forty[0]).toMatchObject({ columns: 3 });
+    const many = planWallPages({
+      area,
+      sections: everything,
+      queues: makeSnapshot({ queues: 250 }).queues,
+      hasAgents: true,
+    });
+    expect(many[0]).toMatchObject({ kind: 'queue-rows', columns: 4 });
+    expect(many[0]?.kind === 'queue-rows' ? many[0].queues.length : 0).toBe(92);
+  });
+
+  it('shows each page for the chosen time, shortened only so a turn stays under a minute', () => {
+    expect(pageSeconds(3, 15)).toBe(15);
+    expect(pageSeconds(4, 15)).toBe(14);
+    expect(pageSeconds(5, 15)).toBe(11);
+    expect(pageSeconds(4, 2)).toBe(2);
+    expect(pageSeconds(1, 30)).toBe(30);
+    expect(pageSeconds(20, 15)).toBe(MIN_PAGE_SECONDS);
+  });
+
+  it('has no agent page without agents or without the section', () => {
+    const area = AREAS['1080p'] as WallArea;
+    const queues = makeSnapshot({ queues: 3 }).queues;
+    expect(
+      planWallPages({ area, sections: everything, queues, hasAgents: false }).map((p) => p.kind),
+    ).toEqual(['queues', 'chart']);
+    expect(
+      planWallPages({ area, sections: new Set(['agents'] as const), queues, hasAgents: true }).map(
+        (p) => p.kind,
+      ),
+    ).toEqual(['agents']);
+  });
+});

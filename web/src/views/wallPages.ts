@@ -1,0 +1,84 @@
+import type { BoardSection, Queue } from '@switchboard/shared';
+import { WALL_QUEUE_ROW } from '../features/queues/QueueRows';
+import { paginate, tilesThatFit } from './usePages';
+
+/** Queue tile geometry on the wall, in rem; styles.css fixes .view-wall .queue-tile to this height. */
+export const WALL_QUEUE_TILE = { minWidth: 18, height: 13.5, gap: 0.75 };
+
+/**
+ * One turn through the wall's pages takes less than this: a supervisor who looks up waits at most a minute
+ * for the page they want. With more pages than fit a minute at the chosen page time, each page shows for
+ * less, but never less than MIN_PAGE_SECONDS.
+ */
+export const TURN_SECONDS = 60;
+export const MIN_PAGE_SECONDS = 8;
+
+/** Queue tiles take at most this many pages; more queues than that are shown as lines (QueueRows). */
+export const MAX_TILE_PAGES = 2;
+
+export type WallPage =
+  | { kind: 'queues'; queues: Queue[] }
+  | { kind: 'queue-rows'; queues: Queue[]; columns: number }
+  | { kind: 'chart' }
+  | { kind: 'agents' };
+
+export interface WallArea {
+  width: number;
+  height: number;
+  rem: number;
+}
+
+/** How many queue lines fit: columns across, and lines down each (under a heading line). */
+export function queueRowsThatFit(area: WallArea): { columns: number; rows: number; perPage: number } {
+  const { rem } = area;
+  const gap = WALL_QUEUE_ROW.gap * rem;
+  const columns = Math.max(1, Math.floor((area.width + gap) / (WALL_QUEUE_ROW.minWidth * rem + gap)));
+  const rows = Math.max(1, Math.floor(area.height / (WALL_QUEUE_ROW.height * rem)) - 1);
+  return { columns, rows, perPage: columns * rows };
+}
+
+/**
+ * The wall's pages for an area of the screen: the queues (tiles, or lines when tiles would take more than
+ * MAX_TILE_PAGES pages), the chart, and one page of agents (exceptions, longest contacts and counts, however
+ * many agents there are).
+ */
+export function planWallPages({
+  area,
+  sections,
+  queues,
+  hasAgents,
+}: {
+  area: WallArea;
+  sections: ReadonlySet<BoardSection>;
+  queues: readonly Queue[];
+  hasAgents: boolean;
+}): WallPage[] {
+  const pages: WallPage[] = [];
+  if (area.height === 0) return pages;
+  if (sections.has('queues')) {
+    const tiles = tilesThatFit(area, WALL_QUEUE_TILE, area.rem);
+    if (queues.length === 0) {
+      pages.push({ kind: 'queues', queues: [] });
+    } else if (queues.length <= tiles.perPage * MAX_TILE_PAGES) {
+      for (const page of paginate(queues, tiles.perPage)) pages.push({ kind: 'queues', queues: page });
+    } else {
+      const lines = queueRowsThatFit(area);
+      // A page with room to spare takes fewer, wider columns of taller lines (longer names, larger type).
+      const tallLines = Math.max(1, Math.floor(area.height / (WALL_QUEUE_ROW.maxHeight * area.rem)) - 1);
+      for (const page of paginate(queues, lines.perPage)) {
+        const columns = Math.min(lines.columns, Math.ceil(page.length / tallLines));
+        pages.push({ kind: 'queue-rows', queues: page, columns });
+      }
+    }
+  }
+  if (sections.has('charts')) pages.push({ kind: 'chart' });
+  if (sections.has('agents') && hasAgents) pages.push({ kind: 'agents' });
+  return pages;
+}
+
+/** Seconds each page shows: `rotate`, shortened so that a turn of `pageCount` pages stays under a minute. */
+export function pageSeconds(pageCount: number, rotate: number): number {
+  if (pageCount <= 1) return rotate;
+  const fits = Math.floor((TURN_SECONDS - 1) / pageCount);
+  return Math.min(rotate, Math.max(MIN_PAGE_SECONDS, fits));
+}
