@@ -52,7 +52,7 @@ import {
 import { getMetricDataV2 } from './ops/metricsV2.js';
 import { getCurrentUserData } from './ops/userData.js';
 import { RateLimiter, type RateLimitOptions } from './rateLimits.js';
-import { checkTimeZone, localMidnight } from './timeZone.js';
+import { atLocalTime, isTimeZone, startOfLocalDay, timeZoneError } from '@switchboard/shared/timeZone';
 
 export interface SimulatorOptions {
   port?: number;
@@ -215,8 +215,7 @@ function atTimeOfDay(nowMs: number, timeOfDay: string, timeZone: string): number
   const minutes = Number(match?.[2]);
   if (!match || hours > 23 || minutes > 59)
     throw new Error(`timeOfDay must be HH:MM, e.g. 10:30; got "${timeOfDay}".`);
-  const midnight = localMidnight(nowMs, timeZone);
-  return midnight + (hours * 60 + minutes) * 60_000;
+  return atLocalTime(nowMs, hours, minutes, timeZone);
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -227,10 +226,13 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   const region = options.region ?? 'us-east-1';
   const instanceId = options.instanceId ?? '11111111-2222-4333-8444-555555555555';
   const timeZone = options.timeZone ?? 'UTC';
-  checkTimeZone(timeZone);
+  if (!isTimeZone(timeZone)) throw new Error(timeZoneError('timeZone', timeZone));
   const wallStart = wallClock();
-  const simStart = options.timeOfDay ? atTimeOfDay(wallStart, options.timeOfDay, timeZone) : wallStart;
-  const clock = options.clock ?? (() => simStart + (wallClock() - wallStart) * speed);
+  // A time of day shifts the day's curve and the agents' shifts, never the clock: every timestamp the SDK reads
+  // is real time, as Connect's are, so agents' timers and "data as of" agree with the wall's own clock.
+  const dayShiftMs =
+    options.timeOfDay && !options.clock ? atTimeOfDay(wallStart, options.timeOfDay, timeZone) - wallStart : 0;
+  const clock = options.clock ?? (() => wallStart + (wallClock() - wallStart) * speed);
   const seed = options.seed ?? 1;
   const firstNow = clock();
   const model = new ContactCentreModel({
@@ -241,7 +243,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     agents: options.agents ?? 300,
     seed,
     timeZone,
-    startMs: options.presimulate === false ? firstNow : localMidnight(firstNow, timeZone),
+    dayShiftMs,
+    startMs: options.presimulate === false ? firstNow : startOfLocalDay(firstNow, timeZone),
     ...(options.historyDays !== undefined ? { retentionDays: options.historyDays } : {}),
   });
   model.advanceTo(firstNow);
