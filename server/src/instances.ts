@@ -162,7 +162,7 @@ export async function startInstance(
     latest: () => source.latest,
   });
   const poller = new Poller({
-    // An embedded simulator may run ahead of real time: today's figures follow its clock.
+    // An embedded simulator runs ahead of real time at a speed above 1: today's figures follow its clock.
     ...(simulator ? { connectClock: simulator.now } : {}),
     client,
     instanceId: target.instanceId,

@@ -15,7 +15,7 @@
  *
  * Options: port (0 = free port), host, queues (default 40), agents (300), seed (1), instanceId, region,
  * clock (the simulated time; tests inject one), speed (without a clock: simulated time runs this many times
- * faster than real time), timeOfDay ("HH:MM": without a clock, the day starts at that local time, not now), timeZone (IANA name, default UTC: "today" is pre-simulated from local midnight),
+ * faster than real time), timeOfDay ("HH:MM": without a clock, the day's curve and shifts run as if it were that local time now; timestamps stay real time), timeZone (IANA name, default UTC: "today" is pre-simulated from local midnight),
  * rateLimits (token buckets per family, see rateLimits.ts), faults (in force from the start), wallClock (real
  * time for rate limits and outages; tests may inject it), presimulate (default true).
  *
@@ -67,8 +67,9 @@ export interface SimulatorOptions {
   /** Without a clock: how many times faster than real time the simulation runs. */
   speed?: number;
   /**
-   * Without a clock: start the simulated day at this local time of day ("HH:MM", today in `timeZone`) instead
-   * of now, so a demo or a browser suite sees mid-morning traffic whatever the hour.
+   * Without a clock: run the day's curve and the agents' shifts as if it were this local time of day now
+   * ("HH:MM" in `timeZone`), so a demo or a browser suite sees mid-morning traffic whatever the hour. Only the
+   * curve moves: the clock, and every timestamp the SDK reads, stay real time, as Connect's are.
    */
   timeOfDay?: string;
   timeZone?: string;
@@ -104,7 +105,7 @@ export interface RunningSimulator {
   setFaults(faults: Faults): void;
   clearFaults(): void;
   scenario(events: Scenario): Record<string, unknown>;
-  /** The simulated time now (ahead of the wall clock when running with `speed` or `timeOfDay`). */
+  /** The simulated time now: real time, or ahead of it when running with `speed`. */
   now(): number;
   close(): Promise<void>;
 }
