@@ -54,6 +54,24 @@ export function serviceLevelThresholds(env: Env, config: WallboardConfig): numbe
   return all.sort((a, b) => a - b).slice(0, 20);
 }
 
+/**
+ * What of a reloaded file waits for a restart besides the instances list, or null: the embedded simulator's
+ * time zone (it stands in for Connect, and keeps simulating the day it started with).
+ */
+export function reloadWaits(
+  env: Env,
+  config: WallboardConfig,
+  simulatorTimeZone: string | null,
+): string | null {
+  const timeZone = contactCentreTimeZone(env, config);
+  if (simulatorTimeZone !== null && simulatorTimeZone !== timeZone)
+    return (
+      `timeZone: the embedded simulator keeps simulating a day in ${simulatorTimeZone} until a restart; ` +
+      `today on the wall already starts at midnight in ${timeZone}`
+    );
+  return null;
+}
+
 export async function instanceTargets(
   config: WallboardConfig,
   env: Env,
@@ -182,6 +200,15 @@ export async function startInstance(
       cycle: (section, ms, ok) => metrics?.recordCycle(id, section, ms, ok),
     },
   });
+  // A reloaded file applies at once: the time zone of "today" and the service-level thresholds fetched (a new
+  // SERVICE_LEVEL_60 rule is fetched from the next round). Only what a running part cannot change waits.
+  const stopReloads = configStore.onChange((config) => {
+    poller.reconfigure({
+      timeZone: contactCentreTimeZone(env, config),
+      serviceLevelThresholds: serviceLevelThresholds(env, config),
+    });
+    return reloadWaits(env, config, simulator?.model.timeZone ?? null);
+  });
   // No call leaves this client unless its poller is meant to run: the lease, not the poller's timers, decides.
   const gate = new ConnectGate(client);
   const gated: PollerLike = {
@@ -227,6 +254,7 @@ export async function startInstance(
     stream,
     readiness: () => ({ ready: source.latest !== null, ...(cluster ? cluster.status : {}) }),
     async stop() {
+      stopReloads();
       stream.close();
       await cluster?.stop();
       gated.stop();
