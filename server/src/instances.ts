@@ -233,6 +233,7 @@ export async function startInstance(
         poller: gated,
         engine: alerting.engine,
         logger,
+        queueIntraday: (queueId) => poller.queueIntraday(queueId),
       })
     : null;
   const source: Cluster | Poller = cluster ?? poller;

@@ -1,5 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { snapshotSchema, type Alert, type AlertEvent, type Snapshot } from '@switchboard/shared';
+import {
+  snapshotSchema,
+  type Alert,
+  type AlertEvent,
+  type IntervalPoint,
+  type Snapshot,
+} from '@switchboard/shared';
 import { Redis } from 'ioredis';
 import type { AlertEngine, AlertEngineState } from '../alerts/engine.js';
 import type { Logger } from '../logger.js';
@@ -23,6 +29,8 @@ export interface ClusterOptions {
   engine: AlertEngine;
   logger: Logger;
   clock?: () => number;
+  /** The local poller's series of one queue: what the leader answers a follower's request with. */
+  queueIntraday?: (queueId: string) => IntervalPoint[] | null;
 }
 
 type Listener = (snapshot: Snapshot) => void;
@@ -43,10 +51,19 @@ export class Cluster {
   private snapshot: Snapshot | null = null;
   private readonly listeners = new Set<Listener>();
   private readonly pendingAcks = new Map<string, (reply: AckReply) => void>();
+  private readonly pendingIntraday = new Map<string, (reply: IntradayReply) => void>();
   private unsubscribePoller: (() => void) | undefined;
   private redisUp = false;
   private readonly keys: Record<
-    'lease' | 'snapshot' | 'snapshots' | 'generation' | 'alerts' | 'acks' | 'ackReplies',
+    | 'lease'
+    | 'snapshot'
+    | 'snapshots'
+    | 'generation'
+    | 'alerts'
+    | 'acks'
+    | 'ackReplies'
+    | 'intradayRequests'
+    | 'intradayReplies',
     string
   >;
   private readonly clock: () => number;
@@ -62,6 +79,8 @@ export class Cluster {
       alerts: `${prefix}:alerts`,
       acks: `${prefix}:ack-requests`,
       ackReplies: `${prefix}:ack-replies`,
+      intradayRequests: `${prefix}:intraday-requests`,
+      intradayReplies: `${prefix}:intraday-replies`,
     };
     // Fail fast while Redis is away (no offline queue), and reconnect by ourselves when it comes back.
     const connection = {
@@ -104,7 +123,13 @@ export class Cluster {
     await Promise.allSettled([this.redis.connect(), this.subscriber.connect()]);
     this.subscriber.on('message', (channel: string, message: string) => this.onMessage(channel, message));
     await this.subscriber
-      .subscribe(this.keys.snapshots, this.keys.acks, this.keys.ackReplies)
+      .subscribe(
+        this.keys.snapshots,
+        this.keys.acks,
+        this.keys.ackReplies,
+        this.keys.intradayRequests,
+        this.keys.intradayReplies,
+      )
       .catch(() => undefined);
     const cached = await this.redis.get(this.keys.snapshot).catch(() => null);
     if (cached) this.accept(cached);
@@ -154,6 +179,43 @@ export class Cluster {
     if (result.error === 'no-leader')
       throw new NoLeaderError('No replica is polling Connect right now; try again shortly.');
     throw new UnknownAlertOnLeader(result.error ?? 'unknown alert');
+  }
+
+  /**
+   * One queue's series for today, every figure, wherever the request arrived: only the leader polls, so a
+   * follower asks it over Redis (the series of a centre over 100 queues are not in the shared snapshot).
+   * Null for a queue the instance does not have.
+   */
+  async queueIntraday(queueId: string): Promise<IntervalPoint[] | null> {
+    if (this.lease.isHeld) return this.options.queueIntraday?.(queueId) ?? null;
+    const requestId = randomUUID();
+    const reply = new Promise<IntradayReply>((resolve) => {
+      this.pendingIntraday.set(requestId, resolve);
+      setTimeout(() => resolve({ requestId, error: 'no-leader' }), 3000).unref();
+    });
+    try {
+      await this.redis.publish(this.keys.intradayRequests, JSON.stringify({ requestId, queueId }));
+    } catch {
+      this.pendingIntraday.delete(requestId);
+      throw new NoLeaderError('The shared store is unreachable; try again in a few seconds.');
+    }
+    const result = await reply;
+    this.pendingIntraday.delete(requestId);
+    if (result.error === 'no-leader')
+      throw new NoLeaderError('No replica is polling Connect right now; try again shortly.');
+    return result.points ?? null;
+  }
+
+  private async answerIntraday(message: string): Promise<void> {
+    let request: { requestId: string; queueId: string };
+    try {
+      request = JSON.parse(message) as typeof request;
+    } catch {
+      return;
+    }
+    const points = this.options.queueIntraday?.(String(request.queueId)) ?? null;
+    const reply: IntradayReply = { requestId: request.requestId, points };
+    await this.redis.publish(this.keys.intradayReplies, JSON.stringify(reply)).catch(() => undefined);
   }
 
   private setRedisUp(up: boolean): void {
@@ -218,6 +280,15 @@ export class Cluster {
       } catch {
         // Not ours to read.
       }
+    } else if (channel === this.keys.intradayRequests && this.lease.isHeld) {
+      void this.answerIntraday(message);
+    } else if (channel === this.keys.intradayReplies) {
+      try {
+        const reply = JSON.parse(message) as IntradayReply;
+        this.pendingIntraday.get(reply.requestId)?.(reply);
+      } catch {
+        // Not ours to read.
+      }
     }
   }
 
@@ -269,6 +340,12 @@ export class Cluster {
 interface AckReply {
   requestId: string;
   alert?: Alert;
+  error?: string;
+}
+
+interface IntradayReply {
+  requestId: string;
+  points?: IntervalPoint[] | null;
   error?: string;
 }
 

@@ -1,8 +1,10 @@
 import { Router, type Request } from 'express';
 import type { IntervalPoint } from '@switchboard/shared';
+import { NoLeaderError } from '../cluster/cluster.js';
 
 export interface IntradaySource {
-  queueIntraday(queueId: string): IntervalPoint[] | null;
+  /** The poller's own series, or with Redis the leader's, asked from whichever replica took the request. */
+  queueIntraday(queueId: string): IntervalPoint[] | null | Promise<IntervalPoint[] | null>;
 }
 
 /**
@@ -11,8 +13,15 @@ export interface IntradaySource {
  */
 export function intradayRouter(select: (req: Request) => IntradaySource): Router {
   const router = Router();
-  router.get('/api/v1/intraday/:queueId', (req, res) => {
-    const series = select(req).queueIntraday(req.params.queueId);
+  router.get('/api/v1/intraday/:queueId', async (req, res) => {
+    let series: IntervalPoint[] | null;
+    try {
+      series = await select(req).queueIntraday(req.params.queueId);
+    } catch (error) {
+      if (!(error instanceof NoLeaderError)) throw error;
+      res.status(503).set('Retry-After', '3').json({ error: error.message });
+      return;
+    }
     if (!series) {
       res.status(404).json({ error: `Unknown queue "${req.params.queueId}" on this instance.` });
       return;
