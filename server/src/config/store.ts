@@ -5,7 +5,7 @@ import { ConfigFileError, defaultConfig, loadConfigFile } from './load.js';
 import type { WallboardConfig } from './schema.js';
 
 /** Applies a reloaded configuration; returns what of it waits for a restart, if anything, in a sentence. */
-type Listener = (config: WallboardConfig) => string | null | void;
+type Listener = (config: WallboardConfig) => string | null | undefined;
 
 /**
  * Holds the configuration in force. At start a broken file stops the server; edited while the server runs,
