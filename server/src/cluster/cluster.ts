@@ -11,6 +11,7 @@ import type { AlertEngine, AlertEngineState } from '../alerts/engine.js';
 import type { Logger } from '../logger.js';
 import { ageSnapshot } from '../poller/staleness.js';
 import { Lease } from './lease.js';
+import { Relay } from './relay.js';
 
 export interface PollerLike {
   start(): void;
@@ -50,8 +51,10 @@ export class Cluster {
   private readonly lease: Lease;
   private snapshot: Snapshot | null = null;
   private readonly listeners = new Set<Listener>();
-  private readonly pendingAcks = new Map<string, (reply: AckReply) => void>();
-  private readonly pendingIntraday = new Map<string, (reply: IntradayReply) => void>();
+  /** Acknowledgements made on a follower, carried to the leader's alert engine. */
+  private readonly acks: Relay<{ alertId: string; by: string }, Alert>;
+  /** One queue's intraday series, asked of the leader's poller. */
+  private readonly intraday: Relay<{ queueId: string }, IntervalPoint[] | null>;
   private unsubscribePoller: (() => void) | undefined;
   private redisUp = false;
   private readonly keys: Record<
@@ -94,6 +97,15 @@ export class Cluster {
     for (const client of [this.redis, this.subscriber]) client.on('error', () => undefined);
     this.redis.on('ready', () => this.setRedisUp(true));
     this.redis.on('close', () => this.setRedisUp(false));
+    this.acks = new Relay(this.redis, this.keys.acks, this.keys.ackReplies, ({ alertId, by }) =>
+      options.engine.acknowledge(alertId, by),
+    );
+    this.intraday = new Relay(
+      this.redis,
+      this.keys.intradayRequests,
+      this.keys.intradayReplies,
+      ({ queueId }) => options.queueIntraday?.(String(queueId)) ?? null,
+    );
     this.lease = new Lease(this.redis, this.keys.lease, this.replicaId, options.leaseMs, {
       onAcquired: () => void this.lead(),
       onLost: (reason) => this.follow(reason),
@@ -162,23 +174,10 @@ export class Cluster {
   /** Acknowledges on the leader, wherever the request arrived. */
   async acknowledge(alertId: string, by: string): Promise<Alert> {
     if (this.lease.isHeld) return this.options.engine.acknowledge(alertId, by);
-    const requestId = randomUUID();
-    const reply = new Promise<AckReply>((resolve) => {
-      this.pendingAcks.set(requestId, resolve);
-      setTimeout(() => resolve({ requestId, error: 'no-leader' }), 3000).unref();
-    });
-    try {
-      await this.redis.publish(this.keys.acks, JSON.stringify({ requestId, alertId, by }));
-    } catch {
-      this.pendingAcks.delete(requestId);
-      throw new NoLeaderError('The shared store is unreachable; try again in a few seconds.');
-    }
-    const result = await reply;
-    this.pendingAcks.delete(requestId);
-    if (result.alert) return result.alert;
-    if (result.error === 'no-leader')
-      throw new NoLeaderError('No replica is polling Connect right now; try again shortly.');
-    throw new UnknownAlertOnLeader(result.error ?? 'unknown alert');
+    const outcome = await this.acks.ask({ alertId, by });
+    if (typeof outcome === 'string') throw noLeader(outcome);
+    if ('error' in outcome) throw new UnknownAlertOnLeader(outcome.error);
+    return outcome.answer;
   }
 
   /**
@@ -188,34 +187,9 @@ export class Cluster {
    */
   async queueIntraday(queueId: string): Promise<IntervalPoint[] | null> {
     if (this.lease.isHeld) return this.options.queueIntraday?.(queueId) ?? null;
-    const requestId = randomUUID();
-    const reply = new Promise<IntradayReply>((resolve) => {
-      this.pendingIntraday.set(requestId, resolve);
-      setTimeout(() => resolve({ requestId, error: 'no-leader' }), 3000).unref();
-    });
-    try {
-      await this.redis.publish(this.keys.intradayRequests, JSON.stringify({ requestId, queueId }));
-    } catch {
-      this.pendingIntraday.delete(requestId);
-      throw new NoLeaderError('The shared store is unreachable; try again in a few seconds.');
-    }
-    const result = await reply;
-    this.pendingIntraday.delete(requestId);
-    if (result.error === 'no-leader')
-      throw new NoLeaderError('No replica is polling Connect right now; try again shortly.');
-    return result.points ?? null;
-  }
-
-  private async answerIntraday(message: string): Promise<void> {
-    let request: { requestId: string; queueId: string };
-    try {
-      request = JSON.parse(message) as typeof request;
-    } catch {
-      return;
-    }
-    const points = this.options.queueIntraday?.(String(request.queueId)) ?? null;
-    const reply: IntradayReply = { requestId: request.requestId, points };
-    await this.redis.publish(this.keys.intradayReplies, JSON.stringify(reply)).catch(() => undefined);
+    const outcome = await this.intraday.ask({ queueId });
+    if (typeof outcome === 'string') throw noLeader(outcome);
+    return 'answer' in outcome ? outcome.answer : null;
   }
 
   private setRedisUp(up: boolean): void {
@@ -269,46 +243,11 @@ export class Cluster {
   }
 
   private onMessage(channel: string, message: string): void {
-    if (channel === this.keys.snapshots) {
-      this.accept(message);
-    } else if (channel === this.keys.acks && this.lease.isHeld) {
-      void this.answerAck(message);
-    } else if (channel === this.keys.ackReplies) {
-      try {
-        const reply = JSON.parse(message) as AckReply;
-        this.pendingAcks.get(reply.requestId)?.(reply);
-      } catch {
-        // Not ours to read.
-      }
-    } else if (channel === this.keys.intradayRequests && this.lease.isHeld) {
-      void this.answerIntraday(message);
-    } else if (channel === this.keys.intradayReplies) {
-      try {
-        const reply = JSON.parse(message) as IntradayReply;
-        this.pendingIntraday.get(reply.requestId)?.(reply);
-      } catch {
-        // Not ours to read.
-      }
+    if (channel === this.keys.snapshots) this.accept(message);
+    else {
+      this.acks.onMessage(channel, message, this.lease.isHeld);
+      this.intraday.onMessage(channel, message, this.lease.isHeld);
     }
-  }
-
-  private async answerAck(message: string): Promise<void> {
-    let request: { requestId: string; alertId: string; by: string };
-    try {
-      request = JSON.parse(message) as typeof request;
-    } catch {
-      return;
-    }
-    let reply: AckReply;
-    try {
-      reply = {
-        requestId: request.requestId,
-        alert: this.options.engine.acknowledge(request.alertId, request.by),
-      };
-    } catch (error) {
-      reply = { requestId: request.requestId, error: (error as Error).message };
-    }
-    await this.redis.publish(this.keys.ackReplies, JSON.stringify(reply)).catch(() => undefined);
   }
 
   private accept(text: string): void {
@@ -337,16 +276,12 @@ export class Cluster {
   }
 }
 
-interface AckReply {
-  requestId: string;
-  alert?: Alert;
-  error?: string;
-}
-
-interface IntradayReply {
-  requestId: string;
-  points?: IntervalPoint[] | null;
-  error?: string;
+function noLeader(outcome: 'no-leader' | 'unreachable'): NoLeaderError {
+  return new NoLeaderError(
+    outcome === 'unreachable'
+      ? 'The shared store is unreachable; try again in a few seconds.'
+      : 'No replica is polling Connect right now; try again shortly.',
+  );
 }
 
 export class UnknownAlertOnLeader extends Error {}
