@@ -3,7 +3,16 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   resolve: {
-    alias: { '@switchboard/shared': fileURLToPath(new URL('../shared/src/index.ts', import.meta.url)) },
+    alias: [
+      {
+        find: /^@switchboard\/shared$/,
+        replacement: fileURLToPath(new URL('../shared/src/index.ts', import.meta.url)),
+      },
+      {
+        find: /^@switchboard\/shared\/timeZone$/,
+        replacement: fileURLToPath(new URL('../shared/src/timeZone.ts', import.meta.url)),
+      },
+    ],
   },
   test: {
     name: 'server',

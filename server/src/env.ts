@@ -1,14 +1,6 @@
+import { isTimeZone } from '@switchboard/shared/timeZone';
 import { z } from 'zod';
 import { isLoopbackHost } from './security/loopback.js';
-
-function isTimeZone(name: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: name });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** A Connect rate limit as "requests per second/burst", e.g. "5/8". */
 function rateSchema(name: string, example: string) {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { wallboardConfigSchema } from './config/schema.js';
 import { parseEnv } from './env.js';
-import { contactCentreTimeZone, serviceLevelThresholds } from './instances.js';
+import { contactCentreTimeZone, reloadWaits, serviceLevelThresholds } from './instances.js';
 
 describe('what the poller fetches follows the configuration file', () => {
   it('fetches every service-level threshold the screens draw or the rules watch', () => {
@@ -22,5 +22,16 @@ describe('what the poller fetches follows the configuration file', () => {
     expect(contactCentreTimeZone(parseEnv({ TIME_ZONE: 'America/New_York' }), config)).toBe(
       'America/New_York',
     );
+  });
+
+  it("says a reload's time zone waits for a restart only where the embedded simulator keeps its own", () => {
+    const config = wallboardConfigSchema.parse({ timeZone: 'Europe/London' });
+    expect(reloadWaits(parseEnv({}), config, null)).toBeNull();
+    expect(reloadWaits(parseEnv({}), config, 'Europe/London')).toBeNull();
+    expect(reloadWaits(parseEnv({}), config, 'UTC')).toMatch(
+      /timeZone: the embedded simulator keeps simulating a day in UTC until a restart/,
+    );
+    // TIME_ZONE in the environment is in force over the file: the simulator runs in it, nothing waits.
+    expect(reloadWaits(parseEnv({ TIME_ZONE: 'UTC' }), config, 'UTC')).toBeNull();
   });
 });

@@ -54,6 +54,24 @@ export function serviceLevelThresholds(env: Env, config: WallboardConfig): numbe
   return all.sort((a, b) => a - b).slice(0, 20);
 }
 
+/**
+ * What of a reloaded file waits for a restart besides the instances list, or null: the embedded simulator's
+ * time zone (it stands in for Connect, and keeps simulating the day it started with).
+ */
+export function reloadWaits(
+  env: Env,
+  config: WallboardConfig,
+  simulatorTimeZone: string | null,
+): string | null {
+  const timeZone = contactCentreTimeZone(env, config);
+  if (simulatorTimeZone !== null && simulatorTimeZone !== timeZone)
+    return (
+      `timeZone: the embedded simulator keeps simulating a day in ${simulatorTimeZone} until a restart; ` +
+      `today on the wall already starts at midnight in ${timeZone}`
+    );
+  return null;
+}
+
 export async function instanceTargets(
   config: WallboardConfig,
   env: Env,
@@ -162,7 +180,7 @@ export async function startInstance(
     latest: () => source.latest,
   });
   const poller = new Poller({
-    // An embedded simulator may run ahead of real time: today's figures follow its clock.
+    // An embedded simulator runs ahead of real time at a speed above 1: today's figures follow its clock.
     ...(simulator ? { connectClock: simulator.now } : {}),
     client,
     instanceId: target.instanceId,
@@ -181,6 +199,15 @@ export async function startInstance(
       call: (operation, outcome, ms) => metrics?.recordCall(id, operation, outcome, ms),
       cycle: (section, ms, ok) => metrics?.recordCycle(id, section, ms, ok),
     },
+  });
+  // A reloaded file applies at once: the time zone of "today" and the service-level thresholds fetched (a new
+  // SERVICE_LEVEL_60 rule is fetched from the next round). Only what a running part cannot change waits.
+  const stopReloads = configStore.onChange((config) => {
+    poller.reconfigure({
+      timeZone: contactCentreTimeZone(env, config),
+      serviceLevelThresholds: serviceLevelThresholds(env, config),
+    });
+    return reloadWaits(env, config, simulator?.model.timeZone ?? null);
   });
   // No call leaves this client unless its poller is meant to run: the lease, not the poller's timers, decides.
   const gate = new ConnectGate(client);
@@ -206,6 +233,7 @@ export async function startInstance(
         poller: gated,
         engine: alerting.engine,
         logger,
+        queueIntraday: (queueId) => poller.queueIntraday(queueId),
       })
     : null;
   const source: Cluster | Poller = cluster ?? poller;
@@ -227,6 +255,7 @@ export async function startInstance(
     stream,
     readiness: () => ({ ready: source.latest !== null, ...(cluster ? cluster.status : {}) }),
     async stop() {
+      stopReloads();
       stream.close();
       await cluster?.stop();
       gated.stop();

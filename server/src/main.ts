@@ -117,7 +117,7 @@ export async function startWebServer(env: Env, options: StartOptions = {}): Prom
         alertsOf: (req) => select(req).alerts,
       }),
       streamRouter((req) => select(req).stream),
-      intradayRouter((req) => select(req).poller),
+      intradayRouter((req) => select(req).cluster ?? select(req).poller),
       metrics.router(security.mayScrape),
     ],
     readyDetails: () => ({

@@ -161,6 +161,33 @@ describe('several replicas on Redis', () => {
     }, 'the acknowledgement in the shared history');
   });
 
+  it("serves a queue's intraday series on a follower, from the leader that polls", async () => {
+    const follower = replicas.find((r) => r.cluster?.role === 'follower');
+    const [leader] = leaders();
+    if (!follower || !leader) throw new Error('no leader and follower');
+    const queueId = simulator.model.queues[0]?.id ?? '';
+    const seriesOn = async (replica: RunningWallboard, id: string) => {
+      const response = await fetch(`${replica.url}/api/v1/intraday/${encodeURIComponent(id)}`);
+      return {
+        status: response.status,
+        body: (await response.json()) as { points?: { start: string; metrics: Record<string, number> }[] },
+      };
+    };
+    const fromLeader = await waitFor(async () => {
+      const answer = await seriesOn(leader, queueId);
+      return answer.status === 200 && (answer.body.points?.length ?? 0) > 0 ? answer : undefined;
+    }, "the leader's series");
+    // The follower polls nothing: its own idle poller knows no queue, so the series comes from the leader.
+    expect(follower.poller.queueIntraday(queueId)).toBeNull();
+    const fromFollower = await seriesOn(follower, queueId);
+    expect(fromFollower.status).toBe(200);
+    expect(fromFollower.body.points?.map((p) => p.start)).toEqual(
+      fromLeader.body.points?.map((p) => p.start),
+    );
+    expect(fromFollower.body.points?.[0]?.metrics).toHaveProperty('CONTACTS_QUEUED');
+    expect((await seriesOn(follower, 'no-such-queue')).status).toBe(404);
+  });
+
   it('hands polling to another replica within the lease time when the leader dies', async () => {
     const [leader] = leaders();
     if (!leader) throw new Error('no leader');

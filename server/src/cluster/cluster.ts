@@ -1,11 +1,18 @@
 import { randomUUID } from 'node:crypto';
-import { snapshotSchema, type Alert, type AlertEvent, type Snapshot } from '@switchboard/shared';
+import {
+  snapshotSchema,
+  type Alert,
+  type AlertEvent,
+  type IntervalPoint,
+  type Snapshot,
+} from '@switchboard/shared';
 import { Redis } from 'ioredis';
 import type { AlertEngine, AlertEngineState } from '../alerts/engine.js';
 import type { Logger } from '../logger.js';
 import { ageSnapshot } from '../poller/staleness.js';
 import { Lease } from './lease.js';
 import { NotFoundError, UnavailableError } from '../errors.js';
+import { Relay } from './relay.js';
 
 export interface PollerLike {
   start(): void;
@@ -24,6 +31,8 @@ export interface ClusterOptions {
   engine: AlertEngine;
   logger: Logger;
   clock?: () => number;
+  /** The local poller's series of one queue: what the leader answers a follower's request with. */
+  queueIntraday?: (queueId: string) => IntervalPoint[] | null;
 }
 
 type Listener = (snapshot: Snapshot) => void;
@@ -47,11 +56,22 @@ export class Cluster {
   private readonly lease: Lease;
   private snapshot: Snapshot | null = null;
   private readonly listeners = new Set<Listener>();
-  private readonly pendingAcks = new Map<string, (reply: AckReply) => void>();
+  /** Acknowledgements made on a follower, carried to the leader's alert engine. */
+  private readonly acks: Relay<{ alertId: string; by: string }, Alert>;
+  /** One queue's intraday series, asked of the leader's poller. */
+  private readonly intraday: Relay<{ queueId: string }, IntervalPoint[] | null>;
   private unsubscribePoller: (() => void) | undefined;
   private redisUp = false;
   private readonly keys: Record<
-    'lease' | 'snapshot' | 'snapshots' | 'generation' | 'alerts' | 'acks' | 'ackReplies',
+    | 'lease'
+    | 'snapshot'
+    | 'snapshots'
+    | 'generation'
+    | 'alerts'
+    | 'acks'
+    | 'ackReplies'
+    | 'intradayRequests'
+    | 'intradayReplies',
     string
   >;
   private readonly clock: () => number;
@@ -67,6 +87,8 @@ export class Cluster {
       alerts: `${prefix}:alerts`,
       acks: `${prefix}:ack-requests`,
       ackReplies: `${prefix}:ack-replies`,
+      intradayRequests: `${prefix}:intraday-requests`,
+      intradayReplies: `${prefix}:intraday-replies`,
     };
     // Fail fast while Redis is away (no offline queue), and reconnect by ourselves when it comes back.
     const connection = {
@@ -80,6 +102,15 @@ export class Cluster {
     for (const client of [this.redis, this.subscriber]) client.on('error', () => undefined);
     this.redis.on('ready', () => this.setRedisUp(true));
     this.redis.on('close', () => this.setRedisUp(false));
+    this.acks = new Relay(this.redis, this.keys.acks, this.keys.ackReplies, ({ alertId, by }) =>
+      options.engine.acknowledge(alertId, by),
+    );
+    this.intraday = new Relay(
+      this.redis,
+      this.keys.intradayRequests,
+      this.keys.intradayReplies,
+      ({ queueId }) => options.queueIntraday?.(String(queueId)) ?? null,
+    );
     this.lease = new Lease(this.redis, this.keys.lease, this.replicaId, options.leaseMs, {
       onAcquired: () => void this.lead(),
       onLost: (reason) => this.follow(reason),
@@ -109,7 +140,13 @@ export class Cluster {
     await Promise.allSettled([this.redis.connect(), this.subscriber.connect()]);
     this.subscriber.on('message', (channel: string, message: string) => this.onMessage(channel, message));
     await this.subscriber
-      .subscribe(this.keys.snapshots, this.keys.acks, this.keys.ackReplies)
+      .subscribe(
+        this.keys.snapshots,
+        this.keys.acks,
+        this.keys.ackReplies,
+        this.keys.intradayRequests,
+        this.keys.intradayReplies,
+      )
       .catch(() => undefined);
     const cached = await this.redis.get(this.keys.snapshot).catch(() => null);
     if (cached) this.accept(cached);
@@ -142,23 +179,22 @@ export class Cluster {
   /** Acknowledges on the leader, wherever the request arrived. */
   async acknowledge(alertId: string, by: string): Promise<Alert> {
     if (this.lease.isHeld) return this.options.engine.acknowledge(alertId, by);
-    const requestId = randomUUID();
-    const reply = new Promise<AckReply>((resolve) => {
-      this.pendingAcks.set(requestId, resolve);
-      setTimeout(() => resolve({ requestId, error: 'no-leader' }), 3000).unref();
-    });
-    try {
-      await this.redis.publish(this.keys.acks, JSON.stringify({ requestId, alertId, by }));
-    } catch {
-      this.pendingAcks.delete(requestId);
-      throw new NoLeaderError('The shared store is unreachable; try again in a few seconds.');
-    }
-    const result = await reply;
-    this.pendingAcks.delete(requestId);
-    if (result.alert) return result.alert;
-    if (result.error === 'no-leader')
-      throw new NoLeaderError('No replica is polling Connect right now; try again shortly.');
-    throw new UnknownAlertOnLeader(result.error ?? 'unknown alert');
+    const outcome = await this.acks.ask({ alertId, by });
+    if (typeof outcome === 'string') throw noLeader(outcome);
+    if ('error' in outcome) throw new UnknownAlertOnLeader(outcome.error);
+    return outcome.answer;
+  }
+
+  /**
+   * One queue's series for today, every figure, wherever the request arrived: only the leader polls, so a
+   * follower asks it over Redis (the series of a centre over 100 queues are not in the shared snapshot).
+   * Null for a queue the instance does not have.
+   */
+  async queueIntraday(queueId: string): Promise<IntervalPoint[] | null> {
+    if (this.lease.isHeld) return this.options.queueIntraday?.(queueId) ?? null;
+    const outcome = await this.intraday.ask({ queueId });
+    if (typeof outcome === 'string') throw noLeader(outcome);
+    return 'answer' in outcome ? outcome.answer : null;
   }
 
   private setRedisUp(up: boolean): void {
@@ -212,37 +248,11 @@ export class Cluster {
   }
 
   private onMessage(channel: string, message: string): void {
-    if (channel === this.keys.snapshots) {
-      this.accept(message);
-    } else if (channel === this.keys.acks && this.lease.isHeld) {
-      void this.answerAck(message);
-    } else if (channel === this.keys.ackReplies) {
-      try {
-        const reply = JSON.parse(message) as AckReply;
-        this.pendingAcks.get(reply.requestId)?.(reply);
-      } catch {
-        // Not ours to read.
-      }
+    if (channel === this.keys.snapshots) this.accept(message);
+    else {
+      this.acks.onMessage(channel, message, this.lease.isHeld);
+      this.intraday.onMessage(channel, message, this.lease.isHeld);
     }
-  }
-
-  private async answerAck(message: string): Promise<void> {
-    let request: { requestId: string; alertId: string; by: string };
-    try {
-      request = JSON.parse(message) as typeof request;
-    } catch {
-      return;
-    }
-    let reply: AckReply;
-    try {
-      reply = {
-        requestId: request.requestId,
-        alert: this.options.engine.acknowledge(request.alertId, request.by),
-      };
-    } catch (error) {
-      reply = { requestId: request.requestId, error: (error as Error).message };
-    }
-    await this.redis.publish(this.keys.ackReplies, JSON.stringify(reply)).catch(() => undefined);
   }
 
   private accept(text: string): void {
@@ -271,10 +281,12 @@ export class Cluster {
   }
 }
 
-interface AckReply {
-  requestId: string;
-  alert?: Alert;
-  error?: string;
+function noLeader(outcome: 'no-leader' | 'unreachable'): NoLeaderError {
+  return new NoLeaderError(
+    outcome === 'unreachable'
+      ? 'The shared store is unreachable; try again in a few seconds.'
+      : 'No replica is polling Connect right now; try again shortly.',
+  );
 }
 
 export class UnknownAlertOnLeader extends NotFoundError {

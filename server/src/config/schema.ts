@@ -1,19 +1,11 @@
 import { DEFAULT_AGENT_LIMITS, SECTIONS, alertRuleSchema, thresholdSetSchema } from '@switchboard/shared';
+import { isTimeZone } from '@switchboard/shared/timeZone';
 import { z } from 'zod';
 
 /**
  * The wallboard configuration file (WALLBOARD_CONFIG, YAML): boards, thresholds and alert rules.
  * Every key is optional; an empty file gives one board of every queue with sensible thresholds.
  */
-
-function isTimeZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 function isLocale(locale: string): boolean {
   try {

@@ -4,7 +4,8 @@ import { boardInstance, instanceIds, sameInstances } from './instances.js';
 import { ConfigFileError, defaultConfig, loadConfigFile } from './load.js';
 import type { WallboardConfig } from './schema.js';
 
-type Listener = (config: WallboardConfig) => void;
+/** Applies a reloaded configuration; returns what of it waits for a restart, if anything, in a sentence. */
+type Listener = (config: WallboardConfig) => string | null | undefined;
 
 /**
  * Holds the configuration in force. At start a broken file stops the server; edited while the server runs,
@@ -68,11 +69,17 @@ export class ConfigStore {
       } else {
         this.config = loaded;
       }
-      if (this.lastError && !notice) this.logger.info({ file: this.file }, 'configuration error resolved');
-      this.lastError = notice;
-      if (notice) this.logger.warn({ file: this.file, error: notice }, 'configuration reloaded in part');
+      // Each listener applies what it can now and says what waits for a restart (one sentence each, once).
+      const waiting = new Set<string>(notice ? [notice] : []);
+      for (const listener of this.listeners) {
+        const waits = listener(this.config);
+        if (waits) waiting.add(waits);
+      }
+      const waits = waiting.size > 0 ? [...waiting].join('; ') : null;
+      if (this.lastError && !waits) this.logger.info({ file: this.file }, 'configuration error resolved');
+      this.lastError = waits;
+      if (waits) this.logger.warn({ file: this.file, error: waits }, 'configuration reloaded in part');
       else this.logger.info({ file: this.file }, 'configuration reloaded');
-      for (const listener of this.listeners) listener(this.config);
     } catch (error) {
       this.lastError = error instanceof ConfigFileError ? error.message : String(error);
       this.logger.error(

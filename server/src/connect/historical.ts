@@ -75,7 +75,6 @@ export interface QueueHistory {
 /** Aligns a time down to Connect's 5-minute boundaries, which GetMetricData requires of StartTime and EndTime. */
 export const FIVE_MINUTES = 5 * 60_000;
 export const floorToFiveMinutes = (ms: number) => Math.floor(ms / FIVE_MINUTES) * FIVE_MINUTES;
-export const ceilToFiveMinutes = (ms: number) => Math.ceil(ms / FIVE_MINUTES) * FIVE_MINUTES;
 
 /**
  * Historical figures for every queue over [start, end), grouped by QUEUE, 100 queues a request. One aggregate

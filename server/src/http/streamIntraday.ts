@@ -3,7 +3,8 @@ import type { IntervalPoint } from '@switchboard/shared';
 import { NotFoundError } from '../errors.js';
 
 export interface IntradaySource {
-  queueIntraday(queueId: string): IntervalPoint[] | null;
+  /** The poller's own series, or with Redis the leader's, asked from whichever replica took the request. */
+  queueIntraday(queueId: string): IntervalPoint[] | null | Promise<IntervalPoint[] | null>;
 }
 
 /**
@@ -12,8 +13,9 @@ export interface IntradaySource {
  */
 export function intradayRouter(select: (req: Request) => IntradaySource): Router {
   const router = Router();
-  router.get('/api/v1/intraday/:queueId', (req, res) => {
-    const series = select(req).queueIntraday(req.params.queueId);
+  router.get('/api/v1/intraday/:queueId', async (req, res) => {
+    // With Redis, a follower asks the leader; no leader gives 503 with Retry-After (NoLeaderError).
+    const series = await select(req).queueIntraday(req.params.queueId);
     if (!series)
       throw new NotFoundError(`Unknown queue "${req.params.queueId}" on this instance.`, 'unknown_queue');
     res.set('Cache-Control', 'no-store').json({ queueId: req.params.queueId, points: series });

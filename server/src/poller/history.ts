@@ -10,7 +10,7 @@ import {
 } from '../connect/historical.js';
 import { MAX_FILTER_VALUES } from '../connect/paginate.js';
 import { combineHistory } from './combine.js';
-import { intradayIntervals, localDate, todayRange, type Interval } from './time.js';
+import { intradayIntervals, localDate, todayRanges, withinLookback, type Interval } from './time.js';
 
 export interface HistoryOptions {
   timeZone: string;
@@ -45,8 +45,37 @@ export class History {
   today = new Map<string, TodayMetrics>();
   todayInstance: TodayMetrics = {};
   private readonly intervals = new Map<number, CachedInterval>();
+  /** Today's ranges as last fetched, by start and end: the head of a 25-hour day outlives Connect's lookback. */
+  private readonly ranges = new Map<string, Map<string, TodayMetrics>>();
+  /** The start of a range Connect no longer answers for and we never fetched: today's totals lack it. */
+  missingSince: number | null = null;
 
-  constructor(private readonly options: HistoryOptions) {}
+  constructor(private options: HistoryOptions) {}
+
+  get timeZone(): string {
+    return this.options.timeZone;
+  }
+
+  get serviceLevelThresholds(): readonly number[] {
+    return this.options.serviceLevelThresholds;
+  }
+
+  /**
+   * A reloaded configuration's time zone or service-level thresholds. Either changes what the cached figures
+   * mean (another day, figures without the new thresholds), so today starts over and the next rounds refetch it.
+   */
+  reconfigure(change: Pick<HistoryOptions, 'timeZone' | 'serviceLevelThresholds'>): boolean {
+    const sameZone = change.timeZone === this.options.timeZone;
+    const sameThresholds =
+      change.serviceLevelThresholds.length === this.options.serviceLevelThresholds.length &&
+      change.serviceLevelThresholds.every((t, i) => t === this.options.serviceLevelThresholds[i]);
+    if (sameZone && sameThresholds) return false;
+    this.options = { ...this.options, ...change };
+    this.day = null;
+    this.intervals.clear();
+    this.ranges.clear();
+    return true;
+  }
 
   get metricNames(): string[] {
     return [
@@ -62,23 +91,52 @@ export class History {
     return emptyHistory(this.options.serviceLevelThresholds);
   }
 
-  /** Fetches today's totals, then the intraday intervals that need it. Throws on failure; caches stay. */
+  /**
+   * Fetches today's totals, then the intraday intervals that need it. Throws on failure; caches stay. A day
+   * longer than 24 hours takes two ranges; the head is kept as last fetched once Connect's 24-hour lookback has
+   * passed it, and the two are combined like queues (counts added, averages weighted by their contacts).
+   */
   async refreshToday(ctx: ConnectContext, queueIds: readonly string[], now: number): Promise<void> {
     const { timeZone, serviceLevelThresholds } = this.options;
     const day = localDate(now, timeZone);
     if (day !== this.day) {
       this.day = day;
       this.intervals.clear();
+      this.ranges.clear();
       this.today = new Map();
       this.todayInstance = {};
     }
-    const range = todayRange(now, timeZone);
-    const [result, occupancy] = await Promise.all([
-      getQueueHistory(ctx, queueIds, range, serviceLevelThresholds),
-      this.occupancyTogether(ctx, queueIds, range),
-    ]);
-    this.today = new Map(queueIds.map((id) => [id, result.byQueue.get(id) ?? this.empty()]));
-    this.todayInstance = withOccupancy(combineHistory([...this.today.values()], this.metricNames), occupancy);
+    const parts: Map<string, TodayMetrics>[] = [];
+    this.missingSince = null;
+    const ranges = todayRanges(now, timeZone);
+    // OCCUPANCY for the whole centre is asked of Connect where today is one range; a 25-hour day's two ranges
+    // cannot be combined into one occupancy, so the weighted figure stands there.
+    let occupancy: number | null | undefined;
+    for (const range of ranges) {
+      const key = `${range.start}-${range.end}`;
+      if (withinLookback(range.start, now)) {
+        const [result, together] = await Promise.all([
+          getQueueHistory(ctx, queueIds, range, serviceLevelThresholds),
+          ranges.length === 1 ? this.occupancyTogether(ctx, queueIds, range) : Promise.resolve(undefined),
+        ]);
+        this.ranges.set(key, result.byQueue);
+        occupancy = together;
+      }
+      const byQueue = this.ranges.get(key);
+      if (byQueue) parts.push(byQueue);
+      else this.missingSince ??= range.start;
+    }
+    const names = this.metricNames;
+    this.today = new Map(
+      queueIds.map((id) => {
+        const figures = parts.map((part) => part.get(id) ?? this.empty());
+        return [
+          id,
+          figures.length === 1 && figures[0] ? figures[0] : combineTimes(figures, names, this.empty()),
+        ];
+      }),
+    );
+    this.todayInstance = withOccupancy(combineHistory([...this.today.values()], names), occupancy);
   }
 
   /**
@@ -97,7 +155,8 @@ export class History {
   /** Which intervals this round fetches: the open one and the recent ones, then missing older ones, newest first. */
   dueIntervals(now: number): Interval[] {
     const { timeZone, intervalMinutes } = this.options;
-    const all = intradayIntervals(now, timeZone, intervalMinutes);
+    // An interval Connect no longer answers for (the first hour of a 25-hour day, late in the day) is not asked.
+    const all = intradayIntervals(now, timeZone, intervalMinutes).filter((i) => withinLookback(i.start, now));
     const recent = this.options.recentIntervals ?? 3;
     const due = all.slice(-recent);
     const missing = all
@@ -112,7 +171,7 @@ export class History {
   backfillPending(now: number): boolean {
     const { timeZone, intervalMinutes } = this.options;
     return intradayIntervals(now, timeZone, intervalMinutes).some(
-      (i) => this.intervals.get(i.start)?.end !== i.end,
+      (i) => withinLookback(i.start, now) && this.intervals.get(i.start)?.end !== i.end,
     );
   }
 
@@ -186,6 +245,15 @@ export class History {
       return { start: iso(interval.start), end: iso(interval.end), metrics: rounded(metrics) };
     });
   }
+}
+
+/** One queue's figures over several ranges of the day: none fetched yet is an empty day, not a crash. */
+function combineTimes(
+  figures: readonly TodayMetrics[],
+  names: readonly string[],
+  empty: TodayMetrics,
+): TodayMetrics {
+  return figures.length === 0 ? empty : combineHistory(figures, names);
 }
 
 /** Two decimals are plenty on a chart and halve the bytes of an average. */

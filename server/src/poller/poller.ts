@@ -122,8 +122,10 @@ export class Poller {
   /** Connect calls of the last complete cycle of each section. */
   readonly lastCalls: Record<SectionName, number>;
   private readonly discoveryLoop: Loop;
-  private readonly timeZone: string;
-  private readonly thresholds: readonly number[];
+  private readonly historyLoop: Loop;
+  private timeZone: string;
+  private thresholds: readonly number[];
+  private loggedMissing: number | null = null;
 
   constructor(private readonly options: PollerOptions) {
     this.clock = options.clock ?? Date.now;
@@ -152,12 +154,13 @@ export class Poller {
       intervalMinutes: options.intradayIntervalMinutes ?? 30,
     });
     this.discoveryLoop = new Loop('discovery', () => this.discover());
+    this.historyLoop = new Loop('history', () => this.historyCycle());
     this.loops = [
       this.discoveryLoop,
       new Loop('names', () => this.describeNames()),
       new Loop('realtime', () => this.realtimeCycle()),
       new Loop('agents', () => this.agentsCycle()),
-      new Loop('history', () => this.historyCycle()),
+      this.historyLoop,
     ];
   }
 
@@ -186,6 +189,21 @@ export class Poller {
   queueIntraday(queueId: string): IntervalPoint[] | null {
     if (!this.directory.queues.some((q) => q.id === queueId)) return null;
     return this.history.queueSeries(queueId);
+  }
+
+  /**
+   * A reloaded configuration: the contact centre's time zone and the service-level thresholds to fetch. A change
+   * starts today over in the new terms and fetches it at once; the snapshot says the new zone from then on.
+   */
+  reconfigure(change: { timeZone: string; serviceLevelThresholds: readonly number[] }): void {
+    if (!this.history.reconfigure(change)) return;
+    this.timeZone = change.timeZone;
+    this.thresholds = change.serviceLevelThresholds;
+    this.options.logger.info(
+      { timeZone: change.timeZone, serviceLevelThresholds: change.serviceLevelThresholds },
+      'configuration reloaded: fetching today again',
+    );
+    if (this.running) this.historyLoop.poke();
   }
 
   /** Re-reads queues, profiles and users now (e.g. a test after changing the instance). */
@@ -316,8 +334,6 @@ export class Poller {
           this.lastCalls.agents = current.calls;
           this.agentsIntervalMs = normal();
           this.agents = toAgents(current.users, this.directory);
-          if (this.options.connectClock)
-            this.agents = onServerClock(this.agents, this.clock() - this.connectClock());
           this.succeeded('agents', null, started);
           return normal() - (Date.now() - wallStarted);
         } catch (error) {
@@ -340,6 +356,15 @@ export class Poller {
         try {
           await this.history.refreshToday(ctx, queueIds, this.connectClock());
           this.succeeded('today', null, started);
+          const missing = this.history.missingSince;
+          if (missing !== null && missing !== this.loggedMissing) {
+            this.loggedMissing = missing;
+            // Only after a start in the last hour of a 25-hour day: its first hour is past Connect's 24 hours.
+            this.options.logger.warn(
+              { from: new Date(missing).toISOString() },
+              "today's figures lack the start of a day longer than 24 hours: Connect no longer answers for it",
+            );
+          }
         } catch (error) {
           this.failed('today', error, started);
           return this.retryDelay('today', FIRST_RETRY_MS, MAX_SLOW_RETRY_MS);
@@ -353,7 +378,7 @@ export class Poller {
           return this.retryDelay('intraday', FIRST_RETRY_MS, MAX_SLOW_RETRY_MS);
         }
         // Filling in the day's earlier intervals goes on at once, at history's priority below the queue tiles.
-        return this.history.backfillPending(this.clock()) ? BACKFILL_DELAY_MS : interval;
+        return this.history.backfillPending(this.connectClock()) ? BACKFILL_DELAY_MS : interval;
       },
     );
   }
@@ -451,21 +476,4 @@ export class Poller {
         return this.options.discoveryIntervalMs ?? 60_000;
     }
   }
-}
-
-/**
- * An embedded simulator may run on a clock of its own (SIMULATOR_TIME_OF_DAY starts its day at 10:30 whatever
- * the hour): its agents' times are moved onto the server's clock, which screens count times in state against,
- * so an agent ten minutes on a call shows ten minutes. Connect itself shares the real clock and is left alone.
- */
-function onServerClock(agents: Agent[], offsetMs: number): Agent[] {
-  if (Math.abs(offsetMs) < 1000) return agents;
-  const move = (time: string | null) =>
-    time === null ? null : new Date(Date.parse(time) + offsetMs).toISOString();
-  return agents.map((agent) => ({
-    ...agent,
-    statusStartedAt: move(agent.statusStartedAt),
-    activitySince: move(agent.activitySince),
-    contacts: agent.contacts.map((contact) => ({ ...contact, stateStartedAt: move(contact.stateStartedAt) })),
-  }));
 }

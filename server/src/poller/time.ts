@@ -1,43 +1,13 @@
-import { FIVE_MINUTES, ceilToFiveMinutes } from '../connect/historical.js';
+import { localDate, startOfLocalDay, startOfNextLocalDay } from '@switchboard/shared/timeZone';
+import { FIVE_MINUTES, floorToFiveMinutes } from '../connect/historical.js';
 
-/** Connect's GetMetricData takes a range shorter than 24 hours. */
-const MAX_RANGE_MS = 24 * 3600_000;
+export { localDate, startOfLocalDay };
 
-function offsetMs(utcMs: number, timeZone: string): number {
-  const parts = new Intl.DateTimeFormat('en-GB', {
-    timeZone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-  }).formatToParts(new Date(utcMs));
-  const get = (type: string) => Number(parts.find((p) => p.type === type)?.value ?? 0);
-  const wall = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
-  return wall - Math.floor(utcMs / 1000) * 1000;
-}
-
-/** The local calendar date at `nowMs` in the time zone, as YYYY-MM-DD: the key of "today". */
-export function localDate(nowMs: number, timeZone: string): string {
-  return new Intl.DateTimeFormat('en-CA', {
-    timeZone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-  }).format(new Date(nowMs));
-}
-
-/** Midnight of today in the contact centre's time zone, as epoch milliseconds. Not the server's UTC midnight. */
-export function startOfLocalDay(nowMs: number, timeZone: string): number {
-  const [year, month, day] = localDate(nowMs, timeZone).split('-').map(Number) as [number, number, number];
-  const wallMidnight = Date.UTC(year, month - 1, day);
-  // Two passes settle the offset even when midnight falls near a daylight-saving change.
-  let guess = wallMidnight - offsetMs(wallMidnight, timeZone);
-  guess = wallMidnight - offsetMs(guess, timeZone);
-  return guess;
-}
+/**
+ * GetMetricData's reference: StartTime and EndTime on 5-minute boundaries, the range less than 24 hours, and
+ * StartTime no earlier than 24 hours before the request.
+ */
+export const MAX_LOOKBACK_MS = 24 * 3600_000;
 
 export interface Interval {
   start: number;
@@ -45,23 +15,46 @@ export interface Interval {
 }
 
 /**
- * The range "today so far" for GetMetricData: from local midnight to now rounded up to the next 5-minute
- * boundary (so the open five minutes count), at least one 5-minute step, and under 24 hours (a 25-hour
- * daylight-saving day loses its first hour late in the evening).
+ * Where "today so far" ends: the last 5-minute boundary at or before now. The reference promises nothing for
+ * an EndTime in the future, and AWS's own wallboard sample (aws-serverless-connect-wallboard) rounds down too;
+ * Connect's figures for the open five minutes have not settled anyway.
  */
-export function todayRange(nowMs: number, timeZone: string): Interval {
-  const start = startOfLocalDay(nowMs, timeZone);
-  const end = Math.max(ceilToFiveMinutes(nowMs), start + FIVE_MINUTES);
-  return { start: Math.max(start, end - MAX_RANGE_MS + FIVE_MINUTES), end };
+export const closedUntil = (nowMs: number) => floorToFiveMinutes(nowMs);
+
+/** Whether Connect still answers for a range starting at `start`: no earlier than 24 hours before the request. */
+export const withinLookback = (start: number, nowMs: number) => start >= nowMs - MAX_LOOKBACK_MS;
+
+/**
+ * Today's ranges for GetMetricData, from the start of the local day to the last 5-minute boundary. One range,
+ * except on a day longer than 24 hours (a fall-back day in a zone whose clocks change at midnight, 25 hours),
+ * which no single request can cover: its first `length - 24 h` form a head range, the rest a range under 24
+ * hours. Empty in the first five minutes of the day.
+ */
+export function todayRanges(nowMs: number, timeZone: string): Interval[] {
+  // Every zone's offset today is a whole number of 5 minutes; flooring keeps a stray historical one valid.
+  const start = floorToFiveMinutes(startOfLocalDay(nowMs, timeZone));
+  const end = closedUntil(nowMs);
+  if (end <= start) return [];
+  const length = floorToFiveMinutes(startOfNextLocalDay(nowMs, timeZone)) - start;
+  const split = start + Math.max(0, length - MAX_LOOKBACK_MS);
+  if (split === start || end <= split) return [{ start, end }];
+  return [
+    { start, end: split },
+    { start: split, end },
+  ];
 }
 
-/** Today's intervals of `minutes` from local midnight up to the open one, which ends at now (5-minute aligned). */
+/**
+ * Today's intervals of `minutes` from the start of the local day, the last one ending at the last 5-minute
+ * boundary (it grows until it is whole).
+ */
 export function intradayIntervals(nowMs: number, timeZone: string, minutes: number): Interval[] {
-  const { start: dayStart, end: rangeEnd } = todayRange(nowMs, timeZone);
-  const size = minutes * 60_000;
+  const dayStart = floorToFiveMinutes(startOfLocalDay(nowMs, timeZone));
+  const end = closedUntil(nowMs);
+  const size = Math.max(FIVE_MINUTES, minutes * 60_000);
   const intervals: Interval[] = [];
-  for (let start = dayStart; start < rangeEnd; start += size) {
-    intervals.push({ start, end: Math.min(start + size, rangeEnd) });
+  for (let start = dayStart; start < end; start += size) {
+    intervals.push({ start, end: Math.min(start + size, end) });
   }
   return intervals;
 }

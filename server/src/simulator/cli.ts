@@ -14,7 +14,8 @@ const usage = `Usage: pnpm sim [options]
   --instance-id ID      the instance id to answer for (default 11111111-2222-4333-8444-555555555555)
   --region REGION       region in ARNs (default us-east-1)
   --time-zone ZONE      the centre's time zone, IANA name; today is simulated from local midnight (default UTC)
-  --time-of-day HH:MM   start the simulated clock at this local time today instead of now (a demo at any hour)
+  --time-of-day HH:MM   run the day's curve and shifts as if it were this local time (a busy demo at any hour);
+                        timestamps stay real time
   --no-rate-limits      never answer ThrottlingException for going over the quotas
   --metrics-rate R --metrics-burst B   GetCurrentMetricData/GetMetricData bucket (default 5/s, burst 8)
   --others-rate R --others-burst B     every other operation (default 2/s, burst 5)

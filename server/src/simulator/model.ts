@@ -13,7 +13,7 @@ import { EventQueue } from './eventQueue.js';
 import { computeFigures, type ModelFigures } from './figures.js';
 import { DEQUEUE, History, INTERVAL_MS, P, Q } from './history.js';
 import { between, createRng, exponential, logNormal, poisson, type Rng } from './rng.js';
-import { localMidnight, zoneOffsetMs } from './timeZone.js';
+import { startOfLocalDay, startOfNextLocalDay, zoneOffsetMs } from '@switchboard/shared/timeZone';
 
 /**
  * The contact centre as a discrete-event simulation. Contacts arrive on an intraday curve per queue, wait,
@@ -103,6 +103,11 @@ export interface ModelOptions extends CatalogOptions {
   startMs: number;
   timeZone?: string;
   retentionDays?: number;
+  /**
+   * How far ahead of the real local time the day's curve and the agents' shifts run (a busy demo at any hour).
+   * Only the curve moves: every timestamp stays real time, as Connect's are.
+   */
+  dayShiftMs?: number;
 }
 
 export class ContactCentreModel {
@@ -128,6 +133,7 @@ export class ContactCentreModel {
   private nowMs: number;
   private contactSeq = 0;
   private offsetMs = 0;
+  private readonly dayShiftMs: number;
   /** Surges posted as scenario events, by queue index: they add arrivals on top of the interval's draw. */
   private readonly scenarioSurges = new Map<number, ScenarioSurge>();
   /** Contacts processed, for the benchmark. */
@@ -140,6 +146,7 @@ export class ContactCentreModel {
     this.instanceId = options.instanceId;
     this.instanceArn = this.catalog.instanceArn;
     this.timeZone = options.timeZone ?? 'UTC';
+    this.dayShiftMs = options.dayShiftMs ?? 0;
     this.nowMs = options.startMs;
     this.startedAt = options.startMs;
     this.history = new History(
@@ -184,9 +191,9 @@ export class ContactCentreModel {
     this.voiceQueues = this.catalog.queues
       .filter((q) => q.channel === 'VOICE' && q.profileIndices.length > 0)
       .map((q) => q.index);
-    const today = localMidnight(options.startMs, this.timeZone);
+    const today = this.dayStartOf(options.startMs);
     // Yesterday's night shift is still on when the simulation starts at midnight.
-    this.scheduleDay(localMidnight(today - 3_600_000, this.timeZone));
+    this.scheduleDay(this.dayStartOf(today - 3_600_000));
     this.scheduleDay(today);
     this.onInterval(Math.floor(options.startMs / INTERVAL_MS) * INTERVAL_MS);
   }
@@ -294,7 +301,7 @@ export class ContactCentreModel {
   }
 
   private onInterval(start: number): void {
-    this.offsetMs = zoneOffsetMs(start, this.timeZone);
+    this.offsetMs = zoneOffsetMs(start + this.dayShiftMs, this.timeZone) + this.dayShiftMs;
     this.history.intervalAt(start);
     for (const config of this.catalog.queues) {
       const queue = this.queues[config.index];
@@ -681,13 +688,18 @@ export class ContactCentreModel {
     } else if (agent.statusIndex !== statusIndex) this.setStatus(agent, statusIndex);
   }
 
+  /** The start of the (shifted) local day containing `ms`, which the agents' shifts follow. */
+  private dayStartOf(ms: number): number {
+    return startOfLocalDay(ms + this.dayShiftMs, this.timeZone) - this.dayShiftMs;
+  }
+
   /** Schedules every agent's shift for the local day starting at `dayStart`, and the next day's planning. */
   private scheduleDay(dayStart: number): void {
     for (const agent of this.agents) {
       const user = this.catalog.users[agent.index];
       if (user) this.scheduleShift(agent, user, dayStart);
     }
-    const nextDay = localMidnight(dayStart + 36 * 3_600_000, this.timeZone);
+    const nextDay = startOfNextLocalDay(dayStart + this.dayShiftMs, this.timeZone) - this.dayShiftMs;
     if (nextDay > this.nowMs) this.events.push(nextDay, () => this.scheduleDay(nextDay));
   }
 

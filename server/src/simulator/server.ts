@@ -15,7 +15,7 @@
  *
  * Options: port (0 = free port), host, queues (default 40), agents (300), seed (1), instanceId, region,
  * clock (the simulated time; tests inject one), speed (without a clock: simulated time runs this many times
- * faster than real time), timeOfDay ("HH:MM": without a clock, the day starts at that local time, not now), timeZone (IANA name, default UTC: "today" is pre-simulated from local midnight),
+ * faster than real time), timeOfDay ("HH:MM": without a clock, the day's curve and shifts run as if it were that local time now; timestamps stay real time), timeZone (IANA name, default UTC: "today" is pre-simulated from local midnight),
  * rateLimits (token buckets per family, see rateLimits.ts), faults (in force from the start), wallClock (real
  * time for rate limits and outages; tests may inject it), presimulate (default true).
  *
@@ -52,7 +52,7 @@ import {
 import { getMetricDataV2 } from './ops/metricsV2.js';
 import { getCurrentUserData } from './ops/userData.js';
 import { RateLimiter, type RateLimitOptions } from './rateLimits.js';
-import { checkTimeZone, localMidnight } from './timeZone.js';
+import { atLocalTime, isTimeZone, startOfLocalDay, timeZoneError } from '@switchboard/shared/timeZone';
 
 export interface SimulatorOptions {
   port?: number;
@@ -67,8 +67,9 @@ export interface SimulatorOptions {
   /** Without a clock: how many times faster than real time the simulation runs. */
   speed?: number;
   /**
-   * Without a clock: start the simulated day at this local time of day ("HH:MM", today in `timeZone`) instead
-   * of now, so a demo or a browser suite sees mid-morning traffic whatever the hour.
+   * Without a clock: run the day's curve and the agents' shifts as if it were this local time of day now
+   * ("HH:MM" in `timeZone`), so a demo or a browser suite sees mid-morning traffic whatever the hour. Only the
+   * curve moves: the clock, and every timestamp the SDK reads, stay real time, as Connect's are.
    */
   timeOfDay?: string;
   timeZone?: string;
@@ -104,7 +105,7 @@ export interface RunningSimulator {
   setFaults(faults: Faults): void;
   clearFaults(): void;
   scenario(events: Scenario): Record<string, unknown>;
-  /** The simulated time now (ahead of the wall clock when running with `speed` or `timeOfDay`). */
+  /** The simulated time now: real time, or ahead of it when running with `speed`. */
   now(): number;
   close(): Promise<void>;
 }
@@ -215,8 +216,7 @@ function atTimeOfDay(nowMs: number, timeOfDay: string, timeZone: string): number
   const minutes = Number(match?.[2]);
   if (!match || hours > 23 || minutes > 59)
     throw new Error(`timeOfDay must be HH:MM, e.g. 10:30; got "${timeOfDay}".`);
-  const midnight = localMidnight(nowMs, timeZone);
-  return midnight + (hours * 60 + minutes) * 60_000;
+  return atLocalTime(nowMs, hours, minutes, timeZone);
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -227,10 +227,13 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   const region = options.region ?? 'us-east-1';
   const instanceId = options.instanceId ?? '11111111-2222-4333-8444-555555555555';
   const timeZone = options.timeZone ?? 'UTC';
-  checkTimeZone(timeZone);
+  if (!isTimeZone(timeZone)) throw new Error(timeZoneError('timeZone', timeZone));
   const wallStart = wallClock();
-  const simStart = options.timeOfDay ? atTimeOfDay(wallStart, options.timeOfDay, timeZone) : wallStart;
-  const clock = options.clock ?? (() => simStart + (wallClock() - wallStart) * speed);
+  // A time of day shifts the day's curve and the agents' shifts, never the clock: every timestamp the SDK reads
+  // is real time, as Connect's are, so agents' timers and "data as of" agree with the wall's own clock.
+  const dayShiftMs =
+    options.timeOfDay && !options.clock ? atTimeOfDay(wallStart, options.timeOfDay, timeZone) - wallStart : 0;
+  const clock = options.clock ?? (() => wallStart + (wallClock() - wallStart) * speed);
   const seed = options.seed ?? 1;
   const firstNow = clock();
   const model = new ContactCentreModel({
@@ -241,7 +244,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     agents: options.agents ?? 300,
     seed,
     timeZone,
-    startMs: options.presimulate === false ? firstNow : localMidnight(firstNow, timeZone),
+    dayShiftMs,
+    startMs: options.presimulate === false ? firstNow : startOfLocalDay(firstNow, timeZone),
     ...(options.historyDays !== undefined ? { retentionDays: options.historyDays } : {}),
   });
   model.advanceTo(firstNow);

@@ -586,21 +586,94 @@ describe('more of the surface', () => {
     expect(starts).toEqual(['2026-11-23T05:00:00.000Z', '2026-11-24T05:00:00.000Z']);
   });
 
-  it('starts the simulated day at a given local time of day', async () => {
-    const wall = Date.parse('2026-11-24T19:40:00Z');
-    const morning = await startSimulator({
-      queues: 4,
-      agents: 10,
-      timeOfDay: '10:15',
-      timeZone: 'Europe/Paris',
-      wallClock: () => wall,
-    });
+  it('shifts the day to a given local time of day, while every timestamp it hands out stays real time', async () => {
+    // 03:40 in Paris (UTC+1 in November): a quiet night, made a busy 10:15 for a demo.
+    const wall = Date.parse('2026-11-24T02:40:00Z');
+    const options = { queues: 6, agents: 60, seed: 3, timeZone: 'Europe/Paris', wallClock: () => wall };
+    const morning = await startSimulator({ ...options, timeOfDay: '10:15' });
+    const night = await startSimulator(options);
+    const morningClient = clientFor(morning);
     try {
-      // 10:15 in Paris (UTC+1 in November), today.
-      expect(morning.model.now).toBe(Date.parse('2026-11-24T09:15:00Z'));
+      // Connect's timestamps are real time: so are the simulator's, whatever hour its curve shows.
+      expect(morning.now()).toBe(wall);
+      const ids = morning.model.queues.map((q) => q.id);
+      const current = await morningClient.send(
+        new GetCurrentMetricDataCommand({
+          InstanceId: morning.instanceId,
+          Filters: { Queues: ids },
+          CurrentMetrics: [{ Name: 'AGENTS_ONLINE', Unit: 'COUNT' }],
+        }),
+      );
+      expect(current.DataSnapshotTime?.getTime()).toBe(wall);
+      const users = await morningClient.send(
+        new GetCurrentUserDataCommand({ InstanceId: morning.instanceId, Filters: { Queues: ids } }),
+      );
+      const stamps = (users.UserDataList ?? []).flatMap((user) => [
+        user.Status?.StatusStartTimestamp?.getTime(),
+        ...(user.Contacts ?? []).flatMap((c) => [
+          c.StateStartTimestamp?.getTime(),
+          c.ConnectedToAgentTimestamp?.getTime(),
+        ]),
+      ]);
+      expect(stamps.length).toBeGreaterThan(10);
+      for (const stamp of stamps.filter((t) => t !== undefined)) expect(stamp).toBeLessThanOrEqual(wall);
+      // The curve is the chosen hour's: far more agents on shift and contacts today than in the real night.
+      const online = (sim: RunningSimulator) => sim.model.figures(wall).instance.AGENTS_ONLINE ?? 0;
+      expect(online(morning)).toBeGreaterThan(2 * online(night));
+      expect(online(morning)).toBeGreaterThan(20);
+      // "Today" is the real local day: from Paris midnight to the last 5-minute boundary, in one valid range.
+      const today = await morningClient.send(
+        new GetMetricDataCommand({
+          InstanceId: morning.instanceId,
+          StartTime: new Date(Date.parse('2026-11-23T23:00:00Z')),
+          EndTime: new Date(intervalFloor(wall)),
+          Filters: { Queues: ids },
+          HistoricalMetrics: [{ Name: 'CONTACTS_QUEUED', Unit: 'COUNT', Statistic: 'SUM' }],
+        }),
+      );
+      expect(valueOf(today.MetricResults?.[0], 'CONTACTS_QUEUED')).toBeGreaterThan(0);
       await expect(startSimulator({ timeOfDay: '25:00' })).rejects.toThrow(/HH:MM/);
     } finally {
+      morningClient.destroy();
       await morning.close();
+      await night.close();
+    }
+  });
+
+  it('buckets GetMetricDataV2 days from 01:00 on a day that had no midnight', async () => {
+    // Santiago moved its clocks from 00:00 to 01:00 on 7 September 2025.
+    const santiago = await startSimulator({
+      queues: 4,
+      agents: 20,
+      seed: 4,
+      timeZone: 'America/Santiago',
+      clock: () => Date.parse('2025-09-08T15:00:00Z'),
+      rateLimits: { enabled: false },
+    });
+    const santiagoClient = clientFor(santiago);
+    try {
+      const response = await santiagoClient.send(
+        new GetMetricDataV2Command({
+          ResourceArn: santiago.model.instanceArn,
+          StartTime: new Date(Date.parse('2025-09-06T04:00:00Z')),
+          EndTime: new Date(Date.parse('2025-09-08T15:00:00Z')),
+          Interval: { IntervalPeriod: 'DAY', TimeZone: 'America/Santiago' },
+          Filters: [{ FilterKey: 'QUEUE', FilterValues: santiago.model.queues.map((q) => q.id) }],
+          Metrics: [{ Name: 'CONTACTS_HANDLED' }],
+        }),
+      );
+      const days = response.MetricResults?.map((r) => [
+        r.MetricInterval?.StartTime?.toISOString(),
+        r.MetricInterval?.EndTime?.toISOString(),
+      ]);
+      expect(days).toEqual([
+        ['2025-09-06T04:00:00.000Z', '2025-09-07T04:00:00.000Z'],
+        ['2025-09-07T04:00:00.000Z', '2025-09-08T03:00:00.000Z'],
+        ['2025-09-08T03:00:00.000Z', '2025-09-08T15:00:00.000Z'],
+      ]);
+    } finally {
+      santiagoClient.destroy();
+      await santiago.close();
     }
   });
 
@@ -742,6 +815,38 @@ describe('validation, as the service does it', () => {
         ),
     ],
   ];
+
+  it('refuses a GetMetricData range of exactly 24 hours: it must be less', async () => {
+    const saved = now;
+    now = intervalFloor(now);
+    try {
+      const error = await failure(() =>
+        historical({ StartTime: new Date(now - 86_400_000), EndTime: new Date(now) }),
+      );
+      expect(error).toBeInstanceOf(InvalidParameterException);
+      expect(error.message).toMatch(/less than 24 hours/);
+      // Five minutes less is a valid range.
+      const ok = await historical({ StartTime: new Date(now - 86_100_000), EndTime: new Date(now) });
+      expect(ok.MetricResults).toBeDefined();
+    } finally {
+      now = saved;
+    }
+  });
+
+  it('refuses an EndTime minutes in the future (the open 5 minutes), and takes the last boundary', async () => {
+    const saved = now;
+    // Two and a half minutes into an interval: its end is in the future.
+    now = intervalFloor(now) + 150_000;
+    try {
+      const error = await failure(() => historical({ EndTime: new Date(intervalFloor(now) + 300_000) }));
+      expect(error).toBeInstanceOf(InvalidParameterException);
+      expect(error.message).toMatch(/EndTime .* is in the future/);
+      const ok = await historical({ EndTime: new Date(intervalFloor(now)) });
+      expect(ok.MetricResults).toBeDefined();
+    } finally {
+      now = saved;
+    }
+  });
 
   it.each(invalidParameter)('answers InvalidParameterException (400) for %s', async (_name, call) => {
     const error = await failure(call);

@@ -117,6 +117,13 @@ function parseMetrics(value: unknown): ParsedMetric[] {
   return metrics;
 }
 
+/**
+ * How far past the simulator's clock an EndTime may reach, for clock skew between caller and service. Connect
+ * documents no figures for a range that has not happened yet (AWS's wallboard sample ends on the last 5-minute
+ * boundary), so an EndTime on the next boundary, minutes ahead, is refused.
+ */
+export const END_TIME_SKEW_MS = 60_000;
+
 /** Validates GetMetricData's time rules and returns [start, end) in ms. */
 function parseRange(body: Record<string, unknown>, nowMs: number): [number, number] {
   const start = epochSeconds(body.StartTime, 'StartTime');
@@ -127,10 +134,16 @@ function parseRange(body: Record<string, unknown>, nowMs: number): [number, numb
     );
   }
   if (end <= start) throw invalidParameter('EndTime must be later than StartTime.');
-  if (end - start > 86_400_000)
-    throw invalidParameter('The range from StartTime to EndTime must be at most 24 hours.');
+  // "The time range between the start and end time must be less than 24 hours": exactly 24 is refused.
+  if (end - start >= 86_400_000)
+    throw invalidParameter('The range from StartTime to EndTime must be less than 24 hours.');
   if (start < nowMs - 86_400_000) {
     throw invalidParameter('StartTime must be within the 24 hours before the request.');
+  }
+  if (end > nowMs + END_TIME_SKEW_MS) {
+    throw invalidParameter(
+      `EndTime ${new Date(end).toISOString()} is in the future: end the range on the last 5-minute boundary.`,
+    );
   }
   return [start, end];
 }

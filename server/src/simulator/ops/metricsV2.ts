@@ -1,7 +1,12 @@
 import { SIM_CHANNELS, type SimChannel } from '../catalog.js';
 import { invalidParameter, invalidRequest, notFound } from '../errors.js';
 import { pageStart, slicePage, TOKEN_LIFETIME_MS } from '../pagination.js';
-import { localMidnight } from '../timeZone.js';
+import {
+  isTimeZone,
+  startOfLocalDay,
+  startOfNextLocalDay,
+  timeZoneError,
+} from '@switchboard/shared/timeZone';
 import { epochSeconds, maxResults, nextTokenOf, optionalObject, stringList } from '../validation.js';
 import { DEQUEUE, dequeuedWithin, ratio, serviceLevel, sumIntervals, type Sums } from './aggregate.js';
 import type { OpContext } from './context.js';
@@ -121,9 +126,11 @@ function buckets(start: number, end: number, period: string, timeZone: string): 
   let from = start;
   while (from < end) {
     let to =
-      period === 'DAY' || period === 'WEEK'
-        ? localMidnight(from + (period === 'DAY' ? DAY : 7 * DAY) + 3 * 3_600_000, timeZone)
-        : from + spec.ms;
+      period === 'DAY'
+        ? startOfNextLocalDay(from, timeZone)
+        : period === 'WEEK'
+          ? startOfLocalDay(from + 7 * DAY + 3 * 3_600_000, timeZone)
+          : from + spec.ms;
     if (to <= from) to = from + spec.ms;
     result.push([from, Math.min(to, end)]);
     from = to;
@@ -144,11 +151,7 @@ export function getMetricDataV2(ctx: OpContext) {
   const spec = PERIODS[period];
   if (!spec) throw invalidParameter(`IntervalPeriod must be one of ${Object.keys(PERIODS).join(', ')}.`);
   const timeZone = typeof interval.TimeZone === 'string' ? interval.TimeZone : 'UTC';
-  try {
-    new Intl.DateTimeFormat('en', { timeZone });
-  } catch {
-    throw invalidParameter(`Interval.TimeZone ${timeZone} is not a known time zone.`);
-  }
+  if (!isTimeZone(timeZone)) throw invalidParameter(timeZoneError('Interval.TimeZone', timeZone));
   if (end <= start) throw invalidParameter('EndTime must be later than StartTime.');
   if (end - start > spec.maxRangeMs) {
     throw invalidParameter(
