@@ -1,6 +1,6 @@
 import { SIM_CHANNELS, STATUS, type SimChannel } from './catalog.js';
 import { INTERVAL_MS, Q, queueValue } from './history.js';
-import type { ContactCentreModel, SimAgent } from './model.js';
+import { isErrorState, type ContactCentreModel, type SimAgent } from './model.js';
 
 /**
  * Current figures computed from the model's state, as GetCurrentMetricData defines them. The API handlers and
@@ -171,10 +171,15 @@ function addAgent(
 ) {
   if (agent.statusIndex === STATUS.OFFLINE && agent.contacts.length === 0) return;
   const status = model.catalog.statuses[agent.statusIndex];
-  const working = agent.contacts.filter((c) => c.state !== 'MISSED' && channels.includes(c.contact.channel));
+  // A missed, rejected or errored contact is not work: it only holds the agent in error until they clear it.
+  const working = agent.contacts.filter(
+    (c) => !isErrorState(c.state) && channels.includes(c.contact.channel),
+  );
   counts.AGENTS_ONLINE += 1;
   if (status?.type === 'CUSTOM') counts.AGENTS_NON_PRODUCTIVE += 1;
-  if (agent.error) counts.AGENTS_ERROR += 1;
+  // Admin guide, Agent error: "an agent is included if they miss a call or reject a chat/task ... or a connection
+  // failure". The status stays Available; the contact's state puts them here, and out of AGENTS_AVAILABLE.
+  if (agent.contacts.some((c) => isErrorState(c.state))) counts.AGENTS_ERROR += 1;
   if (working.length > 0) {
     counts.AGENTS_ON_CONTACT += 1;
     counts.AGENTS_ON_CALL += 1;
