@@ -180,6 +180,7 @@ export async function startInstance(
     observer: {
       call: (operation, outcome, ms) => metrics?.recordCall(id, operation, outcome, ms),
       cycle: (section, ms, ok) => metrics?.recordCycle(id, section, ms, ok),
+      unknownValue: (field, value) => metrics?.recordUnknownValue(id, field, value),
     },
   });
   // No call leaves this client unless its poller is meant to run: the lease, not the poller's timers, decides.

@@ -1,9 +1,10 @@
 import { GetCurrentMetricDataCommand } from '@aws-sdk/client-connect';
 import {
   AGENT_COUNT_METRICS,
-  CHANNELS,
   CURRENT_METRICS,
+  CURRENT_METRIC_FILTER_CHANNELS,
   CURRENT_METRIC_NAMES,
+  isKnownChannel,
   type Channel,
   type CurrentMetricName,
   type RealtimeMetrics,
@@ -17,7 +18,8 @@ const resultSchema = z.object({
   Dimensions: z
     .object({
       Queue: z.object({ Id: z.string().min(1) }).optional(),
-      Channel: z.enum(CHANNELS).optional(),
+      // A channel this build does not know is reported and its row set aside, never the whole page.
+      Channel: z.string().min(1).optional(),
     })
     .optional(),
   Collections: z
@@ -129,7 +131,9 @@ export async function getQueueRealtime(
       byChannel,
       pages: await currentMetricPages(ctx, {
         // Grouping by CHANNEL wants a Channels filter.
-        Filters: byChannel ? { Queues: queueChunk, Channels: [...CHANNELS] } : { Queues: queueChunk },
+        Filters: byChannel
+          ? { Queues: queueChunk, Channels: [...CURRENT_METRIC_FILTER_CHANNELS] }
+          : { Queues: queueChunk },
         Groupings: byChannel ? ['QUEUE', 'CHANNEL'] : ['QUEUE'],
         metrics: CURRENT_METRIC_NAMES,
       }),
@@ -145,6 +149,10 @@ export async function getQueueRealtime(
         throw new MalformedResponseError('GetCurrentMetricData', 'a grouped result without its dimensions');
       }
       if (byChannel && channel) {
+        if (!isKnownChannel(channel)) {
+          ctx.unknownValue?.('GetCurrentMetricData.Dimensions.Channel', channel);
+          continue;
+        }
         const channels = byQueueChannel.get(queueId) ?? {};
         channels[channel] = toMetrics(result, true);
         byQueueChannel.set(queueId, channels);
