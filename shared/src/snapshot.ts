@@ -73,6 +73,8 @@ export const agentContactSchema = z.object({
   channel: contactChannelSchema,
   /** Connect's own value when `channel` is OTHER, so a new channel can be named before a build knows it. */
   rawChannel: z.string().optional(),
+  /** Connect's InitiationMethod (INBOUND, CALLBACK, OUTBOUND, API, …): a callback ringing out is On contact. */
+  initiationMethod: z.string().optional(),
   state: z.string(),
   stateStartedAt: isoTime.nullable(),
   queueId: z.string().nullable(),

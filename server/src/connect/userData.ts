@@ -35,6 +35,7 @@ const userDataSchema = z.object({
         // as is and reported, never a reason to drop the page.
         Channel: z.string().min(1),
         AgentContactState: z.string().optional(),
+        InitiationMethod: z.string().optional(),
         StateStartTimestamp: z.date().optional(),
         Queue: ref.optional(),
       }),

@@ -25,6 +25,7 @@ export function toAgents(users: readonly UserData[], directory: Directory): Agen
         ? { channel: contact.Channel }
         : { channel: OTHER_CHANNEL, rawChannel: contact.Channel }),
       state: contact.AgentContactState ?? 'UNKNOWN',
+      ...(contact.InitiationMethod ? { initiationMethod: contact.InitiationMethod } : {}),
       stateStartedAt: iso(contact.StateStartTimestamp),
       queueId: contact.Queue?.Id ?? null,
     }));

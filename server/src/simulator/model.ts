@@ -61,6 +61,20 @@ export type AgentContactState =
 export const ERROR_CONTACT_STATES: ReadonlySet<AgentContactState> = new Set(['MISSED', 'REJECTED', 'ERROR']);
 export const isErrorState = (state: AgentContactState) => ERROR_CONTACT_STATES.has(state);
 
+/**
+ * A contact that makes the agent "On contact" and fills an active slot (admin guide, Real-time metrics
+ * definitions, On contact and Active): connected, on hold, in after-contact work, or ringing out (a callback
+ * dialling the customer). Ringing in, a callback presented, and the error states are not.
+ */
+export function isActiveContact(entry: AgentContact): boolean {
+  return (
+    entry.state === 'CONNECTED' ||
+    entry.state === 'CONNECTED_ONHOLD' ||
+    entry.state === 'ENDED' ||
+    (entry.state === 'CONNECTING' && entry.contact.initiation === 'CALLBACK')
+  );
+}
+
 export interface AgentContact {
   contact: SimContact;
   state: AgentContactState;

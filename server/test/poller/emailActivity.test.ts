@@ -24,6 +24,8 @@ const PRECEDENCE = [
   ['INCOMING', 'PENDING', 'CONNECTING'],
 ];
 const ACTIVITY_OF = ['error', 'missed', 'rejected', 'on-contact', 'acw', 'incoming'];
+/** A callback dialling the customer rings out: "Outbound callback" is On contact, not Incoming. */
+const ON_CONTACT = 3;
 const realNow = Math.floor(Date.now() / 1000) * 1000;
 // From half an hour before, the clock steps on to a moment with agents in each kind of error, then freezes.
 let now = realNow - 30 * 60_000;
@@ -143,10 +145,12 @@ describe('agent activity against AGENTS_ERROR', () => {
       if (!model || model.contacts.length === 0) continue;
       fromContacts += 1;
       // Connect's precedence over the simulator's own contacts: Error, Missed, Rejected, then the working states.
-      const rank = Math.min(
-        ...model.contacts.map((c) => PRECEDENCE.findIndex((states) => states.includes(c.state))),
-      );
-      const deciding = model.contacts.filter((c) => PRECEDENCE[rank]?.includes(c.state));
+      const rankOf = (c: (typeof model.contacts)[number]) =>
+        c.state === 'CONNECTING' && c.contact.initiation === 'CALLBACK'
+          ? ON_CONTACT
+          : PRECEDENCE.findIndex((states) => states.includes(c.state));
+      const rank = Math.min(...model.contacts.map(rankOf));
+      const deciding = model.contacts.filter((c) => rankOf(c) === rank);
       const since = Math.min(...deciding.map((c) => c.since));
       expect(agent.activity, agent.name).toBe(ACTIVITY_OF[rank]);
       // Timestamps cross the wire as epoch seconds with a fraction: equal to the millisecond's rounding.

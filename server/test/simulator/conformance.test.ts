@@ -830,4 +830,34 @@ describe('email and agent contact states, as Connect has them', () => {
     // Rejections count as much as misses: a chat, task or email declined in the CCP.
     expect([...statesInError]).toEqual(expect.arrayContaining(['MISSED', 'REJECTED']));
   }, 60_000);
+
+  it('counts On contact, active slots and Staffed as the admin guide defines them', async () => {
+    // On contact: "connected, on hold, in After contact work, or outbound ring"; Staffed: online, not in NPT.
+    const active = (c: { AgentContactState?: string; InitiationMethod?: string }) =>
+      ['CONNECTED', 'CONNECTED_ONHOLD', 'ENDED'].includes(c.AgentContactState ?? '') ||
+      (c.AgentContactState === 'CONNECTING' && c.InitiationMethod === 'CALLBACK');
+    let ringingIn = 0;
+    let errorsStaffed = 0;
+    for (let step = 0; step < 20; step += 1) {
+      busyNow += 45_000;
+      const [summary, rows] = [await agentCounts(), await everyone()];
+      const onContact = rows.filter((r) => r.Contacts?.some(active));
+      expect(valueOf(summary, 'AGENTS_ON_CONTACT')).toBe(onContact.length);
+      expect(valueOf(summary, 'SLOTS_ACTIVE')).toBe(
+        rows.flatMap((r) => r.Contacts ?? []).filter(active).length,
+      );
+      expect(valueOf(summary, 'AGENTS_STAFFED')).toBe(
+        rows.filter((r) => r.Status?.StatusName === 'Available').length,
+      );
+      ringingIn += rows.filter((r) =>
+        r.Contacts?.every((c) => c.AgentContactState === 'CONNECTING' && c.InitiationMethod !== 'CALLBACK'),
+      ).length;
+      errorsStaffed += rows.filter((r) =>
+        r.Contacts?.some((c) => ['MISSED', 'REJECTED', 'ERROR'].includes(c.AgentContactState ?? '')),
+      ).length;
+    }
+    // Both cases happened: agents only ringing in (not on contact), and agents in error (staffed all the same).
+    expect(ringingIn).toBeGreaterThan(0);
+    expect(errorsStaffed).toBeGreaterThan(0);
+  }, 60_000);
 });

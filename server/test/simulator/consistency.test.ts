@@ -71,8 +71,13 @@ describe('current figures agree with agents user data and with the model', () =>
       now = at;
       const [summary, users] = [await instanceRow(), await allUserData()];
       const statusOf = (u: UserData) => u.Status?.StatusName;
+      // On contact: connected, on hold, after-contact work, or ringing out (a callback dialling the customer).
       const working = (u: UserData) =>
-        (u.Contacts ?? []).filter((c) => !ERROR_STATES.includes(c.AgentContactState ?? ''));
+        (u.Contacts ?? []).filter(
+          (c) =>
+            ['CONNECTED', 'CONNECTED_ONHOLD', 'ENDED'].includes(c.AgentContactState ?? '') ||
+            (c.AgentContactState === 'CONNECTING' && c.InitiationMethod === 'CALLBACK'),
+        );
       expect(valueOf(summary, 'AGENTS_ONLINE')).toBe(users.filter((u) => statusOf(u) !== 'Offline').length);
       expect(valueOf(summary, 'AGENTS_ONLINE')).toBe(
         sim.model.agents.filter((a) => a.statusIndex !== 4).length,
