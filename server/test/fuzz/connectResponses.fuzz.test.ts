@@ -95,7 +95,7 @@ function mutateJson(root: unknown): unknown {
 }
 
 /** Enum fields of Connect's answers, and values Connect might add to them one day. */
-const ENUM_KEYS = new Set(['Channel', 'AgentContactState', 'InitiationMethod']);
+const ENUM_KEYS = new Set(['Channel', 'AgentContactState', 'InitiationMethod', 'Type']);
 const NEW_ENUM_VALUES = ['VIDEO', 'SMS', 'WHATSAPP', 'TRANSFERRING', 'PAUSED_BY_SUPERVISOR', 'x'.repeat(300)];
 
 /** Gives a share of the enum fields in a JSON body a value no build knows yet; everything else stays valid. */
@@ -269,7 +269,7 @@ describe(`Connect responses fuzzed (FUZZ_SEED=${SEED})`, () => {
 });
 
 describe(`enum values Connect adds without notice (FUZZ_SEED=${SEED})`, () => {
-  it('never makes a page invalid: the agents and queues stay fresh and a new channel shows as other', async () => {
+  it('never makes a page invalid: discovery, the agents and queues stay fresh and a new channel shows as other', async () => {
     proxy.enabled = false;
     proxy.newEnumValues = true;
     const from = proxy.served;
@@ -284,7 +284,7 @@ describe(`enum values Connect adds without notice (FUZZ_SEED=${SEED})`, () => {
     }, 'fresh agents');
     while (proxy.served < from + FUZZ_RESPONSES / 2 && Date.now() < until) {
       const snapshot = await readSnapshot(wallboard.url);
-      for (const section of ['agents', 'queues'] as const) {
+      for (const section of ['discovery', 'agents', 'queues'] as const) {
         expect(snapshot?.sections[section].error ?? null, `${section} (seed ${SEED})`).toBeNull();
       }
       others += snapshot?.agents.flatMap((a) => a.contacts).filter((c) => c.channel === 'OTHER').length ?? 0;
