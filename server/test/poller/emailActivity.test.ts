@@ -1,6 +1,9 @@
+import { ConnectClient } from '@aws-sdk/client-connect';
 import { ERROR_ACTIVITIES, type Snapshot } from '@switchboard/shared';
+import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWebServer, type RunningWallboard } from '../../src/main.js';
+import { Poller } from '../../src/poller/poller.js';
 import { startSimulator, type RunningSimulator } from '../../src/simulator/server.js';
 import { ConnectProxy } from '../support/connectProxy.js';
 import { simulatorEnv, TEST_CREDENTIALS, waitFor } from '../support/wallboard.js';
@@ -127,6 +130,8 @@ describe('agent activity against AGENTS_ERROR', () => {
 
   it('counts as many agents in Missed, Rejected or Error as Connect counts in AGENTS_ERROR, at one moment', async () => {
     const snapshot = await settled(wallboard);
+    // The summary's DataSnapshotTime is the frozen moment the agent list was read at too.
+    expect(snapshot.dataSnapshotTime).toBe(new Date(now).toISOString());
     const inError = snapshot.agents.filter((a) => ERROR_ACTIVITIES.has(a.activity));
     expect(new Set(inError.map((a) => a.activity))).toEqual(
       new Set([...errorStatesNow()].map((s) => s.toLowerCase())),
@@ -166,6 +171,7 @@ describe('agent activity against AGENTS_ERROR', () => {
 describe('a value Connect adds without notice', () => {
   let wallboard: RunningWallboard;
   let proxy: ConnectProxy;
+  let proxyEndpoint = '';
   // One contact a page becomes a channel and a state this build has never heard of, and every per-channel row
   // of GetCurrentMetricData names a channel it does not know either.
   beforeAll(async () => {
@@ -194,11 +200,48 @@ describe('a value Connect adds without notice', () => {
       return answer;
     });
     const endpoint = await proxy.start();
+    proxyEndpoint = endpoint;
     wallboard = await startWebServer(env({ CONNECT_ENDPOINT: endpoint }), { credentials: TEST_CREDENTIALS });
   }, 60_000);
   afterAll(async () => {
     await wallboard?.stop();
     await proxy?.stop();
+  });
+
+  it('logs each unknown field and value once, however many cycles bring it', async () => {
+    const lines: { field?: string; value?: string }[] = [];
+    const logger = pino({ level: 'warn' }, { write: (line: string) => lines.push(JSON.parse(line)) });
+    const client = new ConnectClient({
+      region: simulator.region,
+      endpoint: proxyEndpoint,
+      credentials: TEST_CREDENTIALS,
+    });
+    let reported = 0;
+    const poller = new Poller({
+      client,
+      instanceId: simulator.instanceId,
+      intervalMs: 200,
+      staleAfterMs: 10_000,
+      logger,
+      observer: {
+        unknownValue: (field) => (reported += field === 'GetCurrentUserData.Contacts.Channel' ? 1 : 0),
+      },
+    });
+    poller.start();
+    try {
+      // Every agents cycle brings the value again: several cycles, several counts, one log line.
+      await waitFor(() => (reported >= 4 ? true : undefined), 'the value seen in four cycles', 30_000);
+    } finally {
+      poller.stop();
+      client.destroy();
+    }
+    const video = lines.filter(
+      (l) => l.field === 'GetCurrentUserData.Contacts.Channel' && l.value === 'VIDEO',
+    );
+    expect(video).toHaveLength(1);
+    expect(lines.filter((l) => l.value === 'TRANSFERRING')).toHaveLength(1);
+    // The per-channel rows bring VIDEO too: the same value under another field is its own line.
+    expect(lines.filter((l) => l.field === 'GetCurrentMetricData.Dimensions.Channel')).toHaveLength(1);
   });
 
   it('shows it as other, keeps the page, and counts it in /metrics by field and value', async () => {
