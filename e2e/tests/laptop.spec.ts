@@ -41,6 +41,35 @@ test.describe('laptop view', () => {
     expect(violations).toEqual([]);
   });
 
+  test('filters by email: agents on an email contact, each with the email icon', async ({
+    page,
+    request,
+  }) => {
+    // The simulator's centre has email queues: wait for an agent working an email.
+    await expect
+      .poll(
+        async () => {
+          const snapshot = (await (await request.get('/api/v1/snapshot')).json()) as Snapshot;
+          return snapshot.agents.some((a) => a.contacts.some((c) => c.channel === 'EMAIL'));
+        },
+        { timeout: 30_000 },
+      )
+      .toBe(true);
+    await page.goto('/');
+    await page.getByLabel('Channel').selectOption('EMAIL');
+    await expect(page).toHaveURL(/channel=EMAIL/);
+    await page.locator('.agent-scroller').scrollIntoViewIfNeeded();
+    const agents = page.locator('[data-agent-id]');
+    await expect(agents.first()).toBeVisible();
+    for (const tile of await agents.all()) {
+      await expect(tile.locator('.channel-icon[data-channel="EMAIL"]')).not.toHaveCount(0);
+    }
+    await expect(agents.first().locator('.channel-icon[data-channel="EMAIL"]').first()).toHaveAttribute(
+      'title',
+      'Email',
+    );
+  });
+
   test('finds an agent by name and groups agents by routing profile', async ({ page, request }) => {
     // Names arrive as the server describes its users (DescribeUser, a few per round): pick one it has named.
     let agent: Snapshot['agents'][number] | undefined;

@@ -198,6 +198,7 @@ export async function startInstance(
     observer: {
       call: (operation, outcome, ms) => metrics?.recordCall(id, operation, outcome, ms),
       cycle: (section, ms, ok) => metrics?.recordCycle(id, section, ms, ok),
+      unknownValue: (field, value) => metrics?.recordUnknownValue(id, field, value),
     },
   });
   // A reloaded file applies at once: the time zone of "today" and the service-level thresholds fetched (a new

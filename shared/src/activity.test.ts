@@ -57,6 +57,19 @@ describe('agentActivity (Connect admin guide, Real-time metrics definitions, "Ag
     }
   });
 
+  it('counts a contact ringing out (an outbound call, a callback dialling the customer) as on contact', () => {
+    const ringing = (initiationMethod: string) => ({ ...contact('CONNECTING', 5), initiationMethod });
+    expect(agentActivity(agent({ contacts: [ringing('CALLBACK')] })).activity).toBe('on-contact');
+    expect(agentActivity(agent({ contacts: [ringing('OUTBOUND')] })).activity).toBe('on-contact');
+    expect(agentActivity(agent({ contacts: [ringing('INBOUND')] })).activity).toBe('incoming');
+    expect(agentActivity(agent({ contacts: [ringing('API')] })).activity).toBe('incoming');
+    // A callback presented to the agent, before it dials, is still Incoming.
+    expect(
+      agentActivity(agent({ contacts: [{ ...contact('INCOMING', 5), initiationMethod: 'CALLBACK' }] }))
+        .activity,
+    ).toBe('incoming');
+  });
+
   it('a contact outranks a custom status: an agent on Break finishing a call is on contact', () => {
     expect(agentActivity(agent({ statusType: 'CUSTOM', contacts: [contact('CONNECTED', 3)] })).activity).toBe(
       'on-contact',

@@ -6,7 +6,8 @@
  *
  * Amazon Connect Administrator Guide, "Real-time metrics definitions", Agent Activity: with concurrent contacts,
  * Error if one contact is in Error; else Missed; else Rejected; else On contact (Connected, On hold, outbound);
- * else After contact work; else Incoming; else the custom status; else Available. Contact states:
+ * else After contact work; else Incoming; else the custom status; else Available. A contact ringing out (an
+ * outbound call, a callback dialling the customer) is already On contact; one ringing in is Incoming. Contact states:
  * "About contact states in Amazon Connect" (INCOMING, PENDING, CONNECTING, CONNECTED, CONNECTED_ONHOLD, PAUSED,
  * MISSED, ERROR, ENDED, REJECTED).
  */
@@ -60,10 +61,28 @@ const CONTACT_ACTIVITY_RANK: Record<AgentActivity, number> = {
 };
 
 /**
+ * Contacts an agent places or dials: ringing out (CONNECTING) is already "On contact" for Connect ("Outbound
+ * contact/Outbound callback"), while an inbound contact ringing is Incoming. Values of `InitiationMethod`.
+ */
+const OUTBOUND_INITIATIONS: ReadonlySet<string> = new Set([
+  'OUTBOUND',
+  'CALLBACK',
+  'EXTERNAL_OUTBOUND',
+  'AGENT_REPLY',
+]);
+
+/**
  * The activity one contact's state puts the agent in. A state this build does not know (Connect adds them
  * without notice) still means the agent is busy with a contact: it ranks below every known state.
  */
-export function contactActivity(state: string): AgentActivity {
+export function contactActivity(state: string, initiationMethod?: string): AgentActivity {
+  if (
+    state === 'CONNECTING' &&
+    initiationMethod !== undefined &&
+    OUTBOUND_INITIATIONS.has(initiationMethod)
+  ) {
+    return 'on-contact';
+  }
   switch (state) {
     case 'ERROR':
       return 'error';
@@ -86,15 +105,22 @@ export function contactActivity(state: string): AgentActivity {
   }
 }
 
-const rankOf = (state: string): number =>
-  isKnownContactState(state)
-    ? CONTACT_ACTIVITY_RANK[contactActivity(state)]
+const rankOf = (contact: ActivityContact): number =>
+  isKnownContactState(contact.state)
+    ? CONTACT_ACTIVITY_RANK[contactActivity(contact.state, contact.initiationMethod)]
     : CONTACT_ACTIVITY_RANK.incoming + 1;
+
+export interface ActivityContact {
+  state: string;
+  stateStartedAt: string | null;
+  /** Connect's InitiationMethod: tells a callback or outbound call ringing out from an inbound one ringing in. */
+  initiationMethod?: string | undefined;
+}
 
 export interface ActivityInput {
   statusType: 'ROUTABLE' | 'CUSTOM' | 'OFFLINE' | 'ERROR' | 'UNKNOWN';
   statusStartedAt: string | null;
-  contacts: readonly { state: string; stateStartedAt: string | null }[];
+  contacts: readonly ActivityContact[];
 }
 
 export interface ActivityResult {
@@ -110,19 +136,22 @@ export interface ActivityResult {
 export function agentActivity(agent: ActivityInput): ActivityResult {
   let best = Number.POSITIVE_INFINITY;
   let since: string | null = null;
-  let decidingState = '';
+  let deciding: ActivityContact | undefined;
   for (const contact of agent.contacts) {
-    const rank = rankOf(contact.state);
+    const rank = rankOf(contact);
     if (rank < best) {
       best = rank;
-      decidingState = contact.state;
+      deciding = contact;
       since = contact.stateStartedAt;
     } else if (rank === best && contact.stateStartedAt !== null) {
       if (since === null || contact.stateStartedAt < since) since = contact.stateStartedAt;
     }
   }
-  if (agent.contacts.length > 0) {
-    return { activity: contactActivity(decidingState), since: since ?? agent.statusStartedAt };
+  if (deciding) {
+    return {
+      activity: contactActivity(deciding.state, deciding.initiationMethod),
+      since: since ?? agent.statusStartedAt,
+    };
   }
   const activity: AgentActivity =
     agent.statusType === 'ROUTABLE'

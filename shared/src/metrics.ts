@@ -3,8 +3,27 @@
  * Display labels live here too, so there is exactly one place that turns a name into words.
  */
 
-export const CHANNELS = ['VOICE', 'CHAT', 'TASK'] as const;
+/** Connect's channels as the SDK's `Channel` enum has them. Connect adds values without notice: see OTHER_CHANNEL. */
+export const CHANNELS = ['VOICE', 'CHAT', 'TASK', 'EMAIL'] as const;
 export type Channel = (typeof CHANNELS)[number];
+
+/**
+ * The channels GetCurrentMetricData's `Channels` filter is documented for ("Channels: 3 (VOICE, CHAT, and TASK
+ * channels are supported.)", API reference, GetCurrentMetricData). EMAIL is a channel of contacts and queues but
+ * cannot be asked for there, so Connect gives no real-time figures per channel for it.
+ */
+export const CURRENT_METRIC_FILTER_CHANNELS = ['VOICE', 'CHAT', 'TASK'] as const satisfies readonly Channel[];
+
+/** How the snapshot carries a channel this build does not know yet (the raw value travels beside it). */
+export const OTHER_CHANNEL = 'OTHER';
+export const SNAPSHOT_CHANNELS = [...CHANNELS, OTHER_CHANNEL] as const;
+export type SnapshotChannel = (typeof SNAPSHOT_CHANNELS)[number];
+
+const KNOWN_CHANNELS: ReadonlySet<string> = new Set(CHANNELS);
+
+export function isKnownChannel(value: string): value is Channel {
+  return KNOWN_CHANNELS.has(value);
+}
 
 /** Every metric GetCurrentMetricData offers, with the unit Connect reports it in. */
 export const CURRENT_METRICS = {

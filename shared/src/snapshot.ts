@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { AGENT_ACTIVITIES } from './activity.js';
-import { CHANNELS, CURRENT_METRIC_NAMES } from './metrics.js';
+import { CHANNELS, CURRENT_METRIC_NAMES, SNAPSHOT_CHANNELS } from './metrics.js';
 
 /**
  * The wallboard snapshot: what the server serves at /api/v1/snapshot and pushes on /api/v1/stream.
@@ -10,7 +10,10 @@ import { CHANNELS, CURRENT_METRIC_NAMES } from './metrics.js';
 const isoTime = z.iso.datetime({ offset: true });
 const metricValue = z.number().nullable();
 
+/** A channel Connect documents; the per-queue channels and figures use only these. */
 export const channelSchema = z.enum(CHANNELS);
+/** An agent's contact's channel: a known one, or OTHER for a value this build does not know yet. */
+export const contactChannelSchema = z.enum(SNAPSHOT_CHANNELS);
 
 export const realtimeMetricsSchema = z.partialRecord(
   z.enum(CURRENT_METRIC_NAMES as [string, ...string[]]),
@@ -67,7 +70,11 @@ export type Queue = z.infer<typeof queueSchema>;
 
 export const agentContactSchema = z.object({
   contactId: z.string(),
-  channel: channelSchema,
+  channel: contactChannelSchema,
+  /** Connect's own value when `channel` is OTHER, so a new channel can be named before a build knows it. */
+  rawChannel: z.string().optional(),
+  /** Connect's InitiationMethod (INBOUND, CALLBACK, OUTBOUND, API, …): a callback ringing out is On contact. */
+  initiationMethod: z.string().optional(),
   state: z.string(),
   stateStartedAt: isoTime.nullable(),
   queueId: z.string().nullable(),

@@ -1,9 +1,10 @@
 import { GetCurrentMetricDataCommand } from '@aws-sdk/client-connect';
 import {
   AGENT_COUNT_METRICS,
-  CHANNELS,
   CURRENT_METRICS,
+  CURRENT_METRIC_FILTER_CHANNELS,
   CURRENT_METRIC_NAMES,
+  isKnownChannel,
   type Channel,
   type CurrentMetricName,
   type RealtimeMetrics,
@@ -17,7 +18,8 @@ const resultSchema = z.object({
   Dimensions: z
     .object({
       Queue: z.object({ Id: z.string().min(1) }).optional(),
-      Channel: z.enum(CHANNELS).optional(),
+      // A channel this build does not know is reported and its row set aside, never the whole page.
+      Channel: z.string().min(1).optional(),
     })
     .optional(),
   Collections: z
@@ -46,13 +48,6 @@ export interface AgentTotals {
   dataSnapshotTime: Date | null;
   calls: number;
 }
-
-/**
- * The channels GetCurrentMetricData's `Channels` filter is documented for ("VOICE, CHAT, and TASK channels are
- * supported", at most 3). Its own list, not the snapshot's channels: Connect's Channel enum grows (EMAIL) ahead of
- * what this filter accepts.
- */
-export const CURRENT_METRIC_FILTER_CHANNELS = ['VOICE', 'CHAT', 'TASK'] as const satisfies readonly Channel[];
 
 /**
  * ESTIMATED_WAIT_TIME is documented only "for core routing purpose": filtered by Queues and Channels and grouped
@@ -177,6 +172,10 @@ export async function getQueueRealtime(
         throw new MalformedResponseError('GetCurrentMetricData', 'a grouped result without its dimensions');
       }
       if (byChannel && channel) {
+        if (!isKnownChannel(channel)) {
+          ctx.unknownValue?.('GetCurrentMetricData.Dimensions.Channel', channel);
+          continue;
+        }
         const channels = byQueueChannel.get(queueId) ?? {};
         channels[channel] = toMetrics(result, true);
         byQueueChannel.set(queueId, channels);

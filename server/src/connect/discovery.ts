@@ -22,11 +22,14 @@ export interface RoutingProfileRef {
   name: string;
 }
 export type AgentStatusType = 'ROUTABLE' | 'CUSTOM' | 'OFFLINE';
+const AGENT_STATUS_TYPES: readonly string[] = ['ROUTABLE', 'CUSTOM', 'OFFLINE'] satisfies AgentStatusType[];
+const isAgentStatusType = (value: string): value is AgentStatusType => AGENT_STATUS_TYPES.includes(value);
 export interface AgentStatusRef {
   id: string;
   arn: string;
   name: string;
-  type: AgentStatusType;
+  /** UNKNOWN for a type Connect added after this build: reported, never a reason to drop the list. */
+  type: AgentStatusType | 'UNKNOWN';
 }
 export interface UserRef {
   id: string;
@@ -97,9 +100,7 @@ export async function listRoutingProfiles(ctx: ConnectContext): Promise<RoutingP
 
 export async function listAgentStatuses(ctx: ConnectContext): Promise<AgentStatusRef[]> {
   const schema = z.object({
-    AgentStatusSummaryList: z
-      .array(summary.extend({ Type: z.enum(['ROUTABLE', 'CUSTOM', 'OFFLINE']) }))
-      .default([]),
+    AgentStatusSummaryList: z.array(summary.extend({ Type: z.string().min(1) })).default([]),
     NextToken: z.string().optional(),
   });
   const pages = await collectPages('ListAgentStatuses', async (nextToken) => {
@@ -115,7 +116,11 @@ export async function listAgentStatuses(ctx: ConnectContext): Promise<AgentStatu
     );
     return { items: page.AgentStatusSummaryList, nextToken: page.NextToken };
   });
-  return pages.items.map((s) => ({ id: s.Id, arn: s.Arn, name: s.Name, type: s.Type }));
+  return pages.items.map((s) => {
+    const type = isAgentStatusType(s.Type) ? s.Type : 'UNKNOWN';
+    if (type === 'UNKNOWN') ctx.unknownValue?.('ListAgentStatuses.AgentStatusSummaryList.Type', s.Type);
+    return { id: s.Id, arn: s.Arn, name: s.Name, type };
+  });
 }
 
 export async function listUsers(ctx: ConnectContext): Promise<UserRef[]> {

@@ -1,5 +1,5 @@
 import { GetCurrentUserDataCommand } from '@aws-sdk/client-connect';
-import { CHANNELS } from '@switchboard/shared';
+import { isKnownChannel, isKnownContactState } from '@switchboard/shared';
 import { z } from 'zod';
 import { sendOptions, type ConnectContext } from './context.js';
 import { MalformedResponseError } from './errors.js';
@@ -31,8 +31,11 @@ const userDataSchema = z.object({
     .array(
       z.object({
         ContactId: z.string().min(1),
-        Channel: z.enum(CHANNELS),
+        // Connect adds channels without notice (EMAIL came after VOICE, CHAT and TASK): an unknown one is kept
+        // as is and reported, never a reason to drop the page.
+        Channel: z.string().min(1),
         AgentContactState: z.string().optional(),
+        InitiationMethod: z.string().optional(),
         StateStartTimestamp: z.date().optional(),
         Queue: ref.optional(),
       }),
@@ -77,6 +80,7 @@ export async function getCurrentUsers(
             parsed.error.issues[0]?.message ?? 'bad shape',
           );
         }
+        reportUnknownValues(ctx, parsed.data.UserDataList);
         return { items: parsed.data.UserDataList, nextToken: parsed.data.NextToken };
       }),
     ),
@@ -86,4 +90,17 @@ export async function getCurrentUsers(
     for (const user of pages.items) byId.set(user.User.Id, user);
   }
   return { users: [...byId.values()], calls };
+}
+
+function reportUnknownValues(ctx: ConnectContext, users: readonly UserData[]): void {
+  if (!ctx.unknownValue) return;
+  for (const user of users) {
+    for (const contact of user.Contacts) {
+      if (!isKnownChannel(contact.Channel))
+        ctx.unknownValue('GetCurrentUserData.Contacts.Channel', contact.Channel);
+      const state = contact.AgentContactState;
+      if (state !== undefined && !isKnownContactState(state))
+        ctx.unknownValue('GetCurrentUserData.Contacts.AgentContactState', state);
+    }
+  }
 }

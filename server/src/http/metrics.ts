@@ -3,6 +3,11 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 import type { Snapshot } from '@switchboard/shared';
 import { UnauthorizedError } from '../errors.js';
 
+/** Distinct unknown values a field keeps as labels, and the longest label kept. */
+const MAX_UNKNOWN_VALUE_LABELS = 20;
+const MAX_UNKNOWN_VALUE_LENGTH = 64;
+const OVERFLOW_VALUE = '_other';
+
 export interface MetricsInstance {
   id: string;
   latest: () => Snapshot | null;
@@ -25,6 +30,9 @@ export class ServerMetrics {
   private readonly throttles: Counter<'instance'>;
   private readonly callSeconds: Histogram<'instance' | 'operation'>;
   private readonly cycleSeconds: Histogram<'instance' | 'section' | 'outcome'>;
+  private readonly unknownValues: Counter<'instance' | 'field' | 'value'>;
+  /** Values given a label of their own, per field: Connect's data must not grow the series without bound. */
+  private readonly unknownValueLabels = new Map<string, Set<string>>();
 
   constructor(sources: MetricsSources) {
     const registers = [this.registry];
@@ -54,6 +62,14 @@ export class ServerMetrics {
       help: 'Duration of a polling cycle by section (queues, agents, today, intraday, discovery) and outcome.',
       labelNames: ['instance', 'section', 'outcome'],
       buckets: [0.25, 0.5, 1, 2, 3, 5, 10, 20, 60],
+      registers,
+    });
+    this.unknownValues = new Counter({
+      name: 'switchboard_connect_unknown_values_total',
+      help:
+        'Enum values from Amazon Connect this build does not know (a new channel or contact state), by field and ' +
+        `value; past ${MAX_UNKNOWN_VALUE_LABELS} values a field counts the rest under value="${OVERFLOW_VALUE}".`,
+      labelNames: ['instance', 'field', 'value'],
       registers,
     });
     new Gauge({
@@ -112,6 +128,14 @@ export class ServerMetrics {
 
   recordCycle(instance: string, section: string, durationMs: number, ok: boolean): void {
     this.cycleSeconds.observe({ instance, section, outcome: ok ? 'ok' : 'error' }, durationMs / 1000);
+  }
+
+  recordUnknownValue(instance: string, field: string, value: string): void {
+    const labels = this.unknownValueLabels.get(field) ?? new Set<string>();
+    this.unknownValueLabels.set(field, labels);
+    if (!labels.has(value) && labels.size < MAX_UNKNOWN_VALUE_LABELS) labels.add(value);
+    const label = labels.has(value) ? value.slice(0, MAX_UNKNOWN_VALUE_LENGTH) : OVERFLOW_VALUE;
+    this.unknownValues.inc({ instance, field, value: label });
   }
 
   /** GET /metrics, to the requests `mayScrape` allows (METRICS_ACCESS); others get 401. */

@@ -1,4 +1,4 @@
-import { agentActivity, type Agent } from '@switchboard/shared';
+import { OTHER_CHANNEL, agentActivity, isKnownChannel, type Agent } from '@switchboard/shared';
 import type { UserData } from '../connect/userData.js';
 import type { Directory } from './directory.js';
 
@@ -19,10 +19,13 @@ export function toAgents(users: readonly UserData[], directory: Directory): Agen
     const profileId = data.RoutingProfile?.Id;
     const statusType = status?.type ?? (statusName.toLowerCase() === 'error' ? 'ERROR' : 'UNKNOWN');
     const statusStartedAt = iso(data.Status?.StatusStartTimestamp);
-    const contacts = data.Contacts.map((contact) => ({
+    const contacts: Agent['contacts'] = data.Contacts.map((contact) => ({
       contactId: contact.ContactId,
-      channel: contact.Channel,
+      ...(isKnownChannel(contact.Channel)
+        ? { channel: contact.Channel }
+        : { channel: OTHER_CHANNEL, rawChannel: contact.Channel }),
       state: contact.AgentContactState ?? 'UNKNOWN',
+      ...(contact.InitiationMethod ? { initiationMethod: contact.InitiationMethod } : {}),
       stateStartedAt: iso(contact.StateStartTimestamp),
       queueId: contact.Queue?.Id ?? null,
     }));

@@ -23,4 +23,16 @@ describe('toQueues', () => {
     expect(quiet?.realtime.ESTIMATED_WAIT_TIME).toBeNull();
     expect(quiet?.channels).toEqual([]);
   });
+
+  it('shows an email queue by its channel with no per-channel line, since Connect cannot be asked for one', () => {
+    const [email] = toQueues(
+      [ref('email')],
+      { byQueue: new Map([['email', { CONTACTS_IN_QUEUE: 3 }]]), byQueueChannel: new Map(), totals: {} },
+      new Map([['email', new Set(['EMAIL'] as const)]]),
+      new Map(),
+    );
+    expect(email?.channels).toEqual(['EMAIL']);
+    expect(email?.realtime.CONTACTS_IN_QUEUE).toBe(3);
+    expect(email?.realtimeByChannel).toEqual({});
+  });
 });

@@ -1,5 +1,6 @@
 import {
   CHANNELS,
+  CURRENT_METRIC_FILTER_CHANNELS,
   type Channel,
   type Queue,
   type RealtimeMetrics,
@@ -18,7 +19,9 @@ export interface RealtimeFigures {
 /**
  * The snapshot's queues: every queue discovery knows, in its order, with its last real-time and today figures.
  * A queue Connect left out of the results had nothing to report: zero, not missing. Channels are the ones the
- * queue has shown today, so a tile does not lose its chat line whenever chat goes quiet.
+ * queue has shown today, so a tile does not lose its chat line whenever chat goes quiet. Figures per channel
+ * only where Connect gives them: EMAIL cannot be asked for by channel, so an email queue shows the channel and
+ * its queue-wide figures, never a line of zeros that would pass for its email figures.
  */
 export function toQueues(
   refs: readonly QueueRef[],
@@ -31,7 +34,9 @@ export function toQueues(
     const channels = CHANNELS.filter((c) => seen?.has(c));
     const byChannel = realtime?.byQueueChannel.get(ref.id) ?? {};
     const realtimeByChannel: Queue['realtimeByChannel'] = {};
-    for (const channel of channels) realtimeByChannel[channel] = byChannel[channel] ?? zeroMetrics();
+    for (const channel of CURRENT_METRIC_FILTER_CHANNELS) {
+      if (seen?.has(channel)) realtimeByChannel[channel] = byChannel[channel] ?? zeroMetrics();
+    }
     return {
       id: ref.id,
       arn: ref.arn,

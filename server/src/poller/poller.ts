@@ -2,6 +2,7 @@ import type { ConnectClient } from '@aws-sdk/client-connect';
 import {
   SECTION_NAMES,
   type Agent,
+  OTHER_CHANNEL,
   type Channel,
   type IntervalPoint,
   type RealtimeMetrics,
@@ -28,7 +29,12 @@ import { Loop } from './loop.js';
 export interface PollerObserver {
   call?(operation: ConnectOperation, outcome: CallOutcome, durationMs: number): void;
   cycle?(section: SectionName, durationMs: number, ok: boolean): void;
+  /** An enum value from Connect that this build does not know, each time it is seen. */
+  unknownValue?(field: string, value: string): void;
 }
+
+/** Distinct unknown (field, value) pairs logged; past this a flood of new values is counted, not logged. */
+const MAX_UNKNOWN_VALUES_LOGGED = 200;
 
 export interface PollerOptions {
   client: ConnectClient;
@@ -113,6 +119,7 @@ export class Poller {
   private realtime: RealtimeFigures | null = null;
   private agents: Agent[] = [];
   private readonly channelsSeen = new Map<string, Set<Channel>>();
+  private readonly unknownValuesLogged = new Set<string>();
   private generation = 0;
   private running = false;
   /** The real-time cycle the budget allows now, which the snapshot reports. */
@@ -220,7 +227,21 @@ export class Poller {
         this.running
           ? this.budget.call(operation, priority, request)
           : Promise.reject(new PollerStoppedError()),
+      unknownValue: (field, value) => this.unknownValue(field, value),
     };
+  }
+
+  /** Counted every time, logged once per field and value: a new channel must not fill the log every cycle. */
+  private unknownValue(field: string, value: string): void {
+    this.options.observer?.unknownValue?.(field, value);
+    const key = `${field}\u0000${value}`;
+    if (this.unknownValuesLogged.has(key) || this.unknownValuesLogged.size >= MAX_UNKNOWN_VALUES_LOGGED)
+      return;
+    this.unknownValuesLogged.add(key);
+    this.options.logger.warn(
+      { field, value },
+      'Connect sent a value this build does not know; it is shown as other until an upgrade knows it',
+    );
   }
 
   /** A section's wait after its n-th failure in a row: 2 s doubling, never under `floor` nor over `cap`. */
@@ -334,6 +355,16 @@ export class Poller {
           this.lastCalls.agents = current.calls;
           this.agentsIntervalMs = normal();
           this.agents = toAgents(current.users, this.directory);
+          // A queue's channels also show in its contacts: the only way an email queue's channel is known, since
+          // GetCurrentMetricData cannot be asked for EMAIL by channel.
+          for (const agent of this.agents) {
+            for (const contact of agent.contacts) {
+              if (contact.queueId === null || contact.channel === OTHER_CHANNEL) continue;
+              const seen = this.channelsSeen.get(contact.queueId) ?? new Set<Channel>();
+              seen.add(contact.channel);
+              this.channelsSeen.set(contact.queueId, seen);
+            }
+          }
           this.succeeded('agents', null, started);
           return normal() - (Date.now() - wallStarted);
         } catch (error) {

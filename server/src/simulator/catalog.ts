@@ -5,8 +5,13 @@ import { between, createRng, uuid, type Rng } from './rng.js';
  * hierarchy. It is built once from the seed and never changes, as an instance's setup rarely does during a day.
  */
 
-export type SimChannel = 'VOICE' | 'CHAT' | 'TASK';
-export const SIM_CHANNELS: readonly SimChannel[] = ['VOICE', 'CHAT', 'TASK'];
+export type SimChannel = 'VOICE' | 'CHAT' | 'TASK' | 'EMAIL';
+export const SIM_CHANNELS: readonly SimChannel[] = ['VOICE', 'CHAT', 'TASK', 'EMAIL'];
+/**
+ * The channels GetCurrentMetricData's and GetMetricData's `Channels` filter is documented for ("VOICE, CHAT, and
+ * TASK channels are supported"): EMAIL is a channel of queues and contacts, but not a value those filters take.
+ */
+export const FILTER_CHANNELS: readonly SimChannel[] = ['VOICE', 'CHAT', 'TASK'];
 
 export interface QueueConfig {
   index: number;
@@ -108,9 +113,10 @@ const SITES = ['London', 'Leeds', 'Glasgow'];
 const HOUR = 3_600_000;
 
 /** Work seconds per contact by channel (handle + after-contact work), for sizing arrivals to staff. */
-export const MEAN_TALK_SECONDS: Record<SimChannel, number> = { VOICE: 260, CHAT: 480, TASK: 360 };
-export const MEAN_ACW_SECONDS: Record<SimChannel, number> = { VOICE: 45, CHAT: 25, TASK: 30 };
-export const MAX_SLOTS: Record<SimChannel, number> = { VOICE: 1, CHAT: 3, TASK: 2 };
+export const MEAN_TALK_SECONDS: Record<SimChannel, number> = { VOICE: 260, CHAT: 480, TASK: 360, EMAIL: 900 };
+export const MEAN_ACW_SECONDS: Record<SimChannel, number> = { VOICE: 45, CHAT: 25, TASK: 30, EMAIL: 60 };
+/** Each routing profile's MediaConcurrencies: contacts an agent works at once, per channel. */
+export const MAX_SLOTS: Record<SimChannel, number> = { VOICE: 1, CHAT: 3, TASK: 2, EMAIL: 2 };
 
 export class Catalog {
   readonly instanceArn: string;
@@ -173,8 +179,9 @@ export class Catalog {
       const id = uuid(rng);
       const department = DEPARTMENTS[i % DEPARTMENTS.length] ?? 'Queue';
       const round = Math.floor(i / DEPARTMENTS.length);
-      // Mostly voice, with a chat queue and a task queue in every few.
-      const channel: SimChannel = i % 5 === 4 ? 'CHAT' : i % 7 === 6 ? 'TASK' : 'VOICE';
+      // Mostly voice, with a chat, a task and an email queue in every few.
+      const channel: SimChannel =
+        i % 5 === 4 ? 'CHAT' : i % 7 === 6 ? 'TASK' : i % 9 === 8 ? 'EMAIL' : 'VOICE';
       this.queues.push({
         index: i,
         id,

@@ -1,6 +1,6 @@
 import { SIM_CHANNELS, STATUS, type SimChannel } from './catalog.js';
 import { INTERVAL_MS, Q, queueValue } from './history.js';
-import type { ContactCentreModel, SimAgent } from './model.js';
+import { isActiveContact, isErrorState, type ContactCentreModel, type SimAgent } from './model.js';
 
 /**
  * Current figures computed from the model's state, as GetCurrentMetricData defines them. The API handlers and
@@ -171,15 +171,21 @@ function addAgent(
 ) {
   if (agent.statusIndex === STATUS.OFFLINE && agent.contacts.length === 0) return;
   const status = model.catalog.statuses[agent.statusIndex];
-  const working = agent.contacts.filter((c) => c.state !== 'MISSED' && channels.includes(c.contact.channel));
+  // On contact: connected, on hold, after-contact work or ringing out. A contact ringing in is not yet work, and
+  // a missed, rejected or errored one only holds the agent in error until they clear it.
+  const working = agent.contacts.filter((c) => isActiveContact(c) && channels.includes(c.contact.channel));
   counts.AGENTS_ONLINE += 1;
   if (status?.type === 'CUSTOM') counts.AGENTS_NON_PRODUCTIVE += 1;
-  if (agent.error) counts.AGENTS_ERROR += 1;
+  // Admin guide, Agent error: "an agent is included if they miss a call or reject a chat/task ... or a connection
+  // failure". The status stays Available; the contact's state puts them here, and out of AGENTS_AVAILABLE.
+  if (agent.contacts.some((c) => isErrorState(c.state))) counts.AGENTS_ERROR += 1;
   if (working.length > 0) {
     counts.AGENTS_ON_CONTACT += 1;
     counts.AGENTS_ON_CALL += 1;
   }
-  if (working.length > 0 || (status?.type === 'ROUTABLE' && !agent.error)) counts.AGENTS_STAFFED += 1;
+  // Staffed: online and not in a custom status, whatever the agent is doing (an agent on Break finishing a call
+  // is on contact but not staffed; one Available with a missed call is staffed).
+  if (status?.type === 'ROUTABLE') counts.AGENTS_STAFFED += 1;
   // Despite its name, Connect's AGENTS_AFTER_CONTACT_WORK counts contacts in after-contact work.
   counts.AGENTS_AFTER_CONTACT_WORK += working.filter((c) => c.state === 'ENDED').length;
   counts.SLOTS_ACTIVE += working.length;

@@ -51,7 +51,39 @@ export interface SimContact {
   holdMs: number;
 }
 
-export type AgentContactState = 'CONNECTING' | 'CONNECTED' | 'CONNECTED_ONHOLD' | 'ENDED' | 'MISSED';
+/**
+ * Connect's AgentContactState ("About contact states in Amazon Connect"): a queued callback is presented
+ * INCOMING, then PENDING, then CONNECTING while the customer is dialled; an inbound contact rings CONNECTING.
+ * MISSED, REJECTED and ERROR stay on the agent, whose status stays Available, until the agent clears them.
+ */
+export type AgentContactState =
+  | 'INCOMING'
+  | 'PENDING'
+  | 'CONNECTING'
+  | 'CONNECTED'
+  | 'CONNECTED_ONHOLD'
+  | 'ENDED'
+  | 'MISSED'
+  | 'REJECTED'
+  | 'ERROR';
+
+/** The states Connect counts in AGENTS_ERROR: a missed contact, a rejected one, a connection failure. */
+export const ERROR_CONTACT_STATES: ReadonlySet<AgentContactState> = new Set(['MISSED', 'REJECTED', 'ERROR']);
+export const isErrorState = (state: AgentContactState) => ERROR_CONTACT_STATES.has(state);
+
+/**
+ * A contact that makes the agent "On contact" and fills an active slot (admin guide, Real-time metrics
+ * definitions, On contact and Active): connected, on hold, in after-contact work, or ringing out (a callback
+ * dialling the customer). Ringing in, a callback presented, and the error states are not.
+ */
+export function isActiveContact(entry: AgentContact): boolean {
+  return (
+    entry.state === 'CONNECTED' ||
+    entry.state === 'CONNECTED_ONHOLD' ||
+    entry.state === 'ENDED' ||
+    (entry.state === 'CONNECTING' && entry.contact.initiation === 'CALLBACK')
+  );
+}
 
 export interface AgentContact {
   contact: SimContact;
@@ -83,7 +115,10 @@ export interface SimAgent {
   statusSince: number;
   nextStatusIndex: number | null;
   contacts: AgentContact[];
-  /** A missed contact puts the agent in an error state until they clear it. */
+  /**
+   * A missed, rejected or errored contact stays on the agent, unroutable though still Available, until they clear
+   * it (Connect's Agent Activity: Missed, Rejected, Error; counted in AGENTS_ERROR).
+   */
   error: boolean;
   /** When the agent last became idle: routing offers to the longest idle. */
   idleSince: number;
@@ -352,16 +387,15 @@ export class ContactCentreModel {
       return;
     }
     const patienceMean = queue.channel === 'VOICE' ? 200_000 : 600_000;
+    // Nobody hangs up on an email or a task: they wait in the queue until an agent takes them.
+    const waitsForever = initiation === 'CALLBACK' || queue.channel === 'TASK' || queue.channel === 'EMAIL';
     const contact: SimContact = {
       contactId: this.contactId(),
       queueIndex,
       channel: queue.channel,
       initiation,
       enqueuedAt: now,
-      abandonAt:
-        initiation === 'CALLBACK' || queue.channel === 'TASK'
-          ? Number.POSITIVE_INFINITY
-          : now + 5_000 + exponential(this.rng, patienceMean),
+      abandonAt: waitsForever ? Number.POSITIVE_INFINITY : now + 5_000 + exponential(this.rng, patienceMean),
       stage: 'WAITING',
       connectedAt: 0,
       talkMs: 0,
@@ -518,24 +552,66 @@ export class ContactCentreModel {
     if (!contact) return;
     this.accrue(agent);
     contact.stage = 'OFFERED';
-    const entry: AgentContact = { contact, state: 'CONNECTING', since: this.nowMs };
+    // A queued callback is presented to the agent (INCOMING); anything else rings (CONNECTING).
+    const callback = contact.initiation === 'CALLBACK';
+    const entry: AgentContact = { contact, state: callback ? 'INCOMING' : 'CONNECTING', since: this.nowMs };
     agent.contacts.push(entry);
     this.touch(agent);
     const user = this.catalog.users[agent.index];
-    if (this.rng() < (user?.missProbability ?? 0.01)) {
+    const missProbability = user?.missProbability ?? 0.01;
+    const roll = this.rng();
+    if (roll < missProbability) {
       // Nobody picks up: after the ring timeout the contact goes back to the queue and the agent is in error.
-      this.events.push(this.nowMs + 20_000, () => this.miss(agent, entry));
+      this.events.push(this.nowMs + 20_000, () => this.refuse(agent, entry, 'MISSED'));
+      return;
+    }
+    if (contact.channel !== 'VOICE' && roll < 2 * missProbability) {
+      // A chat, task or email can be declined in the CCP: it is REJECTED, back to the queue, and the agent too is
+      // in error until they clear it.
+      this.events.push(this.nowMs + between(this.rng, 2_000, 6_000), () =>
+        this.refuse(agent, entry, 'REJECTED'),
+      );
       return;
     }
     const ring =
       contact.channel === 'VOICE' ? between(this.rng, 3_000, 10_000) : between(this.rng, 1_000, 4_000);
-    this.events.push(this.nowMs + ring, () => this.connect(agent, entry));
+    this.events.push(this.nowMs + ring, () =>
+      callback ? this.dialCallback(agent, entry) : this.connect(agent, entry),
+    );
   }
 
-  private miss(agent: SimAgent, entry: AgentContact): void {
-    this.accrue(agent);
-    entry.state = 'MISSED';
-    entry.since = this.nowMs;
+  /**
+   * The agent accepted a queued callback: it is PENDING for a moment, then CONNECTING while the customer is
+   * dialled and hears the outbound whisper. A customer who hangs up then leaves the agent's contact in ERROR.
+   */
+  private dialCallback(agent: SimAgent, entry: AgentContact): void {
+    this.setContactState(agent, entry, 'PENDING');
+    this.events.push(this.nowMs + between(this.rng, 500, 2_000), () => {
+      this.setContactState(agent, entry, 'CONNECTING');
+      const hangsUp = this.rng() < 0.1;
+      this.events.push(this.nowMs + between(this.rng, 4_000, 12_000), () =>
+        hangsUp ? this.failContact(agent, entry) : this.connect(agent, entry),
+      );
+    });
+  }
+
+  /** The customer went during the outbound whisper: the contact is over, the agent's copy stays in ERROR. */
+  private failContact(agent: SimAgent, entry: AgentContact): void {
+    this.setContactState(agent, entry, 'ERROR');
+    agent.error = true;
+    this.touch(agent);
+    const contact = entry.contact;
+    contact.stage = 'DONE';
+    const waited = (this.nowMs - contact.enqueuedAt) / 1000;
+    this.history.add(this.nowMs, contact.queueIndex, Q.ABANDONED, 1);
+    this.history.add(this.nowMs, contact.queueIndex, Q.ABANDON_TIME_SUM, waited);
+    this.history.dequeued(this.nowMs, contact.queueIndex, waited, DEQUEUE.ABANDONED);
+    this.awaitClear(agent, entry);
+  }
+
+  /** A missed or rejected offer: the contact returns to its place in the queue, the agent is in error. */
+  private refuse(agent: SimAgent, entry: AgentContact, state: 'MISSED' | 'REJECTED'): void {
+    this.setContactState(agent, entry, state);
     agent.error = true;
     this.touch(agent);
     const contact = entry.contact;
@@ -549,7 +625,11 @@ export class ContactCentreModel {
       if (contact.abandonAt <= this.nowMs) this.abandon(contact);
       else this.routeQueue(queue.index);
     }
-    // The agent notices and sets themselves available again after a while.
+    this.awaitClear(agent, entry);
+  }
+
+  /** The agent notices and sets themselves available again after a while, which clears the contact. */
+  private awaitClear(agent: SimAgent, entry: AgentContact): void {
     this.events.push(this.nowMs + between(this.rng, 15_000, 90_000), () => {
       if (!agent.contacts.includes(entry)) return;
       this.clearError(agent);
@@ -559,7 +639,7 @@ export class ContactCentreModel {
 
   private clearError(agent: SimAgent): void {
     this.accrue(agent);
-    agent.contacts = agent.contacts.filter((c) => c.state !== 'MISSED');
+    agent.contacts = agent.contacts.filter((c) => !isErrorState(c.state));
     agent.error = false;
     if (agent.contacts.length === 0) agent.idleSince = this.nowMs;
     this.touch(agent);
@@ -589,9 +669,15 @@ export class ContactCentreModel {
 
   private setContactState(agent: SimAgent, entry: AgentContact, state: AgentContactState): void {
     this.accrue(agent);
+    const holdChange =
+      (entry.state === 'CONNECTED' && state === 'CONNECTED_ONHOLD') ||
+      (entry.state === 'CONNECTED_ONHOLD' && state === 'CONNECTED');
     entry.state = state;
-    entry.since = this.nowMs;
-    entry.contact.stage = state === 'CONNECTED_ONHOLD' ? 'ON_HOLD' : 'CONNECTED';
+    // Connect: "When AgentContactState is set to CONNECTED_ONHOLD, StateStartTimestamp is not changed": it
+    // stays the time the contact was connected (API reference, AgentContactReference).
+    if (!holdChange) entry.since = this.nowMs;
+    if (state === 'CONNECTED_ONHOLD') entry.contact.stage = 'ON_HOLD';
+    else if (state === 'CONNECTED') entry.contact.stage = 'CONNECTED';
   }
 
   private endTalk(agent: SimAgent, entry: AgentContact): void {
@@ -674,7 +760,7 @@ export class ContactCentreModel {
 
   /** An agent asks for a status: on a contact, it becomes their next status, applied once the contact is done. */
   requestStatus(agent: SimAgent, statusIndex: number): void {
-    const busy = agent.contacts.some((c) => c.state !== 'MISSED');
+    const busy = agent.contacts.some((c) => !isErrorState(c.state));
     if (statusIndex === STATUS.AVAILABLE) {
       agent.nextStatusIndex = null;
       this.touch(agent);
@@ -731,7 +817,7 @@ export class ContactCentreModel {
     if (to <= from) return;
     agent.accruedAt = to;
     if (agent.statusIndex === STATUS.OFFLINE && agent.contacts.length === 0) return;
-    const busy = agent.contacts.some((c) => c.state !== 'MISSED');
+    const busy = agent.contacts.some((c) => !isErrorState(c.state));
     const idle = !busy && agent.statusIndex === STATUS.AVAILABLE && !agent.error;
     this.history.addAgentTime(agent.profileIndex, busy ? P.BUSY : idle ? P.IDLE : null, from, to);
   }

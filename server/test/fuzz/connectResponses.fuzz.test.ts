@@ -94,6 +94,33 @@ function mutateJson(root: unknown): unknown {
   return root;
 }
 
+/** Enum fields of Connect's answers, and values Connect might add to them one day. */
+const ENUM_KEYS = new Set(['Channel', 'AgentContactState', 'InitiationMethod', 'Type']);
+const NEW_ENUM_VALUES = ['VIDEO', 'SMS', 'WHATSAPP', 'TRANSFERRING', 'PAUSED_BY_SUPERVISOR', 'x'.repeat(300)];
+
+/** Gives a share of the enum fields in a JSON body a value no build knows yet; everything else stays valid. */
+function renameEnums(body: string): string {
+  let document: unknown;
+  try {
+    document = JSON.parse(body);
+  } catch {
+    return body;
+  }
+  const walk = (value: unknown) => {
+    if (Array.isArray(value)) value.forEach(walk);
+    else if (value && typeof value === 'object') {
+      const record = value as Record<string, unknown>;
+      for (const [key, child] of Object.entries(record)) {
+        if (ENUM_KEYS.has(key) && typeof child === 'string' && random() < 0.3)
+          record[key] = pick(NEW_ENUM_VALUES);
+        else walk(child);
+      }
+    }
+  };
+  walk(document);
+  return JSON.stringify(document);
+}
+
 interface Mutation {
   status: number;
   body: string;
@@ -134,9 +161,12 @@ function mutate(status: number, body: string): Mutation {
 class MutatingProxy extends ConnectProxy {
   mutated = 0;
   enabled = true;
+  /** Instead of breaking answers, gives their enum fields values Connect has not documented yet. */
+  newEnumValues = false;
 
   constructor(upstream: URL) {
     super(upstream, (_request, answer) => {
+      if (this.newEnumValues && answer.status === 200) return { ...answer, body: renameEnums(answer.body) };
       if (!this.enabled || random() >= MUTATE_SHARE) return answer;
       this.mutated += 1;
       const mutation = mutate(answer.status, answer.body);
@@ -235,5 +265,33 @@ describe(`Connect responses fuzzed (FUZZ_SEED=${SEED})`, () => {
       throw new Error(`${String(error)}; last snapshot: ${JSON.stringify(state)}`);
     });
     expect(recovered.queues.map((queue) => queue.name)).toHaveLength(12);
+  }, 120_000);
+});
+
+describe(`enum values Connect adds without notice (FUZZ_SEED=${SEED})`, () => {
+  it('never makes a page invalid: discovery, the agents and queues stay fresh and a new channel shows as other', async () => {
+    proxy.enabled = false;
+    proxy.newEnumValues = true;
+    const from = proxy.served;
+    let others = 0;
+    const until = Date.now() + FUZZ_SECONDS * 1000;
+    // A clean cycle first, so every section has figures before the values start changing.
+    await waitFor(async () => {
+      const snapshot = await readSnapshot(wallboard.url);
+      return snapshot && !snapshot.sections.agents.stale && snapshot.sections.agents.error === null
+        ? snapshot
+        : undefined;
+    }, 'fresh agents');
+    while (proxy.served < from + FUZZ_RESPONSES / 2 && Date.now() < until) {
+      const snapshot = await readSnapshot(wallboard.url);
+      for (const section of ['discovery', 'agents', 'queues'] as const) {
+        expect(snapshot?.sections[section].error ?? null, `${section} (seed ${SEED})`).toBeNull();
+      }
+      others += snapshot?.agents.flatMap((a) => a.contacts).filter((c) => c.channel === 'OTHER').length ?? 0;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    proxy.newEnumValues = false;
+    expect(proxy.served - from).toBeGreaterThanOrEqual(MIN_RESPONSES);
+    expect(others).toBeGreaterThan(0);
   }, 120_000);
 });

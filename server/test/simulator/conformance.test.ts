@@ -103,7 +103,7 @@ describe('configuration listings', () => {
       QueueName: expect.any(String),
       Priority: 1,
       Delay: 0,
-      Channel: expect.stringMatching(/^(VOICE|CHAT|TASK)$/),
+      Channel: expect.stringMatching(/^(VOICE|CHAT|TASK|EMAIL)$/),
     });
     const missing = await failure(() =>
       client.send(new ListRoutingProfileQueuesCommand({ InstanceId: instanceId, RoutingProfileId: 'nope' })),
@@ -370,13 +370,13 @@ describe('GetCurrentUserData', () => {
       expect(row.User?.Id).toEqual(expect.any(String));
       expect(row.Status?.StatusName).not.toBe('Offline');
       expect(row.Status?.StatusStartTimestamp).toBeInstanceOf(Date);
-      expect(row.MaxSlotsByChannel).toEqual({ VOICE: 1, CHAT: 3, TASK: 2 });
+      expect(row.MaxSlotsByChannel).toEqual({ VOICE: 1, CHAT: 3, TASK: 2, EMAIL: 2 });
       expect(row.HierarchyPath?.LevelOne?.Id).toEqual(expect.any(String));
     }
     const withContact = rows.find((r) => (r.Contacts?.length ?? 0) > 0);
     expect(withContact?.Contacts?.[0]).toMatchObject({
       ContactId: expect.any(String),
-      Channel: expect.stringMatching(/^(VOICE|CHAT|TASK)$/),
+      Channel: expect.stringMatching(/^(VOICE|CHAT|TASK|EMAIL)$/),
       AgentContactState: expect.any(String),
       Queue: { Id: expect.any(String) },
     });
@@ -715,6 +715,19 @@ describe('validation, as the service does it', () => {
     );
 
   const invalidParameter: [string, () => Promise<unknown>][] = [
+    // GetCurrentMetricData and GetMetricData document their Channels filter for VOICE, CHAT and TASK only.
+    [
+      'GetCurrentMetricData Channels EMAIL',
+      () =>
+        current({
+          Filters: { Queues: queueIds.slice(0, 2), Channels: ['VOICE', 'EMAIL'] },
+          Groupings: ['QUEUE', 'CHANNEL'],
+        }),
+    ],
+    [
+      'GetMetricData Channels EMAIL',
+      () => historical({ Filters: { Queues: queueIds.slice(0, 2), Channels: ['EMAIL'] } }),
+    ],
     [
       'ListQueues MaxResults 0',
       () => client.send(new ListQueuesCommand({ InstanceId: instanceId, MaxResults: 0 })),
@@ -950,4 +963,158 @@ describe('pagination tokens', () => {
     );
     expect(reused).toBeInstanceOf(InvalidParameterException);
   });
+});
+
+describe('email and agent contact states, as Connect has them', () => {
+  // A centre of its own, stepped through a busy late morning: the shared one's clock belongs to the tests above.
+  let busyNow = Date.parse('2026-11-24T10:00:00Z');
+  let busy: RunningSimulator;
+  let busyClient: ConnectClient;
+  beforeAll(async () => {
+    busy = await startSimulator({
+      queues: 40,
+      agents: 300,
+      seed: 5,
+      clock: () => busyNow,
+      rateLimits: { enabled: false },
+    });
+    busyClient = clientFor(busy);
+  });
+  afterAll(async () => {
+    busyClient?.destroy();
+    await busy?.close();
+  });
+  const ERROR_STATES = ['MISSED', 'REJECTED', 'ERROR'];
+  const everyone = async () => {
+    const rows = [];
+    for await (const page of paginateGetCurrentUserData(
+      { client: busyClient },
+      {
+        InstanceId: busy.instanceId,
+        Filters: { RoutingProfiles: busy.model.catalog.profiles.map((p) => p.id) },
+        MaxResults: 100,
+      },
+    )) {
+      rows.push(...(page.UserDataList ?? []));
+    }
+    return rows;
+  };
+  const agentCounts = async () => {
+    const response = await busyClient.send(
+      new GetCurrentMetricDataCommand({
+        InstanceId: busy.instanceId,
+        Filters: { RoutingProfiles: busy.model.catalog.profiles.map((p) => p.id) },
+        CurrentMetrics: CURRENT_METRICS_BUT_ESTIMATE,
+      }),
+    );
+    return response.MetricResults?.[0];
+  };
+
+  it('serves email queues: listed with their channel, counted without a channel filter, never abandoned', async () => {
+    const emailQueues = busy.model.catalog.queues.filter((q) => q.channel === 'EMAIL');
+    expect(emailQueues.length).toBeGreaterThan(0);
+    const profile = busy.model.catalog.profiles[emailQueues[0]?.profileIndices[0] ?? 0];
+    const listed = await busyClient.send(
+      new ListRoutingProfileQueuesCommand({ InstanceId: busy.instanceId, RoutingProfileId: profile?.id }),
+    );
+    expect(listed.RoutingProfileQueueConfigSummaryList?.map((q) => q.Channel)).toContain('EMAIL');
+    const grouped = await busyClient.send(
+      new GetCurrentMetricDataCommand({
+        InstanceId: busy.instanceId,
+        Filters: { Queues: emailQueues.map((q) => q.id) },
+        Groupings: ['QUEUE'],
+        CurrentMetrics: [{ Name: 'CONTACTS_IN_QUEUE', Unit: 'COUNT' }],
+      }),
+    );
+    for (const row of grouped.MetricResults ?? []) {
+      const queue = busy.model.queues.find((q) => q.id === row.Dimensions?.Queue?.Id);
+      expect(valueOf(row, 'CONTACTS_IN_QUEUE')).toBe(queue?.waiting.length);
+    }
+    const emails = emailQueues.flatMap((q) => busy.model.queues[q.index]?.waiting ?? []);
+    for (const email of emails) expect(email.abandonAt).toBe(Number.POSITIVE_INFINITY);
+    const rows = await everyone();
+    const emailContacts = rows.flatMap((r) => r.Contacts ?? []).filter((c) => c.Channel === 'EMAIL');
+    expect(emailContacts.length).toBeGreaterThan(0);
+  });
+
+  it('puts incoming, missed, rejected and errored contacts on agents whose status stays Available', async () => {
+    const wanted = ['INCOMING', 'PENDING', 'CONNECTING', 'MISSED', 'REJECTED', 'ERROR', 'CONNECTED_ONHOLD'];
+    const seen = new Map<string, Set<string>>();
+    // Simulated time in steps of 20 s, for at most three hours: deterministic for the seed.
+    for (let step = 0; step < 540 && wanted.some((s) => !seen.has(s)); step += 1) {
+      busyNow += 20_000;
+      for (const row of await everyone()) {
+        for (const contact of row.Contacts ?? []) {
+          const state = contact.AgentContactState ?? '';
+          const statuses = seen.get(state) ?? new Set<string>();
+          statuses.add(row.Status?.StatusName ?? '');
+          seen.set(state, statuses);
+          if (ERROR_STATES.includes(state) || state === 'INCOMING' || state === 'PENDING') {
+            expect(row.Status?.StatusName, `${state} contact`).not.toMatch(/^(Error|Missed|Rejected)$/);
+          }
+          if (state === 'REJECTED') expect(contact.Channel).not.toBe('VOICE');
+          if (['INCOMING', 'PENDING', 'ERROR'].includes(state))
+            expect(contact.InitiationMethod).toBe('CALLBACK');
+          // "When AgentContactState is set to CONNECTED_ONHOLD, StateStartTimestamp is not changed."
+          if (state === 'CONNECTED_ONHOLD') {
+            expect(contact.StateStartTimestamp).toEqual(contact.ConnectedToAgentTimestamp);
+          }
+        }
+      }
+    }
+    for (const state of wanted) expect(seen.get(state), state).toContain('Available');
+  }, 120_000);
+
+  it('counts in AGENTS_ERROR every agent holding a missed, rejected or errored contact, none in AGENTS_AVAILABLE', async () => {
+    const statesInError = new Set<string>();
+    for (let step = 0; step < 30; step += 1) {
+      busyNow += 60_000;
+      const [summary, rows] = [await agentCounts(), await everyone()];
+      const inError = rows.filter((r) =>
+        r.Contacts?.some((c) => ERROR_STATES.includes(c.AgentContactState ?? '')),
+      );
+      for (const row of inError) {
+        for (const c of row.Contacts ?? []) statesInError.add(c.AgentContactState ?? '');
+      }
+      expect(valueOf(summary, 'AGENTS_ERROR')).toBe(inError.length);
+      for (const row of inError) {
+        expect(row.Status?.StatusName).not.toBe('Error');
+        expect(Object.values(row.AvailableSlotsByChannel ?? {}).every((n) => n === 0)).toBe(true);
+      }
+      const available = rows.filter((r) => Object.values(r.AvailableSlotsByChannel ?? {}).some((n) => n > 0));
+      expect(valueOf(summary, 'AGENTS_AVAILABLE')).toBe(available.length);
+    }
+    // Rejections count as much as misses: a chat, task or email declined in the CCP.
+    expect([...statesInError]).toEqual(expect.arrayContaining(['MISSED', 'REJECTED']));
+  }, 60_000);
+
+  it('counts On contact, active slots and Staffed as the admin guide defines them', async () => {
+    // On contact: "connected, on hold, in After contact work, or outbound ring"; Staffed: online, not in NPT.
+    const active = (c: { AgentContactState?: string; InitiationMethod?: string }) =>
+      ['CONNECTED', 'CONNECTED_ONHOLD', 'ENDED'].includes(c.AgentContactState ?? '') ||
+      (c.AgentContactState === 'CONNECTING' && c.InitiationMethod === 'CALLBACK');
+    let ringingIn = 0;
+    let errorsStaffed = 0;
+    for (let step = 0; step < 20; step += 1) {
+      busyNow += 45_000;
+      const [summary, rows] = [await agentCounts(), await everyone()];
+      const onContact = rows.filter((r) => r.Contacts?.some(active));
+      expect(valueOf(summary, 'AGENTS_ON_CONTACT')).toBe(onContact.length);
+      expect(valueOf(summary, 'SLOTS_ACTIVE')).toBe(
+        rows.flatMap((r) => r.Contacts ?? []).filter(active).length,
+      );
+      expect(valueOf(summary, 'AGENTS_STAFFED')).toBe(
+        rows.filter((r) => r.Status?.StatusName === 'Available').length,
+      );
+      ringingIn += rows.filter((r) =>
+        r.Contacts?.every((c) => c.AgentContactState === 'CONNECTING' && c.InitiationMethod !== 'CALLBACK'),
+      ).length;
+      errorsStaffed += rows.filter((r) =>
+        r.Contacts?.some((c) => ['MISSED', 'REJECTED', 'ERROR'].includes(c.AgentContactState ?? '')),
+      ).length;
+    }
+    // Both cases happened: agents only ringing in (not on contact), and agents in error (staffed all the same).
+    expect(ringingIn).toBeGreaterThan(0);
+    expect(errorsStaffed).toBeGreaterThan(0);
+  }, 60_000);
 });

@@ -14,6 +14,8 @@ import { ALL_CURRENT_METRICS, CURRENT_METRICS_BUT_ESTIMATE, clientFor, valueOf }
 
 // The numbers must agree: the wire with the model, the model with its own contacts and agents, and the
 // historical figures with each other however they are sliced.
+/** Contact states that hold an agent in error (missed, rejected, failed): not work, counted in AGENTS_ERROR. */
+const ERROR_STATES: readonly string[] = ['MISSED', 'REJECTED', 'ERROR'];
 const dayStart = Date.parse('2026-11-24T00:00:00Z');
 let now = Date.parse('2026-11-24T09:31:07Z');
 let sim: RunningSimulator;
@@ -69,7 +71,13 @@ describe('current figures agree with agents user data and with the model', () =>
       now = at;
       const [summary, users] = [await instanceRow(), await allUserData()];
       const statusOf = (u: UserData) => u.Status?.StatusName;
-      const working = (u: UserData) => (u.Contacts ?? []).filter((c) => c.AgentContactState !== 'MISSED');
+      // On contact: connected, on hold, after-contact work, or ringing out (a callback dialling the customer).
+      const working = (u: UserData) =>
+        (u.Contacts ?? []).filter(
+          (c) =>
+            ['CONNECTED', 'CONNECTED_ONHOLD', 'ENDED'].includes(c.AgentContactState ?? '') ||
+            (c.AgentContactState === 'CONNECTING' && c.InitiationMethod === 'CALLBACK'),
+        );
       expect(valueOf(summary, 'AGENTS_ONLINE')).toBe(users.filter((u) => statusOf(u) !== 'Offline').length);
       expect(valueOf(summary, 'AGENTS_ONLINE')).toBe(
         sim.model.agents.filter((a) => a.statusIndex !== 4).length,
@@ -79,7 +87,7 @@ describe('current figures agree with agents user data and with the model', () =>
       );
       expect(valueOf(summary, 'AGENTS_ON_CONTACT')).toBe(users.filter((u) => working(u).length > 0).length);
       expect(valueOf(summary, 'AGENTS_ERROR')).toBe(
-        users.filter((u) => u.Contacts?.some((c) => c.AgentContactState === 'MISSED')).length,
+        users.filter((u) => u.Contacts?.some((c) => ERROR_STATES.includes(c.AgentContactState ?? ''))).length,
       );
       expect(valueOf(summary, 'AGENTS_AFTER_CONTACT_WORK')).toBe(
         users.flatMap((u) => u.Contacts ?? []).filter((c) => c.AgentContactState === 'ENDED').length,
@@ -223,7 +231,7 @@ describe('historical figures', () => {
     expect(handledOutbound).toBeGreaterThan(0);
     const inHands = historySim.model.agents
       .flatMap((a) => a.contacts)
-      .filter((c) => c.state !== 'MISSED' && c.contact.initiation !== 'OUTBOUND').length;
+      .filter((c) => !ERROR_STATES.includes(c.state) && c.contact.initiation !== 'OUTBOUND').length;
     const waiting = historySim.model.queues.reduce((sum, q) => sum + q.waiting.length, 0);
     let callbacks = 0;
     for (const interval of historySim.model.history.between(dayStart, ceilInterval(now))) {

@@ -1,4 +1,4 @@
-import { SIM_CHANNELS, type SimChannel } from '../catalog.js';
+import { FILTER_CHANNELS, SIM_CHANNELS, type SimChannel } from '../catalog.js';
 import { invalidParameter, invalidRequest } from '../errors.js';
 import { CURRENT_METRIC_UNITS, FigureCalculator, type CurrentMetric, type Scope } from '../figures.js';
 import { pageStart, slicePage, TOKEN_LIFETIME_MS } from '../pagination.js';
@@ -10,10 +10,15 @@ import type { OpContext } from './context.js';
 const GROUPINGS = ['QUEUE', 'CHANNEL', 'ROUTING_PROFILE'] as const;
 type Grouping = (typeof GROUPINGS)[number];
 
+/** The `Channels` filter of GetCurrentMetricData and GetMetricData: documented for VOICE, CHAT and TASK only. */
 export function parseChannels(value: unknown): SimChannel[] | undefined {
   const channels = stringList(value, 'Filters.Channels', 3);
-  const unknown = channels?.find((c) => !(SIM_CHANNELS as readonly string[]).includes(c));
-  if (unknown) throw invalidParameter(`Filters.Channels accepts VOICE, CHAT and TASK; got ${unknown}.`);
+  const unknown = channels?.find((c) => !(FILTER_CHANNELS as readonly string[]).includes(c));
+  if (unknown) {
+    throw invalidParameter(
+      `Filters.Channels accepts VOICE, CHAT and TASK; got ${unknown}. Leave the filter out to count every channel.`,
+    );
+  }
   return channels as SimChannel[] | undefined;
 }
 

@@ -1,6 +1,6 @@
 import { SIM_CHANNELS, STATUS, type SimChannel } from '../catalog.js';
 import { invalidParameter } from '../errors.js';
-import type { SimAgent } from '../model.js';
+import { isActiveContact, type SimAgent } from '../model.js';
 import { pageStart, slicePage, TOKEN_LIFETIME_MS } from '../pagination.js';
 import { maxResults, nextTokenOf, optionalObject, stringList } from '../validation.js';
 import type { OpContext } from './context.js';
@@ -104,7 +104,7 @@ function userData(ctx: OpContext, agent: SimAgent) {
   const slots = (fn: (channel: SimChannel) => number) =>
     Object.fromEntries(SIM_CHANNELS.map((channel) => [channel, fn(channel)]));
   const active = (channel: SimChannel) =>
-    agent.contacts.filter((c) => c.state !== 'MISSED' && c.contact.channel === channel).length;
+    agent.contacts.filter((c) => isActiveContact(c) && c.contact.channel === channel).length;
   const max = (channel: SimChannel) => profile?.maxSlots[channel] ?? 0;
   return {
     User: { Id: agent.id, Arn: agent.arn },

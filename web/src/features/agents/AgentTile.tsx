@@ -50,7 +50,7 @@ function AgentTileBody({ agent, queueName }: AgentTileProps) {
         <ul className="agent-contacts" aria-label="Contacts">
           {agent.contacts.map((contact) => (
             <li key={contact.contactId} data-contact-state={contact.state}>
-              <ChannelIcon channel={contact.channel} />
+              <ChannelIcon channel={contact.channel} raw={contact.rawChannel} />
               <span className="contact-queue">{queueName(contact.queueId)}</span>
               <Elapsed className="contact-elapsed" since={contact.stateStartedAt} />
             </li>
