@@ -152,7 +152,9 @@ describe('current figures agree with agents user data and with the model', () =>
           MaxResults: 100,
         }),
       );
-      expect(byQueueChannel.MetricResults?.length).toBe(byQueue.size);
+      // Email queues cannot be asked for by channel (the filter takes VOICE, CHAT, TASK): they have no row here.
+      const filterable = sim.model.queues.filter((q) => q.channel !== 'EMAIL' && byQueue.has(q.id));
+      expect(byQueueChannel.MetricResults?.length).toBe(filterable.length);
       for (const row of byQueueChannel.MetricResults ?? []) {
         const queue = sim.model.queues.find((q) => q.id === row.Dimensions?.Queue?.Id);
         expect(row.Dimensions?.Channel).toBe(queue?.channel);

@@ -1,3 +1,4 @@
+import { STATUS } from '../../src/simulator/catalog.js';
 import {
   GetCurrentMetricDataCommand,
   InternalServiceException,
@@ -185,9 +186,12 @@ describe('faults', () => {
     expect(response.status).toBe(200);
     expect(queue?.surgeMultiplier).toBe(30);
     const figures = s.model.figures(now);
-    // Everyone is out or finishing the contact in hand; nobody is taking new work.
+    // Everyone is out or finishing the contacts in hand (on contact, ringing, or holding a missed, rejected or
+    // errored one until they clear it); nobody is taking new work.
     expect(figures.instance.AGENTS_AVAILABLE).toBe(0);
-    expect(figures.instance.AGENTS_ONLINE).toBe(figures.instance.AGENTS_ON_CONTACT);
+    const online = s.model.agents.filter((agent) => agent.statusIndex !== STATUS.OFFLINE);
+    expect(online.length).toBe(figures.instance.AGENTS_ONLINE);
+    expect(online.every((agent) => agent.contacts.length > 0)).toBe(true);
     now += 10 * 60_000;
     const later = s.model.figures(now);
     // Only the few still finishing a long chat are left, and they take nothing new.
