@@ -184,7 +184,8 @@ let proxy: MutatingProxy;
 let wallboard: RunningWallboard;
 
 beforeAll(async () => {
-  simulator = await startSimulator({ queues: 12, agents: 40, seed: 11 });
+  // A busy hour whatever the clock says, so agents hold contacts whose channel the proxy can rename.
+  simulator = await startSimulator({ queues: 12, agents: 40, seed: 11, timeOfDay: '10:30' });
   proxy = new MutatingProxy(new URL(simulator.endpoint));
   const endpoint = await proxy.start();
   wallboard = await startWebServer(
