@@ -209,6 +209,7 @@ export function getMetricData(ctx: OpContext) {
   }
   const { pageItems, nextToken } = slicePage(rows, startPage, {
     maxResults: max,
+    pageCap: ctx.pageCap,
     nextToken: undefined,
     params: null,
     nowMs,

@@ -210,6 +210,7 @@ export function getMetricDataV2(ctx: OpContext) {
   }
   const { pageItems, nextToken } = slicePage(rows, startPage, {
     maxResults: max,
+    pageCap: ctx.pageCap,
     nextToken: undefined,
     params: null,
     nowMs,
