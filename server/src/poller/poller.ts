@@ -124,6 +124,8 @@ export class Poller {
   readonly lastCalls: Record<SectionName, number>;
   private readonly discoveryLoop: Loop;
   private leaveBudget: (() => void) | null = null;
+  /** Set once a discovery has finished, whatever its outcome. */
+  private discoveredOnce = false;
   private readonly timeZone: string;
   private readonly thresholds: readonly number[];
 
@@ -241,9 +243,11 @@ export class Poller {
     const started = this.clock();
     try {
       await this.directory.refresh(this.context('discovery'), this.clock());
+      this.discoveredOnce = true;
       this.succeeded('discovery', null, started);
       return interval;
     } catch (error) {
+      this.discoveredOnce = true;
       this.failed('discovery', error, started);
       // A failed discovery leaves queues, profiles or names unknown (and with them whole sections): retry it soon,
       // backing off, never later than the normal interval.
@@ -323,7 +327,9 @@ export class Poller {
 
   private async agentsCycle(): Promise<number> {
     return this.until(
-      () => this.directory.profilesKnown,
+      // Agents wait for the users too, so none is ever shown by id without a name; a discovery that failed to
+      // read the users lets them go on without.
+      () => this.directory.profilesKnown && (this.directory.usersKnown || this.discoveredOnce),
       async () => {
         const started = this.clock();
         const wallStarted = Date.now();

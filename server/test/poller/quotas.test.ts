@@ -58,9 +58,12 @@ describe("the poller within Connect's quotas per operation", () => {
     const start = Date.now();
     const wallboard = await wallboardFor(simulatorEnv(sim, { API_READS_PER_MINUTE: '100000' }));
     // Watched from the start: when /readyz first says ready, and when every agent is first on the wall, named.
+    // No snapshot shows an agent by id alone, before the users are known.
+    let nameless = 0;
     const named = waitFor(
       async () => {
         const latest = await fetchSnapshot(wallboard);
+        if (latest?.agents.some((agent) => agent.username === '')) nameless += 1;
         return fullyNamed(latest, sim) ? { at: Date.now(), snapshot: latest } : undefined;
       },
       'every agent on the wall with a full name',
@@ -77,6 +80,7 @@ describe("the poller within Connect's quotas per operation", () => {
     // Agents are on the wall when it says ready, not a minute after; one real-time cycle of slack for the
     // snapshot that carries them.
     expect(agentsAfterReadyMs).toBeLessThan(5000);
+    expect(nameless).toBe(0);
     expect(ready - start).toBeLessThan(30_000);
     expect(snapshot?.queues).toHaveLength(237);
     // Names came from SearchUsers, 40 users a page: no DescribeUser per agent.
