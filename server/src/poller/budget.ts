@@ -62,8 +62,8 @@ const RECOVERY_AFTER_MS = 1000;
  * A token bucket whose rate backs off when Connect throttles (halved each time, down to a quarter) and doubles
  * back with each success a second or more after the last throttle (full speed two such successes from the
  * floor). A storm slows the wallboard to a quarter of its share instead of turning into a retry storm; the floor
- * still lets requests through (GetCurrentMetricData: one a second; GetCurrentUserData: one every 2.5 s), so the first one after the
- * storm ends finds out, and the wall is fresh within a cycle.
+ * still lets requests through (GetCurrentMetricData: one a second; GetCurrentUserData: one every 2.5 s), so the
+ * first one after the storm ends finds out, and the wall is fresh within a cycle.
  */
 export class TokenBucket {
   private tokens: number;
