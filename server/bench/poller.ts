@@ -20,7 +20,7 @@ import {
 import { parseEnv } from '../src/env.js';
 import { startWebServer } from '../src/main.js';
 import type { CallRecord } from '../src/simulator/server.js';
-import { DEFAULT_RATES } from '../src/poller/budget.js';
+import { CONNECT_QUOTAS } from '../src/poller/budget.js';
 
 const args = new Map<string, string>();
 // pnpm passes the `--` that separates its own options on to the script.
@@ -31,8 +31,6 @@ const SIZES = (args.get('sizes') ?? '50,250,1000').split(',').map(Number);
 const SHARE = 0.8;
 /** The simulator is one Node process: past a few thousand agents its own model, not the poller, is the bottleneck. */
 const MAX_AGENTS = Number(args.get('max-agents') ?? 2000);
-/** The real-time share of the metric family's budget (see poller.ts), the rest is left for history. */
-const REALTIME_SHARE = 0.75;
 const MIN_INTERVAL_MS = 2000;
 
 const percentile = (values: number[], p: number) => {
@@ -180,7 +178,8 @@ async function run(queues: number) {
   for (const call of requests.values()) minimum += await fewestPages(simulator, call.params);
   simulator.process.kill('SIGTERM');
 
-  const rate = DEFAULT_RATES.metrics.perSecond * SHARE * REALTIME_SHARE;
+  // The real-time cycle has GetCurrentMetricData's quota to itself (history uses GetMetricData's).
+  const rate = CONNECT_QUOTAS.GetCurrentMetricData.perSecond * SHARE;
   const limitMs = Math.max(MIN_INTERVAL_MS, (minimum / rate) * 1000);
   const gaps = measured.slice(1).map((a, i) => a.at - (measured[i]?.at ?? a.at));
   const ages = measured.map((a) => a.dataAgeMs).filter(Number.isFinite);

@@ -55,3 +55,29 @@ describe('parseEnv access modes', () => {
     expect(() => parseEnv({ FRAME_ANCESTORS: 'intranet' })).toThrow(/FRAME_ANCESTORS must list origins/);
   });
 });
+
+describe('parseEnv quotas', () => {
+  it("reads Connect's quotas per operation, and names the operation and the fix when one is wrong", () => {
+    expect(parseEnv({}).CONNECT_QUOTAS).toEqual({});
+    expect(parseEnv({ CONNECT_QUOTAS: 'GetCurrentUserData=5/8, SearchUsers = 4/6' }).CONNECT_QUOTAS).toEqual({
+      GetCurrentUserData: { perSecond: 5, burst: 8 },
+      SearchUsers: { perSecond: 4, burst: 6 },
+    });
+    expect(() => parseEnv({ CONNECT_QUOTAS: 'GetCurrentUserData:5' })).toThrow(
+      /CONNECT_QUOTAS must list Operation=rate\/burst, comma-separated, e\.g\. CONNECT_QUOTAS=GetCurrentUserData=5\/8/,
+    );
+    expect(() => parseEnv({ CONNECT_QUOTAS: 'StartChatContact=5/8' })).toThrow(
+      /CONNECT_QUOTAS names StartChatContact, which the wallboard does not call: it calls GetCurrentMetricData/,
+    );
+    expect(() => parseEnv({ CONNECT_QUOTAS: 'ListUsers=0/1' })).toThrow(/ListUsers needs a rate above 0/);
+  });
+
+  it('still reads the old group variables, and takes a 12-digit account id', () => {
+    const env = parseEnv({ CONNECT_RATE_OTHER: '3/6', CONNECT_ACCOUNT_ID: '111122223333' });
+    expect(env.CONNECT_RATE_OTHER).toEqual({ perSecond: 3, burst: 6 });
+    expect(env.CONNECT_RATE_METRICS).toBeUndefined();
+    expect(() => parseEnv({ CONNECT_ACCOUNT_ID: '1111-2222' })).toThrow(
+      /CONNECT_ACCOUNT_ID must be the 12-digit AWS account id/,
+    );
+  });
+});

@@ -1,6 +1,7 @@
 import { isTimeZone } from '@switchboard/shared/timeZone';
 import { z } from 'zod';
 import { isLoopbackHost } from './security/loopback.js';
+import { CONNECT_OPERATIONS, type ConnectOperation } from './connect/errors.js';
 
 /** A Connect rate limit as "requests per second/burst", e.g. "5/8". */
 function rateSchema(name: string, example: string) {
@@ -14,6 +15,45 @@ function rateSchema(name: string, example: string) {
     })
     .refine((rate) => rate.perSecond > 0 && rate.burst >= 1, message);
 }
+
+const QUOTAS_EXAMPLE = 'CONNECT_QUOTAS=GetCurrentUserData=5/8,SearchUsers=5/8';
+
+/** Connect's quotas where an account's differ from the defaults: "Operation=rate/burst", comma-separated. */
+const quotasSchema = z.string().transform((text, ctx) => {
+  const quotas: Partial<Record<ConnectOperation, { perSecond: number; burst: number }>> = {};
+  for (const entry of text
+    .split(',')
+    .map((e) => e.trim())
+    .filter(Boolean)) {
+    const match = /^([A-Za-z0-9]+)\s*=\s*(\d+(?:\.\d+)?)\s*\/\s*(\d+)$/.exec(entry);
+    const operation = match?.[1] as ConnectOperation | undefined;
+    if (!match || !operation) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `CONNECT_QUOTAS must list Operation=rate/burst, comma-separated, e.g. ${QUOTAS_EXAMPLE}; "${entry}" is not`,
+      });
+      return z.NEVER;
+    }
+    if (!CONNECT_OPERATIONS.includes(operation)) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `CONNECT_QUOTAS names ${operation}, which the wallboard does not call: it calls ${CONNECT_OPERATIONS.join(', ')}`,
+      });
+      return z.NEVER;
+    }
+    const perSecond = Number(match[2]);
+    const burst = Number(match[3]);
+    if (perSecond <= 0 || burst < 1) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `CONNECT_QUOTAS: ${operation} needs a rate above 0 and a burst of at least 1, e.g. ${QUOTAS_EXAMPLE}`,
+      });
+      return z.NEVER;
+    }
+    quotas[operation] = { perSecond, burst };
+  }
+  return quotas;
+});
 
 /**
  * The one place that reads process.env. Every variable crosses this schema once at start; a bad value stops
@@ -191,8 +231,19 @@ const envSchema = z.object({
       "CONNECT_RATE_SHARE must be between 1 and 100 (percent of Connect's rate limits this wallboard may use)",
     )
     .default(80),
-  CONNECT_RATE_METRICS: rateSchema('CONNECT_RATE_METRICS', '5/8').default({ perSecond: 5, burst: 8 }),
-  CONNECT_RATE_OTHER: rateSchema('CONNECT_RATE_OTHER', '2/5').default({ perSecond: 2, burst: 5 }),
+  /** Connect's quotas per operation where the account's differ from the published defaults. */
+  CONNECT_QUOTAS: quotasSchema.default({}),
+  /**
+   * Before quotas per operation: one quota for GetCurrentMetricData and GetMetricData, one for every other
+   * operation. Still read (each operation of the group gets that quota); CONNECT_QUOTAS overrides them.
+   */
+  CONNECT_RATE_METRICS: rateSchema('CONNECT_RATE_METRICS', '5/8').optional(),
+  CONNECT_RATE_OTHER: rateSchema('CONNECT_RATE_OTHER', '2/5').optional(),
+  /** The AWS account of CONNECT_INSTANCE_ID; unset means the credentials' account. */
+  CONNECT_ACCOUNT_ID: z
+    .string()
+    .regex(/^\d{12}$/, 'CONNECT_ACCOUNT_ID must be the 12-digit AWS account id, e.g. 111122223333')
+    .optional(),
   HISTORY_INTERVAL_MS: z.coerce
     .number()
     .int()

@@ -1,7 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { wallboardConfigSchema } from './config/schema.js';
 import { parseEnv } from './env.js';
-import { contactCentreTimeZone, reloadWaits, serviceLevelThresholds } from './instances.js';
+import {
+  budgetKey,
+  connectQuotas,
+  contactCentreTimeZone,
+  reloadWaits,
+  rateBudgets,
+  sectionsLoading,
+  serviceLevelThresholds,
+  type InstanceTarget,
+} from './instances.js';
 
 describe('what the poller fetches follows the configuration file', () => {
   it('fetches every service-level threshold the screens draw or the rules watch', () => {
@@ -33,5 +42,74 @@ describe('what the poller fetches follows the configuration file', () => {
     );
     // TIME_ZONE in the environment is in force over the file: the simulator runs in it, nothing waits.
     expect(reloadWaits(parseEnv({ TIME_ZONE: 'UTC' }), config, 'UTC')).toBeNull();
+  });
+});
+
+describe("Connect's quotas, per operation and per account and Region", () => {
+  it('reads the old group variables into each operation of the group, and CONNECT_QUOTAS over them', () => {
+    const quotas = connectQuotas(
+      parseEnv({ CONNECT_RATE_METRICS: '6/9', CONNECT_RATE_OTHER: '3/6', CONNECT_QUOTAS: 'SearchUsers=4/4' }),
+    );
+    expect(quotas.GetCurrentMetricData).toEqual({ perSecond: 6, burst: 9 });
+    expect(quotas.GetMetricData).toEqual({ perSecond: 6, burst: 9 });
+    expect(quotas.GetCurrentUserData).toEqual({ perSecond: 3, burst: 6 });
+    expect(quotas.SearchUsers).toEqual({ perSecond: 4, burst: 4 });
+    expect(connectQuotas(parseEnv({}))).toEqual({});
+  });
+
+  it('gives the instances of one account and Region one budget, and others their own', () => {
+    const target = (instanceId: string, region: string, accountId?: string): InstanceTarget => ({
+      id: instanceId,
+      name: instanceId,
+      target: { instanceId, region },
+      simulator: null,
+      accountId,
+    });
+    const targets = [
+      target('a', 'eu-west-2'),
+      target('b', 'eu-west-2'),
+      target('c', 'us-east-1'),
+      target('d', 'eu-west-2', '111122223333'),
+      target('e', 'eu-west-2', '111122223333'),
+    ];
+    const budgets = rateBudgets(targets, parseEnv({}));
+    expect(budgets.size).toBe(3);
+    const [a, b, c, d, e] = targets.map((t) => budgets.get(budgetKey(t)));
+    expect(a).toBe(b);
+    expect(a).not.toBe(c);
+    expect(d).toBe(e);
+    expect(d).not.toBe(a);
+    const config = wallboardConfigSchema.safeParse({
+      instances: [{ id: 'emea', instanceId: 'x-1', region: 'eu-west-2', accountId: 111122223333 }],
+    });
+    expect(config.error?.issues[0]?.message).toMatch(/accountId must be the 12-digit AWS account id/);
+    // Each budget holds 80% of the quotas once, whatever the number of instances drawing on it.
+    expect(a?.ratePerSecond('GetCurrentUserData')).toBeCloseTo(1.6);
+  });
+});
+
+describe('readiness', () => {
+  it('names the sections still waiting for their first figures; an error counts as an answer', () => {
+    expect(sectionsLoading(null)).toEqual(['discovery', 'queues', 'agents', 'today', 'intraday']);
+    const section = (
+      fetchedAt: string | null,
+      error: { code: string; message: string; at: string } | null,
+    ) => ({
+      fetchedAt,
+      dataSnapshotTime: null,
+      error,
+      stale: false,
+    });
+    const at = '2026-12-04T06:00:00.000Z';
+    const sections = {
+      discovery: section(at, null),
+      queues: section(at, null),
+      agents: section(null, null),
+      today: section(null, { code: 'AccessDeniedException', message: 'no', at }),
+      intraday: section(at, null),
+    };
+    expect(sectionsLoading({ sections } as unknown as Parameters<typeof sectionsLoading>[0])).toEqual([
+      'agents',
+    ]);
   });
 });

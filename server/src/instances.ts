@@ -1,5 +1,6 @@
 import type { ConnectClient } from '@aws-sdk/client-connect';
 import type { Request } from 'express';
+import { SECTION_NAMES, type SectionName, type Snapshot } from '@switchboard/shared';
 import { setupAlerting, type Alerting } from './alerts/setup.js';
 import type { AlertsBackend } from './alerts/routes.js';
 import { Cluster, type PollerLike } from './cluster/cluster.js';
@@ -13,7 +14,10 @@ import { BadRequestError } from './http/app.js';
 import type { ServerMetrics } from './http/metrics.js';
 import { SnapshotStream } from './http/stream.js';
 import type { Logger } from './logger.js';
+import { RateBudget, type Quota } from './poller/budget.js';
 import { Poller } from './poller/poller.js';
+import type { ConnectOperation } from './connect/errors.js';
+import { CONNECT_OPERATIONS } from './connect/errors.js';
 import { startSimulator, type RunningSimulator } from './simulator/server.js';
 
 /** A Connect instance to watch, as the configuration (or the environment) names it. */
@@ -24,6 +28,55 @@ export interface InstanceTarget {
   target: ConnectTarget;
   /** The embedded simulator standing in for Connect when none is configured; stopped with the instance. */
   simulator: RunningSimulator | null;
+  /** The instance's AWS account when the configuration says it; unset means the credentials' account. */
+  accountId?: string | undefined;
+}
+
+/**
+ * The sections of a snapshot still waiting for their first answer: neither figures nor an error yet. A wall that
+ * opens when /readyz first says ready then shows every section, agents included, not blank tiles for a minute.
+ */
+export function sectionsLoading(snapshot: Snapshot | null): SectionName[] {
+  if (!snapshot) return [...SECTION_NAMES];
+  return SECTION_NAMES.filter((name) => {
+    const section = snapshot.sections[name];
+    return !section || (section.fetchedAt === null && section.error === null);
+  });
+}
+
+/**
+ * Connect's quotas as this deployment knows them: the published defaults, then the old group variables
+ * (CONNECT_RATE_METRICS for GetCurrentMetricData and GetMetricData, CONNECT_RATE_OTHER for every other
+ * operation), then CONNECT_QUOTAS per operation.
+ */
+export function connectQuotas(env: Env): Partial<Record<ConnectOperation, Quota>> {
+  const quotas: Partial<Record<ConnectOperation, Quota>> = {};
+  for (const operation of CONNECT_OPERATIONS) {
+    const metric = operation === 'GetCurrentMetricData' || operation === 'GetMetricData';
+    const group = metric ? env.CONNECT_RATE_METRICS : env.CONNECT_RATE_OTHER;
+    if (group) quotas[operation] = group;
+  }
+  return { ...quotas, ...env.CONNECT_QUOTAS };
+}
+
+/**
+ * Connect's throttling quotas are per account and Region, "not by user and not by instance": the instances of
+ * one account and Region share one budget, so two of them draw the wallboard's share once, not twice. An
+ * instance without a stated account is in the account of the credentials, which every such instance shares.
+ */
+export function budgetKey(target: Pick<InstanceTarget, 'accountId' | 'target'>): string {
+  return `${target.accountId ?? 'credentials'}/${target.target.region}`;
+}
+
+/** One rate budget per account and Region of the targets. */
+export function rateBudgets(targets: readonly InstanceTarget[], env: Env): Map<string, RateBudget> {
+  const budgets = new Map<string, RateBudget>();
+  for (const target of targets) {
+    const key = budgetKey(target);
+    if (!budgets.has(key))
+      budgets.set(key, new RateBudget({ quotas: connectQuotas(env), share: env.CONNECT_RATE_SHARE / 100 }));
+  }
+  return budgets;
 }
 
 /**
@@ -89,6 +142,7 @@ export async function instanceTargets(
         credentials,
       },
       simulator: null,
+      accountId: instance.accountId,
     }));
   }
   if (env.CONNECT_INSTANCE_ID && env.AWS_REGION) {
@@ -103,6 +157,7 @@ export async function instanceTargets(
           credentials,
         },
         simulator: null,
+        accountId: env.CONNECT_ACCOUNT_ID,
       },
     ];
   }
@@ -153,7 +208,13 @@ export interface RunningInstance {
   alerts: AlertsBackend;
   /** Its viewers on GET /api/v1/stream. */
   stream: SnapshotStream;
-  readiness(): { ready: boolean; redis?: 'up' | 'down'; role?: 'leader' | 'follower' };
+  /** Ready once every section has its first figures (or its first error); `loading` names those still waiting. */
+  readiness(): {
+    ready: boolean;
+    loading: SectionName[];
+    redis?: 'up' | 'down';
+    role?: 'leader' | 'follower';
+  };
   stop(): Promise<void>;
 }
 
@@ -168,7 +229,15 @@ export async function startInstance(
     logger: parent,
     configStore,
     metrics,
-  }: { env: Env; logger: Logger; configStore: ConfigStore; metrics?: ServerMetrics },
+    budget,
+  }: {
+    env: Env;
+    logger: Logger;
+    configStore: ConfigStore;
+    metrics?: ServerMetrics;
+    /** The budget of the instance's account and Region (see rateBudgets); without one, its own. */
+    budget?: RateBudget;
+  },
 ): Promise<RunningInstance> {
   const logger = parent.child({ instance: id });
   const client = createConnectClient(target);
@@ -191,8 +260,7 @@ export async function startInstance(
     timeZone: contactCentreTimeZone(env, configStore.current),
     serviceLevelThresholds: serviceLevelThresholds(env, configStore.current),
     intradayIntervalMinutes: env.INTRADAY_INTERVAL_MINUTES,
-    rateShare: env.CONNECT_RATE_SHARE / 100,
-    rates: { metrics: env.CONNECT_RATE_METRICS, other: env.CONNECT_RATE_OTHER },
+    ...(budget ? { budget } : { rateShare: env.CONNECT_RATE_SHARE / 100, quotas: connectQuotas(env) }),
     historyIntervalMs: env.HISTORY_INTERVAL_MS,
     discoveryIntervalMs: env.DISCOVERY_INTERVAL_MS,
     observer: {
@@ -254,7 +322,10 @@ export async function startInstance(
     source,
     alerts: cluster ?? alerting.local,
     stream,
-    readiness: () => ({ ready: source.latest !== null, ...(cluster ? cluster.status : {}) }),
+    readiness: () => {
+      const loading = sectionsLoading(source.latest);
+      return { ready: loading.length === 0, loading, ...(cluster ? cluster.status : {}) };
+    },
     async stop() {
       stopReloads();
       stream.close();

@@ -11,7 +11,14 @@ import { createApp } from './http/app.js';
 import { ServerMetrics } from './http/metrics.js';
 import { streamRouter } from './http/stream.js';
 import { intradayRouter } from './http/streamIntraday.js';
-import { instanceSelector, instanceTargets, startInstance, type RunningInstance } from './instances.js';
+import {
+  budgetKey,
+  instanceSelector,
+  instanceTargets,
+  rateBudgets,
+  startInstance,
+  type RunningInstance,
+} from './instances.js';
 import { createLogger } from './logger.js';
 import { isLoopbackHost } from './security/loopback.js';
 import type { Poller } from './poller/poller.js';
@@ -76,6 +83,13 @@ export async function startWebServer(env: Env, options: StartOptions = {}): Prom
   // A broken configuration file stops the start (ConfigFileError) before anything runs.
   const configStore = await ConfigStore.open(env.WALLBOARD_CONFIG, logger);
   const targets = await instanceTargets(configStore.current, env, logger, options.credentials);
+  if (env.CONNECT_RATE_METRICS || env.CONNECT_RATE_OTHER)
+    logger.warn(
+      'CONNECT_RATE_METRICS and CONNECT_RATE_OTHER give one quota to a group of operations; Connect sets them per ' +
+        'operation: set CONNECT_QUOTAS instead, e.g. CONNECT_QUOTAS=GetCurrentUserData=5/8 (read as before for now)',
+    );
+  // Connect's quotas are per account and Region: the instances of one share one budget.
+  const budgets = rateBudgets(targets, env);
   const instances: RunningInstance[] = [];
   const metrics = new ServerMetrics({
     instances: () =>
@@ -87,7 +101,15 @@ export async function startWebServer(env: Env, options: StartOptions = {}): Prom
   });
   try {
     for (const target of targets) {
-      instances.push(await startInstance(target, { env, logger, configStore, metrics }));
+      instances.push(
+        await startInstance(target, {
+          env,
+          logger,
+          configStore,
+          metrics,
+          budget: budgets.get(budgetKey(target)),
+        }),
+      );
     }
   } catch (error) {
     await Promise.all(instances.map((instance) => instance.stop()));
@@ -107,7 +129,8 @@ export async function startWebServer(env: Env, options: StartOptions = {}): Prom
     serveSourceMaps: env.SERVE_SOURCE_MAPS,
     source: first.source,
     selectSource: (req) => select(req).source,
-    ready: () => instances.every((instance) => instance.source.latest !== null),
+    // Ready once every section of every instance has its first figures: a wall opened then is complete.
+    ready: () => instances.every((instance) => instance.readiness().ready),
     webDist: options.webDist ?? defaultWebDist,
     routers: [
       configAndAlertsRouter({

@@ -190,7 +190,10 @@ describe('several Connect instances in one deployment', () => {
       instances: Record<string, { ready: boolean }>;
     };
     expect(ready.ready).toBe(true);
-    expect(ready.instances).toEqual({ north: { ready: true }, south: { ready: true } });
+    expect(ready.instances).toEqual({
+      north: { ready: true, loading: [] },
+      south: { ready: true, loading: [] },
+    });
   });
 
   it('applies an edit but keeps the instances in force until a restart', async () => {

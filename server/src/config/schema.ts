@@ -33,6 +33,14 @@ export const instanceConfigSchema = z
     region: z
       .string({ error: 'region must be an AWS region, e.g. eu-west-2' })
       .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'region must look like eu-west-2'),
+    /**
+     * The instance's AWS account: Connect's quotas are per account and Region, so instances of one account and
+     * Region share one rate budget. Unset means the account of the credentials the wallboard runs with.
+     */
+    accountId: z
+      .string({ error: 'accountId must be the 12-digit AWS account id, e.g. "111122223333" (quoted)' })
+      .regex(/^\d{12}$/, 'accountId must be the 12-digit AWS account id, e.g. "111122223333" (quoted)')
+      .optional(),
     /** Another endpoint (a VPC endpoint, the simulator); unset means Connect's public endpoint. */
     endpoint: z.url({ protocol: /^https?$/, error: 'endpoint must be an http(s) URL' }).optional(),
     /** The name screens show; defaults to the id. */

@@ -8,6 +8,7 @@ export const CONNECT_OPERATIONS = [
   'ListAgentStatuses',
   'ListUsers',
   'DescribeUser',
+  'SearchUsers',
   'ListUserHierarchyGroups',
 ] as const;
 export type ConnectOperation = (typeof CONNECT_OPERATIONS)[number];
@@ -40,6 +41,13 @@ export function isThrottle(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
   const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
   return error.name === 'ThrottlingException' || error.name === 'TooManyRequestsException' || status === 429;
+}
+
+/** Connect refused the call for want of permission: the caller's IAM policy does not allow the operation. */
+export function isAccessDenied(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+  return error.name === 'AccessDeniedException' || status === 403;
 }
 
 /** An error reduced to what may be shown and logged: its name and message, never request details. */

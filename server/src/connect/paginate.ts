@@ -4,6 +4,8 @@ import { SnapshotChangedError, type ConnectOperation } from './errors.js';
 export const MAX_FILTER_VALUES = 100;
 /** The metrics operations return at most 100 results a page. */
 export const MAX_METRIC_RESULTS = 100;
+/** SearchUsers returns at most 100 users a page. */
+export const MAX_SEARCH_RESULTS = 100;
 /** List operations return up to 1000 a page: fewer calls than the default of 100. */
 export const MAX_LIST_RESULTS = 1000;
 

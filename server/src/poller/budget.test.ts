@@ -58,29 +58,61 @@ class Throttle extends Error {
 }
 
 describe('RateBudget', () => {
-  it('takes the configured share of each family: 80% of 5/s burst 8 is 4/s burst 6', () => {
+  it("takes the configured share of each operation's quota: 80% of GetCurrentUserData's 2/s is 1.6/s", () => {
     const budget = new RateBudget();
-    expect(budget.ratePerSecond('metrics')).toBe(4);
-    expect(budget.ratePerSecond('other')).toBeCloseTo(1.6);
+    expect(budget.ratePerSecond('GetCurrentMetricData')).toBe(4);
+    expect(budget.ratePerSecond('GetMetricData')).toBe(4);
+    expect(budget.ratePerSecond('GetCurrentUserData')).toBeCloseTo(1.6);
+    expect(budget.ratePerSecond('SearchUsers')).toBeCloseTo(1.6);
+    expect(budget.ratePerSecond('ListUsers')).toBe(8);
+    expect(budget.ratePerSecond('DescribeUser')).toBe(8);
+    const raised = new RateBudget({ quotas: { GetCurrentUserData: { perSecond: 5, burst: 8 } }, share: 0.5 });
+    expect(raised.ratePerSecond('GetCurrentUserData')).toBe(2.5);
   });
 
-  it('hands tokens to queue metrics before history when both wait', async () => {
+  it('gives each operation its own bucket: a run of DescribeUser calls takes no token from GetCurrentUserData', async () => {
+    const now = 0;
+    const budget = new RateBudget({ clock: () => now, share: 1 });
+    // The clock stands still: a call that had to wait for a token would never be sent. DescribeUser's burst of 10 spent at once.
+    for (let i = 0; i < 10; i += 1) await budget.call('DescribeUser', 'names', async () => i);
+    // GetCurrentUserData's burst of 5 is still whole: five calls go without waiting for a token.
+    const sent: number[] = [];
+    for (let i = 0; i < 5; i += 1)
+      sent.push(await budget.call('GetCurrentUserData', 'agents', async () => i));
+    expect(sent).toEqual([0, 1, 2, 3, 4]);
+  });
+
+  it('hands tokens of one operation to queue metrics before the agent totals of history', async () => {
     const budget = new RateBudget({
-      rates: { metrics: { perSecond: 50, burst: 1 }, other: { perSecond: 50, burst: 1 } },
+      quotas: { GetCurrentMetricData: { perSecond: 50, burst: 1 } },
       share: 1,
+      maxInFlight: 1,
     });
     const order: string[] = [];
-    const first = budget.call('GetMetricData', 'history', async () => order.push('first'));
-    const history = budget.call('GetMetricData', 'history', async () => order.push('history'));
+    const first = budget.call('GetCurrentMetricData', 'history', async () => order.push('first'));
+    const history = budget.call('GetCurrentMetricData', 'history', async () => order.push('history'));
     const realtime = budget.call('GetCurrentMetricData', 'realtime', async () => order.push('realtime'));
     await Promise.all([first, history, realtime]);
     expect(order).toEqual(['first', 'realtime', 'history']);
   });
 
+  it('divides among the pollers that joined it, and clears only when the last has left', () => {
+    const budget = new RateBudget();
+    const leaveFirst = budget.join();
+    const leaveSecond = budget.join();
+    expect(budget.sharers).toBe(2);
+    leaveFirst();
+    leaveFirst();
+    expect(budget.members).toBe(1);
+    leaveSecond();
+    expect(budget.members).toBe(0);
+    expect(budget.sharers).toBe(1);
+  });
+
   it('retries a throttled request after backing off, and counts the throttle', async () => {
     const outcomes: string[] = [];
     const budget = new RateBudget({
-      rates: { metrics: { perSecond: 100, burst: 2 }, other: { perSecond: 100, burst: 2 } },
+      quotas: { GetCurrentMetricData: { perSecond: 100, burst: 2 } },
       share: 1,
       onCall: (_op, outcome) => outcomes.push(outcome),
     });
@@ -93,7 +125,8 @@ describe('RateBudget', () => {
     expect(result).toBe('done');
     expect(outcomes).toEqual(['throttled', 'throttled', 'ok']);
     expect(budget.stats.throttles).toBe(2);
-    expect(budget.stats.rates.metrics).toBeLessThan(100);
+    expect(budget.stats.rates.GetCurrentMetricData).toBeLessThan(100);
+    expect(budget.stats.rates.GetMetricData).toBe(5);
   });
 
   it('passes other errors straight through without retrying', async () => {

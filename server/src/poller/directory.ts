@@ -5,6 +5,7 @@ import {
   listRoutingProfiles,
   listStandardQueues,
   listUsers,
+  searchUsers,
   type AgentStatusRef,
   type HierarchyGroupRef,
   type QueueRef,
@@ -12,17 +13,30 @@ import {
   type UserRef,
 } from '../connect/discovery.js';
 import type { ConnectContext } from '../connect/context.js';
+import { isAccessDenied } from '../connect/errors.js';
 
 export interface KnownUser extends UserRef {
-  /** "First Last" once DescribeUser has answered; until then the username stands in. */
+  /** "First Last" once SearchUsers or DescribeUser has answered; until then the username stands in. */
   name: string | null;
   describedAt: number | null;
 }
 
 /**
+ * How users and their names are read. `SearchUsers` gives names with the list, 100 users a call. An IAM policy
+ * without connect:SearchUsers refuses it; then `ListUsers` lists them and DescribeUser names them one call each.
+ */
+export type UserSource = 'SearchUsers' | 'ListUsers';
+
+export interface DirectoryOptions {
+  /** Called once, when SearchUsers is refused and names fall back to ListUsers and DescribeUser. */
+  onFallback?: (error: unknown) => void;
+}
+
+/**
  * What the instance is made of: queues, routing profiles, agent statuses, users and hierarchy groups. Refreshed on
- * a slow cadence, so queues and agents added or removed in Connect appear without a restart. Users' names come
- * from DescribeUser, one call per user, so they are cached and described again only when the user changes.
+ * a slow cadence, so queues and agents added or removed in Connect appear without a restart. Users and their
+ * names come from SearchUsers; without permission for it, from ListUsers and DescribeUser (cached, described
+ * again only when the user changes).
  */
 export class Directory {
   queues: QueueRef[] = [];
@@ -31,49 +45,85 @@ export class Directory {
   users = new Map<string, KnownUser>();
   hierarchyGroups = new Map<string, HierarchyGroupRef>();
   routingProfileNames = new Map<string, string>();
-  /** Set once queues and routing profiles are known: the real-time cycle can run. */
+  /** Set once queues are known: the real-time cycle can run. */
   ready = false;
 
   /** Set once routing profiles are known: agent totals and agent data are requested by routing profile. */
   profilesKnown = false;
 
+  /** Set once the users have been read: agents have their names (or, on the fallback, usernames). */
+  usersKnown = false;
+
+  userSource: UserSource = 'SearchUsers';
+
+  constructor(private readonly options: DirectoryOptions = {}) {}
+
   /**
-   * Re-reads every list. Each list stands alone: one that fails keeps its last version and the others still
-   * refresh; the first failure is thrown after the rest are applied, so the section reports it.
+   * Re-reads every list. Each list stands alone and is applied as soon as it arrives, so the queue tiles need not
+   * wait for the users: one that fails keeps its last version and the others still refresh; the first failure is
+   * thrown after the rest are applied, so the section reports it.
    */
-  async refresh(ctx: ConnectContext): Promise<void> {
-    const [queues, profiles, statuses, users, groups] = await Promise.allSettled([
-      listStandardQueues(ctx),
-      listRoutingProfiles(ctx),
-      listAgentStatuses(ctx),
-      listUsers(ctx),
-      listHierarchyGroups(ctx),
+  async refresh(ctx: ConnectContext, now = Date.now()): Promise<void> {
+    const results = await Promise.allSettled([
+      listStandardQueues(ctx).then((queues) => {
+        this.queues = queues;
+        this.ready = true;
+      }),
+      listRoutingProfiles(ctx).then((profiles) => {
+        this.routingProfiles = profiles;
+        this.routingProfileNames = new Map(profiles.map((p) => [p.id, p.name]));
+        this.profilesKnown = true;
+      }),
+      listAgentStatuses(ctx).then((statuses) => {
+        this.statuses = new Map(statuses.map((s) => [s.arn, s]));
+      }),
+      this.refreshUsers(ctx, now),
+      listHierarchyGroups(ctx).then((groups) => {
+        this.hierarchyGroups = new Map(groups.map((g) => [g.id, g]));
+      }),
     ]);
-    if (queues.status === 'fulfilled') {
-      this.queues = queues.value;
-      this.ready = true;
-    }
-    if (profiles.status === 'fulfilled') {
-      this.routingProfiles = profiles.value;
-      this.routingProfileNames = new Map(profiles.value.map((p) => [p.id, p.name]));
-      this.profilesKnown = true;
-    }
-    if (statuses.status === 'fulfilled') this.statuses = new Map(statuses.value.map((s) => [s.arn, s]));
-    if (groups.status === 'fulfilled') this.hierarchyGroups = new Map(groups.value.map((g) => [g.id, g]));
-    if (users.status === 'fulfilled') {
-      const next = new Map<string, KnownUser>();
-      for (const user of users.value) {
-        const known = this.users.get(user.id);
-        const unchanged = known && known.lastModified === user.lastModified;
-        next.set(
-          user.id,
-          unchanged ? { ...known, username: user.username } : { ...user, name: null, describedAt: null },
-        );
-      }
-      this.users = next;
-    }
-    const failure = [queues, profiles, statuses, users, groups].find((r) => r.status === 'rejected');
+    const failure = results.find((r) => r.status === 'rejected');
     if (failure) throw failure.reason;
+  }
+
+  private async refreshUsers(ctx: ConnectContext, now: number): Promise<void> {
+    if (this.userSource === 'SearchUsers') {
+      try {
+        const users = await searchUsers(ctx);
+        this.users = new Map(
+          users.map((u) => [
+            u.id,
+            {
+              id: u.id,
+              arn: u.arn,
+              username: u.username,
+              lastModified: null,
+              name: u.name,
+              describedAt: now,
+            },
+          ]),
+        );
+        this.usersKnown = true;
+        return;
+      } catch (error) {
+        if (!isAccessDenied(error)) throw error;
+        // Sticky until a restart: one refused call, then names the slower way, said once in the log.
+        this.userSource = 'ListUsers';
+        this.options.onFallback?.(error);
+      }
+    }
+    const users = await listUsers(ctx);
+    const next = new Map<string, KnownUser>();
+    for (const user of users) {
+      const known = this.users.get(user.id);
+      const unchanged = known && known.lastModified === user.lastModified && known.describedAt !== null;
+      next.set(
+        user.id,
+        unchanged ? { ...known, username: user.username } : { ...user, name: null, describedAt: null },
+      );
+    }
+    this.users = next;
+    this.usersKnown = true;
   }
 
   /** Users whose names are not known yet (new or edited since they were described). */

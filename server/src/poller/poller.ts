@@ -20,7 +20,7 @@ import type { Logger } from '../logger.js';
 import { SERVER_BUILD } from '../version.js';
 import { toAgents } from './agents.js';
 import { toQueues, type RealtimeFigures } from './assemble.js';
-import { RateBudget, type ApiFamily, type CallOutcome, type FamilyRate, type Priority } from './budget.js';
+import { RateBudget, type CallOutcome, type Priority, type Quota } from './budget.js';
 import { instanceRealtime } from './combine.js';
 import { Directory } from './directory.js';
 import { History } from './history.js';
@@ -55,8 +55,13 @@ export interface PollerOptions {
   timeZone?: string;
   serviceLevelThresholds?: readonly number[];
   intradayIntervalMinutes?: number;
+  /**
+   * The rate budget of the instance's AWS account and Region, shared with the pollers of its other instances
+   * there; without one the poller makes its own from `rateShare` and `quotas`.
+   */
+  budget?: RateBudget;
   rateShare?: number;
-  rates?: Record<ApiFamily, FamilyRate>;
+  quotas?: Partial<Record<ConnectOperation, Quota>>;
   discoveryIntervalMs?: number;
   historyIntervalMs?: number;
   observer?: PollerObserver;
@@ -71,10 +76,6 @@ export class PollerStoppedError extends Error {
   }
 }
 
-/** Real-time queue metrics may use this share of the metric family's budget; history gets the rest. */
-const REALTIME_SHARE = 0.75;
-/** GetCurrentUserData may use this share of the other family's budget; discovery gets the rest. */
-const AGENTS_SHARE = 0.75;
 /**
  * After a failure a loop retries after 2 s, doubling up to 10 s (real time) or 15 s (the slow sections), so an
  * outage is not met with a stream of doomed calls and recovery still shows within seconds.
@@ -107,7 +108,7 @@ const emptySection = (): SectionStatus => ({
  */
 export class Poller {
   readonly budget: RateBudget;
-  readonly directory = new Directory();
+  readonly directory: Directory;
   readonly history: History;
   private snapshot: Snapshot | null = null;
   private readonly sections: Record<SectionName, SectionStatus>;
@@ -133,6 +134,9 @@ export class Poller {
   private timeZone: string;
   private thresholds: readonly number[];
   private loggedMissing: number | null = null;
+  private leaveBudget: (() => void) | null = null;
+  /** Set once a discovery has finished, whatever its outcome. */
+  private discoveredOnce = false;
 
   constructor(private readonly options: PollerOptions) {
     this.clock = options.clock ?? Date.now;
@@ -150,10 +154,20 @@ export class Poller {
       SectionName,
       number
     >;
-    this.budget = new RateBudget({
-      ...(options.rates ? { rates: options.rates } : {}),
-      ...(options.rateShare !== undefined ? { share: options.rateShare } : {}),
-      onCall: (operation, outcome, ms) => options.observer?.call?.(operation, outcome, ms),
+    this.budget =
+      options.budget ??
+      new RateBudget({
+        ...(options.quotas ? { quotas: options.quotas } : {}),
+        ...(options.rateShare !== undefined ? { share: options.rateShare } : {}),
+      });
+    this.directory = new Directory({
+      onFallback: (error) =>
+        options.logger.warn(
+          { op: 'SearchUsers', err: describeError(error) },
+          "SearchUsers was refused (the IAM policy lacks connect:SearchUsers): agents' names come from " +
+            'ListUsers and DescribeUser, one call per agent, and take longer to fill in. Add connect:SearchUsers ' +
+            'to the policy and restart to have every name within seconds.',
+        ),
     });
     this.history = new History({
       timeZone: this.timeZone,
@@ -183,13 +197,17 @@ export class Poller {
   start(): void {
     if (this.running) return;
     this.running = true;
+    this.leaveBudget = this.budget.join();
     for (const loop of this.loops) loop.start();
   }
 
   stop(): void {
     this.running = false;
     for (const loop of this.loops) loop.stop();
-    this.budget.clear();
+    this.leaveBudget?.();
+    this.leaveBudget = null;
+    // Requests of other instances may still wait in a shared budget: only the last one out clears it.
+    if (this.budget.members === 0) this.budget.clear();
   }
 
   /** One queue's intraday series with every figure; null for a queue the instance does not have. */
@@ -225,7 +243,7 @@ export class Poller {
       // A stopped poller (a replica that lost its lease) sends nothing more, even from a cycle under way.
       send: (operation, request) =>
         this.running
-          ? this.budget.call(operation, priority, request)
+          ? this.budget.call(operation, priority, request, this.options.observer?.call)
           : Promise.reject(new PollerStoppedError()),
       unknownValue: (field, value) => this.unknownValue(field, value),
     };
@@ -244,6 +262,11 @@ export class Poller {
     );
   }
 
+  /** Requests a second of an operation this poller may plan on: the budget's rate over the instances sharing it. */
+  private shareOf(operation: ConnectOperation): number {
+    return this.budget.ratePerSecond(operation) / this.budget.sharers;
+  }
+
   /** A section's wait after its n-th failure in a row: 2 s doubling, never under `floor` nor over `cap`. */
   private retryDelay(section: SectionName, floor: number, cap = Math.max(floor, MAX_RETRY_MS)): number {
     const backoff = FIRST_RETRY_MS * 2 ** Math.min(10, this.failures[section] - 1);
@@ -258,10 +281,12 @@ export class Poller {
     const interval = this.options.discoveryIntervalMs ?? 60_000;
     const started = this.clock();
     try {
-      await this.directory.refresh(this.context('discovery'));
+      await this.directory.refresh(this.context('discovery'), this.clock());
+      this.discoveredOnce = true;
       this.succeeded('discovery', null, started);
       return interval;
     } catch (error) {
+      this.discoveredOnce = true;
       this.failed('discovery', error, started);
       // A failed discovery leaves queues, profiles or names unknown (and with them whole sections): retry it soon,
       // backing off, never later than the normal interval.
@@ -272,8 +297,9 @@ export class Poller {
     }
   }
 
+  /** Only on the fallback (no connect:SearchUsers): DescribeUser, one call per user whose name is missing. */
   private async describeNames(): Promise<number> {
-    if (this.directory.undescribed.length === 0) return 1000;
+    if (this.directory.userSource !== 'ListUsers' || this.directory.undescribed.length === 0) return 1000;
     try {
       await this.directory.describeSome(this.context('names'), DESCRIBE_BATCH, this.clock());
       return 0;
@@ -316,9 +342,11 @@ export class Poller {
             .filter((d): d is Date => d !== null)
             .sort((a, b) => a.getTime() - b.getTime())[0];
           this.succeeded('queues', dataSnapshotTime ?? null, started);
+          // The cycle's calls at this instance's part of GetCurrentMetricData's quota: its own bucket (history
+          // uses GetMetricData's), divided among the instances of one account and Region.
           this.cycleMs = Math.max(
             this.options.intervalMs,
-            Math.ceil((calls * 1000) / (this.budget.ratePerSecond('metrics') * REALTIME_SHARE)),
+            Math.ceil((calls * 1000) / this.shareOf('GetCurrentMetricData')),
           );
           this.generation += 1;
           this.publish();
@@ -338,14 +366,16 @@ export class Poller {
 
   private async agentsCycle(): Promise<number> {
     return this.until(
-      () => this.directory.profilesKnown,
+      // Agents wait for the users too, so none is ever shown by id without a name; a discovery that failed to
+      // read the users lets them go on without.
+      () => this.directory.profilesKnown && (this.directory.usersKnown || this.discoveredOnce),
       async () => {
         const started = this.clock();
         const wallStarted = Date.now();
         const normal = () =>
           Math.max(
             this.options.intervalMs,
-            Math.ceil((this.lastCalls.agents * 1000) / (this.budget.ratePerSecond('other') * AGENTS_SHARE)),
+            Math.ceil((this.lastCalls.agents * 1000) / this.shareOf('GetCurrentUserData')),
           );
         try {
           const current = await getCurrentUsers(

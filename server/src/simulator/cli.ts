@@ -17,8 +17,10 @@ const usage = `Usage: pnpm sim [options]
   --time-of-day HH:MM   run the day's curve and shifts as if it were this local time (a busy demo at any hour);
                         timestamps stay real time
   --no-rate-limits      never answer ThrottlingException for going over the quotas
-  --metrics-rate R --metrics-burst B   GetCurrentMetricData/GetMetricData bucket (default 5/s, burst 8)
-  --others-rate R --others-burst B     every other operation (default 2/s, burst 5)
+  --quota OP=R/B        one operation's quota, R a second with a burst of B (repeatable; default: Connect's
+                        published quotas, e.g. GetCurrentUserData=2/5, ListUsers=10/10)
+  --max-page-size N     return at most N results a page, whatever MaxResults asks
+  --deny OP             answer AccessDeniedException to an operation (repeatable), as a narrow IAM policy does
 Faults (also at runtime: POST /_sim/faults):
   --throttle-rate F     answer this share (0-1) of requests with ThrottlingException
   --error-rate F        answer this share of requests with InternalServiceException (500)
@@ -44,10 +46,9 @@ const { values } = parseArgs({
     'time-zone': { type: 'string', default: 'UTC' },
     'time-of-day': { type: 'string' },
     'no-rate-limits': { type: 'boolean' },
-    'metrics-rate': { type: 'string' },
-    'metrics-burst': { type: 'string' },
-    'others-rate': { type: 'string' },
-    'others-burst': { type: 'string' },
+    quota: { type: 'string', multiple: true },
+    'max-page-size': { type: 'string' },
+    deny: { type: 'string', multiple: true },
     'throttle-rate': { type: 'string' },
     'error-rate': { type: 'string' },
     'latency-ms': { type: 'string' },
@@ -96,19 +97,23 @@ const faultFlags: Faults = {
   expireTokens: values['expire-tokens'],
   truncateRate: optional('truncate-rate', { max: 1 }),
   malformedRate: optional('malformed-rate', { max: 1 }),
+  maxPageSize: optional('max-page-size', { min: 1, max: 1000, whole: true }),
+  deniedOperations: values.deny,
 };
 const faults = Object.fromEntries(
   Object.entries(faultFlags).filter(([, value]) => value !== undefined),
 ) as Faults;
 
-const bucket = (
-  rate: number | undefined,
-  burst: number | undefined,
-  fallback: { rate: number; burst: number },
-) =>
-  rate === undefined && burst === undefined
-    ? undefined
-    : { rate: rate ?? fallback.rate, burst: burst ?? fallback.burst };
+const quotas = Object.fromEntries(
+  (values.quota ?? []).map((text) => {
+    const match = /^([A-Za-z0-9]+)=(\d+(?:\.\d+)?)\/(\d+)$/.exec(text);
+    const rate = Number(match?.[2]);
+    const burst = Number(match?.[3]);
+    if (!match || rate <= 0 || burst < 1)
+      fail(`--quota must be OPERATION=RATE/BURST, e.g. --quota GetCurrentUserData=2/5 (got "${text}").`);
+    return [match[1] as string, { rate, burst }];
+  }),
+);
 
 let sim;
 try {
@@ -123,17 +128,7 @@ try {
     ...(values['time-of-day'] ? { timeOfDay: values['time-of-day'] } : {}),
     ...(values['instance-id'] ? { instanceId: values['instance-id'] } : {}),
     ...(values.region ? { region: values.region } : {}),
-    rateLimits: {
-      enabled: !values['no-rate-limits'],
-      metrics: bucket(optional('metrics-rate', { min: 0.01 }), optional('metrics-burst', { min: 1 }), {
-        rate: 5,
-        burst: 8,
-      }),
-      others: bucket(optional('others-rate', { min: 0.01 }), optional('others-burst', { min: 1 }), {
-        rate: 2,
-        burst: 5,
-      }),
-    },
+    rateLimits: { enabled: !values['no-rate-limits'], operations: quotas },
     faults,
   });
 } catch (error) {

@@ -20,6 +20,17 @@ export const faultsSchema = z
     truncateRate: z.number().min(0).max(1).optional(),
     /** Answer this share of successful requests with a body that is not JSON. */
     malformedRate: z.number().min(0).max(1).optional(),
+    /**
+     * Return at most this many results a page, whatever MaxResults asks: Connect documents MaxResults as a
+     * maximum, and some of its answers come in smaller pages.
+     */
+    maxPageSize: z.number().int().min(1).max(1000).optional(),
+    /**
+     * Answer AccessDeniedException (403) to these operations, as Connect does when the caller's IAM policy
+     * lacks them (e.g. an existing policy written before the wallboard called SearchUsers). Not limited by
+     * `operations`.
+     */
+    deniedOperations: z.array(z.string().min(1)).optional(),
     operations: z.array(z.string()).optional(),
   })
   .strict();

@@ -54,6 +54,8 @@ export interface PageOptions {
   nowMs: number;
   /** A fault: treat every token as expired. */
   expireTokens?: boolean;
+  /** A fault: pages hold at most this many results, whatever `maxResults` allows. */
+  pageCap?: number | undefined;
 }
 
 /** Where a request starts: the first page, or the page a valid token points at. */
@@ -78,7 +80,7 @@ export function slicePage<T>(
   start: { offset: number; snapshotAt: number; params: string },
   options: PageOptions,
 ): { pageItems: T[]; nextToken: string | undefined; snapshotAt: number } {
-  const end = start.offset + options.maxResults;
+  const end = start.offset + Math.min(options.maxResults, options.pageCap ?? Number.POSITIVE_INFINITY);
   const nextToken =
     end < items.length
       ? issueToken({

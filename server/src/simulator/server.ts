@@ -16,7 +16,8 @@
  * Options: port (0 = free port), host, queues (default 40), agents (300), seed (1), instanceId, region,
  * clock (the simulated time; tests inject one), speed (without a clock: simulated time runs this many times
  * faster than real time), timeOfDay ("HH:MM": without a clock, the day's curve and shifts run as if it were that local time now; timestamps stay real time), timeZone (IANA name, default UTC: "today" is pre-simulated from local midnight),
- * rateLimits (token buckets per family, see rateLimits.ts), faults (in force from the start), wallClock (real
+ * rateLimits (a token bucket per operation, see rateLimits.ts), rateLimiter (one shared by the simulators of
+ * instances in one account and Region), faults (in force from the start), wallClock (real
  * time for rate limits and outages; tests may inject it), presimulate (default true).
  *
  * The same controls over HTTP, from loopback only: GET /_sim/calls, DELETE /_sim/calls, GET/POST/DELETE
@@ -48,6 +49,7 @@ import {
   listRoutingProfiles,
   listUserHierarchyGroups,
   listUsers,
+  searchUsers,
 } from './ops/lists.js';
 import { getMetricDataV2 } from './ops/metricsV2.js';
 import { getCurrentUserData } from './ops/userData.js';
@@ -74,6 +76,11 @@ export interface SimulatorOptions {
   timeOfDay?: string;
   timeZone?: string;
   rateLimits?: RateLimitOptions;
+  /**
+   * Connect's quotas are per account and Region, shared by its instances: simulators standing for instances of
+   * one account pass the same limiter (then `rateLimits` is not used).
+   */
+  rateLimiter?: RateLimiter;
   faults?: Faults;
   /** Real time, for rate limits, outages and latency. */
   wallClock?: () => number;
@@ -134,6 +141,8 @@ const routes: Route[] = [
   },
   { operation: 'ListUsers', method: 'GET', pattern: /^\/users-summary\/([^/]+)$/, handler: listUsers },
   { operation: 'DescribeUser', method: 'GET', pattern: /^\/users\/([^/]+)\/([^/]+)$/, handler: describeUser },
+  // SearchUsers names the instance by the InstanceId in its body.
+  { operation: 'SearchUsers', method: 'POST', pattern: /^\/search-users()$/, handler: searchUsers },
   {
     operation: 'ListAgentStatuses',
     method: 'GET',
@@ -167,6 +176,9 @@ const routes: Route[] = [
   // V2 names the instance by the ARN in its body, not in the path.
   { operation: 'GetMetricDataV2', method: 'POST', pattern: /^\/metrics\/data()$/, handler: getMetricDataV2 },
 ];
+
+/** Operations that name the instance in the body (an InstanceId or the instance ARN), not in the path. */
+const BODY_INSTANCE = new Set(['GetMetricDataV2', 'SearchUsers']);
 
 const CALL_LOG_SIZE = 5000;
 const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
@@ -250,7 +262,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   });
   model.advanceTo(firstNow);
 
-  const limiter = new RateLimiter(options.rateLimits ?? {}, wallClock);
+  const limiter = options.rateLimiter ?? new RateLimiter(options.rateLimits ?? {}, wallClock);
   const faultRng = createRng(seed ^ 0xfa17);
   let faults: ActiveFaults = activate(options.faults ?? {}, wallClock());
   const snapshots = new SnapshotCache();
@@ -365,6 +377,12 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
           'Missing Authentication Token: sign requests with SigV4.',
         );
       }
+      if (faults.deniedOperations?.includes(operation)) {
+        throw new ServiceError(
+          'AccessDeniedException',
+          `The caller is not authorized to perform connect:${operation} on this instance.`,
+        );
+      }
       if (
         faults.outageUntil !== undefined &&
         wallClock() < faults.outageUntil &&
@@ -379,7 +397,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
       if (appliesTo(faults, operation) && faultRng() < (faults.errorRate ?? 0)) {
         throw new ServiceError('InternalServiceException', 'Request processing failed (simulated).');
       }
-      if (route.pattern.source !== '^\\/metrics\\/data()$' && pathInstance !== instanceId) {
+      if (!BODY_INSTANCE.has(route.operation) && pathInstance !== instanceId) {
         throw new ServiceError('ResourceNotFoundException', `Instance ${pathInstance} not found.`);
       }
       const body = route.method === 'POST' ? parseJson(text) : {};
@@ -394,6 +412,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
         query: url.searchParams,
         path: rest,
         expireTokens: faults.expireTokens === true && appliesTo(faults, operation),
+        pageCap: appliesTo(faults, operation) ? faults.maxPageSize : undefined,
         snapshots,
       });
       let out = JSON.stringify(result);

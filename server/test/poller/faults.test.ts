@@ -5,8 +5,8 @@ import { simulatorEnv, TEST_CREDENTIALS, waitFor } from '../support/wallboard.js
 import { QueueHidingProxy } from './proxy.js';
 import { fetchSnapshot, snapshotAfter } from './support.js';
 
-// Connect misbehaving, through the real SDK: the simulator's faults, with its own rate limits in force (5/s burst
-// 8 for metrics, 2/s burst 5 for the rest) and a wall clock the test can fast-forward through an outage.
+// Connect misbehaving, through the real SDK: the simulator's faults, with its own rate limits in force (Connect's
+// quotas per operation) and a wall clock the test can fast-forward through an outage.
 let wallOffset = 0;
 let simulator: RunningSimulator;
 let proxy: QueueHidingProxy;
@@ -77,8 +77,8 @@ describe('the poller when Connect misbehaves', () => {
       'throttles',
       20_000,
     );
-    expect(wallboard.poller.budget.stats.rates.metrics).toBeLessThan(
-      wallboard.poller.budget.ratePerSecond('metrics'),
+    expect(wallboard.poller.budget.stats.rates.GetCurrentMetricData).toBeLessThan(
+      wallboard.poller.budget.ratePerSecond('GetCurrentMetricData'),
     );
     const during = await fetchSnapshot(wallboard);
     expect(during?.queues).toHaveLength(30);

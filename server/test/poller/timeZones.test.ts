@@ -45,7 +45,10 @@ async function start(timeZone: string, at: string): Promise<Poller> {
     serviceLevelThresholds: [20],
     historyIntervalMs: 200,
     // A generous budget: the day's intervals fill in within seconds. The budget itself is unit-tested.
-    rates: { metrics: { perSecond: 100, burst: 100 }, other: { perSecond: 100, burst: 100 } },
+    quotas: {
+      GetMetricData: { perSecond: 100, burst: 100 },
+      GetCurrentMetricData: { perSecond: 100, burst: 100 },
+    },
   });
   poller = running;
   running.start();

@@ -12,6 +12,7 @@ import {
   ListRoutingProfileQueuesCommand,
   ListUserHierarchyGroupsCommand,
   ResourceNotFoundException,
+  SearchUsersCommand,
   paginateGetCurrentMetricData,
   paginateGetCurrentUserData,
   paginateGetMetricData,
@@ -19,6 +20,7 @@ import {
   paginateListQueues,
   paginateListRoutingProfiles,
   paginateListUsers,
+  paginateSearchUsers,
   type ConnectClient,
   type HistoricalMetric,
 } from '@aws-sdk/client-connect';
@@ -133,6 +135,39 @@ describe('configuration listings', () => {
     );
     expect(missing).toBeInstanceOf(ResourceNotFoundException);
     expect(missing.$metadata?.httpStatusCode).toBe(404);
+  });
+
+  it('searches users 100 a page with their names, routing profile and hierarchy group (SearchUsers)', async () => {
+    const users = [];
+    let pages = 0;
+    for await (const page of paginateSearchUsers({ client, pageSize: 100 }, { InstanceId: instanceId })) {
+      pages += 1;
+      expect(page.ApproximateTotalCount).toBe(300);
+      users.push(...(page.Users ?? []));
+    }
+    expect(pages).toBe(3);
+    expect(new Set(users.map((u) => u.Id)).size).toBe(300);
+    // The same user as DescribeUser gives, without a call per user.
+    const { User } = await client.send(
+      new DescribeUserCommand({ InstanceId: instanceId, UserId: users[7]?.Id }),
+    );
+    expect(users[7]).toMatchObject({
+      Id: User?.Id,
+      Arn: User?.Arn,
+      Username: User?.Username,
+      IdentityInfo: { FirstName: User?.IdentityInfo?.FirstName, LastName: User?.IdentityInfo?.LastName },
+      RoutingProfileId: User?.RoutingProfileId,
+      HierarchyGroupId: User?.HierarchyGroupId,
+    });
+    // MaxResults is 1 to 100; the instance travels in the body and must exist.
+    const tooMany = await failure(() =>
+      client.send(new SearchUsersCommand({ InstanceId: instanceId, MaxResults: 101 })),
+    );
+    expect(tooMany).toBeInstanceOf(InvalidParameterException);
+    const unknown = await failure(() =>
+      client.send(new SearchUsersCommand({ InstanceId: '00000000-0000-4000-8000-000000000000' })),
+    );
+    expect(unknown).toBeInstanceOf(ResourceNotFoundException);
   });
 
   it('lists agent statuses, filtered by type, and the hierarchy groups', async () => {

@@ -1,15 +1,20 @@
 import { STATUS } from '../../src/simulator/catalog.js';
 import {
+  AccessDeniedException,
   GetCurrentMetricDataCommand,
+  GetCurrentUserDataCommand,
+  GetMetricDataCommand,
   InternalServiceException,
   InvalidRequestException,
   ListQueuesCommand,
   ListUsersCommand,
+  SearchUsersCommand,
   ThrottlingException,
   paginateGetCurrentMetricData,
   type ConnectClient,
 } from '@aws-sdk/client-connect';
 import { afterEach, describe, expect, it } from 'vitest';
+import { RateLimiter } from '../../src/simulator/rateLimits.js';
 import { startSimulator, type CallRecord, type RunningSimulator } from '../../src/simulator/server.js';
 import { clientFor, failure } from './support.js';
 
@@ -73,18 +78,63 @@ describe('rate limits', () => {
     expect(await outcomes(6, () => c.send(metricsCall(s)))).toEqual([200, 200, 200, 200, 200, 429]);
   });
 
-  it('gives the other operations their own bucket of 2 per second, burst 5', async () => {
+  it('gives every operation a quota of its own: the metric burst leaves GetMetricData and the listings untouched', async () => {
     const { sim: s, client: c } = await start();
+    expect(await outcomes(9, () => c.send(metricsCall(s)))).toContain(429);
+    const history = () =>
+      c.send(
+        new GetMetricDataCommand({
+          InstanceId: s.instanceId,
+          StartTime: new Date(Math.floor(now / 300_000) * 300_000 - 3_600_000),
+          EndTime: new Date(Math.floor(now / 300_000) * 300_000),
+          Filters: { Queues: [s.model.queues[0]?.id ?? ''] },
+          HistoricalMetrics: [{ Name: 'CONTACTS_QUEUED', Unit: 'COUNT', Statistic: 'SUM' }],
+        }),
+      );
+    expect(await outcomes(9, history)).toEqual([200, 200, 200, 200, 200, 200, 200, 200, 429]);
+    // GetCurrentUserData: 2 a second, burst 5, and not shared with ListUsers (10 a second, burst 10).
+    const agents = () =>
+      c.send(
+        new GetCurrentUserDataCommand({
+          InstanceId: s.instanceId,
+          Filters: { RoutingProfiles: [s.model.catalog.profiles[0]?.id ?? ''] },
+        }),
+      );
+    expect(await outcomes(6, agents)).toEqual([200, 200, 200, 200, 200, 429]);
     const list = () => c.send(new ListUsersCommand({ InstanceId: s.instanceId }));
-    expect(await outcomes(6, list)).toEqual([200, 200, 200, 200, 200, 429]);
-    // The metrics family is untouched by the listing's throttling.
-    expect(await outcomes(1, () => c.send(metricsCall(s)))).toEqual([200]);
+    expect(await outcomes(11, list)).toEqual([...Array<number>(10).fill(200), 429]);
     wall += 1000;
-    expect(await outcomes(3, list)).toEqual([200, 200, 429]);
+    expect(await outcomes(3, agents)).toEqual([200, 200, 429]);
   });
 
-  it('takes its budgets from the options', async () => {
-    const { sim: s, client: c } = await start({ rateLimits: { metrics: { rate: 1, burst: 2 } } });
+  it('shares the buckets between simulators of instances in one account and Region', async () => {
+    const shared = new RateLimiter({}, () => wall);
+    const { sim: first, client: firstClient } = await start({ rateLimiter: shared });
+    const second = await startSimulator({
+      queues: 4,
+      agents: 10,
+      seed: 5,
+      instanceId: '22222222-3333-4444-8555-666666666666',
+      clock: () => now,
+      rateLimiter: shared,
+    });
+    const secondClient = clientFor(second);
+    try {
+      const users = (sim: RunningSimulator, client: ConnectClient) => () =>
+        client.send(new SearchUsersCommand({ InstanceId: sim.instanceId }));
+      // Three of the burst of 5 from one instance leave two for the other.
+      expect(await outcomes(3, users(first, firstClient))).toEqual([200, 200, 200]);
+      expect(await outcomes(3, users(second, secondClient))).toEqual([200, 200, 429]);
+    } finally {
+      secondClient.destroy();
+      await second.close();
+    }
+  });
+
+  it('takes its quotas per operation from the options', async () => {
+    const { sim: s, client: c } = await start({
+      rateLimits: { operations: { GetCurrentMetricData: { rate: 1, burst: 2 } } },
+    });
     expect(await outcomes(3, () => c.send(metricsCall(s)))).toEqual([200, 200, 429]);
   });
 });
@@ -140,6 +190,22 @@ describe('faults', () => {
     s.setFaults({ malformedRate: 1 });
     const malformed = await failure(() => c.send(metricsCall(s)));
     expect(malformed.message).toMatch(/Deserialization|JSON|Unexpected/i);
+  });
+
+  it('caps every page at a size below MaxResults, and refuses operations an IAM policy leaves out', async () => {
+    const { sim: s, client: c } = await start({ rateLimits: { enabled: false }, faults: { maxPageSize: 4 } });
+    const first = await c.send(new GetCurrentMetricDataCommand({ ...metricsCall(s).input, MaxResults: 100 }));
+    expect(first.MetricResults).toHaveLength(4);
+    expect(first.NextToken).toBeTruthy();
+    const users = await c.send(new SearchUsersCommand({ InstanceId: s.instanceId, MaxResults: 100 }));
+    expect(users.Users).toHaveLength(4);
+    s.setFaults({ deniedOperations: ['SearchUsers'] });
+    const denied = await failure(() => c.send(new SearchUsersCommand({ InstanceId: s.instanceId })));
+    expect(denied).toBeInstanceOf(AccessDeniedException);
+    expect(denied.$metadata?.httpStatusCode).toBe(403);
+    expect(await outcomes(1, () => c.send(new ListUsersCommand({ InstanceId: s.instanceId })))).toEqual([
+      200,
+    ]);
   });
 
   it('adds latency on demand', async () => {

@@ -12,6 +12,8 @@ export interface OpContext {
   path: string[];
   /** A fault: every NextToken is refused as expired. */
   expireTokens: boolean;
+  /** A fault: pages hold at most this many results. */
+  pageCap?: number | undefined;
   snapshots: SnapshotCache;
 }
 

@@ -141,6 +141,7 @@ export function getCurrentMetricData(ctx: OpContext) {
   }
   const { pageItems, nextToken, snapshotAt } = slicePage(rows, start, {
     maxResults: max,
+    pageCap: ctx.pageCap,
     nextToken: undefined,
     params: null,
     nowMs,

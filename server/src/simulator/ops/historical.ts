@@ -223,6 +223,7 @@ export function getMetricData(ctx: OpContext) {
   }
   const { pageItems, nextToken } = slicePage(rows, startPage, {
     maxResults: max,
+    pageCap: ctx.pageCap,
     nextToken: undefined,
     params: null,
     nowMs,

@@ -1,6 +1,6 @@
 import { notFound, invalidParameter } from '../errors.js';
 import { page } from '../pagination.js';
-import { maxResults } from '../validation.js';
+import { maxResults, nextTokenOf, optionalObject } from '../validation.js';
 import type { OpContext } from './context.js';
 
 /** The configuration listings: queues, routing profiles, users, agent statuses, hierarchy groups. */
@@ -15,6 +15,7 @@ function listPage<T>(ctx: OpContext, rows: T[], limit: number, extraParams: unkn
     params: { path: ctx.path, max, extraParams },
     nowMs: ctx.nowMs,
     expireTokens: ctx.expireTokens,
+    pageCap: ctx.pageCap,
   });
 }
 
@@ -128,6 +129,46 @@ export function describeUser(ctx: OpContext) {
       LastModifiedRegion: ctx.region,
     },
   };
+}
+
+/**
+ * SearchUsers (POST /search-users): the instance's users a page at a time, each with their names, routing
+ * profile and hierarchy group, which ListUsers leaves out. InstanceId travels in the body; MaxResults is 1 to
+ * 100. SearchCriteria and SearchFilter are optional; the simulator models neither, so it refuses a request
+ * that uses one rather than answer it unfiltered.
+ */
+export function searchUsers(ctx: OpContext) {
+  const { catalog } = ctx.model;
+  const { body } = ctx;
+  if (typeof body.InstanceId !== 'string' || body.InstanceId === '')
+    throw invalidParameter('InstanceId is required.');
+  if (body.InstanceId !== ctx.model.instanceId && body.InstanceId !== catalog.instanceArn)
+    throw notFound(`Instance ${body.InstanceId} not found.`);
+  for (const field of ['SearchCriteria', 'SearchFilter'] as const) {
+    if (Object.keys(optionalObject(body[field], field)).length > 0)
+      throw invalidParameter(`${field} is not modelled by the simulator; search without it.`);
+  }
+  const max = maxResults(body.MaxResults, 100);
+  const rows = catalog.users.map((u) => ({
+    Id: u.id,
+    Arn: u.arn,
+    Username: u.username,
+    IdentityInfo: { FirstName: u.firstName, LastName: u.lastName },
+    RoutingProfileId: catalog.profiles[u.profileIndex]?.id,
+    HierarchyGroupId: catalog.groups[u.teamIndex]?.id,
+    SecurityProfileIds: ['5ec0a1e5-0000-4000-8000-000000000001'],
+    PhoneConfig: { PhoneType: 'SOFT_PHONE', AutoAccept: false, AfterContactWorkTimeLimit: 0 },
+    Tags: {},
+  }));
+  const { pageItems, nextToken } = page(rows, {
+    maxResults: max,
+    nextToken: nextTokenOf(body.NextToken),
+    params: { instance: body.InstanceId, max, operation: 'SearchUsers' },
+    nowMs: ctx.nowMs,
+    expireTokens: ctx.expireTokens,
+    pageCap: ctx.pageCap,
+  });
+  return { Users: pageItems, NextToken: nextToken, ApproximateTotalCount: rows.length };
 }
 
 const STATUS_TYPES = ['ROUTABLE', 'CUSTOM', 'OFFLINE'];

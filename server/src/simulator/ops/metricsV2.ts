@@ -213,6 +213,7 @@ export function getMetricDataV2(ctx: OpContext) {
   }
   const { pageItems, nextToken } = slicePage(rows, startPage, {
     maxResults: max,
+    pageCap: ctx.pageCap,
     nextToken: undefined,
     params: null,
     nowMs,

@@ -87,6 +87,7 @@ export function getCurrentUserData(ctx: OpContext) {
   }
   const { pageItems, nextToken } = slicePage(rows, start, {
     maxResults: max,
+    pageCap: ctx.pageCap,
     nextToken: undefined,
     params: null,
     nowMs,
