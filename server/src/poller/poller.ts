@@ -428,6 +428,9 @@ export class Poller {
           }
         } catch (error) {
           this.failed('today', error, started);
+          // The intraday series is fetched after today: until it has figures, today's error is its error too, so
+          // the screens and /readyz say why it is missing instead of "loading" for as long as today fails.
+          if (this.sections.intraday.fetchedAt === null) this.failed('intraday', error, started);
           return this.retryDelay('today', FIRST_RETRY_MS, MAX_SLOW_RETRY_MS);
         }
         started = this.clock();
