@@ -197,7 +197,9 @@ function addAgent(
     }
   }
   counts.SLOTS_AVAILABLE += available;
-  if (available > 0) counts.AGENTS_AVAILABLE += 1;
+  // Admin guide, Available: "the number of agents who can take an inbound contact"; an agent is unavailable when
+  // "the agent has at least one contact ongoing" (free chat slots beside a chat still count in SLOTS_AVAILABLE).
+  if (available > 0 && agent.contacts.length === 0) counts.AGENTS_AVAILABLE += 1;
 }
 
 export function computeFigures(model: ContactCentreModel, nowMs: number): ModelFigures {

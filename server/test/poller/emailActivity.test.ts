@@ -138,6 +138,10 @@ describe('agent activity against AGENTS_ERROR', () => {
     );
     expect(inError.map((a) => a.activity)).toEqual(expect.arrayContaining(['missed', 'rejected']));
     expect(snapshot.summary.realtime.AGENTS_ERROR).toBe(inError.length);
+    // And as many Available as Connect's AGENTS_AVAILABLE: an agent with a contact ongoing is not available.
+    expect(snapshot.summary.realtime.AGENTS_AVAILABLE).toBe(
+      snapshot.agents.filter((a) => a.activity === 'available').length,
+    );
     // Their status is still the one they set: Available, not an error status.
     for (const agent of inError) expect(agent.status).toBe('Available');
   });

@@ -1116,7 +1116,13 @@ describe('email and agent contact states, as Connect has them', () => {
         expect(row.Status?.StatusName).not.toBe('Error');
         expect(Object.values(row.AvailableSlotsByChannel ?? {}).every((n) => n === 0)).toBe(true);
       }
-      const available = rows.filter((r) => Object.values(r.AvailableSlotsByChannel ?? {}).some((n) => n > 0));
+      // Available: a free slot and no contact ongoing ("the agent has at least one contact ongoing" makes them
+      // unavailable: admin guide, Available), whatever slots a chat leaves free.
+      const available = rows.filter(
+        (r) =>
+          (r.Contacts ?? []).length === 0 &&
+          Object.values(r.AvailableSlotsByChannel ?? {}).some((n) => n > 0),
+      );
       expect(valueOf(summary, 'AGENTS_AVAILABLE')).toBe(available.length);
     }
     // Rejections count as much as misses: a chat, task or email declined in the CCP.

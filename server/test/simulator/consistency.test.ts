@@ -96,8 +96,13 @@ describe('current figures agree with agents user data and with the model', () =>
         users.reduce((sum, u) => sum + Object.values(u[key] ?? {}).reduce((a, b) => a + b, 0), 0);
       expect(valueOf(summary, 'SLOTS_ACTIVE')).toBe(slots('ActiveSlotsByChannel'));
       expect(valueOf(summary, 'SLOTS_AVAILABLE')).toBe(slots('AvailableSlotsByChannel'));
+      // Available: can take an inbound contact, so a free slot and no contact ongoing (admin guide, Available).
       expect(valueOf(summary, 'AGENTS_AVAILABLE')).toBe(
-        users.filter((u) => Object.values(u.AvailableSlotsByChannel ?? {}).some((n) => n > 0)).length,
+        users.filter(
+          (u) =>
+            (u.Contacts ?? []).length === 0 &&
+            Object.values(u.AvailableSlotsByChannel ?? {}).some((n) => n > 0),
+        ).length,
       );
 
       const waiting = sim.model.queues.map((q) => q.waiting.length);
