@@ -333,7 +333,7 @@ export function parseEnv(source: NodeJS.ProcessEnv = process.env): Env {
   }
   if (env.ACCESS_MODE === 'tokens' && !env.DISPLAY_TOKENS_FILE) {
     throw new ConfigError(
-      'Invalid environment:\n  DISPLAY_TOKENS_FILE is not set: ACCESS_MODE=tokens needs the file of hashed tokens (create one with `pnpm token create --id lobby-tv`)',
+      'Invalid environment:\n  DISPLAY_TOKENS_FILE is not set: ACCESS_MODE=tokens needs the file of hashed tokens (create one with `npx -y pnpm@12.21.0 tokens create --id lobby-tv`)',
     );
   }
   if (env.ACCESS_MODE === 'proxy' && env.TRUSTED_PROXIES.length === 0) {

@@ -108,7 +108,7 @@ describe('sessions', () => {
     }
   });
 
-  it('token create leaves the token file readable by its owner alone, even when it was wider', async () => {
+  it('tokens create leaves the token file readable by its owner alone, even when it was wider', async () => {
     const file = join(dir, 'cli-tokens.yaml');
     writeFileSync(file, 'tokens: []\n');
     chmodSync(file, 0o644);

@@ -1,11 +1,13 @@
 import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { stringify } from 'yaml';
 import { hashToken, newToken, parseTokenFile, tokenEntrySchema, type TokenEntry } from './tokens.js';
 
 /**
- * Manages the display-token file: `token create --id lobby-tv [--role supervisor] [--board sales]`,
- * `token revoke --id lobby-tv`, `token list`. The token is printed once; only its hash is stored.
+ * Manages the display-token file: `tokens create --id lobby-tv [--role supervisor] [--board sales]`,
+ * `tokens revoke --id lobby-tv`, `tokens list`. The token is printed once; only its hash is stored. The script is
+ * `tokens`, not `token`: pnpm has a built-in `token` command that takes precedence over a script of that name.
  */
 const [command, ...rest] = process.argv.slice(2);
 const { values } = parseArgs({
@@ -24,7 +26,8 @@ function fail(message: string): never {
   process.exit(2);
 }
 
-const file = values.file;
+// pnpm runs the script in server/ (--filter); a relative --file means the directory the command was typed in.
+const file = resolve(process.env.INIT_CWD ?? process.cwd(), values.file);
 const entries: TokenEntry[] = existsSync(file) ? parseTokenFile(readFileSync(file, 'utf8'), file) : [];
 const save = () => {
   // The mode given to writeFileSync applies only to a new file: one that exists with wider permissions is
@@ -35,7 +38,7 @@ const save = () => {
 
 switch (command) {
   case 'create': {
-    if (!values.id) fail('token create needs --id, e.g. --id lobby-tv');
+    if (!values.id) fail('tokens create needs --id, e.g. --id lobby-tv');
     if (entries.some((e) => e.id === values.id))
       fail(`A token with id ${values.id} exists; revoke it or pick another id.`);
     const token = newToken();
@@ -69,6 +72,6 @@ switch (command) {
     break;
   default:
     fail(
-      'Usage: token create --id <id> [--role display|supervisor] [--name <name>] [--board <board>] [--file <path>]\n       token revoke --id <id> [--file <path>]\n       token list [--file <path>]',
+      'Usage: tokens create --id <id> [--role display|supervisor] [--name <name>] [--board <board>] [--file <path>]\n       tokens revoke --id <id> [--file <path>]\n       tokens list [--file <path>]',
     );
 }

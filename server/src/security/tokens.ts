@@ -70,7 +70,7 @@ export class TokenStore {
       text = readFileSync(file, 'utf8');
     } catch {
       throw new ConfigFileError(
-        `DISPLAY_TOKENS_FILE names ${file}, which cannot be read. Create it with \`pnpm token create --id <screen>\`.`,
+        `DISPLAY_TOKENS_FILE names ${file}, which cannot be read. Create it with \`npx -y pnpm@12.21.0 tokens create --id <screen>\`.`,
       );
     }
     this.list = parseTokenFile(text, file);
