@@ -348,3 +348,11 @@ export function parseEnv(source: NodeJS.ProcessEnv = process.env): Env {
   }
   return env;
 }
+
+/**
+ * The directory a command-line tool was started from. pnpm runs a workspace script in its package's directory
+ * (`--filter`) and says where the user typed the command in `INIT_CWD`.
+ */
+export function invocationDir(): string {
+  return process.env.INIT_CWD ?? process.cwd();
+}

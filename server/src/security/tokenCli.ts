@@ -2,6 +2,7 @@ import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { stringify } from 'yaml';
+import { invocationDir } from '../env.js';
 import { hashToken, newToken, parseTokenFile, tokenEntrySchema, type TokenEntry } from './tokens.js';
 
 /**
@@ -27,7 +28,7 @@ function fail(message: string): never {
 }
 
 // pnpm runs the script in server/ (--filter); a relative --file means the directory the command was typed in.
-const file = resolve(process.env.INIT_CWD ?? process.cwd(), values.file);
+const file = resolve(invocationDir(), values.file);
 const entries: TokenEntry[] = existsSync(file) ? parseTokenFile(readFileSync(file, 'utf8'), file) : [];
 const save = () => {
   // The mode given to writeFileSync applies only to a new file: one that exists with wider permissions is
