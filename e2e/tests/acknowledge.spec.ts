@@ -88,6 +88,8 @@ test('a page of another origin on the same host cannot acknowledge; the wallboar
     page.evaluate(() => document.querySelector('form')?.submit()),
   ]);
   expect(formAnswer.status()).toBe(403);
+  // The form navigated the page to the refusal: let that navigation finish before the next one starts.
+  await page.waitForURL(endpoint, { waitUntil: 'load' });
   expect(await openAlerts(page.request)).toContain(target);
 
   // The wallboard's own laptop view acknowledges, under the supervisor's name.
