@@ -1,4 +1,5 @@
-import { ConnectClient, GetMetricDataCommand } from '@aws-sdk/client-connect';
+import { clientFor } from '../simulator/support.js';
+import { GetMetricDataCommand } from '@aws-sdk/client-connect';
 import { AGENT_COUNT_METRICS, CURRENT_METRIC_NAMES, type Snapshot } from '@switchboard/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWebServer, type RunningWallboard } from '../../src/main.js';
@@ -165,12 +166,7 @@ describe(`the poller against ${QUEUES} queues and ${AGENTS} agents`, () => {
       new Date(now).getUTCMonth(),
       new Date(now).getUTCDate(),
     );
-    const client = new ConnectClient({
-      region: simulator.region,
-      endpoint: simulator.endpoint,
-      credentials: TEST_CREDENTIALS,
-      maxAttempts: 1,
-    });
+    const client = clientFor(simulator);
     const averages = ['QUEUE_ANSWER_TIME', 'HANDLE_TIME', 'AFTER_CONTACT_WORK_TIME', 'ABANDON_TIME'] as const;
     const counts = [
       'CONTACTS_HANDLED',

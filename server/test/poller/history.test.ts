@@ -1,4 +1,5 @@
-import { ConnectClient, GetMetricDataCommand, type HistoricalMetric } from '@aws-sdk/client-connect';
+import { clientFor } from '../simulator/support.js';
+import { GetMetricDataCommand, type HistoricalMetric } from '@aws-sdk/client-connect';
 import type { Snapshot } from '@switchboard/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWebServer, type RunningWallboard } from '../../src/main.js';
@@ -45,12 +46,7 @@ const AVERAGES = ['QUEUE_ANSWER_TIME', 'HANDLE_TIME', 'AFTER_CONTACT_WORK_TIME',
 
 /** The simulator's own figures for every queue together over [start, end): GetMetricData, not grouped. */
 async function wholeCentre(start: number, end: number): Promise<Map<string, number | null>> {
-  const client = new ConnectClient({
-    region: simulator.region,
-    endpoint: simulator.endpoint,
-    credentials: TEST_CREDENTIALS,
-    maxAttempts: 1,
-  });
+  const client = clientFor(simulator);
   try {
     const response = await client.send(
       new GetMetricDataCommand({

@@ -1,12 +1,9 @@
-import {
-  ConnectClient,
-  GetCurrentMetricDataCommand,
-  type GetCurrentMetricDataCommandInput,
-} from '@aws-sdk/client-connect';
+import { clientFor } from '../simulator/support.js';
+import { GetCurrentMetricDataCommand, type GetCurrentMetricDataCommandInput } from '@aws-sdk/client-connect';
 import { snapshotSchema, type Snapshot } from '@switchboard/shared';
 import type { RunningWallboard } from '../../src/main.js';
 import type { CallRecord, RunningSimulator } from '../../src/simulator/server.js';
-import { TEST_CREDENTIALS, waitFor } from '../support/wallboard.js';
+import { waitFor } from '../support/wallboard.js';
 
 /** The latest snapshot over HTTP, parsed by the public schema. */
 export async function fetchSnapshot(wallboard: RunningWallboard): Promise<Snapshot | undefined> {
@@ -45,12 +42,7 @@ export async function minimumPages(
   simulator: RunningSimulator,
   params: Record<string, unknown>,
 ): Promise<number> {
-  const client = new ConnectClient({
-    region: simulator.region,
-    endpoint: simulator.endpoint,
-    credentials: TEST_CREDENTIALS,
-    maxAttempts: 1,
-  });
+  const client = clientFor(simulator);
   try {
     const input = {
       ...params,
