@@ -111,6 +111,14 @@ export const intradaySchema = z.object({
 });
 export type Intraday = z.infer<typeof intradaySchema>;
 
+/** A routing profile and the queues it serves (ListRoutingProfileQueues): the agents in it can take those queues. */
+export const routingProfileSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  queueIds: z.array(z.string()),
+});
+export type RoutingProfile = z.infer<typeof routingProfileSchema>;
+
 export const SECTION_NAMES = ['discovery', 'queues', 'agents', 'today', 'intraday'] as const;
 export type SectionName = (typeof SECTION_NAMES)[number];
 
@@ -136,6 +144,13 @@ export const snapshotSchema = z.object({
   agents: z.array(agentSchema),
   intraday: intradaySchema,
   alerts: z.array(alertSchema),
+  /**
+   * The routing profiles agents are in, each with the queues it serves; absent until discovery has listed them.
+   * "Agents of a queue" are the agents whose routing profile serves it.
+   */
+  routingProfiles: z.array(routingProfileSchema).optional(),
+  /** The board this is the view of (its queues, their agents, its sections); absent for a whole instance. */
+  board: z.string().optional(),
   /** States under a board's own threshold overrides: board id, then queue id, then metric. */
   boardStates: z.record(z.string(), z.record(z.string(), figureStatesSchema)).optional(),
 });
