@@ -4,3 +4,4 @@ export * from './snapshot.js';
 export * from './publicConfig.js';
 export * from './thresholds.js';
 export * from './alerts.js';
+export * from './viewPatch.js';

@@ -1,0 +1,198 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { Agent, IntervalPoint, Queue, Snapshot } from './snapshot.js';
+import { snapshotSchema } from './snapshot.js';
+import { applyPatch, checkPatch, diffView, PatchError, type ViewPatch } from './viewPatch.js';
+
+const T0 = Date.parse('2026-12-04T09:00:00Z');
+const iso = (ms: number) => new Date(ms).toISOString();
+
+const figure = fc.option(fc.integer({ min: 0, max: 500 }), { nil: null });
+
+const queue = (id: string): fc.Arbitrary<Queue> =>
+  fc.record({
+    id: fc.constant(id),
+    arn: fc.constant(`arn:aws:connect:eu-west-2:1:instance/i/queue/${id}`),
+    name: fc.constantFrom(`Queue ${id}`, `Renamed ${id}`),
+    channels: fc.subarray(['VOICE', 'CHAT', 'TASK', 'EMAIL'] as const, { minLength: 1 }),
+    realtime: fc.record({ CONTACTS_IN_QUEUE: figure, AGENTS_AVAILABLE: figure }),
+    realtimeByChannel: fc.constant({}),
+    today: fc.record({ CONTACTS_HANDLED: figure }),
+    states: fc.record({ CONTACTS_IN_QUEUE: fc.constantFrom('ok', 'warn', 'critical') }),
+  });
+
+const agent = (id: string): fc.Arbitrary<Agent> =>
+  fc.record({
+    id: fc.constant(id),
+    username: fc.constant(`user-${id}`),
+    name: fc.constant(`Agent ${id}`),
+    status: fc.constantFrom('Available', 'Lunch', 'Offline'),
+    statusType: fc.constantFrom('ROUTABLE', 'CUSTOM', 'OFFLINE'),
+    statusStartedAt: fc.constant(iso(T0)),
+    activity: fc.constantFrom('available', 'on-contact', 'acw', 'custom', 'offline'),
+    activitySince: fc.constant(iso(T0)),
+    routingProfile: fc.constant({ id: 'rp-1', name: 'Sales' }),
+    hierarchyGroup: fc.constant(null),
+    contacts: fc.array(
+      fc.record({
+        contactId: fc.uuid(),
+        channel: fc.constantFrom('VOICE', 'CHAT'),
+        state: fc.constantFrom('CONNECTED', 'ENDED'),
+        stateStartedAt: fc.constant(iso(T0)),
+        queueId: fc.constantFrom('q1', 'q2', null),
+      }),
+      { maxLength: 2 },
+    ),
+  });
+
+/** A subset of ids, in a shuffled order. */
+const ids = (prefix: string, max: number) =>
+  fc.shuffledSubarray(
+    Array.from({ length: max }, (_, i) => `${prefix}${i}`),
+    { minLength: 0, maxLength: max },
+  );
+
+const series = (length: number): fc.Arbitrary<IntervalPoint[]> =>
+  fc.array(fc.record({ CONTACTS_HANDLED: figure }), { minLength: 0, maxLength: length }).map((points) =>
+    points.map((metrics, i) => ({
+      start: iso(T0 + i * 900_000),
+      end: iso(T0 + (i + 1) * 900_000),
+      metrics,
+    })),
+  );
+
+const snapshotAt = (generation: number): fc.Arbitrary<Snapshot> =>
+  fc
+    .record({
+      queueIds: ids('q', 6),
+      agentIds: ids('a', 8),
+      stale: fc.boolean(),
+      board: fc.option(fc.constant('lobby'), { nil: undefined }),
+      error: fc.option(fc.constant({ code: 'Throttling', message: 'slow down', at: iso(T0) }), { nil: null }),
+      instanceSeries: series(5),
+      seriesQueues: ids('q', 3),
+      interval: fc.constantFrom(15, 30),
+    })
+    .chain((shape) =>
+      fc
+        .record({
+          queues: fc.tuple(...shape.queueIds.map(queue)),
+          agents: fc.tuple(...shape.agentIds.map(agent)),
+          queueSeries: fc.tuple(...shape.seriesQueues.map(() => series(4))),
+        })
+        .map(({ queues, agents, queueSeries }) => {
+          const section = {
+            fetchedAt: iso(T0),
+            dataSnapshotTime: null,
+            error: shape.error,
+            stale: shape.stale,
+          };
+          const snapshot: Snapshot = {
+            instanceId: 'i-1',
+            serverBuild: 'b1',
+            timeZone: 'Europe/London',
+            generation,
+            generatedAt: iso(T0 + generation * 2000),
+            serverTime: iso(T0 + generation * 2000),
+            dataSnapshotTime: null,
+            stale: shape.stale,
+            cycleMs: 120,
+            sections: {
+              discovery: section,
+              queues: section,
+              agents: section,
+              today: section,
+              intraday: section,
+            },
+            queues: [...queues],
+            summary: { realtime: {}, today: {}, states: {} },
+            agents: [...agents],
+            intraday: {
+              intervalMinutes: shape.interval,
+              instance: shape.instanceSeries,
+              queues: Object.fromEntries(shape.seriesQueues.map((id, i) => [id, queueSeries[i] ?? []])),
+            },
+            alerts: [],
+            ...(shape.board ? { board: shape.board } : {}),
+          };
+          return snapshot;
+        }),
+    );
+
+/** Snapshots of rising generations, each an arbitrary step from nothing to everything changed. */
+const sequence = fc
+  .integer({ min: 2, max: 8 })
+  .chain((length) => fc.tuple(...Array.from({ length }, (_, i) => snapshotAt(i + 1))));
+
+function must<T>(value: T | undefined): T {
+  if (value === undefined) throw new Error('missing');
+  return value;
+}
+
+/** The patch as it crosses the wire: JSON text, parsed and checked. */
+const wire = (patch: ViewPatch) => checkPatch(JSON.parse(JSON.stringify(patch)));
+
+describe('view patches', () => {
+  it('the first view plus every patch is the last view, for any sequence', () => {
+    fc.assert(
+      fc.property(sequence, (snapshots) => {
+        const [first, ...rest] = snapshots;
+        let view = JSON.parse(JSON.stringify(first)) as Snapshot;
+        let prev = must(first);
+        for (const next of rest) {
+          view = applyPatch(view, wire(diffView(prev, next)));
+          expect(view).toEqual(next);
+          prev = next;
+        }
+        expect(snapshotSchema.parse(view)).toEqual(prev);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('keeps unchanged queues and agents the same objects', () => {
+    fc.assert(
+      fc.property(sequence, (snapshots) => {
+        const [first, second] = snapshots;
+        const view = JSON.parse(JSON.stringify(first)) as Snapshot;
+        const next = applyPatch(view, wire(diffView(must(first), must(second))));
+        const before = new Map(view.queues.map((q) => [q.id, q]));
+        for (const q of next.queues) {
+          const old = before.get(q.id);
+          if (old && JSON.stringify(old) === JSON.stringify(q)) expect(q).toBe(old);
+        }
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it('sends nothing but the generation and the clock when nothing else changed', () => {
+    const [snapshot] = fc.sample(snapshotAt(1), 1);
+    const next = { ...structuredClone(must(snapshot)), generation: 2, serverTime: iso(T0 + 4000) };
+    expect(diffView(must(snapshot), next)).toEqual({
+      base: 1,
+      generation: 2,
+      set: { serverTime: next.serverTime },
+    });
+  });
+
+  it('refuses a patch for another generation, or one that does not fit the view', () => {
+    const [a, b] = fc.sample(snapshotAt(1), 2);
+    const patch = diffView(must(a), { ...must(b), generation: 2 });
+    expect(() => applyPatch({ ...must(a), generation: 5 }, patch)).toThrow(PatchError);
+    expect(() =>
+      applyPatch(must(a), { base: 1, generation: 2, queues: { order: ['no-such-queue'] } }),
+    ).toThrow(/no-such-queue/);
+    expect(() =>
+      applyPatch(must(a), { base: 1, generation: 2, intraday: { instance: { from: 99, points: [] } } }),
+    ).toThrow(PatchError);
+  });
+
+  it('checks what a patch carries and names the field', () => {
+    expect(() => checkPatch({ base: 1, generation: 2, queues: { upsert: [{ id: 'q1' }] } })).toThrow(
+      /queues\.upsert\.0/,
+    );
+    expect(() => checkPatch({ base: 1, generation: 2, surprise: true })).toThrow(PatchError);
+    expect(() => checkPatch({ base: -1, generation: 2 })).toThrow(/base/);
+  });
+});
