@@ -11,6 +11,7 @@ import type { ConfigStore } from './config/store.js';
 import { createConnectClient, type ConnectTarget } from './connect/client.js';
 import type { Env } from './env.js';
 import { BadRequestError } from './http/app.js';
+import type { SnapshotSource } from './http/app.js';
 import type { ServerMetrics } from './http/metrics.js';
 import { SnapshotStream } from './http/stream.js';
 import type { Logger } from './logger.js';
@@ -19,6 +20,7 @@ import { Poller } from './poller/poller.js';
 import type { ConnectOperation } from './connect/errors.js';
 import { CONNECT_OPERATIONS } from './connect/errors.js';
 import { startSimulator, type RunningSimulator } from './simulator/server.js';
+import { requestedBoard, Views } from './views/views.js';
 
 /** A Connect instance to watch, as the configuration (or the environment) names it. */
 export interface InstanceTarget {
@@ -206,6 +208,8 @@ export interface RunningInstance {
   source: Cluster | Poller;
   /** Where this instance's alert endpoints go. */
   alerts: AlertsBackend;
+  /** Its boards' views of its snapshots, for the stream and GET /api/v1/snapshot. */
+  views: Views;
   /** Its viewers on GET /api/v1/stream. */
   stream: SnapshotStream;
   /** Ready once every section has its first figures (or its first error); `loading` names those still waiting. */
@@ -308,7 +312,8 @@ export async function startInstance(
   const source: Cluster | Poller = cluster ?? poller;
   if (cluster) await cluster.start();
   else gated.start();
-  const stream = new SnapshotStream(source);
+  const views = new Views(() => configStore.current);
+  const stream = new SnapshotStream(source, { views });
 
   return {
     id,
@@ -321,6 +326,7 @@ export async function startInstance(
     simulator,
     source,
     alerts: cluster ?? alerting.local,
+    views,
     stream,
     readiness: () => {
       const loading = sectionsLoading(source.latest);
@@ -378,5 +384,19 @@ export function instanceSelector(
       id = ofBoard;
     }
     return (id === undefined ? first : byId.get(id)) ?? first;
+  };
+}
+
+/** What a request reads: the view of the board it asks for (`?board=`; none: the whole instance) of its instance. */
+export function viewSource(
+  instance: Pick<RunningInstance, 'source' | 'views'>,
+  req: Request,
+): SnapshotSource {
+  const board = requestedBoard(req);
+  return {
+    get latest() {
+      const snapshot = instance.source.latest;
+      return snapshot ? (instance.views.of(snapshot, board) ?? null) : null;
+    },
   };
 }

@@ -14,6 +14,7 @@ import { intradayRouter } from './http/streamIntraday.js';
 import {
   budgetKey,
   instanceSelector,
+  viewSource,
   instanceTargets,
   rateBudgets,
   startInstance,
@@ -128,7 +129,7 @@ export async function startWebServer(env: Env, options: StartOptions = {}): Prom
     mayInspect,
     serveSourceMaps: env.SERVE_SOURCE_MAPS,
     source: first.source,
-    selectSource: (req) => select(req).source,
+    selectSource: (req) => viewSource(select(req), req),
     // Ready once every section of every instance has its first figures: a wall opened then is complete.
     ready: () => instances.every((instance) => instance.readiness().ready),
     webDist: options.webDist ?? defaultWebDist,

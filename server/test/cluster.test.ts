@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Snapshot } from '@switchboard/shared';
+import { applyPatch, checkPatch, type Snapshot } from '@switchboard/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWebServer, type RunningWallboard } from '../src/main.js';
 import { startSimulator, type RunningSimulator } from '../src/simulator/server.js';
@@ -17,12 +17,16 @@ let tagger: CallTagger;
 const replicas: RunningWallboard[] = [];
 const seen = new Map<RunningWallboard, number[]>();
 
-/** Reads `count` snapshot events from an SSE stream (the first is the latest at connection), by generation. */
+/**
+ * Reads an SSE stream until it has held `count` views (the first whole, at connection; then one per patch
+ * applied to it), by generation.
+ */
 async function readStream(url: string, count: number): Promise<Map<number, Snapshot>> {
   const abort = new AbortController();
   const response = await fetch(url, { signal: abort.signal });
   if (!response.ok || !response.body) throw new Error(`stream answered ${response.status}`);
   const frames = new Map<number, Snapshot>();
+  let held: Snapshot | null = null;
   const decoder = new TextDecoder();
   let buffered = '';
   const deadline = setTimeout(() => abort.abort(), 15_000);
@@ -38,8 +42,13 @@ async function readStream(url: string, count: number): Promise<Map<number, Snaps
             .split('\n')
             .map((line) => [line.slice(0, line.indexOf(':')), line.slice(line.indexOf(':') + 2)]),
         );
-        if (fields.event !== 'snapshot') continue;
-        const snapshot = JSON.parse(fields.data ?? '') as Snapshot;
+        if (fields.event !== 'snapshot' && fields.event !== 'patch') continue;
+        const data = JSON.parse(fields.data ?? '') as unknown;
+        let snapshot: Snapshot;
+        if (fields.event === 'snapshot') snapshot = data as Snapshot;
+        else if (held) snapshot = applyPatch(held, checkPatch(data));
+        else throw new Error('a patch before the first view');
+        held = snapshot;
         expect(Number(fields.id)).toBe(snapshot.generation);
         frames.set(snapshot.generation, snapshot);
         if (frames.size >= count) return frames;

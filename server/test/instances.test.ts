@@ -100,10 +100,15 @@ describe('several Connect instances in one deployment', () => {
     await wallboard?.stop();
   });
 
-  it('serves each board the snapshot of its own instance', async () => {
+  it('serves each board the view of its own instance: its queues only', async () => {
     const southBoard = await waitFor(() => snapshotOf('?board=south-floor'), 'south snapshot');
     expect(southBoard.instanceId).toBe(SOUTH_ID);
-    expect(southBoard.queues).toHaveLength(9);
+    expect(southBoard.board).toBe('south-floor');
+    // The board shows "Sales*" and "Support*": the view carries those, the whole instance all nine.
+    expect(southBoard.queues.length).toBeGreaterThan(0);
+    expect(southBoard.queues.length).toBeLessThan(9);
+    for (const queue of southBoard.queues) expect(queue.name).toMatch(/^(Sales|Support)/);
+    expect((await snapshotOf('?instance=south'))?.queues).toHaveLength(9);
     const northBoard = await waitFor(() => snapshotOf('?board=north-floor'), 'north snapshot');
     expect(northBoard.instanceId).toBe(NORTH_ID);
     expect(northBoard.queues).toHaveLength(5);

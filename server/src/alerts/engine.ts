@@ -40,7 +40,8 @@ export class AlertEngine {
   private tracks = new Map<string, AlertTrack>();
   private history: AlertEvent[] = [];
   private historyDay = '';
-  private lastGeneration = -1;
+  /** When the queues' figures the rules last stepped on were fetched: a republished snapshot is not new evidence. */
+  private lastFetched: string | null = null;
   private readonly listeners = new Set<EventListener>();
 
   constructor(
@@ -90,9 +91,11 @@ export class AlertEngine {
       );
     }
 
-    // Rules step once per new generation: a republished stale snapshot is not new evidence.
-    if (snapshot.generation !== this.lastGeneration && !snapshot.sections.queues.stale) {
-      this.lastGeneration = snapshot.generation;
+    // Rules step once per new fetch of the queues: a republished snapshot (a failure, stale figures) is not new
+    // evidence.
+    const fetched = snapshot.sections.queues.fetchedAt;
+    if (fetched !== null && fetched !== this.lastFetched && !snapshot.sections.queues.stale) {
+      this.lastFetched = fetched;
       this.step(snapshot, config);
     }
     return { ...snapshot, queues, summary, boardStates, alerts: activeAlerts(this.tracks) };

@@ -1,6 +1,7 @@
 import { constants as zlib, deflateRawSync } from 'node:zlib';
 import { Router, type Request, type Response } from 'express';
-import type { Snapshot } from '@switchboard/shared';
+import { requestedBoard } from '../views/views.js';
+import { diffView, type Snapshot } from '@switchboard/shared';
 
 /** Anything that holds the latest snapshot and says when there is a new one: the poller or the cluster. */
 export interface SnapshotFeed {
@@ -12,8 +13,9 @@ export interface StreamOptions {
   /** A comment line this often keeps proxies from closing an idle connection and tells browsers we are alive. */
   heartbeatMs?: number;
   /**
-   * Bytes a viewer may have waiting in its socket. A slower viewer skips snapshots (each is whole, so the next one
-   * supersedes it) and is disconnected after `maxSkips` in a row, so one slow screen never grows our memory.
+   * Bytes a viewer may have waiting in its socket. A slower viewer skips patches (and is sent its board's view
+   * whole once it catches up) and is disconnected after `maxSkips` in a row, so one slow screen never grows our
+   * memory.
    */
   maxBufferedBytes?: number;
   maxSkips?: number;
@@ -22,11 +24,8 @@ export interface StreamOptions {
 
 /** Viewers written to between two turns of the event loop. */
 const BROADCAST_SLICE = 500;
-/**
- * A viewer that connects is sent the latest snapshot as of its arrival; frames made within this long are reused,
- * so a wall of screens reconnecting at once costs one serialisation, not thousands (serverTime is this much old).
- */
-const ARRIVAL_FRAME_MS = 250;
+/** A board's stream is kept this long after its last viewer leaves, so viewers that come back can resume. */
+const IDLE_KEEP_MS = 60_000;
 
 /** A gzip member's header (no name, no time, unknown OS); its body is the frames' segments, never closed. */
 const GZIP_HEADER = Buffer.from([0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff]);
@@ -64,47 +63,111 @@ interface Viewer {
   res: Response;
   gzip: boolean;
   skips: number;
+  /** A patch was skipped for this viewer: the next thing it is sent is its board's view whole. */
+  behind: boolean;
+}
+
+/** What the stream needs of the views: one board's view of a snapshot (views/views.ts). */
+export interface ViewsOf {
+  /** The view of board `id` (null: the whole instance), or undefined when there is no such board any more. */
+  of(snapshot: Snapshot, id: string | null): Snapshot | undefined;
+}
+
+/** Patches kept per board for viewers that come back (Last-Event-ID): about a minute at a 2 s cycle. */
+const RING_SIZE = 32;
+
+interface KeptPatch {
+  base: number;
+  generation: number;
+  frame: StreamFrame;
+}
+
+/** The viewers of one board, its latest view, and the patches that led to it. */
+class BoardChannel {
+  readonly viewers = new Set<Viewer>();
+  view: Snapshot | null = null;
+  readonly ring: KeptPatch[] = [];
+  /** The latest view whole, serialised on first use: a wall of screens reconnecting costs one serialisation. */
+  private whole: { generation: number; frame: StreamFrame } | undefined;
+  /** When the last viewer left: the channel (and its ring) is kept a while for viewers that come back. */
+  idleSince: number | null = null;
+
+  constructor(readonly board: string | null) {}
+
+  wholeFrame(): StreamFrame | null {
+    const view = this.view;
+    if (!view) return null;
+    if (this.whole?.generation !== view.generation)
+      this.whole = {
+        generation: view.generation,
+        frame: new StreamFrame(frame('snapshot', view.generation, view)),
+      };
+    return this.whole.frame;
+  }
+
+  /** Moves to `next`: the patch from the view before, kept in the ring, or null for a first view. */
+  advance(next: Snapshot): StreamFrame | null {
+    const before = this.view;
+    this.view = next;
+    if (!before) return null;
+    const patch = diffView(before, next);
+    const bytes = new StreamFrame(frame('patch', next.generation, patch));
+    this.ring.push({ base: before.generation, generation: next.generation, frame: bytes });
+    if (this.ring.length > RING_SIZE) this.ring.shift();
+    return bytes;
+  }
+
+  /** The kept patches from generation `since` to the latest, or null when they no longer reach back that far. */
+  patchesSince(since: number): StreamFrame[] | null {
+    const from = this.ring.findIndex((kept) => kept.base === since);
+    if (from < 0) return null;
+    return this.ring.slice(from).map((kept) => kept.frame);
+  }
 }
 
 /**
- * GET /api/v1/stream: Server-Sent Events. Every new snapshot is serialised (and compressed, see StreamFrame) once
- * and written to every viewer as an `event: snapshot` whose id is its generation. A viewer that reconnects with
- * Last-Event-ID at the current generation is not sent it again. Viewers never cause Connect calls: the poller
- * runs on its own schedule.
+ * GET /api/v1/stream: Server-Sent Events, per board. A viewer is sent its board's view whole (`event: snapshot`),
+ * then one `event: patch` per generation with what changed (shared/src/viewPatch.ts), each event's id its
+ * generation. Each board's view and patch are worked out, serialised and compressed once per generation for all
+ * its viewers. A viewer that comes back with Last-Event-ID is sent the patches it missed while they are kept
+ * (the last RING_SIZE), else the view whole; one at the latest generation is sent nothing until the next.
+ * Viewers never cause Connect calls: the poller runs on its own schedule.
  */
 export class SnapshotStream {
-  private readonly viewers = new Set<Viewer>();
+  private readonly channels = new Map<string, BoardChannel>();
   private readonly heartbeat: NodeJS.Timeout;
   private readonly unsubscribe: () => void;
   private readonly maxBufferedBytes: number;
   private readonly maxSkips: number;
   private readonly clock: () => number;
+  private readonly views: ViewsOf;
   /** Viewers dropped for reading too slowly, since start. */
   dropped = 0;
-  /** Snapshots written to viewers, since start. */
+  /** Events (views and patches) written to viewers, since start. */
   sent = 0;
   private round = 0;
-  /** The frame a viewer arriving now is sent, while it is fresh enough. */
-  private arrival: { frame: StreamFrame; generation: number; at: number } | undefined;
 
   constructor(
     private readonly feed: SnapshotFeed,
-    options: StreamOptions = {},
+    options: StreamOptions & { views?: ViewsOf } = {},
   ) {
     this.maxBufferedBytes = options.maxBufferedBytes ?? 8 * 1024 * 1024;
     this.maxSkips = options.maxSkips ?? 3;
     this.clock = options.clock ?? Date.now;
+    this.views = options.views ?? { of: (snapshot) => snapshot };
     this.unsubscribe = feed.subscribe((snapshot) => this.broadcast(snapshot));
     this.heartbeat = setInterval(() => this.beat(), options.heartbeatMs ?? 15_000);
     this.heartbeat.unref();
   }
 
   get viewerCount(): number {
-    return this.viewers.size;
+    let count = 0;
+    for (const channel of this.channels.values()) count += channel.viewers.size;
+    return count;
   }
 
-  /** Serves one viewer until it goes away. */
-  handle(req: Request, res: Response): void {
+  /** Serves one viewer of `board` (null: the whole instance) until it goes away. */
+  handle(req: Request, res: Response, board: string | null = null): void {
     const gzip = wantsGzip(req);
     res.writeHead(200, {
       'Content-Type': 'text/event-stream; charset=utf-8',
@@ -116,15 +179,22 @@ export class SnapshotStream {
       ...(gzip ? { 'Content-Encoding': 'gzip' } : {}),
     });
     if (gzip) res.write(GZIP_HEADER);
-    const viewer: Viewer = { res, gzip, skips: 0 };
+    const viewer: Viewer = { res, gzip, skips: 0, behind: false };
     res.write(this.bytes(viewer, RETRY_FRAME));
-    this.viewers.add(viewer);
-    req.on('close', () => this.viewers.delete(viewer));
-    const latest = this.feed.latest;
-    const lastEventId = Number(req.get('last-event-id'));
-    if (latest && !(Number.isFinite(lastEventId) && lastEventId >= latest.generation)) {
-      this.write(viewer, this.arrivalFrame(latest));
-    }
+    const channel = this.channel(board);
+    channel.viewers.add(viewer);
+    channel.idleSince = null;
+    req.on('close', () => {
+      channel.viewers.delete(viewer);
+      if (channel.viewers.size === 0) channel.idleSince = this.clock();
+    });
+    const view = channel.view;
+    if (!view) return;
+    const lastEventId = Number(req.get('last-event-id') ?? NaN);
+    if (Number.isInteger(lastEventId) && lastEventId === view.generation) return;
+    const missed = Number.isInteger(lastEventId) ? channel.patchesSince(lastEventId) : null;
+    if (missed) for (const patch of missed) this.write(viewer, patch);
+    else this.write(viewer, channel.wholeFrame());
   }
 
   router(): Router {
@@ -134,56 +204,94 @@ export class SnapshotStream {
   close(): void {
     clearInterval(this.heartbeat);
     this.unsubscribe();
-    for (const viewer of this.viewers) viewer.res.end();
-    this.viewers.clear();
+    for (const channel of this.channels.values()) for (const viewer of channel.viewers) viewer.res.end();
+    this.channels.clear();
+  }
+
+  /** The board's channel, made with the view of the latest snapshot when it has none. */
+  private channel(board: string | null): BoardChannel {
+    const key = board ?? '';
+    let channel = this.channels.get(key);
+    if (!channel) {
+      channel = new BoardChannel(board);
+      const latest = this.feed.latest;
+      if (latest) channel.view = this.views.of(latest, board) ?? null;
+      this.channels.set(key, channel);
+    }
+    return channel;
   }
 
   private broadcast(snapshot: Snapshot): void {
-    // Encoded (and compressed) once: written as a string, the frame would be encoded again for every viewer.
-    const bytes = new StreamFrame(frame(snapshot));
-    this.arrival = { frame: bytes, generation: snapshot.generation, at: this.clock() };
     const round = ++this.round;
-    const viewers = [...this.viewers];
-    // In slices, yielding between them, so thousands of viewers never hold up the event loop (lease renewals,
-    // requests) for long. A newer snapshot takes over from an older one still being written.
-    const writeSlice = (from: number) => {
-      if (round !== this.round) return;
-      const to = Math.min(viewers.length, from + BROADCAST_SLICE);
-      for (let i = from; i < to; i += 1) {
-        const viewer = viewers[i];
-        if (viewer && this.viewers.has(viewer)) this.write(viewer, bytes);
+    const now = this.clock();
+    const writes: { viewer: Viewer; channel: BoardChannel; frame: StreamFrame }[] = [];
+    for (const [key, channel] of this.channels) {
+      if (
+        channel.viewers.size === 0 &&
+        channel.idleSince !== null &&
+        now - channel.idleSince > IDLE_KEEP_MS
+      ) {
+        this.channels.delete(key);
+        continue;
       }
-      if (to < viewers.length) setImmediate(writeSlice, to);
+      const next = this.views.of(snapshot, channel.board);
+      if (!next) {
+        // The board is gone from the configuration: its viewers reconnect and are told so.
+        for (const viewer of channel.viewers) viewer.res.end();
+        this.channels.delete(key);
+        continue;
+      }
+      if (channel.view && next.generation <= channel.view.generation) continue;
+      const patch = channel.advance(next);
+      const bytes = patch ?? channel.wholeFrame();
+      if (!bytes) continue;
+      for (const viewer of channel.viewers) writes.push({ viewer, channel, frame: bytes });
+    }
+    // In slices, yielding between them, so thousands of viewers never hold up the event loop (lease renewals,
+    // requests) for long. A newer snapshot takes over from an older one still being written: the viewers not
+    // reached are marked behind and get the next view whole.
+    const writeSlice = (from: number) => {
+      if (round !== this.round) {
+        for (let i = from; i < writes.length; i += 1) {
+          const write = writes[i];
+          if (write) write.viewer.behind = true;
+        }
+        return;
+      }
+      const to = Math.min(writes.length, from + BROADCAST_SLICE);
+      for (let i = from; i < to; i += 1) {
+        const write = writes[i];
+        if (write && write.channel.viewers.has(write.viewer))
+          this.deliver(write.viewer, write.channel, write.frame);
+      }
+      if (to < writes.length) setImmediate(writeSlice, to);
     };
     writeSlice(0);
   }
 
-  /** The latest snapshot for a viewer arriving now: the frame of a moment ago while it is still the latest. */
-  private arrivalFrame(latest: Snapshot): StreamFrame {
-    const now = this.clock();
-    const arrival = this.arrival;
-    if (arrival && arrival.generation === latest.generation && now - arrival.at < ARRIVAL_FRAME_MS) {
-      return arrival.frame;
-    }
-    this.arrival = { frame: new StreamFrame(frame(latest)), generation: latest.generation, at: now };
-    return this.arrival.frame;
+  /** A patch to a viewer who has every one before it; the view whole to one who missed any. */
+  private deliver(viewer: Viewer, channel: BoardChannel, patch: StreamFrame): void {
+    this.write(viewer, viewer.behind ? channel.wholeFrame() : patch);
   }
 
   private bytes(viewer: Viewer, frame: StreamFrame): Buffer {
     return viewer.gzip ? frame.gzip : frame.plain;
   }
 
-  private write(viewer: Viewer, frame: StreamFrame): void {
+  private write(viewer: Viewer, frame: StreamFrame | null): void {
+    if (!frame) return;
     if (viewer.res.writableLength > this.maxBufferedBytes) {
       viewer.skips += 1;
+      viewer.behind = true;
       if (viewer.skips >= this.maxSkips) {
         this.dropped += 1;
-        this.viewers.delete(viewer);
+        for (const channel of this.channels.values()) channel.viewers.delete(viewer);
         viewer.res.destroy();
       }
       return;
     }
     viewer.skips = 0;
+    viewer.behind = false;
     this.sent += 1;
     viewer.res.write(this.bytes(viewer, frame));
   }
@@ -192,21 +300,23 @@ export class SnapshotStream {
     const beat = new StreamFrame(
       `event: heartbeat\ndata: ${JSON.stringify({ serverTime: new Date(this.clock()).toISOString() })}\n\n`,
     );
-    for (const viewer of this.viewers) {
-      if (viewer.res.writableLength <= this.maxBufferedBytes) viewer.res.write(this.bytes(viewer, beat));
-    }
+    for (const channel of this.channels.values())
+      for (const viewer of channel.viewers) {
+        if (viewer.res.writableLength <= this.maxBufferedBytes) viewer.res.write(this.bytes(viewer, beat));
+      }
   }
 }
 
-function frame(snapshot: Snapshot): string {
-  return `id: ${snapshot.generation}\nevent: snapshot\ndata: ${JSON.stringify(snapshot)}\n\n`;
+function frame(event: 'snapshot' | 'patch', generation: number, data: unknown): string {
+  return `id: ${generation}\nevent: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
 }
 
 /** GET /api/v1/stream, served by the stream of the instance the request asks for (`?instance=`, `?board=`). */
 export function streamRouter(select: (req: Request) => SnapshotStream): Router {
   const router = Router();
   router.get('/api/v1/stream', (req, res) => {
-    select(req).handle(req, res);
+    const stream = select(req);
+    stream.handle(req, res, requestedBoard(req));
   });
   return router;
 }

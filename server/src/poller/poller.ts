@@ -348,7 +348,6 @@ export class Poller {
             this.options.intervalMs,
             Math.ceil((calls * 1000) / this.shareOf('GetCurrentMetricData')),
           );
-          this.generation += 1;
           this.publish();
           return this.cycleMs - (Date.now() - wallStarted);
         } catch (error) {
@@ -479,7 +478,12 @@ export class Poller {
     this.options.observer?.cycle?.(section, now - started, false);
   }
 
+  /**
+   * Every published snapshot is a new generation, a failure's too (its sections say what went wrong): viewers
+   * follow the stream by generation, and two snapshots that differ never share one.
+   */
   private publish(): void {
+    this.generation += 1;
     const now = this.clock();
     const queues = toQueues(this.directory.queues, this.realtime, this.channelsSeen, this.history.today);
     const queueIds = queues.map((q) => q.id);

@@ -1,9 +1,9 @@
-import { get, type Server } from 'node:http';
+import { get, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { connect } from 'node:net';
 import { constants as zlib, gunzipSync } from 'node:zlib';
 import express from 'express';
-import type { Snapshot } from '@switchboard/shared';
+import { applyPatch, checkPatch, type Snapshot } from '@switchboard/shared';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SnapshotStream, type SnapshotFeed } from '../../src/http/stream.js';
 
@@ -32,7 +32,21 @@ class HandFeed implements SnapshotFeed {
       summary: { realtime: {}, today: {}, states: {} },
       agents: [],
       intraday: { intervalMinutes: 30, instance: [], queues: {} },
-      alerts: [{ id: 'x'.repeat(padding) } as never],
+      // Padding that changes with each generation, so each patch carries it.
+      alerts: [
+        {
+          id: `${generation}`.padEnd(padding, 'x'),
+          ruleId: 'long-queue',
+          metric: 'CONTACTS_IN_QUEUE',
+          queueId: null,
+          level: 'warn',
+          since: at,
+          value: 12,
+          threshold: 10,
+          acknowledgedBy: null,
+          acknowledgedAt: null,
+        },
+      ],
     } as unknown as Snapshot;
     for (const listener of this.listeners) listener(this.latest);
   }
@@ -120,31 +134,133 @@ function segments(bytes: Buffer): Buffer[] {
 /** What a browser reads from a gzip stream that is still open: everything inflated so far. */
 const inflateOpen = (bytes: Buffer) => gunzipSync(bytes, { finishFlush: zlib.Z_SYNC_FLUSH }).toString();
 
+/** Reads SSE events of every type from a fetch body until `count` have arrived. */
+async function readAll(response: Response, count: number) {
+  const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+  const decoder = new TextDecoder();
+  let buffer = '';
+  const events: { event: string; id?: string; data: string }[] = [];
+  while (events.length < count) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    buffer += decoder.decode(value, { stream: true });
+    let end: number;
+    while ((end = buffer.indexOf('\n\n')) >= 0) {
+      const block = buffer.slice(0, end);
+      buffer = buffer.slice(end + 2);
+      const fields = Object.fromEntries(
+        block
+          .split('\n')
+          .map((line) => [line.slice(0, line.indexOf(':')), line.slice(line.indexOf(':') + 2)]),
+      );
+      if (fields.event === 'snapshot' || fields.event === 'patch')
+        events.push({ event: fields.event, id: fields.id, data: fields.data ?? '' });
+    }
+  }
+  await reader.cancel();
+  return events;
+}
+
+/** The view a viewer holds after these events: the last whole view, with every patch after it applied. */
+function held(events: { event: string; data: string }[]): Snapshot | null {
+  let view: Snapshot | null = null;
+  for (const { event, data } of events) {
+    if (event === 'snapshot') view = JSON.parse(data) as Snapshot;
+    else if (view) view = applyPatch(view, checkPatch(JSON.parse(data)));
+    else throw new Error('a patch before any view');
+  }
+  return view;
+}
+
+const pause = (ms = 50) => new Promise((resolve) => setTimeout(resolve, ms));
+
 describe('GET /api/v1/stream', () => {
-  it('sends the current snapshot on connect, then each new one, with its generation as the event id', async () => {
+  it('sends the view whole on connect, then one patch per generation, each with its generation as the id', async () => {
     const feed = new HandFeed();
     feed.publish(1);
     const url = await serve(feed);
     const response = await fetch(url);
     expect(response.headers.get('content-type')).toContain('text/event-stream');
-    const reading = readEvents(response, 'snapshot', 3);
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    const reading = readAll(response, 3);
+    await pause();
     feed.publish(2);
     feed.publish(3);
     const events = await reading;
-    expect(events.map((e) => e.id)).toEqual(['1', '2', '3']);
-    expect((JSON.parse(events[2]?.data ?? '') as Snapshot).generation).toBe(3);
+    expect(events.map((e) => [e.event, e.id])).toEqual([
+      ['snapshot', '1'],
+      ['patch', '2'],
+      ['patch', '3'],
+    ]);
+    expect(held(events)).toEqual(feed.latest);
+    // A patch names the generation it applies to, and carries only what changed.
+    const patch = JSON.parse(events[2]?.data ?? '') as Record<string, unknown>;
+    expect(patch).toMatchObject({ base: 2, generation: 3 });
+    expect(patch).not.toHaveProperty('queues');
   });
 
-  it('does not resend the snapshot a resuming viewer already has (Last-Event-ID)', async () => {
+  it('sends nothing to a viewer that resumes at the latest generation until the next patch', async () => {
     const feed = new HandFeed();
     feed.publish(7);
     const url = await serve(feed);
     const response = await fetch(url, { headers: { 'Last-Event-ID': '7' } });
-    const reading = readEvents(response, 'snapshot', 1);
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    const reading = readAll(response, 1);
+    await pause();
     feed.publish(8);
-    expect((await reading).map((e) => e.id)).toEqual(['8']);
+    expect((await reading).map((e) => [e.event, e.id])).toEqual([['patch', '8']]);
+  });
+
+  it('sends a viewer that comes back the patches it missed, or the view whole once they are no longer kept', async () => {
+    const feed = new HandFeed();
+    feed.publish(1);
+    const url = await serve(feed);
+    // A viewer keeps the board's stream (and its patches) going.
+    const first = await fetch(url);
+    const watching = readAll(first, 50);
+    await pause();
+    for (let g = 2; g <= 5; g += 1) feed.publish(g);
+    const resumed = await readAll(await fetch(url, { headers: { 'Last-Event-ID': '2' } }), 3);
+    expect(resumed.map((e) => [e.event, e.id])).toEqual([
+      ['patch', '3'],
+      ['patch', '4'],
+      ['patch', '5'],
+    ]);
+    for (let g = 6; g <= 50; g += 1) feed.publish(g);
+    // Generation 2 is beyond the patches kept: the view whole, at the latest generation.
+    const whole = await readAll(await fetch(url, { headers: { 'Last-Event-ID': '2' } }), 1);
+    expect(whole.map((e) => [e.event, e.id])).toEqual([['snapshot', '50']]);
+    expect(held(whole)).toEqual(feed.latest);
+    // An id the stream never sent (another server's, or garbage) gets the view whole too.
+    for (const id of ['999', 'abc', '-1']) {
+      const unknown = await readAll(await fetch(url, { headers: { 'Last-Event-ID': id } }), 1);
+      expect(
+        unknown.map((e) => [e.event, e.id]),
+        id,
+      ).toEqual([['snapshot', '50']]);
+    }
+    expect(held(await watching)).toEqual(feed.latest);
+  });
+
+  it('serves each board its own view, worked out once per generation however many viewers it has', async () => {
+    const feed = new HandFeed();
+    feed.publish(1);
+    const asked: string[] = [];
+    const url = await serve(feed, {
+      views: {
+        of: (snapshot, board) => {
+          asked.push(`${board ?? 'whole'}@${snapshot.generation}`);
+          return { ...snapshot, board: board ?? undefined, alerts: board === 'lobby' ? [] : snapshot.alerts };
+        },
+      },
+    });
+    const lobby = [1, 2, 3].map(async () => readAll(await fetch(`${url}?board=lobby`), 2));
+    const whole = readAll(await fetch(url), 2);
+    await pause(100);
+    feed.publish(2);
+    for (const events of await Promise.all(lobby))
+      expect(held(events)).toMatchObject({ board: 'lobby', alerts: [] });
+    expect(held(await whole)?.alerts).toHaveLength(1);
+    expect(asked.filter((key) => key === 'lobby@2')).toHaveLength(1);
+    expect(asked.filter((key) => key === 'whole@2')).toHaveLength(1);
   });
 
   it('sends heartbeats while nothing changes', async () => {
@@ -173,6 +289,49 @@ describe('GET /api/v1/stream', () => {
     socket.destroy();
   });
 
+  it('sends a viewer that fell behind its view whole, never a patch it cannot apply', async () => {
+    const feed = new HandFeed();
+    feed.publish(1);
+    const url = await serve(feed, { maxBufferedBytes: 64 * 1024, maxSkips: 1000 });
+    let text = '';
+    let response: IncomingMessage | undefined;
+    const request = get(url, (res) => {
+      response = res;
+      res.setEncoding('utf8');
+      res.pause();
+    });
+    await until(() => response !== undefined && (stream as SnapshotStream).viewerCount === 1);
+    // Patches pile up unread until the stream starts skipping them for this viewer.
+    let g = 1;
+    for (let skipped = 0; skipped < 2;) {
+      if (g > 400) throw new Error('the stream never skipped a patch for the slow viewer');
+      const sent = (stream as SnapshotStream).sent;
+      g += 1;
+      feed.publish(g, 512 * 1024);
+      await pause(5);
+      if ((stream as SnapshotStream).sent === sent) skipped += 1;
+    }
+    response?.on('data', (chunk: string) => (text += chunk));
+    response?.resume();
+    await pause(200);
+    feed.publish(g + 1);
+    await until(() => text.includes(`id: ${g + 1}\n`));
+    request.destroy();
+    const events = text
+      .split('\n\n')
+      .map((block) =>
+        Object.fromEntries(
+          block.split('\n').map((l) => [l.slice(0, l.indexOf(':')), l.slice(l.indexOf(':') + 2)]),
+        ),
+      )
+      .filter((f) => f.event === 'snapshot' || f.event === 'patch')
+      .map((f) => ({ event: String(f.event), id: String(f.id), data: String(f.data) }));
+    // Some patches never reached it; what did is a chain that applies, ending at the latest generation.
+    expect(events.length).toBeLessThan(g + 1);
+    expect(events.filter((e) => e.event === 'snapshot').length).toBeGreaterThan(1);
+    expect(held(events)).toEqual(feed.latest);
+  });
+
   it('sends gzip to a viewer that asks for it, each snapshot compressed once for every such viewer', async () => {
     const feed = new HandFeed();
     feed.publish(1, 64 * 1024);
@@ -193,7 +352,7 @@ describe('GET /api/v1/stream', () => {
       expect(inflateOpen(viewer.bytes())).toBe(plain.bytes().toString());
       expect(viewer.bytes().length).toBeLessThan(plain.bytes().length / 10);
     }
-    // Each frame is a segment ending in a sync flush (retry, arrival, 2, 3); the broadcast ones are the very same
+    // Each frame is a segment ending in a sync flush (retry, the view whole, patches 2 and 3); the patches are the same
     // bytes on both connections, whatever each was sent before: each stands alone, compressed once for all.
     const [first, second] = zipped.map((viewer) => segments(viewer.bytes()));
     expect(first).toHaveLength(4);

@@ -1,0 +1,153 @@
+import {
+  evaluateFigures,
+  mergeThresholds,
+  type Agent,
+  type RealtimeMetrics,
+  type Snapshot,
+  type TodayMetrics,
+} from '@switchboard/shared';
+import { resolveQueueRefs } from '../config/boards.js';
+import type { BoardConfig, WallboardConfig } from '../config/schema.js';
+import { combineHistory, instanceRealtime } from '../poller/combine.js';
+
+/**
+ * A board's view of a snapshot: what a screen showing the board receives and may read. The board's queues (with
+ * the states of the board's own thresholds), the agents who can take them, the alerts on them, the summary of
+ * them, and only the sections it shows. The whole instance's view (no board) is the snapshot as it is.
+ */
+
+/** Contact states that hold an agent in error (Connect's Agent Activity Missed, Rejected, Error). */
+const ERROR_STATES = new Set(['MISSED', 'REJECTED', 'ERROR']);
+/** Contact states in which an agent is working the contact (ringing in is not yet work; ringing out is). */
+const WORKING_STATES = new Set(['CONNECTING', 'CONNECTED', 'CONNECTED_ONHOLD', 'PAUSED', 'ENDED']);
+
+/**
+ * Agent counts over a set of agents, by the definitions the whole centre's figures follow (admin guide,
+ * "Real-time metrics definitions"; the simulator's figures.ts counts the same way). Connect answers these for
+ * a whole instance or per queue, and per-queue counts do not add up (one agent serves many queues), so a board
+ * of some queues counts the agents who can take them from GetCurrentUserData's answer.
+ */
+export function agentCounts(agents: readonly Agent[]): RealtimeMetrics {
+  const counts = {
+    AGENTS_ONLINE: 0,
+    AGENTS_AVAILABLE: 0,
+    AGENTS_ON_CONTACT: 0,
+    AGENTS_ON_CALL: 0,
+    AGENTS_STAFFED: 0,
+    AGENTS_AFTER_CONTACT_WORK: 0,
+    AGENTS_NON_PRODUCTIVE: 0,
+    AGENTS_ERROR: 0,
+  };
+  for (const agent of agents) {
+    if (agent.statusType === 'OFFLINE' && agent.contacts.length === 0) continue;
+    counts.AGENTS_ONLINE += 1;
+    if (agent.statusType === 'CUSTOM') counts.AGENTS_NON_PRODUCTIVE += 1;
+    if (agent.statusType === 'ROUTABLE') counts.AGENTS_STAFFED += 1;
+    if (agent.contacts.some((c) => ERROR_STATES.has(c.state))) counts.AGENTS_ERROR += 1;
+    const working = agent.contacts.filter((c) => WORKING_STATES.has(c.state));
+    if (working.length > 0) {
+      counts.AGENTS_ON_CONTACT += 1;
+      if (working.some((c) => c.channel === 'VOICE')) counts.AGENTS_ON_CALL += 1;
+    }
+    // Connect's AGENTS_AFTER_CONTACT_WORK counts contacts in after-contact work, not agents.
+    counts.AGENTS_AFTER_CONTACT_WORK += working.filter((c) => c.state === 'ENDED').length;
+    if (agent.statusType === 'ROUTABLE' && agent.contacts.length === 0) counts.AGENTS_AVAILABLE += 1;
+  }
+  return counts;
+}
+
+/** The agents who can take one of `queueIds`: their routing profile serves it, or they hold a contact from it. */
+export function agentsOfQueues(snapshot: Snapshot, queueIds: ReadonlySet<string>): Agent[] {
+  const profiles = new Set(
+    (snapshot.routingProfiles ?? [])
+      .filter((profile) => profile.queueIds.some((id) => queueIds.has(id)))
+      .map((profile) => profile.id),
+  );
+  return snapshot.agents.filter(
+    (agent) =>
+      (agent.routingProfile !== null && profiles.has(agent.routingProfile.id)) ||
+      agent.contacts.some((contact) => contact.queueId !== null && queueIds.has(contact.queueId)),
+  );
+}
+
+const EMPTY_INTRADAY_QUEUES: Snapshot['intraday']['queues'] = {};
+
+/**
+ * The intraday series of some queues: theirs, and the centre's line as the sum of theirs (counts added,
+ * percentages weighted) when every one of them has a series; otherwise none, rather than the whole centre's.
+ */
+function intradayOf(intraday: Snapshot['intraday'], queueIds: readonly string[]): Snapshot['intraday'] {
+  const queues = Object.fromEntries(
+    queueIds.flatMap((id) => {
+      const series = intraday.queues[id];
+      return series ? [[id, series]] : [];
+    }),
+  );
+  const all = queueIds.map((id) => intraday.queues[id]);
+  let instance: Snapshot['intraday']['instance'] = [];
+  if (queueIds.length > 0 && all.every((series) => series !== undefined)) {
+    const [first = []] = all as Snapshot['intraday']['instance'][];
+    instance = first.map((point, i) => {
+      const metrics = (all as Snapshot['intraday']['instance'][]).map((series) => series[i]?.metrics ?? {});
+      return { ...point, metrics: combineHistory(metrics, Object.keys(point.metrics)) };
+    });
+  }
+  return { intervalMinutes: intraday.intervalMinutes, instance, queues };
+}
+
+/** The view of `board` (null: the whole instance) of `snapshot`. */
+export function projectView(
+  snapshot: Snapshot,
+  board: BoardConfig | null,
+  config: WallboardConfig,
+): Snapshot {
+  if (!board) return snapshot;
+  const { boardStates, ...rest } = snapshot;
+  const overrides = boardStates?.[board.id];
+  const wanted = board.queues === 'all' ? null : new Set(resolveQueueRefs(board.queues, snapshot.queues));
+  const queues = snapshot.queues
+    .filter((queue) => !wanted || wanted.has(queue.id))
+    .map((queue) => {
+      const states = overrides?.[queue.id];
+      return states ? { ...queue, states } : queue;
+    });
+  const shows = new Set(board.sections);
+  let agents = wanted ? agentsOfQueues(snapshot, wanted) : snapshot.agents;
+  let summary = snapshot.summary;
+  let intraday = wanted ? intradayOf(snapshot.intraday, [...wanted]) : snapshot.intraday;
+  if (wanted) {
+    const realtime = instanceRealtime(
+      queues.map((queue) => queue.realtime),
+      agentCounts(agents),
+    );
+    const names = [...new Set(queues.flatMap((queue) => Object.keys(queue.today)))];
+    const today: TodayMetrics = combineHistory(
+      queues.map((queue) => queue.today),
+      names,
+    );
+    const thresholds = mergeThresholds(config.thresholds.defaults, board.thresholds);
+    summary = { realtime, today, states: evaluateFigures({ ...realtime, ...today }, thresholds) };
+  }
+  const alerts = wanted
+    ? snapshot.alerts.filter((alert) => alert.queueId !== null && wanted.has(alert.queueId))
+    : snapshot.alerts;
+  const routingProfiles = wanted
+    ? snapshot.routingProfiles
+        ?.map((profile) => ({ ...profile, queueIds: profile.queueIds.filter((id) => wanted.has(id)) }))
+        .filter((profile) => profile.queueIds.length > 0)
+    : snapshot.routingProfiles;
+  // What the board does not show is not sent: no agents without the agents section, no series without charts.
+  if (!shows.has('agents')) agents = [];
+  if (!shows.has('charts'))
+    intraday = { intervalMinutes: intraday.intervalMinutes, instance: [], queues: EMPTY_INTRADAY_QUEUES };
+  return {
+    ...rest,
+    board: board.id,
+    queues,
+    agents,
+    summary,
+    intraday,
+    alerts,
+    ...(routingProfiles ? { routingProfiles } : {}),
+  };
+}

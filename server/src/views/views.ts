@@ -1,0 +1,51 @@
+import type { Snapshot } from '@switchboard/shared';
+import type { Request } from 'express';
+import type { BoardConfig, WallboardConfig } from '../config/schema.js';
+import { BadRequestError } from '../errors.js';
+import { projectView } from './project.js';
+
+/** The key of the whole instance's view among boards' ids. */
+const WHOLE = '';
+
+/**
+ * One instance's views of its snapshots, each projected once per snapshot and board however many screens and
+ * requests ask for it (the stream and GET /api/v1/snapshot share them).
+ */
+export class Views {
+  private readonly memo = new WeakMap<Snapshot, Map<string, Snapshot>>();
+
+  constructor(private readonly config: () => WallboardConfig) {}
+
+  /** The board of this id in the current configuration, null for the whole instance; undefined if none. */
+  board(id: string | null): BoardConfig | null | undefined {
+    if (id === null) return null;
+    return this.config().boards.find((board) => board.id === id);
+  }
+
+  /** The view of board `id` (null: the whole instance); undefined when the board is gone from the file. */
+  of(snapshot: Snapshot, id: string | null): Snapshot | undefined {
+    const board = this.board(id);
+    if (board === undefined) return undefined;
+    let views = this.memo.get(snapshot);
+    if (!views) {
+      views = new Map();
+      this.memo.set(snapshot, views);
+    }
+    const key = id ?? WHOLE;
+    let view = views.get(key);
+    if (!view) {
+      view = projectView(snapshot, board, this.config());
+      views.set(key, view);
+    }
+    return view;
+  }
+}
+
+/** The board a request asks for with `?board=`, or null for the whole instance (checked by instanceSelector). */
+export function requestedBoard(req: Request): string | null {
+  const value = req.query.board;
+  if (value === undefined) return null;
+  if (typeof value !== 'string' || value === '')
+    throw new BadRequestError('board must be given once, as an id, e.g. ?board=sales-floor');
+  return value;
+}
