@@ -2,10 +2,12 @@ import { defineConfig } from '@playwright/test';
 
 /**
  * The wallboard's browser benchmark: `npx playwright test -c bench` from e2e/, after `pnpm build`. It prints
- * its figures; it does not fail on them (targets live in the printout and in docs/wallboard.md).
+ * its figures; it does not fail on them (targets live in the printout and in docs/wallboard.md). Its setup
+ * builds the baseline's web app (bench/baseline.ts, cached by commit) to compare the current build against.
  */
 export default defineConfig({
   testDir: '.',
+  globalSetup: './setup.ts',
   testMatch: '*.bench.ts',
   workers: 1,
   retries: 0,
