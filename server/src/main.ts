@@ -98,6 +98,7 @@ export async function startWebServer(env: Env, options: StartOptions = {}): Prom
         id: instance.id,
         latest: () => instance.source.latest,
         viewers: () => instance.stream.viewerCount,
+        streamTotals: () => instance.stream.totals,
       })),
   });
   try {

@@ -41,7 +41,11 @@ export class StreamFrame {
   readonly plain: Buffer;
   private compressed: Buffer | undefined;
 
-  constructor(text: string) {
+  constructor(
+    text: string,
+    /** What the frame carries, for the stream's counters. */
+    readonly kind: 'snapshot' | 'patch' | 'other' = 'other',
+  ) {
     this.plain = Buffer.from(text);
   }
 
@@ -111,7 +115,7 @@ class BoardChannel {
     this.view = next;
     if (!before) return null;
     const patch = diffView(before, next);
-    const bytes = new StreamFrame(frame('patch', next.generation, patch));
+    const bytes = new StreamFrame(frame('patch', next.generation, patch), 'patch');
     this.ring.push({ base: before.generation, generation: next.generation, frame: bytes });
     if (this.ring.length > RING_SIZE) this.ring.shift();
     return bytes;
@@ -145,6 +149,8 @@ export class SnapshotStream {
   dropped = 0;
   /** Events (views and patches) written to viewers, since start. */
   sent = 0;
+  /** Since start: views sent whole, patches sent, and the bytes of both as they went on the wire. */
+  readonly totals = { snapshot: 0, patch: 0, bytes: 0 };
   private round = 0;
 
   constructor(
@@ -293,7 +299,10 @@ export class SnapshotStream {
     viewer.skips = 0;
     viewer.behind = false;
     this.sent += 1;
-    viewer.res.write(this.bytes(viewer, frame));
+    const bytes = this.bytes(viewer, frame);
+    if (frame.kind !== 'other') this.totals[frame.kind] += 1;
+    this.totals.bytes += bytes.length;
+    viewer.res.write(bytes);
   }
 
   private beat(): void {
