@@ -508,6 +508,7 @@ export class Poller {
         states: {},
       },
       agents: this.agents,
+      ...(this.directory.servedQueues ? { routingProfiles: this.directory.servedQueues } : {}),
       intraday: this.history.intraday(
         queueIds,
         [

@@ -44,6 +44,12 @@ export function useAgents() {
   return useSnapshotSelect(selectAgents).data;
 }
 
+const selectRoutingProfiles = (s: Snapshot) => s.routingProfiles;
+/** The routing profiles with the queues each serves; undefined until the server has listed them. */
+export function useRoutingProfiles() {
+  return useSnapshotSelect(selectRoutingProfiles).data;
+}
+
 const selectIntraday = (s: Snapshot) => s.intraday;
 export function useIntraday() {
   return useSnapshotSelect(selectIntraday).data;

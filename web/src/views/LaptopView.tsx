@@ -6,6 +6,7 @@ import {
   useAlerts,
   useQueueName,
   useQueueOptions,
+  useRoutingProfiles,
   useSummary,
 } from '../api/useSnapshotSlices';
 import type { SnapshotMeta } from '../api/useSnapshotSlices';
@@ -45,6 +46,7 @@ export function LaptopView({
   const { queues, statesOf } = useBoardQueues();
   const summary = useSummary();
   const agents = useAgents();
+  const routingProfiles = useRoutingProfiles();
   const alerts = useAlerts();
   const queueName = useQueueName();
   const search = useDeferredValue(params.search);
@@ -73,10 +75,12 @@ export function LaptopView({
       activity: params.status,
       channel: params.channel,
       queueIds: queueFilter.length > 0 ? new Set(queueFilter) : null,
+      routingProfiles,
     });
     return groupAgents(filtered, params.groupBy);
   }, [
     agents,
+    routingProfiles,
     search,
     params.profile,
     params.group,
