@@ -32,6 +32,11 @@ export type UserSource = 'SearchUsers' | 'ListUsers';
 export interface DirectoryOptions {
   /** Called once, when SearchUsers is refused and names fall back to ListUsers and DescribeUser. */
   onFallback?: (error: unknown) => void;
+  /**
+   * Called once, when ListRoutingProfileQueues is refused (a policy without it): agents are then placed on
+   * queues by their contacts only, and the call is not made again until a restart.
+   */
+  onProfileQueuesDenied?: (error: unknown) => void;
 }
 
 /**
@@ -55,6 +60,8 @@ export class Directory {
    * profile whose queues have never been listed is left out (its agents are placed by their contacts).
    */
   servedQueues: RoutingProfile[] | undefined;
+  /** ListRoutingProfileQueues was refused: not asked again, agents placed by their contacts. */
+  profileQueuesDenied = false;
   /** Set once queues are known: the real-time cycle can run. */
   ready = false;
 
@@ -94,6 +101,14 @@ export class Directory {
       }),
     ]);
     const failure = results.find((r) => r.status === 'rejected');
+    if (failure && isAccessDenied(failure.reason)) {
+      // Sticky until a restart, like SearchUsers: the wallboard works without it, placing agents by contacts.
+      this.profileQueuesDenied = true;
+      this.profileQueues = new Map();
+      this.servedQueues = undefined;
+      this.options.onProfileQueuesDenied?.(failure.reason);
+      return;
+    }
     if (failure) throw failure.reason;
   }
 
@@ -105,6 +120,7 @@ export class Directory {
     ctx: ConnectContext,
     profiles: readonly RoutingProfileRef[],
   ): Promise<void> {
+    if (this.profileQueuesDenied) return;
     const results = await Promise.allSettled(profiles.map((p) => listRoutingProfileQueues(ctx, p.id)));
     const next = new Map<string, string[]>();
     profiles.forEach((profile, i) => {

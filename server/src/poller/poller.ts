@@ -168,6 +168,13 @@ export class Poller {
             'ListUsers and DescribeUser, one call per agent, and take longer to fill in. Add connect:SearchUsers ' +
             'to the policy and restart to have every name within seconds.',
         ),
+      onProfileQueuesDenied: (error) =>
+        options.logger.warn(
+          { op: 'ListRoutingProfileQueues', err: describeError(error) },
+          'ListRoutingProfileQueues was refused (the IAM policy lacks connect:ListRoutingProfileQueues): the ' +
+            'agents of a queue are those holding a contact from it, not all who can take it. Add ' +
+            'connect:ListRoutingProfileQueues to the policy and restart.',
+        ),
     });
     this.history = new History({
       timeZone: this.timeZone,

@@ -98,7 +98,7 @@ describe('routing profiles and the queues they serve', () => {
 
   it('keeps the last known queues of each profile when listing them fails, and reports it as discovery', async () => {
     const before = await snapshotWithProfiles();
-    simulator.setFaults({ deniedOperations: ['ListRoutingProfileQueues'] });
+    simulator.setFaults({ errorRate: 1, operations: ['ListRoutingProfileQueues'] });
     try {
       const calls = profileCalls().length;
       poller.rediscover();
@@ -106,7 +106,7 @@ describe('routing profiles and the queues they serve', () => {
         const latest = poller.latest;
         return latest &&
           profileCalls().length > calls &&
-          latest.sections.discovery.error?.code === 'AccessDeniedException'
+          latest.sections.discovery.error?.code === 'InternalServiceException'
           ? latest
           : undefined;
       }, 'a discovery that could not list the profiles’ queues');
@@ -122,5 +122,32 @@ describe('routing profiles and the queues they serve', () => {
       return latest && latest.sections.discovery.error === null ? latest : undefined;
     }, 'discovery recovered');
     expect(recovered.routingProfiles).toEqual(before.routingProfiles);
+  });
+
+  it('without permission for ListRoutingProfileQueues, places agents by their contacts and stops asking', async () => {
+    await snapshotWithProfiles();
+    simulator.setFaults({ deniedOperations: ['ListRoutingProfileQueues'] });
+    try {
+      const calls = profileCalls().length;
+      poller.rediscover();
+      const denied = await waitFor(() => {
+        const latest = poller.latest;
+        return latest && profileCalls().length > calls && latest.routingProfiles === undefined
+          ? latest
+          : undefined;
+      }, 'the routing profiles’ queues given up after a refusal');
+      // Not an error of discovery: the wallboard works without it, as it does without SearchUsers.
+      expect(denied.sections.discovery.error).toBeNull();
+      expect(denied.agents.length).toBeGreaterThan(0);
+      const after = profileCalls().length;
+      poller.rediscover();
+      await waitFor(
+        () => ((poller.latest?.generation ?? 0) > denied.generation + 3 ? true : undefined),
+        'more cycles',
+      );
+      expect(profileCalls().length).toBe(after);
+    } finally {
+      simulator.clearFaults();
+    }
   });
 });
