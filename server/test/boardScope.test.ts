@@ -1,11 +1,13 @@
-import { writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Alert, AlertEvent, PublicConfig, Snapshot } from '@switchboard/shared';
 import { describe, expect, it } from 'vitest';
 import type { RunningWallboard } from '../src/main.js';
 import { wallboardConfigSchema } from '../src/config/schema.js';
 import { userBoards } from '../src/security/boardScope.js';
-import { hashToken, tokenEntrySchema } from '../src/security/tokens.js';
+import { hashToken, parseTokenFile, tokenEntrySchema } from '../src/security/tokens.js';
 import { eventually, securitySuite, signIn } from './support/securitySuite.js';
 import { waitFor } from './support/wallboard.js';
 
@@ -400,4 +402,54 @@ describe('the scope in the files', () => {
     expect(twice.error?.issues[0]?.message).toMatch(/listed twice/);
     expect(userBoards(wallboardConfigSchema.parse({}), 'anyone')).toBeNull();
   });
+});
+
+describe('the token command', () => {
+  const file = join(dir, 'cli-scope-tokens.yaml');
+  const tokens = (...args: string[]) =>
+    spawnSync(
+      process.execPath,
+      ['--conditions=development', '--import', 'tsx', 'src/security/tokenCli.ts', ...args, '--file', file],
+      { cwd: fileURLToPath(new URL('..', import.meta.url)), encoding: 'utf8' },
+    );
+
+  it('creates tokens limited to boards, and refuses unknown flags and empty ids with a clear message', () => {
+    writeFileSync(file, 'tokens: []\n');
+    const refusals: [string[], RegExp][] = [
+      [['create', '--id', 'tv', '--bord', 'lobby'], /Unknown option '--bord'[\s\S]*Usage: tokens create/],
+      [
+        ['create', '--id', 'tv', '--boards', 'lobby,,sales'],
+        /--boards must be board ids separated by commas, none empty/,
+      ],
+      [['create', '--id', 'tv', '--boards', ''], /--boards must be board ids separated by commas/],
+      [['create', '--id', 'tv', '--board', ''], /--board must not be empty/],
+      [['create', '--id', ''], /--id must not be empty/],
+      [['create', '--id', 'tv', '--boards', 'Lobby'], /--boards "Lobby": a board id is lower-case letters/],
+      [
+        ['create', '--id', 'tv', '--board', 'lobby', '--boards', 'sales'],
+        /--board: board lobby is not among boards \(sales\)/,
+      ],
+    ];
+    for (const [args, message] of refusals) {
+      const result = tokens(...args);
+      expect(result.status, args.join(' ')).toBe(2);
+      expect(result.stderr, args.join(' ')).toMatch(message);
+      // No stack trace: the message is the whole answer.
+      expect(result.stderr, args.join(' ')).not.toMatch(/\n\s+at /);
+    }
+    expect(parseTokenFile(readFileSync(file, 'utf8'), file)).toEqual([]);
+
+    const display = tokens('create', '--id', 'lobby-tv', '--board', 'lobby');
+    expect(display.status, display.stderr).toBe(0);
+    expect(display.stdout).toMatch(/reads lobby only/);
+    const lead = tokens('create', '--id', 'lead', '--role', 'supervisor', '--boards', 'lobby, sales');
+    expect(lead.status, lead.stderr).toBe(0);
+    expect(parseTokenFile(readFileSync(file, 'utf8'), file)).toEqual([
+      expect.objectContaining({ id: 'lobby-tv', role: 'display', board: 'lobby' }),
+      expect.objectContaining({ id: 'lead', role: 'supervisor', boards: ['lobby', 'sales'] }),
+    ]);
+    expect(tokens('list').stdout).toBe(
+      'lobby-tv\tdisplay\tlobby\tactive\nlead\tsupervisor\tlobby,sales\tactive\n',
+    );
+  }, 60_000);
 });
