@@ -12,6 +12,7 @@ import { ServerMetrics } from './http/metrics.js';
 import { streamRouter } from './http/stream.js';
 import { intradayRouter } from './http/streamIntraday.js';
 import {
+  boardDirectory,
   budgetKey,
   instanceSelector,
   viewSource,
@@ -23,6 +24,7 @@ import {
 import { createLogger } from './logger.js';
 import { isLoopbackHost } from './security/loopback.js';
 import type { Poller } from './poller/poller.js';
+import { scopedAlerts, userBoards } from './security/boardScope.js';
 import { mayInspect, openSecurity } from './security/index.js';
 import type { RunningSimulator } from './simulator/server.js';
 
@@ -123,9 +125,17 @@ export async function startWebServer(env: Env, options: StartOptions = {}): Prom
   const [first] = instances;
   if (!first) throw new Error('no Connect instance to watch');
   const select = instanceSelector(instances, () => configStore.current);
+  const boards = boardDirectory(
+    () => configStore.current,
+    (id) => instances.find((instance) => instance.id === id)?.source.latest?.queues ?? [],
+  );
 
   const app = createApp({
-    secure: (app) => security.apply(app),
+    secure: (app) =>
+      security.apply(app, {
+        directory: boards,
+        userBoards: (user) => userBoards(configStore.current, user),
+      }),
     logger,
     mayInspect,
     serveSourceMaps: env.SERVE_SOURCE_MAPS,
@@ -139,7 +149,7 @@ export async function startWebServer(env: Env, options: StartOptions = {}): Prom
         configStore,
         staleAfterMs: env.STALE_AFTER_MS,
         latest: (id) => instances.find((instance) => instance.id === id)?.source.latest ?? null,
-        alertsOf: (req) => select(req).alerts,
+        alertsOf: (req) => scopedAlerts(req, select(req).alerts, boards),
       }),
       streamRouter((req) => select(req).stream),
       intradayRouter((req) => select(req).cluster ?? select(req).poller),
