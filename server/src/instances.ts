@@ -22,7 +22,8 @@ import type { ConnectOperation } from './connect/errors.js';
 import { CONNECT_OPERATIONS } from './connect/errors.js';
 import type { BoardDirectory } from './security/boardScope.js';
 import { startSimulator, type RunningSimulator } from './simulator/server.js';
-import { requestedBoard, Views } from './views/views.js';
+import { scopedBoard } from './security/boardScope.js';
+import { Views } from './views/views.js';
 
 /** A Connect instance to watch, as the configuration (or the environment) names it. */
 export interface InstanceTarget {
@@ -414,7 +415,7 @@ export function viewSource(
   instance: Pick<RunningInstance, 'source' | 'views'>,
   req: Request,
 ): SnapshotSource {
-  const board = requestedBoard(req);
+  const board = scopedBoard(req);
   return {
     get latest() {
       const snapshot = instance.source.latest;

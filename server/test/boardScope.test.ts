@@ -135,7 +135,15 @@ describe('a board-scoped display token', () => {
     expect(exchange.headers.get('location')).toBe('/?view=wall&board=lobby');
     const tv = { cookie: (exchange.headers.get('set-cookie') ?? '').split(';')[0] ?? '' };
 
-    expect((await get(wallboard, '/api/v1/snapshot?board=lobby', tv)).status).toBe(200);
+    const lobby = await get(wallboard, '/api/v1/snapshot?board=lobby', tv);
+    expect(lobby.status).toBe(200);
+    // The board's view: its one queue, and no figure of another queue anywhere in it.
+    const view = lobby.body as Snapshot;
+    expect(view.board).toBe('lobby');
+    expect(view.queues.map((queue) => queue.id)).toEqual([ids.sales]);
+    expect(Object.keys(view.intraday.queues).every((id) => id === ids.sales)).toBe(true);
+    expect(view.alerts.every((alert) => alert.queueId === ids.sales || alert.queueId === null)).toBe(true);
+    expect(view).not.toHaveProperty('boardStates');
     expect((await get(wallboard, '/api/v1/stream?board=lobby', tv)).status).toBe(200);
     expect((await get(wallboard, `/api/v1/intraday/${ids.sales}?board=lobby`, tv)).status).toBe(200);
     await eventually(

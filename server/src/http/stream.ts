@@ -1,6 +1,6 @@
 import { constants as zlib, deflateRawSync } from 'node:zlib';
 import { Router, type Request, type Response } from 'express';
-import { requestedBoard } from '../views/views.js';
+import { scopedBoard } from '../security/boardScope.js';
 import { diffView, type Snapshot } from '@switchboard/shared';
 
 /** Anything that holds the latest snapshot and says when there is a new one: the poller or the cluster. */
@@ -325,7 +325,7 @@ export function streamRouter(select: (req: Request) => SnapshotStream): Router {
   const router = Router();
   router.get('/api/v1/stream', (req, res) => {
     const stream = select(req);
-    stream.handle(req, res, requestedBoard(req));
+    stream.handle(req, res, scopedBoard(req));
   });
   return router;
 }

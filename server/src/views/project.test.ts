@@ -194,8 +194,11 @@ describe('a board’s view', () => {
     expect(Object.keys(view.intraday.queues)).toEqual(['q-sales-uk', 'q-sales-fr']);
   });
 
-  it('carries the alerts on its queues only', () => {
-    expect(projectView(snapshot(), board('sales'), config).alerts.map((a) => a.id)).toEqual(['on-sales']);
+  it('carries the alerts on its queues and the centre-wide ones, not those of other queues', () => {
+    expect(projectView(snapshot(), board('sales'), config).alerts.map((a) => a.id)).toEqual([
+      'on-sales',
+      'centre',
+    ]);
     expect(projectView(snapshot(), board('everything'), config).alerts).toHaveLength(3);
   });
 
