@@ -285,11 +285,15 @@ describe('a supervisor token limited to two boards', () => {
       '/api/v1/stream',
       '/api/v1/stream?board=lobby',
       `/api/v1/intraday/${ids.support}`,
-      `/api/v1/intraday/${ids.support}?board=lobby`,
+      `/api/v1/intraday/${ids.support}?board=support`,
       '/api/v1/alerts',
       '/api/v1/alerts/history?instance=default',
     ])
       expect((await get(wallboard, path, headers)).status, path).toBe(200);
+    // A board's series are its queues' whoever asks: not a refusal of the supervisor, an answer of the board.
+    const notOnBoard = await get(wallboard, `/api/v1/intraday/${ids.support}?board=lobby`, headers);
+    expect(notOnBoard.status).toBe(404);
+    expect(notOnBoard.problem.code).toBe('queue_not_on_board');
     await eventually(
       async () =>
         new Set((await alertsOf(wallboard, '', headers)).map((a) => a.queueId)).size === ids.all.length,

@@ -2,7 +2,7 @@ import type { PublicConfig } from '@switchboard/shared';
 import { Router, type Request } from 'express';
 import type { AlertsBackend } from '../alerts/routes.js';
 import type { WallboardConfig } from '../config/schema.js';
-import { BadRequestError, ForbiddenError } from '../errors.js';
+import { BadRequestError, ForbiddenError, NotFoundError } from '../errors.js';
 import { exchangeLocation, identityOf, type Identity } from './access.js';
 
 /**
@@ -184,6 +184,14 @@ export function boardScopeGate(directory: BoardDirectory): Router {
     if (queues !== null && !queues.has(req.params.queueId))
       throw new ForbiddenError(
         `Queue ${req.params.queueId} is not on board ${scopedBoard(req) ?? ''}: ask for one of the board's queues.`,
+        'queue_not_on_board',
+      );
+    // Whoever asks, a board's series are those of its queues: the board's view has no other.
+    const board = scopedBoard(req);
+    const shown = board === null ? null : directory.queueIds(board);
+    if (shown !== null && !shown.has(req.params.queueId))
+      throw new NotFoundError(
+        `Queue ${req.params.queueId} is not on board ${board ?? ''}: ask for one of the board's queues, or without ?board=.`,
         'queue_not_on_board',
       );
     next();
