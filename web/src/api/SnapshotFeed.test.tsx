@@ -134,4 +134,30 @@ describe('SnapshotFeed', () => {
     await waitFor(() => expect(waitingIn(b)).toBe('99'));
     expect(held()?.generation).toBe(23);
   });
+
+  it('keeps the stream’s view when a poll that left before the stream came back returns after it', async () => {
+    const { source, sources, held } = renderFeed(null);
+    const older = makeSnapshot({ queues: 2, agents: 2, generation: 3, nowMs: Date.now() });
+    let answer: (response: Response) => void = () => undefined;
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(() => new Promise<Response>((resolve) => (answer = resolve))),
+    );
+    const pushed = withWaiting(older, 5, 0, 55);
+    act(() => source().emit('snapshot', JSON.stringify(pushed)));
+    const [a] = pushed.queues.map((queue) => queue.id) as [string];
+    await waitFor(() => expect(waitingIn(a)).toBe('55'));
+    // The poll (retried after the first 503) answers now, with a generation the stream has passed.
+    await waitFor(() => expect(vi.mocked(fetch)).toHaveBeenCalled(), { timeout: 3000 });
+    await act(async () => {
+      answer(Response.json(older));
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    });
+    expect(held()?.generation).toBe(5);
+    expect(waitingIn(a)).toBe('55');
+    const next = withWaiting(pushed, 6, 0, 66);
+    act(() => source().emit('patch', JSON.stringify(diffView(pushed, next))));
+    await waitFor(() => expect(waitingIn(a)).toBe('66'));
+    expect(sources).toHaveLength(1);
+  });
 });

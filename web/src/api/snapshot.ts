@@ -79,14 +79,23 @@ export function shareViews(previous: unknown, next: unknown): unknown {
   return next;
 }
 
-/** The poll: a view whole from /api/v1/snapshot, in place of the one `held` returns. */
-export function snapshotQueryOptions(board: string | null, held: () => Snapshot | undefined) {
+/**
+ * The poll: a view whole from /api/v1/snapshot, in place of the one `held` returns. A poll that comes back
+ * once the stream is `live` again leaves the stream's view as it is: it may be older, and the next patch applies
+ * to the stream's generation.
+ */
+export function snapshotQueryOptions(
+  board: string | null,
+  held: () => Snapshot | undefined,
+  live: () => boolean,
+) {
   return queryOptions({
     queryKey: snapshotKeys.board(board),
     queryFn: async ({ signal }) => {
       const whole = await fetchSnapshot(board, signal);
-      // The view held once the poll is back: the stream may have moved it on meanwhile.
-      return keepUnchanged(held(), whole);
+      const current = held();
+      if (current && live()) return current;
+      return keepUnchanged(current, whole);
     },
     // The stream keeps the cache fresh; observers never refetch on their own when they mount.
     staleTime: Infinity,
