@@ -3,12 +3,13 @@ import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { PublicConfig } from '@switchboard/shared';
+import { diffView, type PublicConfig, type Snapshot } from '@switchboard/shared';
 import { makeSnapshot } from '../../web/src/testing/makeSnapshot.js';
 
 /**
  * Serves the built web app with a synthetic contact centre of any size, pushed over a real SSE stream at a
- * rate the benchmark sets: the page does exactly what it does against the server, with figures we control.
+ * rate the benchmark sets, as the server does (the view whole, then a patch per generation): the page does
+ * exactly what it does against the server, with figures we control.
  */
 export const webDist = fileURLToPath(new URL('../../web/dist/', import.meta.url));
 
@@ -55,28 +56,32 @@ export async function startBenchServer(
   let simulated = dayStart + 8 * 3_600_000;
   let tick = 0;
   let step = 2000;
+  let view: Snapshot | null = null;
   let text = '';
   const render = () => {
-    const snapshot = makeSnapshot({ ...shape, tick, nowMs: simulated, tickMs: step });
+    const snapshot = makeSnapshot({ ...shape, tick, nowMs: simulated, tickMs: step, generation: tick });
     // The page's clock is the real one: serve real times so the figures are fresh, and the day's intervals
     // from the simulated clock.
     const now = new Date().toISOString();
-    text = JSON.stringify({
+    view = {
       ...snapshot,
       generatedAt: now,
       serverTime: now,
       dataSnapshotTime: now,
       sections: Object.fromEntries(
         Object.entries(snapshot.sections).map(([k, v]) => [k, { ...v, fetchedAt: now }]),
-      ),
-    });
+      ) as Snapshot['sections'],
+    };
+    text = JSON.stringify(view);
   };
   render();
   const viewers = new Set<ServerResponse>();
   const push = () => {
+    const before = view;
     tick += 1;
     render();
-    const frame = `id: ${tick}\nevent: snapshot\ndata: ${text}\n\n`;
+    if (!before || !view) return;
+    const frame = `id: ${tick}\nevent: patch\ndata: ${JSON.stringify(diffView(before, view))}\n\n`;
     for (const viewer of viewers) viewer.write(frame);
   };
 

@@ -83,7 +83,7 @@ async function measureUpdates(page: Page, run: Run): Promise<void> {
   await page.locator('[data-queue-id]').first().waitFor();
   if (run.scrollTo) await page.locator(run.scrollTo).scrollIntoViewIfNeeded();
   bench.run(2000, 2000);
-  // Warm up: the JIT, the worker, the first renders.
+  // Warm up: the JIT, the first renders.
   await page.waitForTimeout(8000);
   await takeLongTasks(page);
   // Three windows one after the other: on a shared machine one window can be slowed by other work, so each is
@@ -201,9 +201,8 @@ test('first-load JavaScript, gzipped', () => {
   const html = readFileSync(join(webDist, 'index.html'), 'utf8');
   const entry = [...html.matchAll(/(?:src|href)="\/?(assets\/[^"]+\.js)"/g)].map((m) => m[1] as string);
   const assets = readdirSync(join(webDist, 'assets'));
-  // The snapshot checker's worker starts with the page; the chart chunk loads only when a chart is shown.
-  const worker = assets.filter((name) => name.startsWith('snapshot.worker') && name.endsWith('.js'));
-  const files = [...new Set([...entry, ...worker.map((name) => `assets/${name}`)])];
+  // The chart chunk loads only when a chart is shown.
+  const files = [...new Set(entry)];
   let total = 0;
   const lines = files.map((file) => {
     const size = gzipSync(readFileSync(join(webDist, file)), { level: 9 }).length;

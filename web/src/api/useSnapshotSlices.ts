@@ -60,8 +60,9 @@ export function useAlerts() {
   return useSnapshotSelect(selectAlerts).data;
 }
 
-// Select results are structurally shared: these stay the same objects from one snapshot to the next while no
-// queue, routing profile or hierarchy group is added, removed or renamed, so the filters do not redraw.
+// What a select builds is compared with what it built before (shareViews): these stay the same objects from one
+// view to the next while no queue, routing profile or hierarchy group is added, removed or renamed, so the
+// filters do not redraw.
 interface QueueOption {
   id: string;
   name: string;
