@@ -293,7 +293,7 @@ describe('a supervisor token limited to two boards', () => {
     // A board's series are its queues' whoever asks: not a refusal of the supervisor, an answer of the board.
     const notOnBoard = await get(wallboard, `/api/v1/intraday/${ids.support}?board=lobby`, headers);
     expect(notOnBoard.status).toBe(404);
-    expect(notOnBoard.problem.code).toBe('queue_not_on_board');
+    expect(notOnBoard.problem?.code).toBe('queue_not_on_board');
     await eventually(
       async () =>
         new Set((await alertsOf(wallboard, '', headers)).map((a) => a.queueId)).size === ids.all.length,

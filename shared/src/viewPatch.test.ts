@@ -188,6 +188,20 @@ describe('view patches', () => {
     ).toThrow(PatchError);
   });
 
+  it('removes without an order, and refuses an order that names an entity twice', () => {
+    const [a] = fc.sample(
+      snapshotAt(1).filter((s) => s.queues.length >= 2),
+      1,
+    );
+    const view = must(a);
+    const first = must(view.queues[0]);
+    const removed = applyPatch(view, { base: 1, generation: 2, queues: { remove: [first.id] } });
+    expect(removed.queues.map((q) => q.id)).toEqual(view.queues.slice(1).map((q) => q.id));
+    expect(() =>
+      applyPatch(view, { base: 1, generation: 2, queues: { order: [first.id, first.id] } }),
+    ).toThrow(/twice/);
+  });
+
   it('checks what a patch carries and names the field', () => {
     expect(() => checkPatch({ base: 1, generation: 2, queues: { upsert: [{ id: 'q1' }] } })).toThrow(
       /queues\.upsert\.0/,

@@ -186,6 +186,8 @@ function applyEntities<T extends { id: string }>(
   if (!changes) return list as T[];
   const upserted = new Map((changes.upsert ?? []).map((entity) => [entity.id, entity]));
   if (changes.order) {
+    if (new Set(changes.order).size !== changes.order.length)
+      throw new PatchError(`the patch orders a ${what} twice`);
     const before = new Map(list.map((entity) => [entity.id, entity]));
     return changes.order.map((id) => {
       const entity = upserted.get(id) ?? before.get(id);
@@ -194,15 +196,17 @@ function applyEntities<T extends { id: string }>(
       return entity;
     });
   }
+  const gone = new Set(changes.remove ?? []);
   let found = 0;
-  const next = list.map((entity) => {
+  const next: T[] = [];
+  for (const entity of list) {
+    if (gone.has(entity.id)) continue;
     const replacement = upserted.get(entity.id);
-    if (!replacement) return entity;
-    found += 1;
-    return replacement;
-  });
+    if (replacement) found += 1;
+    next.push(replacement ?? entity);
+  }
   if (found !== upserted.size)
-    throw new PatchError(`the patch adds ${what} without saying where they go in the order`);
+    throw new PatchError(`the patch adds ${what}s without saying where they go in the order`);
   return next;
 }
 

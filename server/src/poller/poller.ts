@@ -121,7 +121,12 @@ export class Poller {
   private agents: Agent[] = [];
   private readonly channelsSeen = new Map<string, Set<Channel>>();
   private readonly unknownValuesLogged = new Set<string>();
-  private generation = 0;
+  /**
+   * Starts at the wall clock's milliseconds, so a restarted server never reuses a generation of the process
+   * before it: a screen that comes back with an old Last-Event-ID gets the view whole, never patches onto a
+   * view of the old process that happens to share a number.
+   */
+  private generation = Date.now();
   private running = false;
   /** The real-time cycle the budget allows now, which the snapshot reports. */
   cycleMs: number;
