@@ -1,5 +1,6 @@
 import { constants as zlib, deflateRawSync } from 'node:zlib';
 import { Router, type Request, type Response } from 'express';
+import { BadRequestError } from '../errors.js';
 import { scopedBoard } from '../security/boardScope.js';
 import { diffView, type Snapshot } from '@switchboard/shared';
 
@@ -196,7 +197,9 @@ export class SnapshotStream {
     });
     const view = channel.view;
     if (!view) return;
-    const lastEventId = Number(req.get('last-event-id') ?? NaN);
+    // Where the viewer left off: EventSource's own Last-Event-ID on a reconnect, or `?since=` from a page that
+    // opened a new connection after a failure and holds that generation.
+    const lastEventId = Number(req.get('last-event-id') ?? req.query.since ?? NaN);
     if (Number.isInteger(lastEventId) && lastEventId === view.generation) return;
     const missed = Number.isInteger(lastEventId) ? channel.patchesSince(lastEventId) : null;
     if (missed) for (const patch of missed) this.write(viewer, patch);
@@ -325,6 +328,12 @@ export function streamRouter(select: (req: Request) => SnapshotStream): Router {
   const router = Router();
   router.get('/api/v1/stream', (req, res) => {
     const stream = select(req);
+    const since = req.query.since;
+    if (since !== undefined && (typeof since !== 'string' || !/^\d{1,16}$/.test(since)))
+      throw new BadRequestError(
+        'since must be given once, as the generation the page holds, e.g. ?since=1796390152535',
+        'bad_since',
+      );
     stream.handle(req, res, scopedBoard(req));
   });
   return router;

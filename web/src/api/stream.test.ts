@@ -171,7 +171,7 @@ describe('SnapshotStream', () => {
     expect(views.map((view) => view.generation)).toEqual([7, 8]);
     expect(stream.current).toBe('live');
     // Once a view came through, the next bad patch is again answered at once.
-    source(2).emit('patch', text({ ...fits, base: 3 }));
+    source(2).emit('patch', text({ ...diffView(second, nextOf(second, 9)), base: 3 }));
     expect(sources).toHaveLength(4);
     stream.stop();
   });
@@ -189,14 +189,23 @@ describe('SnapshotStream', () => {
     expect(views[0]?.queues[0]).toBe(first.queues[0]);
     expect(stream.current).toBe('live');
 
-    // The stream drops again, and the poll brings generation 10; the server resumes from 8.
+    // The stream drops again, and the poll brings generation 10; the server resumes from 8: the patches the
+    // polled view has passed are skipped, the one from 10 applies, and nothing is reopened.
     source(0).fail(false);
-    const tenth = makeSnapshot({ queues: 4, agents: 6, generation: 10 });
+    const ninth = nextOf(second, 9);
+    const tenth = nextOf(ninth, 10);
     page.held = tenth;
     source(0).open();
-    source(0).emit('patch', text(diffView(second, nextOf(second, 9))));
-    expect(views.map((view) => view.generation)).toEqual([8]);
+    source(0).emit('patch', text(diffView(second, ninth)));
+    source(0).emit('patch', text(diffView(ninth, tenth)));
     expect(page.held).toBe(tenth);
+    expect(invalid).toHaveLength(0);
+    source(0).emit('patch', text(diffView(tenth, nextOf(tenth, 11))));
+    expect(page.held?.generation).toBe(11);
+    expect(page.held?.queues[0]).toBe(tenth.queues[0]);
+    // A patch that starts before the held view but ends after it cannot be applied: the view whole again.
+    source(0).emit('patch', text({ ...diffView(tenth, nextOf(tenth, 12)), base: 10 }));
+    expect(page.held?.generation).toBe(11);
     expect(invalid).toHaveLength(1);
     expect(source(0).closed).toBe(true);
     expect(sources).toHaveLength(2);
@@ -222,6 +231,29 @@ describe('SnapshotStream', () => {
     await vi.advanceTimersByTimeAsync(4000);
     expect(source(0).closed).toBe(false);
     expect(heartbeats).toEqual(['{"serverTime":"2026-12-04T10:00:00.000Z"}']);
+    stream.stop();
+  });
+
+  it('comes back after a failure asking for what came since the view it holds; after a bad event, for the view whole', async () => {
+    const { stream, sources, source, page } = setup();
+    stream.start();
+    expect(source(0).url).toBe('/api/v1/stream');
+    source(0).open();
+    source(0).emit('snapshot', text(first));
+    // The server went away and refused the reconnect: the next connection names the generation held.
+    source(0).fail(true);
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(source(1).url).toBe('/api/v1/stream?since=7');
+    // A poll meanwhile brought generation 8: that is what the next one names.
+    page.held = nextOf(first, 8);
+    source(1).fail(true);
+    await vi.advanceTimersByTimeAsync(2000);
+    expect(source(2).url).toBe('/api/v1/stream?since=8');
+    // A patch that does not fit: a fresh connection for the view whole, naming nothing.
+    source(2).open();
+    source(2).emit('patch', text({ ...fits, base: 3, generation: 9 }));
+    expect(sources).toHaveLength(4);
+    expect(source(3).url).toBe('/api/v1/stream');
     stream.stop();
   });
 

@@ -107,11 +107,17 @@ export class SnapshotStream {
     for (const listener of this.listeners) listener();
   }
 
-  private open(): void {
+  /**
+   * Opens a connection. `resume`: after a failure, ask the server for what came since the view held (it sends
+   * the patches it still keeps, else the view whole); after an invalid event, ask for the view whole.
+   */
+  private open(resume = false): void {
     if (this.stopped) return;
     const create =
       this.options.createSource ?? ((url: string) => new EventSource(url) as unknown as EventSourceLike);
-    const source = create(this.options.url ?? '/api/v1/stream');
+    const url = this.options.url ?? '/api/v1/stream';
+    const held = resume ? this.options.held() : undefined;
+    const source = create(held ? `${url}${url.includes('?') ? '&' : '?'}since=${held.generation}` : url);
     this.source = source;
     this.nativeFailures = 0;
     // Reopened for the view whole, the stream stays live: the view on screen is whole, a moment old at most.
@@ -136,6 +142,9 @@ export class SnapshotStream {
         const patch = checkPatch(parse(event.data, 'patch'));
         const held = this.options.held();
         if (!held) throw new PatchError(`a patch to generation ${patch.base} came before any view`);
+        // A patch to a generation this page already holds or has passed (a poll brought a newer view while
+        // the stream was away, and the stream resumed from its last event): nothing to apply.
+        if (patch.generation <= held.generation) return held;
         return applyPatch(held, patch);
       }),
     );
@@ -180,7 +189,7 @@ export class SnapshotStream {
       return;
     }
     this.setState('down');
-    this.retryLater();
+    this.retryLater(false);
   }
 
   private armSilence(): void {
@@ -191,7 +200,8 @@ export class SnapshotStream {
     }, this.options.silenceMs ?? 30_000);
   }
 
-  private retryLater(): void {
+  /** Opens a connection after a backoff; `resume`: from the view held (see open). */
+  private retryLater(resume = true): void {
     clearTimeout(this.silenceTimer);
     this.source?.close();
     this.source = null;
@@ -204,6 +214,6 @@ export class SnapshotStream {
     );
     this.attempt += 1;
     clearTimeout(this.retryTimer);
-    this.retryTimer = setTimeout(() => this.open(), delay);
+    this.retryTimer = setTimeout(() => this.open(resume), delay);
   }
 }
