@@ -24,6 +24,9 @@ import type { ReplicaMessage } from './replica.js';
 const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
 // The children run under the same loader (tsx) as this script.
 const execArgv = [...process.execArgv, '--expose-gc'];
+/** BENCH_PROFILE_DIR: each replica writes a CPU profile there when it stops (open it in Chrome's DevTools). */
+const PROFILE_DIR = process.env.BENCH_PROFILE_DIR;
+const replicaExecArgv = PROFILE_DIR ? [...execArgv, '--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : execArgv;
 const POLL_INTERVAL_MS = 2000;
 const MEASURE_MS = Number(process.env.BENCH_MEASURE_MS ?? 16_000);
 const VIEWERS_PER_CLIENT = 2500;
@@ -73,7 +76,7 @@ interface Replica {
 
 async function startReplica(env: Record<string, string>): Promise<Replica> {
   const child = fork(here('./replica.ts'), [JSON.stringify(env)], {
-    execArgv,
+    execArgv: replicaExecArgv,
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const generated = new Map<number, number>();
