@@ -20,32 +20,32 @@ const wallboard = await startWebServer(env, {
 });
 let snapshots = 0;
 const instance = wallboard.instances[0];
-/** Events the stream had written when the last snapshot's broadcast was done. */
-let sentBefore = instance?.stream.sent ?? 0;
 let latestGeneration = -1;
 // Registered after the stream's own listener: the stream has written its first slice of viewers when this runs,
-// and writes the rest a slice per turn of the event loop. `deliveredAt` is when its event count shows a write
-// queued to every viewer (or a newer snapshot took over), `generatedAt` (the poller's) when the snapshot was
-// ready.
+// and writes the rest a slice per turn of the event loop. `deliveredAt` is the first turn after which its count
+// of events written stopped growing (every viewer written, or a newer snapshot took over), `generatedAt` (the
+// poller's) when the snapshot was ready.
 instance?.source.subscribe((snapshot: Snapshot) => {
   snapshots += 1;
   latestGeneration = snapshot.generation;
   const stream = instance.stream;
-  const target = sentBefore + stream.viewerCount;
-  const done = () => {
-    if (stream.sent < target && latestGeneration === snapshot.generation) {
-      setImmediate(done);
+  let seen = stream.sent;
+  let at = Date.now();
+  const check = () => {
+    if (stream.sent !== seen && latestGeneration === snapshot.generation) {
+      seen = stream.sent;
+      at = Date.now();
+      setImmediate(check);
       return;
     }
-    sentBefore = stream.sent;
     send({
       type: 'snapshot',
       generation: snapshot.generation,
       generatedAt: Date.parse(snapshot.generatedAt),
-      deliveredAt: Date.now(),
+      deliveredAt: at,
     });
   };
-  done();
+  setImmediate(check);
 });
 send({ type: 'listening', url: wallboard.url });
 

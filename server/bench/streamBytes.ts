@@ -23,6 +23,7 @@ import { Views } from '../src/views/views.js';
 import { benchArgs, collectSnapshots, kb, mean, percentile95 as p95 } from './collectSnapshots.js';
 import { wallboardConfigSchema } from '../src/config/schema.js';
 
+const sum = (values: readonly number[]) => values.reduce((a, b) => a + b, 0);
 const args = benchArgs();
 const CYCLES = Number(args.get('cycles') ?? 75);
 const SPEED = Number(args.get('speed') ?? 10);
@@ -76,6 +77,12 @@ interface Row {
   boardGzip: number[];
   /** Plain bytes per cycle of each part of the whole centre's patch. */
   parts: Record<string, number[]>;
+  /** Queues and agents sent per cycle (changed), of how many. */
+  changed: { queues: number[]; agents: number[]; ofQueues: number; ofAgents: number };
+  /** Per field of a queue: in how many sent queues it changed, summed over the cycles, and its plain bytes. */
+  queueFields: Record<string, { changed: number; bytes: number }>;
+  /** Plain bytes per cycle of the queues' changed fields alone (what a diff within a queue would send). */
+  changedFieldBytes: number[];
   wholeView: { plain: number; gzip: number };
   boardView: { plain: number; gzip: number };
 }
@@ -131,6 +138,9 @@ function measure(label: string, snapshots: Snapshot[]): Row {
     boardPlain: [],
     boardGzip: [],
     parts: {},
+    changed: { queues: [], agents: [], ofQueues: first.queues.length, ofAgents: first.agents.length },
+    queueFields: {},
+    changedFieldBytes: [],
     wholeView,
     boardView,
   };
@@ -142,6 +152,24 @@ function measure(label: string, snapshots: Snapshot[]): Row {
       const list = (row.parts[part] ??= []);
       list.push(patch[part] === undefined ? 0 : JSON.stringify(patch[part]).length);
     }
+    const queuePatch = patch.queues as { upsert?: Snapshot['queues'] } | undefined;
+    const agentPatch = patch.agents as { upsert?: unknown[] } | undefined;
+    row.changed.queues.push(queuePatch?.upsert?.length ?? 0);
+    row.changed.agents.push(agentPatch?.upsert?.length ?? 0);
+    const was = new Map(before.queues.map((queue) => [queue.id, queue]));
+    let fieldBytes = 0;
+    for (const queue of queuePatch?.upsert ?? []) {
+      const old = was.get(queue.id) as Record<string, unknown> | undefined;
+      for (const [field, value] of Object.entries(queue)) {
+        const text = JSON.stringify(value);
+        const stats = (row.queueFields[field] ??= { changed: 0, bytes: 0 });
+        stats.bytes += text.length;
+        if (old && JSON.stringify(old[field]) === text) continue;
+        stats.changed += 1;
+        fieldBytes += text.length + field.length + 3;
+      }
+    }
+    row.changedFieldBytes.push(fieldBytes);
     before = snapshot;
     // As the stream was: the snapshot whole, serialised and compressed as one frame.
     const old = new StreamFrame(
@@ -206,6 +234,22 @@ for (const row of rows) {
       Object.entries(row.parts)
         .map(([part, sizes]) => `${part} ${kb(mean(sizes))}`)
         .join(', '),
+  );
+  const sent = sum(row.changed.queues);
+  console.log(
+    `  sent per cycle (changed): queues ${mean(row.changed.queues).toFixed(0)} of ${row.changed.ofQueues},` +
+      ` agents ${mean(row.changed.agents).toFixed(0)} of ${row.changed.ofAgents}; in the queues sent, the share` +
+      ' that changed of each field (its mean size): ' +
+      Object.entries(row.queueFields)
+        .map(
+          ([field, stats]) =>
+            `${field} ${((100 * stats.changed) / Math.max(1, sent)).toFixed(0)}% (${(stats.bytes / Math.max(1, sent)).toFixed(0)} B)`,
+        )
+        .join(', '),
+  );
+  console.log(
+    `  the queues' changed fields alone, plain, mean per cycle: ${kb(mean(row.changedFieldBytes))}` +
+      ` (whole queues: ${kb(mean(row.parts.queues ?? []))})`,
   );
   const closing = row.oldGzip.map((_, i) => i).filter((i) => (row.newGzip[i] ?? 0) > 3 * mean(row.newGzip));
   console.log(
