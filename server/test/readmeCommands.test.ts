@@ -79,6 +79,8 @@ const NOT_RUN: Record<string, string> = {
   // Installs, then builds and starts the wallboard until stopped. scripts/test-all.sh (what the CI runs)
   // installs with the same frozen lockfile and builds; the browser tests start the built server as `start` does.
   'npx -y pnpm@12.21.0 install --frozen-lockfile && npx -y pnpm@12.21.0 start': 'starts a server for good',
+  // The same start, named in prose after the Node 22 line (which is run below): it builds and serves until stopped.
+  'npx -y pnpm@12.21.0 start': 'starts a server for good',
   // The whole suite, this test among it: the CI runs it. It may run apt-get as root.
   'bash scripts/test-all.sh': 'the whole suite',
   // Needs a real Connect instance and AWS credentials.
