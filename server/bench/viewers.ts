@@ -15,6 +15,8 @@ import type { ReplicaMessage } from './replica.js';
  *
  *   npx -y pnpm@12.21.0 --filter @switchboard/server bench:viewers [-- 1000x1 10000x1 10000x1:plain 10000x2]
  *
+ * `--dry-run` prints the scenarios it would run and stops (the README's test runs the documented command so).
+ *
  * Viewers ask for a gzip stream, as browsers do; `:plain` makes a scenario's viewers ask for none, to compare.
  *
  * Targets: 10,000 viewers on one replica with p99 under 250 ms; under 50 KB per viewer. Clients and servers share
@@ -38,7 +40,8 @@ interface Scenario {
 }
 
 // pnpm passes the `--` that separates its own options on to the script.
-const argv = process.argv.slice(2).filter((arg) => arg !== '--');
+const argv = process.argv.slice(2).filter((arg) => arg !== '--' && arg !== '--dry-run');
+const dryRun = process.argv.includes('--dry-run');
 const scenarios: Scenario[] = (
   argv.length > 0 ? argv : ['1000x1', '10000x1', '10000x1:plain', '10000x2']
 ).map((text) => {
@@ -49,6 +52,15 @@ const scenarios: Scenario[] = (
   }
   return { viewers, replicas, gzip: match[3] === undefined };
 });
+
+if (dryRun) {
+  for (const { viewers, replicas, gzip } of scenarios) {
+    console.log(
+      `${viewers} viewers on ${replicas} replica${replicas === 1 ? '' : 's'}, ${gzip ? 'gzip' : 'plain'}`,
+    );
+  }
+  process.exit(0);
+}
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

@@ -21,7 +21,7 @@ import {
   startInstance,
   type RunningInstance,
 } from './instances.js';
-import { createLogger } from './logger.js';
+import { createLogger, logFormatFor } from './logger.js';
 import { isLoopbackHost } from './security/loopback.js';
 import type { Poller } from './poller/poller.js';
 import { scopedAlerts, userBoards } from './security/boardScope.js';
@@ -54,7 +54,9 @@ export interface StartOptions {
 }
 
 export async function startWebServer(env: Env, options: StartOptions = {}): Promise<RunningWallboard> {
-  const logger = createLogger(env.LOG_LEVEL);
+  const logger = createLogger(env.LOG_LEVEL, {
+    format: logFormatFor(env.LOG_FORMAT, process.stdout.isTTY === true),
+  });
   const security = await openSecurity(
     {
       accessMode: env.ACCESS_MODE ?? 'open',
@@ -203,7 +205,9 @@ const isEntryPoint = process.argv[1] === fileURLToPath(import.meta.url);
 if (isEntryPoint) {
   // Failures nobody expected: logged once, then a graceful stop (streams ended, the lease released) and an exit
   // for the supervisor (systemd, Kubernetes) to restart a clean process.
-  const fatalLog = createLogger('fatal');
+  // Readable on a terminal until LOG_FORMAT is read, then as LOG_FORMAT says.
+  const onTerminal = process.stdout.isTTY === true;
+  let fatalLog = createLogger('fatal', { format: logFormatFor(undefined, onTerminal) });
   let running: RunningWallboard | undefined;
   let exiting = false;
   const exit = (code: number) => {
@@ -226,7 +230,9 @@ if (isEntryPoint) {
   process.on('SIGINT', () => exit(0));
   process.on('SIGTERM', () => exit(0));
   try {
-    running = await startWebServer(parseEnv());
+    const env = parseEnv();
+    fatalLog = createLogger('fatal', { format: logFormatFor(env.LOG_FORMAT, onTerminal) });
+    running = await startWebServer(env);
   } catch (error) {
     if (error instanceof ConfigError || error instanceof ConfigFileError) {
       console.error(error.message);

@@ -44,6 +44,7 @@ export function setupAlerting(options: {
               boardId: board.id,
               url: board.webhook.url,
               queueIds: board.queues === 'all' ? null : new Set(resolveQueueRefs(board.queues, queues())),
+              locale: board.locale ?? config().locale,
             },
           ]
         : [],
