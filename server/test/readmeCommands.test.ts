@@ -31,7 +31,8 @@ function shellCommands(markdown: string): string[] {
   let fence: 'shell' | 'other' | null = null;
   let pending = '';
   for (const line of markdown.split('\n')) {
-    if (fence === null && line.startsWith('```')) {
+    // Fences may be indented (a code block inside a list item).
+    if (fence === null && line.trimStart().startsWith('```')) {
       fence = SHELL_FENCE.test(line.trim()) ? 'shell' : 'other';
       continue;
     }
@@ -129,6 +130,23 @@ describe("the README's token commands, exactly as documented", () => {
   }, 120_000);
 });
 
+describe("the README's token command for a supervisor limited to boards", () => {
+  const supervisor = documented('npx -y pnpm@12.21.0 tokens create --id floor-leads');
+  it('creates a supervisor token that reads the boards it lists', () => {
+    const result = run(supervisor);
+    expect(result.status, result.stderr).toBe(0);
+    const file = join(scratch, 'tokens.yaml');
+    expect(parseTokenFile(readFileSync(file, 'utf8'), file)).toContainEqual(
+      expect.objectContaining({
+        id: 'floor-leads',
+        role: 'supervisor',
+        name: 'Floor leads',
+        boards: ['sales-floor', 'retention'],
+      }),
+    );
+  }, 120_000);
+});
+
 describe("the README's other commands, as documented", () => {
   // Read while the tests are collected, so the last test knows them whichever tests a run picks.
   const node22 = documented('export PATH="$(npx -y -p node@22');
@@ -186,8 +204,8 @@ describe("the README's other commands, as documented", () => {
     expect(result.status, result.stderr).toBe(0);
     expect(result.stdout.trim().split('\n').slice(-4)).toEqual([
       '1000 viewers on 1 replica, gzip',
-      '5000 viewers on 1 replica, gzip',
-      '5000 viewers on 1 replica, plain',
+      '10000 viewers on 1 replica, gzip',
+      '10000 viewers on 1 replica, plain',
       '10000 viewers on 2 replicas, gzip',
     ]);
   }, 60_000);
