@@ -17,7 +17,7 @@
  *   npx -y pnpm@12.21.0 --filter @switchboard/server bench:bytes [-- --cycles 75 --speed 10 --sizes 40x300,250x1500]
  */
 import type { Request, Response } from 'express';
-import { diffView, type Snapshot } from '@switchboard/shared';
+import { diffView, type Delta, type Snapshot } from '@switchboard/shared';
 import { SnapshotStream, StreamFrame } from '../src/http/stream.js';
 import { Views } from '../src/views/views.js';
 import { benchArgs, collectSnapshots, kb, mean, percentile95 as p95 } from './collectSnapshots.js';
@@ -148,26 +148,27 @@ function measure(label: string, snapshots: Snapshot[]): Row {
   for (const snapshot of rest) {
     if (snapshot.intraday.instance.length > before.intraday.instance.length) row.closes += 1;
     const patch = diffView(before, snapshot) as unknown as Record<string, unknown>;
-    for (const part of ['set', 'queues', 'agents', 'intraday']) {
+    for (const part of ['top', 'queues', 'agents', 'intraday']) {
       const list = (row.parts[part] ??= []);
       list.push(patch[part] === undefined ? 0 : JSON.stringify(patch[part]).length);
     }
-    const queuePatch = patch.queues as { upsert?: Snapshot['queues'] } | undefined;
-    const agentPatch = patch.agents as { upsert?: unknown[] } | undefined;
-    row.changed.queues.push(queuePatch?.upsert?.length ?? 0);
-    row.changed.agents.push(agentPatch?.upsert?.length ?? 0);
-    const was = new Map(before.queues.map((queue) => [queue.id, queue]));
+    type Changes = { upsert?: unknown[]; update?: ({ id: string } & Delta)[] };
+    const queuePatch = patch.queues as Changes | undefined;
+    const agentPatch = patch.agents as Changes | undefined;
+    const changedCount = (changes: Changes | undefined) =>
+      (changes?.upsert?.length ?? 0) + (changes?.update?.length ?? 0);
+    row.changed.queues.push(changedCount(queuePatch));
+    row.changed.agents.push(changedCount(agentPatch));
+    // Which of a changed queue's fields changed, and what the changes weigh as they travel.
+    const now = new Map(snapshot.queues.map((queue) => [queue.id, queue as Record<string, unknown>]));
     let fieldBytes = 0;
-    for (const queue of queuePatch?.upsert ?? []) {
-      const old = was.get(queue.id) as Record<string, unknown> | undefined;
-      for (const [field, value] of Object.entries(queue)) {
-        const text = JSON.stringify(value);
+    for (const { id, s: set, d: deeper } of queuePatch?.update ?? []) {
+      for (const field of [...Object.keys(set ?? {}), ...Object.keys(deeper ?? {})]) {
         const stats = (row.queueFields[field] ??= { changed: 0, bytes: 0 });
-        stats.bytes += text.length;
-        if (old && JSON.stringify(old[field]) === text) continue;
         stats.changed += 1;
-        fieldBytes += text.length + field.length + 3;
+        stats.bytes += JSON.stringify(now.get(id)?.[field] ?? null).length;
       }
+      fieldBytes += JSON.stringify({ s: set, d: deeper }).length;
     }
     row.changedFieldBytes.push(fieldBytes);
     before = snapshot;
