@@ -299,6 +299,10 @@ describe('a supervisor token limited to two boards', () => {
         new Set((await alertsOf(wallboard, '', headers)).map((a) => a.queueId)).size === ids.all.length,
       'an alert on every queue',
     );
+    // Asked for a board, the answer is the board's: its queues' alerts (and the centre's), whoever asks.
+    const onLobby = await alertsOf(wallboard, '?board=lobby', headers);
+    expect(onLobby.length).toBeGreaterThan(0);
+    expect(onLobby.every((alert) => alert.queueId === ids.sales || alert.queueId === null)).toBe(true);
     const config = (await get(wallboard, '/api/v1/config', headers)).body as PublicConfig;
     expect(config.boards.map((board) => board.id)).toEqual(['all', 'lobby', 'support']);
     expect(config.defaultBoardId).toBe('all');

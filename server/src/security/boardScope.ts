@@ -75,11 +75,11 @@ export function scopedBoard(req: Request): string | null {
 }
 
 /**
- * The queues a request may see: for a limited identity, those of the board it reads (null when that board
- * shows every queue of its instance); for one that may read every board, null (no limit).
+ * The queues a request's answers are about: those of the board it reads (null when that board shows every
+ * queue of its instance, or it names no board, which only an identity that may read every board can do).
  */
 export function scopedQueueIds(req: Request, directory: BoardDirectory): ReadonlySet<string> | null {
-  if (allowedBoards(req) === null) return null;
+  // Whoever asks, a board's answers are about its queues; a limited identity always names a board.
   const board = scopedBoard(req);
   return board === null ? null : directory.queueIds(board);
 }
@@ -181,19 +181,19 @@ export function boardScopeGate(directory: BoardDirectory): Router {
   });
   router.get('/api/v1/intraday/:queueId', (req, _res, next) => {
     const queues = scopedQueueIds(req, directory);
-    if (queues !== null && !queues.has(req.params.queueId))
-      throw new ForbiddenError(
-        `Queue ${req.params.queueId} is not on board ${scopedBoard(req) ?? ''}: ask for one of the board's queues.`,
-        'queue_not_on_board',
-      );
-    // Whoever asks, a board's series are those of its queues: the board's view has no other.
-    const board = scopedBoard(req);
-    const shown = board === null ? null : directory.queueIds(board);
-    if (shown !== null && !shown.has(req.params.queueId))
+    if (queues !== null && !queues.has(req.params.queueId)) {
+      const board = scopedBoard(req) ?? '';
+      // A limited identity is refused; for anyone else a board's series are its queues', and this is none.
+      if (allowedBoards(req) !== null)
+        throw new ForbiddenError(
+          `Queue ${req.params.queueId} is not on board ${board}: ask for one of the board's queues.`,
+          'queue_not_on_board',
+        );
       throw new NotFoundError(
-        `Queue ${req.params.queueId} is not on board ${board ?? ''}: ask for one of the board's queues, or without ?board=.`,
+        `Queue ${req.params.queueId} is not on board ${board}: ask for one of the board's queues, or without ?board=.`,
         'queue_not_on_board',
       );
+    }
     next();
   });
   return router;
