@@ -19,16 +19,33 @@ const wallboard = await startWebServer(env, {
   credentials: { accessKeyId: 'BENCH', secretAccessKey: 'bench-secret' },
 });
 let snapshots = 0;
-// Registered after the stream's own listener: viewers are written to before this runs, so `deliveredAt` is when
-// the last viewer's write was queued, and `generatedAt` (the poller's) is when the snapshot was ready.
-wallboard.instances[0]?.source.subscribe((snapshot: Snapshot) => {
+const instance = wallboard.instances[0];
+let latestGeneration = -1;
+// Registered after the stream's own listener: the stream has written its first slice of viewers when this runs,
+// and writes the rest a slice per turn of the event loop. `deliveredAt` is the first turn after which its count
+// of events written stopped growing (every viewer written, or a newer snapshot took over), `generatedAt` (the
+// poller's) when the snapshot was ready.
+instance?.source.subscribe((snapshot: Snapshot) => {
   snapshots += 1;
-  send({
-    type: 'snapshot',
-    generation: snapshot.generation,
-    generatedAt: Date.parse(snapshot.generatedAt),
-    deliveredAt: Date.now(),
-  });
+  latestGeneration = snapshot.generation;
+  const stream = instance.stream;
+  let seen = stream.sent;
+  let at = Date.now();
+  const check = () => {
+    if (stream.sent !== seen && latestGeneration === snapshot.generation) {
+      seen = stream.sent;
+      at = Date.now();
+      setImmediate(check);
+      return;
+    }
+    send({
+      type: 'snapshot',
+      generation: snapshot.generation,
+      generatedAt: Date.parse(snapshot.generatedAt),
+      deliveredAt: at,
+    });
+  };
+  setImmediate(check);
 });
 send({ type: 'listening', url: wallboard.url });
 

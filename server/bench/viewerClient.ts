@@ -3,7 +3,9 @@ import { openStream } from './rawStream.js';
 
 /**
  * Many stream viewers in one process, for the viewers benchmark. Opens `count` connections to GET /api/v1/stream
- * (spread over the given replicas), and notes when each `event: snapshot` frame has fully arrived, by generation.
+ * (spread over the given replicas), and notes when each frame of a generation has fully arrived, by generation:
+ * `event: snapshot` (a board's view whole, the first frame and after falling behind) or `event: patch` (what
+ * changed since the generation before), whichever the stream sent.
  * Each reads with a lean HTTP reader (rawStream.ts), and frames are scanned for line ends only, never parsed as
  * JSON, so a client process costs little per byte. Viewers ask for gzip as browsers do, unless `gzip` is false
  * (see segmentScanner for how they read it).
@@ -17,6 +19,8 @@ export type ClientMessage =
       open: number;
       failed: number;
       bytes: number;
+      /** Of the frames noted, those that were a view whole (`event: snapshot`) rather than a patch. */
+      wholeViews: number;
       /** Frames inflated whole (one viewer in INFLATING_SAMPLE), and those of them that were not whole frames. */
       inflated: number;
       corrupt: number;
@@ -40,6 +44,7 @@ let receipts = new Map<number, number[]>();
 let open = 0;
 let failed = 0;
 let bytes = 0;
+let wholeViews = 0;
 let inflated = 0;
 let corrupt = 0;
 let cpuAtReset = process.cpuUsage();
@@ -53,9 +58,10 @@ function refuse(reason: string): void {
 
 const LF = 10;
 
-/** Notes a whole snapshot frame's arrival. */
-function received(id: number, viewer: { seen: boolean }): void {
+/** Notes a generation's frame (a view whole or a patch) having wholly arrived. */
+function received(id: number, event: string, viewer: { seen: boolean }): void {
   const at = Date.now();
+  if (event === 'snapshot') wholeViews += 1;
   let list = receipts.get(id);
   if (!list) receipts.set(id, (list = []));
   list.push(at);
@@ -65,7 +71,7 @@ function received(id: number, viewer: { seen: boolean }): void {
   }
 }
 
-/** Reads SSE text and notes each `event: snapshot` frame once its closing blank line has arrived. */
+/** Reads SSE text and notes each `event: snapshot` or `event: patch` frame once its closing blank line has arrived. */
 function lineScanner(viewer: { seen: boolean }): (chunk: Buffer) => void {
   // The current line's first bytes (enough for `id: 123` and `event: snapshot`) and its length.
   let prefix = '';
@@ -83,7 +89,7 @@ function lineScanner(viewer: { seen: boolean }): (chunk: Buffer) => void {
       if (lf === -1) break;
       if (lineLength === 0) {
         // A blank line ends a frame.
-        if (event === 'snapshot' && id >= 0) received(id, viewer);
+        if ((event === 'snapshot' || event === 'patch') && id >= 0) received(id, event, viewer);
         id = -1;
         event = '';
       } else if (prefix.startsWith('id: ')) {
@@ -136,13 +142,13 @@ function segmentScanner(viewer: { seen: boolean }, whole: boolean): (chunk: Buff
         corrupt += 1;
       }
     }
-    const match = /^id: (\d+)\nevent: snapshot\n/.exec(text);
+    const match = /^id: (\d+)\nevent: (snapshot|patch)\n/.exec(text);
     if (match) {
-      received(Number(match[1]), viewer);
+      received(Number(match[1]), match[2] ?? '', viewer);
       if (whole) {
         // A whole frame: one data line of JSON, closed by a blank line.
         inflated += 1;
-        if (!/^id: \d+\nevent: snapshot\ndata: \{[^\n]*\}\n\n$/.test(text)) corrupt += 1;
+        if (!/^id: \d+\nevent: (?:snapshot|patch)\ndata: \{[^\n]*\}\n\n$/.test(text)) corrupt += 1;
       }
     }
     head = [];
@@ -242,6 +248,7 @@ process.on('message', (message: { type: string }) => {
   } else if (message.type === 'reset') {
     receipts = new Map();
     bytes = 0;
+    wholeViews = 0;
     inflated = 0;
     corrupt = 0;
     cpuAtReset = process.cpuUsage();
@@ -252,6 +259,7 @@ process.on('message', (message: { type: string }) => {
       open,
       failed,
       bytes,
+      wholeViews,
       inflated,
       corrupt,
       cpuUs: (({ user, system }) => user + system)(process.cpuUsage(cpuAtReset)),

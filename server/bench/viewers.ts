@@ -9,19 +9,26 @@ import type { ReplicaMessage } from './replica.js';
  * Many stream viewers: 1,000 / 5,000 / 10,000 SSE viewers on GET /api/v1/stream, on one replica or spread over
  * replicas that share Redis. Prints, per scenario, the server CPU per snapshot, the memory per viewer (RSS and
  * heap, over the same replica with no viewers) and the delivery latency from the snapshot being ready (the
- * poller's `generatedAt`) to a viewer having received the whole frame. Loopback only.
+ * poller's `generatedAt`) to a viewer having received the generation's whole frame: a patch (`event: patch`), or
+ * the view whole (`event: snapshot`) for a viewer that had fallen behind, whichever the stream sent. Loopback
+ * only.
  *
- *   npx -y pnpm@12.21.0 --filter @switchboard/server bench:viewers [-- 1000x1 5000x1 5000x1:plain 10000x2]
+ *   npx -y pnpm@12.21.0 --filter @switchboard/server bench:viewers [-- 1000x1 10000x1 10000x1:plain 10000x2]
+ *
+ * `--dry-run` prints the scenarios it would run and stops (the README's test runs the documented command so).
  *
  * Viewers ask for a gzip stream, as browsers do; `:plain` makes a scenario's viewers ask for none, to compare.
  *
- * Targets: 5,000 viewers on one replica with p99 under 250 ms; under 50 KB per viewer. Clients and servers share
+ * Targets: 10,000 viewers on one replica with p99 under 250 ms; under 50 KB per viewer. Clients and servers share
  * the machine's cores, so the figures are an upper bound of what the server needs.
  */
 
 const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
 // The children run under the same loader (tsx) as this script.
 const execArgv = [...process.execArgv, '--expose-gc'];
+/** BENCH_PROFILE_DIR: each replica writes a CPU profile there when it stops (open it in Chrome's DevTools). */
+const PROFILE_DIR = process.env.BENCH_PROFILE_DIR;
+const replicaExecArgv = PROFILE_DIR ? [...execArgv, '--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : execArgv;
 const POLL_INTERVAL_MS = 2000;
 const MEASURE_MS = Number(process.env.BENCH_MEASURE_MS ?? 16_000);
 const VIEWERS_PER_CLIENT = 2500;
@@ -33,17 +40,27 @@ interface Scenario {
 }
 
 // pnpm passes the `--` that separates its own options on to the script.
-const argv = process.argv.slice(2).filter((arg) => arg !== '--');
-const scenarios: Scenario[] = (argv.length > 0 ? argv : ['1000x1', '5000x1', '5000x1:plain', '10000x2']).map(
-  (text) => {
-    const match = /^(\d+)x(\d+)(:plain)?$/.exec(text);
-    const [viewers, replicas] = [Number(match?.[1]), Number(match?.[2])];
-    if (!match || !viewers || !replicas) {
-      throw new Error(`scenario "${text}" must look like 5000x1 or 5000x1:plain (viewers x replicas)`);
-    }
-    return { viewers, replicas, gzip: match[3] === undefined };
-  },
-);
+const argv = process.argv.slice(2).filter((arg) => arg !== '--' && arg !== '--dry-run');
+const dryRun = process.argv.includes('--dry-run');
+const scenarios: Scenario[] = (
+  argv.length > 0 ? argv : ['1000x1', '10000x1', '10000x1:plain', '10000x2']
+).map((text) => {
+  const match = /^(\d+)x(\d+)(:plain)?$/.exec(text);
+  const [viewers, replicas] = [Number(match?.[1]), Number(match?.[2])];
+  if (!match || !viewers || !replicas) {
+    throw new Error(`scenario "${text}" must look like 5000x1 or 5000x1:plain (viewers x replicas)`);
+  }
+  return { viewers, replicas, gzip: match[3] === undefined };
+});
+
+if (dryRun) {
+  for (const { viewers, replicas, gzip } of scenarios) {
+    console.log(
+      `${viewers} viewers on ${replicas} replica${replicas === 1 ? '' : 's'}, ${gzip ? 'gzip' : 'plain'}`,
+    );
+  }
+  process.exit(0);
+}
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -71,7 +88,7 @@ interface Replica {
 
 async function startReplica(env: Record<string, string>): Promise<Replica> {
   const child = fork(here('./replica.ts'), [JSON.stringify(env)], {
-    execArgv,
+    execArgv: replicaExecArgv,
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const generated = new Map<number, number>();
@@ -202,6 +219,7 @@ async function run(scenario: Scenario, simulator: RunningSimulator, redis: TestR
     const expected = generations.length * (scenario.viewers - failed);
     const missed = expected - latencies.length;
     const bytes = reports.reduce((sum, r) => sum + r.bytes, 0);
+    const wholeViews = reports.reduce((sum, r) => sum + r.wholeViews, 0);
 
     const cpuPerSnapshot = (start: Sample[], end: Sample[]) =>
       replicas.map((_, i) => {
@@ -235,10 +253,11 @@ async function run(scenario: Scenario, simulator: RunningSimulator, redis: TestR
       );
     });
     console.log(
-      `  delivery (snapshot ready → whole frame received): p50 ${ms(percentile(latencies, 50))},` +
+      `  delivery (snapshot ready → the generation's frame received): p50 ${ms(percentile(latencies, 50))},` +
         ` p99 ${ms(percentile(latencies, 99))}, max ${ms(latencies.at(-1) ?? NaN)};` +
         ` ${latencies.length.toLocaleString('en')} deliveries, ${missed} missed;` +
-        ` frame on the wire ${kb(bytes / Math.max(1, latencies.length))}`,
+        ` frame on the wire ${kb(bytes / Math.max(1, latencies.length))};` +
+        ` views sent whole (a viewer behind) ${wholeViews.toLocaleString('en')}`,
     );
     const clientCpu = reports.map((r) => `${ms(r.cpuUs / 1000 / Math.max(1, generations.length))}`);
     console.log(`  client processes' CPU per snapshot: ${clientCpu.join(', ')}`);

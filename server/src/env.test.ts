@@ -15,6 +15,15 @@ describe('parseEnv', () => {
     );
   });
 
+  it('takes LOG_FORMAT json or pretty, leaves it unset by default, and names the choices for anything else', () => {
+    expect(parseEnv({}).LOG_FORMAT).toBeUndefined();
+    expect(parseEnv({ LOG_FORMAT: 'json' }).LOG_FORMAT).toBe('json');
+    expect(parseEnv({ LOG_FORMAT: 'pretty' }).LOG_FORMAT).toBe('pretty');
+    expect(() => parseEnv({ LOG_FORMAT: 'text' })).toThrow(
+      /LOG_FORMAT="text": LOG_FORMAT must be json .* or pretty/,
+    );
+  });
+
   it('asks for the region when an instance is configured', () => {
     expect(() => parseEnv({ CONNECT_INSTANCE_ID: 'abc-123' })).toThrow(/AWS_REGION is not set/);
   });

@@ -299,6 +299,13 @@ const envSchema = z.object({
     .max(65535, 'SIMULATOR_PORT must be between 0 and 65535 (0 picks a free port)')
     .default(0),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Unset: readable lines when stdout is a terminal, JSON otherwise. */
+  LOG_FORMAT: z
+    .enum(['json', 'pretty'], {
+      error:
+        'LOG_FORMAT must be json (one JSON object a line, for log collectors) or pretty (readable lines); unset picks pretty on a terminal, json otherwise',
+    })
+    .optional(),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -5,6 +5,7 @@ import { setupAlerting, type Alerting } from './alerts/setup.js';
 import type { AlertsBackend } from './alerts/routes.js';
 import { Cluster, type PollerLike } from './cluster/cluster.js';
 import { ConnectGate } from './cluster/gate.js';
+import { resolveQueueRefs } from './config/boards.js';
 import { DEFAULT_INSTANCE, boardInstance } from './config/instances.js';
 import type { WallboardConfig } from './config/schema.js';
 import type { ConfigStore } from './config/store.js';
@@ -19,8 +20,10 @@ import { RateBudget, type Quota } from './poller/budget.js';
 import { Poller } from './poller/poller.js';
 import type { ConnectOperation } from './connect/errors.js';
 import { CONNECT_OPERATIONS } from './connect/errors.js';
+import type { BoardDirectory } from './security/boardScope.js';
 import { startSimulator, type RunningSimulator } from './simulator/server.js';
-import { requestedBoard, Views } from './views/views.js';
+import { scopedBoard } from './security/boardScope.js';
+import { Views } from './views/views.js';
 
 /** A Connect instance to watch, as the configuration (or the environment) names it. */
 export interface InstanceTarget {
@@ -344,6 +347,26 @@ export async function startInstance(
 }
 
 /**
+ * The boards of the configuration in force, for the board scope (security/boardScope.ts): a board's queues are
+ * its queue references resolved against the queues its instance last listed.
+ */
+export function boardDirectory(
+  config: () => WallboardConfig,
+  queuesOf: (instance: string) => readonly { id: string; name: string }[],
+): BoardDirectory {
+  return {
+    boardIds: () => config().boards.map((board) => board.id),
+    queueIds: (id) => {
+      const current = config();
+      const board = current.boards.find((candidate) => candidate.id === id);
+      if (!board) return new Set();
+      if (board.queues === 'all') return null;
+      return new Set(resolveQueueRefs(board.queues, queuesOf(boardInstance(current, board))));
+    },
+  };
+}
+
+/**
  * The instance a request asks for: `?instance=<id>`, or `?board=<id>` (the board's instance), or else the
  * first. Unknown ids, or a board of another instance than the one named, are the caller's mistake.
  */
@@ -392,7 +415,7 @@ export function viewSource(
   instance: Pick<RunningInstance, 'source' | 'views'>,
   req: Request,
 ): SnapshotSource {
-  const board = requestedBoard(req);
+  const board = scopedBoard(req);
   return {
     get latest() {
       const snapshot = instance.source.latest;

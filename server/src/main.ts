@@ -12,6 +12,7 @@ import { ServerMetrics } from './http/metrics.js';
 import { streamRouter } from './http/stream.js';
 import { intradayRouter } from './http/streamIntraday.js';
 import {
+  boardDirectory,
   budgetKey,
   instanceSelector,
   viewSource,
@@ -20,9 +21,10 @@ import {
   startInstance,
   type RunningInstance,
 } from './instances.js';
-import { createLogger } from './logger.js';
+import { createLogger, logFormatFor } from './logger.js';
 import { isLoopbackHost } from './security/loopback.js';
 import type { Poller } from './poller/poller.js';
+import { scopedAlerts, userBoards } from './security/boardScope.js';
 import { mayInspect, openSecurity } from './security/index.js';
 import type { RunningSimulator } from './simulator/server.js';
 
@@ -52,7 +54,9 @@ export interface StartOptions {
 }
 
 export async function startWebServer(env: Env, options: StartOptions = {}): Promise<RunningWallboard> {
-  const logger = createLogger(env.LOG_LEVEL);
+  const logger = createLogger(env.LOG_LEVEL, {
+    format: logFormatFor(env.LOG_FORMAT, process.stdout.isTTY === true),
+  });
   const security = await openSecurity(
     {
       accessMode: env.ACCESS_MODE ?? 'open',
@@ -98,6 +102,7 @@ export async function startWebServer(env: Env, options: StartOptions = {}): Prom
         id: instance.id,
         latest: () => instance.source.latest,
         viewers: () => instance.stream.viewerCount,
+        streamTotals: () => instance.stream.totals,
       })),
   });
   try {
@@ -122,9 +127,17 @@ export async function startWebServer(env: Env, options: StartOptions = {}): Prom
   const [first] = instances;
   if (!first) throw new Error('no Connect instance to watch');
   const select = instanceSelector(instances, () => configStore.current);
+  const boards = boardDirectory(
+    () => configStore.current,
+    (id) => instances.find((instance) => instance.id === id)?.source.latest?.queues ?? [],
+  );
 
   const app = createApp({
-    secure: (app) => security.apply(app),
+    secure: (app) =>
+      security.apply(app, {
+        directory: boards,
+        userBoards: (user) => userBoards(configStore.current, user),
+      }),
     logger,
     mayInspect,
     serveSourceMaps: env.SERVE_SOURCE_MAPS,
@@ -138,7 +151,7 @@ export async function startWebServer(env: Env, options: StartOptions = {}): Prom
         configStore,
         staleAfterMs: env.STALE_AFTER_MS,
         latest: (id) => instances.find((instance) => instance.id === id)?.source.latest ?? null,
-        alertsOf: (req) => select(req).alerts,
+        alertsOf: (req) => scopedAlerts(req, select(req).alerts, boards),
       }),
       streamRouter((req) => select(req).stream),
       intradayRouter((req) => select(req).cluster ?? select(req).poller),
@@ -192,7 +205,9 @@ const isEntryPoint = process.argv[1] === fileURLToPath(import.meta.url);
 if (isEntryPoint) {
   // Failures nobody expected: logged once, then a graceful stop (streams ended, the lease released) and an exit
   // for the supervisor (systemd, Kubernetes) to restart a clean process.
-  const fatalLog = createLogger('fatal');
+  // Readable on a terminal until LOG_FORMAT is read, then as LOG_FORMAT says.
+  const onTerminal = process.stdout.isTTY === true;
+  let fatalLog = createLogger('fatal', { format: logFormatFor(undefined, onTerminal) });
   let running: RunningWallboard | undefined;
   let exiting = false;
   const exit = (code: number) => {
@@ -215,7 +230,9 @@ if (isEntryPoint) {
   process.on('SIGINT', () => exit(0));
   process.on('SIGTERM', () => exit(0));
   try {
-    running = await startWebServer(parseEnv());
+    const env = parseEnv();
+    fatalLog = createLogger('fatal', { format: logFormatFor(env.LOG_FORMAT, onTerminal) });
+    running = await startWebServer(env);
   } catch (error) {
     if (error instanceof ConfigError || error instanceof ConfigFileError) {
       console.error(error.message);

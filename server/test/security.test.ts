@@ -61,7 +61,7 @@ describe('display tokens', () => {
       tokensFile,
       [
         'tokens:',
-        `  - { id: lobby-tv, role: display, board: sales, sha256: ${hashToken(display)}, revoked: ${revoked} }`,
+        `  - { id: lobby-tv, role: display, board: all, sha256: ${hashToken(display)}, revoked: ${revoked} }`,
         `  - { id: dana, role: supervisor, name: Dana Scully, sha256: ${hashToken(supervisor)} }`,
         '',
       ].join('\n'),
@@ -75,7 +75,7 @@ describe('display tokens', () => {
 
     const exchange = await fetch(`${wallboard.url}/?view=wall&token=${display}`, { redirect: 'manual' });
     expect(exchange.status).toBe(302);
-    expect(exchange.headers.get('location')).toBe('/?view=wall&board=sales');
+    expect(exchange.headers.get('location')).toBe('/?view=wall&board=all');
     const setCookie = exchange.headers.get('set-cookie') ?? '';
     expect(setCookie).toMatch(/HttpOnly/i);
     expect(setCookie).not.toContain(display);

@@ -61,6 +61,8 @@ export interface AlertEvent {
   kind: 'raised' | 'cleared' | 'acknowledged';
   at: string;
   value: number | null;
+  /** The rule's level the figure crossed, so a message can say "(limit 2:00)". */
+  threshold: number;
   by: string | null;
 }
 
@@ -96,6 +98,7 @@ export function stepAlerts(
     kind,
     at,
     value,
+    threshold: alert.threshold,
     by: null,
   });
 

@@ -1,7 +1,8 @@
 /**
  * Connect's own metric names, used end to end: the API, the snapshot, the configuration and the tests.
- * Display labels live here too, so there is exactly one place that turns a name into words.
+ * Their labels, units and formats are in figures.ts, the one place that turns a name into words.
  */
+import { figureDescriptor } from './figures.js';
 
 /** Connect's channels as the SDK's `Channel` enum has them. Connect adds values without notice: see OTHER_CHANNEL. */
 export const CHANNELS = ['VOICE', 'CHAT', 'TASK', 'EMAIL'] as const;
@@ -59,34 +60,7 @@ export const AGENT_COUNT_METRICS: readonly CurrentMetricName[] = [
   'SLOTS_AVAILABLE',
 ];
 
-export const METRIC_LABELS: Record<string, string> = {
-  AGENTS_ONLINE: 'Online',
-  AGENTS_AVAILABLE: 'Available',
-  AGENTS_ON_CALL: 'On call',
-  AGENTS_ON_CONTACT: 'On contact',
-  AGENTS_STAFFED: 'Staffed',
-  AGENTS_AFTER_CONTACT_WORK: 'After contact work',
-  AGENTS_NON_PRODUCTIVE: 'Non-productive',
-  AGENTS_ERROR: 'Error',
-  CONTACTS_IN_QUEUE: 'In queue',
-  CONTACTS_SCHEDULED: 'Scheduled',
-  SLOTS_ACTIVE: 'Slots active',
-  SLOTS_AVAILABLE: 'Slots available',
-  OLDEST_CONTACT_AGE: 'Oldest contact',
-  ESTIMATED_WAIT_TIME: 'Estimated wait',
-  CONTACTS_QUEUED: 'Queued today',
-  CONTACTS_HANDLED: 'Handled',
-  CONTACTS_ABANDONED: 'Abandoned',
-  QUEUE_ANSWER_TIME: 'Avg speed of answer',
-  HANDLE_TIME: 'Avg handle time',
-  ABANDON_TIME: 'Avg abandon time',
-  AFTER_CONTACT_WORK_TIME: 'Avg after contact work',
-  OCCUPANCY: 'Occupancy',
-  SERVICE_LEVEL: 'Service level',
-};
-
+/** A metric's name in words: "In queue", "Service level (20 s)". The descriptors in figures.ts hold the words. */
 export function metricLabel(name: string): string {
-  const serviceLevel = /^SERVICE_LEVEL_(\d+)$/.exec(name);
-  if (serviceLevel) return `Service level (${serviceLevel[1]} s)`;
-  return METRIC_LABELS[name] ?? name;
+  return figureDescriptor(name).label;
 }

@@ -172,8 +172,41 @@ describe('view patches', () => {
     expect(diffView(must(snapshot), next)).toEqual({
       base: 1,
       generation: 2,
-      set: { serverTime: next.serverTime },
+      top: { s: { serverTime: next.serverTime } },
     });
+  });
+
+  it('sends a changed queue as its changed figures, and keeps its unchanged parts the same objects', () => {
+    const [sample] = fc.sample(
+      snapshotAt(1).filter((s) => s.queues.length >= 1),
+      1,
+    );
+    const view = must(sample);
+    const queue = must(view.queues[0]);
+    const moved = { ...queue, realtime: { ...queue.realtime, CONTACTS_IN_QUEUE: 999 } };
+    const next = { ...view, generation: 2, queues: [moved, ...view.queues.slice(1)] };
+    const patch = diffView(view, next);
+    expect(patch.queues).toEqual({
+      update: [{ id: queue.id, d: { realtime: { s: { CONTACTS_IN_QUEUE: 999 } } } }],
+    });
+    const applied = applyPatch(view, wire(patch));
+    expect(applied.queues[0]).toEqual(moved);
+    expect(applied.queues[0]?.today).toBe(queue.today);
+    expect(applied.queues[0]?.states).toBe(queue.states);
+    // What a change makes is checked: a figure that is not a number is refused, naming it.
+    expect(() =>
+      applyPatch(view, {
+        base: 1,
+        generation: 2,
+        queues: { update: [{ id: queue.id, d: { realtime: { s: { CONTACTS_IN_QUEUE: 'lots' } } } }] },
+      }),
+    ).toThrow(/realtime\.CONTACTS_IN_QUEUE/);
+    expect(() =>
+      applyPatch(view, { base: 1, generation: 2, queues: { update: [{ id: 'nobody', s: { name: 'x' } }] } }),
+    ).toThrow(/does not have/);
+    expect(() => applyPatch(view, { base: 1, generation: 2, top: { s: { queues: [] } } })).toThrow(
+      /not a field it may change/,
+    );
   });
 
   it('refuses a patch for another generation, or one that does not fit the view', () => {
@@ -186,6 +219,20 @@ describe('view patches', () => {
     expect(() =>
       applyPatch(must(a), { base: 1, generation: 2, intraday: { instance: { from: 99, points: [] } } }),
     ).toThrow(PatchError);
+  });
+
+  it('removes without an order, and refuses an order that names an entity twice', () => {
+    const [a] = fc.sample(
+      snapshotAt(1).filter((s) => s.queues.length >= 2),
+      1,
+    );
+    const view = must(a);
+    const first = must(view.queues[0]);
+    const removed = applyPatch(view, { base: 1, generation: 2, queues: { remove: [first.id] } });
+    expect(removed.queues.map((q) => q.id)).toEqual(view.queues.slice(1).map((q) => q.id));
+    expect(() =>
+      applyPatch(view, { base: 1, generation: 2, queues: { order: [first.id, first.id] } }),
+    ).toThrow(/twice/);
   });
 
   it('checks what a patch carries and names the field', () => {

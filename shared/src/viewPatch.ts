@@ -12,16 +12,17 @@ import {
 
 /**
  * What changed from one view of a board (a snapshot's queues, agents and sections as one board shows them) to
- * the next, as the stream sends it: entities (queues, agents) new or changed whole, by id, and the ids gone;
- * the small top-level fields whole when they changed; an intraday series from the first point that changed.
- * The server works it out once per board and generation; every viewer of the board applies the same patch.
+ * the next, as the stream sends it: new entities (queues, agents) whole; changed ones as what changed in them,
+ * by id (a Delta: the fields set, the objects within changed, the fields gone); the ids gone; the top-level
+ * fields as a Delta too; an intraday series from the first point that changed. The server works it out once
+ * per board and generation; every viewer of the board applies the same patch.
  *
- * An entity-level format rather than RFC 6902 JSON Patch: a queue whose figures moved travels as one object,
- * not as a dozen paths into it, and applying it keeps every unchanged queue and agent the very same object, so
- * memoised tiles skip them by identity (server/bench/patchFormat.ts measures both).
+ * An entity-level format rather than RFC 6902 JSON Patch: applying it keeps every unchanged queue and agent,
+ * and every unchanged part of a changed one, the very same object, so memoised tiles skip them by identity;
+ * a changed queue travels as its changed figures only (server/bench/patchFormat.ts measures both).
  */
 
-/** Top-level fields sent whole when they change; `generation` comes from the patch itself. */
+/** The top-level fields a patch's `top` Delta covers; `generation` comes from the patch itself. */
 export const WHOLE_FIELDS = [
   'instanceId',
   'serverBuild',
@@ -40,13 +41,24 @@ export const WHOLE_FIELDS = [
 ] as const satisfies readonly (keyof Snapshot)[];
 export type WholeField = (typeof WHOLE_FIELDS)[number];
 
-/** The optional fields among them: a patch may take one away. */
-const OPTIONAL_FIELDS = ['routingProfiles', 'board', 'boardStates'] as const satisfies readonly WholeField[];
-type OptionalField = (typeof OPTIONAL_FIELDS)[number];
+/**
+ * What changed in an object: `s` the fields set to a new value (arrays and values whole), `d` the fields whose
+ * object changed within (a Delta each), `u` the fields gone.
+ */
+export interface Delta {
+  s?: Record<string, unknown>;
+  d?: Record<string, Delta>;
+  u?: string[];
+}
+
+/** A changed entity: its id, and what changed in it. */
+export type EntityDelta = Delta & { id: string };
 
 export interface EntityChanges<T> {
-  /** Entities new or changed, whole. */
+  /** Entities new to the view, whole. */
   upsert?: T[];
+  /** Entities that changed: what changed in each. */
+  update?: EntityDelta[];
   /** Ids of the entities gone. */
   remove?: string[];
   /** Every id in the new order: present when entities were added, removed or reordered. */
@@ -70,8 +82,8 @@ export interface ViewPatch {
   base: number;
   /** The generation of the view it makes. */
   generation: number;
-  set?: Partial<Pick<Snapshot, WholeField>>;
-  unset?: OptionalField[];
+  /** What changed among the top-level fields (WHOLE_FIELDS). */
+  top?: Delta;
   queues?: EntityChanges<Queue>;
   agents?: EntityChanges<Agent>;
   intraday?: IntradayChanges;
@@ -100,23 +112,64 @@ function same(a: unknown, b: unknown): boolean {
   return a === b || textOf(a) === textOf(b);
 }
 
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** What changed from `prev` to `next` (among `keys`, by default every field of either), or undefined if nothing. */
+export function diffObject(
+  prev: Readonly<Record<string, unknown>>,
+  next: Readonly<Record<string, unknown>>,
+  keys?: readonly string[],
+): Delta | undefined {
+  const set: Record<string, unknown> = {};
+  const deeper: Record<string, Delta> = {};
+  const gone: string[] = [];
+  for (const key of keys ?? new Set([...Object.keys(prev), ...Object.keys(next)])) {
+    const before = prev[key];
+    const after = next[key];
+    if (after === undefined) {
+      if (before !== undefined) gone.push(key);
+      continue;
+    }
+    if (same(before, after)) continue;
+    const inner = isObject(before) && isObject(after) ? diffObject(before, after) : undefined;
+    if (inner) deeper[key] = inner;
+    else set[key] = after;
+  }
+  const delta: Delta = {};
+  if (Object.keys(set).length > 0) delta.s = set;
+  if (Object.keys(deeper).length > 0) delta.d = deeper;
+  if (gone.length > 0) delta.u = gone;
+  return delta.s || delta.d || delta.u ? delta : undefined;
+}
+
 function diffEntities<T extends { id: string }>(
   prev: readonly T[],
   next: readonly T[],
 ): EntityChanges<T> | undefined {
   const before = new Map(prev.map((entity) => [entity.id, entity]));
   const upsert: T[] = [];
+  const update: EntityDelta[] = [];
   for (const entity of next) {
     const old = before.get(entity.id);
-    if (!old || !same(old, entity)) upsert.push(entity);
+    if (!old) upsert.push(entity);
+    else if (!same(old, entity)) {
+      const delta = diffObject(
+        old as unknown as Record<string, unknown>,
+        entity as unknown as Record<string, unknown>,
+      );
+      if (delta) update.push({ id: entity.id, ...delta });
+    }
   }
   const present = new Set(next.map((entity) => entity.id));
   const remove = prev.filter((entity) => !present.has(entity.id)).map((entity) => entity.id);
   const reordered =
     prev.length !== next.length || next.some((entity, i) => prev[i]?.id !== entity.id) || remove.length > 0;
-  if (upsert.length === 0 && !reordered) return undefined;
+  if (upsert.length === 0 && update.length === 0 && !reordered) return undefined;
   return {
     ...(upsert.length > 0 ? { upsert } : {}),
+    ...(update.length > 0 ? { update } : {}),
     ...(remove.length > 0 ? { remove } : {}),
     ...(reordered ? { order: next.map((entity) => entity.id) } : {}),
   };
@@ -154,18 +207,12 @@ function diffIntraday(prev: Snapshot['intraday'], next: Snapshot['intraday']): I
 /** What turns `prev` into `next`. */
 export function diffView(prev: Snapshot, next: Snapshot): ViewPatch {
   const patch: ViewPatch = { base: prev.generation, generation: next.generation };
-  const set: Partial<Record<WholeField, unknown>> = {};
-  const unset: OptionalField[] = [];
-  for (const field of WHOLE_FIELDS) {
-    const value = next[field];
-    if (value === undefined) {
-      if (prev[field] !== undefined) unset.push(field as OptionalField);
-    } else if (!same(prev[field], value)) {
-      set[field] = value;
-    }
-  }
-  if (Object.keys(set).length > 0) patch.set = set as ViewPatch['set'];
-  if (unset.length > 0) patch.unset = unset;
+  const top = diffObject(
+    prev as unknown as Record<string, unknown>,
+    next as unknown as Record<string, unknown>,
+    WHOLE_FIELDS,
+  );
+  if (top) patch.top = top;
   const queues = diffEntities(prev.queues, next.queues);
   if (queues) patch.queues = queues;
   const agents = diffEntities(prev.agents, next.agents);
@@ -178,15 +225,41 @@ export function diffView(prev: Snapshot, next: Snapshot): ViewPatch {
 // ---------------------------------------------------------------------------------------------------------
 // Applying a patch (every viewer)
 
+/** `value` with `delta` applied: a new object along the changed paths, every other part the same object. */
+export function applyDelta<T>(value: T, delta: Delta, what: string): T {
+  if (!isObject(value))
+    throw new PatchError(`the patch changes fields within ${what}, which is not an object`);
+  const gone = new Set(delta.u ?? []);
+  const next: Record<string, unknown> =
+    gone.size === 0
+      ? { ...value }
+      : Object.fromEntries(Object.entries(value).filter(([key]) => !gone.has(key)));
+  for (const [key, inner] of Object.entries(delta.d ?? {}))
+    next[key] = applyDelta(next[key], inner, `${what}.${key}`);
+  Object.assign(next, delta.s);
+  return next as T;
+}
+
+/** Checks an entity a patch made or changed, against its schema: only what the patch touched is checked. */
+type Check<T> = (entity: T, what: string) => T;
+
 function applyEntities<T extends { id: string }>(
   list: readonly T[],
   changes: EntityChanges<T> | undefined,
   what: string,
+  check: Check<T>,
 ): T[] {
   if (!changes) return list as T[];
-  const upserted = new Map((changes.upsert ?? []).map((entity) => [entity.id, entity]));
+  const upserted = new Map((changes.upsert ?? []).map((entity) => [entity.id, check(entity, what)]));
+  const before = new Map(list.map((entity) => [entity.id, entity]));
+  for (const { id, ...delta } of changes.update ?? []) {
+    const old = upserted.get(id) ?? before.get(id);
+    if (!old) throw new PatchError(`the patch changes ${what} "${id}", which the view does not have`);
+    upserted.set(id, check(applyDelta(old, delta, `${what} ${id}`), what));
+  }
   if (changes.order) {
-    const before = new Map(list.map((entity) => [entity.id, entity]));
+    if (new Set(changes.order).size !== changes.order.length)
+      throw new PatchError(`the patch orders a ${what} twice`);
     return changes.order.map((id) => {
       const entity = upserted.get(id) ?? before.get(id);
       if (!entity)
@@ -194,15 +267,17 @@ function applyEntities<T extends { id: string }>(
       return entity;
     });
   }
+  const gone = new Set(changes.remove ?? []);
   let found = 0;
-  const next = list.map((entity) => {
+  const next: T[] = [];
+  for (const entity of list) {
+    if (gone.has(entity.id)) continue;
     const replacement = upserted.get(entity.id);
-    if (!replacement) return entity;
-    found += 1;
-    return replacement;
-  });
+    if (replacement) found += 1;
+    next.push(replacement ?? entity);
+  }
   if (found !== upserted.size)
-    throw new PatchError(`the patch adds ${what} without saying where they go in the order`);
+    throw new PatchError(`the patch adds ${what}s without saying where they go in the order`);
   return next;
 }
 
@@ -235,24 +310,54 @@ function applyIntraday(
   };
 }
 
+function schemaCheck<T>(schema: z.ZodType<T>): Check<T> {
+  return (entity, what) => {
+    const parsed = schema.safeParse(entity);
+    if (parsed.success) return entity;
+    const issue = parsed.error.issues[0];
+    throw new PatchError(
+      `the patch makes a ${what} this page cannot read (${issue ? `${issue.path.join('.')}: ${issue.message}` : 'unknown field'})`,
+    );
+  };
+}
+
+const checkQueue = schemaCheck(queueSchema);
+const checkAgent = schemaCheck(agentSchema);
+const topSchema = snapshotSchema.pick(Object.fromEntries(WHOLE_FIELDS.map((f) => [f, true])) as never);
+
 /**
  * The view after `patch`. Everything the patch does not touch stays the same object, so a tile memoised on
- * its queue skips an unchanged one by identity. Throws PatchError when the patch is not for this view.
+ * its queue skips an unchanged one by identity. What it makes or changes (queues, agents, top-level fields) is
+ * checked against the snapshot's schema, and nothing else: the cost follows the changes. Throws PatchError when
+ * the patch is not for this view or makes something this page cannot read.
  */
 export function applyPatch(view: Snapshot, patch: ViewPatch): Snapshot {
   if (patch.base !== view.generation)
     throw new PatchError(`the patch applies to generation ${patch.base}, the view is at ${view.generation}`);
-  const unset = new Set<string>(patch.unset ?? []);
-  const kept =
-    unset.size === 0
-      ? view
-      : (Object.fromEntries(Object.entries(view).filter(([key]) => !unset.has(key))) as Snapshot);
+  let top: Snapshot = view;
+  if (patch.top) {
+    const fields = [
+      ...Object.keys(patch.top.s ?? {}),
+      ...Object.keys(patch.top.d ?? {}),
+      ...(patch.top.u ?? []),
+    ];
+    const unknown = fields.find((field) => !(WHOLE_FIELDS as readonly string[]).includes(field));
+    if (unknown) throw new PatchError(`the patch changes "${unknown}", which is not a field it may change`);
+    top = applyDelta(view, patch.top, 'the view');
+    const changed = Object.fromEntries(fields.map((field) => [field, true]));
+    const parsed = topSchema.pick(changed as never).safeParse(top);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw new PatchError(
+        `the patch makes a view this page cannot read (${issue ? `${issue.path.join('.')}: ${issue.message}` : 'unknown field'})`,
+      );
+    }
+  }
   return {
-    ...kept,
-    ...patch.set,
+    ...top,
     generation: patch.generation,
-    queues: applyEntities(view.queues, patch.queues, 'queue'),
-    agents: applyEntities(view.agents, patch.agents, 'agent'),
+    queues: applyEntities(view.queues, patch.queues, 'queue', checkQueue),
+    agents: applyEntities(view.agents, patch.agents, 'agent', checkAgent),
     intraday: applyIntraday(view.intraday, patch.intraday),
   };
 }
@@ -260,10 +365,32 @@ export function applyPatch(view: Snapshot, patch: ViewPatch): Snapshot {
 // ---------------------------------------------------------------------------------------------------------
 // Checking a patch as it arrives: its envelope and what it carries, never the rest of the view
 
+const deltaSchema: z.ZodType<Delta> = z.lazy(() =>
+  z
+    .object({
+      s: z.record(z.string(), z.unknown()).optional(),
+      d: z.record(z.string(), deltaSchema).optional(),
+      u: z.array(z.string()).optional(),
+    })
+    .strict(),
+);
+
 const entityChanges = <T extends z.ZodType>(entity: T) =>
   z
     .object({
       upsert: z.array(entity).optional(),
+      update: z
+        .array(
+          z
+            .object({
+              id: z.string(),
+              s: z.record(z.string(), z.unknown()).optional(),
+              d: z.record(z.string(), deltaSchema).optional(),
+              u: z.array(z.string()).optional(),
+            })
+            .strict(),
+        )
+        .optional(),
       remove: z.array(z.string()).optional(),
       order: z.array(z.string()).optional(),
     })
@@ -275,11 +402,7 @@ export const viewPatchSchema = z
   .object({
     base: z.number().int().nonnegative(),
     generation: z.number().int().nonnegative(),
-    set: snapshotSchema
-      .pick(Object.fromEntries(WHOLE_FIELDS.map((f) => [f, true])) as never)
-      .partial()
-      .optional(),
-    unset: z.array(z.enum(OPTIONAL_FIELDS)).optional(),
+    top: deltaSchema.optional(),
     queues: entityChanges(queueSchema).optional(),
     agents: entityChanges(agentSchema).optional(),
     intraday: z
@@ -297,7 +420,10 @@ export const viewPatchSchema = z
   })
   .strict();
 
-/** Checks a parsed patch: its shape, and each queue, agent and point it carries against the snapshot's schema. */
+/**
+ * Checks a parsed patch's shape, and the new queues, agents and points it carries against the snapshot's
+ * schema; what it changes within them is checked as applyPatch makes it.
+ */
 export function checkPatch(value: unknown): ViewPatch {
   const parsed = viewPatchSchema.safeParse(value);
   if (parsed.success) return parsed.data as ViewPatch;

@@ -2,7 +2,6 @@ import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { act, cleanup, render, screen, waitFor } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { App } from './App';
-import { inlineParser } from './api/parseSnapshot';
 import { SnapshotFeed } from './api/SnapshotFeed';
 import { refusedStream, stubServer, TEST_CONFIG } from './testing/fakeServer';
 import { makeSnapshot } from './testing/makeSnapshot';
@@ -12,10 +11,7 @@ function renderApp(search = '') {
   const client = new QueryClient();
   return render(
     <QueryClientProvider client={client}>
-      <SnapshotFeed
-        parser={inlineParser()}
-        streamOptions={{ createSource: refusedStream, minBackoffMs: 60_000 }}
-      >
+      <SnapshotFeed streamOptions={{ createSource: refusedStream, minBackoffMs: 60_000 }}>
         <App />
       </SnapshotFeed>
     </QueryClientProvider>,

@@ -19,6 +19,7 @@ export function App() {
   const { connection, error } = useConnection();
 
   const board = pickBoard(config.data, params.board);
+  const unknownBoard = Boolean(config.data && params.board && !board);
   const boardContext = useMemo<BoardContextValue>(() => {
     if (!config.data) return DEFAULT_BOARD_CONTEXT;
     const seconds = config.data.serviceLevel.thresholdSeconds;
@@ -49,10 +50,12 @@ export function App() {
       <BoardContext value={boardContext}>
         <div className="app" data-generation={meta?.generation} data-board={boardContext.board.id}>
           <Body params={params} update={update} meta={meta} />
-          {config.data && params.board && !board ? (
+          {unknownBoard && config.data ? (
+            // The server lists only the boards this screen may read: one it may not is as absent as a typo.
             <p className="error-page" role="alert" data-testid="unknown-board">
-              There is no board “{params.board}”. Boards on this server:{' '}
-              {config.data.boards.map((b) => b.id).join(', ')}.
+              This screen cannot show board “{params.board}”: there is no such board, or its token may not
+              read it. Boards it may show: {config.data.boards.map((b) => b.id).join(', ')}. Open{' '}
+              {config.data.boards.map((b) => `?board=${b.id}`).join(' or ')} instead.
             </p>
           ) : null}
           {config.data?.configError && params.view === 'laptop' ? (
@@ -61,7 +64,7 @@ export function App() {
               {config.data.configError}
             </p>
           ) : null}
-          {!meta ? (
+          {!meta && !unknownBoard ? (
             <div className="first-load" data-testid="first-load">
               {connection === 'offline' && error ? (
                 <p className="error" role="alert">

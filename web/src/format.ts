@@ -1,19 +1,9 @@
+import { NO_DATA, figureFormatter, formatDuration, type FigureFormatter } from '@switchboard/shared';
 import { createContext, use } from 'react';
 
-/** A metric Connect could not compute is shown as "no data", never as 0. */
-export const NO_DATA = '–';
-
-/** "00" to "59": the ticking times are rewritten every second, so their digits are not built each time. */
-const TWO_DIGITS = Array.from({ length: 60 }, (_, n) => String(n).padStart(2, '0'));
-
-export function formatDuration(seconds: number | null | undefined): string {
-  if (seconds === null || seconds === undefined || Number.isNaN(seconds)) return NO_DATA;
-  const whole = Math.max(0, Math.round(seconds));
-  const h = Math.floor(whole / 3600);
-  const m = Math.floor((whole % 3600) / 60);
-  const s = TWO_DIGITS[whole % 60] as string;
-  return h > 0 ? `${h}:${TWO_DIGITS[m] as string}:${s}` : `${m}:${s}`;
-}
+// Figures are written by the descriptors in shared (the server's alerts and webhooks use the same), so a tile,
+// an alert and a chart say a figure alike.
+export { NO_DATA, formatDuration };
 
 const unit = (n: number, word: string) => (n === 1 ? `1 ${word}` : `${n} ${word}s`);
 
@@ -31,25 +21,12 @@ export function describeDuration(seconds: number | null | undefined): string {
 }
 
 /** Numbers and times in the board's locale and time zone, built once per board. */
-export interface Formatters {
-  locale: string;
+export interface Formatters extends FigureFormatter {
   timeZone: string;
-  count(value: number | null | undefined): string;
-  percent(value: number | null | undefined): string;
-  duration(seconds: number | null | undefined): string;
   /** A wall clock reading, e.g. 14:05:09, in the board's time zone. */
   clock(ms: number): string;
   /** A date and time for the record, e.g. an alert's start. */
   time(ms: number): string;
-}
-
-function safeLocale(locale: string | undefined): string | undefined {
-  if (!locale) return undefined;
-  try {
-    return Intl.getCanonicalLocales(locale)[0];
-  } catch {
-    return undefined;
-  }
 }
 
 function safeTimeZone(timeZone: string | undefined): string | undefined {
@@ -63,10 +40,9 @@ function safeTimeZone(timeZone: string | undefined): string | undefined {
 }
 
 export function makeFormatters(locale?: string, timeZone?: string): Formatters {
-  const loc = safeLocale(locale);
+  const figures = figureFormatter(locale);
+  const loc = figures.locale;
   const zone = safeTimeZone(timeZone);
-  const countFormat = new Intl.NumberFormat(loc, { maximumFractionDigits: 0 });
-  const percentFormat = new Intl.NumberFormat(loc, { style: 'percent', maximumFractionDigits: 1 });
   const clockFormat = new Intl.DateTimeFormat(loc, {
     hour: '2-digit',
     minute: '2-digit',
@@ -80,14 +56,9 @@ export function makeFormatters(locale?: string, timeZone?: string): Formatters {
     month: 'short',
     timeZone: zone,
   });
-  const missing = (value: number | null | undefined): value is null | undefined =>
-    value === null || value === undefined || Number.isNaN(value);
   return {
-    locale: countFormat.resolvedOptions().locale,
+    ...figures,
     timeZone: clockFormat.resolvedOptions().timeZone,
-    count: (value) => (missing(value) ? NO_DATA : countFormat.format(value)),
-    percent: (value) => (missing(value) ? NO_DATA : percentFormat.format(value / 100)),
-    duration: formatDuration,
     clock: (ms) => clockFormat.format(ms),
     time: (ms) => timeFormat.format(ms),
   };

@@ -107,6 +107,8 @@ describe('AlertEngine', () => {
     now = 40_000;
     expect(engine.enrich(snapshot(4, [queue('q1', 'Sales', 8)])).alerts).toEqual([]);
     expect(engine.todaysHistory.map((e) => e.kind)).toEqual(['raised', 'acknowledged', 'cleared']);
+    // Each event carries the rule's level, so a webhook can say "(limit 10)" as the alerts panel does.
+    expect(engine.todaysHistory.map((e) => e.threshold)).toEqual([10, 10, 10]);
     expect(seen).toEqual(['raised', 'acknowledged', 'cleared']);
     expect(() => engine.acknowledge(id, 'Dana')).toThrow(UnknownAlertError);
   });

@@ -171,6 +171,7 @@ export class AlertEngine {
           kind: 'acknowledged',
           at,
           value: alert.value,
+          threshold: alert.threshold,
           by,
         },
         this.config(),

@@ -4,6 +4,7 @@ import type { Logger } from '../logger.js';
 import { publicConfig, resolveQueueRefs } from '../config/boards.js';
 import { configForInstance } from '../config/instances.js';
 import type { ConfigStore } from '../config/store.js';
+import { scopedPublicConfig } from '../security/boardScope.js';
 import { AlertEngine } from './engine.js';
 import { alertsRouter, type AlertsBackend } from './routes.js';
 import { WebhookNotifier, type WebhookTarget } from './webhook.js';
@@ -43,6 +44,7 @@ export function setupAlerting(options: {
               boardId: board.id,
               url: board.webhook.url,
               queueIds: board.queues === 'all' ? null : new Set(resolveQueueRefs(board.queues, queues())),
+              locale: board.locale ?? config().locale,
             },
           ]
         : [],
@@ -80,13 +82,13 @@ export function configAndAlertsRouter(options: {
 }): Router {
   const { configStore } = options;
   const router = Router();
-  router.get('/api/v1/config', (_req, res) => {
-    res.set('Cache-Control', 'no-store').json(
-      publicConfig(configStore.current, (instance) => options.latest(instance)?.queues ?? [], {
-        staleAfterMs: options.staleAfterMs,
-        configError: configStore.error,
-      }),
-    );
+  router.get('/api/v1/config', (req, res) => {
+    const config = publicConfig(configStore.current, (instance) => options.latest(instance)?.queues ?? [], {
+      staleAfterMs: options.staleAfterMs,
+      configError: configStore.error,
+    });
+    // A board-scoped screen learns only the boards it may read.
+    res.set('Cache-Control', 'no-store').json(scopedPublicConfig(req, config));
   });
   router.use(alertsRouter(options.alertsOf));
   return router;

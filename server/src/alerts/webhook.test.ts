@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { AlertEvent } from '@switchboard/shared';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import { WebhookNotifier } from './webhook.js';
+import { WebhookNotifier, webhookMessage } from './webhook.js';
 
 const event = (kind: AlertEvent['kind'], queueId: string | null = 'q1'): AlertEvent => ({
   alertId: `a:${queueId}`,
@@ -14,6 +14,7 @@ const event = (kind: AlertEvent['kind'], queueId: string | null = 'q1'): AlertEv
   kind,
   at: '2026-11-24T10:00:00.000Z',
   value: 12,
+  threshold: 10,
   by: null,
 });
 
@@ -62,8 +63,12 @@ describe('WebhookNotifier', () => {
     await notifier.idle();
     expect(hook.requests()).toBe(4);
     expect(hook.bodies).toEqual([
-      { text: expect.stringMatching(/CRITICAL: In queue in queue Sales is 12/) },
-      { text: expect.stringMatching(/Cleared: In queue in queue Sales/) },
+      {
+        text: ':rotating_light: CRITICAL: In queue on Sales is 12 (limit 10) (since 2026-11-24T10:00:00.000Z)',
+      },
+      {
+        text: ':white_check_mark: Cleared: In queue on Sales is back to 12 (limit 10) (2026-11-24T10:00:00.000Z)',
+      },
     ]);
   });
 
@@ -78,7 +83,7 @@ describe('WebhookNotifier', () => {
     notifier.notify(event('acknowledged', 'q1'));
     await notifier.idle();
     expect(hook.bodies).toHaveLength(1);
-    expect(hook.bodies[0]).toEqual({ text: expect.stringMatching(/in the contact centre/) });
+    expect(hook.bodies[0]).toEqual({ text: expect.stringMatching(/In queue for the whole centre is 12/) });
   });
 
   it('gives up after the configured attempts without throwing', async () => {
@@ -91,5 +96,46 @@ describe('WebhookNotifier', () => {
     notifier.notify(event('raised'));
     await notifier.idle();
     expect(hook.requests()).toBe(3);
+  });
+
+  it("writes figures as the screens do, in the board's locale: times as m:ss, service levels as percentages", async () => {
+    const hook = await receiver(0);
+    const notifier = new WebhookNotifier(
+      [{ boardId: 'berlin', url: hook.url, queueIds: null, locale: 'de-DE' }],
+      { logger, backoffMs: 5, queueName: () => 'Sales 4' },
+    );
+    notifier.notify({ ...event('raised'), metric: 'SERVICE_LEVEL_20', value: 60.5, threshold: 75 });
+    await notifier.idle();
+    expect(hook.bodies).toEqual([
+      { text: expect.stringContaining('Service level (20 s) on Sales 4 is 60,5\u00a0% (limit 75\u00a0%)') },
+    ]);
+  });
+});
+
+describe('webhookMessage', () => {
+  it('says an alert as the alerts panel does', () => {
+    const oldest = { ...event('raised'), metric: 'OLDEST_CONTACT_AGE', value: 455, threshold: 120 };
+    expect(webhookMessage(oldest, 'Sales 4', 'en-GB').text).toBe(
+      ':rotating_light: CRITICAL: Oldest contact on Sales 4 is 7:35 (limit 2:00) (since 2026-11-24T10:00:00.000Z)',
+    );
+    const centre = { ...event('raised', null), metric: 'SERVICE_LEVEL_20', value: 60, threshold: 75 };
+    expect(webhookMessage(centre, undefined, 'en-GB').text).toContain(
+      'Service level (20 s) for the whole centre is 60% (limit 75%)',
+    );
+    expect(webhookMessage({ ...oldest, kind: 'cleared', value: 95 }, 'Sales 4', 'en-GB').text).toBe(
+      ':white_check_mark: Cleared: Oldest contact on Sales 4 is back to 1:35 (limit 2:00) (2026-11-24T10:00:00.000Z)',
+    );
+  });
+
+  it('says a queue that is gone is no longer watched, and leaves out a limit an older event lacks', () => {
+    const gone = { ...event('cleared'), metric: 'OLDEST_CONTACT_AGE', value: null, threshold: 120 };
+    expect(webhookMessage(gone, 'Sales 4').text).toBe(
+      ':white_check_mark: Cleared: Oldest contact on Sales 4 is no longer watched (2026-11-24T10:00:00.000Z)',
+    );
+    const older = { ...event('raised'), metric: 'OLDEST_CONTACT_AGE', value: 455 } as Partial<AlertEvent>;
+    delete older.threshold;
+    expect(webhookMessage(older as AlertEvent, 'Sales 4').text).toContain(
+      'Oldest contact on Sales 4 is 7:35 (since',
+    );
   });
 });

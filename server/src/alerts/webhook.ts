@@ -1,5 +1,5 @@
 import type { AlertEvent } from '@switchboard/shared';
-import { metricLabel } from '@switchboard/shared';
+import { alertPlace, alertSentence, figureDescriptor, figureFormatter } from '@switchboard/shared';
 import PQueue from 'p-queue';
 import type { Logger } from '../logger.js';
 
@@ -8,6 +8,8 @@ export interface WebhookTarget {
   url: string;
   /** Which queues the board shows (null: all); instance-wide alerts go to every board. */
   queueIds: ReadonlySet<string> | null;
+  /** The board's locale (else the file's), so the message writes numbers as the board's screens do. */
+  locale?: string;
 }
 
 export interface WebhookOptions {
@@ -21,15 +23,33 @@ export interface WebhookOptions {
   queueName?: (queueId: string) => string | undefined;
 }
 
-/** JSON that both Slack and Microsoft Teams incoming webhooks accept: a `text` field. */
-export function webhookMessage(event: AlertEvent, queueName: string | undefined): { text: string } {
-  const where = event.queueId ? `queue ${queueName ?? event.queueId}` : 'the contact centre';
-  const what = metricLabel(event.metric);
-  const value = event.value === null ? 'no data' : String(event.value);
-  const text =
-    event.kind === 'raised'
-      ? `:rotating_light: ${event.level.toUpperCase()}: ${what} in ${where} is ${value} (since ${event.at})`
-      : `:white_check_mark: Cleared: ${what} in ${where} is back to ${value} (${event.at})`;
+/**
+ * JSON that both Slack and Microsoft Teams incoming webhooks accept: a `text` field. The figure is written as
+ * the screens write it ("Oldest contact on Sales 4 is 7:35 (limit 2:00)"), in the board's locale.
+ */
+export function webhookMessage(
+  event: AlertEvent,
+  queueName: string | undefined,
+  locale?: string,
+): { text: string } {
+  const format = figureFormatter(locale);
+  const where = event.queueId ? (queueName ?? event.queueId) : null;
+  // Older events (carried over from a replica of an earlier version) may lack the threshold: no limit then.
+  const figure = {
+    metric: event.metric,
+    value: event.value,
+    threshold: event.threshold as number | undefined,
+  };
+  let text: string;
+  if (event.kind === 'raised') {
+    text = `:rotating_light: ${event.level.toUpperCase()}: ${alertSentence(figure, where, format)} (since ${event.at})`;
+  } else if (event.value === null) {
+    // Cleared because its queue or rule is gone, not because the figure recovered.
+    const { label } = figureDescriptor(event.metric);
+    text = `:white_check_mark: Cleared: ${label} ${alertPlace(where)} is no longer watched (${event.at})`;
+  } else {
+    text = `:white_check_mark: Cleared: ${alertSentence(figure, where, format, 'is back to')} (${event.at})`;
+  }
   return { text };
 }
 
@@ -76,7 +96,11 @@ export class WebhookNotifier {
         );
         continue;
       }
-      const body = webhookMessage(event, event.queueId ? this.options.queueName?.(event.queueId) : undefined);
+      const body = webhookMessage(
+        event,
+        event.queueId ? this.options.queueName?.(event.queueId) : undefined,
+        target.locale,
+      );
       void queue.add(() => this.deliver(target, body, event));
     }
   }

@@ -231,7 +231,14 @@ export class Cluster {
   private async publish(snapshot: Snapshot): Promise<void> {
     if (!this.lease.isHeld) return;
     try {
-      const generation = await this.redis.incr(this.keys.generation);
+      let generation = await this.redis.incr(this.keys.generation);
+      // Past every generation this replica has delivered (one numbered here while Redis was away, or a
+      // counter Redis lost): viewers follow generations upwards only.
+      const delivered = this.snapshot?.generation ?? 0;
+      if (generation <= delivered) {
+        generation = delivered + 1;
+        await this.redis.set(this.keys.generation, generation);
+      }
       const numbered = { ...snapshot, generation };
       const text = JSON.stringify(numbered);
       this.deliver(numbered);
@@ -242,8 +249,9 @@ export class Cluster {
         .publish(this.keys.snapshots, text)
         .exec();
     } catch {
-      // Redis away: this replica still serves its own snapshot; the lease fencing retires it if it lasts.
-      this.deliver(snapshot);
+      // Redis away: this replica's own viewers still get its snapshot, numbered on from the last delivered; the
+      // lease fencing retires it if it lasts.
+      this.deliver({ ...snapshot, generation: (this.snapshot?.generation ?? 0) + 1 });
     }
   }
 

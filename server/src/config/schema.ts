@@ -105,6 +105,33 @@ export const boardConfigSchema = z
   .strict();
 export type BoardConfig = z.infer<typeof boardConfigSchema>;
 
+const boardIdList = z
+  .array(slug('sales-floor'), { error: 'must be all, or a list of board ids, e.g. [sales-floor]' })
+  .min(1, 'must list at least one board id, or be all');
+
+/**
+ * Which boards the users an authenticating proxy names may read (ACCESS_MODE=proxy): `users` by name (as the
+ * proxy sends it; compared without regard to case), everyone else `others`. Unset: every board for everyone.
+ */
+export const accessConfigSchema = z
+  .object({
+    users: z
+      .record(
+        z.string().min(1, 'a user name must not be empty'),
+        z.union([z.literal('all'), boardIdList], {
+          error: 'a user may read all, or a list of board ids, e.g. [sales-floor]',
+        }),
+      )
+      .default({}),
+    others: z
+      .union([z.literal('all'), z.literal('none'), boardIdList], {
+        error: 'others must be all, none, or a list of board ids, e.g. [lobby]',
+      })
+      .default('all'),
+  })
+  .strict();
+export type AccessConfig = z.infer<typeof accessConfigSchema>;
+
 export const DEFAULT_THRESHOLDS = {
   CONTACTS_IN_QUEUE: { warn: 5, critical: 10, direction: 'above' },
   OLDEST_CONTACT_AGE: { warn: 60, critical: 180, direction: 'above' },
@@ -181,6 +208,7 @@ export const wallboardConfigSchema = z
           seen.add(board.id);
         });
       }),
+    access: accessConfigSchema.default({ users: {}, others: 'all' }),
     alerts: z
       .array(alertRuleSchema)
       .default([])
@@ -199,6 +227,32 @@ export const wallboardConfigSchema = z
   })
   .strict()
   .superRefine((config, ctx) => {
+    // Every board the access section names must be a board: a typo would silently lock someone out.
+    const boardIds = config.boards.map((board) => board.id);
+    const checkBoards = (scope: string | readonly string[], path: (string | number)[]) => {
+      if (typeof scope === 'string') return;
+      scope.forEach((id, index) => {
+        if (!boardIds.includes(id))
+          ctx.addIssue({
+            code: 'custom',
+            path: [...path, index],
+            message: `unknown board "${id}": it must be one of ${boardIds.join(', ')}`,
+          });
+      });
+    };
+    const seenUsers = new Map<string, string>();
+    for (const [user, scope] of Object.entries(config.access.users)) {
+      const other = seenUsers.get(user.toLowerCase());
+      if (other !== undefined)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['access', 'users', user],
+          message: `user "${user}" is listed twice (also as "${other}"; names are compared without regard to case): list each user once`,
+        });
+      seenUsers.set(user.toLowerCase(), user);
+      checkBoards(scope, ['access', 'users', user]);
+    }
+    checkBoards(config.access.others, ['access', 'others']);
     const ids = config.instances?.map((instance) => instance.id);
     config.boards.forEach((board, index) => {
       if (board.instance === undefined) return;

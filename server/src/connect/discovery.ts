@@ -2,6 +2,7 @@ import {
   DescribeUserCommand,
   ListAgentStatusesCommand,
   ListQueuesCommand,
+  ListRoutingProfileQueuesCommand,
   ListRoutingProfilesCommand,
   ListUserHierarchyGroupsCommand,
   ListUsersCommand,
@@ -10,7 +11,7 @@ import {
 import { z } from 'zod';
 import { sendOptions, type ConnectContext } from './context.js';
 import { MalformedResponseError, type ConnectOperation } from './errors.js';
-import { MAX_LIST_RESULTS, MAX_SEARCH_RESULTS, collectPages } from './paginate.js';
+import { MAX_LIST_RESULTS, MAX_PROFILE_QUEUE_RESULTS, MAX_SEARCH_RESULTS, collectPages } from './paginate.js';
 
 export interface QueueRef {
   id: string;
@@ -97,6 +98,38 @@ export async function listRoutingProfiles(ctx: ConnectContext): Promise<RoutingP
     return { items: page.RoutingProfileSummaryList, nextToken: page.NextToken };
   });
   return pages.items.map((p) => ({ id: p.Id, arn: p.Arn, name: p.Name }));
+}
+
+/**
+ * The queues a routing profile serves, in Connect's order, each once (ListRoutingProfileQueues: GET
+ * /routing-profiles/{InstanceId}/{RoutingProfileId}/queues, MaxResults 1 to 100). Connect lists a queue once per
+ * channel the profile takes from it; the agents of the profile can take the queue whatever the channel.
+ */
+export async function listRoutingProfileQueues(
+  ctx: ConnectContext,
+  routingProfileId: string,
+): Promise<string[]> {
+  const schema = z.object({
+    RoutingProfileQueueConfigSummaryList: z
+      .array(z.object({ QueueId: z.string().min(1), Channel: z.string().optional() }))
+      .default([]),
+    NextToken: z.string().optional(),
+  });
+  const pages = await collectPages('ListRoutingProfileQueues', async (nextToken) => {
+    const command = new ListRoutingProfileQueuesCommand({
+      InstanceId: ctx.instanceId,
+      RoutingProfileId: routingProfileId,
+      MaxResults: MAX_PROFILE_QUEUE_RESULTS,
+      NextToken: nextToken,
+    });
+    const page = parse(
+      'ListRoutingProfileQueues',
+      schema,
+      await ctx.send('ListRoutingProfileQueues', () => ctx.client.send(command, sendOptions(ctx))),
+    );
+    return { items: page.RoutingProfileQueueConfigSummaryList, nextToken: page.NextToken };
+  });
+  return [...new Set(pages.items.map((line) => line.QueueId))];
 }
 
 export async function listAgentStatuses(ctx: ConnectContext): Promise<AgentStatusRef[]> {

@@ -5,6 +5,7 @@ export const CONNECT_OPERATIONS = [
   'GetMetricData',
   'ListQueues',
   'ListRoutingProfiles',
+  'ListRoutingProfileQueues',
   'ListAgentStatuses',
   'ListUsers',
   'DescribeUser',

@@ -6,6 +6,8 @@ export const MAX_FILTER_VALUES = 100;
 export const MAX_METRIC_RESULTS = 100;
 /** SearchUsers returns at most 100 users a page. */
 export const MAX_SEARCH_RESULTS = 100;
+/** ListRoutingProfileQueues returns at most 100 queue lines a page. */
+export const MAX_PROFILE_QUEUE_RESULTS = 100;
 /** List operations return up to 1000 a page: fewer calls than the default of 100. */
 export const MAX_LIST_RESULTS = 1000;
 

@@ -12,6 +12,8 @@ export interface MetricsInstance {
   id: string;
   latest: () => Snapshot | null;
   viewers: () => number;
+  /** The stream's totals since start: views sent whole, patches, and their bytes on the wire. */
+  streamTotals?: () => { snapshot: number; patch: number; bytes: number };
 }
 
 export interface MetricsSources {
@@ -116,6 +118,38 @@ export class ServerMetrics {
       registers,
       collect() {
         for (const instance of sources.instances()) this.set({ instance: instance.id }, instance.viewers());
+      },
+    });
+    this.streamCounters(registers, sources);
+  }
+
+  private streamCounters(registers: Registry[], sources: MetricsSources): void {
+    new Counter({
+      name: 'switchboard_stream_events_total',
+      help: 'Events written to stream viewers: views whole (snapshot) and patches.',
+      labelNames: ['instance', 'event'],
+      registers,
+      collect() {
+        this.reset();
+        for (const instance of sources.instances()) {
+          const totals = instance.streamTotals?.();
+          if (!totals) continue;
+          this.inc({ instance: instance.id, event: 'snapshot' }, totals.snapshot);
+          this.inc({ instance: instance.id, event: 'patch' }, totals.patch);
+        }
+      },
+    });
+    new Counter({
+      name: 'switchboard_stream_bytes_total',
+      help: 'Bytes written to stream viewers, as they went on the wire (gzip where the viewer asked for it).',
+      labelNames: ['instance'],
+      registers,
+      collect() {
+        this.reset();
+        for (const instance of sources.instances()) {
+          const totals = instance.streamTotals?.();
+          if (totals) this.inc({ instance: instance.id }, totals.bytes);
+        }
       },
     });
   }

@@ -1,6 +1,7 @@
 import { constants as zlib, deflateRawSync } from 'node:zlib';
 import { Router, type Request, type Response } from 'express';
-import { requestedBoard } from '../views/views.js';
+import { BadRequestError } from '../errors.js';
+import { scopedBoard } from '../security/boardScope.js';
 import { diffView, type Snapshot } from '@switchboard/shared';
 
 /** Anything that holds the latest snapshot and says when there is a new one: the poller or the cluster. */
@@ -41,7 +42,11 @@ export class StreamFrame {
   readonly plain: Buffer;
   private compressed: Buffer | undefined;
 
-  constructor(text: string) {
+  constructor(
+    text: string,
+    /** What the frame carries, for the stream's counters. */
+    readonly kind: 'snapshot' | 'patch' | 'other' = 'other',
+  ) {
     this.plain = Buffer.from(text);
   }
 
@@ -111,7 +116,7 @@ class BoardChannel {
     this.view = next;
     if (!before) return null;
     const patch = diffView(before, next);
-    const bytes = new StreamFrame(frame('patch', next.generation, patch));
+    const bytes = new StreamFrame(frame('patch', next.generation, patch), 'patch');
     this.ring.push({ base: before.generation, generation: next.generation, frame: bytes });
     if (this.ring.length > RING_SIZE) this.ring.shift();
     return bytes;
@@ -145,6 +150,8 @@ export class SnapshotStream {
   dropped = 0;
   /** Events (views and patches) written to viewers, since start. */
   sent = 0;
+  /** Since start: views sent whole, patches sent, and the bytes of both as they went on the wire. */
+  readonly totals = { snapshot: 0, patch: 0, bytes: 0 };
   private round = 0;
 
   constructor(
@@ -190,7 +197,9 @@ export class SnapshotStream {
     });
     const view = channel.view;
     if (!view) return;
-    const lastEventId = Number(req.get('last-event-id') ?? NaN);
+    // Where the viewer left off: EventSource's own Last-Event-ID on a reconnect, or `?since=` from a page that
+    // opened a new connection after a failure and holds that generation.
+    const lastEventId = Number(req.get('last-event-id') ?? req.query.since ?? NaN);
     if (Number.isInteger(lastEventId) && lastEventId === view.generation) return;
     const missed = Number.isInteger(lastEventId) ? channel.patchesSince(lastEventId) : null;
     if (missed) for (const patch of missed) this.write(viewer, patch);
@@ -293,7 +302,10 @@ export class SnapshotStream {
     viewer.skips = 0;
     viewer.behind = false;
     this.sent += 1;
-    viewer.res.write(this.bytes(viewer, frame));
+    const bytes = this.bytes(viewer, frame);
+    if (frame.kind !== 'other') this.totals[frame.kind] += 1;
+    this.totals.bytes += bytes.length;
+    viewer.res.write(bytes);
   }
 
   private beat(): void {
@@ -316,7 +328,13 @@ export function streamRouter(select: (req: Request) => SnapshotStream): Router {
   const router = Router();
   router.get('/api/v1/stream', (req, res) => {
     const stream = select(req);
-    stream.handle(req, res, requestedBoard(req));
+    const since = req.query.since;
+    if (since !== undefined && (typeof since !== 'string' || !/^\d{1,16}$/.test(since)))
+      throw new BadRequestError(
+        'since must be given once, as the generation the page holds, e.g. ?since=1796390152535',
+        'bad_since',
+      );
+    stream.handle(req, res, scopedBoard(req));
   });
   return router;
 }

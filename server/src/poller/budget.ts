@@ -21,6 +21,7 @@ export const CONNECT_QUOTAS: Readonly<Record<ConnectOperation, Quota>> = {
   SearchUsers: { perSecond: 2, burst: 5 },
   ListQueues: { perSecond: 10, burst: 10 },
   ListRoutingProfiles: { perSecond: 10, burst: 10 },
+  ListRoutingProfileQueues: { perSecond: 10, burst: 10 },
   ListAgentStatuses: { perSecond: 10, burst: 10 },
   ListUsers: { perSecond: 10, burst: 10 },
   DescribeUser: { perSecond: 10, burst: 10 },

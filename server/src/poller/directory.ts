@@ -2,6 +2,7 @@ import {
   describeUser,
   listAgentStatuses,
   listHierarchyGroups,
+  listRoutingProfileQueues,
   listRoutingProfiles,
   listStandardQueues,
   listUsers,
@@ -12,6 +13,7 @@ import {
   type RoutingProfileRef,
   type UserRef,
 } from '../connect/discovery.js';
+import type { RoutingProfile } from '@switchboard/shared';
 import type { ConnectContext } from '../connect/context.js';
 import { isAccessDenied } from '../connect/errors.js';
 
@@ -30,10 +32,16 @@ export type UserSource = 'SearchUsers' | 'ListUsers';
 export interface DirectoryOptions {
   /** Called once, when SearchUsers is refused and names fall back to ListUsers and DescribeUser. */
   onFallback?: (error: unknown) => void;
+  /**
+   * Called once, when ListRoutingProfileQueues is refused (a policy without it): agents are then placed on
+   * queues by their contacts only, and the call is not made again until a restart.
+   */
+  onProfileQueuesDenied?: (error: unknown) => void;
 }
 
 /**
- * What the instance is made of: queues, routing profiles, agent statuses, users and hierarchy groups. Refreshed on
+ * What the instance is made of: queues, routing profiles and the queues each serves, agent statuses, users and
+ * hierarchy groups. Refreshed on
  * a slow cadence, so queues and agents added or removed in Connect appear without a restart. Users and their
  * names come from SearchUsers; without permission for it, from ListUsers and DescribeUser (cached, described
  * again only when the user changes).
@@ -45,6 +53,15 @@ export class Directory {
   users = new Map<string, KnownUser>();
   hierarchyGroups = new Map<string, HierarchyGroupRef>();
   routingProfileNames = new Map<string, string>();
+  /** Per routing profile id, the queues it serves (ListRoutingProfileQueues), each once. */
+  profileQueues = new Map<string, string[]>();
+  /**
+   * The routing profiles with the queues each serves, for the snapshot: undefined until one has been listed; a
+   * profile whose queues have never been listed is left out (its agents are placed by their contacts).
+   */
+  servedQueues: RoutingProfile[] | undefined;
+  /** ListRoutingProfileQueues was refused: not asked again, agents placed by their contacts. */
+  profileQueuesDenied = false;
   /** Set once queues are known: the real-time cycle can run. */
   ready = false;
 
@@ -73,6 +90,7 @@ export class Directory {
         this.routingProfiles = profiles;
         this.routingProfileNames = new Map(profiles.map((p) => [p.id, p.name]));
         this.profilesKnown = true;
+        return this.refreshProfileQueues(ctx, profiles);
       }),
       listAgentStatuses(ctx).then((statuses) => {
         this.statuses = new Map(statuses.map((s) => [s.arn, s]));
@@ -82,6 +100,40 @@ export class Directory {
         this.hierarchyGroups = new Map(groups.map((g) => [g.id, g]));
       }),
     ]);
+    const failure = results.find((r) => r.status === 'rejected');
+    if (failure && isAccessDenied(failure.reason)) {
+      // Sticky until a restart, like SearchUsers: the wallboard works without it, placing agents by contacts.
+      this.profileQueuesDenied = true;
+      this.profileQueues = new Map();
+      this.servedQueues = undefined;
+      this.options.onProfileQueuesDenied?.(failure.reason);
+      return;
+    }
+    if (failure) throw failure.reason;
+  }
+
+  /**
+   * Lists each profile's queues (one pagination per profile, through the budget like every discovery call). A
+   * profile whose listing fails keeps its last known queues; the first failure is thrown once the rest are applied.
+   */
+  private async refreshProfileQueues(
+    ctx: ConnectContext,
+    profiles: readonly RoutingProfileRef[],
+  ): Promise<void> {
+    if (this.profileQueuesDenied) return;
+    const results = await Promise.allSettled(profiles.map((p) => listRoutingProfileQueues(ctx, p.id)));
+    const next = new Map<string, string[]>();
+    profiles.forEach((profile, i) => {
+      const result = results[i];
+      const known = result?.status === 'fulfilled' ? result.value : this.profileQueues.get(profile.id);
+      if (known) next.set(profile.id, known);
+    });
+    this.profileQueues = next;
+    if (next.size > 0 || profiles.length === 0 || this.servedQueues) {
+      this.servedQueues = profiles
+        .filter((p) => next.has(p.id))
+        .map((p) => ({ id: p.id, name: p.name, queueIds: next.get(p.id) ?? [] }));
+    }
     const failure = results.find((r) => r.status === 'rejected');
     if (failure) throw failure.reason;
   }

@@ -121,7 +121,12 @@ export class Poller {
   private agents: Agent[] = [];
   private readonly channelsSeen = new Map<string, Set<Channel>>();
   private readonly unknownValuesLogged = new Set<string>();
-  private generation = 0;
+  /**
+   * Starts at the wall clock's milliseconds, so a restarted server never reuses a generation of the process
+   * before it: a screen that comes back with an old Last-Event-ID gets the view whole, never patches onto a
+   * view of the old process that happens to share a number.
+   */
+  private generation = Date.now();
   private running = false;
   /** The real-time cycle the budget allows now, which the snapshot reports. */
   cycleMs: number;
@@ -167,6 +172,13 @@ export class Poller {
           "SearchUsers was refused (the IAM policy lacks connect:SearchUsers): agents' names come from " +
             'ListUsers and DescribeUser, one call per agent, and take longer to fill in. Add connect:SearchUsers ' +
             'to the policy and restart to have every name within seconds.',
+        ),
+      onProfileQueuesDenied: (error) =>
+        options.logger.warn(
+          { op: 'ListRoutingProfileQueues', err: describeError(error) },
+          'ListRoutingProfileQueues was refused (the IAM policy lacks connect:ListRoutingProfileQueues): the ' +
+            'agents of a queue are those holding a contact from it, not all who can take it. Add ' +
+            'connect:ListRoutingProfileQueues to the policy and restart.',
         ),
     });
     this.history = new History({
@@ -508,6 +520,7 @@ export class Poller {
         states: {},
       },
       agents: this.agents,
+      ...(this.directory.servedQueues ? { routingProfiles: this.directory.servedQueues } : {}),
       intraday: this.history.intraday(
         queueIds,
         [

@@ -3,14 +3,18 @@ import type { CookieOptions, NextFunction, Request, RequestHandler, Response } f
 import { BadRequestError, ForbiddenError, UnauthorizedError } from '../errors.js';
 import { isLoopbackAddress, normaliseAddress } from './loopback.js';
 import type { SessionSigner, VerifiedSession } from './sessions.js';
-import type { TokenStore } from './tokens.js';
+import { tokenBoards, type TokenStore } from './tokens.js';
 
 export type AccessMode = 'open' | 'tokens' | 'proxy';
 
+/**
+ * Who is asking, and the boards they may read (`boards`: null for every board; see boardScope.ts). A display
+ * token's `board` is its home board, where the screen opens.
+ */
 export type Identity =
-  | { kind: 'open' }
-  | { kind: 'display'; id: string; board: string | null }
-  | { kind: 'supervisor'; name: string };
+  | { kind: 'open'; boards: null }
+  | { kind: 'display'; id: string; board: string | null; boards: readonly string[] | null }
+  | { kind: 'supervisor'; name: string; source: 'token' | 'proxy'; boards: readonly string[] | null };
 
 export interface AccessOptions {
   mode: AccessMode;
@@ -18,6 +22,11 @@ export interface AccessOptions {
   sessions: SessionSigner | null;
   trustedProxies: readonly string[];
   userHeader: string;
+  /**
+   * The boards a user named by the proxy may read (null: every board; empty: none), from the configuration's
+   * `access`. Unset: every board.
+   */
+  userBoards?: (user: string) => readonly string[] | null;
 }
 
 export const SESSION_COOKIE = 'switchboard_session';
@@ -120,12 +129,19 @@ export function accessControl(options: AccessOptions): RequestHandler {
   const proxies = new Set(options.trustedProxies.map(normaliseAddress));
 
   const identify = (req: Request, res: Response): Identity | 'redirected' => {
-    if (options.mode === 'open') return { kind: 'open' };
+    if (options.mode === 'open') return { kind: 'open', boards: null };
 
     if (options.mode === 'proxy') {
       if (!fromTrustedProxy(req, proxies))
         throw new ForbiddenError('requests must come through the authenticating proxy.', 'not_from_proxy');
-      return { kind: 'supervisor', name: proxyUser(req, options.userHeader) };
+      const name = proxyUser(req, options.userHeader);
+      const boards = options.userBoards?.(name) ?? null;
+      if (boards?.length === 0)
+        throw new ForbiddenError(
+          `${name} may read no board of this wallboard: ask for them to be listed under access.users in its configuration file.`,
+          'no_board_allowed',
+        );
+      return { kind: 'supervisor', name, source: 'proxy', boards };
     }
 
     const store = options.tokens;
@@ -141,7 +157,7 @@ export function accessControl(options: AccessOptions): RequestHandler {
         );
       // Exchange the token once for an HttpOnly cookie, and take it out of the address bar and history.
       res.cookie(SESSION_COOKIE, sessions.mint(entry), sessionCookie(req, sessions));
-      res.redirect(302, exchangeLocation(req.originalUrl, entry.board));
+      res.redirect(302, exchangeLocation(req.originalUrl, entry.board ?? tokenBoards(entry)?.[0]));
       return 'redirected';
     }
     const cookie = readCookie(req, SESSION_COOKIE);
@@ -155,10 +171,11 @@ export function accessControl(options: AccessOptions): RequestHandler {
     // A screen in use keeps its session: a cookie past its renewal age is swapped for a new one.
     if (sessions.needsRenewal(session))
       res.cookie(SESSION_COOKIE, sessions.mint(session.entry), sessionCookie(req, sessions));
-    const { entry } = session;
+    // The scope comes from the token's entry as the file says now, not from the cookie: an edit applies at once.
+    const { entry, boards } = session;
     return entry.role === 'supervisor'
-      ? { kind: 'supervisor', name: entry.name ?? entry.id }
-      : { kind: 'display', id: entry.id, board: entry.board ?? null };
+      ? { kind: 'supervisor', name: entry.name ?? entry.id, source: 'token', boards }
+      : { kind: 'display', id: entry.id, board: entry.board ?? null, boards };
   };
 
   return (req: Request, res: Response, next: NextFunction) => {

@@ -4,6 +4,7 @@ import type { Logger } from '../logger.js';
 import { accessControl, mayInspect, type AccessMode } from './access.js';
 import { sameOriginWrites } from './csrf.js';
 import { rateLimits, securityHeaders, strictQuery, strictTransportSecurity } from './headers.js';
+import { boardScopeGate, type BoardDirectory } from './boardScope.js';
 import { hostCheck } from './hosts.js';
 import { isLoopbackAddress, normaliseAddress } from './loopback.js';
 import { loadSessionSecret, SessionSigner } from './sessions.js';
@@ -49,10 +50,19 @@ const API_QUERY: Record<string, readonly string[]> = {
 
 const DAY_MS = 24 * 3600 * 1000;
 
+export interface BoardScopeOptions {
+  directory: BoardDirectory;
+  /** The boards a user named by the proxy may read (the configuration's `access`). */
+  userBoards: (user: string) => readonly string[] | null;
+}
+
 export interface Security {
   tokens: TokenStore | null;
-  /** Headers, host and origin checks, access control, request and stream limits, query validation. */
-  apply(app: Express): void;
+  /**
+   * Headers, host and origin checks, access control, request and stream limits, query validation; with
+   * `boards`, the board scope in front of the data routes (boardScope.ts) and the boards of proxy users.
+   */
+  apply(app: Express, boards?: BoardScopeOptions): void;
   /** Whether a request may read /metrics. */
   mayScrape(req: Request): boolean;
   /** Facts for /readyz: a refused edit of the token file. */
@@ -78,7 +88,7 @@ export async function openSecurity(options: SecurityOptions, logger: Logger): Pr
 
   return {
     tokens,
-    apply(app) {
+    apply(app, boards) {
       // req.ip, req.secure and req.host believe X-Forwarded-* only from the trusted proxies.
       app.set('trust proxy', (address: string) => proxies.has(normaliseAddress(address)));
       app.use(hostCheck(options.publicHosts));
@@ -92,6 +102,7 @@ export async function openSecurity(options: SecurityOptions, logger: Logger): Pr
           sessions,
           trustedProxies: options.trustedProxies,
           userHeader: options.userHeader,
+          ...(boards ? { userBoards: boards.userBoards } : {}),
         }),
       );
       rateLimits(app, {
@@ -101,6 +112,7 @@ export async function openSecurity(options: SecurityOptions, logger: Logger): Pr
       });
       app.use(streamLimits({ perAddress: options.streamsPerAddress, total: options.streamsTotal }));
       app.use('/api', strictQuery(API_QUERY));
+      if (boards) app.use(boardScopeGate(boards.directory));
     },
     mayScrape(req) {
       if (options.metricsAccess === 'open' || isLoopbackAddress(req.ip)) return true;

@@ -3,14 +3,16 @@ import { chmodSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'nod
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import type { Logger } from '../logger.js';
-import type { TokenEntry } from './tokens.js';
+import { tokenBoards, type TokenEntry } from './tokens.js';
 
 /**
  * Session cookies of display and supervisor tokens. A cookie is `<id>.<issued>.<nonce>.<mac>`: the mac is an
  * HMAC keyed by a server secret that is not in the token file, over the token's id, the time it was issued, a
  * random nonce and the token's stored hash. So reading the token file is not enough to mint a session; a session
  * dies with its token (revoked, deleted, or created again under the same id) and when it expires; and every
- * renewal gives a new cookie.
+ * renewal gives a new cookie. What a session may read (its boards) is not in the cookie: it is the live entry's,
+ * read again on every request like revocation, so narrowing or widening a token's boards in the file applies to
+ * the screens already signed in on their next request.
  */
 export interface SessionPolicy {
   /** How long a cookie is good for after it was issued. */
@@ -22,6 +24,8 @@ export interface SessionPolicy {
 export interface VerifiedSession {
   entry: TokenEntry;
   issuedAt: number;
+  /** The boards the session may read as the token file says now (null: every board); see tokenBoards. */
+  boards: readonly string[] | null;
 }
 
 function sameText(a: string, b: string): boolean {
@@ -64,7 +68,7 @@ export class SessionSigner {
     if (issuedAt > now + CLOCK_SKEW_MS || now - issuedAt >= this.policy.ttlMs) return null;
     const entry = entries.find((candidate) => candidate.id === id && !candidate.revoked);
     if (!entry || !sameText(mac, this.mac(entry, issued, nonce))) return null;
-    return { entry, issuedAt };
+    return { entry, issuedAt, boards: tokenBoards(entry) };
   }
 
   needsRenewal(session: VerifiedSession): boolean {

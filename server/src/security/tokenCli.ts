@@ -3,28 +3,69 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { stringify } from 'yaml';
 import { invocationDir } from '../env.js';
-import { hashToken, newToken, parseTokenFile, tokenEntrySchema, type TokenEntry } from './tokens.js';
+import {
+  hashToken,
+  newToken,
+  parseTokenFile,
+  tokenBoards,
+  tokenEntrySchema,
+  type TokenEntry,
+} from './tokens.js';
 
 /**
- * Manages the display-token file: `tokens create --id lobby-tv [--role supervisor] [--board sales]`,
- * `tokens revoke --id lobby-tv`, `tokens list`. The token is printed once; only its hash is stored. The script is
+ * Manages the display-token file: `tokens create --id lobby-tv [--role supervisor] [--board sales]
+ * [--boards sales,lobby]`, `tokens revoke --id lobby-tv`, `tokens list`. The token is printed once; only its hash is stored. The script is
  * `tokens`, not `token`: pnpm has a built-in `token` command that takes precedence over a script of that name.
  */
-const [command, ...rest] = process.argv.slice(2);
-const { values } = parseArgs({
-  args: rest,
-  options: {
-    file: { type: 'string', default: 'display-tokens.yaml' },
-    id: { type: 'string' },
-    role: { type: 'string', default: 'display' },
-    name: { type: 'string' },
-    board: { type: 'string' },
-  },
-});
+const USAGE =
+  'Usage: tokens create --id <id> [--role display|supervisor] [--name <name>] [--board <board>] [--boards <board>,<board>] [--file <path>]\n' +
+  '       tokens revoke --id <id> [--file <path>]\n' +
+  '       tokens list [--file <path>]\n' +
+  '--board is the board a screen opens on (and, alone, the one board it may read); --boards lists the boards the\n' +
+  'token may read. Without either, the token reads every board.';
 
 function fail(message: string): never {
   console.error(message);
   process.exit(2);
+}
+
+const [command, ...rest] = process.argv.slice(2);
+const values = (() => {
+  try {
+    return parseArgs({
+      args: rest,
+      options: {
+        file: { type: 'string', default: 'display-tokens.yaml' },
+        id: { type: 'string' },
+        role: { type: 'string', default: 'display' },
+        name: { type: 'string' },
+        board: { type: 'string' },
+        boards: { type: 'string' },
+      },
+    }).values;
+  } catch (error) {
+    // An unknown flag, a flag without its value, or a stray word: say which, and how the command is used.
+    return fail(`${(error as Error).message}\n${USAGE}`);
+  }
+})();
+
+/** A flag given as an empty string is a mistake, not "unset". */
+function given(flag: 'id' | 'name' | 'board', example: string): string | undefined {
+  const value = values[flag];
+  if (value === undefined) return undefined;
+  if (value.trim() === '') fail(`--${flag} must not be empty: give it a value, e.g. --${flag} ${example}`);
+  return value.trim();
+}
+
+/** `--boards a,b`: ids separated by commas, none of them empty. */
+function boardList(): string[] | undefined {
+  if (values.boards === undefined) return undefined;
+  const ids = values.boards.split(',').map((id) => id.trim());
+  if (ids.some((id) => id === ''))
+    fail(
+      `--boards must be board ids separated by commas, none empty (got "${values.boards}"), e.g. --boards sales-floor,lobby`,
+    );
+  return [...new Set(ids)];
 }
 
 // pnpm runs the script in server/ (--filter); a relative --file means the directory the command was typed in.
@@ -39,27 +80,43 @@ const save = () => {
 
 switch (command) {
   case 'create': {
-    if (!values.id) fail('tokens create needs --id, e.g. --id lobby-tv');
-    if (entries.some((e) => e.id === values.id))
-      fail(`A token with id ${values.id} exists; revoke it or pick another id.`);
+    const id = given('id', 'lobby-tv');
+    if (!id) fail('tokens create needs --id, e.g. --id lobby-tv');
+    if (entries.some((e) => e.id === id)) fail(`A token with id ${id} exists; revoke it or pick another id.`);
+    if (values.role !== 'display' && values.role !== 'supervisor')
+      fail(`--role must be display or supervisor, not "${values.role}"`);
+    const name = given('name', '"Dana Scully"');
+    const board = given('board', 'sales-floor');
+    const boards = boardList();
     const token = newToken();
     const parsed = tokenEntrySchema.safeParse({
-      id: values.id,
+      id,
       role: values.role,
       sha256: hashToken(token),
-      ...(values.name ? { name: values.name } : {}),
-      ...(values.board ? { board: values.board } : {}),
+      ...(name ? { name } : {}),
+      ...(board ? { board } : {}),
+      ...(boards ? { boards } : {}),
     });
     if (!parsed.success)
-      fail(parsed.error.issues.map((i) => `--${String(i.path[0])}: ${i.message}`).join('\n'));
+      fail(
+        parsed.error.issues
+          .map((i) => {
+            const [flag, index] = i.path;
+            const value = flag === 'boards' && typeof index === 'number' ? ` "${boards?.[index]}"` : '';
+            return `--${String(flag)}${value}: ${i.message}`;
+          })
+          .join('\n'),
+      );
     entries.push(parsed.data);
     save();
+    const scope = tokenBoards(parsed.data);
     console.log(
-      `Token for ${values.id} (${parsed.data.role}), shown once; open the wallboard with ?token=${token}`,
+      `Token for ${id} (${parsed.data.role}, ${scope ? `reads ${scope.join(', ')} only` : 'reads every board'}), shown once; open the wallboard with ?token=${token}`,
     );
     break;
   }
   case 'revoke': {
+    if (!given('id', 'lobby-tv')) fail('tokens revoke needs --id, e.g. --id lobby-tv');
     const entry = entries.find((e) => e.id === values.id);
     if (!entry) fail(`No token with id ${String(values.id)} in ${file}.`);
     entry.revoked = true;
@@ -69,10 +126,10 @@ switch (command) {
   }
   case 'list':
     for (const e of entries)
-      console.log(`${e.id}\t${e.role}\t${e.board ?? '-'}\t${e.revoked ? 'revoked' : 'active'}`);
+      console.log(
+        `${e.id}\t${e.role}\t${tokenBoards(e)?.join(',') ?? 'all boards'}\t${e.revoked ? 'revoked' : 'active'}`,
+      );
     break;
   default:
-    fail(
-      'Usage: tokens create --id <id> [--role display|supervisor] [--name <name>] [--board <board>] [--file <path>]\n       tokens revoke --id <id> [--file <path>]\n       tokens list [--file <path>]',
-    );
+    fail(USAGE);
 }

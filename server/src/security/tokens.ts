@@ -10,6 +10,10 @@ import type { Logger } from '../logger.js';
  * created, and exchanged by a screen once for an HttpOnly session cookie (sessions.ts), so it does not linger in
  * the URL.
  */
+const boardId = z
+  .string({ error: 'a board id must be a string, e.g. sales-floor' })
+  .regex(/^[a-z0-9][a-z0-9-]*$/, 'a board id is lower-case letters, digits and dashes, e.g. sales-floor');
+
 export const tokenEntrySchema = z
   .object({
     id: z
@@ -19,11 +23,33 @@ export const tokenEntrySchema = z
     /** A supervisor's name as shown on acknowledgements; defaults to the id. */
     name: z.string().min(1).optional(),
     sha256: z.string().regex(/^[0-9a-f]{64}$/, 'sha256 must be the 64-hex-digit SHA-256 of the token'),
-    board: z.string().optional(),
+    /** A display token's home board: where the screen opens, and (without `boards`) the one board it may read. */
+    board: z.string().min(1, 'board must not be empty: give a board id, or leave board out').optional(),
+    /** The boards the token may read; unset means every board (or only `board`, when that is set). */
+    boards: z
+      .array(boardId, { error: 'boards must be a list of board ids, e.g. [sales-floor, lobby]' })
+      .min(1, 'boards must list at least one board id; leave it out to allow every board')
+      .optional(),
     revoked: z.boolean().default(false),
   })
-  .strict();
+  .strict()
+  .superRefine((entry, ctx) => {
+    if (entry.board !== undefined && entry.boards && !entry.boards.includes(entry.board))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['board'],
+        message: `board ${entry.board} is not among boards (${entry.boards.join(', ')}): add it to boards, or leave board out`,
+      });
+  });
 export type TokenEntry = z.infer<typeof tokenEntrySchema>;
+
+/**
+ * The boards a token's holder may read, or null for every board: its `boards`, else its home `board`, else all.
+ * Read from the live entry on every request, so an edit of the file applies to screens already signed in.
+ */
+export function tokenBoards(entry: TokenEntry): readonly string[] | null {
+  return entry.boards ?? (entry.board !== undefined ? [entry.board] : null);
+}
 
 export const tokenFileSchema = z.object({ tokens: z.array(tokenEntrySchema).default([]) }).strict();
 

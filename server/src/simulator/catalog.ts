@@ -21,12 +21,17 @@ export interface QueueConfig {
   channel: SimChannel;
   /** Mean arrivals per hour at the top of the day curve. */
   peakArrivalsPerHour: number;
-  /** Indices of the routing profiles that serve this queue. */
+  /** Indices of the routing profiles that serve this queue on its channel (whose agents take its contacts). */
   profileIndices: number[];
 }
 
+/**
+ * One line of a routing profile's queue configuration: a queue on one channel (Connect associates a queue with a
+ * profile per channel, so a queue served on two channels has two lines).
+ */
 export interface ProfileQueue {
   queueIndex: number;
+  channel: SimChannel;
   priority: number;
   /** Seconds a contact must have waited before this profile's agents are offered it. */
   delaySeconds: number;
@@ -118,6 +123,18 @@ export const MEAN_ACW_SECONDS: Record<SimChannel, number> = { VOICE: 45, CHAT: 2
 /** Each routing profile's MediaConcurrencies: contacts an agent works at once, per channel. */
 export const MAX_SLOTS: Record<SimChannel, number> = { VOICE: 1, CHAT: 3, TASK: 2, EMAIL: 2 };
 
+/**
+ * The lines of a profile on which its agents get contacts: those on the queue's own channel. Every contact of a
+ * simulated queue is of the queue's channel, so a line on another channel (a voice queue served for tasks) is
+ * listed by ListRoutingProfileQueues but brings nothing.
+ */
+export function servingLines(
+  queues: readonly Pick<QueueConfig, 'channel'>[],
+  lines: readonly ProfileQueue[],
+): ProfileQueue[] {
+  return lines.filter((line) => queues[line.queueIndex]?.channel === line.channel);
+}
+
 export class Catalog {
   readonly instanceArn: string;
   readonly queues: QueueConfig[] = [];
@@ -194,7 +211,11 @@ export class Catalog {
     }
   }
 
-  /** One profile per four queues: its own queues first, the next group's as overflow at a lower priority. */
+  /**
+   * One profile per four queues: its own queues first, the next group's as overflow at a lower priority, each on
+   * the queue's channel. A team's own voice queues are served on the task channel too (follow-up tasks raised
+   * against the queue), as a routing profile lists a queue once per channel it takes from it.
+   */
   private buildProfiles(rng: Rng): void {
     const groupSize = 4;
     const count = Math.max(1, Math.ceil(this.queues.length / groupSize));
@@ -203,8 +224,11 @@ export class Catalog {
       const own = this.queues.slice(p * groupSize, (p + 1) * groupSize);
       const overflow = count > 1 ? this.queues.slice(((p + 1) % count) * groupSize).slice(0, 2) : [];
       const queues: ProfileQueue[] = [
-        ...own.map((q) => ({ queueIndex: q.index, priority: 1, delaySeconds: 0 })),
-        ...overflow.map((q) => ({ queueIndex: q.index, priority: 2, delaySeconds: 30 })),
+        ...own.map((q) => ({ queueIndex: q.index, channel: q.channel, priority: 1, delaySeconds: 0 })),
+        ...own
+          .filter((q) => q.channel === 'VOICE')
+          .map((q) => ({ queueIndex: q.index, channel: 'TASK' as const, priority: 1, delaySeconds: 0 })),
+        ...overflow.map((q) => ({ queueIndex: q.index, channel: q.channel, priority: 2, delaySeconds: 30 })),
       ];
       const first = own[0]?.name ?? 'General';
       this.profiles.push({
@@ -216,7 +240,8 @@ export class Catalog {
         maxSlots: { ...MAX_SLOTS },
         agentIndices: [],
       });
-      for (const entry of queues) this.queues[entry.queueIndex]?.profileIndices.push(p);
+      for (const entry of servingLines(this.queues, queues))
+        this.queues[entry.queueIndex]?.profileIndices.push(p);
     }
   }
 
@@ -245,7 +270,9 @@ export class Catalog {
 
   private buildUsers(rng: Rng, count: number): void {
     // Profiles get agents in proportion to their queue count, so every queue has someone to answer it.
-    const weights = this.profiles.map((p) => p.queues.filter((q) => q.priority === 1).length);
+    const weights = this.profiles.map(
+      (p) => servingLines(this.queues, p.queues).filter((q) => q.priority === 1).length,
+    );
     const totalWeight = weights.reduce((a, b) => a + b, 0) || 1;
     const cumulative: number[] = [];
     weights.reduce((sum, w) => (cumulative.push(sum + w), sum + w), 0);
@@ -305,7 +332,7 @@ export class Catalog {
     for (const profile of this.profiles) {
       // Day agents are on shift for about 8 of the 12 busy hours: about two thirds are in at the peak.
       const staffAtPeak = profile.agentIndices.length * 0.9;
-      const own = profile.queues.filter((q) => q.priority === 1);
+      const own = servingLines(this.queues, profile.queues).filter((q) => q.priority === 1);
       const weights = own.map(() => 0.5 + rng());
       const totalWeight = weights.reduce((a, b) => a + b, 0) || 1;
       own.forEach((entry, i) => {

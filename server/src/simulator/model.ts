@@ -4,6 +4,7 @@ import {
   MEAN_ACW_SECONDS,
   MEAN_TALK_SECONDS,
   STATUS,
+  servingLines,
   type CatalogOptions,
   type QueueConfig,
   type SimChannel,
@@ -191,7 +192,7 @@ export class ContactCentreModel {
     );
     this.delayByProfile = this.catalog.queues.map(() => new Map<number, number>());
     for (const profile of this.catalog.profiles) {
-      for (const entry of profile.queues)
+      for (const entry of servingLines(this.catalog.queues, profile.queues))
         this.delayByProfile[entry.queueIndex]?.set(profile.index, entry.delaySeconds);
     }
     this.delays = this.delayByProfile.map((byProfile) => [
@@ -534,7 +535,9 @@ export class ContactCentreModel {
       for (const entry of profile.queues) {
         const queue = this.queues[entry.queueIndex];
         const head = queue?.waiting[0];
-        if (!queue || !head || !this.canTake(agent, queue.channel)) continue;
+        // A line on another channel than the queue's contacts (a voice queue served for tasks) brings nothing.
+        if (!queue || !head || entry.channel !== queue.channel || !this.canTake(agent, queue.channel))
+          continue;
         if ((this.nowMs - head.enqueuedAt) / 1000 < entry.delaySeconds) continue;
         if (entry.priority < bestPriority || (entry.priority === bestPriority && head.enqueuedAt < bestAt)) {
           bestQueue = queue;

@@ -129,7 +129,8 @@ export function projectView(
     summary = { realtime, today, states: evaluateFigures({ ...realtime, ...today }, thresholds) };
   }
   const alerts = wanted
-    ? snapshot.alerts.filter((alert) => alert.queueId !== null && wanted.has(alert.queueId))
+    ? // Centre-wide alerts go with every board, as the board's webhook and alert endpoints have them.
+      snapshot.alerts.filter((alert) => alert.queueId === null || wanted.has(alert.queueId))
     : snapshot.alerts;
   const routingProfiles = wanted
     ? snapshot.routingProfiles

@@ -1,7 +1,5 @@
 import type { Snapshot } from '@switchboard/shared';
-import type { Request } from 'express';
 import type { BoardConfig, WallboardConfig } from '../config/schema.js';
-import { BadRequestError } from '../errors.js';
 import { projectView } from './project.js';
 
 /** The key of the whole instance's view among boards' ids. */
@@ -39,13 +37,4 @@ export class Views {
     }
     return view;
   }
-}
-
-/** The board a request asks for with `?board=`, or null for the whole instance (checked by instanceSelector). */
-export function requestedBoard(req: Request): string | null {
-  const value = req.query.board;
-  if (value === undefined) return null;
-  if (typeof value !== 'string' || value === '')
-    throw new BadRequestError('board must be given once, as an id, e.g. ?board=sales-floor');
-  return value;
 }

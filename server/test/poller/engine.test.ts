@@ -71,7 +71,12 @@ describe(`the poller against ${QUEUES} queues and ${AGENTS} agents`, () => {
   });
 
   it('gives instance totals equal to the simulator instance figures, counting each agent once', async () => {
-    const snapshot = await snapshotAfter(wallboard, 0);
+    // Agent totals come once the routing profiles are known (discovery may finish after the first cycle).
+    const snapshot = await snapshotAfter(
+      wallboard,
+      0,
+      (s) => s.sections.queues.error === null && s.summary.realtime.AGENTS_ONLINE != null,
+    );
     const { instance } = simulator.model.figures(now);
     for (const metric of [
       ...AGENT_COUNT_METRICS,

@@ -224,6 +224,13 @@ describe('GET /api/v1/stream', () => {
       ['patch', '4'],
       ['patch', '5'],
     ]);
+    // A page that opened a new connection after a failure names the generation it holds with ?since=.
+    const since = await readAll(await fetch(`${url}?since=3`), 2);
+    expect(since.map((e) => [e.event, e.id])).toEqual([
+      ['patch', '4'],
+      ['patch', '5'],
+    ]);
+    expect((await fetch(`${url}?since=soon`)).status).toBe(400);
     for (let g = 6; g <= 50; g += 1) feed.publish(g);
     // Generation 2 is beyond the patches kept: the view whole, at the latest generation.
     const whole = await readAll(await fetch(url, { headers: { 'Last-Event-ID': '2' } }), 1);

@@ -16,7 +16,8 @@ export async function fetchSnapshot(wallboard: RunningWallboard): Promise<Snapsh
 export function snapshotAfter(
   wallboard: RunningWallboard,
   generation: number,
-  accept: (snapshot: Snapshot) => boolean = () => true,
+  // A failed cycle publishes a generation too (the last figures, its error): by default, only fresh figures.
+  accept: (snapshot: Snapshot) => boolean = (snapshot) => snapshot.sections.queues.error === null,
   timeoutMs = 20_000,
 ): Promise<Snapshot> {
   return waitFor(

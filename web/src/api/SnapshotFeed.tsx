@@ -1,3 +1,4 @@
+import type { Snapshot } from '@switchboard/shared';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import {
   createContext,
@@ -9,12 +10,10 @@ import {
   type ReactNode,
 } from 'react';
 import { observeServerTime } from './clock';
-import { defaultParser } from './checkerWorker';
-import type { SnapshotParser } from './parseSnapshot';
 import {
   apiPath,
-  applyPushedSnapshot,
   FALLBACK_POLL_MS,
+  showView,
   snapshotKeys,
   SnapshotKeyContext,
   snapshotQueryOptions,
@@ -34,64 +33,52 @@ const FeedContext = createContext<Feed>({ connection: 'connecting', error: null,
 
 export interface SnapshotFeedProps {
   children: ReactNode;
-  /** The board in the URL: the server serves the snapshot of that board's Connect instance. */
+  /** The board in the URL: the server serves the view of that board's Connect instance. */
   board?: string | null;
-  parser?: SnapshotParser;
-  /** For tests. A `createSource` given here replaces the parser's own stream (openStream) as well. */
+  /** For tests: a fake EventSource, shorter timers. */
   streamOptions?: Partial<StreamOptions>;
 }
 
 /**
- * The one place that brings snapshots in: the push stream into the cache, and while it is down, a poll of
- * /api/v1/snapshot every two seconds. Mount it once, above every component that reads the snapshot, keyed by
- * the board: another board may be another Connect instance, with its own stream.
+ * The one place that brings the board's view in: the push stream (the view whole, then patches) into the cache,
+ * and while it is down, a poll of /api/v1/snapshot every two seconds. The cache entry is the view the page holds:
+ * the next patch applies to it, whichever way it came. Mount it once, above every component that reads the
+ * snapshot, keyed by the board: another board may be another Connect instance, with its own stream.
  */
-export function SnapshotFeed({
-  children,
-  board = null,
-  parser: givenParser,
-  streamOptions,
-}: SnapshotFeedProps) {
+export function SnapshotFeed({ children, board = null, streamOptions }: SnapshotFeedProps) {
   const client = useQueryClient();
   const [key] = useState(() => snapshotKeys.board(board));
-  const [parser] = useState(() => givenParser ?? defaultParser());
+  const [held] = useState(() => () => client.getQueryData<Snapshot>(key));
   const [invalid, setInvalid] = useState<Error | null>(null);
-  const [stream] = useState(() => {
-    // Where the parser checks in a worker, the stream is held there too: its text never reaches the page.
-    const openStream = parser.openStream?.bind(parser);
-    return new SnapshotStream({
-      parser,
-      url: apiPath('/api/v1/stream', board),
-      onSnapshot: (snapshot) => {
-        setInvalid(null);
-        applyPushedSnapshot(client, key, snapshot);
-      },
-      onInvalid: setInvalid,
-      onHeartbeat: (data) => {
-        try {
-          const { serverTime } = JSON.parse(data) as { serverTime?: unknown };
-          if (typeof serverTime === 'string') observeServerTime(serverTime);
-        } catch {
-          // A heartbeat without a time still proves the link is alive.
-        }
-      },
-      ...(openStream ? { createSource: openStream } : {}),
-      ...streamOptions,
-    });
-  });
+  const [stream] = useState(
+    () =>
+      new SnapshotStream({
+        url: apiPath('/api/v1/stream', board),
+        held,
+        onView: (view) => {
+          setInvalid(null);
+          showView(client, key, view);
+        },
+        onInvalid: setInvalid,
+        onHeartbeat: (data) => {
+          try {
+            const { serverTime } = JSON.parse(data) as { serverTime?: unknown };
+            if (typeof serverTime === 'string') observeServerTime(serverTime);
+          } catch {
+            // A heartbeat without a time still proves the link is alive.
+          }
+        },
+        ...streamOptions,
+      }),
+  );
   useEffect(() => {
     stream.start();
-    return () => {
-      stream.stop();
-      // A parser this feed made is this feed's to let go (its worker holds the last snapshot). A closed
-      // parser still works, on the page, should the feed start again (React's StrictMode does, in development).
-      if (!givenParser) parser.close();
-    };
-  }, [stream, parser, givenParser]);
+    return () => stream.stop();
+  }, [stream]);
   const streamState = useSyncExternalStore(stream.subscribe, stream.getState);
   const live = streamState === 'live';
   const poll = useQuery({
-    ...snapshotQueryOptions(parser, board),
+    ...snapshotQueryOptions(board, held, () => stream.current === 'live'),
     refetchInterval: live ? false : FALLBACK_POLL_MS,
   });
 

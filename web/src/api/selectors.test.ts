@@ -40,6 +40,36 @@ describe('agent filters and groups', () => {
     expect(filterAgents(agents, { search: '  ', routingProfileId: null, queueIds: null })).toBe(agents);
   });
 
+  it('counts as agents of a queue those whose routing profile serves it, and those with a contact from it', () => {
+    const withContact = agents.find((a) => a.contacts.some((c) => c.queueId !== null));
+    const queueId = withContact?.contacts.find((c) => c.queueId !== null)?.queueId ?? '';
+    expect(queueId).not.toBe('');
+    const servingProfile = 'rp-1';
+    const routingProfiles = [
+      { id: servingProfile, name: 'Profile 1', queueIds: [queueId, 'q-other'] },
+      { id: 'rp-0', name: 'Profile 0', queueIds: ['q-other'] },
+    ];
+    const found = filterAgents(agents, { queueIds: new Set([queueId]), routingProfiles });
+    const expected = agents.filter(
+      (a) => a.routingProfile?.id === servingProfile || a.contacts.some((c) => c.queueId === queueId),
+    );
+    expect(found.map((a) => a.id)).toEqual(expected.map((a) => a.id));
+    // Every agent of the serving profile, idle ones included.
+    const idle = found.filter((a) => a.contacts.length === 0);
+    expect(idle.length).toBeGreaterThan(0);
+    expect(idle.every((a) => a.routingProfile?.id === servingProfile)).toBe(true);
+    // A transferred contact: an agent of another profile holding a contact from the queue still belongs.
+    const transferred = found.filter((a) => a.routingProfile?.id !== servingProfile);
+    expect(transferred.length).toBeGreaterThan(0);
+    expect(transferred.every((a) => a.contacts.some((c) => c.queueId === queueId))).toBe(true);
+    // Without routing profiles (an older server, or before discovery has listed them): contacts only.
+    const byContact = agents.filter((a) => a.contacts.some((c) => c.queueId === queueId));
+    expect(filterAgents(agents, { queueIds: new Set([queueId]) }).map((a) => a.id)).toEqual(
+      byContact.map((a) => a.id),
+    );
+    expect(filterAgents(agents, { queueIds: new Set([queueId]), routingProfiles: [] })).toEqual(byContact);
+  });
+
   it('groups by activity in a fixed order, each custom status by its name, longest in the activity first', () => {
     const groups = groupAgents(agents, 'status');
     expect(groups.map((g) => g.label)).toEqual(['On contact', 'Available', 'Lunch', 'Training', 'Offline']);

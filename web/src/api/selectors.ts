@@ -7,6 +7,7 @@ import {
   type Channel,
   type FigureState,
   type Queue,
+  type RoutingProfile,
   type Snapshot,
 } from '@switchboard/shared';
 
@@ -80,8 +81,31 @@ export interface AgentFilters {
   hierarchyGroupId?: string | null;
   activity?: AgentActivity | null;
   channel?: Channel | null;
-  /** Agents working a contact from one of these queues, or staffed on them through their routing profile. */
+  /**
+   * The agents of these queues: those whose routing profile serves one of them, and those with a contact from one
+   * (a transfer can bring a contact from a queue their profile does not serve).
+   */
   queueIds?: ReadonlySet<string> | null;
+  /**
+   * The routing profiles with the queues each serves (the snapshot's `routingProfiles`). Without them, or for an
+   * agent whose profile is not among them, an agent is of a queue only through a contact from it.
+   */
+  routingProfiles?: readonly RoutingProfile[] | null | undefined;
+}
+
+/** Whether an agent is of one of the queues: its routing profile serves one, or it has a contact from one. */
+export function agentOfQueues(
+  queueIds: ReadonlySet<string>,
+  routingProfiles: readonly RoutingProfile[] | null | undefined,
+): (agent: Agent) => boolean {
+  const serving = new Set<string>();
+  for (const profile of routingProfiles ?? []) {
+    if (profile.queueIds.some((id) => queueIds.has(id))) serving.add(profile.id);
+  }
+  return (agent) => {
+    if (agent.routingProfile && serving.has(agent.routingProfile.id)) return true;
+    return agent.contacts.some((c) => c.queueId !== null && queueIds.has(c.queueId));
+  };
 }
 
 /** The agents the filters let through; with no filter set, the list itself (no copy of 1,500 on each update). */
@@ -89,6 +113,7 @@ export function filterAgents(agents: readonly Agent[], filters: AgentFilters): r
   const search = filters.search?.trim().toLocaleLowerCase() ?? '';
   const { routingProfileId, hierarchyGroupId, activity, channel, queueIds } = filters;
   if (!search && !routingProfileId && !hierarchyGroupId && !activity && !channel && !queueIds) return agents;
+  const ofQueues = queueIds ? agentOfQueues(queueIds, filters.routingProfiles) : null;
   return agents.filter((agent) => {
     if (
       search &&
@@ -101,12 +126,7 @@ export function filterAgents(agents: readonly Agent[], filters: AgentFilters): r
     if (filters.hierarchyGroupId && agent.hierarchyGroup?.id !== filters.hierarchyGroupId) return false;
     if (filters.activity && agentActivity(agent) !== filters.activity) return false;
     if (filters.channel && !agent.contacts.some((c) => c.channel === filters.channel)) return false;
-    if (
-      filters.queueIds &&
-      !agent.contacts.some((c) => c.queueId !== null && filters.queueIds?.has(c.queueId))
-    ) {
-      return false;
-    }
+    if (ofQueues && !ofQueues(agent)) return false;
     return true;
   });
 }

@@ -1,9 +1,7 @@
-import type { Snapshot } from '@switchboard/shared';
-import { queryOptions, skipToken, useQuery, type QueryClient } from '@tanstack/react-query';
+import { applyPatch, diffView, snapshotSchema, type Snapshot } from '@switchboard/shared';
+import { queryOptions, replaceEqualDeep, skipToken, useQuery, type QueryClient } from '@tanstack/react-query';
 import { createContext, use } from 'react';
 import { observeServerTime } from './clock';
-import type { SnapshotParser } from './parseSnapshot';
-import { shareSnapshotData } from './share';
 
 export const snapshotKeys = {
   all: ['snapshot'] as const,
@@ -19,15 +17,30 @@ export function apiPath(path: string, board: string | null): string {
 }
 
 export class SnapshotError extends Error {}
+export class SnapshotParseError extends Error {}
 
 /** The poll interval while the stream is down; the server polls Connect about this often. */
 export const FALLBACK_POLL_MS = 2000;
 
-export async function fetchSnapshot(
-  parser: SnapshotParser,
-  board: string | null,
-  signal?: AbortSignal,
-): Promise<Snapshot> {
+/** Checks a view sent whole (pushed or polled) against the shared schema. */
+export function checkSnapshot(value: unknown): Snapshot {
+  const parsed = snapshotSchema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  throw new SnapshotParseError(
+    `The server sent a snapshot this page cannot read (${issue ? `${issue.path.join('.')}: ${issue.message}` : 'unknown field'}).`,
+  );
+}
+
+/**
+ * A view sent whole, in place of the one held: every queue, agent and part equal to the held one's is the held
+ * one's object, so a poll or a reconnect redraws only what changed, as a patch does.
+ */
+export function keepUnchanged(held: Snapshot | undefined, whole: Snapshot): Snapshot {
+  return held ? applyPatch(held, diffView(held, whole)) : whole;
+}
+
+export async function fetchSnapshot(board: string | null, signal?: AbortSignal): Promise<Snapshot> {
   const response = await fetch(apiPath('/api/v1/snapshot', board), {
     signal: signal ?? null,
     headers: { accept: 'application/json' },
@@ -38,15 +51,52 @@ export async function fetchSnapshot(
   if (!response.ok) {
     throw new SnapshotError(`The server answered ${response.status} for the snapshot.`);
   }
-  const snapshot = await parser.parse(await response.text());
+  const snapshot = checkSnapshot(await response.json());
   observeServerTime(snapshot.serverTime);
   return snapshot;
 }
 
-export function snapshotQueryOptions(parser: SnapshotParser, board: string | null) {
+/** The views the cache has held, and their parts: shared by construction, never compared. */
+const views = new WeakSet<object>();
+
+function isView(value: object): value is Snapshot {
+  const candidate = value as Partial<Snapshot>;
+  return typeof candidate.generation === 'number' && Array.isArray(candidate.queues);
+}
+
+/**
+ * Structural sharing for the snapshot query and every select on it: one function, because React Query stores
+ * the options of whichever observer last ran as the query's own. A view is never compared with the one before:
+ * a patch (or keepUnchanged) already kept every unchanged part the same object, and a select that returns one of
+ * those parts as it is returns it untouched. Only what a select builds (the header's figures, the filters'
+ * options) is compared, as React Query would.
+ */
+export function shareViews(previous: unknown, next: unknown): unknown {
+  if (typeof next !== 'object' || next === null || views.has(next)) return next;
+  if (!isView(next)) return replaceEqualDeep(previous, next);
+  views.add(next);
+  for (const part of Object.values(next)) if (typeof part === 'object' && part !== null) views.add(part);
+  return next;
+}
+
+/**
+ * The poll: a view whole from /api/v1/snapshot, in place of the one `held` returns. A poll that comes back
+ * once the stream is `live` again leaves the stream's view as it is: it may be older, and the next patch applies
+ * to the stream's generation.
+ */
+export function snapshotQueryOptions(
+  board: string | null,
+  held: () => Snapshot | undefined,
+  live: () => boolean,
+) {
   return queryOptions({
     queryKey: snapshotKeys.board(board),
-    queryFn: ({ signal }) => fetchSnapshot(parser, board, signal),
+    queryFn: async ({ signal }) => {
+      const whole = await fetchSnapshot(board, signal);
+      const current = held();
+      if (current && live()) return current;
+      return keepUnchanged(current, whole);
+    },
     // The stream keeps the cache fresh; observers never refetch on their own when they mount.
     staleTime: Infinity,
     refetchOnWindowFocus: false,
@@ -55,17 +105,17 @@ export function snapshotQueryOptions(parser: SnapshotParser, board: string | nul
     refetchIntervalInBackground: true,
     retry: true,
     retryDelay: (attempt) => Math.min(1000 * 2 ** attempt, 8000),
-    structuralSharing: shareSnapshotData,
+    structuralSharing: shareViews,
   });
 }
 
 /** The cache entry of the board on screen; SnapshotFeed provides it. */
 export const SnapshotKeyContext = createContext<SnapshotKey>(snapshotKeys.board(null));
 
-/** Writes a pushed snapshot into the cache; shareSnapshotData keeps unchanged queues and agents identical. */
-export function applyPushedSnapshot(client: QueryClient, key: SnapshotKey, snapshot: Snapshot): void {
-  observeServerTime(snapshot.serverTime);
-  client.setQueryData<Snapshot>(key, snapshot);
+/** Writes a pushed view, whole or patched, into the cache as it is. */
+export function showView(client: QueryClient, key: SnapshotKey, view: Snapshot): void {
+  observeServerTime(view.serverTime);
+  client.setQueryData<Snapshot>(key, view);
 }
 
 /** A slice of the snapshot; the component re-renders only when its slice changes. */
@@ -78,7 +128,6 @@ export function useSnapshotSelect<T>(select: (snapshot: Snapshot) => T) {
     // Only SnapshotFeed fetches; slices read what the stream or the poll put in the cache.
     queryFn: skipToken,
     select,
-    // The same sharing as the query's: whichever observer ran last sets it for the cached snapshot too.
-    structuralSharing: shareSnapshotData,
+    structuralSharing: shareViews,
   });
 }

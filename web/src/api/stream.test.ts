@@ -1,91 +1,294 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { Snapshot } from '@switchboard/shared';
+import { diffView, type Queue, type Snapshot, type ViewPatch } from '@switchboard/shared';
 import { makeSnapshot } from '../testing/makeSnapshot';
-import { inlineParser } from './parseSnapshot';
-import { fakeSources } from '../testing/fakeEventSource';
+import { fakeSources, type FakeSource } from '../testing/fakeEventSource';
 import { backoffDelay, SnapshotStream } from './stream';
 
 function setup(options: { silenceMs?: number } = {}) {
   const { sources, create } = fakeSources();
-  const received: Snapshot[] = [];
+  const views: Snapshot[] = [];
   const invalid: Error[] = [];
+  const heartbeats: string[] = [];
+  /** The view the page holds: the last one shown, or one a poll put there. */
+  const page: { held: Snapshot | undefined } = { held: undefined };
   const stream = new SnapshotStream({
-    parser: inlineParser(),
-    onSnapshot: (snapshot) => received.push(snapshot),
+    held: () => page.held,
+    onView: (view) => {
+      page.held = view;
+      views.push(view);
+    },
     onInvalid: (error) => invalid.push(error),
+    onHeartbeat: (data) => heartbeats.push(data),
     createSource: create,
     random: () => 1,
     minBackoffMs: 1000,
     maxBackoffMs: 8000,
     ...options,
   });
-  return { stream, sources, received, invalid };
+  const source = (i: number): FakeSource => {
+    const found = sources[i];
+    if (!found) throw new Error(`no source ${i} opened`);
+    return found;
+  };
+  return { stream, sources, source, views, invalid, heartbeats, page };
 }
+
+const first = makeSnapshot({ queues: 4, agents: 6, generation: 7 });
+
+/** The view after `view`, with one queue's and one agent's figures moved on. */
+function nextOf(view: Snapshot, generation: number): Snapshot {
+  const [q0, q1, ...queues] = view.queues as [Queue, Queue, ...Queue[]];
+  const moved: Queue = { ...q1, realtime: { ...q1.realtime, CONTACTS_IN_QUEUE: generation } };
+  const agents = view.agents.map((agent, i) =>
+    i === 2 ? { ...agent, status: `Break ${generation}`, statusType: 'CUSTOM' as const } : agent,
+  );
+  return {
+    ...view,
+    generation,
+    serverTime: new Date(Date.parse(view.serverTime) + 2000).toISOString(),
+    queues: [q0, moved, ...queues],
+    agents,
+  };
+}
+
+const text = (value: unknown) => JSON.stringify(value);
 
 describe('SnapshotStream', () => {
   beforeEach(() => vi.useFakeTimers());
   afterEach(() => vi.useRealTimers());
 
-  it('delivers each pushed snapshot in arrival order and reports the stream live', async () => {
-    const { stream, sources, received } = setup();
+  it('builds each view from the whole one and the patches after it, keeping what did not change', () => {
+    const { stream, source, views, invalid } = setup();
     stream.start();
     expect(stream.current).toBe('connecting');
-    const source = sources[0];
-    if (!source) throw new Error('no source opened');
-    expect(source.url).toBe('/api/v1/stream');
-    source.open();
-    source.emit('snapshot', JSON.stringify(makeSnapshot({ generation: 7 })));
-    source.emit('message', JSON.stringify(makeSnapshot({ generation: 8 })));
-    await vi.runAllTicks();
-    await vi.waitFor(() => expect(received.map((s) => s.generation)).toEqual([7, 8]));
+    expect(source(0).url).toBe('/api/v1/stream');
+    source(0).open();
+    source(0).emit('snapshot', text(first));
+    const second = nextOf(first, 8);
+    const third = nextOf(second, 9);
+    source(0).emit('patch', text(diffView(first, second)));
+    source(0).emit('patch', text(diffView(second, third)));
+
+    expect(views.map((view) => view.generation)).toEqual([7, 8, 9]);
+    expect(views[0]).toEqual(first);
+    expect(views[1]).toEqual(second);
+    expect(views[2]).toEqual(third);
+    const [whole, patched] = views as [Snapshot, Snapshot];
+    // Unchanged queues and agents are the very objects of the view before: memoised tiles skip them.
+    expect(patched.queues[0]).toBe(whole.queues[0]);
+    expect(patched.queues[2]).toBe(whole.queues[2]);
+    expect(patched.queues[1]).not.toBe(whole.queues[1]);
+    expect(patched.agents[0]).toBe(whole.agents[0]);
+    expect(patched.agents[2]).not.toBe(whole.agents[2]);
+    expect(patched.intraday).toBe(whole.intraday);
     expect(stream.current).toBe('live');
+    expect(invalid).toEqual([]);
     stream.stop();
   });
 
-  it('refuses a snapshot that does not match the schema and keeps the stream', async () => {
-    const { stream, sources, received, invalid } = setup();
+  it('drops the connection for a fresh one on a missed patch, showing nothing of the patch after the gap', () => {
+    const { stream, sources, source, views, invalid } = setup();
     stream.start();
-    sources[0]?.open();
-    sources[0]?.emit('snapshot', JSON.stringify({ generation: 'three' }));
-    await vi.waitFor(() => expect(invalid).toHaveLength(1));
-    expect(received).toHaveLength(0);
-    expect(sources).toHaveLength(1);
+    source(0).open();
+    source(0).emit('snapshot', text(first));
+    const second = nextOf(first, 8);
+    const third = nextOf(second, 9);
+    // The patch from 7 to 8 never arrived.
+    source(0).emit('patch', text(diffView(second, third)));
+
+    expect(views.map((view) => view.generation)).toEqual([7]);
+    expect(invalid.map((error) => error.message)).toEqual([
+      'the patch applies to generation 8, the view is at 7',
+    ]);
+    expect(source(0).closed).toBe(true);
+    expect(sources).toHaveLength(2);
+    // No flapping: the view on screen is whole, so the stream stays live while the fresh one opens.
+    expect(stream.current).toBe('live');
+    // Anything the dropped connection still delivers is ignored.
+    source(0).emit('patch', text(diffView(first, second)));
+    expect(views).toHaveLength(1);
+
+    // A fresh EventSource sends no Last-Event-ID: the server answers with the view whole.
+    source(1).open();
+    source(1).emit('snapshot', text(third));
+    expect(views.map((view) => view.generation)).toEqual([7, 9]);
+    expect(views[1]).toEqual(third);
+    // The whole view keeps the queues that did not change from the one held, as a patch would.
+    expect(views[1]?.queues[0]).toBe(views[0]?.queues[0]);
+    expect(views[1]?.queues[1]).not.toBe(views[0]?.queues[1]);
+    stream.stop();
+  });
+
+  const second = nextOf(first, 8);
+  const fits = diffView(first, second);
+  const badQueue = { ...second.queues[1], realtime: { CONTACTS_IN_QUEUE: 'many' } };
+  it.each<[string, string, RegExp]>([
+    ['a patch that is not JSON', '{"base":7,', /not JSON/],
+    [
+      'a queue that does not match the schema',
+      text({ ...fits, queues: { upsert: [badQueue] } }),
+      /patch this page cannot read \(queues\.upsert\.0\.realtime\.CONTACTS_IN_QUEUE/,
+    ],
+    ['a field no patch has', text({ ...fits, agentz: {} }), /patch this page cannot read/],
+    [
+      'a patch that does not fit the view',
+      text({ ...fits, queues: { order: ['q-0001', 'q-9999'] } } satisfies ViewPatch),
+      /orders queue "q-9999"/,
+    ],
+  ])('drops the connection for a fresh one on %s, showing none of it', (_, patch, message) => {
+    const { stream, sources, source, views, invalid } = setup();
+    stream.start();
+    source(0).open();
+    source(0).emit('snapshot', text(first));
+    source(0).emit('patch', patch);
+    expect(views).toHaveLength(1);
+    expect(views[0]).toEqual(first);
+    expect(invalid).toHaveLength(1);
+    expect(invalid[0]?.message).toMatch(message);
+    expect(source(0).closed).toBe(true);
+    expect(sources).toHaveLength(2);
+    stream.stop();
+  });
+
+  it('backs off and lets the page poll when the fresh connection cannot be used either', async () => {
+    const { stream, sources, source, views, invalid } = setup();
+    stream.start();
+    source(0).open();
+    source(0).emit('snapshot', text(first));
+    source(0).emit('patch', text({ ...fits, base: 3 }));
+    expect(sources).toHaveLength(2);
+    source(1).open();
+    source(1).emit('snapshot', text({ ...first, generation: 'eight' }));
+    expect(invalid).toHaveLength(2);
+    expect(invalid[1]?.message).toMatch(/snapshot this page cannot read \(generation/);
+    expect(source(1).closed).toBe(true);
+    expect(stream.current).toBe('down');
+    await vi.advanceTimersByTimeAsync(999);
+    expect(sources).toHaveLength(2);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(sources).toHaveLength(3);
+    source(2).emit('snapshot', text(second));
+    expect(views.map((view) => view.generation)).toEqual([7, 8]);
+    expect(stream.current).toBe('live');
+    // Once a view came through, the next bad patch is again answered at once.
+    source(2).emit('patch', text({ ...diffView(second, nextOf(second, 9)), base: 3 }));
+    expect(sources).toHaveLength(4);
+    stream.stop();
+  });
+
+  it('applies a patch to a polled view only when it is the polled view’s next', () => {
+    const { stream, sources, source, views, invalid, page } = setup();
+    stream.start();
+    source(0).fail(false);
+    expect(stream.current).toBe('down');
+    // Meanwhile the poll brought generation 7; EventSource reconnects by itself and sends Last-Event-ID.
+    page.held = first;
+    source(0).open();
+    source(0).emit('patch', text(fits));
+    expect(views.map((view) => view.generation)).toEqual([8]);
+    expect(views[0]?.queues[0]).toBe(first.queues[0]);
+    expect(stream.current).toBe('live');
+
+    // The stream drops again, and the poll brings generation 10; the server resumes from 8: the patches the
+    // polled view has passed are skipped, the one from 10 applies, and nothing is reopened.
+    source(0).fail(false);
+    const ninth = nextOf(second, 9);
+    const tenth = nextOf(ninth, 10);
+    page.held = tenth;
+    source(0).open();
+    source(0).emit('patch', text(diffView(second, ninth)));
+    source(0).emit('patch', text(diffView(ninth, tenth)));
+    expect(page.held).toBe(tenth);
+    expect(invalid).toHaveLength(0);
+    source(0).emit('patch', text(diffView(tenth, nextOf(tenth, 11))));
+    expect(page.held?.generation).toBe(11);
+    expect(page.held?.queues[0]).toBe(tenth.queues[0]);
+    // A patch that starts before the held view but ends after it cannot be applied: the view whole again.
+    source(0).emit('patch', text({ ...diffView(tenth, nextOf(tenth, 12)), base: 10 }));
+    expect(page.held?.generation).toBe(11);
+    expect(invalid).toHaveLength(1);
+    expect(source(0).closed).toBe(true);
+    expect(sources).toHaveLength(2);
+    stream.stop();
+  });
+
+  it('refuses a patch before any view to apply it to', () => {
+    const { stream, sources, source, views, invalid } = setup();
+    stream.start();
+    source(0).emit('patch', text(fits));
+    expect(views).toEqual([]);
+    expect(invalid[0]?.message).toMatch(/came before any view/);
+    expect(sources).toHaveLength(2);
+    stream.stop();
+  });
+
+  it('passes heartbeats on and counts them as signs of life', async () => {
+    const { stream, source, heartbeats } = setup({ silenceMs: 5000 });
+    stream.start();
+    source(0).open();
+    await vi.advanceTimersByTimeAsync(4000);
+    source(0).emit('heartbeat', '{"serverTime":"2026-12-04T10:00:00.000Z"}');
+    await vi.advanceTimersByTimeAsync(4000);
+    expect(source(0).closed).toBe(false);
+    expect(heartbeats).toEqual(['{"serverTime":"2026-12-04T10:00:00.000Z"}']);
+    stream.stop();
+  });
+
+  it('comes back after a failure asking for what came since the view it holds; after a bad event, for the view whole', async () => {
+    const { stream, sources, source, page } = setup();
+    stream.start();
+    expect(source(0).url).toBe('/api/v1/stream');
+    source(0).open();
+    source(0).emit('snapshot', text(first));
+    // The server went away and refused the reconnect: the next connection names the generation held.
+    source(0).fail(true);
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(source(1).url).toBe('/api/v1/stream?since=7');
+    // A poll meanwhile brought generation 8: that is what the next one names.
+    page.held = nextOf(first, 8);
+    source(1).fail(true);
+    await vi.advanceTimersByTimeAsync(2000);
+    expect(source(2).url).toBe('/api/v1/stream?since=8');
+    // A patch that does not fit: a fresh connection for the view whole, naming nothing.
+    source(2).open();
+    source(2).emit('patch', text({ ...fits, base: 3, generation: 9 }));
+    expect(sources).toHaveLength(4);
+    expect(source(3).url).toBe('/api/v1/stream');
     stream.stop();
   });
 
   it('backs off exponentially when the server refuses the stream, and resets once it is live again', async () => {
-    const { stream, sources, received } = setup();
+    const { stream, sources, source, views } = setup();
     stream.start();
-    sources[0]?.fail(true);
+    source(0).fail(true);
     expect(stream.current).toBe('down');
-    expect(sources[0]?.closed).toBe(true);
+    expect(source(0).closed).toBe(true);
     await vi.advanceTimersByTimeAsync(999);
     expect(sources).toHaveLength(1);
     await vi.advanceTimersByTimeAsync(1);
     expect(sources).toHaveLength(2);
-    sources[1]?.fail(true);
+    source(1).fail(true);
     await vi.advanceTimersByTimeAsync(1999);
     expect(sources).toHaveLength(2);
     await vi.advanceTimersByTimeAsync(1);
     expect(sources).toHaveLength(3);
-    sources[2]?.open();
-    sources[2]?.emit('snapshot', JSON.stringify(makeSnapshot()));
-    await vi.waitFor(() => expect(received).toHaveLength(1));
-    sources[2]?.fail(true);
+    source(2).open();
+    source(2).emit('snapshot', text(makeSnapshot()));
+    expect(views).toHaveLength(1);
+    source(2).fail(true);
     await vi.advanceTimersByTimeAsync(1000);
     expect(sources).toHaveLength(4);
     stream.stop();
   });
 
   it('lets EventSource retry a dropped connection itself a few times before taking over', async () => {
-    const { stream, sources } = setup();
+    const { stream, sources, source } = setup();
     stream.start();
-    const source = sources[0];
-    source?.open();
-    for (let i = 0; i < 3; i++) source?.fail(false);
-    expect(source?.closed).toBe(false);
-    source?.fail(false);
-    expect(source?.closed).toBe(true);
+    source(0).open();
+    for (let i = 0; i < 3; i++) source(0).fail(false);
+    expect(source(0).closed).toBe(false);
+    source(0).fail(false);
+    expect(source(0).closed).toBe(true);
     await vi.advanceTimersByTimeAsync(1000);
     expect(sources).toHaveLength(2);
     stream.stop();
@@ -95,16 +298,16 @@ describe('SnapshotStream', () => {
     ['has gone silent', true],
     ['never opens', false],
   ])('replaces a connection that %s', async (_, opens) => {
-    const { stream, sources } = setup({ silenceMs: 5000 });
+    const { stream, sources, source } = setup({ silenceMs: 5000 });
     stream.start();
     if (opens) {
-      sources[0]?.open();
-      sources[0]?.emit('heartbeat', '');
+      source(0).open();
+      source(0).emit('heartbeat', '');
     }
     await vi.advanceTimersByTimeAsync(4999);
-    expect(sources[0]?.closed).toBe(false);
+    expect(source(0).closed).toBe(false);
     await vi.advanceTimersByTimeAsync(1);
-    expect(sources[0]?.closed).toBe(true);
+    expect(source(0).closed).toBe(true);
     expect(stream.current).toBe('down');
     await vi.advanceTimersByTimeAsync(1000);
     expect(sources).toHaveLength(2);
@@ -112,9 +315,9 @@ describe('SnapshotStream', () => {
   });
 
   it('opens nothing more once stopped', async () => {
-    const { stream, sources } = setup();
+    const { stream, sources, source } = setup();
     stream.start();
-    sources[0]?.fail(true);
+    source(0).fail(true);
     stream.stop();
     await vi.advanceTimersByTimeAsync(60_000);
     expect(sources).toHaveLength(1);

@@ -1,14 +1,20 @@
-import type { Snapshot } from '@switchboard/shared';
-import type { SnapshotParser } from './parseSnapshot';
+import { applyPatch, checkPatch, PatchError, type Snapshot } from '@switchboard/shared';
+import { checkSnapshot, keepUnchanged } from './snapshot';
 
 /**
- * The server's push stream (GET /api/v1/stream, Server-Sent Events). Each snapshot it carries goes to
- * `onSnapshot`, which writes it into React Query's cache, so components never know whether a figure came by
- * push or by poll. While the stream is down the page polls /api/v1/snapshot instead (see useSnapshotFeed).
+ * The server's push stream (GET /api/v1/stream, Server-Sent Events): the board's view whole once (`snapshot`),
+ * then what changed each generation (`patch`, a ViewPatch whose `base` is the generation before). Each patch is
+ * applied to the view the page holds, pushed or polled, and the result goes to `onView`, which writes it into
+ * React Query's cache; what a patch does not touch stays the same object, so unchanged tiles skip their render.
+ * While the stream is down the page polls /api/v1/snapshot instead (see SnapshotFeed).
  *
- * EventSource reconnects by itself after a dropped connection and sends Last-Event-ID so the server can
- * resume; when it gives up (the server answered with an error) or keeps failing, this class takes over with
- * exponential backoff and jitter, so a thousand screens do not hammer a server that has just come back.
+ * A patch for another generation than the one held (one was missed), or one that cannot be read or applied, is
+ * never shown in part: the connection is dropped and a fresh EventSource opened, which sends no Last-Event-ID,
+ * so the server answers with the view whole.
+ *
+ * EventSource reconnects by itself after a dropped connection and sends Last-Event-ID so the server can send
+ * the patches missed; when it gives up (the server answered with an error) or keeps failing, this class takes
+ * over with exponential backoff and jitter, so a thousand screens do not hammer a server that has just come back.
  */
 export type StreamState = 'connecting' | 'live' | 'down';
 
@@ -22,10 +28,13 @@ export interface EventSourceLike {
 
 export interface StreamOptions {
   url?: string;
-  parser: SnapshotParser;
-  onSnapshot: (snapshot: Snapshot) => void;
+  /** The view the page holds now, pushed or polled: the next patch applies to it. */
+  held: () => Snapshot | undefined;
+  /** Each new view, whole or patched: always one generation, never a mix of two. */
+  onView: (view: Snapshot) => void;
+  /** A view or patch the page could not read or apply: the stream starts again from the view whole. */
   onInvalid?: (error: Error) => void;
-  /** The server's heartbeat, `{"serverTime": …}`, every 15 s between snapshots. */
+  /** The server's heartbeat, `{"serverTime": …}`, every 15 s. */
   onHeartbeat?: (data: string) => void;
   createSource?: (url: string) => EventSourceLike;
   /** No message for this long and the connection is presumed dead and replaced. */
@@ -45,17 +54,25 @@ export function backoffDelay(attempt: number, min: number, max: number, random: 
   return Math.round(ceiling / 2 + (random() * ceiling) / 2);
 }
 
+function parse(text: string, what: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (failure) {
+    throw new Error(`The server sent a ${what} that is not JSON (${(failure as Error).message}).`);
+  }
+}
+
 export class SnapshotStream {
   private source: EventSourceLike | null = null;
   private state: StreamState = 'connecting';
   private readonly listeners = new Set<() => void>();
   private attempt = 0;
   private nativeFailures = 0;
+  /** Connections dropped for a view or patch the page could not use, since the last one it could. */
+  private restarts = 0;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private silenceTimer: ReturnType<typeof setTimeout> | undefined;
   private stopped = true;
-  /** Snapshots are applied in arrival order even though checking them is asynchronous. */
-  private queue: Promise<void> = Promise.resolve();
 
   constructor(private readonly options: StreamOptions) {}
 
@@ -90,14 +107,21 @@ export class SnapshotStream {
     for (const listener of this.listeners) listener();
   }
 
-  private open(): void {
+  /**
+   * Opens a connection. `resume`: after a failure, ask the server for what came since the view held (it sends
+   * the patches it still keeps, else the view whole); after an invalid event, ask for the view whole.
+   */
+  private open(resume = false): void {
     if (this.stopped) return;
     const create =
       this.options.createSource ?? ((url: string) => new EventSource(url) as unknown as EventSourceLike);
-    const source = create(this.options.url ?? '/api/v1/stream');
+    const url = this.options.url ?? '/api/v1/stream';
+    const held = resume ? this.options.held() : undefined;
+    const source = create(held ? `${url}${url.includes('?') ? '&' : '?'}since=${held.generation}` : url);
     this.source = source;
     this.nativeFailures = 0;
-    this.setState('connecting');
+    // Reopened for the view whole, the stream stays live: the view on screen is whole, a moment old at most.
+    if (this.state !== 'live') this.setState('connecting');
     source.onopen = () => {
       this.nativeFailures = 0;
       this.armSilence();
@@ -108,34 +132,64 @@ export class SnapshotStream {
       this.setState('down');
       if (source.readyState === CLOSED || this.nativeFailures > NATIVE_RETRIES) this.retryLater();
     };
-    const onData = (event: MessageEvent<string>) => this.receive(source, event.data);
-    source.addEventListener('message', onData);
-    source.addEventListener('snapshot', onData);
+    source.addEventListener('snapshot', (event) =>
+      this.receive(source, () =>
+        keepUnchanged(this.options.held(), checkSnapshot(parse(event.data, 'view'))),
+      ),
+    );
+    source.addEventListener('patch', (event) =>
+      this.receive(source, () => {
+        const patch = checkPatch(parse(event.data, 'patch'));
+        const held = this.options.held();
+        if (!held) throw new PatchError(`a patch to generation ${patch.base} came before any view`);
+        // A patch to a generation this page already holds or has passed (a poll brought a newer view while
+        // the stream was away, and the stream resumed from its last event): nothing to apply.
+        if (patch.generation <= held.generation) return held;
+        return applyPatch(held, patch);
+      }),
+    );
     source.addEventListener('heartbeat', (event) => {
       if (source !== this.source) return;
       this.armSilence();
       this.options.onHeartbeat?.(event.data);
     });
-    // A connection that never opens (or a stand-in whose worker never answers) is replaced like a silent one.
+    // A connection that never opens is replaced like a silent one.
     this.armSilence();
   }
 
-  private receive(source: EventSourceLike, text: string): void {
+  /** Shows the view `next` makes of the event, or none of it when it cannot. */
+  private receive(source: EventSourceLike, next: () => Snapshot): void {
     if (source !== this.source) return;
     this.armSilence();
-    this.queue = this.queue
-      .then(() => this.options.parser.parse(text))
-      .then(
-        (snapshot) => {
-          if (source !== this.source) return;
-          this.attempt = 0;
-          this.setState('live');
-          this.options.onSnapshot(snapshot);
-        },
-        (error: unknown) => {
-          this.options.onInvalid?.(error instanceof Error ? error : new Error(String(error)));
-        },
-      );
+    let view: Snapshot;
+    try {
+      view = next();
+    } catch (failure) {
+      this.restart(failure instanceof Error ? failure : new Error(String(failure)));
+      return;
+    }
+    this.attempt = 0;
+    this.restarts = 0;
+    this.setState('live');
+    this.options.onView(view);
+  }
+
+  /**
+   * Drops the connection for a fresh one, which gets the view whole: at once the first time; again before any
+   * view came through (the server sends what this page cannot read), after a backoff, polling meanwhile.
+   */
+  private restart(error: Error): void {
+    this.options.onInvalid?.(error);
+    this.restarts += 1;
+    clearTimeout(this.silenceTimer);
+    this.source?.close();
+    this.source = null;
+    if (this.restarts === 1) {
+      this.open();
+      return;
+    }
+    this.setState('down');
+    this.retryLater(false);
   }
 
   private armSilence(): void {
@@ -146,7 +200,8 @@ export class SnapshotStream {
     }, this.options.silenceMs ?? 30_000);
   }
 
-  private retryLater(): void {
+  /** Opens a connection after a backoff; `resume`: from the view held (see open). */
+  private retryLater(resume = true): void {
     clearTimeout(this.silenceTimer);
     this.source?.close();
     this.source = null;
@@ -159,6 +214,6 @@ export class SnapshotStream {
     );
     this.attempt += 1;
     clearTimeout(this.retryTimer);
-    this.retryTimer = setTimeout(() => this.open(), delay);
+    this.retryTimer = setTimeout(() => this.open(resume), delay);
   }
 }

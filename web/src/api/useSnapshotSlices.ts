@@ -44,6 +44,12 @@ export function useAgents() {
   return useSnapshotSelect(selectAgents).data;
 }
 
+const selectRoutingProfiles = (s: Snapshot) => s.routingProfiles;
+/** The routing profiles with the queues each serves; undefined until the server has listed them. */
+export function useRoutingProfiles() {
+  return useSnapshotSelect(selectRoutingProfiles).data;
+}
+
 const selectIntraday = (s: Snapshot) => s.intraday;
 export function useIntraday() {
   return useSnapshotSelect(selectIntraday).data;
@@ -54,8 +60,9 @@ export function useAlerts() {
   return useSnapshotSelect(selectAlerts).data;
 }
 
-// Select results are structurally shared: these stay the same objects from one snapshot to the next while no
-// queue, routing profile or hierarchy group is added, removed or renamed, so the filters do not redraw.
+// What a select builds is compared with what it built before (shareViews): these stay the same objects from one
+// view to the next while no queue, routing profile or hierarchy group is added, removed or renamed, so the
+// filters do not redraw.
 interface QueueOption {
   id: string;
   name: string;

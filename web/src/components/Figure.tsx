@@ -1,4 +1,4 @@
-import type { FigureState } from '@switchboard/shared';
+import { figureDescriptor, type FigureState } from '@switchboard/shared';
 import { memo } from 'react';
 
 const STATE_WORDS: Record<FigureState, string> = {
@@ -51,3 +51,16 @@ export const Figure = memo(function Figure({
     </div>
   );
 });
+
+/**
+ * A figure's label from its descriptor: the short one where room is short, with the full one as its title
+ * (shown on hover) when they differ. `{...figureLabels('AGENTS_AVAILABLE', true)}` is "Avail", titled "Available".
+ */
+export function figureLabels(
+  metric: string,
+  short = false,
+): { metric: string; label: string; title?: string } {
+  const { label, shortLabel } = figureDescriptor(metric);
+  if (!short || shortLabel === label) return { metric, label };
+  return { metric, label: shortLabel, title: label };
+}

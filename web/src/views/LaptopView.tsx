@@ -6,6 +6,7 @@ import {
   useAlerts,
   useQueueName,
   useQueueOptions,
+  useRoutingProfiles,
   useSummary,
 } from '../api/useSnapshotSlices';
 import type { SnapshotMeta } from '../api/useSnapshotSlices';
@@ -45,6 +46,7 @@ export function LaptopView({
   const { queues, statesOf } = useBoardQueues();
   const summary = useSummary();
   const agents = useAgents();
+  const routingProfiles = useRoutingProfiles();
   const alerts = useAlerts();
   const queueName = useQueueName();
   const search = useDeferredValue(params.search);
@@ -61,7 +63,8 @@ export function LaptopView({
   const facets = useAgentFacets() ?? NO_FACETS;
   const allQueueOptions = useQueueOptions();
   const queueOptions = useMemo(() => boardQueues(allQueueOptions ?? [], board), [allQueueOptions, board]);
-  const showAgents = sections.has('agents') || drilled !== undefined;
+  // A board that does not show agents is not sent them (the server's view of the board leaves them out).
+  const showAgents = sections.has('agents');
   // Filtering, grouping and sorting 1,500 agents runs on every update: only where the list is shown.
   const groups = useMemo(() => {
     if (!showAgents) return NO_GROUPS;
@@ -73,10 +76,12 @@ export function LaptopView({
       activity: params.status,
       channel: params.channel,
       queueIds: queueFilter.length > 0 ? new Set(queueFilter) : null,
+      routingProfiles,
     });
     return groupAgents(filtered, params.groupBy);
   }, [
     agents,
+    routingProfiles,
     search,
     params.profile,
     params.group,
@@ -135,7 +140,11 @@ export function LaptopView({
             emptyText={queues.length === 0 ? undefined : 'No queue matches these filters.'}
           />
         ) : null}
-        {sections.has('charts') && !drilled ? <ChartPanel title="Service level today, whole centre" /> : null}
+        {sections.has('charts') && !drilled ? (
+          <ChartPanel
+            title={`Service level today, ${board.queueIds === null ? 'whole centre' : `${board.title}'s queues`}`}
+          />
+        ) : null}
         {showAgents ? (
           <section className="agents-section" aria-label="Agents">
             <h2>

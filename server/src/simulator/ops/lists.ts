@@ -65,6 +65,12 @@ export function listRoutingProfiles(ctx: OpContext) {
   return { RoutingProfileSummaryList: pageItems, NextToken: nextToken };
 }
 
+/**
+ * ListRoutingProfileQueues (GET /routing-profiles/{InstanceId}/{RoutingProfileId}/queues): the profile's queue
+ * configuration a page at a time, one line per queue and channel, with its priority and delay. MaxResults is 1 to
+ * 100 (100 by default); a NextToken is only good for the same profile and MaxResults. An unknown profile is
+ * ResourceNotFoundException.
+ */
 export function listRoutingProfileQueues(ctx: OpContext) {
   const { catalog } = ctx.model;
   const ref = ctx.path[0] ?? '';
@@ -78,7 +84,7 @@ export function listRoutingProfileQueues(ctx: OpContext) {
       QueueName: queue?.name,
       Priority: entry.priority,
       Delay: entry.delaySeconds,
-      Channel: queue?.channel,
+      Channel: entry.channel,
     };
   });
   const { pageItems, nextToken } = listPage(ctx, rows, 100);

@@ -38,4 +38,34 @@ describe('AlertsPanel', () => {
     const order = screen.getAllByRole('listitem').map((item) => item.getAttribute('data-alert-id'));
     expect(order).toEqual(['new-critical', 'old-critical', 'new-warn', 'old-warn', 'acknowledged-critical']);
   });
+
+  it('says each figure and its limit as the tiles write them', () => {
+    const oldest: Alert = {
+      ...alert('oldest', 'critical', '2026-11-24T09:00:00Z'),
+      metric: 'OLDEST_CONTACT_AGE',
+      queueId: 'q4',
+      value: 455,
+      threshold: 120,
+    };
+    const serviceLevel: Alert = {
+      ...alert('sl', 'warn', '2026-11-24T09:01:00Z'),
+      metric: 'SERVICE_LEVEL_20',
+      queueId: null,
+      value: 60,
+      threshold: 75,
+    };
+    render(
+      <QueryClientProvider client={new QueryClient()}>
+        <AlertsPanel alerts={[oldest, serviceLevel]} queueName={() => 'Sales 4'} readOnly />
+      </QueryClientProvider>,
+    );
+    const text = (id: string) =>
+      document
+        .querySelector(`[data-alert-id="${id}"] .alert-text`)
+        ?.textContent?.replace(/\u00a0|\u202f/g, ' ');
+    expect(text('oldest')).toContain('Critical: Oldest contact on Sales 4 is 7:35 (limit 2:00), for');
+    expect(text('sl')).toContain(
+      'Warning: Service level (20 s) for the whole centre is 60% (limit 75%), for',
+    );
+  });
 });

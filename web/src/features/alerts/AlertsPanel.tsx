@@ -1,4 +1,4 @@
-import { metricLabel, type Alert } from '@switchboard/shared';
+import { alertSentence, metricLabel, type Alert } from '@switchboard/shared';
 import { memo, useState } from 'react';
 import { useAcknowledge } from '../../api/alerts';
 import { Elapsed } from '../../components/Elapsed';
@@ -74,9 +74,7 @@ export const AlertsPanel = memo(function AlertsPanel({
               </span>
               <span className="alert-text">
                 <strong>{alert.level === 'critical' ? 'Critical' : 'Warning'}:</strong>{' '}
-                {metricLabel(alert.metric)}{' '}
-                {alert.queueId ? `on ${queueName(alert.queueId)}` : 'for the whole centre'} is{' '}
-                {format.count(alert.value)} (limit {format.count(alert.threshold)}), for{' '}
+                {alertSentence(alert, alert.queueId ? queueName(alert.queueId) : null, format)}, for{' '}
                 <Elapsed since={alert.since} />
               </span>
               {alert.acknowledgedAt ? (

@@ -1,3 +1,4 @@
+import { metricLabel } from '@switchboard/shared';
 import { lazy, memo, Suspense, useRef } from 'react';
 import { useQueueIntraday } from '../../api/queueIntraday';
 import { useIntraday } from '../../api/useSnapshotSlices';
@@ -61,20 +62,20 @@ export const ChartPanel = memo(function ChartPanel({
             <thead>
               <tr>
                 <th>Interval</th>
-                <th>Service level</th>
-                <th>Queued</th>
-                <th>Handled</th>
-                <th>Abandoned</th>
+                <th>{metricLabel(serviceLevelMetric)}</th>
+                <th>{metricLabel('CONTACTS_QUEUED')}</th>
+                <th>{metricLabel('CONTACTS_HANDLED')}</th>
+                <th>{metricLabel('CONTACTS_ABANDONED')}</th>
               </tr>
             </thead>
             <tbody>
               {points.map((point) => (
                 <tr key={point.start}>
                   <td>{format.clock(Date.parse(point.start)).slice(0, 5)}</td>
-                  <td>{format.percent(point.metrics[serviceLevelMetric])}</td>
-                  <td>{format.count(point.metrics.CONTACTS_QUEUED)}</td>
-                  <td>{format.count(point.metrics.CONTACTS_HANDLED)}</td>
-                  <td>{format.count(point.metrics.CONTACTS_ABANDONED)}</td>
+                  <td>{format.figure(serviceLevelMetric, point.metrics[serviceLevelMetric])}</td>
+                  <td>{format.figure('CONTACTS_QUEUED', point.metrics.CONTACTS_QUEUED)}</td>
+                  <td>{format.figure('CONTACTS_HANDLED', point.metrics.CONTACTS_HANDLED)}</td>
+                  <td>{format.figure('CONTACTS_ABANDONED', point.metrics.CONTACTS_ABANDONED)}</td>
                 </tr>
               ))}
             </tbody>

@@ -1,4 +1,4 @@
-import type { IntervalPoint } from '@switchboard/shared';
+import { figureDescriptor, type IntervalPoint } from '@switchboard/shared';
 import {
   Bar,
   CartesianGrid,
@@ -42,6 +42,16 @@ function ServiceLevelChart({
     serviceLevel: point.metrics[serviceLevelMetric] ?? null,
   }));
   const tick = (ms: number) => format.clock(ms).slice(0, 5);
+  // Series names and values as the tiles write them: a bar's name is its metric's, the line's value a percent.
+  const metricOf: Record<string, string> = {
+    queued: 'CONTACTS_QUEUED',
+    handled: 'CONTACTS_HANDLED',
+    abandoned: 'CONTACTS_ABANDONED',
+    serviceLevel: serviceLevelMetric,
+  };
+  const name = (key: string) => figureDescriptor(metricOf[key] ?? key).shortLabel;
+  const value = (v: unknown, key: string) =>
+    format.figure(metricOf[key] ?? key, typeof v === 'number' ? v : null);
   return (
     <ResponsiveContainer width="100%" height="100%">
       <ComposedChart data={data} margin={{ top: 8, right: 8, bottom: 0, left: 0 }}>
@@ -53,12 +63,13 @@ function ServiceLevelChart({
           orientation="right"
           domain={[0, 100]}
           stroke="var(--muted)"
-          tickFormatter={(v: number) => `${v}%`}
+          tickFormatter={(v: number) => format.percent(v)}
           width={44}
         />
         {interactive ? (
           <Tooltip
             labelFormatter={(ms) => tick(Number(ms))}
+            formatter={(v, _name, item) => value(v, String(item.dataKey))}
             contentStyle={{ background: 'var(--tile)', border: '1px solid var(--border)' }}
           />
         ) : null}
@@ -66,28 +77,28 @@ function ServiceLevelChart({
         <Bar
           yAxisId="volume"
           dataKey="queued"
-          name="Queued"
+          name={name('queued')}
           fill="var(--chart-queued)"
           isAnimationActive={false}
         />
         <Bar
           yAxisId="volume"
           dataKey="handled"
-          name="Handled"
+          name={name('handled')}
           fill="var(--chart-handled)"
           isAnimationActive={false}
         />
         <Bar
           yAxisId="volume"
           dataKey="abandoned"
-          name="Abandoned"
+          name={name('abandoned')}
           fill="var(--chart-abandoned)"
           isAnimationActive={false}
         />
         <Line
           yAxisId="sl"
           dataKey="serviceLevel"
-          name="Service level"
+          name={name('serviceLevel')}
           stroke="var(--chart-sl)"
           strokeWidth={3}
           dot={false}
@@ -99,7 +110,11 @@ function ServiceLevelChart({
           y={targetPercent}
           stroke="var(--chart-target)"
           strokeDasharray="6 4"
-          label={{ value: `Target ${targetPercent}%`, fill: 'var(--text)', position: 'insideTopLeft' }}
+          label={{
+            value: `Target ${format.percent(targetPercent)}`,
+            fill: 'var(--text)',
+            position: 'insideTopLeft',
+          }}
         />
       </ComposedChart>
     </ResponsiveContainer>

@@ -1,4 +1,4 @@
-import type { FigureState, Queue } from '@switchboard/shared';
+import { figureDescriptor, type FigureState, type Queue } from '@switchboard/shared';
 import { memo, type CSSProperties } from 'react';
 import { useBoard } from '../../board';
 import { useFormat } from '../../format';
@@ -37,7 +37,15 @@ export const QueueRows = memo(function QueueRows({
   rem?: number;
 }) {
   const format = useFormat();
-  const { serviceLevelMetric, serviceLevelSeconds } = useBoard();
+  const { serviceLevelMetric } = useBoard();
+  const heading = (metric: string) => {
+    const { label, shortLabel } = figureDescriptor(metric);
+    return (
+      <th scope="col" title={shortLabel === label ? undefined : label}>
+        {shortLabel}
+      </th>
+    );
+  };
   const perColumn = Math.max(1, Math.ceil(queues.length / Math.max(1, columns)));
   const chunks: Queue[][] = [];
   for (let i = 0; i < queues.length; i += perColumn) chunks.push(queues.slice(i, i + perColumn));
@@ -56,9 +64,9 @@ export const QueueRows = memo(function QueueRows({
           <thead>
             <tr>
               <th scope="col">Queue</th>
-              <th scope="col">In queue</th>
-              <th scope="col">Oldest</th>
-              <th scope="col">SL {serviceLevelSeconds}s</th>
+              {heading('CONTACTS_IN_QUEUE')}
+              {heading('OLDEST_CONTACT_AGE')}
+              {heading(serviceLevelMetric)}
             </tr>
           </thead>
           <tbody>
@@ -79,13 +87,13 @@ export const QueueRows = memo(function QueueRows({
                     {queue.name}
                   </th>
                   <td data-metric="CONTACTS_IN_QUEUE" data-state={states.CONTACTS_IN_QUEUE}>
-                    {format.count(queue.realtime.CONTACTS_IN_QUEUE)}
+                    {format.figure('CONTACTS_IN_QUEUE', queue.realtime.CONTACTS_IN_QUEUE)}
                   </td>
                   <td data-metric="OLDEST_CONTACT_AGE" data-state={states.OLDEST_CONTACT_AGE}>
-                    {format.duration(queue.realtime.OLDEST_CONTACT_AGE)}
+                    {format.figure('OLDEST_CONTACT_AGE', queue.realtime.OLDEST_CONTACT_AGE)}
                   </td>
                   <td data-metric={serviceLevelMetric} data-state={states[serviceLevelMetric]}>
-                    {format.percent(queue.today[serviceLevelMetric])}
+                    {format.figure(serviceLevelMetric, queue.today[serviceLevelMetric])}
                   </td>
                 </tr>
               );

@@ -60,4 +60,25 @@ describe('QueueTile', () => {
       String(queue.realtimeByChannel.CHAT?.CONTACTS_IN_QUEUE),
     );
   });
+
+  it('labels its figures from the shared descriptors, short where room is short, in full on hover', () => {
+    const queue = {
+      ...aQueue(),
+      realtime: { ...aQueue().realtime, AGENTS_AVAILABLE: 3, AGENTS_AFTER_CONTACT_WORK: 2 },
+      today: { ...aQueue().today, QUEUE_ANSWER_TIME: 3725 },
+    };
+    render(<QueueTile queue={queue} states={{}} />);
+    const available = document.querySelector('[data-metric="AGENTS_AVAILABLE"]') as HTMLElement;
+    expect(available.querySelector('dt')?.textContent).toBe('Avail');
+    expect(available.title).toBe('Available');
+    const acw = document.querySelector('[data-metric="AGENTS_AFTER_CONTACT_WORK"]') as HTMLElement;
+    expect(acw.querySelector('dt')?.textContent).toBe('ACW');
+    expect(acw.title).toBe('After contact work');
+    const asa = document.querySelector('[data-metric="QUEUE_ANSWER_TIME"]') as HTMLElement;
+    expect(asa.querySelector('dt')?.textContent).toBe('ASA');
+    expect(asa.querySelector('.figure-value')?.textContent).toBe('1:02:05');
+    const oldest = document.querySelector('[data-metric="OLDEST_CONTACT_AGE"]') as HTMLElement;
+    expect(oldest.querySelector('dt')?.textContent).toBe('Oldest contact');
+    expect(oldest.title).toBe('');
+  });
 });

@@ -1,11 +1,19 @@
-import { metricLabel, type FigureState, type Queue } from '@switchboard/shared';
+import { figureDescriptor, type FigureState, type Queue } from '@switchboard/shared';
 import { memo } from 'react';
 import { abandonRate } from '../../api/selectors';
 import { ChannelIcon, channelWord } from '../../components/ChannelIcon';
 import { ErrorBoundary } from '../../components/ErrorBoundary';
-import { Figure } from '../../components/Figure';
+import { Figure, figureLabels } from '../../components/Figure';
 import { useBoard } from '../../board';
 import { useFormat } from '../../format';
+
+/** The agents' line of a tile, in its order. */
+const AGENT_FIGURES = [
+  'AGENTS_AVAILABLE',
+  'AGENTS_ON_CONTACT',
+  'AGENTS_AFTER_CONTACT_WORK',
+  'AGENTS_STAFFED',
+] as const;
 
 export interface QueueTileProps {
   queue: Queue;
@@ -58,7 +66,8 @@ export const QueueTile = memo(function QueueTile(props: QueueTileProps) {
 
 function QueueTileBody({ queue, states, onOpen, selected }: QueueTileProps) {
   const format = useFormat();
-  const { serviceLevelMetric, serviceLevelSeconds, targetPercent } = useBoard();
+  const { serviceLevelMetric, targetPercent } = useBoard();
+  const serviceLevel = figureDescriptor(serviceLevelMetric);
   const { realtime, today } = queue;
   const worst: FigureState | undefined = Object.values(states).includes('critical')
     ? 'critical'
@@ -92,67 +101,44 @@ function QueueTileBody({ queue, states, onOpen, selected }: QueueTileProps) {
       <dl className="figures figures-now">
         <Figure
           main
-          metric="CONTACTS_IN_QUEUE"
-          label={metricLabel('CONTACTS_IN_QUEUE')}
-          value={format.count(realtime.CONTACTS_IN_QUEUE)}
+          {...figureLabels('CONTACTS_IN_QUEUE')}
+          value={format.figure('CONTACTS_IN_QUEUE', realtime.CONTACTS_IN_QUEUE)}
           state={states.CONTACTS_IN_QUEUE}
         />
         <Figure
           main
-          metric="OLDEST_CONTACT_AGE"
-          label={metricLabel('OLDEST_CONTACT_AGE')}
-          value={format.duration(realtime.OLDEST_CONTACT_AGE)}
+          {...figureLabels('OLDEST_CONTACT_AGE')}
+          value={format.figure('OLDEST_CONTACT_AGE', realtime.OLDEST_CONTACT_AGE)}
           state={states.OLDEST_CONTACT_AGE}
         />
       </dl>
       <dl className="figures figures-agents" aria-label="Agents">
-        <Figure
-          metric="AGENTS_AVAILABLE"
-          label="Avail"
-          title="Available"
-          value={format.count(realtime.AGENTS_AVAILABLE)}
-          state={states.AGENTS_AVAILABLE}
-        />
-        <Figure
-          metric="AGENTS_ON_CONTACT"
-          label="On contact"
-          value={format.count(realtime.AGENTS_ON_CONTACT)}
-          state={states.AGENTS_ON_CONTACT}
-        />
-        <Figure
-          metric="AGENTS_AFTER_CONTACT_WORK"
-          label="ACW"
-          title="After contact work"
-          value={format.count(realtime.AGENTS_AFTER_CONTACT_WORK)}
-          state={states.AGENTS_AFTER_CONTACT_WORK}
-        />
-        <Figure
-          metric="AGENTS_STAFFED"
-          label="Staffed"
-          value={format.count(realtime.AGENTS_STAFFED)}
-          state={states.AGENTS_STAFFED}
-        />
+        {AGENT_FIGURES.map((metric) => (
+          <Figure
+            key={metric}
+            {...figureLabels(metric, true)}
+            value={format.figure(metric, realtime[metric])}
+            state={states[metric]}
+          />
+        ))}
       </dl>
       <dl className="figures figures-today" aria-label="Today">
         <Figure
           metric={serviceLevelMetric}
-          label={`SL ${serviceLevelSeconds}s / ${format.percent(targetPercent)}`}
-          title={`Today's service level (answered within ${serviceLevelSeconds} s) against the ${targetPercent}% target`}
-          value={format.percent(today[serviceLevelMetric])}
+          label={`${serviceLevel.shortLabel} / ${format.percent(targetPercent)}`}
+          title={`${serviceLevel.label} today, against the ${format.percent(targetPercent)} target`}
+          value={format.figure(serviceLevelMetric, today[serviceLevelMetric])}
           state={states[serviceLevelMetric]}
         />
         <Figure
-          metric="CONTACTS_ABANDONED"
-          label="Abandoned"
-          value={format.count(today.CONTACTS_ABANDONED)}
+          {...figureLabels('CONTACTS_ABANDONED', true)}
+          value={format.figure('CONTACTS_ABANDONED', today.CONTACTS_ABANDONED)}
           state={states.CONTACTS_ABANDONED}
-          detail={rate === null ? null : format.percent(rate)}
+          detail={rate === null ? null : format.figure('ABANDON_RATE', rate)}
         />
         <Figure
-          metric="QUEUE_ANSWER_TIME"
-          label="ASA"
-          title="Average speed of answer today"
-          value={format.duration(today.QUEUE_ANSWER_TIME)}
+          {...figureLabels('QUEUE_ANSWER_TIME', true)}
+          value={format.figure('QUEUE_ANSWER_TIME', today.QUEUE_ANSWER_TIME)}
           state={states.QUEUE_ANSWER_TIME}
         />
       </dl>
@@ -164,10 +150,10 @@ function QueueTileBody({ queue, states, onOpen, selected }: QueueTileProps) {
               <li key={channel} data-channel={channel}>
                 <ChannelIcon channel={channel} />
                 <span aria-label={`${channelWord(channel)}: in queue`}>
-                  {format.count(figures.CONTACTS_IN_QUEUE)}
+                  {format.figure('CONTACTS_IN_QUEUE', figures.CONTACTS_IN_QUEUE)}
                 </span>
                 <span className="channel-oldest" aria-label={`${channelWord(channel)}: oldest contact`}>
-                  {format.duration(figures.OLDEST_CONTACT_AGE)}
+                  {format.figure('OLDEST_CONTACT_AGE', figures.OLDEST_CONTACT_AGE)}
                 </span>
               </li>
             );

@@ -1,0 +1,329 @@
+import fc from 'fast-check';
+import {
+  applyPatch,
+  checkPatch,
+  diffView,
+  snapshotSchema,
+  type Agent,
+  type Alert,
+  type Queue,
+  type Snapshot,
+} from '@switchboard/shared';
+import { describe, expect, it } from 'vitest';
+import { parseConfig } from '../config/load.js';
+import { agentCounts, projectView } from './project.js';
+import { Views } from './views.js';
+
+const config = parseConfig(
+  [
+    'thresholds:',
+    '  defaults:',
+    '    CONTACTS_IN_QUEUE: { warn: 5, critical: 10 }',
+    'boards:',
+    '  - id: everything',
+    '    title: Everything',
+    '  - id: sales',
+    '    title: Sales floor',
+    '    queues: ["Sales*"]',
+    '    thresholds:',
+    '      CONTACTS_IN_QUEUE: { warn: 1, critical: 2 }',
+    '  - id: lobby',
+    '    title: Lobby',
+    '    queues: [Support]',
+    '    sections: [summary, queues]',
+    '',
+  ].join('\n'),
+  'views.yaml',
+);
+const board = (id: string) => {
+  const found = config.boards.find((b) => b.id === id);
+  if (!found) throw new Error(id);
+  return found;
+};
+
+const AT = '2026-12-04T10:00:00.000Z';
+
+function queue(id: string, name: string, inQueue: number, handled: number, answerTime: number): Queue {
+  return {
+    id,
+    arn: `arn:aws:connect:eu-west-2:1:instance/i/queue/${id}`,
+    name,
+    channels: ['VOICE'],
+    realtime: { CONTACTS_IN_QUEUE: inQueue, OLDEST_CONTACT_AGE: inQueue * 10 },
+    realtimeByChannel: {},
+    today: {
+      CONTACTS_HANDLED_INCOMING: handled,
+      CALLBACK_CONTACTS_HANDLED: 0,
+      API_CONTACTS_HANDLED: 0,
+      QUEUE_ANSWER_TIME: answerTime,
+    },
+    states: { CONTACTS_IN_QUEUE: 'ok' },
+  };
+}
+
+function agent(
+  id: string,
+  profile: string,
+  statusType: Agent['statusType'],
+  contacts: Partial<Agent['contacts'][number]>[] = [],
+): Agent {
+  return {
+    id,
+    username: id,
+    name: `Agent ${id}`,
+    status: statusType === 'CUSTOM' ? 'Lunch' : statusType === 'OFFLINE' ? 'Offline' : 'Available',
+    statusType,
+    statusStartedAt: AT,
+    activity: contacts.length > 0 ? 'on-contact' : statusType === 'ROUTABLE' ? 'available' : 'custom',
+    activitySince: AT,
+    routingProfile: { id: profile, name: profile },
+    hierarchyGroup: null,
+    contacts: contacts.map((c, i) => ({
+      contactId: `${id}-${i}`,
+      channel: 'VOICE',
+      state: 'CONNECTED',
+      stateStartedAt: AT,
+      queueId: null,
+      ...c,
+    })),
+  };
+}
+
+function alert(id: string, queueId: string | null): Alert {
+  return {
+    id,
+    ruleId: 'r',
+    metric: 'CONTACTS_IN_QUEUE',
+    queueId,
+    level: 'warn',
+    since: AT,
+    value: 12,
+    threshold: 10,
+    acknowledgedBy: null,
+    acknowledgedAt: null,
+  };
+}
+
+function snapshot(generation = 1): Snapshot {
+  const section = { fetchedAt: AT, dataSnapshotTime: AT, error: null, stale: false };
+  const point = (handled: number) => ({
+    start: AT,
+    end: '2026-12-04T10:30:00.000Z',
+    metrics: { CONTACTS_HANDLED: handled },
+  });
+  return {
+    instanceId: 'i-1',
+    serverBuild: 'b',
+    timeZone: 'UTC',
+    generation,
+    generatedAt: AT,
+    serverTime: AT,
+    dataSnapshotTime: AT,
+    stale: false,
+    cycleMs: 2000,
+    sections: { discovery: section, queues: section, agents: section, today: section, intraday: section },
+    queues: [
+      queue('q-sales-uk', 'Sales UK', 3, 30, 20),
+      queue('q-sales-fr', 'Sales FR', 1, 10, 60),
+      queue('q-support', 'Support', 7, 50, 5),
+    ],
+    summary: { realtime: { CONTACTS_IN_QUEUE: 11, AGENTS_AVAILABLE: 40 }, today: {}, states: {} },
+    agents: [
+      agent('a-sales', 'rp-sales', 'ROUTABLE'),
+      agent('a-sales-busy', 'rp-sales', 'ROUTABLE', [{ queueId: 'q-sales-uk' }]),
+      agent('a-support', 'rp-support', 'CUSTOM'),
+      // In the support profile, holding a contact transferred from a sales queue.
+      agent('a-transfer', 'rp-support', 'ROUTABLE', [{ queueId: 'q-sales-fr', state: 'ENDED' }]),
+      agent('a-offline', 'rp-sales', 'OFFLINE'),
+    ],
+    routingProfiles: [
+      { id: 'rp-sales', name: 'Sales', queueIds: ['q-sales-uk', 'q-sales-fr'] },
+      { id: 'rp-support', name: 'Support', queueIds: ['q-support'] },
+    ],
+    intraday: {
+      intervalMinutes: 30,
+      instance: [point(90)],
+      queues: { 'q-sales-uk': [point(30)], 'q-sales-fr': [point(10)], 'q-support': [point(50)] },
+    },
+    alerts: [alert('on-sales', 'q-sales-uk'), alert('on-support', 'q-support'), alert('centre', null)],
+    boardStates: { sales: { 'q-sales-uk': { CONTACTS_IN_QUEUE: 'critical' } } },
+  };
+}
+
+describe('a board’s view', () => {
+  it('is the snapshot as it is for the whole instance', () => {
+    const s = snapshot();
+    expect(projectView(s, null, config)).toBe(s);
+  });
+
+  it('carries the board’s queues with its own threshold states, and no other board’s states', () => {
+    const view = projectView(snapshot(), board('sales'), config);
+    expect(view.board).toBe('sales');
+    expect(view.queues.map((q) => q.id)).toEqual(['q-sales-uk', 'q-sales-fr']);
+    expect(view.queues[0]?.states).toEqual({ CONTACTS_IN_QUEUE: 'critical' });
+    expect(view).not.toHaveProperty('boardStates');
+    expect(snapshotSchema.parse(view)).toEqual(view);
+  });
+
+  it('carries the agents who can take its queues: by routing profile, or holding a contact from one', () => {
+    const view = projectView(snapshot(), board('sales'), config);
+    expect(view.agents.map((a) => a.id)).toEqual(['a-sales', 'a-sales-busy', 'a-transfer', 'a-offline']);
+    expect(view.routingProfiles).toEqual([
+      { id: 'rp-sales', name: 'Sales', queueIds: ['q-sales-uk', 'q-sales-fr'] },
+    ]);
+  });
+
+  it('sums its own queues in the summary, weighting averages by what they average', () => {
+    const view = projectView(snapshot(), board('sales'), config);
+    expect(view.summary.realtime.CONTACTS_IN_QUEUE).toBe(4);
+    expect(view.summary.realtime.OLDEST_CONTACT_AGE).toBe(30);
+    // (30 × 20 + 10 × 60) / 40 answered from the queues.
+    expect(view.summary.today.QUEUE_ANSWER_TIME).toBe(30);
+    // Its agents, counted: two staffed and online (one on a contact), the transfer in after-contact work.
+    expect(view.summary.realtime).toMatchObject({
+      AGENTS_ONLINE: 3,
+      AGENTS_STAFFED: 3,
+      AGENTS_AVAILABLE: 1,
+      AGENTS_ON_CONTACT: 2,
+      AGENTS_AFTER_CONTACT_WORK: 1,
+    });
+    // Under the board's thresholds (warn 1, critical 2): 4 waiting is critical.
+    expect(view.summary.states.CONTACTS_IN_QUEUE).toBe('critical');
+    // The centre's line on the charts is its queues' sum.
+    expect(view.intraday.instance[0]?.metrics.CONTACTS_HANDLED).toBe(40);
+    expect(Object.keys(view.intraday.queues)).toEqual(['q-sales-uk', 'q-sales-fr']);
+  });
+
+  it('carries the alerts on its queues and the centre-wide ones, not those of other queues', () => {
+    expect(projectView(snapshot(), board('sales'), config).alerts.map((a) => a.id)).toEqual([
+      'on-sales',
+      'centre',
+    ]);
+    expect(projectView(snapshot(), board('everything'), config).alerts).toHaveLength(3);
+  });
+
+  it('leaves out the sections the board does not show', () => {
+    const view = projectView(snapshot(), board('lobby'), config);
+    expect(view.queues.map((q) => q.id)).toEqual(['q-support']);
+    expect(view.agents).toEqual([]);
+    expect(view.intraday).toEqual({ intervalMinutes: 30, instance: [], queues: {} });
+    // Its summary still counts the agents it does not list.
+    expect(view.summary.realtime.AGENTS_ONLINE).toBe(2);
+  });
+
+  it('keeps unchanged queues and agents the same objects as the snapshot’s', () => {
+    const s = snapshot();
+    const view = projectView(s, board('lobby'), config);
+    expect(view.queues[0]).toBe(s.queues[2]);
+    expect(projectView(s, board('everything'), config).agents[0]).toBe(s.agents[0]);
+  });
+
+  it('is worked out once per snapshot and board', () => {
+    const views = new Views(() => config);
+    const s = snapshot();
+    expect(views.of(s, 'sales')).toBe(views.of(s, 'sales'));
+    expect(views.of(s, 'no-such-board')).toBeUndefined();
+    expect(views.of(s, null)).toBe(s);
+  });
+
+  it('counts agents as Connect defines its agent figures', () => {
+    expect(
+      agentCounts([
+        agent('missed', 'p', 'ROUTABLE', [{ state: 'MISSED' }]),
+        agent('ringing', 'p', 'ROUTABLE', [{ state: 'INCOMING' }]),
+        agent('chat', 'p', 'ROUTABLE', [{ state: 'CONNECTED', channel: 'CHAT' }]),
+        agent('break-finishing', 'p', 'CUSTOM', [{ state: 'CONNECTED' }]),
+        agent('gone', 'p', 'OFFLINE'),
+      ]),
+    ).toEqual({
+      AGENTS_ONLINE: 4,
+      AGENTS_AVAILABLE: 0,
+      AGENTS_ON_CONTACT: 2,
+      AGENTS_ON_CALL: 1,
+      AGENTS_STAFFED: 3,
+      AGENTS_AFTER_CONTACT_WORK: 0,
+      AGENTS_NON_PRODUCTIVE: 1,
+      AGENTS_ERROR: 1,
+    });
+  });
+});
+
+describe('a board’s view followed by patches', () => {
+  /** Random steps: queues' figures, agents moving and logging in and out, alerts, intervals closing. */
+  const step = fc.record({
+    inQueue: fc.array(fc.integer({ min: 0, max: 12 }), { minLength: 3, maxLength: 3 }),
+    agentsOut: fc.subarray(['a-sales', 'a-sales-busy', 'a-support', 'a-transfer', 'a-offline']),
+    busy: fc.subarray(['a-sales', 'a-support']),
+    alerts: fc.subarray(['on-sales', 'on-support', 'centre']),
+    closed: fc.integer({ min: 0, max: 2 }),
+    profileMoves: fc.boolean(),
+  });
+
+  type Step = typeof step extends fc.Arbitrary<infer T> ? T : never;
+
+  function stepped(generation: number, s: Step): Snapshot {
+    const base = snapshot(generation);
+    const queues = base.queues.map((q, i) =>
+      i === 0 ? q : { ...q, realtime: { ...q.realtime, CONTACTS_IN_QUEUE: s.inQueue[i] ?? 0 } },
+    );
+    const agents = base.agents
+      .filter((a) => !s.agentsOut.includes(a.id))
+      .map((a) =>
+        s.busy.includes(a.id)
+          ? {
+              ...a,
+              contacts: [
+                ...a.contacts,
+                {
+                  contactId: `${a.id}-support`,
+                  channel: 'CHAT' as const,
+                  state: 'CONNECTED',
+                  stateStartedAt: AT,
+                  queueId: 'q-support',
+                },
+              ],
+            }
+          : a,
+      );
+    const extra = Array.from({ length: s.closed }, (_, i) => ({
+      start: `2026-12-04T1${i + 1}:00:00.000Z`,
+      end: `2026-12-04T1${i + 1}:30:00.000Z`,
+      metrics: { CONTACTS_HANDLED: generation + i },
+    }));
+    return {
+      ...base,
+      queues,
+      agents,
+      routingProfiles: s.profileMoves
+        ? [{ id: 'rp-support', name: 'Support', queueIds: ['q-support', 'q-sales-fr'] }]
+        : base.routingProfiles,
+      intraday: {
+        ...base.intraday,
+        queues: Object.fromEntries(
+          Object.entries(base.intraday.queues).map(([id, series]) => [id, [...series, ...extra]]),
+        ),
+      },
+      alerts: base.alerts.filter((a) => s.alerts.includes(a.id)),
+    };
+  }
+
+  it('the first whole view plus every patch equals the view worked out directly, on every board', () => {
+    fc.assert(
+      fc.property(fc.array(step, { minLength: 2, maxLength: 10 }), (steps) => {
+        for (const id of [null, 'everything', 'sales', 'lobby']) {
+          const target = id === null ? null : board(id);
+          const snapshots = steps.map((s, i) => stepped(i + 1, s));
+          const views = snapshots.map((s) => projectView(s, target, config));
+          let held = JSON.parse(JSON.stringify(views[0])) as Snapshot;
+          views.reduce((prev, next) => {
+            const patch = checkPatch(JSON.parse(JSON.stringify(diffView(prev, next))));
+            held = applyPatch(held, patch);
+            expect(held).toEqual(next);
+            return next;
+          });
+        }
+      }),
+      { numRuns: 150 },
+    );
+  });
+});

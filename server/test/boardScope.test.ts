@@ -1,0 +1,471 @@
+import { spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Alert, AlertEvent, PublicConfig, Snapshot } from '@switchboard/shared';
+import { describe, expect, it } from 'vitest';
+import type { RunningWallboard } from '../src/main.js';
+import { wallboardConfigSchema } from '../src/config/schema.js';
+import { userBoards } from '../src/security/boardScope.js';
+import { hashToken, parseTokenFile, tokenEntrySchema } from '../src/security/tokens.js';
+import { eventually, securitySuite, signIn } from './support/securitySuite.js';
+import { waitFor } from './support/wallboard.js';
+
+/**
+ * The board as an access scope, against the real server and the simulator: a display token made for one board,
+ * a supervisor limited to two, an unlimited supervisor, users behind a proxy limited by the configuration, and
+ * an edit of the token file applied to a screen already signed in.
+ */
+const suite = securitySuite();
+const { start, dir } = suite;
+
+const lobbyTv = 'board-scope-display-token-with-entropy-0000000001';
+const sam = 'board-scope-supervisor-token-with-entropy-00000002';
+const dana = 'board-scope-supervisor-token-with-entropy-00000003';
+const editTv = 'board-scope-display-token-with-entropy-0000000004';
+
+const configYaml = (others: string) =>
+  [
+    'boards:',
+    '  - { id: all, title: Everything }',
+    '  - { id: lobby, title: Lobby, queues: [Sales] }',
+    '  - { id: support, title: Support desk, queues: [Support] }',
+    // Fires at once on every queue: every queue has an alert.
+    'alerts:',
+    '  - { id: anything, metric: CONTACTS_IN_QUEUE, value: 0 }',
+    'access:',
+    '  users:',
+    '    alice@example.com: [support]',
+    '    Bob@Example.com: all',
+    `  others: ${others}`,
+    '',
+  ].join('\n');
+
+const configFile = join(dir, 'scope-wallboard.yaml');
+const tokensFile = join(dir, 'scope-tokens.yaml');
+
+function writeTokens(editTvScope: string): void {
+  writeFileSync(
+    tokensFile,
+    [
+      'tokens:',
+      `  - { id: lobby-tv, role: display, board: lobby, sha256: ${hashToken(lobbyTv)} }`,
+      `  - { id: sam, role: supervisor, name: Sam, boards: [lobby, support], sha256: ${hashToken(sam)} }`,
+      `  - { id: dana, role: supervisor, name: Dana, sha256: ${hashToken(dana)} }`,
+      `  - { id: edit-tv, role: display, ${editTvScope}, sha256: ${hashToken(editTv)} }`,
+      '',
+    ].join('\n'),
+  );
+}
+
+interface Problem {
+  status: number;
+  code: string;
+  detail: string;
+}
+
+/** A GET with the given headers; streams are cancelled once their headers are in. */
+async function get(wallboard: RunningWallboard, path: string, headers: Record<string, string>) {
+  const response = await fetch(`${wallboard.url}${path}`, { headers, redirect: 'manual' });
+  if (path.startsWith('/api/v1/stream')) {
+    if (response.status !== 200) {
+      const problem = (await response.json()) as Problem;
+      return { status: response.status, problem, body: problem as unknown };
+    }
+    await response.body?.cancel();
+    return { status: response.status, problem: null, body: null as unknown };
+  }
+  const text = await response.text();
+  const body: unknown = text ? JSON.parse(text) : null;
+  return { status: response.status, problem: body as Problem, body };
+}
+
+async function expectRefused(
+  wallboard: RunningWallboard,
+  path: string,
+  headers: Record<string, string>,
+  detail: RegExp,
+  code = 'board_not_allowed',
+): Promise<void> {
+  const { status, problem } = await get(wallboard, path, headers);
+  expect(status, path).toBe(403);
+  expect(problem?.code, path).toBe(code);
+  expect(problem?.detail, path).toMatch(detail);
+}
+
+async function startScoped(extra: Record<string, string> = {}) {
+  const wallboard = await start({
+    WALLBOARD_CONFIG: configFile,
+    POLL_INTERVAL_MS: '1000',
+    ...extra,
+  });
+  return wallboard;
+}
+
+/** The queue ids of the simulator's Sales and Support queues, once the first poll has listed them. */
+async function queueIds(wallboard: RunningWallboard, headers: Record<string, string>) {
+  const snapshot = await waitFor(async () => {
+    const { status, body } = await get(wallboard, '/api/v1/snapshot?board=all', headers);
+    return status === 200 ? (body as Snapshot) : undefined;
+  }, 'the first snapshot');
+  const idOf = (name: string) => {
+    const queue = snapshot.queues.find((q) => q.name === name);
+    if (!queue) throw new Error(`the simulator has no ${name} queue`);
+    return queue.id;
+  };
+  return { sales: idOf('Sales'), support: idOf('Support'), all: snapshot.queues.map((q) => q.id) };
+}
+
+async function alertsOf(wallboard: RunningWallboard, query: string, headers: Record<string, string>) {
+  const { status, body } = await get(wallboard, `/api/v1/alerts${query}`, headers);
+  expect(status, query).toBe(200);
+  return (body as { alerts: Alert[] }).alerts;
+}
+
+describe('a board-scoped display token', () => {
+  it('reads its board on every endpoint, and is refused every other board, a whole instance and no board', async () => {
+    writeFileSync(configFile, configYaml('all'));
+    writeTokens('board: lobby');
+    const wallboard = await startScoped({ ACCESS_MODE: 'tokens', DISPLAY_TOKENS_FILE: tokensFile });
+    const unlimited = { cookie: await signIn(wallboard, dana) };
+    const ids = await queueIds(wallboard, unlimited);
+
+    // Opened with its token, the screen lands on its board.
+    const exchange = await fetch(`${wallboard.url}/?view=wall&token=${lobbyTv}`, { redirect: 'manual' });
+    expect(exchange.headers.get('location')).toBe('/?view=wall&board=lobby');
+    const tv = { cookie: (exchange.headers.get('set-cookie') ?? '').split(';')[0] ?? '' };
+
+    const lobby = await get(wallboard, '/api/v1/snapshot?board=lobby', tv);
+    expect(lobby.status).toBe(200);
+    // The board's view: its one queue, and no figure of another queue anywhere in it.
+    const view = lobby.body as Snapshot;
+    expect(view.board).toBe('lobby');
+    expect(view.queues.map((queue) => queue.id)).toEqual([ids.sales]);
+    expect(Object.keys(view.intraday.queues).every((id) => id === ids.sales)).toBe(true);
+    expect(view.alerts.every((alert) => alert.queueId === ids.sales || alert.queueId === null)).toBe(true);
+    expect(view).not.toHaveProperty('boardStates');
+    expect((await get(wallboard, '/api/v1/stream?board=lobby', tv)).status).toBe(200);
+    expect((await get(wallboard, `/api/v1/intraday/${ids.sales}?board=lobby`, tv)).status).toBe(200);
+    await eventually(
+      async () => (await alertsOf(wallboard, '?board=lobby', tv)).length > 0,
+      "the lobby's alerts",
+    );
+    const lobbyAlerts = await alertsOf(wallboard, '?board=lobby', tv);
+    expect(lobbyAlerts.every((alert) => alert.queueId === ids.sales || alert.queueId === null)).toBe(true);
+    const history = await get(wallboard, '/api/v1/alerts/history?board=lobby', tv);
+    expect(history.status).toBe(200);
+    const events = (history.body as { events: AlertEvent[] }).events;
+    expect(events.length).toBeGreaterThan(0);
+    expect(events.every((event) => event.queueId === ids.sales || event.queueId === null)).toBe(true);
+    // The same alerts, unfiltered, cover other queues: the filter is doing the work.
+    const everyAlert = await alertsOf(wallboard, '?board=all', unlimited);
+    expect(new Set(everyAlert.map((alert) => alert.queueId)).size).toBeGreaterThan(1);
+
+    const config = (await get(wallboard, '/api/v1/config', tv)).body as PublicConfig;
+    expect(config.boards.map((board) => board.id)).toEqual(['lobby']);
+    expect(config.defaultBoardId).toBe('lobby');
+
+    const onlyLobby = /^this screen's token reads board lobby only.*: open \?board=lobby\.$/;
+    for (const path of [
+      '/api/v1/snapshot?board=support',
+      '/api/v1/snapshot?instance=default',
+      '/api/v1/snapshot?board=lobby&instance=default',
+      '/api/v1/snapshot',
+      '/api/v1/stream?board=support',
+      '/api/v1/stream?instance=default',
+      '/api/v1/stream',
+      `/api/v1/intraday/${ids.sales}?board=support`,
+      `/api/v1/intraday/${ids.sales}`,
+      '/api/v1/alerts?board=all',
+      '/api/v1/alerts',
+      '/api/v1/alerts/history?board=support',
+    ])
+      await expectRefused(wallboard, path, tv, onlyLobby);
+    await expectRefused(wallboard, '/api/v1/snapshot?board=support', tv, /not support/);
+    await expectRefused(wallboard, '/api/v1/snapshot?instance=default', tv, /not a whole instance/);
+    // Another board's queue, through its own board.
+    await expectRefused(
+      wallboard,
+      `/api/v1/intraday/${ids.support}?board=lobby`,
+      tv,
+      /is not on board lobby/,
+      'queue_not_on_board',
+    );
+    // A board it may not read, whether or not it exists, gets the same answer: no board ids are given away.
+    await expectRefused(wallboard, '/api/v1/snapshot?board=no-such-board', tv, onlyLobby);
+
+    // A page opened without a board opens on the screen's own.
+    const page = await fetch(`${wallboard.url}/?view=wall`, { headers: tv, redirect: 'manual' });
+    expect(page.status).toBe(302);
+    expect(page.headers.get('location')).toBe('/?view=wall&board=lobby');
+  });
+});
+
+describe('a supervisor token limited to two boards', () => {
+  it('reads and acknowledges on its boards only', async () => {
+    writeFileSync(configFile, configYaml('all'));
+    writeTokens('board: lobby');
+    const wallboard = await startScoped({ ACCESS_MODE: 'tokens', DISPLAY_TOKENS_FILE: tokensFile });
+    const ids = await queueIds(wallboard, { cookie: await signIn(wallboard, dana) });
+
+    // With no board in the address, the token exchange opens the first of its boards.
+    const exchange = await fetch(`${wallboard.url}/?token=${sam}`, { redirect: 'manual' });
+    expect(exchange.headers.get('location')).toBe('/?board=lobby');
+    const headers = { cookie: (exchange.headers.get('set-cookie') ?? '').split(';')[0] ?? '' };
+
+    for (const board of ['lobby', 'support']) {
+      expect((await get(wallboard, `/api/v1/snapshot?board=${board}`, headers)).status).toBe(200);
+      expect((await get(wallboard, `/api/v1/stream?board=${board}`, headers)).status).toBe(200);
+    }
+    expect((await get(wallboard, `/api/v1/intraday/${ids.support}?board=support`, headers)).status).toBe(200);
+    const twoBoards =
+      /^this token reads boards lobby, support only.*: open one of \?board=lobby, \?board=support\.$/;
+    for (const path of [
+      '/api/v1/snapshot?board=all',
+      '/api/v1/snapshot?instance=default',
+      '/api/v1/snapshot',
+      '/api/v1/stream?board=all',
+      '/api/v1/stream',
+      `/api/v1/intraday/${ids.sales}?board=all`,
+      '/api/v1/alerts?board=all',
+      '/api/v1/alerts',
+    ])
+      await expectRefused(wallboard, path, headers, twoBoards);
+    await expectRefused(
+      wallboard,
+      `/api/v1/intraday/${ids.sales}?board=support`,
+      headers,
+      /not on board support/,
+      'queue_not_on_board',
+    );
+
+    const config = (await get(wallboard, '/api/v1/config', headers)).body as PublicConfig;
+    expect(config.boards.map((board) => board.id)).toEqual(['lobby', 'support']);
+    // The configuration's default (all) is not one of them: the first of them is.
+    expect(config.defaultBoardId).toBe('lobby');
+
+    await eventually(
+      async () =>
+        (await alertsOf(wallboard, '?board=support', headers)).some((a) => a.queueId === ids.support),
+      "the support queue's alert",
+    );
+    const supportAlerts = await alertsOf(wallboard, '?board=support', headers);
+    expect(supportAlerts.every((a) => a.queueId === ids.support || a.queueId === null)).toBe(true);
+    const target = supportAlerts.find((a) => a.queueId === ids.support && a.acknowledgedAt === null);
+    if (!target) throw new Error('no open alert on the support queue');
+    const acknowledge = (board: string) =>
+      fetch(`${wallboard.url}/api/v1/alerts/${encodeURIComponent(target.id)}/acknowledge?board=${board}`, {
+        method: 'POST',
+        headers: { ...headers, 'content-type': 'application/json' },
+        body: '{}',
+      });
+    // Through a board that does not show the alert's queue: refused.
+    const elsewhere = await acknowledge('lobby');
+    expect(elsewhere.status).toBe(403);
+    expect(((await elsewhere.json()) as Problem).code).toBe('alert_not_on_board');
+    const outside = await acknowledge('all');
+    expect(outside.status).toBe(403);
+    expect(((await outside.json()) as Problem).code).toBe('board_not_allowed');
+    // Through its own board: acknowledged, under the supervisor's name.
+    const done = await acknowledge('support');
+    expect(done.status).toBe(200);
+    expect(((await done.json()) as Alert).acknowledgedBy).toBe('Sam');
+  });
+
+  it('an unlimited supervisor still reads every board, whole instances and the default', async () => {
+    writeFileSync(configFile, configYaml('all'));
+    writeTokens('board: lobby');
+    const wallboard = await startScoped({ ACCESS_MODE: 'tokens', DISPLAY_TOKENS_FILE: tokensFile });
+    const headers = { cookie: await signIn(wallboard, dana) };
+    const ids = await queueIds(wallboard, headers);
+    for (const path of [
+      '/api/v1/snapshot',
+      '/api/v1/snapshot?instance=default',
+      '/api/v1/snapshot?board=support',
+      '/api/v1/stream',
+      '/api/v1/stream?board=lobby',
+      `/api/v1/intraday/${ids.support}`,
+      `/api/v1/intraday/${ids.support}?board=support`,
+      '/api/v1/alerts',
+      '/api/v1/alerts/history?instance=default',
+    ])
+      expect((await get(wallboard, path, headers)).status, path).toBe(200);
+    // A board's series are its queues' whoever asks: not a refusal of the supervisor, an answer of the board.
+    const notOnBoard = await get(wallboard, `/api/v1/intraday/${ids.support}?board=lobby`, headers);
+    expect(notOnBoard.status).toBe(404);
+    expect(notOnBoard.problem?.code).toBe('queue_not_on_board');
+    await eventually(
+      async () =>
+        new Set((await alertsOf(wallboard, '', headers)).map((a) => a.queueId)).size === ids.all.length,
+      'an alert on every queue',
+    );
+    // Asked for a board, the answer is the board's: its queues' alerts (and the centre's), whoever asks.
+    const onLobby = await alertsOf(wallboard, '?board=lobby', headers);
+    expect(onLobby.length).toBeGreaterThan(0);
+    expect(onLobby.every((alert) => alert.queueId === ids.sales || alert.queueId === null)).toBe(true);
+    const config = (await get(wallboard, '/api/v1/config', headers)).body as PublicConfig;
+    expect(config.boards.map((board) => board.id)).toEqual(['all', 'lobby', 'support']);
+    expect(config.defaultBoardId).toBe('all');
+  });
+});
+
+describe('users behind the proxy', () => {
+  it('read the boards the configuration gives them, and an edit of it applies at once', async () => {
+    writeFileSync(configFile, configYaml('[lobby]'));
+    const wallboard = await startScoped({ ACCESS_MODE: 'proxy', TRUSTED_PROXIES: '127.0.0.1' });
+    const as = (user: string) => ({ 'x-forwarded-user': user });
+    const boardsOf = async (user: string) =>
+      ((await get(wallboard, '/api/v1/config', as(user))).body as PublicConfig).boards.map((b) => b.id);
+
+    // Names are compared without regard to case.
+    expect(await boardsOf('ALICE@example.com')).toEqual(['support']);
+    expect(await boardsOf('bob@example.com')).toEqual(['all', 'lobby', 'support']);
+    expect(await boardsOf('carol@example.com')).toEqual(['lobby']);
+
+    await waitFor(async () => {
+      const { status } = await get(wallboard, '/api/v1/snapshot?board=support', as('alice@example.com'));
+      return status === 200 ? true : undefined;
+    }, "alice's snapshot");
+    await expectRefused(
+      wallboard,
+      '/api/v1/snapshot?board=lobby',
+      as('alice@example.com'),
+      /^alice@example\.com reads board support only, not lobby: open \?board=support\.$/,
+    );
+    await expectRefused(wallboard, '/api/v1/stream', as('carol@example.com'), /reads board lobby only/);
+    expect((await get(wallboard, '/api/v1/snapshot', as('bob@example.com'))).status).toBe(200);
+
+    // Everyone not listed loses every board: refused at the door, with the fix.
+    writeFileSync(configFile, configYaml('none'));
+    await eventually(
+      async () => (await get(wallboard, '/api/v1/config', as('carol@example.com'))).status === 403,
+      'the edit of access.others to apply',
+    );
+    const refused = await get(wallboard, '/api/v1/config', as('carol@example.com'));
+    expect(refused.problem?.code).toBe('no_board_allowed');
+    expect(refused.problem?.detail).toMatch(/carol@example\.com may read no board.*access\.users/);
+    expect(await boardsOf('alice@example.com')).toEqual(['support']);
+  });
+
+  it('by default, without an access section, read every board as before', async () => {
+    writeFileSync(
+      configFile,
+      'boards:\n  - { id: all, title: All }\n  - { id: lobby, title: Lobby, queues: [Sales] }\n',
+    );
+    const wallboard = await startScoped({ ACCESS_MODE: 'proxy', TRUSTED_PROXIES: '127.0.0.1' });
+    const headers = { 'x-forwarded-user': 'anyone' };
+    const config = (await get(wallboard, '/api/v1/config', headers)).body as PublicConfig;
+    expect(config.boards.map((b) => b.id)).toEqual(['all', 'lobby']);
+    await waitFor(async () => {
+      const { status } = await get(wallboard, '/api/v1/snapshot', headers);
+      return status === 200 ? true : undefined;
+    }, 'the snapshot without a board');
+  });
+});
+
+describe('a token whose boards are edited in the file', () => {
+  it('reads what the file says now, on its next request, without signing in again or a restart', async () => {
+    writeFileSync(configFile, configYaml('all'));
+    writeTokens('board: lobby');
+    const wallboard = await startScoped({ ACCESS_MODE: 'tokens', DISPLAY_TOKENS_FILE: tokensFile });
+    const headers = { cookie: await signIn(wallboard, editTv) };
+    await waitFor(async () => {
+      const { status } = await get(wallboard, '/api/v1/snapshot?board=lobby', headers);
+      return status === 200 ? true : undefined;
+    }, 'the lobby snapshot');
+    await expectRefused(wallboard, '/api/v1/snapshot?board=support', headers, /reads board lobby only/);
+
+    writeTokens('boards: [support]');
+    await eventually(
+      async () => (await get(wallboard, '/api/v1/snapshot?board=support', headers)).status === 200,
+      'the widened token to read support',
+    );
+    await expectRefused(wallboard, '/api/v1/snapshot?board=lobby', headers, /reads board support only/);
+    const config = (await get(wallboard, '/api/v1/config', headers)).body as PublicConfig;
+    expect(config.boards.map((b) => b.id)).toEqual(['support']);
+
+    // Every board again once the limit is taken out.
+    writeTokens('name: Edit');
+    await eventually(
+      async () => (await get(wallboard, '/api/v1/snapshot', headers)).status === 200,
+      'the unlimited token to read the whole instance',
+    );
+  });
+});
+
+describe('the scope in the files', () => {
+  it("refuses a token whose home board is not among its boards, and an access entry naming no board of the file's", () => {
+    const sha256 = hashToken('x');
+    const token = tokenEntrySchema.safeParse({ id: 'tv', sha256, board: 'lobby', boards: ['support'] });
+    expect(token.success).toBe(false);
+    expect(token.error?.issues[0]?.message).toMatch(/board lobby is not among boards \(support\)/);
+    expect(tokenEntrySchema.safeParse({ id: 'tv', sha256, boards: [] }).error?.issues[0]?.message).toMatch(
+      /at least one board id/,
+    );
+
+    const config = wallboardConfigSchema.safeParse({
+      boards: [{ id: 'lobby', title: 'Lobby' }],
+      access: { users: { 'alice@example.com': ['lobbby'] } },
+    });
+    expect(config.success).toBe(false);
+    expect(config.error?.issues[0]).toMatchObject({
+      path: ['access', 'users', 'alice@example.com', 0],
+      message: 'unknown board "lobbby": it must be one of lobby',
+    });
+    const twice = wallboardConfigSchema.safeParse({
+      access: { users: { 'alice@example.com': 'all', 'Alice@Example.com': 'all' } },
+    });
+    expect(twice.error?.issues[0]?.message).toMatch(/listed twice/);
+    expect(userBoards(wallboardConfigSchema.parse({}), 'anyone')).toBeNull();
+  });
+});
+
+describe('the token command', () => {
+  const file = join(dir, 'cli-scope-tokens.yaml');
+  const tokens = (...args: string[]) =>
+    spawnSync(
+      process.execPath,
+      ['--conditions=development', '--import', 'tsx', 'src/security/tokenCli.ts', ...args, '--file', file],
+      { cwd: fileURLToPath(new URL('..', import.meta.url)), encoding: 'utf8' },
+    );
+
+  it('creates tokens limited to boards, and refuses unknown flags and empty ids with a clear message', () => {
+    writeFileSync(file, 'tokens: []\n');
+    const refusals: [string[], RegExp][] = [
+      [['create', '--id', 'tv', '--bord', 'lobby'], /Unknown option '--bord'[\s\S]*Usage: tokens create/],
+      [
+        ['create', '--id', 'tv', '--boards', 'lobby,,sales'],
+        /--boards must be board ids separated by commas, none empty/,
+      ],
+      [['create', '--id', 'tv', '--boards', ''], /--boards must be board ids separated by commas/],
+      [['create', '--id', 'tv', '--board', ''], /--board must not be empty/],
+      [['create', '--id', ''], /--id must not be empty/],
+      [['create', '--id', 'tv', '--boards', 'Lobby'], /--boards "Lobby": a board id is lower-case letters/],
+      [
+        ['create', '--id', 'tv', '--board', 'lobby', '--boards', 'sales'],
+        /--board: board lobby is not among boards \(sales\)/,
+      ],
+    ];
+    for (const [args, message] of refusals) {
+      const result = tokens(...args);
+      expect(result.status, args.join(' ')).toBe(2);
+      expect(result.stderr, args.join(' ')).toMatch(message);
+      // No stack trace: the message is the whole answer.
+      expect(result.stderr, args.join(' ')).not.toMatch(/\n\s+at /);
+    }
+    expect(parseTokenFile(readFileSync(file, 'utf8'), file)).toEqual([]);
+
+    const display = tokens('create', '--id', 'lobby-tv', '--board', 'lobby');
+    expect(display.status, display.stderr).toBe(0);
+    expect(display.stdout).toMatch(/reads lobby only/);
+    const lead = tokens('create', '--id', 'lead', '--role', 'supervisor', '--boards', 'lobby, sales');
+    expect(lead.status, lead.stderr).toBe(0);
+    expect(parseTokenFile(readFileSync(file, 'utf8'), file)).toEqual([
+      expect.objectContaining({ id: 'lobby-tv', role: 'display', board: 'lobby' }),
+      expect.objectContaining({ id: 'lead', role: 'supervisor', boards: ['lobby', 'sales'] }),
+    ]);
+    expect(tokens('list').stdout).toBe(
+      'lobby-tv\tdisplay\tlobby\tactive\nlead\tsupervisor\tlobby,sales\tactive\n',
+    );
+  }, 60_000);
+});

@@ -1,0 +1,155 @@
+import { describe, expect, it } from 'vitest';
+import {
+  DESCRIBED_FIGURES,
+  NO_DATA,
+  alertSentence,
+  figureDescriptor,
+  figureFormatter,
+  formatDuration,
+} from './figures.js';
+import { CURRENT_METRICS, CURRENT_METRIC_NAMES, metricLabel } from './metrics.js';
+import { thresholdSchema } from './thresholds.js';
+
+/** Intl writes some separators as no-break spaces: compare on plain ones. */
+const plain = (text: string) => text.replace(/[\u00a0\u202f]/g, ' ');
+
+describe('figure descriptors', () => {
+  it('name, shorten and unit every current metric, in the unit Connect reports it in', () => {
+    for (const name of CURRENT_METRIC_NAMES) {
+      const figure = figureDescriptor(name);
+      expect(figure.label, name).not.toBe(name);
+      expect(figure.unit, name).toBe(CURRENT_METRICS[name] === 'SECONDS' ? 'duration' : 'count');
+    }
+    expect(figureDescriptor('AGENTS_AVAILABLE')).toEqual({
+      metric: 'AGENTS_AVAILABLE',
+      label: 'Available',
+      shortLabel: 'Avail',
+      unit: 'count',
+      bad: 'below',
+    });
+    expect(figureDescriptor('AGENTS_AFTER_CONTACT_WORK').shortLabel).toBe('ACW');
+    expect(figureDescriptor('QUEUE_ANSWER_TIME')).toMatchObject({ shortLabel: 'ASA', unit: 'duration' });
+    expect(figureDescriptor('CONTACTS_IN_QUEUE').shortLabel).toBe('In queue');
+  });
+
+  it('describe a service level of any threshold as a percentage where lower is worse', () => {
+    expect(figureDescriptor('SERVICE_LEVEL_20')).toEqual({
+      metric: 'SERVICE_LEVEL_20',
+      label: 'Service level (20 s)',
+      shortLabel: 'SL 20s',
+      unit: 'percent',
+      bad: 'below',
+    });
+    expect(figureDescriptor('SERVICE_LEVEL_604800').label).toBe('Service level (604800 s)');
+    expect(figureDescriptor('OCCUPANCY').unit).toBe('percent');
+  });
+
+  it('say which way is bad as the default thresholds do, and as a threshold without direction takes it', () => {
+    // The server's default thresholds (server/src/config/schema.ts, DEFAULT_THRESHOLDS).
+    expect(figureDescriptor('CONTACTS_IN_QUEUE').bad).toBe('above');
+    expect(figureDescriptor('OLDEST_CONTACT_AGE').bad).toBe('above');
+    expect(figureDescriptor('SERVICE_LEVEL_20').bad).toBe('below');
+    // A figure this build does not know takes the thresholds' default direction.
+    const unknown = figureDescriptor('SOMETHING_NEW');
+    expect(unknown).toEqual({
+      metric: 'SOMETHING_NEW',
+      label: 'SOMETHING_NEW',
+      shortLabel: 'SOMETHING_NEW',
+      unit: 'count',
+      bad: thresholdSchema.parse({ warn: 1, critical: 2 }).direction,
+    });
+  });
+
+  it('are where metricLabel reads its words, and never answer for an inherited property name', () => {
+    for (const name of DESCRIBED_FIGURES) expect(metricLabel(name)).toBe(figureDescriptor(name).label);
+    expect(figureDescriptor('toString').label).toBe('toString');
+    expect(figureDescriptor('__proto__').unit).toBe('count');
+  });
+});
+
+describe('formatDuration', () => {
+  it('writes m:ss under an hour and h:mm:ss from an hour, rounded to the second', () => {
+    expect(formatDuration(0)).toBe('0:00');
+    expect(formatDuration(455)).toBe('7:35');
+    expect(formatDuration(59.5)).toBe('1:00');
+    expect(formatDuration(3599.4)).toBe('59:59');
+    expect(formatDuration(3600)).toBe('1:00:00');
+    expect(formatDuration(3725)).toBe('1:02:05');
+    expect(formatDuration(100 * 3600 + 1)).toBe('100:00:01');
+  });
+
+  it('shows no data for null, NaN and infinity, and a negative time as nought', () => {
+    expect(formatDuration(null)).toBe(NO_DATA);
+    expect(formatDuration(undefined)).toBe(NO_DATA);
+    expect(formatDuration(Number.NaN)).toBe(NO_DATA);
+    expect(formatDuration(Number.POSITIVE_INFINITY)).toBe(NO_DATA);
+    expect(formatDuration(-3)).toBe('0:00');
+    expect(NO_DATA).toBe('–');
+  });
+});
+
+describe('figureFormatter', () => {
+  it("writes counts and percentages in the locale's numbers", () => {
+    const gb = figureFormatter('en-GB');
+    expect(gb.locale).toBe('en-GB');
+    expect(gb.count(1234)).toBe('1,234');
+    expect(gb.count(2.6)).toBe('3');
+    expect(gb.percent(71.5)).toBe('71.5%');
+    expect(gb.percent(60)).toBe('60%');
+    expect(gb.percent(66.666)).toBe('66.7%');
+    const de = figureFormatter('de-DE');
+    expect(plain(de.count(1234))).toBe('1.234');
+    expect(plain(de.percent(71.5))).toBe('71,5 %');
+  });
+
+  it('writes each figure in its own unit', () => {
+    const format = figureFormatter('en-GB');
+    expect(format.figure('OLDEST_CONTACT_AGE', 455)).toBe('7:35');
+    expect(format.figure('QUEUE_ANSWER_TIME', 3725)).toBe('1:02:05');
+    expect(format.figure('SERVICE_LEVEL_20', 60)).toBe('60%');
+    expect(format.figure('ABANDON_RATE', 4.25)).toBe('4.3%');
+    expect(format.figure('CONTACTS_IN_QUEUE', 12)).toBe('12');
+    expect(format.figure('SOMETHING_NEW', 1500)).toBe('1,500');
+  });
+
+  it('shows no data for null, undefined, NaN and infinity in every unit, and keeps a negative count', () => {
+    const format = figureFormatter('en-GB');
+    for (const metric of ['CONTACTS_IN_QUEUE', 'OLDEST_CONTACT_AGE', 'SERVICE_LEVEL_20']) {
+      for (const value of [null, undefined, Number.NaN, Number.NEGATIVE_INFINITY]) {
+        expect(format.figure(metric, value), `${metric} ${String(value)}`).toBe(NO_DATA);
+      }
+    }
+    expect(format.count(-2)).toBe('-2');
+  });
+
+  it("falls back to the runtime's locale for a malformed one, and builds each locale once", () => {
+    expect(figureFormatter('not a locale!').count(5)).toBe('5');
+    expect(figureFormatter(undefined).locale).toBe(new Intl.NumberFormat().resolvedOptions().locale);
+    expect(figureFormatter('en-GB')).toBe(figureFormatter('en-GB'));
+  });
+});
+
+describe('alertSentence', () => {
+  const format = figureFormatter('en-GB');
+
+  it('says an alert as the tiles write its figure and its limit', () => {
+    expect(
+      alertSentence({ metric: 'OLDEST_CONTACT_AGE', value: 455, threshold: 120 }, 'Sales 4', format),
+    ).toBe('Oldest contact on Sales 4 is 7:35 (limit 2:00)');
+    expect(alertSentence({ metric: 'SERVICE_LEVEL_20', value: 60, threshold: 75 }, null, format)).toBe(
+      'Service level (20 s) for the whole centre is 60% (limit 75%)',
+    );
+    expect(
+      alertSentence({ metric: 'CONTACTS_IN_QUEUE', value: 1200, threshold: 1000 }, 'Sales', format),
+    ).toBe('In queue on Sales is 1,200 (limit 1,000)');
+  });
+
+  it('says no data for a figure without one, and leaves out a limit it does not have', () => {
+    expect(
+      alertSentence({ metric: 'OLDEST_CONTACT_AGE', value: null, threshold: 120 }, 'Sales', format),
+    ).toBe('Oldest contact on Sales is – (limit 2:00)');
+    expect(alertSentence({ metric: 'OLDEST_CONTACT_AGE', value: 90 }, 'Sales', format, 'is back to')).toBe(
+      'Oldest contact on Sales is back to 1:30',
+    );
+  });
+});

@@ -1,0 +1,195 @@
+/**
+ * One descriptor per figure: what it is called (in full and on a tile), its unit, how it is written, and which
+ * way is bad. Every place that shows a figure (a tile, a chart, an alert, a webhook message) writes it from
+ * here, so a figure reads the same wherever it appears: 455 seconds of oldest contact is "7:35" on the tile, in
+ * the alert and in Slack alike.
+ */
+
+/** What a figure counts: contacts or agents, seconds, or a percentage (0 to 100). */
+export type FigureUnit = 'count' | 'duration' | 'percent';
+
+/**
+ * Which way is bad: "above" when higher is worse (contacts in queue), "below" when lower is worse (service
+ * level). A threshold or alert rule on the figure takes the same `direction`.
+ */
+export type BadDirection = 'above' | 'below';
+
+export interface FigureDescriptor {
+  /** Connect's metric name (or, for a figure worked out here, its own name such as ABANDON_RATE). */
+  metric: string;
+  /** In full: alerts, tooltips, screen readers. */
+  label: string;
+  /** Where room is short: a tile's figure, a column heading. The full label when there is no shorter one. */
+  shortLabel: string;
+  unit: FigureUnit;
+  bad: BadDirection;
+}
+
+type Entry = Omit<FigureDescriptor, 'metric' | 'shortLabel'> & { shortLabel?: string };
+
+const count = (label: string, bad: BadDirection, shortLabel?: string): Entry => ({
+  label,
+  unit: 'count',
+  bad,
+  ...(shortLabel ? { shortLabel } : {}),
+});
+const duration = (label: string, shortLabel?: string): Entry => ({
+  label,
+  unit: 'duration',
+  bad: 'above',
+  ...(shortLabel ? { shortLabel } : {}),
+});
+
+const FIGURES: Readonly<Record<string, Entry>> = {
+  // Real-time, from GetCurrentMetricData.
+  AGENTS_ONLINE: count('Online', 'below'),
+  AGENTS_AVAILABLE: count('Available', 'below', 'Avail'),
+  AGENTS_ON_CALL: count('On call', 'above'),
+  AGENTS_ON_CONTACT: count('On contact', 'above'),
+  AGENTS_STAFFED: count('Staffed', 'below'),
+  AGENTS_AFTER_CONTACT_WORK: count('After contact work', 'above', 'ACW'),
+  AGENTS_NON_PRODUCTIVE: count('Non-productive', 'above'),
+  AGENTS_ERROR: count('Error', 'above'),
+  CONTACTS_IN_QUEUE: count('In queue', 'above'),
+  CONTACTS_SCHEDULED: count('Scheduled', 'above'),
+  SLOTS_ACTIVE: count('Slots active', 'above'),
+  SLOTS_AVAILABLE: count('Slots available', 'below'),
+  OLDEST_CONTACT_AGE: duration('Oldest contact', 'Oldest'),
+  ESTIMATED_WAIT_TIME: duration('Estimated wait', 'Est. wait'),
+  // Today so far, from GetMetricData.
+  CONTACTS_QUEUED: count('Queued today', 'above', 'Queued'),
+  CONTACTS_HANDLED: count('Handled', 'below'),
+  CONTACTS_ABANDONED: count('Abandoned', 'above'),
+  CONTACTS_HANDLED_INCOMING: count('Handled incoming', 'below'),
+  CALLBACK_CONTACTS_HANDLED: count('Callbacks handled', 'below'),
+  API_CONTACTS_HANDLED: count('API contacts handled', 'below'),
+  QUEUE_ANSWER_TIME: duration('Avg speed of answer', 'ASA'),
+  HANDLE_TIME: duration('Avg handle time', 'AHT'),
+  ABANDON_TIME: duration('Avg abandon time'),
+  AFTER_CONTACT_WORK_TIME: duration('Avg after contact work', 'Avg ACW'),
+  OCCUPANCY: { label: 'Occupancy', unit: 'percent', bad: 'above' },
+  // Worked out by the wallboard: contacts abandoned over contacts queued, today.
+  ABANDON_RATE: { label: 'Abandon rate', shortLabel: 'Abandoned', unit: 'percent', bad: 'above' },
+};
+
+const SERVICE_LEVEL = /^SERVICE_LEVEL_(\d+)$/;
+
+/**
+ * The descriptor of `metric`. SERVICE_LEVEL_<n> is the share answered within n seconds; a name this build does
+ * not know is shown by its Connect name, as a count, with higher taken as worse (the thresholds' default).
+ */
+export function figureDescriptor(metric: string): FigureDescriptor {
+  const serviceLevel = SERVICE_LEVEL.exec(metric);
+  if (serviceLevel) {
+    const seconds = serviceLevel[1] as string;
+    return {
+      metric,
+      label: `Service level (${seconds} s)`,
+      shortLabel: `SL ${seconds}s`,
+      unit: 'percent',
+      bad: 'below',
+    };
+  }
+  const entry = Object.hasOwn(FIGURES, metric) ? FIGURES[metric] : undefined;
+  if (!entry) return { metric, label: metric, shortLabel: metric, unit: 'count', bad: 'above' };
+  return { metric, ...entry, shortLabel: entry.shortLabel ?? entry.label };
+}
+
+/** Every figure with a descriptor of its own (SERVICE_LEVEL_<n> aside, which takes any n). */
+export const DESCRIBED_FIGURES: readonly string[] = Object.keys(FIGURES);
+
+/** A figure Connect could not compute is shown as "no data", never as 0. */
+export const NO_DATA = '–';
+
+/** "00" to "59": the ticking times are rewritten every second, so their digits are not built each time. */
+const TWO_DIGITS = Array.from({ length: 60 }, (_, n) => String(n).padStart(2, '0'));
+
+const missing = (value: number | null | undefined): value is null | undefined =>
+  value === null || value === undefined || !Number.isFinite(value);
+
+/**
+ * Seconds as m:ss, or h:mm:ss from an hour: 455 is "7:35", 3725 is "1:02:05". Rounded to the second; a
+ * negative time (clocks a little apart) is "0:00"; no data, NaN or infinity is "–".
+ */
+export function formatDuration(seconds: number | null | undefined): string {
+  if (missing(seconds)) return NO_DATA;
+  const whole = Math.max(0, Math.round(seconds));
+  const h = Math.floor(whole / 3600);
+  const m = Math.floor((whole % 3600) / 60);
+  const s = TWO_DIGITS[whole % 60] as string;
+  return h > 0 ? `${h}:${TWO_DIGITS[m] as string}:${s}` : `${m}:${s}`;
+}
+
+/** Writes figures in one locale's numbers. */
+export interface FigureFormatter {
+  /** The locale in use (the requested one, or the runtime's default where that one is not a locale). */
+  locale: string;
+  /** A whole number with the locale's grouping: 1,234. */
+  count(value: number | null | undefined): string;
+  /** A percentage given from 0 to 100, to a tenth at most: 71.5%. */
+  percent(value: number | null | undefined): string;
+  /** Seconds as m:ss or h:mm:ss. */
+  duration(seconds: number | null | undefined): string;
+  /** A figure of `metric` in its own unit. */
+  figure(metric: string, value: number | null | undefined): string;
+}
+
+function safeLocale(locale: string | undefined): string | undefined {
+  if (!locale) return undefined;
+  try {
+    return Intl.getCanonicalLocales(locale)[0];
+  } catch {
+    return undefined;
+  }
+}
+
+const formatters = new Map<string, FigureFormatter>();
+
+/** The formatter of `locale` (BCP 47, e.g. en-GB); a missing or malformed locale falls back to the runtime's. */
+export function figureFormatter(locale?: string): FigureFormatter {
+  const loc = safeLocale(locale);
+  const key = loc ?? '';
+  const cached = formatters.get(key);
+  if (cached) return cached;
+  const countFormat = new Intl.NumberFormat(loc, { maximumFractionDigits: 0 });
+  const percentFormat = new Intl.NumberFormat(loc, { style: 'percent', maximumFractionDigits: 1 });
+  const format: FigureFormatter = {
+    locale: countFormat.resolvedOptions().locale,
+    count: (value) => (missing(value) ? NO_DATA : countFormat.format(value)),
+    percent: (value) => (missing(value) ? NO_DATA : percentFormat.format(value / 100)),
+    duration: formatDuration,
+    figure: (metric, value) => {
+      const unit = figureDescriptor(metric).unit;
+      return unit === 'duration'
+        ? formatDuration(value)
+        : unit === 'percent'
+          ? format.percent(value)
+          : format.count(value);
+    },
+  };
+  // A handful of locales at most (one per board): the cache stays small.
+  if (formatters.size < 64) formatters.set(key, format);
+  return format;
+}
+
+/** Where an alert is: "on Sales 4", or "for the whole centre". */
+export function alertPlace(queueName: string | null): string {
+  return queueName === null ? 'for the whole centre' : `on ${queueName}`;
+}
+
+/**
+ * An alert's figure in words, as the alerts panel and the webhook say it:
+ * "Oldest contact on Sales 4 is 7:35 (limit 2:00)", "Service level (20 s) for the whole centre is 60% (limit
+ * 75%)". `threshold` may be missing (an alert recorded before thresholds travelled with events): then no limit.
+ */
+export function alertSentence(
+  alert: { metric: string; value: number | null; threshold?: number | null | undefined },
+  queueName: string | null,
+  format: FigureFormatter,
+  verb = 'is',
+): string {
+  const { metric, value, threshold } = alert;
+  const limit =
+    threshold === null || threshold === undefined ? '' : ` (limit ${format.figure(metric, threshold)})`;
+  return `${figureDescriptor(metric).label} ${alertPlace(queueName)} ${verb} ${format.figure(metric, value)}${limit}`;
+}

@@ -1,0 +1,163 @@
+import { diffView, type Queue, type Snapshot } from '@switchboard/shared';
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { act, cleanup, render, screen, waitFor } from '@testing-library/react';
+import { memo } from 'react';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { QueueTile } from '../features/queues/QueueTile';
+import { fakeSources } from '../testing/fakeEventSource';
+import { stubServer } from '../testing/fakeServer';
+import { makeSnapshot } from '../testing/makeSnapshot';
+import { SnapshotFeed, useConnection } from './SnapshotFeed';
+import { snapshotKeys } from './snapshot';
+import { useQueueOptions, useQueues } from './useSnapshotSlices';
+
+/** Renders of each queue's tile, by queue id. */
+let renders = new Map<string, number>();
+
+/** A queue tile memoised on its queue, as the grid's are, counting its renders. */
+const CountedTile = memo(function CountedTile({ queue }: { queue: Queue }) {
+  renders.set(queue.id, (renders.get(queue.id) ?? 0) + 1);
+  return <QueueTile queue={queue} states={queue.states} />;
+});
+
+/** Renders of the queue picker. */
+const pickerRenders = new Map<'picker', number>();
+function Picker() {
+  const options = useQueueOptions();
+  pickerRenders.set('picker', (pickerRenders.get('picker') ?? 0) + 1);
+  return <p data-testid="options">{options?.length ?? 0}</p>;
+}
+
+function Tiles() {
+  const queues = useQueues();
+  const { connection } = useConnection();
+  return (
+    <main data-connection={connection}>
+      {queues?.map((queue) => (
+        <CountedTile key={queue.id} queue={queue} />
+      ))}
+    </main>
+  );
+}
+
+const OptionsPicker = memo(Picker);
+
+function renderFeed(polled: Snapshot | null) {
+  renders = new Map();
+  pickerRenders.clear();
+  stubServer({ snapshot: polled });
+  const { sources, create } = fakeSources();
+  const client = new QueryClient();
+  render(
+    <QueryClientProvider client={client}>
+      <SnapshotFeed streamOptions={{ createSource: create }}>
+        <Tiles />
+        <OptionsPicker />
+      </SnapshotFeed>
+    </QueryClientProvider>,
+  );
+  const source = () => {
+    const last = sources.at(-1);
+    if (!last) throw new Error('the feed opened no stream');
+    return last;
+  };
+  const held = () => client.getQueryData<Snapshot>(snapshotKeys.board(null));
+  return { sources, source, client, held };
+}
+
+/** The view after `view` with one queue's figures moved on. */
+function withWaiting(view: Snapshot, generation: number, index: number, waiting: number): Snapshot {
+  return {
+    ...view,
+    generation,
+    queues: view.queues.map((queue, i) =>
+      i === index ? { ...queue, realtime: { ...queue.realtime, CONTACTS_IN_QUEUE: waiting } } : queue,
+    ),
+  };
+}
+
+const waitingIn = (queueId: string) =>
+  document.querySelector(`[data-queue-id="${queueId}"] [data-metric="CONTACTS_IN_QUEUE"] .figure-value`)
+    ?.textContent;
+
+afterEach(() => {
+  cleanup();
+  vi.unstubAllGlobals();
+});
+
+describe('SnapshotFeed', () => {
+  it('redraws on a patch only the tile of the queue it changed', async () => {
+    const { source } = renderFeed(null);
+    const first = makeSnapshot({ queues: 3, agents: 4, generation: 1, nowMs: Date.now() });
+    act(() => source().emit('snapshot', JSON.stringify(first)));
+    await waitFor(() => expect(document.querySelectorAll('[data-queue-id]')).toHaveLength(3));
+    const [a, b, c] = first.queues.map((queue) => queue.id) as [string, string, string];
+    expect([...renders.values()]).toEqual([1, 1, 1]);
+    const pickerBefore = pickerRenders.get('picker');
+
+    const second = withWaiting(first, 2, 1, 42);
+    act(() => source().emit('patch', JSON.stringify(diffView(first, second))));
+    await waitFor(() => expect(waitingIn(b)).toBe('42'));
+    expect(renders.get(a)).toBe(1);
+    expect(renders.get(b)).toBe(2);
+    expect(renders.get(c)).toBe(1);
+    // No queue was added or renamed: the picker's options are the same array, and it does not redraw.
+    expect(pickerRenders.get('picker')).toBe(pickerBefore);
+    expect(document.querySelector('main')?.dataset.connection).toBe('live');
+  });
+
+  it('applies a patch to the view the poll brought, and fetches the view whole on one for another', async () => {
+    const polled = makeSnapshot({ queues: 2, agents: 2, generation: 20, nowMs: Date.now() });
+    const { sources, source, held } = renderFeed(polled);
+    await waitFor(() => expect(document.querySelectorAll('[data-queue-id]')).toHaveLength(2));
+    const [a, b] = polled.queues.map((queue) => queue.id) as [string, string];
+    expect(held()?.generation).toBe(20);
+
+    // The stream comes back with the patch from the polled generation to the next.
+    const next = withWaiting(polled, 21, 0, 7);
+    act(() => source().emit('patch', JSON.stringify(diffView(polled, next))));
+    await waitFor(() => expect(waitingIn(a)).toBe('7'));
+    expect(held()?.generation).toBe(21);
+    expect(renders.get(b)).toBe(1);
+
+    // A patch for a generation this page never held: nothing of it is shown, and a fresh stream is opened.
+    const later = withWaiting(withWaiting(next, 23, 0, 99), 23, 1, 99);
+    act(() => source().emit('patch', JSON.stringify(diffView(withWaiting(next, 22, 0, 8), later))));
+    expect(sources).toHaveLength(2);
+    expect(sources[0]?.closed).toBe(true);
+    expect(held()?.generation).toBe(21);
+    expect(waitingIn(a)).toBe('7');
+    expect(screen.queryByText('99')).toBeNull();
+    expect(document.querySelector('main')?.dataset.connection).toBe('live');
+
+    act(() => source().emit('snapshot', JSON.stringify(later)));
+    await waitFor(() => expect(waitingIn(b)).toBe('99'));
+    expect(held()?.generation).toBe(23);
+  });
+
+  it('keeps the stream’s view when a poll that left before the stream came back returns after it', async () => {
+    const { source, sources, held } = renderFeed(null);
+    const older = makeSnapshot({ queues: 2, agents: 2, generation: 3, nowMs: Date.now() });
+    let answer: (response: Response) => void = () => undefined;
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(() => new Promise<Response>((resolve) => (answer = resolve))),
+    );
+    const pushed = withWaiting(older, 5, 0, 55);
+    act(() => source().emit('snapshot', JSON.stringify(pushed)));
+    const [a] = pushed.queues.map((queue) => queue.id) as [string];
+    await waitFor(() => expect(waitingIn(a)).toBe('55'));
+    // The poll (retried after the first 503) answers now, with a generation the stream has passed.
+    await waitFor(() => expect(vi.mocked(fetch)).toHaveBeenCalled(), { timeout: 3000 });
+    await act(async () => {
+      answer(Response.json(older));
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    });
+    expect(held()?.generation).toBe(5);
+    expect(waitingIn(a)).toBe('55');
+    const next = withWaiting(pushed, 6, 0, 66);
+    act(() => source().emit('patch', JSON.stringify(diffView(pushed, next))));
+    await waitFor(() => expect(waitingIn(a)).toBe('66'));
+    expect(sources).toHaveLength(1);
+  });
+});
