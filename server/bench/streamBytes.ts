@@ -43,6 +43,7 @@ function fakeViewer(gzip: boolean): { req: Request; res: Response; take(): numbe
       name.toLowerCase() === 'accept-encoding' && gzip ? 'gzip, deflate, br' : undefined,
     acceptsEncodings: () => (gzip ? 'gzip' : 'identity'),
     on: () => req,
+    query: {},
   };
   const res = {
     writableLength: 0,
