@@ -80,32 +80,6 @@ async function serve(feed: SnapshotFeed, options: ConstructorParameters<typeof S
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v1/stream`;
 }
 
-/** Reads SSE events from a fetch body until `count` events of `type` have arrived. */
-async function readEvents(response: Response, type: string, count: number) {
-  const reader = (response.body as ReadableStream<Uint8Array>).getReader();
-  const decoder = new TextDecoder();
-  let buffer = '';
-  const events: { id?: string; data: string }[] = [];
-  while (events.length < count) {
-    const { value, done } = await reader.read();
-    if (done) break;
-    buffer += decoder.decode(value, { stream: true });
-    let end: number;
-    while ((end = buffer.indexOf('\n\n')) >= 0) {
-      const block = buffer.slice(0, end);
-      buffer = buffer.slice(end + 2);
-      const fields = Object.fromEntries(
-        block
-          .split('\n')
-          .map((line) => [line.slice(0, line.indexOf(':')), line.slice(line.indexOf(':') + 2)]),
-      );
-      if (fields.event === type) events.push({ id: fields.id, data: fields.data ?? '' });
-    }
-  }
-  await reader.cancel();
-  return events;
-}
-
 /** A viewer at the HTTP level: the bytes as they travel, until `done` says enough. */
 function rawViewer(url: string, headers: Record<string, string>) {
   const chunks: Buffer[] = [];
@@ -134,8 +108,8 @@ function segments(bytes: Buffer): Buffer[] {
 /** What a browser reads from a gzip stream that is still open: everything inflated so far. */
 const inflateOpen = (bytes: Buffer) => gunzipSync(bytes, { finishFlush: zlib.Z_SYNC_FLUSH }).toString();
 
-/** Reads SSE events of every type from a fetch body until `count` have arrived. */
-async function readAll(response: Response, count: number) {
+/** Reads SSE events of the given types from a fetch body until `count` of them have arrived. */
+async function readAll(response: Response, count: number, types: readonly string[] = ['snapshot', 'patch']) {
   const reader = (response.body as ReadableStream<Uint8Array>).getReader();
   const decoder = new TextDecoder();
   let buffer = '';
@@ -153,8 +127,8 @@ async function readAll(response: Response, count: number) {
           .split('\n')
           .map((line) => [line.slice(0, line.indexOf(':')), line.slice(line.indexOf(':') + 2)]),
       );
-      if (fields.event === 'snapshot' || fields.event === 'patch')
-        events.push({ event: fields.event, id: fields.id, data: fields.data ?? '' });
+      if (types.includes(fields.event ?? ''))
+        events.push({ event: fields.event ?? '', id: fields.id, data: fields.data ?? '' });
     }
   }
   await reader.cancel();
@@ -273,7 +247,7 @@ describe('GET /api/v1/stream', () => {
   it('sends heartbeats while nothing changes', async () => {
     const feed = new HandFeed();
     const url = await serve(feed, { heartbeatMs: 20 });
-    const events = await readEvents(await fetch(url), 'heartbeat', 2);
+    const events = await readAll(await fetch(url), 2, ['heartbeat']);
     expect(JSON.parse(events[0]?.data ?? '')).toHaveProperty('serverTime');
   });
 
