@@ -206,10 +206,6 @@ export class ViewStream {
     else this.write(viewer, channel.wholeFrame());
   }
 
-  router(): Router {
-    return streamRouter(() => this);
-  }
-
   close(): void {
     clearInterval(this.heartbeat);
     this.unsubscribe();

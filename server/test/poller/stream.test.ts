@@ -5,7 +5,7 @@ import { constants as zlib, gunzipSync } from 'node:zlib';
 import express from 'express';
 import { applyPatch, checkPatch, type Snapshot } from '@switchboard/shared';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ViewStream, type SnapshotPublisher } from '../../src/http/stream.js';
+import { streamRouter, ViewStream, type SnapshotPublisher } from '../../src/http/stream.js';
 
 /** A feed the test publishes to by hand: the stream's behaviour, without Connect. */
 class HandFeed implements SnapshotPublisher {
@@ -73,7 +73,7 @@ async function serve(feed: SnapshotPublisher, options: ConstructorParameters<typ
   const created = new ViewStream(feed, options);
   stream = created;
   const app = express();
-  app.use(created.router());
+  app.use(streamRouter(() => created));
   server = await new Promise<Server>((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });
