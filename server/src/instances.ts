@@ -84,10 +84,6 @@ export function rateBudgets(targets: readonly InstanceTarget[], env: Env): Map<s
   return budgets;
 }
 
-/**
- * The instances of the configuration file; without `instances`, the one of CONNECT_INSTANCE_ID and
- * AWS_REGION, or else an embedded simulator.
- */
 /** "Today" starts at midnight here: TIME_ZONE when set, else the configuration file's time zone. */
 export function contactCentreTimeZone(env: Env, config: WallboardConfig): string {
   return env.TIME_ZONE ?? config.timeZone;
@@ -130,6 +126,10 @@ export function reloadWaits(
   return null;
 }
 
+/**
+ * The instances of the configuration file; without `instances`, the one of CONNECT_INSTANCE_ID and
+ * AWS_REGION, or else an embedded simulator.
+ */
 export async function instanceTargets(
   config: WallboardConfig,
   env: Env,
