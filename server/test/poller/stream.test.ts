@@ -5,10 +5,10 @@ import { constants as zlib, gunzipSync } from 'node:zlib';
 import express from 'express';
 import { applyPatch, checkPatch, type Snapshot } from '@switchboard/shared';
 import { afterEach, describe, expect, it } from 'vitest';
-import { SnapshotStream, type SnapshotFeed } from '../../src/http/stream.js';
+import { streamRouter, ViewStream, type SnapshotPublisher } from '../../src/http/stream.js';
 
 /** A feed the test publishes to by hand: the stream's behaviour, without Connect. */
-class HandFeed implements SnapshotFeed {
+class HandFeed implements SnapshotPublisher {
   latest: Snapshot | null = null;
   private readonly listeners = new Set<(s: Snapshot) => void>();
   subscribe(listener: (s: Snapshot) => void) {
@@ -61,7 +61,7 @@ async function until(condition: () => boolean, timeoutMs = 5000): Promise<void> 
 }
 
 let server: Server | undefined;
-let stream: SnapshotStream | undefined;
+let stream: ViewStream | undefined;
 
 afterEach(async () => {
   stream?.close();
@@ -69,11 +69,11 @@ afterEach(async () => {
   await new Promise((resolve) => server?.close(resolve));
 });
 
-async function serve(feed: SnapshotFeed, options: ConstructorParameters<typeof SnapshotStream>[1] = {}) {
-  const created = new SnapshotStream(feed, options);
+async function serve(feed: SnapshotPublisher, options: ConstructorParameters<typeof ViewStream>[1] = {}) {
+  const created = new ViewStream(feed, options);
   stream = created;
   const app = express();
-  app.use(created.router());
+  app.use(streamRouter(() => created));
   server = await new Promise<Server>((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });
@@ -254,7 +254,7 @@ describe('GET /api/v1/stream', () => {
   it('drops a viewer that stops reading instead of buffering for it without bound', async () => {
     const feed = new HandFeed();
     const url = new URL(await serve(feed, { maxBufferedBytes: 256 * 1024, maxSkips: 2 }));
-    const viewers = stream as SnapshotStream;
+    const viewers = stream as ViewStream;
     const socket = connect(Number(url.port), '127.0.0.1');
     await new Promise((resolve) => socket.once('connect', resolve));
     socket.write(`GET ${url.pathname} HTTP/1.1\r\nHost: x\r\n\r\n`);
@@ -281,16 +281,16 @@ describe('GET /api/v1/stream', () => {
       res.setEncoding('utf8');
       res.pause();
     });
-    await until(() => response !== undefined && (stream as SnapshotStream).viewerCount === 1);
+    await until(() => response !== undefined && (stream as ViewStream).viewerCount === 1);
     // Patches pile up unread until the stream starts skipping them for this viewer.
     let g = 1;
     for (let skipped = 0; skipped < 2;) {
       if (g > 400) throw new Error('the stream never skipped a patch for the slow viewer');
-      const sent = (stream as SnapshotStream).sent;
+      const sent = (stream as ViewStream).sent;
       g += 1;
       feed.publish(g, 512 * 1024);
       await pause(5);
-      if ((stream as SnapshotStream).sent === sent) skipped += 1;
+      if ((stream as ViewStream).sent === sent) skipped += 1;
     }
     response?.on('data', (chunk: string) => (text += chunk));
     response?.resume();
@@ -319,7 +319,7 @@ describe('GET /api/v1/stream', () => {
     const url = await serve(feed);
     const plain = rawViewer(url, {});
     const zipped = [1, 2].map(() => rawViewer(url, { 'accept-encoding': 'gzip, deflate, br' }));
-    await until(() => (stream as SnapshotStream).viewerCount === 3);
+    await until(() => (stream as ViewStream).viewerCount === 3);
     feed.publish(2, 64 * 1024);
     feed.publish(3, 64 * 1024);
     await until(() => plain.bytes().toString().includes('id: 3\n'));
