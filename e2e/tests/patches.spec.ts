@@ -184,6 +184,25 @@ test('a screen that drops off comes back with the patches it missed, not the who
   }
 });
 
+/**
+ * Opens the wall (its first stream being a bad one) and checks it recovered as it must: a fresh connection
+ * naming no generation, answered with the view whole, the page at the server's generation, and no marker of
+ * the bad patch ever on screen.
+ */
+async function opensAndTakesTheViewWholeAgain(
+  page: Page,
+  requests: readonly { lastEventId: string | null; since: string | null }[],
+  events: readonly StreamEvent[],
+): Promise<void> {
+  await page.goto(`${server.url}/?view=wall`);
+  await expect.poll(() => requests.length, { timeout: 20_000 }).toBeGreaterThanOrEqual(2);
+  expect(requests[1]).toEqual({ lastEventId: null, since: null });
+  await expect.poll(() => events.filter((e) => e.event === 'snapshot').length).toBe(2);
+  const { shown, snapshot } = await pageWithSnapshot(page, `${server.url}/api/v1/snapshot`);
+  expect(shown.generation).toBe(snapshot.generation);
+  expect(await seenMarkers(page)).toEqual([]);
+}
+
 test('a patch for a generation the screen does not hold: it asks for the view whole and never shows the patch', async ({
   page,
 }) => {
@@ -199,14 +218,7 @@ test('a patch for a generation the screen does not hold: it asks for the view wh
     };
     return sse('snapshot', whole.generation, whole) + sse('patch', whole.generation + 4, patch);
   });
-  await page.goto(`${server.url}/?view=wall`);
-  await expect.poll(() => requests.length, { timeout: 20_000 }).toBeGreaterThanOrEqual(2);
-  // A fresh connection naming no generation, which the server answers with the view whole.
-  expect(requests[1]).toEqual({ lastEventId: null, since: null });
-  await expect.poll(() => events.filter((e) => e.event === 'snapshot').length).toBe(2);
-  const { shown, snapshot } = await pageWithSnapshot(page, `${server.url}/api/v1/snapshot`);
-  expect(shown.generation).toBe(snapshot.generation);
-  expect(await seenMarkers(page)).toEqual([]);
+  await opensAndTakesTheViewWholeAgain(page, requests, events);
 });
 
 test('a patch the screen cannot apply: it asks for the view whole and shows none of it', async ({ page }) => {
@@ -228,12 +240,6 @@ test('a patch the screen cannot apply: it asks for the view whole and shows none
     };
     return sse('snapshot', whole.generation, whole) + sse('patch', whole.generation + 1, patch);
   });
-  await page.goto(`${server.url}/?view=wall`);
-  await expect.poll(() => requests.length, { timeout: 20_000 }).toBeGreaterThanOrEqual(2);
-  expect(requests[1]).toEqual({ lastEventId: null, since: null });
-  await expect.poll(() => events.filter((e) => e.event === 'snapshot').length).toBe(2);
-  const { shown, snapshot } = await pageWithSnapshot(page, `${server.url}/api/v1/snapshot`);
-  expect(shown.generation).toBe(snapshot.generation);
+  await opensAndTakesTheViewWholeAgain(page, requests, events);
   expect((await readPage(page)).tiles.map((tile) => tile.id)).not.toContain('a-queue-nobody-placed');
-  expect(await seenMarkers(page)).toEqual([]);
 });

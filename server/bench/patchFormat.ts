@@ -192,7 +192,8 @@ console.table({
   'RFC 6902, applied to a copy': row(copied),
 });
 console.log(
-  `  apply times exclude checking: checkPatch on the entity-level patch takes ${ms(checkMs)} more` +
-    ' (RFC 6902 operations carry paths and values a schema cannot check without the document)',
+  `  the entity-level apply checks the queues and agents it changes as it makes them; checkPatch (the patch's` +
+    ` shape and its new entities) takes ${ms(checkMs)} more. RFC 6902 operations carry paths and values a` +
+    ' schema cannot check without the document: nothing is checked.',
 );
 process.exit(0);

@@ -5,7 +5,7 @@
  * SIMULATOR_AGENTS) and their snapshots are collected; then:
  *   - whole snapshots: each snapshot as `id/event: snapshot/data`, plain and as the stream compresses it
  *     (StreamFrame: deflateRaw, one sync-flushed segment per frame);
- *   - patches: the same snapshots fed to the real SnapshotStream (the real Views, projectView, diffView and
+ *   - patches: the same snapshots fed to the real ViewStream (the real Views, projectView, diffView and
  *     StreamFrame), with one gzip and one plain viewer of the whole centre and of a board of 50 queues, counting
  *     the bytes it writes to each per generation.
  * Prints mean and p95 per cycle, the ratio new/old (target: at most a tenth), the 50-queue board against the
@@ -18,7 +18,7 @@
  */
 import type { Request, Response } from 'express';
 import { diffView, type Delta, type Snapshot } from '@switchboard/shared';
-import { SnapshotStream, StreamFrame } from '../src/http/stream.js';
+import { ViewStream, StreamFrame } from '../src/http/stream.js';
 import { Views } from '../src/views/views.js';
 import { benchArgs, collectSnapshots, kb, mean, percentile95 as p95 } from './collectSnapshots.js';
 import { wallboardConfigSchema } from '../src/config/schema.js';
@@ -43,6 +43,7 @@ function fakeViewer(gzip: boolean): { req: Request; res: Response; take(): numbe
       name.toLowerCase() === 'accept-encoding' && gzip ? 'gzip, deflate, br' : undefined,
     acceptsEncodings: () => (gzip ? 'gzip' : 'identity'),
     on: () => req,
+    query: {},
   };
   const res = {
     writableLength: 0,
@@ -112,7 +113,7 @@ function measure(label: string, snapshots: Snapshot[]): Row {
       return () => listeners.delete(listener);
     },
   };
-  const stream = new SnapshotStream(feed, { views, heartbeatMs: 3_600_000 });
+  const stream = new ViewStream(feed, { views, heartbeatMs: 3_600_000 });
   const viewers = {
     wholeGzip: fakeViewer(true),
     wholePlain: fakeViewer(false),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, parseEnv } from './env.js';
+import { EnvError, parseEnv } from './env.js';
 
 describe('parseEnv', () => {
   it('defaults to port 8080 on loopback with the embedded simulator', () => {
@@ -9,7 +9,7 @@ describe('parseEnv', () => {
   });
 
   it('names the variable, the value and the fix for a bad port', () => {
-    expect(() => parseEnv({ PORT: 'eighty' })).toThrow(ConfigError);
+    expect(() => parseEnv({ PORT: 'eighty' })).toThrow(EnvError);
     expect(() => parseEnv({ PORT: 'eighty' })).toThrow(
       /PORT="eighty": PORT must be a number, e.g. PORT=8080/,
     );

@@ -310,7 +310,7 @@ const envSchema = z.object({
 
 export type Env = z.infer<typeof envSchema>;
 
-export class ConfigError extends Error {}
+export class EnvError extends Error {}
 
 export function parseEnv(source: NodeJS.ProcessEnv = process.env): Env {
   // An empty variable means "not set", as in most shells' `FOO= cmd`.
@@ -321,10 +321,10 @@ export function parseEnv(source: NodeJS.ProcessEnv = process.env): Env {
       const name = issue.path.join('.');
       return `  ${name}=${JSON.stringify(source[name] ?? '')}: ${issue.message}`;
     });
-    throw new ConfigError(`Invalid environment:\n${lines.join('\n')}`);
+    throw new EnvError(`Invalid environment:\n${lines.join('\n')}`);
   }
   if (result.data.CONNECT_INSTANCE_ID && !result.data.AWS_REGION) {
-    throw new ConfigError(
+    throw new EnvError(
       'Invalid environment:\n  AWS_REGION is not set: with CONNECT_INSTANCE_ID set, AWS_REGION must name the instance region, e.g. AWS_REGION=eu-west-2',
     );
   }
@@ -332,24 +332,24 @@ export function parseEnv(source: NodeJS.ProcessEnv = process.env): Env {
   // Parsed, not prefix-matched: "127.attacker.example" is a name anywhere on the internet.
   const loopback = isLoopbackHost(env.HOST);
   if (!env.ACCESS_MODE && !loopback) {
-    throw new ConfigError(
+    throw new EnvError(
       `Refusing to start: HOST=${env.HOST} listens beyond this machine and no ACCESS_MODE is set. Set ACCESS_MODE=tokens ` +
         '(with DISPLAY_TOKENS_FILE) or ACCESS_MODE=proxy (with TRUSTED_PROXIES) to control who sees the wallboard, ' +
         'or ACCESS_MODE=open to let anyone who can reach it see it.',
     );
   }
   if (env.ACCESS_MODE === 'tokens' && !env.DISPLAY_TOKENS_FILE) {
-    throw new ConfigError(
+    throw new EnvError(
       'Invalid environment:\n  DISPLAY_TOKENS_FILE is not set: ACCESS_MODE=tokens needs the file of hashed tokens (create one with `npx -y pnpm@12.21.0 tokens create --id lobby-tv`)',
     );
   }
   if (env.ACCESS_MODE === 'proxy' && env.TRUSTED_PROXIES.length === 0) {
-    throw new ConfigError(
+    throw new EnvError(
       'Invalid environment:\n  TRUSTED_PROXIES is not set: ACCESS_MODE=proxy needs the addresses of the authenticating proxies, e.g. TRUSTED_PROXIES=10.0.0.5',
     );
   }
   if (env.METRICS_ACCESS === 'token' && !env.METRICS_TOKEN) {
-    throw new ConfigError(
+    throw new EnvError(
       'Invalid environment:\n  METRICS_TOKEN is not set: METRICS_ACCESS=token needs the scrape token Prometheus sends as a bearer token',
     );
   }

@@ -14,7 +14,7 @@ import type { Env } from './env.js';
 import { BadRequestError } from './http/app.js';
 import type { SnapshotSource } from './http/app.js';
 import type { ServerMetrics } from './http/metrics.js';
-import { SnapshotStream } from './http/stream.js';
+import { ViewStream } from './http/stream.js';
 import type { Logger } from './logger.js';
 import { RateBudget, type Quota } from './poller/budget.js';
 import { Poller } from './poller/poller.js';
@@ -84,10 +84,6 @@ export function rateBudgets(targets: readonly InstanceTarget[], env: Env): Map<s
   return budgets;
 }
 
-/**
- * The instances of the configuration file; without `instances`, the one of CONNECT_INSTANCE_ID and
- * AWS_REGION, or else an embedded simulator.
- */
 /** "Today" starts at midnight here: TIME_ZONE when set, else the configuration file's time zone. */
 export function contactCentreTimeZone(env: Env, config: WallboardConfig): string {
   return env.TIME_ZONE ?? config.timeZone;
@@ -130,6 +126,10 @@ export function reloadWaits(
   return null;
 }
 
+/**
+ * The instances of the configuration file; without `instances`, the one of CONNECT_INSTANCE_ID and
+ * AWS_REGION, or else an embedded simulator.
+ */
 export async function instanceTargets(
   config: WallboardConfig,
   env: Env,
@@ -214,7 +214,7 @@ export interface RunningInstance {
   /** Its boards' views of its snapshots, for the stream and GET /api/v1/snapshot. */
   views: Views;
   /** Its viewers on GET /api/v1/stream. */
-  stream: SnapshotStream;
+  stream: ViewStream;
   /** Ready once every section has its first figures (or its first error); `loading` names those still waiting. */
   readiness(): {
     ready: boolean;
@@ -316,7 +316,7 @@ export async function startInstance(
   if (cluster) await cluster.start();
   else gated.start();
   const views = new Views(() => configStore.current);
-  const stream = new SnapshotStream(source, { views });
+  const stream = new ViewStream(source, { views });
 
   return {
     id,

@@ -1,16 +1,17 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { configAndAlertsRouter } from './alerts/setup.js';
+import { alertsRouter } from './alerts/routes.js';
 import type { Cluster } from './cluster/cluster.js';
 import { ConfigFileError } from './config/load.js';
 import { ConfigStore } from './config/store.js';
 import type { ConnectTarget } from './connect/client.js';
-import { ConfigError, parseEnv, type Env } from './env.js';
+import { EnvError, parseEnv, type Env } from './env.js';
 import { createApp } from './http/app.js';
+import { configRouter } from './http/configRoute.js';
 import { ServerMetrics } from './http/metrics.js';
 import { streamRouter } from './http/stream.js';
-import { intradayRouter } from './http/streamIntraday.js';
+import { intradayRouter } from './http/intradayRoute.js';
 import {
   boardDirectory,
   budgetKey,
@@ -147,12 +148,12 @@ export async function startWebServer(env: Env, options: StartOptions = {}): Prom
     ready: () => instances.every((instance) => instance.readiness().ready),
     webDist: options.webDist ?? defaultWebDist,
     routers: [
-      configAndAlertsRouter({
+      configRouter({
         configStore,
         staleAfterMs: env.STALE_AFTER_MS,
         latest: (id) => instances.find((instance) => instance.id === id)?.source.latest ?? null,
-        alertsOf: (req) => scopedAlerts(req, select(req).alerts, boards),
       }),
+      alertsRouter((req) => scopedAlerts(req, select(req).alerts, boards)),
       streamRouter((req) => select(req).stream),
       intradayRouter((req) => select(req).cluster ?? select(req).poller),
       metrics.router(security.mayScrape),
@@ -234,7 +235,7 @@ if (isEntryPoint) {
     fatalLog = createLogger('fatal', { format: logFormatFor(env.LOG_FORMAT, onTerminal) });
     running = await startWebServer(env);
   } catch (error) {
-    if (error instanceof ConfigError || error instanceof ConfigFileError) {
+    if (error instanceof EnvError || error instanceof ConfigFileError) {
       console.error(error.message);
       process.exit(2);
     }

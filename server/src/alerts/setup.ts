@@ -1,12 +1,10 @@
 import type { Snapshot } from '@switchboard/shared';
-import { Router, type Request } from 'express';
 import type { Logger } from '../logger.js';
-import { publicConfig, resolveQueueRefs } from '../config/boards.js';
+import { resolveQueueRefs } from '../config/boards.js';
 import { configForInstance } from '../config/instances.js';
 import type { ConfigStore } from '../config/store.js';
-import { scopedPublicConfig } from '../security/boardScope.js';
 import { AlertEngine } from './engine.js';
-import { alertsRouter, type AlertsBackend } from './routes.js';
+import type { AlertsBackend } from './routes.js';
 import { WebhookNotifier, type WebhookTarget } from './webhook.js';
 
 /** One Connect instance's thresholds and alerts. */
@@ -69,27 +67,4 @@ export function setupAlerting(options: {
     acknowledge: (id, by) => engine.acknowledge(id, by),
   };
   return { engine, notifier, enrich: engine.enrich, local };
-}
-
-/** GET /api/v1/config and the alert endpoints, over every instance. */
-export function configAndAlertsRouter(options: {
-  configStore: ConfigStore;
-  staleAfterMs: number;
-  /** The latest snapshot of an instance (by its id), whose queues its boards resolve against. */
-  latest: (instance: string) => Snapshot | null;
-  /** Where the alert endpoints of a request go: its instance's leader, or this process's engine. */
-  alertsOf: (req: Request) => AlertsBackend;
-}): Router {
-  const { configStore } = options;
-  const router = Router();
-  router.get('/api/v1/config', (req, res) => {
-    const config = publicConfig(configStore.current, (instance) => options.latest(instance)?.queues ?? [], {
-      staleAfterMs: options.staleAfterMs,
-      configError: configStore.error,
-    });
-    // A board-scoped screen learns only the boards it may read.
-    res.set('Cache-Control', 'no-store').json(scopedPublicConfig(req, config));
-  });
-  router.use(alertsRouter(options.alertsOf));
-  return router;
 }

@@ -241,6 +241,7 @@ export class Cluster {
       }
       const numbered = { ...snapshot, generation };
       const text = JSON.stringify(numbered);
+      // deliver() drops it if a higher generation reached this replica meanwhile: viewers keep the newest.
       this.deliver(numbered);
       await this.redis
         .multi()
@@ -249,8 +250,9 @@ export class Cluster {
         .publish(this.keys.snapshots, text)
         .exec();
     } catch {
-      // Redis away: this replica's own viewers still get its snapshot, numbered on from the last delivered; the
-      // lease fencing retires it if it lasts.
+      // Redis away: this replica's own viewers still get its snapshot, numbered one past the last delivered so
+      // deliver() never drops it (when only the write after delivery failed, they get it again under that number);
+      // the lease fencing retires it if it lasts.
       this.deliver({ ...snapshot, generation: (this.snapshot?.generation ?? 0) + 1 });
     }
   }

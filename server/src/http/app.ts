@@ -4,7 +4,7 @@ import type { Snapshot } from '@switchboard/shared';
 import { NotFoundError, UnavailableError } from '../errors.js';
 import { createLogger, type Logger } from '../logger.js';
 import { errorHandler } from './errorHandler.js';
-import { snapshotETag } from './streamETag.js';
+import { snapshotETag } from './snapshotETag.js';
 
 export { BadRequestError } from '../errors.js';
 

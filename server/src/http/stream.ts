@@ -5,12 +5,12 @@ import { scopedBoard } from '../security/boardScope.js';
 import { diffView, type Snapshot } from '@switchboard/shared';
 
 /** Anything that holds the latest snapshot and says when there is a new one: the poller or the cluster. */
-export interface SnapshotFeed {
+export interface SnapshotPublisher {
   readonly latest: Snapshot | null;
   subscribe(listener: (snapshot: Snapshot) => void): () => void;
 }
 
-export interface StreamOptions {
+export interface ViewStreamOptions {
   /** A comment line this often keeps proxies from closing an idle connection and tells browsers we are alive. */
   heartbeatMs?: number;
   /**
@@ -138,7 +138,7 @@ class BoardChannel {
  * (the last RING_SIZE), else the view whole; one at the latest generation is sent nothing until the next.
  * Viewers never cause Connect calls: the poller runs on its own schedule.
  */
-export class SnapshotStream {
+export class ViewStream {
   private readonly channels = new Map<string, BoardChannel>();
   private readonly heartbeat: NodeJS.Timeout;
   private readonly unsubscribe: () => void;
@@ -155,8 +155,8 @@ export class SnapshotStream {
   private round = 0;
 
   constructor(
-    private readonly feed: SnapshotFeed,
-    options: StreamOptions & { views?: ViewsOf } = {},
+    private readonly feed: SnapshotPublisher,
+    options: ViewStreamOptions & { views?: ViewsOf } = {},
   ) {
     this.maxBufferedBytes = options.maxBufferedBytes ?? 8 * 1024 * 1024;
     this.maxSkips = options.maxSkips ?? 3;
@@ -204,10 +204,6 @@ export class SnapshotStream {
     const missed = Number.isInteger(lastEventId) ? channel.patchesSince(lastEventId) : null;
     if (missed) for (const patch of missed) this.write(viewer, patch);
     else this.write(viewer, channel.wholeFrame());
-  }
-
-  router(): Router {
-    return streamRouter(() => this);
   }
 
   close(): void {
@@ -324,7 +320,7 @@ function frame(event: 'snapshot' | 'patch', generation: number, data: unknown): 
 }
 
 /** GET /api/v1/stream, served by the stream of the instance the request asks for (`?instance=`, `?board=`). */
-export function streamRouter(select: (req: Request) => SnapshotStream): Router {
+export function streamRouter(select: (req: Request) => ViewStream): Router {
   const router = Router();
   router.get('/api/v1/stream', (req, res) => {
     const stream = select(req);

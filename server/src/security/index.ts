@@ -36,9 +36,9 @@ export interface SecurityOptions {
   metricsToken: string | undefined;
 }
 
-/** Query parameters the API accepts, by path; everything else is refused with a clear 400. */
 /** Which Connect instance a request is about: `?instance=<id>` or `?board=<id>`. */
 const INSTANCE_QUERY = ['instance', 'board'] as const;
+/** Query parameters the API accepts, by path; everything else is refused with a clear 400. */
 const API_QUERY: Record<string, readonly string[]> = {
   '/v1/snapshot': INSTANCE_QUERY,
   '/v1/stream': INSTANCE_QUERY,

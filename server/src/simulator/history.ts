@@ -56,7 +56,7 @@ export interface Interval {
   dequeueKind: number[];
 }
 
-export class History {
+export class IntervalHistory {
   private readonly intervals = new Map<number, Interval>();
 
   constructor(

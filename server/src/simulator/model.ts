@@ -12,7 +12,7 @@ import {
 } from './catalog.js';
 import { EventQueue } from './eventQueue.js';
 import { computeFigures, type ModelFigures } from './figures.js';
-import { DEQUEUE, History, INTERVAL_MS, P, Q } from './history.js';
+import { DEQUEUE, IntervalHistory, INTERVAL_MS, P, Q } from './history.js';
 import { between, createRng, exponential, logNormal, poisson, type Rng } from './rng.js';
 import { startOfLocalDay, startOfNextLocalDay, zoneOffsetMs } from '@switchboard/shared/timeZone';
 
@@ -154,7 +154,7 @@ export class ContactCentreModel {
   readonly startedAt: number;
   readonly queues: SimQueue[];
   readonly agents: SimAgent[];
-  readonly history: History;
+  readonly history: IntervalHistory;
   private readonly events = new EventQueue();
   /** Per queue: each serving profile's routing delay (seconds), and the distinct non-zero delays. */
   private readonly delayByProfile: Map<number, number>[];
@@ -185,7 +185,7 @@ export class ContactCentreModel {
     this.dayShiftMs = options.dayShiftMs ?? 0;
     this.nowMs = options.startMs;
     this.startedAt = options.startMs;
-    this.history = new History(
+    this.history = new IntervalHistory(
       this.catalog.queues.length,
       this.catalog.profiles.length,
       (options.retentionDays ?? 3) * 86_400_000,

@@ -5,10 +5,10 @@ import { constants as zlib, gunzipSync } from 'node:zlib';
 import express from 'express';
 import { applyPatch, checkPatch, type Snapshot } from '@switchboard/shared';
 import { afterEach, describe, expect, it } from 'vitest';
-import { SnapshotStream, type SnapshotFeed } from '../../src/http/stream.js';
+import { streamRouter, ViewStream, type SnapshotPublisher } from '../../src/http/stream.js';
 
 /** A feed the test publishes to by hand: the stream's behaviour, without Connect. */
-class HandFeed implements SnapshotFeed {
+class HandFeed implements SnapshotPublisher {
   latest: Snapshot | null = null;
   private readonly listeners = new Set<(s: Snapshot) => void>();
   subscribe(listener: (s: Snapshot) => void) {
@@ -61,7 +61,7 @@ async function until(condition: () => boolean, timeoutMs = 5000): Promise<void> 
 }
 
 let server: Server | undefined;
-let stream: SnapshotStream | undefined;
+let stream: ViewStream | undefined;
 
 afterEach(async () => {
   stream?.close();
@@ -69,41 +69,15 @@ afterEach(async () => {
   await new Promise((resolve) => server?.close(resolve));
 });
 
-async function serve(feed: SnapshotFeed, options: ConstructorParameters<typeof SnapshotStream>[1] = {}) {
-  const created = new SnapshotStream(feed, options);
+async function serve(feed: SnapshotPublisher, options: ConstructorParameters<typeof ViewStream>[1] = {}) {
+  const created = new ViewStream(feed, options);
   stream = created;
   const app = express();
-  app.use(created.router());
+  app.use(streamRouter(() => created));
   server = await new Promise<Server>((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v1/stream`;
-}
-
-/** Reads SSE events from a fetch body until `count` events of `type` have arrived. */
-async function readEvents(response: Response, type: string, count: number) {
-  const reader = (response.body as ReadableStream<Uint8Array>).getReader();
-  const decoder = new TextDecoder();
-  let buffer = '';
-  const events: { id?: string; data: string }[] = [];
-  while (events.length < count) {
-    const { value, done } = await reader.read();
-    if (done) break;
-    buffer += decoder.decode(value, { stream: true });
-    let end: number;
-    while ((end = buffer.indexOf('\n\n')) >= 0) {
-      const block = buffer.slice(0, end);
-      buffer = buffer.slice(end + 2);
-      const fields = Object.fromEntries(
-        block
-          .split('\n')
-          .map((line) => [line.slice(0, line.indexOf(':')), line.slice(line.indexOf(':') + 2)]),
-      );
-      if (fields.event === type) events.push({ id: fields.id, data: fields.data ?? '' });
-    }
-  }
-  await reader.cancel();
-  return events;
 }
 
 /** A viewer at the HTTP level: the bytes as they travel, until `done` says enough. */
@@ -134,8 +108,8 @@ function segments(bytes: Buffer): Buffer[] {
 /** What a browser reads from a gzip stream that is still open: everything inflated so far. */
 const inflateOpen = (bytes: Buffer) => gunzipSync(bytes, { finishFlush: zlib.Z_SYNC_FLUSH }).toString();
 
-/** Reads SSE events of every type from a fetch body until `count` have arrived. */
-async function readAll(response: Response, count: number) {
+/** Reads SSE events of the given types from a fetch body until `count` of them have arrived. */
+async function readAll(response: Response, count: number, types: readonly string[] = ['snapshot', 'patch']) {
   const reader = (response.body as ReadableStream<Uint8Array>).getReader();
   const decoder = new TextDecoder();
   let buffer = '';
@@ -153,8 +127,8 @@ async function readAll(response: Response, count: number) {
           .split('\n')
           .map((line) => [line.slice(0, line.indexOf(':')), line.slice(line.indexOf(':') + 2)]),
       );
-      if (fields.event === 'snapshot' || fields.event === 'patch')
-        events.push({ event: fields.event, id: fields.id, data: fields.data ?? '' });
+      if (types.includes(fields.event ?? ''))
+        events.push({ event: fields.event ?? '', id: fields.id, data: fields.data ?? '' });
     }
   }
   await reader.cancel();
@@ -273,14 +247,14 @@ describe('GET /api/v1/stream', () => {
   it('sends heartbeats while nothing changes', async () => {
     const feed = new HandFeed();
     const url = await serve(feed, { heartbeatMs: 20 });
-    const events = await readEvents(await fetch(url), 'heartbeat', 2);
+    const events = await readAll(await fetch(url), 2, ['heartbeat']);
     expect(JSON.parse(events[0]?.data ?? '')).toHaveProperty('serverTime');
   });
 
   it('drops a viewer that stops reading instead of buffering for it without bound', async () => {
     const feed = new HandFeed();
     const url = new URL(await serve(feed, { maxBufferedBytes: 256 * 1024, maxSkips: 2 }));
-    const viewers = stream as SnapshotStream;
+    const viewers = stream as ViewStream;
     const socket = connect(Number(url.port), '127.0.0.1');
     await new Promise((resolve) => socket.once('connect', resolve));
     socket.write(`GET ${url.pathname} HTTP/1.1\r\nHost: x\r\n\r\n`);
@@ -307,16 +281,16 @@ describe('GET /api/v1/stream', () => {
       res.setEncoding('utf8');
       res.pause();
     });
-    await until(() => response !== undefined && (stream as SnapshotStream).viewerCount === 1);
+    await until(() => response !== undefined && (stream as ViewStream).viewerCount === 1);
     // Patches pile up unread until the stream starts skipping them for this viewer.
     let g = 1;
     for (let skipped = 0; skipped < 2;) {
       if (g > 400) throw new Error('the stream never skipped a patch for the slow viewer');
-      const sent = (stream as SnapshotStream).sent;
+      const sent = (stream as ViewStream).sent;
       g += 1;
       feed.publish(g, 512 * 1024);
       await pause(5);
-      if ((stream as SnapshotStream).sent === sent) skipped += 1;
+      if ((stream as ViewStream).sent === sent) skipped += 1;
     }
     response?.on('data', (chunk: string) => (text += chunk));
     response?.resume();
@@ -345,7 +319,7 @@ describe('GET /api/v1/stream', () => {
     const url = await serve(feed);
     const plain = rawViewer(url, {});
     const zipped = [1, 2].map(() => rawViewer(url, { 'accept-encoding': 'gzip, deflate, br' }));
-    await until(() => (stream as SnapshotStream).viewerCount === 3);
+    await until(() => (stream as ViewStream).viewerCount === 3);
     feed.publish(2, 64 * 1024);
     feed.publish(3, 64 * 1024);
     await until(() => plain.bytes().toString().includes('id: 3\n'));

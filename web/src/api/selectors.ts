@@ -75,7 +75,7 @@ export function queueStates(
   return overrides ?? queue.states;
 }
 
-export interface AgentFilters {
+export interface AgentFilterCriteria {
   search?: string;
   routingProfileId?: string | null;
   hierarchyGroupId?: string | null;
@@ -109,7 +109,7 @@ export function agentOfQueues(
 }
 
 /** The agents the filters let through; with no filter set, the list itself (no copy of 1,500 on each update). */
-export function filterAgents(agents: readonly Agent[], filters: AgentFilters): readonly Agent[] {
+export function filterAgents(agents: readonly Agent[], filters: AgentFilterCriteria): readonly Agent[] {
   const search = filters.search?.trim().toLocaleLowerCase() ?? '';
   const { routingProfileId, hierarchyGroupId, activity, channel, queueIds } = filters;
   if (!search && !routingProfileId && !hierarchyGroupId && !activity && !channel && !queueIds) return agents;

@@ -1,0 +1,25 @@
+import type { Snapshot } from '@switchboard/shared';
+import { Router } from 'express';
+import { publicConfig } from '../config/boards.js';
+import type { ConfigStore } from '../config/store.js';
+import { scopedPublicConfig } from '../security/boardScope.js';
+
+/** GET /api/v1/config: the public configuration of every instance, its boards resolved against their queues. */
+export function configRouter(options: {
+  configStore: ConfigStore;
+  staleAfterMs: number;
+  /** The latest snapshot of an instance (by its id), whose queues its boards resolve against. */
+  latest: (instance: string) => Snapshot | null;
+}): Router {
+  const { configStore } = options;
+  const router = Router();
+  router.get('/api/v1/config', (req, res) => {
+    const config = publicConfig(configStore.current, (instance) => options.latest(instance)?.queues ?? [], {
+      staleAfterMs: options.staleAfterMs,
+      configError: configStore.error,
+    });
+    // A board-scoped screen learns only the boards it may read.
+    res.set('Cache-Control', 'no-store').json(scopedPublicConfig(req, config));
+  });
+  return router;
+}
