@@ -201,6 +201,15 @@ describe('view patches', () => {
         queues: { update: [{ id: queue.id, d: { realtime: { s: { CONTACTS_IN_QUEUE: 'lots' } } } }] },
       }),
     ).toThrow(/realtime\.CONTACTS_IN_QUEUE/);
+    const refused = (delta: Record<string, unknown>) => () =>
+      applyPatch(view, { base: 1, generation: 2, queues: { update: [{ id: queue.id, ...delta }] } });
+    expect(refused({ d: { states: { s: { CONTACTS_IN_QUEUE: 'purple' } } } })).toThrow(
+      /states\.CONTACTS_IN_QUEUE/,
+    );
+    expect(refused({ d: { realtimeByChannel: { s: { FAX: {} } } } })).toThrow(/realtimeByChannel\.FAX/);
+    expect(refused({ d: { realtime: { s: { NOT_A_METRIC: 1 } } } })).toThrow(/realtime\.NOT_A_METRIC/);
+    expect(refused({ u: ['name'] })).toThrow(/\(name: /);
+    expect(refused({ s: { colour: 'red' } })).toThrow(/no such field/);
     expect(() =>
       applyPatch(view, { base: 1, generation: 2, queues: { update: [{ id: 'nobody', s: { name: 'x' } }] } }),
     ).toThrow(/does not have/);
