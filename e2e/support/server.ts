@@ -1,5 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /**
@@ -133,4 +137,31 @@ export async function startTestServer(
       }
     },
   };
+}
+
+/**
+ * A server in tokens mode on a small simulated centre: the configuration file and the token file written into a
+ * fresh directory (each token entry as YAML flow text, its `sha256` worked out from `token`).
+ */
+export async function startTokensServer(
+  name: string,
+  config: string,
+  tokens: { token: string; entry: string }[],
+): Promise<TestServer> {
+  const dir = mkdtempSync(join(tmpdir(), `switchboard-${name}-`));
+  const configFile = join(dir, 'wallboard.yaml');
+  writeFileSync(configFile, config);
+  const tokensFile = join(dir, 'tokens.yaml');
+  const lines = tokens.map(
+    ({ token, entry }) => `  - { ${entry}, sha256: ${createHash('sha256').update(token).digest('hex')} }`,
+  );
+  writeFileSync(tokensFile, `tokens:\n${lines.join('\n')}\n`);
+  return startTestServer({
+    WALLBOARD_CONFIG: configFile,
+    ACCESS_MODE: 'tokens',
+    DISPLAY_TOKENS_FILE: tokensFile,
+    DATA_DIR: join(dir, 'data'),
+    SIMULATOR_QUEUES: '4',
+    SIMULATOR_AGENTS: '20',
+  });
 }

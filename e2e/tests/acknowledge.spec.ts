@@ -1,10 +1,6 @@
-import { createHash } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { APIRequestContext } from '@playwright/test';
 import type { Alert } from '@switchboard/shared';
-import { freePort, startTestServer, type TestServer } from '../support/server.js';
+import { freePort, startTokensServer, type TestServer } from '../support/server.js';
 import { expect, test } from '../support/test.js';
 
 /**
@@ -16,24 +12,12 @@ import { expect, test } from '../support/test.js';
 const supervisorToken = 'e2e-supervisor-token-with-enough-entropy-000001';
 let server: TestServer;
 test.beforeAll(async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'switchboard-ack-'));
   // A rule that fires at once on every queue, so there is always an alert to acknowledge.
-  const config = join(dir, 'wallboard.yaml');
-  writeFileSync(config, 'alerts:\n  - id: anything\n    metric: CONTACTS_IN_QUEUE\n    value: 0\n');
-  const tokens = join(dir, 'tokens.yaml');
-  const sha256 = createHash('sha256').update(supervisorToken).digest('hex');
-  writeFileSync(
-    tokens,
-    `tokens:\n  - { id: dana, role: supervisor, name: Dana Scully, sha256: ${sha256} }\n`,
+  server = await startTokensServer(
+    'ack',
+    'alerts:\n  - id: anything\n    metric: CONTACTS_IN_QUEUE\n    value: 0\n',
+    [{ token: supervisorToken, entry: 'id: dana, role: supervisor, name: Dana Scully' }],
   );
-  server = await startTestServer({
-    WALLBOARD_CONFIG: config,
-    ACCESS_MODE: 'tokens',
-    DISPLAY_TOKENS_FILE: tokens,
-    DATA_DIR: join(dir, 'data'),
-    SIMULATOR_QUEUES: '4',
-    SIMULATOR_AGENTS: '20',
-  });
 });
 test.afterAll(async () => {
   await server?.stop();

@@ -1,9 +1,5 @@
-import { createHash } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { PublicConfig } from '@switchboard/shared';
-import { startTestServer, type TestServer } from '../support/server.js';
+import { startTokensServer, type TestServer } from '../support/server.js';
 import { expect, test } from '../support/test.js';
 
 /**
@@ -14,10 +10,8 @@ import { expect, test } from '../support/test.js';
 const lobbyToken = 'e2e-lobby-display-token-with-enough-entropy-00001';
 let server: TestServer;
 test.beforeAll(async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'switchboard-scope-'));
-  const config = join(dir, 'wallboard.yaml');
-  writeFileSync(
-    config,
+  server = await startTokensServer(
+    'scope',
     [
       'boards:',
       '  - { id: all, title: Contact centre }',
@@ -25,18 +19,8 @@ test.beforeAll(async () => {
       '  - { id: support, title: Support desk, queues: [Support] }',
       '',
     ].join('\n'),
+    [{ token: lobbyToken, entry: 'id: lobby-tv, role: display, board: lobby' }],
   );
-  const tokens = join(dir, 'tokens.yaml');
-  const sha256 = createHash('sha256').update(lobbyToken).digest('hex');
-  writeFileSync(tokens, `tokens:\n  - { id: lobby-tv, role: display, board: lobby, sha256: ${sha256} }\n`);
-  server = await startTestServer({
-    WALLBOARD_CONFIG: config,
-    ACCESS_MODE: 'tokens',
-    DISPLAY_TOKENS_FILE: tokens,
-    DATA_DIR: join(dir, 'data'),
-    SIMULATOR_QUEUES: '4',
-    SIMULATOR_AGENTS: '20',
-  });
 });
 test.afterAll(async () => {
   await server?.stop();
