@@ -1,0 +1,255 @@
+import { z } from 'zod';
+
+/**
+ * What happens next: a queue's service level predicted from its arrival rate, its handle time and the agents
+ * staffed now, and the fewest agents that would hold the target. An estimate under Erlang C's assumptions
+ * (docs/forecast.md): Poisson arrivals, exponential handle times, callers who never abandon, and every agent
+ * who can take the queue counted for it even when they share it with other queues.
+ *
+ * Erlang C is computed from Erlang B's recursion, B(0) = 1, B(n) = A·B(n−1) / (n + A·B(n−1)), and
+ * C = N·B / (N − A·(1 − B)): no factorials or powers, so it stays exact at hundreds of agents and thousands of
+ * contacts an hour, where A^N / N! overflows a double.
+ */
+
+export const FORECAST_MODELS = ['erlang-c'] as const;
+export type ForecastModel = (typeof FORECAST_MODELS)[number];
+
+export const forecastSchema = z.object({
+  model: z.enum(FORECAST_MODELS),
+  /** Contacts queued per hour, from the recent intervals of today. */
+  arrivalsPerHour: z.number().nonnegative().nullable(),
+  /** Today's average handle time, or the configured default while there is too little of today. */
+  handleTimeSeconds: z.number().positive().nullable(),
+  agentsStaffed: z.number().int().nonnegative().nullable(),
+  serviceLevelSeconds: z.number().positive(),
+  targetPercent: z.number().min(0).max(100),
+  /** Percent of contacts predicted to be answered within serviceLevelSeconds, with the agents staffed now. */
+  predictedServiceLevel: z.number().min(0).max(100).nullable(),
+  /** The fewest agents predicted to reach the target. */
+  agentsRequired: z.number().int().nonnegative().nullable(),
+});
+export type Forecast = z.infer<typeof forecastSchema>;
+
+/** Erlang B, the blocking probability of N servers offered A erlangs, by the stable recursion. */
+export function erlangB(trafficErlangs: number, agents: number): number {
+  let b = 1;
+  for (let n = 1; n <= agents; n += 1) b = (trafficErlangs * b) / (n + trafficErlangs * b);
+  return b;
+}
+
+/** Erlang C from Erlang B: the probability that a contact waits. 1 when N ≤ A (the queue grows without end). */
+export function erlangCFromB(trafficErlangs: number, agents: number, b: number): number {
+  if (agents <= trafficErlangs) return 1;
+  return (agents * b) / (agents - trafficErlangs * (1 - b));
+}
+
+/** Erlang C: the probability that a contact has to wait, with N agents offered A erlangs. */
+export function erlangC(trafficErlangs: number, agents: number): number {
+  return erlangCFromB(trafficErlangs, agents, erlangB(trafficErlangs, agents));
+}
+
+/**
+ * P(wait ≤ t) = 1 − C·e^(−(N−A)·t/AHT), as a fraction; 0 when N ≤ A. `b` is Erlang B for (A, N) when known.
+ */
+export function serviceLevelWith(
+  trafficErlangs: number,
+  agents: number,
+  thresholdSeconds: number,
+  handleTimeSeconds: number,
+  b = erlangB(trafficErlangs, agents),
+): number {
+  if (agents <= trafficErlangs) return 0;
+  const c = erlangCFromB(trafficErlangs, agents, b);
+  return Math.min(
+    1,
+    Math.max(0, 1 - c * Math.exp((-(agents - trafficErlangs) * thresholdSeconds) / handleTimeSeconds)),
+  );
+}
+
+/** Past this many agents above the load, a target no count reaches (100%) is given up: null. */
+const MAX_EXTRA_AGENTS = 2000;
+
+/**
+ * The fewest agents whose predicted service level reaches `targetPercent`; null for a target no count of
+ * agents reaches (100%). B is carried up the recursion, so the search costs one step per agent.
+ */
+export function agentsForTarget(
+  trafficErlangs: number,
+  thresholdSeconds: number,
+  handleTimeSeconds: number,
+  targetPercent: number,
+): number | null {
+  const target = targetPercent / 100;
+  if (target <= 0 || trafficErlangs <= 0) return 0;
+  // Some contacts always wait under Erlang C: 100% is never reached, whatever the count.
+  if (target >= 1) return null;
+  let b = 1;
+  const limit = Math.ceil(trafficErlangs) + MAX_EXTRA_AGENTS;
+  for (let n = 1; n <= limit; n += 1) {
+    b = (trafficErlangs * b) / (n + trafficErlangs * b);
+    if (n <= trafficErlangs) continue;
+    if (serviceLevelWith(trafficErlangs, n, thresholdSeconds, handleTimeSeconds, b) >= target) return n;
+  }
+  return null;
+}
+
+/** One interval of today's series: when it ran and the contacts queued in it (the open one runs to `endMs`). */
+export interface ArrivalInterval {
+  startMs: number;
+  endMs: number;
+  contactsQueued: number | null | undefined;
+}
+
+export interface ForecastSettings {
+  serviceLevelSeconds: number;
+  targetPercent: number;
+  /** The handle time taken while today has too few contacts handled to have its own. */
+  defaultHandleTimeSeconds: number;
+  /** The arrival rate is averaged over at least this much of the latest intervals (the open one included). */
+  smoothingMinutes?: number;
+  /** Less than this much of the series and there is no arrival rate: too little to say. */
+  minimumMinutes?: number;
+  /** Contacts handled today below which today's handle time is not trusted and the default is taken. */
+  minimumHandled?: number;
+}
+
+export const DEFAULT_SMOOTHING_MINUTES = 60;
+export const DEFAULT_MINIMUM_MINUTES = 15;
+export const DEFAULT_MINIMUM_HANDLED = 10;
+
+/**
+ * Contacts queued per hour over the latest intervals: the open one (queued so far over its time so far, so it is
+ * pro-rated) and the closed ones before it, back until `smoothingMinutes` are covered. Null while the series
+ * covers less than `minimumMinutes`, or an interval in the window has no figure.
+ */
+export function arrivalRate(
+  series: readonly ArrivalInterval[],
+  smoothingMinutes = DEFAULT_SMOOTHING_MINUTES,
+  minimumMinutes = DEFAULT_MINIMUM_MINUTES,
+): number | null {
+  let contacts = 0;
+  let ms = 0;
+  for (let i = series.length - 1; i >= 0 && ms < smoothingMinutes * 60_000; i -= 1) {
+    const interval = series[i] as ArrivalInterval;
+    const length = interval.endMs - interval.startMs;
+    if (!(length > 0)) continue;
+    const queued = interval.contactsQueued;
+    if (queued === null || queued === undefined || !Number.isFinite(queued) || queued < 0) return null;
+    contacts += queued;
+    ms += length;
+  }
+  if (ms < minimumMinutes * 60_000) return null;
+  return (contacts * 3_600_000) / ms;
+}
+
+export interface QueueForecastInput {
+  series: readonly ArrivalInterval[] | undefined;
+  /** Today's HANDLE_TIME and CONTACTS_HANDLED. */
+  handleTimeSeconds: number | null | undefined;
+  contactsHandled: number | null | undefined;
+  /** AGENTS_STAFFED for the queue now. */
+  agentsStaffed: number | null | undefined;
+}
+
+const known = (value: number | null | undefined): value is number =>
+  value !== null && value !== undefined && Number.isFinite(value);
+
+/** A queue's forecast; each figure null where there is too little to say, never a guess. */
+export function forecastQueue(input: QueueForecastInput, settings: ForecastSettings): Forecast {
+  const arrivals = input.series
+    ? arrivalRate(input.series, settings.smoothingMinutes, settings.minimumMinutes)
+    : null;
+  const handled = known(input.contactsHandled) ? input.contactsHandled : 0;
+  const handleTime =
+    known(input.handleTimeSeconds) &&
+    input.handleTimeSeconds > 0 &&
+    handled >= (settings.minimumHandled ?? DEFAULT_MINIMUM_HANDLED)
+      ? input.handleTimeSeconds
+      : settings.defaultHandleTimeSeconds;
+  const staffed = known(input.agentsStaffed) ? Math.max(0, Math.round(input.agentsStaffed)) : null;
+  let predicted: number | null = null;
+  let required: number | null = null;
+  if (arrivals !== null) {
+    const traffic = (arrivals * handleTime) / 3600;
+    required = agentsForTarget(traffic, settings.serviceLevelSeconds, handleTime, settings.targetPercent);
+    // No contacts coming: there is no service level to predict (Connect's own is no data then too).
+    if (staffed !== null && arrivals > 0)
+      predicted = serviceLevelWith(traffic, staffed, settings.serviceLevelSeconds, handleTime) * 100;
+  }
+  return {
+    model: 'erlang-c',
+    arrivalsPerHour: arrivals,
+    handleTimeSeconds: handleTime,
+    agentsStaffed: staffed,
+    serviceLevelSeconds: settings.serviceLevelSeconds,
+    targetPercent: settings.targetPercent,
+    predictedServiceLevel: predicted,
+    agentsRequired: required,
+  };
+}
+
+/**
+ * The whole centre's (or a board's) forecast from its queues': arrivals added, handle time and predicted service
+ * level weighted by arrivals (as Connect's centre-wide service level weights its queues by contacts), and the
+ * agents required added up, against `agentsStaffed`, the distinct agents staffed. Null where any queue with
+ * arrivals has no figure: a sum missing a queue would pass for the whole.
+ */
+export function combineForecasts(
+  forecasts: readonly Forecast[],
+  agentsStaffed: number | null | undefined,
+  settings: Pick<ForecastSettings, 'serviceLevelSeconds' | 'targetPercent'>,
+): Forecast {
+  let arrivals = 0;
+  let handleWeighted = 0;
+  let slWeighted = 0;
+  let required = 0;
+  let anyArrivals = false;
+  let missingArrivals = false;
+  let missingPredicted = false;
+  let missingRequired = false;
+  for (const forecast of forecasts) {
+    if (forecast.arrivalsPerHour === null) {
+      missingArrivals = true;
+      continue;
+    }
+    anyArrivals = true;
+    const rate = forecast.arrivalsPerHour;
+    arrivals += rate;
+    handleWeighted += rate * (forecast.handleTimeSeconds ?? 0);
+    if (forecast.agentsRequired === null) missingRequired = true;
+    else required += forecast.agentsRequired;
+    if (rate > 0) {
+      if (forecast.predictedServiceLevel === null) missingPredicted = true;
+      else slWeighted += rate * forecast.predictedServiceLevel;
+    }
+  }
+  const complete = anyArrivals && !missingArrivals;
+  return {
+    model: 'erlang-c',
+    arrivalsPerHour: complete ? arrivals : null,
+    handleTimeSeconds: complete && arrivals > 0 ? handleWeighted / arrivals : null,
+    agentsStaffed: known(agentsStaffed) ? Math.max(0, Math.round(agentsStaffed)) : null,
+    serviceLevelSeconds: settings.serviceLevelSeconds,
+    targetPercent: settings.targetPercent,
+    predictedServiceLevel: complete && arrivals > 0 && !missingPredicted ? slWeighted / arrivals : null,
+    agentsRequired: complete && !missingRequired ? required : null,
+  };
+}
+
+/** Agents short of the target: required less staffed, never below 0; null when either is unknown. */
+export function forecastShortfall(forecast: Forecast | null | undefined): number | null {
+  if (!forecast || forecast.agentsRequired === null || forecast.agentsStaffed === null) return null;
+  return Math.max(0, forecast.agentsRequired - forecast.agentsStaffed);
+}
+
+/**
+ * Whether the forecast says the target will be missed: the predicted service level below the target. "At risk"
+ * on a tile whose current figures are still fine.
+ */
+export function forecastAtRisk(forecast: Forecast | null | undefined): boolean {
+  return (
+    !!forecast &&
+    forecast.predictedServiceLevel !== null &&
+    forecast.predictedServiceLevel < forecast.targetPercent
+  );
+}
