@@ -17,6 +17,7 @@ import type { ServerMetrics } from './http/metrics.js';
 import { ViewStream } from './http/stream.js';
 import type { Logger } from './logger.js';
 import { RateBudget, type Quota } from './poller/budget.js';
+import { withForecast } from './poller/forecast.js';
 import { Poller } from './poller/poller.js';
 import type { ConnectOperation } from './connect/errors.js';
 import { CONNECT_OPERATIONS } from './connect/errors.js';
@@ -255,7 +256,7 @@ export async function startInstance(
     // Called only once the poller (and the cluster) below exist.
     latest: () => source.latest,
   });
-  const poller = new Poller({
+  const poller: Poller = new Poller({
     // An embedded simulator runs ahead of real time at a speed above 1: today's figures follow its clock.
     ...(simulator ? { connectClock: simulator.now } : {}),
     client,
@@ -263,7 +264,9 @@ export async function startInstance(
     intervalMs: env.POLL_INTERVAL_MS,
     staleAfterMs: env.STALE_AFTER_MS,
     logger,
-    enrich: alerting.enrich,
+    // The forecast first: the alert rules on it step on the same snapshot.
+    enrich: (snapshot): Snapshot =>
+      alerting.enrich(withForecast(snapshot, poller.history, configStore.current)),
     timeZone: contactCentreTimeZone(env, configStore.current),
     serviceLevelThresholds: serviceLevelThresholds(env, configStore.current),
     intradayIntervalMinutes: env.INTRADAY_INTERVAL_MINUTES,

@@ -151,6 +151,10 @@ export interface QueueForecastInput {
   agentsStaffed: number | null | undefined;
 }
 
+/** Two decimals are plenty on a screen, and keep a figure that barely moved from changing every update. */
+const round2 = (value: number | null): number | null =>
+  value === null ? null : Math.round(value * 100) / 100;
+
 const known = (value: number | null | undefined): value is number =>
   value !== null && value !== undefined && Number.isFinite(value);
 
@@ -178,12 +182,12 @@ export function forecastQueue(input: QueueForecastInput, settings: ForecastSetti
   }
   return {
     model: 'erlang-c',
-    arrivalsPerHour: arrivals,
-    handleTimeSeconds: handleTime,
+    arrivalsPerHour: round2(arrivals),
+    handleTimeSeconds: round2(handleTime),
     agentsStaffed: staffed,
     serviceLevelSeconds: settings.serviceLevelSeconds,
     targetPercent: settings.targetPercent,
-    predictedServiceLevel: predicted,
+    predictedServiceLevel: round2(predicted),
     agentsRequired: required,
   };
 }
@@ -226,8 +230,8 @@ export function combineForecasts(
   const complete = anyArrivals && !missingArrivals;
   return {
     model: 'erlang-c',
-    arrivalsPerHour: complete ? arrivals : null,
-    handleTimeSeconds: complete && arrivals > 0 ? handleWeighted / arrivals : null,
+    arrivalsPerHour: complete ? round2(arrivals) : null,
+    handleTimeSeconds: complete && arrivals > 0 ? round2(handleWeighted / arrivals) : null,
     agentsStaffed: known(agentsStaffed) ? Math.max(0, Math.round(agentsStaffed)) : null,
     serviceLevelSeconds: settings.serviceLevelSeconds,
     targetPercent: settings.targetPercent,

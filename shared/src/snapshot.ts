@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AGENT_ACTIVITIES } from './activity.js';
+import { forecastSchema } from './forecast.js';
 import { CHANNELS, CURRENT_METRIC_NAMES, SNAPSHOT_CHANNELS } from './metrics.js';
 
 /**
@@ -65,6 +66,8 @@ export const queueSchema = z.object({
   realtimeByChannel: z.partialRecord(channelSchema, realtimeMetricsSchema),
   today: todayMetricsSchema,
   states: figureStatesSchema,
+  /** What happens next, an estimate (shared/src/forecast.ts); absent from a server that does not forecast. */
+  forecast: forecastSchema.optional(),
 });
 export type Queue = z.infer<typeof queueSchema>;
 
@@ -140,6 +143,8 @@ export const snapshotSchema = z.object({
     realtime: realtimeMetricsSchema,
     today: todayMetricsSchema,
     states: figureStatesSchema,
+    /** The queues' forecasts together, against the agents staffed (distinct agents, not a sum over queues). */
+    forecast: forecastSchema.optional(),
   }),
   agents: z.array(agentSchema),
   intraday: intradaySchema,

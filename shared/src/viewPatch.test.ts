@@ -9,17 +9,32 @@ const iso = (ms: number) => new Date(ms).toISOString();
 
 const figure = fc.option(fc.integer({ min: 0, max: 500 }), { nil: null });
 
+const forecast = fc.record({
+  model: fc.constant('erlang-c' as const),
+  arrivalsPerHour: fc.option(fc.constantFrom(0, 120, 240.5), { nil: null }),
+  handleTimeSeconds: fc.option(fc.constantFrom(180, 250), { nil: null }),
+  agentsStaffed: fc.option(fc.integer({ min: 0, max: 30 }), { nil: null }),
+  serviceLevelSeconds: fc.constant(20),
+  targetPercent: fc.constant(80),
+  predictedServiceLevel: fc.option(fc.constantFrom(0, 64.2, 91), { nil: null }),
+  agentsRequired: fc.option(fc.integer({ min: 0, max: 30 }), { nil: null }),
+});
+
 const queue = (id: string): fc.Arbitrary<Queue> =>
-  fc.record({
-    id: fc.constant(id),
-    arn: fc.constant(`arn:aws:connect:eu-west-2:1:instance/i/queue/${id}`),
-    name: fc.constantFrom(`Queue ${id}`, `Renamed ${id}`),
-    channels: fc.subarray(['VOICE', 'CHAT', 'TASK', 'EMAIL'] as const, { minLength: 1 }),
-    realtime: fc.record({ CONTACTS_IN_QUEUE: figure, AGENTS_AVAILABLE: figure }),
-    realtimeByChannel: fc.constant({}),
-    today: fc.record({ CONTACTS_HANDLED: figure }),
-    states: fc.record({ CONTACTS_IN_QUEUE: fc.constantFrom('ok', 'warn', 'critical') }),
-  });
+  fc.record(
+    {
+      id: fc.constant(id),
+      arn: fc.constant(`arn:aws:connect:eu-west-2:1:instance/i/queue/${id}`),
+      name: fc.constantFrom(`Queue ${id}`, `Renamed ${id}`),
+      channels: fc.subarray(['VOICE', 'CHAT', 'TASK', 'EMAIL'] as const, { minLength: 1 }),
+      realtime: fc.record({ CONTACTS_IN_QUEUE: figure, AGENTS_AVAILABLE: figure }),
+      realtimeByChannel: fc.constant({}),
+      today: fc.record({ CONTACTS_HANDLED: figure }),
+      states: fc.record({ CONTACTS_IN_QUEUE: fc.constantFrom('ok', 'warn', 'critical') }),
+      forecast,
+    },
+    { requiredKeys: ['id', 'arn', 'name', 'channels', 'realtime', 'realtimeByChannel', 'today', 'states'] },
+  );
 
 const agent = (id: string): fc.Arbitrary<Agent> =>
   fc.record({
@@ -72,6 +87,7 @@ const snapshotAt = (generation: number): fc.Arbitrary<Snapshot> =>
       instanceSeries: series(5),
       seriesQueues: ids('q', 3),
       interval: fc.constantFrom(15, 30),
+      centre: fc.option(forecast, { nil: undefined }),
     })
     .chain((shape) =>
       fc
@@ -105,7 +121,12 @@ const snapshotAt = (generation: number): fc.Arbitrary<Snapshot> =>
               intraday: section,
             },
             queues: [...queues],
-            summary: { realtime: {}, today: {}, states: {} },
+            summary: {
+              realtime: {},
+              today: {},
+              states: {},
+              ...(shape.centre ? { forecast: shape.centre } : {}),
+            },
             agents: [...agents],
             intraday: {
               intervalMinutes: shape.interval,
@@ -216,6 +237,49 @@ describe('view patches', () => {
     expect(() => applyPatch(view, { base: 1, generation: 2, top: { s: { queues: [] } } })).toThrow(
       /not a field it may change/,
     );
+  });
+
+  it("sends a queue's changed forecast as its changed figures, and checks them", () => {
+    const [sample] = fc.sample(
+      snapshotAt(1).filter((s) => s.queues.length >= 1),
+      1,
+    );
+    const view = must(sample);
+    const queue = must(view.queues[0]);
+    const before = {
+      model: 'erlang-c' as const,
+      arrivalsPerHour: 240,
+      handleTimeSeconds: 250,
+      agentsStaffed: 14,
+      serviceLevelSeconds: 20,
+      targetPercent: 80,
+      predictedServiceLevel: 81.5,
+      agentsRequired: 14,
+    };
+    const first = { ...view, queues: [{ ...queue, forecast: before }, ...view.queues.slice(1)] };
+    const worse = { ...before, predictedServiceLevel: 62.1, agentsRequired: 17 };
+    const next = {
+      ...first,
+      generation: 2,
+      queues: [{ ...queue, forecast: worse }, ...view.queues.slice(1)],
+    };
+    const patch = diffView(first, next);
+    expect(patch.queues).toEqual({
+      update: [{ id: queue.id, d: { forecast: { s: { predictedServiceLevel: 62.1, agentsRequired: 17 } } } }],
+    });
+    expect(applyPatch(first, wire(patch)).queues[0]?.forecast).toEqual(worse);
+    expect(() =>
+      applyPatch(first, {
+        base: 1,
+        generation: 2,
+        queues: { update: [{ id: queue.id, d: { forecast: { s: { predictedServiceLevel: 140 } } } }] },
+      }),
+    ).toThrow(/forecast\.predictedServiceLevel/);
+    // The centre's forecast travels in the summary, a top-level field.
+    const centre = { ...next, generation: 3, summary: { ...next.summary, forecast: worse } };
+    const top = diffView(next, centre);
+    expect(Object.keys(top.top?.d ?? top.top?.s ?? {})).toEqual(['summary']);
+    expect(applyPatch(next, wire(top)).summary.forecast).toEqual(worse);
   });
 
   it('refuses a patch for another generation, or one that does not fit the view', () => {

@@ -149,6 +149,26 @@ export const wallboardConfigSchema = z
       })
       .strict()
       .default({ thresholdSeconds: 20, targetPercent: 80 }),
+    /**
+     * The forecast of each queue's service level (docs/forecast.md): the handle time taken while today has too
+     * few contacts handled to have its own, and how much of today's latest intervals the arrival rate averages.
+     */
+    forecast: z
+      .object({
+        defaultHandleTimeSeconds: z
+          .number({ error: 'forecast.defaultHandleTimeSeconds must be a number of seconds, e.g. 300' })
+          .positive('forecast.defaultHandleTimeSeconds must be more than 0 seconds, e.g. 300')
+          .max(86_400, 'forecast.defaultHandleTimeSeconds must be at most 86400 (a day)')
+          .default(300),
+        smoothingMinutes: z
+          .number({ error: 'forecast.smoothingMinutes must be a number of minutes, e.g. 60' })
+          .int('forecast.smoothingMinutes must be a whole number of minutes, e.g. 60')
+          .min(15, 'forecast.smoothingMinutes must be at least 15')
+          .max(240, 'forecast.smoothingMinutes must be at most 240 (four hours)')
+          .default(60),
+      })
+      .strict()
+      .default({ defaultHandleTimeSeconds: 300, smoothingMinutes: 60 }),
     thresholds: z
       .object({
         defaults: thresholdSetSchema.default({ ...DEFAULT_THRESHOLDS }),

@@ -228,6 +228,24 @@ export class History {
     return this.series(queueId, this.metricNames, this.cachedIntervals());
   }
 
+  /**
+   * The latest intervals covering at least `minutes` (the open one and those just before it), oldest first,
+   * with every queue's figures: what the forecast reads its arrival rates from.
+   */
+  latestIntervals(
+    minutes: number,
+  ): readonly { start: number; end: number; byQueue: ReadonlyMap<string, TodayMetrics> }[] {
+    const cached = this.cachedIntervals();
+    let from = cached.length;
+    let covered = 0;
+    while (from > 0 && covered < minutes * 60_000) {
+      from -= 1;
+      const interval = cached[from] as CachedInterval;
+      covered += interval.end - interval.start;
+    }
+    return cached.slice(from);
+  }
+
   private cachedIntervals(): CachedInterval[] {
     return [...this.intervals.values()].sort((a, b) => a.start - b.start);
   }

@@ -5,7 +5,10 @@ import {
   diffView,
   snapshotSchema,
   type Agent,
+  combineForecasts,
+  forecastQueue,
   type Alert,
+  type Forecast,
   type Queue,
   type Snapshot,
 } from '@switchboard/shared';
@@ -58,7 +61,20 @@ function queue(id: string, name: string, inQueue: number, handled: number, answe
       QUEUE_ANSWER_TIME: answerTime,
     },
     states: { CONTACTS_IN_QUEUE: 'ok' },
+    forecast: forecastOf(inQueue * 20 + handled, 8 + inQueue),
   };
+}
+
+function forecastOf(arrivalsPerHour: number, agentsStaffed: number): Forecast {
+  return forecastQueue(
+    {
+      series: [{ startMs: 0, endMs: 3_600_000, contactsQueued: arrivalsPerHour }],
+      handleTimeSeconds: 240,
+      contactsHandled: 100,
+      agentsStaffed,
+    },
+    { serviceLevelSeconds: 20, targetPercent: 80, defaultHandleTimeSeconds: 300 },
+  );
 }
 
 function agent(
@@ -127,7 +143,12 @@ function snapshot(generation = 1): Snapshot {
       queue('q-sales-fr', 'Sales FR', 1, 10, 60),
       queue('q-support', 'Support', 7, 50, 5),
     ],
-    summary: { realtime: { CONTACTS_IN_QUEUE: 11, AGENTS_AVAILABLE: 40 }, today: {}, states: {} },
+    summary: {
+      realtime: { CONTACTS_IN_QUEUE: 11, AGENTS_AVAILABLE: 40, AGENTS_STAFFED: 30 },
+      today: {},
+      states: {},
+      forecast: { ...forecastOf(200, 30), agentsRequired: 40 },
+    },
     agents: [
       agent('a-sales', 'rp-sales', 'ROUTABLE'),
       agent('a-sales-busy', 'rp-sales', 'ROUTABLE', [{ queueId: 'q-sales-uk' }]),
@@ -192,6 +213,23 @@ describe('a board’s view', () => {
     // The centre's line on the charts is its queues' sum.
     expect(view.intraday.instance[0]?.metrics.CONTACTS_HANDLED).toBe(40);
     expect(Object.keys(view.intraday.queues)).toEqual(['q-sales-uk', 'q-sales-fr']);
+  });
+
+  it('forecasts its own queues together, against the agents who can take them', () => {
+    const s = snapshot();
+    const view = projectView(s, board('sales'), config);
+    const [uk, fr] = s.queues;
+    expect(view.summary.forecast).toEqual(
+      combineForecasts([uk?.forecast as Forecast, fr?.forecast as Forecast], 3, {
+        serviceLevelSeconds: 20,
+        targetPercent: 80,
+      }),
+    );
+    expect(view.summary.forecast?.arrivalsPerHour).toBe(
+      (uk?.forecast?.arrivalsPerHour ?? 0) + (fr?.forecast?.arrivalsPerHour ?? 0),
+    );
+    expect(view.summary.forecast?.agentsStaffed).toBe(3);
+    expect(projectView(s, null, config).summary.forecast?.agentsRequired).toBe(40);
   });
 
   it('carries the alerts on its queues and the centre-wide ones, not those of other queues', () => {
@@ -264,7 +302,13 @@ describe('a board’s view followed by patches', () => {
   function stepped(generation: number, s: Step): Snapshot {
     const base = snapshot(generation);
     const queues = base.queues.map((q, i) =>
-      i === 0 ? q : { ...q, realtime: { ...q.realtime, CONTACTS_IN_QUEUE: s.inQueue[i] ?? 0 } },
+      i === 0
+        ? q
+        : {
+            ...q,
+            realtime: { ...q.realtime, CONTACTS_IN_QUEUE: s.inQueue[i] ?? 0 },
+            forecast: forecastOf(100 + (s.inQueue[i] ?? 0) * 15, 6 + i),
+          },
     );
     const agents = base.agents
       .filter((a) => !s.agentsOut.includes(a.id))

@@ -1,4 +1,5 @@
 import {
+  combineForecasts,
   evaluateFigures,
   mergeThresholds,
   type Agent,
@@ -127,6 +128,14 @@ export function projectView(
     );
     const thresholds = mergeThresholds(config.thresholds.defaults, board.thresholds);
     summary = { realtime, today, states: evaluateFigures({ ...realtime, ...today }, thresholds) };
+    // The board's forecast is its queues' together, against the agents who can take them.
+    const centre = snapshot.summary.forecast;
+    if (centre)
+      summary.forecast = combineForecasts(
+        queues.flatMap((queue) => (queue.forecast ? [queue.forecast] : [])),
+        realtime.AGENTS_STAFFED,
+        centre,
+      );
   }
   const alerts = wanted
     ? // Centre-wide alerts go with every board, as the board's webhook and alert endpoints have them.

@@ -1,0 +1,82 @@
+import { forecastQueue, type Queue, type Snapshot } from '@switchboard/shared';
+import { describe, expect, it } from 'vitest';
+import { parseConfig } from '../config/load.js';
+import { withForecast, type LatestIntervals } from './forecast.js';
+
+const MIN = 60_000;
+const config = parseConfig(
+  [
+    'serviceLevel:',
+    '  thresholdSeconds: 30',
+    '  targetPercent: 90',
+    'forecast:',
+    '  defaultHandleTimeSeconds: 200',
+    '',
+  ].join('\n'),
+  'forecast.yaml',
+);
+
+const queue = (id: string, staffed: number, handleTime: number | null, handled: number): Queue => ({
+  id,
+  arn: `arn:${id}`,
+  name: id,
+  channels: ['VOICE'],
+  realtime: { AGENTS_STAFFED: staffed },
+  realtimeByChannel: {},
+  today: { HANDLE_TIME: handleTime, CONTACTS_HANDLED: handled },
+  states: {},
+});
+
+const snapshot = (queues: Queue[]): Snapshot =>
+  ({ queues, summary: { realtime: { AGENTS_STAFFED: 12 }, today: {}, states: {} } }) as unknown as Snapshot;
+
+describe('withForecast', () => {
+  it("forecasts every queue from today's latest intervals and the configured service level", () => {
+    const asked: number[] = [];
+    const history: LatestIntervals = {
+      latestIntervals(minutes) {
+        asked.push(minutes);
+        return [
+          { start: 0, end: 30 * MIN, byQueue: new Map([['busy', { CONTACTS_QUEUED: 60 }]]) },
+          { start: 30 * MIN, end: 40 * MIN, byQueue: new Map([['busy', { CONTACTS_QUEUED: 30 }]]) },
+        ];
+      },
+    };
+    const result = withForecast(
+      snapshot([queue('busy', 8, 240, 50), queue('quiet', 4, null, 0)]),
+      history,
+      config,
+    );
+    expect(asked).toEqual([60]);
+    const [busy, quiet] = result.queues;
+    // 90 queued over 40 minutes: 135 an hour.
+    expect(busy?.forecast).toEqual(
+      forecastQueue(
+        {
+          series: [
+            { startMs: 0, endMs: 30 * MIN, contactsQueued: 60 },
+            { startMs: 30 * MIN, endMs: 40 * MIN, contactsQueued: 30 },
+          ],
+          handleTimeSeconds: 240,
+          contactsHandled: 50,
+          agentsStaffed: 8,
+        },
+        { serviceLevelSeconds: 30, targetPercent: 90, defaultHandleTimeSeconds: 200 },
+      ),
+    );
+    expect(busy?.forecast).toMatchObject({
+      arrivalsPerHour: 135,
+      serviceLevelSeconds: 30,
+      targetPercent: 90,
+    });
+    // A queue Connect left out of the intervals had no contacts; with none handled, the configured handle time.
+    expect(quiet?.forecast).toMatchObject({ arrivalsPerHour: 0, handleTimeSeconds: 200, agentsRequired: 0 });
+    expect(result.summary.forecast).toMatchObject({ arrivalsPerHour: 135, agentsStaffed: 12 });
+  });
+
+  it('says nothing before the intervals are fetched', () => {
+    const result = withForecast(snapshot([queue('q', 5, 200, 20)]), { latestIntervals: () => [] }, config);
+    expect(result.queues[0]?.forecast).toMatchObject({ arrivalsPerHour: null, predictedServiceLevel: null });
+    expect(result.summary.forecast?.predictedServiceLevel).toBeNull();
+  });
+});

@@ -1,0 +1,70 @@
+import { forecastQueue, type Snapshot } from '@switchboard/shared';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseEnv } from '../../src/env.js';
+import { startWebServer, type RunningWallboard } from '../../src/main.js';
+import { waitFor } from '../support/wallboard.js';
+import { fetchSnapshot } from './support.js';
+
+// The real server and SDK against the embedded simulator in the middle of a busy morning.
+let wallboard: RunningWallboard;
+
+beforeAll(async () => {
+  wallboard = await startWebServer(
+    parseEnv({
+      PORT: '0',
+      LOG_LEVEL: 'silent',
+      TIME_ZONE: 'UTC',
+      SIMULATOR_QUEUES: '6',
+      SIMULATOR_AGENTS: '80',
+      SIMULATOR_TIME_OF_DAY: '10:30',
+      POLL_INTERVAL_MS: '1000',
+      CONNECT_RATE_METRICS: '40/40',
+      CONNECT_RATE_OTHER: '40/40',
+    }),
+  );
+}, 120_000);
+
+afterAll(async () => {
+  await wallboard?.stop();
+});
+
+describe('the forecast in the snapshot', () => {
+  it("forecasts each queue from its own series, today's handle time and its agents staffed", async () => {
+    const snapshot: Snapshot = await waitFor(
+      async () => {
+        const latest = await fetchSnapshot(wallboard);
+        return latest?.sections.intraday.fetchedAt &&
+          latest.sections.today.fetchedAt &&
+          latest.queues.every((queue) => queue.forecast?.arrivalsPerHour !== null)
+          ? latest
+          : undefined;
+      },
+      "a forecast on every queue from today's series",
+      60_000,
+    );
+    let busy = 0;
+    for (const queue of snapshot.queues) {
+      const series = snapshot.intraday.queues[queue.id] ?? [];
+      const expected = forecastQueue(
+        {
+          series: series.map((point) => ({
+            startMs: Date.parse(point.start),
+            endMs: Date.parse(point.end),
+            contactsQueued: point.metrics.CONTACTS_QUEUED,
+          })),
+          handleTimeSeconds: queue.today.HANDLE_TIME,
+          contactsHandled: queue.today.CONTACTS_HANDLED,
+          agentsStaffed: queue.realtime.AGENTS_STAFFED,
+        },
+        { serviceLevelSeconds: 20, targetPercent: 80, defaultHandleTimeSeconds: 300 },
+      );
+      expect(queue.forecast).toEqual(expected);
+      if ((queue.forecast?.arrivalsPerHour ?? 0) > 0) busy += 1;
+    }
+    // A busy morning: queues have contacts coming, and the centre's forecast counts them all.
+    expect(busy).toBeGreaterThan(0);
+    const arrivals = snapshot.queues.reduce((sum, q) => sum + (q.forecast?.arrivalsPerHour ?? 0), 0);
+    expect(snapshot.summary.forecast?.arrivalsPerHour).toBeCloseTo(arrivals, 1);
+    expect(snapshot.summary.forecast?.agentsStaffed).toBe(snapshot.summary.realtime.AGENTS_STAFFED);
+  }, 90_000);
+});
