@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Alert } from './snapshot.js';
+import { FORECAST_SERVICE_LEVEL } from './forecast.js';
 import { breaches } from './thresholds.js';
 
 /**
@@ -29,6 +30,14 @@ export const alertRuleSchema = z
   })
   .strict()
   .superRefine((rule, ctx) => {
+    if (rule.metric === FORECAST_SERVICE_LEVEL && rule.direction !== 'below') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['direction'],
+        message: `${FORECAST_SERVICE_LEVEL} is worse when lower: set direction: below, with value the predicted service level (e.g. 80) under which to warn`,
+      });
+      return;
+    }
     if (rule.clearAt === undefined) return;
     const onGoodSide = rule.direction === 'above' ? rule.clearAt < rule.value : rule.clearAt > rule.value;
     if (!onGoodSide) {
@@ -40,6 +49,23 @@ export const alertRuleSchema = z
     }
   });
 export type AlertRule = z.infer<typeof alertRuleSchema>;
+
+/**
+ * The figure a rule watches in a queue's (or the centre's) figures: a real-time or today's figure by its
+ * Connect name, or the forecast's predicted service level for FORECAST_SERVICE_LEVEL, so a webhook warns before
+ * the breach. Null when there is no figure.
+ */
+export function ruleFigure(
+  metric: string,
+  figures: {
+    realtime: Readonly<Record<string, number | null | undefined>>;
+    today: Readonly<Record<string, number | null | undefined>>;
+    forecast?: { predictedServiceLevel: number | null } | undefined;
+  },
+): number | null {
+  if (metric === FORECAST_SERVICE_LEVEL) return figures.forecast?.predictedServiceLevel ?? null;
+  return figures.realtime[metric] ?? figures.today[metric] ?? null;
+}
 
 export interface Observation {
   ruleId: string;

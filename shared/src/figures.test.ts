@@ -5,6 +5,8 @@ import {
   alertSentence,
   figureDescriptor,
   figureFormatter,
+  forecastAdvice,
+  forecastShortfallText,
   formatDuration,
 } from './figures.js';
 import { CURRENT_METRICS, CURRENT_METRIC_NAMES, metricLabel } from './metrics.js';
@@ -151,5 +153,43 @@ describe('alertSentence', () => {
     expect(alertSentence({ metric: 'OLDEST_CONTACT_AGE', value: 90 }, 'Sales', format, 'is back to')).toBe(
       'Oldest contact on Sales is back to 1:30',
     );
+  });
+});
+
+describe('the forecast in words', () => {
+  const format = figureFormatter('en-GB');
+  const forecast = {
+    arrivalsPerHour: 240,
+    handleTimeSeconds: 250,
+    agentsStaffed: 14,
+    serviceLevelSeconds: 20,
+    targetPercent: 80,
+    predictedServiceLevel: 62.4,
+    agentsRequired: 17,
+  };
+
+  it('says what the queue needs and what that rests on', () => {
+    expect(forecastAdvice(forecast, format)).toBe(
+      'Needs 3 more agents for 80% in 20 s: 240 contacts/h, 4:10 handle time, 14 staffed',
+    );
+    expect(forecastAdvice({ ...forecast, agentsRequired: 15 }, format)).toBe(
+      'Needs 1 more agent for 80% in 20 s: 240 contacts/h, 4:10 handle time, 14 staffed',
+    );
+    expect(forecastAdvice({ ...forecast, agentsRequired: 12 }, format)).toBe(
+      'Enough agents for 80% in 20 s (12 needed): 240 contacts/h, 4:10 handle time, 14 staffed',
+    );
+    expect(forecastAdvice({ ...forecast, arrivalsPerHour: null }, format)).toBeNull();
+  });
+
+  it('says the centre-wide shortfall, and nothing when there is none', () => {
+    expect(forecastShortfallText(forecast, format)).toBe('Short 3 agents for 80% in 20 s');
+    expect(forecastShortfallText({ ...forecast, agentsRequired: 14 }, format)).toBeNull();
+    expect(forecastShortfallText({ ...forecast, agentsStaffed: null }, format)).toBeNull();
+  });
+
+  it('writes a forecast alert the way every other alert is written', () => {
+    expect(
+      alertSentence({ metric: 'FORECAST_SERVICE_LEVEL', value: 62.4, threshold: 80 }, 'Billing', format),
+    ).toBe('Forecast service level (estimate) on Billing is 62.4% (limit 80%)');
   });
 });

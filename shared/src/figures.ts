@@ -70,6 +70,13 @@ const FIGURES: Readonly<Record<string, Entry>> = {
   OCCUPANCY: { label: 'Occupancy', unit: 'percent', bad: 'above' },
   // Worked out by the wallboard: contacts abandoned over contacts queued, today.
   ABANDON_RATE: { label: 'Abandon rate', shortLabel: 'Abandoned', unit: 'percent', bad: 'above' },
+  // The forecast's predicted service level with the agents staffed now (shared/src/forecast.ts): an estimate.
+  FORECAST_SERVICE_LEVEL: {
+    label: 'Forecast service level (estimate)',
+    shortLabel: 'Forecast SL',
+    unit: 'percent',
+    bad: 'below',
+  },
 };
 
 const SERVICE_LEVEL = /^SERVICE_LEVEL_(\d+)$/;
@@ -192,4 +199,48 @@ export function alertSentence(
   const limit =
     threshold === null || threshold === undefined ? '' : ` (limit ${format.figure(metric, threshold)})`;
   return `${figureDescriptor(metric).label} ${alertPlace(queueName)} ${verb} ${format.figure(metric, value)}${limit}`;
+}
+
+/** The forecast's figures the advice is written from (shared/src/forecast.ts's Forecast). */
+interface ForecastFigures {
+  arrivalsPerHour: number | null;
+  handleTimeSeconds: number | null;
+  agentsStaffed: number | null;
+  serviceLevelSeconds: number;
+  targetPercent: number;
+  predictedServiceLevel: number | null;
+  agentsRequired: number | null;
+}
+
+const agentsWord = (n: number) => (n === 1 ? 'agent' : 'agents');
+
+/** The target in words: "80% in 20 s". */
+export function forecastTarget(forecast: ForecastFigures, format: FigureFormatter): string {
+  return `${format.percent(forecast.targetPercent)} in ${format.count(forecast.serviceLevelSeconds)} s`;
+}
+
+/**
+ * A queue's staffing advice and what it rests on, as the drill-down and the summary say it: "Needs 3 more
+ * agents for 80% in 20 s: 240 contacts/h, 4:10 handle time, 14 staffed". Null when there is too little to say.
+ */
+export function forecastAdvice(forecast: ForecastFigures, format: FigureFormatter): string | null {
+  const { arrivalsPerHour, handleTimeSeconds, agentsStaffed, agentsRequired } = forecast;
+  if (arrivalsPerHour === null || handleTimeSeconds === null) return null;
+  const inputs = `${format.count(arrivalsPerHour)} contacts/h, ${formatDuration(handleTimeSeconds)} handle time`;
+  const target = forecastTarget(forecast, format);
+  if (agentsRequired === null) return `No number of agents reaches ${target}: ${inputs}`;
+  if (agentsStaffed === null)
+    return `Needs ${format.count(agentsRequired)} ${agentsWord(agentsRequired)} for ${target}: ${inputs}`;
+  const short = agentsRequired - agentsStaffed;
+  if (short > 0)
+    return `Needs ${format.count(short)} more ${agentsWord(short)} for ${target}: ${inputs}, ${format.count(agentsStaffed)} staffed`;
+  return `Enough agents for ${target} (${format.count(agentsRequired)} needed): ${inputs}, ${format.count(agentsStaffed)} staffed`;
+}
+
+/** The centre's shortfall in words: "Short 7 agents for 80% in 20 s", or null when there is none or no figure. */
+export function forecastShortfallText(forecast: ForecastFigures, format: FigureFormatter): string | null {
+  if (forecast.agentsRequired === null || forecast.agentsStaffed === null) return null;
+  const short = forecast.agentsRequired - forecast.agentsStaffed;
+  if (short <= 0) return null;
+  return `Short ${format.count(short)} ${agentsWord(short)} for ${forecastTarget(forecast, format)}`;
 }

@@ -11,6 +11,9 @@ import { z } from 'zod';
  * contacts an hour, where A^N / N! overflows a double.
  */
 
+/** The name alert rules and figures give the forecast's predicted service level. */
+export const FORECAST_SERVICE_LEVEL = 'FORECAST_SERVICE_LEVEL';
+
 export const FORECAST_MODELS = ['erlang-c'] as const;
 export type ForecastModel = (typeof FORECAST_MODELS)[number];
 

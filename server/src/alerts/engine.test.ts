@@ -126,4 +126,94 @@ describe('AlertEngine', () => {
     expect(engine.enrich(snapshot(3, [queue('q1', 'Sales', 12)], true)).alerts).toEqual([]);
     expect(engine.enrich(snapshot(4, [queue('q1', 'Sales', 12)])).alerts).toHaveLength(1);
   });
+
+  it('fires a forecast rule when the predicted service level stays under its value, and clears as the others do', () => {
+    const forecastConfig = parseConfig(
+      [
+        'alerts:',
+        '  - id: at-risk',
+        '    metric: FORECAST_SERVICE_LEVEL',
+        '    direction: below',
+        '    level: warn',
+        '    value: 80',
+        '    holdSeconds: 300',
+        '    clearAt: 85',
+        '  - id: centre-at-risk',
+        '    metric: FORECAST_SERVICE_LEVEL',
+        '    direction: below',
+        '    value: 75',
+        '    scope: instance',
+        '',
+      ].join('\n'),
+      'forecast.yaml',
+    );
+    let now = 0;
+    const engine = new AlertEngine(
+      () => forecastConfig,
+      () => now,
+    );
+    const predicted = (value: number | null): Queue => ({
+      ...queue('q1', 'Billing', 2),
+      forecast: {
+        model: 'erlang-c',
+        arrivalsPerHour: 240,
+        handleTimeSeconds: 250,
+        agentsStaffed: 14,
+        serviceLevelSeconds: 20,
+        targetPercent: 80,
+        predictedServiceLevel: value,
+        agentsRequired: 17,
+      },
+    });
+    const withCentre = (generation: number, q: Queue, centre: number | null): Snapshot => {
+      const s = snapshot(generation, [q]);
+      return {
+        ...s,
+        summary: {
+          ...s.summary,
+          forecast: { ...(q.forecast as NonNullable<Queue['forecast']>), predictedServiceLevel: centre },
+        },
+      };
+    };
+    expect(engine.enrich(withCentre(1, predicted(62), 90)).alerts).toEqual([]);
+    now = 299_000;
+    expect(engine.enrich(withCentre(2, predicted(70), 90)).alerts).toEqual([]);
+    now = 300_000;
+    expect(engine.enrich(withCentre(3, predicted(70), 90)).alerts).toMatchObject([
+      {
+        ruleId: 'at-risk',
+        metric: 'FORECAST_SERVICE_LEVEL',
+        queueId: 'q1',
+        level: 'warn',
+        value: 70,
+        threshold: 80,
+      },
+    ]);
+    // Too little data to say is not recovery; back above 85 clears.
+    now = 310_000;
+    expect(engine.enrich(withCentre(4, predicted(null), 90)).alerts).toHaveLength(1);
+    now = 320_000;
+    expect(engine.enrich(withCentre(5, predicted(82), 90)).alerts).toHaveLength(1);
+    now = 330_000;
+    expect(engine.enrich(withCentre(6, predicted(86), 90)).alerts).toEqual([]);
+    // The instance rule reads the centre's forecast.
+    now = 340_000;
+    expect(engine.enrich(withCentre(7, predicted(90), 70)).alerts).toMatchObject([
+      { ruleId: 'centre-at-risk', queueId: null, value: 70 },
+    ]);
+    expect(engine.todaysHistory.map((e) => `${e.ruleId}:${e.kind}`)).toEqual([
+      'at-risk:raised',
+      'at-risk:cleared',
+      'centre-at-risk:raised',
+    ]);
+  });
+
+  it('refuses a forecast rule that takes a higher forecast as worse, naming the fix', () => {
+    expect(() =>
+      parseConfig(
+        ['alerts:', '  - id: odd', '    metric: FORECAST_SERVICE_LEVEL', '    value: 80', ''].join('\n'),
+        'odd.yaml',
+      ),
+    ).toThrow(/direction: below/);
+  });
 });

@@ -2,6 +2,7 @@ import {
   activeAlerts,
   evaluateFigures,
   mergeThresholds,
+  ruleFigure,
   stepAlerts,
   type Alert,
   type AlertEvent,
@@ -105,14 +106,14 @@ export class AlertEngine {
     const observations: Observation[] = [];
     for (const rule of config.alerts) {
       if (rule.scope === 'instance') {
-        const value = snapshot.summary.realtime[rule.metric] ?? snapshot.summary.today[rule.metric] ?? null;
+        const value = ruleFigure(rule.metric, snapshot.summary);
         observations.push({ ruleId: rule.id, queueId: null, value });
         continue;
       }
       const ids = rule.queues ? new Set(resolveQueueRefs(rule.queues, snapshot.queues)) : null;
       for (const queue of snapshot.queues) {
         if (ids && !ids.has(queue.id)) continue;
-        const value = queue.realtime[rule.metric] ?? queue.today[rule.metric] ?? null;
+        const value = ruleFigure(rule.metric, queue);
         observations.push({ ruleId: rule.id, queueId: queue.id, value });
       }
     }

@@ -125,6 +125,17 @@ describe('webhookMessage', () => {
     expect(webhookMessage({ ...oldest, kind: 'cleared', value: 95 }, 'Sales 4', 'en-GB').text).toBe(
       ':white_check_mark: Cleared: Oldest contact on Sales 4 is back to 1:35 (limit 2:00) (2026-11-24T10:00:00.000Z)',
     );
+    // A forecast rule warns before the breach, and says its figure is an estimate.
+    const atRisk = {
+      ...event('raised'),
+      level: 'warn' as const,
+      metric: 'FORECAST_SERVICE_LEVEL',
+      value: 62.4,
+      threshold: 80,
+    };
+    expect(webhookMessage(atRisk, 'Billing', 'en-GB').text).toBe(
+      ':rotating_light: WARN: Forecast service level (estimate) on Billing is 62.4% (limit 80%) (since 2026-11-24T10:00:00.000Z)',
+    );
   });
 
   it('says a queue that is gone is no longer watched, and leaves out a limit an older event lacks', () => {

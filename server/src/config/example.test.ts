@@ -7,6 +7,11 @@ describe('wallboard.example.yaml', () => {
     const file = new URL('../../../wallboard.example.yaml', import.meta.url);
     const config = parseConfig(readFileSync(file, 'utf8'), 'wallboard.example.yaml');
     expect(config.boards.map((b) => b.id)).toEqual(['all', 'sales-floor']);
-    expect(config.alerts.map((a) => a.id)).toEqual(['long-queue', 'old-contact', 'low-service-level']);
+    expect(config.alerts.map((a) => a.id)).toEqual([
+      'long-queue',
+      'old-contact',
+      'low-service-level',
+      'forecast-at-risk',
+    ]);
   });
 });
