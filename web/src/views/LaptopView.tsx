@@ -16,6 +16,7 @@ import { AlertsPanel } from '../features/alerts/AlertsPanel';
 import { AgentFilters } from '../features/agents/AgentFilters';
 import { AgentList } from '../features/agents/AgentList';
 import { ChartPanel } from '../features/charts/ChartPanel';
+import { ForecastAdvice } from '../features/forecast/Forecast';
 import { Header } from '../features/header/Header';
 import { QueueGrid } from '../features/queues/QueueGrid';
 import { StaleBanner } from '../features/status/StaleBanner';
@@ -128,6 +129,7 @@ export function LaptopView({
             <div className="drill-body">
               <QueueGrid queues={[drilled]} statesOf={statesOf} />
               <ChartPanel queueId={drilled.id} title={`${drilled.name}: service level today`} />
+              <ForecastAdvice forecast={drilled.forecast} />
             </div>
           </section>
         ) : null}

@@ -2,6 +2,7 @@ import { figureDescriptor, type FigureState, type Queue } from '@switchboard/sha
 import { memo, type CSSProperties } from 'react';
 import { useBoard } from '../../board';
 import { useFormat } from '../../format';
+import { AtRiskMark } from '../forecast/Forecast';
 
 /**
  * Line geometry in rem; styles.css sizes .queue-row to match. A page with fewer queues than fit gets taller
@@ -85,6 +86,7 @@ export const QueueRows = memo(function QueueRows({
                       </span>
                     ) : null}
                     {queue.name}
+                    <AtRiskMark forecast={queue.forecast} figuresFine={worst === 'ok'} />
                   </th>
                   <td data-metric="CONTACTS_IN_QUEUE" data-state={states.CONTACTS_IN_QUEUE}>
                     {format.figure('CONTACTS_IN_QUEUE', queue.realtime.CONTACTS_IN_QUEUE)}

@@ -6,6 +6,7 @@ import { ErrorBoundary } from '../../components/ErrorBoundary';
 import { Figure, figureLabels } from '../../components/Figure';
 import { useBoard } from '../../board';
 import { useFormat } from '../../format';
+import { AtRiskMark } from '../forecast/Forecast';
 
 /** The agents' line of a tile, in its order. */
 const AGENT_FIGURES = [
@@ -92,6 +93,7 @@ function QueueTileBody({ queue, states, onOpen, selected }: QueueTileProps) {
         ) : (
           queue.name
         )}
+        <AtRiskMark forecast={queue.forecast} figuresFine={worst === undefined} />
         <span className="tile-channels">
           {queue.channels.map((channel) => (
             <ChannelIcon key={channel} channel={channel} />

@@ -4,6 +4,7 @@ import { abandonRate } from '../../api/selectors';
 import { Figure, figureLabels } from '../../components/Figure';
 import { useBoard } from '../../board';
 import { useFormat } from '../../format';
+import { ForecastSummary } from '../forecast/Forecast';
 
 /** The agents' figures of the strip, in its order: each agent counts once. */
 const AGENT_FIGURES = [
@@ -50,6 +51,7 @@ export const SummaryStrip = memo(function SummaryStrip({ summary }: { summary: S
           state={states[serviceLevelMetric]}
           detail={`target ${format.percent(targetPercent)}`}
         />
+        <ForecastSummary forecast={summary.forecast} />
         <Figure
           {...figureLabels('ABANDON_RATE', true)}
           value={format.figure('ABANDON_RATE', rate)}

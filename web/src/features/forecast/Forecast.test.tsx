@@ -1,0 +1,98 @@
+import type { Forecast } from '@switchboard/shared';
+import { cleanup, render, screen } from '@testing-library/react';
+import { afterEach, describe, expect, it } from 'vitest';
+import { makeSnapshot } from '../../testing/makeSnapshot';
+import { QueueTile } from '../queues/QueueTile';
+import { SummaryStrip } from '../summary/SummaryStrip';
+import { ForecastAdvice } from './Forecast';
+
+afterEach(cleanup);
+
+const plain = (text: string | null | undefined) => (text ?? '').replace(/[\u00a0\u202f]/g, ' ');
+
+const short: Forecast = {
+  model: 'erlang-c',
+  arrivalsPerHour: 240,
+  handleTimeSeconds: 250,
+  agentsStaffed: 14,
+  serviceLevelSeconds: 20,
+  targetPercent: 80,
+  predictedServiceLevel: 62.4,
+  agentsRequired: 17,
+};
+
+function aQueue() {
+  const queue = makeSnapshot({ queues: 1 }).queues[0];
+  if (!queue) throw new Error('fixture has no queue');
+  return queue;
+}
+
+describe('ForecastAdvice', () => {
+  it('gives the advice and the figures it rests on, labelled an estimate', () => {
+    render(<ForecastAdvice forecast={short} />);
+    const advice = screen.getByRole('region', { name: 'Forecast (estimate)' });
+    expect(advice.textContent).toContain('estimate');
+    expect(plain(screen.getByTestId('forecast-advice-text').textContent)).toBe(
+      'Needs 3 more agents for 80% in 20 s: 240 contacts/h, 4:10 handle time, 14 staffed',
+    );
+    expect(plain(advice.textContent)).toContain('62.4% predicted in 20 s');
+    expect(advice.dataset.atRisk).toBe('true');
+  });
+
+  it('says when there is too little of today to forecast, and nothing without a forecast', () => {
+    render(<ForecastAdvice forecast={{ ...short, arrivalsPerHour: null, predictedServiceLevel: null }} />);
+    expect(screen.getByTestId('forecast-advice').textContent).toContain('Too little of today');
+    cleanup();
+    const { container } = render(<ForecastAdvice forecast={undefined} />);
+    expect(container.textContent).toBe('');
+  });
+});
+
+describe('the at-risk mark on a tile', () => {
+  it('marks a tile whose forecast misses the target while its figures are fine, without an alert state', () => {
+    render(<QueueTile queue={{ ...aQueue(), forecast: short }} states={{ CONTACTS_IN_QUEUE: 'ok' }} />);
+    const mark = screen.getByTestId('at-risk');
+    expect(mark.textContent).toContain('At risk');
+    expect(plain(mark.title)).toBe('Forecast (estimate): 62.4% against the 80% target');
+    expect(mark.className).toBe('at-risk-mark');
+    const tile = screen.getByRole('article');
+    expect(tile.dataset.worst).toBeUndefined();
+  });
+
+  it('leaves the mark off when the figures already say so, or the forecast is on target', () => {
+    render(<QueueTile queue={{ ...aQueue(), forecast: short }} states={{ CONTACTS_IN_QUEUE: 'warn' }} />);
+    expect(screen.queryByTestId('at-risk')).toBeNull();
+    cleanup();
+    render(
+      <QueueTile queue={{ ...aQueue(), forecast: { ...short, predictedServiceLevel: 85 } }} states={{}} />,
+    );
+    expect(screen.queryByTestId('at-risk')).toBeNull();
+  });
+});
+
+describe('the summary strip', () => {
+  it("shows the centre's forecast and its shortfall", () => {
+    const { summary } = makeSnapshot({ queues: 2 });
+    render(
+      <SummaryStrip
+        summary={{ ...summary, forecast: { ...short, agentsStaffed: 40, agentsRequired: 47 } }}
+      />,
+    );
+    const cell = screen.getByTestId('forecast-summary');
+    expect(plain(cell.textContent)).toContain('62.4%');
+    expect(plain(screen.getByTestId('forecast-shortfall').textContent)).toBe(
+      'Short 7 agents for 80% in 20 s',
+    );
+    expect(cell.textContent).toContain('est.');
+  });
+
+  it('says there are enough agents when there is no shortfall', () => {
+    const { summary } = makeSnapshot({ queues: 2 });
+    render(
+      <SummaryStrip
+        summary={{ ...summary, forecast: { ...short, predictedServiceLevel: 88, agentsRequired: 12 } }}
+      />,
+    );
+    expect(plain(screen.getByTestId('forecast-shortfall').textContent)).toBe('enough agents for 80%');
+  });
+});

@@ -1,0 +1,122 @@
+import {
+  forecastAdvice,
+  forecastAtRisk,
+  forecastShortfallText,
+  formatDuration,
+  type Forecast,
+} from '@switchboard/shared';
+import { memo } from 'react';
+import { useFormat } from '../../format';
+import './forecast.css';
+
+/**
+ * What happens next on one queue, for the laptop's drill-down: the predicted service level with the agents
+ * staffed now, the advice, and the figures it rests on, so a supervisor can see why. Labelled an estimate.
+ */
+export const ForecastAdvice = memo(function ForecastAdvice({ forecast }: { forecast: Forecast | undefined }) {
+  const format = useFormat();
+  if (!forecast) return null;
+  const advice = forecastAdvice(forecast, format);
+  const atRisk = forecastAtRisk(forecast);
+  return (
+    <section
+      className="forecast-advice"
+      aria-label="Forecast (estimate)"
+      data-testid="forecast-advice"
+      data-at-risk={atRisk || undefined}
+    >
+      <h3>
+        Forecast <span className="forecast-estimate">estimate</span>
+      </h3>
+      {advice === null ? (
+        <p className="forecast-text">Too little of today yet to forecast this queue.</p>
+      ) : (
+        <>
+          <p className="forecast-predicted">
+            {forecast.predictedServiceLevel === null
+              ? 'No service level to predict: no contacts are coming in.'
+              : `${format.percent(forecast.predictedServiceLevel)} predicted in ${format.count(forecast.serviceLevelSeconds)} s with the agents staffed now`}
+          </p>
+          <p className="forecast-text" data-testid="forecast-advice-text">
+            {advice}
+          </p>
+          <dl className="forecast-inputs">
+            <div>
+              <dt>Arrivals</dt>
+              <dd>{format.count(forecast.arrivalsPerHour)} contacts/h</dd>
+            </div>
+            <div>
+              <dt>Handle time</dt>
+              <dd>{formatDuration(forecast.handleTimeSeconds)}</dd>
+            </div>
+            <div>
+              <dt>Staffed</dt>
+              <dd>{format.count(forecast.agentsStaffed)}</dd>
+            </div>
+            <div>
+              <dt>Needed</dt>
+              <dd>{format.count(forecast.agentsRequired)}</dd>
+            </div>
+          </dl>
+          <p className="forecast-note">
+            Erlang C: arrivals at the recent rate, no caller abandoning, and every agent who can take the
+            queue counted for it.
+          </p>
+        </>
+      )}
+    </section>
+  );
+});
+
+/**
+ * A tile's "at risk" mark: its forecast is below target while its current figures are still fine. Not an
+ * alert colour, and still: it says what is coming, not what is wrong.
+ */
+export const AtRiskMark = memo(function AtRiskMark({
+  forecast,
+  figuresFine,
+}: {
+  forecast: Forecast | undefined;
+  figuresFine: boolean;
+}) {
+  const format = useFormat();
+  if (!figuresFine || !forecastAtRisk(forecast) || !forecast) return null;
+  const title = `Forecast (estimate): ${format.percent(forecast.predictedServiceLevel)} against the ${format.percent(forecast.targetPercent)} target`;
+  return (
+    <span className="at-risk-mark" data-testid="at-risk" title={title}>
+      At risk<span className="sr-only">. {title}</span>
+    </span>
+  );
+});
+
+/** The centre's forecast in the summary strip: its predicted service level and the agents it is short. */
+export const ForecastSummary = memo(function ForecastSummary({
+  forecast,
+}: {
+  forecast: Forecast | undefined;
+}) {
+  const format = useFormat();
+  if (!forecast) return null;
+  const shortfall = forecastShortfallText(forecast, format);
+  return (
+    <div
+      className="figure forecast-summary"
+      data-metric="FORECAST_SERVICE_LEVEL"
+      data-testid="forecast-summary"
+      data-at-risk={forecastAtRisk(forecast) || undefined}
+      title="Forecast (estimate) by Erlang C from today's arrivals, handle time and agents staffed"
+    >
+      <dt>
+        Forecast <span className="forecast-estimate">est.</span>
+      </dt>
+      <dd>
+        <span className="figure-value">{format.percent(forecast.predictedServiceLevel)}</span>
+        <span className="figure-detail" data-testid="forecast-shortfall">
+          {forecast.agentsRequired === null || forecast.agentsStaffed === null
+            ? 'no advice yet'
+            : (shortfall ?? `enough agents for ${format.percent(forecast.targetPercent)}`)}
+        </span>
+      </dd>
+    </div>
+  );
+});
