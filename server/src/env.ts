@@ -280,6 +280,16 @@ const envSchema = z.object({
       'SIMULATOR_TIME_OF_DAY must be a local time HH:MM, e.g. 10:30 (the simulated day starts there)',
     )
     .optional(),
+  /**
+   * How the embedded simulator staffs its day: `planned` (arrivals its shifts can answer at 80/20 by Erlang C,
+   * less shrinkage) or `understaffed` (arrivals near the agents' whole capacity: red tiles and alerts).
+   */
+  SIMULATOR_STAFFING: z
+    .enum(['planned', 'understaffed'], {
+      error:
+        'SIMULATOR_STAFFING must be planned (the default: a centre run near target) or understaffed (a centre under pressure)',
+    })
+    .default('planned'),
   SIMULATOR_HISTORY_DAYS: z.coerce
     .number()
     .int('SIMULATOR_HISTORY_DAYS must be a whole number of days')

@@ -175,6 +175,7 @@ export async function instanceTargets(
     speed: env.SIMULATOR_SPEED,
     historyDays: env.SIMULATOR_HISTORY_DAYS,
     callLogSize: env.SIMULATOR_CALL_LOG,
+    staffing: env.SIMULATOR_STAFFING,
     ...(env.SIMULATOR_TIME_OF_DAY ? { timeOfDay: env.SIMULATOR_TIME_OF_DAY } : {}),
     timeZone: contactCentreTimeZone(env, config),
   });

@@ -1,3 +1,4 @@
+import { serviceLevelWith } from '@switchboard/shared';
 import { between, createRng, uuid, type Rng } from './rng.js';
 
 /**
@@ -91,6 +92,17 @@ export interface UserConfig {
   missProbability: number;
 }
 
+/**
+ * How the centre's day is staffed. `planned` (the default): each queue's arrivals are what its team, as the day's
+ * shifts and breaks have them on the floor, can answer at 80% in 20 s by Erlang C, less shrinkage, at the
+ * tightest point of the day's curve: near target, with the odd queue at risk in a peak or a surge.
+ * `understaffed`: the centre of old, arrivals near the whole team's capacity, for tests that need pressure.
+ */
+const HOUR = 3_600_000;
+
+export const STAFFING_PLANS = ['planned', 'understaffed'] as const;
+export type StaffingPlan = (typeof STAFFING_PLANS)[number];
+
 export interface CatalogOptions {
   instanceId: string;
   region: string;
@@ -98,6 +110,49 @@ export interface CatalogOptions {
   queues: number;
   agents: number;
   seed: number;
+  staffing?: StaffingPlan;
+}
+
+/**
+ * The share of the day's peak arrivals at local `hour` (0-24): a busy plateau from late morning to
+ * mid-afternoon (two overlapping humps) over a quiet night.
+ */
+export function dayCurve(hour: number): number {
+  const humps = Math.exp(-((hour - 10.5) ** 2) / 6) + 0.85 * Math.exp(-((hour - 14.5) ** 2) / 6);
+  return 0.04 + 0.96 * Math.min(1, humps);
+}
+
+/**
+ * Outbound calls per voice queue, as a share of its inbound arrivals: agent time the plan sets aside for them.
+ */
+export const OUTBOUND_SHARE = 0.25;
+export const MEAN_OUTBOUND_TALK_SECONDS = 150;
+
+/** The workforce plan's target: 80% of contacts answered in 20 s. */
+const PLAN_TARGET = { seconds: 20, fraction: 0.8 };
+/**
+ * Shrinkage beyond the breaks, lunches and training on the shifts: absence, offers missed, transfers and the
+ * minutes between contacts, as a share of the agents the shifts put on the floor.
+ */
+export const PLAN_SHRINKAGE = 0.05;
+/** The plan's half-hours: those of the curve at half its peak or more, where staffing binds. */
+const PLAN_SLOT_MS = HOUR / 2;
+const PLAN_BUSY_CURVE = 0.8;
+
+/**
+ * The most erlangs `servers` agents answer at the plan's target by Erlang C (bisection on the load: the service
+ * level falls as it rises).
+ */
+function erlangsAtTarget(servers: number, workSeconds: number): number {
+  if (servers < 1) return 0;
+  let low = 0;
+  let high = servers;
+  for (let i = 0; i < 30; i += 1) {
+    const mid = (low + high) / 2;
+    if (serviceLevelWith(mid, servers, PLAN_TARGET.seconds, workSeconds) >= PLAN_TARGET.fraction) low = mid;
+    else high = mid;
+  }
+  return low;
 }
 
 export const STATUS = { AVAILABLE: 0, BREAK: 1, LUNCH: 2, TRAINING: 3, OFFLINE: 4 } as const;
@@ -115,7 +170,6 @@ const DEPARTMENTS = [
 const FIRST_NAMES = ['Alex', 'Sam', 'Priya', 'Jordan', 'Maria', 'Tom', 'Aisha', 'Chen', 'Lena', 'Omar'];
 const LAST_NAMES = ['Smith', 'Patel', 'Jones', 'Garcia', 'Nguyen', 'Brown', 'Khan', 'Müller', 'Rossi', 'Kim'];
 const SITES = ['London', 'Leeds', 'Glasgow'];
-const HOUR = 3_600_000;
 
 /** Work seconds per contact by channel (handle + after-contact work), for sizing arrivals to staff. */
 export const MEAN_TALK_SECONDS: Record<SimChannel, number> = { VOICE: 260, CHAT: 480, TASK: 360, EMAIL: 900 };
@@ -168,7 +222,10 @@ export class Catalog {
     this.buildProfiles(rng);
     this.buildGroups(rng);
     this.buildUsers(rng, options.agents);
-    this.sizeArrivals(rng);
+    if ((options.staffing ?? 'planned') === 'planned') {
+      this.planShifts();
+      this.planArrivals(rng);
+    } else this.sizeArrivals(rng);
     for (const q of this.queues) [q.id, q.arn].forEach((ref) => this.queueByRef.set(ref, q));
     for (const p of this.profiles) [p.id, p.arn].forEach((ref) => this.profileByRef.set(ref, p));
     for (const u of this.users) [u.id, u.arn].forEach((ref) => this.userByRef.set(ref, u));
@@ -321,6 +378,129 @@ export class Catalog {
       };
       this.users.push(user);
       this.profiles[cursor]?.agentIndices.push(i);
+    }
+  }
+
+  /**
+   * Shifts that follow the day's curve, as a workforce plan draws them: each team's agents in turn take the
+   * start (on the half hour) where the curve is least covered by the agents placed so far, weighing each
+   * half-hour of the shift by its demand over the cover it already has. The shifts' lengths, breaks and lunches
+   * stay as drawn.
+   */
+  private planShifts(): void {
+    const slots = 48;
+    const demand = Array.from({ length: slots }, (_, i) => dayCurve((i + 0.5) / 2));
+    for (const profile of this.profiles) {
+      const cover = new Array<number>(slots).fill(0);
+      // The night shift stays as drawn, so someone is always on.
+      const night = (user: UserConfig) => user.shiftStartMs >= 22 * HOUR;
+      for (const index of profile.agentIndices) {
+        const user = this.users[index];
+        if (!user || !night(user)) continue;
+        for (let k = 0; k < Math.round(user.shiftLengthMs / PLAN_SLOT_MS); k += 1) {
+          const slot = (Math.round(user.shiftStartMs / PLAN_SLOT_MS) + k) % slots;
+          cover[slot] = (cover[slot] ?? 0) + 1;
+        }
+      }
+      for (const index of profile.agentIndices) {
+        const user = this.users[index];
+        if (!user || night(user)) continue;
+        const length = Math.round(user.shiftLengthMs / PLAN_SLOT_MS);
+        let best = 0;
+        let bestGain = Number.NEGATIVE_INFINITY;
+        for (let start = 0; start < slots; start += 1) {
+          let gain = 0;
+          for (let k = 0; k < length; k += 1) {
+            const slot = (start + k) % slots;
+            gain += (demand[slot] ?? 0) / ((cover[slot] ?? 0) + 1);
+          }
+          if (gain > bestGain) {
+            bestGain = gain;
+            best = start;
+          }
+        }
+        for (let k = 0; k < length; k += 1) {
+          const slot = (best + k) % slots;
+          cover[slot] = (cover[slot] ?? 0) + 1;
+        }
+        user.shiftStartMs = best * PLAN_SLOT_MS;
+      }
+    }
+  }
+
+  /**
+   * How many of a profile's agents the shifts put on the floor at `dayMs` (from local midnight): on shift and
+   * not on a break, lunch or training.
+   */
+  private onFloor(profile: RoutingProfileConfig, dayMs: number): number {
+    let count = 0;
+    for (const index of profile.agentIndices) {
+      const user = this.users[index];
+      if (!user) continue;
+      // A night shift runs past midnight: yesterday's is still on in the small hours.
+      const since = [dayMs - user.shiftStartMs, dayMs + 86_400_000 - user.shiftStartMs].find(
+        (offset) => offset >= 0 && offset < user.shiftLengthMs,
+      );
+      if (since === undefined) continue;
+      const away = user.activities.some(
+        (activity) => since >= activity.offsetMs && since < activity.offsetMs + activity.durationMs,
+      );
+      if (!away) count += 1;
+    }
+    return count;
+  }
+
+  /**
+   * A workforce plan run backwards: the agents and shifts are given, so each team's queues get the arrivals it
+   * can answer at 80% in 20 s. For every busy half-hour of the day's curve, the team's agents on the floor less
+   * shrinkage answer the erlangs Erlang C allows them, scaled by the curve; the team's peak is the middle of
+   * those over the day (some half-hours run a little short, as a real day does), shared among its queues by
+   * weight.
+   */
+  private planArrivals(rng: Rng): void {
+    const slots: { dayMs: number; curve: number }[] = [];
+    for (let dayMs = PLAN_SLOT_MS / 2; dayMs < 86_400_000; dayMs += PLAN_SLOT_MS) {
+      const curve = dayCurve(dayMs / HOUR);
+      if (curve >= PLAN_BUSY_CURVE) slots.push({ dayMs, curve });
+    }
+    for (const profile of this.profiles) {
+      const own = servingLines(this.queues, profile.queues).filter((q) => q.priority === 1);
+      // Each queue's share of the team's work, and what a contact of it costs an agent: its work over the
+      // contacts an agent works at once, with the outbound calls a voice queue brings.
+      const lines = own.flatMap((entry) => {
+        const queue = this.queues[entry.queueIndex];
+        if (!queue) return [];
+        const channel = queue.channel;
+        const workSeconds = MEAN_TALK_SECONDS[channel] + MEAN_ACW_SECONDS[channel] + 15;
+        const outboundSeconds = channel === 'VOICE' ? OUTBOUND_SHARE * (MEAN_OUTBOUND_TALK_SECONDS + 15) : 0;
+        const slotsPerAgent = channel === 'VOICE' ? 1 : MAX_SLOTS[channel] * 0.7;
+        return [
+          { queue, agentSeconds: (workSeconds + outboundSeconds) / slotsPerAgent, weight: 0.5 + rng() },
+        ];
+      });
+      const totalWeight = lines.reduce((sum, line) => sum + line.weight, 0) || 1;
+      // The team's contact as Erlang C sees it: the work-weighted mean of its queues'.
+      const meanSeconds =
+        lines.reduce((sum, line) => sum + line.weight * line.agentSeconds, 0) / totalWeight || 300;
+      // What the team answers at target in each busy half-hour, scaled to the curve's top: the plan takes the
+      // middle of those (the plan is for the day, not its best or worst half-hour), as erlangs at the peak.
+      // Every team's queues overflow to the team before it (buildProfiles), and that team's to the one before:
+      // the chain makes the centre one pool, which Erlang C sizes; each team takes its agents' share.
+      const capacities = slots
+        .map((slot) => {
+          const mine = this.onFloor(profile, slot.dayMs);
+          const all = this.profiles.reduce((sum, other) => sum + this.onFloor(other, slot.dayMs), 0);
+          const servers = Math.floor(all * (1 - PLAN_SHRINKAGE));
+          const share = all > 0 ? mine / all : 0;
+          return (erlangsAtTarget(servers, meanSeconds) * share) / slot.curve;
+        })
+        .sort((a, b) => a - b);
+      const peakErlangs = capacities[Math.floor(capacities.length / 2)] ?? 0;
+      for (const line of lines) {
+        // The queue's share of those erlangs, as contacts an hour.
+        const erlangs = (peakErlangs * line.weight) / totalWeight;
+        line.queue.peakArrivalsPerHour = Math.max(2, (erlangs * 3600) / line.agentSeconds);
+      }
     }
   }
 

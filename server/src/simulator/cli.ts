@@ -16,6 +16,8 @@ const usage = `Usage: pnpm sim [options]
   --time-zone ZONE      the centre's time zone, IANA name; today is simulated from local midnight (default UTC)
   --time-of-day HH:MM   run the day's curve and shifts as if it were this local time (a busy demo at any hour);
                         timestamps stay real time
+  --staffing PLAN       planned (default: arrivals the shifts answer at 80/20 by Erlang C, less shrinkage) or
+                        understaffed (arrivals near the agents' whole capacity: a centre under pressure)
   --no-rate-limits      never answer ThrottlingException for going over the quotas
   --quota OP=R/B        one operation's quota, R a second with a burst of B (repeatable; default: Connect's
                         published quotas, e.g. GetCurrentUserData=2/5, ListUsers=10/10)
@@ -45,6 +47,7 @@ const { values } = parseArgs({
     region: { type: 'string' },
     'time-zone': { type: 'string', default: 'UTC' },
     'time-of-day': { type: 'string' },
+    staffing: { type: 'string', default: 'planned' },
     'no-rate-limits': { type: 'boolean' },
     quota: { type: 'string', multiple: true },
     'max-page-size': { type: 'string' },
@@ -115,6 +118,10 @@ const quotas = Object.fromEntries(
   }),
 );
 
+const staffing = values.staffing;
+if (staffing !== 'planned' && staffing !== 'understaffed')
+  fail(`--staffing must be planned or understaffed (got "${staffing}").`);
+
 let sim;
 try {
   sim = await startSimulator({
@@ -126,6 +133,7 @@ try {
     speed: number('speed', values.speed, { min: 0.01, max: 3600 }),
     timeZone: values['time-zone'],
     ...(values['time-of-day'] ? { timeOfDay: values['time-of-day'] } : {}),
+    staffing,
     ...(values['instance-id'] ? { instanceId: values['instance-id'] } : {}),
     ...(values.region ? { region: values.region } : {}),
     rateLimits: { enabled: !values['no-rate-limits'], operations: quotas },

@@ -2,8 +2,11 @@ import {
   Catalog,
   MAX_SLOTS,
   MEAN_ACW_SECONDS,
+  MEAN_OUTBOUND_TALK_SECONDS,
   MEAN_TALK_SECONDS,
+  OUTBOUND_SHARE,
   STATUS,
+  dayCurve,
   servingLines,
   type CatalogOptions,
   type QueueConfig,
@@ -34,9 +37,7 @@ export type ContactStage = 'WAITING' | 'OFFERED' | 'CONNECTED' | 'ON_HOLD' | 'AC
  * queue, as a share of its inbound arrivals; the share of answered inbound calls an agent transfers to another
  * voice queue (a new contact, INITIATION_METHOD TRANSFER, that waits there).
  */
-const OUTBOUND_SHARE = 0.25;
 const TRANSFER_SHARE = 0.05;
-const MEAN_OUTBOUND_TALK_SECONDS = 150;
 
 export interface SimContact {
   contactId: string;
@@ -325,9 +326,7 @@ export class ContactCentreModel {
   /** Arrivals per hour for a queue at `ms`: the day curve, with noise and any surge. */
   private arrivalRate(config: QueueConfig, ms: number, noise: number): number {
     const hour = ((((ms + this.offsetMs) % 86_400_000) + 86_400_000) % 86_400_000) / 3_600_000;
-    // A busy plateau from late morning to mid-afternoon (two overlapping humps) over a quiet night.
-    const humps = Math.exp(-((hour - 10.5) ** 2) / 6) + 0.85 * Math.exp(-((hour - 14.5) ** 2) / 6);
-    const curve = 0.04 + 0.96 * Math.min(1, humps);
+    const curve = dayCurve(hour);
     const queue = this.queues[config.index];
     // A posted surge brings its extra callers itself (see `surge`): only a queue's own surges scale the draw.
     const posted = this.scenarioSurges.get(config.index);

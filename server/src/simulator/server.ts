@@ -37,6 +37,7 @@ import {
   type Faults,
   type Scenario,
 } from './faults.js';
+import type { StaffingPlan } from './catalog.js';
 import { ContactCentreModel } from './model.js';
 import { SnapshotCache, type OpContext } from './ops/context.js';
 import { getCurrentMetricData } from './ops/currentMetrics.js';
@@ -90,6 +91,8 @@ export interface SimulatorOptions {
   historyDays?: number;
   /** Calls kept for GET /_sim/calls and `calls` (default 5,000). */
   callLogSize?: number;
+  /** How the day is staffed (catalog.ts): `planned` by default, `understaffed` for a centre under pressure. */
+  staffing?: StaffingPlan;
 }
 
 export interface CallRecord {
@@ -255,6 +258,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     queues: options.queues ?? 40,
     agents: options.agents ?? 300,
     seed,
+    ...(options.staffing ? { staffing: options.staffing } : {}),
     timeZone,
     dayShiftMs,
     startMs: options.presimulate === false ? firstNow : startOfLocalDay(firstNow, timeZone),
