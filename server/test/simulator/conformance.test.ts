@@ -275,10 +275,12 @@ describe('GetCurrentMetricData', () => {
   });
 
   it('leaves out queues with nothing to report: no contact in queue and no agent online', async () => {
+    // The understaffed centre's night: its night shift does not reach every team, so some queues have no one.
     const night = await startSimulator({
       queues: 40,
       agents: 300,
       seed: 11,
+      staffing: 'understaffed',
       clock: () => Date.parse('2026-11-24T03:00:00Z'),
       rateLimits: { enabled: false },
     });
@@ -1002,6 +1004,7 @@ describe('pagination tokens', () => {
 
 describe('email and agent contact states, as Connect has them', () => {
   // A centre of its own, stepped through a busy late morning: the shared one's clock belongs to the tests above.
+  // Understaffed: callbacks are offered only to callers facing a long queue.
   let busyNow = Date.parse('2026-11-24T10:00:00Z');
   let busy: RunningSimulator;
   let busyClient: ConnectClient;
@@ -1010,6 +1013,7 @@ describe('email and agent contact states, as Connect has them', () => {
       queues: 40,
       agents: 300,
       seed: 5,
+      staffing: 'understaffed',
       clock: () => busyNow,
       rateLimits: { enabled: false },
     });
