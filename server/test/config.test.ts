@@ -40,7 +40,14 @@ const env = (extra: Record<string, string>) => simulatorEnv(simulator, extra);
 const credentials = TEST_CREDENTIALS;
 
 beforeAll(async () => {
-  simulator = await startSimulator({ queues: 20, agents: 30, seed: 3, clock: () => now });
+  // Understaffed: queues with callers waiting, for the thresholds and the alert rule to trip.
+  simulator = await startSimulator({
+    queues: 20,
+    agents: 30,
+    seed: 3,
+    staffing: 'understaffed',
+    clock: () => now,
+  });
   now += 60 * 60_000;
   writeFileSync(configFile, goodConfig);
   wallboard = await startWebServer(env({ WALLBOARD_CONFIG: configFile }), { credentials });
