@@ -41,6 +41,8 @@ test.beforeAll(async () => {
     SIMULATOR_QUEUES: '6',
     SIMULATOR_AGENTS: '90',
     SIMULATOR_SPEED: '10',
+    // The centre under pressure: a surge on it builds a queue of 60 within the test's minutes.
+    SIMULATOR_STAFFING: 'understaffed',
     TIME_ZONE: lateMorningZone(),
   });
 });
