@@ -206,3 +206,23 @@ describe('combineForecasts', () => {
     expect(combineForecasts([], 0, settings).arrivalsPerHour).toBeNull();
   });
 });
+
+describe('combineForecasts at the edges', () => {
+  it('keeps the centre within 0 to 100 however the sums round', () => {
+    // Rates whose weighted mean of 100s comes out a hair above 100 in floating point.
+    const rates = [16.8, 13.6, 15.2, 8.8, 12, 23.2, 8, 20.8, 11.2, 21.6, 8, 13.6];
+    const forecasts = rates.map((rate) => ({
+      model: 'erlang-c' as const,
+      arrivalsPerHour: rate,
+      handleTimeSeconds: 300,
+      agentsStaffed: 20,
+      serviceLevelSeconds: 20,
+      targetPercent: 80,
+      predictedServiceLevel: 100,
+      agentsRequired: 3,
+    }));
+    const centre = combineForecasts(forecasts, 60, settings);
+    expect(centre.predictedServiceLevel).toBe(100);
+    expect(forecastSchema.parse(centre)).toEqual(centre);
+  });
+});

@@ -238,7 +238,11 @@ export function combineForecasts(
     agentsStaffed: known(agentsStaffed) ? Math.max(0, Math.round(agentsStaffed)) : null,
     serviceLevelSeconds: settings.serviceLevelSeconds,
     targetPercent: settings.targetPercent,
-    predictedServiceLevel: complete && arrivals > 0 && !missingPredicted ? slWeighted / arrivals : null,
+    // A mean of figures within 0 to 100, kept there against the rounding of the sums.
+    predictedServiceLevel:
+      complete && arrivals > 0 && !missingPredicted
+        ? round2(Math.min(100, Math.max(0, slWeighted / arrivals)))
+        : null,
     agentsRequired: complete && !missingRequired ? required : null,
   };
 }
