@@ -186,13 +186,37 @@ export class Poller {
       serviceLevelThresholds: this.thresholds,
       intervalMinutes: options.intradayIntervalMinutes ?? 30,
     });
-    this.discoveryLoop = new Loop('discovery', () => this.discover());
-    this.historyLoop = new Loop('history', () => this.historyCycle());
+    // A failed discovery leaves queues, profiles or names unknown (and with them whole sections): retried soon,
+    // backing off, never later than the normal interval.
+    this.discoveryLoop = new Loop(
+      'discovery',
+      () => this.discover(),
+      () => ({
+        firstMs: FIRST_RETRY_MS,
+        maxMs: Math.min(
+          options.discoveryIntervalMs ?? 60_000,
+          this.directory.ready ? MAX_SLOW_RETRY_MS : 5000,
+        ),
+      }),
+    );
+    this.historyLoop = new Loop(
+      'history',
+      () => this.historyCycle(),
+      () => ({ firstMs: FIRST_RETRY_MS, maxMs: MAX_SLOW_RETRY_MS }),
+    );
     this.loops = [
       this.discoveryLoop,
       new Loop('names', () => this.describeNames()),
       new Loop('realtime', () => this.realtimeCycle()),
-      new Loop('agents', () => this.agentsCycle()),
+      // Never sooner than the agents' normal cycle.
+      new Loop(
+        'agents',
+        () => this.agentsCycle(),
+        () => {
+          const normal = this.agentsNormalMs();
+          return { firstMs: Math.max(FIRST_RETRY_MS, normal), maxMs: Math.max(MAX_RETRY_MS, normal) };
+        },
+      ),
       this.historyLoop,
     ];
   }
@@ -279,10 +303,12 @@ export class Poller {
     return this.budget.ratePerSecond(operation) / this.budget.sharers;
   }
 
-  /** A section's wait after its n-th failure in a row: 2 s doubling, never under `floor` nor over `cap`. */
-  private retryDelay(section: SectionName, floor: number, cap = Math.max(floor, MAX_RETRY_MS)): number {
-    const backoff = FIRST_RETRY_MS * 2 ** Math.min(10, this.failures[section] - 1);
-    return Math.min(cap, Math.max(floor, backoff));
+  /** The agents' cycle the budget allows for the calls of the last one. */
+  private agentsNormalMs(): number {
+    return Math.max(
+      this.options.intervalMs,
+      Math.ceil((this.lastCalls.agents * 1000) / this.shareOf('GetCurrentUserData')),
+    );
   }
 
   private async until<T>(ready: () => boolean, run: () => Promise<T>, idleMs = 200): Promise<T | number> {
@@ -300,12 +326,7 @@ export class Poller {
     } catch (error) {
       this.discoveredOnce = true;
       this.failed('discovery', error, started);
-      // A failed discovery leaves queues, profiles or names unknown (and with them whole sections): retry it soon,
-      // backing off, never later than the normal interval.
-      return Math.min(
-        interval,
-        this.retryDelay('discovery', 1000, this.directory.ready ? MAX_SLOW_RETRY_MS : 5000),
-      );
+      throw error;
     }
   }
 
@@ -383,11 +404,7 @@ export class Poller {
       async () => {
         const started = this.clock();
         const wallStarted = Date.now();
-        const normal = () =>
-          Math.max(
-            this.options.intervalMs,
-            Math.ceil((this.lastCalls.agents * 1000) / this.shareOf('GetCurrentUserData')),
-          );
+        const normal = () => this.agentsNormalMs();
         try {
           const current = await getCurrentUsers(
             this.context('agents'),
@@ -410,8 +427,9 @@ export class Poller {
           return normal() - (Date.now() - wallStarted);
         } catch (error) {
           this.failed('agents', error, started);
-          // Throttling is backed off by the budget's bucket (see the queue figures); other failures here.
-          return isThrottle(error) ? normal() : this.retryDelay('agents', normal());
+          // Throttling is backed off by the budget's bucket (see the queue figures); other failures by the loop.
+          if (isThrottle(error)) return normal();
+          throw error;
         }
       },
     );
@@ -442,7 +460,7 @@ export class Poller {
           // The intraday series is fetched after today: until it has figures, today's error is its error too, so
           // the screens and /readyz say why it is missing instead of "loading" for as long as today fails.
           if (this.sections.intraday.fetchedAt === null) this.failed('intraday', error, started);
-          return this.retryDelay('today', FIRST_RETRY_MS, MAX_SLOW_RETRY_MS);
+          throw error;
         }
         started = this.clock();
         try {
@@ -450,7 +468,7 @@ export class Poller {
           this.succeeded('intraday', null, started);
         } catch (error) {
           this.failed('intraday', error, started);
-          return this.retryDelay('intraday', FIRST_RETRY_MS, MAX_SLOW_RETRY_MS);
+          throw error;
         }
         // Filling in the day's earlier intervals goes on at once, at history's priority below the queue tiles.
         return this.history.backfillPending(this.connectClock()) ? BACKFILL_DELAY_MS : interval;

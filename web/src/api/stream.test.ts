@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { diffView, type Queue, type Snapshot, type ViewPatch } from '@switchboard/shared';
 import { makeSnapshot } from '../testing/makeSnapshot';
 import { fakeSources, type FakeSource } from '../testing/fakeEventSource';
-import { backoffDelay, SnapshotStream } from './stream';
+import { SnapshotStream } from './stream';
 
 function setup(options: { silenceMs?: number } = {}) {
   const { sources, create } = fakeSources();
@@ -321,15 +321,5 @@ describe('SnapshotStream', () => {
     stream.stop();
     await vi.advanceTimersByTimeAsync(60_000);
     expect(sources).toHaveLength(1);
-  });
-});
-
-describe('backoffDelay', () => {
-  it('doubles up to the ceiling and never drops below half of it', () => {
-    const top = () => 1;
-    expect([0, 1, 2, 3, 4, 5].map((n) => backoffDelay(n, 1000, 8000, top))).toEqual([
-      1000, 2000, 4000, 8000, 8000, 8000,
-    ]);
-    expect(backoffDelay(3, 1000, 8000, () => 0)).toBe(4000);
   });
 });
