@@ -71,15 +71,12 @@ export class SnapshotStream {
 
   constructor(private readonly options: StreamOptions) {}
 
-  get current(): StreamState {
-    return this.state;
-  }
-
   subscribe = (listener: () => void): (() => void) => {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   };
 
+  /** The connection's state now: what the stale banner shows and whether a poll may keep the view held. */
   getState = (): StreamState => this.state;
 
   start(): void {
