@@ -1,3 +1,6 @@
+// The theme's tokens and the styles every view shares, before any feature's own.
+import './theme/theme.css';
+import './theme/base.css';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
@@ -5,7 +8,6 @@ import { App } from './App';
 import { SnapshotFeed } from './api/SnapshotFeed';
 import { stopPulseEvents } from './components/pulseEvents';
 import { useViewParams } from './url';
-import './styles.css';
 
 /** A new board in the URL may be another Connect instance: it gets a feed of its own. */
 function Root() {

@@ -1,5 +1,6 @@
 import { figureDescriptor, type FigureState } from '@switchboard/shared';
 import { memo } from 'react';
+import './figure.css';
 
 const STATE_WORDS: Record<FigureState, string> = {
   ok: 'within target',

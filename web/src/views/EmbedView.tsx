@@ -4,6 +4,7 @@ import { QueueGrid } from '../features/queues/QueueGrid';
 import { FiguresAge } from '../features/status/StaleBanner';
 import type { ViewParams } from '../url';
 import { useBoardQueues } from './useBoardQueues';
+import './embed.css';
 
 /** For an intranet page's iframe: one queue or a board's queues, no chrome, sized by the frame. */
 export function EmbedView({

@@ -22,6 +22,7 @@ import { StaleBanner } from '../features/status/StaleBanner';
 import { SummaryStrip } from '../features/summary/SummaryStrip';
 import type { ViewParams, ViewPatch } from '../url';
 import { useBoardQueues } from './useBoardQueues';
+import './laptop.css';
 
 /** Queue tiles per page: a screenful or two; the filters narrow a large centre down. */
 const QUEUE_PAGE_SIZE = 48;

@@ -17,6 +17,7 @@ import type { ViewParams } from '../url';
 import { useBoardQueues } from './useBoardQueues';
 import { tilesThatFit, useRotation } from './usePages';
 import { WALL_QUEUE_TILE, pageSeconds, planWallPages } from './wallPages';
+import './wall.css';
 
 /** The wall: read from across the room, no mouse or keyboard, pages turning when it does not fit. */
 export function WallView({

@@ -2,7 +2,7 @@ import type { BoardSection, Queue } from '@switchboard/shared';
 import { WALL_QUEUE_ROW } from '../features/queues/QueueRows';
 import { paginate, tilesThatFit } from './usePages';
 
-/** Queue tile geometry on the wall, in rem; styles.css fixes .view-wall .queue-tile to this height. */
+/** Queue tile geometry on the wall, in rem; wall.css fixes .view-wall .queue-tile to this height. */
 export const WALL_QUEUE_TILE = { minWidth: 18, height: 13.5, gap: 0.75 };
 
 /**

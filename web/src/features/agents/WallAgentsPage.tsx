@@ -8,8 +8,9 @@ import { useElementSize } from '../../components/useElementSize';
 import { useFormat } from '../../format';
 import { ACTIVITY_GLYPHS } from './activityGlyphs';
 import { wallAgents, type AgentException } from './wallAgents';
+import './agents.css';
 
-/** Geometry in rem; styles.css sizes .attention-tile and .longest-row to match. */
+/** Geometry in rem; agents.css sizes .attention-tile and .longest-row to match. */
 export const ATTENTION_TILE = { minWidth: 17, height: 6.6, gap: 0.6 };
 export const LONGEST_ROW = { height: 2.5, gap: 0.25 };
 

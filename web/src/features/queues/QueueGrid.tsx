@@ -2,6 +2,7 @@ import type { FigureState, Queue } from '@switchboard/shared';
 import { memo, useRef, useState } from 'react';
 import { useFarChildren } from '../../components/nearViewport';
 import { HeldQueueTile, QueueTile } from './QueueTile';
+import './queues.css';
 
 export interface QueueGridProps {
   queues: readonly Queue[];

@@ -6,6 +6,7 @@ import { ErrorBoundary } from '../../components/ErrorBoundary';
 import { Figure, figureLabels } from '../../components/Figure';
 import { useBoard } from '../../board';
 import { useFormat } from '../../format';
+import './queues.css';
 
 /** The agents' line of a tile, in its order. */
 const AGENT_FIGURES = [

@@ -4,6 +4,7 @@ import { abandonRate } from '../../api/selectors';
 import { Figure, figureLabels } from '../../components/Figure';
 import { useBoard } from '../../board';
 import { useFormat } from '../../format';
+import './summary.css';
 
 /** The agents' figures of the strip, in its order: each agent counts once. */
 const AGENT_FIGURES = [
