@@ -7,6 +7,7 @@ import { createRoot } from 'react-dom/client';
 import { App } from './App';
 import { SnapshotFeed } from './api/SnapshotFeed';
 import { stopPulseEvents } from './components/pulseEvents';
+import { writeSizeTokens } from './theme/sizes';
 import { useViewParams } from './url';
 
 /** A new board in the URL may be another Connect instance: it gets a feed of its own. */
@@ -20,6 +21,7 @@ function Root() {
 }
 
 stopPulseEvents();
+writeSizeTokens(document.documentElement);
 const queryClient = new QueryClient();
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element');
