@@ -24,9 +24,6 @@ import type { ViewParams, ViewPatch } from '../url';
 import { useBoardQueues } from './useBoardQueues';
 import './laptop.css';
 
-/** Queue tiles per page: a screenful or two; the filters narrow a large centre down. */
-const QUEUE_PAGE_SIZE = 48;
-
 const NO_FACETS = { routingProfiles: [], hierarchyGroups: [] };
 const NO_GROUPS: AgentGroup[] = [];
 
@@ -137,7 +134,6 @@ export function LaptopView({
             queues={visibleQueues}
             statesOf={statesOf}
             onOpen={open}
-            pageSize={QUEUE_PAGE_SIZE}
             emptyText={queues.length === 0 ? undefined : 'No queue matches these filters.'}
           />
         ) : null}
