@@ -9,7 +9,6 @@ import {
   useRoutingProfiles,
   useSummary,
 } from '../api/useSnapshotSlices';
-import type { SnapshotMeta } from '../api/useSnapshotSlices';
 import { useBoard } from '../board';
 import { ErrorBoundary } from '../components/ErrorBoundary';
 import { AlertsPanel } from '../features/alerts/AlertsPanel';
@@ -20,8 +19,9 @@ import { Header } from '../features/header/Header';
 import { QueueGrid } from '../features/queues/QueueGrid';
 import { StaleBanner } from '../features/status/StaleBanner';
 import { SummaryStrip } from '../features/summary/SummaryStrip';
-import type { ViewParams, ViewPatch } from '../url';
+import type { ViewPatch } from '../url';
 import { useBoardQueues } from './useBoardQueues';
+import type { ViewProps } from './viewProps';
 import './laptop.css';
 
 const NO_FACETS = { routingProfiles: [], hierarchyGroups: [] };
@@ -33,10 +33,7 @@ export function LaptopView({
   stale,
   params,
   update,
-}: {
-  meta: SnapshotMeta | undefined;
-  stale: boolean;
-  params: ViewParams;
+}: ViewProps & {
   update: (patch: ViewPatch, options?: { push?: boolean }) => void;
 }) {
   const { board } = useBoard();
