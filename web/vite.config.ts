@@ -5,7 +5,16 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   plugins: [react()],
   resolve: {
-    alias: { '@switchboard/shared': fileURLToPath(new URL('../shared/src/index.ts', import.meta.url)) },
+    alias: [
+      {
+        find: /^@switchboard\/shared\/timeZone$/,
+        replacement: fileURLToPath(new URL('../shared/src/timeZone.ts', import.meta.url)),
+      },
+      {
+        find: /^@switchboard\/shared$/,
+        replacement: fileURLToPath(new URL('../shared/src/index.ts', import.meta.url)),
+      },
+    ],
   },
   server: {
     proxy: { '/api': 'http://127.0.0.1:8080' },

@@ -43,13 +43,13 @@ test("a queue's chart in the drill-down, fetched on demand when the snapshot lea
   await expect(chart.locator('tbody tr').first()).toBeAttached({ timeout: 60_000 });
 });
 
-test('a laptop page of 48 queues draws the figures of the tiles on screen, and of the others when scrolled to', async ({
+test('a laptop page of 120 queues draws the figures of the tiles on screen, and of the others when scrolled to', async ({
   page,
 }) => {
   await page.setViewportSize({ width: 1280, height: 720 });
   await page.goto(server.url);
   const tiles = page.locator('[data-queue-id]');
-  await expect(tiles).toHaveCount(48);
+  await expect(tiles).toHaveCount(120);
   const first = tiles.first();
   const last = tiles.last();
   await expect(first.locator('[data-metric="CONTACTS_IN_QUEUE"]')).toBeVisible();

@@ -22,7 +22,7 @@ import { Poller } from './poller/poller.js';
 import type { ConnectOperation } from './connect/errors.js';
 import { CONNECT_OPERATIONS } from './connect/errors.js';
 import type { BoardDirectory } from './security/boardScope.js';
-import { startSimulator, type RunningSimulator } from './simulator/server.js';
+import type { RunningSimulator } from './simulator/server.js';
 import { scopedBoard } from './security/boardScope.js';
 import { Views } from './views/views.js';
 
@@ -167,6 +167,9 @@ export async function instanceTargets(
       },
     ];
   }
+  // The one place the simulator is loaded, and only when no instance is configured: a production build that
+  // always has CONNECT_INSTANCE_ID (or `instances`) never loads it and may ship without server/dist/simulator.
+  const { startSimulator } = await import('./simulator/server.js');
   const simulator = await startSimulator({
     queues: env.SIMULATOR_QUEUES,
     agents: env.SIMULATOR_AGENTS,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { NO_DATA, describeDuration, formatCount, formatDuration } from './format';
+import { NO_DATA, describeDuration, formatCount, formatDuration, makeFormatters } from './format';
 
 describe('formatDuration', () => {
   it('shows minutes and seconds under an hour and hours beyond', () => {
@@ -28,5 +28,15 @@ describe('describeDuration', () => {
     expect(describeDuration(3725)).toBe('1 hour 2 minutes 5 seconds');
     expect(describeDuration(7201)).toBe('2 hours 1 second');
     expect(describeDuration(null)).toBe('no data');
+  });
+});
+
+describe('makeFormatters and the time zone', () => {
+  it("writes the board's zone when the browser knows it, and the browser's own when it does not", () => {
+    const noon = Date.UTC(2026, 5, 1, 12, 0, 0);
+    expect(makeFormatters('en-GB', 'Asia/Tokyo').clock(noon)).toBe('21:00:00');
+    expect(makeFormatters('en-GB', 'Mars/Olympus_Mons').timeZone).toBe(
+      Intl.DateTimeFormat().resolvedOptions().timeZone,
+    );
   });
 });

@@ -1,4 +1,5 @@
 import { NO_DATA, figureFormatter, formatDuration, type FigureFormatter } from '@switchboard/shared';
+import { isTimeZone } from '@switchboard/shared/timeZone';
 import { createContext, use } from 'react';
 
 // Figures are written by the descriptors in shared (the server's alerts and webhooks use the same), so a tile,
@@ -29,20 +30,10 @@ export interface Formatters extends FigureFormatter {
   time(ms: number): string;
 }
 
-function safeTimeZone(timeZone: string | undefined): string | undefined {
-  if (!timeZone) return undefined;
-  try {
-    new Intl.DateTimeFormat('en', { timeZone });
-    return timeZone;
-  } catch {
-    return undefined;
-  }
-}
-
 export function makeFormatters(locale?: string, timeZone?: string): Formatters {
   const figures = figureFormatter(locale);
   const loc = figures.locale;
-  const zone = safeTimeZone(timeZone);
+  const zone = timeZone && isTimeZone(timeZone) ? timeZone : undefined;
   const clockFormat = new Intl.DateTimeFormat(loc, {
     hour: '2-digit',
     minute: '2-digit',

@@ -1,11 +1,14 @@
+// The theme's tokens and the styles every view shares, before any feature's own.
+import './theme/theme.css';
+import './theme/base.css';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
 import { SnapshotFeed } from './api/SnapshotFeed';
 import { stopPulseEvents } from './components/pulseEvents';
+import { writeSizeTokens } from './theme/sizes';
 import { useViewParams } from './url';
-import './styles.css';
 
 /** A new board in the URL may be another Connect instance: it gets a feed of its own. */
 function Root() {
@@ -18,6 +21,7 @@ function Root() {
 }
 
 stopPulseEvents();
+writeSizeTokens(document.documentElement);
 const queryClient = new QueryClient();
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element');

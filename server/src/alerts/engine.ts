@@ -11,6 +11,7 @@ import {
   type Snapshot,
   type ThresholdSet,
 } from '@switchboard/shared';
+import { localDate } from '@switchboard/shared/timeZone';
 import { queueKeyMatches, resolveQueueRefs } from '../config/boards.js';
 import type { WallboardConfig } from '../config/schema.js';
 import { NotFoundError } from '../errors.js';
@@ -123,9 +124,7 @@ export class AlertEngine {
   }
 
   private record(event: AlertEvent, config: WallboardConfig): void {
-    const day = new Intl.DateTimeFormat('en-CA', { timeZone: config.timeZone }).format(
-      new Date(this.clock()),
-    );
+    const day = localDate(this.clock(), config.timeZone);
     if (day !== this.historyDay) {
       this.historyDay = day;
       this.history = [];

@@ -1,6 +1,7 @@
 import type { AlertEvent } from '@switchboard/shared';
 import { alertPlace, alertSentence, figureDescriptor, figureFormatter } from '@switchboard/shared';
 import PQueue from 'p-queue';
+import pRetry, { AbortError } from 'p-retry';
 import type { Logger } from '../logger.js';
 
 export interface WebhookTarget {
@@ -51,6 +52,13 @@ export function webhookMessage(
     text = `:white_check_mark: Cleared: ${alertSentence(figure, where, format, 'is back to')} (${event.at})`;
   }
   return { text };
+}
+
+/** A webhook's 4xx answer (other than 429): retrying will not change it. */
+class RefusedError extends Error {
+  constructor(readonly status: number) {
+    super(`webhook refused the notification (${status})`);
+  }
 }
 
 /**
@@ -120,28 +128,36 @@ export class WebhookNotifier {
   }
 
   private async deliver(target: WebhookTarget, body: { text: string }, event: AlertEvent): Promise<void> {
-    for (let attempt = 1; attempt <= this.attempts; attempt += 1) {
-      try {
-        const response = await fetch(target.url, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify(body),
-          signal: AbortSignal.timeout(this.timeoutMs),
-        });
-        if (response.ok) return;
-        // A 4xx other than 429 will not get better by retrying.
-        if (response.status < 500 && response.status !== 429) {
-          this.options.logger.error(
-            { boardId: target.boardId, status: response.status },
-            'webhook refused the notification',
-          );
-          return;
-        }
-      } catch {
-        // A network error or timeout: retried below.
+    try {
+      await pRetry(
+        async () => {
+          const response = await fetch(target.url, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify(body),
+            signal: AbortSignal.timeout(this.timeoutMs),
+          }).catch((failure: unknown) => {
+            // Whatever fetch throws (a TypeError for a refused connection, a timeout), it is worth another try.
+            throw new Error('webhook unreachable', { cause: failure });
+          });
+          if (response.ok) return;
+          // A 4xx other than 429 will not get better by retrying.
+          if (response.status < 500 && response.status !== 429)
+            throw new AbortError(new RefusedError(response.status));
+          throw new Error(`webhook answered ${response.status}`);
+        },
+        // A network error, a timeout, a 429 or a 5xx: retried, backing off exponentially.
+        { retries: this.attempts - 1, minTimeout: this.backoffMs, factor: 2 },
+      );
+      return;
+    } catch (error) {
+      if (error instanceof RefusedError) {
+        this.options.logger.error(
+          { boardId: target.boardId, status: error.status },
+          'webhook refused the notification',
+        );
+        return;
       }
-      if (attempt < this.attempts)
-        await new Promise((resolve) => setTimeout(resolve, this.backoffMs * 2 ** (attempt - 1)));
     }
     // The URL may hold a secret token: log the board, never the URL.
     this.options.logger.error(

@@ -15,6 +15,22 @@ function isLocale(locale: string): boolean {
   }
 }
 
+/** A list whose items' ids must differ: each repeat is an issue at its own index, naming the id. */
+function uniqueIds(what: string) {
+  return (items: readonly { id: string }[], ctx: z.RefinementCtx) => {
+    const seen = new Set<string>();
+    items.forEach((item, index) => {
+      if (seen.has(item.id))
+        ctx.addIssue({
+          code: 'custom',
+          path: [index, 'id'],
+          message: `${what} id "${item.id}" is used twice`,
+        });
+      seen.add(item.id);
+    });
+  };
+}
+
 const timeZone = z.string().refine(isTimeZone, { message: 'must be an IANA time zone, e.g. Europe/London' });
 const locale = z.string().refine(isLocale, { message: 'must be a BCP 47 locale, e.g. en-GB' });
 
@@ -216,34 +232,9 @@ export const wallboardConfigSchema = z
           thresholds: {},
         },
       ])
-      .superRefine((boards, ctx) => {
-        const seen = new Set<string>();
-        boards.forEach((board, index) => {
-          if (seen.has(board.id))
-            ctx.addIssue({
-              code: 'custom',
-              path: [index, 'id'],
-              message: `board id "${board.id}" is used twice`,
-            });
-          seen.add(board.id);
-        });
-      }),
+      .superRefine(uniqueIds('board')),
     access: accessConfigSchema.default({ users: {}, others: 'all' }),
-    alerts: z
-      .array(alertRuleSchema)
-      .default([])
-      .superRefine((rules, ctx) => {
-        const seen = new Set<string>();
-        rules.forEach((rule, index) => {
-          if (seen.has(rule.id))
-            ctx.addIssue({
-              code: 'custom',
-              path: [index, 'id'],
-              message: `alert id "${rule.id}" is used twice`,
-            });
-          seen.add(rule.id);
-        });
-      }),
+    alerts: z.array(alertRuleSchema).default([]).superRefine(uniqueIds('alert')),
   })
   .strict()
   .superRefine((config, ctx) => {

@@ -1,13 +1,25 @@
 import {
   CHANNELS,
   CURRENT_METRIC_FILTER_CHANNELS,
+  type Agent,
   type Channel,
   type Queue,
   type RealtimeMetrics,
+  type SectionName,
+  type SectionStatus,
+  type Snapshot,
   type TodayMetrics,
 } from '@switchboard/shared';
 import { zeroMetrics, type ChannelMetrics } from '../connect/currentMetrics.js';
 import type { QueueRef } from '../connect/discovery.js';
+import { serviceLevelKey } from '../connect/historical.js';
+import { SERVER_BUILD } from '../version.js';
+import { instanceRealtime } from './combine.js';
+import type { Directory } from './directory.js';
+import type { History } from './history.js';
+
+/** Per-queue intraday series travel in the snapshot up to this many queues; above, GET /api/v1/intraday/:queueId. */
+export const INTRADAY_QUEUES_IN_SNAPSHOT = 100;
 
 /** The last complete real-time figures: per queue, per queue and channel, and the instance's agent counts. */
 export interface RealtimeFigures {
@@ -48,4 +60,55 @@ export function toQueues(
       states: {},
     };
   });
+}
+
+export interface SnapshotParts {
+  instanceId: string;
+  timeZone: string;
+  generation: number;
+  now: number;
+  cycleMs: number;
+  sections: Record<SectionName, SectionStatus>;
+  directory: Directory;
+  realtime: RealtimeFigures | null;
+  channelsSeen: ReadonlyMap<string, ReadonlySet<Channel>>;
+  history: History;
+  agents: Agent[];
+  thresholds: readonly number[];
+}
+
+/** The snapshot the poller publishes, of the last complete figures of every section. */
+export function assembleSnapshot(parts: SnapshotParts): Snapshot {
+  const { directory, history, now } = parts;
+  const queues = toQueues(directory.queues, parts.realtime, parts.channelsSeen, history.today);
+  const queueIds = queues.map((q) => q.id);
+  return {
+    instanceId: parts.instanceId,
+    serverBuild: SERVER_BUILD,
+    timeZone: parts.timeZone,
+    generation: parts.generation,
+    generatedAt: new Date(now).toISOString(),
+    serverTime: new Date(now).toISOString(),
+    dataSnapshotTime: parts.sections.queues.dataSnapshotTime,
+    stale: false,
+    cycleMs: parts.cycleMs,
+    sections: structuredClone(parts.sections),
+    queues,
+    summary: {
+      realtime: instanceRealtime(
+        queues.map((q) => q.realtime),
+        parts.realtime?.totals ?? {},
+      ),
+      today: history.todayInstance,
+      states: {},
+    },
+    agents: parts.agents,
+    ...(directory.servedQueues ? { routingProfiles: directory.servedQueues } : {}),
+    intraday: history.intraday(
+      queueIds,
+      ['CONTACTS_QUEUED', 'CONTACTS_HANDLED', 'CONTACTS_ABANDONED', ...parts.thresholds.map(serviceLevelKey)],
+      INTRADAY_QUEUES_IN_SNAPSHOT,
+    ),
+    alerts: [],
+  };
 }

@@ -7,24 +7,32 @@ import {
   type IntervalPoint,
   type RealtimeMetrics,
   type SectionName,
-  type SectionStatus,
   type Snapshot,
 } from '@switchboard/shared';
 import type { ConnectContext } from '../connect/context.js';
 import { AGENT_TOTAL_METRICS, getAgentTotals, getQueueRealtime } from '../connect/currentMetrics.js';
 import { describeError, isThrottle, type ConnectOperation } from '../connect/errors.js';
-import { serviceLevelKey } from '../connect/historical.js';
 import { getCurrentUsers } from '../connect/userData.js';
 import { ageSnapshot } from './staleness.js';
 import type { Logger } from '../logger.js';
-import { SERVER_BUILD } from '../version.js';
 import { toAgents } from './agents.js';
-import { toQueues, type RealtimeFigures } from './assemble.js';
+import { assembleSnapshot, type RealtimeFigures } from './assemble.js';
 import { RateBudget, type CallOutcome, type Priority, type Quota } from './budget.js';
-import { instanceRealtime } from './combine.js';
 import { Directory } from './directory.js';
 import { History } from './history.js';
+import {
+  agentsRetry,
+  BACKFILL_DELAY_MS,
+  cycleFor,
+  DEFAULT_DISCOVERY_INTERVAL_MS,
+  DEFAULT_HISTORY_INTERVAL_MS,
+  discoveryRetry,
+  HISTORY_RETRY,
+} from './cadence.js';
 import { Loop } from './loop.js';
+import { SectionBook } from './sections.js';
+
+export { INTRADAY_QUEUES_IN_SNAPSHOT } from './assemble.js';
 
 export interface PollerObserver {
   call?(operation: ConnectOperation, outcome: CallOutcome, durationMs: number): void;
@@ -76,28 +84,11 @@ export class PollerStoppedError extends Error {
   }
 }
 
-/**
- * After a failure a loop retries after 2 s, doubling up to 10 s (real time) or 15 s (the slow sections), so an
- * outage is not met with a stream of doomed calls and recovery still shows within seconds.
- */
-const FIRST_RETRY_MS = 2000;
-const MAX_RETRY_MS = 10_000;
-const MAX_SLOW_RETRY_MS = 15_000;
-const BACKFILL_DELAY_MS = 500;
-/** Per-queue intraday series travel in the snapshot up to this many queues; above, GET /api/v1/intraday/:queueId. */
-export const INTRADAY_QUEUES_IN_SNAPSHOT = 100;
 /** Names described per round, at discovery priority. */
 const DESCRIBE_BATCH = 10;
 
 const unknownAgentTotals = (): RealtimeMetrics =>
   Object.fromEntries(AGENT_TOTAL_METRICS.map((name) => [name, null]));
-
-const emptySection = (): SectionStatus => ({
-  fetchedAt: null,
-  dataSnapshotTime: null,
-  error: null,
-  stale: true,
-});
 
 /**
  * Polls Connect once per instance, whatever the number of viewers, and keeps the last complete figures of every
@@ -111,12 +102,11 @@ export class Poller {
   readonly directory: Directory;
   readonly history: History;
   private snapshot: Snapshot | null = null;
-  private readonly sections: Record<SectionName, SectionStatus>;
+  private readonly book: SectionBook;
   private readonly listeners = new Set<Listener>();
   private readonly clock: () => number;
   private readonly connectClock: () => number;
   private readonly loops: Loop[];
-  private readonly failures: Record<SectionName, number>;
   private realtime: RealtimeFigures | null = null;
   private agents: Agent[] = [];
   private readonly channelsSeen = new Map<string, Set<Channel>>();
@@ -150,11 +140,11 @@ export class Poller {
     this.thresholds = options.serviceLevelThresholds ?? [20];
     this.cycleMs = options.intervalMs;
     this.agentsIntervalMs = options.intervalMs;
-    this.sections = Object.fromEntries(SECTION_NAMES.map((name) => [name, emptySection()])) as Record<
-      SectionName,
-      SectionStatus
-    >;
-    this.failures = Object.fromEntries(SECTION_NAMES.map((name) => [name, 0])) as Record<SectionName, number>;
+    this.book = new SectionBook({
+      logger: options.logger,
+      clock: this.clock,
+      cycle: (section, durationMs, ok) => options.observer?.cycle?.(section, durationMs, ok),
+    });
     this.lastCalls = Object.fromEntries(SECTION_NAMES.map((name) => [name, 0])) as Record<
       SectionName,
       number
@@ -186,13 +176,26 @@ export class Poller {
       serviceLevelThresholds: this.thresholds,
       intervalMinutes: options.intradayIntervalMinutes ?? 30,
     });
-    this.discoveryLoop = new Loop('discovery', () => this.discover());
-    this.historyLoop = new Loop('history', () => this.historyCycle());
+    this.discoveryLoop = new Loop(
+      'discovery',
+      () => this.discover(),
+      () =>
+        discoveryRetry(options.discoveryIntervalMs ?? DEFAULT_DISCOVERY_INTERVAL_MS, this.directory.ready),
+    );
+    this.historyLoop = new Loop(
+      'history',
+      () => this.historyCycle(),
+      () => HISTORY_RETRY,
+    );
     this.loops = [
       this.discoveryLoop,
       new Loop('names', () => this.describeNames()),
       new Loop('realtime', () => this.realtimeCycle()),
-      new Loop('agents', () => this.agentsCycle()),
+      new Loop(
+        'agents',
+        () => this.agentsCycle(),
+        () => agentsRetry(this.agentsNormalMs()),
+      ),
       this.historyLoop,
     ];
   }
@@ -279,10 +282,9 @@ export class Poller {
     return this.budget.ratePerSecond(operation) / this.budget.sharers;
   }
 
-  /** A section's wait after its n-th failure in a row: 2 s doubling, never under `floor` nor over `cap`. */
-  private retryDelay(section: SectionName, floor: number, cap = Math.max(floor, MAX_RETRY_MS)): number {
-    const backoff = FIRST_RETRY_MS * 2 ** Math.min(10, this.failures[section] - 1);
-    return Math.min(cap, Math.max(floor, backoff));
+  /** The agents' cycle the budget allows for the calls of the last one. */
+  private agentsNormalMs(): number {
+    return cycleFor(this.options.intervalMs, this.lastCalls.agents, this.shareOf('GetCurrentUserData'));
   }
 
   private async until<T>(ready: () => boolean, run: () => Promise<T>, idleMs = 200): Promise<T | number> {
@@ -290,7 +292,7 @@ export class Poller {
   }
 
   private async discover(): Promise<number> {
-    const interval = this.options.discoveryIntervalMs ?? 60_000;
+    const interval = this.options.discoveryIntervalMs ?? DEFAULT_DISCOVERY_INTERVAL_MS;
     const started = this.clock();
     try {
       await this.directory.refresh(this.context('discovery'), this.clock());
@@ -300,12 +302,7 @@ export class Poller {
     } catch (error) {
       this.discoveredOnce = true;
       this.failed('discovery', error, started);
-      // A failed discovery leaves queues, profiles or names unknown (and with them whole sections): retry it soon,
-      // backing off, never later than the normal interval.
-      return Math.min(
-        interval,
-        this.retryDelay('discovery', 1000, this.directory.ready ? MAX_SLOW_RETRY_MS : 5000),
-      );
+      throw error;
     }
   }
 
@@ -356,10 +353,7 @@ export class Poller {
           this.succeeded('queues', dataSnapshotTime ?? null, started);
           // The cycle's calls at this instance's part of GetCurrentMetricData's quota: its own bucket (history
           // uses GetMetricData's), divided among the instances of one account and Region.
-          this.cycleMs = Math.max(
-            this.options.intervalMs,
-            Math.ceil((calls * 1000) / this.shareOf('GetCurrentMetricData')),
-          );
+          this.cycleMs = cycleFor(this.options.intervalMs, calls, this.shareOf('GetCurrentMetricData'));
           this.publish();
           return this.cycleMs - (Date.now() - wallStarted);
         } catch (error) {
@@ -383,11 +377,7 @@ export class Poller {
       async () => {
         const started = this.clock();
         const wallStarted = Date.now();
-        const normal = () =>
-          Math.max(
-            this.options.intervalMs,
-            Math.ceil((this.lastCalls.agents * 1000) / this.shareOf('GetCurrentUserData')),
-          );
+        const normal = () => this.agentsNormalMs();
         try {
           const current = await getCurrentUsers(
             this.context('agents'),
@@ -410,15 +400,16 @@ export class Poller {
           return normal() - (Date.now() - wallStarted);
         } catch (error) {
           this.failed('agents', error, started);
-          // Throttling is backed off by the budget's bucket (see the queue figures); other failures here.
-          return isThrottle(error) ? normal() : this.retryDelay('agents', normal());
+          // Throttling is backed off by the budget's bucket (see the queue figures); other failures by the loop.
+          if (isThrottle(error)) return normal();
+          throw error;
         }
       },
     );
   }
 
   private async historyCycle(): Promise<number> {
-    const interval = this.options.historyIntervalMs ?? 30_000;
+    const interval = this.options.historyIntervalMs ?? DEFAULT_HISTORY_INTERVAL_MS;
     return this.until(
       () => this.directory.ready,
       async () => {
@@ -441,8 +432,8 @@ export class Poller {
           this.failed('today', error, started);
           // The intraday series is fetched after today: until it has figures, today's error is its error too, so
           // the screens and /readyz say why it is missing instead of "loading" for as long as today fails.
-          if (this.sections.intraday.fetchedAt === null) this.failed('intraday', error, started);
-          return this.retryDelay('today', FIRST_RETRY_MS, MAX_SLOW_RETRY_MS);
+          if (this.book.status.intraday.fetchedAt === null) this.failed('intraday', error, started);
+          throw error;
         }
         started = this.clock();
         try {
@@ -450,7 +441,7 @@ export class Poller {
           this.succeeded('intraday', null, started);
         } catch (error) {
           this.failed('intraday', error, started);
-          return this.retryDelay('intraday', FIRST_RETRY_MS, MAX_SLOW_RETRY_MS);
+          throw error;
         }
         // Filling in the day's earlier intervals goes on at once, at history's priority below the queue tiles.
         return this.history.backfillPending(this.connectClock()) ? BACKFILL_DELAY_MS : interval;
@@ -459,35 +450,11 @@ export class Poller {
   }
 
   private succeeded(section: SectionName, dataSnapshotTime: Date | null, started: number): void {
-    const now = this.clock();
-    if (this.failures[section] > 0) this.options.logger.info({ section }, 'section recovered');
-    this.failures[section] = 0;
-    this.sections[section] = {
-      fetchedAt: new Date(now).toISOString(),
-      dataSnapshotTime: dataSnapshotTime ? dataSnapshotTime.toISOString() : null,
-      error: null,
-      stale: false,
-      intervalMs: this.intervalOf(section),
-    };
-    this.options.observer?.cycle?.(section, now - started, true);
+    this.book.succeeded(section, dataSnapshotTime, started, this.intervalOf(section));
   }
 
   private failed(section: SectionName, error: unknown, started: number): void {
-    const now = this.clock();
-    const { code, message } = describeError(error);
-    this.failures[section] += 1;
-    // One line when a section starts failing, not one per retry.
-    if (this.failures[section] === 1) {
-      this.options.logger.warn(
-        { section, err: { code, message } },
-        'section failed; keeping its last figures',
-      );
-    }
-    this.sections[section] = {
-      ...this.sections[section],
-      error: { code, message, at: new Date(now).toISOString() },
-    };
-    this.options.observer?.cycle?.(section, now - started, false);
+    this.book.failed(section, error, started);
   }
 
   /**
@@ -496,43 +463,20 @@ export class Poller {
    */
   private publish(): void {
     this.generation += 1;
-    const now = this.clock();
-    const queues = toQueues(this.directory.queues, this.realtime, this.channelsSeen, this.history.today);
-    const queueIds = queues.map((q) => q.id);
-    const snapshot: Snapshot = {
+    const snapshot = assembleSnapshot({
       instanceId: this.options.instanceId,
-      serverBuild: SERVER_BUILD,
       timeZone: this.timeZone,
       generation: this.generation,
-      generatedAt: new Date(now).toISOString(),
-      serverTime: new Date(now).toISOString(),
-      dataSnapshotTime: this.sections.queues.dataSnapshotTime,
-      stale: false,
+      now: this.clock(),
       cycleMs: this.cycleMs,
-      sections: structuredClone(this.sections),
-      queues,
-      summary: {
-        realtime: instanceRealtime(
-          queues.map((q) => q.realtime),
-          this.realtime?.totals ?? {},
-        ),
-        today: this.history.todayInstance,
-        states: {},
-      },
+      sections: this.book.status,
+      directory: this.directory,
+      realtime: this.realtime,
+      channelsSeen: this.channelsSeen,
+      history: this.history,
       agents: this.agents,
-      ...(this.directory.servedQueues ? { routingProfiles: this.directory.servedQueues } : {}),
-      intraday: this.history.intraday(
-        queueIds,
-        [
-          'CONTACTS_QUEUED',
-          'CONTACTS_HANDLED',
-          'CONTACTS_ABANDONED',
-          ...this.thresholds.map(serviceLevelKey),
-        ],
-        INTRADAY_QUEUES_IN_SNAPSHOT,
-      ),
-      alerts: [],
-    };
+      thresholds: this.thresholds,
+    });
     this.snapshot = this.options.enrich ? this.options.enrich(snapshot) : snapshot;
     const current = this.withAge(this.snapshot);
     for (const listener of this.listeners) listener(current);
@@ -552,9 +496,9 @@ export class Poller {
         return this.agentsIntervalMs;
       case 'today':
       case 'intraday':
-        return this.options.historyIntervalMs ?? 30_000;
+        return this.options.historyIntervalMs ?? DEFAULT_HISTORY_INTERVAL_MS;
       case 'discovery':
-        return this.options.discoveryIntervalMs ?? 60_000;
+        return this.options.discoveryIntervalMs ?? DEFAULT_DISCOVERY_INTERVAL_MS;
     }
   }
 }

@@ -78,7 +78,7 @@ export function SnapshotFeed({ children, board = null, streamOptions }: Snapshot
   const streamState = useSyncExternalStore(stream.subscribe, stream.getState);
   const live = streamState === 'live';
   const poll = useQuery({
-    ...snapshotQueryOptions(board, held, () => stream.current === 'live'),
+    ...snapshotQueryOptions(board, held, () => stream.getState() === 'live'),
     refetchInterval: live ? false : FALLBACK_POLL_MS,
   });
 

@@ -1,5 +1,6 @@
 import { publicConfigSchema, type Board, type PublicConfig } from '@switchboard/shared';
 import { queryOptions, useQuery } from '@tanstack/react-query';
+import { backoffDelay } from './backoff';
 
 export const configKeys = {
   all: ['config'] as const,
@@ -27,7 +28,7 @@ export const configQueryOptions = queryOptions({
   refetchOnWindowFocus: false,
   staleTime: 30_000,
   retry: true,
-  retryDelay: (attempt) => Math.min(1000 * 2 ** attempt, 30_000),
+  retryDelay: (attempt) => backoffDelay(attempt, { firstMs: 1000, maxMs: 30_000 }),
 });
 
 export function useConfig() {

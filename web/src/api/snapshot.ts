@@ -1,6 +1,7 @@
 import { applyPatch, diffView, snapshotSchema, type Snapshot } from '@switchboard/shared';
 import { queryOptions, replaceEqualDeep, skipToken, useQuery, type QueryClient } from '@tanstack/react-query';
 import { createContext, use } from 'react';
+import { backoffDelay } from './backoff';
 import { observeServerTime } from './clock';
 
 export const snapshotKeys = {
@@ -104,7 +105,7 @@ export function snapshotQueryOptions(
     // A wall display never has focus: keep refreshing in a background tab.
     refetchIntervalInBackground: true,
     retry: true,
-    retryDelay: (attempt) => Math.min(1000 * 2 ** attempt, 8000),
+    retryDelay: (attempt) => backoffDelay(attempt, { firstMs: 1000, maxMs: 8000 }),
     structuralSharing: shareViews,
   });
 }

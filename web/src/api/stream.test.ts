@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { diffView, type Queue, type Snapshot, type ViewPatch } from '@switchboard/shared';
 import { makeSnapshot } from '../testing/makeSnapshot';
 import { fakeSources, type FakeSource } from '../testing/fakeEventSource';
-import { backoffDelay, SnapshotStream } from './stream';
+import { SnapshotStream } from './stream';
 
 function setup(options: { silenceMs?: number } = {}) {
   const { sources, create } = fakeSources();
@@ -60,7 +60,7 @@ describe('SnapshotStream', () => {
   it('builds each view from the whole one and the patches after it, keeping what did not change', () => {
     const { stream, source, views, invalid } = setup();
     stream.start();
-    expect(stream.current).toBe('connecting');
+    expect(stream.getState()).toBe('connecting');
     expect(source(0).url).toBe('/api/v1/stream');
     source(0).open();
     source(0).emit('snapshot', text(first));
@@ -81,7 +81,7 @@ describe('SnapshotStream', () => {
     expect(patched.agents[0]).toBe(whole.agents[0]);
     expect(patched.agents[2]).not.toBe(whole.agents[2]);
     expect(patched.intraday).toBe(whole.intraday);
-    expect(stream.current).toBe('live');
+    expect(stream.getState()).toBe('live');
     expect(invalid).toEqual([]);
     stream.stop();
   });
@@ -103,7 +103,7 @@ describe('SnapshotStream', () => {
     expect(source(0).closed).toBe(true);
     expect(sources).toHaveLength(2);
     // No flapping: the view on screen is whole, so the stream stays live while the fresh one opens.
-    expect(stream.current).toBe('live');
+    expect(stream.getState()).toBe('live');
     // Anything the dropped connection still delivers is ignored.
     source(0).emit('patch', text(diffView(first, second)));
     expect(views).toHaveLength(1);
@@ -162,14 +162,14 @@ describe('SnapshotStream', () => {
     expect(invalid).toHaveLength(2);
     expect(invalid[1]?.message).toMatch(/snapshot this page cannot read \(generation/);
     expect(source(1).closed).toBe(true);
-    expect(stream.current).toBe('down');
+    expect(stream.getState()).toBe('down');
     await vi.advanceTimersByTimeAsync(999);
     expect(sources).toHaveLength(2);
     await vi.advanceTimersByTimeAsync(1);
     expect(sources).toHaveLength(3);
     source(2).emit('snapshot', text(second));
     expect(views.map((view) => view.generation)).toEqual([7, 8]);
-    expect(stream.current).toBe('live');
+    expect(stream.getState()).toBe('live');
     // Once a view came through, the next bad patch is again answered at once.
     source(2).emit('patch', text({ ...diffView(second, nextOf(second, 9)), base: 3 }));
     expect(sources).toHaveLength(4);
@@ -180,14 +180,14 @@ describe('SnapshotStream', () => {
     const { stream, sources, source, views, invalid, page } = setup();
     stream.start();
     source(0).fail(false);
-    expect(stream.current).toBe('down');
+    expect(stream.getState()).toBe('down');
     // Meanwhile the poll brought generation 7; EventSource reconnects by itself and sends Last-Event-ID.
     page.held = first;
     source(0).open();
     source(0).emit('patch', text(fits));
     expect(views.map((view) => view.generation)).toEqual([8]);
     expect(views[0]?.queues[0]).toBe(first.queues[0]);
-    expect(stream.current).toBe('live');
+    expect(stream.getState()).toBe('live');
 
     // The stream drops again, and the poll brings generation 10; the server resumes from 8: the patches the
     // polled view has passed are skipped, the one from 10 applies, and nothing is reopened.
@@ -261,7 +261,7 @@ describe('SnapshotStream', () => {
     const { stream, sources, source, views } = setup();
     stream.start();
     source(0).fail(true);
-    expect(stream.current).toBe('down');
+    expect(stream.getState()).toBe('down');
     expect(source(0).closed).toBe(true);
     await vi.advanceTimersByTimeAsync(999);
     expect(sources).toHaveLength(1);
@@ -308,7 +308,7 @@ describe('SnapshotStream', () => {
     expect(source(0).closed).toBe(false);
     await vi.advanceTimersByTimeAsync(1);
     expect(source(0).closed).toBe(true);
-    expect(stream.current).toBe('down');
+    expect(stream.getState()).toBe('down');
     await vi.advanceTimersByTimeAsync(1000);
     expect(sources).toHaveLength(2);
     stream.stop();
@@ -321,15 +321,5 @@ describe('SnapshotStream', () => {
     stream.stop();
     await vi.advanceTimersByTimeAsync(60_000);
     expect(sources).toHaveLength(1);
-  });
-});
-
-describe('backoffDelay', () => {
-  it('doubles up to the ceiling and never drops below half of it', () => {
-    const top = () => 1;
-    expect([0, 1, 2, 3, 4, 5].map((n) => backoffDelay(n, 1000, 8000, top))).toEqual([
-      1000, 2000, 4000, 8000, 8000, 8000,
-    ]);
-    expect(backoffDelay(3, 1000, 8000, () => 0)).toBe(4000);
   });
 });

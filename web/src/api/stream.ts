@@ -1,4 +1,5 @@
 import { applyPatch, checkPatch, PatchError, type Snapshot } from '@switchboard/shared';
+import { backoffDelay } from './backoff';
 import { checkSnapshot, keepUnchanged } from './snapshot';
 
 /**
@@ -48,12 +49,6 @@ const CLOSED = 2;
 /** Native reconnects EventSource may try before this class closes it and backs off itself. */
 const NATIVE_RETRIES = 3;
 
-export function backoffDelay(attempt: number, min: number, max: number, random: () => number): number {
-  const ceiling = Math.min(max, min * 2 ** attempt);
-  // "Equal jitter": at least half the ceiling, so the delay still grows.
-  return Math.round(ceiling / 2 + (random() * ceiling) / 2);
-}
-
 function parse(text: string, what: string): unknown {
   try {
     return JSON.parse(text) as unknown;
@@ -76,15 +71,12 @@ export class SnapshotStream {
 
   constructor(private readonly options: StreamOptions) {}
 
-  get current(): StreamState {
-    return this.state;
-  }
-
   subscribe = (listener: () => void): (() => void) => {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   };
 
+  /** The connection's state now: what the stale banner shows and whether a poll may keep the view held. */
   getState = (): StreamState => this.state;
 
   start(): void {
@@ -206,12 +198,11 @@ export class SnapshotStream {
     this.source?.close();
     this.source = null;
     if (this.stopped) return;
-    const delay = backoffDelay(
-      this.attempt,
-      this.options.minBackoffMs ?? 1000,
-      this.options.maxBackoffMs ?? 30_000,
-      this.options.random ?? Math.random,
-    );
+    const delay = backoffDelay(this.attempt, {
+      firstMs: this.options.minBackoffMs ?? 1000,
+      maxMs: this.options.maxBackoffMs ?? 30_000,
+      ...(this.options.random ? { random: this.options.random } : {}),
+    });
     this.attempt += 1;
     clearTimeout(this.retryTimer);
     this.retryTimer = setTimeout(() => this.open(resume), delay);

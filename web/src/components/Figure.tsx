@@ -1,5 +1,7 @@
 import { figureDescriptor, type FigureState } from '@switchboard/shared';
 import { memo } from 'react';
+import { useFormat } from '../format';
+import './figure.css';
 
 const STATE_WORDS: Record<FigureState, string> = {
   ok: 'within target',
@@ -63,4 +65,31 @@ export function figureLabels(
   const { label, shortLabel } = figureDescriptor(metric);
   if (!short || shortLabel === label) return { metric, label };
   return { metric, label: shortLabel, title: label };
+}
+
+/** The two figures a queue tile and the summary strip lead with, large: contacts in queue and the oldest's age. */
+export function HeadlineFigures({
+  realtime,
+  states,
+}: {
+  realtime: Readonly<Record<string, number | null | undefined>>;
+  states: Readonly<Record<string, FigureState | undefined>>;
+}) {
+  const format = useFormat();
+  return (
+    <>
+      <Figure
+        main
+        {...figureLabels('CONTACTS_IN_QUEUE')}
+        value={format.figure('CONTACTS_IN_QUEUE', realtime.CONTACTS_IN_QUEUE)}
+        state={states.CONTACTS_IN_QUEUE}
+      />
+      <Figure
+        main
+        {...figureLabels('OLDEST_CONTACT_AGE')}
+        value={format.figure('OLDEST_CONTACT_AGE', realtime.OLDEST_CONTACT_AGE)}
+        state={states.OLDEST_CONTACT_AGE}
+      />
+    </>
+  );
 }

@@ -10,8 +10,9 @@ const NOTHING_FAR: ReadonlyMap<string, number> = new Map();
 
 /**
  * The children of `container` matching `selector` that are off screen (further than NEAR_MARGIN), each with
- * its height when it went off screen, keyed by `idOf` (a function defined once, outside any component). A laptop page of 48 queue tiles shows a dozen or so:
- * the rest can stand in at their size, without figures, instead of redrawing every update for nobody. Before
+ * its height when it went off screen, keyed by `idOf` (a function defined once, outside any component). A laptop
+ * of 250 queue tiles shows a dozen or so: the rest stand in at their size, without figures, instead of redrawing
+ * every update for nobody. Before
  * the browser has said anything (the first render, and where there is no IntersectionObserver) nothing is far.
  */
 export function useFarChildren(

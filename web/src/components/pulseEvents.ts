@@ -1,4 +1,4 @@
-/** The CSS animation that makes critical figures pulse (styles.css). */
+/** The CSS animation that makes critical figures pulse (components/figure.css). */
 export const PULSE_ANIMATION = 'pulse';
 
 /**

@@ -1,20 +1,12 @@
-import type { SnapshotMeta } from '../api/useSnapshotSlices';
 import { useFormat } from '../format';
 import { QueueGrid } from '../features/queues/QueueGrid';
 import { FiguresAge } from '../features/status/StaleBanner';
-import type { ViewParams } from '../url';
 import { useBoardQueues } from './useBoardQueues';
+import type { ViewProps } from './viewProps';
+import './embed.css';
 
 /** For an intranet page's iframe: one queue or a board's queues, no chrome, sized by the frame. */
-export function EmbedView({
-  meta,
-  stale,
-  params,
-}: {
-  meta: SnapshotMeta | undefined;
-  stale: boolean;
-  params: ViewParams;
-}) {
+export function EmbedView({ meta, stale, params }: ViewProps) {
   const { queues, statesOf, loaded } = useBoardQueues();
   const format = useFormat();
   const shown = params.queue ? queues.filter((queue) => queue.id === params.queue) : queues;

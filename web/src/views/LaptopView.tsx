@@ -9,23 +9,21 @@ import {
   useRoutingProfiles,
   useSummary,
 } from '../api/useSnapshotSlices';
-import type { SnapshotMeta } from '../api/useSnapshotSlices';
 import { useBoard } from '../board';
 import { ErrorBoundary } from '../components/ErrorBoundary';
 import { AlertsPanel } from '../features/alerts/AlertsPanel';
 import { AgentFilters } from '../features/agents/AgentFilters';
 import { AgentList } from '../features/agents/AgentList';
 import { ChartPanel } from '../features/charts/ChartPanel';
-import { ForecastAdvice } from '../features/forecast/Forecast';
+import { ForecastAdvice } from '../components/forecast/Forecast';
 import { Header } from '../features/header/Header';
 import { QueueGrid } from '../features/queues/QueueGrid';
 import { StaleBanner } from '../features/status/StaleBanner';
 import { SummaryStrip } from '../features/summary/SummaryStrip';
-import type { ViewParams, ViewPatch } from '../url';
+import type { ViewPatch } from '../url';
 import { useBoardQueues } from './useBoardQueues';
-
-/** Queue tiles per page: a screenful or two; the filters narrow a large centre down. */
-const QUEUE_PAGE_SIZE = 48;
+import type { ViewProps } from './viewProps';
+import './laptop.css';
 
 const NO_FACETS = { routingProfiles: [], hierarchyGroups: [] };
 const NO_GROUPS: AgentGroup[] = [];
@@ -36,10 +34,7 @@ export function LaptopView({
   stale,
   params,
   update,
-}: {
-  meta: SnapshotMeta | undefined;
-  stale: boolean;
-  params: ViewParams;
+}: ViewProps & {
   update: (patch: ViewPatch, options?: { push?: boolean }) => void;
 }) {
   const { board } = useBoard();
@@ -138,7 +133,6 @@ export function LaptopView({
             queues={visibleQueues}
             statesOf={statesOf}
             onOpen={open}
-            pageSize={QUEUE_PAGE_SIZE}
             emptyText={queues.length === 0 ? undefined : 'No queue matches these filters.'}
           />
         ) : null}

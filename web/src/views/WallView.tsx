@@ -1,7 +1,6 @@
 import { DEFAULT_AGENT_LIMITS } from '@switchboard/shared';
 import { useMemo, useRef, type CSSProperties } from 'react';
 import { useAgents, useAlerts, useQueueName, useSummary } from '../api/useSnapshotSlices';
-import type { SnapshotMeta } from '../api/useSnapshotSlices';
 import { useBoard } from '../board';
 import { ErrorBoundary } from '../components/ErrorBoundary';
 import { useElementSize } from '../components/useElementSize';
@@ -13,21 +12,14 @@ import { QueueGrid } from '../features/queues/QueueGrid';
 import { QueueRows } from '../features/queues/QueueRows';
 import { StaleBanner } from '../features/status/StaleBanner';
 import { SummaryStrip } from '../features/summary/SummaryStrip';
-import type { ViewParams } from '../url';
 import { useBoardQueues } from './useBoardQueues';
 import { tilesThatFit, useRotation } from './usePages';
 import { WALL_QUEUE_TILE, pageSeconds, planWallPages } from './wallPages';
+import type { ViewProps } from './viewProps';
+import './wall.css';
 
 /** The wall: read from across the room, no mouse or keyboard, pages turning when it does not fit. */
-export function WallView({
-  meta,
-  stale,
-  params,
-}: {
-  meta: SnapshotMeta | undefined;
-  stale: boolean;
-  params: ViewParams;
-}) {
+export function WallView({ meta, stale, params }: ViewProps) {
   const { board } = useBoard();
   const sections = new Set(board.sections);
   const { queues, statesOf } = useBoardQueues();

@@ -3,7 +3,7 @@ import { makeSnapshot } from '../testing/makeSnapshot';
 import { SECTIONS } from '@switchboard/shared';
 import { MIN_PAGE_SECONDS, TURN_SECONDS, pageSeconds, planWallPages, type WallArea } from './wallPages';
 
-/** The area under the header and the instance totals, as Chromium lays the wall out (styles.css). */
+/** The area under the header and the instance totals, as Chromium lays the wall out (the view and queue stylesheets). */
 const AREAS: Record<string, WallArea> = {
   '1080p': { width: 1868, height: 903, rem: 17.28 },
   '4K': { width: 3736, height: 1808, rem: 34.56 },

@@ -1,9 +1,9 @@
 import type { BoardSection, Queue } from '@switchboard/shared';
-import { WALL_QUEUE_ROW } from '../features/queues/QueueRows';
+import { WALL_QUEUE_ROW, WALL_QUEUE_TILE } from '../theme/sizes';
 import { paginate, tilesThatFit } from './usePages';
 
-/** Queue tile geometry on the wall, in rem; styles.css fixes .view-wall .queue-tile to this height. */
-export const WALL_QUEUE_TILE = { minWidth: 18, height: 13.5, gap: 0.75 };
+/** Queue tile geometry on the wall, in rem, from theme/sizes.ts, which wall.css reads too. */
+export { WALL_QUEUE_TILE };
 
 /**
  * One turn through the wall's pages takes less than this: a supervisor who looks up waits at most a minute

@@ -1,3 +1,5 @@
+import { pageStart, slicePage, TOKEN_LIFETIME_MS } from '../pagination.js';
+import { nextTokenOf } from '../validation.js';
 import type { ContactCentreModel } from '../model.js';
 
 /** What an operation handler gets: the model advanced to now, the parsed request and the fault switches. */
@@ -45,4 +47,40 @@ export class SnapshotCache {
       if (oldest !== undefined) this.entries.delete(oldest);
     }
   }
+}
+
+/**
+ * One page of an answer whose rows are worked out once per listing, as Connect's are: the first page builds
+ * them (`build`) and, when they run past one page, keeps them as long as a token lives, so later pages come
+ * from the same moment. `kind` keeps one operation's listings apart from another's.
+ */
+export function pagedRows<T>(
+  ctx: OpContext,
+  kind: string,
+  maxResults: number,
+  build: () => T[],
+): { rows: T[]; pageItems: T[]; nextToken: string | undefined; snapshotAt: number } {
+  const { body, nowMs } = ctx;
+  const start = pageStart({
+    maxResults,
+    nextToken: nextTokenOf(body.NextToken),
+    params: { ...body, NextToken: undefined },
+    nowMs,
+    expireTokens: ctx.expireTokens,
+  });
+  const cacheKey = `${kind}:${start.params}:${start.snapshotAt}`;
+  let rows = ctx.snapshots.get<T>(cacheKey, nowMs);
+  if (!rows) {
+    rows = build();
+    if (rows.length > maxResults)
+      ctx.snapshots.set(cacheKey, rows, start.snapshotAt + TOKEN_LIFETIME_MS, nowMs);
+  }
+  const page = slicePage(rows, start, {
+    maxResults,
+    pageCap: ctx.pageCap,
+    nextToken: undefined,
+    params: null,
+    nowMs,
+  });
+  return { rows, ...page };
 }

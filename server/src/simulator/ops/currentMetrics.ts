@@ -1,9 +1,8 @@
 import { FILTER_CHANNELS, SIM_CHANNELS, type SimChannel } from '../catalog.js';
 import { invalidParameter, invalidRequest } from '../errors.js';
 import { CURRENT_METRIC_UNITS, FigureCalculator, type CurrentMetric, type Scope } from '../figures.js';
-import { pageStart, slicePage, TOKEN_LIFETIME_MS } from '../pagination.js';
-import { maxResults, nextTokenOf, optionalObject, stringList } from '../validation.js';
-import type { OpContext } from './context.js';
+import { maxResults, optionalObject, stringList } from '../validation.js';
+import { pagedRows, type OpContext } from './context.js';
 
 /** GetCurrentMetricData: the queue tiles' figures, grouped by queue, channel or routing profile, or not at all. */
 
@@ -88,7 +87,7 @@ interface Row {
 }
 
 export function getCurrentMetricData(ctx: OpContext) {
-  const { model, nowMs, body } = ctx;
+  const { model, body } = ctx;
   const { catalog } = model;
   const metrics = parseMetrics(body.CurrentMetrics);
   const filters = optionalObject(body.Filters, 'Filters');
@@ -112,16 +111,7 @@ export function getCurrentMetricData(ctx: OpContext) {
   const max = maxResults(body.MaxResults, 100);
   const sort = parseSort(body.SortCriteria, metrics);
 
-  const start = pageStart({
-    maxResults: max,
-    nextToken: nextTokenOf(body.NextToken),
-    params: { ...body, NextToken: undefined },
-    nowMs,
-    expireTokens: ctx.expireTokens,
-  });
-  const cacheKey = `cmd:${start.params}:${start.snapshotAt}`;
-  let rows = ctx.snapshots.get<Row>(cacheKey, nowMs);
-  if (!rows) {
+  const { rows, pageItems, nextToken, snapshotAt } = pagedRows<Row>(ctx, 'cmd', max, () => {
     const profiles = profileRefs?.map((ref) => catalog.profile(ref)).filter((p) => p !== undefined);
     const queueIndices = queueRefs?.length
       ? [...new Set(queueRefs.map((ref) => catalog.queue(ref)?.index).filter((i) => i !== undefined))]
@@ -131,20 +121,13 @@ export function getCurrentMetricData(ctx: OpContext) {
       channels,
       ...(profiles ? { profileIndices: profiles.map((p) => p.index) } : {}),
     };
-    rows = buildRows(ctx, base, groupings, metrics);
+    const rows: Row[] = buildRows(ctx, base, groupings, metrics);
     if (sort) {
       const at = metrics.findIndex((m) => m.Name === sort.metric);
       const sign = sort.descending ? -1 : 1;
       rows.sort((a, b) => sign * ((a.Collections[at]?.Value ?? -1) - (b.Collections[at]?.Value ?? -1)));
     }
-    if (rows.length > max) ctx.snapshots.set(cacheKey, rows, start.snapshotAt + TOKEN_LIFETIME_MS, nowMs);
-  }
-  const { pageItems, nextToken, snapshotAt } = slicePage(rows, start, {
-    maxResults: max,
-    pageCap: ctx.pageCap,
-    nextToken: undefined,
-    params: null,
-    nowMs,
+    return rows;
   });
   return {
     MetricResults: pageItems,

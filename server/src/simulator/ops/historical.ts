@@ -1,10 +1,9 @@
 import { SIM_CHANNELS, type SimChannel } from '../catalog.js';
 import { invalidParameter } from '../errors.js';
 import { INTERVAL_MS } from '../history.js';
-import { pageStart, slicePage, TOKEN_LIFETIME_MS } from '../pagination.js';
-import { epochSeconds, maxResults, nextTokenOf, optionalObject, stringList } from '../validation.js';
+import { epochSeconds, maxResults, optionalObject, stringList } from '../validation.js';
 import { ratio, serviceLevel, sumIntervals, type Sums } from './aggregate.js';
-import type { OpContext } from './context.js';
+import { pagedRows, type OpContext } from './context.js';
 import { parseChannels } from './currentMetrics.js';
 
 /** GetMetricData: one aggregate per group over a range of 5-minute intervals within the last 24 hours. */
@@ -170,16 +169,7 @@ export function getMetricData(ctx: OpContext) {
     throw invalidParameter('Groupings must not repeat a value.');
   const metrics = parseMetrics(body.HistoricalMetrics);
   const max = maxResults(body.MaxResults, 100);
-  const startPage = pageStart({
-    maxResults: max,
-    nextToken: nextTokenOf(body.NextToken),
-    params: { ...body, NextToken: undefined },
-    nowMs,
-    expireTokens: ctx.expireTokens,
-  });
-  const cacheKey = `gmd:${startPage.params}:${startPage.snapshotAt}`;
-  let rows = ctx.snapshots.get<unknown>(cacheKey, nowMs);
-  if (!rows) {
+  const { pageItems, nextToken } = pagedRows<unknown>(ctx, 'gmd', max, () => {
     model.accrueAll();
     const queueIndices = (
       queueRefs
@@ -206,7 +196,7 @@ export function getMetricData(ctx: OpContext) {
             })),
       );
     }
-    rows = [];
+    const rows: unknown[] = [];
     for (const group of groups) {
       const sums = sumIntervals(model, intervals, group.queues);
       // Like the current metrics, groups with no activity in the range are left out.
@@ -219,14 +209,7 @@ export function getMetricData(ctx: OpContext) {
         })),
       });
     }
-    if (rows.length > max) ctx.snapshots.set(cacheKey, rows, startPage.snapshotAt + TOKEN_LIFETIME_MS, nowMs);
-  }
-  const { pageItems, nextToken } = slicePage(rows, startPage, {
-    maxResults: max,
-    pageCap: ctx.pageCap,
-    nextToken: undefined,
-    params: null,
-    nowMs,
+    return rows;
   });
   return { MetricResults: pageItems, NextToken: nextToken };
 }

@@ -1,15 +1,14 @@
 import { SIM_CHANNELS, type SimChannel } from '../catalog.js';
 import { invalidParameter, invalidRequest, notFound } from '../errors.js';
-import { pageStart, slicePage, TOKEN_LIFETIME_MS } from '../pagination.js';
 import {
   isTimeZone,
   startOfLocalDay,
   startOfNextLocalDay,
   timeZoneError,
 } from '@switchboard/shared/timeZone';
-import { epochSeconds, maxResults, nextTokenOf, optionalObject, stringList } from '../validation.js';
+import { epochSeconds, maxResults, optionalObject, stringList } from '../validation.js';
 import { DEQUEUE, dequeuedWithin, ratio, serviceLevel, sumIntervals, type Sums } from './aggregate.js';
-import type { OpContext } from './context.js';
+import { pagedRows, type OpContext } from './context.js';
 import { thresholdSeconds } from './historical.js';
 
 /**
@@ -169,16 +168,7 @@ export function getMetricDataV2(ctx: OpContext) {
   const max = maxResults(body.MaxResults, 100);
   if (body.NextToken !== undefined && typeof body.NextToken !== 'string')
     throw invalidRequest('NextToken must be a string.');
-  const startPage = pageStart({
-    maxResults: max,
-    nextToken: nextTokenOf(body.NextToken),
-    params: { ...body, NextToken: undefined },
-    nowMs,
-    expireTokens: ctx.expireTokens,
-  });
-  const cacheKey = `v2:${startPage.params}:${startPage.snapshotAt}`;
-  let rows = ctx.snapshots.get<unknown>(cacheKey, nowMs);
-  if (!rows) {
+  const { pageItems, nextToken } = pagedRows<unknown>(ctx, 'v2', max, () => {
     model.accrueAll();
     let groups: { queues: number[]; dimensions: Record<string, string> }[] = [{ queues, dimensions: {} }];
     for (const grouping of groupings) {
@@ -194,7 +184,7 @@ export function getMetricDataV2(ctx: OpContext) {
             })),
       );
     }
-    rows = [];
+    const rows: unknown[] = [];
     for (const group of groups) {
       for (const [from, to] of buckets(start, end, period, timeZone)) {
         const sums = sumIntervals(model, model.history.between(from, to), group.queues);
@@ -209,14 +199,7 @@ export function getMetricDataV2(ctx: OpContext) {
         });
       }
     }
-    if (rows.length > max) ctx.snapshots.set(cacheKey, rows, startPage.snapshotAt + TOKEN_LIFETIME_MS, nowMs);
-  }
-  const { pageItems, nextToken } = slicePage(rows, startPage, {
-    maxResults: max,
-    pageCap: ctx.pageCap,
-    nextToken: undefined,
-    params: null,
-    nowMs,
+    return rows;
   });
   return { MetricResults: pageItems, NextToken: nextToken };
 }

@@ -1,9 +1,8 @@
 import { SIM_CHANNELS, STATUS, type SimChannel } from '../catalog.js';
 import { invalidParameter } from '../errors.js';
 import { isActiveContact, type SimAgent } from '../model.js';
-import { pageStart, slicePage, TOKEN_LIFETIME_MS } from '../pagination.js';
-import { maxResults, nextTokenOf, optionalObject, stringList } from '../validation.js';
-import type { OpContext } from './context.js';
+import { maxResults, optionalObject, stringList } from '../validation.js';
+import { pagedRows, type OpContext } from './context.js';
 
 /**
  * GetCurrentUserData: each logged-in agent's status, slots and contacts. Agents who are Offline (and hold no
@@ -61,7 +60,7 @@ function selectAgents(ctx: OpContext, filters: Record<string, unknown>): SimAgen
 }
 
 export function getCurrentUserData(ctx: OpContext) {
-  const { body, nowMs } = ctx;
+  const { body } = ctx;
   const filters = optionalObject(body.Filters, 'Filters');
   const contactFilter = optionalObject(filters.ContactFilter, 'Filters.ContactFilter');
   const states = stringList(contactFilter.ContactStates, 'Filters.ContactFilter.ContactStates', 9);
@@ -69,28 +68,12 @@ export function getCurrentUserData(ctx: OpContext) {
   if (badState) throw invalidParameter(`Unknown contact state ${badState}.`);
   const candidates = selectAgents(ctx, filters);
   const max = maxResults(body.MaxResults, 100);
-  const start = pageStart({
-    maxResults: max,
-    nextToken: nextTokenOf(body.NextToken),
-    params: { ...body, NextToken: undefined },
-    nowMs,
-    expireTokens: ctx.expireTokens,
-  });
-  const cacheKey = `cud:${start.params}:${start.snapshotAt}`;
-  let rows = ctx.snapshots.get<unknown>(cacheKey, nowMs);
-  if (!rows) {
-    rows = candidates
+  const { rows, pageItems, nextToken } = pagedRows<unknown>(ctx, 'cud', max, () => {
+    const rows: unknown[] = candidates
       .filter((a) => a.statusIndex !== STATUS.OFFLINE || a.contacts.length > 0)
       .filter((a) => !states?.length || a.contacts.some((c) => states.includes(c.state)))
       .map((a) => userData(ctx, a));
-    if (rows.length > max) ctx.snapshots.set(cacheKey, rows, start.snapshotAt + TOKEN_LIFETIME_MS, nowMs);
-  }
-  const { pageItems, nextToken } = slicePage(rows, start, {
-    maxResults: max,
-    pageCap: ctx.pageCap,
-    nextToken: undefined,
-    params: null,
-    nowMs,
+    return rows;
   });
   return { UserDataList: pageItems, NextToken: nextToken, ApproximateTotalCount: rows.length };
 }

@@ -3,6 +3,7 @@ import { memo } from 'react';
 import { ACTIVITY_LABELS, ACTIVITY_ORDER, type AgentGrouping } from '../../api/selectors';
 import { channelWord } from '../../components/ChannelIcon';
 import type { ViewParams, ViewPatch } from '../../url';
+import './agents.css';
 
 interface Option {
   id: string;

@@ -5,6 +5,7 @@ import { useNearViewport } from '../../components/nearViewport';
 import { useElementSize } from '../../components/useElementSize';
 import { AgentTile } from './AgentTile';
 import { agentColumns, agentRowHeight, agentRows, visibleCells } from './agentRows';
+import './agents.css';
 
 const FIRST_SCREEN = { width: 1024, height: 720 };
 

@@ -5,6 +5,7 @@ import { ChannelIcon } from '../../components/ChannelIcon';
 import { Elapsed } from '../../components/Elapsed';
 import { ErrorBoundary } from '../../components/ErrorBoundary';
 import { ACTIVITY_GLYPHS } from './activityGlyphs';
+import './agents.css';
 
 export interface AgentTileProps {
   agent: Agent;

@@ -6,12 +6,10 @@ import { ChannelIcon } from '../../components/ChannelIcon';
 import { Elapsed } from '../../components/Elapsed';
 import { useElementSize } from '../../components/useElementSize';
 import { useFormat } from '../../format';
+import { ATTENTION_TILE, LONGEST_ROW } from '../../theme/sizes';
 import { ACTIVITY_GLYPHS } from './activityGlyphs';
 import { wallAgents, type AgentException } from './wallAgents';
-
-/** Geometry in rem; styles.css sizes .attention-tile and .longest-row to match. */
-export const ATTENTION_TILE = { minWidth: 17, height: 6.6, gap: 0.6 };
-export const LONGEST_ROW = { height: 2.5, gap: 0.25 };
+import './agents.css';
 
 function fitting(size: { width: number; height: number; rem: number }, tile: typeof ATTENTION_TILE) {
   const gap = tile.gap * size.rem;

@@ -3,7 +3,7 @@ import type { AgentActivity } from '../../api/selectors';
 /**
  * A glyph per activity, so an agent's activity reads without its colour: a filled dot on a contact, a half
  * one in after-contact work, a ringing quarter for an incoming contact, and marks for the three the supervisor
- * must act on (Error, Missed, Rejected). styles.css gives each the matching `--activity` colour.
+ * must act on (Error, Missed, Rejected). agents.css gives each the matching `--activity` colour.
  */
 export const ACTIVITY_GLYPHS: Record<AgentActivity, string> = {
   'on-contact': '●',

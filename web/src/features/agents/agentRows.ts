@@ -1,8 +1,10 @@
 import type { Agent } from '@switchboard/shared';
 import type { AgentGroup } from '../../api/selectors';
 
-/** Tile geometry in rem; styles.css sizes .agent-tile and .agent-group-header to match. */
-export const AGENT_TILE = { minWidth: 15, height: 5.5, gap: 0.5, header: 2.25 };
+import { AGENT_TILE } from '../../theme/sizes';
+
+/** Tile geometry in rem, from theme/sizes.ts, which agents.css reads too. */
+export { AGENT_TILE };
 
 /** A row of the agent list: a group's heading, or up to `columns` of its agents side by side. */
 export type AgentRow = { kind: 'header'; group: AgentGroup } | { kind: 'tiles'; agents: Agent[] };

@@ -3,6 +3,7 @@ import { memo, useState } from 'react';
 import { useAcknowledge } from '../../api/alerts';
 import { Elapsed } from '../../components/Elapsed';
 import { useFormat } from '../../format';
+import './alerts.css';
 
 const NAME_KEY = 'switchboard.supervisorName';
 

@@ -6,6 +6,7 @@ import { ErrorBoundary } from '../../components/ErrorBoundary';
 import { useElementSize } from '../../components/useElementSize';
 import { useBoard } from '../../board';
 import { useFormat } from '../../format';
+import './charts.css';
 
 // recharts is a third of the bundle: it loads in its own chunk, after the figures are on screen.
 const ServiceLevelChart = lazy(() => import('./ServiceLevelChart'));

@@ -14,6 +14,9 @@ import {
 import { memo } from 'react';
 import type { Formatters } from '../../format';
 
+/** The bars, one per contact count, each in its theme colour (`--chart-queued`, …). */
+const VOLUMES = ['queued', 'handled', 'abandoned'] as const;
+
 export interface ServiceLevelChartProps {
   points: readonly IntervalPoint[];
   serviceLevelMetric: string;
@@ -74,27 +77,16 @@ function ServiceLevelChart({
           />
         ) : null}
         <Legend />
-        <Bar
-          yAxisId="volume"
-          dataKey="queued"
-          name={name('queued')}
-          fill="var(--chart-queued)"
-          isAnimationActive={false}
-        />
-        <Bar
-          yAxisId="volume"
-          dataKey="handled"
-          name={name('handled')}
-          fill="var(--chart-handled)"
-          isAnimationActive={false}
-        />
-        <Bar
-          yAxisId="volume"
-          dataKey="abandoned"
-          name={name('abandoned')}
-          fill="var(--chart-abandoned)"
-          isAnimationActive={false}
-        />
+        {VOLUMES.map((key) => (
+          <Bar
+            key={key}
+            yAxisId="volume"
+            dataKey={key}
+            name={name(key)}
+            fill={`var(--chart-${key})`}
+            isAnimationActive={false}
+          />
+        ))}
         <Line
           yAxisId="sl"
           dataKey="serviceLevel"

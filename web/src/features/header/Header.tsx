@@ -5,6 +5,7 @@ import type { SnapshotMeta } from '../../api/useSnapshotSlices';
 import { useBoard } from '../../board';
 import { keepClock } from '../../components/ticker';
 import { useFormat, type Formatters } from '../../format';
+import './header.css';
 
 const CONNECTION_WORDS: Record<ConnectionState, string> = {
   connecting: 'Connecting…',

@@ -2,13 +2,15 @@ import { figureDescriptor, type FigureState, type Queue } from '@switchboard/sha
 import { memo, type CSSProperties } from 'react';
 import { useBoard } from '../../board';
 import { useFormat } from '../../format';
-import { AtRiskMark } from '../forecast/Forecast';
+import { AtRiskMark } from '../../components/forecast/Forecast';
+import { WALL_QUEUE_ROW } from '../../theme/sizes';
+import './queues.css';
 
 /**
- * Line geometry in rem; styles.css sizes .queue-row to match. A page with fewer queues than fit gets taller
- * lines and larger type, up to `maxHeight`.
+ * Line geometry in rem, from theme/sizes.ts, which queues.css reads too. A page with fewer queues than fit gets
+ * taller lines and larger type, up to `maxHeight`.
  */
-export const WALL_QUEUE_ROW = { minWidth: 22, height: 2.1, maxHeight: 3.2, gap: 1 };
+export { WALL_QUEUE_ROW };
 
 const BADGES: Record<FigureState, string> = { ok: '', warn: '!', critical: '!!' };
 

@@ -3,10 +3,11 @@ import { memo } from 'react';
 import { abandonRate } from '../../api/selectors';
 import { ChannelIcon, channelWord } from '../../components/ChannelIcon';
 import { ErrorBoundary } from '../../components/ErrorBoundary';
-import { Figure, figureLabels } from '../../components/Figure';
+import { Figure, figureLabels, HeadlineFigures } from '../../components/Figure';
 import { useBoard } from '../../board';
 import { useFormat } from '../../format';
-import { AtRiskMark } from '../forecast/Forecast';
+import { AtRiskMark } from '../../components/forecast/Forecast';
+import './queues.css';
 
 /** The agents' line of a tile, in its order. */
 const AGENT_FIGURES = [
@@ -101,18 +102,7 @@ function QueueTileBody({ queue, states, onOpen, selected }: QueueTileProps) {
         </span>
       </h2>
       <dl className="figures figures-now">
-        <Figure
-          main
-          {...figureLabels('CONTACTS_IN_QUEUE')}
-          value={format.figure('CONTACTS_IN_QUEUE', realtime.CONTACTS_IN_QUEUE)}
-          state={states.CONTACTS_IN_QUEUE}
-        />
-        <Figure
-          main
-          {...figureLabels('OLDEST_CONTACT_AGE')}
-          value={format.figure('OLDEST_CONTACT_AGE', realtime.OLDEST_CONTACT_AGE)}
-          state={states.OLDEST_CONTACT_AGE}
-        />
+        <HeadlineFigures realtime={realtime} states={states} />
       </dl>
       <dl className="figures figures-agents" aria-label="Agents">
         {AGENT_FIGURES.map((metric) => (

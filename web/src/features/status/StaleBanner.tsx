@@ -3,6 +3,7 @@ import { useConnection } from '../../api/SnapshotFeed';
 import type { SnapshotMeta } from '../../api/useSnapshotSlices';
 import { useBoard } from '../../board';
 import { describeDuration, formatDuration } from '../../format';
+import './status.css';
 
 export interface Freshness {
   stale: boolean;

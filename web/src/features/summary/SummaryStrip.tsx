@@ -1,10 +1,11 @@
 import type { Snapshot } from '@switchboard/shared';
 import { memo } from 'react';
 import { abandonRate } from '../../api/selectors';
-import { Figure, figureLabels } from '../../components/Figure';
+import { Figure, figureLabels, HeadlineFigures } from '../../components/Figure';
 import { useBoard } from '../../board';
 import { useFormat } from '../../format';
-import { ForecastSummary } from '../forecast/Forecast';
+import { ForecastSummary } from '../../components/forecast/Forecast';
+import './summary.css';
 
 /** The agents' figures of the strip, in its order: each agent counts once. */
 const AGENT_FIGURES = [
@@ -24,18 +25,7 @@ export const SummaryStrip = memo(function SummaryStrip({ summary }: { summary: S
   return (
     <section className="summary-strip" aria-label="Instance totals" data-testid="summary">
       <dl className="figures">
-        <Figure
-          main
-          {...figureLabels('CONTACTS_IN_QUEUE')}
-          value={format.figure('CONTACTS_IN_QUEUE', realtime.CONTACTS_IN_QUEUE)}
-          state={states.CONTACTS_IN_QUEUE}
-        />
-        <Figure
-          main
-          {...figureLabels('OLDEST_CONTACT_AGE')}
-          value={format.figure('OLDEST_CONTACT_AGE', realtime.OLDEST_CONTACT_AGE)}
-          state={states.OLDEST_CONTACT_AGE}
-        />
+        <HeadlineFigures realtime={realtime} states={states} />
         {AGENT_FIGURES.map((metric) => (
           <Figure
             key={metric}

@@ -2,8 +2,8 @@ import type { Forecast } from '@switchboard/shared';
 import { cleanup, render, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { makeSnapshot } from '../../testing/makeSnapshot';
-import { QueueTile } from '../queues/QueueTile';
-import { SummaryStrip } from '../summary/SummaryStrip';
+import { QueueTile } from '../../features/queues/QueueTile';
+import { SummaryStrip } from '../../features/summary/SummaryStrip';
 import { ForecastAdvice } from './Forecast';
 
 afterEach(cleanup);

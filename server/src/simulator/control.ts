@@ -1,0 +1,101 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { CallLog } from './callLog.js';
+import { invalidRequest } from './errors.js';
+import { scenarioSchema, faultsSchema, type Scenario } from './faults.js';
+import { isLoopback, parseJson, readText, sendJson } from './http.js';
+import type { FaultInjector } from './injection.js';
+import type { ContactCentreModel } from './model.js';
+
+/** One-off events on the contact centre: a surge on a queue, a mass logout. What was applied, for the answer. */
+export function runScenario(
+  model: ContactCentreModel,
+  clock: () => number,
+  events: Scenario,
+): Record<string, unknown> {
+  const result: Record<string, unknown> = {};
+  model.advanceTo(clock());
+  if (events.surge) {
+    const { queue: ref, multiplier, durationSeconds, rampSeconds = 0 } = events.surge;
+    const queue = model.catalog.queue(ref) ?? model.catalog.queues.find((q) => q.name === ref);
+    if (!queue) throw invalidRequest(`No queue ${ref}: give a queue id, ARN or name.`);
+    model.surge(queue.index, multiplier, durationSeconds * 1000, rampSeconds * 1000);
+    result.surge = { queueId: queue.id, multiplier, durationSeconds, rampSeconds };
+  }
+  if (events.massLogout) {
+    const { fraction, returnAfterSeconds } = events.massLogout;
+    result.massLogout = {
+      agents: model.massLogout(fraction, returnAfterSeconds === undefined ? null : returnAfterSeconds * 1000),
+    };
+  }
+  return result;
+}
+
+export interface ControlPlane {
+  model: ContactCentreModel;
+  clock: () => number;
+  log: CallLog;
+  injector: FaultInjector;
+  scenario: (events: Scenario) => Record<string, unknown>;
+}
+
+/**
+ * The simulator's controls over HTTP, from loopback only: GET and DELETE /_sim/calls, GET /_sim/figures, GET,
+ * POST and DELETE /_sim/faults (POST takes fault fields and/or scenario events).
+ */
+export async function control(
+  plane: ControlPlane,
+  req: IncomingMessage,
+  res: ServerResponse,
+  path: string,
+): Promise<void> {
+  const { model, clock, log, injector } = plane;
+  if (!isLoopback(req.socket.remoteAddress)) {
+    sendJson(res, 403, JSON.stringify({ message: 'The simulator controls answer on loopback only.' }));
+    return;
+  }
+  const json = (status: number, body: unknown) => sendJson(res, status, JSON.stringify(body));
+  if (path === '/_sim/calls' && req.method === 'GET') return json(200, { calls: log.calls });
+  if (path === '/_sim/calls' && req.method === 'DELETE') {
+    log.clear();
+    return json(200, { calls: log.calls });
+  }
+  if (path === '/_sim/figures' && req.method === 'GET') {
+    const figures = model.figures(clock());
+    return json(200, {
+      at: new Date(figures.at).toISOString(),
+      instance: figures.instance,
+      queues: Object.fromEntries(figures.queues),
+      channels: Object.fromEntries(figures.channels),
+    });
+  }
+  if (path === '/_sim/faults' && req.method === 'GET') return json(200, { faults: injector.faults });
+  if (path === '/_sim/faults' && req.method === 'DELETE') {
+    injector.clear();
+    return json(200, { faults: injector.faults });
+  }
+  if (path === '/_sim/faults' && req.method === 'POST') {
+    let body: Record<string, unknown>;
+    try {
+      body = parseJson(await readText(req));
+    } catch {
+      return json(400, { message: 'The body must be a JSON object.' });
+    }
+    const { surge, massLogout, ...faultFields } = body;
+    const parsedFaults = faultsSchema.safeParse(faultFields);
+    const parsedScenario = scenarioSchema.safeParse({ surge, massLogout });
+    if (!parsedFaults.success || !parsedScenario.success) {
+      const issues = [...(parsedFaults.error?.issues ?? []), ...(parsedScenario.error?.issues ?? [])];
+      return json(400, {
+        message: issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '),
+      });
+    }
+    if (Object.keys(faultFields).length > 0) injector.add(parsedFaults.data);
+    try {
+      const applied = plane.scenario(parsedScenario.data);
+      return json(200, { faults: injector.faults, applied });
+    } catch (error) {
+      return json(400, { message: error instanceof Error ? error.message : String(error) });
+    }
+  }
+  return json(404, { message: `No simulator control at ${req.method} ${path}.` });
+}
