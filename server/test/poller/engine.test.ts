@@ -163,14 +163,29 @@ describe(`the poller against ${QUEUES} queues and ${AGENTS} agents`, () => {
       'today figures',
       30_000,
     );
-    // The simulator's own answer for the whole centre: GetMetricData not grouped, one request per 100 queues (the
-    // filter's limit; a Channels filter would leave email queues out). Each chunk's figure is Connect's own; chunks
-    // are put together by the contacts each average is taken over, which is exact across disjoint queues.
     const dayStart = Date.UTC(
       new Date(now).getUTCFullYear(),
       new Date(now).getUTCMonth(),
       new Date(now).getUTCDate(),
     );
+    // The poller's "today" ends at the last 5-minute boundary of the real clock when it asked: the same range as
+    // its last GetMetricData call of today grouped by queue, read from the call log (the boundary may have passed since \`now\`).
+    const todayCall = [...simulator.calls]
+      .reverse()
+      .find(
+        (call) =>
+          call.operation === 'GetMetricData' &&
+          call.status === 200 &&
+          Number(call.params.StartTime) * 1000 === dayStart &&
+          Array.isArray(call.params.Groupings) &&
+          call.params.Groupings.includes('QUEUE'),
+      );
+    expect(todayCall, "the poller's today request").toBeDefined();
+    const endTime = Number(todayCall?.params.EndTime) * 1000;
+    expect(endTime % 300_000, 'EndTime on a 5-minute boundary').toBe(0);
+    // The simulator's own answer for the whole centre: GetMetricData not grouped, one request per 100 queues (the
+    // filter's limit; a Channels filter would leave email queues out). Each chunk's figure is Connect's own; chunks
+    // are put together by the contacts each average is taken over, which is exact across disjoint queues.
     const client = clientFor(simulator);
     const averages = ['QUEUE_ANSWER_TIME', 'HANDLE_TIME', 'AFTER_CONTACT_WORK_TIME', 'ABANDON_TIME'] as const;
     const counts = [
@@ -195,7 +210,7 @@ describe(`the poller against ${QUEUES} queues and ${AGENTS} agents`, () => {
           new GetMetricDataCommand({
             InstanceId: simulator.instanceId,
             StartTime: new Date(dayStart),
-            EndTime: new Date(Math.floor(now / 300_000) * 300_000),
+            EndTime: new Date(endTime),
             Filters: { Queues: queueIds.slice(start, start + 100) },
             HistoricalMetrics: [
               ...counts.map((Name) => ({ Name, Unit: 'COUNT' as const, Statistic: 'SUM' as const })),
