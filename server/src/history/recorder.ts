@@ -60,6 +60,8 @@ export class History {
   private readonly maxQueued: number;
   private readonly maxInFlight: number;
   private lastWarning = 0;
+  /** Batches handed to the writer and not yet written. */
+  private writing = 0;
   private readonly unsubscribers: (() => void)[] = [];
   private closing: Promise<void> | null = null;
 
@@ -135,7 +137,7 @@ export class History {
       return Promise.resolve();
     const queued = this.frames;
     this.frames = [];
-    if (this.writer.inFlight >= this.maxInFlight) {
+    if (this.writing >= this.maxInFlight) {
       // The disk is behind: the generations go, the alert events (a few a day) wait for the next batch.
       this.dropped(
         'disk_slow',
@@ -148,7 +150,9 @@ export class History {
     const batch: Batch = { frames, events: this.events, states: [...this.states.values()] };
     this.events = [];
     this.states = new Map();
+    this.writing += 1;
     return this.writer.write(batch).then((outcome) => {
+      this.writing -= 1;
       if (outcome.ok) {
         this.options.onWritten?.(frames.length);
         return;

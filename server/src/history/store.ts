@@ -123,7 +123,7 @@ function decode<T>(body: Buffer): T {
 /** Reads of the history file. */
 export class HistoryReader {
   private readonly keyframeBefore: Database.Statement<[string, number], FrameRow>;
-  private readonly framesBetween: Database.Statement<[string, number, number], FrameRow>;
+  private readonly framesAfter: Database.Statement<[string, number, number, number, number], FrameRow>;
   private readonly lastBefore: Database.Statement<[string, number], { at: number }>;
   private readonly firstAfter: Database.Statement<[string, number], { at: number }>;
   private readonly range: Database.Statement<[string], { first: number | null; last: number | null }>;
@@ -136,10 +136,12 @@ export class HistoryReader {
 
   constructor(private readonly db: Database.Database) {
     this.keyframeBefore = db.prepare(
-      'SELECT at, generation, keyframe, body FROM frames WHERE instance = ? AND keyframe = 1 AND at <= ? ORDER BY at DESC LIMIT 1',
+      'SELECT at, generation, keyframe, body FROM frames WHERE instance = ? AND keyframe = 1 AND at <= ? ORDER BY at DESC, generation DESC LIMIT 1',
     );
-    this.framesBetween = db.prepare(
-      'SELECT at, generation, keyframe, body FROM frames WHERE instance = ? AND at > ? AND at <= ? ORDER BY at, generation',
+    // Several generations may be recorded in one millisecond: those after the keyframe's are in.
+    this.framesAfter = db.prepare(
+      'SELECT at, generation, keyframe, body FROM frames WHERE instance = ? AND at >= ? AND at <= ? ' +
+        'AND NOT (at = ? AND generation <= ?) ORDER BY at, generation',
     );
     this.lastBefore = db.prepare(
       'SELECT at FROM frames WHERE instance = ? AND at <= ? ORDER BY at DESC LIMIT 1',
@@ -171,7 +173,7 @@ export class HistoryReader {
     }
     let view = decode<Snapshot>(key.body);
     let viewAt = key.at;
-    for (const row of this.framesBetween.iterate(instance, key.at, at)) {
+    for (const row of this.framesAfter.iterate(instance, key.at, at, key.at, key.generation)) {
       if (row.keyframe) view = decode<Snapshot>(row.body);
       else {
         const patch = decode<ViewPatch>(row.body);
