@@ -16,7 +16,12 @@ export function ReplayBanner({ problem, onLive }: { problem: string | null; onLi
   const format = useFormat();
   const shown = meta ? Date.parse(meta.generatedAt) : null;
   return (
-    <div className="replay-banner" role="status" data-testid="replay-banner">
+    <div
+      className="replay-banner"
+      role="status"
+      data-testid="replay-banner"
+      data-generation={meta?.generation}
+    >
       <strong>Replay, not live:</strong>{' '}
       {shown !== null ? (
         <span>
