@@ -1,6 +1,6 @@
 import { accessSync, constants, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { inflateRawSync } from 'node:zlib';
+import { brotliDecompressSync, inflateRawSync } from 'node:zlib';
 import Database from 'better-sqlite3';
 import {
   applyPatch,
@@ -16,23 +16,31 @@ import { EnvError } from '../env.js';
 export const HISTORY_FILE = 'history.sqlite';
 
 /**
- * The history of what the screens were sent, one SQLite file (WAL mode) in the data directory: per Connect
- * instance, each generation of the whole instance's view (a whole view, a keyframe, every so often; the patch
- * from the generation before otherwise, both deflated JSON), and the alert events and the alert engine's state.
- * Writes go through a worker thread (history/writer.ts); this connection reads.
+ * The history of what the screens were sent, one SQLite file (WAL mode) in the data directory. Per Connect
+ * instance, each generation of the whole instance's view, in `frames`: a whole view (a keyframe, kind 1,
+ * brotli) every so often, and the patches from each generation to the next, one row each (kind 0, deflate)
+ * until the next keyframe closes them into one segment (kind 2, brotli: a JSON array of [at, patch]). Each
+ * generation's time, staleness and failing sections in `generations`, for the timeline. And the alert events
+ * and each alert engine's state. Writes go through a worker thread (history/writer.ts); this connection reads.
  */
 export const SCHEMA = `
 CREATE TABLE IF NOT EXISTS frames (
   instance TEXT NOT NULL,
   at INTEGER NOT NULL,
   generation INTEGER NOT NULL,
-  keyframe INTEGER NOT NULL,
-  stale INTEGER NOT NULL,
-  errors TEXT,
+  kind INTEGER NOT NULL,
   body BLOB NOT NULL
 );
 CREATE INDEX IF NOT EXISTS frames_at ON frames (instance, at);
-CREATE INDEX IF NOT EXISTS frames_keyframes ON frames (instance, keyframe, at);
+CREATE INDEX IF NOT EXISTS frames_kind ON frames (instance, kind, at);
+CREATE TABLE IF NOT EXISTS generations (
+  instance TEXT NOT NULL,
+  at INTEGER NOT NULL,
+  generation INTEGER NOT NULL,
+  stale INTEGER NOT NULL,
+  errors TEXT
+);
+CREATE INDEX IF NOT EXISTS generations_at ON generations (instance, at);
 CREATE TABLE IF NOT EXISTS alert_events (
   instance TEXT NOT NULL,
   at INTEGER NOT NULL,
@@ -112,12 +120,17 @@ export const MAX_GAP_MS = 60_000;
 interface FrameRow {
   at: number;
   generation: number;
-  keyframe: number;
+  kind: number;
   body: Buffer;
 }
 
-function decode<T>(body: Buffer): T {
-  return JSON.parse(inflateRawSync(body).toString('utf8')) as T;
+const PATCH = 0;
+
+/** The patches a row holds, each with when it was recorded. */
+function patchesOf(row: FrameRow): [number, ViewPatch][] {
+  if (row.kind === PATCH)
+    return [[row.at, JSON.parse(inflateRawSync(row.body).toString('utf8')) as ViewPatch]];
+  return JSON.parse(brotliDecompressSync(row.body).toString('utf8')) as [number, ViewPatch][];
 }
 
 /** Reads of the history file. */
@@ -136,22 +149,24 @@ export class HistoryReader {
 
   constructor(private readonly db: Database.Database) {
     this.keyframeBefore = db.prepare(
-      'SELECT at, generation, keyframe, body FROM frames WHERE instance = ? AND keyframe = 1 AND at <= ? ORDER BY at DESC, generation DESC LIMIT 1',
+      'SELECT at, generation, kind, body FROM frames WHERE instance = ? AND kind = 1 AND at <= ? ORDER BY at DESC, generation DESC LIMIT 1',
     );
     // Several generations may be recorded in one millisecond: those after the keyframe's are in.
     this.framesAfter = db.prepare(
-      'SELECT at, generation, keyframe, body FROM frames WHERE instance = ? AND at >= ? AND at <= ? ' +
+      'SELECT at, generation, kind, body FROM frames WHERE instance = ? AND kind != 1 AND at >= ? AND at <= ? ' +
         'AND NOT (at = ? AND generation <= ?) ORDER BY at, generation',
     );
     this.lastBefore = db.prepare(
-      'SELECT at FROM frames WHERE instance = ? AND at <= ? ORDER BY at DESC LIMIT 1',
+      'SELECT at FROM generations WHERE instance = ? AND at <= ? ORDER BY at DESC LIMIT 1',
     );
-    this.firstAfter = db.prepare('SELECT at FROM frames WHERE instance = ? AND at > ? ORDER BY at LIMIT 1');
-    this.range = db.prepare('SELECT min(at) AS first, max(at) AS last FROM frames WHERE instance = ?');
+    this.firstAfter = db.prepare(
+      'SELECT at FROM generations WHERE instance = ? AND at > ? ORDER BY at LIMIT 1',
+    );
+    this.range = db.prepare('SELECT min(at) AS first, max(at) AS last FROM generations WHERE instance = ?');
     this.buckets = db.prepare(
       `SELECT (at - @from) / @bucket AS b, count(*) AS generations, sum(stale) AS stale,
               group_concat(DISTINCT errors) AS errors
-         FROM frames WHERE instance = @instance AND at >= @from AND at < @to GROUP BY b ORDER BY b`,
+         FROM generations WHERE instance = @instance AND at >= @from AND at < @to GROUP BY b ORDER BY b`,
     );
     this.alertEvents = db.prepare(
       'SELECT event FROM alert_events WHERE instance = ? AND at >= ? AND at < ? ORDER BY at, rowid',
@@ -171,17 +186,17 @@ export class HistoryReader {
         gap: { before: last?.at ?? null, after: this.firstAfter.get(instance, at)?.at ?? null },
       };
     }
-    let view = decode<Snapshot>(key.body);
+    let view = JSON.parse(brotliDecompressSync(key.body).toString('utf8')) as Snapshot;
     let viewAt = key.at;
-    for (const row of this.framesAfter.iterate(instance, key.at, at, key.at, key.generation)) {
-      if (row.keyframe) view = decode<Snapshot>(row.body);
-      else {
-        const patch = decode<ViewPatch>(row.body);
+    rows: for (const row of this.framesAfter.iterate(instance, key.at, at, key.at, key.generation)) {
+      for (const [patchAt, patch] of patchesOf(row)) {
+        if (patchAt > at) break rows;
+        if (patch.generation <= view.generation) continue;
         // A generation that was not recorded (history dropped under load) ends the chain: the view stops there.
-        if (patch.base !== view.generation) break;
+        if (patch.base !== view.generation) break rows;
         view = applyPatch(view, patch);
+        viewAt = patchAt;
       }
-      viewAt = row.at;
     }
     if (at - viewAt > MAX_GAP_MS)
       return { gap: { before: viewAt, after: this.firstAfter.get(instance, at)?.at ?? null } };

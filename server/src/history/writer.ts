@@ -32,20 +32,41 @@ export interface Batch {
  */
 const WRITER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
-const { deflateRawSync } = require('node:zlib');
+const { brotliCompressSync, constants, deflateRawSync, inflateRawSync } = require('node:zlib');
 const Database = require(workerData.driver);
 const db = new Database(workerData.path);
 db.pragma('journal_mode = WAL');
 db.pragma('synchronous = NORMAL');
 db.pragma('busy_timeout = 2000');
-const insertFrame = db.prepare('INSERT INTO frames (instance, at, generation, keyframe, stale, errors, body) VALUES (?, ?, ?, ?, ?, ?, ?)');
+const brotli = (text) => brotliCompressSync(text, { params: {
+  [constants.BROTLI_PARAM_QUALITY]: 5,
+  [constants.BROTLI_PARAM_LGWIN]: 22,
+  [constants.BROTLI_PARAM_SIZE_HINT]: Buffer.byteLength(text),
+} });
+const insertFrame = db.prepare('INSERT INTO frames (instance, at, generation, kind, body) VALUES (?, ?, ?, ?, ?)');
+const insertGeneration = db.prepare('INSERT INTO generations (instance, at, generation, stale, errors) VALUES (?, ?, ?, ?, ?)');
+const openPatches = db.prepare('SELECT rowid, at, generation, body FROM frames WHERE instance = ? AND kind = 0 AND at <= ? ORDER BY at, generation');
+const removeRow = db.prepare('DELETE FROM frames WHERE rowid = ?');
 const insertEvent = db.prepare('INSERT INTO alert_events (instance, at, event) VALUES (?, ?, ?)');
 const saveState = db.prepare('INSERT INTO alert_state (instance, saved_at, state) VALUES (?, ?, ?) ON CONFLICT (instance) DO UPDATE SET saved_at = excluded.saved_at, state = excluded.state');
-const pruneFrames = db.prepare('DELETE FROM frames WHERE rowid IN (SELECT rowid FROM frames WHERE at < ? LIMIT 2000)');
-const pruneEvents = db.prepare('DELETE FROM alert_events WHERE rowid IN (SELECT rowid FROM alert_events WHERE at < ? LIMIT 2000)');
+const prune = ['frames', 'generations', 'alert_events'].map((table) =>
+  db.prepare('DELETE FROM ' + table + ' WHERE rowid IN (SELECT rowid FROM ' + table + ' WHERE at < ? LIMIT 2000)'));
+// The patches since the last keyframe, one row each while the minute is open, become one segment (kind 2)
+// when the next keyframe comes: compressed together they take a fraction of their size apart.
+function closeSegment(instance, before) {
+  const rows = openPatches.all(instance, before);
+  if (rows.length === 0) return;
+  const text = '[' + rows.map((row) => '[' + row.at + ',' + inflateRawSync(row.body).toString('utf8') + ']').join(',') + ']';
+  const first = rows[0];
+  insertFrame.run(instance, first.at, first.generation, 2, brotli(text));
+  for (const row of rows) removeRow.run(row.rowid);
+}
 const write = db.transaction((batch) => {
-  for (const f of batch.frames)
-    insertFrame.run(f.instance, f.at, f.generation, f.keyframe ? 1 : 0, f.stale ? 1 : 0, f.errors, deflateRawSync(f.json));
+  for (const f of batch.frames) {
+    if (f.keyframe) closeSegment(f.instance, f.at);
+    insertFrame.run(f.instance, f.at, f.generation, f.keyframe ? 1 : 0, f.keyframe ? brotli(f.json) : deflateRawSync(f.json));
+    insertGeneration.run(f.instance, f.at, f.generation, f.stale ? 1 : 0, f.errors);
+  }
   for (const e of batch.events) insertEvent.run(e.instance, e.at, e.json);
   for (const s of batch.states) saveState.run(s.instance, s.at, s.json);
 });
@@ -57,8 +78,8 @@ parentPort.on('message', (message) => {
     } else if (message.type === 'prune') {
       // In small steps, each its own transaction, so a reader never waits long.
       let removed = 0;
-      for (let n = 1; n > 0; ) { n = pruneFrames.run(message.before).changes; removed += n; }
-      for (let n = 1; n > 0; ) { n = pruneEvents.run(message.before).changes; removed += n; }
+      for (const statement of prune)
+        for (let n = 1; n > 0; ) { n = statement.run(message.before).changes; removed += n; }
       if (removed > 0) db.pragma('wal_checkpoint(TRUNCATE)');
     } else if (message.type === 'close') {
       db.close();

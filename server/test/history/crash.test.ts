@@ -36,8 +36,9 @@ function startRecording(dir: string) {
 const frameCount = (dir: string, instance: string) => {
   const db = new Database(join(dir, HISTORY_FILE), { readonly: true });
   try {
-    return (db.prepare('SELECT count(*) AS n FROM frames WHERE instance = ?').get(instance) as { n: number })
-      .n;
+    return (
+      db.prepare('SELECT count(*) AS n FROM generations WHERE instance = ?').get(instance) as { n: number }
+    ).n;
   } finally {
     db.close();
   }
@@ -65,7 +66,7 @@ describe('a crash while recording', () => {
       for (const instance of [DEFAULT_INSTANCE, 'stress']) {
         const last = db
           .prepare(
-            'SELECT at, generation FROM frames WHERE instance = ? ORDER BY at DESC, generation DESC LIMIT 1',
+            'SELECT at, generation FROM generations WHERE instance = ? ORDER BY at DESC, generation DESC LIMIT 1',
           )
           .get(instance) as { at: number; generation: number };
         const found = reader.viewAt(instance, last.at);

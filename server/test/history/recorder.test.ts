@@ -2,6 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { diffView, type Queue, type Snapshot } from '@switchboard/shared';
+import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { History, type DropReason } from '../../src/history/recorder.js';
 import { createLogger } from '../../src/logger.js';
@@ -72,6 +73,14 @@ describe('History', () => {
       if ('gap' in found) throw new Error(`generation ${g} not replayed`);
       expect(found.view).toEqual(view(g, g >= 10 && g < 15, g === 20));
     }
+    // The patches between keyframes were closed into segments, and still replay one by one.
+    const db = new Database(history.path, { readonly: true });
+    const kinds = db.prepare('SELECT kind, count(*) AS n FROM frames GROUP BY kind').all() as {
+      kind: number;
+      n: number;
+    }[];
+    db.close();
+    expect(kinds.find((row) => row.kind === 2)?.n).toBeGreaterThan(2);
     const timeline = history.reader.timeline('i', 1_000_000, now, 20_000);
     expect(timeline.buckets.reduce((sum, bucket) => sum + bucket.generations, 0)).toBe(30);
     expect(timeline.buckets.reduce((sum, bucket) => sum + bucket.stale, 0)).toBe(5);
