@@ -9,7 +9,7 @@
  * history store from them in turn, each patch the real diff from the generation before, at the keyframe
  * interval of the defaults.
  *
- *   npx -y pnpm@12.21.0 bench:replay [-- --cycles 30 --viewers 20 --seeks 40 --hours 24]
+ *   npx -y pnpm@12.21.0 bench:replay [-- --cycles 30 --viewers 20 --seeks 40 --hours 24 --cost-only 1]
  */
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { request } from 'node:http';
@@ -238,8 +238,9 @@ async function main() {
     `Replay benchmark: ${CYCLES} cycles a phase at a ${CYCLE_MS / 1000} s cycle, ${VIEWERS} stream viewers, ` +
       `${SEEKS} seeks, a day of ${DAY_GENERATIONS} generations, a keyframe every ${KEYFRAME_MS / 1000} s`,
   );
-  process.stdout.write('\n40 queues / 300 agents, recording ');
-  const small = await runPhase(40, 300, true, true);
+  const costOnly = args.has('cost-only');
+  if (!costOnly) process.stdout.write('\n40 queues / 300 agents, recording ');
+  const small = costOnly ? null : await runPhase(40, 300, true, true);
   const phases: Phase[] = [];
   for (const recording of [false, true, false, true]) {
     process.stdout.write(`\n250 queues / 1,500 agents, recording ${recording ? 'on ' : 'off'} `);
@@ -247,8 +248,8 @@ async function main() {
   }
   const large = phases.find((phase) => phase.snapshots.length > 0)?.snapshots ?? [];
 
-  const smallDay = await dayFigures('40 / 300', small.snapshots);
-  const largeDay = await dayFigures('250 / 1,500', large);
+  const smallDay = small ? await dayFigures('40 / 300', small.snapshots) : null;
+  const largeDay = small ? await dayFigures('250 / 1,500', large) : null;
 
   console.log('\n\nCost of recording at 250 queues / 1,500 agents (both phases of each, pooled):');
   console.log('| | cycle mean | cycle p99 | delivery p50 | delivery p99 | event-loop delay p99 |');
@@ -263,6 +264,7 @@ async function main() {
         `${ms(Math.max(...of.map((phase) => phase.eventLoopP99)))} |`,
     );
   }
+  if (!smallDay || !largeDay) return;
   console.log(`\n${HOURS} hours of history (${DAY_GENERATIONS} generations at a 2 s cycle):`);
   console.log(
     '| centre | on disk | a view (JSON) | a keyframe stored | a patch stored | seek mean | seek p95 | seek max |',

@@ -38,6 +38,8 @@ interface QueuedFrame {
   at: number;
   view: Snapshot;
   patch: ViewPatch | null;
+  /** The patch's JSON when the stream already made it. */
+  patchJson: string | null;
 }
 
 /**
@@ -89,20 +91,22 @@ export class History {
   }
 
   /** What ViewStream calls with each generation of each board it serves; only the whole instance's view is kept. */
-  observer(instance: string): (board: string | null, view: Snapshot, patch: ViewPatch | null) => void {
-    return (board, view, patch) => {
+  observer(
+    instance: string,
+  ): (board: string | null, view: Snapshot, patch: ViewPatch | null, patchJson: string | null) => void {
+    return (board, view, patch, patchJson) => {
       if (board !== null) return;
-      this.record(instance, view, patch);
+      this.record(instance, view, patch, patchJson);
     };
   }
 
-  record(instance: string, view: Snapshot, patch: ViewPatch | null): void {
+  record(instance: string, view: Snapshot, patch: ViewPatch | null, patchJson: string | null = null): void {
     if (this.closing) return;
     if (this.frames.length >= this.maxQueued) {
       this.dropped('queue_full', 1, [instance]);
       return;
     }
-    this.frames.push({ instance, at: this.clock(), view, patch });
+    this.frames.push({ instance, at: this.clock(), view, patch, patchJson });
   }
 
   /** The engine carries on from its saved state, and every alert event (and acknowledgement) is recorded. */
@@ -167,7 +171,7 @@ export class History {
   }
 
   private encode(frame: QueuedFrame): FrameRecord {
-    const { instance, at, view, patch } = frame;
+    const { instance, at, view, patch, patchJson } = frame;
     const last = this.lastKeyframe.get(instance);
     const keyframe =
       patch === null ||
@@ -186,7 +190,7 @@ export class History {
       keyframe,
       stale: view.stale,
       errors: errors.length > 0 ? errors.join(',') : null,
-      json: JSON.stringify(keyframe ? view : patch),
+      json: keyframe ? JSON.stringify(view) : (patchJson ?? JSON.stringify(patch)),
     };
   }
 

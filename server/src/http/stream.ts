@@ -23,9 +23,10 @@ export interface ViewStreamOptions {
   clock?: () => number;
   /**
    * Called with each generation of each board the stream serves: the view, and the patch from the generation
-   * before (null for a board's first view). The boards of `keep` are served (and observed) with no viewers too.
+   * before (null for a board's first view) with its JSON as sent. The boards of `keep` are served (and
+   * observed) with no viewers too.
    */
-  observe?: (board: string | null, view: Snapshot, patch: ViewPatch | null) => void;
+  observe?: (board: string | null, view: Snapshot, patch: ViewPatch | null, patchJson: string | null) => void;
   keep?: readonly (string | null)[];
 }
 
@@ -102,8 +103,9 @@ class BoardChannel {
   private whole: { generation: number; frame: StreamFrame } | undefined;
   /** When the last viewer left: the channel (and its ring) is kept a while for viewers that come back. */
   idleSince: number | null = null;
-  /** The patch `advance` last worked out. */
+  /** The patch `advance` last worked out, and its JSON. */
   lastPatch: ViewPatch | null = null;
+  lastPatchJson: string | null = null;
 
   constructor(
     readonly board: string | null,
@@ -127,10 +129,13 @@ class BoardChannel {
     const before = this.view;
     this.view = next;
     this.lastPatch = null;
+    this.lastPatchJson = null;
     if (!before) return null;
     const patch = diffView(before, next);
+    const json = JSON.stringify(patch);
     this.lastPatch = patch;
-    const bytes = new StreamFrame(frame('patch', next.generation, patch), 'patch');
+    this.lastPatchJson = json;
+    const bytes = new StreamFrame(`id: ${next.generation}\nevent: patch\ndata: ${json}\n\n`, 'patch');
     this.ring.push({ base: before.generation, generation: next.generation, frame: bytes });
     if (this.ring.length > RING_SIZE) this.ring.shift();
     return bytes;
@@ -266,7 +271,7 @@ export class ViewStream {
       }
       if (channel.view && next.generation <= channel.view.generation) continue;
       const patch = channel.advance(next);
-      this.observe?.(channel.board, next, channel.lastPatch);
+      this.observe?.(channel.board, next, channel.lastPatch, channel.lastPatchJson);
       const bytes = patch ?? channel.wholeFrame();
       if (!bytes) continue;
       for (const viewer of channel.viewers) writes.push({ viewer, channel, frame: bytes });
