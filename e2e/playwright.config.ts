@@ -59,6 +59,8 @@ export default defineConfig({
         CONNECT_INSTANCE_ID: simulatorInstanceId,
         AWS_REGION: 'us-east-1',
         CONNECT_ENDPOINT: `http://127.0.0.1:${simulatorPort}`,
+        // History (and the alerts it keeps) starts afresh with each run.
+        HISTORY_DIR: `${TRAFFIC_DIR}/history`,
         ...FAKE_CREDENTIALS,
       },
     },

@@ -75,6 +75,8 @@ export async function startTestServer(
 ): Promise<TestServer> {
   const port = await freePort();
   const simulatorPort = await freePort();
+  // History (and the alerts it keeps) of its own unless the test names a directory: kept across a restart.
+  const historyDir = mkdtempSync(join(tmpdir(), 'switchboard-e2e-history-'));
   let output = '';
   let child: ChildProcess;
   let currentEnv = env;
@@ -88,6 +90,7 @@ export async function startTestServer(
         HOST: '127.0.0.1',
         LOG_LEVEL: 'info',
         SIMULATOR_PORT: String(simulatorPort),
+        HISTORY_DIR: historyDir,
         ...currentEnv,
       },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -149,8 +149,27 @@ const envSchema = z.object({
     .string()
     .min(32, 'SESSION_SECRET must be at least 32 characters, e.g. the output of `openssl rand -base64 32`')
     .optional(),
-  /** Where the server keeps what it makes itself (the session secret, mode 0600). */
+  /** Where the server keeps what it makes itself (the session secret, mode 0600; the history store). */
   DATA_DIR: z.string().min(1).default('data'),
+  /** Where the history store (history.sqlite) is kept; unset: DATA_DIR. Created at start. */
+  HISTORY_DIR: z.string().min(1).optional(),
+  /** Record what the screens were sent, for replay (docs/replay.md). */
+  HISTORY_ENABLED: z
+    .enum(['true', 'false'], { error: 'HISTORY_ENABLED must be true or false' })
+    .default('true')
+    .transform((value) => value === 'true'),
+  HISTORY_RETENTION_DAYS: z.coerce
+    .number({ error: 'HISTORY_RETENTION_DAYS must be a number of days, e.g. HISTORY_RETENTION_DAYS=7' })
+    .int('HISTORY_RETENTION_DAYS must be a whole number of days, e.g. HISTORY_RETENTION_DAYS=7')
+    .min(1, 'HISTORY_RETENTION_DAYS must be between 1 and 400')
+    .max(400, 'HISTORY_RETENTION_DAYS must be between 1 and 400')
+    .default(7),
+  HISTORY_KEYFRAME_SECONDS: z.coerce
+    .number({ error: 'HISTORY_KEYFRAME_SECONDS must be seconds, e.g. HISTORY_KEYFRAME_SECONDS=60' })
+    .int('HISTORY_KEYFRAME_SECONDS must be whole seconds')
+    .min(10, 'HISTORY_KEYFRAME_SECONDS must be between 10 and 3600')
+    .max(3600, 'HISTORY_KEYFRAME_SECONDS must be between 10 and 3600')
+    .default(60),
   SESSION_TTL_DAYS: z.coerce
     .number({ error: 'SESSION_TTL_DAYS must be a number of days, e.g. SESSION_TTL_DAYS=30' })
     .min(1, 'SESSION_TTL_DAYS must be between 1 and 400')

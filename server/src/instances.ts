@@ -4,6 +4,7 @@ import { SECTION_NAMES, type SectionName, type Snapshot } from '@switchboard/sha
 import { setupAlerting, type Alerting } from './alerts/setup.js';
 import type { AlertsBackend } from './alerts/routes.js';
 import { Cluster, type PollerLike } from './cluster/cluster.js';
+import type { History } from './history/recorder.js';
 import { ConnectGate } from './cluster/gate.js';
 import { resolveQueueRefs } from './config/boards.js';
 import { DEFAULT_INSTANCE, boardInstance } from './config/instances.js';
@@ -242,8 +243,11 @@ export async function startInstance(
     configStore,
     metrics,
     budget,
+    history,
   }: {
     env: Env;
+    /** Where what the screens are sent is recorded (history/recorder.ts); none with HISTORY_ENABLED=false. */
+    history?: History | null;
     logger: Logger;
     configStore: ConfigStore;
     metrics?: ServerMetrics;
@@ -260,6 +264,8 @@ export async function startInstance(
     // Called only once the poller (and the cluster) below exist.
     latest: () => source.latest,
   });
+  // Alerts and acknowledgements carry on across a restart.
+  history?.attachAlerts(id, alerting.engine);
   const poller: Poller = new Poller({
     // An embedded simulator runs ahead of real time at a speed above 1: today's figures follow its clock.
     ...(simulator ? { connectClock: simulator.now } : {}),
@@ -323,7 +329,11 @@ export async function startInstance(
   if (cluster) await cluster.start();
   else gated.start();
   const views = new Views(() => configStore.current);
-  const stream = new ViewStream(source, { views });
+  // The whole instance's view is recorded with or without viewers: every board's past is a view of it.
+  const stream = new ViewStream(source, {
+    views,
+    ...(history ? { observe: history.observer(id), keep: [null] } : {}),
+  });
 
   return {
     id,

@@ -12,6 +12,8 @@ import { configRouter } from './http/configRoute.js';
 import { ServerMetrics } from './http/metrics.js';
 import { streamRouter } from './http/stream.js';
 import { intradayRouter } from './http/intradayRoute.js';
+import { History } from './history/recorder.js';
+import { historyRouter } from './history/routes.js';
 import {
   boardDirectory,
   budgetKey,
@@ -39,6 +41,8 @@ export interface RunningWallboard {
   poller: Poller;
   simulator: RunningSimulator | null;
   cluster: Cluster | null;
+  /** The history store, null with HISTORY_ENABLED=false. */
+  history: History | null;
   stop(): Promise<void>;
 }
 
@@ -106,7 +110,20 @@ export async function startWebServer(env: Env, options: StartOptions = {}): Prom
         streamTotals: () => instance.stream.totals,
       })),
   });
+  let history: History | null = null;
   try {
+    // Opened (DATA_DIR created) before anything polls: an unwritable directory stops the start with its name.
+    history = env.HISTORY_ENABLED
+      ? History.open({
+          dataDir: env.HISTORY_DIR ?? env.DATA_DIR,
+          dirVariable: env.HISTORY_DIR ? 'HISTORY_DIR' : 'DATA_DIR',
+          retentionDays: env.HISTORY_RETENTION_DAYS,
+          keyframeMs: env.HISTORY_KEYFRAME_SECONDS * 1000,
+          logger: logger.child({ part: 'history' }),
+          onDrop: (reason, generations) => metrics.recordHistoryDropped(reason, generations),
+          onWritten: (generations) => metrics.recordHistoryWritten(generations),
+        })
+      : null;
     for (const target of targets) {
       instances.push(
         await startInstance(target, {
@@ -115,11 +132,13 @@ export async function startWebServer(env: Env, options: StartOptions = {}): Prom
           configStore,
           metrics,
           budget: budgets.get(budgetKey(target)),
+          history,
         }),
       );
     }
   } catch (error) {
     await Promise.all(instances.map((instance) => instance.stop()));
+    await history?.close();
     await Promise.all(targets.map((target) => target.simulator?.close()));
     security.close();
     throw error;
@@ -147,6 +166,7 @@ export async function startWebServer(env: Env, options: StartOptions = {}): Prom
     // Ready once every section of every instance has its first figures: a wall opened then is complete.
     ready: () => instances.every((instance) => instance.readiness().ready),
     webDist: options.webDist ?? defaultWebDist,
+    earlyRouters: [historyRouter({ history: () => history, select, directory: boards })],
     routers: [
       configRouter({
         configStore,
@@ -192,8 +212,11 @@ export async function startWebServer(env: Env, options: StartOptions = {}): Prom
     poller: first.poller,
     simulator: first.simulator,
     cluster: first.cluster,
+    history,
     async stop() {
       await Promise.all(instances.map((instance) => instance.stop()));
+      // After the streams stopped: what they sent last is written before the file closes.
+      await history?.close();
       configStore.close();
       security.close();
       server.closeAllConnections();

@@ -62,6 +62,7 @@ const env = (extra: Record<string, string>) =>
     POLL_INTERVAL_MS: '1000',
     STALE_AFTER_MS: '5000',
     LOG_LEVEL: 'silent',
+    HISTORY_DIR: mkdtempSync(join(tmpdir(), 'switchboard-history-')),
     ...extra,
   });
 

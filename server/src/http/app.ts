@@ -23,6 +23,8 @@ export interface AppOptions {
   webDist?: string;
   /** More API routes (configuration, alerts), mounted before the API's 404. */
   routers?: Router[];
+  /** Routes that answer some requests of the routes above first (GET /api/v1/snapshot?at= from history). */
+  earlyRouters?: Router[];
   /** Extra facts for /readyz, e.g. a refused configuration edit. */
   readyDetails?: () => Record<string, unknown>;
   /** Headers, access control and request limits, applied before any route. */
@@ -41,6 +43,7 @@ export function createApp({
   ready: isReady,
   webDist,
   routers = [],
+  earlyRouters = [],
   readyDetails,
   secure,
   logger,
@@ -61,6 +64,8 @@ export function createApp({
     res.set('Cache-Control', 'no-store');
     res.status(ready ? 200 : 503).json(mayInspect(req) ? { ready, ...readyDetails?.() } : { ready });
   });
+
+  for (const router of earlyRouters) app.use(router);
 
   app.get('/api/v1/snapshot', (req, res) => {
     const snapshot = sourceOf(req).latest;

@@ -33,6 +33,8 @@ export class ServerMetrics {
   private readonly callSeconds: Histogram<'instance' | 'operation'>;
   private readonly cycleSeconds: Histogram<'instance' | 'section' | 'outcome'>;
   private readonly unknownValues: Counter<'instance' | 'field' | 'value'>;
+  private readonly historyDropped: Counter<'reason'>;
+  private readonly historyWritten: Counter;
   /** Values given a label of their own, per field: Connect's data must not grow the series without bound. */
   private readonly unknownValueLabels = new Map<string, Set<string>>();
 
@@ -120,7 +122,28 @@ export class ServerMetrics {
         for (const instance of sources.instances()) this.set({ instance: instance.id }, instance.viewers());
       },
     });
+    this.historyDropped = new Counter({
+      name: 'switchboard_history_dropped_total',
+      help:
+        'Generations the history store did not record (queue_full, disk_slow, write_failed): the screens were ' +
+        'unaffected, the replay of those moments is.',
+      labelNames: ['reason'],
+      registers,
+    });
+    this.historyWritten = new Counter({
+      name: 'switchboard_history_written_total',
+      help: 'Generations written to the history store.',
+      registers,
+    });
     this.streamCounters(registers, sources);
+  }
+
+  recordHistoryDropped(reason: string, generations: number): void {
+    this.historyDropped.inc({ reason }, generations);
+  }
+
+  recordHistoryWritten(generations: number): void {
+    this.historyWritten.inc(generations);
   }
 
   private streamCounters(registers: Registry[], sources: MetricsSources): void {

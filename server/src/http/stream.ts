@@ -2,7 +2,7 @@ import { constants as zlib, deflateRawSync } from 'node:zlib';
 import { Router, type Request, type Response } from 'express';
 import { BadRequestError } from '../errors.js';
 import { scopedBoard } from '../security/boardScope.js';
-import { diffView, type Snapshot } from '@switchboard/shared';
+import { diffView, type Snapshot, type ViewPatch } from '@switchboard/shared';
 
 /** Anything that holds the latest snapshot and says when there is a new one: the poller or the cluster. */
 export interface SnapshotPublisher {
@@ -21,6 +21,13 @@ export interface ViewStreamOptions {
   maxBufferedBytes?: number;
   maxSkips?: number;
   clock?: () => number;
+  /**
+   * Called with each generation of each board the stream serves: the view, and the patch from the generation
+   * before (null for a board's first view) with its JSON as sent. The boards of `keep` are served (and
+   * observed) with no viewers too.
+   */
+  observe?: (board: string | null, view: Snapshot, patch: ViewPatch | null, patchJson: string | null) => void;
+  keep?: readonly (string | null)[];
 }
 
 /** Viewers written to between two turns of the event loop. */
@@ -96,8 +103,15 @@ class BoardChannel {
   private whole: { generation: number; frame: StreamFrame } | undefined;
   /** When the last viewer left: the channel (and its ring) is kept a while for viewers that come back. */
   idleSince: number | null = null;
+  /** The patch `advance` last worked out, and its JSON. */
+  lastPatch: ViewPatch | null = null;
+  lastPatchJson: string | null = null;
 
-  constructor(readonly board: string | null) {}
+  constructor(
+    readonly board: string | null,
+    /** Kept with no viewers (ViewStreamOptions.keep). */
+    readonly kept = false,
+  ) {}
 
   wholeFrame(): StreamFrame | null {
     const view = this.view;
@@ -114,9 +128,14 @@ class BoardChannel {
   advance(next: Snapshot): StreamFrame | null {
     const before = this.view;
     this.view = next;
+    this.lastPatch = null;
+    this.lastPatchJson = null;
     if (!before) return null;
     const patch = diffView(before, next);
-    const bytes = new StreamFrame(frame('patch', next.generation, patch), 'patch');
+    const json = JSON.stringify(patch);
+    this.lastPatch = patch;
+    this.lastPatchJson = json;
+    const bytes = new StreamFrame(`id: ${next.generation}\nevent: patch\ndata: ${json}\n\n`, 'patch');
     this.ring.push({ base: before.generation, generation: next.generation, frame: bytes });
     if (this.ring.length > RING_SIZE) this.ring.shift();
     return bytes;
@@ -146,6 +165,7 @@ export class ViewStream {
   private readonly maxSkips: number;
   private readonly clock: () => number;
   private readonly views: ViewsOf;
+  private readonly observe: ViewStreamOptions['observe'];
   /** Viewers dropped for reading too slowly, since start. */
   dropped = 0;
   /** Events (views and patches) written to viewers, since start. */
@@ -162,6 +182,8 @@ export class ViewStream {
     this.maxSkips = options.maxSkips ?? 3;
     this.clock = options.clock ?? Date.now;
     this.views = options.views ?? { of: (snapshot) => snapshot };
+    this.observe = options.observe;
+    for (const board of options.keep ?? []) this.channel(board, true);
     this.unsubscribe = feed.subscribe((snapshot) => this.broadcast(snapshot));
     this.heartbeat = setInterval(() => this.beat(), options.heartbeatMs ?? 15_000);
     this.heartbeat.unref();
@@ -214,11 +236,11 @@ export class ViewStream {
   }
 
   /** The board's channel, made with the view of the latest snapshot when it has none. */
-  private channel(board: string | null): BoardChannel {
+  private channel(board: string | null, kept = false): BoardChannel {
     const key = board ?? '';
     let channel = this.channels.get(key);
     if (!channel) {
-      channel = new BoardChannel(board);
+      channel = new BoardChannel(board, kept);
       const latest = this.feed.latest;
       if (latest) channel.view = this.views.of(latest, board) ?? null;
       this.channels.set(key, channel);
@@ -232,6 +254,7 @@ export class ViewStream {
     const writes: { viewer: Viewer; channel: BoardChannel; frame: StreamFrame }[] = [];
     for (const [key, channel] of this.channels) {
       if (
+        !channel.kept &&
         channel.viewers.size === 0 &&
         channel.idleSince !== null &&
         now - channel.idleSince > IDLE_KEEP_MS
@@ -248,6 +271,7 @@ export class ViewStream {
       }
       if (channel.view && next.generation <= channel.view.generation) continue;
       const patch = channel.advance(next);
+      this.observe?.(channel.board, next, channel.lastPatch, channel.lastPatchJson);
       const bytes = patch ?? channel.wholeFrame();
       if (!bytes) continue;
       for (const viewer of channel.viewers) writes.push({ viewer, channel, frame: bytes });

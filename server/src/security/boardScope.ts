@@ -135,7 +135,13 @@ export function scopedPublicConfig(req: Request, config: PublicConfig): PublicCo
 }
 
 /** The routes that read an instance's figures: a limited identity reads them only through one of its boards. */
-const DATA_PATHS = ['/api/v1/snapshot', '/api/v1/stream', '/api/v1/intraday', '/api/v1/alerts'];
+const DATA_PATHS = [
+  '/api/v1/snapshot',
+  '/api/v1/stream',
+  '/api/v1/intraday',
+  '/api/v1/alerts',
+  '/api/v1/timeline',
+];
 
 /** Whether a path is one of the web app's pages (not the API, a probe or a file such as a script). */
 function isPage(path: string): boolean {

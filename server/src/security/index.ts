@@ -40,7 +40,8 @@ export interface SecurityOptions {
 const INSTANCE_QUERY = ['instance', 'board'] as const;
 /** Query parameters the API accepts, by path; everything else is refused with a clear 400. */
 const API_QUERY: Record<string, readonly string[]> = {
-  '/v1/snapshot': INSTANCE_QUERY,
+  '/v1/snapshot': [...INSTANCE_QUERY, 'at'],
+  '/v1/timeline': [...INSTANCE_QUERY, 'from', 'to'],
   '/v1/stream': INSTANCE_QUERY,
   '/v1/intraday/:queueId': INSTANCE_QUERY,
   '/v1/alerts': INSTANCE_QUERY,

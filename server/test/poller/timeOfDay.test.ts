@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Snapshot } from '@switchboard/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseEnv } from '../../src/env.js';
@@ -21,6 +24,7 @@ beforeAll(async () => {
       SIMULATOR_AGENTS: '80',
       SIMULATOR_TIME_OF_DAY: timeOfDay,
       POLL_INTERVAL_MS: '1000',
+      HISTORY_DIR: mkdtempSync(join(tmpdir(), 'switchboard-history-')),
       CONNECT_RATE_METRICS: '40/40',
       CONNECT_RATE_OTHER: '40/40',
     }),

@@ -1,10 +1,16 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parseEnv, type Env } from '../../src/env.js';
 import type { RunningSimulator } from '../../src/simulator/server.js';
 
 /** Throw-away credentials: the simulator checks that requests are signed, not by whom. */
 export const TEST_CREDENTIALS = { accessKeyId: 'TESTKEY', secretAccessKey: 'test-secret' };
 
-/** The server's environment for a test: a free port, quiet logs, pointed at the given simulator. */
+/**
+ * The server's environment for a test: a free port, quiet logs, pointed at the given simulator, and a
+ * history directory of its own (history and alerts of one test never carry into another).
+ */
 export function simulatorEnv(simulator: RunningSimulator, extra: Record<string, string> = {}): Env {
   return parseEnv({
     PORT: '0',
@@ -12,6 +18,7 @@ export function simulatorEnv(simulator: RunningSimulator, extra: Record<string, 
     AWS_REGION: simulator.region,
     CONNECT_ENDPOINT: simulator.endpoint,
     LOG_LEVEL: 'silent',
+    HISTORY_DIR: mkdtempSync(join(tmpdir(), 'switchboard-history-')),
     ...extra,
   });
 }

@@ -7,6 +7,7 @@ import {
   useQueueName,
   useQueueOptions,
   useRoutingProfiles,
+  useSnapshotMeta,
   useSummary,
 } from '../api/useSnapshotSlices';
 import { useBoard } from '../board';
@@ -21,6 +22,12 @@ import { QueueGrid } from '../features/queues/QueueGrid';
 import { StaleBanner } from '../features/status/StaleBanner';
 import { SummaryStrip } from '../features/summary/SummaryStrip';
 import type { ViewPatch } from '../url';
+import { serverNow } from '../api/clock';
+import { useConnection } from '../api/SnapshotFeed';
+import { ReplayBanner } from '../features/replay/ReplayBanner';
+import { ReplayScope } from '../features/replay/ReplayScope';
+import { Timeline } from '../features/replay/Timeline';
+import { useReplay } from '../features/replay/useReplay';
 import { useBoardQueues } from './useBoardQueues';
 import type { ViewProps } from './viewProps';
 import './laptop.css';
@@ -28,16 +35,44 @@ import './laptop.css';
 const NO_FACETS = { routingProfiles: [], hierarchyGroups: [] };
 const NO_GROUPS: AgentGroup[] = [];
 
-/** The supervisor's laptop: filters, search, drill into a queue, acknowledge alerts. */
-export function LaptopView({
+type LaptopProps = ViewProps & {
+  update: (patch: ViewPatch, options?: { push?: boolean }) => void;
+};
+
+/**
+ * The supervisor's laptop: filters, search, drill into a queue, acknowledge alerts; and under the header, the
+ * timeline to replay any recorded moment (everything below then shows that moment, under a banner saying so).
+ */
+export function LaptopView(props: LaptopProps) {
+  const replay = useReplay(serverNow);
+  const { board } = useConnection();
+  return (
+    <div className="view view-laptop">
+      <Header meta={props.meta} />
+      <Timeline replay={replay} board={board} />
+      {replay.at === null ? (
+        <LaptopBoard {...props} replay={null} />
+      ) : (
+        <ReplayScope at={replay.at} board={board}>
+          {(problem) => <LaptopBoard {...props} replay={{ problem, onLive: replay.live }} />}
+        </ReplayScope>
+      )}
+    </div>
+  );
+}
+
+/** The board's figures: live, or (inside ReplayScope) as they were at the moment replayed. */
+function LaptopBoard({
   meta,
-  stale,
+  stale: liveStale,
   params,
   update,
-}: ViewProps & {
-  update: (patch: ViewPatch, options?: { push?: boolean }) => void;
-}) {
+  replay,
+}: LaptopProps & { replay: { problem: string | null; onLive: () => void } | null }) {
   const { board } = useBoard();
+  const { data: shownMeta } = useSnapshotMeta();
+  // A past moment is stale if it was then; its age now says nothing.
+  const stale = replay ? shownMeta?.stale === true : liveStale;
   const sections = new Set(board.sections);
   const { queues, statesOf } = useBoardQueues();
   const summary = useSummary();
@@ -92,9 +127,12 @@ export function LaptopView({
   const open = useCallback((queueId: string) => update({ queue: queueId }, { push: true }), [update]);
   const dim = stale ? 'dimmed' : undefined;
   return (
-    <div className="view view-laptop">
-      <Header meta={meta} />
-      <StaleBanner meta={meta} stale={stale} />
+    <>
+      {replay ? (
+        <ReplayBanner problem={replay.problem} onLive={replay.onLive} />
+      ) : (
+        <StaleBanner meta={meta} stale={stale} />
+      )}
       <main className={dim} data-stale={stale || undefined}>
         <AgentFilters
           params={params}
@@ -105,7 +143,7 @@ export function LaptopView({
         />
         {sections.has('alerts') && alerts ? (
           <ErrorBoundary what="the alerts" resetKey={alerts}>
-            <AlertsPanel alerts={alerts} queueName={queueName} />
+            <AlertsPanel alerts={alerts} queueName={queueName} readOnly={replay !== null} />
           </ErrorBoundary>
         ) : null}
         {sections.has('summary') && summary ? (
@@ -153,6 +191,6 @@ export function LaptopView({
           </section>
         ) : null}
       </main>
-    </div>
+    </>
   );
 }

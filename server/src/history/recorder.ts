@@ -1,0 +1,231 @@
+import { SECTION_NAMES, type AlertEvent, type Snapshot, type ViewPatch } from '@switchboard/shared';
+import type { AlertEngine } from '../alerts/engine.js';
+import type { Logger } from '../logger.js';
+import { HistoryReader, openHistoryFile } from './store.js';
+import { HistoryWriter, type Batch, type FrameRecord } from './writer.js';
+
+const DAY_MS = 24 * 3600 * 1000;
+
+/** Why history was dropped, for the metric's label. */
+export type DropReason = 'queue_full' | 'disk_slow' | 'write_failed';
+
+export interface HistoryOptions {
+  dataDir: string;
+  /** The variable that named `dataDir`, for the error when it cannot be written. */
+  dirVariable?: string;
+  /** Days kept; older records are removed every hour. */
+  retentionDays: number;
+  /** A whole view is written at least this often; patches between. */
+  keyframeMs: number;
+  /** Queued records are written this often, in one transaction. */
+  flushMs?: number;
+  /** Generations waiting to be written past which new ones are dropped. */
+  maxQueued?: number;
+  /** Batches the writer may have in hand; past that the disk is behind and a batch is dropped. */
+  maxInFlight?: number;
+  logger: Logger;
+  clock?: () => number;
+  /** Counts dropped generations (the Prometheus counter). */
+  onDrop?: (reason: DropReason, generations: number) => void;
+  /** Counts generations written. */
+  onWritten?: (generations: number) => void;
+  /** Slows every write by this much: tests and the benchmark stand in a slow disk with it. */
+  writerDelayMs?: number;
+}
+
+interface QueuedFrame {
+  instance: string;
+  at: number;
+  view: Snapshot;
+  patch: ViewPatch | null;
+  /** The patch's JSON when the stream already made it. */
+  patchJson: string | null;
+}
+
+/**
+ * Records what the screens were sent: each generation of each instance's whole view, as the stream works it out
+ * (ViewStream's `observe`), queued in memory and written in one transaction a second by a worker thread. The
+ * stream's path only appends to the queue. A full queue or a disk that is behind drops history (a warning, and
+ * switchboard_history_dropped_total), never figures; the next generation recorded is then a whole view.
+ */
+export class History {
+  readonly reader: HistoryReader;
+  private readonly writer: HistoryWriter;
+  private frames: QueuedFrame[] = [];
+  private events: Batch['events'] = [];
+  private states = new Map<string, Batch['states'][number]>();
+  private readonly lastKeyframe = new Map<string, number>();
+  private readonly needKeyframe = new Set<string>();
+  private readonly flushTimer: NodeJS.Timeout;
+  private readonly pruneTimer: NodeJS.Timeout;
+  private readonly clock: () => number;
+  private readonly maxQueued: number;
+  private readonly maxInFlight: number;
+  private lastWarning = 0;
+  /** Batches handed to the writer and not yet written. */
+  private writing = 0;
+  private readonly unsubscribers: (() => void)[] = [];
+  private closing: Promise<void> | null = null;
+
+  private constructor(
+    readonly path: string,
+    reader: HistoryReader,
+    private readonly options: HistoryOptions,
+  ) {
+    this.reader = reader;
+    this.clock = options.clock ?? Date.now;
+    this.maxQueued = options.maxQueued ?? 600;
+    this.maxInFlight = options.maxInFlight ?? 4;
+    this.writer = new HistoryWriter(path, { delayMs: options.writerDelayMs ?? 0 });
+    this.flushTimer = setInterval(() => this.flush(), options.flushMs ?? 1000);
+    this.flushTimer.unref();
+    this.pruneTimer = setInterval(() => void this.prune(), 3600_000);
+    this.pruneTimer.unref();
+    void this.prune();
+  }
+
+  /** Opens the store in `dataDir` (created if missing); an EnvError names DATA_DIR when it cannot be written. */
+  static open(options: HistoryOptions): History {
+    const { path, db } = openHistoryFile(options.dataDir, options.dirVariable);
+    return new History(path, new HistoryReader(db), options);
+  }
+
+  /** What ViewStream calls with each generation of each board it serves; only the whole instance's view is kept. */
+  observer(
+    instance: string,
+  ): (board: string | null, view: Snapshot, patch: ViewPatch | null, patchJson: string | null) => void {
+    return (board, view, patch, patchJson) => {
+      if (board !== null) return;
+      this.record(instance, view, patch, patchJson);
+    };
+  }
+
+  record(instance: string, view: Snapshot, patch: ViewPatch | null, patchJson: string | null = null): void {
+    if (this.closing) return;
+    if (this.frames.length >= this.maxQueued) {
+      this.dropped('queue_full', 1, [instance]);
+      return;
+    }
+    this.frames.push({ instance, at: this.clock(), view, patch, patchJson });
+  }
+
+  /** The engine carries on from its saved state, and every alert event (and acknowledgement) is recorded. */
+  attachAlerts(instance: string, engine: AlertEngine): void {
+    const saved = this.reader.alertStateOf(instance);
+    if (saved) engine.importState(saved);
+    this.unsubscribers.push(
+      engine.onEvent((event: AlertEvent) => {
+        const at = Date.parse(event.at);
+        this.events.push({
+          instance,
+          at: Number.isFinite(at) ? at : this.clock(),
+          json: JSON.stringify(event),
+        });
+        this.states.set(instance, {
+          instance,
+          at: this.clock(),
+          json: JSON.stringify(engine.exportState()),
+        });
+      }),
+    );
+  }
+
+  /** Queued generations not yet handed to the writer. */
+  get queued(): number {
+    return this.frames.length;
+  }
+
+  /** Writes what is queued. Resolves once the writer has answered. */
+  flush(): Promise<void> {
+    if (this.frames.length === 0 && this.events.length === 0 && this.states.size === 0)
+      return Promise.resolve();
+    const queued = this.frames;
+    this.frames = [];
+    if (this.writing >= this.maxInFlight) {
+      // The disk is behind: the generations go, the alert events (a few a day) wait for the next batch.
+      this.dropped(
+        'disk_slow',
+        queued.length,
+        queued.map((frame) => frame.instance),
+      );
+      return Promise.resolve();
+    }
+    const frames = queued.map((frame) => this.encode(frame));
+    const batch: Batch = { frames, events: this.events, states: [...this.states.values()] };
+    this.events = [];
+    this.states = new Map();
+    this.writing += 1;
+    return this.writer.write(batch).then((outcome) => {
+      this.writing -= 1;
+      if (outcome.ok) {
+        this.options.onWritten?.(frames.length);
+        return;
+      }
+      this.dropped(
+        'write_failed',
+        frames.length,
+        frames.map((frame) => frame.instance),
+        `${outcome.code ?? ''} ${outcome.message ?? ''}`.trim(),
+      );
+    });
+  }
+
+  private encode(frame: QueuedFrame): FrameRecord {
+    const { instance, at, view, patch, patchJson } = frame;
+    const last = this.lastKeyframe.get(instance);
+    const keyframe =
+      patch === null ||
+      this.needKeyframe.has(instance) ||
+      last === undefined ||
+      at - last >= this.options.keyframeMs;
+    if (keyframe) {
+      this.lastKeyframe.set(instance, at);
+      this.needKeyframe.delete(instance);
+    }
+    const errors = SECTION_NAMES.filter((name) => view.sections[name]?.error);
+    return {
+      instance,
+      at,
+      generation: view.generation,
+      keyframe,
+      stale: view.stale,
+      errors: errors.length > 0 ? errors.join(',') : null,
+      json: keyframe ? JSON.stringify(view) : (patchJson ?? JSON.stringify(patch)),
+    };
+  }
+
+  private dropped(reason: DropReason, generations: number, instances: string[], detail?: string): void {
+    for (const instance of instances) this.needKeyframe.add(instance);
+    this.options.onDrop?.(reason, generations);
+    const now = this.clock();
+    if (now - this.lastWarning < 60_000) return;
+    this.lastWarning = now;
+    this.options.logger.warn(
+      { reason, generations, ...(detail ? { detail } : {}) },
+      'history dropped: the figures on the screens are not affected, the replay of these moments is',
+    );
+  }
+
+  /** Removes what is older than the retention, in the writer's thread. */
+  async prune(): Promise<void> {
+    const outcome = await this.writer.prune(this.clock() - this.options.retentionDays * DAY_MS);
+    if (!outcome.ok)
+      this.options.logger.warn(
+        { detail: outcome.message },
+        'history: removing old days failed; retried in an hour',
+      );
+  }
+
+  /** Writes what is queued, then closes the file. */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      clearInterval(this.flushTimer);
+      clearInterval(this.pruneTimer);
+      for (const unsubscribe of this.unsubscribers) unsubscribe();
+      await this.flush();
+      await this.writer.close();
+      this.reader.close();
+    })();
+    return this.closing;
+  }
+}

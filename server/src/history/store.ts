@@ -1,0 +1,237 @@
+import { accessSync, constants, mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { brotliDecompressSync, inflateRawSync } from 'node:zlib';
+import Database from 'better-sqlite3';
+import {
+  applyPatch,
+  type AlertEvent,
+  type SectionName,
+  type Snapshot,
+  type ViewPatch,
+} from '@switchboard/shared';
+import type { AlertEngineState } from '../alerts/engine.js';
+import { EnvError } from '../env.js';
+
+/** The history file inside the data directory. */
+export const HISTORY_FILE = 'history.sqlite';
+
+/**
+ * The history of what the screens were sent, one SQLite file (WAL mode) in the data directory. Per Connect
+ * instance, each generation of the whole instance's view, in `frames`: a whole view (a keyframe, kind 1,
+ * brotli) every so often, and the patches from each generation to the next, one row each (kind 0, deflate)
+ * until the next keyframe closes them into one segment (kind 2, brotli: a JSON array of [at, patch]). Each
+ * generation's time, staleness and failing sections in `generations`, for the timeline. And the alert events
+ * and each alert engine's state. Writes go through a worker thread (history/writer.ts); this connection reads.
+ */
+export const SCHEMA = `
+CREATE TABLE IF NOT EXISTS frames (
+  instance TEXT NOT NULL,
+  at INTEGER NOT NULL,
+  generation INTEGER NOT NULL,
+  kind INTEGER NOT NULL,
+  body BLOB NOT NULL
+);
+CREATE INDEX IF NOT EXISTS frames_at ON frames (instance, at);
+CREATE INDEX IF NOT EXISTS frames_kind ON frames (instance, kind, at);
+CREATE TABLE IF NOT EXISTS generations (
+  instance TEXT NOT NULL,
+  at INTEGER NOT NULL,
+  generation INTEGER NOT NULL,
+  stale INTEGER NOT NULL,
+  errors TEXT
+);
+CREATE INDEX IF NOT EXISTS generations_at ON generations (instance, at);
+CREATE TABLE IF NOT EXISTS alert_events (
+  instance TEXT NOT NULL,
+  at INTEGER NOT NULL,
+  event TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS alert_events_at ON alert_events (instance, at);
+CREATE TABLE IF NOT EXISTS alert_state (
+  instance TEXT PRIMARY KEY,
+  saved_at INTEGER NOT NULL,
+  state TEXT NOT NULL
+);
+`;
+
+/** The file's settings for both connections: WAL, so a reader never waits for the writer and a crash loses no commit. */
+export function configure(db: Database.Database): void {
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.pragma('busy_timeout = 2000');
+}
+
+/** Opens (and creates) the data directory and the history file in it, or says which variable to fix. */
+export function openHistoryFile(
+  dataDir: string,
+  variable = 'DATA_DIR',
+): { path: string; db: Database.Database } {
+  const dir = resolve(dataDir);
+  const path = join(dir, HISTORY_FILE);
+  try {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    accessSync(dir, constants.W_OK);
+    const db = new Database(path);
+    configure(db);
+    db.exec(SCHEMA);
+    return { path, db };
+  } catch (error) {
+    const why = error instanceof Error ? error.message : String(error);
+    throw new EnvError(
+      `${variable}=${dataDir}: the history store cannot be written there (${why}). Set ${variable} to a directory ` +
+        'the server may create and write, or HISTORY_ENABLED=false to run without history.',
+    );
+  }
+}
+
+/** One recorded generation as the timeline counts it. */
+export interface TimelineBucket {
+  /** The bucket's start (ISO). */
+  at: string;
+  /** Generations recorded in it. */
+  generations: number;
+  /** Generations whose view was stale (a section's figures past their limit). */
+  stale: number;
+  /** The sections that reported an error in it. */
+  errors: SectionName[];
+}
+
+export interface Timeline {
+  from: string;
+  to: string;
+  bucketMs: number;
+  buckets: TimelineBucket[];
+  alerts: AlertEvent[];
+  /** The first and last moments recorded for the instance, or null when nothing is. */
+  recorded: { first: string; last: string } | null;
+}
+
+/** A moment with nothing recorded: the answer says what is. */
+export interface Gap {
+  /** The last generation recorded before the moment, if any. */
+  before: number | null;
+  /** The first generation recorded after the moment, if any. */
+  after: number | null;
+}
+
+/** Past this long after the last recorded generation, a moment is "not recorded" rather than that generation's view. */
+export const MAX_GAP_MS = 60_000;
+
+interface FrameRow {
+  at: number;
+  generation: number;
+  kind: number;
+  body: Buffer;
+}
+
+const PATCH = 0;
+
+/** The patches a row holds, each with when it was recorded. */
+function patchesOf(row: FrameRow): [number, ViewPatch][] {
+  if (row.kind === PATCH)
+    return [[row.at, JSON.parse(inflateRawSync(row.body).toString('utf8')) as ViewPatch]];
+  return JSON.parse(brotliDecompressSync(row.body).toString('utf8')) as [number, ViewPatch][];
+}
+
+/** Reads of the history file. */
+export class HistoryReader {
+  private readonly keyframeBefore: Database.Statement<[string, number], FrameRow>;
+  private readonly framesAfter: Database.Statement<[string, number, number, number, number], FrameRow>;
+  private readonly lastBefore: Database.Statement<[string, number], { at: number }>;
+  private readonly firstAfter: Database.Statement<[string, number], { at: number }>;
+  private readonly range: Database.Statement<[string], { first: number | null; last: number | null }>;
+  private readonly buckets: Database.Statement<
+    { instance: string; from: number; to: number; bucket: number },
+    { b: number; generations: number; stale: number; errors: string | null }
+  >;
+  private readonly alertEvents: Database.Statement<[string, number, number], { event: string }>;
+  private readonly alertState: Database.Statement<[string], { state: string }>;
+
+  constructor(private readonly db: Database.Database) {
+    this.keyframeBefore = db.prepare(
+      'SELECT at, generation, kind, body FROM frames WHERE instance = ? AND kind = 1 AND at <= ? ORDER BY at DESC, generation DESC LIMIT 1',
+    );
+    // Several generations may be recorded in one millisecond: those after the keyframe's are in.
+    this.framesAfter = db.prepare(
+      'SELECT at, generation, kind, body FROM frames WHERE instance = ? AND kind != 1 AND at >= ? AND at <= ? ' +
+        'AND NOT (at = ? AND generation <= ?) ORDER BY at, generation',
+    );
+    this.lastBefore = db.prepare(
+      'SELECT at FROM generations WHERE instance = ? AND at <= ? ORDER BY at DESC LIMIT 1',
+    );
+    this.firstAfter = db.prepare(
+      'SELECT at FROM generations WHERE instance = ? AND at > ? ORDER BY at LIMIT 1',
+    );
+    this.range = db.prepare('SELECT min(at) AS first, max(at) AS last FROM generations WHERE instance = ?');
+    this.buckets = db.prepare(
+      `SELECT (at - @from) / @bucket AS b, count(*) AS generations, sum(stale) AS stale,
+              group_concat(DISTINCT errors) AS errors
+         FROM generations WHERE instance = @instance AND at >= @from AND at < @to GROUP BY b ORDER BY b`,
+    );
+    this.alertEvents = db.prepare(
+      'SELECT event FROM alert_events WHERE instance = ? AND at >= ? AND at < ? ORDER BY at, rowid',
+    );
+    this.alertState = db.prepare('SELECT state FROM alert_state WHERE instance = ?');
+  }
+
+  /**
+   * The whole instance's view as it was at `at` (ms): the last keyframe at or before it, and the patches after it
+   * up to `at`. Null, with what was recorded either side, when nothing was recorded then.
+   */
+  viewAt(instance: string, at: number): { view: Snapshot; at: number } | { gap: Gap } {
+    const key = this.keyframeBefore.get(instance, at);
+    const last = this.lastBefore.get(instance, at);
+    if (!key || !last || at - last.at > MAX_GAP_MS) {
+      return {
+        gap: { before: last?.at ?? null, after: this.firstAfter.get(instance, at)?.at ?? null },
+      };
+    }
+    let view = JSON.parse(brotliDecompressSync(key.body).toString('utf8')) as Snapshot;
+    let viewAt = key.at;
+    rows: for (const row of this.framesAfter.iterate(instance, key.at, at, key.at, key.generation)) {
+      for (const [patchAt, patch] of patchesOf(row)) {
+        if (patchAt > at) break rows;
+        if (patch.generation <= view.generation) continue;
+        // A generation that was not recorded (history dropped under load) ends the chain: the view stops there.
+        if (patch.base !== view.generation) break rows;
+        view = applyPatch(view, patch);
+        viewAt = patchAt;
+      }
+    }
+    if (at - viewAt > MAX_GAP_MS)
+      return { gap: { before: viewAt, after: this.firstAfter.get(instance, at)?.at ?? null } };
+    return { view, at: viewAt };
+  }
+
+  /** Generations, stale ones and section errors per bucket from `from` to `to` (ms), and the alert events. */
+  timeline(instance: string, from: number, to: number, bucketMs: number): Timeline {
+    const rows = this.buckets.all({ instance, from, to, bucket: bucketMs });
+    const range = this.range.get(instance);
+    return {
+      from: new Date(from).toISOString(),
+      to: new Date(to).toISOString(),
+      bucketMs,
+      buckets: rows.map((row) => ({
+        at: new Date(from + row.b * bucketMs).toISOString(),
+        generations: row.generations,
+        stale: row.stale,
+        errors: [...new Set((row.errors ?? '').split(',').filter(Boolean))].sort() as SectionName[],
+      })),
+      alerts: this.alertEvents.all(instance, from, to).map((row) => JSON.parse(row.event) as AlertEvent),
+      recorded:
+        range?.first != null && range.last != null
+          ? { first: new Date(range.first).toISOString(), last: new Date(range.last).toISOString() }
+          : null,
+    };
+  }
+
+  /** The alert engine's state as last saved, to carry on after a restart. */
+  alertStateOf(instance: string): AlertEngineState | null {
+    const row = this.alertState.get(instance);
+    return row ? (JSON.parse(row.state) as AlertEngineState) : null;
+  }
+
+  close(): void {
+    this.db.close();
+  }
+}

@@ -1,0 +1,171 @@
+import { createRequire } from 'node:module';
+import { Worker } from 'node:worker_threads';
+
+/** A generation as it is handed to the writer: JSON, compressed and written off the main thread. */
+export interface FrameRecord {
+  instance: string;
+  at: number;
+  generation: number;
+  keyframe: boolean;
+  stale: boolean;
+  /** Sections with an error, comma-separated, or null. */
+  errors: string | null;
+  json: string;
+}
+
+export interface EventRecord {
+  instance: string;
+  at: number;
+  json: string;
+}
+
+export interface Batch {
+  frames: FrameRecord[];
+  events: EventRecord[];
+  /** The alert engines' state, per instance: the latest replaces what was saved. */
+  states: EventRecord[];
+}
+
+/**
+ * The writer's code, run in a worker thread so that compressing and writing (and a slow or full disk) never
+ * hold up the poller or the stream. Plain JavaScript, so the same code runs from the sources and the build.
+ */
+const WRITER_SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads');
+const { brotliCompressSync, constants, deflateRawSync, inflateRawSync } = require('node:zlib');
+const Database = require(workerData.driver);
+const db = new Database(workerData.path);
+db.pragma('journal_mode = WAL');
+db.pragma('synchronous = NORMAL');
+db.pragma('busy_timeout = 2000');
+const brotli = (text) => brotliCompressSync(text, { params: {
+  [constants.BROTLI_PARAM_QUALITY]: 5,
+  [constants.BROTLI_PARAM_LGWIN]: 22,
+  [constants.BROTLI_PARAM_SIZE_HINT]: Buffer.byteLength(text),
+} });
+const insertFrame = db.prepare('INSERT INTO frames (instance, at, generation, kind, body) VALUES (?, ?, ?, ?, ?)');
+const insertGeneration = db.prepare('INSERT INTO generations (instance, at, generation, stale, errors) VALUES (?, ?, ?, ?, ?)');
+const openPatches = db.prepare('SELECT rowid, at, generation, body FROM frames WHERE instance = ? AND kind = 0 AND at <= ? ORDER BY at, generation');
+const removeRow = db.prepare('DELETE FROM frames WHERE rowid = ?');
+const insertEvent = db.prepare('INSERT INTO alert_events (instance, at, event) VALUES (?, ?, ?)');
+const saveState = db.prepare('INSERT INTO alert_state (instance, saved_at, state) VALUES (?, ?, ?) ON CONFLICT (instance) DO UPDATE SET saved_at = excluded.saved_at, state = excluded.state');
+const prune = ['frames', 'generations', 'alert_events'].map((table) =>
+  db.prepare('DELETE FROM ' + table + ' WHERE rowid IN (SELECT rowid FROM ' + table + ' WHERE at < ? LIMIT 2000)'));
+// The patches since the last keyframe, one row each while the minute is open, become one segment (kind 2)
+// when the next keyframe comes: compressed together they take a fraction of their size apart.
+function closeSegment(instance, before) {
+  const rows = openPatches.all(instance, before);
+  if (rows.length === 0) return;
+  const text = '[' + rows.map((row) => '[' + row.at + ',' + inflateRawSync(row.body).toString('utf8') + ']').join(',') + ']';
+  const first = rows[0];
+  insertFrame.run(instance, first.at, first.generation, 2, brotli(text));
+  for (const row of rows) removeRow.run(row.rowid);
+}
+const write = db.transaction((batch) => {
+  for (const f of batch.frames) {
+    if (f.keyframe) closeSegment(f.instance, f.at);
+    insertFrame.run(f.instance, f.at, f.generation, f.keyframe ? 1 : 0, f.keyframe ? brotli(f.json) : deflateRawSync(f.json));
+    insertGeneration.run(f.instance, f.at, f.generation, f.stale ? 1 : 0, f.errors);
+  }
+  for (const e of batch.events) insertEvent.run(e.instance, e.at, e.json);
+  for (const s of batch.states) saveState.run(s.instance, s.at, s.json);
+});
+parentPort.on('message', (message) => {
+  try {
+    if (message.type === 'write') {
+      if (workerData.delayMs) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, workerData.delayMs);
+      write(message.batch);
+    } else if (message.type === 'prune') {
+      // In small steps, each its own transaction, so a reader never waits long.
+      let removed = 0;
+      for (const statement of prune)
+        for (let n = 1; n > 0; ) { n = statement.run(message.before).changes; removed += n; }
+      if (removed > 0) db.pragma('wal_checkpoint(TRUNCATE)');
+    } else if (message.type === 'close') {
+      db.close();
+      parentPort.postMessage({ type: 'closed' });
+      parentPort.close();
+      return;
+    }
+    parentPort.postMessage({ type: 'done', id: message.id });
+  } catch (error) {
+    parentPort.postMessage({ type: 'failed', id: message.id, code: error && error.code, message: String(error && error.message || error) });
+  }
+});
+`;
+
+export interface WriterOutcome {
+  ok: boolean;
+  code?: string;
+  message?: string;
+}
+
+/** The worker that writes the history file; each request is answered in order. */
+export class HistoryWriter {
+  private readonly worker: Worker;
+  private nextId = 1;
+  private readonly pending = new Map<number, (outcome: WriterOutcome) => void>();
+  private closed: Promise<void> | null = null;
+
+  constructor(path: string, options: { delayMs?: number } = {}) {
+    const driver = createRequire(import.meta.url).resolve('better-sqlite3');
+    this.worker = new Worker(WRITER_SOURCE, {
+      eval: true,
+      workerData: { path, driver, delayMs: options.delayMs ?? 0 },
+    });
+    this.worker.unref();
+    this.worker.on('message', (message: { type: string; id?: number; code?: string; message?: string }) => {
+      if (message.id === undefined) return;
+      const resolve = this.pending.get(message.id);
+      this.pending.delete(message.id);
+      resolve?.(
+        message.type === 'done'
+          ? { ok: true }
+          : { ok: false, code: message.code ?? 'unknown', message: message.message ?? '' },
+      );
+    });
+    this.worker.on('error', (error) => {
+      for (const resolve of this.pending.values())
+        resolve({ ok: false, code: 'worker', message: error.message });
+      this.pending.clear();
+    });
+  }
+
+  /** Requests sent and not yet answered. */
+  get inFlight(): number {
+    return this.pending.size;
+  }
+
+  write(batch: Batch): Promise<WriterOutcome> {
+    return this.send({ type: 'write', batch });
+  }
+
+  /** Removes what was recorded before `before` (ms). */
+  prune(before: number): Promise<WriterOutcome> {
+    return this.send({ type: 'prune', before });
+  }
+
+  private send(message: Record<string, unknown>): Promise<WriterOutcome> {
+    if (this.closed) return Promise.resolve({ ok: false, code: 'closed', message: 'the writer is closed' });
+    const id = this.nextId++;
+    return new Promise((resolve) => {
+      this.pending.set(id, resolve);
+      this.worker.postMessage({ ...message, id });
+    });
+  }
+
+  /** Waits for every write sent, then closes the file. */
+  close(): Promise<void> {
+    this.closed ??= new Promise<void>((resolve) => {
+      this.worker.once('exit', () => resolve());
+      const onClosed = (message: { type: string }) => {
+        if (message.type !== 'closed') return;
+        this.worker.off('message', onClosed);
+        void this.worker.terminate();
+      };
+      this.worker.on('message', onClosed);
+      this.worker.postMessage({ type: 'close' });
+    });
+    return this.closed;
+  }
+}

@@ -1,0 +1,130 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { diffView, type Queue, type Snapshot } from '@switchboard/shared';
+import Database from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
+import { History, type DropReason } from '../../src/history/recorder.js';
+import { createLogger } from '../../src/logger.js';
+
+function queue(id: string, inQueue: number): Queue {
+  return {
+    id,
+    arn: `arn:${id}`,
+    name: id,
+    channels: ['VOICE'],
+    realtime: { CONTACTS_IN_QUEUE: inQueue },
+    realtimeByChannel: {},
+    today: {},
+    states: {},
+  };
+}
+
+function view(generation: number, stale = false, error = false): Snapshot {
+  const at = new Date(generation).toISOString();
+  const section = { fetchedAt: at, dataSnapshotTime: at, error: null, stale };
+  return {
+    instanceId: 'i',
+    serverBuild: 'b',
+    timeZone: 'UTC',
+    generation,
+    generatedAt: at,
+    serverTime: at,
+    dataSnapshotTime: at,
+    stale,
+    cycleMs: 0,
+    sections: {
+      discovery: section,
+      queues: error ? { ...section, error: { code: 'Throttled', message: 'slow down', at } } : section,
+      agents: section,
+      today: section,
+      intraday: section,
+    },
+    queues: [queue('q1', generation % 7), queue('q2', 1)],
+    summary: { realtime: {}, today: {}, states: {} },
+    agents: [],
+    intraday: { intervalMinutes: 30, instance: [], queues: {} },
+    alerts: [],
+  };
+}
+
+describe('History', () => {
+  it('replays every generation from keyframes and patches, and counts stale and failing ones on the timeline', async () => {
+    let now = 1_000_000;
+    const history = History.open({
+      dataDir: mkdtempSync(join(tmpdir(), 'switchboard-rec-')),
+      retentionDays: 7,
+      keyframeMs: 10_000,
+      flushMs: 60_000,
+      logger: createLogger('silent'),
+      clock: () => now,
+    });
+    let previous: Snapshot | null = null;
+    for (let g = 1; g <= 30; g += 1) {
+      const next = view(g, g >= 10 && g < 15, g === 20);
+      history.record('i', next, previous ? diffView(previous, next) : null);
+      previous = next;
+      now += 2000;
+      if (g % 7 === 0) await history.flush();
+    }
+    await history.flush();
+    for (let g = 1; g <= 30; g += 1) {
+      const found = history.reader.viewAt('i', 1_000_000 + (g - 1) * 2000 + 500);
+      if ('gap' in found) throw new Error(`generation ${g} not replayed`);
+      expect(found.view).toEqual(view(g, g >= 10 && g < 15, g === 20));
+    }
+    // The patches between keyframes were closed into segments, and still replay one by one.
+    const db = new Database(history.path, { readonly: true });
+    const kinds = db.prepare('SELECT kind, count(*) AS n FROM frames GROUP BY kind').all() as {
+      kind: number;
+      n: number;
+    }[];
+    db.close();
+    expect(kinds.find((row) => row.kind === 2)?.n).toBeGreaterThan(2);
+    const timeline = history.reader.timeline('i', 1_000_000, now, 20_000);
+    expect(timeline.buckets.reduce((sum, bucket) => sum + bucket.generations, 0)).toBe(30);
+    expect(timeline.buckets.reduce((sum, bucket) => sum + bucket.stale, 0)).toBe(5);
+    expect(timeline.buckets.flatMap((bucket) => bucket.errors)).toEqual(['queues']);
+    // Past the last generation by more than a minute, nothing was recorded.
+    expect('gap' in history.reader.viewAt('i', now + 120_000)).toBe(true);
+    await history.close();
+  });
+
+  it('drops history, never blocks, when the disk is behind, and replays again from the next whole view', async () => {
+    const drops: DropReason[] = [];
+    const history = History.open({
+      dataDir: mkdtempSync(join(tmpdir(), 'switchboard-rec-')),
+      retentionDays: 7,
+      keyframeMs: 3600_000,
+      flushMs: 60_000,
+      maxInFlight: 1,
+      maxQueued: 5,
+      writerDelayMs: 300,
+      logger: createLogger('silent'),
+      onDrop: (reason, generations) => drops.push(...Array<DropReason>(generations).fill(reason)),
+    });
+    let previous = view(1);
+    history.record('i', previous, null);
+    const record = (g: number) => {
+      const next = view(g);
+      const started = performance.now();
+      history.record('i', next, diffView(previous, next));
+      previous = next;
+      // Appending is all the stream's path does.
+      expect(performance.now() - started).toBeLessThan(5);
+    };
+    const slowWrite = history.flush();
+    for (let g = 2; g <= 8; g += 1) record(g); // 2..6 queued, 7 and 8 dropped: the queue is full
+    await history.flush(); // the writer is still on the first batch: 2..6 are dropped
+    await slowWrite;
+    record(9);
+    await history.flush();
+    expect(drops.filter((reason) => reason === 'queue_full')).toHaveLength(2);
+    expect(drops.filter((reason) => reason === 'disk_slow')).toHaveLength(5);
+    // Generation 9 went whole: it replays although the ones before it were dropped.
+    const found = history.reader.viewAt('i', Date.now());
+    if ('gap' in found) throw new Error('nothing replayed');
+    expect(found.view.generation).toBe(9);
+    await history.close();
+  });
+});

@@ -1,0 +1,218 @@
+import type { Snapshot } from '@switchboard/shared';
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { act, cleanup, fireEvent, render, renderHook, screen, waitFor } from '@testing-library/react';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { App } from '../../App';
+import { SnapshotFeed } from '../../api/SnapshotFeed';
+import { refusedStream, TEST_CONFIG } from '../../testing/fakeServer';
+import { makeSnapshot } from '../../testing/makeSnapshot';
+import type { Timeline } from './api';
+import { useReplay } from './useReplay';
+
+const NOW = Date.now();
+const live = makeSnapshot({ queues: 3, agents: 6, nowMs: NOW, generation: 500 });
+/** The floor an hour ago: other figures, one alert, and its figures stale then. */
+const past: Snapshot = {
+  ...makeSnapshot({ queues: 3, agents: 6, nowMs: NOW - 3600_000, tick: 7, generation: 100, stale: true }),
+  alerts: [
+    {
+      id: 'a1',
+      ruleId: 'long-queue',
+      metric: 'CONTACTS_IN_QUEUE',
+      queueId: 'q-0001',
+      level: 'critical',
+      since: new Date(NOW - 3700_000).toISOString(),
+      value: 14,
+      threshold: 10,
+      acknowledgedBy: null,
+      acknowledgedAt: null,
+    },
+  ],
+};
+
+function timeline(from: number, to: number): Timeline {
+  const bucketMs = 120_000;
+  return {
+    from: new Date(from).toISOString(),
+    to: new Date(to).toISOString(),
+    bucketMs,
+    buckets: [
+      { at: new Date(NOW - 3 * 3600_000).toISOString(), generations: 60, stale: 0, errors: [] },
+      { at: new Date(NOW - 2 * 3600_000).toISOString(), generations: 60, stale: 12, errors: [] },
+      { at: new Date(NOW - 3600_000).toISOString(), generations: 60, stale: 0, errors: ['agents'] },
+    ],
+    alerts: [
+      {
+        alertId: 'a1',
+        ruleId: 'long-queue',
+        metric: 'CONTACTS_IN_QUEUE',
+        queueId: 'q-0001',
+        level: 'critical',
+        kind: 'raised',
+        at: new Date(NOW - 3700_000).toISOString(),
+        value: 14,
+        threshold: 10,
+        by: null,
+      },
+      {
+        alertId: 'a1',
+        ruleId: 'long-queue',
+        metric: 'CONTACTS_IN_QUEUE',
+        queueId: 'q-0001',
+        level: 'critical',
+        kind: 'cleared',
+        at: new Date(NOW - 1800_000).toISOString(),
+        value: 3,
+        threshold: 10,
+        by: null,
+      },
+    ],
+    recorded: { first: new Date(NOW - 3 * 3600_000).toISOString(), last: new Date(NOW).toISOString() },
+  };
+}
+
+const asked: string[] = [];
+
+function stubHistoryServer() {
+  vi.stubGlobal(
+    'fetch',
+    vi.fn(async (input: RequestInfo | URL) => {
+      const url = new URL(
+        typeof input === 'string' ? input : input instanceof URL ? input.href : input.url,
+        'http://x',
+      );
+      asked.push(url.pathname + url.search);
+      if (url.pathname === '/api/v1/config') return Response.json(TEST_CONFIG);
+      if (url.pathname === '/api/v1/timeline')
+        return Response.json(
+          timeline(
+            Date.parse(url.searchParams.get('from') ?? ''),
+            Date.parse(url.searchParams.get('to') ?? ''),
+          ),
+        );
+      if (url.pathname === '/api/v1/snapshot') {
+        const at = url.searchParams.get('at');
+        if (at === null) return Response.json(live);
+        if (Date.parse(at) < NOW - 4 * 3600_000)
+          return Response.json(
+            { status: 404, code: 'not_recorded', detail: 'Nothing was recorded at that moment.' },
+            { status: 404 },
+          );
+        return Response.json(past);
+      }
+      return Response.json({ detail: 'unknown' }, { status: 404 });
+    }),
+  );
+}
+
+function renderLaptop() {
+  window.history.replaceState(null, '', '/');
+  return render(
+    <QueryClientProvider client={new QueryClient()}>
+      <SnapshotFeed streamOptions={{ createSource: refusedStream, minBackoffMs: 60_000 }}>
+        <App />
+      </SnapshotFeed>
+    </QueryClientProvider>,
+  );
+}
+
+beforeEach(() => {
+  asked.length = 0;
+  vi.stubGlobal(
+    'ResizeObserver',
+    class {
+      observe() {}
+      unobserve() {}
+      disconnect() {}
+    },
+  );
+  stubHistoryServer();
+});
+afterEach(() => {
+  cleanup();
+  vi.unstubAllGlobals();
+  vi.useRealTimers();
+});
+
+const figure = () =>
+  document.querySelector('[data-queue-id="q-0001"]')?.textContent ?? '(no tile for q-0001)';
+
+describe('replay on the laptop', () => {
+  it('marks stale and failing periods and alert raises and clears on the timeline', async () => {
+    renderLaptop();
+    await screen.findByTestId('replay-timeline');
+    await waitFor(() => expect(document.querySelectorAll('.replay-bucket')).toHaveLength(3));
+    const kinds = [...document.querySelectorAll('.replay-bucket')].map((b) => b.getAttribute('data-kind'));
+    expect(kinds).toEqual(['recorded', 'stale', 'error']);
+    const markers = [...document.querySelectorAll('.replay-marker')].map((m) => m.getAttribute('data-kind'));
+    expect(markers).toEqual(['raised', 'cleared']);
+    expect(screen.getByTestId('replay-moment').textContent).toBe('Live');
+  });
+
+  it('shows every tile and the alert list as they were at the moment dragged to, under a banner, until Live', async () => {
+    renderLaptop();
+    await waitFor(() => expect(document.querySelectorAll('[data-queue-id]')).toHaveLength(3));
+    const liveFigure = figure();
+    expect(screen.queryByTestId('replay-banner')).toBeNull();
+
+    fireEvent.change(screen.getByTestId('replay-range'), { target: { value: String(NOW - 3600_000) } });
+    const banner = await screen.findByTestId('replay-banner');
+    await waitFor(() =>
+      expect(banner.textContent).toMatch(/Replay, not live: every figure below is as the wall showed it at/),
+    );
+    expect(banner.textContent).toMatch(/its figures were stale then/);
+    expect(asked.some((path) => path.startsWith('/api/v1/snapshot?at='))).toBe(true);
+    await waitFor(() => expect(figure()).not.toBe(liveFigure));
+    // The alert of that moment, which is not live any more, listed and not to be acknowledged.
+    const alert = document.querySelector('[data-alert-id="a1"]');
+    expect(alert).toBeTruthy();
+    expect(alert?.querySelector('button')).toBeNull();
+    expect(screen.getByTestId('replay-moment').textContent).not.toBe('Live');
+
+    fireEvent.click(screen.getByTestId('replay-live'));
+    await waitFor(() => expect(screen.queryByTestId('replay-banner')).toBeNull());
+    await waitFor(() => expect(figure()).toBe(liveFigure));
+    expect(document.querySelector('[data-alert-id="a1"]')).toBeNull();
+  });
+
+  it('says so when nothing was recorded at the moment asked for', async () => {
+    renderLaptop();
+    await screen.findByTestId('replay-timeline');
+    fireEvent.change(screen.getByTestId('replay-range'), { target: { value: String(NOW - 5 * 3600_000) } });
+    await waitFor(() =>
+      expect(screen.getByTestId('replay-banner').textContent).toMatch(/Nothing was recorded at that moment/),
+    );
+  });
+});
+
+describe('useReplay', () => {
+  it('plays at 60×, a minute a second, and returns to live on reaching now', () => {
+    vi.useFakeTimers();
+    let now = 1_000_000_000;
+    const clock = () => now;
+    const { result } = renderHook(() => useReplay(clock));
+    act(() => result.current.seek(now - 150_000));
+    act(() => result.current.setSpeed(60));
+    act(() => result.current.play());
+    act(() => vi.advanceTimersByTime(1000));
+    expect(result.current.at).toBe(now - 90_000);
+    act(() => vi.advanceTimersByTime(1000));
+    expect(result.current.at).toBe(now - 30_000);
+    now += 1000;
+    act(() => vi.advanceTimersByTime(1000));
+    expect(result.current.at).toBeNull();
+    expect(result.current.playing).toBe(false);
+  });
+
+  it('plays at 10× by default, and never seeks past now', () => {
+    vi.useFakeTimers();
+    const now = 2_000_000_000;
+    const { result } = renderHook(() => useReplay(() => now));
+    act(() => result.current.seek(now + 60_000));
+    expect(result.current.at).toBe(now);
+    act(() => result.current.seek(now - 100_000));
+    act(() => result.current.play());
+    act(() => vi.advanceTimersByTime(3000));
+    expect(result.current.at).toBe(now - 70_000);
+  });
+});

@@ -1,0 +1,48 @@
+import { useSnapshotMeta } from '../../api/useSnapshotSlices';
+import { useFormat } from '../../format';
+
+export function dayOf(ms: number, timeZone: string): string {
+  return new Intl.DateTimeFormat(undefined, {
+    weekday: 'short',
+    day: 'numeric',
+    month: 'short',
+    timeZone,
+  }).format(ms);
+}
+
+/** Says, always while replaying, that the figures below are the past: the moment they are from, and the way back. */
+export function ReplayBanner({ problem, onLive }: { problem: string | null; onLive: () => void }) {
+  const { data: meta } = useSnapshotMeta();
+  const format = useFormat();
+  const shown = meta ? Date.parse(meta.generatedAt) : null;
+  return (
+    <div
+      className="replay-banner"
+      role="status"
+      data-testid="replay-banner"
+      data-generation={meta?.generation}
+    >
+      <strong>Replay, not live:</strong>{' '}
+      {shown !== null ? (
+        <span>
+          every figure below is as the wall showed it at{' '}
+          <time dateTime={meta?.generatedAt} data-testid="replay-shown-at">
+            {format.clock(shown)}, {dayOf(shown, format.timeZone)}
+          </time>
+          {meta?.stale ? ' (its figures were stale then)' : ''}.
+        </span>
+      ) : (
+        <span>loading that moment…</span>
+      )}
+      {problem ? (
+        <span className="replay-problem" role="alert">
+          {' '}
+          {problem}
+        </span>
+      ) : null}{' '}
+      <button type="button" onClick={onLive}>
+        Back to live
+      </button>
+    </div>
+  );
+}

@@ -1,0 +1,158 @@
+import type { AlertEvent } from '@switchboard/shared';
+import { useQuery } from '@tanstack/react-query';
+import { useState } from 'react';
+import { useNow } from '../../api/clock';
+import { useFormat } from '../../format';
+import { fetchTimeline, type Timeline as TimelineData } from './api';
+import { dayOf } from './ReplayBanner';
+import { SPEEDS, type Replay } from './useReplay';
+import './replay.css';
+
+/** The spans the timeline can cover, ending now. */
+export const SPANS = [
+  { label: 'Last hour', ms: 3600_000 },
+  { label: 'Last 6 hours', ms: 6 * 3600_000 },
+  { label: 'Last 24 hours', ms: 24 * 3600_000 },
+  { label: 'Last 3 days', ms: 72 * 3600_000 },
+] as const;
+
+const EMPTY: TimelineData['buckets'] = [];
+const NO_EVENTS: AlertEvent[] = [];
+
+function markerTitle(event: AlertEvent, time: string): string {
+  const what = event.kind === 'acknowledged' ? `acknowledged by ${event.by ?? 'a supervisor'}` : event.kind;
+  return `${time}: ${event.level} alert on ${event.metric} ${what}`;
+}
+
+/**
+ * Under the header on the laptop: what was recorded over the span (each bucket marked stale or failing where it
+ * was), alert raises and clears as markers, a handle to drag to any moment, play at 10× or 60×, and Live.
+ */
+export function Timeline({ replay, board }: { replay: Replay; board: string | null }) {
+  const format = useFormat();
+  const [span, setSpan] = useState<number>(SPANS[2].ms);
+  const now = useNow();
+  // The span's end moves on a minute at a time: the timeline is fetched again then, not every second.
+  const to = Math.ceil(now / 60_000) * 60_000;
+  const from = to - span;
+  const timeline = useQuery({
+    queryKey: ['timeline', board ?? '', from, to],
+    queryFn: ({ signal }) => fetchTimeline(board, from, to, signal),
+    placeholderData: (previous) => previous,
+    staleTime: 30_000,
+  });
+  const buckets = timeline.data?.buckets ?? EMPTY;
+  const bucketMs = timeline.data?.bucketMs ?? span;
+  const events = timeline.data?.alerts ?? NO_EVENTS;
+  const left = (ms: number) => `${(((ms - from) / span) * 100).toFixed(3)}%`;
+  const value = replay.at ?? Math.min(now, to);
+  return (
+    <section
+      className="replay"
+      aria-label="Replay"
+      data-testid="replay-timeline"
+      data-replaying={replay.at !== null}
+    >
+      <div className="replay-controls">
+        <button
+          type="button"
+          onClick={replay.playing ? replay.pause : replay.play}
+          aria-pressed={replay.playing}
+          data-testid="replay-play"
+        >
+          {replay.playing ? 'Pause' : 'Play'}
+        </button>
+        <span role="group" aria-label="Replay speed" className="replay-speeds">
+          {SPEEDS.map((speed) => (
+            <button
+              key={speed}
+              type="button"
+              aria-pressed={replay.speed === speed}
+              onClick={() => replay.setSpeed(speed)}
+            >
+              {speed}×
+            </button>
+          ))}
+        </span>
+        <select
+          aria-label="Timeline span"
+          value={span}
+          onChange={(event) => setSpan(Number(event.target.value))}
+        >
+          {SPANS.map((choice) => (
+            <option key={choice.ms} value={choice.ms}>
+              {choice.label}
+            </option>
+          ))}
+        </select>
+        <output className="replay-moment" data-testid="replay-moment">
+          {replay.at === null ? 'Live' : `${format.clock(replay.at)}, ${dayOf(replay.at, format.timeZone)}`}
+        </output>
+        {replay.at !== null ? (
+          <button type="button" className="replay-live" onClick={replay.live} data-testid="replay-live">
+            Live
+          </button>
+        ) : null}
+        {timeline.isError ? (
+          <span className="replay-problem" role="alert">
+            {timeline.error.message}
+          </span>
+        ) : null}
+      </div>
+      <div className="replay-track">
+        <div className="replay-buckets" aria-hidden="true">
+          {buckets.map((bucket) => {
+            const at = Date.parse(bucket.at);
+            const kind = bucket.errors.length > 0 ? 'error' : bucket.stale > 0 ? 'stale' : 'recorded';
+            return (
+              <span
+                key={bucket.at}
+                className={`replay-bucket replay-bucket-${kind}`}
+                data-kind={kind}
+                style={{ left: left(at), width: `${((bucketMs / span) * 100).toFixed(3)}%` }}
+                title={
+                  kind === 'error'
+                    ? `${format.clock(at)}: ${bucket.errors.join(', ')} failing`
+                    : kind === 'stale'
+                      ? `${format.clock(at)}: figures stale`
+                      : undefined
+                }
+              />
+            );
+          })}
+        </div>
+        <div className="replay-markers">
+          {events
+            .filter((event) => event.kind !== 'acknowledged')
+            .map((event, i) => {
+              const at = Date.parse(event.at);
+              return (
+                <button
+                  key={`${event.alertId}-${event.kind}-${i}`}
+                  type="button"
+                  className={`replay-marker replay-marker-${event.kind} replay-marker-${event.level}`}
+                  data-kind={event.kind}
+                  style={{ left: left(at) }}
+                  title={markerTitle(event, format.clock(at))}
+                  aria-label={markerTitle(event, format.clock(at))}
+                  onClick={() => replay.seek(at)}
+                />
+              );
+            })}
+        </div>
+        <input
+          type="range"
+          className="replay-range"
+          aria-label="Moment to replay"
+          aria-valuetext={replay.at === null ? 'Live' : format.time(replay.at)}
+          min={from}
+          max={to}
+          step={1000}
+          value={value}
+          onChange={(event) => replay.seek(Number(event.target.value))}
+          data-testid="replay-range"
+        />
+      </div>
+    </section>
+  );
+}

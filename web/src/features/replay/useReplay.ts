@@ -1,0 +1,56 @@
+import { useCallback, useEffect, useState } from 'react';
+
+/** Replay speeds: simulated seconds per second. */
+export const SPEEDS = [10, 60] as const;
+export type Speed = (typeof SPEEDS)[number];
+
+/** How often playing moves the moment on. */
+const PLAY_TICK_MS = 1000;
+
+export interface Replay {
+  /** The moment shown (ms), or null when live. */
+  at: number | null;
+  playing: boolean;
+  speed: Speed;
+  seek(at: number): void;
+  play(): void;
+  pause(): void;
+  setSpeed(speed: Speed): void;
+  /** Back to the live figures. */
+  live(): void;
+}
+
+/** Where a replay is: a moment, playing or paused, at a speed. Playing past now returns to live. `now` must be stable. */
+export function useReplay(now: () => number = Date.now): Replay {
+  const [at, setAt] = useState<number | null>(null);
+  const [playing, setPlaying] = useState(false);
+  const [speed, setSpeed] = useState<Speed>(10);
+
+  useEffect(() => {
+    if (!playing) return;
+    const timer = setInterval(() => {
+      setAt((current) => {
+        if (current === null) return null;
+        const next = current + speed * PLAY_TICK_MS;
+        if (next >= now()) {
+          setPlaying(false);
+          return null;
+        }
+        return next;
+      });
+    }, PLAY_TICK_MS);
+    return () => clearInterval(timer);
+  }, [playing, speed, now]);
+
+  const seek = useCallback((moment: number) => setAt(Math.min(moment, now())), [now]);
+  const play = useCallback(() => {
+    setAt((current) => current ?? now() - 3600_000);
+    setPlaying(true);
+  }, [now]);
+  const pause = useCallback(() => setPlaying(false), []);
+  const live = useCallback(() => {
+    setPlaying(false);
+    setAt(null);
+  }, []);
+  return { at, playing, speed, seek, play, pause, setSpeed, live };
+}
