@@ -70,6 +70,10 @@ const FIGURES: Readonly<Record<string, Entry>> = {
   OCCUPANCY: { label: 'Occupancy', unit: 'percent', bad: 'above' },
   // Worked out by the wallboard: contacts abandoned over contacts queued, today.
   ABANDON_RATE: { label: 'Abandon rate', shortLabel: 'Abandoned', unit: 'percent', bad: 'above' },
+  // A screen's time in a bad state, for screen alert rules (shared/src/screens.ts).
+  SCREEN_DISCONNECTED: duration('Screen disconnected'),
+  SCREEN_STALE: duration('Screen stale'),
+  SCREEN_DOWN_OR_STALE: duration('Screen disconnected or stale'),
 };
 
 const SERVICE_LEVEL = /^SERVICE_LEVEL_(\d+)$/;

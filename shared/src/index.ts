@@ -6,3 +6,4 @@ export * from './publicConfig.js';
 export * from './thresholds.js';
 export * from './alerts.js';
 export * from './viewPatch.js';
+export * from './screens.js';

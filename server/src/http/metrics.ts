@@ -19,6 +19,8 @@ export interface MetricsInstance {
 export interface MetricsSources {
   /** The Connect instances watched, each with its snapshot and viewers. */
   instances: () => readonly MetricsInstance[];
+  /** How many screens are in each state (displays/registry.ts). */
+  screens?: () => Readonly<Record<string, number>>;
   clock?: () => number;
 }
 
@@ -118,6 +120,15 @@ export class ServerMetrics {
       registers,
       collect() {
         for (const instance of sources.instances()) this.set({ instance: instance.id }, instance.viewers());
+      },
+    });
+    new Gauge({
+      name: 'switchboard_screens',
+      help: 'Screens the wallboard feeds, by state (healthy, stale, old-build, memory, errors, frozen, disconnected).',
+      labelNames: ['state'],
+      registers,
+      collect() {
+        for (const [state, count] of Object.entries(sources.screens?.() ?? {})) this.set({ state }, count);
       },
     });
     this.streamCounters(registers, sources);

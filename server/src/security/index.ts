@@ -41,7 +41,7 @@ const INSTANCE_QUERY = ['instance', 'board'] as const;
 /** Query parameters the API accepts, by path; everything else is refused with a clear 400. */
 const API_QUERY: Record<string, readonly string[]> = {
   '/v1/snapshot': INSTANCE_QUERY,
-  '/v1/stream': INSTANCE_QUERY,
+  '/v1/stream': [...INSTANCE_QUERY, 'since', 'screen'],
   '/v1/intraday/:queueId': INSTANCE_QUERY,
   '/v1/alerts': INSTANCE_QUERY,
   '/v1/alerts/history': INSTANCE_QUERY,
