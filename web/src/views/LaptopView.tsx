@@ -97,7 +97,11 @@ export function LaptopView({
   const dim = stale ? 'dimmed' : undefined;
   return (
     <div className="view view-laptop">
-      <Header meta={meta} />
+      <Header meta={meta}>
+        <a className="header-link" href="?view=screens">
+          Screens
+        </a>
+      </Header>
       <StaleBanner meta={meta} stale={stale} />
       <main className={dim} data-stale={stale || undefined}>
         <AgentFilters
