@@ -8,5 +8,6 @@ describe('wallboard.example.yaml', () => {
     const config = parseConfig(readFileSync(file, 'utf8'), 'wallboard.example.yaml');
     expect(config.boards.map((b) => b.id)).toEqual(['all', 'sales-floor']);
     expect(config.alerts.map((a) => a.id)).toEqual(['long-queue', 'old-contact', 'low-service-level']);
+    expect(config.screenAlerts.map((a) => a.id)).toEqual(['screen-down', 'lobby-stale']);
   });
 });

@@ -1,0 +1,56 @@
+import { screenReportSchema } from '@switchboard/shared';
+import { describe, expect, it, vi } from 'vitest';
+import {
+  buildReport,
+  countScreenError,
+  noteDrawn,
+  runScreenCommand,
+  screenId,
+  screenStreamUrl,
+} from './report';
+
+describe('a screen’s report of itself', () => {
+  it('keeps one id in the browser and names it on the stream', () => {
+    const id = screenId();
+    expect(id).toMatch(/^[A-Za-z0-9-]{20,40}$/);
+    expect(screenId()).toBe(id);
+    expect(window.localStorage.getItem('switchboard.screen')).toBe(id);
+    expect(screenStreamUrl('/api/v1/stream')).toBe(`/api/v1/stream?screen=${id}`);
+    expect(screenStreamUrl('/api/v1/stream?board=sales')).toBe(`/api/v1/stream?board=sales&screen=${id}`);
+  });
+
+  it('reports what it shows, its figures’ age, its errors and its size, as the server’s schema reads them', () => {
+    const generatedAt = new Date(Date.now() - 4000).toISOString();
+    noteDrawn();
+    countScreenError();
+    const report = buildReport({
+      view: 'wall',
+      board: 'sales',
+      meta: {
+        generation: 3,
+        generatedAt,
+        serverTime: generatedAt,
+        dataSnapshotTime: generatedAt,
+        stale: false,
+        serverBuild: '1.0.0+abc',
+        timeZone: 'UTC',
+        queuesFetchedAt: generatedAt,
+        sectionErrors: [],
+      },
+    });
+    expect(screenReportSchema.parse(report)).toEqual(report);
+    expect(report).toMatchObject({ view: 'wall', board: 'sales', errors: 1 });
+    expect(report.dataAgeMs).toBeGreaterThanOrEqual(3900);
+    expect(report.dataAgeMs).toBeLessThan(10_000);
+    expect(report.renderAgeMs).toBeLessThan(1000);
+    expect(JSON.stringify(report).length).toBeLessThan(400);
+  });
+
+  it('reloads on a supervisor’s reload command, and on nothing else', () => {
+    const reload = vi.fn();
+    runScreenCommand('{"command":"reload"}', reload);
+    runScreenCommand('{"command":"format-disk"}', reload);
+    runScreenCommand('not json', reload);
+    expect(reload).toHaveBeenCalledTimes(1);
+  });
+});
