@@ -14,8 +14,8 @@ import {
   securitySuite,
   signIn,
   supervisorToken,
-  writeTokenFile,
 } from './support/securitySuite.js';
+import { hashToken } from '../src/security/tokens.js';
 
 const suite = securitySuite();
 const { start, dir } = suite;
@@ -183,7 +183,15 @@ describe('who may report and command', () => {
   const tokensFile = join(dir, 'display-tokens.yaml');
 
   it('lets a display token report only as itself, and only supervisors see or command screens', async () => {
-    writeTokenFile(tokensFile);
+    writeFileSync(
+      tokensFile,
+      [
+        'tokens:',
+        `  - { id: dana, role: supervisor, name: Dana Scully, sha256: ${hashToken(supervisorToken)} }`,
+        `  - { id: lobby-tv, role: display, board: all, sha256: ${hashToken(displayToken)} }`,
+        '',
+      ].join('\n'),
+    );
     const wallboard = await start({
       ACCESS_MODE: 'tokens',
       DISPLAY_TOKENS_FILE: tokensFile,
@@ -215,7 +223,7 @@ describe('who may report and command', () => {
     expect(listed.find((s) => s.key === 't:lobby-tv')?.name).toBe('lobby-tv');
 
     // A display token's stream is its own screen's, whatever ?screen= says.
-    const stream = openStream(wallboard, `?screen=${BROWSER}`, display);
+    const stream = openStream(wallboard, `?board=all&screen=${BROWSER}`, display);
     await eventually(
       async () =>
         (await screens(wallboard, supervisor)).screens.find((s) => s.key === 't:lobby-tv')?.streamOpen ===
@@ -231,6 +239,10 @@ describe('who may report and command', () => {
     expect(seen.status).toBe(403);
     expect(await seen.json()).toMatchObject({ code: 'supervisor_required' });
     expect((await post(wallboard, '/api/v1/displays/reload', { board: 'all' }, display)).status).toBe(403);
+    // Limited to board all, it cannot claim to show another.
+    const elsewhere = await post(wallboard, '/api/v1/displays/report', report({ board: 'sales' }), display);
+    expect(elsewhere.status).toBe(403);
+    expect(await elsewhere.json()).toMatchObject({ code: 'board_not_allowed' });
     expect(
       (await post(wallboard, '/api/v1/displays/t:lobby-tv', { name: 'x' }, display, 'PATCH')).status,
     ).toBe(403);

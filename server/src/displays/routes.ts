@@ -100,6 +100,13 @@ export function displaysRouter(registry: DisplayRegistry, serverBuild: string): 
   router.post('/api/v1/displays/report', express.json({ limit: MAX_REPORT_BYTES }), (req, res) => {
     const report = parse(screenReportSchema, req.body);
     const { key, kind, id } = reportKey(req, report.id);
+    // A screen limited to some boards cannot claim to show another (and so appear among its screens).
+    const boards = identityOf(req)?.boards ?? null;
+    if (boards !== null && report.board !== null && !boards.includes(report.board))
+      throw new ForbiddenError(
+        `board: this screen may show ${boards.join(', ')} only, not ${report.board}.`,
+        'board_not_allowed',
+      );
     const now = Date.now();
     const spacing = Math.max(500, registry.intervalMs / 2);
     const last = lastReport.get(key);
