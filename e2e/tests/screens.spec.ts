@@ -89,16 +89,13 @@ test('the Screens page shows a frozen, an old-build and a closed screen as such,
   await old.page.evaluate(() => {
     (window as unknown as { beforeReload: boolean }).beforeReload = true;
   });
+  const reloaded = old.page.waitForEvent('load', { timeout: 15_000 });
   await row(supervisor.page, old.key).getByRole('button', { name: 'Reload' }).click();
   await expect(supervisor.page.getByTestId('screens-notice')).toHaveText('Reload sent to 1 screen.');
-  await expect
-    .poll(
-      () => old.page.evaluate(() => (window as unknown as { beforeReload?: boolean }).beforeReload ?? false),
-      {
-        timeout: 15_000,
-      },
-    )
-    .toBe(false);
+  await reloaded;
+  expect(await old.page.evaluate(() => (window as unknown as { beforeReload?: boolean }).beforeReload)).toBe(
+    undefined,
+  );
   await expect(row(supervisor.page, old.key)).toHaveAttribute('data-state', 'healthy', { timeout: 30_000 });
   await expect(row(supervisor.page, old.key).getByTestId('screen-build')).toHaveText(after.serverBuild);
 
