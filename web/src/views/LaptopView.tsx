@@ -98,7 +98,7 @@ export function LaptopView({
   return (
     <div className="view view-laptop">
       <Header meta={meta}>
-        <a className="header-link" href="?view=screens">
+        <a className="screens-nav" href="?view=screens">
           Screens
         </a>
       </Header>

@@ -8,6 +8,7 @@ import {
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { useNow } from '../../api/clock';
+import { useFormat } from '../../format';
 import './screens.css';
 
 /** How often the page asks for the screens again. */
@@ -73,6 +74,7 @@ function Sparkline({
 }
 
 function StateCell({ screen, now }: { screen: ScreenSummary; now: number }) {
+  const format = useFormat();
   const since = Date.parse(screen.since);
   return (
     <td className="screens-state">
@@ -80,7 +82,7 @@ function StateCell({ screen, now }: { screen: ScreenSummary; now: number }) {
         {SCREEN_STATE_LABELS[screen.state]}
       </span>{' '}
       <span className="screens-since">
-        since <time dateTime={screen.since}>{new Date(since).toLocaleTimeString()}</time> (
+        since <time dateTime={screen.since}>{format.clock(since)}</time> (
         {formatDuration(Math.max(0, (now - since) / 1000))})
       </span>
       <div className="screens-detail">{screen.detail}</div>
