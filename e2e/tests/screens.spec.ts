@@ -29,7 +29,13 @@ test.afterAll(async () => {
 async function openScreen(browser: Browser, query: string): Promise<{ page: Page; key: string }> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
   const page = await context.newPage();
+  // The laptop loads its chart's code once the figures are in: wait for it, so the restart below does not land
+  // in the middle of that load (the chart would then fail to draw until a reload: an error state, rightly).
+  const chart = query.includes('laptop')
+    ? page.waitForResponse((response) => /ServiceLevelChart-[^/]*\.js$/.test(response.url()))
+    : null;
   await page.goto(`${server.url}/${query}`);
+  await chart;
   await expect(page.locator('[data-generation]')).toHaveAttribute('data-generation', /\d+/);
   const id = await page.evaluate(() => window.localStorage.getItem('switchboard.screen'));
   expect(id).toMatch(/^[A-Za-z0-9-]{20,40}$/);
@@ -44,6 +50,14 @@ test('the Screens page shows a frozen, an old-build and a closed screen as such,
   test.setTimeout(150_000);
   // A laptop left open across an upgrade keeps the build it loaded (a wall would reload itself).
   const old = await openScreen(browser, '?view=laptop');
+  // It has reported once on the build it loaded.
+  await old.page.waitForResponse((response) => response.url().endsWith('/api/v1/displays/report'));
+  // What its error boundaries catch, if anything, is named in a failure.
+  const drawErrors: string[] = [];
+  old.page.on('console', (message) => {
+    if (message.type() === 'error' && message.text().startsWith('Could not draw'))
+      drawErrors.push(message.text().split('\n')[0] ?? '');
+  });
   const before = (await (await fetch(`${server.url}/api/v1/snapshot`)).json()) as { serverBuild: string };
   utimesSync(versionModule, new Date(), new Date());
   await server.restart();
@@ -55,11 +69,14 @@ test('the Screens page shows a frozen, an old-build and a closed screen as such,
   const supervisor = await openScreen(browser, '?view=screens');
   // Each has reported: the two walls as healthy, the laptop as healthy or already on an old build.
   for (const screen of [old, frozen, closed])
-    await expect(row(supervisor.page, screen.key)).toHaveAttribute(
-      'data-state',
-      screen === old ? /^(healthy|old-build)$/ : 'healthy',
-      { timeout: 30_000 },
-    );
+    await expect(row(supervisor.page, screen.key))
+      .toHaveAttribute('data-state', screen === old ? /^(healthy|old-build)$/ : 'healthy', {
+        timeout: 30_000,
+      })
+      .catch((error: unknown) => {
+        console.log(`the laptop's error boundaries caught: ${drawErrors.join('; ') || 'nothing'}`);
+        throw error;
+      });
 
   // Freeze one: its page stops running (paused in the debugger); its stream socket stays open.
   const cdp = await frozen.page.context().newCDPSession(frozen.page);
@@ -69,7 +86,12 @@ test('the Screens page shows a frozen, an old-build and a closed screen as such,
   await closed.page.context().close();
   const changedAt = Date.now();
 
-  await expect(row(supervisor.page, old.key)).toHaveAttribute('data-state', 'old-build', { timeout: 30_000 });
+  await expect(row(supervisor.page, old.key))
+    .toHaveAttribute('data-state', 'old-build', { timeout: 30_000 })
+    .catch((error: unknown) => {
+      console.log(`the laptop's error boundaries caught: ${drawErrors.join('; ') || 'nothing'}`);
+      throw error;
+    });
   await expect(row(supervisor.page, old.key).getByTestId('screen-build')).toHaveText(before.serverBuild);
   await expect(row(supervisor.page, closed.key)).toHaveAttribute('data-state', 'disconnected', {
     timeout: 30_000 - (Date.now() - changedAt),

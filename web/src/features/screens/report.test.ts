@@ -7,6 +7,7 @@ import {
   runScreenCommand,
   screenId,
   screenStreamUrl,
+  sendReport,
 } from './report';
 
 describe('a screen’s report of itself', () => {
@@ -52,5 +53,28 @@ describe('a screen’s report of itself', () => {
     runScreenCommand('{"command":"format-disk"}', reload);
     runScreenCommand('not json', reload);
     expect(reload).toHaveBeenCalledTimes(1);
+  });
+});
+
+describe('sending a report', () => {
+  it('waits the interval the server asks for, and after a failed report that same interval again', async () => {
+    const answers: (() => Promise<Response>)[] = [
+      // Before any answer: the default interval is no reason to stay silent a minute.
+      () => Promise.reject(new TypeError('Failed to fetch')),
+      () => Promise.resolve(new Response(null, { status: 204, headers: { 'report-interval': '2000' } })),
+      () => Promise.reject(new TypeError('Failed to fetch')),
+      () => Promise.resolve(new Response(null, { status: 429, headers: { 'retry-after': '3' } })),
+    ];
+    const fetchMock = vi.fn(() => (answers.shift() ?? (() => Promise.reject(new Error('no more'))))());
+    vi.stubGlobal('fetch', fetchMock);
+    const report = buildReport({ view: 'wall', board: null, meta: undefined });
+    try {
+      expect(await sendReport(report)).toBe(15_000);
+      expect(await sendReport(report)).toBe(2000);
+      expect(await sendReport(report)).toBe(2000);
+      expect(await sendReport(report)).toBe(3000);
+    } finally {
+      vi.unstubAllGlobals();
+    }
   });
 });

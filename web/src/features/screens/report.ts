@@ -14,6 +14,8 @@ const STORAGE_KEY = 'switchboard.screen';
 /** The first report, a few seconds after the first figures: a screen shows up soon after it opens. */
 const FIRST_REPORT_MS = 3000;
 const DEFAULT_INTERVAL_MS = 60_000;
+/** After a failed report, the next comes within this (or the interval, if shorter). */
+const RETRY_MS = 15_000;
 
 let memoryId: string | null = null;
 
@@ -74,7 +76,14 @@ export function buildReport(input: {
   };
 }
 
-/** Sends a report; resolves to the interval the server asks for before the next one. */
+/** The interval the server last asked for; until it answers, the default. */
+let askedInterval = DEFAULT_INTERVAL_MS;
+
+/**
+ * Sends a report; resolves to how long to wait before the next one: the interval the server asks for, the
+ * `Retry-After` of a 429, or after a failure (the server restarting) the last interval asked or 15 s, whichever
+ * is shorter, so a screen is not silent longer than its interval because one report was lost.
+ */
 export async function sendReport(report: ScreenReport): Promise<number> {
   try {
     const response = await fetch('/api/v1/displays/report', {
@@ -83,14 +92,16 @@ export async function sendReport(report: ScreenReport): Promise<number> {
       body: JSON.stringify(report),
       keepalive: true,
     });
-    const asked = Number(response.headers.get('report-interval'));
     if (response.status === 429) {
       const retry = Number(response.headers.get('retry-after'));
-      return Number.isFinite(retry) && retry > 0 ? retry * 1000 : DEFAULT_INTERVAL_MS;
+      return Number.isFinite(retry) && retry > 0 ? retry * 1000 : askedInterval;
     }
-    return Number.isFinite(asked) && asked >= 1000 ? asked : DEFAULT_INTERVAL_MS;
+    const asked = Number(response.headers.get('report-interval'));
+    if (Number.isFinite(asked) && asked >= 1000) askedInterval = asked;
+    return askedInterval;
   } catch {
-    return DEFAULT_INTERVAL_MS;
+    // Before the server ever answered, the interval is only the default: try again sooner.
+    return Math.min(askedInterval, RETRY_MS);
   }
 }
 
