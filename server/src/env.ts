@@ -202,6 +202,13 @@ const envSchema = z.object({
     })
     .optional(),
   LEASE_MS: z.coerce.number().int().min(1000, 'LEASE_MS must be at least 1000').default(5000),
+  /** How often each screen reports itself (docs/screens.md). */
+  SCREEN_REPORT_INTERVAL_MS: z.coerce
+    .number({ error: 'SCREEN_REPORT_INTERVAL_MS must be milliseconds, e.g. SCREEN_REPORT_INTERVAL_MS=60000' })
+    .int('SCREEN_REPORT_INTERVAL_MS must be whole milliseconds')
+    .min(1000, 'SCREEN_REPORT_INTERVAL_MS must be at least 1000 (one report a second)')
+    .max(3_600_000, 'SCREEN_REPORT_INTERVAL_MS must be at most 3600000 (one report an hour)')
+    .default(60_000),
   TIME_ZONE: z
     .string()
     .refine(

@@ -3,6 +3,9 @@ import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { alertsRouter } from './alerts/routes.js';
 import type { Cluster } from './cluster/cluster.js';
+import { LocalScreenStore, RedisScreenStore } from './cluster/screens.js';
+import { DisplayRegistry } from './displays/registry.js';
+import { displaysRouter, streamKey } from './displays/routes.js';
 import { ConfigFileError } from './config/load.js';
 import { ConfigStore } from './config/store.js';
 import type { ConnectTarget } from './connect/client.js';
@@ -26,6 +29,7 @@ import {
 } from './instances.js';
 import { createLogger, logFormatFor } from './logger.js';
 import { isLoopbackHost } from './security/loopback.js';
+import { SERVER_BUILD } from './version.js';
 import type { Poller } from './poller/poller.js';
 import { scopedAlerts, userBoards } from './security/boardScope.js';
 import { mayInspect, openSecurity } from './security/index.js';
@@ -101,7 +105,18 @@ export async function startWebServer(env: Env, options: StartOptions = {}): Prom
   // Connect's quotas are per account and Region: the instances of one share one budget.
   const budgets = rateBudgets(targets, env);
   const instances: RunningInstance[] = [];
+  // Every screen the wallboard feeds, shared by the replicas through Redis (docs/screens.md).
+  const displays = new DisplayRegistry({
+    store: env.REDIS_URL ? new RedisScreenStore(env.REDIS_URL, logger) : new LocalScreenStore(),
+    logger,
+    intervalMs: env.SCREEN_REPORT_INTERVAL_MS,
+    staleAfterMs: env.STALE_AFTER_MS,
+    serverBuild: SERVER_BUILD,
+    serverStartedAt: Date.now(),
+  });
+  await displays.start();
   const metrics = new ServerMetrics({
+    screens: () => displays.counts(),
     instances: () =>
       instances.map((instance) => ({
         id: instance.id,
@@ -140,12 +155,15 @@ export async function startWebServer(env: Env, options: StartOptions = {}): Prom
     await Promise.all(instances.map((instance) => instance.stop()));
     await history?.close();
     await Promise.all(targets.map((target) => target.simulator?.close()));
+    await displays.stop();
     security.close();
     throw error;
   }
   configStore.watch();
   const [first] = instances;
   if (!first) throw new Error('no Connect instance to watch');
+  // The screens' alert rules are evaluated once, by the first instance's engine (its leader, with replicas).
+  first.alerting.watchScreens(displays);
   const select = instanceSelector(instances, () => configStore.current);
   const boards = boardDirectory(
     () => configStore.current,
@@ -174,7 +192,15 @@ export async function startWebServer(env: Env, options: StartOptions = {}): Prom
         latest: (id) => instances.find((instance) => instance.id === id)?.source.latest ?? null,
       }),
       alertsRouter((req) => scopedAlerts(req, select(req).alerts, boards)),
-      streamRouter((req) => select(req).stream),
+      streamRouter(
+        (req) => select(req).stream,
+        (req, board) => {
+          const key = streamKey(req);
+          if (!key) return undefined;
+          return (send) => req.on('close', displays.streamOpened(key, board, send));
+        },
+      ),
+      displaysRouter(displays, SERVER_BUILD),
       intradayRouter((req) => select(req).cluster ?? select(req).poller),
       metrics.router(security.mayScrape),
     ],
@@ -215,6 +241,7 @@ export async function startWebServer(env: Env, options: StartOptions = {}): Prom
     history,
     async stop() {
       await Promise.all(instances.map((instance) => instance.stop()));
+      await displays.stop();
       // After the streams stopped: what they sent last is written before the file closes.
       await history?.close();
       configStore.close();

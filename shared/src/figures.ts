@@ -77,6 +77,10 @@ const FIGURES: Readonly<Record<string, Entry>> = {
     unit: 'percent',
     bad: 'below',
   },
+  // A screen's time in a bad state, for screen alert rules (shared/src/screens.ts).
+  SCREEN_DISCONNECTED: duration('Screen disconnected'),
+  SCREEN_STALE: duration('Screen stale'),
+  SCREEN_DOWN_OR_STALE: duration('Screen disconnected or stale'),
 };
 
 const SERVICE_LEVEL = /^SERVICE_LEVEL_(\d+)$/;

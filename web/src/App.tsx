@@ -11,6 +11,8 @@ import { EmbedView } from './views/EmbedView';
 import { LaptopView } from './views/LaptopView';
 import { useReloadOnUpgrade } from './views/useReloadOnUpgrade';
 import { WallView } from './views/WallView';
+import { useScreenReport } from './api/screenReport';
+import { ScreensPage } from './features/screens/ScreensPage';
 
 export function App() {
   const [params, update] = useViewParams();
@@ -35,7 +37,8 @@ export function App() {
   const locale = config.data ? boardContext.board.locale : undefined;
   const format = useMemo(() => makeFormatters(locale, timeZone), [locale, timeZone]);
 
-  useReloadOnUpgrade(meta?.serverBuild, params.view !== 'laptop');
+  useReloadOnUpgrade(meta?.serverBuild, params.view !== 'laptop' && params.view !== 'screens');
+  useScreenReport(params.view, board?.id ?? params.board, meta);
   useEffect(() => {
     const root = document.documentElement;
     if (params.theme) root.dataset.theme = params.theme;
@@ -96,5 +99,6 @@ function Body({
   if (!meta) return null;
   if (params.view === 'wall') return <WallView meta={meta} stale={stale} params={params} />;
   if (params.view === 'embed') return <EmbedView meta={meta} stale={stale} params={params} />;
+  if (params.view === 'screens') return <ScreensPage />;
   return <LaptopView meta={meta} stale={stale} params={params} update={update} />;
 }

@@ -6,7 +6,7 @@ import { AGENT_GROUPINGS, ACTIVITY_ORDER, type AgentActivity, type AgentGrouping
  * What the screen shows lives in the address bar, so a view can be bookmarked, shared and put on a wall:
  * view, board, the laptop's filters and drill-down, the embed's queue and background.
  */
-export type ViewName = 'wall' | 'laptop' | 'embed';
+export type ViewName = 'wall' | 'laptop' | 'embed' | 'screens';
 
 export interface ViewParams {
   view: ViewName;
@@ -35,7 +35,7 @@ export function parseViewParams(search: string): ViewParams {
   const params = new URLSearchParams(search);
   const rotate = Number(params.get('rotate'));
   return {
-    view: oneOf(params.get('view'), ['wall', 'laptop', 'embed'] as const) ?? 'laptop',
+    view: oneOf(params.get('view'), ['wall', 'laptop', 'embed', 'screens'] as const) ?? 'laptop',
     board: params.get('board'),
     queue: params.get('queue'),
     queues: (params.get('queues') ?? '').split(',').filter(Boolean),

@@ -1,5 +1,7 @@
 import {
+  SCREEN_ALERT_PREFIX,
   activeAlerts,
+  screenAlertMetric,
   evaluateFigures,
   mergeThresholds,
   ruleFigure,
@@ -7,7 +9,9 @@ import {
   type Alert,
   type AlertEvent,
   type AlertTrack,
+  type AlertRule,
   type Observation,
+  type ScreenAlertRule,
   type Snapshot,
   type ThresholdSet,
 } from '@switchboard/shared';
@@ -20,6 +24,25 @@ import { NotFoundError } from '../errors.js';
 const MAX_HISTORY = 10_000;
 
 type EventListener = (event: AlertEvent) => void;
+
+/** The screens, as the screen alert rules watch them (displays/registry.ts). */
+export interface ScreenWatch {
+  /** Each screen the rule watches, and for how many seconds it has been in one of the rule's states (0: not). */
+  observe(rule: ScreenAlertRule, now: number): { key: string; seconds: number }[];
+}
+
+/** A screen rule as the rule stepper reads it: its seconds in the bad state against the rule's minutes. */
+function screenRule(rule: ScreenAlertRule): AlertRule {
+  return {
+    id: rule.id,
+    metric: screenAlertMetric(rule),
+    level: rule.level,
+    direction: 'above',
+    value: rule.minutes * 60,
+    holdSeconds: 0,
+    scope: 'queues',
+  };
+}
 
 export interface AlertEngineState {
   tracks: [string, AlertTrack][];
@@ -45,11 +68,17 @@ export class AlertEngine {
   /** When the queues' figures the rules last stepped on were fetched: a republished snapshot is not new evidence. */
   private lastFetched: string | null = null;
   private readonly listeners = new Set<EventListener>();
+  private screens: ScreenWatch | null = null;
 
   constructor(
     private config: () => WallboardConfig,
     private readonly clock: () => number = Date.now,
   ) {}
+
+  /** Screen alert rules (the configuration's `screenAlerts`) are evaluated by this engine, on the screens given. */
+  watchScreens(screens: ScreenWatch): void {
+    this.screens = screens;
+  }
 
   onEvent(listener: EventListener): () => void {
     this.listeners.add(listener);
@@ -118,7 +147,16 @@ export class AlertEngine {
         observations.push({ ruleId: rule.id, queueId: queue.id, value });
       }
     }
-    const result = stepAlerts(this.tracks, config.alerts, observations, this.clock());
+    const rules: AlertRule[] = [...config.alerts];
+    if (this.screens) {
+      const now = this.clock();
+      for (const rule of config.screenAlerts) {
+        rules.push(screenRule(rule));
+        for (const { key, seconds } of this.screens.observe(rule, now))
+          observations.push({ ruleId: rule.id, queueId: `${SCREEN_ALERT_PREFIX}${key}`, value: seconds });
+      }
+    }
+    const result = stepAlerts(this.tracks, rules, observations, this.clock());
     this.tracks = result.tracks;
     for (const event of result.events) this.record(event, config);
   }

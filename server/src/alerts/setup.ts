@@ -3,7 +3,8 @@ import type { Logger } from '../logger.js';
 import { resolveQueueRefs } from '../config/boards.js';
 import { configForInstance } from '../config/instances.js';
 import type { ConfigStore } from '../config/store.js';
-import { AlertEngine } from './engine.js';
+import { SCREEN_ALERT_PREFIX } from '@switchboard/shared';
+import { AlertEngine, type ScreenWatch } from './engine.js';
 import type { AlertsBackend } from './routes.js';
 import { WebhookNotifier, type WebhookTarget } from './webhook.js';
 
@@ -15,6 +16,8 @@ export interface Alerting {
   enrich: (snapshot: Snapshot) => Snapshot;
   /** This process's engine, for the alert endpoints when no other replica is in charge. */
   local: AlertsBackend;
+  /** Evaluates the screen alert rules on these screens, and names them in webhook messages. */
+  watchScreens(screens: ScreenWatch & { label(key: string): string }): void;
 }
 
 /**
@@ -48,9 +51,13 @@ export function setupAlerting(options: {
         : [],
     );
   // Targets are resolved when an event is sent, against the queues of that moment.
+  let screenLabel: ((key: string) => string) | null = null;
   const notifier = new WebhookNotifier([], {
     logger,
-    queueName: (id) => queues().find((q) => q.id === id)?.name,
+    queueName: (id) =>
+      id.startsWith(SCREEN_ALERT_PREFIX)
+        ? `screen ${screenLabel?.(id.slice(SCREEN_ALERT_PREFIX.length)) ?? id.slice(SCREEN_ALERT_PREFIX.length)}`
+        : queues().find((q) => q.id === id)?.name,
   });
   engine.onEvent((event) => {
     logger.info(
@@ -66,5 +73,14 @@ export function setupAlerting(options: {
     history: () => [...engine.todaysHistory],
     acknowledge: (id, by) => engine.acknowledge(id, by),
   };
-  return { engine, notifier, enrich: engine.enrich, local };
+  return {
+    engine,
+    notifier,
+    enrich: engine.enrich,
+    local,
+    watchScreens(screens) {
+      screenLabel = (key) => screens.label(key);
+      engine.watchScreens(screens);
+    },
+  };
 }

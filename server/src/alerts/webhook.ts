@@ -1,5 +1,11 @@
 import type { AlertEvent } from '@switchboard/shared';
-import { alertPlace, alertSentence, figureDescriptor, figureFormatter } from '@switchboard/shared';
+import {
+  SCREEN_ALERT_PREFIX,
+  alertPlace,
+  alertSentence,
+  figureDescriptor,
+  figureFormatter,
+} from '@switchboard/shared';
 import PQueue from 'p-queue';
 import pRetry, { AbortError } from 'p-retry';
 import type { Logger } from '../logger.js';
@@ -90,7 +96,9 @@ export class WebhookNotifier {
   notify(event: AlertEvent): void {
     if (event.kind === 'acknowledged') return;
     for (const target of this.targets) {
-      if (event.queueId && target.queueIds && !target.queueIds.has(event.queueId)) continue;
+      // A screen's alert goes to every board, as the centre's own do.
+      const onQueue = event.queueId !== null && !event.queueId.startsWith(SCREEN_ALERT_PREFIX);
+      if (onQueue && target.queueIds && !target.queueIds.has(event.queueId ?? '')) continue;
       const key = `${target.url}|${event.alertId}|${event.kind}`;
       if (this.sent.has(key)) continue;
       this.sent.add(key);

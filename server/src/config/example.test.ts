@@ -13,5 +13,6 @@ describe('wallboard.example.yaml', () => {
       'low-service-level',
       'forecast-at-risk',
     ]);
+    expect(config.screenAlerts.map((a) => a.id)).toEqual(['screen-down', 'lobby-stale']);
   });
 });

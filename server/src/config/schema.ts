@@ -1,4 +1,10 @@
-import { DEFAULT_AGENT_LIMITS, SECTIONS, alertRuleSchema, thresholdSetSchema } from '@switchboard/shared';
+import {
+  DEFAULT_AGENT_LIMITS,
+  SECTIONS,
+  alertRuleSchema,
+  screenAlertRuleSchema,
+  thresholdSetSchema,
+} from '@switchboard/shared';
 import { isTimeZone } from '@switchboard/shared/timeZone';
 import { z } from 'zod';
 
@@ -235,6 +241,8 @@ export const wallboardConfigSchema = z
       .superRefine(uniqueIds('board')),
     access: accessConfigSchema.default({ users: {}, others: 'all' }),
     alerts: z.array(alertRuleSchema).default([]).superRefine(uniqueIds('alert')),
+    /** Alert rules on the screens themselves: a named screen disconnected or stale for some minutes. */
+    screenAlerts: z.array(screenAlertRuleSchema).default([]),
   })
   .strict()
   .superRefine((config, ctx) => {
@@ -264,6 +272,16 @@ export const wallboardConfigSchema = z
       checkBoards(scope, ['access', 'users', user]);
     }
     checkBoards(config.access.others, ['access', 'others']);
+    const ruleIds = new Set(config.alerts.map((rule) => rule.id));
+    config.screenAlerts.forEach((rule, index) => {
+      if (ruleIds.has(rule.id))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['screenAlerts', index, 'id'],
+          message: `alert id "${rule.id}" is used twice (also under alerts): give each rule its own id`,
+        });
+      ruleIds.add(rule.id);
+    });
     const ids = config.instances?.map((instance) => instance.id);
     config.boards.forEach((board, index) => {
       if (board.instance === undefined) return;

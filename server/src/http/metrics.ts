@@ -19,6 +19,8 @@ export interface MetricsInstance {
 export interface MetricsSources {
   /** The Connect instances watched, each with its snapshot and viewers. */
   instances: () => readonly MetricsInstance[];
+  /** How many screens are in each state (displays/registry.ts). */
+  screens?: () => Readonly<Record<string, number>>;
   clock?: () => number;
 }
 
@@ -134,6 +136,15 @@ export class ServerMetrics {
       name: 'switchboard_history_written_total',
       help: 'Generations written to the history store.',
       registers,
+    });
+    new Gauge({
+      name: 'switchboard_screens',
+      help: 'Screens the wallboard feeds, by state (healthy, stale, old-build, memory, errors, frozen, disconnected).',
+      labelNames: ['state'],
+      registers,
+      collect() {
+        for (const [state, count] of Object.entries(sources.screens?.() ?? {})) this.set({ state }, count);
+      },
     });
     this.streamCounters(registers, sources);
   }

@@ -195,8 +195,11 @@ export class ViewStream {
     return count;
   }
 
-  /** Serves one viewer of `board` (null: the whole instance) until it goes away. */
-  handle(req: Request, res: Response, board: string | null = null): void {
+  /**
+   * Serves one viewer of `board` (null: the whole instance) until it goes away. Returns what pushes one more
+   * event to this viewer alone (a command to the screen).
+   */
+  handle(req: Request, res: Response, board: string | null = null): (event: string, data: unknown) => void {
     const gzip = wantsGzip(req);
     res.writeHead(200, {
       'Content-Type': 'text/event-stream; charset=utf-8',
@@ -217,15 +220,21 @@ export class ViewStream {
       channel.viewers.delete(viewer);
       if (channel.viewers.size === 0) channel.idleSince = this.clock();
     });
+    // Not through write(): an event to one viewer says nothing of the patches it holds.
+    const send = (event: string, data: unknown) => {
+      if (res.writableLength > this.maxBufferedBytes) return;
+      res.write(this.bytes(viewer, new StreamFrame(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`)));
+    };
     const view = channel.view;
-    if (!view) return;
+    if (!view) return send;
     // Where the viewer left off: EventSource's own Last-Event-ID on a reconnect, or `?since=` from a page that
     // opened a new connection after a failure and holds that generation.
     const lastEventId = Number(req.get('last-event-id') ?? req.query.since ?? NaN);
-    if (Number.isInteger(lastEventId) && lastEventId === view.generation) return;
+    if (Number.isInteger(lastEventId) && lastEventId === view.generation) return send;
     const missed = Number.isInteger(lastEventId) ? channel.patchesSince(lastEventId) : null;
     if (missed) for (const patch of missed) this.write(viewer, patch);
     else this.write(viewer, channel.wholeFrame());
+    return send;
   }
 
   close(): void {
@@ -343,8 +352,18 @@ function frame(event: 'snapshot' | 'patch', generation: number, data: unknown): 
   return `id: ${generation}\nevent: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
 }
 
-/** GET /api/v1/stream, served by the stream of the instance the request asks for (`?instance=`, `?board=`). */
-export function streamRouter(select: (req: Request) => ViewStream): Router {
+/**
+ * GET /api/v1/stream, served by the stream of the instance the request asks for (`?instance=`, `?board=`).
+ * `onViewer` learns of each viewer before it is served (a bad parameter still gets a 400), and may return what
+ * then takes the function pushing an event to that viewer alone (the screens' registry).
+ */
+export function streamRouter(
+  select: (req: Request) => ViewStream,
+  onViewer?: (
+    req: Request,
+    board: string | null,
+  ) => ((send: (event: string, data: unknown) => void) => void) | undefined,
+): Router {
   const router = Router();
   router.get('/api/v1/stream', (req, res) => {
     const stream = select(req);
@@ -354,7 +373,11 @@ export function streamRouter(select: (req: Request) => ViewStream): Router {
         'since must be given once, as the generation the page holds, e.g. ?since=1796390152535',
         'bad_since',
       );
-    stream.handle(req, res, scopedBoard(req));
+    const board = scopedBoard(req);
+    // Asked before the stream starts, so a bad parameter is still answered with a 400.
+    const attach = onViewer?.(req, board);
+    const send = stream.handle(req, res, board);
+    attach?.(send);
   });
   return router;
 }

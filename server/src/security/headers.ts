@@ -88,8 +88,9 @@ export function rateLimits(
       limit: (req) => (req.method === 'GET' ? options.readsPerMinute : options.writesPerMinute),
       standardHeaders: 'draft-8',
       legacyHeaders: false,
-      // The stream is one long request: counting it like a poll would be meaningless.
-      skip: (req) => req.path === '/v1/stream',
+      // The stream is one long request: counting it like a poll would be meaningless. Screens' reports have
+      // a limit of their own, per screen (displays/routes.ts): a wall of screens behind one address is normal.
+      skip: (req) => req.path === '/v1/stream' || req.path === '/v1/displays/report',
       keyGenerator: rateLimitKey(options.trustedProxies),
       handler: (req, _res, next) => {
         const what = req.method === 'GET' ? 'requests' : 'changes';

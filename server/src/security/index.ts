@@ -42,7 +42,7 @@ const INSTANCE_QUERY = ['instance', 'board'] as const;
 const API_QUERY: Record<string, readonly string[]> = {
   '/v1/snapshot': [...INSTANCE_QUERY, 'at'],
   '/v1/timeline': [...INSTANCE_QUERY, 'from', 'to'],
-  '/v1/stream': INSTANCE_QUERY,
+  '/v1/stream': [...INSTANCE_QUERY, 'since', 'screen'],
   '/v1/intraday/:queueId': INSTANCE_QUERY,
   '/v1/alerts': INSTANCE_QUERY,
   '/v1/alerts/history': INSTANCE_QUERY,

@@ -19,6 +19,7 @@ import {
   snapshotQueryOptions,
 } from './snapshot';
 import { SnapshotStream, type StreamOptions } from './stream';
+import { runScreenCommand, screenStreamUrl } from './screenReport';
 
 /** How this page gets its figures right now, as the header shows it. */
 export type ConnectionState = 'connecting' | 'live' | 'polling' | 'offline';
@@ -53,7 +54,8 @@ export function SnapshotFeed({ children, board = null, streamOptions }: Snapshot
   const [stream] = useState(
     () =>
       new SnapshotStream({
-        url: apiPath('/api/v1/stream', board),
+        url: screenStreamUrl(apiPath('/api/v1/stream', board)),
+        onCommand: runScreenCommand,
         held,
         onView: (view) => {
           setInvalid(null);

@@ -9,6 +9,7 @@ function setup(options: { silenceMs?: number } = {}) {
   const views: Snapshot[] = [];
   const invalid: Error[] = [];
   const heartbeats: string[] = [];
+  const commands: string[] = [];
   /** The view the page holds: the last one shown, or one a poll put there. */
   const page: { held: Snapshot | undefined } = { held: undefined };
   const stream = new SnapshotStream({
@@ -19,6 +20,7 @@ function setup(options: { silenceMs?: number } = {}) {
     },
     onInvalid: (error) => invalid.push(error),
     onHeartbeat: (data) => heartbeats.push(data),
+    onCommand: (data) => commands.push(data),
     createSource: create,
     random: () => 1,
     minBackoffMs: 1000,
@@ -30,7 +32,7 @@ function setup(options: { silenceMs?: number } = {}) {
     if (!found) throw new Error(`no source ${i} opened`);
     return found;
   };
-  return { stream, sources, source, views, invalid, heartbeats, page };
+  return { stream, sources, source, views, invalid, heartbeats, commands, page };
 }
 
 const first = makeSnapshot({ queues: 4, agents: 6, generation: 7 });
@@ -231,6 +233,17 @@ describe('SnapshotStream', () => {
     await vi.advanceTimersByTimeAsync(4000);
     expect(source(0).closed).toBe(false);
     expect(heartbeats).toEqual(['{"serverTime":"2026-12-04T10:00:00.000Z"}']);
+    stream.stop();
+  });
+
+  it('passes a supervisor’s command on, without touching the view it holds', () => {
+    const { stream, source, commands, views } = setup();
+    stream.start();
+    source(0).open();
+    source(0).emit('snapshot', text(first));
+    source(0).emit('command', '{"command":"reload"}');
+    expect(commands).toEqual(['{"command":"reload"}']);
+    expect(views).toHaveLength(1);
     stream.stop();
   });
 

@@ -35,6 +35,8 @@ export interface StreamOptions {
   onView: (view: Snapshot) => void;
   /** A view or patch the page could not read or apply: the stream starts again from the view whole. */
   onInvalid?: (error: Error) => void;
+  /** A command for this screen from a supervisor, `{"command": "reload"}` (docs/screens.md). */
+  onCommand?: (data: string) => void;
   /** The server's heartbeat, `{"serverTime": …}`, every 15 s. */
   onHeartbeat?: (data: string) => void;
   createSource?: (url: string) => EventSourceLike;
@@ -140,6 +142,9 @@ export class SnapshotStream {
         return applyPatch(held, patch);
       }),
     );
+    source.addEventListener('command', (event) => {
+      if (source === this.source) this.options.onCommand?.(event.data);
+    });
     source.addEventListener('heartbeat', (event) => {
       if (source !== this.source) return;
       this.armSilence();

@@ -1,4 +1,5 @@
 import { Component, type ErrorInfo, type ReactNode } from 'react';
+import { countScreenError } from '../api/screenReport';
 
 interface Props {
   /** What failed, in the user's words: "queue Sales", "the service-level chart". */
@@ -29,6 +30,8 @@ export class ErrorBoundary extends Component<Props, State> {
 
   override componentDidCatch(error: Error, info: ErrorInfo): void {
     console.error(`Could not draw ${this.props.what}`, error, info.componentStack);
+    // The screen's report carries the count, so a supervisor sees a screen drawing errors.
+    countScreenError();
   }
 
   override render() {

@@ -48,7 +48,11 @@ export function LaptopView(props: LaptopProps) {
   const { board } = useConnection();
   return (
     <div className="view view-laptop">
-      <Header meta={props.meta} />
+      <Header meta={props.meta}>
+        <a className="screens-nav" href="?view=screens">
+          Screens
+        </a>
+      </Header>
       <Timeline replay={replay} board={board} />
       {replay.at === null ? (
         <LaptopBoard {...props} replay={null} />

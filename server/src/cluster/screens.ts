@@ -1,0 +1,127 @@
+import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
+import type { Logger } from '../logger.js';
+
+/**
+ * What one replica tells the others about the screens: a screen's record changed (a report), one of its streams
+ * opened, closed or is still open, it was renamed, or a command (reload) is for it. Every replica keeps the
+ * whole registry in memory, loaded from Redis at start and kept current by these messages.
+ */
+export type ScreenMessage =
+  | { type: 'record'; key: string; value: string | null }
+  | { type: 'stream'; key: string; replica: string; value: string | null }
+  | { type: 'name'; key: string; value: string | null }
+  | { type: 'command'; keys: string[]; command: 'reload' };
+
+/** Where the registry keeps its screens: this process alone, or shared over Redis. */
+export interface ScreenStore {
+  readonly replicaId: string;
+  start(receive: (message: ScreenMessage) => void): Promise<{
+    records: Record<string, string>;
+    streams: Record<string, string>;
+    names: Record<string, string>;
+  }>;
+  /** Saves and tells the other replicas; a command is delivered to every replica (this one included). */
+  send(message: ScreenMessage): void;
+  stop(): Promise<void>;
+}
+
+/** One replica: nothing to share. */
+export class LocalScreenStore implements ScreenStore {
+  readonly replicaId = 'local';
+  private receive: ((message: ScreenMessage) => void) | null = null;
+
+  start(receive: (message: ScreenMessage) => void) {
+    this.receive = receive;
+    return Promise.resolve({ records: {}, streams: {}, names: {} });
+  }
+
+  send(message: ScreenMessage): void {
+    if (message.type === 'command') this.receive?.(message);
+  }
+
+  stop(): Promise<void> {
+    this.receive = null;
+    return Promise.resolve();
+  }
+}
+
+/** Screens forgotten by Redis after a week unheard (every write renews it). */
+const KEEP_MS = 7 * 24 * 3600 * 1000;
+
+/**
+ * The registry shared by every replica through the Redis of the cluster (REDIS_URL): hashes of the records,
+ * streams and names, and one channel for changes and commands. A reload command reaches every replica, and the
+ * one holding the screen's stream pushes it. Redis away: each replica goes on with what it has, and writes are
+ * dropped (the next report writes the screen again).
+ */
+export class RedisScreenStore implements ScreenStore {
+  readonly replicaId = randomUUID();
+  private readonly redis: Redis;
+  private readonly subscriber: Redis;
+  private readonly keys: { records: string; streams: string; names: string; channel: string };
+
+  constructor(
+    redisUrl: string,
+    private readonly logger: Logger,
+    prefix = 'switchboard:screens',
+  ) {
+    this.keys = {
+      records: `${prefix}:records`,
+      streams: `${prefix}:streams`,
+      names: `${prefix}:names`,
+      channel: `${prefix}:changes`,
+    };
+    const connection = {
+      lazyConnect: true,
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 1,
+      retryStrategy: (times: number) => Math.min(200 * times, 2000),
+    };
+    this.redis = new Redis(redisUrl, connection);
+    this.subscriber = new Redis(redisUrl, { ...connection, enableOfflineQueue: true });
+    for (const client of [this.redis, this.subscriber]) client.on('error', () => undefined);
+  }
+
+  async start(receive: (message: ScreenMessage) => void) {
+    await Promise.allSettled([this.redis.connect(), this.subscriber.connect()]);
+    this.subscriber.on('message', (channel: string, text: string) => {
+      if (channel !== this.keys.channel) return;
+      try {
+        const message = JSON.parse(text) as ScreenMessage & { from?: string };
+        // A replica applies its own changes as it makes them; commands come back to every replica.
+        if (message.type !== 'command' && message.from === this.replicaId) return;
+        receive(message);
+      } catch {
+        this.logger.warn('unreadable screen message from the shared store; ignored');
+      }
+    });
+    await this.subscriber.subscribe(this.keys.channel).catch(() => undefined);
+    const [records, streams, names] = await Promise.all(
+      [this.keys.records, this.keys.streams, this.keys.names].map((key) =>
+        this.redis.hgetall(key).catch(() => ({}) as Record<string, string>),
+      ),
+    );
+    return { records: records ?? {}, streams: streams ?? {}, names: names ?? {} };
+  }
+
+  send(message: ScreenMessage): void {
+    const multi = this.redis.multi();
+    if (message.type !== 'command') {
+      const hash = { record: this.keys.records, stream: this.keys.streams, name: this.keys.names }[
+        message.type
+      ];
+      const field = message.type === 'stream' ? `${message.key}|${message.replica}` : message.key;
+      if (message.value === null) multi.hdel(hash, field);
+      else multi.hset(hash, field, message.value).pexpire(hash, KEEP_MS);
+    }
+    multi.publish(this.keys.channel, JSON.stringify({ ...message, from: this.replicaId }));
+    multi.exec().catch(() => undefined);
+  }
+
+  stop(): Promise<void> {
+    this.redis.disconnect();
+    this.subscriber.disconnect();
+    return Promise.resolve();
+  }
+}

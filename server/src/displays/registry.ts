@@ -1,0 +1,318 @@
+import type { ScreenAlertRule, ScreenReport, ScreenState, ScreenSummary } from '@switchboard/shared';
+import { SCREEN_STATES } from '@switchboard/shared';
+import type { ScreenMessage, ScreenStore } from '../cluster/screens.js';
+import { TooManyRequestsError } from '../errors.js';
+import type { Logger } from '../logger.js';
+import {
+  HISTORY_POINTS,
+  screenState,
+  streamStatus,
+  summarise,
+  worstFirst,
+  type ScreenRecord,
+  type StateOptions,
+  type StreamInfo,
+} from './state.js';
+
+export interface RegistryOptions extends Omit<StateOptions, 'streamLeaseMs'> {
+  store: ScreenStore;
+  logger: Logger;
+  clock?: () => number;
+  /** At most this many screens are known; a new one beyond is refused until old ones are forgotten. */
+  maxScreens?: number;
+}
+
+/** A screen nobody named is forgotten a day after it was last heard from; a named one after a week. */
+const FORGET_UNNAMED_MS = 24 * 3600 * 1000;
+const FORGET_NAMED_MS = 7 * 24 * 3600 * 1000;
+/** Each replica says its streams are still open this often; one silent for three times as long lost them. */
+const STREAM_REFRESH_MS = 10_000;
+
+/** Pushes an event down one screen's stream. */
+export type StreamSender = (event: string, data: unknown) => void;
+
+/**
+ * Every screen the wallboard feeds: what each last reported, which replica holds its stream, what supervisors
+ * named it. States are worked out when read (screenState), from the report, the stream and the clock, so a
+ * screen that goes silent turns frozen or disconnected without anyone writing anything.
+ */
+export class DisplayRegistry {
+  private readonly records = new Map<string, ScreenRecord>();
+  /** key → replica → stream. */
+  private readonly streams = new Map<string, Map<string, StreamInfo>>();
+  private readonly names = new Map<string, string>();
+  /** The streams this replica holds, by screen key. */
+  private readonly local = new Map<string, Set<{ board: string | null; send: StreamSender }>>();
+  private readonly clock: () => number;
+  private readonly maxScreens: number;
+  private timer: NodeJS.Timeout | undefined;
+  readonly options: StateOptions;
+
+  constructor(private readonly config: RegistryOptions) {
+    this.clock = config.clock ?? Date.now;
+    this.maxScreens = config.maxScreens ?? 5000;
+    this.options = { ...config, streamLeaseMs: STREAM_REFRESH_MS * 3 };
+  }
+
+  get intervalMs(): number {
+    return this.options.intervalMs;
+  }
+
+  async start(): Promise<void> {
+    const loaded = await this.config.store.start((message) => this.receive(message));
+    for (const [key, value] of Object.entries(loaded.records)) this.receive({ type: 'record', key, value });
+    for (const [field, value] of Object.entries(loaded.streams)) {
+      const at = field.lastIndexOf('|');
+      this.receive({ type: 'stream', key: field.slice(0, at), replica: field.slice(at + 1), value });
+    }
+    for (const [key, value] of Object.entries(loaded.names)) this.receive({ type: 'name', key, value });
+    this.timer = setInterval(() => this.refresh(), STREAM_REFRESH_MS);
+    this.timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    const now = this.clock();
+    for (const key of this.local.keys()) this.setStream(key, null, now, true);
+    await this.config.store.stop();
+  }
+
+  /** A report from screen `key`; refused (429) when the registry is full and the screen is new. */
+  report(key: string, kind: 'token' | 'browser', id: string, report: ScreenReport): void {
+    const now = this.clock();
+    let record = this.records.get(key);
+    if (!record) {
+      if (this.records.size >= this.maxScreens) {
+        this.forget(now);
+        if (this.records.size >= this.maxScreens)
+          throw new TooManyRequestsError(
+            `The wallboard already follows ${this.maxScreens} screens; this one is not added until others are forgotten.`,
+            'too_many_screens',
+            300,
+          );
+      }
+      record = {
+        key,
+        kind,
+        id,
+        firstSeenAt: now,
+        report: null,
+        reportedAt: null,
+        errorsSince: null,
+        lastUnhealthyAt: null,
+        history: [],
+      };
+    }
+    const reloaded =
+      record.report !== null && record.reportedAt !== null && report.uptimeMs < record.report.uptimeMs;
+    const history = reloaded ? [] : record.history.slice(-(HISTORY_POINTS - 1));
+    history.push({ at: now, heapBytes: report.heapBytes, dataAgeMs: report.dataAgeMs });
+    const next: ScreenRecord = {
+      ...record,
+      report,
+      reportedAt: now,
+      errorsSince: report.errors === 0 ? null : reloaded ? now : (record.errorsSince ?? now),
+      history,
+    };
+    const { state } = screenState(next, this.streamOf(key, now), now, this.options);
+    if (state !== 'healthy') next.lastUnhealthyAt = now;
+    this.records.set(key, next);
+    this.config.store.send({ type: 'record', key, value: JSON.stringify(next) });
+  }
+
+  /** A stream this replica serves to screen `key`; returns what to call when it closes. */
+  streamOpened(key: string, board: string | null, send: StreamSender): () => void {
+    const entry = { board, send };
+    let set = this.local.get(key);
+    if (!set) {
+      set = new Set();
+      this.local.set(key, set);
+    }
+    set.add(entry);
+    this.setStream(key, board, this.clock(), false);
+    return () => {
+      const held = this.local.get(key);
+      held?.delete(entry);
+      if (held && held.size === 0) {
+        this.local.delete(key);
+        this.setStream(key, board, this.clock(), true);
+      }
+    };
+  }
+
+  has(key: string): boolean {
+    return this.records.has(key) || this.streams.has(key);
+  }
+
+  rename(key: string, name: string): ScreenSummary | undefined {
+    if (!this.has(key)) return undefined;
+    if (name === '') this.names.delete(key);
+    else this.names.set(key, name);
+    this.config.store.send({ type: 'name', key, value: name === '' ? null : name });
+    return this.summary(key, this.clock());
+  }
+
+  /** Sends a reload to the screens given, wherever their streams are; returns the keys it was sent to. */
+  reload(target: { key: string } | { board: string }): string[] {
+    const now = this.clock();
+    const keys =
+      'key' in target
+        ? this.has(target.key)
+          ? [target.key]
+          : []
+        : this.list(now)
+            .filter((screen) => screen.board === target.board && screen.state !== 'disconnected')
+            .map((screen) => screen.key);
+    if (keys.length > 0) this.config.store.send({ type: 'command', keys, command: 'reload' });
+    return keys;
+  }
+
+  list(now = this.clock()): ScreenSummary[] {
+    this.forget(now);
+    const keys = new Set([...this.records.keys(), ...this.streams.keys()]);
+    return [...keys].flatMap((key) => this.summary(key, now) ?? []).sort(worstFirst);
+  }
+
+  /** How many screens are in each state. */
+  counts(now = this.clock()): Record<ScreenState, number> {
+    const counts = Object.fromEntries(SCREEN_STATES.map((state) => [state, 0])) as Record<
+      ScreenState,
+      number
+    >;
+    for (const screen of this.list(now)) counts[screen.state] += 1;
+    return counts;
+  }
+
+  /**
+   * For a screen alert rule: each screen it watches (those it names by token id or given name, else every named
+   * screen) and how many seconds it has been disconnected, or stale (frozen or stale figures), as the rule says.
+   */
+  observe(rule: ScreenAlertRule, now = this.clock()): { key: string; seconds: number }[] {
+    const named = rule.screens ? new Set(rule.screens) : null;
+    return this.list(now)
+      .filter((screen) =>
+        named
+          ? named.has(screen.id) || (screen.name !== null && named.has(screen.name))
+          : screen.name !== null,
+      )
+      .map((screen) => {
+        const bad =
+          (screen.state === 'disconnected' && rule.states.includes('disconnected')) ||
+          ((screen.state === 'frozen' || screen.state === 'stale') && rule.states.includes('stale'));
+        return { key: screen.key, seconds: bad ? Math.max(0, (now - Date.parse(screen.since)) / 1000) : 0 };
+      });
+  }
+
+  /** A screen's name as a supervisor gave it, else its token id, else its browser id. */
+  label(key: string): string {
+    return this.names.get(key) ?? this.records.get(key)?.id ?? key.replace(/^[tb]:/, '');
+  }
+
+  /** The name a supervisor gave (or the token's id), null for an unnamed browser. */
+  nameOf(key: string): string | null {
+    return this.names.get(key) ?? (key.startsWith('t:') ? key.slice(2) : null);
+  }
+
+  private summary(key: string, now: number): ScreenSummary | undefined {
+    const streams = this.streamOf(key, now);
+    const record = this.records.get(key) ?? this.recordForStream(key, now);
+    if (!record) return undefined;
+    return summarise(record, this.nameOf(key), streams, now, this.options);
+  }
+
+  /** A screen known by its stream alone (its first report has not come yet). */
+  private recordForStream(key: string, now: number): ScreenRecord | undefined {
+    const streams = this.streams.get(key);
+    if (!streams) return undefined;
+    const firstSeenAt = Math.min(now, ...[...streams.values()].map((stream) => stream.openSince));
+    return {
+      key,
+      kind: key.startsWith('t:') ? 'token' : 'browser',
+      id: key.slice(2),
+      firstSeenAt,
+      report: null,
+      reportedAt: null,
+      errorsSince: null,
+      lastUnhealthyAt: null,
+      history: [],
+    };
+  }
+
+  private streamOf(key: string, now: number) {
+    return streamStatus(this.streams.get(key)?.values() ?? [], now, this.options.streamLeaseMs);
+  }
+
+  private setStream(key: string, board: string | null, now: number, closed: boolean): void {
+    const replica = this.config.store.replicaId;
+    const byReplica = this.streams.get(key) ?? new Map<string, StreamInfo>();
+    const before = byReplica.get(replica);
+    const info: StreamInfo = {
+      board,
+      openSince: !closed && before && before.closedAt === null ? before.openSince : now,
+      closedAt: closed ? now : null,
+      seenAt: now,
+    };
+    if (closed && before) info.openSince = before.openSince;
+    byReplica.set(replica, info);
+    this.streams.set(key, byReplica);
+    this.config.store.send({ type: 'stream', key, replica, value: JSON.stringify(info) });
+  }
+
+  /** Tells the other replicas this one still holds its streams (a replica that dies stops saying it). */
+  private refresh(): void {
+    const now = this.clock();
+    for (const [key, held] of this.local) {
+      const [first] = held;
+      this.setStream(key, first?.board ?? null, now, false);
+    }
+  }
+
+  private forget(now: number): void {
+    for (const [key, record] of this.records) {
+      const heard = Math.max(record.reportedAt ?? record.firstSeenAt, this.lastStreamAt(key));
+      const keep = this.nameOf(key) !== null ? FORGET_NAMED_MS : FORGET_UNNAMED_MS;
+      if (now - heard > keep && !this.streamOf(key, now).open) {
+        this.records.delete(key);
+        this.streams.delete(key);
+        this.config.store.send({ type: 'record', key, value: null });
+      }
+    }
+  }
+
+  private lastStreamAt(key: string): number {
+    let at = 0;
+    for (const stream of this.streams.get(key)?.values() ?? [])
+      at = Math.max(at, stream.closedAt ?? stream.seenAt);
+    return at;
+  }
+
+  private receive(message: ScreenMessage): void {
+    try {
+      if (message.type === 'command') {
+        for (const key of message.keys)
+          for (const held of this.local.get(key) ?? []) held.send('command', { command: message.command });
+        return;
+      }
+      if (message.type === 'name') {
+        if (message.value === null) this.names.delete(message.key);
+        else this.names.set(message.key, message.value);
+        return;
+      }
+      if (message.type === 'record') {
+        if (message.value === null) {
+          this.records.delete(message.key);
+          this.streams.delete(message.key);
+        } else this.records.set(message.key, JSON.parse(message.value) as ScreenRecord);
+        return;
+      }
+      // Another replica's word on a stream it holds; this replica's own streams it knows best.
+      if (message.replica === this.config.store.replicaId) return;
+      const byReplica = this.streams.get(message.key) ?? new Map<string, StreamInfo>();
+      if (message.value === null) byReplica.delete(message.replica);
+      else byReplica.set(message.replica, JSON.parse(message.value) as StreamInfo);
+      this.streams.set(message.key, byReplica);
+    } catch {
+      this.config.logger.warn({ type: message.type }, 'unreadable screen entry; ignored');
+    }
+  }
+}

@@ -1,0 +1,173 @@
+import {
+  BROWSER_SCREEN_ID,
+  MAX_REPORT_BYTES,
+  screenNameSchema,
+  screenReloadSchema,
+  screenReportSchema,
+  type DisplaysResponse,
+  type ScreenSummary,
+} from '@switchboard/shared';
+import express, { Router, type Request, type RequestHandler } from 'express';
+import type { z } from 'zod';
+import { BadRequestError, ForbiddenError, NotFoundError, TooManyRequestsError } from '../errors.js';
+import { identityOf } from '../security/access.js';
+import type { DisplayRegistry } from './registry.js';
+
+/** Headers a report's empty answer does without: they guard documents, and a screen sends one a minute. */
+const DOCUMENT_HEADERS = [
+  'Content-Security-Policy',
+  'Cross-Origin-Resource-Policy',
+  'Origin-Agent-Cluster',
+  'Referrer-Policy',
+  'X-DNS-Prefetch-Control',
+  'X-Download-Options',
+  'X-Permitted-Cross-Domain-Policies',
+  'X-XSS-Protection',
+];
+
+/**
+ * The key a request reports as: a display token's screen is its token, whatever the body says; anyone else (a
+ * supervisor's laptop, an open wallboard) is the browser id the page made.
+ */
+export function reportKey(
+  req: Request,
+  bodyId: string | undefined,
+): { key: string; kind: 'token' | 'browser'; id: string } {
+  const identity = identityOf(req);
+  if (identity?.kind === 'display') return { key: `t:${identity.id}`, kind: 'token', id: identity.id };
+  if (bodyId === undefined)
+    throw new BadRequestError(
+      'id is required: the browser id the page keeps in its storage (only a display token reports without one).',
+      'invalid_body',
+    );
+  return { key: `b:${bodyId}`, kind: 'browser', id: bodyId };
+}
+
+/** The screen a stream belongs to: its display token, or the browser id the page names with `?screen=`. */
+export function streamKey(req: Request): string | null {
+  const identity = identityOf(req);
+  if (identity?.kind === 'display') return `t:${identity.id}`;
+  const screen = req.query.screen;
+  if (screen === undefined) return null;
+  if (typeof screen !== 'string' || !BROWSER_SCREEN_ID.test(screen))
+    throw new BadRequestError(
+      'screen must be given once, as the browser id the page keeps (20 to 40 letters, digits and dashes).',
+      'bad_screen',
+    );
+  return `b:${screen}`;
+}
+
+const supervisorsOnly: RequestHandler = (req, _res, next) => {
+  const kind = identityOf(req)?.kind;
+  if (kind === 'supervisor' || kind === 'open') {
+    next();
+    return;
+  }
+  throw new ForbiddenError(
+    'The screens are for supervisors: sign in with a supervisor token; a display token cannot see or command them.',
+    'supervisor_required',
+  );
+};
+
+/** A supervisor limited to some boards sees and commands only the screens showing them. */
+function visible(req: Request, screen: ScreenSummary): boolean {
+  const boards = identityOf(req)?.boards ?? null;
+  return boards === null || (screen.board !== null && boards.includes(screen.board));
+}
+
+function parse<T>(schema: z.ZodType<T>, body: unknown): T {
+  const parsed = schema.safeParse(body ?? {});
+  if (!parsed.success)
+    throw new BadRequestError(
+      parsed.error.issues
+        .map((issue) => (issue.path.length > 0 ? `${issue.path.join('.')}: ${issue.message}` : issue.message))
+        .join('; '),
+      'invalid_body',
+    );
+  return parsed.data;
+}
+
+/**
+ * POST /api/v1/displays/report (every screen), GET /api/v1/displays, PATCH /api/v1/displays/:key and
+ * POST /api/v1/displays/reload (supervisors).
+ */
+export function displaysRouter(registry: DisplayRegistry, serverBuild: string): Router {
+  const router = Router();
+  /** When each screen last reported here: a screen may report twice an interval at most. */
+  const lastReport = new Map<string, number>();
+  let swept = Date.now();
+
+  router.post('/api/v1/displays/report', express.json({ limit: MAX_REPORT_BYTES }), (req, res) => {
+    const report = parse(screenReportSchema, req.body);
+    const { key, kind, id } = reportKey(req, report.id);
+    // A screen limited to some boards cannot claim to show another (and so appear among its screens).
+    const boards = identityOf(req)?.boards ?? null;
+    if (boards !== null && report.board !== null && !boards.includes(report.board))
+      throw new ForbiddenError(
+        `board: this screen may show ${boards.join(', ')} only, not ${report.board}.`,
+        'board_not_allowed',
+      );
+    const now = Date.now();
+    const spacing = Math.max(500, registry.intervalMs / 2);
+    const last = lastReport.get(key);
+    if (last !== undefined && now - last < spacing)
+      throw new TooManyRequestsError(
+        `This screen reported ${now - last} ms ago; it reports every ${registry.intervalMs} ms.`,
+        'report_too_soon',
+        Math.ceil((spacing - (now - last)) / 1000),
+      );
+    if (now - swept > registry.intervalMs * 4) {
+      for (const [screen, at] of lastReport) if (now - at > spacing) lastReport.delete(screen);
+      swept = now;
+    }
+    registry.report(key, kind, id, report);
+    lastReport.set(key, now);
+    for (const header of DOCUMENT_HEADERS) res.removeHeader(header);
+    res.set('Report-Interval', String(registry.intervalMs)).status(204).end();
+  });
+
+  router.get('/api/v1/displays', supervisorsOnly, (req, res) => {
+    const body: DisplaysResponse = {
+      serverBuild,
+      reportIntervalMs: registry.intervalMs,
+      screens: registry.list().filter((screen) => visible(req, screen)),
+    };
+    res.set('Cache-Control', 'no-store').json(body);
+  });
+
+  const known = (req: Request, key: string): ScreenSummary => {
+    const screen = registry.list().find((candidate) => candidate.key === key);
+    if (!screen || !visible(req, screen))
+      throw new NotFoundError(
+        `No screen ${key}: it may have been forgotten. GET /api/v1/displays lists the screens.`,
+        'unknown_screen',
+      );
+    return screen;
+  };
+
+  router.patch('/api/v1/displays/:key', supervisorsOnly, express.json({ limit: '4kb' }), (req, res) => {
+    const key = String(req.params.key);
+    known(req, key);
+    const { name } = parse(screenNameSchema, req.body);
+    res.json(registry.rename(key, name));
+  });
+
+  router.post('/api/v1/displays/reload', supervisorsOnly, express.json({ limit: '4kb' }), (req, res) => {
+    const target = parse(screenReloadSchema, req.body);
+    if (target.key !== undefined) {
+      known(req, target.key);
+      res.json({ sent: registry.reload({ key: target.key }) });
+      return;
+    }
+    const board = target.board ?? '';
+    const boards = identityOf(req)?.boards ?? null;
+    if (boards !== null && !boards.includes(board))
+      throw new ForbiddenError(
+        `You may command the screens of ${boards.join(', ')} only, not of ${board}.`,
+        'board_not_allowed',
+      );
+    res.json({ sent: registry.reload({ board }) });
+  });
+
+  return router;
+}

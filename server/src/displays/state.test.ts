@@ -1,0 +1,289 @@
+import type { ScreenReport } from '@switchboard/shared';
+import { describe, expect, it } from 'vitest';
+import { LocalScreenStore } from '../cluster/screens.js';
+import { createLogger } from '../logger.js';
+import { DisplayRegistry } from './registry.js';
+import { memoryGrowth, screenState, streamStatus, type ScreenRecord, type StateOptions } from './state.js';
+
+const T0 = Date.parse('2026-12-04T10:00:00Z');
+const OPTIONS: StateOptions = {
+  intervalMs: 10_000,
+  staleAfterMs: 15_000,
+  serverBuild: 'v2',
+  serverStartedAt: T0 - 3600_000,
+  streamLeaseMs: 30_000,
+};
+
+function report(overrides: Partial<ScreenReport> = {}): ScreenReport {
+  return {
+    id: 'abcdefghijklmnopqrstuv',
+    view: 'wall',
+    board: 'sales',
+    build: 'v2',
+    dataAgeMs: 2000,
+    renderAgeMs: 1000,
+    heapBytes: 20e6,
+    errors: 0,
+    viewport: { width: 1920, height: 1080 },
+    uptimeMs: 600_000,
+    ...overrides,
+  };
+}
+
+function record(overrides: Partial<ScreenRecord> = {}): ScreenRecord {
+  return {
+    key: 'b:abcdefghijklmnopqrstuv',
+    kind: 'browser',
+    id: 'abcdefghijklmnopqrstuv',
+    firstSeenAt: T0 - 600_000,
+    report: report(),
+    reportedAt: T0,
+    errorsSince: null,
+    lastUnhealthyAt: null,
+    history: [],
+    ...overrides,
+  };
+}
+
+const OPEN = { open: true, openSince: T0 - 600_000, closedAt: null };
+const CLOSED_AT = (at: number) => ({ open: false, openSince: null, closedAt: at });
+
+describe('a screen’s state', () => {
+  it('is healthy while it reports fresh figures on the current build with its stream open', () => {
+    expect(screenState(record(), OPEN, T0 + 1000, OPTIONS)).toMatchObject({ state: 'healthy' });
+  });
+
+  it('is frozen when its stream stays open but its reports stop, since its last report', () => {
+    const now = T0 + 26_000; // two intervals and the grace have passed
+    expect(screenState(record(), OPEN, now, OPTIONS)).toEqual({
+      state: 'frozen',
+      since: T0,
+      detail: 'stream open, no report for 26 s',
+    });
+    // Not yet, one interval late.
+    expect(screenState(record(), OPEN, T0 + 15_000, OPTIONS).state).toBe('healthy');
+  });
+
+  it('is frozen when it reports but has drawn nothing new for a minute', () => {
+    const stuck = record({ report: report({ renderAgeMs: 70_000 }) });
+    expect(screenState(stuck, OPEN, T0 + 1000, OPTIONS)).toMatchObject({
+      state: 'frozen',
+      since: T0 - 70_000,
+    });
+  });
+
+  it('is disconnected the moment its stream closes with no report after, and since then', () => {
+    const closedAt = T0 + 3000;
+    expect(screenState(record(), CLOSED_AT(closedAt), T0 + 4000, OPTIONS)).toEqual({
+      state: 'disconnected',
+      since: closedAt,
+      detail: 'its stream closed',
+    });
+  });
+
+  it('is not disconnected while it keeps reporting after its stream closed (it polls), until its reports stop', () => {
+    const closedAt = T0 - 2000;
+    expect(screenState(record(), CLOSED_AT(closedAt), T0 + 1000, OPTIONS).state).toBe('healthy');
+    expect(screenState(record(), CLOSED_AT(closedAt), T0 + 30_000, OPTIONS)).toMatchObject({
+      state: 'disconnected',
+      since: T0,
+    });
+  });
+
+  it('is disconnected when its reports stop and it has no stream at all', () => {
+    const none = { open: false, openSince: null, closedAt: null };
+    expect(screenState(record(), none, T0 + 30_000, OPTIONS).state).toBe('disconnected');
+  });
+
+  it('shows stale figures, since they went stale', () => {
+    const stale = record({ report: report({ dataAgeMs: 40_000 }) });
+    expect(screenState(stale, OPEN, T0 + 1000, OPTIONS)).toEqual({
+      state: 'stale',
+      since: T0 - 40_000 + 15_000,
+      detail: 'figures 40 s old',
+    });
+  });
+
+  it('shows errors caught by its error boundaries, since the first', () => {
+    const failing = record({ report: report({ errors: 2 }), errorsSince: T0 - 5000 });
+    expect(screenState(failing, OPEN, T0 + 1000, OPTIONS)).toMatchObject({
+      state: 'errors',
+      since: T0 - 5000,
+      detail: '2 errors caught since it loaded',
+    });
+  });
+
+  it('shows an old build, from its load or the server’s upgrade, whichever is later', () => {
+    const old = record({ report: report({ build: 'v1', uptimeMs: 2 * 3600_000 }) });
+    expect(screenState(old, OPEN, T0 + 1000, OPTIONS)).toMatchObject({
+      state: 'old-build',
+      since: OPTIONS.serverStartedAt,
+    });
+  });
+
+  it('ranks the worst first: stale figures before errors before memory before an old build', () => {
+    const history = Array.from({ length: 10 }, (_, i) => ({
+      at: T0 - (9 - i) * 10_000,
+      heapBytes: 20e6 + i * 5e6,
+      dataAgeMs: 1000,
+    }));
+    const all = record({ report: report({ build: 'v1', errors: 1 }), history });
+    expect(screenState(all, OPEN, T0, OPTIONS).state).toBe('errors');
+    expect(screenState({ ...all, report: report({ build: 'v1' }) }, OPEN, T0, OPTIONS).state).toBe('memory');
+    expect(
+      screenState(
+        { ...all, report: report({ build: 'v1', errors: 1, dataAgeMs: 60_000 }) },
+        OPEN,
+        T0,
+        OPTIONS,
+      ).state,
+    ).toBe('stale');
+  });
+});
+
+describe('memory growing', () => {
+  const points = (heaps: number[]) =>
+    heaps.map((heapBytes, i) => ({ at: T0 + i * 10_000, heapBytes, dataAgeMs: 0 }));
+
+  it('is a steady climb over the short history, by a fifth and 8 MB at least', () => {
+    const growth = memoryGrowth(points([20, 24, 28, 31, 35, 40, 44].map((mb) => mb * 1e6)));
+    expect(growth?.since).toBe(T0);
+    expect(growth?.grewBytes).toBeGreaterThan(20e6);
+  });
+
+  it('is not a sawtooth of garbage collection, a small rise, or too short a history', () => {
+    expect(memoryGrowth(points([20, 40, 20, 40, 20, 40, 20].map((mb) => mb * 1e6)))).toBeNull();
+    expect(memoryGrowth(points([100, 101, 102, 103, 104, 105, 106].map((mb) => mb * 1e6)))).toBeNull();
+    expect(memoryGrowth(points([20, 40, 60].map((mb) => mb * 1e6)))).toBeNull();
+    expect(memoryGrowth(points([null, null, null, null, null, null] as unknown as number[]))).toBeNull();
+  });
+});
+
+describe('streams across replicas', () => {
+  it('is open while any replica holds one, and a replica that stopped saying so lost it', () => {
+    const held = { board: null, openSince: T0, closedAt: null, seenAt: T0 };
+    expect(streamStatus([held], T0 + 10_000, 30_000)).toEqual({ open: true, openSince: T0, closedAt: null });
+    expect(streamStatus([held], T0 + 31_000, 30_000)).toEqual({ open: false, openSince: null, closedAt: T0 });
+    const closed = { ...held, closedAt: T0 + 5000 };
+    expect(
+      streamStatus([closed, { ...held, openSince: T0 + 6000, seenAt: T0 + 6000 }], T0 + 7000, 30_000).open,
+    ).toBe(true);
+  });
+});
+
+describe('the registry', () => {
+  function registry() {
+    let now = T0;
+    const sent: { key: string; event: string; data: unknown }[] = [];
+    const displays = new DisplayRegistry({
+      ...OPTIONS,
+      store: new LocalScreenStore(),
+      logger: createLogger('silent'),
+      clock: () => now,
+      maxScreens: 3,
+    });
+    return {
+      displays,
+      sent,
+      advance: (ms: number) => (now += ms),
+      open: (key: string, board: string | null) =>
+        displays.streamOpened(key, board, (event, data) => sent.push({ key, event, data })),
+    };
+  }
+
+  it('lists screens worst first: a closed one, a frozen one, then a healthy one', async () => {
+    const { displays, advance, open } = registry();
+    await displays.start();
+    const closeA = open('t:lobby-tv', 'sales');
+    open('b:frozen-screen-000000000', 'sales');
+    open('b:healthy-screen-00000000', 'support');
+    displays.report('t:lobby-tv', 'token', 'lobby-tv', report());
+    displays.report('b:frozen-screen-000000000', 'browser', 'frozen-screen-000000000', report());
+    advance(20_000);
+    displays.report(
+      'b:healthy-screen-00000000',
+      'browser',
+      'healthy-screen-00000000',
+      report({ board: 'support' }),
+    );
+    closeA();
+    advance(10_000);
+    expect(displays.list().map((s) => [s.name ?? s.id, s.state])).toEqual([
+      ['lobby-tv', 'disconnected'],
+      ['frozen-screen-000000000', 'frozen'],
+      ['healthy-screen-00000000', 'healthy'],
+    ]);
+    expect(displays.counts()).toMatchObject({ disconnected: 1, frozen: 1, healthy: 1, stale: 0 });
+    await displays.stop();
+  });
+
+  it('sends a reload down the streams of one screen, or of every connected screen of a board', async () => {
+    const { displays, sent, open } = registry();
+    await displays.start();
+    open('b:one-screen-000000000000', 'sales');
+    open('b:two-screen-000000000000', 'sales');
+    open('b:three-screen-0000000000', 'support');
+    for (const key of ['b:one-screen-000000000000', 'b:two-screen-000000000000', 'b:three-screen-0000000000'])
+      displays.report(
+        key,
+        'browser',
+        key.slice(2),
+        report({ board: key.startsWith('b:three') ? 'support' : 'sales' }),
+      );
+    expect(displays.reload({ key: 'b:three-screen-0000000000' })).toEqual(['b:three-screen-0000000000']);
+    expect(sent).toEqual([
+      { key: 'b:three-screen-0000000000', event: 'command', data: { command: 'reload' } },
+    ]);
+    expect(displays.reload({ board: 'sales' }).sort()).toEqual([
+      'b:one-screen-000000000000',
+      'b:two-screen-000000000000',
+    ]);
+    expect(sent).toHaveLength(3);
+    expect(displays.reload({ key: 'b:unknown' })).toEqual([]);
+    await displays.stop();
+  });
+
+  it('keeps a short history, starts it afresh on a reload, names screens, and refuses a new screen when full', async () => {
+    const { displays, advance } = registry();
+    await displays.start();
+    for (let i = 0; i < 40; i += 1) {
+      displays.report(
+        'b:one-screen-000000000000',
+        'browser',
+        'one-screen-000000000000',
+        report({ uptimeMs: 1000 + i * 10_000 }),
+      );
+      advance(10_000);
+    }
+    expect(displays.list()[0]?.history).toHaveLength(30);
+    displays.report(
+      'b:one-screen-000000000000',
+      'browser',
+      'one-screen-000000000000',
+      report({ uptimeMs: 500 }),
+    );
+    expect(displays.list()[0]?.history).toHaveLength(1);
+    expect(displays.rename('b:one-screen-000000000000', 'Reception')?.name).toBe('Reception');
+    expect(displays.label('b:one-screen-000000000000')).toBe('Reception');
+    displays.report('b:two-screen-000000000000', 'browser', 'two-screen-000000000000', report());
+    displays.report('b:three-screen-0000000000', 'browser', 'three-screen-0000000000', report());
+    expect(() =>
+      displays.report('b:four-screen-00000000000', 'browser', 'four-screen-00000000000', report()),
+    ).toThrow(/already follows 3 screens/);
+    await displays.stop();
+  });
+
+  it('tells a screen alert rule how long each named screen has been down or stale', async () => {
+    const { displays, advance, open } = registry();
+    await displays.start();
+    const close = open('t:lobby-tv', null);
+    displays.report('t:lobby-tv', 'token', 'lobby-tv', report());
+    displays.report('b:unnamed-screen-00000000', 'browser', 'unnamed-screen-00000000', report());
+    close();
+    advance(120_000);
+    const rule = { id: 'down', states: ['disconnected' as const], minutes: 1, level: 'critical' as const };
+    expect(displays.observe(rule)).toEqual([{ key: 't:lobby-tv', seconds: 120 }]);
+    expect(displays.observe({ ...rule, states: ['stale'] })).toEqual([{ key: 't:lobby-tv', seconds: 0 }]);
+    await displays.stop();
+  });
+});

@@ -1,0 +1,251 @@
+import {
+  SCREEN_STATES,
+  type ScreenPoint,
+  type ScreenReport,
+  type ScreenState,
+  type ScreenSummary,
+} from '@switchboard/shared';
+
+/** What the registry keeps of one screen from its reports (shared between replicas). */
+export interface ScreenRecord {
+  key: string;
+  kind: 'token' | 'browser';
+  id: string;
+  firstSeenAt: number;
+  /** The last report and when it arrived (server clock). */
+  report: ScreenReport | null;
+  reportedAt: number | null;
+  /** When this load's error boundaries first caught an error (reset by a reload). */
+  errorsSince: number | null;
+  /** The last report that found the screen other than healthy. */
+  lastUnhealthyAt: number | null;
+  /** Heap and data age, one point per report, the newest last. */
+  history: ScreenPoint[];
+}
+
+/** One stream a replica holds (or held) for a screen. */
+export interface StreamInfo {
+  board: string | null;
+  openSince: number;
+  closedAt: number | null;
+  /** The holding replica last said it is still open at this time; a replica that died stops saying so. */
+  seenAt: number;
+}
+
+export interface StateOptions {
+  /** How often screens report. */
+  intervalMs: number;
+  /** Figures older than this are stale (STALE_AFTER_MS). */
+  staleAfterMs: number;
+  /** The build this server runs: a screen loaded from another is on an old build. */
+  serverBuild: string;
+  /** When this server started (an old build dates from the upgrade at the latest). */
+  serverStartedAt: number;
+  /** A replica that has not refreshed a stream for this long is taken to have lost it. */
+  streamLeaseMs: number;
+}
+
+/** Points of heap and data age kept per screen: at the default interval, half an hour. */
+export const HISTORY_POINTS = 30;
+/** Memory growing: over at least this many reports the heap rose by at least a fifth and 8 MB, steadily. */
+const MEMORY_MIN_POINTS = 6;
+const MEMORY_MIN_GROWTH_BYTES = 8 * 1024 * 1024;
+const MEMORY_MIN_GROWTH_SHARE = 0.2;
+const MEMORY_RISING_SHARE = 0.7;
+
+/** Reports missed before a screen counts as silent: two intervals and a few seconds for the network. */
+export function silentAfterMs(intervalMs: number): number {
+  return intervalMs * 2 + 5000;
+}
+
+/** A page that drew nothing new for this long while it still reports is frozen. */
+export function renderFrozenAfterMs(options: Pick<StateOptions, 'staleAfterMs'>): number {
+  return Math.max(60_000, options.staleAfterMs * 4);
+}
+
+export const STATE_RANK: Readonly<Record<ScreenState, number>> = Object.fromEntries(
+  SCREEN_STATES.map((state, index) => [state, index]),
+) as Record<ScreenState, number>;
+
+/** The streams of a screen as one: open while any replica holds one open, else when the last one closed. */
+export function streamStatus(
+  streams: Iterable<StreamInfo>,
+  now: number,
+  leaseMs: number,
+): { open: boolean; openSince: number | null; closedAt: number | null } {
+  let open = false;
+  let openSince: number | null = null;
+  let closedAt: number | null = null;
+  for (const stream of streams) {
+    const lost = stream.closedAt === null && now - stream.seenAt > leaseMs ? stream.seenAt : null;
+    const closed = stream.closedAt ?? lost;
+    if (closed === null) {
+      open = true;
+      openSince = openSince === null ? stream.openSince : Math.min(openSince, stream.openSince);
+    } else closedAt = closedAt === null ? closed : Math.max(closedAt, closed);
+  }
+  return { open, openSince, closedAt: open ? null : closedAt };
+}
+
+/**
+ * Whether the heap grew steadily over the history: the least-squares line over the points rose by at least
+ * MEMORY_MIN_GROWTH_SHARE of the first heap and 8 MB, and most steps went up. Returns when the climb began.
+ */
+export function memoryGrowth(history: readonly ScreenPoint[]): { since: number; grewBytes: number } | null {
+  const points = history.filter(
+    (point): point is ScreenPoint & { heapBytes: number } => point.heapBytes !== null,
+  );
+  if (points.length < MEMORY_MIN_POINTS) return null;
+  const first = points[0];
+  const last = points[points.length - 1];
+  if (!first || !last || last.at <= first.at) return null;
+  const n = points.length;
+  const meanT = points.reduce((sum, p) => sum + p.at, 0) / n;
+  const meanH = points.reduce((sum, p) => sum + p.heapBytes, 0) / n;
+  let covariance = 0;
+  let variance = 0;
+  for (const p of points) {
+    covariance += (p.at - meanT) * (p.heapBytes - meanH);
+    variance += (p.at - meanT) ** 2;
+  }
+  if (variance === 0) return null;
+  const grewBytes = (covariance / variance) * (last.at - first.at);
+  let rising = 0;
+  for (let i = 1; i < n; i += 1)
+    if ((points[i]?.heapBytes ?? 0) > (points[i - 1]?.heapBytes ?? 0)) rising += 1;
+  const steady = rising / (n - 1) >= MEMORY_RISING_SHARE;
+  if (grewBytes < Math.max(MEMORY_MIN_GROWTH_BYTES, first.heapBytes * MEMORY_MIN_GROWTH_SHARE) || !steady)
+    return null;
+  return { since: first.at, grewBytes };
+}
+
+function duration(ms: number): string {
+  const seconds = Math.max(0, Math.round(ms / 1000));
+  if (seconds < 60) return `${seconds} s`;
+  const minutes = Math.floor(seconds / 60);
+  if (minutes < 60) return `${minutes}:${String(seconds % 60).padStart(2, '0')}`;
+  return `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
+}
+
+const MB = 1024 * 1024;
+
+/**
+ * A screen's state now, when it began and why, from its last report and its streams. Worst first: a screen
+ * whose stream closed and that stopped reporting is disconnected; one whose stream stays open but stopped
+ * reporting, or that reports but drew nothing new for a minute, is frozen; then stale figures, errors caught by
+ * its error boundaries, memory growing, an old build; else healthy.
+ */
+export function screenState(
+  record: ScreenRecord,
+  streams: { open: boolean; openSince: number | null; closedAt: number | null },
+  now: number,
+  options: StateOptions,
+): { state: ScreenState; since: number; detail: string } {
+  const { report, reportedAt } = record;
+  const heardAt = reportedAt ?? streams.openSince ?? record.firstSeenAt;
+  const silentMs = now - heardAt;
+  const silent = silentMs > silentAfterMs(options.intervalMs);
+
+  if (!streams.open) {
+    const closedAt = streams.closedAt;
+    // The stream closed and no report came after: the page went away (or lost the network).
+    if (closedAt !== null && (reportedAt === null || reportedAt <= closedAt))
+      return { state: 'disconnected', since: closedAt, detail: 'its stream closed' };
+    // No stream (it polls, or goes through a proxy that buffers streams) and no report for two intervals.
+    if (silent)
+      return {
+        state: 'disconnected',
+        since: heardAt,
+        detail: `no report for ${duration(silentMs)}`,
+      };
+  } else if (silent) {
+    return {
+      state: 'frozen',
+      since: heardAt,
+      detail: `stream open, no report for ${duration(silentMs)}`,
+    };
+  }
+  if (!report || reportedAt === null) {
+    // Connected, but its first report has not come yet.
+    return { state: 'healthy', since: streams.openSince ?? record.firstSeenAt, detail: 'connected' };
+  }
+  const sinceReport = now - reportedAt;
+  if (report.renderAgeMs !== null && report.renderAgeMs + sinceReport > renderFrozenAfterMs(options))
+    return {
+      state: 'frozen',
+      since: reportedAt - report.renderAgeMs,
+      detail: `drew nothing new for ${duration(report.renderAgeMs + sinceReport)}`,
+    };
+  if (report.dataAgeMs !== null && report.dataAgeMs > options.staleAfterMs)
+    return {
+      state: 'stale',
+      since: reportedAt - report.dataAgeMs + options.staleAfterMs,
+      detail: `figures ${duration(report.dataAgeMs)} old`,
+    };
+  if (report.errors > 0)
+    return {
+      state: 'errors',
+      since: record.errorsSince ?? reportedAt,
+      detail: `${report.errors} ${report.errors === 1 ? 'error' : 'errors'} caught since it loaded`,
+    };
+  const growth = memoryGrowth(record.history);
+  if (growth)
+    return {
+      state: 'memory',
+      since: growth.since,
+      detail: `heap grew ${Math.round(growth.grewBytes / MB)} MB in ${duration(reportedAt - growth.since)}`,
+    };
+  const loadedAt = reportedAt - report.uptimeMs;
+  if (report.build !== null && report.build !== options.serverBuild)
+    return {
+      state: 'old-build',
+      since: Math.max(loadedAt, options.serverStartedAt),
+      detail: `runs ${report.build}, the server ${options.serverBuild}`,
+    };
+  return {
+    state: 'healthy',
+    since: Math.max(loadedAt, record.lastUnhealthyAt ?? 0, streams.openSince ?? 0),
+    detail: report.dataAgeMs === null ? 'no figures yet' : `figures ${duration(report.dataAgeMs)} old`,
+  };
+}
+
+/** The summary a supervisor reads. */
+export function summarise(
+  record: ScreenRecord,
+  name: string | null,
+  streams: { open: boolean; openSince: number | null; closedAt: number | null },
+  now: number,
+  options: StateOptions,
+): ScreenSummary {
+  const { state, since, detail } = screenState(record, streams, now, options);
+  const report = record.report;
+  return {
+    key: record.key,
+    kind: record.kind,
+    id: record.id,
+    name: name ?? (record.kind === 'token' ? record.id : null),
+    state,
+    since: new Date(since).toISOString(),
+    detail,
+    view: report?.view ?? null,
+    board: report?.board ?? null,
+    build: report?.build ?? null,
+    lastReportAt: record.reportedAt === null ? null : new Date(record.reportedAt).toISOString(),
+    streamOpen: streams.open,
+    dataAgeMs: report?.dataAgeMs ?? null,
+    heapBytes: report?.heapBytes ?? null,
+    errors: report?.errors ?? 0,
+    viewport: report?.viewport ?? null,
+    uptimeMs: report?.uptimeMs ?? null,
+    history: record.history,
+  };
+}
+
+/** Worst first; within a state, the longest in it first; then by name. */
+export function worstFirst(a: ScreenSummary, b: ScreenSummary): number {
+  return (
+    STATE_RANK[a.state] - STATE_RANK[b.state] ||
+    Date.parse(a.since) - Date.parse(b.since) ||
+    (a.name ?? a.id).localeCompare(b.name ?? b.id)
+  );
+}

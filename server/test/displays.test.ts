@@ -1,0 +1,337 @@
+import { once } from 'node:events';
+import { writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import type { DisplaysResponse, ScreenReport } from '@switchboard/shared';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { RunningWallboard } from '../src/main.js';
+import { startRedis, type TestRedis } from './support/redis.js';
+import {
+  SECRET,
+  displayToken,
+  eventually,
+  securitySuite,
+  signIn,
+  supervisorToken,
+} from './support/securitySuite.js';
+import { hashToken } from '../src/security/tokens.js';
+
+const suite = securitySuite();
+const { start, dir } = suite;
+
+const BROWSER = 'c0ffee00-1111-4222-8333-444455556666';
+
+function report(overrides: Partial<ScreenReport> = {}): ScreenReport {
+  return {
+    id: BROWSER,
+    view: 'wall',
+    board: null,
+    build: null,
+    dataAgeMs: 1500,
+    renderAgeMs: 800,
+    heapBytes: 12_000_000,
+    errors: 0,
+    viewport: { width: 1920, height: 1080 },
+    uptimeMs: 60_000,
+    ...overrides,
+  };
+}
+
+function post(wallboard: RunningWallboard, path: string, body: unknown, cookie = '', method = 'POST') {
+  return fetch(`${wallboard.url}${path}`, {
+    method,
+    headers: { 'content-type': 'application/json', ...(cookie ? { cookie } : {}) },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+}
+
+async function screens(wallboard: RunningWallboard, cookie = ''): Promise<DisplaysResponse> {
+  const response = await fetch(`${wallboard.url}/api/v1/displays`, { headers: cookie ? { cookie } : {} });
+  expect(response.status).toBe(200);
+  return (await response.json()) as DisplaysResponse;
+}
+
+/** Opens a stream as a screen and collects its events; `close` ends it as a closed page would. */
+function openStream(wallboard: RunningWallboard, query: string, cookie = '') {
+  const abort = new AbortController();
+  const events: string[] = [];
+  const done = (async () => {
+    const response = await fetch(`${wallboard.url}/api/v1/stream${query}`, {
+      signal: abort.signal,
+      headers: cookie ? { cookie } : {},
+    });
+    if (!response.body) return;
+    const decoder = new TextDecoder();
+    let buffered = '';
+    for await (const chunk of response.body) {
+      buffered += decoder.decode(chunk as Uint8Array, { stream: true });
+      let end: number;
+      while ((end = buffered.indexOf('\n\n')) !== -1) {
+        events.push(buffered.slice(0, end));
+        buffered = buffered.slice(end + 2);
+      }
+    }
+  })().catch(() => undefined);
+  return {
+    events,
+    commands: () => events.filter((event) => event.startsWith('event: command')),
+    close: async () => {
+      abort.abort();
+      await done;
+    },
+  };
+}
+
+describe('screen reports', () => {
+  it('lists a reporting screen with its stream, refuses bad, oversized and too frequent reports', async () => {
+    const wallboard = await start({ SCREEN_REPORT_INTERVAL_MS: '2000' });
+    const stream = openStream(wallboard, `?screen=${BROWSER}`);
+    const accepted = await post(wallboard, '/api/v1/displays/report', report());
+    expect(accepted.status).toBe(204);
+    expect(accepted.headers.get('report-interval')).toBe('2000');
+    // The answer does without the document headers: a screen sends one every interval.
+    expect(accepted.headers.get('content-security-policy')).toBeNull();
+
+    await eventually(
+      async () => (await screens(wallboard)).screens[0]?.streamOpen === true,
+      'the stream to count',
+    );
+    const [listed] = (await screens(wallboard)).screens;
+    expect(listed).toMatchObject({
+      key: `b:${BROWSER}`,
+      kind: 'browser',
+      state: 'healthy',
+      heapBytes: 12_000_000,
+    });
+
+    const soon = await post(wallboard, '/api/v1/displays/report', report());
+    expect(soon.status).toBe(429);
+    expect(await soon.json()).toMatchObject({ code: 'report_too_soon' });
+
+    const bad = await post(wallboard, '/api/v1/displays/report', report({ view: 'kiosk' as 'wall' }));
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { detail: string }).detail).toContain(
+      'view must be wall, laptop, embed or screens',
+    );
+    const unknownField = await post(wallboard, '/api/v1/displays/report', { ...report(), extra: 1 });
+    expect(unknownField.status).toBe(400);
+    const noId = await post(wallboard, '/api/v1/displays/report', { ...report(), id: undefined });
+    expect(((await noId.json()) as { detail: string }).detail).toMatch(/^id is required/);
+
+    const huge = await post(wallboard, '/api/v1/displays/report', { ...report(), board: 'x'.repeat(2000) });
+    expect(huge.status).toBe(413);
+
+    const badScreen = await fetch(`${wallboard.url}/api/v1/stream?screen=short`);
+    expect(badScreen.status).toBe(400);
+
+    // Closing the page closes its stream: disconnected at once, with no report after.
+    await stream.close();
+    await eventually(
+      async () => (await screens(wallboard)).screens[0]?.state === 'disconnected',
+      'the closed screen to show disconnected',
+    );
+    const metrics = await (await fetch(`${wallboard.url}/metrics`)).text();
+    expect(metrics).toContain('switchboard_screens{state="disconnected"} 1');
+  });
+
+  it('pushes a supervisor’s reload down the screen’s own stream, and renames it', async () => {
+    const wallboard = await start({ SCREEN_REPORT_INTERVAL_MS: '2000' });
+    const other = 'beefbeef-1111-4222-8333-444455556666';
+    const mine = openStream(wallboard, `?screen=${BROWSER}`);
+    const theirs = openStream(wallboard, `?screen=${other}`);
+    await post(wallboard, '/api/v1/displays/report', report({ board: 'all' }));
+    await post(wallboard, '/api/v1/displays/report', report({ id: other, board: 'lobby' }));
+    await eventually(
+      async () => (await screens(wallboard)).screens.every((s) => s.streamOpen),
+      'both streams',
+    );
+
+    const sent = await post(wallboard, '/api/v1/displays/reload', { key: `b:${BROWSER}` });
+    expect(await sent.json()).toEqual({ sent: [`b:${BROWSER}`] });
+    await eventually(async () => Promise.resolve(mine.commands().length === 1), 'the command on the stream');
+    expect(mine.commands()[0]).toBe('event: command\ndata: {"command":"reload"}');
+    expect(theirs.commands()).toEqual([]);
+
+    expect(await (await post(wallboard, '/api/v1/displays/reload', { board: 'lobby' })).json()).toEqual({
+      sent: [`b:${other}`],
+    });
+    await eventually(async () => Promise.resolve(theirs.commands().length === 1), 'the board’s command');
+    expect(mine.commands()).toHaveLength(1);
+    const neither = await post(wallboard, '/api/v1/displays/reload', {});
+    expect(neither.status).toBe(400);
+
+    const renamed = await post(
+      wallboard,
+      `/api/v1/displays/b:${BROWSER}`,
+      { name: 'Reception TV' },
+      '',
+      'PATCH',
+    );
+    expect(await renamed.json()).toMatchObject({ name: 'Reception TV' });
+    expect((await screens(wallboard)).screens.find((s) => s.key === `b:${BROWSER}`)?.name).toBe(
+      'Reception TV',
+    );
+    const unknown = await post(wallboard, '/api/v1/displays/b:nobody', { name: 'x' }, '', 'PATCH');
+    expect(unknown.status).toBe(404);
+    await mine.close();
+    await theirs.close();
+  });
+});
+
+describe('who may report and command', () => {
+  const tokensFile = join(dir, 'display-tokens.yaml');
+
+  it('lets a display token report only as itself, and only supervisors see or command screens', async () => {
+    writeFileSync(
+      tokensFile,
+      [
+        'tokens:',
+        `  - { id: dana, role: supervisor, name: Dana Scully, sha256: ${hashToken(supervisorToken)} }`,
+        `  - { id: lobby-tv, role: display, board: all, sha256: ${hashToken(displayToken)} }`,
+        '',
+      ].join('\n'),
+    );
+    const wallboard = await start({
+      ACCESS_MODE: 'tokens',
+      DISPLAY_TOKENS_FILE: tokensFile,
+      SESSION_SECRET: SECRET,
+      SCREEN_REPORT_INTERVAL_MS: '2000',
+    });
+    const display = await signIn(wallboard, displayToken);
+    const supervisor = await signIn(wallboard, supervisorToken);
+    expect((await post(wallboard, '/api/v1/displays/report', report())).status).toBe(401);
+
+    // The supervisor's laptop reports as its browser.
+    expect((await post(wallboard, '/api/v1/displays/report', report(), supervisor)).status).toBe(204);
+    // The display token names that browser's id: it still reports as lobby-tv, and the laptop's entry is untouched.
+    const claimed = await post(
+      wallboard,
+      '/api/v1/displays/report',
+      report({ heapBytes: 1, view: 'embed' }),
+      display,
+    );
+    expect(claimed.status).toBe(204);
+    const listed = (await screens(wallboard, supervisor)).screens;
+    expect(listed.map((s) => [s.key, s.view])).toEqual(
+      expect.arrayContaining([
+        ['t:lobby-tv', 'embed'],
+        [`b:${BROWSER}`, 'wall'],
+      ]),
+    );
+    expect(listed.find((s) => s.key === `b:${BROWSER}`)?.heapBytes).toBe(12_000_000);
+    expect(listed.find((s) => s.key === 't:lobby-tv')?.name).toBe('lobby-tv');
+
+    // A display token's stream is its own screen's, whatever ?screen= says.
+    const stream = openStream(wallboard, `?board=all&screen=${BROWSER}`, display);
+    await eventually(
+      async () =>
+        (await screens(wallboard, supervisor)).screens.find((s) => s.key === 't:lobby-tv')?.streamOpen ===
+        true,
+      'the display token’s stream',
+    );
+    expect(
+      (await screens(wallboard, supervisor)).screens.find((s) => s.key === `b:${BROWSER}`)?.streamOpen,
+    ).toBe(false);
+    await stream.close();
+
+    const seen = await fetch(`${wallboard.url}/api/v1/displays`, { headers: { cookie: display } });
+    expect(seen.status).toBe(403);
+    expect(await seen.json()).toMatchObject({ code: 'supervisor_required' });
+    expect((await post(wallboard, '/api/v1/displays/reload', { board: 'all' }, display)).status).toBe(403);
+    // Limited to board all, it cannot claim to show another.
+    const elsewhere = await post(wallboard, '/api/v1/displays/report', report({ board: 'sales' }), display);
+    expect(elsewhere.status).toBe(403);
+    expect(await elsewhere.json()).toMatchObject({ code: 'board_not_allowed' });
+    expect(
+      (await post(wallboard, '/api/v1/displays/t:lobby-tv', { name: 'x' }, display, 'PATCH')).status,
+    ).toBe(403);
+    expect(
+      (await post(wallboard, '/api/v1/displays/t:lobby-tv', { name: 'Lobby' }, supervisor, 'PATCH')).status,
+    ).toBe(200);
+  });
+});
+
+describe('screen alert rules', () => {
+  let hook: Server | undefined;
+  afterAll(() => hook?.close());
+
+  it('raise an alert with the board’s webhook when a named screen stays disconnected', async () => {
+    const received: string[] = [];
+    hook = createServer((req, res) => {
+      let body = '';
+      req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      req.on('end', () => {
+        received.push(body);
+        res.end('ok');
+      });
+    }).listen(0, '127.0.0.1');
+    await once(hook, 'listening');
+    const hookUrl = `http://127.0.0.1:${(hook.address() as AddressInfo).port}/hook`;
+    const configFile = join(dir, 'screen-alerts.yaml');
+    writeFileSync(
+      configFile,
+      [
+        'boards:',
+        '  - id: all',
+        '    title: All',
+        `    webhook: { url: "${hookUrl}" }`,
+        'screenAlerts:',
+        '  - id: screen-down',
+        '    states: [disconnected]',
+        '    minutes: 0.05',
+        '',
+      ].join('\n'),
+    );
+    const wallboard = await start({
+      WALLBOARD_CONFIG: configFile,
+      POLL_INTERVAL_MS: '1000',
+      SCREEN_REPORT_INTERVAL_MS: '2000',
+    });
+    const stream = openStream(wallboard, `?screen=${BROWSER}`);
+    await post(wallboard, '/api/v1/displays/report', report({ board: 'all' }));
+    await post(wallboard, `/api/v1/displays/b:${BROWSER}`, { name: 'Reception TV' }, '', 'PATCH');
+    await stream.close();
+    await eventually(async () => Promise.resolve(received.length > 0), 'the webhook', 15_000);
+    expect(received[0]).toMatch(
+      /CRITICAL: Screen disconnected on screen Reception TV is 0:0\d \(limit 0:03\)/,
+    );
+    const alerts = (await (await fetch(`${wallboard.url}/api/v1/alerts`)).json()) as {
+      alerts: { ruleId: string }[];
+    };
+    expect(alerts.alerts.map((a) => a.ruleId)).toContain('screen-down');
+  });
+});
+
+describe('several replicas', () => {
+  let redis: TestRedis | undefined;
+  afterAll(async () => redis?.stop());
+
+  it('show a screen on any replica on every replica, and carry a reload to the replica holding its stream', async () => {
+    redis = await startRedis();
+    const env = { REDIS_URL: redis.url, SCREEN_REPORT_INTERVAL_MS: '2000', LEASE_MS: '1500' };
+    const a = await start(env);
+    const b = await start(env);
+    const stream = openStream(b, `?screen=${BROWSER}`);
+    // The report goes to the other replica, as a load balancer may send it.
+    expect((await post(a, '/api/v1/displays/report', report({ board: 'all' }))).status).toBe(204);
+    for (const replica of [a, b])
+      await eventually(
+        async () =>
+          (await screens(replica)).screens.find((s) => s.key === `b:${BROWSER}`)?.streamOpen === true,
+        'the screen with its stream on both replicas',
+      );
+    expect(await (await post(a, '/api/v1/displays/reload', { key: `b:${BROWSER}` })).json()).toEqual({
+      sent: [`b:${BROWSER}`],
+    });
+    await eventually(
+      async () => Promise.resolve(stream.commands().length === 1),
+      'the reload on replica b’s stream',
+    );
+    await stream.close();
+    await eventually(
+      async () => (await screens(a)).screens.find((s) => s.key === `b:${BROWSER}`)?.state === 'disconnected',
+      'the closed stream to show on replica a',
+    );
+  });
+});

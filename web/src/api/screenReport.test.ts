@@ -1,0 +1,80 @@
+import { screenReportSchema } from '@switchboard/shared';
+import { describe, expect, it, vi } from 'vitest';
+import {
+  buildReport,
+  countScreenError,
+  noteDrawn,
+  runScreenCommand,
+  screenId,
+  screenStreamUrl,
+  sendReport,
+} from './screenReport';
+
+describe('a screen’s report of itself', () => {
+  it('keeps one id in the browser and names it on the stream', () => {
+    const id = screenId();
+    expect(id).toMatch(/^[A-Za-z0-9-]{20,40}$/);
+    expect(screenId()).toBe(id);
+    expect(window.localStorage.getItem('switchboard.screen')).toBe(id);
+    expect(screenStreamUrl('/api/v1/stream')).toBe(`/api/v1/stream?screen=${id}`);
+    expect(screenStreamUrl('/api/v1/stream?board=sales')).toBe(`/api/v1/stream?board=sales&screen=${id}`);
+  });
+
+  it('reports what it shows, its figures’ age, its errors and its size, as the server’s schema reads them', () => {
+    const generatedAt = new Date(Date.now() - 4000).toISOString();
+    noteDrawn();
+    countScreenError();
+    const report = buildReport({
+      view: 'wall',
+      board: 'sales',
+      meta: {
+        generation: 3,
+        generatedAt,
+        serverTime: generatedAt,
+        dataSnapshotTime: generatedAt,
+        stale: false,
+        serverBuild: '1.0.0+abc',
+        timeZone: 'UTC',
+        queuesFetchedAt: generatedAt,
+        sectionErrors: [],
+      },
+    });
+    expect(screenReportSchema.parse(report)).toEqual(report);
+    expect(report).toMatchObject({ view: 'wall', board: 'sales', errors: 1 });
+    expect(report.dataAgeMs).toBeGreaterThanOrEqual(3900);
+    expect(report.dataAgeMs).toBeLessThan(10_000);
+    expect(report.renderAgeMs).toBeLessThan(1000);
+    expect(JSON.stringify(report).length).toBeLessThan(400);
+  });
+
+  it('reloads on a supervisor’s reload command, and on nothing else', () => {
+    const reload = vi.fn();
+    runScreenCommand('{"command":"reload"}', reload);
+    runScreenCommand('{"command":"format-disk"}', reload);
+    runScreenCommand('not json', reload);
+    expect(reload).toHaveBeenCalledTimes(1);
+  });
+});
+
+describe('sending a report', () => {
+  it('waits the interval the server asks for, and after a failed report that same interval again', async () => {
+    const answers: (() => Promise<Response>)[] = [
+      // Before any answer: the default interval is no reason to stay silent a minute.
+      () => Promise.reject(new TypeError('Failed to fetch')),
+      () => Promise.resolve(new Response(null, { status: 204, headers: { 'report-interval': '2000' } })),
+      () => Promise.reject(new TypeError('Failed to fetch')),
+      () => Promise.resolve(new Response(null, { status: 429, headers: { 'retry-after': '3' } })),
+    ];
+    const fetchMock = vi.fn(() => (answers.shift() ?? (() => Promise.reject(new Error('no more'))))());
+    vi.stubGlobal('fetch', fetchMock);
+    const report = buildReport({ view: 'wall', board: null, meta: undefined });
+    try {
+      expect(await sendReport(report)).toBe(15_000);
+      expect(await sendReport(report)).toBe(2000);
+      expect(await sendReport(report)).toBe(2000);
+      expect(await sendReport(report)).toBe(3000);
+    } finally {
+      vi.unstubAllGlobals();
+    }
+  });
+});

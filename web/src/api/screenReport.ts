@@ -1,0 +1,153 @@
+import type { ScreenReport } from '@switchboard/shared';
+import { useEffect, useRef } from 'react';
+import { serverNow } from './clock';
+import type { SnapshotMeta } from './useSnapshotSlices';
+
+/**
+ * Every screen reports itself (docs/screens.md): what it shows, the age of its figures measured here, when it
+ * last drew, its heap, the errors its error boundaries caught, its viewport and how long since it loaded. One
+ * small POST an interval (the server says how long, default a minute): a wall's stream is about a hundred
+ * times more.
+ */
+
+const STORAGE_KEY = 'switchboard.screen';
+/** The first report, a few seconds after the first figures: a screen shows up soon after it opens. */
+const FIRST_REPORT_MS = 3000;
+const DEFAULT_INTERVAL_MS = 60_000;
+/** After a failed report, the next comes within this (or the interval, if shorter). */
+const RETRY_MS = 15_000;
+
+let memoryId: string | null = null;
+
+/** This browser's own id, made once and kept in localStorage (in memory where storage is refused). */
+export function screenId(): string {
+  try {
+    const kept = window.localStorage.getItem(STORAGE_KEY);
+    if (kept && /^[A-Za-z0-9-]{20,40}$/.test(kept)) return kept;
+    const made = crypto.randomUUID();
+    window.localStorage.setItem(STORAGE_KEY, made);
+    return made;
+  } catch {
+    memoryId ??= crypto.randomUUID();
+    return memoryId;
+  }
+}
+
+const loadedAt = performance.now();
+let errors = 0;
+let drewAt: number | null = null;
+let build: string | null = null;
+
+/** An error boundary caught an error (components/ErrorBoundary.tsx). */
+export function countScreenError(): void {
+  errors += 1;
+}
+
+/** The page drew a new generation of figures. */
+export function noteDrawn(): void {
+  drewAt = performance.now();
+}
+
+interface MemoryInfo {
+  usedJSHeapSize: number;
+}
+
+export function buildReport(input: {
+  view: ScreenReport['view'];
+  board: string | null;
+  meta: SnapshotMeta | undefined;
+}): ScreenReport {
+  const now = performance.now();
+  const memory = (performance as Performance & { memory?: MemoryInfo }).memory;
+  // As the stale banner counts it: from when the queues' figures were fetched, on the server's clock.
+  const meta = input.meta;
+  const ageMs = meta ? Math.max(0, serverNow() - Date.parse(meta.queuesFetchedAt ?? meta.generatedAt)) : null;
+  return {
+    id: screenId(),
+    view: input.view,
+    board: input.board,
+    build,
+    dataAgeMs: ageMs === null ? null : Math.round(ageMs),
+    renderAgeMs: drewAt === null ? null : Math.round(now - drewAt),
+    heapBytes: memory ? memory.usedJSHeapSize : null,
+    errors,
+    viewport: { width: window.innerWidth, height: window.innerHeight },
+    uptimeMs: Math.round(now - loadedAt),
+  };
+}
+
+/** The interval the server last asked for; until it answers, the default. */
+let askedInterval = DEFAULT_INTERVAL_MS;
+
+/**
+ * Sends a report; resolves to how long to wait before the next one: the interval the server asks for, the
+ * `Retry-After` of a 429, or after a failure (the server restarting) the last interval asked or 15 s, whichever
+ * is shorter, so a screen is not silent longer than its interval because one report was lost.
+ */
+export async function sendReport(report: ScreenReport): Promise<number> {
+  try {
+    const response = await fetch('/api/v1/displays/report', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(report),
+      keepalive: true,
+    });
+    if (response.status === 429) {
+      const retry = Number(response.headers.get('retry-after'));
+      return Number.isFinite(retry) && retry > 0 ? retry * 1000 : askedInterval;
+    }
+    const asked = Number(response.headers.get('report-interval'));
+    if (Number.isFinite(asked) && asked >= 1000) askedInterval = asked;
+    return askedInterval;
+  } catch {
+    // Before the server ever answered, the interval is only the default: try again sooner.
+    return Math.min(askedInterval, RETRY_MS);
+  }
+}
+
+/**
+ * Reports this screen while the page runs. The build is the first the page was served with (as the upgrade
+ * reload compares it); each new generation drawn is noted. A page that stops running stops reporting, which the
+ * server reads as frozen (its stream still open) or disconnected (closed).
+ */
+export function useScreenReport(
+  view: ScreenReport['view'],
+  board: string | null,
+  meta: SnapshotMeta | undefined,
+): void {
+  const latest = useRef({ view, board, meta });
+  useEffect(() => {
+    latest.current = { view, board, meta };
+    if (!meta) return;
+    build ??= meta.serverBuild;
+    noteDrawn();
+  }, [view, board, meta]);
+  useEffect(() => {
+    let timer: ReturnType<typeof setTimeout>;
+    let stopped = false;
+    const tick = async () => {
+      const delay = await sendReport(buildReport(latest.current));
+      if (!stopped) timer = setTimeout(() => void tick(), delay);
+    };
+    timer = setTimeout(() => void tick(), FIRST_REPORT_MS);
+    return () => {
+      stopped = true;
+      clearTimeout(timer);
+    };
+  }, []);
+}
+
+/** The stream's address with this browser's id, so the server knows which screen holds the stream. */
+export function screenStreamUrl(url: string): string {
+  return `${url}${url.includes('?') ? '&' : '?'}screen=${encodeURIComponent(screenId())}`;
+}
+
+/** A supervisor's command pushed over the stream: `reload` loads the page again (and the newest build). */
+export function runScreenCommand(data: string, reload = () => window.location.reload()): void {
+  try {
+    const { command } = JSON.parse(data) as { command?: unknown };
+    if (command === 'reload') reload();
+  } catch {
+    // Not a command this build knows.
+  }
+}
