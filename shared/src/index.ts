@@ -7,3 +7,4 @@ export * from './thresholds.js';
 export * from './alerts.js';
 export * from './viewPatch.js';
 export * from './forecast.js';
+export * from './forecastFit.js';
