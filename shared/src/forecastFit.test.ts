@@ -78,6 +78,15 @@ describe('fitAgentShare', () => {
     expect(fit?.share).toBeCloseTo((100 * 0.5 + 200 * 0.7) / 300, 6);
   });
 
+  it('looks back no further than its lookback', () => {
+    const intervals = [synthetic(0, 100, 240, 40, 0.9), synthetic(5, 100, 240, 40, 0.5)];
+    expect(fitAgentShare(intervals, { serviceLevelSeconds: 20, lookbackMinutes: 120 })).toMatchObject({
+      intervals: 1,
+      share: expect.closeTo(0.5, 6) as number,
+    });
+    expect(fitAgentShare(intervals, { serviceLevelSeconds: 20 })?.intervals).toBe(2);
+  });
+
   it('keeps the share within its bounds, and a realised 100% or 0% finite', () => {
     const perfect: FitInterval = {
       startMs: 0,

@@ -19,6 +19,8 @@ export const MAX_AGENT_SHARE = 2;
 export const DEFAULT_FIT_MINIMUM_CONTACTS = 10;
 /** The fit reads this many of the latest intervals that have enough contacts. */
 export const DEFAULT_FIT_INTERVALS = 4;
+/** ...among those that started at most this long before the latest one ended. */
+export const DEFAULT_FIT_LOOKBACK_MINUTES = 240;
 
 /** The service level (a fraction) of whole `agents` by Erlang C, given Erlang B for (A, agents). */
 function wholeServiceLevel(
@@ -101,6 +103,7 @@ export interface FitSettings {
   serviceLevelSeconds: number;
   minimumContacts?: number;
   intervals?: number;
+  lookbackMinutes?: number;
 }
 
 export interface AgentShare {
@@ -115,7 +118,7 @@ const usable = (value: number | null | undefined): value is number =>
 
 /**
  * The share of the staffed agents that Erlang C needs to reproduce the service level realised in the latest
- * closed intervals with at least `minimumContacts`, weighted by their contacts; null where no interval
+ * closed intervals with at least `minimumContacts` (within `lookbackMinutes` of the latest), weighted by their contacts; null where no interval
  * qualifies (the forecast then falls back to plain Erlang C). Pure: only the figures given, which are only
  * those of intervals that closed before the forecast.
  *
@@ -125,11 +128,15 @@ const usable = (value: number | null | undefined): value is number =>
 export function fitAgentShare(intervals: readonly FitInterval[], settings: FitSettings): AgentShare | null {
   const minimum = settings.minimumContacts ?? DEFAULT_FIT_MINIMUM_CONTACTS;
   const wanted = settings.intervals ?? DEFAULT_FIT_INTERVALS;
+  const latest = intervals[intervals.length - 1];
+  if (!latest) return null;
+  const horizon = latest.endMs - (settings.lookbackMinutes ?? DEFAULT_FIT_LOOKBACK_MINUTES) * 60_000;
   let weighted = 0;
   let weights = 0;
   let used = 0;
   for (let i = intervals.length - 1; i >= 0 && used < wanted; i -= 1) {
     const interval = intervals[i] as FitInterval;
+    if (interval.startMs < horizon) break;
     const { contacts, serviceLevel, handleTimeSeconds, agentsStaffed } = interval;
     const seconds = (interval.endMs - interval.startMs) / 1000;
     if (
