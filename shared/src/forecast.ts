@@ -5,7 +5,9 @@ import {
   fitAgentShare,
   serviceLevelContinuous,
   staffedForTarget,
+  type AgentShare,
   type FitInterval,
+  type FitSettings,
 } from './forecastFit.js';
 
 /**
@@ -181,6 +183,11 @@ export interface QueueForecastInput {
    * them (or none with enough contacts), plain `erlang-c`.
    */
   fit?: readonly FitInterval[] | undefined;
+  /**
+   * The share already fitted on `fit` (fitAgentShare with fitSettings), where the caller keeps it between
+   * snapshots: the fit is then not repeated.
+   */
+  share?: AgentShare | null | undefined;
 }
 
 /** Two decimals are plenty on a screen, and keep a figure that barely moved from changing every update. */
@@ -189,6 +196,15 @@ const round2 = (value: number | null): number | null =>
 
 const known = (value: number | null | undefined): value is number =>
   value !== null && value !== undefined && Number.isFinite(value);
+
+/** What the fit of the agents' share reads from the forecast's settings. */
+export function fitSettings(settings: ForecastSettings): FitSettings {
+  return {
+    serviceLevelSeconds: settings.serviceLevelSeconds,
+    minimumContacts: settings.fitMinimumContacts ?? DEFAULT_FIT_MINIMUM_CONTACTS,
+    intervals: settings.fitIntervals ?? DEFAULT_FIT_INTERVALS,
+  };
+}
 
 /** The service level realised in the last closed interval, when it had contacts; otherwise null. */
 function lastRealised(intervals: readonly FitInterval[]): number | null {
@@ -213,11 +229,9 @@ export function forecastQueue(input: QueueForecastInput, settings: ForecastSetti
   const wanted = settings.model ?? 'erlang-c-blend';
   const fitted =
     input.fit && wanted !== 'erlang-c'
-      ? fitAgentShare(input.fit, {
-          serviceLevelSeconds: settings.serviceLevelSeconds,
-          minimumContacts: settings.fitMinimumContacts ?? DEFAULT_FIT_MINIMUM_CONTACTS,
-          intervals: settings.fitIntervals ?? DEFAULT_FIT_INTERVALS,
-        })
+      ? input.share !== undefined
+        ? input.share
+        : fitAgentShare(input.fit, fitSettings(settings))
       : null;
   let predicted: number | null = null;
   let required: number | null = null;

@@ -129,4 +129,23 @@ describe('withForecast', () => {
     withForecast(snapshot([queue('busy', 3, 240, 50)]), history, config, state);
     expect(state.intervals).toBe(1);
   });
+
+  it('refits only when the history replaces a closed interval', () => {
+    const state = new ForecastState();
+    let fits = 0;
+    const fit = () => {
+      fits += 1;
+      return { share: { share: 0.5, intervals: 1 }, last: undefined };
+    };
+    const figures = new Map([['q', { CONTACTS_QUEUED: 40 }]]);
+    state.useClosed([{ start: 0, byQueue: figures }]);
+    state.fitted('q', fit);
+    state.useClosed([{ start: 0, byQueue: figures }]);
+    expect(state.fitted('q', fit).share?.share).toBe(0.5);
+    expect(fits).toBe(1);
+    // Refetched: the same interval with new figures.
+    state.useClosed([{ start: 0, byQueue: new Map(figures) }]);
+    state.fitted('q', fit);
+    expect(fits).toBe(2);
+  });
 });

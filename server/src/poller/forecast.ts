@@ -1,7 +1,10 @@
 import {
   DEFAULT_FIT_LOOKBACK_MINUTES,
   combineForecasts,
+  fitAgentShare,
+  fitSettings,
   forecastQueue,
+  type AgentShare,
   type ArrivalInterval,
   type FitInterval,
   type ForecastSettings,
@@ -26,6 +29,41 @@ export interface LatestIntervals {
  */
 export class ForecastState {
   private readonly staffed = new Map<number, Map<string, { sum: number; count: number }>>();
+  /**
+   * Each queue's fitted share and its last closed interval, fitted on `closed`: today's closed intervals as the
+   * history last gave them (it replaces an interval's figures when it refetches them). While they are the same
+   * objects, nothing the fit reads has changed (agents staffed are recorded only in the open interval), so a
+   * snapshot between history rounds reuses every fit.
+   */
+  private closed: readonly { start: number; byQueue: unknown }[] = [];
+  private readonly fits = new Map<string, { share: AgentShare | null; last: FitInterval | undefined }>();
+
+  /** The queue's fit, made by `fit` only when the closed intervals changed since it was last made. */
+  fitted(
+    queueId: string,
+    fit: () => { share: AgentShare | null; last: FitInterval | undefined },
+  ): { share: AgentShare | null; last: FitInterval | undefined } {
+    let made = this.fits.get(queueId);
+    if (!made) {
+      made = fit();
+      this.fits.set(queueId, made);
+    }
+    return made;
+  }
+
+  /** Starts a snapshot's forecast: the fits are forgotten when the closed intervals are not those fitted on. */
+  useClosed(closed: readonly { start: number; byQueue: unknown }[]): void {
+    const same =
+      closed.length === this.closed.length &&
+      closed.every((interval, i) => {
+        const before = this.closed[i];
+        return before?.start === interval.start && before.byQueue === interval.byQueue;
+      });
+    if (!same) {
+      this.fits.clear();
+      this.closed = closed.map(({ start, byQueue }) => ({ start, byQueue }));
+    }
+  }
 
   record(intervalStart: number, queueId: string, agentsStaffed: number | null | undefined): void {
     if (typeof agentsStaffed !== 'number' || !Number.isFinite(agentsStaffed) || agentsStaffed < 0) return;
@@ -87,20 +125,33 @@ export function withForecast(
   );
   const open = intervals[intervals.length - 1];
   const closed = intervals.slice(0, -1);
+  // The arrival rate reads only the latest intervals covering the smoothing window.
+  let from = intervals.length;
+  for (let covered = 0; from > 0 && covered < (settings.smoothingMinutes ?? 60) * 60_000;) {
+    from -= 1;
+    const interval = intervals[from];
+    if (interval) covered += interval.end - interval.start;
+  }
+  const window = intervals.slice(from);
   const levelKey = serviceLevelKey(settings.serviceLevelSeconds);
+  const fitOn = fitSettings(settings);
   if (state && open) {
     state.forgetBefore(intervals[0]?.start ?? open.start);
+    state.useClosed(closed);
     for (const queue of snapshot.queues) state.record(open.start, queue.id, queue.realtime.AGENTS_STAFFED);
   }
   const queues = snapshot.queues.map((queue) => {
-    const series: ArrivalInterval[] = intervals.map((interval) => ({
+    const series: ArrivalInterval[] = window.map((interval) => ({
       startMs: interval.start,
       endMs: interval.end,
       // A queue Connect left out of an interval had no contacts in it.
       contactsQueued: interval.byQueue.get(queue.id)?.CONTACTS_QUEUED ?? 0,
     }));
-    const fit: FitInterval[] | undefined = state
-      ? closed.map((interval) => {
+    let fit: FitInterval[] | undefined;
+    let share: AgentShare | null | undefined;
+    if (state) {
+      const made = state.fitted(queue.id, () => {
+        const intervals: FitInterval[] = closed.map((interval) => {
           const figures = interval.byQueue.get(queue.id);
           return {
             startMs: interval.start,
@@ -110,8 +161,13 @@ export function withForecast(
             handleTimeSeconds: figures?.HANDLE_TIME ?? null,
             agentsStaffed: state.staffedIn(interval.start, queue.id),
           };
-        })
-      : undefined;
+        });
+        return { share: fitAgentShare(intervals, fitOn), last: intervals[intervals.length - 1] };
+      });
+      share = made.share;
+      // With the share known, the forecast reads only the last closed interval (its realised service level).
+      fit = made.last ? [made.last] : [];
+    }
     const forecast = forecastQueue(
       {
         series,
@@ -119,6 +175,7 @@ export function withForecast(
         contactsHandled: queue.today.CONTACTS_HANDLED,
         agentsStaffed: queue.realtime.AGENTS_STAFFED,
         fit,
+        share,
       },
       settings,
     );
