@@ -1,17 +1,22 @@
 /**
  * How well the forecast predicts: an accelerated day of the simulator, whose arrivals and handling are known.
  * For each queue and half-hour interval, the forecast made at the interval's start from what the wallboard
- * reads then (contacts queued in today's latest intervals, today's handle time, the queue's AGENTS_STAFFED), and
- * the service level realised over the interval. Prints the mean absolute error, in points, over intervals with
- * at least 20 contacts, per model, for both staffing plans. Target: within 10 points.
+ * reads then (contacts queued in today's latest intervals, today's handle time, the queue's AGENTS_STAFFED, and
+ * the closed half-hours before it with the agents staffed sampled during each, every 10 minutes), and the service
+ * level realised over the interval. Prints the mean absolute error, in points, over intervals with at least 20
+ * contacts, per model, for both staffing plans, and which of the wallboard's models is the most accurate in the
+ * planned centre (the snapshot's must be that one). Target: within 10 points.
  *
- * Models: `erlang-c`, the wallboard's (shared/src/forecast.ts); `erlang-c-busy`, a variant that loads the
- * queue's agents with the work they are doing now for all their queues (AGENTS_ON_CONTACT, when more than the
- * queue's own erlangs) rather than the queue's own work alone; `persistence`, the last half-hour's service level,
- * for scale.
+ * Models (shared/src/forecast.ts): `erlang-c`, every agent staffed counted whole; `erlang-c-fitted`, the share of
+ * them fitted on today's closed half-hours (shared/src/forecastFit.ts); `erlang-c-blend`, that averaged with the
+ * last half-hour's realised service level; the same two fitted over 2 half-hours rather than 4. For comparison:
+ * `erlang-c-busy`, a variant that loads the queue's agents with the work they are doing now for all their queues
+ * (AGENTS_ON_CONTACT, when more than the queue's own erlangs); `persistence`, the last half-hour's service level.
  * Run: pnpm --filter @switchboard/server bench:forecast-backtest (`-- --dry-run`: say what it would do and stop).
  */
 import {
+  DEFAULT_FORECAST_MODEL,
+  FORECAST_MODELS,
   forecastQueue,
   serviceLevelWith,
   type ArrivalInterval,
@@ -175,6 +180,7 @@ console.log(
   `backtest: ${QUEUES} queues, ${AGENTS} agents, seeds ${SEEDS.join(', ')}; half-hours with ≥ ${MIN_CONTACTS} contacts; ` +
     `service level ${TARGET_PERCENT}% in ${THRESHOLD_SECONDS} s`,
 );
+let planned: string | undefined;
 for (const staffing of ['planned', 'understaffed'] as const) {
   const results: Results = { errors: perModel(), predicted: perModel(), realised: [] };
   for (const seed of SEEDS) backtest(staffing, seed, results);
@@ -183,6 +189,10 @@ for (const staffing of ['planned', 'understaffed'] as const) {
     `${staffing}: ${results.realised.length} intervals, mean realised ${mean(results.realised).toFixed(1)}%, ` +
       `${((below / Math.max(1, results.realised.length)) * 100).toFixed(0)}% of them below target`,
   );
+  const best = [...FORECAST_MODELS].sort(
+    (a, b) => mean(results.errors[a] ?? []) - mean(results.errors[b] ?? []),
+  )[0];
+  if (staffing === 'planned') planned = best;
   for (const name of MODELS) {
     const errors = results.errors[name] ?? [];
     console.log(
@@ -191,3 +201,7 @@ for (const staffing of ['planned', 'understaffed'] as const) {
     );
   }
 }
+console.log(
+  `most accurate of the wallboard's models in the planned centre: ${planned}; the snapshot's: ${DEFAULT_FORECAST_MODEL}` +
+    (planned === DEFAULT_FORECAST_MODEL ? '' : ' (DIFFERENT: change DEFAULT_FORECAST_MODEL)'),
+);

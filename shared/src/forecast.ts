@@ -32,6 +32,8 @@ export const FORECAST_SERVICE_LEVEL = 'FORECAST_SERVICE_LEVEL';
  */
 export const FORECAST_MODELS = ['erlang-c', 'erlang-c-fitted', 'erlang-c-blend'] as const;
 export type ForecastModel = (typeof FORECAST_MODELS)[number];
+/** The model the wallboard asks for: the backtest's most accurate in the planned centre (docs/forecast.md). */
+export const DEFAULT_FORECAST_MODEL: ForecastModel = 'erlang-c-blend';
 
 export const forecastSchema = z.object({
   model: z.enum(FORECAST_MODELS),
@@ -226,7 +228,7 @@ export function forecastQueue(input: QueueForecastInput, settings: ForecastSetti
       ? input.handleTimeSeconds
       : settings.defaultHandleTimeSeconds;
   const staffed = known(input.agentsStaffed) ? Math.max(0, Math.round(input.agentsStaffed)) : null;
-  const wanted = settings.model ?? 'erlang-c-blend';
+  const wanted = settings.model ?? DEFAULT_FORECAST_MODEL;
   const fitted =
     input.fit && wanted !== 'erlang-c'
       ? input.share !== undefined
