@@ -18,7 +18,7 @@ import type { ServerMetrics } from './http/metrics.js';
 import { ViewStream } from './http/stream.js';
 import type { Logger } from './logger.js';
 import { RateBudget, type Quota } from './poller/budget.js';
-import { withForecast } from './poller/forecast.js';
+import { ForecastState, withForecast } from './poller/forecast.js';
 import { Poller } from './poller/poller.js';
 import type { ConnectOperation } from './connect/errors.js';
 import { CONNECT_OPERATIONS } from './connect/errors.js';
@@ -266,6 +266,8 @@ export async function startInstance(
   });
   // Alerts and acknowledgements carry on across a restart.
   history?.attachAlerts(id, alerting.engine);
+  // The agents staffed seen in each of today's intervals, which the forecast's correction is fitted on.
+  const forecastState = new ForecastState();
   const poller: Poller = new Poller({
     // An embedded simulator runs ahead of real time at a speed above 1: today's figures follow its clock.
     ...(simulator ? { connectClock: simulator.now } : {}),
@@ -276,7 +278,7 @@ export async function startInstance(
     logger,
     // The forecast first: the alert rules on it step on the same snapshot.
     enrich: (snapshot): Snapshot =>
-      alerting.enrich(withForecast(snapshot, poller.history, configStore.current)),
+      alerting.enrich(withForecast(snapshot, poller.history, configStore.current, forecastState)),
     timeZone: contactCentreTimeZone(env, configStore.current),
     serviceLevelThresholds: serviceLevelThresholds(env, configStore.current),
     intradayIntervalMinutes: env.INTRADAY_INTERVAL_MINUTES,

@@ -1,4 +1,14 @@
 import { z } from 'zod';
+import {
+  DEFAULT_FIT_INTERVALS,
+  DEFAULT_FIT_MINIMUM_CONTACTS,
+  fitAgentShare,
+  serviceLevelContinuous,
+  staffedForTarget,
+  type AgentShare,
+  type FitInterval,
+  type FitSettings,
+} from './forecastFit.js';
 
 /**
  * What happens next: a queue's service level predicted from its arrival rate, its handle time and the agents
@@ -14,8 +24,16 @@ import { z } from 'zod';
 /** The name alert rules and figures give the forecast's predicted service level. */
 export const FORECAST_SERVICE_LEVEL = 'FORECAST_SERVICE_LEVEL';
 
-export const FORECAST_MODELS = ['erlang-c'] as const;
+/**
+ * `erlang-c`: Erlang C with every agent staffed for the queue counted whole. `erlang-c-fitted`: Erlang C with
+ * the share of those agents fitted on today's closed intervals (forecastFit.ts), where there are any.
+ * `erlang-c-blend`: the fitted forecast and the service level realised in the last closed interval, averaged
+ * (docs/forecast.md: the backtest's most accurate in the planned centre).
+ */
+export const FORECAST_MODELS = ['erlang-c', 'erlang-c-fitted', 'erlang-c-blend'] as const;
 export type ForecastModel = (typeof FORECAST_MODELS)[number];
+/** The model the wallboard asks for: the backtest's most accurate in the planned centre (docs/forecast.md). */
+export const DEFAULT_FORECAST_MODEL: ForecastModel = 'erlang-c-blend';
 
 export const forecastSchema = z.object({
   model: z.enum(FORECAST_MODELS),
@@ -114,6 +132,15 @@ export interface ForecastSettings {
   minimumMinutes?: number;
   /** Contacts handled today below which today's handle time is not trusted and the default is taken. */
   minimumHandled?: number;
+  /** Intervals with fewer contacts are not fitted on (forecastFit.ts). */
+  fitMinimumContacts?: number;
+  /** How many of the latest intervals with enough contacts the share is fitted on. */
+  fitIntervals?: number;
+  /**
+   * The model wanted where the figures allow it (default `erlang-c-blend`): without fit intervals it is
+   * `erlang-c`; without a realised service level in the last closed interval, `erlang-c-fitted`.
+   */
+  model?: ForecastModel;
 }
 
 export const DEFAULT_SMOOTHING_MINUTES = 60;
@@ -152,6 +179,17 @@ export interface QueueForecastInput {
   contactsHandled: number | null | undefined;
   /** AGENTS_STAFFED for the queue now. */
   agentsStaffed: number | null | undefined;
+  /**
+   * Today's closed intervals with their realised service level and the agents staffed then, oldest first: with
+   * them, the share of the staffed agents Erlang C needs is fitted and the model is `erlang-c-fitted`; without
+   * them (or none with enough contacts), plain `erlang-c`.
+   */
+  fit?: readonly FitInterval[] | undefined;
+  /**
+   * The share already fitted on `fit` (fitAgentShare with fitSettings), where the caller keeps it between
+   * snapshots: the fit is then not repeated.
+   */
+  share?: AgentShare | null | undefined;
 }
 
 /** Two decimals are plenty on a screen, and keep a figure that barely moved from changing every update. */
@@ -160,6 +198,22 @@ const round2 = (value: number | null): number | null =>
 
 const known = (value: number | null | undefined): value is number =>
   value !== null && value !== undefined && Number.isFinite(value);
+
+/** What the fit of the agents' share reads from the forecast's settings. */
+export function fitSettings(settings: ForecastSettings): FitSettings {
+  return {
+    serviceLevelSeconds: settings.serviceLevelSeconds,
+    minimumContacts: settings.fitMinimumContacts ?? DEFAULT_FIT_MINIMUM_CONTACTS,
+    intervals: settings.fitIntervals ?? DEFAULT_FIT_INTERVALS,
+  };
+}
+
+/** The service level realised in the last closed interval, when it had contacts; otherwise null. */
+function lastRealised(intervals: readonly FitInterval[]): number | null {
+  const last = intervals[intervals.length - 1];
+  if (!last || !known(last.contacts) || last.contacts <= 0 || !known(last.serviceLevel)) return null;
+  return Math.min(100, Math.max(0, last.serviceLevel));
+}
 
 /** A queue's forecast; each figure null where there is too little to say, never a guess. */
 export function forecastQueue(input: QueueForecastInput, settings: ForecastSettings): Forecast {
@@ -174,17 +228,39 @@ export function forecastQueue(input: QueueForecastInput, settings: ForecastSetti
       ? input.handleTimeSeconds
       : settings.defaultHandleTimeSeconds;
   const staffed = known(input.agentsStaffed) ? Math.max(0, Math.round(input.agentsStaffed)) : null;
+  const wanted = settings.model ?? DEFAULT_FORECAST_MODEL;
+  const fitted =
+    input.fit && wanted !== 'erlang-c'
+      ? input.share !== undefined
+        ? input.share
+        : fitAgentShare(input.fit, fitSettings(settings))
+      : null;
   let predicted: number | null = null;
   let required: number | null = null;
   if (arrivals !== null) {
     const traffic = (arrivals * handleTime) / 3600;
-    required = agentsForTarget(traffic, settings.serviceLevelSeconds, handleTime, settings.targetPercent);
+    const threshold = settings.serviceLevelSeconds;
+    required = fitted
+      ? staffedForTarget(
+          traffic,
+          fitted.share,
+          threshold,
+          handleTime,
+          settings.targetPercent,
+          Math.ceil(traffic) + MAX_EXTRA_AGENTS,
+        )
+      : agentsForTarget(traffic, threshold, handleTime, settings.targetPercent);
     // No contacts coming: there is no service level to predict (Connect's own is no data then too).
     if (staffed !== null && arrivals > 0)
-      predicted = serviceLevelWith(traffic, staffed, settings.serviceLevelSeconds, handleTime) * 100;
+      predicted =
+        (fitted
+          ? serviceLevelContinuous(traffic, fitted.share * staffed, threshold, handleTime)
+          : serviceLevelWith(traffic, staffed, threshold, handleTime)) * 100;
   }
+  const last = fitted && wanted === 'erlang-c-blend' ? lastRealised(input.fit ?? []) : null;
+  if (predicted !== null && last !== null) predicted = (predicted + last) / 2;
   return {
-    model: 'erlang-c',
+    model: fitted ? (last !== null ? 'erlang-c-blend' : 'erlang-c-fitted') : 'erlang-c',
     arrivalsPerHour: round2(arrivals),
     handleTimeSeconds: round2(handleTime),
     agentsStaffed: staffed,
@@ -214,7 +290,10 @@ export function combineForecasts(
   let missingArrivals = false;
   let missingPredicted = false;
   let missingRequired = false;
+  let fitted: ForecastModel | null = null;
   for (const forecast of forecasts) {
+    if (FORECAST_MODELS.indexOf(forecast.model) > FORECAST_MODELS.indexOf(fitted ?? 'erlang-c'))
+      fitted = forecast.model;
     if (forecast.arrivalsPerHour === null) {
       missingArrivals = true;
       continue;
@@ -232,7 +311,8 @@ export function combineForecasts(
   }
   const complete = anyArrivals && !missingArrivals;
   return {
-    model: 'erlang-c',
+    // Corrected where any of its queues' forecasts is: the furthest model along FORECAST_MODELS names it.
+    model: fitted ?? 'erlang-c',
     arrivalsPerHour: complete ? round2(arrivals) : null,
     handleTimeSeconds: complete && arrivals > 0 ? round2(handleWeighted / arrivals) : null,
     agentsStaffed: known(agentsStaffed) ? Math.max(0, Math.round(agentsStaffed)) : null,

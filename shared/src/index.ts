@@ -8,3 +8,4 @@ export * from './alerts.js';
 export * from './viewPatch.js';
 export * from './forecast.js';
 export * from './screens.js';
+export * from './forecastFit.js';

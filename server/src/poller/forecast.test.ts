@@ -1,7 +1,7 @@
 import { forecastQueue, type Queue, type Snapshot } from '@switchboard/shared';
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../config/load.js';
-import { withForecast, type LatestIntervals } from './forecast.js';
+import { ForecastState, withForecast, type LatestIntervals } from './forecast.js';
 
 const MIN = 60_000;
 const config = parseConfig(
@@ -78,5 +78,74 @@ describe('withForecast', () => {
     const result = withForecast(snapshot([queue('q', 5, 200, 20)]), { latestIntervals: () => [] }, config);
     expect(result.queues[0]?.forecast).toMatchObject({ arrivalsPerHour: null, predictedServiceLevel: null });
     expect(result.summary.forecast?.predictedServiceLevel).toBeNull();
+  });
+
+  it('records the agents staffed in each interval, and corrects the forecast on the closed ones', () => {
+    const state = new ForecastState();
+    const byQueue = (queued: number, level: number | null) =>
+      new Map([['busy', { CONTACTS_QUEUED: queued, HANDLE_TIME: 240, SERVICE_LEVEL_30: level }]]);
+    let latest = [{ start: 0, end: 10 * MIN, byQueue: byQueue(20, 70) }];
+    const history: LatestIntervals = { latestIntervals: () => latest };
+    // Two snapshots in the first half-hour, with 10 and then 14 agents staffed: 12 on average.
+    withForecast(snapshot([queue('busy', 10, 240, 50)]), history, config, state);
+    const first = withForecast(snapshot([queue('busy', 14, 240, 50)]), history, config, state);
+    // Nothing closed yet: nothing to fit on, plain Erlang C.
+    expect(first.queues[0]?.forecast?.model).toBe('erlang-c');
+    expect(state.staffedIn(0, 'busy')).toBe(12);
+    latest = [
+      { start: 0, end: 30 * MIN, byQueue: byQueue(60, 70) },
+      { start: 30 * MIN, end: 40 * MIN, byQueue: byQueue(30, null) },
+    ];
+    const next = withForecast(snapshot([queue('busy', 16, 240, 50)]), history, config, state);
+    expect(state.staffedIn(30 * MIN, 'busy')).toBe(16);
+    expect(next.queues[0]?.forecast).toEqual(
+      forecastQueue(
+        {
+          series: [
+            { startMs: 0, endMs: 30 * MIN, contactsQueued: 60 },
+            { startMs: 30 * MIN, endMs: 40 * MIN, contactsQueued: 30 },
+          ],
+          handleTimeSeconds: 240,
+          contactsHandled: 50,
+          agentsStaffed: 16,
+          fit: [
+            {
+              startMs: 0,
+              endMs: 30 * MIN,
+              contacts: 60,
+              serviceLevel: 70,
+              handleTimeSeconds: 240,
+              agentsStaffed: 12,
+            },
+          ],
+        },
+        { serviceLevelSeconds: 30, targetPercent: 90, defaultHandleTimeSeconds: 200 },
+      ),
+    );
+    expect(next.queues[0]?.forecast?.model).toBe('erlang-c-blend');
+    expect(next.summary.forecast?.model).toBe('erlang-c-blend');
+    // A new day: yesterday's intervals are forgotten.
+    latest = [{ start: 24 * 60 * MIN, end: 24 * 60 * MIN + 5 * MIN, byQueue: byQueue(5, null) }];
+    withForecast(snapshot([queue('busy', 3, 240, 50)]), history, config, state);
+    expect(state.intervals).toBe(1);
+  });
+
+  it('refits only when the history replaces a closed interval', () => {
+    const state = new ForecastState();
+    let fits = 0;
+    const fit = () => {
+      fits += 1;
+      return { share: { share: 0.5, intervals: 1 }, last: undefined };
+    };
+    const figures = new Map([['q', { CONTACTS_QUEUED: 40 }]]);
+    state.useClosed([{ start: 0, byQueue: figures }]);
+    state.fitted('q', fit);
+    state.useClosed([{ start: 0, byQueue: figures }]);
+    expect(state.fitted('q', fit).share?.share).toBe(0.5);
+    expect(fits).toBe(1);
+    // Refetched: the same interval with new figures.
+    state.useClosed([{ start: 0, byQueue: new Map(figures) }]);
+    state.fitted('q', fit);
+    expect(fits).toBe(2);
   });
 });

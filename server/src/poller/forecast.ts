@@ -1,11 +1,17 @@
 import {
+  DEFAULT_FIT_LOOKBACK_MINUTES,
   combineForecasts,
+  fitAgentShare,
+  fitSettings,
   forecastQueue,
+  type AgentShare,
   type ArrivalInterval,
+  type FitInterval,
   type ForecastSettings,
   type Snapshot,
   type TodayMetrics,
 } from '@switchboard/shared';
+import { serviceLevelKey } from '../connect/historical.js';
 import type { WallboardConfig } from '../config/schema.js';
 
 /** Today's latest intervals with every queue's figures (History.latestIntervals). */
@@ -13,6 +19,80 @@ export interface LatestIntervals {
   latestIntervals(
     minutes: number,
   ): readonly { start: number; end: number; byQueue: ReadonlyMap<string, TodayMetrics> }[];
+}
+
+/**
+ * What the forecast remembers between snapshots: each queue's AGENTS_STAFFED as seen during each of today's
+ * intervals (the mean of the snapshots in it), keyed by the interval's start. Connect's interval figures have no
+ * agents staffed, so the fit of the agents' effective share (shared/src/forecastFit.ts) reads them from here;
+ * an interval before the server started has none, and is not fitted on.
+ */
+export class ForecastState {
+  private readonly staffed = new Map<number, Map<string, { sum: number; count: number }>>();
+  /**
+   * Each queue's fitted share and its last closed interval, fitted on `closed`: today's closed intervals as the
+   * history last gave them (it replaces an interval's figures when it refetches them). While they are the same
+   * objects, nothing the fit reads has changed (agents staffed are recorded only in the open interval), so a
+   * snapshot between history rounds reuses every fit.
+   */
+  private closed: readonly { start: number; byQueue: unknown }[] = [];
+  private readonly fits = new Map<string, { share: AgentShare | null; last: FitInterval | undefined }>();
+
+  /** The queue's fit, made by `fit` only when the closed intervals changed since it was last made. */
+  fitted(
+    queueId: string,
+    fit: () => { share: AgentShare | null; last: FitInterval | undefined },
+  ): { share: AgentShare | null; last: FitInterval | undefined } {
+    let made = this.fits.get(queueId);
+    if (!made) {
+      made = fit();
+      this.fits.set(queueId, made);
+    }
+    return made;
+  }
+
+  /** Starts a snapshot's forecast: the fits are forgotten when the closed intervals are not those fitted on. */
+  useClosed(closed: readonly { start: number; byQueue: unknown }[]): void {
+    const same =
+      closed.length === this.closed.length &&
+      closed.every((interval, i) => {
+        const before = this.closed[i];
+        return before?.start === interval.start && before.byQueue === interval.byQueue;
+      });
+    if (!same) {
+      this.fits.clear();
+      this.closed = closed.map(({ start, byQueue }) => ({ start, byQueue }));
+    }
+  }
+
+  record(intervalStart: number, queueId: string, agentsStaffed: number | null | undefined): void {
+    if (typeof agentsStaffed !== 'number' || !Number.isFinite(agentsStaffed) || agentsStaffed < 0) return;
+    let byQueue = this.staffed.get(intervalStart);
+    if (!byQueue) {
+      byQueue = new Map();
+      this.staffed.set(intervalStart, byQueue);
+    }
+    const seen = byQueue.get(queueId);
+    if (seen) {
+      seen.sum += agentsStaffed;
+      seen.count += 1;
+    } else byQueue.set(queueId, { sum: agentsStaffed, count: 1 });
+  }
+
+  /** The mean AGENTS_STAFFED seen for the queue during the interval starting then; null when none was seen. */
+  staffedIn(intervalStart: number, queueId: string): number | null {
+    const seen = this.staffed.get(intervalStart)?.get(queueId);
+    return seen ? seen.sum / seen.count : null;
+  }
+
+  /** Forgets the intervals that started before `start` (a new day, or past the fit's lookback). */
+  forgetBefore(start: number): void {
+    for (const key of this.staffed.keys()) if (key < start) this.staffed.delete(key);
+  }
+
+  get intervals(): number {
+    return this.staffed.size;
+  }
 }
 
 export function forecastSettings(config: WallboardConfig): ForecastSettings {
@@ -28,27 +108,74 @@ export function forecastSettings(config: WallboardConfig): ForecastSettings {
  * The snapshot with each queue's forecast and the centre's: arrivals from today's latest intervals (every
  * queue's, whether or not its series travels in the snapshot), handle time from today's HANDLE_TIME, agents
  * from AGENTS_STAFFED. Until the intervals have been fetched there is no arrival rate, and no forecast figures.
+ *
+ * With a `state`, each queue's AGENTS_STAFFED is recorded against the latest interval (the open one), and the
+ * closed intervals before it — their contacts, realised service level and handle time, and the agents staffed
+ * recorded then — correct the forecast (`erlang-c-blend`, docs/forecast.md); without one, plain Erlang C.
  */
 export function withForecast(
   snapshot: Snapshot,
   history: LatestIntervals,
   config: WallboardConfig,
+  state?: ForecastState,
 ): Snapshot {
   const settings = forecastSettings(config);
-  const intervals = history.latestIntervals(settings.smoothingMinutes ?? 60);
+  const intervals = history.latestIntervals(
+    Math.max(settings.smoothingMinutes ?? 60, state ? DEFAULT_FIT_LOOKBACK_MINUTES : 0),
+  );
+  const open = intervals[intervals.length - 1];
+  const closed = intervals.slice(0, -1);
+  // The arrival rate reads only the latest intervals covering the smoothing window.
+  let from = intervals.length;
+  for (let covered = 0; from > 0 && covered < (settings.smoothingMinutes ?? 60) * 60_000;) {
+    from -= 1;
+    const interval = intervals[from];
+    if (interval) covered += interval.end - interval.start;
+  }
+  const window = intervals.slice(from);
+  const levelKey = serviceLevelKey(settings.serviceLevelSeconds);
+  const fitOn = fitSettings(settings);
+  if (state && open) {
+    state.forgetBefore(intervals[0]?.start ?? open.start);
+    state.useClosed(closed);
+    for (const queue of snapshot.queues) state.record(open.start, queue.id, queue.realtime.AGENTS_STAFFED);
+  }
   const queues = snapshot.queues.map((queue) => {
-    const series: ArrivalInterval[] = intervals.map((interval) => ({
+    const series: ArrivalInterval[] = window.map((interval) => ({
       startMs: interval.start,
       endMs: interval.end,
       // A queue Connect left out of an interval had no contacts in it.
       contactsQueued: interval.byQueue.get(queue.id)?.CONTACTS_QUEUED ?? 0,
     }));
+    let fit: FitInterval[] | undefined;
+    let share: AgentShare | null | undefined;
+    if (state) {
+      const made = state.fitted(queue.id, () => {
+        const intervals: FitInterval[] = closed.map((interval) => {
+          const figures = interval.byQueue.get(queue.id);
+          return {
+            startMs: interval.start,
+            endMs: interval.end,
+            contacts: figures?.CONTACTS_QUEUED ?? 0,
+            serviceLevel: figures?.[levelKey] ?? null,
+            handleTimeSeconds: figures?.HANDLE_TIME ?? null,
+            agentsStaffed: state.staffedIn(interval.start, queue.id),
+          };
+        });
+        return { share: fitAgentShare(intervals, fitOn), last: intervals[intervals.length - 1] };
+      });
+      share = made.share;
+      // With the share known, the forecast reads only the last closed interval (its realised service level).
+      fit = made.last ? [made.last] : [];
+    }
     const forecast = forecastQueue(
       {
         series,
         handleTimeSeconds: queue.today.HANDLE_TIME,
         contactsHandled: queue.today.CONTACTS_HANDLED,
         agentsStaffed: queue.realtime.AGENTS_STAFFED,
+        fit,
+        share,
       },
       settings,
     );

@@ -58,7 +58,9 @@ describe('the forecast in the snapshot', () => {
         },
         { serviceLevelSeconds: 20, targetPercent: 80, defaultHandleTimeSeconds: 300 },
       );
+      // No interval has closed while the server watched: nothing to correct on, so plain Erlang C, and it says so.
       expect(queue.forecast).toEqual(expected);
+      expect(queue.forecast?.model).toBe('erlang-c');
       if ((queue.forecast?.arrivalsPerHour ?? 0) > 0) busy += 1;
     }
     // A busy morning: queues have contacts coming, and the centre's forecast counts them all.

@@ -37,6 +37,15 @@ describe('ForecastAdvice', () => {
     );
     expect(plain(advice.textContent)).toContain('62.4% predicted in 20 s');
     expect(advice.dataset.atRisk).toBe('true');
+    expect(screen.getByTestId('forecast-note').textContent).toContain('every agent who can take the queue');
+  });
+
+  it("says what the corrected model rests on: today's intervals and the last one's service level", () => {
+    render(<ForecastAdvice forecast={{ ...short, model: 'erlang-c-blend' }} />);
+    const note = screen.getByTestId('forecast-note').textContent;
+    expect(note).toContain("corrected on today's intervals");
+    expect(note).toContain("the last interval's service level");
+    expect(note).not.toContain('every agent who can take the queue');
   });
 
   it('says when there is too little of today to forecast, and nothing without a forecast', () => {

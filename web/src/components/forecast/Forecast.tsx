@@ -9,6 +9,16 @@ import { memo } from 'react';
 import { useFormat } from '../../format';
 import './forecast.css';
 
+/** What each model assumes, in a line under the figures (docs/forecast.md). */
+const MODEL_NOTES: Record<Forecast['model'], string> = {
+  'erlang-c':
+    'Erlang C: arrivals at the recent rate, no caller abandoning, and every agent who can take the queue counted for it.',
+  'erlang-c-fitted':
+    "Erlang C corrected on today's intervals: arrivals at the recent rate, no caller abandoning, and the share of the agents staffed that matched the service level realised lately.",
+  'erlang-c-blend':
+    "Half Erlang C corrected on today's intervals (the share of the agents staffed that matched the service level realised lately), half the last interval's service level; arrivals at the recent rate.",
+};
+
 /**
  * What happens next on one queue, for the laptop's drill-down: the predicted service level with the agents
  * staffed now, the advice, and the figures it rests on, so a supervisor can see why. Labelled an estimate.
@@ -58,9 +68,8 @@ export const ForecastAdvice = memo(function ForecastAdvice({ forecast }: { forec
               <dd>{format.count(forecast.agentsRequired)}</dd>
             </div>
           </dl>
-          <p className="forecast-note">
-            Erlang C: arrivals at the recent rate, no caller abandoning, and every agent who can take the
-            queue counted for it.
+          <p className="forecast-note" data-testid="forecast-note">
+            {MODEL_NOTES[forecast.model]}
           </p>
         </>
       )}
@@ -104,7 +113,11 @@ export const ForecastSummary = memo(function ForecastSummary({
       data-metric="FORECAST_SERVICE_LEVEL"
       data-testid="forecast-summary"
       data-at-risk={forecastAtRisk(forecast) || undefined}
-      title="Forecast (estimate) by Erlang C from today's arrivals, handle time and agents staffed"
+      title={
+        forecast.model === 'erlang-c'
+          ? "Forecast (estimate) by Erlang C from today's arrivals, handle time and agents staffed"
+          : "Forecast (estimate) by Erlang C from today's arrivals, handle time and agents staffed, corrected on today's intervals"
+      }
     >
       <dt>
         Forecast <span className="forecast-estimate">est.</span>

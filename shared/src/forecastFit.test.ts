@@ -1,0 +1,205 @@
+import { describe, expect, it } from 'vitest';
+import { forecastQueue, serviceLevelWith } from './forecast.js';
+import {
+  MAX_AGENT_SHARE,
+  MIN_AGENT_SHARE,
+  effectiveAgents,
+  fitAgentShare,
+  serviceLevelContinuous,
+  staffedForTarget,
+  type FitInterval,
+} from './forecastFit.js';
+
+const HALF_HOUR = 30 * 60_000;
+const settings = { serviceLevelSeconds: 20, targetPercent: 80, defaultHandleTimeSeconds: 300 };
+
+/** A half-hour whose realised service level is what Erlang C gives `effective` agents (a continuous count). */
+function synthetic(
+  index: number,
+  contacts: number,
+  handle: number,
+  staffed: number,
+  share: number,
+): FitInterval {
+  const traffic = (contacts * handle) / 1800;
+  return {
+    startMs: index * HALF_HOUR,
+    endMs: (index + 1) * HALF_HOUR,
+    contacts,
+    serviceLevel: serviceLevelContinuous(traffic, share * staffed, 20, handle) * 100,
+    handleTimeSeconds: handle,
+    agentsStaffed: staffed,
+  };
+}
+
+describe('serviceLevelContinuous and effectiveAgents', () => {
+  it('agree with Erlang C at whole counts and lie between them in between', () => {
+    const whole10 = serviceLevelWith(8, 10, 20, 180);
+    const whole11 = serviceLevelWith(8, 11, 20, 180);
+    expect(serviceLevelContinuous(8, 10, 20, 180)).toBeCloseTo(whole10, 12);
+    expect(serviceLevelContinuous(8, 11, 20, 180)).toBeCloseTo(whole11, 12);
+    expect(serviceLevelContinuous(8, 10.25, 20, 180)).toBeCloseTo(whole10 + 0.25 * (whole11 - whole10), 12);
+    // At or below the load the queue grows without end.
+    expect(serviceLevelContinuous(8, 8, 20, 180)).toBe(0);
+  });
+
+  it('inverts the continuous service level', () => {
+    const level = serviceLevelContinuous(12.5, 15.4, 20, 240);
+    expect(effectiveAgents(12.5, level, 20, 240, 100)).toBeCloseTo(15.4, 9);
+    // Not reached by the limit: the limit.
+    expect(effectiveAgents(12.5, 0.999999, 20, 240, 14)).toBe(14);
+    expect(effectiveAgents(12.5, 0, 20, 240, 100)).toBe(0);
+  });
+});
+
+describe('fitAgentShare', () => {
+  it("recovers a known share from synthetic Erlang C intervals, whatever each one's load and staffing", () => {
+    const intervals = [
+      synthetic(0, 120, 240, 60, 0.3),
+      synthetic(1, 150, 200, 70, 0.3),
+      synthetic(2, 90, 300, 55, 0.3),
+      synthetic(3, 200, 180, 80, 0.3),
+    ];
+    const fit = fitAgentShare(intervals, { serviceLevelSeconds: 20 });
+    expect(fit?.intervals).toBe(4);
+    expect(fit?.share).toBeCloseTo(0.3, 6);
+  });
+
+  it('reads only the latest intervals with enough contacts, weighted by their contacts', () => {
+    const intervals = [
+      synthetic(0, 100, 240, 40, 0.9),
+      synthetic(1, 100, 240, 40, 0.5),
+      // Too few contacts to say anything: passed over.
+      synthetic(2, 5, 240, 40, 1.5),
+      synthetic(3, 200, 240, 45, 0.7),
+    ];
+    const fit = fitAgentShare(intervals, { serviceLevelSeconds: 20, intervals: 2, minimumContacts: 10 });
+    expect(fit?.intervals).toBe(2);
+    expect(fit?.share).toBeCloseTo((100 * 0.5 + 200 * 0.7) / 300, 6);
+  });
+
+  it('looks back no further than its lookback', () => {
+    const intervals = [synthetic(0, 100, 240, 40, 0.9), synthetic(5, 100, 240, 40, 0.5)];
+    expect(fitAgentShare(intervals, { serviceLevelSeconds: 20, lookbackMinutes: 120 })).toMatchObject({
+      intervals: 1,
+      share: expect.closeTo(0.5, 6) as number,
+    });
+    expect(fitAgentShare(intervals, { serviceLevelSeconds: 20 })?.intervals).toBe(2);
+  });
+
+  it('keeps the share within its bounds, and a realised 100% or 0% finite', () => {
+    const perfect: FitInterval = {
+      startMs: 0,
+      endMs: HALF_HOUR,
+      contacts: 40,
+      serviceLevel: 100,
+      handleTimeSeconds: 200,
+      agentsStaffed: 3,
+    };
+    const high = fitAgentShare([perfect], { serviceLevelSeconds: 20 });
+    expect(high?.share).toBeLessThanOrEqual(MAX_AGENT_SHARE);
+    expect(high?.share).toBeGreaterThan(1);
+    const none = fitAgentShare([{ ...perfect, serviceLevel: 0, agentsStaffed: 400 }], {
+      serviceLevelSeconds: 20,
+    });
+    expect(none?.share).toBe(MIN_AGENT_SHARE);
+  });
+
+  it('has nothing to fit on without usable intervals', () => {
+    expect(fitAgentShare([], { serviceLevelSeconds: 20 })).toBeNull();
+    const unusable: FitInterval[] = [
+      {
+        startMs: 0,
+        endMs: HALF_HOUR,
+        contacts: 50,
+        serviceLevel: null,
+        handleTimeSeconds: 200,
+        agentsStaffed: 9,
+      },
+      {
+        startMs: 0,
+        endMs: HALF_HOUR,
+        contacts: 50,
+        serviceLevel: 80,
+        handleTimeSeconds: 200,
+        agentsStaffed: null,
+      },
+      {
+        startMs: 0,
+        endMs: HALF_HOUR,
+        contacts: 50,
+        serviceLevel: 80,
+        handleTimeSeconds: null,
+        agentsStaffed: 9,
+      },
+      {
+        startMs: 0,
+        endMs: HALF_HOUR,
+        contacts: 50,
+        serviceLevel: 80,
+        handleTimeSeconds: 200,
+        agentsStaffed: 0,
+      },
+      {
+        startMs: 0,
+        endMs: HALF_HOUR,
+        contacts: 3,
+        serviceLevel: 80,
+        handleTimeSeconds: 200,
+        agentsStaffed: 9,
+      },
+    ];
+    expect(fitAgentShare(unusable, { serviceLevelSeconds: 20 })).toBeNull();
+  });
+});
+
+describe('staffedForTarget', () => {
+  it('is the fewest staffed whose effective share reaches the target', () => {
+    const staffed = staffedForTarget(10, 0.25, 20, 180, 80, 1000);
+    expect(staffed).not.toBeNull();
+    const s = staffed as number;
+    expect(serviceLevelContinuous(10, 0.25 * s, 20, 180)).toBeGreaterThanOrEqual(0.8 - 1e-9);
+    expect(serviceLevelContinuous(10, 0.25 * (s - 1), 20, 180)).toBeLessThan(0.8);
+    expect(staffedForTarget(10, 0.25, 20, 180, 100, 1000)).toBeNull();
+    expect(staffedForTarget(0, 0.25, 20, 180, 80, 1000)).toBe(0);
+  });
+});
+
+describe('forecastQueue with today’s intervals', () => {
+  // 120 contacts in each half-hour: 240 an hour, 4-minute handle time, 16 erlangs.
+  const series = [0, 1].map((i) => ({
+    startMs: i * HALF_HOUR,
+    endMs: (i + 1) * HALF_HOUR,
+    contactsQueued: 120,
+  }));
+  const base = { series, handleTimeSeconds: 240, contactsHandled: 200, agentsStaffed: 60 };
+
+  it('forecasts with the fitted share of the agents staffed now', () => {
+    const fit = [synthetic(0, 120, 240, 60, 0.35), synthetic(1, 120, 240, 60, 0.35)];
+    const fitted = forecastQueue({ ...base, fit }, { ...settings, model: 'erlang-c-fitted' });
+    expect(fitted.model).toBe('erlang-c-fitted');
+    // The same load and staffing as the intervals fitted on: their service level again.
+    expect(fitted.predictedServiceLevel).toBeCloseTo(fit[1]?.serviceLevel ?? NaN, 1);
+    const plain = forecastQueue(base, settings);
+    expect(plain.model).toBe('erlang-c');
+    expect(plain.predictedServiceLevel).toBeGreaterThan(fitted.predictedServiceLevel ?? 100);
+    // Staffed agents needed at that share: more than Erlang C's count of whole agents.
+    expect(fitted.agentsRequired).toBeGreaterThan(plain.agentsRequired ?? Infinity);
+  });
+
+  it("averages the fitted forecast with the last interval's realised service level (the default model)", () => {
+    const fit = [synthetic(0, 120, 240, 60, 0.35), { ...synthetic(1, 120, 240, 60, 0.35), serviceLevel: 50 }];
+    const fitted = forecastQueue({ ...base, fit }, { ...settings, model: 'erlang-c-fitted' });
+    const blend = forecastQueue({ ...base, fit }, settings);
+    expect(blend.model).toBe('erlang-c-blend');
+    expect(blend.predictedServiceLevel).toBeCloseTo(((fitted.predictedServiceLevel ?? NaN) + 50) / 2, 1);
+    expect(blend.agentsRequired).toBe(fitted.agentsRequired);
+  });
+
+  it('falls back to plain Erlang C with no fitted history', () => {
+    const plain = forecastQueue(base, settings);
+    const few = forecastQueue({ ...base, fit: [synthetic(0, 4, 240, 60, 0.35)] }, settings);
+    expect(few).toEqual(plain);
+    expect(forecastQueue({ ...base, fit: [] }, settings)).toEqual(plain);
+  });
+});
