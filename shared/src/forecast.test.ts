@@ -186,7 +186,8 @@ describe('combineForecasts', () => {
       (200 * (a.predictedServiceLevel as number) + 100 * (b.predictedServiceLevel as number)) / 300,
       9,
     );
-    expect(centre.agentsRequired).toBe((a.agentsRequired as number) + (b.agentsRequired as number));
+    // The distinct agents staffed, plus what each queue is short of its own target.
+    expect(centre.agentsRequired).toBe(18 + (forecastShortfall(a) ?? 0) + (forecastShortfall(b) ?? 0));
     expect(centre.agentsStaffed).toBe(18);
   });
 
@@ -208,6 +209,34 @@ describe('combineForecasts', () => {
 });
 
 describe('combineForecasts at the edges', () => {
+  it('says a centre whose every queue reaches its target needs no more agents than it has', () => {
+    const forecasts = [0, 1, 2].map(() =>
+      forecastQueue(
+        { series: series(40, 40), handleTimeSeconds: 240, contactsHandled: 150, agentsStaffed: 30 },
+        settings,
+      ),
+    );
+    for (const forecast of forecasts) expect(forecastShortfall(forecast)).toBe(0);
+    // Thirty agents shared by the three queues: each queue counts all thirty, the centre them once.
+    const centre = combineForecasts(forecasts, 30, settings);
+    expect(centre.agentsRequired).toBe(30);
+    expect(forecastShortfall(centre)).toBe(0);
+  });
+
+  it('adds the queues short of their target, and nothing for the queues with agents to spare', () => {
+    const short = forecastQueue(
+      { series: series(200, 200), handleTimeSeconds: 300, contactsHandled: 150, agentsStaffed: 5 },
+      settings,
+    );
+    const spare = forecastQueue(
+      { series: series(10, 10), handleTimeSeconds: 300, contactsHandled: 150, agentsStaffed: 40 },
+      settings,
+    );
+    expect(forecastShortfall(short)).toBeGreaterThan(0);
+    const centre = combineForecasts([short, spare], 45, settings);
+    expect(forecastShortfall(centre)).toBe(forecastShortfall(short));
+  });
+
   it('keeps the centre within 0 to 100 however the sums round', () => {
     // Rates whose weighted mean of 100s comes out a hair above 100 in floating point.
     const rates = [16.8, 13.6, 15.2, 8.8, 12, 23.2, 8, 20.8, 11.2, 21.6, 8, 13.6];

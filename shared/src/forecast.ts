@@ -274,7 +274,7 @@ export function forecastQueue(input: QueueForecastInput, settings: ForecastSetti
 /**
  * The whole centre's (or a board's) forecast from its queues': arrivals added, handle time and predicted service
  * level weighted by arrivals (as Connect's centre-wide service level weights its queues by contacts), and the
- * agents required added up, against `agentsStaffed`, the distinct agents staffed. Null where any queue with
+ * agents required: the distinct agents staffed (`agentsStaffed`) plus every queue's shortfall. Null where any queue with
  * arrivals has no figure: a sum missing a queue would pass for the whole.
  */
 export function combineForecasts(
@@ -285,7 +285,7 @@ export function combineForecasts(
   let arrivals = 0;
   let handleWeighted = 0;
   let slWeighted = 0;
-  let required = 0;
+  let shortfall = 0;
   let anyArrivals = false;
   let missingArrivals = false;
   let missingPredicted = false;
@@ -302,8 +302,9 @@ export function combineForecasts(
     const rate = forecast.arrivalsPerHour;
     arrivals += rate;
     handleWeighted += rate * (forecast.handleTimeSeconds ?? 0);
-    if (forecast.agentsRequired === null) missingRequired = true;
-    else required += forecast.agentsRequired;
+    const short = forecastShortfall(forecast);
+    if (short === null) missingRequired = true;
+    else shortfall += short;
     if (rate > 0) {
       if (forecast.predictedServiceLevel === null) missingPredicted = true;
       else slWeighted += rate * forecast.predictedServiceLevel;
@@ -323,7 +324,12 @@ export function combineForecasts(
       complete && arrivals > 0 && !missingPredicted
         ? round2(Math.min(100, Math.max(0, slWeighted / arrivals)))
         : null,
-    agentsRequired: complete && !missingRequired ? required : null,
+    // The distinct agents staffed and every queue's shortfall: a queue with agents to spare lends none to another
+    // here (its agents may not serve it), and the agents shared between queues are not counted twice.
+    agentsRequired:
+      complete && !missingRequired && known(agentsStaffed)
+        ? Math.max(0, Math.round(agentsStaffed)) + shortfall
+        : null,
   };
 }
 
