@@ -74,7 +74,11 @@ export function historyRouter(options: {
       const around =
         before === null && after === null
           ? 'nothing has been recorded yet'
-          : `recordings end at ${iso(before) ?? '(none before)'} and resume at ${iso(after) ?? '(none after)'}`;
+          : before === null
+            ? `this replica's history starts at ${iso(after)}`
+            : after === null
+              ? `the last moment recorded is ${iso(before)}`
+              : `history has a gap from ${iso(before)} to ${iso(after)}`;
       throw new NotFoundError(
         `Nothing was recorded at ${new Date(at).toISOString()}: ${around}. Pick a moment the timeline marks as recorded.`,
         'not_recorded',

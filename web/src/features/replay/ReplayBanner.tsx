@@ -31,7 +31,7 @@ export function ReplayBanner({ problem, onLive }: { problem: string | null; onLi
           </time>
           {meta?.stale ? ' (its figures were stale then)' : ''}.
         </span>
-      ) : (
+      ) : problem ? null : (
         <span>loading that moment…</span>
       )}
       {problem ? (
