@@ -18,6 +18,7 @@ beforeAll(async () => {
       SIMULATOR_AGENTS: '80',
       SIMULATOR_TIME_OF_DAY: '10:30',
       POLL_INTERVAL_MS: '1000',
+      HISTORY_INTERVAL_MS: '5000',
       CONNECT_RATE_METRICS: '40/40',
       CONNECT_RATE_OTHER: '40/40',
     }),
