@@ -1,7 +1,8 @@
 import { accessSync, constants, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { brotliDecompressSync, inflateRawSync } from 'node:zlib';
-import Database from 'better-sqlite3';
+import { createRequire } from 'node:module';
+import type Database from 'better-sqlite3';
 import {
   applyPatch,
   type AlertEvent,
@@ -61,17 +62,38 @@ export function configure(db: Database.Database): void {
   db.pragma('busy_timeout = 2000');
 }
 
+/**
+ * The SQLite driver, loaded when history is first opened: a native module built for one Node.js version (the
+ * one it was installed under), so a start under another says how to rebuild it rather than failing to import.
+ */
+function sqlite(): typeof Database {
+  try {
+    const Driver = createRequire(import.meta.url)('better-sqlite3') as typeof Database;
+    // The native part loads with the first database.
+    new Driver(':memory:').close();
+    return Driver;
+  } catch (error) {
+    const why = error instanceof Error ? (error.message.split('\n')[0] ?? error.message) : String(error);
+    throw new EnvError(
+      `The history store's SQLite driver (better-sqlite3) does not load on Node.js ${process.versions.node}: ${why}. ` +
+        'It is built for the Node.js it was installed under: run `npx -y pnpm@12.21.0 rebuild better-sqlite3` ' +
+        'with this Node.js, or set HISTORY_ENABLED=false to run without history.',
+    );
+  }
+}
+
 /** Opens (and creates) the data directory and the history file in it, or says which variable to fix. */
 export function openHistoryFile(
   dataDir: string,
   variable = 'DATA_DIR',
 ): { path: string; db: Database.Database } {
+  const Driver = sqlite();
   const dir = resolve(dataDir);
   const path = join(dir, HISTORY_FILE);
   try {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     accessSync(dir, constants.W_OK);
-    const db = new Database(path);
+    const db = new Driver(path);
     configure(db);
     db.exec(SCHEMA);
     return { path, db };
