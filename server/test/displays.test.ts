@@ -297,9 +297,11 @@ describe('screen alert rules', () => {
       /CRITICAL: Screen disconnected on screen Reception TV is 0:0\d \(limit 0:03\)/,
     );
     const alerts = (await (await fetch(`${wallboard.url}/api/v1/alerts`)).json()) as {
-      alerts: { ruleId: string }[];
+      alerts: { ruleId: string; subject?: string }[];
     };
     expect(alerts.alerts.map((a) => a.ruleId)).toContain('screen-down');
+    // Named for the alert list as for the webhook, not by the screen's key.
+    expect(alerts.alerts.find((a) => a.ruleId === 'screen-down')?.subject).toBe('screen Reception TV');
   });
 });
 

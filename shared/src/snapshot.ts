@@ -54,6 +54,8 @@ export const alertSchema = z.object({
   threshold: z.number(),
   acknowledgedBy: z.string().nullable(),
   acknowledgedAt: isoTime.nullable(),
+  /** What the alert is about, named, where it is not one of the snapshot's queues (a screen: "screen lobby-tv"). */
+  subject: z.string().optional(),
 });
 export type Alert = z.infer<typeof alertSchema>;
 

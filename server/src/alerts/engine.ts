@@ -29,6 +29,8 @@ type EventListener = (event: AlertEvent) => void;
 export interface ScreenWatch {
   /** Each screen the rule watches, and for how many seconds it has been in one of the rule's states (0: not). */
   observe(rule: ScreenAlertRule, now: number): { key: string; seconds: number }[];
+  /** The screen's name as people know it: the name a supervisor gave, or its token's id. */
+  label(key: string): string;
 }
 
 /** A screen rule as the rule stepper reads it: its seconds in the bad state against the rule's minutes. */
@@ -129,8 +131,20 @@ export class AlertEngine {
       this.lastFetched = fetched;
       this.step(snapshot, config);
     }
-    return { ...snapshot, queues, summary, boardStates, alerts: activeAlerts(this.tracks) };
+    return { ...snapshot, queues, summary, boardStates, alerts: this.named() };
   };
+
+  /** The alerts firing, a screen's named for people (its alert's queueId is the screen's key). */
+  private named(): Alert[] {
+    const alerts = activeAlerts(this.tracks);
+    const screens = this.screens;
+    if (!screens) return alerts;
+    return alerts.map((alert) =>
+      alert.queueId?.startsWith(SCREEN_ALERT_PREFIX)
+        ? { ...alert, subject: `screen ${screens.label(alert.queueId.slice(SCREEN_ALERT_PREFIX.length))}` }
+        : alert,
+    );
+  }
 
   private step(snapshot: Snapshot, config: WallboardConfig): void {
     const observations: Observation[] = [];
@@ -184,7 +198,7 @@ export class AlertEngine {
   }
 
   get active(): Alert[] {
-    return activeAlerts(this.tracks);
+    return this.named();
   }
 
   /** Today's events, oldest first. */

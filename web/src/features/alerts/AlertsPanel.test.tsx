@@ -68,4 +68,23 @@ describe('AlertsPanel', () => {
       'Warning: Service level (20 s) for the whole centre is 60% (limit 75%), for',
     );
   });
+
+  it('names a screen alert by the name the server gave, not its key', () => {
+    const screenDown: Alert = {
+      ...alert('screen', 'critical', '2026-11-24T09:00:00Z'),
+      metric: 'SCREEN_DISCONNECTED',
+      queueId: 'screen:t:lobby-tv',
+      value: 300,
+      threshold: 120,
+      subject: 'screen Lobby TV',
+    };
+    render(
+      <QueryClientProvider client={new QueryClient()}>
+        <AlertsPanel alerts={[screenDown]} queueName={(id) => id ?? ''} readOnly />
+      </QueryClientProvider>,
+    );
+    const text = document.querySelector('[data-alert-id="screen"] .alert-text')?.textContent ?? '';
+    expect(text).toContain('on screen Lobby TV');
+    expect(text).not.toContain('screen:t:lobby-tv');
+  });
 });

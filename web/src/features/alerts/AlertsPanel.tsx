@@ -7,6 +7,11 @@ import './alerts.css';
 
 const NAME_KEY = 'switchboard.supervisorName';
 
+/** What an alert is about: its subject where the server named one (a screen), else its queue's name. */
+function subjectOf(alert: Alert, queueName: (queueId: string | null) => string): string | null {
+  return alert.subject ?? (alert.queueId ? queueName(alert.queueId) : null);
+}
+
 function storedName(): string {
   try {
     return localStorage.getItem(NAME_KEY) ?? '';
@@ -75,7 +80,7 @@ export const AlertsPanel = memo(function AlertsPanel({
               </span>
               <span className="alert-text">
                 <strong>{alert.level === 'critical' ? 'Critical' : 'Warning'}:</strong>{' '}
-                {alertSentence(alert, alert.queueId ? queueName(alert.queueId) : null, format)}, for{' '}
+                {alertSentence(alert, subjectOf(alert, queueName), format)}, for{' '}
                 <Elapsed since={alert.since} />
               </span>
               {alert.acknowledgedAt ? (
@@ -87,7 +92,7 @@ export const AlertsPanel = memo(function AlertsPanel({
                   type="button"
                   disabled={acknowledge.isPending}
                   onClick={() => acknowledge.mutate({ alertId: alert.id, by: name.trim() })}
-                  aria-label={`Acknowledge ${metricLabel(alert.metric)} alert${alert.queueId ? ` on ${queueName(alert.queueId)}` : ''}`}
+                  aria-label={`Acknowledge ${metricLabel(alert.metric)} alert${alert.queueId ? ` on ${subjectOf(alert, queueName)}` : ''}`}
                 >
                   Acknowledge
                 </button>
