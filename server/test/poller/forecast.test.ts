@@ -33,9 +33,11 @@ afterAll(async () => {
 
 describe('the forecast in the snapshot', () => {
   it("forecasts each queue from its own series, today's handle time and its agents staffed", async () => {
+    let last: Snapshot | undefined;
     const snapshot: Snapshot = await waitFor(
       async () => {
         const latest = await fetchSnapshot(wallboard);
+        last = latest ?? last;
         return latest?.sections.intraday.fetchedAt &&
           latest.sections.today.fetchedAt &&
           latest.queues.every((queue) => queue.forecast?.arrivalsPerHour !== null)
@@ -45,7 +47,16 @@ describe('the forecast in the snapshot', () => {
       "a forecast on every queue from today's series",
       // The history's first round follows discovery and the first real-time cycles: on a loaded machine, a minute.
       120_000,
-    );
+    ).catch((error: unknown) => {
+      // Say what the wall had instead: which sections, and which queues had no arrival rate.
+      const sections = JSON.stringify(last?.sections);
+      const missing = last?.queues
+        .filter((queue) => queue.forecast?.arrivalsPerHour == null)
+        .map((queue) => `${queue.name}: ${JSON.stringify(last?.intraday.queues[queue.id]?.slice(-3))}`);
+      throw new Error(
+        `${String(error)}; last snapshot: ${last ? `sections ${sections}; no arrivals: ${missing?.join(' | ')}` : 'none'}`,
+      );
+    });
     let busy = 0;
     for (const queue of snapshot.queues) {
       const series = snapshot.intraday.queues[queue.id] ?? [];
