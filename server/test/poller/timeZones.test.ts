@@ -72,6 +72,19 @@ async function settled(running: Poller): Promise<Snapshot> {
   }, 'the next snapshot');
 }
 
+/** Resolves once the simulator has had no call for a while: whatever was in flight has been answered. */
+async function quiet(): Promise<void> {
+  let last: unknown = Symbol('none yet');
+  await waitFor(async () => {
+    // The newest call: the log keeps a bounded number, so its length alone may stand still.
+    const newest = simulator?.calls.at(-1);
+    if (newest === last) return true;
+    last = newest;
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    return undefined;
+  }, 'no call in flight');
+}
+
 const seconds = (iso: string) => Date.parse(iso) / 1000;
 const queuedIn = (snapshot: Snapshot) =>
   snapshot.intraday.instance.reduce((sum, p) => sum + (p.metrics.CONTACTS_QUEUED ?? 0), 0);
@@ -110,8 +123,13 @@ describe('today in a zone whose clocks change at midnight', () => {
     const before = await settled(running);
     expect(before.intraday.instance[0]?.start).toBe('2025-04-05T03:00:00.000Z');
     expect(before.summary.today.CONTACTS_QUEUED).toBe(queuedIn(before));
-    // 24 h 52 min into the day: its first hour is past Connect's 24-hour lookback, the rest under 24 hours.
+    // 24 h 52 min into the day: its first hour is past Connect's 24-hour lookback, the rest under 24 hours. The
+    // clock jumps with the poller stopped and no call in flight, so no request made for the earlier moment is
+    // answered at the later one.
+    running.stop();
+    await quiet();
     now = Date.parse('2025-04-06T03:52:00Z');
+    running.start();
     const late = await settled(running);
     expect(late.intraday.instance[0]?.start).toBe('2025-04-05T03:00:00.000Z');
     expect(late.summary.today.CONTACTS_QUEUED).toBeGreaterThan(before.summary.today.CONTACTS_QUEUED ?? 0);
