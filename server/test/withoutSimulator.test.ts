@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { TEST_CREDENTIALS } from './support/wallboard.js';
 
 // A production server pointed at a real instance never loads the simulator, so its deployment may leave
 // dist/simulator out. The built server (CI builds before the tests) is copied without that folder, next to the
@@ -59,8 +60,8 @@ describe('the built server with a Connect instance configured', () => {
         AWS_REGION: 'eu-west-2',
         // Nothing listens there: Connect's calls fail, the server keeps running and says so.
         CONNECT_ENDPOINT: `http://127.0.0.1:${connect}`,
-        AWS_ACCESS_KEY_ID: 'AKIAWITHOUTSIMULATOR',
-        AWS_SECRET_ACCESS_KEY: 'not-a-real-secret-for-this-test',
+        AWS_ACCESS_KEY_ID: TEST_CREDENTIALS.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: TEST_CREDENTIALS.secretAccessKey,
         HISTORY_DIR: history,
         DATA_DIR: history,
       },
