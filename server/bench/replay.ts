@@ -18,8 +18,8 @@ import { join } from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { diffView, type Snapshot, type ViewPatch } from '@switchboard/shared';
 import { parseEnv } from '../src/env.js';
-import Database from 'better-sqlite3';
 import { History } from '../src/history/recorder.js';
+import { sqliteDriver } from '../src/history/sqlite.js';
 import { HISTORY_FILE } from '../src/history/store.js';
 import { createLogger } from '../src/logger.js';
 import { startWebServer } from '../src/main.js';
@@ -203,7 +203,7 @@ async function dayFigures(label: string, snapshots: readonly Snapshot[]) {
   const { history, dir, start } = await recordDay(snapshots);
   await history.close();
   const bytes = directoryBytes(dir);
-  const db = new Database(join(dir, HISTORY_FILE), { readonly: true });
+  const db = sqliteDriver().open(join(dir, HISTORY_FILE), { readonly: true });
   const keyframes = db
     .prepare('SELECT count(*) AS n, avg(length(body)) AS size FROM frames WHERE kind = 1')
     .get() as {

@@ -82,8 +82,6 @@ const NOT_RUN: Record<string, string> = {
   'npx -y pnpm@12.21.0 install --frozen-lockfile && npx -y pnpm@12.21.0 start': 'starts a server for good',
   // The same start, named in prose after the Node 22 line (which is run below): it builds and serves until stopped.
   'npx -y pnpm@12.21.0 start': 'starts a server for good',
-  // Compiles a native module for the Node.js in use: minutes, and under Node 22 it fetches headers from nodejs.org.
-  'npx -y pnpm@12.21.0 rebuild better-sqlite3': 'compiles a native module for another Node.js',
   // The whole suite, this test among it: the CI runs it. It may run apt-get as root.
   'bash scripts/test-all.sh': 'the whole suite',
   // Needs a real Connect instance and AWS credentials.

@@ -1,6 +1,7 @@
 import { SECTION_NAMES, type AlertEvent, type Snapshot, type ViewPatch } from '@switchboard/shared';
 import type { AlertEngine } from '../alerts/engine.js';
 import type { Logger } from '../logger.js';
+import type { DriverName } from './sqlite.js';
 import { HistoryReader, openHistoryFile } from './store.js';
 import { HistoryWriter, type Batch, type FrameRecord } from './writer.js';
 
@@ -31,6 +32,8 @@ export interface HistoryOptions {
   onWritten?: (generations: number) => void;
   /** Slows every write by this much: tests and the benchmark stand in a slow disk with it. */
   writerDelayMs?: number;
+  /** The SQLite driver; the first that loads unless told (tests run the store on each). */
+  driver?: DriverName;
 }
 
 interface QueuedFrame {
@@ -69,6 +72,9 @@ export class History {
 
   private constructor(
     readonly path: string,
+    /** The SQLite driver the file is read and written with. */
+    readonly driver: DriverName,
+    driverModule: string,
     reader: HistoryReader,
     private readonly options: HistoryOptions,
   ) {
@@ -76,7 +82,7 @@ export class History {
     this.clock = options.clock ?? Date.now;
     this.maxQueued = options.maxQueued ?? 600;
     this.maxInFlight = options.maxInFlight ?? 4;
-    this.writer = new HistoryWriter(path, { delayMs: options.writerDelayMs ?? 0 });
+    this.writer = new HistoryWriter(path, driverModule, { delayMs: options.writerDelayMs ?? 0 });
     this.flushTimer = setInterval(() => this.flush(), options.flushMs ?? 1000);
     this.flushTimer.unref();
     this.pruneTimer = setInterval(() => void this.prune(), 3600_000);
@@ -86,8 +92,13 @@ export class History {
 
   /** Opens the store in `dataDir` (created if missing); an EnvError names DATA_DIR when it cannot be written. */
   static open(options: HistoryOptions): History {
-    const { path, db } = openHistoryFile(options.dataDir, options.dirVariable);
-    return new History(path, new HistoryReader(db), options);
+    const { path, db, driver, driverModule } = openHistoryFile(
+      options.dataDir,
+      options.dirVariable,
+      options.driver,
+    );
+    options.logger.info({ path, driver }, `history recorded in ${path} (SQLite through ${driver})`);
+    return new History(path, driver, driverModule, new HistoryReader(db), options);
   }
 
   /** What ViewStream calls with each generation of each board it serves; only the whole instance's view is kept. */

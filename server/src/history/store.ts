@@ -1,8 +1,6 @@
 import { accessSync, constants, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { brotliDecompressSync, inflateRawSync } from 'node:zlib';
-import { createRequire } from 'node:module';
-import type Database from 'better-sqlite3';
 import {
   applyPatch,
   type AlertEvent,
@@ -12,6 +10,7 @@ import {
 } from '@switchboard/shared';
 import type { AlertEngineState } from '../alerts/engine.js';
 import { EnvError } from '../env.js';
+import { sqliteDriver, type DriverName, type SqlDatabase, type SqlStatement } from './sqlite.js';
 
 /** The history file inside the data directory. */
 export const HISTORY_FILE = 'history.sqlite';
@@ -56,47 +55,24 @@ CREATE TABLE IF NOT EXISTS alert_state (
 `;
 
 /** The file's settings for both connections: WAL, so a reader never waits for the writer and a crash loses no commit. */
-export function configure(db: Database.Database): void {
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = NORMAL');
-  db.pragma('busy_timeout = 2000');
-}
-
-/**
- * The SQLite driver, loaded when history is first opened: a native module built for one Node.js version (the
- * one it was installed under), so a start under another says how to rebuild it rather than failing to import.
- */
-function sqlite(): typeof Database {
-  try {
-    const Driver = createRequire(import.meta.url)('better-sqlite3') as typeof Database;
-    // The native part loads with the first database.
-    new Driver(':memory:').close();
-    return Driver;
-  } catch (error) {
-    const why = error instanceof Error ? (error.message.split('\n')[0] ?? error.message) : String(error);
-    throw new EnvError(
-      `The history store's SQLite driver (better-sqlite3) does not load on Node.js ${process.versions.node}: ${why}. ` +
-        'It is built for the Node.js it was installed under: run `npx -y pnpm@12.21.0 rebuild better-sqlite3` ' +
-        'with this Node.js, or set HISTORY_ENABLED=false to run without history.',
-    );
-  }
-}
+export const PRAGMAS = 'PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 2000;';
 
 /** Opens (and creates) the data directory and the history file in it, or says which variable to fix. */
 export function openHistoryFile(
   dataDir: string,
   variable = 'DATA_DIR',
-): { path: string; db: Database.Database } {
-  const Driver = sqlite();
+  driverName?: DriverName,
+): { path: string; db: SqlDatabase; driver: DriverName; driverModule: string } {
+  const driver = sqliteDriver(driverName);
   const dir = resolve(dataDir);
   const path = join(dir, HISTORY_FILE);
   try {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     accessSync(dir, constants.W_OK);
-    const db = new Driver(path);
-    configure(db);
+    const db = driver.open(path);
+    db.exec(PRAGMAS);
     db.exec(SCHEMA);
-    return { path, db };
+    return { path, db, driver: driver.name, driverModule: driver.module };
   } catch (error) {
     const why = error instanceof Error ? error.message : String(error);
     throw new EnvError(
@@ -143,7 +119,8 @@ interface FrameRow {
   at: number;
   generation: number;
   kind: number;
-  body: Buffer;
+  /** A Buffer from better-sqlite3, a Uint8Array from node:sqlite. */
+  body: Uint8Array;
 }
 
 const PATCH = 0;
@@ -157,19 +134,21 @@ function patchesOf(row: FrameRow): [number, ViewPatch][] {
 
 /** Reads of the history file. */
 export class HistoryReader {
-  private readonly keyframeBefore: Database.Statement<[string, number], FrameRow>;
-  private readonly framesAfter: Database.Statement<[string, number, number, number, number], FrameRow>;
-  private readonly lastBefore: Database.Statement<[string, number], { at: number }>;
-  private readonly firstAfter: Database.Statement<[string, number], { at: number }>;
-  private readonly range: Database.Statement<[string], { first: number | null; last: number | null }>;
-  private readonly buckets: Database.Statement<
-    { instance: string; from: number; to: number; bucket: number },
-    { b: number; generations: number; stale: number; errors: string | null }
-  >;
-  private readonly alertEvents: Database.Statement<[string, number, number], { event: string }>;
-  private readonly alertState: Database.Statement<[string], { state: string }>;
+  private readonly keyframeBefore: SqlStatement<FrameRow>;
+  private readonly framesAfter: SqlStatement<FrameRow>;
+  private readonly lastBefore: SqlStatement<{ at: number }>;
+  private readonly firstAfter: SqlStatement<{ at: number }>;
+  private readonly range: SqlStatement<{ first: number | null; last: number | null }>;
+  private readonly buckets: SqlStatement<{
+    b: number;
+    generations: number;
+    stale: number;
+    errors: string | null;
+  }>;
+  private readonly alertEvents: SqlStatement<{ event: string }>;
+  private readonly alertState: SqlStatement<{ state: string }>;
 
-  constructor(private readonly db: Database.Database) {
+  constructor(private readonly db: SqlDatabase) {
     this.keyframeBefore = db.prepare(
       'SELECT at, generation, kind, body FROM frames WHERE instance = ? AND kind = 1 AND at <= ? ORDER BY at DESC, generation DESC LIMIT 1',
     );
@@ -186,7 +165,7 @@ export class HistoryReader {
     );
     this.range = db.prepare('SELECT min(at) AS first, max(at) AS last FROM generations WHERE instance = ?');
     this.buckets = db.prepare(
-      `SELECT (at - @from) / @bucket AS b, count(*) AS generations, sum(stale) AS stale,
+      `SELECT CAST((at - @from) / @bucket AS INTEGER) AS b, count(*) AS generations, sum(stale) AS stale,
               group_concat(DISTINCT errors) AS errors
          FROM generations WHERE instance = @instance AND at >= @from AND at < @to GROUP BY b ORDER BY b`,
     );

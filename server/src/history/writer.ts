@@ -1,5 +1,5 @@
-import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
+import { PRAGMAS } from './store.js';
 
 /** A generation as it is handed to the writer: JSON, compressed and written off the main thread. */
 export interface FrameRecord {
@@ -33,11 +33,19 @@ export interface Batch {
 const WRITER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const { brotliCompressSync, constants, deflateRawSync, inflateRawSync } = require('node:zlib');
-const Database = require(workerData.driver);
-const db = new Database(workerData.path);
-db.pragma('journal_mode = WAL');
-db.pragma('synchronous = NORMAL');
-db.pragma('busy_timeout = 2000');
+// better-sqlite3 (its resolved path) or node:sqlite: the statements below are the same on both.
+// Without Node 22's ExperimentalWarning for node:sqlite, as on the main thread (sqlite.ts).
+function nodeSqlite() {
+  const emitWarning = process.emitWarning;
+  process.emitWarning = (warning, ...rest) => {
+    if (!String(warning).startsWith('SQLite is an experimental feature')) emitWarning.call(process, warning, ...rest);
+  };
+  try { return require('node:sqlite'); } finally { process.emitWarning = emitWarning; }
+}
+const db = workerData.driver === 'node:sqlite'
+  ? new (nodeSqlite().DatabaseSync)(workerData.path)
+  : new (require(workerData.driver))(workerData.path);
+db.exec(workerData.pragmas);
 const brotli = (text) => brotliCompressSync(text, { params: {
   [constants.BROTLI_PARAM_QUALITY]: 5,
   [constants.BROTLI_PARAM_LGWIN]: 22,
@@ -61,15 +69,23 @@ function closeSegment(instance, before) {
   insertFrame.run(instance, first.at, first.generation, 2, brotli(text));
   for (const row of rows) removeRow.run(row.rowid);
 }
-const write = db.transaction((batch) => {
-  for (const f of batch.frames) {
-    if (f.keyframe) closeSegment(f.instance, f.at);
-    insertFrame.run(f.instance, f.at, f.generation, f.keyframe ? 1 : 0, f.keyframe ? brotli(f.json) : deflateRawSync(f.json));
-    insertGeneration.run(f.instance, f.at, f.generation, f.stale ? 1 : 0, f.errors);
+function write(batch) {
+  db.exec('BEGIN');
+  try {
+    for (const f of batch.frames) {
+      if (f.keyframe) closeSegment(f.instance, f.at);
+      insertFrame.run(f.instance, f.at, f.generation, f.keyframe ? 1 : 0, f.keyframe ? brotli(f.json) : deflateRawSync(f.json));
+      insertGeneration.run(f.instance, f.at, f.generation, f.stale ? 1 : 0, f.errors);
+    }
+    for (const e of batch.events) insertEvent.run(e.instance, e.at, e.json);
+    for (const s of batch.states) saveState.run(s.instance, s.at, s.json);
+    db.exec('COMMIT');
+  } catch (error) {
+    // A failed statement leaves the transaction open; a failed COMMIT may have ended it already.
+    try { db.exec('ROLLBACK'); } catch {}
+    throw error;
   }
-  for (const e of batch.events) insertEvent.run(e.instance, e.at, e.json);
-  for (const s of batch.states) saveState.run(s.instance, s.at, s.json);
-});
+}
 parentPort.on('message', (message) => {
   try {
     if (message.type === 'write') {
@@ -79,8 +95,8 @@ parentPort.on('message', (message) => {
       // In small steps, each its own transaction, so a reader never waits long.
       let removed = 0;
       for (const statement of prune)
-        for (let n = 1; n > 0; ) { n = statement.run(message.before).changes; removed += n; }
-      if (removed > 0) db.pragma('wal_checkpoint(TRUNCATE)');
+        for (let n = 1; n > 0; ) { n = Number(statement.run(message.before).changes); removed += n; }
+      if (removed > 0) db.exec('PRAGMA wal_checkpoint(TRUNCATE)');
     } else if (message.type === 'close') {
       db.close();
       parentPort.postMessage({ type: 'closed' });
@@ -107,11 +123,11 @@ export class HistoryWriter {
   private readonly pending = new Map<number, (outcome: WriterOutcome) => void>();
   private closed: Promise<void> | null = null;
 
-  constructor(path: string, options: { delayMs?: number } = {}) {
-    const driver = createRequire(import.meta.url).resolve('better-sqlite3');
+  /** `driver`: the module the worker loads, better-sqlite3's resolved path or `node:sqlite` (sqlite.ts). */
+  constructor(path: string, driver: string, options: { delayMs?: number } = {}) {
     this.worker = new Worker(WRITER_SOURCE, {
       eval: true,
-      workerData: { path, driver, delayMs: options.delayMs ?? 0 },
+      workerData: { path, driver, pragmas: PRAGMAS, delayMs: options.delayMs ?? 0 },
     });
     this.worker.unref();
     this.worker.on('message', (message: { type: string; id?: number; code?: string; message?: string }) => {

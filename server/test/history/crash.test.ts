@@ -3,10 +3,10 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_INSTANCE } from '../../src/config/instances.js';
 import { History } from '../../src/history/recorder.js';
+import { sqliteDriver } from '../../src/history/sqlite.js';
 import { HistoryReader, HISTORY_FILE } from '../../src/history/store.js';
 import { createLogger } from '../../src/logger.js';
 
@@ -34,11 +34,12 @@ function startRecording(dir: string) {
 }
 
 const frameCount = (dir: string, instance: string) => {
-  const db = new Database(join(dir, HISTORY_FILE), { readonly: true });
+  const db = sqliteDriver().open(join(dir, HISTORY_FILE), { readonly: true });
   try {
     return (
-      db.prepare('SELECT count(*) AS n FROM generations WHERE instance = ?').get(instance) as { n: number }
-    ).n;
+      db.prepare<{ n: number }>('SELECT count(*) AS n FROM generations WHERE instance = ?').get(instance)
+        ?.n ?? 0
+    );
   } finally {
     db.close();
   }
@@ -60,15 +61,18 @@ describe('a crash while recording', () => {
       child.kill('SIGKILL');
       expect(await exited).toBe('SIGKILL');
 
-      const db = new Database(join(dir, HISTORY_FILE));
-      expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+      const db = sqliteDriver().open(join(dir, HISTORY_FILE));
+      expect(db.prepare<{ integrity_check: string }>('PRAGMA integrity_check').get()?.integrity_check).toBe(
+        'ok',
+      );
       const reader = new HistoryReader(db);
       for (const instance of [DEFAULT_INSTANCE, 'stress']) {
         const last = db
-          .prepare(
+          .prepare<{ at: number; generation: number }>(
             'SELECT at, generation FROM generations WHERE instance = ? ORDER BY at DESC, generation DESC LIMIT 1',
           )
-          .get(instance) as { at: number; generation: number };
+          .get(instance);
+        if (!last) throw new Error(`nothing recorded for ${instance}`);
         const found = reader.viewAt(instance, last.at);
         if ('gap' in found) throw new Error(`nothing replayed for ${instance} at its last frame`);
         expect(found.view.generation).toBe(last.generation);

@@ -2,9 +2,9 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { diffView, type Queue, type Snapshot } from '@switchboard/shared';
-import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { History, type DropReason } from '../../src/history/recorder.js';
+import { driverLoads, sqliteDriver, type DriverName } from '../../src/history/sqlite.js';
 import { createLogger } from '../../src/logger.js';
 
 function queue(id: string, inQueue: number): Queue {
@@ -48,12 +48,16 @@ function view(generation: number, stale = false, error = false): Snapshot {
   };
 }
 
-describe('History', () => {
+/** Each driver this Node.js loads: better-sqlite3 where it was built for it, node:sqlite from Node 22.13. */
+const drivers = (['better-sqlite3', 'node:sqlite'] as const satisfies DriverName[]).filter(driverLoads);
+
+describe.each(drivers)('History on %s', (driver) => {
   it('replays every generation from keyframes and patches, and counts stale and failing ones on the timeline', async () => {
     let now = 1_000_000;
     const history = History.open({
       dataDir: mkdtempSync(join(tmpdir(), 'switchboard-rec-')),
       retentionDays: 7,
+      driver,
       keyframeMs: 10_000,
       flushMs: 60_000,
       logger: createLogger('silent'),
@@ -74,11 +78,11 @@ describe('History', () => {
       expect(found.view).toEqual(view(g, g >= 10 && g < 15, g === 20));
     }
     // The patches between keyframes were closed into segments, and still replay one by one.
-    const db = new Database(history.path, { readonly: true });
-    const kinds = db.prepare('SELECT kind, count(*) AS n FROM frames GROUP BY kind').all() as {
-      kind: number;
-      n: number;
-    }[];
+    expect(history.driver).toBe(driver);
+    const db = sqliteDriver(driver).open(history.path, { readonly: true });
+    const kinds = db
+      .prepare<{ kind: number; n: number }>('SELECT kind, count(*) AS n FROM frames GROUP BY kind')
+      .all();
     db.close();
     expect(kinds.find((row) => row.kind === 2)?.n).toBeGreaterThan(2);
     const timeline = history.reader.timeline('i', 1_000_000, now, 20_000);
@@ -95,6 +99,7 @@ describe('History', () => {
     const history = History.open({
       dataDir: mkdtempSync(join(tmpdir(), 'switchboard-rec-')),
       retentionDays: 7,
+      driver,
       keyframeMs: 3600_000,
       flushMs: 60_000,
       maxInFlight: 1,
