@@ -9,7 +9,7 @@
  * history store from them in turn, each patch the real diff from the generation before, at the keyframe
  * interval of the defaults.
  *
- *   npx -y pnpm@12.21.0 bench:replay [-- --cycles 30 --viewers 20 --seeks 40 --hours 24 --cost-only 1]
+ *   npx -y pnpm@12.21.0 bench:replay [-- --cycles 30 --viewers 20 --seeks 40 --hours 24 --time-of-day 15:00 --cost-only 1]
  */
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { request } from 'node:http';
@@ -29,6 +29,8 @@ const args = benchArgs();
 const CYCLES = Number(args.get('cycles') ?? 30);
 const VIEWERS = Number(args.get('viewers') ?? 20);
 const SEEKS = Number(args.get('seeks') ?? 40);
+/** The simulated centre's local time when each phase starts: mid-afternoon, most of the day's intervals closed. */
+const TIME_OF_DAY = args.get('time-of-day') ?? '15:00';
 const CYCLE_MS = 2000;
 /** Hours of history recorded for the storage and seek figures: a day unless told (a shorter run to try it out). */
 const HOURS = Number(args.get('hours') ?? 24);
@@ -89,6 +91,7 @@ async function runPhase(queues: number, agents: number, recording: boolean, keep
       POLL_INTERVAL_MS: String(CYCLE_MS),
       SIMULATOR_QUEUES: String(queues),
       SIMULATOR_AGENTS: String(agents),
+      SIMULATOR_TIME_OF_DAY: TIME_OF_DAY,
       HISTORY_ENABLED: String(recording),
       HISTORY_DIR: dir,
     }),

@@ -119,13 +119,17 @@ describe('arrivalRate', () => {
 
 const settings = { serviceLevelSeconds: 20, targetPercent: 80, defaultHandleTimeSeconds: 300 };
 
+/** A queue with `perHalfHour` queued in each of the last two half-hours (150 handled today). */
+const steadyQueue = (perHalfHour: number, handleTimeSeconds: number, agentsStaffed: number) =>
+  forecastQueue(
+    { series: series(perHalfHour, perHalfHour), handleTimeSeconds, contactsHandled: 150, agentsStaffed },
+    settings,
+  );
+
 describe('forecastQueue', () => {
   it('predicts the service level with the agents staffed and the fewest agents for the target', () => {
     // 200 queued an hour for the last hour, 180 s handle time: 10 erlangs, as in Call Centre Helper's example.
-    const forecast = forecastQueue(
-      { series: series(100, 100), handleTimeSeconds: 180, contactsHandled: 150, agentsStaffed: 11 },
-      settings,
-    );
+    const forecast = steadyQueue(100, 180, 11);
     expect(forecastSchema.parse(forecast)).toEqual(forecast);
     expect(forecast.arrivalsPerHour).toBe(200);
     expect(forecast.handleTimeSeconds).toBe(180);
@@ -171,14 +175,8 @@ describe('forecastQueue', () => {
 
 describe('combineForecasts', () => {
   it('adds arrivals and agents required, and weights service level and handle time by arrivals', () => {
-    const a = forecastQueue(
-      { series: series(100, 100), handleTimeSeconds: 180, contactsHandled: 150, agentsStaffed: 11 },
-      settings,
-    );
-    const b = forecastQueue(
-      { series: series(50, 50), handleTimeSeconds: 240, contactsHandled: 150, agentsStaffed: 10 },
-      settings,
-    );
+    const a = steadyQueue(100, 180, 11);
+    const b = steadyQueue(50, 240, 10);
     const centre = combineForecasts([a, b], 18, settings);
     expect(centre.arrivalsPerHour).toBe(300);
     expect(centre.handleTimeSeconds).toBeCloseTo((200 * 180 + 100 * 240) / 300, 9);
@@ -192,10 +190,7 @@ describe('combineForecasts', () => {
   });
 
   it('says nothing for the centre while a queue has no arrival rate', () => {
-    const a = forecastQueue(
-      { series: series(100, 100), handleTimeSeconds: 180, contactsHandled: 150, agentsStaffed: 11 },
-      settings,
-    );
+    const a = steadyQueue(100, 180, 11);
     const b = forecastQueue(
       { series: undefined, handleTimeSeconds: 180, contactsHandled: 150, agentsStaffed: 11 },
       settings,
@@ -210,12 +205,7 @@ describe('combineForecasts', () => {
 
 describe('combineForecasts at the edges', () => {
   it('says a centre whose every queue reaches its target needs no more agents than it has', () => {
-    const forecasts = [0, 1, 2].map(() =>
-      forecastQueue(
-        { series: series(40, 40), handleTimeSeconds: 240, contactsHandled: 150, agentsStaffed: 30 },
-        settings,
-      ),
-    );
+    const forecasts = [0, 1, 2].map(() => steadyQueue(40, 240, 30));
     for (const forecast of forecasts) expect(forecastShortfall(forecast)).toBe(0);
     // Thirty agents shared by the three queues: each queue counts all thirty, the centre them once.
     const centre = combineForecasts(forecasts, 30, settings);
@@ -224,14 +214,8 @@ describe('combineForecasts at the edges', () => {
   });
 
   it('adds the queues short of their target, and nothing for the queues with agents to spare', () => {
-    const short = forecastQueue(
-      { series: series(200, 200), handleTimeSeconds: 300, contactsHandled: 150, agentsStaffed: 5 },
-      settings,
-    );
-    const spare = forecastQueue(
-      { series: series(10, 10), handleTimeSeconds: 300, contactsHandled: 150, agentsStaffed: 40 },
-      settings,
-    );
+    const short = steadyQueue(200, 300, 5);
+    const spare = steadyQueue(10, 300, 40);
     expect(forecastShortfall(short)).toBeGreaterThan(0);
     const centre = combineForecasts([short, spare], 45, settings);
     expect(forecastShortfall(centre)).toBe(forecastShortfall(short));

@@ -107,47 +107,21 @@ describe('fitAgentShare', () => {
 
   it('has nothing to fit on without usable intervals', () => {
     expect(fitAgentShare([], { serviceLevelSeconds: 20 })).toBeNull();
+    const usable: FitInterval = {
+      startMs: 0,
+      endMs: HALF_HOUR,
+      contacts: 50,
+      serviceLevel: 80,
+      handleTimeSeconds: 200,
+      agentsStaffed: 9,
+    };
+    // Each missing one thing the fit needs, or with too few contacts to say anything.
     const unusable: FitInterval[] = [
-      {
-        startMs: 0,
-        endMs: HALF_HOUR,
-        contacts: 50,
-        serviceLevel: null,
-        handleTimeSeconds: 200,
-        agentsStaffed: 9,
-      },
-      {
-        startMs: 0,
-        endMs: HALF_HOUR,
-        contacts: 50,
-        serviceLevel: 80,
-        handleTimeSeconds: 200,
-        agentsStaffed: null,
-      },
-      {
-        startMs: 0,
-        endMs: HALF_HOUR,
-        contacts: 50,
-        serviceLevel: 80,
-        handleTimeSeconds: null,
-        agentsStaffed: 9,
-      },
-      {
-        startMs: 0,
-        endMs: HALF_HOUR,
-        contacts: 50,
-        serviceLevel: 80,
-        handleTimeSeconds: 200,
-        agentsStaffed: 0,
-      },
-      {
-        startMs: 0,
-        endMs: HALF_HOUR,
-        contacts: 3,
-        serviceLevel: 80,
-        handleTimeSeconds: 200,
-        agentsStaffed: 9,
-      },
+      { ...usable, serviceLevel: null },
+      { ...usable, agentsStaffed: null },
+      { ...usable, handleTimeSeconds: null },
+      { ...usable, agentsStaffed: 0 },
+      { ...usable, contacts: 3 },
     ];
     expect(fitAgentShare(unusable, { serviceLevelSeconds: 20 })).toBeNull();
   });

@@ -5,6 +5,7 @@ import { App } from './App';
 import { SnapshotFeed } from './api/SnapshotFeed';
 import { refusedStream, stubServer, TEST_CONFIG } from './testing/fakeServer';
 import { makeSnapshot } from './testing/makeSnapshot';
+import { stubResizeObserver } from './testing/stubResizeObserver';
 
 function renderApp(search = '') {
   window.history.replaceState(null, '', `/${search}`);
@@ -19,14 +20,7 @@ function renderApp(search = '') {
 }
 
 beforeEach(() => {
-  vi.stubGlobal(
-    'ResizeObserver',
-    class {
-      observe() {}
-      unobserve() {}
-      disconnect() {}
-    },
-  );
+  stubResizeObserver();
 });
 afterEach(() => {
   cleanup();

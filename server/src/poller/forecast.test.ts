@@ -30,6 +30,12 @@ const queue = (id: string, staffed: number, handleTime: number | null, handled: 
 const snapshot = (queues: Queue[]): Snapshot =>
   ({ queues, summary: { realtime: { AGENTS_STAFFED: 12 }, today: {}, states: {} } }) as unknown as Snapshot;
 
+/** The arrivals both forecasts below are expected from: 60 queued in the first half-hour, 30 in the next 10 minutes. */
+const SIXTY_THEN_THIRTY = [
+  { startMs: 0, endMs: 30 * MIN, contactsQueued: 60 },
+  { startMs: 30 * MIN, endMs: 40 * MIN, contactsQueued: 30 },
+];
+
 describe('withForecast', () => {
   it("forecasts every queue from today's latest intervals and the configured service level", () => {
     const asked: number[] = [];
@@ -53,10 +59,7 @@ describe('withForecast', () => {
     expect(busy?.forecast).toEqual(
       forecastQueue(
         {
-          series: [
-            { startMs: 0, endMs: 30 * MIN, contactsQueued: 60 },
-            { startMs: 30 * MIN, endMs: 40 * MIN, contactsQueued: 30 },
-          ],
+          series: SIXTY_THEN_THIRTY,
           handleTimeSeconds: 240,
           contactsHandled: 50,
           agentsStaffed: 8,
@@ -101,10 +104,7 @@ describe('withForecast', () => {
     expect(next.queues[0]?.forecast).toEqual(
       forecastQueue(
         {
-          series: [
-            { startMs: 0, endMs: 30 * MIN, contactsQueued: 60 },
-            { startMs: 30 * MIN, endMs: 40 * MIN, contactsQueued: 30 },
-          ],
+          series: SIXTY_THEN_THIRTY,
           handleTimeSeconds: 240,
           contactsHandled: 50,
           agentsStaffed: 16,

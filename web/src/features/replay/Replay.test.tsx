@@ -6,6 +6,7 @@ import { App } from '../../App';
 import { SnapshotFeed } from '../../api/SnapshotFeed';
 import { refusedStream, TEST_CONFIG } from '../../testing/fakeServer';
 import { makeSnapshot } from '../../testing/makeSnapshot';
+import { stubResizeObserver } from '../../testing/stubResizeObserver';
 import type { Timeline } from './api';
 import { useReplay } from './useReplay';
 
@@ -118,14 +119,7 @@ function renderLaptop() {
 
 beforeEach(() => {
   asked.length = 0;
-  vi.stubGlobal(
-    'ResizeObserver',
-    class {
-      observe() {}
-      unobserve() {}
-      disconnect() {}
-    },
-  );
+  stubResizeObserver();
   stubHistoryServer();
 });
 afterEach(() => {
