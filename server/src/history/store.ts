@@ -134,7 +134,17 @@ function patchesOf(row: FrameRow): [number, ViewPatch][] {
 
 /** Reads of the history file. */
 export class HistoryReader {
-  private readonly keyframeBefore: SqlStatement<FrameRow>;
+  private readonly keyframeBefore: SqlStatement<{ rowid: number; at: number; generation: number }>;
+  private readonly keyframeBody: SqlStatement<{ body: Uint8Array }>;
+  /**
+   * Per instance, the keyframe last decoded and the last view worked out from it. Views are never changed once
+   * made (a patch makes new objects), so a seek that lands after the last one in the same minute (replay playing
+   * at 10×) carries on from it, and one before it from the keyframe, without decoding it again.
+   */
+  private readonly recent = new Map<
+    string,
+    { keyRow: number; keyAt: number; key: Snapshot; view: Snapshot; viewAt: number }
+  >();
   private readonly framesAfter: SqlStatement<FrameRow>;
   private readonly lastBefore: SqlStatement<{ at: number }>;
   private readonly firstAfter: SqlStatement<{ at: number }>;
@@ -150,8 +160,9 @@ export class HistoryReader {
 
   constructor(private readonly db: SqlDatabase) {
     this.keyframeBefore = db.prepare(
-      'SELECT at, generation, kind, body FROM frames WHERE instance = ? AND kind = 1 AND at <= ? ORDER BY at DESC, generation DESC LIMIT 1',
+      'SELECT rowid, at, generation FROM frames WHERE instance = ? AND kind = 1 AND at <= ? ORDER BY at DESC, generation DESC LIMIT 1',
     );
+    this.keyframeBody = db.prepare('SELECT body FROM frames WHERE rowid = ?');
     // Several generations may be recorded in one millisecond: those after the keyframe's are in.
     this.framesAfter = db.prepare(
       'SELECT at, generation, kind, body FROM frames WHERE instance = ? AND kind != 1 AND at >= ? AND at <= ? ' +
@@ -187,8 +198,20 @@ export class HistoryReader {
         gap: { before: last?.at ?? null, after: this.firstAfter.get(instance, at)?.at ?? null },
       };
     }
-    let view = JSON.parse(brotliDecompressSync(key.body).toString('utf8')) as Snapshot;
-    let viewAt = key.at;
+    const recent = this.recent.get(instance);
+    let keyView: Snapshot;
+    let view: Snapshot;
+    let viewAt: number;
+    if (recent?.keyRow === key.rowid && recent.keyAt === key.at && recent.key.generation === key.generation) {
+      keyView = recent.key;
+      [view, viewAt] = recent.viewAt <= at ? [recent.view, recent.viewAt] : [keyView, key.at];
+    } else {
+      const body = this.keyframeBody.get(key.rowid)?.body;
+      // Pruned between the two reads: as if nothing had been recorded.
+      if (!body) return { gap: { before: null, after: this.firstAfter.get(instance, at)?.at ?? null } };
+      keyView = JSON.parse(brotliDecompressSync(body).toString('utf8')) as Snapshot;
+      [view, viewAt] = [keyView, key.at];
+    }
     rows: for (const row of this.framesAfter.iterate(instance, key.at, at, key.at, key.generation)) {
       for (const [patchAt, patch] of patchesOf(row)) {
         if (patchAt > at) break rows;
@@ -199,6 +222,7 @@ export class HistoryReader {
         viewAt = patchAt;
       }
     }
+    this.recent.set(instance, { keyRow: key.rowid, keyAt: key.at, key: keyView, view, viewAt });
     if (at - viewAt > MAX_GAP_MS)
       return { gap: { before: viewAt, after: this.firstAfter.get(instance, at)?.at ?? null } };
     return { view, at: viewAt };
