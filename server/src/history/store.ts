@@ -112,6 +112,9 @@ export interface Gap {
   after: number | null;
 }
 
+/** The views a seek leaves for the next one are let go after this long without a seek. */
+const RELEASE_AFTER_MS = 120_000;
+
 /** Past this long after the last recorded generation, a moment is "not recorded" rather than that generation's view. */
 export const MAX_GAP_MS = 60_000;
 
@@ -145,6 +148,8 @@ export class HistoryReader {
     string,
     { keyRow: number; keyAt: number; key: Snapshot; view: Snapshot; viewAt: number }
   >();
+  /** Lets go of those views once nobody has sought for a while (a few MB at 250 queues). */
+  private release: NodeJS.Timeout | null = null;
   private readonly framesAfter: SqlStatement<FrameRow>;
   private readonly lastBefore: SqlStatement<{ at: number }>;
   private readonly firstAfter: SqlStatement<{ at: number }>;
@@ -223,6 +228,9 @@ export class HistoryReader {
       }
     }
     this.recent.set(instance, { keyRow: key.rowid, keyAt: key.at, key: keyView, view, viewAt });
+    if (this.release) clearTimeout(this.release);
+    this.release = setTimeout(() => this.recent.clear(), RELEASE_AFTER_MS);
+    this.release.unref();
     if (at - viewAt > MAX_GAP_MS)
       return { gap: { before: viewAt, after: this.firstAfter.get(instance, at)?.at ?? null } };
     return { view, at: viewAt };
@@ -257,6 +265,8 @@ export class HistoryReader {
   }
 
   close(): void {
+    if (this.release) clearTimeout(this.release);
+    this.recent.clear();
     this.db.close();
   }
 }

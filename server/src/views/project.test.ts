@@ -264,6 +264,22 @@ describe('a board’s view', () => {
     expect(views.of(s, null)).toBe(s);
   });
 
+  it('is worked out again when the configuration is reloaded, for a snapshot seen before (a replayed one)', () => {
+    let current = config;
+    const views = new Views(() => current);
+    const s = snapshot();
+    const before = views.of(s, 'sales');
+    const sales = board('sales');
+    current = {
+      ...config,
+      boards: config.boards.map((b) => (b.id === 'sales' ? { ...sales, queues: 'all' as const } : b)),
+    };
+    const after = views.of(s, 'sales');
+    expect(after).not.toBe(before);
+    expect(after?.queues.length).toBeGreaterThan(before?.queues.length ?? Infinity);
+    expect(views.of(s, 'sales')).toBe(after);
+  });
+
   it('counts agents as Connect defines its agent figures', () => {
     expect(
       agentCounts([

@@ -6,11 +6,12 @@ import { projectView } from './project.js';
 const WHOLE = '';
 
 /**
- * One instance's views of its snapshots, each projected once per snapshot and board however many screens and
- * requests ask for it (the stream and GET /api/v1/snapshot share them).
+ * One instance's views of its snapshots, each projected once per snapshot, board and configuration however many
+ * screens and requests ask for it (the stream and GET /api/v1/snapshot share them). A reloaded configuration
+ * projects again: a snapshot seen before the reload (a replayed one, say) shows its boards as they are now.
  */
 export class Views {
-  private readonly memo = new WeakMap<Snapshot, Map<string, Snapshot>>();
+  private readonly memo = new WeakMap<Snapshot, { config: WallboardConfig; views: Map<string, Snapshot> }>();
 
   constructor(private readonly config: () => WallboardConfig) {}
 
@@ -24,16 +25,17 @@ export class Views {
   of(snapshot: Snapshot, id: string | null): Snapshot | undefined {
     const board = this.board(id);
     if (board === undefined) return undefined;
-    let views = this.memo.get(snapshot);
-    if (!views) {
-      views = new Map();
-      this.memo.set(snapshot, views);
+    const config = this.config();
+    let memo = this.memo.get(snapshot);
+    if (memo?.config !== config) {
+      memo = { config, views: new Map() };
+      this.memo.set(snapshot, memo);
     }
     const key = id ?? WHOLE;
-    let view = views.get(key);
+    let view = memo.views.get(key);
     if (!view) {
-      view = projectView(snapshot, board, this.config());
-      views.set(key, view);
+      view = projectView(snapshot, board, config);
+      memo.views.set(key, view);
     }
     return view;
   }

@@ -92,11 +92,57 @@ describe.each(drivers)('History on %s', (driver) => {
     db.close();
     expect(kinds.find((row) => row.kind === 2)?.n).toBeGreaterThan(2);
     const timeline = history.reader.timeline('i', 1_000_000, now, 20_000);
+    // 30 generations 2 s apart in buckets of 20 s: three buckets of ten, each starting on its boundary.
+    expect(timeline.buckets.map((bucket) => [bucket.at, bucket.generations])).toEqual(
+      [0, 1, 2].map((k) => [new Date(1_000_000 + k * 20_000).toISOString(), 10]),
+    );
     expect(timeline.buckets.reduce((sum, bucket) => sum + bucket.generations, 0)).toBe(30);
     expect(timeline.buckets.reduce((sum, bucket) => sum + bucket.stale, 0)).toBe(5);
     expect(timeline.buckets.flatMap((bucket) => bucket.errors)).toEqual(['queues']);
     // Past the last generation by more than a minute, nothing was recorded.
     expect('gap' in history.reader.viewAt('i', now + 120_000)).toBe(true);
+    await history.close();
+  });
+
+  it('replays the minute still being recorded, and carries on from there as more is written', async () => {
+    let now = 5_000_000;
+    const history = History.open({
+      dataDir: mkdtempSync(join(tmpdir(), 'switchboard-rec-')),
+      retentionDays: 7,
+      driver,
+      keyframeMs: 60_000,
+      flushMs: 60_000,
+      logger: createLogger('silent'),
+      clock: () => now,
+    });
+    const at = (g: number) => 5_000_000 + (g - 1) * 2000 + 500;
+    let previous: Snapshot | null = null;
+    const record = async (from: number, to: number) => {
+      for (let g = from; g <= to; g += 1) {
+        const next = view(g);
+        history.record('i', next, previous ? diffView(previous, next) : null);
+        previous = next;
+        now += 2000;
+      }
+      await history.flush();
+    };
+    const replayed = (g: number) => {
+      const found = history.reader.viewAt('i', at(g));
+      if ('gap' in found) throw new Error(`generation ${g} not replayed`);
+      return found.view.generation;
+    };
+    // The first minute's patches are still one row each: no keyframe has closed them into a segment.
+    await record(1, 12);
+    expect(replayed(12)).toBe(12);
+    // More of the same minute, then past the next keyframe, which closes the first minute into a segment.
+    await record(13, 20);
+    expect(replayed(20)).toBe(20);
+    expect(replayed(14)).toBe(14);
+    await record(21, 45);
+    expect(replayed(29)).toBe(29);
+    expect(replayed(45)).toBe(45);
+    expect(replayed(31)).toBe(31);
+    for (let g = 1; g <= 45; g += 1) expect(replayed(g)).toBe(g);
     await history.close();
   });
 
