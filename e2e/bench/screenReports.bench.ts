@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { extname, join, normalize } from 'node:path';
 import { test, type CDPSession, type Page } from '@playwright/test';
 import { startTestServer, type TestServer } from '../support/server.js';
+import { setting } from './settings.js';
 
 /**
  * What the screens' own reports cost a wall (docs/screens.md): against the real server on its embedded
@@ -18,17 +19,6 @@ import { startTestServer, type TestServer } from '../support/server.js';
  */
 const DEFAULT_INTERVAL_MS = 60_000;
 const MEASURED_INTERVAL_MS = 5000;
-
-function setting(name: string, fallback: number): number {
-  const text = process.env[name];
-  if (text === undefined || text === '') return fallback;
-  const value = Number(text);
-  if (!Number.isInteger(value) || value < 1)
-    throw new Error(
-      `${name} must be a whole number of at least 1 (it is "${text}"); leave it unset for ${fallback}`,
-    );
-  return value;
-}
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',

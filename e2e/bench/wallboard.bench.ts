@@ -6,6 +6,7 @@ import { test, type Browser, type CDPSession, type Page } from '@playwright/test
 import { heapParts } from '../support/heapSnapshot.js';
 import { baselineCommit, baselineDist } from './baseline.js';
 import { startBenchServer, webDist, type BenchServer, type StreamProtocol } from './benchServer.js';
+import { setting } from './settings.js';
 
 /**
  * 250 queue tiles and 1,500 agents, a new snapshot every 2 s, in Chromium on this machine: every queue figure
@@ -23,17 +24,6 @@ import { startBenchServer, webDist, type BenchServer, type StreamProtocol } from
  */
 const QUEUES = 250;
 const AGENTS = 1500;
-
-function setting(name: string, fallback: number): number {
-  const text = process.env[name];
-  if (text === undefined || text === '') return fallback;
-  const value = Number(text);
-  if (!Number.isInteger(value) || value < 1)
-    throw new Error(
-      `${name} must be a whole number of at least 1 (it is "${text}"); leave it unset for ${fallback}`,
-    );
-  return value;
-}
 
 function newProtocol(): StreamProtocol {
   const text = process.env.BENCH_NEW_PROTOCOL;

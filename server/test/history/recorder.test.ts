@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { diffView, type Queue, type Snapshot } from '@switchboard/shared';
 import { describe, expect, it } from 'vitest';
-import { History, type DropReason } from '../../src/history/recorder.js';
+import { History, type DropReason, type HistoryOptions } from '../../src/history/recorder.js';
 import { driverLoads, sqliteDriver, type DriverName } from '../../src/history/sqlite.js';
 import { createLogger } from '../../src/logger.js';
 
@@ -52,12 +52,18 @@ function view(generation: number, stale = false, error = false): Snapshot {
 const drivers = (['better-sqlite3', 'node:sqlite'] as const satisfies DriverName[]).filter(driverLoads);
 
 describe.each(drivers)('History on %s', (driver) => {
-  it('replays every generation from keyframes and patches, and counts stale and failing ones on the timeline', async () => {
-    let now = 1_000_000;
-    const history = History.open({
+  /** A store of its own in a new directory, on this driver, keeping a week, with `options` on top. */
+  const openHistory = (options: Omit<HistoryOptions, 'dataDir' | 'retentionDays' | 'driver'>) =>
+    History.open({
       dataDir: mkdtempSync(join(tmpdir(), 'switchboard-rec-')),
       retentionDays: 7,
       driver,
+      ...options,
+    });
+
+  it('replays every generation from keyframes and patches, and counts stale and failing ones on the timeline', async () => {
+    let now = 1_000_000;
+    const history = openHistory({
       keyframeMs: 10_000,
       flushMs: 60_000,
       logger: createLogger('silent'),
@@ -106,10 +112,7 @@ describe.each(drivers)('History on %s', (driver) => {
 
   it('replays the minute still being recorded, and carries on from there as more is written', async () => {
     let now = 5_000_000;
-    const history = History.open({
-      dataDir: mkdtempSync(join(tmpdir(), 'switchboard-rec-')),
-      retentionDays: 7,
-      driver,
+    const history = openHistory({
       keyframeMs: 60_000,
       flushMs: 60_000,
       logger: createLogger('silent'),
@@ -148,10 +151,7 @@ describe.each(drivers)('History on %s', (driver) => {
 
   it('drops history, never blocks, when the disk is behind, and replays again from the next whole view', async () => {
     const drops: DropReason[] = [];
-    const history = History.open({
-      dataDir: mkdtempSync(join(tmpdir(), 'switchboard-rec-')),
-      retentionDays: 7,
-      driver,
+    const history = openHistory({
       keyframeMs: 3600_000,
       flushMs: 60_000,
       maxInFlight: 1,
