@@ -1,3 +1,4 @@
+import type { Socket } from 'node:net';
 import { constants as zlib, deflateRawSync } from 'node:zlib';
 import { Router, type Request, type Response } from 'express';
 import { BadRequestError } from '../errors.js';
@@ -48,6 +49,8 @@ const GZIP_HEADER = Buffer.from([0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff]);
 export class StreamFrame {
   readonly plain: Buffer;
   private compressed: Buffer | undefined;
+  /** As HTTP/1.1 chunks (size line, bytes, CRLF), plain and gzip: made on first use, once for every viewer. */
+  private chunks: { plain?: Buffer; gzip?: Buffer } = {};
 
   constructor(
     text: string,
@@ -62,7 +65,20 @@ export class StreamFrame {
     this.compressed ??= deflateRawSync(this.plain, { finishFlush: zlib.Z_SYNC_FLUSH });
     return this.compressed;
   }
+
+  /** The frame as one HTTP/1.1 chunk, ready for the socket: one write per viewer, with no framing of its own. */
+  chunk(gzip: boolean): Buffer {
+    const key = gzip ? 'gzip' : 'plain';
+    const bytes = gzip ? this.gzip : this.plain;
+    return (this.chunks[key] ??= Buffer.concat([
+      Buffer.from(`${bytes.length.toString(16)}\r\n`, 'latin1'),
+      bytes,
+      CRLF,
+    ]));
+  }
 }
+
+const CRLF = Buffer.from('\r\n', 'latin1');
 
 const RETRY_FRAME = new StreamFrame('retry: 2000\n\n');
 
@@ -73,6 +89,13 @@ function wantsGzip(req: Request): boolean {
 
 interface Viewer {
   res: Response;
+  /**
+   * The connection, once the response's head and first frames are on their way and the body is chunked: frames
+   * then go to it as ready-made chunks (StreamFrame.chunk), one write each, past the response's own write path
+   * (which frames and corks every write for every viewer). Null when the response frames them (not chunked:
+   * HTTP/1.0) and once the viewer has gone.
+   */
+  socket: Socket | null;
   gzip: boolean;
   skips: number;
   /** A patch was skipped for this viewer: the next thing it is sent is its board's view whole. */
@@ -211,19 +234,22 @@ export class ViewStream {
       ...(gzip ? { 'Content-Encoding': 'gzip' } : {}),
     });
     if (gzip) res.write(GZIP_HEADER);
-    const viewer: Viewer = { res, gzip, skips: 0, behind: false };
+    const viewer: Viewer = { res, socket: null, gzip, skips: 0, behind: false };
     res.write(this.bytes(viewer, RETRY_FRAME));
+    // The head is queued: from here on the response's bytes are its chunks, in the order written.
+    if (res.chunkedEncoding && res.socket) viewer.socket = res.socket;
     const channel = this.channel(board);
     channel.viewers.add(viewer);
     channel.idleSince = null;
     req.on('close', () => {
+      viewer.socket = null;
       channel.viewers.delete(viewer);
       if (channel.viewers.size === 0) channel.idleSince = this.clock();
     });
     // Not through write(): an event to one viewer says nothing of the patches it holds.
     const send = (event: string, data: unknown) => {
       if (res.writableLength > this.maxBufferedBytes) return;
-      res.write(this.bytes(viewer, new StreamFrame(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`)));
+      this.put(viewer, new StreamFrame(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`));
     };
     const view = channel.view;
     if (!view) return send;
@@ -240,7 +266,7 @@ export class ViewStream {
   close(): void {
     clearInterval(this.heartbeat);
     this.unsubscribe();
-    for (const channel of this.channels.values()) for (const viewer of channel.viewers) viewer.res.end();
+    for (const channel of this.channels.values()) for (const viewer of channel.viewers) this.end(viewer);
     this.channels.clear();
   }
 
@@ -274,7 +300,8 @@ export class ViewStream {
       const next = this.views.of(snapshot, channel.board);
       if (!next) {
         // The board is gone from the configuration: its viewers reconnect and are told so.
-        for (const viewer of channel.viewers) viewer.res.end();
+        for (const viewer of channel.viewers) this.end(viewer);
+        channel.viewers.clear();
         this.channels.delete(key);
         continue;
       }
@@ -324,6 +351,7 @@ export class ViewStream {
       if (viewer.skips >= this.maxSkips) {
         this.dropped += 1;
         for (const channel of this.channels.values()) channel.viewers.delete(viewer);
+        viewer.socket = null;
         viewer.res.destroy();
       }
       return;
@@ -331,10 +359,21 @@ export class ViewStream {
     viewer.skips = 0;
     viewer.behind = false;
     this.sent += 1;
-    const bytes = this.bytes(viewer, frame);
     if (frame.kind !== 'other') this.totals[frame.kind] += 1;
-    this.totals.bytes += bytes.length;
-    viewer.res.write(bytes);
+    this.totals.bytes += this.bytes(viewer, frame).length;
+    this.put(viewer, frame);
+  }
+
+  /** Writes a frame to a viewer: a ready-made chunk straight to its connection, else through the response. */
+  private put(viewer: Viewer, frame: StreamFrame): void {
+    if (viewer.socket) viewer.socket.write(frame.chunk(viewer.gzip));
+    else viewer.res.write(this.bytes(viewer, frame));
+  }
+
+  /** Ends a viewer's response (its last chunk), and writes nothing more to its connection. */
+  private end(viewer: Viewer): void {
+    viewer.socket = null;
+    viewer.res.end();
   }
 
   private beat(): void {
@@ -343,7 +382,7 @@ export class ViewStream {
     );
     for (const channel of this.channels.values())
       for (const viewer of channel.viewers) {
-        if (viewer.res.writableLength <= this.maxBufferedBytes) viewer.res.write(this.bytes(viewer, beat));
+        if (viewer.res.writableLength <= this.maxBufferedBytes) this.put(viewer, beat);
       }
   }
 }

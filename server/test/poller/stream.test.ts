@@ -313,6 +313,48 @@ describe('GET /api/v1/stream', () => {
     expect(held(events)).toEqual(feed.latest);
   });
 
+  it('frames every event as one HTTP/1.1 chunk, and writes an HTTP/1.0 viewer the events unframed', async () => {
+    const feed = new HandFeed();
+    feed.publish(1);
+    const url = new URL(await serve(feed));
+    const raw = async (version: string) => {
+      const socket = connect(Number(url.port), '127.0.0.1');
+      await new Promise((resolve) => socket.once('connect', resolve));
+      const chunks: Buffer[] = [];
+      socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+      socket.write(`GET ${url.pathname} HTTP/${version}\r\nHost: x\r\n\r\n`);
+      return { text: () => Buffer.concat(chunks).toString('latin1'), socket };
+    };
+    const [chunked, unframed] = [await raw('1.1'), await raw('1.0')];
+    await until(() => (stream as ViewStream).viewerCount === 2);
+    feed.publish(2);
+    feed.publish(3);
+    await until(() => chunked.text().includes('id: 3\n') && unframed.text().includes('id: 3\n'));
+
+    const body = (text: string) => text.slice(text.indexOf('\r\n\r\n') + 4);
+    expect(chunked.text()).toMatch(/transfer-encoding: chunked/i);
+    // Chunk by chunk: its size in hex, CRLF, exactly that many bytes (one whole event each), CRLF.
+    const events: string[] = [];
+    let rest = body(chunked.text());
+    while (rest.length > 0) {
+      const match = /^([0-9a-f]+)\r\n/.exec(rest);
+      expect(match, `a chunk's size line at: ${JSON.stringify(rest.slice(0, 40))}`).not.toBeNull();
+      const size = parseInt(match?.[1] ?? '', 16);
+      const start = match?.[0].length ?? 0;
+      expect(rest.slice(start + size, start + size + 2)).toBe('\r\n');
+      events.push(rest.slice(start, start + size));
+      rest = rest.slice(start + size + 2);
+    }
+    expect(
+      events.map((event) => /^(?:id: (\d+)\n)?(?:event: (\w+)\n)?/.exec(event)?.slice(1).join(' ')),
+    ).toEqual([' ', '1 snapshot', '2 patch', '3 patch']);
+    expect(events.every((event) => event.endsWith('\n\n'))).toBe(true);
+    // HTTP/1.0 has no chunks: the same events, one after another, until the connection closes.
+    expect(unframed.text()).not.toMatch(/transfer-encoding/i);
+    expect(body(unframed.text())).toBe(events.join(''));
+    for (const viewer of [chunked, unframed]) viewer.socket.destroy();
+  });
+
   it('sends gzip to a viewer that asks for it, each snapshot compressed once for every such viewer', async () => {
     const feed = new HandFeed();
     feed.publish(1, 64 * 1024);
