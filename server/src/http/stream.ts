@@ -236,7 +236,9 @@ export class ViewStream {
     if (gzip) res.write(GZIP_HEADER);
     const viewer: Viewer = { res, socket: null, gzip, skips: 0, behind: false };
     res.write(this.bytes(viewer, RETRY_FRAME));
-    // The head is queued: from here on the response's bytes are its chunks, in the order written.
+    // The head is queued: from here on the response's bytes are its chunks, in the order written. (Writes to the
+    // connection pass anything that wraps res.write; the stream compresses itself, and no such middleware is
+    // mounted in front of it.)
     if (res.chunkedEncoding && res.socket) viewer.socket = res.socket;
     const channel = this.channel(board);
     channel.viewers.add(viewer);
