@@ -31,7 +31,15 @@ const PROFILE_DIR = process.env.BENCH_PROFILE_DIR;
 const replicaExecArgv = PROFILE_DIR ? [...execArgv, '--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : execArgv;
 const POLL_INTERVAL_MS = 2000;
 const MEASURE_MS = Number(process.env.BENCH_MEASURE_MS ?? 16_000);
-const VIEWERS_PER_CLIENT = 2500;
+/**
+ * Viewers per client process (BENCH_VIEWERS_PER_CLIENT, default 5,000: two processes for 10,000). The clients share
+ * the server's cores here; fewer processes switch less (four of 2,500 cost the cores more, and the server with them).
+ */
+const VIEWERS_PER_CLIENT = Number(process.env.BENCH_VIEWERS_PER_CLIENT ?? 5000);
+if (!Number.isInteger(VIEWERS_PER_CLIENT) || VIEWERS_PER_CLIENT < 1 || VIEWERS_PER_CLIENT > 15_000)
+  throw new Error(
+    `BENCH_VIEWERS_PER_CLIENT must be a whole number from 1 to 15000, e.g. 2500 (it is "${process.env.BENCH_VIEWERS_PER_CLIENT}")`,
+  );
 
 interface Scenario {
   viewers: number;
