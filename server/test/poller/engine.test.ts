@@ -128,14 +128,32 @@ describe(`the poller against ${QUEUES} queues and ${AGENTS} agents`, () => {
   });
 
   it('makes exactly the fewest real-time calls the chunking allows in a cycle', async () => {
-    // Start counting right after a snapshot is published, a good while before the next cycle starts.
-    const current = await snapshotAfter(wallboard, 0);
-    const first = await snapshotAfter(wallboard, current.generation);
-    const seen = new Set<CallRecord>(simulator.calls);
-    await snapshotAfter(wallboard, first.generation);
-    const cycle = simulator.calls.filter(
-      (call) => !seen.has(call) && call.operation === 'GetCurrentMetricData',
-    );
+    // One cycle's calls: those the simulator answered between two publishes of fresh figures, taken as each is
+    // published (in this process), so a test that looks late never counts the next cycle's first calls too.
+    const source = wallboard.instances[0]?.source;
+    if (!source) throw new Error('the wallboard has no instance');
+    const cycle = await new Promise<CallRecord[]>((resolve, reject) => {
+      let before: Set<CallRecord> | null = null;
+      const timer = setTimeout(() => {
+        stop();
+        reject(new Error('no two fresh snapshots in a row within 30 s'));
+      }, 30_000);
+      const stop = source.subscribe((snapshot) => {
+        if (snapshot.sections.queues.error !== null) {
+          // A failed cycle (it publishes too): count the next whole one instead.
+          before = null;
+        } else if (before === null) {
+          before = new Set(simulator.calls);
+        } else {
+          const seen = before;
+          clearTimeout(timer);
+          stop();
+          resolve(
+            simulator.calls.filter((call) => !seen.has(call) && call.operation === 'GetCurrentMetricData'),
+          );
+        }
+      });
+    });
     const requests = new Map<string, CallRecord[]>();
     for (const call of cycle)
       requests.set(requestKey(call), [...(requests.get(requestKey(call)) ?? []), call]);
