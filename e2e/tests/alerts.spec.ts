@@ -2,6 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AlertEvent, Snapshot } from '@switchboard/shared';
+import { zoneWhereItIs } from '../../server/test/support/timeZone.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { expect, test } from '../support/test.js';
 
@@ -26,12 +27,6 @@ alerts:
     clearAt: 30
 `;
 
-/** A fixed-offset zone where it is late morning now, so the simulated centre is staffed and busy. */
-function lateMorningZone(now = new Date()): string {
-  const offset = ((11 - now.getUTCHours() + 36) % 24) - 12;
-  return offset >= 0 ? `Etc/GMT-${offset}` : `Etc/GMT+${-offset}`;
-}
-
 let server: TestServer;
 test.beforeAll(async () => {
   const file = join(mkdtempSync(join(tmpdir(), 'switchboard-alerts-')), 'wallboard.yaml');
@@ -43,7 +38,7 @@ test.beforeAll(async () => {
     SIMULATOR_SPEED: '10',
     // The centre under pressure: a surge on it builds a queue of 60 within the test's minutes.
     SIMULATOR_STAFFING: 'understaffed',
-    TIME_ZONE: lateMorningZone(),
+    TIME_ZONE: zoneWhereItIs(11),
   });
 });
 test.afterAll(async () => {

@@ -7,15 +7,13 @@ import { Poller } from '../../src/poller/poller.js';
 import { startSimulator, type RunningSimulator } from '../../src/simulator/server.js';
 import { ConnectProxy } from '../support/connectProxy.js';
 import { simulatorEnv, TEST_CREDENTIALS, waitFor } from '../support/wallboard.js';
+import { zoneWhereItIs } from '../support/timeZone.js';
 import { fetchSnapshot } from './support.js';
 
 // A busy late morning in the contact centre, frozen: the simulated clock stands still at the real time of the run
 // (the poller's "today" runs on the real clock), in a time zone where it is late morning. Every request of a cycle
 // then sees one moment, so the agent list and Connect's agent counts must agree exactly.
-const utcHour = new Date().getUTCHours();
-let offset = (((11 - utcHour) % 24) + 24) % 24;
-if (offset > 14) offset -= 24;
-const TIME_ZONE = offset === 0 ? 'UTC' : `Etc/GMT${offset > 0 ? '-' : '+'}${Math.abs(offset)}`;
+const TIME_ZONE = zoneWhereItIs(11);
 const ERROR_STATES = ['MISSED', 'REJECTED', 'ERROR'];
 /** Agent Activity's precedence for concurrent contacts (admin guide, Real-time metrics definitions). */
 const PRECEDENCE = [

@@ -1,9 +1,11 @@
 import { clientFor } from '../simulator/support.js';
 import { GetMetricDataCommand } from '@aws-sdk/client-connect';
 import { AGENT_COUNT_METRICS, CURRENT_METRIC_NAMES, type Snapshot } from '@switchboard/shared';
+import { atLocalTime } from '@switchboard/shared/timeZone';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWebServer, type RunningWallboard } from '../../src/main.js';
 import { startSimulator, type CallRecord, type RunningSimulator } from '../../src/simulator/server.js';
+import { zoneWhereItIs } from '../support/timeZone.js';
 import { simulatorEnv, TEST_CREDENTIALS, waitFor } from '../support/wallboard.js';
 import { fetchSnapshot, isFirstPage, minimumPages, requestKey, snapshotAfter } from './support.js';
 
@@ -11,8 +13,11 @@ import { fetchSnapshot, isFirstPage, minimumPages, requestKey, snapshotAfter } f
 // poller reads belongs to one moment, and the test compares it with the simulator's own figures at that moment.
 const QUEUES = 250;
 const AGENTS = 1500;
-// Frozen at the real time of the run: the poller's "today" runs on the real clock.
+// Frozen at the real time of the run (the poller's "today" runs on the real clock), in a time zone where it is
+// early afternoon, so "today" has contacts in it at any hour of the run.
+const TIME_ZONE = zoneWhereItIs(14);
 const now = Math.floor(Date.now() / 1000) * 1000;
+const midnight = atLocalTime(now, 0, 0, TIME_ZONE);
 let simulator: RunningSimulator;
 let wallboard: RunningWallboard;
 
@@ -22,6 +27,7 @@ beforeAll(async () => {
     agents: AGENTS,
     seed: 42,
     clock: () => now,
+    timeZone: TIME_ZONE,
     rateLimits: { enabled: false },
   });
   wallboard = await startWebServer(
@@ -32,6 +38,7 @@ beforeAll(async () => {
       CONNECT_RATE_METRICS: '40/20',
       CONNECT_RATE_OTHER: '100/20',
       API_READS_PER_MINUTE: '100000',
+      TIME_ZONE,
     }),
     { credentials: TEST_CREDENTIALS },
   );
@@ -181,11 +188,7 @@ describe(`the poller against ${QUEUES} queues and ${AGENTS} agents`, () => {
       'today figures',
       30_000,
     );
-    const dayStart = Date.UTC(
-      new Date(now).getUTCFullYear(),
-      new Date(now).getUTCMonth(),
-      new Date(now).getUTCDate(),
-    );
+    const dayStart = midnight;
     // The poller's "today" ends at the last 5-minute boundary of the real clock when it asked (which may have
     // passed since `now`): the latest end of its GetMetricData calls grouped by queue from the start of the day,
     // read from the call log. (The intraday series' first half-hour starts there too, and ends at 00:30.)
@@ -299,11 +302,6 @@ describe(`the poller against ${QUEUES} queues and ${AGENTS} agents`, () => {
     const snapshot: Snapshot = await waitFor(
       async () => {
         const latest = await fetchSnapshot(wallboard);
-        const midnight = Date.UTC(
-          new Date(now).getUTCFullYear(),
-          new Date(now).getUTCMonth(),
-          new Date(now).getUTCDate(),
-        );
         const first = latest?.intraday.instance[0];
         return latest?.sections.today.fetchedAt && first && Date.parse(first.start) === midnight
           ? latest
@@ -321,9 +319,7 @@ describe(`the poller against ${QUEUES} queues and ${AGENTS} agents`, () => {
     expect(end % 300_000).toBe(0);
     expect(end).toBeLessThanOrEqual(Date.now());
     expect(end).toBeGreaterThan(now - 5 * 60_000);
-    expect(Date.parse(snapshot.intraday.instance[0]?.start ?? '')).toBe(
-      Date.UTC(new Date(now).getUTCFullYear(), new Date(now).getUTCMonth(), new Date(now).getUTCDate()),
-    );
+    expect(Date.parse(snapshot.intraday.instance[0]?.start ?? '')).toBe(midnight);
     // Past 100 queues the per-queue series stay out of the snapshot, served one queue at a time.
     expect(snapshot.intraday.queues).toEqual({});
     const [queue] = snapshot.queues;
