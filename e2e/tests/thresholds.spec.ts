@@ -100,6 +100,20 @@ test('critical figures pulse, except for viewers who ask for reduced motion', as
   await page.goto(`${server.url}/`);
   await expect(page.locator('[data-queue-id]').first()).toBeVisible();
   expect(await animation()).toBe('pulse');
+  // A pulse every 1.6 s, several to each iteration of the animation (the browser draws frames on the main
+  // thread at each iteration's end, to send its event).
+  const pulse = await page
+    .locator('[data-queue-id] [data-metric="AGENTS_STAFFED"] .figure-value')
+    .first()
+    .evaluate((el) => {
+      const running = el.getAnimations()[0];
+      const effect = running?.effect as KeyframeEffect | null | undefined;
+      const duration = Number(effect?.getTiming().duration);
+      const dim = (effect?.getKeyframes() ?? []).filter((frame) => Number(frame.opacity) < 1).length;
+      return { duration, dim };
+    });
+  expect(pulse.dim).toBeGreaterThanOrEqual(5);
+  expect(pulse.duration / pulse.dim).toBe(1600);
   await page.emulateMedia({ reducedMotion: 'reduce' });
   expect(await animation()).toBe('none');
 });
