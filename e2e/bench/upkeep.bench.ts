@@ -1,0 +1,161 @@
+import { cpus, loadavg } from 'node:os';
+import { test, type Browser, type CDPSession, type Page } from '@playwright/test';
+import { baselineCommit, baselineDist } from './baseline.js';
+import { startBenchServer, webDist, type BenchServer, type StreamProtocol } from './benchServer.js';
+import { setting } from './settings.js';
+
+/**
+ * The page's own upkeep between updates: the main thread's CPU time a page spends with no new figures at all
+ * (the once-a-second clock and elapsed times, pulsing critical figures, and the frames they make), at 250 queues
+ * and 1,500 agents. Today's build (bench/baseline.ts) and this checkout's, and this checkout's with critical
+ * figures pulsing as before (one pulse to each iteration of the animation), all open at once and measured in
+ * turns, window by window. Each window comes 1.5 s after an update and lasts 10 s, so the figures never turn
+ * stale. Prints per 2 s (the time between two updates, as the per-update figures of wallboard.bench.ts): all
+ * main-thread tasks, scripting, and the style recalculations and layouts made.
+ *
+ * `npx playwright test -c bench -g upkeep` from e2e/, after `pnpm build`. Settings: BENCH_UPKEEP_WINDOWS (per
+ * session, default 4).
+ */
+const QUEUES = 250;
+const AGENTS = 1500;
+const WINDOWS = setting('BENCH_UPKEEP_WINDOWS', 4);
+const WINDOW_MS = 10_000;
+
+/** The pulse before it ran ten pulses to an iteration: one pulse each 1.6 s iteration. */
+const ONE_PULSE_PER_ITERATION = `
+@media (prefers-reduced-motion: no-preference) {
+  .figure[data-state='critical'] .figure-value { animation-duration: 1.6s; }
+}
+@keyframes pulse { 50% { opacity: 0.45; } }
+`;
+
+interface Variant {
+  label: string;
+  dist: () => string;
+  protocol: StreamProtocol;
+  css?: string;
+}
+const VARIANTS: Variant[] = [
+  { label: `today (${baselineCommit()})`, dist: () => baselineDist(), protocol: 'whole' },
+  { label: 'new', dist: () => webDist, protocol: 'patch' },
+  {
+    label: 'new, one pulse per iteration',
+    dist: () => webDist,
+    protocol: 'patch',
+    css: ONE_PULSE_PER_ITERATION,
+  },
+];
+
+const VIEWS = [
+  // The wall turns its pages every 15 s by default: held on one here, so no window has a page turn in it.
+  { label: 'wall', query: '?view=wall&rotate=3600' },
+  { label: 'laptop scrolled to the agents', query: '?view=laptop', scrollTo: '.agent-scroller' },
+];
+
+interface Session {
+  variant: Variant;
+  bench: BenchServer;
+  page: Page;
+  cdp: CDPSession;
+  windows: Record<string, number>[];
+  critical: number[];
+}
+
+async function metrics(cdp: CDPSession): Promise<Record<string, number>> {
+  const { metrics: list } = (await cdp.send('Performance.getMetrics')) as {
+    metrics: { name: string; value: number }[];
+  };
+  return Object.fromEntries(list.map((m) => [m.name, m.value]));
+}
+
+async function open(browser: Browser, view: (typeof VIEWS)[number], variant: Variant): Promise<Session> {
+  const bench = await startBenchServer({ queues: QUEUES, agents: AGENTS }, undefined, {
+    dist: variant.dist(),
+    protocol: variant.protocol,
+  });
+  const context = await browser.newContext({ viewport: { width: 1920, height: 1080 } });
+  const page = await context.newPage();
+  if (variant.css) {
+    const css = variant.css;
+    await page.addInitScript((text) => {
+      document.addEventListener('DOMContentLoaded', () => {
+        const style = document.createElement('style');
+        style.textContent = text;
+        document.head.append(style);
+      });
+    }, css);
+  }
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Performance.enable', { timeDomain: 'threadTicks' });
+  await page.goto(`${bench.url}/${view.query}`);
+  await page.locator('[data-queue-id]').first().waitFor();
+  if (view.scrollTo) await page.locator(view.scrollTo).scrollIntoViewIfNeeded();
+  bench.run(2000, 2000);
+  await page.waitForTimeout(8000);
+  bench.pause();
+  return { variant, bench, page, cdp, windows: [], critical: [] };
+}
+
+/** One update, then a window of none. */
+async function measure(session: Session): Promise<void> {
+  const { bench, page, cdp } = session;
+  const before = bench.updates();
+  bench.run(500, 2000);
+  while (bench.updates() === before) await page.waitForTimeout(50);
+  bench.pause();
+  await page.waitForTimeout(1500);
+  const start = await metrics(cdp);
+  await page.waitForTimeout(WINDOW_MS);
+  const end = await metrics(cdp);
+  const per2s = (name: string) => (((end[name] ?? 0) - (start[name] ?? 0)) * 2000) / WINDOW_MS;
+  session.windows.push({
+    task: (per2s('TaskDuration') - per2s('DevToolsCommandDuration')) * 1000,
+    script: per2s('ScriptDuration') * 1000,
+    styles: per2s('RecalcStyleCount'),
+    layouts: per2s('LayoutCount'),
+  });
+  session.critical.push(
+    await page.evaluate(
+      () => document.querySelectorAll('.figure[data-state="critical"] .figure-value').length,
+    ),
+  );
+}
+
+const lines: string[] = [];
+
+test.afterAll(() => {
+  if (lines.length === 0) return;
+  console.log(
+    [
+      `\nthe page's upkeep with no updates, per 2 s, ${QUEUES} queues and ${AGENTS} agents; medians of ${WINDOWS} windows of ${WINDOW_MS / 1000} s`,
+      `main thread's CPU time; machine: ${cpus().length} cores, load average ${loadavg()[0]?.toFixed(1)} at the end`,
+      ...lines,
+    ].join('\n'),
+  );
+});
+
+for (const view of VIEWS) {
+  test(`upkeep, ${view.label}: ${QUEUES} queues, ${AGENTS} agents, no updates`, async ({ browser }) => {
+    const sessions: Session[] = [];
+    try {
+      for (const variant of VARIANTS) sessions.push(await open(browser, view, variant));
+      for (let w = 0; w < WINDOWS; w += 1)
+        for (const session of w % 2 === 0 ? sessions : [...sessions].reverse()) await measure(session);
+      for (const session of sessions) {
+        const median = (name: string) => {
+          const values = session.windows.map((window) => window[name] ?? 0).sort((a, b) => a - b);
+          return values[Math.floor(values.length / 2)] ?? 0;
+        };
+        const each = session.windows.map((window) => (window.task ?? 0).toFixed(1)).join(', ');
+        lines.push(
+          `  ${view.label}, ${session.variant.label}: main-thread ${median('task').toFixed(1)} ms (windows: ${each}), scripting ${median('script').toFixed(1)} ms, ${median('styles').toFixed(1)} style recalculations and ${median('layouts').toFixed(1)} layouts; critical figures pulsing: ${session.critical.join(', ')}`,
+        );
+      }
+    } finally {
+      for (const session of sessions) {
+        await session.page.context().close();
+        await session.bench.close();
+      }
+    }
+  });
+}
