@@ -2,6 +2,7 @@ import { cpus, loadavg } from 'node:os';
 import { test, type Browser, type CDPSession, type Page } from '@playwright/test';
 import { baselineCommit, baselineDist } from './baseline.js';
 import { startBenchServer, webDist, type BenchServer, type StreamProtocol } from './benchServer.js';
+import { metrics, openWarmedUp } from './pageSession.js';
 import { setting } from './settings.js';
 
 /**
@@ -61,22 +62,15 @@ interface Session {
   critical: number[];
 }
 
-async function metrics(cdp: CDPSession): Promise<Record<string, number>> {
-  const { metrics: list } = (await cdp.send('Performance.getMetrics')) as {
-    metrics: { name: string; value: number }[];
-  };
-  return Object.fromEntries(list.map((m) => [m.name, m.value]));
-}
-
 async function open(browser: Browser, view: (typeof VIEWS)[number], variant: Variant): Promise<Session> {
   const bench = await startBenchServer({ queues: QUEUES, agents: AGENTS }, undefined, {
     dist: variant.dist(),
     protocol: variant.protocol,
   });
   const context = await browser.newContext({ viewport: { width: 1920, height: 1080 } });
-  const page = await context.newPage();
-  if (variant.css) {
-    const css = variant.css;
+  const css = variant.css;
+  const { page, cdp } = await openWarmedUp(context, bench, view, async (page) => {
+    if (!css) return;
     await page.addInitScript((text) => {
       document.addEventListener('DOMContentLoaded', () => {
         const style = document.createElement('style');
@@ -84,15 +78,7 @@ async function open(browser: Browser, view: (typeof VIEWS)[number], variant: Var
         document.head.append(style);
       });
     }, css);
-  }
-  const cdp = await context.newCDPSession(page);
-  await cdp.send('Performance.enable', { timeDomain: 'threadTicks' });
-  await page.goto(`${bench.url}/${view.query}`);
-  await page.locator('[data-queue-id]').first().waitFor();
-  if (view.scrollTo) await page.locator(view.scrollTo).scrollIntoViewIfNeeded();
-  bench.run(2000, 2000);
-  await page.waitForTimeout(8000);
-  bench.pause();
+  });
   return { variant, bench, page, cdp, windows: [], critical: [] };
 }
 

@@ -6,6 +6,7 @@ import { test, type Browser, type CDPSession, type Page } from '@playwright/test
 import { heapParts } from '../support/heapSnapshot.js';
 import { baselineCommit, baselineDist } from './baseline.js';
 import { startBenchServer, webDist, type BenchServer, type StreamProtocol } from './benchServer.js';
+import { metrics, openWarmedUp } from './pageSession.js';
 import { setting } from './settings.js';
 
 /**
@@ -49,13 +50,6 @@ const TODAY: Build = {
   protocol: 'whole',
 };
 const NEW: Build = { name: 'new', title: 'the new build', dist: () => webDist, protocol: newProtocol() };
-
-async function metrics(cdp: CDPSession): Promise<Record<string, number>> {
-  const { metrics: list } = (await cdp.send('Performance.getMetrics')) as {
-    metrics: { name: string; value: number }[];
-  };
-  return Object.fromEntries(list.map((m) => [m.name, m.value]));
-}
 
 async function heapAfterGc(cdp: CDPSession): Promise<number> {
   await cdp.send('HeapProfiler.collectGarbage');
@@ -131,19 +125,7 @@ async function openSession(browser: Browser, view: View, build: Build): Promise<
     { dist: build.dist(), protocol: build.protocol },
   );
   const context = await browser.newContext({ viewport: { width: 1920, height: 1080 } });
-  const page = await context.newPage();
-  await watchLongTasks(page);
-  const cdp = await context.newCDPSession(page);
-  // Durations in the main thread's CPU time rather than wall-clock time: other work on a shared machine
-  // stretches the wall-clock figures, far less these.
-  await cdp.send('Performance.enable', { timeDomain: 'threadTicks' });
-  await page.goto(`${bench.url}/${view.query}`);
-  await page.locator('[data-queue-id]').first().waitFor();
-  if (view.scrollTo) await page.locator(view.scrollTo).scrollIntoViewIfNeeded();
-  // Warm up: the JIT, the first renders, the first patches.
-  bench.run(2000, 2000);
-  await page.waitForTimeout(8000);
-  bench.pause();
+  const { page, cdp } = await openWarmedUp(context, bench, view, watchLongTasks);
   return { build, view, bench, page, cdp, windows: [], long: [], updates: 0, load: [] };
 }
 
