@@ -38,6 +38,36 @@ describe('AgentTile', () => {
     expect(tile.querySelector('.agent-elapsed')?.textContent).toMatch(/^1:0[5-7]$/);
   });
 
+  it("shows a contact's own time where it differs from the activity's, and not the same time twice", () => {
+    const one = anAgent({
+      activity: 'on-contact',
+      activitySince: ago(65),
+      contacts: [
+        { contactId: 'c1', channel: 'VOICE', state: 'CONNECTED', stateStartedAt: ago(65), queueId: 'q' },
+      ],
+    });
+    const { unmount } = render(<AgentTile agent={one} queueName={queueName} />);
+    expect(screen.getAllByRole('listitem')).toHaveLength(1);
+    expect(document.querySelectorAll('.contact-elapsed')).toHaveLength(0);
+    expect(document.querySelector('.agent-elapsed')?.textContent).toMatch(/^1:0[5-7]$/);
+    unmount();
+
+    // Two chats: the activity counts from the first; the second's own time is its own.
+    const two = anAgent({
+      activity: 'on-contact',
+      activitySince: ago(300),
+      contacts: [
+        { contactId: 'c1', channel: 'CHAT', state: 'CONNECTED', stateStartedAt: ago(300), queueId: 'q' },
+        { contactId: 'c2', channel: 'CHAT', state: 'CONNECTED', stateStartedAt: ago(20), queueId: 'q' },
+      ],
+    });
+    render(<AgentTile agent={two} queueName={queueName} />);
+    const times = [...document.querySelectorAll('.contact-elapsed')].map((element) => element.textContent);
+    expect(times).toHaveLength(1);
+    expect(times[0]).toMatch(/^0:2[0-2]$/);
+    expect(document.querySelector('.agent-elapsed')?.textContent).toMatch(/^5:0[0-2]$/);
+  });
+
   it('names a custom status as Connect does ("Break"), with its time', () => {
     const agent = anAgent({
       status: 'Break',

@@ -14,9 +14,11 @@ export interface AgentTileProps {
 
 /**
  * One agent: who, in what activity since when (Connect's Agent Activity and its duration, not the CCP status,
- * which stays "Available" through a call), and which contacts from which queues. A tile that cannot be
- * drawn says so in its own place; the boundary sits inside the memo, so an agent who did not change costs
- * nothing on an update.
+ * which stays "Available" through a call), and which contacts from which queues. A contact's own time in its
+ * state is shown where it differs from the activity's: the activity's time is its deciding contact's, so an
+ * agent on one contact would show the same ticking time twice (and the page would redraw both every second). A
+ * tile that cannot be drawn says so in its own place; the boundary sits inside the memo, so an agent who did
+ * not change costs nothing on an update.
  */
 export const AgentTile = memo(function AgentTile(props: AgentTileProps) {
   return (
@@ -53,7 +55,9 @@ function AgentTileBody({ agent, queueName }: AgentTileProps) {
             <li key={contact.contactId} data-contact-state={contact.state}>
               <ChannelIcon channel={contact.channel} raw={contact.rawChannel} />
               <span className="contact-queue">{queueName(contact.queueId)}</span>
-              <Elapsed className="contact-elapsed" since={contact.stateStartedAt} />
+              {contact.stateStartedAt !== agent.activitySince ? (
+                <Elapsed className="contact-elapsed" since={contact.stateStartedAt} />
+              ) : null}
             </li>
           ))}
         </ul>
