@@ -1,7 +1,7 @@
 import type { AlertEvent } from '@switchboard/shared';
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
-import { useNow } from '../../api/clock';
+import { useClockValue } from '../../api/clock';
 import { useFormat } from '../../format';
 import { fetchTimeline, type Timeline as TimelineData } from './api';
 import { dayOf } from './ReplayBanner';
@@ -15,6 +15,11 @@ export const SPANS = [
   { label: 'Last 24 hours', ms: 24 * 3600_000 },
   { label: 'Last 3 days', ms: 72 * 3600_000 },
 ] as const;
+
+/** How far the moment on a live timeline moves on at a time, for a span: at least a second, at most a minute. */
+export function liveStep(spanMs: number): number {
+  return Math.min(60_000, Math.max(1000, Math.round(spanMs / 2000 / 1000) * 1000));
+}
 
 const EMPTY: TimelineData['buckets'] = [];
 const NO_EVENTS: AlertEvent[] = [];
@@ -31,7 +36,10 @@ function markerTitle(event: AlertEvent, time: string): string {
 export function Timeline({ replay, board }: { replay: Replay; board: string | null }) {
   const format = useFormat();
   const [span, setSpan] = useState<number>(SPANS[2].ms);
-  const now = useNow();
+  // Live, the handle moves on about a two-thousandth of the track a step (43 s over 24 hours, under a pixel on a
+  // laptop): the timeline redraws then, not on every tick of the clock.
+  const step = liveStep(span);
+  const now = useClockValue((ms) => Math.floor(ms / step) * step);
   // The span's end moves on a minute at a time: the timeline is fetched again then, not every second.
   const to = Math.ceil(now / 60_000) * 60_000;
   const from = to - span;
