@@ -188,7 +188,6 @@ describe(`the poller against ${QUEUES} queues and ${AGENTS} agents`, () => {
       'today figures',
       30_000,
     );
-    const dayStart = midnight;
     // The poller's "today" ends at the last 5-minute boundary of the real clock when it asked (which may have
     // passed since `now`): the latest end of its GetMetricData calls grouped by queue from the start of the day,
     // read from the call log. (The intraday series' first half-hour starts there too, and ends at 00:30.)
@@ -197,7 +196,7 @@ describe(`the poller against ${QUEUES} queues and ${AGENTS} agents`, () => {
         (call) =>
           call.operation === 'GetMetricData' &&
           call.status === 200 &&
-          Number(call.params.StartTime) * 1000 === dayStart &&
+          Number(call.params.StartTime) * 1000 === midnight &&
           Array.isArray(call.params.Groupings) &&
           call.params.Groupings.includes('QUEUE'),
       )
@@ -231,7 +230,7 @@ describe(`the poller against ${QUEUES} queues and ${AGENTS} agents`, () => {
         const answer = await client.send(
           new GetMetricDataCommand({
             InstanceId: simulator.instanceId,
-            StartTime: new Date(dayStart),
+            StartTime: new Date(midnight),
             EndTime: new Date(endTime),
             Filters: { Queues: queueIds.slice(start, start + 100) },
             HistoricalMetrics: [

@@ -17,8 +17,8 @@ const LIVE: Replay = {
 };
 
 beforeEach(() => {
-  // On a step of the default span's (24 hours: 43 s), and a moment into it.
-  vi.useFakeTimers({ now: Date.UTC(2026, 11, 5, 10, 0, 0) - (Date.UTC(2026, 11, 5, 10) % 43_000) + 500 });
+  // Half a second after a step of the default span's (24 hours: steps of 43 s).
+  vi.useFakeTimers({ now: Math.ceil(Date.UTC(2026, 11, 5, 10) / 43_000) * 43_000 + 500 });
   vi.stubGlobal(
     'fetch',
     vi.fn(async () => Response.json({ detail: 'not in this test' }, { status: 404 })),
