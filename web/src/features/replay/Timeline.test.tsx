@@ -16,14 +16,32 @@ const LIVE: Replay = {
   live: () => undefined,
 };
 
+/** Half a second after a moment that is both a step of the default span's (24 hours: 43 s) and a whole minute. */
+const ON_STEP_AND_MINUTE = Math.ceil(Date.UTC(2026, 11, 5, 10) / 2_580_000) * 2_580_000 + 500;
+
+const fetched: URL[] = [];
+
 beforeEach(() => {
-  // Half a second after a step of the default span's (24 hours: steps of 43 s).
-  vi.useFakeTimers({ now: Math.ceil(Date.UTC(2026, 11, 5, 10) / 43_000) * 43_000 + 500 });
+  vi.useFakeTimers({ now: ON_STEP_AND_MINUTE });
+  fetched.length = 0;
   vi.stubGlobal(
     'fetch',
-    vi.fn(async () => Response.json({ detail: 'not in this test' }, { status: 404 })),
+    vi.fn(async (input: string) => {
+      fetched.push(new URL(input, 'http://wallboard.test'));
+      return Response.json({ detail: 'not in this test' }, { status: 404 });
+    }),
   );
 });
+
+function renderLive(onCommit = () => undefined) {
+  return render(
+    <QueryClientProvider client={new QueryClient()}>
+      <Profiler id="timeline" onRender={onCommit}>
+        <Timeline replay={LIVE} board={null} />
+      </Profiler>
+    </QueryClientProvider>,
+  );
+}
 afterEach(() => {
   cleanup();
   vi.unstubAllGlobals();
@@ -37,13 +55,9 @@ describe('the live timeline', () => {
 
   it('redraws when its handle moves on a step, not on every tick of the clock', () => {
     let commits = 0;
-    render(
-      <QueryClientProvider client={new QueryClient()}>
-        <Profiler id="timeline" onRender={() => (commits += 1)}>
-          <Timeline replay={LIVE} board={null} />
-        </Profiler>
-      </QueryClientProvider>,
-    );
+    renderLive(() => {
+      commits += 1;
+    });
     const range = screen.getByTestId('replay-range') as HTMLInputElement;
     const first = Number(range.value);
     expect(first % 43_000).toBe(0);
@@ -55,5 +69,20 @@ describe('the live timeline', () => {
     // Past the step: one step on.
     act(() => vi.advanceTimersByTime(4_000));
     expect(Number(range.value)).toBe(first + 43_000);
+  });
+
+  it('fetches a span that reaches past the present moment, though the handle lags a step behind it', async () => {
+    // Twenty seconds past a whole minute, which is 36 s past a step: the handle sits before the minute began.
+    const minute = Date.UTC(2026, 11, 5, 10, 36);
+    vi.setSystemTime(minute + 20_000);
+    expect(Math.floor(Date.now() / 43_000) * 43_000).toBeLessThan(minute);
+    renderLive();
+    await act(async () => {
+      await vi.advanceTimersByTimeAsync(0);
+    });
+    // The span it settles on (a first render may read the clock as the last tick left it, before it ticks).
+    const last = fetched[fetched.length - 1];
+    expect(last).toBeDefined();
+    expect(Date.parse(last?.searchParams.get('to') ?? '')).toBeGreaterThanOrEqual(Date.now());
   });
 });

@@ -40,8 +40,10 @@ export function Timeline({ replay, board }: { replay: Replay; board: string | nu
   // laptop): the timeline redraws then, not on every tick of the clock.
   const step = liveStep(span);
   const now = useClockValue((ms) => Math.floor(ms / step) * step);
-  // The span's end moves on a minute at a time: the timeline is fetched again then, not every second.
-  const to = Math.ceil(now / 60_000) * 60_000;
+  // The span's end is the next whole minute after the clock itself, not after the handle (which may lag a step
+  // behind it): what was recorded a moment ago is always inside the span. It moves on a minute at a time, and
+  // the timeline is fetched again then, not every second.
+  const to = useClockValue((ms) => Math.ceil(ms / 60_000) * 60_000);
   const from = to - span;
   const timeline = useQuery({
     queryKey: ['timeline', board ?? '', from, to],
