@@ -12,6 +12,7 @@ import {
   serviceLevelWith,
   type ArrivalInterval,
 } from './forecast.js';
+import { MAX_FORECAST_AGENTS } from './forecastFit.js';
 
 /** Erlang C by its textbook sum of A^k/k!, in logs: an independent check for small sizes. */
 function erlangCDirect(a: number, n: number): number {
@@ -237,5 +238,54 @@ describe('combineForecasts at the edges', () => {
     const centre = combineForecasts(forecasts, 60, settings);
     expect(centre.predictedServiceLevel).toBe(100);
     expect(forecastSchema.parse(centre)).toEqual(centre);
+  });
+});
+
+describe('the forecast against corrupted answers', () => {
+  it('leaves out a count of agents staffed that no centre has, rather than count up to it', () => {
+    const quiet = forecastQueue(
+      { series: series(0, 0), handleTimeSeconds: 180, contactsHandled: 100, agentsStaffed: 1e20 },
+      settings,
+    );
+    expect(quiet.agentsStaffed).toBeNull();
+    expect(forecastSchema.safeParse(quiet).success).toBe(true);
+    const busy = steadyQueue(100, 180, MAX_FORECAST_AGENTS + 1);
+    expect(busy.agentsStaffed).toBeNull();
+    expect(busy.predictedServiceLevel).toBeNull();
+    expect(busy.agentsRequired).toBe(14);
+    expect(steadyQueue(100, 180, MAX_FORECAST_AGENTS).predictedServiceLevel).toBe(100);
+    const centre = combineForecasts([steadyQueue(100, 180, 11)], 1e20, settings);
+    expect(centre.agentsStaffed).toBeNull();
+    expect(centre.agentsRequired).toBeNull();
+    expect(forecastSchema.safeParse(centre).success).toBe(true);
+  });
+
+  it('gives no staffing figures for a load beyond any staffing', () => {
+    // 200 queued an hour at 10^7 s each: over half a million erlangs.
+    const forecast = steadyQueue(100, 1e7, 20);
+    expect(forecast.agentsRequired).toBeNull();
+    expect(forecast.predictedServiceLevel).toBeNull();
+    expect(forecastSchema.safeParse(forecast).success).toBe(true);
+  });
+
+  it('shows no figure past what a number holds, and takes no handle time that would show as that or as 0', () => {
+    // Today's handle time is then taken as missing: the configured one stands in.
+    const huge = forecastQueue(
+      { series: undefined, handleTimeSeconds: 1e308, contactsHandled: 100, agentsStaffed: 5 },
+      settings,
+    );
+    expect(huge.handleTimeSeconds).toBe(settings.defaultHandleTimeSeconds);
+    expect(forecastSchema.safeParse(huge).success).toBe(true);
+    const tiny = forecastQueue(
+      { series: series(100, 100), handleTimeSeconds: 0.001, contactsHandled: 100, agentsStaffed: 5 },
+      settings,
+    );
+    expect(tiny.handleTimeSeconds).toBe(settings.defaultHandleTimeSeconds);
+    expect(forecastSchema.safeParse(tiny).success).toBe(true);
+    const overflowing = { ...steadyQueue(100, 180, 11), arrivalsPerHour: 1e308 };
+    const centre = combineForecasts([overflowing, overflowing], 20, settings);
+    expect(centre.arrivalsPerHour).toBeNull();
+    expect(centre.handleTimeSeconds).toBeNull();
+    expect(forecastSchema.safeParse(centre).success).toBe(true);
   });
 });

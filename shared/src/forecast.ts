@@ -5,6 +5,7 @@ import {
   fitAgentShare,
   serviceLevelContinuous,
   staffedForTarget,
+  withinForecast,
   type AgentShare,
   type FitInterval,
   type FitSettings,
@@ -192,9 +193,15 @@ export interface QueueForecastInput {
   share?: AgentShare | null | undefined;
 }
 
-/** Two decimals are plenty on a screen, and keep a figure that barely moved from changing every update. */
-const round2 = (value: number | null): number | null =>
-  value === null ? null : Math.round(value * 100) / 100;
+/**
+ * Two decimals are plenty on a screen, and keep a figure that barely moved from changing every update. A figure
+ * past what a number holds (from a corrupted answer) is none.
+ */
+function round2(value: number | null): number | null {
+  if (value === null) return null;
+  const rounded = Math.round(value * 100) / 100;
+  return Number.isFinite(rounded) ? rounded : null;
+}
 
 const known = (value: number | null | undefined): value is number =>
   value !== null && value !== undefined && Number.isFinite(value);
@@ -221,13 +228,15 @@ export function forecastQueue(input: QueueForecastInput, settings: ForecastSetti
     ? arrivalRate(input.series, settings.smoothingMinutes, settings.minimumMinutes)
     : null;
   const handled = known(input.contactsHandled) ? input.contactsHandled : 0;
+  // Today's handle time where there is enough of today and it shows as a figure (under a hundredth of a second
+  // it shows as 0, and above what a number holds as nothing); the default otherwise.
   const handleTime =
     known(input.handleTimeSeconds) &&
-    input.handleTimeSeconds > 0 &&
+    (round2(input.handleTimeSeconds) ?? 0) > 0 &&
     handled >= (settings.minimumHandled ?? DEFAULT_MINIMUM_HANDLED)
       ? input.handleTimeSeconds
       : settings.defaultHandleTimeSeconds;
-  const staffed = known(input.agentsStaffed) ? Math.max(0, Math.round(input.agentsStaffed)) : null;
+  const staffed = withinForecast(input.agentsStaffed) ? Math.round(input.agentsStaffed) : null;
   const wanted = settings.model ?? DEFAULT_FORECAST_MODEL;
   const fitted =
     input.fit && wanted !== 'erlang-c'
@@ -237,8 +246,9 @@ export function forecastQueue(input: QueueForecastInput, settings: ForecastSetti
       : null;
   let predicted: number | null = null;
   let required: number | null = null;
-  if (arrivals !== null) {
-    const traffic = (arrivals * handleTime) / 3600;
+  const traffic = arrivals === null ? null : (arrivals * handleTime) / 3600;
+  // A load beyond any staffing (a corrupted answer) gives no figures rather than a count up to it.
+  if (arrivals !== null && withinForecast(traffic)) {
     const threshold = settings.serviceLevelSeconds;
     required = fitted
       ? staffedForTarget(
@@ -316,7 +326,7 @@ export function combineForecasts(
     model: fitted ?? 'erlang-c',
     arrivalsPerHour: complete ? round2(arrivals) : null,
     handleTimeSeconds: complete && arrivals > 0 ? round2(handleWeighted / arrivals) : null,
-    agentsStaffed: known(agentsStaffed) ? Math.max(0, Math.round(agentsStaffed)) : null,
+    agentsStaffed: withinForecast(agentsStaffed) ? Math.round(agentsStaffed) : null,
     serviceLevelSeconds: settings.serviceLevelSeconds,
     targetPercent: settings.targetPercent,
     // A mean of figures within 0 to 100, kept there against the rounding of the sums.
@@ -327,8 +337,8 @@ export function combineForecasts(
     // The distinct agents staffed and every queue's shortfall: a queue with agents to spare lends none to another
     // here (its agents may not serve it), and the agents shared between queues are not counted twice.
     agentsRequired:
-      complete && !missingRequired && known(agentsStaffed)
-        ? Math.max(0, Math.round(agentsStaffed)) + shortfall
+      complete && !missingRequired && withinForecast(agentsStaffed)
+        ? Math.round(agentsStaffed) + shortfall
         : null,
   };
 }

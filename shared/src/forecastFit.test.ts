@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { forecastQueue, serviceLevelWith } from './forecast.js';
 import {
   MAX_AGENT_SHARE,
+  MAX_FORECAST_AGENTS,
   MIN_AGENT_SHARE,
   effectiveAgents,
   fitAgentShare,
@@ -124,6 +125,25 @@ describe('fitAgentShare', () => {
       { ...usable, contacts: 3 },
     ];
     expect(fitAgentShare(unusable, { serviceLevelSeconds: 20 })).toBeNull();
+  });
+
+  it('fits on no interval whose figures no queue has, and never gives a share that is not a number', () => {
+    const usable: FitInterval = {
+      startMs: 0,
+      endMs: HALF_HOUR,
+      contacts: 50,
+      serviceLevel: 80,
+      handleTimeSeconds: 200,
+      agentsStaffed: 9,
+    };
+    expect(fitAgentShare([usable], { serviceLevelSeconds: 20 })).not.toBeNull();
+    // Corrupted answers: more agents than any centre staffs, a load beyond them, contacts past what a sum holds.
+    for (const corrupted of [
+      { ...usable, agentsStaffed: MAX_FORECAST_AGENTS + 1 },
+      { ...usable, handleTimeSeconds: 1e7 },
+      { ...usable, contacts: 1e308 },
+    ])
+      expect(fitAgentShare([corrupted], { serviceLevelSeconds: 20 }), JSON.stringify(corrupted)).toBeNull();
   });
 });
 

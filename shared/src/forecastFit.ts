@@ -22,6 +22,18 @@ export const DEFAULT_FIT_INTERVALS = 4;
 /** ...among those that started at most this long before the latest one ended. */
 export const DEFAULT_FIT_LOOKBACK_MINUTES = 240;
 
+/**
+ * The most agents, or erlangs of load, the forecast reasons about for a queue or a centre. No contact centre
+ * staffs that many (Connect's quotas are adjustable, so the bound is this one, not a documented limit), so a
+ * figure beyond it is a corrupted answer rather than a count; and Erlang C's recursion takes a step per agent, so
+ * the forecast leaves such a figure out (null, as for one Connect does not give) rather than count up to it.
+ */
+export const MAX_FORECAST_AGENTS = 100_000;
+
+/** A count of agents (or a load in erlangs) the forecast can reason about: finite, 0 or more, at most the bound. */
+export const withinForecast = (value: number | null | undefined): value is number =>
+  typeof value === 'number' && value >= 0 && value <= MAX_FORECAST_AGENTS;
+
 /** The service level (a fraction) of whole `agents` by Erlang C, given Erlang B for (A, agents). */
 function wholeServiceLevel(
   traffic: number,
@@ -145,12 +157,13 @@ export function fitAgentShare(intervals: readonly FitInterval[], settings: FitSe
       !usable(serviceLevel) ||
       !usable(handleTimeSeconds) ||
       handleTimeSeconds <= 0 ||
-      !usable(agentsStaffed) ||
+      !withinForecast(agentsStaffed) ||
       agentsStaffed <= 0 ||
       !(seconds > 0)
     )
       continue;
     const traffic = (contacts * handleTimeSeconds) / seconds;
+    if (!withinForecast(traffic)) continue;
     const half = 0.5 / contacts;
     const level = Math.min(1 - half, Math.max(half, serviceLevel / 100));
     const limit = Math.ceil(agentsStaffed * MAX_AGENT_SHARE) + 1;
@@ -160,8 +173,10 @@ export function fitAgentShare(intervals: readonly FitInterval[], settings: FitSe
     weights += contacts;
     used += 1;
   }
-  if (used === 0) return null;
-  return { share: weighted / weights, intervals: used };
+  const share = weighted / weights;
+  // Contacts no interval can have (a corrupted answer) overflow the weights: no share rather than NaN.
+  if (used === 0 || !Number.isFinite(share)) return null;
+  return { share, intervals: used };
 }
 
 /**
