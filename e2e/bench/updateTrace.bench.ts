@@ -1,0 +1,170 @@
+import { cpus, loadavg } from 'node:os';
+import { test, type CDPSession } from '@playwright/test';
+import { baselineCommit, baselineDist } from './baseline.js';
+import { startBenchServer, webDist, type StreamProtocol } from './benchServer.js';
+import { openWarmedUp } from './pageSession.js';
+import { setting } from './settings.js';
+
+/**
+ * Where an update's main-thread time goes, by the browser's own account: a Chrome trace of one window of updates
+ * for today's build (bench/baseline.ts, on the whole stream) and this checkout's (on the patch stream), one after
+ * the other, at 250 queues and 1,500 agents. Prints per update, in the main thread's CPU time: all its tasks, the
+ * frames (style, layout, paint and what follows them), the page's JavaScript, and the texts the update changed
+ * (the trace's layout invalidations). Tracing slows everything: read the figures as shares, and
+ * wallboard.bench.ts for the figures themselves.
+ *
+ * `npx playwright test -c bench -g "update trace"` from e2e/, after `pnpm build`. Settings:
+ * BENCH_TRACE_SECONDS (the window, default 20).
+ */
+const QUEUES = 250;
+const AGENTS = 1500;
+const SECONDS = setting('BENCH_TRACE_SECONDS', 20);
+const CATEGORIES = [
+  'devtools.timeline',
+  'disabled-by-default-devtools.timeline',
+  'disabled-by-default-devtools.timeline.frame',
+  'blink',
+  'cc',
+  'v8',
+].join(',');
+/** A second, shorter window counts the texts each update changes: tracking invalidations slows a page a lot. */
+const INVALIDATIONS = [
+  'devtools.timeline',
+  'disabled-by-default-devtools.timeline.invalidationTracking',
+].join(',');
+const INVALIDATION_SECONDS = 6;
+
+const BUILDS: { label: string; dist: () => string; protocol: StreamProtocol }[] = [
+  { label: `today (${baselineCommit()})`, dist: () => baselineDist(), protocol: 'whole' },
+  { label: 'new', dist: () => webDist, protocol: 'patch' },
+];
+
+const VIEWS = [
+  { label: 'laptop as opened', query: '?view=laptop' },
+  { label: 'laptop scrolled to the agents', query: '?view=laptop', scrollTo: '.agent-scroller' },
+];
+
+interface TraceEvent {
+  name: string;
+  ph: string;
+  pid: number;
+  tid: number;
+  ts: number;
+  dur?: number;
+  tdur?: number;
+  args?: { name?: string; data?: { reason?: string } };
+}
+
+async function trace(
+  cdp: CDPSession,
+  categories: string,
+  during: () => Promise<void>,
+): Promise<TraceEvent[]> {
+  const events: TraceEvent[] = [];
+  const collect = (chunk: { value: object[] }) => {
+    events.push(...(chunk.value as TraceEvent[]));
+  };
+  cdp.on('Tracing.dataCollected', collect);
+  const complete = new Promise<void>((resolve) => cdp.once('Tracing.tracingComplete', () => resolve()));
+  await cdp.send('Tracing.start', { categories, transferMode: 'ReportEvents' });
+  await during();
+  await cdp.send('Tracing.end');
+  await complete;
+  cdp.off('Tracing.dataCollected', collect);
+  return events;
+}
+
+/** The renderer's main thread: of the threads named CrRendererMain, the one with the most events. */
+function mainThread(events: readonly TraceEvent[]): string {
+  const named = new Set(
+    events
+      .filter((e) => e.name === 'thread_name' && e.args?.name === 'CrRendererMain')
+      .map((e) => `${e.pid}:${e.tid}`),
+  );
+  const counts = new Map<string, number>();
+  for (const e of events) {
+    const key = `${e.pid}:${e.tid}`;
+    if (named.has(key)) counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  return [...counts].sort((a, b) => b[1] - a[1])[0]?.[0] ?? '';
+}
+
+/** Per update, in ms of the main thread's CPU time (thread time where the trace has it). */
+function breakdown(events: readonly TraceEvent[], updates: number): Record<string, number> {
+  const main = mainThread(events);
+  const mine = events.filter((e) => `${e.pid}:${e.tid}` === main && e.ph === 'X');
+  const time = (e: TraceEvent) => e.tdur ?? e.dur ?? 0;
+  // Each event named once, however deep: one nested in another of the names is already in its time.
+  const sum = (...names: string[]) => {
+    let total = 0;
+    let end = -1;
+    for (const e of mine.filter((e) => names.includes(e.name)).sort((a, b) => a.ts - b.ts)) {
+      if (e.ts < end) continue;
+      total += time(e);
+      end = e.ts + (e.dur ?? 0);
+    }
+    return total / 1000 / updates;
+  };
+  return {
+    tasks: sum('ThreadControllerImpl::RunTask', 'RunTask'),
+    frames: sum('ProxyMain::BeginMainFrame'),
+    layout: sum('Layout'),
+    paint: sum('Paint'),
+    rest: sum('UpdateLayoutTree', 'PrePaint', 'Layerize', 'Commit'),
+    script: sum('FunctionCall', 'EvaluateScript'),
+  };
+}
+
+const lines: string[] = [];
+
+test.afterAll(() => {
+  if (lines.length === 0) return;
+  console.log(
+    [
+      `\nwhere an update goes, ${QUEUES} queues and ${AGENTS} agents, one traced window of ${SECONDS} s per build`,
+      `per update, main thread's CPU time under tracing; machine: ${cpus().length} cores, load average ${loadavg()[0]?.toFixed(1)} at the end`,
+      ...lines,
+    ].join('\n'),
+  );
+});
+
+for (const view of VIEWS) {
+  test(`update trace, ${view.label}: ${QUEUES} queues, ${AGENTS} agents`, async ({ browser }) => {
+    for (const build of BUILDS) {
+      const bench = await startBenchServer({ queues: QUEUES, agents: AGENTS }, undefined, {
+        dist: build.dist(),
+        protocol: build.protocol,
+      });
+      const context = await browser.newContext({ viewport: { width: 1920, height: 1080 } });
+      try {
+        const { page, cdp } = await openWarmedUp(context, bench, view);
+        /** Traces `seconds` of updates; the events and the updates made meanwhile. */
+        const window = async (categories: string, seconds: number) => {
+          let updates = 0;
+          const events = await trace(cdp, categories, async () => {
+            const before = bench.updates();
+            bench.run(2000, 2000);
+            await page.waitForTimeout(seconds * 1000);
+            bench.pause();
+            updates = bench.updates() - before;
+          });
+          return { events, updates: Math.max(1, updates) };
+        };
+        const timed = await window(CATEGORIES, SECONDS);
+        const b = breakdown(timed.events, timed.updates);
+        const counted = await window(INVALIDATIONS, INVALIDATION_SECONDS);
+        const texts =
+          counted.events.filter(
+            (e) => e.name === 'LayoutInvalidationTracking' && e.args?.data?.reason === 'Text changed',
+          ).length / counted.updates;
+        const ms = (value: number | undefined) => `${(value ?? 0).toFixed(1)} ms`;
+        lines.push(
+          `  ${view.label}, ${build.label}: ${timed.updates} updates; all tasks ${ms(b.tasks)}, frames ${ms(b.frames)} (layout ${ms(b.layout)}, paint ${ms(b.paint)}, style, pre-paint, layerize and commit ${ms(b.rest)}), JavaScript ${ms(b.script)}; ${texts.toFixed(0)} texts changed`,
+        );
+      } finally {
+        await context.close();
+        await bench.close();
+      }
+    }
+  });
+}
