@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWebServer, type RunningWallboard } from '../src/main.js';
 import { startSimulator, type RunningSimulator } from '../src/simulator/server.js';
 import { fetchSnapshot } from './poller/support.js';
+import { zoneWhereItIs } from './support/timeZone.js';
 import { simulatorEnv, TEST_CREDENTIALS, waitFor } from './support/wallboard.js';
 
 // A configuration edited while the server runs, against the simulator on the real clock through the real SDK.
@@ -13,6 +14,10 @@ let simulator: RunningSimulator;
 let wallboard: RunningWallboard;
 const dir = mkdtempSync(join(tmpdir(), 'switchboard-reload-'));
 const configFile = join(dir, 'wallboard.yaml');
+// Two zones five hours apart, each in the middle of its day at any hour of the run: just after midnight, "today"
+// and its intraday series are still empty.
+const FIRST_ZONE = zoneWhereItIs(9);
+const RELOADED_ZONE = zoneWhereItIs(14);
 
 const config = (timeZone: string, rules: string[]) =>
   [
@@ -29,7 +34,7 @@ const config = (timeZone: string, rules: string[]) =>
 
 beforeAll(async () => {
   simulator = await startSimulator({ queues: 6, agents: 30, seed: 8, rateLimits: { enabled: false } });
-  writeFileSync(configFile, config('UTC', ['SERVICE_LEVEL_20']));
+  writeFileSync(configFile, config(FIRST_ZONE, ['SERVICE_LEVEL_20']));
   wallboard = await startWebServer(
     simulatorEnv(simulator, {
       WALLBOARD_CONFIG: configFile,
@@ -65,13 +70,13 @@ describe('a configuration reload', () => {
     );
     expect(thresholdsAsked().has(60)).toBe(false);
 
-    writeFileSync(configFile, config('Pacific/Auckland', ['SERVICE_LEVEL_20', 'SERVICE_LEVEL_60']));
+    writeFileSync(configFile, config(RELOADED_ZONE, ['SERVICE_LEVEL_20', 'SERVICE_LEVEL_60']));
     const from = simulator.calls.length;
     await wallboard.configStore.reload();
     const snapshot = await waitFor(
       async () => {
         const latest = await fetchSnapshot(wallboard);
-        return latest?.timeZone === 'Pacific/Auckland' &&
+        return latest?.timeZone === RELOADED_ZONE &&
           latest.summary.today.SERVICE_LEVEL_60 !== undefined &&
           latest.intraday.instance.length > 0
           ? latest
@@ -81,16 +86,14 @@ describe('a configuration reload', () => {
       20_000,
     );
     expect(thresholdsAsked(from).has(60)).toBe(true);
-    // Today now starts at midnight in Auckland: the range asked, and the first interval.
-    const aucklandMidnight = startOfLocalDay(Date.now(), 'Pacific/Auckland') / 1000;
+    // Today now starts at midnight in the reloaded zone: the range asked, and the first interval.
+    const midnight = startOfLocalDay(Date.now(), RELOADED_ZONE) / 1000;
     const starts = simulator.calls
       .slice(from)
       .filter((c) => c.operation === 'GetMetricData')
       .map((c) => c.params.StartTime);
-    expect(starts).toContain(aucklandMidnight);
-    expect(snapshot.intraday.instance.every((p) => Date.parse(p.start) >= aucklandMidnight * 1000)).toBe(
-      true,
-    );
+    expect(starts).toContain(midnight);
+    expect(snapshot.intraday.instance.every((p) => Date.parse(p.start) >= midnight * 1000)).toBe(true);
     const readiness = (await (await fetch(`${wallboard.url}/readyz`)).json()) as {
       configError: string | null;
     };
