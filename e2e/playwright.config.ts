@@ -1,5 +1,6 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import { defineConfig } from '@playwright/test';
+import { zoneWhereItIs } from '../server/test/support/timeZone.js';
 import { FAKE_CREDENTIALS, SERVER_LOG, TRAFFIC_DIR } from './support/secrets.js';
 import { baseURL, port, simulatorInstanceId, simulatorPort } from './support/suite.js';
 
@@ -7,6 +8,10 @@ import { baseURL, port, simulatorInstanceId, simulatorPort } from './support/sui
 // runner clears it).
 if (process.env.TEST_WORKER_INDEX === undefined) rmSync(TRAFFIC_DIR, { recursive: true, force: true });
 mkdirSync(TRAFFIC_DIR, { recursive: true });
+
+// The centre's time zone, for the simulator and the wallboard alike: one where it is mid-morning at any hour of
+// the run, so "today" has its series (in the first minutes after midnight there are none yet).
+const timeZone = zoneWhereItIs(10);
 
 export default defineConfig({
   testDir: './tests',
@@ -41,7 +46,7 @@ export default defineConfig({
   webServer: [
     {
       // A busy late morning whatever the hour of the run, so every view has queues and agents to show.
-      command: `node ../server/dist/simulator/cli.js --port ${simulatorPort} --instance-id ${simulatorInstanceId} --time-of-day 10:30`,
+      command: `node ../server/dist/simulator/cli.js --port ${simulatorPort} --instance-id ${simulatorInstanceId} --time-zone ${timeZone} --time-of-day 10:30`,
       port: simulatorPort,
       reuseExistingServer: false,
       timeout: 60_000,
@@ -58,6 +63,7 @@ export default defineConfig({
         LOG_LEVEL: 'info',
         CONNECT_INSTANCE_ID: simulatorInstanceId,
         AWS_REGION: 'us-east-1',
+        TIME_ZONE: timeZone,
         CONNECT_ENDPOINT: `http://127.0.0.1:${simulatorPort}`,
         // History (and the alerts it keeps) starts afresh with each run.
         HISTORY_DIR: `${TRAFFIC_DIR}/history`,

@@ -5,6 +5,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { zoneWhereItIs } from '../../server/test/support/timeZone.js';
 
 /**
  * A wallboard server of a test's own: the built server (`server/dist/main.js`) on its embedded simulator, on
@@ -77,6 +78,9 @@ export async function startTestServer(
   const simulatorPort = await freePort();
   // History (and the alerts it keeps) of its own unless the test names a directory: kept across a restart.
   const historyDir = mkdtempSync(join(tmpdir(), 'switchboard-e2e-history-'));
+  // "Today" in a zone where it is mid-morning unless the test names one, whatever the hour of the run: in the
+  // first minutes after midnight there are no series yet, nor a chart or an arrival rate.
+  const timeZone = zoneWhereItIs(10);
   let output = '';
   let child: ChildProcess;
   let currentEnv = env;
@@ -91,6 +95,7 @@ export async function startTestServer(
         LOG_LEVEL: 'info',
         SIMULATOR_PORT: String(simulatorPort),
         HISTORY_DIR: historyDir,
+        TIME_ZONE: timeZone,
         ...currentEnv,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
