@@ -106,16 +106,18 @@ describe('fitAgentShare', () => {
     expect(none?.share).toBe(MIN_AGENT_SHARE);
   });
 
+  /** A half-hour the fit can use. */
+  const usable: FitInterval = {
+    startMs: 0,
+    endMs: HALF_HOUR,
+    contacts: 50,
+    serviceLevel: 80,
+    handleTimeSeconds: 200,
+    agentsStaffed: 9,
+  };
+
   it('has nothing to fit on without usable intervals', () => {
     expect(fitAgentShare([], { serviceLevelSeconds: 20 })).toBeNull();
-    const usable: FitInterval = {
-      startMs: 0,
-      endMs: HALF_HOUR,
-      contacts: 50,
-      serviceLevel: 80,
-      handleTimeSeconds: 200,
-      agentsStaffed: 9,
-    };
     // Each missing one thing the fit needs, or with too few contacts to say anything.
     const unusable: FitInterval[] = [
       { ...usable, serviceLevel: null },
@@ -128,14 +130,6 @@ describe('fitAgentShare', () => {
   });
 
   it('fits on no interval whose figures no queue has, and never gives a share that is not a number', () => {
-    const usable: FitInterval = {
-      startMs: 0,
-      endMs: HALF_HOUR,
-      contacts: 50,
-      serviceLevel: 80,
-      handleTimeSeconds: 200,
-      agentsStaffed: 9,
-    };
     expect(fitAgentShare([usable], { serviceLevelSeconds: 20 })).not.toBeNull();
     // Corrupted answers: more agents than any centre staffs, a load beyond them, contacts past what a sum holds.
     for (const corrupted of [
