@@ -1,5 +1,21 @@
 import type { BrowserContext, CDPSession, Page } from '@playwright/test';
-import type { BenchServer } from './benchServer.js';
+import { baselineCommit, baselineDist } from './baseline.js';
+import { webDist, type BenchServer, type StreamProtocol } from './benchServer.js';
+
+/** A web build the benchmarks open, and the stream its server sends it. */
+export interface BenchBuild {
+  label: string;
+  dist: () => string;
+  protocol: StreamProtocol;
+}
+
+/** Today's build (bench/baseline.ts) on the whole stream, and this checkout's on the patch stream. */
+export function todayAndNew(): BenchBuild[] {
+  return [
+    { label: `today (${baselineCommit()})`, dist: () => baselineDist(), protocol: 'whole' },
+    { label: 'new', dist: () => webDist, protocol: 'patch' },
+  ];
+}
 
 /** The renderer's performance counters now (CDP `Performance.getMetrics`), by name. */
 export async function metrics(cdp: CDPSession): Promise<Record<string, number>> {

@@ -1,8 +1,7 @@
 import { cpus, loadavg } from 'node:os';
 import { test, type CDPSession } from '@playwright/test';
-import { baselineCommit, baselineDist } from './baseline.js';
-import { startBenchServer, webDist, type StreamProtocol } from './benchServer.js';
-import { openWarmedUp } from './pageSession.js';
+import { startBenchServer } from './benchServer.js';
+import { openWarmedUp, todayAndNew } from './pageSession.js';
 import { setting } from './settings.js';
 
 /**
@@ -34,10 +33,7 @@ const INVALIDATIONS = [
 ].join(',');
 const INVALIDATION_SECONDS = 6;
 
-const BUILDS: { label: string; dist: () => string; protocol: StreamProtocol }[] = [
-  { label: `today (${baselineCommit()})`, dist: () => baselineDist(), protocol: 'whole' },
-  { label: 'new', dist: () => webDist, protocol: 'patch' },
-];
+const BUILDS = todayAndNew();
 
 const VIEWS = [
   { label: 'laptop as opened', query: '?view=laptop' },

@@ -1,8 +1,7 @@
 import { cpus, loadavg } from 'node:os';
 import { test, type Browser, type CDPSession, type Page } from '@playwright/test';
-import { baselineCommit, baselineDist } from './baseline.js';
-import { startBenchServer, webDist, type BenchServer, type StreamProtocol } from './benchServer.js';
-import { metrics, openWarmedUp } from './pageSession.js';
+import { startBenchServer, webDist, type BenchServer } from './benchServer.js';
+import { metrics, openWarmedUp, todayAndNew, type BenchBuild } from './pageSession.js';
 import { setting } from './settings.js';
 
 /**
@@ -30,15 +29,11 @@ const ONE_PULSE_PER_ITERATION = `
 @keyframes pulse { 50% { opacity: 0.45; } }
 `;
 
-interface Variant {
-  label: string;
-  dist: () => string;
-  protocol: StreamProtocol;
+interface Variant extends BenchBuild {
   css?: string;
 }
 const VARIANTS: Variant[] = [
-  { label: `today (${baselineCommit()})`, dist: () => baselineDist(), protocol: 'whole' },
-  { label: 'new', dist: () => webDist, protocol: 'patch' },
+  ...todayAndNew(),
   {
     label: 'new, one pulse per iteration',
     dist: () => webDist,
