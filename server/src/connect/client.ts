@@ -9,16 +9,38 @@ export interface ConnectTarget {
   credentials?: ConnectClientConfig['credentials'];
 }
 
+/** How long a call to Connect may take: its connection, and the whole request and answer. */
+export interface ConnectTimeouts {
+  connectionMs: number;
+  requestMs: number;
+}
+
+/**
+ * Connect answers in well under a second; one that has not answered in 10 s is not going to. The SDK's own
+ * default is no limit at all, so a connection that goes silent (a dropped NAT entry, a black-holed route) would
+ * hold its poll for good and leave the section's last figures on screen for days, stale.
+ */
+export const CONNECT_TIMEOUTS: ConnectTimeouts = { connectionMs: 5_000, requestMs: 10_000 };
+
 /**
  * One client per instance for the life of the process: the SDK caches and refreshes its credentials.
  * The SDK does not retry (maxAttempts 1): the poller's rate budget retries, so every attempt is paid for
- * from the budget and a throttle slows the budget down instead of being hidden inside the client.
+ * from the budget and a throttle slows the budget down instead of being hidden inside the client. A call that
+ * outlasts the timeouts fails with the SDK's TimeoutError, which the poller reports and retries like any other.
  */
-export function createConnectClient(target: ConnectTarget): ConnectClient {
+export function createConnectClient(
+  target: ConnectTarget,
+  timeouts: ConnectTimeouts = CONNECT_TIMEOUTS,
+): ConnectClient {
   return new ConnectClient({
     region: target.region,
     ...(target.endpoint ? { endpoint: target.endpoint } : {}),
     ...(target.credentials ? { credentials: target.credentials } : {}),
     maxAttempts: 1,
+    requestHandler: {
+      connectionTimeout: timeouts.connectionMs,
+      requestTimeout: timeouts.requestMs,
+      throwOnRequestTimeout: true,
+    },
   });
 }
