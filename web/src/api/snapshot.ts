@@ -45,6 +45,10 @@ export async function fetchSnapshot(board: string | null, signal?: AbortSignal):
   const response = await fetch(apiPath('/api/v1/snapshot', board), {
     signal: signal ?? null,
     headers: { accept: 'application/json' },
+    // Never the browser's stored copy: answered 304 (the same generation as the last poll), fetch would hand back
+    // the stored body, whose serverTime is as old as that poll, and winding the page's clock back hides the age
+    // of figures that have stopped coming.
+    cache: 'no-store',
   });
   if (response.status === 503) {
     throw new SnapshotError('The server is still collecting its first figures from Connect.');
