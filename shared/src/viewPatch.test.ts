@@ -187,14 +187,34 @@ describe('view patches', () => {
     );
   });
 
-  it('sends nothing but the generation and the clock when nothing else changed', () => {
+  it('sends nothing but the generation and how fresh the view is when nothing else changed', () => {
     const [snapshot] = fc.sample(snapshotAt(1), 1);
     const next = { ...structuredClone(must(snapshot)), generation: 2, serverTime: iso(T0 + 4000) };
     expect(diffView(must(snapshot), next)).toEqual({
       base: 1,
       generation: 2,
-      top: { s: { serverTime: next.serverTime } },
+      top: { s: { serverTime: next.serverTime, stale: next.stale, sections: next.sections } },
     });
+  });
+
+  it('leaves nothing of how fresh a polled copy of its base was: the stream’s copy was aged when published', () => {
+    const [snapshot] = fc.sample(snapshotAt(1), 1);
+    const base = { ...structuredClone(must(snapshot)), stale: false };
+    base.sections = { ...base.sections, agents: { ...base.sections.agents, stale: false } };
+    // The same generation as a poll served it a minute later, while no new one came: stale, and so its agents.
+    const polled: Snapshot = {
+      ...base,
+      serverTime: iso(Date.parse(base.serverTime) + 60_000),
+      stale: true,
+      sections: { ...base.sections, agents: { ...base.sections.agents, stale: true } },
+    };
+    const next = {
+      ...structuredClone(base),
+      generation: 2,
+      serverTime: iso(Date.parse(base.serverTime) + 62_000),
+    };
+    const patch = wire(diffView(base, next));
+    expect(applyPatch(polled, patch)).toEqual(next);
   });
 
   it('sends a changed queue as its changed figures, and keeps its unchanged parts the same objects', () => {

@@ -43,6 +43,14 @@ export const WHOLE_FIELDS = [
 export type WholeField = (typeof WHOLE_FIELDS)[number];
 
 /**
+ * The fields that say how fresh a view is, set whole by every patch whether or not they changed. The server ages
+ * a view it serves to a poll when it serves it, and the stream's copy of the same generation when it was
+ * published: a page that polled while its stream was down, then resumes the stream from the generation it polled,
+ * applies the next patch to the poll's copy, and must not keep the poll's `stale` (or a section's) after it.
+ */
+export const FRESHNESS_FIELDS = ['serverTime', 'stale', 'sections'] as const satisfies readonly WholeField[];
+
+/**
  * What changed in an object: `s` the fields set to a new value (arrays and values whole), `d` the fields whose
  * object changed within (a Delta each), `u` the fields gone.
  */
@@ -208,12 +216,15 @@ function diffIntraday(prev: Snapshot['intraday'], next: Snapshot['intraday']): I
 /** What turns `prev` into `next`. */
 export function diffView(prev: Snapshot, next: Snapshot): ViewPatch {
   const patch: ViewPatch = { base: prev.generation, generation: next.generation };
-  const top = diffObject(
-    prev as unknown as Record<string, unknown>,
-    next as unknown as Record<string, unknown>,
-    WHOLE_FIELDS,
-  );
-  if (top) patch.top = top;
+  const freshness: readonly string[] = FRESHNESS_FIELDS;
+  const top =
+    diffObject(
+      prev as unknown as Record<string, unknown>,
+      next as unknown as Record<string, unknown>,
+      WHOLE_FIELDS.filter((field) => !freshness.includes(field)),
+    ) ?? {};
+  top.s = { ...top.s, ...Object.fromEntries(FRESHNESS_FIELDS.map((field) => [field, next[field]])) };
+  patch.top = top;
   const queues = diffEntities(prev.queues, next.queues);
   if (queues) patch.queues = queues;
   const agents = diffEntities(prev.agents, next.agents);

@@ -254,14 +254,22 @@ export class ViewStream {
       this.put(viewer, new StreamFrame(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`));
     };
     const view = channel.view;
-    if (!view) return send;
-    // Where the viewer left off: EventSource's own Last-Event-ID on a reconnect, or `?since=` from a page that
-    // opened a new connection after a failure and holds that generation.
-    const lastEventId = Number(req.get('last-event-id') ?? req.query.since ?? NaN);
-    if (Number.isInteger(lastEventId) && lastEventId === view.generation) return send;
-    const missed = Number.isInteger(lastEventId) ? channel.patchesSince(lastEventId) : null;
-    if (missed) for (const patch of missed) this.write(viewer, patch);
-    else this.write(viewer, channel.wholeFrame());
+    if (view) {
+      // Where the viewer left off: EventSource's own Last-Event-ID on a reconnect, or `?since=` from a page that
+      // opened a new connection after a failure and holds that generation.
+      const lastEventId = Number(req.get('last-event-id') ?? req.query.since ?? NaN);
+      const missed =
+        Number.isInteger(lastEventId) && lastEventId !== view.generation
+          ? channel.patchesSince(lastEventId)
+          : null;
+      if (missed) for (const patch of missed) this.write(viewer, patch);
+      else if (!(Number.isInteger(lastEventId) && lastEventId === view.generation))
+        this.write(viewer, channel.wholeFrame());
+    }
+    // Then the time now. A view's serverTime is when it was published: while no new generation comes (a stalled
+    // poll), a page that has just connected would take that moment for now, and its clock would hide how old the
+    // figures on screen are until the next heartbeat.
+    this.put(viewer, this.beatFrame());
     return send;
   }
 
@@ -378,10 +386,15 @@ export class ViewStream {
     viewer.res.end();
   }
 
-  private beat(): void {
-    const beat = new StreamFrame(
+  /** A heartbeat: the server's time now, which the page sets its clock by. */
+  private beatFrame(): StreamFrame {
+    return new StreamFrame(
       `event: heartbeat\ndata: ${JSON.stringify({ serverTime: new Date(this.clock()).toISOString() })}\n\n`,
     );
+  }
+
+  private beat(): void {
+    const beat = this.beatFrame();
     for (const channel of this.channels.values())
       for (const viewer of channel.viewers) {
         if (viewer.res.writableLength <= this.maxBufferedBytes) this.put(viewer, beat);

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { connect } from 'node:net';
 import { constants as zlib, gunzipSync } from 'node:zlib';
 import express from 'express';
-import { applyPatch, checkPatch, type Snapshot } from '@switchboard/shared';
+import { applyPatch, checkPatch, SECTION_NAMES, type Snapshot } from '@switchboard/shared';
 import { afterEach, describe, expect, it } from 'vitest';
 import { streamRouter, ViewStream, type SnapshotPublisher } from '../../src/http/stream.js';
 
@@ -27,7 +27,12 @@ class HandFeed implements SnapshotPublisher {
       dataSnapshotTime: at,
       stale: false,
       cycleMs: 2000,
-      sections: {},
+      sections: Object.fromEntries(
+        SECTION_NAMES.map((name) => [
+          name,
+          { fetchedAt: at, dataSnapshotTime: null, error: null, stale: false },
+        ]),
+      ),
       queues: [],
       summary: { realtime: {}, today: {}, states: {} },
       agents: [],
@@ -244,6 +249,25 @@ describe('GET /api/v1/stream', () => {
     expect(asked.filter((key) => key === 'whole@2')).toHaveLength(1);
   });
 
+  it('tells a viewer the time now right after the view it connects to, however long ago that was published', async () => {
+    const feed = new HandFeed();
+    let now = Date.now();
+    const url = await serve(feed, { clock: () => now });
+    feed.publish(1);
+    const published = Date.parse(feed.latest?.serverTime ?? '');
+    // No new generation for a minute (a stalled poll): the view whole is still the one published then.
+    now = published + 60_000;
+    const events = await readAll(await fetch(url), 2, ['snapshot', 'heartbeat']);
+    expect(events.map((event) => event.event)).toEqual(['snapshot', 'heartbeat']);
+    expect(JSON.parse(events[0]?.data ?? '')).toHaveProperty('serverTime', new Date(published).toISOString());
+    expect(JSON.parse(events[1]?.data ?? '')).toEqual({ serverTime: new Date(now).toISOString() });
+    // A viewer resuming at the generation it holds is sent no view, and the time all the same.
+    const resumed = await readAll(await fetch(`${url}?since=1`), 1, ['snapshot', 'patch', 'heartbeat']);
+    expect(resumed).toEqual([
+      { event: 'heartbeat', data: JSON.stringify({ serverTime: new Date(now).toISOString() }) },
+    ]);
+  });
+
   it('sends heartbeats while nothing changes', async () => {
     const feed = new HandFeed();
     const url = await serve(feed, { heartbeatMs: 20 });
@@ -316,7 +340,9 @@ describe('GET /api/v1/stream', () => {
   it('frames every event as one HTTP/1.1 chunk, and writes an HTTP/1.0 viewer the events unframed', async () => {
     const feed = new HandFeed();
     feed.publish(1);
-    const url = new URL(await serve(feed));
+    // One time for every heartbeat, so the two viewers' bytes compare whole.
+    const now = Date.now();
+    const url = new URL(await serve(feed, { clock: () => now }));
     const raw = async (version: string) => {
       const socket = connect(Number(url.port), '127.0.0.1');
       await new Promise((resolve) => socket.once('connect', resolve));
@@ -347,7 +373,7 @@ describe('GET /api/v1/stream', () => {
     }
     expect(
       events.map((event) => /^(?:id: (\d+)\n)?(?:event: (\w+)\n)?/.exec(event)?.slice(1).join(' ')),
-    ).toEqual([' ', '1 snapshot', '2 patch', '3 patch']);
+    ).toEqual([' ', '1 snapshot', ' heartbeat', '2 patch', '3 patch']);
     expect(events.every((event) => event.endsWith('\n\n'))).toBe(true);
     // HTTP/1.0 has no chunks: the same events, one after another, until the connection closes.
     expect(unframed.text()).not.toMatch(/transfer-encoding/i);
@@ -358,7 +384,8 @@ describe('GET /api/v1/stream', () => {
   it('sends gzip to a viewer that asks for it, each snapshot compressed once for every such viewer', async () => {
     const feed = new HandFeed();
     feed.publish(1, 64 * 1024);
-    const url = await serve(feed);
+    const now = Date.now();
+    const url = await serve(feed, { clock: () => now });
     const plain = rawViewer(url, {});
     const zipped = [1, 2].map(() => rawViewer(url, { 'accept-encoding': 'gzip, deflate, br' }));
     await until(() => (stream as ViewStream).viewerCount === 3);
@@ -375,11 +402,12 @@ describe('GET /api/v1/stream', () => {
       expect(inflateOpen(viewer.bytes())).toBe(plain.bytes().toString());
       expect(viewer.bytes().length).toBeLessThan(plain.bytes().length / 10);
     }
-    // Each frame is a segment ending in a sync flush (retry, the view whole, patches 2 and 3); the patches are the same
-    // bytes on both connections, whatever each was sent before: each stands alone, compressed once for all.
+    // Each frame is a segment ending in a sync flush (retry, the view whole, the time now, patches 2 and 3); the
+    // patches are the same bytes on both connections, whatever each was sent before: each stands alone, compressed
+    // once for all.
     const [first, second] = zipped.map((viewer) => segments(viewer.bytes()));
-    expect(first).toHaveLength(4);
-    expect(first?.slice(2)).toEqual(second?.slice(2));
+    expect(first).toHaveLength(5);
+    expect(first?.slice(3)).toEqual(second?.slice(3));
     for (const viewer of [plain, ...zipped]) viewer.close();
   });
 });
