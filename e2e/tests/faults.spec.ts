@@ -145,6 +145,30 @@ for (const fault of CASES) {
   });
 }
 
+test('an agents poll that stops answering: the queues stay fresh and the banner names the agents; past the call timeout, as failing', async () => {
+  test.setTimeout(150_000);
+  const banner = page.getByTestId('stale-banner');
+  // Every page of agents 5 s late: a round of them takes longer than the agents' limit (the stale limit past
+  // their interval), while the queues, on other calls, keep coming.
+  await setFaults({ latencyMs: 5000, operations: ['GetCurrentUserData'] });
+  try {
+    await expect(banner).toContainText(/No new figures from Connect for agents for \d+:\d\d/, {
+      timeout: 45_000,
+    });
+    expect((await snapshot()).stale).toBe(false);
+    await expect(page.locator('main')).not.toHaveClass(/dimmed/);
+    // Slower than the server's limit on a call to Connect (10 s): each call fails, and says why.
+    await setFaults({ latencyMs: 12_000, operations: ['GetCurrentUserData'] });
+    await expect
+      .poll(async () => (await snapshot()).sections.agents.error?.code ?? null, { timeout: 45_000 })
+      .toBe('TimeoutError');
+    await expect(banner).toContainText(/Connect is not answering for agents/, { timeout: 5000 });
+  } finally {
+    await setFaults(null);
+  }
+  await expect(banner).toHaveCount(0, { timeout: 45_000 });
+});
+
 test('after every fault the server has not grown without bound', async () => {
   const end = await serverMemory();
   console.log(

@@ -78,6 +78,23 @@ describe('the wallboard page', () => {
     expect(document.querySelector('main')?.className).toContain('dimmed');
   });
 
+  it('names a section whose figures stopped coming while the queues stay fresh, without dimming them', async () => {
+    const fresh = makeSnapshot({ queues: 2, nowMs: Date.now() });
+    const minuteAgo = new Date(Date.now() - 62_000).toISOString();
+    stubServer({
+      snapshot: {
+        ...fresh,
+        sections: { ...fresh.sections, agents: { ...fresh.sections.agents, fetchedAt: minuteAgo } },
+      },
+    });
+    renderApp();
+    const banner = await screen.findByTestId('stale-banner');
+    expect(banner.textContent).toMatch(/may be incomplete/);
+    expect(banner.textContent).toMatch(/No new figures from Connect for agents for 1:0\d/);
+    expect(banner.textContent).not.toMatch(/today|intraday|discovery/);
+    expect(document.querySelector('main')?.className ?? '').not.toContain('dimmed');
+  });
+
   it('says the connection is lost when the server stops answering, keeping the last figures', async () => {
     const state = { snapshot: makeSnapshot({ queues: 3, nowMs: Date.now() }), down: false };
     stubServer(state);

@@ -37,6 +37,7 @@ describe('a screen’s report of itself', () => {
         timeZone: 'UTC',
         queuesFetchedAt: generatedAt,
         sectionErrors: [],
+        sections: [],
       },
     });
     expect(screenReportSchema.parse(report)).toEqual(report);

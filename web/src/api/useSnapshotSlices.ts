@@ -17,6 +17,14 @@ const selectMeta = (s: Snapshot) => ({
   sectionErrors: Object.entries(s.sections)
     .filter(([, section]) => section.error !== null)
     .map(([name, section]) => ({ name, message: section.error?.message ?? '' })),
+  /** Every section's age, for the ones besides the queues that stop refreshing without an error. */
+  sections: Object.entries(s.sections).map(([name, section]) => ({
+    name,
+    fetchedAt: section.fetchedAt,
+    intervalMs: section.intervalMs ?? 0,
+    stale: section.stale,
+    failing: section.error !== null,
+  })),
 });
 export type SnapshotMeta = ReturnType<typeof selectMeta>;
 

@@ -23,6 +23,27 @@ export function freshness(meta: SnapshotMeta | undefined, nowMs: number, staleAf
   return { stale: meta.stale || ageMs > staleAfterMs || silentMs > staleAfterMs, ageMs };
 }
 
+/**
+ * The sections besides the queues (whose age is the figures' own, above) that have had no new figures within
+ * their limit, the stale limit past their own refresh interval, as the server reckons it: each with its age in
+ * seconds. A section that is failing is named with its error instead, and one never fetched yet is not behind.
+ * An agents poll that hangs, with the queues fresh, would otherwise leave agents' states on screen looking live.
+ */
+export function sectionsBehind(
+  meta: SnapshotMeta | undefined,
+  nowMs: number,
+  staleAfterMs: number,
+): { name: string; ageSeconds: number }[] {
+  if (!meta) return [];
+  return meta.sections.flatMap((section) => {
+    if (section.name === 'queues' || section.failing || section.fetchedAt === null) return [];
+    const ageMs = Math.max(0, nowMs - Date.parse(section.fetchedAt));
+    return section.stale || ageMs > staleAfterMs + section.intervalMs
+      ? [{ name: section.name, ageSeconds: Math.floor(ageMs / 1000) }]
+      : [];
+  });
+}
+
 /** Freshness with the age ticking every second: for the few words that show the age. */
 export function useFreshness(meta: SnapshotMeta | undefined): Freshness {
   const now = useNow();
@@ -49,12 +70,23 @@ export function FiguresAge({ meta }: { meta: SnapshotMeta | undefined }) {
 /** Says at once, in words, when the figures on screen cannot be trusted, and how old they are. */
 export function StaleBanner({ meta, stale }: { meta: SnapshotMeta | undefined; stale: boolean }) {
   const { connection, error } = useConnection();
+  const { staleAfterMs } = useBoard();
+  // A string, so the banner redraws when what it says changes, and not on every tick of the clock.
+  const behind = useClockValue((now) =>
+    sectionsBehind(meta, now, staleAfterMs)
+      .map((section) => `${section.name} for ${formatDuration(section.ageSeconds)}`)
+      .join(', '),
+  );
   const problems: string[] = [];
   if (connection === 'offline') problems.push('Connection to the wallboard server lost; retrying.');
   if (meta?.sectionErrors.length) {
     problems.push(
       `Connect is not answering for ${meta.sectionErrors.map((e) => e.name).join(', ')}: the last good figures stay on screen.`,
     );
+  }
+  // With the queues' own figures stale, the headline says it for all of them.
+  if (behind && !stale) {
+    problems.push(`No new figures from Connect for ${behind}: the last good figures stay on screen.`);
   }
   if (!stale && problems.length === 0) return null;
   return (

@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import type { SnapshotMeta } from '../../api/useSnapshotSlices';
+import { sectionsBehind } from './StaleBanner';
+
+const NOW = Date.parse('2026-03-02T10:00:00Z');
+const ago = (seconds: number) => new Date(NOW - seconds * 1000).toISOString();
+
+function meta(sections: SnapshotMeta['sections']): SnapshotMeta {
+  return {
+    generation: 1,
+    generatedAt: ago(0),
+    serverTime: ago(0),
+    dataSnapshotTime: ago(0),
+    stale: false,
+    serverBuild: 'test',
+    timeZone: 'UTC',
+    queuesFetchedAt: ago(0),
+    sectionErrors: [],
+    sections,
+  };
+}
+
+const section = (name: string, ageSeconds: number | null, intervalMs = 0, more = {}) => ({
+  name,
+  fetchedAt: ageSeconds === null ? null : ago(ageSeconds),
+  intervalMs,
+  stale: false,
+  failing: false,
+  ...more,
+});
+
+describe('sections behind', () => {
+  it('names a section older than the stale limit past its own interval, with its age', () => {
+    const behind = sectionsBehind(
+      meta([section('agents', 20, 2000), section('today', 40, 30_000), section('intraday', 46, 30_000)]),
+      NOW,
+      15_000,
+    );
+    // agents: 20 s > 15 + 2; today: 40 s < 15 + 30; intraday: 46 s > 45.
+    expect(behind).toEqual([
+      { name: 'agents', ageSeconds: 20 },
+      { name: 'intraday', ageSeconds: 46 },
+    ]);
+  });
+
+  it('leaves out the queues, a failing section (named with its error) and one not fetched yet', () => {
+    const behind = sectionsBehind(
+      meta([
+        section('queues', 600),
+        section('agents', 600, 2000, { failing: true }),
+        section('today', null),
+        section('discovery', 600, 60_000),
+      ]),
+      NOW,
+      15_000,
+    );
+    expect(behind.map((one) => one.name)).toEqual(['discovery']);
+  });
+
+  it('believes the server when it says a section is stale', () => {
+    expect(sectionsBehind(meta([section('agents', 1, 2000, { stale: true })]), NOW, 15_000)).toEqual([
+      { name: 'agents', ageSeconds: 1 },
+    ]);
+    expect(sectionsBehind(undefined, NOW, 15_000)).toEqual([]);
+  });
+});
