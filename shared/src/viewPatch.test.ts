@@ -193,7 +193,16 @@ describe('view patches', () => {
     expect(diffView(must(snapshot), next)).toEqual({
       base: 1,
       generation: 2,
-      top: { s: { serverTime: next.serverTime, stale: next.stale, sections: next.sections } },
+      top: {
+        s: { serverTime: next.serverTime, stale: next.stale },
+        d: {
+          sections: {
+            d: Object.fromEntries(
+              Object.entries(next.sections).map(([name, section]) => [name, { s: { stale: section.stale } }]),
+            ),
+          },
+        },
+      },
     });
   });
 
@@ -298,7 +307,8 @@ describe('view patches', () => {
     // The centre's forecast travels in the summary, a top-level field.
     const centre = { ...next, generation: 3, summary: { ...next.summary, forecast: worse } };
     const top = diffView(next, centre);
-    expect(Object.keys(top.top?.d ?? top.top?.s ?? {})).toEqual(['summary']);
+    // Beside how fresh the view is (the sections' flags), which every patch sets.
+    expect(Object.keys(top.top?.d ?? {}).sort()).toEqual(['sections', 'summary']);
     expect(applyPatch(next, wire(top)).summary.forecast).toEqual(worse);
   });
 

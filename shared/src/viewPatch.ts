@@ -43,12 +43,27 @@ export const WHOLE_FIELDS = [
 export type WholeField = (typeof WHOLE_FIELDS)[number];
 
 /**
- * The fields that say how fresh a view is, set whole by every patch whether or not they changed. The server ages
- * a view it serves to a poll when it serves it, and the stream's copy of the same generation when it was
- * published: a page that polled while its stream was down, then resumes the stream from the generation it polled,
- * applies the next patch to the poll's copy, and must not keep the poll's `stale` (or a section's) after it.
+ * How fresh a view is (its `serverTime`, `stale`, and each section's `stale`) is set by every patch whether or not
+ * it changed. The server ages a view it serves to a poll as it serves it, and the stream's copy of the same
+ * generation when it was published: a page that polled while its stream was down, then resumes the stream from the
+ * generation it polled, applies the next patch to the poll's copy, and must not keep the poll's `stale` (or a
+ * section's) after it. Only the flags travel every time, not the sections whole: the replay records every patch.
  */
-export const FRESHNESS_FIELDS = ['serverTime', 'stale', 'sections'] as const satisfies readonly WholeField[];
+function withFreshness(top: Delta | undefined, next: Snapshot): Delta {
+  const delta: Delta = { ...top, s: { ...top?.s, serverTime: next.serverTime, stale: next.stale } };
+  if (delta.s && 'sections' in delta.s) return delta;
+  const sections = delta.d?.sections;
+  const inner: Record<string, Delta> = { ...sections?.d };
+  for (const [name, section] of Object.entries(next.sections)) {
+    // A section set whole (new to the view) has its flag already.
+    if (sections?.s && name in sections.s) continue;
+    const changed = inner[name];
+    if (changed?.s && 'stale' in changed.s) continue;
+    inner[name] = { ...changed, s: { ...changed?.s, stale: section.stale } };
+  }
+  delta.d = { ...delta.d, sections: { ...sections, d: inner } };
+  return delta;
+}
 
 /**
  * What changed in an object: `s` the fields set to a new value (arrays and values whole), `d` the fields whose
@@ -216,15 +231,14 @@ function diffIntraday(prev: Snapshot['intraday'], next: Snapshot['intraday']): I
 /** What turns `prev` into `next`. */
 export function diffView(prev: Snapshot, next: Snapshot): ViewPatch {
   const patch: ViewPatch = { base: prev.generation, generation: next.generation };
-  const freshness: readonly string[] = FRESHNESS_FIELDS;
-  const top =
+  patch.top = withFreshness(
     diffObject(
       prev as unknown as Record<string, unknown>,
       next as unknown as Record<string, unknown>,
-      WHOLE_FIELDS.filter((field) => !freshness.includes(field)),
-    ) ?? {};
-  top.s = { ...top.s, ...Object.fromEntries(FRESHNESS_FIELDS.map((field) => [field, next[field]])) };
-  patch.top = top;
+      WHOLE_FIELDS,
+    ),
+    next,
+  );
   const queues = diffEntities(prev.queues, next.queues);
   if (queues) patch.queues = queues;
   const agents = diffEntities(prev.agents, next.agents);
