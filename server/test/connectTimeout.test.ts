@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
 import { ListQueuesCommand } from '@aws-sdk/client-connect';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CONNECT_TIMEOUTS, createConnectClient } from '../src/connect/client.js';
@@ -45,6 +47,39 @@ describe('a call to Connect that does not answer', () => {
     } finally {
       simulator.clearFaults();
       client.destroy();
+    }
+  });
+
+  it('fails when the connection goes silent halfway through the answer, after its head', async () => {
+    // An endpoint that answers with Connect's head and the start of a body, then says nothing more: the SDK
+    // clears its request timer once the head arrives, so only the connection's silence can end the call.
+    const sockets = new Set<Socket>();
+    const stalling = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.write('{"QueueSummaryList":[{"Id":"q1",');
+    });
+    stalling.on('connection', (socket) => sockets.add(socket));
+    await new Promise<void>((resolve) => stalling.listen(0, '127.0.0.1', resolve));
+    const client = createConnectClient(
+      {
+        instanceId: simulator.instanceId,
+        region: simulator.region,
+        endpoint: `http://127.0.0.1:${(stalling.address() as AddressInfo).port}`,
+        credentials: TEST_CREDENTIALS,
+      },
+      { connectionMs: 1000, requestMs: 300 },
+    );
+    try {
+      const failure = await client.send(new ListQueuesCommand({ InstanceId: simulator.instanceId })).then(
+        () => null,
+        (error: unknown) => error,
+      );
+      expect(failure).toBeInstanceOf(Error);
+      expect((failure as Error).name).toBe('TimeoutError');
+    } finally {
+      client.destroy();
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => stalling.close(resolve));
     }
   });
 

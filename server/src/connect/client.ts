@@ -9,7 +9,10 @@ export interface ConnectTarget {
   credentials?: ConnectClientConfig['credentials'];
 }
 
-/** How long a call to Connect may take: its connection, and the whole request and answer. */
+/**
+ * How long a call to Connect may take: to connect, and then for the answer's head to arrive and for the
+ * connection to stay silent at any point until the answer's last byte.
+ */
 export interface ConnectTimeouts {
   connectionMs: number;
   requestMs: number;
@@ -39,8 +42,11 @@ export function createConnectClient(
     maxAttempts: 1,
     requestHandler: {
       connectionTimeout: timeouts.connectionMs,
+      // Until the answer's head arrives: the SDK clears this timer then, and reads the body without one.
       requestTimeout: timeouts.requestMs,
       throwOnRequestTimeout: true,
+      // So the body too: the connection silent this long at any point of the call fails it.
+      socketTimeout: timeouts.requestMs,
     },
   });
 }
