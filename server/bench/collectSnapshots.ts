@@ -17,6 +17,11 @@ export interface CollectOptions {
   speed: number;
   /** Snapshots skipped at least, before the day's intervals are in. */
   warmup: number;
+  /**
+   * The simulated centre's local time when the run starts (HH:MM): the figures depend on it (the day's series
+   * grow through the day, the traffic follows its curve), so a run is the same whatever hour it is started at.
+   */
+  timeOfDay: string;
 }
 
 export const INTERVAL_MINUTES = 15;
@@ -30,6 +35,7 @@ export async function collectSnapshots(options: CollectOptions): Promise<Snapsho
       SIMULATOR_QUEUES: String(options.queues),
       SIMULATOR_AGENTS: String(options.agents),
       SIMULATOR_SPEED: String(options.speed),
+      SIMULATOR_TIME_OF_DAY: options.timeOfDay,
       INTRADAY_INTERVAL_MINUTES: String(INTERVAL_MINUTES),
     }),
   );
@@ -59,6 +65,9 @@ export async function collectSnapshots(options: CollectOptions): Promise<Snapsho
   await wallboard.stop();
   return snapshots;
 }
+
+/** The simulated time of day a run starts at, unless `--time-of-day HH:MM` says otherwise: a busy afternoon. */
+export const DEFAULT_TIME_OF_DAY = '15:00';
 
 /** `--name value` pairs after the script's name (pnpm passes on the `--` that ends its own options). */
 export function benchArgs(): Map<string, string> {

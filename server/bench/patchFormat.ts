@@ -10,13 +10,20 @@
  *     object, changed or not, so identity no longer says what changed;
  *   - RFC 6902 applied to a copy (mutateDocument false): a deep copy per patch, no object kept.
  *
- *   npx -y pnpm@12.21.0 --filter @switchboard/server bench:patch-format [-- --cycles 40 --speed 10 --size 250x1500]
+ *   npx -y pnpm@12.21.0 --filter @switchboard/server bench:patch-format [-- --cycles 40 --speed 10 --size 250x1500 --time-of-day 15:00]
  */
 import { constants as zlib, deflateRawSync } from 'node:zlib';
 import { performance } from 'node:perf_hooks';
 import jsonPatch from 'fast-json-patch';
 import { applyPatch, checkPatch, diffView, type Snapshot } from '@switchboard/shared';
-import { benchArgs, collectSnapshots, kb, mean, percentile95 } from './collectSnapshots.js';
+import {
+  benchArgs,
+  collectSnapshots,
+  DEFAULT_TIME_OF_DAY,
+  kb,
+  mean,
+  percentile95,
+} from './collectSnapshots.js';
 
 const args = benchArgs();
 const CYCLES = Number(args.get('cycles') ?? 40);
@@ -79,6 +86,7 @@ const snapshots = await collectSnapshots({
   cycles: CYCLES,
   speed: SPEED,
   warmup: 15,
+  timeOfDay: args.get('time-of-day') ?? DEFAULT_TIME_OF_DAY,
 });
 const [first, ...rest] = snapshots;
 if (!first) throw new Error('no snapshots collected');

@@ -14,13 +14,20 @@
  * carries ten times the real-time churn (more agents change state between two snapshots than at 1×), so the
  * patch figures are an upper bound.
  *
- *   npx -y pnpm@12.21.0 --filter @switchboard/server bench:bytes [-- --cycles 75 --speed 10 --sizes 40x300,250x1500]
+ *   npx -y pnpm@12.21.0 --filter @switchboard/server bench:bytes [-- --cycles 75 --speed 10 --sizes 40x300,250x1500 --time-of-day 15:00]
  */
 import type { Request, Response } from 'express';
 import { diffView, type Delta, type Snapshot } from '@switchboard/shared';
 import { ViewStream, StreamFrame } from '../src/http/stream.js';
 import { Views } from '../src/views/views.js';
-import { benchArgs, collectSnapshots, kb, mean, percentile95 as p95 } from './collectSnapshots.js';
+import {
+  benchArgs,
+  collectSnapshots,
+  DEFAULT_TIME_OF_DAY,
+  kb,
+  mean,
+  percentile95 as p95,
+} from './collectSnapshots.js';
 import { wallboardConfigSchema } from '../src/config/schema.js';
 
 const sum = (values: readonly number[]) => values.reduce((a, b) => a + b, 0);
@@ -28,6 +35,7 @@ const args = benchArgs();
 const CYCLES = Number(args.get('cycles') ?? 75);
 const SPEED = Number(args.get('speed') ?? 10);
 const WARMUP_CYCLES = Number(args.get('warmup') ?? 15);
+const TIME_OF_DAY = args.get('time-of-day') ?? DEFAULT_TIME_OF_DAY;
 const BOARD_QUEUES = 50;
 const SIZES = (args.get('sizes') ?? '40x300,250x1500').split(',').map((size) => {
   const [queues, agents] = size.split('x').map(Number);
@@ -192,8 +200,8 @@ function measure(label: string, snapshots: Snapshot[]): Row {
 }
 
 console.log(
-  `Stream bytes per viewer per cycle: embedded simulator at ${SPEED}× real time, 15-minute intervals, ` +
-    `a snapshot every 2 s, ${CYCLES} cycles measured per size`,
+  `Stream bytes per viewer per cycle: embedded simulator at ${SPEED}× real time from ${TIME_OF_DAY} of its day, ` +
+    `15-minute intervals, a snapshot every 2 s, ${CYCLES} cycles measured per size`,
 );
 const rows: Row[] = [];
 for (const { queues, agents } of SIZES) {
@@ -202,7 +210,14 @@ for (const { queues, agents } of SIZES) {
   rows.push(
     measure(
       label,
-      await collectSnapshots({ queues, agents, cycles: CYCLES, speed: SPEED, warmup: WARMUP_CYCLES }),
+      await collectSnapshots({
+        queues,
+        agents,
+        cycles: CYCLES,
+        speed: SPEED,
+        warmup: WARMUP_CYCLES,
+        timeOfDay: TIME_OF_DAY,
+      }),
     ),
   );
 }
