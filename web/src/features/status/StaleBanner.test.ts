@@ -43,18 +43,19 @@ describe('sections behind', () => {
     ]);
   });
 
-  it('leaves out the queues, a failing section (named with its error) and one not fetched yet', () => {
+  it('leaves out the queues, discovery, a failing section (named with its error) and one not fetched yet', () => {
     const behind = sectionsBehind(
       meta([
         section('queues', 600),
+        section('discovery', 600, 60_000),
         section('agents', 600, 2000, { failing: true }),
         section('today', null),
-        section('discovery', 600, 60_000),
+        section('intraday', 600, 30_000),
       ]),
       NOW,
       15_000,
     );
-    expect(behind.map((one) => one.name)).toEqual(['discovery']);
+    expect(behind.map((one) => one.name)).toEqual(['intraday']);
   });
 
   it('believes the server when it says a section is stale', () => {

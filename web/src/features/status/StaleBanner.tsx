@@ -23,11 +23,16 @@ export function freshness(meta: SnapshotMeta | undefined, nowMs: number, staleAf
   return { stale: meta.stale || ageMs > staleAfterMs || silentMs > staleAfterMs, ageMs };
 }
 
+/** The sections besides the queues that hold figures. */
+const FIGURE_SECTIONS: ReadonlySet<string> = new Set(['agents', 'today', 'intraday']);
+
 /**
  * The sections besides the queues (whose age is the figures' own, above) that have had no new figures within
  * their limit, the stale limit past their own refresh interval, as the server reckons it: each with its age in
  * seconds. A section that is failing is named with its error instead, and one never fetched yet is not behind.
  * An agents poll that hangs, with the queues fresh, would otherwise leave agents' states on screen looking live.
+ * Discovery (the lists of queues, agents and profiles) holds no figures: a slow round of it at a large centre
+ * is no reason to alarm a wall, and its failures are named all the same.
  */
 export function sectionsBehind(
   meta: SnapshotMeta | undefined,
@@ -36,7 +41,7 @@ export function sectionsBehind(
 ): { name: string; ageSeconds: number }[] {
   if (!meta) return [];
   return meta.sections.flatMap((section) => {
-    if (section.name === 'queues' || section.failing || section.fetchedAt === null) return [];
+    if (!FIGURE_SECTIONS.has(section.name) || section.failing || section.fetchedAt === null) return [];
     const ageMs = Math.max(0, nowMs - Date.parse(section.fetchedAt));
     return section.stale || ageMs > staleAfterMs + section.intervalMs
       ? [{ name: section.name, ageSeconds: Math.floor(ageMs / 1000) }]
