@@ -58,6 +58,20 @@ describe('sections behind', () => {
     expect(behind.map((one) => one.name)).toEqual(['intraday']);
   });
 
+  it('leaves out what the board does not show: the agents without its agents, the series without its charts', () => {
+    const sections = [
+      section('agents', 600, 2000),
+      section('today', 600, 30_000),
+      section('intraday', 600, 30_000),
+    ];
+    expect(sectionsBehind(meta(sections), NOW, 15_000, ['queues', 'summary']).map((one) => one.name)).toEqual(
+      ['today'],
+    );
+    expect(
+      sectionsBehind(meta(sections), NOW, 15_000, ['queues', 'agents', 'charts']).map((one) => one.name),
+    ).toEqual(['agents', 'today', 'intraday']);
+  });
+
   it('believes the server when it says a section is stale', () => {
     expect(sectionsBehind(meta([section('agents', 1, 2000, { stale: true })]), NOW, 15_000)).toEqual([
       { name: 'agents', ageSeconds: 1 },

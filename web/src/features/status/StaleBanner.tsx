@@ -1,5 +1,6 @@
 import { useClockValue, useNow } from '../../api/clock';
 import { useConnection } from '../../api/SnapshotFeed';
+import { SECTIONS, type BoardSection } from '@switchboard/shared';
 import type { SnapshotMeta } from '../../api/useSnapshotSlices';
 import { useBoard } from '../../board';
 import { describeDuration, formatDuration } from '../../format';
@@ -23,8 +24,12 @@ export function freshness(meta: SnapshotMeta | undefined, nowMs: number, staleAf
   return { stale: meta.stale || ageMs > staleAfterMs || silentMs > staleAfterMs, ageMs };
 }
 
-/** The sections besides the queues that hold figures. */
-const FIGURE_SECTIONS: ReadonlySet<string> = new Set(['agents', 'today', 'intraday']);
+/** The sections besides the queues that hold figures, and the part of a board that shows each (or always). */
+const FIGURE_SECTIONS: ReadonlyMap<string, BoardSection | null> = new Map([
+  ['agents', 'agents'],
+  ['today', null],
+  ['intraday', 'charts'],
+]);
 
 /**
  * The sections besides the queues (whose age is the figures' own, above) that have had no new figures within
@@ -38,10 +43,14 @@ export function sectionsBehind(
   meta: SnapshotMeta | undefined,
   nowMs: number,
   staleAfterMs: number,
+  shows: readonly BoardSection[] = SECTIONS,
 ): { name: string; ageSeconds: number }[] {
   if (!meta) return [];
   return meta.sections.flatMap((section) => {
-    if (!FIGURE_SECTIONS.has(section.name) || section.failing || section.fetchedAt === null) return [];
+    const part = FIGURE_SECTIONS.get(section.name);
+    // Not figures, or none this board shows (its view has no agents without its agents section).
+    if (part === undefined || (part !== null && !shows.includes(part))) return [];
+    if (section.failing || section.fetchedAt === null) return [];
     const ageMs = Math.max(0, nowMs - Date.parse(section.fetchedAt));
     return section.stale || ageMs > staleAfterMs + section.intervalMs
       ? [{ name: section.name, ageSeconds: Math.floor(ageMs / 1000) }]
@@ -75,10 +84,10 @@ export function FiguresAge({ meta }: { meta: SnapshotMeta | undefined }) {
 /** Says at once, in words, when the figures on screen cannot be trusted, and how old they are. */
 export function StaleBanner({ meta, stale }: { meta: SnapshotMeta | undefined; stale: boolean }) {
   const { connection, error } = useConnection();
-  const { staleAfterMs } = useBoard();
+  const { board, staleAfterMs } = useBoard();
   // A string, so the banner redraws when what it says changes, and not on every tick of the clock.
   const behind = useClockValue((now) =>
-    sectionsBehind(meta, now, staleAfterMs)
+    sectionsBehind(meta, now, staleAfterMs, board.sections)
       .map((section) => `${section.name} for ${formatDuration(section.ageSeconds)}`)
       .join(', '),
   );
