@@ -157,6 +157,10 @@ test('an agents poll that stops answering: the queues stay fresh and the banner 
     });
     expect((await snapshot()).stale).toBe(false);
     await expect(page.locator('main')).not.toHaveClass(/dimmed/);
+    // The agents' own part of the page is dimmed while they are behind.
+    await expect(page.locator('section.agents-section')).toHaveAttribute('data-stale', 'true', {
+      timeout: 30_000,
+    });
     // Slower than the server's limit on a call to Connect (10 s): each call fails, and says why.
     await setFaults({ latencyMs: 12_000, operations: ['GetCurrentUserData'] });
     await expect
@@ -167,6 +171,7 @@ test('an agents poll that stops answering: the queues stay fresh and the banner 
     await setFaults(null);
   }
   await expect(banner).toHaveCount(0, { timeout: 45_000 });
+  await expect(page.locator('section.agents-section')).not.toHaveAttribute('data-stale', /.*/);
 });
 
 test('after every fault the server has not grown without bound', async () => {

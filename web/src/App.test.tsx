@@ -93,6 +93,11 @@ describe('the wallboard page', () => {
     expect(banner.textContent).toMatch(/No new figures from Connect for agents for 1:0\d/);
     expect(banner.textContent).not.toMatch(/today|intraday|discovery/);
     expect(document.querySelector('main')?.className ?? '').not.toContain('dimmed');
+    // The agents' own part of the page is dimmed, and nothing else.
+    await waitFor(() =>
+      expect(document.querySelector('section.agents-section')?.getAttribute('data-stale')).toBe('true'),
+    );
+    expect(document.querySelectorAll('[data-stale]')).toHaveLength(1);
   });
 
   it('says the connection is lost when the server stops answering, keeping the last figures', async () => {

@@ -19,7 +19,7 @@ import { ChartPanel } from '../features/charts/ChartPanel';
 import { ForecastAdvice } from '../components/forecast/Forecast';
 import { Header } from '../features/header/Header';
 import { QueueGrid } from '../features/queues/QueueGrid';
-import { StaleBanner } from '../features/status/StaleBanner';
+import { StaleBanner, useSectionBehind } from '../features/status/StaleBanner';
 import { SummaryStrip } from '../features/summary/SummaryStrip';
 import type { ViewPatch } from '../url';
 import { serverNow } from '../api/clock';
@@ -130,6 +130,9 @@ function LaptopBoard({
 
   const open = useCallback((queueId: string) => update({ queue: queueId }, { push: true }), [update]);
   const dim = stale ? 'dimmed' : undefined;
+  // With the queues fresh, the agents may still have stopped coming (a hung agents poll): their list is dimmed.
+  // A past moment replayed is as it was.
+  const agentsBehind = useSectionBehind(meta, 'agents') && !replay;
   return (
     <>
       {replay ? (
@@ -184,7 +187,11 @@ function LaptopBoard({
           />
         ) : null}
         {showAgents ? (
-          <section className="agents-section" aria-label="Agents">
+          <section
+            className={agentsBehind ? 'agents-section section-behind' : 'agents-section'}
+            aria-label="Agents"
+            data-stale={agentsBehind || undefined}
+          >
             <h2>
               {drilled ? `Agents on ${drilled.name}` : 'Agents'}{' '}
               <span className="count">{groups.reduce((n, g) => n + g.agents.length, 0)}</span>

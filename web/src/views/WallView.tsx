@@ -10,7 +10,7 @@ import { ChartPanel } from '../features/charts/ChartPanel';
 import { Header } from '../features/header/Header';
 import { QueueGrid } from '../features/queues/QueueGrid';
 import { QueueRows } from '../features/queues/QueueRows';
-import { StaleBanner } from '../features/status/StaleBanner';
+import { StaleBanner, useSectionBehind } from '../features/status/StaleBanner';
 import { SummaryStrip } from '../features/summary/SummaryStrip';
 import { useBoardQueues } from './useBoardQueues';
 import { tilesThatFit, useRotation } from './usePages';
@@ -45,6 +45,7 @@ export function WallView({ meta, stale, params }: ViewProps) {
   const page = pages[index];
   const openAlerts = alerts?.filter((alert) => alert.acknowledgedAt === null) ?? [];
   const critical = openAlerts.filter((alert) => alert.level === 'critical').length;
+  const agentsBehind = useSectionBehind(meta, 'agents');
 
   return (
     <div className="view view-wall">
@@ -104,6 +105,7 @@ export function WallView({ meta, stale, params }: ViewProps) {
                 agents={agents}
                 limits={board.agentLimits ?? DEFAULT_AGENT_LIMITS}
                 queueName={queueName}
+                behind={agentsBehind}
               />
             </ErrorBoundary>
           ) : null}

@@ -31,6 +31,16 @@ const agent = (id: string, activity: Agent['activity'], seconds: number, status 
 });
 
 describe('WallAgentsPage', () => {
+  it('is dimmed, and says it is stale, while the agents are behind', () => {
+    const agents = [agent('a', 'available', 100)];
+    const limits = { acwSeconds: 120, contactSeconds: 600, customSeconds: 900 };
+    const { rerender } = render(<WallAgentsPage agents={agents} limits={limits} queueName={() => 'Sales'} />);
+    expect(screen.getByTestId('wall-agents').getAttribute('data-stale')).toBeNull();
+    rerender(<WallAgentsPage agents={agents} limits={limits} queueName={() => 'Sales'} behind />);
+    expect(screen.getByTestId('wall-agents').getAttribute('data-stale')).toBe('true');
+    expect(screen.getByTestId('wall-agents').className).toContain('section-behind');
+  });
+
   it('shows the agents who need attention, the longest contacts and counts for everyone else', () => {
     const agents = [
       agent('m', 'missed', 40),

@@ -33,10 +33,13 @@ export const WallAgentsPage = memo(function WallAgentsPage({
   agents,
   limits,
   queueName,
+  behind = false,
 }: {
   agents: readonly Agent[];
   limits: AgentLimits;
   queueName: (queueId: string | null) => string;
+  /** The agents' figures have stopped coming (the queues' may be fresh): the page is dimmed. */
+  behind?: boolean;
 }) {
   const format = useFormat();
   // Worked out again on each second's tick too (about a millisecond for 1,500 agents), so an agent who crosses
@@ -60,7 +63,12 @@ export const WallAgentsPage = memo(function WallAgentsPage({
   const everyoneElse = counts.reduce((n, c) => n + c.count, 0);
 
   return (
-    <section className="wall-agents" aria-label="Agents" data-testid="wall-agents">
+    <section
+      className={behind ? 'wall-agents section-behind' : 'wall-agents'}
+      aria-label="Agents"
+      data-testid="wall-agents"
+      data-stale={behind || undefined}
+    >
       <section className="activity-counts" aria-label="Everyone else, by activity">
         <h2>
           {exceptions.length > 0 ? 'Everyone else' : 'Agents'}{' '}

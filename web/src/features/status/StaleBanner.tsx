@@ -58,6 +58,17 @@ export function sectionsBehind(
   });
 }
 
+/**
+ * Whether the section `name` is behind (see sectionsBehind), re-rendering only when that flips: the part of the
+ * page that draws it is dimmed, as the whole page is when the queues are stale.
+ */
+export function useSectionBehind(meta: SnapshotMeta | undefined, name: string): boolean {
+  const { board, staleAfterMs } = useBoard();
+  return useClockValue((now) =>
+    sectionsBehind(meta, now, staleAfterMs, board.sections).some((section) => section.name === name),
+  );
+}
+
 /** Freshness with the age ticking every second: for the few words that show the age. */
 export function useFreshness(meta: SnapshotMeta | undefined): Freshness {
   const now = useNow();
