@@ -167,6 +167,10 @@ test('an agents poll that stops answering: the queues stay fresh and the banner 
       .poll(async () => (await snapshot()).sections.agents.error?.code ?? null, { timeout: 45_000 })
       .toBe('TimeoutError');
     await expect(banner).toContainText(/Connect is not answering for agents/, { timeout: 5000 });
+    // Failing, its last figures ever older: still dimmed.
+    await expect(page.locator('section.agents-section')).toHaveAttribute('data-stale', 'true', {
+      timeout: 30_000,
+    });
   } finally {
     await setFaults(null);
   }

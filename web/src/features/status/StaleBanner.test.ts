@@ -38,12 +38,12 @@ describe('sections behind', () => {
     );
     // agents: 20 s > 15 + 2; today: 40 s < 15 + 30; intraday: 46 s > 45.
     expect(behind).toEqual([
-      { name: 'agents', ageSeconds: 20 },
-      { name: 'intraday', ageSeconds: 46 },
+      { name: 'agents', ageSeconds: 20, failing: false },
+      { name: 'intraday', ageSeconds: 46, failing: false },
     ]);
   });
 
-  it('leaves out the queues, discovery, a failing section (named with its error) and one not fetched yet', () => {
+  it('leaves out the queues, discovery and one not fetched yet; says which are failing', () => {
     const behind = sectionsBehind(
       meta([
         section('queues', 600),
@@ -55,7 +55,12 @@ describe('sections behind', () => {
       NOW,
       15_000,
     );
-    expect(behind.map((one) => one.name)).toEqual(['intraday']);
+    expect(behind.map((one) => [one.name, one.failing])).toEqual([
+      ['agents', true],
+      ['intraday', false],
+    ]);
+    // Failing since a moment ago, its last figures still within the limit: not behind.
+    expect(sectionsBehind(meta([section('agents', 3, 2000, { failing: true })]), NOW, 15_000)).toEqual([]);
   });
 
   it('leaves out what the board does not show: the agents without its agents, the series without its charts', () => {
@@ -74,7 +79,7 @@ describe('sections behind', () => {
 
   it('believes the server when it says a section is stale', () => {
     expect(sectionsBehind(meta([section('agents', 1, 2000, { stale: true })]), NOW, 15_000)).toEqual([
-      { name: 'agents', ageSeconds: 1 },
+      { name: 'agents', ageSeconds: 1, failing: false },
     ]);
     expect(sectionsBehind(undefined, NOW, 15_000)).toEqual([]);
   });

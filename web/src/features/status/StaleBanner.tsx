@@ -34,7 +34,8 @@ const FIGURE_SECTIONS: ReadonlyMap<string, BoardSection | null> = new Map([
 /**
  * The sections besides the queues (whose age is the figures' own, above) that have had no new figures within
  * their limit, the stale limit past their own refresh interval, as the server reckons it: each with its age in
- * seconds. A section that is failing is named with its error instead, and one never fetched yet is not behind.
+ * seconds, and whether it is failing (the banner names those with their error). One never fetched yet is not
+ * behind.
  * An agents poll that hangs, with the queues fresh, would otherwise leave agents' states on screen looking live.
  * Discovery (the lists of queues, agents and profiles) holds no figures: a slow round of it at a large centre
  * is no reason to alarm a wall, and its failures are named all the same.
@@ -44,23 +45,23 @@ export function sectionsBehind(
   nowMs: number,
   staleAfterMs: number,
   shows: readonly BoardSection[] = SECTIONS,
-): { name: string; ageSeconds: number }[] {
+): { name: string; ageSeconds: number; failing: boolean }[] {
   if (!meta) return [];
   return meta.sections.flatMap((section) => {
     const part = FIGURE_SECTIONS.get(section.name);
     // Not figures, or none this board shows (its view has no agents without its agents section).
     if (part === undefined || (part !== null && !shows.includes(part))) return [];
-    if (section.failing || section.fetchedAt === null) return [];
+    if (section.fetchedAt === null) return [];
     const ageMs = Math.max(0, nowMs - Date.parse(section.fetchedAt));
     return section.stale || ageMs > staleAfterMs + section.intervalMs
-      ? [{ name: section.name, ageSeconds: Math.floor(ageMs / 1000) }]
+      ? [{ name: section.name, ageSeconds: Math.floor(ageMs / 1000), failing: section.failing }]
       : [];
   });
 }
 
 /**
- * Whether the section `name` is behind (see sectionsBehind), re-rendering only when that flips: the part of the
- * page that draws it is dimmed, as the whole page is when the queues are stale.
+ * Whether the section `name` is behind (see sectionsBehind), failing or not, re-rendering only when that flips:
+ * the part of the page that draws it is dimmed, as the whole page is when the queues are stale.
  */
 export function useSectionBehind(meta: SnapshotMeta | undefined, name: string): boolean {
   const { board, staleAfterMs } = useBoard();
@@ -99,6 +100,8 @@ export function StaleBanner({ meta, stale }: { meta: SnapshotMeta | undefined; s
   // A string, so the banner redraws when what it says changes, and not on every tick of the clock.
   const behind = useClockValue((now) =>
     sectionsBehind(meta, now, staleAfterMs, board.sections)
+      // A failing section is named with its error.
+      .filter((section) => !section.failing)
       .map((section) => `${section.name} for ${formatDuration(section.ageSeconds)}`)
       .join(', '),
   );
