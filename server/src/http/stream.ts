@@ -258,13 +258,13 @@ export class ViewStream {
       // Where the viewer left off: EventSource's own Last-Event-ID on a reconnect, or `?since=` from a page that
       // opened a new connection after a failure and holds that generation.
       const lastEventId = Number(req.get('last-event-id') ?? req.query.since ?? NaN);
-      const missed =
-        Number.isInteger(lastEventId) && lastEventId !== view.generation
-          ? channel.patchesSince(lastEventId)
-          : null;
-      if (missed) for (const patch of missed) this.write(viewer, patch);
-      else if (!(Number.isInteger(lastEventId) && lastEventId === view.generation))
-        this.write(viewer, channel.wholeFrame());
+      const resuming = Number.isInteger(lastEventId);
+      // A viewer at the latest generation is sent nothing until the next.
+      if (!resuming || lastEventId !== view.generation) {
+        const missed = resuming ? channel.patchesSince(lastEventId) : null;
+        if (missed) for (const patch of missed) this.write(viewer, patch);
+        else this.write(viewer, channel.wholeFrame());
+      }
     }
     // Then the time now. A view's serverTime is when it was published: while no new generation comes (a stalled
     // poll), a page that has just connected would take that moment for now, and its clock would hide how old the

@@ -1,6 +1,6 @@
+import { SECTIONS, type BoardSection } from '@switchboard/shared';
 import { useClockValue, useNow } from '../../api/clock';
 import { useConnection } from '../../api/SnapshotFeed';
-import { SECTIONS, type BoardSection } from '@switchboard/shared';
 import type { SnapshotMeta } from '../../api/useSnapshotSlices';
 import { useBoard } from '../../board';
 import { describeDuration, formatDuration } from '../../format';
@@ -35,9 +35,8 @@ const FIGURE_SECTIONS: ReadonlyMap<string, BoardSection | null> = new Map([
  * The sections besides the queues (whose age is the figures' own, above) that have had no new figures within
  * their limit, the stale limit past their own refresh interval, as the server reckons it: each with its age in
  * seconds, and whether it is failing (the banner names those with their error). One never fetched yet is not
- * behind.
- * An agents poll that hangs, with the queues fresh, would otherwise leave agents' states on screen looking live.
- * Discovery (the lists of queues, agents and profiles) holds no figures: a slow round of it at a large centre
+ * behind. An agents poll that hangs, with the queues fresh, would otherwise leave agents' states on screen
+ * looking live. Discovery (the lists of queues, agents and profiles) holds no figures: a slow round of it at a large centre
  * is no reason to alarm a wall, and its failures are named all the same.
  */
 export function sectionsBehind(
