@@ -100,6 +100,8 @@ interface Viewer {
   skips: number;
   /** A patch was skipped for this viewer: the next thing it is sent is its board's view whole. */
   behind: boolean;
+  /** When it was last sent a view, a patch or a heartbeat (the stream's clock): a heartbeat is owed after a while. */
+  lastSentAt: number;
 }
 
 /** What the stream needs of the views: one board's view of a snapshot (views/views.ts). */
@@ -183,6 +185,7 @@ class BoardChannel {
 export class ViewStream {
   private readonly channels = new Map<string, BoardChannel>();
   private readonly heartbeat: NodeJS.Timeout;
+  private readonly heartbeatMs: number;
   private readonly unsubscribe: () => void;
   private readonly maxBufferedBytes: number;
   private readonly maxSkips: number;
@@ -208,7 +211,8 @@ export class ViewStream {
     this.observe = options.observe;
     for (const board of options.keep ?? []) this.channel(board, true);
     this.unsubscribe = feed.subscribe((snapshot) => this.broadcast(snapshot));
-    this.heartbeat = setInterval(() => this.beat(), options.heartbeatMs ?? 15_000);
+    this.heartbeatMs = options.heartbeatMs ?? 15_000;
+    this.heartbeat = setInterval(() => this.beat(), this.heartbeatMs);
     this.heartbeat.unref();
   }
 
@@ -234,7 +238,7 @@ export class ViewStream {
       ...(gzip ? { 'Content-Encoding': 'gzip' } : {}),
     });
     if (gzip) res.write(GZIP_HEADER);
-    const viewer: Viewer = { res, socket: null, gzip, skips: 0, behind: false };
+    const viewer: Viewer = { res, socket: null, gzip, skips: 0, behind: false, lastSentAt: this.clock() };
     res.write(this.bytes(viewer, RETRY_FRAME));
     // The head is queued: from here on the response's bytes are its chunks, in the order written. (Writes to the
     // connection pass anything that wraps res.write; the stream compresses itself, and no such middleware is
@@ -269,6 +273,7 @@ export class ViewStream {
     // Then the time now. A view's serverTime is when it was published: while no new generation comes (a stalled
     // poll), a page that has just connected would take that moment for now, and its clock would hide how old the
     // figures on screen are until the next heartbeat.
+    viewer.lastSentAt = this.clock();
     this.put(viewer, this.beatFrame());
     return send;
   }
@@ -368,6 +373,7 @@ export class ViewStream {
     }
     viewer.skips = 0;
     viewer.behind = false;
+    viewer.lastSentAt = this.clock();
     this.sent += 1;
     if (frame.kind !== 'other') this.totals[frame.kind] += 1;
     this.totals.bytes += this.bytes(viewer, frame).length;
@@ -393,12 +399,35 @@ export class ViewStream {
     );
   }
 
+  /**
+   * A heartbeat to each viewer sent nothing for half the interval or more. A viewer of a live board gets a patch
+   * every cycle, each with the server's time, so it is owed none: at 10,000 viewers a heartbeat to all of them was
+   * as many writes as a patch, at one turn of the event loop, and delayed the next patch to every viewer by as
+   * long when the two met. A viewer still hears from the stream at least every one and a half intervals (22.5 s
+   * by default), inside the 30 s of silence after which the page replaces its connection. Written in slices, as
+   * patches are.
+   */
   private beat(): void {
-    const beat = this.beatFrame();
+    const now = this.clock();
+    const owed: { viewer: Viewer; channel: BoardChannel }[] = [];
     for (const channel of this.channels.values())
-      for (const viewer of channel.viewers) {
-        if (viewer.res.writableLength <= this.maxBufferedBytes) this.put(viewer, beat);
+      for (const viewer of channel.viewers)
+        if (now - viewer.lastSentAt >= this.heartbeatMs / 2) owed.push({ viewer, channel });
+    if (owed.length === 0) return;
+    const beat = this.beatFrame();
+    const writeSlice = (from: number) => {
+      const to = Math.min(owed.length, from + BROADCAST_SLICE);
+      for (let i = from; i < to; i += 1) {
+        const write = owed[i];
+        // Gone since the beat began, or too far behind to be written to.
+        if (!write?.channel.viewers.has(write.viewer)) continue;
+        if (write.viewer.res.writableLength > this.maxBufferedBytes) continue;
+        write.viewer.lastSentAt = now;
+        this.put(write.viewer, beat);
       }
+      if (to < owed.length) setImmediate(writeSlice, to);
+    };
+    writeSlice(0);
   }
 }
 

@@ -268,6 +268,48 @@ describe('GET /api/v1/stream', () => {
     ]);
   });
 
+  it('sends a heartbeat only to a viewer that has heard nothing for half its interval', async () => {
+    const feed = new HandFeed();
+    let now = Date.now();
+    const url = await serve(feed, { clock: () => now, heartbeatMs: 40 });
+    feed.publish(1);
+    const response = await fetch(url);
+    const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+    const decoder = new TextDecoder();
+    const seen: string[] = [];
+    const reading = (async () => {
+      let text = '';
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) return;
+        text += decoder.decode(value, { stream: true });
+        for (let end; (end = text.indexOf('\n\n')) >= 0; text = text.slice(end + 2)) {
+          const event = /^event: (.*)$/m.exec(text.slice(0, end))?.[1];
+          if (event) seen.push(event);
+        }
+      }
+    })();
+    await until(() => seen.includes('heartbeat'));
+    expect(seen).toEqual(['snapshot', 'heartbeat']);
+    seen.length = 0;
+    // The clock stands still: the viewer was heard from a moment ago at every beat, five of them.
+    await pause(200);
+    expect(seen).toEqual([]);
+    // A patch every cycle, each with the server's time: none owed either.
+    for (let generation = 2; generation <= 5; generation += 1) {
+      now += 15;
+      feed.publish(generation);
+      await pause(40);
+    }
+    await until(() => seen.length >= 4);
+    expect(seen).toEqual(['patch', 'patch', 'patch', 'patch']);
+    // Nothing for half the interval: the next beat owes this viewer the time.
+    now += 20;
+    await until(() => seen.includes('heartbeat'));
+    await reader.cancel();
+    await reading;
+  });
+
   it('sends heartbeats while nothing changes', async () => {
     const feed = new HandFeed();
     const url = await serve(feed, { heartbeatMs: 20 });
