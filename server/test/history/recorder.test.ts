@@ -150,13 +150,14 @@ describe.each(drivers)('History on %s', (driver) => {
   });
 
   it('drops history, never blocks, when the disk is behind, and replays again from the next whole view', async () => {
+    const WRITER_DELAY_MS = 300;
     const drops: DropReason[] = [];
     const history = openHistory({
       keyframeMs: 3600_000,
       flushMs: 60_000,
       maxInFlight: 1,
       maxQueued: 5,
-      writerDelayMs: 300,
+      writerDelayMs: WRITER_DELAY_MS,
       logger: createLogger('silent'),
       onDrop: (reason, generations) => drops.push(...Array<DropReason>(generations).fill(reason)),
     });
@@ -167,8 +168,9 @@ describe.each(drivers)('History on %s', (driver) => {
       const started = performance.now();
       history.record('i', next, diffView(previous, next));
       previous = next;
-      // Appending is all the stream's path does.
-      expect(performance.now() - started).toBeLessThan(5);
+      // Appending is all the stream's path does: it never waits for the writer, which takes 300 ms a batch
+      // here. (A bound on what waiting would take, not a speed target: a busy machine stretches both.)
+      expect(performance.now() - started).toBeLessThan(WRITER_DELAY_MS / 2);
     };
     const slowWrite = history.flush();
     for (let g = 2; g <= 8; g += 1) record(g); // 2..6 queued, 7 and 8 dropped: the queue is full
