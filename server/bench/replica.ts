@@ -1,3 +1,4 @@
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { Snapshot } from '@switchboard/shared';
 import { parseEnv } from '../src/env.js';
 import { startWebServer } from '../src/main.js';
@@ -10,7 +11,15 @@ import { startWebServer } from '../src/main.js';
 export type ReplicaMessage =
   | { type: 'listening'; url: string }
   | { type: 'snapshot'; generation: number; generatedAt: number; deliveredAt: number }
-  | { type: 'sample'; cpuUs: number; rss: number; heapUsed: number; snapshots: number };
+  | {
+      type: 'sample';
+      cpuUs: number;
+      rss: number;
+      heapUsed: number;
+      snapshots: number;
+      /** The event loop's longest stall since the sample before, ms. */
+      stallMs: number;
+    };
 
 const send = (message: ReplicaMessage) => process.send?.(message);
 
@@ -49,9 +58,14 @@ instance?.source.subscribe((snapshot: Snapshot) => {
 });
 send({ type: 'listening', url: wallboard.url });
 
+// How long the event loop was held at a time: a viewer's frame waits behind whatever holds it.
+const stalls = monitorEventLoopDelay({ resolution: 10 });
+stalls.enable();
+
 const collect = (globalThis as { gc?: () => void }).gc;
 process.on('message', (message: { type: string }) => {
   if (message.type === 'sample') {
+    const stallMs = stalls.max / 1e6;
     collect?.();
     const usage = process.cpuUsage();
     const memory = process.memoryUsage();
@@ -61,7 +75,10 @@ process.on('message', (message: { type: string }) => {
       rss: memory.rss,
       heapUsed: memory.heapUsed,
       snapshots,
+      stallMs,
     });
+    // After the full collection's own stall has been seen, which is the sample's and not the stream's.
+    setTimeout(() => stalls.reset(), 100);
   } else if (message.type === 'stop') {
     void wallboard.stop().then(() => process.exit(0));
   }

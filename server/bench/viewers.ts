@@ -267,7 +267,8 @@ async function run(scenario: Scenario, simulator: RunningSimulator, redis: TestR
         `  replica ${i + 1}: CPU per snapshot ${ms(busyCpu[i] ?? NaN)} (no viewers: ${ms(idleCpu[i] ?? NaN)}),` +
           ` RSS ${(busy.rss / 2 ** 20).toFixed(0)} MB, per viewer: RSS ${kb((busy.rss - idle.rss) / perReplica)},` +
           ` heap ${kb((busy.heapUsed - idle.heapUsed) / perReplica)};` +
-          ` every frame queued by ${ms(percentile(writes, 50))} (p50), ${ms(writes.at(-1) ?? NaN)} (max)`,
+          ` every frame queued by ${ms(percentile(writes, 50))} (p50), ${ms(writes.at(-1) ?? NaN)} (max);` +
+          ` the event loop's longest stall ${ms(busy.stallMs)}`,
       );
     });
     console.log(
