@@ -13,19 +13,11 @@ mkdirSync(TRAFFIC_DIR, { recursive: true });
 // the run, so "today" has its series (in the first minutes after midnight there are none yet).
 const timeZone = zoneWhereItIs(10);
 
-/**
- * Spec files whose tests use only servers they start themselves, never the shared ones. A new file runs with the
- * shared servers, one test at a time, until it is named here.
- */
-const OWN_SERVERS =
-  /[\\/](alerts|embed|faults|large-centre|patches|reliability|replay|screens|soak|thresholds)\.spec\.ts$/;
-
 export default defineConfig({
   testDir: './tests',
   forbidOnly: !!process.env.CI,
   retries: 0,
-  // Two tests at a time, at most one of them on the shared simulator and wallboard (see projects).
-  workers: 2,
+  workers: 1,
   reporter: [['list']],
   timeout: 60_000,
   // The machine running the suite is often shared and busy: a first paint may take more than the default 5 s.
@@ -47,14 +39,9 @@ export default defineConfig({
     },
   },
   projects: [
-    // The suite's one simulator and wallboard (webServer below) serve these, one test at a time: a fault set on
-    // the simulator is set for every test that uses it.
-    { name: 'chromium', testIgnore: [/\.check\.ts$/, OWN_SERVERS], workers: 1 },
-    // These start a simulator and wallboard of their own for each test (support/server.ts), on free ports, and
-    // run beside the others.
-    { name: 'own servers', testMatch: OWN_SERVERS },
+    { name: 'chromium', testIgnore: /\.check\.ts$/ },
     // After the whole suite: nothing the browsers saw, nor the server's log, holds the AWS credentials.
-    { name: 'secrets', testMatch: /\.check\.ts$/, dependencies: ['chromium', 'own servers'] },
+    { name: 'secrets', testMatch: /\.check\.ts$/, dependencies: ['chromium'] },
   ],
   webServer: [
     {
