@@ -281,7 +281,11 @@ export class ViewStream {
   close(): void {
     clearInterval(this.heartbeat);
     this.unsubscribe();
-    for (const channel of this.channels.values()) for (const viewer of channel.viewers) this.end(viewer);
+    for (const channel of this.channels.values()) {
+      for (const viewer of channel.viewers) this.end(viewer);
+      // Slices of a patch or a heartbeat still to come find no viewer to write to: each one's response has ended.
+      channel.viewers.clear();
+    }
     this.channels.clear();
   }
 
@@ -409,18 +413,22 @@ export class ViewStream {
    */
   private beat(): void {
     const now = this.clock();
-    const owed: { viewer: Viewer; channel: BoardChannel }[] = [];
+    // A clock set back since (a step of the system's time) owes every viewer one too, rather than none for as long.
+    const owes = (viewer: Viewer) =>
+      now < viewer.lastSentAt || now - viewer.lastSentAt >= this.heartbeatMs / 2;
+    const owed: { viewer: Viewer; channel: BoardChannel; last: number }[] = [];
     for (const channel of this.channels.values())
       for (const viewer of channel.viewers)
-        if (now - viewer.lastSentAt >= this.heartbeatMs / 2) owed.push({ viewer, channel });
+        if (owes(viewer)) owed.push({ viewer, channel, last: viewer.lastSentAt });
     if (owed.length === 0) return;
     const beat = this.beatFrame();
     const writeSlice = (from: number) => {
       const to = Math.min(owed.length, from + BROADCAST_SLICE);
       for (let i = from; i < to; i += 1) {
         const write = owed[i];
-        // Gone since the beat began, or too far behind to be written to.
-        if (!write?.channel.viewers.has(write.viewer)) continue;
+        // Gone since the beat began, sent a patch meanwhile (with a later time than this beat's), or too far
+        // behind to be written to.
+        if (!write?.channel.viewers.has(write.viewer) || write.viewer.lastSentAt !== write.last) continue;
         if (write.viewer.res.writableLength > this.maxBufferedBytes) continue;
         write.viewer.lastSentAt = now;
         this.put(write.viewer, beat);

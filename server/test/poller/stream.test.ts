@@ -2,7 +2,7 @@ import { get, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { connect } from 'node:net';
 import { constants as zlib, gunzipSync } from 'node:zlib';
-import express from 'express';
+import express, { type Request as ExpressRequest, type Response as ExpressResponse } from 'express';
 import { applyPatch, checkPatch, SECTION_NAMES, type Snapshot } from '@switchboard/shared';
 import { afterEach, describe, expect, it } from 'vitest';
 import { streamRouter, ViewStream, type SnapshotPublisher } from '../../src/http/stream.js';
@@ -306,8 +306,54 @@ describe('GET /api/v1/stream', () => {
     // Nothing for half the interval: the next beat owes this viewer the time.
     now += 20;
     await until(() => seen.includes('heartbeat'));
+    // The system's clock set back a minute: the viewer is owed one at once, not a minute from now.
+    await pause(100);
+    seen.length = 0;
+    now -= 60_000;
+    await until(() => seen.includes('heartbeat'));
     await reader.cancel();
     await reading;
+  });
+
+  it('writes nothing more to any viewer once closed, though a heartbeat was part way through them', async () => {
+    const feed = new HandFeed();
+    feed.publish(1);
+    let now = 0;
+    await serve(feed, { clock: () => now, heartbeatMs: 20 });
+    const viewers = stream as ViewStream;
+    const count = 1200;
+    let beats = 0;
+    let afterEnd = 0;
+    for (let i = 0; i < count; i += 1) {
+      let ended = false;
+      const res = {
+        chunkedEncoding: false,
+        socket: null,
+        writableLength: 0,
+        writeHead: () => res,
+        write: (chunk: Buffer | string) => {
+          if (ended) afterEnd += 1;
+          else if (String(chunk).includes('event: heartbeat')) {
+            beats += 1;
+            // The first heartbeat of a beat (each viewer had one as it connected): the server stops.
+            if (beats === count + 1) viewers.close();
+          }
+          return true;
+        },
+        end: () => {
+          ended = true;
+        },
+      };
+      const req = { get: () => undefined, query: {}, on: () => req };
+      viewers.handle(req as unknown as ExpressRequest, res as unknown as ExpressResponse);
+    }
+    expect(beats).toBe(count);
+    // Every viewer owed a heartbeat, in three slices.
+    now = 1000;
+    await until(() => beats > count);
+    await pause(100);
+    expect(afterEnd).toBe(0);
+    expect(beats).toBe(count + 1);
   });
 
   it('sends heartbeats while nothing changes', async () => {

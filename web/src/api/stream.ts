@@ -37,7 +37,7 @@ export interface StreamOptions {
   onInvalid?: (error: Error) => void;
   /** A command for this screen from a supervisor, `{"command": "reload"}` (docs/screens.md). */
   onCommand?: (data: string) => void;
-  /** The server's heartbeat, `{"serverTime": …}`: every 15 s while no view or patch has come for 7.5 s. */
+  /** The server's heartbeat, `{"serverTime": …}`: every 15 s to a page it has sent nothing for 7.5 s. */
   onHeartbeat?: (data: string) => void;
   createSource?: (url: string) => EventSourceLike;
   /** No message for this long and the connection is presumed dead and replaced. */
