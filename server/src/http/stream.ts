@@ -334,23 +334,17 @@ export class ViewStream {
     // In slices, yielding between them, so thousands of viewers never hold up the event loop (lease renewals,
     // requests) for long. A newer snapshot takes over from an older one still being written: the viewers not
     // reached are marked behind and get the next view whole.
-    const writeSlice = (from: number) => {
-      if (round !== this.round) {
-        for (let i = from; i < writes.length; i += 1) {
-          const write = writes[i];
-          if (write) write.viewer.behind = true;
-        }
-        return;
-      }
-      const to = Math.min(writes.length, from + BROADCAST_SLICE);
-      for (let i = from; i < to; i += 1) {
-        const write = writes[i];
-        if (write && write.channel.viewers.has(write.viewer))
-          this.deliver(write.viewer, write.channel, write.frame);
-      }
-      if (to < writes.length) setImmediate(writeSlice, to);
-    };
-    writeSlice(0);
+    inSlices(
+      writes,
+      (write) => {
+        if (write.channel.viewers.has(write.viewer)) this.deliver(write.viewer, write.channel, write.frame);
+      },
+      (from) => {
+        if (round === this.round) return false;
+        for (const write of writes.slice(from)) write.viewer.behind = true;
+        return true;
+      },
+    );
   }
 
   /** A patch to a viewer who has every one before it; the view whole to one who missed any. */
@@ -422,21 +416,37 @@ export class ViewStream {
         if (owes(viewer)) owed.push({ viewer, channel, last: viewer.lastSentAt });
     if (owed.length === 0) return;
     const beat = this.beatFrame();
-    const writeSlice = (from: number) => {
-      const to = Math.min(owed.length, from + BROADCAST_SLICE);
-      for (let i = from; i < to; i += 1) {
-        const write = owed[i];
-        // Gone since the beat began, sent a patch meanwhile (with a later time than this beat's), or too far
-        // behind to be written to.
-        if (!write?.channel.viewers.has(write.viewer) || write.viewer.lastSentAt !== write.last) continue;
-        if (write.viewer.res.writableLength > this.maxBufferedBytes) continue;
-        write.viewer.lastSentAt = now;
-        this.put(write.viewer, beat);
-      }
-      if (to < owed.length) setImmediate(writeSlice, to);
-    };
-    writeSlice(0);
+    inSlices(owed, ({ viewer, channel, last }) => {
+      // Gone since the beat began, sent a patch meanwhile (with a later time than this beat's), or too far behind
+      // to be written to.
+      if (!channel.viewers.has(viewer) || viewer.lastSentAt !== last) return;
+      if (viewer.res.writableLength > this.maxBufferedBytes) return;
+      viewer.lastSentAt = now;
+      this.put(viewer, beat);
+    });
   }
+}
+
+/**
+ * Runs `each` over `items` BROADCAST_SLICE at a time, yielding to the event loop between slices, so thousands of
+ * viewers never hold it for long. Before each slice, `superseded` may end the run: it is given the index of the
+ * first item not reached.
+ */
+function inSlices<T>(
+  items: readonly T[],
+  each: (item: T) => void,
+  superseded?: (from: number) => boolean,
+): void {
+  const slice = (from: number) => {
+    if (superseded?.(from)) return;
+    const to = Math.min(items.length, from + BROADCAST_SLICE);
+    for (let i = from; i < to; i += 1) {
+      const item = items[i];
+      if (item !== undefined) each(item);
+    }
+    if (to < items.length) setImmediate(slice, to);
+  };
+  slice(0);
 }
 
 function frame(event: 'snapshot' | 'patch', generation: number, data: unknown): string {
