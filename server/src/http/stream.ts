@@ -381,7 +381,9 @@ export class ViewStream {
   /** Writes a frame to a viewer: a ready-made chunk straight to its connection, else through the response. */
   private put(viewer: Viewer, frame: StreamFrame): void {
     if (viewer.socket) viewer.socket.write(frame.chunk(viewer.gzip));
-    else viewer.res.write(this.bytes(viewer, frame));
+    // An ended response (its board gone, the stream closed) may outlive its request a while on a slow link, and a
+    // screen's command can still come for it: a write after the end is an error event that nothing would catch.
+    else if (!viewer.res.writableEnded) viewer.res.write(this.bytes(viewer, frame));
   }
 
   /** Ends a viewer's response (its last chunk), and writes nothing more to its connection. */

@@ -356,6 +356,38 @@ describe('GET /api/v1/stream', () => {
     expect(beats).toBe(count + 1);
   });
 
+  it('writes nothing to a response it has ended, though a command for its screen comes after its board went', async () => {
+    const feed = new HandFeed();
+    feed.publish(1);
+    let boardKept = true;
+    await serve(feed, { views: { of: (snapshot) => (boardKept ? snapshot : undefined) } });
+    const viewers = stream as ViewStream;
+    let afterEnd = 0;
+    // A response on a slow link: ended, its bytes still on their way, so its request has not closed yet.
+    const res = {
+      chunkedEncoding: false,
+      socket: null,
+      writableLength: 0,
+      writableEnded: false,
+      writeHead: () => res,
+      write: () => {
+        if (res.writableEnded) afterEnd += 1;
+        return true;
+      },
+      end: () => {
+        res.writableEnded = true;
+      },
+    };
+    const req = { get: () => undefined, query: {}, on: () => req };
+    const send = viewers.handle(req as unknown as ExpressRequest, res as unknown as ExpressResponse, 'lobby');
+    boardKept = false;
+    feed.publish(2);
+    expect(res.writableEnded).toBe(true);
+    // A supervisor's "reload" for that screen, which the screens' registry holds until the request closes.
+    send('command', { command: 'reload' });
+    expect(afterEnd).toBe(0);
+  });
+
   it('sends heartbeats while nothing changes', async () => {
     const feed = new HandFeed();
     const url = await serve(feed, { heartbeatMs: 20 });
