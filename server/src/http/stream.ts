@@ -198,7 +198,8 @@ export class ViewStream {
   sent = 0;
   /** Since start: views sent whole, patches sent, and the bytes of both as they went on the wire. */
   readonly totals = { snapshot: 0, patch: 0, bytes: 0 };
-  private round = 0;
+  /** The latest snapshot's writes, while they are under way. */
+  private writing: Slices<{ viewer: Viewer }> | null = null;
 
   constructor(
     private readonly feed: SnapshotPublisher,
@@ -281,6 +282,7 @@ export class ViewStream {
   close(): void {
     clearInterval(this.heartbeat);
     this.unsubscribe();
+    this.writing?.stop();
     for (const channel of this.channels.values()) {
       for (const viewer of channel.viewers) this.end(viewer);
       // Slices of a patch or a heartbeat still to come find no viewer to write to: each one's response has ended.
@@ -303,7 +305,11 @@ export class ViewStream {
   }
 
   private broadcast(snapshot: Snapshot): void {
-    const round = ++this.round;
+    // A newer snapshot takes over from an older one still being written. The viewers it had not reached are
+    // behind before anything of this one is written to anyone: their next frame is the view whole, never this
+    // generation's patch, which does not follow from the one they hold (and a viewer that left meanwhile moves
+    // the rest up a place in this generation's slices).
+    for (const write of this.writing?.stop() ?? []) write.viewer.behind = true;
     const now = this.clock();
     const writes: { viewer: Viewer; channel: BoardChannel; frame: StreamFrame }[] = [];
     for (const [key, channel] of this.channels) {
@@ -332,19 +338,10 @@ export class ViewStream {
       for (const viewer of channel.viewers) writes.push({ viewer, channel, frame: bytes });
     }
     // In slices, yielding between them, so thousands of viewers never hold up the event loop (lease renewals,
-    // requests) for long. A newer snapshot takes over from an older one still being written: the viewers not
-    // reached are marked behind and get the next view whole.
-    inSlices(
-      writes,
-      (write) => {
-        if (write.channel.viewers.has(write.viewer)) this.deliver(write.viewer, write.channel, write.frame);
-      },
-      (from) => {
-        if (round === this.round) return false;
-        for (const write of writes.slice(from)) write.viewer.behind = true;
-        return true;
-      },
-    );
+    // requests) for long.
+    this.writing = inSlices(writes, (write) => {
+      if (write.channel.viewers.has(write.viewer)) this.deliver(write.viewer, write.channel, write.frame);
+    });
   }
 
   /** A patch to a viewer who has every one before it; the view whole to one who missed any. */
@@ -429,26 +426,35 @@ export class ViewStream {
   }
 }
 
+/** A run of writes in slices, under way. */
+interface Slices<T> {
+  /** Ends the run before its next slice, and returns the items it had not reached. */
+  stop(): readonly T[];
+}
+
 /**
  * Runs `each` over `items` BROADCAST_SLICE at a time, yielding to the event loop between slices, so thousands of
- * viewers never hold it for long. Before each slice, `superseded` may end the run: it is given the index of the
- * first item not reached.
+ * viewers never hold it for long.
  */
-function inSlices<T>(
-  items: readonly T[],
-  each: (item: T) => void,
-  superseded?: (from: number) => boolean,
-): void {
-  const slice = (from: number) => {
-    if (superseded?.(from)) return;
-    const to = Math.min(items.length, from + BROADCAST_SLICE);
-    for (let i = from; i < to; i += 1) {
-      const item = items[i];
+function inSlices<T>(items: readonly T[], each: (item: T) => void): Slices<T> {
+  let next = 0;
+  let stopped = false;
+  const slice = () => {
+    if (stopped) return;
+    const to = Math.min(items.length, next + BROADCAST_SLICE);
+    for (; next < to; next += 1) {
+      const item = items[next];
       if (item !== undefined) each(item);
     }
-    if (to < items.length) setImmediate(slice, to);
+    if (next < items.length) setImmediate(slice);
   };
-  slice(0);
+  slice();
+  return {
+    stop: () => {
+      stopped = true;
+      return items.slice(next);
+    },
+  };
 }
 
 function frame(event: 'snapshot' | 'patch', generation: number, data: unknown): string {

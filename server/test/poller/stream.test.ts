@@ -388,6 +388,58 @@ describe('GET /api/v1/stream', () => {
     expect(afterEnd).toBe(0);
   });
 
+  it('sends the view whole to viewers an older generation had not reached, though one ahead of them left meanwhile', async () => {
+    const feed = new HandFeed();
+    feed.publish(1);
+    await serve(feed);
+    const viewers = stream as ViewStream;
+    const count = 1000;
+    /** Per viewer, the generation it holds after each event, or an error where a patch did not follow. */
+    const holds: number[] = [];
+    const faults: string[] = [];
+    const leave: (() => void)[] = [];
+    for (let i = 0; i < count; i += 1) {
+      const res = {
+        chunkedEncoding: false,
+        socket: null,
+        writableLength: 0,
+        writableEnded: false,
+        writeHead: () => res,
+        write: (chunk: Buffer | string) => {
+          const text = String(chunk);
+          const event = /^event: (\w+)$/m.exec(text)?.[1];
+          const data = /^data: (.*)$/m.exec(text)?.[1] ?? '{}';
+          if (event === 'snapshot') holds[i] = (JSON.parse(data) as Snapshot).generation;
+          if (event === 'patch') {
+            const patch = JSON.parse(data) as { base: number; generation: number };
+            if (patch.base !== holds[i])
+              faults.push(`viewer ${i}: a patch to ${patch.base}, holding ${holds[i]}`);
+            holds[i] = patch.generation;
+          }
+          return true;
+        },
+        end: () => undefined,
+      };
+      const req = {
+        get: () => undefined,
+        query: {},
+        on: (type: string, listener: () => void) => {
+          if (type === 'close') leave[i] = listener;
+          return req;
+        },
+      };
+      viewers.handle(req as unknown as ExpressRequest, res as unknown as ExpressResponse);
+    }
+    // Generation 2 reaches the first slice of viewers at once, the rest on the next turn of the event loop...
+    feed.publish(2);
+    expect(holds.filter((generation) => generation === 2)).toHaveLength(500);
+    // ...but before that turn, the first viewer leaves and generation 3 comes.
+    leave[0]?.();
+    feed.publish(3);
+    await until(() => holds.slice(1).every((generation) => generation === 3));
+    expect(faults).toEqual([]);
+  });
+
   it('sends heartbeats while nothing changes', async () => {
     const feed = new HandFeed();
     const url = await serve(feed, { heartbeatMs: 20 });
