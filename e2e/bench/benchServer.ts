@@ -3,7 +3,7 @@ import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { diffView, type PublicConfig, type Snapshot } from '@switchboard/shared';
+import { diffView, streamEventId, type PublicConfig, type Snapshot } from '@switchboard/shared';
 import { makeSnapshot } from '../../web/src/testing/makeSnapshot.js';
 
 /**
@@ -52,7 +52,7 @@ const CONFIG: PublicConfig = {
  * How the stream carries each update:
  * - `whole`: every snapshot whole, `event: snapshot` (the server before view patches),
  * - `patch`: the snapshot whole once, then `event: patch` with what changed (shared/src/viewPatch.ts).
- * Each event's id is its generation. A viewer that connects again (with Last-Event-ID or without) is sent the
+ * Each event's id is its generation and instance, as the server's. A viewer that connects again (with Last-Event-ID or without) is sent the
  * snapshot whole.
  */
 export type StreamProtocol = 'whole' | 'patch';
@@ -96,7 +96,7 @@ export async function startBenchServer(
   // Serialised when asked for: the patch stream sends the whole snapshot only to a viewer that connects.
   const whole = () => (text ??= JSON.stringify(snapshot));
   const event = (name: 'snapshot' | 'patch', data: string) =>
-    `id: ${snapshot.generation}\nevent: ${name}\ndata: ${data}\n\n`;
+    `id: ${streamEventId(snapshot)}\nevent: ${name}\ndata: ${data}\n\n`;
   render();
   const viewers = new Set<ServerResponse>();
   const push = () => {

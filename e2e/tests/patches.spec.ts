@@ -1,5 +1,5 @@
 import type { CDPSession, Page, Route } from '@playwright/test';
-import { applyPatch, checkPatch, type Snapshot } from '@switchboard/shared';
+import { applyPatch, checkPatch, streamEventId, type Snapshot } from '@switchboard/shared';
 import { pageWithSnapshot, readPage } from '../support/page.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { expect, test } from '../support/test.js';
@@ -109,8 +109,14 @@ async function firstStreamIs(
   };
 }
 
-const sse = (event: string, id: number, data: unknown, retryMs?: number) =>
-  `${retryMs === undefined ? '' : `retry: ${retryMs}\n`}id: ${id}\nevent: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
+/** An event as the server writes it, its id the generation and instance (shared/src/streamEventId.ts). */
+const sse = (
+  event: string,
+  view: { generation: number; instanceId: string },
+  data: unknown,
+  retryMs?: number,
+) =>
+  `${retryMs === undefined ? '' : `retry: ${retryMs}\n`}id: ${streamEventId(view)}\nevent: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
 
 test('a wall that runs for hours of simulated time gets its view whole once, then patches only, and shows what the server has', async ({
   page,
@@ -163,9 +169,7 @@ test('a screen that drops off comes back with the patches it missed, not the who
   try {
     const { events } = await recordStream(page);
     // The first connection ends at once and asks for the next in 6 s: the screen misses a few generations.
-    const { requests, view } = await firstStreamIs(page, (whole) =>
-      sse('snapshot', whole.generation, whole, 6000),
-    );
+    const { requests, view } = await firstStreamIs(page, (whole) => sse('snapshot', whole, whole, 6000));
     await page.goto(`${server.url}/?view=wall`);
     await expect.poll(() => requests.length, { timeout: 20_000 }).toBe(2);
     const held = view().generation;
@@ -219,7 +223,10 @@ test('a patch for a generation the screen does not hold: it asks for the view wh
       generation: whole.generation + 4,
       queues: { upsert: first ? [{ ...first, name: 'GAP-MARKER' }] : [] },
     };
-    return sse('snapshot', whole.generation, whole) + sse('patch', whole.generation + 4, patch);
+    return (
+      sse('snapshot', whole, whole) +
+      sse('patch', { instanceId: whole.instanceId, generation: whole.generation + 4 }, patch)
+    );
   });
   await opensAndTakesTheViewWholeAgain(page, requests, events);
 });
@@ -241,7 +248,10 @@ test('a patch the screen cannot apply: it asks for the view whole and shows none
         ],
       },
     };
-    return sse('snapshot', whole.generation, whole) + sse('patch', whole.generation + 1, patch);
+    return (
+      sse('snapshot', whole, whole) +
+      sse('patch', { instanceId: whole.instanceId, generation: whole.generation + 1 }, patch)
+    );
   });
   await opensAndTakesTheViewWholeAgain(page, requests, events);
   expect((await readPage(page)).tiles.map((tile) => tile.id)).not.toContain('a-queue-nobody-placed');

@@ -28,6 +28,7 @@ import {
   mean,
   percentile95 as p95,
 } from './collectSnapshots.js';
+import { DEFAULT_INSTANCE } from '../src/config/instances.js';
 import { wallboardConfigSchema } from '../src/config/schema.js';
 
 const sum = (values: readonly number[]) => values.reduce((a, b) => a + b, 0);
@@ -109,7 +110,7 @@ function measure(label: string, snapshots: Snapshot[]): Row {
       },
     ],
   });
-  const views = new Views(() => board);
+  const views = new Views(() => board, DEFAULT_INSTANCE);
   let latest: Snapshot | null = first;
   const listeners = new Set<(snapshot: Snapshot) => void>();
   const feed = {

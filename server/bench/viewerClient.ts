@@ -95,7 +95,8 @@ function lineScanner(viewer: { seen: boolean }): (chunk: Buffer) => void {
         id = -1;
         event = '';
       } else if (prefix.startsWith('id: ')) {
-        id = Number(prefix.slice(4));
+        // `id: <generation>@<instance>`: the generation is what is noted.
+        id = Number.parseInt(prefix.slice(4), 10);
       } else if (prefix.startsWith('event: ')) {
         event = prefix.slice(7);
       }
@@ -116,7 +117,7 @@ const HEAD_BYTES = 1024;
 function readHead(bytes: Buffer): { id: number; event: string } | null {
   try {
     const text = inflateRawSync(bytes, { finishFlush: zlib.Z_SYNC_FLUSH }).toString('latin1');
-    const match = /^id: (\d+)\nevent: (snapshot|patch)\n/.exec(text);
+    const match = /^id: (\d+)@[^\n]*\nevent: (snapshot|patch)\n/.exec(text);
     return match ? { id: Number(match[1]), event: match[2] ?? '' } : null;
   } catch {
     return null;
@@ -176,7 +177,9 @@ function segmentScanner(viewer: { seen: boolean }, whole: boolean): (chunk: Buff
       corrupt += 1;
       return;
     }
-    const match = /^id: (\d+)\nevent: (snapshot|patch)\ndata: \{/.exec(frame.toString('latin1', 0, 64));
+    const match = /^id: (\d+)@[^\n]*\nevent: (snapshot|patch)\ndata: \{/.exec(
+      frame.toString('latin1', 0, 256),
+    );
     if (match) {
       received(Number(match[1]), match[2] ?? '', viewer);
       // A whole frame: one data line of JSON (no line feed before its end), closed by a blank line.

@@ -330,7 +330,7 @@ export async function startInstance(
   const source: Cluster | Poller = cluster ?? poller;
   if (cluster) await cluster.start();
   else gated.start();
-  const views = new Views(() => configStore.current);
+  const views = new Views(() => configStore.current, id);
   // The whole instance's view is recorded with or without viewers: every board's past is a view of it.
   const stream = new ViewStream(source, {
     views,

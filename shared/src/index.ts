@@ -9,3 +9,4 @@ export * from './viewPatch.js';
 export * from './forecast.js';
 export * from './screens.js';
 export * from './forecastFit.js';
+export * from './streamEventId.js';

@@ -3,7 +3,14 @@ import { constants as zlib, deflateRawSync } from 'node:zlib';
 import { Router, type Request, type Response } from 'express';
 import { BadRequestError } from '../errors.js';
 import { scopedBoard } from '../security/boardScope.js';
-import { diffView, type Snapshot, type ViewPatch } from '@switchboard/shared';
+import {
+  diffView,
+  isResumePoint,
+  resumedGeneration,
+  streamEventId,
+  type Snapshot,
+  type ViewPatch,
+} from '@switchboard/shared';
 
 /** Anything that holds the latest snapshot and says when there is a new one: the poller or the cluster. */
 export interface SnapshotPublisher {
@@ -144,7 +151,9 @@ class BoardChannel {
     if (this.whole?.generation !== view.generation)
       this.whole = {
         generation: view.generation,
-        frame: new StreamFrame(frame('snapshot', view.generation, view)),
+        frame: new StreamFrame(
+          `id: ${streamEventId(view)}\nevent: snapshot\ndata: ${JSON.stringify(view)}\n\n`,
+        ),
       };
     return this.whole.frame;
   }
@@ -160,7 +169,7 @@ class BoardChannel {
     const json = JSON.stringify(patch);
     this.lastPatch = patch;
     this.lastPatchJson = json;
-    const bytes = new StreamFrame(`id: ${next.generation}\nevent: patch\ndata: ${json}\n\n`, 'patch');
+    const bytes = new StreamFrame(`id: ${streamEventId(next)}\nevent: patch\ndata: ${json}\n\n`, 'patch');
     this.ring.push({ base: before.generation, generation: next.generation, frame: bytes });
     if (this.ring.length > RING_SIZE) this.ring.shift();
     return bytes;
@@ -177,7 +186,7 @@ class BoardChannel {
 /**
  * GET /api/v1/stream: Server-Sent Events, per board. A viewer is sent its board's view whole (`event: snapshot`),
  * then one `event: patch` per generation with what changed (shared/src/viewPatch.ts), each event's id its
- * generation. Each board's view and patch are worked out, serialised and compressed once per generation for all
+ * generation and instance (shared/src/streamEventId.ts). Each board's view and patch are worked out, serialised and compressed once per generation for all
  * its viewers. A viewer that comes back with Last-Event-ID is sent the patches it missed while they are kept
  * (the last RING_SIZE), else the view whole; one at the latest generation is sent nothing until the next.
  * Viewers never cause Connect calls: the poller runs on its own schedule.
@@ -261,12 +270,12 @@ export class ViewStream {
     const view = channel.view;
     if (view) {
       // Where the viewer left off: EventSource's own Last-Event-ID on a reconnect, or `?since=` from a page that
-      // opened a new connection after a failure and holds that generation.
-      const lastEventId = Number(req.get('last-event-id') ?? req.query.since ?? NaN);
-      const resuming = Number.isInteger(lastEventId);
+      // opened a new connection after a failure and holds that generation; of this instance only.
+      const asked = req.get('last-event-id') ?? req.query.since;
+      const held = typeof asked === 'string' ? resumedGeneration(asked, view.instanceId) : null;
       // A viewer at the latest generation is sent nothing until the next.
-      if (!resuming || lastEventId !== view.generation) {
-        const missed = resuming ? channel.patchesSince(lastEventId) : null;
+      if (held === null || held !== view.generation) {
+        const missed = held === null ? null : channel.patchesSince(held);
         if (missed) for (const patch of missed) this.write(viewer, patch);
         else this.write(viewer, channel.wholeFrame());
       }
@@ -457,10 +466,6 @@ function inSlices<T>(items: readonly T[], each: (item: T) => void): Slices<T> {
   };
 }
 
-function frame(event: 'snapshot' | 'patch', generation: number, data: unknown): string {
-  return `id: ${generation}\nevent: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
-}
-
 /**
  * GET /api/v1/stream, served by the stream of the instance the request asks for (`?instance=`, `?board=`).
  * `onViewer` learns of each viewer before it is served (a bad parameter still gets a 400), and may return what
@@ -477,9 +482,9 @@ export function streamRouter(
   router.get('/api/v1/stream', (req, res) => {
     const stream = select(req);
     const since = req.query.since;
-    if (since !== undefined && (typeof since !== 'string' || !/^\d{1,16}$/.test(since)))
+    if (since !== undefined && (typeof since !== 'string' || !isResumePoint(since)))
       throw new BadRequestError(
-        'since must be given once, as the generation the page holds, e.g. ?since=1796390152535',
+        'since must be given once, as the id of the last event the page holds (its generation and instance), e.g. ?since=1796390152535@11111111-2222-3333-4444-555555555555',
         'bad_since',
       );
     const board = scopedBoard(req);

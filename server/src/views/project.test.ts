@@ -257,7 +257,7 @@ describe('a board’s view', () => {
   });
 
   it('is worked out once per snapshot and board', () => {
-    const views = new Views(() => config);
+    const views = new Views(() => config, 'default');
     const s = snapshot();
     expect(views.of(s, 'sales')).toBe(views.of(s, 'sales'));
     expect(views.of(s, 'no-such-board')).toBeUndefined();
@@ -266,7 +266,7 @@ describe('a board’s view', () => {
 
   it('is worked out again when the configuration is reloaded, for a snapshot seen before (a replayed one)', () => {
     let current = config;
-    const views = new Views(() => current);
+    const views = new Views(() => current, 'default');
     const s = snapshot();
     const before = views.of(s, 'sales');
     const sales = board('sales');
@@ -278,6 +278,34 @@ describe('a board’s view', () => {
     expect(after).not.toBe(before);
     expect(after?.queues.length).toBeGreaterThan(before?.queues.length ?? Infinity);
     expect(views.of(s, 'sales')).toBe(after);
+  });
+
+  it('answers for a board only while it shows this instance, so a board moved to another one leaves it', () => {
+    const twoInstances = (salesOn: string) =>
+      parseConfig(
+        [
+          'instances:',
+          '  - { id: emea, instanceId: 11111111-2222-3333-4444-555555555555, region: eu-west-2 }',
+          '  - { id: amer, instanceId: 66666666-7777-8888-9999-000000000000, region: us-east-1 }',
+          'boards:',
+          `  - { id: sales, title: Sales floor, instance: ${salesOn} }`,
+          '  - { id: lobby, title: Lobby }',
+          '',
+        ].join('\n'),
+        'views.yaml',
+      );
+    let current = twoInstances('emea');
+    const emea = new Views(() => current, 'emea');
+    const amer = new Views(() => current, 'amer');
+    const s = snapshot();
+    expect(emea.of(s, 'sales')).toBeDefined();
+    expect(amer.of(s, 'sales')).toBeUndefined();
+    // A board that names no instance shows the first.
+    expect(emea.of(s, 'lobby')).toBeDefined();
+    expect(amer.of(s, 'lobby')).toBeUndefined();
+    current = twoInstances('amer');
+    expect(emea.of(s, 'sales')).toBeUndefined();
+    expect(amer.of(s, 'sales')).toBeDefined();
   });
 
   it('counts agents as Connect defines its agent figures', () => {

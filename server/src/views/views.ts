@@ -1,4 +1,5 @@
 import type { Snapshot } from '@switchboard/shared';
+import { boardInstance } from '../config/instances.js';
 import type { BoardConfig, WallboardConfig } from '../config/schema.js';
 import { projectView } from './project.js';
 
@@ -13,15 +14,25 @@ const WHOLE = '';
 export class Views {
   private readonly memo = new WeakMap<Snapshot, { config: WallboardConfig; views: Map<string, Snapshot> }>();
 
-  constructor(private readonly config: () => WallboardConfig) {}
+  constructor(
+    private readonly config: () => WallboardConfig,
+    /** The instance's id in the configuration (`instances[].id`, or `default`). */
+    private readonly instance: string,
+  ) {}
 
-  /** The board of this id in the current configuration, null for the whole instance; undefined if none. */
+  /**
+   * The board of this id in the current configuration, null for the whole instance; undefined if none, or if the
+   * board now shows another instance (an edit of its `instance:`): this instance's figures are not its figures any
+   * more, and its viewers here are sent away to find it where it is.
+   */
   board(id: string | null): BoardConfig | null | undefined {
     if (id === null) return null;
-    return this.config().boards.find((board) => board.id === id);
+    const config = this.config();
+    const board = config.boards.find((candidate) => candidate.id === id);
+    return board && boardInstance(config, board) === this.instance ? board : undefined;
   }
 
-  /** The view of board `id` (null: the whole instance); undefined when the board is gone from the file. */
+  /** The view of board `id` (null: the whole instance); undefined when the board is not this instance's (board()). */
   of(snapshot: Snapshot, id: string | null): Snapshot | undefined {
     const board = this.board(id);
     if (board === undefined) return undefined;

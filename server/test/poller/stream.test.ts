@@ -5,7 +5,9 @@ import { constants as zlib, gunzipSync } from 'node:zlib';
 import express, { type Request as ExpressRequest, type Response as ExpressResponse } from 'express';
 import { applyPatch, checkPatch, SECTION_NAMES, type Snapshot } from '@switchboard/shared';
 import { afterEach, describe, expect, it } from 'vitest';
+import { wallboardConfigSchema, type WallboardConfig } from '../../src/config/schema.js';
 import { streamRouter, ViewStream, type SnapshotPublisher } from '../../src/http/stream.js';
+import { Views } from '../../src/views/views.js';
 
 /** A feed the test publishes to by hand: the stream's behaviour, without Connect. */
 class HandFeed implements SnapshotPublisher {
@@ -154,7 +156,7 @@ function held(events: { event: string; data: string }[]): Snapshot | null {
 const pause = (ms = 50) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('GET /api/v1/stream', () => {
-  it('sends the view whole on connect, then one patch per generation, each with its generation as the id', async () => {
+  it('sends the view whole on connect, then one patch per generation, each with its generation and instance as the id', async () => {
     const feed = new HandFeed();
     feed.publish(1);
     const url = await serve(feed);
@@ -166,9 +168,9 @@ describe('GET /api/v1/stream', () => {
     feed.publish(3);
     const events = await reading;
     expect(events.map((e) => [e.event, e.id])).toEqual([
-      ['snapshot', '1'],
-      ['patch', '2'],
-      ['patch', '3'],
+      ['snapshot', '1@i'],
+      ['patch', '2@i'],
+      ['patch', '3@i'],
     ]);
     expect(held(events)).toEqual(feed.latest);
     // A patch names the generation it applies to, and carries only what changed.
@@ -181,11 +183,11 @@ describe('GET /api/v1/stream', () => {
     const feed = new HandFeed();
     feed.publish(7);
     const url = await serve(feed);
-    const response = await fetch(url, { headers: { 'Last-Event-ID': '7' } });
+    const response = await fetch(url, { headers: { 'Last-Event-ID': '7@i' } });
     const reading = readAll(response, 1);
     await pause();
     feed.publish(8);
-    expect((await reading).map((e) => [e.event, e.id])).toEqual([['patch', '8']]);
+    expect((await reading).map((e) => [e.event, e.id])).toEqual([['patch', '8@i']]);
   });
 
   it('sends a viewer that comes back the patches it missed, or the view whole once they are no longer kept', async () => {
@@ -197,31 +199,40 @@ describe('GET /api/v1/stream', () => {
     const watching = readAll(first, 50);
     await pause();
     for (let g = 2; g <= 5; g += 1) feed.publish(g);
-    const resumed = await readAll(await fetch(url, { headers: { 'Last-Event-ID': '2' } }), 3);
+    const resumed = await readAll(await fetch(url, { headers: { 'Last-Event-ID': '2@i' } }), 3);
     expect(resumed.map((e) => [e.event, e.id])).toEqual([
-      ['patch', '3'],
-      ['patch', '4'],
-      ['patch', '5'],
+      ['patch', '3@i'],
+      ['patch', '4@i'],
+      ['patch', '5@i'],
     ]);
     // A page that opened a new connection after a failure names the generation it holds with ?since=.
-    const since = await readAll(await fetch(`${url}?since=3`), 2);
+    const since = await readAll(await fetch(`${url}?since=3@i`), 2);
     expect(since.map((e) => [e.event, e.id])).toEqual([
-      ['patch', '4'],
-      ['patch', '5'],
+      ['patch', '4@i'],
+      ['patch', '5@i'],
     ]);
     expect((await fetch(`${url}?since=soon`)).status).toBe(400);
+    // The same generation of another instance (a board moved from one to the other), or a bare generation from a
+    // page of an older build, is no place to resume from: the view whole.
+    for (const held of ['3@another', '3']) {
+      const whole = await readAll(await fetch(`${url}?since=${held}`), 1);
+      expect(
+        whole.map((e) => [e.event, e.id]),
+        held,
+      ).toEqual([['snapshot', '5@i']]);
+    }
     for (let g = 6; g <= 50; g += 1) feed.publish(g);
     // Generation 2 is beyond the patches kept: the view whole, at the latest generation.
-    const whole = await readAll(await fetch(url, { headers: { 'Last-Event-ID': '2' } }), 1);
-    expect(whole.map((e) => [e.event, e.id])).toEqual([['snapshot', '50']]);
+    const whole = await readAll(await fetch(url, { headers: { 'Last-Event-ID': '2@i' } }), 1);
+    expect(whole.map((e) => [e.event, e.id])).toEqual([['snapshot', '50@i']]);
     expect(held(whole)).toEqual(feed.latest);
     // An id the stream never sent (another server's, or garbage) gets the view whole too.
-    for (const id of ['999', 'abc', '-1']) {
+    for (const id of ['999@i', 'abc', '-1', '2@another']) {
       const unknown = await readAll(await fetch(url, { headers: { 'Last-Event-ID': id } }), 1);
       expect(
         unknown.map((e) => [e.event, e.id]),
         id,
-      ).toEqual([['snapshot', '50']]);
+      ).toEqual([['snapshot', '50@i']]);
     }
     expect(held(await watching)).toEqual(feed.latest);
   });
@@ -249,6 +260,29 @@ describe('GET /api/v1/stream', () => {
     expect(asked.filter((key) => key === 'whole@2')).toHaveLength(1);
   });
 
+  it("ends the viewers of a board moved to another instance, which this instance's figures are not about", async () => {
+    const file = (instance: string): WallboardConfig =>
+      wallboardConfigSchema.parse({
+        instances: [
+          { id: 'emea', instanceId: '11111111-2222-3333-4444-555555555555', region: 'eu-west-2' },
+          { id: 'amer', instanceId: '66666666-7777-8888-9999-000000000000', region: 'us-east-1' },
+        ],
+        boards: [{ id: 'sales', title: 'Sales floor', instance }],
+      });
+    let config = file('emea');
+    const feed = new HandFeed();
+    feed.publish(1);
+    const url = await serve(feed, { views: new Views(() => config, 'emea') });
+    const reading = readAll(await fetch(`${url}?board=sales`), 2);
+    await pause();
+    // The file is edited: the board shows the other instance from now on.
+    config = file('amer');
+    feed.publish(2);
+    // Only the view it had: no patch of this instance's next generation, and the connection is over.
+    expect((await reading).map((e) => [e.event, e.id])).toEqual([['snapshot', '1@i']]);
+    expect((stream as ViewStream).viewerCount).toBe(0);
+  });
+
   it('tells a viewer the time now right after the view it connects to, however long ago that was published', async () => {
     const feed = new HandFeed();
     let now = Date.now();
@@ -262,7 +296,7 @@ describe('GET /api/v1/stream', () => {
     expect(JSON.parse(events[0]?.data ?? '')).toHaveProperty('serverTime', new Date(published).toISOString());
     expect(JSON.parse(events[1]?.data ?? '')).toEqual({ serverTime: new Date(now).toISOString() });
     // A viewer resuming at the generation it holds is sent no view, and the time all the same.
-    const resumed = await readAll(await fetch(`${url}?since=1`), 1, ['snapshot', 'patch', 'heartbeat']);
+    const resumed = await readAll(await fetch(`${url}?since=1@i`), 1, ['snapshot', 'patch', 'heartbeat']);
     expect(resumed).toEqual([
       { event: 'heartbeat', data: JSON.stringify({ serverTime: new Date(now).toISOString() }) },
     ]);
@@ -492,7 +526,7 @@ describe('GET /api/v1/stream', () => {
     response?.resume();
     await pause(200);
     feed.publish(g + 1);
-    await until(() => text.includes(`id: ${g + 1}\n`));
+    await until(() => text.includes(`id: ${g + 1}@i\n`));
     request.destroy();
     const events = text
       .split('\n\n')
@@ -527,7 +561,7 @@ describe('GET /api/v1/stream', () => {
     await until(() => (stream as ViewStream).viewerCount === 2);
     feed.publish(2);
     feed.publish(3);
-    await until(() => chunked.text().includes('id: 3\n') && unframed.text().includes('id: 3\n'));
+    await until(() => chunked.text().includes('id: 3@i\n') && unframed.text().includes('id: 3@i\n'));
 
     const body = (text: string) => text.slice(text.indexOf('\r\n\r\n') + 4);
     expect(chunked.text()).toMatch(/transfer-encoding: chunked/i);
@@ -544,7 +578,7 @@ describe('GET /api/v1/stream', () => {
       rest = rest.slice(start + size + 2);
     }
     expect(
-      events.map((event) => /^(?:id: (\d+)\n)?(?:event: (\w+)\n)?/.exec(event)?.slice(1).join(' ')),
+      events.map((event) => /^(?:id: (\d+)@i\n)?(?:event: (\w+)\n)?/.exec(event)?.slice(1).join(' ')),
     ).toEqual([' ', '1 snapshot', ' heartbeat', '2 patch', '3 patch']);
     expect(events.every((event) => event.endsWith('\n\n'))).toBe(true);
     // HTTP/1.0 has no chunks: the same events, one after another, until the connection closes.
@@ -563,8 +597,8 @@ describe('GET /api/v1/stream', () => {
     await until(() => (stream as ViewStream).viewerCount === 3);
     feed.publish(2, 64 * 1024);
     feed.publish(3, 64 * 1024);
-    await until(() => plain.bytes().toString().includes('id: 3\n'));
-    await until(() => zipped.every((viewer) => inflateOpen(viewer.bytes()).includes('id: 3\n')));
+    await until(() => plain.bytes().toString().includes('id: 3@i\n'));
+    await until(() => zipped.every((viewer) => inflateOpen(viewer.bytes()).includes('id: 3@i\n')));
 
     expect(plain.headers()['content-encoding']).toBeUndefined();
     for (const viewer of zipped) {

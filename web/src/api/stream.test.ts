@@ -253,15 +253,16 @@ describe('SnapshotStream', () => {
     expect(source(0).url).toBe('/api/v1/stream');
     source(0).open();
     source(0).emit('snapshot', text(first));
-    // The server went away and refused the reconnect: the next connection names the generation held.
+    // The server went away and refused the reconnect: the next connection names the generation held (and its
+    // instance, as the stream's event ids do).
     source(0).fail(true);
     await vi.advanceTimersByTimeAsync(1000);
-    expect(source(1).url).toBe('/api/v1/stream?since=7');
+    expect(source(1).url).toBe(`/api/v1/stream?since=7%40${first.instanceId}`);
     // A poll meanwhile brought generation 8: that is what the next one names.
     page.held = nextOf(first, 8);
     source(1).fail(true);
     await vi.advanceTimersByTimeAsync(2000);
-    expect(source(2).url).toBe('/api/v1/stream?since=8');
+    expect(source(2).url).toBe(`/api/v1/stream?since=8%40${first.instanceId}`);
     // A patch that does not fit: a fresh connection for the view whole, naming nothing.
     source(2).open();
     source(2).emit('patch', text({ ...fits, base: 3, generation: 9 }));

@@ -1,4 +1,4 @@
-import { applyPatch, checkPatch, PatchError, type Snapshot } from '@switchboard/shared';
+import { applyPatch, checkPatch, PatchError, streamEventId, type Snapshot } from '@switchboard/shared';
 import { backoffDelay } from './backoff';
 import { checkSnapshot, keepUnchanged } from './snapshot';
 
@@ -111,7 +111,9 @@ export class SnapshotStream {
       this.options.createSource ?? ((url: string) => new EventSource(url) as unknown as EventSourceLike);
     const url = this.options.url ?? '/api/v1/stream';
     const held = resume ? this.options.held() : undefined;
-    const source = create(held ? `${url}${url.includes('?') ? '&' : '?'}since=${held.generation}` : url);
+    // The held view's generation and instance, as the stream's event ids name them: a resume point only there.
+    const since = held ? `since=${encodeURIComponent(streamEventId(held))}` : null;
+    const source = create(since ? `${url}${url.includes('?') ? '&' : '?'}${since}` : url);
     this.source = source;
     this.nativeFailures = 0;
     // Reopened for the view whole, the stream stays live: the view on screen is whole, a moment old at most.
