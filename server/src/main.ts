@@ -160,6 +160,13 @@ export async function startWebServer(env: Env, options: StartOptions = {}): Prom
     throw error;
   }
   configStore.watch();
+  // A token revoked, a scope narrowed, a board moved or removed: open streams are checked again at once.
+  const recheckStreams = () => {
+    for (const instance of instances) instance.stream.recheck();
+    return null;
+  };
+  configStore.onChange(recheckStreams);
+  security.tokens?.onChange(recheckStreams);
   const [first] = instances;
   if (!first) throw new Error('no Connect instance to watch');
   // The screens' alert rules are evaluated once, by the first instance's engine (its leader, with replicas).

@@ -80,6 +80,29 @@ async function get(wallboard: RunningWallboard, path: string, headers: Record<st
   return { status: response.status, problem: body as Problem, body };
 }
 
+/** A stream held open, read as it comes, until the server ends it. */
+async function openStream(wallboard: RunningWallboard, path: string, headers: Record<string, string>) {
+  const response = await fetch(`${wallboard.url}${path}`, { headers });
+  expect(response.status, path).toBe(200);
+  const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+  const decoder = new TextDecoder();
+  let text = '';
+  let ended = false;
+  void (async () => {
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      text += decoder.decode(value, { stream: true });
+    }
+  })()
+    .catch(() => undefined)
+    .finally(() => {
+      ended = true;
+    });
+  await eventually(async () => text.includes('event: snapshot'), `the first view of ${path}`);
+  return { ended: () => ended, close: () => reader.cancel().catch(() => undefined) };
+}
+
 async function expectRefused(
   wallboard: RunningWallboard,
   path: string,
@@ -335,7 +358,9 @@ describe('users behind the proxy', () => {
     await expectRefused(wallboard, '/api/v1/stream', as('carol@example.com'), /reads board lobby only/);
     expect((await get(wallboard, '/api/v1/snapshot', as('bob@example.com'))).status).toBe(200);
 
-    // Everyone not listed loses every board: refused at the door, with the fix.
+    // Everyone not listed loses every board: refused at the door, with the fix, and a stream open meanwhile ends.
+    const carols = await openStream(wallboard, '/api/v1/stream?board=lobby', as('carol@example.com'));
+    const bobs = await openStream(wallboard, '/api/v1/stream?board=lobby', as('bob@example.com'));
     writeFileSync(configFile, configYaml('none'));
     await eventually(
       async () => (await get(wallboard, '/api/v1/config', as('carol@example.com'))).status === 403,
@@ -345,6 +370,9 @@ describe('users behind the proxy', () => {
     expect(refused.problem?.code).toBe('no_board_allowed');
     expect(refused.problem?.detail).toMatch(/carol@example\.com may read no board.*access\.users/);
     expect(await boardsOf('alice@example.com')).toEqual(['support']);
+    await eventually(async () => carols.ended(), "carol's open stream to end");
+    expect(bobs.ended()).toBe(false);
+    await bobs.close();
   });
 
   it('by default, without an access section, read every board as before', async () => {
@@ -390,6 +418,37 @@ describe('a token whose boards are edited in the file', () => {
       async () => (await get(wallboard, '/api/v1/snapshot', headers)).status === 200,
       'the unlimited token to read the whole instance',
     );
+  });
+});
+
+describe('a stream already open', () => {
+  it('ends once its token no longer reads its board, or is revoked, without waiting for the screen to ask again', async () => {
+    writeFileSync(configFile, configYaml('all'));
+    writeTokens('board: lobby');
+    const wallboard = await startScoped({ ACCESS_MODE: 'tokens', DISPLAY_TOKENS_FILE: tokensFile });
+    const headers = { cookie: await signIn(wallboard, editTv) };
+    await waitFor(async () => {
+      const { status } = await get(wallboard, '/api/v1/snapshot?board=lobby', headers);
+      return status === 200 ? true : undefined;
+    }, 'the lobby snapshot');
+    const lobby = await openStream(wallboard, '/api/v1/stream?board=lobby', headers);
+    const others = await openStream(wallboard, '/api/v1/stream?board=lobby', {
+      cookie: await signIn(wallboard, lobbyTv),
+    });
+
+    // Moved to another board: the lobby's stream ends, and the screen may open the one it reads now.
+    writeTokens('boards: [support]');
+    await eventually(async () => lobby.ended(), 'the stream of a board the token no longer reads to end');
+    const support = await openStream(wallboard, '/api/v1/stream?board=support', headers);
+    await expectRefused(wallboard, '/api/v1/stream?board=lobby', headers, /reads board support only/);
+
+    // Revoked: cut off, stream and all.
+    writeTokens('boards: [support], revoked: true');
+    await eventually(async () => support.ended(), "the revoked token's stream to end");
+    expect((await get(wallboard, '/api/v1/stream?board=support', headers)).status).toBe(401);
+    // Another screen's stream goes on.
+    expect(others.ended()).toBe(false);
+    await others.close();
   });
 });
 

@@ -2,7 +2,7 @@ import type { Socket } from 'node:net';
 import { constants as zlib, deflateRawSync } from 'node:zlib';
 import { Router, type Request, type Response } from 'express';
 import { BadRequestError } from '../errors.js';
-import { scopedBoard } from '../security/boardScope.js';
+import { mayStillRead, scopedBoard } from '../security/boardScope.js';
 import {
   diffView,
   isResumePoint,
@@ -42,6 +42,8 @@ export interface ViewStreamOptions {
 const BROADCAST_SLICE = 500;
 /** A board's stream is kept this long after its last viewer leaves, so viewers that come back can resume. */
 const IDLE_KEEP_MS = 60_000;
+/** Viewers' access is checked again this often besides on every change of tokens or configuration: sessions expire. */
+const RECHECK_MS = 60_000;
 
 /** A gzip member's header (no name, no time, unknown OS); its body is the frames' segments, never closed. */
 const GZIP_HEADER = Buffer.from([0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff]);
@@ -109,6 +111,8 @@ interface Viewer {
   behind: boolean;
   /** When it was last sent a view, a patch or a heartbeat (the stream's clock): a heartbeat is owed after a while. */
   lastSentAt: number;
+  /** Whether its sender may still read its board (ViewStream.recheck). */
+  allowed: () => boolean;
 }
 
 /** What the stream needs of the views: one board's view of a snapshot (views/views.ts). */
@@ -194,6 +198,7 @@ class BoardChannel {
 export class ViewStream {
   private readonly channels = new Map<string, BoardChannel>();
   private readonly heartbeat: NodeJS.Timeout;
+  private readonly rechecking: NodeJS.Timeout;
   private readonly heartbeatMs: number;
   private readonly unsubscribe: () => void;
   private readonly maxBufferedBytes: number;
@@ -224,6 +229,8 @@ export class ViewStream {
     this.heartbeatMs = options.heartbeatMs ?? 15_000;
     this.heartbeat = setInterval(() => this.beat(), this.heartbeatMs);
     this.heartbeat.unref();
+    this.rechecking = setInterval(() => this.recheck(), RECHECK_MS);
+    this.rechecking.unref();
   }
 
   get viewerCount(): number {
@@ -248,7 +255,15 @@ export class ViewStream {
       ...(gzip ? { 'Content-Encoding': 'gzip' } : {}),
     });
     if (gzip) res.write(GZIP_HEADER);
-    const viewer: Viewer = { res, socket: null, gzip, skips: 0, behind: false, lastSentAt: this.clock() };
+    const viewer: Viewer = {
+      res,
+      socket: null,
+      gzip,
+      skips: 0,
+      behind: false,
+      lastSentAt: this.clock(),
+      allowed: () => mayStillRead(req, board),
+    };
     res.write(this.bytes(viewer, RETRY_FRAME));
     // The head is queued: from here on the response's bytes are its chunks, in the order written. (Writes to the
     // connection pass anything that wraps res.write; the stream compresses itself, and no such middleware is
@@ -288,8 +303,27 @@ export class ViewStream {
     return send;
   }
 
+  /**
+   * Ends the connection of each viewer whose sender may no longer read its board: a token revoked or its boards
+   * narrowed, a proxy user's access edited, a session expired. Called on every change of tokens or configuration,
+   * and every RECHECK_MS. In slices, as patches are: each check verifies a session's signature again. The page
+   * connects again and is refused, or served the board it may read.
+   */
+  recheck(): void {
+    const all: { viewer: Viewer; channel: BoardChannel }[] = [];
+    for (const channel of this.channels.values())
+      for (const viewer of channel.viewers) all.push({ viewer, channel });
+    inSlices(all, ({ viewer, channel }) => {
+      if (!channel.viewers.has(viewer) || viewer.allowed()) return;
+      this.end(viewer);
+      channel.viewers.delete(viewer);
+      if (channel.viewers.size === 0) channel.idleSince = this.clock();
+    });
+  }
+
   close(): void {
     clearInterval(this.heartbeat);
+    clearInterval(this.rechecking);
     this.unsubscribe();
     this.writing?.stop();
     for (const channel of this.channels.values()) {

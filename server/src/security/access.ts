@@ -34,9 +34,22 @@ export const SESSION_COOKIE = 'switchboard_session';
 const PUBLIC_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
 
 const identities = new WeakMap<Request, Identity>();
+/** How to tell who a request's sender is now, for a request that outlives its first check (a stream). */
+const rechecks = new WeakMap<Request, () => Identity | null>();
+const OPEN: Identity = { kind: 'open', boards: null };
 
 export function identityOf(req: Request): Identity | undefined {
   return identities.get(req);
+}
+
+/**
+ * Who a request's sender is now: its credentials checked again against the tokens, sessions and access in force
+ * (a stream is open for weeks; a token revoked or a scope narrowed since it opened must reach it). Null: no longer
+ * allowed at all. A request with no access control in front of it is open.
+ */
+export function identityNow(req: Request): Identity | null {
+  const recheck = rechecks.get(req);
+  return recheck ? recheck() : (identityOf(req) ?? OPEN);
 }
 
 /** Whether a request came straight from a trusted proxy's address. */
@@ -128,7 +141,8 @@ function sessionCookie(req: Request, sessions: SessionSigner): CookieOptions {
 export function accessControl(options: AccessOptions): RequestHandler {
   const proxies = new Set(options.trustedProxies.map(normaliseAddress));
 
-  const identify = (req: Request, res: Response): Identity | 'redirected' => {
+  // `res` null: a check again later (identityNow), which sets no cookie and exchanges no token.
+  const identify = (req: Request, res: Response | null): Identity | 'redirected' => {
     if (options.mode === 'open') return { kind: 'open', boards: null };
 
     if (options.mode === 'proxy') {
@@ -148,7 +162,7 @@ export function accessControl(options: AccessOptions): RequestHandler {
     const sessions = options.sessions;
     if (!store || !sessions) throw new ForbiddenError('no display tokens are configured.', 'no_tokens');
     const presented = typeof req.query.token === 'string' ? req.query.token : undefined;
-    if (presented !== undefined && req.method === 'GET' && !req.path.startsWith('/api/')) {
+    if (res && presented !== undefined && req.method === 'GET' && !req.path.startsWith('/api/')) {
       const entry = store.verifyToken(presented);
       if (!entry)
         throw new UnauthorizedError(
@@ -169,7 +183,7 @@ export function accessControl(options: AccessOptions): RequestHandler {
       );
     }
     // A screen in use keeps its session: a cookie past its renewal age is swapped for a new one.
-    if (sessions.needsRenewal(session))
+    if (res && sessions.needsRenewal(session))
       res.cookie(SESSION_COOKIE, sessions.mint(session.entry), sessionCookie(req, sessions));
     // The scope comes from the token's entry as the file says now, not from the cookie: an edit applies at once.
     const { entry, boards } = session;
@@ -195,6 +209,14 @@ export function accessControl(options: AccessOptions): RequestHandler {
     const identity = identify(req, res);
     if (identity === 'redirected') return;
     identities.set(req, identity);
+    rechecks.set(req, () => {
+      try {
+        const now = identify(req, null);
+        return now === 'redirected' ? null : now;
+      } catch {
+        return null;
+      }
+    });
     next();
   };
 }

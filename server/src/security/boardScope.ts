@@ -3,7 +3,7 @@ import { Router, type Request } from 'express';
 import type { AlertsBackend } from '../alerts/routes.js';
 import type { WallboardConfig } from '../config/schema.js';
 import { BadRequestError, ForbiddenError, NotFoundError } from '../errors.js';
-import { exchangeLocation, identityOf, type Identity } from './access.js';
+import { exchangeLocation, identityNow, identityOf, type Identity } from './access.js';
 
 /**
  * The board as an access scope. Every identity carries the boards it may read (null: every board): a display
@@ -26,6 +26,16 @@ export interface BoardDirectory {
 /** The boards a request may read, or null for every board (also when no access control stands in front). */
 export function allowedBoards(req: Request): readonly string[] | null {
   return identityOf(req)?.boards ?? null;
+}
+
+/**
+ * Whether the sender of a request that is still open (a stream) may still read `board` (null: a whole instance):
+ * its token not revoked, its session not expired, its boards still including this one.
+ */
+export function mayStillRead(req: Request, board: string | null): boolean {
+  const boards = identityNow(req)?.boards;
+  if (boards === undefined) return false;
+  return boards === null || (board !== null && boards.includes(board));
 }
 
 /** Whether a request may read a board. */

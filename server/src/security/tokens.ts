@@ -86,6 +86,7 @@ export class TokenStore {
   private list: TokenEntry[];
   /** Why the last edit of the file was refused (the last good list stays in force), or null. */
   error: string | null = null;
+  private readonly listeners = new Set<() => void>();
 
   constructor(
     private readonly file: string,
@@ -114,6 +115,12 @@ export class TokenStore {
     watchFile(this.file, { interval: intervalMs }, () => this.reload());
   }
 
+  /** Called after each reload that changed the tokens in force (a revocation, a narrower scope, a deleted file). */
+  onChange(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
   reload(): void {
     let text: string;
     try {
@@ -126,12 +133,14 @@ export class TokenStore {
         { file: this.file, code: (error as NodeJS.ErrnoException).code },
         'display token file is gone; no token is valid',
       );
+      this.changed();
       return;
     }
     try {
       this.list = parseTokenFile(text, this.file);
       this.error = null;
       this.logger.info({ tokens: this.list.length }, 'display tokens reloaded');
+      this.changed();
     } catch (error) {
       this.error = `${(error as Error).message}; the last good list of tokens stays in force.`;
       this.logger.error(
@@ -143,6 +152,11 @@ export class TokenStore {
 
   close(): void {
     unwatchFile(this.file);
+    this.listeners.clear();
+  }
+
+  private changed(): void {
+    for (const listener of this.listeners) listener();
   }
 
   /** The live entry for a presented token, or null (unknown or revoked). */
