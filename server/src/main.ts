@@ -197,6 +197,7 @@ export async function startWebServer(env: Env, options: StartOptions = {}): Prom
         configStore,
         staleAfterMs: env.STALE_AFTER_MS,
         latest: (id) => instances.find((instance) => instance.id === id)?.source.latest ?? null,
+        mayInspect,
       }),
       alertsRouter((req) => scopedAlerts(req, select(req).alerts, boards)),
       streamRouter(

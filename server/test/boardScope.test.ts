@@ -452,6 +452,29 @@ describe('a stream already open', () => {
   });
 });
 
+describe("the configuration's refused edit", () => {
+  it('is told to supervisors and this machine, not to a display token elsewhere', async () => {
+    writeFileSync(configFile, configYaml('all'));
+    writeTokens('board: lobby');
+    const wallboard = await startScoped({
+      ACCESS_MODE: 'tokens',
+      DISPLAY_TOKENS_FILE: tokensFile,
+      TRUSTED_PROXIES: '127.0.0.1',
+    });
+    // A broken edit, whose error names the file, its keys and its boards: refused, the last good file kept.
+    writeFileSync(configFile, `${configYaml('all')}  - { id: private-board, title: 7 }\n`);
+    await wallboard.configStore.reload();
+    const errorOf = async (headers: Record<string, string>) =>
+      ((await get(wallboard, '/api/v1/config', headers)).body as PublicConfig).configError;
+    const remote = { 'x-forwarded-for': '203.0.113.9' };
+    expect(await errorOf({ ...remote, cookie: await signIn(wallboard, lobbyTv) })).toBeNull();
+    expect(await errorOf({ ...remote, cookie: await signIn(wallboard, sam) })).toMatch(
+      /scope-wallboard\.yaml/,
+    );
+    expect(await errorOf({ cookie: await signIn(wallboard, lobbyTv) })).toMatch(/scope-wallboard\.yaml/);
+  });
+});
+
 describe('the scope in the files', () => {
   it("refuses a token whose home board is not among its boards, and an access entry naming no board of the file's", () => {
     const sha256 = hashToken('x');

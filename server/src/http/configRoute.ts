@@ -1,5 +1,5 @@
 import type { Snapshot } from '@switchboard/shared';
-import { Router } from 'express';
+import { Router, type Request } from 'express';
 import { publicConfig } from '../config/boards.js';
 import type { ConfigStore } from '../config/store.js';
 import { scopedPublicConfig } from '../security/boardScope.js';
@@ -10,13 +10,18 @@ export function configRouter(options: {
   staleAfterMs: number;
   /** The latest snapshot of an instance (by its id), whose queues its boards resolve against. */
   latest: (instance: string) => Snapshot | null;
+  /**
+   * Whether a request may see why an edit of the file was refused (paths, keys, other boards' ids): as /readyz's
+   * details, a supervisor or a client on this machine.
+   */
+  mayInspect: (req: Request) => boolean;
 }): Router {
   const { configStore } = options;
   const router = Router();
   router.get('/api/v1/config', (req, res) => {
     const config = publicConfig(configStore.current, (instance) => options.latest(instance)?.queues ?? [], {
       staleAfterMs: options.staleAfterMs,
-      configError: configStore.error,
+      configError: options.mayInspect(req) ? configStore.error : null,
     });
     // A board-scoped screen learns only the boards it may read.
     res.set('Cache-Control', 'no-store').json(scopedPublicConfig(req, config));
