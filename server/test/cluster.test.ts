@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { applyPatch, checkPatch, type Snapshot } from '@switchboard/shared';
+import { applyPatch, checkPatch, streamEventId, type Snapshot } from '@switchboard/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWebServer, type RunningWallboard } from '../src/main.js';
 import { startSimulator, type RunningSimulator } from '../src/simulator/server.js';
@@ -49,7 +49,7 @@ async function readStream(url: string, count: number): Promise<Map<number, Snaps
         else if (held) snapshot = applyPatch(held, checkPatch(data));
         else throw new Error('a patch before the first view');
         held = snapshot;
-        expect(Number(fields.id)).toBe(snapshot.generation);
+        expect(fields.id).toBe(streamEventId(snapshot));
         frames.set(snapshot.generation, snapshot);
         if (frames.size >= count) return frames;
       }

@@ -39,9 +39,10 @@ class Viewer {
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => {
         const text = this.tail + chunk;
-        for (const match of text.matchAll(/^id: (\d+)$/gm))
+        // Each id is `<generation>@<instance>`: a line split across chunks is whole in the tail kept.
+        for (const match of text.matchAll(/^id: (\d+)@\S+$/gm))
           this.lastId = Math.max(this.lastId, Number(match[1]));
-        this.tail = text.slice(-32);
+        this.tail = text.slice(-256);
       });
     });
     this.request.on('error', () => undefined);
