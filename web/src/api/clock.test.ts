@@ -1,15 +1,90 @@
-import { describe, expect, it } from 'vitest';
-import { clockSkewMs, observeServerTime, serverNow } from './clock';
+import type { Snapshot } from '@switchboard/shared';
+import { QueryClient } from '@tanstack/react-query';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { freshness } from '../features/status/StaleBanner';
+import { makeSnapshot } from '../testing/makeSnapshot';
+import type * as Clock from './clock';
+import type * as Snapshots from './snapshot';
+import { selectMeta } from './useSnapshotSlices';
+
+const T = Date.parse('2026-03-02T10:30:00.000Z');
+const iso = (ms: number) => new Date(ms).toISOString();
+
+let clock: typeof Clock;
+let snapshots: typeof Snapshots;
+
+beforeEach(async () => {
+  // The clock is the page's, one for the module: each test is a page that has not heard from the server yet.
+  vi.resetModules();
+  clock = await import('./clock');
+  snapshots = await import('./snapshot');
+  vi.useFakeTimers({ now: T });
+});
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+/** The view the server published `ms` after T, as generation `generation`. */
+function publishedAt(view: Snapshot, generation: number, ms: number): Snapshot {
+  const at = iso(T + ms);
+  const queues = view.sections.queues;
+  return {
+    ...view,
+    generation,
+    generatedAt: at,
+    serverTime: at,
+    sections: { ...view.sections, ...(queues ? { queues: { ...queues, fetchedAt: at } } : {}) },
+  };
+}
 
 describe('server clock', () => {
-  it('corrects this browser clock by the skew seen in the last snapshot', () => {
-    const browserNow = Date.now();
-    observeServerTime(new Date(browserNow + 90_000).toISOString(), browserNow);
-    expect(clockSkewMs()).toBe(90_000);
-    expect(serverNow() - Date.now()).toBeGreaterThanOrEqual(89_990);
-    observeServerTime('not a time');
-    expect(clockSkewMs()).toBe(90_000);
-    observeServerTime(new Date(browserNow).toISOString(), browserNow);
-    expect(clockSkewMs()).toBe(0);
+  it('corrects this browser’s clock by the server’s, from the time in a message', () => {
+    expect(clock.clockSkewMs()).toBe(0);
+    expect(clock.serverNow()).toBe(T);
+    clock.observeServerTime(iso(T + 90_000));
+    expect(clock.clockSkewMs()).toBe(90_000);
+    expect(clock.serverNow()).toBe(T + 90_000);
+    clock.observeServerTime('not a time');
+    expect(clock.clockSkewMs()).toBe(90_000);
+    vi.advanceTimersByTime(5000);
+    expect(clock.serverNow()).toBe(T + 95_000);
+  });
+
+  it('does not show figures as fresh when the views pushed to the page arrive later and later', () => {
+    const client = new QueryClient();
+    const key = snapshots.snapshotKeys.board(null);
+    const first = makeSnapshot({ queues: 2, agents: 2, generation: 1, nowMs: T });
+    snapshots.showView(client, key, first);
+    // The server publishes a view every 2 s; behind a growing backlog, each reaches the page 4 s after the last.
+    for (let i = 1; i <= 10; i++) {
+      vi.advanceTimersByTime(4000);
+      snapshots.showView(client, key, publishedAt(first, 1 + i, 2000 * i));
+    }
+    const held = client.getQueryData<Snapshot>(key);
+    expect(held?.generatedAt).toBe(iso(T + 20_000));
+    // It is T + 40 s: the figures on screen are 20 s old, past the 15-s limit.
+    const { stale, ageMs } = freshness(held && selectMeta(held), clock.serverNow(), 15_000);
+    expect(ageMs).toBeGreaterThan(19_900);
+    expect(stale).toBe(true);
+  });
+
+  it('follows a server clock that runs slower than this browser’s', () => {
+    // The server's clock loses half a millisecond a second (500 ppm, a poor crystal): 1.8 s in an hour.
+    const serverClock = (local: number) => T + (local - T) * 0.9995;
+    for (let elapsed = 0; elapsed <= 3_600_000; elapsed += 15_000) {
+      vi.advanceTimersByTime(elapsed === 0 ? 0 : 15_000);
+      // A heartbeat that took 50 ms to arrive.
+      clock.observeServerTime(iso(serverClock(Date.now() - 50)));
+    }
+    expect(Date.now()).toBe(T + 3_600_000);
+    expect(Math.abs(clock.serverNow() - serverClock(Date.now()))).toBeLessThan(100);
+  });
+
+  it('keeps the server’s time when this browser’s own clock is set', () => {
+    clock.observeServerTime(iso(T));
+    // Someone sets the kiosk's clock an hour on: the server's time on screen moves only as time passes.
+    vi.setSystemTime(T + 3_600_000);
+    vi.advanceTimersByTime(1000);
+    expect(clock.serverNow()).toBe(T + 1000);
   });
 });

@@ -3,20 +3,40 @@ import { useSyncExternalStore } from 'react';
 /**
  * The server's clock as seen from this browser. Times in state are counted against it, so a kiosk whose
  * own clock is minutes out still shows the right durations.
+ *
+ * A view's or heartbeat's `serverTime` is when the server published it: the offset it gives is short by however
+ * long the message took (a send buffer, a buffering proxy, a busy screen), and a patch 40 s late would wind the
+ * page 40 s back and show 40-s-old figures as fresh. So a higher offset is taken at once, a lower one only by
+ * SLACK_MS_PER_S for each second since the last: far above any clock's drift, so a server clock that runs slower
+ * than this one is followed, while a late message moves the page back by milliseconds. The offset is to the
+ * monotonic clock, not Date.now(), so a kiosk's own clock being set does not move the server's time on screen.
  */
-let skewMs = 0;
+const SLACK_MS_PER_S = 1;
 
-export function observeServerTime(serverTime: string, receivedAt = Date.now()): void {
-  const server = Date.parse(serverTime);
-  if (Number.isFinite(server)) skewMs = server - receivedAt;
+/** This browser's monotonic clock, in milliseconds from the epoch as it stood when the page loaded. */
+function monotonicNow(): number {
+  return performance.timeOrigin + performance.now();
 }
 
+/** The server's time less the monotonic clock's, as set by the message that came at `at`; null until one has. */
+let offset: { ms: number; at: number } | null = null;
+
+/** Takes the server's time from a message; `receivedAt` is on the monotonic clock (monotonicNow). */
+export function observeServerTime(serverTime: string, receivedAt = monotonicNow()): void {
+  const server = Date.parse(serverTime);
+  if (!Number.isFinite(server)) return;
+  const seen = server - receivedAt;
+  const lowest = offset ? offset.ms - (SLACK_MS_PER_S / 1000) * Math.max(0, receivedAt - offset.at) : seen;
+  offset = { ms: Math.max(seen, lowest), at: receivedAt };
+}
+
+/** How far the server's clock is ahead of this browser's own (Date.now()). */
 export function clockSkewMs(): number {
-  return skewMs;
+  return offset ? monotonicNow() + offset.ms - Date.now() : 0;
 }
 
 export function serverNow(): number {
-  return Date.now() + skewMs;
+  return offset ? monotonicNow() + offset.ms : Date.now();
 }
 
 const listeners = new Set<() => void>();

@@ -5,7 +5,7 @@ import { useSnapshotSelect } from './snapshot';
 
 /** Slice hooks: each component subscribes to the part of the snapshot it draws, and nothing else. */
 
-const selectMeta = (s: Snapshot) => ({
+export const selectMeta = (s: Snapshot) => ({
   generation: s.generation,
   generatedAt: s.generatedAt,
   serverTime: s.serverTime,

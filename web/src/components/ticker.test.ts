@@ -5,9 +5,9 @@ import { keepClock, keepElapsed } from './ticker';
 const START = Date.parse('2026-03-02T10:00:00.000Z');
 
 beforeEach(() => {
-  vi.useFakeTimers();
-  vi.setSystemTime(START);
-  observeServerTime(new Date(START).toISOString(), START);
+  // This browser's clocks, wall and monotonic, start at START, and so does the server's.
+  vi.useFakeTimers({ now: START });
+  observeServerTime(new Date(START).toISOString());
 });
 afterEach(() => {
   vi.useRealTimers();
