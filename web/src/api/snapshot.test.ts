@@ -1,11 +1,35 @@
+import { diffView, type Queue, type Snapshot } from '@switchboard/shared';
+import { QueryClient } from '@tanstack/react-query';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { fakeSources } from '../testing/fakeEventSource';
 import { stubServer } from '../testing/fakeServer';
 import { makeSnapshot } from '../testing/makeSnapshot';
-import { fetchSnapshot } from './snapshot';
+import { fetchSnapshot, showView, snapshotKeys, snapshotQueryOptions } from './snapshot';
+import { SnapshotStream } from './stream';
 
 afterEach(() => {
   vi.unstubAllGlobals();
 });
+
+/** The view the server publishes 2 s after `view`: the next generation, one queue's figures moved on. */
+function nextOf(view: Snapshot): Snapshot {
+  const at = new Date(Date.parse(view.generatedAt) + 2000).toISOString();
+  const [q0, ...queues] = view.queues as [Queue, ...Queue[]];
+  return {
+    ...view,
+    generation: view.generation + 1,
+    generatedAt: at,
+    serverTime: at,
+    queues: [{ ...q0, realtime: { ...q0.realtime, CONTACTS_IN_QUEUE: view.generation + 1 } }, ...queues],
+  };
+}
+
+function page() {
+  const client = new QueryClient();
+  const key = snapshotKeys.board(null);
+  const held = () => client.getQueryData<Snapshot>(key);
+  return { client, key, held };
+}
 
 describe('the poll for the view whole', () => {
   it('never takes the browser’s stored copy, whose serverTime would wind the page’s clock back', async () => {
@@ -15,5 +39,60 @@ describe('the poll for the view whole', () => {
     const init = fetchStub.mock.calls[0]?.[1];
     // The server answers a poll within one generation 304 (its ETag); fetch would hand back the stored body.
     expect(init?.cache).toBe('no-store');
+  });
+
+  it('leaves the later generation the stream brought while it was out, though the stream has dropped again', async () => {
+    const { client, key, held } = page();
+    const { sources, create } = fakeSources();
+    const stream = new SnapshotStream({
+      held,
+      onView: (view) => showView(client, key, view),
+      createSource: create,
+    });
+    const g50 = makeSnapshot({ queues: 3, agents: 2, generation: 50 });
+    const g51 = nextOf(g50);
+    const g52 = nextOf(g51);
+    stream.start();
+    const source = sources[0];
+    if (!source) throw new Error('the stream opened no connection');
+    source.open();
+    source.emit('snapshot', JSON.stringify(g50));
+    source.fail(false);
+    expect(stream.getState()).toBe('down');
+
+    // The page polls, and the server, at 51, is slow to answer.
+    let answer: (response: Response) => void = () => undefined;
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(() => new Promise<Response>((resolve) => (answer = resolve))),
+    );
+    const poll = client.fetchQuery({
+      ...snapshotQueryOptions(null, held, () => stream.getState() === 'live'),
+      staleTime: 0,
+    });
+    // Meanwhile EventSource reconnects by itself, brings 51 and 52, and drops again.
+    source.open();
+    source.emit('patch', JSON.stringify(diffView(g50, g51)));
+    source.emit('patch', JSON.stringify(diffView(g51, g52)));
+    source.fail(false);
+    answer(Response.json(g51));
+    await poll;
+    expect(held()?.generation).toBe(52);
+
+    // It comes back from 52: the next patch applies to the view on screen, with no fresh connection for it whole.
+    source.open();
+    source.emit('patch', JSON.stringify(diffView(g52, nextOf(g52))));
+    expect(held()?.generation).toBe(53);
+    expect(sources).toHaveLength(1);
+    stream.stop();
+  });
+
+  it('takes a lower generation published later: the server’s generations started again', async () => {
+    const { client, key, held } = page();
+    const before = makeSnapshot({ queues: 3, agents: 2, generation: 1_000_052 });
+    client.setQueryData(key, before);
+    stubServer({ snapshot: { ...nextOf(before), generation: 3 } });
+    await client.fetchQuery({ ...snapshotQueryOptions(null, held, () => false), staleTime: 0 });
+    expect(held()?.generation).toBe(3);
   });
 });

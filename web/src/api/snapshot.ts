@@ -84,10 +84,16 @@ export function shareViews(previous: unknown, next: unknown): unknown {
   return next;
 }
 
+function isNewer(view: Snapshot, than: Snapshot): boolean {
+  return view.generation > than.generation || Date.parse(view.generatedAt) > Date.parse(than.generatedAt);
+}
+
 /**
  * The poll: a view whole from /api/v1/snapshot, in place of the one `held` returns. A poll that comes back
  * once the stream is `live` again leaves the stream's view as it is: it may be older, and the next patch applies
- * to the stream's generation.
+ * to the stream's generation. So does a view no newer than the one held, live or not: a slow poll may have left
+ * before the stream came back with later generations, and come back after it dropped again. Newer is a higher
+ * generation or a later generatedAt, so a server whose generations started again lower is still followed.
  */
 export function snapshotQueryOptions(
   board: string | null,
@@ -99,7 +105,7 @@ export function snapshotQueryOptions(
     queryFn: async ({ signal }) => {
       const whole = await fetchSnapshot(board, signal);
       const current = held();
-      if (current && live()) return current;
+      if (current && (live() || !isNewer(whole, current))) return current;
       return keepUnchanged(current, whole);
     },
     // The stream keeps the cache fresh; observers never refetch on their own when they mount.
