@@ -1,11 +1,11 @@
 import { diffView, type Queue, type Snapshot } from '@switchboard/shared';
-import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { onlineManager, QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { act, cleanup, render, screen, waitFor } from '@testing-library/react';
 import { memo } from 'react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { QueueTile } from '../features/queues/QueueTile';
 import { fakeSources } from '../testing/fakeEventSource';
-import { stubServer } from '../testing/fakeServer';
+import { refusedStream, stubServer } from '../testing/fakeServer';
 import { makeSnapshot } from '../testing/makeSnapshot';
 import { SnapshotFeed, useConnection } from './SnapshotFeed';
 import { snapshotKeys } from './snapshot';
@@ -41,6 +41,12 @@ function Tiles() {
 }
 
 const OptionsPicker = memo(Picker);
+
+/** How the page gets its figures, and why not, as the header and the banner read it. */
+function Connection() {
+  const { connection, error } = useConnection();
+  return <main data-connection={connection} data-error={error?.message ?? ''} />;
+}
 
 function renderFeed(polled: Snapshot | null) {
   renders = new Map();
@@ -83,6 +89,7 @@ const waitingIn = (queueId: string) =>
 afterEach(() => {
   cleanup();
   vi.unstubAllGlobals();
+  onlineManager.setOnline(true);
 });
 
 describe('SnapshotFeed', () => {
@@ -159,5 +166,31 @@ describe('SnapshotFeed', () => {
     act(() => source().emit('patch', JSON.stringify(diffView(pushed, next))));
     await waitFor(() => expect(waitingIn(a)).toBe('66'));
     expect(sources).toHaveLength(1);
+  });
+
+  it('says the connection is lost while the browser is offline, though no poll fails', async () => {
+    const state = { snapshot: makeSnapshot({ generation: 4, nowMs: Date.now() }), down: false };
+    const { fetchStub } = stubServer(state);
+    const shown = () => document.querySelector('main')?.dataset;
+    render(
+      <QueryClientProvider client={new QueryClient()}>
+        <SnapshotFeed streamOptions={{ createSource: refusedStream, minBackoffMs: 60_000 }}>
+          <Connection />
+        </SnapshotFeed>
+      </QueryClientProvider>,
+    );
+    await waitFor(() => expect(shown()?.connection).toBe('polling'));
+    // The screen's network goes: the browser fires `offline`, and React Query holds each poll until `online`.
+    state.down = true;
+    act(() => onlineManager.setOnline(false));
+    const polls = fetchStub.mock.calls.length;
+    await waitFor(() => expect(shown()?.connection).toBe('offline'), { timeout: 3000 });
+    expect(shown()?.error).toBe('The browser reports no network connection.');
+    expect(fetchStub.mock.calls.length).toBe(polls);
+
+    state.down = false;
+    act(() => onlineManager.setOnline(true));
+    await waitFor(() => expect(shown()?.connection).toBe('polling'), { timeout: 3000 });
+    expect(shown()?.error).toBe('');
   });
 });

@@ -30,6 +30,8 @@ interface Feed {
   board: string | null;
 }
 
+const DEVICE_OFFLINE = new Error('The browser reports no network connection.');
+
 const FeedContext = createContext<Feed>({ connection: 'connecting', error: null, board: null });
 
 export interface SnapshotFeedProps {
@@ -84,13 +86,18 @@ export function SnapshotFeed({ children, board = null, streamOptions }: Snapshot
     refetchInterval: live ? false : FALLBACK_POLL_MS,
   });
 
+  // Once the browser says it is offline, React Query pauses each poll rather than failing it: no failure is
+  // counted and no error set, and a device off the network would read "Live (polling)" for as long as it is.
+  const paused = poll.fetchStatus === 'paused';
+  const lost = paused || poll.failureCount > 0 || (poll.isError && poll.fetchStatus === 'idle');
   let connection: ConnectionState;
   if (live) connection = 'live';
-  else if (poll.failureCount > 0 || (poll.isError && poll.fetchStatus === 'idle')) connection = 'offline';
+  else if (lost) connection = 'offline';
   else if (poll.data) connection = 'polling';
   else connection = 'connecting';
 
-  const error = poll.failureCount > 0 ? (poll.failureReason ?? poll.error) : (invalid ?? null);
+  const error =
+    poll.failureCount > 0 ? (poll.failureReason ?? poll.error) : paused ? DEVICE_OFFLINE : (invalid ?? null);
   const shown = live ? invalid : error;
   // The same object while nothing in it changes: a new one on every snapshot would make React look through
   // every component on the page for readers of the feed.
