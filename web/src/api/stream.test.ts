@@ -172,9 +172,46 @@ describe('SnapshotStream', () => {
     source(2).emit('snapshot', text(second));
     expect(views.map((view) => view.generation)).toEqual([7, 8]);
     expect(stream.getState()).toBe('live');
-    // Once a view came through, the next bad patch is again answered at once.
-    source(2).emit('patch', text({ ...diffView(second, nextOf(second, 9)), base: 3 }));
+    // Once a patch has applied, the next bad patch is again answered at once.
+    const ninth = nextOf(second, 9);
+    source(2).emit('patch', text(diffView(second, ninth)));
+    source(2).emit('patch', text({ ...diffView(ninth, nextOf(ninth, 10)), base: 3 }));
+    expect(views.map((view) => view.generation)).toEqual([7, 8, 9]);
     expect(sources).toHaveLength(4);
+    stream.stop();
+  });
+
+  it('backs off longer each time the view whole comes through but the patch after it cannot be applied', async () => {
+    const { stream, sources, source, views, invalid } = setup();
+    const misfit = (view: Snapshot) =>
+      text({ ...diffView(view, nextOf(view, view.generation + 1)), queues: { order: ['q-9999'] } });
+    stream.start();
+    source(0).open();
+    source(0).emit('snapshot', text(first));
+    source(0).emit('patch', misfit(first));
+    // The first is answered at once.
+    expect(sources).toHaveLength(2);
+    // Each fresh connection brings the view whole, then the same patch: a view whole shows nothing of whether
+    // the patches after it can be applied, so the stream waits longer each time, and the page polls meanwhile.
+    for (const [i, wait] of [1000, 2000, 4000, 8000, 8000].entries()) {
+      source(i + 1).open();
+      source(i + 1).emit('snapshot', text(first));
+      source(i + 1).emit('patch', misfit(first));
+      expect(stream.getState()).toBe('down');
+      await vi.advanceTimersByTimeAsync(wait - 1);
+      expect(sources).toHaveLength(i + 2);
+      await vi.advanceTimersByTimeAsync(1);
+      expect(sources).toHaveLength(i + 3);
+    }
+    expect(invalid).toHaveLength(6);
+    // A patch that applies ends it: the next that cannot be applied is answered at once again.
+    source(6).open();
+    source(6).emit('snapshot', text(first));
+    source(6).emit('patch', text(fits));
+    source(6).emit('patch', misfit(second));
+    expect(views.at(-1)?.generation).toBe(8);
+    expect(sources).toHaveLength(8);
+    expect(stream.getState()).toBe('live');
     stream.stop();
   });
 

@@ -65,7 +65,7 @@ export class SnapshotStream {
   private readonly listeners = new Set<() => void>();
   private attempt = 0;
   private nativeFailures = 0;
-  /** Connections dropped for a view or patch the page could not use, since the last one it could. */
+  /** Connections dropped for a view or patch the page could not use, since the last patch it applied. */
   private restarts = 0;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private silenceTimer: ReturnType<typeof setTimeout> | undefined;
@@ -141,7 +141,13 @@ export class SnapshotStream {
         // A patch to a generation this page already holds or has passed (a poll brought a newer view while
         // the stream was away, and the stream resumed from its last event): nothing to apply.
         if (patch.generation <= held.generation) return held;
-        return applyPatch(held, patch);
+        const view = applyPatch(held, patch);
+        // Only a patch applied shows this page can follow the stream: a view whole proves nothing of the patches
+        // after it, and a server that sends one this page cannot apply after every view whole must not be met
+        // with a reconnect at once, forever.
+        this.restarts = 0;
+        this.attempt = 0;
+        return view;
       }),
     );
     source.addEventListener('command', (event) => {
@@ -167,15 +173,16 @@ export class SnapshotStream {
       this.restart(failure instanceof Error ? failure : new Error(String(failure)));
       return;
     }
-    this.attempt = 0;
-    this.restarts = 0;
+    // After a restart the backoff goes on growing until a patch applies (see the patch listener).
+    if (this.restarts === 0) this.attempt = 0;
     this.setState('live');
     this.options.onView(view);
   }
 
   /**
-   * Drops the connection for a fresh one, which gets the view whole: at once the first time; again before any
-   * view came through (the server sends what this page cannot read), after a backoff, polling meanwhile.
+   * Drops the connection for a fresh one, which gets the view whole: at once the first time; again before a
+   * patch has applied since (the server sends what this page cannot read or apply), after a backoff that grows
+   * each time, polling meanwhile.
    */
   private restart(error: Error): void {
     this.options.onInvalid?.(error);
