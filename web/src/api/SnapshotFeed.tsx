@@ -28,11 +28,21 @@ interface Feed {
   connection: ConnectionState;
   error: Error | null;
   board: string | null;
+  /**
+   * Polls the view now, with the poll's own options. Not invalidateQueries: that fetches with the options of
+   * whichever observer of the query last rendered, and a slice's (queryFn: skipToken) fail with "Missing queryFn".
+   */
+  refresh: () => Promise<unknown>;
 }
 
 const DEVICE_OFFLINE = new Error('The browser reports no network connection.');
 
-const FeedContext = createContext<Feed>({ connection: 'connecting', error: null, board: null });
+const FeedContext = createContext<Feed>({
+  connection: 'connecting',
+  error: null,
+  board: null,
+  refresh: () => Promise.resolve(),
+});
 
 export interface SnapshotFeedProps {
   children: ReactNode;
@@ -101,7 +111,11 @@ export function SnapshotFeed({ children, board = null, streamOptions }: Snapshot
   const shown = live ? invalid : error;
   // The same object while nothing in it changes: a new one on every snapshot would make React look through
   // every component on the page for readers of the feed.
-  const feed = useMemo(() => ({ connection, error: shown, board }), [connection, shown, board]);
+  const refresh = poll.refetch;
+  const feed = useMemo(
+    () => ({ connection, error: shown, board, refresh }),
+    [connection, shown, board, refresh],
+  );
   return (
     <SnapshotKeyContext value={key}>
       <FeedContext value={feed}>{children}</FeedContext>

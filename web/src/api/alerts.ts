@@ -1,8 +1,7 @@
 import { alertSchema, type Alert } from '@switchboard/shared';
-import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { use } from 'react';
+import { useMutation } from '@tanstack/react-query';
 import { useConnection } from './SnapshotFeed';
-import { apiPath, SnapshotKeyContext } from './snapshot';
+import { apiPath } from './snapshot';
 
 export class AcknowledgeError extends Error {}
 
@@ -27,12 +26,10 @@ export async function acknowledgeAlert(alertId: string, by: string, board: strin
 }
 
 export function useAcknowledge() {
-  const client = useQueryClient();
-  const key = use(SnapshotKeyContext);
-  const { board } = useConnection();
+  const { board, refresh } = useConnection();
   return useMutation({
     mutationFn: ({ alertId, by }: { alertId: string; by: string }) => acknowledgeAlert(alertId, by, board),
     // The next snapshot carries the acknowledgement to every screen; ask for it now rather than in 2 s.
-    onSuccess: () => client.invalidateQueries({ queryKey: key }),
+    onSuccess: () => refresh(),
   });
 }
