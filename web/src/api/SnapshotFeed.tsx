@@ -74,10 +74,10 @@ export function SnapshotFeed({ children, board = null, streamOptions }: Snapshot
           showView(client, key, view);
         },
         onInvalid: setInvalid,
-        onHeartbeat: (data) => {
+        onHeartbeat: (data, first) => {
           try {
             const { serverTime } = JSON.parse(data) as { serverTime?: unknown };
-            if (typeof serverTime === 'string') observeServerTime(serverTime);
+            if (typeof serverTime === 'string') observeServerTime(serverTime, { fresh: first });
           } catch {
             // A heartbeat without a time still proves the link is alive.
           }

@@ -80,6 +80,30 @@ describe('server clock', () => {
     expect(Math.abs(clock.serverNow() - serverClock(Date.now()))).toBeLessThan(100);
   });
 
+  it('takes a fresh time as it is, so a server clock set back is followed at the next poll or connection', async () => {
+    clock.observeServerTime(iso(T));
+    vi.advanceTimersByTime(1000);
+    // The server's clock is set back a minute. A pushed view says so, but may only be late: a millisecond.
+    clock.observeServerTime(iso(T + 1000 - 60_000));
+    expect(clock.serverNow()).toBe(T + 999);
+    // A poll's answer, stamped as it was served, is fresh.
+    const served = makeSnapshot({ queues: 1, agents: 1, generation: 2, nowMs: T + 1000 - 60_000 });
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async () => new Response(JSON.stringify(served), { status: 200 })),
+    );
+    try {
+      await snapshots.fetchSnapshot(null);
+    } finally {
+      vi.unstubAllGlobals();
+    }
+    expect(clock.serverNow()).toBe(Date.parse(served.serverTime));
+    // So is the heartbeat right after a new connection's view.
+    vi.advanceTimersByTime(1000);
+    clock.observeServerTime(iso(T - 120_000), { fresh: true });
+    expect(clock.serverNow()).toBe(T - 120_000);
+  });
+
   it('keeps the server’s time when this browser’s own clock is set', () => {
     clock.observeServerTime(iso(T));
     // Someone sets the kiosk's clock an hour on: the server's time on screen moves only as time passes.

@@ -10,6 +10,11 @@ import { useSyncExternalStore } from 'react';
  * SLACK_MS_PER_S for each second since the last: far above any clock's drift, so a server clock that runs slower
  * than this one is followed, while a late message moves the page back by milliseconds. The offset is to the
  * monotonic clock, not Date.now(), so a kiosk's own clock being set does not move the server's time on screen.
+ *
+ * Some times are fresh: a poll's answer (the server stamps a view it serves with the time it serves it) and the
+ * heartbeat that follows the view on each new connection (nothing is queued ahead of it). A fresh time is taken as
+ * it is, lower or higher: a server whose clock was set back is followed at the next poll or connection, not at a
+ * millisecond a second.
  */
 const SLACK_MS_PER_S = 1;
 
@@ -21,12 +26,19 @@ function monotonicNow(): number {
 /** The server's time less the monotonic clock's, as set by the message that came at `at`; null until one has. */
 let offset: { ms: number; at: number } | null = null;
 
-/** Takes the server's time from a message; `receivedAt` is on the monotonic clock (monotonicNow). */
-export function observeServerTime(serverTime: string, receivedAt = monotonicNow()): void {
+/**
+ * Takes the server's time from a message: `fresh`, a time stamped as it was sent (see above); `receivedAt`, on
+ * the monotonic clock (monotonicNow).
+ */
+export function observeServerTime(
+  serverTime: string,
+  { fresh = false, receivedAt = monotonicNow() }: { fresh?: boolean; receivedAt?: number } = {},
+): void {
   const server = Date.parse(serverTime);
   if (!Number.isFinite(server)) return;
   const seen = server - receivedAt;
-  const lowest = offset ? offset.ms - (SLACK_MS_PER_S / 1000) * Math.max(0, receivedAt - offset.at) : seen;
+  const lowest =
+    offset && !fresh ? offset.ms - (SLACK_MS_PER_S / 1000) * Math.max(0, receivedAt - offset.at) : seen;
   offset = { ms: Math.max(seen, lowest), at: receivedAt };
 }
 

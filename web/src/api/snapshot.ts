@@ -57,7 +57,8 @@ export async function fetchSnapshot(board: string | null, signal?: AbortSignal):
     throw new SnapshotError(`The server answered ${response.status} for the snapshot.`);
   }
   const snapshot = checkSnapshot(await response.json());
-  observeServerTime(snapshot.serverTime);
+  // Stamped as it was served: fresh.
+  observeServerTime(snapshot.serverTime, { fresh: true });
   return snapshot;
 }
 

@@ -19,7 +19,7 @@ function setup(options: { silenceMs?: number } = {}) {
       views.push(view);
     },
     onInvalid: (error) => invalid.push(error),
-    onHeartbeat: (data) => heartbeats.push(data),
+    onHeartbeat: (data, first) => heartbeats.push(first ? `first ${data}` : data),
     onCommand: (data) => commands.push(data),
     createSource: create,
     random: () => 1,
@@ -261,7 +261,7 @@ describe('SnapshotStream', () => {
     stream.stop();
   });
 
-  it('passes heartbeats on and counts them as signs of life', async () => {
+  it('passes heartbeats on, the first of each connection said to be so, and counts them as signs of life', async () => {
     const { stream, source, heartbeats } = setup({ silenceMs: 5000 });
     stream.start();
     source(0).open();
@@ -269,7 +269,17 @@ describe('SnapshotStream', () => {
     source(0).emit('heartbeat', '{"serverTime":"2026-12-04T10:00:00.000Z"}');
     await vi.advanceTimersByTimeAsync(4000);
     expect(source(0).closed).toBe(false);
-    expect(heartbeats).toEqual(['{"serverTime":"2026-12-04T10:00:00.000Z"}']);
+    source(0).emit('heartbeat', '{"serverTime":"2026-12-04T10:00:04.000Z"}');
+    // A new connection's heartbeat comes right after its view, with nothing queued ahead of it.
+    source(0).fail(true);
+    await vi.advanceTimersByTimeAsync(1000);
+    source(1).open();
+    source(1).emit('heartbeat', '{"serverTime":"2026-12-04T10:00:09.000Z"}');
+    expect(heartbeats).toEqual([
+      'first {"serverTime":"2026-12-04T10:00:00.000Z"}',
+      '{"serverTime":"2026-12-04T10:00:04.000Z"}',
+      'first {"serverTime":"2026-12-04T10:00:09.000Z"}',
+    ]);
     stream.stop();
   });
 

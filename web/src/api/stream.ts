@@ -37,8 +37,11 @@ export interface StreamOptions {
   onInvalid?: (error: Error) => void;
   /** A command for this screen from a supervisor, `{"command": "reload"}` (docs/screens.md). */
   onCommand?: (data: string) => void;
-  /** The server's heartbeat, `{"serverTime": …}`: every 15 s to a page it has sent nothing for 7.5 s. */
-  onHeartbeat?: (data: string) => void;
+  /**
+   * The server's heartbeat, `{"serverTime": …}`: right after the view on each new connection (`first`, nothing
+   * queued ahead of it), then every 15 s to a page it has sent nothing for 7.5 s.
+   */
+  onHeartbeat?: (data: string, first: boolean) => void;
   createSource?: (url: string) => EventSourceLike;
   /** No message for this long and the connection is presumed dead and replaced. */
   silenceMs?: number;
@@ -153,10 +156,12 @@ export class SnapshotStream {
     source.addEventListener('command', (event) => {
       if (source === this.source) this.options.onCommand?.(event.data);
     });
+    let beats = 0;
     source.addEventListener('heartbeat', (event) => {
       if (source !== this.source) return;
       this.armSilence();
-      this.options.onHeartbeat?.(event.data);
+      this.options.onHeartbeat?.(event.data, beats === 0);
+      beats += 1;
     });
     // A connection that never opens is replaced like a silent one.
     this.armSilence();
