@@ -26,10 +26,14 @@ export async function acknowledgeAlert(alertId: string, by: string, board: strin
 }
 
 export function useAcknowledge() {
-  const { board, refresh } = useConnection();
+  const { board, refresh, connection } = useConnection();
   return useMutation({
     mutationFn: ({ alertId, by }: { alertId: string; by: string }) => acknowledgeAlert(alertId, by, board),
-    // The next snapshot carries the acknowledgement to every screen; ask for it now rather than in 2 s.
-    onSuccess: () => refresh(),
+    // The next snapshot carries the acknowledgement to every screen. While the page polls, ask for it now rather
+    // than at the next poll (live, the stream's next patch brings it, and a poll's view would be set aside). Not
+    // awaited: the acknowledgement is done, whatever the poll meets (a server with no snapshot yet retries).
+    onSuccess: () => {
+      if (connection !== 'live') void refresh();
+    },
   });
 }
