@@ -86,6 +86,8 @@ export function shareViews(previous: unknown, next: unknown): unknown {
 }
 
 function isNewer(view: Snapshot, than: Snapshot): boolean {
+  // Another instance's view (the board was moved to it) is the one to show, whatever its numbers.
+  if (view.instanceId !== than.instanceId) return true;
   return view.generation > than.generation || Date.parse(view.generatedAt) > Date.parse(than.generatedAt);
 }
 
@@ -94,7 +96,8 @@ function isNewer(view: Snapshot, than: Snapshot): boolean {
  * once the stream is `live` again leaves the stream's view as it is: it may be older, and the next patch applies
  * to the stream's generation. So does a view no newer than the one held, live or not: a slow poll may have left
  * before the stream came back with later generations, and come back after it dropped again. Newer is a higher
- * generation or a later generatedAt, so a server whose generations started again lower is still followed.
+ * generation or a later generatedAt, so a server whose generations started again lower is still followed, or
+ * another instance's view (its board moved).
  */
 export function snapshotQueryOptions(
   board: string | null,
