@@ -104,11 +104,25 @@ describe('server clock', () => {
     expect(clock.serverNow()).toBe(T - 120_000);
   });
 
-  it('keeps the server’s time when this browser’s own clock is set', () => {
+  it('keeps the server’s time when this browser’s own clock is set back', () => {
     clock.observeServerTime(iso(T));
-    // Someone sets the kiosk's clock an hour on: the server's time on screen moves only as time passes.
-    vi.setSystemTime(T + 3_600_000);
+    // Someone sets the kiosk's clock an hour back: the server's time on screen moves only as time passes.
+    vi.setSystemTime(T - 3_600_000);
     vi.advanceTimersByTime(1000);
     expect(clock.serverNow()).toBe(T + 1000);
+  });
+
+  it('shows figures held over a sleep as old as they are, though the monotonic clock stood still meanwhile', () => {
+    const view = makeSnapshot({ queues: 1, agents: 1, generation: 1, nowMs: T });
+    clock.observeServerTime(view.serverTime);
+    // The laptop sleeps an hour: its own clock goes on, the monotonic clock does not (everywhere but Windows).
+    vi.setSystemTime(T + 3_600_000);
+    const { stale, ageMs } = freshness(selectMeta(view), clock.serverNow(), 15_000);
+    expect(ageMs).toBe(3_600_000);
+    expect(stale).toBe(true);
+    // The next message puts the server's time right again: it was an hour on, not two.
+    clock.observeServerTime(iso(T + 3_600_000));
+    vi.advanceTimersByTime(1000);
+    expect(clock.serverNow()).toBe(T + 3_601_000);
   });
 });

@@ -9,12 +9,13 @@ import { useSyncExternalStore } from 'react';
  * page 40 s back and show 40-s-old figures as fresh. So a higher offset is taken at once, a lower one only by
  * SLACK_MS_PER_S for each second since the last: far above any clock's drift, so a server clock that runs slower
  * than this one is followed, while a late message moves the page back by milliseconds. The offset is to the
- * monotonic clock, not Date.now(), so a kiosk's own clock being set does not move the server's time on screen.
+ * monotonic clock, not Date.now(), so a kiosk's own clock being set back does not move the server's time on
+ * screen (set forward, or a machine that slept: serverNow).
  *
  * Some times are fresh: a poll's answer (the server stamps a view it serves with the time it serves it) and the
- * heartbeat that follows the view on each new connection (nothing is queued ahead of it). A fresh time is taken as
- * it is, lower or higher: a server whose clock was set back is followed at the next poll or connection, not at a
- * millisecond a second.
+ * heartbeat that opens each new connection, before its view (nothing is queued ahead of it). A fresh time is
+ * taken as it is, lower or higher: a server whose clock was set back is followed at the next poll or connection,
+ * not at a millisecond a second.
  */
 const SLACK_MS_PER_S = 1;
 
@@ -23,8 +24,11 @@ function monotonicNow(): number {
   return performance.timeOrigin + performance.now();
 }
 
-/** The server's time less the monotonic clock's, as set by the message that came at `at`; null until one has. */
-let offset: { ms: number; at: number } | null = null;
+/**
+ * The server's time less the monotonic clock's, as set by the message that came at `at`, and the browser's own
+ * clock less the monotonic clock's then (`wall`); null until a message has come.
+ */
+let offset: { ms: number; at: number; wall: number } | null = null;
 
 /**
  * Takes the server's time from a message: `fresh`, a time stamped as it was sent (see above); `receivedAt`, on
@@ -39,16 +43,22 @@ export function observeServerTime(
   const seen = server - receivedAt;
   const lowest =
     offset && !fresh ? offset.ms - (SLACK_MS_PER_S / 1000) * Math.max(0, receivedAt - offset.at) : seen;
-  offset = { ms: Math.max(seen, lowest), at: receivedAt };
+  offset = { ms: Math.max(seen, lowest), at: receivedAt, wall: Date.now() - monotonicNow() };
 }
 
 /** How far the server's clock is ahead of this browser's own (Date.now()). */
 export function clockSkewMs(): number {
-  return offset ? monotonicNow() + offset.ms - Date.now() : 0;
+  return serverNow() - Date.now();
 }
 
 export function serverNow(): number {
-  return offset ? monotonicNow() + offset.ms : Date.now();
+  if (!offset) return Date.now();
+  const mono = monotonicNow();
+  // The monotonic clock stands still while the machine sleeps (everywhere but Windows), the browser's own does
+  // not: time it gained since the last message is time slept, or the kiosk's clock set forward. Counted, so
+  // figures held over a sleep show their age, not their age before it; a clock set forward errs towards stale
+  // until the next message, which puts it right. A clock set back changes nothing.
+  return mono + offset.ms + Math.max(0, Date.now() - mono - offset.wall);
 }
 
 const listeners = new Set<() => void>();
