@@ -42,8 +42,11 @@ export interface ViewStreamOptions {
 const BROADCAST_SLICE = 500;
 /** A board's stream is kept this long after its last viewer leaves, so viewers that come back can resume. */
 const IDLE_KEEP_MS = 60_000;
-/** Viewers' access is checked again this often besides on every change of tokens or configuration: sessions expire. */
-const RECHECK_MS = 60_000;
+/**
+ * Viewers' access is checked again this often besides on every change of tokens or configuration, for sessions
+ * that expire on their own (after SESSION_TTL_DAYS): each check verifies a signature, so not every minute.
+ */
+const RECHECK_MS = 10 * 60_000;
 
 /** A gzip member's header (no name, no time, unknown OS); its body is the frames' segments, never closed. */
 const GZIP_HEADER = Buffer.from([0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff]);
@@ -155,9 +158,7 @@ class BoardChannel {
     if (this.whole?.generation !== view.generation)
       this.whole = {
         generation: view.generation,
-        frame: new StreamFrame(
-          `id: ${streamEventId(view)}\nevent: snapshot\ndata: ${JSON.stringify(view)}\n\n`,
-        ),
+        frame: new StreamFrame(frame('snapshot', view, JSON.stringify(view))),
       };
     return this.whole.frame;
   }
@@ -173,7 +174,7 @@ class BoardChannel {
     const json = JSON.stringify(patch);
     this.lastPatch = patch;
     this.lastPatchJson = json;
-    const bytes = new StreamFrame(`id: ${streamEventId(next)}\nevent: patch\ndata: ${json}\n\n`, 'patch');
+    const bytes = new StreamFrame(frame('patch', next, json), 'patch');
     this.ring.push({ base: before.generation, generation: next.generation, frame: bytes });
     if (this.ring.length > RING_SIZE) this.ring.shift();
     return bytes;
@@ -198,7 +199,9 @@ class BoardChannel {
 export class ViewStream {
   private readonly channels = new Map<string, BoardChannel>();
   private readonly heartbeat: NodeJS.Timeout;
-  private readonly rechecking: NodeJS.Timeout;
+  private readonly recheckTimer: NodeJS.Timeout;
+  /** The checks of viewers' access under way, superseded by the next. */
+  private rechecking: Slices<unknown> | null = null;
   private readonly heartbeatMs: number;
   private readonly unsubscribe: () => void;
   private readonly maxBufferedBytes: number;
@@ -229,8 +232,8 @@ export class ViewStream {
     this.heartbeatMs = options.heartbeatMs ?? 15_000;
     this.heartbeat = setInterval(() => this.beat(), this.heartbeatMs);
     this.heartbeat.unref();
-    this.rechecking = setInterval(() => this.recheck(), RECHECK_MS);
-    this.rechecking.unref();
+    this.recheckTimer = setInterval(() => this.recheck(), RECHECK_MS);
+    this.recheckTimer.unref();
   }
 
   get viewerCount(): number {
@@ -282,6 +285,11 @@ export class ViewStream {
       if (res.writableLength > this.maxBufferedBytes) return;
       this.put(viewer, new StreamFrame(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`));
     };
+    // First the time now, with nothing queued ahead of it on this new connection: the page takes it as it is (a
+    // view's serverTime is when it was published, and a page that has just connected while no new generation
+    // comes, a stalled poll, would take that moment for now and hide how old the figures on screen are).
+    viewer.lastSentAt = this.clock();
+    this.put(viewer, this.beatFrame());
     const view = channel.view;
     if (view) {
       // Where the viewer left off: EventSource's own Last-Event-ID on a reconnect, or `?since=` from a page that
@@ -295,25 +303,22 @@ export class ViewStream {
         else this.write(viewer, channel.wholeFrame());
       }
     }
-    // Then the time now. A view's serverTime is when it was published: while no new generation comes (a stalled
-    // poll), a page that has just connected would take that moment for now, and its clock would hide how old the
-    // figures on screen are until the next heartbeat.
-    viewer.lastSentAt = this.clock();
-    this.put(viewer, this.beatFrame());
     return send;
   }
 
   /**
    * Ends the connection of each viewer whose sender may no longer read its board: a token revoked or its boards
-   * narrowed, a proxy user's access edited, a session expired. Called on every change of tokens or configuration,
-   * and every RECHECK_MS. In slices, as patches are: each check verifies a session's signature again. The page
-   * connects again and is refused, or served the board it may read.
+   * narrowed, a proxy user's access edited, a session expired. Called after every change of tokens or
+   * configuration (main.ts), and every RECHECK_MS. In slices, as patches are: each check verifies a session's
+   * signature again. The page connects again and is refused, or served the board it may read.
    */
   recheck(): void {
     const all: { viewer: Viewer; channel: BoardChannel }[] = [];
     for (const channel of this.channels.values())
       for (const viewer of channel.viewers) all.push({ viewer, channel });
-    inSlices(all, ({ viewer, channel }) => {
+    // A pass still under way checks against what was in force when it began: this one starts again from the top.
+    this.rechecking?.stop();
+    this.rechecking = inSlices(all, ({ viewer, channel }) => {
       if (!channel.viewers.has(viewer) || viewer.allowed()) return;
       this.end(viewer);
       channel.viewers.delete(viewer);
@@ -323,7 +328,8 @@ export class ViewStream {
 
   close(): void {
     clearInterval(this.heartbeat);
-    clearInterval(this.rechecking);
+    clearInterval(this.recheckTimer);
+    this.rechecking?.stop();
     this.unsubscribe();
     this.writing?.stop();
     for (const channel of this.channels.values()) {
@@ -498,6 +504,11 @@ function inSlices<T>(items: readonly T[], each: (item: T) => void): Slices<T> {
       return items.slice(next);
     },
   };
+}
+
+/** A view or patch as an event, its id the generation and instance of the view it makes. */
+function frame(event: 'snapshot' | 'patch', view: Snapshot, json: string): string {
+  return `id: ${streamEventId(view)}\nevent: ${event}\ndata: ${json}\n\n`;
 }
 
 /**

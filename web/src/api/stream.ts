@@ -38,7 +38,7 @@ export interface StreamOptions {
   /** A command for this screen from a supervisor, `{"command": "reload"}` (docs/screens.md). */
   onCommand?: (data: string) => void;
   /**
-   * The server's heartbeat, `{"serverTime": …}`: right after the view on each new connection (`first`, nothing
+   * The server's heartbeat, `{"serverTime": …}`: first on each new connection, before its view (`first`, nothing
    * queued ahead of it), then every 15 s to a page it has sent nothing for 7.5 s.
    */
   onHeartbeat?: (data: string, first: boolean) => void;
@@ -121,7 +121,10 @@ export class SnapshotStream {
     this.nativeFailures = 0;
     // Reopened for the view whole, the stream stays live: the view on screen is whole, a moment old at most.
     if (this.state !== 'live') this.setState('connecting');
+    // Heartbeats on this connection so far: EventSource's own reconnects open it again, each a new connection.
+    let beats = 0;
     source.onopen = () => {
+      beats = 0;
       this.nativeFailures = 0;
       this.armSilence();
     };
@@ -156,7 +159,6 @@ export class SnapshotStream {
     source.addEventListener('command', (event) => {
       if (source === this.source) this.options.onCommand?.(event.data);
     });
-    let beats = 0;
     source.addEventListener('heartbeat', (event) => {
       if (source !== this.source) return;
       this.armSilence();
