@@ -52,6 +52,8 @@ export interface RunningWallboard {
 
 /** Connections the kernel may hold for us while we accept (capped by net.core.somaxconn); Node's default is 511. */
 const LISTEN_BACKLOG = 4096;
+/** How long the token file and the configuration are left to settle after a change before streams are checked. */
+const RECHECK_SETTLE_MS = 2000;
 
 const defaultWebDist = fileURLToPath(new URL('../../web/dist', import.meta.url));
 
@@ -160,9 +162,17 @@ export async function startWebServer(env: Env, options: StartOptions = {}): Prom
     throw error;
   }
   configStore.watch();
-  // A token revoked, a scope narrowed, a board moved or removed: open streams are checked again at once.
+  // A token revoked or a scope narrowed: open streams are checked again, once the files have settled. An editor
+  // that truncates a file before writing it can be caught half way (no tokens at all), and ending every screen's
+  // stream on that would have them all reconnect at once for the view whole. (A board moved or removed ends its
+  // viewers at its instance's next generation: ViewStream.broadcast.)
+  let settling: NodeJS.Timeout | undefined;
   const recheckStreams = () => {
-    for (const instance of instances) instance.stream.recheck();
+    clearTimeout(settling);
+    settling = setTimeout(() => {
+      for (const instance of instances) instance.stream.recheck();
+    }, RECHECK_SETTLE_MS);
+    settling.unref();
     return null;
   };
   configStore.onChange(recheckStreams);
@@ -248,6 +258,7 @@ export async function startWebServer(env: Env, options: StartOptions = {}): Prom
     cluster: first.cluster,
     history,
     async stop() {
+      clearTimeout(settling);
       await Promise.all(instances.map((instance) => instance.stop()));
       await displays.stop();
       // After the streams stopped: what they sent last is written before the file closes.

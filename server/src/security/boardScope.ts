@@ -113,13 +113,13 @@ export function scopedAlerts(req: Request, backend: AlertsBackend, directory: Bo
     acknowledge: (alertId, by) => {
       const alert = backend.active().find((candidate) => candidate.id === alertId);
       // Not among the alerts this replica holds (a follower a snapshot behind its leader, or no such alert): its
-      // queue cannot be checked, so it is not passed on to be acknowledged unchecked.
-      if (!alert)
+      // queue cannot be checked, so an identity limited to boards does not pass it on to be acknowledged unchecked.
+      if (!alert && allowedBoards(req) !== null)
         throw new NotFoundError(
           `No open alert ${alertId} on board ${board}: it may have just cleared, or this server has not seen it yet. Try again in a moment.`,
           'unknown_alert',
         );
-      if (!inQueues(alert.queueId, queues))
+      if (alert && !inQueues(alert.queueId, queues))
         throw new ForbiddenError(
           `Alert ${alertId} is on a queue that board ${board} does not show: acknowledge it from a board that shows its queue.`,
           'alert_not_on_board',

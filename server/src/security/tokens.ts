@@ -115,7 +115,7 @@ export class TokenStore {
     watchFile(this.file, { interval: intervalMs }, () => this.reload());
   }
 
-  /** Called after each reload that changed the tokens in force (a revocation, a narrower scope, a deleted file). */
+  /** Called after each reload of the file (a revocation, a narrower scope, a deleted file; or no change at all). */
   onChange(listener: () => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
