@@ -391,16 +391,22 @@ describe('users behind the proxy', () => {
   });
 });
 
+/** The server with the edit-tv token limited to the lobby, that screen signed in and its first view served. */
+async function editTvOnLobby() {
+  writeFileSync(configFile, configYaml('all'));
+  writeTokens('board: lobby');
+  const wallboard = await startScoped({ ACCESS_MODE: 'tokens', DISPLAY_TOKENS_FILE: tokensFile });
+  const headers = { cookie: await signIn(wallboard, editTv) };
+  await waitFor(async () => {
+    const { status } = await get(wallboard, '/api/v1/snapshot?board=lobby', headers);
+    return status === 200 ? true : undefined;
+  }, 'the lobby snapshot');
+  return { wallboard, headers };
+}
+
 describe('a token whose boards are edited in the file', () => {
   it('reads what the file says now, on its next request, without signing in again or a restart', async () => {
-    writeFileSync(configFile, configYaml('all'));
-    writeTokens('board: lobby');
-    const wallboard = await startScoped({ ACCESS_MODE: 'tokens', DISPLAY_TOKENS_FILE: tokensFile });
-    const headers = { cookie: await signIn(wallboard, editTv) };
-    await waitFor(async () => {
-      const { status } = await get(wallboard, '/api/v1/snapshot?board=lobby', headers);
-      return status === 200 ? true : undefined;
-    }, 'the lobby snapshot');
+    const { wallboard, headers } = await editTvOnLobby();
     await expectRefused(wallboard, '/api/v1/snapshot?board=support', headers, /reads board lobby only/);
 
     writeTokens('boards: [support]');
@@ -423,14 +429,7 @@ describe('a token whose boards are edited in the file', () => {
 
 describe('a stream already open', () => {
   it('ends once its token no longer reads its board, or is revoked, without waiting for the screen to ask again', async () => {
-    writeFileSync(configFile, configYaml('all'));
-    writeTokens('board: lobby');
-    const wallboard = await startScoped({ ACCESS_MODE: 'tokens', DISPLAY_TOKENS_FILE: tokensFile });
-    const headers = { cookie: await signIn(wallboard, editTv) };
-    await waitFor(async () => {
-      const { status } = await get(wallboard, '/api/v1/snapshot?board=lobby', headers);
-      return status === 200 ? true : undefined;
-    }, 'the lobby snapshot');
+    const { wallboard, headers } = await editTvOnLobby();
     const lobby = await openStream(wallboard, '/api/v1/stream?board=lobby', headers);
     const others = await openStream(wallboard, '/api/v1/stream?board=lobby', {
       cookie: await signIn(wallboard, lobbyTv),

@@ -155,6 +155,42 @@ function held(events: { event: string; data: string }[]): Snapshot | null {
 
 const pause = (ms = 50) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/**
+ * A viewer at the stream's seam, with no socket: a stand-in request and response. `onWrite` sees each chunk
+ * written, and whether the response had ended; `leave` closes the request, as a browser going away does.
+ */
+function seamViewer(
+  viewers: ViewStream,
+  onWrite: (text: string, ended: boolean) => void,
+  board: string | null = null,
+) {
+  let close: (() => void) | undefined;
+  const res = {
+    chunkedEncoding: false,
+    socket: null,
+    writableLength: 0,
+    writableEnded: false,
+    writeHead: () => res,
+    write: (chunk: Buffer | string) => {
+      onWrite(String(chunk), res.writableEnded);
+      return true;
+    },
+    end: () => {
+      res.writableEnded = true;
+    },
+  };
+  const req = {
+    get: () => undefined,
+    query: {},
+    on: (type: string, listener: () => void) => {
+      if (type === 'close') close = listener;
+      return req;
+    },
+  };
+  const send = viewers.handle(req as unknown as ExpressRequest, res as unknown as ExpressResponse, board);
+  return { res, send, leave: () => close?.() };
+}
+
 describe('GET /api/v1/stream', () => {
   it('sends the view whole on connect, then one patch per generation, each with its generation and instance as the id', async () => {
     const feed = new HandFeed();
@@ -399,22 +435,13 @@ describe('GET /api/v1/stream', () => {
     const viewers = stream as ViewStream;
     let afterEnd = 0;
     // A response on a slow link: ended, its bytes still on their way, so its request has not closed yet.
-    const res = {
-      chunkedEncoding: false,
-      socket: null,
-      writableLength: 0,
-      writableEnded: false,
-      writeHead: () => res,
-      write: () => {
-        if (res.writableEnded) afterEnd += 1;
-        return true;
+    const { res, send } = seamViewer(
+      viewers,
+      (_text, ended) => {
+        if (ended) afterEnd += 1;
       },
-      end: () => {
-        res.writableEnded = true;
-      },
-    };
-    const req = { get: () => undefined, query: {}, on: () => req };
-    const send = viewers.handle(req as unknown as ExpressRequest, res as unknown as ExpressResponse, 'lobby');
+      'lobby',
+    );
     boardKept = false;
     feed.publish(2);
     expect(res.writableEnded).toBe(true);
@@ -434,36 +461,18 @@ describe('GET /api/v1/stream', () => {
     const faults: string[] = [];
     const leave: (() => void)[] = [];
     for (let i = 0; i < count; i += 1) {
-      const res = {
-        chunkedEncoding: false,
-        socket: null,
-        writableLength: 0,
-        writableEnded: false,
-        writeHead: () => res,
-        write: (chunk: Buffer | string) => {
-          const text = String(chunk);
-          const event = /^event: (\w+)$/m.exec(text)?.[1];
-          const data = /^data: (.*)$/m.exec(text)?.[1] ?? '{}';
-          if (event === 'snapshot') holds[i] = (JSON.parse(data) as Snapshot).generation;
-          if (event === 'patch') {
-            const patch = JSON.parse(data) as { base: number; generation: number };
-            if (patch.base !== holds[i])
-              faults.push(`viewer ${i}: a patch to ${patch.base}, holding ${holds[i]}`);
-            holds[i] = patch.generation;
-          }
-          return true;
-        },
-        end: () => undefined,
-      };
-      const req = {
-        get: () => undefined,
-        query: {},
-        on: (type: string, listener: () => void) => {
-          if (type === 'close') leave[i] = listener;
-          return req;
-        },
-      };
-      viewers.handle(req as unknown as ExpressRequest, res as unknown as ExpressResponse);
+      const viewer = seamViewer(viewers, (text) => {
+        const event = /^event: (\w+)$/m.exec(text)?.[1];
+        const data = /^data: (.*)$/m.exec(text)?.[1] ?? '{}';
+        if (event === 'snapshot') holds[i] = (JSON.parse(data) as Snapshot).generation;
+        if (event === 'patch') {
+          const patch = JSON.parse(data) as { base: number; generation: number };
+          if (patch.base !== holds[i])
+            faults.push(`viewer ${i}: a patch to ${patch.base}, holding ${holds[i]}`);
+          holds[i] = patch.generation;
+        }
+      });
+      leave.push(viewer.leave);
     }
     // Generation 2 reaches the first slice of viewers at once, the rest on the next turn of the event loop...
     feed.publish(2);

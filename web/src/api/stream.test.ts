@@ -270,7 +270,12 @@ describe('SnapshotStream', () => {
     await vi.advanceTimersByTimeAsync(4000);
     expect(source(0).closed).toBe(false);
     source(0).emit('heartbeat', '{"serverTime":"2026-12-04T10:00:04.000Z"}');
-    // A new connection's heartbeat comes right after its view, with nothing queued ahead of it.
+    // A new connection's heartbeat comes before its view, with nothing queued ahead of it: one EventSource opened
+    // again by itself...
+    source(0).fail(false);
+    source(0).open();
+    source(0).emit('heartbeat', '{"serverTime":"2026-12-04T10:00:06.000Z"}');
+    // ...or a new one.
     source(0).fail(true);
     await vi.advanceTimersByTimeAsync(1000);
     source(1).open();
@@ -278,6 +283,7 @@ describe('SnapshotStream', () => {
     expect(heartbeats).toEqual([
       'first {"serverTime":"2026-12-04T10:00:00.000Z"}',
       '{"serverTime":"2026-12-04T10:00:04.000Z"}',
+      'first {"serverTime":"2026-12-04T10:00:06.000Z"}',
       'first {"serverTime":"2026-12-04T10:00:09.000Z"}',
     ]);
     stream.stop();
