@@ -216,14 +216,12 @@ async function run(scenario: Scenario, simulator: RunningSimulator, redis: TestR
       for (const [generation, at] of replica.generated)
         generatedAt.set(generation, Math.min(at, generatedAt.get(generation) ?? Infinity));
     const latencies: number[] = [];
-    const perGeneration = new Map<number, number>();
     const byGeneration = new Map<number, number[]>();
     for (const report of reports) {
       for (const [key, times] of Object.entries(report.receipts)) {
         const generation = Number(key);
         const ready = generatedAt.get(generation);
         if (generation <= firstGeneration || ready === undefined) continue;
-        perGeneration.set(generation, (perGeneration.get(generation) ?? 0) + times.length);
         let own = byGeneration.get(generation);
         if (!own) byGeneration.set(generation, (own = []));
         for (const at of times) {
@@ -233,7 +231,7 @@ async function run(scenario: Scenario, simulator: RunningSimulator, redis: TestR
       }
     }
     latencies.sort((a, b) => a - b);
-    const generations = [...perGeneration.keys()];
+    const generations = [...byGeneration.keys()];
     const expected = generations.length * (scenario.viewers - failed);
     const missed = expected - latencies.length;
     const bytes = reports.reduce((sum, r) => sum + r.bytes, 0);

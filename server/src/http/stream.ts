@@ -19,7 +19,10 @@ export interface SnapshotPublisher {
 }
 
 export interface ViewStreamOptions {
-  /** A comment line this often keeps proxies from closing an idle connection and tells browsers we are alive. */
+  /**
+   * Every this often, a heartbeat to each viewer sent nothing for half of it: keeps proxies from closing an idle
+   * connection and tells browsers we are alive.
+   */
   heartbeatMs?: number;
   /**
    * Bytes a viewer may have waiting in its socket. A slower viewer skips patches (and is sent its board's view
@@ -277,8 +280,7 @@ export class ViewStream {
     channel.idleSince = null;
     req.on('close', () => {
       viewer.socket = null;
-      channel.viewers.delete(viewer);
-      if (channel.viewers.size === 0) channel.idleSince = this.clock();
+      this.leave(channel, viewer);
     });
     // Not through write(): an event to one viewer says nothing of the patches it holds.
     const send = (event: string, data: unknown) => {
@@ -288,7 +290,6 @@ export class ViewStream {
     // First the time now, with nothing queued ahead of it on this new connection: the page takes it as it is (a
     // view's serverTime is when it was published, and a page that has just connected while no new generation
     // comes, a stalled poll, would take that moment for now and hide how old the figures on screen are).
-    viewer.lastSentAt = this.clock();
     this.put(viewer, this.beatFrame());
     const view = channel.view;
     if (view) {
@@ -297,7 +298,7 @@ export class ViewStream {
       const asked = req.get('last-event-id') ?? req.query.since;
       const held = typeof asked === 'string' ? resumedGeneration(asked, view.instanceId) : null;
       // A viewer at the latest generation is sent nothing until the next.
-      if (held === null || held !== view.generation) {
+      if (held !== view.generation) {
         const missed = held === null ? null : channel.patchesSince(held);
         if (missed) for (const patch of missed) this.write(viewer, patch);
         else this.write(viewer, channel.wholeFrame());
@@ -321,9 +322,14 @@ export class ViewStream {
     this.rechecking = inSlices(all, ({ viewer, channel }) => {
       if (!channel.viewers.has(viewer) || viewer.allowed()) return;
       this.end(viewer);
-      channel.viewers.delete(viewer);
-      if (channel.viewers.size === 0) channel.idleSince = this.clock();
+      this.leave(channel, viewer);
     });
+  }
+
+  /** A viewer gone from its board; the board's stream is kept a while after its last viewer. */
+  private leave(channel: BoardChannel, viewer: Viewer): void {
+    channel.viewers.delete(viewer);
+    if (channel.viewers.size === 0) channel.idleSince = this.clock();
   }
 
   close(): void {
@@ -485,23 +491,25 @@ interface Slices<T> {
  * Runs `each` over `items` BROADCAST_SLICE at a time, yielding to the event loop between slices, so thousands of
  * viewers never hold it for long.
  */
-function inSlices<T>(items: readonly T[], each: (item: T) => void): Slices<T> {
+function inSlices<T>(all: readonly T[], each: (item: T) => void): Slices<T> {
+  // Let go once done or stopped: a run kept after it (the last recheck, for ten minutes) holds no viewer.
+  let items: readonly T[] = all;
   let next = 0;
-  let stopped = false;
   const slice = () => {
-    if (stopped) return;
     const to = Math.min(items.length, next + BROADCAST_SLICE);
     for (; next < to; next += 1) {
       const item = items[next];
       if (item !== undefined) each(item);
     }
     if (next < items.length) setImmediate(slice);
+    else items = [];
   };
   slice();
   return {
     stop: () => {
-      stopped = true;
-      return items.slice(next);
+      const rest = items.slice(next);
+      items = [];
+      return rest;
     },
   };
 }

@@ -35,7 +35,7 @@ const PUBLIC_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
 
 const identities = new WeakMap<Request, Identity>();
 /** How to tell who a request's sender is now, for a request that outlives its first check (a stream). */
-const rechecks = new WeakMap<Request, () => Identity | null>();
+const rechecks = new WeakMap<Request, (req: Request, res: null) => Identity | 'redirected'>();
 const OPEN: Identity = { kind: 'open', boards: null };
 
 export function identityOf(req: Request): Identity | undefined {
@@ -48,8 +48,14 @@ export function identityOf(req: Request): Identity | undefined {
  * allowed at all. A request with no access control in front of it is open.
  */
 export function identityNow(req: Request): Identity | null {
-  const recheck = rechecks.get(req);
-  return recheck ? recheck() : (identityOf(req) ?? OPEN);
+  const identify = rechecks.get(req);
+  if (!identify) return identityOf(req) ?? OPEN;
+  try {
+    const now = identify(req, null);
+    return now === 'redirected' ? null : now;
+  } catch {
+    return null;
+  }
 }
 
 /** Whether a request came straight from a trusted proxy's address. */
@@ -209,14 +215,7 @@ export function accessControl(options: AccessOptions): RequestHandler {
     const identity = identify(req, res);
     if (identity === 'redirected') return;
     identities.set(req, identity);
-    rechecks.set(req, () => {
-      try {
-        const now = identify(req, null);
-        return now === 'redirected' ? null : now;
-      } catch {
-        return null;
-      }
-    });
+    rechecks.set(req, identify);
     next();
   };
 }

@@ -152,7 +152,6 @@ export class SnapshotStream {
         // after it, and a server that sends one this page cannot apply after every view whole must not be met
         // with a reconnect at once, forever.
         this.restarts = 0;
-        this.attempt = 0;
         return view;
       }),
     );
