@@ -109,11 +109,15 @@ export function dequeuedWithin(sums: Sums, thresholdSeconds: number, kind?: numb
 }
 
 /**
- * Connect's service level: contacts removed from the queue within X seconds (answered, abandoned or turned
- * into a callback) over the contacts removed from the queue, as a percentage.
+ * Connect's service level X, as the admin guide defines it ("Service level X", historical metrics definitions):
+ * contacts removed from the queue within X seconds (answered, abandoned or turned into a callback) over the
+ * contacts queued, as a percentage. Contacts still waiting count against it. A contact counts where it was queued
+ * and where it left, so over a short range more may leave than were queued: the figure stops at Connect's maximum,
+ * 100%.
  */
 export function serviceLevel(sums: Sums, thresholdSeconds: number): number | null {
-  return ratio(dequeuedWithin(sums, thresholdSeconds), sums.dequeued, 100);
+  const level = ratio(dequeuedWithin(sums, thresholdSeconds), sums.queued, 100);
+  return level === null ? null : Math.min(100, level);
 }
 
 export { DEQUEUE };
