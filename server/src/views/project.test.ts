@@ -309,20 +309,24 @@ describe('a board’s view', () => {
   });
 
   it('counts agents as Connect defines its agent figures', () => {
+    // Admin guide, Real-time metrics definitions, On contact: "connected, on hold, in After contact work, or
+    // outbound ring"; AGENTS_ON_CALL is its former name, the same figure.
     expect(
       agentCounts([
         agent('missed', 'p', 'ROUTABLE', [{ state: 'MISSED' }]),
         agent('ringing', 'p', 'ROUTABLE', [{ state: 'INCOMING' }]),
+        agent('ringing-in', 'p', 'ROUTABLE', [{ state: 'CONNECTING', initiationMethod: 'INBOUND' }]),
+        agent('ringing-out', 'p', 'ROUTABLE', [{ state: 'CONNECTING', initiationMethod: 'OUTBOUND' }]),
         agent('chat', 'p', 'ROUTABLE', [{ state: 'CONNECTED', channel: 'CHAT' }]),
         agent('break-finishing', 'p', 'CUSTOM', [{ state: 'CONNECTED' }]),
         agent('gone', 'p', 'OFFLINE'),
       ]),
     ).toEqual({
-      AGENTS_ONLINE: 4,
+      AGENTS_ONLINE: 6,
       AGENTS_AVAILABLE: 0,
-      AGENTS_ON_CONTACT: 2,
-      AGENTS_ON_CALL: 1,
-      AGENTS_STAFFED: 3,
+      AGENTS_ON_CONTACT: 3,
+      AGENTS_ON_CALL: 3,
+      AGENTS_STAFFED: 5,
       AGENTS_AFTER_CONTACT_WORK: 0,
       AGENTS_NON_PRODUCTIVE: 1,
       AGENTS_ERROR: 1,

@@ -1,6 +1,8 @@
 import {
   combineForecasts,
+  contactActivity,
   evaluateFigures,
+  isKnownContactState,
   mergeThresholds,
   type Agent,
   type RealtimeMetrics,
@@ -19,8 +21,17 @@ import { combineHistory, instanceRealtime } from '../poller/combine.js';
 
 /** Contact states that hold an agent in error (Connect's Agent Activity Missed, Rejected, Error). */
 const ERROR_STATES = new Set(['MISSED', 'REJECTED', 'ERROR']);
-/** Contact states in which an agent is working the contact (ringing in is not yet work; ringing out is). */
-const WORKING_STATES = new Set(['CONNECTING', 'CONNECTED', 'CONNECTED_ONHOLD', 'PAUSED', 'ENDED']);
+
+/**
+ * Whether a contact makes its agent "On contact" (admin guide, Real-time metrics definitions: "handling at least
+ * one contact who is either connected, on hold, in After contact work, or outbound ring"). A contact ringing in is
+ * not yet work (Incoming); one ringing out is. The agent's activity follows the same rule (shared/src/activity.ts).
+ */
+function isWorking(contact: Agent['contacts'][number]): boolean {
+  if (!isKnownContactState(contact.state)) return false;
+  const activity = contactActivity(contact.state, contact.initiationMethod);
+  return activity === 'on-contact' || activity === 'acw';
+}
 
 /**
  * Agent counts over a set of agents, by the definitions the whole centre's figures follow (admin guide,
@@ -45,10 +56,12 @@ export function agentCounts(agents: readonly Agent[]): RealtimeMetrics {
     if (agent.statusType === 'CUSTOM') counts.AGENTS_NON_PRODUCTIVE += 1;
     if (agent.statusType === 'ROUTABLE') counts.AGENTS_STAFFED += 1;
     if (agent.contacts.some((c) => ERROR_STATES.has(c.state))) counts.AGENTS_ERROR += 1;
-    const working = agent.contacts.filter((c) => WORKING_STATES.has(c.state));
+    const working = agent.contacts.filter(isWorking);
     if (working.length > 0) {
       counts.AGENTS_ON_CONTACT += 1;
-      if (working.some((c) => c.channel === 'VOICE')) counts.AGENTS_ON_CALL += 1;
+      // On call is On contact's former name, every channel: "You can still use AGENTS_ON_CALL to retrieve data
+      // for this metric."
+      counts.AGENTS_ON_CALL += 1;
     }
     // Connect's AGENTS_AFTER_CONTACT_WORK counts contacts in after-contact work, not agents.
     counts.AGENTS_AFTER_CONTACT_WORK += working.filter((c) => c.state === 'ENDED').length;
