@@ -101,14 +101,6 @@ export class Directory {
       }),
     ]);
     const failure = results.find((r) => r.status === 'rejected');
-    if (failure && isAccessDenied(failure.reason)) {
-      // Sticky until a restart, like SearchUsers: the wallboard works without it, placing agents by contacts.
-      this.profileQueuesDenied = true;
-      this.profileQueues = new Map();
-      this.servedQueues = undefined;
-      this.options.onProfileQueuesDenied?.(failure.reason);
-      return;
-    }
     if (failure) throw failure.reason;
   }
 
@@ -122,6 +114,17 @@ export class Directory {
   ): Promise<void> {
     if (this.profileQueuesDenied) return;
     const results = await Promise.allSettled(profiles.map((p) => listRoutingProfileQueues(ctx, p.id)));
+    // Only this operation's own refusal: each list has its own IAM permission, and another list refused is an
+    // error of discovery, reported as such.
+    const denied = results.find((r) => r.status === 'rejected' && isAccessDenied(r.reason));
+    if (denied?.status === 'rejected') {
+      // Sticky until a restart, like SearchUsers: the wallboard works without it, placing agents by contacts.
+      this.profileQueuesDenied = true;
+      this.profileQueues = new Map();
+      this.servedQueues = undefined;
+      this.options.onProfileQueuesDenied?.(denied.reason);
+      return;
+    }
     const next = new Map<string, string[]>();
     profiles.forEach((profile, i) => {
       const result = results[i];

@@ -124,6 +124,38 @@ describe('routing profiles and the queues they serve', () => {
     expect(recovered.routingProfiles).toEqual(before.routingProfiles);
   });
 
+  it('reports another list refused as an error of discovery, and keeps the routing profiles’ queues', async () => {
+    const before = await snapshotWithProfiles();
+    // Each list has its own IAM permission: a policy without connect:ListUserHierarchyGroups refuses that one.
+    simulator.setFaults({ deniedOperations: ['ListUserHierarchyGroups'] });
+    try {
+      const calls = profileCalls().length;
+      poller.rediscover();
+      const failed = await waitFor(() => {
+        const latest = poller.latest;
+        return latest && latest.sections.discovery.error !== null ? latest : undefined;
+      }, 'discovery failing');
+      expect(failed.sections.discovery.error?.message).toMatch(/AccessDenied|not authorized|permission/i);
+      expect(failed.routingProfiles).toEqual(before.routingProfiles);
+      expect(profileCalls().length).toBeGreaterThan(calls);
+    } finally {
+      simulator.clearFaults();
+    }
+    poller.rediscover();
+    const recovered = await waitFor(() => {
+      const latest = poller.latest;
+      return latest && latest.sections.discovery.error === null ? latest : undefined;
+    }, 'discovery recovered');
+    expect(recovered.routingProfiles).toEqual(before.routingProfiles);
+    // Still asked: the profiles' queues were never refused.
+    const calls = profileCalls().length;
+    poller.rediscover();
+    await waitFor(
+      () => (profileCalls().length > calls ? true : undefined),
+      'the profiles’ queues listed again',
+    );
+  });
+
   it('without permission for ListRoutingProfileQueues, places agents by their contacts and stops asking', async () => {
     await snapshotWithProfiles();
     simulator.setFaults({ deniedOperations: ['ListRoutingProfileQueues'] });
