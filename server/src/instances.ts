@@ -18,6 +18,7 @@ import type { ServerMetrics } from './http/metrics.js';
 import { ViewStream } from './http/stream.js';
 import type { Logger } from './logger.js';
 import { RateBudget, type Quota } from './poller/budget.js';
+import { withBoardIntraday } from './poller/boardIntraday.js';
 import { ForecastState, withForecast } from './poller/forecast.js';
 import { Poller } from './poller/poller.js';
 import type { ConnectOperation } from './connect/errors.js';
@@ -278,7 +279,14 @@ export async function startInstance(
     logger,
     // The forecast first: the alert rules on it step on the same snapshot.
     enrich: (snapshot): Snapshot =>
-      alerting.enrich(withForecast(snapshot, poller.history, configStore.current, forecastState)),
+      alerting.enrich(
+        withBoardIntraday(
+          withForecast(snapshot, poller.history, configStore.current, forecastState),
+          poller.history,
+          configStore.current,
+          id,
+        ),
+      ),
     timeZone: contactCentreTimeZone(env, configStore.current),
     serviceLevelThresholds: serviceLevelThresholds(env, configStore.current),
     intradayIntervalMinutes: env.INTRADAY_INTERVAL_MINUTES,

@@ -1,5 +1,9 @@
-import { snapshotSchema, type Snapshot } from '@switchboard/shared';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { intervalPointSchema, snapshotSchema, type Snapshot } from '@switchboard/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { startWebServer, type RunningWallboard } from '../src/main.js';
 import { startSimulator, type RunningSimulator } from '../src/simulator/server.js';
 import { simulatorEnv, TEST_CREDENTIALS, waitFor } from './support/wallboard.js';
@@ -58,4 +62,67 @@ describe('GET /api/v1/snapshot', () => {
       detail: expect.stringContaining('Unknown API path'),
     });
   });
+});
+
+describe('a board of some queues on a centre of more than 100', () => {
+  it('draws the line of its queues together, though the snapshot carries no queue’s own series', async () => {
+    // On the real clock, so today's history is there to fetch.
+    const centre = await startSimulator({
+      queues: 110,
+      agents: 200,
+      seed: 9,
+      rateLimits: { enabled: false },
+    });
+    const dir = mkdtempSync(join(tmpdir(), 'board-line-'));
+    const chosen = centre.model.queues.slice(0, 3).map((queue) => queue.id);
+    const configFile = join(dir, 'wallboard.yaml');
+    writeFileSync(
+      configFile,
+      `boards:\n  - id: floor\n    title: Floor\n    queues: [${chosen.join(', ')}]\n`,
+    );
+    const boards = await startWebServer(simulatorEnv(centre, { WALLBOARD_CONFIG: configFile }), {
+      credentials: TEST_CREDENTIALS,
+    });
+    try {
+      const read = async (path: string): Promise<unknown> => {
+        const response = await fetch(`${boards.url}${path}`);
+        if (!response.ok) throw new Error(`${path}: ${response.status} ${await response.text()}`);
+        return response.json();
+      };
+      const whole = await waitFor(
+        async () => {
+          const response = await fetch(`${boards.url}/api/v1/snapshot`);
+          if (!response.ok) return undefined;
+          const snapshot = snapshotSchema.parse(await response.json());
+          return snapshot.intraday.instance.length > 0 ? snapshot : undefined;
+        },
+        'the intraday series',
+        30_000,
+      );
+      // 110 queues: more than the snapshot carries series for.
+      expect(Object.keys(whole.intraday.queues)).toHaveLength(0);
+      const view = snapshotSchema.parse(await read(`/api/v1/snapshot?board=floor`));
+      expect(view.boardIntraday).toBeUndefined();
+      const line = view.intraday.instance;
+      expect(line.length).toBeGreaterThan(0);
+      const series = await Promise.all(
+        chosen.map(
+          async (id) =>
+            z.object({ points: intervalPointSchema.array() }).parse(await read(`/api/v1/intraday/${id}`))
+              .points,
+        ),
+      );
+      const sum = (i: number, metric: string) =>
+        series.reduce((total, points) => total + (points[i]?.metrics[metric] ?? 0), 0);
+      line.forEach((point, i) => {
+        expect(point.start).toBe(series[0]?.[i]?.start);
+        expect(point.metrics.CONTACTS_QUEUED).toBe(sum(i, 'CONTACTS_QUEUED'));
+        expect(point.metrics.CONTACTS_HANDLED).toBe(sum(i, 'CONTACTS_HANDLED'));
+      });
+      expect(line.some((point) => (point.metrics.CONTACTS_QUEUED ?? 0) > 0)).toBe(true);
+    } finally {
+      await boards.stop();
+      await centre.close();
+    }
+  }, 60_000);
 });

@@ -160,5 +160,10 @@ export const snapshotSchema = z.object({
   board: z.string().optional(),
   /** States under a board's own threshold overrides: board id, then queue id, then metric. */
   boardStates: z.record(z.string(), z.record(z.string(), figureStatesSchema)).optional(),
+  /**
+   * Each board's line of its queues together, by board id, where `intraday.queues` leaves their own series out (an
+   * instance of more queues than the snapshot carries series for): what the board's view draws as its centre line.
+   */
+  boardIntraday: z.record(z.string(), z.array(intervalPointSchema)).optional(),
 });
 export type Snapshot = z.infer<typeof snapshotSchema>;

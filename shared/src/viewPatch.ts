@@ -39,6 +39,7 @@ export const WHOLE_FIELDS = [
   'routingProfiles',
   'board',
   'boardStates',
+  'boardIntraday',
 ] as const satisfies readonly (keyof Snapshot)[];
 export type WholeField = (typeof WHOLE_FIELDS)[number];
 

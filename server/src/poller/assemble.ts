@@ -12,7 +12,6 @@ import {
 } from '@switchboard/shared';
 import { zeroMetrics, type ChannelMetrics } from '../connect/currentMetrics.js';
 import type { QueueRef } from '../connect/discovery.js';
-import { serviceLevelKey } from '../connect/historical.js';
 import { SERVER_BUILD } from '../version.js';
 import { instanceRealtime } from './combine.js';
 import type { Directory } from './directory.js';
@@ -74,7 +73,6 @@ export interface SnapshotParts {
   channelsSeen: ReadonlyMap<string, ReadonlySet<Channel>>;
   history: History;
   agents: Agent[];
-  thresholds: readonly number[];
 }
 
 /** The snapshot the poller publishes, of the last complete figures of every section. */
@@ -104,11 +102,7 @@ export function assembleSnapshot(parts: SnapshotParts): Snapshot {
     },
     agents: parts.agents,
     ...(directory.servedQueues ? { routingProfiles: directory.servedQueues } : {}),
-    intraday: history.intraday(
-      queueIds,
-      ['CONTACTS_QUEUED', 'CONTACTS_HANDLED', 'CONTACTS_ABANDONED', ...parts.thresholds.map(serviceLevelKey)],
-      INTRADAY_QUEUES_IN_SNAPSHOT,
-    ),
+    intraday: history.intraday(queueIds, history.chartMetricNames, INTRADAY_QUEUES_IN_SNAPSHOT),
     alerts: [],
   };
 }

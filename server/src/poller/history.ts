@@ -223,6 +223,34 @@ export class History {
     return { intervalMinutes: this.options.intervalMinutes, instance, queues };
   }
 
+  /** What a service-level chart draws of a series: the contacts queued, handled and abandoned, and service levels. */
+  get chartMetricNames(): string[] {
+    return [
+      'CONTACTS_QUEUED',
+      'CONTACTS_HANDLED',
+      'CONTACTS_ABANDONED',
+      ...this.options.serviceLevelThresholds.map(serviceLevelKey),
+    ];
+  }
+
+  /**
+   * Some queues' series together, as the instance's line is made (counts added, service levels weighted by the
+   * contacts queued), with what a chart draws: a board's line, where the snapshot leaves its queues' series out.
+   */
+  combinedSeries(queueIds: readonly string[]): IntervalPoint[] {
+    const empty = this.empty();
+    const names = this.chartMetricNames;
+    return this.cachedIntervals().map((interval) => {
+      const figures = combineHistory(
+        queueIds.map((id) => interval.byQueue.get(id) ?? empty),
+        this.metricNames,
+      );
+      const metrics: TodayMetrics = {};
+      for (const name of names) metrics[name] = figures[name] ?? null;
+      return { start: iso(interval.start), end: iso(interval.end), metrics: rounded(metrics) };
+    });
+  }
+
   /** One queue's series with every figure, or null for a queue this instance does not have. */
   queueSeries(queueId: string): IntervalPoint[] {
     return this.series(queueId, this.metricNames, this.cachedIntervals());

@@ -127,7 +127,6 @@ export class Poller {
   private readonly discoveryLoop: Loop;
   private readonly historyLoop: Loop;
   private timeZone: string;
-  private thresholds: readonly number[];
   private loggedMissing: number | null = null;
   private leaveBudget: (() => void) | null = null;
   /** Set once a discovery has finished, whatever its outcome. */
@@ -137,7 +136,6 @@ export class Poller {
     this.clock = options.clock ?? Date.now;
     this.connectClock = options.connectClock ?? this.clock;
     this.timeZone = options.timeZone ?? 'UTC';
-    this.thresholds = options.serviceLevelThresholds ?? [20];
     this.cycleMs = options.intervalMs;
     this.agentsIntervalMs = options.intervalMs;
     this.book = new SectionBook({
@@ -173,7 +171,7 @@ export class Poller {
     });
     this.history = new History({
       timeZone: this.timeZone,
-      serviceLevelThresholds: this.thresholds,
+      serviceLevelThresholds: options.serviceLevelThresholds ?? [20],
       intervalMinutes: options.intradayIntervalMinutes ?? 30,
     });
     this.discoveryLoop = new Loop(
@@ -238,7 +236,6 @@ export class Poller {
   reconfigure(change: { timeZone: string; serviceLevelThresholds: readonly number[] }): void {
     if (!this.history.reconfigure(change)) return;
     this.timeZone = change.timeZone;
-    this.thresholds = change.serviceLevelThresholds;
     this.options.logger.info(
       { timeZone: change.timeZone, serviceLevelThresholds: change.serviceLevelThresholds },
       'configuration reloaded: fetching today again',
@@ -475,7 +472,6 @@ export class Poller {
       channelsSeen: this.channelsSeen,
       history: this.history,
       agents: this.agents,
-      thresholds: this.thresholds,
     });
     this.snapshot = this.options.enrich ? this.options.enrich(snapshot) : snapshot;
     const current = this.withAge(this.snapshot);

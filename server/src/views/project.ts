@@ -88,9 +88,14 @@ const EMPTY_INTRADAY_QUEUES: Snapshot['intraday']['queues'] = {};
 
 /**
  * The intraday series of some queues: theirs, and the centre's line as the sum of theirs (counts added,
- * percentages weighted) when every one of them has a series; otherwise none, rather than the whole centre's.
+ * percentages weighted) when every one of them has a series; otherwise the line the poller made of them (`line`, a
+ * board's `boardIntraday`), or none, rather than the whole centre's.
  */
-function intradayOf(intraday: Snapshot['intraday'], queueIds: readonly string[]): Snapshot['intraday'] {
+function intradayOf(
+  intraday: Snapshot['intraday'],
+  queueIds: readonly string[],
+  line: Snapshot['intraday']['instance'] | undefined,
+): Snapshot['intraday'] {
   const queues = Object.fromEntries(
     queueIds.flatMap((id) => {
       const series = intraday.queues[id];
@@ -98,7 +103,7 @@ function intradayOf(intraday: Snapshot['intraday'], queueIds: readonly string[])
     }),
   );
   const all = queueIds.map((id) => intraday.queues[id]);
-  let instance: Snapshot['intraday']['instance'] = [];
+  let instance: Snapshot['intraday']['instance'] = line ?? [];
   if (queueIds.length > 0 && all.every((series) => series !== undefined)) {
     const [first = []] = all as Snapshot['intraday']['instance'][];
     instance = first.map((point, i) => {
@@ -116,7 +121,7 @@ export function projectView(
   config: WallboardConfig,
 ): Snapshot {
   if (!board) return snapshot;
-  const { boardStates, ...rest } = snapshot;
+  const { boardStates, boardIntraday, ...rest } = snapshot;
   const overrides = boardStates?.[board.id];
   const wanted = board.queues === 'all' ? null : new Set(resolveQueueRefs(board.queues, snapshot.queues));
   const queues = snapshot.queues
@@ -128,7 +133,9 @@ export function projectView(
   const shows = new Set(board.sections);
   let agents = wanted ? agentsOfQueues(snapshot, wanted) : snapshot.agents;
   let summary = snapshot.summary;
-  let intraday = wanted ? intradayOf(snapshot.intraday, [...wanted]) : snapshot.intraday;
+  let intraday = wanted
+    ? intradayOf(snapshot.intraday, [...wanted], boardIntraday?.[board.id])
+    : snapshot.intraday;
   if (wanted) {
     const realtime = instanceRealtime(
       queues.map((queue) => queue.realtime),
