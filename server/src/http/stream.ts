@@ -125,6 +125,12 @@ interface Viewer {
 export interface ViewsOf {
   /** The view of board `id` (null: the whole instance), or undefined when there is no such board any more. */
   of(snapshot: Snapshot, id: string | null): Snapshot | undefined;
+  /**
+   * What the views are projected under now (the configuration). When it changes, a generation already published
+   * may be projected again otherwise (a poll after the edit), so no patch from before the change is a base any
+   * more: each board's stream starts again from a view whole.
+   */
+  revision?(): unknown;
 }
 
 /** Patches kept per board for viewers that come back (Last-Event-ID): about a minute at a 2 s cycle. */
@@ -141,6 +147,8 @@ class BoardChannel {
   readonly viewers = new Set<Viewer>();
   view: Snapshot | null = null;
   readonly ring: KeptPatch[] = [];
+  /** What `view` was projected under (ViewsOf.revision). */
+  revision: unknown;
   /** The latest view whole, serialised on first use: a wall of screens reconnecting costs one serialisation. */
   private whole: { generation: number; frame: StreamFrame } | undefined;
   /** When the last viewer left: the channel (and its ring) is kept a while for viewers that come back. */
@@ -181,6 +189,17 @@ class BoardChannel {
     this.ring.push({ base: before.generation, generation: next.generation, frame: bytes });
     if (this.ring.length > RING_SIZE) this.ring.shift();
     return bytes;
+  }
+
+  /**
+   * Starts again under another revision: the next view goes whole to every viewer, and no patch before it is kept
+   * (a page that polled the same generation under the new revision holds another view of it than this one).
+   */
+  rebase(revision: unknown): void {
+    this.revision = revision;
+    this.view = null;
+    this.whole = undefined;
+    this.ring.length = 0;
   }
 
   /** The kept patches from generation `since` to the latest, or null when they no longer reach back that far. */
@@ -352,6 +371,7 @@ export class ViewStream {
     let channel = this.channels.get(key);
     if (!channel) {
       channel = new BoardChannel(board, kept);
+      channel.revision = this.views.revision?.();
       const latest = this.feed.latest;
       if (latest) channel.view = this.views.of(latest, board) ?? null;
       this.channels.set(key, channel);
@@ -366,6 +386,7 @@ export class ViewStream {
     // the rest up a place in this generation's slices).
     for (const write of this.writing?.stop() ?? []) write.viewer.behind = true;
     const now = this.clock();
+    const revision = this.views.revision?.();
     const writes: { viewer: Viewer; channel: BoardChannel; frame: StreamFrame }[] = [];
     for (const [key, channel] of this.channels) {
       if (
@@ -378,6 +399,7 @@ export class ViewStream {
         continue;
       }
       const next = this.views.of(snapshot, channel.board);
+      if (next && channel.revision !== revision) channel.rebase(revision);
       if (!next) {
         // The board is gone from the configuration: its viewers reconnect and are told so.
         for (const viewer of channel.viewers) this.end(viewer);

@@ -32,6 +32,11 @@ export class Views {
     return board && boardInstance(config, board) === this.instance ? board : undefined;
   }
 
+  /** The configuration the views are projected under now: a reload makes another. */
+  revision(): WallboardConfig {
+    return this.config();
+  }
+
   /** The view of board `id` (null: the whole instance); undefined when the board is not this instance's (board()). */
   of(snapshot: Snapshot, id: string | null): Snapshot | undefined {
     const board = this.board(id);
