@@ -9,6 +9,7 @@ import { simulatorEnv, TEST_CREDENTIALS, waitFor } from './support/wallboard.js'
 import { startRedis, type TestRedis } from './support/redis.js';
 import { callTagger, type CallTagger, type TaggedCall } from './support/callTagger.js';
 import { quotaOf } from '../src/simulator/rateLimits.js';
+import { TAKEOVER_GENERATIONS } from '../src/cluster/cluster.js';
 
 const LEASE_MS = 1500;
 let redis: TestRedis;
@@ -211,6 +212,11 @@ describe('several replicas on Redis', () => {
       'newer generations on the survivors',
     );
     expect(leaders()).toEqual([successor]);
+    // The new leader numbers past anything the old one could have numbered on its own while cut off from Redis.
+    for (const replica of replicas) {
+      const after = (seen.get(replica) ?? []).filter((generation) => generation > lastGeneration);
+      expect(Math.min(...after)).toBeGreaterThan(lastGeneration + TAKEOVER_GENERATIONS);
+    }
   });
 
   it('keeps serving the last snapshot marked stale while Redis is down, and recovers by itself', async () => {

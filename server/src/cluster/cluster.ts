@@ -44,6 +44,16 @@ export class NoLeaderError extends UnavailableError {
 }
 
 /**
+ * How far a new leader moves the generation counter on before its first snapshot. A leader cut off from Redis
+ * goes on numbering its own viewers' snapshots (one past the last it delivered) until its lease runs out, and the
+ * counter in Redis never hears of them; without the jump, the next leader would give other snapshots the same
+ * numbers, and a page holding one of the first leader's resuming on another replica would be sent patches of a
+ * view it does not hold. 100,000 generations is more than two days of snapshots at a 2 s cycle, far beyond any
+ * lease.
+ */
+export const TAKEOVER_GENERATIONS = 100_000;
+
+/**
  * Several replicas, one poller per Connect instance. The replica holding the lease polls; every snapshot is
  * numbered by a Redis counter (so generations rise across a change of leader), cached in Redis and
  * published, and every replica serves the newest it has seen. Alert state and history travel with the lease;
@@ -216,6 +226,10 @@ export class Cluster {
         this.options.logger.warn('saved alert state unreadable; starting afresh');
       }
     }
+    if (!this.lease.isHeld) return;
+    // Past whatever a leader cut off from Redis numbered on its own (TAKEOVER_GENERATIONS). Should this fail, the
+    // first publish fails too, and its snapshot goes to this replica's viewers only.
+    await this.redis.incrby(this.keys.generation, TAKEOVER_GENERATIONS).catch(() => undefined);
     if (!this.lease.isHeld) return;
     this.unsubscribePoller = this.options.poller.subscribe((snapshot) => void this.publish(snapshot));
     this.options.poller.start();
