@@ -43,6 +43,8 @@ interface QueuedFrame {
   patch: ViewPatch | null;
   /** The patch's JSON when the stream already made it. */
   patchJson: string | null;
+  /** Recorded whole: generations before it were dropped, so its patch applies to one that was never written. */
+  whole: boolean;
 }
 
 /**
@@ -58,6 +60,7 @@ export class History {
   private events: Batch['events'] = [];
   private states = new Map<string, Batch['states'][number]>();
   private readonly lastKeyframe = new Map<string, number>();
+  /** Instances whose next generation recorded goes whole: the ones before it were dropped. */
   private readonly needKeyframe = new Set<string>();
   private readonly flushTimer: NodeJS.Timeout;
   private readonly pruneTimer: NodeJS.Timeout;
@@ -114,10 +117,14 @@ export class History {
   record(instance: string, view: Snapshot, patch: ViewPatch | null, patchJson: string | null = null): void {
     if (this.closing) return;
     if (this.frames.length >= this.maxQueued) {
-      this.dropped('queue_full', 1, [instance]);
+      this.needKeyframe.add(instance);
+      this.dropped('queue_full', 1);
       return;
     }
-    this.frames.push({ instance, at: this.clock(), view, patch, patchJson });
+    // Decided here, not when the batch is encoded: the frames already queued come before the ones dropped, and
+    // the first of them going whole would leave this one a patch on a generation never written.
+    const whole = this.needKeyframe.delete(instance);
+    this.frames.push({ instance, at: this.clock(), view, patch, patchJson, whole });
   }
 
   /** The engine carries on from its saved state, and every alert event (and acknowledgement) is recorded. */
@@ -154,11 +161,8 @@ export class History {
     this.frames = [];
     if (this.writing >= this.maxInFlight) {
       // The disk is behind: the generations go, the alert events (a few a day) wait for the next batch.
-      this.dropped(
-        'disk_slow',
-        queued.length,
-        queued.map((frame) => frame.instance),
-      );
+      for (const frame of queued) this.needKeyframe.add(frame.instance);
+      this.dropped('disk_slow', queued.length);
       return Promise.resolve();
     }
     const frames = queued.map((frame) => this.encode(frame));
@@ -169,15 +173,20 @@ export class History {
     return this.writer.write(batch).then((outcome) => {
       this.writing -= 1;
       if (outcome.ok) {
-        this.options.onWritten?.(frames.length);
+        const skipped = outcome.skipped ?? 0;
+        this.options.onWritten?.(frames.length - skipped);
+        // Patches sent after a batch that failed, on its generations: the writer left them out (writer.ts).
+        if (skipped > 0) this.dropped('write_failed', skipped, 'patches on generations a failed write lost');
         return;
       }
-      this.dropped(
-        'write_failed',
-        frames.length,
-        frames.map((frame) => frame.instance),
-        `${outcome.code ?? ''} ${outcome.message ?? ''}`.trim(),
-      );
+      // Batches sent after this one carry on from it; the writer leaves out their patches up to a whole view.
+      // The generations queued since come after all of them: the first of each instance's goes whole.
+      for (const instance of new Set(frames.map((frame) => frame.instance))) {
+        const next = this.frames.find((frame) => frame.instance === instance);
+        if (next) next.whole = true;
+        else this.needKeyframe.add(instance);
+      }
+      this.dropped('write_failed', frames.length, `${outcome.code ?? ''} ${outcome.message ?? ''}`.trim());
     });
   }
 
@@ -185,28 +194,23 @@ export class History {
     const { instance, at, view, patch, patchJson } = frame;
     const last = this.lastKeyframe.get(instance);
     const keyframe =
-      patch === null ||
-      this.needKeyframe.has(instance) ||
-      last === undefined ||
-      at - last >= this.options.keyframeMs;
-    if (keyframe) {
-      this.lastKeyframe.set(instance, at);
-      this.needKeyframe.delete(instance);
-    }
+      patch === null || frame.whole || last === undefined || at - last >= this.options.keyframeMs;
+    if (keyframe) this.lastKeyframe.set(instance, at);
     const errors = SECTION_NAMES.filter((name) => view.sections[name]?.error);
     return {
       instance,
       at,
       generation: view.generation,
       keyframe,
+      base: keyframe || patch === null ? null : patch.base,
       stale: view.stale,
       errors: errors.length > 0 ? errors.join(',') : null,
       json: keyframe ? JSON.stringify(view) : (patchJson ?? JSON.stringify(patch)),
     };
   }
 
-  private dropped(reason: DropReason, generations: number, instances: string[], detail?: string): void {
-    for (const instance of instances) this.needKeyframe.add(instance);
+  /** Counts and logs history dropped; the caller has already seen to the next generation going whole. */
+  private dropped(reason: DropReason, generations: number, detail?: string): void {
     this.options.onDrop?.(reason, generations);
     const now = this.clock();
     if (now - this.lastWarning < 60_000) return;

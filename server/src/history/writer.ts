@@ -7,6 +7,8 @@ export interface FrameRecord {
   at: number;
   generation: number;
   keyframe: boolean;
+  /** A patch's: the generation it applies to. Null for a keyframe. */
+  base: number | null;
   stale: boolean;
   /** Sections with an error, comma-separated, or null. */
   errors: string | null;
@@ -69,13 +71,22 @@ function closeSegment(instance, before) {
   insertFrame.run(instance, first.at, first.generation, 2, brotli(text));
   for (const row of rows) removeRow.run(row.rowid);
 }
+// Per instance, the generation last written. A batch sent before the one ahead of it failed carries patches
+// on generations that failed with it: replay would stop at the first, and the timeline count as recorded
+// moments that cannot be replayed. Those patches are left out, up to the next keyframe (the recorder makes
+// the first generation it encodes after the failure one); the answer says how many.
+let written = new Map();
 function write(batch) {
+  const chain = new Map(written);
+  let skipped = 0;
   db.exec('BEGIN');
   try {
     for (const f of batch.frames) {
+      if (!f.keyframe && chain.get(f.instance) !== f.base) { skipped += 1; continue; }
       if (f.keyframe) closeSegment(f.instance, f.at);
       insertFrame.run(f.instance, f.at, f.generation, f.keyframe ? 1 : 0, f.keyframe ? brotli(f.json) : deflateRawSync(f.json));
       insertGeneration.run(f.instance, f.at, f.generation, f.stale ? 1 : 0, f.errors);
+      chain.set(f.instance, f.generation);
     }
     for (const e of batch.events) insertEvent.run(e.instance, e.at, e.json);
     for (const s of batch.states) saveState.run(s.instance, s.at, s.json);
@@ -85,12 +96,15 @@ function write(batch) {
     try { db.exec('ROLLBACK'); } catch {}
     throw error;
   }
+  written = chain;
+  return skipped;
 }
 parentPort.on('message', (message) => {
   try {
     if (message.type === 'write') {
       if (workerData.delayMs) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, workerData.delayMs);
-      write(message.batch);
+      parentPort.postMessage({ type: 'done', id: message.id, skipped: write(message.batch) });
+      return;
     } else if (message.type === 'prune') {
       // In small steps, each its own transaction, so a reader never waits long.
       let removed = 0;
@@ -112,6 +126,8 @@ parentPort.on('message', (message) => {
 
 export interface WriterOutcome {
   ok: boolean;
+  /** A write's: frames left out, patches on generations a failed write lost. */
+  skipped?: number;
   code?: string;
   message?: string;
 }
@@ -130,16 +146,19 @@ export class HistoryWriter {
       workerData: { path, driver, pragmas: PRAGMAS, delayMs: options.delayMs ?? 0 },
     });
     this.worker.unref();
-    this.worker.on('message', (message: { type: string; id?: number; code?: string; message?: string }) => {
-      if (message.id === undefined) return;
-      const resolve = this.pending.get(message.id);
-      this.pending.delete(message.id);
-      resolve?.(
-        message.type === 'done'
-          ? { ok: true }
-          : { ok: false, code: message.code ?? 'unknown', message: message.message ?? '' },
-      );
-    });
+    this.worker.on(
+      'message',
+      (message: { type: string; id?: number; skipped?: number; code?: string; message?: string }) => {
+        if (message.id === undefined) return;
+        const resolve = this.pending.get(message.id);
+        this.pending.delete(message.id);
+        resolve?.(
+          message.type === 'done'
+            ? { ok: true, skipped: message.skipped ?? 0 }
+            : { ok: false, code: message.code ?? 'unknown', message: message.message ?? '' },
+        );
+      },
+    );
     this.worker.on('error', (error) => {
       for (const resolve of this.pending.values())
         resolve({ ok: false, code: 'worker', message: error.message });

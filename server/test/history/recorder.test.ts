@@ -186,4 +186,97 @@ describe.each(drivers)('History on %s', (driver) => {
     expect(found.view.generation).toBe(9);
     await history.close();
   });
+
+  /** Every generation the timeline counts as recorded replays as itself, and nothing else is counted. */
+  const expectEveryGenerationReplays = (history: History, expected: number[]) => {
+    const db = sqliteDriver(driver).open(history.path, { readonly: true });
+    const rows = db
+      .prepare<{ at: number; generation: number }>(
+        'SELECT at, generation FROM generations ORDER BY at, generation',
+      )
+      .all();
+    db.close();
+    expect(rows.map((row) => row.generation)).toEqual(expected);
+    for (const row of rows) {
+      const found = history.reader.viewAt('i', row.at);
+      if ('gap' in found) throw new Error(`generation ${row.generation} not replayed`);
+      expect(found.view).toEqual(view(row.generation));
+    }
+  };
+
+  it('records the first generation after a full queue whole, not one queued before the drop', async () => {
+    let now = 2_000_000;
+    const drops: DropReason[] = [];
+    const history = openHistory({
+      keyframeMs: 3600_000,
+      flushMs: 60_000,
+      maxQueued: 5,
+      logger: createLogger('silent'),
+      clock: () => now,
+      onDrop: (reason, generations) => drops.push(...Array<DropReason>(generations).fill(reason)),
+    });
+    let previous = view(1);
+    history.record('i', previous, null);
+    await history.flush();
+    const record = (g: number) => {
+      now += 2000;
+      const next = view(g);
+      history.record('i', next, diffView(previous, next));
+      previous = next;
+    };
+    for (let g = 2; g <= 8; g += 1) record(g); // 2..6 queued, 7 and 8 dropped: the queue is full
+    await history.flush();
+    record(9);
+    record(10);
+    await history.flush();
+    expect(drops).toEqual(['queue_full', 'queue_full']);
+    const found = history.reader.viewAt('i', now);
+    if ('gap' in found) throw new Error('nothing replayed');
+    expect(found.view).toEqual(view(10));
+    // Past the minute after 6, the last generation before the drop, 9 and 10 still replay.
+    now += 120_000;
+    expectEveryGenerationReplays(history, [1, 2, 3, 4, 5, 6, 9, 10]);
+    await history.close();
+  });
+
+  it('after a failed write, drops the patches already on their way to the disk and records the next generation whole', async () => {
+    let now = 3_000_000;
+    const drops: DropReason[] = [];
+    const history = openHistory({
+      keyframeMs: 3600_000,
+      flushMs: 60_000,
+      logger: createLogger('silent'),
+      clock: () => now,
+      onDrop: (reason, generations) => drops.push(...Array<DropReason>(generations).fill(reason)),
+    });
+    let previous = view(1);
+    history.record('i', previous, null);
+    await history.flush();
+    // A write that fails whenever it holds generation 3, as a full disk would, and rolls its batch back.
+    const db = sqliteDriver(driver).open(history.path);
+    db.exec(
+      "CREATE TRIGGER fail_write BEFORE INSERT ON generations WHEN NEW.generation = 3 BEGIN SELECT RAISE(ABORT, 'disk full'); END",
+    );
+    db.close();
+    const record = (g: number) => {
+      now += 2000;
+      const next = view(g);
+      history.record('i', next, diffView(previous, next));
+      previous = next;
+    };
+    record(2);
+    record(3);
+    const failing = history.flush(); // 2 and 3: fails
+    record(4);
+    record(5);
+    const inFlight = history.flush(); // sent before the failure is known: 4 and 5 are patches on 3
+    record(6); // queued before the failure is known
+    await Promise.all([failing, inFlight]);
+    record(7);
+    await history.flush();
+    // 2 and 3 were lost with the write, and 4 and 5 with them: their patches apply to 3. 6 is whole.
+    expectEveryGenerationReplays(history, [1, 6, 7]);
+    expect(drops).toEqual(Array<DropReason>(4).fill('write_failed'));
+    await history.close();
+  });
 });
