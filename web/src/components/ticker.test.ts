@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { observeServerTime } from '../api/clock';
+import { StillClock } from './elapsedClock';
 import { keepClock, keepElapsed } from './ticker';
 
 const START = Date.parse('2026-03-02T10:00:00.000Z');
@@ -87,6 +88,32 @@ describe('the header clock on the shared ticker', () => {
     expect(clock.textContent).toBe('1');
     expect(call.textContent).toBe('0:02');
     stopCall();
+    expect(vi.getTimerCount()).toBe(0);
+  });
+});
+
+describe("elapsed times on a replay's still clock", () => {
+  it('stand at its moment while the page ticks, and move in place only when it moves', () => {
+    let moment = START - 3_600_000;
+    const replayed = new StillClock(() => moment);
+    const past = timeElement('0:00');
+    const node = past.firstChild;
+    const live = timeElement('');
+    const stopPast = keepElapsed(past, moment - 65_000, replayed);
+    const stopLive = keepElapsed(live, START - 65_000);
+    expect(past.textContent).toBe('1:05');
+    vi.advanceTimersByTime(3_010);
+    expect(live.textContent).toBe('1:08');
+    expect(past.textContent).toBe('1:05');
+    // The replay moves on half a minute (playing at 10×, three steps).
+    moment += 30_000;
+    replayed.moved();
+    expect(past.textContent).toBe('1:35');
+    expect(past.getAttribute('aria-label')).toBe('1 minute 35 seconds');
+    expect(past.firstChild).toBe(node);
+    expect(live.textContent).toBe('1:08');
+    stopPast();
+    stopLive();
     expect(vi.getTimerCount()).toBe(0);
   });
 });

@@ -1,19 +1,20 @@
-import { subscribe, tickTime } from '../api/clock';
 import { describeDuration, formatDuration } from '../format';
+import { liveClock, type ElapsedClock } from './elapsedClock';
 
 /**
  * Every elapsed time on the page ("on this call for 3:05") turns over each second. Re-rendering each
  * component that shows one costs a React render per time per second (hundreds on a large floor), so one
  * listener on the shared clock writes the new text straight into the elements, and only where it changed.
  * React still renders the text whenever the component renders for other reasons. The header's clock ticks
- * the same way.
+ * the same way. Each element is kept on a clock (elapsedClock.ts): the live one ticks each second; a replay's
+ * stands at the moment replayed and moves the times on it, in the same way, when that moment moves.
  */
 
 /** Brings one element up to the given moment; each writes only what changed. */
 type Writer = (nowMs: number) => void;
 
-const ticking = new Map<HTMLElement, Writer>();
-let unsubscribe: (() => void) | undefined;
+/** Per clock, the elements kept on it, and the way to stop listening to it once none are. */
+const ticking = new Map<ElapsedClock, { writers: Map<HTMLElement, Writer>; unsubscribe: () => void }>();
 
 export function elapsedSeconds(sinceMs: number, nowMs: number): number {
   return Math.max(0, (nowMs - sinceMs) / 1000);
@@ -26,28 +27,37 @@ function setText(element: HTMLElement, text: string): void {
   else element.textContent = text;
 }
 
-function tick(): void {
-  const now = tickTime();
-  for (const write of ticking.values()) write(now);
-}
-
-function keep(element: HTMLElement, write: Writer): () => void {
-  ticking.set(element, write);
-  unsubscribe ??= subscribe(tick);
-  write(tickTime());
+function keep(clock: ElapsedClock, element: HTMLElement, write: Writer): () => void {
+  let kept = ticking.get(clock);
+  if (!kept) {
+    const writers = new Map<HTMLElement, Writer>();
+    const tick = () => {
+      const now = clock.now();
+      for (const writer of writers.values()) writer(now);
+    };
+    kept = { writers, unsubscribe: clock.subscribe(tick) };
+    ticking.set(clock, kept);
+  }
+  const { writers } = kept;
+  writers.set(element, write);
+  write(clock.now());
   return () => {
-    if (ticking.get(element) === write) ticking.delete(element);
-    if (ticking.size === 0) {
-      unsubscribe?.();
-      unsubscribe = undefined;
+    if (writers.get(element) === write) writers.delete(element);
+    if (writers.size === 0 && ticking.get(clock) === kept) {
+      kept.unsubscribe();
+      ticking.delete(clock);
     }
   };
 }
 
-/** Keeps `element`'s text the time since `sinceMs`, from now until the returned function is called. */
-export function keepElapsed(element: HTMLElement, sinceMs: number): () => void {
+/** Keeps `element`'s text the time since `sinceMs` on `clock`, until the returned function is called. */
+export function keepElapsed(
+  element: HTMLElement,
+  sinceMs: number,
+  clock: ElapsedClock = liveClock,
+): () => void {
   let shown = '';
-  return keep(element, (nowMs) => {
+  return keep(clock, element, (nowMs) => {
     const seconds = elapsedSeconds(sinceMs, nowMs);
     const text = formatDuration(seconds);
     if (text === shown && element.textContent === text) return;
@@ -63,7 +73,7 @@ export function keepElapsed(element: HTMLElement, sinceMs: number): () => void {
  */
 export function keepClock(element: HTMLTimeElement, format: (ms: number) => string): () => void {
   let shown = '';
-  return keep(element, (nowMs) => {
+  return keep(liveClock, element, (nowMs) => {
     const text = format(nowMs);
     if (text === shown && element.textContent === text) return;
     shown = text;

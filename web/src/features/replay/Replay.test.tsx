@@ -4,6 +4,7 @@ import { act, cleanup, fireEvent, render, renderHook, screen, waitFor } from '@t
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { App } from '../../App';
 import { SnapshotFeed } from '../../api/SnapshotFeed';
+import { describeDuration } from '../../format';
 import { refusedStream, TEST_CONFIG } from '../../testing/fakeServer';
 import { makeSnapshot } from '../../testing/makeSnapshot';
 import { stubResizeObserver } from '../../testing/stubResizeObserver';
@@ -29,6 +30,14 @@ const past: Snapshot = {
       acknowledgedAt: null,
     },
   ],
+};
+
+/** Half a minute on from `past`: a later generation, every agent still in the state they were in then. */
+const pastLater: Snapshot = {
+  ...past,
+  generation: 115,
+  generatedAt: new Date(Date.parse(past.generatedAt) + 30_000).toISOString(),
+  serverTime: new Date(Date.parse(past.serverTime) + 30_000).toISOString(),
 };
 
 function timeline(from: number, to: number): Timeline {
@@ -99,7 +108,7 @@ function stubHistoryServer() {
             { status: 404, code: 'not_recorded', detail: 'Nothing was recorded at that moment.' },
             { status: 404 },
           );
-        return Response.json(past);
+        return Response.json(Date.parse(at) >= Date.parse(pastLater.serverTime) ? pastLater : past);
       }
       return Response.json({ detail: 'unknown' }, { status: 404 });
     }),
@@ -167,6 +176,36 @@ describe('replay on the laptop', () => {
     await waitFor(() => expect(screen.queryByTestId('replay-banner')).toBeNull());
     await waitFor(() => expect(figure()).toBe(liveFigure));
     expect(document.querySelector('[data-alert-id="a1"]')).toBeNull();
+  });
+
+  it('counts every time in state to the moment replayed, not to now, and moves it only with the moment', async () => {
+    renderLaptop();
+    await waitFor(() => expect(document.querySelectorAll('.agent-tile')).toHaveLength(6));
+    const agent = past.agents[0];
+    if (!agent?.activitySince) throw new Error('the past view has no agent in a state');
+    const since = Date.parse(agent.activitySince);
+    const elapsed = () =>
+      document.querySelector(`[data-agent-id="${agent.id}"] .agent-elapsed`)?.getAttribute('aria-label');
+    const clock = () => document.querySelector('.clock time')?.textContent;
+
+    fireEvent.change(screen.getByTestId('replay-range'), { target: { value: String(NOW - 3600_000) } });
+    await waitFor(() => expect(screen.getByTestId('replay-banner').dataset.generation).toBe('100'));
+    // As the wall showed it then: counted to the replayed view's own time, not an hour later.
+    const then = describeDuration((Date.parse(past.serverTime) - since) / 1000);
+    await waitFor(() => expect(elapsed()).toBe(then));
+    // The page's clock turns over: the replayed moment stands still, and so does every time counted to it.
+    const shown = clock();
+    await waitFor(() => expect(clock()).not.toBe(shown), { timeout: 3000 });
+    expect(elapsed()).toBe(then);
+
+    // Half a minute on (as playing moves it), the agent unchanged: the time in state moves with the moment.
+    fireEvent.change(screen.getByTestId('replay-range'), {
+      target: { value: String(Date.parse(pastLater.serverTime)) },
+    });
+    await waitFor(() => expect(screen.getByTestId('replay-banner').dataset.generation).toBe('115'));
+    await waitFor(() =>
+      expect(elapsed()).toBe(describeDuration((Date.parse(pastLater.serverTime) - since) / 1000)),
+    );
   });
 
   it('says so when nothing was recorded at the moment asked for', async () => {
