@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { activeAlerts, alertRuleSchema, stepAlerts, type AlertTrack, type Observation } from './alerts.js';
+import {
+  activeAlerts,
+  alertRuleSchema,
+  ruleFigure,
+  stepAlerts,
+  type AlertTrack,
+  type Observation,
+} from './alerts.js';
 
 const longQueue = alertRuleSchema.parse({
   id: 'long-queue',
@@ -140,5 +147,31 @@ describe('alertRuleSchema', () => {
       clearAt: 12,
     });
     expect(result.error?.issues[0]?.message).toMatch(/clearAt \(12\) must be below value \(10\)/);
+  });
+});
+
+describe('a rule without a direction', () => {
+  it('takes its figure’s own: a service level alerts when it falls, never when it rises', () => {
+    const rule = alertRuleSchema.parse({ id: 'sl', metric: 'SERVICE_LEVEL_20', value: 75 });
+    expect(rule.direction).toBe('below');
+    const at = (value: number) => stepAlerts(new Map(), [rule], [{ ruleId: 'sl', queueId: null, value }], 0);
+    expect(at(96).events).toEqual([]);
+    expect(at(70).events.map((event) => event.kind)).toEqual(['raised']);
+    // Given, it stands: a rule that means higher is worse says so.
+    expect(
+      alertRuleSchema.parse({ id: 'q', metric: 'AGENTS_AVAILABLE', value: 30, direction: 'above' }).direction,
+    ).toBe('above');
+    expect(alertRuleSchema.parse({ id: 'q', metric: 'CONTACTS_IN_QUEUE', value: 10 }).direction).toBe(
+      'above',
+    );
+  });
+
+  it('watches the abandon rate, which the wallboard works out from the contacts abandoned and queued', () => {
+    expect(
+      ruleFigure('ABANDON_RATE', { realtime: {}, today: { CONTACTS_QUEUED: 200, CONTACTS_ABANDONED: 30 } }),
+    ).toBe(15);
+    expect(
+      ruleFigure('ABANDON_RATE', { realtime: {}, today: { CONTACTS_QUEUED: 0, CONTACTS_ABANDONED: 0 } }),
+    ).toBeNull();
   });
 });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Alert } from './snapshot.js';
+import { derivedFigure, figureDescriptor } from './figures.js';
 import { FORECAST_SERVICE_LEVEL } from './forecast.js';
 import { breaches } from './thresholds.js';
 
@@ -16,7 +17,8 @@ export const alertRuleSchema = z
       .string()
       .regex(/^[A-Z][A-Z0-9_]*$/, 'metric must be a Connect metric name, e.g. CONTACTS_IN_QUEUE'),
     level: z.enum(['warn', 'critical']).default('critical'),
-    direction: z.enum(['above', 'below']).default('above'),
+    /** Which way is bad; unset, the figure's own (shared/src/figures.ts): below for a service level. */
+    direction: z.enum(['above', 'below']).optional(),
     /** The alert fires when the figure reaches this value in the bad direction... */
     value: z.number({ error: 'value must be a number: the level at which the alert fires' }),
     /** ...for at least this long... */
@@ -29,6 +31,7 @@ export const alertRuleSchema = z
     queues: z.array(z.string().min(1)).optional(),
   })
   .strict()
+  .transform((rule) => ({ ...rule, direction: rule.direction ?? figureDescriptor(rule.metric).bad }))
   .superRefine((rule, ctx) => {
     if (rule.metric === FORECAST_SERVICE_LEVEL && rule.direction !== 'below') {
       ctx.addIssue({
@@ -64,7 +67,7 @@ export function ruleFigure(
   },
 ): number | null {
   if (metric === FORECAST_SERVICE_LEVEL) return figures.forecast?.predictedServiceLevel ?? null;
-  return figures.realtime[metric] ?? figures.today[metric] ?? null;
+  return figures.realtime[metric] ?? figures.today[metric] ?? derivedFigure(metric, figures.today) ?? null;
 }
 
 export interface Observation {

@@ -106,6 +106,35 @@ export function figureDescriptor(metric: string): FigureDescriptor {
   return { metric, ...entry, shortLabel: entry.shortLabel ?? entry.label };
 }
 
+/**
+ * Abandoned as a share of queued today, in percent (admin guide, "Abandonment rate": contacts abandoned ÷
+ * contacts queued × 100); null when nothing was queued.
+ */
+export function abandonRate(today: Readonly<Record<string, number | null | undefined>>): number | null {
+  const queued = today.CONTACTS_QUEUED;
+  const abandoned = today.CONTACTS_ABANDONED;
+  if (
+    queued === null ||
+    queued === undefined ||
+    abandoned === null ||
+    abandoned === undefined ||
+    queued === 0
+  )
+    return null;
+  return (abandoned / queued) * 100;
+}
+
+/**
+ * A figure the wallboard works out from Connect's (ABANDON_RATE), from the same figures a tile shows; undefined
+ * for any other metric. Thresholds and alert rules on it are evaluated like those on Connect's own.
+ */
+export function derivedFigure(
+  metric: string,
+  figures: Readonly<Record<string, number | null | undefined>>,
+): number | null | undefined {
+  return metric === 'ABANDON_RATE' ? abandonRate(figures) : undefined;
+}
+
 /** Every figure with a descriptor of its own (SERVICE_LEVEL_<n> aside, which takes any n). */
 export const DESCRIBED_FIGURES: readonly string[] = Object.keys(FIGURES);
 

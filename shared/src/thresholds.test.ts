@@ -5,6 +5,7 @@ import {
   evaluateThreshold,
   mergeThresholds,
   thresholdSchema,
+  thresholdSetSchema,
   worstState,
 } from './thresholds.js';
 
@@ -83,5 +84,35 @@ describe('evaluateFigures and mergeThresholds', () => {
   it('picks the worst state', () => {
     expect(worstState(['ok', 'critical', 'warn'])).toBe('critical');
     expect(worstState([])).toBe('ok');
+  });
+});
+
+describe('a threshold set', () => {
+  it('gives a threshold without a direction its figure’s own, and says how to mean the other way', () => {
+    const set = thresholdSetSchema.parse({
+      SERVICE_LEVEL_20: { warn: 80, critical: 70 },
+      CONTACTS_IN_QUEUE: { warn: 5, critical: 10 },
+    });
+    expect(set.SERVICE_LEVEL_20?.direction).toBe('below');
+    expect(set.CONTACTS_IN_QUEUE?.direction).toBe('above');
+    const refused = thresholdSetSchema.safeParse({ AGENTS_AVAILABLE: { warn: 5, critical: 10 } });
+    expect(refused.success).toBe(false);
+    expect(refused.error?.issues[0]?.path).toEqual(['AGENTS_AVAILABLE', 'critical']);
+    expect(refused.error?.issues[0]?.message).toMatch(
+      /AGENTS_AVAILABLE's.*set direction: above if higher is worse/,
+    );
+    expect(
+      thresholdSetSchema.parse({ AGENTS_AVAILABLE: { warn: 5, critical: 10, direction: 'above' } })
+        .AGENTS_AVAILABLE?.direction,
+    ).toBe('above');
+  });
+
+  it('evaluates the abandon rate from the contacts abandoned and queued', () => {
+    const set = thresholdSetSchema.parse({ ABANDON_RATE: { warn: 5, critical: 10 } });
+    expect(evaluateFigures({ CONTACTS_QUEUED: 100, CONTACTS_ABANDONED: 7 }, set).ABANDON_RATE).toBe('warn');
+    expect(evaluateFigures({ CONTACTS_QUEUED: 100, CONTACTS_ABANDONED: 30 }, set).ABANDON_RATE).toBe(
+      'critical',
+    );
+    expect(evaluateFigures({ CONTACTS_QUEUED: 0, CONTACTS_ABANDONED: 0 }, set)).toEqual({});
   });
 });

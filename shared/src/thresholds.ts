@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { derivedFigure, figureDescriptor } from './figures.js';
 import type { FigureState } from './snapshot.js';
 
 /**
@@ -6,36 +7,55 @@ import type { FigureState } from './snapshot.js';
  * "above" means higher is worse (CONTACTS_IN_QUEUE), "below" means lower is worse (SERVICE_LEVEL_20).
  * Reaching a level counts as being at it: 10 in queue with critical 10 is critical.
  */
+const thresholdFields = {
+  warn: z.number({ error: 'warn must be a number' }),
+  critical: z.number({ error: 'critical must be a number' }),
+};
+const directionSchema = z.enum(['above', 'below'], { error: 'direction must be "above" or "below"' });
+
+/** Whether `critical` is at least as bad as `warn` in the threshold's direction, as an issue if not. */
+function orderIssue(threshold: Threshold, metric?: string): string | null {
+  const ordered =
+    threshold.direction === 'above'
+      ? threshold.critical >= threshold.warn
+      : threshold.critical <= threshold.warn;
+  if (ordered) return null;
+  const whose = metric ? ` (${metric}'s)` : '';
+  return threshold.direction === 'above'
+    ? `critical (${threshold.critical}) must be at least warn (${threshold.warn}) when higher is worse (direction: above${whose}); set direction: below if lower is worse`
+    : `critical (${threshold.critical}) must be at most warn (${threshold.warn}) when lower is worse (direction: below${whose}); set direction: above if higher is worse`;
+}
+
+/** One figure's threshold on its own: `direction` defaults to above, as for a figure this build does not know. */
 export const thresholdSchema = z
-  .object({
-    warn: z.number({ error: 'warn must be a number' }),
-    critical: z.number({ error: 'critical must be a number' }),
-    direction: z.enum(['above', 'below'], { error: 'direction must be "above" or "below"' }).default('above'),
-  })
+  .object({ ...thresholdFields, direction: directionSchema.default('above') })
   .strict()
   .superRefine((threshold, ctx) => {
-    const ordered =
-      threshold.direction === 'above'
-        ? threshold.critical >= threshold.warn
-        : threshold.critical <= threshold.warn;
-    if (!ordered) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['critical'],
-        message:
-          threshold.direction === 'above'
-            ? `critical (${threshold.critical}) must be at least warn (${threshold.warn}) when higher is worse`
-            : `critical (${threshold.critical}) must be at most warn (${threshold.warn}) when lower is worse (direction: below)`,
-      });
-    }
+    const issue = orderIssue(threshold);
+    if (issue) ctx.addIssue({ code: 'custom', path: ['critical'], message: issue });
   });
 export type Threshold = z.infer<typeof thresholdSchema>;
 
-/** Thresholds keyed by Connect's metric name (realtime or today's, e.g. SERVICE_LEVEL_20). */
-export const thresholdSetSchema = z.record(
-  z.string().regex(/^[A-Z][A-Z0-9_]*$/, 'use Connect metric names'),
-  thresholdSchema,
-);
+/**
+ * Thresholds keyed by Connect's metric name (realtime or today's, e.g. SERVICE_LEVEL_20). A threshold without
+ * `direction` takes its figure's own (shared/src/figures.ts): below for a service level, agents available or
+ * staffed, contacts handled; above for the rest.
+ */
+export const thresholdSetSchema = z
+  .record(
+    z.string().regex(/^[A-Z][A-Z0-9_]*$/, 'use Connect metric names'),
+    z.object({ ...thresholdFields, direction: directionSchema.optional() }).strict(),
+  )
+  .transform((set, ctx): Record<string, Threshold> => {
+    const out: Record<string, Threshold> = {};
+    for (const [metric, given] of Object.entries(set)) {
+      const threshold = { ...given, direction: given.direction ?? figureDescriptor(metric).bad };
+      const issue = orderIssue(threshold, given.direction === undefined ? metric : undefined);
+      if (issue) ctx.addIssue({ code: 'custom', path: [metric, 'critical'], message: issue });
+      out[metric] = threshold;
+    }
+    return out;
+  });
 export type ThresholdSet = z.infer<typeof thresholdSetSchema>;
 
 /** Whether `value` is at or beyond `level` in the threshold's bad direction. */
@@ -61,7 +81,7 @@ export function evaluateFigures(
 ): Record<string, FigureState> {
   const states: Record<string, FigureState> = {};
   for (const [metric, threshold] of Object.entries(thresholds)) {
-    const state = evaluateThreshold(metrics[metric], threshold);
+    const state = evaluateThreshold(metrics[metric] ?? derivedFigure(metric, metrics), threshold);
     if (state) states[metric] = state;
   }
   return states;

@@ -211,9 +211,22 @@ describe('AlertEngine', () => {
   it('refuses a forecast rule that takes a higher forecast as worse, naming the fix', () => {
     expect(() =>
       parseConfig(
-        ['alerts:', '  - id: odd', '    metric: FORECAST_SERVICE_LEVEL', '    value: 80', ''].join('\n'),
+        [
+          'alerts:',
+          '  - id: odd',
+          '    metric: FORECAST_SERVICE_LEVEL',
+          '    direction: above',
+          '    value: 80',
+          '',
+        ].join('\n'),
         'odd.yaml',
       ),
     ).toThrow(/direction: below/);
+    // Unset, the direction is the figure's own: a lower forecast is worse.
+    const config = parseConfig(
+      ['alerts:', '  - id: risk', '    metric: FORECAST_SERVICE_LEVEL', '    value: 80', ''].join('\n'),
+      'risk.yaml',
+    );
+    expect(config.alerts[0]?.direction).toBe('below');
   });
 });

@@ -1,5 +1,6 @@
 import {
   ACTIVITY_LABELS,
+  abandonRate,
   ERROR_ACTIVITIES,
   type Agent,
   type AgentActivity,
@@ -16,7 +17,8 @@ import {
  * testable without a browser and the same whatever the view.
  */
 
-export { ACTIVITY_LABELS, type AgentActivity };
+/** Abandoned as a share of queued (shared/src/figures.ts): what the tiles show, and thresholds evaluate. */
+export { ACTIVITY_LABELS, abandonRate, type AgentActivity };
 
 /** The order of the agent groups: the exceptions a supervisor acts on first, then work, then the rest. */
 export const ACTIVITY_ORDER: readonly AgentActivity[] = [
@@ -219,22 +221,6 @@ export function agentFacets(agents: readonly Agent[]) {
 /** The service-level metric the configuration targets, e.g. SERVICE_LEVEL_20. */
 export function serviceLevelMetric(thresholdSeconds: number): string {
   return `SERVICE_LEVEL_${thresholdSeconds}`;
-}
-
-/** Abandoned as a share of queued, in percent; null when nothing was queued. */
-export function abandonRate(today: Readonly<Record<string, number | null>>): number | null {
-  const queued = today.CONTACTS_QUEUED;
-  const abandoned = today.CONTACTS_ABANDONED;
-  if (
-    queued === null ||
-    queued === undefined ||
-    abandoned === null ||
-    abandoned === undefined ||
-    queued === 0
-  ) {
-    return null;
-  }
-  return (abandoned / queued) * 100;
 }
 
 /** How old the figures are, in ms, by the server's clock; null before any figures. */

@@ -45,7 +45,8 @@ export const SummaryStrip = memo(function SummaryStrip({ summary }: { summary: S
         <Figure
           {...figureLabels('ABANDON_RATE', true)}
           value={format.figure('ABANDON_RATE', rate)}
-          state={states.CONTACTS_ABANDONED}
+          // The rate's own thresholds where there are some; else the count's, which the detail shows.
+          state={states.ABANDON_RATE ?? states.CONTACTS_ABANDONED}
           detail={format.figure('CONTACTS_ABANDONED', today.CONTACTS_ABANDONED)}
         />
         <Figure
