@@ -90,3 +90,28 @@ describe('parseEnv quotas', () => {
     );
   });
 });
+
+describe('parseEnv errors', () => {
+  it.each([
+    ['SESSION_SECRET', 'hunter2-too-short', 'hunter2-too-short'],
+    ['METRICS_TOKEN', 'shortscrape', 'shortscrape'],
+    ['REDIS_URL', 'redis://:S3cretPassw0rd@redis.internal:63a79', 'S3cretPassw0rd'],
+    ['REDIS_URL', 'http://admin:S3cretPassw0rd@redis.internal:6379', 'S3cretPassw0rd'],
+  ])('name %s and what is wrong with it, but never print its secret', (name, value, secret) => {
+    let message = '';
+    try {
+      parseEnv({ [name]: value });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toContain(name);
+    expect(message).not.toContain(secret);
+  });
+
+  it('still quotes a value that is no secret, so the mistake can be seen', () => {
+    expect(() => parseEnv({ LOG_LEVEL: 'loud' })).toThrow(/LOG_LEVEL="loud"/);
+    expect(() => parseEnv({ REDIS_URL: 'redis://redis.internal:63a79' })).toThrow(
+      /REDIS_URL="redis:\/\/redis.internal:63a79"/,
+    );
+  });
+});

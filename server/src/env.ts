@@ -348,6 +348,23 @@ export type Env = z.infer<typeof envSchema>;
 
 export class EnvError extends Error {}
 
+/**
+ * Variables whose value is a secret: an error names them and says what is wrong, never what they hold. A path
+ * (`…_FILE`, such as DISPLAY_TOKENS_FILE) is not one.
+ */
+const SECRET_NAME = /SECRET|TOKEN|PASSWORD|CREDENTIAL|(^|_)KEY($|_)/;
+const isSecretName = (name: string) => SECRET_NAME.test(name) && !name.endsWith('_FILE');
+
+/**
+ * A variable's value as an error may quote it: a secret's length only, and a URL without the password it may
+ * carry (redis://:password@host, whether or not the rest of the URL is valid).
+ */
+export function quotableValue(name: string, value: string | undefined): string {
+  if (value === undefined) return '""';
+  if (isSecretName(name)) return `(${value.length} characters, not shown)`;
+  return JSON.stringify(value.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^@/?#]*@/i, '$1***@'));
+}
+
 export function parseEnv(source: NodeJS.ProcessEnv = process.env): Env {
   // An empty variable means "not set", as in most shells' `FOO= cmd`.
   const present = Object.fromEntries(Object.entries(source).filter(([, value]) => value !== ''));
@@ -355,7 +372,7 @@ export function parseEnv(source: NodeJS.ProcessEnv = process.env): Env {
   if (!result.success) {
     const lines = result.error.issues.map((issue) => {
       const name = issue.path.join('.');
-      return `  ${name}=${JSON.stringify(source[name] ?? '')}: ${issue.message}`;
+      return `  ${name}=${quotableValue(name, source[name])}: ${issue.message}`;
     });
     throw new EnvError(`Invalid environment:\n${lines.join('\n')}`);
   }
