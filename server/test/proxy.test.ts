@@ -116,10 +116,10 @@ describe('streams', () => {
       TRUSTED_PROXIES: '127.0.0.1',
     });
     const controllers: AbortController[] = [];
-    const open = async (client: string) => {
+    const open = async (client: string, path = '/api/v1/stream') => {
       const controller = new AbortController();
       controllers.push(controller);
-      const response = await fetch(`${wallboard.url}/api/v1/stream`, {
+      const response = await fetch(`${wallboard.url}${path}`, {
         signal: controller.signal,
         headers: { 'x-forwarded-for': client },
       });
@@ -128,6 +128,12 @@ describe('streams', () => {
     try {
       expect((await open('198.51.100.1')).status).toBe(200);
       expect((await open('198.51.100.1')).status).toBe(200);
+      // The route takes other spellings of its path (Express ignores case and a trailing slash): so does the cap.
+      for (const path of ['/api/v1/stream/', '/API/V1/STREAM', '/Api/v1/Stream/']) {
+        const another = await open('198.51.100.1', path);
+        expect(another.status, path).toBe(429);
+        await another.body?.cancel();
+      }
       const third = await open('198.51.100.1');
       expect(third.status).toBe(429);
       expect(third.headers.get('retry-after')).not.toBeNull();

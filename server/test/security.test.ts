@@ -209,6 +209,13 @@ describe('caching and source maps', () => {
     const asset = await fetch(`${wallboard.url}/assets/index-abc123.js`);
     expect(asset.headers.get('cache-control')).toMatch(/^private/);
     expect((await fetch(`${wallboard.url}/assets/index-abc123.js.map`)).status).toBe(404);
+    // The file server decodes escapes and so takes these for the same file.
+    for (const path of [
+      '/assets/index-abc123.js%2Emap',
+      '/assets/index-abc123.js.%6Dap',
+      '/assets/index-abc123.js.MAP',
+    ])
+      expect((await fetch(`${wallboard.url}${path}`)).status, path).toBe(404);
 
     await eventually(async () => (await fetch(`${wallboard.url}/api/v1/snapshot`)).ok, 'a snapshot');
     const snapshot = await fetch(`${wallboard.url}/api/v1/snapshot`);

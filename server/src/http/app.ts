@@ -5,6 +5,7 @@ import { NotFoundError, UnavailableError } from '../errors.js';
 import { createLogger, type Logger } from '../logger.js';
 import { errorHandler } from './errorHandler.js';
 import { snapshotETag } from './snapshotETag.js';
+import { filePath } from './routePath.js';
 
 export { BadRequestError } from '../errors.js';
 
@@ -95,7 +96,8 @@ export function createApp({
   if (webDist && existsSync(webDist)) {
     if (!serveSourceMaps) {
       app.use((req, _res, next) => {
-        if (req.path.endsWith('.map')) throw new NotFoundError('Source maps are not served.', 'not_found');
+        if (filePath(req).endsWith('.map'))
+          throw new NotFoundError('Source maps are not served.', 'not_found');
         next();
       });
     }

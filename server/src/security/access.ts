@@ -4,6 +4,7 @@ import { BadRequestError, ForbiddenError, UnauthorizedError } from '../errors.js
 import { isLoopbackAddress, normaliseAddress } from './loopback.js';
 import type { SessionSigner, VerifiedSession } from './sessions.js';
 import { tokenBoards, type TokenStore } from './tokens.js';
+import { routePath } from '../http/routePath.js';
 
 export type AccessMode = 'open' | 'tokens' | 'proxy';
 
@@ -168,7 +169,7 @@ export function accessControl(options: AccessOptions): RequestHandler {
     const sessions = options.sessions;
     if (!store || !sessions) throw new ForbiddenError('no display tokens are configured.', 'no_tokens');
     const presented = typeof req.query.token === 'string' ? req.query.token : undefined;
-    if (res && presented !== undefined && req.method === 'GET' && !req.path.startsWith('/api/')) {
+    if (res && presented !== undefined && req.method === 'GET' && !routePath(req).startsWith('/api/')) {
       const entry = store.verifyToken(presented);
       if (!entry)
         throw new UnauthorizedError(

@@ -4,6 +4,7 @@ import type { AlertsBackend } from '../alerts/routes.js';
 import type { WallboardConfig } from '../config/schema.js';
 import { BadRequestError, ForbiddenError, NotFoundError } from '../errors.js';
 import { exchangeLocation, identityNow, identityOf, type Identity } from './access.js';
+import { routePath } from '../http/routePath.js';
 
 /**
  * The board as an access scope. Every identity carries the boards it may read (null: every board): a display
@@ -190,7 +191,7 @@ export function boardScopeGate(directory: BoardDirectory): Router {
   // A page opened without a board by a limited identity opens on its (home) board rather than a refusal.
   router.use((req, res, next) => {
     const boards = allowedBoards(req);
-    if (boards === null || req.method !== 'GET' || req.query.board !== undefined || !isPage(req.path)) {
+    if (boards === null || req.method !== 'GET' || req.query.board !== undefined || !isPage(routePath(req))) {
       next();
       return;
     }

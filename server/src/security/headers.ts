@@ -4,6 +4,7 @@ import helmet from 'helmet';
 import { BadRequestError, TooManyRequestsError } from '../errors.js';
 import { fromTrustedProxy, identityOf } from './access.js';
 import { normaliseAddress } from './loopback.js';
+import { routePath } from '../http/routePath.js';
 
 export interface HeaderOptions {
   /** Origins allowed to embed the wallboard in an iframe (CSP frame-ancestors); none but itself by default. */
@@ -90,7 +91,7 @@ export function rateLimits(
       legacyHeaders: false,
       // The stream is one long request: counting it like a poll would be meaningless. Screens' reports have
       // a limit of their own, per screen (displays/routes.ts): a wall of screens behind one address is normal.
-      skip: (req) => req.path === '/v1/stream' || req.path === '/v1/displays/report',
+      skip: (req) => ['/v1/stream', '/v1/displays/report'].includes(routePath(req)),
       keyGenerator: rateLimitKey(options.trustedProxies),
       handler: (req, _res, next) => {
         const what = req.method === 'GET' ? 'requests' : 'changes';
@@ -109,7 +110,7 @@ export function rateLimits(
 /** Query parameters each API path accepts; any other is refused with 400 and a message naming it. */
 export function strictQuery(allowed: Readonly<Record<string, readonly string[]>>): RequestHandler {
   return (req, _res, next) => {
-    const path = req.path
+    const path = routePath(req)
       .replace(/\/[^/]+\/acknowledge$/, '/:id/acknowledge')
       .replace(/^\/v1\/intraday\/[^/]+$/, '/v1/intraday/:queueId');
     const accepted = allowed[path] ?? [];

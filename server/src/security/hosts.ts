@@ -1,6 +1,7 @@
 import type { RequestHandler } from 'express';
 import { AppError } from '../errors.js';
 import { isLoopbackHost, normaliseAddress } from './loopback.js';
+import { routePath } from '../http/routePath.js';
 
 /** The host name of a Host header (`wall.example.com:8080`, `[::1]:8080`), lower-case, or undefined if malformed. */
 export function hostnameOf(host: string | undefined): string | undefined {
@@ -21,7 +22,7 @@ export function hostnameOf(host: string | undefined): string | undefined {
 export function hostCheck(publicHosts: readonly string[]): RequestHandler {
   const allowed = new Set(publicHosts.map((host) => host.toLowerCase().replace(/\.$/, '')));
   return (req, _res, next) => {
-    if (req.path === '/healthz') {
+    if (routePath(req) === '/healthz') {
       next();
       return;
     }

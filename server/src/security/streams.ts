@@ -1,5 +1,6 @@
 import type { RequestHandler } from 'express';
 import { TooManyRequestsError } from '../errors.js';
+import { routePath } from '../http/routePath.js';
 
 export interface StreamLimits {
   perAddress: number;
@@ -14,7 +15,7 @@ export function streamLimits(limits: StreamLimits): RequestHandler {
   const open = new Map<string, number>();
   let total = 0;
   return (req, res, next) => {
-    if (req.method !== 'GET' || req.path !== '/api/v1/stream') {
+    if (req.method !== 'GET' || routePath(req) !== '/api/v1/stream') {
       next();
       return;
     }
