@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Alert } from './snapshot.js';
-import { derivedFigure, figureDescriptor } from './figures.js';
+import { derivedFigure, figureDescriptor, unwatchableFigure } from './figures.js';
 import { FORECAST_SERVICE_LEVEL } from './forecast.js';
 import { breaches } from './thresholds.js';
 
@@ -33,6 +33,11 @@ export const alertRuleSchema = z
   .strict()
   .transform((rule) => ({ ...rule, direction: rule.direction ?? figureDescriptor(rule.metric).bad }))
   .superRefine((rule, ctx) => {
+    const unknown = unwatchableFigure(rule.metric);
+    if (unknown) {
+      ctx.addIssue({ code: 'custom', path: ['metric'], message: unknown });
+      return;
+    }
     if (rule.metric === FORECAST_SERVICE_LEVEL && rule.direction !== 'below') {
       ctx.addIssue({
         code: 'custom',

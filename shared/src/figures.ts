@@ -135,6 +135,40 @@ export function derivedFigure(
   return metric === 'ABANDON_RATE' ? abandonRate(figures) : undefined;
 }
 
+/** The difference between two names in single-character edits: for "did you mean". */
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i += 1) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j += 1) {
+      const substitute = (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1);
+      current.push(Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, substitute));
+    }
+    previous = current;
+  }
+  return previous[b.length] ?? 0;
+}
+
+/** The figures a threshold or an alert rule on queues or the centre can watch (the screens' own aside). */
+const WATCHABLE = Object.keys(FIGURES).filter((metric) => !metric.startsWith('SCREEN_'));
+
+/**
+ * Why `metric` cannot take a threshold or an alert rule, or null if it can: one of the figures above (Connect's
+ * real-time and today's figures, ABANDON_RATE, FORECAST_SERVICE_LEVEL) or SERVICE_LEVEL_<seconds>. A misspelt
+ * name would otherwise never have a value: its rule would never fire, and its threshold never colour anything.
+ */
+export function unwatchableFigure(metric: string): string | null {
+  if (SERVICE_LEVEL.test(metric) || WATCHABLE.includes(metric)) return null;
+  const [closest] = [...WATCHABLE, 'SERVICE_LEVEL_20']
+    .map((name) => ({ name, distance: editDistance(metric, name) }))
+    .sort((a, b) => a.distance - b.distance);
+  const hint =
+    closest && closest.distance <= Math.max(2, Math.floor(metric.length / 4))
+      ? ` Did you mean ${closest.name}?`
+      : '';
+  return `${metric} is not a figure the wallboard has.${hint} Use a Connect metric name such as CONTACTS_IN_QUEUE, OLDEST_CONTACT_AGE or SERVICE_LEVEL_<seconds>, ABANDON_RATE or FORECAST_SERVICE_LEVEL.`;
+}
+
 /** Every figure with a descriptor of its own (SERVICE_LEVEL_<n> aside, which takes any n). */
 export const DESCRIBED_FIGURES: readonly string[] = Object.keys(FIGURES);
 

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { alertRuleSchema } from './alerts.js';
 import {
   evaluateFigures,
   evaluateThreshold,
@@ -114,5 +115,28 @@ describe('a threshold set', () => {
       'critical',
     );
     expect(evaluateFigures({ CONTACTS_QUEUED: 0, CONTACTS_ABANDONED: 0 }, set)).toEqual({});
+  });
+});
+
+describe('a threshold or rule on a misspelt figure', () => {
+  it('is refused with the name it may have meant', () => {
+    const threshold = thresholdSetSchema.safeParse({ CONTACT_IN_QUEUE: { warn: 5, critical: 10 } });
+    expect(threshold.success).toBe(false);
+    expect(threshold.error?.issues[0]?.path).toEqual(['CONTACT_IN_QUEUE']);
+    expect(threshold.error?.issues[0]?.message).toMatch(
+      /CONTACT_IN_QUEUE is not a figure.*Did you mean CONTACTS_IN_QUEUE\?/,
+    );
+    const rule = alertRuleSchema.safeParse({ id: 'typo', metric: 'SERVICE_LEVL_20', value: 80 });
+    expect(rule.success).toBe(false);
+    expect(rule.error?.issues[0]?.path).toEqual(['metric']);
+    expect(rule.error?.issues[0]?.message).toMatch(/Did you mean SERVICE_LEVEL_20\?/);
+    // Any service level threshold, the wallboard's own figures, and the forecast are figures.
+    expect(thresholdSetSchema.safeParse({ SERVICE_LEVEL_45: { warn: 80, critical: 70 } }).success).toBe(true);
+    expect(thresholdSetSchema.safeParse({ ABANDON_RATE: { warn: 5, critical: 10 } }).success).toBe(true);
+    expect(alertRuleSchema.safeParse({ id: 'f', metric: 'FORECAST_SERVICE_LEVEL', value: 80 }).success).toBe(
+      true,
+    );
+    // A screen's figures are for screen alert rules only.
+    expect(alertRuleSchema.safeParse({ id: 's', metric: 'SCREEN_STALE', value: 60 }).success).toBe(false);
   });
 });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { derivedFigure, figureDescriptor } from './figures.js';
+import { derivedFigure, figureDescriptor, unwatchableFigure } from './figures.js';
 import type { FigureState } from './snapshot.js';
 
 /**
@@ -49,6 +49,8 @@ export const thresholdSetSchema = z
   .transform((set, ctx): Record<string, Threshold> => {
     const out: Record<string, Threshold> = {};
     for (const [metric, given] of Object.entries(set)) {
+      const unknown = unwatchableFigure(metric);
+      if (unknown) ctx.addIssue({ code: 'custom', path: [metric], message: unknown });
       const threshold = { ...given, direction: given.direction ?? figureDescriptor(metric).bad };
       const issue = orderIssue(threshold, given.direction === undefined ? metric : undefined);
       if (issue) ctx.addIssue({ code: 'custom', path: [metric, 'critical'], message: issue });
