@@ -7,19 +7,44 @@ interface NamedQueue {
   name: string;
 }
 
-function patternToRegExp(pattern: string): RegExp {
-  const escaped = pattern.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*');
-  return new RegExp(`^${escaped}$`, 'i');
+/**
+ * Whether `name` matches `pattern`, where `*` stands for any run of characters, ignoring case. Walked once with the
+ * last `*` to fall back to, not as a regular expression: `*a*a*a*a*b` against a long name made a backtracking
+ * expression take seconds, and a board's patterns are matched against every queue on every snapshot.
+ */
+export function globMatches(pattern: string, name: string): boolean {
+  const p = pattern.toLowerCase();
+  const n = name.toLowerCase();
+  let i = 0;
+  let j = 0;
+  let star = -1;
+  let resume = 0;
+  while (j < n.length) {
+    if (i < p.length && p[i] !== '*' && p[i] === n[j]) {
+      i += 1;
+      j += 1;
+    } else if (i < p.length && p[i] === '*') {
+      star = i;
+      resume = j;
+      i += 1;
+    } else if (star >= 0) {
+      i = star + 1;
+      resume += 1;
+      j = resume;
+    } else return false;
+  }
+  while (i < p.length && p[i] === '*') i += 1;
+  return i === p.length;
 }
 
 /** Queue references from the configuration (ids, names, `*` patterns) resolved against the queues Connect lists. */
 export function resolveQueueRefs(refs: readonly string[], queues: readonly NamedQueue[]): string[] {
   const ids = new Set<string>();
   for (const ref of refs) {
-    const pattern = ref.includes('*') ? patternToRegExp(ref) : null;
+    const pattern = ref.includes('*');
     for (const queue of queues) {
       const matches = pattern
-        ? pattern.test(queue.name)
+        ? globMatches(ref, queue.name)
         : queue.id === ref || queue.name.localeCompare(ref, undefined, { sensitivity: 'accent' }) === 0;
       if (matches) ids.add(queue.id);
     }
