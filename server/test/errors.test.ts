@@ -19,11 +19,11 @@ describe('error answers', () => {
     try {
       const open = await start({});
       const tokens = await start({ ACCESS_MODE: 'tokens', DISPLAY_TOKENS_FILE: tokensFile });
-      const post = (body: string) =>
+      const post = (body: string, headers: Record<string, string> = {}) =>
         rawRequest(open.url, {
           method: 'POST',
           path: '/api/v1/alerts/x/acknowledge',
-          headers: { 'content-type': 'application/json' },
+          headers: { 'content-type': 'application/json', ...headers },
           body,
         });
       const answers = {
@@ -32,6 +32,8 @@ describe('error answers', () => {
           headers: { cookie: 'switchboard_session=%E0%A4%A' },
         }),
         json: await post('{"by": '),
+        notBrotli: await post('{"by": "me"}', { 'content-encoding': 'br' }),
+        notGzip: await post('{"by": "me"}', { 'content-encoding': 'gzip' }),
         large: await post(JSON.stringify({ by: 'x'.repeat(10_000) })),
         path: await rawRequest(open.url, { path: '/%E0%A4%A' }),
         apiPath: await rawRequest(open.url, { path: '/api/v1/intraday/%E0%A4%A' }),
@@ -45,12 +47,19 @@ describe('error answers', () => {
       expect(Object.fromEntries(Object.entries(answers).map(([k, a]) => [k, a.status]))).toEqual({
         cookie: 401,
         json: 400,
+        notBrotli: 400,
+        notGzip: 400,
         large: 413,
         path: 400,
         apiPath: 400,
         unknown: 404,
       });
       expect(JSON.parse(answers.json.body)).toMatchObject({ code: 'malformed_json' });
+      for (const answer of [answers.notBrotli, answers.notGzip])
+        expect(JSON.parse(answer.body)).toMatchObject({
+          code: 'malformed_body_encoding',
+          detail: expect.stringMatching(/Content-Encoding/),
+        });
       expect(JSON.parse(answers.large.body)).toMatchObject({ code: 'body_too_large' });
       for (const [what, answer] of Object.entries(answers)) {
         expect(answer.headers['content-type'], what).toMatch(/^application\/problem\+json/);

@@ -70,6 +70,15 @@ const CODE_OF_STATUS: Readonly<Record<number, string>> = {
   416: 'range_not_satisfiable',
 };
 
+/**
+ * A request body that does not inflate as its Content-Encoding says: zlib's errors (Z_DATA_ERROR, and Brotli's
+ * ERR__ERROR_FORMAT_…), which the body parser passes on with status 400 and no `type`.
+ */
+function isDecompressionError(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && (code.startsWith('Z_') || code.startsWith('ERR__ERROR_FORMAT'));
+}
+
 function statusOf(error: unknown): number | undefined {
   if (typeof error !== 'object' || error === null) return undefined;
   const status =
@@ -102,6 +111,15 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       return;
     }
     const status = statusOf(error);
+    if (status === 400 && isDecompressionError(error)) {
+      sendProblem(
+        res,
+        400,
+        'malformed_body_encoding',
+        `The request body is not ${req.get('content-encoding') ?? 'compressed'} as its Content-Encoding says; send it as is (without that header) or compressed as the header says.`,
+      );
+      return;
+    }
     if (status !== undefined && status < 500) {
       sendProblem(
         res,
