@@ -65,8 +65,9 @@ export default defineConfig({
         AWS_REGION: 'us-east-1',
         TIME_ZONE: timeZone,
         CONNECT_ENDPOINT: `http://127.0.0.1:${simulatorPort}`,
-        // History (and the alerts it keeps) starts afresh with each run.
+        // History (and the alerts it keeps) starts afresh with each run, and so do the screens it knows.
         HISTORY_DIR: `${TRAFFIC_DIR}/history`,
+        DATA_DIR: `${TRAFFIC_DIR}/data`,
         ...FAKE_CREDENTIALS,
       },
     },

@@ -78,6 +78,8 @@ export async function startTestServer(
   const simulatorPort = await freePort();
   // History (and the alerts it keeps) of its own unless the test names a directory: kept across a restart.
   const historyDir = mkdtempSync(join(tmpdir(), 'switchboard-e2e-history-'));
+  // Likewise its data directory (the screens it knows are kept there, docs/screens.md), kept across a restart.
+  const dataDir = mkdtempSync(join(tmpdir(), 'switchboard-e2e-data-'));
   // "Today" in a zone where it is mid-morning unless the test names one, whatever the hour of the run: in the
   // first minutes after midnight there are no series yet, nor a chart or an arrival rate.
   const timeZone = zoneWhereItIs(10);
@@ -95,6 +97,7 @@ export async function startTestServer(
         LOG_LEVEL: 'info',
         SIMULATOR_PORT: String(simulatorPort),
         HISTORY_DIR: historyDir,
+        DATA_DIR: dataDir,
         TIME_ZONE: timeZone,
         ...currentEnv,
       },

@@ -149,7 +149,7 @@ const envSchema = z.object({
     .string()
     .min(32, 'SESSION_SECRET must be at least 32 characters, e.g. the output of `openssl rand -base64 32`')
     .optional(),
-  /** Where the server keeps what it makes itself (the session secret, mode 0600; the history store). */
+  /** Where the server keeps what it makes itself (the session secret, mode 0600; one replica's screens; the history store). */
   DATA_DIR: z.string().min(1).default('data'),
   /** Where the history store (history.sqlite) is kept; unset: DATA_DIR. Created at start. */
   HISTORY_DIR: z.string().min(1).optional(),

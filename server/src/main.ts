@@ -1,9 +1,11 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { alertsRouter } from './alerts/routes.js';
 import type { Cluster } from './cluster/cluster.js';
-import { LocalScreenStore, RedisScreenStore } from './cluster/screens.js';
+import { LocalScreenStore, SCREENS_FILE_NAME } from './cluster/localScreens.js';
+import { RedisScreenStore } from './cluster/screens.js';
 import { DisplayRegistry } from './displays/registry.js';
 import { displaysRouter, streamKey } from './displays/routes.js';
 import { ConfigFileError } from './config/load.js';
@@ -107,9 +109,15 @@ export async function startWebServer(env: Env, options: StartOptions = {}): Prom
   // Connect's quotas are per account and Region: the instances of one share one budget.
   const budgets = rateBudgets(targets, env);
   const instances: RunningInstance[] = [];
-  // Every screen the wallboard feeds, shared by the replicas through Redis (docs/screens.md).
+  // Every screen the wallboard feeds, shared by the replicas through Redis, or kept in DATA_DIR by the only one
+  // (docs/screens.md).
   const displays = new DisplayRegistry({
-    store: env.REDIS_URL ? new RedisScreenStore(env.REDIS_URL, logger) : new LocalScreenStore(),
+    store: env.REDIS_URL
+      ? new RedisScreenStore(env.REDIS_URL, logger)
+      : new LocalScreenStore({
+          file: join(env.DATA_DIR, SCREENS_FILE_NAME),
+          logger: logger.child({ part: 'screens' }),
+        }),
     logger,
     intervalMs: env.SCREEN_REPORT_INTERVAL_MS,
     staleAfterMs: env.STALE_AFTER_MS,

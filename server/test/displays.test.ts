@@ -1,9 +1,9 @@
 import { once } from 'node:events';
-import { writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import type { DisplaysResponse, ScreenReport } from '@switchboard/shared';
+import type { AlertEvent, DisplaysResponse, ScreenReport, Snapshot } from '@switchboard/shared';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { RunningWallboard } from '../src/main.js';
 import { startRedis, type TestRedis } from './support/redis.js';
@@ -18,7 +18,10 @@ import {
 import { hashToken } from '../src/security/tokens.js';
 
 const suite = securitySuite();
-const { start, dir } = suite;
+const { dir } = suite;
+/** A wallboard with a data directory of its own (the one replica keeps its screens there), unless one is named. */
+const start = (extra: Record<string, string>) =>
+  suite.start({ DATA_DIR: mkdtempSync(join(dir, 'data-')), ...extra });
 
 const BROWSER = 'c0ffee00-1111-4222-8333-444455556666';
 
@@ -302,6 +305,67 @@ describe('screen alert rules', () => {
     expect(alerts.alerts.map((a) => a.ruleId)).toContain('screen-down');
     // Named for the alert list as for the webhook, not by the screen's key.
     expect(alerts.alerts.find((a) => a.ruleId === 'screen-down')?.subject).toBe('screen Reception TV');
+  });
+});
+
+describe('a restart of the one replica', () => {
+  it('keeps the screens, their names and a raised screen alert while the screen stays dark', async () => {
+    const configFile = join(dir, 'restart-alerts.yaml');
+    writeFileSync(
+      configFile,
+      ['screenAlerts:', '  - id: screen-down', '    states: [disconnected]', '    minutes: 0.05', ''].join(
+        '\n',
+      ),
+    );
+    // The same data and history directories for both processes, as a restart on one host has.
+    const env = {
+      WALLBOARD_CONFIG: configFile,
+      POLL_INTERVAL_MS: '1000',
+      SCREEN_REPORT_INTERVAL_MS: '2000',
+      DATA_DIR: mkdtempSync(join(dir, 'data-')),
+      HISTORY_DIR: mkdtempSync(join(dir, 'history-')),
+    };
+    const before = await start(env);
+    const stream = openStream(before, `?screen=${BROWSER}`);
+    await post(before, '/api/v1/displays/report', report({ board: 'all' }));
+    await post(before, `/api/v1/displays/b:${BROWSER}`, { name: 'Reception TV' }, '', 'PATCH');
+    await stream.close();
+    const alertsOf = async (wallboard: RunningWallboard) =>
+      (
+        (await (await fetch(`${wallboard.url}/api/v1/alerts`)).json()) as {
+          alerts: { id: string; ruleId: string }[];
+        }
+      ).alerts;
+    let raised = '';
+    await eventually(async () => {
+      raised = (await alertsOf(before)).find((alert) => alert.ruleId === 'screen-down')?.id ?? '';
+      return raised !== '';
+    }, 'the screen alert');
+    await before.stop();
+    suite.running.splice(suite.running.indexOf(before), 1);
+
+    const restartedAt = Date.now();
+    const after = await start(env);
+    const [screen] = (await screens(after)).screens;
+    expect(screen).toMatchObject({
+      key: `b:${BROWSER}`,
+      name: 'Reception TV',
+      state: 'disconnected',
+      board: 'all',
+    });
+    // Once the rules have stepped on figures fetched by this process, the alert raised before is still raised.
+    await eventually(async () => {
+      // 503 until the first snapshot.
+      const answer = await fetch(`${after.url}/api/v1/snapshot`);
+      if (!answer.ok) return false;
+      const snapshot = (await answer.json()) as Snapshot;
+      return Date.parse(snapshot.sections.queues.fetchedAt ?? '') > restartedAt;
+    }, 'a poll of the restarted process');
+    expect((await alertsOf(after)).map((alert) => alert.id)).toContain(raised);
+    const { events } = (await (await fetch(`${after.url}/api/v1/alerts/history`)).json()) as {
+      events: AlertEvent[];
+    };
+    expect(events.filter((event) => event.alertId === raised).map((event) => event.kind)).toEqual(['raised']);
   });
 });
 

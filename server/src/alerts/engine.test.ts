@@ -113,6 +113,51 @@ describe('AlertEngine', () => {
     expect(() => engine.acknowledge(id, 'Dana')).toThrow(UnknownAlertError);
   });
 
+  it('keeps a screen alert carried over from before a restart raised until the screens are watched', () => {
+    const withScreens = parseConfig(
+      ['screenAlerts:', '  - id: screen-down', '    states: [disconnected]', '    minutes: 5', ''].join('\n'),
+      'test.yaml',
+    );
+    let now = 1_000_000;
+    const engine = new AlertEngine(
+      () => withScreens,
+      () => now,
+    );
+    // Raised by the process before the restart, and restored from the history store.
+    const queueId = 'screen:b:reception-tv-000000000000';
+    const alert = {
+      id: `screen-down:${queueId}:1`,
+      ruleId: 'screen-down',
+      metric: 'SCREEN_DISCONNECTED',
+      queueId,
+      level: 'critical' as const,
+      since: new Date(1).toISOString(),
+      value: 400,
+      threshold: 300,
+      acknowledgedBy: null,
+      acknowledgedAt: null,
+    };
+    engine.importState({
+      tracks: [[`screen-down|${queueId}`, { pendingSince: null, alert }]],
+      history: [],
+      historyDay: '',
+    });
+    // Another instance's start held the screens back past this instance's first poll.
+    expect(engine.enrich(snapshot(1, [queue('q1', 'Sales', 0)])).alerts).toMatchObject([{ id: alert.id }]);
+    expect(engine.todaysHistory).toEqual([]);
+
+    let seconds = 900;
+    engine.watchScreens({ observe: () => [{ key: queueId.slice(7), seconds }], label: () => 'Reception TV' });
+    now += 1000;
+    expect(engine.enrich(snapshot(2, [queue('q1', 'Sales', 0)])).alerts).toMatchObject([
+      { id: alert.id, value: 900, subject: 'screen Reception TV' },
+    ]);
+    seconds = 0;
+    now += 1000;
+    expect(engine.enrich(snapshot(3, [queue('q1', 'Sales', 0)])).alerts).toEqual([]);
+    expect(engine.todaysHistory.map((event) => event.kind)).toEqual(['cleared']);
+  });
+
   it('does not count a republished or stale snapshot as evidence for a hold', () => {
     let now = 0;
     const engine = new AlertEngine(

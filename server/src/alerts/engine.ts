@@ -162,15 +162,21 @@ export class AlertEngine {
       }
     }
     const rules: AlertRule[] = [...config.alerts];
-    if (this.screens) {
-      const now = this.clock();
-      for (const rule of config.screenAlerts) {
-        rules.push(screenRule(rule));
+    const now = this.clock();
+    for (const rule of config.screenAlerts) {
+      rules.push(screenRule(rule));
+      if (this.screens)
         for (const { key, seconds } of this.screens.observe(rule, now))
           observations.push({ ruleId: rule.id, queueId: `${SCREEN_ALERT_PREFIX}${key}`, value: seconds });
-      }
     }
-    const result = stepAlerts(this.tracks, rules, observations, this.clock());
+    // Until the screens are handed over (after every instance has started, and another instance's start may take
+    // longer than this one's first poll), a screen alert carried over from before a restart has no figure yet:
+    // missing data, which keeps it raised, not a screen that came back.
+    if (!this.screens)
+      for (const track of this.tracks.values())
+        if (track.alert?.queueId?.startsWith(SCREEN_ALERT_PREFIX))
+          observations.push({ ruleId: track.alert.ruleId, queueId: track.alert.queueId, value: null });
+    const result = stepAlerts(this.tracks, rules, observations, now);
     this.tracks = result.tracks;
     for (const event of result.events) this.record(event, config);
   }

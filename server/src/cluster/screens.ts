@@ -26,26 +26,6 @@ export interface ScreenStore {
   stop(): Promise<void>;
 }
 
-/** One replica: nothing to share. */
-export class LocalScreenStore implements ScreenStore {
-  readonly replicaId = 'local';
-  private receive: ((message: ScreenMessage) => void) | null = null;
-
-  start(receive: (message: ScreenMessage) => void) {
-    this.receive = receive;
-    return Promise.resolve({ records: {}, streams: {}, names: {} });
-  }
-
-  send(message: ScreenMessage): void {
-    if (message.type === 'command') this.receive?.(message);
-  }
-
-  stop(): Promise<void> {
-    this.receive = null;
-    return Promise.resolve();
-  }
-}
-
 /** Screens forgotten by Redis after a week unheard (every write renews it). */
 const KEEP_MS = 7 * 24 * 3600 * 1000;
 

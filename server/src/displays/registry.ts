@@ -63,7 +63,10 @@ export class DisplayRegistry {
     for (const [key, value] of Object.entries(loaded.records)) this.receive({ type: 'record', key, value });
     for (const [field, value] of Object.entries(loaded.streams)) {
       const at = field.lastIndexOf('|');
-      this.receive({ type: 'stream', key: field.slice(0, at), replica: field.slice(at + 1), value });
+      const key = field.slice(0, at);
+      const replica = field.slice(at + 1);
+      if (replica === this.config.store.replicaId) this.loadOwnStream(key, value);
+      else this.receive({ type: 'stream', key, replica, value });
     }
     for (const [key, value] of Object.entries(loaded.names)) this.receive({ type: 'name', key, value });
     this.timer = setInterval(() => this.refresh(), STREAM_REFRESH_MS);
@@ -256,6 +259,22 @@ export class DisplayRegistry {
     byReplica.set(replica, info);
     this.streams.set(key, byReplica);
     this.config.store.send({ type: 'stream', key, replica, value: JSON.stringify(info) });
+  }
+
+  /**
+   * A stream this replica held before it restarted (the single-replica store keeps its own across a restart): none
+   * is open now. One the last process left open (it did not stop cleanly) closed when it was last known open, so
+   * its screen counts as disconnected from then until it is heard from again.
+   */
+  private loadOwnStream(key: string, value: string): void {
+    try {
+      const info = JSON.parse(value) as StreamInfo;
+      const byReplica = this.streams.get(key) ?? new Map<string, StreamInfo>();
+      byReplica.set(this.config.store.replicaId, { ...info, closedAt: info.closedAt ?? info.seenAt });
+      this.streams.set(key, byReplica);
+    } catch {
+      this.config.logger.warn({ type: 'stream' }, 'unreadable screen entry; ignored');
+    }
   }
 
   /** Tells the other replicas this one still holds its streams (a replica that dies stops saying it). */

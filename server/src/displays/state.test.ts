@@ -1,6 +1,6 @@
 import type { ScreenReport } from '@switchboard/shared';
 import { describe, expect, it } from 'vitest';
-import { LocalScreenStore } from '../cluster/screens.js';
+import { LocalScreenStore } from '../cluster/localScreens.js';
 import { createLogger } from '../logger.js';
 import { DisplayRegistry } from './registry.js';
 import { memoryGrowth, screenState, streamStatus, type ScreenRecord, type StateOptions } from './state.js';

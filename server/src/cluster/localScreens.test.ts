@@ -1,0 +1,177 @@
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import type { ScreenReport } from '@switchboard/shared';
+import { describe, expect, it, vi } from 'vitest';
+import { DisplayRegistry } from '../displays/registry.js';
+import { createLogger } from '../logger.js';
+import { LocalScreenStore, SCREENS_FILE_NAME } from './localScreens.js';
+
+const T0 = Date.parse('2026-12-04T10:00:00Z');
+const TV = 'b:reception-tv-000000000000';
+
+function report(overrides: Partial<ScreenReport> = {}): ScreenReport {
+  return {
+    id: 'reception-tv-000000000000',
+    view: 'wall',
+    board: 'sales',
+    build: 'v2',
+    dataAgeMs: 2000,
+    renderAgeMs: 1000,
+    heapBytes: 20e6,
+    errors: 0,
+    viewport: { width: 1920, height: 1080 },
+    uptimeMs: 600_000,
+    ...overrides,
+  };
+}
+
+/** The lines a logger wrote, parsed. */
+function capturedLogger() {
+  const lines: { level: number; msg: string; file?: string }[] = [];
+  const destination = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      for (const line of chunk.toString('utf8').split('\n').filter(Boolean))
+        lines.push(JSON.parse(line) as { level: number; msg: string });
+      done();
+    },
+  });
+  return { logger: createLogger('info', { destination }), lines };
+}
+
+/** One process's registry on the screens file of `dir`, on a clock the test moves. */
+function replicaOn(dir: string, clock: { now: number }, logger = createLogger('silent')) {
+  const store = new LocalScreenStore({ file: join(dir, SCREENS_FILE_NAME), logger });
+  const displays = new DisplayRegistry({
+    store,
+    logger,
+    clock: () => clock.now,
+    intervalMs: 10_000,
+    staleAfterMs: 15_000,
+    serverBuild: 'v2',
+    serverStartedAt: clock.now,
+  });
+  return { store, displays };
+}
+
+const DOWN = { id: 'screen-down', states: ['disconnected' as const], minutes: 5, level: 'critical' as const };
+
+describe('the single replica’s screens file', () => {
+  it('keeps the screens, their names and when they went dark across a restart', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'switchboard-screens-'));
+    const clock = { now: T0 };
+    const before = replicaOn(dir, clock);
+    await before.displays.start();
+    const close = before.displays.streamOpened(TV, 'sales', () => undefined);
+    before.displays.report(TV, 'browser', 'reception-tv-000000000000', report());
+    before.displays.rename(TV, 'Reception TV');
+    // A page closed before its first report: known by its stream alone.
+    before.displays.streamOpened('b:closed-early-000000000000', null, () => undefined)();
+    clock.now += 5_000;
+    close();
+    clock.now += 600_000;
+    await before.displays.stop();
+    // Written whole, by a rename: no temporary file is left beside it.
+    expect(readdirSync(dir)).toEqual([SCREENS_FILE_NAME]);
+
+    clock.now += 30_000;
+    const after = replicaOn(dir, clock);
+    await after.displays.start();
+    expect(after.displays.list().map((s) => [s.key, s.name, s.state, s.since])).toEqual([
+      // Worst first, the longest in its state first.
+      ['b:closed-early-000000000000', null, 'disconnected', new Date(T0).toISOString()],
+      [TV, 'Reception TV', 'disconnected', new Date(T0 + 5_000).toISOString()],
+    ]);
+    // A screen alert rule on every named screen still watches it, dark for the whole time.
+    expect(after.displays.observe(DOWN)).toEqual([{ key: TV, seconds: 630 }]);
+    await after.displays.stop();
+  });
+
+  it('counts a stream the last process left open (it did not stop cleanly) as closed when last known open', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'switchboard-screens-'));
+    const clock = { now: T0 };
+    const before = replicaOn(dir, clock);
+    await before.displays.start();
+    before.displays.streamOpened(TV, 'sales', () => undefined);
+    before.displays.rename(TV, 'Reception TV');
+    clock.now += 20_000;
+    // The process dies: the store had written what it knew, the registry never closed its stream.
+    await before.store.stop();
+
+    clock.now += 3_000;
+    const after = replicaOn(dir, clock);
+    await after.displays.start();
+    const [screen] = after.displays.list();
+    expect(screen).toMatchObject({ key: TV, state: 'disconnected', streamOpen: false });
+    expect(after.displays.observe(DOWN)).toEqual([{ key: TV, seconds: 23 }]);
+    await after.displays.stop();
+  });
+
+  it('writes a name at once rather than with the other changes, up to 10 s later', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'switchboard-screens-'));
+    const file = join(dir, SCREENS_FILE_NAME);
+    const running = replicaOn(dir, { now: T0 });
+    await running.displays.start();
+    running.displays.report(TV, 'browser', 'reception-tv-000000000000', report());
+    running.displays.rename(TV, 'Reception TV');
+    await vi.waitFor(
+      () =>
+        expect((JSON.parse(readFileSync(file, 'utf8')) as { names: object }).names).toEqual({
+          [TV]: 'Reception TV',
+        }),
+      { timeout: 2000 },
+    );
+    await running.displays.stop();
+  });
+
+  it('starts with no screens, and says why, when the file is not one it wrote or cannot be read', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'switchboard-screens-'));
+    const file = join(dir, SCREENS_FILE_NAME);
+    for (const text of ['{"version":1,"records":', '{"version":7}', 'null']) {
+      writeFileSync(file, text);
+      const { logger, lines } = capturedLogger();
+      const store = new LocalScreenStore({ file, logger });
+      await expect(store.start(() => undefined)).resolves.toEqual({ records: {}, streams: {}, names: {} });
+      expect(lines).toEqual([
+        expect.objectContaining({ level: 40, file, msg: expect.stringMatching(/^the screens file is not/) }),
+      ]);
+      await store.stop();
+    }
+    // A first start: no file, nothing to say.
+    const { logger, lines } = capturedLogger();
+    const first = new LocalScreenStore({ file: join(dir, 'none', SCREENS_FILE_NAME), logger });
+    await expect(first.start(() => undefined)).resolves.toEqual({ records: {}, streams: {}, names: {} });
+    expect(lines).toEqual([]);
+  });
+
+  it('logs a file it cannot write once, goes on in memory, and writes it once it can', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'switchboard-screens-'));
+    // The data directory's place is taken by a file: nothing can be written under it.
+    const blocked = join(dir, 'data');
+    writeFileSync(blocked, '');
+    const file = join(blocked, SCREENS_FILE_NAME);
+    const { logger, lines } = capturedLogger();
+    const store = new LocalScreenStore({ file, logger });
+    await store.start(() => undefined);
+    store.send({ type: 'name', key: TV, value: 'Reception TV' });
+    await expect(store.stop()).resolves.toBeUndefined();
+    store.send({ type: 'name', key: TV, value: 'Lobby TV' });
+    await store.stop();
+    expect(lines.map((line) => [line.level, line.msg])).toEqual([
+      [40, 'cannot read the screens file; starting with no screens'],
+      [50, 'cannot write the screens file; a restart would forget the screens until it can'],
+    ]);
+
+    rmSync(blocked);
+    store.send({ type: 'record', key: TV, value: '{}' });
+    await store.stop();
+    expect(lines.at(-1)).toMatchObject({ level: 30, file, msg: 'the screens file is written again' });
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual({
+      version: 1,
+      records: { [TV]: '{}' },
+      streams: {},
+      names: { [TV]: 'Lobby TV' },
+    });
+  });
+});

@@ -1,0 +1,164 @@
+import { mkdir, open, readFile, rename } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { z } from 'zod';
+import type { Logger } from '../logger.js';
+import type { ScreenMessage, ScreenStore } from './screens.js';
+
+/** The screens file in DATA_DIR: what one replica keeps of its screens across a restart. */
+export const SCREENS_FILE_NAME = 'screens.json';
+
+/** Changes are gathered this long before the file is written again: a wall of screens reports all the time. */
+const SAVE_DELAY_MS = 10_000;
+
+/** The file: the same three hashes the Redis store keeps (records, streams by `key|replica`, names). */
+const screensFileSchema = z.object({
+  version: z.literal(1),
+  records: z.record(z.string(), z.string()),
+  streams: z.record(z.string(), z.string()),
+  names: z.record(z.string(), z.string()),
+});
+
+/**
+ * One replica: nothing to share, but what it knows of the screens is kept in a file of the data directory
+ * (without one, as in unit tests, in memory only), so a restart does not forget every screen, its name, or that
+ * it went dark: a screen alert raised before the restart is still watching its screen after it. Written at most
+ * every SAVE_DELAY_MS, at once for a name, and at a stop, through a temporary file renamed over the last one,
+ * so a crash leaves the previous file whole; a missing or unreadable file starts empty.
+ */
+export class LocalScreenStore implements ScreenStore {
+  readonly replicaId = 'local';
+  private receive: ((message: ScreenMessage) => void) | null = null;
+  private readonly saved = {
+    records: new Map<string, string>(),
+    streams: new Map<string, string>(),
+    names: new Map<string, string>(),
+  };
+  private dirty = false;
+  private timer: NodeJS.Timeout | undefined;
+  /** The write under way, if any: writes follow one another, never overlap. */
+  private writing: Promise<void> = Promise.resolve();
+  /** The last write failed (logged once, until one succeeds). */
+  private failing = false;
+
+  constructor(private readonly options: { file?: string; logger?: Logger } = {}) {}
+
+  async start(receive: (message: ScreenMessage) => void) {
+    this.receive = receive;
+    const loaded = await this.load();
+    for (const hash of ['records', 'streams', 'names'] as const)
+      for (const [field, value] of Object.entries(loaded[hash])) this.saved[hash].set(field, value);
+    return loaded;
+  }
+
+  send(message: ScreenMessage): void {
+    if (message.type === 'command') {
+      this.receive?.(message);
+      return;
+    }
+    const hash = { record: this.saved.records, stream: this.saved.streams, name: this.saved.names }[
+      message.type
+    ];
+    const field = message.type === 'stream' ? `${message.key}|${message.replica}` : message.key;
+    if (message.value === null) hash.delete(field);
+    else hash.set(field, message.value);
+    this.changed();
+    // A name is a person's work, and rare: written at once rather than lost to a crash in the next 10 s.
+    if (message.type === 'name' && this.options.file) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+      void this.save();
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.receive = null;
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    if (this.dirty) await this.save();
+    await this.writing;
+  }
+
+  private changed(): void {
+    if (!this.options.file) return;
+    this.dirty = true;
+    if (this.timer) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      void this.save();
+    }, SAVE_DELAY_MS);
+    this.timer.unref();
+  }
+
+  private async load(): Promise<{
+    records: Record<string, string>;
+    streams: Record<string, string>;
+    names: Record<string, string>;
+  }> {
+    const empty = { records: {}, streams: {}, names: {} };
+    const file = this.options.file;
+    if (!file) return empty;
+    let text: string;
+    try {
+      text = await readFile(file, 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT')
+        this.options.logger?.warn(
+          { file, err: error },
+          'cannot read the screens file; starting with no screens',
+        );
+      return empty;
+    }
+    try {
+      const { records, streams, names } = screensFileSchema.parse(JSON.parse(text));
+      return { records, streams, names };
+    } catch (error) {
+      this.options.logger?.warn(
+        { file, reason: error instanceof Error ? error.message : String(error) },
+        'the screens file is not one this server wrote; starting with no screens (it is replaced at the next write)',
+      );
+      return empty;
+    }
+  }
+
+  /** Writes what is known now, after any write under way. */
+  private save(): Promise<void> {
+    this.writing = this.writing.then(() => this.write());
+    return this.writing;
+  }
+
+  private async write(): Promise<void> {
+    const file = this.options.file;
+    if (!file || !this.dirty) return;
+    this.dirty = false;
+    const text = JSON.stringify({
+      version: 1,
+      records: Object.fromEntries(this.saved.records),
+      streams: Object.fromEntries(this.saved.streams),
+      names: Object.fromEntries(this.saved.names),
+    });
+    const temporary = `${file}.${process.pid}.tmp`;
+    try {
+      await mkdir(dirname(file), { recursive: true, mode: 0o700 });
+      // On an open wallboard a browser id is all a screen's report needs: the file is for the server's eyes only.
+      const handle = await open(temporary, 'w', 0o600);
+      try {
+        await handle.writeFile(text);
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+      await rename(temporary, file);
+      if (this.failing) this.options.logger?.info({ file }, 'the screens file is written again');
+      this.failing = false;
+    } catch (error) {
+      // Kept in memory meanwhile, and written whole at the next change.
+      this.dirty = true;
+      if (!this.failing)
+        this.options.logger?.error(
+          { file, err: error },
+          'cannot write the screens file; a restart would forget the screens until it can',
+        );
+      this.failing = true;
+    }
+  }
+}
