@@ -108,6 +108,30 @@ describe('the single replica’s screens file', () => {
     await after.displays.stop();
   });
 
+  it('does not bring back a forgotten screen, nor its name, after a restart', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'switchboard-screens-'));
+    const clock = { now: T0 };
+    const before = replicaOn(dir, clock);
+    await before.displays.start();
+    before.displays.streamOpened(TV, 'sales', () => undefined)();
+    before.displays.rename(TV, 'Retired TV');
+    clock.now += 8 * 24 * 3600 * 1000;
+    expect(before.displays.list()).toEqual([]);
+    await before.displays.stop();
+    expect(JSON.parse(readFileSync(join(dir, SCREENS_FILE_NAME), 'utf8'))).toEqual({
+      version: 1,
+      records: {},
+      streams: {},
+      names: {},
+    });
+
+    const after = replicaOn(dir, clock);
+    await after.displays.start();
+    expect(after.displays.has(TV)).toBe(false);
+    expect(after.displays.observe(DOWN)).toEqual([]);
+    await after.displays.stop();
+  });
+
   it('writes a name at once rather than with the other changes, up to 10 s later', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'switchboard-screens-'));
     const file = join(dir, SCREENS_FILE_NAME);

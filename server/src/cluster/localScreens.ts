@@ -2,7 +2,7 @@ import { mkdir, open, readFile, rename } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { z } from 'zod';
 import type { Logger } from '../logger.js';
-import type { ScreenMessage, ScreenStore } from './screens.js';
+import { streamField, type ScreenMessage, type ScreenStore } from './screens.js';
 
 /** The screens file in DATA_DIR: what one replica keeps of its screens across a restart. */
 export const SCREENS_FILE_NAME = 'screens.json';
@@ -55,10 +55,17 @@ export class LocalScreenStore implements ScreenStore {
       this.receive?.(message);
       return;
     }
+    if (message.type === 'forget') {
+      this.saved.records.delete(message.key);
+      this.saved.names.delete(message.key);
+      for (const replica of message.replicas) this.saved.streams.delete(streamField(message.key, replica));
+      this.changed();
+      return;
+    }
     const hash = { record: this.saved.records, stream: this.saved.streams, name: this.saved.names }[
       message.type
     ];
-    const field = message.type === 'stream' ? `${message.key}|${message.replica}` : message.key;
+    const field = message.type === 'stream' ? streamField(message.key, message.replica) : message.key;
     if (message.value === null) hash.delete(field);
     else hash.set(field, message.value);
     this.changed();

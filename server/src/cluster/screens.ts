@@ -4,14 +4,19 @@ import type { Logger } from '../logger.js';
 
 /**
  * What one replica tells the others about the screens: a screen's record changed (a report), one of its streams
- * opened, closed or is still open, it was renamed, or a command (reload) is for it. Every replica keeps the
- * whole registry in memory, loaded from Redis at start and kept current by these messages.
+ * opened, closed or is still open, it was renamed, it was forgotten (its record, its name and the stream entry
+ * of each replica that served it, all at once), or a command (reload) is for it. Every replica keeps the whole
+ * registry in memory, loaded from Redis at start and kept current by these messages.
  */
 export type ScreenMessage =
   | { type: 'record'; key: string; value: string | null }
   | { type: 'stream'; key: string; replica: string; value: string | null }
   | { type: 'name'; key: string; value: string | null }
+  | { type: 'forget'; key: string; replicas: string[] }
   | { type: 'command'; keys: string[]; command: 'reload' };
+
+/** The field of a screen's stream on one replica, in the streams hash. */
+export const streamField = (key: string, replica: string) => `${key}|${replica}`;
 
 /** Where the registry keeps its screens: this process alone, or shared over Redis. */
 export interface ScreenStore {
@@ -26,7 +31,7 @@ export interface ScreenStore {
   stop(): Promise<void>;
 }
 
-/** Screens forgotten by Redis after a week unheard (every write renews it). */
+/** The registry is dropped by Redis a week after its last write (every write renews all three hashes). */
 const KEEP_MS = 7 * 24 * 3600 * 1000;
 
 /**
@@ -87,13 +92,23 @@ export class RedisScreenStore implements ScreenStore {
 
   send(message: ScreenMessage): void {
     const multi = this.redis.multi();
-    if (message.type !== 'command') {
+    if (message.type === 'forget') {
+      multi.hdel(this.keys.records, message.key).hdel(this.keys.names, message.key);
+      if (message.replicas.length > 0)
+        multi.hdel(
+          this.keys.streams,
+          ...message.replicas.map((replica) => streamField(message.key, replica)),
+        );
+    } else if (message.type !== 'command') {
       const hash = { record: this.keys.records, stream: this.keys.streams, name: this.keys.names }[
         message.type
       ];
-      const field = message.type === 'stream' ? `${message.key}|${message.replica}` : message.key;
+      const field = message.type === 'stream' ? streamField(message.key, message.replica) : message.key;
       if (message.value === null) multi.hdel(hash, field);
-      else multi.hset(hash, field, message.value).pexpire(hash, KEEP_MS);
+      else multi.hset(hash, field, message.value);
+      // All three renewed together: names are written rarely, and a hash renewed alone outlived or lost the others
+      // (a week without a rename dropped every name while the screens went on reporting).
+      for (const key of [this.keys.records, this.keys.streams, this.keys.names]) multi.pexpire(key, KEEP_MS);
     }
     multi.publish(this.keys.channel, JSON.stringify({ ...message, from: this.replicaId }));
     multi.exec().catch(() => undefined);

@@ -85,15 +85,12 @@ export class DisplayRegistry {
     const now = this.clock();
     let record = this.records.get(key);
     if (!record) {
-      if (this.records.size >= this.maxScreens) {
-        this.forget(now);
-        if (this.records.size >= this.maxScreens)
-          throw new TooManyRequestsError(
-            `The wallboard already follows ${this.maxScreens} screens; this one is not added until others are forgotten.`,
-            'too_many_screens',
-            300,
-          );
-      }
+      if (!this.has(key) && !this.admits(now))
+        throw new TooManyRequestsError(
+          `The wallboard already follows ${this.maxScreens} screens; this one is not added until others are forgotten.`,
+          'too_many_screens',
+          300,
+        );
       record = {
         key,
         kind,
@@ -123,8 +120,12 @@ export class DisplayRegistry {
     this.config.store.send({ type: 'record', key, value: JSON.stringify(next) });
   }
 
-  /** A stream this replica serves to screen `key`; returns what to call when it closes. */
+  /**
+   * A stream this replica serves to screen `key`; returns what to call when it closes. A new screen while the
+   * registry is full is served but not followed (its report is refused with 429 likewise).
+   */
   streamOpened(key: string, board: string | null, send: StreamSender): () => void {
+    if (!this.has(key) && !this.admits(this.clock())) return () => undefined;
     const entry = { board, send };
     let set = this.local.get(key);
     if (!set) {
@@ -172,8 +173,7 @@ export class DisplayRegistry {
 
   list(now = this.clock()): ScreenSummary[] {
     this.forget(now);
-    const keys = new Set([...this.records.keys(), ...this.streams.keys()]);
-    return [...keys].flatMap((key) => this.summary(key, now) ?? []).sort(worstFirst);
+    return [...this.known()].flatMap((key) => this.summary(key, now) ?? []).sort(worstFirst);
   }
 
   /** How many screens are in each state. */
@@ -286,16 +286,39 @@ export class DisplayRegistry {
     }
   }
 
+  /** Every screen known: by its reports, or by a stream alone (a page closed before its first report). */
+  private known(): Set<string> {
+    return new Set([...this.records.keys(), ...this.streams.keys()]);
+  }
+
+  /** Whether a new screen may be added: old ones are forgotten first when the registry is full. */
+  private admits(now: number): boolean {
+    if (this.known().size < this.maxScreens) return true;
+    this.forget(now);
+    return this.known().size < this.maxScreens;
+  }
+
+  /**
+   * Forgets every screen unheard for long enough (a day, a week when named), whether it ever reported or is known
+   * by a stream alone: its record, its name and the stream entry of every replica that served it, here and in
+   * the store, so nothing of it is loaded again at the next start.
+   */
   private forget(now: number): void {
-    for (const [key, record] of this.records) {
-      const heard = Math.max(record.reportedAt ?? record.firstSeenAt, this.lastStreamAt(key));
+    for (const key of this.known()) {
+      const record = this.records.get(key);
+      const heard = Math.max(record ? (record.reportedAt ?? record.firstSeenAt) : 0, this.lastStreamAt(key));
       const keep = this.nameOf(key) !== null ? FORGET_NAMED_MS : FORGET_UNNAMED_MS;
-      if (now - heard > keep && !this.streamOf(key, now).open) {
-        this.records.delete(key);
-        this.streams.delete(key);
-        this.config.store.send({ type: 'record', key, value: null });
-      }
+      if (now - heard <= keep || this.streamOf(key, now).open) continue;
+      const replicas = [...(this.streams.get(key)?.keys() ?? [])];
+      this.drop(key);
+      this.config.store.send({ type: 'forget', key, replicas });
     }
+  }
+
+  private drop(key: string): void {
+    this.records.delete(key);
+    this.streams.delete(key);
+    this.names.delete(key);
   }
 
   private lastStreamAt(key: string): number {
@@ -310,6 +333,10 @@ export class DisplayRegistry {
       if (message.type === 'command') {
         for (const key of message.keys)
           for (const held of this.local.get(key) ?? []) held.send('command', { command: message.command });
+        return;
+      }
+      if (message.type === 'forget') {
+        this.drop(message.key);
         return;
       }
       if (message.type === 'name') {

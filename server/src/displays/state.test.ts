@@ -273,6 +273,45 @@ describe('the registry', () => {
     await displays.stop();
   });
 
+  it('forgets a screen known by its stream alone, and counts such screens against the cap', async () => {
+    const { displays, advance, open } = registry();
+    await displays.start();
+    // Three pages closed before their first report.
+    for (const key of [
+      'b:closed-early-1-000000000',
+      'b:closed-early-2-000000000',
+      'b:closed-early-3-000000000',
+    ])
+      open(key, null)();
+    expect(displays.list().map((s) => s.state)).toEqual(['disconnected', 'disconnected', 'disconnected']);
+    // The registry is full: a fourth screen is neither taken by its report nor by its stream.
+    expect(() =>
+      displays.report('b:four-screen-00000000000', 'browser', 'four-screen-00000000000', report()),
+    ).toThrow(/already follows 3 screens/);
+    open('b:five-screen-00000000000', null);
+    expect(displays.has('b:five-screen-00000000000')).toBe(false);
+    // A day later they are forgotten like any unnamed screen, and make room.
+    advance(24 * 3600 * 1000 + 1000);
+    expect(displays.list()).toEqual([]);
+    displays.report('b:four-screen-00000000000', 'browser', 'four-screen-00000000000', report());
+    expect(displays.list().map((s) => s.key)).toEqual(['b:four-screen-00000000000']);
+    await displays.stop();
+  });
+
+  it('forgets a named screen with its name: one that comes back is a new, unnamed screen', async () => {
+    const { displays, advance, open } = registry();
+    await displays.start();
+    open('b:retired-tv-0000000000000', 'sales')();
+    displays.rename('b:retired-tv-0000000000000', 'Retired TV');
+    advance(6 * 24 * 3600 * 1000);
+    expect(displays.list().map((s) => s.name)).toEqual(['Retired TV']);
+    advance(24 * 3600 * 1000 + 1000);
+    expect(displays.list()).toEqual([]);
+    displays.report('b:retired-tv-0000000000000', 'browser', 'retired-tv-0000000000000', report());
+    expect(displays.list().map((s) => s.name)).toEqual([null]);
+    await displays.stop();
+  });
+
   it('tells a screen alert rule how long each named screen has been down or stale', async () => {
     const { displays, advance, open } = registry();
     await displays.start();

@@ -1,0 +1,119 @@
+import type { ScreenReport } from '@switchboard/shared';
+import { Redis } from 'ioredis';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { RedisScreenStore } from '../src/cluster/screens.js';
+import { DisplayRegistry } from '../src/displays/registry.js';
+import { createLogger } from '../src/logger.js';
+import { startRedis, type TestRedis } from './support/redis.js';
+import { waitFor } from './support/wallboard.js';
+
+/** The registry shared over a real Redis: replicas as registries of their own, on a clock the test moves. */
+let redis: TestRedis;
+let client: Redis;
+const running: DisplayRegistry[] = [];
+
+beforeAll(async () => {
+  redis = await startRedis();
+  client = new Redis(redis.url);
+});
+afterEach(async () => {
+  await Promise.all(running.splice(0).map((registry) => registry.stop()));
+});
+afterAll(async () => {
+  client.disconnect();
+  await redis.stop();
+});
+
+const TV = 'b:retired-tv-0000000000000';
+const DAY_MS = 24 * 3600 * 1000;
+
+function report(): ScreenReport {
+  return {
+    id: 'retired-tv-0000000000000',
+    view: 'wall',
+    board: 'sales',
+    build: 'v2',
+    dataAgeMs: 2000,
+    renderAgeMs: 1000,
+    heapBytes: 20e6,
+    errors: 0,
+    viewport: { width: 1920, height: 1080 },
+    uptimeMs: 600_000,
+  };
+}
+
+async function replica(prefix: string, clock: { now: number }): Promise<DisplayRegistry> {
+  const logger = createLogger('silent');
+  const registry = new DisplayRegistry({
+    store: new RedisScreenStore(redis.url, logger, prefix),
+    logger,
+    clock: () => clock.now,
+    intervalMs: 10_000,
+    staleAfterMs: 15_000,
+    serverBuild: 'v2',
+    serverStartedAt: clock.now,
+  });
+  await registry.start();
+  running.push(registry);
+  return registry;
+}
+
+/** The fields of the three hashes that belong to screen `key`. */
+async function fieldsOf(prefix: string, key: string): Promise<string[]> {
+  const fields = await Promise.all(
+    ['records', 'streams', 'names'].map(async (hash) =>
+      (await client.hkeys(`${prefix}:${hash}`)).map((field) => `${hash}:${field}`),
+    ),
+  );
+  return fields.flat().filter((field) => field.split(':').slice(1).join(':').startsWith(key));
+}
+
+describe('the screens in Redis', () => {
+  it('forgets a screen whole (record, name, every replica’s stream entry), so no replica loads it again', async () => {
+    const prefix = 'test:forget';
+    const clock = { now: Date.now() };
+    const a = await replica(prefix, clock);
+    const b = await replica(prefix, clock);
+    // Served by both replicas in turn, named, then switched off for good.
+    a.streamOpened(TV, 'sales', () => undefined)();
+    b.streamOpened(TV, 'sales', () => undefined)();
+    a.report(TV, 'browser', 'retired-tv-0000000000000', report());
+    a.rename(TV, 'Retired TV');
+    await waitFor(() => (b.nameOf(TV) === 'Retired TV' ? true : undefined), 'the name on replica b');
+    await waitFor(
+      async () => ((await fieldsOf(prefix, TV)).length === 4 ? true : undefined),
+      'the record, the name and two stream entries in Redis',
+    );
+
+    clock.now += 8 * DAY_MS;
+    expect(a.list()).toEqual([]);
+    await waitFor(
+      async () => ((await fieldsOf(prefix, TV)).length === 0 ? true : undefined),
+      'nothing of the screen left in Redis',
+    );
+    // The other replica lets it go too, name included, without waiting to forget it itself.
+    await waitFor(() => (b.has(TV) || b.nameOf(TV) !== null ? undefined : true), 'replica b to forget it');
+
+    // A replica started afterwards (or one restarted) does not bring it back.
+    const c = await replica(prefix, clock);
+    expect(c.has(TV)).toBe(false);
+    expect(c.nameOf(TV)).toBeNull();
+  });
+
+  it('keeps the names as long as the screens are written, not a week after the last rename', async () => {
+    const prefix = 'test:expiry';
+    const clock = { now: Date.now() };
+    const a = await replica(prefix, clock);
+    a.report(TV, 'browser', 'retired-tv-0000000000000', report());
+    a.rename(TV, 'Reception TV');
+    await waitFor(async () => ((await client.hlen(`${prefix}:names`)) === 1 ? true : undefined), 'the name');
+    // A week without a rename has nearly passed.
+    await client.pexpire(`${prefix}:names`, 1000);
+    clock.now += 60_000;
+    a.report(TV, 'browser', 'retired-tv-0000000000000', report());
+    await waitFor(
+      async () => ((await client.pttl(`${prefix}:names`)) > 6 * DAY_MS ? true : undefined),
+      'the names renewed by a report',
+    );
+  });
+});
