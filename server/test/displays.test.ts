@@ -179,6 +179,18 @@ describe('screen reports', () => {
     expect(unknown.status).toBe(404);
     await mine.close();
     await theirs.close();
+
+    // Its page closed: still listed, but with no stream to receive a reload, none is said to be sent.
+    await eventually(
+      async () => (await screens(wallboard)).screens.every((s) => !s.streamOpen),
+      'both streams closed',
+    );
+    expect(await (await post(wallboard, '/api/v1/displays/reload', { key: `b:${BROWSER}` })).json()).toEqual({
+      sent: [],
+    });
+    expect(await (await post(wallboard, '/api/v1/displays/reload', { board: 'lobby' })).json()).toEqual({
+      sent: [],
+    });
   });
 });
 

@@ -100,6 +100,29 @@ describe('the screens in Redis', () => {
     expect(c.nameOf(TV)).toBeNull();
   });
 
+  it('answers a reload Redis did not take with an error, not as sent', async () => {
+    const prefix = 'test:reload';
+    const clock = { now: Date.now() };
+    const a = await replica(prefix, clock);
+    const b = await replica(prefix, clock);
+    const commands: unknown[] = [];
+    b.streamOpened(TV, 'sales', (_event, data) => commands.push(data));
+    a.report(TV, 'browser', 'retired-tv-0000000000000', report());
+    await waitFor(() => (a.list()[0]?.streamOpen ? true : undefined), 'the stream on replica b, seen by a');
+    // Held by the other replica: sent through Redis.
+    expect(await a.reload({ key: TV })).toEqual([TV]);
+    await waitFor(() => (commands.length === 1 ? true : undefined), 'the reload on replica b’s stream');
+
+    await redis.stop();
+    try {
+      await expect(a.reload({ key: TV })).rejects.toMatchObject({ status: 503, code: 'reload_not_sent' });
+      await expect(a.reload({ board: 'sales' })).rejects.toMatchObject({ status: 503 });
+    } finally {
+      await redis.restart();
+    }
+    expect(commands).toHaveLength(1);
+  });
+
   it('keeps the names as long as the screens are written, not a week after the last rename', async () => {
     const prefix = 'test:expiry';
     const clock = { now: Date.now() };

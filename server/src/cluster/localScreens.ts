@@ -2,7 +2,13 @@ import { mkdir, open, readFile, rename } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { z } from 'zod';
 import type { Logger } from '../logger.js';
-import { streamField, type ScreenMessage, type ScreenStore } from './screens.js';
+import {
+  streamField,
+  type ScreenChange,
+  type ScreenCommand,
+  type ScreenMessage,
+  type ScreenStore,
+} from './screens.js';
 
 /** The screens file in DATA_DIR: what one replica keeps of its screens across a restart. */
 export const SCREENS_FILE_NAME = 'screens.json';
@@ -50,11 +56,7 @@ export class LocalScreenStore implements ScreenStore {
     return loaded;
   }
 
-  send(message: ScreenMessage): void {
-    if (message.type === 'command') {
-      this.receive?.(message);
-      return;
-    }
+  send(message: ScreenChange): void {
     if (message.type === 'forget') {
       this.saved.records.delete(message.key);
       this.saved.names.delete(message.key);
@@ -75,6 +77,11 @@ export class LocalScreenStore implements ScreenStore {
       this.timer = undefined;
       void this.save();
     }
+  }
+
+  command(command: ScreenCommand): Promise<void> {
+    this.receive?.(command);
+    return Promise.resolve();
   }
 
   async stop(): Promise<void> {

@@ -8,12 +8,13 @@ import type { Logger } from '../logger.js';
  * of each replica that served it, all at once), or a command (reload) is for it. Every replica keeps the whole
  * registry in memory, loaded from Redis at start and kept current by these messages.
  */
-export type ScreenMessage =
+export type ScreenChange =
   | { type: 'record'; key: string; value: string | null }
   | { type: 'stream'; key: string; replica: string; value: string | null }
   | { type: 'name'; key: string; value: string | null }
-  | { type: 'forget'; key: string; replicas: string[] }
-  | { type: 'command'; keys: string[]; command: 'reload' };
+  | { type: 'forget'; key: string; replicas: string[] };
+export type ScreenCommand = { type: 'command'; keys: string[]; command: 'reload' };
+export type ScreenMessage = ScreenChange | ScreenCommand;
 
 /** The field of a screen's stream on one replica, in the streams hash. */
 export const streamField = (key: string, replica: string) => `${key}|${replica}`;
@@ -26,8 +27,13 @@ export interface ScreenStore {
     streams: Record<string, string>;
     names: Record<string, string>;
   }>;
-  /** Saves and tells the other replicas; a command is delivered to every replica (this one included). */
-  send(message: ScreenMessage): void;
+  /** Saves and tells the other replicas, as best it can: the next report or refresh writes a lost change again. */
+  send(change: ScreenChange): void;
+  /**
+   * Delivers a command to every replica, this one included; rejects when it could not be handed over (with
+   * Redis: Redis did not take it), so the caller does not say it was sent.
+   */
+  command(command: ScreenCommand): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -90,7 +96,7 @@ export class RedisScreenStore implements ScreenStore {
     return { records: records ?? {}, streams: streams ?? {}, names: names ?? {} };
   }
 
-  send(message: ScreenMessage): void {
+  send(message: ScreenChange): void {
     const multi = this.redis.multi();
     if (message.type === 'forget') {
       multi.hdel(this.keys.records, message.key).hdel(this.keys.names, message.key);
@@ -99,7 +105,7 @@ export class RedisScreenStore implements ScreenStore {
           this.keys.streams,
           ...message.replicas.map((replica) => streamField(message.key, replica)),
         );
-    } else if (message.type !== 'command') {
+    } else {
       const hash = { record: this.keys.records, stream: this.keys.streams, name: this.keys.names }[
         message.type
       ];
@@ -112,6 +118,11 @@ export class RedisScreenStore implements ScreenStore {
     }
     multi.publish(this.keys.channel, JSON.stringify({ ...message, from: this.replicaId }));
     multi.exec().catch(() => undefined);
+  }
+
+  async command(command: ScreenCommand): Promise<void> {
+    // Without the offline queue a Redis away refuses at once rather than holding the supervisor's request.
+    await this.redis.publish(this.keys.channel, JSON.stringify({ ...command, from: this.replicaId }));
   }
 
   stop(): Promise<void> {

@@ -1,7 +1,7 @@
 import type { ScreenAlertRule, ScreenReport, ScreenState, ScreenSummary } from '@switchboard/shared';
 import { SCREEN_STATES } from '@switchboard/shared';
 import type { ScreenMessage, ScreenStore } from '../cluster/screens.js';
-import { TooManyRequestsError } from '../errors.js';
+import { TooManyRequestsError, UnavailableError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import {
   HISTORY_POINTS,
@@ -156,18 +156,33 @@ export class DisplayRegistry {
     return this.summary(key, this.clock());
   }
 
-  /** Sends a reload to the screens given, wherever their streams are; returns the keys it was sent to. */
-  reload(target: { key: string } | { board: string }): string[] {
+  /**
+   * Sends a reload down the open streams of the screens given, on whichever replica holds them; returns the keys
+   * it was sent to: only screens with a stream open (held by a replica that said so within the last 30 s), since
+   * a screen without one cannot receive it. Throws (503) when it could not be handed to the other replicas.
+   */
+  async reload(target: { key: string } | { board: string }): Promise<string[]> {
     const now = this.clock();
     const keys =
       'key' in target
-        ? this.has(target.key)
-          ? [target.key]
-          : []
+        ? [target.key].filter((key) => this.streamOf(key, now).open)
         : this.list(now)
-            .filter((screen) => screen.board === target.board && screen.state !== 'disconnected')
+            .filter((screen) => screen.board === target.board && screen.streamOpen)
             .map((screen) => screen.key);
-    if (keys.length > 0) this.config.store.send({ type: 'command', keys, command: 'reload' });
+    if (keys.length === 0) return keys;
+    try {
+      await this.config.store.command({ type: 'command', keys, command: 'reload' });
+    } catch (error) {
+      this.config.logger.warn(
+        { err: error, keys: keys.length },
+        'reload not sent: the shared store refused it',
+      );
+      throw new UnavailableError(
+        'The reload was not sent: Redis, through which the replicas hand each other commands, did not take it. ' +
+          'Try again once it is back (GET /readyz shows it).',
+        'reload_not_sent',
+      );
+    }
     return keys;
   }
 

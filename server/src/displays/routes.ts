@@ -152,22 +152,28 @@ export function displaysRouter(registry: DisplayRegistry, serverBuild: string): 
     res.json(registry.rename(key, name));
   });
 
-  router.post('/api/v1/displays/reload', supervisorsOnly, express.json({ limit: '4kb' }), (req, res) => {
-    const target = parse(screenReloadSchema, req.body);
-    if (target.key !== undefined) {
-      known(req, target.key);
-      res.json({ sent: registry.reload({ key: target.key }) });
-      return;
-    }
-    const board = target.board ?? '';
-    const boards = identityOf(req)?.boards ?? null;
-    if (boards !== null && !boards.includes(board))
-      throw new ForbiddenError(
-        `You may command the screens of ${boards.join(', ')} only, not of ${board}.`,
-        'board_not_allowed',
-      );
-    res.json({ sent: registry.reload({ board }) });
-  });
+  // `sent`: the screens with an open stream the reload went to (one without a stream cannot receive it).
+  router.post(
+    '/api/v1/displays/reload',
+    supervisorsOnly,
+    express.json({ limit: '4kb' }),
+    async (req, res) => {
+      const target = parse(screenReloadSchema, req.body);
+      if (target.key !== undefined) {
+        known(req, target.key);
+        res.json({ sent: await registry.reload({ key: target.key }) });
+        return;
+      }
+      const board = target.board ?? '';
+      const boards = identityOf(req)?.boards ?? null;
+      if (boards !== null && !boards.includes(board))
+        throw new ForbiddenError(
+          `You may command the screens of ${boards.join(', ')} only, not of ${board}.`,
+          'board_not_allowed',
+        );
+      res.json({ sent: await registry.reload({ board }) });
+    },
+  );
 
   return router;
 }

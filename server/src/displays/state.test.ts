@@ -230,16 +230,37 @@ describe('the registry', () => {
         key.slice(2),
         report({ board: key.startsWith('b:three') ? 'support' : 'sales' }),
       );
-    expect(displays.reload({ key: 'b:three-screen-0000000000' })).toEqual(['b:three-screen-0000000000']);
+    expect(await displays.reload({ key: 'b:three-screen-0000000000' })).toEqual([
+      'b:three-screen-0000000000',
+    ]);
     expect(sent).toEqual([
       { key: 'b:three-screen-0000000000', event: 'command', data: { command: 'reload' } },
     ]);
-    expect(displays.reload({ board: 'sales' }).sort()).toEqual([
+    expect((await displays.reload({ board: 'sales' })).sort()).toEqual([
       'b:one-screen-000000000000',
       'b:two-screen-000000000000',
     ]);
     expect(sent).toHaveLength(3);
-    expect(displays.reload({ key: 'b:unknown' })).toEqual([]);
+    expect(await displays.reload({ key: 'b:unknown' })).toEqual([]);
+    await displays.stop();
+  });
+
+  it('says a reload was sent only to screens with an open stream to receive it', async () => {
+    const { displays, sent, open, advance } = registry();
+    await displays.start();
+    // One closed its page; another reports but has no stream (it polls, or a proxy buffers streams).
+    open('b:closed-screen-0000000000', 'sales')();
+    displays.report('b:closed-screen-0000000000', 'browser', 'closed-screen-0000000000', report());
+    advance(1000);
+    displays.report('b:polling-screen-000000000', 'browser', 'polling-screen-000000000', report());
+    expect(displays.list().map((s) => [s.key, s.state])).toEqual([
+      ['b:closed-screen-0000000000', 'disconnected'],
+      ['b:polling-screen-000000000', 'healthy'],
+    ]);
+    expect(await displays.reload({ key: 'b:closed-screen-0000000000' })).toEqual([]);
+    expect(await displays.reload({ key: 'b:polling-screen-000000000' })).toEqual([]);
+    expect(await displays.reload({ board: 'sales' })).toEqual([]);
+    expect(sent).toEqual([]);
     await displays.stop();
   });
 
