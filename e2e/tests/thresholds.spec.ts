@@ -14,7 +14,8 @@ const config = `
 thresholds:
   defaults:
     CONTACTS_IN_QUEUE: { warn: 0, critical: 1000000 }
-    AGENTS_STAFFED: { warn: 0, critical: 0 }
+    # Staffed is worse when lower; read as higher-is-worse here, so every queue is critical at any figure.
+    AGENTS_STAFFED: { warn: 0, critical: 0, direction: above }
     OLDEST_CONTACT_AGE: { warn: 1000000, critical: 2000000 }
 boards:
   - id: all
