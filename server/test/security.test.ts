@@ -256,4 +256,21 @@ describe('token exchange', () => {
       expect(answer.headers.location, path).toBe(location);
     }
   });
+
+  it('says a token given twice is given twice, not that the screen needs one', async () => {
+    const tokensFile = join(dir, 'twice-tokens.yaml');
+    writeTokenFile(tokensFile);
+    const wallboard = await start({ ACCESS_MODE: 'tokens', DISPLAY_TOKENS_FILE: tokensFile });
+    for (const path of [
+      `/?token=${displayToken}&token=${displayToken}`,
+      `/api/v1/snapshot?token=a&token=b`,
+    ]) {
+      const answer = await rawRequest(wallboard.url, { path });
+      expect(answer.status, path).toBe(400);
+      expect(JSON.parse(answer.body), path).toMatchObject({
+        code: 'bad_token_parameter',
+        detail: expect.stringMatching(/token must be given once/),
+      });
+    }
+  });
 });

@@ -168,7 +168,12 @@ export function accessControl(options: AccessOptions): RequestHandler {
     const store = options.tokens;
     const sessions = options.sessions;
     if (!store || !sessions) throw new ForbiddenError('no display tokens are configured.', 'no_tokens');
-    const presented = typeof req.query.token === 'string' ? req.query.token : undefined;
+    if (req.query.token !== undefined && typeof req.query.token !== 'string')
+      throw new BadRequestError(
+        'token must be given once, as ?token=<token> (the address holds it more than once, or as a list).',
+        'bad_token_parameter',
+      );
+    const presented = req.query.token;
     if (res && presented !== undefined && req.method === 'GET' && !routePath(req).startsWith('/api/')) {
       const entry = store.verifyToken(presented);
       if (!entry)
