@@ -120,10 +120,10 @@ describe("the README's token commands, exactly as documented", () => {
   }, 120_000);
 
   it('revokes it with the documented revoke command', () => {
-    // Written in prose as a fragment of the create command above.
+    // Written in prose, with the file the create command above wrote, and run through the same pnpm.
     const revoke = /`(tokens revoke[^`]*)`/.exec(readme)?.[1];
     if (!revoke) throw new Error('README.md documents no `tokens revoke`');
-    const result = run(`npx -y pnpm@12.21.0 ${revoke} --file /etc/switchboard/tokens.yaml`);
+    const result = run(`npx -y pnpm@12.21.0 ${revoke}`);
     expect(result.status, result.stderr).toBe(0);
     const file = join(scratch, 'tokens.yaml');
     expect(parseTokenFile(readFileSync(file, 'utf8'), file)).toEqual([
