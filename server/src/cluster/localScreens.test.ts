@@ -88,7 +88,7 @@ describe('the single replica’s screens file', () => {
     await after.displays.stop();
   });
 
-  it('counts a stream the last process left open (it did not stop cleanly) as closed when last known open', async () => {
+  it('counts a screen connected when the last process died as disconnected from the restart, not before', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'switchboard-screens-'));
     const clock = { now: T0 };
     const before = replicaOn(dir, clock);
@@ -99,12 +99,44 @@ describe('the single replica’s screens file', () => {
     // The process dies: the store had written what it knew, the registry never closed its stream.
     await before.store.stop();
 
-    clock.now += 3_000;
+    clock.now += 600_000;
     const after = replicaOn(dir, clock);
     await after.displays.start();
+    clock.now += 3_000;
     const [screen] = after.displays.list();
     expect(screen).toMatchObject({ key: TV, state: 'disconnected', streamOpen: false });
-    expect(after.displays.observe(DOWN)).toEqual([{ key: TV, seconds: 23 }]);
+    // The ten minutes the server was down are not the screen's.
+    expect(after.displays.observe(DOWN)).toEqual([{ key: TV, seconds: 3 }]);
+    await after.displays.stop();
+  });
+
+  it('counts a screen connected when the server stopped as disconnected from the restart, one dark before from then', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'switchboard-screens-'));
+    const clock = { now: T0 };
+    const before = replicaOn(dir, clock);
+    await before.displays.start();
+    // The lobby TV is connected until the server stops; the reception TV went dark a minute before.
+    before.displays.streamOpened('b:lobby-tv-00000000000000000', 'sales', () => undefined);
+    before.displays.rename('b:lobby-tv-00000000000000000', 'Lobby TV');
+    const close = before.displays.streamOpened(TV, 'sales', () => undefined);
+    before.displays.rename(TV, 'Reception TV');
+    clock.now += 60_000;
+    close();
+    clock.now += 60_000;
+    await before.displays.stop();
+
+    // An upgrade of ten minutes.
+    clock.now += 600_000;
+    const after = replicaOn(dir, clock);
+    await after.displays.start();
+    clock.now += 5_000;
+    expect(after.displays.observe(DOWN)).toEqual(
+      expect.arrayContaining([
+        { key: 'b:lobby-tv-00000000000000000', seconds: 5 },
+        { key: TV, seconds: 665 },
+      ]),
+    );
+    expect(after.displays.observe(DOWN)).toHaveLength(2);
     await after.displays.stop();
   });
 

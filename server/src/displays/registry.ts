@@ -76,7 +76,7 @@ export class DisplayRegistry {
   async stop(): Promise<void> {
     clearInterval(this.timer);
     const now = this.clock();
-    for (const key of this.local.keys()) this.setStream(key, null, now, true);
+    for (const key of this.local.keys()) this.setStream(key, null, now, true, true);
     await this.config.store.stop();
   }
 
@@ -260,7 +260,13 @@ export class DisplayRegistry {
     return streamStatus(this.streams.get(key)?.values() ?? [], now, this.options.streamLeaseMs);
   }
 
-  private setStream(key: string, board: string | null, now: number, closed: boolean): void {
+  private setStream(
+    key: string,
+    board: string | null,
+    now: number,
+    closed: boolean,
+    serverStopped = false,
+  ): void {
     const replica = this.config.store.replicaId;
     const byReplica = this.streams.get(key) ?? new Map<string, StreamInfo>();
     const before = byReplica.get(replica);
@@ -269,6 +275,7 @@ export class DisplayRegistry {
       openSince: !closed && before && before.closedAt === null ? before.openSince : now,
       closedAt: closed ? now : null,
       seenAt: now,
+      ...(serverStopped ? { serverStopped: true } : {}),
     };
     if (closed && before) info.openSince = before.openSince;
     byReplica.set(replica, info);
@@ -278,14 +285,21 @@ export class DisplayRegistry {
 
   /**
    * A stream this replica held before it restarted (the single-replica store keeps its own across a restart): none
-   * is open now. One the last process left open (it did not stop cleanly) closed when it was last known open, so
-   * its screen counts as disconnected from then until it is heard from again.
+   * is open now. One its screen had closed keeps when: that screen was dark before the restart, and its time so
+   * counts on. One still open when the server stopped (or left open by a process that died) is closed from this
+   * start: the server's own downtime is not the screen's, or every upgrade would raise screen-down for every wall.
    */
   private loadOwnStream(key: string, value: string): void {
     try {
       const info = JSON.parse(value) as StreamInfo;
       const byReplica = this.streams.get(key) ?? new Map<string, StreamInfo>();
-      byReplica.set(this.config.store.replicaId, { ...info, closedAt: info.closedAt ?? info.seenAt });
+      const openUntilStop = info.closedAt === null || info.serverStopped === true;
+      const closedAt = openUntilStop ? Math.max(this.options.serverStartedAt, info.seenAt) : info.closedAt;
+      byReplica.set(this.config.store.replicaId, {
+        ...info,
+        closedAt,
+        seenAt: Math.max(info.seenAt, closedAt ?? 0),
+      });
       this.streams.set(key, byReplica);
     } catch {
       this.config.logger.warn({ type: 'stream' }, 'unreadable screen entry; ignored');

@@ -30,6 +30,8 @@ export interface StreamInfo {
   closedAt: number | null;
   /** The holding replica last said it is still open at this time; a replica that died stops saying so. */
   seenAt: number;
+  /** Closed because its replica stopped, not by its screen: the screen was connected until then. */
+  serverStopped?: boolean;
 }
 
 export interface StateOptions {
