@@ -97,6 +97,8 @@ describe('parseEnv errors', () => {
     ['METRICS_TOKEN', 'shortscrape', 'shortscrape'],
     ['REDIS_URL', 'redis://:S3cretPassw0rd@redis.internal:63a79', 'S3cretPassw0rd'],
     ['REDIS_URL', 'http://admin:S3cretPassw0rd@redis.internal:6379', 'S3cretPassw0rd'],
+    ['REDIS_URL', 'redis://:Zm9v/YmFy+cXV4@redis.internal:6379', 'Zm9v/YmFy+cXV4'],
+    ['REDIS_URL', 'redis://:p@ssw0rd@redis.internal:63a79', 'ssw0rd'],
   ])('name %s and what is wrong with it, but never print its secret', (name, value, secret) => {
     let message = '';
     try {

@@ -362,7 +362,8 @@ const isSecretName = (name: string) => SECRET_NAME.test(name) && !name.endsWith(
 export function quotableValue(name: string, value: string | undefined): string {
   if (value === undefined) return '""';
   if (isSecretName(name)) return `(${value.length} characters, not shown)`;
-  return JSON.stringify(value.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^@/?#]*@/i, '$1***@'));
+  // Up to the last @: a password pasted unencoded may hold / or @ itself, and it is then what makes the URL invalid.
+  return JSON.stringify(value.replace(/^([a-z][a-z0-9+.-]*:\/\/).*@/i, '$1***@'));
 }
 
 export function parseEnv(source: NodeJS.ProcessEnv = process.env): Env {
