@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { makeSnapshot } from '../testing/makeSnapshot';
 import {
+  abandonedState,
   abandonRate,
   activityText,
   agentActivity,
@@ -165,5 +166,15 @@ describe('boards and states', () => {
     expect(abandonRate({ CONTACTS_QUEUED: 0, CONTACTS_ABANDONED: 0 })).toBeNull();
     expect(abandonRate({ CONTACTS_QUEUED: null, CONTACTS_ABANDONED: 3 })).toBeNull();
     expect(abandonRate({ CONTACTS_QUEUED: 200, CONTACTS_ABANDONED: 10 })).toBe(5);
+  });
+});
+
+describe('abandonedState', () => {
+  it('is the worse of the count’s and the rate’s states, whichever have thresholds', () => {
+    expect(abandonedState({})).toBeUndefined();
+    expect(abandonedState({ CONTACTS_ABANDONED: 'warn' })).toBe('warn');
+    expect(abandonedState({ ABANDON_RATE: 'critical' })).toBe('critical');
+    expect(abandonedState({ CONTACTS_ABANDONED: 'ok', ABANDON_RATE: 'warn' })).toBe('warn');
+    expect(abandonedState({ CONTACTS_ABANDONED: 'critical', ABANDON_RATE: 'ok' })).toBe('critical');
   });
 });

@@ -2,6 +2,7 @@ import {
   ACTIVITY_LABELS,
   abandonRate,
   ERROR_ACTIVITIES,
+  worstState,
   type Agent,
   type AgentActivity,
   type Board,
@@ -19,6 +20,15 @@ import {
 
 /** Abandoned as a share of queued (shared/src/figures.ts): what the tiles show, and thresholds evaluate. */
 export { ACTIVITY_LABELS, abandonRate, type AgentActivity };
+
+/**
+ * The state of the abandoned figure, which shows the count and the rate together: the worse of the count's and
+ * the rate's (ABANDON_RATE), whichever have thresholds; undefined when neither has.
+ */
+export function abandonedState(states: Readonly<Record<string, FigureState>>): FigureState | undefined {
+  const own = [states.CONTACTS_ABANDONED, states.ABANDON_RATE].filter((state) => state !== undefined);
+  return own.length > 0 ? worstState(own) : undefined;
+}
 
 /** The order of the agent groups: the exceptions a supervisor acts on first, then work, then the rest. */
 export const ACTIVITY_ORDER: readonly AgentActivity[] = [

@@ -1,6 +1,6 @@
 import { figureDescriptor, type FigureState, type Queue } from '@switchboard/shared';
 import { memo } from 'react';
-import { abandonRate } from '../../api/selectors';
+import { abandonedState, abandonRate } from '../../api/selectors';
 import { ChannelIcon, channelWord } from '../../components/ChannelIcon';
 import { ErrorBoundary } from '../../components/ErrorBoundary';
 import { Figure, figureLabels, HeadlineFigures } from '../../components/Figure';
@@ -125,7 +125,7 @@ function QueueTileBody({ queue, states, onOpen, selected }: QueueTileProps) {
         <Figure
           {...figureLabels('CONTACTS_ABANDONED', true)}
           value={format.figure('CONTACTS_ABANDONED', today.CONTACTS_ABANDONED)}
-          state={states.CONTACTS_ABANDONED}
+          state={abandonedState(states)}
           detail={rate === null ? null : format.figure('ABANDON_RATE', rate)}
         />
         <Figure

@@ -1,6 +1,6 @@
 import type { Snapshot } from '@switchboard/shared';
 import { memo } from 'react';
-import { abandonRate } from '../../api/selectors';
+import { abandonedState, abandonRate } from '../../api/selectors';
 import { Figure, figureLabels, HeadlineFigures } from '../../components/Figure';
 import { useBoard } from '../../board';
 import { useFormat } from '../../format';
@@ -45,8 +45,7 @@ export const SummaryStrip = memo(function SummaryStrip({ summary }: { summary: S
         <Figure
           {...figureLabels('ABANDON_RATE', true)}
           value={format.figure('ABANDON_RATE', rate)}
-          // The rate's own thresholds where there are some; else the count's, which the detail shows.
-          state={states.ABANDON_RATE ?? states.CONTACTS_ABANDONED}
+          state={abandonedState(states)}
           detail={format.figure('CONTACTS_ABANDONED', today.CONTACTS_ABANDONED)}
         />
         <Figure
