@@ -157,7 +157,10 @@ const WATCHABLE = Object.keys(FIGURES).filter((metric) => !metric.startsWith('SC
  * real-time and today's figures, ABANDON_RATE, FORECAST_SERVICE_LEVEL) or SERVICE_LEVEL_<seconds>. A misspelt
  * name would otherwise never have a value: its rule would never fire, and its threshold never colour anything.
  */
-export function unwatchableFigure(metric: string): string | null {
+export function unwatchableFigure(metric: string, use: 'rule' | 'threshold' = 'rule'): string | null {
+  // The forecast is an estimate beside the figures, not one of them: alert rules watch it, no tile is coloured by it.
+  if (metric === 'FORECAST_SERVICE_LEVEL' && use === 'threshold')
+    return 'FORECAST_SERVICE_LEVEL takes alert rules (alerts:, with a value under which to warn), not thresholds: no figure on a tile is coloured by it.';
   if (SERVICE_LEVEL.test(metric) || WATCHABLE.includes(metric)) return null;
   const [closest] = [...WATCHABLE, 'SERVICE_LEVEL_20']
     .map((name) => ({ name, distance: editDistance(metric, name) }))

@@ -136,6 +136,9 @@ describe('a threshold or rule on a misspelt figure', () => {
     expect(alertRuleSchema.safeParse({ id: 'f', metric: 'FORECAST_SERVICE_LEVEL', value: 80 }).success).toBe(
       true,
     );
+    // The forecast takes rules, not thresholds: nothing on a tile is coloured by it.
+    const forecast = thresholdSetSchema.safeParse({ FORECAST_SERVICE_LEVEL: { warn: 80, critical: 70 } });
+    expect(forecast.error?.issues[0]?.message).toMatch(/takes alert rules .* not thresholds/);
     // A screen's figures are for screen alert rules only.
     expect(alertRuleSchema.safeParse({ id: 's', metric: 'SCREEN_STALE', value: 60 }).success).toBe(false);
   });

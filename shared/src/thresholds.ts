@@ -49,7 +49,7 @@ export const thresholdSetSchema = z
   .transform((set, ctx): Record<string, Threshold> => {
     const out: Record<string, Threshold> = {};
     for (const [metric, given] of Object.entries(set)) {
-      const unknown = unwatchableFigure(metric);
+      const unknown = unwatchableFigure(metric, 'threshold');
       if (unknown) ctx.addIssue({ code: 'custom', path: [metric], message: unknown });
       const threshold = { ...given, direction: given.direction ?? figureDescriptor(metric).bad };
       const issue = orderIssue(threshold, given.direction === undefined ? metric : undefined);
