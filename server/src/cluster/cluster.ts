@@ -72,6 +72,8 @@ export class Cluster {
   private readonly intraday: Relay<{ queueId: string }, IntervalPoint[] | null>;
   private unsubscribePoller: (() => void) | undefined;
   private redisUp = false;
+  /** Whether this lease's jump of the generation counter (TAKEOVER_GENERATIONS) has been made. */
+  private jumped = false;
   private readonly keys: Record<
     | 'lease'
     | 'snapshot'
@@ -227,9 +229,12 @@ export class Cluster {
       }
     }
     if (!this.lease.isHeld) return;
-    // Past whatever a leader cut off from Redis numbered on its own (TAKEOVER_GENERATIONS). Should this fail, the
-    // first publish fails too, and its snapshot goes to this replica's viewers only.
-    await this.redis.incrby(this.keys.generation, TAKEOVER_GENERATIONS).catch(() => undefined);
+    // Past whatever a leader cut off from Redis numbered on its own (TAKEOVER_GENERATIONS); should Redis not take
+    // it now, the first publish it takes does it first.
+    this.jumped = await this.redis.incrby(this.keys.generation, TAKEOVER_GENERATIONS).then(
+      () => true,
+      () => false,
+    );
     if (!this.lease.isHeld) return;
     this.unsubscribePoller = this.options.poller.subscribe((snapshot) => void this.publish(snapshot));
     this.options.poller.start();
@@ -245,6 +250,10 @@ export class Cluster {
   private async publish(snapshot: Snapshot): Promise<void> {
     if (!this.lease.isHeld) return;
     try {
+      if (!this.jumped) {
+        await this.redis.incrby(this.keys.generation, TAKEOVER_GENERATIONS);
+        this.jumped = true;
+      }
       let generation = await this.redis.incr(this.keys.generation);
       // Past every generation this replica has delivered (one numbered here while Redis was away, or a
       // counter Redis lost): viewers follow generations upwards only.
