@@ -1,4 +1,5 @@
-import { mkdir, open, readFile, rename } from 'node:fs/promises';
+import { randomUUID } from 'node:crypto';
+import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { z } from 'zod';
 import type { Logger } from '../logger.js';
@@ -150,7 +151,9 @@ export class LocalScreenStore implements ScreenStore {
       streams: Object.fromEntries(this.saved.streams),
       names: Object.fromEntries(this.saved.names),
     });
-    const temporary = `${file}.${process.pid}.tmp`;
+    // A name of its own for every write: two writes (a store's timer and its stop, or two servers in one process on
+    // one data directory) never share a temporary file.
+    const temporary = `${file}.${process.pid}.${randomUUID()}.tmp`;
     try {
       await mkdir(dirname(file), { recursive: true, mode: 0o700 });
       // On an open wallboard a browser id is all a screen's report needs: the file is for the server's eyes only.
@@ -165,6 +168,7 @@ export class LocalScreenStore implements ScreenStore {
       if (this.failing) this.options.logger?.info({ file }, 'the screens file is written again');
       this.failing = false;
     } catch (error) {
+      await rm(temporary, { force: true }).catch(() => undefined);
       // Kept in memory meanwhile, and written whole at the next change.
       this.dirty = true;
       if (!this.failing)

@@ -9,7 +9,7 @@ export const TEST_CREDENTIALS = { accessKeyId: 'TESTKEY', secretAccessKey: 'test
 
 /**
  * The server's environment for a test: a free port, quiet logs, pointed at the given simulator, and a
- * history directory of its own (history and alerts of one test never carry into another).
+ * history and a data directory of its own (history, alerts and screens of one test never carry into another).
  */
 export function simulatorEnv(simulator: RunningSimulator, extra: Record<string, string> = {}): Env {
   return parseEnv({
@@ -19,6 +19,8 @@ export function simulatorEnv(simulator: RunningSimulator, extra: Record<string, 
     CONNECT_ENDPOINT: simulator.endpoint,
     LOG_LEVEL: 'silent',
     HISTORY_DIR: mkdtempSync(join(tmpdir(), 'switchboard-history-')),
+    // And a data directory (the session secret, the screens file): test servers share nothing with the repo's.
+    DATA_DIR: mkdtempSync(join(tmpdir(), 'switchboard-data-')),
     ...extra,
   });
 }
