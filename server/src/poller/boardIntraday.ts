@@ -17,6 +17,12 @@ export function withBoardIntraday(
   instance: string,
 ): Snapshot {
   if (snapshot.queues.every((queue) => snapshot.intraday.queues[queue.id] !== undefined)) return snapshot;
+  // Worked out again only when the history, the configuration or the queues change (the series every 30 s or
+  // so, not every cycle): the same lines, the same object, and so nothing in the next patch.
+  const queues = snapshot.queues.map((queue) => `${queue.id}\t${queue.name}`).join('\n');
+  const kept = made.get(history);
+  if (kept?.revision === history.revision && kept.config === config && kept.queues === queues)
+    return kept.lines ? { ...snapshot, boardIntraday: kept.lines } : snapshot;
   const lines: NonNullable<Snapshot['boardIntraday']> = {};
   for (const board of config.boards) {
     if (board.queues === 'all' || !board.sections.includes('charts')) continue;
@@ -24,5 +30,18 @@ export function withBoardIntraday(
     const ids = resolveQueueRefs(board.queues, snapshot.queues);
     if (ids.length > 0) lines[board.id] = history.combinedSeries(ids);
   }
-  return Object.keys(lines).length > 0 ? { ...snapshot, boardIntraday: lines } : snapshot;
+  const found = Object.keys(lines).length > 0 ? lines : null;
+  made.set(history, { revision: history.revision, config, queues, lines: found });
+  return found ? { ...snapshot, boardIntraday: found } : snapshot;
 }
+
+/** The lines last worked out from each history, and what they were worked out from. */
+const made = new WeakMap<
+  History,
+  {
+    revision: number;
+    config: WallboardConfig;
+    queues: string;
+    lines: NonNullable<Snapshot['boardIntraday']> | null;
+  }
+>();

@@ -49,6 +49,8 @@ export class History {
   private readonly ranges = new Map<string, Map<string, TodayMetrics>>();
   /** The start of a range Connect no longer answers for and we never fetched: today's totals lack it. */
   missingSince: number | null = null;
+  /** Counts every change to the intervals: what is worked out from them need not be again while it stands. */
+  revision = 0;
 
   constructor(private options: HistoryOptions) {}
 
@@ -73,6 +75,7 @@ export class History {
     this.options = { ...this.options, ...change };
     this.day = null;
     this.intervals.clear();
+    this.revision += 1;
     this.ranges.clear();
     return true;
   }
@@ -102,6 +105,7 @@ export class History {
     if (day !== this.day) {
       this.day = day;
       this.intervals.clear();
+      this.revision += 1;
       this.ranges.clear();
       this.today = new Map();
       this.todayInstance = {};
@@ -189,6 +193,7 @@ export class History {
     for (const { interval, result, occupancy } of fetched) {
       this.intervals.set(interval.start, { ...interval, byQueue: result.byQueue, occupancy });
     }
+    if (fetched.length > 0) this.revision += 1;
   }
 
   /**
