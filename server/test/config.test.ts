@@ -147,6 +147,35 @@ describe('boards, thresholds and alerts from the configuration file', () => {
     expect(fixed.boards[0]?.title).toBe('Sales team');
   });
 
+  it('changes nothing for a file saved unchanged, and takes an undone broken edit as resolved', async () => {
+    writeFileSync(configFile, goodConfig);
+    await wallboard.configStore.reload();
+    const before = wallboard.configStore.current;
+    let told = 0;
+    const stop = wallboard.configStore.onChange(() => {
+      told += 1;
+      return null;
+    });
+    try {
+      // Saved again as it was: the same configuration, so no view is projected again and no screen sent one whole.
+      writeFileSync(configFile, goodConfig);
+      await wallboard.configStore.reload();
+      expect(wallboard.configStore.current).toBe(before);
+      expect(told).toBe(0);
+      // A broken edit, then the file put back as it was.
+      writeFileSync(configFile, goodConfig.replace('warn: 1, critical: 3', 'warn: 5, critical: oops'));
+      await wallboard.configStore.reload();
+      expect(((await getJson('/readyz')) as { configError: string | null }).configError).not.toBeNull();
+      writeFileSync(configFile, goodConfig);
+      await wallboard.configStore.reload();
+      expect(((await getJson('/readyz')) as { configError: string | null }).configError).toBeNull();
+      expect(wallboard.configStore.current).toBe(before);
+      expect(told).toBe(0);
+    } finally {
+      stop();
+    }
+  });
+
   it('refuses to start on a broken configuration file, naming the file, line and field', async () => {
     const broken = join(dir, 'broken.yaml');
     writeFileSync(broken, 'boards:\n  - id: Bad Id\n    title: x\n');

@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import { unwatchFile, watchFile } from 'node:fs';
 import type { Logger } from '../logger.js';
 import { boardInstance, instanceIds, sameInstances } from './instances.js';
@@ -15,6 +16,10 @@ export class ConfigStore {
   private config: WallboardConfig;
   private lastError: string | null = null;
   private readonly listeners = new Set<Listener>();
+  /** What of the configuration in force waits for a restart, as last said; null if nothing. */
+  private waiting: string | null = null;
+  /** Whether the last edit of the file was refused (lastError says why). */
+  private refused = false;
 
   private constructor(
     private readonly file: string | undefined,
@@ -65,10 +70,21 @@ export class ConfigStore {
         notice =
           `${this.file} instances: changing the instances needs a restart; the instances in force are kept ` +
           'and the rest of the file is applied';
-        this.config = kept;
-      } else {
-        this.config = loaded;
       }
+      const next = notice ? { ...loaded, instances: this.config.instances } : loaded;
+      // A file saved unchanged (touched, or an edit undone) changes nothing: the configuration stays the same
+      // object, so no view is worked out again and no screen is sent its view whole.
+      if (!notice && isDeepStrictEqual(next, this.config)) {
+        // An edit refused before is undone: the configuration in force is the file again. (What waited for a
+        // restart still waits: the configuration it was said of is the one in force.)
+        if (this.refused) {
+          this.logger.info({ file: this.file }, 'configuration error resolved');
+          this.lastError = this.waiting;
+          this.refused = false;
+        }
+        return;
+      }
+      this.config = next;
       // Each listener applies what it can now and says what waits for a restart (one sentence each, once).
       const waiting = new Set<string>(notice ? [notice] : []);
       for (const listener of this.listeners) {
@@ -78,9 +94,12 @@ export class ConfigStore {
       const waits = waiting.size > 0 ? [...waiting].join('; ') : null;
       if (this.lastError && !waits) this.logger.info({ file: this.file }, 'configuration error resolved');
       this.lastError = waits;
+      this.waiting = waits;
+      this.refused = false;
       if (waits) this.logger.warn({ file: this.file, error: waits }, 'configuration reloaded in part');
       else this.logger.info({ file: this.file }, 'configuration reloaded');
     } catch (error) {
+      this.refused = true;
       this.lastError = error instanceof ConfigFileError ? error.message : String(error);
       this.logger.error(
         { file: this.file, error: this.lastError },
