@@ -1,4 +1,4 @@
-import { useLayoutEffect, useState, type RefObject } from 'react';
+import { useEffect, useLayoutEffect, useRef, useState, type RefObject } from 'react';
 
 export interface ElementSize {
   width: number;
@@ -12,11 +12,17 @@ export interface ElementSize {
  * root font size read at the same moment. Reading the font size during a render would force the browser to
  * recompute styles there and then, on every update; in the observer's callback styles are already fresh. On
  * the wall the font size follows the viewport, which resizes the element too, so one observer covers both.
+ * Follows the element if it appears later or is replaced (a chart drawn once its series has come, a list drawn
+ * once some agent matches): checked after every render, a comparison.
  */
 export function useElementSize(ref: RefObject<HTMLElement | null>): ElementSize {
   const [size, setSize] = useState(() => ({ width: 0, height: 0, rem: remPx() }));
+  const watching = useRef<{ element: HTMLElement; stop: () => void } | null>(null);
   useLayoutEffect(() => {
     const element = ref.current;
+    if (watching.current?.element === element) return;
+    watching.current?.stop();
+    watching.current = null;
     if (!element) return;
     const measure = () => {
       const { width, height } = element.getBoundingClientRect();
@@ -28,11 +34,21 @@ export function useElementSize(ref: RefObject<HTMLElement | null>): ElementSize 
       );
     };
     measure();
-    if (typeof ResizeObserver === 'undefined') return;
+    if (typeof ResizeObserver === 'undefined') {
+      watching.current = { element, stop: () => undefined };
+      return;
+    }
     const observer = new ResizeObserver(measure);
     observer.observe(element);
-    return () => observer.disconnect();
-  }, [ref]);
+    watching.current = { element, stop: () => observer.disconnect() };
+  });
+  useEffect(
+    () => () => {
+      watching.current?.stop();
+      watching.current = null;
+    },
+    [],
+  );
   return size;
 }
 
