@@ -43,6 +43,33 @@ describe('the wallboard page', () => {
     expect(screen.getByText('Live (polling)')).toBeTruthy();
   }, 15_000);
 
+  it('opens the Screens page while the server has no figures yet', async () => {
+    // Connect failing at the server's start is when a supervisor most needs to see and reload the screens.
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async (input: RequestInfo | URL) => {
+        const url = String(input);
+        if (url === '/api/v1/config') return Response.json(TEST_CONFIG);
+        if (url === '/api/v1/displays')
+          return Response.json({ serverBuild: 'b1', reportIntervalMs: 60_000, screens: [] });
+        if (url.startsWith('/api/v1/snapshot'))
+          return Response.json({ error: 'No snapshot yet' }, { status: 503 });
+        return Response.json({ error: 'unknown' }, { status: 404 });
+      }),
+    );
+    renderApp('?view=screens');
+    expect(await screen.findByTestId('screens-page', {}, { timeout: 4000 })).toBeTruthy();
+    expect(screen.queryByTestId('first-load')).toBeNull();
+  });
+
+  it('names an unknown board above the view, where a wall that fills the screen still shows it', async () => {
+    stubServer({ snapshot: makeSnapshot({ queues: 2, nowMs: Date.now() }) });
+    renderApp('?view=wall&board=gone');
+    const message = await screen.findByTestId('unknown-board');
+    const app = document.querySelector('.app');
+    expect(app?.firstElementChild).toBe(message);
+  });
+
   it('shows only the queues of the board the URL names, in its time zone', async () => {
     stubServer({ snapshot: makeSnapshot({ queues: 5, nowMs: Date.now() }) });
     renderApp('?board=billing');

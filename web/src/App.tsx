@@ -52,7 +52,6 @@ export function App() {
     <FormatContext value={format}>
       <BoardContext value={boardContext}>
         <div className="app" data-generation={meta?.generation} data-board={boardContext.board.id}>
-          <Body params={params} update={update} meta={meta} />
           {unknownBoard && config.data ? (
             // The server lists only the boards this screen may read: one it may not is as absent as a typo.
             <p className="error-page" role="alert" data-testid="unknown-board">
@@ -61,13 +60,15 @@ export function App() {
               {config.data.boards.map((b) => `?board=${b.id}`).join(' or ')} instead.
             </p>
           ) : null}
+          {/* After the message above: the wall and the embed fill the screen, and hide what comes below them. */}
+          <Body params={params} update={update} meta={meta} />
           {config.data?.configError && params.view === 'laptop' ? (
             <p className="config-error" role="status">
               The server refused an edit of its configuration and kept the previous one:{' '}
               {config.data.configError}
             </p>
           ) : null}
-          {!meta && !unknownBoard ? (
+          {!meta && !unknownBoard && params.view !== 'screens' ? (
             <div className="first-load" data-testid="first-load">
               {connection === 'offline' && error ? (
                 <p className="error" role="alert">
@@ -96,9 +97,10 @@ function Body({
   meta: ReturnType<typeof useSnapshotMeta>['data'];
 }) {
   const stale = useStale(meta);
+  // The Screens page reads the screens alone: a supervisor needs it most when the server has no figures to show.
+  if (params.view === 'screens') return <ScreensPage />;
   if (!meta) return null;
   if (params.view === 'wall') return <WallView meta={meta} stale={stale} params={params} />;
   if (params.view === 'embed') return <EmbedView meta={meta} stale={stale} params={params} />;
-  if (params.view === 'screens') return <ScreensPage />;
   return <LaptopView meta={meta} stale={stale} params={params} update={update} />;
 }
