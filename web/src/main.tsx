@@ -6,6 +6,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
 import { SnapshotFeed } from './api/SnapshotFeed';
+import { PageBoundary } from './components/PageBoundary';
 import { stopPulseEvents } from './components/pulseEvents';
 import { writeSizeTokens } from './theme/sizes';
 import { useViewParams } from './url';
@@ -29,7 +30,9 @@ if (!root) throw new Error('index.html has no #root element');
 createRoot(root).render(
   <StrictMode>
     <QueryClientProvider client={queryClient}>
-      <Root />
+      <PageBoundary>
+        <Root />
+      </PageBoundary>
     </QueryClientProvider>
   </StrictMode>,
 );
