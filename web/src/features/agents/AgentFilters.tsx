@@ -16,6 +16,18 @@ const GROUPING_WORDS: Record<AgentGrouping, string> = {
   hierarchyGroup: 'Hierarchy group',
 };
 
+/** The queue filter's value when the address names several queues (`?queues=a,b`): one option stands for them. */
+const SEVERAL = ' several';
+
+/**
+ * The options, and the one the address asks for when it is none of them (a profile with no agent in view, a
+ * queue not on this board): shown as chosen, so the filter at work can be seen, and cleared by choosing "All".
+ */
+function withAsked(options: readonly Option[], asked: string | null | undefined): readonly Option[] {
+  if (!asked || options.some((option) => option.id === asked)) return options;
+  return [...options, { id: asked, name: `${asked} (none here)` }];
+}
+
 /** The laptop's filters; every choice is written to the address bar. */
 export const AgentFilters = memo(function AgentFilters({
   params,
@@ -35,11 +47,16 @@ export const AgentFilters = memo(function AgentFilters({
       <label>
         Queue
         <select
-          value={params.queues[0] ?? ''}
-          onChange={(event) => update({ queues: event.target.value || null })}
+          value={params.queues.length > 1 ? SEVERAL : (params.queues[0] ?? '')}
+          onChange={(event) => {
+            if (event.target.value !== SEVERAL) update({ queues: event.target.value || null });
+          }}
         >
           <option value="">All queues</option>
-          {queues.map((queue) => (
+          {params.queues.length > 1 ? (
+            <option value={SEVERAL}>{params.queues.length} queues, from the address</option>
+          ) : null}
+          {(params.queues.length > 1 ? queues : withAsked(queues, params.queues[0])).map((queue) => (
             <option key={queue.id} value={queue.id}>
               {queue.name}
             </option>
@@ -67,7 +84,7 @@ export const AgentFilters = memo(function AgentFilters({
           onChange={(event) => update({ profile: event.target.value || null })}
         >
           <option value="">All profiles</option>
-          {routingProfiles.map((profile) => (
+          {withAsked(routingProfiles, params.profile).map((profile) => (
             <option key={profile.id} value={profile.id}>
               {profile.name}
             </option>
@@ -81,7 +98,7 @@ export const AgentFilters = memo(function AgentFilters({
           onChange={(event) => update({ group: event.target.value || null })}
         >
           <option value="">All teams</option>
-          {hierarchyGroups.map((group) => (
+          {withAsked(hierarchyGroups, params.group).map((group) => (
             <option key={group.id} value={group.id}>
               {group.name}
             </option>
