@@ -33,6 +33,9 @@ export const ChartPanel = memo(function ChartPanel({
   const carried = queueId ? intraday?.queues[queueId] : intraday?.instance;
   const onDemand = useQueueIntraday(queueId ?? null, intraday !== undefined && carried === undefined);
   const points = carried ?? onDemand.data ?? [];
+  // A series fetched on demand that could not be fetched (or refreshed) says so: never an empty day, nor an old
+  // series shown as current.
+  const failed = carried === undefined && onDemand.isError;
   return (
     <section
       className="chart-panel"
@@ -41,8 +44,17 @@ export const ChartPanel = memo(function ChartPanel({
       data-queue={queueId ?? 'instance'}
     >
       <h2>{title}</h2>
+      {failed ? (
+        <p className="stale-note" role="status" data-testid="chart-stale">
+          {onDemand.data
+            ? `Could not refresh these intervals; shown as of ${format.clock(onDemand.dataUpdatedAt).slice(0, 5)}. Retrying.`
+            : 'Could not load these intervals from the server. Retrying.'}
+        </p>
+      ) : null}
       {points.length === 0 ? (
-        <p className="empty">No intervals yet today.</p>
+        failed ? null : (
+          <p className="empty">No intervals yet today.</p>
+        )
       ) : (
         <div className="chart-body" ref={body}>
           {size.height > 0 ? (
