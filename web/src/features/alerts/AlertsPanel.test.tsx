@@ -1,10 +1,13 @@
 import type { Alert } from '@switchboard/shared';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
-import { cleanup, render, screen } from '@testing-library/react';
-import { afterEach, describe, expect, it } from 'vitest';
+import { cleanup, fireEvent, render, screen } from '@testing-library/react';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { AlertsPanel } from './AlertsPanel';
 
-afterEach(cleanup);
+afterEach(() => {
+  cleanup();
+  vi.unstubAllGlobals();
+});
 
 function alert(id: string, level: Alert['level'], since: string, acknowledged = false): Alert {
   return {
@@ -86,5 +89,28 @@ describe('AlertsPanel', () => {
     const text = document.querySelector('[data-alert-id="screen"] .alert-text')?.textContent ?? '';
     expect(text).toContain('on screen Lobby TV');
     expect(text).not.toContain('screen:t:lobby-tv');
+  });
+
+  it('keeps the keyboard on the alert it acknowledged, once the button has gone', async () => {
+    const open = alert('queue-long', 'critical', '2026-11-24T09:00:00Z');
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async () => Response.json({ ...open, acknowledgedBy: 'Dana', acknowledgedAt: open.since })),
+    );
+    const client = new QueryClient();
+    const panel = (alerts: Alert[]) => (
+      <QueryClientProvider client={client}>
+        <AlertsPanel alerts={alerts} queueName={() => 'Sales'} />
+      </QueryClientProvider>
+    );
+    const { rerender } = render(panel([open]));
+    const button = screen.getByRole('button', { name: /Acknowledge/ });
+    button.focus();
+    fireEvent.click(button);
+    // The next figures carry the acknowledgement.
+    rerender(panel([alert('queue-long', 'critical', '2026-11-24T09:00:00Z', true)]));
+    const focused = document.activeElement;
+    expect(focused?.closest('[data-alert-id]')?.getAttribute('data-alert-id')).toBe('queue-long');
+    expect(focused?.textContent).toMatch(/^Acknowledged by Dana/);
   });
 });

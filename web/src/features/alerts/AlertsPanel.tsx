@@ -1,5 +1,5 @@
 import { alertSentence, metricLabel, type Alert } from '@switchboard/shared';
-import { memo, useState } from 'react';
+import { memo, useEffect, useRef, useState } from 'react';
 import { useAcknowledge } from '../../api/alerts';
 import { Elapsed } from '../../components/Elapsed';
 import { useFormat } from '../../format';
@@ -33,6 +33,21 @@ export const AlertsPanel = memo(function AlertsPanel({
   const format = useFormat();
   const [name, setName] = useState(storedName);
   const acknowledge = useAcknowledge();
+  // The alert acknowledged from this page: once the figures say so its button is gone, and the keyboard's place
+  // goes to the words that replace it rather than back to the top of the page.
+  const list = useRef<HTMLUListElement>(null);
+  const focusAfter = useRef<string | null>(null);
+  useEffect(() => {
+    const id = focusAfter.current;
+    if (id === null) return;
+    const item = [...(list.current?.children ?? [])].find(
+      (child) => child instanceof HTMLElement && child.dataset.alertId === id,
+    );
+    const done = item?.querySelector<HTMLElement>('.acknowledged');
+    if (!done) return;
+    focusAfter.current = null;
+    done.focus();
+  });
   const sorted = [...alerts].sort(
     (a, b) =>
       Number(a.acknowledgedAt !== null) - Number(b.acknowledgedAt !== null) ||
@@ -72,7 +87,7 @@ export const AlertsPanel = memo(function AlertsPanel({
       {sorted.length === 0 ? (
         <p className="empty">No alerts: every watched figure is within its limits.</p>
       ) : (
-        <ul className="alert-list">
+        <ul className="alert-list" ref={list}>
           {sorted.map((alert) => (
             <li key={alert.id} className="alert" data-alert-id={alert.id} data-state={alert.level}>
               <span className="state-badge" aria-hidden="true">
@@ -84,14 +99,17 @@ export const AlertsPanel = memo(function AlertsPanel({
                 <Elapsed since={alert.since} />
               </span>
               {alert.acknowledgedAt ? (
-                <span className="acknowledged">
+                <span className="acknowledged" tabIndex={-1}>
                   Acknowledged by {alert.acknowledgedBy} at {format.clock(Date.parse(alert.acknowledgedAt))}
                 </span>
               ) : readOnly ? null : (
                 <button
                   type="button"
                   disabled={acknowledge.isPending}
-                  onClick={() => acknowledge.mutate({ alertId: alert.id, by: name.trim() })}
+                  onClick={() => {
+                    focusAfter.current = alert.id;
+                    acknowledge.mutate({ alertId: alert.id, by: name.trim() });
+                  }}
                   aria-label={`Acknowledge ${metricLabel(alert.metric)} alert${alert.queueId ? ` on ${subjectOf(alert, queueName)}` : ''}`}
                 >
                   Acknowledge
