@@ -40,6 +40,8 @@ export class DisplayRegistry {
   private readonly records = new Map<string, ScreenRecord>();
   /** key → replica → stream. */
   private readonly streams = new Map<string, Map<string, StreamInfo>>();
+  /** Per screen alert rule, when each screen's run of watched states began (observe). */
+  private readonly badRuns = new Map<string, Map<string, number>>();
   private readonly names = new Map<string, string>();
   /** The streams this replica holds, by screen key. */
   private readonly local = new Map<string, Set<{ board: string | null; send: StreamSender }>>();
@@ -207,7 +209,11 @@ export class DisplayRegistry {
    */
   observe(rule: ScreenAlertRule, now = this.clock()): { key: string; seconds: number }[] {
     const named = rule.screens ? new Set(rule.screens) : null;
-    return this.list(now)
+    // A run of states the rule watches counts from its start: a screen frozen, then switched off, is bad from when
+    // it froze, not again from the closing (which would clear its alert and raise it `minutes` later).
+    const before = this.badRuns.get(rule.id);
+    const runs = new Map<string, number>();
+    const observed = this.list(now)
       .filter((screen) =>
         named
           ? named.has(screen.id) || (screen.name !== null && named.has(screen.name))
@@ -217,8 +223,13 @@ export class DisplayRegistry {
         const bad =
           (screen.state === 'disconnected' && rule.states.includes('disconnected')) ||
           ((screen.state === 'frozen' || screen.state === 'stale') && rule.states.includes('stale'));
-        return { key: screen.key, seconds: bad ? Math.max(0, (now - Date.parse(screen.since)) / 1000) : 0 };
+        if (!bad) return { key: screen.key, seconds: 0 };
+        const since = Math.min(before?.get(screen.key) ?? Infinity, Date.parse(screen.since));
+        runs.set(screen.key, since);
+        return { key: screen.key, seconds: Math.max(0, (now - since) / 1000) };
       });
+    this.badRuns.set(rule.id, runs);
+    return observed;
   }
 
   /** A screen's name as a supervisor gave it, else its token id, else its browser id. */

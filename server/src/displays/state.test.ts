@@ -346,4 +346,31 @@ describe('the registry', () => {
     expect(displays.observe({ ...rule, states: ['stale'] })).toEqual([{ key: 't:lobby-tv', seconds: 0 }]);
     await displays.stop();
   });
+
+  it('counts a screen frozen and then switched off as down from when it froze, under a rule on both', async () => {
+    const { displays, advance, open } = registry();
+    await displays.start();
+    const close = open('t:lobby-tv', null);
+    displays.report('t:lobby-tv', 'token', 'lobby-tv', report());
+    const rule = {
+      id: 'down-or-stale',
+      states: ['disconnected' as const, 'stale' as const],
+      minutes: 1,
+      level: 'critical' as const,
+    };
+    // Its reports stop while its stream stays open: frozen, since its last report.
+    advance(28_000);
+    expect(displays.list()[0]?.state).toBe('frozen');
+    expect(displays.observe(rule)).toEqual([{ key: 't:lobby-tv', seconds: 28 }]);
+    // Then it is switched off: disconnected from the closing, but down all along.
+    close();
+    advance(10_000);
+    expect(displays.list()[0]?.state).toBe('disconnected');
+    expect(displays.observe(rule)).toEqual([{ key: 't:lobby-tv', seconds: 38 }]);
+    // Back, and the run is over: the next one counts from its own start.
+    open('t:lobby-tv', null);
+    displays.report('t:lobby-tv', 'token', 'lobby-tv', report());
+    expect(displays.observe(rule)).toEqual([{ key: 't:lobby-tv', seconds: 0 }]);
+    await displays.stop();
+  });
 });
