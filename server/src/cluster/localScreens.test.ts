@@ -140,6 +140,29 @@ describe('the single replica’s screens file', () => {
     await after.displays.stop();
   });
 
+  it('keeps a screen that never came back after an upgrade dark from that upgrade, across the next restart', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'switchboard-screens-'));
+    const clock = { now: T0 };
+    const first = replicaOn(dir, clock);
+    await first.displays.start();
+    first.displays.streamOpened(TV, 'sales', () => undefined);
+    first.displays.rename(TV, 'Reception TV');
+    clock.now += 60_000;
+    await first.displays.stop();
+    clock.now += 60_000;
+    const second = replicaOn(dir, clock);
+    await second.displays.start();
+    clock.now += 3_600_000;
+    expect(second.displays.observe(DOWN)).toEqual([{ key: TV, seconds: 3600 }]);
+    await second.displays.stop();
+    clock.now += 60_000;
+    const third = replicaOn(dir, clock);
+    await third.displays.start();
+    clock.now += 5_000;
+    expect(third.displays.observe(DOWN)).toEqual([{ key: TV, seconds: 3665 }]);
+    await third.displays.stop();
+  });
+
   it('does not bring back a forgotten screen, nor its name, after a restart', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'switchboard-screens-'));
     const clock = { now: T0 };

@@ -305,13 +305,23 @@ export class DisplayRegistry {
       const info = JSON.parse(value) as StreamInfo;
       const byReplica = this.streams.get(key) ?? new Map<string, StreamInfo>();
       const openUntilStop = info.closedAt === null || info.serverStopped === true;
-      const closedAt = openUntilStop ? Math.max(this.options.serverStartedAt, info.seenAt) : info.closedAt;
-      byReplica.set(this.config.store.replicaId, {
-        ...info,
-        closedAt,
-        seenAt: Math.max(info.seenAt, closedAt ?? 0),
-      });
+      if (!openUntilStop) {
+        byReplica.set(this.config.store.replicaId, info);
+        this.streams.set(key, byReplica);
+        return;
+      }
+      // Closed at this start, and saved so: the next restart finds a screen dark since this one, not since itself.
+      const closedAt = Math.max(this.options.serverStartedAt, info.seenAt);
+      const { serverStopped: _stopped, ...rest } = info;
+      const closed: StreamInfo = { ...rest, closedAt, seenAt: closedAt };
+      byReplica.set(this.config.store.replicaId, closed);
       this.streams.set(key, byReplica);
+      this.config.store.send({
+        type: 'stream',
+        key,
+        replica: this.config.store.replicaId,
+        value: JSON.stringify(closed),
+      });
     } catch {
       this.config.logger.warn({ type: 'stream' }, 'unreadable screen entry; ignored');
     }
