@@ -79,6 +79,17 @@ export function buildReport(input: {
 /** The interval the server last asked for; until it answers, the default. */
 let askedInterval = DEFAULT_INTERVAL_MS;
 
+/** What the page last reported from (useScreenReport), for a report sent out of turn. */
+let lastInput: Parameters<typeof buildReport>[0] | null = null;
+
+/**
+ * Sends a report now, with the errors counted so far: the page failed whole (components/PageBoundary.tsx) and is
+ * about to stop reporting, then load itself again with a count of none; the Screens page should see why.
+ */
+export function reportFailureNow(): void {
+  if (lastInput) void sendReport(buildReport(lastInput));
+}
+
 /**
  * Sends a report; resolves to how long to wait before the next one: the interval the server asks for, the
  * `Retry-After` of a 429, or after a failure (the server restarting) the last interval asked or 15 s, whichever
@@ -118,6 +129,7 @@ export function useScreenReport(
   const latest = useRef({ view, board, meta });
   useEffect(() => {
     latest.current = { view, board, meta };
+    lastInput = latest.current;
     if (!meta) return;
     build ??= meta.serverBuild;
     noteDrawn();

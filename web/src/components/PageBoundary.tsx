@@ -1,5 +1,5 @@
 import { Component, type ErrorInfo, type ReactNode } from 'react';
-import { countScreenError } from '../api/screenReport';
+import { countScreenError, reportFailureNow } from '../api/screenReport';
 
 /** How long a page that failed whole shows why before it loads itself again. */
 export const PAGE_RELOAD_MS = 30_000;
@@ -26,6 +26,8 @@ export class PageBoundary extends Component<Props, { error: Error | null }> {
   override componentDidCatch(error: Error, info: ErrorInfo): void {
     console.error('Could not draw the wallboard page', error, info.componentStack);
     countScreenError();
+    // The page below is gone, and its reports with it: this one says why before the page loads again.
+    reportFailureNow();
     clearTimeout(this.timer);
     this.timer = setTimeout(this.props.reload ?? (() => window.location.reload()), PAGE_RELOAD_MS);
   }
