@@ -210,6 +210,11 @@ describe('several Connect instances in one deployment', () => {
     const config = publicConfigSchema.parse(await (await get('/api/v1/config')).json());
     expect(config.boards.find((b) => b.id === 'south-floor')?.title).toBe('South floor, renamed');
     expect(config.configError).toMatch(/needs a restart/);
+    // Saved again as it is: nothing new to apply, and the notice stands.
+    const applied = wallboard.configStore.current;
+    await wallboard.configStore.reload();
+    expect(wallboard.configStore.current).toBe(applied);
+    expect(wallboard.configStore.error).toMatch(/instances: changing the instances needs a restart/);
     // Still polling the south simulator where it was.
     const before = (await snapshotOf('?instance=south'))?.generation ?? 0;
     await waitFor(

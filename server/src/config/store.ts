@@ -73,8 +73,10 @@ export class ConfigStore {
       }
       const next = notice ? { ...loaded, instances: this.config.instances } : loaded;
       // A file saved unchanged (touched, or an edit undone) changes nothing: the configuration stays the same
-      // object, so no view is worked out again and no screen is sent its view whole.
-      if (!notice && isDeepStrictEqual(next, this.config)) {
+      // object, so no view is worked out again and no screen is sent its view whole. With an edit of the instances
+      // waiting for a restart, the rest of the file is what is compared, and what was said of it stands.
+      const said = notice === null || (this.waiting?.includes(notice) ?? false);
+      if (said && isDeepStrictEqual(next, this.config)) {
         // An edit refused before is undone: the configuration in force is the file again. (What waited for a
         // restart still waits: the configuration it was said of is the one in force.)
         if (this.refused) {
