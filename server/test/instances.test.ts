@@ -235,6 +235,14 @@ describe('several Connect instances in one deployment', () => {
     writeFileSync(configFile, `${instancesYaml()}\n${boardsYaml()}\n`);
     await wallboard.configStore.reload();
     expect(wallboard.configStore.error).toBeNull();
+
+    // The instances edited again and put back, the rest as in force: the notice goes with the edit.
+    writeFileSync(configFile, `${moved}\n${boardsYaml()}\n`);
+    await wallboard.configStore.reload();
+    expect(wallboard.configStore.error).toMatch(/instances: changing the instances needs a restart/);
+    writeFileSync(configFile, `${instancesYaml()}\n${boardsYaml()}\n`);
+    await wallboard.configStore.reload();
+    expect(wallboard.configStore.error).toBeNull();
   });
 });
 

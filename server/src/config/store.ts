@@ -16,10 +16,8 @@ export class ConfigStore {
   private config: WallboardConfig;
   private lastError: string | null = null;
   private readonly listeners = new Set<Listener>();
-  /** What of the configuration in force waits for a restart, as last said; null if nothing. */
-  private waiting: string | null = null;
-  /** Whether the last edit of the file was refused (lastError says why). */
-  private refused = false;
+  /** What the listeners said waits for a restart of the configuration in force (not the instances' notice). */
+  private listenerWaits: string[] = [];
 
   private constructor(
     private readonly file: string | undefined,
@@ -74,34 +72,33 @@ export class ConfigStore {
       const next = notice ? { ...loaded, instances: this.config.instances } : loaded;
       // A file saved unchanged (touched, or an edit undone) changes nothing: the configuration stays the same
       // object, so no view is worked out again and no screen is sent its view whole. With an edit of the instances
-      // waiting for a restart, the rest of the file is what is compared, and what was said of it stands.
-      const said = notice === null || (this.waiting?.includes(notice) ?? false);
-      if (said && isDeepStrictEqual(next, this.config)) {
-        // An edit refused before is undone: the configuration in force is the file again. (What waited for a
-        // restart still waits: the configuration it was said of is the one in force.)
-        if (this.refused) {
-          this.logger.info({ file: this.file }, 'configuration error resolved');
-          this.lastError = this.waiting;
-          this.refused = false;
+      // waiting for a restart, the rest of the file is what is compared. What is said of it is said again: the
+      // listeners' waits, which are of the same configuration, and the instances' notice as the file has it now.
+      if (isDeepStrictEqual(next, this.config)) {
+        const waits = [...new Set([...(notice ? [notice] : []), ...this.listenerWaits])];
+        const said = waits.length > 0 ? waits.join('; ') : null;
+        if (said !== this.lastError) {
+          if (said) this.logger.warn({ file: this.file, error: said }, 'configuration reloaded in part');
+          else this.logger.info({ file: this.file }, 'configuration error resolved');
         }
+        this.lastError = said;
         return;
       }
       this.config = next;
       // Each listener applies what it can now and says what waits for a restart (one sentence each, once).
-      const waiting = new Set<string>(notice ? [notice] : []);
+      const listenerWaits = new Set<string>();
       for (const listener of this.listeners) {
         const waits = listener(this.config);
-        if (waits) waiting.add(waits);
+        if (waits) listenerWaits.add(waits);
       }
+      this.listenerWaits = [...listenerWaits];
+      const waiting = new Set([...(notice ? [notice] : []), ...listenerWaits]);
       const waits = waiting.size > 0 ? [...waiting].join('; ') : null;
       if (this.lastError && !waits) this.logger.info({ file: this.file }, 'configuration error resolved');
       this.lastError = waits;
-      this.waiting = waits;
-      this.refused = false;
       if (waits) this.logger.warn({ file: this.file, error: waits }, 'configuration reloaded in part');
       else this.logger.info({ file: this.file }, 'configuration reloaded');
     } catch (error) {
-      this.refused = true;
       this.lastError = error instanceof ConfigFileError ? error.message : String(error);
       this.logger.error(
         { file: this.file, error: this.lastError },
