@@ -40,8 +40,11 @@ export class DisplayRegistry {
   private readonly records = new Map<string, ScreenRecord>();
   /** key → replica → stream. */
   private readonly streams = new Map<string, Map<string, StreamInfo>>();
-  /** Per screen alert rule, when each screen's run of watched states began (observe). */
-  private readonly badRuns = new Map<string, Map<string, number>>();
+  /**
+   * Per screen alert rule (its id and states), when each screen's run of watched states began, and when the rule
+   * was last stepped (observe).
+   */
+  private readonly badRuns = new Map<string, { steppedAt: number; runs: Map<string, number> }>();
   private readonly names = new Map<string, string>();
   /** The streams this replica holds, by screen key. */
   private readonly local = new Map<string, Set<{ board: string | null; send: StreamSender }>>();
@@ -211,7 +214,11 @@ export class DisplayRegistry {
     const named = rule.screens ? new Set(rule.screens) : null;
     // A run of states the rule watches counts from its start: a screen frozen, then switched off, is bad from when
     // it froze, not again from the closing (which would clear its alert and raise it `minutes` later).
-    const before = this.badRuns.get(rule.id);
+    // Runs are carried from the last step only if it was recent: across a longer pause (Connect failing, the lease
+    // away) the screen may have come back meanwhile, and its state's own start is all that is known.
+    const mark = `${rule.id}\n${rule.states.join(',')}`;
+    const kept = this.badRuns.get(mark);
+    const before = kept && now - kept.steppedAt <= this.options.intervalMs ? kept.runs : undefined;
     const runs = new Map<string, number>();
     const observed = this.list(now)
       .filter((screen) =>
@@ -228,7 +235,10 @@ export class DisplayRegistry {
         runs.set(screen.key, since);
         return { key: screen.key, seconds: Math.max(0, (now - since) / 1000) };
       });
-    this.badRuns.set(rule.id, runs);
+    this.badRuns.set(mark, { steppedAt: now, runs });
+    // A rule removed or edited is stepped no more: let its runs go.
+    for (const [other, entry] of this.badRuns)
+      if (now - entry.steppedAt > this.options.intervalMs * 2) this.badRuns.delete(other);
     return observed;
   }
 

@@ -368,9 +368,21 @@ describe('the registry', () => {
     expect(displays.list()[0]?.state).toBe('disconnected');
     expect(displays.observe(rule)).toEqual([{ key: 't:lobby-tv', seconds: 38 }]);
     // Back, and the run is over: the next one counts from its own start.
-    open('t:lobby-tv', null);
+    const closeAgain = open('t:lobby-tv', null);
     displays.report('t:lobby-tv', 'token', 'lobby-tv', report());
     expect(displays.observe(rule)).toEqual([{ key: 't:lobby-tv', seconds: 0 }]);
+    // Dark again, and stepped; then the rule is not stepped for a while (Connect failing), in which the screen
+    // comes back and goes dark once more: the run counts from that last going dark, not the first.
+    closeAgain();
+    advance(5_000);
+    expect(displays.observe(rule)).toEqual([{ key: 't:lobby-tv', seconds: 5 }]);
+    advance(5_000);
+    const closeLast = open('t:lobby-tv', null);
+    displays.report('t:lobby-tv', 'token', 'lobby-tv', report());
+    advance(5_000);
+    closeLast();
+    advance(12_000);
+    expect(displays.observe(rule)).toEqual([{ key: 't:lobby-tv', seconds: 12 }]);
     await displays.stop();
   });
 });
