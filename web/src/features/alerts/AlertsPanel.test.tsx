@@ -113,4 +113,24 @@ describe('AlertsPanel', () => {
     expect(focused?.closest('[data-alert-id]')?.getAttribute('data-alert-id')).toBe('queue-long');
     expect(focused?.textContent).toMatch(/^Acknowledged by Dana/);
   });
+
+  it('leaves the keyboard where the user has gone since acknowledging', () => {
+    const open = alert('queue-long', 'critical', '2026-11-24T09:00:00Z');
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async () => Response.json({ ...open, acknowledgedBy: 'Dana', acknowledgedAt: open.since })),
+    );
+    const client = new QueryClient();
+    const panel = (alerts: Alert[]) => (
+      <QueryClientProvider client={client}>
+        <AlertsPanel alerts={alerts} queueName={() => 'Sales'} />
+      </QueryClientProvider>
+    );
+    const { rerender } = render(panel([open]));
+    fireEvent.click(screen.getByRole('button', { name: /Acknowledge/ }));
+    const nameInput = screen.getByPlaceholderText('Your name');
+    nameInput.focus();
+    rerender(panel([alert('queue-long', 'critical', '2026-11-24T09:00:00Z', true)]));
+    expect(document.activeElement).toBe(nameInput);
+  });
 });

@@ -40,6 +40,12 @@ export const AlertsPanel = memo(function AlertsPanel({
   useEffect(() => {
     const id = focusAfter.current;
     if (id === null) return;
+    // Only where the keyboard was lost with the button: not from wherever the user has gone since.
+    const active = document.activeElement;
+    if (active && active !== document.body && !list.current?.contains(active)) {
+      focusAfter.current = null;
+      return;
+    }
     const item = [...(list.current?.children ?? [])].find(
       (child) => child instanceof HTMLElement && child.dataset.alertId === id,
     );
@@ -108,7 +114,14 @@ export const AlertsPanel = memo(function AlertsPanel({
                   disabled={acknowledge.isPending}
                   onClick={() => {
                     focusAfter.current = alert.id;
-                    acknowledge.mutate({ alertId: alert.id, by: name.trim() });
+                    acknowledge.mutate(
+                      { alertId: alert.id, by: name.trim() },
+                      {
+                        onError: () => {
+                          focusAfter.current = null;
+                        },
+                      },
+                    );
                   }}
                   aria-label={`Acknowledge ${metricLabel(alert.metric)} alert${alert.queueId ? ` on ${subjectOf(alert, queueName)}` : ''}`}
                 >
