@@ -29,6 +29,8 @@ describe('ChartPanel', () => {
         <ChartPanel queueId={queue.id} title="Queue" />
       </QueryClientProvider>,
     );
+    // While it is being fetched, it says so.
+    expect(screen.getByText('Loading these intervals…')).toBeTruthy();
     expect((await screen.findByTestId('chart-stale')).textContent).toMatch(/Could not load these intervals/);
     expect(screen.queryByText('No intervals yet today.')).toBeNull();
   });

@@ -52,7 +52,11 @@ export const ChartPanel = memo(function ChartPanel({
         </p>
       ) : null}
       {points.length === 0 ? (
-        failed ? null : (
+        failed ? null : carried === undefined && onDemand.isFetching ? (
+          <p className="loading" role="status">
+            Loading these intervals…
+          </p>
+        ) : (
           <p className="empty">No intervals yet today.</p>
         )
       ) : (
