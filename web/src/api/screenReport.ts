@@ -2,6 +2,7 @@ import type { ScreenReport } from '@switchboard/shared';
 import { useEffect, useRef } from 'react';
 import { serverNow } from './clock';
 import type { SnapshotMeta } from './useSnapshotSlices';
+import { parseViewParams } from '../url';
 
 /**
  * Every screen reports itself (docs/screens.md): what it shows, the age of its figures measured here, when it
@@ -82,12 +83,24 @@ let askedInterval = DEFAULT_INTERVAL_MS;
 /** What the page last reported from (useScreenReport), for a report sent out of turn. */
 let lastInput: Parameters<typeof buildReport>[0] | null = null;
 
+/** When the last report was sent (performance.now()), null before the first. */
+let lastSentAt: number | null = null;
+
 /**
- * Sends a report now, with the errors counted so far: the page failed whole (components/PageBoundary.tsx) and is
- * about to stop reporting, then load itself again with a count of none; the Screens page should see why.
+ * Sends a report out of turn, with the errors counted so far: the page failed whole (components/PageBoundary.tsx)
+ * and is about to stop reporting, then load itself again with a count of none; the Screens page should see why.
+ * The server takes a report no sooner than half an interval after the last one, so it waits for that if need be.
+ * A page that failed before it ever reported says what the address asks for.
  */
-export function reportFailureNow(): void {
-  if (lastInput) void sendReport(buildReport(lastInput));
+export async function reportFailure(): Promise<void> {
+  const input = lastInput ?? {
+    view: parseViewParams(window.location.search).view,
+    board: parseViewParams(window.location.search).board,
+    meta: undefined,
+  };
+  const wait = lastSentAt === null ? 0 : lastSentAt + askedInterval / 2 + 1000 - performance.now();
+  if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+  await sendReport(buildReport(input));
 }
 
 /**
@@ -96,6 +109,7 @@ export function reportFailureNow(): void {
  * is shorter, so a screen is not silent longer than its interval because one report was lost.
  */
 export async function sendReport(report: ScreenReport): Promise<number> {
+  lastSentAt = performance.now();
   try {
     const response = await fetch('/api/v1/displays/report', {
       method: 'POST',

@@ -22,10 +22,18 @@ function Page({ broken }: { broken: boolean }) {
   return <p>figures</p>;
 }
 
+const FAKE = {
+  toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date', 'performance'],
+} as const;
+
 describe('PageBoundary', () => {
-  it('says the page failed, instead of a blank screen, and loads it again a while later', () => {
-    vi.useFakeTimers();
+  it('says the page failed, instead of a blank screen, and loads it again a while later', async () => {
+    vi.useFakeTimers(FAKE);
     vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async () => new Response(null, { status: 204 })),
+    );
     const reload = vi.fn();
     render(
       <PageBoundary reload={reload}>
@@ -33,9 +41,13 @@ describe('PageBoundary', () => {
       </PageBoundary>,
     );
     expect(screen.getByTestId('page-error').textContent).toMatch(/could not draw this page/);
-    act(() => vi.advanceTimersByTime(PAGE_RELOAD_MS - 1));
+    await act(async () => {
+      await vi.advanceTimersByTimeAsync(PAGE_RELOAD_MS - 1);
+    });
     expect(reload).not.toHaveBeenCalled();
-    act(() => vi.advanceTimersByTime(1));
+    await act(async () => {
+      await vi.advanceTimersByTimeAsync(1);
+    });
     expect(reload).toHaveBeenCalledTimes(1);
   });
 
@@ -48,23 +60,43 @@ describe('PageBoundary', () => {
     expect(screen.getByText('figures')).toBeTruthy();
   });
 
-  it('sends the screen report with the error before the page it held is gone', () => {
+  it('sends the screen report with the error before the page loads again, no sooner than the server takes one', async () => {
+    vi.useFakeTimers(FAKE);
     vi.spyOn(console, 'error').mockImplementation(() => undefined);
     const fetch = vi.fn(async () => new Response(null, { status: 204 }));
     vi.stubGlobal('fetch', fetch);
+    const reload = vi.fn();
     const { rerender } = render(
-      <PageBoundary reload={() => undefined}>
+      <PageBoundary reload={reload}>
         <Page broken={false} />
       </PageBoundary>,
     );
+    // The page's first report (3 s after it opens).
+    await act(async () => {
+      await vi.advanceTimersByTimeAsync(3_000);
+    });
+    expect(fetch).toHaveBeenCalledTimes(1);
     rerender(
-      <PageBoundary reload={() => undefined}>
+      <PageBoundary reload={reload}>
         <Page broken />
       </PageBoundary>,
     );
+    // The server refuses a report within half an interval (30 s) of the last: the failure's waits for that.
+    await act(async () => {
+      await vi.advanceTimersByTimeAsync(20_000);
+    });
     expect(fetch).toHaveBeenCalledTimes(1);
-    const [url, init] = fetch.mock.calls[0] as unknown as [string, RequestInit];
+    await act(async () => {
+      await vi.advanceTimersByTimeAsync(15_000);
+    });
+    expect(fetch).toHaveBeenCalledTimes(2);
+    const [url, init] = fetch.mock.calls[1] as unknown as [string, RequestInit];
     expect(url).toBe('/api/v1/displays/report');
     expect((JSON.parse(String(init.body)) as ScreenReport).errors).toBeGreaterThan(0);
+    // And then the reload (its 30 s are up).
+    await act(async () => {
+      await vi.advanceTimersByTimeAsync(1);
+    });
+    expect(reload).toHaveBeenCalledTimes(1);
   });
 });

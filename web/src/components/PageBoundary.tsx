@@ -1,5 +1,5 @@
 import { Component, type ErrorInfo, type ReactNode } from 'react';
-import { countScreenError, reportFailureNow } from '../api/screenReport';
+import { countScreenError, reportFailure } from '../api/screenReport';
 
 /** How long a page that failed whole shows why before it loads itself again. */
 export const PAGE_RELOAD_MS = 30_000;
@@ -18,6 +18,7 @@ interface Props {
 export class PageBoundary extends Component<Props, { error: Error | null }> {
   override state: { error: Error | null } = { error: null };
   private timer: ReturnType<typeof setTimeout> | undefined;
+  private unmounted = false;
 
   static getDerivedStateFromError(error: Error) {
     return { error };
@@ -26,13 +27,18 @@ export class PageBoundary extends Component<Props, { error: Error | null }> {
   override componentDidCatch(error: Error, info: ErrorInfo): void {
     console.error('Could not draw the wallboard page', error, info.componentStack);
     countScreenError();
-    // The page below is gone, and its reports with it: this one says why before the page loads again.
-    reportFailureNow();
     clearTimeout(this.timer);
-    this.timer = setTimeout(this.props.reload ?? (() => window.location.reload()), PAGE_RELOAD_MS);
+    const caughtAt = Date.now();
+    // The page below is gone, and its reports with it: one report says why before the page loads again.
+    void reportFailure().finally(() => {
+      if (this.unmounted) return;
+      const left = Math.max(0, PAGE_RELOAD_MS - (Date.now() - caughtAt));
+      this.timer = setTimeout(this.props.reload ?? (() => window.location.reload()), left);
+    });
   }
 
   override componentWillUnmount(): void {
+    this.unmounted = true;
     clearTimeout(this.timer);
   }
 
