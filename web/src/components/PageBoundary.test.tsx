@@ -22,9 +22,10 @@ function Page({ broken }: { broken: boolean }) {
   return <p>figures</p>;
 }
 
-const FAKE = {
+/** The clocks the report's wait reads (setTimeout, performance.now()) and the reload's, under the test's hand. */
+const FAKE: Parameters<typeof vi.useFakeTimers>[0] = {
   toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date', 'performance'],
-} as const;
+};
 
 describe('PageBoundary', () => {
   it('says the page failed, instead of a blank screen, and loads it again a while later', async () => {
