@@ -1,4 +1,3 @@
-import type { ScreenReport } from '@switchboard/shared';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { RedisScreenStore } from '../src/cluster/screens.js';
@@ -6,6 +5,7 @@ import { DisplayRegistry } from '../src/displays/registry.js';
 import { createLogger } from '../src/logger.js';
 import { startRedis, type TestRedis } from './support/redis.js';
 import { waitFor } from './support/wallboard.js';
+import { screenReport } from './support/screenReport.js';
 
 /** The registry shared over a real Redis: replicas as registries of their own, on a clock the test moves. */
 let redis: TestRedis;
@@ -27,20 +27,7 @@ afterAll(async () => {
 const TV = 'b:retired-tv-0000000000000';
 const DAY_MS = 24 * 3600 * 1000;
 
-function report(): ScreenReport {
-  return {
-    id: 'retired-tv-0000000000000',
-    view: 'wall',
-    board: 'sales',
-    build: 'v2',
-    dataAgeMs: 2000,
-    renderAgeMs: 1000,
-    heapBytes: 20e6,
-    errors: 0,
-    viewport: { width: 1920, height: 1080 },
-    uptimeMs: 600_000,
-  };
-}
+const report = () => screenReport({ id: 'retired-tv-0000000000000' });
 
 async function replica(prefix: string, clock: { now: number }): Promise<DisplayRegistry> {
   const logger = createLogger('silent');

@@ -7,25 +7,13 @@ import { describe, expect, it, vi } from 'vitest';
 import { DisplayRegistry } from '../displays/registry.js';
 import { createLogger } from '../logger.js';
 import { LocalScreenStore, SCREENS_FILE_NAME } from './localScreens.js';
+import { screenReport } from '../../test/support/screenReport.js';
 
 const T0 = Date.parse('2026-12-04T10:00:00Z');
 const TV = 'b:reception-tv-000000000000';
 
-function report(overrides: Partial<ScreenReport> = {}): ScreenReport {
-  return {
-    id: 'reception-tv-000000000000',
-    view: 'wall',
-    board: 'sales',
-    build: 'v2',
-    dataAgeMs: 2000,
-    renderAgeMs: 1000,
-    heapBytes: 20e6,
-    errors: 0,
-    viewport: { width: 1920, height: 1080 },
-    uptimeMs: 600_000,
-    ...overrides,
-  };
-}
+const report = (overrides: Partial<ScreenReport> = {}) =>
+  screenReport({ id: 'reception-tv-000000000000', ...overrides });
 
 /** The lines a logger wrote, parsed. */
 function capturedLogger() {

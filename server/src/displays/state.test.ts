@@ -1,9 +1,9 @@
-import type { ScreenReport } from '@switchboard/shared';
 import { describe, expect, it } from 'vitest';
 import { LocalScreenStore } from '../cluster/localScreens.js';
 import { createLogger } from '../logger.js';
 import { DisplayRegistry } from './registry.js';
 import { memoryGrowth, screenState, streamStatus, type ScreenRecord, type StateOptions } from './state.js';
+import { screenReport } from '../../test/support/screenReport.js';
 
 const T0 = Date.parse('2026-12-04T10:00:00Z');
 const OPTIONS: StateOptions = {
@@ -14,21 +14,7 @@ const OPTIONS: StateOptions = {
   streamLeaseMs: 30_000,
 };
 
-function report(overrides: Partial<ScreenReport> = {}): ScreenReport {
-  return {
-    id: 'abcdefghijklmnopqrstuv',
-    view: 'wall',
-    board: 'sales',
-    build: 'v2',
-    dataAgeMs: 2000,
-    renderAgeMs: 1000,
-    heapBytes: 20e6,
-    errors: 0,
-    viewport: { width: 1920, height: 1080 },
-    uptimeMs: 600_000,
-    ...overrides,
-  };
-}
+const report = screenReport;
 
 function record(overrides: Partial<ScreenRecord> = {}): ScreenRecord {
   return {

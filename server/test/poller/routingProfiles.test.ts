@@ -44,6 +44,15 @@ afterAll(async () => {
   await simulator?.close();
 });
 
+/** A discovery asked for now, once it has run without an error. */
+function rediscovered(): Promise<Snapshot> {
+  poller.rediscover();
+  return waitFor(() => {
+    const latest = poller.latest;
+    return latest && latest.sections.discovery.error === null ? latest : undefined;
+  }, 'discovery recovered');
+}
+
 /** The first snapshot with the agents listed and the profiles' queues known, after `generation`. */
 function snapshotWithProfiles(generation = -1): Promise<Snapshot> {
   return waitFor(() => {
@@ -116,12 +125,7 @@ describe('routing profiles and the queues they serve', () => {
     } finally {
       simulator.clearFaults();
     }
-    poller.rediscover();
-    const recovered = await waitFor(() => {
-      const latest = poller.latest;
-      return latest && latest.sections.discovery.error === null ? latest : undefined;
-    }, 'discovery recovered');
-    expect(recovered.routingProfiles).toEqual(before.routingProfiles);
+    expect((await rediscovered()).routingProfiles).toEqual(before.routingProfiles);
   });
 
   it('reports another list refused as an error of discovery, and keeps the routing profiles’ queues', async () => {
@@ -141,12 +145,7 @@ describe('routing profiles and the queues they serve', () => {
     } finally {
       simulator.clearFaults();
     }
-    poller.rediscover();
-    const recovered = await waitFor(() => {
-      const latest = poller.latest;
-      return latest && latest.sections.discovery.error === null ? latest : undefined;
-    }, 'discovery recovered');
-    expect(recovered.routingProfiles).toEqual(before.routingProfiles);
+    expect((await rediscovered()).routingProfiles).toEqual(before.routingProfiles);
     // Still asked: the profiles' queues were never refused.
     const calls = profileCalls().length;
     poller.rediscover();

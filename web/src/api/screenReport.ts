@@ -93,11 +93,8 @@ let lastSentAt: number | null = null;
  * A page that failed before it ever reported says what the address asks for.
  */
 export async function reportFailure(): Promise<void> {
-  const input = lastInput ?? {
-    view: parseViewParams(window.location.search).view,
-    board: parseViewParams(window.location.search).board,
-    meta: undefined,
-  };
+  const asked = lastInput ? null : parseViewParams(window.location.search);
+  const input = lastInput ?? { view: asked?.view ?? 'laptop', board: asked?.board ?? null, meta: undefined };
   const wait = lastSentAt === null ? 0 : lastSentAt + askedInterval / 2 + 1000 - performance.now();
   if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
   await sendReport(buildReport(input));

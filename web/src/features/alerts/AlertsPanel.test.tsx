@@ -24,6 +24,26 @@ function alert(id: string, level: Alert['level'], since: string, acknowledged = 
   };
 }
 
+/**
+ * An open alert in a panel that may acknowledge it, against a server that takes the acknowledgement;
+ * `acknowledged()` brings the next figures, which carry it.
+ */
+function acknowledgeable() {
+  const open = alert('queue-long', 'critical', '2026-11-24T09:00:00Z');
+  vi.stubGlobal(
+    'fetch',
+    vi.fn(async () => Response.json({ ...open, acknowledgedBy: 'Dana', acknowledgedAt: open.since })),
+  );
+  const client = new QueryClient();
+  const panel = (alerts: Alert[]) => (
+    <QueryClientProvider client={client}>
+      <AlertsPanel alerts={alerts} queueName={() => 'Sales'} />
+    </QueryClientProvider>
+  );
+  const { rerender } = render(panel([open]));
+  return { acknowledged: () => rerender(panel([alert(open.id, open.level, open.since, true)])) };
+}
+
 describe('AlertsPanel', () => {
   it('lists open alerts before acknowledged ones, the worst and then the newest first', () => {
     const alerts = [
@@ -92,45 +112,23 @@ describe('AlertsPanel', () => {
   });
 
   it('keeps the keyboard on the alert it acknowledged, once the button has gone', async () => {
-    const open = alert('queue-long', 'critical', '2026-11-24T09:00:00Z');
-    vi.stubGlobal(
-      'fetch',
-      vi.fn(async () => Response.json({ ...open, acknowledgedBy: 'Dana', acknowledgedAt: open.since })),
-    );
-    const client = new QueryClient();
-    const panel = (alerts: Alert[]) => (
-      <QueryClientProvider client={client}>
-        <AlertsPanel alerts={alerts} queueName={() => 'Sales'} />
-      </QueryClientProvider>
-    );
-    const { rerender } = render(panel([open]));
+    const { acknowledged } = acknowledgeable();
     const button = screen.getByRole('button', { name: /Acknowledge/ });
     button.focus();
     fireEvent.click(button);
     // The next figures carry the acknowledgement.
-    rerender(panel([alert('queue-long', 'critical', '2026-11-24T09:00:00Z', true)]));
+    acknowledged();
     const focused = document.activeElement;
     expect(focused?.closest('[data-alert-id]')?.getAttribute('data-alert-id')).toBe('queue-long');
     expect(focused?.textContent).toMatch(/^Acknowledged by Dana/);
   });
 
   it('leaves the keyboard where the user has gone since acknowledging', () => {
-    const open = alert('queue-long', 'critical', '2026-11-24T09:00:00Z');
-    vi.stubGlobal(
-      'fetch',
-      vi.fn(async () => Response.json({ ...open, acknowledgedBy: 'Dana', acknowledgedAt: open.since })),
-    );
-    const client = new QueryClient();
-    const panel = (alerts: Alert[]) => (
-      <QueryClientProvider client={client}>
-        <AlertsPanel alerts={alerts} queueName={() => 'Sales'} />
-      </QueryClientProvider>
-    );
-    const { rerender } = render(panel([open]));
+    const { acknowledged } = acknowledgeable();
     fireEvent.click(screen.getByRole('button', { name: /Acknowledge/ }));
     const nameInput = screen.getByPlaceholderText('Your name');
     nameInput.focus();
-    rerender(panel([alert('queue-long', 'critical', '2026-11-24T09:00:00Z', true)]));
+    acknowledged();
     expect(document.activeElement).toBe(nameInput);
   });
 });
