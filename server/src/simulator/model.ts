@@ -87,6 +87,20 @@ export function isActiveContact(entry: AgentContact): boolean {
   );
 }
 
+/**
+ * What an agent's time counts as in OCCUPANCY (admin guide, Historical metrics definitions): on contact (busy) is
+ * time on a contact, hold and after-contact work included, outside a custom or Offline status; idle is time
+ * Available and not handling contacts, plus any time their contacts were in an error state, but not the time a
+ * contact rings in (from routing to picking up or declining). Null: neither (ringing in, a custom status).
+ */
+export function agentTimeKind(agent: Pick<SimAgent, 'statusIndex' | 'contacts'>): number | null {
+  if (agent.statusIndex !== STATUS.AVAILABLE) return null;
+  if (agent.contacts.some(isActiveContact)) return P.BUSY;
+  // A contact being offered (ringing in, a callback presented) is neither; one in error leaves the agent idle.
+  if (agent.contacts.some((c) => !isErrorState(c.state))) return null;
+  return P.IDLE;
+}
+
 export interface AgentContact {
   contact: SimContact;
   state: AgentContactState;
@@ -819,8 +833,6 @@ export class ContactCentreModel {
     if (to <= from) return;
     agent.accruedAt = to;
     if (agent.statusIndex === STATUS.OFFLINE && agent.contacts.length === 0) return;
-    const busy = agent.contacts.some((c) => !isErrorState(c.state));
-    const idle = !busy && agent.statusIndex === STATUS.AVAILABLE && !agent.error;
-    this.history.addAgentTime(agent.profileIndex, busy ? P.BUSY : idle ? P.IDLE : null, from, to);
+    this.history.addAgentTime(agent.profileIndex, agentTimeKind(agent), from, to);
   }
 }
