@@ -62,12 +62,24 @@ describe('the wallboard page', () => {
     expect(screen.queryByTestId('first-load')).toBeNull();
   });
 
-  it('names an unknown board above the view, where a wall that fills the screen still shows it', async () => {
+  it('names an unknown board and draws no view under it, whatever figures the page still holds', async () => {
+    // The server answers no view for a board it does not have; a page whose board was removed while shown still
+    // holds that board's last figures, as this stub's answer stands for.
     stubServer({ snapshot: makeSnapshot({ queues: 2, nowMs: Date.now() }) });
-    renderApp('?view=wall&board=gone');
-    const message = await screen.findByTestId('unknown-board');
-    const app = document.querySelector('.app');
-    expect(app?.firstElementChild).toBe(message);
+    for (const view of ['wall', 'embed', 'laptop']) {
+      renderApp(`?view=${view}&board=gone`);
+      const message = await screen.findByTestId('unknown-board');
+      expect(document.querySelector('.app')?.firstElementChild).toBe(message);
+      await waitFor(() =>
+        expect(document.querySelector('.app')?.getAttribute('data-generation')).toBeTruthy(),
+      );
+      expect(document.querySelectorAll('[data-queue-id]')).toHaveLength(0);
+      expect(screen.queryByTestId('first-load')).toBeNull();
+      // Each board it may show is a link to this view of it.
+      const links = [...message.querySelectorAll('a')].map((a) => a.getAttribute('href'));
+      expect(links).toContain(`?view=${view}&board=billing`);
+      cleanup();
+    }
   });
 
   it('shows only the queues of the board the URL names, in its time zone', async () => {

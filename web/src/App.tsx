@@ -1,4 +1,4 @@
-import { useEffect, useMemo } from 'react';
+import { Fragment, useEffect, useMemo } from 'react';
 import { FALLBACK_BOARD, pickBoard, useConfig } from './api/config';
 import { useConnection } from './api/SnapshotFeed';
 import { serviceLevelMetric } from './api/selectors';
@@ -57,11 +57,20 @@ export function App() {
             <p className="error-page" role="alert" data-testid="unknown-board">
               This screen cannot show board “{params.board}”: there is no such board, or its token may not
               read it. Boards it may show: {config.data.boards.map((b) => b.id).join(', ')}. Open{' '}
-              {config.data.boards.map((b) => `?board=${b.id}`).join(' or ')} instead.
+              {config.data.boards.map((b, i) => (
+                <Fragment key={b.id}>
+                  {i > 0 ? ' or ' : ''}
+                  <a href={withBoard(b.id)}>?board={b.id}</a>
+                </Fragment>
+              ))}{' '}
+              instead.
             </p>
           ) : null}
-          {/* After the message above: the wall and the embed fill the screen, and hide what comes below them. */}
-          <Body params={params} update={update} meta={meta} />
+          {/* No view under it: a board removed while shown would keep its last figures, going stale, and push the
+              message off a wall that fills the screen. */}
+          {unknownBoard && params.view !== 'screens' ? null : (
+            <Body params={params} update={update} meta={meta} />
+          )}
           {config.data?.configError && params.view === 'laptop' ? (
             <p className="config-error" role="status">
               The server refused an edit of its configuration and kept the previous one:{' '}
@@ -85,6 +94,13 @@ export function App() {
       </BoardContext>
     </FormatContext>
   );
+}
+
+/** This page's address with another board: the view, theme and the rest kept. */
+function withBoard(board: string): string {
+  const search = new URLSearchParams(window.location.search);
+  search.set('board', board);
+  return `?${search.toString()}`;
 }
 
 function Body({
