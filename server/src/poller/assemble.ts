@@ -46,14 +46,15 @@ export function toQueues(
     const byChannel = realtime?.byQueueChannel.get(ref.id) ?? {};
     const realtimeByChannel: Queue['realtimeByChannel'] = {};
     for (const channel of CURRENT_METRIC_FILTER_CHANNELS) {
-      if (seen?.has(channel)) realtimeByChannel[channel] = byChannel[channel] ?? zeroMetrics();
+      if (realtime && seen?.has(channel)) realtimeByChannel[channel] = byChannel[channel] ?? zeroMetrics();
     }
     return {
       id: ref.id,
       arn: ref.arn,
       name: ref.name,
       channels,
-      realtime: realtime?.byQueue.get(ref.id) ?? zeroMetrics(),
+      // Before the first complete cycle there are no figures: none, rather than zeros that pass for a quiet queue.
+      realtime: realtime ? (realtime.byQueue.get(ref.id) ?? zeroMetrics()) : {},
       realtimeByChannel,
       today: today.get(ref.id) ?? {},
       states: {},
@@ -93,10 +94,12 @@ export function assembleSnapshot(parts: SnapshotParts): Snapshot {
     sections: structuredClone(parts.sections),
     queues,
     summary: {
-      realtime: instanceRealtime(
-        queues.map((q) => q.realtime),
-        parts.realtime?.totals ?? {},
-      ),
+      realtime: parts.realtime
+        ? instanceRealtime(
+            queues.map((q) => q.realtime),
+            parts.realtime.totals,
+          )
+        : {},
       today: history.todayInstance,
       states: {},
     },

@@ -12,12 +12,18 @@ export function instanceRealtime(
   agentTotals: RealtimeMetrics,
 ): RealtimeMetrics {
   const total: RealtimeMetrics = { ...agentTotals };
-  total.CONTACTS_IN_QUEUE = queues.map((q) => q.CONTACTS_IN_QUEUE ?? 0).reduce((a, b) => a + b, 0);
-  total.CONTACTS_SCHEDULED = queues.map((q) => q.CONTACTS_SCHEDULED ?? 0).reduce((a, b) => a + b, 0);
+  total.CONTACTS_IN_QUEUE = sumOrNull(queues, 'CONTACTS_IN_QUEUE');
+  total.CONTACTS_SCHEDULED = sumOrNull(queues, 'CONTACTS_SCHEDULED');
   // The instance's oldest contact is the oldest of any queue; its estimated wait, the longest of any queue.
   total.OLDEST_CONTACT_AGE = maxOrNull(queues.map((q) => q.OLDEST_CONTACT_AGE));
   total.ESTIMATED_WAIT_TIME = maxOrNull(queues.map((q) => q.ESTIMATED_WAIT_TIME));
   return total;
+}
+
+/** The queues' figures added up; null when queues have no figures at all yet (never fetched), not zero. */
+function sumOrNull(queues: readonly RealtimeMetrics[], name: 'CONTACTS_IN_QUEUE' | 'CONTACTS_SCHEDULED') {
+  if (queues.length > 0 && queues.every((q) => q[name] === undefined)) return null;
+  return queues.map((q) => q[name] ?? 0).reduce((a, b) => a + b, 0);
 }
 
 function maxOrNull(values: readonly (number | null | undefined)[]): number | null {

@@ -299,6 +299,9 @@ export class Poller {
     } catch (error) {
       this.discoveredOnce = true;
       this.failed('discovery', error, started);
+      // Until the queues are known no real-time cycle runs to publish: this failure is published itself, so the
+      // screens say why there is nothing to show instead of waiting for a first snapshot that never comes.
+      if (!this.directory.ready) this.publish();
       throw error;
     }
   }
@@ -355,7 +358,9 @@ export class Poller {
           return this.cycleMs - (Date.now() - wallStarted);
         } catch (error) {
           this.failed('queues', error, started);
-          if (this.realtime) this.publish();
+          // Published with or without figures: before the first success the queues are listed without figures,
+          // stale, with the error, so a call Connect refuses from the start is on the screens, not a blank wait.
+          this.publish();
           // Retried on the normal cycle, whatever the failure, so the wall is fresh again within one cycle of
           // Connect's recovery. Throttling is backed off where the calls are paid for: the budget's bucket slows
           // to a quarter of its rate, and a second backoff here would only delay seeing the storm end.
