@@ -44,6 +44,21 @@ export function isThrottle(error: unknown): boolean {
   return error.name === 'ThrottlingException' || error.name === 'TooManyRequestsException' || status === 429;
 }
 
+/**
+ * A service error (HTTP 5xx: InternalServiceException 500, ServiceUnavailableException 503, a gateway's 502 or
+ * 504): Connect failed, not the request, so the same request may well succeed at once. A client error (4xx) would
+ * only be refused again.
+ */
+export function isServerError(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+  return (
+    error.name === 'InternalServiceException' ||
+    error.name === 'ServiceUnavailableException' ||
+    (status !== undefined && status >= 500 && status <= 599)
+  );
+}
+
 /** Connect refused the call for want of permission: the caller's IAM policy does not allow the operation. */
 export function isAccessDenied(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
