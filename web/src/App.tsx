@@ -37,7 +37,7 @@ export function App() {
   const locale = config.data ? boardContext.board.locale : undefined;
   const format = useMemo(() => makeFormatters(locale, timeZone), [locale, timeZone]);
 
-  useReloadOnUpgrade(meta?.serverBuild, params.view !== 'laptop' && params.view !== 'screens');
+  useReloadOnUpgrade(params.view !== 'laptop' && params.view !== 'screens');
   useScreenReport(params.view, board?.id ?? params.board, meta);
   useEffect(() => {
     const root = document.documentElement;

@@ -18,7 +18,14 @@ export function apiPath(path: string, board: string | null): string {
 }
 
 export class SnapshotError extends Error {}
-export class SnapshotParseError extends Error {}
+export class SnapshotParseError extends Error {
+  /** The server build the unreadable view names, if it names one: a newer server's view may not be readable here. */
+  readonly serverBuild: string | null;
+  constructor(message: string, serverBuild: string | null = null) {
+    super(message);
+    this.serverBuild = serverBuild;
+  }
+}
 
 /** The poll interval while the stream is down; the server polls Connect about this often. */
 export const FALLBACK_POLL_MS = 2000;
@@ -28,8 +35,11 @@ export function checkSnapshot(value: unknown): Snapshot {
   const parsed = snapshotSchema.safeParse(value);
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0];
+  const build =
+    typeof value === 'object' && value !== null && 'serverBuild' in value ? value.serverBuild : null;
   throw new SnapshotParseError(
     `The server sent a snapshot this page cannot read (${issue ? `${issue.path.join('.')}: ${issue.message}` : 'unknown field'}).`,
+    typeof build === 'string' ? build : null,
   );
 }
 
