@@ -4,10 +4,11 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { fakeSources } from '../testing/fakeEventSource';
 import { stubServer } from '../testing/fakeServer';
 import { makeSnapshot } from '../testing/makeSnapshot';
-import { fetchSnapshot, showView, snapshotKeys, snapshotQueryOptions } from './snapshot';
+import { fetchSnapshot, POLL_TIMEOUT_MS, showView, snapshotKeys, snapshotQueryOptions } from './snapshot';
 import { SnapshotStream } from './stream';
 
 afterEach(() => {
+  vi.useRealTimers();
   vi.unstubAllGlobals();
 });
 
@@ -39,6 +40,28 @@ describe('the poll for the view whole', () => {
     const init = fetchStub.mock.calls[0]?.[1];
     // The server answers a poll within one generation 304 (its ETag); fetch would hand back the stored body.
     expect(init?.cache).toBe('no-store');
+  });
+
+  it('gives up a poll the server never answers and polls again, rather than waiting on it for good', async () => {
+    vi.useFakeTimers();
+    const snapshot = makeSnapshot({ generation: 7 });
+    let calls = 0;
+    // The first poll goes out as the link dies half-open: no answer, no error, until it is aborted.
+    vi.stubGlobal(
+      'fetch',
+      vi.fn((_url: string, init?: RequestInit) => {
+        calls += 1;
+        if (calls > 1) return Promise.resolve(Response.json(snapshot));
+        return new Promise<Response>((_resolve, reject) =>
+          init?.signal?.addEventListener('abort', () => reject(new DOMException('aborted', 'AbortError'))),
+        );
+      }),
+    );
+    const { client, held } = page();
+    const polled = client.fetchQuery(snapshotQueryOptions(null, held, () => false));
+    await vi.advanceTimersByTimeAsync(POLL_TIMEOUT_MS + 10_000);
+    expect(calls).toBe(2);
+    expect((await polled).generation).toBe(7);
   });
 
   it('leaves the later generation the stream brought while it was out, though the stream has dropped again', async () => {

@@ -29,6 +29,11 @@ export class SnapshotParseError extends Error {
 
 /** The poll interval while the stream is down; the server polls Connect about this often. */
 export const FALLBACK_POLL_MS = 2000;
+/**
+ * A poll not answered within this is given up and retried, as the stream replaces a connection silent for as
+ * long: one request left hanging (a link dead half-open, a proxy holding it) would otherwise stop every poll after it.
+ */
+export const POLL_TIMEOUT_MS = 30_000;
 
 /** Checks a view sent whole (pushed or polled) against the shared schema. */
 export function checkSnapshot(value: unknown): Snapshot {
@@ -52,21 +57,39 @@ export function keepUnchanged(held: Snapshot | undefined, whole: Snapshot): Snap
 }
 
 export async function fetchSnapshot(board: string | null, signal?: AbortSignal): Promise<Snapshot> {
-  const response = await fetch(apiPath('/api/v1/snapshot', board), {
-    signal: signal ?? null,
-    headers: { accept: 'application/json' },
-    // Never the browser's stored copy: answered 304 (the same generation as the last poll), fetch would hand back
-    // the stored body, whose serverTime is as old as that poll, and winding the page's clock back hides the age
-    // of figures that have stopped coming.
-    cache: 'no-store',
-  });
-  if (response.status === 503) {
-    throw new SnapshotError('The server is still collecting its first figures from Connect.');
+  const abort = new AbortController();
+  const timedOut = () => abort.abort(new SnapshotError('The server did not answer the snapshot in time.'));
+  const timer = setTimeout(timedOut, POLL_TIMEOUT_MS);
+  const cancel = () => abort.abort(signal?.reason);
+  if (signal?.aborted) cancel();
+  else signal?.addEventListener('abort', cancel);
+  let body: unknown;
+  try {
+    const response = await fetch(apiPath('/api/v1/snapshot', board), {
+      signal: abort.signal,
+      headers: { accept: 'application/json' },
+      // Never the browser's stored copy: answered 304 (the same generation as the last poll), fetch would hand
+      // back the stored body, whose serverTime is as old as that poll, and winding the page's clock back hides the
+      // age of figures that have stopped coming.
+      cache: 'no-store',
+    });
+    if (response.status === 503) {
+      throw new SnapshotError('The server is still collecting its first figures from Connect.');
+    }
+    if (!response.ok) {
+      throw new SnapshotError(`The server answered ${response.status} for the snapshot.`);
+    }
+    // The body too: it can stall as well as the answer.
+    body = await response.json();
+  } catch (failure) {
+    throw abort.signal.aborted && abort.signal.reason instanceof SnapshotError
+      ? abort.signal.reason
+      : failure;
+  } finally {
+    clearTimeout(timer);
+    signal?.removeEventListener('abort', cancel);
   }
-  if (!response.ok) {
-    throw new SnapshotError(`The server answered ${response.status} for the snapshot.`);
-  }
-  const snapshot = checkSnapshot(await response.json());
+  const snapshot = checkSnapshot(body);
   // Stamped as it was served: fresh.
   observeServerTime(snapshot.serverTime, { fresh: true });
   return snapshot;
