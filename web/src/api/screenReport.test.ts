@@ -78,4 +78,27 @@ describe('sending a report', () => {
       vi.unstubAllGlobals();
     }
   });
+
+  it('gives up a report the server never answers and sends the next, rather than falling silent for good', async () => {
+    vi.useFakeTimers();
+    // The link dies half-open under a report: no answer, no error, until the report is aborted.
+    const fetchMock = vi.fn(
+      (_url: string, init?: RequestInit) =>
+        new Promise<Response>((_resolve, reject) =>
+          init?.signal?.addEventListener('abort', () => reject(new DOMException('aborted', 'AbortError'))),
+        ),
+    );
+    vi.stubGlobal('fetch', fetchMock);
+    try {
+      let wait: number | null = null;
+      void sendReport(buildReport({ view: 'wall', board: null, meta: undefined })).then((ms) => (wait = ms));
+      await vi.advanceTimersByTimeAsync(60_000);
+      // Retried soon, as after any failed report.
+      expect(wait).not.toBeNull();
+      expect(wait).toBeLessThanOrEqual(15_000);
+    } finally {
+      vi.useRealTimers();
+      vi.unstubAllGlobals();
+    }
+  });
 });

@@ -17,6 +17,8 @@ const FIRST_REPORT_MS = 3000;
 const DEFAULT_INTERVAL_MS = 60_000;
 /** After a failed report, the next comes within this (or the interval, if shorter). */
 const RETRY_MS = 15_000;
+/** A report not answered within this is given up: the next waits on it, and a screen would fall silent for good. */
+const REPORT_TIMEOUT_MS = 30_000;
 
 let memoryId: string | null = null;
 
@@ -107,12 +109,15 @@ export async function reportFailure(): Promise<void> {
  */
 export async function sendReport(report: ScreenReport): Promise<number> {
   lastSentAt = performance.now();
+  const abort = new AbortController();
+  const timer = setTimeout(() => abort.abort(), REPORT_TIMEOUT_MS);
   try {
     const response = await fetch('/api/v1/displays/report', {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify(report),
       keepalive: true,
+      signal: abort.signal,
     });
     if (response.status === 429) {
       const retry = Number(response.headers.get('retry-after'));
@@ -124,6 +129,8 @@ export async function sendReport(report: ScreenReport): Promise<number> {
   } catch {
     // Before the server ever answered, the interval is only the default: try again sooner.
     return Math.min(askedInterval, RETRY_MS);
+  } finally {
+    clearTimeout(timer);
   }
 }
 
