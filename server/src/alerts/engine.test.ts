@@ -113,6 +113,36 @@ describe('AlertEngine', () => {
     expect(() => engine.acknowledge(id, 'Dana')).toThrow(UnknownAlertError);
   });
 
+  it("lists no event of yesterday as today's, past midnight or after a restart the next day", () => {
+    // 23:59:00 in London (winter: UTC), then one minute past midnight with no new event.
+    let now = Date.parse('2026-12-04T23:59:00Z');
+    const engine = new AlertEngine(
+      () => config,
+      () => now,
+    );
+    engine.enrich(snapshot(1, [queue('q1', 'Sales', 12)]));
+    now += 30_000;
+    engine.enrich(snapshot(2, [queue('q1', 'Sales', 12)]));
+    expect(engine.todaysHistory.map((e) => e.kind)).toEqual(['raised']);
+    const saved = engine.exportState();
+
+    now = Date.parse('2026-12-05T00:01:00Z');
+    engine.enrich(snapshot(3, [queue('q1', 'Sales', 12)]));
+    expect(engine.todaysHistory).toEqual([]);
+    // The alert itself still fires: only the day's history starts afresh.
+    expect(engine.active).toHaveLength(1);
+
+    // A server started the next day on yesterday's saved state, and a follower reading the leader's.
+    const restarted = new AlertEngine(
+      () => config,
+      () => now,
+    );
+    restarted.importState(saved);
+    expect(restarted.todaysHistory).toEqual([]);
+    expect(restarted.todaysOf(saved)).toEqual([]);
+    expect(engine.todaysOf({ ...saved, historyDay: '2026-12-05' })).toHaveLength(1);
+  });
+
   it('keeps a screen alert carried over from before a restart raised until the screens are watched', () => {
     const withScreens = parseConfig(
       ['screenAlerts:', '  - id: screen-down', '    states: [disconnected]', '    minutes: 5', ''].join('\n'),

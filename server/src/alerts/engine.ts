@@ -181,8 +181,13 @@ export class AlertEngine {
     for (const event of result.events) this.record(event, config);
   }
 
+  /** Today in the contact centre's time zone, as the history is kept. */
+  private today(config: WallboardConfig = this.config()): string {
+    return localDate(this.clock(), config.timeZone);
+  }
+
   private record(event: AlertEvent, config: WallboardConfig): void {
-    const day = localDate(this.clock(), config.timeZone);
+    const day = this.today(config);
     if (day !== this.historyDay) {
       this.historyDay = day;
       this.history = [];
@@ -207,9 +212,14 @@ export class AlertEngine {
     return this.named();
   }
 
-  /** Today's events, oldest first. */
+  /** Today's events, oldest first: none once the day they were of has passed (past midnight, after a restart). */
   get todaysHistory(): readonly AlertEvent[] {
-    return this.history;
+    return this.todaysOf({ history: this.history, historyDay: this.historyDay });
+  }
+
+  /** Today's events of a saved state (the leader's, read by a follower): none when the state is of another day. */
+  todaysOf(state: Pick<AlertEngineState, 'history' | 'historyDay'>): AlertEvent[] {
+    return state.historyDay === this.today() ? state.history : [];
   }
 
   acknowledge(alertId: string, by: string): Alert {

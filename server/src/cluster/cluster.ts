@@ -182,7 +182,7 @@ export class Cluster {
     const saved = await this.redis.get(this.keys.alerts).catch(() => null);
     if (!saved) return [];
     try {
-      return (JSON.parse(saved) as AlertEngineState).history;
+      return this.options.engine.todaysOf(JSON.parse(saved) as AlertEngineState);
     } catch {
       return [];
     }
