@@ -24,6 +24,12 @@ function time(req: Request, name: string, example: string): number | undefined {
   if (typeof value !== 'string' || !ISO_TIME.test(value)) throw new BadRequestError(fix, `bad_${name}`);
   const ms = Date.parse(value);
   if (!Number.isFinite(ms)) throw new BadRequestError(fix, `bad_${name}`);
+  // Date.parse reads a day past the month's end as a day of the next month (2026-02-31 as 3 March).
+  const [year = 0, month = 0, day = 0] = value.slice(0, 10).split('-').map(Number);
+  const date = new Date(0);
+  date.setUTCFullYear(year, month - 1, day);
+  if (date.getUTCDate() !== day)
+    throw new BadRequestError(`${fix} (there is no day ${value.slice(0, 10)})`, `bad_${name}`);
   return ms;
 }
 

@@ -108,6 +108,18 @@ describe('replay', () => {
     expect(bad.status).toBe(400);
     expect(bad.body.code).toBe('bad_at');
     expect(bad.body.detail).toMatch(/^at must be one ISO 8601 time/);
+    // A day the month does not have is refused, not read as a day of the next month (31 February: 3 March).
+    for (const path of [
+      '/api/v1/snapshot?at=2026-02-31T10:00:00Z',
+      '/api/v1/timeline?from=2026-04-31T00:00Z&to=2026-05-02T00:00Z',
+      '/api/v1/timeline?to=2025-02-29T00:00:00%2B01:00',
+    ]) {
+      const day = await getJson(wallboard, path);
+      expect(day.status, path).toBe(400);
+      expect(day.body.detail, path).toMatch(
+        /^(at|from|to) must be one ISO 8601 time.*there is no day \d{4}-\d{2}-\d{2}\)$/,
+      );
+    }
     const before = await getJson(wallboard, `/api/v1/snapshot?at=${iso(Date.now() - 3600_000)}`);
     expect(before.status).toBe(404);
     expect(before.body.code).toBe('not_recorded');
