@@ -267,6 +267,50 @@ describe('who may report and command', () => {
   });
 });
 
+describe('long ids', () => {
+  it('lets a screen whose token and board have long ids report, and a supervisor reload it by either', async () => {
+    // The configuration and the token file take ids of any length; a screen's key is its token's id.
+    const id = `reception-${'x'.repeat(60)}`;
+    const board = `ground-floor-${'y'.repeat(60)}`;
+    const configFile = join(dir, 'long-ids.yaml');
+    writeFileSync(configFile, `boards:\n  - { id: ${board}, title: Ground floor }\n`);
+    const tokensFile = join(dir, 'long-ids-tokens.yaml');
+    writeFileSync(
+      tokensFile,
+      [
+        'tokens:',
+        `  - { id: dana, role: supervisor, name: Dana Scully, sha256: ${hashToken(supervisorToken)} }`,
+        `  - { id: ${id}, role: display, board: ${board}, sha256: ${hashToken(displayToken)} }`,
+        '',
+      ].join('\n'),
+    );
+    const wallboard = await start({
+      ACCESS_MODE: 'tokens',
+      DISPLAY_TOKENS_FILE: tokensFile,
+      WALLBOARD_CONFIG: configFile,
+      SESSION_SECRET: SECRET,
+      SCREEN_REPORT_INTERVAL_MS: '2000',
+    });
+    const display = await signIn(wallboard, displayToken);
+    const supervisor = await signIn(wallboard, supervisorToken);
+    const stream = openStream(wallboard, `?board=${board}`, display);
+    const reported = await post(wallboard, '/api/v1/displays/report', report({ board }), display);
+    expect(reported.status, await reported.text()).toBe(204);
+    await eventually(
+      async () =>
+        (await screens(wallboard, supervisor)).screens.find((s) => s.key === `t:${id}`)?.streamOpen === true,
+      'the screen and its stream',
+    );
+    for (const target of [{ key: `t:${id}` }, { board }]) {
+      const reload = await post(wallboard, '/api/v1/displays/reload', target, supervisor);
+      expect(reload.status, await reload.clone().text()).toBe(200);
+      expect(await reload.json()).toEqual({ sent: [`t:${id}`] });
+    }
+    await eventually(async () => stream.commands().length === 2, 'both reloads down the stream');
+    await stream.close();
+  });
+});
+
 describe('screen alert rules', () => {
   let hook: Server | undefined;
   afterAll(() => hook?.close());

@@ -28,9 +28,10 @@ export const screenReportSchema = z
     view: z.enum(['wall', 'laptop', 'embed', 'screens'], {
       error: 'view must be wall, laptop, embed or screens',
     }),
+    // Board ids have no length limit in the configuration; the body's 1 KB bounds this one.
     board: z
       .string({ error: 'board must be a string' })
-      .max(64, 'board must be at most 64 characters')
+      .max(200, 'board must be at most 200 characters')
       .nullable(),
     /** The server build the page was loaded from (the first snapshot's serverBuild). */
     build: z
@@ -134,9 +135,20 @@ export const screenNameSchema = z
 
 export const screenReloadSchema = z
   .object({
-    /** A screen's key, or a board: every screen showing it. */
-    key: z.string().min(1).max(64).optional(),
-    board: z.string().min(1).max(64).optional(),
+    /**
+     * A screen's key, or a board: every screen showing it. Token and board ids have no length limit in their
+     * files; the body's 4 KB bounds these.
+     */
+    key: z
+      .string({
+        error: 'key must be a string: a screen key as GET /api/v1/displays lists it, e.g. t:lobby-tv',
+      })
+      .min(1, 'key must not be empty: give a screen key as GET /api/v1/displays lists it, e.g. t:lobby-tv')
+      .optional(),
+    board: z
+      .string({ error: 'board must be a string: a board id, e.g. sales-floor' })
+      .min(1, 'board must not be empty: give a board id, e.g. sales-floor')
+      .optional(),
   })
   .strict()
   .refine((body) => (body.key === undefined) !== (body.board === undefined), {
