@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { parseEnv } from '../src/env.js';
 import { hashToken } from '../src/security/tokens.js';
 import { rawRequest } from './support/rawRequest.js';
-import { displayToken, eventually, securitySuite, writeTokenFile } from './support/securitySuite.js';
+import { displayToken, eventually, securitySuite, signIn, writeTokenFile } from './support/securitySuite.js';
 
 const suite = securitySuite();
 const { start, dir } = suite;
@@ -254,6 +254,24 @@ describe('token exchange', () => {
       const answer = await rawRequest(wallboard.url, { path });
       expect(answer.status, path).toBe(302);
       expect(answer.headers.location, path).toBe(location);
+    }
+  });
+
+  it('says a token in an API address is exchanged only by opening a page, not that the screen needs one', async () => {
+    const tokensFile = join(dir, 'api-token-tokens.yaml');
+    writeTokenFile(tokensFile);
+    const wallboard = await start({ ACCESS_MODE: 'tokens', DISPLAY_TOKENS_FILE: tokensFile });
+    const cookie = await signIn(wallboard, displayToken);
+    for (const headers of [{}, { cookie }] as Record<string, string>[]) {
+      const answer = await rawRequest(wallboard.url, {
+        path: `/api/v1/config?token=${displayToken}`,
+        headers,
+      });
+      expect(answer.status).toBe(400);
+      const problem = JSON.parse(answer.body) as { code: string; detail: string };
+      expect(problem.code).toBe('token_not_exchanged_here');
+      expect(problem.detail).toMatch(/^\?token= is exchanged only when a page of the wallboard is opened/);
+      expect(answer.body).not.toContain(displayToken);
     }
   });
 

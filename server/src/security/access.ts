@@ -174,7 +174,15 @@ export function accessControl(options: AccessOptions): RequestHandler {
         'bad_token_parameter',
       );
     const presented = req.query.token;
-    if (res && presented !== undefined && req.method === 'GET' && !routePath(req).startsWith('/api/')) {
+    const isPage = req.method === 'GET' && !routePath(req).startsWith('/api/');
+    // Only a page takes a token: anywhere else, "this screen needs a token" would answer one that was given.
+    if (res && presented !== undefined && !isPage)
+      throw new BadRequestError(
+        '?token= is exchanged only when a page of the wallboard is opened, not on /api/ or in a change: open the ' +
+          'wallboard at /?token=<token> once (it sets the session cookie), then send that cookie with each request.',
+        'token_not_exchanged_here',
+      );
+    if (res && presented !== undefined && isPage) {
       const entry = store.verifyToken(presented);
       if (!entry)
         throw new UnauthorizedError(
