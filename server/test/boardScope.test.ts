@@ -548,5 +548,16 @@ describe('the token command', () => {
     expect(tokens('list').stdout).toBe(
       'lobby-tv\tdisplay\tlobby\tactive\nlead\tsupervisor\tlobby,sales\tactive\n',
     );
+
+    // An id in use: revoking it does not free it, so the message does not suggest so once it is revoked.
+    expect(tokens('create', '--id', 'lead').stderr).toMatch(
+      /^A token with id lead exists: pick another id, or revoke it and delete its entry/,
+    );
+    expect(tokens('revoke', '--id', 'lead').status).toBe(0);
+    const again = tokens('create', '--id', 'lead');
+    expect(again.status).toBe(2);
+    expect(again.stderr).toMatch(
+      /^A token with id lead exists, revoked: pick another id, or delete its entry/,
+    );
   }, 60_000);
 });

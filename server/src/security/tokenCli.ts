@@ -82,7 +82,14 @@ switch (command) {
   case 'create': {
     const id = given('id', 'lobby-tv');
     if (!id) fail('tokens create needs --id, e.g. --id lobby-tv');
-    if (entries.some((e) => e.id === id)) fail(`A token with id ${id} exists; revoke it or pick another id.`);
+    const taken = entries.find((e) => e.id === id);
+    // A revoked entry keeps its id (its screen's history and name go by it): revoking does not free an id.
+    if (taken?.revoked)
+      fail(`A token with id ${id} exists, revoked: pick another id, or delete its entry from ${file} first.`);
+    if (taken)
+      fail(
+        `A token with id ${id} exists: pick another id, or revoke it and delete its entry from ${file} to reuse it.`,
+      );
     if (values.role !== 'display' && values.role !== 'supervisor')
       fail(`--role must be display or supervisor, not "${values.role}"`);
     const name = given('name', '"Dana Scully"');
