@@ -262,6 +262,7 @@ export async function startInstance(
     configStore,
     instance: id,
     logger,
+    timeZone: (config) => contactCentreTimeZone(env, config),
     // Called only once the poller (and the cluster) below exist.
     latest: () => source.latest,
   });

@@ -143,6 +143,24 @@ describe('AlertEngine', () => {
     expect(engine.todaysOf({ ...saved, historyDay: '2026-12-05' })).toHaveLength(1);
   });
 
+  it('turns the history over at midnight in TIME_ZONE where it overrides the file', () => {
+    // The file says London; TIME_ZONE says New York, where 00:01 UTC is still the evening before.
+    let now = Date.parse('2026-12-04T23:59:00Z');
+    const engine = new AlertEngine(
+      () => config,
+      () => now,
+      () => 'America/New_York',
+    );
+    engine.enrich(snapshot(1, [queue('q1', 'Sales', 12)]));
+    now += 30_000;
+    engine.enrich(snapshot(2, [queue('q1', 'Sales', 12)]));
+    now = Date.parse('2026-12-05T00:01:00Z');
+    engine.enrich(snapshot(3, [queue('q1', 'Sales', 12)]));
+    expect(engine.todaysHistory.map((e) => e.kind)).toEqual(['raised']);
+    now = Date.parse('2026-12-05T05:01:00Z');
+    expect(engine.todaysHistory).toEqual([]);
+  });
+
   it('keeps a screen alert carried over from before a restart raised until the screens are watched', () => {
     const withScreens = parseConfig(
       ['screenAlerts:', '  - id: screen-down', '    states: [disconnected]', '    minutes: 5', ''].join('\n'),

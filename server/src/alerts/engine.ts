@@ -75,6 +75,8 @@ export class AlertEngine {
   constructor(
     private config: () => WallboardConfig,
     private readonly clock: () => number = Date.now,
+    /** The contact centre's time zone where it is not the file's (TIME_ZONE): today's history turns over there. */
+    private readonly timeZone: (config: WallboardConfig) => string = (config) => config.timeZone,
   ) {}
 
   /** Screen alert rules (the configuration's `screenAlerts`) are evaluated by this engine, on the screens given. */
@@ -183,7 +185,7 @@ export class AlertEngine {
 
   /** Today in the contact centre's time zone, as the history is kept. */
   private today(config: WallboardConfig = this.config()): string {
-    return localDate(this.clock(), config.timeZone);
+    return localDate(this.clock(), this.timeZone(config));
   }
 
   private record(event: AlertEvent, config: WallboardConfig): void {

@@ -2,6 +2,7 @@ import type { Snapshot } from '@switchboard/shared';
 import type { Logger } from '../logger.js';
 import { resolveQueueRefs } from '../config/boards.js';
 import { configForInstance } from '../config/instances.js';
+import type { WallboardConfig } from '../config/schema.js';
 import type { ConfigStore } from '../config/store.js';
 import { SCREEN_ALERT_PREFIX } from '@switchboard/shared';
 import { AlertEngine, type ScreenWatch } from './engine.js';
@@ -31,10 +32,12 @@ export function setupAlerting(options: {
   logger: Logger;
   latest: () => Snapshot | null;
   clock?: () => number;
+  /** The contact centre's time zone (TIME_ZONE, else the file's): where "today" of the alert history starts. */
+  timeZone?: (config: WallboardConfig) => string;
 }): Alerting {
   const { logger, configStore, instance } = options;
   const config = () => configForInstance(configStore.current, instance);
-  const engine = new AlertEngine(config, options.clock);
+  const engine = new AlertEngine(config, options.clock, options.timeZone);
   const queues = () => options.latest()?.queues ?? [];
 
   const webhookTargets = (): WebhookTarget[] =>
