@@ -324,7 +324,7 @@ describe('SnapshotStream', () => {
     stream.stop();
   });
 
-  it('backs off exponentially when the server refuses the stream, and resets once it is live again', async () => {
+  it('backs off exponentially when the server refuses the stream, and resets once it has been live a while', async () => {
     const { stream, sources, source, views } = setup();
     stream.start();
     source(0).fail(true);
@@ -342,9 +342,39 @@ describe('SnapshotStream', () => {
     source(2).open();
     source(2).emit('snapshot', text(makeSnapshot()));
     expect(views).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(10_000);
     source(2).fail(true);
     await vi.advanceTimersByTimeAsync(1000);
     expect(sources).toHaveLength(4);
+    stream.stop();
+  });
+
+  it('goes on backing off from a server that sends the view and drops the connection at once', async () => {
+    const { stream, sources, source, views } = setup();
+    stream.start();
+    source(0).fail(true);
+    await vi.advanceTimersByTimeAsync(1000);
+    // A server in a crash loop: each connection opens, sends the view whole, and ends; EventSource's own
+    // reconnects count as failures too, and then the backoff goes on growing (2 s, 4 s, 8 s) instead of
+    // starting again at 1 s after each view.
+    const waits: number[] = [];
+    for (let i = 1; i <= 3; i += 1) {
+      const current = source(i);
+      for (let reconnect = 0; reconnect <= 3; reconnect += 1) {
+        current.open();
+        current.emit('snapshot', text(makeSnapshot()));
+        current.fail(false);
+      }
+      expect(current.closed).toBe(true);
+      let waited = 0;
+      while (sources.length === i + 1) {
+        await vi.advanceTimersByTimeAsync(100);
+        waited += 100;
+      }
+      waits.push(waited);
+    }
+    expect(views.length).toBeGreaterThan(0);
+    expect(waits).toEqual([2000, 4000, 8000]);
     stream.stop();
   });
 

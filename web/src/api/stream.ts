@@ -53,6 +53,12 @@ export interface StreamOptions {
 const CLOSED = 2;
 /** Native reconnects EventSource may try before this class closes it and backs off itself. */
 const NATIVE_RETRIES = 3;
+/**
+ * A connection that lasted this long was a success: its end starts the count of failures, and the backoff, anew.
+ * One that ends sooner (a server in a crash loop, a proxy cutting it) adds to them, whatever it delivered first,
+ * so a thousand screens back off rather than fetch the view whole every 2 s for as long as it lasts.
+ */
+const STABLE_MS = 10_000;
 
 function parse(text: string, what: string): unknown {
   try {
@@ -67,6 +73,8 @@ export class SnapshotStream {
   private state: StreamState = 'connecting';
   private readonly listeners = new Set<() => void>();
   private attempt = 0;
+  /** When the current connection opened (EventSource's own reconnects open it again); null while it is not open. */
+  private openedAt: number | null = null;
   private nativeFailures = 0;
   /** Connections dropped for a view or patch the page could not use, since the last patch it applied. */
   private restarts = 0;
@@ -118,6 +126,7 @@ export class SnapshotStream {
     const since = held ? `since=${encodeURIComponent(streamEventId(held))}` : null;
     const source = create(since ? `${url}${url.includes('?') ? '&' : '?'}${since}` : url);
     this.source = source;
+    this.openedAt = null;
     this.nativeFailures = 0;
     // Reopened for the view whole, the stream stays live: the view on screen is whole, a moment old at most.
     if (this.state !== 'live') this.setState('connecting');
@@ -125,11 +134,12 @@ export class SnapshotStream {
     let beats = 0;
     source.onopen = () => {
       beats = 0;
-      this.nativeFailures = 0;
+      if (source === this.source) this.openedAt = Date.now();
       this.armSilence();
     };
     source.onerror = () => {
       if (source !== this.source) return;
+      this.connectionEnded();
       this.nativeFailures += 1;
       this.setState('down');
       if (source.readyState === CLOSED || this.nativeFailures > NATIVE_RETRIES) this.retryLater();
@@ -179,8 +189,6 @@ export class SnapshotStream {
       this.restart(failure instanceof Error ? failure : new Error(String(failure)));
       return;
     }
-    // After a restart the backoff goes on growing until a patch applies (see the patch listener).
-    if (this.restarts === 0) this.attempt = 0;
     this.setState('live');
     this.options.onView(view);
   }
@@ -204,6 +212,18 @@ export class SnapshotStream {
     this.retryLater(false);
   }
 
+  /**
+   * The current connection has ended (or gone silent): if it lasted (STABLE_MS), the failures and the backoff
+   * count from this one; not after a restart until a patch has applied (see the patch listener).
+   */
+  private connectionEnded(): void {
+    const lasted = this.openedAt !== null && Date.now() - this.openedAt >= STABLE_MS;
+    this.openedAt = null;
+    if (!lasted) return;
+    this.nativeFailures = 0;
+    if (this.restarts === 0) this.attempt = 0;
+  }
+
   private armSilence(): void {
     clearTimeout(this.silenceTimer);
     this.silenceTimer = setTimeout(() => {
@@ -214,6 +234,7 @@ export class SnapshotStream {
 
   /** Opens a connection after a backoff; `resume`: from the view held (see open). */
   private retryLater(resume = true): void {
+    this.connectionEnded();
     clearTimeout(this.silenceTimer);
     this.source?.close();
     this.source = null;
