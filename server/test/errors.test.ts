@@ -32,6 +32,7 @@ describe('error answers', () => {
           headers: { cookie: 'switchboard_session=%E0%A4%A' },
         }),
         json: await post('{"by": '),
+        bare: await post('null'),
         notBrotli: await post('{"by": "me"}', { 'content-encoding': 'br' }),
         notGzip: await post('{"by": "me"}', { 'content-encoding': 'gzip' }),
         large: await post(JSON.stringify({ by: 'x'.repeat(10_000) })),
@@ -47,6 +48,7 @@ describe('error answers', () => {
       expect(Object.fromEntries(Object.entries(answers).map(([k, a]) => [k, a.status]))).toEqual({
         cookie: 401,
         json: 400,
+        bare: 400,
         notBrotli: 400,
         notGzip: 400,
         large: 413,
@@ -54,7 +56,11 @@ describe('error answers', () => {
         apiPath: 400,
         unknown: 404,
       });
-      expect(JSON.parse(answers.json.body)).toMatchObject({ code: 'malformed_json' });
+      for (const answer of [answers.json, answers.bare])
+        expect(JSON.parse(answer.body)).toMatchObject({
+          code: 'malformed_json',
+          detail: expect.stringMatching(/must be a JSON object/),
+        });
       for (const answer of [answers.notBrotli, answers.notGzip])
         expect(JSON.parse(answer.body)).toMatchObject({
           code: 'malformed_body_encoding',

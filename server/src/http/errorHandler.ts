@@ -40,7 +40,9 @@ const PARSER_ERRORS: Readonly<Record<string, { status: number; code: string; det
   'entity.parse.failed': {
     status: 400,
     code: 'malformed_json',
-    detail: 'The request body is not valid JSON.',
+    detail:
+      'The request body must be a JSON object, such as {"by": "Ana"}: this one is not valid JSON, or is a bare ' +
+      'value (null, a number, a string).',
   },
   'encoding.unsupported': {
     status: 415,
