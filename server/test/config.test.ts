@@ -120,6 +120,12 @@ describe('boards, thresholds and alerts from the configuration file', () => {
       code: 'invalid_body',
       detail: expect.stringContaining('by must not be empty'),
     });
+    const garbled = await post(alert.id, { by: 'Dana\n\u001b[2J' });
+    expect(garbled.status).toBe(400);
+    expect(await garbled.json()).toMatchObject({
+      code: 'invalid_body',
+      detail: expect.stringContaining('by must not hold control characters'),
+    });
     expect((await post('nope', { by: 'Dana' })).status).toBe(404);
     const ok = await post(alert.id, { by: 'Dana' });
     expect(await ok.json()).toMatchObject({ id: alert.id, acknowledgedBy: 'Dana' });

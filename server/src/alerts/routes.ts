@@ -11,6 +11,8 @@ const acknowledgeBody = z
       .trim()
       .min(1, 'by must not be empty: give the name of the supervisor acknowledging the alert')
       .max(100, 'by must be at most 100 characters')
+      // Shown on every screen's alert list and in the history: a line feed or an escape would garble them.
+      .refine((by) => !/\p{Cc}/u.test(by), 'by must not hold control characters (line feeds, tabs, escapes)')
       .optional(),
   })
   .strict();
