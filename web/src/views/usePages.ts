@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 
 /** How many tiles of a given size fit in an area, in whole rows and columns. */
 export function tilesThatFit(
@@ -19,13 +19,22 @@ export function paginate<T>(items: readonly T[], perPage: number): T[][] {
   return pages;
 }
 
-/** The page on screen, turning every `seconds` while there is more than one. */
+/**
+ * The page on screen, turning every `seconds` while there is more than one. The turn keeps its beat when the
+ * number of pages changes (a stale banner coming and going resizes the area): were it started again at each
+ * change, pages changing more often than `seconds` would hold the wall on one page.
+ */
 export function useRotation(pageCount: number, seconds: number): number {
   const [index, setIndex] = useState(0);
+  const count = useRef(pageCount);
   useEffect(() => {
-    if (pageCount <= 1) return;
-    const timer = setInterval(() => setIndex((i) => (i + 1) % pageCount), seconds * 1000);
+    count.current = pageCount;
+  }, [pageCount]);
+  const rotating = pageCount > 1;
+  useEffect(() => {
+    if (!rotating) return;
+    const timer = setInterval(() => setIndex((i) => (i + 1) % Math.max(1, count.current)), seconds * 1000);
     return () => clearInterval(timer);
-  }, [pageCount, seconds]);
+  }, [rotating, seconds]);
   return pageCount === 0 ? 0 : index % pageCount;
 }
