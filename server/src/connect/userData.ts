@@ -5,11 +5,17 @@ import { sendOptions, type ConnectContext } from './context.js';
 import { MalformedResponseError } from './errors.js';
 import { MAX_FILTER_VALUES, MAX_METRIC_RESULTS, chunk, collectPages } from './paginate.js';
 
-const ref = z.object({ Id: z.string().min(1), Arn: z.string().optional() });
+/**
+ * The reference marks every field of UserData and of the references in it "Required: No" (UserReference,
+ * RoutingProfileReference, QueueReference, HierarchyGroupSummaryReference, AgentContactReference). A reference
+ * without its id is known by its ARN, whose last part is the id; one with neither is taken as absent, and a user
+ * with neither is left out: never a reason to refuse the page of every other agent.
+ */
+const ref = z.object({ Id: z.string().optional(), Arn: z.string().optional() });
 const namedRef = ref.extend({ Name: z.string().optional() });
 
-const userDataSchema = z.object({
-  User: ref,
+const rawUserDataSchema = z.object({
+  User: ref.optional(),
   RoutingProfile: ref.optional(),
   HierarchyPath: z
     .object({
@@ -30,10 +36,10 @@ const userDataSchema = z.object({
   Contacts: z
     .array(
       z.object({
-        ContactId: z.string().min(1),
+        ContactId: z.string().optional(),
         // Connect adds channels without notice (EMAIL came after VOICE, CHAT and TASK): an unknown one is kept
-        // as is and reported, never a reason to drop the page.
-        Channel: z.string().min(1),
+        // as is and reported, never a reason to drop the page; a contact without one is shown as other.
+        Channel: z.string().optional(),
         AgentContactState: z.string().optional(),
         InitiationMethod: z.string().optional(),
         StateStartTimestamp: z.date().optional(),
@@ -43,10 +49,85 @@ const userDataSchema = z.object({
     .default([]),
 });
 const responseSchema = z.object({
-  UserDataList: z.array(userDataSchema).default([]),
+  UserDataList: z.array(rawUserDataSchema).default([]),
   NextToken: z.string().optional(),
 });
-export type UserData = z.infer<typeof userDataSchema>;
+type RawUserData = z.infer<typeof rawUserDataSchema>;
+
+interface Resolved {
+  Id: string;
+  Arn?: string | undefined;
+}
+interface ResolvedNamed extends Resolved {
+  Name?: string | undefined;
+}
+
+export interface UserData {
+  User: Resolved;
+  RoutingProfile?: Resolved | undefined;
+  HierarchyPath?:
+    | {
+        LevelOne?: ResolvedNamed | undefined;
+        LevelTwo?: ResolvedNamed | undefined;
+        LevelThree?: ResolvedNamed | undefined;
+        LevelFour?: ResolvedNamed | undefined;
+        LevelFive?: ResolvedNamed | undefined;
+      }
+    | undefined;
+  Status?: RawUserData['Status'];
+  Contacts: {
+    /** Connect's id; `<user id>#<position>` where Connect left it out, so each contact still has a key. */
+    ContactId: string;
+    /** Undefined where Connect named none: shown as other. */
+    Channel: string | undefined;
+    AgentContactState?: string | undefined;
+    InitiationMethod?: string | undefined;
+    StateStartTimestamp?: Date | undefined;
+    Queue?: Resolved | undefined;
+  }[];
+}
+
+/**
+ * The id of a Connect resource from its ARN (`arn:aws:connect:<region>:<account>:instance/<instance>/<type>/<id>`,
+ * "Resource types defined by Amazon Connect", Service Authorization Reference).
+ */
+export function idFromArn(arn: string | undefined): string | undefined {
+  if (!arn?.startsWith('arn:')) return undefined;
+  const id = arn.slice(arn.lastIndexOf('/') + 1);
+  return id && id !== arn ? id : undefined;
+}
+
+function resolve<T extends { Id?: string | undefined; Arn?: string | undefined }>(
+  reference: T | undefined,
+): (Omit<T, 'Id'> & Resolved) | undefined {
+  if (!reference) return undefined;
+  const id = reference.Id || idFromArn(reference.Arn);
+  return id ? { ...reference, Id: id } : undefined;
+}
+
+function normalise(raw: RawUserData): UserData | undefined {
+  const user = resolve(raw.User);
+  if (!user) return undefined;
+  const path = raw.HierarchyPath;
+  return {
+    User: user,
+    RoutingProfile: resolve(raw.RoutingProfile),
+    HierarchyPath: path && {
+      LevelOne: resolve(path.LevelOne),
+      LevelTwo: resolve(path.LevelTwo),
+      LevelThree: resolve(path.LevelThree),
+      LevelFour: resolve(path.LevelFour),
+      LevelFive: resolve(path.LevelFive),
+    },
+    Status: raw.Status,
+    Contacts: raw.Contacts.map((contact, index) => ({
+      ...contact,
+      ContactId: contact.ContactId || `${user.Id}#${index}`,
+      Channel: contact.Channel || undefined,
+      Queue: resolve(contact.Queue),
+    })),
+  };
+}
 
 export interface CurrentUsers {
   users: UserData[];
@@ -80,8 +161,9 @@ export async function getCurrentUsers(
             parsed.error.issues[0]?.message ?? 'bad shape',
           );
         }
-        reportUnknownValues(ctx, parsed.data.UserDataList);
-        return { items: parsed.data.UserDataList, nextToken: parsed.data.NextToken };
+        const users = parsed.data.UserDataList.map(normalise).filter((u) => u !== undefined);
+        reportUnknownValues(ctx, users);
+        return { items: users, nextToken: parsed.data.NextToken };
       }),
     ),
   );
@@ -96,7 +178,7 @@ function reportUnknownValues(ctx: ConnectContext, users: readonly UserData[]): v
   if (!ctx.unknownValue) return;
   for (const user of users) {
     for (const contact of user.Contacts) {
-      if (!isKnownChannel(contact.Channel))
+      if (contact.Channel !== undefined && !isKnownChannel(contact.Channel))
         ctx.unknownValue('GetCurrentUserData.Contacts.Channel', contact.Channel);
       const state = contact.AgentContactState;
       if (state !== undefined && !isKnownContactState(state))

@@ -21,9 +21,12 @@ export function toAgents(users: readonly UserData[], directory: Directory): Agen
     const statusStartedAt = iso(data.Status?.StatusStartTimestamp);
     const contacts: Agent['contacts'] = data.Contacts.map((contact) => ({
       contactId: contact.ContactId,
-      ...(isKnownChannel(contact.Channel)
-        ? { channel: contact.Channel }
-        : { channel: OTHER_CHANNEL, rawChannel: contact.Channel }),
+      // A channel this build does not know travels with Connect's value; one Connect left out, without any.
+      ...(contact.Channel === undefined
+        ? { channel: OTHER_CHANNEL }
+        : isKnownChannel(contact.Channel)
+          ? { channel: contact.Channel }
+          : { channel: OTHER_CHANNEL, rawChannel: contact.Channel }),
       state: contact.AgentContactState ?? 'UNKNOWN',
       ...(contact.InitiationMethod ? { initiationMethod: contact.InitiationMethod } : {}),
       stateStartedAt: iso(contact.StateStartTimestamp),
