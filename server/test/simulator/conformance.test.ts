@@ -812,6 +812,34 @@ describe('validation, as the service does it', () => {
       'user data with no filter',
       () => client.send(new GetCurrentUserDataCommand({ InstanceId: instanceId, Filters: {} })),
     ],
+    // UserDataFilters: Agents, Queues and RoutingProfiles take 1 to 100 values, UserHierarchyGroups exactly 1.
+    [
+      'user data filtered by an empty list of routing profiles',
+      () =>
+        client.send(
+          new GetCurrentUserDataCommand({ InstanceId: instanceId, Filters: { RoutingProfiles: [] } }),
+        ),
+    ],
+    [
+      'user data with an empty list beside a filter',
+      () =>
+        client.send(
+          new GetCurrentUserDataCommand({
+            InstanceId: instanceId,
+            Filters: { Queues: [], RoutingProfiles: [sim.model.catalog.profiles[0]?.id ?? ''] },
+          }),
+        ),
+    ],
+    [
+      'user data filtered by two hierarchy groups',
+      () =>
+        client.send(
+          new GetCurrentUserDataCommand({
+            InstanceId: instanceId,
+            Filters: { UserHierarchyGroups: sim.model.catalog.groups.slice(0, 2).map((g) => g.id) },
+          }),
+        ),
+    ],
     ['StartTime off a 5-minute boundary', () => historical({ StartTime: new Date(dayStart + 60_000) })],
     ['EndTime not after StartTime', () => historical({ EndTime: new Date(dayStart) })],
     [

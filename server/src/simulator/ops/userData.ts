@@ -27,7 +27,13 @@ function selectAgents(ctx: OpContext, filters: Record<string, unknown>): SimAgen
   const profiles = stringList(filters.RoutingProfiles, 'Filters.RoutingProfiles', 100);
   const agents = stringList(filters.Agents, 'Filters.Agents', 100);
   const groups = stringList(filters.UserHierarchyGroups, 'Filters.UserHierarchyGroups', 1);
-  const given = [queues, profiles, agents, groups].filter((f) => f !== undefined && f.length > 0);
+  // UserDataFilters: Agents, Queues and RoutingProfiles hold 1 to 100 values, UserHierarchyGroups exactly 1; an
+  // empty list is refused, never read as no filter.
+  const named = { Queues: queues, RoutingProfiles: profiles, Agents: agents, UserHierarchyGroups: groups };
+  for (const [field, values] of Object.entries(named)) {
+    if (values?.length === 0) throw invalidParameter(`Filters.${field} must hold at least one value.`);
+  }
+  const given = [queues, profiles, agents, groups].filter((f) => f !== undefined);
   if (given.length !== 1) {
     throw invalidParameter(
       'Filters must name exactly one of Queues, RoutingProfiles, Agents or UserHierarchyGroups.',
