@@ -133,8 +133,19 @@ export async function listRoutingProfileQueues(
 }
 
 export async function listAgentStatuses(ctx: ConnectContext): Promise<AgentStatusRef[]> {
+  // Every field of AgentStatusSummary is "Required: No": a status without its type is kept (as UNKNOWN), one
+  // without its ARN (which agents' statuses are matched by) left out, never the whole list refused.
   const schema = z.object({
-    AgentStatusSummaryList: z.array(summary.extend({ Type: z.string().min(1) })).default([]),
+    AgentStatusSummaryList: z
+      .array(
+        z.object({
+          Id: z.string().optional(),
+          Arn: z.string().optional(),
+          Name: z.string().default(''),
+          Type: z.string().optional(),
+        }),
+      )
+      .default([]),
     NextToken: z.string().optional(),
   });
   const pages = await collectPages('ListAgentStatuses', async (nextToken) => {
@@ -150,10 +161,12 @@ export async function listAgentStatuses(ctx: ConnectContext): Promise<AgentStatu
     );
     return { items: page.AgentStatusSummaryList, nextToken: page.NextToken };
   });
-  return pages.items.map((s) => {
-    const type = isAgentStatusType(s.Type) ? s.Type : 'UNKNOWN';
-    if (type === 'UNKNOWN') ctx.unknownValue?.('ListAgentStatuses.AgentStatusSummaryList.Type', s.Type);
-    return { id: s.Id, arn: s.Arn, name: s.Name, type };
+  return pages.items.flatMap((s) => {
+    if (!s.Arn) return [];
+    const type = s.Type !== undefined && isAgentStatusType(s.Type) ? s.Type : 'UNKNOWN';
+    if (type === 'UNKNOWN')
+      ctx.unknownValue?.('ListAgentStatuses.AgentStatusSummaryList.Type', s.Type ?? '(none)');
+    return [{ id: s.Id || (s.Arn.split('/').at(-1) ?? s.Arn), arn: s.Arn, name: s.Name, type }];
   });
 }
 
