@@ -73,8 +73,8 @@ describe("Connect's quotas, per operation and per account and Region", () => {
       target('e', 'eu-west-2', '111122223333'),
     ];
     const budgets = rateBudgets(targets, parseEnv({}));
-    expect(budgets.size).toBe(3);
-    const [a, b, c, d, e] = targets.map((t) => budgets.get(budgetKey(t)));
+    expect(new Set(budgets.values()).size).toBe(3);
+    const [a, b, c, d, e] = targets.map((t) => budgets.get(t.id));
     expect(a).toBe(b);
     expect(a).not.toBe(c);
     expect(d).toBe(e);
@@ -85,6 +85,33 @@ describe("Connect's quotas, per operation and per account and Region", () => {
     expect(config.error?.issues[0]?.message).toMatch(/accountId must be the 12-digit AWS account id/);
     // Each budget holds 80% of the quotas once, whatever the number of instances drawing on it.
     expect(a?.ratePerSecond('GetCurrentUserData')).toBeCloseTo(1.6);
+  });
+
+  it('with Redis, gives each instance its part of the account and Region, as replicas poll them apart', () => {
+    // The leases of two instances may sit on two replicas, each with a budget of its own: if each took the
+    // whole share, together they would draw 160% of Connect's quotas and be throttled.
+    const target = (instanceId: string, region: string, accountId?: string): InstanceTarget => ({
+      id: instanceId,
+      name: instanceId,
+      target: { instanceId, region },
+      simulator: null,
+      accountId,
+    });
+    const targets = [
+      target('a', 'eu-west-2'),
+      target('b', 'eu-west-2'),
+      target('c', 'eu-west-2'),
+      target('d', 'us-east-1'),
+      target('e', 'eu-west-2', '111122223333'),
+    ];
+    const budgets = rateBudgets(targets, parseEnv({ REDIS_URL: 'redis://127.0.0.1:6379' }));
+    const [a, b, c, d, e] = targets.map((t) => budgets.get(t.id));
+    expect(new Set([a, b, c, d, e]).size).toBe(5);
+    // Three instances of the credentials' account in eu-west-2: a third of 80% of 5/s each.
+    for (const budget of [a, b, c]) expect(budget?.ratePerSecond('GetCurrentMetricData')).toBeCloseTo(4 / 3);
+    expect(d?.ratePerSecond('GetCurrentMetricData')).toBeCloseTo(4);
+    expect(e?.ratePerSecond('GetCurrentMetricData')).toBeCloseTo(4);
+    expect(budgetKey(targets[0] ?? target('x', 'x'))).toBe('credentials/eu-west-2');
   });
 });
 

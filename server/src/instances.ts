@@ -76,13 +76,28 @@ export function budgetKey(target: Pick<InstanceTarget, 'accountId' | 'target'>):
   return `${target.accountId ?? 'credentials'}/${target.target.region}`;
 }
 
-/** One rate budget per account and Region of the targets. */
+/**
+ * Each target's rate budget, by instance id. In one process the instances of one account and Region share one
+ * budget. With REDIS_URL their pollers may run on different replicas (each where its lease is), whose budgets
+ * know nothing of one another: each instance then has a budget of its own holding its part of the share (80%
+ * over the instances of its account and Region), so together they stay within it wherever they run.
+ */
 export function rateBudgets(targets: readonly InstanceTarget[], env: Env): Map<string, RateBudget> {
+  const share = env.CONNECT_RATE_SHARE / 100;
+  const sharing = new Map<string, number>();
+  for (const target of targets) sharing.set(budgetKey(target), (sharing.get(budgetKey(target)) ?? 0) + 1);
+  const byKey = new Map<string, RateBudget>();
   const budgets = new Map<string, RateBudget>();
   for (const target of targets) {
     const key = budgetKey(target);
-    if (!budgets.has(key))
-      budgets.set(key, new RateBudget({ quotas: connectQuotas(env), share: env.CONNECT_RATE_SHARE / 100 }));
+    if (env.REDIS_URL) {
+      const part = share / (sharing.get(key) ?? 1);
+      budgets.set(target.id, new RateBudget({ quotas: connectQuotas(env), share: part }));
+      continue;
+    }
+    const budget = byKey.get(key) ?? new RateBudget({ quotas: connectQuotas(env), share });
+    byKey.set(key, budget);
+    budgets.set(target.id, budget);
   }
   return budgets;
 }

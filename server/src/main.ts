@@ -21,7 +21,6 @@ import { History } from './history/recorder.js';
 import { historyRouter } from './history/routes.js';
 import {
   boardDirectory,
-  budgetKey,
   instanceSelector,
   viewSource,
   instanceTargets,
@@ -106,7 +105,7 @@ export async function startWebServer(env: Env, options: StartOptions = {}): Prom
       'CONNECT_RATE_METRICS and CONNECT_RATE_OTHER give one quota to a group of operations; Connect sets them per ' +
         'operation: set CONNECT_QUOTAS instead, e.g. CONNECT_QUOTAS=GetCurrentUserData=5/8 (read as before for now)',
     );
-  // Connect's quotas are per account and Region: the instances of one share one budget.
+  // Connect's quotas are per account and Region: the instances of one share its budget (rateBudgets).
   const budgets = rateBudgets(targets, env);
   const instances: RunningInstance[] = [];
   // Every screen the wallboard feeds, shared by the replicas through Redis, or kept in DATA_DIR by the only one
@@ -156,7 +155,7 @@ export async function startWebServer(env: Env, options: StartOptions = {}): Prom
           logger,
           configStore,
           metrics,
-          budget: budgets.get(budgetKey(target)),
+          budget: budgets.get(target.id),
           history,
         }),
       );
