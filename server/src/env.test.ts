@@ -81,6 +81,16 @@ describe('parseEnv quotas', () => {
     expect(() => parseEnv({ CONNECT_QUOTAS: 'ListUsers=0/1' })).toThrow(/ListUsers needs a rate above 0/);
   });
 
+  it('refuses an operation named twice, and one spelt in the wrong case, saying which to write', () => {
+    // Two quotas for one operation: which one Connect has is not for the wallboard to guess.
+    expect(() =>
+      parseEnv({ CONNECT_QUOTAS: 'GetCurrentUserData=5/8,SearchUsers=5/8,GetCurrentUserData=2/5' }),
+    ).toThrow(/CONNECT_QUOTAS names GetCurrentUserData twice \(5\/8 and 2\/5\): give each operation once/);
+    expect(() => parseEnv({ CONNECT_QUOTAS: 'getCurrentUserData=5/8' })).toThrow(
+      /CONNECT_QUOTAS names getCurrentUserData: operation names are case-sensitive, write GetCurrentUserData=5\/8/,
+    );
+  });
+
   it('still reads the old group variables, and takes a 12-digit account id', () => {
     const env = parseEnv({ CONNECT_RATE_OTHER: '3/6', CONNECT_ACCOUNT_ID: '111122223333' });
     expect(env.CONNECT_RATE_OTHER).toEqual({ perSecond: 3, burst: 6 });

@@ -34,6 +34,14 @@ const quotasSchema = z.string().transform((text, ctx) => {
       });
       return z.NEVER;
     }
+    const spelt = CONNECT_OPERATIONS.find((op) => op.toLowerCase() === operation.toLowerCase());
+    if (spelt && spelt !== operation) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `CONNECT_QUOTAS names ${operation}: operation names are case-sensitive, write ${spelt}=${match[2]}/${match[3]}`,
+      });
+      return z.NEVER;
+    }
     if (!CONNECT_OPERATIONS.includes(operation)) {
       ctx.addIssue({
         code: 'custom',
@@ -47,6 +55,14 @@ const quotasSchema = z.string().transform((text, ctx) => {
       ctx.addIssue({
         code: 'custom',
         message: `CONNECT_QUOTAS: ${operation} needs a rate above 0 and a burst of at least 1, e.g. ${QUOTAS_EXAMPLE}`,
+      });
+      return z.NEVER;
+    }
+    const earlier = quotas[operation];
+    if (earlier) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `CONNECT_QUOTAS names ${operation} twice (${earlier.perSecond}/${earlier.burst} and ${perSecond}/${burst}): give each operation once, e.g. ${QUOTAS_EXAMPLE}`,
       });
       return z.NEVER;
     }
