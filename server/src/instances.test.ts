@@ -1,10 +1,17 @@
-import { describe, expect, it } from 'vitest';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { parseConfig } from './config/load.js';
 import { wallboardConfigSchema } from './config/schema.js';
+import { createConnectClient } from './connect/client.js';
 import { parseEnv } from './env.js';
+import { createLogger } from './logger.js';
 import {
   budgetKey,
   connectQuotas,
   contactCentreTimeZone,
+  instanceTargets,
   reloadWaits,
   rateBudgets,
   sectionsLoading,
@@ -112,6 +119,68 @@ describe("Connect's quotas, per operation and per account and Region", () => {
     expect(d?.ratePerSecond('GetCurrentMetricData')).toBeCloseTo(4);
     expect(e?.ratePerSecond('GetCurrentMetricData')).toBeCloseTo(4);
     expect(budgetKey(targets[0] ?? target('x', 'x'))).toBe('credentials/eu-west-2');
+  });
+});
+
+describe('credentials per instance', () => {
+  afterEach(() => {
+    vi.unstubAllEnvs();
+  });
+
+  it('reads an instance of another account with its own profile of the AWS config file', async () => {
+    // Connect has no resource-based policies: one set of credentials reads only its own account's instances,
+    // so an instance in another account needs credentials of its own (a profile assuming a role there).
+    const dir = mkdtempSync(join(tmpdir(), 'switchboard-aws-'));
+    const credentialsFile = join(dir, 'credentials');
+    writeFileSync(
+      credentialsFile,
+      [
+        '[default]',
+        'aws_access_key_id = AKIADEFAULT',
+        'aws_secret_access_key = default-secret',
+        '[apac-reader]',
+        'aws_access_key_id = AKIAAPAC',
+        'aws_secret_access_key = apac-secret',
+      ].join('\n'),
+    );
+    vi.stubEnv('AWS_SHARED_CREDENTIALS_FILE', credentialsFile);
+    vi.stubEnv('AWS_CONFIG_FILE', join(dir, 'config'));
+    for (const name of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE'])
+      vi.stubEnv(name, undefined);
+    const config = parseConfig(
+      [
+        'instances:',
+        '  - id: emea',
+        '    instanceId: 11111111-2222-4333-8444-555555555555',
+        '    region: eu-west-2',
+        '  - id: apac',
+        '    instanceId: 99999999-2222-4333-8444-555555555555',
+        '    region: ap-southeast-2',
+        '    accountId: "444455556666"',
+        '    profile: apac-reader',
+      ].join('\n'),
+      'w.yaml',
+    );
+    const targets = await instanceTargets(config, parseEnv({}), createLogger('silent'));
+    const keys = await Promise.all(
+      targets.map(async ({ target }) => {
+        const client = createConnectClient(target);
+        try {
+          return (await client.config.credentials()).accessKeyId;
+        } finally {
+          client.destroy();
+        }
+      }),
+    );
+    expect(keys).toEqual(['AKIADEFAULT', 'AKIAAPAC']);
+    expect(() =>
+      parseConfig(
+        ['instances:', '  - id: x', '    instanceId: a', '    region: eu-west-2', '    profile: ""'].join(
+          '\n',
+        ),
+        'w.yaml',
+      ),
+    ).toThrow(/w.yaml:5 instances\[0\]\.profile: profile must name a profile of the AWS config file/);
   });
 });
 

@@ -163,6 +163,7 @@ export async function instanceTargets(
         region: instance.region,
         endpoint: instance.endpoint,
         credentials,
+        profile: instance.profile,
       },
       simulator: null,
       accountId: instance.accountId,

@@ -63,6 +63,18 @@ export const instanceConfigSchema = z
       .string({ error: 'accountId must be the 12-digit AWS account id, e.g. "111122223333" (quoted)' })
       .regex(/^\d{12}$/, 'accountId must be the 12-digit AWS account id, e.g. "111122223333" (quoted)')
       .optional(),
+    /**
+     * A profile of the AWS config file to read this instance with (e.g. one assuming a role in its account):
+     * Connect has no resource-based policies, so credentials read only their own account's instances. Unset
+     * means the SDK's default provider chain.
+     */
+    profile: z
+      .string({ error: 'profile must name a profile of the AWS config file, e.g. apac-reader' })
+      .regex(
+        /^[A-Za-z0-9_.+=,@-]{1,64}$/,
+        'profile must name a profile of the AWS config file, e.g. apac-reader',
+      )
+      .optional(),
     /** Another endpoint (a VPC endpoint, the simulator); unset means Connect's public endpoint. */
     endpoint: z.url({ protocol: /^https?$/, error: 'endpoint must be an http(s) URL' }).optional(),
     /** The name screens show; defaults to the id. */

@@ -7,6 +7,8 @@ export interface ConnectTarget {
   endpoint?: string | undefined;
   /** Only for the embedded simulator; a real instance uses the SDK's default provider chain. */
   credentials?: ConnectClientConfig['credentials'];
+  /** A profile of the AWS config file the default provider chain reads (an instance of another account). */
+  profile?: string | undefined;
 }
 
 /**
@@ -39,6 +41,7 @@ export function createConnectClient(
     region: target.region,
     ...(target.endpoint ? { endpoint: target.endpoint } : {}),
     ...(target.credentials ? { credentials: target.credentials } : {}),
+    ...(target.profile ? { profile: target.profile } : {}),
     maxAttempts: 1,
     requestHandler: {
       connectionTimeout: timeouts.connectionMs,
