@@ -68,7 +68,8 @@ describe("Connect's quotas, per operation and per account and Region", () => {
     const target = (instanceId: string, region: string, accountId?: string): InstanceTarget => ({
       id: instanceId,
       name: instanceId,
-      target: { instanceId, region },
+      // An instance of another account is read with a profile of its own.
+      target: { instanceId, region, ...(accountId ? { profile: 'other' } : {}) },
       simulator: null,
       accountId,
     });
@@ -94,13 +95,39 @@ describe("Connect's quotas, per operation and per account and Region", () => {
     expect(a?.ratePerSecond('GetCurrentUserData')).toBeCloseTo(1.6);
   });
 
+  it('takes the instances read with one set of credentials to be in the account any of them names', () => {
+    // Credentials read only their own account's instances (Connect has no resource-based policies): an instance
+    // read with the default credentials and given the accountId of those credentials is in the account of the
+    // instances given none. Two budgets for one account would draw 160% of its quotas together.
+    const target = (id: string, accountId?: string, profile?: string): InstanceTarget => ({
+      id,
+      name: id,
+      target: { instanceId: id, region: 'eu-west-2', profile },
+      simulator: null,
+      accountId,
+    });
+    const targets = [
+      target('a'),
+      target('b', '111122223333'),
+      target('c', '444455556666', 'apac-reader'),
+      target('d', undefined, 'apac-reader'),
+      target('e', '111122223333', 'emea-role'),
+    ];
+    const budgets = rateBudgets(targets, parseEnv({}));
+    const [a, b, c, d, e] = targets.map((t) => budgets.get(t.id));
+    expect(b).toBe(a);
+    expect(d).toBe(c);
+    expect(e).toBe(a);
+    expect(c).not.toBe(a);
+  });
+
   it('with Redis, gives each instance its part of the account and Region, as replicas poll them apart', () => {
     // The leases of two instances may sit on two replicas, each with a budget of its own: if each took the
     // whole share, together they would draw 160% of Connect's quotas and be throttled.
     const target = (instanceId: string, region: string, accountId?: string): InstanceTarget => ({
       id: instanceId,
       name: instanceId,
-      target: { instanceId, region },
+      target: { instanceId, region, ...(accountId ? { profile: 'other' } : {}) },
       simulator: null,
       accountId,
     });

@@ -70,10 +70,43 @@ export function connectQuotas(env: Env): Partial<Record<ConnectOperation, Quota>
 /**
  * Connect's throttling quotas are per account and Region, "not by user and not by instance": the instances of
  * one account and Region share one budget, so two of them draw the wallboard's share once, not twice. An
- * instance without a stated account is in the account of the credentials, which every such instance shares.
+ * instance's account is its `accountId`; without one, the account of the credentials it is read with (the
+ * default ones, or its `profile`), which every such instance shares. `accounts` gives that account where another
+ * instance read with the same credentials names it (see credentialAccounts).
  */
-export function budgetKey(target: Pick<InstanceTarget, 'accountId' | 'target'>): string {
-  return `${target.accountId ?? 'credentials'}/${target.target.region}`;
+export function budgetKey(
+  target: Pick<InstanceTarget, 'accountId' | 'target'>,
+  accounts: ReadonlyMap<string, string> = new Map(),
+): string {
+  const source = credentialSource(target);
+  return `${target.accountId ?? accounts.get(source) ?? source}/${target.target.region}`;
+}
+
+/** The credentials an instance is read with: the default ones, or those of its profile. */
+function credentialSource(target: Pick<InstanceTarget, 'target'>): string {
+  return target.target.profile ? `profile ${target.target.profile}` : 'credentials';
+}
+
+/**
+ * The account of each set of credentials where the instances read with it name one (and only one): credentials
+ * read only their own account's instances (Connect has no resource-based policies), so an instance given the
+ * account of the default credentials is in one account with those given none, and shares their budget.
+ */
+export function credentialAccounts(
+  targets: readonly Pick<InstanceTarget, 'accountId' | 'target'>[],
+): Map<string, string> {
+  const named = new Map<string, Set<string>>();
+  for (const target of targets) {
+    if (!target.accountId) continue;
+    const source = credentialSource(target);
+    named.set(source, (named.get(source) ?? new Set()).add(target.accountId));
+  }
+  const accounts = new Map<string, string>();
+  for (const [source, ids] of named) {
+    const [only] = ids;
+    if (ids.size === 1 && only) accounts.set(source, only);
+  }
+  return accounts;
 }
 
 /**
@@ -84,12 +117,16 @@ export function budgetKey(target: Pick<InstanceTarget, 'accountId' | 'target'>):
  */
 export function rateBudgets(targets: readonly InstanceTarget[], env: Env): Map<string, RateBudget> {
   const share = env.CONNECT_RATE_SHARE / 100;
+  const accounts = credentialAccounts(targets);
   const sharing = new Map<string, number>();
-  for (const target of targets) sharing.set(budgetKey(target), (sharing.get(budgetKey(target)) ?? 0) + 1);
+  for (const target of targets) {
+    const key = budgetKey(target, accounts);
+    sharing.set(key, (sharing.get(key) ?? 0) + 1);
+  }
   const byKey = new Map<string, RateBudget>();
   const budgets = new Map<string, RateBudget>();
   for (const target of targets) {
-    const key = budgetKey(target);
+    const key = budgetKey(target, accounts);
     if (env.REDIS_URL) {
       const part = share / (sharing.get(key) ?? 1);
       budgets.set(target.id, new RateBudget({ quotas: connectQuotas(env), share: part }));
