@@ -1,6 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { parseConfig } from './config/load.js';
 import { wallboardConfigSchema } from './config/schema.js';
@@ -208,6 +209,44 @@ describe('credentials per instance', () => {
         'w.yaml',
       ),
     ).toThrow(/w.yaml:5 instances\[0\]\.profile: profile must name a profile of the AWS config file/);
+  });
+});
+
+describe('the instances of the configuration file', () => {
+  it('says which variables naming one instance it does not use, and where to set them instead', async () => {
+    const lines: string[] = [];
+    const logger = createLogger('warn', {
+      destination: new Writable({
+        write(chunk: Buffer, _encoding, done) {
+          lines.push(chunk.toString());
+          done();
+        },
+      }),
+    });
+    const config = parseConfig(
+      [
+        'instances:',
+        '  - id: emea',
+        '    instanceId: 11111111-2222-4333-8444-555555555555',
+        '    region: eu-west-2',
+      ].join('\n'),
+      'w.yaml',
+    );
+    const env = parseEnv({
+      CONNECT_INSTANCE_ID: '99999999-2222-4333-8444-555555555555',
+      AWS_REGION: 'eu-west-2',
+      CONNECT_ACCOUNT_ID: '111122223333',
+    });
+    const targets = await instanceTargets(config, env, logger);
+    expect(targets.map((t) => t.target.instanceId)).toEqual(['11111111-2222-4333-8444-555555555555']);
+    expect(lines).toHaveLength(1);
+    expect(JSON.parse(lines[0] ?? '{}')).toMatchObject({
+      ignored: ['CONNECT_INSTANCE_ID', 'CONNECT_ACCOUNT_ID'],
+      msg: expect.stringMatching(/are not used: the configuration file lists `instances`/),
+    });
+    lines.length = 0;
+    await instanceTargets(config, parseEnv({}), logger);
+    expect(lines).toEqual([]);
   });
 });
 

@@ -192,6 +192,15 @@ export async function instanceTargets(
   credentials?: ConnectTarget['credentials'],
 ): Promise<InstanceTarget[]> {
   if (config.instances) {
+    const ignored = (['CONNECT_INSTANCE_ID', 'CONNECT_ACCOUNT_ID', 'CONNECT_ENDPOINT'] as const).filter(
+      (name) => env[name] !== undefined,
+    );
+    if (ignored.length > 0)
+      logger.warn(
+        { ignored },
+        `${ignored.join(', ')} ${ignored.length === 1 ? 'is' : 'are'} not used: the configuration file lists ` +
+          '`instances`, each with its own instanceId, region, endpoint and accountId. Set them there, or unset these.',
+      );
     return config.instances.map((instance) => ({
       id: instance.id,
       name: instance.name ?? instance.id,
