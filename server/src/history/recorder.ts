@@ -60,6 +60,8 @@ export class History {
   private events: Batch['events'] = [];
   private states = new Map<string, Batch['states'][number]>();
   private readonly lastKeyframe = new Map<string, number>();
+  /** Per instance, when the last generation encoded was recorded: a clock stepped back is seen against it. */
+  private readonly lastAt = new Map<string, number>();
   /** Instances whose next generation recorded goes whole: the ones before it were dropped. */
   private readonly needKeyframe = new Set<string>();
   private readonly flushTimer: NodeJS.Timeout;
@@ -193,9 +195,13 @@ export class History {
   private encode(frame: QueuedFrame): FrameRecord {
     const { instance, at, view, patch, patchJson } = frame;
     const last = this.lastKeyframe.get(instance);
+    // A clock stepped back (NTP, a corrected time) records a moment before the last one: read in time order, a
+    // patch there would come before the generation it applies to, so it goes whole, and replay starts from it.
+    const stepped = at < (this.lastAt.get(instance) ?? at);
     const keyframe =
-      patch === null || frame.whole || last === undefined || at - last >= this.options.keyframeMs;
+      patch === null || frame.whole || stepped || last === undefined || at - last >= this.options.keyframeMs;
     if (keyframe) this.lastKeyframe.set(instance, at);
+    this.lastAt.set(instance, at);
     const errors = SECTION_NAMES.filter((name) => view.sections[name]?.error);
     return {
       instance,

@@ -280,3 +280,44 @@ describe.each(drivers)('History on %s', (driver) => {
     await history.close();
   });
 });
+
+describe.each(drivers)('History on %s, with the clock stepped back', (driver) => {
+  it('replays each generation recorded after the step as itself, not the view before it', async () => {
+    let now = 9_000_000;
+    const history = History.open({
+      dataDir: mkdtempSync(join(tmpdir(), 'switchboard-rec-')),
+      retentionDays: 7,
+      driver,
+      keyframeMs: 60_000,
+      flushMs: 60_000,
+      logger: createLogger('silent'),
+      clock: () => now,
+    });
+    const recordedAt = new Map<number, number>();
+    let previous: Snapshot | null = null;
+    const record = (g: number) => {
+      const next = view(g);
+      recordedAt.set(g, now);
+      history.record('i', next, previous ? diffView(previous, next) : null);
+      previous = next;
+      now += 2000;
+    };
+    for (let g = 1; g <= 10; g += 1) record(g);
+    await history.flush();
+    // An NTP step of 10 s back: the generations after it are recorded at moments already recorded once.
+    now -= 10_000;
+    for (let g = 11; g <= 20; g += 1) record(g);
+    await history.flush();
+    // Then half an hour back: moments before anything was recorded.
+    now -= 1800_000;
+    for (let g = 21; g <= 30; g += 1) record(g);
+    await history.flush();
+    // The moments after the last one recorded before each step are the new generations' alone.
+    for (const g of [16, 18, 20, ...Array.from({ length: 10 }, (_, i) => 21 + i)]) {
+      const found = history.reader.viewAt('i', (recordedAt.get(g) ?? 0) + 500);
+      if ('gap' in found) throw new Error(`generation ${g} not replayed`);
+      expect(found.view.generation).toBe(g);
+    }
+    await history.close();
+  });
+});
