@@ -1,5 +1,18 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { chmodSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  closeSync,
+  existsSync,
+  fsyncSync,
+  linkSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import type { Logger } from '../logger.js';
@@ -114,21 +127,56 @@ async function secretFromRedis(url: string): Promise<Buffer> {
   }
 }
 
+/**
+ * A new secret, written whole: to a temporary file, flushed to the disk, then linked (first start: a replica
+ * starting at the same moment on the same directory keeps the one made first) or renamed (`replace`) to its name,
+ * so a crash or power loss never leaves the file empty or cut short.
+ */
+function writeSecret(file: string, replace: boolean): void {
+  const temporary = `${file}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
+  try {
+    const fd = openSync(temporary, 'wx', 0o600);
+    try {
+      writeSync(fd, randomBytes(32).toString('base64url'));
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    if (replace) renameSync(temporary, file);
+    else {
+      try {
+        linkSync(temporary, file);
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        if (code === 'EEXIST') return;
+        // A file system without hard links: renamed, as the only server starting on it.
+        if (code === 'EPERM' || code === 'ENOTSUP' || code === 'EOPNOTSUPP') renameSync(temporary, file);
+        else throw error;
+      }
+    }
+  } finally {
+    rmSync(temporary, { force: true });
+  }
+}
+
 function secretFromFile(dataDir: string, logger: Logger): Buffer {
   const file = join(dataDir, SECRET_FILE_NAME);
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-  try {
-    writeFileSync(file, randomBytes(32).toString('base64url'), { mode: 0o600, flag: 'wx' });
+  if (!existsSync(file)) {
+    writeSecret(file, false);
     logger.info({ file }, 'session secret created');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
   }
   if ((statSync(file).mode & 0o077) !== 0) {
     chmodSync(file, 0o600);
     logger.warn({ file }, 'session secret was readable by others; its mode is now 0600');
   }
-  const secret = readFileSync(file, 'utf8').trim();
-  if (secret.length < 32)
-    throw new Error(`${file} holds no session secret: delete it to have a new one made.`);
+  let secret = readFileSync(file, 'utf8').trim();
+  if (secret.length < 32) {
+    // Cut short by a crash as it was first written (an earlier release wrote it in place): no session was ever
+    // signed with it, since no server runs on it, so a new one loses nothing.
+    writeSecret(file, true);
+    logger.warn({ file }, 'session secret file was empty or cut short; a new one was made');
+    secret = readFileSync(file, 'utf8').trim();
+  }
   return Buffer.from(secret);
 }
