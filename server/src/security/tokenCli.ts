@@ -1,4 +1,18 @@
-import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import {
+  chmodSync,
+  closeSync,
+  existsSync,
+  fchownSync,
+  fsyncSync,
+  openSync,
+  readFileSync,
+  realpathSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { stringify } from 'yaml';
@@ -72,10 +86,37 @@ function boardList(): string[] | undefined {
 const file = resolve(invocationDir(), values.file);
 const entries: TokenEntry[] = existsSync(file) ? parseTokenFile(readFileSync(file, 'utf8'), file) : [];
 const save = () => {
-  // The mode given to writeFileSync applies only to a new file: one that exists with wider permissions is
-  // narrowed first, before the new hash is written into it.
-  if (existsSync(file)) chmodSync(file, 0o600);
-  writeFileSync(file, stringify({ tokens: entries }), { mode: 0o600 });
+  // Written whole to a temporary file (mode 0600 from the start), flushed, then renamed over the file: a full
+  // disk or a crash half way leaves the file as it was, rather than cut short (a running server would read
+  // that as fewer tokens, or refuse to start on it).
+  // A link is followed to the file it names, which keeps its owner (the server's user, the command run by root).
+  const target = existsSync(file) ? realpathSync(file) : file;
+  const owner = existsSync(target) ? statSync(target) : null;
+  const temporary = `${target}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
+  let fd: number;
+  try {
+    fd = openSync(temporary, 'wx', 0o600);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EACCES') throw error;
+    // A directory this user may not add to, around a file it may write: written in place, as before.
+    if (owner) chmodSync(target, 0o600);
+    writeFileSync(target, stringify({ tokens: entries }), { mode: 0o600 });
+    return;
+  }
+  try {
+    try {
+      if (owner && (owner.uid !== process.getuid?.() || owner.gid !== process.getgid?.()))
+        fchownSync(fd, owner.uid, owner.gid);
+      writeFileSync(fd, stringify({ tokens: entries }));
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(temporary, target);
+  } catch (error) {
+    rmSync(temporary, { force: true });
+    fail(`Cannot write ${file} (${(error as Error).message}); it is left as it was.`);
+  }
 };
 
 switch (command) {
