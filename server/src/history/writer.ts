@@ -138,6 +138,9 @@ export class HistoryWriter {
   private nextId = 1;
   private readonly pending = new Map<number, (outcome: WriterOutcome) => void>();
   private closed: Promise<void> | null = null;
+  /** Why the thread died, or null while it runs: each request is then answered at once with it. */
+  private dead: string | null = null;
+  private exited = false;
 
   /** `driver`: the module the worker loads, better-sqlite3's resolved path or `node:sqlite` (sqlite.ts). */
   constructor(path: string, driver: string, options: { delayMs?: number } = {}) {
@@ -160,8 +163,15 @@ export class HistoryWriter {
       },
     );
     this.worker.on('error', (error) => {
+      this.dead = error.message;
       for (const resolve of this.pending.values())
         resolve({ ok: false, code: 'worker', message: error.message });
+      this.pending.clear();
+    });
+    this.worker.once('exit', () => {
+      this.dead ??= 'the writer thread exited';
+      this.exited = true;
+      for (const resolve of this.pending.values()) resolve({ ok: false, code: 'worker', message: this.dead });
       this.pending.clear();
     });
   }
@@ -182,6 +192,7 @@ export class HistoryWriter {
 
   private send(message: Record<string, unknown>): Promise<WriterOutcome> {
     if (this.closed) return Promise.resolve({ ok: false, code: 'closed', message: 'the writer is closed' });
+    if (this.dead !== null) return Promise.resolve({ ok: false, code: 'worker', message: this.dead });
     const id = this.nextId++;
     return new Promise((resolve) => {
       this.pending.set(id, resolve);
@@ -192,6 +203,10 @@ export class HistoryWriter {
   /** Waits for every write sent, then closes the file. */
   close(): Promise<void> {
     this.closed ??= new Promise<void>((resolve) => {
+      if (this.exited) {
+        resolve();
+        return;
+      }
       this.worker.once('exit', () => resolve());
       const onClosed = (message: { type: string }) => {
         if (message.type !== 'closed') return;
