@@ -1,3 +1,5 @@
+import { statSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { SECTION_NAMES, type AlertEvent, type Snapshot, type ViewPatch } from '@switchboard/shared';
 import type { AlertEngine } from '../alerts/engine.js';
 import type { Logger } from '../logger.js';
@@ -6,6 +8,18 @@ import { HistoryReader, openHistoryFile } from './store.js';
 import { HistoryWriter, type Batch, type FrameRecord } from './writer.js';
 
 const DAY_MS = 24 * 3600 * 1000;
+/** How often the file is checked to still be the one at its path. */
+const FILE_CHECK_MS = 60_000;
+
+/** A file's device and inode, or null when there is none at `path` (or it cannot be reached). */
+function fileIdOf(path: string): string | null {
+  try {
+    const stat = statSync(path);
+    return `${stat.dev}:${stat.ino}`;
+  } catch {
+    return null;
+  }
+}
 
 /** Why history was dropped, for the metric's label. */
 export type DropReason = 'queue_full' | 'disk_slow' | 'write_failed';
@@ -54,8 +68,14 @@ interface QueuedFrame {
  * switchboard_history_dropped_total), never figures; the next generation recorded is then a whole view.
  */
 export class History {
-  readonly reader: HistoryReader;
-  private readonly writer: HistoryWriter;
+  private currentReader: HistoryReader;
+  private writer: HistoryWriter;
+  /** The file as opened (device and inode): one removed or replaced while the server runs is seen against it. */
+  private fileId: string;
+  private lastCheck = 0;
+  /** Why the file in use is not the one at `path` (removed with its directory, say), or null. */
+  private fileError: string | null = null;
+  private readonly engines = new Map<string, AlertEngine>();
   private frames: QueuedFrame[] = [];
   private events: Batch['events'] = [];
   private states = new Map<string, Batch['states'][number]>();
@@ -79,14 +99,15 @@ export class History {
     readonly path: string,
     /** The SQLite driver the file is read and written with. */
     readonly driver: DriverName,
-    driverModule: string,
+    private readonly driverModule: string,
     reader: HistoryReader,
     private readonly options: HistoryOptions,
   ) {
-    this.reader = reader;
+    this.currentReader = reader;
     this.clock = options.clock ?? Date.now;
     this.maxQueued = options.maxQueued ?? 600;
     this.maxInFlight = options.maxInFlight ?? 4;
+    this.fileId = fileIdOf(path) ?? '';
     this.writer = new HistoryWriter(path, driverModule, { delayMs: options.writerDelayMs ?? 0 });
     this.flushTimer = setInterval(() => this.flush(), options.flushMs ?? 1000);
     this.flushTimer.unref();
@@ -104,6 +125,62 @@ export class History {
     );
     options.logger.info({ path, driver }, `history recorded in ${path} (SQLite through ${driver})`);
     return new History(path, driver, driverModule, new HistoryReader(db), options);
+  }
+
+  /** Reads of the file in use. */
+  get reader(): HistoryReader {
+    return this.currentReader;
+  }
+
+  /** Why history is not going to the file at its path, or null: for /readyz. */
+  get error(): string | null {
+    return this.fileError;
+  }
+
+  /**
+   * The file removed (its directory deleted, a clean-up) or replaced while the server runs: SQLite would carry on
+   * writing to the removed file, which holds its disk space and is gone at the next restart. A new file is made
+   * at the path (the history before is lost), or, when it cannot be, the error stays on /readyz and it is tried
+   * again a minute later.
+   */
+  private checkFile(): void {
+    const now = this.clock();
+    if (Math.abs(now - this.lastCheck) < FILE_CHECK_MS) return;
+    this.lastCheck = now;
+    const id = fileIdOf(this.path);
+    if (id === this.fileId) return;
+    const { logger } = this.options;
+    let opened: ReturnType<typeof openHistoryFile>;
+    try {
+      opened = openHistoryFile(dirname(this.path), this.options.dirVariable, this.driver);
+    } catch (error) {
+      const why = error instanceof Error ? error.message : String(error);
+      if (this.fileError === null)
+        logger.error(
+          { path: this.path, detail: why },
+          'history file removed while running, and a new one cannot be made: recording into the removed file, ' +
+            'which is lost at the next restart; tried again every minute',
+        );
+      this.fileError = `${this.path} was removed while the server ran and cannot be made again: ${why}`;
+      return;
+    }
+    logger.error(
+      { path: this.path },
+      'history file removed or replaced while running: recording into a new one (the history before is gone)',
+    );
+    this.fileError = null;
+    this.fileId = fileIdOf(this.path) ?? '';
+    const [writer, reader] = [this.writer, this.currentReader];
+    this.writer = new HistoryWriter(this.path, this.driverModule, {
+      delayMs: this.options.writerDelayMs ?? 0,
+    });
+    this.currentReader = new HistoryReader(opened.db);
+    void writer.close().then(() => reader.close());
+    // The new file starts with a whole view of each instance, and the alert engines' state as it is now.
+    this.lastKeyframe.clear();
+    this.lastAt.clear();
+    for (const [instance, engine] of this.engines)
+      this.states.set(instance, { instance, at: now, json: JSON.stringify(engine.exportState()) });
   }
 
   /** What ViewStream calls with each generation of each board it serves; only the whole instance's view is kept. */
@@ -133,6 +210,7 @@ export class History {
   attachAlerts(instance: string, engine: AlertEngine): void {
     const saved = this.reader.alertStateOf(instance);
     if (saved) engine.importState(saved);
+    this.engines.set(instance, engine);
     this.unsubscribers.push(
       engine.onEvent((event: AlertEvent) => {
         const at = Date.parse(event.at);
@@ -157,6 +235,7 @@ export class History {
 
   /** Writes what is queued. Resolves once the writer has answered. */
   flush(): Promise<void> {
+    if (!this.closing) this.checkFile();
     if (this.frames.length === 0 && this.events.length === 0 && this.states.size === 0)
       return Promise.resolve();
     const queued = this.frames;

@@ -1,6 +1,7 @@
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Writable } from 'node:stream';
 import { diffView, type Queue, type Snapshot } from '@switchboard/shared';
 import { describe, expect, it } from 'vitest';
 import { History, type DropReason, type HistoryOptions } from '../../src/history/recorder.js';
@@ -318,6 +319,63 @@ describe.each(drivers)('History on %s, with the clock stepped back', (driver) =>
       if ('gap' in found) throw new Error(`generation ${g} not replayed`);
       expect(found.view.generation).toBe(g);
     }
+    await history.close();
+  });
+});
+
+describe.each(drivers)('History on %s, with its directory removed while running', (driver) => {
+  it('makes a new file at its path, says so, and replays what is recorded after', async () => {
+    let now = 20_000_000;
+    const dataDir = mkdtempSync(join(tmpdir(), 'switchboard-rec-'));
+    const lines: string[] = [];
+    const logger = createLogger('info', {
+      format: 'json',
+      destination: new Writable({
+        write(chunk: Buffer, _encoding, done) {
+          lines.push(chunk.toString());
+          done();
+        },
+      }),
+    });
+    const history = History.open({
+      dataDir,
+      retentionDays: 7,
+      driver,
+      keyframeMs: 60_000,
+      flushMs: 600_000,
+      logger,
+      clock: () => now,
+    });
+    let previous: Snapshot | null = null;
+    const record = async (g: number) => {
+      const next = view(g);
+      history.record('i', next, previous ? diffView(previous, next) : null);
+      previous = next;
+      await history.flush();
+      now += 2000;
+    };
+    await record(1);
+    await record(2);
+    // A clean-up removes the data directory, the history file with it.
+    rmSync(dataDir, { recursive: true, force: true });
+    now += 60_000;
+    const at = now;
+    await record(3);
+    await record(4);
+    expect(existsSync(history.path)).toBe(true);
+    expect(lines.join('')).toMatch(/history file removed or replaced while running/);
+    const found = history.reader.viewAt('i', at + 2500);
+    if ('gap' in found) throw new Error('generation 4 not replayed');
+    expect(found.view.generation).toBe(4);
+    expect(history.error).toBeNull();
+    // Removed again, and a file put where the directory was: no new one can be made, and /readyz says so.
+    rmSync(dataDir, { recursive: true, force: true });
+    writeFileSync(dataDir, '');
+    now += 60_000;
+    await record(5);
+    expect(history.error).toMatch(/was removed while the server ran and cannot be made again/);
+    expect(lines.join('')).toMatch(/a new one cannot be made/);
+    rmSync(dataDir);
     await history.close();
   });
 });
