@@ -92,9 +92,9 @@ const NOT_RUN: Record<string, string> = {
   // Fixed ports, Redis and a configuration file in /etc, running until stopped: server/test/cluster.test.ts runs
   // replicas sharing one Redis on ports of its own.
   'redis-server --port 6379 &': 'a Redis server on a fixed port',
-  'REDIS_URL=redis://127.0.0.1:6379 PORT=8081 WALLBOARD_CONFIG=/etc/switchboard/wallboard.yaml npx -y pnpm@12.21.0 --filter @switchboard/server start &':
+  'REDIS_URL=redis://127.0.0.1:6379 PORT=8081 DATA_DIR=data-8081 WALLBOARD_CONFIG=/etc/switchboard/wallboard.yaml npx -y pnpm@12.21.0 --filter @switchboard/server start &':
     'a replica on a fixed port',
-  'REDIS_URL=redis://127.0.0.1:6379 PORT=8082 WALLBOARD_CONFIG=/etc/switchboard/wallboard.yaml npx -y pnpm@12.21.0 --filter @switchboard/server start &':
+  'REDIS_URL=redis://127.0.0.1:6379 PORT=8082 DATA_DIR=data-8082 WALLBOARD_CONFIG=/etc/switchboard/wallboard.yaml npx -y pnpm@12.21.0 --filter @switchboard/server start &':
     'a replica on a fixed port',
 };
 
