@@ -118,11 +118,16 @@ export class History {
 
   /** Opens the store in `dataDir` (created if missing); an EnvError names DATA_DIR when it cannot be written. */
   static open(options: HistoryOptions): History {
-    const { path, db, driver, driverModule } = openHistoryFile(
+    const { path, db, driver, driverModule, damaged } = openHistoryFile(
       options.dataDir,
       options.dirVariable,
       options.driver,
     );
+    if (damaged)
+      options.logger.error(
+        { path, aside: damaged },
+        `history file damaged (SQLite cannot read it): kept as ${damaged}, recording into a new one`,
+      );
     options.logger.info({ path, driver }, `history recorded in ${path} (SQLite through ${driver})`);
     return new History(path, driver, driverModule, new HistoryReader(db), options);
   }

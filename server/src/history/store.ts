@@ -1,4 +1,4 @@
-import { accessSync, constants, mkdirSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, renameSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { brotliDecompressSync, inflateRawSync } from 'node:zlib';
 import {
@@ -57,22 +57,61 @@ CREATE TABLE IF NOT EXISTS alert_state (
 /** The file's settings for both connections: WAL, so a reader never waits for the writer and a crash loses no commit. */
 export const PRAGMAS = 'PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 2000;';
 
-/** Opens (and creates) the data directory and the history file in it, or says which variable to fix. */
+/** Whether SQLite said the file is no database, or a damaged one (SQLITE_NOTADB, SQLITE_CORRUPT). */
+function damaged(error: unknown): boolean {
+  const { code, errcode } = (error ?? {}) as { code?: unknown; errcode?: unknown };
+  if (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT') return true;
+  // node:sqlite: the (extended) result code as a number.
+  return typeof errcode === 'number' && [11, 26].includes(errcode & 0xff);
+}
+
+function openFile(driver: ReturnType<typeof sqliteDriver>, path: string): SqlDatabase {
+  const db = driver.open(path);
+  try {
+    db.exec(PRAGMAS);
+    db.exec(SCHEMA);
+    return db;
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+}
+
+/**
+ * Opens (and creates) the data directory and the history file in it, or says which variable to fix. A file
+ * SQLite cannot read (damaged by a disk that lost sectors or lied about a flush at a power cut) is moved aside,
+ * with its write-ahead log, as `history.sqlite.damaged-<time>`, and a new one started: `damaged` names it.
+ */
 export function openHistoryFile(
   dataDir: string,
   variable = 'DATA_DIR',
   driverName?: DriverName,
-): { path: string; db: SqlDatabase; driver: DriverName; driverModule: string } {
+): { path: string; db: SqlDatabase; driver: DriverName; driverModule: string; damaged?: string } {
   const driver = sqliteDriver(driverName);
   const dir = resolve(dataDir);
   const path = join(dir, HISTORY_FILE);
   try {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     accessSync(dir, constants.W_OK);
-    const db = driver.open(path);
-    db.exec(PRAGMAS);
-    db.exec(SCHEMA);
-    return { path, db, driver: driver.name, driverModule: driver.module };
+    let aside: string | undefined;
+    let db: SqlDatabase;
+    try {
+      db = openFile(driver, path);
+    } catch (error) {
+      if (!damaged(error)) throw error;
+      aside = `${path}.damaged-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+      renameSync(path, aside);
+      for (const suffix of ['-wal', '-shm'])
+        if (existsSync(path + suffix)) renameSync(path + suffix, aside + suffix);
+      db = openFile(driver, path);
+    }
+    return {
+      path,
+      db,
+      driver: driver.name,
+      driverModule: driver.module,
+      ...(aside ? { damaged: aside } : {}),
+    };
   } catch (error) {
     const why = error instanceof Error ? error.message : String(error);
     throw new EnvError(

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -377,5 +377,44 @@ describe.each(drivers)('History on %s, with its directory removed while running'
     expect(lines.join('')).toMatch(/a new one cannot be made/);
     rmSync(dataDir);
     await history.close();
+  });
+});
+
+describe.each(drivers)('History on %s, with a file a crash damaged', (driver) => {
+  it('starts on a new file, keeping the damaged one aside, rather than refusing to start', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'switchboard-rec-'));
+    const damaged = 'SQLite format 3\0' + 'lost sectors '.repeat(400);
+    writeFileSync(join(dataDir, 'history.sqlite'), damaged);
+    // A write-ahead log of the damaged file, which must not be applied to the new one.
+    writeFileSync(join(dataDir, 'history.sqlite-wal'), 'stale log');
+    const lines: string[] = [];
+    const history = History.open({
+      dataDir,
+      retentionDays: 7,
+      driver,
+      keyframeMs: 60_000,
+      flushMs: 600_000,
+      logger: createLogger('info', {
+        format: 'json',
+        destination: new Writable({
+          write(chunk: Buffer, _encoding, done) {
+            lines.push(chunk.toString());
+            done();
+          },
+        }),
+      }),
+      clock: () => 30_000_000,
+    });
+    history.record('i', view(1), null);
+    await history.flush();
+    const found = history.reader.viewAt('i', 30_000_500);
+    if ('gap' in found) throw new Error('generation 1 not replayed');
+    expect(found.view.generation).toBe(1);
+    await history.close();
+    const aside = readdirSync(dataDir).filter((name) => name.includes('.damaged-'));
+    expect(aside.find((name) => !name.endsWith('-wal'))).toBeDefined();
+    const kept = aside.find((name) => !name.endsWith('-wal')) ?? '';
+    expect(readFileSync(join(dataDir, kept), 'utf8')).toBe(damaged);
+    expect(lines.join('')).toMatch(/history file damaged/);
   });
 });
