@@ -75,6 +75,8 @@ export class History {
   private lastCheck = 0;
   /** Why the file in use is not the one at `path` (removed with its directory, say), or null. */
   private fileError: string | null = null;
+  /** Why the last write failed (a full disk, one remounted read-only), until one succeeds; or null. */
+  private writeError: string | null = null;
   private readonly engines = new Map<string, AlertEngine>();
   private frames: QueuedFrame[] = [];
   private events: Batch['events'] = [];
@@ -139,7 +141,7 @@ export class History {
 
   /** Why history is not going to the file at its path, or null: for /readyz. */
   get error(): string | null {
-    return this.fileError;
+    return this.fileError ?? this.writeError;
   }
 
   /**
@@ -259,6 +261,9 @@ export class History {
     return this.writer.write(batch).then((outcome) => {
       this.writing -= 1;
       if (outcome.ok) {
+        if (this.writeError !== null)
+          this.options.logger.info({ path: this.path }, 'history is written again');
+        this.writeError = null;
         const skipped = outcome.skipped ?? 0;
         this.options.onWritten?.(frames.length - skipped);
         // Patches sent after a batch that failed, on its generations: the writer left them out (writer.ts).
@@ -272,7 +277,9 @@ export class History {
         if (next) next.whole = true;
         else this.needKeyframe.add(instance);
       }
-      this.dropped('write_failed', frames.length, `${outcome.code ?? ''} ${outcome.message ?? ''}`.trim());
+      const detail = `${outcome.code ?? ''} ${outcome.message ?? ''}`.trim();
+      this.writeError = `history is not being written to ${this.path} (${detail}): the replay of these moments is lost`;
+      this.dropped('write_failed', frames.length, detail);
     });
   }
 

@@ -418,3 +418,37 @@ describe.each(drivers)('History on %s, with a file a crash damaged', (driver) =>
     expect(lines.join('')).toMatch(/history file damaged/);
   });
 });
+
+describe.each(drivers)('History on %s, on a disk that refuses writes', (driver) => {
+  it('says so (for /readyz) while its writes fail, and no longer once one is written', async () => {
+    let now = 40_000_000;
+    const history = History.open({
+      dataDir: mkdtempSync(join(tmpdir(), 'switchboard-rec-')),
+      retentionDays: 7,
+      driver,
+      keyframeMs: 60_000,
+      flushMs: 600_000,
+      logger: createLogger('silent'),
+      clock: () => now,
+    });
+    const record = async (g: number) => {
+      history.record('i', view(g), null);
+      await history.flush();
+      now += 2000;
+    };
+    await record(1);
+    expect(history.error).toBeNull();
+    // A full disk (or one remounted read-only): every write fails.
+    const db = sqliteDriver(driver).open(history.path);
+    db.exec(
+      "CREATE TRIGGER full BEFORE INSERT ON generations BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END",
+    );
+    await record(2);
+    expect(history.error).toMatch(/history is not being written.*database or disk is full/);
+    db.exec('DROP TRIGGER full');
+    db.close();
+    await record(3);
+    expect(history.error).toBeNull();
+    await history.close();
+  });
+});
