@@ -18,6 +18,8 @@ export class ConfigStore {
   private readonly listeners = new Set<Listener>();
   /** What the listeners said waits for a restart of the configuration in force (not the instances' notice). */
   private listenerWaits: string[] = [];
+  /** A change seen, read once the file has stopped changing. */
+  private settling: NodeJS.Timeout | undefined;
 
   private constructor(
     private readonly file: string | undefined,
@@ -107,15 +109,23 @@ export class ConfigStore {
     }
   }
 
-  /** Polls the file's modification time: robust to editors that save by renaming over the file. */
-  watch(intervalMs = 1000): void {
+  /**
+   * Polls the file's modification time: robust to editors that save by renaming over the file. Read once it has
+   * stopped changing for `settleMs`: an editor that saves in place (nano, `cat >`) empties the file before
+   * writing it, and an empty file is a valid configuration (the defaults: every board gone, every alert rule).
+   */
+  watch(intervalMs = 1000, settleMs = intervalMs): void {
     if (!this.file) return;
     watchFile(this.file, { interval: intervalMs }, (current, previous) => {
-      if (current.mtimeMs !== previous.mtimeMs || current.size !== previous.size) void this.reload();
+      if (current.mtimeMs === previous.mtimeMs && current.size === previous.size) return;
+      clearTimeout(this.settling);
+      this.settling = setTimeout(() => void this.reload(), settleMs);
+      this.settling.unref();
     });
   }
 
   close(): void {
+    clearTimeout(this.settling);
     if (this.file) unwatchFile(this.file);
   }
 }
