@@ -53,6 +53,15 @@ describe('what the poller fetches follows the configuration file', () => {
   });
 });
 
+/** An instance to poll; one of another account (`accountId`) is read with a profile of its own. */
+const target = (instanceId: string, region: string, accountId?: string): InstanceTarget => ({
+  id: instanceId,
+  name: instanceId,
+  target: { instanceId, region, ...(accountId ? { profile: 'other' } : {}) },
+  simulator: null,
+  accountId,
+});
+
 describe("Connect's quotas, per operation and per account and Region", () => {
   it('reads the old group variables into each operation of the group, and CONNECT_QUOTAS over them', () => {
     const quotas = connectQuotas(
@@ -66,14 +75,6 @@ describe("Connect's quotas, per operation and per account and Region", () => {
   });
 
   it('gives the instances of one account and Region one budget, and others their own', () => {
-    const target = (instanceId: string, region: string, accountId?: string): InstanceTarget => ({
-      id: instanceId,
-      name: instanceId,
-      // An instance of another account is read with a profile of its own.
-      target: { instanceId, region, ...(accountId ? { profile: 'other' } : {}) },
-      simulator: null,
-      accountId,
-    });
     const targets = [
       target('a', 'eu-west-2'),
       target('b', 'eu-west-2'),
@@ -100,7 +101,7 @@ describe("Connect's quotas, per operation and per account and Region", () => {
     // Credentials read only their own account's instances (Connect has no resource-based policies): an instance
     // read with the default credentials and given the accountId of those credentials is in the account of the
     // instances given none. Two budgets for one account would draw 160% of its quotas together.
-    const target = (id: string, accountId?: string, profile?: string): InstanceTarget => ({
+    const readWith = (id: string, accountId?: string, profile?: string): InstanceTarget => ({
       id,
       name: id,
       target: { instanceId: id, region: 'eu-west-2', profile },
@@ -108,11 +109,11 @@ describe("Connect's quotas, per operation and per account and Region", () => {
       accountId,
     });
     const targets = [
-      target('a'),
-      target('b', '111122223333'),
-      target('c', '444455556666', 'apac-reader'),
-      target('d', undefined, 'apac-reader'),
-      target('e', '111122223333', 'emea-role'),
+      readWith('a'),
+      readWith('b', '111122223333'),
+      readWith('c', '444455556666', 'apac-reader'),
+      readWith('d', undefined, 'apac-reader'),
+      readWith('e', '111122223333', 'emea-role'),
     ];
     const budgets = rateBudgets(targets, parseEnv({}));
     const [a, b, c, d, e] = targets.map((t) => budgets.get(t.id));
@@ -125,13 +126,6 @@ describe("Connect's quotas, per operation and per account and Region", () => {
   it('with Redis, gives each instance its part of the account and Region, as replicas poll them apart', () => {
     // The leases of two instances may sit on two replicas, each with a budget of its own: if each took the
     // whole share, together they would draw 160% of Connect's quotas and be throttled.
-    const target = (instanceId: string, region: string, accountId?: string): InstanceTarget => ({
-      id: instanceId,
-      name: instanceId,
-      target: { instanceId, region, ...(accountId ? { profile: 'other' } : {}) },
-      simulator: null,
-      accountId,
-    });
     const targets = [
       target('a', 'eu-west-2'),
       target('b', 'eu-west-2'),

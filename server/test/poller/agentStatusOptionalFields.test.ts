@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startWebServer, type RunningWallboard } from '../../src/main.js';
+import type { RunningWallboard } from '../../src/main.js';
 import { startSimulator, type RunningSimulator } from '../../src/simulator/server.js';
-import { ConnectProxy } from '../support/connectProxy.js';
-import { simulatorEnv, TEST_CREDENTIALS, waitFor } from '../support/wallboard.js';
+import { wallboardThroughProxy } from '../support/connectProxy.js';
+import { waitFor } from '../support/wallboard.js';
 import { fetchSnapshot } from './support.js';
 
 /**
@@ -16,30 +16,28 @@ interface Page {
 }
 
 let simulator: RunningSimulator;
-let proxy: ConnectProxy;
 let wallboard: RunningWallboard;
+let stop: (() => Promise<void>) | undefined;
 
 beforeAll(async () => {
   simulator = await startSimulator({ queues: 6, agents: 40, seed: 5, rateLimits: { enabled: false } });
-  proxy = new ConnectProxy(new URL(simulator.endpoint), (request, answer) => {
-    if (answer.status !== 200 || !request.url.startsWith('/agent-status/')) return answer;
-    const page = JSON.parse(answer.body) as Page;
-    for (const status of page.AgentStatusSummaryList ?? []) {
-      if (status.Name === 'Training') delete status.Type;
-      if (status.Name === 'Lunch') delete status.Arn;
-    }
-    return { ...answer, body: JSON.stringify(page) };
-  });
-  const endpoint = await proxy.start();
-  wallboard = await startWebServer(
-    simulatorEnv(simulator, { CONNECT_ENDPOINT: endpoint, POLL_INTERVAL_MS: '1000' }),
-    { credentials: TEST_CREDENTIALS },
-  );
+  ({ wallboard, stop } = await wallboardThroughProxy(
+    simulator,
+    (request, answer) => {
+      if (answer.status !== 200 || !request.url.startsWith('/agent-status/')) return answer;
+      const page = JSON.parse(answer.body) as Page;
+      for (const status of page.AgentStatusSummaryList ?? []) {
+        if (status.Name === 'Training') delete status.Type;
+        if (status.Name === 'Lunch') delete status.Arn;
+      }
+      return { ...answer, body: JSON.stringify(page) };
+    },
+    { POLL_INTERVAL_MS: '1000' },
+  ));
 }, 60_000);
 
 afterAll(async () => {
-  await wallboard?.stop();
-  await proxy?.stop();
+  await stop?.();
   await simulator?.close();
 });
 

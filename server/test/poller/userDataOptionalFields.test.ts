@@ -1,9 +1,9 @@
 import type { Snapshot } from '@switchboard/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startWebServer, type RunningWallboard } from '../../src/main.js';
+import type { RunningWallboard } from '../../src/main.js';
 import { startSimulator, type RunningSimulator } from '../../src/simulator/server.js';
-import { ConnectProxy } from '../support/connectProxy.js';
-import { simulatorEnv, TEST_CREDENTIALS, waitFor } from '../support/wallboard.js';
+import { wallboardThroughProxy } from '../support/connectProxy.js';
+import { waitFor } from '../support/wallboard.js';
 import { fetchSnapshot } from './support.js';
 
 /**
@@ -27,51 +27,49 @@ interface Page {
 }
 
 let simulator: RunningSimulator;
-let proxy: ConnectProxy;
 let wallboard: RunningWallboard;
+let stop: (() => Promise<void>) | undefined;
 /** What the proxy took out, by user id (as the simulator has it). */
 const trimmed = { contactless: new Set<string>(), noUserId: new Set<string>(), noRefIds: new Set<string>() };
 
 beforeAll(async () => {
   simulator = await startSimulator({ queues: 20, agents: 120, seed: 11, rateLimits: { enabled: false } });
-  proxy = new ConnectProxy(new URL(simulator.endpoint), (request, answer) => {
-    if (answer.status !== 200 || !request.url.startsWith('/metrics/userdata/')) return answer;
-    const page = JSON.parse(answer.body) as Page;
-    const users = page.UserDataList ?? [];
-    // The first agent on a contact: its contact without id and channel, its queue by ARN alone.
-    const withContact = users.find((u) => (u.Contacts?.length ?? 0) > 0);
-    const contact = withContact?.Contacts?.[0];
-    if (withContact?.User?.Id && contact) {
-      trimmed.contactless.add(withContact.User.Id);
-      delete contact.ContactId;
-      delete contact.Channel;
-      if (contact.Queue) delete contact.Queue.Id;
-    }
-    // Another: its user by ARN alone.
-    const byArn = users.find((u) => u !== withContact);
-    if (byArn?.User?.Id) {
-      trimmed.noUserId.add(byArn.User.Id);
-      delete byArn.User.Id;
-    }
-    // A third: its routing profile and hierarchy levels by ARN alone.
-    const third = users.find((u) => u !== withContact && u !== byArn);
-    if (third?.User?.Id) {
-      trimmed.noRefIds.add(third.User.Id);
-      if (third.RoutingProfile) delete third.RoutingProfile.Id;
-      for (const level of Object.values(third.HierarchyPath ?? {})) if (level) delete level.Id;
-    }
-    return { ...answer, body: JSON.stringify(page) };
-  });
-  const endpoint = await proxy.start();
-  wallboard = await startWebServer(
-    simulatorEnv(simulator, { CONNECT_ENDPOINT: endpoint, POLL_INTERVAL_MS: '1000' }),
-    { credentials: TEST_CREDENTIALS },
-  );
+  ({ wallboard, stop } = await wallboardThroughProxy(
+    simulator,
+    (request, answer) => {
+      if (answer.status !== 200 || !request.url.startsWith('/metrics/userdata/')) return answer;
+      const page = JSON.parse(answer.body) as Page;
+      const users = page.UserDataList ?? [];
+      // The first agent on a contact: its contact without id and channel, its queue by ARN alone.
+      const withContact = users.find((u) => (u.Contacts?.length ?? 0) > 0);
+      const contact = withContact?.Contacts?.[0];
+      if (withContact?.User?.Id && contact) {
+        trimmed.contactless.add(withContact.User.Id);
+        delete contact.ContactId;
+        delete contact.Channel;
+        if (contact.Queue) delete contact.Queue.Id;
+      }
+      // Another: its user by ARN alone.
+      const byArn = users.find((u) => u !== withContact);
+      if (byArn?.User?.Id) {
+        trimmed.noUserId.add(byArn.User.Id);
+        delete byArn.User.Id;
+      }
+      // A third: its routing profile and hierarchy levels by ARN alone.
+      const third = users.find((u) => u !== withContact && u !== byArn);
+      if (third?.User?.Id) {
+        trimmed.noRefIds.add(third.User.Id);
+        if (third.RoutingProfile) delete third.RoutingProfile.Id;
+        for (const level of Object.values(third.HierarchyPath ?? {})) if (level) delete level.Id;
+      }
+      return { ...answer, body: JSON.stringify(page) };
+    },
+    { POLL_INTERVAL_MS: '1000' },
+  ));
 }, 60_000);
 
 afterAll(async () => {
-  await wallboard?.stop();
-  await proxy?.stop();
+  await stop?.();
   await simulator?.close();
 });
 

@@ -1,5 +1,8 @@
 import { createServer, request as httpRequest, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { startWebServer, type RunningWallboard } from '../../src/main.js';
+import type { RunningSimulator } from '../../src/simulator/server.js';
+import { simulatorEnv, TEST_CREDENTIALS } from './wallboard.js';
 
 /** One answer from upstream, as a proxy may rewrite it before it reaches the wallboard. */
 export interface ProxiedAnswer {
@@ -69,4 +72,31 @@ export class ConnectProxy {
     this.server?.closeAllConnections();
     await new Promise<void>((resolve) => this.server?.close(() => resolve()));
   }
+}
+
+/** A wallboard polling the simulator through a ConnectProxy that passes each answer through `rewrite`. */
+export interface ProxiedWallboard {
+  proxy: ConnectProxy;
+  wallboard: RunningWallboard;
+  stop(): Promise<void>;
+}
+
+export async function wallboardThroughProxy(
+  simulator: RunningSimulator,
+  rewrite: Rewrite,
+  env: Record<string, string> = {},
+): Promise<ProxiedWallboard> {
+  const proxy = new ConnectProxy(new URL(simulator.endpoint), rewrite);
+  const endpoint = await proxy.start();
+  const wallboard = await startWebServer(simulatorEnv(simulator, { ...env, CONNECT_ENDPOINT: endpoint }), {
+    credentials: TEST_CREDENTIALS,
+  });
+  return {
+    proxy,
+    wallboard,
+    stop: async () => {
+      await wallboard.stop();
+      await proxy.stop();
+    },
+  };
 }
