@@ -52,15 +52,22 @@ function view(generation: number, stale = false, error = false): Snapshot {
 /** Each driver this Node.js loads: better-sqlite3 where it was built for it, node:sqlite from Node 22.13. */
 const drivers = (['better-sqlite3', 'node:sqlite'] as const satisfies DriverName[]).filter(driverLoads);
 
+/** A store on `driver` keeping a week, in a new directory unless `options` names one, with `options` on top. */
+const openOn = (
+  driver: DriverName,
+  options: Omit<HistoryOptions, 'dataDir' | 'retentionDays' | 'driver'> & { dataDir?: string },
+) =>
+  History.open({
+    dataDir: mkdtempSync(join(tmpdir(), 'switchboard-rec-')),
+    retentionDays: 7,
+    driver,
+    ...options,
+  });
+
 describe.each(drivers)('History on %s', (driver) => {
   /** A store of its own in a new directory, on this driver, keeping a week, with `options` on top. */
   const openHistory = (options: Omit<HistoryOptions, 'dataDir' | 'retentionDays' | 'driver'>) =>
-    History.open({
-      dataDir: mkdtempSync(join(tmpdir(), 'switchboard-rec-')),
-      retentionDays: 7,
-      driver,
-      ...options,
-    });
+    openOn(driver, options);
 
   it('replays every generation from keyframes and patches, and counts stale and failing ones on the timeline', async () => {
     let now = 1_000_000;
@@ -285,10 +292,7 @@ describe.each(drivers)('History on %s', (driver) => {
 describe.each(drivers)('History on %s, with the clock stepped back', (driver) => {
   it('replays each generation recorded after the step as itself, not the view before it', async () => {
     let now = 9_000_000;
-    const history = History.open({
-      dataDir: mkdtempSync(join(tmpdir(), 'switchboard-rec-')),
-      retentionDays: 7,
-      driver,
+    const history = openOn(driver, {
       keyframeMs: 60_000,
       flushMs: 60_000,
       logger: createLogger('silent'),
@@ -337,10 +341,8 @@ describe.each(drivers)('History on %s, with its directory removed while running'
         },
       }),
     });
-    const history = History.open({
+    const history = openOn(driver, {
       dataDir,
-      retentionDays: 7,
-      driver,
       keyframeMs: 60_000,
       flushMs: 600_000,
       logger,
@@ -388,10 +390,8 @@ describe.each(drivers)('History on %s, with a file a crash damaged', (driver) =>
     // A write-ahead log of the damaged file, which must not be applied to the new one.
     writeFileSync(join(dataDir, 'history.sqlite-wal'), 'stale log');
     const lines: string[] = [];
-    const history = History.open({
+    const history = openOn(driver, {
       dataDir,
-      retentionDays: 7,
-      driver,
       keyframeMs: 60_000,
       flushMs: 600_000,
       logger: createLogger('info', {
@@ -422,10 +422,7 @@ describe.each(drivers)('History on %s, with a file a crash damaged', (driver) =>
 describe.each(drivers)('History on %s, on a disk that refuses writes', (driver) => {
   it('says so (for /readyz) while its writes fail, and no longer once one is written', async () => {
     let now = 40_000_000;
-    const history = History.open({
-      dataDir: mkdtempSync(join(tmpdir(), 'switchboard-rec-')),
-      retentionDays: 7,
-      driver,
+    const history = openOn(driver, {
       keyframeMs: 60_000,
       flushMs: 600_000,
       logger: createLogger('silent'),

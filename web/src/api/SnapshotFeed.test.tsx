@@ -4,8 +4,8 @@ import { act, cleanup, render, screen, waitFor } from '@testing-library/react';
 import { memo } from 'react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { QueueTile } from '../features/queues/QueueTile';
-import { fakeSources } from '../testing/fakeEventSource';
 import { refusedStream, stubServer } from '../testing/fakeServer';
+import { renderInFeed } from '../testing/renderFeed';
 import { makeSnapshot } from '../testing/makeSnapshot';
 import { SnapshotFeed, useConnection } from './SnapshotFeed';
 import { snapshotKeys } from './snapshot';
@@ -52,21 +52,12 @@ function renderFeed(polled: Snapshot | null) {
   renders = new Map();
   pickerRenders.clear();
   stubServer({ snapshot: polled });
-  const { sources, create } = fakeSources();
-  const client = new QueryClient();
-  render(
-    <QueryClientProvider client={client}>
-      <SnapshotFeed streamOptions={{ createSource: create }}>
-        <Tiles />
-        <OptionsPicker />
-      </SnapshotFeed>
-    </QueryClientProvider>,
+  const { sources, source, client } = renderInFeed(
+    <>
+      <Tiles />
+      <OptionsPicker />
+    </>,
   );
-  const source = () => {
-    const last = sources.at(-1);
-    if (!last) throw new Error('the feed opened no stream');
-    return last;
-  };
   const held = () => client.getQueryData<Snapshot>(snapshotKeys.board(null));
   return { sources, source, client, held };
 }

@@ -1,11 +1,9 @@
 import type { Snapshot } from '@switchboard/shared';
-import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
-import { act, cleanup, render, waitFor } from '@testing-library/react';
+import { act, cleanup, waitFor } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { SnapshotFeed } from '../api/SnapshotFeed';
-import { fakeSources } from '../testing/fakeEventSource';
 import { stubServer } from '../testing/fakeServer';
 import { makeSnapshot } from '../testing/makeSnapshot';
+import { renderInFeed } from '../testing/renderFeed';
 import { useReloadOnUpgrade } from './useReloadOnUpgrade';
 
 function Wall({ reload }: { reload: () => void }) {
@@ -31,20 +29,8 @@ afterEach(() => {
 describe('reloading after an upgrade', () => {
   function renderWall(polled: unknown) {
     const { fetchStub } = stubServer({ snapshot: polled as Snapshot | null });
-    const { sources, create } = fakeSources();
     const reload = vi.fn();
-    render(
-      <QueryClientProvider client={new QueryClient()}>
-        <SnapshotFeed streamOptions={{ createSource: create, minBackoffMs: 60_000 }}>
-          <Wall reload={reload} />
-        </SnapshotFeed>
-      </QueryClientProvider>,
-    );
-    const source = () => {
-      const last = sources.at(-1);
-      if (!last) throw new Error('the feed opened no stream');
-      return last;
-    };
+    const { source } = renderInFeed(<Wall reload={reload} />, { minBackoffMs: 60_000 });
     return { reload, source, fetchStub };
   }
 
