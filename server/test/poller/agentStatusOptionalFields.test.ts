@@ -20,7 +20,14 @@ let wallboard: RunningWallboard;
 let stop: (() => Promise<void>) | undefined;
 
 beforeAll(async () => {
-  simulator = await startSimulator({ queues: 6, agents: 40, seed: 5, rateLimits: { enabled: false } });
+  simulator = await startSimulator({
+    queues: 6,
+    agents: 40,
+    seed: 5,
+    // Mid-morning whatever the hour of the run: late in the evening no agent of the day's shifts is logged in.
+    timeOfDay: '10:30',
+    rateLimits: { enabled: false },
+  });
   ({ wallboard, stop } = await wallboardThroughProxy(
     simulator,
     (request, answer) => {

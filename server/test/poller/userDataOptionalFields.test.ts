@@ -33,7 +33,14 @@ let stop: (() => Promise<void>) | undefined;
 const trimmed = { contactless: new Set<string>(), noUserId: new Set<string>(), noRefIds: new Set<string>() };
 
 beforeAll(async () => {
-  simulator = await startSimulator({ queues: 20, agents: 120, seed: 11, rateLimits: { enabled: false } });
+  simulator = await startSimulator({
+    queues: 20,
+    agents: 120,
+    seed: 11,
+    // Mid-morning whatever the hour of the run: late in the evening few agents or none are logged in.
+    timeOfDay: '10:30',
+    rateLimits: { enabled: false },
+  });
   ({ wallboard, stop } = await wallboardThroughProxy(
     simulator,
     (request, answer) => {
