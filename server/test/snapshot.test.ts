@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { startWebServer, type RunningWallboard } from '../src/main.js';
 import { startSimulator, type RunningSimulator } from '../src/simulator/server.js';
+import { zoneWhereItIs } from './support/timeZone.js';
 import { simulatorEnv, TEST_CREDENTIALS, waitFor } from './support/wallboard.js';
 
 // The real SDK over HTTP against the simulator, with a clock the test owns: figures are exact, not lucky.
@@ -66,11 +67,14 @@ describe('GET /api/v1/snapshot', () => {
 
 describe('a board of some queues on a centre of more than 100', () => {
   it('draws the line of its queues together, though the snapshot carries no queue’s own series', async () => {
-    // On the real clock, so today's history is there to fetch.
+    // On the real clock, so today's history is there to fetch, in a time zone where it is mid-morning: just after
+    // midnight there is none yet.
+    const timeZone = zoneWhereItIs(10);
     const centre = await startSimulator({
       queues: 110,
       agents: 200,
       seed: 9,
+      timeZone,
       rateLimits: { enabled: false },
     });
     const dir = mkdtempSync(join(tmpdir(), 'board-line-'));
@@ -80,9 +84,12 @@ describe('a board of some queues on a centre of more than 100', () => {
       configFile,
       `boards:\n  - id: floor\n    title: Floor\n    queues: [${chosen.join(', ')}]\n`,
     );
-    const boards = await startWebServer(simulatorEnv(centre, { WALLBOARD_CONFIG: configFile }), {
-      credentials: TEST_CREDENTIALS,
-    });
+    const boards = await startWebServer(
+      simulatorEnv(centre, { WALLBOARD_CONFIG: configFile, TIME_ZONE: timeZone }),
+      {
+        credentials: TEST_CREDENTIALS,
+      },
+    );
     try {
       const read = async (path: string): Promise<unknown> => {
         const response = await fetch(`${boards.url}${path}`);
