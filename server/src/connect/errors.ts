@@ -59,6 +59,18 @@ export function isServerError(error: unknown): boolean {
   );
 }
 
+/**
+ * The connection was dropped under the call: the far end closed a kept-alive connection as the request went out
+ * (`ECONNRESET`, Node's "socket hang up") or while it was written (`EPIPE`). Nothing was answered, so nothing is
+ * known about the request; every call the poller makes is a read, and sending it again is safe. The SDK names
+ * these errors TimeoutError but keeps Node's code; its own timeouts carry `ETIMEDOUT` or no code.
+ */
+export function isConnectionReset(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const code = (error as { code?: unknown }).code;
+  return code === 'ECONNRESET' || code === 'EPIPE';
+}
+
 /** Connect refused the call for want of permission: the caller's IAM policy does not allow the operation. */
 export function isAccessDenied(error: unknown): boolean {
   if (!(error instanceof Error)) return false;

@@ -1,5 +1,11 @@
 import PQueue from 'p-queue';
-import { CONNECT_OPERATIONS, isServerError, isThrottle, type ConnectOperation } from '../connect/errors.js';
+import {
+  CONNECT_OPERATIONS,
+  isConnectionReset,
+  isServerError,
+  isThrottle,
+  type ConnectOperation,
+} from '../connect/errors.js';
 
 /**
  * Connect's API quotas, per operation, per account and Region (admin guide, "Amazon Connect service quotas",
@@ -51,10 +57,11 @@ export interface BudgetOptions {
 }
 
 /**
- * Attempts per request when Connect answers with a service error (5xx): one more, so a lone InternalServiceException
- * does not fail a whole cycle (and put a warning on the wall), while an outage costs at most twice its calls.
+ * Attempts per request when Connect answers with a service error (5xx), or the connection is reset under it: one
+ * more, so a lone InternalServiceException or a kept-alive connection closed by the far end as the request went
+ * out does not fail a whole cycle (and put a warning on the wall), while an outage costs at most twice its calls.
  */
-const SERVER_ERROR_ATTEMPTS = 2;
+const TRANSIENT_ERROR_ATTEMPTS = 2;
 
 /** The slowest a throttled operation goes, as a share of its rate. */
 const BACKOFF_FLOOR = 1 / 4;
@@ -214,7 +221,8 @@ export class RateBudget {
 
   /**
    * Waits for a token, sends, and retries a throttled request after the (slowed) bucket allows, and a request
-   * Connect failed with a service error (5xx) once, at the bucket's pace. Client errors (4xx) are not retried.
+   * Connect failed with a service error (5xx), or whose connection was reset under it, once, at the bucket's pace.
+   * Client errors (4xx) and timeouts are not retried.
    */
   async call<T>(
     operation: ConnectOperation,
@@ -246,7 +254,8 @@ export class RateBudget {
       } catch (error) {
         if (!isThrottle(error)) {
           onCall?.(operation, 'error', this.clock() - started);
-          if (isServerError(error) && attempt < SERVER_ERROR_ATTEMPTS) continue;
+          if ((isServerError(error) || isConnectionReset(error)) && attempt < TRANSIENT_ERROR_ATTEMPTS)
+            continue;
           throw error;
         }
         this.throttles += 1;

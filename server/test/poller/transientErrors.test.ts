@@ -1,3 +1,5 @@
+import { createServer, request as httpRequest } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { ListQueuesCommand, type QueueType } from '@aws-sdk/client-connect';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RateBudget } from '../../src/poller/budget.js';
@@ -6,6 +8,8 @@ import { clientFor } from '../simulator/support.js';
 
 // Connect's service errors (5xx, e.g. InternalServiceException 500) are transient, its client errors (4xx) are
 // not: through the real SDK, the rate budget sends a request Connect failed with a 500 once more, and a 400 never.
+// A connection reset under a request (a kept-alive connection the far end closed as it went out) is sent once
+// more too.
 let sim: RunningSimulator;
 
 beforeAll(async () => {
@@ -62,5 +66,65 @@ describe('a request Connect fails', () => {
       client.destroy();
     }
     expect(sim.calls.slice(before).map((c) => c.status)).toEqual([400]);
+  });
+
+  it('is sent once more when its connection is reset under it, and not a third time', async () => {
+    // A hop that resets the connection of the first `resets` requests and relays the others to the simulator.
+    let resets = 0;
+    const seen: string[] = [];
+    const upstream = new URL(sim.endpoint);
+    const hop = createServer((req, res) => {
+      seen.push(req.url ?? '');
+      if (resets > 0) {
+        resets -= 1;
+        req.socket.resetAndDestroy();
+        return;
+      }
+      req.pipe(
+        httpRequest(
+          {
+            host: upstream.hostname,
+            port: upstream.port,
+            method: req.method,
+            path: req.url,
+            headers: { ...req.headers, host: upstream.host },
+          },
+          (answer) => {
+            res.writeHead(answer.statusCode ?? 502, answer.headers);
+            answer.pipe(res);
+          },
+        ),
+      );
+    });
+    await new Promise<void>((resolve) => hop.listen(0, '127.0.0.1', resolve));
+    const client = clientFor({
+      endpoint: `http://127.0.0.1:${(hop.address() as AddressInfo).port}`,
+      region: sim.region,
+    });
+    const outcomes: string[] = [];
+    const budget = new RateBudget({ onCall: (_op, outcome) => outcomes.push(outcome) });
+    const list = () =>
+      budget.call('ListQueues', 'discovery', () =>
+        client.send(new ListQueuesCommand({ InstanceId: sim.instanceId })),
+      );
+    try {
+      resets = 1;
+      const page = await list();
+      expect(page.QueueSummaryList?.length).toBeGreaterThan(0);
+      expect(outcomes).toEqual(['error', 'ok']);
+      expect(seen).toHaveLength(2);
+
+      // Reset twice running: the second reset fails the call, as an outage would.
+      resets = 2;
+      outcomes.length = 0;
+      seen.length = 0;
+      await expect(list()).rejects.toMatchObject({ code: 'ECONNRESET' });
+      expect(outcomes).toEqual(['error', 'error']);
+      expect(seen).toHaveLength(2);
+    } finally {
+      client.destroy();
+      hop.closeAllConnections();
+      await new Promise<void>((resolve) => hop.close(() => resolve()));
+    }
   });
 });
