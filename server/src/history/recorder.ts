@@ -1,15 +1,21 @@
+import { randomUUID } from 'node:crypto';
 import { statSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { dirname } from 'node:path';
 import { SECTION_NAMES, type AlertEvent, type Snapshot, type ViewPatch } from '@switchboard/shared';
 import type { AlertEngine } from '../alerts/engine.js';
 import type { Logger } from '../logger.js';
 import type { DriverName } from './sqlite.js';
 import { HistoryReader, openHistoryFile } from './store.js';
-import { HistoryWriter, type Batch, type FrameRecord } from './writer.js';
+import { HistoryWriter, type Batch, type ClaimHolder, type FrameRecord, type WriterClaim } from './writer.js';
 
 const DAY_MS = 24 * 3600 * 1000;
 /** How often the file is checked to still be the one at its path. */
 const FILE_CHECK_MS = 60_000;
+/** How often the recorder says again that it holds the file (store.ts, CLAIM_SQL). */
+const CLAIM_EVERY_MS = 5_000;
+/** A holder not heard from for this long is taken to have stopped: its file is taken over. */
+const CLAIM_STALE_MS = 30_000;
 
 /** A file's device and inode, or null when there is none at `path` (or it cannot be reached). */
 function fileIdOf(path: string): string | null {
@@ -22,7 +28,7 @@ function fileIdOf(path: string): string | null {
 }
 
 /** Why history was dropped, for the metric's label. */
-export type DropReason = 'queue_full' | 'disk_slow' | 'write_failed';
+export type DropReason = 'queue_full' | 'disk_slow' | 'write_failed' | 'in_use';
 
 export interface HistoryOptions {
   dataDir: string;
@@ -48,6 +54,8 @@ export interface HistoryOptions {
   writerDelayMs?: number;
   /** The SQLite driver; the first that loads unless told (tests run the store on each). */
   driver?: DriverName;
+  /** Who this recorder is to another sharing its file: this host and process unless told (tests). */
+  identity?: { host: string; pid: number };
 }
 
 interface QueuedFrame {
@@ -77,6 +85,10 @@ export class History {
   private fileError: string | null = null;
   /** Why the last write failed (a full disk, one remounted read-only), until one succeeds; or null. */
   private writeError: string | null = null;
+  /** Another wallboard holding the file, which this one then does not write; or null. */
+  private holder: ClaimHolder | null = null;
+  private readonly claim: WriterClaim;
+  private lastClaim = Number.NEGATIVE_INFINITY;
   private readonly engines = new Map<string, AlertEngine>();
   private frames: QueuedFrame[] = [];
   private events: Batch['events'] = [];
@@ -110,7 +122,14 @@ export class History {
     this.maxQueued = options.maxQueued ?? 600;
     this.maxInFlight = options.maxInFlight ?? 4;
     this.fileId = fileIdOf(path) ?? '';
-    this.writer = new HistoryWriter(path, driverModule, { delayMs: options.writerDelayMs ?? 0 });
+    this.claim = {
+      token: randomUUID(),
+      host: options.identity?.host ?? hostname(),
+      pid: options.identity?.pid ?? process.pid,
+      staleMs: CLAIM_STALE_MS,
+    };
+    this.writer = new HistoryWriter(path, driverModule, this.claim, { delayMs: options.writerDelayMs ?? 0 });
+    void this.claimFile();
     this.flushTimer = setInterval(() => this.flush(), options.flushMs ?? 1000);
     this.flushTimer.unref();
     this.pruneTimer = setInterval(() => void this.prune(), 3600_000);
@@ -141,7 +160,38 @@ export class History {
 
   /** Why history is not going to the file at its path, or null: for /readyz. */
   get error(): string | null {
-    return this.fileError ?? this.writeError;
+    return this.fileError ?? this.inUseError() ?? this.writeError;
+  }
+
+  private inUseError(): string | null {
+    if (this.holder === null) return null;
+    const { host, pid } = this.holder;
+    return (
+      `${this.path} is recorded into by another wallboard (host ${host}, process ${pid}): this one records ` +
+      `nothing while it does. Give each replica a ${this.options.dirVariable ?? 'DATA_DIR'} of its own.`
+    );
+  }
+
+  /**
+   * Takes the file, or says again that it holds it. While another wallboard holds it (two replicas given one
+   * directory), this one records nothing, says so on /readyz and in the log, and takes it over once the other
+   * lets go or stops saying it holds it.
+   */
+  private async claimFile(): Promise<void> {
+    const now = this.clock();
+    this.lastClaim = now;
+    const outcome = await this.writer.claim(now);
+    if (!outcome.ok) return;
+    const before = this.holder;
+    this.holder = outcome.holder ?? null;
+    const { logger } = this.options;
+    if (this.holder !== null && before === null)
+      logger.error(
+        { path: this.path, holderHost: this.holder.host, holderPid: this.holder.pid },
+        `history: ${this.inUseError() ?? ''} Recording here resumes once it stops.`,
+      );
+    else if (this.holder === null && before !== null)
+      logger.info({ path: this.path }, 'history: the other wallboard let go of the file; recording here');
   }
 
   /**
@@ -178,9 +228,10 @@ export class History {
     this.fileError = null;
     this.fileId = fileIdOf(this.path) ?? '';
     const [writer, reader] = [this.writer, this.currentReader];
-    this.writer = new HistoryWriter(this.path, this.driverModule, {
+    this.writer = new HistoryWriter(this.path, this.driverModule, this.claim, {
       delayMs: this.options.writerDelayMs ?? 0,
     });
+    void this.claimFile();
     this.currentReader = new HistoryReader(opened.db);
     void writer.close().then(() => reader.close());
     // The new file starts with a whole view of each instance, and the alert engines' state as it is now.
@@ -241,24 +292,40 @@ export class History {
   }
 
   /** Writes what is queued. Resolves once the writer has answered. */
-  flush(): Promise<void> {
-    if (!this.closing) this.checkFile();
-    if (this.frames.length === 0 && this.events.length === 0 && this.states.size === 0)
-      return Promise.resolve();
+  async flush(): Promise<void> {
+    if (!this.closing) {
+      this.checkFile();
+      if (Math.abs(this.clock() - this.lastClaim) >= CLAIM_EVERY_MS) {
+        const claimed = this.claimFile();
+        // Held by another: whether this batch may be written is the claim's answer. Held by this one, the batch
+        // goes at once, after the claim (the writer answers in order, and refuses it if the file was taken).
+        if (this.holder !== null) await claimed;
+      }
+    }
+    if (this.frames.length === 0 && this.events.length === 0 && this.states.size === 0) return;
     const queued = this.frames;
     this.frames = [];
+    if (this.holder !== null) {
+      // Another wallboard records into the file: nothing is encoded or sent; the first generation recorded once
+      // it lets go goes whole.
+      for (const frame of queued) this.needKeyframe.add(frame.instance);
+      this.events = [];
+      this.states = new Map();
+      if (queued.length > 0) this.dropped('in_use', queued.length, this.inUseError() ?? undefined);
+      return;
+    }
     if (this.writing >= this.maxInFlight) {
       // The disk is behind: the generations go, the alert events (a few a day) wait for the next batch.
       for (const frame of queued) this.needKeyframe.add(frame.instance);
       this.dropped('disk_slow', queued.length);
-      return Promise.resolve();
+      return;
     }
     const frames = queued.map((frame) => this.encode(frame));
     const batch: Batch = { frames, events: this.events, states: [...this.states.values()] };
     this.events = [];
     this.states = new Map();
     this.writing += 1;
-    return this.writer.write(batch).then((outcome) => {
+    return this.writer.write(batch, this.clock()).then((outcome) => {
       this.writing -= 1;
       if (outcome.ok) {
         if (this.writeError !== null)
@@ -278,6 +345,11 @@ export class History {
         else this.needKeyframe.add(instance);
       }
       const detail = `${outcome.code ?? ''} ${outcome.message ?? ''}`.trim();
+      if (outcome.code === 'HISTORY_IN_USE') {
+        // Said on /readyz by the claim; not a failure of the disk.
+        this.dropped('in_use', frames.length, detail);
+        return;
+      }
       this.writeError = `history is not being written to ${this.path} (${detail}): the replay of these moments is lost`;
       this.dropped('write_failed', frames.length, detail);
     });

@@ -52,7 +52,26 @@ CREATE TABLE IF NOT EXISTS alert_state (
   saved_at INTEGER NOT NULL,
   state TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS writer (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  token TEXT NOT NULL,
+  host TEXT NOT NULL,
+  pid INTEGER NOT NULL,
+  seen INTEGER NOT NULL
+);
 `;
+
+/**
+ * The one wallboard that records into a file holds its row in `writer`, and says so again every few seconds
+ * (`seen`). Another takes the row over only when it is its own already, when it was last seen longer ago than
+ * the bound given (the holder stopped without letting go: killed, or its host lost), or when it was left by this
+ * process's host and process id (the same container started again). A replica pointed at the same directory as
+ * another running one (a shared volume) finds the row held and records nothing until it is let go.
+ * Parameters: token, host, pid, now, and the time before which a claim is stale.
+ */
+export const CLAIM_SQL = `INSERT INTO writer (id, token, host, pid, seen) VALUES (1, ?, ?, ?, ?)
+ON CONFLICT (id) DO UPDATE SET token = excluded.token, host = excluded.host, pid = excluded.pid, seen = excluded.seen
+WHERE writer.token = excluded.token OR writer.seen < ? OR (writer.host = excluded.host AND writer.pid = excluded.pid)`;
 
 /** The file's settings for both connections: WAL, so a reader never waits for the writer and a crash loses no commit. */
 export const PRAGMAS = 'PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 2000;';

@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import { PRAGMAS } from './store.js';
+import { CLAIM_SQL, PRAGMAS } from './store.js';
 
 /** A generation as it is handed to the writer: JSON, compressed and written off the main thread. */
 export interface FrameRecord {
@@ -59,6 +59,31 @@ const openPatches = db.prepare('SELECT rowid, at, generation, body FROM frames W
 const removeRow = db.prepare('DELETE FROM frames WHERE rowid = ?');
 const insertEvent = db.prepare('INSERT INTO alert_events (instance, at, event) VALUES (?, ?, ?)');
 const saveState = db.prepare('INSERT INTO alert_state (instance, saved_at, state) VALUES (?, ?, ?) ON CONFLICT (instance) DO UPDATE SET saved_at = excluded.saved_at, state = excluded.state');
+// Who records into this file (store.ts, CLAIM_SQL): this thread only writes while the row is its own.
+const claimRow = db.prepare(workerData.claimSql);
+const readClaim = db.prepare('SELECT host, pid, seen FROM writer WHERE id = 1');
+const releaseClaim = db.prepare('DELETE FROM writer WHERE token = ?');
+// The wallboard holding the file, while it is another: its host, process id and when it was last seen.
+let holder = null;
+function alive(pid) {
+  try { process.kill(pid, 0); return true; } catch (error) { return error.code === 'EPERM'; }
+}
+function claim(now) {
+  const { token, host, pid, staleMs } = workerData.claim;
+  const row = readClaim.get();
+  // A process of this host that is no longer running let go of the file, whenever it was last seen.
+  const gone = row !== undefined && row.host === host && row.pid !== pid && !alive(row.pid);
+  const taken = Number(claimRow.run(token, host, pid, now, gone ? Number.MAX_SAFE_INTEGER : now - staleMs).changes) > 0;
+  holder = taken ? null : readClaim.get() ?? null;
+  return holder;
+}
+function inUse(now) {
+  const ago = Math.max(0, Math.round((now - holder.seen) / 1000));
+  return Object.assign(
+    new Error('another wallboard records into this file (host ' + holder.host + ', process ' + holder.pid + ', seen ' + ago + ' s ago)'),
+    { code: 'HISTORY_IN_USE' },
+  );
+}
 const prune = ['frames', 'generations', 'alert_events'].map((table) =>
   db.prepare('DELETE FROM ' + table + ' WHERE rowid IN (SELECT rowid FROM ' + table + ' WHERE at < ? LIMIT 2000)'));
 // The patches since the last keyframe, one row each while the minute is open, become one segment (kind 2)
@@ -76,7 +101,8 @@ function closeSegment(instance, before) {
 // moments that cannot be replayed. Those patches are left out, up to the next keyframe (the recorder makes
 // the first generation it encodes after the failure one); the answer says how many.
 let written = new Map();
-function write(batch) {
+function write(batch, now) {
+  if (holder !== null) throw inUse(now);
   const chain = new Map(written);
   let skipped = 0;
   db.exec('BEGIN');
@@ -103,7 +129,10 @@ parentPort.on('message', (message) => {
   try {
     if (message.type === 'write') {
       if (workerData.delayMs) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, workerData.delayMs);
-      parentPort.postMessage({ type: 'done', id: message.id, skipped: write(message.batch) });
+      parentPort.postMessage({ type: 'done', id: message.id, skipped: write(message.batch, message.now) });
+      return;
+    } else if (message.type === 'claim') {
+      parentPort.postMessage({ type: 'done', id: message.id, holder: claim(message.now) });
       return;
     } else if (message.type === 'prune') {
       // In small steps, each its own transaction, so a reader never waits long.
@@ -112,6 +141,8 @@ parentPort.on('message', (message) => {
         for (let n = 1; n > 0; ) { n = Number(statement.run(message.before).changes); removed += n; }
       if (removed > 0) db.exec('PRAGMA wal_checkpoint(TRUNCATE)');
     } else if (message.type === 'close') {
+      // Let go of the file, so a replica started in this one's place records at once.
+      if (holder === null) { try { releaseClaim.run(workerData.claim.token); } catch {} }
       db.close();
       parentPort.postMessage({ type: 'closed' });
       parentPort.close();
@@ -124,10 +155,28 @@ parentPort.on('message', (message) => {
 });
 `;
 
+/** Who this writer records as: the same for every writer of one store, so a file made again stays its own. */
+export interface WriterClaim {
+  token: string;
+  host: string;
+  pid: number;
+  /** A claim last seen longer ago than this is taken over. */
+  staleMs: number;
+}
+
+/** Another wallboard holding the file. */
+export interface ClaimHolder {
+  host: string;
+  pid: number;
+  seen: number;
+}
+
 export interface WriterOutcome {
   ok: boolean;
   /** A write's: frames left out, patches on generations a failed write lost. */
   skipped?: number;
+  /** A claim's: the wallboard holding the file when it is another, else null. */
+  holder?: ClaimHolder | null;
   code?: string;
   message?: string;
 }
@@ -143,21 +192,39 @@ export class HistoryWriter {
   private exited = false;
 
   /** `driver`: the module the worker loads, better-sqlite3's resolved path or `node:sqlite` (sqlite.ts). */
-  constructor(path: string, driver: string, options: { delayMs?: number } = {}) {
+  constructor(path: string, driver: string, claim: WriterClaim, options: { delayMs?: number } = {}) {
     this.worker = new Worker(WRITER_SOURCE, {
       eval: true,
-      workerData: { path, driver, pragmas: PRAGMAS, delayMs: options.delayMs ?? 0 },
+      workerData: {
+        path,
+        driver,
+        pragmas: PRAGMAS,
+        claimSql: CLAIM_SQL,
+        claim,
+        delayMs: options.delayMs ?? 0,
+      },
     });
     this.worker.unref();
     this.worker.on(
       'message',
-      (message: { type: string; id?: number; skipped?: number; code?: string; message?: string }) => {
+      (message: {
+        type: string;
+        id?: number;
+        skipped?: number;
+        holder?: ClaimHolder | null;
+        code?: string;
+        message?: string;
+      }) => {
         if (message.id === undefined) return;
         const resolve = this.pending.get(message.id);
         this.pending.delete(message.id);
         resolve?.(
           message.type === 'done'
-            ? { ok: true, skipped: message.skipped ?? 0 }
+            ? {
+                ok: true,
+                skipped: message.skipped ?? 0,
+                ...(message.holder !== undefined ? { holder: message.holder } : {}),
+              }
             : { ok: false, code: message.code ?? 'unknown', message: message.message ?? '' },
         );
       },
@@ -181,8 +248,14 @@ export class HistoryWriter {
     return this.pending.size;
   }
 
-  write(batch: Batch): Promise<WriterOutcome> {
-    return this.send({ type: 'write', batch });
+  /** Writes `batch`, unless another wallboard holds the file (code HISTORY_IN_USE). */
+  write(batch: Batch, now: number): Promise<WriterOutcome> {
+    return this.send({ type: 'write', batch, now });
+  }
+
+  /** Takes the file, or says it again (at `now`); answers with the wallboard holding it when it is another. */
+  claim(now: number): Promise<WriterOutcome> {
+    return this.send({ type: 'claim', now });
   }
 
   /** Removes what was recorded before `before` (ms). */

@@ -127,7 +127,8 @@ export class ServerMetrics {
     this.historyDropped = new Counter({
       name: 'switchboard_history_dropped_total',
       help:
-        'Generations the history store did not record (queue_full, disk_slow, write_failed): the screens were ' +
+        'Generations the history store did not record (queue_full, disk_slow, write_failed, in_use: another ' +
+        'wallboard records into its file): the screens were ' +
         'unaffected, the replay of those moments is.',
       labelNames: ['reason'],
       registers,
