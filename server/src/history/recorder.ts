@@ -390,13 +390,28 @@ export class History {
     );
   }
 
-  /** Removes what is older than the retention, in the writer's thread. */
+  /**
+   * Removes what is older than the retention, in the writer's thread. A clock set far ahead (by hand, or a host
+   * whose battery-backed clock is wrong until NTP puts it right) makes every record look older than the retention:
+   * when nothing was recorded between the cutoff and the last day (half the retention, for a retention of one day)
+   * while older records are there, nothing is removed, and the log says so, until the store holds that much at
+   * this clock. A server stopped for longer than the retention keeps its old days that much longer.
+   */
   async prune(): Promise<void> {
-    const outcome = await this.writer.prune(this.clock() - this.options.retentionDays * DAY_MS);
+    const now = this.clock();
+    const retentionMs = this.options.retentionDays * DAY_MS;
+    const cutoff = now - retentionMs;
+    const outcome = await this.writer.prune(cutoff, now - Math.min(DAY_MS, retentionMs / 2));
     if (!outcome.ok)
       this.options.logger.warn(
         { detail: outcome.message },
         'history: removing old days failed; retried in an hour',
+      );
+    else if (outcome.held)
+      this.options.logger.warn(
+        { cutoff: new Date(cutoff).toISOString() },
+        'history: nothing recorded for the whole retention before the last hours, yet older records are there: ' +
+          'the clock may be set ahead. Old days are kept until this clock has a day recorded; retried in an hour',
       );
   }
 

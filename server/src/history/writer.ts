@@ -84,6 +84,8 @@ function inUse(now) {
     { code: 'HISTORY_IN_USE' },
   );
 }
+const recordedBetween = db.prepare('SELECT 1 FROM generations WHERE at >= ? AND at < ? LIMIT 1');
+const recordedBefore = db.prepare('SELECT 1 FROM generations WHERE at < ? LIMIT 1');
 const prune = ['frames', 'generations', 'alert_events'].map((table) =>
   db.prepare('DELETE FROM ' + table + ' WHERE rowid IN (SELECT rowid FROM ' + table + ' WHERE at < ? LIMIT 2000)'));
 // The patches since the last keyframe, one row each while the minute is open, become one segment (kind 2)
@@ -135,6 +137,13 @@ parentPort.on('message', (message) => {
       parentPort.postMessage({ type: 'done', id: message.id, holder: claim(message.now) });
       return;
     } else if (message.type === 'prune') {
+      // Records before the cutoff and none from it to \`recentBefore\`: the history has a hole as long as the
+      // retention, just before the last hours, which a clock set far ahead makes (every record then looks older
+      // than the retention). Nothing is removed until the store has records in that window at this clock.
+      if (!recordedBetween.get(message.before, message.recentBefore) && recordedBefore.get(message.before)) {
+        parentPort.postMessage({ type: 'done', id: message.id, held: true });
+        return;
+      }
       // In small steps, each its own transaction, so a reader never waits long.
       let removed = 0;
       for (const statement of prune)
@@ -177,6 +186,8 @@ export interface WriterOutcome {
   skipped?: number;
   /** A claim's: the wallboard holding the file when it is another, else null. */
   holder?: ClaimHolder | null;
+  /** A prune's: nothing removed, the history looking as a clock set far ahead makes it. */
+  held?: boolean;
   code?: string;
   message?: string;
 }
@@ -212,6 +223,7 @@ export class HistoryWriter {
         id?: number;
         skipped?: number;
         holder?: ClaimHolder | null;
+        held?: boolean;
         code?: string;
         message?: string;
       }) => {
@@ -224,6 +236,7 @@ export class HistoryWriter {
                 ok: true,
                 skipped: message.skipped ?? 0,
                 ...(message.holder !== undefined ? { holder: message.holder } : {}),
+                ...(message.held ? { held: true } : {}),
               }
             : { ok: false, code: message.code ?? 'unknown', message: message.message ?? '' },
         );
@@ -258,9 +271,12 @@ export class HistoryWriter {
     return this.send({ type: 'claim', now });
   }
 
-  /** Removes what was recorded before `before` (ms). */
-  prune(before: number): Promise<WriterOutcome> {
-    return this.send({ type: 'prune', before });
+  /**
+   * Removes what was recorded before `before` (ms), unless nothing was recorded from then to `recentBefore` while
+   * older records are there (answered `held`).
+   */
+  prune(before: number, recentBefore: number): Promise<WriterOutcome> {
+    return this.send({ type: 'prune', before, recentBefore });
   }
 
   private send(message: Record<string, unknown>): Promise<WriterOutcome> {

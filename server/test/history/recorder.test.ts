@@ -1,53 +1,12 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
-import { diffView, type Queue, type Snapshot } from '@switchboard/shared';
+import { diffView, type Snapshot } from '@switchboard/shared';
 import { describe, expect, it } from 'vitest';
 import { History, type DropReason, type HistoryOptions } from '../../src/history/recorder.js';
 import { driverLoads, sqliteDriver, type DriverName } from '../../src/history/sqlite.js';
 import { createLogger } from '../../src/logger.js';
-
-function queue(id: string, inQueue: number): Queue {
-  return {
-    id,
-    arn: `arn:${id}`,
-    name: id,
-    channels: ['VOICE'],
-    realtime: { CONTACTS_IN_QUEUE: inQueue },
-    realtimeByChannel: {},
-    today: {},
-    states: {},
-  };
-}
-
-function view(generation: number, stale = false, error = false): Snapshot {
-  const at = new Date(generation).toISOString();
-  const section = { fetchedAt: at, dataSnapshotTime: at, error: null, stale };
-  return {
-    instanceId: 'i',
-    serverBuild: 'b',
-    timeZone: 'UTC',
-    generation,
-    generatedAt: at,
-    serverTime: at,
-    dataSnapshotTime: at,
-    stale,
-    cycleMs: 0,
-    sections: {
-      discovery: section,
-      queues: error ? { ...section, error: { code: 'Throttled', message: 'slow down', at } } : section,
-      agents: section,
-      today: section,
-      intraday: section,
-    },
-    queues: [queue('q1', generation % 7), queue('q2', 1)],
-    summary: { realtime: {}, today: {}, states: {} },
-    agents: [],
-    intraday: { intervalMinutes: 30, instance: [], queues: {} },
-    alerts: [],
-  };
-}
+import { capturedLogger, view } from './support.js';
 
 /** Each driver this Node.js loads: better-sqlite3 where it was built for it, node:sqlite from Node 22.13. */
 const drivers = (['better-sqlite3', 'node:sqlite'] as const satisfies DriverName[]).filter(driverLoads);
@@ -331,16 +290,7 @@ describe.each(drivers)('History on %s, with its directory removed while running'
   it('makes a new file at its path, says so, and replays what is recorded after', async () => {
     let now = 20_000_000;
     const dataDir = mkdtempSync(join(tmpdir(), 'switchboard-rec-'));
-    const lines: string[] = [];
-    const logger = createLogger('info', {
-      format: 'json',
-      destination: new Writable({
-        write(chunk: Buffer, _encoding, done) {
-          lines.push(chunk.toString());
-          done();
-        },
-      }),
-    });
+    const { logger, lines } = capturedLogger();
     const history = openOn(driver, {
       dataDir,
       keyframeMs: 60_000,
@@ -389,20 +339,12 @@ describe.each(drivers)('History on %s, with a file a crash damaged', (driver) =>
     writeFileSync(join(dataDir, 'history.sqlite'), damaged);
     // A write-ahead log of the damaged file, which must not be applied to the new one.
     writeFileSync(join(dataDir, 'history.sqlite-wal'), 'stale log');
-    const lines: string[] = [];
+    const { logger, lines } = capturedLogger();
     const history = openOn(driver, {
       dataDir,
       keyframeMs: 60_000,
       flushMs: 600_000,
-      logger: createLogger('info', {
-        format: 'json',
-        destination: new Writable({
-          write(chunk: Buffer, _encoding, done) {
-            lines.push(chunk.toString());
-            done();
-          },
-        }),
-      }),
+      logger,
       clock: () => 30_000_000,
     });
     history.record('i', view(1), null);

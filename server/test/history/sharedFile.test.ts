@@ -3,7 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { diffView, type Queue, type Snapshot } from '@switchboard/shared';
+import { diffView, type Snapshot } from '@switchboard/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { History, type DropReason, type HistoryOptions } from '../../src/history/recorder.js';
 import { sqliteDriver } from '../../src/history/sqlite.js';
@@ -12,6 +12,7 @@ import { createLogger } from '../../src/logger.js';
 import { startWebServer, type RunningWallboard } from '../../src/main.js';
 import { startSimulator, type RunningSimulator } from '../../src/simulator/server.js';
 import { simulatorEnv, TEST_CREDENTIALS, waitFor } from '../support/wallboard.js';
+import { generationsIn, view } from './support.js';
 
 /**
  * Two replicas given one directory (a shared volume, one DATA_DIR in two units) would both record into one
@@ -19,54 +20,6 @@ import { simulatorEnv, TEST_CREDENTIALS, waitFor } from '../support/wallboard.js
  * first to open the file holds it; the other records nothing, says so, and takes the file over once the first
  * lets go of it, stops saying it holds it, or is a process of this host no longer running.
  */
-
-function queue(inQueue: number): Queue {
-  return {
-    id: 'q1',
-    arn: 'arn:q1',
-    name: 'q1',
-    channels: ['VOICE'],
-    realtime: { CONTACTS_IN_QUEUE: inQueue },
-    realtimeByChannel: {},
-    today: {},
-    states: {},
-  };
-}
-
-function view(generation: number): Snapshot {
-  const at = new Date(generation).toISOString();
-  const section = { fetchedAt: at, dataSnapshotTime: at, error: null, stale: false };
-  return {
-    instanceId: 'i',
-    serverBuild: 'b',
-    timeZone: 'UTC',
-    generation,
-    generatedAt: at,
-    serverTime: at,
-    dataSnapshotTime: at,
-    stale: false,
-    cycleMs: 0,
-    sections: { discovery: section, queues: section, agents: section, today: section, intraday: section },
-    queues: [queue(generation % 7)],
-    summary: { realtime: {}, today: {}, states: {} },
-    agents: [],
-    intraday: { intervalMinutes: 30, instance: [], queues: {} },
-    alerts: [],
-  };
-}
-
-/** The generations recorded in the file, in order. */
-function generationsIn(dir: string): number[] {
-  const db = sqliteDriver().open(join(dir, HISTORY_FILE), { readonly: true });
-  try {
-    return db
-      .prepare<{ generation: number }>('SELECT generation FROM generations ORDER BY at, generation')
-      .all()
-      .map((row) => row.generation);
-  } finally {
-    db.close();
-  }
-}
 
 /** A recorder on `dir` with a clock the test moves, as the replica `host`. */
 function replica(dir: string, host: string | null, clock: () => number, drops: DropReason[] = []) {

@@ -1,0 +1,76 @@
+import { Writable } from 'node:stream';
+import { join } from 'node:path';
+import type { Queue, Snapshot } from '@switchboard/shared';
+import { sqliteDriver } from '../../src/history/sqlite.js';
+import { HISTORY_FILE } from '../../src/history/store.js';
+import { createLogger } from '../../src/logger.js';
+
+function queue(id: string, inQueue: number): Queue {
+  return {
+    id,
+    arn: `arn:${id}`,
+    name: id,
+    channels: ['VOICE'],
+    realtime: { CONTACTS_IN_QUEUE: inQueue },
+    realtimeByChannel: {},
+    today: {},
+    states: {},
+  };
+}
+
+/** A whole instance's view at `generation` (its time too, in ms), stale or with a failing section on demand. */
+export function view(generation: number, stale = false, error = false): Snapshot {
+  const at = new Date(generation).toISOString();
+  const section = { fetchedAt: at, dataSnapshotTime: at, error: null, stale };
+  return {
+    instanceId: 'i',
+    serverBuild: 'b',
+    timeZone: 'UTC',
+    generation,
+    generatedAt: at,
+    serverTime: at,
+    dataSnapshotTime: at,
+    stale,
+    cycleMs: 0,
+    sections: {
+      discovery: section,
+      queues: error ? { ...section, error: { code: 'Throttled', message: 'slow down', at } } : section,
+      agents: section,
+      today: section,
+      intraday: section,
+    },
+    queues: [queue('q1', generation % 7), queue('q2', 1)],
+    summary: { realtime: {}, today: {}, states: {} },
+    agents: [],
+    intraday: { intervalMinutes: 30, instance: [], queues: {} },
+    alerts: [],
+  };
+}
+
+/** The generations recorded in the history file in `dir`, in time order. */
+export function generationsIn(dir: string): number[] {
+  const db = sqliteDriver().open(join(dir, HISTORY_FILE), { readonly: true });
+  try {
+    return db
+      .prepare<{ generation: number }>('SELECT generation FROM generations ORDER BY at, generation')
+      .all()
+      .map((row) => row.generation);
+  } finally {
+    db.close();
+  }
+}
+
+/** A JSON logger at `info` whose lines the test reads. */
+export function capturedLogger() {
+  const lines: string[] = [];
+  const logger = createLogger('info', {
+    format: 'json',
+    destination: new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        lines.push(chunk.toString());
+        done();
+      },
+    }),
+  });
+  return { logger, lines };
+}
