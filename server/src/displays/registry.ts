@@ -6,6 +6,7 @@ import type { Logger } from '../logger.js';
 import {
   HISTORY_POINTS,
   screenState,
+  streamBoard,
   streamStatus,
   summarise,
   worstFirst,
@@ -256,7 +257,14 @@ export class DisplayRegistry {
     const streams = this.streamOf(key, now);
     const record = this.records.get(key) ?? this.recordForStream(key, now);
     if (!record) return undefined;
-    return summarise(record, this.nameOf(key), streams, now, this.options);
+    const board = streamBoard(this.streams.get(key)?.values() ?? []);
+    return summarise(
+      record,
+      this.nameOf(key),
+      { ...streams, ...(board !== undefined ? { board } : {}) },
+      now,
+      this.options,
+    );
   }
 
   /** A screen known by its stream alone (its first report has not come yet). */

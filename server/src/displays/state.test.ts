@@ -231,6 +231,29 @@ describe('the registry', () => {
     await displays.stop();
   });
 
+  it('shows the board a screen known by its stream alone is served, until its first report says', async () => {
+    const { displays, sent, open } = registry();
+    await displays.start();
+    open('b:new-screen-0000000000000', 'sales');
+    open('b:whole-screen-00000000000', null);
+    expect(displays.list().map((s) => [s.key, s.board])).toEqual([
+      ['b:new-screen-0000000000000', 'sales'],
+      ['b:whole-screen-00000000000', null],
+    ]);
+    // A board's reload reaches it before it has reported.
+    expect(await displays.reload({ board: 'sales' })).toEqual(['b:new-screen-0000000000000']);
+    expect(sent).toHaveLength(1);
+    // Its report says what it shows.
+    displays.report(
+      'b:new-screen-0000000000000',
+      'browser',
+      'new-screen-0000000000000',
+      report({ board: null }),
+    );
+    expect(displays.list().find((s) => s.key === 'b:new-screen-0000000000000')?.board).toBeNull();
+    await displays.stop();
+  });
+
   it('says a reload was sent only to screens with an open stream to receive it', async () => {
     const { displays, sent, open, advance } = registry();
     await displays.start();

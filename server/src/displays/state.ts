@@ -212,10 +212,23 @@ export function screenState(
 }
 
 /** The summary a supervisor reads. */
+/** The board of the screen's newest stream (null: the whole instance), or undefined with no stream. */
+export function streamBoard(streams: Iterable<StreamInfo>): string | null | undefined {
+  let newest: StreamInfo | undefined;
+  for (const stream of streams) if (!newest || stream.openSince > newest.openSince) newest = stream;
+  return newest?.board;
+}
+
 export function summarise(
   record: ScreenRecord,
   name: string | null,
-  streams: { open: boolean; openSince: number | null; closedAt: number | null },
+  streams: {
+    open: boolean;
+    openSince: number | null;
+    closedAt: number | null;
+    /** The board its newest stream serves: the screen's until its first report says. */
+    board?: string | null;
+  },
   now: number,
   options: StateOptions,
 ): ScreenSummary {
@@ -230,7 +243,7 @@ export function summarise(
     since: new Date(since).toISOString(),
     detail,
     view: report?.view ?? null,
-    board: report?.board ?? null,
+    board: report ? report.board : (streams.board ?? null),
     build: report?.build ?? null,
     lastReportAt: record.reportedAt === null ? null : new Date(record.reportedAt).toISOString(),
     streamOpen: streams.open,
