@@ -232,7 +232,8 @@ export async function startWebServer(env: Env, options: StartOptions = {}): Prom
     readyDetails: () => ({
       configError: configStore.error,
       ...security.readiness(),
-      // The history file removed while running and not made again (history/recorder.ts), or null.
+      // Why history is not recorded (history/recorder.ts): the file removed and not made again, writes failing,
+      // or another wallboard recording into it; or null.
       ...(history ? { historyError: history.error } : {}),
       // One instance: its lease and Redis state at the top, as before several instances.
       ...(instances.length === 1 ? first.readiness() : {}),

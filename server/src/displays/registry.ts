@@ -257,7 +257,7 @@ export class DisplayRegistry {
     const streams = this.streamOf(key, now);
     const record = this.records.get(key) ?? this.recordForStream(key, now);
     if (!record) return undefined;
-    const board = streamBoard(this.streams.get(key)?.values() ?? []);
+    const board = streamBoard(this.streams.get(key)?.values() ?? [], now, this.options.streamLeaseMs);
     return summarise(
       record,
       this.nameOf(key),

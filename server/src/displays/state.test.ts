@@ -2,7 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { LocalScreenStore } from '../cluster/localScreens.js';
 import { createLogger } from '../logger.js';
 import { DisplayRegistry } from './registry.js';
-import { memoryGrowth, screenState, streamStatus, type ScreenRecord, type StateOptions } from './state.js';
+import {
+  memoryGrowth,
+  screenState,
+  streamBoard,
+  streamStatus,
+  type ScreenRecord,
+  type StateOptions,
+} from './state.js';
 import { screenReport } from '../../test/support/screenReport.js';
 
 const T0 = Date.parse('2026-12-04T10:00:00Z');
@@ -154,6 +161,16 @@ describe('streams across replicas', () => {
     expect(
       streamStatus([closed, { ...held, openSince: T0 + 6000, seenAt: T0 + 6000 }], T0 + 7000, 30_000).open,
     ).toBe(true);
+  });
+
+  it("names the board of the newest open stream, else of the newest one, as the screen's before it reports", () => {
+    const open = { board: 'sales', openSince: T0, closedAt: null, seenAt: T0 + 9000 };
+    // A newer stream of the same screen (another tab, another replica), already closed.
+    const closed = { board: 'support', openSince: T0 + 5000, closedAt: T0 + 8000, seenAt: T0 + 8000 };
+    expect(streamBoard([open, closed], T0 + 10_000, 30_000)).toBe('sales');
+    // The open one's replica stopped saying so: both are gone, and the newest names the board.
+    expect(streamBoard([open, closed], T0 + 60_000, 30_000)).toBe('support');
+    expect(streamBoard([], T0, 30_000)).toBeUndefined();
   });
 });
 

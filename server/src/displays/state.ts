@@ -211,14 +211,26 @@ export function screenState(
   };
 }
 
-/** The summary a supervisor reads. */
-/** The board of the screen's newest stream (null: the whole instance), or undefined with no stream. */
-export function streamBoard(streams: Iterable<StreamInfo>): string | null | undefined {
+/**
+ * The board the screen's streams serve (null: the whole instance): its newest open stream's, else its newest
+ * stream's; undefined with no stream. A stream is open as in streamStatus.
+ */
+export function streamBoard(
+  streams: Iterable<StreamInfo>,
+  now: number,
+  leaseMs: number,
+): string | null | undefined {
   let newest: StreamInfo | undefined;
-  for (const stream of streams) if (!newest || stream.openSince > newest.openSince) newest = stream;
-  return newest?.board;
+  let newestOpen: StreamInfo | undefined;
+  for (const stream of streams) {
+    if (!newest || stream.openSince > newest.openSince) newest = stream;
+    const open = stream.closedAt === null && now - stream.seenAt <= leaseMs;
+    if (open && (!newestOpen || stream.openSince > newestOpen.openSince)) newestOpen = stream;
+  }
+  return (newestOpen ?? newest)?.board;
 }
 
+/** The summary a supervisor reads. */
 export function summarise(
   record: ScreenRecord,
   name: string | null,

@@ -16,6 +16,8 @@ const FILE_CHECK_MS = 60_000;
 const CLAIM_EVERY_MS = 5_000;
 /** A holder not heard from for this long is taken to have stopped: its file is taken over. */
 const CLAIM_STALE_MS = 30_000;
+/** How long old days are kept past their retention while the history looks as a clock set ahead makes it. */
+const PRUNE_HOLD_MS = DAY_MS;
 
 /** A file's device and inode, or null when there is none at `path` (or it cannot be reached). */
 function fileIdOf(path: string): string | null {
@@ -87,7 +89,8 @@ export class History {
   private writeError: string | null = null;
   /** Another wallboard holding the file, which this one then does not write; or null. */
   private holder: ClaimHolder | null = null;
-  private readonly claim: WriterClaim;
+  /** Who this recorder is to another sharing its file; each writer claims with a token of its own. */
+  private readonly identity: Omit<WriterClaim, 'token'>;
   private lastClaim = Number.NEGATIVE_INFINITY;
   private readonly engines = new Map<string, AlertEngine>();
   private frames: QueuedFrame[] = [];
@@ -122,14 +125,12 @@ export class History {
     this.maxQueued = options.maxQueued ?? 600;
     this.maxInFlight = options.maxInFlight ?? 4;
     this.fileId = fileIdOf(path) ?? '';
-    this.claim = {
-      token: randomUUID(),
+    this.identity = {
       host: options.identity?.host ?? hostname(),
       pid: options.identity?.pid ?? process.pid,
       staleMs: CLAIM_STALE_MS,
     };
-    this.writer = new HistoryWriter(path, driverModule, this.claim, { delayMs: options.writerDelayMs ?? 0 });
-    void this.claimFile();
+    this.writer = this.newWriter();
     this.flushTimer = setInterval(() => this.flush(), options.flushMs ?? 1000);
     this.flushTimer.unref();
     this.pruneTimer = setInterval(() => void this.prune(), 3600_000);
@@ -151,6 +152,19 @@ export class History {
       );
     options.logger.info({ path, driver }, `history recorded in ${path} (SQLite through ${driver})`);
     return new History(path, driver, driverModule, new HistoryReader(db), options);
+  }
+
+  /** A writer on the file, claiming it at once (before anything it is sent). */
+  private newWriter(): HistoryWriter {
+    const writer = new HistoryWriter(
+      this.path,
+      this.driverModule,
+      { ...this.identity, token: randomUUID() },
+      { delayMs: this.options.writerDelayMs ?? 0 },
+    );
+    this.writer = writer;
+    void this.claimFile();
+    return writer;
   }
 
   /** Reads of the file in use. */
@@ -228,10 +242,7 @@ export class History {
     this.fileError = null;
     this.fileId = fileIdOf(this.path) ?? '';
     const [writer, reader] = [this.writer, this.currentReader];
-    this.writer = new HistoryWriter(this.path, this.driverModule, this.claim, {
-      delayMs: this.options.writerDelayMs ?? 0,
-    });
-    void this.claimFile();
+    this.writer = this.newWriter();
     this.currentReader = new HistoryReader(opened.db);
     void writer.close().then(() => reader.close());
     // The new file starts with a whole view of each instance, and the alert engines' state as it is now.
@@ -391,17 +402,23 @@ export class History {
   }
 
   /**
-   * Removes what is older than the retention, in the writer's thread. A clock set far ahead (by hand, or a host
-   * whose battery-backed clock is wrong until NTP puts it right) makes every record look older than the retention:
-   * when nothing was recorded between the cutoff and the last day (half the retention, for a retention of one day)
-   * while older records are there, nothing is removed, and the log says so, until the store holds that much at
-   * this clock. A server stopped for longer than the retention keeps its old days that much longer.
+   * Removes what is older than the retention, in the writer's thread, while the file is this recorder's. A clock
+   * set far ahead (by hand, or a host whose battery-backed clock is wrong until NTP puts it right) makes every
+   * record look older than the retention: when nothing was recorded between the cutoff and the last day (half the
+   * retention, for a retention of one day) while older records are there, nothing is removed, and the log says
+   * so, for up to a day from the first prune that found it so. A clock put right in that day loses nothing; a
+   * server stopped for longer than the retention keeps its old days up to a day longer.
    */
   async prune(): Promise<void> {
     const now = this.clock();
     const retentionMs = this.options.retentionDays * DAY_MS;
     const cutoff = now - retentionMs;
-    const outcome = await this.writer.prune(cutoff, now - Math.min(DAY_MS, retentionMs / 2));
+    const outcome = await this.writer.prune(
+      cutoff,
+      now - Math.min(DAY_MS, retentionMs / 2),
+      now,
+      PRUNE_HOLD_MS,
+    );
     if (!outcome.ok)
       this.options.logger.warn(
         { detail: outcome.message },
@@ -411,7 +428,8 @@ export class History {
       this.options.logger.warn(
         { cutoff: new Date(cutoff).toISOString() },
         'history: nothing recorded for the whole retention before the last hours, yet older records are there: ' +
-          'the clock may be set ahead. Old days are kept until this clock has a day recorded; retried in an hour',
+          'the clock may be set ahead. Old days are kept for up to a day from the first time this was seen; ' +
+          'looked at again in an hour',
       );
   }
 

@@ -63,27 +63,43 @@ const saveState = db.prepare('INSERT INTO alert_state (instance, saved_at, state
 const claimRow = db.prepare(workerData.claimSql);
 const readClaim = db.prepare('SELECT host, pid, seen FROM writer WHERE id = 1');
 const releaseClaim = db.prepare('DELETE FROM writer WHERE token = ?');
-// The wallboard holding the file, while it is another: its host, process id and when it was last seen.
-let holder = null;
+// 'unknown' until a claim has been answered (nothing is written before), 'ours', or the other wallboard's row.
+let holder = 'unknown';
 function alive(pid) {
   try { process.kill(pid, 0); return true; } catch (error) { return error.code === 'EPERM'; }
 }
+// The row read and taken in one transaction: no other wallboard's claim comes between. A claim that fails (a
+// busy or unreadable file) leaves what was known as it was.
 function claim(now) {
   const { token, host, pid, staleMs } = workerData.claim;
-  const row = readClaim.get();
-  // A process of this host that is no longer running let go of the file, whenever it was last seen.
-  const gone = row !== undefined && row.host === host && row.pid !== pid && !alive(row.pid);
-  const taken = Number(claimRow.run(token, host, pid, now, gone ? Number.MAX_SAFE_INTEGER : now - staleMs).changes) > 0;
-  holder = taken ? null : readClaim.get() ?? null;
-  return holder;
+  db.exec('BEGIN IMMEDIATE');
+  try {
+    const row = readClaim.get();
+    // A process of this host that is no longer running let go of the file, whenever it was last seen.
+    const gone = row !== undefined && row.host === host && row.pid !== pid && !alive(row.pid);
+    const taken = Number(claimRow.run(token, host, pid, now, gone ? Number.MAX_SAFE_INTEGER : now - staleMs).changes) > 0;
+    const other = taken ? 'ours' : readClaim.get();
+    db.exec('COMMIT');
+    holder = other ?? 'ours';
+  } catch (error) {
+    try { db.exec('ROLLBACK'); } catch {}
+    throw error;
+  }
+  return holder === 'ours' ? null : holder;
 }
-function inUse(now) {
+function notOurs(now) {
+  if (holder === 'unknown')
+    return Object.assign(new Error('who records into this file is not known yet: its claim has not succeeded'), { code: 'HISTORY_UNCLAIMED' });
   const ago = Math.max(0, Math.round((now - holder.seen) / 1000));
   return Object.assign(
     new Error('another wallboard records into this file (host ' + holder.host + ', process ' + holder.pid + ', seen ' + ago + ' s ago)'),
     { code: 'HISTORY_IN_USE' },
   );
 }
+// The prune held (below) since this time, kept in the file so that restarts do not start it again.
+const heldSince = db.prepare("SELECT value FROM meta WHERE key = 'prune_held_since'");
+const holdFrom = db.prepare("INSERT INTO meta (key, value) VALUES ('prune_held_since', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value");
+const endHold = db.prepare("DELETE FROM meta WHERE key = 'prune_held_since'");
 const recordedBetween = db.prepare('SELECT 1 FROM generations WHERE at >= ? AND at < ? LIMIT 1');
 const recordedBefore = db.prepare('SELECT 1 FROM generations WHERE at < ? LIMIT 1');
 const prune = ['frames', 'generations', 'alert_events'].map((table) =>
@@ -104,7 +120,7 @@ function closeSegment(instance, before) {
 // the first generation it encodes after the failure one); the answer says how many.
 let written = new Map();
 function write(batch, now) {
-  if (holder !== null) throw inUse(now);
+  if (holder !== 'ours') throw notOurs(now);
   const chain = new Map(written);
   let skipped = 0;
   db.exec('BEGIN');
@@ -137,13 +153,25 @@ parentPort.on('message', (message) => {
       parentPort.postMessage({ type: 'done', id: message.id, holder: claim(message.now) });
       return;
     } else if (message.type === 'prune') {
-      // Records before the cutoff and none from it to \`recentBefore\`: the history has a hole as long as the
-      // retention, just before the last hours, which a clock set far ahead makes (every record then looks older
-      // than the retention). Nothing is removed until the store has records in that window at this clock.
-      if (!recordedBetween.get(message.before, message.recentBefore) && recordedBefore.get(message.before)) {
-        parentPort.postMessage({ type: 'done', id: message.id, held: true });
+      // Only the wallboard recording into the file removes from it.
+      if (holder !== 'ours') {
+        parentPort.postMessage({ type: 'done', id: message.id });
         return;
       }
+      // Records before the cutoff and none from it to \`recentBefore\`: the history has a hole as long as the
+      // retention just before the last hours, which a clock set far ahead makes (every record then looks older
+      // than the retention), and so does a server stopped for longer than the retention. Nothing is removed
+      // while the hole lasts, for up to \`holdMs\` from the first prune that found it (by this clock, kept in the
+      // file across restarts): a clock put right in that time loses nothing.
+      if (!recordedBetween.get(message.before, message.recentBefore) && recordedBefore.get(message.before)) {
+        const since = heldSince.get()?.value;
+        if (since === undefined || since > message.now) holdFrom.run(message.now);
+        if (since === undefined || since > message.now || message.now - since < message.holdMs) {
+          parentPort.postMessage({ type: 'done', id: message.id, held: true });
+          return;
+        }
+      }
+      endHold.run();
       // In small steps, each its own transaction, so a reader never waits long.
       let removed = 0;
       for (const statement of prune)
@@ -151,7 +179,7 @@ parentPort.on('message', (message) => {
       if (removed > 0) db.exec('PRAGMA wal_checkpoint(TRUNCATE)');
     } else if (message.type === 'close') {
       // Let go of the file, so a replica started in this one's place records at once.
-      if (holder === null) { try { releaseClaim.run(workerData.claim.token); } catch {} }
+      try { releaseClaim.run(workerData.claim.token); } catch {}
       db.close();
       parentPort.postMessage({ type: 'closed' });
       parentPort.close();
@@ -273,10 +301,11 @@ export class HistoryWriter {
 
   /**
    * Removes what was recorded before `before` (ms), unless nothing was recorded from then to `recentBefore` while
-   * older records are there (answered `held`).
+   * older records are there, for up to `holdMs` from the first prune that found so (answered `held`). Only while
+   * the file is this writer's.
    */
-  prune(before: number, recentBefore: number): Promise<WriterOutcome> {
-    return this.send({ type: 'prune', before, recentBefore });
+  prune(before: number, recentBefore: number, now: number, holdMs: number): Promise<WriterOutcome> {
+    return this.send({ type: 'prune', before, recentBefore, now, holdMs });
   }
 
   private send(message: Record<string, unknown>): Promise<WriterOutcome> {

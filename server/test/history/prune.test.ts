@@ -14,28 +14,38 @@ function store(retentionDays: number) {
   const dir = mkdtempSync(join(tmpdir(), 'switchboard-prune-'));
   let now = T0;
   const { logger, lines } = capturedLogger();
-  const history = History.open({
-    dataDir: dir,
-    retentionDays,
-    keyframeMs: 60_000,
-    flushMs: 600_000,
-    logger,
-    clock: () => now,
-  });
-  return {
+  const open = () =>
+    History.open({
+      dataDir: dir,
+      retentionDays,
+      keyframeMs: 60_000,
+      flushMs: 600_000,
+      logger,
+      clock: () => now,
+    });
+  const s = {
     dir,
-    history,
+    history: open(),
     lines,
     /** Records one generation, whole, at `hours` after T0 on the clock. */
     async recordAt(hours: number) {
       now = T0 + hours * HOUR;
-      history.record('i', view(hours), null);
-      await history.flush();
+      s.history.record('i', view(hours), null);
+      await s.history.flush();
     },
     setClock(hours: number) {
       now = T0 + hours * HOUR;
     },
+    /** The server stopped, and started again at `hours`. */
+    async restartAt(hours: number) {
+      await s.history.close();
+      now = T0 + hours * HOUR;
+      s.history = open();
+      // The prune at start, answered.
+      await s.history.prune();
+    },
   };
+  return s;
 }
 
 describe('removing old days', () => {
@@ -66,17 +76,38 @@ describe('removing old days', () => {
     await s.history.close();
   });
 
-  it('prunes again once a day is recorded at the new clock, as after a server stopped past its retention', async () => {
+  it('prunes again once a record is half a day old at the new clock, after a server stopped past its retention', async () => {
     const s = store(1);
     for (const hours of [0, 10, 20]) await s.recordAt(hours);
     // Stopped for ten days, then recording again: at first the old records are kept…
+    await s.restartAt(260);
     await s.recordAt(260);
     await s.history.prune();
     expect(generationsIn(s.dir)).toEqual([0, 10, 20, 260]);
-    // …until half a day (half the retention of one day) is recorded at this clock: then they go.
-    for (const hours of [266, 272, 273]) await s.recordAt(hours);
+    await s.recordAt(272);
     await s.history.prune();
-    expect(generationsIn(s.dir)).toEqual([260, 266, 272, 273]);
+    expect(generationsIn(s.dir)).toEqual([0, 10, 20, 260, 272]);
+    // …until one recorded at this clock is half a day old (half the retention of one day): then they go.
+    await s.recordAt(273);
+    await s.history.prune();
+    expect(generationsIn(s.dir)).toEqual([260, 272, 273]);
+    await s.history.close();
+  });
+
+  it('keeps old days for a day at most, across restarts, for a server that runs in short sessions', async () => {
+    const s = store(1);
+    // Ten hours every other day: no session reaches the half day the hole is looked for in.
+    for (let hours = 0; hours <= 9; hours += 3) await s.recordAt(hours);
+    await s.restartAt(48);
+    for (let hours = 48; hours <= 57; hours += 3) await s.recordAt(hours);
+    await s.history.prune();
+    expect(generationsIn(s.dir)[0]).toBe(0);
+    expect(s.lines.join('')).toContain('the clock may be set ahead');
+    // Two days later, the hold first seen at 48 h has lasted more than a day: the first session goes, and the
+    // second, older than the retention too.
+    await s.restartAt(96);
+    await s.recordAt(96);
+    expect(generationsIn(s.dir)).toEqual([96]);
     await s.history.close();
   });
 

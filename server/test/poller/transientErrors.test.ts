@@ -2,6 +2,7 @@ import { createServer, request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ListQueuesCommand, type QueueType } from '@aws-sdk/client-connect';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createConnectClient } from '../../src/connect/client.js';
 import { RateBudget } from '../../src/poller/budget.js';
 import { startSimulator, type RunningSimulator } from '../../src/simulator/server.js';
 import { clientFor } from '../simulator/support.js';
@@ -121,6 +122,39 @@ describe('a request Connect fails', () => {
       await expect(list()).rejects.toMatchObject({ code: 'ECONNRESET' });
       expect(outcomes).toEqual(['error', 'error']);
       expect(seen).toHaveLength(2);
+    } finally {
+      client.destroy();
+      hop.closeAllConnections();
+      await new Promise<void>((resolve) => hop.close(() => resolve()));
+    }
+  });
+
+  it('is not sent again when it times out: a silent Connect is not asked twice per call', async () => {
+    // A hop that takes each request and never answers.
+    const seen: string[] = [];
+    const hop = createServer((req) => {
+      seen.push(req.url ?? '');
+    });
+    await new Promise<void>((resolve) => hop.listen(0, '127.0.0.1', resolve));
+    const client = createConnectClient(
+      {
+        instanceId: sim.instanceId,
+        region: sim.region,
+        endpoint: `http://127.0.0.1:${(hop.address() as AddressInfo).port}`,
+        credentials: { accessKeyId: 'AKIDSIMULATOR', secretAccessKey: 'simulator-secret' },
+      },
+      { connectionMs: 1000, requestMs: 300 },
+    );
+    const outcomes: string[] = [];
+    const budget = new RateBudget({ onCall: (_op, outcome) => outcomes.push(outcome) });
+    try {
+      await expect(
+        budget.call('ListQueues', 'discovery', () =>
+          client.send(new ListQueuesCommand({ InstanceId: sim.instanceId })),
+        ),
+      ).rejects.toMatchObject({ name: 'TimeoutError' });
+      expect(outcomes).toEqual(['error']);
+      expect(seen).toHaveLength(1);
     } finally {
       client.destroy();
       hop.closeAllConnections();
