@@ -1,49 +1,13 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_INSTANCE } from '../../src/config/instances.js';
 import { History } from '../../src/history/recorder.js';
 import { sqliteDriver } from '../../src/history/sqlite.js';
 import { HistoryReader, HISTORY_FILE } from '../../src/history/store.js';
 import { createLogger } from '../../src/logger.js';
-
-const serverDir = fileURLToPath(new URL('../..', import.meta.url));
-const fixture = fileURLToPath(new URL('./fixtures/recordUntilKilled.ts', import.meta.url));
-
-/** Starts the recording process and resolves once it records. */
-function startRecording(dir: string) {
-  const child = spawn(process.execPath, ['--conditions=development', '--import', 'tsx', fixture, dir], {
-    cwd: serverDir,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const recording = new Promise<void>((resolve, reject) => {
-    child.stdout.on('data', (chunk: Buffer) => {
-      if (chunk.toString().includes('recording')) resolve();
-    });
-    child.on('exit', (code) => reject(new Error(`the recording process exited (${code}): ${stderr}`)));
-  });
-  const exited = new Promise<NodeJS.Signals | null>((resolve) =>
-    child.on('exit', (_code, signal) => resolve(signal)),
-  );
-  return { child, recording, exited };
-}
-
-const frameCount = (dir: string, instance: string) => {
-  const db = sqliteDriver().open(join(dir, HISTORY_FILE), { readonly: true });
-  try {
-    return (
-      db.prepare<{ n: number }>('SELECT count(*) AS n FROM generations WHERE instance = ?').get(instance)
-        ?.n ?? 0
-    );
-  } finally {
-    db.close();
-  }
-};
+import { frameCount, startRecording } from './support.js';
 
 describe('a crash while recording', () => {
   it('leaves the store readable: killed mid-write, it opens, checks clean and replays to its last commit', async () => {

@@ -1,8 +1,7 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { diffView, type Snapshot } from '@switchboard/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { History, type DropReason, type HistoryOptions } from '../../src/history/recorder.js';
@@ -12,7 +11,7 @@ import { createLogger } from '../../src/logger.js';
 import { startWebServer, type RunningWallboard } from '../../src/main.js';
 import { startSimulator, type RunningSimulator } from '../../src/simulator/server.js';
 import { simulatorEnv, TEST_CREDENTIALS, waitFor } from '../support/wallboard.js';
-import { generationsIn, view } from './support.js';
+import { frameCount, generationsIn, startRecording, view } from './support.js';
 
 /**
  * Two replicas given one directory (a shared volume, one DATA_DIR in two units) would both record into one
@@ -136,8 +135,6 @@ describe('two recorders on one history file', () => {
 });
 
 describe('a wallboard started on the history directory of one still running', () => {
-  const fixture = fileURLToPath(new URL('./fixtures/recordUntilKilled.ts', import.meta.url));
-  const serverDir = fileURLToPath(new URL('../..', import.meta.url));
   const dir = mkdtempSync(join(tmpdir(), 'switchboard-shared-'));
   let simulator: RunningSimulator;
   let wallboard: RunningWallboard | undefined;
@@ -153,18 +150,9 @@ describe('a wallboard started on the history directory of one still running', ()
 
   it('says on /readyz which process records there, and records once that process is gone', async () => {
     // The first wallboard, in a process of its own, recording into `dir`.
-    const child = spawn(process.execPath, ['--conditions=development', '--import', 'tsx', fixture, dir], {
-      cwd: serverDir,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
+    const { child, recording, exited } = startRecording(dir);
     try {
-      await new Promise<void>((resolve, reject) => {
-        child.stdout.on('data', (chunk: Buffer) => {
-          if (chunk.toString().includes('recording')) resolve();
-        });
-        child.on('exit', (code) => reject(new Error(`the recording process exited (${code})`)));
-      });
+      await recording;
       wallboard = await startWebServer(
         simulatorEnv(simulator, { HISTORY_DIR: dir, POLL_INTERVAL_MS: '1000' }),
         {
@@ -188,20 +176,9 @@ describe('a wallboard started on the history directory of one still running', ()
       15_000,
     );
     const instance = wallboard?.instances[0]?.id ?? '';
-    const count = () => {
-      const db = sqliteDriver().open(join(dir, HISTORY_FILE), { readonly: true });
-      try {
-        return (
-          db.prepare<{ n: number }>('SELECT count(*) AS n FROM generations WHERE instance = ?').get(instance)
-            ?.n ?? 0
-        );
-      } finally {
-        db.close();
-      }
-    };
-    const before = count();
+    const before = frameCount(dir, instance);
     await waitFor(
-      () => (count() > before ? true : undefined),
+      () => (frameCount(dir, instance) > before ? true : undefined),
       'generations recorded by the wallboard',
       10_000,
     );

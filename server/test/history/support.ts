@@ -1,5 +1,7 @@
-import { Writable } from 'node:stream';
+import { spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
 import type { Queue, Snapshot } from '@switchboard/shared';
 import { sqliteDriver } from '../../src/history/sqlite.js';
 import { HISTORY_FILE } from '../../src/history/store.js';
@@ -73,4 +75,43 @@ export function capturedLogger() {
     }),
   });
   return { logger, lines };
+}
+
+const serverDir = fileURLToPath(new URL('../..', import.meta.url));
+const fixture = fileURLToPath(new URL('./fixtures/recordUntilKilled.ts', import.meta.url));
+
+/**
+ * Starts a process recording into `dir` (fixtures/recordUntilKilled.ts: a wallboard on its embedded simulator,
+ * and a second recorder writing every few milliseconds); `recording` resolves once it records.
+ */
+export function startRecording(dir: string) {
+  const child = spawn(process.execPath, ['--conditions=development', '--import', 'tsx', fixture, dir], {
+    cwd: serverDir,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const recording = new Promise<void>((resolve, reject) => {
+    child.stdout.on('data', (chunk: Buffer) => {
+      if (chunk.toString().includes('recording')) resolve();
+    });
+    child.on('exit', (code) => reject(new Error(`the recording process exited (${code}): ${stderr}`)));
+  });
+  const exited = new Promise<NodeJS.Signals | null>((resolve) =>
+    child.on('exit', (_code, signal) => resolve(signal)),
+  );
+  return { child, recording, exited };
+}
+
+/** The generations of `instance` recorded in the history file in `dir`. */
+export function frameCount(dir: string, instance: string): number {
+  const db = sqliteDriver().open(join(dir, HISTORY_FILE), { readonly: true });
+  try {
+    return (
+      db.prepare<{ n: number }>('SELECT count(*) AS n FROM generations WHERE instance = ?').get(instance)
+        ?.n ?? 0
+    );
+  } finally {
+    db.close();
+  }
 }
