@@ -6,7 +6,8 @@ import type { Logger } from '../logger.js';
 import {
   HISTORY_POINTS,
   screenState,
-  streamBoard,
+  boardStream,
+  screenBoard,
   streamStatus,
   summarise,
   worstFirst,
@@ -257,14 +258,11 @@ export class DisplayRegistry {
     const streams = this.streamOf(key, now);
     const record = this.records.get(key) ?? this.recordForStream(key, now);
     if (!record) return undefined;
-    const board = streamBoard(this.streams.get(key)?.values() ?? [], now, this.options.streamLeaseMs);
-    return summarise(
+    const board = screenBoard(
       record,
-      this.nameOf(key),
-      { ...streams, ...(board !== undefined ? { board } : {}) },
-      now,
-      this.options,
+      boardStream(this.streams.get(key)?.values() ?? [], now, this.options.streamLeaseMs),
     );
+    return summarise(record, this.nameOf(key), { ...streams, board }, now, this.options);
   }
 
   /** A screen known by its stream alone (its first report has not come yet). */

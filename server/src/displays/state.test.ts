@@ -5,7 +5,8 @@ import { DisplayRegistry } from './registry.js';
 import {
   memoryGrowth,
   screenState,
-  streamBoard,
+  boardStream,
+  screenBoard,
   streamStatus,
   type ScreenRecord,
   type StateOptions,
@@ -167,10 +168,24 @@ describe('streams across replicas', () => {
     const open = { board: 'sales', openSince: T0, closedAt: null, seenAt: T0 + 9000 };
     // A newer stream of the same screen (another tab, another replica), already closed.
     const closed = { board: 'support', openSince: T0 + 5000, closedAt: T0 + 8000, seenAt: T0 + 8000 };
-    expect(streamBoard([open, closed], T0 + 10_000, 30_000)).toBe('sales');
+    const unreported = { report: null, reportedAt: null };
+    expect(screenBoard(unreported, boardStream([open, closed], T0 + 10_000, 30_000))).toBe('sales');
     // The open one's replica stopped saying so: both are gone, and the newest names the board.
-    expect(streamBoard([open, closed], T0 + 60_000, 30_000)).toBe('support');
-    expect(streamBoard([], T0, 30_000)).toBeUndefined();
+    expect(screenBoard(unreported, boardStream([open, closed], T0 + 60_000, 30_000))).toBe('support');
+    expect(screenBoard(unreported, boardStream([], T0, 30_000))).toBeNull();
+  });
+
+  it('takes the board from the report, unless a stream opened since it says another', () => {
+    const reported = { report: report({ board: 'sales' }), reportedAt: T0 + 1000 };
+    const before = { board: 'support', openSince: T0, closedAt: null, seenAt: T0 + 9000 };
+    expect(screenBoard(reported, boardStream([before], T0 + 10_000, 30_000))).toBe('sales');
+    // Reloaded onto another board, not reported since.
+    const since = { ...before, openSince: T0 + 5000 };
+    expect(screenBoard(reported, boardStream([since], T0 + 10_000, 30_000))).toBe('support');
+    // That stream closed: the report says.
+    expect(screenBoard(reported, boardStream([{ ...since, closedAt: T0 + 9000 }], T0 + 10_000, 30_000))).toBe(
+      'sales',
+    );
   });
 });
 

@@ -212,14 +212,14 @@ export function screenState(
 }
 
 /**
- * The board the screen's streams serve (null: the whole instance): its newest open stream's, else its newest
- * stream's; undefined with no stream. A stream is open as in streamStatus.
+ * The stream that says which board the screen shows, if any: its newest open stream, else its newest stream. A
+ * stream is open as in streamStatus.
  */
-export function streamBoard(
+export function boardStream(
   streams: Iterable<StreamInfo>,
   now: number,
   leaseMs: number,
-): string | null | undefined {
+): { board: string | null; openSince: number; open: boolean } | undefined {
   let newest: StreamInfo | undefined;
   let newestOpen: StreamInfo | undefined;
   for (const stream of streams) {
@@ -227,7 +227,21 @@ export function streamBoard(
     const open = stream.closedAt === null && now - stream.seenAt <= leaseMs;
     if (open && (!newestOpen || stream.openSince > newestOpen.openSince)) newestOpen = stream;
   }
-  return (newestOpen ?? newest)?.board;
+  const chosen = newestOpen ?? newest;
+  return chosen && { board: chosen.board, openSince: chosen.openSince, open: chosen === newestOpen };
+}
+
+/**
+ * The board a screen shows: its last report's, unless a stream opened since says otherwise (a screen that has not
+ * reported yet, or one that came back on another board and has not reported since).
+ */
+export function screenBoard(
+  record: Pick<ScreenRecord, 'report' | 'reportedAt'>,
+  stream: ReturnType<typeof boardStream>,
+): string | null {
+  if (!record.report) return stream?.board ?? null;
+  if (stream?.open && record.reportedAt !== null && stream.openSince > record.reportedAt) return stream.board;
+  return record.report.board;
 }
 
 /** The summary a supervisor reads. */
@@ -238,7 +252,7 @@ export function summarise(
     open: boolean;
     openSince: number | null;
     closedAt: number | null;
-    /** The board its newest stream serves: the screen's until its first report says. */
+    /** The board the screen shows, where its streams say more than its report (screenBoard). */
     board?: string | null;
   },
   now: number,
@@ -255,7 +269,7 @@ export function summarise(
     since: new Date(since).toISOString(),
     detail,
     view: report?.view ?? null,
-    board: report ? report.board : (streams.board ?? null),
+    board: streams.board !== undefined ? streams.board : (report?.board ?? null),
     build: report?.build ?? null,
     lastReportAt: record.reportedAt === null ? null : new Date(record.reportedAt).toISOString(),
     streamOpen: streams.open,

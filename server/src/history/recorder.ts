@@ -89,6 +89,8 @@ export class History {
   private writeError: string | null = null;
   /** Another wallboard holding the file, which this one then does not write; or null. */
   private holder: ClaimHolder | null = null;
+  /** Why the last claim of the file failed, until one succeeds; or null. */
+  private claimError: string | null = null;
   /** Who this recorder is to another sharing its file; each writer claims with a token of its own. */
   private readonly identity: Omit<WriterClaim, 'token'>;
   private lastClaim = Number.NEGATIVE_INFINITY;
@@ -195,10 +197,25 @@ export class History {
     const now = this.clock();
     this.lastClaim = now;
     const outcome = await this.writer.claim(now);
-    if (!outcome.ok) return;
+    const { logger } = this.options;
+    if (!outcome.ok) {
+      // A busy, full or read-only file: writes are refused until a claim succeeds (tried every 5 s), and say why.
+      const detail = `${outcome.code ?? ''} ${outcome.message ?? ''}`.trim();
+      if (this.claimError === null)
+        logger.error(
+          { path: this.path, detail },
+          'history: the file cannot be claimed; tried again every 5 s',
+        );
+      this.claimError = detail;
+      return;
+    }
+    if (this.claimError !== null) {
+      this.claimError = null;
+      // The prune at start (or at a new file) was skipped while the claim failed.
+      void this.prune();
+    }
     const before = this.holder;
     this.holder = outcome.holder ?? null;
-    const { logger } = this.options;
     if (this.holder !== null && before === null)
       logger.error(
         { path: this.path, holderHost: this.holder.host, holderPid: this.holder.pid },
@@ -356,6 +373,12 @@ export class History {
         else this.needKeyframe.add(instance);
       }
       const detail = `${outcome.code ?? ''} ${outcome.message ?? ''}`.trim();
+      if (outcome.code === 'HISTORY_UNCLAIMED' && this.claimError !== null) {
+        // Said by the claim's own error: the writes wait for a claim that succeeds.
+        this.writeError = `history is not being written to ${this.path} (it cannot be claimed: ${this.claimError}): the replay of these moments is lost`;
+        this.dropped('write_failed', frames.length, this.claimError);
+        return;
+      }
       if (outcome.code === 'HISTORY_IN_USE') {
         // Said on /readyz by the claim; not a failure of the disk.
         this.dropped('in_use', frames.length, detail);

@@ -71,11 +71,13 @@ CREATE TABLE IF NOT EXISTS writer (
  * the bound given (the holder stopped without letting go: killed, or its host lost), or when it was left by this
  * process's host and process id (the same container started again). A replica pointed at the same directory as
  * another running one (a shared volume) finds the row held and records nothing until it is let go.
- * Parameters: token, host, pid, now, and the time before which a claim is stale.
+ * A claim seen further ahead of now than that (written while its host's clock was set ahead) is stale too.
+ * Parameters: token, host, pid, now, the time before which a claim is stale, and the one after which it is.
  */
 export const CLAIM_SQL = `INSERT INTO writer (id, token, host, pid, seen) VALUES (1, ?, ?, ?, ?)
 ON CONFLICT (id) DO UPDATE SET token = excluded.token, host = excluded.host, pid = excluded.pid, seen = excluded.seen
-WHERE writer.token = excluded.token OR writer.seen < ? OR (writer.host = excluded.host AND writer.pid = excluded.pid)`;
+WHERE writer.token = excluded.token OR writer.seen < ? OR writer.seen > ?
+  OR (writer.host = excluded.host AND writer.pid = excluded.pid)`;
 
 /** The file's settings for both connections: WAL, so a reader never waits for the writer and a crash loses no commit. */
 export const PRAGMAS = 'PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 2000;';

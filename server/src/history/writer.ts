@@ -77,7 +77,7 @@ function claim(now) {
     const row = readClaim.get();
     // A process of this host that is no longer running let go of the file, whenever it was last seen.
     const gone = row !== undefined && row.host === host && row.pid !== pid && !alive(row.pid);
-    const taken = Number(claimRow.run(token, host, pid, now, gone ? Number.MAX_SAFE_INTEGER : now - staleMs).changes) > 0;
+    const taken = Number(claimRow.run(token, host, pid, now, gone ? Number.MAX_SAFE_INTEGER : now - staleMs, now + staleMs).changes) > 0;
     const other = taken ? 'ours' : readClaim.get();
     db.exec('COMMIT');
     holder = other ?? 'ours';
@@ -192,7 +192,7 @@ parentPort.on('message', (message) => {
 });
 `;
 
-/** Who this writer records as: the same for every writer of one store, so a file made again stays its own. */
+/** Who this writer records as: the recorder's host and process, and a token of this writer's own. */
 export interface WriterClaim {
   token: string;
   host: string;
@@ -289,7 +289,10 @@ export class HistoryWriter {
     return this.pending.size;
   }
 
-  /** Writes `batch`, unless another wallboard holds the file (code HISTORY_IN_USE). */
+  /**
+   * Writes `batch`, unless another wallboard holds the file (code HISTORY_IN_USE) or no claim has succeeded yet
+   * (HISTORY_UNCLAIMED).
+   */
   write(batch: Batch, now: number): Promise<WriterOutcome> {
     return this.send({ type: 'write', batch, now });
   }

@@ -132,6 +132,44 @@ describe('two recorders on one history file', () => {
     expect(generationsIn(dir)).toEqual([1]);
     await b.history.close();
   });
+
+  it("takes over a claim seen further ahead than 30 s, written while its host's clock was set ahead", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'switchboard-shared-'));
+    const now = 11_000_000;
+    await replica(dir, 'replica-b', () => now).history.close();
+    leaveClaim(dir, 'replica-ahead', 7, now + 3600_000);
+    const b = replica(dir, 'replica-b', () => now);
+    b.record(1);
+    await b.history.flush();
+    expect(b.history.error).toBeNull();
+    expect(generationsIn(dir)).toEqual([1]);
+    await b.history.close();
+  });
+
+  it('writes nothing while its claim fails, says why, and records once a claim succeeds', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'switchboard-shared-'));
+    let now = 13_000_000;
+    await replica(dir, 'replica-b', () => now).history.close();
+    // Another connection holds the file's write lock past SQLite's busy timeout (2 s): the first claim fails.
+    const lock = sqliteDriver().open(join(dir, HISTORY_FILE));
+    lock.exec('BEGIN IMMEDIATE');
+    const drops: DropReason[] = [];
+    const b = replica(dir, 'replica-b', () => now, drops);
+    b.record(1);
+    await b.history.flush();
+    expect(b.history.error).toContain('cannot be claimed');
+    expect(b.history.error).toMatch(/SQLITE_BUSY|locked/);
+    expect(drops).toEqual(['write_failed']);
+    lock.exec('COMMIT');
+    lock.close();
+    // The claim is tried again with the next batch 5 s on.
+    now += 5000;
+    b.record(2);
+    await b.history.flush();
+    expect(b.history.error).toBeNull();
+    expect(generationsIn(dir)).toEqual([2]);
+    await b.history.close();
+  }, 20_000);
 });
 
 describe('a wallboard started on the history directory of one still running', () => {
