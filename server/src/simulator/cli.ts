@@ -26,6 +26,7 @@ const usage = `Usage: pnpm sim [options]
 Faults (also at runtime: POST /_sim/faults):
   --throttle-rate F     answer this share (0-1) of requests with ThrottlingException
   --error-rate F        answer this share of requests with InternalServiceException (500)
+  --reset-rate F        reset the connection of this share of requests, with no answer (ECONNRESET)
   --latency-ms N        add latency to every answer
   --outage-seconds N    answer 503 to everything for N seconds from start
   --expire-tokens       refuse every NextToken as expired
@@ -54,6 +55,7 @@ const { values } = parseArgs({
     deny: { type: 'string', multiple: true },
     'throttle-rate': { type: 'string' },
     'error-rate': { type: 'string' },
+    'reset-rate': { type: 'string' },
     'latency-ms': { type: 'string' },
     'outage-seconds': { type: 'string' },
     'expire-tokens': { type: 'boolean' },
@@ -95,6 +97,7 @@ const optional = (flag: keyof typeof values, options: Parameters<typeof number>[
 const faultFlags: Faults = {
   throttleRate: optional('throttle-rate', { max: 1 }),
   errorRate: optional('error-rate', { max: 1 }),
+  resetRate: optional('reset-rate', { max: 1 }),
   latencyMs: optional('latency-ms', { max: 120_000, whole: true }),
   outageSeconds: optional('outage-seconds', { max: 86_400 }),
   expireTokens: values['expire-tokens'],

@@ -10,6 +10,11 @@ export const faultsSchema = z
     throttleRate: z.number().min(0).max(1).optional(),
     /** Answer this share of requests with InternalServiceException (500). */
     errorRate: z.number().min(0).max(1).optional(),
+    /**
+     * Reset the connection of this share of requests without an answer (ECONNRESET at the caller), as a
+     * kept-alive connection the far end closes just as a request goes out.
+     */
+    resetRate: z.number().min(0).max(1).optional(),
     /** Added latency before every answer, ms. */
     latencyMs: z.number().int().min(0).max(120_000).optional(),
     /** A full outage: every request answers 503 for this many seconds from now. */

@@ -63,6 +63,11 @@ export class FaultInjector {
     }
   }
 
+  /** Whether this request of `operation` has its connection reset, with no answer at all. */
+  reset(operation: string): boolean {
+    return appliesTo(this.active, operation) && this.rng() < (this.active.resetRate ?? 0);
+  }
+
   /** Whether the next page token of `operation` is answered as expired. */
   expireTokens(operation: string): boolean {
     return this.active.expireTokens === true && appliesTo(this.active, operation);

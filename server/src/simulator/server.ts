@@ -141,6 +141,18 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     const params: Record<string, unknown> = {};
     let status = 200;
     let errorType: string | undefined;
+    if (route && injector.reset(operation)) {
+      // No answer at all: the caller sees ECONNRESET, as when a kept-alive connection is closed under it.
+      log.record({
+        operation,
+        time: new Date(clock()).toISOString(),
+        status: 0,
+        errorType: 'ConnectionReset',
+        params,
+      });
+      req.socket.resetAndDestroy();
+      return;
+    }
     try {
       if (!route) {
         throw new ServiceError('InvalidRequestException', `No operation at ${req.method} ${url.pathname}.`);

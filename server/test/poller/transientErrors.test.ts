@@ -1,5 +1,3 @@
-import { createServer, request as httpRequest } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { ListQueuesCommand, type QueueType } from '@aws-sdk/client-connect';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createConnectClient } from '../../src/connect/client.js';
@@ -70,95 +68,71 @@ describe('a request Connect fails', () => {
   });
 
   it('is sent once more when its connection is reset under it, and not a third time', async () => {
-    // A hop that resets the connection of the first `resets` requests and relays the others to the simulator.
-    let resets = 0;
-    const seen: string[] = [];
-    const upstream = new URL(sim.endpoint);
-    const hop = createServer((req, res) => {
-      seen.push(req.url ?? '');
-      if (resets > 0) {
-        resets -= 1;
-        req.socket.resetAndDestroy();
-        return;
-      }
-      req.pipe(
-        httpRequest(
-          {
-            host: upstream.hostname,
-            port: upstream.port,
-            method: req.method,
-            path: req.url,
-            headers: { ...req.headers, host: upstream.host },
-          },
-          (answer) => {
-            res.writeHead(answer.statusCode ?? 502, answer.headers);
-            answer.pipe(res);
-          },
-        ),
-      );
-    });
-    await new Promise<void>((resolve) => hop.listen(0, '127.0.0.1', resolve));
-    const client = clientFor({
-      endpoint: `http://127.0.0.1:${(hop.address() as AddressInfo).port}`,
-      region: sim.region,
-    });
+    const client = clientFor(sim);
     const outcomes: string[] = [];
     const budget = new RateBudget({ onCall: (_op, outcome) => outcomes.push(outcome) });
-    const list = () =>
-      budget.call('ListQueues', 'discovery', () =>
-        client.send(new ListQueuesCommand({ InstanceId: sim.instanceId })),
-      );
+    const list = (once: boolean) =>
+      budget.call('ListQueues', 'discovery', async () => {
+        try {
+          return await client.send(new ListQueuesCommand({ InstanceId: sim.instanceId }));
+        } finally {
+          // One reset only: the next attempt finds the connection fine.
+          if (once) sim.clearFaults();
+        }
+      });
     try {
-      resets = 1;
-      const page = await list();
+      // The simulator resets the connection with no answer, as a far end closing a kept-alive connection does.
+      let before = sim.calls.length;
+      sim.setFaults({ resetRate: 1, operations: ['ListQueues'] });
+      const page = await list(true);
       expect(page.QueueSummaryList?.length).toBeGreaterThan(0);
       expect(outcomes).toEqual(['error', 'ok']);
-      expect(seen).toHaveLength(2);
+      expect(sim.calls.slice(before).map((c) => [c.status, c.errorType ?? null])).toEqual([
+        [0, 'ConnectionReset'],
+        [200, null],
+      ]);
 
       // Reset twice running: the second reset fails the call, as an outage would.
-      resets = 2;
+      before = sim.calls.length;
       outcomes.length = 0;
-      seen.length = 0;
-      await expect(list()).rejects.toMatchObject({ code: 'ECONNRESET' });
+      sim.setFaults({ resetRate: 1, operations: ['ListQueues'] });
+      await expect(list(false)).rejects.toMatchObject({ code: 'ECONNRESET' });
       expect(outcomes).toEqual(['error', 'error']);
-      expect(seen).toHaveLength(2);
+      expect(sim.calls.slice(before).map((c) => c.status)).toEqual([0, 0]);
     } finally {
+      sim.clearFaults();
       client.destroy();
-      hop.closeAllConnections();
-      await new Promise<void>((resolve) => hop.close(() => resolve()));
     }
   });
 
   it('is not sent again when it times out: a silent Connect is not asked twice per call', async () => {
-    // A hop that takes each request and never answers.
-    const seen: string[] = [];
-    const hop = createServer((req) => {
-      seen.push(req.url ?? '');
-    });
-    await new Promise<void>((resolve) => hop.listen(0, '127.0.0.1', resolve));
     const client = createConnectClient(
       {
         instanceId: sim.instanceId,
         region: sim.region,
-        endpoint: `http://127.0.0.1:${(hop.address() as AddressInfo).port}`,
+        endpoint: sim.endpoint,
         credentials: { accessKeyId: 'AKIDSIMULATOR', secretAccessKey: 'simulator-secret' },
       },
       { connectionMs: 1000, requestMs: 300 },
     );
     const outcomes: string[] = [];
     const budget = new RateBudget({ onCall: (_op, outcome) => outcomes.push(outcome) });
+    const before = sim.calls.length;
+    // Each answer comes after 2 s: past the call's 300 ms.
+    sim.setFaults({ latencyMs: 2000, operations: ['ListQueues'] });
     try {
       await expect(
         budget.call('ListQueues', 'discovery', () =>
           client.send(new ListQueuesCommand({ InstanceId: sim.instanceId })),
         ),
-      ).rejects.toMatchObject({ name: 'TimeoutError' });
+      ).rejects.toMatchObject({ name: 'TimeoutError', code: 'ETIMEDOUT' });
       expect(outcomes).toEqual(['error']);
-      expect(seen).toHaveLength(1);
+      // The simulator logs a call as it answers: wait for the one request's answer, and for no second one.
+      await new Promise((resolve) => setTimeout(resolve, 2500));
+      expect(sim.calls.slice(before).map((c) => c.operation)).toEqual(['ListQueues']);
     } finally {
+      sim.clearFaults();
       client.destroy();
-      hop.closeAllConnections();
-      await new Promise<void>((resolve) => hop.close(() => resolve()));
     }
-  });
+  }, 10_000);
 });

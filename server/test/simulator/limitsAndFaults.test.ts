@@ -140,7 +140,7 @@ describe('rate limits', () => {
 });
 
 describe('faults', () => {
-  it('answers 500s, throttles and outages on demand, and clears them', async () => {
+  it('answers 500s, throttles, resets and outages on demand, and clears them', async () => {
     const { sim: s, client: c } = await start({ rateLimits: { enabled: false } });
     s.setFaults({ errorRate: 1 });
     const error = await failure(() => c.send(metricsCall(s)));
@@ -151,6 +151,16 @@ describe('faults', () => {
       ThrottlingException,
     );
     expect(await outcomes(1, () => c.send(metricsCall(s)))).toEqual([200]);
+    s.setFaults({ resetRate: 1, operations: ['ListQueues'] });
+    // No answer at all: the connection is reset under the request.
+    expect(await failure(() => c.send(new ListQueuesCommand({ InstanceId: s.instanceId })))).toMatchObject({
+      code: 'ECONNRESET',
+    });
+    expect(s.calls.at(-1)).toMatchObject({
+      operation: 'ListQueues',
+      status: 0,
+      errorType: 'ConnectionReset',
+    });
     s.setFaults({ outageSeconds: 30 });
     expect(await outcomes(2, () => c.send(metricsCall(s)))).toEqual([503, 503]);
     wall += 31_000;
