@@ -20,6 +20,8 @@ interface FaultCase {
 const CASES: FaultCase[] = [
   { name: 'a throttling storm', faults: { throttleRate: 0.9 }, shows: 'fresh-or-stale' },
   { name: 'bursts of 500s', faults: { errorRate: 0.6 }, shows: 'fresh-or-stale' },
+  // Connections reset under half the requests, with no answer (a far end closing kept-alive connections).
+  { name: 'connection resets', faults: { resetRate: 0.5 }, shows: 'fresh-or-stale' },
   { name: 'latency spikes', faults: { latencyMs: 4000 }, shows: 'fresh-or-stale' },
   { name: 'expired page tokens', faults: { expireTokens: true }, shows: 'fresh-or-stale' },
   {
