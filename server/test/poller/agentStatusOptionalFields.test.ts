@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { RunningWallboard } from '../../src/main.js';
 import { startSimulator, type RunningSimulator } from '../../src/simulator/server.js';
-import { wallboardThroughProxy } from '../support/connectProxy.js';
+import { editPages, wallboardThroughProxy } from '../support/connectProxy.js';
 import { waitFor } from '../support/wallboard.js';
 import { fetchSnapshot } from './support.js';
 
@@ -30,15 +30,12 @@ beforeAll(async () => {
   });
   ({ wallboard, stop } = await wallboardThroughProxy(
     simulator,
-    (request, answer) => {
-      if (answer.status !== 200 || !request.url.startsWith('/agent-status/')) return answer;
-      const page = JSON.parse(answer.body) as Page;
+    editPages<Page>('/agent-status/', (page) => {
       for (const status of page.AgentStatusSummaryList ?? []) {
         if (status.Name === 'Training') delete status.Type;
         if (status.Name === 'Lunch') delete status.Arn;
       }
-      return { ...answer, body: JSON.stringify(page) };
-    },
+    }),
     { POLL_INTERVAL_MS: '1000' },
   ));
 }, 60_000);

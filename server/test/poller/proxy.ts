@@ -1,4 +1,4 @@
-import { ConnectProxy } from '../support/connectProxy.js';
+import { ConnectProxy, editPages } from '../support/connectProxy.js';
 
 /**
  * An HTTP hop between the wallboard and the simulator that can hide queues from ListQueues, as if they had not
@@ -8,11 +8,11 @@ export class QueueHidingProxy extends ConnectProxy {
   readonly hidden = new Set<string>();
 
   constructor(upstream: URL) {
-    super(upstream, (request, answer) => {
-      if (!request.url.startsWith('/queues-summary/') || answer.status !== 200) return answer;
-      const page = JSON.parse(answer.body) as { QueueSummaryList?: { Id: string }[] };
-      page.QueueSummaryList = page.QueueSummaryList?.filter((q) => !this.hidden.has(q.Id));
-      return { ...answer, body: JSON.stringify(page) };
-    });
+    super(
+      upstream,
+      editPages<{ QueueSummaryList?: { Id: string }[] }>('/queues-summary/', (page) => {
+        page.QueueSummaryList = page.QueueSummaryList?.filter((q) => !this.hidden.has(q.Id));
+      }),
+    );
   }
 }

@@ -2,7 +2,7 @@ import type { Snapshot } from '@switchboard/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningWallboard } from '../../src/main.js';
 import { startSimulator, type RunningSimulator } from '../../src/simulator/server.js';
-import { wallboardThroughProxy } from '../support/connectProxy.js';
+import { editPages, wallboardThroughProxy } from '../support/connectProxy.js';
 import { waitFor } from '../support/wallboard.js';
 import { fetchSnapshot } from './support.js';
 
@@ -43,9 +43,7 @@ beforeAll(async () => {
   });
   ({ wallboard, stop } = await wallboardThroughProxy(
     simulator,
-    (request, answer) => {
-      if (answer.status !== 200 || !request.url.startsWith('/metrics/userdata/')) return answer;
-      const page = JSON.parse(answer.body) as Page;
+    editPages<Page>('/metrics/userdata/', (page) => {
       const users = page.UserDataList ?? [];
       // The first agent on a contact: its contact without id and channel, its queue by ARN alone.
       const withContact = users.find((u) => (u.Contacts?.length ?? 0) > 0);
@@ -69,8 +67,7 @@ beforeAll(async () => {
         if (third.RoutingProfile) delete third.RoutingProfile.Id;
         for (const level of Object.values(third.HierarchyPath ?? {})) if (level) delete level.Id;
       }
-      return { ...answer, body: JSON.stringify(page) };
-    },
+    }),
     { POLL_INTERVAL_MS: '1000' },
   ));
 }, 60_000);

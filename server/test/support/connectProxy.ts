@@ -14,6 +14,19 @@ export interface ProxiedAnswer {
 export type Rewrite = (request: { method: string; url: string }, answer: ProxiedAnswer) => ProxiedAnswer;
 
 /**
+ * A rewrite that edits, in place, the JSON page of each successful answer to a path starting with `path` (e.g.
+ * `/metrics/userdata/`), and passes every other answer through untouched.
+ */
+export function editPages<Page>(path: string, edit: (page: Page) => void): Rewrite {
+  return (request, answer) => {
+    if (answer.status !== 200 || !request.url.startsWith(path)) return answer;
+    const page = JSON.parse(answer.body) as Page;
+    edit(page);
+    return { ...answer, body: JSON.stringify(page) };
+  };
+}
+
+/**
  * An HTTP hop between the wallboard and the simulator. Each answer passes through `rewrite`, which tests use to
  * hide queues or to mangle responses; the body's length is set to match whatever it returns.
  */
