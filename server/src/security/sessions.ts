@@ -1,22 +1,19 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import {
   chmodSync,
-  closeSync,
   existsSync,
-  fsyncSync,
   linkSync,
   mkdirSync,
-  openSync,
   readFileSync,
   renameSync,
   rmSync,
   statSync,
-  writeSync,
 } from 'node:fs';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import type { Logger } from '../logger.js';
 import { tokenBoards, type TokenEntry } from './tokens.js';
+import { temporaryBeside, writeNewFileSync } from './writeWhole.js';
 
 /**
  * Session cookies of display and supervisor tokens. A cookie is `<id>.<issued>.<nonce>.<mac>`: the mac is an
@@ -133,15 +130,9 @@ async function secretFromRedis(url: string): Promise<Buffer> {
  * so a crash or power loss never leaves the file empty or cut short.
  */
 function writeSecret(file: string, replace: boolean): void {
-  const temporary = `${file}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
+  const temporary = temporaryBeside(file);
   try {
-    const fd = openSync(temporary, 'wx', 0o600);
-    try {
-      writeSync(fd, randomBytes(32).toString('base64url'));
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
+    writeNewFileSync(temporary, randomBytes(32).toString('base64url'));
     if (replace) renameSync(temporary, file);
     else {
       try {

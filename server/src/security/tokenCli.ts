@@ -1,11 +1,7 @@
-import { randomBytes } from 'node:crypto';
 import {
   chmodSync,
-  closeSync,
   existsSync,
   fchownSync,
-  fsyncSync,
-  openSync,
   readFileSync,
   realpathSync,
   renameSync,
@@ -17,6 +13,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { stringify } from 'yaml';
 import { invocationDir } from '../env.js';
+import { temporaryBeside, writeNewFileSync } from './writeWhole.js';
 import {
   hashToken,
   newToken,
@@ -92,30 +89,28 @@ const save = () => {
   // A link is followed to the file it names, which keeps its owner (the server's user, the command run by root).
   const target = existsSync(file) ? realpathSync(file) : file;
   const owner = existsSync(target) ? statSync(target) : null;
-  const temporary = `${target}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
-  let fd: number;
+  const temporary = temporaryBeside(target);
+  const text = stringify({ tokens: entries });
+  const cannotWrite = (error: unknown) =>
+    fail(`Cannot write ${file} (${(error as Error).message}); it is left as it was.`);
   try {
-    fd = openSync(temporary, 'wx', 0o600);
+    writeNewFileSync(temporary, text, (fd) => {
+      if (owner && (owner.uid !== process.getuid?.() || owner.gid !== process.getgid?.()))
+        fchownSync(fd, owner.uid, owner.gid);
+    });
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EACCES') throw error;
-    // A directory this user may not add to, around a file it may write: written in place, as before.
+    // Refused as it is made (writing, flushing or giving it an owner fail otherwise): a directory this user may
+    // not add to, around a file it may write. Written in place, as before.
+    if ((error as NodeJS.ErrnoException).code !== 'EACCES') return cannotWrite(error);
     if (owner) chmodSync(target, 0o600);
-    writeFileSync(target, stringify({ tokens: entries }), { mode: 0o600 });
+    writeFileSync(target, text, { mode: 0o600 });
     return;
   }
   try {
-    try {
-      if (owner && (owner.uid !== process.getuid?.() || owner.gid !== process.getgid?.()))
-        fchownSync(fd, owner.uid, owner.gid);
-      writeFileSync(fd, stringify({ tokens: entries }));
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
     renameSync(temporary, target);
   } catch (error) {
     rmSync(temporary, { force: true });
-    fail(`Cannot write ${file} (${(error as Error).message}); it is left as it was.`);
+    cannotWrite(error);
   }
 };
 
