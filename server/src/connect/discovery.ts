@@ -9,6 +9,7 @@ import {
   SearchUsersCommand,
 } from '@aws-sdk/client-connect';
 import { z } from 'zod';
+import { idFromArn } from './arn.js';
 import { sendOptions, type ConnectContext } from './context.js';
 import { MalformedResponseError, type ConnectOperation } from './errors.js';
 import { MAX_LIST_RESULTS, MAX_PROFILE_QUEUE_RESULTS, MAX_SEARCH_RESULTS, collectPages } from './paginate.js';
@@ -166,7 +167,7 @@ export async function listAgentStatuses(ctx: ConnectContext): Promise<AgentStatu
     const type = s.Type !== undefined && isAgentStatusType(s.Type) ? s.Type : 'UNKNOWN';
     if (type === 'UNKNOWN')
       ctx.unknownValue?.('ListAgentStatuses.AgentStatusSummaryList.Type', s.Type ?? '(none)');
-    return [{ id: s.Id || (s.Arn.split('/').at(-1) ?? s.Arn), arn: s.Arn, name: s.Name, type }];
+    return [{ id: s.Id || idFromArn(s.Arn) || s.Arn, arn: s.Arn, name: s.Name, type }];
   });
 }
 

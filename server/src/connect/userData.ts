@@ -1,6 +1,7 @@
 import { GetCurrentUserDataCommand } from '@aws-sdk/client-connect';
 import { isKnownChannel, isKnownContactState } from '@switchboard/shared';
 import { z } from 'zod';
+import { idFromArn } from './arn.js';
 import { sendOptions, type ConnectContext } from './context.js';
 import { MalformedResponseError } from './errors.js';
 import { MAX_FILTER_VALUES, MAX_METRIC_RESULTS, chunk, collectPages } from './paginate.js';
@@ -85,16 +86,6 @@ export interface UserData {
     StateStartTimestamp?: Date | undefined;
     Queue?: Resolved | undefined;
   }[];
-}
-
-/**
- * The id of a Connect resource from its ARN (`arn:aws:connect:<region>:<account>:instance/<instance>/<type>/<id>`,
- * "Resource types defined by Amazon Connect", Service Authorization Reference).
- */
-export function idFromArn(arn: string | undefined): string | undefined {
-  if (!arn?.startsWith('arn:')) return undefined;
-  const id = arn.slice(arn.lastIndexOf('/') + 1);
-  return id && id !== arn ? id : undefined;
 }
 
 function resolve<T extends { Id?: string | undefined; Arn?: string | undefined }>(

@@ -70,6 +70,11 @@ export const STATE_RANK: Readonly<Record<ScreenState, number>> = Object.fromEntr
 ) as Record<ScreenState, number>;
 
 /** The streams of a screen as one: open while any replica holds one open, else when the last one closed. */
+/** Open: not closed, and its replica said so within the lease (one that died stops saying so). */
+function isOpen(stream: StreamInfo, now: number, leaseMs: number): boolean {
+  return stream.closedAt === null && now - stream.seenAt <= leaseMs;
+}
+
 export function streamStatus(
   streams: Iterable<StreamInfo>,
   now: number,
@@ -79,7 +84,7 @@ export function streamStatus(
   let openSince: number | null = null;
   let closedAt: number | null = null;
   for (const stream of streams) {
-    const lost = stream.closedAt === null && now - stream.seenAt > leaseMs ? stream.seenAt : null;
+    const lost = stream.closedAt === null && !isOpen(stream, now, leaseMs) ? stream.seenAt : null;
     const closed = stream.closedAt ?? lost;
     if (closed === null) {
       open = true;
@@ -224,8 +229,8 @@ export function boardStream(
   let newestOpen: StreamInfo | undefined;
   for (const stream of streams) {
     if (!newest || stream.openSince > newest.openSince) newest = stream;
-    const open = stream.closedAt === null && now - stream.seenAt <= leaseMs;
-    if (open && (!newestOpen || stream.openSince > newestOpen.openSince)) newestOpen = stream;
+    if (isOpen(stream, now, leaseMs) && (!newestOpen || stream.openSince > newestOpen.openSince))
+      newestOpen = stream;
   }
   const chosen = newestOpen ?? newest;
   return chosen && { board: chosen.board, openSince: chosen.openSince, open: chosen === newestOpen };
@@ -252,8 +257,8 @@ export function summarise(
     open: boolean;
     openSince: number | null;
     closedAt: number | null;
-    /** The board the screen shows, where its streams say more than its report (screenBoard). */
-    board?: string | null;
+    /** The board the screen shows (screenBoard). */
+    board: string | null;
   },
   now: number,
   options: StateOptions,
@@ -269,7 +274,7 @@ export function summarise(
     since: new Date(since).toISOString(),
     detail,
     view: report?.view ?? null,
-    board: streams.board !== undefined ? streams.board : (report?.board ?? null),
+    board: streams.board,
     build: report?.build ?? null,
     lastReportAt: record.reportedAt === null ? null : new Date(record.reportedAt).toISOString(),
     streamOpen: streams.open,

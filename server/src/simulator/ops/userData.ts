@@ -33,7 +33,7 @@ function selectAgents(ctx: OpContext, filters: Record<string, unknown>): SimAgen
   for (const [field, values] of Object.entries(named)) {
     if (values?.length === 0) throw invalidParameter(`Filters.${field} must hold at least one value.`);
   }
-  const given = [queues, profiles, agents, groups].filter((f) => f !== undefined);
+  const given = Object.values(named).filter((f) => f !== undefined);
   if (given.length !== 1) {
     throw invalidParameter(
       'Filters must name exactly one of Queues, RoutingProfiles, Agents or UserHierarchyGroups.',

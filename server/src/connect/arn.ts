@@ -1,0 +1,9 @@
+/**
+ * The id of a Connect resource from its ARN (`arn:aws:connect:<region>:<account>:instance/<instance>/<type>/<id>`,
+ * "Resource types defined by Amazon Connect", Service Authorization Reference).
+ */
+export function idFromArn(arn: string | undefined): string | undefined {
+  if (!arn?.startsWith('arn:')) return undefined;
+  const id = arn.slice(arn.lastIndexOf('/') + 1);
+  return id && id !== arn ? id : undefined;
+}
