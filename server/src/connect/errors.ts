@@ -71,6 +71,17 @@ export function isConnectionReset(error: unknown): boolean {
   return code === 'ECONNRESET' || code === 'EPIPE';
 }
 
+/**
+ * Connect refused the request itself as naming something it does not have (`ResourceNotFoundException`) or as not
+ * valid (`InvalidParameterException`). Connect's reference does not say how `GetCurrentMetricData`,
+ * `GetCurrentUserData` or `GetMetricData` answer a filter naming a queue or routing profile deleted since it was
+ * listed; these are the two of their documented errors that could say so.
+ */
+export function mayNameSomethingGone(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  return error.name === 'ResourceNotFoundException' || error.name === 'InvalidParameterException';
+}
+
 /** Connect refused the call for want of permission: the caller's IAM policy does not allow the operation. */
 export function isAccessDenied(error: unknown): boolean {
   if (!(error instanceof Error)) return false;

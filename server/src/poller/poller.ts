@@ -11,7 +11,7 @@ import {
 } from '@switchboard/shared';
 import type { ConnectContext } from '../connect/context.js';
 import { AGENT_TOTAL_METRICS, getAgentTotals, getQueueRealtime } from '../connect/currentMetrics.js';
-import { describeError, isThrottle, type ConnectOperation } from '../connect/errors.js';
+import { describeError, isThrottle, mayNameSomethingGone, type ConnectOperation } from '../connect/errors.js';
 import { getCurrentUsers } from '../connect/userData.js';
 import { ageSnapshot } from './staleness.js';
 import type { Logger } from '../logger.js';
@@ -131,6 +131,11 @@ export class Poller {
   private leaveBudget: (() => void) | null = null;
   /** Set once a discovery has finished, whatever its outcome. */
   private discoveredOnce = false;
+  /**
+   * Sections whose requests Connect refused as naming something it does not have, in a run of such failures that
+   * has already asked for a discovery (see failed()).
+   */
+  private readonly rediscoveryAsked = new Set<SectionName>();
 
   constructor(private readonly options: PollerOptions) {
     this.clock = options.clock ?? Date.now;
@@ -452,11 +457,24 @@ export class Poller {
   }
 
   private succeeded(section: SectionName, dataSnapshotTime: Date | null, started: number): void {
+    this.rediscoveryAsked.delete(section);
     this.book.succeeded(section, dataSnapshotTime, started, this.intervalOf(section));
   }
 
   private failed(section: SectionName, error: unknown, started: number): void {
     this.book.failed(section, error, started);
+    // The queue figures, the agents and today's figures name queues and routing profiles by id. One deleted in
+    // Connect since the last discovery may get the whole request refused, every section that names it failing
+    // until the next discovery drops it (a minute by default): discovery runs at once instead, once for each run
+    // of such failures of a section, so a refusal that a fresh discovery does not cure costs one discovery, not
+    // one a cycle.
+    if (section === 'discovery' || !mayNameSomethingGone(error) || this.rediscoveryAsked.has(section)) return;
+    this.rediscoveryAsked.add(section);
+    this.options.logger.info(
+      { section, err: describeError(error) },
+      'Connect refused a request naming queues or routing profiles: discovering them again now',
+    );
+    this.discoveryLoop.poke();
   }
 
   /**

@@ -1,18 +1,43 @@
-import { ConnectProxy, editPages } from '../support/connectProxy.js';
+import { ConnectProxy, editPages, type ProxiedAnswer, type ProxiedRequest } from '../support/connectProxy.js';
 
 /**
  * An HTTP hop between the wallboard and the simulator that can hide queues from ListQueues, as if they had not
- * been created yet or had been deleted in Connect. Everything else passes through untouched.
+ * been created yet or had been deleted in Connect, and refuse a request for figures (GetCurrentMetricData,
+ * GetMetricData) whose filter names one of `refused`, as Connect might refuse one naming a deleted queue (its
+ * reference does not say): `ResourceNotFoundException`. Everything else passes through untouched.
  */
 export class QueueHidingProxy extends ConnectProxy {
   readonly hidden = new Set<string>();
+  readonly refused = new Set<string>();
+  /** Which requests for figures refuse `refused`: the real-time ones (`current`), the historical ones, or both. */
+  readonly refusing = new Set(['current', 'historical']);
+  /** Requests refused for naming one of `refused`, so far. */
+  refusals = 0;
 
   constructor(upstream: URL) {
-    super(
-      upstream,
-      editPages<{ QueueSummaryList?: { Id: string }[] }>('/queues-summary/', (page) => {
-        page.QueueSummaryList = page.QueueSummaryList?.filter((q) => !this.hidden.has(q.Id));
-      }),
+    const hideFromLists = editPages<{ QueueSummaryList?: { Id: string }[] }>('/queues-summary/', (page) => {
+      page.QueueSummaryList = page.QueueSummaryList?.filter((q) => !this.hidden.has(q.Id));
+    });
+    super(upstream, (request, answer) =>
+      this.namesRefused(request) ? notFound('The queue was not found.') : hideFromLists(request, answer),
     );
   }
+
+  private namesRefused(request: ProxiedRequest): boolean {
+    const operation = /^\/metrics\/(current|historical)\//.exec(request.url)?.[1];
+    if (this.refused.size === 0 || !operation || !this.refusing.has(operation)) return false;
+    const body = JSON.parse(request.body || '{}') as { Filters?: { Queues?: string[] } };
+    const refuse = (body.Filters?.Queues ?? []).some((id) => this.refused.has(id));
+    if (refuse) this.refusals += 1;
+    return refuse;
+  }
+}
+
+/** Connect's answer to a request naming something it does not have. */
+function notFound(message: string): ProxiedAnswer {
+  return {
+    status: 404,
+    headers: { 'content-type': 'application/json', 'x-amzn-errortype': 'ResourceNotFoundException' },
+    body: JSON.stringify({ message }),
+  };
 }

@@ -11,7 +11,14 @@ export interface ProxiedAnswer {
   body: string;
 }
 
-export type Rewrite = (request: { method: string; url: string }, answer: ProxiedAnswer) => ProxiedAnswer;
+/** A request as the proxy relayed it: its body as sent (the JSON of a POST; empty for a GET). */
+export interface ProxiedRequest {
+  method: string;
+  url: string;
+  body: string;
+}
+
+export type Rewrite = (request: ProxiedRequest, answer: ProxiedAnswer) => ProxiedAnswer;
 
 /**
  * A rewrite that edits, in place, the JSON page of each successful answer to a path starting with `path` (e.g.
@@ -59,7 +66,11 @@ export class ConnectProxy {
             answer.on('end', () => {
               this.served += 1;
               const out = this.rewrite(
-                { method: req.method ?? 'GET', url: req.url ?? '/' },
+                {
+                  method: req.method ?? 'GET',
+                  url: req.url ?? '/',
+                  body: Buffer.concat(chunks).toString('utf8'),
+                },
                 {
                   status: answer.statusCode ?? 500,
                   headers: answer.headers,

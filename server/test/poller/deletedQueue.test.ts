@@ -1,0 +1,92 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startWebServer, type RunningWallboard } from '../../src/main.js';
+import { startSimulator, type RunningSimulator } from '../../src/simulator/server.js';
+import { simulatorEnv, TEST_CREDENTIALS, waitFor } from '../support/wallboard.js';
+import { QueueHidingProxy } from './proxy.js';
+import { fetchSnapshot, snapshotAfter } from './support.js';
+
+// A queue deleted in Connect between two discoveries, when Connect refuses the requests that still name it. The
+// discovery interval is ten minutes, so only the poller's own response to the refusal can bring the figures back
+// within the test's time.
+let simulator: RunningSimulator;
+let proxy: QueueHidingProxy;
+let wallboard: RunningWallboard;
+
+beforeAll(async () => {
+  simulator = await startSimulator({ queues: 12, agents: 60, seed: 4, timeOfDay: '10:30' });
+  proxy = new QueueHidingProxy(new URL(simulator.endpoint));
+  const endpoint = await proxy.start();
+  wallboard = await startWebServer(
+    simulatorEnv(simulator, {
+      CONNECT_ENDPOINT: endpoint,
+      POLL_INTERVAL_MS: '1000',
+      STALE_AFTER_MS: '5000',
+      DISCOVERY_INTERVAL_MS: '600000',
+    }),
+    { credentials: TEST_CREDENTIALS },
+  );
+  await snapshotAfter(wallboard, 0, (s) => s.queues.length === 12 && s.sections.today.error === null, 30_000);
+}, 60_000);
+
+afterAll(async () => {
+  await wallboard?.stop();
+  await proxy?.stop();
+  await simulator?.close();
+});
+
+const listQueues = () => simulator.calls.filter((call) => call.operation === 'ListQueues').length;
+
+describe('a queue deleted in Connect whose requests Connect refuses', () => {
+  it('is dropped by a discovery run at once, and every figure is fresh again within a few cycles', async () => {
+    const before = await snapshotAfter(wallboard, 0);
+    const [deleted] = simulator.model.catalog.queues;
+    if (!deleted) throw new Error('no queues');
+    const listed = listQueues();
+    proxy.hidden.add(deleted.id);
+    proxy.refused.add(deleted.id);
+    // Whichever section names it first is refused (the queue figures or today's), and the refusal is cured long
+    // before the next scheduled discovery, ten minutes away.
+    const after = await snapshotAfter(
+      wallboard,
+      before.generation,
+      (s) =>
+        s.queues.length === 11 &&
+        s.sections.queues.error === null &&
+        s.sections.today.error === null &&
+        !s.stale,
+      15_000,
+    ).catch(async (error: unknown) => {
+      throw new Error(`${String(error)}: ${JSON.stringify((await fetchSnapshot(wallboard))?.sections)}`);
+    });
+    expect(after.queues.some((q) => q.id === deleted.id)).toBe(false);
+    expect(proxy.refusals).toBeGreaterThan(0);
+    expect(listQueues()).toBeGreaterThan(listed);
+  });
+
+  it('runs one discovery for a refusal that discovery does not cure, not one a cycle', async () => {
+    const before = await snapshotAfter(wallboard, 0);
+    const listed = listQueues();
+    // Requests naming a queue Connect still lists refused: a fresh discovery changes nothing.
+    const [listedButRefused] = simulator.model.catalog.queues.filter((q) => !proxy.hidden.has(q.id));
+    if (!listedButRefused) throw new Error('no queues');
+    proxy.refused.add(listedButRefused.id);
+    // Only the queue figures' requests: the one section that asks for a discovery (today's would ask once too).
+    proxy.refusing.delete('historical');
+    let failing;
+    try {
+      failing = await snapshotAfter(wallboard, before.generation, (s) => s.sections.queues.error !== null);
+      expect(failing.sections.queues.error?.code).toBe('ResourceNotFoundException');
+      // Several more failed cycles.
+      await snapshotAfter(wallboard, failing.generation + 5, () => true, 20_000);
+      await waitFor(() => (listQueues() > listed ? true : undefined), 'the discovery the refusal asked for');
+      const afterOne = listQueues();
+      await snapshotAfter(wallboard, failing.generation + 8, () => true, 20_000);
+      expect(listQueues()).toBe(afterOne);
+    } finally {
+      proxy.refused.delete(listedButRefused.id);
+      proxy.refusing.add('historical');
+    }
+    // Fresh again once Connect answers.
+    await snapshotAfter(wallboard, failing.generation, (s) => s.sections.queues.error === null, 15_000);
+  });
+});
