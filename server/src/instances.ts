@@ -307,8 +307,11 @@ export async function startInstance(
     metrics,
     budget,
     history,
+    webBuild = null,
   }: {
     env: Env;
+    /** The web app this replica serves (shared/src/webBuild.ts), told to each screen as its stream opens. */
+    webBuild?: string | null;
     /** Where what the screens are sent is recorded (history/recorder.ts); none with HISTORY_ENABLED=false. */
     history?: History | null;
     logger: Logger;
@@ -405,6 +408,7 @@ export async function startInstance(
   // The whole instance's view is recorded with or without viewers: every board's past is a view of it.
   const stream = new ViewStream(source, {
     views,
+    webBuild,
     ...(history ? { observe: history.observer(id), keep: [null] } : {}),
   });
 

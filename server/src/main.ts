@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -31,6 +32,7 @@ import {
 import { createLogger, logFormatFor } from './logger.js';
 import { isLoopbackHost } from './security/loopback.js';
 import { SERVER_BUILD } from './version.js';
+import { loadedAddresses, webBuildOf } from '@switchboard/shared';
 import type { Poller } from './poller/poller.js';
 import { scopedAlerts, userBoards } from './security/boardScope.js';
 import { mayInspect, openSecurity } from './security/index.js';
@@ -57,6 +59,18 @@ const LISTEN_BACKLOG = 4096;
 const RECHECK_SETTLE_MS = 2000;
 
 const defaultWebDist = fileURLToPath(new URL('../../web/dist', import.meta.url));
+
+/**
+ * The build of the web app in `webDist` (shared/src/webBuild.ts), read once at start, as it is served until the
+ * next: none where no app is built (an API-only server, a development setup whose page Vite serves).
+ */
+function servedWebBuild(webDist: string): string | null {
+  try {
+    return webBuildOf(loadedAddresses(readFileSync(join(webDist, 'index.html'), 'utf8')));
+  } catch {
+    return null;
+  }
+}
 
 /** Starts the whole product: the simulator when no instance is configured, the poller and the web server. */
 export interface StartOptions {
@@ -148,6 +162,8 @@ export async function startWebServer(env: Env, options: StartOptions = {}): Prom
           onWritten: (generations) => metrics.recordHistoryWritten(generations),
         })
       : null;
+    // The web app this replica serves, told to its screens on every connection (each stream's first heartbeat).
+    const webBuild = servedWebBuild(options.webDist ?? defaultWebDist);
     for (const target of targets) {
       instances.push(
         await startInstance(target, {
@@ -157,6 +173,7 @@ export async function startWebServer(env: Env, options: StartOptions = {}): Prom
           metrics,
           budget: budgets.get(target.id),
           history,
+          webBuild,
         }),
       );
     }

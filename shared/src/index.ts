@@ -10,3 +10,4 @@ export * from './forecast.js';
 export * from './screens.js';
 export * from './forecastFit.js';
 export * from './streamEventId.js';
+export * from './webBuild.js';

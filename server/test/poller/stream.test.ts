@@ -339,6 +339,17 @@ describe('GET /api/v1/stream', () => {
     ]);
   });
 
+  it('names the web app it serves in every heartbeat, the one that opens a connection and the ones after', async () => {
+    const feed = new HandFeed();
+    const webBuild = 'index-BLlq0C3c.js index-hgAJHmRy.css';
+    const url = await serve(feed, { webBuild, heartbeatMs: 40 });
+    feed.publish(1);
+    const events = await readAll(await fetch(url), 3, ['heartbeat']);
+    expect(events.map((event) => JSON.parse(event.data) as unknown)).toEqual(
+      Array.from({ length: 3 }, () => ({ serverTime: expect.any(String) as unknown, webBuild })),
+    );
+  });
+
   it('sends a heartbeat only to a viewer that has heard nothing for half its interval', async () => {
     const feed = new HandFeed();
     let now = Date.now();

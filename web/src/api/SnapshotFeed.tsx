@@ -10,6 +10,7 @@ import {
   type ReactNode,
 } from 'react';
 import { observeServerTime } from './clock';
+import { observeServedWebBuild } from './webBuild';
 import {
   apiPath,
   FALLBACK_POLL_MS,
@@ -76,8 +77,11 @@ export function SnapshotFeed({ children, board = null, streamOptions }: Snapshot
         onInvalid: setInvalid,
         onHeartbeat: (data, first) => {
           try {
-            const { serverTime } = JSON.parse(data) as { serverTime?: unknown };
+            const { serverTime, webBuild } = JSON.parse(data) as { serverTime?: unknown; webBuild?: unknown };
             if (typeof serverTime === 'string') observeServerTime(serverTime, { fresh: first });
+            // A replica that says nothing of its web app (one older than this build) leaves it unknown.
+            if (first || webBuild !== undefined)
+              observeServedWebBuild(typeof webBuild === 'string' ? webBuild : null);
           } catch {
             // A heartbeat without a time still proves the link is alive.
           }

@@ -4,10 +4,11 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { stubServer } from '../testing/fakeServer';
 import { makeSnapshot } from '../testing/makeSnapshot';
 import { renderInFeed } from '../testing/renderFeed';
+import { observeServedWebBuild } from '../api/webBuild';
 import { useReloadOnUpgrade } from './useReloadOnUpgrade';
 
-function Wall({ reload }: { reload: () => void }) {
-  useReloadOnUpgrade(true, reload);
+function Wall({ reload, own = null }: { reload: () => void; own?: string | null }) {
+  useReloadOnUpgrade(true, reload, own);
   return null;
 }
 
@@ -24,6 +25,8 @@ function fromNewerServer(view: Snapshot, build: string): unknown {
 afterEach(() => {
   cleanup();
   vi.unstubAllGlobals();
+  observeServedWebBuild(null);
+  window.sessionStorage.clear();
 });
 
 describe('reloading after an upgrade', () => {
@@ -75,5 +78,91 @@ describe('reloading after an upgrade', () => {
     act(() => source().emit('snapshot', JSON.stringify(fromNewerServer(first, '1.0.0+a'))));
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(reload).not.toHaveBeenCalled();
+  });
+});
+
+describe("reloading when the stream's replica serves another web app", () => {
+  const OLD = 'index-0ldBu1ld.js index-0ldSty1e.css';
+  const NEW = 'index-N3wBu1ld.js index-0ldSty1e.css';
+
+  /** A wall of build `own` whose stream's first heartbeat names `served` (nothing when undefined). */
+  function wallConnectedTo(own: string | null, served: string | undefined) {
+    stubServer({ snapshot: null });
+    const reload = vi.fn();
+    const { source } = renderInFeed(<Wall reload={reload} own={own} />, { minBackoffMs: 60_000 });
+    const beat = { serverTime: new Date().toISOString(), ...(served ? { webBuild: served } : {}) };
+    act(() => {
+      source().open();
+      source().emit('heartbeat', JSON.stringify(beat));
+      source().emit('snapshot', JSON.stringify(makeSnapshot({ generation: 4, nowMs: Date.now() })));
+    });
+    return reload;
+  }
+  const settle = () => new Promise((resolve) => setTimeout(resolve, 100));
+
+  it('reloads at once, with the same snapshot build throughout: an old page loaded from an old replica', async () => {
+    const reload = wallConnectedTo(OLD, NEW);
+    await waitFor(() => expect(reload).toHaveBeenCalledTimes(1));
+    expect(JSON.parse(window.sessionStorage.getItem('switchboard.buildReload') ?? '{}')).toMatchObject({
+      own: OLD,
+      served: NEW,
+      count: 1,
+    });
+  });
+
+  it('does not reload on its own build, on a replica that does not say, or on a development page', async () => {
+    const same = wallConnectedTo(OLD, OLD);
+    await settle();
+    cleanup();
+    const silent = wallConnectedTo(OLD, undefined);
+    await settle();
+    cleanup();
+    const dev = wallConnectedTo(null, NEW);
+    await settle();
+    expect(same).not.toHaveBeenCalled();
+    expect(silent).not.toHaveBeenCalled();
+    expect(dev).not.toHaveBeenCalled();
+  });
+
+  it('waits 30 s, then twice as long each time, when a reload brought the same page back', async () => {
+    const reloaded = (count: number, agoMs: number) =>
+      window.sessionStorage.setItem(
+        'switchboard.buildReload',
+        JSON.stringify({ own: OLD, served: NEW, count, at: Date.now() - agoMs }),
+      );
+    reloaded(1, 5_000);
+    const tooSoon = wallConnectedTo(OLD, NEW);
+    await settle();
+    expect(tooSoon).not.toHaveBeenCalled();
+    cleanup();
+
+    reloaded(1, 31_000);
+    const due = wallConnectedTo(OLD, NEW);
+    await waitFor(() => expect(due).toHaveBeenCalledTimes(1));
+    expect(JSON.parse(window.sessionStorage.getItem('switchboard.buildReload') ?? '{}')).toMatchObject({
+      count: 2,
+    });
+    cleanup();
+
+    // The third in a row waits 120 s.
+    reloaded(3, 61_000);
+    const third = wallConnectedTo(OLD, NEW);
+    await settle();
+    expect(third).not.toHaveBeenCalled();
+    cleanup();
+
+    // Another pair of builds is another upgrade: at once.
+    reloaded(3, 1_000);
+    const other = wallConnectedTo('index-0therBld.js index-0ldSty1e.css', NEW);
+    await waitFor(() => expect(other).toHaveBeenCalledTimes(1));
+  });
+
+  it('forgets the reloads once its build is the one served', async () => {
+    window.sessionStorage.setItem(
+      'switchboard.buildReload',
+      JSON.stringify({ own: OLD, served: NEW, count: 2, at: Date.now() }),
+    );
+    wallConnectedTo(NEW, NEW);
+    await waitFor(() => expect(window.sessionStorage.getItem('switchboard.buildReload')).toBeNull());
   });
 });
