@@ -24,7 +24,7 @@ const goodConfig = [
   '    title: Sales floor',
   '    queues: ["Sales*"]',
   '    sections: [summary, queues]',
-  '    agentLimits: { acwSeconds: 90 }',
+  '    agentLimits: { acwSeconds: 90, statusSeconds: { lunch: 2700, Meeting: none } }',
   '  - id: everything',
   '    title: Everything',
   'alerts:',
@@ -32,7 +32,7 @@ const goodConfig = [
   '    metric: CONTACTS_IN_QUEUE',
   '    value: 1',
   '    clearAt: 0',
-  'agentLimits: { customSeconds: 1200 }',
+  'agentLimits: { customSeconds: 1200, statusSeconds: { Lunch: 3600, Training: none } }',
   '',
 ].join('\n');
 
@@ -78,15 +78,18 @@ describe('boards, thresholds and alerts from the configuration file', () => {
 
   it("sends each board's agent limits: the board's own, over the file's, over the defaults", async () => {
     const config = publicConfigSchema.parse(await getJson('/api/v1/config'));
+    // A custom status's limit too, named in either case: the board's `lunch` replaces the file's `Lunch`.
     expect(config.boards[0]?.agentLimits).toEqual({
       acwSeconds: 90,
       contactSeconds: 600,
       customSeconds: 1200,
+      statusSeconds: { lunch: 2700, Training: null, Meeting: null },
     });
     expect(config.boards[1]?.agentLimits).toEqual({
       acwSeconds: 120,
       contactSeconds: 600,
       customSeconds: 1200,
+      statusSeconds: { Lunch: 3600, Training: null },
     });
   });
 

@@ -15,8 +15,21 @@ export const agentLimitsSchema = z.object({
   acwSeconds: z.number().int().positive(),
   contactSeconds: z.number().int().positive(),
   customSeconds: z.number().int().positive(),
+  /**
+   * Limits of particular custom statuses, by their name in Connect (matched whatever its case), over
+   * `customSeconds`; null: that status has no limit (an agent in it is never listed for its time).
+   */
+  statusSeconds: z.record(z.string(), z.number().int().positive().nullable()).optional(),
 });
 export type AgentLimits = z.infer<typeof agentLimitsSchema>;
+
+/** The limit on time in the custom status `status` (its name): its own, else `customSeconds`; null for none. */
+export function customStatusLimit(status: string, limits: AgentLimits): number | null {
+  const wanted = status.trim().toLowerCase();
+  for (const [name, seconds] of Object.entries(limits.statusSeconds ?? {}))
+    if (name.trim().toLowerCase() === wanted) return seconds;
+  return limits.customSeconds;
+}
 
 /** Two minutes of after-contact work, ten on a contact, fifteen in a break or other custom status. */
 export const DEFAULT_AGENT_LIMITS: AgentLimits = { acwSeconds: 120, contactSeconds: 600, customSeconds: 900 };

@@ -1,6 +1,6 @@
-import { DEFAULT_AGENT_LIMITS, type Board, type PublicConfig } from '@switchboard/shared';
+import { DEFAULT_AGENT_LIMITS, type AgentLimits, type Board, type PublicConfig } from '@switchboard/shared';
 import { DEFAULT_INSTANCE, boardInstance } from './instances.js';
-import type { WallboardConfig } from './schema.js';
+import type { AgentLimitsConfig, WallboardConfig } from './schema.js';
 
 interface NamedQueue {
   id: string;
@@ -80,7 +80,7 @@ export function publicConfig(
     timeZone: board.timeZone ?? config.timeZone,
     locale: board.locale ?? config.locale,
     sound: board.sound,
-    agentLimits: { ...DEFAULT_AGENT_LIMITS, ...config.agentLimits, ...board.agentLimits },
+    agentLimits: agentLimits(config.agentLimits, board.agentLimits),
   }));
   return {
     instances,
@@ -89,5 +89,23 @@ export function publicConfig(
     serviceLevel: config.serviceLevel,
     staleAfterMs: options.staleAfterMs,
     configError: options.configError,
+  };
+}
+
+/**
+ * A board's limits: its own over the file's over the defaults, each custom status's too, a status named in either
+ * case by either the same (the board's wins); `none` becomes null: no limit.
+ */
+function agentLimits(file: AgentLimitsConfig | undefined, board: AgentLimitsConfig | undefined): AgentLimits {
+  const { statusSeconds: fileStatuses, ...fileRest } = file ?? {};
+  const { statusSeconds: boardStatuses, ...boardRest } = board ?? {};
+  const statuses = new Map<string, [string, number | null]>();
+  for (const [name, limit] of [...Object.entries(fileStatuses ?? {}), ...Object.entries(boardStatuses ?? {})])
+    statuses.set(name.toLowerCase(), [name, limit === 'none' ? null : limit]);
+  return {
+    ...DEFAULT_AGENT_LIMITS,
+    ...fileRest,
+    ...boardRest,
+    ...(statuses.size > 0 ? { statusSeconds: Object.fromEntries(statuses.values()) } : {}),
   };
 }

@@ -68,4 +68,19 @@ describe('parseConfig', () => {
     );
     expect(() => parseConfig('agentLimits: { breakSeconds: 60 }\n', 'w.yaml')).toThrow(/breakSeconds/);
   });
+
+  it("refuses a custom status's limit that is neither seconds nor none, naming the status", () => {
+    expect(() => parseConfig('agentLimits:\n  statusSeconds:\n    Lunch: 1h\n', 'w.yaml')).toThrow(
+      /agentLimits\.statusSeconds\.Lunch: a status limit must be a number of seconds, e\.g\. 3600, or none/,
+    );
+    expect(() => parseConfig('agentLimits:\n  statusSeconds:\n    Lunch: 0\n', 'w.yaml')).toThrow(
+      /agentLimits\.statusSeconds\.Lunch: a status limit must be at least 1 second/,
+    );
+    expect(() => parseConfig('agentLimits:\n  statusSeconds: [Lunch]\n', 'w.yaml')).toThrow(
+      /statusSeconds must map custom status names to seconds/,
+    );
+    expect(
+      parseConfig('agentLimits:\n  statusSeconds: { Lunch: 3600, Training: none }\n', 'w.yaml').agentLimits,
+    ).toEqual({ statusSeconds: { Lunch: 3600, Training: 'none' } });
+  });
 });

@@ -103,6 +103,19 @@ export const agentLimitsConfigSchema = z
     acwSeconds: limitSeconds('acwSeconds', DEFAULT_AGENT_LIMITS.acwSeconds).optional(),
     contactSeconds: limitSeconds('contactSeconds', DEFAULT_AGENT_LIMITS.contactSeconds).optional(),
     customSeconds: limitSeconds('customSeconds', DEFAULT_AGENT_LIMITS.customSeconds).optional(),
+    /** Per custom status, by its name in Connect: seconds, or `none` for no limit (e.g. `Lunch: 3600`). */
+    statusSeconds: z
+      .record(
+        z.string().trim().min(1, 'statusSeconds names a custom status by its name in Connect, e.g. Lunch'),
+        z.union([limitSeconds('a status limit', 3600), z.literal('none')], {
+          error: 'a status limit must be a number of seconds, e.g. 3600, or none',
+        }),
+        {
+          error:
+            'statusSeconds must map custom status names to seconds, e.g. { Lunch: 3600, Training: none }',
+        },
+      )
+      .optional(),
   })
   .strict();
 export type AgentLimitsConfig = z.infer<typeof agentLimitsConfigSchema>;

@@ -70,4 +70,26 @@ describe('WallAgentsPage', () => {
     expect(available?.textContent).toContain('30');
     expect(document.querySelectorAll('[data-agent-id^="a"]')).toHaveLength(0);
   });
+
+  it("names each custom status's own limit beside the others, and an agent over it by that limit", () => {
+    render(
+      <WallAgentsPage
+        agents={[agent('l', 'custom', 4000, 'Lunch'), agent('t', 'custom', 9000, 'Training')]}
+        limits={{
+          acwSeconds: 120,
+          contactSeconds: 600,
+          customSeconds: 900,
+          statusSeconds: { Lunch: 3600, Training: null },
+        }}
+        queueName={() => 'Sales'}
+      />,
+    );
+    const attention = screen.getByTestId('wall-attention');
+    expect(attention.querySelector('.limits')?.textContent).toBe(
+      'limits: ACW 2:00 · contact 10:00 · away 15:00 · Lunch 1:00:00 · Training none',
+    );
+    const tiles = within(attention).getAllByRole('article');
+    expect(tiles.map((t) => t.getAttribute('aria-label'))).toEqual(['Agent l, Lunch']);
+    expect(tiles[0]?.textContent).toContain('over 1:00:00');
+  });
 });

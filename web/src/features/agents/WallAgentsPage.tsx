@@ -1,5 +1,5 @@
 import type { Agent, AgentLimits } from '@switchboard/shared';
-import { memo, useMemo, useRef } from 'react';
+import { Fragment, memo, useMemo, useRef } from 'react';
 import { activityText } from '../../api/selectors';
 import { useNow } from '../../api/clock';
 import { ChannelIcon } from '../../components/ChannelIcon';
@@ -95,6 +95,12 @@ export const WallAgentsPage = memo(function WallAgentsPage({
           <span className="limits">
             limits: ACW {format.duration(limits.acwSeconds)} · contact{' '}
             {format.duration(limits.contactSeconds)} · away {format.duration(limits.customSeconds)}
+            {Object.entries(limits.statusSeconds ?? {}).map(([status, seconds]) => (
+              <Fragment key={status}>
+                {' '}
+                · {status} {seconds === null ? 'none' : format.duration(seconds)}
+              </Fragment>
+            ))}
           </span>
         </h2>
         <div className="attention-grid" ref={panel}>

@@ -49,6 +49,27 @@ describe('the wall agents', () => {
     expect(view.signedIn).toBe(10);
   });
 
+  it('holds a custom status to its own limit where the board gives one, whatever its case, and to none for none', () => {
+    const view = wallAgents(
+      [
+        agent('long-break', 'custom', 1000, 'Break'),
+        agent('lunch', 'custom', 3000, 'Lunch'),
+        agent('long-lunch', 'custom', 3700, 'Lunch'),
+        agent('training', 'custom', 20_000, 'Training'),
+      ],
+      { ...limits, statusSeconds: { lunch: 3600, Training: null } },
+      NOW,
+    );
+    expect(view.exceptions.map((e) => [e.agent.id, e.limitSeconds])).toEqual([
+      ['long-break', 900],
+      ['long-lunch', 3600],
+    ]);
+    expect(view.counts.filter((c) => c.activity === 'custom').map((c) => [c.label, c.count])).toEqual([
+      ['Lunch', 1],
+      ['Training', 1],
+    ]);
+  });
+
   it('counts everyone else by activity, a custom status by its name, and the usual four even at nought', () => {
     const view = wallAgents(
       [

@@ -1,4 +1,10 @@
-import { ACTIVITY_LABELS, type Agent, type AgentActivity, type AgentLimits } from '@switchboard/shared';
+import {
+  ACTIVITY_LABELS,
+  customStatusLimit,
+  type Agent,
+  type AgentActivity,
+  type AgentLimits,
+} from '@switchboard/shared';
 import { ACTIVITY_ORDER, activityText, isInError } from '../../api/selectors';
 
 /**
@@ -37,15 +43,15 @@ export interface WallAgents {
   signedIn: number;
 }
 
-/** The limit on an activity's duration, or null for an activity that has none. */
-export function activityLimit(activity: AgentActivity, limits: AgentLimits): number | null {
-  switch (activity) {
+/** The limit on the duration of an agent's activity, or null for an activity (or custom status) that has none. */
+export function activityLimit(agent: Pick<Agent, 'activity' | 'status'>, limits: AgentLimits): number | null {
+  switch (agent.activity) {
     case 'acw':
       return limits.acwSeconds;
     case 'on-contact':
       return limits.contactSeconds;
     case 'custom':
-      return limits.customSeconds;
+      return customStatusLimit(agent.status, limits);
     default:
       return null;
   }
@@ -97,7 +103,7 @@ export function wallAgents(agents: readonly Agent[], limits: AgentLimits, nowMs:
     if (activity === 'offline') continue;
     signedIn++;
     const seconds = secondsSince(agent.activitySince, nowMs);
-    const limitSeconds = activityLimit(activity, limits);
+    const limitSeconds = activityLimit(agent, limits);
     if (isInError(agent)) {
       exceptions.push({ agent, seconds, limitSeconds: null });
       continue;
