@@ -126,6 +126,7 @@ export class Poller {
   readonly lastCalls: Record<SectionName, number>;
   private readonly discoveryLoop: Loop;
   private readonly historyLoop: Loop;
+  private readonly agentsLoop: Loop;
   private timeZone: string;
   private loggedMissing: number | null = null;
   private leaveBudget: (() => void) | null = null;
@@ -136,6 +137,8 @@ export class Poller {
    * has already asked for a discovery (see failed()).
    */
   private readonly rediscoveryAsked = new Set<SectionName>();
+  /** When a discovery last started, or was asked for (the poller's clock). */
+  private discoveryAskedAt = Number.NEGATIVE_INFINITY;
 
   constructor(private readonly options: PollerOptions) {
     this.clock = options.clock ?? Date.now;
@@ -190,15 +193,16 @@ export class Poller {
       () => this.historyCycle(),
       () => HISTORY_RETRY,
     );
+    this.agentsLoop = new Loop(
+      'agents',
+      () => this.agentsCycle(),
+      () => agentsRetry(this.agentsNormalMs()),
+    );
     this.loops = [
       this.discoveryLoop,
       new Loop('names', () => this.describeNames()),
       new Loop('realtime', () => this.realtimeCycle()),
-      new Loop(
-        'agents',
-        () => this.agentsCycle(),
-        () => agentsRetry(this.agentsNormalMs()),
-      ),
+      this.agentsLoop,
       this.historyLoop,
     ];
   }
@@ -295,6 +299,7 @@ export class Poller {
 
   private async discover(): Promise<number> {
     const interval = this.options.discoveryIntervalMs ?? DEFAULT_DISCOVERY_INTERVAL_MS;
+    this.discoveryAskedAt = this.clock();
     const started = this.clock();
     try {
       await this.directory.refresh(this.context('discovery'), this.clock());
@@ -457,8 +462,17 @@ export class Poller {
   }
 
   private succeeded(section: SectionName, dataSnapshotTime: Date | null, started: number): void {
+    const recovered = this.book.status[section].error !== null;
     this.rediscoveryAsked.delete(section);
     this.book.succeeded(section, dataSnapshotTime, started, this.intervalOf(section));
+    // The queue figures, tried every cycle, are the first to find Connect answering again after a fault: the
+    // sections still backing off from it (up to 10 s for the agents, 15 s for today's figures and discovery) try
+    // at once instead of at the end of their wait, so the whole wall is fresh again within a cycle or two.
+    if (section !== 'queues' || !recovered) return;
+    const { status } = this.book;
+    if (status.agents.error) this.agentsLoop.poke();
+    if (status.today.error || status.intraday.error) this.historyLoop.poke();
+    if (status.discovery.error) this.discoveryLoop.poke();
   }
 
   private failed(section: SectionName, error: unknown, started: number): void {
@@ -467,9 +481,12 @@ export class Poller {
     // Connect since the last discovery may get the whole request refused, every section that names it failing
     // until the next discovery drops it (a minute by default): discovery runs at once instead, once for each run
     // of such failures of a section, so a refusal that a fresh discovery does not cure costs one discovery, not
-    // one a cycle.
+    // one a cycle. A discovery started (or asked for) since the refused request went out serves every section it
+    // refused: one deleted queue, refused to the queue figures and to today's, costs one discovery, not two.
     if (section === 'discovery' || !mayNameSomethingGone(error) || this.rediscoveryAsked.has(section)) return;
     this.rediscoveryAsked.add(section);
+    if (this.discoveryAskedAt >= started) return;
+    this.discoveryAskedAt = this.clock();
     this.options.logger.info(
       { section, err: describeError(error) },
       'Connect refused a request naming queues or routing profiles: discovering them again now',

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startWebServer, type RunningWallboard } from '../../src/main.js';
 import { startSimulator, type RunningSimulator } from '../../src/simulator/server.js';
 import { simulatorEnv, TEST_CREDENTIALS, waitFor } from '../support/wallboard.js';
@@ -36,12 +36,38 @@ afterAll(async () => {
 
 const listQueues = () => simulator.calls.filter((call) => call.operation === 'ListQueues').length;
 
+/** The ListQueues calls so far, once none has come for 1.5 s: no discovery under way. */
+async function settledListQueues(): Promise<number> {
+  let last = listQueues();
+  let since = Date.now();
+  return waitFor(
+    () => {
+      const now = listQueues();
+      if (now !== last) [last, since] = [now, Date.now()];
+      return Date.now() - since >= 1500 ? now : undefined;
+    },
+    'discovery to be idle',
+    15_000,
+  );
+}
+
+beforeEach(async () => {
+  // Each test from Connect as it was: nothing refused, and fresh figures.
+  proxy.refused.clear();
+  proxy.refusing.add('current').add('historical');
+  await snapshotAfter(
+    wallboard,
+    0,
+    (s) => s.sections.queues.error === null && s.sections.today.error === null,
+  );
+});
+
 describe('a queue deleted in Connect whose requests Connect refuses', () => {
   it('is dropped by a discovery run at once, and every figure is fresh again within a few cycles', async () => {
     const before = await snapshotAfter(wallboard, 0);
     const [deleted] = simulator.model.catalog.queues;
     if (!deleted) throw new Error('no queues');
-    const listed = listQueues();
+    const listed = await settledListQueues();
     proxy.hidden.add(deleted.id);
     proxy.refused.add(deleted.id);
     // Whichever section names it first is refused (the queue figures or today's), and the refusal is cured long
@@ -60,12 +86,13 @@ describe('a queue deleted in Connect whose requests Connect refuses', () => {
     });
     expect(after.queues.some((q) => q.id === deleted.id)).toBe(false);
     expect(proxy.refusals).toBeGreaterThan(0);
-    expect(listQueues()).toBeGreaterThan(listed);
+    // One discovery (a page of ListQueues), whichever sections it was refused to.
+    expect(await settledListQueues()).toBe(listed + 1);
   });
 
   it('runs one discovery for a refusal that discovery does not cure, not one a cycle', async () => {
+    const listed = await settledListQueues();
     const before = await snapshotAfter(wallboard, 0);
-    const listed = listQueues();
     // Requests naming a queue Connect still lists refused: a fresh discovery changes nothing.
     const [listedButRefused] = simulator.model.catalog.queues.filter((q) => !proxy.hidden.has(q.id));
     if (!listedButRefused) throw new Error('no queues');
