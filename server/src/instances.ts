@@ -307,11 +307,11 @@ export async function startInstance(
     metrics,
     budget,
     history,
-    webBuild = null,
+    webBuild,
   }: {
     env: Env;
-    /** The web app this replica serves (shared/src/webBuild.ts), told to each screen as its stream opens. */
-    webBuild?: string | null;
+    /** The web app this replica serves now (shared/src/webBuild.ts), told to each screen in its heartbeats. */
+    webBuild?: () => string | null;
     /** Where what the screens are sent is recorded (history/recorder.ts); none with HISTORY_ENABLED=false. */
     history?: History | null;
     logger: Logger;

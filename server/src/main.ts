@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -61,15 +61,24 @@ const RECHECK_SETTLE_MS = 2000;
 const defaultWebDist = fileURLToPath(new URL('../../web/dist', import.meta.url));
 
 /**
- * The build of the web app in `webDist` (shared/src/webBuild.ts), read once at start, as it is served until the
- * next: none where no app is built (an API-only server, a development setup whose page Vite serves).
+ * The build of the web app in `webDist` (shared/src/webBuild.ts), as the index.html served now names it: read
+ * again whenever the file changes (a build over a running development server, a deploy that builds before it
+ * restarts), since the page is served from the disk on every load. None where no app is built (an API-only
+ * server, a development setup whose page Vite serves).
  */
-function servedWebBuild(webDist: string): string | null {
-  try {
-    return webBuildOf(loadedAddresses(readFileSync(join(webDist, 'index.html'), 'utf8')));
-  } catch {
-    return null;
-  }
+function servedWebBuild(webDist: string): () => string | null {
+  const file = join(webDist, 'index.html');
+  let read: { changed: number; build: string | null } | null = null;
+  return () => {
+    try {
+      const changed = statSync(file).mtimeMs;
+      if (read?.changed !== changed)
+        read = { changed, build: webBuildOf(loadedAddresses(readFileSync(file, 'utf8'))) };
+      return read.build;
+    } catch {
+      return null;
+    }
+  };
 }
 
 /** Starts the whole product: the simulator when no instance is configured, the poller and the web server. */

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -28,9 +28,13 @@ function webApp(html: string | null): string {
   return dir;
 }
 
-async function firstHeartbeat(webDist: string): Promise<{ body: Record<string, unknown>; page: string }> {
-  const wallboard = await startWebServer(simulatorEnv(simulator), { credentials: TEST_CREDENTIALS, webDist });
-  running.push(wallboard);
+async function firstHeartbeat(
+  webDist: string,
+  started?: RunningWallboard,
+): Promise<{ body: Record<string, unknown>; page: string; wallboard: RunningWallboard }> {
+  const wallboard =
+    started ?? (await startWebServer(simulatorEnv(simulator), { credentials: TEST_CREDENTIALS, webDist }));
+  if (!started) running.push(wallboard);
   const page = await (await fetch(`${wallboard.url}/`)).text();
   const response = await fetch(`${wallboard.url}/api/v1/stream`);
   const reader = (response.body as ReadableStream<Uint8Array>).getReader();
@@ -43,7 +47,7 @@ async function firstHeartbeat(webDist: string): Promise<{ body: Record<string, u
   }
   await reader.cancel();
   const data = /event: heartbeat\ndata: (.*)\n\n/.exec(text)?.[1] ?? '{}';
-  return { body: JSON.parse(data) as Record<string, unknown>, page };
+  return { body: JSON.parse(data) as Record<string, unknown>, page, wallboard };
 }
 
 describe("a replica's web build", () => {
@@ -59,6 +63,19 @@ describe("a replica's web build", () => {
       serverTime: expect.any(String) as unknown,
       webBuild: 'index-BLlq0C3c.js index-hgAJHmRy.css',
     });
+  });
+
+  it('follows the index.html served now: the app built again under a running server', async () => {
+    const dir = webApp('<script type="module" src="/assets/index-0ldBu1ld.js"></script>');
+    const { body, wallboard } = await firstHeartbeat(dir);
+    expect(body.webBuild).toBe('index-0ldBu1ld.js');
+    writeFileSync(join(dir, 'index.html'), '<script type="module" src="/assets/index-N3wBu1ld.js"></script>');
+    // Another modification time, whatever the file system's resolution.
+    const later = new Date(Date.now() + 5000);
+    utimesSync(join(dir, 'index.html'), later, later);
+    const again = await firstHeartbeat(dir, wallboard);
+    expect(again.page).toContain('index-N3wBu1ld.js');
+    expect(again.body.webBuild).toBe('index-N3wBu1ld.js');
   });
 
   it('is not named where no web app is built, or its page names no hashed file', async () => {

@@ -40,10 +40,10 @@ export interface ViewStreamOptions {
   observe?: (board: string | null, view: Snapshot, patch: ViewPatch | null, patchJson: string | null) => void;
   keep?: readonly (string | null)[];
   /**
-   * The web app this replica serves (shared/src/webBuild.ts), in every heartbeat: a wall whose page is another
+   * The web app this replica serves now (shared/src/webBuild.ts), in every heartbeat: a wall whose page is another
    * build (loaded from a replica not yet upgraded, behind a load balancer) loads it again from here.
    */
-  webBuild?: string | null;
+  webBuild?: () => string | null;
 }
 
 /** Viewers written to between two turns of the event loop. */
@@ -236,7 +236,7 @@ export class ViewStream {
   private readonly clock: () => number;
   private readonly views: ViewsOf;
   private readonly observe: ViewStreamOptions['observe'];
-  private readonly webBuild: string | null;
+  private readonly webBuild: () => string | null;
   /** Viewers dropped for reading too slowly, since start. */
   dropped = 0;
   /** Events (views and patches) written to viewers, since start. */
@@ -255,7 +255,7 @@ export class ViewStream {
     this.clock = options.clock ?? Date.now;
     this.views = options.views ?? { of: (snapshot) => snapshot };
     this.observe = options.observe;
-    this.webBuild = options.webBuild ?? null;
+    this.webBuild = options.webBuild ?? (() => null);
     for (const board of options.keep ?? []) this.channel(board, true);
     this.unsubscribe = feed.subscribe((snapshot) => this.broadcast(snapshot));
     this.heartbeatMs = options.heartbeatMs ?? 15_000;
@@ -483,10 +483,8 @@ export class ViewStream {
 
   /** A heartbeat: the server's time now, which the page sets its clock by, and the web app this replica serves. */
   private beatFrame(): StreamFrame {
-    const beat = {
-      serverTime: new Date(this.clock()).toISOString(),
-      ...(this.webBuild ? { webBuild: this.webBuild } : {}),
-    };
+    const webBuild = this.webBuild();
+    const beat = { serverTime: new Date(this.clock()).toISOString(), ...(webBuild ? { webBuild } : {}) };
     return new StreamFrame(`event: heartbeat\ndata: ${JSON.stringify(beat)}\n\n`);
   }
 

@@ -342,7 +342,7 @@ describe('GET /api/v1/stream', () => {
   it('names the web app it serves in every heartbeat, the one that opens a connection and the ones after', async () => {
     const feed = new HandFeed();
     const webBuild = 'index-BLlq0C3c.js index-hgAJHmRy.css';
-    const url = await serve(feed, { webBuild, heartbeatMs: 40 });
+    const url = await serve(feed, { webBuild: () => webBuild, heartbeatMs: 40 });
     feed.publish(1);
     const events = await readAll(await fetch(url), 3, ['heartbeat']);
     expect(events.map((event) => JSON.parse(event.data) as unknown)).toEqual(

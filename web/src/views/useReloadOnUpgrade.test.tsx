@@ -27,6 +27,7 @@ afterEach(() => {
   vi.unstubAllGlobals();
   observeServedWebBuild(null);
   window.sessionStorage.clear();
+  window.name = '';
 });
 
 describe('reloading after an upgrade', () => {
@@ -99,21 +100,26 @@ describe("reloading when the stream's replica serves another web app", () => {
     return reload;
   }
   const settle = () => new Promise((resolve) => setTimeout(resolve, 100));
+  const kept = () =>
+    JSON.parse(window.sessionStorage.getItem('switchboard.buildReload') ?? 'null') as unknown;
+  const reloaded = (count: number, agoMs: number) =>
+    window.sessionStorage.setItem(
+      'switchboard.buildReload',
+      JSON.stringify({ count, at: Date.now() - agoMs }),
+    );
 
   it('reloads at once, with the same snapshot build throughout: an old page loaded from an old replica', async () => {
     const reload = wallConnectedTo(OLD, NEW);
     await waitFor(() => expect(reload).toHaveBeenCalledTimes(1));
-    expect(JSON.parse(window.sessionStorage.getItem('switchboard.buildReload') ?? '{}')).toMatchObject({
-      own: OLD,
-      served: NEW,
-      count: 1,
-    });
+    expect(kept()).toMatchObject({ count: 1 });
   });
 
   it('does not reload on its own build, on a replica that does not say, or on a development page', async () => {
     const same = wallConnectedTo(OLD, OLD);
     await settle();
     cleanup();
+    // A replica that says nothing after one that named another build: unknown again, not that build.
+    observeServedWebBuild(NEW);
     const silent = wallConnectedTo(OLD, undefined);
     await settle();
     cleanup();
@@ -122,14 +128,10 @@ describe("reloading when the stream's replica serves another web app", () => {
     expect(same).not.toHaveBeenCalled();
     expect(silent).not.toHaveBeenCalled();
     expect(dev).not.toHaveBeenCalled();
+    expect(kept()).toBeNull();
   });
 
-  it('waits 30 s, then twice as long each time, when a reload brought the same page back', async () => {
-    const reloaded = (count: number, agoMs: number) =>
-      window.sessionStorage.setItem(
-        'switchboard.buildReload',
-        JSON.stringify({ own: OLD, served: NEW, count, at: Date.now() - agoMs }),
-      );
+  it('waits 30 s after a reload, then twice as long each time, whichever builds it is between', async () => {
     reloaded(1, 5_000);
     const tooSoon = wallConnectedTo(OLD, NEW);
     await settle();
@@ -139,9 +141,7 @@ describe("reloading when the stream's replica serves another web app", () => {
     reloaded(1, 31_000);
     const due = wallConnectedTo(OLD, NEW);
     await waitFor(() => expect(due).toHaveBeenCalledTimes(1));
-    expect(JSON.parse(window.sessionStorage.getItem('switchboard.buildReload') ?? '{}')).toMatchObject({
-      count: 2,
-    });
+    expect(kept()).toMatchObject({ count: 2 });
     cleanup();
 
     // The third in a row waits 120 s.
@@ -151,18 +151,45 @@ describe("reloading when the stream's replica serves another web app", () => {
     expect(third).not.toHaveBeenCalled();
     cleanup();
 
-    // Another pair of builds is another upgrade: at once.
-    reloaded(3, 1_000);
-    const other = wallConnectedTo('index-0therBld.js index-0ldSty1e.css', NEW);
-    await waitFor(() => expect(other).toHaveBeenCalledTimes(1));
+    // A new page connected to an old replica, just after an old page reloaded on a new one: the pair has turned
+    // round, and it is the same run of reloads.
+    reloaded(5, 1_000);
+    const turnedRound = wallConnectedTo(NEW, OLD);
+    await settle();
+    expect(turnedRound).not.toHaveBeenCalled();
+    cleanup();
+
+    // Half an hour after the last, a reload is a first one again.
+    reloaded(5, 31 * 60_000);
+    const later = wallConnectedTo(OLD, NEW);
+    await waitFor(() => expect(later).toHaveBeenCalledTimes(1));
+    expect(kept()).toMatchObject({ count: 1 });
   });
 
-  it('forgets the reloads once its build is the one served', async () => {
-    window.sessionStorage.setItem(
-      'switchboard.buildReload',
-      JSON.stringify({ own: OLD, served: NEW, count: 2, at: Date.now() }),
-    );
-    wallConnectedTo(NEW, NEW);
-    await waitFor(() => expect(window.sessionStorage.getItem('switchboard.buildReload')).toBeNull());
+  it("keeps its reloads in the window's name without sessionStorage, and waits 30 s where it cannot keep them", async () => {
+    const refused = () => {
+      throw new DOMException('The operation is insecure.', 'SecurityError');
+    };
+    vi.stubGlobal('sessionStorage', {
+      getItem: refused,
+      setItem: refused,
+      removeItem: refused,
+      clear: refused,
+    });
+    const first = wallConnectedTo(OLD, NEW);
+    await waitFor(() => expect(first).toHaveBeenCalledTimes(1));
+    expect(window.name).toMatch(/^switchboard\.buildReload:\{"count":1,"at":\d+\}$/);
+    cleanup();
+    const again = wallConnectedTo(OLD, NEW);
+    await settle();
+    expect(again).not.toHaveBeenCalled();
+    cleanup();
+
+    // Named by the page that embeds it: the name stays, and every reload waits.
+    window.name = 'lobby-frame';
+    const named = wallConnectedTo(OLD, NEW);
+    await settle();
+    expect(named).not.toHaveBeenCalled();
+    expect(window.name).toBe('lobby-frame');
   });
 });

@@ -14,14 +14,11 @@ import { PAGE_WEB_BUILD, useServedWebBuild } from '../api/webBuild';
  * - the replica its stream is connected to serving another web app than the page's own (api/webBuild.ts). During a
  *   rolling upgrade a page reloaded for the first sign can come from a replica not yet upgraded, and the snapshot
  *   (the leader's) says nothing more: this one brings it up to date once it is connected to an upgraded replica.
- *   Should the reload bring the same page back (replicas of both versions still behind the load balancer), the
- *   next waits 30 s, then twice as long each time, up to 10 minutes: never a loop of reloads.
+ *   Replicas of both versions behind one load balancer can hand a wall the old page, or connect a new one to an
+ *   old replica, reload after reload: within 30 minutes of the last, each such reload waits 30 s, then twice as
+ *   long each time, up to 10 minutes, whichever builds it is between. Never a loop of reloads.
  */
-export function useReloadOnUpgrade(
-  enabled: boolean,
-  reload = () => window.location.reload(),
-  ownWebBuild = PAGE_WEB_BUILD,
-) {
+export function useReloadOnUpgrade(enabled: boolean, reload = reloadPage, ownWebBuild = PAGE_WEB_BUILD) {
   const { data: meta } = useSnapshotMeta();
   const { error } = useConnection();
   const unreadable = error instanceof SnapshotParseError ? error.serverBuild : null;
@@ -35,69 +32,80 @@ export function useReloadOnUpgrade(
 
   const served = useServedWebBuild();
   useEffect(() => {
-    if (!enabled || !ownWebBuild || !served) return;
-    if (served === ownWebBuild) {
-      forgetBuildReload();
-      return;
-    }
+    if (!enabled || !ownWebBuild || !served || served === ownWebBuild) return;
     const last = lastBuildReload();
-    const again = last !== 'unknown' && last?.own === ownWebBuild && last.served === served;
-    const count = again ? last.count + 1 : 1;
-    // Without storage, every reload might be the same one again.
+    const now = Date.now();
+    const recent = last !== null && last !== 'unremembered' && now - last.at < BACKOFF_RESET_MS;
+    // A page that cannot remember its reloads takes each for a repeat: 30 s apart at least.
     const wait =
-      last === 'unknown'
+      last === 'unremembered'
         ? RETRY_FIRST_MS
-        : again
-          ? Math.max(0, last.at + Math.min(RETRY_MAX_MS, RETRY_FIRST_MS * 2 ** (last.count - 1)) - Date.now())
+        : recent
+          ? Math.max(0, last.at + backoffAfter(last.count) - now)
           : 0;
     const timer = setTimeout(() => {
-      rememberBuildReload({ own: ownWebBuild, served, count, at: Date.now() });
+      rememberBuildReload({ count: recent ? last.count + 1 : 1, at: Date.now() });
       reload();
     }, wait);
     return () => clearTimeout(timer);
   }, [enabled, ownWebBuild, served, reload]);
 }
 
+/** The same function on every render, so an effect that depends on it runs again for nothing else. */
+function reloadPage(): void {
+  window.location.reload();
+}
+
 const RETRY_FIRST_MS = 30_000;
 const RETRY_MAX_MS = 10 * 60_000;
-const STORAGE_KEY = 'switchboard.buildReload';
+/** A reload for another web build this long after the last one is a first one again. */
+const BACKOFF_RESET_MS = 30 * 60_000;
 
-/** The last reload for another web build: from which build, to which, how many in a row, and when. */
+/** The wait before the next reload, after `count` in a row. */
+function backoffAfter(count: number): number {
+  return Math.min(RETRY_MAX_MS, RETRY_FIRST_MS * 2 ** (count - 1));
+}
+
+const STORAGE_KEY = 'switchboard.buildReload';
+/** Where the reloads are kept when the page has no sessionStorage (a sandboxed iframe): the window's name. */
+const NAME_PREFIX = 'switchboard.buildReload:';
+
+/** The reloads for another web build in a row, and when the last was. */
 interface BuildReload {
-  own: string;
-  served: string;
   count: number;
   at: number;
 }
 
-function lastBuildReload(): BuildReload | null | 'unknown' {
+/** The last reloads, null for none, or 'unremembered' where the page has nowhere to keep them. */
+function lastBuildReload(): BuildReload | null | 'unremembered' {
+  let text: string | null;
   try {
-    const text = window.sessionStorage.getItem(STORAGE_KEY);
-    if (text === null) return null;
+    text = window.sessionStorage.getItem(STORAGE_KEY);
+  } catch {
+    if (!mayUseName()) return 'unremembered';
+    text = window.name.startsWith(NAME_PREFIX) ? window.name.slice(NAME_PREFIX.length) : null;
+  }
+  if (text === null) return null;
+  try {
     const saved = JSON.parse(text) as Partial<BuildReload>;
-    return typeof saved.own === 'string' &&
-      typeof saved.served === 'string' &&
-      typeof saved.count === 'number' &&
-      typeof saved.at === 'number'
-      ? (saved as BuildReload)
+    return typeof saved.count === 'number' && typeof saved.at === 'number'
+      ? { count: saved.count, at: saved.at }
       : null;
   } catch {
-    return 'unknown';
+    return null;
   }
 }
 
 function rememberBuildReload(reloaded: BuildReload): void {
+  const text = JSON.stringify(reloaded);
   try {
-    window.sessionStorage.setItem(STORAGE_KEY, JSON.stringify(reloaded));
+    window.sessionStorage.setItem(STORAGE_KEY, text);
   } catch {
-    // No storage (a locked-down kiosk profile): the next reload waits RETRY_FIRST_MS instead.
+    if (mayUseName()) window.name = NAME_PREFIX + text;
   }
 }
 
-function forgetBuildReload(): void {
-  try {
-    window.sessionStorage.removeItem(STORAGE_KEY);
-  } catch {
-    // Nothing was kept.
-  }
+/** A window its embedding page named (an iframe's name attribute) keeps its name: links may target it. */
+function mayUseName(): boolean {
+  return window.name === '' || window.name.startsWith(NAME_PREFIX);
 }
