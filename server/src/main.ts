@@ -266,10 +266,28 @@ export async function startWebServer(env: Env, options: StartOptions = {}): Prom
       instances: Object.fromEntries(instances.map((instance) => [instance.id, instance.readiness()])),
     }),
   });
-  const server: Server = await new Promise((resolve) => {
-    // A deep accept queue: after a restart every screen reconnects within the stream's retry of 2 s.
-    const s = app.listen(env.PORT, env.HOST, LISTEN_BACKLOG, () => resolve(s));
-  });
+  /** Everything started above, stopped: the pollers and streams, the screens, the history, the files watched. */
+  const stopParts = async () => {
+    clearTimeout(settling);
+    await Promise.all(instances.map((instance) => instance.stop()));
+    await displays.stop();
+    // After the streams stopped: what they sent last is written before the file closes.
+    await history?.close();
+    configStore.close();
+    security.close();
+  };
+  let server: Server;
+  try {
+    server = await new Promise((resolve, reject) => {
+      // A deep accept queue: after a restart every screen reconnects within the stream's retry of 2 s.
+      const s = app.listen(env.PORT, env.HOST, LISTEN_BACKLOG, (error?: Error) =>
+        error ? reject(error) : resolve(s),
+      );
+    });
+  } catch (error) {
+    await stopParts();
+    throw listenError(error, env);
+  }
   const { port } = server.address() as AddressInfo;
   const url = `http://${env.HOST.includes(':') ? `[${env.HOST}]` : env.HOST}:${port}`;
   logger.info(
@@ -294,17 +312,38 @@ export async function startWebServer(env: Env, options: StartOptions = {}): Prom
     cluster: first.cluster,
     history,
     async stop() {
-      clearTimeout(settling);
-      await Promise.all(instances.map((instance) => instance.stop()));
-      await displays.stop();
-      // After the streams stopped: what they sent last is written before the file closes.
-      await history?.close();
-      configStore.close();
-      security.close();
+      await stopParts();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+/** Why the server cannot listen where PORT and HOST say, and what to set instead. */
+function listenError(error: unknown, env: Env): Error {
+  const code = (error as { code?: unknown }).code;
+  const where = `PORT ${env.PORT} on HOST ${env.HOST}`;
+  switch (code) {
+    case 'EADDRINUSE':
+      return new EnvError(
+        `${where} is in use by another process: stop that process, or set PORT to a free port (e.g. PORT=8081).`,
+      );
+    case 'EACCES':
+      return new EnvError(
+        `${where} needs privileges this process does not have (ports below 1024, on most systems): set PORT to ` +
+          '1024 or above (e.g. PORT=8080) and put a proxy in front for port 80 or 443.',
+      );
+    case 'EADDRNOTAVAIL':
+    case 'ENOTFOUND':
+      return new EnvError(
+        `HOST ${env.HOST} is not an address of this machine: set HOST to one of its addresses, 0.0.0.0 for all of ` +
+          'them, or leave it unset for 127.0.0.1.',
+      );
+    default:
+      return new EnvError(
+        `Cannot listen on ${where}: ${error instanceof Error ? error.message : String(error)}.`,
+      );
+  }
 }
 
 const isEntryPoint = process.argv[1] === fileURLToPath(import.meta.url);

@@ -123,6 +123,41 @@ describe('error answers', () => {
     );
   }, 30_000);
 
+  it('says which port is taken and what to set, and exits, when another process holds PORT', async () => {
+    const { spawn } = await import('node:child_process');
+    const { createServer } = await import('node:net');
+    const holder = createServer();
+    await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve));
+    const taken = (holder.address() as { port: number }).port;
+    try {
+      const child = spawn(process.execPath, ['--conditions=development', '--import', 'tsx', 'src/main.ts'], {
+        cwd: fileURLToPath(new URL('..', import.meta.url)),
+        env: {
+          PATH: process.env.PATH,
+          PORT: String(taken),
+          CONNECT_INSTANCE_ID: suite.simulator.instanceId,
+          AWS_REGION: suite.simulator.region,
+          CONNECT_ENDPOINT: suite.simulator.endpoint,
+          AWS_ACCESS_KEY_ID: 'TESTKEY',
+          AWS_SECRET_ACCESS_KEY: 'test-secret',
+          HISTORY_ENABLED: 'false',
+          DATA_DIR: dir,
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let stderr = '';
+      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+      expect(code).toBe(2);
+      expect(stderr).toContain(
+        `PORT ${taken} on HOST 127.0.0.1 is in use by another process: stop that process, or set PORT to a free port`,
+      );
+      expect(stderr).not.toMatch(/TypeError|at startWebServer/);
+    } finally {
+      holder.close();
+    }
+  }, 30_000);
+
   it('runs `pnpm start` in production mode', () => {
     const manifest = JSON.parse(
       readFileSync(fileURLToPath(new URL('../package.json', import.meta.url)), 'utf8'),
