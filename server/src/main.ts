@@ -68,10 +68,12 @@ const defaultWebDist = fileURLToPath(new URL('../../web/dist', import.meta.url))
  */
 function servedWebBuild(webDist: string): () => string | null {
   const file = join(webDist, 'index.html');
-  let read: { changed: number; build: string | null } | null = null;
+  let read: { changed: string; build: string | null } | null = null;
   return () => {
     try {
-      const changed = statSync(file).mtimeMs;
+      // Its time, size and inode: a copy that keeps the old file's time (cp -p, an image layer) is another file.
+      const stat = statSync(file);
+      const changed = `${stat.mtimeMs}:${stat.size}:${stat.ino}`;
       if (read?.changed !== changed)
         read = { changed, build: webBuildOf(loadedAddresses(readFileSync(file, 'utf8'))) };
       return read.build;
@@ -326,7 +328,8 @@ function listenError(error: unknown, env: Env): Error {
   switch (code) {
     case 'EADDRINUSE':
       return new EnvError(
-        `${where} is in use by another process: stop that process, or set PORT to a free port (e.g. PORT=8081).`,
+        `${where} is in use by another process: stop that process, or set PORT to a free port ` +
+          `(e.g. PORT=${env.PORT === 8081 ? 8082 : 8081}).`,
       );
     case 'EACCES':
       return new EnvError(

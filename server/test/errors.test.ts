@@ -158,6 +158,36 @@ describe('error answers', () => {
     }
   }, 30_000);
 
+  it('stops everything it had started when it cannot listen: the embedded simulator, pollers and watchers', async () => {
+    const { createServer } = await import('node:net');
+    const { mkdtempSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { startWebServer } = await import('../src/main.js');
+    const { EnvError, parseEnv } = await import('../src/env.js');
+    const holder = createServer();
+    await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve));
+    const taken = (holder.address() as { port: number }).port;
+    const servers = () => process.getActiveResourcesInfo().filter((kind) => kind === 'TCPServerWrap').length;
+    const before = servers();
+    try {
+      // No instance configured: the embedded simulator starts, then the listen fails.
+      const env = parseEnv({
+        PORT: String(taken),
+        LOG_LEVEL: 'silent',
+        HISTORY_ENABLED: 'false',
+        DATA_DIR: mkdtempSync(join(tmpdir(), 'switchboard-listen-')),
+      });
+      const failed = await startWebServer(env).catch((error: unknown) => error);
+      expect(failed).toBeInstanceOf(EnvError);
+      expect(String(failed)).toContain(`PORT ${taken} on HOST 127.0.0.1 is in use by another process`);
+      // The simulator's server closed with the rest: nothing listens that did not before (servers of the tests
+      // before may still be closing: fewer is fine).
+      await eventually(async () => servers() <= before, 'the simulator to close', 5000);
+    } finally {
+      holder.close();
+    }
+  });
+
   it('runs `pnpm start` in production mode', () => {
     const manifest = JSON.parse(
       readFileSync(fileURLToPath(new URL('../package.json', import.meta.url)), 'utf8'),

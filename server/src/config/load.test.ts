@@ -76,6 +76,11 @@ describe('parseConfig', () => {
     expect(() => parseConfig('agentLimits:\n  statusSeconds:\n    Lunch: 0\n', 'w.yaml')).toThrow(
       /agentLimits\.statusSeconds\.Lunch: a status limit must be at least 1 second/,
     );
+    expect(() =>
+      parseConfig('agentLimits:\n  statusSeconds:\n    Lunch: 3600\n    " LUNCH": none\n', 'w.yaml'),
+    ).toThrow(
+      /statusSeconds names one status twice, as "Lunch" and "LUNCH" \(case does not count\): keep one/,
+    );
     expect(() => parseConfig('agentLimits:\n  statusSeconds: [Lunch]\n', 'w.yaml')).toThrow(
       /statusSeconds must map custom status names to seconds/,
     );

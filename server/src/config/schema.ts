@@ -115,6 +115,20 @@ export const agentLimitsConfigSchema = z
             'statusSeconds must map custom status names to seconds, e.g. { Lunch: 3600, Training: none }',
         },
       )
+      .superRefine((statuses, ctx) => {
+        // Statuses are matched whatever their case: two names of one status would leave which limit holds to chance.
+        const seen = new Map<string, string>();
+        for (const name of Object.keys(statuses)) {
+          const other = seen.get(name.toLowerCase());
+          if (other !== undefined)
+            ctx.addIssue({
+              code: 'custom',
+              path: [name],
+              message: `statusSeconds names one status twice, as "${other}" and "${name}" (case does not count): keep one`,
+            });
+          seen.set(name.toLowerCase(), name);
+        }
+      })
       .optional(),
   })
   .strict();

@@ -63,4 +63,66 @@ describe('Loop', () => {
     await new Promise((resolve) => setTimeout(resolve, 150));
     expect(runs).toBe(1);
   });
+
+  it('runs again as soon as a run under way ends when poked, and leaves that run to schedule the next when only woken', async () => {
+    const gate: { open: () => void } = { open: () => undefined };
+    const at: number[] = [];
+    const loop = started(async () => {
+      at.push(performance.now());
+      if (at.length === 1 || at.length === 3) await new Promise<void>((resolve) => (gate.open = resolve));
+      return 60_000;
+    });
+    await expect.poll(() => at.length).toBe(1);
+    // Poked mid-run: what it started from may be out of date, so it runs again at once.
+    loop.poke();
+    gate.open();
+    await expect.poll(() => at.length, { timeout: 1000 }).toBe(2);
+    // Woken while waiting out its minute: runs now.
+    loop.wakeIfWaiting();
+    await expect.poll(() => at.length, { timeout: 1000 }).toBe(3);
+    // Woken mid-run: the run ends, and the next waits its minute.
+    loop.wakeIfWaiting();
+    gate.open();
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    expect(at).toHaveLength(3);
+  });
+
+  it('runs a failing task again as soon as it ends when poked while it ran, not after its backoff', async () => {
+    const gate: { open: () => void } = { open: () => undefined };
+    let runs = 0;
+    const loop = started(
+      async () => {
+        runs += 1;
+        if (runs === 1) await new Promise<void>((resolve) => (gate.open = resolve));
+        throw new Error('down');
+      },
+      () => ({ firstMs: 60_000, maxMs: 60_000 }),
+    );
+    await expect.poll(() => runs).toBe(1);
+    loop.poke();
+    gate.open();
+    await expect.poll(() => runs, { timeout: 1000 }).toBe(2);
+  });
+
+  it('tries a failing run again at once when woken while it ran, and keeps a succeeding run’s own schedule', async () => {
+    const gate: { open: () => void } = { open: () => undefined };
+    let runs = 0;
+    const loop = started(
+      async () => {
+        runs += 1;
+        if (runs === 1) {
+          await new Promise<void>((resolve) => (gate.open = resolve));
+          throw new Error('down');
+        }
+        return 60_000;
+      },
+      () => ({ firstMs: 60_000, maxMs: 60_000 }),
+    );
+    await expect.poll(() => runs).toBe(1);
+    loop.wakeIfWaiting();
+    gate.open();
+    await expect.poll(() => runs, { timeout: 1000 }).toBe(2);
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    expect(runs).toBe(2);
+  });
 });

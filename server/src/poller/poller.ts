@@ -28,6 +28,7 @@ import {
   DEFAULT_HISTORY_INTERVAL_MS,
   discoveryRetry,
   HISTORY_RETRY,
+  MAX_SLOW_RETRY_MS,
 } from './cadence.js';
 import { Loop } from './loop.js';
 import { SectionBook } from './sections.js';
@@ -137,8 +138,17 @@ export class Poller {
    * has already asked for a discovery (see failed()).
    */
   private readonly rediscoveryAsked = new Set<SectionName>();
-  /** When a discovery last started, or was asked for (the poller's clock). */
+  /**
+   * When a discovery last started, and when one was last asked for after a refusal (performance.now(): a step of
+   * the system clock moves neither); and whether that one is still to start.
+   */
+  private discoveryStartedAt = Number.NEGATIVE_INFINITY;
+  private discoveryFinishedAt = Number.NEGATIVE_INFINITY;
   private discoveryAskedAt = Number.NEGATIVE_INFINITY;
+  private discoveryAsked = false;
+  private discoveryRunning = false;
+  /** When the queue figures' recovery last woke the other sections (performance.now()). */
+  private wokenAt = Number.NEGATIVE_INFINITY;
 
   constructor(private readonly options: PollerOptions) {
     this.clock = options.clock ?? Date.now;
@@ -299,7 +309,9 @@ export class Poller {
 
   private async discover(): Promise<number> {
     const interval = this.options.discoveryIntervalMs ?? DEFAULT_DISCOVERY_INTERVAL_MS;
-    this.discoveryAskedAt = this.clock();
+    this.discoveryStartedAt = performance.now();
+    if (this.discoveryStartedAt >= this.discoveryAskedAt) this.discoveryAsked = false;
+    this.discoveryRunning = true;
     const started = this.clock();
     try {
       await this.directory.refresh(this.context('discovery'), this.clock());
@@ -313,6 +325,9 @@ export class Poller {
       // screens say why there is nothing to show instead of waiting for a first snapshot that never comes.
       if (!this.directory.ready) this.publish();
       throw error;
+    } finally {
+      this.discoveryRunning = false;
+      this.discoveryFinishedAt = performance.now();
     }
   }
 
@@ -467,12 +482,15 @@ export class Poller {
     this.book.succeeded(section, dataSnapshotTime, started, this.intervalOf(section));
     // The queue figures, tried every cycle, are the first to find Connect answering again after a fault: the
     // sections still backing off from it (up to 10 s for the agents, 15 s for today's figures and discovery) try
-    // at once instead of at the end of their wait, so the whole wall is fresh again within a cycle or two.
-    if (section !== 'queues' || !recovered) return;
+    // at once instead of at the end of their wait, so the whole wall is fresh again within a cycle or two. A run
+    // under way is left to finish, and a queue section that fails and recovers over and over (a throttling storm)
+    // wakes the others at most once in their longest backoff, never more often than they would try on their own.
+    if (section !== 'queues' || !recovered || performance.now() - this.wokenAt < MAX_SLOW_RETRY_MS) return;
+    this.wokenAt = performance.now();
     const { status } = this.book;
-    if (status.agents.error) this.agentsLoop.poke();
-    if (status.today.error || status.intraday.error) this.historyLoop.poke();
-    if (status.discovery.error) this.discoveryLoop.poke();
+    if (status.agents.error) this.agentsLoop.wakeIfWaiting();
+    if (status.today.error || status.intraday.error) this.historyLoop.wakeIfWaiting();
+    if (status.discovery.error) this.discoveryLoop.wakeIfWaiting();
   }
 
   private failed(section: SectionName, error: unknown, started: number): void {
@@ -481,12 +499,17 @@ export class Poller {
     // Connect since the last discovery may get the whole request refused, every section that names it failing
     // until the next discovery drops it (a minute by default): discovery runs at once instead, once for each run
     // of such failures of a section, so a refusal that a fresh discovery does not cure costs one discovery, not
-    // one a cycle. A discovery started (or asked for) since the refused request went out serves every section it
-    // refused: one deleted queue, refused to the queue figures and to today's, costs one discovery, not two.
+    // one a cycle. One discovery serves every section refused meanwhile: a deleted queue refused to the queue
+    // figures and to today's costs one discovery, not two.
     if (section === 'discovery' || !mayNameSomethingGone(error) || this.rediscoveryAsked.has(section)) return;
+    // A discovery under way or about to begin, or one ended since this request went out (on the monotonic clock:
+    // the request's duration, not the wall clock's reading), has listed or will list the queues since: the
+    // section's next request names what it found, and asks for a discovery of its own only if refused again.
+    const sentAt = performance.now() - Math.max(0, this.clock() - started);
+    if (this.discoveryRunning || this.discoveryAsked || this.discoveryFinishedAt >= sentAt) return;
     this.rediscoveryAsked.add(section);
-    if (this.discoveryAskedAt >= started) return;
-    this.discoveryAskedAt = this.clock();
+    this.discoveryAsked = true;
+    this.discoveryAskedAt = performance.now();
     this.options.logger.info(
       { section, err: describeError(error) },
       'Connect refused a request naming queues or routing profiles: discovering them again now',

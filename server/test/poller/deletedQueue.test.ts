@@ -22,6 +22,8 @@ beforeAll(async () => {
       POLL_INTERVAL_MS: '1000',
       STALE_AFTER_MS: '5000',
       DISCOVERY_INTERVAL_MS: '600000',
+      // Today's figures every 5 s: refused too while a slow discovery is under way (below).
+      HISTORY_INTERVAL_MS: '5000',
     }),
     { credentials: TEST_CREDENTIALS },
   );
@@ -55,6 +57,7 @@ beforeEach(async () => {
   // Each test from Connect as it was: nothing refused, and fresh figures.
   proxy.refused.clear();
   proxy.refusing.add('current').add('historical');
+  proxy.listHoldMs = 0;
   await snapshotAfter(
     wallboard,
     0,
@@ -68,10 +71,13 @@ describe('a queue deleted in Connect whose requests Connect refuses', () => {
     const [deleted] = simulator.model.catalog.queues;
     if (!deleted) throw new Error('no queues');
     const listed = await settledListQueues();
+    const refusedBefore = proxy.refusals.length;
+    // A slow discovery: both the queue figures (every second) and today's figures (every 5 s) are refused while
+    // it lists the queues, and it serves both.
+    proxy.listHoldMs = 6000;
     proxy.hidden.add(deleted.id);
     proxy.refused.add(deleted.id);
-    // Whichever section names it first is refused (the queue figures or today's), and the refusal is cured long
-    // before the next scheduled discovery, ten minutes away.
+    // Cured long before the next scheduled discovery, ten minutes away.
     const after = await snapshotAfter(
       wallboard,
       before.generation,
@@ -85,8 +91,9 @@ describe('a queue deleted in Connect whose requests Connect refuses', () => {
       throw new Error(`${String(error)}: ${JSON.stringify((await fetchSnapshot(wallboard))?.sections)}`);
     });
     expect(after.queues.some((q) => q.id === deleted.id)).toBe(false);
-    expect(proxy.refusals).toBeGreaterThan(0);
-    // One discovery (a page of ListQueues), whichever sections it was refused to.
+    // Refused to both sections, at least once each...
+    expect(proxy.refusals.slice(refusedBefore)).toEqual(expect.arrayContaining(['current', 'historical']));
+    // ...and one discovery (a page of ListQueues) for both.
     expect(await settledListQueues()).toBe(listed + 1);
   });
 

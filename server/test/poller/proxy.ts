@@ -11,15 +11,20 @@ export class QueueHidingProxy extends ConnectProxy {
   readonly refused = new Set<string>();
   /** Which requests for figures refuse `refused`: the real-time ones (`current`), the historical ones, or both. */
   readonly refusing = new Set(['current', 'historical']);
-  /** Requests refused for naming one of `refused`, so far. */
-  refusals = 0;
+  /** How long each ListQueues answer is held back (a slow discovery). */
+  listHoldMs = 0;
+  /** The requests refused for naming one of `refused`, so far, by operation (`current`, `historical`). */
+  readonly refusals: string[] = [];
 
   constructor(upstream: URL) {
     const hideFromLists = editPages<{ QueueSummaryList?: { Id: string }[] }>('/queues-summary/', (page) => {
       page.QueueSummaryList = page.QueueSummaryList?.filter((q) => !this.hidden.has(q.Id));
     });
-    super(upstream, (request, answer) =>
-      this.namesRefused(request) ? notFound('The queue was not found.') : hideFromLists(request, answer),
+    super(
+      upstream,
+      (request, answer) =>
+        this.namesRefused(request) ? notFound('The queue was not found.') : hideFromLists(request, answer),
+      (request) => (request.url.startsWith('/queues-summary/') ? this.listHoldMs : 0),
     );
   }
 
@@ -28,7 +33,7 @@ export class QueueHidingProxy extends ConnectProxy {
     if (this.refused.size === 0 || !operation || !this.refusing.has(operation)) return false;
     const body = JSON.parse(request.body || '{}') as { Filters?: { Queues?: string[] } };
     const refuse = (body.Filters?.Queues ?? []).some((id) => this.refused.has(id));
-    if (refuse) this.refusals += 1;
+    if (refuse) this.refusals.push(operation);
     return refuse;
   }
 }

@@ -45,6 +45,8 @@ export class ConnectProxy {
   constructor(
     private readonly upstream: URL,
     private readonly rewrite: Rewrite,
+    /** How long to hold each answer before it goes back (a slow Connect), by its request: none by default. */
+    private readonly holdMs: (request: ProxiedRequest) => number = () => 0,
   ) {}
 
   async start(): Promise<string> {
@@ -64,24 +66,25 @@ export class ConnectProxy {
             const parts: Buffer[] = [];
             answer.on('data', (chunk: Buffer) => parts.push(chunk));
             answer.on('end', () => {
+              const request = {
+                method: req.method ?? 'GET',
+                url: req.url ?? '/',
+                body: Buffer.concat(chunks).toString('utf8'),
+              };
+              setTimeout(() => relay(request), this.holdMs(request));
+            });
+            const relay = (request: ProxiedRequest) => {
               this.served += 1;
-              const out = this.rewrite(
-                {
-                  method: req.method ?? 'GET',
-                  url: req.url ?? '/',
-                  body: Buffer.concat(chunks).toString('utf8'),
-                },
-                {
-                  status: answer.statusCode ?? 500,
-                  headers: answer.headers,
-                  body: Buffer.concat(parts).toString('utf8'),
-                },
-              );
+              const out = this.rewrite(request, {
+                status: answer.statusCode ?? 500,
+                headers: answer.headers,
+                body: Buffer.concat(parts).toString('utf8'),
+              });
               const headers = { ...out.headers, 'content-length': String(Buffer.byteLength(out.body)) };
               delete headers['transfer-encoding'];
               res.writeHead(out.status, headers);
               res.end(out.body);
-            });
+            };
           },
         );
         upstream.on('error', () => res.writeHead(502).end());

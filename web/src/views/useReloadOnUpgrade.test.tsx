@@ -192,4 +192,25 @@ describe("reloading when the stream's replica serves another web app", () => {
     expect(named).not.toHaveBeenCalled();
     expect(window.name).toBe('lobby-frame');
   });
+
+  it('keeps its reloads in the window’s name when sessionStorage reads but refuses writes (a full quota)', async () => {
+    const full = () => {
+      throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+    };
+    vi.stubGlobal('sessionStorage', { getItem: () => null, setItem: full, removeItem: () => undefined });
+    const first = wallConnectedTo(OLD, NEW);
+    await waitFor(() => expect(first).toHaveBeenCalledTimes(1));
+    expect(window.name).toMatch(/^switchboard\.buildReload:/);
+    cleanup();
+    const again = wallConnectedTo(OLD, NEW);
+    await settle();
+    expect(again).not.toHaveBeenCalled();
+  });
+
+  it('takes a reload kept with a time ahead of now (the clock set back) for an old one: no wait of hours', async () => {
+    reloaded(4, -3 * 3600_000);
+    const reload = wallConnectedTo(OLD, NEW);
+    await waitFor(() => expect(reload).toHaveBeenCalledTimes(1));
+    expect(kept()).toMatchObject({ count: 1 });
+  });
 });

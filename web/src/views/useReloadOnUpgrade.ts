@@ -35,13 +35,15 @@ export function useReloadOnUpgrade(enabled: boolean, reload = reloadPage, ownWeb
     if (!enabled || !ownWebBuild || !served || served === ownWebBuild) return;
     const last = lastBuildReload();
     const now = Date.now();
-    const recent = last !== null && last !== 'unremembered' && now - last.at < BACKOFF_RESET_MS;
+    // A reload kept with a time ahead of now (the clock set back since) is not a recent one.
+    const recent =
+      last !== null && last !== 'unremembered' && last.at <= now && now - last.at < BACKOFF_RESET_MS;
     // A page that cannot remember its reloads takes each for a repeat: 30 s apart at least.
     const wait =
       last === 'unremembered'
         ? RETRY_FIRST_MS
         : recent
-          ? Math.max(0, last.at + backoffAfter(last.count) - now)
+          ? Math.min(RETRY_MAX_MS, Math.max(0, last.at + backoffAfter(last.count) - now))
           : 0;
     const timer = setTimeout(() => {
       rememberBuildReload({ count: recent ? last.count + 1 : 1, at: Date.now() });
@@ -76,15 +78,24 @@ interface BuildReload {
   at: number;
 }
 
-/** The last reloads, null for none, or 'unremembered' where the page has nowhere to keep them. */
+/**
+ * The last reloads: from sessionStorage, else from the window's name (where a write to sessionStorage failed: a
+ * sandboxed iframe, a full quota); null for none, or 'unremembered' where the page can keep them in neither.
+ */
 function lastBuildReload(): BuildReload | null | 'unremembered' {
-  let text: string | null;
+  let stored: string | null = null;
   try {
-    text = window.sessionStorage.getItem(STORAGE_KEY);
+    stored = window.sessionStorage.getItem(STORAGE_KEY);
   } catch {
-    if (!mayUseName()) return 'unremembered';
-    text = window.name.startsWith(NAME_PREFIX) ? window.name.slice(NAME_PREFIX.length) : null;
+    // Not readable: the window's name, if it may be used.
   }
+  const named = window.name.startsWith(NAME_PREFIX) ? window.name.slice(NAME_PREFIX.length) : null;
+  const kept = [stored, named].map(parseReload).filter((reload) => reload !== null);
+  if (kept.length > 0) return kept.reduce((a, b) => (b.at > a.at ? b : a));
+  return storageWritable() || mayUseName() ? null : 'unremembered';
+}
+
+function parseReload(text: string | null): BuildReload | null {
   if (text === null) return null;
   try {
     const saved = JSON.parse(text) as Partial<BuildReload>;
@@ -100,8 +111,20 @@ function rememberBuildReload(reloaded: BuildReload): void {
   const text = JSON.stringify(reloaded);
   try {
     window.sessionStorage.setItem(STORAGE_KEY, text);
+    return;
   } catch {
-    if (mayUseName()) window.name = NAME_PREFIX + text;
+    // Refused, or its quota full: the window's name keeps it instead.
+  }
+  if (mayUseName()) window.name = NAME_PREFIX + text;
+}
+
+function storageWritable(): boolean {
+  try {
+    window.sessionStorage.setItem(`${STORAGE_KEY}.probe`, '1');
+    window.sessionStorage.removeItem(`${STORAGE_KEY}.probe`);
+    return true;
+  } catch {
+    return false;
   }
 }
 
