@@ -84,6 +84,8 @@ const NOT_RUN: Record<string, string> = {
   'npx -y pnpm@12.21.0 start': 'starts a server for good',
   // Records a day twice over at two sizes and runs the wallboard for minutes: about nine minutes on 2 cores.
   'npx -y pnpm@12.21.0 bench:replay': 'a benchmark of minutes',
+  // 10,000 loopback connections from three processes, two rounds each way: about two minutes, on 2 cores.
+  'npx -y pnpm@12.21.0 --filter @switchboard/server bench:fanout': 'a benchmark of minutes',
   // The whole suite, this test among it: the CI runs it. It may run apt-get as root.
   'bash scripts/test-all.sh': 'the whole suite',
   // Needs a real Connect instance and AWS credentials.
