@@ -69,7 +69,12 @@ const defaultWebDist = fileURLToPath(new URL('../../web/dist', import.meta.url))
 function servedWebBuild(webDist: string): () => string | null {
   const file = join(webDist, 'index.html');
   let read: { changed: string; build: string | null } | null = null;
+  // Looked at no more than once a second: a wall of screens reconnecting at once costs one look, not one each.
+  let lookedAt = Number.NEGATIVE_INFINITY;
   return () => {
+    const now = performance.now();
+    if (read && now - lookedAt < 1000) return read.build;
+    lookedAt = now;
     try {
       // Its time, size and inode: a copy that keeps the old file's time (cp -p, an image layer) is another file.
       const stat = statSync(file);
@@ -78,6 +83,7 @@ function servedWebBuild(webDist: string): () => string | null {
         read = { changed, build: webBuildOf(loadedAddresses(readFileSync(file, 'utf8'))) };
       return read.build;
     } catch {
+      read = { changed: 'missing', build: null };
       return null;
     }
   };

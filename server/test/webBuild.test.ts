@@ -73,6 +73,8 @@ describe("a replica's web build", () => {
     // Another modification time, whatever the file system's resolution.
     const later = new Date(Date.now() + 5000);
     utimesSync(join(dir, 'index.html'), later, later);
+    // The file is looked at no more than once a second.
+    await new Promise((resolve) => setTimeout(resolve, 1100));
     const again = await firstHeartbeat(dir, wallboard);
     expect(again.page).toContain('index-N3wBu1ld.js');
     expect(again.body.webBuild).toBe('index-N3wBu1ld.js');

@@ -139,14 +139,12 @@ export class Poller {
    */
   private readonly rediscoveryAsked = new Set<SectionName>();
   /**
-   * When a discovery last started, and when one was last asked for after a refusal (performance.now(): a step of
-   * the system clock moves neither); and whether that one is still to start.
+   * Discovery after a refusal: asked for and not yet begun, under way, and when one last ended (performance.now():
+   * a step of the system clock does not move it).
    */
-  private discoveryStartedAt = Number.NEGATIVE_INFINITY;
-  private discoveryFinishedAt = Number.NEGATIVE_INFINITY;
-  private discoveryAskedAt = Number.NEGATIVE_INFINITY;
   private discoveryAsked = false;
   private discoveryRunning = false;
+  private discoveryFinishedAt = Number.NEGATIVE_INFINITY;
   /** When the queue figures' recovery last woke the other sections (performance.now()). */
   private wokenAt = Number.NEGATIVE_INFINITY;
 
@@ -309,8 +307,8 @@ export class Poller {
 
   private async discover(): Promise<number> {
     const interval = this.options.discoveryIntervalMs ?? DEFAULT_DISCOVERY_INTERVAL_MS;
-    this.discoveryStartedAt = performance.now();
-    if (this.discoveryStartedAt >= this.discoveryAskedAt) this.discoveryAsked = false;
+    // Any discovery serves one asked for: a refusal asks only while none is under way (failed()).
+    this.discoveryAsked = false;
     this.discoveryRunning = true;
     const started = this.clock();
     try {
@@ -509,7 +507,6 @@ export class Poller {
     if (this.discoveryRunning || this.discoveryAsked || this.discoveryFinishedAt >= sentAt) return;
     this.rediscoveryAsked.add(section);
     this.discoveryAsked = true;
-    this.discoveryAskedAt = performance.now();
     this.options.logger.info(
       { section, err: describeError(error) },
       'Connect refused a request naming queues or routing profiles: discovering them again now',

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startWebServer, type RunningWallboard } from '../../src/main.js';
+import type { RunningWallboard } from '../../src/main.js';
 import { startSimulator, type RunningSimulator } from '../../src/simulator/server.js';
-import { simulatorEnv, TEST_CREDENTIALS, waitFor } from '../support/wallboard.js';
+import { wallboardThroughProxy, type ProxiedWallboard } from '../support/connectProxy.js';
+import { waitFor } from '../support/wallboard.js';
 import { QueueHidingProxy } from './proxy.js';
 import { fetchSnapshot, snapshotAfter } from './support.js';
 
@@ -9,30 +10,25 @@ import { fetchSnapshot, snapshotAfter } from './support.js';
 // discovery interval is ten minutes, so only the poller's own response to the refusal can bring the figures back
 // within the test's time.
 let simulator: RunningSimulator;
+let proxied: ProxiedWallboard<QueueHidingProxy>;
 let proxy: QueueHidingProxy;
 let wallboard: RunningWallboard;
 
 beforeAll(async () => {
   simulator = await startSimulator({ queues: 12, agents: 60, seed: 4, timeOfDay: '10:30' });
-  proxy = new QueueHidingProxy(new URL(simulator.endpoint));
-  const endpoint = await proxy.start();
-  wallboard = await startWebServer(
-    simulatorEnv(simulator, {
-      CONNECT_ENDPOINT: endpoint,
-      POLL_INTERVAL_MS: '1000',
-      STALE_AFTER_MS: '5000',
-      DISCOVERY_INTERVAL_MS: '600000',
-      // Today's figures every 5 s: refused too while a slow discovery is under way (below).
-      HISTORY_INTERVAL_MS: '5000',
-    }),
-    { credentials: TEST_CREDENTIALS },
-  );
+  proxied = await wallboardThroughProxy(simulator, new QueueHidingProxy(new URL(simulator.endpoint)), {
+    POLL_INTERVAL_MS: '1000',
+    STALE_AFTER_MS: '5000',
+    DISCOVERY_INTERVAL_MS: '600000',
+    // Today's figures every 5 s: refused too while a slow discovery is under way (below).
+    HISTORY_INTERVAL_MS: '5000',
+  });
+  ({ proxy, wallboard } = proxied);
   await snapshotAfter(wallboard, 0, (s) => s.queues.length === 12 && s.sections.today.error === null, 30_000);
 }, 60_000);
 
 afterAll(async () => {
-  await wallboard?.stop();
-  await proxy?.stop();
+  await proxied?.stop();
   await simulator?.close();
 });
 

@@ -102,18 +102,21 @@ export class ConnectProxy {
 }
 
 /** A wallboard polling the simulator through a ConnectProxy that passes each answer through `rewrite`. */
-export interface ProxiedWallboard {
-  proxy: ConnectProxy;
+export interface ProxiedWallboard<P extends ConnectProxy = ConnectProxy> {
+  proxy: P;
   wallboard: RunningWallboard;
   stop(): Promise<void>;
 }
 
-export async function wallboardThroughProxy(
+export async function wallboardThroughProxy<P extends ConnectProxy = ConnectProxy>(
   simulator: RunningSimulator,
-  rewrite: Rewrite,
+  /** How the proxy rewrites each answer, or a proxy of the test's own (not yet started). */
+  through: Rewrite | P,
   env: Record<string, string> = {},
-): Promise<ProxiedWallboard> {
-  const proxy = new ConnectProxy(new URL(simulator.endpoint), rewrite);
+): Promise<ProxiedWallboard<P>> {
+  const proxy = (
+    through instanceof ConnectProxy ? through : new ConnectProxy(new URL(simulator.endpoint), through)
+  ) as P;
   const endpoint = await proxy.start();
   const wallboard = await startWebServer(simulatorEnv(simulator, { ...env, CONNECT_ENDPOINT: endpoint }), {
     credentials: TEST_CREDENTIALS,
