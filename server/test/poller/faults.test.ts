@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startWebServer, type RunningWallboard } from '../../src/main.js';
+import type { RunningWallboard } from '../../src/main.js';
 import { startSimulator, type RunningSimulator } from '../../src/simulator/server.js';
-import { simulatorEnv, TEST_CREDENTIALS, waitFor } from '../support/wallboard.js';
+import { wallboardThroughProxy, type ProxiedWallboard } from '../support/connectProxy.js';
+import { waitFor } from '../support/wallboard.js';
 import { QueueHidingProxy } from './proxy.js';
 import { fetchSnapshot, snapshotAfter } from './support.js';
 
@@ -9,6 +10,7 @@ import { fetchSnapshot, snapshotAfter } from './support.js';
 // quotas per operation) and a wall clock the test can fast-forward through an outage.
 let wallOffset = 0;
 let simulator: RunningSimulator;
+let proxied: ProxiedWallboard<QueueHidingProxy>;
 let proxy: QueueHidingProxy;
 let wallboard: RunningWallboard;
 
@@ -23,24 +25,18 @@ beforeAll(async () => {
     clock: () => midday + (Date.now() - realStart) + wallOffset,
     wallClock: () => Date.now() + wallOffset,
   });
-  proxy = new QueueHidingProxy(new URL(simulator.endpoint));
-  const endpoint = await proxy.start();
-  wallboard = await startWebServer(
-    simulatorEnv(simulator, {
-      CONNECT_ENDPOINT: endpoint,
-      POLL_INTERVAL_MS: '1000',
-      STALE_AFTER_MS: '3000',
-      DISCOVERY_INTERVAL_MS: '1000',
-      API_READS_PER_MINUTE: '100000',
-    }),
-    { credentials: TEST_CREDENTIALS },
-  );
+  proxied = await wallboardThroughProxy(simulator, new QueueHidingProxy(new URL(simulator.endpoint)), {
+    POLL_INTERVAL_MS: '1000',
+    STALE_AFTER_MS: '3000',
+    DISCOVERY_INTERVAL_MS: '1000',
+    API_READS_PER_MINUTE: '100000',
+  });
+  ({ proxy, wallboard } = proxied);
   await snapshotAfter(wallboard, 0, (s) => s.sections.agents.fetchedAt !== null, 30_000);
 }, 60_000);
 
 afterAll(async () => {
-  await wallboard?.stop();
-  await proxy?.stop();
+  await proxied?.stop();
   await simulator?.close();
 });
 

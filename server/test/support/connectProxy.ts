@@ -118,9 +118,16 @@ export async function wallboardThroughProxy<P extends ConnectProxy = ConnectProx
     through instanceof ConnectProxy ? through : new ConnectProxy(new URL(simulator.endpoint), through)
   ) as P;
   const endpoint = await proxy.start();
-  const wallboard = await startWebServer(simulatorEnv(simulator, { ...env, CONNECT_ENDPOINT: endpoint }), {
-    credentials: TEST_CREDENTIALS,
-  });
+  let wallboard: RunningWallboard;
+  try {
+    wallboard = await startWebServer(simulatorEnv(simulator, { ...env, CONNECT_ENDPOINT: endpoint }), {
+      credentials: TEST_CREDENTIALS,
+    });
+  } catch (error) {
+    // A wallboard that would not start leaves no proxy listening behind it.
+    await proxy.stop();
+    throw error;
+  }
   return {
     proxy,
     wallboard,
