@@ -13,11 +13,18 @@ import { setting } from './settings.js';
  * wallboard.bench.ts for the figures themselves.
  *
  * `npx playwright test -c bench -g "update trace"` from e2e/, after `pnpm build`. Settings:
- * BENCH_TRACE_SECONDS (the window, default 20).
+ * BENCH_TRACE_SECONDS (the window, default 20); BENCH_TRACE_IDLE=1 (the page's upkeep: a window with no update,
+ * the wall held on one page among the views, figures per 2 s); BENCH_TRACE_NAMES=1 (also the main thread's 40
+ * busiest trace events per update).
  */
 const QUEUES = 250;
 const AGENTS = 1500;
 const SECONDS = setting('BENCH_TRACE_SECONDS', 20);
+/**
+ * BENCH_TRACE_IDLE=1: trace the page's upkeep instead, a window with no update in it (one update 1.5 s before it,
+ * so nothing turns stale), figures per 2 s.
+ */
+const IDLE = Boolean(process.env.BENCH_TRACE_IDLE);
 const CATEGORIES = [
   'devtools.timeline',
   'disabled-by-default-devtools.timeline',
@@ -36,6 +43,8 @@ const INVALIDATION_SECONDS = 6;
 const BUILDS = todayAndNew();
 
 const VIEWS = [
+  // The wall turns its pages every 15 s by default: held on one, so a window has no page turn in it.
+  ...(IDLE ? [{ label: 'wall', query: '?view=wall&rotate=3600' }] : []),
   { label: 'laptop as opened', query: '?view=laptop' },
   { label: 'laptop scrolled to the agents', query: '?view=laptop', scrollTo: '.agent-scroller' },
 ];
@@ -107,8 +116,38 @@ function breakdown(events: readonly TraceEvent[], updates: number): Record<strin
     layout: sum('Layout'),
     paint: sum('Paint'),
     rest: sum('UpdateLayoutTree', 'PrePaint', 'Layerize', 'Commit'),
+    style: sum('UpdateLayoutTree'),
+    prePaint: sum('PrePaint'),
+    layerize: sum('Layerize'),
+    commit: sum('Commit'),
+    gc: sum('MinorGC', 'MajorGC', 'V8.GC_SCAVENGER', 'BlinkGC.AtomicPhase'),
     script: sum('FunctionCall', 'EvaluateScript'),
   };
+}
+
+/** The main thread's busiest event names, each counted once however deep (BENCH_TRACE_NAMES=1 prints them). */
+function busiest(events: readonly TraceEvent[], updates: number, count = 20): string {
+  const main = mainThread(events);
+  const byName = new Map<string, TraceEvent[]>();
+  for (const e of events) {
+    if (`${e.pid}:${e.tid}` !== main || e.ph !== 'X') continue;
+    byName.set(e.name, [...(byName.get(e.name) ?? []), e]);
+  }
+  const totals = [...byName].map(([name, list]) => {
+    let total = 0;
+    let end = -1;
+    for (const e of list.sort((a, b) => a.ts - b.ts)) {
+      if (e.ts < end) continue;
+      total += e.tdur ?? e.dur ?? 0;
+      end = e.ts + (e.dur ?? 0);
+    }
+    return [name, total / 1000 / updates] as const;
+  });
+  return totals
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, count)
+    .map(([name, ms]) => `    ${ms.toFixed(2).padStart(7)} ms  ${name}`)
+    .join('\n');
 }
 
 const lines: string[] = [];
@@ -137,17 +176,29 @@ for (const view of VIEWS) {
         /** Traces `seconds` of updates; the events and the updates made meanwhile. */
         const window = async (categories: string, seconds: number) => {
           let updates = 0;
+          if (IDLE) {
+            const before = bench.updates();
+            bench.run(500, 2000);
+            while (bench.updates() === before) await page.waitForTimeout(50);
+            bench.pause();
+            await page.waitForTimeout(1500);
+          }
           const events = await trace(cdp, categories, async () => {
             const before = bench.updates();
-            bench.run(2000, 2000);
+            if (!IDLE) bench.run(2000, 2000);
             await page.waitForTimeout(seconds * 1000);
             bench.pause();
             updates = bench.updates() - before;
           });
-          return { events, updates: Math.max(1, updates) };
+          // Idle, figures per 2 s: the time between two updates.
+          return { events, updates: IDLE ? seconds / 2 : Math.max(1, updates) };
         };
         const timed = await window(CATEGORIES, SECONDS);
         const b = breakdown(timed.events, timed.updates);
+        if (process.env.BENCH_TRACE_NAMES)
+          lines.push(
+            `  ${view.label}, ${build.label}: busiest events per update\n${busiest(timed.events, timed.updates, 40)}`,
+          );
         const counted = await window(INVALIDATIONS, INVALIDATION_SECONDS);
         const texts =
           counted.events.filter(
@@ -155,7 +206,7 @@ for (const view of VIEWS) {
           ).length / counted.updates;
         const ms = (value: number | undefined) => `${(value ?? 0).toFixed(1)} ms`;
         lines.push(
-          `  ${view.label}, ${build.label}: ${timed.updates} updates; all tasks ${ms(b.tasks)}, frames ${ms(b.frames)} (layout ${ms(b.layout)}, paint ${ms(b.paint)}, style, pre-paint, layerize and commit ${ms(b.rest)}), JavaScript ${ms(b.script)}; ${texts.toFixed(0)} texts changed`,
+          `  ${view.label}, ${build.label}: ${timed.updates} updates; all tasks ${ms(b.tasks)}, frames ${ms(b.frames)} (layout ${ms(b.layout)}, paint ${ms(b.paint)}, style, pre-paint, layerize and commit ${ms(b.rest)}: ${ms(b.style)}, ${ms(b.prePaint)}, ${ms(b.layerize)}, ${ms(b.commit)}), JavaScript ${ms(b.script)}, garbage collection ${ms(b.gc)}; ${texts.toFixed(0)} texts changed`,
         );
       } finally {
         await context.close();

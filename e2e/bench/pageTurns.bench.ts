@@ -1,0 +1,117 @@
+import { cpus, loadavg } from 'node:os';
+import { test } from '@playwright/test';
+import { baselineDist } from './baseline.js';
+import { startBenchServer, webDist } from './benchServer.js';
+import { openWarmedUp, type BenchBuild } from './pageSession.js';
+import { setting } from './settings.js';
+
+/**
+ * The wall's page turns: the longest task (over 50 ms, `PerformanceObserver` `longtask`, wall-clock, as a viewer
+ * sees it) that each turn to each kind of page makes, and the long tasks between turns, at 250 queues and 1,500
+ * agents with a snapshot every 2 s, pages turning every 8 s. Two builds side by side: this checkout's, and the one
+ * of `BENCH_TURNS_BASELINE` (a commit, built as bench/baseline.ts builds one) when set, both on the patch stream,
+ * one after the other, `BENCH_TURNS` turns each (default 2, after a first turn to warm up).
+ *
+ * `npx playwright test -c bench -g "page turns"` from e2e/, after `pnpm build`.
+ */
+const QUEUES = 250;
+const AGENTS = 1500;
+const TURNS = setting('BENCH_TURNS', 2);
+const PAGE_SECONDS = 8;
+/** A long task starting this soon after the page changed is the turn's. */
+const TURN_MS = 300;
+
+const baseline = process.env.BENCH_TURNS_BASELINE?.trim();
+const BUILDS: BenchBuild[] = [
+  ...(baseline
+    ? [{ label: `before (${baseline})`, dist: () => baselineDist(baseline), protocol: 'patch' as const }]
+    : []),
+  { label: 'new', dist: () => webDist, protocol: 'patch' },
+];
+
+interface Observed {
+  turns: { kind: string; at: number }[];
+  tasks: { start: number; duration: number }[];
+}
+
+const lines: string[] = [];
+
+test.afterAll(() => {
+  if (lines.length === 0) return;
+  console.log(
+    [
+      `\nthe wall's page turns, ${QUEUES} queues and ${AGENTS} agents, a page every ${PAGE_SECONDS} s, ${TURNS} turns of the pages per build`,
+      `long tasks over 50 ms, wall-clock; machine: ${cpus().length} cores, load average ${loadavg()[0]?.toFixed(1)} at the end`,
+      ...lines,
+    ].join('\n'),
+  );
+});
+
+test(`page turns, wall: ${QUEUES} queues, ${AGENTS} agents`, async ({ browser }) => {
+  for (const build of BUILDS) {
+    const bench = await startBenchServer({ queues: QUEUES, agents: AGENTS }, undefined, {
+      dist: build.dist(),
+      protocol: build.protocol,
+    });
+    const context = await browser.newContext({ viewport: { width: 1920, height: 1080 } });
+    try {
+      const { page } = await openWarmedUp(context, bench, { query: `?view=wall&rotate=${PAGE_SECONDS}` });
+      const pages = Number(
+        (await page.getByTestId('page-indicator').textContent())?.split('/')[1] ?? Number.NaN,
+      );
+      if (!Number.isInteger(pages) || pages < 2)
+        throw new Error(`the wall shows ${pages} pages: expected several`);
+      bench.run(2000, 2000);
+      // A first turn of every page warms up each kind's first draw.
+      await page.waitForTimeout(pages * PAGE_SECONDS * 1000);
+      await page.evaluate(() => {
+        const seen: Observed = { turns: [], tasks: [] };
+        (window as unknown as { __turns: Observed }).__turns = seen;
+        const area = document.querySelector('.wall-page');
+        new MutationObserver(() => {
+          const kind = area?.getAttribute('data-page-kind') ?? '';
+          seen.turns.push({
+            kind: `${kind} ${document.querySelector('[data-testid=page-indicator]')?.textContent}`,
+            at: performance.now(),
+          });
+        }).observe(document.querySelector('[data-testid=page-indicator]') ?? document.body, {
+          subtree: true,
+          characterData: true,
+          childList: true,
+        });
+        new PerformanceObserver((list) => {
+          for (const entry of list.getEntries())
+            seen.tasks.push({ start: entry.startTime, duration: entry.duration });
+        }).observe({ type: 'longtask' });
+      });
+      await page.waitForTimeout(TURNS * pages * PAGE_SECONDS * 1000);
+      bench.pause();
+      const seen = await page.evaluate(() => (window as unknown as { __turns: Observed }).__turns);
+      const byKind = new Map<string, number[]>();
+      const between: number[] = [];
+      for (const task of seen.tasks) {
+        // The turn the task drew (its change made inside the task) or came just after.
+        const turn = seen.turns.find(
+          (t) =>
+            (t.at >= task.start - 1 && t.at <= task.start + task.duration + 1) ||
+            (task.start >= t.at && task.start - t.at < TURN_MS),
+        );
+        if (turn) {
+          const kind = turn.kind.split(' ')[0] ?? '';
+          byKind.set(kind, [...(byKind.get(kind) ?? []), task.duration]);
+        } else between.push(task.duration);
+      }
+      const kinds = [...new Set(seen.turns.map((t) => t.kind.split(' ')[0] ?? ''))];
+      const ms = (values: number[]) =>
+        values.length === 0 ? 'none' : `${values.length}, longest ${Math.max(...values).toFixed(0)} ms`;
+      lines.push(
+        `  ${build.label}: ${seen.turns.length} turns over ${pages} pages; long tasks at turns to ${kinds
+          .map((kind) => `${kind}: ${ms(byKind.get(kind) ?? [])}`)
+          .join('; ')}; between turns: ${ms(between)}`,
+      );
+    } finally {
+      await context.close();
+      await bench.close();
+    }
+  }
+});
