@@ -110,3 +110,31 @@ test("the wall's agent page: who needs attention worst first, with the activity 
   for (const tile of view.attention) expect(tile.time).toMatch(/^\d+:\d\d(:\d\d)?$/);
   expect(view.bottom).toBeLessThanOrEqual(1080);
 });
+
+test("the wall's chart is drawn once, behind the other pages, and turning to it only shows it", async ({
+  page,
+}) => {
+  await page.setViewportSize({ width: 1920, height: 1080 });
+  await page.goto('/?view=wall&rotate=2');
+  const chart = page.locator('.wall-chart');
+  const onChartPage = page.locator('.wall-page[data-page-kind="chart"]');
+  // Drawn within seconds of the first page, whichever page shows.
+  await expect(chart.locator('.recharts-wrapper')).toBeAttached({ timeout: 15_000 });
+  await chart.locator('.recharts-wrapper').evaluate((wrapper) => {
+    (wrapper as HTMLElement & { drawnOnce?: boolean }).drawnOnce = true;
+  });
+  await expect(onChartPage).toBeAttached({ timeout: 30_000 });
+  await expect(chart.getByRole('heading', { name: 'Service level today' })).toBeVisible();
+  // Behind another page it is hidden, from screen readers too.
+  await expect(onChartPage).toHaveCount(0, { timeout: 10_000 });
+  await expect(chart).toBeHidden();
+  await expect(chart).toHaveAttribute('aria-hidden', 'true');
+  // Shown again: the same chart, not a new one drawn for the turn.
+  await expect(onChartPage).toBeAttached({ timeout: 30_000 });
+  await expect(chart).toBeVisible();
+  expect(
+    await chart
+      .locator('.recharts-wrapper')
+      .evaluate((wrapper) => (wrapper as HTMLElement & { drawnOnce?: boolean }).drawnOnce === true),
+  ).toBe(true);
+});

@@ -1,5 +1,5 @@
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
-import { cleanup, render, screen } from '@testing-library/react';
+import { act, cleanup, render, screen } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { snapshotKeys } from '../../api/snapshot';
 import { makeSnapshot } from '../../testing/makeSnapshot';
@@ -33,5 +33,35 @@ describe('ChartPanel', () => {
     expect(screen.getByText('Loading these intervals…')).toBeTruthy();
     expect((await screen.findByTestId('chart-stale')).textContent).toMatch(/Could not load these intervals/);
     expect(screen.queryByText('No intervals yet today.')).toBeNull();
+  });
+
+  it('held out of sight, keeps the intervals it drew and draws new ones once shown', async () => {
+    const snapshot = makeSnapshot({ queues: 3, nowMs: Date.now() });
+    const first = snapshot.intraday.instance;
+    if (first.length < 2) throw new Error('the snapshot must have intervals');
+    const client = new QueryClient();
+    client.setQueryData(snapshotKeys.board(null), snapshot);
+    const panel = (held: boolean) => (
+      <QueryClientProvider client={client}>
+        <ChartPanel title="Service level today" interactive={false} held={held} />
+      </QueryClientProvider>
+    );
+    const rows = () => screen.getAllByRole('row', { hidden: true }).length - 1;
+    // React Query tells its readers of a change after a turn of the event loop.
+    const change = (view: typeof snapshot) =>
+      act(async () => {
+        client.setQueryData(snapshotKeys.board(null), view);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      });
+    const view = render(panel(true));
+    expect(rows()).toBe(first.length);
+    // An interval goes while it is held: the drawn ones stay.
+    await change({ ...snapshot, intraday: { ...snapshot.intraday, instance: first.slice(0, -1) } });
+    expect(rows()).toBe(first.length);
+    view.rerender(panel(false));
+    expect(rows()).toBe(first.length - 1);
+    // Shown, it follows every change.
+    await change(snapshot);
+    expect(rows()).toBe(first.length);
   });
 });

@@ -1,5 +1,5 @@
-import { metricLabel } from '@switchboard/shared';
-import { lazy, memo, Suspense, useRef } from 'react';
+import { metricLabel, type IntervalPoint } from '@switchboard/shared';
+import { lazy, memo, Suspense, useRef, useState } from 'react';
 import { useQueueIntraday } from '../../api/queueIntraday';
 import { useIntraday } from '../../api/useSnapshotSlices';
 import { ErrorBoundary } from '../../components/ErrorBoundary';
@@ -10,6 +10,7 @@ import './charts.css';
 
 // recharts is a third of the bundle: it loads in its own chunk, after the figures are on screen.
 const ServiceLevelChart = lazy(() => import('./ServiceLevelChart'));
+const NO_POINTS: readonly IntervalPoint[] = [];
 
 /**
  * Today's service level and volume per interval, for the instance or one queue. It reads the intraday series
@@ -19,10 +20,16 @@ export const ChartPanel = memo(function ChartPanel({
   queueId,
   title,
   interactive = true,
+  held = false,
 }: {
   queueId?: string | null;
   title: string;
   interactive?: boolean;
+  /**
+   * Out of sight (the wall's chart behind its other pages): keep drawing the intervals it drew last, and draw
+   * new ones once no longer held. A redraw is a long task; one nobody sees can wait.
+   */
+  held?: boolean;
 }) {
   const intraday = useIntraday();
   const format = useFormat();
@@ -32,7 +39,10 @@ export const ChartPanel = memo(function ChartPanel({
   // Large instances leave per-queue series out of the snapshot: then this queue's comes on demand.
   const carried = queueId ? intraday?.queues[queueId] : intraday?.instance;
   const onDemand = useQueueIntraday(queueId ?? null, intraday !== undefined && carried === undefined);
-  const points = carried ?? onDemand.data ?? [];
+  const live = carried ?? onDemand.data ?? NO_POINTS;
+  const [drawn, setDrawn] = useState(live);
+  if (!held && drawn !== live) setDrawn(live);
+  const points = held ? drawn : live;
   // A series fetched on demand that could not be fetched (or refreshed) says so: never an empty day, nor an old
   // series shown as current.
   const failed = carried === undefined && onDemand.isError;
