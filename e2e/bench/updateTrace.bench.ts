@@ -47,6 +47,7 @@ const VIEWS = [
   ...(IDLE ? [{ label: 'wall', query: '?view=wall&rotate=3600' }] : []),
   { label: 'laptop as opened', query: '?view=laptop' },
   { label: 'laptop scrolled to the agents', query: '?view=laptop', scrollTo: '.agent-scroller' },
+  { label: 'embed', query: '?view=embed' },
 ];
 
 interface TraceEvent {
