@@ -11,6 +11,8 @@ export { BadRequestError } from '../errors.js';
 
 export interface SnapshotSource {
   readonly latest: Snapshot | null;
+  /** What else the view depends on (the configuration it was projected under), for its ETag. */
+  readonly revision?: string;
 }
 
 export interface AppOptions {
@@ -69,7 +71,8 @@ export function createApp({
   for (const router of earlyRouters) app.use(router);
 
   app.get('/api/v1/snapshot', (req, res) => {
-    const snapshot = sourceOf(req).latest;
+    const source = sourceOf(req);
+    const snapshot = source.latest;
     if (!snapshot) {
       throw new UnavailableError(
         'No snapshot yet: the first poll of Connect is running.',
@@ -77,7 +80,7 @@ export function createApp({
         2,
       );
     }
-    const etag = snapshotETag(snapshot);
+    const etag = snapshotETag(snapshot, source.revision);
     // The figures are for signed-in screens only: no shared cache may keep them, and a cached copy is checked.
     res.set({ 'Cache-Control': 'private, no-cache', Vary: 'Cookie', ETag: etag });
     if (req.fresh) {

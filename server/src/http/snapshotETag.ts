@@ -2,17 +2,34 @@ import { createHash } from 'node:crypto';
 import { SECTION_NAMES, type Snapshot } from '@switchboard/shared';
 
 /**
- * A weak validator for a snapshot: its instance, generation and each section's state (stale, error). serverTime
- * moves on every read, so the body is never byte-identical; a 304 means "nothing has changed but the clock".
+ * A weak validator for a snapshot: its instance, generation and each section's state (stale, error), and the
+ * configuration a board's view was projected under (`revision`): an edit projects the view again within one
+ * generation. serverTime moves on every read, so the body is never byte-identical; a 304 means "nothing has
+ * changed but the clock".
  */
-export function snapshotETag(snapshot: Snapshot): string {
+export function snapshotETag(snapshot: Snapshot, revision = ''): string {
   const sections = SECTION_NAMES.map((name) => {
     const section = snapshot.sections[name];
     return `${section.stale ? 's' : 'f'}${section.error?.at ?? ''}`;
   }).join('|');
   const digest = createHash('sha1')
-    .update(`${snapshot.instanceId}|${snapshot.stale}|${sections}`)
+    .update(`${snapshot.instanceId}|${snapshot.stale}|${sections}|${revision}`)
     .digest('base64url')
     .slice(0, 12);
   return `W/"${snapshot.generation}-${digest}"`;
+}
+
+const revisions = new WeakMap<object, string>();
+
+/**
+ * A configuration's revision for the ETag: a digest of its content, so replicas of one configuration agree, worked
+ * out once per configuration (a reload that changes nothing keeps the same object).
+ */
+export function configRevision(config: object): string {
+  let revision = revisions.get(config);
+  if (revision === undefined) {
+    revision = createHash('sha1').update(JSON.stringify(config)).digest('base64url').slice(0, 12);
+    revisions.set(config, revision);
+  }
+  return revision;
 }
