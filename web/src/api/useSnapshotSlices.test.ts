@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { makeSnapshot } from '../testing/makeSnapshot';
-import { selectQueueOptions } from './useSnapshotSlices';
+import { queueLabel, selectQueueOptions } from './useSnapshotSlices';
 
 describe('the queue options for pickers', () => {
   it('stay the same array while every queue keeps its id and name, and follow a rename or a new queue', () => {
@@ -19,5 +19,18 @@ describe('the queue options for pickers', () => {
     const more = selectQueueOptions(makeSnapshot({ queues: 6, tick: 4 }));
     expect(more).toHaveLength(6);
     expect(selectQueueOptions(makeSnapshot({ queues: 6, tick: 5 }))).toBe(more);
+  });
+});
+
+describe("a contact's queue", () => {
+  const names = new Map([['q1', 'Sales']]);
+  it('is named where the view has it, and said to be off the board where a board of some queues has it not', () => {
+    expect(queueLabel(names, null, 'q1')).toBe('Sales');
+    expect(queueLabel(names, ['q1'], 'q1')).toBe('Sales');
+    expect(queueLabel(names, ['q1'], 'q9')).toBe('Not on this board');
+    // The whole instance, or a queue of the board the view does not have yet: unknown.
+    expect(queueLabel(names, null, 'q9')).toBe('Unknown queue');
+    expect(queueLabel(names, ['q1', 'q9'], 'q9')).toBe('Unknown queue');
+    expect(queueLabel(names, ['q1'], null)).toBe('No queue');
   });
 });

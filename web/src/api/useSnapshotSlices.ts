@@ -2,6 +2,7 @@ import type { Snapshot } from '@switchboard/shared';
 import { useCallback, useMemo } from 'react';
 import { agentFacets } from './selectors';
 import { useSnapshotSelect } from './snapshot';
+import { useBoard } from '../board';
 
 /** Slice hooks: each component subscribes to the part of the snapshot it draws, and nothing else. */
 
@@ -97,12 +98,29 @@ export function useAgentFacets() {
   return useSnapshotSelect(selectAgentFacets).data;
 }
 
+/**
+ * What a contact's queue is called: its name in the view, else, on a board of some queues, that it is not one of
+ * them (a board's view names only its own queues, though its agents may hold contacts from others), else unknown
+ * (a queue newer than the server's last look at the instance).
+ */
+export function queueLabel(
+  names: ReadonlyMap<string, string>,
+  boardQueues: readonly string[] | null,
+  queueId: string | null,
+): string {
+  if (queueId === null) return 'No queue';
+  const name = names.get(queueId);
+  if (name !== undefined) return name;
+  return boardQueues !== null && !boardQueues.includes(queueId) ? 'Not on this board' : 'Unknown queue';
+}
+
 /** Queue id to name, stable across snapshots while the queues are the same (see useQueueOptions). */
 export function useQueueName(): (queueId: string | null) => string {
   const options = useQueueOptions();
+  const boardQueues = useBoard().board.queueIds;
   const names = useMemo(() => new Map((options ?? []).map(({ id, name }) => [id, name])), [options]);
   return useCallback(
-    (queueId: string | null) => (queueId === null ? 'No queue' : (names.get(queueId) ?? 'Unknown queue')),
-    [names],
+    (queueId: string | null) => queueLabel(names, boardQueues, queueId),
+    [names, boardQueues],
   );
 }
