@@ -129,9 +129,34 @@ test("the wall's chart is drawn once, behind the other pages, and turning to it 
   await expect(onChartPage).toHaveCount(0, { timeout: 10_000 });
   await expect(chart).toBeHidden();
   await expect(chart).toHaveAttribute('aria-hidden', 'true');
+  // Behind the other pages it keeps its size when the page's area changes (a resize here), and takes the new
+  // size when it shows. Resized just after a turn to another page, so the reading comes before the chart's turn.
+  const drawnWidth = (await chart.boundingBox())?.width ?? 0;
+  expect(drawnWidth).toBeGreaterThan(1000);
+  const indicator = page.getByTestId('page-indicator');
+  for (;;) {
+    const label = (await indicator.textContent()) ?? '';
+    await expect(indicator).not.toHaveText(label, { timeout: 10_000 });
+    if ((await page.locator('.wall-page').getAttribute('data-page-kind')) !== 'chart') break;
+  }
+  await page.setViewportSize({ width: 1280, height: 720 });
+  const read = () =>
+    page.evaluate(() => ({
+      kind: document.querySelector('.wall-page')?.getAttribute('data-page-kind'),
+      area: document.querySelector('.wall-page')?.getBoundingClientRect().width ?? 0,
+      chart: document.querySelector('.wall-chart')?.getBoundingClientRect().width ?? 0,
+    }));
+  let behind = await read();
+  await expect
+    .poll(async () => (behind = await read()).area < drawnWidth - 100, { timeout: 1500 })
+    .toBe(true);
+  expect(behind.kind).not.toBe('chart');
+  expect(Math.abs(behind.chart - drawnWidth)).toBeLessThan(1);
   // Shown again: the same chart, not a new one drawn for the turn.
   await expect(onChartPage).toBeAttached({ timeout: 30_000 });
   await expect(chart).toBeVisible();
+  const shown = await read();
+  expect(Math.abs(shown.chart - shown.area)).toBeLessThan(1);
   expect(
     await chart
       .locator('.recharts-wrapper')

@@ -21,6 +21,9 @@ import './wall.css';
 /** How long after the wall opens its chart is drawn behind the first page. */
 const CHART_DRAWN_AFTER_MS = 3000;
 
+const sameSize = (a: { width: number; height: number }, b: { width: number; height: number }) =>
+  Math.abs(a.width - b.width) < 1 && Math.abs(a.height - b.height) < 1;
+
 /** The wall: read from across the room, no mouse or keyboard, pages turning when it does not fit. */
 export function WallView({ meta, stale, params }: ViewProps) {
   const { board } = useBoard();
@@ -49,13 +52,22 @@ export function WallView({ meta, stale, params }: ViewProps) {
   const openAlerts = alerts?.filter((alert) => alert.acknowledgedAt === null) ?? [];
   const critical = openAlerts.filter((alert) => alert.level === 'critical').length;
   const agentsBehind = useSectionBehind(meta, 'agents');
-  // The chart is drawn behind the pages (below) a little after the first one, so the figures come first.
+  // The chart is drawn behind the pages (below) a little after the first one, so the figures come first, or at
+  // its turn if that comes sooner; once drawn, it stays.
+  const chartShown = page?.kind === 'chart';
   const [chartDue, setChartDue] = useState(false);
+  if (chartShown && !chartDue) setChartDue(true);
   useEffect(() => {
     const timer = setTimeout(() => setChartDue(true), CHART_DRAWN_AFTER_MS);
     return () => clearTimeout(timer);
   }, []);
-  const drawChart = pages.some((p) => p.kind === 'chart') && (chartDue || page?.kind === 'chart');
+  const drawChart = chartDue && pages.some((p) => p.kind === 'chart');
+  // Behind the other pages it keeps the size it was drawn at: the page area resizing meanwhile (a stale banner
+  // coming or going) would draw it again for nobody. It takes the area's size when it shows.
+  const [chartSize, setChartSize] = useState({ width: size.width, height: size.height });
+  if ((chartShown || !drawChart || chartSize.height === 0) && !sameSize(chartSize, size)) {
+    setChartSize({ width: size.width, height: size.height });
+  }
 
   return (
     <div className="view view-wall">
@@ -100,15 +112,16 @@ export function WallView({ meta, stale, params }: ViewProps) {
         >
           {page?.kind === 'queues' ? <QueueGrid queues={page.queues} statesOf={statesOf} /> : null}
           {drawChart ? (
-            // Drawn once and kept behind the other pages: the chart's first draw is a long task (120 to 330 ms at
-            // 250 queues), and turning to it now only shows it. Behind them it holds the intervals it shows and
-            // draws new ones when it shows again.
+            // Drawn once and kept behind the other pages: the chart's first draw is a long task (110 to 330 ms at
+            // 250 queues), and turning to it now only shows it. Behind them it holds the intervals and the size it
+            // was drawn with, and draws new ones when it shows again.
             <div
               className="wall-chart"
-              data-shown={page?.kind === 'chart' || undefined}
-              aria-hidden={page?.kind === 'chart' ? undefined : true}
+              data-shown={chartShown || undefined}
+              aria-hidden={chartShown ? undefined : true}
+              style={{ width: chartSize.width, height: chartSize.height }}
             >
-              <ChartPanel title="Service level today" interactive={false} held={page?.kind !== 'chart'} />
+              <ChartPanel title="Service level today" interactive={false} held={!chartShown} />
             </div>
           ) : null}
           {page?.kind === 'queue-rows' ? (

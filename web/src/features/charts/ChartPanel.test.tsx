@@ -64,4 +64,24 @@ describe('ChartPanel', () => {
     await change(snapshot);
     expect(rows()).toBe(first.length);
   });
+
+  it('held before it has drawn an interval, draws the first it gets', async () => {
+    const snapshot = makeSnapshot({ queues: 3, nowMs: Date.now() });
+    const client = new QueryClient();
+    client.setQueryData(snapshotKeys.board(null), {
+      ...snapshot,
+      intraday: { ...snapshot.intraday, instance: [] },
+    });
+    render(
+      <QueryClientProvider client={client}>
+        <ChartPanel title="Service level today" interactive={false} held />
+      </QueryClientProvider>,
+    );
+    expect(screen.getByText('No intervals yet today.')).toBeTruthy();
+    await act(async () => {
+      client.setQueryData(snapshotKeys.board(null), snapshot);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    });
+    expect(screen.getAllByRole('row', { hidden: true }).length - 1).toBe(snapshot.intraday.instance.length);
+  });
 });

@@ -41,7 +41,8 @@ export const ChartPanel = memo(function ChartPanel({
   const onDemand = useQueueIntraday(queueId ?? null, intraday !== undefined && carried === undefined);
   const live = carried ?? onDemand.data ?? NO_POINTS;
   const [drawn, setDrawn] = useState(live);
-  if (!held && drawn !== live) setDrawn(live);
+  // Held before it has drawn any interval (mounted before the first view came), it draws the first it gets.
+  if ((!held || drawn.length === 0) && drawn !== live) setDrawn(live);
   const points = held ? drawn : live;
   // A series fetched on demand that could not be fetched (or refreshed) says so: never an empty day, nor an old
   // series shown as current.
