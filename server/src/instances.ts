@@ -27,7 +27,6 @@ import type { BoardDirectory } from './security/boardScope.js';
 import type { RunningSimulator } from './simulator/server.js';
 import { scopedBoard } from './security/boardScope.js';
 import { Views } from './views/views.js';
-import { configRevision } from './http/snapshotETag.js';
 
 /** A Connect instance to watch, as the configuration (or the environment) names it. */
 export interface InstanceTarget {
@@ -517,7 +516,7 @@ export function viewSource(
       return snapshot ? (instance.views.of(snapshot, board) ?? null) : null;
     },
     get revision() {
-      return configRevision(instance.views.revision());
+      return instance.views.revisionOf(board);
     },
   };
 }

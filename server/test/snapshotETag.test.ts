@@ -13,8 +13,16 @@ let simulator: RunningSimulator;
 let wallboard: RunningWallboard;
 const dir = mkdtempSync(join(tmpdir(), 'switchboard-etag-'));
 const configFile = join(dir, 'wallboard.yaml');
-const config = (queues: string) =>
-  ['boards:', '  - id: floor', '    title: Floor', `    queues: ["${queues}*"]`, ''].join('\n');
+const config = (queues: string, other = 'Other') =>
+  [
+    'boards:',
+    '  - id: floor',
+    '    title: Floor',
+    `    queues: ["${queues}*"]`,
+    '  - id: other',
+    `    title: ${other}`,
+    '',
+  ].join('\n');
 
 beforeAll(async () => {
   simulator = await startSimulator({ queues: 12, agents: 20, seed: 4 });
@@ -78,6 +86,27 @@ describe("the snapshot's ETag", () => {
       expect(edited.status).toBe(200);
       expect(after?.queues.length).toBeGreaterThan(0);
       expect(after?.queues.every((q) => q.name.startsWith(queues))).toBe(true);
+      return;
+    }
+    throw new Error('every try had a new generation between its reads');
+  });
+
+  it("stays the same after an edit that leaves the board's view as it was (another board's title)", async () => {
+    let title = 'Other';
+    for (let attempt = 0; attempt < 10; attempt++) {
+      const first = await read();
+      const before = snapshotSchema.parse(JSON.parse(first.body));
+      const queues = before.queues[0]?.name.startsWith('Support') ? 'Support' : 'Sales';
+      title = title === 'Other' ? 'Elsewhere' : 'Other';
+      writeFileSync(configFile, config(queues, title));
+      await wallboard.configStore.reload();
+      const edited = await read(first.etag);
+      if (
+        edited.status === 200 &&
+        snapshotSchema.parse(JSON.parse(edited.body)).generation !== before.generation
+      )
+        continue;
+      expect(edited.status).toBe(304);
       return;
     }
     throw new Error('every try had a new generation between its reads');

@@ -18,18 +18,3 @@ export function snapshotETag(snapshot: Snapshot, revision = ''): string {
     .slice(0, 12);
   return `W/"${snapshot.generation}-${digest}"`;
 }
-
-const revisions = new WeakMap<object, string>();
-
-/**
- * A configuration's revision for the ETag: a digest of its content, so replicas of one configuration agree, worked
- * out once per configuration (a reload that changes nothing keeps the same object).
- */
-export function configRevision(config: object): string {
-  let revision = revisions.get(config);
-  if (revision === undefined) {
-    revision = createHash('sha1').update(JSON.stringify(config)).digest('base64url').slice(0, 12);
-    revisions.set(config, revision);
-  }
-  return revision;
-}

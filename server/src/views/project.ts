@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import {
   combineForecasts,
   contactActivity,
@@ -112,6 +113,19 @@ function intradayOf(
     });
   }
   return { intervalMinutes: intraday.intervalMinutes, instance, queues };
+}
+
+/**
+ * What of the configuration a view of `board` is projected from (projectView reads the board and the default
+ * thresholds, nothing else), as a digest for its ETag: it changes with an edit that changes the view, and says
+ * nothing of the rest of the file (webhooks, users, other boards).
+ */
+export function viewRevision(board: BoardConfig | null, config: WallboardConfig): string {
+  if (!board) return '';
+  return createHash('sha1')
+    .update(JSON.stringify({ board, thresholds: config.thresholds.defaults }))
+    .digest('base64url')
+    .slice(0, 12);
 }
 
 /** The view of `board` (null: the whole instance) of `snapshot`. */

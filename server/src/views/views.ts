@@ -1,7 +1,7 @@
 import type { Snapshot } from '@switchboard/shared';
 import { boardInstance } from '../config/instances.js';
 import type { BoardConfig, WallboardConfig } from '../config/schema.js';
-import { projectView } from './project.js';
+import { projectView, viewRevision } from './project.js';
 
 /** The key of the whole instance's view among boards' ids. */
 const WHOLE = '';
@@ -13,6 +13,7 @@ const WHOLE = '';
  */
 export class Views {
   private readonly memo = new WeakMap<Snapshot, { config: WallboardConfig; views: Map<string, Snapshot> }>();
+  private readonly revisions = new WeakMap<WallboardConfig, Map<string, string>>();
 
   constructor(
     private readonly config: () => WallboardConfig,
@@ -35,6 +36,23 @@ export class Views {
   /** The configuration the views are projected under now: a reload makes another. */
   revision(): WallboardConfig {
     return this.config();
+  }
+
+  /** What the configuration gives board `id`'s view (for its ETag), worked out once per configuration. */
+  revisionOf(id: string | null): string {
+    const config = this.config();
+    let revisions = this.revisions.get(config);
+    if (!revisions) {
+      revisions = new Map();
+      this.revisions.set(config, revisions);
+    }
+    const key = id ?? WHOLE;
+    let revision = revisions.get(key);
+    if (revision === undefined) {
+      revision = viewRevision(this.board(id) ?? null, config);
+      revisions.set(key, revision);
+    }
+    return revision;
   }
 
   /** The view of board `id` (null: the whole instance); undefined when the board is not this instance's (board()). */
