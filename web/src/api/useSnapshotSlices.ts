@@ -100,8 +100,9 @@ export function useAgentFacets() {
 
 /**
  * What a contact's queue is called: its name in the view, else, on a board of some queues, that it is not one of
- * them (a board's view names only its own queues, though its agents may hold contacts from others), else unknown
- * (a queue newer than the server's last look at the instance).
+ * them (a board's view names only its own queues, though its agents may hold contacts from others), else unknown.
+ * A queue newer than the server's last look at the instance (a minute at most) is in neither: on a board of some
+ * queues it reads as not on the board until then, whatever the board's patterns will make of it.
  */
 export function queueLabel(
   names: ReadonlyMap<string, string>,
