@@ -27,6 +27,8 @@ export interface BenchServer {
   run(everyMs: number, stepMs: number): void;
   pause(): void;
   updates(): number;
+  /** When the last 500 updates were sent (epoch ms). */
+  sentAt(): readonly number[];
   close(): Promise<void>;
 }
 
@@ -99,8 +101,11 @@ export async function startBenchServer(
     `id: ${streamEventId(snapshot)}\nevent: ${name}\ndata: ${data}\n\n`;
   render();
   const viewers = new Set<ServerResponse>();
+  const sent: number[] = [];
   const push = () => {
     tick += 1;
+    sent.push(Date.now());
+    if (sent.length > 500) sent.shift();
     const before = snapshot;
     render();
     const frame =
@@ -152,6 +157,7 @@ export async function startBenchServer(
     },
     pause: () => clearInterval(timer),
     updates: () => tick,
+    sentAt: () => sent,
     close: () =>
       new Promise<void>((resolve) => {
         clearInterval(timer);

@@ -18,7 +18,7 @@ const QUEUES = 250;
 const AGENTS = 1500;
 const TURNS = setting('BENCH_TURNS', 2);
 const PAGE_SECONDS = 8;
-/** A long task starting this soon after the page changed is the turn's. */
+/** A long task starting this soon after the page changed is the turn's; after an update was sent, the update's. */
 const TURN_MS = 300;
 
 const baseline = process.env.BENCH_TURNS_BASELINE?.trim();
@@ -67,47 +67,49 @@ test(`page turns, wall: ${QUEUES} queues, ${AGENTS} agents`, async ({ browser })
       await page.evaluate(() => {
         const seen: Observed = { turns: [], tasks: [] };
         (window as unknown as { __turns: Observed }).__turns = seen;
-        const area = document.querySelector('.wall-page');
+        const indicator = document.querySelector('[data-testid=page-indicator]');
+        // A turn is a new page number (the count alone changing is not one); times in epoch ms.
+        let shown = indicator?.textContent?.split('/')[0];
         new MutationObserver(() => {
-          const kind = area?.getAttribute('data-page-kind') ?? '';
-          seen.turns.push({
-            kind: `${kind} ${document.querySelector('[data-testid=page-indicator]')?.textContent}`,
-            at: performance.now(),
-          });
-        }).observe(document.querySelector('[data-testid=page-indicator]') ?? document.body, {
-          subtree: true,
-          characterData: true,
-          childList: true,
-        });
+          const number = indicator?.textContent?.split('/')[0];
+          if (number === shown) return;
+          shown = number;
+          const kind = document.querySelector('.wall-page')?.getAttribute('data-page-kind') ?? '';
+          seen.turns.push({ kind, at: performance.timeOrigin + performance.now() });
+        }).observe(indicator ?? document.body, { subtree: true, characterData: true, childList: true });
         new PerformanceObserver((list) => {
           for (const entry of list.getEntries())
-            seen.tasks.push({ start: entry.startTime, duration: entry.duration });
+            seen.tasks.push({ start: performance.timeOrigin + entry.startTime, duration: entry.duration });
         }).observe({ type: 'longtask' });
       });
       await page.waitForTimeout(TURNS * pages * PAGE_SECONDS * 1000);
       bench.pause();
       const seen = await page.evaluate(() => (window as unknown as { __turns: Observed }).__turns);
+      const sent = bench.sentAt();
       const byKind = new Map<string, number[]>();
       const between: number[] = [];
+      const withUpdate: number[] = [];
       for (const task of seen.tasks) {
+        const end = task.start + task.duration;
         // The turn the task drew (its change made inside the task) or came just after.
         const turn = seen.turns.find(
           (t) =>
-            (t.at >= task.start - 1 && t.at <= task.start + task.duration + 1) ||
+            (t.at >= task.start - 1 && t.at <= end + 1) ||
             (task.start >= t.at && task.start - t.at < TURN_MS),
         );
-        if (turn) {
-          const kind = turn.kind.split(' ')[0] ?? '';
-          byKind.set(kind, [...(byKind.get(kind) ?? []), task.duration]);
-        } else between.push(task.duration);
+        // An update sent just before the task or during it: its work may be in the task too.
+        const update = sent.some((at) => at <= end && task.start - at < TURN_MS);
+        if (turn && update) withUpdate.push(task.duration);
+        else if (turn) byKind.set(turn.kind, [...(byKind.get(turn.kind) ?? []), task.duration]);
+        else between.push(task.duration);
       }
-      const kinds = [...new Set(seen.turns.map((t) => t.kind.split(' ')[0] ?? ''))];
+      const kinds = [...new Set(seen.turns.map((t) => t.kind))];
       const ms = (values: number[]) =>
         values.length === 0 ? 'none' : `${values.length}, longest ${Math.max(...values).toFixed(0)} ms`;
       lines.push(
         `  ${build.label}: ${seen.turns.length} turns over ${pages} pages; long tasks at turns to ${kinds
           .map((kind) => `${kind}: ${ms(byKind.get(kind) ?? [])}`)
-          .join('; ')}; between turns: ${ms(between)}`,
+          .join('; ')}; at a turn with an update: ${ms(withUpdate)}; between turns: ${ms(between)}`,
       );
     } finally {
       await context.close();

@@ -19,12 +19,13 @@ import { setting } from './settings.js';
  */
 const QUEUES = 250;
 const AGENTS = 1500;
-const SECONDS = setting('BENCH_TRACE_SECONDS', 20);
 /**
- * BENCH_TRACE_IDLE=1: trace the page's upkeep instead, a window with no update in it (one update 1.5 s before it,
- * so nothing turns stale), figures per 2 s.
+ * BENCH_TRACE_IDLE=1: trace the page's upkeep instead, a window with no update in it (one update just before it,
+ * so nothing turns stale), figures per 2 s. On the wall the window starts just after a page turn and is shorter
+ * than a page (8 s unless BENCH_TRACE_SECONDS says), so no turn falls in it; one that does is said.
  */
 const IDLE = Boolean(process.env.BENCH_TRACE_IDLE);
+const SECONDS = setting('BENCH_TRACE_SECONDS', IDLE ? 8 : 20);
 const CATEGORIES = [
   'devtools.timeline',
   'disabled-by-default-devtools.timeline',
@@ -43,7 +44,7 @@ const INVALIDATION_SECONDS = 6;
 const BUILDS = todayAndNew();
 
 const VIEWS = [
-  // The wall turns its pages every 15 s by default: held on one, so a window has no page turn in it.
+  // At 250 queues the wall turns five pages, each 11 s (a turn of them under a minute whatever `rotate` asks).
   ...(IDLE ? [{ label: 'wall', query: '?view=wall&rotate=3600' }] : []),
   { label: 'laptop as opened', query: '?view=laptop' },
   { label: 'laptop scrolled to the agents', query: '?view=laptop', scrollTo: '.agent-scroller' },
@@ -95,22 +96,26 @@ function mainThread(events: readonly TraceEvent[]): string {
   return [...counts].sort((a, b) => b[1] - a[1])[0]?.[0] ?? '';
 }
 
+/**
+ * The events' time (thread time where the trace has it), each counted once however deep: one nested in another
+ * of them is already in its time.
+ */
+function onceEach(events: readonly TraceEvent[]): number {
+  let total = 0;
+  let end = -1;
+  for (const e of [...events].sort((a, b) => a.ts - b.ts)) {
+    if (e.ts < end) continue;
+    total += e.tdur ?? e.dur ?? 0;
+    end = e.ts + (e.dur ?? 0);
+  }
+  return total;
+}
+
 /** Per update, in ms of the main thread's CPU time (thread time where the trace has it). */
 function breakdown(events: readonly TraceEvent[], updates: number): Record<string, number> {
   const main = mainThread(events);
   const mine = events.filter((e) => `${e.pid}:${e.tid}` === main && e.ph === 'X');
-  const time = (e: TraceEvent) => e.tdur ?? e.dur ?? 0;
-  // Each event named once, however deep: one nested in another of the names is already in its time.
-  const sum = (...names: string[]) => {
-    let total = 0;
-    let end = -1;
-    for (const e of mine.filter((e) => names.includes(e.name)).sort((a, b) => a.ts - b.ts)) {
-      if (e.ts < end) continue;
-      total += time(e);
-      end = e.ts + (e.dur ?? 0);
-    }
-    return total / 1000 / updates;
-  };
+  const sum = (...names: string[]) => onceEach(mine.filter((e) => names.includes(e.name))) / 1000 / updates;
   return {
     tasks: sum('ThreadControllerImpl::RunTask', 'RunTask'),
     frames: sum('ProxyMain::BeginMainFrame'),
@@ -134,16 +139,7 @@ function busiest(events: readonly TraceEvent[], updates: number, count = 20): st
     if (`${e.pid}:${e.tid}` !== main || e.ph !== 'X') continue;
     byName.set(e.name, [...(byName.get(e.name) ?? []), e]);
   }
-  const totals = [...byName].map(([name, list]) => {
-    let total = 0;
-    let end = -1;
-    for (const e of list.sort((a, b) => a.ts - b.ts)) {
-      if (e.ts < end) continue;
-      total += e.tdur ?? e.dur ?? 0;
-      end = e.ts + (e.dur ?? 0);
-    }
-    return [name, total / 1000 / updates] as const;
-  });
+  const totals = [...byName].map(([name, list]) => [name, onceEach(list) / 1000 / updates] as const);
   return totals
     .sort((a, b) => b[1] - a[1])
     .slice(0, count)
@@ -174,16 +170,23 @@ for (const view of VIEWS) {
       const context = await browser.newContext({ viewport: { width: 1920, height: 1080 } });
       try {
         const { page, cdp } = await openWarmedUp(context, bench, view);
-        /** Traces `seconds` of updates; the events and the updates made meanwhile. */
+        let turned = false;
+        /** Traces `seconds` of updates (or of none); the events and the updates made meanwhile. */
         const window = async (categories: string, seconds: number) => {
           let updates = 0;
+          const pageNumber = () =>
+            page.evaluate(() => document.querySelector('[data-testid=page-indicator]')?.textContent ?? '');
           if (IDLE) {
+            // Just after a turn, if the view turns pages.
+            const shown = await pageNumber();
+            if (shown !== '') while ((await pageNumber()) === shown) await page.waitForTimeout(20);
             const before = bench.updates();
-            bench.run(500, 2000);
-            while (bench.updates() === before) await page.waitForTimeout(50);
+            bench.run(100, 2000);
+            while (bench.updates() === before) await page.waitForTimeout(20);
             bench.pause();
-            await page.waitForTimeout(1500);
+            await page.waitForTimeout(500);
           }
+          const startPage = await pageNumber();
           const events = await trace(cdp, categories, async () => {
             const before = bench.updates();
             if (!IDLE) bench.run(2000, 2000);
@@ -191,6 +194,7 @@ for (const view of VIEWS) {
             bench.pause();
             updates = bench.updates() - before;
           });
+          if ((await pageNumber()) !== startPage) turned = true;
           // Idle, figures per 2 s: the time between two updates.
           return { events, updates: IDLE ? seconds / 2 : Math.max(1, updates) };
         };
@@ -207,7 +211,7 @@ for (const view of VIEWS) {
           ).length / counted.updates;
         const ms = (value: number | undefined) => `${(value ?? 0).toFixed(1)} ms`;
         lines.push(
-          `  ${view.label}, ${build.label}: ${timed.updates} updates; all tasks ${ms(b.tasks)}, frames ${ms(b.frames)} (layout ${ms(b.layout)}, paint ${ms(b.paint)}, style, pre-paint, layerize and commit ${ms(b.rest)}: ${ms(b.style)}, ${ms(b.prePaint)}, ${ms(b.layerize)}, ${ms(b.commit)}), JavaScript ${ms(b.script)}, garbage collection ${ms(b.gc)}; ${texts.toFixed(0)} texts changed`,
+          `  ${view.label}, ${build.label}: ${IDLE ? `${SECONDS} s without an update, per 2 s` : `${timed.updates} updates`}${turned ? ' (a page turn fell in a window)' : ''}; all tasks ${ms(b.tasks)}, frames ${ms(b.frames)} (layout ${ms(b.layout)}, paint ${ms(b.paint)}, style, pre-paint, layerize and commit ${ms(b.rest)}: ${ms(b.style)}, ${ms(b.prePaint)}, ${ms(b.layerize)}, ${ms(b.commit)}), JavaScript ${ms(b.script)}, garbage collection ${ms(b.gc)}; ${texts.toFixed(0)} texts changed`,
         );
       } finally {
         await context.close();
