@@ -13,19 +13,20 @@ import { setting } from './settings.js';
  * wallboard.bench.ts for the figures themselves.
  *
  * `npx playwright test -c bench -g "update trace"` from e2e/, after `pnpm build`. Settings:
- * BENCH_TRACE_SECONDS (the window, default 20); BENCH_TRACE_IDLE=1 (the page's upkeep: a window with no update,
- * the wall held on one page among the views, figures per 2 s); BENCH_TRACE_NAMES=1 (also the main thread's 40
- * busiest trace events per update).
+ * BENCH_TRACE_SECONDS (the window, default 20, or 10 with BENCH_TRACE_IDLE); BENCH_TRACE_IDLE=1 (the page's
+ * upkeep: a window with no update, the wall among the views, figures per 2 s); BENCH_TRACE_NAMES=1 (also the
+ * main thread's 40 busiest trace events per update).
  */
 const QUEUES = 250;
 const AGENTS = 1500;
 /**
  * BENCH_TRACE_IDLE=1: trace the page's upkeep instead, a window with no update in it (one update just before it,
  * so nothing turns stale), figures per 2 s. On the wall the window starts just after a page turn and is shorter
- * than a page (8 s unless BENCH_TRACE_SECONDS says), so no turn falls in it; one that does is said.
+ * than a page (8 s at most), so no turn falls in it; one that does is said.
  */
 const IDLE = Boolean(process.env.BENCH_TRACE_IDLE);
-const SECONDS = setting('BENCH_TRACE_SECONDS', IDLE ? 8 : 20);
+const SECONDS = setting('BENCH_TRACE_SECONDS', IDLE ? 10 : 20);
+const TURNING_SECONDS = 8;
 const CATEGORIES = [
   'devtools.timeline',
   'disabled-by-default-devtools.timeline',
@@ -44,7 +45,7 @@ const INVALIDATION_SECONDS = 6;
 const BUILDS = todayAndNew();
 
 const VIEWS = [
-  // At 250 queues the wall turns five pages, each 11 s (a turn of them under a minute whatever `rotate` asks).
+  // At 250 queues the wall turns five pages, each 11 s for any `rotate` of 11 or more (a turn under a minute).
   ...(IDLE ? [{ label: 'wall', query: '?view=wall&rotate=3600' }] : []),
   { label: 'laptop as opened', query: '?view=laptop' },
   { label: 'laptop scrolled to the agents', query: '?view=laptop', scrollTo: '.agent-scroller' },
@@ -176,27 +177,29 @@ for (const view of VIEWS) {
           let updates = 0;
           const pageNumber = () =>
             page.evaluate(() => document.querySelector('[data-testid=page-indicator]')?.textContent ?? '');
+          const startPage = await pageNumber();
+          // Where pages turn, just after a turn and shorter than a page.
+          const turning = IDLE && startPage !== '';
+          const length = turning ? Math.min(seconds, TURNING_SECONDS) : seconds;
           if (IDLE) {
-            // Just after a turn, if the view turns pages.
-            const shown = await pageNumber();
-            if (shown !== '') while ((await pageNumber()) === shown) await page.waitForTimeout(20);
+            if (turning) while ((await pageNumber()) === startPage) await page.waitForTimeout(20);
             const before = bench.updates();
             bench.run(100, 2000);
             while (bench.updates() === before) await page.waitForTimeout(20);
             bench.pause();
-            await page.waitForTimeout(500);
+            await page.waitForTimeout(turning ? 500 : 1500);
           }
-          const startPage = await pageNumber();
           const events = await trace(cdp, categories, async () => {
             const before = bench.updates();
+            const shown = await pageNumber();
             if (!IDLE) bench.run(2000, 2000);
-            await page.waitForTimeout(seconds * 1000);
+            await page.waitForTimeout(length * 1000);
             bench.pause();
             updates = bench.updates() - before;
+            if (IDLE && (await pageNumber()) !== shown) turned = true;
           });
-          if ((await pageNumber()) !== startPage) turned = true;
           // Idle, figures per 2 s: the time between two updates.
-          return { events, updates: IDLE ? seconds / 2 : Math.max(1, updates) };
+          return { events, updates: IDLE ? length / 2 : Math.max(1, updates), length };
         };
         const timed = await window(CATEGORIES, SECONDS);
         const b = breakdown(timed.events, timed.updates);
@@ -211,7 +214,7 @@ for (const view of VIEWS) {
           ).length / counted.updates;
         const ms = (value: number | undefined) => `${(value ?? 0).toFixed(1)} ms`;
         lines.push(
-          `  ${view.label}, ${build.label}: ${IDLE ? `${SECONDS} s without an update, per 2 s` : `${timed.updates} updates`}${turned ? ' (a page turn fell in a window)' : ''}; all tasks ${ms(b.tasks)}, frames ${ms(b.frames)} (layout ${ms(b.layout)}, paint ${ms(b.paint)}, style, pre-paint, layerize and commit ${ms(b.rest)}: ${ms(b.style)}, ${ms(b.prePaint)}, ${ms(b.layerize)}, ${ms(b.commit)}), JavaScript ${ms(b.script)}, garbage collection ${ms(b.gc)}; ${texts.toFixed(0)} texts changed`,
+          `  ${view.label}, ${build.label}: ${IDLE ? `${timed.length} s without an update, per 2 s` : `${timed.updates} updates`}${turned ? ' (a page turn fell in a window)' : ''}; all tasks ${ms(b.tasks)}, frames ${ms(b.frames)} (layout ${ms(b.layout)}, paint ${ms(b.paint)}, style, pre-paint, layerize and commit ${ms(b.rest)}: ${ms(b.style)}, ${ms(b.prePaint)}, ${ms(b.layerize)}, ${ms(b.commit)}), JavaScript ${ms(b.script)}, garbage collection ${ms(b.gc)}; ${texts.toFixed(0)} texts changed`,
         );
       } finally {
         await context.close();

@@ -86,8 +86,8 @@ const pageNumber = (page: Page) =>
   page.evaluate(() => document.querySelector('[data-testid=page-indicator]')?.textContent ?? '');
 
 /**
- * One update, then a window of none. Where pages turn (the wall: five pages of 11 s at 250 queues, whatever
- * `rotate` asks), the update comes just after a turn and the window is shorter than a page, so no turn is in it.
+ * One update, then a window of none. Where pages turn (the wall: five pages of 11 s at 250 queues, for any
+ * `rotate` of 11 s or more), the update comes just after a turn and the window is shorter than a page, so no turn is in it.
  */
 async function measure(session: Session): Promise<void> {
   const { bench, page, cdp } = session;
@@ -128,7 +128,7 @@ test.afterAll(() => {
   if (lines.length === 0) return;
   console.log(
     [
-      `\nthe page's upkeep with no updates, per 2 s, ${QUEUES} queues and ${AGENTS} agents; medians of ${WINDOWS} windows of ${WINDOW_MS / 1000} s`,
+      `\nthe page's upkeep with no updates, per 2 s, ${QUEUES} queues and ${AGENTS} agents; medians of ${WINDOWS} windows of ${WINDOW_MS / 1000} s (the wall's ${TURNING_WINDOW_MS / 1000} s, between turns)`,
       `main thread's CPU time; machine: ${cpus().length} cores, load average ${loadavg()[0]?.toFixed(1)} at the end`,
       ...lines,
     ].join('\n'),
@@ -148,6 +148,10 @@ for (const view of VIEWS) {
           return values[Math.floor(values.length / 2)] ?? 0;
         };
         const each = session.windows.map((window) => (window.task ?? 0).toFixed(1)).join(', ');
+        if (session.windows.length === 0) {
+          lines.push(`  ${view.label}, ${session.variant.label}: no window (a page turn in each of them)`);
+          continue;
+        }
         lines.push(
           `  ${view.label}, ${session.variant.label}: main-thread ${median('task').toFixed(1)} ms (windows: ${each}), scripting ${median('script').toFixed(1)} ms, ${median('styles').toFixed(1)} style recalculations and ${median('layouts').toFixed(1)} layouts; critical figures pulsing: ${session.critical.join(', ')}${session.turned > 0 ? `; ${session.turned} window(s) left out, a page turn in them` : ''}`,
         );

@@ -112,7 +112,7 @@ export function WallView({ meta, stale, params }: ViewProps) {
         >
           {page?.kind === 'queues' ? <QueueGrid queues={page.queues} statesOf={statesOf} /> : null}
           {drawChart ? (
-            // Drawn once and kept behind the other pages: the chart's first draw is a long task (110 to 330 ms at
+            // Drawn once and kept behind the other pages: the chart's first draw is a long task (110 ms and more at
             // 250 queues), and turning to it now only shows it. Behind them it holds the intervals and the size it
             // was drawn with, and draws new ones when it shows again.
             <div
