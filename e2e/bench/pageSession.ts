@@ -1,6 +1,6 @@
-import type { BrowserContext, CDPSession, Page } from '@playwright/test';
+import type { Browser, BrowserContext, CDPSession, Page } from '@playwright/test';
 import { baselineCommit, baselineDist } from './baseline.js';
-import { webDist, type BenchServer, type StreamProtocol } from './benchServer.js';
+import { startBenchServer, webDist, type BenchServer, type StreamProtocol } from './benchServer.js';
 
 /** A web build the benchmarks open, and the stream its server sends it. */
 export interface BenchBuild {
@@ -48,4 +48,26 @@ export async function openWarmedUp(
   await page.waitForTimeout(8000);
   bench.pause();
   return { page, cdp };
+}
+
+/**
+ * A bench server of `queues` and `agents` serving `build`, and its app at `view` warmed up (openWarmedUp) in a
+ * 1080p context of its own, for `run`; both closed after it, whatever happens.
+ */
+export async function withWarmedUpPage<T>(
+  browser: Browser,
+  size: { queues: number; agents: number },
+  build: BenchBuild,
+  view: { query: string; scrollTo?: string },
+  run: (session: { bench: BenchServer; page: Page; cdp: CDPSession }) => Promise<T>,
+): Promise<T> {
+  const bench = await startBenchServer(size, undefined, { dist: build.dist(), protocol: build.protocol });
+  const context = await browser.newContext({ viewport: { width: 1920, height: 1080 } });
+  try {
+    const { page, cdp } = await openWarmedUp(context, bench, view);
+    return await run({ bench, page, cdp });
+  } finally {
+    await context.close();
+    await bench.close();
+  }
 }

@@ -1,8 +1,8 @@
 import { cpus, loadavg } from 'node:os';
 import { test } from '@playwright/test';
 import { baselineDist } from './baseline.js';
-import { startBenchServer, webDist } from './benchServer.js';
-import { openWarmedUp, type BenchBuild } from './pageSession.js';
+import { webDist } from './benchServer.js';
+import { withWarmedUpPage, type BenchBuild } from './pageSession.js';
 import { setting } from './settings.js';
 
 /**
@@ -49,72 +49,70 @@ test.afterAll(() => {
 
 test(`page turns, wall: ${QUEUES} queues, ${AGENTS} agents`, async ({ browser }) => {
   for (const build of BUILDS) {
-    const bench = await startBenchServer({ queues: QUEUES, agents: AGENTS }, undefined, {
-      dist: build.dist(),
-      protocol: build.protocol,
-    });
-    const context = await browser.newContext({ viewport: { width: 1920, height: 1080 } });
-    try {
-      const { page } = await openWarmedUp(context, bench, { query: `?view=wall&rotate=${PAGE_SECONDS}` });
-      const pages = Number(
-        (await page.getByTestId('page-indicator').textContent())?.split('/')[1] ?? Number.NaN,
-      );
-      if (!Number.isInteger(pages) || pages < 2)
-        throw new Error(`the wall shows ${pages} pages: expected several`);
-      // Not a divisor of the page's 8 s, so updates land at every point of a page over the turns.
-      bench.run(1900, 2000);
-      // A first turn of every page warms up each kind's first draw.
-      await page.waitForTimeout(pages * PAGE_SECONDS * 1000);
-      await page.evaluate(() => {
-        const seen: Observed = { turns: [], tasks: [] };
-        (window as unknown as { __turns: Observed }).__turns = seen;
-        const indicator = document.querySelector('[data-testid=page-indicator]');
-        // A turn is a new page number (the count alone changing is not one); times in epoch ms.
-        let shown = indicator?.textContent?.split('/')[0];
-        new MutationObserver(() => {
-          const number = indicator?.textContent?.split('/')[0];
-          if (number === shown) return;
-          shown = number;
-          const kind = document.querySelector('.wall-page')?.getAttribute('data-page-kind') ?? '';
-          seen.turns.push({ kind, at: performance.timeOrigin + performance.now() });
-        }).observe(indicator ?? document.body, { subtree: true, characterData: true, childList: true });
-        new PerformanceObserver((list) => {
-          for (const entry of list.getEntries())
-            seen.tasks.push({ start: performance.timeOrigin + entry.startTime, duration: entry.duration });
-        }).observe({ type: 'longtask' });
-      });
-      await page.waitForTimeout(TURNS * pages * PAGE_SECONDS * 1000);
-      bench.pause();
-      const seen = await page.evaluate(() => (window as unknown as { __turns: Observed }).__turns);
-      const sent = bench.sentAt();
-      const byKind = new Map<string, number[]>();
-      const between: number[] = [];
-      const withUpdate: number[] = [];
-      for (const task of seen.tasks) {
-        const end = task.start + task.duration;
-        // The turn the task drew (its change made inside the task) or came just after.
-        const turn = seen.turns.find(
-          (t) =>
-            (t.at >= task.start - 1 && t.at <= end + 1) ||
-            (task.start >= t.at && task.start - t.at < TURN_MS),
+    const view = { query: `?view=wall&rotate=${PAGE_SECONDS}` };
+    await withWarmedUpPage(
+      browser,
+      { queues: QUEUES, agents: AGENTS },
+      build,
+      view,
+      async ({ bench, page }) => {
+        const pages = Number(
+          (await page.getByTestId('page-indicator').textContent())?.split('/')[1] ?? Number.NaN,
         );
-        // An update sent just before the task or during it: its work may be in the task too.
-        const update = sent.some((at) => at <= end && task.start - at < TURN_MS);
-        if (turn && update) withUpdate.push(task.duration);
-        else if (turn) byKind.set(turn.kind, [...(byKind.get(turn.kind) ?? []), task.duration]);
-        else between.push(task.duration);
-      }
-      const kinds = [...new Set(seen.turns.map((t) => t.kind))];
-      const ms = (values: number[]) =>
-        values.length === 0 ? 'none' : `${values.length}, longest ${Math.max(...values).toFixed(0)} ms`;
-      lines.push(
-        `  ${build.label}: ${seen.turns.length} turns over ${pages} pages; long tasks at turns to ${kinds
-          .map((kind) => `${kind}: ${ms(byKind.get(kind) ?? [])}`)
-          .join('; ')}; at a turn with an update: ${ms(withUpdate)}; between turns: ${ms(between)}`,
-      );
-    } finally {
-      await context.close();
-      await bench.close();
-    }
+        if (!Number.isInteger(pages) || pages < 2)
+          throw new Error(`the wall shows ${pages} pages: expected several`);
+        // Not a divisor of the page's 8 s, so updates land at every point of a page over the turns.
+        bench.run(1900, 2000);
+        // A first turn of every page warms up each kind's first draw.
+        await page.waitForTimeout(pages * PAGE_SECONDS * 1000);
+        await page.evaluate(() => {
+          const seen: Observed = { turns: [], tasks: [] };
+          (window as unknown as { __turns: Observed }).__turns = seen;
+          const indicator = document.querySelector('[data-testid=page-indicator]');
+          // A turn is a new page number (the count alone changing is not one); times in epoch ms.
+          let shown = indicator?.textContent?.split('/')[0];
+          new MutationObserver(() => {
+            const number = indicator?.textContent?.split('/')[0];
+            if (number === shown) return;
+            shown = number;
+            const kind = document.querySelector('.wall-page')?.getAttribute('data-page-kind') ?? '';
+            seen.turns.push({ kind, at: performance.timeOrigin + performance.now() });
+          }).observe(indicator ?? document.body, { subtree: true, characterData: true, childList: true });
+          new PerformanceObserver((list) => {
+            for (const entry of list.getEntries())
+              seen.tasks.push({ start: performance.timeOrigin + entry.startTime, duration: entry.duration });
+          }).observe({ type: 'longtask' });
+        });
+        await page.waitForTimeout(TURNS * pages * PAGE_SECONDS * 1000);
+        bench.pause();
+        const seen = await page.evaluate(() => (window as unknown as { __turns: Observed }).__turns);
+        const sent = bench.sentAt();
+        const byKind = new Map<string, number[]>();
+        const between: number[] = [];
+        const withUpdate: number[] = [];
+        for (const task of seen.tasks) {
+          const end = task.start + task.duration;
+          // The turn the task drew (its change made inside the task) or came just after.
+          const turn = seen.turns.find(
+            (t) =>
+              (t.at >= task.start - 1 && t.at <= end + 1) ||
+              (task.start >= t.at && task.start - t.at < TURN_MS),
+          );
+          // An update sent just before the task or during it: its work may be in the task too.
+          const update = sent.some((at) => at <= end && task.start - at < TURN_MS);
+          if (turn && update) withUpdate.push(task.duration);
+          else if (turn) byKind.set(turn.kind, [...(byKind.get(turn.kind) ?? []), task.duration]);
+          else between.push(task.duration);
+        }
+        const kinds = [...new Set(seen.turns.map((t) => t.kind))];
+        const ms = (values: number[]) =>
+          values.length === 0 ? 'none' : `${values.length}, longest ${Math.max(...values).toFixed(0)} ms`;
+        lines.push(
+          `  ${build.label}: ${seen.turns.length} turns over ${pages} pages; long tasks at turns to ${kinds
+            .map((kind) => `${kind}: ${ms(byKind.get(kind) ?? [])}`)
+            .join('; ')}; at a turn with an update: ${ms(withUpdate)}; between turns: ${ms(between)}`,
+        );
+      },
+    );
   }
 });

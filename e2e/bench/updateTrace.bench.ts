@@ -1,7 +1,6 @@
 import { cpus, loadavg } from 'node:os';
 import { test, type CDPSession } from '@playwright/test';
-import { startBenchServer } from './benchServer.js';
-import { openWarmedUp, todayAndNew } from './pageSession.js';
+import { todayAndNew, withWarmedUpPage } from './pageSession.js';
 import { setting } from './settings.js';
 
 /**
@@ -164,62 +163,59 @@ test.afterAll(() => {
 for (const view of VIEWS) {
   test(`update trace, ${view.label}: ${QUEUES} queues, ${AGENTS} agents`, async ({ browser }) => {
     for (const build of BUILDS) {
-      const bench = await startBenchServer({ queues: QUEUES, agents: AGENTS }, undefined, {
-        dist: build.dist(),
-        protocol: build.protocol,
-      });
-      const context = await browser.newContext({ viewport: { width: 1920, height: 1080 } });
-      try {
-        const { page, cdp } = await openWarmedUp(context, bench, view);
-        let turned = false;
-        /** Traces `seconds` of updates (or of none); the events and the updates made meanwhile. */
-        const window = async (categories: string, seconds: number) => {
-          let updates = 0;
-          const pageNumber = () =>
-            page.evaluate(() => document.querySelector('[data-testid=page-indicator]')?.textContent ?? '');
-          const startPage = await pageNumber();
-          // Where pages turn, just after a turn and shorter than a page.
-          const turning = IDLE && startPage !== '';
-          const length = turning ? Math.min(seconds, TURNING_SECONDS) : seconds;
-          if (IDLE) {
-            if (turning) while ((await pageNumber()) === startPage) await page.waitForTimeout(20);
-            const before = bench.updates();
-            bench.run(100, 2000);
-            while (bench.updates() === before) await page.waitForTimeout(20);
-            bench.pause();
-            await page.waitForTimeout(turning ? 500 : 1500);
-          }
-          const events = await trace(cdp, categories, async () => {
-            const before = bench.updates();
-            const shown = await pageNumber();
-            if (!IDLE) bench.run(2000, 2000);
-            await page.waitForTimeout(length * 1000);
-            bench.pause();
-            updates = bench.updates() - before;
-            if (IDLE && (await pageNumber()) !== shown) turned = true;
-          });
-          // Idle, figures per 2 s: the time between two updates.
-          return { events, updates: IDLE ? length / 2 : Math.max(1, updates), length };
-        };
-        const timed = await window(CATEGORIES, SECONDS);
-        const b = breakdown(timed.events, timed.updates);
-        if (process.env.BENCH_TRACE_NAMES)
+      await withWarmedUpPage(
+        browser,
+        { queues: QUEUES, agents: AGENTS },
+        build,
+        view,
+        async ({ bench, page, cdp }) => {
+          let turned = false;
+          /** Traces `seconds` of updates (or of none); the events and the updates made meanwhile. */
+          const window = async (categories: string, seconds: number) => {
+            let updates = 0;
+            const pageNumber = () =>
+              page.evaluate(() => document.querySelector('[data-testid=page-indicator]')?.textContent ?? '');
+            const startPage = await pageNumber();
+            // Where pages turn, just after a turn and shorter than a page.
+            const turning = IDLE && startPage !== '';
+            const length = turning ? Math.min(seconds, TURNING_SECONDS) : seconds;
+            if (IDLE) {
+              if (turning) while ((await pageNumber()) === startPage) await page.waitForTimeout(20);
+              const before = bench.updates();
+              bench.run(100, 2000);
+              while (bench.updates() === before) await page.waitForTimeout(20);
+              bench.pause();
+              await page.waitForTimeout(turning ? 500 : 1500);
+            }
+            const events = await trace(cdp, categories, async () => {
+              const before = bench.updates();
+              const shown = await pageNumber();
+              if (!IDLE) bench.run(2000, 2000);
+              await page.waitForTimeout(length * 1000);
+              bench.pause();
+              updates = bench.updates() - before;
+              if (IDLE && (await pageNumber()) !== shown) turned = true;
+            });
+            // Idle, figures per 2 s: the time between two updates.
+            return { events, updates: IDLE ? length / 2 : Math.max(1, updates), length };
+          };
+          const timed = await window(CATEGORIES, SECONDS);
+          const b = breakdown(timed.events, timed.updates);
+          if (process.env.BENCH_TRACE_NAMES)
+            lines.push(
+              `  ${view.label}, ${build.label}: busiest events per update\n${busiest(timed.events, timed.updates, 40)}`,
+            );
+          const counted = await window(INVALIDATIONS, INVALIDATION_SECONDS);
+          const texts =
+            counted.events.filter(
+              (e) => e.name === 'LayoutInvalidationTracking' && e.args?.data?.reason === 'Text changed',
+            ).length / counted.updates;
+          const ms = (value: number | undefined) => `${(value ?? 0).toFixed(1)} ms`;
           lines.push(
-            `  ${view.label}, ${build.label}: busiest events per update\n${busiest(timed.events, timed.updates, 40)}`,
+            `  ${view.label}, ${build.label}: ${IDLE ? `${timed.length} s without an update, per 2 s` : `${timed.updates} updates`}${turned ? ' (a page turn fell in a window)' : ''}; all tasks ${ms(b.tasks)}, frames ${ms(b.frames)} (layout ${ms(b.layout)}, paint ${ms(b.paint)}, style, pre-paint, layerize and commit ${ms(b.rest)}: ${ms(b.style)}, ${ms(b.prePaint)}, ${ms(b.layerize)}, ${ms(b.commit)}), JavaScript ${ms(b.script)}, garbage collection ${ms(b.gc)}; ${texts.toFixed(0)} texts changed`,
           );
-        const counted = await window(INVALIDATIONS, INVALIDATION_SECONDS);
-        const texts =
-          counted.events.filter(
-            (e) => e.name === 'LayoutInvalidationTracking' && e.args?.data?.reason === 'Text changed',
-          ).length / counted.updates;
-        const ms = (value: number | undefined) => `${(value ?? 0).toFixed(1)} ms`;
-        lines.push(
-          `  ${view.label}, ${build.label}: ${IDLE ? `${timed.length} s without an update, per 2 s` : `${timed.updates} updates`}${turned ? ' (a page turn fell in a window)' : ''}; all tasks ${ms(b.tasks)}, frames ${ms(b.frames)} (layout ${ms(b.layout)}, paint ${ms(b.paint)}, style, pre-paint, layerize and commit ${ms(b.rest)}: ${ms(b.style)}, ${ms(b.prePaint)}, ${ms(b.layerize)}, ${ms(b.commit)}), JavaScript ${ms(b.script)}, garbage collection ${ms(b.gc)}; ${texts.toFixed(0)} texts changed`,
-        );
-      } finally {
-        await context.close();
-        await bench.close();
-      }
+        },
+      );
     }
   });
 }
