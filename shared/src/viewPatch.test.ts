@@ -338,6 +338,67 @@ describe('view patches', () => {
     ).toThrow(/twice/);
   });
 
+  it('refuses a change to an entity the view does not have, or to one entity twice, with or without an order', () => {
+    const [a] = fc.sample(
+      snapshotAt(1).filter((s) => s.queues.length >= 2),
+      1,
+    );
+    const view = must(a);
+    const [first, second] = [must(view.queues[0]), must(view.queues[1])];
+    const change = (id: string) => ({ id, d: { realtime: { s: { CONTACTS_IN_QUEUE: 7 } } } });
+    const order = view.queues.map((q) => q.id);
+    for (const extra of [{}, { order }]) {
+      expect(() =>
+        applyPatch(view, {
+          base: 1,
+          generation: 2,
+          queues: { update: [change(first.id), change('no-such-queue')], ...extra },
+        }),
+      ).toThrow(/changes queue "no-such-queue", which the view does not have/);
+      expect(() =>
+        applyPatch(view, {
+          base: 1,
+          generation: 2,
+          queues: { update: [change(first.id), change(first.id)], ...extra },
+        }),
+      ).toThrow(/changes queue ".*" twice/);
+    }
+    // A change to a queue the same patch removes is no contradiction: the queue goes.
+    const gone = applyPatch(view, {
+      base: 1,
+      generation: 2,
+      queues: { update: [change(first.id)], remove: [first.id] },
+    });
+    expect(gone.queues.map((q) => q.id)).toEqual(order.slice(1));
+    // With an order, a changed queue is changed wherever the order puts it.
+    const moved = applyPatch(view, {
+      base: 1,
+      generation: 2,
+      queues: { update: [change(first.id)], order: [second.id, first.id, ...order.slice(2)] },
+    });
+    expect(moved.queues[1]?.realtime.CONTACTS_IN_QUEUE).toBe(7);
+    expect(moved.queues[0]).toBe(second);
+  });
+
+  it('leaves out the fields a patch says are gone, at any depth', () => {
+    const [a] = fc.sample(
+      snapshotAt(1).filter((s) => s.queues.some((q) => q.forecast !== undefined)),
+      1,
+    );
+    const view = must(a);
+    const queue = must(view.queues.find((q) => q.forecast !== undefined));
+    const next = applyPatch(view, {
+      base: 1,
+      generation: 2,
+      queues: { update: [{ id: queue.id, u: ['forecast'], d: { realtime: { u: ['AGENTS_AVAILABLE'] } } }] },
+    });
+    const changed = must(next.queues.find((q) => q.id === queue.id));
+    expect('forecast' in changed).toBe(false);
+    expect('AGENTS_AVAILABLE' in changed.realtime).toBe(false);
+    expect(changed.today).toBe(queue.today);
+    expect('forecast' in queue).toBe(true);
+  });
+
   it('checks what a patch carries and names the field', () => {
     expect(() => checkPatch({ base: 1, generation: 2, queues: { upsert: [{ id: 'q1' }] } })).toThrow(
       /queues\.upsert\.0/,

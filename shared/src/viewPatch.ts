@@ -256,14 +256,17 @@ export function diffView(prev: Snapshot, next: Snapshot): ViewPatch {
 export function applyDelta<T>(value: T, delta: Delta, what: string): T {
   if (!isObject(value))
     throw new PatchError(`the patch changes fields within ${what}, which is not an object`);
-  const gone = new Set(delta.u ?? []);
-  const next: Record<string, unknown> =
-    gone.size === 0
-      ? { ...value }
-      : Object.fromEntries(Object.entries(value).filter(([key]) => !gone.has(key)));
-  for (const [key, inner] of Object.entries(delta.d ?? {}))
-    next[key] = applyDelta(next[key], inner, `${what}.${key}`);
-  Object.assign(next, delta.s);
+  // Written with plain loops: a patch may change every queue of a centre, each a few levels deep. Fields gone
+  // are left out rather than deleted, which would slow every later read of the object.
+  const gone = delta.u && delta.u.length > 0 ? new Set(delta.u) : undefined;
+  const next: Record<string, unknown> = gone
+    ? Object.fromEntries(Object.entries(value).filter(([key]) => !gone.has(key)))
+    : { ...value };
+  const inner = delta.d;
+  if (inner)
+    for (const key in inner) next[key] = applyDelta(next[key], inner[key] as Delta, `${what}.${key}`);
+  const set = delta.s;
+  if (set) for (const key in set) next[key] = set[key];
   return next as T;
 }
 
@@ -278,34 +281,55 @@ function applyEntities<T extends { id: string }>(
 ): T[] {
   if (!changes) return list as T[];
   // New entities were checked whole with the patch (checkPatch); changed ones are checked where they changed.
-  const upserted = new Map((changes.upsert ?? []).map((entity) => [entity.id, entity]));
-  const before = new Map(list.map((entity) => [entity.id, entity]));
-  for (const { id, ...delta } of changes.update ?? []) {
-    const old = upserted.get(id) ?? before.get(id);
-    if (!old) throw new PatchError(`the patch changes ${what} "${id}", which the view does not have`);
-    upserted.set(id, check(applyDelta(old, delta, `${what} ${id}`), delta, `${what} ${id}`));
+  const upserted = new Map<string, T>();
+  for (const entity of changes.upsert ?? []) upserted.set(entity.id, entity);
+  const changed = new Map<string, EntityDelta>();
+  for (const delta of changes.update ?? []) {
+    if (changed.has(delta.id)) throw new PatchError(`the patch changes ${what} "${delta.id}" twice`);
+    changed.set(delta.id, delta);
   }
+  const made = (entity: T): T => {
+    const delta = changed.get(entity.id);
+    return delta
+      ? check(applyDelta(entity, delta, `${what} ${entity.id}`), delta, `${what} ${entity.id}`)
+      : entity;
+  };
   if (changes.order) {
     if (new Set(changes.order).size !== changes.order.length)
       throw new PatchError(`the patch orders a ${what} twice`);
+    const before = new Map(list.map((entity) => [entity.id, entity]));
+    const missing = [...changed.keys()].find((id) => !upserted.has(id) && !before.has(id));
+    if (missing !== undefined)
+      throw new PatchError(`the patch changes ${what} "${missing}", which the view does not have`);
     return changes.order.map((id) => {
       const entity = upserted.get(id) ?? before.get(id);
       if (!entity)
         throw new PatchError(`the patch orders ${what} "${id}", which neither it nor the view has`);
-      return entity;
+      return made(entity);
     });
   }
-  const gone = new Set(changes.remove ?? []);
-  let found = 0;
+  // No new order: the view's entities in their order, one pass, without a map of all of them.
+  const gone = changes.remove?.length ? new Set(changes.remove) : undefined;
+  let replaced = 0;
+  let updated = 0;
   const next: T[] = [];
   for (const entity of list) {
-    if (gone.has(entity.id)) continue;
+    if (gone?.has(entity.id)) {
+      if (changed.has(entity.id)) updated += 1;
+      continue;
+    }
     const replacement = upserted.get(entity.id);
-    if (replacement) found += 1;
-    next.push(replacement ?? entity);
+    if (replacement) replaced += 1;
+    if (changed.has(entity.id)) updated += 1;
+    next.push(made(replacement ?? entity));
   }
-  if (found !== upserted.size)
+  if (replaced !== upserted.size)
     throw new PatchError(`the patch adds ${what}s without saying where they go in the order`);
+  if (updated !== changed.size) {
+    const present = new Set(next.map((entity) => entity.id));
+    const missing = [...changed.keys()].find((id) => !present.has(id));
+    throw new PatchError(`the patch changes ${what} "${missing}", which the view does not have`);
+  }
   return next;
 }
 
@@ -379,28 +403,30 @@ function fieldCheck<T>(
   shape: Readonly<Record<string, z.ZodType>>,
   fast: Readonly<Record<string, FieldCheck>> = {},
 ): Check<T> {
+  const checkField = (record: Record<string, unknown>, field: string, what: string) => {
+    const schema = shape[field];
+    if (!schema) throw new PatchError(`the patch changes "${field}" of ${what}, which has no such field`);
+    const value = record[field];
+    const quick = fast[field];
+    let where: string | null;
+    let message = 'not a valid value';
+    if (quick) where = quick(value);
+    else {
+      const parsed = schema.safeParse(value);
+      const issue = parsed.success ? undefined : parsed.error.issues[0];
+      where = parsed.success ? null : (issue?.path.join('.') ?? '');
+      message = issue?.message ?? message;
+    }
+    if (where === null) return;
+    throw new PatchError(
+      `the patch makes ${what} one this page cannot read (${where ? `${field}.${where}` : field}: ${message})`,
+    );
+  };
   return (entity, delta, what) => {
     const record = entity as Record<string, unknown>;
-    const touched = [...Object.keys(delta.s ?? {}), ...Object.keys(delta.d ?? {}), ...(delta.u ?? [])];
-    for (const field of touched) {
-      const schema = shape[field];
-      if (!schema) throw new PatchError(`the patch changes "${field}" of ${what}, which has no such field`);
-      const value = record[field];
-      const quick = fast[field];
-      let where: string | null;
-      let message = 'not a valid value';
-      if (quick) where = quick(value);
-      else {
-        const parsed = schema.safeParse(value);
-        const issue = parsed.success ? undefined : parsed.error.issues[0];
-        where = parsed.success ? null : (issue?.path.join('.') ?? '');
-        message = issue?.message ?? message;
-      }
-      if (where === null) continue;
-      throw new PatchError(
-        `the patch makes ${what} one this page cannot read (${where ? `${field}.${where}` : field}: ${message})`,
-      );
-    }
+    if (delta.s) for (const field in delta.s) checkField(record, field, what);
+    if (delta.d) for (const field in delta.d) checkField(record, field, what);
+    if (delta.u) for (const field of delta.u) checkField(record, field, what);
     return entity;
   };
 }
@@ -408,6 +434,19 @@ function fieldCheck<T>(
 const checkQueue = fieldCheck<Queue>(queueSchema.shape, QUEUE_FIELD_CHECKS);
 const checkAgent = fieldCheck<Agent>(agentSchema.shape);
 const topSchema = snapshotSchema.pick(Object.fromEntries(WHOLE_FIELDS.map((f) => [f, true])) as never);
+/** The schema of some of the top-level fields, made once per set of them: a patch changes the same few each cycle. */
+const topSchemas = new Map<string, z.ZodType>();
+function topSchemaOf(fields: readonly string[]): z.ZodType {
+  const key = [...new Set(fields)].sort().join(' ');
+  let schema = topSchemas.get(key);
+  if (!schema) {
+    schema = topSchema.pick(Object.fromEntries(fields.map((field) => [field, true])) as never);
+    // Bounded however patches vary: there are 2^15 sets of top-level fields, a patch changes a handful.
+    if (topSchemas.size >= 64) topSchemas.clear();
+    topSchemas.set(key, schema);
+  }
+  return schema;
+}
 
 /**
  * The view after `patch`. Everything the patch does not touch stays the same object, so a tile memoised on
@@ -428,8 +467,7 @@ export function applyPatch(view: Snapshot, patch: ViewPatch): Snapshot {
     const unknown = fields.find((field) => !(WHOLE_FIELDS as readonly string[]).includes(field));
     if (unknown) throw new PatchError(`the patch changes "${unknown}", which is not a field it may change`);
     top = applyDelta(view, patch.top, 'the view');
-    const changed = Object.fromEntries(fields.map((field) => [field, true]));
-    const parsed = topSchema.pick(changed as never).safeParse(top);
+    const parsed = topSchemaOf(fields).safeParse(top);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       throw new PatchError(
@@ -467,16 +505,19 @@ function isDelta(value: unknown, depth = 0): boolean {
 }
 
 const deltaSchema = z.custom<Delta>((value) => isDelta(value), 'a delta has only s, d and u');
-const entityDeltaSchema = z.custom<EntityDelta>(
-  (value) => isDelta(value) && typeof (value as { id?: unknown }).id === 'string',
-  'a changed entity has its id, and only s, d and u',
+const isEntityDelta = (value: unknown) =>
+  isDelta(value) && typeof (value as { id?: unknown }).id === 'string';
+/** The changed entities, checked as one value: a patch may change thousands, and zod's cost is per element. */
+const entityDeltasSchema = z.custom<EntityDelta[]>(
+  (value) => Array.isArray(value) && value.every(isEntityDelta),
+  'each changed entity has its id, and only s, d and u',
 );
 
 const entityChanges = <T extends z.ZodType>(entity: T) =>
   z
     .object({
       upsert: z.array(entity).optional(),
-      update: z.array(entityDeltaSchema).optional(),
+      update: entityDeltasSchema.optional(),
       remove: z.array(z.string()).optional(),
       order: z.array(z.string()).optional(),
     })
