@@ -90,6 +90,19 @@ const SERVICE_LEVEL = /^SERVICE_LEVEL_(\d+)$/;
  * not know is shown by its Connect name, as a count, with higher taken as worse (the thresholds' default).
  */
 export function figureDescriptor(metric: string): FigureDescriptor {
+  // Every figure on every tile asks for its descriptor on every update: each is worked out once.
+  let descriptor = descriptors.get(metric);
+  if (!descriptor) {
+    descriptor = Object.freeze(describe(metric));
+    if (descriptors.size >= 256) descriptors.clear();
+    descriptors.set(metric, descriptor);
+  }
+  return descriptor;
+}
+
+const descriptors = new Map<string, FigureDescriptor>();
+
+function describe(metric: string): FigureDescriptor {
   const serviceLevel = SERVICE_LEVEL.exec(metric);
   if (serviceLevel) {
     const seconds = serviceLevel[1] as string;
@@ -230,9 +243,22 @@ export function figureFormatter(locale?: string): FigureFormatter {
   if (cached) return cached;
   const countFormat = new Intl.NumberFormat(loc, { maximumFractionDigits: 0 });
   const percentFormat = new Intl.NumberFormat(loc, { style: 'percent', maximumFractionDigits: 1 });
+  // Counts are small whole numbers, the same few hundred again on every tile and update: each is formatted once.
+  const counts = new Map<number, string>();
+  const count = (value: number) => {
+    // -0 is left to the formatter: a map takes it for 0.
+    if (!Number.isInteger(value) || Object.is(value, -0)) return countFormat.format(value);
+    let text = counts.get(value);
+    if (text === undefined) {
+      text = countFormat.format(value);
+      if (counts.size >= 4096) counts.clear();
+      counts.set(value, text);
+    }
+    return text;
+  };
   const format: FigureFormatter = {
     locale: countFormat.resolvedOptions().locale,
-    count: (value) => (missing(value) ? NO_DATA : countFormat.format(value)),
+    count: (value) => (missing(value) ? NO_DATA : count(value)),
     percent: (value) => (missing(value) ? NO_DATA : percentFormat.format(value / 100)),
     duration: formatDuration,
     figure: (metric, value) => {
