@@ -11,6 +11,10 @@ export default defineConfig({
         replacement: fileURLToPath(new URL('../shared/src/timeZone.ts', import.meta.url)),
       },
       {
+        find: /^@switchboard\/shared\/noEval$/,
+        replacement: fileURLToPath(new URL('../shared/src/noEval.ts', import.meta.url)),
+      },
+      {
         find: /^@switchboard\/shared$/,
         replacement: fileURLToPath(new URL('../shared/src/index.ts', import.meta.url)),
       },

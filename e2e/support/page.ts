@@ -51,12 +51,23 @@ export async function pageWithSnapshot(
   return result;
 }
 
-/** Collects Content-Security-Policy violations and page errors: the app must run under the server's CSP. */
-export function watchForViolations(page: Page): string[] {
+/**
+ * Collects Content-Security-Policy violations and page errors: the app must run under the server's CSP. Call it
+ * before the page loads. Besides what the console says, every `securitypolicyviolation` event counts: a blocked
+ * eval that the code catches (a library probing for it) says nothing in the console, yet the browser still reports it.
+ */
+export async function watchForViolations(page: Page): Promise<string[]> {
   const problems: string[] = [];
   page.on('console', (message) => {
     if (/Content Security Policy|Refused to/i.test(message.text())) problems.push(message.text());
   });
   page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+  await page.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (event) =>
+      console.error(
+        `Content Security Policy violation: ${event.violatedDirective} (${event.blockedURI || 'no address'})`,
+      ),
+    );
+  });
   return problems;
 }

@@ -30,7 +30,7 @@ test('one queue, in an iframe on an allowed origin: compact, no header, live fig
   // Served on the origin FRAME_ANCESTORS names.
   const host = await startHostPage(`${server.url}/?view=embed&queue=${queue.id}&bg=transparent`, hostPort);
   try {
-    const violations = watchForViolations(page);
+    const violations = await watchForViolations(page);
     await page.goto(`${host.origin}/`);
     const frame = page.frameLocator('iframe');
     const tile = frame.locator(`[data-queue-id="${queue.id}"]`);

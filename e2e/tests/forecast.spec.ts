@@ -23,7 +23,7 @@ test.describe('the forecast', () => {
       .toBe(true);
     const queue = snapshot?.queues.find((q) => (q.forecast?.arrivalsPerHour ?? 0) > 0);
     if (!queue) throw new Error('no queue has a forecast');
-    const violations = watchForViolations(page);
+    const violations = await watchForViolations(page);
     await page.goto(`/?queue=${queue.id}`);
     const advice = page.getByTestId('drill-down').getByRole('region', { name: 'Forecast (estimate)' });
     await expect(advice).toBeVisible();

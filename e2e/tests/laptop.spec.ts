@@ -9,7 +9,7 @@ test.describe('laptop view', () => {
   }) => {
     const snapshot = (await (await request.get('/api/v1/snapshot')).json()) as Snapshot;
     const voiceQueues = snapshot.queues.filter((q) => q.channels.includes('VOICE'));
-    const violations = watchForViolations(page);
+    const violations = await watchForViolations(page);
     await page.goto('/');
     await expect(page.locator('[data-queue-id]')).toHaveCount(snapshot.queues.length);
 

@@ -8,7 +8,7 @@ test('every queue in the snapshot has a tile showing its CONTACTS_IN_QUEUE', asy
   // Fresh: the server's poller is running and its figures are seconds old, not minutes.
   expect(apiSnapshot.stale).toBe(false);
   expect(Date.now() - Date.parse(apiSnapshot.generatedAt)).toBeLessThan(10_000);
-  const violations = watchForViolations(page);
+  const violations = await watchForViolations(page);
 
   // A screen tall enough for every tile: tiles well off screen stand in without figures
   // (large-centre.spec.ts shows them drawn when scrolled to).

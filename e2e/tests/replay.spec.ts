@@ -53,7 +53,7 @@ test('a supervisor scrubs back on the laptop, sees that moment under a banner, a
   request,
 }) => {
   await expect.poll(() => recordedGenerations(request), { timeout: 30_000 }).toBeGreaterThanOrEqual(8);
-  const violations = watchForViolations(page);
+  const violations = await watchForViolations(page);
   await page.goto(`${server.url}/`);
   const timeline = page.getByTestId('replay-timeline');
   await expect(timeline).toBeVisible();

@@ -12,7 +12,7 @@ for (const viewport of [
   }) => {
     await page.setViewportSize({ width: viewport.width, height: viewport.height });
     const snapshot = (await (await request.get('/api/v1/snapshot')).json()) as Snapshot;
-    const violations = watchForViolations(page);
+    const violations = await watchForViolations(page);
     await page.goto('/?view=wall&rotate=2');
     await expect(page.locator('[data-queue-id]').first()).toBeVisible();
 

@@ -1,3 +1,5 @@
+// Before any schema is made: the page's CSP allows no eval, which zod would otherwise probe for.
+import '@switchboard/shared/noEval';
 // The theme's tokens and the styles every view shares, before any feature's own.
 import './theme/theme.css';
 import './theme/base.css';
