@@ -111,6 +111,18 @@ describe('screen reports', () => {
     const soon = await post(wallboard, '/api/v1/displays/report', report());
     expect(soon.status).toBe(429);
     expect(await soon.json()).toMatchObject({ code: 'report_too_soon' });
+    // A page loaded since the last report (reloaded, or another view) is heard at once, though not within a
+    // quarter interval (2 s at most) of the last report: 0.5 s here.
+    const newPage = () => report({ uptimeMs: 100, view: 'laptop' });
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    const reloaded = await post(wallboard, '/api/v1/displays/report', newPage());
+    expect(reloaded.status).toBe(204);
+    expect((await screens(wallboard)).screens[0]).toMatchObject({ view: 'laptop', uptimeMs: 100 });
+    expect((await post(wallboard, '/api/v1/displays/report', newPage())).status).toBe(429);
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    // Still within the interval's half, but a page that has run since the last report is not a new one.
+    expect((await post(wallboard, '/api/v1/displays/report', report({ uptimeMs: 5000 }))).status).toBe(429);
+    expect((await post(wallboard, '/api/v1/displays/report', newPage())).status).toBe(204);
 
     const bad = await post(wallboard, '/api/v1/displays/report', report({ view: 'kiosk' as 'wall' }));
     expect(bad.status).toBe(400);

@@ -93,7 +93,12 @@ function parse<T>(schema: z.ZodType<T>, body: unknown): T {
  */
 export function displaysRouter(registry: DisplayRegistry, serverBuild: string): Router {
   const router = Router();
-  /** When each screen last reported here: a screen may report twice an interval at most. */
+  /**
+   * When each screen last reported here: a screen may report twice an interval at most, or sooner when its page
+   * has loaded since (a reload, a supervisor's Reload, another view), so the Screens page sees the new page at
+   * once; such a page's first report comes 3 s after it loads, and none is taken within 2 s (or a quarter interval)
+   * of the last.
+   */
   const lastReport = new Map<string, number>();
   let swept = Date.now();
 
@@ -110,11 +115,13 @@ export function displaysRouter(registry: DisplayRegistry, serverBuild: string): 
     const now = Date.now();
     const spacing = Math.max(500, registry.intervalMs / 2);
     const last = lastReport.get(key);
-    if (last !== undefined && now - last < spacing)
+    const since = last === undefined ? Infinity : now - last;
+    const newPage = report.uptimeMs < since && since >= Math.min(2000, spacing / 2);
+    if (since < spacing && !newPage)
       throw new TooManyRequestsError(
-        `This screen reported ${now - last} ms ago; it reports every ${registry.intervalMs} ms.`,
+        `This screen reported ${since} ms ago; it reports every ${registry.intervalMs} ms.`,
         'report_too_soon',
-        Math.ceil((spacing - (now - last)) / 1000),
+        Math.ceil((spacing - since) / 1000),
       );
     if (now - swept > registry.intervalMs * 4) {
       for (const [screen, at] of lastReport) if (now - at > spacing) lastReport.delete(screen);
