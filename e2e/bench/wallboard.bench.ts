@@ -20,19 +20,19 @@ import { setting } from './settings.js';
  * - the JS heap after an accelerated day of updates against the heap after warm-up (target growth under 10%),
  * - first-load JavaScript, gzipped, of both builds (target under 250 KB).
  *
- * Settings, all optional: BASELINE_COMMIT (the build to compare against; default dd137de), BENCH_NEW_PROTOCOL
- * (`whole` to run this checkout's build on today's stream), BENCH_WINDOWS and BENCH_WINDOW_SECONDS (3 and 20).
+ * Settings, all optional: BASELINE_COMMIT (the build to compare against; default dd137de), BASELINE_PROTOCOL
+ * (`patch` for a baseline that reads the patch stream: a later commit), BENCH_NEW_PROTOCOL (`whole` to run this
+ * checkout's build on today's stream), BENCH_WINDOWS and BENCH_WINDOW_SECONDS (3 and 20).
  */
 const QUEUES = 250;
 const AGENTS = 1500;
 
-function newProtocol(): StreamProtocol {
-  const text = process.env.BENCH_NEW_PROTOCOL;
-  if (text === undefined || text === '' || text === 'patch') return 'patch';
-  if (text === 'whole') return 'whole';
-  throw new Error(
-    `BENCH_NEW_PROTOCOL must be "patch" or "whole" (it is "${text}"); leave it unset for "patch"`,
-  );
+/** The stream a build is served: BENCH_NEW_PROTOCOL for this checkout's, BASELINE_PROTOCOL for the baseline's. */
+function protocolSetting(name: string, fallback: StreamProtocol): StreamProtocol {
+  const text = process.env[name];
+  if (text === undefined || text === '') return fallback;
+  if (text === 'patch' || text === 'whole') return text;
+  throw new Error(`${name} must be "patch" or "whole" (it is "${text}"); leave it unset for "${fallback}"`);
 }
 
 /** A build of the web app and the stream it is served. */
@@ -47,9 +47,14 @@ const TODAY: Build = {
   name: 'today',
   title: `today's build (${baselineCommit()})`,
   dist: () => baselineDist(),
-  protocol: 'whole',
+  protocol: protocolSetting('BASELINE_PROTOCOL', 'whole'),
 };
-const NEW: Build = { name: 'new', title: 'the new build', dist: () => webDist, protocol: newProtocol() };
+const NEW: Build = {
+  name: 'new',
+  title: 'the new build',
+  dist: () => webDist,
+  protocol: protocolSetting('BENCH_NEW_PROTOCOL', 'patch'),
+};
 
 async function heapAfterGc(cdp: CDPSession): Promise<number> {
   await cdp.send('HeapProfiler.collectGarbage');
@@ -77,6 +82,9 @@ async function takeLongTasks(page: Page): Promise<number[]> {
   });
 }
 
+/** How a build's stream carries each update, in words. */
+const stream = (build: Build) =>
+  build.protocol === 'patch' ? 'the view whole once, then patches' : 'every snapshot whole';
 const ms = (n: number) => `${n.toFixed(1)} ms`;
 const machine = (): string => `${cpus().length} cores, load average ${loadavg()[0]?.toFixed(1)}`;
 
@@ -252,7 +260,7 @@ test.afterAll(() => {
   console.log(
     [
       `\nper update, ${QUEUES} queues and ${AGENTS} agents, a snapshot every 2 s; medians of ${WINDOWS} windows of ${WINDOW_MS / 1000} s`,
-      `today: ${baselineCommit()}'s build, every snapshot whole; new: this checkout's build, ${NEW.protocol === 'patch' ? 'the view whole once, then patches' : 'every snapshot whole'}`,
+      `today: ${baselineCommit()}'s build, ${stream(TODAY)}; new: this checkout's build, ${stream(NEW)}`,
       `targets: new/today at most 0.50 for scripting and for main-thread time, no long task over 50 ms (longest in ms)`,
       `main-thread figures in the main thread's CPU time; renderer CPU: all the page's threads (today's worker too)`,
       `machine: ${machine()} at the end`,
