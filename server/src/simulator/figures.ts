@@ -8,6 +8,11 @@ import { isActiveContact, isErrorState, type ContactCentreModel, type SimAgent }
  * model with its raw contacts and agents.
  */
 
+/**
+ * The metrics GetCurrentMetricData takes and the unit it answers each in (API Reference, "CurrentMetric"). The
+ * simulator keeps its own copy of the poller's table (shared/src/metrics.ts) on purpose: it stands for Connect,
+ * so a unit misread on the poller's side is not also the simulator's, and a test of the poller against it fails.
+ */
 export const CURRENT_METRIC_UNITS = {
   AGENTS_ONLINE: 'COUNT',
   AGENTS_AVAILABLE: 'COUNT',
