@@ -38,7 +38,7 @@ describe('figure descriptors', () => {
     expect(figureDescriptor('SERVICE_LEVEL_30')).toBe(figureDescriptor('SERVICE_LEVEL_30'));
     expect(figureDescriptor('SOMETHING_NEW')).toBe(figureDescriptor('SOMETHING_NEW'));
     expect(Object.isFrozen(figureDescriptor('AGENTS_AVAILABLE'))).toBe(true);
-    // Any number of names, as a configuration may hold: the cache starts again rather than grow.
+    // Any number of names, as a configuration may hold, each described as its own.
     for (let n = 0; n < 600; n += 1)
       expect(figureDescriptor(`SERVICE_LEVEL_${n}`).shortLabel).toBe(`SL ${n}s`);
   });
@@ -133,11 +133,11 @@ describe('figureFormatter', () => {
     expect(format.count(-2)).toBe('-2');
   });
 
-  it('writes each whole count once, and the same text every time, however many it has seen', () => {
+  it('writes every whole count as the locale writes it, however many it has seen, -0 included', () => {
     const gb = figureFormatter('en-GB');
     const direct = new Intl.NumberFormat('en-GB', { maximumFractionDigits: 0 });
     for (let value = -50; value < 6000; value += 1) expect(gb.count(value)).toBe(direct.format(value));
-    // Past the cache's bound (4,096 values) it starts again, and still writes every value right.
+    // After more values than it keeps (4,096), it still writes each as the locale does.
     for (const value of [0, 1234, 5999, -50]) expect(gb.count(value)).toBe(direct.format(value));
     // A map takes -0 for 0: each still reads as the formatter writes it.
     expect(gb.count(-0)).toBe(direct.format(-0));

@@ -2,7 +2,14 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Agent, IntervalPoint, Queue, Snapshot } from './snapshot.js';
 import { snapshotSchema } from './snapshot.js';
-import { applyPatch, checkPatch, diffView, PatchError, type ViewPatch } from './viewPatch.js';
+import {
+  applyPatch,
+  checkPatch,
+  diffView,
+  PatchError,
+  type EntityDelta,
+  type ViewPatch,
+} from './viewPatch.js';
 
 const T0 = Date.parse('2026-12-04T09:00:00Z');
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -363,6 +370,25 @@ describe('view patches', () => {
         }),
       ).toThrow(/changes queue ".*" twice/);
     }
+    // A field of any name, those every object inherits among them, is refused as no field of a queue.
+    for (const field of ['__proto__', 'toString', 'valueOf', 'constructor'])
+      expect(() =>
+        applyPatch(view, {
+          base: 1,
+          generation: 2,
+          queues: { update: [JSON.parse(`{"id":"${first.id}","s":{"${field}":1}}`) as EntityDelta] },
+        }),
+      ).toThrow(new RegExp(`changes "${field}" of queue .*, which has no such field`));
+    // A view that lists a queue twice (no server makes one) changes both, and still refuses an unknown one.
+    const twice = { ...view, queues: [first, ...view.queues] };
+    expect(
+      applyPatch(twice, { base: 1, generation: 2, queues: { update: [change(first.id)] } }).queues.filter(
+        (q) => q.id === first.id && q.realtime.CONTACTS_IN_QUEUE === 7,
+      ),
+    ).toHaveLength(2);
+    expect(() =>
+      applyPatch(twice, { base: 1, generation: 2, queues: { update: [change(first.id), change('nope')] } }),
+    ).toThrow(/changes queue "nope"/);
     // A change to a queue the same patch removes is no contradiction: the queue goes.
     const gone = applyPatch(view, {
       base: 1,
@@ -404,6 +430,12 @@ describe('view patches', () => {
       /queues\.upsert\.0/,
     );
     expect(() => checkPatch({ base: 1, generation: 2, surprise: true })).toThrow(PatchError);
+    expect(() =>
+      checkPatch({ base: 1, generation: 2, agents: { update: [{ id: 'a1', s: {} }, { s: {} }] } }),
+    ).toThrow(/agents\.update\.1: a changed entity has its id/);
+    expect(() => checkPatch({ base: 1, generation: 2, agents: { update: { id: 'a1' } } })).toThrow(
+      /agents\.update: expected a list/,
+    );
     expect(() => checkPatch({ base: -1, generation: 2 })).toThrow(/base/);
   });
 });

@@ -310,26 +310,20 @@ function applyEntities<T extends { id: string }>(
   }
   // No new order: the view's entities in their order, one pass, without a map of all of them.
   const gone = changes.remove?.length ? new Set(changes.remove) : undefined;
-  let replaced = 0;
-  let updated = 0;
+  const placed = new Set<string>();
   const next: T[] = [];
   for (const entity of list) {
-    if (gone?.has(entity.id)) {
-      if (changed.has(entity.id)) updated += 1;
-      continue;
-    }
-    const replacement = upserted.get(entity.id);
-    if (replacement) replaced += 1;
-    if (changed.has(entity.id)) updated += 1;
-    next.push(made(replacement ?? entity));
+    const { id } = entity;
+    if (changed.has(id) || upserted.has(id)) placed.add(id);
+    if (gone?.has(id)) continue;
+    next.push(made(upserted.get(id) ?? entity));
   }
-  if (replaced !== upserted.size)
-    throw new PatchError(`the patch adds ${what}s without saying where they go in the order`);
-  if (updated !== changed.size) {
-    const present = new Set(next.map((entity) => entity.id));
-    const missing = [...changed.keys()].find((id) => !present.has(id));
-    throw new PatchError(`the patch changes ${what} "${missing}", which the view does not have`);
-  }
+  for (const id of upserted.keys())
+    if (!placed.has(id))
+      throw new PatchError(`the patch adds ${what}s without saying where they go in the order`);
+  for (const id of changed.keys())
+    if (!placed.has(id) && !upserted.has(id))
+      throw new PatchError(`the patch changes ${what} "${id}", which the view does not have`);
   return next;
 }
 
@@ -404,10 +398,11 @@ function fieldCheck<T>(
   fast: Readonly<Record<string, FieldCheck>> = {},
 ): Check<T> {
   const checkField = (record: Record<string, unknown>, field: string, what: string) => {
-    const schema = shape[field];
+    // Own fields only: a patch may name any key, `__proto__` and `toString` among them.
+    const schema = Object.hasOwn(shape, field) ? shape[field] : undefined;
     if (!schema) throw new PatchError(`the patch changes "${field}" of ${what}, which has no such field`);
     const value = record[field];
-    const quick = fast[field];
+    const quick = Object.hasOwn(fast, field) ? fast[field] : undefined;
     let where: string | null;
     let message = 'not a valid value';
     if (quick) where = quick(value);
@@ -507,11 +502,22 @@ function isDelta(value: unknown, depth = 0): boolean {
 const deltaSchema = z.custom<Delta>((value) => isDelta(value), 'a delta has only s, d and u');
 const isEntityDelta = (value: unknown) =>
   isDelta(value) && typeof (value as { id?: unknown }).id === 'string';
-/** The changed entities, checked as one value: a patch may change thousands, and zod's cost is per element. */
-const entityDeltasSchema = z.custom<EntityDelta[]>(
-  (value) => Array.isArray(value) && value.every(isEntityDelta),
-  'each changed entity has its id, and only s, d and u',
-);
+/**
+ * The changed entities, checked as one value (a patch may change thousands, and zod's cost is per element); a
+ * bad one is named by its place in the list.
+ */
+const entityDeltasSchema = z
+  .custom<EntityDelta[]>((value) => Array.isArray(value), 'expected a list of changed entities')
+  .check((ctx) => {
+    const at = ctx.value.findIndex((entity) => !isEntityDelta(entity));
+    if (at !== -1)
+      ctx.issues.push({
+        code: 'custom',
+        input: ctx.value[at],
+        path: [at],
+        message: 'a changed entity has its id, and only s, d and u',
+      });
+  });
 
 const entityChanges = <T extends z.ZodType>(entity: T) =>
   z

@@ -94,12 +94,12 @@ function parse<T>(schema: z.ZodType<T>, body: unknown): T {
 export function displaysRouter(registry: DisplayRegistry, serverBuild: string): Router {
   const router = Router();
   /**
-   * When each screen last reported here: a screen may report twice an interval at most, or sooner when its page
-   * has loaded since (a reload, a supervisor's Reload, another view), so the Screens page sees the new page at
-   * once; such a page's first report comes 3 s after it loads, and none is taken within 2 s (or a quarter interval)
-   * of the last.
+   * When each screen last reported here, and last reported early: a screen may report twice an interval at most,
+   * and once more in the same half interval when its page has loaded since its last report (a reload, a
+   * supervisor's Reload, another view), so the Screens page sees the new page at once. `uptimeMs` is the page's
+   * word: a page that says it is new every time still gets no more than twice its share.
    */
-  const lastReport = new Map<string, number>();
+  const lastReport = new Map<string, { at: number; earlyAt: number | null }>();
   let swept = Date.now();
 
   router.post('/api/v1/displays/report', express.json({ limit: MAX_REPORT_BYTES }), (req, res) => {
@@ -115,20 +115,22 @@ export function displaysRouter(registry: DisplayRegistry, serverBuild: string): 
     const now = Date.now();
     const spacing = Math.max(500, registry.intervalMs / 2);
     const last = lastReport.get(key);
-    const since = last === undefined ? Infinity : now - last;
-    const newPage = report.uptimeMs < since && since >= Math.min(2000, spacing / 2);
-    if (since < spacing && !newPage)
+    const since = last === undefined ? Infinity : now - last.at;
+    const early = since < spacing;
+    const earlyAt = last?.earlyAt ?? null;
+    const newPage = report.uptimeMs < since && (earlyAt === null || now - earlyAt >= spacing);
+    if (early && !newPage)
       throw new TooManyRequestsError(
         `This screen reported ${since} ms ago; it reports every ${registry.intervalMs} ms.`,
         'report_too_soon',
         Math.ceil((spacing - since) / 1000),
       );
     if (now - swept > registry.intervalMs * 4) {
-      for (const [screen, at] of lastReport) if (now - at > spacing) lastReport.delete(screen);
+      for (const [screen, kept] of lastReport) if (now - kept.at > spacing) lastReport.delete(screen);
       swept = now;
     }
     registry.report(key, kind, id, report);
-    lastReport.set(key, now);
+    lastReport.set(key, { at: now, earlyAt: early ? now : earlyAt });
     for (const header of DOCUMENT_HEADERS) res.removeHeader(header);
     res.set('Report-Interval', String(registry.intervalMs)).status(204).end();
   });
