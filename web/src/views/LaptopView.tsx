@@ -133,6 +133,9 @@ function LaptopBoard({
   // With the queues fresh, the agents may still have stopped coming (a hung agents poll): their list is dimmed.
   // A past moment replayed is as it was.
   const agentsBehind = useSectionBehind(meta, 'agents') && !replay;
+  // Replaying, before any past view has come (loading it, or nothing recorded then), the banner says why: an empty
+  // board below it would read as a centre with no queues and no agents.
+  if (replay && !shownMeta) return <ReplayBanner problem={replay.problem} onLive={replay.onLive} />;
   return (
     <>
       {replay ? (

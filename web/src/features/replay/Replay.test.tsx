@@ -105,7 +105,11 @@ function stubHistoryServer() {
         if (at === null) return Response.json(live);
         if (Date.parse(at) < NOW - 4 * 3600_000)
           return Response.json(
-            { status: 404, code: 'not_recorded', detail: 'Nothing was recorded at that moment.' },
+            {
+              status: 404,
+              code: 'not_recorded',
+              detail: `Nothing was recorded at ${at}: this replica's history starts at ${new Date(NOW - 3 * 3600_000).toISOString()}.`,
+            },
             { status: 404 },
           );
         return Response.json(Date.parse(at) >= Date.parse(pastLater.serverTime) ? pastLater : past);
@@ -208,13 +212,23 @@ describe('replay on the laptop', () => {
     );
   });
 
-  it('says so when nothing was recorded at the moment asked for', async () => {
+  it('says so when nothing was recorded at the moment asked for, in the board’s times, and shows no empty board', async () => {
     renderLaptop();
     await screen.findByTestId('replay-timeline');
     fireEvent.change(screen.getByTestId('replay-range'), { target: { value: String(NOW - 5 * 3600_000) } });
     await waitFor(() =>
-      expect(screen.getByTestId('replay-banner').textContent).toMatch(/Nothing was recorded at that moment/),
+      expect(screen.getByTestId('replay-banner').textContent).toMatch(/Nothing was recorded at/),
     );
+    const said = screen.getByTestId('replay-banner').textContent ?? '';
+    // The server's instants, as the board writes times: "17:17:00, Sat 5 Dec", never "2026-12-05T17:17:00.000Z".
+    expect(said).not.toMatch(/\d{4}-\d\d-\d\dT/);
+    expect(said).toMatch(
+      /Nothing was recorded at \d\d:\d\d:\d\d, \w+.*history starts at \d\d:\d\d:\d\d, \w+/,
+    );
+    // Nothing below the banner: no board of no queues and no agents.
+    expect(document.querySelectorAll('[data-queue-id]')).toHaveLength(0);
+    expect(screen.queryByTestId('queues-empty')).toBeNull();
+    expect(screen.queryByTestId('agents-empty')).toBeNull();
   });
 });
 

@@ -10,6 +10,22 @@ export function dayOf(ms: number, timeZone: string): string {
   }).format(ms);
 }
 
+const INSTANT = /\b\d{4}-\d\d-\d\dT\d\d:\d\d(?::\d\d(?:\.\d+)?)?Z\b/g;
+
+/**
+ * The server's words about a moment, with its instants (`2026-12-05T17:17:00.000Z`) written as the board writes
+ * times: its clock and day, in its time zone ("17:17:00, Sat 5 Dec").
+ */
+export function inLocalTimes(
+  text: string,
+  format: { clock: (ms: number) => string; timeZone: string },
+): string {
+  return text.replace(INSTANT, (instant) => {
+    const ms = Date.parse(instant);
+    return Number.isFinite(ms) ? `${format.clock(ms)}, ${dayOf(ms, format.timeZone)}` : instant;
+  });
+}
+
 /** Says, always while replaying, that the figures below are the past: the moment they are from, and the way back. */
 export function ReplayBanner({ problem, onLive }: { problem: string | null; onLive: () => void }) {
   const { data: meta } = useSnapshotMeta();
@@ -37,7 +53,7 @@ export function ReplayBanner({ problem, onLive }: { problem: string | null; onLi
       {problem ? (
         <span className="replay-problem" role="alert">
           {' '}
-          {problem}
+          {inLocalTimes(problem, format)}
         </span>
       ) : null}{' '}
       <button type="button" onClick={onLive}>
