@@ -389,6 +389,10 @@ describe('view patches', () => {
     expect(() =>
       applyPatch(twice, { base: 1, generation: 2, queues: { update: [change(first.id), change('nope')] } }),
     ).toThrow(/changes queue "nope"/);
+    // A queue both sent whole and removed, with no order to place it, is refused.
+    expect(() =>
+      applyPatch(view, { base: 1, generation: 2, queues: { upsert: [first], remove: [first.id] } }),
+    ).toThrow(/without saying where they go/);
     // A change to a queue the same patch removes is no contradiction: the queue goes.
     const gone = applyPatch(view, {
       base: 1,

@@ -314,15 +314,17 @@ function applyEntities<T extends { id: string }>(
   const next: T[] = [];
   for (const entity of list) {
     const { id } = entity;
-    if (changed.has(id) || upserted.has(id)) placed.add(id);
+    // A change to an entity the patch also removes is no contradiction; a new one it removes has no place.
+    if (changed.has(id)) placed.add(id);
     if (gone?.has(id)) continue;
+    if (upserted.has(id)) placed.add(id);
     next.push(made(upserted.get(id) ?? entity));
   }
   for (const id of upserted.keys())
     if (!placed.has(id))
       throw new PatchError(`the patch adds ${what}s without saying where they go in the order`);
   for (const id of changed.keys())
-    if (!placed.has(id) && !upserted.has(id))
+    if (!placed.has(id))
       throw new PatchError(`the patch changes ${what} "${id}", which the view does not have`);
   return next;
 }

@@ -229,6 +229,10 @@ describe('replay on the laptop', () => {
     expect(document.querySelectorAll('[data-queue-id]')).toHaveLength(0);
     expect(screen.queryByTestId('queues-empty')).toBeNull();
     expect(screen.queryByTestId('agents-empty')).toBeNull();
+    // The way back is there.
+    fireEvent.click(screen.getByRole('button', { name: 'Back to live' }));
+    await waitFor(() => expect(screen.queryByTestId('replay-banner')).toBeNull());
+    await waitFor(() => expect(document.querySelectorAll('[data-queue-id]').length).toBeGreaterThan(0));
   });
 });
 
