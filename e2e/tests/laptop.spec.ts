@@ -110,3 +110,25 @@ test.describe('laptop view', () => {
     ).not.toHaveCount(0);
   });
 });
+
+test('on a phone’s width the laptop view, a queue drilled into and the Screens page do not scroll sideways', async ({
+  page,
+}) => {
+  await page.setViewportSize({ width: 390, height: 844 });
+  const pages = [
+    // The chart's table for screen readers (drawn once there are intervals) is as wide as its columns.
+    { address: '/?view=laptop', drawn: '.chart-panel table' },
+    { address: '/?view=laptop&queue=none', drawn: '.chart-panel table' },
+    // This page lists itself once it has reported.
+    { address: '/?view=screens', drawn: '.screens-table tbody tr' },
+  ];
+  for (const { address, drawn } of pages) {
+    await page.goto(address);
+    await expect(page.locator(drawn).first()).toBeAttached({ timeout: 15_000 });
+    const widths = await page.evaluate(() => ({
+      page: document.documentElement.scrollWidth,
+      screen: document.documentElement.clientWidth,
+    }));
+    expect(widths.page, address).toBeLessThanOrEqual(widths.screen);
+  }
+});

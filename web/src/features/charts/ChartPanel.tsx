@@ -85,29 +85,33 @@ export const ChartPanel = memo(function ChartPanel({
               </Suspense>
             </ErrorBoundary>
           ) : null}
-          <table className="sr-only">
-            <caption>{title}, per interval</caption>
-            <thead>
-              <tr>
-                <th>Interval</th>
-                <th>{metricLabel(serviceLevelMetric)}</th>
-                <th>{metricLabel('CONTACTS_QUEUED')}</th>
-                <th>{metricLabel('CONTACTS_HANDLED')}</th>
-                <th>{metricLabel('CONTACTS_ABANDONED')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {points.map((point) => (
-                <tr key={point.start}>
-                  <td>{format.clock(Date.parse(point.start)).slice(0, 5)}</td>
-                  <td>{format.figure(serviceLevelMetric, point.metrics[serviceLevelMetric])}</td>
-                  <td>{format.figure('CONTACTS_QUEUED', point.metrics.CONTACTS_QUEUED)}</td>
-                  <td>{format.figure('CONTACTS_HANDLED', point.metrics.CONTACTS_HANDLED)}</td>
-                  <td>{format.figure('CONTACTS_ABANDONED', point.metrics.CONTACTS_ABANDONED)}</td>
+          {/* Hidden in a box of its own: a table is never narrower than its columns, so hiding the table itself
+              left it as wide as its text, past the edge of a narrow screen. */}
+          <div className="sr-only">
+            <table>
+              <caption>{title}, per interval</caption>
+              <thead>
+                <tr>
+                  <th>Interval</th>
+                  <th>{metricLabel(serviceLevelMetric)}</th>
+                  <th>{metricLabel('CONTACTS_QUEUED')}</th>
+                  <th>{metricLabel('CONTACTS_HANDLED')}</th>
+                  <th>{metricLabel('CONTACTS_ABANDONED')}</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {points.map((point) => (
+                  <tr key={point.start}>
+                    <td>{format.clock(Date.parse(point.start)).slice(0, 5)}</td>
+                    <td>{format.figure(serviceLevelMetric, point.metrics[serviceLevelMetric])}</td>
+                    <td>{format.figure('CONTACTS_QUEUED', point.metrics.CONTACTS_QUEUED)}</td>
+                    <td>{format.figure('CONTACTS_HANDLED', point.metrics.CONTACTS_HANDLED)}</td>
+                    <td>{format.figure('CONTACTS_ABANDONED', point.metrics.CONTACTS_ABANDONED)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
         </div>
       )}
     </section>

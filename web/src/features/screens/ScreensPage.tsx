@@ -208,66 +208,69 @@ export function ScreensPage() {
           ))}
         </div>
       ) : null}
-      <table className="screens-table">
-        <thead>
-          <tr>
-            <th scope="col">Screen</th>
-            <th scope="col">State</th>
-            <th scope="col">Shows</th>
-            <th scope="col">Build</th>
-            <th scope="col">Heap</th>
-            <th scope="col">Figures' age</th>
-            <th scope="col">
-              <span className="screens-hidden">Actions</span>
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {screens.map((screen) => (
-            <tr key={screen.key} data-testid="screen-row" data-key={screen.key} data-state={screen.state}>
-              <NameCell screen={screen} onRename={(name) => rename.mutate({ key: screen.key, name })} />
-              <StateCell screen={screen} now={now} />
-              <td>
-                {screen.view ?? '–'}
-                {screen.board ? ` · ${screen.board}` : ''}
-                {screen.viewport ? (
-                  <div className="screens-id">
-                    {screen.viewport.width}×{screen.viewport.height}
-                    {screen.uptimeMs !== null ? `, up ${formatDuration(screen.uptimeMs / 1000)}` : ''}
-                  </div>
-                ) : null}
-              </td>
-              <td
-                data-testid="screen-build"
-                className={screen.state === 'old-build' ? 'screens-old' : undefined}
-              >
-                {screen.build ?? '–'}
-              </td>
-              <td>
-                {screen.heapBytes === null ? '–' : `${(screen.heapBytes / MB).toFixed(1)} MB`}
-                <Sparkline points={screen.history} value={(p) => p.heapBytes} label="Heap, last reports" />
-              </td>
-              <td>
-                {screen.dataAgeMs === null ? '–' : formatDuration(screen.dataAgeMs / 1000)}
-                <Sparkline
-                  points={screen.history}
-                  value={(p) => p.dataAgeMs}
-                  label="Figures' age, last reports"
-                />
-              </td>
-              <td>
-                <button
-                  type="button"
-                  disabled={screen.state === 'disconnected'}
-                  onClick={() => reload.mutate({ key: screen.key })}
-                >
-                  Reload
-                </button>
-              </td>
+      {/* On a narrow screen the table scrolls sideways in its own box; the page does not. */}
+      <div className="screens-table-box">
+        <table className="screens-table">
+          <thead>
+            <tr>
+              <th scope="col">Screen</th>
+              <th scope="col">State</th>
+              <th scope="col">Shows</th>
+              <th scope="col">Build</th>
+              <th scope="col">Heap</th>
+              <th scope="col">Figures' age</th>
+              <th scope="col">
+                <span className="screens-hidden">Actions</span>
+              </th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {screens.map((screen) => (
+              <tr key={screen.key} data-testid="screen-row" data-key={screen.key} data-state={screen.state}>
+                <NameCell screen={screen} onRename={(name) => rename.mutate({ key: screen.key, name })} />
+                <StateCell screen={screen} now={now} />
+                <td>
+                  {screen.view ?? '–'}
+                  {screen.board ? ` · ${screen.board}` : ''}
+                  {screen.viewport ? (
+                    <div className="screens-id">
+                      {screen.viewport.width}×{screen.viewport.height}
+                      {screen.uptimeMs !== null ? `, up ${formatDuration(screen.uptimeMs / 1000)}` : ''}
+                    </div>
+                  ) : null}
+                </td>
+                <td
+                  data-testid="screen-build"
+                  className={screen.state === 'old-build' ? 'screens-old' : undefined}
+                >
+                  {screen.build ?? '–'}
+                </td>
+                <td>
+                  {screen.heapBytes === null ? '–' : `${(screen.heapBytes / MB).toFixed(1)} MB`}
+                  <Sparkline points={screen.history} value={(p) => p.heapBytes} label="Heap, last reports" />
+                </td>
+                <td>
+                  {screen.dataAgeMs === null ? '–' : formatDuration(screen.dataAgeMs / 1000)}
+                  <Sparkline
+                    points={screen.history}
+                    value={(p) => p.dataAgeMs}
+                    label="Figures' age, last reports"
+                  />
+                </td>
+                <td>
+                  <button
+                    type="button"
+                    disabled={screen.state === 'disconnected'}
+                    onClick={() => reload.mutate({ key: screen.key })}
+                  >
+                    Reload
+                  </button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
       {query.data ? (
         <p className="screens-foot">
           The server runs build {query.data.serverBuild}; screens report every{' '}
