@@ -90,8 +90,9 @@ describe('screen reports', () => {
   it('lists a reporting screen with its stream, refuses bad, oversized and too frequent reports', async () => {
     const wallboard = await start({ SCREEN_REPORT_INTERVAL_MS: '8000' });
     const stream = openStream(wallboard, `?screen=${BROWSER}`);
-    const acceptedAt = Date.now();
     const accepted = await post(wallboard, '/api/v1/displays/report', report());
+    // Taken after the answer: the server took the report no later than this.
+    const acceptedAt = Date.now();
     expect(accepted.status).toBe(204);
     expect(accepted.headers.get('report-interval')).toBe('8000');
     // The answer does without the document headers: a screen sends one every interval.
