@@ -23,6 +23,9 @@ async function freePort(): Promise<number> {
   });
 }
 
+/** redis-server stopped before it answered: another process may hold the port. */
+class PortLost extends Error {}
+
 async function waitForPing(port: number, timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
@@ -49,7 +52,7 @@ async function waitForPing(port: number, timeoutMs = 10_000): Promise<void> {
 }
 
 export async function startRedis(): Promise<TestRedis> {
-  const port = await freePort();
+  let port = await freePort();
   let child: ChildProcess | undefined;
   const launch = async () => {
     child = spawn(
@@ -63,10 +66,20 @@ export async function startRedis(): Promise<TestRedis> {
       child?.once('error', (error) =>
         reject(new Error(`cannot start redis-server (apt-get install redis-server): ${error.message}`)),
       );
+      // Most often the port was taken between finding it free and redis-server binding it.
+      child?.once('exit', (code) => reject(new PortLost(`redis-server on port ${port} exited (${code})`)));
     });
     await Promise.race([failed, waitForPing(port)]);
   };
-  await launch();
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      await launch();
+      break;
+    } catch (error) {
+      if (!(error instanceof PortLost) || attempt === 3) throw error;
+      port = await freePort();
+    }
+  }
   return {
     url: `redis://127.0.0.1:${port}`,
     port,
