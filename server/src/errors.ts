@@ -10,6 +10,11 @@ export class AppError extends Error {
     message: string,
     /** Response headers the answer needs, e.g. Retry-After. */
     readonly headers: Readonly<Record<string, string>> = {},
+    /**
+     * Members of the problem details beyond the standard ones (RFC 9457 extension members), for a client that
+     * says it in its own words: the facts, never anything secret.
+     */
+    readonly extensions: Readonly<Record<string, string | number | boolean | null>> = {},
   ) {
     super(message);
     this.name = new.target.name;
@@ -38,8 +43,12 @@ export class ForbiddenError extends AppError {
 }
 
 export class NotFoundError extends AppError {
-  constructor(message: string, code = 'not_found') {
-    super(404, code, message);
+  constructor(
+    message: string,
+    code = 'not_found',
+    extensions: Readonly<Record<string, string | number | boolean | null>> = {},
+  ) {
+    super(404, code, message, {}, extensions);
   }
 }
 

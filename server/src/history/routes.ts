@@ -85,9 +85,11 @@ export function historyRouter(options: {
             : after === null
               ? `the last moment recorded is ${iso(before)}`
               : `history has a gap from ${iso(before)} to ${iso(after)}`;
+      // The moments as members too, for a page that writes them in its board's clock and day.
       throw new NotFoundError(
         `Nothing was recorded at ${new Date(at).toISOString()}: ${around}. Pick a moment the timeline marks as recorded.`,
         'not_recorded',
+        { at: new Date(at).toISOString(), before: iso(before), after: iso(after) },
       );
     }
     const view = instance.views.of(found.view, board);

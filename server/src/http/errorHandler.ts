@@ -12,8 +12,14 @@ export interface Problem {
   detail: string;
 }
 
-export function problem(status: number, code: string, detail: string): Problem {
-  return { type: 'about:blank', title: STATUS_CODES[status] ?? 'Error', status, code, detail };
+export function problem(
+  status: number,
+  code: string,
+  detail: string,
+  extensions: Readonly<Record<string, unknown>> = {},
+): Problem {
+  // The standard members last: an extension never takes one's name.
+  return { ...extensions, type: 'about:blank', title: STATUS_CODES[status] ?? 'Error', status, code, detail };
 }
 
 export function sendProblem(
@@ -22,12 +28,13 @@ export function sendProblem(
   code: string,
   detail: string,
   headers: Readonly<Record<string, string>> = {},
+  extensions: Readonly<Record<string, unknown>> = {},
 ): void {
   res
     .status(status)
     .set({ 'Cache-Control': 'no-store', ...headers })
     .type('application/problem+json')
-    .send(JSON.stringify(problem(status, code, detail)));
+    .send(JSON.stringify(problem(status, code, detail, extensions)));
 }
 
 /** Failures of Express's own parsers (body-parser, send, the router), by their `type`, as ours. */
@@ -103,7 +110,7 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       return;
     }
     if (error instanceof AppError) {
-      sendProblem(res, error.status, error.code, error.message, error.headers);
+      sendProblem(res, error.status, error.code, error.message, error.headers, error.extensions);
       return;
     }
     const type = (error as { type?: unknown } | null)?.type;

@@ -126,6 +126,13 @@ describe('replay', () => {
     expect(before.body.detail).toMatch(
       /^Nothing was recorded at .*: this replica's history starts at \d{4}-/,
     );
+    // The moments as members of the problem, for the page to write in its board's clock: the one asked for, and
+    // the recorded ones either side (none before it here: history starts after it).
+    const asked = new Date(Date.parse(String(before.body.at)));
+    expect(before.body.at).toBe(asked.toISOString());
+    expect(before.body.before).toBeNull();
+    expect(Date.parse(String(before.body.after))).toBeGreaterThan(asked.getTime());
+    expect(before.body.detail).toContain(`starts at ${String(before.body.after)}`);
     const future = await getJson(wallboard, `/api/v1/snapshot?at=${iso(Date.now() + 3600_000)}`);
     expect(future.status).toBe(400);
     const order = await getJson(

@@ -25,7 +25,7 @@ import type { ViewPatch } from '../url';
 import { serverNow } from '../api/clock';
 import { useConnection } from '../api/SnapshotFeed';
 import { ReplayBanner } from '../features/replay/ReplayBanner';
-import { ReplayScope } from '../features/replay/ReplayScope';
+import { ReplayScope, type ReplayProblem } from '../features/replay/ReplayScope';
 import { Timeline } from '../features/replay/Timeline';
 import { useReplay } from '../features/replay/useReplay';
 import { useBoardQueues } from './useBoardQueues';
@@ -72,7 +72,7 @@ function LaptopBoard({
   params,
   update,
   replay,
-}: LaptopProps & { replay: { problem: string | null; onLive: () => void } | null }) {
+}: LaptopProps & { replay: { problem: ReplayProblem | null; onLive: () => void } | null }) {
   const { board } = useBoard();
   const { data: shownMeta } = useSnapshotMeta();
   // A past moment is stale if it was then; its age now says nothing.

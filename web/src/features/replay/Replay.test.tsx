@@ -9,6 +9,7 @@ import { refusedStream, TEST_CONFIG } from '../../testing/fakeServer';
 import { makeSnapshot } from '../../testing/makeSnapshot';
 import { stubResizeObserver } from '../../testing/stubResizeObserver';
 import type { Timeline } from './api';
+import { gapWords } from './ReplayBanner';
 import { useReplay } from './useReplay';
 
 const NOW = Date.now();
@@ -109,6 +110,9 @@ function stubHistoryServer() {
               status: 404,
               code: 'not_recorded',
               detail: `Nothing was recorded at ${at}: this replica's history starts at ${new Date(NOW - 3 * 3600_000).toISOString()}.`,
+              at,
+              before: null,
+              after: new Date(NOW - 3 * 3600_000).toISOString(),
             },
             { status: 404 },
           );
@@ -233,6 +237,32 @@ describe('replay on the laptop', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Back to live' }));
     await waitFor(() => expect(screen.queryByTestId('replay-banner')).toBeNull());
     await waitFor(() => expect(document.querySelectorAll('[data-queue-id]').length).toBeGreaterThan(0));
+  });
+});
+
+describe('gapWords', () => {
+  it('names the moment asked for and the recorded ones either side, in the board’s clock, day and time zone', () => {
+    const format = {
+      clock: (ms: number) =>
+        new Intl.DateTimeFormat('en-GB', { timeStyle: 'medium', timeZone: 'America/New_York' }).format(ms),
+      timeZone: 'America/New_York',
+    };
+    const at = Date.parse('2026-12-05T02:30:00Z');
+    const before = Date.parse('2026-12-05T02:00:00Z');
+    const after = Date.parse('2026-12-05T05:15:00Z');
+    // The day in the browser's own words ("Fri, 4 Dec", "Fri, Dec 4"), in the board's time zone.
+    const day = (weekday: string, date: number) => `${weekday},? (${date} Dec|Dec ${date})`;
+    expect(gapWords({ at, before, after }, format)).toMatch(
+      new RegExp(
+        `^Nothing was recorded at 21:30:00, ${day('Fri', 4)}: history has a gap from 21:00:00, ${day('Fri', 4)} ` +
+          `to 00:15:00, ${day('Sat', 5)}\\. Pick a moment the timeline marks as recorded\\.$`,
+      ),
+    );
+    expect(gapWords({ at, before: null, after }, format)).toContain(
+      "this replica's history starts at 00:15:00",
+    );
+    expect(gapWords({ at, before, after: null }, format)).toContain('the last moment recorded is 21:00:00');
+    expect(gapWords({ at, before: null, after: null }, format)).toContain('nothing has been recorded yet');
   });
 });
 

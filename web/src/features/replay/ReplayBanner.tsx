@@ -1,5 +1,7 @@
 import { useSnapshotMeta } from '../../api/useSnapshotSlices';
 import { useFormat } from '../../format';
+import type { Gap } from './api';
+import type { ReplayProblem } from './ReplayScope';
 
 export function dayOf(ms: number, timeZone: string): string {
   return new Intl.DateTimeFormat(undefined, {
@@ -10,24 +12,26 @@ export function dayOf(ms: number, timeZone: string): string {
   }).format(ms);
 }
 
-const INSTANT = /\b\d{4}-\d\d-\d\dT\d\d:\d\d(?::\d\d(?:\.\d+)?)?Z\b/g;
-
 /**
- * The server's words about a moment, with its instants (`2026-12-05T17:17:00.000Z`) written as the board writes
- * times: its clock and day, in its time zone ("17:17:00, Sat 5 Dec").
+ * Nothing recorded at a moment, said as the board writes times (its clock and day, in its time zone: "17:17:00,
+ * Sat 5 Dec"), with the recorded moments either side.
  */
-export function inLocalTimes(
-  text: string,
-  format: { clock: (ms: number) => string; timeZone: string },
-): string {
-  return text.replace(INSTANT, (instant) => {
-    const ms = Date.parse(instant);
-    return Number.isFinite(ms) ? `${format.clock(ms)}, ${dayOf(ms, format.timeZone)}` : instant;
-  });
+export function gapWords(gap: Gap, format: { clock: (ms: number) => string; timeZone: string }): string {
+  const when = (ms: number) => `${format.clock(ms)}, ${dayOf(ms, format.timeZone)}`;
+  const { before, after } = gap;
+  const around =
+    before !== null && after !== null
+      ? `history has a gap from ${when(before)} to ${when(after)}`
+      : after !== null
+        ? `this replica's history starts at ${when(after)}`
+        : before !== null
+          ? `the last moment recorded is ${when(before)}`
+          : 'nothing has been recorded yet';
+  return `Nothing was recorded at ${when(gap.at)}: ${around}. Pick a moment the timeline marks as recorded.`;
 }
 
 /** Says, always while replaying, that the figures below are the past: the moment they are from, and the way back. */
-export function ReplayBanner({ problem, onLive }: { problem: string | null; onLive: () => void }) {
+export function ReplayBanner({ problem, onLive }: { problem: ReplayProblem | null; onLive: () => void }) {
   const { data: meta } = useSnapshotMeta();
   const format = useFormat();
   const shown = meta ? Date.parse(meta.generatedAt) : null;
@@ -53,7 +57,7 @@ export function ReplayBanner({ problem, onLive }: { problem: string | null; onLi
       {problem ? (
         <span className="replay-problem" role="alert">
           {' '}
-          {inLocalTimes(problem, format)}
+          {problem.gap ? gapWords(problem.gap, format) : problem.words}
         </span>
       ) : null}{' '}
       <button type="button" onClick={onLive}>

@@ -4,7 +4,13 @@ import { useEffect, useLayoutEffect, useMemo, useState, type ReactNode } from 'r
 import { keepUnchanged, snapshotKeys, SnapshotKeyContext } from '../../api/snapshot';
 import { useSnapshotMeta } from '../../api/useSnapshotSlices';
 import { ElapsedClockContext, StillClock } from '../../components/elapsedClock';
-import { fetchSnapshotAt } from './api';
+import { fetchSnapshotAt, NotRecordedError, type Gap } from './api';
+
+/** What went wrong with the last moment asked for: the server's words, and the gap when nothing was recorded. */
+export interface ReplayProblem {
+  words: string;
+  gap: Gap | null;
+}
 
 /** Moves while dragging are fetched once the thumb rests this long. */
 const SEEK_DEBOUNCE_MS = 120;
@@ -33,11 +39,11 @@ export function ReplayScope({
 }: {
   at: number;
   board: string | null;
-  children: (problem: string | null) => ReactNode;
+  children: (problem: ReplayProblem | null) => ReactNode;
 }) {
   const client = useQueryClient();
   const key = useMemo(() => replayKey(board), [board]);
-  const [problem, setProblem] = useState<string | null>(null);
+  const [problem, setProblem] = useState<ReplayProblem | null>(null);
   const clock = useMemo(
     () =>
       new StillClock(() => {
@@ -57,7 +63,10 @@ export function ReplayScope({
         },
         (error: unknown) => {
           if (abort.signal.aborted) return;
-          setProblem(error instanceof Error ? error.message : String(error));
+          setProblem({
+            words: error instanceof Error ? error.message : String(error),
+            gap: error instanceof NotRecordedError ? error.gap : null,
+          });
         },
       );
     }, SEEK_DEBOUNCE_MS);

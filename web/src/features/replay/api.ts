@@ -11,8 +11,25 @@ export interface Timeline {
   recorded: { first: string; last: string } | null;
 }
 
-/** A moment the server has nothing recorded for (404), or history off on the server. */
-export class NotRecordedError extends Error {}
+/**
+ * A moment with nothing recorded, and the recorded moments either side of it (ms; null where there is none):
+ * the server's `not_recorded` problem's members, which the page writes in its board's clock.
+ */
+export interface Gap {
+  at: number;
+  before: number | null;
+  after: number | null;
+}
+
+/** A moment the server has nothing recorded for (404, with its `gap` when the server says it), or history off. */
+export class NotRecordedError extends Error {
+  constructor(
+    message: string,
+    readonly gap: Gap | null = null,
+  ) {
+    super(message);
+  }
+}
 
 function withBoard(path: string, board: string | null, params: Record<string, string>): string {
   const query = new URLSearchParams(params);
@@ -20,14 +37,34 @@ function withBoard(path: string, board: string | null, params: Record<string, st
   return `${path}?${query.toString()}`;
 }
 
-async function problemDetail(response: Response): Promise<string> {
+/** An instant member of a problem: ms, or null for null; undefined for anything else (not a gap then). */
+function instant(value: unknown): number | null | undefined {
+  if (value === null) return null;
+  if (typeof value !== 'string') return undefined;
+  const ms = Date.parse(value);
+  return Number.isFinite(ms) ? ms : undefined;
+}
+
+/** The problem details' words for people, and the gap a `not_recorded` problem names. */
+async function problemOf(response: Response): Promise<{ detail: string; gap: Gap | null }> {
+  let body: Record<string, unknown> = {};
   try {
-    const body = (await response.json()) as { detail?: unknown };
-    if (typeof body.detail === 'string') return body.detail;
+    const parsed: unknown = await response.json();
+    if (parsed !== null && typeof parsed === 'object') body = parsed as Record<string, unknown>;
   } catch {
     // No problem details: the status says it.
   }
-  return `The server answered ${response.status}.`;
+  const detail = typeof body.detail === 'string' ? body.detail : `The server answered ${response.status}.`;
+  const [at, before, after] = [instant(body.at), instant(body.before), instant(body.after)];
+  const gap =
+    body.code === 'not_recorded' && typeof at === 'number' && before !== undefined && after !== undefined
+      ? { at, before, after }
+      : null;
+  return { detail, gap };
+}
+
+async function problemDetail(response: Response): Promise<string> {
+  return (await problemOf(response)).detail;
 }
 
 export async function fetchTimeline(
@@ -57,7 +94,10 @@ export async function fetchSnapshotAt(
     signal: signal ?? null,
     headers: { accept: 'application/json' },
   });
-  if (response.status === 404) throw new NotRecordedError(await problemDetail(response));
+  if (response.status === 404) {
+    const { detail, gap } = await problemOf(response);
+    throw new NotRecordedError(detail, gap);
+  }
   if (!response.ok) throw new Error(await problemDetail(response));
   return checkSnapshot(await response.json());
 }
