@@ -220,7 +220,7 @@ export function ScreensPage() {
               <th scope="col">Heap</th>
               <th scope="col">Figures' age</th>
               <th scope="col">
-                <span className="screens-hidden">Actions</span>
+                <span className="sr-only">Actions</span>
               </th>
             </tr>
           </thead>
