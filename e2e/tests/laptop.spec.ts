@@ -132,3 +132,36 @@ test('on a phone’s width the laptop view, a queue drilled into and the Screens
     expect(widths.page, address).toBeLessThanOrEqual(widths.screen);
   }
 });
+
+test('queue tiles show every label and figure whole where there is room, and never cut a figure', async ({
+  page,
+}) => {
+  const cut = () =>
+    page.evaluate(() => {
+      const found: { labels: string[]; figures: string[] } = { labels: [], figures: [] };
+      for (const element of document.querySelectorAll<HTMLElement>(
+        '.queue-tile:not([data-held]) dt, .queue-tile:not([data-held]) dd',
+      )) {
+        if (element.scrollWidth <= element.clientWidth) continue;
+        const what = `${element.closest<HTMLElement>('[data-metric]')?.dataset.metric}: ${element.textContent}`;
+        (element.tagName === 'DT' ? found.labels : found.figures).push(what);
+      }
+      return found;
+    });
+  // A laptop's tiles (a quarter of one was too narrow for "On contact"), and an embed in a small iframe.
+  for (const { address, width, height } of [
+    { address: '/?view=laptop', width: 1920, height: 1080 },
+    { address: '/?view=laptop', width: 1366, height: 768 },
+    { address: '/?view=embed', width: 800, height: 600 },
+  ]) {
+    await page.setViewportSize({ width, height });
+    await page.goto(address);
+    await expect(page.locator('.queue-tile:not([data-held]) dd').first()).toBeVisible();
+    expect(await cut(), `${address} at ${width}×${height}`).toEqual({ labels: [], figures: [] });
+  }
+  // The embed's narrowest tiles (14rem, eight across a 1080p screen): a long label may be cut short, a figure not.
+  await page.setViewportSize({ width: 1920, height: 1080 });
+  await page.goto('/?view=embed');
+  await expect(page.locator('.queue-tile:not([data-held]) dd').first()).toBeVisible();
+  expect((await cut()).figures).toEqual([]);
+});
