@@ -68,6 +68,38 @@ describe('AgentTile', () => {
     expect(document.querySelector('.agent-elapsed')?.textContent).toMatch(/^5:0[0-2]$/);
   });
 
+  it("names a queue once for its contacts on one channel, with their count and each one's own time", () => {
+    const agent = anAgent({
+      activity: 'on-contact',
+      activitySince: ago(300),
+      contacts: [
+        { contactId: 'c1', channel: 'CHAT', state: 'CONNECTED', stateStartedAt: ago(300), queueId: 'q1' },
+        { contactId: 'c2', channel: 'CHAT', state: 'CONNECTED', stateStartedAt: ago(120), queueId: 'q2' },
+        { contactId: 'c3', channel: 'CHAT', state: 'CONNECTED', stateStartedAt: ago(20), queueId: 'q1' },
+        { contactId: 'c4', channel: 'TASK', state: 'CONNECTED', stateStartedAt: ago(60), queueId: 'q1' },
+      ],
+    });
+    const names: Record<string, string> = { q1: 'Support', q2: 'Sales' };
+    render(<AgentTile agent={agent} queueName={(id) => names[id ?? ''] ?? '?'} />);
+    const items = screen.getAllByRole('listitem');
+    // Support's two chats together, in the order of their first; then Sales's chat; then Support's task.
+    expect(items.map((item) => item.querySelector('.contact-queue')?.textContent)).toEqual([
+      'Support',
+      'Sales',
+      'Support',
+    ]);
+    const [chats, sales, task] = items;
+    expect(chats?.querySelector('.contact-count')?.textContent).toBe('×2');
+    expect(chats?.textContent).toContain('2 contacts');
+    // The first chat's time is the activity's, shown once at the top; the second's is its own.
+    expect([...(chats?.querySelectorAll('.contact-elapsed') ?? [])].map((e) => e.textContent)).toEqual([
+      expect.stringMatching(/^0:2[0-2]$/),
+    ]);
+    expect(sales?.querySelector('.contact-count')).toBeNull();
+    expect(sales?.querySelector('.contact-elapsed')?.textContent).toMatch(/^2:0[0-2]$/);
+    expect(task?.querySelector('.channel-icon')?.getAttribute('data-channel')).toBe('TASK');
+  });
+
   it('names a custom status as Connect does ("Break"), with its time', () => {
     const agent = anAgent({
       status: 'Break',

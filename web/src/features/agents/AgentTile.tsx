@@ -7,6 +7,24 @@ import { ErrorBoundary } from '../../components/ErrorBoundary';
 import { ACTIVITY_GLYPHS } from './activityGlyphs';
 import './agents.css';
 
+type Contact = Agent['contacts'][number];
+
+/**
+ * An agent's contacts, those of one queue and channel together, in the order of each group's first contact:
+ * three chats from one queue read "Chat ×3 Support 4:22 0:25", not the queue's name three times, each cut to a
+ * letter or two in a tile's width.
+ */
+export function contactGroups(contacts: readonly Contact[]): [Contact, ...Contact[]][] {
+  const groups = new Map<string, [Contact, ...Contact[]]>();
+  for (const contact of contacts) {
+    const key = `${contact.queueId ?? ''}\u0000${contact.channel}\u0000${contact.rawChannel ?? ''}`;
+    const group = groups.get(key);
+    if (group) group.push(contact);
+    else groups.set(key, [contact]);
+  }
+  return [...groups.values()];
+}
+
 export interface AgentTileProps {
   agent: Agent;
   queueName: (queueId: string | null) => string;
@@ -14,7 +32,8 @@ export interface AgentTileProps {
 
 /**
  * One agent: who, in what activity since when (Connect's Agent Activity and its duration, not the CCP status,
- * which stays "Available" through a call), and which contacts from which queues. A contact's own time in its
+ * which stays "Available" through a call), and which contacts from which queues (those of one queue and channel
+ * together, with their count). A contact's own time in its
  * state is shown where it differs from the activity's: the activity's time is its deciding contact's, so an
  * agent on one contact would show the same ticking time twice (and the page would redraw both every second). A
  * tile that cannot be drawn says so in its own place; the boundary sits inside the memo, so an agent who did
@@ -51,15 +70,31 @@ function AgentTileBody({ agent, queueName }: AgentTileProps) {
       </div>
       {agent.contacts.length > 0 ? (
         <ul className="agent-contacts" aria-label="Contacts">
-          {agent.contacts.map((contact) => (
-            <li key={contact.contactId} data-contact-state={contact.state}>
-              <ChannelIcon channel={contact.channel} raw={contact.rawChannel} />
-              <span className="contact-queue">{queueName(contact.queueId)}</span>
-              {contact.stateStartedAt !== agent.activitySince ? (
-                <Elapsed className="contact-elapsed" since={contact.stateStartedAt} />
-              ) : null}
-            </li>
-          ))}
+          {contactGroups(agent.contacts).map((group) => {
+            const [first] = group;
+            const times = group.filter((contact) => contact.stateStartedAt !== agent.activitySince);
+            return (
+              <li key={first.contactId} data-contacts={group.length}>
+                <ChannelIcon channel={first.channel} raw={first.rawChannel} />
+                {group.length > 1 ? (
+                  <>
+                    <span className="contact-count" aria-hidden="true">
+                      ×{group.length}
+                    </span>
+                    <span className="sr-only">, {group.length} contacts,</span>
+                  </>
+                ) : null}
+                <span className="contact-queue">{queueName(first.queueId)}</span>
+                {times.map((contact) => (
+                  <Elapsed
+                    key={contact.contactId}
+                    className="contact-elapsed"
+                    since={contact.stateStartedAt}
+                  />
+                ))}
+              </li>
+            );
+          })}
         </ul>
       ) : null}
     </article>
