@@ -28,6 +28,8 @@ export interface Formatters extends FigureFormatter {
   clock(ms: number): string;
   /** A date and time for the record, e.g. an alert's start. */
   time(ms: number): string;
+  /** A day, e.g. Sat 5 Dec (en-GB) or Sat, Dec 5 (en-US): where a time may be on another day than today. */
+  day(ms: number): string;
 }
 
 export function makeFormatters(locale?: string, timeZone?: string): Formatters {
@@ -47,11 +49,18 @@ export function makeFormatters(locale?: string, timeZone?: string): Formatters {
     month: 'short',
     timeZone: zone,
   });
+  const dayFormat = new Intl.DateTimeFormat(loc, {
+    weekday: 'short',
+    day: 'numeric',
+    month: 'short',
+    timeZone: zone,
+  });
   return {
     ...figures,
     timeZone: clockFormat.resolvedOptions().timeZone,
     clock: (ms) => clockFormat.format(ms),
     time: (ms) => timeFormat.format(ms),
+    day: (ms) => dayFormat.format(ms),
   };
 }
 

@@ -1,23 +1,14 @@
 import { useSnapshotMeta } from '../../api/useSnapshotSlices';
-import { useFormat } from '../../format';
+import { useFormat, type Formatters } from '../../format';
 import type { Gap } from './api';
 import type { ReplayProblem } from './ReplayScope';
-
-export function dayOf(ms: number, timeZone: string): string {
-  return new Intl.DateTimeFormat(undefined, {
-    weekday: 'short',
-    day: 'numeric',
-    month: 'short',
-    timeZone,
-  }).format(ms);
-}
 
 /**
  * Nothing recorded at a moment, said as the board writes times (its clock and day, in its time zone: "17:17:00,
  * Sat 5 Dec"), with the recorded moments either side.
  */
-export function gapWords(gap: Gap, format: { clock: (ms: number) => string; timeZone: string }): string {
-  const when = (ms: number) => `${format.clock(ms)}, ${dayOf(ms, format.timeZone)}`;
+export function gapWords(gap: Gap, format: Pick<Formatters, 'clock' | 'day'>): string {
+  const when = (ms: number) => `${format.clock(ms)}, ${format.day(ms)}`;
   const { before, after } = gap;
   const around =
     before !== null && after !== null
@@ -47,7 +38,7 @@ export function ReplayBanner({ problem, onLive }: { problem: ReplayProblem | nul
         <span>
           every figure below is as the wall showed it at{' '}
           <time dateTime={meta?.generatedAt} data-testid="replay-shown-at">
-            {format.clock(shown)}, {dayOf(shown, format.timeZone)}
+            {format.clock(shown)}, {format.day(shown)}
           </time>
           {meta?.stale ? ' (its figures were stale then)' : ''}.
         </span>

@@ -4,7 +4,6 @@ import { useState } from 'react';
 import { useClockValue } from '../../api/clock';
 import { useFormat } from '../../format';
 import { fetchTimeline, type Timeline as TimelineData } from './api';
-import { dayOf } from './ReplayBanner';
 import { SPEEDS, type Replay } from './useReplay';
 import './replay.css';
 
@@ -96,7 +95,7 @@ export function Timeline({ replay, board }: { replay: Replay; board: string | nu
           ))}
         </select>
         <output className="replay-moment" data-testid="replay-moment">
-          {replay.at === null ? 'Live' : `${format.clock(replay.at)}, ${dayOf(replay.at, format.timeZone)}`}
+          {replay.at === null ? 'Live' : `${format.clock(replay.at)}, ${format.day(replay.at)}`}
         </output>
         {replay.at !== null ? (
           <button type="button" className="replay-live" onClick={replay.live} data-testid="replay-live">
