@@ -1,5 +1,11 @@
 import { expect, test } from '../support/test.js';
-import { figureFormatter, forecastAdvice, forecastShortfallText, type Snapshot } from '@switchboard/shared';
+import {
+  figureFormatter,
+  forecastAdvice,
+  forecastShortfall,
+  forecastShortfallText,
+  type Snapshot,
+} from '@switchboard/shared';
 import { watchForViolations } from '../support/page.js';
 
 const plain = (text: string | null) => (text ?? '').replace(/[\u00a0\u202f]/g, ' ');
@@ -53,7 +59,9 @@ test.describe('the forecast', () => {
           const latest = (await (await request.get('/api/v1/snapshot')).json()) as Snapshot;
           const centre = latest.summary.forecast;
           if (!centre) return false;
-          const expected = forecastShortfallText(centre, format) ?? 'enough agents for 80%';
+          // Where the centre is short: on how many of its queues.
+          const queuesShort = latest.queues.filter((q) => (forecastShortfall(q.forecast) ?? 0) > 0).length;
+          const expected = forecastShortfallText(centre, format, queuesShort) ?? 'enough agents for 80%';
           return plain(await page.getByTestId('forecast-shortfall').textContent()) === expected;
         },
         { timeout: 20_000 },

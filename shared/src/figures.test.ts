@@ -206,6 +206,9 @@ describe('the forecast in words', () => {
     expect(forecastShortfallText(forecast, format)).toBe('Short 3 agents for 80% in 20 s');
     expect(forecastShortfallText({ ...forecast, agentsRequired: 14 }, format)).toBeNull();
     expect(forecastShortfallText({ ...forecast, agentsStaffed: null }, format)).toBeNull();
+    // A centre's: where the agents are short.
+    expect(forecastShortfallText(forecast, format, 1)).toBe('Short 3 agents on 1 queue for 80% in 20 s');
+    expect(forecastShortfallText(forecast, format, 2)).toBe('Short 3 agents on 2 queues for 80% in 20 s');
   });
 
   it('writes a forecast alert the way every other alert is written', () => {

@@ -334,9 +334,22 @@ export function forecastAdvice(forecast: ForecastFigures, format: FigureFormatte
 }
 
 /** The centre's shortfall in words: "Short 7 agents for 80% in 20 s", or null when there is none or no figure. */
-export function forecastShortfallText(forecast: ForecastFigures, format: FigureFormatter): string | null {
+export function forecastShortfallText(
+  forecast: ForecastFigures,
+  format: FigureFormatter,
+  /**
+   * For a centre's (or a board's) forecast: how many of its queues are short. Its shortfall is theirs added (no
+   * queue lends agents to another), so a centre can be short on one queue while its service level as a whole is
+   * well above target: "Short 2 agents on 1 queue" says where, where "Short 2 agents" beside 98% reads as a slip.
+   */
+  queuesShort?: number,
+): string | null {
   if (forecast.agentsRequired === null || forecast.agentsStaffed === null) return null;
   const short = forecast.agentsRequired - forecast.agentsStaffed;
   if (short <= 0) return null;
-  return `Short ${format.count(short)} ${agentsWord(short)} for ${forecastTarget(forecast, format)}`;
+  const where =
+    queuesShort === undefined || queuesShort <= 0
+      ? ''
+      : ` on ${format.count(queuesShort)} ${queuesShort === 1 ? 'queue' : 'queues'}`;
+  return `Short ${format.count(short)} ${agentsWord(short)}${where} for ${forecastTarget(forecast, format)}`;
 }

@@ -1,4 +1,4 @@
-import type { Snapshot } from '@switchboard/shared';
+import { forecastShortfall, type Snapshot } from '@switchboard/shared';
 import { useCallback, useMemo } from 'react';
 import { agentFacets } from './selectors';
 import { useSnapshotSelect } from './snapshot';
@@ -57,6 +57,13 @@ const selectRoutingProfiles = (s: Snapshot) => s.routingProfiles;
 /** The routing profiles with the queues each serves; undefined until the server has listed them. */
 export function useRoutingProfiles() {
   return useSnapshotSelect(selectRoutingProfiles).data;
+}
+
+const selectQueuesShort = (s: Snapshot) =>
+  s.queues.reduce((short, queue) => short + ((forecastShortfall(queue.forecast) ?? 0) > 0 ? 1 : 0), 0);
+/** How many of the view's queues the forecast finds short of agents: a number, so it redraws only when it changes. */
+export function useQueuesShort() {
+  return useSnapshotSelect(selectQueuesShort).data;
 }
 
 const selectIntraday = (s: Snapshot) => s.intraday;

@@ -8,6 +8,7 @@ import {
   useQueueOptions,
   useRoutingProfiles,
   useSnapshotMeta,
+  useQueuesShort,
   useSummary,
 } from '../api/useSnapshotSlices';
 import { useBoard } from '../board';
@@ -80,6 +81,7 @@ function LaptopBoard({
   const sections = new Set(board.sections);
   const { queues, statesOf } = useBoardQueues();
   const summary = useSummary();
+  const queuesShort = useQueuesShort();
   const agents = useAgents();
   const routingProfiles = useRoutingProfiles();
   const alerts = useAlerts();
@@ -158,7 +160,7 @@ function LaptopBoard({
         ) : null}
         {sections.has('summary') && summary ? (
           <ErrorBoundary what="the instance totals" resetKey={summary}>
-            <SummaryStrip summary={summary} />
+            <SummaryStrip summary={summary} queuesShort={queuesShort} />
           </ErrorBoundary>
         ) : null}
         {drilled ? (

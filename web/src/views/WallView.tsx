@@ -1,6 +1,6 @@
 import { DEFAULT_AGENT_LIMITS } from '@switchboard/shared';
 import { useEffect, useMemo, useRef, useState, type CSSProperties } from 'react';
-import { useAgents, useAlerts, useQueueName, useSummary } from '../api/useSnapshotSlices';
+import { useAgents, useAlerts, useQueueName, useQueuesShort, useSummary } from '../api/useSnapshotSlices';
 import { useBoard } from '../board';
 import { ErrorBoundary } from '../components/ErrorBoundary';
 import { useElementSize } from '../components/useElementSize';
@@ -30,6 +30,7 @@ export function WallView({ meta, stale, params }: ViewProps) {
   const sections = new Set(board.sections);
   const { queues, statesOf } = useBoardQueues();
   const summary = useSummary();
+  const queuesShort = useQueuesShort();
   const agents = useAgents();
   const alerts = useAlerts();
   const queueName = useQueueName();
@@ -99,7 +100,7 @@ export function WallView({ meta, stale, params }: ViewProps) {
       <main className={stale ? 'dimmed' : undefined} data-stale={stale || undefined}>
         {sections.has('summary') && summary ? (
           <ErrorBoundary what="the instance totals" resetKey={summary}>
-            <SummaryStrip summary={summary} />
+            <SummaryStrip summary={summary} queuesShort={queuesShort} />
           </ErrorBoundary>
         ) : null}
         <div

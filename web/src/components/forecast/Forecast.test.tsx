@@ -95,6 +95,22 @@ describe('the summary strip', () => {
     expect(cell.textContent).toContain('est.');
   });
 
+  it('says on how many queues the centre is short, its shortfall being theirs', () => {
+    const { summary } = makeSnapshot({ queues: 2 });
+    render(
+      <SummaryStrip
+        summary={{
+          ...summary,
+          forecast: { ...short, predictedServiceLevel: 98.3, agentsStaffed: 40, agentsRequired: 42 },
+        }}
+        queuesShort={1}
+      />,
+    );
+    expect(plain(screen.getByTestId('forecast-shortfall').textContent)).toBe(
+      'Short 2 agents on 1 queue for 80% in 20 s',
+    );
+  });
+
   it('says there are enough agents when there is no shortfall', () => {
     const { summary } = makeSnapshot({ queues: 2 });
     render(

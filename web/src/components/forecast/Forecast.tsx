@@ -101,12 +101,15 @@ export const AtRiskMark = memo(function AtRiskMark({
 /** The centre's forecast in the summary strip: its predicted service level and the agents it is short. */
 export const ForecastSummary = memo(function ForecastSummary({
   forecast,
+  queuesShort,
 }: {
   forecast: Forecast | undefined;
+  /** How many of the queues under it are short of agents (their shortfalls are its). */
+  queuesShort?: number | undefined;
 }) {
   const format = useFormat();
   if (!forecast) return null;
-  const shortfall = forecastShortfallText(forecast, format);
+  const shortfall = forecastShortfallText(forecast, format, queuesShort);
   return (
     <div
       className="figure forecast-summary"

@@ -17,7 +17,14 @@ const AGENT_FIGURES = [
 ] as const;
 
 /** The instance at a glance: totals where each agent counts once, whatever the number of queues they serve. */
-export const SummaryStrip = memo(function SummaryStrip({ summary }: { summary: Snapshot['summary'] }) {
+export const SummaryStrip = memo(function SummaryStrip({
+  summary,
+  queuesShort,
+}: {
+  summary: Snapshot['summary'];
+  /** How many of the view's queues the forecast finds short of agents (useQueuesShort). */
+  queuesShort?: number | undefined;
+}) {
   const format = useFormat();
   const { serviceLevelMetric, targetPercent } = useBoard();
   const { realtime, today, states } = summary;
@@ -41,7 +48,7 @@ export const SummaryStrip = memo(function SummaryStrip({ summary }: { summary: S
           state={states[serviceLevelMetric]}
           detail={`target ${format.percent(targetPercent)}`}
         />
-        <ForecastSummary forecast={summary.forecast} />
+        <ForecastSummary forecast={summary.forecast} queuesShort={queuesShort} />
         <Figure
           {...figureLabels('ABANDON_RATE', true)}
           value={format.figure('ABANDON_RATE', rate)}
