@@ -333,7 +333,10 @@ export function forecastAdvice(forecast: ForecastFigures, format: FigureFormatte
   return `Enough agents for ${target} (${format.count(agentsRequired)} needed): ${inputs}, ${format.count(agentsStaffed)} staffed`;
 }
 
-/** The centre's shortfall in words: "Short 7 agents for 80% in 20 s", or null when there is none or no figure. */
+/**
+ * The centre's shortfall in words: "Short 7 agents for 80% in 20 s", or with the queues it is on, "Short 2 agents on
+ * 1 queue for 80% in 20 s"; null when there is none or no figure.
+ */
 export function forecastShortfallText(
   forecast: ForecastFigures,
   format: FigureFormatter,

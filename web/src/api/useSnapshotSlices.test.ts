@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { makeSnapshot } from '../testing/makeSnapshot';
-import { queueLabel, selectQueueOptions } from './useSnapshotSlices';
+import { queueLabel, selectQueueOptions, selectQueuesShort } from './useSnapshotSlices';
 
 describe('the queue options for pickers', () => {
   it('stay the same array while every queue keeps its id and name, and follow a rename or a new queue', () => {
@@ -32,5 +32,31 @@ describe("a contact's queue", () => {
     expect(queueLabel(names, null, 'q9')).toBe('Unknown queue');
     expect(queueLabel(names, ['q1', 'q9'], 'q9')).toBe('Unknown queue');
     expect(queueLabel(names, ['q1'], null)).toBe('No queue');
+  });
+});
+
+describe('the queues short of agents', () => {
+  it('counts the queues whose forecast needs more agents than are staffed, and no others', () => {
+    const view = makeSnapshot({ queues: 4 });
+    const forecast = {
+      model: 'erlang-c' as const,
+      arrivalsPerHour: 60,
+      handleTimeSeconds: 300,
+      agentsStaffed: 5,
+      serviceLevelSeconds: 20,
+      targetPercent: 80,
+      predictedServiceLevel: 70,
+      agentsRequired: 7,
+    };
+    const [a, b, c, d] = view.queues;
+    if (!a || !b || !c || !d) throw new Error('fixture has too few queues');
+    const queues = [
+      { ...a, forecast },
+      { ...b, forecast: { ...forecast, agentsRequired: 5 } },
+      { ...c, forecast: { ...forecast, agentsRequired: null } },
+      { ...d, forecast: { ...forecast, agentsRequired: 9 } },
+    ];
+    expect(selectQueuesShort({ ...view, queues })).toBe(2);
+    expect(selectQueuesShort({ ...view, queues: queues.map(({ forecast: _, ...queue }) => queue) })).toBe(0);
   });
 });

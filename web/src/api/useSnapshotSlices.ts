@@ -59,7 +59,7 @@ export function useRoutingProfiles() {
   return useSnapshotSelect(selectRoutingProfiles).data;
 }
 
-const selectQueuesShort = (s: Snapshot) =>
+export const selectQueuesShort = (s: Snapshot) =>
   s.queues.reduce((short, queue) => short + ((forecastShortfall(queue.forecast) ?? 0) > 0 ? 1 : 0), 0);
 /** How many of the view's queues the forecast finds short of agents: a number, so it redraws only when it changes. */
 export function useQueuesShort() {

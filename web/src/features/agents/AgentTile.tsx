@@ -74,7 +74,7 @@ function AgentTileBody({ agent, queueName }: AgentTileProps) {
             const [first] = group;
             const times = group.filter((contact) => contact.stateStartedAt !== agent.activitySince);
             return (
-              <li key={first.contactId} data-contacts={group.length}>
+              <li key={first.contactId}>
                 <ChannelIcon channel={first.channel} raw={first.rawChannel} />
                 {group.length > 1 ? (
                   <>
