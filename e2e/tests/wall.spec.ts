@@ -1,6 +1,7 @@
 import { expect, test } from '../support/test.js';
 import type { Snapshot } from '@switchboard/shared';
 import { watchForViolations } from '../support/page.js';
+import { startTestServer } from '../support/server.js';
 
 for (const viewport of [
   { width: 1920, height: 1080, name: '1080p' },
@@ -169,4 +170,39 @@ test("the wall's chart is drawn once, behind the other pages, and turning to it 
       .locator('.recharts-wrapper')
       .evaluate((wrapper) => (wrapper as HTMLElement & { drawnOnce?: boolean }).drawnOnce === true),
   ).toBe(true);
+});
+
+test('a wall of few queues draws their tiles larger, filling the page across and down', async ({ page }) => {
+  const server = await startTestServer({ SIMULATOR_QUEUES: '8', SIMULATOR_AGENTS: '40' });
+  try {
+    for (const viewport of [
+      { width: 1920, height: 1080 },
+      { width: 3840, height: 2160 },
+    ]) {
+      await page.setViewportSize(viewport);
+      await page.goto(`${server.url}/?view=wall`);
+      await expect(page.locator('.queue-tile[data-queue-id]')).toHaveCount(8);
+      const layout = await page.evaluate(() => {
+        const area = document.querySelector('.wall-page')?.getBoundingClientRect();
+        const tiles = [...document.querySelectorAll('.queue-tile')].map((t) => t.getBoundingClientRect());
+        const rem = parseFloat(getComputedStyle(document.documentElement).fontSize);
+        return {
+          bottom: Math.max(...tiles.map((t) => t.bottom)) / (area?.bottom ?? 1),
+          right: Math.max(...tiles.map((t) => t.right)) / (area?.right ?? 1),
+          rows: new Set(tiles.map((t) => Math.round(t.top))).size,
+          // Against the tiles' own width (18rem) at their size.
+          scale: Math.min(...tiles.map((t) => t.width)) / (18 * rem),
+          scrollHeight: document.documentElement.scrollHeight,
+        };
+      });
+      // Eight tiles: four across, two down, half as large again; at their size they took two rows of three.
+      expect(layout.rows, `${viewport.width}`).toBe(2);
+      expect(layout.bottom, `${viewport.width}`).toBeGreaterThan(0.99);
+      expect(layout.right, `${viewport.width}`).toBeGreaterThan(0.99);
+      expect(layout.scale, `${viewport.width}`).toBeGreaterThan(1.4);
+      expect(layout.scrollHeight, `${viewport.width}`).toBeLessThanOrEqual(viewport.height);
+    }
+  } finally {
+    await server.stop();
+  }
 });

@@ -13,8 +13,8 @@ import { QueueRows } from '../features/queues/QueueRows';
 import { StaleBanner, useSectionBehind } from '../features/status/StaleBanner';
 import { SummaryStrip } from '../features/summary/SummaryStrip';
 import { useBoardQueues } from './useBoardQueues';
-import { tilesThatFit, useRotation } from './usePages';
-import { WALL_QUEUE_TILE, pageSeconds, planWallPages } from './wallPages';
+import { useRotation } from './usePages';
+import { WALL_QUEUE_TILE, pageSeconds, planWallPages, tileLayout } from './wallPages';
 import type { ViewProps } from './viewProps';
 import './wall.css';
 
@@ -46,9 +46,13 @@ export function WallView({ meta, stale, params }: ViewProps) {
   );
   const seconds = pageSeconds(pages.length, params.rotate);
   const index = useRotation(pages.length, seconds);
-  // Rows share the page's height, so the tiles fill the screen rather than leaving a band at the bottom.
-  const queueFit = tilesThatFit(size, WALL_QUEUE_TILE, rem);
-  const rowHeight = (size.height - (queueFit.rows - 1) * WALL_QUEUE_TILE.gap * rem) / queueFit.rows;
+  // The tiles fill the page: in as many rows as the fullest page of tiles needs, drawn larger when they are few
+  // (a board of 8 queues), the rows sharing the page's height rather than leaving a band at the bottom. Every page
+  // of tiles is drawn at the same scale.
+  const tilesPerPage = Math.max(0, ...pages.map((p) => (p.kind === 'queues' ? p.queues.length : 0)));
+  const tiles = tileLayout(size, tilesPerPage);
+  const rowHeight =
+    (size.height - (tiles.rows - 1) * WALL_QUEUE_TILE.gap * rem * tiles.scale) / tiles.rows / tiles.scale;
   const page = pages[index];
   const openAlerts = alerts?.filter((alert) => alert.acknowledgedAt === null) ?? [];
   const critical = openAlerts.filter((alert) => alert.level === 'critical').length;
@@ -107,8 +111,15 @@ export function WallView({ meta, stale, params }: ViewProps) {
           className="wall-page"
           ref={area}
           data-page-kind={page?.kind}
+          data-tiles-scaled={rowHeight > 0 && tiles.scale > 0 ? '' : undefined}
           style={
-            rowHeight > 0 ? ({ '--wall-row': `${Math.floor(rowHeight)}px` } as CSSProperties) : undefined
+            rowHeight > 0 && tiles.scale > 0
+              ? ({
+                  '--wall-row': `${Math.floor(rowHeight)}px`,
+                  '--wall-columns': tiles.columns,
+                  '--wall-zoom': tiles.scale,
+                } as CSSProperties)
+              : undefined
           }
         >
           {page?.kind === 'queues' ? <QueueGrid queues={page.queues} statesOf={statesOf} /> : null}

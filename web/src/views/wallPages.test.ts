@@ -1,7 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { makeSnapshot } from '../testing/makeSnapshot';
 import { SECTIONS } from '@switchboard/shared';
-import { MIN_PAGE_SECONDS, TURN_SECONDS, pageSeconds, planWallPages, type WallArea } from './wallPages';
+import {
+  MAX_TILE_SCALE,
+  MIN_PAGE_SECONDS,
+  TURN_SECONDS,
+  WALL_QUEUE_TILE,
+  pageSeconds,
+  planWallPages,
+  tileLayout,
+  type WallArea,
+} from './wallPages';
 
 /** The area under the header and the instance totals, as Chromium lays the wall out (the view and queue stylesheets). */
 const AREAS: Record<string, WallArea> = {
@@ -53,6 +62,47 @@ describe('the wall pages', () => {
     });
     expect(many[0]).toMatchObject({ kind: 'queue-rows', columns: 4 });
     expect(many[0]?.kind === 'queue-rows' ? many[0].queues.length : 0).toBe(92);
+  });
+
+  it('draws a page of few queue tiles larger, to fill the screen, and a full page at about their size', () => {
+    for (const [name, area] of Object.entries(AREAS)) {
+      const { rem } = area;
+      const fits = (layout: ReturnType<typeof tileLayout>) => {
+        const gap = WALL_QUEUE_TILE.gap * rem * layout.scale;
+        const across =
+          layout.columns * WALL_QUEUE_TILE.minWidth * rem * layout.scale + (layout.columns - 1) * gap;
+        const down = layout.rows * WALL_QUEUE_TILE.height * rem * layout.scale + (layout.rows - 1) * gap;
+        return across <= area.width + 0.01 && down <= area.height + 0.01;
+      };
+      // A page as full as planWallPages makes one: about the tiles' size.
+      const perPage = Math.max(
+        ...planWallPages({
+          area,
+          sections: everything,
+          queues: makeSnapshot({ queues: 30 }).queues,
+          hasAgents: true,
+        }).flatMap((page) => (page.kind === 'queues' ? [page.queues.length] : [])),
+      );
+      const full = tileLayout(area, perPage);
+      expect(fits(full), name).toBe(true);
+      expect(full.columns * full.rows, name).toBeGreaterThanOrEqual(perPage);
+      expect(full.scale, name).toBeGreaterThanOrEqual(1);
+      expect(full.scale, name).toBeLessThan(1.2);
+      // Eight queues: four across, two down, half as large again (at their size they took two of three rows).
+      const eight = tileLayout(area, 8);
+      expect(eight, name).toMatchObject({ columns: 4, rows: 2 });
+      expect(eight.scale, name).toBeGreaterThan(1.4);
+      expect(fits(eight), name).toBe(true);
+      // One queue: as large as allowed.
+      expect(tileLayout(area, 1), name).toEqual({ columns: 1, rows: 1, scale: MAX_TILE_SCALE });
+      // Every count: every tile placed, and the layout fits.
+      for (let count = 1; count <= perPage; count++) {
+        const layout = tileLayout(area, count);
+        expect(layout.columns * layout.rows, `${name}, ${count}`).toBeGreaterThanOrEqual(count);
+        expect(fits(layout), `${name}, ${count}`).toBe(true);
+        expect(layout.scale, `${name}, ${count}`).toBeGreaterThanOrEqual(1);
+      }
+    }
   });
 
   it('shows each page for the chosen time, shortened only so a turn stays under a minute', () => {

@@ -76,6 +76,32 @@ export function planWallPages({
   return pages;
 }
 
+/** A wall of few queues draws their tiles up to this many times their size, to fill the screen. */
+export const MAX_TILE_SCALE = 3;
+
+/**
+ * How a page of `count` queue tiles fills the area: in `columns` × `rows`, drawn `scale` times their size (type,
+ * spacing and all), the largest scale at which they fit, up to MAX_TILE_SCALE. A page of 8 queues at 1080p takes
+ * 4 × 2 tiles half as large again, where at their size they took two of three rows and left the third empty; a
+ * full page stays at about its size.
+ */
+export function tileLayout(area: WallArea, count: number): { columns: number; rows: number; scale: number } {
+  const gap = WALL_QUEUE_TILE.gap * area.rem;
+  const width = WALL_QUEUE_TILE.minWidth * area.rem;
+  const height = WALL_QUEUE_TILE.height * area.rem;
+  let best = { columns: 1, rows: Math.max(1, count), scale: 0 };
+  for (let columns = 1; columns <= Math.max(1, count); columns++) {
+    const rows = Math.ceil(Math.max(1, count) / columns);
+    // Gaps scale with the tiles: n tiles and n - 1 gaps across, at scale s, take s × (n × size + (n - 1) × gap).
+    const scale = Math.min(
+      area.width / (columns * width + (columns - 1) * gap),
+      area.height / (rows * height + (rows - 1) * gap),
+    );
+    if (scale > best.scale) best = { columns, rows, scale };
+  }
+  return { ...best, scale: Math.min(MAX_TILE_SCALE, Math.max(0, best.scale)) };
+}
+
 /** Seconds each page shows: `rotate`, shortened so that a turn of `pageCount` pages stays under a minute. */
 export function pageSeconds(pageCount: number, rotate: number): number {
   if (pageCount <= 1) return rotate;
