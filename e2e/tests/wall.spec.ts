@@ -182,6 +182,11 @@ test('a wall of few queues draws their tiles larger, filling the page across and
       await page.setViewportSize(viewport);
       await page.goto(`${server.url}/?view=wall`);
       await expect(page.locator('.queue-tile[data-queue-id]')).toHaveCount(8);
+      // Every one drawn with its figures (none held as off screen).
+      await expect(page.locator('.queue-tile[data-held]')).toHaveCount(0);
+      await expect(page.locator('.queue-tile [data-metric="CONTACTS_IN_QUEUE"] .figure-value')).toHaveCount(
+        8,
+      );
       const layout = await page.evaluate(() => {
         const area = document.querySelector('.wall-page')?.getBoundingClientRect();
         const tiles = [...document.querySelectorAll('.queue-tile')].map((t) => t.getBoundingClientRect());
