@@ -174,6 +174,7 @@ test("the wall's chart is drawn once, behind the other pages, and turning to it 
 
 test('a wall of few queues draws their tiles larger, filling the page across and down', async ({ page }) => {
   const server = await startTestServer({ SIMULATOR_QUEUES: '8', SIMULATOR_AGENTS: '40' });
+  const inQueue = '[data-metric="CONTACTS_IN_QUEUE"] .figure-value';
   try {
     for (const viewport of [
       { width: 1920, height: 1080 },
@@ -181,30 +182,37 @@ test('a wall of few queues draws their tiles larger, filling the page across and
     ]) {
       await page.setViewportSize(viewport);
       await page.goto(`${server.url}/?view=wall`);
-      await expect(page.locator('.queue-tile[data-queue-id]')).toHaveCount(8);
-      // Every one drawn with its figures (none held as off screen).
-      await expect(page.locator('.queue-tile[data-held]')).toHaveCount(0);
-      await expect(page.locator('.queue-tile [data-metric="CONTACTS_IN_QUEUE"] .figure-value')).toHaveCount(
-        8,
+      await expect(page.locator(`.queue-tile ${inQueue}`)).toHaveCount(8);
+      // Once laid out and the browser has said which tiles are on screen, every one is still drawn with its
+      // figures: none held as off screen.
+      await page.evaluate(
+        () => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))),
       );
-      const layout = await page.evaluate(() => {
+      await page.waitForTimeout(500);
+      await expect(page.locator('.queue-tile[data-held]')).toHaveCount(0);
+      const layout = await page.evaluate((figure) => {
         const area = document.querySelector('.wall-page')?.getBoundingClientRect();
         const tiles = [...document.querySelectorAll('.queue-tile')].map((t) => t.getBoundingClientRect());
         const rem = parseFloat(getComputedStyle(document.documentElement).fontSize);
+        const height = (selector: string) =>
+          document.querySelector(selector)?.getBoundingClientRect().height ?? Number.NaN;
         return {
           bottom: Math.max(...tiles.map((t) => t.bottom)) / (area?.bottom ?? 1),
           right: Math.max(...tiles.map((t) => t.right)) / (area?.right ?? 1),
           rows: new Set(tiles.map((t) => Math.round(t.top))).size,
           // Against the tiles' own width (18rem) at their size.
           scale: Math.min(...tiles.map((t) => t.width)) / (18 * rem),
+          // The same figure in a tile and in the summary strip (drawn at its size): the type itself is larger.
+          type: height(`.queue-tile ${figure}`) / height(`.summary-strip ${figure}`),
           scrollHeight: document.documentElement.scrollHeight,
         };
-      });
+      }, inQueue);
       // Eight tiles: four across, two down, half as large again; at their size they took two rows of three.
       expect(layout.rows, `${viewport.width}`).toBe(2);
       expect(layout.bottom, `${viewport.width}`).toBeGreaterThan(0.99);
       expect(layout.right, `${viewport.width}`).toBeGreaterThan(0.99);
       expect(layout.scale, `${viewport.width}`).toBeGreaterThan(1.4);
+      expect(layout.type, `${viewport.width}`).toBeGreaterThan(1.4);
       expect(layout.scrollHeight, `${viewport.width}`).toBeLessThanOrEqual(viewport.height);
     }
   } finally {
