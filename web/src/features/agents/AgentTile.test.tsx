@@ -15,6 +15,11 @@ function anAgent(overrides: Partial<Agent>): Agent {
   return { ...agent, contacts: [], ...overrides };
 }
 
+/** A connected contact of `channel` from `queueId`, in its state since `seconds` ago. */
+function aContact(contactId: string, channel: 'VOICE' | 'CHAT' | 'TASK', seconds: number, queueId: string) {
+  return { contactId, channel, state: 'CONNECTED', stateStartedAt: ago(seconds), queueId };
+}
+
 const queueName = () => 'Sales';
 
 describe('AgentTile', () => {
@@ -42,9 +47,7 @@ describe('AgentTile', () => {
     const one = anAgent({
       activity: 'on-contact',
       activitySince: ago(65),
-      contacts: [
-        { contactId: 'c1', channel: 'VOICE', state: 'CONNECTED', stateStartedAt: ago(65), queueId: 'q' },
-      ],
+      contacts: [aContact('c1', 'VOICE', 65, 'q')],
     });
     const { unmount } = render(<AgentTile agent={one} queueName={queueName} />);
     expect(screen.getAllByRole('listitem')).toHaveLength(1);
@@ -56,10 +59,7 @@ describe('AgentTile', () => {
     const two = anAgent({
       activity: 'on-contact',
       activitySince: ago(300),
-      contacts: [
-        { contactId: 'c1', channel: 'CHAT', state: 'CONNECTED', stateStartedAt: ago(300), queueId: 'q' },
-        { contactId: 'c2', channel: 'CHAT', state: 'CONNECTED', stateStartedAt: ago(20), queueId: 'q' },
-      ],
+      contacts: [aContact('c1', 'CHAT', 300, 'q'), aContact('c2', 'CHAT', 20, 'q')],
     });
     render(<AgentTile agent={two} queueName={queueName} />);
     const times = [...document.querySelectorAll('.contact-elapsed')].map((element) => element.textContent);
@@ -73,10 +73,10 @@ describe('AgentTile', () => {
       activity: 'on-contact',
       activitySince: ago(300),
       contacts: [
-        { contactId: 'c1', channel: 'CHAT', state: 'CONNECTED', stateStartedAt: ago(300), queueId: 'q1' },
-        { contactId: 'c2', channel: 'CHAT', state: 'CONNECTED', stateStartedAt: ago(120), queueId: 'q2' },
-        { contactId: 'c3', channel: 'CHAT', state: 'CONNECTED', stateStartedAt: ago(20), queueId: 'q1' },
-        { contactId: 'c4', channel: 'TASK', state: 'CONNECTED', stateStartedAt: ago(60), queueId: 'q1' },
+        aContact('c1', 'CHAT', 300, 'q1'),
+        aContact('c2', 'CHAT', 120, 'q2'),
+        aContact('c3', 'CHAT', 20, 'q1'),
+        aContact('c4', 'TASK', 60, 'q1'),
       ],
     });
     const names: Record<string, string> = { q1: 'Support', q2: 'Sales' };
