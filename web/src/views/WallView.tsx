@@ -48,7 +48,7 @@ export function WallView({ meta, stale, params }: ViewProps) {
   const index = useRotation(pages.length, seconds);
   // The tiles fill the page: in as many rows as the fullest page of tiles needs, drawn larger when they are few
   // (a board of 8 queues), the rows sharing the page's height rather than leaving a band at the bottom. Every page
-  // of tiles is drawn at the same scale, so a second page with fewer tiles than the first leaves rows empty.
+  // of tiles is drawn at the same scale (planWallPages shares the queues evenly between them).
   const tilesPerPage = Math.max(0, ...pages.map((p) => (p.kind === 'queues' ? p.queues.length : 0)));
   const tiles = tileLayout(size, tilesPerPage);
   const rowHeight =

@@ -45,6 +45,15 @@ describe('the wall pages', () => {
       planWallPages({ area, sections: everything, queues, hasAgents: true }).map((page) => page.kind);
     expect(kinds(few)).toEqual(['queues', 'chart', 'agents']);
     expect(kinds(makeSnapshot({ queues: 30 }).queues)).toEqual(['queues', 'queues', 'chart', 'agents']);
+    // Two pages share their queues evenly: 16 are two pages of 8 (drawn larger), not one of 15 and one of 1.
+    const sixteen = planWallPages({
+      area,
+      sections: everything,
+      queues: makeSnapshot({ queues: 16 }).queues,
+      hasAgents: true,
+    });
+    expect(sixteen.flatMap((page) => (page.kind === 'queues' ? [page.queues.length] : []))).toEqual([8, 8]);
+    expect(tileLayout(area, 8).scale).toBeGreaterThan(1.4);
     const forty = planWallPages({
       area,
       sections: everything,

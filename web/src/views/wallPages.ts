@@ -60,7 +60,10 @@ export function planWallPages({
     if (queues.length === 0) {
       pages.push({ kind: 'queues', queues: [] });
     } else if (queues.length <= tiles.perPage * MAX_TILE_PAGES) {
-      for (const page of paginate(queues, tiles.perPage)) pages.push({ kind: 'queues', queues: page });
+      // Shared evenly between the pages they need (16 queues: two pages of 8, drawn larger, not 15 and 1).
+      const count = Math.ceil(queues.length / tiles.perPage);
+      for (const page of paginate(queues, Math.ceil(queues.length / count)))
+        pages.push({ kind: 'queues', queues: page });
     } else {
       const lines = queueRowsThatFit(area);
       // A page with room to spare takes fewer, wider columns of taller lines (longer names, larger type).
