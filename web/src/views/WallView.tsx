@@ -50,7 +50,8 @@ export function WallView({ meta, stale, params }: ViewProps) {
   // (a board of 8 queues), the rows sharing the page's height rather than leaving a band at the bottom. Every page
   // of tiles is drawn at the same scale (planWallPages shares the queues evenly between them).
   const tilesPerPage = Math.max(0, ...pages.map((p) => (p.kind === 'queues' ? p.queues.length : 0)));
-  const tiles = tileLayout(size, tilesPerPage);
+  // Worked out again only when the page area or the tiles a page holds change, not on every update.
+  const tiles = useMemo(() => tileLayout(size, tilesPerPage), [size, tilesPerPage]);
   const rowHeight =
     (size.height - (tiles.rows - 1) * WALL_QUEUE_TILE.gap * rem * tiles.scale) / tiles.rows / tiles.scale;
   const page = pages[index];

@@ -33,11 +33,10 @@ export interface AgentTileProps {
 /**
  * One agent: who, in what activity since when (Connect's Agent Activity and its duration, not the CCP status,
  * which stays "Available" through a call), and which contacts from which queues (those of one queue and channel
- * together, with their count). A contact's own time in its
- * state is shown where it differs from the activity's: the activity's time is its deciding contact's, so an
- * agent on one contact would show the same ticking time twice (and the page would redraw both every second). A
- * tile that cannot be drawn says so in its own place; the boundary sits inside the memo, so an agent who did
- * not change costs nothing on an update.
+ * together, with their count). A contact's own time in its state is shown where it differs from the activity's:
+ * the activity's time is its deciding contact's, so an agent on one contact would show the same ticking time twice
+ * (and the page would redraw both every second). A tile that cannot be drawn says so in its own place; the
+ * boundary sits inside the memo, so an agent who did not change costs nothing on an update.
  */
 export const AgentTile = memo(function AgentTile(props: AgentTileProps) {
   return (
