@@ -153,6 +153,9 @@ test('queue tiles show every label and figure whole: a laptopâ€™s, and an embedâ
     { address: '/?view=laptop', width: 1920, height: 1080 },
     { address: '/?view=laptop', width: 1366, height: 768 },
     { address: '/?view=embed', width: 800, height: 600 },
+    // The embed's narrowest tiles, 14rem: eight across 1080p, two across a 480-pixel frame.
+    { address: '/?view=embed', width: 1920, height: 1080 },
+    { address: '/?view=embed', width: 480, height: 320 },
   ]) {
     await page.setViewportSize({ width, height });
     await page.goto(address);
