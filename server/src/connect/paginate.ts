@@ -4,8 +4,8 @@ import { SnapshotChangedError, type ConnectOperation } from './errors.js';
 export const MAX_FILTER_VALUES = 100;
 /** The metrics operations return at most 100 results a page. */
 export const MAX_METRIC_RESULTS = 100;
-/** SearchUsers returns at most 100 users a page. */
-export const MAX_SEARCH_RESULTS = 100;
+/** SearchUsers returns at most 500 users a page (its MaxResults, 1 to 500). */
+export const MAX_SEARCH_RESULTS = 500;
 /** ListRoutingProfileQueues returns at most 100 queue lines a page. */
 export const MAX_PROFILE_QUEUE_RESULTS = 100;
 /** List operations return up to 1000 a page: fewer calls than the default of 100. */

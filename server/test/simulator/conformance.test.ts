@@ -137,7 +137,7 @@ describe('configuration listings', () => {
     expect(missing.$metadata?.httpStatusCode).toBe(404);
   });
 
-  it('searches users 100 a page with their names, routing profile and hierarchy group (SearchUsers)', async () => {
+  it('searches users up to 500 a page with their names, routing profile and hierarchy group (SearchUsers)', async () => {
     const users = [];
     let pages = 0;
     for await (const page of paginateSearchUsers({ client, pageSize: 100 }, { InstanceId: instanceId })) {
@@ -147,6 +147,11 @@ describe('configuration listings', () => {
     }
     expect(pages).toBe(3);
     expect(new Set(users.map((u) => u.Id)).size).toBe(300);
+    // 500 a page at most: all 300 in one; left out, 100.
+    const whole = await client.send(new SearchUsersCommand({ InstanceId: instanceId, MaxResults: 500 }));
+    expect([whole.Users?.length, whole.NextToken]).toEqual([300, undefined]);
+    const unsized = await client.send(new SearchUsersCommand({ InstanceId: instanceId }));
+    expect(unsized.Users).toHaveLength(100);
     // The same user as DescribeUser gives, without a call per user.
     const { User } = await client.send(
       new DescribeUserCommand({ InstanceId: instanceId, UserId: users[7]?.Id }),
@@ -159,9 +164,9 @@ describe('configuration listings', () => {
       RoutingProfileId: User?.RoutingProfileId,
       HierarchyGroupId: User?.HierarchyGroupId,
     });
-    // MaxResults is 1 to 100; the instance travels in the body and must exist.
+    // MaxResults is 1 to 500; the instance travels in the body and must exist.
     const tooMany = await failure(() =>
-      client.send(new SearchUsersCommand({ InstanceId: instanceId, MaxResults: 101 })),
+      client.send(new SearchUsersCommand({ InstanceId: instanceId, MaxResults: 501 })),
     );
     expect(tooMany).toBeInstanceOf(InvalidParameterException);
     const unknown = await failure(() =>

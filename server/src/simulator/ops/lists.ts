@@ -140,7 +140,7 @@ export function describeUser(ctx: OpContext) {
 /**
  * SearchUsers (POST /search-users): the instance's users a page at a time, each with their names, routing
  * profile and hierarchy group, which ListUsers leaves out. InstanceId travels in the body; MaxResults is 1 to
- * 100. SearchCriteria and SearchFilter are optional; the simulator models neither, so it refuses a request
+ * 500 (100 when left out). SearchCriteria and SearchFilter are optional; the simulator models neither, so it refuses a request
  * that uses one rather than answer it unfiltered.
  */
 export function searchUsers(ctx: OpContext) {
@@ -154,7 +154,7 @@ export function searchUsers(ctx: OpContext) {
     if (Object.keys(optionalObject(body[field], field)).length > 0)
       throw invalidParameter(`${field} is not modelled by the simulator; search without it.`);
   }
-  const max = maxResults(body.MaxResults, 100);
+  const max = maxResults(body.MaxResults, 500, 100);
   const rows = catalog.users.map((u) => ({
     Id: u.id,
     Arn: u.arn,
