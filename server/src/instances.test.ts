@@ -17,6 +17,7 @@ import {
   rateBudgets,
   sectionsLoading,
   serviceLevelThresholds,
+  serviceLevelsLeftOut,
   type InstanceTarget,
 } from './instances.js';
 
@@ -31,6 +32,23 @@ describe('what the poller fetches follows the configuration file', () => {
     expect(serviceLevelThresholds(parseEnv({ SERVICE_LEVEL_THRESHOLDS: '15' }), config)).toEqual([
       15, 30, 60, 120,
     ]);
+  });
+
+  it("fetches Connect's 20 service levels at most, the file's first, and says which of the environment's are left out", () => {
+    // The file's 18 (its service level, 17 thresholds); the environment's 20 and 25 are among them.
+    const named = Array.from({ length: 17 }, (_, i) => [`SERVICE_LEVEL_${(i + 1) * 5}`, { warn: 90, critical: 80 }]);
+    const config = wallboardConfigSchema.parse({
+      serviceLevel: { thresholdSeconds: 600 },
+      thresholds: { defaults: Object.fromEntries(named) },
+    });
+    const env = parseEnv({ SERVICE_LEVEL_THRESHOLDS: '20,25,1,2,3,4' });
+    const fetched = serviceLevelThresholds(env, config);
+    expect(fetched).toEqual([1, 2, 5, 10, 15, 20, 25, 30, 35, 40, 45, 50, 55, 60, 65, 70, 75, 80, 85, 600]);
+    expect(serviceLevelsLeftOut(env, config)).toBe(
+      'SERVICE_LEVEL_THRESHOLDS: 3, 4 s not fetched: with the configuration file\'s service levels they make more ' +
+        'than the 20 Connect counts in one request; list fewer',
+    );
+    expect(serviceLevelsLeftOut(parseEnv({ SERVICE_LEVEL_THRESHOLDS: '20,1,2' }), config)).toBeNull();
   });
 
   it("takes the contact centre's time zone from TIME_ZONE, else from the file", () => {

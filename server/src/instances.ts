@@ -8,7 +8,7 @@ import type { History } from './history/recorder.js';
 import { ConnectGate } from './cluster/gate.js';
 import { resolveQueueRefs } from './config/boards.js';
 import { DEFAULT_INSTANCE, boardInstance } from './config/instances.js';
-import type { WallboardConfig } from './config/schema.js';
+import { MAX_SERVICE_LEVELS, fileServiceLevels, type WallboardConfig } from './config/schema.js';
 import type { ConfigStore } from './config/store.js';
 import { createConnectClient, type ConnectTarget } from './connect/client.js';
 import type { Env } from './env.js';
@@ -145,22 +145,28 @@ export function contactCentreTimeZone(env: Env, config: WallboardConfig): string
 }
 
 /**
- * The service-level thresholds (seconds) to fetch from Connect: those SERVICE_LEVEL_THRESHOLDS lists, the
- * configuration's service-level threshold, and every SERVICE_LEVEL_<seconds> a threshold or alert rule names,
- * so no figure the screens draw or the rules watch is missing. At most 20 (Connect's limit per request).
+ * The service-level thresholds (seconds) to fetch from Connect, smallest first: the file's (its service level and
+ * every SERVICE_LEVEL_<seconds> a threshold or alert rule names, so no figure the screens draw or the rules watch
+ * is missing), then those SERVICE_LEVEL_THRESHOLDS lists, up to Connect's 20 in one request.
  */
 export function serviceLevelThresholds(env: Env, config: WallboardConfig): number[] {
-  const named = [
-    ...Object.keys(config.thresholds.defaults),
-    ...Object.values(config.thresholds.queues).flatMap((set) => Object.keys(set)),
-    ...config.boards.flatMap((board) => Object.keys(board.thresholds)),
-    ...config.alerts.map((rule) => rule.metric),
-  ]
-    .map((metric) => /^SERVICE_LEVEL_(\d+)$/.exec(metric)?.[1])
-    .filter((seconds): seconds is string => seconds !== undefined)
-    .map(Number);
-  const all = [...new Set([...env.SERVICE_LEVEL_THRESHOLDS, config.serviceLevel.thresholdSeconds, ...named])];
-  return all.sort((a, b) => a - b).slice(0, 20);
+  return [...new Set([...fileServiceLevels(config), ...env.SERVICE_LEVEL_THRESHOLDS])]
+    .slice(0, MAX_SERVICE_LEVELS)
+    .sort((a, b) => a - b);
+}
+
+/**
+ * SERVICE_LEVEL_THRESHOLDS's thresholds left unfetched, in a sentence, or null: with the file's they make more than
+ * Connect's 20 in one request, and the file's come first.
+ */
+export function serviceLevelsLeftOut(env: Env, config: WallboardConfig): string | null {
+  const fetched = new Set(serviceLevelThresholds(env, config));
+  const left = env.SERVICE_LEVEL_THRESHOLDS.filter((seconds) => !fetched.has(seconds));
+  if (left.length === 0) return null;
+  return (
+    `SERVICE_LEVEL_THRESHOLDS: ${left.join(', ')} s not fetched: with the configuration file's service levels they ` +
+    `make more than the ${MAX_SERVICE_LEVELS} Connect counts in one request; list fewer`
+  );
 }
 
 /**
@@ -372,7 +378,8 @@ export async function startInstance(
       timeZone: contactCentreTimeZone(env, config),
       serviceLevelThresholds: serviceLevelThresholds(env, config),
     });
-    return reloadWaits(env, config, simulator?.model.timeZone ?? null);
+    const said = [reloadWaits(env, config, simulator?.model.timeZone ?? null), serviceLevelsLeftOut(env, config)];
+    return said.filter((sentence) => sentence !== null).join('; ') || null;
   });
   // No call leaves this client unless its poller is meant to run: the lease, not the poller's timers, decides.
   const gate = new ConnectGate(client);

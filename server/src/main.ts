@@ -25,6 +25,7 @@ import {
   instanceSelector,
   viewSource,
   instanceTargets,
+  serviceLevelsLeftOut,
   rateBudgets,
   startInstance,
   type RunningInstance,
@@ -131,6 +132,8 @@ export async function startWebServer(env: Env, options: StartOptions = {}): Prom
   // A broken configuration file stops the start (ConfigFileError) before anything runs.
   const configStore = await ConfigStore.open(env.WALLBOARD_CONFIG, logger);
   const targets = await instanceTargets(configStore.current, env, logger, options.credentials);
+  const leftOut = serviceLevelsLeftOut(env, configStore.current);
+  if (leftOut) logger.warn(leftOut);
   if (env.CONNECT_RATE_METRICS || env.CONNECT_RATE_OTHER)
     logger.warn(
       'CONNECT_RATE_METRICS and CONNECT_RATE_OTHER give one quota to a group of operations; Connect sets them per ' +

@@ -174,7 +174,9 @@ export function unwatchableFigure(metric: string, use: 'rule' | 'threshold' = 'r
   // The forecast is an estimate beside the figures, not one of them: alert rules watch it, no tile is coloured by it.
   if (metric === 'FORECAST_SERVICE_LEVEL' && use === 'threshold')
     return 'FORECAST_SERVICE_LEVEL takes alert rules (alerts:, with a value under which to warn), not thresholds: no figure on a tile is coloured by it.';
-  if (SERVICE_LEVEL.test(metric) || WATCHABLE.includes(metric)) return null;
+  const serviceLevel = SERVICE_LEVEL.exec(metric);
+  if (serviceLevel) return serviceLevelIssue(metric, serviceLevel[1] as string);
+  if (WATCHABLE.includes(metric)) return null;
   const [closest] = [...WATCHABLE, 'SERVICE_LEVEL_20']
     .map((name) => ({ name, distance: editDistance(metric, name) }))
     .sort((a, b) => a.distance - b.distance);
@@ -183,6 +185,22 @@ export function unwatchableFigure(metric: string, use: 'rule' | 'threshold' = 'r
       ? ` Did you mean ${closest.name}?`
       : '';
   return `${metric} is not a figure the wallboard has.${hint} Use a Connect metric name such as CONTACTS_IN_QUEUE, OLDEST_CONTACT_AGE or SERVICE_LEVEL_<seconds>, ABANDON_RATE or FORECAST_SERVICE_LEVEL.`;
+}
+
+/** Connect's range for a service level's threshold, in seconds: GetMetricData's `ThresholdValue`, 1 to 604800. */
+export const SERVICE_LEVEL_MAX_SECONDS = 604_800;
+
+/**
+ * Why SERVICE_LEVEL_<seconds> cannot be fetched, or null. Connect refuses a whole GetMetricData request for a
+ * `ThresholdValue` outside 1 to 604800, and echoes the threshold back as a number: `SERVICE_LEVEL_020` would be
+ * fetched as 20 and never matched.
+ */
+function serviceLevelIssue(metric: string, seconds: string): string | null {
+  const value = Number(seconds);
+  if (value >= 1 && value <= SERVICE_LEVEL_MAX_SECONDS && String(value) === seconds) return null;
+  if (value >= 1 && value <= SERVICE_LEVEL_MAX_SECONDS)
+    return `${metric}: write the seconds without leading zeros, as SERVICE_LEVEL_${value}.`;
+  return `${metric}: Connect counts a service level within 1 to ${SERVICE_LEVEL_MAX_SECONDS} seconds (7 days); use a threshold in that range, e.g. SERVICE_LEVEL_20.`;
 }
 
 /** Every figure with a descriptor of its own (SERVICE_LEVEL_<n> aside, which takes any n). */
