@@ -43,22 +43,24 @@ export async function collectPages<Item>(
   let calls = 0;
   for (let attempt = 0; ; attempt += 1) {
     const items: Item[] = [];
-    let dataSnapshotTime: Date | null | undefined;
+    let dataSnapshotTime: Date | null = null;
     let nextToken: string | undefined;
     let mixed = false;
     do {
       const page = await fetchPage(nextToken);
       calls += 1;
+      // A page without DataSnapshotTime (optional in Connect's response) says nothing of its moment: only two
+      // times that differ show two moments.
       const pageTime = page.dataSnapshotTime ?? null;
-      if (dataSnapshotTime === undefined) dataSnapshotTime = pageTime;
-      else if ((dataSnapshotTime?.getTime() ?? null) !== (pageTime?.getTime() ?? null)) {
+      if (pageTime !== null && dataSnapshotTime && dataSnapshotTime.getTime() !== pageTime.getTime()) {
         mixed = true;
         break;
       }
+      if (pageTime !== null) dataSnapshotTime = pageTime;
       items.push(...page.items);
       nextToken = page.nextToken || undefined;
     } while (nextToken);
-    if (!mixed) return { items, dataSnapshotTime: dataSnapshotTime ?? null, calls };
+    if (!mixed) return { items, dataSnapshotTime, calls };
     if (attempt >= restarts) throw new SnapshotChangedError(operation);
   }
 }
