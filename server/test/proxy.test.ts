@@ -134,6 +134,13 @@ describe('streams', () => {
         expect(another.status, path).toBe(429);
         await another.body?.cancel();
       }
+      // HEAD holds no stream: it is answered at once, with the stream's headers and no body, at the cap or not.
+      const head = await fetch(`${wallboard.url}/api/v1/stream`, {
+        method: 'HEAD',
+        headers: { 'x-forwarded-for': '198.51.100.1' },
+        signal: AbortSignal.timeout(5000),
+      });
+      expect([head.status, head.headers.get('content-type')]).toEqual([200, 'text/event-stream; charset=utf-8']);
       const third = await open('198.51.100.1');
       expect(third.status).toBe(429);
       expect(third.headers.get('retry-after')).not.toBeNull();

@@ -578,6 +578,15 @@ export function streamRouter(
         'bad_since',
       );
     const board = scopedBoard(req);
+    // HEAD (which Express routes here) is answered with the stream's headers and no stream: it holds nothing
+    // open, so the caps on open streams, which count GETs, need not count it.
+    if (req.method === 'HEAD') {
+      res
+        .status(200)
+        .set({ 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-store' })
+        .end();
+      return;
+    }
     // Asked before the stream starts, so a bad parameter is still answered with a 400.
     const attach = onViewer?.(req, board);
     const send = stream.handle(req, res, board);
