@@ -34,11 +34,28 @@ describe('security headers and request validation', () => {
     });
   });
 
-  it('limits how often one address may call the API, with a clear message', async () => {
-    const wallboard = await start({ API_READS_PER_MINUTE: '3' });
-    const statuses = [];
-    for (let i = 0; i < 4; i += 1) statuses.push((await fetch(`${wallboard.url}/api/v1/config`)).status);
-    expect(statuses).toEqual([200, 200, 200, 429]);
+  it('limits how often one address may call the API, reads and changes apart, with a clear message', async () => {
+    const wallboard = await start({ API_READS_PER_MINUTE: '3', API_WRITES_PER_MINUTE: '2' });
+    const acknowledge = () =>
+      fetch(`${wallboard.url}/api/v1/alerts/no-such-alert/acknowledge`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{}',
+      });
+    const writes = [];
+    for (let i = 0; i < 3; i += 1) writes.push(await acknowledge());
+    // Refused for what they are (no such alert, no board), until the third is refused for the count.
+    expect(writes.map((response) => response.status === 429)).toEqual([false, false, true]);
+    expect(await writes[2]?.json()).toMatchObject({
+      detail: 'Too many changes from you; slow down and retry shortly.',
+    });
+    // Changes spent, reads are not: each has its own count.
+    const reads = [];
+    for (let i = 0; i < 4; i += 1) reads.push(await fetch(`${wallboard.url}/api/v1/config`));
+    expect(reads.map((response) => response.status)).toEqual([200, 200, 200, 429]);
+    expect(await reads[3]?.json()).toMatchObject({
+      detail: 'Too many requests from you; slow down and retry shortly.',
+    });
   });
 
   it('refuses an oversized acknowledgement body', async () => {

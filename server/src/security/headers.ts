@@ -82,28 +82,32 @@ export function rateLimits(
   app: Express,
   options: { readsPerMinute: number; writesPerMinute: number; trustedProxies: readonly string[] },
 ): void {
-  app.use(
-    '/api',
+  // Reads and changes count apart: a supervisor who has read the wall all minute can still acknowledge an alert.
+  const reads = (req: Request) => ['GET', 'HEAD', 'OPTIONS'].includes(req.method);
+  const limiter = (kind: 'requests' | 'changes', limit: number, counts: (req: Request) => boolean) =>
     rateLimit({
       windowMs: 60_000,
-      limit: (req) => (req.method === 'GET' ? options.readsPerMinute : options.writesPerMinute),
+      limit,
       standardHeaders: 'draft-8',
       legacyHeaders: false,
       // The stream is one long request: counting it like a poll would be meaningless. Screens' reports have
       // a limit of their own, per screen (displays/routes.ts): a wall of screens behind one address is normal.
-      skip: (req) => ['/v1/stream', '/v1/displays/report'].includes(routePath(req)),
+      skip: (req) => !counts(req) || ['/v1/stream', '/v1/displays/report'].includes(routePath(req)),
       keyGenerator: rateLimitKey(options.trustedProxies),
-      handler: (req, _res, next) => {
-        const what = req.method === 'GET' ? 'requests' : 'changes';
+      handler: (_req, _res, next) => {
         next(
           new TooManyRequestsError(
-            `Too many ${what} from you; slow down and retry shortly.`,
+            `Too many ${kind} from you; slow down and retry shortly.`,
             'rate_limited',
             60,
           ),
         );
       },
-    }),
+    });
+  app.use('/api', limiter('requests', options.readsPerMinute, reads));
+  app.use(
+    '/api',
+    limiter('changes', options.writesPerMinute, (req) => !reads(req)),
   );
 }
 
