@@ -32,6 +32,7 @@ import {
 } from './instances.js';
 import { createLogger, logFormatFor } from './logger.js';
 import { isLoopbackHost } from './security/loopback.js';
+import { rateLimitKey } from './security/headers.js';
 import { SERVER_BUILD } from './version.js';
 import { loadedAddresses, webBuildOf } from '@switchboard/shared';
 import type { Poller } from './poller/poller.js';
@@ -262,7 +263,7 @@ export async function startWebServer(env: Env, options: StartOptions = {}): Prom
           return (send) => req.on('close', displays.streamOpened(key, board, send));
         },
       ),
-      displaysRouter(displays, SERVER_BUILD),
+      displaysRouter(displays, SERVER_BUILD, rateLimitKey(env.TRUSTED_PROXIES)),
       intradayRouter((req) => select(req).cluster ?? select(req).poller),
       metrics.router(security.mayScrape),
     ],

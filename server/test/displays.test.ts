@@ -15,6 +15,7 @@ import {
   signIn,
   supervisorToken,
 } from './support/securitySuite.js';
+import { NewScreenAllowance } from '../src/displays/routes.js';
 import { hashToken } from '../src/security/tokens.js';
 
 const suite = securitySuite();
@@ -210,6 +211,44 @@ describe('screen reports', () => {
     expect(await (await post(wallboard, '/api/v1/displays/reload', { board: 'lobby' })).json()).toEqual({
       sent: [],
     });
+  });
+});
+
+describe('new screens', () => {
+  it('are taken 200 at once from one client, then one each 30 s: one script cannot fill the registry', async () => {
+    const wallboard = await start({ TRUSTED_PROXIES: '127.0.0.1' });
+    const from = (client: string, id: string) =>
+      fetch(`${wallboard.url}/api/v1/displays/report`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-forwarded-for': client },
+        body: JSON.stringify(report({ id })),
+      });
+    const id = (n: number) => `0badc0de-0000-4000-8000-${String(n).padStart(12, '0')}`;
+    const statuses = [];
+    for (let n = 0; n < 201; n += 1) statuses.push((await from('198.51.100.7', id(n))).status);
+    expect(statuses.filter((status) => status === 204)).toHaveLength(200);
+    const refused = await from('198.51.100.7', id(201));
+    expect(refused.status).toBe(429);
+    expect(refused.headers.get('retry-after')).toBe('30');
+    expect(await refused.json()).toMatchObject({ code: 'too_many_new_screens' });
+    // Another client still adds its own.
+    expect((await from('198.51.100.8', id(500))).status).toBe(204);
+    expect((await screens(wallboard)).screens).toHaveLength(201);
+  });
+
+  it('come back to a client one each 30 s, up to 200', () => {
+    let now = 0;
+    const allowance = new NewScreenAllowance(() => now);
+    for (let n = 0; n < 200; n += 1) expect(allowance.take('a')).toBe(true);
+    expect(allowance.take('a')).toBe(false);
+    now += 29_000;
+    expect(allowance.take('a')).toBe(false);
+    now += 1_000;
+    expect([allowance.take('a'), allowance.take('a')]).toEqual([true, false]);
+    now += 24 * 3600_000;
+    for (let n = 0; n < 200; n += 1) expect(allowance.take('a')).toBe(true);
+    expect(allowance.take('a')).toBe(false);
+    expect(allowance.take('b')).toBe(true);
   });
 });
 

@@ -87,11 +87,50 @@ function parse<T>(schema: z.ZodType<T>, body: unknown): T {
   return parsed.data;
 }
 
+/** New screens one client may add at once (a floor of walls behind one address starting together)... */
+const NEW_SCREENS_BURST = 200;
+/** ...and then one a this often: filling the registry's 5,000 would take longer than it takes to forget a screen. */
+const NEW_SCREEN_EVERY_MS = 30_000;
+
+/**
+ * How many new screens each client (an address, or behind a trusted proxy a signed-in user) may still add: a
+ * bucket of NEW_SCREENS_BURST filling again at one per NEW_SCREEN_EVERY_MS. Reports are not rate-limited like
+ * the API's changes (a wall of screens behind one address is normal), so without this one script making up
+ * browser ids could fill the registry, and no real screen could join it for a day.
+ */
+export class NewScreenAllowance {
+  private readonly buckets = new Map<string, { left: number; at: number }>();
+
+  constructor(private readonly clock: () => number = Date.now) {}
+
+  /** Takes one from `client`'s allowance; false when it has none left. */
+  take(client: string): boolean {
+    const now = this.clock();
+    const bucket = this.buckets.get(client);
+    const left = bucket
+      ? Math.min(NEW_SCREENS_BURST, bucket.left + (now - bucket.at) / NEW_SCREEN_EVERY_MS)
+      : NEW_SCREENS_BURST;
+    if (left < 1) return false;
+    this.buckets.set(client, { left: left - 1, at: now });
+    // A full bucket is the same as none: drop those, so the map holds only the clients adding screens lately.
+    if (this.buckets.size > 1000)
+      for (const [key, kept] of this.buckets)
+        if (kept.left + (now - kept.at) / NEW_SCREEN_EVERY_MS >= NEW_SCREENS_BURST) this.buckets.delete(key);
+    return true;
+  }
+}
+
 /**
  * POST /api/v1/displays/report (every screen), GET /api/v1/displays, PATCH /api/v1/displays/:key and
- * POST /api/v1/displays/reload (supervisors).
+ * POST /api/v1/displays/reload (supervisors). `clientOf` names the client a report comes from, for the allowance
+ * of new screens.
  */
-export function displaysRouter(registry: DisplayRegistry, serverBuild: string): Router {
+export function displaysRouter(
+  registry: DisplayRegistry,
+  serverBuild: string,
+  clientOf: (req: Request) => string,
+  allowance = new NewScreenAllowance(),
+): Router {
   const router = Router();
   /**
    * When each screen last reported here, and last reported early: a screen may report twice an interval at most,
@@ -129,6 +168,13 @@ export function displaysRouter(registry: DisplayRegistry, serverBuild: string): 
       for (const [screen, kept] of lastReport) if (now - kept.at > spacing) lastReport.delete(screen);
       swept = now;
     }
+    if (!registry.has(key) && !allowance.take(clientOf(req)))
+      throw new TooManyRequestsError(
+        `This client has added ${NEW_SCREENS_BURST} screens lately, the most it may at once; another may join ` +
+          `every ${NEW_SCREEN_EVERY_MS / 1000} s.`,
+        'too_many_new_screens',
+        NEW_SCREEN_EVERY_MS / 1000,
+      );
     registry.report(key, kind, id, report);
     lastReport.set(key, { at: now, earlyAt: early ? now : earlyAt });
     for (const header of DOCUMENT_HEADERS) res.removeHeader(header);
