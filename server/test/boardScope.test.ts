@@ -522,6 +522,7 @@ describe('the token command', () => {
       [['create', '--id', 'tv', '--board', ''], /--board must not be empty/],
       [['create', '--id', ''], /--id must not be empty/],
       [['create', '--id', 'tv', '--boards', 'Lobby'], /--boards "Lobby": a board id is lower-case letters/],
+      [['create', '--id', 'tv', '--board', 'Sales_Floor'], /--board: a board id is lower-case letters/],
       [
         ['create', '--id', 'tv', '--board', 'lobby', '--boards', 'sales'],
         /--board: board lobby is not among boards \(sales\)/,

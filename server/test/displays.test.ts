@@ -195,6 +195,22 @@ describe('screen reports', () => {
     expect((await screens(wallboard)).screens.find((s) => s.key === `b:${BROWSER}`)?.name).toBe(
       'Reception TV',
     );
+    // A name goes into webhook messages: nothing that reorders or hides text, but emoji sequences are names.
+    for (const name of ['Reception \u202etv', 'Lobby\u2066', 'Bell\u0007']) {
+      const refused = await post(wallboard, `/api/v1/displays/b:${BROWSER}`, { name }, '', 'PATCH');
+      expect(refused.status, JSON.stringify(name)).toBe(400);
+      expect(await refused.json()).toMatchObject({
+        detail: expect.stringMatching(/^name: name must not hold/),
+      });
+    }
+    const emoji = await post(
+      wallboard,
+      `/api/v1/displays/b:${BROWSER}`,
+      { name: 'Café 👩\u200d💻' },
+      '',
+      'PATCH',
+    );
+    expect(emoji.status).toBe(200);
     const unknown = await post(wallboard, '/api/v1/displays/b:nobody', { name: 'x' }, '', 'PATCH');
     expect(unknown.status).toBe(404);
     await mine.close();

@@ -129,7 +129,13 @@ export const screenNameSchema = z
       .string({ error: 'name must be a string: what to call the screen, e.g. Reception TV' })
       .trim()
       .max(60, 'name must be at most 60 characters')
-      .refine((name) => !/\p{Cc}/u.test(name), 'name must not hold control characters'),
+      // Nor characters that reorder or hide text (U+202E would show a name in webhook messages backwards); the
+      // joiners of emoji sequences are kept.
+      .refine(
+        (name) =>
+          !/[\p{Cc}\u061C\u200B\u200E\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]/u.test(name),
+        'name must not hold control characters, nor characters that reorder or hide text (such as U+202E)',
+      ),
   })
   .strict();
 

@@ -24,7 +24,7 @@ export const tokenEntrySchema = z
     name: z.string().min(1).optional(),
     sha256: z.string().regex(/^[0-9a-f]{64}$/, 'sha256 must be the 64-hex-digit SHA-256 of the token'),
     /** A display token's home board: where the screen opens, and (without `boards`) the one board it may read. */
-    board: z.string().min(1, 'board must not be empty: give a board id, or leave board out').optional(),
+    board: boardId.optional(),
     /** The boards the token may read; unset means every board (or only `board`, when that is set). */
     boards: z
       .array(boardId, { error: 'boards must be a list of board ids, e.g. [sales-floor, lobby]' })
