@@ -225,6 +225,14 @@ describe('caching and source maps', () => {
     }
     const asset = await fetch(`${wallboard.url}/assets/index-abc123.js`);
     expect(asset.headers.get('cache-control')).toMatch(/^private/);
+    // A file this build does not have (an older build's chunk) is not found, not the page in its place.
+    for (const path of ['/assets/index-old999.js', '/Assets/ServiceLevelChart-old.js']) {
+      const missing = await fetch(`${wallboard.url}${path}`);
+      expect([missing.status, missing.headers.get('content-type')], path).toEqual([
+        404,
+        'application/problem+json; charset=utf-8',
+      ]);
+    }
     expect((await fetch(`${wallboard.url}/assets/index-abc123.js.map`)).status).toBe(404);
     // The file server decodes escapes and so takes these for the same file.
     for (const path of [

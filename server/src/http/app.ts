@@ -120,7 +120,11 @@ export function createApp({
         },
       }),
     );
-    app.get('/{*path}', (_req, res) => {
+    app.get('/{*path}', (req, res) => {
+      // A file the build does not have (a page of an older build asking for its own chunk after an upgrade) is
+      // not found: the page, given HTML for a script, would fail to parse it rather than see a failed load.
+      if (/^\/assets\//i.test(filePath(req)))
+        throw new NotFoundError('No such file in this build of the web app: reload the page.', 'not_found');
       res.set({ 'Cache-Control': 'private, no-cache', Vary: 'Cookie' });
       res.sendFile('index.html', { root: webDist });
     });
