@@ -109,6 +109,7 @@ describe('parseEnv errors', () => {
     ['REDIS_URL', 'http://admin:S3cretPassw0rd@redis.internal:6379', 'S3cretPassw0rd'],
     ['REDIS_URL', 'redis://:Zm9v/YmFy+cXV4@redis.internal:6379', 'Zm9v/YmFy+cXV4'],
     ['REDIS_URL', 'redis://:p@ssw0rd@redis.internal:63a79', 'ssw0rd'],
+    ['REDIS_URL', 'redis://user:x%zzSecret@127.0.0.1:6379', 'zzSecret'],
   ])('name %s and what is wrong with it, but never print its secret', (name, value, secret) => {
     let message = '';
     try {
@@ -118,6 +119,15 @@ describe('parseEnv errors', () => {
     }
     expect(message).toContain(name);
     expect(message).not.toContain(secret);
+  });
+
+  it('refuses a REDIS_URL whose password the client could not decode, saying how to write a %', () => {
+    expect(() => parseEnv({ REDIS_URL: 'redis://user:x%zz@127.0.0.1:6379' })).toThrow(
+      /REDIS_URL.*holds a % not followed by two hex digits; write % in them as %25/,
+    );
+    expect(parseEnv({ REDIS_URL: 'redis://user:x%25zz@127.0.0.1:6379' }).REDIS_URL).toBe(
+      'redis://user:x%25zz@127.0.0.1:6379',
+    );
   });
 
   it('still quotes a value that is no secret, so the mistake can be seen', () => {

@@ -216,6 +216,20 @@ const envSchema = z.object({
       protocol: /^rediss?$/,
       error: 'REDIS_URL must be a redis:// or rediss:// URL, e.g. redis://127.0.0.1:6379',
     })
+    // The client decodes the user and password: a % not followed by two hex digits would stop the start.
+    .refine(
+      (url) => {
+        try {
+          const { username, password } = new URL(url);
+          decodeURIComponent(username);
+          decodeURIComponent(password);
+          return true;
+        } catch {
+          return false;
+        }
+      },
+      'REDIS_URL: its user or password holds a % not followed by two hex digits; write % in them as %25',
+    )
     .optional(),
   LEASE_MS: z.coerce.number().int().min(1000, 'LEASE_MS must be at least 1000').default(5000),
   /** How often each screen reports itself (docs/screens.md). */

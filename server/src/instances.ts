@@ -11,7 +11,7 @@ import { DEFAULT_INSTANCE, boardInstance } from './config/instances.js';
 import { MAX_SERVICE_LEVELS, fileServiceLevels, type WallboardConfig } from './config/schema.js';
 import type { ConfigStore } from './config/store.js';
 import { createConnectClient, type ConnectTarget } from './connect/client.js';
-import type { Env } from './env.js';
+import { EnvError, type Env } from './env.js';
 import { BadRequestError } from './http/app.js';
 import type { SnapshotSource } from './http/app.js';
 import type { ServerMetrics } from './http/metrics.js';
@@ -251,6 +251,13 @@ export async function instanceTargets(
     staffing: env.SIMULATOR_STAFFING,
     ...(env.SIMULATOR_TIME_OF_DAY ? { timeOfDay: env.SIMULATOR_TIME_OF_DAY } : {}),
     timeZone: contactCentreTimeZone(env, config),
+  }).catch((error: unknown) => {
+    if ((error as { code?: unknown }).code === 'EADDRINUSE')
+      throw new EnvError(
+        `SIMULATOR_PORT ${env.SIMULATOR_PORT} is in use by another process: stop that process, set SIMULATOR_PORT ` +
+          'to a free port, or leave it unset (0 picks a free port).',
+      );
+    throw error;
   });
   logger.info(
     { endpoint: simulator.endpoint, instanceId: simulator.instanceId },

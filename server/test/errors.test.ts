@@ -188,6 +188,33 @@ describe('error answers', () => {
     }
   });
 
+  it("says SIMULATOR_PORT is in use, naming it, when the embedded simulator's port is taken", async () => {
+    const { createServer } = await import('node:net');
+    const { mkdtempSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { startWebServer } = await import('../src/main.js');
+    const { EnvError, parseEnv } = await import('../src/env.js');
+    const holder = createServer();
+    await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve));
+    const taken = (holder.address() as { port: number }).port;
+    try {
+      const env = parseEnv({
+        PORT: '0',
+        SIMULATOR_PORT: String(taken),
+        LOG_LEVEL: 'silent',
+        HISTORY_ENABLED: 'false',
+        DATA_DIR: mkdtempSync(join(tmpdir(), 'switchboard-simport-')),
+      });
+      const failed = await startWebServer(env).catch((error: unknown) => error);
+      expect(failed).toBeInstanceOf(EnvError);
+      expect(String(failed)).toContain(
+        `SIMULATOR_PORT ${taken} is in use by another process: stop that process, set SIMULATOR_PORT to a free port`,
+      );
+    } finally {
+      holder.close();
+    }
+  });
+
   it('runs `pnpm start` in production mode', () => {
     const manifest = JSON.parse(
       readFileSync(fileURLToPath(new URL('../package.json', import.meta.url)), 'utf8'),
