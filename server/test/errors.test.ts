@@ -188,6 +188,43 @@ describe('error answers', () => {
     }
   });
 
+  it('says in the log when Redis does not answer from the start, without its password', async () => {
+    const { spawn } = await import('node:child_process');
+    const { createServer } = await import('node:net');
+    const { mkdtempSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    // A port nothing listens on: taken, then freed.
+    const probe = createServer();
+    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+    const closed = (probe.address() as { port: number }).port;
+    await new Promise((resolve) => probe.close(resolve));
+    const child = spawn(process.execPath, ['--conditions=development', '--import', 'tsx', 'src/main.ts'], {
+      cwd: fileURLToPath(new URL('..', import.meta.url)),
+      env: {
+        PATH: process.env.PATH,
+        PORT: '0',
+        REDIS_URL: `redis://:LeakCheckRedisPw@127.0.0.1:${closed}`,
+        HISTORY_ENABLED: 'false',
+        DATA_DIR: mkdtempSync(join(tmpdir(), 'switchboard-noredis-')),
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    try {
+      await eventually(
+        async () => output.includes('redis unreachable'),
+        'the log to say Redis is unreachable',
+        20_000,
+      );
+      expect(output).toMatch(/"level":40.*ECONNREFUSED.*redis unreachable: REDIS_URL does not answer/);
+      expect(output).not.toContain('LeakCheckRedisPw');
+    } finally {
+      child.kill('SIGKILL');
+    }
+  }, 30_000);
+
   it("says SIMULATOR_PORT is in use, naming it, when the embedded simulator's port is taken", async () => {
     const { createServer } = await import('node:net');
     const { mkdtempSync } = await import('node:fs');

@@ -72,6 +72,8 @@ export class Cluster {
   private readonly intraday: Relay<{ queueId: string }, IntervalPoint[] | null>;
   private unsubscribePoller: (() => void) | undefined;
   private redisUp = false;
+  /** Whether the log has said Redis is unreachable since it was last up. */
+  private saidUnreachable = false;
   /** Whether this lease's jump of the generation counter (TAKEOVER_GENERATIONS) has been made. */
   private jumped = false;
   private readonly keys: Record<
@@ -112,6 +114,15 @@ export class Cluster {
     this.redis = new Redis(options.redisUrl, connection);
     this.subscriber = new Redis(options.redisUrl, { ...connection, enableOfflineQueue: true });
     for (const client of [this.redis, this.subscriber]) client.on('error', () => undefined);
+    // Reached or not, the log says so once: a Redis never reached made no transition, and the log was silent.
+    this.redis.on('error', (error: Error) => {
+      if (this.redisUp || this.saidUnreachable) return;
+      this.saidUnreachable = true;
+      this.options.logger.warn(
+        { replicaId: this.replicaId, error: error.message },
+        'redis unreachable: REDIS_URL does not answer; screens get 503 until it does',
+      );
+    });
     this.redis.on('ready', () => this.setRedisUp(true));
     this.redis.on('close', () => this.setRedisUp(false));
     this.acks = new Relay(this.redis, this.keys.acks, this.keys.ackReplies, ({ alertId, by }) =>
@@ -212,6 +223,7 @@ export class Cluster {
   private setRedisUp(up: boolean): void {
     if (up === this.redisUp) return;
     this.redisUp = up;
+    this.saidUnreachable = !up;
     this.options.logger[up ? 'info' : 'warn'](
       { replicaId: this.replicaId },
       up ? 'redis reachable' : 'redis unreachable',
