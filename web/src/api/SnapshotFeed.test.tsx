@@ -1,7 +1,7 @@
 import { diffView, type Queue, type Snapshot } from '@switchboard/shared';
 import { onlineManager, QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { act, cleanup, render, screen, waitFor } from '@testing-library/react';
-import { memo } from 'react';
+import { memo, useEffect, useState } from 'react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { QueueTile } from '../features/queues/QueueTile';
 import { refusedStream, stubServer } from '../testing/fakeServer';
@@ -83,7 +83,42 @@ afterEach(() => {
   onlineManager.setOnline(true);
 });
 
+/** A reader of one slice that draws again every 100 ms, as the page's readers do while the server is away. */
+function BusySlice() {
+  const [, setTick] = useState(0);
+  useEffect(() => {
+    const timer = setInterval(() => setTick((n) => n + 1), 100);
+    return () => clearInterval(timer);
+  }, []);
+  useQueues();
+  return null;
+}
+
 describe('SnapshotFeed', () => {
+  it("retries a failed poll with the poll's own request while slices draw again, never 'Missing queryFn'", async () => {
+    const state = { snapshot: null as Snapshot | null, down: true };
+    const { fetchStub } = stubServer(state);
+    const errors = new Set<string>();
+    function Seen() {
+      const { error } = useConnection();
+      if (error) errors.add(error.message);
+      return null;
+    }
+    render(
+      <QueryClientProvider client={new QueryClient()}>
+        <SnapshotFeed streamOptions={{ createSource: refusedStream, minBackoffMs: 60_000 }}>
+          <BusySlice />
+          <Seen />
+        </SnapshotFeed>
+      </QueryClientProvider>,
+    );
+    // Each slice writes its options into the query as it draws; a retry runs whatever request the query holds.
+    const polls = () =>
+      fetchStub.mock.calls.filter(([url]) => String(url).includes('/api/v1/snapshot')).length;
+    await waitFor(() => expect(polls()).toBeGreaterThanOrEqual(3), { timeout: 6000 });
+    expect([...errors]).toEqual(['Failed to fetch']);
+  }, 10_000);
+
   it('redraws on a patch only the tile of the queue it changed', async () => {
     const { source } = renderFeed(null);
     const first = makeSnapshot({ queues: 3, agents: 4, generation: 1, nowMs: Date.now() });

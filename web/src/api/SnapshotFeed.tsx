@@ -17,6 +17,7 @@ import {
   showView,
   snapshotKeys,
   SnapshotKeyContext,
+  SnapshotRequestContext,
   snapshotQueryOptions,
 } from './snapshot';
 import { SnapshotStream, type StreamOptions } from './stream';
@@ -95,10 +96,9 @@ export function SnapshotFeed({ children, board = null, streamOptions }: Snapshot
   }, [stream]);
   const streamState = useSyncExternalStore(stream.subscribe, stream.getState);
   const live = streamState === 'live';
-  const poll = useQuery({
-    ...snapshotQueryOptions(board, held, () => stream.getState() === 'live'),
-    refetchInterval: live ? false : FALLBACK_POLL_MS,
-  });
+  // One request for the life of the feed: the poll's, and carried by every slice (SnapshotRequestContext).
+  const [request] = useState(() => snapshotQueryOptions(board, held, () => stream.getState() === 'live'));
+  const poll = useQuery({ ...request, refetchInterval: live ? false : FALLBACK_POLL_MS });
 
   // Once the browser says it is offline, React Query pauses each poll rather than failing it: no failure is
   // counted and no error set, and a device off the network would read "Live (polling)" for as long as it is.
@@ -122,7 +122,9 @@ export function SnapshotFeed({ children, board = null, streamOptions }: Snapshot
   );
   return (
     <SnapshotKeyContext value={key}>
-      <FeedContext value={feed}>{children}</FeedContext>
+      <SnapshotRequestContext value={request.queryFn ?? null}>
+        <FeedContext value={feed}>{children}</FeedContext>
+      </SnapshotRequestContext>
     </SnapshotKeyContext>
   );
 }

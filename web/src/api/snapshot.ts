@@ -166,15 +166,27 @@ export function showView(client: QueryClient, key: SnapshotKey, view: Snapshot):
   client.setQueryData<Snapshot>(key, view);
 }
 
+/**
+ * The poll's request for the board on screen; SnapshotFeed provides it. Every observer of a query writes its
+ * options into the query as it renders, and a retry of the poll runs the request the query holds then: a slice
+ * that drew while the poll was failing, with no request of its own, made the retry fail with "Missing queryFn"
+ * (shown on the wall) instead of asking again.
+ */
+export const SnapshotRequestContext = createContext<SnapshotQueryOptions['queryFn'] | null>(null);
+
+type SnapshotQueryOptions = ReturnType<typeof snapshotQueryOptions>;
+
 /** A slice of the snapshot; the component re-renders only when its slice changes. */
 export function useSnapshotSelect<T>(select: (snapshot: Snapshot) => T) {
+  const request = use(SnapshotRequestContext);
   return useQuery({
     queryKey: use(SnapshotKeyContext),
     staleTime: Infinity,
     refetchOnWindowFocus: false,
     refetchOnMount: false,
-    // Only SnapshotFeed fetches; slices read what the stream or the poll put in the cache.
-    queryFn: skipToken,
+    // Only SnapshotFeed fetches; slices read what the stream or the poll put in the cache, and carry the poll's
+    // request for its retries (above). Outside a feed (tests), there is none.
+    ...(request ? { queryFn: request, enabled: false } : { queryFn: skipToken }),
     select,
     structuralSharing: shareViews,
   });
