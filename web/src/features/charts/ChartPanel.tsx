@@ -1,15 +1,17 @@
 import { metricLabel, type IntervalPoint } from '@switchboard/shared';
-import { lazy, memo, Suspense, useRef, useState } from 'react';
+import { memo, Suspense, useRef, useState } from 'react';
 import { useQueueIntraday } from '../../api/queueIntraday';
 import { useIntraday } from '../../api/useSnapshotSlices';
 import { ErrorBoundary } from '../../components/ErrorBoundary';
+import { lazyRetried } from '../../components/lazyRetried';
 import { useElementSize } from '../../components/useElementSize';
 import { useBoard } from '../../board';
 import { useFormat } from '../../format';
 import './charts.css';
 
-// recharts is a third of the bundle: it loads in its own chunk, after the figures are on screen.
-const ServiceLevelChart = lazy(() => import('./ServiceLevelChart'));
+// recharts is a third of the bundle: it loads in its own chunk, after the figures are on screen, and again with
+// the next intervals if that load failed.
+const ServiceLevelChart = lazyRetried(() => import('./ServiceLevelChart'));
 const NO_POINTS: readonly IntervalPoint[] = [];
 
 /**

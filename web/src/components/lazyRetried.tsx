@@ -1,0 +1,31 @@
+import { lazy, type ComponentProps, type ComponentType } from 'react';
+
+/**
+ * React.lazy, asked again after a failure. React.lazy keeps a failed import for good: a chunk that failed to load
+ * once (a screen's network blinking, a replica restarting) left its part of the page empty until someone reloaded
+ * the screen, though its error boundary said it would retry. Here a failed load is tried again `retryMs` after
+ * the failure (React renders again at once after an error, and the retry waits out the interval, its Suspense
+ * fallback showing), so a chunk that keeps failing is asked for at that pace, never in a loop, and draws as soon
+ * as it loads. A build that no longer has the chunk is met by the page's upgrade reload (api/webBuild.ts).
+ */
+export function lazyRetried<Props extends object>(
+  load: () => Promise<{ default: ComponentType<Props> }>,
+  retryMs = 10_000,
+): ComponentType<Props> {
+  const attempt = (): Promise<{ default: ComponentType<Props> }> =>
+    load().catch((error: unknown) => {
+      const failedAt = Date.now();
+      current = lazy(async () => {
+        const wait = failedAt + retryMs - Date.now();
+        if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+        return attempt();
+      });
+      throw error;
+    });
+  let current = lazy(attempt);
+  function Retried(props: ComponentProps<ComponentType<Props>>) {
+    const Current = current;
+    return <Current {...props} />;
+  }
+  return Retried;
+}
