@@ -112,6 +112,38 @@ test("the wall's agent page: who needs attention worst first, with the activity 
   expect(view.bottom).toBeLessThanOrEqual(1080);
 });
 
+test("the wall's chart has room for its axes' labels whole, at 1080p and at 4K", async ({ page }) => {
+  for (const [width, height] of [
+    [1920, 1080],
+    [3840, 2160],
+  ] as const) {
+    await page.setViewportSize({ width, height });
+    await page.goto('/?view=wall');
+    const chart = page.locator('.wall-chart');
+    await expect(
+      chart.locator('.recharts-yAxis-tick-labels .recharts-cartesian-axis-tick-value').first(),
+    ).toBeAttached({
+      timeout: 15_000,
+    });
+    // Drawn behind the other pages (hidden, but laid out): every tick label of both value axes within the chart.
+    const cut = await chart.evaluate((panel) => {
+      const svg = panel.querySelector('.recharts-wrapper > svg')?.getBoundingClientRect();
+      if (!svg) return ['no chart'];
+      return [
+        ...panel.querySelectorAll<SVGTextElement>(
+          '.recharts-yAxis-tick-labels .recharts-cartesian-axis-tick-value',
+        ),
+      ]
+        .filter((label) => {
+          const box = label.getBoundingClientRect();
+          return box.left < svg.left - 0.5 || box.right > svg.right + 0.5;
+        })
+        .map((label) => label.textContent ?? '');
+    });
+    expect(cut, `${width}×${height}`).toEqual([]);
+  }
+});
+
 test("the wall's chart is drawn once, behind the other pages, and turning to it only shows it", async ({
   page,
 }) => {

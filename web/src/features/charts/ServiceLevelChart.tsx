@@ -55,19 +55,29 @@ function ServiceLevelChart({
   const name = (key: string) => figureDescriptor(metricOf[key] ?? key).shortLabel;
   const value = (v: unknown, key: string) =>
     format.figure(metricOf[key] ?? key, typeof v === 'number' ? v : null);
+  // The axes' room for their tick labels, in the page's type size and for the longest label: fixed in pixels,
+  // "1400" and "100%" were cut on a wall, whose type is larger than a laptop's (twice at 4K).
+  const rem = Number.parseFloat(getComputedStyle(document.documentElement).fontSize) || 16;
+  const mostVolume = Math.max(0, ...data.flatMap((row) => VOLUMES.map((key) => row[key] ?? 0)));
+  const volumeDigits = Math.max(2, String(Math.ceil(mostVolume * 1.1)).length);
   return (
     <ResponsiveContainer width="100%" height="100%">
       <ComposedChart data={data} margin={{ top: 8, right: 8, bottom: 0, left: 0 }}>
         <CartesianGrid stroke="var(--grid)" vertical={false} />
         <XAxis dataKey="start" tickFormatter={tick} stroke="var(--muted)" minTickGap={24} />
-        <YAxis yAxisId="volume" stroke="var(--muted)" allowDecimals={false} width={56} />
+        <YAxis
+          yAxisId="volume"
+          stroke="var(--muted)"
+          allowDecimals={false}
+          width={Math.ceil(rem * (0.65 * volumeDigits + 1))}
+        />
         <YAxis
           yAxisId="sl"
           orientation="right"
           domain={[0, 100]}
           stroke="var(--muted)"
           tickFormatter={(v: number) => format.percent(v)}
-          width={44}
+          width={Math.ceil(rem * 3.6)}
         />
         {interactive ? (
           <Tooltip
