@@ -110,11 +110,32 @@ test('critical figures pulse, except for viewers who ask for reduced motion', as
       const running = el.getAnimations()[0];
       const effect = running?.effect as KeyframeEffect | null | undefined;
       const duration = Number(effect?.getTiming().duration);
-      const dim = (effect?.getKeyframes() ?? []).filter((frame) => Number(frame.opacity) < 1).length;
-      return { duration, dim };
+      const frames = effect?.getKeyframes() ?? [];
+      const dim = frames.filter((frame) => Number(frame.opacity) < 1).length;
+      const dimmest = Math.min(...frames.map((frame) => Number(frame.opacity)));
+      // The figure's colour at its dimmest over its tile, as WCAG counts contrast.
+      const rgb = (value: string) => (value.match(/[\d.]+/g) ?? []).slice(0, 3).map(Number);
+      const tile = el.closest('.queue-tile');
+      const [fr = 0, fg = 0, fb = 0] = rgb(getComputedStyle(el).color);
+      const [br = 0, bg = 0, bb = 0] = rgb(
+        tile ? getComputedStyle(tile).backgroundColor : 'rgb(255, 255, 255)',
+      );
+      const shown = [
+        fr * dimmest + br * (1 - dimmest),
+        fg * dimmest + bg * (1 - dimmest),
+        fb * dimmest + bb * (1 - dimmest),
+      ];
+      const luminance = ([r, g, b]: number[]) => {
+        const linear = (c: number) => ((c /= 255) <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4);
+        return 0.2126 * linear(r ?? 0) + 0.7152 * linear(g ?? 0) + 0.0722 * linear(b ?? 0);
+      };
+      const [light, dark] = [luminance(shown), luminance([br, bg, bb])].sort((a, b) => b - a);
+      return { duration, dim, contrast: ((light ?? 0) + 0.05) / ((dark ?? 0) + 0.05) };
     });
   expect(pulse.dim).toBeGreaterThanOrEqual(5);
   expect(pulse.duration / pulse.dim).toBe(1600);
+  // Read at its dimmest too: AA contrast for text (it dimmed to 45%, under 2.5:1).
+  expect(pulse.contrast).toBeGreaterThanOrEqual(4.5);
   await page.emulateMedia({ reducedMotion: 'reduce' });
   expect(await animation()).toBe('none');
 });
