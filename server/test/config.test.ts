@@ -123,6 +123,12 @@ describe('boards, thresholds and alerts from the configuration file', () => {
       code: 'invalid_body',
       detail: expect.stringContaining('by must not be empty'),
     });
+    // No name, and an open wallboard knows none: a code of its own, for the page to ask for the name.
+    const nameless = await post(alert.id, {});
+    expect([nameless.status, await nameless.json()]).toMatchObject([
+      400,
+      { code: 'name_required', detail: 'by is required: the name of the supervisor acknowledging the alert' },
+    ]);
     const garbled = await post(alert.id, { by: 'Dana\n\u001b[2J' });
     expect(garbled.status).toBe(400);
     expect(await garbled.json()).toMatchObject({

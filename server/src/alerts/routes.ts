@@ -59,7 +59,7 @@ export function alertsRouter(backendOf: (req: Request) => AlertsBackend): Router
       if (!by) {
         throw new BadRequestError(
           'by is required: the name of the supervisor acknowledging the alert',
-          'invalid_body',
+          'name_required',
         );
       }
       // Unknown alerts and a missing leader are typed errors, answered by the error handler.

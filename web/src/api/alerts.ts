@@ -3,7 +3,15 @@ import { useMutation } from '@tanstack/react-query';
 import { useConnection } from './SnapshotFeed';
 import { apiPath } from './snapshot';
 
-export class AcknowledgeError extends Error {}
+export class AcknowledgeError extends Error {
+  /** The problem's `code`, when the server gave one (`name_required`: no name, and the server knows none). */
+  constructor(
+    message: string,
+    readonly code: string | null = null,
+  ) {
+    super(message);
+  }
+}
 
 export async function acknowledgeAlert(alertId: string, by: string, board: string | null): Promise<Alert> {
   const response = await fetch(apiPath(`/api/v1/alerts/${encodeURIComponent(alertId)}/acknowledge`, board), {
@@ -18,9 +26,11 @@ export async function acknowledgeAlert(alertId: string, by: string, board: strin
       body && typeof body === 'object' && 'detail' in body && typeof body.detail === 'string'
         ? body.detail
         : `The server answered ${response.status}.`;
+    const code =
+      body && typeof body === 'object' && 'code' in body && typeof body.code === 'string' ? body.code : null;
     if (response.status === 403)
-      throw new AcknowledgeError(`Only a supervisor may acknowledge alerts. ${message}`);
-    throw new AcknowledgeError(message);
+      throw new AcknowledgeError(`Only a supervisor may acknowledge alerts. ${message}`, code);
+    throw new AcknowledgeError(message, code);
   }
   return alertSchema.parse(body);
 }

@@ -123,6 +123,33 @@ describe('AlertsPanel', () => {
     expect(focused?.textContent).toMatch(/^Acknowledged by Dana/);
   });
 
+  it('asks for a name in its own words when the server knows none, not with the API field name', async () => {
+    acknowledgeable();
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async () =>
+        Response.json(
+          {
+            code: 'name_required',
+            detail: 'by is required: the name of the supervisor acknowledging the alert',
+          },
+          { status: 400 },
+        ),
+      ),
+    );
+    const nameInput = screen.getByPlaceholderText('Your name');
+    fireEvent.change(nameInput, { target: { value: '  ' } });
+    fireEvent.click(screen.getByRole('button', { name: /Acknowledge/ }));
+    expect((await screen.findByRole('alert')).textContent).toBe(
+      'Type your name in “Acknowledge as” first: each acknowledgement is recorded with who made it.',
+    );
+    expect(document.activeElement).toBe(nameInput);
+    expect(nameInput.getAttribute('aria-invalid')).toBe('true');
+    // Typing a name takes the message away.
+    fireEvent.change(nameInput, { target: { value: 'Dana' } });
+    expect(screen.queryByRole('alert')).toBeNull();
+  });
+
   it('leaves the keyboard where the user has gone since acknowledging', () => {
     const { acknowledged } = acknowledgeable();
     fireEvent.click(screen.getByRole('button', { name: /Acknowledge/ }));

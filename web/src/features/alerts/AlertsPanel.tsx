@@ -1,6 +1,6 @@
 import { alertSentence, metricLabel, type Alert } from '@switchboard/shared';
 import { memo, useEffect, useRef, useState } from 'react';
-import { useAcknowledge } from '../../api/alerts';
+import { AcknowledgeError, useAcknowledge } from '../../api/alerts';
 import { Elapsed } from '../../components/Elapsed';
 import { useFormat } from '../../format';
 import './alerts.css';
@@ -32,7 +32,14 @@ export const AlertsPanel = memo(function AlertsPanel({
 }) {
   const format = useFormat();
   const [name, setName] = useState(storedName);
+  const nameInput = useRef<HTMLInputElement>(null);
   const acknowledge = useAcknowledge();
+  // Acknowledged with no name where the server knows none (an open wallboard; signed in, it takes the
+  // supervisor's): it records who acknowledged, so the page asks for the name, in its own words.
+  const needName =
+    acknowledge.error instanceof AcknowledgeError &&
+    acknowledge.error.code === 'name_required' &&
+    name.trim() === '';
   // The alert acknowledged from this page: once the figures say so its button is gone, and the keyboard's place
   // goes to the words that replace it rather than back to the top of the page.
   const list = useRef<HTMLUListElement>(null);
@@ -62,6 +69,8 @@ export const AlertsPanel = memo(function AlertsPanel({
   );
   const rememberName = (value: string) => {
     setName(value);
+    // A refusal for want of a name is answered by typing one.
+    if (needName) acknowledge.reset();
     try {
       localStorage.setItem(NAME_KEY, value);
     } catch {
@@ -77,15 +86,22 @@ export const AlertsPanel = memo(function AlertsPanel({
         <label className="ack-name">
           Acknowledge as{' '}
           <input
+            ref={nameInput}
             value={name}
             onChange={(event) => rememberName(event.target.value)}
             placeholder="Your name"
             maxLength={100}
             autoComplete="name"
+            aria-invalid={needName || undefined}
+            aria-describedby={needName ? 'ack-name-needed' : undefined}
           />
         </label>
       ) : null}
-      {acknowledge.error ? (
+      {needName ? (
+        <p className="error" role="alert" id="ack-name-needed">
+          Type your name in “Acknowledge as” first: each acknowledgement is recorded with who made it.
+        </p>
+      ) : acknowledge.error ? (
         <p className="error" role="alert">
           {acknowledge.error.message}
         </p>
@@ -117,8 +133,10 @@ export const AlertsPanel = memo(function AlertsPanel({
                     acknowledge.mutate(
                       { alertId: alert.id, by: name.trim() },
                       {
-                        onError: () => {
+                        onError: (error) => {
                           focusAfter.current = null;
+                          if (error instanceof AcknowledgeError && error.code === 'name_required')
+                            nameInput.current?.focus();
                         },
                       },
                     );
