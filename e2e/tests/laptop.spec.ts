@@ -15,9 +15,14 @@ test.describe('laptop view', () => {
 
     // Channel filter: only queues that serve the channel, and the choice is in the address bar.
     if (voiceQueues.length > 0 && voiceQueues.length < snapshot.queues.length) {
+      await expect(page.getByTestId('summary-note')).toHaveCount(0);
       await page.getByLabel('Channel').selectOption('VOICE');
       await expect(page).toHaveURL(/channel=VOICE/);
       await expect(page.locator('[data-queue-id]')).toHaveCount(voiceQueues.length);
+      // The totals above stay the board's, and say so: not the sums of the tiles filtered below.
+      await expect(page.getByTestId('summary-note')).toHaveText(
+        'Totals of the whole board, every queue: the filters apply to the queues and agents below.',
+      );
       await page.getByLabel('Channel').selectOption('');
     }
 
@@ -32,6 +37,7 @@ test.describe('laptop view', () => {
     await expect(drill.locator(`[data-queue-id="${queue.id}"]`)).toBeVisible();
     await expect(drill.getByTestId('chart-panel')).toHaveAttribute('data-queue', queue.id);
     await expect(page.locator('[data-queue-id]')).toHaveCount(1);
+    await expect(page.getByTestId('summary-note')).toBeVisible();
     await page.goBack();
     await expect(page.locator('[data-queue-id]')).toHaveCount(snapshot.queues.length);
 

@@ -160,7 +160,15 @@ function LaptopBoard({
         ) : null}
         {sections.has('summary') && summary ? (
           <ErrorBoundary what="the instance totals" resetKey={summary}>
-            <SummaryStrip summary={summary} queuesShort={queuesShort} />
+            <SummaryStrip
+              summary={summary}
+              queuesShort={queuesShort}
+              note={
+                drilled || params.queues.length > 0 || params.channel
+                  ? 'Totals of the whole board, every queue: the filters apply to the queues and agents below.'
+                  : undefined
+              }
+            />
           </ErrorBoundary>
         ) : null}
         {drilled ? (

@@ -20,10 +20,13 @@ const AGENT_FIGURES = [
 export const SummaryStrip = memo(function SummaryStrip({
   summary,
   queuesShort,
+  note,
 }: {
   summary: Snapshot['summary'];
   /** How many of the view's queues the forecast finds short of agents (useQueuesShort). */
   queuesShort?: number | undefined;
+  /** What the totals cover, when the page below shows less of the board (a filter, one queue drilled into). */
+  note?: string | undefined;
 }) {
   const format = useFormat();
   const { serviceLevelMetric, targetPercent } = useBoard();
@@ -31,6 +34,11 @@ export const SummaryStrip = memo(function SummaryStrip({
   const rate = abandonRate(today);
   return (
     <section className="summary-strip" aria-label="Instance totals" data-testid="summary">
+      {note ? (
+        <p className="summary-note" data-testid="summary-note">
+          {note}
+        </p>
+      ) : null}
       <dl className="figures">
         <HeadlineFigures realtime={realtime} states={states} />
         {AGENT_FIGURES.map((metric) => (
