@@ -71,6 +71,10 @@ test('a supervisor scrubs back on the laptop, sees that moment under a banner, a
   const replayed = (await (await answer).json()) as Snapshot;
   const banner = page.getByTestId('replay-banner');
   await expect(banner).toContainText('Replay, not live');
+  // The header says so too: never "Live" above a past moment, and the moment where "Data as of" was.
+  const status = page.locator('header .connection');
+  await expect(status).toHaveText('◼Replay, not live');
+  await expect(page.getByTestId('data-as-of')).toHaveText(/^Replaying \d\d:\d\d:\d\d$/);
   // The page settles on the last moment asked for: the banner names its generation, the tiles show its figures.
   await expect
     .poll(async () => Number(await banner.getAttribute('data-generation')), { timeout: 10_000 })
@@ -109,6 +113,7 @@ test('a supervisor scrubs back on the laptop, sees that moment under a banner, a
 
   await page.getByTestId('replay-live').click();
   await expect(banner).toHaveCount(0);
+  await expect(status).toHaveText('●Live');
   await expect(page.getByTestId('replay-moment')).toHaveText('Live');
   expect(violations).toEqual([]);
 });

@@ -49,7 +49,7 @@ export function LaptopView(props: LaptopProps) {
   const { board } = useConnection();
   return (
     <div className="view view-laptop">
-      <Header meta={props.meta}>
+      <Header meta={props.meta} replayAt={replay.at}>
         <a className="screens-nav" href="?view=screens">
           Screens
         </a>

@@ -7,14 +7,16 @@ import { keepClock } from '../../components/ticker';
 import { useFormat, type Formatters } from '../../format';
 import './header.css';
 
-const CONNECTION_WORDS: Record<ConnectionState, string> = {
+const CONNECTION_WORDS: Record<ConnectionState | 'replay', string> = {
+  replay: 'Replay, not live',
   connecting: 'Connecting…',
   live: 'Live',
   polling: 'Live (polling)',
   offline: 'Connection lost',
 };
 
-const CONNECTION_GLYPHS: Record<ConnectionState, string> = {
+const CONNECTION_GLYPHS: Record<ConnectionState | 'replay', string> = {
+  replay: '◼',
   connecting: '◌',
   live: '●',
   polling: '◍',
@@ -33,11 +35,24 @@ function Clock({ format }: { format: Formatters }) {
   );
 }
 
-/** Board title, the time where the contact centre is, how fresh the figures are, and the link's health. */
-export function Header({ meta, children }: { meta: SnapshotMeta | undefined; children?: React.ReactNode }) {
+/**
+ * Board title, the time where the contact centre is, how fresh the figures are, and the link's health; while a
+ * past moment is replayed (`replayAt`), that moment and "Replay, not live" in their place, so the header never
+ * says Live above figures that are not.
+ */
+export function Header({
+  meta,
+  replayAt = null,
+  children,
+}: {
+  meta: SnapshotMeta | undefined;
+  replayAt?: number | null;
+  children?: React.ReactNode;
+}) {
   const { board } = useBoard();
   const format = useFormat();
   const { connection } = useConnection();
+  const state = replayAt !== null ? 'replay' : connection;
   return (
     <header className="header">
       <h1>{board.title}</h1>
@@ -46,19 +61,27 @@ export function Header({ meta, children }: { meta: SnapshotMeta | undefined; chi
         <span className="clock-zone">{format.timeZone}</span>
       </p>
       <p className="data-as-of" data-testid="data-as-of">
-        Data as of{' '}
-        {meta?.dataSnapshotTime ? (
-          <time dateTime={meta.dataSnapshotTime}>{format.clock(Date.parse(meta.dataSnapshotTime))}</time>
+        {replayAt !== null ? (
+          <>
+            Replaying <time dateTime={new Date(replayAt).toISOString()}>{format.clock(replayAt)}</time>
+          </>
         ) : (
-          '—'
+          <>
+            Data as of{' '}
+            {meta?.dataSnapshotTime ? (
+              <time dateTime={meta.dataSnapshotTime}>{format.clock(Date.parse(meta.dataSnapshotTime))}</time>
+            ) : (
+              '—'
+            )}
+          </>
         )}
       </p>
       {children}
-      <p className="connection" data-connection={connection} role="status" aria-live="polite">
+      <p className="connection" data-connection={state} role="status" aria-live="polite">
         <span className="connection-glyph" aria-hidden="true">
-          {CONNECTION_GLYPHS[connection]}
+          {CONNECTION_GLYPHS[state]}
         </span>
-        {CONNECTION_WORDS[connection]}
+        {CONNECTION_WORDS[state]}
       </p>
     </header>
   );
