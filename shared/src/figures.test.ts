@@ -117,7 +117,13 @@ describe('figureFormatter', () => {
     const format = figureFormatter('en-GB');
     expect(format.figure('OLDEST_CONTACT_AGE', 455)).toBe('7:35');
     expect(format.figure('QUEUE_ANSWER_TIME', 3725)).toBe('1:02:05');
-    expect(format.figure('SERVICE_LEVEL_20', 60)).toBe('60%');
+    expect(format.figure('SERVICE_LEVEL_20', 60)).toBe('60.0%');
+    // A measured percentage keeps its decimal, so a column of them lines up; a setting (a target) is as given.
+    expect([format.figure('ABANDON_RATE', 85), format.figure('ABANDON_RATE', 77.14)]).toEqual([
+      '85.0%',
+      '77.1%',
+    ]);
+    expect(format.percent(80)).toBe('80%');
     expect(format.figure('ABANDON_RATE', 4.25)).toBe('4.3%');
     expect(format.figure('CONTACTS_IN_QUEUE', 12)).toBe('12');
     expect(format.figure('SOMETHING_NEW', 1500)).toBe('1,500');
@@ -160,7 +166,7 @@ describe('alertSentence', () => {
       alertSentence({ metric: 'OLDEST_CONTACT_AGE', value: 455, threshold: 120 }, 'Sales 4', format),
     ).toBe('Oldest contact on Sales 4 is 7:35 (limit 2:00)');
     expect(alertSentence({ metric: 'SERVICE_LEVEL_20', value: 60, threshold: 75 }, null, format)).toBe(
-      'Service level (20 s) for the whole centre is 60% (limit 75%)',
+      'Service level (20 s) for the whole centre is 60.0% (limit 75%)',
     );
     expect(
       alertSentence({ metric: 'CONTACTS_IN_QUEUE', value: 1200, threshold: 1000 }, 'Sales', format),

@@ -261,6 +261,13 @@ export function figureFormatter(locale?: string): FigureFormatter {
   if (cached) return cached;
   const countFormat = new Intl.NumberFormat(loc, { maximumFractionDigits: 0 });
   const percentFormat = new Intl.NumberFormat(loc, { style: 'percent', maximumFractionDigits: 1 });
+  // A measured percentage keeps its one decimal ("85.0%", not "85%" beside "77.1%"): a column of them lines up,
+  // and a figure does not change width as it crosses a whole number.
+  const measuredFormat = new Intl.NumberFormat(loc, {
+    style: 'percent',
+    minimumFractionDigits: 1,
+    maximumFractionDigits: 1,
+  });
   // Counts are small whole numbers, the same few hundred again on every tile and update: each is formatted once.
   const counts = new Map<number, string>();
   const count = (value: number) => {
@@ -284,7 +291,9 @@ export function figureFormatter(locale?: string): FigureFormatter {
       return unit === 'duration'
         ? formatDuration(value)
         : unit === 'percent'
-          ? format.percent(value)
+          ? missing(value)
+            ? NO_DATA
+            : measuredFormat.format(value / 100)
           : format.count(value);
     },
   };
@@ -310,8 +319,14 @@ export function alertSentence(
   verb = 'is',
 ): string {
   const { metric, value, threshold } = alert;
-  const limit =
-    threshold === null || threshold === undefined ? '' : ` (limit ${format.figure(metric, threshold)})`;
+  // The limit is a setting, written as given ("75%"); the figure is measured ("60.0%").
+  const written =
+    threshold === null || threshold === undefined
+      ? ''
+      : figureDescriptor(metric).unit === 'percent'
+        ? format.percent(threshold)
+        : format.figure(metric, threshold);
+  const limit = written === '' ? '' : ` (limit ${written})`;
   return `${figureDescriptor(metric).label} ${alertPlace(queueName)} ${verb} ${format.figure(metric, value)}${limit}`;
 }
 

@@ -120,7 +120,7 @@ describe('webhookMessage', () => {
     );
     const centre = { ...event('raised', null), metric: 'SERVICE_LEVEL_20', value: 60, threshold: 75 };
     expect(webhookMessage(centre, undefined, 'en-GB').text).toContain(
-      'Service level (20 s) for the whole centre is 60% (limit 75%)',
+      'Service level (20 s) for the whole centre is 60.0% (limit 75%)',
     );
     expect(webhookMessage({ ...oldest, kind: 'cleared', value: 95 }, 'Sales 4', 'en-GB').text).toBe(
       ':white_check_mark: Cleared: Oldest contact on Sales 4 is back to 1:35 (limit 2:00) (2026-11-24T10:00:00.000Z)',

@@ -88,7 +88,7 @@ describe('AlertsPanel', () => {
         ?.textContent?.replace(/\u00a0|\u202f/g, ' ');
     expect(text('oldest')).toContain('Critical: Oldest contact on Sales 4 is 7:35 (limit 2:00), for');
     expect(text('sl')).toContain(
-      'Warning: Service level (20 s) for the whole centre is 60% (limit 75%), for',
+      'Warning: Service level (20 s) for the whole centre is 60.0% (limit 75%), for',
     );
   });
 
