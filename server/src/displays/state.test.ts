@@ -98,6 +98,21 @@ describe('a screen’s state', () => {
     });
   });
 
+  it('shows a screen that never had a figure since it loaded as stale, once a page would have had them', () => {
+    // A laptop on a board the server does not know: it reports, with no figures, for as long as it is open.
+    const empty = (uptimeMs: number) =>
+      record({ report: report({ dataAgeMs: null, renderAgeMs: null, uptimeMs }) });
+    expect(screenState(empty(10_000), OPEN, T0 + 1000, OPTIONS)).toMatchObject({
+      state: 'healthy',
+      detail: 'no figures yet',
+    });
+    expect(screenState(empty(90_000), OPEN, T0 + 1000, OPTIONS)).toEqual({
+      state: 'stale',
+      since: T0 - 90_000 + 30_000,
+      detail: 'no figures 1:31 after it loaded',
+    });
+  });
+
   it('shows errors caught by its error boundaries, since the first', () => {
     const failing = record({ report: report({ errors: 2 }), errorsSince: T0 - 5000 });
     expect(screenState(failing, OPEN, T0 + 1000, OPTIONS)).toMatchObject({

@@ -189,6 +189,16 @@ export function screenState(
       since: reportedAt - report.dataAgeMs + options.staleAfterMs,
       detail: `figures ${duration(report.dataAgeMs)} old`,
     };
+  // Up for a while and never a figure (a board or a filter the server does not know, an API it is refused): not
+  // healthy, though nothing in it is old. A page gets its first figures within seconds of loading.
+  const upMs = report.uptimeMs + sinceReport;
+  const noFiguresAfterMs = Math.max(30_000, 2 * options.staleAfterMs);
+  if (report.dataAgeMs === null && upMs > noFiguresAfterMs)
+    return {
+      state: 'stale',
+      since: reportedAt - report.uptimeMs + noFiguresAfterMs,
+      detail: `no figures ${duration(upMs)} after it loaded`,
+    };
   if (report.errors > 0)
     return {
       state: 'errors',
