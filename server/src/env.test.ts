@@ -130,6 +130,32 @@ describe('parseEnv errors', () => {
     );
   });
 
+  it('names the variable and a good value where the schema has no words of its own', () => {
+    const said = (variables: Record<string, string>) => {
+      try {
+        parseEnv(variables);
+      } catch (error) {
+        return (error as Error).message.split('\n').slice(1);
+      }
+      return [];
+    };
+    expect(said({ POLL_INTERVAL_MS: 'abc' })).toEqual([
+      '  POLL_INTERVAL_MS="abc": POLL_INTERVAL_MS must be a number, e.g. POLL_INTERVAL_MS=2000',
+    ]);
+    expect(said({ API_READS_PER_MINUTE: '0' })).toEqual([
+      '  API_READS_PER_MINUTE="0": API_READS_PER_MINUTE must be at least 1, e.g. API_READS_PER_MINUTE=600',
+    ]);
+    expect(said({ LOG_LEVEL: 'loud' })).toEqual([
+      '  LOG_LEVEL="loud": LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, e.g. LOG_LEVEL=info',
+    ]);
+    // A list's bad entry: the variable by its own name, and which entry.
+    expect(said({ FRAME_ANCESTORS: 'javascript:x' })).toEqual([
+      expect.stringMatching(
+        /^ {2}FRAME_ANCESTORS="javascript:x" \(entry 1\): FRAME_ANCESTORS must list origins/,
+      ),
+    ]);
+  });
+
   it('still quotes a value that is no secret, so the mistake can be seen', () => {
     expect(() => parseEnv({ LOG_LEVEL: 'loud' })).toThrow(/LOG_LEVEL="loud"/);
     expect(() => parseEnv({ REDIS_URL: 'redis://redis.internal:63a79' })).toThrow(

@@ -124,7 +124,10 @@ const envSchema = z.object({
     .default([]),
   TRUSTED_USER_HEADER: z
     .string()
-    .regex(/^[A-Za-z0-9-]+$/)
+    .regex(
+      /^[A-Za-z0-9-]+$/,
+      'TRUSTED_USER_HEADER must be the name of the header your proxy sets, letters, digits and dashes, e.g. x-forwarded-user',
+    )
     .default('x-forwarded-user'),
   FRAME_ANCESTORS: z
     .string()
@@ -217,19 +220,16 @@ const envSchema = z.object({
       error: 'REDIS_URL must be a redis:// or rediss:// URL, e.g. redis://127.0.0.1:6379',
     })
     // The client decodes the user and password: a % not followed by two hex digits would stop the start.
-    .refine(
-      (url) => {
-        try {
-          const { username, password } = new URL(url);
-          decodeURIComponent(username);
-          decodeURIComponent(password);
-          return true;
-        } catch {
-          return false;
-        }
-      },
-      'REDIS_URL: its user or password holds a % not followed by two hex digits; write % in them as %25',
-    )
+    .refine((url) => {
+      try {
+        const { username, password } = new URL(url);
+        decodeURIComponent(username);
+        decodeURIComponent(password);
+        return true;
+      } catch {
+        return false;
+      }
+    }, 'REDIS_URL: its user or password holds a % not followed by two hex digits; write % in them as %25')
     .optional(),
   LEASE_MS: z.coerce.number().int().min(1000, 'LEASE_MS must be at least 1000').default(5000),
   /** How often each screen reports itself (docs/screens.md). */
@@ -396,14 +396,56 @@ export function quotableValue(name: string, value: string | undefined): string {
   return JSON.stringify(value.replace(/^([a-z][a-z0-9+.-]*:\/\/).*@/i, '$1***@'));
 }
 
+/**
+ * An issue's message in words that name the variable and the fix. The variables' own messages say so already;
+ * where a schema left zod's default ("Invalid input: expected number, received NaN"), this says it instead.
+ */
+function plainMessage(name: string, issue: z.core.$ZodIssue): string {
+  const fallback = envSchema.shape[name as keyof typeof envSchema.shape];
+  const example = fallback ? defaultOf(fallback) : undefined;
+  const e = example === undefined ? '' : `, e.g. ${name}=${example}`;
+  switch (issue.code) {
+    case 'invalid_type':
+      if (issue.expected === 'number' || issue.expected === 'int') return `${name} must be a number${e}`;
+      return issue.message;
+    case 'too_small':
+      if (issue.message.startsWith('Too small'))
+        return `${name} must be at least ${String(issue.minimum)}${e}`;
+      return issue.message;
+    case 'too_big':
+      if (issue.message.startsWith('Too big')) return `${name} must be at most ${String(issue.maximum)}${e}`;
+      return issue.message;
+    case 'invalid_value':
+      if (issue.message.startsWith('Invalid option'))
+        return `${name} must be one of ${issue.values.map(String).join(', ')}${e}`;
+      return issue.message;
+    case 'invalid_format':
+      if (issue.message.startsWith('Invalid')) return `${name} is not in the form expected${e}`;
+      return issue.message;
+    default:
+      return issue.message;
+  }
+}
+
+/** A variable's default, to show as an example of a good value; undefined for one without. */
+function defaultOf(schema: z.ZodType): string | undefined {
+  const parsed = schema.safeParse(undefined);
+  if (!parsed.success || parsed.data === undefined) return undefined;
+  const value = parsed.data;
+  if (Array.isArray(value)) return value.length > 0 ? value.join(',') : undefined;
+  return typeof value === 'object' ? undefined : String(value);
+}
+
 export function parseEnv(source: NodeJS.ProcessEnv = process.env): Env {
   // An empty variable means "not set", as in most shells' `FOO= cmd`.
   const present = Object.fromEntries(Object.entries(source).filter(([, value]) => value !== ''));
   const result = envSchema.safeParse(present);
   if (!result.success) {
     const lines = result.error.issues.map((issue) => {
-      const name = issue.path.join('.');
-      return `  ${name}=${quotableValue(name, source[name])}: ${issue.message}`;
+      // A list variable's issue names its entry (TRUSTED_PROXIES.0): the variable is the first part.
+      const name = String(issue.path[0] ?? '');
+      const entry = issue.path.length > 1 ? ` (entry ${Number(issue.path[1]) + 1})` : '';
+      return `  ${name}=${quotableValue(name, source[name])}${entry}: ${plainMessage(name, issue)}`;
     });
     throw new EnvError(`Invalid environment:\n${lines.join('\n')}`);
   }
