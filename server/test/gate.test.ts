@@ -39,7 +39,7 @@ describe('the Connect gate of a replica', () => {
     expect(simulator.calls.length).toBe(before + 1);
 
     gate.shut();
-    await expect(list()).rejects.toThrow(/lease is held elsewhere/);
+    await expect(list()).rejects.toThrow(/another holds the polling lease, or this one is stopping/);
     expect(simulator.calls.length).toBe(before + 1);
     client.destroy();
   });

@@ -64,7 +64,8 @@ export function setupAlerting(options: {
   });
   engine.onEvent((event) => {
     logger.info(
-      { instance, alertId: event.alertId, kind: event.kind, level: event.level, queueId: event.queueId },
+      // The instance is in the logger's own fields (instances.ts): not written twice on the line.
+      { alertId: event.alertId, kind: event.kind, level: event.level, queueId: event.queueId },
       'alert',
     );
     notifier.setTargets(webhookTargets());

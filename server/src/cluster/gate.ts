@@ -20,7 +20,9 @@ export class ConnectGate {
       (next) => async (args) => {
         // Checked on every attempt: the SDK's retries run outside this step.
         if (!this.isOpen)
-          throw new ConnectGateClosed('Not polling this instance: the lease is held elsewhere.');
+          throw new ConnectGateClosed(
+            'Not polling this instance from this replica now: another holds the polling lease, or this one is stopping.',
+          );
         this.inFlight += 1;
         try {
           return await next(args);
