@@ -36,7 +36,10 @@ describe('what the poller fetches follows the configuration file', () => {
 
   it("fetches Connect's 20 service levels at most, the file's first, and says which of the environment's are left out", () => {
     // The file's 18 (its service level, 17 thresholds); the environment's 20 and 25 are among them.
-    const named = Array.from({ length: 17 }, (_, i) => [`SERVICE_LEVEL_${(i + 1) * 5}`, { warn: 90, critical: 80 }]);
+    const named = Array.from({ length: 17 }, (_, i) => [
+      `SERVICE_LEVEL_${(i + 1) * 5}`,
+      { warn: 90, critical: 80 },
+    ]);
     const config = wallboardConfigSchema.parse({
       serviceLevel: { thresholdSeconds: 600 },
       thresholds: { defaults: Object.fromEntries(named) },
@@ -45,7 +48,7 @@ describe('what the poller fetches follows the configuration file', () => {
     const fetched = serviceLevelThresholds(env, config);
     expect(fetched).toEqual([1, 2, 5, 10, 15, 20, 25, 30, 35, 40, 45, 50, 55, 60, 65, 70, 75, 80, 85, 600]);
     expect(serviceLevelsLeftOut(env, config)).toBe(
-      'SERVICE_LEVEL_THRESHOLDS: 3, 4 s not fetched: with the configuration file\'s service levels they make more ' +
+      "SERVICE_LEVEL_THRESHOLDS: 3, 4 s not fetched: with the configuration file's service levels they make more " +
         'than the 20 Connect counts in one request; list fewer',
     );
     expect(serviceLevelsLeftOut(parseEnv({ SERVICE_LEVEL_THRESHOLDS: '20,1,2' }), config)).toBeNull();

@@ -385,7 +385,10 @@ export async function startInstance(
       timeZone: contactCentreTimeZone(env, config),
       serviceLevelThresholds: serviceLevelThresholds(env, config),
     });
-    const said = [reloadWaits(env, config, simulator?.model.timeZone ?? null), serviceLevelsLeftOut(env, config)];
+    const said = [
+      reloadWaits(env, config, simulator?.model.timeZone ?? null),
+      serviceLevelsLeftOut(env, config),
+    ];
     return said.filter((sentence) => sentence !== null).join('; ') || null;
   });
   // No call leaves this client unless its poller is meant to run: the lease, not the poller's timers, decides.

@@ -140,7 +140,10 @@ describe('streams', () => {
         headers: { 'x-forwarded-for': '198.51.100.1' },
         signal: AbortSignal.timeout(5000),
       });
-      expect([head.status, head.headers.get('content-type')]).toEqual([200, 'text/event-stream; charset=utf-8']);
+      expect([head.status, head.headers.get('content-type')]).toEqual([
+        200,
+        'text/event-stream; charset=utf-8',
+      ]);
       const third = await open('198.51.100.1');
       expect(third.status).toBe(429);
       expect(third.headers.get('retry-after')).not.toBeNull();

@@ -135,14 +135,19 @@ describe('a threshold or rule on a misspelt figure', () => {
     for (const [metric, message] of [
       ['SERVICE_LEVEL_0', /SERVICE_LEVEL_0: Connect counts a service level within 1 to 604800 seconds/],
       ['SERVICE_LEVEL_604801', /within 1 to 604800 seconds \(7 days\).*e\.g\. SERVICE_LEVEL_20/],
-      ['SERVICE_LEVEL_020', /SERVICE_LEVEL_020: write the seconds without leading zeros, as SERVICE_LEVEL_20/],
+      [
+        'SERVICE_LEVEL_020',
+        /SERVICE_LEVEL_020: write the seconds without leading zeros, as SERVICE_LEVEL_20/,
+      ],
     ] as const) {
       const set = thresholdSetSchema.safeParse({ [metric]: { warn: 80, critical: 70 } });
       expect(set.error?.issues[0]?.message, metric).toMatch(message);
       const onRule = alertRuleSchema.safeParse({ id: 'sl', metric, value: 80 });
       expect(onRule.error?.issues[0]?.message, metric).toMatch(message);
     }
-    expect(thresholdSetSchema.safeParse({ SERVICE_LEVEL_604800: { warn: 80, critical: 70 } }).success).toBe(true);
+    expect(thresholdSetSchema.safeParse({ SERVICE_LEVEL_604800: { warn: 80, critical: 70 } }).success).toBe(
+      true,
+    );
     // Any service level threshold, the wallboard's own figures, and the forecast are figures.
     expect(thresholdSetSchema.safeParse({ SERVICE_LEVEL_45: { warn: 80, critical: 70 } }).success).toBe(true);
     expect(thresholdSetSchema.safeParse({ ABANDON_RATE: { warn: 5, critical: 10 } }).success).toBe(true);

@@ -53,7 +53,7 @@ describe('parseConfig', () => {
     expect(() => parseConfig('boardz: []\n', 'w.yaml')).toThrow(/Unrecognized key.*boardz/);
   });
 
-  it("refuses more service levels than Connect counts in one request, naming them", () => {
+  it('refuses more service levels than Connect counts in one request, naming them', () => {
     const rules = Array.from(
       { length: 20 },
       (_, i) => `  - id: sl${i}\n    metric: SERVICE_LEVEL_${(i + 1) * 10}\n    value: 80\n`,

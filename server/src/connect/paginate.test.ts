@@ -69,7 +69,10 @@ describe('collectPages', () => {
       { items: ['b'], nextToken: undefined, dataSnapshotTime: at(2) },
     ]);
     expect((await collectPages('GetCurrentMetricData', later.fetchPage, 0)).dataSnapshotTime).toEqual(at(2));
-    const none = pages([{ items: ['a'], nextToken: 't1' }, { items: ['b'], nextToken: undefined }]);
+    const none = pages([
+      { items: ['a'], nextToken: 't1' },
+      { items: ['b'], nextToken: undefined },
+    ]);
     expect((await collectPages('GetCurrentUserData', none.fetchPage, 0)).dataSnapshotTime).toBeNull();
   });
 });

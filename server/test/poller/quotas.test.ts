@@ -89,7 +89,9 @@ describe("the poller within Connect's quotas per operation", () => {
     // Each asks for Connect's most, 500 a page (this simulator sends 40): five times fewer calls than 100 a page
     // on SearchUsers' quota of 2 a second.
     expect(
-      new Set(sim.calls.filter((call) => call.operation === 'SearchUsers').map((call) => call.params.MaxResults)),
+      new Set(
+        sim.calls.filter((call) => call.operation === 'SearchUsers').map((call) => call.params.MaxResults),
+      ),
     ).toEqual(new Set([500]));
     // GetCurrentUserData has its own quota of 2 a second: 13 pages at 80% of it, about 8 s, not 11.
     expect(snapshot?.sections.agents.intervalMs).toBeLessThan(10_000);
