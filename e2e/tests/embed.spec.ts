@@ -51,6 +51,48 @@ test('one queue, in an iframe on an allowed origin: compact, no header, live fig
   }
 });
 
+test('one queue fills a large frame: every figure sized from the frame, its lines down the whole tile', async ({
+  page,
+}) => {
+  const snapshot = (await (await page.request.get(`${server.url}/api/v1/snapshot`)).json()) as Snapshot;
+  const queue = snapshot.queues[2];
+  if (!queue) throw new Error('the simulator serves too few queues');
+  const sizes = [];
+  for (const [width, height] of [
+    [400, 300],
+    [800, 600],
+  ] as const) {
+    await page.setViewportSize({ width, height });
+    await page.goto(`${server.url}/?view=embed&queue=${queue.id}`);
+    const tile = page.locator(`[data-queue-id="${queue.id}"]`);
+    await expect(tile.locator('[data-metric="AGENTS_STAFFED"] dd')).toBeVisible();
+    sizes.push(
+      await tile.evaluate((el) => {
+        const px = (selector: string) =>
+          Number.parseFloat(getComputedStyle(el.querySelector(selector) ?? el).fontSize);
+        const tileBox = el.getBoundingClientRect();
+        const lowest = Math.max(
+          ...[...el.querySelectorAll('dd')].map((dd) => dd.getBoundingClientRect().bottom),
+        );
+        return {
+          label: px('[data-metric="AGENTS_STAFFED"] dt'),
+          figure: px('[data-metric="AGENTS_STAFFED"] dd'),
+          // How far down the tile its last figure reaches.
+          reach: (lowest - tileBox.top) / tileBox.height,
+          cut: [...el.querySelectorAll('dt, dd')].filter((e) => e.scrollWidth > e.clientWidth).length,
+        };
+      }),
+    );
+  }
+  const [small, large] = sizes;
+  // Twice the frame, twice the type: the lines' labels and figures too, not only the main figures.
+  expect((large?.label ?? 0) / (small?.label ?? 1)).toBeGreaterThan(1.8);
+  expect((large?.figure ?? 0) / (small?.figure ?? 1)).toBeGreaterThan(1.8);
+  // The lines share the tile's height: the last figure is in its lower part, not its upper half.
+  expect(large?.reach).toBeGreaterThan(0.7);
+  expect([small?.cut, large?.cut]).toEqual([0, 0]);
+});
+
 test('a board of queues in the embed view', async ({ page }) => {
   await page.setViewportSize({ width: 800, height: 500 });
   const snapshot = (await (await page.request.get(`${server.url}/api/v1/snapshot`)).json()) as Snapshot;
