@@ -55,7 +55,7 @@ export function App() {
           {unknownBoard && config.data ? (
             // The server lists only the boards this screen may read: one it may not is as absent as a typo.
             <p className="error-page" role="alert" data-testid="unknown-board">
-              This screen cannot show board “{params.board}”: there is no such board, or its token may not
+              This screen cannot show board “{params.board}”: there is no such board, or this screen may not
               read it. Boards it may show: {config.data.boards.map((b) => b.id).join(', ')}. Open{' '}
               {config.data.boards.map((b, i) => (
                 <Fragment key={b.id}>
