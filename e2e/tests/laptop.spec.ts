@@ -44,6 +44,16 @@ test.describe('laptop view', () => {
     // The same URL opened afresh shows the same drill-down.
     await page.goto(`/?queue=${queue.id}`);
     await expect(page.getByTestId('drill-down').locator(`[data-queue-id="${queue.id}"]`)).toBeVisible();
+    await expect(page.getByTestId('not-on-board')).toHaveCount(0);
+
+    // An address naming queues the board does not have says so, and takes them out on request.
+    await page.goto(`/?queues=${queue.id},no-such-queue&queue=gone-queue`);
+    const note = page.getByTestId('not-on-board');
+    await expect(note).toContainText('Not on this board, so not shown: “gone-queue”, “no-such-queue”.');
+    await expect(page.locator('[data-queue-id]')).toHaveCount(1);
+    await note.getByRole('button', { name: 'Take them out of the address' }).click();
+    await expect(note).toHaveCount(0);
+    await expect(page).toHaveURL(new RegExp(`\\?queues=${queue.id}$`));
     expect(violations).toEqual([]);
   });
 

@@ -96,6 +96,13 @@ function LaptopBoard({
     );
   }, [queues, params.queues, params.channel]);
   const drilled = params.queue ? queues.find((queue) => queue.id === params.queue) : undefined;
+  // Queues the address names that the board does not have (a link from another board, a queue since removed): said,
+  // rather than silently showing every queue, or none.
+  const notOnBoard = useMemo(() => {
+    if (queues.length === 0) return [];
+    const known = new Set(queues.map((queue) => queue.id));
+    return [...(params.queue ? [params.queue] : []), ...params.queues].filter((id) => !known.has(id));
+  }, [queues, params.queue, params.queues]);
 
   const facets = useAgentFacets() ?? NO_FACETS;
   const allQueueOptions = useQueueOptions();
@@ -170,6 +177,22 @@ function LaptopBoard({
               }
             />
           </ErrorBoundary>
+        ) : null}
+        {notOnBoard.length > 0 ? (
+          <p className="address-note" role="status" data-testid="not-on-board">
+            Not on this board, so not shown: {notOnBoard.map((id) => `“${id}”`).join(', ')}.{' '}
+            <button
+              type="button"
+              onClick={() =>
+                update({
+                  queue: null,
+                  queues: params.queues.filter((id) => !notOnBoard.includes(id)).join(',') || null,
+                })
+              }
+            >
+              Take {notOnBoard.length === 1 ? 'it' : 'them'} out of the address
+            </button>
+          </p>
         ) : null}
         {drilled ? (
           <section className="drill" aria-label={`Queue ${drilled.name} in detail`} data-testid="drill-down">
