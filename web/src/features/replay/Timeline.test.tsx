@@ -71,6 +71,28 @@ describe('the live timeline', () => {
     expect(Number(range.value)).toBe(first + 43_000);
   });
 
+  it('asks again while the server is out of reach, and its problem goes as soon as the server answers', async () => {
+    let down = true;
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async () => {
+        if (down) throw new TypeError('Failed to fetch');
+        return Response.json({ bucketMs: 60_000, buckets: [], alerts: [] });
+      }),
+    );
+    renderLive();
+    await act(async () => {
+      await vi.advanceTimersByTimeAsync(2_000);
+    });
+    expect(screen.getByRole('alert').textContent).toBe('Failed to fetch Retrying…');
+    // Back within seconds: no waiting for the span to move on a minute.
+    down = false;
+    await act(async () => {
+      await vi.advanceTimersByTimeAsync(12_000);
+    });
+    expect(screen.queryByRole('alert')).toBeNull();
+  });
+
   it('fetches a span that reaches past the present moment, though the handle lags a step behind it', async () => {
     // Twenty seconds past a whole minute, which is 36 s past a step: the handle sits before the minute began.
     const minute = Date.UTC(2026, 11, 5, 10, 36);

@@ -3,7 +3,8 @@ import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useClockValue } from '../../api/clock';
 import { useFormat } from '../../format';
-import { fetchTimeline, type Timeline as TimelineData } from './api';
+import { backoffDelay } from '../../api/backoff';
+import { fetchTimeline, NotRecordedError, type Timeline as TimelineData } from './api';
 import { SPEEDS, type Replay } from './useReplay';
 import './replay.css';
 
@@ -49,6 +50,10 @@ export function Timeline({ replay, board }: { replay: Replay; board: string | nu
     queryFn: ({ signal }) => fetchTimeline(board, from, to, signal),
     placeholderData: (previous) => previous,
     staleTime: 30_000,
+    // The server out of reach (restarting, the network down): asked again until it answers, so its error goes
+    // as soon as it is back, not when the span next moves on a minute later. Refused, three tries as usual.
+    retry: (failures, error) => !(error instanceof NotRecordedError) || failures < 3,
+    retryDelay: (attempt) => backoffDelay(attempt, { firstMs: 1000, maxMs: 10_000 }),
   });
   const buckets = timeline.data?.buckets ?? EMPTY;
   const bucketMs = timeline.data?.bucketMs ?? span;
@@ -102,9 +107,10 @@ export function Timeline({ replay, board }: { replay: Replay; board: string | nu
             Live
           </button>
         ) : null}
-        {timeline.isError ? (
+        {timeline.isError || timeline.failureReason ? (
           <span className="replay-problem" role="alert">
-            {timeline.error.message}
+            {(timeline.error ?? timeline.failureReason)?.message}
+            {timeline.isError ? '' : ' Retrying…'}
           </span>
         ) : null}
       </div>
