@@ -168,6 +168,11 @@ export function Timeline({ replay, board }: { replay: Replay; board: string | nu
           data-testid="replay-range"
         />
       </div>
+      {/* The span's ends, where the track starts and stops (the range itself says the moment to assistive tech). */}
+      <div className="replay-ends" aria-hidden="true" data-testid="replay-ends">
+        <span>{format.clock(from).slice(0, 5)}</span>
+        <span>{format.clock(to).slice(0, 5)}</span>
+      </div>
     </section>
   );
 }
