@@ -35,6 +35,8 @@ test.describe('laptop view', () => {
     await expect(page).toHaveURL(new RegExp(`queue=${queue.id}`));
     const drill = page.getByTestId('drill-down');
     await expect(drill.locator(`[data-queue-id="${queue.id}"]`)).toBeVisible();
+    // The keyboard is on the queue opened, not back at the top of the page.
+    await expect(drill.getByRole('heading', { name: queue.name, exact: true })).toBeFocused();
     await expect(drill.getByTestId('chart-panel')).toHaveAttribute('data-queue', queue.id);
     await expect(page.locator('[data-queue-id]')).toHaveCount(1);
     await expect(page.getByTestId('summary-note')).toBeVisible();

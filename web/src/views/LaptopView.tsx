@@ -1,4 +1,4 @@
-import { useCallback, useDeferredValue, useMemo } from 'react';
+import { useCallback, useDeferredValue, useEffect, useMemo, useRef } from 'react';
 import { boardQueues, filterAgents, groupAgents, type AgentGroup } from '../api/selectors';
 import {
   useAgentFacets,
@@ -63,6 +63,23 @@ export function LaptopView(props: LaptopProps) {
         </ReplayScope>
       )}
     </div>
+  );
+}
+
+/**
+ * The drilled queue's name, where the keyboard goes when it opens: the tile pressed to open it is gone with the
+ * grid, and the keyboard's place went back to the top of the page. Not taken from wherever the user has gone.
+ */
+function DrillHeading({ name }: { name: string }) {
+  const heading = useRef<HTMLHeadingElement>(null);
+  useEffect(() => {
+    const active = document.activeElement;
+    if (active === null || active === document.body) heading.current?.focus();
+  }, []);
+  return (
+    <h2 ref={heading} tabIndex={-1}>
+      {name}
+    </h2>
   );
 }
 
@@ -197,7 +214,7 @@ function LaptopBoard({
         {drilled ? (
           <section className="drill" aria-label={`Queue ${drilled.name} in detail`} data-testid="drill-down">
             <div className="drill-head">
-              <h2>{drilled.name}</h2>
+              <DrillHeading name={drilled.name} />
               <button type="button" onClick={() => update({ queue: null }, { push: true })}>
                 Back to all queues
               </button>
