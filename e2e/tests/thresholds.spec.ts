@@ -23,7 +23,7 @@ boards:
     queues: all
     sections: [summary, queues]
   - id: strict
-    title: Strict board
+    title: Strict board of the north-west regional contact centre, every queue it serves
     queues: all
     sections: [queues]
     thresholds:
@@ -39,6 +39,31 @@ test.beforeAll(async () => {
 });
 test.afterAll(async () => {
   await server?.stop();
+});
+
+test("a long board title is cut short on the wall, and the header's clock and Live stay on its one line", async ({
+  page,
+}) => {
+  await page.setViewportSize({ width: 1366, height: 768 });
+  await page.goto(`${server.url}/?view=wall&board=strict`);
+  const title = page.getByRole('heading', { level: 1 });
+  await expect(title).toHaveText(
+    'Strict board of the north-west regional contact centre, every queue it serves',
+  );
+  const line = await page.evaluate(() => {
+    const top = (selector: string) => document.querySelector(selector)?.getBoundingClientRect().top ?? -1;
+    const heading = document.querySelector('h1');
+    return {
+      title: top('header h1'),
+      live: top('header .connection'),
+      cut: heading ? heading.scrollWidth > heading.clientWidth : false,
+      whole: heading?.getAttribute('title'),
+    };
+  });
+  // The same line (baselines aligned: tops within the type's difference), the title cut with its whole in a tooltip.
+  expect(Math.abs(line.live - line.title)).toBeLessThan(16);
+  expect(line.cut).toBe(true);
+  expect(line.whole).toBe('Strict board of the north-west regional contact centre, every queue it serves');
 });
 
 test('every figure with a threshold shows the state the server evaluated', async ({ page }) => {
@@ -76,7 +101,9 @@ test('every figure with a threshold shows the state the server evaluated', async
 
 test("a board's own thresholds decide its states", async ({ page }) => {
   await page.goto(`${server.url}/?board=strict`);
-  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Strict board');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(
+    'Strict board of the north-west regional contact centre, every queue it serves',
+  );
   const snapshot = (await (
     await page.request.get(`${server.url}/api/v1/snapshot?board=strict`)
   ).json()) as Snapshot;

@@ -55,7 +55,7 @@ export function Header({
   const state = replayAt !== null ? 'replay' : connection;
   return (
     <header className="header">
-      <h1>{board.title}</h1>
+      <h1 title={board.title}>{board.title}</h1>
       <p className="clock" aria-label={`Time in ${format.timeZone}`}>
         <Clock format={format} />
         <span className="clock-zone">{format.timeZone}</span>
