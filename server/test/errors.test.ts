@@ -1,5 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { createServer, type AddressInfo, type Server } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { rawRequest } from './support/rawRequest.js';
@@ -7,6 +8,13 @@ import { eventually, securitySuite, writeTokenFile } from './support/securitySui
 
 const suite = securitySuite();
 const { start, dir } = suite;
+
+/** A loopback port held by another server until `holder.close()`: a port in use. */
+async function holdPort(): Promise<{ holder: Server; taken: number }> {
+  const holder = createServer();
+  await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve));
+  return { holder, taken: (holder.address() as AddressInfo).port };
+}
 
 describe('error answers', () => {
   it('answers bad input with problem details and a stable code, never a stack or a 500', async () => {
@@ -125,10 +133,7 @@ describe('error answers', () => {
 
   it('says which port is taken and what to set, and exits, when another process holds PORT', async () => {
     const { spawn } = await import('node:child_process');
-    const { createServer } = await import('node:net');
-    const holder = createServer();
-    await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve));
-    const taken = (holder.address() as { port: number }).port;
+    const { holder, taken } = await holdPort();
     try {
       const child = spawn(process.execPath, ['--conditions=development', '--import', 'tsx', 'src/main.ts'], {
         cwd: fileURLToPath(new URL('..', import.meta.url)),
@@ -159,14 +164,11 @@ describe('error answers', () => {
   }, 30_000);
 
   it('stops everything it had started when it cannot listen: the embedded simulator, pollers and watchers', async () => {
-    const { createServer } = await import('node:net');
     const { mkdtempSync } = await import('node:fs');
     const { tmpdir } = await import('node:os');
     const { startWebServer } = await import('../src/main.js');
     const { EnvError, parseEnv } = await import('../src/env.js');
-    const holder = createServer();
-    await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve));
-    const taken = (holder.address() as { port: number }).port;
+    const { holder, taken } = await holdPort();
     const servers = () => process.getActiveResourcesInfo().filter((kind) => kind === 'TCPServerWrap').length;
     const before = servers();
     try {
@@ -190,13 +192,10 @@ describe('error answers', () => {
 
   it('says in the log when Redis does not answer from the start, without its password', async () => {
     const { spawn } = await import('node:child_process');
-    const { createServer } = await import('node:net');
     const { mkdtempSync } = await import('node:fs');
     const { tmpdir } = await import('node:os');
     // A port nothing listens on: taken, then freed.
-    const probe = createServer();
-    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-    const closed = (probe.address() as { port: number }).port;
+    const { holder: probe, taken: closed } = await holdPort();
     await new Promise((resolve) => probe.close(resolve));
     const child = spawn(process.execPath, ['--conditions=development', '--import', 'tsx', 'src/main.ts'], {
       cwd: fileURLToPath(new URL('..', import.meta.url)),
@@ -226,14 +225,11 @@ describe('error answers', () => {
   }, 30_000);
 
   it("says SIMULATOR_PORT is in use, naming it, when the embedded simulator's port is taken", async () => {
-    const { createServer } = await import('node:net');
     const { mkdtempSync } = await import('node:fs');
     const { tmpdir } = await import('node:os');
     const { startWebServer } = await import('../src/main.js');
     const { EnvError, parseEnv } = await import('../src/env.js');
-    const holder = createServer();
-    await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve));
-    const taken = (holder.address() as { port: number }).port;
+    const { holder, taken } = await holdPort();
     try {
       const env = parseEnv({
         PORT: '0',
