@@ -125,6 +125,10 @@ describe('parseEnv errors', () => {
     expect(() => parseEnv({ REDIS_URL: 'redis://user:x%zz@127.0.0.1:6379' })).toThrow(
       /REDIS_URL.*holds a % not followed by two hex digits; write % in them as %25/,
     );
+    // A value that is no URL is said to be one thing wrong, not two.
+    expect(() => parseEnv({ REDIS_URL: 'not a url' })).toThrow(
+      /^Invalid environment:\n {2}REDIS_URL="not a url": REDIS_URL must be a redis:\/\/ or rediss:\/\/ URL, e\.g\. redis:\/\/127\.0\.0\.1:6379$/,
+    );
     expect(parseEnv({ REDIS_URL: 'redis://user:x%25zz@127.0.0.1:6379' }).REDIS_URL).toBe(
       'redis://user:x%25zz@127.0.0.1:6379',
     );
@@ -141,6 +145,11 @@ describe('parseEnv errors', () => {
     };
     expect(said({ POLL_INTERVAL_MS: 'abc' })).toEqual([
       '  POLL_INTERVAL_MS="abc": POLL_INTERVAL_MS must be a number, e.g. POLL_INTERVAL_MS=2000',
+    ]);
+    // A variable's own words are kept; zod's are replaced, a whole number said as such.
+    expect(said({ PORT: '80.5' })).toEqual(['  PORT="80.5": PORT must be a whole number, e.g. PORT=8080']);
+    expect(said({ STALE_AFTER_MS: '1500.5' })).toEqual([
+      '  STALE_AFTER_MS="1500.5": STALE_AFTER_MS must be a whole number, e.g. STALE_AFTER_MS=15000',
     ]);
     expect(said({ API_READS_PER_MINUTE: '0' })).toEqual([
       '  API_READS_PER_MINUTE="0": API_READS_PER_MINUTE must be at least 1, e.g. API_READS_PER_MINUTE=600',

@@ -1,3 +1,4 @@
+import { SERVICE_LEVEL_MAX_SECONDS } from '@switchboard/shared';
 import { isTimeZone } from '@switchboard/shared/timeZone';
 import { z } from 'zod';
 import { isLoopbackHost } from './security/loopback.js';
@@ -221,10 +222,15 @@ const envSchema = z.object({
     })
     // The client decodes the user and password: a % not followed by two hex digits would stop the start.
     .refine((url) => {
+      let parts: { username: string; password: string };
       try {
-        const { username, password } = new URL(url);
-        decodeURIComponent(username);
-        decodeURIComponent(password);
+        parts = new URL(url);
+      } catch {
+        return true; // not a URL: said once, by the check above
+      }
+      try {
+        decodeURIComponent(parts.username);
+        decodeURIComponent(parts.password);
         return true;
       } catch {
         return false;
@@ -254,7 +260,10 @@ const envSchema = z.object({
         .map((t) => t.trim())
         .filter(Boolean);
       const seconds = values.map(Number);
-      if (seconds.length === 0 || seconds.some((t) => !Number.isInteger(t) || t < 1 || t > 604_800)) {
+      if (
+        seconds.length === 0 ||
+        seconds.some((t) => !Number.isInteger(t) || t < 1 || t > SERVICE_LEVEL_MAX_SECONDS)
+      ) {
         ctx.addIssue({
           code: 'custom',
           message:
@@ -406,7 +415,10 @@ function plainMessage(name: string, issue: z.core.$ZodIssue): string {
   const e = example === undefined ? '' : `, e.g. ${name}=${example}`;
   switch (issue.code) {
     case 'invalid_type':
-      if (issue.expected === 'number' || issue.expected === 'int') return `${name} must be a number${e}`;
+      // Only zod's own words are replaced: a variable's message of its own says more.
+      if (!issue.message.startsWith('Invalid input')) return issue.message;
+      if (issue.expected === 'int') return `${name} must be a whole number${e}`;
+      if (issue.expected === 'number') return `${name} must be a number${e}`;
       return issue.message;
     case 'too_small':
       if (issue.message.startsWith('Too small'))

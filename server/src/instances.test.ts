@@ -48,9 +48,19 @@ describe('what the poller fetches follows the configuration file', () => {
     const fetched = serviceLevelThresholds(env, config);
     expect(fetched).toEqual([1, 2, 5, 10, 15, 20, 25, 30, 35, 40, 45, 50, 55, 60, 65, 70, 75, 80, 85, 600]);
     expect(serviceLevelsLeftOut(env, config)).toBe(
-      "SERVICE_LEVEL_THRESHOLDS: 3, 4 s not fetched: with the configuration file's service levels they make more " +
-        'than the 20 Connect counts in one request; list fewer',
+      'SERVICE_LEVEL_3, SERVICE_LEVEL_4 not fetched: the configuration file and SERVICE_LEVEL_THRESHOLDS name 22 ' +
+        'service levels, and Connect counts 20 in one request; name fewer',
     );
+    // A file of more than 20 on its own is applied (it was before), its largest left out, and said.
+    const many = wallboardConfigSchema.parse({
+      thresholds: {
+        defaults: Object.fromEntries(
+          Array.from({ length: 21 }, (_, i) => [`SERVICE_LEVEL_${(i + 1) * 10}`, { warn: 90, critical: 80 }]),
+        ),
+      },
+    });
+    expect(serviceLevelThresholds(parseEnv({}), many)).toHaveLength(20);
+    expect(serviceLevelsLeftOut(parseEnv({}), many)).toMatch(/^SERVICE_LEVEL_210 not fetched/);
     expect(serviceLevelsLeftOut(parseEnv({ SERVICE_LEVEL_THRESHOLDS: '20,1,2' }), config)).toBeNull();
   });
 

@@ -8,7 +8,8 @@ import type { History } from './history/recorder.js';
 import { ConnectGate } from './cluster/gate.js';
 import { resolveQueueRefs } from './config/boards.js';
 import { DEFAULT_INSTANCE, boardInstance } from './config/instances.js';
-import { MAX_SERVICE_LEVELS, fileServiceLevels, type WallboardConfig } from './config/schema.js';
+import { fileServiceLevels, type WallboardConfig } from './config/schema.js';
+import { MAX_SERVICE_LEVELS } from './connect/historical.js';
 import type { ConfigStore } from './config/store.js';
 import { createConnectClient, type ConnectTarget } from './connect/client.js';
 import { EnvError, type Env } from './env.js';
@@ -156,16 +157,18 @@ export function serviceLevelThresholds(env: Env, config: WallboardConfig): numbe
 }
 
 /**
- * SERVICE_LEVEL_THRESHOLDS's thresholds left unfetched, in a sentence, or null: with the file's they make more than
- * Connect's 20 in one request, and the file's come first.
+ * The service levels left unfetched, in a sentence, or null: the file's and SERVICE_LEVEL_THRESHOLDS's together
+ * are more than Connect's 20 in one request (the file's come first, then the smallest).
  */
 export function serviceLevelsLeftOut(env: Env, config: WallboardConfig): string | null {
   const fetched = new Set(serviceLevelThresholds(env, config));
-  const left = env.SERVICE_LEVEL_THRESHOLDS.filter((seconds) => !fetched.has(seconds));
+  const wanted = [...new Set([...fileServiceLevels(config), ...env.SERVICE_LEVEL_THRESHOLDS])];
+  const left = wanted.filter((seconds) => !fetched.has(seconds)).sort((a, b) => a - b);
   if (left.length === 0) return null;
   return (
-    `SERVICE_LEVEL_THRESHOLDS: ${left.join(', ')} s not fetched: with the configuration file's service levels they ` +
-    `make more than the ${MAX_SERVICE_LEVELS} Connect counts in one request; list fewer`
+    `${left.map((seconds) => `SERVICE_LEVEL_${seconds}`).join(', ')} not fetched: the configuration file and ` +
+    `SERVICE_LEVEL_THRESHOLDS name ${wanted.length} service levels, and Connect counts ${MAX_SERVICE_LEVELS} in ` +
+    'one request; name fewer'
   );
 }
 
@@ -385,11 +388,10 @@ export async function startInstance(
       timeZone: contactCentreTimeZone(env, config),
       serviceLevelThresholds: serviceLevelThresholds(env, config),
     });
-    const said = [
-      reloadWaits(env, config, simulator?.model.timeZone ?? null),
-      serviceLevelsLeftOut(env, config),
-    ];
-    return said.filter((sentence) => sentence !== null).join('; ') || null;
+    // Said in the log, not as the file's error: the file is applied, all but these.
+    const leftOut = serviceLevelsLeftOut(env, config);
+    if (leftOut) logger.warn(leftOut);
+    return reloadWaits(env, config, simulator?.model.timeZone ?? null);
   });
   // No call leaves this client unless its poller is meant to run: the lease, not the poller's timers, decides.
   const gate = new ConnectGate(client);

@@ -8,7 +8,7 @@ import type { Cluster } from './cluster/cluster.js';
 import { LocalScreenStore, SCREENS_FILE_NAME } from './cluster/localScreens.js';
 import { RedisScreenStore } from './cluster/screens.js';
 import { DisplayRegistry } from './displays/registry.js';
-import { displaysRouter, streamKey } from './displays/routes.js';
+import { NewScreenAllowance, displaysRouter, streamKey } from './displays/routes.js';
 import { ConfigFileError } from './config/load.js';
 import { ConfigStore } from './config/store.js';
 import type { ConnectTarget } from './connect/client.js';
@@ -159,6 +159,9 @@ export async function startWebServer(env: Env, options: StartOptions = {}): Prom
     serverStartedAt: Date.now(),
   });
   await displays.start();
+  // The new screens each client may add, by report or by stream (displays/routes.ts).
+  const newScreens = new NewScreenAllowance();
+  const clientOf = rateLimitKey(env.TRUSTED_PROXIES);
   const metrics = new ServerMetrics({
     screens: () => displays.counts(),
     instances: () =>
@@ -260,10 +263,16 @@ export async function startWebServer(env: Env, options: StartOptions = {}): Prom
         (req, board) => {
           const key = streamKey(req);
           if (!key) return undefined;
+          // A new screen's stream counts against its client's new screens as its first report does; beyond
+          // them it is served but not followed, as when the registry is full.
+          if (!displays.has(key)) {
+            if (!newScreens.allows(clientOf(req))) return undefined;
+            newScreens.take(clientOf(req));
+          }
           return (send) => req.on('close', displays.streamOpened(key, board, send));
         },
       ),
-      displaysRouter(displays, SERVER_BUILD, rateLimitKey(env.TRUSTED_PROXIES)),
+      displaysRouter(displays, SERVER_BUILD, clientOf, newScreens),
       intradayRouter((req) => select(req).cluster ?? select(req).poller),
       metrics.router(security.mayScrape),
     ],

@@ -255,16 +255,50 @@ describe('new screens', () => {
   it('come back to a client one each 30 s, up to 200', () => {
     let now = 0;
     const allowance = new NewScreenAllowance(() => now);
-    for (let n = 0; n < 200; n += 1) expect(allowance.take('a')).toBe(true);
-    expect(allowance.take('a')).toBe(false);
+    const add = (client: string) => {
+      if (!allowance.allows(client)) return false;
+      allowance.take(client);
+      return true;
+    };
+    for (let n = 0; n < 200; n += 1) expect(add('a')).toBe(true);
+    expect(add('a')).toBe(false);
     now += 29_000;
-    expect(allowance.take('a')).toBe(false);
+    expect(add('a')).toBe(false);
     now += 1_000;
-    expect([allowance.take('a'), allowance.take('a')]).toEqual([true, false]);
+    expect([add('a'), add('a')]).toEqual([true, false]);
     now += 24 * 3600_000;
-    for (let n = 0; n < 200; n += 1) expect(allowance.take('a')).toBe(true);
-    expect(allowance.take('a')).toBe(false);
-    expect(allowance.take('b')).toBe(true);
+    for (let n = 0; n < 200; n += 1) expect(add('a')).toBe(true);
+    expect(add('a')).toBe(false);
+    expect(add('b')).toBe(true);
+  });
+
+  it('are counted by their streams too: a script opening streams with made-up ids cannot fill the registry', async () => {
+    const wallboard = await start({ TRUSTED_PROXIES: '127.0.0.1' });
+    const id = (n: number) => `5ca1ab1e-0000-4000-8000-${String(n).padStart(12, '0')}`;
+    const streamFrom = async (client: string, screen: string) => {
+      const abort = new AbortController();
+      const response = await fetch(`${wallboard.url}/api/v1/stream?screen=${screen}`, {
+        signal: abort.signal,
+        headers: { 'x-forwarded-for': client },
+      });
+      abort.abort();
+      await response.body?.cancel().catch(() => undefined);
+    };
+    for (let n = 0; n < 205; n += 1) await streamFrom('198.51.100.9', id(n));
+    // Each stream served, but only 200 screens followed; and then its reports are refused as new screens.
+    await eventually(
+      async () => (await screens(wallboard)).screens.length === 200,
+      'the streams to be followed',
+    );
+    const refused = await fetch(`${wallboard.url}/api/v1/displays/report`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-forwarded-for': '198.51.100.9' },
+      body: JSON.stringify(report({ id: id(300) })),
+    });
+    expect([refused.status, ((await refused.json()) as { code: string }).code]).toEqual([
+      429,
+      'too_many_new_screens',
+    ]);
   });
 });
 

@@ -217,7 +217,7 @@ describe('error answers', () => {
         'the log to say Redis is unreachable',
         20_000,
       );
-      expect(output).toMatch(/"level":40.*ECONNREFUSED.*redis unreachable: REDIS_URL does not answer/);
+      expect(output).toMatch(/"level":40.*ECONNREFUSED.*redis unreachable: REDIS_URL cannot be used/);
       expect(output).not.toContain('LeakCheckRedisPw');
     } finally {
       child.kill('SIGKILL');

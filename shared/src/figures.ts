@@ -190,6 +190,12 @@ export function unwatchableFigure(metric: string, use: 'rule' | 'threshold' = 'r
 /** Connect's range for a service level's threshold, in seconds: GetMetricData's `ThresholdValue`, 1 to 604800. */
 export const SERVICE_LEVEL_MAX_SECONDS = 604_800;
 
+/** The seconds of SERVICE_LEVEL_<seconds>, or null for any other metric. */
+export function serviceLevelSeconds(metric: string): number | null {
+  const seconds = SERVICE_LEVEL.exec(metric)?.[1];
+  return seconds === undefined ? null : Number(seconds);
+}
+
 /**
  * Why SERVICE_LEVEL_<seconds> cannot be fetched, or null. Connect refuses a whole GetMetricData request for a
  * `ThresholdValue` outside 1 to 604800, and echoes the threshold back as a number: `SERVICE_LEVEL_020` would be

@@ -120,7 +120,7 @@ export class Cluster {
       this.saidUnreachable = true;
       this.options.logger.warn(
         { replicaId: this.replicaId, error: error.message },
-        'redis unreachable: REDIS_URL does not answer; screens get 503 until it does',
+        'redis unreachable: REDIS_URL cannot be used (see the error); screens get 503 until it can',
       );
     });
     this.redis.on('ready', () => this.setRedisUp(true));

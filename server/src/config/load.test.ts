@@ -53,19 +53,6 @@ describe('parseConfig', () => {
     expect(() => parseConfig('boardz: []\n', 'w.yaml')).toThrow(/Unrecognized key.*boardz/);
   });
 
-  it('refuses more service levels than Connect counts in one request, naming them', () => {
-    const rules = Array.from(
-      { length: 20 },
-      (_, i) => `  - id: sl${i}\n    metric: SERVICE_LEVEL_${(i + 1) * 10}\n    value: 80\n`,
-    );
-    // Its own service level, 20 s, is one of the rules': 20 in all.
-    expect(() => parseConfig(`alerts:\n${rules.join('')}`, 'w.yaml')).not.toThrow();
-    const more = `serviceLevel:\n  thresholdSeconds: 15\nalerts:\n${rules.join('')}`;
-    expect(() => parseConfig(more, 'w.yaml')).toThrow(
-      /w.yaml:2 serviceLevel\.thresholdSeconds: with the thresholds and alert rules, the file names 21 service levels \(SERVICE_LEVEL_10, SERVICE_LEVEL_15, SERVICE_LEVEL_20, .*SERVICE_LEVEL_200\); Connect counts at most 20 in one request: use fewer thresholds/,
-    );
-  });
-
   it('refuses two boards with the same id', () => {
     const text = 'boards:\n  - id: a\n    title: A\n  - id: a\n    title: B\n';
     expect(() => parseConfig(text, 'w.yaml')).toThrow(/w.yaml:4 boards\[1\]\.id: board id "a" is used twice/);

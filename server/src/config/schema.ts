@@ -1,8 +1,10 @@
 import {
   DEFAULT_AGENT_LIMITS,
   SECTIONS,
+  SERVICE_LEVEL_MAX_SECONDS,
   alertRuleSchema,
   screenAlertRuleSchema,
+  serviceLevelSeconds,
   thresholdSetSchema,
 } from '@switchboard/shared';
 import { isTimeZone } from '@switchboard/shared/timeZone';
@@ -199,9 +201,6 @@ export const DEFAULT_THRESHOLDS = {
   SERVICE_LEVEL_20: { warn: 80, critical: 70, direction: 'below' },
 } as const;
 
-/** Connect's limit of SERVICE_LEVEL metrics in one GetMetricData request. */
-export const MAX_SERVICE_LEVELS = 20;
-
 /**
  * The service levels (seconds, smallest first) the file needs fetched: its service level, and every
  * SERVICE_LEVEL_<seconds> a threshold or alert rule names, so no figure a screen draws or a rule watches is missing.
@@ -218,9 +217,8 @@ export function fileServiceLevels(config: {
     ...config.boards.flatMap((board) => Object.keys(board.thresholds)),
     ...config.alerts.map((rule) => rule.metric),
   ]
-    .map((metric) => /^SERVICE_LEVEL_(\d+)$/.exec(metric)?.[1])
-    .filter((seconds): seconds is string => seconds !== undefined)
-    .map(Number);
+    .map(serviceLevelSeconds)
+    .filter((seconds) => seconds !== null);
   return [...new Set([config.serviceLevel.thresholdSeconds, ...named])].sort((a, b) => a - b);
 }
 
@@ -230,7 +228,7 @@ export const wallboardConfigSchema = z
     locale: locale.default('en-GB'),
     serviceLevel: z
       .object({
-        thresholdSeconds: z.number().int().min(1).max(604_800).default(20),
+        thresholdSeconds: z.number().int().min(1).max(SERVICE_LEVEL_MAX_SECONDS).default(20),
         targetPercent: z.number().min(0).max(100).default(80),
       })
       .strict()
@@ -310,17 +308,6 @@ export const wallboardConfigSchema = z
   })
   .strict()
   .superRefine((config, ctx) => {
-    // Connect takes 20 service levels in one GetMetricData request: one more would go unfetched.
-    const serviceLevels = fileServiceLevels(config);
-    if (serviceLevels.length > MAX_SERVICE_LEVELS)
-      ctx.addIssue({
-        code: 'custom',
-        path: ['serviceLevel', 'thresholdSeconds'],
-        message:
-          `with the thresholds and alert rules, the file names ${serviceLevels.length} service levels ` +
-          `(${serviceLevels.map((seconds) => `SERVICE_LEVEL_${seconds}`).join(', ')}); Connect counts at most ` +
-          `${MAX_SERVICE_LEVELS} in one request: use fewer thresholds`,
-      });
     // Every board the access section names must be a board: a typo would silently lock someone out.
     const boardIds = config.boards.map((board) => board.id);
     const checkBoards = (scope: string | readonly string[], path: (string | number)[]) => {

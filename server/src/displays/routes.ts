@@ -93,31 +93,52 @@ const NEW_SCREENS_BURST = 200;
 const NEW_SCREEN_EVERY_MS = 30_000;
 
 /**
- * How many new screens each client (an address, or behind a trusted proxy a signed-in user) may still add: a
- * bucket of NEW_SCREENS_BURST filling again at one per NEW_SCREEN_EVERY_MS. Reports are not rate-limited like
- * the API's changes (a wall of screens behind one address is normal), so without this one script making up
- * browser ids could fill the registry, and no real screen could join it for a day.
+ * How many new screens each client (an address, or behind a trusted proxy a signed-in user) may still add, by its
+ * first report or its first stream: a bucket of NEW_SCREENS_BURST filling again at one per NEW_SCREEN_EVERY_MS.
+ * Reports and streams are not rate-limited like the API's changes (a wall of screens behind one address is
+ * normal), so without this one script making up browser ids could fill the registry, and no real screen could
+ * join it for a day. Each replica keeps its own.
  */
 export class NewScreenAllowance {
   private readonly buckets = new Map<string, { left: number; at: number }>();
+  private sweptAt: number;
 
-  constructor(private readonly clock: () => number = Date.now) {}
-
-  /** Takes one from `client`'s allowance; false when it has none left. */
-  take(client: string): boolean {
-    const now = this.clock();
-    const bucket = this.buckets.get(client);
-    const left = bucket
-      ? Math.min(NEW_SCREENS_BURST, bucket.left + (now - bucket.at) / NEW_SCREEN_EVERY_MS)
-      : NEW_SCREENS_BURST;
-    if (left < 1) return false;
-    this.buckets.set(client, { left: left - 1, at: now });
-    // A full bucket is the same as none: drop those, so the map holds only the clients adding screens lately.
-    if (this.buckets.size > 1000)
-      for (const [key, kept] of this.buckets)
-        if (kept.left + (now - kept.at) / NEW_SCREEN_EVERY_MS >= NEW_SCREENS_BURST) this.buckets.delete(key);
-    return true;
+  constructor(private readonly clock: () => number = Date.now) {
+    this.sweptAt = clock();
   }
+
+  /** Whether `client` may add a screen now. */
+  allows(client: string): boolean {
+    return this.left(client, this.clock()) >= 1;
+  }
+
+  /** Counts a screen `client` added. */
+  take(client: string): void {
+    const now = this.clock();
+    this.buckets.set(client, { left: Math.max(0, this.left(client, now) - 1), at: now });
+    // A full bucket is the same as none: those are dropped every so often, so the map holds only the clients
+    // adding screens lately.
+    if (now - this.sweptAt < NEW_SCREEN_EVERY_MS * NEW_SCREENS_BURST) return;
+    this.sweptAt = now;
+    for (const key of [...this.buckets.keys()])
+      if (this.left(key, now) >= NEW_SCREENS_BURST) this.buckets.delete(key);
+  }
+
+  private left(client: string, now: number): number {
+    const bucket = this.buckets.get(client);
+    if (!bucket) return NEW_SCREENS_BURST;
+    return Math.min(NEW_SCREENS_BURST, bucket.left + (now - bucket.at) / NEW_SCREEN_EVERY_MS);
+  }
+}
+
+/** The 429 for a client that has added its share of new screens lately. */
+export function tooManyNewScreens(): TooManyRequestsError {
+  return new TooManyRequestsError(
+    `This client has added ${NEW_SCREENS_BURST} screens lately, the most it may at once; another may join ` +
+      `every ${NEW_SCREEN_EVERY_MS / 1000} s.`,
+    'too_many_new_screens',
+    NEW_SCREEN_EVERY_MS / 1000,
+  );
 }
 
 /**
@@ -129,7 +150,7 @@ export function displaysRouter(
   registry: DisplayRegistry,
   serverBuild: string,
   clientOf: (req: Request) => string,
-  allowance = new NewScreenAllowance(),
+  allowance: NewScreenAllowance,
 ): Router {
   const router = Router();
   /**
@@ -168,14 +189,11 @@ export function displaysRouter(
       for (const [screen, kept] of lastReport) if (now - kept.at > spacing) lastReport.delete(screen);
       swept = now;
     }
-    if (!registry.has(key) && !allowance.take(clientOf(req)))
-      throw new TooManyRequestsError(
-        `This client has added ${NEW_SCREENS_BURST} screens lately, the most it may at once; another may join ` +
-          `every ${NEW_SCREEN_EVERY_MS / 1000} s.`,
-        'too_many_new_screens',
-        NEW_SCREEN_EVERY_MS / 1000,
-      );
+    const isNew = !registry.has(key);
+    if (isNew && !allowance.allows(clientOf(req))) throw tooManyNewScreens();
     registry.report(key, kind, id, report);
+    // Counted once added: a report the full registry refused (too_many_screens) added nothing.
+    if (isNew) allowance.take(clientOf(req));
     lastReport.set(key, { at: now, earlyAt: early ? now : earlyAt });
     for (const header of DOCUMENT_HEADERS) res.removeHeader(header);
     res.set('Report-Interval', String(registry.intervalMs)).status(204).end();

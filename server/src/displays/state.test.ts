@@ -109,8 +109,16 @@ describe('a screen’s state', () => {
     expect(screenState(empty(90_000), OPEN, T0 + 1000, OPTIONS)).toEqual({
       state: 'stale',
       since: T0 - 90_000 + 30_000,
-      detail: 'no figures 1:31 after it loaded',
+      detail: 'no figures 1:30 after it loaded',
     });
+    // Its first report came early, before its figures: the time since is no proof it still has none.
+    const minute = { ...OPTIONS, intervalMs: 60_000 };
+    expect(screenState(empty(3000), OPEN, T0 + 50_000, minute).state).toBe('healthy');
+    // The Screens page draws no figures at all.
+    const screens = record({
+      report: report({ view: 'screens', dataAgeMs: null, renderAgeMs: null, uptimeMs: 90_000 }),
+    });
+    expect(screenState(screens, OPEN, T0 + 1000, OPTIONS).state).toBe('healthy');
   });
 
   it('shows errors caught by its error boundaries, since the first', () => {

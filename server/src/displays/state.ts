@@ -189,15 +189,15 @@ export function screenState(
       since: reportedAt - report.dataAgeMs + options.staleAfterMs,
       detail: `figures ${duration(report.dataAgeMs)} old`,
     };
-  // Up for a while and never a figure (a board or a filter the server does not know, an API it is refused): not
-  // healthy, though nothing in it is old. A page gets its first figures within seconds of loading.
-  const upMs = report.uptimeMs + sinceReport;
+  // Up for a while and never a figure (a board the server does not know, an API it is refused): not healthy,
+  // though nothing in it is old. A page has its first figures within seconds of loading. Judged by the page's own
+  // word when it reported (figures may have come since), and not of the Screens page, which draws none.
   const noFiguresAfterMs = Math.max(30_000, 2 * options.staleAfterMs);
-  if (report.dataAgeMs === null && upMs > noFiguresAfterMs)
+  if (report.view !== 'screens' && report.dataAgeMs === null && report.uptimeMs > noFiguresAfterMs)
     return {
       state: 'stale',
       since: reportedAt - report.uptimeMs + noFiguresAfterMs,
-      detail: `no figures ${duration(upMs)} after it loaded`,
+      detail: `no figures ${duration(report.uptimeMs)} after it loaded`,
     };
   if (report.errors > 0)
     return {
