@@ -112,6 +112,23 @@ test("the wall's agent page: who needs attention worst first, with the activity 
   expect(view.bottom).toBeLessThanOrEqual(1080);
 });
 
+test("the wall's chart is drawn after its code failed to load once: the page loads itself again", async ({
+  page,
+}) => {
+  await page.setViewportSize({ width: 1920, height: 1080 });
+  // The chart's chunk fails once (the network blinked, a replica restarted), then loads.
+  let asked = 0;
+  await page.route(/ServiceLevelChart-[^/]*\.js$/, (route) => {
+    asked += 1;
+    return asked === 1 ? route.abort('failed') : route.continue();
+  });
+  await page.goto('/?view=wall');
+  // Chromium keeps the failed import and asks for that chunk no more: the retry fails, and the page reloads
+  // once the server answers. Within a minute the chart is drawn, with nobody at the screen.
+  await expect(page.locator('.wall-chart .recharts-wrapper')).toBeAttached({ timeout: 60_000 });
+  expect(asked).toBeGreaterThanOrEqual(2);
+});
+
 test("the wall's chart has room for its axes' labels whole, at 1080p and at 4K", async ({ page }) => {
   for (const [width, height] of [
     [1920, 1080],

@@ -124,6 +124,12 @@ describe('figureFormatter', () => {
       '77.1%',
     ]);
     expect(format.percent(80)).toBe('80%');
+    // The whole is "100%": "100.0%" overflowed the wall's queue lines.
+    expect([format.figure('SERVICE_LEVEL_20', 100), format.figure('SERVICE_LEVEL_20', 99.96)]).toEqual([
+      '100%',
+      '100%',
+    ]);
+    expect(format.figure('SERVICE_LEVEL_20', 99.94)).toBe('99.9%');
     expect(format.figure('ABANDON_RATE', 4.25)).toBe('4.3%');
     expect(format.figure('CONTACTS_IN_QUEUE', 12)).toBe('12');
     expect(format.figure('SOMETHING_NEW', 1500)).toBe('1,500');

@@ -268,7 +268,7 @@ export function figureFormatter(locale?: string): FigureFormatter {
   const countFormat = new Intl.NumberFormat(loc, { maximumFractionDigits: 0 });
   const percentFormat = new Intl.NumberFormat(loc, { style: 'percent', maximumFractionDigits: 1 });
   // A measured percentage keeps its one decimal ("85.0%", not "85%" beside "77.1%"): a column of them lines up,
-  // and a figure does not change width as it crosses a whole number.
+  // and a figure does not change width as it crosses a whole number; but for the whole, "100%".
   const measuredFormat = new Intl.NumberFormat(loc, {
     style: 'percent',
     minimumFractionDigits: 1,
@@ -299,7 +299,10 @@ export function figureFormatter(locale?: string): FigureFormatter {
         : unit === 'percent'
           ? missing(value)
             ? NO_DATA
-            : measuredFormat.format(value / 100)
+            : // The whole, "100%", is written without its decimal: "100.0%" is wider than a wall's line has room.
+              Math.round(value * 10) === 1000
+              ? percentFormat.format(1)
+              : measuredFormat.format(value / 100)
           : format.count(value);
     },
   };

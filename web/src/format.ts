@@ -26,6 +26,8 @@ export interface Formatters extends FigureFormatter {
   timeZone: string;
   /** A wall clock reading, e.g. 14:05:09, in the board's time zone. */
   clock(ms: number): string;
+  /** The hour and minute, e.g. 14:05 (2:05 PM in en-US), in the board's time zone. */
+  minute(ms: number): string;
   /** A date and time for the record, e.g. an alert's start. */
   time(ms: number): string;
   /** A day, e.g. Sat 5 Dec (en-GB) or Sat, Dec 5 (en-US): where a time may be on another day than today. */
@@ -42,6 +44,7 @@ export function makeFormatters(locale?: string, timeZone?: string): Formatters {
     second: '2-digit',
     timeZone: zone,
   });
+  const minuteFormat = new Intl.DateTimeFormat(loc, { hour: '2-digit', minute: '2-digit', timeZone: zone });
   const timeFormat = new Intl.DateTimeFormat(loc, {
     hour: '2-digit',
     minute: '2-digit',
@@ -59,6 +62,7 @@ export function makeFormatters(locale?: string, timeZone?: string): Formatters {
     ...figures,
     timeZone: clockFormat.resolvedOptions().timeZone,
     clock: (ms) => clockFormat.format(ms),
+    minute: (ms) => minuteFormat.format(ms),
     time: (ms) => timeFormat.format(ms),
     day: (ms) => dayFormat.format(ms),
   };

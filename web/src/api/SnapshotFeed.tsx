@@ -32,7 +32,7 @@ interface Feed {
   board: string | null;
   /**
    * Polls the view now, with the poll's own options. Not invalidateQueries: that fetches with the options of
-   * whichever observer of the query last rendered, and a slice's (queryFn: skipToken) fail with "Missing queryFn".
+   * whichever observer of the query last rendered (a slice's carry the poll's request, but not its retries).
    */
   refresh: () => Promise<unknown>;
 }

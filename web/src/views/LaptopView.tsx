@@ -202,7 +202,8 @@ function LaptopBoard({
               type="button"
               onClick={() =>
                 update({
-                  queue: null,
+                  // A queue drilled into that the board has stays open.
+                  ...(params.queue && notOnBoard.includes(params.queue) ? { queue: null } : {}),
                   queues: params.queues.filter((id) => !notOnBoard.includes(id)).join(',') || null,
                 })
               }

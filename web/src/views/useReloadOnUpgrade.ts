@@ -33,24 +33,53 @@ export function useReloadOnUpgrade(enabled: boolean, reload = reloadPage, ownWeb
   const served = useServedWebBuild();
   useEffect(() => {
     if (!enabled || !ownWebBuild || !served || served === ownWebBuild) return;
-    const last = lastBuildReload();
-    const now = Date.now();
-    // A reload kept with a time ahead of now (the clock set back since) is not a recent one.
-    const recent =
-      last !== null && last !== 'unremembered' && last.at <= now && now - last.at < BACKOFF_RESET_MS;
-    // A page that cannot remember its reloads takes each for a repeat: 30 s apart at least.
-    const wait =
-      last === 'unremembered'
-        ? RETRY_FIRST_MS
-        : recent
-          ? Math.min(RETRY_MAX_MS, Math.max(0, last.at + backoffAfter(last.count) - now))
-          : 0;
-    const timer = setTimeout(() => {
-      rememberBuildReload({ count: recent ? last.count + 1 : 1, at: Date.now() });
-      reload();
-    }, wait);
-    return () => clearTimeout(timer);
+    return scheduleReload(reload);
   }, [enabled, ownWebBuild, served, reload]);
+}
+
+/**
+ * Loads the page again, at once, or after the reloads of the last half hour have waited their turn (30 s, then
+ * twice as long each time, up to 10 minutes): never a loop of reloads. Returns what cancels it.
+ */
+export function scheduleReload(reload: () => void = reloadPage): () => void {
+  const last = lastBuildReload();
+  const now = Date.now();
+  // A reload kept with a time ahead of now (the clock set back since) is not a recent one.
+  const recent =
+    last !== null && last !== 'unremembered' && last.at <= now && now - last.at < BACKOFF_RESET_MS;
+  // A page that cannot remember its reloads takes each for a repeat: 30 s apart at least.
+  const wait =
+    last === 'unremembered'
+      ? RETRY_FIRST_MS
+      : recent
+        ? Math.min(RETRY_MAX_MS, Math.max(0, last.at + backoffAfter(last.count) - now))
+        : 0;
+  const timer = setTimeout(() => {
+    rememberBuildReload({ count: recent ? last.count + 1 : 1, at: Date.now() });
+    reload();
+  }, wait);
+  return () => clearTimeout(timer);
+}
+
+let reloadScheduled = false;
+
+/**
+ * A part of the page whose code could not be loaded, and still cannot: Chromium keeps a failed import of a chunk
+ * for the page's life and never asks for it again, so only loading the page again brings it. Done once the
+ * server answers (a reload while it is away would leave the screen on the browser's own error page), in turn
+ * with the upgrade reloads.
+ */
+export async function reloadWhenServerAnswers(reload: () => void = reloadPage): Promise<void> {
+  if (reloadScheduled) return;
+  try {
+    const answer = await fetch('/healthz', { cache: 'no-store' });
+    if (!answer.ok) return;
+  } catch {
+    return;
+  }
+  if (reloadScheduled) return;
+  reloadScheduled = true;
+  scheduleReload(reload);
 }
 
 /** The same function on every render, so an effect that depends on it runs again for nothing else. */

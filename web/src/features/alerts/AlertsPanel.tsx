@@ -1,9 +1,12 @@
 import { alertSentence, metricLabel, type Alert } from '@switchboard/shared';
-import { memo, useEffect, useRef, useState } from 'react';
+import { memo, useEffect, useId, useRef, useState } from 'react';
 import { AcknowledgeError, useAcknowledge } from '../../api/alerts';
 import { Elapsed } from '../../components/Elapsed';
 import { useFormat } from '../../format';
 import './alerts.css';
+
+/** The server's refusal for want of a name (an open wallboard, which knows nobody). */
+const wantsName = (error: unknown) => error instanceof AcknowledgeError && error.code === 'name_required';
 
 const NAME_KEY = 'switchboard.supervisorName';
 
@@ -33,13 +36,11 @@ export const AlertsPanel = memo(function AlertsPanel({
   const format = useFormat();
   const [name, setName] = useState(storedName);
   const nameInput = useRef<HTMLInputElement>(null);
+  const nameNeededId = useId();
   const acknowledge = useAcknowledge();
   // Acknowledged with no name where the server knows none (an open wallboard; signed in, it takes the
   // supervisor's): it records who acknowledged, so the page asks for the name, in its own words.
-  const needName =
-    acknowledge.error instanceof AcknowledgeError &&
-    acknowledge.error.code === 'name_required' &&
-    name.trim() === '';
+  const needName = wantsName(acknowledge.error) && name.trim() === '';
   // The alert acknowledged from this page: once the figures say so its button is gone, and the keyboard's place
   // goes to the words that replace it rather than back to the top of the page.
   const list = useRef<HTMLUListElement>(null);
@@ -70,7 +71,7 @@ export const AlertsPanel = memo(function AlertsPanel({
   const rememberName = (value: string) => {
     setName(value);
     // A refusal for want of a name is answered by typing one.
-    if (needName) acknowledge.reset();
+    if (needName && value.trim() !== '') acknowledge.reset();
     try {
       localStorage.setItem(NAME_KEY, value);
     } catch {
@@ -93,12 +94,12 @@ export const AlertsPanel = memo(function AlertsPanel({
             maxLength={100}
             autoComplete="name"
             aria-invalid={needName || undefined}
-            aria-describedby={needName ? 'ack-name-needed' : undefined}
+            aria-describedby={needName ? nameNeededId : undefined}
           />
         </label>
       ) : null}
       {needName ? (
-        <p className="error" role="alert" id="ack-name-needed">
+        <p className="error" role="alert" id={nameNeededId}>
           Type your name in “Acknowledge as” first: each acknowledgement is recorded with who made it.
         </p>
       ) : acknowledge.error ? (
@@ -135,8 +136,7 @@ export const AlertsPanel = memo(function AlertsPanel({
                       {
                         onError: (error) => {
                           focusAfter.current = null;
-                          if (error instanceof AcknowledgeError && error.code === 'name_required')
-                            nameInput.current?.focus();
+                          if (wantsName(error)) nameInput.current?.focus();
                         },
                       },
                     );

@@ -4,6 +4,7 @@ import { useQueueIntraday } from '../../api/queueIntraday';
 import { useIntraday } from '../../api/useSnapshotSlices';
 import { ErrorBoundary } from '../../components/ErrorBoundary';
 import { lazyRetried } from '../../components/lazyRetried';
+import { reloadWhenServerAnswers } from '../../views/useReloadOnUpgrade';
 import { useElementSize } from '../../components/useElementSize';
 import { useBoard } from '../../board';
 import { useFormat } from '../../format';
@@ -11,7 +12,9 @@ import './charts.css';
 
 // recharts is a third of the bundle: it loads in its own chunk, after the figures are on screen, and again with
 // the next intervals if that load failed.
-const ServiceLevelChart = lazyRetried(() => import('./ServiceLevelChart'));
+const ServiceLevelChart = lazyRetried(() => import('./ServiceLevelChart'), {
+  onStuck: () => void reloadWhenServerAnswers(),
+});
 const NO_POINTS: readonly IntervalPoint[] = [];
 
 /**

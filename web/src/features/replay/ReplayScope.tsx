@@ -1,7 +1,7 @@
 import type { Snapshot } from '@switchboard/shared';
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useLayoutEffect, useMemo, useState, type ReactNode } from 'react';
-import { keepUnchanged, snapshotKeys, SnapshotKeyContext } from '../../api/snapshot';
+import { keepUnchanged, snapshotKeys, SnapshotKeyContext, SnapshotRequestContext } from '../../api/snapshot';
 import { useSnapshotMeta } from '../../api/useSnapshotSlices';
 import { ElapsedClockContext, StillClock } from '../../components/elapsedClock';
 import { fetchSnapshotAt, NotRecordedError, type Gap } from './api';
@@ -81,10 +81,13 @@ export function ReplayScope({
 
   return (
     <SnapshotKeyContext value={key}>
-      <ElapsedClockContext value={clock}>
-        <FollowShownMoment clock={clock} />
-        {children(problem)}
-      </ElapsedClockContext>
+      {/* The live poll's request is not this entry's: its slices carry none. */}
+      <SnapshotRequestContext value={null}>
+        <ElapsedClockContext value={clock}>
+          <FollowShownMoment clock={clock} />
+          {children(problem)}
+        </ElapsedClockContext>
+      </SnapshotRequestContext>
     </SnapshotKeyContext>
   );
 }

@@ -71,24 +71,31 @@ describe('the live timeline', () => {
     expect(Number(range.value)).toBe(first + 43_000);
   });
 
-  it('asks again while the server is out of reach, and its problem goes as soon as the server answers', async () => {
-    let down = true;
+  it('asks again while the server is out of reach or restarting, and its problem goes as soon as it answers', async () => {
+    // Half a minute out of reach, then restarting (503), then back: longer than three tries would last.
+    let answer: 'down' | 'restarting' | 'up' = 'down';
     vi.stubGlobal(
       'fetch',
       vi.fn(async () => {
-        if (down) throw new TypeError('Failed to fetch');
+        if (answer === 'down') throw new TypeError('Failed to fetch');
+        if (answer === 'restarting') return Response.json({ detail: 'Starting.' }, { status: 503 });
         return Response.json({ bucketMs: 60_000, buckets: [], alerts: [] });
       }),
     );
     renderLive();
     await act(async () => {
-      await vi.advanceTimersByTimeAsync(2_000);
+      await vi.advanceTimersByTimeAsync(30_000);
     });
     expect(screen.getByRole('alert').textContent).toBe('Failed to fetch Retrying…');
-    // Back within seconds: no waiting for the span to move on a minute.
-    down = false;
+    answer = 'restarting';
     await act(async () => {
-      await vi.advanceTimersByTimeAsync(12_000);
+      await vi.advanceTimersByTimeAsync(30_000);
+    });
+    expect(screen.getByRole('alert').textContent).toBe('Starting. Retrying…');
+    // Back: the next retry, within ten seconds, clears it.
+    answer = 'up';
+    await act(async () => {
+      await vi.advanceTimersByTimeAsync(11_000);
     });
     expect(screen.queryByRole('alert')).toBeNull();
   });

@@ -4,11 +4,13 @@ import { useState } from 'react';
 import { useClockValue } from '../../api/clock';
 import { useFormat } from '../../format';
 import { backoffDelay } from '../../api/backoff';
-import { fetchTimeline, NotRecordedError, type Timeline as TimelineData } from './api';
+import { fetchTimeline, TimelineError, type Timeline as TimelineData } from './api';
 import { SPEEDS, type Replay } from './useReplay';
 import './replay.css';
 
 /** The spans the timeline can cover, ending now. */
+const DAY_MS = 24 * 3600_000;
+
 export const SPANS = [
   { label: 'Last hour', ms: 3600_000 },
   { label: 'Last 6 hours', ms: 6 * 3600_000 },
@@ -50,9 +52,11 @@ export function Timeline({ replay, board }: { replay: Replay; board: string | nu
     queryFn: ({ signal }) => fetchTimeline(board, from, to, signal),
     placeholderData: (previous) => previous,
     staleTime: 30_000,
-    // The server out of reach (restarting, the network down): asked again until it answers, so its error goes
-    // as soon as it is back, not when the span next moves on a minute later. Refused, three tries as usual.
-    retry: (failures, error) => !(error instanceof NotRecordedError) || failures < 3,
+    // The server out of reach or restarting (the network down, a 5xx, a 429): asked again until it answers, so
+    // its error goes as soon as it is back, not when the span next moves on a minute later. Refused for what was
+    // asked (another 4xx), three tries as usual.
+    retry: (failures, error) =>
+      !(error instanceof TimelineError) || error.status >= 500 || error.status === 429 || failures < 3,
     retryDelay: (attempt) => backoffDelay(attempt, { firstMs: 1000, maxMs: 10_000 }),
   });
   const buckets = timeline.data?.buckets ?? EMPTY;
@@ -170,8 +174,8 @@ export function Timeline({ replay, board }: { replay: Replay; board: string | nu
       </div>
       {/* The span's ends, where the track starts and stops (the range itself says the moment to assistive tech). */}
       <div className="replay-ends" aria-hidden="true" data-testid="replay-ends">
-        <span>{format.clock(from).slice(0, 5)}</span>
-        <span>{format.clock(to).slice(0, 5)}</span>
+        <span>{span >= DAY_MS ? format.time(from) : format.minute(from)}</span>
+        <span>{span >= DAY_MS ? format.time(to) : format.minute(to)}</span>
       </div>
     </section>
   );

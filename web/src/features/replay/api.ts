@@ -31,6 +31,16 @@ export class NotRecordedError extends Error {
   }
 }
 
+/** The timeline refused, with the HTTP status: a server restarting (5xx) or busy (429) is asked again. */
+export class TimelineError extends Error {
+  constructor(
+    message: string,
+    readonly status: number,
+  ) {
+    super(message);
+  }
+}
+
 function withBoard(path: string, board: string | null, params: Record<string, string>): string {
   const query = new URLSearchParams(params);
   if (board) query.set('board', board);
@@ -80,7 +90,7 @@ export async function fetchTimeline(
     }),
     { signal: signal ?? null, headers: { accept: 'application/json' } },
   );
-  if (!response.ok) throw new NotRecordedError(await problemDetail(response));
+  if (!response.ok) throw new TimelineError(await problemDetail(response), response.status);
   return (await response.json()) as Timeline;
 }
 
