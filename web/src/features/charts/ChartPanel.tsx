@@ -4,7 +4,7 @@ import { useQueueIntraday } from '../../api/queueIntraday';
 import { useIntraday } from '../../api/useSnapshotSlices';
 import { ErrorBoundary } from '../../components/ErrorBoundary';
 import { lazyRetried } from '../../components/lazyRetried';
-import { reloadWhenServerAnswers } from '../../views/useReloadOnUpgrade';
+import { reloadWhenServerAnswers } from '../../api/reload';
 import { useElementSize } from '../../components/useElementSize';
 import { useBoard } from '../../board';
 import { useFormat } from '../../format';
