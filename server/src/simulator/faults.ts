@@ -31,6 +31,11 @@ export const faultsSchema = z
      */
     maxPageSize: z.number().int().min(1).max(1000).optional(),
     /**
+     * Leave `DataSnapshotTime` out of every page after the first (a request with a NextToken): Connect's response
+     * model marks it optional, and a page without it is of no other moment.
+     */
+    omitLaterSnapshotTimes: z.boolean().optional(),
+    /**
      * Answer AccessDeniedException (403) to these operations, as Connect does when the caller's IAM policy
      * lacks them (e.g. an existing policy written before the wallboard called SearchUsers). Not limited by
      * `operations`.

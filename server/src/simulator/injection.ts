@@ -73,6 +73,11 @@ export class FaultInjector {
     return this.active.expireTokens === true && appliesTo(this.active, operation);
   }
 
+  /** Whether a later page of `operation` leaves its DataSnapshotTime out. */
+  omitsLaterSnapshotTime(operation: string): boolean {
+    return this.active.omitLaterSnapshotTimes === true && appliesTo(this.active, operation);
+  }
+
   /** The largest page `operation` answers with, when capped. */
   pageCap(operation: string): number | undefined {
     return appliesTo(this.active, operation) ? this.active.maxPageSize : undefined;

@@ -192,6 +192,14 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
         pageCap: injector.pageCap(operation),
         snapshots,
       });
+      if (
+        body.NextToken !== undefined &&
+        injector.omitsLaterSnapshotTime(operation) &&
+        typeof result === 'object' &&
+        result !== null &&
+        'DataSnapshotTime' in result
+      )
+        delete (result as { DataSnapshotTime?: unknown }).DataSnapshotTime;
       const out = injector.corrupt(operation, JSON.stringify(result));
       await injector.delay(operation);
       sendJson(res, 200, out);

@@ -119,6 +119,30 @@ describe('the poller when Connect misbehaves', () => {
     await snapshotAfter(wallboard, failing.generation, healthy, 30_000);
   });
 
+  it("takes later pages without DataSnapshotTime (optional in Connect's answer) as one moment, not a change", async () => {
+    const before = await snapshotAfter(wallboard, 0, healthy);
+    // Pages of 4 queue rows: every chunk of 30 queues runs to several pages, all but the first without a time.
+    simulator.setFaults({
+      maxPageSize: 4,
+      omitLaterSnapshotTimes: true,
+      operations: ['GetCurrentMetricData'],
+    });
+    const calledBefore = simulator.calls.length;
+    // Three cycles on, every snapshot seen on the way with its queues fresh: none failed as a changed snapshot.
+    const errors: unknown[] = [];
+    const after = await snapshotAfter(wallboard, before.generation, (s) => {
+      errors.push(s.sections.queues.error);
+      return s.generation >= before.generation + 3;
+    });
+    simulator.clearFaults();
+    const laterPages = simulator.calls
+      .slice(calledBefore)
+      .filter((call) => call.operation === 'GetCurrentMetricData' && call.params.NextToken !== undefined);
+    expect(laterPages.length).toBeGreaterThan(0);
+    expect(errors.filter((error) => error !== null)).toEqual([]);
+    expect(after.queues).toHaveLength(30);
+  });
+
   it('shows the last figures marked stale through a 5-minute outage, and recovers when Connect returns', async () => {
     const before = await snapshotAfter(wallboard, 0, healthy);
     simulator.setFaults({ outageSeconds: 300 });

@@ -209,6 +209,20 @@ describe('faults', () => {
     expect(first.NextToken).toBeTruthy();
     const users = await c.send(new SearchUsersCommand({ InstanceId: s.instanceId, MaxResults: 100 }));
     expect(users.Users).toHaveLength(4);
+    // Later pages may come without DataSnapshotTime, which Connect's response model marks optional.
+    s.setFaults({ maxPageSize: 4, omitLaterSnapshotTimes: true });
+    const second = await c.send(
+      new GetCurrentMetricDataCommand({
+        ...metricsCall(s).input,
+        MaxResults: 100,
+        NextToken: first.NextToken,
+      }),
+    );
+    expect([
+      first.DataSnapshotTime instanceof Date,
+      second.DataSnapshotTime,
+      second.MetricResults?.length,
+    ]).toEqual([true, undefined, 4]);
     s.setFaults({ deniedOperations: ['SearchUsers'] });
     const denied = await failure(() => c.send(new SearchUsersCommand({ InstanceId: s.instanceId })));
     expect(denied).toBeInstanceOf(AccessDeniedException);
