@@ -7,7 +7,11 @@ import { useFormat } from '../../format';
 import { ForecastSummary } from '../../components/forecast/Forecast';
 import './summary.css';
 
-/** The agents' figures of the strip, in its order: each agent counts once. */
+/**
+ * The agents' figures of the strip, in its order. Each counts an agent once, but On contact includes the agents
+ * in after-contact work, as Connect's AGENTS_ON_CONTACT does ("Real-time metrics definitions", On contact): the
+ * figure says so, so nobody adds ACW to it and expects Staffed.
+ */
 const AGENT_FIGURES = [
   'AGENTS_AVAILABLE',
   'AGENTS_ON_CONTACT',
@@ -47,6 +51,9 @@ export const SummaryStrip = memo(function SummaryStrip({
             {...figureLabels(metric, metric === 'AGENTS_AFTER_CONTACT_WORK')}
             value={format.figure(metric, realtime[metric])}
             state={states[metric]}
+            {...(metric === 'AGENTS_ON_CONTACT'
+              ? { detail: 'incl. ACW', title: 'On contact, including after-contact work, as Connect counts it' }
+              : {})}
           />
         ))}
         <Figure
