@@ -16,6 +16,8 @@ const FILE_CHECK_MS = 60_000;
 const CLAIM_EVERY_MS = 5_000;
 /** A holder not heard from for this long is taken to have stopped: its file is taken over. */
 const CLAIM_STALE_MS = 30_000;
+/** How far a generation's own time may be from the recorder's clock and still be recorded as its moment. */
+const GENERATED_AT_TRUSTED_MS = 60_000;
 /** How long old days are kept past their retention while the history looks as a clock set ahead makes it. */
 const PRUNE_HOLD_MS = DAY_MS;
 
@@ -289,7 +291,20 @@ export class History {
     // Decided here, not when the batch is encoded: the frames already queued come before the ones dropped, and
     // the first of them going whole would leave this one a patch on a generation never written.
     const whole = this.needKeyframe.delete(instance);
-    this.frames.push({ instance, at: this.clock(), view, patch, patchJson, whole });
+    this.frames.push({ instance, at: this.momentOf(view), view, patch, patchJson, whole });
+  }
+
+  /**
+   * When a generation is recorded as being: the moment the poller made it (its `generatedAt`), not the moment it
+   * reached the recorder, after the alerts were stepped on it and its boards projected. `?at=` a generation's own
+   * time, or an alert event's (stamped while that generation was being served), then finds that generation, not
+   * the one before it. A `generatedAt` far from this clock (unreadable, or another host's clock set wrong) is not
+   * trusted: the frame is recorded at this clock's time, as a stepped clock is handled in encode.
+   */
+  private momentOf(view: Snapshot): number {
+    const now = this.clock();
+    const generated = Date.parse(view.generatedAt);
+    return Number.isFinite(generated) && Math.abs(now - generated) <= GENERATED_AT_TRUSTED_MS ? generated : now;
   }
 
   /** The engine carries on from its saved state, and every alert event (and acknowledgement) is recorded. */

@@ -284,6 +284,52 @@ describe.each(drivers)('History on %s, with the clock stepped back', (driver) =>
     }
     await history.close();
   });
+
+  it("records a generation at the moment it was made, so ?at= its own time or an alert's raised on it finds it", async () => {
+    let now = 50_000_000;
+    const history = openOn(driver, {
+      keyframeMs: 60_000,
+      flushMs: 60_000,
+      logger: createLogger('silent'),
+      clock: () => now,
+    });
+    let previous: Snapshot | null = null;
+    const made = new Map<number, number>();
+    for (let g = 1; g <= 5; g += 1) {
+      // Made by the poller at `now`; the alerts are stepped on it and its boards projected before it reaches
+      // the recorder, 40 ms later.
+      const next = { ...view(g), generatedAt: new Date(now).toISOString() };
+      made.set(g, now);
+      now += 40;
+      history.record('i', next, previous ? diffView(previous, next) : null);
+      previous = next;
+      now += 1960;
+    }
+    // Made by a host whose clock is ten minutes off: recorded at this clock's time instead.
+    const skewed = { ...view(6), generatedAt: new Date(now - 600_000).toISOString() };
+    const skewedAt = now + 40;
+    now += 40;
+    history.record('i', skewed, previous ? diffView(previous, skewed) : null);
+    await history.flush();
+    for (const g of [2, 3, 4, 5]) {
+      const at = made.get(g) ?? 0;
+      // Its own time, an alert event stamped 20 ms into serving it, and the moment before it was made.
+      for (const [moment, expected] of [
+        [at, g],
+        [at + 20, g],
+        [at - 1, g - 1],
+      ] as const) {
+        const found = history.reader.viewAt('i', moment);
+        if ('gap' in found) throw new Error(`nothing at ${moment}`);
+        expect(found.view.generation).toBe(expected);
+      }
+    }
+    const before = history.reader.viewAt('i', skewedAt - 1);
+    const after = history.reader.viewAt('i', skewedAt);
+    if ('gap' in before || 'gap' in after) throw new Error('the skewed generation was not recorded');
+    expect([before.view.generation, after.view.generation]).toEqual([5, 6]);
+    await history.close();
+  });
 });
 
 describe.each(drivers)('History on %s, with its directory removed while running', (driver) => {
