@@ -372,7 +372,12 @@ export function forecastAdvice(forecast: ForecastFigures, format: FigureFormatte
   const short = agentsRequired - agentsStaffed;
   if (short > 0)
     return `Needs ${format.count(short)} more ${agentsWord(short)} for ${target}: ${inputs}, ${format.count(agentsStaffed)} staffed`;
-  return `Enough agents for ${target} (${format.count(agentsRequired)} needed): ${inputs}, ${format.count(agentsStaffed)} staffed`;
+  const staffedNow = `${inputs}, ${format.count(agentsStaffed)} staffed`;
+  // Staffed enough by the model, and still predicted below target: the last interval's service level, which the
+  // forecast blends in, was too far below it for any staffing to lift the blend to the target this interval.
+  if (forecast.predictedServiceLevel !== null && forecast.predictedServiceLevel < forecast.targetPercent)
+    return `Staffed for ${target} by the model (${format.count(agentsRequired)} needed), but the last interval's service level holds the forecast below it: ${staffedNow}`;
+  return `Enough agents for ${target} (${format.count(agentsRequired)} needed): ${staffedNow}`;
 }
 
 /**
@@ -396,5 +401,8 @@ export function forecastShortfallText(
     queuesShort === undefined || queuesShort <= 0
       ? ''
       : ` on ${format.count(queuesShort)} ${queuesShort === 1 ? 'queue' : 'queues'}`;
-  return `Short ${format.count(short)} ${agentsWord(short)}${where} for ${forecastTarget(forecast, format)}`;
+  // Over several queues the shortfalls are added, each counted as if the agents found served that queue alone: an
+  // agent whose routing profile serves two of them counts toward both, so the sum is the most it could take.
+  const upTo = queuesShort !== undefined && queuesShort > 1 ? 'up to ' : '';
+  return `Short ${upTo}${format.count(short)} ${agentsWord(short)}${where} for ${forecastTarget(forecast, format)}`;
 }

@@ -215,10 +215,20 @@ export function fitSettings(settings: ForecastSettings): FitSettings {
   };
 }
 
-/** The service level realised in the last closed interval, when it had contacts; otherwise null. */
-function lastRealised(intervals: readonly FitInterval[]): number | null {
+/**
+ * The service level realised in the last closed interval, when it had at least `minimumContacts` (as an interval
+ * the share is fitted on must): one contact answered late in a quiet interval is a realised 0%, and would halve
+ * the forecast. Otherwise null.
+ */
+function lastRealised(intervals: readonly FitInterval[], minimumContacts: number): number | null {
   const last = intervals[intervals.length - 1];
-  if (!last || !known(last.contacts) || last.contacts <= 0 || !known(last.serviceLevel)) return null;
+  if (
+    !last ||
+    !known(last.contacts) ||
+    last.contacts < Math.max(1, minimumContacts) ||
+    !known(last.serviceLevel)
+  )
+    return null;
   return Math.min(100, Math.max(0, last.serviceLevel));
 }
 
@@ -247,19 +257,32 @@ export function forecastQueue(input: QueueForecastInput, settings: ForecastSetti
   let predicted: number | null = null;
   let required: number | null = null;
   const traffic = arrivals === null ? null : (arrivals * handleTime) / 3600;
+  const last =
+    fitted && wanted === 'erlang-c-blend'
+      ? lastRealised(input.fit ?? [], settings.fitMinimumContacts ?? DEFAULT_FIT_MINIMUM_CONTACTS)
+      : null;
   // A load beyond any staffing (a corrupted answer) gives no figures rather than a count up to it.
   if (arrivals !== null && withinForecast(traffic)) {
     const threshold = settings.serviceLevelSeconds;
+    const limit = Math.max(Math.ceil(traffic), staffed ?? 0) + MAX_EXTRA_AGENTS;
     required = fitted
-      ? staffedForTarget(
-          traffic,
-          fitted.share,
-          threshold,
-          handleTime,
-          settings.targetPercent,
-          Math.ceil(traffic) + MAX_EXTRA_AGENTS,
-        )
+      ? staffedForTarget(traffic, fitted.share, threshold, handleTime, settings.targetPercent, limit)
       : agentsForTarget(traffic, threshold, handleTime, settings.targetPercent);
+    // The blend's agents required are the fewest whose blended forecast reaches the target, so the advice and the
+    // predicted figure never disagree: the fitted model's half must reach 2 × target − the last interval's. Past
+    // 100% no staffing reaches it (the last interval far below target): the fitted model's count stands, and the
+    // advice says the last interval holds the forecast below target (forecastAdvice).
+    if (fitted && last !== null) {
+      const blended = staffedForTarget(
+        traffic,
+        fitted.share,
+        threshold,
+        handleTime,
+        2 * settings.targetPercent - last,
+        limit,
+      );
+      if (blended !== null) required = blended;
+    }
     // No contacts coming: there is no service level to predict (Connect's own is no data then too).
     if (staffed !== null && arrivals > 0)
       predicted =
@@ -267,7 +290,6 @@ export function forecastQueue(input: QueueForecastInput, settings: ForecastSetti
           ? serviceLevelContinuous(traffic, fitted.share * staffed, threshold, handleTime)
           : serviceLevelWith(traffic, staffed, threshold, handleTime)) * 100;
   }
-  const last = fitted && wanted === 'erlang-c-blend' ? lastRealised(input.fit ?? []) : null;
   if (predicted !== null && last !== null) predicted = (predicted + last) / 2;
   return {
     model: fitted ? (last !== null ? 'erlang-c-blend' : 'erlang-c-fitted') : 'erlang-c',
@@ -335,7 +357,9 @@ export function combineForecasts(
         ? round2(Math.min(100, Math.max(0, slWeighted / arrivals)))
         : null,
     // The distinct agents staffed and every queue's shortfall: a queue with agents to spare lends none to another
-    // here (its agents may not serve it), and the agents shared between queues are not counted twice.
+    // here (its agents may not serve it), and the agents staffed on several queues count once. The shortfalls are
+    // added as if each queue's were found alone, so over several queues this is the most needed: an agent found
+    // for a routing profile serving two short queues counts toward both (forecastShortfallText says "up to").
     agentsRequired:
       complete && !missingRequired && withinForecast(agentsStaffed)
         ? Math.round(agentsStaffed) + shortfall

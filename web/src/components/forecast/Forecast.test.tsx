@@ -120,4 +120,14 @@ describe('the summary strip', () => {
     );
     expect(plain(screen.getByTestId('forecast-shortfall').textContent)).toBe('enough agents for 80%');
   });
+
+  it('does not say "enough agents" beside a forecast below target', () => {
+    const { summary } = makeSnapshot({ queues: 2 });
+    render(
+      <SummaryStrip
+        summary={{ ...summary, forecast: { ...short, predictedServiceLevel: 51.2, agentsRequired: 12 } }}
+      />,
+    );
+    expect(plain(screen.getByTestId('forecast-shortfall').textContent)).toBe('staffed for 80% by the model');
+  });
 });

@@ -130,7 +130,10 @@ export const ForecastSummary = memo(function ForecastSummary({
         <span className="figure-detail" data-testid="forecast-shortfall">
           {forecast.agentsRequired === null || forecast.agentsStaffed === null
             ? 'no advice yet'
-            : (shortfall ?? `enough agents for ${format.percent(forecast.targetPercent)}`)}
+            : (shortfall ??
+              (forecastAtRisk(forecast)
+                ? `staffed for ${format.percent(forecast.targetPercent)} by the model`
+                : `enough agents for ${format.percent(forecast.targetPercent)}`))}
         </span>
       </dd>
     </div>
