@@ -66,6 +66,24 @@ describe('a screen’s state', () => {
     });
   });
 
+  it('is not frozen for the time between its reports while it draws, at any interval', () => {
+    for (const intervalMs of [10_000, 60_000, 120_000]) {
+      const options = { ...OPTIONS, intervalMs };
+      const drawing = record({ report: report({ renderAgeMs: 1800 }) });
+      // Up to the moment its next report is due, and the grace after it.
+      for (const since of [1000, intervalMs / 2, intervalMs - 100, intervalMs + 4000])
+        expect(screenState(drawing, OPEN, T0 + since, options).state).toBe('healthy');
+    }
+    // A report overdue counts toward "drew nothing new": one that said 50 s, 15 s past its due time and grace.
+    const slowing = record({ report: report({ renderAgeMs: 50_000 }) });
+    const minute = { ...OPTIONS, intervalMs: 60_000 };
+    expect(screenState(slowing, OPEN, T0 + 60_000 + 5000 + 11_000, minute)).toMatchObject({
+      state: 'frozen',
+      since: T0 - 50_000,
+      detail: 'drew nothing new for 1:01',
+    });
+  });
+
   it('is disconnected the moment its stream closes with no report after, and since then', () => {
     const closedAt = T0 + 3000;
     expect(screenState(record(), CLOSED_AT(closedAt), T0 + 4000, OPTIONS)).toEqual({

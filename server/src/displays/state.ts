@@ -55,9 +55,12 @@ const MEMORY_MIN_GROWTH_BYTES = 8 * 1024 * 1024;
 const MEMORY_MIN_GROWTH_SHARE = 0.2;
 const MEMORY_RISING_SHARE = 0.7;
 
+/** What a report may be late by, for the network and a busy page. */
+const REPORT_GRACE_MS = 5000;
+
 /** Reports missed before a screen counts as silent: two intervals and a few seconds for the network. */
 export function silentAfterMs(intervalMs: number): number {
-  return intervalMs * 2 + 5000;
+  return intervalMs * 2 + REPORT_GRACE_MS;
 }
 
 /** A page that drew nothing new for this long while it still reports is frozen. */
@@ -176,12 +179,16 @@ export function screenState(
     // Connected, but its first report has not come yet.
     return { state: 'healthy', since: streams.openSince ?? record.firstSeenAt, detail: 'connected' };
   }
-  const sinceReport = now - reportedAt;
-  if (report.renderAgeMs !== null && report.renderAgeMs + sinceReport > renderFrozenAfterMs(options))
+  // Between its reports a page is not heard drawing, and is not taken to have stopped: the time since its report
+  // counts toward "drew nothing new" only once the next report is overdue (an interval and the network's grace).
+  // Counted from the report, a page drawing every two seconds read "drew nothing new for 1:00" for the last moments
+  // before each report at the default interval, and raised a screen alert on it.
+  const overdueMs = Math.max(0, now - reportedAt - options.intervalMs - REPORT_GRACE_MS);
+  if (report.renderAgeMs !== null && report.renderAgeMs + overdueMs > renderFrozenAfterMs(options))
     return {
       state: 'frozen',
       since: reportedAt - report.renderAgeMs,
-      detail: `drew nothing new for ${duration(report.renderAgeMs + sinceReport)}`,
+      detail: `drew nothing new for ${duration(report.renderAgeMs + overdueMs)}`,
     };
   if (report.dataAgeMs !== null && report.dataAgeMs > options.staleAfterMs)
     return {

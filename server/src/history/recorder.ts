@@ -304,7 +304,9 @@ export class History {
   private momentOf(view: Snapshot): number {
     const now = this.clock();
     const generated = Date.parse(view.generatedAt);
-    return Number.isFinite(generated) && Math.abs(now - generated) <= GENERATED_AT_TRUSTED_MS ? generated : now;
+    return Number.isFinite(generated) && Math.abs(now - generated) <= GENERATED_AT_TRUSTED_MS
+      ? generated
+      : now;
   }
 
   /** The engine carries on from its saved state, and every alert event (and acknowledgement) is recorded. */

@@ -52,7 +52,10 @@ export const SummaryStrip = memo(function SummaryStrip({
             value={format.figure(metric, realtime[metric])}
             state={states[metric]}
             {...(metric === 'AGENTS_ON_CONTACT'
-              ? { detail: 'incl. ACW', title: 'On contact, including after-contact work, as Connect counts it' }
+              ? {
+                  detail: 'incl. ACW',
+                  title: 'On contact, including after-contact work, as Connect counts it',
+                }
               : {})}
           />
         ))}
