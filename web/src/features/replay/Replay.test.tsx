@@ -157,6 +157,13 @@ describe('replay on the laptop', () => {
     expect(kinds).toEqual(['recorded', 'stale', 'error']);
     const markers = [...document.querySelectorAll('.replay-marker')].map((m) => m.getAttribute('data-kind'));
     expect(markers).toEqual(['raised', 'cleared']);
+    // Each marker names its figure and queue in words, as the alerts panel does, not the metric's id.
+    const queueName = live.queues.find((q) => q.id === 'q-0001')?.name ?? '(no q-0001)';
+    await waitFor(() =>
+      expect(document.querySelector('.replay-marker')?.getAttribute('title')).toMatch(
+        new RegExp(`^\\d\\d:\\d\\d(:\\d\\d)?: In queue on ${queueName}, critical, raised$`),
+      ),
+    );
     expect(screen.getByTestId('replay-moment').textContent).toBe('Live');
   });
 
@@ -291,5 +298,24 @@ describe('useReplay', () => {
     act(() => result.current.play());
     act(() => vi.advanceTimersByTime(3000));
     expect(result.current.at).toBe(now - 70_000);
+  });
+
+  it('plays from live at an hour ago, or from the first moment recorded where that is later', () => {
+    vi.useFakeTimers();
+    const now = 3_000_000_000;
+    const { result } = renderHook(() => useReplay(() => now));
+    // A server up for ten minutes: from its first recorded moment, not fifty minutes of nothing before it.
+    act(() => result.current.play(now - 600_000));
+    expect(result.current.at).toBe(now - 600_000);
+    act(() => result.current.live());
+    act(() => result.current.play(now - 5 * 3600_000));
+    expect(result.current.at).toBe(now - 3600_000);
+    act(() => result.current.live());
+    act(() => result.current.play(null));
+    expect(result.current.at).toBe(now - 3600_000);
+    // Paused on a moment, play carries on from it.
+    act(() => result.current.seek(now - 7200_000));
+    act(() => result.current.play(now - 600_000));
+    expect(result.current.at).toBe(now - 7200_000);
   });
 });

@@ -1,7 +1,8 @@
-import type { AlertEvent } from '@switchboard/shared';
+import { alertPlace, metricLabel, SCREEN_ALERT_PREFIX, type AlertEvent } from '@switchboard/shared';
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useClockValue } from '../../api/clock';
+import { useQueueName } from '../../api/useSnapshotSlices';
 import { useFormat } from '../../format';
 import { backoffDelay } from '../../api/backoff';
 import { fetchTimeline, TimelineError, type Timeline as TimelineData } from './api';
@@ -26,9 +27,22 @@ export function liveStep(spanMs: number): number {
 const EMPTY: TimelineData['buckets'] = [];
 const NO_EVENTS: AlertEvent[] = [];
 
-function markerTitle(event: AlertEvent, time: string): string {
+const LEVEL_WORDS: Record<AlertEvent['level'], string> = { warn: 'warning', critical: 'critical' };
+
+/** A marker's words: "13:03:02: Oldest contact on Sales 4, warning, raised". */
+export function markerTitle(
+  event: AlertEvent,
+  time: string,
+  queueName: (queueId: string | null) => string,
+): string {
   const what = event.kind === 'acknowledged' ? `acknowledged by ${event.by ?? 'a supervisor'}` : event.kind;
-  return `${time}: ${event.level} alert on ${event.metric} ${what}`;
+  const place =
+    event.queueId === null
+      ? alertPlace(null)
+      : event.queueId.startsWith(SCREEN_ALERT_PREFIX)
+        ? `on screen ${event.queueId.slice(SCREEN_ALERT_PREFIX.length)}`
+        : alertPlace(queueName(event.queueId));
+  return `${time}: ${metricLabel(event.metric)} ${place}, ${LEVEL_WORDS[event.level]}, ${what}`;
 }
 
 /**
@@ -37,6 +51,7 @@ function markerTitle(event: AlertEvent, time: string): string {
  */
 export function Timeline({ replay, board }: { replay: Replay; board: string | null }) {
   const format = useFormat();
+  const queueName = useQueueName();
   const [span, setSpan] = useState<number>(SPANS[2].ms);
   // Live, the handle moves on about a two-thousandth of the track a step (43 s over 24 hours, under a pixel on a
   // laptop): the timeline redraws then, not on every tick of the clock.
@@ -74,7 +89,13 @@ export function Timeline({ replay, board }: { replay: Replay; board: string | nu
       <div className="replay-controls">
         <button
           type="button"
-          onClick={replay.playing ? replay.pause : replay.play}
+          onClick={() => {
+            if (replay.playing) replay.pause();
+            else {
+              const first = timeline.data?.recorded?.first;
+              replay.play(first ? Date.parse(first) : null);
+            }
+          }}
           aria-pressed={replay.playing}
           data-testid="replay-play"
         >
@@ -152,8 +173,8 @@ export function Timeline({ replay, board }: { replay: Replay; board: string | nu
                   className={`replay-marker replay-marker-${event.kind} replay-marker-${event.level}`}
                   data-kind={event.kind}
                   style={{ left: left(at) }}
-                  title={markerTitle(event, format.clock(at))}
-                  aria-label={markerTitle(event, format.clock(at))}
+                  title={markerTitle(event, format.clock(at), queueName)}
+                  aria-label={markerTitle(event, format.clock(at), queueName)}
                   onClick={() => replay.seek(at)}
                 />
               );

@@ -13,7 +13,8 @@ export interface Replay {
   playing: boolean;
   speed: Speed;
   seek(at: number): void;
-  play(): void;
+  /** Plays on from the moment shown; live, from an hour ago or `earliest` (the first moment recorded), the later. */
+  play(earliest?: number | null): void;
   pause(): void;
   setSpeed(speed: Speed): void;
   /** Back to the live figures. */
@@ -43,10 +44,15 @@ export function useReplay(now: () => number = Date.now): Replay {
   }, [playing, speed, now]);
 
   const seek = useCallback((moment: number) => setAt(Math.min(moment, now())), [now]);
-  const play = useCallback(() => {
-    setAt((current) => current ?? now() - 3600_000);
-    setPlaying(true);
-  }, [now]);
+  const play = useCallback(
+    (earliest?: number | null) => {
+      // From an hour ago, or from the first moment recorded where that is later (a server up for minutes): not
+      // from a stretch with nothing in it, which would take minutes to play through to the first recorded moment.
+      setAt((current) => current ?? Math.max(now() - 3600_000, earliest ?? -Infinity));
+      setPlaying(true);
+    },
+    [now],
+  );
   const pause = useCallback(() => setPlaying(false), []);
   const live = useCallback(() => {
     setPlaying(false);

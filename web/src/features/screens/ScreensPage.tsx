@@ -241,7 +241,11 @@ export function ScreensPage() {
                 </td>
                 <td
                   data-testid="screen-build"
-                  className={screen.state === 'old-build' ? 'screens-old' : undefined}
+                  className={
+                    screen.build !== null && screen.build !== query.data?.serverBuild
+                      ? 'screens-old'
+                      : undefined
+                  }
                 >
                   {screen.build ?? '–'}
                 </td>

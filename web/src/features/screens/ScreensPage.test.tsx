@@ -1,0 +1,73 @@
+import type { DisplaysResponse, ScreenSummary } from '@switchboard/shared';
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { cleanup, render, screen, waitFor } from '@testing-library/react';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { ScreensPage } from './ScreensPage';
+
+const NOW = Date.now();
+
+function aScreen(key: string, overrides: Partial<ScreenSummary>): ScreenSummary {
+  return {
+    key,
+    kind: 'token',
+    id: key.slice(2),
+    name: key.slice(2),
+    state: 'healthy',
+    since: new Date(NOW - 60_000).toISOString(),
+    detail: 'all well',
+    view: 'wall',
+    board: 'sales',
+    build: 'v2',
+    lastReportAt: new Date(NOW - 5000).toISOString(),
+    streamOpen: true,
+    dataAgeMs: 2000,
+    heapBytes: 8 * 1024 * 1024,
+    errors: 0,
+    viewport: { width: 1920, height: 1080 },
+    uptimeMs: 3600_000,
+    history: [],
+    ...overrides,
+  };
+}
+
+const displays: DisplaysResponse = {
+  serverBuild: 'v2',
+  reportIntervalMs: 60_000,
+  screens: [
+    // Frozen, and on an old build too: its state shows the worse of the two, its build the other.
+    aScreen('t:lobby', { state: 'frozen', detail: 'stream open, no report for 2:05', build: 'v1' }),
+    aScreen('t:floor', { state: 'old-build', build: 'v1' }),
+    aScreen('t:desk', {}),
+  ],
+};
+
+beforeEach(() => {
+  vi.stubGlobal(
+    'fetch',
+    vi.fn(async () => Response.json(displays)),
+  );
+});
+afterEach(() => {
+  cleanup();
+  vi.unstubAllGlobals();
+});
+
+describe('ScreensPage', () => {
+  it("marks every screen on another build than the server's, whatever its state shows", async () => {
+    render(
+      <QueryClientProvider client={new QueryClient()}>
+        <ScreensPage />
+      </QueryClientProvider>,
+    );
+    await waitFor(() => expect(screen.getAllByTestId('screen-build')).toHaveLength(3));
+    const oldMarked = screen
+      .getAllByTestId('screen-build')
+      .map((cell) => cell.classList.contains('screens-old'));
+    const rows = screen.getAllByTestId('screen-build').map((cell) => cell.closest('tr')?.dataset.key);
+    expect(Object.fromEntries(rows.map((key, i) => [key, oldMarked[i]]))).toEqual({
+      't:lobby': true,
+      't:floor': true,
+      't:desk': false,
+    });
+  });
+});
