@@ -21,6 +21,16 @@ function time(req: Request, name: string, example: string): number | undefined {
   const value = req.query[name];
   if (value === undefined) return undefined;
   const fix = `${name} must be one ISO 8601 time with its offset, e.g. ?${name}=${example}`;
+  // A "+" typed into an address arrives as a space: the offset was given, and needs writing as %2B.
+  if (
+    typeof value === 'string' &&
+    / \d\d:?\d\d$/.test(value) &&
+    ISO_TIME.test(value.replace(/ (?=\d\d:?\d\d$)/, '+'))
+  )
+    throw new BadRequestError(
+      `${fix}: a + in an address reads as a space, so write the offset's + as %2B (${name}=${value.replace(' ', '%2B')})`,
+      `bad_${name}`,
+    );
   if (typeof value !== 'string' || !ISO_TIME.test(value)) throw new BadRequestError(fix, `bad_${name}`);
   const ms = Date.parse(value);
   if (!Number.isFinite(ms)) throw new BadRequestError(fix, `bad_${name}`);
@@ -99,9 +109,16 @@ export function historyRouter(options: {
 
   router.get('/api/v1/timeline', (req, res) => {
     const now = clock();
-    const to = time(req, 'to', '2026-12-04T18:00:00Z') ?? now;
+    const asked = time(req, 'to', '2026-12-04T18:00:00Z');
+    const to = asked ?? now;
     const from = time(req, 'from', '2026-12-04T08:00:00Z') ?? to - 24 * 3600 * 1000;
-    if (from >= to) throw new BadRequestError('from must be before to', 'bad_from');
+    if (from >= to)
+      throw new BadRequestError(
+        asked === undefined
+          ? `from must be before to, which is now (${new Date(now).toISOString()}) when not given: give a from in the past, or a to after it`
+          : 'from must be before to',
+        'bad_from',
+      );
     if (to - from > MAX_SPAN_MS)
       throw new BadRequestError('from and to may be at most 31 days apart', 'bad_from');
     const queues = scopedQueueIds(req, options.directory);

@@ -120,6 +120,14 @@ describe('replay', () => {
         /^(at|from|to) must be one ISO 8601 time.*there is no day \d{4}-\d{2}-\d{2}\)$/,
       );
     }
+    // A + typed into the address arrives as a space: the answer says to write it as %2B.
+    const plus = await getJson(wallboard, '/api/v1/snapshot?at=2026-12-06T12:51:00+01:00');
+    expect(plus.status).toBe(400);
+    expect(plus.body.detail).toMatch(/write the offset's \+ as %2B \(at=2026-12-06T12:51:00%2B01:00\)$/);
+    // A from after now, with to left out: the answer says that to is now.
+    const laterFrom = await getJson(wallboard, `/api/v1/timeline?from=${iso(Date.now() + 3600_000)}`);
+    expect(laterFrom.status).toBe(400);
+    expect(laterFrom.body.detail).toMatch(/^from must be before to, which is now \(.+\) when not given/);
     const before = await getJson(wallboard, `/api/v1/snapshot?at=${iso(Date.now() - 3600_000)}`);
     expect(before.status).toBe(404);
     expect(before.body.code).toBe('not_recorded');

@@ -63,7 +63,10 @@ export function Header({
       <p className="data-as-of" data-testid="data-as-of">
         {replayAt !== null ? (
           <>
-            Replaying <time dateTime={new Date(replayAt).toISOString()}>{format.clock(replayAt)}</time>
+            Replaying{' '}
+            <time dateTime={new Date(replayAt).toISOString()}>
+              {format.clock(replayAt)}, {format.day(replayAt)}
+            </time>
           </>
         ) : (
           <>

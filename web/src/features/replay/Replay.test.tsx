@@ -186,6 +186,11 @@ describe('replay on the laptop', () => {
     expect(alert).toBeTruthy();
     expect(alert?.querySelector('button')).toBeNull();
     expect(screen.getByTestId('replay-moment').textContent).not.toBe('Live');
+    // The header names the moment with its day, as the timeline does: a moment of another day is not taken for
+    // one later today.
+    expect(screen.getByTestId('data-as-of').textContent).toBe(
+      `Replaying ${screen.getByTestId('replay-moment').textContent ?? ''}`,
+    );
 
     fireEvent.click(screen.getByTestId('replay-live'));
     await waitFor(() => expect(screen.queryByTestId('replay-banner')).toBeNull());
