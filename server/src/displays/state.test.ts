@@ -1,3 +1,4 @@
+import type { ScreenReport, ScreenState, ScreenSummary } from '@switchboard/shared';
 import { describe, expect, it } from 'vitest';
 import { LocalScreenStore } from '../cluster/localScreens.js';
 import { createLogger } from '../logger.js';
@@ -8,6 +9,7 @@ import {
   boardStream,
   screenBoard,
   streamStatus,
+  worstFirst,
   type ScreenRecord,
   type StateOptions,
 } from './state.js';
@@ -137,6 +139,37 @@ describe('a screen’s state', () => {
       report: report({ view: 'screens', dataAgeMs: null, renderAgeMs: null, uptimeMs: 90_000 }),
     });
     expect(screenState(screens, OPEN, T0 + 1000, OPTIONS).state).toBe('healthy');
+    // Nor is it stale or frozen while Connect's figures pause: the stream it holds says nothing of it.
+    const paused = record({
+      report: report({ view: 'screens', dataAgeMs: 120_000, renderAgeMs: 120_000, uptimeMs: 600_000 }),
+    });
+    expect(screenState(paused, OPEN, T0 + 1000, OPTIONS).state).toBe('healthy');
+  });
+
+  it("lists the screens worst first, and supervisors' own pages after them", () => {
+    const summary = (
+      key: string,
+      kind: 'token' | 'browser',
+      view: ScreenReport['view'],
+      state: ScreenState,
+    ) => ({ key, kind, id: key, name: key, view, state, since: new Date(T0).toISOString() }) as ScreenSummary;
+    const list = [
+      summary('laptop-closed', 'browser', 'laptop', 'disconnected'),
+      summary('wall-ok', 'browser', 'wall', 'healthy'),
+      summary('screens-closed', 'browser', 'screens', 'disconnected'),
+      summary('lobby-stale', 'token', 'wall', 'stale'),
+      // A display token's laptop view is a screen someone set up, not a supervisor's page.
+      summary('kiosk-laptop', 'token', 'laptop', 'frozen'),
+      summary('laptop-ok', 'browser', 'laptop', 'healthy'),
+    ];
+    expect(list.sort(worstFirst).map((screen) => screen.key)).toEqual([
+      'kiosk-laptop',
+      'lobby-stale',
+      'wall-ok',
+      'laptop-closed',
+      'screens-closed',
+      'laptop-ok',
+    ]);
   });
 
   it('shows errors caught by its error boundaries, since the first', () => {

@@ -184,13 +184,16 @@ export function screenState(
   // Counted from the report, a page drawing every two seconds read "drew nothing new for 1:00" for the last moments
   // before each report at the default interval, and raised a screen alert on it.
   const overdueMs = Math.max(0, now - reportedAt - options.intervalMs - REPORT_GRACE_MS);
-  if (report.renderAgeMs !== null && report.renderAgeMs + overdueMs > renderFrozenAfterMs(options))
+  // The Screens page draws no figures: its drawing and its figures' age say nothing of it (it reports them as
+  // any page does, from the stream it also holds), and it is not frozen or stale for a pause in Connect's.
+  const figures = report.view !== 'screens';
+  if (figures && report.renderAgeMs !== null && report.renderAgeMs + overdueMs > renderFrozenAfterMs(options))
     return {
       state: 'frozen',
       since: reportedAt - report.renderAgeMs,
       detail: `drew nothing new for ${duration(report.renderAgeMs + overdueMs)}`,
     };
-  if (report.dataAgeMs !== null && report.dataAgeMs > options.staleAfterMs)
+  if (figures && report.dataAgeMs !== null && report.dataAgeMs > options.staleAfterMs)
     return {
       state: 'stale',
       since: reportedAt - report.dataAgeMs + options.staleAfterMs,
@@ -200,7 +203,7 @@ export function screenState(
   // though nothing in it is old. A page has its first figures within seconds of loading. Judged by the page's own
   // word when it reported (figures may have come since), and not of the Screens page, which draws none.
   const noFiguresAfterMs = Math.max(30_000, 2 * options.staleAfterMs);
-  if (report.view !== 'screens' && report.dataAgeMs === null && report.uptimeMs > noFiguresAfterMs)
+  if (figures && report.dataAgeMs === null && report.uptimeMs > noFiguresAfterMs)
     return {
       state: 'stale',
       since: reportedAt - report.uptimeMs + noFiguresAfterMs,
@@ -305,8 +308,17 @@ export function summarise(
 }
 
 /** Worst first; within a state, the longest in it first; then by name. */
+/**
+ * A supervisor's own page: the laptop or Screens view in a browser without a display token. Closed at the end of
+ * a shift, it is disconnected, and that is no TV gone dark.
+ */
+const attendedPage = (screen: ScreenSummary) =>
+  screen.kind === 'browser' && (screen.view === 'laptop' || screen.view === 'screens') ? 1 : 0;
+
+/** The screens (walls, embeds, any display token's) worst first, then supervisors' own pages worst first. */
 export function worstFirst(a: ScreenSummary, b: ScreenSummary): number {
   return (
+    attendedPage(a) - attendedPage(b) ||
     STATE_RANK[a.state] - STATE_RANK[b.state] ||
     Date.parse(a.since) - Date.parse(b.since) ||
     (a.name ?? a.id).localeCompare(b.name ?? b.id)
