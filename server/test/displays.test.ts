@@ -142,8 +142,22 @@ describe('screen reports', () => {
     const noId = await post(wallboard, '/api/v1/displays/report', { ...report(), id: undefined });
     expect(((await noId.json()) as { detail: string }).detail).toMatch(/^id is required/);
 
+    // A board or build that would show reordered or hidden on the Screens page ("Reload every screen of …").
+    for (const [field, value] of [
+      ['board', '\u0000\u202e<script>'],
+      ['build', 'v2\u2066'],
+    ] as const) {
+      const hidden = await post(wallboard, '/api/v1/displays/report', { ...report(), [field]: value });
+      expect(hidden.status, field).toBe(400);
+      expect(((await hidden.json()) as { detail: string }).detail, field).toContain(
+        `${field} must be ${field === 'board' ? 'a board id' : 'the serverBuild of a snapshot'}`,
+      );
+    }
     const huge = await post(wallboard, '/api/v1/displays/report', { ...report(), board: 'x'.repeat(2000) });
     expect(huge.status).toBe(413);
+    expect(((await huge.json()) as { detail: string }).detail).toBe(
+      'The request body is larger than this endpoint takes, which is 1024 bytes.',
+    );
 
     const badScreen = await fetch(`${wallboard.url}/api/v1/stream?screen=short`);
     expect(badScreen.status).toBe(400);

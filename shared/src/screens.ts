@@ -8,6 +8,12 @@ import { z } from 'zod';
 /** A browser's own id, made once and kept in its localStorage: 20 to 40 letters, digits and dashes. */
 export const BROWSER_SCREEN_ID = /^[A-Za-z0-9-]{20,40}$/;
 
+/**
+ * Control characters, and characters that reorder or hide text (U+202E would show a name in webhook messages
+ * backwards); the joiners of emoji sequences are not among them.
+ */
+const HIDDEN_OR_REORDERING = /[\p{Cc}\u061C\u200B\u200E\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]/u;
+
 /** The largest report body the server reads (bytes); a bigger one is refused with 413. */
 export const MAX_REPORT_BYTES = 1024;
 
@@ -32,11 +38,19 @@ export const screenReportSchema = z
     board: z
       .string({ error: 'board must be a string' })
       .max(200, 'board must be at most 200 characters')
+      .refine(
+        (board) => !HIDDEN_OR_REORDERING.test(board),
+        'board must be a board id, e.g. sales-floor, without control characters or characters that reorder text',
+      )
       .nullable(),
     /** The server build the page was loaded from (the first snapshot's serverBuild). */
     build: z
       .string({ error: 'build must be a string' })
       .max(64, 'build must be at most 64 characters')
+      .refine(
+        (build) => !HIDDEN_OR_REORDERING.test(build),
+        'build must be the serverBuild of a snapshot, without control characters or characters that reorder text',
+      )
       .nullable(),
     /** Age of the figures on screen, measured at the screen on the server's clock; null before any figures. */
     dataAgeMs: nonNegative('dataAgeMs', 1e10).nullable(),
@@ -129,11 +143,8 @@ export const screenNameSchema = z
       .string({ error: 'name must be a string: what to call the screen, e.g. Reception TV' })
       .trim()
       .max(60, 'name must be at most 60 characters')
-      // Nor characters that reorder or hide text (U+202E would show a name in webhook messages backwards); the
-      // joiners of emoji sequences are kept.
       .refine(
-        (name) =>
-          !/[\p{Cc}\u061C\u200B\u200E\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]/u.test(name),
+        (name) => !HIDDEN_OR_REORDERING.test(name),
         'name must not hold control characters, nor characters that reorder or hide text (such as U+202E)',
       ),
   })

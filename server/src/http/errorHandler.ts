@@ -116,7 +116,13 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     const type = (error as { type?: unknown } | null)?.type;
     const known = typeof type === 'string' ? PARSER_ERRORS[type] : undefined;
     if (known) {
-      sendProblem(res, known.status, known.code, known.detail);
+      // body-parser names the endpoint's limit: say it, so the sender knows what to cut the body to.
+      const limit = (error as { limit?: unknown }).limit;
+      const detail =
+        type === 'entity.too.large' && typeof limit === 'number' && Number.isFinite(limit)
+          ? `${known.detail.slice(0, -1)}, which is ${limit} bytes.`
+          : known.detail;
+      sendProblem(res, known.status, known.code, detail);
       return;
     }
     const status = statusOf(error);
