@@ -130,6 +130,34 @@ describe('withForecast', () => {
     expect(state.intervals).toBe(1);
   });
 
+  it('records the agents staffed in the first minutes of an interval against it, not the whole one before', () => {
+    const state = new ForecastState();
+    const byQueue = (queued: number, level: number | null) =>
+      new Map([['busy', { CONTACTS_QUEUED: queued, HANDLE_TIME: 240, SERVICE_LEVEL_30: level }]]);
+    let latest = [
+      { start: 0, end: 30 * MIN, byQueue: byQueue(60, 70) },
+      { start: 30 * MIN, end: 55 * MIN, byQueue: byQueue(50, null) },
+    ];
+    const history: LatestIntervals = { intervalMs: 30 * MIN, latestIntervals: () => latest };
+    withForecast(snapshot([queue('busy', 12, 240, 50)]), history, config, state);
+    expect(state.staffedIn(30 * MIN, 'busy')).toBe(12);
+    // 1:00 to 1:05: the intervals end at 1:00, the last one (0:30 to 1:00) whole. The agents staffed now are the
+    // running interval's (from 1:00), and 0:30 is closed: fitted on, and blended in as the last interval.
+    latest = [
+      { start: 0, end: 30 * MIN, byQueue: byQueue(60, 70) },
+      { start: 30 * MIN, end: 60 * MIN, byQueue: byQueue(60, 80) },
+    ];
+    const early = withForecast(snapshot([queue('busy', 20, 240, 50)]), history, config, state);
+    expect(state.staffedIn(30 * MIN, 'busy')).toBe(12);
+    expect(state.staffedIn(60 * MIN, 'busy')).toBe(20);
+    expect(early.queues[0]?.forecast?.model).toBe('erlang-c-blend');
+    // From 1:05 the running interval is listed, and its agents staffed carry on from those minutes.
+    latest = [...latest, { start: 60 * MIN, end: 65 * MIN, byQueue: byQueue(10, null) }];
+    withForecast(snapshot([queue('busy', 22, 240, 50)]), history, config, state);
+    expect(state.staffedIn(60 * MIN, 'busy')).toBe(21);
+    expect(state.staffedIn(30 * MIN, 'busy')).toBe(12);
+  });
+
   it('refits only when the history replaces a closed interval', () => {
     const state = new ForecastState();
     let fits = 0;

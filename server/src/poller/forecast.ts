@@ -16,6 +16,8 @@ import type { WallboardConfig } from '../config/schema.js';
 
 /** Today's latest intervals with every queue's figures (History.latestIntervals). */
 export interface LatestIntervals {
+  /** How long an interval is when whole: a last interval that long has closed, and the open one is not listed yet. */
+  readonly intervalMs?: number;
   latestIntervals(
     minutes: number,
   ): readonly { start: number; end: number; byQueue: ReadonlyMap<string, TodayMetrics> }[];
@@ -123,8 +125,15 @@ export function withForecast(
   const intervals = history.latestIntervals(
     Math.max(settings.smoothingMinutes ?? 60, state ? DEFAULT_FIT_LOOKBACK_MINUTES : 0),
   );
-  const open = intervals[intervals.length - 1];
-  const closed = intervals.slice(0, -1);
+  // The last interval listed is the one running, but for the first minutes of each interval: the intervals end at
+  // the last five-minute boundary, so from 10:00 to 10:05 the last is 9:30 to 10:00, whole and closed, and the one
+  // running (10:00 on) is not listed yet. The agents staffed then are the running interval's, not 9:30's, and
+  // 9:30 is fitted on as closed.
+  const last = intervals[intervals.length - 1];
+  const lastClosed =
+    last !== undefined && history.intervalMs !== undefined && last.end - last.start >= history.intervalMs;
+  const openStart = last === undefined ? undefined : lastClosed ? last.end : last.start;
+  const closed = lastClosed ? intervals : intervals.slice(0, -1);
   // The arrival rate reads only the latest intervals covering the smoothing window.
   let from = intervals.length;
   for (let covered = 0; from > 0 && covered < (settings.smoothingMinutes ?? 60) * 60_000;) {
@@ -135,10 +144,10 @@ export function withForecast(
   const window = intervals.slice(from);
   const levelKey = serviceLevelKey(settings.serviceLevelSeconds);
   const fitOn = fitSettings(settings);
-  if (state && open) {
-    state.forgetBefore(intervals[0]?.start ?? open.start);
+  if (state && openStart !== undefined) {
+    state.forgetBefore(intervals[0]?.start ?? openStart);
     state.useClosed(closed);
-    for (const queue of snapshot.queues) state.record(open.start, queue.id, queue.realtime.AGENTS_STAFFED);
+    for (const queue of snapshot.queues) state.record(openStart, queue.id, queue.realtime.AGENTS_STAFFED);
   }
   const queues = snapshot.queues.map((queue) => {
     const series: ArrivalInterval[] = window.map((interval) => ({

@@ -10,7 +10,14 @@ import {
 } from '../connect/historical.js';
 import { MAX_FILTER_VALUES } from '../connect/paginate.js';
 import { combineHistory } from './combine.js';
-import { intradayIntervals, localDate, todayRanges, withinLookback, type Interval } from './time.js';
+import {
+  intervalLengthMs,
+  intradayIntervals,
+  localDate,
+  todayRanges,
+  withinLookback,
+  type Interval,
+} from './time.js';
 
 export interface HistoryOptions {
   timeZone: string;
@@ -265,6 +272,11 @@ export class History {
    * The latest intervals covering at least `minutes` (the open one and those just before it), oldest first,
    * with every queue's figures: what the forecast reads its arrival rates from.
    */
+  /** How long each of today's intervals is when whole (the last one is shorter while it runs). */
+  get intervalMs(): number {
+    return intervalLengthMs(this.options.intervalMinutes);
+  }
+
   latestIntervals(
     minutes: number,
   ): readonly { start: number; end: number; byQueue: ReadonlyMap<string, TodayMetrics> }[] {

@@ -44,6 +44,9 @@ export function todayRanges(nowMs: number, timeZone: string): Interval[] {
   ];
 }
 
+/** How long one of today's intervals of `minutes` is: at least the five minutes Connect's figures come in. */
+export const intervalLengthMs = (minutes: number) => Math.max(FIVE_MINUTES, minutes * 60_000);
+
 /**
  * Today's intervals of `minutes` from the start of the local day, the last one ending at the last 5-minute
  * boundary (it grows until it is whole).
@@ -51,7 +54,7 @@ export function todayRanges(nowMs: number, timeZone: string): Interval[] {
 export function intradayIntervals(nowMs: number, timeZone: string, minutes: number): Interval[] {
   const dayStart = floorToFiveMinutes(startOfLocalDay(nowMs, timeZone));
   const end = closedUntil(nowMs);
-  const size = Math.max(FIVE_MINUTES, minutes * 60_000);
+  const size = intervalLengthMs(minutes);
   const intervals: Interval[] = [];
   for (let start = dayStart; start < end; start += size) {
     intervals.push({ start, end: Math.min(start + size, end) });
