@@ -121,6 +121,16 @@ describe('the summary strip', () => {
     expect(plain(screen.getByTestId('forecast-shortfall').textContent)).toBe('enough agents for 80%');
   });
 
+  it('says on the figure when the forecast is plain Erlang C, not yet corrected on the day', () => {
+    const { summary } = makeSnapshot({ queues: 2 });
+    const { rerender } = render(
+      <SummaryStrip summary={{ ...summary, forecast: { ...short, model: 'erlang-c' } }} />,
+    );
+    expect(screen.getByTestId('forecast-estimate').textContent).toBe('est., uncorrected');
+    rerender(<SummaryStrip summary={{ ...summary, forecast: { ...short, model: 'erlang-c-blend' } }} />);
+    expect(screen.getByTestId('forecast-estimate').textContent).toBe('est.');
+  });
+
   it('does not say "enough agents" beside a forecast below target', () => {
     const { summary } = makeSnapshot({ queues: 2 });
     render(

@@ -123,7 +123,12 @@ export const ForecastSummary = memo(function ForecastSummary({
       }
     >
       <dt>
-        Forecast <span className="forecast-estimate">est.</span>
+        Forecast{' '}
+        <span className="forecast-estimate" data-testid="forecast-estimate">
+          {/* Plain Erlang C, after a restart or first thing in the morning, reads higher than the corrected
+              model: said on the figure itself, where a wall's viewer sees it, not only in its title. */}
+          {forecast.model === 'erlang-c' ? 'est., uncorrected' : 'est.'}
+        </span>
       </dt>
       <dd>
         <span className="figure-value">{format.percent(forecast.predictedServiceLevel)}</span>
