@@ -10,6 +10,7 @@ import {
   screenBoard,
   streamStatus,
   summarise,
+  isAttendedPage,
   worstFirst,
   type ScreenRecord,
   type StateOptions,
@@ -174,7 +175,9 @@ export class DisplayRegistry {
       'key' in target
         ? [target.key].filter((key) => this.streamOf(key, now).open)
         : this.list(now)
-            .filter((screen) => screen.board === target.board && screen.streamOpen)
+            // The board's screens, not the supervisors' pages on it (the Screens page the reload was sent from,
+            // whose notice of it would be lost, among them): one of those is reloaded by its own key.
+            .filter((screen) => screen.board === target.board && screen.streamOpen && !isAttendedPage(screen))
             .map((screen) => screen.key);
     if (keys.length === 0) return keys;
     try {

@@ -264,7 +264,7 @@ describe('streams across replicas', () => {
 });
 
 describe('the registry', () => {
-  function registry() {
+  function registry(maxScreens = 3) {
     let now = T0;
     const sent: { key: string; event: string; data: unknown }[] = [];
     const displays = new DisplayRegistry({
@@ -272,7 +272,7 @@ describe('the registry', () => {
       store: new LocalScreenStore(),
       logger: createLogger('silent'),
       clock: () => now,
-      maxScreens: 3,
+      maxScreens,
     });
     return {
       displays,
@@ -310,7 +310,7 @@ describe('the registry', () => {
   });
 
   it('sends a reload down the streams of one screen, or of every connected screen of a board', async () => {
-    const { displays, sent, open } = registry();
+    const { displays, sent, open } = registry(5);
     await displays.start();
     open('b:one-screen-000000000000', 'sales');
     open('b:two-screen-000000000000', 'sales');
@@ -328,11 +328,29 @@ describe('the registry', () => {
     expect(sent).toEqual([
       { key: 'b:three-screen-0000000000', event: 'command', data: { command: 'reload' } },
     ]);
+    // A supervisor's Screens page and laptop on the board: not among its screens to reload, but by their own key.
+    open('b:screens-page-000000000000', 'sales');
+    displays.report(
+      'b:screens-page-000000000000',
+      'browser',
+      'screens-page-000000000000',
+      report({ board: 'sales', view: 'screens' }),
+    );
+    open('b:laptop-page-0000000000000', 'sales');
+    displays.report(
+      'b:laptop-page-0000000000000',
+      'browser',
+      'laptop-page-0000000000000',
+      report({ board: 'sales', view: 'laptop' }),
+    );
     expect((await displays.reload({ board: 'sales' })).sort()).toEqual([
       'b:one-screen-000000000000',
       'b:two-screen-000000000000',
     ]);
     expect(sent).toHaveLength(3);
+    expect(await displays.reload({ key: 'b:laptop-page-0000000000000' })).toEqual([
+      'b:laptop-page-0000000000000',
+    ]);
     expect(await displays.reload({ key: 'b:unknown' })).toEqual([]);
     await displays.stop();
   });

@@ -312,8 +312,9 @@ export function summarise(
  * A supervisor's own page: the laptop or Screens view in a browser without a display token. Closed at the end of
  * a shift, it is disconnected, and that is no TV gone dark.
  */
-const attendedPage = (screen: ScreenSummary) =>
-  screen.kind === 'browser' && (screen.view === 'laptop' || screen.view === 'screens') ? 1 : 0;
+export const isAttendedPage = (screen: Pick<ScreenSummary, 'kind' | 'view'>) =>
+  screen.kind === 'browser' && (screen.view === 'laptop' || screen.view === 'screens');
+const attendedPage = (screen: ScreenSummary) => (isAttendedPage(screen) ? 1 : 0);
 
 /** The screens (walls, embeds, any display token's) worst first, then supervisors' own pages worst first. */
 export function worstFirst(a: ScreenSummary, b: ScreenSummary): number {
