@@ -157,6 +157,7 @@ export async function startWebServer(env: Env, options: StartOptions = {}): Prom
     staleAfterMs: env.STALE_AFTER_MS,
     serverBuild: SERVER_BUILD,
     serverStartedAt: Date.now(),
+    knownBoard: (board) => configStore.current.boards.some((known) => known.id === board),
   });
   await displays.start();
   // The new screens each client may add, by report or by stream (displays/routes.ts).

@@ -170,6 +170,22 @@ describe('screen reports', () => {
     );
     const metrics = await (await fetch(`${wallboard.url}/metrics`)).text();
     expect(metrics).toContain('switchboard_screens{state="disconnected"} 1');
+
+    // A page on a board the configuration does not have: stale from its first report, and says why.
+    const lost = 'lost0000-1111-4222-8333-444455556666';
+    expect(
+      (
+        await post(
+          wallboard,
+          '/api/v1/displays/report',
+          report({ id: lost, board: 'nosuchboard', dataAgeMs: null }),
+        )
+      ).status,
+    ).toBe(204);
+    expect((await screens(wallboard)).screens.find((screen) => screen.id === lost)).toMatchObject({
+      state: 'stale',
+      detail: 'shows board nosuchboard, which is not in the configuration',
+    });
   });
 
   it('pushes a supervisor’s reload down the screen’s own stream, and renames it', async () => {

@@ -172,6 +172,23 @@ describe('a screen’s state', () => {
     ]);
   });
 
+  it('is stale from its first report when it shows a board the configuration does not have', () => {
+    const options = { ...OPTIONS, knownBoard: (board: string) => board === 'sales' };
+    const lost = record({
+      report: report({ board: 'slaes', dataAgeMs: null, renderAgeMs: null, uptimeMs: 4000 }),
+    });
+    expect(screenState(lost, OPEN, T0 + 1000, options)).toEqual({
+      state: 'stale',
+      since: T0 - 4000,
+      detail: 'shows board slaes, which is not in the configuration',
+    });
+    // The default board (none named), and a board the configuration has, are judged as ever.
+    for (const board of [null, 'sales'])
+      expect(screenState(record({ report: report({ board }) }), OPEN, T0 + 1000, options).state).toBe(
+        'healthy',
+      );
+  });
+
   it('shows errors caught by its error boundaries, since the first', () => {
     const failing = record({ report: report({ errors: 2 }), errorsSince: T0 - 5000 });
     expect(screenState(failing, OPEN, T0 + 1000, OPTIONS)).toMatchObject({

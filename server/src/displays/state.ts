@@ -45,6 +45,8 @@ export interface StateOptions {
   serverStartedAt: number;
   /** A replica that has not refreshed a stream for this long is taken to have lost it. */
   streamLeaseMs: number;
+  /** Whether the configuration has a board of this id (it changes on a reload); unset, every board is taken as known. */
+  knownBoard?: (board: string) => boolean;
 }
 
 /** Points of heap and data age kept per screen: at the default interval, half an hour. */
@@ -179,6 +181,14 @@ export function screenState(
     // Connected, but its first report has not come yet.
     return { state: 'healthy', since: streams.openSince ?? record.firstSeenAt, detail: 'connected' };
   }
+  // A board the configuration does not have (a mistyped ?board=, one removed since): the page says it cannot show
+  // it, from its first report, rather than waiting to be found with no figures a minute after it loaded.
+  if (report.board !== null && options.knownBoard && !options.knownBoard(report.board))
+    return {
+      state: 'stale',
+      since: reportedAt - report.uptimeMs,
+      detail: `shows board ${report.board}, which is not in the configuration`,
+    };
   // Between its reports a page is not heard drawing, and is not taken to have stopped: the time since its report
   // counts toward "drew nothing new" only once the next report is overdue (an interval and the network's grace).
   // Counted from the report, a page drawing every two seconds read "drew nothing new for 1:00" for the last moments
