@@ -10,6 +10,7 @@ import { RedisScreenStore } from './cluster/screens.js';
 import { DisplayRegistry } from './displays/registry.js';
 import { NewScreenAllowance, displaysRouter, streamKey } from './displays/routes.js';
 import { ConfigFileError } from './config/load.js';
+import { boardInstance } from './config/instances.js';
 import { ConfigStore } from './config/store.js';
 import type { ConnectTarget } from './connect/client.js';
 import { EnvError, parseEnv, type Env } from './env.js';
@@ -158,6 +159,14 @@ export async function startWebServer(env: Env, options: StartOptions = {}): Prom
     serverBuild: SERVER_BUILD,
     serverStartedAt: Date.now(),
     knownBoard: (board) => configStore.current.boards.some((known) => known.id === board),
+    figuresFetchedAt: (board) => {
+      const config = configStore.current;
+      const shown = board === null ? config.boards[0] : config.boards.find((known) => known.id === board);
+      if (!shown) return null;
+      const instance = instances.find((running) => running.id === boardInstance(config, shown));
+      const fetchedAt = instance?.source.latest?.sections.queues.fetchedAt;
+      return fetchedAt ? Date.parse(fetchedAt) : null;
+    },
   });
   await displays.start();
   // The new screens each client may add, by report or by stream (displays/routes.ts).

@@ -172,6 +172,29 @@ describe('a screen’s state', () => {
     ]);
   });
 
+  it("follows the server's own figures between reports while its stream is open", () => {
+    let fetchedAt = T0 - 1000;
+    const options = { ...OPTIONS, figuresFetchedAt: () => fetchedAt };
+    const fresh = record({ report: report({ dataAgeMs: 1500 }) });
+    // Connect stops answering just after the report: 20 s on, the figures on screen are 21.5 s old (limit 15 s),
+    // though the report said 1.5 s.
+    expect(screenState(fresh, OPEN, T0 + 20_000, options)).toEqual({
+      state: 'stale',
+      since: T0 - 1500 + 15_000,
+      detail: 'figures 22 s old',
+    });
+    // Its report said stale, and the server has fetched since: the stream has brought it the new figures.
+    const stale = record({ report: report({ dataAgeMs: 40_000 }) });
+    fetchedAt = T0 + 5000;
+    expect(screenState(stale, OPEN, T0 + 6000, options).state).toBe('healthy');
+    // No stream (it polls): the report's word stands until the next.
+    const polling = { open: false, openSince: null, closedAt: null };
+    expect(screenState(stale, polling, T0 + 6000, options).state).toBe('stale');
+    expect(
+      screenState(fresh, polling, T0 + 6000, { ...options, figuresFetchedAt: () => T0 - 60_000 }).state,
+    ).toBe('healthy');
+  });
+
   it('is stale from its first report when it shows a board the configuration does not have', () => {
     const options = { ...OPTIONS, knownBoard: (board: string) => board === 'sales' };
     const lost = record({

@@ -47,6 +47,11 @@ export interface StateOptions {
   streamLeaseMs: number;
   /** Whether the configuration has a board of this id (it changes on a reload); unset, every board is taken as known. */
   knownBoard?: (board: string) => boolean;
+  /**
+   * When the server's latest figures for a board (null: the default one) were fetched, on its clock; null where it
+   * has none (or does not know the board).
+   */
+  figuresFetchedAt?: (board: string | null) => number | null;
 }
 
 /** Points of heap and data age kept per screen: at the default interval, half an hour. */
@@ -68,6 +73,29 @@ export function silentAfterMs(intervalMs: number): number {
 /** A page that drew nothing new for this long while it still reports is frozen. */
 export function renderFrozenAfterMs(options: Pick<StateOptions, 'staleAfterMs'>): number {
   return Math.max(60_000, options.staleAfterMs * 4);
+}
+
+/**
+ * How old the figures a screen shows are, and when they were fetched (on the server's clock); null before it has
+ * any. By its report, unless the server knows better: a screen holding its stream is sent every generation, so once
+ * the server's latest figures for its board were fetched after the report, those are what it shows; and while none
+ * has been fetched since, it still shows those the report counted, older by the time since. Between reports the
+ * state then follows the server's figures going stale, or fresh again, rather than the report's word of up to an
+ * interval before.
+ */
+function figuresAge(
+  report: ScreenReport,
+  reportedAt: number,
+  streamOpen: boolean,
+  now: number,
+  options: StateOptions,
+): { ms: number; fetchedAt: number } | null {
+  if (report.dataAgeMs === null) return null;
+  const reported = { ms: report.dataAgeMs, fetchedAt: reportedAt - report.dataAgeMs };
+  const latest = streamOpen ? (options.figuresFetchedAt?.(report.board) ?? null) : null;
+  if (latest === null || latest > now) return reported;
+  const fetchedAt = latest > reportedAt ? latest : reported.fetchedAt;
+  return { ms: now - fetchedAt, fetchedAt };
 }
 
 export const STATE_RANK: Readonly<Record<ScreenState, number>> = Object.fromEntries(
@@ -203,11 +231,12 @@ export function screenState(
       since: reportedAt - report.renderAgeMs,
       detail: `drew nothing new for ${duration(report.renderAgeMs + overdueMs)}`,
     };
-  if (figures && report.dataAgeMs !== null && report.dataAgeMs > options.staleAfterMs)
+  const age = figuresAge(report, reportedAt, streams.open, now, options);
+  if (figures && age !== null && age.ms > options.staleAfterMs)
     return {
       state: 'stale',
-      since: reportedAt - report.dataAgeMs + options.staleAfterMs,
-      detail: `figures ${duration(report.dataAgeMs)} old`,
+      since: age.fetchedAt + options.staleAfterMs,
+      detail: `figures ${duration(age.ms)} old`,
     };
   // Up for a while and never a figure (a board the server does not know, an API it is refused): not healthy,
   // though nothing in it is old. A page has its first figures within seconds of loading. Judged by the page's own
