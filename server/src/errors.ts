@@ -52,6 +52,13 @@ export class NotFoundError extends AppError {
   }
 }
 
+/** Refused for the state the thing is in now (a screen still connected), not for the request itself. */
+export class ConflictError extends AppError {
+  constructor(message: string, code = 'conflict') {
+    super(409, code, message);
+  }
+}
+
 export class TooManyRequestsError extends AppError {
   constructor(message: string, code = 'too_many_requests', retryAfterSeconds = 10) {
     super(429, code, message, { 'Retry-After': String(retryAfterSeconds) });

@@ -186,6 +186,33 @@ describe('screen reports', () => {
       state: 'stale',
       detail: 'shows board nosuchboard, which is not in the configuration',
     });
+
+    // Forgetting a screen taken away for good: not while it is connected (it would be back with its next report).
+    const forget = (key: string) => fetch(`${wallboard.url}/api/v1/displays/${key}`, { method: 'DELETE' });
+    const lostStream = openStream(wallboard, `?screen=${lost}`);
+    await eventually(
+      async () =>
+        (await screens(wallboard)).screens.find((screen) => screen.id === lost)?.streamOpen === true,
+      'the lost screen to connect',
+    );
+    const connected = await forget(`b:${lost}`);
+    expect(connected.status).toBe(409);
+    expect(((await connected.json()) as { code: string }).code).toBe('screen_connected');
+    await lostStream.close();
+    await eventually(
+      async () =>
+        (await screens(wallboard)).screens.find((screen) => screen.id === lost)?.streamOpen === false,
+      'the lost screen to disconnect',
+    );
+    // From another origin (a page elsewhere, with the supervisor's cookie): refused as every write is.
+    const crossSite = await fetch(`${wallboard.url}/api/v1/displays/b:${lost}`, {
+      method: 'DELETE',
+      headers: { origin: 'http://elsewhere.example' },
+    });
+    expect(crossSite.status).toBe(403);
+    expect((await forget(`b:${lost}`)).status).toBe(204);
+    expect((await screens(wallboard)).screens.map((screen) => screen.id)).toEqual([BROWSER]);
+    expect((await forget(`b:${lost}`)).status).toBe(404);
   });
 
   it('pushes a supervisor’s reload down the screen’s own stream, and renames it', async () => {

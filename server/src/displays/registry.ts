@@ -165,6 +165,20 @@ export class DisplayRegistry {
   }
 
   /**
+   * Forgets a screen at once, at a supervisor's word (a TV taken away, a display token revoked), as it would be
+   * once unheard for a day (a week if named): its record, name and streams, here, in the store and on every
+   * replica, and with them any screen alert on it. Not one whose stream is open: it would be back with its next
+   * report. False when it is unknown or connected.
+   */
+  remove(key: string): boolean {
+    if (!this.has(key) || this.streamOf(key, this.clock()).open) return false;
+    const replicas = [...(this.streams.get(key)?.keys() ?? [])];
+    this.drop(key);
+    this.config.store.send({ type: 'forget', key, replicas });
+    return true;
+  }
+
+  /**
    * Sends a reload down the open streams of the screens given, on whichever replica holds them; returns the keys
    * it was sent to: only screens with a stream open (held by a replica that said so within the last 30 s), since
    * a screen without one cannot receive it. Throws (503) when it could not be handed to the other replicas.

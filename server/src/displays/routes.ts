@@ -9,7 +9,13 @@ import {
 } from '@switchboard/shared';
 import express, { Router, type Request, type RequestHandler } from 'express';
 import type { z } from 'zod';
-import { BadRequestError, ForbiddenError, NotFoundError, TooManyRequestsError } from '../errors.js';
+import {
+  BadRequestError,
+  ConflictError,
+  ForbiddenError,
+  NotFoundError,
+  TooManyRequestsError,
+} from '../errors.js';
 import { identityOf } from '../security/access.js';
 import type { DisplayRegistry } from './registry.js';
 
@@ -223,6 +229,19 @@ export function displaysRouter(
     known(req, key);
     const { name } = parse(screenNameSchema, req.body);
     res.json(registry.rename(key, name));
+  });
+
+  // A screen taken away for good: forgotten now rather than listed as disconnected for a week.
+  router.delete('/api/v1/displays/:key', supervisorsOnly, (req, res) => {
+    const key = String(req.params.key);
+    const screen = known(req, key);
+    if (screen.streamOpen || !registry.remove(key))
+      throw new ConflictError(
+        `Screen ${key} is connected: it would be back with its next report. Close the page (or switch the screen ` +
+          'off, or revoke its display token) first, then forget it.',
+        'screen_connected',
+      );
+    res.status(204).end();
   });
 
   // `sent`: the screens with an open stream the reload went to (one without a stream cannot receive it).

@@ -16,7 +16,7 @@ function sameOrigin(origin: string, req: Request): boolean {
  * Against cross-site request forgery, for every write (acknowledgements now, any later one by default): a browser
  * says where a request comes from (Sec-Fetch-Site, Origin), and a write from another origin, even another port of
  * the same host, is refused. Writes must be `application/json`, which a form or a `no-cors` fetch cannot send
- * without a CORS preflight, which this server never answers. Clients that are not browsers send neither header
+ * without a CORS preflight, which this server never answers; a DELETE, which neither can send at all, has no body. Clients that are not browsers send neither header
  * and are judged by their credentials alone.
  */
 export function sameOriginWrites(): RequestHandler {
@@ -37,7 +37,9 @@ export function sameOriginWrites(): RequestHandler {
         "Changes are accepted only from the wallboard's own pages, not from another origin.",
         'cross_origin_write',
       );
-    if (!/^application\/json\s*(;|$)/i.test(req.get('content-type') ?? ''))
+    // A DELETE carries no body, and no page of another origin can send one without a preflight (it is not among
+    // the methods a form or a no-cors fetch may use), so it needs no JSON to prove it.
+    if (req.method !== 'DELETE' && !/^application\/json\s*(;|$)/i.test(req.get('content-type') ?? ''))
       throw new AppError(
         415,
         'json_required',

@@ -1,6 +1,6 @@
 import type { DisplaysResponse, ScreenSummary } from '@switchboard/shared';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
-import { cleanup, render, screen, waitFor } from '@testing-library/react';
+import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ScreensPage } from './ScreensPage';
 
@@ -38,13 +38,16 @@ const displays: DisplaysResponse = {
     aScreen('t:lobby', { state: 'frozen', detail: 'stream open, no report for 2:05', build: 'v1' }),
     aScreen('t:floor', { state: 'old-build', build: 'v1' }),
     aScreen('t:desk', {}),
+    aScreen('t:gone', { state: 'disconnected', streamOpen: false, build: 'v2' }),
   ],
 };
 
 beforeEach(() => {
   vi.stubGlobal(
     'fetch',
-    vi.fn(async () => Response.json(displays)),
+    vi.fn(async (_input: RequestInfo | URL, init?: RequestInit) =>
+      init?.method === 'DELETE' ? new Response(null, { status: 204 }) : Response.json(displays),
+    ),
   );
 });
 afterEach(() => {
@@ -59,7 +62,7 @@ describe('ScreensPage', () => {
         <ScreensPage />
       </QueryClientProvider>,
     );
-    await waitFor(() => expect(screen.getAllByTestId('screen-build')).toHaveLength(3));
+    await waitFor(() => expect(screen.getAllByTestId('screen-build')).toHaveLength(4));
     const oldMarked = screen
       .getAllByTestId('screen-build')
       .map((cell) => cell.classList.contains('screens-old'));
@@ -68,6 +71,23 @@ describe('ScreensPage', () => {
       't:lobby': true,
       't:floor': true,
       't:desk': false,
+      't:gone': false,
     });
+  });
+
+  it('offers Reload for a screen with its stream open, and Forget for one without', async () => {
+    render(
+      <QueryClientProvider client={new QueryClient()}>
+        <ScreensPage />
+      </QueryClientProvider>,
+    );
+    await waitFor(() => expect(screen.getAllByTestId('screen-row')).toHaveLength(4));
+    expect(screen.getAllByRole('button', { name: 'Reload' })).toHaveLength(3);
+    fireEvent.click(screen.getByRole('button', { name: 'Forget gone' }));
+    await waitFor(() =>
+      expect(screen.getByTestId('screens-notice').textContent).toBe('Screen t:gone forgotten.'),
+    );
+    const calls = vi.mocked(fetch).mock.calls.filter(([, init]) => init?.method === 'DELETE');
+    expect(calls.map(([input]) => String(input))).toEqual(['/api/v1/displays/t%3Agone']);
   });
 });

@@ -161,6 +161,15 @@ export function ScreensPage() {
     onSuccess: refresh,
     onError: (error) => setNotice(error.message),
   });
+  const forget = useMutation({
+    mutationFn: (key: string) =>
+      call<null>(`/api/v1/displays/${encodeURIComponent(key)}`, { method: 'DELETE' }),
+    onSuccess: (_, key) => {
+      setNotice(`Screen ${key} forgotten.`);
+      void refresh();
+    },
+    onError: (error) => setNotice(error.message),
+  });
   const reload = useMutation({
     mutationFn: (target: { key: string } | { board: string }) =>
       call<{ sent: string[] }>('/api/v1/displays/reload', { method: 'POST', body: JSON.stringify(target) }),
@@ -262,13 +271,23 @@ export function ScreensPage() {
                   />
                 </td>
                 <td>
-                  <button
-                    type="button"
-                    disabled={screen.state === 'disconnected'}
-                    onClick={() => reload.mutate({ key: screen.key })}
-                  >
-                    Reload
-                  </button>
+                  {/* A reload reaches a screen only down its open stream; one without is forgotten instead, when
+                      it is gone for good (else it is forgotten a day, or a week if named, after it was last heard). */}
+                  {screen.streamOpen ? (
+                    <button type="button" onClick={() => reload.mutate({ key: screen.key })}>
+                      Reload
+                    </button>
+                  ) : (
+                    <button
+                      type="button"
+                      data-testid="screen-forget"
+                      aria-label={`Forget ${screen.name ?? screen.id}`}
+                      disabled={forget.isPending}
+                      onClick={() => forget.mutate(screen.key)}
+                    >
+                      Forget
+                    </button>
+                  )}
                 </td>
               </tr>
             ))}
