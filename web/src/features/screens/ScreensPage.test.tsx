@@ -55,13 +55,16 @@ afterEach(() => {
   vi.unstubAllGlobals();
 });
 
+const renderPage = () =>
+  render(
+    <QueryClientProvider client={new QueryClient()}>
+      <ScreensPage />
+    </QueryClientProvider>,
+  );
+
 describe('ScreensPage', () => {
   it("marks every screen on another build than the server's, whatever its state shows", async () => {
-    render(
-      <QueryClientProvider client={new QueryClient()}>
-        <ScreensPage />
-      </QueryClientProvider>,
-    );
+    renderPage();
     await waitFor(() => expect(screen.getAllByTestId('screen-build')).toHaveLength(4));
     const oldMarked = screen
       .getAllByTestId('screen-build')
@@ -76,11 +79,7 @@ describe('ScreensPage', () => {
   });
 
   it('offers Reload for a screen with its stream open, and Forget for one without', async () => {
-    render(
-      <QueryClientProvider client={new QueryClient()}>
-        <ScreensPage />
-      </QueryClientProvider>,
-    );
+    renderPage();
     await waitFor(() => expect(screen.getAllByTestId('screen-row')).toHaveLength(4));
     expect(screen.getAllByRole('button', { name: 'Reload' })).toHaveLength(3);
     fireEvent.click(screen.getByRole('button', { name: 'Forget gone' }));
