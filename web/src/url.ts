@@ -4,7 +4,7 @@ import { AGENT_GROUPINGS, ACTIVITY_ORDER, type AgentActivity, type AgentGrouping
 
 /**
  * What the screen shows lives in the address bar, so a view can be bookmarked, shared and put on a wall:
- * view, board, the laptop's filters and drill-down, the embed's queue and background.
+ * view, board, the laptop's filters, drill-down and moment replayed, the embed's queue and background.
  */
 export type ViewName = 'wall' | 'laptop' | 'embed' | 'screens';
 
@@ -25,6 +25,20 @@ export interface ViewParams {
   transparent: boolean;
   /** Wall: seconds per page when the content needs more than one screen. */
   rotate: number;
+  /** Laptop: the moment replayed (ms), as `?at=` an ISO 8601 time; null when live or unreadable. */
+  at: number | null;
+  /** `?at=` as given, when it is not a time the page can read (the page says so, and shows live figures). */
+  badAt: string | null;
+}
+
+/** An ISO 8601 time with its offset (as the server's `?at=` takes it); `+` may arrive as a space. */
+const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
+
+function parseAt(value: string | null): { at: number | null; badAt: string | null } {
+  if (value === null || value === '') return { at: null, badAt: null };
+  const text = value.replace(/ (?=\d{2}:\d{2}$)/, '+');
+  const ms = ISO_TIME.test(text) ? Date.parse(text) : NaN;
+  return Number.isFinite(ms) ? { at: ms, badAt: null } : { at: null, badAt: value };
 }
 
 function oneOf<T extends string>(value: string | null, allowed: readonly T[]): T | null {
@@ -48,12 +62,13 @@ export function parseViewParams(search: string): ViewParams {
     theme: oneOf(params.get('theme'), ['light', 'dark'] as const),
     transparent: params.get('bg') === 'transparent',
     rotate: Number.isFinite(rotate) && rotate >= 2 ? rotate : 15,
+    ...parseAt(params.get('at')),
   };
 }
 
 export type ViewPatch = Partial<
   Record<
-    'board' | 'queue' | 'queues' | 'profile' | 'group' | 'channel' | 'status' | 'search' | 'groupBy',
+    'board' | 'queue' | 'queues' | 'profile' | 'group' | 'channel' | 'status' | 'search' | 'groupBy' | 'at',
     string | null
   >
 >;

@@ -45,8 +45,18 @@ type LaptopProps = ViewProps & {
  * timeline to replay any recorded moment (everything below then shows that moment, under a banner saying so).
  */
 export function LaptopView(props: LaptopProps) {
-  const replay = useReplay(serverNow);
+  const { update } = props;
+  const replay = useReplay(serverNow, props.params.at);
   const { board } = useConnection();
+  // The moment replayed lives in the address, so it can be bookmarked and sent: written when it is sought or
+  // paused on, not on each second of playing (the address would change, and the page re-read it, every second).
+  const settled = replay.playing ? undefined : replay.at;
+  const inAddress = props.params.at;
+  useEffect(() => {
+    // Unchanged (an unreadable at= stays, with its message, until a moment is chosen).
+    if (settled === undefined || settled === inAddress) return;
+    update({ at: settled === null ? null : new Date(settled).toISOString() });
+  }, [settled, inAddress, update]);
   return (
     <div className="view view-laptop">
       <Header meta={props.meta} replayAt={replay.at}>
@@ -54,6 +64,12 @@ export function LaptopView(props: LaptopProps) {
           Screens
         </a>
       </Header>
+      {props.params.badAt !== null ? (
+        <p className="replay-problem replay-bad-at" role="alert" data-testid="replay-bad-at">
+          The address asks to replay at={props.params.badAt}, which is not a time: write it as an ISO 8601
+          time with its offset, e.g. at=2026-12-06T13:00:00Z. Showing live figures.
+        </p>
+      ) : null}
       <Timeline replay={replay} board={board} />
       {replay.at === null ? (
         <LaptopBoard {...props} replay={null} />

@@ -123,8 +123,8 @@ function stubHistoryServer() {
   );
 }
 
-function renderLaptop() {
-  window.history.replaceState(null, '', '/');
+function renderLaptop(search = '') {
+  window.history.replaceState(null, '', `/${search}`);
   return render(
     <QueryClientProvider client={new QueryClient()}>
       <SnapshotFeed streamOptions={{ createSource: refusedStream, minBackoffMs: 60_000 }}>
@@ -192,10 +192,30 @@ describe('replay on the laptop', () => {
       `Replaying ${screen.getByTestId('replay-moment').textContent ?? ''}`,
     );
 
+    // The moment is in the address, to bookmark or send.
+    expect(new URLSearchParams(window.location.search).get('at')).toBe(
+      new Date(NOW - 3600_000).toISOString(),
+    );
+
     fireEvent.click(screen.getByTestId('replay-live'));
     await waitFor(() => expect(screen.queryByTestId('replay-banner')).toBeNull());
     await waitFor(() => expect(figure()).toBe(liveFigure));
     expect(document.querySelector('[data-alert-id="a1"]')).toBeNull();
+    expect(new URLSearchParams(window.location.search).has('at')).toBe(false);
+  });
+
+  it('opens on the moment an address names, and says so of one it cannot read', async () => {
+    renderLaptop(`?at=${encodeURIComponent(new Date(NOW - 3600_000).toISOString())}`);
+    const banner = await screen.findByTestId('replay-banner');
+    await waitFor(() => expect(banner.dataset.generation).toBe('100'));
+    expect(screen.getByTestId('replay-play').textContent).toBe('Play');
+    cleanup();
+    renderLaptop('?at=yesterday');
+    expect((await screen.findByTestId('replay-bad-at')).textContent).toMatch(
+      /^The address asks to replay at=yesterday, which is not a time: write it as an ISO 8601 time with its offset/,
+    );
+    expect(screen.getByTestId('replay-moment').textContent).toBe('Live');
+    expect(screen.queryByTestId('replay-banner')).toBeNull();
   });
 
   it('counts every time in state to the moment replayed, not to now, and moves it only with the moment', async () => {

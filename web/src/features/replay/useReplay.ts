@@ -22,8 +22,10 @@ export interface Replay {
 }
 
 /** Where a replay is: a moment, playing or paused, at a speed. Playing past now returns to live. `now` must be stable. */
-export function useReplay(now: () => number = Date.now): Replay {
-  const [at, setAt] = useState<number | null>(null);
+export function useReplay(now: () => number = Date.now, initial: number | null = null): Replay {
+  // A moment from the address (a bookmark, a link a colleague sent): replayed from the start, paused. One at or
+  // after now is live.
+  const [at, setAt] = useState<number | null>(() => (initial !== null && initial < now() ? initial : null));
   const [playing, setPlaying] = useState(false);
   const [speed, setSpeed] = useState<Speed>(10);
 
