@@ -74,7 +74,7 @@ test('a supervisor scrubs back on the laptop, sees that moment under a banner, a
   // The header says so too: never "Live" above a past moment, and the moment where "Data as of" was.
   const status = page.locator('header .connection');
   await expect(status).toHaveText('◼Replay, not live');
-  await expect(page.getByTestId('data-as-of')).toHaveText(/^Replaying \d\d:\d\d:\d\d$/);
+  await expect(page.getByTestId('data-as-of')).toHaveText(/^Replaying \d\d:\d\d:\d\d, .+\d.+$/);
   // The page settles on the last moment asked for: the banner names its generation, the tiles show its figures.
   await expect
     .poll(async () => Number(await banner.getAttribute('data-generation')), { timeout: 10_000 })

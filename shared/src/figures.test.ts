@@ -216,6 +216,26 @@ describe('the forecast in words', () => {
     expect(forecastAdvice({ ...forecast, agentsRequired: 12 }, format)).toBe(
       "Staffed for 80% in 20 s by the model (12 needed), but the last interval's service level holds the forecast below it: 240 contacts/h, 4:10 handle time, 14 staffed",
     );
+    // And the other way: short by the model, predicted above target for now.
+    expect(forecastAdvice({ ...forecast, predictedServiceLevel: 86.1 }, format)).toBe(
+      "Needs 3 more agents for 80% in 20 s by the model, though the last interval's service level lifts the forecast above it for now: 240 contacts/h, 4:10 handle time, 14 staffed",
+    );
+    // No contacts coming (no prediction): the staffing alone.
+    expect(forecastAdvice({ ...forecast, predictedServiceLevel: null }, format)).toBe(
+      'Needs 3 more agents for 80% in 20 s: 240 contacts/h, 4:10 handle time, 14 staffed',
+    );
+  });
+
+  it('never says the staffing suffices beside a forecast below target, nor that it falls short beside one above', () => {
+    for (const predictedServiceLevel of [0, 41.5, 79.99, 80, 80.01, 96, 100])
+      for (const agentsRequired of [0, 10, 13, 14, 15, 30]) {
+        const advice = forecastAdvice({ ...forecast, predictedServiceLevel, agentsRequired }, format) ?? '';
+        const below = predictedServiceLevel < 80;
+        if (advice.startsWith('Enough agents')) expect(below).toBe(false);
+        if (advice.startsWith('Needs') && !advice.includes('lifts the forecast above it'))
+          expect(below).toBe(true);
+        expect(advice.startsWith('Needs')).toBe(agentsRequired > 14);
+      }
     expect(forecastAdvice({ ...forecast, arrivalsPerHour: null }, format)).toBeNull();
   });
 

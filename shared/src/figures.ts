@@ -370,12 +370,17 @@ export function forecastAdvice(forecast: ForecastFigures, format: FigureFormatte
   if (agentsStaffed === null)
     return `Needs ${format.count(agentsRequired)} ${agentsWord(agentsRequired)} for ${target}: ${inputs}`;
   const short = agentsRequired - agentsStaffed;
-  if (short > 0)
-    return `Needs ${format.count(short)} more ${agentsWord(short)} for ${target}: ${inputs}, ${format.count(agentsStaffed)} staffed`;
   const staffedNow = `${inputs}, ${format.count(agentsStaffed)} staffed`;
-  // Staffed enough by the model, and still predicted below target: the last interval's service level, which the
-  // forecast blends in, was too far below it for any staffing to lift the blend to the target this interval.
-  if (forecast.predictedServiceLevel !== null && forecast.predictedServiceLevel < forecast.targetPercent)
+  // The staffing is the model's, for the queue's steady state; the predicted figure above it also blends in the
+  // last interval's realised service level (docs/forecast.md). Where the two part, the advice says why, so the
+  // drill-down never reads "51% predicted" over a bare "Enough agents", nor "86% predicted" over "Needs 3 more".
+  const predicted = forecast.predictedServiceLevel;
+  const below = predicted !== null && predicted < forecast.targetPercent;
+  if (short > 0)
+    return predicted !== null && !below
+      ? `Needs ${format.count(short)} more ${agentsWord(short)} for ${target} by the model, though the last interval's service level lifts the forecast above it for now: ${staffedNow}`
+      : `Needs ${format.count(short)} more ${agentsWord(short)} for ${target}: ${staffedNow}`;
+  if (below)
     return `Staffed for ${target} by the model (${format.count(agentsRequired)} needed), but the last interval's service level holds the forecast below it: ${staffedNow}`;
   return `Enough agents for ${target} (${format.count(agentsRequired)} needed): ${staffedNow}`;
 }

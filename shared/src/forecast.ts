@@ -264,25 +264,16 @@ export function forecastQueue(input: QueueForecastInput, settings: ForecastSetti
   // A load beyond any staffing (a corrupted answer) gives no figures rather than a count up to it.
   if (arrivals !== null && withinForecast(traffic)) {
     const threshold = settings.serviceLevelSeconds;
-    const limit = Math.max(Math.ceil(traffic), staffed ?? 0) + MAX_EXTRA_AGENTS;
     required = fitted
-      ? staffedForTarget(traffic, fitted.share, threshold, handleTime, settings.targetPercent, limit)
+      ? staffedForTarget(
+          traffic,
+          fitted.share,
+          threshold,
+          handleTime,
+          settings.targetPercent,
+          Math.ceil(traffic) + MAX_EXTRA_AGENTS,
+        )
       : agentsForTarget(traffic, threshold, handleTime, settings.targetPercent);
-    // The blend's agents required are the fewest whose blended forecast reaches the target, so the advice and the
-    // predicted figure never disagree: the fitted model's half must reach 2 × target − the last interval's. Past
-    // 100% no staffing reaches it (the last interval far below target): the fitted model's count stands, and the
-    // advice says the last interval holds the forecast below target (forecastAdvice).
-    if (fitted && last !== null) {
-      const blended = staffedForTarget(
-        traffic,
-        fitted.share,
-        threshold,
-        handleTime,
-        2 * settings.targetPercent - last,
-        limit,
-      );
-      if (blended !== null) required = blended;
-    }
     // No contacts coming: there is no service level to predict (Connect's own is no data then too).
     if (staffed !== null && arrivals > 0)
       predicted =

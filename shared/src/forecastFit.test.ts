@@ -184,32 +184,6 @@ describe('forecastQueue with today’s intervals', () => {
     expect(blend.agentsRequired).toBe(fitted.agentsRequired);
   });
 
-  it('asks the blend for the fewest agents whose blended forecast reaches the target, so advice and forecast agree', () => {
-    for (const last of [62, 70, 78, 85, 93, 100]) {
-      const fit = [
-        synthetic(0, 120, 240, 60, 0.35),
-        { ...synthetic(1, 120, 240, 60, 0.35), serviceLevel: last },
-      ];
-      for (let agentsStaffed = 10; agentsStaffed <= 120; agentsStaffed += 1) {
-        const blend = forecastQueue({ ...base, agentsStaffed, fit }, settings);
-        expect(blend.model).toBe('erlang-c-blend');
-        const predicted = blend.predictedServiceLevel ?? NaN;
-        const required = blend.agentsRequired ?? NaN;
-        // Short of agents exactly when predicted below target (but for a figure within the rounding of 80%).
-        if (Math.abs(predicted - 80) > 0.01) expect(agentsStaffed < required).toBe(predicted < 80);
-      }
-    }
-    // Past reach: a last interval at 50% holds the blend under 80% whatever the staffing. The fitted model's
-    // count stands, and the advice says why the forecast stays below (figures.test.ts).
-    const fit = [synthetic(0, 120, 240, 60, 0.35), { ...synthetic(1, 120, 240, 60, 0.35), serviceLevel: 50 }];
-    const held = forecastQueue({ ...base, agentsStaffed: 200, fit }, settings);
-    expect(held.predictedServiceLevel).toBeLessThan(80);
-    expect(held.agentsRequired).toBe(
-      forecastQueue({ ...base, agentsStaffed: 200, fit }, { ...settings, model: 'erlang-c-fitted' })
-        .agentsRequired,
-    );
-  });
-
   it('blends in the last interval only when it had as many contacts as an interval the share is fitted on', () => {
     const quiet = { ...synthetic(2, 1, 240, 60, 0.35), serviceLevel: 0 };
     const fit = [synthetic(0, 120, 240, 60, 0.35), synthetic(1, 120, 240, 60, 0.35), quiet];
