@@ -187,7 +187,11 @@ describe('screen reports', () => {
       detail: 'shows board nosuchboard, which is not in the configuration',
     });
 
-    // Forgetting a screen taken away for good: not while it is connected (it would be back with its next report).
+    // Forgetting a screen taken away for good: not while it reports (its report just now: still reporting, no
+    // stream), nor while it is connected (it would be back with its next report).
+    const reporting = await fetch(`${wallboard.url}/api/v1/displays/b:${lost}`, { method: 'DELETE' });
+    expect(reporting.status).toBe(409);
+    expect(((await reporting.json()) as { detail: string }).detail).toMatch(/is still reporting/);
     const forget = (key: string) => fetch(`${wallboard.url}/api/v1/displays/${key}`, { method: 'DELETE' });
     const lostStream = openStream(wallboard, `?screen=${lost}`);
     await eventually(

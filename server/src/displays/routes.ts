@@ -235,10 +235,12 @@ export function displaysRouter(
   router.delete('/api/v1/displays/:key', supervisorsOnly, (req, res) => {
     const key = String(req.params.key);
     const screen = known(req, key);
-    if (screen.streamOpen || !registry.remove(key))
+    // Only a screen gone dark: one still reporting (its stream down, or through a proxy that buffers streams) would
+    // be back with its next report, its name, and the screen alerts that watch it by name, lost.
+    if (screen.state !== 'disconnected' || !registry.remove(key))
       throw new ConflictError(
-        `Screen ${key} is connected: it would be back with its next report. Close the page (or switch the screen ` +
-          'off, or revoke its display token) first, then forget it.',
+        `Screen ${key} is ${screen.streamOpen ? 'connected' : 'still reporting'}: it would be back with its next ` +
+          'report. Close the page (or switch the screen off, or revoke its display token) first, then forget it.',
         'screen_connected',
       );
     res.status(204).end();

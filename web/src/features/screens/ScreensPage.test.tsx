@@ -39,6 +39,8 @@ const displays: DisplaysResponse = {
     aScreen('t:floor', { state: 'old-build', build: 'v1' }),
     aScreen('t:desk', {}),
     aScreen('t:gone', { state: 'disconnected', streamOpen: false, build: 'v2' }),
+    // Healthy, reporting without a stream (a proxy that buffers streams): neither reloaded nor forgotten.
+    aScreen('t:polls', { streamOpen: false }),
   ],
 };
 
@@ -65,7 +67,7 @@ const renderPage = () =>
 describe('ScreensPage', () => {
   it("marks every screen on another build than the server's, whatever its state shows", async () => {
     renderPage();
-    await waitFor(() => expect(screen.getAllByTestId('screen-build')).toHaveLength(4));
+    await waitFor(() => expect(screen.getAllByTestId('screen-build')).toHaveLength(5));
     const oldMarked = screen
       .getAllByTestId('screen-build')
       .map((cell) => cell.classList.contains('screens-old'));
@@ -75,13 +77,21 @@ describe('ScreensPage', () => {
       't:floor': true,
       't:desk': false,
       't:gone': false,
+      't:polls': false,
     });
   });
 
-  it('offers Reload for a screen with its stream open, and Forget for one without', async () => {
+  it('offers Reload down an open stream, and Forget for a screen gone dark only', async () => {
     renderPage();
-    await waitFor(() => expect(screen.getAllByTestId('screen-row')).toHaveLength(4));
-    expect(screen.getAllByRole('button', { name: 'Reload' })).toHaveLength(3);
+    await waitFor(() => expect(screen.getAllByTestId('screen-row')).toHaveLength(5));
+    const reloads = screen.getAllByRole('button', { name: 'Reload' });
+    expect(reloads.map((button) => (button as HTMLButtonElement).disabled)).toEqual([
+      false,
+      false,
+      false,
+      true,
+    ]);
+    expect(screen.getAllByRole('button', { name: /^Forget/ })).toHaveLength(1);
     fireEvent.click(screen.getByRole('button', { name: 'Forget gone' }));
     await waitFor(() =>
       expect(screen.getByTestId('screens-notice').textContent).toBe('Screen t:gone forgotten.'),

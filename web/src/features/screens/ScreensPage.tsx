@@ -271,10 +271,15 @@ export function ScreensPage() {
                   />
                 </td>
                 <td>
-                  {/* A reload reaches a screen only down its open stream; one without is forgotten instead, when
-                      it is gone for good (else it is forgotten a day, or a week if named, after it was last heard). */}
-                  {screen.streamOpen ? (
-                    <button type="button" onClick={() => reload.mutate({ key: screen.key })}>
+                  {/* A reload reaches a screen only down its open stream. One gone dark may be forgotten, when it
+                      is gone for good (else it is forgotten a day, or a week if named, after it was last heard). */}
+                  {screen.state !== 'disconnected' ? (
+                    <button
+                      type="button"
+                      disabled={!screen.streamOpen}
+                      title={screen.streamOpen ? undefined : 'No stream open: a reload cannot reach it'}
+                      onClick={() => reload.mutate({ key: screen.key })}
+                    >
                       Reload
                     </button>
                   ) : (
