@@ -161,11 +161,15 @@ export async function startWebServer(env: Env, options: StartOptions = {}): Prom
     knownBoard: (board) => configStore.current.boards.some((known) => known.id === board),
     figuresFetchedAt: (board) => {
       const config = configStore.current;
-      const shown = board === null ? config.boards[0] : config.boards.find((known) => known.id === board);
-      if (!shown) return null;
-      const instance = instances.find((running) => running.id === boardInstance(config, shown));
-      const fetchedAt = instance?.source.latest?.sections.queues.fetchedAt;
-      return fetchedAt ? Date.parse(fetchedAt) : null;
+      // A page with no board streams the first instance (instanceSelector); a board, its own.
+      const shown = board === null ? undefined : config.boards.find((known) => known.id === board);
+      if (board !== null && !shown) return null;
+      const instance = shown
+        ? instances.find((running) => running.id === boardInstance(config, shown))
+        : instances[0];
+      const queues = instance?.source.latest?.sections.queues;
+      const at = queues?.fetchedAt ? Date.parse(queues.fetchedAt) : NaN;
+      return queues && Number.isFinite(at) ? { at, intervalMs: queues.intervalMs ?? 0 } : null;
     },
   });
   await displays.start();

@@ -48,10 +48,10 @@ export interface StateOptions {
   /** Whether the configuration has a board of this id (it changes on a reload); unset, every board is taken as known. */
   knownBoard?: (board: string) => boolean;
   /**
-   * When the server's latest figures for a board (null: the default one) were fetched, on its clock; null where it
-   * has none (or does not know the board).
+   * When the server's latest figures for a board (null: the default one) were fetched, on its clock, and how often
+   * they are refreshed; null where it has none (or does not know the board).
    */
-  figuresFetchedAt?: (board: string | null) => number | null;
+  figuresFetchedAt?: (board: string | null) => { at: number; intervalMs: number } | null;
 }
 
 /** Points of heap and data age kept per screen: at the default interval, half an hour. */
@@ -89,13 +89,15 @@ function figuresAge(
   streamOpen: boolean,
   now: number,
   options: StateOptions,
-): { ms: number; fetchedAt: number } | null {
+): { ms: number; fetchedAt: number; refreshMs: number } | null {
   if (report.dataAgeMs === null) return null;
-  const reported = { ms: report.dataAgeMs, fetchedAt: reportedAt - report.dataAgeMs };
+  const reported = { ms: report.dataAgeMs, fetchedAt: reportedAt - report.dataAgeMs, refreshMs: 0 };
   const latest = streamOpen ? (options.figuresFetchedAt?.(report.board) ?? null) : null;
-  if (latest === null || latest > now) return reported;
-  const fetchedAt = latest > reportedAt ? latest : reported.fetchedAt;
-  return { ms: now - fetchedAt, fetchedAt };
+  if (latest === null || latest.at > now) return reported;
+  const fetchedAt = latest.at > reportedAt ? latest.at : reported.fetchedAt;
+  // Counted as the wall's own stale banner counts the server's figures: stale past the limit and one refresh
+  // interval (a quota that stretches the cycle does not turn every screen stale for part of each one).
+  return { ms: now - fetchedAt, fetchedAt, refreshMs: latest.intervalMs };
 }
 
 export const STATE_RANK: Readonly<Record<ScreenState, number>> = Object.fromEntries(
@@ -232,10 +234,10 @@ export function screenState(
       detail: `drew nothing new for ${duration(report.renderAgeMs + overdueMs)}`,
     };
   const age = figuresAge(report, reportedAt, streams.open, now, options);
-  if (figures && age !== null && age.ms > options.staleAfterMs)
+  if (figures && age !== null && age.ms > options.staleAfterMs + age.refreshMs)
     return {
       state: 'stale',
-      since: age.fetchedAt + options.staleAfterMs,
+      since: age.fetchedAt + options.staleAfterMs + age.refreshMs,
       detail: `figures ${duration(age.ms)} old`,
     };
   // Up for a while and never a figure (a board the server does not know, an API it is refused): not healthy,
