@@ -2,7 +2,7 @@ import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { act, cleanup, render, screen } from '@testing-library/react';
 import { Profiler } from 'react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { liveStep, SPANS, Timeline } from './Timeline';
+import { firstRecordedWithin, liveStep, SPANS, Timeline } from './Timeline';
 import type { Replay } from './useReplay';
 
 const LIVE: Replay = {
@@ -113,5 +113,27 @@ describe('the live timeline', () => {
     const last = fetched[fetched.length - 1];
     expect(last).toBeDefined();
     expect(Date.parse(last?.searchParams.get('to') ?? '')).toBeGreaterThanOrEqual(Date.now());
+  });
+});
+
+describe('firstRecordedWithin', () => {
+  const HOUR = 3600_000;
+  const T = Date.parse('2026-12-06T12:00:00Z');
+  const bucket = (at: number, generations: number) => ({
+    at: new Date(at).toISOString(),
+    generations,
+    stale: 0,
+    errors: [],
+  });
+
+  it('starts Play at the first moment recorded in the last hour, past a restart or a server just up', () => {
+    // Recorded until three hours ago, then nothing (the server down), then again from 20 minutes ago.
+    const buckets = [bucket(T - 4 * HOUR, 60), bucket(T - 3 * HOUR, 60), bucket(T - 20 * 60_000, 60)];
+    expect(firstRecordedWithin(buckets, 120_000, T - HOUR)).toBe(T - 20 * 60_000);
+    // A bucket reaching into the hour counts from its start (Play takes the later of the two).
+    expect(firstRecordedWithin([bucket(T - HOUR - 60_000, 30)], 120_000, T - HOUR)).toBe(T - HOUR - 60_000);
+    // Empty buckets are not recorded moments; nothing in the hour: an hour back, as ever.
+    expect(firstRecordedWithin([bucket(T - 30 * 60_000, 0)], 120_000, T - HOUR)).toBeNull();
+    expect(firstRecordedWithin([bucket(T - 3 * HOUR, 60)], 120_000, T - HOUR)).toBeNull();
   });
 });

@@ -1,7 +1,7 @@
 import { alertPlace, metricLabel, SCREEN_ALERT_PREFIX, type AlertEvent } from '@switchboard/shared';
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
-import { useClockValue } from '../../api/clock';
+import { serverNow, useClockValue } from '../../api/clock';
 import { useQueueName } from '../../api/useSnapshotSlices';
 import { useFormat } from '../../format';
 import { backoffDelay } from '../../api/backoff';
@@ -26,6 +26,23 @@ export function liveStep(spanMs: number): number {
 
 const EMPTY: TimelineData['buckets'] = [];
 const NO_EVENTS: AlertEvent[] = [];
+
+/**
+ * Where Play starts from live: the first moment recorded in the last hour (the start of the first bucket with
+ * anything in it that ends after `since`); null when nothing was, and Play starts an hour back. After a restart, or
+ * on a server up for minutes, not in a stretch with nothing recorded.
+ */
+export function firstRecordedWithin(
+  buckets: TimelineData['buckets'],
+  bucketMs: number,
+  since: number,
+): number | null {
+  for (const bucket of buckets) {
+    const at = Date.parse(bucket.at);
+    if (bucket.generations > 0 && at + bucketMs > since) return at;
+  }
+  return null;
+}
 
 const LEVEL_WORDS: Record<AlertEvent['level'], string> = { warn: 'warning', critical: 'critical' };
 
@@ -91,10 +108,7 @@ export function Timeline({ replay, board }: { replay: Replay; board: string | nu
           type="button"
           onClick={() => {
             if (replay.playing) replay.pause();
-            else {
-              const first = timeline.data?.recorded?.first;
-              replay.play(first ? Date.parse(first) : null);
-            }
+            else replay.play(firstRecordedWithin(buckets, bucketMs, serverNow() - 3600_000));
           }}
           aria-pressed={replay.playing}
           data-testid="replay-play"
