@@ -99,4 +99,19 @@ describe('ScreensPage', () => {
     const calls = vi.mocked(fetch).mock.calls.filter(([, init]) => init?.method === 'DELETE');
     expect(calls.map(([input]) => String(input))).toEqual(['/api/v1/displays/t%3Agone']);
   });
+
+  it('shows one state, or the screens whose name, id or board hold what is searched for', async () => {
+    renderPage();
+    await waitFor(() => expect(screen.getAllByTestId('screen-row')).toHaveLength(5));
+    const keys = () => screen.getAllByTestId('screen-row').map((row) => row.dataset.key);
+    fireEvent.change(screen.getByLabelText('State'), { target: { value: 'frozen' } });
+    expect(keys()).toEqual(['t:lobby']);
+    expect(screen.getByTestId('screens-shown').textContent).toBe('1 of 5 shown');
+    fireEvent.change(screen.getByLabelText('State'), { target: { value: '' } });
+    fireEvent.change(screen.getByLabelText('Find'), { target: { value: 'POLL' } });
+    expect(keys()).toEqual(['t:polls']);
+    fireEvent.change(screen.getByLabelText('Find'), { target: { value: 'sales' } });
+    expect(keys()).toHaveLength(5);
+    expect(screen.queryByTestId('screens-shown')).toBeNull();
+  });
 });

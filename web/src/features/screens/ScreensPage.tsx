@@ -1,4 +1,5 @@
 import {
+  SCREEN_STATES,
   SCREEN_STATE_LABELS,
   formatDuration,
   type DisplaysResponse,
@@ -180,24 +181,64 @@ export function ScreensPage() {
     onError: (error) => setNotice(error.message),
   });
 
-  const screens = query.data?.screens ?? [];
-  const boards = [...new Set(screens.flatMap((screen) => (screen.board ? [screen.board] : [])))].sort();
-  const counts = new Map<string, number>();
-  for (const screen of screens) counts.set(screen.state, (counts.get(screen.state) ?? 0) + 1);
+  const all = query.data?.screens ?? [];
+  // At a few hundred screens, what needs seeing: one state, or a name, id or board searched for.
+  const [stateShown, setStateShown] = useState<ScreenSummary['state'] | ''>('');
+  const [search, setSearch] = useState('');
+  const needle = search.trim().toLowerCase();
+  const screens = all.filter(
+    (screen) =>
+      (stateShown === '' || screen.state === stateShown) &&
+      (needle === '' ||
+        [screen.name, screen.id, screen.board].some((text) => text?.toLowerCase().includes(needle))),
+  );
+  const boards = [...new Set(all.flatMap((screen) => (screen.board ? [screen.board] : [])))].sort();
+  const counts = new Map<ScreenSummary['state'], number>();
+  for (const screen of all) counts.set(screen.state, (counts.get(screen.state) ?? 0) + 1);
 
   return (
     <div className="view screens-page" data-testid="screens-page">
       <header className="screens-head">
         <h1>Screens</h1>
         <p className="screens-counts" role="status">
-          {screens.length === 0
+          {all.length === 0
             ? 'No screen has reported yet.'
-            : [...counts]
-                .map(([state, n]) => `${n} ${SCREEN_STATE_LABELS[state as ScreenSummary['state']]}`)
-                .join(' · ')}
+            : [...counts].map(([state, n]) => `${n} ${SCREEN_STATE_LABELS[state]}`).join(' · ')}
         </p>
         <a href="?view=laptop">Back to the wallboard</a>
       </header>
+      {all.length > 0 ? (
+        <div className="screens-filters">
+          <label>
+            State
+            <select
+              value={stateShown}
+              onChange={(event) => setStateShown(event.target.value as ScreenSummary['state'] | '')}
+            >
+              <option value="">Every state ({all.length})</option>
+              {SCREEN_STATES.map((state) => (
+                <option key={state} value={state}>
+                  {SCREEN_STATE_LABELS[state]} ({counts.get(state) ?? 0})
+                </option>
+              ))}
+            </select>
+          </label>
+          <label>
+            Find
+            <input
+              type="search"
+              value={search}
+              placeholder="Name, id or board"
+              onChange={(event) => setSearch(event.target.value)}
+            />
+          </label>
+          {screens.length < all.length ? (
+            <span className="screens-shown" data-testid="screens-shown">
+              {screens.length} of {all.length} shown
+            </span>
+          ) : null}
+        </div>
+      ) : null}
       {query.error ? (
         <p className="screens-error" role="alert">
           {query.error.message}
