@@ -144,6 +144,10 @@ export async function startWebServer(env: Env, options: StartOptions = {}): Prom
   // Connect's quotas are per account and Region: the instances of one share its budget (rateBudgets).
   const budgets = rateBudgets(targets, env);
   const instances: RunningInstance[] = [];
+  // Per instance, when its latest queue figures were fetched and how often they are: what a screen holding its
+  // stream shows between its reports (displays/state.ts), kept as each generation is published rather than worked
+  // out for every screen the registry lists.
+  const queuesFetched = new Map<string, { at: number; intervalMs: number }>();
   // Every screen the wallboard feeds, shared by the replicas through Redis, or kept in DATA_DIR by the only one
   // (docs/screens.md).
   const displays = new DisplayRegistry({
@@ -164,12 +168,8 @@ export async function startWebServer(env: Env, options: StartOptions = {}): Prom
       // A page with no board streams the first instance (instanceSelector); a board, its own.
       const shown = board === null ? undefined : config.boards.find((known) => known.id === board);
       if (board !== null && !shown) return null;
-      const instance = shown
-        ? instances.find((running) => running.id === boardInstance(config, shown))
-        : instances[0];
-      const queues = instance?.source.latest?.sections.queues;
-      const at = queues?.fetchedAt ? Date.parse(queues.fetchedAt) : NaN;
-      return queues && Number.isFinite(at) ? { at, intervalMs: queues.intervalMs ?? 0 } : null;
+      const id = shown ? boardInstance(config, shown) : instances[0]?.id;
+      return id === undefined ? null : (queuesFetched.get(id) ?? null);
     },
   });
   await displays.start();
@@ -203,17 +203,20 @@ export async function startWebServer(env: Env, options: StartOptions = {}): Prom
     // The web app this replica serves, told to its screens on every connection (each stream's first heartbeat).
     const webBuild = servedWebBuild(options.webDist ?? defaultWebDist);
     for (const target of targets) {
-      instances.push(
-        await startInstance(target, {
-          env,
-          logger,
-          configStore,
-          metrics,
-          budget: budgets.get(target.id),
-          history,
-          webBuild,
-        }),
-      );
+      const started = await startInstance(target, {
+        env,
+        logger,
+        configStore,
+        metrics,
+        budget: budgets.get(target.id),
+        history,
+        webBuild,
+      });
+      instances.push(started);
+      started.source.subscribe(({ sections: { queues } }) => {
+        const at = queues.fetchedAt ? Date.parse(queues.fetchedAt) : NaN;
+        if (Number.isFinite(at)) queuesFetched.set(started.id, { at, intervalMs: queues.intervalMs ?? 0 });
+      });
     }
   } catch (error) {
     await Promise.all(instances.map((instance) => instance.stop()));

@@ -219,6 +219,21 @@ describe('screen reports', () => {
     expect((await forget(`b:${lost}`)).status).toBe(404);
   });
 
+  it("judges a screen holding its stream by the server's own figures between its reports", async () => {
+    const wallboard = await start({});
+    const stream = openStream(wallboard, `?screen=${BROWSER}`);
+    // Its report says its figures are a minute old (Connect was away); the server has fetched since, and the
+    // stream brought them: fresh, without waiting a whole interval for its next report.
+    expect((await post(wallboard, '/api/v1/displays/report', report({ dataAgeMs: 60_000 }))).status).toBe(
+      204,
+    );
+    await eventually(
+      async () => (await screens(wallboard)).screens[0]?.state === 'healthy',
+      "the screen to follow the server's figures",
+    );
+    await stream.close();
+  });
+
   it('pushes a supervisor’s reload down the screen’s own stream, and renames it', async () => {
     const wallboard = await start({ SCREEN_REPORT_INTERVAL_MS: '2000' });
     const other = 'beefbeef-1111-4222-8333-444455556666';

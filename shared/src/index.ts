@@ -11,3 +11,4 @@ export * from './screens.js';
 export * from './forecastFit.js';
 export * from './streamEventId.js';
 export * from './webBuild.js';
+export * from './isoTime.js';

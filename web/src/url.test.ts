@@ -11,7 +11,13 @@ describe('parseViewParams', () => {
   });
 
   it('keeps an unreadable moment aside, to say so, rather than guess', () => {
-    for (const value of ['yesterday', '2026-12-06T12:00:00', '2026-12-06', '2026-13-45T99:00:00Z'])
+    for (const value of [
+      'yesterday',
+      '2026-12-06T12:00:00',
+      '2026-12-06',
+      '2026-13-45T99:00:00Z',
+      '2026-02-31T10:00:00Z',
+    ])
       expect(parseViewParams(`?at=${encodeURIComponent(value)}`)).toMatchObject({ at: null, badAt: value });
   });
 });

@@ -1,4 +1,4 @@
-import { CHANNELS, type Channel } from '@switchboard/shared';
+import { CHANNELS, readIsoTime, withOffsetPlus, type Channel } from '@switchboard/shared';
 import { useCallback, useMemo, useSyncExternalStore } from 'react';
 import { AGENT_GROUPINGS, ACTIVITY_ORDER, type AgentActivity, type AgentGrouping } from './api/selectors';
 
@@ -31,14 +31,11 @@ export interface ViewParams {
   badAt: string | null;
 }
 
-/** An ISO 8601 time with its offset (as the server's `?at=` takes it); `+` may arrive as a space. */
-const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
-
 function parseAt(value: string | null): { at: number | null; badAt: string | null } {
   if (value === null || value === '') return { at: null, badAt: null };
-  const text = value.replace(/ (?=\d{2}:\d{2}$)/, '+');
-  const ms = ISO_TIME.test(text) ? Date.parse(text) : NaN;
-  return Number.isFinite(ms) ? { at: ms, badAt: null } : { at: null, badAt: value };
+  // Read as the server reads `?at=`; a "+" typed into the address arrives as a space.
+  const read = readIsoTime(withOffsetPlus(value) ?? value);
+  return 'ms' in read ? { at: read.ms, badAt: null } : { at: null, badAt: value };
 }
 
 function oneOf<T extends string>(value: string | null, allowed: readonly T[]): T | null {

@@ -1,4 +1,4 @@
-import type { Snapshot } from '@switchboard/shared';
+import { readIsoTime, withOffsetPlus, type Snapshot } from '@switchboard/shared';
 import { Router, type Request } from 'express';
 import { BadRequestError, NotFoundError } from '../errors.js';
 import { scopedBoard, scopedQueueIds, type BoardDirectory } from '../security/boardScope.js';
@@ -9,7 +9,6 @@ import type { History } from './recorder.js';
 const MAX_BUCKETS = 720;
 /** The longest span a timeline covers. */
 const MAX_SPAN_MS = 31 * 24 * 3600 * 1000;
-const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
 
 /** What the routes need of the instance a request reads. */
 export interface HistoryInstance {
@@ -21,26 +20,20 @@ function time(req: Request, name: string, example: string): number | undefined {
   const value = req.query[name];
   if (value === undefined) return undefined;
   const fix = `${name} must be one ISO 8601 time with its offset, e.g. ?${name}=${example}`;
+  if (typeof value !== 'string') throw new BadRequestError(fix, `bad_${name}`);
   // A "+" typed into an address arrives as a space: the offset was given, and needs writing as %2B.
-  if (
-    typeof value === 'string' &&
-    / \d\d:?\d\d$/.test(value) &&
-    ISO_TIME.test(value.replace(/ (?=\d\d:?\d\d$)/, '+'))
-  )
+  const plus = withOffsetPlus(value);
+  if (plus !== null && 'ms' in readIsoTime(plus))
     throw new BadRequestError(
       `${fix}: a + in an address reads as a space, so write the offset's + as %2B (${name}=${value.replace(' ', '%2B')})`,
       `bad_${name}`,
     );
-  if (typeof value !== 'string' || !ISO_TIME.test(value)) throw new BadRequestError(fix, `bad_${name}`);
-  const ms = Date.parse(value);
-  if (!Number.isFinite(ms)) throw new BadRequestError(fix, `bad_${name}`);
-  // Date.parse reads a day past the month's end as a day of the next month (2026-02-31 as 3 March).
-  const [year = 0, month = 0, day = 0] = value.slice(0, 10).split('-').map(Number);
-  const date = new Date(0);
-  date.setUTCFullYear(year, month - 1, day);
-  if (date.getUTCDate() !== day)
-    throw new BadRequestError(`${fix} (there is no day ${value.slice(0, 10)})`, `bad_${name}`);
-  return ms;
+  const read = readIsoTime(value);
+  if ('ms' in read) return read.ms;
+  throw new BadRequestError(
+    read.problem === 'no_day' ? `${fix} (there is no day ${read.day})` : fix,
+    `bad_${name}`,
+  );
 }
 
 function iso(ms: number | null): string | null {
