@@ -8,7 +8,7 @@ import type { Cluster } from './cluster/cluster.js';
 import { LocalScreenStore, SCREENS_FILE_NAME } from './cluster/localScreens.js';
 import { RedisScreenStore } from './cluster/screens.js';
 import { DisplayRegistry } from './displays/registry.js';
-import { NewScreenAllowance, displaysRouter, streamKey } from './displays/routes.js';
+import { NewScreenAllowance, displaysRouter, mayClaim, streamKey } from './displays/routes.js';
 import { ConfigFileError } from './config/load.js';
 import { boardInstance } from './config/instances.js';
 import { ConfigStore } from './config/store.js';
@@ -279,7 +279,8 @@ export async function startWebServer(env: Env, options: StartOptions = {}): Prom
         (req) => select(req).stream,
         (req, board) => {
           const key = streamKey(req);
-          if (!key) return undefined;
+          // Another board's screen is not claimed by naming its id: the stream is served, not followed.
+          if (!key || !mayClaim(req, displays, key)) return undefined;
           // A new screen's stream counts against its client's new screens as its first report does; beyond
           // them it is served but not followed, as when the registry is full.
           if (!displays.has(key)) {

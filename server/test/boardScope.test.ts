@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Alert, AlertEvent, PublicConfig, Snapshot } from '@switchboard/shared';
+import type { Alert, AlertEvent, DisplaysResponse, PublicConfig, Snapshot } from '@switchboard/shared';
 import { describe, expect, it } from 'vitest';
 import type { RunningWallboard } from '../src/main.js';
 import { wallboardConfigSchema } from '../src/config/schema.js';
@@ -329,6 +329,124 @@ describe('a supervisor token limited to two boards', () => {
     const config = (await get(wallboard, '/api/v1/config', headers)).body as PublicConfig;
     expect(config.boards.map((board) => board.id)).toEqual(['all', 'lobby', 'support']);
     expect(config.defaultBoardId).toBe('all');
+  });
+});
+
+describe("another board's screens", () => {
+  /** A write as the page sends it, with the identity's cookie. */
+  const send = (wallboard: RunningWallboard, path: string, cookie: string, body: unknown, method = 'POST') =>
+    fetch(`${wallboard.url}${path}`, {
+      method,
+      headers: { cookie, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+  const report = (id: string | undefined, board: string) => ({
+    ...(id === undefined ? {} : { id }),
+    view: 'laptop',
+    board,
+    build: null,
+    dataAgeMs: 1000,
+    renderAgeMs: 500,
+    heapBytes: null,
+    errors: 0,
+    viewport: { width: 1920, height: 1080 },
+    uptimeMs: 60_000,
+  });
+  const screensOf = async (wallboard: RunningWallboard, cookie: string) => {
+    const { status, body } = await get(wallboard, '/api/v1/displays', { cookie });
+    expect(status).toBe(200);
+    return (body as DisplaysResponse).screens;
+  };
+
+  it('cannot be claimed by their browser id, and their alerts go with their own board only', async () => {
+    // Any named screen disconnected for a moment raises an alert.
+    writeFileSync(
+      configFile,
+      `${configYaml('all')}screenAlerts:\n  - { id: screen-down, minutes: 0.02, states: [disconnected] }\n`,
+    );
+    writeTokens('board: lobby');
+    const wallboard = await startScoped({ ACCESS_MODE: 'tokens', DISPLAY_TOKENS_FILE: tokensFile });
+    const danaCookie = await signIn(wallboard, dana);
+    const samCookie = await signIn(wallboard, sam);
+
+    // Dana's laptop shows board all, which Sam (lobby and support) may not see.
+    const danaLaptop = 'dana-laptop-browser-id-000001';
+    expect(
+      (await send(wallboard, '/api/v1/displays/report', danaCookie, report(danaLaptop, 'all'))).status,
+    ).toBe(204);
+    expect((await screensOf(wallboard, samCookie)).map((screen) => screen.id)).not.toContain(danaLaptop);
+
+    // Sam naming its id in a report is refused, and says why; the screen is still Dana's, on board all.
+    const claimed = await send(wallboard, '/api/v1/displays/report', samCookie, report(danaLaptop, 'lobby'));
+    expect(claimed.status).toBe(403);
+    expect(((await claimed.json()) as Problem).code).toBe('screen_not_yours');
+    // Nor by naming it on a stream: served, but not counted as that screen.
+    const stream = await openStream(wallboard, `/api/v1/stream?board=lobby&screen=${danaLaptop}`, {
+      cookie: samCookie,
+    });
+    const held = (await screensOf(wallboard, danaCookie)).find((screen) => screen.id === danaLaptop);
+    expect(held).toMatchObject({ board: 'all', streamOpen: false });
+    expect((await screensOf(wallboard, samCookie)).map((screen) => screen.id)).not.toContain(danaLaptop);
+    await stream.close();
+    // A browser id of Sam's own is taken, and listed.
+    const samLaptop = 'sam-laptop-browser-id-0000001';
+    expect(
+      (await send(wallboard, '/api/v1/displays/report', samCookie, report(samLaptop, 'lobby'))).status,
+    ).toBe(204);
+    expect((await screensOf(wallboard, samCookie)).map((screen) => screen.id)).toContain(samLaptop);
+
+    // The lobby's TV goes dark: its alert goes with the lobby's view and alerts, not the other boards'.
+    const tv = await signIn(wallboard, lobbyTv);
+    const tvStream = await openStream(wallboard, '/api/v1/stream?board=lobby', { cookie: tv });
+    await tvStream.close();
+    const screenAlert = (alerts: Alert[]) => alerts.find((alert) => alert.queueId === 'screen:t:lobby-tv');
+    await eventually(
+      async () => screenAlert(await alertsOf(wallboard, '?board=lobby', { cookie: samCookie })) !== undefined,
+      "the lobby TV's screen alert",
+    );
+    const raised = screenAlert(await alertsOf(wallboard, '?board=lobby', { cookie: samCookie }));
+    expect(raised).toMatchObject({ subject: 'screen lobby-tv', board: 'lobby' });
+    expect(screenAlert(await alertsOf(wallboard, '?board=support', { cookie: samCookie }))).toBeUndefined();
+    // A board of every queue is still another board: its viewers do not see the lobby's screens.
+    expect(screenAlert(await alertsOf(wallboard, '?board=all', { cookie: danaCookie }))).toBeUndefined();
+    // The whole instance, for whoever may read it, has every alert.
+    expect(screenAlert(await alertsOf(wallboard, '', { cookie: danaCookie }))).toBeDefined();
+    const viewAlerts = async (board: string) =>
+      screenAlert(
+        ((await get(wallboard, `/api/v1/snapshot?board=${board}`, { cookie: danaCookie })).body as Snapshot)
+          .alerts,
+      );
+    await eventually(async () => (await viewAlerts('lobby')) !== undefined, "the lobby view's screen alert");
+    expect(await viewAlerts('support')).toBeUndefined();
+    expect(await viewAlerts('all')).toBeUndefined();
+    const history = async (board: string) =>
+      (
+        (await get(wallboard, `/api/v1/alerts/history?board=${board}`, { cookie: samCookie })).body as {
+          events: AlertEvent[];
+        }
+      ).events.filter((event) => event.queueId === 'screen:t:lobby-tv');
+    expect((await history('lobby')).map((event) => [event.kind, event.board])).toEqual([['raised', 'lobby']]);
+    expect(await history('support')).toEqual([]);
+
+    // Acknowledged through another board: refused, whoever asks; through its own: done.
+    const acknowledge = (board: string, cookie: string) =>
+      send(
+        wallboard,
+        `/api/v1/alerts/${encodeURIComponent(raised?.id ?? '')}/acknowledge?board=${board}`,
+        cookie,
+        {},
+      );
+    for (const [board, cookie] of [
+      ['support', samCookie],
+      ['all', danaCookie],
+    ] as const) {
+      const refused = await acknowledge(board, cookie);
+      expect(refused.status, board).toBe(403);
+      expect(((await refused.json()) as Problem).detail).toMatch(/about a screen that shows another board/);
+    }
+    const done = await acknowledge('lobby', samCookie);
+    expect(done.status).toBe(200);
+    expect(((await done.json()) as Alert).acknowledgedBy).toBe('Sam');
   });
 });
 

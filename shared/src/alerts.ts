@@ -98,6 +98,8 @@ export interface AlertEvent {
   /** The rule's level the figure crossed, so a message can say "(limit 2:00)". */
   threshold: number;
   by: string | null;
+  /** A screen's alert: the board the screen showed then (null: none said), whose history it goes with. */
+  board?: string | null;
 }
 
 export const trackKey = (ruleId: string, queueId: string | null) => `${ruleId}|${queueId ?? '*'}`;

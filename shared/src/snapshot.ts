@@ -56,6 +56,8 @@ export const alertSchema = z.object({
   acknowledgedAt: isoTime.nullable(),
   /** What the alert is about, named, where it is not one of the snapshot's queues (a screen: "screen lobby-tv"). */
   subject: z.string().optional(),
+  /** A screen's alert: the board the screen shows (null: none said), whose view it goes with. */
+  board: z.string().nullable().optional(),
 });
 export type Alert = z.infer<typeof alertSchema>;
 

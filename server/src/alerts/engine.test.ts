@@ -195,15 +195,20 @@ describe('AlertEngine', () => {
     expect(engine.todaysHistory).toEqual([]);
 
     let seconds = 900;
-    engine.watchScreens({ observe: () => [{ key: queueId.slice(7), seconds }], label: () => 'Reception TV' });
+    engine.watchScreens({
+      observe: () => [{ key: queueId.slice(7), seconds }],
+      label: () => 'Reception TV',
+      boardOf: () => 'lobby',
+    });
     now += 1000;
+    // Named, and with the board the screen shows, whose view it goes with.
     expect(engine.enrich(snapshot(2, [queue('q1', 'Sales', 0)])).alerts).toMatchObject([
-      { id: alert.id, value: 900, subject: 'screen Reception TV' },
+      { id: alert.id, value: 900, subject: 'screen Reception TV', board: 'lobby' },
     ]);
     seconds = 0;
     now += 1000;
     expect(engine.enrich(snapshot(3, [queue('q1', 'Sales', 0)])).alerts).toEqual([]);
-    expect(engine.todaysHistory.map((event) => event.kind)).toEqual(['cleared']);
+    expect(engine.todaysHistory.map((event) => [event.kind, event.board])).toEqual([['cleared', 'lobby']]);
   });
 
   it('does not count a republished or stale snapshot as evidence for a hold', () => {

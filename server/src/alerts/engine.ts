@@ -31,6 +31,8 @@ export interface ScreenWatch {
   observe(rule: ScreenAlertRule, now: number): { key: string; seconds: number }[];
   /** The screen's name as people know it: the name a supervisor gave, or its token's id. */
   label(key: string): string;
+  /** The board the screen shows (undefined: a screen not known, null: none said). */
+  boardOf(key: string): string | null | undefined;
 }
 
 /** A screen rule as the rule stepper reads it: its seconds in the bad state against the rule's minutes. */
@@ -136,16 +138,19 @@ export class AlertEngine {
     return { ...snapshot, queues, summary, boardStates, alerts: this.named() };
   };
 
-  /** The alerts firing, a screen's named for people (its alert's queueId is the screen's key). */
+  /**
+   * The alerts firing, a screen's named for people (its alert's queueId is the screen's key) and with the board
+   * it shows: it goes with that board's view, not every board's (security/boardScope.ts, alertOnBoard).
+   */
   private named(): Alert[] {
     const alerts = activeAlerts(this.tracks);
     const screens = this.screens;
     if (!screens) return alerts;
-    return alerts.map((alert) =>
-      alert.queueId?.startsWith(SCREEN_ALERT_PREFIX)
-        ? { ...alert, subject: `screen ${screens.label(alert.queueId.slice(SCREEN_ALERT_PREFIX.length))}` }
-        : alert,
-    );
+    return alerts.map((alert) => {
+      if (!alert.queueId?.startsWith(SCREEN_ALERT_PREFIX)) return alert;
+      const key = alert.queueId.slice(SCREEN_ALERT_PREFIX.length);
+      return { ...alert, subject: `screen ${screens.label(key)}`, board: screens.boardOf(key) ?? null };
+    });
   }
 
   private step(snapshot: Snapshot, config: WallboardConfig): void {
@@ -188,7 +193,12 @@ export class AlertEngine {
     return localDate(this.clock(), this.timeZone(config));
   }
 
-  private record(event: AlertEvent, config: WallboardConfig): void {
+  private record(given: AlertEvent, config: WallboardConfig): void {
+    const screen = given.queueId?.startsWith(SCREEN_ALERT_PREFIX)
+      ? given.queueId.slice(SCREEN_ALERT_PREFIX.length)
+      : null;
+    const event =
+      screen === null ? given : { ...given, board: this.screens?.boardOf(screen) ?? given.board ?? null };
     const day = this.today(config);
     if (day !== this.historyDay) {
       this.historyDay = day;

@@ -1,4 +1,10 @@
-import { DEFAULT_AGENT_LIMITS, type AgentLimits, type Board, type PublicConfig } from '@switchboard/shared';
+import {
+  DEFAULT_AGENT_LIMITS,
+  SCREEN_ALERT_PREFIX,
+  type AgentLimits,
+  type Board,
+  type PublicConfig,
+} from '@switchboard/shared';
 import { DEFAULT_INSTANCE, boardInstance } from './instances.js';
 import type { AgentLimitsConfig, WallboardConfig } from './schema.js';
 
@@ -35,6 +41,22 @@ export function globMatches(pattern: string, name: string): boolean {
   }
   while (i < p.length && p[i] === '*') i += 1;
   return i === p.length;
+}
+
+/**
+ * Whether an alert (or alert event) goes with board `boardId`, which shows `queueIds` (null: every queue of its
+ * instance): a queue's alert with the boards that show its queue, the centre's with every board, and a screen's
+ * with the board that screen shows only, so no board's viewers learn another board's screens or acknowledge
+ * their alerts.
+ */
+export function alertOnBoard(
+  alert: { queueId: string | null; board?: string | null },
+  boardId: string,
+  queueIds: ReadonlySet<string> | null,
+): boolean {
+  if (alert.queueId === null) return true;
+  if (alert.queueId.startsWith(SCREEN_ALERT_PREFIX)) return alert.board === boardId;
+  return queueIds === null || queueIds.has(alert.queueId);
 }
 
 /** Queue references from the configuration (ids, names, `*` patterns) resolved against the queues Connect lists. */

@@ -266,6 +266,18 @@ export class DisplayRegistry {
     return this.names.get(key) ?? this.records.get(key)?.id ?? key.replace(/^[tb]:/, '');
   }
 
+  /** The board screen `key` shows now (by its stream, else its last report); undefined for a screen not known. */
+  boardOf(key: string): string | null | undefined {
+    if (!this.has(key)) return undefined;
+    const now = this.clock();
+    const record = this.records.get(key) ?? this.recordForStream(key, now);
+    if (!record) return undefined;
+    return screenBoard(
+      record,
+      boardStream(this.streams.get(key)?.values() ?? [], now, this.options.streamLeaseMs),
+    );
+  }
+
   /** The name a supervisor gave (or the token's id), null for an unnamed browser. */
   nameOf(key: string): string | null {
     return this.names.get(key) ?? (key.startsWith('t:') ? key.slice(2) : null);

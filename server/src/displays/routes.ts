@@ -63,6 +63,18 @@ export function streamKey(req: Request): string | null {
   return `b:${screen}`;
 }
 
+/**
+ * Whether the caller may report or stream as browser screen `key`: one not yet known, or one on a board the
+ * caller may see. Browser ids are the page's own, and the Screens page lists them: without this, a supervisor
+ * limited to some boards could claim another board's screen by its id, and then rename, reload or forget it.
+ */
+export function mayClaim(req: Request, registry: Pick<DisplayRegistry, 'boardOf'>, key: string): boolean {
+  const boards = identityOf(req)?.boards ?? null;
+  if (boards === null || !key.startsWith('b:')) return true;
+  const board = registry.boardOf(key);
+  return board === undefined || (board !== null && boards.includes(board));
+}
+
 const supervisorsOnly: RequestHandler = (req, _res, next) => {
   const kind = identityOf(req)?.kind;
   if (kind === 'supervisor' || kind === 'open') {
@@ -177,6 +189,12 @@ export function displaysRouter(
       throw new ForbiddenError(
         `board: this screen may show ${boards.join(', ')} only, not ${report.board}.`,
         'board_not_allowed',
+      );
+    if (!mayClaim(req, registry, key))
+      throw new ForbiddenError(
+        "id: this browser id is a screen on a board you may not see (a browser shared with another supervisor's " +
+          'sign-in); the page makes itself a new id and reports again.',
+        'screen_not_yours',
       );
     const now = Date.now();
     const spacing = Math.max(500, registry.intervalMs / 2);

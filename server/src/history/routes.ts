@@ -1,7 +1,8 @@
 import { readIsoTime, withOffsetPlus, type Snapshot } from '@switchboard/shared';
 import { Router, type Request } from 'express';
 import { BadRequestError, NotFoundError } from '../errors.js';
-import { scopedBoard, scopedQueueIds, type BoardDirectory } from '../security/boardScope.js';
+import { alertOnBoard } from '../config/boards.js';
+import { scopedBoard, type BoardDirectory } from '../security/boardScope.js';
 import type { Timeline } from './store.js';
 import type { History } from './recorder.js';
 
@@ -114,16 +115,17 @@ export function historyRouter(options: {
       );
     if (to - from > MAX_SPAN_MS)
       throw new BadRequestError('from and to may be at most 31 days apart', 'bad_from');
-    const queues = scopedQueueIds(req, options.directory);
+    const board = scopedBoard(req);
     const instance = options.select(req);
     const history = historyOf();
     const bucketMs = Math.max(1000, Math.ceil((to - from) / MAX_BUCKETS / 1000) * 1000);
     const timeline: Timeline = history.reader.timeline(instance.id, from, to, bucketMs);
-    // A board's alert events are its queues' and the centre-wide ones, as its alert endpoints list them.
+    // A board's alert events are its queues', the centre-wide ones and its screens', as its alert endpoints list them.
+    const queues = board === null ? null : options.directory.queueIds(board);
     const alerts =
-      queues === null
+      board === null
         ? timeline.alerts
-        : timeline.alerts.filter((event) => event.queueId === null || queues.has(event.queueId));
+        : timeline.alerts.filter((event) => alertOnBoard(event, board, queues));
     res.set('Cache-Control', 'no-store').json({ ...timeline, alerts });
   });
 

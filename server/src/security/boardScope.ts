@@ -1,7 +1,8 @@
-import type { PublicConfig } from '@switchboard/shared';
+import { SCREEN_ALERT_PREFIX, type PublicConfig } from '@switchboard/shared';
 import { Router, type Request } from 'express';
 import type { AlertsBackend } from '../alerts/routes.js';
 import type { WallboardConfig } from '../config/schema.js';
+import { alertOnBoard } from '../config/boards.js';
 import { BadRequestError, ForbiddenError, NotFoundError } from '../errors.js';
 import { exchangeLocation, identityNow, identityOf, type Identity } from './access.js';
 import { routePath } from '../http/routePath.js';
@@ -95,22 +96,20 @@ export function scopedQueueIds(req: Request, directory: BoardDirectory): Readonl
   return board === null ? null : directory.queueIds(board);
 }
 
-/** Whether an alert (or alert event) belongs to the queues a request may see; centre-wide ones go with every board. */
-function inQueues(queueId: string | null, queues: ReadonlySet<string> | null): boolean {
-  return queues === null || queueId === null || queues.has(queueId);
-}
-
 /**
- * The alert endpoints as a request may use them: a limited identity lists only the alerts of its board's queues
- * (and the centre-wide ones, as the board's webhook gets them) and may not acknowledge another queue's alert.
+ * The alert endpoints as a request may use them: asked through a board, the alerts of its queues, the centre-wide
+ * ones (as the board's webhook gets them) and its own screens' (alertOnBoard), whoever asks; and none other may be
+ * acknowledged through it. A limited identity always names a board.
  */
 export function scopedAlerts(req: Request, backend: AlertsBackend, directory: BoardDirectory): AlertsBackend {
-  const queues = scopedQueueIds(req, directory);
-  if (queues === null) return backend;
-  const board = scopedBoard(req) ?? '';
+  const board = scopedBoard(req);
+  if (board === null) return backend;
+  const queues = directory.queueIds(board);
+  const shown = (alert: { queueId: string | null; board?: string | null }) =>
+    alertOnBoard(alert, board, queues);
   return {
-    active: () => backend.active().filter((alert) => inQueues(alert.queueId, queues)),
-    history: async () => (await backend.history()).filter((event) => inQueues(event.queueId, queues)),
+    active: () => backend.active().filter(shown),
+    history: async () => (await backend.history()).filter(shown),
     acknowledge: (alertId, by) => {
       const alert = backend.active().find((candidate) => candidate.id === alertId);
       // Not among the alerts this replica holds (a follower a snapshot behind its leader, or no such alert): its
@@ -120,9 +119,11 @@ export function scopedAlerts(req: Request, backend: AlertsBackend, directory: Bo
           `No open alert ${alertId} on board ${board}: it may have just cleared, or this server has not seen it yet. Try again in a moment.`,
           'unknown_alert',
         );
-      if (alert && !inQueues(alert.queueId, queues))
+      if (alert && !shown(alert))
         throw new ForbiddenError(
-          `Alert ${alertId} is on a queue that board ${board} does not show: acknowledge it from a board that shows its queue.`,
+          alert.queueId?.startsWith(SCREEN_ALERT_PREFIX)
+            ? `Alert ${alertId} is about a screen that shows another board than ${board}: acknowledge it from the board the screen shows.`
+            : `Alert ${alertId} is on a queue that board ${board} does not show: acknowledge it from a board that shows its queue.`,
           'alert_not_on_board',
         );
       return backend.acknowledge(alertId, by);

@@ -10,7 +10,7 @@ import {
   type Snapshot,
   type TodayMetrics,
 } from '@switchboard/shared';
-import { resolveQueueRefs } from '../config/boards.js';
+import { alertOnBoard, resolveQueueRefs } from '../config/boards.js';
 import type { BoardConfig, WallboardConfig } from '../config/schema.js';
 import { combineHistory, instanceRealtime } from '../poller/combine.js';
 
@@ -171,10 +171,8 @@ export function projectView(
         centre,
       );
   }
-  const alerts = wanted
-    ? // Centre-wide alerts go with every board, as the board's webhook and alert endpoints have them.
-      snapshot.alerts.filter((alert) => alert.queueId === null || wanted.has(alert.queueId))
-    : snapshot.alerts;
+  // Centre-wide alerts go with every board, as the board's alert endpoints have them; a screen's with its board.
+  const alerts = snapshot.alerts.filter((alert) => alertOnBoard(alert, board.id, wanted));
   const routingProfiles = wanted
     ? snapshot.routingProfiles
         ?.map((profile) => ({ ...profile, queueIds: profile.queueIds.filter((id) => wanted.has(id)) }))

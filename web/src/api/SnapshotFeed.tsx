@@ -68,7 +68,7 @@ export function SnapshotFeed({ children, board = null, streamOptions }: Snapshot
   const [stream] = useState(
     () =>
       new SnapshotStream({
-        url: screenStreamUrl(apiPath('/api/v1/stream', board)),
+        url: () => screenStreamUrl(apiPath('/api/v1/stream', board)),
         onCommand: runScreenCommand,
         held,
         onView: (view) => {

@@ -79,6 +79,35 @@ describe('sending a report', () => {
     }
   });
 
+  it('takes a new id when the server says its id is another board’s screen, and only then', async () => {
+    const problem = (code: string) =>
+      new Response(JSON.stringify({ status: 403, code, detail: 'refused' }), {
+        status: 403,
+        headers: { 'content-type': 'application/problem+json' },
+      });
+    const answers = [problem('board_not_allowed'), problem('screen_not_yours')];
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(() => Promise.resolve(answers.shift() ?? new Response(null, { status: 204 }))),
+    );
+    const before = screenId();
+    try {
+      // Another refusal keeps the id: it is not the id the server refused.
+      await sendReport(buildReport({ view: 'laptop', board: 'sales', meta: undefined }));
+      expect(screenId()).toBe(before);
+      expect(await sendReport(buildReport({ view: 'laptop', board: 'sales', meta: undefined }))).toBe(1000);
+      const after = screenId();
+      expect(after).not.toBe(before);
+      expect(after).toMatch(/^[A-Za-z0-9-]{20,40}$/);
+      expect(window.localStorage.getItem('switchboard.screen')).toBe(after);
+      // The next report, and the stream's next connection, name the new id.
+      expect(buildReport({ view: 'laptop', board: 'sales', meta: undefined }).id).toBe(after);
+      expect(screenStreamUrl('/api/v1/stream')).toBe(`/api/v1/stream?screen=${after}`);
+    } finally {
+      vi.unstubAllGlobals();
+    }
+  });
+
   it('gives up a report the server never answers and sends the next, rather than falling silent for good', async () => {
     vi.useFakeTimers();
     // The link dies half-open under a report: no answer, no error, until the report is aborted.

@@ -19,6 +19,18 @@ const DEFAULT_INTERVAL_MS = 60_000;
 const RETRY_MS = 15_000;
 /** A report not answered within this is given up: the next waits on it, and a screen would fall silent for good. */
 const REPORT_TIMEOUT_MS = 30_000;
+/** After the server refused this browser's id as another board's screen, the report under a new one comes within this. */
+const RENEWED_REPORT_MS = 1000;
+
+/** The `code` of an RFC 9457 problem answer, or null. */
+async function problemCode(response: Response): Promise<string | null> {
+  try {
+    const { code } = (await response.json()) as { code?: unknown };
+    return typeof code === 'string' ? code : null;
+  } catch {
+    return null;
+  }
+}
 
 let memoryId: string | null = null;
 
@@ -34,6 +46,20 @@ export function screenId(): string {
     memoryId ??= crypto.randomUUID();
     return memoryId;
   }
+}
+
+/**
+ * Gives this browser a new id: the server refused the one it had as another board's screen (a browser shared by
+ * supervisors who may see different boards). Reports use it at once, the stream from its next connection.
+ */
+function renewScreenId(): void {
+  memoryId = null;
+  try {
+    window.localStorage.removeItem(STORAGE_KEY);
+  } catch {
+    // Storage refused: the id was in memory, made anew below.
+  }
+  screenId();
 }
 
 const loadedAt = performance.now();
@@ -122,6 +148,10 @@ export async function sendReport(report: ScreenReport): Promise<number> {
     if (response.status === 429) {
       const retry = Number(response.headers.get('retry-after'));
       return Number.isFinite(retry) && retry > 0 ? retry * 1000 : askedInterval;
+    }
+    if (response.status === 403 && (await problemCode(response)) === 'screen_not_yours') {
+      renewScreenId();
+      return RENEWED_REPORT_MS;
     }
     const asked = Number(response.headers.get('report-interval'));
     if (Number.isFinite(asked) && asked >= 1000) askedInterval = asked;

@@ -152,6 +152,25 @@ describe('SnapshotStream', () => {
     stream.stop();
   });
 
+  it('asks for its address anew on each connection, so a screen id changed meanwhile is the one named', () => {
+    const { sources, create } = fakeSources();
+    let screen = 'first-screen-id-000000';
+    const stream = new SnapshotStream({
+      url: () => `/api/v1/stream?screen=${screen}`,
+      held: () => undefined,
+      onView: () => undefined,
+      createSource: create,
+    });
+    stream.start();
+    expect(sources[0]?.url).toBe('/api/v1/stream?screen=first-screen-id-000000');
+    screen = 'second-screen-id-00000';
+    sources[0]?.open();
+    // A view the page cannot read: the stream starts again, at the address as it is now.
+    sources[0]?.emit('snapshot', '{');
+    expect(sources[1]?.url).toBe('/api/v1/stream?screen=second-screen-id-00000');
+    stream.stop();
+  });
+
   it('backs off and lets the page poll when the fresh connection cannot be used either', async () => {
     const { stream, sources, source, views, invalid } = setup();
     stream.start();

@@ -28,7 +28,8 @@ export interface EventSourceLike {
 }
 
 export interface StreamOptions {
-  url?: string;
+  /** The stream's address, or what makes it anew for each connection (a page whose screen id changed). */
+  url?: string | (() => string);
   /** The view the page holds now, pushed or polled: the next patch applies to it. */
   held: () => Snapshot | undefined;
   /** Each new view, whole or patched: always one generation, never a mix of two. */
@@ -120,7 +121,8 @@ export class SnapshotStream {
     if (this.stopped) return;
     const create =
       this.options.createSource ?? ((url: string) => new EventSource(url) as unknown as EventSourceLike);
-    const url = this.options.url ?? '/api/v1/stream';
+    const given = this.options.url ?? '/api/v1/stream';
+    const url = typeof given === 'function' ? given() : given;
     const held = resume ? this.options.held() : undefined;
     // The held view's generation and instance, as the stream's event ids name them: a resume point only there.
     const since = held ? `since=${encodeURIComponent(streamEventId(held))}` : null;
