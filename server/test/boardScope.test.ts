@@ -570,7 +570,7 @@ describe('a stream already open', () => {
 });
 
 describe("the configuration's refused edit", () => {
-  it('is told to supervisors and this machine, not to a display token elsewhere', async () => {
+  it('is told to supervisors of every board and this machine, only that it was to others, none to a display token', async () => {
     writeFileSync(configFile, configYaml('all'));
     writeTokens('board: lobby');
     const wallboard = await startScoped({
@@ -585,10 +585,21 @@ describe("the configuration's refused edit", () => {
       ((await get(wallboard, '/api/v1/config', headers)).body as PublicConfig).configError;
     const remote = { 'x-forwarded-for': '203.0.113.9' };
     expect(await errorOf({ ...remote, cookie: await signIn(wallboard, lobbyTv) })).toBeNull();
-    expect(await errorOf({ ...remote, cookie: await signIn(wallboard, sam) })).toMatch(
+    expect(await errorOf({ ...remote, cookie: await signIn(wallboard, dana) })).toMatch(
       /scope-wallboard\.yaml/,
     );
+    // A supervisor limited to some boards is told of it, not why: why names every board and the file.
+    const limited = await errorOf({ ...remote, cookie: await signIn(wallboard, sam) });
+    expect(limited).toMatch(/last edit was refused.*a supervisor of every board/);
+    expect(limited).not.toMatch(/scope-wallboard|yaml|lobby|support/);
     expect(await errorOf({ cookie: await signIn(wallboard, lobbyTv) })).toMatch(/scope-wallboard\.yaml/);
+    // Nor do /readyz's details reach it (the instances, the same error).
+    const ready = async (cookie: string) =>
+      (await fetch(`${wallboard.url}/readyz`, { headers: { ...remote, cookie } })).json() as Promise<
+        Record<string, unknown>
+      >;
+    expect(Object.keys(await ready(await signIn(wallboard, sam)))).toEqual(['ready']);
+    expect(await ready(await signIn(wallboard, dana))).toHaveProperty('configError');
   });
 });
 

@@ -65,11 +65,13 @@ export function fromTrustedProxy(req: Request, proxies: ReadonlySet<string>): bo
 }
 
 /**
- * Whether a request may see operational details (configuration errors with paths and keys): a supervisor, or a
- * client on this machine (the Host check keeps a rebound name from passing as one).
+ * Whether a request may see operational details (configuration errors with paths, keys and every board's ids;
+ * /readyz's instances): a supervisor of every board, or a client on this machine (the Host check keeps a rebound
+ * name from passing as one). A supervisor limited to some boards would learn the others from them.
  */
 export function mayInspect(req: Request): boolean {
-  return identityOf(req)?.kind === 'supervisor' || isLoopbackAddress(req.ip);
+  const identity = identityOf(req);
+  return (identity?.kind === 'supervisor' && identity.boards === null) || isLoopbackAddress(req.ip);
 }
 
 function readCookie(req: Request, name: string): string | undefined {
