@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { EnvError, parseEnv } from './env.js';
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { EnvError, dataDirNote, parseEnv } from './env.js';
 
 describe('parseEnv', () => {
   it('defaults to port 8080 on loopback with the embedded simulator', () => {
@@ -170,5 +173,43 @@ describe('parseEnv errors', () => {
     expect(() => parseEnv({ REDIS_URL: 'redis://redis.internal:63a79' })).toThrow(
       /REDIS_URL="redis:\/\/redis.internal:63a79"/,
     );
+  });
+});
+
+describe('paths in the environment', () => {
+  it('are read from the directory the command was typed in, as the tokens command reads --file', () => {
+    const typedIn = mkdtempSync(join(tmpdir(), 'switchboard-typed-'));
+    const env = parseEnv({
+      INIT_CWD: typedIn,
+      DATA_DIR: 'state',
+      HISTORY_DIR: '/var/lib/switchboard/history',
+      DISPLAY_TOKENS_FILE: 'tokens.yaml',
+      WALLBOARD_CONFIG: '../wallboard.yaml',
+    });
+    expect(env.DATA_DIR).toBe(join(typedIn, 'state'));
+    expect(env.HISTORY_DIR).toBe('/var/lib/switchboard/history');
+    expect(env.DISPLAY_TOKENS_FILE).toBe(join(typedIn, 'tokens.yaml'));
+    expect(env.WALLBOARD_CONFIG).toBe(join(dirname(typedIn), 'wallboard.yaml'));
+    expect(dataDirNote(env)).toBeNull();
+    // Not started through pnpm: from the working directory, as before.
+    expect(parseEnv({ DATA_DIR: 'state' }).DATA_DIR).toBe(join(process.cwd(), 'state'));
+  });
+
+  it("keep an older build's default data directory while the new default does not exist, and say so", () => {
+    const typedIn = mkdtempSync(join(tmpdir(), 'switchboard-typed-'));
+    // `pnpm start` runs the server in server/, where an older build kept its data.
+    const serverDir = mkdtempSync(join(tmpdir(), 'switchboard-server-'));
+    const older = join(serverDir, 'data');
+    expect(parseEnv({ INIT_CWD: typedIn }, serverDir).DATA_DIR).toBe(join(typedIn, 'data'));
+    mkdirSync(older);
+    const kept = parseEnv({ INIT_CWD: typedIn }, serverDir);
+    expect(kept.DATA_DIR).toBe(older);
+    expect(dataDirNote(kept)).toMatch(/DATA_DIR is not set, and .*data holds what an older build kept there/);
+    // Once the new default exists, or DATA_DIR is set, that is what is used.
+    expect(parseEnv({ INIT_CWD: typedIn, DATA_DIR: 'data' }, serverDir).DATA_DIR).toBe(join(typedIn, 'data'));
+    mkdirSync(join(typedIn, 'data'));
+    const moved = parseEnv({ INIT_CWD: typedIn }, serverDir);
+    expect(moved.DATA_DIR).toBe(join(typedIn, 'data'));
+    expect(dataDirNote(moved)).toBeNull();
   });
 });

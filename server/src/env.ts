@@ -1,5 +1,7 @@
 import { SERVICE_LEVEL_MAX_SECONDS } from '@switchboard/shared';
 import { isTimeZone } from '@switchboard/shared/timeZone';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { z } from 'zod';
 import { isLoopbackHost } from './security/loopback.js';
 import { CONNECT_OPERATIONS, type ConnectOperation } from './connect/errors.js';
@@ -448,7 +450,8 @@ function defaultOf(schema: z.ZodType): string | undefined {
   return typeof value === 'object' ? undefined : String(value);
 }
 
-export function parseEnv(source: NodeJS.ProcessEnv = process.env): Env {
+/** `cwd`: the server's working directory (where `pnpm start` runs it: server/). */
+export function parseEnv(source: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Env {
   // An empty variable means "not set", as in most shells' `FOO= cmd`.
   const present = Object.fromEntries(Object.entries(source).filter(([, value]) => value !== ''));
   const result = envSchema.safeParse(present);
@@ -491,7 +494,47 @@ export function parseEnv(source: NodeJS.ProcessEnv = process.env): Env {
       'Invalid environment:\n  METRICS_TOKEN is not set: METRICS_ACCESS=token needs the scrape token Prometheus sends as a bearer token',
     );
   }
-  return env;
+  return withPathsResolved(env, source, cwd);
+}
+
+/** Settings that name a file or directory: a relative one is read from where the command was typed. */
+const PATH_SETTINGS = ['DATA_DIR', 'HISTORY_DIR', 'DISPLAY_TOKENS_FILE', 'WALLBOARD_CONFIG'] as const;
+
+/** Environments whose DATA_DIR is the default where an older build kept it (dataDirNote). */
+const olderDefaultDataDir = new WeakSet<Env>();
+
+/**
+ * The environment with its paths absolute, read from the directory the command was typed in, as the `tokens`
+ * command reads `--file`: `pnpm start` runs the server in server/, where `DISPLAY_TOKENS_FILE=tokens.yaml` named
+ * a file other than the one `tokens create --file tokens.yaml` had just written. With DATA_DIR unset, an older
+ * build's default there (server/data) is kept while the new one does not exist, so no history or screen is lost.
+ */
+function withPathsResolved(env: Env, source: NodeJS.ProcessEnv, cwd: string): Env {
+  const from = source.INIT_CWD || cwd;
+  const resolved: Env = { ...env };
+  for (const name of PATH_SETTINGS) {
+    const value = env[name];
+    if (value !== undefined) resolved[name] = resolve(from, value);
+  }
+  const before = resolve(cwd, 'data');
+  if (
+    !source.DATA_DIR &&
+    before !== resolved.DATA_DIR &&
+    !existsSync(resolved.DATA_DIR) &&
+    existsSync(before)
+  ) {
+    resolved.DATA_DIR = before;
+    olderDefaultDataDir.add(resolved);
+  }
+  return resolved;
+}
+
+/** What the log says when DATA_DIR is the default an older build used (withPathsResolved), else null. */
+export function dataDirNote(env: Env): string | null {
+  return olderDefaultDataDir.has(env)
+    ? `DATA_DIR is not set, and ${env.DATA_DIR} holds what an older build kept there: it is used still. Move it ` +
+        'to data/ in the directory you start the wallboard from, or set DATA_DIR to it, to keep it there.'
+    : null;
 }
 
 /**
