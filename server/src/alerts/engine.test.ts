@@ -195,20 +195,30 @@ describe('AlertEngine', () => {
     expect(engine.todaysHistory).toEqual([]);
 
     let seconds = 900;
+    let board: string | null | undefined = 'lobby';
     engine.watchScreens({
       observe: () => [{ key: queueId.slice(7), seconds }],
       label: () => 'Reception TV',
-      boardOf: () => 'lobby',
+      boardOf: () => board,
     });
     now += 1000;
     // Named, and with the board the screen shows, whose view it goes with.
     expect(engine.enrich(snapshot(2, [queue('q1', 'Sales', 0)])).alerts).toMatchObject([
       { id: alert.id, value: 900, subject: 'screen Reception TV', board: 'lobby' },
     ]);
+    // The board it was raised on stays with it: a screen reconnecting on no board, or forgotten, does not move it.
+    board = null;
+    now += 1000;
+    expect(engine.enrich(snapshot(3, [queue('q1', 'Sales', 0)])).alerts).toMatchObject([{ board: 'lobby' }]);
+    engine.acknowledge(alert.id, 'Dana');
+    board = undefined;
     seconds = 0;
     now += 1000;
-    expect(engine.enrich(snapshot(3, [queue('q1', 'Sales', 0)])).alerts).toEqual([]);
-    expect(engine.todaysHistory.map((event) => [event.kind, event.board])).toEqual([['cleared', 'lobby']]);
+    expect(engine.enrich(snapshot(4, [queue('q1', 'Sales', 0)])).alerts).toEqual([]);
+    expect(engine.todaysHistory.map((event) => [event.kind, event.board])).toEqual([
+      ['acknowledged', 'lobby'],
+      ['cleared', 'lobby'],
+    ]);
   });
 
   it('does not count a republished or stale snapshot as evidence for a hold', () => {

@@ -149,7 +149,11 @@ export class AlertEngine {
     return alerts.map((alert) => {
       if (!alert.queueId?.startsWith(SCREEN_ALERT_PREFIX)) return alert;
       const key = alert.queueId.slice(SCREEN_ALERT_PREFIX.length);
-      return { ...alert, subject: `screen ${screens.label(key)}`, board: screens.boardOf(key) ?? null };
+      return {
+        ...alert,
+        subject: `screen ${screens.label(key)}`,
+        board: alert.board ?? screens.boardOf(key) ?? null,
+      };
     });
   }
 
@@ -183,9 +187,31 @@ export class AlertEngine {
       for (const track of this.tracks.values())
         if (track.alert?.queueId?.startsWith(SCREEN_ALERT_PREFIX))
           observations.push({ ruleId: track.alert.ruleId, queueId: track.alert.queueId, value: null });
+    const before = this.tracks;
     const result = stepAlerts(this.tracks, rules, observations, now);
     this.tracks = result.tracks;
-    for (const event of result.events) this.record(event, config);
+    // A screen's alert keeps the board its screen showed when it was raised, for its events and the boards' views
+    // (a screen that reconnects, or is forgotten, before its alert clears would otherwise move it, or drop it).
+    const screens = this.screens;
+    if (screens)
+      for (const track of this.tracks.values()) {
+        const alert = track.alert;
+        if (alert?.queueId?.startsWith(SCREEN_ALERT_PREFIX) && alert.board === undefined)
+          track.alert = {
+            ...alert,
+            board: screens.boardOf(alert.queueId.slice(SCREEN_ALERT_PREFIX.length)) ?? null,
+          };
+      }
+    for (const event of result.events) this.record(this.withScreenBoard(event, before), config);
+  }
+
+  /** A screen alert's event with its alert's board (as raised), looked up here or, once cleared, in `before`. */
+  private withScreenBoard(event: AlertEvent, before: Map<string, AlertTrack> = this.tracks): AlertEvent {
+    if (!event.queueId?.startsWith(SCREEN_ALERT_PREFIX)) return event;
+    const find = (tracks: Map<string, AlertTrack>) =>
+      [...tracks.values()].find((track) => track.alert?.id === event.alertId)?.alert;
+    const alert = find(this.tracks) ?? find(before);
+    return { ...event, board: alert?.board ?? null };
   }
 
   /** Today in the contact centre's time zone, as the history is kept. */
@@ -193,12 +219,7 @@ export class AlertEngine {
     return localDate(this.clock(), this.timeZone(config));
   }
 
-  private record(given: AlertEvent, config: WallboardConfig): void {
-    const screen = given.queueId?.startsWith(SCREEN_ALERT_PREFIX)
-      ? given.queueId.slice(SCREEN_ALERT_PREFIX.length)
-      : null;
-    const event =
-      screen === null ? given : { ...given, board: this.screens?.boardOf(screen) ?? given.board ?? null };
+  private record(event: AlertEvent, config: WallboardConfig): void {
     const day = this.today(config);
     if (day !== this.historyDay) {
       this.historyDay = day;
@@ -242,7 +263,7 @@ export class AlertEngine {
       const at = new Date(this.clock()).toISOString();
       track.alert = { ...alert, acknowledgedBy: by, acknowledgedAt: at };
       this.record(
-        {
+        this.withScreenBoard({
           alertId,
           ruleId: alert.ruleId,
           metric: alert.metric,
@@ -253,7 +274,7 @@ export class AlertEngine {
           value: alert.value,
           threshold: alert.threshold,
           by,
-        },
+        }),
         this.config(),
       );
       return track.alert;

@@ -86,6 +86,32 @@ describe('WebhookNotifier', () => {
     expect(hook.bodies[0]).toEqual({ text: expect.stringMatching(/In queue for the whole centre is 12/) });
   });
 
+  it("sends a screen's alert to the board its screen showed, and to every board when it named none", async () => {
+    const lobby = await receiver(0);
+    const support = await receiver(0);
+    const notifier = new WebhookNotifier(
+      [
+        { boardId: 'lobby', url: lobby.url, queueIds: new Set(['q1']) },
+        { boardId: 'support', url: support.url, queueIds: null },
+      ],
+      { logger, backoffMs: 5, queueName: (id) => `screen ${id.slice(9)}` },
+    );
+    const screen = {
+      ...event('raised', 'screen:t:lobby-tv'),
+      metric: 'SCREEN_DISCONNECTED',
+      value: 400,
+      threshold: 300,
+    };
+    notifier.notify({ ...screen, alertId: 'a1', board: 'lobby' });
+    notifier.notify({ ...screen, alertId: 'a2', queueId: 'screen:t:hall-tv', board: null });
+    await notifier.idle();
+    expect(lobby.bodies).toEqual([
+      { text: expect.stringContaining('screen lobby-tv') },
+      { text: expect.stringContaining('screen hall-tv') },
+    ]);
+    expect(support.bodies).toEqual([{ text: expect.stringContaining('screen hall-tv') }]);
+  });
+
   it('gives up after the configured attempts without throwing', async () => {
     const hook = await receiver(100);
     const notifier = new WebhookNotifier([{ boardId: 'all', url: hook.url, queueIds: null }], {

@@ -96,8 +96,11 @@ export class WebhookNotifier {
   notify(event: AlertEvent): void {
     if (event.kind === 'acknowledged') return;
     for (const target of this.targets) {
-      // A screen's alert goes to every board, as the centre's own do.
-      const onQueue = event.queueId !== null && !event.queueId.startsWith(SCREEN_ALERT_PREFIX);
+      // A screen's alert goes to the board its screen showed (every board's, if it named none), as the centre's
+      // own go to every board, and a queue's to the boards that show the queue.
+      const onScreen = event.queueId?.startsWith(SCREEN_ALERT_PREFIX) ?? false;
+      if (onScreen && event.board && event.board !== target.boardId) continue;
+      const onQueue = event.queueId !== null && !onScreen;
       if (onQueue && target.queueIds && !target.queueIds.has(event.queueId ?? '')) continue;
       const key = `${target.url}|${event.alertId}|${event.kind}`;
       if (this.sent.has(key)) continue;

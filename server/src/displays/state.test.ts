@@ -300,6 +300,10 @@ describe('streams across replicas', () => {
     expect(screenBoard(reported, boardStream([{ ...since, closedAt: T0 + 9000 }], T0 + 10_000, 30_000))).toBe(
       'sales',
     );
+    // Reconnected without ?board= (the page on the default board its report named): still that board.
+    expect(screenBoard(reported, boardStream([{ ...since, board: null }], T0 + 10_000, 30_000))).toBe(
+      'sales',
+    );
   });
 });
 

@@ -298,15 +298,22 @@ export function boardStream(
 }
 
 /**
- * The board a screen shows: its last report's, unless a stream opened since says otherwise (a screen that has not
- * reported yet, or one that came back on another board and has not reported since).
+ * The board a screen shows: its last report's, unless a stream opened since names another (a screen that has not
+ * reported yet, or one that came back on another board and has not reported since). A stream naming no board is
+ * the page opened without `?board=`, on the default board its report names: not a change of board.
  */
 export function screenBoard(
   record: Pick<ScreenRecord, 'report' | 'reportedAt'>,
   stream: ReturnType<typeof boardStream>,
 ): string | null {
   if (!record.report) return stream?.board ?? null;
-  if (stream?.open && record.reportedAt !== null && stream.openSince > record.reportedAt) return stream.board;
+  if (
+    stream?.open &&
+    stream.board !== null &&
+    record.reportedAt !== null &&
+    stream.openSince > record.reportedAt
+  )
+    return stream.board;
   return record.report.board;
 }
 
