@@ -21,7 +21,7 @@ import {
   snapshotQueryOptions,
 } from './snapshot';
 import { SnapshotStream, type StreamOptions } from './stream';
-import { runScreenCommand, screenStreamUrl } from './screenReport';
+import { onScreenIdRenewed, runScreenCommand, screenStreamUrl } from './screenReport';
 
 /** How this page gets its figures right now, as the header shows it. */
 export type ConnectionState = 'connecting' | 'live' | 'polling' | 'offline';
@@ -92,7 +92,15 @@ export function SnapshotFeed({ children, board = null, streamOptions }: Snapshot
   );
   useEffect(() => {
     stream.start();
-    return () => stream.stop();
+    // Under a new screen id, the stream connects again, so the server counts it as this screen's.
+    const renewed = onScreenIdRenewed(() => {
+      stream.stop();
+      stream.start();
+    });
+    return () => {
+      renewed();
+      stream.stop();
+    };
   }, [stream]);
   const streamState = useSyncExternalStore(stream.subscribe, stream.getState);
   const live = streamState === 'live';

@@ -4,6 +4,7 @@ import {
   buildReport,
   countScreenError,
   noteDrawn,
+  onScreenIdRenewed,
   runScreenCommand,
   screenId,
   screenStreamUrl,
@@ -91,19 +92,25 @@ describe('sending a report', () => {
       vi.fn(() => Promise.resolve(answers.shift() ?? new Response(null, { status: 204 }))),
     );
     const before = screenId();
+    const renewed = vi.fn();
+    const unsubscribe = onScreenIdRenewed(renewed);
     try {
       // Another refusal keeps the id: it is not the id the server refused.
       await sendReport(buildReport({ view: 'laptop', board: 'sales', meta: undefined }));
       expect(screenId()).toBe(before);
+      expect(renewed).not.toHaveBeenCalled();
       expect(await sendReport(buildReport({ view: 'laptop', board: 'sales', meta: undefined }))).toBe(1000);
       const after = screenId();
       expect(after).not.toBe(before);
+      // The stream is told, to connect again under it.
+      expect(renewed).toHaveBeenCalledTimes(1);
       expect(after).toMatch(/^[A-Za-z0-9-]{20,40}$/);
       expect(window.localStorage.getItem('switchboard.screen')).toBe(after);
       // The next report, and the stream's next connection, name the new id.
       expect(buildReport({ view: 'laptop', board: 'sales', meta: undefined }).id).toBe(after);
       expect(screenStreamUrl('/api/v1/stream')).toBe(`/api/v1/stream?screen=${after}`);
     } finally {
+      unsubscribe();
       vi.unstubAllGlobals();
     }
   });

@@ -48,9 +48,17 @@ export function screenId(): string {
   }
 }
 
+const renewedListeners = new Set<() => void>();
+
+/** Calls `listener` when this browser takes a new screen id (the stream connects again under it). */
+export function onScreenIdRenewed(listener: () => void): () => void {
+  renewedListeners.add(listener);
+  return () => renewedListeners.delete(listener);
+}
+
 /**
  * Gives this browser a new id: the server refused the one it had as another board's screen (a browser shared by
- * supervisors who may see different boards). Reports use it at once, the stream from its next connection.
+ * supervisors who may see different boards). Reports use it at once, and the stream connects again under it.
  */
 function renewScreenId(): void {
   memoryId = null;
@@ -60,6 +68,7 @@ function renewScreenId(): void {
     // Storage refused: the id was in memory, made anew below.
   }
   screenId();
+  for (const listener of renewedListeners) listener();
 }
 
 const loadedAt = performance.now();
