@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Snapshot } from '@switchboard/shared';
 import { parseEnv } from '../src/env.js';
 import { startWebServer } from '../src/main.js';
@@ -31,6 +34,7 @@ export async function collectSnapshots(options: CollectOptions): Promise<Snapsho
     parseEnv({
       PORT: '0',
       LOG_LEVEL: 'silent',
+      DATA_DIR: mkdtempSync(join(tmpdir(), 'switchboard-bench-collect-')),
       POLL_INTERVAL_MS: '2000',
       SIMULATOR_QUEUES: String(options.queues),
       SIMULATOR_AGENTS: String(options.agents),

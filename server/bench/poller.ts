@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 /**
  * The polling engine against the simulator at 50, 250 and 1,000 queues, through the real SDK, with Connect's
  * default rate limits in force and the wallboard's default budget (80% of them). Prints, per size:
@@ -117,6 +120,7 @@ async function run(queues: number) {
       AWS_REGION: simulator.region,
       CONNECT_ENDPOINT: simulator.endpoint,
       LOG_LEVEL: 'silent',
+      DATA_DIR: mkdtempSync(join(tmpdir(), 'switchboard-bench-poller-')),
       POLL_INTERVAL_MS: String(MIN_INTERVAL_MS),
     }),
     { credentials: { accessKeyId: 'BENCH', secretAccessKey: 'bench-secret' } },

@@ -94,6 +94,7 @@ async function runPhase(queues: number, agents: number, recording: boolean, keep
       SIMULATOR_TIME_OF_DAY: TIME_OF_DAY,
       HISTORY_ENABLED: String(recording),
       HISTORY_DIR: dir,
+      DATA_DIR: dir,
     }),
     { webDist: dir },
   );

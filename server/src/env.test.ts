@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { mkdirSync, mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { EnvError, dataDirNote, parseEnv } from './env.js';
+import { EnvError, parseEnv, pathsNote } from './env.js';
 
 describe('parseEnv', () => {
   it('defaults to port 8080 on loopback with the embedded simulator', () => {
@@ -190,26 +190,40 @@ describe('paths in the environment', () => {
     expect(env.HISTORY_DIR).toBe('/var/lib/switchboard/history');
     expect(env.DISPLAY_TOKENS_FILE).toBe(join(typedIn, 'tokens.yaml'));
     expect(env.WALLBOARD_CONFIG).toBe(join(dirname(typedIn), 'wallboard.yaml'));
-    expect(dataDirNote(env)).toBeNull();
+    expect(pathsNote(env)).toBeNull();
     // Not started through pnpm: from the working directory, as before.
     expect(parseEnv({ DATA_DIR: 'state' }).DATA_DIR).toBe(join(process.cwd(), 'state'));
   });
 
-  it("keep an older build's default data directory while the new default does not exist, and say so", () => {
+  it('read where an older build read them while nothing is there from where the command was typed, and say so', () => {
     const typedIn = mkdtempSync(join(tmpdir(), 'switchboard-typed-'));
-    // `pnpm start` runs the server in server/, where an older build kept its data.
+    // `pnpm start` runs the server in server/, where an older build read relative paths.
     const serverDir = mkdtempSync(join(tmpdir(), 'switchboard-server-'));
-    const older = join(serverDir, 'data');
-    expect(parseEnv({ INIT_CWD: typedIn }, serverDir).DATA_DIR).toBe(join(typedIn, 'data'));
-    mkdirSync(older);
-    const kept = parseEnv({ INIT_CWD: typedIn }, serverDir);
-    expect(kept.DATA_DIR).toBe(older);
-    expect(dataDirNote(kept)).toMatch(/DATA_DIR is not set, and .*data holds what an older build kept there/);
-    // Once the new default exists, or DATA_DIR is set, that is what is used.
-    expect(parseEnv({ INIT_CWD: typedIn, DATA_DIR: 'data' }, serverDir).DATA_DIR).toBe(join(typedIn, 'data'));
+    const fresh = parseEnv({ INIT_CWD: typedIn, DATA_DIR: 'data-8081' }, serverDir);
+    expect(fresh.DATA_DIR).toBe(join(typedIn, 'data-8081'));
+    expect(pathsNote(fresh)).toBeNull();
+    mkdirSync(join(serverDir, 'data'));
+    mkdirSync(join(serverDir, 'data-8081'));
+    writeFileSync(join(serverDir, 'tokens.yaml'), 'tokens: []\n');
+    const kept = parseEnv(
+      { INIT_CWD: typedIn, DATA_DIR: 'data-8081', DISPLAY_TOKENS_FILE: 'tokens.yaml' },
+      serverDir,
+    );
+    expect(kept.DATA_DIR).toBe(join(serverDir, 'data-8081'));
+    expect(kept.DISPLAY_TOKENS_FILE).toBe(join(serverDir, 'tokens.yaml'));
+    expect(pathsNote(kept)).toBe(
+      "Read from the server's directory, as an older build did, since nothing is there from where the command was " +
+        `typed: DATA_DIR=data-8081 at ${join(serverDir, 'data-8081')}, DISPLAY_TOKENS_FILE=tokens.yaml at ` +
+        `${join(serverDir, 'tokens.yaml')}. Move it there, or give an absolute path, to keep it.`,
+    );
+    // DATA_DIR's default alike.
+    const unset = parseEnv({ INIT_CWD: typedIn }, serverDir);
+    expect(unset.DATA_DIR).toBe(join(serverDir, 'data'));
+    expect(pathsNote(unset)).toMatch(/DATA_DIR \(unset: data\) at /);
+    // Once it exists where the command was typed, that is used.
     mkdirSync(join(typedIn, 'data'));
     const moved = parseEnv({ INIT_CWD: typedIn }, serverDir);
     expect(moved.DATA_DIR).toBe(join(typedIn, 'data'));
-    expect(dataDirNote(moved)).toBeNull();
+    expect(pathsNote(moved)).toBeNull();
   });
 });

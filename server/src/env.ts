@@ -500,40 +500,39 @@ export function parseEnv(source: NodeJS.ProcessEnv = process.env, cwd = process.
 /** Settings that name a file or directory: a relative one is read from where the command was typed. */
 const PATH_SETTINGS = ['DATA_DIR', 'HISTORY_DIR', 'DISPLAY_TOKENS_FILE', 'WALLBOARD_CONFIG'] as const;
 
-/** Environments whose DATA_DIR is the default where an older build kept it (dataDirNote). */
-const olderDefaultDataDir = new WeakSet<Env>();
+/** The paths an older build read from the server's own directory, kept as it read them (pathsNote). */
+const olderPaths = new WeakMap<Env, string[]>();
 
 /**
  * The environment with its paths absolute, read from the directory the command was typed in, as the `tokens`
  * command reads `--file`: `pnpm start` runs the server in server/, where `DISPLAY_TOKENS_FILE=tokens.yaml` named
- * a file other than the one `tokens create --file tokens.yaml` had just written. With DATA_DIR unset, an older
- * build's default there (server/data) is kept while the new one does not exist, so no history or screen is lost.
+ * a file other than the one `tokens create --file tokens.yaml` had just written. Where a relative path (or
+ * DATA_DIR's default, `data`) names nothing from there but something from the server's directory, as an older
+ * build read it, that is used still, so an upgrade loses no history, screen or session secret.
  */
 function withPathsResolved(env: Env, source: NodeJS.ProcessEnv, cwd: string): Env {
   const from = source.INIT_CWD || cwd;
   const resolved: Env = { ...env };
+  const older: string[] = [];
   for (const name of PATH_SETTINGS) {
     const value = env[name];
-    if (value !== undefined) resolved[name] = resolve(from, value);
+    if (value === undefined) continue;
+    const path = resolve(from, value);
+    const before = resolve(cwd, value);
+    const keep = path !== before && !existsSync(path) && existsSync(before);
+    resolved[name] = keep ? before : path;
+    if (keep) older.push(`${source[name] ? `${name}=${value}` : `${name} (unset: ${value})`} at ${before}`);
   }
-  const before = resolve(cwd, 'data');
-  if (
-    !source.DATA_DIR &&
-    before !== resolved.DATA_DIR &&
-    !existsSync(resolved.DATA_DIR) &&
-    existsSync(before)
-  ) {
-    resolved.DATA_DIR = before;
-    olderDefaultDataDir.add(resolved);
-  }
+  if (older.length > 0) olderPaths.set(resolved, older);
   return resolved;
 }
 
-/** What the log says when DATA_DIR is the default an older build used (withPathsResolved), else null. */
-export function dataDirNote(env: Env): string | null {
-  return olderDefaultDataDir.has(env)
-    ? `DATA_DIR is not set, and ${env.DATA_DIR} holds what an older build kept there: it is used still. Move it ` +
-        'to data/ in the directory you start the wallboard from, or set DATA_DIR to it, to keep it there.'
+/** What the log says when a path is read where an older build read it (withPathsResolved), else null. */
+export function pathsNote(env: Env): string | null {
+  const older = olderPaths.get(env);
+  return older
+    ? `Read from the server's directory, as an older build did, since nothing is there from where the command ` +
+        `was typed: ${older.join(', ')}. Move it there, or give an absolute path, to keep it.`
     : null;
 }
 

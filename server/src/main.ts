@@ -13,7 +13,7 @@ import { ConfigFileError } from './config/load.js';
 import { boardInstance } from './config/instances.js';
 import { ConfigStore } from './config/store.js';
 import type { ConnectTarget } from './connect/client.js';
-import { EnvError, dataDirNote, parseEnv, type Env } from './env.js';
+import { EnvError, parseEnv, pathsNote, type Env } from './env.js';
 import { createApp } from './http/app.js';
 import { configRouter } from './http/configRoute.js';
 import { ServerMetrics } from './http/metrics.js';
@@ -136,8 +136,8 @@ export async function startWebServer(env: Env, options: StartOptions = {}): Prom
   const targets = await instanceTargets(configStore.current, env, logger, options.credentials);
   const leftOut = serviceLevelsLeftOut(env, configStore.current);
   if (leftOut) logger.warn(leftOut);
-  const dataDirMoved = dataDirNote(env);
-  if (dataDirMoved) logger.warn(dataDirMoved);
+  const olderPaths = pathsNote(env);
+  if (olderPaths) logger.warn(olderPaths);
   if (env.CONNECT_RATE_METRICS || env.CONNECT_RATE_OTHER)
     logger.warn(
       'CONNECT_RATE_METRICS and CONNECT_RATE_OTHER give one quota to a group of operations; Connect sets them per ' +

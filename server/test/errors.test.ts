@@ -1,4 +1,5 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createServer, type AddressInfo, type Server } from 'node:net';
 import { fileURLToPath } from 'node:url';
@@ -111,6 +112,7 @@ describe('error answers', () => {
           AWS_ACCESS_KEY_ID: 'TESTKEY',
           AWS_SECRET_ACCESS_KEY: 'test-secret',
           LOG_LEVEL: 'info',
+          DATA_DIR: mkdtempSync(join(tmpdir(), 'switchboard-unhandled-')),
         },
         stdio: ['ignore', 'pipe', 'pipe'],
       },

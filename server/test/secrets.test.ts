@@ -1,5 +1,6 @@
+import { tmpdir } from 'node:os';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -31,6 +32,7 @@ beforeAll(async () => {
       AWS_REGION: simulator.region,
       CONNECT_ENDPOINT: simulator.endpoint,
       LOG_LEVEL: 'trace',
+      DATA_DIR: mkdtempSync(join(tmpdir(), 'switchboard-secrets-')),
       ...SECRETS,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { forecastQueue, type Snapshot } from '@switchboard/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseEnv } from '../../src/env.js';
@@ -15,6 +18,7 @@ beforeAll(async () => {
     parseEnv({
       PORT: '0',
       LOG_LEVEL: 'silent',
+      DATA_DIR: mkdtempSync(join(tmpdir(), 'switchboard-forecast-')),
       TIME_ZONE: zoneWhereItIs(10),
       SIMULATOR_QUEUES: '6',
       SIMULATOR_AGENTS: '80',

@@ -154,7 +154,13 @@ describe("the poller within Connect's quotas per operation", () => {
       ].join('\n'),
     );
     const wallboard = await wallboardFor(
-      parseEnv({ PORT: '0', LOG_LEVEL: 'silent', WALLBOARD_CONFIG: file, API_READS_PER_MINUTE: '100000' }),
+      parseEnv({
+        PORT: '0',
+        LOG_LEVEL: 'silent',
+        DATA_DIR: mkdtempSync(join(tmpdir(), 'switchboard-quotas-')),
+        WALLBOARD_CONFIG: file,
+        API_READS_PER_MINUTE: '100000',
+      }),
     );
     await readyAt(wallboard, 60_000);
     // Several agent cycles of both instances: each alone would take 80% of GetCurrentUserData's quota.

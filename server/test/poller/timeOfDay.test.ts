@@ -24,7 +24,7 @@ beforeAll(async () => {
       SIMULATOR_AGENTS: '80',
       SIMULATOR_TIME_OF_DAY: timeOfDay,
       POLL_INTERVAL_MS: '1000',
-      HISTORY_DIR: mkdtempSync(join(tmpdir(), 'switchboard-history-')),
+      DATA_DIR: mkdtempSync(join(tmpdir(), 'switchboard-history-')),
       CONNECT_RATE_METRICS: '40/40',
       CONNECT_RATE_OTHER: '40/40',
     }),
