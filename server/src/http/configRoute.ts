@@ -7,8 +7,7 @@ import { scopedPublicConfig } from '../security/boardScope.js';
 
 /** What a supervisor limited to some boards is told of a refused edit: why would name the other boards. */
 const REFUSED_EDIT =
-  "The configuration file's last edit was refused, and the wallboard runs on the file as it was before it. The " +
-  "server's log, and a supervisor of every board, see why.";
+  "why is not given here, as it names other boards: the server's log, and a supervisor of every board, see it.";
 
 /** GET /api/v1/config: the public configuration of every instance, its boards resolved against their queues. */
 export function configRouter(options: {
