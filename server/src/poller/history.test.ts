@@ -1,0 +1,40 @@
+import type { ConnectClient } from '@aws-sdk/client-connect';
+import { startOfLocalDay } from '@switchboard/shared/timeZone';
+import { describe, expect, it } from 'vitest';
+import type { ConnectContext } from '../connect/context.js';
+import { History } from './history.js';
+
+const QUEUES = ['q-1', 'q-2', 'q-3'];
+
+/** GetMetricData through a stub client: every queue asked, CONTACTS_HANDLED one per minute of the range. */
+function context(): ConnectContext {
+  const client = {
+    send: async (command: { input: { StartTime?: Date; EndTime?: Date; Groupings?: string[] } }) => {
+      const { StartTime, EndTime, Groupings } = command.input;
+      if (!Groupings) return { MetricResults: [] };
+      const minutes = ((EndTime?.getTime() ?? 0) - (StartTime?.getTime() ?? 0)) / 60_000;
+      return {
+        MetricResults: QUEUES.map((id) => ({
+          Dimensions: { Queue: { Id: id } },
+          Collections: [{ Metric: { Name: 'CONTACTS_HANDLED', Unit: 'COUNT' }, Value: minutes }],
+        })),
+      };
+    },
+  } as unknown as ConnectClient;
+  return { client, instanceId: 'instance', send: (_operation, call) => call() };
+}
+
+describe("today's figures", () => {
+  it('keep only the ranges that stand now, not every range of the day as its end moved on', async () => {
+    const timeZone = 'Europe/London';
+    const history = new History({ timeZone, serviceLevelThresholds: [20], intervalMinutes: 30 });
+    const ctx = context();
+    const day = startOfLocalDay(Date.parse('2026-12-03T12:00:00Z'), timeZone);
+    for (let now = day + 10 * 60_000; now < day + 24 * 3600_000; now += 5 * 60_000)
+      await history.refreshToday(ctx, QUEUES, now);
+    // Twelve answers an hour, one of them read again: the rest are let go as the range moves on.
+    expect(history['ranges'].size).toBe(1);
+    // The figures are the last range's: up to 23:55, the last boundary before the last refresh.
+    expect(history.today.get('q-1')?.CONTACTS_HANDLED).toBe(23 * 60 + 55);
+  });
+});
