@@ -7,6 +7,7 @@ import {
   HISTORY_POINTS,
   screenState,
   boardStream,
+  isOpen,
   screenBoard,
   streamStatus,
   summarise,
@@ -378,6 +379,36 @@ export class DisplayRegistry {
     for (const [key, held] of this.local) {
       const [first] = held;
       this.setStream(key, first?.board ?? null, now, false);
+    }
+    this.pruneStreams(now);
+  }
+
+  /**
+   * Lets go of other replicas' stream entries a screen no longer needs: ended (closed, or lost with their replica)
+   * and neither the last of them to open nor the last to end, which are all a screen's state and board are read
+   * from. A replica takes a new id at every start, so a screen that stays up through restarts kept one entry per
+   * replica that ever served it: 60,000 in Redis after 300 restarts of a floor of 200, loaded at every start and
+   * read at every listing.
+   */
+  private pruneStreams(now: number): void {
+    const own = this.config.store.replicaId;
+    const leaseMs = this.options.streamLeaseMs;
+    for (const [key, byReplica] of this.streams) {
+      if (byReplica.size <= 2) continue;
+      let lastOpened: StreamInfo | undefined;
+      let lastEnded: StreamInfo | undefined;
+      const endOf = (stream: StreamInfo) => stream.closedAt ?? stream.seenAt;
+      for (const stream of byReplica.values()) {
+        if (isOpen(stream, now, leaseMs)) continue;
+        if (!lastOpened || stream.openSince > lastOpened.openSince) lastOpened = stream;
+        if (!lastEnded || endOf(stream) > endOf(lastEnded)) lastEnded = stream;
+      }
+      for (const [replica, stream] of byReplica) {
+        if (replica === own || isOpen(stream, now, leaseMs) || stream === lastOpened || stream === lastEnded)
+          continue;
+        byReplica.delete(replica);
+        this.config.store.send({ type: 'stream', key, replica, value: null });
+      }
     }
   }
 

@@ -1,6 +1,7 @@
 import type { ScreenReport, ScreenState, ScreenSummary } from '@switchboard/shared';
 import { describe, expect, it } from 'vitest';
 import { LocalScreenStore } from '../cluster/localScreens.js';
+import type { ScreenChange, ScreenStore } from '../cluster/screens.js';
 import { createLogger } from '../logger.js';
 import { DisplayRegistry } from './registry.js';
 import {
@@ -326,6 +327,49 @@ describe('the registry', () => {
         displays.streamOpened(key, board, (event, data) => sent.push({ key, event, data })),
     };
   }
+
+  it("lets go of dead replicas' entries for a screen that stays up through restarts, its state unchanged", async () => {
+    const now = T0 + 3_600_000;
+    const key = 'b:kept-up-screen-00000000';
+    // Four replicas that served it and are gone (each restart a new id), and the one serving it now.
+    const streams: Record<string, string> = {};
+    for (let i = 1; i <= 4; i += 1) {
+      const closedAt = T0 + i * 600_000;
+      streams[`${key}|gone-${i}`] = JSON.stringify({
+        board: `board-${i}`,
+        openSince: closedAt - 500_000,
+        closedAt,
+        seenAt: closedAt,
+      });
+    }
+    streams[`${key}|alive`] = JSON.stringify({
+      board: 'sales',
+      openSince: T0 + 2_700_000,
+      closedAt: null,
+      seenAt: now,
+    });
+    const sent: ScreenChange[] = [];
+    const store: ScreenStore = {
+      replicaId: 'me',
+      start: () => Promise.resolve({ records: {}, streams, names: {} }),
+      send: (change) => sent.push(change),
+      command: () => Promise.resolve(),
+      stop: () => Promise.resolve(),
+    };
+    const displays = new DisplayRegistry({
+      ...OPTIONS,
+      store,
+      logger: createLogger('silent'),
+      clock: () => now,
+    });
+    await displays.start();
+    const before = displays.list();
+    displays['refresh']();
+    expect(sent).toEqual([1, 2, 3].map((i) => ({ type: 'stream', key, replica: `gone-${i}`, value: null })));
+    expect(displays.list()).toEqual(before);
+    expect(before).toMatchObject([{ key, streamOpen: true, board: 'sales' }]);
+    await displays.stop();
+  });
 
   it('lists screens worst first: a closed one, a frozen one, then a healthy one', async () => {
     const { displays, advance, open } = registry();

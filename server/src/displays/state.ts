@@ -106,7 +106,7 @@ export const STATE_RANK: Readonly<Record<ScreenState, number>> = Object.fromEntr
 
 /** The streams of a screen as one: open while any replica holds one open, else when the last one closed. */
 /** Open: not closed, and its replica said so within the lease (one that died stops saying so). */
-function isOpen(stream: StreamInfo, now: number, leaseMs: number): boolean {
+export function isOpen(stream: StreamInfo, now: number, leaseMs: number): boolean {
   return stream.closedAt === null && now - stream.seenAt <= leaseMs;
 }
 
