@@ -6,7 +6,7 @@ import { SECTION_NAMES, type AlertEvent, type Snapshot, type ViewPatch } from '@
 import type { AlertEngine } from '../alerts/engine.js';
 import type { Logger } from '../logger.js';
 import type { DriverName } from './sqlite.js';
-import { HistoryReader, openHistoryFile } from './store.js';
+import { HistoryReader, damaged, openHistoryFile, setAside } from './store.js';
 import { HistoryWriter, type Batch, type ClaimHolder, type FrameRecord, type WriterClaim } from './writer.js';
 
 const DAY_MS = 24 * 3600 * 1000;
@@ -198,8 +198,13 @@ export class History {
   private async claimFile(): Promise<void> {
     const now = this.clock();
     this.lastClaim = now;
-    const outcome = await this.writer.claim(now);
+    const claimed = this.writer;
+    const outcome = await claimed.claim(now);
     const { logger } = this.options;
+    if (!outcome.ok && damaged(outcome) && claimed === this.writer) {
+      this.replaceDamaged(`${outcome.code ?? ''} ${outcome.message ?? ''}`.trim());
+      return;
+    }
     if (!outcome.ok) {
       // A busy, full or read-only file: writes are refused until a claim succeeds (tried every 5 s), and say why.
       const detail = `${outcome.code ?? ''} ${outcome.message ?? ''}`.trim();
@@ -258,6 +263,38 @@ export class History {
       { path: this.path },
       'history file removed or replaced while running: recording into a new one (the history before is gone)',
     );
+    this.useFile(opened, now);
+  }
+
+  /**
+   * The file found damaged while running: a write or claim answered SQLITE_CORRUPT or SQLITE_NOTADB (a disk that
+   * lost sectors, or lied about a flush at a power cut). Opening it succeeds where only its tables are damaged, so
+   * every write would fail, at every start too. It is moved aside, as one that cannot be opened is at a start,
+   * and a new one begun; when that cannot be, the error stays on /readyz.
+   */
+  private replaceDamaged(detail: string): void {
+    if (this.closing) return;
+    const { logger } = this.options;
+    let aside: string;
+    let opened: ReturnType<typeof openHistoryFile>;
+    try {
+      aside = setAside(this.path);
+      opened = openHistoryFile(dirname(this.path), this.options.dirVariable, this.driver);
+    } catch (error) {
+      const why = error instanceof Error ? error.message : String(error);
+      logger.error({ path: this.path, detail, why }, 'history file damaged, and it cannot be replaced');
+      this.fileError = `${this.path} is damaged (${detail}) and cannot be replaced: ${why}`;
+      return;
+    }
+    logger.error(
+      { path: this.path, aside, detail },
+      `history file damaged while running (SQLite cannot read it): kept as ${aside}, recording into a new one`,
+    );
+    this.useFile(opened, this.clock());
+  }
+
+  /** Records into the file just opened at the path from now on, a whole view of each instance first. */
+  private useFile(opened: ReturnType<typeof openHistoryFile>, now: number): void {
     this.fileError = null;
     this.fileId = fileIdOf(this.path) ?? '';
     const [writer, reader] = [this.writer, this.currentReader];
@@ -370,7 +407,8 @@ export class History {
     this.events = [];
     this.states = new Map();
     this.writing += 1;
-    return this.writer.write(batch, this.clock()).then((outcome) => {
+    const writer = this.writer;
+    return writer.write(batch, this.clock()).then((outcome) => {
       this.writing -= 1;
       if (outcome.ok) {
         if (this.writeError !== null)
@@ -403,6 +441,11 @@ export class History {
       }
       this.writeError = `history is not being written to ${this.path} (${detail}): the replay of these moments is lost`;
       this.dropped('write_failed', frames.length, detail);
+      // Only the file in use is replaced: batches in flight to it fail alike, and would set aside the new one.
+      if (damaged(outcome) && writer === this.writer) {
+        this.replaceDamaged(detail);
+        if (this.fileError === null) this.writeError = null;
+      }
     });
   }
 

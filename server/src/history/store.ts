@@ -83,7 +83,7 @@ WHERE writer.token = excluded.token OR writer.seen < ? OR writer.seen > ?
 export const PRAGMAS = 'PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 2000;';
 
 /** Whether SQLite said the file is no database, or a damaged one (SQLITE_NOTADB, SQLITE_CORRUPT). */
-function damaged(error: unknown): boolean {
+export function damaged(error: unknown): boolean {
   const { code, errcode } = (error ?? {}) as { code?: unknown; errcode?: unknown };
   if (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT') return true;
   // node:sqlite: the (extended) result code as a number.
@@ -100,6 +100,18 @@ function openFile(driver: ReturnType<typeof sqliteDriver>, path: string): SqlDat
     db.close();
     throw error;
   }
+}
+
+/**
+ * Moves a damaged history file aside, with its write-ahead log, as `history.sqlite.damaged-<time>`, where it is
+ * kept for whoever wants to look into it; returns the name it was given.
+ */
+export function setAside(path: string): string {
+  const aside = `${path}.damaged-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+  renameSync(path, aside);
+  for (const suffix of ['-wal', '-shm'])
+    if (existsSync(path + suffix)) renameSync(path + suffix, aside + suffix);
+  return aside;
 }
 
 /**
@@ -124,10 +136,7 @@ export function openHistoryFile(
       db = openFile(driver, path);
     } catch (error) {
       if (!damaged(error)) throw error;
-      aside = `${path}.damaged-${new Date().toISOString().replace(/[:.]/g, '-')}`;
-      renameSync(path, aside);
-      for (const suffix of ['-wal', '-shm'])
-        if (existsSync(path + suffix)) renameSync(path + suffix, aside + suffix);
+      aside = setAside(path);
       db = openFile(driver, path);
     }
     return {

@@ -187,7 +187,7 @@ parentPort.on('message', (message) => {
     }
     parentPort.postMessage({ type: 'done', id: message.id });
   } catch (error) {
-    parentPort.postMessage({ type: 'failed', id: message.id, code: error && error.code, message: String(error && error.message || error) });
+    parentPort.postMessage({ type: 'failed', id: message.id, code: error && error.code, errcode: error && error.errcode, message: String(error && error.message || error) });
   }
 });
 `;
@@ -217,6 +217,8 @@ export interface WriterOutcome {
   /** A prune's: nothing removed, the history looking as a clock set far ahead makes it. */
   held?: boolean;
   code?: string;
+  /** node:sqlite's (extended) SQLite result code. */
+  errcode?: number;
   message?: string;
 }
 
@@ -253,6 +255,7 @@ export class HistoryWriter {
         holder?: ClaimHolder | null;
         held?: boolean;
         code?: string;
+        errcode?: number;
         message?: string;
       }) => {
         if (message.id === undefined) return;
@@ -266,7 +269,12 @@ export class HistoryWriter {
                 ...(message.holder !== undefined ? { holder: message.holder } : {}),
                 ...(message.held ? { held: true } : {}),
               }
-            : { ok: false, code: message.code ?? 'unknown', message: message.message ?? '' },
+            : {
+                ok: false,
+                code: message.code ?? 'unknown',
+                ...(typeof message.errcode === 'number' ? { errcode: message.errcode } : {}),
+                message: message.message ?? '',
+              },
         );
       },
     );

@@ -1,4 +1,14 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { diffView, type Snapshot } from '@switchboard/shared';
@@ -404,6 +414,62 @@ describe.each(drivers)('History on %s, with a file a crash damaged', (driver) =>
     const kept = aside.find((name) => !name.endsWith('-wal')) ?? '';
     expect(readFileSync(join(dataDir, kept), 'utf8')).toBe(damaged);
     expect(lines.join('')).toMatch(/history file damaged/);
+  });
+});
+
+describe.each(drivers)('History on %s, with a table a lost sector damaged', (driver) => {
+  it('moves the file aside when its writes find it damaged, and records into a new one', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'switchboard-rec-'));
+    let now = 50_000_000;
+    const before = openOn(driver, {
+      dataDir,
+      keyframeMs: 60_000,
+      flushMs: 600_000,
+      logger: createLogger('silent'),
+      clock: () => now,
+    });
+    before.record('i', view(1), null);
+    await before.flush();
+    await before.close();
+    // The generations table's root page overwritten: the file opens (its schema is whole), its writes fail.
+    const path = join(dataDir, 'history.sqlite');
+    const db = sqliteDriver(driver).open(path);
+    const root = db
+      .prepare<{ rootpage: number }>("SELECT rootpage FROM sqlite_master WHERE name = 'generations'")
+      .get()?.rootpage;
+    const pageSize = db.prepare<{ page_size: number }>('PRAGMA page_size').get()?.page_size;
+    db.close();
+    if (!root || !pageSize) throw new Error('no generations table');
+    const file = openSync(path, 'r+');
+    writeSync(file, Buffer.alloc(pageSize, 0xff), 0, pageSize, (root - 1) * pageSize);
+    closeSync(file);
+
+    const { logger, lines } = capturedLogger();
+    const history = openOn(driver, {
+      dataDir,
+      keyframeMs: 60_000,
+      flushMs: 600_000,
+      logger,
+      clock: () => now,
+    });
+    now += 2000;
+    history.record('i', view(2), null);
+    await history.flush();
+    expect(lines.join('')).toMatch(
+      /history file damaged while running .*kept as .*damaged-.*recording into a new one/,
+    );
+    expect(history.error).toBeNull();
+    now += 2000;
+    history.record('i', view(3), null);
+    await history.flush();
+    const found = history.reader.viewAt('i', now + 500);
+    if ('gap' in found) throw new Error('generation 3 not replayed');
+    expect(found.view.generation).toBe(3);
+    await history.close();
+    const aside = readdirSync(dataDir).filter(
+      (name) => name.includes('.damaged-') && !/-(wal|shm)$/.test(name),
+    );
+    expect(aside).toHaveLength(1);
   });
 });
 
