@@ -427,6 +427,20 @@ describe("another board's screens", () => {
       ).events.filter((event) => event.queueId === 'screen:t:lobby-tv');
     expect((await history('lobby')).map((event) => [event.kind, event.board])).toEqual([['raised', 'lobby']]);
     expect(await history('support')).toEqual([]);
+    // The timeline's markers alike, once the event is recorded.
+    const from = new Date(Date.now() - 3_600_000).toISOString();
+    const timeline = async (board: string, cookie: string) =>
+      (
+        (await get(wallboard, `/api/v1/timeline?from=${from}&board=${board}`, { cookie })).body as {
+          alerts: AlertEvent[];
+        }
+      ).alerts.filter((event) => event.queueId === 'screen:t:lobby-tv');
+    await eventually(
+      async () => (await timeline('lobby', samCookie)).length > 0,
+      "the lobby timeline's marker",
+    );
+    expect(await timeline('support', samCookie)).toEqual([]);
+    expect(await timeline('all', danaCookie)).toEqual([]);
 
     // Acknowledged through another board: refused, whoever asks; through its own: done.
     const acknowledge = (board: string, cookie: string) =>
