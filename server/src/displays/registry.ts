@@ -29,6 +29,12 @@ export interface RegistryOptions extends Omit<StateOptions, 'streamLeaseMs'> {
 /** A screen nobody named is forgotten a day after it was last heard from; a named one after a week. */
 const FORGET_UNNAMED_MS = 24 * 3600 * 1000;
 const FORGET_NAMED_MS = 7 * 24 * 3600 * 1000;
+/**
+ * A page that closed before its first report (opened for a moment: a link followed and closed, a tab restored
+ * and shut) and nobody named is no screen: forgotten this long after, rather than listed as a screen gone dark
+ * for a day.
+ */
+const FORGET_PASSING_MS = 10 * 60 * 1000;
 /** Each replica says its streams are still open this often; one silent for three times as long lost them. */
 const STREAM_REFRESH_MS = 10_000;
 
@@ -425,15 +431,16 @@ export class DisplayRegistry {
   }
 
   /**
-   * Forgets every screen unheard for long enough (a day, a week when named), whether it ever reported or is known
-   * by a stream alone: its record, its name and the stream entry of every replica that served it, here and in
+   * Forgets every screen unheard for long enough (a day, a week when named, ten minutes for a page that never
+   * reported), whether it ever reported or is known by a stream alone: its record, its name and the stream entry of every replica that served it, here and in
    * the store, so nothing of it is loaded again at the next start.
    */
   private forget(now: number): void {
     for (const key of this.known()) {
       const record = this.records.get(key);
       const heard = Math.max(record ? (record.reportedAt ?? record.firstSeenAt) : 0, this.lastStreamAt(key));
-      const keep = this.nameOf(key) !== null ? FORGET_NAMED_MS : FORGET_UNNAMED_MS;
+      const named = this.nameOf(key) !== null;
+      const keep = named ? FORGET_NAMED_MS : record ? FORGET_UNNAMED_MS : FORGET_PASSING_MS;
       if (now - heard <= keep || this.streamOf(key, now).open) continue;
       const replicas = [...(this.streams.get(key)?.keys() ?? [])];
       this.drop(key);

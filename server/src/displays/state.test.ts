@@ -532,11 +532,20 @@ describe('the registry', () => {
     ).toThrow(/already follows 3 screens/);
     open('b:five-screen-00000000000', null);
     expect(displays.has('b:five-screen-00000000000')).toBe(false);
-    // A day later they are forgotten like any unnamed screen, and make room.
-    advance(24 * 3600 * 1000 + 1000);
-    expect(displays.list()).toEqual([]);
+    // Ten minutes later these pages that never reported are forgotten, and make room; one named is kept.
+    displays.rename('b:closed-early-3-000000000', 'Hall TV');
+    advance(9 * 60 * 1000);
+    expect(displays.list()).toHaveLength(3);
+    advance(60 * 1000 + 1000);
+    expect(displays.list().map((s) => s.name)).toEqual(['Hall TV']);
     displays.report('b:four-screen-00000000000', 'browser', 'four-screen-00000000000', report());
-    expect(displays.list().map((s) => s.key)).toEqual(['b:four-screen-00000000000']);
+    expect(displays.list().map((s) => s.key)).toEqual([
+      'b:closed-early-3-000000000',
+      'b:four-screen-00000000000',
+    ]);
+    // A screen that reported is kept a day, as before.
+    advance(23 * 3600 * 1000);
+    expect(displays.list().map((s) => s.key)).toContain('b:four-screen-00000000000');
     await displays.stop();
   });
 

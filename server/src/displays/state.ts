@@ -355,7 +355,6 @@ export function summarise(
   };
 }
 
-/** Worst first; within a state, the longest in it first; then by name. */
 /**
  * A supervisor's own page: the laptop or Screens view in a browser without a display token. Closed at the end of
  * a shift, it is disconnected, and that is no TV gone dark.
@@ -364,7 +363,10 @@ export const isAttendedPage = (screen: Pick<ScreenSummary, 'kind' | 'view'>) =>
   screen.kind === 'browser' && (screen.view === 'laptop' || screen.view === 'screens');
 const attendedPage = (screen: ScreenSummary) => (isAttendedPage(screen) ? 1 : 0);
 
-/** The screens (walls, embeds, any display token's) worst first, then supervisors' own pages worst first. */
+/**
+ * The screens (walls, embeds, any display token's) worst first, then supervisors' own pages worst first; within a
+ * state, the longest in it first; then by name.
+ */
 export function worstFirst(a: ScreenSummary, b: ScreenSummary): number {
   return (
     attendedPage(a) - attendedPage(b) ||
