@@ -6,6 +6,7 @@ import {
   mergeThresholds,
   ruleFigure,
   stepAlerts,
+  trackKey,
   type Alert,
   type AlertEvent,
   type AlertTrack,
@@ -152,7 +153,8 @@ export class AlertEngine {
       return {
         ...alert,
         subject: `screen ${screens.label(key)}`,
-        board: alert.board ?? screens.boardOf(key) ?? null,
+        // Stamped when raised (null too: a screen on no board); looked up only before the screens were handed over.
+        board: alert.board !== undefined ? alert.board : (screens.boardOf(key) ?? null),
       };
     });
   }
@@ -208,8 +210,11 @@ export class AlertEngine {
   /** A screen alert's event with its alert's board (as raised), looked up here or, once cleared, in `before`. */
   private withScreenBoard(event: AlertEvent, before: Map<string, AlertTrack> = this.tracks): AlertEvent {
     if (!event.queueId?.startsWith(SCREEN_ALERT_PREFIX)) return event;
-    const find = (tracks: Map<string, AlertTrack>) =>
-      [...tracks.values()].find((track) => track.alert?.id === event.alertId)?.alert;
+    const key = trackKey(event.ruleId, event.queueId);
+    const find = (tracks: Map<string, AlertTrack>) => {
+      const alert = tracks.get(key)?.alert;
+      return alert?.id === event.alertId ? alert : undefined;
+    };
     const alert = find(this.tracks) ?? find(before);
     return { ...event, board: alert?.board ?? null };
   }

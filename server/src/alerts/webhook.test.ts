@@ -86,7 +86,7 @@ describe('WebhookNotifier', () => {
     expect(hook.bodies[0]).toEqual({ text: expect.stringMatching(/In queue for the whole centre is 12/) });
   });
 
-  it("sends a screen's alert to the board its screen showed, and to every board when it named none", async () => {
+  it("sends a screen's alert to the board its screen showed, and to every board when that has no webhook here", async () => {
     const lobby = await receiver(0);
     const support = await receiver(0);
     const notifier = new WebhookNotifier(
@@ -104,12 +104,18 @@ describe('WebhookNotifier', () => {
     };
     notifier.notify({ ...screen, alertId: 'a1', board: 'lobby' });
     notifier.notify({ ...screen, alertId: 'a2', queueId: 'screen:t:hall-tv', board: null });
+    // A board without a webhook here (another instance's, or removed): every board's, rather than none.
+    notifier.notify({ ...screen, alertId: 'a3', queueId: 'screen:t:apac-tv', board: 'apac-floor' });
     await notifier.idle();
     expect(lobby.bodies).toEqual([
       { text: expect.stringContaining('screen lobby-tv') },
       { text: expect.stringContaining('screen hall-tv') },
+      { text: expect.stringContaining('screen apac-tv') },
     ]);
-    expect(support.bodies).toEqual([{ text: expect.stringContaining('screen hall-tv') }]);
+    expect(support.bodies).toEqual([
+      { text: expect.stringContaining('screen hall-tv') },
+      { text: expect.stringContaining('screen apac-tv') },
+    ]);
   });
 
   it('gives up after the configured attempts without throwing', async () => {

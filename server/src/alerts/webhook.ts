@@ -95,11 +95,14 @@ export class WebhookNotifier {
 
   notify(event: AlertEvent): void {
     if (event.kind === 'acknowledged') return;
+    // A screen's alert goes to the board its screen showed, or to every board where that board has no webhook
+    // here (none named, a board of another Connect instance, one removed since), as the centre's own go to every
+    // board, and a queue's to the boards that show the queue.
+    const onScreen = event.queueId?.startsWith(SCREEN_ALERT_PREFIX) ?? false;
+    const screenBoard =
+      onScreen && this.targets.some((target) => target.boardId === event.board) ? event.board : null;
     for (const target of this.targets) {
-      // A screen's alert goes to the board its screen showed (every board's, if it named none), as the centre's
-      // own go to every board, and a queue's to the boards that show the queue.
-      const onScreen = event.queueId?.startsWith(SCREEN_ALERT_PREFIX) ?? false;
-      if (onScreen && event.board && event.board !== target.boardId) continue;
+      if (screenBoard && screenBoard !== target.boardId) continue;
       const onQueue = event.queueId !== null && !onScreen;
       if (onQueue && target.queueIds && !target.queueIds.has(event.queueId ?? '')) continue;
       const key = `${target.url}|${event.alertId}|${event.kind}`;

@@ -45,6 +45,8 @@ export class LocalScreenStore implements ScreenStore {
     names: new Map<string, string>(),
   };
   private dirty = false;
+  /** A write is asked for at the end of this turn (saveNow). */
+  private savingNow = false;
   private timer: NodeJS.Timeout | undefined;
   /** The write under way, if any: writes follow one another, never overlap. */
   private writing: Promise<void> = Promise.resolve();
@@ -67,6 +69,8 @@ export class LocalScreenStore implements ScreenStore {
       this.saved.names.delete(message.key);
       for (const replica of message.replicas) this.saved.streams.delete(streamField(message.key, replica));
       this.changed();
+      // A supervisor's Forget, as a name: written at once, or a crash in the next minute would bring it back.
+      this.saveNow();
       return;
     }
     const hash = { record: this.saved.records, stream: this.saved.streams, name: this.saved.names }[
@@ -76,12 +80,23 @@ export class LocalScreenStore implements ScreenStore {
     if (message.value === null) hash.delete(field);
     else hash.set(field, message.value);
     this.changed();
-    // A name is a person's work, and rare: written at once rather than lost to a crash in the next 10 s.
-    if (message.type === 'name' && this.options.file) {
+    // A name is a person's work, and rare: written at once rather than lost to a crash in the next minute.
+    if (message.type === 'name') this.saveNow();
+  }
+
+  /**
+   * Writes the file now rather than with the changes gathered over the next minute: once, for every change made
+   * in this turn of the event loop (a listing forgets many screens at once).
+   */
+  private saveNow(): void {
+    if (!this.options.file || this.savingNow) return;
+    this.savingNow = true;
+    queueMicrotask(() => {
+      this.savingNow = false;
       clearTimeout(this.timer);
       this.timer = undefined;
       void this.save();
-    }
+    });
   }
 
   command(command: ScreenCommand): Promise<void> {
