@@ -85,6 +85,8 @@ export class History {
   /** The file as opened (device and inode): one removed or replaced while the server runs is seen against it. */
   private fileId: string;
   private lastCheck = 0;
+  /** When a damaged file was last set aside, or tried to be (replaceDamaged). */
+  private lastReplace = -Infinity;
   /** Why the file in use is not the one at `path` (removed with its directory, say), or null. */
   private fileError: string | null = null;
   /** Why the last write failed (a full disk, one remounted read-only), until one succeeds; or null. */
@@ -200,8 +202,10 @@ export class History {
     this.lastClaim = now;
     const claimed = this.writer;
     const outcome = await claimed.claim(now);
+    // The answer of a writer replaced meanwhile (a new file) says nothing of the file in use.
+    if (claimed !== this.writer) return;
     const { logger } = this.options;
-    if (!outcome.ok && damaged(outcome) && claimed === this.writer) {
+    if (!outcome.ok && damaged(outcome)) {
       this.replaceDamaged(`${outcome.code ?? ''} ${outcome.message ?? ''}`.trim());
       return;
     }
@@ -273,7 +277,13 @@ export class History {
    * and a new one begun; when that cannot be, the error stays on /readyz.
    */
   private replaceDamaged(detail: string): void {
-    if (this.closing) return;
+    const now = this.clock();
+    // Tried once a minute at most (a new file that cannot be made, a disk gone read-only, fails every write), and
+    // only on the file this recorder opened: another one at the path (made by checkFile's turn, or by another
+    // process given this directory) is not its to set aside.
+    if (this.closing || Math.abs(now - this.lastReplace) < FILE_CHECK_MS) return;
+    this.lastReplace = now;
+    if (fileIdOf(this.path) !== this.fileId) return;
     const { logger } = this.options;
     let aside: string;
     let opened: ReturnType<typeof openHistoryFile>;
@@ -282,7 +292,8 @@ export class History {
       opened = openHistoryFile(dirname(this.path), this.options.dirVariable, this.driver);
     } catch (error) {
       const why = error instanceof Error ? error.message : String(error);
-      logger.error({ path: this.path, detail, why }, 'history file damaged, and it cannot be replaced');
+      if (this.fileError === null)
+        logger.error({ path: this.path, detail, why }, 'history file damaged, and it cannot be replaced');
       this.fileError = `${this.path} is damaged (${detail}) and cannot be replaced: ${why}`;
       return;
     }
@@ -439,12 +450,13 @@ export class History {
         this.dropped('in_use', frames.length, detail);
         return;
       }
-      this.writeError = `history is not being written to ${this.path} (${detail}): the replay of these moments is lost`;
       this.dropped('write_failed', frames.length, detail);
-      // Only the file in use is replaced: batches in flight to it fail alike, and would set aside the new one.
-      if (damaged(outcome) && writer === this.writer) {
+      // A batch in flight to a file replaced meanwhile says nothing of the one in use, nor may it set that aside.
+      if (writer !== this.writer) return;
+      this.writeError = `history is not being written to ${this.path} (${detail}): the replay of these moments is lost`;
+      if (damaged(outcome)) {
         this.replaceDamaged(detail);
-        if (this.fileError === null) this.writeError = null;
+        if (this.writer !== writer) this.writeError = null;
       }
     });
   }
