@@ -457,7 +457,7 @@ describe("another board's screens", () => {
       const refused = await acknowledge(board, cookie);
       expect(refused.status, board).toBe(403);
       expect(((await refused.json()) as Problem).detail).toMatch(
-        /about a screen not on board (support|all): acknowledge it from the board the screen shows/,
+        /about a screen that was not on board (support|all) when it was raised: acknowledge it from the board/,
       );
     }
     const done = await acknowledge('lobby', samCookie);

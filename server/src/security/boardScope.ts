@@ -122,7 +122,7 @@ export function scopedAlerts(req: Request, backend: AlertsBackend, directory: Bo
       if (alert && !shown(alert))
         throw new ForbiddenError(
           alert.queueId?.startsWith(SCREEN_ALERT_PREFIX)
-            ? `Alert ${alertId} is about a screen not on board ${board}: acknowledge it from the board the screen shows (the Screens page says which).`
+            ? `Alert ${alertId} is about a screen that was not on board ${board} when it was raised: acknowledge it from the board the screen was on.`
             : `Alert ${alertId} is on a queue that board ${board} does not show: acknowledge it from a board that shows its queue.`,
           'alert_not_on_board',
         );
