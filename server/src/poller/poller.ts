@@ -314,6 +314,10 @@ export class Poller {
     try {
       await this.directory.refresh(this.context('discovery'), this.clock());
       this.discoveredOnce = true;
+      // The channels of queues Connect no longer lists are let go with them (a centre that makes and deletes
+      // queues for campaigns would otherwise keep every one it ever had).
+      const listed = new Set(this.directory.queues.map((queue) => queue.id));
+      for (const id of this.channelsSeen.keys()) if (!listed.has(id)) this.channelsSeen.delete(id);
       this.succeeded('discovery', null, started);
       return interval;
     } catch (error) {
@@ -413,9 +417,12 @@ export class Poller {
           this.agents = toAgents(current.users, this.directory);
           // A queue's channels also show in its contacts: the only way an email queue's channel is known, since
           // GetCurrentMetricData cannot be asked for EMAIL by channel.
+          const listed = new Set(this.directory.queues.map((queue) => queue.id));
           for (const agent of this.agents) {
             for (const contact of agent.contacts) {
               if (contact.queueId === null || contact.channel === OTHER_CHANNEL) continue;
+              // A contact of a queue Connect no longer lists (deleted, its last contacts still being handled).
+              if (!listed.has(contact.queueId)) continue;
               const seen = this.channelsSeen.get(contact.queueId) ?? new Set<Channel>();
               seen.add(contact.channel);
               this.channelsSeen.set(contact.queueId, seen);

@@ -87,6 +87,9 @@ describe('a queue deleted in Connect whose requests Connect refuses', () => {
       throw new Error(`${String(error)}: ${JSON.stringify((await fetchSnapshot(wallboard))?.sections)}`);
     });
     expect(after.queues.some((q) => q.id === deleted.id)).toBe(false);
+    // Nothing of it is kept: the channels seen on it go with it.
+    expect(wallboard.poller['channelsSeen'].has(deleted.id)).toBe(false);
+    expect(wallboard.poller['channelsSeen'].size).toBe(11);
     // Refused to both sections, at least once each...
     expect(proxy.refusals.slice(refusedBefore)).toEqual(expect.arrayContaining(['current', 'historical']));
     // ...and one discovery (a page of ListQueues) for both.
