@@ -476,6 +476,10 @@ export function boardDirectory(
       if (board.queues === 'all') return null;
       return new Set(resolveQueueRefs(board.queues, queuesOf(boardInstance(current, board))));
     },
+    showsCharts: (id) =>
+      config()
+        .boards.find((board) => board.id === id)
+        ?.sections.includes('charts') ?? true,
   };
 }
 

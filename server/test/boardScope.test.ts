@@ -466,6 +466,32 @@ describe("another board's screens", () => {
   });
 });
 
+describe('a board without charts', () => {
+  it('serves no intraday series, as its view carries none, whoever asks', async () => {
+    writeFileSync(
+      configFile,
+      configYaml('all').replace(
+        'alerts:',
+        '  - { id: numbers, title: Numbers only, queues: [Sales], sections: [queues] }\nalerts:',
+      ),
+    );
+    writeTokens('board: lobby');
+    const wallboard = await startScoped({ ACCESS_MODE: 'tokens', DISPLAY_TOKENS_FILE: tokensFile });
+    const headers = { cookie: await signIn(wallboard, dana) };
+    const ids = await queueIds(wallboard, headers);
+    const view = (await get(wallboard, '/api/v1/snapshot?board=numbers', headers)).body as Snapshot;
+    expect(view.intraday.queues).toEqual({});
+    const refused = await get(wallboard, `/api/v1/intraday/${ids.sales}?board=numbers`, headers);
+    expect(refused.status).toBe(404);
+    expect(refused.problem?.code).toBe('charts_not_on_board');
+    expect(refused.problem?.detail).toMatch(
+      /^Board numbers does not show charts.*add charts to this board's sections\.$/,
+    );
+    // Through a board that shows charts, the same queue's series are served.
+    expect((await get(wallboard, `/api/v1/intraday/${ids.sales}?board=lobby`, headers)).status).toBe(200);
+  });
+});
+
 describe('users behind the proxy', () => {
   it('read the boards the configuration gives them, and an edit of it applies at once', async () => {
     writeFileSync(configFile, configYaml('[lobby]'));

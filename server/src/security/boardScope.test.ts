@@ -34,6 +34,7 @@ function supportUsersRequest(): Request {
 const directory: BoardDirectory = {
   boardIds: () => ['support', 'sales'],
   queueIds: (board) => new Set([board === 'support' ? 'q-support' : 'q-sales']),
+  showsCharts: () => true,
 };
 
 function alert(id: string, queueId: string): Alert {

@@ -23,6 +23,8 @@ export interface BoardDirectory {
   boardIds(): readonly string[];
   /** The ids of the queues a board shows, or null when it shows every queue of its instance. */
   queueIds(board: string): ReadonlySet<string> | null;
+  /** Whether a board shows charts (its view carries intraday series). */
+  showsCharts(board: string): boolean;
 }
 
 /** The boards a request may read, or null for every board (also when no access control stands in front). */
@@ -219,6 +221,14 @@ export function boardScopeGate(directory: BoardDirectory): Router {
         'queue_not_on_board',
       );
     }
+    // What a board does not show it does not serve: its view carries no series, nor does this.
+    const board = scopedBoard(req);
+    if (board !== null && !directory.showsCharts(board))
+      throw new NotFoundError(
+        `Board ${board} does not show charts, so it has no intraday series: ask through a board that shows ` +
+          "charts, or add charts to this board's sections.",
+        'charts_not_on_board',
+      );
     next();
   });
   return router;
