@@ -213,6 +213,52 @@ describe('view patches', () => {
     });
   });
 
+  it('sends a series only when an interval closes or is revised, and then only from that interval on', () => {
+    const point = (k: number, handled: number): IntervalPoint => ({
+      start: iso(T0 + k * 1_800_000),
+      end: iso(T0 + (k + 1) * 1_800_000),
+      metrics: { CONTACTS_HANDLED: handled },
+    });
+    const [drawn] = fc.sample(snapshotAt(1), 1);
+    const base: Snapshot = {
+      ...structuredClone(must(drawn)),
+      intraday: {
+        intervalMinutes: 30,
+        instance: [point(0, 10), point(1, 12)],
+        queues: { q1: [point(0, 4), point(1, 5)] },
+      },
+    };
+    const same = { ...structuredClone(base), generation: 2 };
+    // No interval closed or revised: no series at all.
+    expect(diffView(base, same)).not.toHaveProperty('intraday');
+    // One more closed for the centre and the queue: that one alone, from its index.
+    const closed: Snapshot = {
+      ...structuredClone(base),
+      generation: 2,
+      intraday: {
+        intervalMinutes: 30,
+        instance: [point(0, 10), point(1, 12), point(2, 9)],
+        queues: { q1: [point(0, 4), point(1, 5), point(2, 3)] },
+      },
+    };
+    expect(diffView(base, closed).intraday).toEqual({
+      instance: { from: 2, points: [point(2, 9)] },
+      queues: { set: { q1: { from: 2, points: [point(2, 3)] } } },
+    });
+    // The queue's second interval revised (late contacts): from it on, and nothing of the centre's.
+    const revised: Snapshot = {
+      ...structuredClone(closed),
+      generation: 3,
+      intraday: {
+        ...structuredClone(closed.intraday),
+        queues: { q1: [point(0, 4), point(1, 6), point(2, 3)] },
+      },
+    };
+    expect(diffView(closed, revised).intraday).toEqual({
+      queues: { set: { q1: { from: 1, points: [point(1, 6), point(2, 3)] } } },
+    });
+  });
+
   it('leaves nothing of how fresh a polled copy of its base was: the stream’s copy was aged when published', () => {
     const [snapshot] = fc.sample(snapshotAt(1), 1);
     const base = { ...structuredClone(must(snapshot)), stale: false };
