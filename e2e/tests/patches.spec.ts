@@ -121,16 +121,16 @@ const sse = (
 test('a wall that runs for hours of simulated time gets its view whole once, then patches only, and shows what the server has', async ({
   page,
 }) => {
-  test.setTimeout(150_000);
+  test.setTimeout(210_000);
   const { events } = await recordStream(page);
   await page.goto(`${server.url}/?view=wall`);
   await expect(page.locator('[data-queue-id]').first()).toBeVisible({ timeout: 30_000 });
-  // An hour and a half of the simulated day: intervals close, figures move, agents come and go.
-  await page.waitForTimeout((90 * 60_000) / SPEED);
+  // Three hours of the simulated day: intervals close, figures move, agents come and go.
+  await page.waitForTimeout((180 * 60_000) / SPEED);
 
   const { snapshot, shown } = await pageWithSnapshot(page, `${server.url}/api/v1/snapshot`);
   expect(events.filter((e) => e.event === 'snapshot')).toHaveLength(1);
-  expect(events.filter((e) => e.event === 'patch').length).toBeGreaterThan(15);
+  expect(events.filter((e) => e.event === 'patch').length).toBeGreaterThan(30);
   // The time now first, then the view whole.
   expect(events.slice(0, 2).map((e) => e.event)).toEqual(['heartbeat', 'snapshot']);
 
