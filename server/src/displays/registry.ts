@@ -74,7 +74,13 @@ export class DisplayRegistry {
   }
 
   async start(): Promise<void> {
-    const loaded = await this.config.store.start((message) => this.receive(message));
+    // What the other replicas say while the registry loads is newer than what it loads: applied after it, not
+    // under it (a screen forgotten, or a stream entry let go, meanwhile would come back from the load).
+    let early: ScreenMessage[] | null = [];
+    const loaded = await this.config.store.start((message) => {
+      if (early) early.push(message);
+      else this.receive(message);
+    });
     for (const [key, value] of Object.entries(loaded.records)) this.receive({ type: 'record', key, value });
     for (const [field, value] of Object.entries(loaded.streams)) {
       const at = field.lastIndexOf('|');
@@ -84,6 +90,9 @@ export class DisplayRegistry {
       else this.receive({ type: 'stream', key, replica, value });
     }
     for (const [key, value] of Object.entries(loaded.names)) this.receive({ type: 'name', key, value });
+    const said = early;
+    early = null;
+    for (const message of said) this.receive(message);
     this.timer = setInterval(() => this.refresh(), STREAM_REFRESH_MS);
     this.timer.unref();
   }

@@ -371,6 +371,41 @@ describe('the registry', () => {
     await displays.stop();
   });
 
+  it('applies what other replicas say while it loads after what it loads, not under it', async () => {
+    const key = 'b:forgotten-meanwhile-0000';
+    const record = JSON.stringify({
+      key,
+      kind: 'browser',
+      id: key.slice(2),
+      firstSeenAt: T0,
+      report: report(),
+      reportedAt: T0,
+      errorsSince: null,
+      lastUnhealthyAt: null,
+      history: [],
+    });
+    const store: ScreenStore = {
+      replicaId: 'me',
+      // A supervisor forgets the screen on another replica while this one reads the store's older copy.
+      start: (receive) => {
+        receive({ type: 'forget', key, replicas: [] });
+        return Promise.resolve({ records: { [key]: record }, streams: {}, names: {} });
+      },
+      send: () => undefined,
+      command: () => Promise.resolve(),
+      stop: () => Promise.resolve(),
+    };
+    const displays = new DisplayRegistry({
+      ...OPTIONS,
+      store,
+      logger: createLogger('silent'),
+      clock: () => T0,
+    });
+    await displays.start();
+    expect(displays.has(key)).toBe(false);
+    await displays.stop();
+  });
+
   it('lists screens worst first: a closed one, a frozen one, then a healthy one', async () => {
     const { displays, advance, open } = registry();
     await displays.start();
