@@ -308,6 +308,22 @@ describe('streams across replicas', () => {
   });
 });
 
+/** A registry on a store of the test's own: what it loads and what it is sent, as given. */
+function registryOn(store: Pick<ScreenStore, 'start'> & Partial<ScreenStore>, clock: () => number) {
+  return new DisplayRegistry({
+    ...OPTIONS,
+    store: {
+      replicaId: 'me',
+      send: () => undefined,
+      command: () => Promise.resolve(),
+      stop: () => Promise.resolve(),
+      ...store,
+    },
+    logger: createLogger('silent'),
+    clock,
+  });
+}
+
 describe('the registry', () => {
   function registry(maxScreens = 3) {
     let now = T0;
@@ -349,19 +365,13 @@ describe('the registry', () => {
       seenAt: now,
     });
     const sent: ScreenChange[] = [];
-    const store: ScreenStore = {
-      replicaId: 'me',
-      start: () => Promise.resolve({ records: {}, streams, names: {} }),
-      send: (change) => sent.push(change),
-      command: () => Promise.resolve(),
-      stop: () => Promise.resolve(),
-    };
-    const displays = new DisplayRegistry({
-      ...OPTIONS,
-      store,
-      logger: createLogger('silent'),
-      clock: () => now,
-    });
+    const displays = registryOn(
+      {
+        start: () => Promise.resolve({ records: {}, streams, names: {} }),
+        send: (change) => sent.push(change),
+      },
+      () => now,
+    );
     await displays.start();
     const before = displays.list();
     displays['refresh']();
@@ -384,23 +394,16 @@ describe('the registry', () => {
       lastUnhealthyAt: null,
       history: [],
     });
-    const store: ScreenStore = {
-      replicaId: 'me',
-      // A supervisor forgets the screen on another replica while this one reads the store's older copy.
-      start: (receive) => {
-        receive({ type: 'forget', key, replicas: [] });
-        return Promise.resolve({ records: { [key]: record }, streams: {}, names: {} });
+    // A supervisor forgets the screen on another replica while this one reads the store's older copy.
+    const displays = registryOn(
+      {
+        start: (receive) => {
+          receive({ type: 'forget', key, replicas: [] });
+          return Promise.resolve({ records: { [key]: record }, streams: {}, names: {} });
+        },
       },
-      send: () => undefined,
-      command: () => Promise.resolve(),
-      stop: () => Promise.resolve(),
-    };
-    const displays = new DisplayRegistry({
-      ...OPTIONS,
-      store,
-      logger: createLogger('silent'),
-      clock: () => T0,
-    });
+      () => T0,
+    );
     await displays.start();
     expect(displays.has(key)).toBe(false);
     await displays.stop();
