@@ -118,6 +118,22 @@ test("a board's own thresholds decide its states", async ({ page }) => {
   }
 });
 
+test('a board without charts opens a queue without a chart, as it is served no series', async ({ page }) => {
+  const snapshot = (await (
+    await page.request.get(`${server.url}/api/v1/snapshot?board=all`)
+  ).json()) as Snapshot;
+  const queue = snapshot.queues[0];
+  if (!queue) throw new Error('the simulator serves no queue');
+  const served = await page.request.get(`${server.url}/api/v1/intraday/${queue.id}?board=all`);
+  expect(served.status()).toBe(404);
+  expect(((await served.json()) as { code: string }).code).toBe('charts_not_on_board');
+  await page.goto(`${server.url}/?board=all&queue=${queue.id}`);
+  const drill = page.getByTestId('drill-down');
+  await expect(drill.locator(`[data-queue-id="${queue.id}"]`)).toBeVisible();
+  await expect(drill.getByTestId('chart-panel')).toHaveCount(0);
+  await expect(page.getByText(/could not/i)).toHaveCount(0);
+});
+
 test('critical figures pulse, except for viewers who ask for reduced motion', async ({ page }) => {
   const animation = () =>
     page

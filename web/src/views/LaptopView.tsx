@@ -238,7 +238,10 @@ function LaptopBoard({
             </div>
             <div className="drill-body">
               <QueueGrid queues={[drilled]} statesOf={statesOf} />
-              <ChartPanel queueId={drilled.id} title={`${drilled.name}: service level today`} />
+              {/* A board without charts carries no series, and the server serves it none. */}
+              {sections.has('charts') ? (
+                <ChartPanel queueId={drilled.id} title={`${drilled.name}: service level today`} />
+              ) : null}
               <ForecastAdvice forecast={drilled.forecast} />
             </div>
           </section>
