@@ -176,6 +176,16 @@ describe('parseEnv errors', () => {
   });
 });
 
+describe('the space history keeps free', () => {
+  it('is 200 MB unless set, 0 keeps none, and below 0 is refused with the fix', () => {
+    expect(parseEnv({}).HISTORY_MIN_FREE_MB).toBe(200);
+    expect(parseEnv({ HISTORY_MIN_FREE_MB: '0' }).HISTORY_MIN_FREE_MB).toBe(0);
+    expect(() => parseEnv({ HISTORY_MIN_FREE_MB: '-5' })).toThrow(
+      'HISTORY_MIN_FREE_MB="-5": HISTORY_MIN_FREE_MB must be 0 (none kept) or more',
+    );
+  });
+});
+
 describe('paths in the environment', () => {
   it('are read from the directory the command was typed in, as the tokens command reads --file', () => {
     const typedIn = mkdtempSync(join(tmpdir(), 'switchboard-typed-'));

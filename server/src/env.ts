@@ -186,6 +186,11 @@ const envSchema = z.object({
     .min(1, 'HISTORY_RETENTION_DAYS must be between 1 and 400')
     .max(400, 'HISTORY_RETENTION_DAYS must be between 1 and 400')
     .default(7),
+  HISTORY_MIN_FREE_MB: z.coerce
+    .number({ error: 'HISTORY_MIN_FREE_MB must be megabytes, e.g. HISTORY_MIN_FREE_MB=200' })
+    .int('HISTORY_MIN_FREE_MB must be whole megabytes')
+    .min(0, 'HISTORY_MIN_FREE_MB must be 0 (none kept) or more')
+    .default(200),
   HISTORY_KEYFRAME_SECONDS: z.coerce
     .number({ error: 'HISTORY_KEYFRAME_SECONDS must be seconds, e.g. HISTORY_KEYFRAME_SECONDS=60' })
     .int('HISTORY_KEYFRAME_SECONDS must be whole seconds')

@@ -197,6 +197,7 @@ export async function startWebServer(env: Env, options: StartOptions = {}): Prom
           dirVariable: env.HISTORY_DIR ? 'HISTORY_DIR' : 'DATA_DIR',
           retentionDays: env.HISTORY_RETENTION_DAYS,
           keyframeMs: env.HISTORY_KEYFRAME_SECONDS * 1000,
+          minFreeBytes: env.HISTORY_MIN_FREE_MB * 1_000_000,
           logger: logger.child({ part: 'history' }),
           onDrop: (reason, generations) => metrics.recordHistoryDropped(reason, generations),
           onWritten: (generations) => metrics.recordHistoryWritten(generations),

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { statSync } from 'node:fs';
+import { statfs } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { dirname } from 'node:path';
 import { SECTION_NAMES, type AlertEvent, type Snapshot, type ViewPatch } from '@switchboard/shared';
@@ -32,7 +33,7 @@ function fileIdOf(path: string): string | null {
 }
 
 /** Why history was dropped, for the metric's label. */
-export type DropReason = 'queue_full' | 'disk_slow' | 'write_failed' | 'in_use';
+export type DropReason = 'queue_full' | 'disk_slow' | 'write_failed' | 'in_use' | 'disk_low';
 
 export interface HistoryOptions {
   dataDir: string;
@@ -60,6 +61,26 @@ export interface HistoryOptions {
   driver?: DriverName;
   /** Who this recorder is to another sharing its file: this host and process unless told (tests). */
   identity?: { host: string; pid: number };
+  /**
+   * Space left free on the file's disk: below it, generations are not recorded (alert events still are), so the
+   * hourly removal of old days, which writes too, can still run, and the host's other work is not starved.
+   * 0: none kept.
+   */
+  minFreeBytes?: number;
+  /** The space free for this process on the disk of `dir`, or null where it cannot be told (tests stand in). */
+  freeBytes?: (dir: string) => Promise<number | null>;
+}
+
+/** How often the free space on the file's disk is looked at. */
+const DISK_CHECK_MS = 30_000;
+
+async function statfsFree(dir: string): Promise<number | null> {
+  try {
+    const stats = await statfs(dir);
+    return Number(stats.bavail) * Number(stats.bsize);
+  } catch {
+    return null;
+  }
 }
 
 interface QueuedFrame {
@@ -87,6 +108,10 @@ export class History {
   private lastCheck = 0;
   /** When a damaged file was last set aside, or tried to be (replaceDamaged). */
   private lastReplace = -Infinity;
+  /** Why recording is paused for want of disk space, or null (checkDisk). */
+  private diskLow: string | null = null;
+  private lastDiskCheck = -Infinity;
+  private checkingDisk = false;
   /** Why the file in use is not the one at `path` (removed with its directory, say), or null. */
   private fileError: string | null = null;
   /** Why the last write failed (a full disk, one remounted read-only), until one succeeds; or null. */
@@ -180,7 +205,41 @@ export class History {
 
   /** Why history is not going to the file at its path, or null: for /readyz. */
   get error(): string | null {
-    return this.fileError ?? this.inUseError() ?? this.writeError;
+    return this.fileError ?? this.inUseError() ?? this.diskLow ?? this.writeError;
+  }
+
+  /**
+   * Looks at the free space on the file's disk (every DISK_CHECK_MS, not waited for): below `minFreeBytes`,
+   * recording pauses, says why on /readyz and in the log, and resumes once there is room again.
+   */
+  private checkDisk(): void {
+    const floor = this.options.minFreeBytes ?? 0;
+    const now = this.clock();
+    if (floor <= 0 || this.checkingDisk || Math.abs(now - this.lastDiskCheck) < DISK_CHECK_MS) return;
+    this.lastDiskCheck = now;
+    this.checkingDisk = true;
+    void (this.options.freeBytes ?? statfsFree)(dirname(this.path))
+      .then((free) => {
+        const { logger } = this.options;
+        const mb = (bytes: number) => `${Math.floor(bytes / 1_000_000)} MB`;
+        if (free !== null && free < floor) {
+          if (this.diskLow === null)
+            logger.error(
+              { path: this.path, freeBytes: free, minFreeBytes: floor },
+              'history paused: the disk is nearly full',
+            );
+          this.diskLow =
+            `history is not being recorded in ${this.path}: its disk has ${mb(free)} free, under the ` +
+            `${mb(floor)} kept free (HISTORY_MIN_FREE_MB). It resumes once there is room: free some, or keep fewer ` +
+            'days (HISTORY_RETENTION_DAYS); the replay of these moments is lost';
+        } else if (this.diskLow !== null) {
+          this.diskLow = null;
+          logger.info({ path: this.path }, 'history recorded again: the disk has room');
+        }
+      })
+      .finally(() => {
+        this.checkingDisk = false;
+      });
   }
 
   private inUseError(): string | null {
@@ -388,6 +447,7 @@ export class History {
   async flush(): Promise<void> {
     if (!this.closing) {
       this.checkFile();
+      this.checkDisk();
       if (Math.abs(this.clock() - this.lastClaim) >= CLAIM_EVERY_MS) {
         const claimed = this.claimFile();
         // Held by another: whether this batch may be written is the claim's answer. Held by this one, the batch
@@ -406,6 +466,13 @@ export class History {
       this.states = new Map();
       if (queued.length > 0) this.dropped('in_use', queued.length, this.inUseError() ?? undefined);
       return;
+    }
+    if (this.diskLow !== null && queued.length > 0) {
+      // The disk nearly full: the generations go; the alert events (a few a day) and states are still written.
+      for (const frame of queued) this.needKeyframe.add(frame.instance);
+      this.dropped('disk_low', queued.length, this.diskLow);
+      queued.length = 0;
+      if (this.events.length === 0 && this.states.size === 0) return;
     }
     if (this.writing >= this.maxInFlight) {
       // The disk is behind: the generations go, the alert events (a few a day) wait for the next batch.

@@ -128,7 +128,7 @@ export class ServerMetrics {
       name: 'switchboard_history_dropped_total',
       help:
         'Generations the history store did not record (queue_full, disk_slow, write_failed, in_use: another ' +
-        'wallboard records into its file): the screens were ' +
+        'wallboard records into its file, disk_low: under HISTORY_MIN_FREE_MB free): the screens were ' +
         'unaffected, the replay of those moments is.',
       labelNames: ['reason'],
       registers,

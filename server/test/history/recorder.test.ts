@@ -10,7 +10,7 @@ import {
   writeSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { diffView, type Snapshot } from '@switchboard/shared';
 import { describe, expect, it } from 'vitest';
 import { History, type DropReason, type HistoryOptions } from '../../src/history/recorder.js';
@@ -500,6 +500,55 @@ describe.each(drivers)('History on %s, on a disk that refuses writes', (driver) 
     db.close();
     await record(3);
     expect(history.error).toBeNull();
+    await history.close();
+  });
+});
+
+describe.each(drivers)('History on %s, on a disk nearly full', (driver) => {
+  it('pauses recording under the space kept free, says why, and resumes once there is room', async () => {
+    let now = 60_000_000;
+    let free = 50_000_000;
+    const asked: string[] = [];
+    const drops: [string, number][] = [];
+    const history = openOn(driver, {
+      keyframeMs: 60_000,
+      flushMs: 600_000,
+      logger: createLogger('silent'),
+      clock: () => now,
+      minFreeBytes: 200_000_000,
+      freeBytes: (dir) => {
+        asked.push(dir);
+        return Promise.resolve(free);
+      },
+      onDrop: (reason, generations) => drops.push([reason, generations]),
+    });
+    const record = async (g: number) => {
+      history.record('i', view(g), null);
+      await history.flush();
+      // The free space is looked at without waiting: its answer counts from the next flush.
+      await new Promise((resolve) => setImmediate(resolve));
+      now += 2000;
+    };
+    await record(1);
+    expect(asked).toEqual([dirname(history.path)]);
+    expect(history.error).toMatch(
+      /^history is not being recorded in .*history\.sqlite: its disk has 50 MB free, under the 200 MB kept free \(HISTORY_MIN_FREE_MB\)\. It resumes once there is room/,
+    );
+    await record(2);
+    expect(drops).toEqual([['disk_low', 1]]);
+    // Generation 2 was not recorded: that moment replays as the last one recorded before it.
+    const paused = history.reader.viewAt('i', now - 2000 + 500);
+    if ('gap' in paused) throw new Error('nothing recorded');
+    expect(paused.view.generation).toBe(1);
+    // Looked at again after 30 s: room again, and the next generation is recorded, whole.
+    free = 5_000_000_000;
+    now += 30_000;
+    await record(3);
+    expect(history.error).toBeNull();
+    await record(4);
+    const found = history.reader.viewAt('i', now - 2000 + 500);
+    if ('gap' in found) throw new Error('generation 4 not recorded');
+    expect(found.view.generation).toBe(4);
     await history.close();
   });
 });
