@@ -284,10 +284,13 @@ export class DisplayRegistry {
 
   /** The board screen `key` shows now (by its stream, else its last report); undefined for a screen not known. */
   boardOf(key: string): string | null | undefined {
-    if (!this.has(key)) return undefined;
     const now = this.clock();
     const record = this.records.get(key) ?? this.recordForStream(key, now);
-    if (!record) return undefined;
+    return record ? this.boardNow(key, record, now) : undefined;
+  }
+
+  /** The board a known screen shows at `now`: its stream's, if one opened since its last report, else its report's. */
+  private boardNow(key: string, record: ScreenRecord, now: number): string | null {
     return screenBoard(
       record,
       boardStream(this.streams.get(key)?.values() ?? [], now, this.options.streamLeaseMs),
@@ -303,10 +306,7 @@ export class DisplayRegistry {
     const streams = this.streamOf(key, now);
     const record = this.records.get(key) ?? this.recordForStream(key, now);
     if (!record) return undefined;
-    const board = screenBoard(
-      record,
-      boardStream(this.streams.get(key)?.values() ?? [], now, this.options.streamLeaseMs),
-    );
+    const board = this.boardNow(key, record, now);
     return summarise(record, this.nameOf(key), { ...streams, board }, now, this.options);
   }
 

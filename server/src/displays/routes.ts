@@ -69,10 +69,9 @@ export function streamKey(req: Request): string | null {
  * limited to some boards could claim another board's screen by its id, and then rename, reload or forget it.
  */
 export function mayClaim(req: Request, registry: Pick<DisplayRegistry, 'boardOf'>, key: string): boolean {
-  const boards = identityOf(req)?.boards ?? null;
-  if (boards === null || !key.startsWith('b:')) return true;
+  if (!key.startsWith('b:')) return true;
   const board = registry.boardOf(key);
-  return board === undefined || (board !== null && boards.includes(board));
+  return board === undefined || visible(req, { board });
 }
 
 const supervisorsOnly: RequestHandler = (req, _res, next) => {
@@ -88,7 +87,7 @@ const supervisorsOnly: RequestHandler = (req, _res, next) => {
 };
 
 /** A supervisor limited to some boards sees and commands only the screens showing them. */
-function visible(req: Request, screen: ScreenSummary): boolean {
+function visible(req: Request, screen: Pick<ScreenSummary, 'board'>): boolean {
   const boards = identityOf(req)?.boards ?? null;
   return boards === null || (screen.board !== null && boards.includes(screen.board));
 }

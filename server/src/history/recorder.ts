@@ -8,7 +8,14 @@ import type { AlertEngine } from '../alerts/engine.js';
 import type { Logger } from '../logger.js';
 import type { DriverName } from './sqlite.js';
 import { HistoryReader, damaged, openHistoryFile, setAside } from './store.js';
-import { HistoryWriter, type Batch, type ClaimHolder, type FrameRecord, type WriterClaim } from './writer.js';
+import {
+  HistoryWriter,
+  type Batch,
+  type ClaimHolder,
+  type FrameRecord,
+  type WriterClaim,
+  type WriterOutcome,
+} from './writer.js';
 
 const DAY_MS = 24 * 3600 * 1000;
 /** How often the file is checked to still be the one at its path. */
@@ -70,6 +77,9 @@ export interface HistoryOptions {
   /** The space free for this process on the disk of `dir`, or null where it cannot be told (tests stand in). */
   freeBytes?: (dir: string) => Promise<number | null>;
 }
+
+/** What a writer's refusal says: its code and message. */
+const outcomeDetail = (outcome: WriterOutcome) => `${outcome.code ?? ''} ${outcome.message ?? ''}`.trim();
 
 /** How often the free space on the file's disk is looked at. */
 const DISK_CHECK_MS = 30_000;
@@ -265,12 +275,12 @@ export class History {
     if (claimed !== this.writer) return;
     const { logger } = this.options;
     if (!outcome.ok && damaged(outcome)) {
-      this.replaceDamaged(`${outcome.code ?? ''} ${outcome.message ?? ''}`.trim());
+      this.replaceDamaged(outcomeDetail(outcome));
       return;
     }
     if (!outcome.ok) {
       // A busy, full or read-only file: writes are refused until a claim succeeds (tried every 5 s), and say why.
-      const detail = `${outcome.code ?? ''} ${outcome.message ?? ''}`.trim();
+      const detail = outcomeDetail(outcome);
       if (this.claimError === null)
         logger.error(
           { path: this.path, detail },
@@ -505,7 +515,7 @@ export class History {
         if (next) next.whole = true;
         else this.needKeyframe.add(instance);
       }
-      const detail = `${outcome.code ?? ''} ${outcome.message ?? ''}`.trim();
+      const detail = outcomeDetail(outcome);
       if (outcome.code === 'HISTORY_UNCLAIMED' && this.claimError !== null) {
         // Said by the claim's own error: the writes wait for a claim that succeeds.
         this.writeError = `history is not being written to ${this.path} (it cannot be claimed: ${this.claimError}): the replay of these moments is lost`;
