@@ -21,7 +21,7 @@ import {
   snapshotQueryOptions,
 } from './snapshot';
 import { SnapshotStream, type StreamOptions } from './stream';
-import { onScreenIdRenewed, runScreenCommand, screenStreamUrl } from './screenReport';
+import { onScreenIdRenewed, runScreenCommand, screenStreamUrl, whenScreenIdSettled } from './screenReport';
 
 /** How this page gets its figures right now, as the header shows it. */
 export type ConnectionState = 'connecting' | 'live' | 'polling' | 'offline';
@@ -91,13 +91,16 @@ export function SnapshotFeed({ children, board = null, streamOptions }: Snapshot
       }),
   );
   useEffect(() => {
-    stream.start();
+    // The stream names this tab's screen id, which it knows a moment after the page starts (another tab of the
+    // browser may be that screen); the first figures come from the poll meanwhile.
+    const waiting = whenScreenIdSettled(() => stream.start());
     // Under a new screen id, the stream connects again, so the server counts it as this screen's.
     const renewed = onScreenIdRenewed(() => {
       stream.stop();
       stream.start();
     });
     return () => {
+      waiting();
       renewed();
       stream.stop();
     };

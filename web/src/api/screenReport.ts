@@ -3,6 +3,7 @@ import { useEffect, useRef } from 'react';
 import { serverNow } from './clock';
 import type { SnapshotMeta } from './useSnapshotSlices';
 import { parseViewParams } from '../url';
+import { CLAIM_CHANNEL, ScreenClaim, type KeyValueStore } from './screenClaim';
 
 /**
  * Every screen reports itself (docs/screens.md): what it shows, the age of its figures measured here, when it
@@ -11,7 +12,6 @@ import { parseViewParams } from '../url';
  * times more.
  */
 
-const STORAGE_KEY = 'switchboard.screen';
 /** The first report, a few seconds after the first figures: a screen shows up soon after it opens. */
 const FIRST_REPORT_MS = 3000;
 const DEFAULT_INTERVAL_MS = 60_000;
@@ -32,43 +32,64 @@ async function problemCode(response: Response): Promise<string | null> {
   }
 }
 
-let memoryId: string | null = null;
+let claim: ScreenClaim | null = null;
 
-/** This browser's own id, made once and kept in localStorage (in memory where storage is refused). */
-export function screenId(): string {
+function storage(kind: 'localStorage' | 'sessionStorage'): KeyValueStore | null {
   try {
-    const kept = window.localStorage.getItem(STORAGE_KEY);
-    if (kept && /^[A-Za-z0-9-]{20,40}$/.test(kept)) return kept;
-    const made = crypto.randomUUID();
-    window.localStorage.setItem(STORAGE_KEY, made);
-    return made;
+    return window[kind];
   } catch {
-    memoryId ??= crypto.randomUUID();
-    return memoryId;
+    return null;
   }
 }
 
-const renewedListeners = new Set<() => void>();
-
-/** Calls `listener` when this browser takes a new screen id (the stream connects again under it). */
-export function onScreenIdRenewed(listener: () => void): () => void {
-  renewedListeners.add(listener);
-  return () => renewedListeners.delete(listener);
+/** This tab's claim to a screen id among the browser's tabs (screenClaim.ts), made at first use. */
+function tabClaim(): ScreenClaim {
+  claim ??= new ScreenClaim({
+    local: storage('localStorage'),
+    session: storage('sessionStorage'),
+    channel: typeof BroadcastChannel === 'function' ? new BroadcastChannel(CLAIM_CHANNEL) : null,
+  });
+  return claim;
 }
 
 /**
- * Gives this browser a new id: the server refused the one it had as another board's screen (a browser shared by
+ * This tab's screen id: the browser's own, kept in localStorage (in memory where storage is refused), or where
+ * another tab of the browser is that screen, one of this tab's own (screenClaim.ts).
+ */
+export function screenId(): string {
+  return tabClaim().id();
+}
+
+/**
+ * Runs `then` once this tab knows its screen id (a moment after the page starts; at once after that): the stream
+ * waits for it. Returns a function that cancels it.
+ */
+export function whenScreenIdSettled(then: () => void): () => void {
+  const claimed = tabClaim();
+  if (claimed.isSettled()) {
+    then();
+    return () => undefined;
+  }
+  let cancelled = false;
+  void claimed.settled.then(() => {
+    if (!cancelled) then();
+  });
+  return () => {
+    cancelled = true;
+  };
+}
+
+/** Calls `listener` when this tab takes a new screen id (the stream connects again under it). */
+export function onScreenIdRenewed(listener: () => void): () => void {
+  return tabClaim().onChange(listener);
+}
+
+/**
+ * Gives this tab a new id: the server refused the one it had as another board's screen (a browser shared by
  * supervisors who may see different boards). Reports use it at once, and the stream connects again under it.
  */
 function renewScreenId(): void {
-  memoryId = null;
-  try {
-    window.localStorage.removeItem(STORAGE_KEY);
-  } catch {
-    // Storage refused: the id was in memory, made anew below.
-  }
-  screenId();
-  for (const listener of renewedListeners) listener();
+  tabClaim().renew();
 }
 
 const loadedAt = performance.now();
