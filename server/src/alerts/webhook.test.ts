@@ -118,6 +118,35 @@ describe('WebhookNotifier', () => {
     ]);
   });
 
+  it('lets go of a webhook no longer configured once its messages are out, and never of a configured one', async () => {
+    const old = await receiver(1);
+    const kept = await receiver(0);
+    const notifier = new WebhookNotifier(
+      [
+        { boardId: 'sales', url: old.url, queueIds: null },
+        { boardId: 'support', url: kept.url, queueIds: null },
+      ],
+      { logger, backoffMs: 20 },
+    );
+    notifier.notify(event('raised'));
+    expect(notifier.queueCount()).toBe(2);
+    // The sales board's webhook is edited away while its message is still being retried: it is still delivered.
+    notifier.setTargets([{ boardId: 'support', url: kept.url, queueIds: null }]);
+    await notifier.idle();
+    expect(old.bodies).toHaveLength(1);
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(notifier.queueCount()).toBe(1);
+    // Named again, it is sent to again.
+    notifier.setTargets([
+      { boardId: 'support', url: kept.url, queueIds: null },
+      { boardId: 'sales', url: old.url, queueIds: null },
+    ]);
+    notifier.notify(event('cleared'));
+    await notifier.idle();
+    expect(old.bodies).toHaveLength(2);
+    expect(notifier.queueCount()).toBe(2);
+  });
+
   it('gives up after the configured attempts without throwing', async () => {
     const hook = await receiver(100);
     const notifier = new WebhookNotifier([{ boardId: 'all', url: hook.url, queueIds: null }], {

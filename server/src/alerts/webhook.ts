@@ -89,8 +89,25 @@ export class WebhookNotifier {
     this.maxPending = options.maxPending ?? 100;
   }
 
+  /**
+   * The boards' webhooks after a configuration reload. A URL no longer configured has its queue let go once the
+   * messages already in it are delivered or given up on, so months of edits do not keep a queue per URL ever named.
+   */
   setTargets(targets: WebhookTarget[]): void {
     this.targets = targets;
+    for (const [url, queue] of this.queues) {
+      if (targets.some((target) => target.url === url)) continue;
+      void queue.onIdle().then(() => {
+        const unused = !this.targets.some((target) => target.url === url);
+        if (unused && this.queues.get(url) === queue && queue.size === 0 && queue.pending === 0)
+          this.queues.delete(url);
+      });
+    }
+  }
+
+  /** How many URLs have a queue: the configured ones that were ever sent to, and any still finishing. */
+  queueCount(): number {
+    return this.queues.size;
   }
 
   notify(event: AlertEvent): void {
