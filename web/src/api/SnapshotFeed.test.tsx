@@ -8,6 +8,7 @@ import { refusedStream, stubServer } from '../testing/fakeServer';
 import { renderInFeed } from '../testing/renderFeed';
 import { makeSnapshot } from '../testing/makeSnapshot';
 import { SnapshotFeed, useConnection } from './SnapshotFeed';
+import { buildReport, screenId, sendReport } from './screenReport';
 import { snapshotKeys } from './snapshot';
 import { useQueueOptions, useQueues } from './useSnapshotSlices';
 
@@ -218,5 +219,33 @@ describe('SnapshotFeed', () => {
     act(() => onlineManager.setOnline(true));
     await waitFor(() => expect(shown()?.connection).toBe('polling'), { timeout: 3000 });
     expect(shown()?.error).toBe('');
+  });
+
+  it('connects its stream again under a new screen id when the server refuses the one it had', async () => {
+    const { sources, source } = renderFeed(null);
+    const before = screenId();
+    const first = source();
+    expect(first.url).toContain(`screen=${before}`);
+    expect(sources).toHaveLength(1);
+    // The server refuses the id as another board's screen (a browser shared by supervisors of other boards).
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(() =>
+        Promise.resolve(
+          new Response(JSON.stringify({ status: 403, code: 'screen_not_yours' }), {
+            status: 403,
+            headers: { 'content-type': 'application/problem+json' },
+          }),
+        ),
+      ),
+    );
+    await act(async () => {
+      await sendReport(buildReport({ view: 'wall', board: null, meta: undefined }));
+    });
+    const after = screenId();
+    expect(after).not.toBe(before);
+    expect(first.closed).toBe(true);
+    expect(sources).toHaveLength(2);
+    expect(source().url).toContain(`screen=${after}`);
   });
 });

@@ -12,29 +12,35 @@ function store(): KeyValueStore & { map: Map<string, string> } {
   };
 }
 
-/** The tabs of one browser profile: one localStorage, a BroadcastChannel each, as the page opens them. */
-function browser() {
-  const local = store();
-  const open: ScreenClaim[] = [];
-  let made = 0;
-  const newId = () => `id-${String((made += 1)).padStart(20, '0')}`;
-  return {
-    local,
-    open,
-    tab(session = store(), options: { channel?: ClaimChannel | null } = {}) {
-      const claim = new ScreenClaim({
-        local,
-        session,
-        channel:
-          options.channel === undefined
-            ? (new BroadcastChannel('screen-claim-test') as ClaimChannel)
-            : options.channel,
-        newId,
-        windowMs: 30,
-      });
-      open.push(claim);
-      return { claim, session };
-    },
+interface Line {
+  /** Delivery to this page comes this much later (a page busy with a long task). */
+  delayMs?: number;
+  /** Messages this page never hears (a page frozen in the background). */
+  misses?: (message: { kind: string }) => boolean;
+}
+
+/** A BroadcastChannel between the pages of one profile, each page's line as the test makes it. */
+function channelBus() {
+  const ends = new Set<{ channel: ClaimChannel; line: Line }>();
+  return (line: Line = {}): ClaimChannel => {
+    const end = {
+      line,
+      channel: {
+        onmessage: null,
+        postMessage(message: unknown) {
+          for (const other of ends) {
+            if (other === end || other.line.misses?.(message as { kind: string })) continue;
+            setTimeout(
+              () => other.channel.onmessage?.({ data: message } as MessageEvent),
+              other.line.delayMs ?? 0,
+            );
+          }
+        },
+        close: () => void ends.delete(end),
+      } as ClaimChannel,
+    };
+    ends.add(end);
+    return end.channel;
   };
 }
 
@@ -43,122 +49,251 @@ afterEach(() => {
   for (const tabs of opened.splice(0)) for (const tab of tabs) tab.close();
 });
 
-function until(check: () => boolean, ms = 2000): Promise<void> {
-  const end = Date.now() + ms;
-  return new Promise((resolve, reject) => {
-    const poll = () => {
-      if (check()) resolve();
-      else if (Date.now() > end) reject(new Error('timed out'));
-      else setTimeout(poll, 5);
-    };
-    poll();
-  });
+interface TabOptions {
+  session?: ReturnType<typeof store>;
+  address?: string;
+  line?: Line;
+  /** The page's clock. */
+  now?: number;
+  noChannel?: boolean;
+  framed?: boolean;
 }
 
-describe('a tab’s screen id among the browser’s tabs', () => {
+/** The pages of one browser profile: one localStorage, a channel each, as the page opens them. */
+function browser() {
+  const local = store();
+  const bus = channelBus();
+  const open: ScreenClaim[] = [];
+  opened.push(open);
+  let made = 0;
+  const newId = () => `id-${String((made += 1)).padStart(20, '0')}`;
+  const tab = (options: TabOptions = {}) => {
+    const session = options.session ?? store();
+    const changes: string[] = [];
+    const claim = new ScreenClaim({
+      local,
+      session,
+      channel: options.noChannel ? null : bus(options.line),
+      address: options.address ?? 'wall||',
+      framed: options.framed,
+      newId,
+      windowMs: 30,
+      ...(options.now === undefined ? {} : { now: () => options.now ?? 0 }),
+    });
+    claim.onChange(() => changes.push(claim.id()));
+    open.push(claim);
+    return { claim, session, changes };
+  };
+  return {
+    local,
+    tab,
+    /** A page opened once the ones before it have taken their ids. */
+    async settledTab(options: TabOptions = {}) {
+      const opened = tab(options);
+      await opened.claim.settled;
+      return opened;
+    },
+    ids: () =>
+      (JSON.parse(local.map.get('switchboard.screen.ids') ?? '[]') as { id: string }[]).map(({ id }) => id),
+  };
+}
+
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('a page’s screen id among the browser’s pages', () => {
   it('is the browser’s own id in its only tab, and the same after a reload', async () => {
     const b = browser();
-    opened.push(b.open);
-    const first = b.tab();
-    await first.claim.settled;
+    const first = await b.settledTab();
     const id = first.claim.id();
     expect(b.local.map.get('switchboard.screen')).toBe(id);
     first.claim.close();
     // A reload: the same tab's sessionStorage.
-    const again = b.tab(first.session);
-    await again.claim.settled;
+    const again = await b.settledTab({ session: first.session });
     expect(again.claim.id()).toBe(id);
   });
 
-  it('gives a second tab its own id, keeps it through the second tab’s reload, and gives it back after a restart', async () => {
+  it('gives a second tab its own id, which its reload keeps even where another id showed the same address last', async () => {
     const b = browser();
-    opened.push(b.open);
-    const one = b.tab();
-    await one.claim.settled;
-    const two = b.tab();
-    await two.claim.settled;
+    const one = await b.settledTab();
+    const two = await b.settledTab();
     expect(two.claim.id()).not.toBe(one.claim.id());
-    const second = two.claim.id();
-    two.claim.close();
-    const reloaded = b.tab(two.session);
-    await reloaded.claim.settled;
-    expect(reloaded.claim.id()).toBe(second);
-
-    // The browser restarts (no tab keeps its sessionStorage): its two ids are handed out again, no third.
+    const [first, second] = [one.claim.id(), two.claim.id()];
+    // The first tab reloads (its id becomes the last to show the wall), then closes.
     one.claim.close();
-    reloaded.claim.close();
-    const a = b.tab();
-    await a.claim.settled;
-    const c = b.tab();
-    await c.claim.settled;
-    expect(new Set([a.claim.id(), c.claim.id()])).toEqual(new Set([one.claim.id(), second]));
+    const oneAgain = await b.settledTab({ session: one.session });
+    expect(oneAgain.claim.id()).toBe(first);
+    oneAgain.claim.close();
+    // The second tab reloads: its own id, not the one that showed the wall last.
+    two.claim.close();
+    const twoAgain = await b.settledTab({ session: two.session });
+    expect(twoAgain.claim.id()).toBe(second);
+    expect(two.changes).toEqual([]);
   });
 
-  it('sorts out two tabs that start at once: the later one takes another id and says so', async () => {
+  it('gives each wall its own id back after the browser restarts, whichever opens first', async () => {
     const b = browser();
-    opened.push(b.open);
-    const one = b.tab();
-    const two = b.tab();
-    const changes: string[] = [];
-    one.claim.onChange(() => changes.push('one'));
-    two.claim.onChange(() => changes.push('two'));
+    const sales = await b.settledTab({ address: 'wall|sales|' });
+    const support = await b.settledTab({ address: 'wall|support|' });
+    const ids = { sales: sales.claim.id(), support: support.claim.id() };
+    sales.claim.close();
+    support.claim.close();
+    // Restarted, no sessionStorage: the support wall opens first this time.
+    const supportAgain = await b.settledTab({ address: 'wall|support|' });
+    const salesAgain = await b.settledTab({ address: 'wall|sales|' });
+    expect({ sales: salesAgain.claim.id(), support: supportAgain.claim.id() }).toEqual(ids);
+  });
+
+  it('sorts out two tabs that start at once: the one that took the id later takes another, once, and says so', async () => {
+    const b = browser();
+    const one = b.tab({ now: 1000 });
+    const two = b.tab({ now: 2000 });
     await Promise.all([one.claim.settled, two.claim.settled]);
-    await until(() => one.claim.id() !== two.claim.id());
-    // Four tabs, four ids.
-    const three = b.tab();
-    const four = b.tab();
-    await Promise.all([three.claim.settled, four.claim.settled]);
-    await until(() => new Set(b.open.map((tab) => tab.id())).size === 4);
-    expect(changes.length).toBeLessThanOrEqual(3);
+    // Both took the browser's own id; then each heard the other.
+    await pause(100);
+    expect(one.claim.id()).toBe(b.local.map.get('switchboard.screen'));
+    expect(two.claim.id()).not.toBe(one.claim.id());
+    expect(one.changes).toEqual([]);
+    expect(two.changes).toEqual([two.claim.id()]);
+  });
+
+  it('breaks a tie of two tabs that took one id in the same millisecond the same way in both', async () => {
+    const b = browser();
+    const one = b.tab({ now: 1000 });
+    const two = b.tab({ now: 1000 });
+    await Promise.all([one.claim.settled, two.claim.settled]);
+    await pause(100);
+    expect(two.claim.id()).not.toBe(one.claim.id());
+    // The later page (its own id made after the first's) moves.
+    expect(one.changes).toEqual([]);
+    expect(two.changes).toHaveLength(1);
+  });
+
+  it('keeps a busy wall’s id when a new tab takes it before the wall answers, whatever the two clocks say', async () => {
+    const b = browser();
+    const wall = await b.settledTab({ now: 5000, line: { delayMs: 120 } });
+    const id = wall.claim.id();
+    // The new tab's clock is behind the wall's (an NTP step): it would count as first by the clocks alone.
+    const late = b.tab({ now: 1000 });
+    await late.claim.settled;
+    expect(late.claim.id()).toBe(id);
+    await pause(250);
+    expect(wall.claim.id()).toBe(id);
+    expect(wall.changes).toEqual([]);
+    expect(late.claim.id()).not.toBe(id);
+    expect(late.changes).toEqual([late.claim.id()]);
+  });
+
+  it('answers a tab that took its id without asking it (its question missed): that tab moves', async () => {
+    const b = browser();
+    const wall = await b.settledTab({ now: 1000, line: { misses: (message) => message.kind === 'ask' } });
+    const id = wall.claim.id();
+    const other = b.tab({ now: 2000 });
+    await other.claim.settled;
+    expect(other.claim.id()).toBe(id);
+    await pause(150);
+    expect(wall.claim.id()).toBe(id);
+    expect(other.claim.id()).not.toBe(id);
+  });
+
+  it('moves a page that missed everything once it says what it holds again', async () => {
+    const b = browser();
+    const wall = await b.settledTab({ now: 1000, line: { misses: () => true } });
+    const other = await b.settledTab({ now: 2000 });
+    // Neither heard the other: both hold the browser's own id.
+    await pause(60);
+    expect(other.claim.id()).toBe(wall.claim.id());
+    wall.claim.announce();
+    await pause(150);
+    expect(other.claim.id()).not.toBe(wall.claim.id());
+    expect(wall.changes).toEqual([]);
   });
 
   it('settles a duplicated tab (its sessionStorage copied) on an id of its own, the original keeping its id', async () => {
     const b = browser();
-    opened.push(b.open);
-    const one = b.tab();
-    await one.claim.settled;
+    const one = await b.settledTab({ now: 1000 });
     const copy = store();
     for (const [key, value] of one.session.map) copy.setItem(key, value);
-    const changed: string[] = [];
-    one.claim.onChange(() => changed.push('original'));
-    const duplicate = b.tab(copy);
+    const duplicate = b.tab({ session: copy, now: 2000 });
     await duplicate.claim.settled;
-    await until(() => duplicate.claim.id() !== one.claim.id());
-    expect(changed).toEqual([]);
+    await pause(100);
+    expect(duplicate.claim.id()).not.toBe(one.claim.id());
+    expect(one.changes).toEqual([]);
   });
 
-  it('takes the browser’s first id in every tab where there is no channel, as before', async () => {
+  it('keeps apart two embeds in one tab, which share its sessionStorage, through reloads in either order', async () => {
     const b = browser();
-    opened.push(b.open);
-    const one = b.tab(store(), { channel: null });
-    const two = b.tab(store(), { channel: null });
+    const tab = store();
+    const sales = await b.settledTab({ session: tab, address: 'embed|sales|', framed: true });
+    const support = await b.settledTab({ session: tab, address: 'embed|support|', framed: true });
+    const ids = { sales: sales.claim.id(), support: support.claim.id() };
+    expect(ids.sales).not.toBe(ids.support);
+    let frames = [sales.claim, support.claim];
+    for (const order of [
+      ['support', 'sales'],
+      ['support', 'sales'],
+      ['sales', 'support'],
+    ] as const) {
+      // The intranet page reloads: its frames load again, in either order.
+      for (const frame of frames) frame.close();
+      frames = [];
+      const again: Record<string, string> = {};
+      for (const board of order) {
+        const frame = b.tab({ session: tab, address: `embed|${board}|`, framed: true });
+        frames.push(frame.claim);
+        await frame.claim.settled;
+        again[board] = frame.claim.id();
+      }
+      await pause(60);
+      expect(again).toEqual(ids);
+    }
+  });
+
+  it('takes the browser’s own id in every tab where there is no channel, as before', async () => {
+    const b = browser();
+    const one = b.tab({ noChannel: true });
+    const two = b.tab({ noChannel: true });
     await Promise.all([one.claim.settled, two.claim.settled]);
     expect(two.claim.id()).toBe(one.claim.id());
   });
 
   it('replaces a refused id among the browser’s ids, in that tab only', async () => {
     const b = browser();
-    opened.push(b.open);
-    const one = b.tab();
-    await one.claim.settled;
-    const two = b.tab();
-    await two.claim.settled;
+    const one = await b.settledTab();
+    const two = await b.settledTab();
     const [first, second] = [one.claim.id(), two.claim.id()];
     two.claim.renew();
     expect(two.claim.id()).not.toBe(second);
+    expect(two.changes).toEqual([two.claim.id()]);
     expect(one.claim.id()).toBe(first);
     expect(b.local.map.get('switchboard.screen')).toBe(first);
-    expect(JSON.parse(b.local.map.get('switchboard.screen.more') ?? '[]')).toEqual([two.claim.id()]);
+    expect(b.ids()).not.toContain(second);
+    expect(b.ids()).toContain(two.claim.id());
     one.claim.renew();
     expect(b.local.map.get('switchboard.screen')).toBe(one.claim.id());
     expect(one.claim.id()).not.toBe(first);
   });
 
-  it('keeps at most eight ids for the browser, however many tabs were open', async () => {
+  it('mends the browser’s list of ids when a write of another page lost one (two pages writing at once)', async () => {
     const b = browser();
-    opened.push(b.open);
-    for (let i = 0; i < 10; i += 1) await b.tab().claim.settled;
-    expect(new Set(b.open.map((tab) => tab.id())).size).toBe(10);
-    expect(JSON.parse(b.local.map.get('switchboard.screen.more') ?? '[]')).toHaveLength(7);
+    const one = await b.settledTab();
+    const two = await b.settledTab();
+    // The second tab's id was written over by another page's write made from an older copy of the list.
+    b.local.map.set('switchboard.screen.ids', JSON.stringify([{ id: one.claim.id(), shows: 'wall||' }]));
+    two.claim.announce();
+    await pause(30);
+    expect(b.ids()).toContain(two.claim.id());
+  });
+
+  it('keeps at most eight of the browser’s ids, the most recent, however many tabs were open', async () => {
+    const b = browser();
+    const tabs = [];
+    for (let i = 0; i < 10; i += 1) tabs.push(await b.settledTab({ address: `laptop|${i}|` }));
+    expect(new Set(tabs.map((tab) => tab.claim.id())).size).toBe(10);
+    expect(b.ids()).toEqual(
+      tabs
+        .slice(2)
+        .map((tab) => tab.claim.id())
+        .reverse(),
+    );
   });
 });

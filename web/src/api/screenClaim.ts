@@ -1,27 +1,34 @@
 /**
- * Which screen id this tab is. Tabs and windows of one browser profile share its localStorage, where the id is
+ * Which screen id this page is. Tabs and windows of one browser profile share its localStorage, where the id is
  * kept, so two walls driven by one PC (two TVs, two kiosk windows) or two embeds on one intranet page would be one
- * screen that flips between their boards. Each tab claims an id among the other tabs of its profile over a
- * BroadcastChannel:
+ * screen that flips between their boards. Each page claims an id among the other pages of its profile over a
+ * BroadcastChannel (docs/screens.md, "Tabs"):
  *
- * - The ids this browser has used are kept in localStorage: the first one (the browser's own, as before) and up
- *   to seven more. A tab keeps the one it holds in sessionStorage, so a reload keeps it.
- * - A starting tab asks which ids are held, and after a moment takes the one its sessionStorage names if no other
- *   tab holds it, else the first of the browser's ids no other tab holds, else a new one (kept for the next time).
- * - Two tabs that took one id anyway (both started at once, or a tab too busy to answer in time, or a duplicated
- *   tab that copied the other's sessionStorage) find out from each other's word: the one that took it later takes
- *   another, and says so, so the stream connects again under it.
+ * - The browser's own id stays in localStorage (`switchboard.screen`, as before), with the ids its pages have held
+ *   since, each with the address it showed (view and board), the most recent first, at most eight.
+ * - A tab keeps the id it holds in its sessionStorage, so a reload keeps it; a frame keeps it per address, as the
+ *   frames of one tab share that storage.
+ * - A starting page asks which ids are held and, a moment later, takes its own if no other page holds it, else the
+ *   one that last showed its address, else the browser's own, else any of the browser's ids, else a new one: so
+ *   after the browser restarts, two walls of different boards take their own ids again, whichever opens first.
+ * - Two pages that took one id anyway (both started at once, a page too busy to answer in time, a duplicated tab
+ *   that copied the other's sessionStorage) sort it out when they hear each other: the one that held it first
+ *   keeps it (a page that answered the other's question knows it was first, whatever the clocks say), and the
+ *   other asks again and takes another, and its stream connects again under it. Each page says what it holds
+ *   again with every report and when it is shown again, so a page that missed the others' word hears it later.
  *
- * Without BroadcastChannel (browsers before 2022), every tab is the browser's first id, as before.
+ * Without BroadcastChannel (browsers before 2022), every page is the browser's own id, as before.
  */
 
 const FIRST_KEY = 'switchboard.screen';
-const MORE_KEY = 'switchboard.screen.more';
+const LIST_KEY = 'switchboard.screen.ids';
 const TAB_KEY = 'switchboard.screen.tab';
 export const CLAIM_CHANNEL = 'switchboard.screen';
-/** Ids kept besides the first: a laptop whose supervisor opens many tabs does not collect them without end. */
-const MORE_KEPT = 7;
-/** How long a starting tab waits for the others to say which ids they hold. */
+/** Ids kept with the address they showed: a laptop whose supervisor opens many tabs does not collect them without end. */
+const KEPT = 8;
+/** Pages whose question this one answered: enough for every tab a browser might open. */
+const HEARD_KEPT = 64;
+/** How long a starting page waits for the others to say which ids they hold. */
 export const CLAIM_WINDOW_MS = 200;
 
 const ID = /^[A-Za-z0-9-]{20,40}$/;
@@ -44,23 +51,41 @@ export interface ScreenClaimOptions {
   local: KeyValueStore | null;
   /** This tab's storage (sessionStorage), or null. */
   session: KeyValueStore | null;
-  /** The channel to the profile's other tabs, or null where there is none. */
+  /** The channel to the profile's other pages, or null where there is none. */
   channel: ClaimChannel | null;
+  /** What the page shows (its view and board), by which it finds the id that showed it before. */
+  address: string;
+  /** Whether the page is a frame inside another page (an embed), which shares its tab's sessionStorage. */
+  framed?: boolean;
   newId?: () => string;
   now?: () => number;
   windowMs?: number;
 }
 
-type Message = { kind: 'ask'; from: string } | { kind: 'hold'; id: string; since: number; from: string };
+interface Kept {
+  id: string;
+  shows: string | null;
+}
+
+type Message =
+  | { kind: 'ask'; from: string }
+  | { kind: 'hold'; id: string; since: number; from: string; shows: string | null; heard: string[] };
 
 function readMessage(data: unknown): Message | null {
   if (typeof data !== 'object' || data === null) return null;
   const m = data as Record<string, unknown>;
   if (typeof m.from !== 'string') return null;
   if (m.kind === 'ask') return { kind: 'ask', from: m.from };
-  if (m.kind === 'hold' && typeof m.id === 'string' && ID.test(m.id) && typeof m.since === 'number')
-    return { kind: 'hold', id: m.id, since: m.since, from: m.from };
-  return null;
+  if (m.kind !== 'hold' || typeof m.id !== 'string' || !ID.test(m.id) || typeof m.since !== 'number')
+    return null;
+  return {
+    kind: 'hold',
+    id: m.id,
+    since: m.since,
+    from: m.from,
+    shows: typeof m.shows === 'string' ? m.shows : null,
+    heard: Array.isArray(m.heard) ? m.heard.filter((from): from is string => typeof from === 'string') : [],
+  };
 }
 
 function read(store: KeyValueStore | null, key: string): string | null {
@@ -83,79 +108,100 @@ export class ScreenClaim {
   private readonly local: KeyValueStore | null;
   private readonly session: KeyValueStore | null;
   private readonly channel: ClaimChannel | null;
+  private readonly address: string;
+  private readonly tabKey: string;
   private readonly newId: () => string;
   private readonly now: () => number;
-  /** This tab, among the others: breaks a tie of two tabs that took one id in the same millisecond. */
+  private readonly windowMs: number;
+  /** This page, among the others. */
   private readonly self: string;
   private current: string;
-  /** When this tab took its id; null while it is still asking. */
+  /** When this page took its id; null while it asks which ids are held. */
   private since: number | null = null;
-  /** Ids the other tabs said they hold while this one was asking. */
-  private readonly heldByOthers = new Set<string>();
+  /** Ids the other pages said they hold while this one was asking. */
+  private heldByOthers = new Set<string>();
+  /** Pages whose question this one answered while holding its id: this page held it before them. */
+  private readonly heard = new Set<string>();
   private readonly listeners = new Set<() => void>();
+  private closed = false;
   readonly settled: Promise<void>;
 
   constructor(options: ScreenClaimOptions) {
     this.local = options.local;
     this.session = options.session;
     this.channel = options.channel;
+    this.address = options.address;
+    this.tabKey = options.framed ? `${TAB_KEY}:${options.address}` : TAB_KEY;
     this.newId = options.newId ?? (() => crypto.randomUUID());
     this.now = options.now ?? Date.now;
+    this.windowMs = options.windowMs ?? CLAIM_WINDOW_MS;
     this.self = this.newId();
-    const kept = read(this.session, TAB_KEY);
-    this.current = kept && ID.test(kept) ? kept : this.firstId();
+    const own = read(this.session, this.tabKey);
+    this.current = own && ID.test(own) ? own : this.firstId();
     if (!this.channel) {
       this.take(this.current);
       this.settled = Promise.resolve();
       return;
     }
     this.channel.onmessage = (event) => this.hear(readMessage(event.data));
-    this.channel.postMessage({ kind: 'ask', from: this.self });
-    this.settled = new Promise((resolve) =>
-      setTimeout(() => {
-        this.take(this.choose());
-        resolve();
-      }, options.windowMs ?? CLAIM_WINDOW_MS),
-    );
+    this.settled = this.ask();
   }
 
-  /** Whether this tab has taken its id (it may still give it up to a tab that took it first). */
+  /** Whether this page has taken its id (it may still give it up to a page that held it first). */
   isSettled(): boolean {
     return this.since !== null;
   }
 
-  /** The id this tab reports and streams under (before it settles, the one it expects to take). */
+  /** The id this page reports and streams under (before it settles, the one it expects to take). */
   id(): string {
     return this.current;
   }
 
-  /** Calls `listener` when this tab's id changes after it settled. */
+  /** Calls `listener` when this page's id changes after it settled. */
   onChange(listener: () => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
 
+  /** Says again which id this page holds, so a page that took it too while this one was not heard moves. */
+  announce(): void {
+    this.say();
+  }
+
   /**
-   * The server refused this tab's id as another board's screen (a browser shared by supervisors who may see
-   * different boards): a new id takes its place, in this tab and among the browser's.
+   * The server refused this page's id as another board's screen (a browser shared by supervisors who may see
+   * different boards): a new id takes its place, in this page and among the browser's.
    */
   renew(): void {
     const refused = this.current;
     const made = this.newId();
-    if (read(this.local, FIRST_KEY) === refused || !this.local) write(this.local, FIRST_KEY, made);
-    else this.keep(this.moreIds().map((id) => (id === refused ? made : id)));
+    if (read(this.local, FIRST_KEY) === refused) write(this.local, FIRST_KEY, made);
+    this.writeList(this.readList().filter((kept) => kept.id !== refused));
     this.take(made);
     this.changed();
   }
 
   close(): void {
+    this.closed = true;
     if (this.channel) {
       this.channel.onmessage = null;
       this.channel.close();
     }
   }
 
-  /** The browser's first id, made now if it has none. */
+  /** Asks the other pages which ids they hold, then takes one. */
+  private ask(): Promise<void> {
+    this.since = null;
+    this.channel?.postMessage({ kind: 'ask', from: this.self });
+    return new Promise((resolve) =>
+      setTimeout(() => {
+        if (!this.closed) this.take(this.choose());
+        resolve();
+      }, this.windowMs),
+    );
+  }
+
+  /** The browser's own id, made now if it has none. */
   private firstId(): string {
     const first = read(this.local, FIRST_KEY);
     if (first && ID.test(first)) return first;
@@ -164,69 +210,123 @@ export class ScreenClaim {
     return made;
   }
 
-  private moreIds(): string[] {
+  private readList(): Kept[] {
     try {
-      const parsed: unknown = JSON.parse(read(this.local, MORE_KEY) ?? '[]');
-      return Array.isArray(parsed)
-        ? parsed.filter((id): id is string => typeof id === 'string' && ID.test(id)).slice(0, MORE_KEPT)
-        : [];
+      const parsed: unknown = JSON.parse(read(this.local, LIST_KEY) ?? '[]');
+      if (!Array.isArray(parsed)) return [];
+      return parsed
+        .filter(
+          (kept): kept is Kept =>
+            typeof kept === 'object' &&
+            kept !== null &&
+            typeof (kept as Kept).id === 'string' &&
+            ID.test((kept as Kept).id),
+        )
+        .map((kept) => ({ id: kept.id, shows: typeof kept.shows === 'string' ? kept.shows : null }))
+        .slice(0, KEPT);
     } catch {
       return [];
     }
   }
 
-  private keep(more: string[]): void {
-    write(this.local, MORE_KEY, JSON.stringify(more.slice(0, MORE_KEPT)));
+  private writeList(list: Kept[]): void {
+    write(this.local, LIST_KEY, JSON.stringify(list.slice(0, KEPT)));
   }
 
-  /** The id to take: this tab's own if free, else the first of the browser's that is free, else a new one. */
+  /**
+   * Keeps `id` among the browser's ids, with what it shows: read again just before writing, and written by every
+   * page that hears of an id, so two pages writing at once cannot lose one for good.
+   */
+  private remember(id: string, shows: string | null, first: boolean): void {
+    const list = this.readList();
+    const at = list.findIndex((kept) => kept.id === id);
+    if (first) {
+      if (at >= 0) list.splice(at, 1);
+      list.unshift({ id, shows });
+    } else if (at >= 0) {
+      const kept = list[at];
+      if (!kept || kept.shows === shows) return;
+      kept.shows = shows;
+    } else {
+      // Another page's id the list lacks: kept where there is room, never in place of a more recent one.
+      if (list.length >= KEPT) return;
+      list.push({ id, shows });
+    }
+    this.writeList(list);
+  }
+
+  /**
+   * The id to take: this page's own, else the one that last showed its address, else the browser's own, else any
+   * of the browser's, else a new one; the first of them no other page holds.
+   */
   private choose(): string {
     const free = (id: string) => !this.heldByOthers.has(id);
-    if (free(this.current)) return this.current;
-    const browser = [this.firstId(), ...this.moreIds()];
-    const found = browser.find(free);
-    if (found) return found;
-    const made = this.newId();
-    this.keep([...browser.slice(1), made]);
-    return made;
+    const own = read(this.session, this.tabKey);
+    if (own && ID.test(own) && free(own)) return own;
+    const list = this.readList();
+    const shown = list.find((kept) => kept.shows === this.address && free(kept.id));
+    if (shown) return shown.id;
+    const first = this.firstId();
+    if (free(first)) return first;
+    return list.find((kept) => free(kept.id))?.id ?? this.newId();
   }
 
   private take(id: string): void {
     this.current = id;
     this.since = this.now();
-    write(this.session, TAB_KEY, id);
+    this.heldByOthers = new Set();
+    write(this.session, this.tabKey, id);
+    this.remember(id, this.address, true);
     this.say();
   }
 
   private say(): void {
-    if (this.since === null) return;
-    this.channel?.postMessage({ kind: 'hold', id: this.current, since: this.since, from: this.self });
+    if (this.since === null || this.closed) return;
+    this.channel?.postMessage({
+      kind: 'hold',
+      id: this.current,
+      since: this.since,
+      from: this.self,
+      shows: this.address,
+      heard: [...this.heard],
+    });
   }
 
   private hear(message: Message | null): void {
-    if (!message || message.from === this.self) return;
+    if (!message || message.from === this.self || this.closed) return;
     if (message.kind === 'ask') {
+      if (this.since === null) return;
+      this.heard.add(message.from);
+      if (this.heard.size > HEARD_KEPT) this.heard.delete(this.heard.values().next().value as string);
       this.say();
       return;
     }
+    this.remember(message.id, message.shows, false);
     if (this.since === null) {
       this.heldByOthers.add(message.id);
       return;
     }
     if (message.id !== this.current) return;
-    const theirsFirst =
-      message.since < this.since || (message.since === this.since && message.from < this.self);
-    if (!theirsFirst) {
-      // They took it after this tab: tell them, and they take another.
+    if (!this.heldFirstBy(message)) {
+      // They took it after this page: tell them, and they take another.
       this.say();
       return;
     }
+    void this.ask().then(() => this.changed());
     this.heldByOthers.add(message.id);
-    this.take(this.choose());
-    this.changed();
+  }
+
+  /** Whether the page that says it holds this page's id held it first. */
+  private heldFirstBy(message: Extract<Message, { kind: 'hold' }>): boolean {
+    // A page that answered the other's question held its id then, whatever the two clocks say.
+    if (message.heard.includes(this.self)) return true;
+    if (this.heard.has(message.from)) return false;
+    const since = this.since ?? Infinity;
+    return message.since < since || (message.since === since && message.from < this.self);
   }
 
   private changed(): void {
+    if (this.closed) return;
     for (const listener of this.listeners) listener();
   }
 }

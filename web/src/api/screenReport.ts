@@ -44,12 +44,22 @@ function storage(kind: 'localStorage' | 'sessionStorage'): KeyValueStore | null 
 
 /** This tab's claim to a screen id among the browser's tabs (screenClaim.ts), made at first use. */
 function tabClaim(): ScreenClaim {
-  claim ??= new ScreenClaim({
+  if (claim) return claim;
+  const shows = parseViewParams(window.location.search);
+  const made = new ScreenClaim({
     local: storage('localStorage'),
     session: storage('sessionStorage'),
     channel: typeof BroadcastChannel === 'function' ? new BroadcastChannel(CLAIM_CHANNEL) : null,
+    address: [shows.view, shows.board ?? '', shows.queues.join(',')].join('|'),
+    framed: window.self !== window.top,
   });
-  return claim;
+  // A page shown again (from the back-forward cache, or a tab woken up) may have missed the others' word.
+  window.addEventListener('pageshow', () => made.announce());
+  document.addEventListener('visibilitychange', () => {
+    if (document.visibilityState === 'visible') made.announce();
+  });
+  claim = made;
+  return made;
 }
 
 /**
@@ -154,6 +164,8 @@ export async function reportFailure(): Promise<void> {
   const asked = lastInput ? null : parseViewParams(window.location.search);
   const input = lastInput ?? { view: asked?.view ?? 'laptop', board: asked?.board ?? null, meta: undefined };
   const wait = lastSentAt === null ? 0 : lastSentAt + askedInterval / 2 + 1000 - performance.now();
+  // Under this page's own id, not one another page of the browser holds.
+  await tabClaim().settled;
   if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
   await sendReport(buildReport(input));
 }
@@ -216,6 +228,8 @@ export function useScreenReport(
     let timer: ReturnType<typeof setTimeout>;
     let stopped = false;
     const tick = async () => {
+      // Each report, the page says again which id it holds among the browser's pages (screenClaim.ts).
+      tabClaim().announce();
       const delay = await sendReport(buildReport(latest.current));
       if (!stopped) timer = setTimeout(() => void tick(), delay);
     };
