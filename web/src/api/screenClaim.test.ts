@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ScreenClaim, type ClaimChannel, type KeyValueStore } from './screenClaim';
 
 /** A Storage of a map. */
@@ -14,26 +14,39 @@ function store(): KeyValueStore & { map: Map<string, string> } {
 
 interface Line {
   /** Delivery to this page comes this much later (a page busy with a long task). */
-  delayMs?: number;
+  delayMs?: number | ((message: { kind: string }) => number);
   /** Messages this page never hears (a page frozen in the background). */
   misses?: (message: { kind: string }) => boolean;
 }
 
 /** A BroadcastChannel between the pages of one profile, each page's line as the test makes it. */
 function channelBus() {
-  const ends = new Set<{ channel: ClaimChannel; line: Line }>();
+  interface End {
+    channel: ClaimChannel;
+    line: Line;
+    /** When the last message from each sender reaches this page: a channel keeps each sender's order. */
+    last: Map<End, number>;
+  }
+  const ends = new Set<End>();
   return (line: Line = {}): ClaimChannel => {
-    const end = {
+    const end: End = {
       line,
+      last: new Map(),
       channel: {
         onmessage: null,
         postMessage(message: unknown) {
           for (const other of ends) {
-            if (other === end || other.line.misses?.(message as { kind: string })) continue;
-            setTimeout(
-              () => other.channel.onmessage?.({ data: message } as MessageEvent),
-              other.line.delayMs ?? 0,
+            const kind = message as { kind: string };
+            if (other === end || other.line.misses?.(kind)) continue;
+            const delay = other.line.delayMs;
+            const at = Math.max(
+              Date.now() + (typeof delay === 'function' ? delay(kind) : (delay ?? 0)),
+              other.last.get(end) ?? 0,
             );
+            other.last.set(end, at);
+            setTimeout(() => {
+              if (ends.has(other)) other.channel.onmessage?.({ data: message } as MessageEvent);
+            }, at - Date.now());
           }
         },
         close: () => void ends.delete(end),
@@ -53,8 +66,10 @@ interface TabOptions {
   session?: ReturnType<typeof store>;
   address?: string;
   line?: Line;
-  /** The page's clock. */
+  /** The page's clock: a time, or how far it is off the test's. */
   now?: number;
+  skewMs?: number;
+  windowMs?: number;
   noChannel?: boolean;
   framed?: boolean;
 }
@@ -77,8 +92,8 @@ function browser() {
       address: options.address ?? 'wall||',
       framed: options.framed,
       newId,
-      windowMs: 30,
-      ...(options.now === undefined ? {} : { now: () => options.now ?? 0 }),
+      windowMs: options.windowMs ?? 30,
+      now: options.now === undefined ? () => Date.now() + (options.skewMs ?? 0) : () => options.now ?? 0,
     });
     claim.onChange(() => changes.push(claim.id()));
     open.push(claim);
@@ -295,5 +310,95 @@ describe('a page’s screen id among the browser’s pages', () => {
         .map((tab) => tab.claim.id())
         .reverse(),
     );
+  });
+});
+
+describe('a page’s screen id among many pages, some slow to answer', () => {
+  beforeEach(() => {
+    vi.useFakeTimers();
+    vi.setSystemTime(1_000_000);
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('settles two walls of one board that each once answered the other, rather than both giving up an id for good', async () => {
+    const b = browser();
+    let busy = true;
+    const line = (ms: number): Line => ({ delayMs: (message) => (busy && message.kind === 'ask' ? ms : 0) });
+    // A wall busy with long tasks for a while: it answers questions half a second late.
+    const wall = b.tab({ address: 'wall|a|', windowMs: 200, line: line(500) });
+    await vi.advanceTimersByTimeAsync(1000);
+    // A new one takes the busy wall's id before it answers; a third starts while the second holds it, and is busy
+    // in turn when the second asks again: each answered the other once.
+    const second = b.tab({ address: 'wall|a|', windowMs: 200 });
+    await vi.advanceTimersByTimeAsync(250);
+    const third = b.tab({ address: 'wall|a|', windowMs: 200, line: line(300) });
+    await vi.advanceTimersByTimeAsync(5000);
+    busy = false;
+    const before = [second.changes.length, third.changes.length];
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect([second.changes.length, third.changes.length]).toEqual(before);
+    expect(new Set([wall.claim.id(), second.claim.id(), third.claim.id()]).size).toBe(3);
+    expect(wall.changes).toEqual([]);
+  });
+
+  it('takes a renewed id once, when the server refuses the id while the page is choosing another', async () => {
+    const b = browser();
+    const first = b.tab({ now: 1000, windowMs: 200 });
+    const later = b.tab({ now: 2000, windowMs: 200 });
+    // Both take the browser's own id; the later one hears the first and asks again...
+    await vi.advanceTimersByTimeAsync(210);
+    expect(first.claim.isSettled() && !later.claim.isSettled()).toBe(true);
+    // ...and, while it waits for answers, the server refuses the id it had: it takes a new one, and only that.
+    later.claim.renew();
+    const renewed = later.claim.id();
+    await vi.advanceTimersByTimeAsync(2000);
+    expect(later.claim.id()).toBe(renewed);
+    expect(later.changes).toEqual([renewed]);
+    expect(first.changes).toEqual([]);
+  });
+
+  it('ends, in any of 200 random starts of two to five pages, with an id each, soon, and then holds still', async () => {
+    let seed = 7;
+    const random = () => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed / 2147483648;
+    };
+    const addresses = ['wall|a|', 'wall|a|', 'wall|b|'];
+    const failures: string[] = [];
+    for (let run = 0; run < 200; run += 1) {
+      const b = browser();
+      const pages: ReturnType<typeof b.tab>[] = [];
+      const timers: ReturnType<typeof setInterval>[] = [];
+      const count = 2 + Math.floor(random() * 4);
+      for (let i = 0; i < count; i += 1) {
+        const slow = random() < 0.3 ? 150 + random() * 400 : random() * 20;
+        const address = addresses[Math.floor(random() * addresses.length)] ?? 'wall||';
+        const skewMs = Math.floor((random() - 0.5) * 2000);
+        const every = 1000 + Math.floor(random() * 2000);
+        setTimeout(
+          () => {
+            const page = b.tab({ address, skewMs, windowMs: 200, line: { delayMs: () => slow * random() } });
+            pages.push(page);
+            timers.push(setInterval(() => page.claim.announce(), every));
+          },
+          random() < 0.5 ? 0 : Math.floor(random() * 600),
+        );
+      }
+      await vi.advanceTimersByTimeAsync(20_000);
+      const before = pages.map((page) => page.changes.length);
+      await vi.advanceTimersByTimeAsync(20_000);
+      const ids = pages.map((page) => page.claim.id());
+      const most = Math.max(...pages.map((page) => page.changes.length));
+      const still = pages.every((page, i) => page.changes.length === before[i]);
+      if (new Set(ids).size !== ids.length || !still || most > 4)
+        failures.push(
+          `run ${run}: ${count} pages, ${new Set(ids).size} ids, changes ${pages.map((p) => p.changes.length).join(',')}`,
+        );
+      for (const timer of timers) clearInterval(timer);
+      for (const page of pages) page.claim.close();
+    }
+    expect(failures).toEqual([]);
   });
 });

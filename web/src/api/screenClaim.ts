@@ -28,6 +28,11 @@ export const CLAIM_CHANNEL = 'switchboard.screen';
 const KEPT = 8;
 /** Pages whose question this one answered: enough for every tab a browser might open. */
 const HEARD_KEPT = 64;
+/**
+ * A page choosing again (it gave up an id another page held first) passes over every id another page said it held
+ * this recently: pages say so with every report (a minute by default), so this is every live page's.
+ */
+const RECENT_MS = 3 * 60_000;
 /** How long a starting page waits for the others to say which ids they hold. */
 export const CLAIM_WINDOW_MS = 200;
 
@@ -69,7 +74,19 @@ interface Kept {
 
 type Message =
   | { kind: 'ask'; from: string }
-  | { kind: 'hold'; id: string; since: number; from: string; shows: string | null; heard: string[] };
+  | {
+      kind: 'hold';
+      id: string;
+      since: number;
+      from: string;
+      shows: string | null;
+      /** The pages whose question the sender answered, each with the id it held then. */
+      heard: [string, string][];
+    };
+
+function isPair(value: unknown): value is [string, string] {
+  return Array.isArray(value) && value.length === 2 && value.every((part) => typeof part === 'string');
+}
 
 function readMessage(data: unknown): Message | null {
   if (typeof data !== 'object' || data === null) return null;
@@ -84,7 +101,7 @@ function readMessage(data: unknown): Message | null {
     since: m.since,
     from: m.from,
     shows: typeof m.shows === 'string' ? m.shows : null,
-    heard: Array.isArray(m.heard) ? m.heard.filter((from): from is string => typeof from === 'string') : [],
+    heard: Array.isArray(m.heard) ? m.heard.filter(isPair) : [],
   };
 }
 
@@ -118,13 +135,17 @@ export class ScreenClaim {
   private current: string;
   /** When this page took its id; null while it asks which ids are held. */
   private since: number | null = null;
-  /** Ids the other pages said they hold while this one was asking. */
-  private heldByOthers = new Set<string>();
-  /** Pages whose question this one answered while holding its id: this page held it before them. */
-  private readonly heard = new Set<string>();
+  /** The ids other pages said they hold, with when (this page's clock). */
+  private readonly heldByOthers = new Map<string, number>();
+  /** Pages whose question this one answered, each with the id it held then: it held that id before them. */
+  private readonly heard = new Map<string, string>();
   private readonly listeners = new Set<() => void>();
   private closed = false;
-  readonly settled: Promise<void>;
+  /** The ask under way, or the last one; resolves to whether it took an id (a renewal cancels it). */
+  private pending: Promise<boolean> = Promise.resolve(true);
+  private asking = 0;
+  /** How many times this page gave up an id to another: each time it waits longer for the slow ones to answer. */
+  private yielded = 0;
 
   constructor(options: ScreenClaimOptions) {
     this.local = options.local;
@@ -140,11 +161,15 @@ export class ScreenClaim {
     this.current = own && ID.test(own) ? own : this.firstId();
     if (!this.channel) {
       this.take(this.current);
-      this.settled = Promise.resolve();
       return;
     }
     this.channel.onmessage = (event) => this.hear(readMessage(event.data));
-    this.settled = this.ask();
+    void this.ask();
+  }
+
+  /** Resolves once this page has taken an id: at start, and again after it gave one up to another page. */
+  get settled(): Promise<void> {
+    return this.pending.then(() => undefined);
   }
 
   /** Whether this page has taken its id (it may still give it up to a page that held it first). */
@@ -175,6 +200,10 @@ export class ScreenClaim {
   renew(): void {
     const refused = this.current;
     const made = this.newId();
+    // An ask under way (this page gave up its id a moment ago) is overtaken by the new id.
+    this.asking += 1;
+    this.pending = Promise.resolve(true);
+    this.heard.clear();
     if (read(this.local, FIRST_KEY) === refused) write(this.local, FIRST_KEY, made);
     this.writeList(this.readList().filter((kept) => kept.id !== refused));
     this.take(made);
@@ -189,16 +218,24 @@ export class ScreenClaim {
     }
   }
 
-  /** Asks the other pages which ids they hold, then takes one. */
-  private ask(): Promise<void> {
+  /** Asks the other pages which ids they hold, then takes one; resolves to whether it did. */
+  private ask(): Promise<boolean> {
     this.since = null;
+    // What this page answered was of the id it gives up.
+    this.heard.clear();
+    const asking = (this.asking += 1);
     this.channel?.postMessage({ kind: 'ask', from: this.self });
-    return new Promise((resolve) =>
-      setTimeout(() => {
-        if (!this.closed) this.take(this.choose());
-        resolve();
-      }, this.windowMs),
+    this.pending = new Promise((resolve) =>
+      setTimeout(
+        () => {
+          const overtaken = this.closed || asking !== this.asking;
+          if (!overtaken) this.take(this.choose());
+          resolve(!overtaken);
+        },
+        this.windowMs * 2 ** Math.min(this.yielded, 3),
+      ),
     );
+    return this.pending;
   }
 
   /** The browser's own id, made now if it has none. */
@@ -260,7 +297,11 @@ export class ScreenClaim {
    * of the browser's, else a new one; the first of them no other page holds.
    */
   private choose(): string {
-    const free = (id: string) => !this.heldByOthers.has(id);
+    const now = this.now();
+    const free = (id: string) => {
+      const heard = this.heldByOthers.get(id);
+      return heard === undefined || Math.abs(now - heard) >= RECENT_MS;
+    };
     const own = read(this.session, this.tabKey);
     if (own && ID.test(own) && free(own)) return own;
     const list = this.readList();
@@ -274,7 +315,6 @@ export class ScreenClaim {
   private take(id: string): void {
     this.current = id;
     this.since = this.now();
-    this.heldByOthers = new Set();
     write(this.session, this.tabKey, id);
     this.remember(id, this.address, true);
     this.say();
@@ -282,13 +322,15 @@ export class ScreenClaim {
 
   private say(): void {
     if (this.since === null || this.closed) return;
+    // The list may have lost this id to two pages writing it at once: this page puts it back.
+    this.remember(this.current, this.address, false);
     this.channel?.postMessage({
       kind: 'hold',
       id: this.current,
       since: this.since,
       from: this.self,
       shows: this.address,
-      heard: [...this.heard],
+      heard: [...this.heard.entries()],
     });
   }
 
@@ -296,31 +338,37 @@ export class ScreenClaim {
     if (!message || message.from === this.self || this.closed) return;
     if (message.kind === 'ask') {
       if (this.since === null) return;
-      this.heard.add(message.from);
-      if (this.heard.size > HEARD_KEPT) this.heard.delete(this.heard.values().next().value as string);
+      this.heard.delete(message.from);
+      this.heard.set(message.from, this.current);
+      if (this.heard.size > HEARD_KEPT) this.heard.delete(this.heard.keys().next().value as string);
       this.say();
       return;
     }
     this.remember(message.id, message.shows, false);
-    if (this.since === null) {
-      this.heldByOthers.add(message.id);
-      return;
+    const now = this.now();
+    this.heldByOthers.delete(message.id);
+    this.heldByOthers.set(message.id, now);
+    for (const [id, at] of this.heldByOthers) {
+      if (Math.abs(now - at) < RECENT_MS) break;
+      this.heldByOthers.delete(id);
     }
-    if (message.id !== this.current) return;
+    if (this.since === null || message.id !== this.current) return;
     if (!this.heldFirstBy(message)) {
       // They took it after this page: tell them, and they take another.
       this.say();
       return;
     }
-    void this.ask().then(() => this.changed());
-    this.heldByOthers.add(message.id);
+    this.yielded += 1;
+    void this.ask().then((took) => {
+      if (took) this.changed();
+    });
   }
 
   /** Whether the page that says it holds this page's id held it first. */
   private heldFirstBy(message: Extract<Message, { kind: 'hold' }>): boolean {
-    // A page that answered the other's question held its id then, whatever the two clocks say.
-    if (message.heard.includes(this.self)) return true;
-    if (this.heard.has(message.from)) return false;
+    // A page that answered the other's question while holding this id held it first, whatever the two clocks say.
+    if (message.heard.some(([from, id]) => from === this.self && id === message.id)) return true;
+    if (this.heard.get(message.from) === this.current) return false;
     const since = this.since ?? Infinity;
     return message.since < since || (message.since === since && message.from < this.self);
   }
