@@ -105,7 +105,7 @@ function browser() {
     /** A page opened once the ones before it have taken their ids. */
     async settledTab(options: TabOptions = {}) {
       const opened = tab(options);
-      await opened.claim.settled;
+      await settle(opened);
       return opened;
     },
     ids: () =>
@@ -113,7 +113,22 @@ function browser() {
   };
 }
 
-const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** Time passes (the test's clock is fake, so a busy machine cannot reorder what the pages hear). */
+const pause = (ms: number) => vi.advanceTimersByTimeAsync(ms);
+
+/** Time passes until every page given has taken an id. */
+async function settle(...pages: { claim: ScreenClaim }[]): Promise<void> {
+  for (let step = 0; step < 200 && !pages.every((page) => page.claim.isSettled()); step += 1) await pause(10);
+  expect(pages.every((page) => page.claim.isSettled())).toBe(true);
+}
+
+beforeEach(() => {
+  vi.useFakeTimers();
+  vi.setSystemTime(1_000_000);
+});
+afterEach(() => {
+  vi.useRealTimers();
+});
 
 describe('a page’s screen id among the browser’s pages', () => {
   it('is the browser’s own id in its only tab, and the same after a reload', async () => {
@@ -162,7 +177,7 @@ describe('a page’s screen id among the browser’s pages', () => {
     const b = browser();
     const one = b.tab({ now: 1000 });
     const two = b.tab({ now: 2000 });
-    await Promise.all([one.claim.settled, two.claim.settled]);
+    await settle(one, two);
     // Both took the browser's own id; then each heard the other.
     await pause(100);
     expect(one.claim.id()).toBe(b.local.map.get('switchboard.screen'));
@@ -175,7 +190,7 @@ describe('a page’s screen id among the browser’s pages', () => {
     const b = browser();
     const one = b.tab({ now: 1000 });
     const two = b.tab({ now: 1000 });
-    await Promise.all([one.claim.settled, two.claim.settled]);
+    await settle(one, two);
     await pause(100);
     expect(two.claim.id()).not.toBe(one.claim.id());
     // The later page (its own id made after the first's) moves.
@@ -189,7 +204,7 @@ describe('a page’s screen id among the browser’s pages', () => {
     const id = wall.claim.id();
     // The new tab's clock is behind the wall's (an NTP step): it would count as first by the clocks alone.
     const late = b.tab({ now: 1000 });
-    await late.claim.settled;
+    await settle(late);
     expect(late.claim.id()).toBe(id);
     await pause(250);
     expect(wall.claim.id()).toBe(id);
@@ -203,7 +218,7 @@ describe('a page’s screen id among the browser’s pages', () => {
     const wall = await b.settledTab({ now: 1000, line: { misses: (message) => message.kind === 'ask' } });
     const id = wall.claim.id();
     const other = b.tab({ now: 2000 });
-    await other.claim.settled;
+    await settle(other);
     expect(other.claim.id()).toBe(id);
     await pause(150);
     expect(wall.claim.id()).toBe(id);
@@ -229,7 +244,7 @@ describe('a page’s screen id among the browser’s pages', () => {
     const copy = store();
     for (const [key, value] of one.session.map) copy.setItem(key, value);
     const duplicate = b.tab({ session: copy, now: 2000 });
-    await duplicate.claim.settled;
+    await settle(duplicate);
     await pause(100);
     expect(duplicate.claim.id()).not.toBe(one.claim.id());
     expect(one.changes).toEqual([]);
@@ -255,7 +270,7 @@ describe('a page’s screen id among the browser’s pages', () => {
       for (const board of order) {
         const frame = b.tab({ session: tab, address: `embed|${board}|`, framed: true });
         frames.push(frame.claim);
-        await frame.claim.settled;
+        await settle(frame);
         again[board] = frame.claim.id();
       }
       await pause(60);
@@ -267,7 +282,7 @@ describe('a page’s screen id among the browser’s pages', () => {
     const b = browser();
     const one = b.tab({ noChannel: true });
     const two = b.tab({ noChannel: true });
-    await Promise.all([one.claim.settled, two.claim.settled]);
+    await settle(one, two);
     expect(two.claim.id()).toBe(one.claim.id());
   });
 
@@ -314,14 +329,6 @@ describe('a page’s screen id among the browser’s pages', () => {
 });
 
 describe('a page’s screen id among many pages, some slow to answer', () => {
-  beforeEach(() => {
-    vi.useFakeTimers();
-    vi.setSystemTime(1_000_000);
-  });
-  afterEach(() => {
-    vi.useRealTimers();
-  });
-
   it('settles two walls of one board that each once answered the other, rather than both giving up an id for good', async () => {
     const b = browser();
     let busy = true;
@@ -357,6 +364,26 @@ describe('a page’s screen id among many pages, some slow to answer', () => {
     expect(later.claim.id()).toBe(renewed);
     expect(later.changes).toEqual([renewed]);
     expect(first.changes).toEqual([]);
+  });
+
+  it('takes again, when it must choose, an id whose page has been gone longer than 3 minutes', async () => {
+    const b = browser();
+    let missing = false;
+    const wall = await b.settledTab({ line: { misses: (message) => missing && message.kind === 'ask' } });
+    const other = await b.settledTab();
+    const gone = other.claim.id();
+    other.claim.close();
+    await pause(4 * 60_000);
+    // A duplicate of the wall's tab, its clock far behind, takes the wall's id while the wall misses its question:
+    // by the clocks it was first, so the wall chooses again, and the id of the page gone four minutes ago is free.
+    missing = true;
+    const copy = store();
+    for (const [key, value] of wall.session.map) copy.setItem(key, value);
+    const early = b.tab({ session: copy, skewMs: -3_600_000 });
+    await settle(early);
+    await pause(1000);
+    expect(wall.claim.id()).toBe(gone);
+    expect(wall.changes).toEqual([gone]);
   });
 
   it('ends, in any of 200 random starts of two to five pages, with an id each, soon, and then holds still', async () => {
