@@ -33,6 +33,13 @@ const openOn = (
     ...options,
   });
 
+/** A store on `driver` in `dataDir`, flushed by hand, on `clock`, and the lines it logs. */
+const openLogged = (driver: DriverName, dataDir: string, clock: () => number) => {
+  const { logger, lines } = capturedLogger();
+  const history = openOn(driver, { dataDir, keyframeMs: 60_000, flushMs: 600_000, logger, clock });
+  return { history, lines };
+};
+
 describe.each(drivers)('History on %s', (driver) => {
   /** A store of its own in a new directory, on this driver, keeping a week, with `options` on top. */
   const openHistory = (options: Omit<HistoryOptions, 'dataDir' | 'retentionDays' | 'driver'>) =>
@@ -346,14 +353,7 @@ describe.each(drivers)('History on %s, with its directory removed while running'
   it('makes a new file at its path, says so, and replays what is recorded after', async () => {
     let now = 20_000_000;
     const dataDir = mkdtempSync(join(tmpdir(), 'switchboard-rec-'));
-    const { logger, lines } = capturedLogger();
-    const history = openOn(driver, {
-      dataDir,
-      keyframeMs: 60_000,
-      flushMs: 600_000,
-      logger,
-      clock: () => now,
-    });
+    const { history, lines } = openLogged(driver, dataDir, () => now);
     let previous: Snapshot | null = null;
     const record = async (g: number) => {
       const next = view(g);
@@ -395,14 +395,7 @@ describe.each(drivers)('History on %s, with a file a crash damaged', (driver) =>
     writeFileSync(join(dataDir, 'history.sqlite'), damaged);
     // A write-ahead log of the damaged file, which must not be applied to the new one.
     writeFileSync(join(dataDir, 'history.sqlite-wal'), 'stale log');
-    const { logger, lines } = capturedLogger();
-    const history = openOn(driver, {
-      dataDir,
-      keyframeMs: 60_000,
-      flushMs: 600_000,
-      logger,
-      clock: () => 30_000_000,
-    });
+    const { history, lines } = openLogged(driver, dataDir, () => 30_000_000);
     history.record('i', view(1), null);
     await history.flush();
     const found = history.reader.viewAt('i', 30_000_500);
@@ -444,14 +437,7 @@ describe.each(drivers)('History on %s, with a table a lost sector damaged', (dri
     writeSync(file, Buffer.alloc(pageSize, 0xff), 0, pageSize, (root - 1) * pageSize);
     closeSync(file);
 
-    const { logger, lines } = capturedLogger();
-    const history = openOn(driver, {
-      dataDir,
-      keyframeMs: 60_000,
-      flushMs: 600_000,
-      logger,
-      clock: () => now,
-    });
+    const { history, lines } = openLogged(driver, dataDir, () => now);
     now += 2000;
     history.record('i', view(2), null);
     await history.flush();
