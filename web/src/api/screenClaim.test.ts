@@ -278,6 +278,34 @@ describe('a page’s screen id among the browser’s pages', () => {
     }
   });
 
+  it('keeps one id for the life of the page where the browser refuses storage', async () => {
+    const refused: KeyValueStore = {
+      getItem: () => {
+        throw new Error('SecurityError');
+      },
+      setItem: () => {
+        throw new Error('SecurityError');
+      },
+      removeItem: () => undefined,
+    };
+    const claim = new ScreenClaim({ local: refused, session: refused, channel: null, address: 'wall||' });
+    const id = claim.id();
+    await claim.settled;
+    claim.announce();
+    expect(claim.id()).toBe(id);
+    const other = new ScreenClaim({
+      local: refused,
+      session: refused,
+      channel: channelBus()(),
+      address: 'wall||',
+      windowMs: 30,
+    });
+    const first = other.id();
+    await settle({ claim: other });
+    expect(other.id()).toBe(first);
+    other.close();
+  });
+
   it('takes the browser’s own id in every tab where there is no channel, as before', async () => {
     const b = browser();
     const one = b.tab({ noChannel: true });

@@ -132,6 +132,8 @@ export class ScreenClaim {
   private readonly windowMs: number;
   /** This page, among the others. */
   private readonly self: string;
+  /** The browser's own id as this page made it, where storage had none. */
+  private madeFirst: string | null = null;
   private current: string;
   /** When this page took its id; null while it asks which ids are held. */
   private since: number | null = null;
@@ -190,6 +192,9 @@ export class ScreenClaim {
 
   /** Says again which id this page holds, so a page that took it too while this one was not heard moves. */
   announce(): void {
+    if (this.since === null) return;
+    // The list may have lost this id to two pages writing it at once: this page puts it back.
+    this.remember(this.current, this.address, false);
     this.say();
   }
 
@@ -238,13 +243,13 @@ export class ScreenClaim {
     return this.pending;
   }
 
-  /** The browser's own id, made now if it has none. */
+  /** The browser's own id, made now if it has none (once: where storage is refused, it lasts as long as the page). */
   private firstId(): string {
     const first = read(this.local, FIRST_KEY);
     if (first && ID.test(first)) return first;
-    const made = this.newId();
-    write(this.local, FIRST_KEY, made);
-    return made;
+    this.madeFirst ??= this.newId();
+    write(this.local, FIRST_KEY, this.madeFirst);
+    return this.madeFirst;
   }
 
   private readList(): Kept[] {
@@ -322,8 +327,6 @@ export class ScreenClaim {
 
   private say(): void {
     if (this.since === null || this.closed) return;
-    // The list may have lost this id to two pages writing it at once: this page puts it back.
-    this.remember(this.current, this.address, false);
     this.channel?.postMessage({
       kind: 'hold',
       id: this.current,
