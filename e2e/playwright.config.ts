@@ -13,11 +13,16 @@ mkdirSync(TRAFFIC_DIR, { recursive: true });
 // the run, so "today" has its series (in the first minutes after midnight there are none yet).
 const timeZone = zoneWhereItIs(10);
 
+/** The files that run for minutes of simulated days and hours, each on a server of its own. */
+const LONG = /(soak|patches)\.spec\.ts$/;
+
 export default defineConfig({
   testDir: './tests',
   forbidOnly: !!process.env.CI,
   retries: 0,
-  workers: 1,
+  // Two lanes, each one test at a time: the soak and the hours-long wall, which mostly wait on the simulated
+  // clock, beside everything else, in the order it always ran.
+  workers: 2,
   reporter: [['list']],
   timeout: 60_000,
   // The machine running the suite is often shared and busy: a first paint may take more than the default 5 s.
@@ -39,9 +44,10 @@ export default defineConfig({
     },
   },
   projects: [
-    { name: 'chromium', testIgnore: /\.check\.ts$/ },
+    { name: 'chromium', testIgnore: [/\.check\.ts$/, LONG], workers: 1 },
+    { name: 'long', testMatch: LONG, workers: 1 },
     // After the whole suite: nothing the browsers saw, nor the server's log, holds the AWS credentials.
-    { name: 'secrets', testMatch: /\.check\.ts$/, dependencies: ['chromium'] },
+    { name: 'secrets', testMatch: /\.check\.ts$/, dependencies: ['chromium', 'long'] },
   ],
   webServer: [
     {
