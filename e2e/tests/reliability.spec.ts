@@ -24,7 +24,9 @@ async function dataAsOf(page: Page): Promise<string> {
 test('a server restart with the wall open: the figures stay up, and it catches up without a reload', async ({
   page,
 }) => {
-  await page.goto(`${server.url}/?view=wall`);
+  // The wall held on its first page, the queues' tiles, for the whole test: a turn to its agents or its chart
+  // would take the tiles off the screen, restart or none.
+  await page.goto(`${server.url}/?view=wall&rotate=3600`);
   const tiles = page.locator('[data-queue-id]');
   await expect(tiles).toHaveCount(12);
   // The page whole, its chart's code too: a chunk whose load the restart cuts short is kept failed by Chromium
