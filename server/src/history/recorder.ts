@@ -7,7 +7,7 @@ import { SECTION_NAMES, type AlertEvent, type Snapshot, type ViewPatch } from '@
 import type { AlertEngine } from '../alerts/engine.js';
 import type { Logger } from '../logger.js';
 import type { DriverName } from './sqlite.js';
-import { HistoryReader, damaged, openHistoryFile, setAside } from './store.js';
+import { HistoryReader, damaged, openHistoryFile, removeSetAsideBefore, setAside } from './store.js';
 import {
   HistoryWriter,
   type Batch,
@@ -185,6 +185,7 @@ export class History {
       options.dataDir,
       options.dirVariable,
       options.driver,
+      (options.clock ?? Date.now)(),
     );
     if (damaged)
       options.logger.error(
@@ -357,8 +358,8 @@ export class History {
     let aside: string;
     let opened: ReturnType<typeof openHistoryFile>;
     try {
-      aside = setAside(this.path);
-      opened = openHistoryFile(dirname(this.path), this.options.dirVariable, this.driver);
+      aside = setAside(this.path, now);
+      opened = openHistoryFile(dirname(this.path), this.options.dirVariable, this.driver, now);
     } catch (error) {
       const why = error instanceof Error ? error.message : String(error);
       if (this.fileError === null)
@@ -579,7 +580,9 @@ export class History {
    * record look older than the retention: when nothing was recorded between the cutoff and the last day (half the
    * retention, for a retention of one day) while older records are there, nothing is removed, and the log says
    * so, for up to a day from the first prune that found it so. A clock put right in that day loses nothing; a
-   * server stopped for longer than the retention keeps its old days up to a day longer.
+   * server stopped for longer than the retention keeps its old days up to a day longer. Damaged files set aside
+   * (replaceDamaged) go with the days they held, once set aside longer ago than the retention: kept for whoever
+   * wants to rescue them, and never filling a disk that keeps losing sectors.
    */
   async prune(): Promise<void> {
     const now = this.clock();
@@ -602,6 +605,33 @@ export class History {
         'history: nothing recorded for the whole retention before the last hours, yet older records are there: ' +
           'the clock may be set ahead. Old days are kept for up to a day from the first time this was seen; ' +
           'looked at again in an hour',
+      );
+    else if (!outcome.notOurs) this.removeSetAside(cutoff, now);
+  }
+
+  /** Removes the damaged files set aside before `cutoff` (see prune), and says so. */
+  private removeSetAside(cutoff: number, now: number): void {
+    const { logger } = this.options;
+    let outcome: ReturnType<typeof removeSetAsideBefore>;
+    try {
+      outcome = removeSetAsideBefore(this.path, cutoff, now);
+    } catch (error) {
+      logger.warn(
+        { detail: error instanceof Error ? error.message : String(error) },
+        'history: could not look for damaged files set aside; looked at again in an hour',
+      );
+      return;
+    }
+    if (outcome.removed.length > 0)
+      logger.info(
+        { removed: outcome.removed },
+        `history: removed ${outcome.removed.length} damaged file(s) set aside longer ago than the retention`,
+      );
+    if (outcome.failed.length > 0)
+      logger.warn(
+        { failed: outcome.failed },
+        'history: damaged files set aside longer ago than the retention could not be removed; ' +
+          'tried again in an hour',
       );
   }
 

@@ -1,5 +1,5 @@
-import { accessSync, constants, existsSync, mkdirSync, renameSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { accessSync, constants, existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import { brotliDecompressSync, inflateRawSync } from 'node:zlib';
 import {
   applyPatch,
@@ -106,12 +106,44 @@ function openFile(driver: ReturnType<typeof sqliteDriver>, path: string): SqlDat
  * Moves a damaged history file aside, with its write-ahead log, as `history.sqlite.damaged-<time>`, where it is
  * kept for whoever wants to look into it; returns the name it was given.
  */
-export function setAside(path: string): string {
-  const aside = `${path}.damaged-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+export function setAside(path: string, at = Date.now()): string {
+  const aside = `${path}.damaged-${new Date(at).toISOString().replace(/[:.]/g, '-')}`;
   renameSync(path, aside);
   for (const suffix of ['-wal', '-shm'])
     if (existsSync(path + suffix)) renameSync(path + suffix, aside + suffix);
   return aside;
+}
+
+/** A damaged file's name, and when it was set aside: `history.sqlite.damaged-2026-12-06T21-13-00-000Z`. */
+const ASIDE_NAME = /^(.+)\.damaged-(\d{4}-\d\d-\d\dT)(\d\d)-(\d\d)-(\d\d)-(\d{3})Z(-wal|-shm)?$/;
+
+/**
+ * Removes the damaged files set aside beside `path` (setAside) before `cutoff`, with their logs, by the time in
+ * their names; one set aside at a time after `now` (a clock stepped back since) is kept. Returns the names
+ * removed. A file that cannot be removed is left, and named in `failed`.
+ */
+export function removeSetAsideBefore(
+  path: string,
+  cutoff: number,
+  now: number,
+): { removed: string[]; failed: string[] } {
+  const dir = dirname(path);
+  const file = basename(path);
+  const removed: string[] = [];
+  const failed: string[] = [];
+  for (const name of readdirSync(dir)) {
+    const match = ASIDE_NAME.exec(name);
+    if (!match || match[1] !== file) continue;
+    const at = Date.parse(`${match[2]}${match[3]}:${match[4]}:${match[5]}.${match[6]}Z`);
+    if (!Number.isFinite(at) || at >= cutoff || at > now) continue;
+    try {
+      rmSync(join(dir, name), { force: true });
+      removed.push(name);
+    } catch {
+      failed.push(name);
+    }
+  }
+  return { removed, failed };
 }
 
 /**
@@ -123,6 +155,7 @@ export function openHistoryFile(
   dataDir: string,
   variable = 'DATA_DIR',
   driverName?: DriverName,
+  now = Date.now(),
 ): { path: string; db: SqlDatabase; driver: DriverName; driverModule: string; damaged?: string } {
   const driver = sqliteDriver(driverName);
   const dir = resolve(dataDir);
@@ -136,7 +169,7 @@ export function openHistoryFile(
       db = openFile(driver, path);
     } catch (error) {
       if (!damaged(error)) throw error;
-      aside = setAside(path);
+      aside = setAside(path, now);
       db = openFile(driver, path);
     }
     return {

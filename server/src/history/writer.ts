@@ -155,7 +155,7 @@ parentPort.on('message', (message) => {
     } else if (message.type === 'prune') {
       // Only the wallboard recording into the file removes from it.
       if (holder !== 'ours') {
-        parentPort.postMessage({ type: 'done', id: message.id });
+        parentPort.postMessage({ type: 'done', id: message.id, notOurs: true });
         return;
       }
       // Records before the cutoff and none from it to \`recentBefore\`: the history has a hole as long as the
@@ -216,6 +216,8 @@ export interface WriterOutcome {
   holder?: ClaimHolder | null;
   /** A prune's: nothing removed, the history looking as a clock set far ahead makes it. */
   held?: boolean;
+  /** A prune's: nothing removed, the file being another wallboard's to record into. */
+  notOurs?: boolean;
   code?: string;
   /** node:sqlite's (extended) SQLite result code. */
   errcode?: number;
@@ -254,6 +256,7 @@ export class HistoryWriter {
         skipped?: number;
         holder?: ClaimHolder | null;
         held?: boolean;
+        notOurs?: boolean;
         code?: string;
         errcode?: number;
         message?: string;
@@ -268,6 +271,7 @@ export class HistoryWriter {
                 skipped: message.skipped ?? 0,
                 ...(message.holder !== undefined ? { holder: message.holder } : {}),
                 ...(message.held ? { held: true } : {}),
+                ...(message.notOurs ? { notOurs: true } : {}),
               }
             : {
                 ok: false,

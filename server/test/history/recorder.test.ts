@@ -410,6 +410,50 @@ describe.each(drivers)('History on %s, with a file a crash damaged', (driver) =>
   });
 });
 
+describe.each(drivers)('History on %s, with damaged files set aside', (driver) => {
+  it('removes those set aside longer ago than the retention, with their logs, at its hourly removal', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'switchboard-rec-'));
+    const now = Date.parse('2026-06-01T12:00:00.000Z');
+    const aside = (daysAgo: number, base = 'history.sqlite') =>
+      `${base}.damaged-${new Date(now - daysAgo * 86_400_000).toISOString().replace(/[:.]/g, '-')}`;
+    const old = aside(8);
+    const recent = aside(6);
+    const ahead = aside(-1);
+    const another = aside(30, 'other.sqlite');
+    for (const name of [old, `${old}-wal`, `${old}-shm`, recent, `${recent}-wal`, ahead, another])
+      writeFileSync(join(dataDir, name), 'lost sectors');
+    const { history, lines } = openLogged(driver, dataDir, () => now);
+    await history.prune();
+    await history.close();
+    // A week kept (openOn): the one set aside 8 days ago goes, with its logs; the rest stay.
+    expect(
+      readdirSync(dataDir)
+        .filter((name) => name.includes('.damaged-'))
+        .sort(),
+    ).toEqual([recent, `${recent}-wal`, ahead, another].sort());
+    expect(lines.join('')).toMatch(/removed 3 damaged file\(s\) set aside longer ago than the retention/);
+  });
+
+  it('names a file it sets aside by its own clock, so its retention counts from then', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'switchboard-rec-'));
+    writeFileSync(join(dataDir, 'history.sqlite'), 'SQLite format 3\0' + 'lost sectors '.repeat(400));
+    let now = Date.parse('2026-06-01T12:00:00.000Z');
+    const first = openLogged(driver, dataDir, () => now);
+    await first.history.close();
+    expect(readdirSync(dataDir).filter((name) => name.includes('.damaged-'))).toContain(
+      'history.sqlite.damaged-2026-06-01T12-00-00-000Z',
+    );
+    now += 6 * 86_400_000;
+    const second = openLogged(driver, dataDir, () => now);
+    await second.history.prune();
+    expect(readdirSync(dataDir).some((name) => name.includes('.damaged-'))).toBe(true);
+    now += 2 * 86_400_000;
+    await second.history.prune();
+    await second.history.close();
+    expect(readdirSync(dataDir).filter((name) => name.includes('.damaged-'))).toEqual([]);
+  });
+});
+
 describe.each(drivers)('History on %s, with a table a lost sector damaged', (driver) => {
   it('moves the file aside when its writes find it damaged, and records into a new one', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'switchboard-rec-'));
