@@ -31,6 +31,13 @@ export interface ViewStreamOptions {
    */
   maxBufferedBytes?: number;
   maxSkips?: number;
+  /**
+   * A viewer whose connection has taken none of the bytes waiting for it for this long is disconnected: its
+   * network gone without a word (a cable pulled, a TV's Wi-Fi lost), which the operating system would otherwise
+   * hold open until its TCP retransmissions give up, about 15 minutes on Linux, the screen meanwhile counted as
+   * connected. 90 s by default: three times the silence after which a page replaces its own connection.
+   */
+  stallMs?: number;
   clock?: () => number;
   /**
    * Called with each generation of each board the stream serves: the view, and the patch from the generation
@@ -124,6 +131,45 @@ interface Viewer {
   lastSentAt: number;
   /** Whether its sender may still read its board (ViewStream.recheck). */
   allowed: () => boolean;
+  /** How far its connection has taken what is sent to it (stuckFor). */
+  progress: Progress;
+}
+
+/** What is kept of a connection to tell whether it takes what is sent to it (stuckFor). */
+export interface Progress {
+  /** The bytes the connection had taken (handed to the operating system) when last looked at with bytes waiting. */
+  taken: number;
+  /** Since when it has taken none of the bytes waiting for it, or null. */
+  stuckSince: number | null;
+}
+
+/**
+ * How long a connection has taken none of the bytes waiting for it, looked at `now` (0 while it has nothing
+ * waiting, or took some since the last look). `progress` is updated. A connection takes bytes when the operating
+ * system accepts them (its buffer for the connection has room): on a network gone without a word, it never does
+ * again once that buffer is full.
+ */
+export function stuckFor(
+  progress: Progress,
+  socket: { writableLength: number; bytesWritten: number } | null,
+  now: number,
+): number {
+  if (!socket || socket.writableLength === 0) {
+    progress.stuckSince = null;
+    return 0;
+  }
+  const taken = socket.bytesWritten - socket.writableLength;
+  if (taken !== progress.taken) {
+    progress.taken = taken;
+    progress.stuckSince = null;
+    return 0;
+  }
+  // First seen waiting with nothing taken since the last look; or the clock set back since.
+  if (progress.stuckSince === null || now < progress.stuckSince) {
+    progress.stuckSince = now;
+    return 0;
+  }
+  return now - progress.stuckSince;
 }
 
 /** What the stream needs of the views: one board's view of a snapshot (views/views.ts). */
@@ -233,12 +279,15 @@ export class ViewStream {
   private readonly unsubscribe: () => void;
   private readonly maxBufferedBytes: number;
   private readonly maxSkips: number;
+  private readonly stallMs: number;
   private readonly clock: () => number;
   private readonly views: ViewsOf;
   private readonly observe: ViewStreamOptions['observe'];
   private readonly webBuild: () => string | null;
   /** Viewers dropped for reading too slowly, since start. */
   dropped = 0;
+  /** Of those, viewers dropped as their connections took nothing for `stallMs`. */
+  stalled = 0;
   /** Events (views and patches) written to viewers, since start. */
   sent = 0;
   /** Since start: views sent whole, patches sent, and the bytes of both as they went on the wire. */
@@ -252,6 +301,7 @@ export class ViewStream {
   ) {
     this.maxBufferedBytes = options.maxBufferedBytes ?? 8 * 1024 * 1024;
     this.maxSkips = options.maxSkips ?? 3;
+    this.stallMs = options.stallMs ?? 90_000;
     this.clock = options.clock ?? Date.now;
     this.views = options.views ?? { of: (snapshot) => snapshot };
     this.observe = options.observe;
@@ -295,6 +345,7 @@ export class ViewStream {
       behind: false,
       lastSentAt: this.clock(),
       allowed: () => mayStillRead(req, board),
+      progress: { taken: 0, stuckSince: null },
     };
     res.write(this.bytes(viewer, RETRY_FRAME));
     // The head is queued: from here on the response's bytes are its chunks, in the order written. (Writes to the
@@ -439,15 +490,15 @@ export class ViewStream {
 
   private write(viewer: Viewer, frame: StreamFrame | null): void {
     if (!frame) return;
+    if (this.stuck(viewer)) {
+      this.stalled += 1;
+      this.drop(viewer);
+      return;
+    }
     if (this.buffered(viewer) > this.maxBufferedBytes) {
       viewer.skips += 1;
       viewer.behind = true;
-      if (viewer.skips >= this.maxSkips) {
-        this.dropped += 1;
-        for (const channel of this.channels.values()) channel.viewers.delete(viewer);
-        viewer.socket = null;
-        viewer.res.destroy();
-      }
+      if (viewer.skips >= this.maxSkips) this.drop(viewer);
       return;
     }
     viewer.skips = 0;
@@ -457,6 +508,23 @@ export class ViewStream {
     if (frame.kind !== 'other') this.totals[frame.kind] += 1;
     this.totals.bytes += this.bytes(viewer, frame).length;
     this.put(viewer, frame);
+  }
+
+  /** Disconnects a viewer that cannot keep up, or whose connection takes nothing: it is sent nothing more. */
+  private drop(viewer: Viewer): void {
+    this.dropped += 1;
+    for (const channel of this.channels.values()) channel.viewers.delete(viewer);
+    viewer.socket = null;
+    viewer.res.destroy();
+  }
+
+  /**
+   * Whether a viewer's connection has taken none of the bytes waiting for it for `stallMs`, looked at whenever
+   * something is to be written to it (each patch, each heartbeat). A connection that takes some, however slowly,
+   * or has nothing waiting, is not stuck; one that cannot keep up at all is dropped for that (maxSkips).
+   */
+  private stuck(viewer: Viewer): boolean {
+    return stuckFor(viewer.progress, viewer.socket ?? viewer.res.socket, this.clock()) >= this.stallMs;
   }
 
   /**
@@ -511,6 +579,11 @@ export class ViewStream {
       // Gone since the beat began, sent a patch meanwhile (with a later time than this beat's), or too far behind
       // to be written to.
       if (!channel.viewers.has(viewer) || viewer.lastSentAt !== last) return;
+      if (this.stuck(viewer)) {
+        this.stalled += 1;
+        this.drop(viewer);
+        return;
+      }
       if (this.buffered(viewer) > this.maxBufferedBytes) return;
       viewer.lastSentAt = now;
       this.put(viewer, beat);

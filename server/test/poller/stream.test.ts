@@ -521,6 +521,59 @@ describe('GET /api/v1/stream', () => {
     socket.destroy();
   });
 
+  it('drops a viewer whose connection takes nothing for stallMs, as a network gone without a word leaves it', async () => {
+    const feed = new HandFeed();
+    // Room for every byte this test sends, and skips without end: only the stall may drop it.
+    const url = new URL(
+      await serve(feed, { maxBufferedBytes: 1024 ** 3, maxSkips: 1_000_000, stallMs: 300 }),
+    );
+    const viewers = stream as ViewStream;
+    const socket = connect(Number(url.port), '127.0.0.1');
+    await new Promise((resolve) => socket.once('connect', resolve));
+    socket.write(`GET ${url.pathname} HTTP/1.1\r\nHost: x\r\n\r\n`);
+    // A peer that reads nothing more: its receive window and the server's send buffer fill, then nothing moves.
+    socket.pause();
+    await until(() => viewers.viewerCount === 1);
+    for (let g = 1; viewers.viewerCount > 0; g += 1) {
+      if (g > 600) throw new Error('the stuck viewer was never dropped');
+      feed.publish(g, 256 * 1024);
+      await pause(20);
+    }
+    expect(viewers.stalled).toBe(1);
+    expect(viewers.dropped).toBe(1);
+    socket.destroy();
+  });
+
+  it('keeps a viewer that reads in bursts, its connection taking nothing between them for less than stallMs', async () => {
+    const feed = new HandFeed();
+    const url = new URL(
+      await serve(feed, { maxBufferedBytes: 1024 ** 3, maxSkips: 1_000_000, stallMs: 600 }),
+    );
+    const viewers = stream as ViewStream;
+    const socket = connect(Number(url.port), '127.0.0.1');
+    await new Promise((resolve) => socket.once('connect', resolve));
+    socket.write(`GET ${url.pathname} HTTP/1.1\r\nHost: x\r\n\r\n`);
+    let read = 0;
+    socket.on('data', (chunk: Buffer) => (read += chunk.length));
+    socket.pause();
+    await until(() => viewers.viewerCount === 1);
+    // Reads for 20 ms every 200 ms, for 3 s, at 12.8 MB/s sent: between bursts, once the buffers between them are
+    // full, its connection takes nothing for about 180 ms.
+    const started = Date.now();
+    for (let g = 1; Date.now() - started < 3000; g += 1) {
+      feed.publish(g, 256 * 1024);
+      if (g % 10 === 0) {
+        socket.resume();
+        await pause(20);
+        socket.pause();
+      } else await pause(20);
+    }
+    expect(read).toBeGreaterThan(1024 * 1024);
+    expect(viewers.viewerCount).toBe(1);
+    expect(viewers.stalled).toBe(0);
+    socket.destroy();
+  });
+
   it('sends a viewer that fell behind its view whole, never a patch it cannot apply', async () => {
     const feed = new HandFeed();
     feed.publish(1);
