@@ -99,15 +99,23 @@ describe(`the poller against ${QUEUES} queues and ${AGENTS} agents`, () => {
   });
 
   it('asks for ESTIMATED_WAIT_TIME only by Queues and Channels grouped by QUEUE and CHANNEL, and shows every queue and the centre the simulator estimate', async () => {
-    const current = await snapshotAfter(wallboard, 0);
+    await snapshotAfter(wallboard, 0);
     const seen = new Set<CallRecord>(simulator.calls);
-    const snapshot = await snapshotAfter(wallboard, current.generation);
-    const realtime = simulator.calls.filter(
-      (call) => !seen.has(call) && call.operation === 'GetCurrentMetricData',
-    );
     const asksEstimate = (call: CallRecord) =>
       (call.params.CurrentMetrics as { Name: string }[]).some((m) => m.Name === 'ESTIMATED_WAIT_TIME');
-    expect(realtime.filter(asksEstimate).length).toBeGreaterThanOrEqual(Math.ceil(QUEUES / 100));
+    const made = () =>
+      simulator.calls.filter((call) => !seen.has(call) && call.operation === 'GetCurrentMetricData');
+    // A whole cycle's requests made since: the cycle under way when `seen` was taken may have made its own before
+    // (on a busy machine, the snapshot it publishes next holds none made since), then a snapshot after them.
+    const chunks = Math.ceil(QUEUES / 100);
+    await waitFor(
+      () => (made().filter(asksEstimate).length >= chunks ? true : undefined),
+      'a cycle of real-time requests',
+    );
+    const asked = await fetchSnapshot(wallboard);
+    const snapshot = await snapshotAfter(wallboard, asked?.generation ?? 0);
+    const realtime = made();
+    expect(realtime.filter(asksEstimate).length).toBeGreaterThanOrEqual(chunks);
     for (const call of realtime) {
       const filters = call.params.Filters as { Queues?: string[]; Channels?: string[] };
       const documented =
