@@ -35,7 +35,10 @@ export interface ViewStreamOptions {
    * A viewer whose connection has taken none of the bytes waiting for it for this long is disconnected: its
    * network gone without a word (a cable pulled, a TV's Wi-Fi lost), which the operating system would otherwise
    * hold open until its TCP retransmissions give up, about 15 minutes on Linux, the screen meanwhile counted as
-   * connected. 90 s by default: three times the silence after which a page replaces its own connection.
+   * connected. 90 s by default: three times the silence after which a page replaces its own connection. A
+   * connection counts as taking bytes when a write to it completes, and Node hands the operating system what
+   * waits behind a write in one more write: a viewer so slow that what waits for it takes longer than this to
+   * go is over this far behind, and is dropped too (it reconnects for its view whole).
    */
   stallMs?: number;
   clock?: () => number;
@@ -137,7 +140,9 @@ interface Viewer {
 
 /** What is kept of a connection to tell whether it takes what is sent to it (stuckFor). */
 export interface Progress {
-  /** The bytes the connection had taken (handed to the operating system) when last looked at with bytes waiting. */
+  /** The bytes written to the connection since it was first looked at, taken or waiting. */
+  sent: number;
+  /** The bytes the connection had taken (its writes completed) when last looked at with bytes waiting. */
   taken: number;
   /** Since when it has taken none of the bytes waiting for it, or null. */
   stuckSince: number | null;
@@ -149,16 +154,13 @@ export interface Progress {
  * system accepts them (its buffer for the connection has room): on a network gone without a word, it never does
  * again once that buffer is full.
  */
-export function stuckFor(
-  progress: Progress,
-  socket: { writableLength: number; bytesWritten: number } | null,
-  now: number,
-): number {
-  if (!socket || socket.writableLength === 0) {
+export function stuckFor(progress: Progress, waiting: number, now: number): number {
+  if (waiting === 0) {
     progress.stuckSince = null;
     return 0;
   }
-  const taken = socket.bytesWritten - socket.writableLength;
+  // Counted from what the stream wrote rather than the socket's bytesWritten, which walks every buffered write.
+  const taken = progress.sent - waiting;
   if (taken !== progress.taken) {
     progress.taken = taken;
     progress.stuckSince = null;
@@ -345,7 +347,7 @@ export class ViewStream {
       behind: false,
       lastSentAt: this.clock(),
       allowed: () => mayStillRead(req, board),
-      progress: { taken: 0, stuckSince: null },
+      progress: { sent: 0, taken: 0, stuckSince: null },
     };
     res.write(this.bytes(viewer, RETRY_FRAME));
     // The head is queued: from here on the response's bytes are its chunks, in the order written. (Writes to the
@@ -519,12 +521,13 @@ export class ViewStream {
   }
 
   /**
-   * Whether a viewer's connection has taken none of the bytes waiting for it for `stallMs`, looked at whenever
-   * something is to be written to it (each patch, each heartbeat). A connection that takes some, however slowly,
-   * or has nothing waiting, is not stuck; one that cannot keep up at all is dropped for that (maxSkips).
+   * Whether a viewer's connection has taken none of the bytes waiting for it for `stallMs` (see there), looked at
+   * whenever something is to be written to it (each patch, each heartbeat), on a clock no step of the system's
+   * time moves.
    */
   private stuck(viewer: Viewer): boolean {
-    return stuckFor(viewer.progress, viewer.socket ?? viewer.res.socket, this.clock()) >= this.stallMs;
+    const waiting = (viewer.socket ?? viewer.res.socket)?.writableLength ?? 0;
+    return stuckFor(viewer.progress, waiting, performance.now()) >= this.stallMs;
   }
 
   /**
@@ -537,10 +540,18 @@ export class ViewStream {
 
   /** Writes a frame to a viewer: a ready-made chunk straight to its connection, else through the response. */
   private put(viewer: Viewer, frame: StreamFrame): void {
-    if (viewer.socket) viewer.socket.write(frame.chunk(viewer.gzip));
+    if (viewer.socket) {
+      const chunk = frame.chunk(viewer.gzip);
+      viewer.progress.sent += chunk.length;
+      viewer.socket.write(chunk);
+    }
     // An ended response (its board gone, the stream closed) may outlive its request a while on a slow link, and a
     // screen's command can still come for it: a write after the end is an error event that nothing would catch.
-    else if (!viewer.res.writableEnded) viewer.res.write(this.bytes(viewer, frame));
+    else if (!viewer.res.writableEnded) {
+      const bytes = this.bytes(viewer, frame);
+      viewer.progress.sent += bytes.length;
+      viewer.res.write(bytes);
+    }
   }
 
   /** Ends a viewer's response (its last chunk), and writes nothing more to its connection. */

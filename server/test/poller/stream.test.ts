@@ -547,7 +547,7 @@ describe('GET /api/v1/stream', () => {
   it('keeps a viewer that reads in bursts, its connection taking nothing between them for less than stallMs', async () => {
     const feed = new HandFeed();
     const url = new URL(
-      await serve(feed, { maxBufferedBytes: 1024 ** 3, maxSkips: 1_000_000, stallMs: 600 }),
+      await serve(feed, { maxBufferedBytes: 1024 ** 3, maxSkips: 1_000_000, stallMs: 2000 }),
     );
     const viewers = stream as ViewStream;
     const socket = connect(Number(url.port), '127.0.0.1');
@@ -557,10 +557,10 @@ describe('GET /api/v1/stream', () => {
     socket.on('data', (chunk: Buffer) => (read += chunk.length));
     socket.pause();
     await until(() => viewers.viewerCount === 1);
-    // Reads for 20 ms every 200 ms, for 3 s, at 12.8 MB/s sent: between bursts, once the buffers between them are
+    // Reads for 20 ms every 200 ms, for 4 s, at 12.8 MB/s sent: between bursts, once the buffers between them are
     // full, its connection takes nothing for about 180 ms.
     const started = Date.now();
-    for (let g = 1; Date.now() - started < 3000; g += 1) {
+    for (let g = 1; Date.now() - started < 4000; g += 1) {
       feed.publish(g, 256 * 1024);
       if (g % 10 === 0) {
         socket.resume();
