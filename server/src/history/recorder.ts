@@ -581,8 +581,8 @@ export class History {
    * retention, for a retention of one day) while older records are there, nothing is removed, and the log says
    * so, for up to a day from the first prune that found it so. A clock put right in that day loses nothing; a
    * server stopped for longer than the retention keeps its old days up to a day longer. Damaged files set aside
-   * (replaceDamaged) go with the days they held, once set aside longer ago than the retention: kept for whoever
-   * wants to rescue them, and never filling a disk that keeps losing sectors.
+   * (replaceDamaged) go with the days they held, once set aside longer ago than the retention, but for the latest:
+   * kept for whoever wants to rescue them, and never filling a disk that keeps losing sectors.
    */
   async prune(): Promise<void> {
     const now = this.clock();
@@ -606,15 +606,15 @@ export class History {
           'the clock may be set ahead. Old days are kept for up to a day from the first time this was seen; ' +
           'looked at again in an hour',
       );
-    else if (!outcome.notOurs) this.removeSetAside(cutoff, now);
+    else if (!outcome.notOurs) this.removeSetAside(cutoff);
   }
 
   /** Removes the damaged files set aside before `cutoff` (see prune), and says so. */
-  private removeSetAside(cutoff: number, now: number): void {
+  private removeSetAside(cutoff: number): void {
     const { logger } = this.options;
     let outcome: ReturnType<typeof removeSetAsideBefore>;
     try {
-      outcome = removeSetAsideBefore(this.path, cutoff, now);
+      outcome = removeSetAsideBefore(this.path, cutoff);
     } catch (error) {
       logger.warn(
         { detail: error instanceof Error ? error.message : String(error) },

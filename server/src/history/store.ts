@@ -119,23 +119,24 @@ const ASIDE_NAME = /^(.+)\.damaged-(\d{4}-\d\d-\d\dT)(\d\d)-(\d\d)-(\d\d)-(\d{3}
 
 /**
  * Removes the damaged files set aside beside `path` (setAside) before `cutoff`, with their logs, by the time in
- * their names; one set aside at a time after `now` (a clock stepped back since) is kept. Returns the names
- * removed. A file that cannot be removed is left, and named in `failed`.
+ * their names, but for the latest: a host back from a power cut may set a file aside before its clock is put
+ * right, and name it days early. Returns the names removed. A file that cannot be removed is left, and named in
+ * `failed`.
  */
-export function removeSetAsideBefore(
-  path: string,
-  cutoff: number,
-  now: number,
-): { removed: string[]; failed: string[] } {
+export function removeSetAsideBefore(path: string, cutoff: number): { removed: string[]; failed: string[] } {
   const dir = dirname(path);
   const file = basename(path);
   const removed: string[] = [];
   const failed: string[] = [];
-  for (const name of readdirSync(dir)) {
+  const aside = readdirSync(dir).flatMap((name) => {
     const match = ASIDE_NAME.exec(name);
-    if (!match || match[1] !== file) continue;
+    if (!match || match[1] !== file) return [];
     const at = Date.parse(`${match[2]}${match[3]}:${match[4]}:${match[5]}.${match[6]}Z`);
-    if (!Number.isFinite(at) || at >= cutoff || at > now) continue;
+    return Number.isFinite(at) ? [{ name, at }] : [];
+  });
+  const latest = Math.max(...aside.map(({ at }) => at));
+  for (const { name, at } of aside) {
+    if (at >= cutoff || at === latest) continue;
     try {
       rmSync(join(dir, name), { force: true });
       removed.push(name);

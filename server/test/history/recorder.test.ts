@@ -440,17 +440,35 @@ describe.each(drivers)('History on %s, with damaged files set aside', (driver) =
     let now = Date.parse('2026-06-01T12:00:00.000Z');
     const first = openLogged(driver, dataDir, () => now);
     await first.history.close();
-    expect(readdirSync(dataDir).filter((name) => name.includes('.damaged-'))).toContain(
-      'history.sqlite.damaged-2026-06-01T12-00-00-000Z',
-    );
+    const setAside = 'history.sqlite.damaged-2026-06-01T12-00-00-000Z';
+    expect(readdirSync(dataDir)).toContain(setAside);
+    // Another set aside a day later, so the first is not the latest.
+    const later = 'history.sqlite.damaged-2026-06-02T12-00-00-000Z';
+    writeFileSync(join(dataDir, later), 'lost sectors');
     now += 6 * 86_400_000;
     const second = openLogged(driver, dataDir, () => now);
     await second.history.prune();
-    expect(readdirSync(dataDir).some((name) => name.includes('.damaged-'))).toBe(true);
+    expect(readdirSync(dataDir)).toContain(setAside);
     now += 2 * 86_400_000;
     await second.history.prune();
     await second.history.close();
-    expect(readdirSync(dataDir).filter((name) => name.includes('.damaged-'))).toEqual([]);
+    expect(readdirSync(dataDir).filter((name) => name.includes('.damaged-'))).toEqual([later]);
+  });
+
+  it('keeps the latest set aside, however old its name says it is', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'switchboard-rec-'));
+    // Named by a clock a month behind (a host back from a power cut before its clock was put right).
+    const latest = 'history.sqlite.damaged-2026-05-01T12-00-00-000Z';
+    const older = 'history.sqlite.damaged-2026-04-01T12-00-00-000Z';
+    for (const name of [latest, `${latest}-wal`, older]) writeFileSync(join(dataDir, name), 'lost sectors');
+    const { history } = openLogged(driver, dataDir, () => Date.parse('2026-06-01T12:00:00.000Z'));
+    await history.prune();
+    await history.close();
+    expect(
+      readdirSync(dataDir)
+        .filter((name) => name.includes('.damaged-'))
+        .sort(),
+    ).toEqual([latest, `${latest}-wal`]);
   });
 });
 
