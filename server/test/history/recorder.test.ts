@@ -40,6 +40,12 @@ const openLogged = (driver: DriverName, dataDir: string, clock: () => number) =>
   return { history, lines };
 };
 
+/** The damaged files set aside in `dataDir`, with their logs, by name. */
+const setAsideIn = (dataDir: string) =>
+  readdirSync(dataDir)
+    .filter((name) => name.includes('.damaged-'))
+    .sort();
+
 describe.each(drivers)('History on %s', (driver) => {
   /** A store of its own in a new directory, on this driver, keeping a week, with `options` on top. */
   const openHistory = (options: Omit<HistoryOptions, 'dataDir' | 'retentionDays' | 'driver'>) =>
@@ -426,11 +432,7 @@ describe.each(drivers)('History on %s, with damaged files set aside', (driver) =
     await history.prune();
     await history.close();
     // A week kept (openOn): the one set aside 8 days ago goes, with its logs; the rest stay.
-    expect(
-      readdirSync(dataDir)
-        .filter((name) => name.includes('.damaged-'))
-        .sort(),
-    ).toEqual([recent, `${recent}-wal`, ahead, another].sort());
+    expect(setAsideIn(dataDir)).toEqual([recent, `${recent}-wal`, ahead, another].sort());
     expect(lines.join('')).toMatch(/removed 3 damaged file\(s\) set aside longer ago than the retention/);
   });
 
@@ -452,7 +454,7 @@ describe.each(drivers)('History on %s, with damaged files set aside', (driver) =
     now += 2 * 86_400_000;
     await second.history.prune();
     await second.history.close();
-    expect(readdirSync(dataDir).filter((name) => name.includes('.damaged-'))).toEqual([later]);
+    expect(setAsideIn(dataDir)).toEqual([later]);
   });
 
   it('keeps the latest set aside, however old its name says it is', async () => {
@@ -464,11 +466,7 @@ describe.each(drivers)('History on %s, with damaged files set aside', (driver) =
     const { history } = openLogged(driver, dataDir, () => Date.parse('2026-06-01T12:00:00.000Z'));
     await history.prune();
     await history.close();
-    expect(
-      readdirSync(dataDir)
-        .filter((name) => name.includes('.damaged-'))
-        .sort(),
-    ).toEqual([latest, `${latest}-wal`]);
+    expect(setAsideIn(dataDir)).toEqual([latest, `${latest}-wal`]);
   });
 });
 

@@ -1,6 +1,5 @@
 import { get, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { connect } from 'node:net';
+import { connect, type AddressInfo, type Socket } from 'node:net';
 import { constants as zlib, gunzipSync } from 'node:zlib';
 import express, { type Request as ExpressRequest, type Response as ExpressResponse } from 'express';
 import { applyPatch, checkPatch, SECTION_NAMES, type Snapshot } from '@switchboard/shared';
@@ -154,6 +153,14 @@ function held(events: { event: string; data: string }[]): Snapshot | null {
 }
 
 const pause = (ms = 50) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** A viewer of the stream at `url` on a bare connection, which reads only as the test says. */
+async function streamSocket(url: URL): Promise<Socket> {
+  const socket = connect(Number(url.port), '127.0.0.1');
+  await new Promise((resolve) => socket.once('connect', resolve));
+  socket.write(`GET ${url.pathname} HTTP/1.1\r\nHost: x\r\n\r\n`);
+  return socket;
+}
 
 /**
  * A viewer at the stream's seam, with no socket: a stand-in request and response. `onWrite` sees each chunk
@@ -506,9 +513,7 @@ describe('GET /api/v1/stream', () => {
     const feed = new HandFeed();
     const url = new URL(await serve(feed, { maxBufferedBytes: 256 * 1024, maxSkips: 2 }));
     const viewers = stream as ViewStream;
-    const socket = connect(Number(url.port), '127.0.0.1');
-    await new Promise((resolve) => socket.once('connect', resolve));
-    socket.write(`GET ${url.pathname} HTTP/1.1\r\nHost: x\r\n\r\n`);
+    const socket = await streamSocket(url);
     socket.pause();
     await until(() => viewers.viewerCount === 1);
     for (let g = 1; viewers.viewerCount > 0; g += 1) {
@@ -528,9 +533,7 @@ describe('GET /api/v1/stream', () => {
       await serve(feed, { maxBufferedBytes: 1024 ** 3, maxSkips: 1_000_000, stallMs: 300 }),
     );
     const viewers = stream as ViewStream;
-    const socket = connect(Number(url.port), '127.0.0.1');
-    await new Promise((resolve) => socket.once('connect', resolve));
-    socket.write(`GET ${url.pathname} HTTP/1.1\r\nHost: x\r\n\r\n`);
+    const socket = await streamSocket(url);
     // A peer that reads nothing more: its receive window and the server's send buffer fill, then nothing moves.
     socket.pause();
     await until(() => viewers.viewerCount === 1);
@@ -550,9 +553,7 @@ describe('GET /api/v1/stream', () => {
       await serve(feed, { maxBufferedBytes: 1024 ** 3, maxSkips: 1_000_000, stallMs: 2000 }),
     );
     const viewers = stream as ViewStream;
-    const socket = connect(Number(url.port), '127.0.0.1');
-    await new Promise((resolve) => socket.once('connect', resolve));
-    socket.write(`GET ${url.pathname} HTTP/1.1\r\nHost: x\r\n\r\n`);
+    const socket = await streamSocket(url);
     let read = 0;
     socket.on('data', (chunk: Buffer) => (read += chunk.length));
     socket.pause();
