@@ -491,12 +491,7 @@ export class ViewStream {
   }
 
   private write(viewer: Viewer, frame: StreamFrame | null): void {
-    if (!frame) return;
-    if (this.stuck(viewer)) {
-      this.stalled += 1;
-      this.drop(viewer);
-      return;
-    }
+    if (!frame || this.droppedStuck(viewer)) return;
     if (this.buffered(viewer) > this.maxBufferedBytes) {
       viewer.skips += 1;
       viewer.behind = true;
@@ -521,13 +516,16 @@ export class ViewStream {
   }
 
   /**
-   * Whether a viewer's connection has taken none of the bytes waiting for it for `stallMs` (see there), looked at
-   * whenever something is to be written to it (each patch, each heartbeat), on a clock no step of the system's
-   * time moves.
+   * Drops a viewer whose connection has taken none of the bytes waiting for it for `stallMs` (see there), and
+   * says whether it did. Looked at whenever something is to be written to it (each patch, each heartbeat), on a
+   * clock no step of the system's time moves.
    */
-  private stuck(viewer: Viewer): boolean {
+  private droppedStuck(viewer: Viewer): boolean {
     const waiting = (viewer.socket ?? viewer.res.socket)?.writableLength ?? 0;
-    return stuckFor(viewer.progress, waiting, performance.now()) >= this.stallMs;
+    if (stuckFor(viewer.progress, waiting, performance.now()) < this.stallMs) return false;
+    this.stalled += 1;
+    this.drop(viewer);
+    return true;
   }
 
   /**
@@ -587,14 +585,9 @@ export class ViewStream {
     if (owed.length === 0) return;
     const beat = this.beatFrame();
     inSlices(owed, ({ viewer, channel, last }) => {
-      // Gone since the beat began, sent a patch meanwhile (with a later time than this beat's), or too far behind
-      // to be written to.
-      if (!channel.viewers.has(viewer) || viewer.lastSentAt !== last) return;
-      if (this.stuck(viewer)) {
-        this.stalled += 1;
-        this.drop(viewer);
-        return;
-      }
+      // Gone since the beat began, sent a patch meanwhile (with a later time than this beat's), its connection
+      // stuck (dropped), or too far behind to be written to.
+      if (!channel.viewers.has(viewer) || viewer.lastSentAt !== last || this.droppedStuck(viewer)) return;
       if (this.buffered(viewer) > this.maxBufferedBytes) return;
       viewer.lastSentAt = now;
       this.put(viewer, beat);
