@@ -71,3 +71,69 @@ describe('simulator surge', () => {
     expect(after).toBeLessThan(full / 2);
   });
 });
+
+/**
+ * The premise of the browser's alert test (e2e/tests/alerts.spec.ts): its centre (6 queues, 90 agents,
+ * understaffed, the default seed) in the late morning, a surge of 20 times for six simulated minutes with a
+ * minute's ramp on whichever voice queue is calm. Its page sees the queue every 2 s, 20 simulated seconds at its
+ * speed, and its alert holds for 5 s, 50 simulated seconds. Every voice queue, at every start tried, must pass
+ * through warn, stay at critical three times the hold or more, and drain below the alert's clearing level.
+ */
+describe('the alert test surge', () => {
+  const WARN = 10;
+  const CRITICAL = 45;
+  const CLEAR_AT = 30;
+  const HOLD_SIM_SECONDS = 50;
+  const STEP_SECONDS = 20;
+
+  it('takes every calm voice queue through warn, holds it at critical, then lets it drain', () => {
+    const options = {
+      instanceId: '11111111-2222-4333-8444-555555555555',
+      region: 'us-east-1',
+      accountId: '123456789012',
+      queues: 6,
+      agents: 90,
+      seed: 1,
+      staffing: 'understaffed' as const,
+      startMs: Date.UTC(2026, 0, 5, 0, 0),
+      timeZone: 'UTC',
+    };
+    const voice = new ContactCentreModel(options).catalog.queues.filter((queue) => queue.channel === 'VOICE');
+    expect(voice.length).toBeGreaterThan(1);
+    const failures: string[] = [];
+    let tried = 0;
+    for (let minute = 0; minute < 60; minute += 3) {
+      const start = Date.UTC(2026, 0, 5, 11, minute);
+      for (const queue of voice) {
+        const sim = new ContactCentreModel(options);
+        sim.advanceTo(start);
+        const waiting = () => sim.queues[queue.index]?.waiting.length ?? 0;
+        if (waiting() >= WARN) continue;
+        tried += 1;
+        sim.surge(queue.index, 20, 6 * MINUTE, MINUTE);
+        let warnSeen = 0;
+        let reachedCritical = false;
+        let run = 0;
+        let longest = 0;
+        let drained = false;
+        for (let seconds = STEP_SECONDS; seconds <= 900; seconds += STEP_SECONDS) {
+          sim.advanceTo(start + seconds * 1000);
+          const now = waiting();
+          if (now >= CRITICAL) {
+            reachedCritical = true;
+            run += STEP_SECONDS;
+            longest = Math.max(longest, run);
+          } else run = 0;
+          if (!reachedCritical && now >= WARN) warnSeen += 1;
+          if (reachedCritical && now <= CLEAR_AT) drained = true;
+        }
+        if (warnSeen < 1 || longest < 3 * HOLD_SIM_SECONDS || !drained)
+          failures.push(
+            `11:${String(minute).padStart(2, '0')} queue ${queue.index}: warn ${warnSeen}, critical ${longest} s, drained ${drained}`,
+          );
+      }
+    }
+    expect(tried).toBeGreaterThan(20);
+    expect(failures).toEqual([]);
+  });
+});
