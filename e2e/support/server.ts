@@ -16,16 +16,37 @@ import { zoneWhereItIs } from '../../server/test/support/timeZone.js';
 const serverMain = fileURLToPath(new URL('../../server/dist/main.js', import.meta.url));
 const gcOnSignal = fileURLToPath(new URL('./gcOnSignal.mjs', import.meta.url));
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+/** How many times a server is started on fresh ports when one it was given is taken before it listens. */
+const PORT_ATTEMPTS = 3;
+
+/**
+ * Ports for the servers tests start, from a block of each lane's own (Playwright's parallel index), below the
+ * ephemeral ports the system hands out: a port one lane has probed is never the other lane's to probe before
+ * its server listens. Each is probed before it is given, so a port something else holds is passed over.
+ */
+const LANE_PORTS = 2000;
+const FIRST_LANE_PORT = 21_000;
+/** Lanes with a block of their own: five blocks end at 30999, below Linux's first ephemeral port, 32768. */
+const LANES = 5;
+let nextInLane = 0;
+
+function isFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
     const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      probe.close(() => resolve(port));
-    });
+    probe.once('error', () => resolve(false));
+    probe.listen(port, '127.0.0.1', () => probe.close(() => resolve(true)));
   });
+}
+
+export async function freePort(): Promise<number> {
+  const lane = Number(process.env.TEST_PARALLEL_INDEX ?? 0);
+  const first = FIRST_LANE_PORT + ((Number.isInteger(lane) && lane >= 0 ? lane : 0) % LANES) * LANE_PORTS;
+  for (let tried = 0; tried < LANE_PORTS; tried += 1) {
+    const port = first + (nextInLane % LANE_PORTS);
+    nextInLane += 1;
+    if (await isFree(port)) return port;
+  }
+  throw new Error(`no free port on 127.0.0.1 from ${first} to ${first + LANE_PORTS - 1}`);
 }
 
 export interface TestServer {
@@ -60,7 +81,7 @@ async function waitReady(
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`the server exited with ${child.exitCode}:\n${logs()}`);
     try {
-      const response = await fetch(`${url}/readyz`);
+      const response = await fetch(`${url}/readyz`, { signal: AbortSignal.timeout(5000) });
       if (response.ok) return;
     } catch {
       // not listening yet
@@ -74,8 +95,8 @@ export async function startTestServer(
   env: Record<string, string> = {},
   options: TestServerOptions = {},
 ): Promise<TestServer> {
-  const port = await freePort();
-  const simulatorPort = await freePort();
+  let port = await freePort();
+  let simulatorPort = await freePort();
   // History (and the alerts it keeps) of its own unless the test names a directory: kept across a restart.
   const historyDir = mkdtempSync(join(tmpdir(), 'switchboard-e2e-history-'));
   // Likewise its data directory (the screens it knows are kept there, docs/screens.md), kept across a restart.
@@ -119,7 +140,20 @@ export async function startTestServer(
       running.kill('SIGTERM');
     });
   };
-  await launch();
+  // A probed port is free only until something else takes it, between the probe and this server's listen. The
+  // server then exits naming the port in use; it starts again on two fresh ones.
+  for (let attempt = 1; ; attempt += 1) {
+    const from = output.length;
+    try {
+      await launch();
+      break;
+    } catch (error) {
+      if (attempt === PORT_ATTEMPTS || !/ is in use by another process/.test(output.slice(from))) throw error;
+      output += `\n[test] a port was taken before the server listened: starting it again on fresh ports\n`;
+      port = await freePort();
+      simulatorPort = await freePort();
+    }
+  }
   return {
     url: `http://127.0.0.1:${port}`,
     port,
