@@ -100,6 +100,24 @@ describe('ScreensPage', () => {
     expect(calls.map(([input]) => String(input))).toEqual(['/api/v1/displays/t%3Agone']);
   });
 
+  it('offers a reload of every screen of each board, the board named as such', async () => {
+    vi.mocked(fetch).mockImplementation(async (input: RequestInfo | URL, init?: RequestInit) =>
+      String(input) === '/api/v1/displays/reload'
+        ? Response.json({ sent: ['t:lobby', 't:desk'] })
+        : Response.json(displays),
+    );
+    renderPage();
+    const button = await screen.findByRole('button', { name: 'Reload every screen of board “sales”' });
+    fireEvent.click(button);
+    await waitFor(() =>
+      expect(screen.getByTestId('screens-notice').textContent).toBe('Reload sent to 2 screens.'),
+    );
+    const posts = vi.mocked(fetch).mock.calls.filter(([, init]) => init?.method === 'POST');
+    expect(posts.map(([input, init]) => [String(input), init?.body])).toEqual([
+      ['/api/v1/displays/reload', JSON.stringify({ board: 'sales' })],
+    ]);
+  });
+
   it('shows one state, or the screens whose name, id or board hold what is searched for', async () => {
     renderPage();
     await waitFor(() => expect(screen.getAllByTestId('screen-row')).toHaveLength(5));

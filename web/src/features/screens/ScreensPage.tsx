@@ -253,7 +253,7 @@ export function ScreensPage() {
         <div className="screens-boards">
           {boards.map((board) => (
             <button key={board} type="button" onClick={() => reload.mutate({ board })}>
-              Reload every screen of {board}
+              Reload every screen of board “{board}”
             </button>
           ))}
         </div>
