@@ -16,7 +16,7 @@ import { zoneWhereItIs } from '../../server/test/support/timeZone.js';
 const serverMain = fileURLToPath(new URL('../../server/dist/main.js', import.meta.url));
 const gcOnSignal = fileURLToPath(new URL('./gcOnSignal.mjs', import.meta.url));
 
-/** How many times a server is started on fresh ports when one it was given is taken before it listens. */
+/** At most this many launches of a server, each after the one before found a port taken, on fresh ports. */
 const PORT_ATTEMPTS = 3;
 
 /**
@@ -26,7 +26,10 @@ const PORT_ATTEMPTS = 3;
  */
 const LANE_PORTS = 2000;
 const FIRST_LANE_PORT = 21_000;
-/** Lanes with a block of their own: five blocks end at 30999, below Linux's first ephemeral port, 32768. */
+/**
+ * Lanes with a block of their own: five blocks end at 30999, below Linux's first ephemeral port, 32768. With
+ * more workers than that, lanes five apart share a block (the probe still passes over ports in use).
+ */
 const LANES = 5;
 let nextInLane = 0;
 

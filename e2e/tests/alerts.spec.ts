@@ -55,7 +55,8 @@ test('a surge on one queue: ok, warn, critical; the alert after its hold time; c
   page,
   request,
 }) => {
-  test.setTimeout(150_000);
+  // Its waits: the tile at ok (30 s), the alert (60 s), its clearing (90 s), and the page's load.
+  test.setTimeout(200_000);
   const snapshot = (await (await request.get(`${server.url}/api/v1/snapshot`)).json()) as Snapshot;
   // A voice queue that is calm now, so the surge takes it through every state.
   const queue = snapshot.queues.find(
@@ -101,9 +102,9 @@ test('a surge on one queue: ok, warn, critical; the alert after its hold time; c
   // A surge that builds up over a simulated minute (6 s at this speed) and lasts six (36 s): the queue passes
   // through warn on its way to critical, stays there well past the hold time, then drains once callers stop.
   // The levels suit the least busy voice queue too: the simulator's own test of this surge ("the alert test
-  // surge", server/src/simulator/surge.test.ts) has every voice queue, started every 3 minutes of the late
-  // morning, pass through warn and stay at critical for three times the hold or more. (A critical level of 60
-  // held the least busy there for as little as the hold itself, and the alert now and then never came.)
+  // surge", server/src/simulator/surge.test.ts) has every calm voice queue, the surge started every 3 minutes
+  // from 11:03 to 12:12, pass through warn and stay at critical for three times the hold or more (at a critical
+  // level of 60, the least busy queue stays there little longer than the hold).
   const surge = await request.post(`${server.simulatorUrl}/_sim/faults`, {
     data: { surge: { queue: queue.id, multiplier: 20, durationSeconds: 360, rampSeconds: 60 } },
   });

@@ -101,7 +101,7 @@ describe('ScreensPage', () => {
   });
 
   it('offers a reload of every screen of each board, the board named as such', async () => {
-    vi.mocked(fetch).mockImplementation(async (input: RequestInfo | URL, init?: RequestInit) =>
+    vi.mocked(fetch).mockImplementation(async (input: RequestInfo | URL) =>
       String(input) === '/api/v1/displays/reload'
         ? Response.json({ sent: ['t:lobby', 't:desk'] })
         : Response.json(displays),
