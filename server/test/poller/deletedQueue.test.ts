@@ -2,6 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { RunningWallboard } from '../../src/main.js';
 import { startSimulator, type RunningSimulator } from '../../src/simulator/server.js';
 import { wallboardThroughProxy, type ProxiedWallboard } from '../support/connectProxy.js';
+import { zoneWhereItIs } from '../support/timeZone.js';
 import { waitFor } from '../support/wallboard.js';
 import { QueueHidingProxy } from './proxy.js';
 import { fetchSnapshot, snapshotAfter } from './support.js';
@@ -15,7 +16,15 @@ let proxy: QueueHidingProxy;
 let wallboard: RunningWallboard;
 
 beforeAll(async () => {
-  simulator = await startSimulator({ queues: 12, agents: 60, seed: 4, timeOfDay: '10:30' });
+  // A whole morning behind it whatever the hour of the run: just after midnight a quiet queue has had no contact
+  // yet, and no channel of it has been seen.
+  simulator = await startSimulator({
+    queues: 12,
+    agents: 60,
+    seed: 4,
+    timeOfDay: '10:30',
+    timeZone: zoneWhereItIs(10),
+  });
   proxied = await wallboardThroughProxy(simulator, new QueueHidingProxy(new URL(simulator.endpoint)), {
     POLL_INTERVAL_MS: '1000',
     STALE_AFTER_MS: '5000',

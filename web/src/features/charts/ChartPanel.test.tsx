@@ -14,7 +14,7 @@ afterEach(() => {
 
 describe('ChartPanel', () => {
   it('says a queue’s series could not be fetched, rather than that the day has no intervals', async () => {
-    const snapshot = makeSnapshot({ queues: 12, nowMs: Date.now() });
+    const snapshot = makeSnapshot({ queues: 12 });
     const queue = snapshot.queues[11];
     if (!queue || snapshot.intraday.queues[queue.id])
       throw new Error('the snapshot must leave this queue’s series out');
@@ -36,7 +36,7 @@ describe('ChartPanel', () => {
   });
 
   it('held out of sight, keeps the intervals it drew and draws new ones once shown', async () => {
-    const snapshot = makeSnapshot({ queues: 3, nowMs: Date.now() });
+    const snapshot = makeSnapshot({ queues: 3 });
     const first = snapshot.intraday.instance;
     if (first.length < 2) throw new Error('the snapshot must have intervals');
     const client = new QueryClient();
@@ -66,7 +66,7 @@ describe('ChartPanel', () => {
   });
 
   it('held before it has drawn an interval, draws the first it gets', async () => {
-    const snapshot = makeSnapshot({ queues: 3, nowMs: Date.now() });
+    const snapshot = makeSnapshot({ queues: 3 });
     const client = new QueryClient();
     client.setQueryData(snapshotKeys.board(null), {
       ...snapshot,
