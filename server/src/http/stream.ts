@@ -184,6 +184,11 @@ export interface ViewsOf {
    * more: each board's stream starts again from a view whole.
    */
   revision?(): unknown;
+  /**
+   * What the configuration gives board `id`'s view now (its ETag's revision; views/project.ts), named in each
+   * event's id: a page resumes from its generation only under the revision it was sent under.
+   */
+  revisionOf?(id: string | null): string;
 }
 
 /** Patches kept per board for viewers that come back (Last-Event-ID): about a minute at a 2 s cycle. */
@@ -200,8 +205,9 @@ class BoardChannel {
   readonly viewers = new Set<Viewer>();
   view: Snapshot | null = null;
   readonly ring: KeptPatch[] = [];
-  /** What `view` was projected under (ViewsOf.revision). */
+  /** What `view` was projected under (ViewsOf.revision), and what that gives this board (ViewsOf.revisionOf). */
   revision: unknown;
+  revisionId = '';
   /** The latest view whole, serialised on first use: a wall of screens reconnecting costs one serialisation. */
   private whole: { generation: number; frame: StreamFrame } | undefined;
   /** When the last viewer left: the channel (and its ring) is kept a while for viewers that come back. */
@@ -222,7 +228,7 @@ class BoardChannel {
     if (this.whole?.generation !== view.generation)
       this.whole = {
         generation: view.generation,
-        frame: new StreamFrame(frame('snapshot', view, JSON.stringify(view))),
+        frame: new StreamFrame(frame('snapshot', view, JSON.stringify(view), this.revisionId), 'snapshot'),
       };
     return this.whole.frame;
   }
@@ -238,7 +244,7 @@ class BoardChannel {
     const json = JSON.stringify(patch);
     this.lastPatch = patch;
     this.lastPatchJson = json;
-    const bytes = new StreamFrame(frame('patch', next, json), 'patch');
+    const bytes = new StreamFrame(frame('patch', next, json, this.revisionId), 'patch');
     this.ring.push({ base: before.generation, generation: next.generation, frame: bytes });
     if (this.ring.length > RING_SIZE) this.ring.shift();
     return bytes;
@@ -248,8 +254,9 @@ class BoardChannel {
    * Starts again under another revision: the next view goes whole to every viewer, and no patch before it is kept
    * (a page that polled the same generation under the new revision holds another view of it than this one).
    */
-  rebase(revision: unknown): void {
+  rebase(revision: unknown, revisionId: string): void {
     this.revision = revision;
+    this.revisionId = revisionId;
     this.view = null;
     this.whole = undefined;
     this.ring.length = 0;
@@ -266,9 +273,10 @@ class BoardChannel {
 /**
  * GET /api/v1/stream: Server-Sent Events, per board. A viewer is sent its board's view whole (`event: snapshot`),
  * then one `event: patch` per generation with what changed (shared/src/viewPatch.ts), each event's id its
- * generation and instance (shared/src/streamEventId.ts). Each board's view and patch are worked out, serialised and compressed once per generation for all
- * its viewers. A viewer that comes back with Last-Event-ID is sent the patches it missed while they are kept
- * (the last RING_SIZE), else the view whole; one at the latest generation is sent nothing until the next.
+ * generation, instance and board revision (shared/src/streamEventId.ts). Each board's view and patch are worked
+ * out, serialised and compressed once per generation for all its viewers. A viewer that comes back with
+ * Last-Event-ID is sent the patches it missed while they are kept (the last RING_SIZE), else the view whole; one
+ * at the latest generation is sent nothing until the next.
  * Viewers never cause Connect calls: the poller runs on its own schedule.
  */
 export class ViewStream {
@@ -375,7 +383,8 @@ export class ViewStream {
       // Where the viewer left off: EventSource's own Last-Event-ID on a reconnect, or `?since=` from a page that
       // opened a new connection after a failure and holds that generation; of this instance only.
       const asked = req.get('last-event-id') ?? req.query.since;
-      const held = typeof asked === 'string' ? resumedGeneration(asked, view.instanceId) : null;
+      const held =
+        typeof asked === 'string' ? resumedGeneration(asked, view.instanceId, channel.revisionId) : null;
       // A viewer at the latest generation is sent nothing until the next.
       if (held !== view.generation) {
         const missed = held === null ? null : channel.patchesSince(held);
@@ -432,6 +441,7 @@ export class ViewStream {
     if (!channel) {
       channel = new BoardChannel(board, kept);
       channel.revision = this.views.revision?.();
+      channel.revisionId = this.views.revisionOf?.(board) ?? '';
       const latest = this.feed.latest;
       if (latest) channel.view = this.views.of(latest, board) ?? null;
       this.channels.set(key, channel);
@@ -459,7 +469,8 @@ export class ViewStream {
         continue;
       }
       const next = this.views.of(snapshot, channel.board);
-      if (next && channel.revision !== revision) channel.rebase(revision);
+      if (next && channel.revision !== revision)
+        channel.rebase(revision, this.views.revisionOf?.(channel.board) ?? '');
       if (!next) {
         // The board is gone from the configuration: its viewers reconnect and are told so.
         for (const viewer of channel.viewers) this.end(viewer);
@@ -628,9 +639,9 @@ function inSlices<T>(all: readonly T[], each: (item: T) => void): Slices<T> {
   };
 }
 
-/** A view or patch as an event, its id the generation and instance of the view it makes. */
-function frame(event: 'snapshot' | 'patch', view: Snapshot, json: string): string {
-  return `id: ${streamEventId(view)}\nevent: ${event}\ndata: ${json}\n\n`;
+/** A view or patch as an event, its id the generation, instance and board revision of the view it makes. */
+function frame(event: 'snapshot' | 'patch', view: Snapshot, json: string, revision: string): string {
+  return `id: ${streamEventId(view, revision)}\nevent: ${event}\ndata: ${json}\n\n`;
 }
 
 /**
@@ -651,7 +662,7 @@ export function streamRouter(
     const since = req.query.since;
     if (since !== undefined && (typeof since !== 'string' || !isResumePoint(since)))
       throw new BadRequestError(
-        'since must be given once, as the id of the last event the page holds (its generation and instance), e.g. ?since=1796390152535@11111111-2222-3333-4444-555555555555',
+        'since must be given once, as the id of the last event the page holds (its generation and instance, and its board revision if any), e.g. ?since=1796390152535@11111111-2222-3333-4444-555555555555',
         'bad_since',
       );
     const board = scopedBoard(req);

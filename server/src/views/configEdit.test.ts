@@ -48,9 +48,9 @@ function snapshot(generation: number, q1: number, q2: number): Snapshot {
   };
 }
 
-/** A viewer at the seam, resuming from `since`: the events it is sent, as (event, data) pairs. */
-function resumingViewer(stream: ViewStream, since: string) {
-  const events: { event: string; data: string }[] = [];
+/** A viewer at the seam, resuming from `since` (none: a new one): the events it is sent, with their ids. */
+function resumingViewer(stream: ViewStream, since: string | undefined) {
+  const events: { event: string; data: string; id: string | undefined }[] = [];
   const res = {
     chunkedEncoding: false,
     socket: null,
@@ -61,7 +61,8 @@ function resumingViewer(stream: ViewStream, since: string) {
       const text = String(chunk);
       const event = /^event: (.*)$/m.exec(text)?.[1];
       const data = /^data: (.*)$/m.exec(text)?.[1];
-      if (event && data) events.push({ event, data });
+      const id = /^id: (.*)$/m.exec(text)?.[1];
+      if (event && data) events.push({ event, data, id });
       return true;
     },
     end: () => undefined,
@@ -75,8 +76,46 @@ function resumingViewer(stream: ViewStream, since: string) {
   return events;
 }
 
+/** What a page shows after the events it was sent, from the view it held. */
+function follow(page: Snapshot | undefined, events: { event: string; data: string }[]): Snapshot | undefined {
+  let shown = page;
+  for (const { event, data } of events) {
+    if (event === 'snapshot') shown = JSON.parse(data) as Snapshot;
+    else if (event === 'patch') {
+      if (!shown) throw new Error('a patch before any view');
+      shown = applyPatch(shown, checkPatch(JSON.parse(data)));
+    }
+  }
+  return shown;
+}
+
+/** The views and patches among events (not the heartbeat each new connection begins with). */
+const kinds = (events: { event: string }[]) =>
+  events.map((e) => e.event).filter((event) => event === 'snapshot' || event === 'patch');
+
+/** A feed of snapshots the test publishes. */
+function testFeed() {
+  const listeners = new Set<(s: Snapshot) => void>();
+  const feed: SnapshotPublisher & { latest: Snapshot | null } = {
+    latest: null,
+    subscribe: (listener) => {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+  };
+  const publish = (s: Snapshot) => {
+    feed.latest = s;
+    for (const listener of listeners) listener(s);
+  };
+  return { feed, publish };
+}
+
 let stream: ViewStream | undefined;
-afterEach(() => stream?.close());
+let other: ViewStream | undefined;
+afterEach(() => {
+  stream?.close();
+  other?.close();
+});
 
 describe('a board edited between generations', () => {
   it('brings a page that polled after the edit and resumes the stream to the edited view', () => {
@@ -115,5 +154,48 @@ describe('a board edited between generations', () => {
     expect(page.generation).toBe(2);
     expect(page.summary.realtime.CONTACTS_IN_QUEUE).toBe(5);
     expect(page.queues.map((q) => q.id)).toEqual(['q1', 'q2']);
+  });
+
+  it('sends the view whole to a page that resumes where the board is projected under another configuration', () => {
+    // A board's stream begun after an edit the page's view predates: on another replica that has the edit, or
+    // on this one after the board's stream was let go while the page polled.
+    let config = boardFile('[q1, q2]');
+    const views = new Views(() => config, 'default');
+    const { feed, publish } = testFeed();
+    stream = new ViewStream(feed, { views, keep: ['sales'] });
+    publish(snapshot(1, 5, 3));
+    const first = resumingViewer(stream, undefined);
+    let page = follow(undefined, first);
+    expect(page?.queues.map((q) => q.id)).toEqual(['q1', 'q2']);
+    const held = first.at(-1)?.id;
+    expect(held).toMatch(/^1@i~[\w-]{12}$/);
+
+    config = boardFile('[q1]');
+    other = new ViewStream(feed, { views, keep: ['sales'] });
+    const resumed = resumingViewer(other, held);
+    // The page's generation 1 is not this stream's: it is sent the view whole, not told it is up to date.
+    expect(kinds(resumed)).toEqual(['snapshot']);
+    publish(snapshot(2, 2, 4));
+    page = follow(page, resumed);
+    expect(page?.generation).toBe(2);
+    expect(page?.queues.map((q) => q.id)).toEqual(['q1']);
+    expect(page?.summary.realtime.CONTACTS_IN_QUEUE).toBe(2);
+
+    // Under the revision it was sent under, the same id resumes: nothing until the next generation, then its patch.
+    const again = resumingViewer(other, resumed.at(-1)?.id);
+    expect(kinds(again)).toEqual([]);
+    publish(snapshot(3, 1, 4));
+    expect(kinds(again)).toEqual(['patch']);
+    expect(follow(page, again)?.summary.realtime.CONTACTS_IN_QUEUE).toBe(1);
+  });
+
+  it('counts the views it sends whole and the patches', () => {
+    const config = boardFile('[q1]');
+    const { feed, publish } = testFeed();
+    stream = new ViewStream(feed, { views: new Views(() => config, 'default'), keep: ['sales'] });
+    publish(snapshot(1, 5, 3));
+    resumingViewer(stream, undefined);
+    publish(snapshot(2, 4, 3));
+    expect(stream.totals).toMatchObject({ snapshot: 1, patch: 1 });
   });
 });

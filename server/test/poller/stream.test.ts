@@ -321,8 +321,11 @@ describe('GET /api/v1/stream', () => {
     // The file is edited: the board shows the other instance from now on.
     config = file('amer');
     feed.publish(2);
-    // Only the view it had: no patch of this instance's next generation, and the connection is over.
-    expect((await reading).map((e) => [e.event, e.id])).toEqual([['snapshot', '1@i']]);
+    // Only the view it had (its id naming the board's revision): no patch of this instance's next generation,
+    // and the connection is over.
+    expect((await reading).map((e) => [e.event, e.id])).toEqual([
+      ['snapshot', expect.stringMatching(/^1@i~[\w-]{12}$/)],
+    ]);
     expect((stream as ViewStream).viewerCount).toBe(0);
   });
 

@@ -324,13 +324,14 @@ describe('SnapshotStream', () => {
     stream.start();
     expect(source(0).url).toBe('/api/v1/stream');
     source(0).open();
-    source(0).emit('snapshot', text(first));
-    // The server went away and refused the reconnect: the next connection names the generation held (and its
-    // instance, as the stream's event ids do).
+    source(0).emit('snapshot', text(first), `7@${first.instanceId}~Rev0Rev0Rev0`);
+    // The server went away and refused the reconnect: the next connection names the generation held as the
+    // stream's event id did (its instance, and the board's revision it was projected under).
     source(0).fail(true);
     await vi.advanceTimersByTimeAsync(1000);
-    expect(source(1).url).toBe(`/api/v1/stream?since=7%40${first.instanceId}`);
-    // A poll meanwhile brought generation 8: that is what the next one names.
+    expect(source(1).url).toBe(`/api/v1/stream?since=7%40${first.instanceId}~Rev0Rev0Rev0`);
+    // A poll meanwhile brought generation 8: that is what the next one names, with no revision (a polled view
+    // names none, and the server sends a board's view whole to it).
     page.held = nextOf(first, 8);
     source(1).fail(true);
     await vi.advanceTimersByTimeAsync(2000);

@@ -1,4 +1,11 @@
-import { applyPatch, checkPatch, PatchError, streamEventId, type Snapshot } from '@switchboard/shared';
+import {
+  applyPatch,
+  checkPatch,
+  parseStreamEventId,
+  PatchError,
+  streamEventId,
+  type Snapshot,
+} from '@switchboard/shared';
 import { backoffDelay } from './backoff';
 import { checkSnapshot, keepUnchanged } from './snapshot';
 
@@ -82,6 +89,12 @@ export class SnapshotStream {
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private silenceTimer: ReturnType<typeof setTimeout> | undefined;
   private stopped = true;
+  /**
+   * The id of the event that made the last view this stream showed: its generation and instance, and the board's
+   * revision it was projected under, which only the stream names. A resume point while the page still holds
+   * that generation; a view polled since names no revision, and is sent whole (shared/src/streamEventId.ts).
+   */
+  private shownId: { generation: number; instanceId: string; id: string } | null = null;
 
   constructor(private readonly options: StreamOptions) {}
 
@@ -125,7 +138,12 @@ export class SnapshotStream {
     const url = typeof given === 'function' ? given() : given;
     const held = resume ? this.options.held() : undefined;
     // The held view's generation and instance, as the stream's event ids name them: a resume point only there.
-    const since = held ? `since=${encodeURIComponent(streamEventId(held))}` : null;
+    const shown = this.shownId;
+    const heldId =
+      held && shown?.generation === held.generation && shown.instanceId === held.instanceId
+        ? shown.id
+        : held && streamEventId(held);
+    const since = heldId ? `since=${encodeURIComponent(heldId)}` : null;
     const source = create(since ? `${url}${url.includes('?') ? '&' : '?'}${since}` : url);
     this.source = source;
     this.openedAt = null;
@@ -147,12 +165,12 @@ export class SnapshotStream {
       if (source.readyState === CLOSED || this.nativeFailures > NATIVE_RETRIES) this.retryLater();
     };
     source.addEventListener('snapshot', (event) =>
-      this.receive(source, () =>
+      this.receive(source, event.lastEventId, () =>
         keepUnchanged(this.options.held(), checkSnapshot(parse(event.data, 'view'))),
       ),
     );
     source.addEventListener('patch', (event) =>
-      this.receive(source, () => {
+      this.receive(source, event.lastEventId, () => {
         const patch = checkPatch(parse(event.data, 'patch'));
         const held = this.options.held();
         if (!held) throw new PatchError(`a patch to generation ${patch.base} came before any view`);
@@ -180,8 +198,8 @@ export class SnapshotStream {
     this.armSilence();
   }
 
-  /** Shows the view `next` makes of the event, or none of it when it cannot. */
-  private receive(source: EventSourceLike, next: () => Snapshot): void {
+  /** Shows the view `next` makes of the event of id `id`, or none of it when it cannot. */
+  private receive(source: EventSourceLike, id: string, next: () => Snapshot): void {
     if (source !== this.source) return;
     this.armSilence();
     let view: Snapshot;
@@ -192,6 +210,11 @@ export class SnapshotStream {
       return;
     }
     this.setState('live');
+    // The id names this view only if it is the view the event made (a patch to a generation already held or passed
+    // leaves the view as it was, and names an older one).
+    const named = parseStreamEventId(id);
+    if (named?.generation === view.generation && named.instanceId === view.instanceId)
+      this.shownId = { generation: view.generation, instanceId: view.instanceId, id };
     this.options.onView(view);
   }
 

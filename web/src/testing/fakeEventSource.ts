@@ -19,8 +19,10 @@ export class FakeSource implements EventSourceLike {
     this.readyState = 1;
     this.onopen?.(new Event('open'));
   }
-  emit(type: string, data: string) {
-    for (const listener of this.listeners.get(type) ?? []) listener(new MessageEvent(type, { data }));
+  /** Delivers an event; `lastEventId`, the id it names (EventSource keeps the last one given). */
+  emit(type: string, data: string, lastEventId = '') {
+    for (const listener of this.listeners.get(type) ?? [])
+      listener(new MessageEvent(type, { data, lastEventId }));
   }
   fail(closed: boolean) {
     this.readyState = closed ? 2 : 0;
