@@ -243,7 +243,7 @@ export class Cluster {
     if (!this.lease.isHeld) return;
     // Past whatever a leader cut off from Redis numbered on its own (TAKEOVER_GENERATIONS); should Redis not take
     // it now, the first publish it takes does it first.
-    this.jumped = await this.redis.incrby(this.keys.generation, TAKEOVER_GENERATIONS).then(
+    this.jumped = await this.jump().then(
       () => true,
       () => false,
     );
@@ -259,11 +259,28 @@ export class Cluster {
     this.unsubscribePoller = undefined;
   }
 
+  /**
+   * The takeover's jump of the generation counter (TAKEOVER_GENERATIONS). A counter Redis does not have (a new
+   * cluster, or a Redis that restarted empty) starts at the clock's milliseconds first, as a single server's
+   * generations do: the other replicas hold generations from before, and drop any snapshot numbered at or below
+   * theirs, so a leader that delivered none itself must still number past them. Both or neither: a refused jump
+   * leaves the counter as it was, for the next publish to try again.
+   */
+  private async jump(): Promise<void> {
+    const replies = await this.redis
+      .multi()
+      .set(this.keys.generation, this.clock(), 'NX')
+      .incrby(this.keys.generation, TAKEOVER_GENERATIONS)
+      .exec();
+    const failed = replies?.find(([error]) => error)?.[0];
+    if (!replies || failed) throw failed ?? new Error('the generation jump was not made');
+  }
+
   private async publish(snapshot: Snapshot): Promise<void> {
     if (!this.lease.isHeld) return;
     try {
       if (!this.jumped) {
-        await this.redis.incrby(this.keys.generation, TAKEOVER_GENERATIONS);
+        await this.jump();
         this.jumped = true;
       }
       let generation = await this.redis.incr(this.keys.generation);
