@@ -270,6 +270,37 @@ describe('SnapshotStream', () => {
     stream.stop();
   });
 
+  it("takes a board's view whole rather than apply its patch to a view a poll brought", () => {
+    const { stream, sources, source, views, invalid, page } = setup();
+    stream.start();
+    source(0).open();
+    source(0).emit('snapshot', text(first), `7@${first.instanceId}~Rev0Rev0Rev0`);
+    source(0).fail(false);
+    // Meanwhile a poll brought generation 8, perhaps from a replica with another configuration of the board;
+    // EventSource reconnects by itself, naming generation 7, and its server sends the patch from 8.
+    const polled = nextOf(first, 8);
+    page.held = polled;
+    source(0).open();
+    source(0).emit('patch', text(diffView(polled, nextOf(polled, 9))), `9@${first.instanceId}~Rev0Rev0Rev0`);
+    // Not applied: a fresh connection, naming nothing, for the view whole; and no error of the server's.
+    expect(page.held).toBe(polled);
+    expect(views.map((view) => view.generation)).toEqual([7]);
+    expect(invalid).toHaveLength(0);
+    expect(source(0).closed).toBe(true);
+    expect(sources).toHaveLength(2);
+    expect(source(1).url).toBe('/api/v1/stream');
+    source(1).open();
+    source(1).emit('snapshot', text(nextOf(polled, 9)), `9@${first.instanceId}~Rev1Rev1Rev1`);
+    source(1).emit(
+      'patch',
+      text(diffView(nextOf(polled, 9), nextOf(polled, 10))),
+      `10@${first.instanceId}~Rev1Rev1Rev1`,
+    );
+    expect(page.held?.generation).toBe(10);
+    expect(sources).toHaveLength(2);
+    stream.stop();
+  });
+
   it('refuses a patch before any view to apply it to', () => {
     const { stream, sources, source, views, invalid } = setup();
     stream.start();

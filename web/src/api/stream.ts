@@ -138,11 +138,7 @@ export class SnapshotStream {
     const url = typeof given === 'function' ? given() : given;
     const held = resume ? this.options.held() : undefined;
     // The held view's generation and instance, as the stream's event ids name them: a resume point only there.
-    const shown = this.shownId;
-    const heldId =
-      held && shown?.generation === held.generation && shown.instanceId === held.instanceId
-        ? shown.id
-        : held && streamEventId(held);
+    const heldId = held && this.made(held) ? this.shownId?.id : held && streamEventId(held);
     const since = heldId ? `since=${encodeURIComponent(heldId)}` : null;
     const source = create(since ? `${url}${url.includes('?') ? '&' : '?'}${since}` : url);
     this.source = source;
@@ -169,7 +165,24 @@ export class SnapshotStream {
         keepUnchanged(this.options.held(), checkSnapshot(parse(event.data, 'view'))),
       ),
     );
-    source.addEventListener('patch', (event) =>
+    source.addEventListener('patch', (event) => {
+      // A board's patch onto a view this stream did not make (a poll brought it while EventSource reconnected by
+      // itself, naming the last event it had): the poll may have come from a replica that projects the board
+      // under another configuration, which the patch does not follow from. The view whole instead, from a fresh
+      // connection; not an error of the server's.
+      const held = this.options.held();
+      if (
+        source === this.source &&
+        held &&
+        parseStreamEventId(event.lastEventId)?.revision &&
+        !this.made(held)
+      ) {
+        clearTimeout(this.silenceTimer);
+        source.close();
+        this.source = null;
+        this.open();
+        return;
+      }
       this.receive(source, event.lastEventId, () => {
         const patch = checkPatch(parse(event.data, 'patch'));
         const held = this.options.held();
@@ -183,8 +196,8 @@ export class SnapshotStream {
         // with a reconnect at once, forever.
         this.restarts = 0;
         return view;
-      }),
-    );
+      });
+    });
     source.addEventListener('command', (event) => {
       if (source === this.source) this.options.onCommand?.(event.data);
     });
@@ -196,6 +209,11 @@ export class SnapshotStream {
     });
     // A connection that never opens is replaced like a silent one.
     this.armSilence();
+  }
+
+  /** Whether `view` is the one this stream's last event made (by its generation and instance). */
+  private made(view: Snapshot): boolean {
+    return this.shownId?.generation === view.generation && this.shownId.instanceId === view.instanceId;
   }
 
   /** Shows the view `next` makes of the event of id `id`, or none of it when it cannot. */
