@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { SnapshotChangedError } from './errors.js';
-import { collectPages, type Page } from './paginate.js';
+import { MalformedResponseError, SnapshotChangedError } from './errors.js';
+import { collectPages, MAX_PAGES, type Page } from './paginate.js';
 
 const at = (second: number) => new Date(Date.UTC(2026, 11, 4, 13, 0, second));
 
@@ -74,5 +74,24 @@ describe('collectPages', () => {
       { items: ['b'], nextToken: undefined },
     ]);
     expect((await collectPages('GetCurrentUserData', none.fetchPage, 0)).dataSnapshotTime).toBeNull();
+  });
+
+  it('fails, rather than ask for ever, when a NextToken comes back again or never ends', async () => {
+    const again = pages([
+      { items: ['a'], nextToken: 't1' },
+      { items: ['b'], nextToken: 't2' },
+      { items: ['c'], nextToken: 't1' },
+    ]);
+    const failure = collectPages('ListQueues', again.fetchPage);
+    await expect(failure).rejects.toBeInstanceOf(MalformedResponseError);
+    await expect(failure).rejects.toThrow(/the same NextToken again after 3 pages/);
+    expect(again.asked).toEqual([undefined, 't1', 't2']);
+
+    let n = 0;
+    const endless = async (): Promise<Page<string>> => ({ items: [], nextToken: `t${(n += 1)}` });
+    await expect(collectPages('SearchUsers', endless)).rejects.toThrow(
+      `a NextToken still after ${MAX_PAGES} pages`,
+    );
+    expect(n).toBe(MAX_PAGES);
   });
 });

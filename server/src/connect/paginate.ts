@@ -1,4 +1,4 @@
-import { SnapshotChangedError, type ConnectOperation } from './errors.js';
+import { MalformedResponseError, SnapshotChangedError, type ConnectOperation } from './errors.js';
 
 /** Connect accepts at most 100 queues (or routing profiles, or agents) in one filter. */
 export const MAX_FILTER_VALUES = 100;
@@ -16,6 +16,12 @@ export function chunk<T>(items: readonly T[], size: number): T[][] {
   for (let i = 0; i < items.length; i += size) chunks.push(items.slice(i, i + size));
   return chunks;
 }
+
+/**
+ * Pages one pagination may take: 10,000 queues, agents or rows at 100 a page, far beyond any instance's quotas
+ * (a thousand or so, each operation's page size the least). A pagination past it is a loop, not an answer.
+ */
+export const MAX_PAGES = 10_000;
 
 export interface Page<Item> {
   items: Item[];
@@ -46,9 +52,13 @@ export async function collectPages<Item>(
     let dataSnapshotTime: Date | null = null;
     let nextToken: string | undefined;
     let mixed = false;
+    // A token given back twice would have the same pages asked for ever: the section fails and says so.
+    const tokens = new Set<string>();
+    let pages = 0;
     do {
       const page = await fetchPage(nextToken);
       calls += 1;
+      pages += 1;
       // A page without DataSnapshotTime (optional in Connect's response) says nothing of its moment: only two
       // times that differ show two moments.
       const pageTime = page.dataSnapshotTime ?? null;
@@ -59,6 +69,13 @@ export async function collectPages<Item>(
       if (pageTime !== null) dataSnapshotTime = pageTime;
       items.push(...page.items);
       nextToken = page.nextToken || undefined;
+      if (nextToken !== undefined) {
+        if (tokens.has(nextToken))
+          throw new MalformedResponseError(operation, `the same NextToken again after ${pages} pages`);
+        if (pages >= MAX_PAGES)
+          throw new MalformedResponseError(operation, `a NextToken still after ${pages} pages`);
+        tokens.add(nextToken);
+      }
     } while (nextToken);
     if (!mixed) return { items, dataSnapshotTime, calls };
     if (attempt >= restarts) throw new SnapshotChangedError(operation);

@@ -24,7 +24,7 @@ export interface KnownUser extends UserRef {
 }
 
 /**
- * How users and their names are read. `SearchUsers` gives names with the list, 100 users a call. An IAM policy
+ * How users and their names are read. `SearchUsers` gives names with the list, 500 users a call. An IAM policy
  * without connect:SearchUsers refuses it; then `ListUsers` lists them and DescribeUser names them one call each.
  */
 export type UserSource = 'SearchUsers' | 'ListUsers';

@@ -46,6 +46,10 @@ describe("today's GetMetricData ranges", () => {
     expect(withinLookback(ranges[1]?.start ?? 0, now)).toBe(true);
     expect(withinLookback(ranges[0]?.start ?? 0, now)).toBe(false);
     expect(withinLookback(ranges[0]?.start ?? 0, Date.parse('2025-04-06T02:55:00Z'))).toBe(true);
+    // With a minute to spare for the request's wait and Connect's clock: not in the last minute before 24 hours.
+    const head = ranges[0]?.start ?? 0;
+    expect(withinLookback(head, head + DAY - 60_000)).toBe(true);
+    expect(withinLookback(head, head + DAY - 59_000)).toBe(false);
     // Before the head has closed, one range is enough.
     expect(spans(todayRanges(Date.parse('2025-04-05T03:40:00Z'), zone))).toEqual([
       ['2025-04-05T03:00:00.000Z', '2025-04-05T03:40:00.000Z'],

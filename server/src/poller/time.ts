@@ -21,8 +21,19 @@ export interface Interval {
  */
 export const closedUntil = (nowMs: number) => floorToFiveMinutes(nowMs);
 
-/** Whether Connect still answers for a range starting at `start`: no earlier than 24 hours before the request. */
-export const withinLookback = (start: number, nowMs: number) => start >= nowMs - MAX_LOOKBACK_MS;
+/**
+ * Time to spare on the lookback: a request leaves after its wait in the rate budget (seconds, at a busy start),
+ * and Connect's clock may be a little ahead of ours.
+ */
+export const LOOKBACK_MARGIN_MS = 60_000;
+
+/**
+ * Whether Connect still answers for a range starting at `start`: no earlier than 24 hours before the request,
+ * with LOOKBACK_MARGIN_MS to spare. In the last minute of a day, today's range is the one asked in the minutes
+ * before (it ends on the last 5-minute boundary, 23:55), and that answer stands.
+ */
+export const withinLookback = (start: number, nowMs: number) =>
+  start >= nowMs - MAX_LOOKBACK_MS + LOOKBACK_MARGIN_MS;
 
 /**
  * Today's ranges for GetMetricData, from the start of the local day to the last 5-minute boundary. One range,
