@@ -83,6 +83,8 @@ export interface Observation {
 
 export interface AlertTrack {
   pendingSince: number | null;
+  /** When a pending hold last had its figure past the level (absent in state saved by older builds). */
+  seenAt?: number;
   alert: Alert | null;
 }
 
@@ -112,7 +114,9 @@ function clears(value: number, rule: AlertRule): boolean {
 /**
  * One evaluation step: given the tracks of the previous step, the rules and what each rule observes now,
  * returns the new tracks and the events raised or cleared. Pure: the caller owns the clock and the storage.
- * A figure without data keeps a firing alert (missing data is not recovery) but restarts a pending hold.
+ * A figure without data keeps a firing alert (missing data is not recovery) but restarts a pending hold; so
+ * does a step more than `maxGapMs` after the hold's figure was last seen (the figures stopped coming: nothing
+ * says the figure held meanwhile), and a hold saved without the time it was last seen.
  * A track no longer observed (its queue was removed, its rule deleted) clears.
  */
 export function stepAlerts(
@@ -120,6 +124,7 @@ export function stepAlerts(
   rules: readonly AlertRule[],
   observations: readonly Observation[],
   nowMs: number,
+  maxGapMs = Number.POSITIVE_INFINITY,
 ): { tracks: Map<string, AlertTrack>; events: AlertEvent[] } {
   const at = new Date(nowMs).toISOString();
   const rulesById = new Map(rules.map((rule) => [rule.id, rule]));
@@ -161,7 +166,9 @@ export function stepAlerts(
       tracks.set(key, { pendingSince: null, alert: null });
       continue;
     }
-    const pendingSince = before.pendingSince ?? nowMs;
+    const held =
+      before.pendingSince !== null && before.seenAt !== undefined && nowMs - before.seenAt <= maxGapMs;
+    const pendingSince = held && before.pendingSince !== null ? before.pendingSince : nowMs;
     if (nowMs - pendingSince >= rule.holdSeconds * 1000) {
       const alert: Alert = {
         id: `${rule.id}:${observation.queueId ?? 'instance'}:${nowMs}`,
@@ -178,7 +185,7 @@ export function stepAlerts(
       events.push(event(alert, 'raised', value));
       tracks.set(key, { pendingSince: null, alert });
     } else {
-      tracks.set(key, { pendingSince, alert: null });
+      tracks.set(key, { pendingSince, seenAt: nowMs, alert: null });
     }
   }
 

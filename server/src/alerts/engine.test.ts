@@ -235,6 +235,38 @@ describe('AlertEngine', () => {
     expect(engine.enrich(snapshot(4, [queue('q1', 'Sales', 12)])).alerts).toHaveLength(1);
   });
 
+  it('starts a hold again after the figures stopped coming for longer than a minute', () => {
+    let now = 0;
+    const engine = new AlertEngine(
+      () => config,
+      () => now,
+    );
+    engine.enrich(snapshot(1, [queue('q1', 'Sales', 12)]));
+    // No fresh fetch for 61 s (an outage): the first figure after it is the start of a hold, not its end.
+    now = 61_000;
+    expect(engine.enrich(snapshot(2, [queue('q1', 'Sales', 12)])).alerts).toEqual([]);
+    now = 61_000 + 29_000;
+    expect(engine.enrich(snapshot(3, [queue('q1', 'Sales', 12)])).alerts).toEqual([]);
+    now = 61_000 + 30_000;
+    expect(engine.enrich(snapshot(4, [queue('q1', 'Sales', 12)])).alerts).toHaveLength(1);
+  });
+
+  it('starts again a hold carried over without the time it was last seen (state saved by an older build)', () => {
+    let now = 100_000;
+    const engine = new AlertEngine(
+      () => config,
+      () => now,
+    );
+    engine.importState({
+      tracks: [[`long-queue|q1`, { pendingSince: 0, alert: null }]],
+      history: [],
+      historyDay: '',
+    });
+    expect(engine.enrich(snapshot(1, [queue('q1', 'Sales', 12)])).alerts).toEqual([]);
+    now += 30_000;
+    expect(engine.enrich(snapshot(2, [queue('q1', 'Sales', 12)])).alerts).toHaveLength(1);
+  });
+
   it('fires a forecast rule when the predicted service level stays under its value, and clears as the others do', () => {
     const forecastConfig = parseConfig(
       [
@@ -284,6 +316,11 @@ describe('AlertEngine', () => {
       };
     };
     expect(engine.enrich(withCentre(1, predicted(62), 90)).alerts).toEqual([]);
+    // Fresh figures every 30 s: a hold survives no gap of over a minute without them.
+    for (let n = 1; n < 10; n += 1) {
+      now = n * 30_000;
+      expect(engine.enrich(withCentre(100 + n, predicted(70), 90)).alerts).toEqual([]);
+    }
     now = 299_000;
     expect(engine.enrich(withCentre(2, predicted(70), 90)).alerts).toEqual([]);
     now = 300_000;

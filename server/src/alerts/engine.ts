@@ -62,6 +62,14 @@ export class UnknownAlertError extends NotFoundError {
 }
 
 /**
+ * How long without a fresh fetch of the queues a pending hold survives: a minute, or five cycles where they are
+ * longer. The figures stopped coming for longer (an outage, a restart, a change of leader): nothing says the
+ * figure held meanwhile, and the hold starts again from the next figure. Cycles slowed by throttling, a few
+ * times the usual, do not restart it.
+ */
+export const maxGapMs = (cycleMs: number) => Math.max(60_000, 5 * cycleMs);
+
+/**
  * Evaluates thresholds and alert rules on each snapshot, on the server, so every screen shows the same states
  * and the same alerts at the same moment. Keeps today's alert history (reset at midnight in the configured
  * time zone) and acknowledgements.
@@ -190,7 +198,7 @@ export class AlertEngine {
         if (track.alert?.queueId?.startsWith(SCREEN_ALERT_PREFIX))
           observations.push({ ruleId: track.alert.ruleId, queueId: track.alert.queueId, value: null });
     const before = this.tracks;
-    const result = stepAlerts(this.tracks, rules, observations, now);
+    const result = stepAlerts(this.tracks, rules, observations, now, maxGapMs(snapshot.cycleMs));
     this.tracks = result.tracks;
     // A screen's alert keeps the board its screen showed when it was raised, for its events and the boards' views
     // (a screen that reconnects, or is forgotten, before its alert clears would otherwise move it, or drop it).
