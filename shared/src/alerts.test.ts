@@ -119,6 +119,45 @@ describe('stepAlerts', () => {
     expect(activeAlerts(step.tracks)).toEqual([]);
   });
 
+  it('clears the alert of a rule edited under the same id, and holds the rule as it is now from the start', () => {
+    const { tracks } = run(longQueue, [
+      [0, 20],
+      [30, 20],
+    ]);
+    expect(activeAlerts(tracks)).toHaveLength(1);
+    const edited = alertRuleSchema.parse({
+      id: 'long-queue',
+      metric: 'OLDEST_CONTACT_AGE',
+      level: 'warn',
+      value: 120,
+      holdSeconds: 30,
+    });
+    const step = stepAlerts(tracks, [edited], [{ ruleId: 'long-queue', queueId: 'q1', value: 455 }], 31_000);
+    expect(step.events.map((e) => [e.kind, e.metric, e.threshold])).toEqual([
+      ['cleared', 'CONTACTS_IN_QUEUE', 10],
+    ]);
+    expect(activeAlerts(step.tracks)).toEqual([]);
+    const later = stepAlerts(
+      step.tracks,
+      [edited],
+      [{ ruleId: 'long-queue', queueId: 'q1', value: 455 }],
+      61_000,
+    );
+    expect(activeAlerts(later.tracks)).toMatchObject([
+      { metric: 'OLDEST_CONTACT_AGE', level: 'warn', threshold: 120, value: 455 },
+    ]);
+    // An edit that keeps the figure, level and limit (a longer hold, another clearing level) keeps the alert.
+    const calmer = alertRuleSchema.parse({ ...edited, holdSeconds: 600, clearAt: 100 });
+    const kept = stepAlerts(
+      later.tracks,
+      [calmer],
+      [{ ruleId: 'long-queue', queueId: 'q1', value: 400 }],
+      62_000,
+    );
+    expect(kept.events).toEqual([]);
+    expect(activeAlerts(kept.tracks)).toHaveLength(1);
+  });
+
   it('carries the current value and the level on the active alert', () => {
     const { tracks } = run(longQueue, [
       [0, 20],

@@ -147,8 +147,19 @@ export function stepAlerts(
     const rule = rulesById.get(observation.ruleId);
     if (!rule) continue;
     const key = trackKey(rule.id, observation.queueId);
-    const before = previous.get(key) ?? { pendingSince: null, alert: null };
+    let before = previous.get(key) ?? { pendingSince: null, alert: null };
     const { value } = observation;
+    // A rule edited under the same id (another figure, level or limit): its alert was about the rule as it was,
+    // and clears; the rule as it is now starts from nothing, its hold too.
+    if (
+      before.alert &&
+      (before.alert.metric !== rule.metric ||
+        before.alert.level !== rule.level ||
+        before.alert.threshold !== rule.value)
+    ) {
+      events.push(event(before.alert, 'cleared', null));
+      before = { pendingSince: null, alert: null };
+    }
 
     if (before.alert) {
       if (value !== null && clears(value, rule)) {
