@@ -25,11 +25,15 @@ export interface RealtimeFigures {
   byQueue: Map<string, RealtimeMetrics>;
   byQueueChannel: Map<string, ChannelMetrics>;
   totals: RealtimeMetrics;
+  /** The queues the request named: only of those does a missing row mean zero. */
+  asked: ReadonlySet<string>;
 }
 
 /**
  * The snapshot's queues: every queue discovery knows, in its order, with its last real-time and today figures.
- * A queue Connect left out of the results had nothing to report: zero, not missing. Channels are the ones the
+ * A queue Connect left out of the results had nothing to report: zero, not missing. A queue the request did not
+ * name (discovered since it was sent, or while the queue figures keep failing) has no figures yet: none, not
+ * zeros that pass for a quiet queue. Channels are the ones the
  * queue has shown today, so a tile does not lose its chat line whenever chat goes quiet. Figures per channel
  * only where Connect gives them: EMAIL cannot be asked for by channel, so an email queue shows the channel and
  * its queue-wide figures, never a line of zeros that would pass for its email figures.
@@ -43,10 +47,11 @@ export function toQueues(
   return refs.map((ref) => {
     const seen = channelsSeen.get(ref.id);
     const channels = CHANNELS.filter((c) => seen?.has(c));
-    const byChannel = realtime?.byQueueChannel.get(ref.id) ?? {};
+    const asked = realtime?.asked.has(ref.id) ? realtime : null;
+    const byChannel = asked?.byQueueChannel.get(ref.id) ?? {};
     const realtimeByChannel: Queue['realtimeByChannel'] = {};
     for (const channel of CURRENT_METRIC_FILTER_CHANNELS) {
-      if (realtime && seen?.has(channel)) realtimeByChannel[channel] = byChannel[channel] ?? zeroMetrics();
+      if (asked && seen?.has(channel)) realtimeByChannel[channel] = byChannel[channel] ?? zeroMetrics();
     }
     return {
       id: ref.id,
@@ -54,7 +59,7 @@ export function toQueues(
       name: ref.name,
       channels,
       // Before the first complete cycle there are no figures: none, rather than zeros that pass for a quiet queue.
-      realtime: realtime ? (realtime.byQueue.get(ref.id) ?? zeroMetrics()) : {},
+      realtime: asked ? (asked.byQueue.get(ref.id) ?? zeroMetrics()) : {},
       realtimeByChannel,
       today: today.get(ref.id) ?? {},
       states: {},

@@ -368,6 +368,7 @@ export class Poller {
             byQueue: queues.byQueue,
             byQueueChannel: queues.byQueueChannel,
             totals: totals.metrics,
+            asked: new Set(queueIds),
           };
           for (const [id, channels] of queues.byQueueChannel) {
             const seen = this.channelsSeen.get(id) ?? new Set<Channel>();
