@@ -527,6 +527,10 @@ export class Poller {
    * follow the stream by generation, and two snapshots that differ never share one.
    */
   private publish(): void {
+    // A cycle that ends after the poller was stopped (a call already under way when the lease was let go)
+    // publishes nothing: its rules would step and their webhooks go out from a replica that no longer leads,
+    // and the next leader, which never learns of it, would raise or clear the same alert again.
+    if (!this.running) return;
     this.generation += 1;
     const snapshot = assembleSnapshot({
       instanceId: this.options.instanceId,
