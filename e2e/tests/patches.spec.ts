@@ -1,5 +1,14 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { CDPSession, Page, Route } from '@playwright/test';
-import { applyPatch, checkPatch, streamEventId, type Snapshot } from '@switchboard/shared';
+import {
+  applyPatch,
+  checkPatch,
+  STREAM_EVENT_ID_HEADER,
+  streamEventId,
+  type Snapshot,
+} from '@switchboard/shared';
 import { pageWithSnapshot, readPage } from '../support/page.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { expect, test } from '../support/test.js';
@@ -16,7 +25,11 @@ const SPEED = 120;
 
 let server: TestServer;
 test.beforeAll(async () => {
+  // A board of every queue beside the whole instance: a board's stream names its configuration's revision.
+  const config = join(mkdtempSync(join(tmpdir(), 'switchboard-patches-')), 'wallboard.yaml');
+  writeFileSync(config, 'boards:\n  - id: floor\n    title: Floor\n    queues: all\n');
   server = await startTestServer({
+    WALLBOARD_CONFIG: config,
     SIMULATOR_QUEUES: '12',
     SIMULATOR_AGENTS: '60',
     SIMULATOR_SPEED: String(SPEED),
@@ -75,10 +88,14 @@ async function watchForText(page: Page, markers: string[]): Promise<void> {
 const seenMarkers = (page: Page) =>
   page.evaluate(() => (window as unknown as { seenMarkers: string[] }).seenMarkers);
 
-/** The first stream request answered with these events (then the connection ends); later ones go to the server. */
+/**
+ * The first stream request answered with these events (then the connection ends); later ones go to the server.
+ * `body` is given the view of `board` (none: the whole instance) and its stream event id as the server names it.
+ */
 async function firstStreamIs(
   page: Page,
-  body: (view: Snapshot) => string,
+  body: (view: Snapshot, id: string) => string,
+  board: string | null = null,
 ): Promise<{ requests: { lastEventId: string | null; since: string | null }[]; view: () => Snapshot }> {
   const requests: { lastEventId: string | null; since: string | null }[] = [];
   let served: Snapshot | undefined;
@@ -92,12 +109,13 @@ async function firstStreamIs(
       await route.continue();
       return;
     }
-    const view = (await (await fetch(`${server.url}/api/v1/snapshot`)).json()) as Snapshot;
+    const answer = await fetch(`${server.url}/api/v1/snapshot${board ? `?board=${board}` : ''}`);
+    const view = (await answer.json()) as Snapshot;
     served = view;
     await route.fulfill({
       status: 200,
       headers: { 'content-type': 'text/event-stream', 'cache-control': 'no-store' },
-      body: body(view),
+      body: body(view, answer.headers.get(STREAM_EVENT_ID_HEADER) ?? streamEventId(view)),
     });
   });
   return {
@@ -158,39 +176,52 @@ test('a wall that runs for hours of simulated time gets its view whole once, the
   }
 });
 
-test('a screen that drops off comes back with the patches it missed, not the whole view again', async ({
-  page,
-}) => {
-  // Another screen keeps the board's stream, and its kept patches, going on the server.
-  const keeper = new AbortController();
-  const keeping = fetch(`${server.url}/api/v1/stream`, { signal: keeper.signal }).then(
-    (response) => response.body?.getReader().read(),
-    () => undefined,
-  );
-  try {
-    const { events } = await recordStream(page);
-    // The first connection ends at once and asks for the next in 6 s: the screen misses a few generations.
-    const { requests, view } = await firstStreamIs(page, (whole) => sse('snapshot', whole, whole, 6000));
-    await page.goto(`${server.url}/?view=wall`);
-    await expect.poll(() => requests.length, { timeout: 20_000 }).toBe(2);
-    const held = view().generation;
-    // It named the generation it holds (EventSource's own Last-Event-ID, which the browser adds below what
-    // the page's requests show, or ?since= on a connection of its own): the server answered with patches.
-    await expect
-      .poll(() => events.filter((e) => e.event === 'patch').length, { timeout: 15_000 })
-      .toBeGreaterThan(1);
-    // Resumed: the patches from the generation it held on, never the whole view a second time.
-    expect(events.filter((e) => e.event === 'snapshot')).toHaveLength(1);
-    const firstPatch = JSON.parse(events.find((e) => e.event === 'patch')?.data ?? '{}') as { base?: number };
-    expect(firstPatch.base).toBe(held);
-    const { shown, snapshot } = await pageWithSnapshot(page, `${server.url}/api/v1/snapshot`);
-    expect(shown.generation).toBe(snapshot.generation);
-    expect(snapshot.generation).toBeGreaterThan(held + 1);
-  } finally {
-    keeper.abort();
-    await keeping;
-  }
-});
+for (const { shows, board } of [
+  { shows: 'the whole instance', board: null },
+  { shows: 'a board, its events naming its revision', board: 'floor' },
+]) {
+  test(`a screen that drops off comes back with the patches it missed, not the whole view again: ${shows}`, async ({
+    page,
+  }) => {
+    const query = board ? `?board=${board}` : '';
+    // Another screen keeps the board's stream, and its kept patches, going on the server.
+    const keeper = new AbortController();
+    const keeping = fetch(`${server.url}/api/v1/stream${query}`, { signal: keeper.signal }).then(
+      (response) => response.body?.getReader().read(),
+      () => undefined,
+    );
+    try {
+      const { events } = await recordStream(page);
+      // The first connection ends at once and asks for the next in 6 s: the screen misses a few generations,
+      // and polls meanwhile.
+      const { requests, view } = await firstStreamIs(
+        page,
+        (whole, id) => `retry: 6000\nid: ${id}\nevent: snapshot\ndata: ${JSON.stringify(whole)}\n\n`,
+        board,
+      );
+      await page.goto(`${server.url}/?view=wall${board ? `&board=${board}` : ''}`);
+      await expect.poll(() => requests.length, { timeout: 20_000 }).toBe(2);
+      const held = view().generation;
+      // It named the generation it holds (EventSource's own Last-Event-ID, which the browser adds below what
+      // the page's requests show, or ?since= on a connection of its own): the server answered with patches.
+      await expect
+        .poll(() => events.filter((e) => e.event === 'patch').length, { timeout: 15_000 })
+        .toBeGreaterThan(1);
+      // Resumed: the patches from the generation it held on, never the whole view a second time.
+      expect(events.filter((e) => e.event === 'snapshot')).toHaveLength(1);
+      const firstPatch = JSON.parse(events.find((e) => e.event === 'patch')?.data ?? '{}') as {
+        base?: number;
+      };
+      expect(firstPatch.base).toBe(held);
+      const { shown, snapshot } = await pageWithSnapshot(page, `${server.url}/api/v1/snapshot${query}`);
+      expect(shown.generation).toBe(snapshot.generation);
+      expect(snapshot.generation).toBeGreaterThan(held + 1);
+    } finally {
+      keeper.abort();
+      await keeping;
+    }
+  });
+}
 
 /**
  * Opens the wall (its first stream being a bad one) and checks it recovered as it must: a fresh connection

@@ -8,7 +8,8 @@ import { startWebServer, type RunningWallboard } from '../src/main.js';
 import { startSimulator, type RunningSimulator } from '../src/simulator/server.js';
 import { simulatorEnv, TEST_CREDENTIALS, waitFor } from './support/wallboard.js';
 
-// GET /api/v1/snapshot's ETag against an edit of the configuration made within one generation.
+// GET /api/v1/snapshot's ETag against an edit of the configuration made within one generation, and the stream
+// event id it names.
 let simulator: RunningSimulator;
 let wallboard: RunningWallboard;
 const dir = mkdtempSync(join(tmpdir(), 'switchboard-etag-'));
@@ -110,5 +111,25 @@ describe("the snapshot's ETag", () => {
       return;
     }
     throw new Error('every try had a new generation between its reads');
+  });
+
+  it("names the view's stream event id, its board's revision in it, for a page to resume from", async () => {
+    const stream = await fetch(`${wallboard.url}/api/v1/stream?board=floor`);
+    const reader = stream.body?.getReader();
+    let text = '';
+    while (reader && !/^id: .+$/m.test(text)) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      text += new TextDecoder().decode(value);
+    }
+    await reader?.cancel();
+    const streamed = /^id: (.+)$/m.exec(text)?.[1] ?? '';
+    expect(streamed).toMatch(/^\d+@[^~]+~[\w-]{12}$/);
+    const response = await fetch(`${wallboard.url}/api/v1/snapshot?board=floor`);
+    const view = snapshotSchema.parse(await response.json());
+    // The generation and instance of the view it answers with, and the revision the stream names.
+    expect(response.headers.get('x-stream-event-id')).toBe(
+      `${view.generation}@${view.instanceId}~${streamed.split('~')[1] ?? ''}`,
+    );
   });
 });

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import express, { type Express, type Request, type Router } from 'express';
-import type { Snapshot } from '@switchboard/shared';
+import { STREAM_EVENT_ID_HEADER, streamEventId, type Snapshot } from '@switchboard/shared';
 import { NotFoundError, UnavailableError } from '../errors.js';
 import { createLogger, type Logger } from '../logger.js';
 import { errorHandler } from './errorHandler.js';
@@ -82,7 +82,14 @@ export function createApp({
     }
     const etag = snapshotETag(snapshot, source.revision);
     // The figures are for signed-in screens only: no shared cache may keep them, and a cached copy is checked.
-    res.set({ 'Cache-Control': 'private, no-cache', Vary: 'Cookie', ETag: etag });
+    // With them, the id the stream gives this view (its generation, instance and board revision): a page that
+    // polled resumes the stream from it, with the patches since, where the board is projected as it was.
+    res.set({
+      'Cache-Control': 'private, no-cache',
+      Vary: 'Cookie',
+      ETag: etag,
+      [STREAM_EVENT_ID_HEADER]: streamEventId(snapshot, source.revision),
+    });
     if (req.fresh) {
       res.status(304).end();
       return;

@@ -142,8 +142,9 @@ describe('a board edited between generations', () => {
     let page = structuredClone(views.of(latest, 'sales'));
     if (!page) throw new Error('no view of the board');
     expect(page.summary.realtime.CONTACTS_IN_QUEUE).toBe(8);
-    // Then it resumes the stream from the generation it polled, and the next one comes.
-    const events = resumingViewer(stream, '1@i');
+    // Then it resumes the stream from the generation it polled, by the id its poll named (the revision of the
+    // edit, which this board's stream has yet to take up), and the next one comes.
+    const events = resumingViewer(stream, `1@i~${views.revisionOf('sales')}`);
     publish(snapshot(2, 2, 3));
     for (const { event, data } of events) {
       if (event === 'snapshot') page = JSON.parse(data) as Snapshot;
@@ -156,7 +157,7 @@ describe('a board edited between generations', () => {
     expect(page.queues.map((q) => q.id)).toEqual(['q1', 'q2']);
   });
 
-  it('sends the view whole to a page that resumes where the board is projected under another configuration', () => {
+  it('sends the view whole to a page resuming where its board is projected under another configuration', () => {
     // A board's stream begun after an edit the page's view predates: on another replica that has the edit, or
     // on this one after the board's stream was let go while the page polled.
     let config = boardFile('[q1, q2]');
@@ -181,7 +182,8 @@ describe('a board edited between generations', () => {
     expect(page?.queues.map((q) => q.id)).toEqual(['q1']);
     expect(page?.summary.realtime.CONTACTS_IN_QUEUE).toBe(2);
 
-    // Under the revision it was sent under, the same id resumes: nothing until the next generation, then its patch.
+    // Under the revision it was sent under, the same id resumes: nothing until the next generation, then its
+    // patch.
     const again = resumingViewer(other, resumed.at(-1)?.id);
     expect(kinds(again)).toEqual([]);
     publish(snapshot(3, 1, 4));

@@ -1,4 +1,11 @@
-import { applyPatch, diffView, snapshotSchema, type Snapshot } from '@switchboard/shared';
+import {
+  applyPatch,
+  diffView,
+  parseStreamEventId,
+  snapshotSchema,
+  STREAM_EVENT_ID_HEADER,
+  type Snapshot,
+} from '@switchboard/shared';
 import { queryOptions, replaceEqualDeep, skipToken, useQuery, type QueryClient } from '@tanstack/react-query';
 import { createContext, use } from 'react';
 import { backoffDelay } from './backoff';
@@ -64,6 +71,7 @@ export async function fetchSnapshot(board: string | null, signal?: AbortSignal):
   if (signal?.aborted) cancel();
   else signal?.addEventListener('abort', cancel);
   let body: unknown;
+  let eventId: string | null = null;
   try {
     const response = await fetch(apiPath('/api/v1/snapshot', board), {
       signal: abort.signal,
@@ -79,6 +87,7 @@ export async function fetchSnapshot(board: string | null, signal?: AbortSignal):
     if (!response.ok) {
       throw new SnapshotError(`The server answered ${response.status} for the snapshot.`);
     }
+    eventId = response.headers.get(STREAM_EVENT_ID_HEADER);
     // The body too: it can stall as well as the answer.
     body = await response.json();
   } catch (failure) {
@@ -92,7 +101,26 @@ export async function fetchSnapshot(board: string | null, signal?: AbortSignal):
   const snapshot = checkSnapshot(body);
   // Stamped as it was served: fresh.
   observeServerTime(snapshot.serverTime, { fresh: true });
+  const named = eventId === null ? null : parseStreamEventId(eventId);
+  if (
+    eventId !== null &&
+    named?.generation === snapshot.generation &&
+    named.instanceId === snapshot.instanceId
+  )
+    polledIds.set(snapshot, eventId);
   return snapshot;
+}
+
+/** The stream event id each polled view came with (STREAM_EVENT_ID_HEADER), and each view the poll made of it. */
+const polledIds = new WeakMap<Snapshot, string>();
+
+/**
+ * The stream event id a polled view came with: its generation, instance and board revision, where the page's
+ * stream resumes from, and which patches may follow it. Undefined for a view the poll did not bring, or one from
+ * a server that does not name it.
+ */
+export function polledEventId(view: Snapshot): string | undefined {
+  return polledIds.get(view);
 }
 
 /** The views the cache has held, and their parts: shared by construction, never compared. */
@@ -143,7 +171,10 @@ export function snapshotQueryOptions(
       const whole = await fetchSnapshot(board, signal);
       const current = held();
       if (current && (live() || !isNewer(whole, current))) return current;
-      return keepUnchanged(current, whole);
+      const view = keepUnchanged(current, whole);
+      const id = polledIds.get(whole);
+      if (id !== undefined) polledIds.set(view, id);
+      return view;
     },
     // The stream keeps the cache fresh; observers never refetch on their own when they mount.
     staleTime: Infinity,

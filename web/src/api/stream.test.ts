@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { diffView, type Queue, type Snapshot, type ViewPatch } from '@switchboard/shared';
 import { makeSnapshot } from '../testing/makeSnapshot';
 import { fakeSources, type FakeSource } from '../testing/fakeEventSource';
+import { fetchSnapshot } from './snapshot';
 import { SnapshotStream } from './stream';
 
 function setup(options: { silenceMs?: number } = {}) {
@@ -299,6 +300,53 @@ describe('SnapshotStream', () => {
     expect(page.held?.generation).toBe(10);
     expect(sources).toHaveLength(2);
     stream.stop();
+  });
+
+  it('follows a polled board view with the patches of its revision, and resumes the stream from it', async () => {
+    const { stream, sources, source, invalid, page } = setup();
+    const polled = nextOf(first, 8);
+    const polledId = `8@${first.instanceId}~Rev0Rev0Rev0`;
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async () => Response.json(polled, { headers: { 'X-Stream-Event-Id': polledId } })),
+    );
+    try {
+      stream.start();
+      source(0).open();
+      source(0).emit('snapshot', text(first), `7@${first.instanceId}~Rev0Rev0Rev0`);
+      source(0).fail(false);
+      // The poll brings generation 8 of the board as projected under the same revision, and says so.
+      page.held = await fetchSnapshot('sales');
+      // EventSource reconnects by itself: the patch from 8 of that revision applies.
+      source(0).open();
+      const ninth = nextOf(page.held, 9);
+      source(0).emit('patch', text(diffView(page.held, ninth)), `9@${first.instanceId}~Rev0Rev0Rev0`);
+      expect(page.held.generation).toBe(9);
+      expect(invalid).toHaveLength(0);
+      expect(sources).toHaveLength(1);
+      // Another poll while the stream is away again, then a connection of the page's own: from the polled view.
+      source(0).fail(true);
+      const tenth = nextOf(ninth, 10);
+      vi.mocked(fetch).mockImplementation(async () =>
+        Response.json(tenth, { headers: { 'X-Stream-Event-Id': `10@${first.instanceId}~Rev0Rev0Rev0` } }),
+      );
+      page.held = await fetchSnapshot('sales');
+      await vi.advanceTimersByTimeAsync(1000);
+      expect(source(1).url).toBe(`/api/v1/stream?since=10%40${first.instanceId}~Rev0Rev0Rev0`);
+      // A patch of another revision onto it: the view whole instead.
+      source(1).open();
+      source(1).emit(
+        'patch',
+        text(diffView(tenth, nextOf(tenth, 11))),
+        `11@${first.instanceId}~Rev1Rev1Rev1`,
+      );
+      expect(page.held.generation).toBe(10);
+      expect(sources).toHaveLength(3);
+      expect(source(2).url).toBe('/api/v1/stream');
+    } finally {
+      stream.stop();
+      vi.unstubAllGlobals();
+    }
   });
 
   it('refuses a patch before any view to apply it to', () => {

@@ -7,13 +7,15 @@ import {
   type Snapshot,
 } from '@switchboard/shared';
 import { backoffDelay } from './backoff';
-import { checkSnapshot, keepUnchanged } from './snapshot';
+import { checkSnapshot, keepUnchanged, polledEventId } from './snapshot';
 
 /**
  * The server's push stream (GET /api/v1/stream, Server-Sent Events): the board's view whole once (`snapshot`),
  * then what changed each generation (`patch`, a ViewPatch whose `base` is the generation before). Each patch is
- * applied to the view the page holds, pushed or polled, and the result goes to `onView`, which writes it into
- * React Query's cache; what a patch does not touch stays the same object, so unchanged tiles skip their render.
+ * applied to the view the page holds, pushed or polled (a board's only to a view projected under the same
+ * revision of the board as the patch's; shared/src/streamEventId.ts), and the result goes to `onView`, which
+ * writes it into React Query's cache; what a patch does not touch stays the same object, so unchanged tiles skip
+ * their render.
  * While the stream is down the page polls /api/v1/snapshot instead (see SnapshotFeed).
  *
  * A patch for another generation than the one held (one was missed), or one that cannot be read or applied, is
@@ -37,7 +39,7 @@ export interface EventSourceLike {
 export interface StreamOptions {
   /** The stream's address, or what makes it anew for each connection (a page whose screen id changed). */
   url?: string | (() => string);
-  /** The view the page holds now, pushed or polled: the next patch applies to it. */
+  /** The view the page holds now, pushed or polled: the next patch applies to it (a board's, of its revision). */
   held: () => Snapshot | undefined;
   /** Each new view, whole or patched: always one generation, never a mix of two. */
   onView: (view: Snapshot) => void;
@@ -138,7 +140,7 @@ export class SnapshotStream {
     const url = typeof given === 'function' ? given() : given;
     const held = resume ? this.options.held() : undefined;
     // The held view's generation and instance, as the stream's event ids name them: a resume point only there.
-    const heldId = held && this.made(held) ? this.shownId?.id : held && streamEventId(held);
+    const heldId = held && (this.resumePoint(held) ?? streamEventId(held));
     const since = heldId ? `since=${encodeURIComponent(heldId)}` : null;
     const source = create(since ? `${url}${url.includes('?') ? '&' : '?'}${since}` : url);
     this.source = source;
@@ -166,17 +168,13 @@ export class SnapshotStream {
       ),
     );
     source.addEventListener('patch', (event) => {
-      // A board's patch onto a view this stream did not make (a poll brought it while EventSource reconnected by
-      // itself, naming the last event it had): the poll may have come from a replica that projects the board
-      // under another configuration, which the patch does not follow from. The view whole instead, from a fresh
+      // A board's patch onto a view projected under another configuration of the board than the patch's (a poll
+      // brought it, while EventSource reconnected by itself naming the last event it had, from a replica that
+      // projects the board otherwise), or under one the page does not know: the view whole instead, from a fresh
       // connection; not an error of the server's.
       const held = this.options.held();
-      if (
-        source === this.source &&
-        held &&
-        parseStreamEventId(event.lastEventId)?.revision &&
-        !this.made(held)
-      ) {
+      const revision = parseStreamEventId(event.lastEventId)?.revision;
+      if (source === this.source && held && revision && revisionOf(this.resumePoint(held)) !== revision) {
         clearTimeout(this.silenceTimer);
         source.close();
         this.source = null;
@@ -211,9 +209,14 @@ export class SnapshotStream {
     this.armSilence();
   }
 
-  /** Whether `view` is the one this stream's last event made (by its generation and instance). */
-  private made(view: Snapshot): boolean {
-    return this.shownId?.generation === view.generation && this.shownId.instanceId === view.instanceId;
+  /**
+   * Where the stream resumes for `view`: the id of the event that made it, or the one the poll that brought it
+   * was given (its board revision with it); undefined when neither is known.
+   */
+  private resumePoint(view: Snapshot): string | undefined {
+    const shown = this.shownId;
+    if (shown?.generation === view.generation && shown.instanceId === view.instanceId) return shown.id;
+    return polledEventId(view);
   }
 
   /** Shows the view `next` makes of the event of id `id`, or none of it when it cannot. */
@@ -291,4 +294,9 @@ export class SnapshotStream {
     clearTimeout(this.retryTimer);
     this.retryTimer = setTimeout(() => this.open(resume), delay);
   }
+}
+
+/** The board revision an event id names ('' for none); undefined for no id. */
+function revisionOf(id: string | undefined): string | undefined {
+  return id === undefined ? undefined : (parseStreamEventId(id)?.revision ?? undefined);
 }
