@@ -146,6 +146,26 @@ describe('stepAlerts', () => {
     expect(activeAlerts(later.tracks)).toMatchObject([
       { metric: 'OLDEST_CONTACT_AGE', level: 'warn', threshold: 120, value: 455 },
     ]);
+    // A hold under way starts again when the rule is edited: time on the old figure is not time on the new.
+    const pending = stepAlerts(
+      new Map(),
+      [longQueue],
+      [{ ruleId: 'long-queue', queueId: 'q1', value: 20 }],
+      0,
+    );
+    const onNew = stepAlerts(
+      pending.tracks,
+      [edited],
+      [{ ruleId: 'long-queue', queueId: 'q1', value: 455 }],
+      29_000,
+    );
+    const afterHold = stepAlerts(
+      onNew.tracks,
+      [edited],
+      [{ ruleId: 'long-queue', queueId: 'q1', value: 455 }],
+      31_000,
+    );
+    expect(afterHold.events).toEqual([]);
     // An edit that keeps the figure, level and limit (a longer hold, another clearing level) keeps the alert.
     const calmer = alertRuleSchema.parse({ ...edited, holdSeconds: 600, clearAt: 100 });
     const kept = stepAlerts(

@@ -85,8 +85,13 @@ export interface AlertTrack {
   pendingSince: number | null;
   /** When a pending hold last had its figure past the level (absent in state saved by older builds). */
   seenAt?: number;
+  /** What the rule watched when the hold began or the alert was raised (ruleSignature; absent in older state). */
+  rule?: string;
   alert: Alert | null;
 }
+
+/** A rule's figure, level, limit and direction: an edit of any of them is another rule under the same id. */
+const ruleSignature = (rule: AlertRule) => `${rule.metric}|${rule.level}|${rule.value}|${rule.direction}`;
 
 export interface AlertEvent {
   alertId: string;
@@ -149,15 +154,18 @@ export function stepAlerts(
     const key = trackKey(rule.id, observation.queueId);
     let before = previous.get(key) ?? { pendingSince: null, alert: null };
     const { value } = observation;
-    // A rule edited under the same id (another figure, level or limit): its alert was about the rule as it was,
-    // and clears; the rule as it is now starts from nothing, its hold too.
-    if (
-      before.alert &&
-      (before.alert.metric !== rule.metric ||
-        before.alert.level !== rule.level ||
-        before.alert.threshold !== rule.value)
-    ) {
-      events.push(event(before.alert, 'cleared', null));
+    // A rule edited under the same id (another figure, level, limit or direction): its alert was about the rule
+    // as it was, and clears; the rule as it is now starts from nothing, its hold too.
+    const signature = ruleSignature(rule);
+    const edited =
+      before.rule !== undefined
+        ? before.rule !== signature
+        : before.alert !== null &&
+          (before.alert.metric !== rule.metric ||
+            before.alert.level !== rule.level ||
+            before.alert.threshold !== rule.value);
+    if (edited) {
+      if (before.alert) events.push(event(before.alert, 'cleared', null));
       before = { pendingSince: null, alert: null };
     }
 
@@ -168,6 +176,7 @@ export function stepAlerts(
       } else {
         tracks.set(key, {
           pendingSince: null,
+          rule: signature,
           alert: value === null ? before.alert : { ...before.alert, value },
         });
       }
@@ -194,9 +203,9 @@ export function stepAlerts(
         acknowledgedAt: null,
       };
       events.push(event(alert, 'raised', value));
-      tracks.set(key, { pendingSince: null, alert });
+      tracks.set(key, { pendingSince: null, rule: signature, alert });
     } else {
-      tracks.set(key, { pendingSince, seenAt: nowMs, alert: null });
+      tracks.set(key, { pendingSince, seenAt: nowMs, rule: signature, alert: null });
     }
   }
 
