@@ -24,6 +24,22 @@ function context(): ConnectContext {
   return { client, instanceId: 'instance', send: (_operation, call) => call() };
 }
 
+/** A context that counts the requests sent through it. */
+function counted(): { ctx: ConnectContext; sent: () => number } {
+  const inner = context();
+  let sent = 0;
+  return {
+    ctx: {
+      ...inner,
+      send: (operation, call) => {
+        sent += 1;
+        return inner.send(operation, call);
+      },
+    },
+    sent: () => sent,
+  };
+}
+
 describe("today's figures", () => {
   it('keep only the ranges that stand now, not every range of the day as its end moved on', async () => {
     const timeZone = 'Europe/London';
@@ -36,5 +52,27 @@ describe("today's figures", () => {
     expect(history['ranges'].size).toBe(1);
     // The figures are the last range's: up to 23:55, the last boundary before the last refresh.
     expect(history.today.get('q-1')?.CONTACTS_HANDLED).toBe(23 * 60 + 55);
+  });
+
+  it("in the day's last minute, keep the range asked in the minutes before, or ask it if never", async () => {
+    const timeZone = 'UTC';
+    const day = Date.parse('2026-12-03T00:00:00Z');
+    const lastMinute = day + 24 * 3600_000 - 30_000;
+    // Asked at 23:56 (the range up to 23:55), then not again at 23:59:30, a minute short of Connect's 24 hours.
+    const asked = counted();
+    const history = new History({ timeZone, serviceLevelThresholds: [20], intervalMinutes: 30 });
+    await history.refreshToday(asked.ctx, QUEUES, day + 24 * 3600_000 - 4 * 60_000);
+    const before = asked.sent();
+    await history.refreshToday(asked.ctx, QUEUES, lastMinute);
+    expect(asked.sent()).toBe(before);
+    expect(history.today.get('q-1')?.CONTACTS_HANDLED).toBe(23 * 60 + 55);
+    expect(history.missingSince).toBeNull();
+    // A server started in that minute asks it all the same, rather than show no figures for today.
+    const fresh = counted();
+    const started = new History({ timeZone, serviceLevelThresholds: [20], intervalMinutes: 30 });
+    await started.refreshToday(fresh.ctx, QUEUES, lastMinute);
+    expect(fresh.sent()).toBeGreaterThan(0);
+    expect(started.today.get('q-1')?.CONTACTS_HANDLED).toBe(23 * 60 + 55);
+    expect(started.missingSince).toBeNull();
   });
 });

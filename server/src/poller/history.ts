@@ -14,6 +14,7 @@ import {
   intervalLengthMs,
   intradayIntervals,
   localDate,
+  reachable,
   todayRanges,
   withinLookback,
   type Interval,
@@ -125,7 +126,7 @@ export class History {
     let occupancy: number | null | undefined;
     for (const range of ranges) {
       const key = `${range.start}-${range.end}`;
-      if (withinLookback(range.start, now)) {
+      if (withinLookback(range.start, now) || (!this.ranges.has(key) && reachable(range.start, now))) {
         const [result, together] = await Promise.all([
           getQueueHistory(ctx, queueIds, range, serviceLevelThresholds),
           ranges.length === 1 ? this.occupancyTogether(ctx, queueIds, range) : Promise.resolve(undefined),

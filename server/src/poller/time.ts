@@ -36,6 +36,12 @@ export const withinLookback = (start: number, nowMs: number) =>
   start >= nowMs - MAX_LOOKBACK_MS + LOOKBACK_MARGIN_MS;
 
 /**
+ * Whether Connect answers for a range starting at `start` at all, no time to spare: a range never fetched is
+ * still asked in that last minute (a server started then), rather than shown as nothing.
+ */
+export const reachable = (start: number, nowMs: number) => start >= nowMs - MAX_LOOKBACK_MS;
+
+/**
  * Today's ranges for GetMetricData, from the start of the local day to the last 5-minute boundary. One range,
  * except on a day longer than 24 hours (a fall-back day in a zone whose clocks change at midnight, 25 hours),
  * which no single request can cover: its first `length - 24 h` form a head range, the rest a range under 24
