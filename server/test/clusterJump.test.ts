@@ -125,7 +125,10 @@ it('makes the jump at its first publish Redis takes, when Redis refused it as th
   }
 });
 
-/** A replica of instance `instanceId` signed in as `user` (none: Redis's default user), with a poller the test drives. */
+/**
+ * A replica of instance `instanceId` signed in as `user` (none: Redis's default user), with a poller the test
+ * drives.
+ */
 function replica(instanceId: string, user?: { name: string; password: string }) {
   const listeners = new Set<(snapshot: Snapshot) => void>();
   let started = false;
@@ -164,7 +167,7 @@ function replica(instanceId: string, user?: { name: string; password: string }) 
   return { cluster, delivered, leading, publish };
 }
 
-it('numbers past the generations the other replicas hold after Redis restarts empty, from a new leader', async () => {
+it('numbers past the replicas’ generations after Redis restarts empty, from a new leader', async () => {
   const first = replica('lost');
   const follower = replica('lost', { name: 'follower', password: 'follower-password' });
   const next = replica('lost');
