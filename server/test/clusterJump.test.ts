@@ -63,68 +63,6 @@ async function until<T>(probe: () => T | undefined | Promise<T | undefined>, wha
   }
 }
 
-it('makes the jump at its first publish Redis takes, when Redis refused it as the lease was taken', async () => {
-  const listeners = new Set<(snapshot: Snapshot) => void>();
-  let started = false;
-  const poller: PollerLike = {
-    start: () => {
-      started = true;
-    },
-    stop: () => {
-      started = false;
-    },
-    subscribe: (listener) => {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
-    },
-  };
-  const config = parseConfig('boards: [{ id: all, title: All }]\n', 'jump.yaml');
-  const url = new URL(redis.url);
-  url.username = 'replica';
-  url.password = 'replica-password';
-  const cluster = new Cluster({
-    redisUrl: url.toString(),
-    instanceId: 'jump',
-    leaseMs: 1500,
-    staleAfterMs: 10_000,
-    poller,
-    engine: new AlertEngine(() => config),
-    logger: pino({ level: 'silent' }),
-  });
-  const delivered: number[] = [];
-  cluster.subscribe((s) => delivered.push(s.generation));
-  try {
-    await cluster.start();
-    await until(() => (cluster.role === 'leader' && started ? true : undefined), 'the lease');
-    const publish = () => {
-      for (const listener of listeners) listener(snapshot());
-    };
-
-    // Redis refuses INCRBY: the snapshot still reaches this replica's viewers, numbered on its own.
-    publish();
-    await until(() => (delivered.length === 1 ? true : undefined), 'the first snapshot');
-    expect(await admin.get('switchboard:jump:generation')).toBeNull();
-
-    // Redis takes it again: the next publish jumps first (the counter, which Redis did not have, starting at the
-    // clock's milliseconds), then numbers.
-    await admin.acl('SETUSER', 'replica', '+incrby');
-    const before = Date.now();
-    publish();
-    await until(() => (delivered.length === 2 ? true : undefined), 'the second snapshot');
-    const second = delivered[1] ?? 0;
-    expect(second).toBeGreaterThanOrEqual(before + TAKEOVER_GENERATIONS + 1);
-    expect(second).toBeLessThanOrEqual(Date.now() + TAKEOVER_GENERATIONS + 1);
-    expect(Number(await admin.get('switchboard:jump:generation'))).toBe(second);
-
-    // Once only: the one after is numbered on from there.
-    publish();
-    await until(() => (delivered.length === 3 ? true : undefined), 'the third snapshot');
-    expect(delivered[2]).toBe(second + 1);
-  } finally {
-    await cluster.stop();
-  }
-});
-
 /**
  * A replica of instance `instanceId` signed in as `user` (none: Redis's default user), with a poller the test
  * drives.
@@ -166,6 +104,40 @@ function replica(instanceId: string, user?: { name: string; password: string }) 
   };
   return { cluster, delivered, leading, publish };
 }
+
+it('makes the jump at its first publish Redis takes, when Redis refused it as the lease was taken', async () => {
+  const { cluster, delivered, leading, publish } = replica('jump', {
+    name: 'replica',
+    password: 'replica-password',
+  });
+  try {
+    await cluster.start();
+    await until(leading, 'the lease');
+
+    // Redis refuses INCRBY: the snapshot still reaches this replica's viewers, numbered on its own.
+    publish();
+    await until(() => (delivered.length === 1 ? true : undefined), 'the first snapshot');
+    expect(await admin.get('switchboard:jump:generation')).toBeNull();
+
+    // Redis takes it again: the next publish jumps first (the counter, which Redis did not have, starting at the
+    // clock's milliseconds), then numbers.
+    await admin.acl('SETUSER', 'replica', '+incrby');
+    const before = Date.now();
+    publish();
+    await until(() => (delivered.length === 2 ? true : undefined), 'the second snapshot');
+    const second = delivered[1] ?? 0;
+    expect(second).toBeGreaterThanOrEqual(before + TAKEOVER_GENERATIONS + 1);
+    expect(second).toBeLessThanOrEqual(Date.now() + TAKEOVER_GENERATIONS + 1);
+    expect(Number(await admin.get('switchboard:jump:generation'))).toBe(second);
+
+    // Once only: the one after is numbered on from there.
+    publish();
+    await until(() => (delivered.length === 3 ? true : undefined), 'the third snapshot');
+    expect(delivered[2]).toBe(second + 1);
+  } finally {
+    await cluster.stop();
+  }
+});
 
 it('numbers past the replicas’ generations after Redis restarts empty, from a new leader', async () => {
   const first = replica('lost');
