@@ -1,10 +1,10 @@
 import type { Snapshot } from '@switchboard/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger } from '../../src/logger.js';
-import { Poller } from '../../src/poller/poller.js';
+import type { Poller } from '../../src/poller/poller.js';
 import { startSimulator, type RunningSimulator } from '../../src/simulator/server.js';
 import { clientFor } from '../simulator/support.js';
 import { waitFor } from '../support/wallboard.js';
+import { quickPoller } from './support.js';
 
 // The poller through the real SDK against the simulator, frozen at a busy late morning: which queues each routing
 // profile serves, as discovery lists them (ListRoutingProfileQueues), carried in the snapshot.
@@ -20,22 +20,8 @@ beforeAll(async () => {
     clock: () => now,
     rateLimits: { enabled: false },
   });
-  poller = new Poller({
-    client: clientFor(simulator),
-    instanceId: simulator.instanceId,
-    intervalMs: 200,
-    staleAfterMs: 3_600_000,
-    logger: createLogger('silent'),
-    clock: () => now,
-    // One discovery for the whole test unless it is asked for again.
-    discoveryIntervalMs: 600_000,
-    historyIntervalMs: 600_000,
-    quotas: {
-      GetMetricData: { perSecond: 100, burst: 100 },
-      GetCurrentMetricData: { perSecond: 100, burst: 100 },
-      GetCurrentUserData: { perSecond: 100, burst: 100 },
-    },
-  });
+  // One discovery for the whole test unless it is asked for again.
+  poller = quickPoller(clientFor(simulator), simulator.instanceId, now);
   poller.start();
 }, 60_000);
 

@@ -1,10 +1,10 @@
 import { afterAll, expect, it } from 'vitest';
-import { createLogger } from '../../src/logger.js';
-import { Poller } from '../../src/poller/poller.js';
+import type { Poller } from '../../src/poller/poller.js';
 import { startSimulator, type RunningSimulator } from '../../src/simulator/server.js';
 import { clientFor } from '../simulator/support.js';
 import { ConnectProxy } from '../support/connectProxy.js';
 import { waitFor } from '../support/wallboard.js';
+import { quickPoller } from './support.js';
 
 // A poller stopped while a request of its cycle is under way (a leader letting its lease go): the answer still
 // comes, and the cycle ends, but nothing is published of it and no rule steps on it, as the next leader, which
@@ -42,20 +42,7 @@ it('publishes nothing of a cycle that ends after the poller was stopped', async 
   const endpoint = await proxy.start();
   const enriched: number[] = [];
   const published: number[] = [];
-  poller = new Poller({
-    client: clientFor({ endpoint, region: simulator.region }),
-    instanceId: simulator.instanceId,
-    intervalMs: 200,
-    staleAfterMs: 3_600_000,
-    logger: createLogger('silent'),
-    clock: () => now,
-    discoveryIntervalMs: 600_000,
-    historyIntervalMs: 600_000,
-    quotas: {
-      GetMetricData: { perSecond: 100, burst: 100 },
-      GetCurrentMetricData: { perSecond: 100, burst: 100 },
-      GetCurrentUserData: { perSecond: 100, burst: 100 },
-    },
+  poller = quickPoller(clientFor({ endpoint, region: simulator.region }), simulator.instanceId, now, {
     enrich: (snapshot) => {
       enriched.push(snapshot.generation);
       return snapshot;

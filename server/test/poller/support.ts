@@ -1,7 +1,13 @@
 import { clientFor } from '../simulator/support.js';
-import { GetCurrentMetricDataCommand, type GetCurrentMetricDataCommandInput } from '@aws-sdk/client-connect';
+import {
+  GetCurrentMetricDataCommand,
+  type ConnectClient,
+  type GetCurrentMetricDataCommandInput,
+} from '@aws-sdk/client-connect';
 import { snapshotSchema, type Snapshot } from '@switchboard/shared';
+import { createLogger } from '../../src/logger.js';
 import type { RunningWallboard } from '../../src/main.js';
+import { Poller, type PollerOptions } from '../../src/poller/poller.js';
 import type { CallRecord, RunningSimulator } from '../../src/simulator/server.js';
 import { waitFor } from '../support/wallboard.js';
 
@@ -55,4 +61,32 @@ export async function minimumPages(
   } finally {
     client.destroy();
   }
+}
+
+/**
+ * A poller of the simulated instance behind `client`, fast and unthrottled, its simulated clock standing at `now`:
+ * a cycle every 200 ms, one discovery and one round of today's figures for the whole test unless asked again.
+ */
+export function quickPoller(
+  client: ConnectClient,
+  instanceId: string,
+  now: number,
+  options: Partial<PollerOptions> = {},
+): Poller {
+  return new Poller({
+    client,
+    instanceId,
+    intervalMs: 200,
+    staleAfterMs: 3_600_000,
+    logger: createLogger('silent'),
+    clock: () => now,
+    discoveryIntervalMs: 600_000,
+    historyIntervalMs: 600_000,
+    quotas: {
+      GetMetricData: { perSecond: 100, burst: 100 },
+      GetCurrentMetricData: { perSecond: 100, burst: 100 },
+      GetCurrentUserData: { perSecond: 100, burst: 100 },
+    },
+    ...options,
+  });
 }
