@@ -192,6 +192,12 @@ for (const { shows, board } of [
     );
     try {
       const { events } = await recordStream(page);
+      // The generations the page's polls brought, as their stream event ids name them.
+      const polled: number[] = [];
+      page.on('response', (response) => {
+        const id = response.headers()['x-stream-event-id'];
+        if (response.url().includes('/api/v1/snapshot') && id) polled.push(Number(id.split('@')[0]));
+      });
       // The first connection ends at once and asks for the next in 6 s: the screen misses a few generations,
       // and polls meanwhile.
       const { requests, view } = await firstStreamIs(
@@ -202,6 +208,8 @@ for (const { shows, board } of [
       await page.goto(`${server.url}/?view=wall${board ? `&board=${board}` : ''}`);
       await expect.poll(() => requests.length, { timeout: 20_000 }).toBe(2);
       const held = view().generation;
+      // Before it reconnected, a poll brought a later generation: the view it resumes from is a polled one.
+      expect(polled.some((generation) => generation > held)).toBe(true);
       // It named the generation it holds (EventSource's own Last-Event-ID, which the browser adds below what
       // the page's requests show, or ?since= on a connection of its own): the server answered with patches.
       await expect

@@ -10,15 +10,15 @@
  * page with a queue the board no longer shows, or without one it now does. A resume point is good only where it
  * was sent, under the configuration it was sent under.
  */
+export function streamEventId(view: { generation: number; instanceId: string }, revision = ''): string {
+  return `${view.generation}@${view.instanceId}${revision ? `~${revision}` : ''}`;
+}
+
 /**
  * The header GET /api/v1/snapshot names its view's stream event id in: a page that polled while its stream was
  * away resumes from it (`?since=`), under the board's revision that view was projected under.
  */
 export const STREAM_EVENT_ID_HEADER = 'X-Stream-Event-Id';
-
-export function streamEventId(view: { generation: number; instanceId: string }, revision = ''): string {
-  return `${view.generation}@${view.instanceId}${revision ? `~${revision}` : ''}`;
-}
 
 /** The shape of an event id: a generation, `@`, an instance id (no spaces or line breaks), `~` and a revision. */
 const EVENT_ID = /^(\d{1,16})@([^\s@~]{1,200})(?:~([\w-]{1,64}))?$/;

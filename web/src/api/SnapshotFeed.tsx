@@ -57,8 +57,8 @@ export interface SnapshotFeedProps {
 /**
  * The one place that brings the board's view in: the push stream (the view whole, then patches) into the cache,
  * and while it is down, a poll of /api/v1/snapshot every two seconds. The cache entry is the view the page holds:
- * the next patch applies to it, whichever way it came (a board's, only where the poll named the same revision of
- * the board as the patch's). Mount it once, above every component that reads the
+ * the next patch applies to it, whichever way it came (to a polled one, a board's patch only where the poll named
+ * the same revision of the board as the patch). Mount it once, above every component that reads the
  * snapshot, keyed by the board: another board may be another Connect instance, with its own stream.
  */
 export function SnapshotFeed({ children, board = null, streamOptions }: SnapshotFeedProps) {

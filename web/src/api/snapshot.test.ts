@@ -4,7 +4,14 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { fakeSources } from '../testing/fakeEventSource';
 import { stubServer } from '../testing/fakeServer';
 import { makeSnapshot } from '../testing/makeSnapshot';
-import { fetchSnapshot, POLL_TIMEOUT_MS, showView, snapshotKeys, snapshotQueryOptions } from './snapshot';
+import {
+  fetchSnapshot,
+  POLL_TIMEOUT_MS,
+  polledEventId,
+  showView,
+  snapshotKeys,
+  snapshotQueryOptions,
+} from './snapshot';
 import { SnapshotStream } from './stream';
 
 afterEach(() => {
@@ -117,5 +124,28 @@ describe('the poll for the view whole', () => {
     stubServer({ snapshot: { ...nextOf(before), generation: 3 } });
     await client.fetchQuery({ ...snapshotQueryOptions(null, held, () => false), staleTime: 0 });
     expect(held()?.generation).toBe(3);
+  });
+
+  it('keeps the stream event id a poll was given on the view it caches, and only an id that fits', async () => {
+    const { client, key, held } = page();
+    const before = makeSnapshot({ queues: 3, agents: 2, generation: 40 });
+    client.setQueryData(key, before);
+    const after = nextOf(before);
+    const id = `41@${after.instanceId}~Rev0Rev0Rev0`;
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async () => Response.json(after, { headers: { 'X-Stream-Event-Id': id } })),
+    );
+    await client.fetchQuery({ ...snapshotQueryOptions(null, held, () => false), staleTime: 0 });
+    // The view in the cache is the held one with the poll's changes applied: another object, the same id.
+    const view = held();
+    expect(view?.generation).toBe(41);
+    expect(view && polledEventId(view)).toBe(id);
+    // An id that does not name the view it came with is not kept.
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async () => Response.json(nextOf(after), { headers: { 'X-Stream-Event-Id': id } })),
+    );
+    expect(polledEventId(await fetchSnapshot('sales'))).toBeUndefined();
   });
 });

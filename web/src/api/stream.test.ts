@@ -349,6 +349,25 @@ describe('SnapshotStream', () => {
     }
   });
 
+  it("takes the view whole rather than apply another instance's patch to a view a poll brought", () => {
+    const { stream, sources, source, invalid, page } = setup();
+    stream.start();
+    source(0).open();
+    source(0).emit('snapshot', text(first), `7@${first.instanceId}`);
+    source(0).fail(false);
+    // A poll brought another instance's view (the board moved there); EventSource reconnects by itself to a
+    // server of the first instance, which sends its patch from a generation the polled view has too.
+    const elsewhere = { ...nextOf(first, 8), instanceId: '99999999-8888-7777-6666-555555555555' };
+    page.held = elsewhere;
+    source(0).open();
+    source(0).emit('patch', text(diffView(nextOf(first, 8), nextOf(first, 9))), `9@${first.instanceId}`);
+    expect(page.held).toBe(elsewhere);
+    expect(invalid).toHaveLength(0);
+    expect(sources).toHaveLength(2);
+    expect(source(1).url).toBe('/api/v1/stream');
+    stream.stop();
+  });
+
   it('refuses a patch before any view to apply it to', () => {
     const { stream, sources, source, views, invalid } = setup();
     stream.start();

@@ -93,8 +93,8 @@ export class SnapshotStream {
   private stopped = true;
   /**
    * The id of the event that made the last view this stream showed: its generation and instance, and the board's
-   * revision it was projected under, which only the stream names. A resume point while the page still holds
-   * that generation; a view polled since names no revision, and is sent whole (shared/src/streamEventId.ts).
+   * revision it was projected under (shared/src/streamEventId.ts). A resume point while the page still holds
+   * that view; a view polled since has the id its poll was given (resumePoint).
    */
   private shownId: { generation: number; instanceId: string; id: string } | null = null;
 
@@ -139,7 +139,8 @@ export class SnapshotStream {
     const given = this.options.url ?? '/api/v1/stream';
     const url = typeof given === 'function' ? given() : given;
     const held = resume ? this.options.held() : undefined;
-    // The held view's generation and instance, as the stream's event ids name them: a resume point only there.
+    // Where the held view came from, as the stream's event ids name it (its revision with it); a view whose id is
+    // not known names its generation and instance only, and is sent whole where the board has a revision.
     const heldId = held && (this.resumePoint(held) ?? streamEventId(held));
     const since = heldId ? `since=${encodeURIComponent(heldId)}` : null;
     const source = create(since ? `${url}${url.includes('?') ? '&' : '?'}${since}` : url);
@@ -168,13 +169,18 @@ export class SnapshotStream {
       ),
     );
     source.addEventListener('patch', (event) => {
-      // A board's patch onto a view projected under another configuration of the board than the patch's (a poll
-      // brought it, while EventSource reconnected by itself naming the last event it had, from a replica that
-      // projects the board otherwise), or under one the page does not know: the view whole instead, from a fresh
-      // connection; not an error of the server's.
+      // A patch onto a view of another instance, or a board's onto a view projected under another configuration of
+      // the board than the patch's, or one the page does not know (a poll brought it while EventSource reconnected
+      // by itself naming the last event it had, from a replica that serves the board otherwise): the view whole
+      // instead, from a fresh connection; not an error of the server's.
       const held = this.options.held();
-      const revision = parseStreamEventId(event.lastEventId)?.revision;
-      if (source === this.source && held && revision && revisionOf(this.resumePoint(held)) !== revision) {
+      const named = parseStreamEventId(event.lastEventId);
+      const foreign =
+        held !== undefined &&
+        named !== null &&
+        (named.instanceId !== held.instanceId ||
+          (named.revision !== '' && revisionOf(this.resumePoint(held)) !== named.revision));
+      if (source === this.source && foreign) {
         clearTimeout(this.silenceTimer);
         source.close();
         this.source = null;
@@ -214,9 +220,14 @@ export class SnapshotStream {
    * was given (its board revision with it); undefined when neither is known.
    */
   private resumePoint(view: Snapshot): string | undefined {
+    // The poll's first: a view the stream made is never among the polled, and a polled one of the generation the
+    // stream showed last may be another projection of it.
+    const polled = polledEventId(view);
+    if (polled !== undefined) return polled;
     const shown = this.shownId;
-    if (shown?.generation === view.generation && shown.instanceId === view.instanceId) return shown.id;
-    return polledEventId(view);
+    return shown?.generation === view.generation && shown.instanceId === view.instanceId
+      ? shown.id
+      : undefined;
   }
 
   /** Shows the view `next` makes of the event of id `id`, or none of it when it cannot. */
