@@ -166,6 +166,15 @@ describe('stepAlerts', () => {
       31_000,
     );
     expect(afterHold.events).toEqual([]);
+    // So does an edit of the direction alone.
+    const below = alertRuleSchema.parse({ ...edited, direction: 'below' });
+    const turned = stepAlerts(
+      later.tracks,
+      [below],
+      [{ ruleId: 'long-queue', queueId: 'q1', value: 100 }],
+      61_500,
+    );
+    expect(turned.events.map((e) => e.kind)).toEqual(['cleared']);
     // An edit that keeps the figure, level and limit (a longer hold, another clearing level) keeps the alert.
     const calmer = alertRuleSchema.parse({ ...edited, holdSeconds: 600, clearAt: 100 });
     const kept = stepAlerts(
