@@ -116,14 +116,15 @@ describe("the snapshot's ETag", () => {
   it("names the view's stream event id, its board's revision in it, for a page to resume from", async () => {
     const stream = await fetch(`${wallboard.url}/api/v1/stream?board=floor`);
     const reader = stream.body?.getReader();
+    const decoder = new TextDecoder();
     let text = '';
-    while (reader && !/^id: .+$/m.test(text)) {
+    while (reader && !/^id: .+\n/m.test(text)) {
       const { value, done } = await reader.read();
       if (done) break;
-      text += new TextDecoder().decode(value);
+      text += decoder.decode(value, { stream: true });
     }
     await reader?.cancel();
-    const streamed = /^id: (.+)$/m.exec(text)?.[1] ?? '';
+    const streamed = /^id: (.+)\n/m.exec(text)?.[1] ?? '';
     expect(streamed).toMatch(/^\d+@[^~]+~[\w-]{12}$/);
     const response = await fetch(`${wallboard.url}/api/v1/snapshot?board=floor`);
     const view = snapshotSchema.parse(await response.json());

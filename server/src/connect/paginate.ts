@@ -18,8 +18,8 @@ export function chunk<T>(items: readonly T[], size: number): T[][] {
 }
 
 /**
- * Pages one pagination may take: 10,000, a million rows at 100 a page, far beyond any instance's quotas (queues,
- * users and routing profiles number thousands at most). A pagination past it is a loop, not an answer.
+ * Pages one pagination may take: 10,000 pages, a million rows at 100 a page, far beyond any instance's quotas
+ * (its queues, users and routing profiles number thousands at most). A pagination past it is a loop.
  */
 export const MAX_PAGES = 10_000;
 
