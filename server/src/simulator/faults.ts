@@ -21,6 +21,12 @@ export const faultsSchema = z
     outageSeconds: z.number().min(0).max(86_400).optional(),
     /** Refuse every NextToken as expired. */
     expireTokens: z.boolean().optional(),
+    /**
+     * Answer a later page of a list (a request with a NextToken) with that same NextToken again, so a caller that
+     * follows tokens blindly asks for the same page for ever. Connect's reference gives each page the token of the
+     * next; a wallboard must fail such a pagination, not loop on it.
+     */
+    repeatTokens: z.boolean().optional(),
     /** Answer this share of successful requests with a truncated body. */
     truncateRate: z.number().min(0).max(1).optional(),
     /** Answer this share of successful requests with a body that is not JSON. */

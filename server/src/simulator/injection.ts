@@ -73,6 +73,11 @@ export class FaultInjector {
     return this.active.expireTokens === true && appliesTo(this.active, operation);
   }
 
+  /** Whether a later page of `operation` gives back the NextToken it was asked with. */
+  repeatTokens(operation: string): boolean {
+    return this.active.repeatTokens === true && appliesTo(this.active, operation);
+  }
+
   /** Whether a later page of `operation` leaves its DataSnapshotTime out. */
   omitsLaterSnapshotTime(operation: string): boolean {
     return this.active.omitLaterSnapshotTimes === true && appliesTo(this.active, operation);

@@ -56,6 +56,8 @@ export interface PageOptions {
   expireTokens?: boolean;
   /** A fault: pages hold at most this many results, whatever `maxResults` allows. */
   pageCap?: number | undefined;
+  /** A fault: a later page gives back the token it was asked with, not the next page's. */
+  repeatToken?: boolean;
 }
 
 /** Where a request starts: the first page, or the page a valid token points at. */
@@ -82,13 +84,15 @@ export function slicePage<T>(
 ): { pageItems: T[]; nextToken: string | undefined; snapshotAt: number } {
   const end = start.offset + Math.min(options.maxResults, options.pageCap ?? Number.POSITIVE_INFINITY);
   const nextToken =
-    end < items.length
-      ? issueToken({
-          offset: end,
-          params: start.params,
-          issuedAt: options.nowMs,
-          snapshotAt: start.snapshotAt,
-        })
-      : undefined;
+    end >= items.length
+      ? undefined
+      : options.repeatToken && options.nextToken
+        ? options.nextToken
+        : issueToken({
+            offset: end,
+            params: start.params,
+            issuedAt: options.nowMs,
+            snapshotAt: start.snapshotAt,
+          });
   return { pageItems: items.slice(start.offset, end), nextToken, snapshotAt: start.snapshotAt };
 }

@@ -190,6 +190,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
         path: rest,
         expireTokens: injector.expireTokens(operation),
         pageCap: injector.pageCap(operation),
+        repeatTokens: injector.repeatTokens(operation),
         snapshots,
       });
       if (

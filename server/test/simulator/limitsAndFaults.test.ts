@@ -14,6 +14,9 @@ import {
   type ConnectClient,
 } from '@aws-sdk/client-connect';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { ConnectContext } from '../../src/connect/context.js';
+import { searchUsers } from '../../src/connect/discovery.js';
+import { MalformedResponseError } from '../../src/connect/errors.js';
 import { RateLimiter } from '../../src/simulator/rateLimits.js';
 import { startSimulator, type CallRecord, type RunningSimulator } from '../../src/simulator/server.js';
 import { clientFor, failure } from './support.js';
@@ -230,6 +233,29 @@ describe('faults', () => {
     expect(await outcomes(1, () => c.send(new ListUsersCommand({ InstanceId: s.instanceId })))).toEqual([
       200,
     ]);
+  });
+
+  it('gives a later page its own NextToken back on demand, which the poller will not follow for ever', async () => {
+    const { sim: s, client: c } = await start({
+      rateLimits: { enabled: false },
+      faults: { maxPageSize: 4, repeatTokens: true, operations: ['SearchUsers'] },
+    });
+    const first = await c.send(new SearchUsersCommand({ InstanceId: s.instanceId, MaxResults: 100 }));
+    const again = await c.send(
+      new SearchUsersCommand({ InstanceId: s.instanceId, MaxResults: 100, NextToken: first.NextToken }),
+    );
+    expect(first.NextToken).toBeTruthy();
+    expect(again.NextToken).toBe(first.NextToken);
+    // The poller's own pagination fails, rather than ask for the same page for ever.
+    const ctx = {
+      client: c,
+      instanceId: s.instanceId,
+      send: <T>(_operation: string, call: () => Promise<T>) => call(),
+    };
+    await expect(searchUsers(ctx as ConnectContext)).rejects.toBeInstanceOf(MalformedResponseError);
+    // Without the fault, every page has the next one's token, and the pagination ends.
+    s.setFaults({ maxPageSize: 4 });
+    expect((await searchUsers(ctx as ConnectContext)).length).toBeGreaterThan(4);
   });
 
   it('adds latency on demand', async () => {

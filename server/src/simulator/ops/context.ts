@@ -16,6 +16,8 @@ export interface OpContext {
   expireTokens: boolean;
   /** A fault: pages hold at most this many results. */
   pageCap?: number | undefined;
+  /** A fault: a later page of a list gives back the NextToken it was asked with. */
+  repeatTokens?: boolean;
   snapshots: SnapshotCache;
 }
 

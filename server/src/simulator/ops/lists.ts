@@ -16,6 +16,7 @@ function listPage<T>(ctx: OpContext, rows: T[], limit: number, extraParams: unkn
     nowMs: ctx.nowMs,
     expireTokens: ctx.expireTokens,
     pageCap: ctx.pageCap,
+    repeatToken: ctx.repeatTokens === true,
   });
 }
 
@@ -173,6 +174,7 @@ export function searchUsers(ctx: OpContext) {
     nowMs: ctx.nowMs,
     expireTokens: ctx.expireTokens,
     pageCap: ctx.pageCap,
+    repeatToken: ctx.repeatTokens === true,
   });
   return { Users: pageItems, NextToken: nextToken, ApproximateTotalCount: rows.length };
 }
