@@ -254,6 +254,14 @@ export class AlertEngine {
     this.historyDay = state.historyDay;
   }
 
+  /**
+   * Forgets every hold and alert (today's history stays): rules that still hold raise their alerts afresh, after
+   * their hold, unacknowledged.
+   */
+  forgetTracks(): void {
+    this.tracks = new Map();
+  }
+
   get active(): Alert[] {
     return this.named();
   }

@@ -53,6 +53,9 @@ export class NoLeaderError extends UnavailableError {
  */
 export const TAKEOVER_GENERATIONS = 100_000;
 
+/** How long Redis keeps the leader's snapshot and alert state: a day, past any lease. */
+const SHARED_TTL_MS = 24 * 3600 * 1000;
+
 /**
  * Several replicas, one poller per Connect instance. The replica holding the lease polls; every snapshot is
  * numbered by a Redis counter (so generations rise across a change of leader), cached in Redis and
@@ -74,6 +77,8 @@ export class Cluster {
   private redisUp = false;
   /** Whether the log has said Redis is unreachable since it was last up. */
   private saidUnreachable = false;
+  /** Whether another replica's snapshot has reached this one since it last took the lease. */
+  private othersLed = false;
   /** Whether this lease's jump of the generation counter (TAKEOVER_GENERATIONS) has been made. */
   private jumped = false;
   private readonly keys: Record<
@@ -126,7 +131,7 @@ export class Cluster {
     this.redis.on('ready', () => this.setRedisUp(true));
     this.redis.on('close', () => this.setRedisUp(false));
     this.acks = new Relay(this.redis, this.keys.acks, this.keys.ackReplies, ({ alertId, by }) =>
-      options.engine.acknowledge(alertId, by),
+      this.acknowledgeAsLeader(alertId, by),
     );
     this.intraday = new Relay(
       this.redis,
@@ -201,11 +206,29 @@ export class Cluster {
 
   /** Acknowledges on the leader, wherever the request arrived. */
   async acknowledge(alertId: string, by: string): Promise<Alert> {
-    if (this.lease.isHeld) return this.options.engine.acknowledge(alertId, by);
+    if (this.lease.isHeld) return this.acknowledgeAsLeader(alertId, by);
     const outcome = await this.acks.ask({ alertId, by });
     if (typeof outcome === 'string') throw noLeader(outcome);
     if ('error' in outcome) throw new UnknownAlertOnLeader(outcome.error);
     return outcome.answer;
+  }
+
+  /**
+   * The leader's acknowledgement, saved to Redis before it is answered: a leader that dies before its next
+   * publish does not take it along. Should Redis not take it, the engine holds it, and the next publish saves it.
+   */
+  private async acknowledgeAsLeader(alertId: string, by: string): Promise<Alert> {
+    const alert = this.options.engine.acknowledge(alertId, by);
+    if (!this.lease.isHeld) return alert;
+    await this.redis
+      .set(this.keys.alerts, JSON.stringify(this.options.engine.exportState()), 'PX', SHARED_TTL_MS)
+      .catch((error: unknown) =>
+        this.options.logger.warn(
+          { replicaId: this.replicaId, error: (error as Error).message },
+          'acknowledgement not saved to redis; the next snapshot saves it',
+        ),
+      );
+    return alert;
   }
 
   /**
@@ -233,13 +256,21 @@ export class Cluster {
   private async lead(): Promise<void> {
     this.options.logger.info({ replicaId: this.replicaId }, 'holding the polling lease: polling Connect');
     const saved = await this.redis.get(this.keys.alerts).catch(() => null);
+    const engine = this.options.engine;
+    let imported = false;
     if (saved) {
       try {
-        this.options.engine.importState(JSON.parse(saved) as AlertEngineState);
+        engine.importState(JSON.parse(saved) as AlertEngineState);
+        imported = true;
       } catch {
         this.options.logger.warn('saved alert state unreadable; starting afresh');
       }
     }
+    // No state in Redis (a Redis that restarted empty): this replica's own holds and alerts serve only if no
+    // other replica has led since it last did. Otherwise they are what it saw then, and may keep an
+    // acknowledgement of an alert that cleared and was raised again since: those rules raise theirs afresh.
+    if (!imported && this.othersLed) engine.forgetTracks();
+    this.othersLed = false;
     if (!this.lease.isHeld) return;
     // Past whatever a leader cut off from Redis numbered on its own (TAKEOVER_GENERATIONS); should Redis not take
     // it now, the first publish it takes does it first.
@@ -297,8 +328,8 @@ export class Cluster {
       this.deliver(numbered);
       await this.redis
         .multi()
-        .set(this.keys.snapshot, text, 'PX', 24 * 3600 * 1000)
-        .set(this.keys.alerts, JSON.stringify(this.options.engine.exportState()), 'PX', 24 * 3600 * 1000)
+        .set(this.keys.snapshot, text, 'PX', SHARED_TTL_MS)
+        .set(this.keys.alerts, JSON.stringify(this.options.engine.exportState()), 'PX', SHARED_TTL_MS)
         .publish(this.keys.snapshots, text)
         .exec();
     } catch {
@@ -326,6 +357,7 @@ export class Cluster {
       return;
     }
     if (this.snapshot && parsed.generation <= this.snapshot.generation) return;
+    if (!this.lease.isHeld) this.othersLed = true;
     this.deliver(parsed);
   }
 

@@ -22,7 +22,7 @@ export class Relay<Question, Answer> {
     private readonly redis: Redis,
     readonly requests: string,
     readonly replies: string,
-    private readonly answer: (question: Question) => Answer,
+    private readonly answer: (question: Question) => Answer | Promise<Answer>,
     private readonly timeoutMs = 3000,
   ) {}
 
@@ -66,7 +66,7 @@ export class Relay<Question, Answer> {
     }
     let reply: Reply<Answer>;
     try {
-      reply = { requestId: request.requestId, answer: this.answer(request.question) };
+      reply = { requestId: request.requestId, answer: await this.answer(request.question) };
     } catch (error) {
       reply = { requestId: request.requestId, error: (error as Error).message };
     }
