@@ -281,9 +281,11 @@ export function forecastQueue(input: QueueForecastInput, settings: ForecastSetti
           ? serviceLevelContinuous(traffic, fitted.share * staffed, threshold, handleTime)
           : serviceLevelWith(traffic, staffed, threshold, handleTime)) * 100;
   }
-  if (predicted !== null && last !== null) predicted = (predicted + last) / 2;
+  // With no agent staffed nobody answers, whatever the last interval realised: nothing to blend with.
+  const blend = last !== null && staffed !== 0;
+  if (predicted !== null && blend) predicted = (predicted + last) / 2;
   return {
-    model: fitted ? (last !== null ? 'erlang-c-blend' : 'erlang-c-fitted') : 'erlang-c',
+    model: fitted ? (blend ? 'erlang-c-blend' : 'erlang-c-fitted') : 'erlang-c',
     arrivalsPerHour: round2(arrivals),
     handleTimeSeconds: round2(handleTime),
     agentsStaffed: staffed,

@@ -51,6 +51,23 @@ describe('serviceLevelContinuous and effectiveAgents', () => {
     expect(effectiveAgents(12.5, 0.999999, 20, 240, 14)).toBe(14);
     expect(effectiveAgents(12.5, 0, 20, 240, 100)).toBe(0);
   });
+
+  it('reads back every level it fits, down to the lowest, where the count lies between the load and the whole count under it', () => {
+    for (const traffic of [0.6, 3.33, 7.9, 12.5, 40.2]) {
+      for (const level of [0.001, 0.01, 0.1, 0.3, 0.6, 0.95]) {
+        const agents = effectiveAgents(traffic, level, 20, 300, 1000);
+        expect(agents).toBeGreaterThan(Math.floor(traffic));
+        expect(serviceLevelContinuous(traffic, agents, 20, 300)).toBeCloseTo(level, 9);
+      }
+      // Monotone across the load: never down as agents are added.
+      let before = -1;
+      for (let agents = Math.floor(traffic); agents <= traffic + 3; agents += 0.05) {
+        const level = serviceLevelContinuous(traffic, agents, 20, 300);
+        expect(level).toBeGreaterThanOrEqual(before);
+        before = level;
+      }
+    }
+  });
 });
 
 describe('fitAgentShare', () => {
@@ -194,6 +211,15 @@ describe('forecastQueue with today’s intervals', () => {
     expect(blend.predictedServiceLevel).toBe(fitted.predictedServiceLevel);
     const busy = forecastQueue({ ...base, fit: [...fit.slice(0, 2), { ...quiet, contacts: 10 }] }, settings);
     expect(busy.model).toBe('erlang-c-blend');
+  });
+
+  it('predicts nothing answered with no agent staffed, whatever the last interval realised', () => {
+    const fit = [synthetic(0, 120, 240, 60, 0.35), { ...synthetic(1, 120, 240, 60, 0.35), serviceLevel: 90 }];
+    const none = forecastQueue({ ...base, agentsStaffed: 0, fit }, settings);
+    expect(none.predictedServiceLevel).toBe(0);
+    expect(none.model).toBe('erlang-c-fitted');
+    // With agents staffed it blends as before.
+    expect(forecastQueue({ ...base, fit }, settings).model).toBe('erlang-c-blend');
   });
 
   it('falls back to plain Erlang C with no fitted history', () => {

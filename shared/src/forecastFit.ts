@@ -53,7 +53,9 @@ function wholeServiceLevel(
 
 /**
  * Erlang C's service level (a fraction) for a continuous count of agents: on the straight line between the
- * whole counts either side. 0 at or below the load.
+ * whole counts either side. 0 at or below the last whole count at or under the load (where the queue grows
+ * without end); from there up to the first whole count above the load, on the line to that count's level, as
+ * `effectiveAgents` reads it back.
  */
 export function serviceLevelContinuous(
   trafficErlangs: number,
@@ -61,7 +63,8 @@ export function serviceLevelContinuous(
   thresholdSeconds: number,
   handleTimeSeconds: number,
 ): number {
-  if (!(agents > trafficErlangs) || !(trafficErlangs > 0)) return trafficErlangs > 0 ? 0 : 1;
+  if (!(trafficErlangs > 0)) return 1;
+  if (!(agents > Math.floor(trafficErlangs))) return 0;
   const low = Math.floor(agents);
   let b = 1;
   for (let n = 1; n <= low; n += 1) b = (trafficErlangs * b) / (n + trafficErlangs * b);

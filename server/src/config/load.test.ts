@@ -53,6 +53,15 @@ describe('parseConfig', () => {
     expect(() => parseConfig('boardz: []\n', 'w.yaml')).toThrow(/Unrecognized key.*boardz/);
   });
 
+  it('refuses a default handle time under a second, which a forecast could not show', () => {
+    expect(() => parseConfig('forecast:\n  defaultHandleTimeSeconds: 0.004\n', 'w.yaml')).toThrow(
+      /w.yaml:2 forecast\.defaultHandleTimeSeconds: forecast\.defaultHandleTimeSeconds must be at least 1 second/,
+    );
+    expect(
+      parseConfig('forecast:\n  defaultHandleTimeSeconds: 1\n', 'w.yaml').forecast.defaultHandleTimeSeconds,
+    ).toBe(1);
+  });
+
   it('refuses two boards with the same id', () => {
     const text = 'boards:\n  - id: a\n    title: A\n  - id: a\n    title: B\n';
     expect(() => parseConfig(text, 'w.yaml')).toThrow(/w.yaml:4 boards\[1\]\.id: board id "a" is used twice/);

@@ -241,7 +241,7 @@ export const wallboardConfigSchema = z
       .object({
         defaultHandleTimeSeconds: z
           .number({ error: 'forecast.defaultHandleTimeSeconds must be a number of seconds, e.g. 300' })
-          .positive('forecast.defaultHandleTimeSeconds must be more than 0 seconds, e.g. 300')
+          .min(1, 'forecast.defaultHandleTimeSeconds must be at least 1 second, e.g. 300')
           .max(86_400, 'forecast.defaultHandleTimeSeconds must be at most 86400 (a day)')
           .default(300),
         smoothingMinutes: z

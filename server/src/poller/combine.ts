@@ -60,13 +60,20 @@ export function weightOf(name: string): readonly string[] | null {
   return null;
 }
 
-/** Today's instance figures: counts summed, averages weighted by their contacts, null where nothing to weigh. */
+/**
+ * Today's instance figures: counts summed (null where a queue's is null), averages weighted by their contacts,
+ * null where nothing to weigh.
+ */
 export function combineHistory(queues: readonly TodayMetrics[], names: readonly string[]): TodayMetrics {
   const combined: TodayMetrics = {};
   for (const name of names) {
     const weights = weightOf(name);
     if (weights === null) {
-      combined[name] = queues.reduce((sum, q) => sum + (q[name] ?? 0), 0);
+      // A count Connect gave without a value (`Value` is optional) is not known: nor is any sum of it. A queue
+      // with no row at all, or without that figure, adds none.
+      combined[name] = queues.some((q) => q[name] === null)
+        ? null
+        : queues.reduce((sum, q) => sum + (q[name] ?? 0), 0);
       continue;
     }
     let weighted = 0;

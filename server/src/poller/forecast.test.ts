@@ -77,6 +77,30 @@ describe('withForecast', () => {
     expect(result.summary.forecast).toMatchObject({ arrivalsPerHour: 135, agentsStaffed: 12 });
   });
 
+  it('has no arrival rate for a queue Connect listed without its contacts queued, rather than none queued', () => {
+    const history: LatestIntervals = {
+      latestIntervals: () => [
+        { start: 0, end: 30 * MIN, byQueue: new Map([['busy', { CONTACTS_QUEUED: 60 }]]) },
+        // Listed, with another figure, but no CONTACTS_QUEUED (a Value Connect left out, or gave as null).
+        {
+          start: 30 * MIN,
+          end: 40 * MIN,
+          byQueue: new Map([['busy', { CONTACTS_QUEUED: null, HANDLE_TIME: 200 }]]),
+        },
+      ],
+    };
+    const [busy] = withForecast(snapshot([queue('busy', 8, 240, 50)]), history, config).queues;
+    expect(busy?.forecast).toMatchObject({ arrivalsPerHour: null, predictedServiceLevel: null });
+    const absent: LatestIntervals = {
+      latestIntervals: () => [
+        { start: 0, end: 30 * MIN, byQueue: new Map([['busy', { CONTACTS_QUEUED: 60 }]]) },
+        { start: 30 * MIN, end: 40 * MIN, byQueue: new Map([['busy', { HANDLE_TIME: 200 }]]) },
+      ],
+    };
+    const [again] = withForecast(snapshot([queue('busy', 8, 240, 50)]), absent, config).queues;
+    expect(again?.forecast?.arrivalsPerHour).toBeNull();
+  });
+
   it('says nothing before the intervals are fetched', () => {
     const result = withForecast(snapshot([queue('q', 5, 200, 20)]), { latestIntervals: () => [] }, config);
     expect(result.queues[0]?.forecast).toMatchObject({ arrivalsPerHour: null, predictedServiceLevel: null });

@@ -97,6 +97,16 @@ export class ForecastState {
   }
 }
 
+/**
+ * A queue's contacts queued in an interval: none where Connect left the queue out (it lists only queues with
+ * figures), unknown (null) where it listed the queue without that figure, so the arrival rate and the fit say
+ * nothing rather than count it as none.
+ */
+function queuedIn(interval: { byQueue: ReadonlyMap<string, TodayMetrics> }, queueId: string): number | null {
+  const figures = interval.byQueue.get(queueId);
+  return figures === undefined ? 0 : (figures.CONTACTS_QUEUED ?? null);
+}
+
 export function forecastSettings(config: WallboardConfig): ForecastSettings {
   return {
     serviceLevelSeconds: config.serviceLevel.thresholdSeconds,
@@ -153,8 +163,7 @@ export function withForecast(
     const series: ArrivalInterval[] = window.map((interval) => ({
       startMs: interval.start,
       endMs: interval.end,
-      // A queue Connect left out of an interval had no contacts in it.
-      contactsQueued: interval.byQueue.get(queue.id)?.CONTACTS_QUEUED ?? 0,
+      contactsQueued: queuedIn(interval, queue.id),
     }));
     let fit: FitInterval[] | undefined;
     let share: AgentShare | null | undefined;
@@ -165,7 +174,7 @@ export function withForecast(
           return {
             startMs: interval.start,
             endMs: interval.end,
-            contacts: figures?.CONTACTS_QUEUED ?? 0,
+            contacts: queuedIn(interval, queue.id),
             serviceLevel: figures?.[levelKey] ?? null,
             handleTimeSeconds: figures?.HANDLE_TIME ?? null,
             agentsStaffed: state.staffedIn(interval.start, queue.id),

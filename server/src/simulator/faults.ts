@@ -42,6 +42,12 @@ export const faultsSchema = z
      */
     omitLaterSnapshotTimes: z.boolean().optional(),
     /**
+     * Leave the `Value` of these metrics (by name) out of the collections of `GetMetricData` and
+     * `GetCurrentMetricData`, as Connect's response model allows (`Value`, "Required: No"): a figure with no
+     * value, which is not a figure of 0.
+     */
+    omitValues: z.array(z.string().min(1)).optional(),
+    /**
      * Answer AccessDeniedException (403) to these operations, as Connect does when the caller's IAM policy
      * lacks them (e.g. an existing policy written before the wallboard called SearchUsers). Not limited by
      * `operations`.

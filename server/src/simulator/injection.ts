@@ -83,6 +83,11 @@ export class FaultInjector {
     return this.active.omitLaterSnapshotTimes === true && appliesTo(this.active, operation);
   }
 
+  /** The metrics whose `Value` `operation` leaves out of its collections. */
+  omittedValues(operation: string): ReadonlySet<string> {
+    return new Set(appliesTo(this.active, operation) ? (this.active.omitValues ?? []) : []);
+  }
+
   /** The largest page `operation` answers with, when capped. */
   pageCap(operation: string): number | undefined {
     return appliesTo(this.active, operation) ? this.active.maxPageSize : undefined;

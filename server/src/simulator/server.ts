@@ -201,7 +201,10 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
         'DataSnapshotTime' in result
       )
         delete (result as { DataSnapshotTime?: unknown }).DataSnapshotTime;
-      const out = injector.corrupt(operation, JSON.stringify(result));
+      const out = injector.corrupt(
+        operation,
+        JSON.stringify(result, withoutValues(injector.omittedValues(operation))),
+      );
       await injector.delay(operation);
       sendJson(res, 200, out);
     } catch (error) {
@@ -255,5 +258,19 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
         server.closeAllConnections();
         server.close((err) => (err ? reject(err) : resolve()));
       }),
+  };
+}
+
+/**
+ * How an answer goes on the wire: a metric's `Value` with nothing in it is left out, as Connect's JSON leaves out
+ * what a response does not hold (`Value` is optional), and so is that of each metric named in `omitted` (the
+ * `omitValues` fault). The answer itself is not changed: a later page may be served from it again.
+ */
+function withoutValues(omitted: ReadonlySet<string>) {
+  return function (this: unknown, key: string, value: unknown): unknown {
+    if (key !== 'Value') return value;
+    if (value === null) return undefined;
+    const name = (this as { Metric?: { Name?: unknown } }).Metric?.Name;
+    return typeof name === 'string' && omitted.has(name) ? undefined : value;
   };
 }

@@ -48,6 +48,20 @@ describe('ForecastAdvice', () => {
     expect(note).not.toContain('every agent who can take the queue');
   });
 
+  it('says why no service level is predicted: no contacts, no count of agents, or figures out of reach', () => {
+    const predicted = () =>
+      screen.getByTestId('forecast-advice').querySelector('.forecast-predicted')?.textContent;
+    render(<ForecastAdvice forecast={{ ...short, arrivalsPerHour: 0, predictedServiceLevel: null }} />);
+    expect(predicted()).toBe('No service level to predict: no contacts are coming in.');
+    cleanup();
+    render(<ForecastAdvice forecast={{ ...short, agentsStaffed: null, predictedServiceLevel: null }} />);
+    expect(predicted()).toContain('no count of the agents staffed yet');
+    expect(predicted()).not.toContain('no contacts');
+    cleanup();
+    render(<ForecastAdvice forecast={{ ...short, predictedServiceLevel: null, agentsRequired: null }} />);
+    expect(predicted()).toContain('beyond what the forecast can reason about');
+  });
+
   it('says when there is too little of today to forecast, and nothing without a forecast', () => {
     render(<ForecastAdvice forecast={{ ...short, arrivalsPerHour: null, predictedServiceLevel: null }} />);
     expect(screen.getByTestId('forecast-advice').textContent).toContain('Too little of today');

@@ -19,6 +19,14 @@ const MODEL_NOTES: Record<Forecast['model'], string> = {
     "Half Erlang C corrected on today's intervals (the share of the agents staffed that matched the service level realised lately), half the last interval's service level; arrivals at the recent rate.",
 };
 
+/** Why there is no predicted service level, where the forecast has arrivals to advise on. */
+function noPrediction(forecast: Forecast): string {
+  if (forecast.arrivalsPerHour === 0) return 'No service level to predict: no contacts are coming in.';
+  if (forecast.agentsStaffed === null)
+    return 'No service level to predict: Connect has given no count of the agents staffed yet.';
+  return 'No service level to predict: the figures are beyond what the forecast can reason about.';
+}
+
 /**
  * What happens next on one queue, for the laptop's drill-down: the predicted service level with the agents
  * staffed now, the advice, and the figures it rests on, so a supervisor can see why. Labelled an estimate.
@@ -44,7 +52,7 @@ export const ForecastAdvice = memo(function ForecastAdvice({ forecast }: { forec
         <>
           <p className="forecast-predicted">
             {forecast.predictedServiceLevel === null
-              ? 'No service level to predict: no contacts are coming in.'
+              ? noPrediction(forecast)
               : `${format.percent(forecast.predictedServiceLevel)} predicted in ${format.count(forecast.serviceLevelSeconds)} s with the agents staffed now`}
           </p>
           <p className="forecast-text" data-testid="forecast-advice-text">
