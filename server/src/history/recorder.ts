@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { statSync } from 'node:fs';
+import { readlinkSync, statSync } from 'node:fs';
 import { statfs } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { dirname } from 'node:path';
@@ -84,6 +84,22 @@ const outcomeDetail = (outcome: WriterOutcome) => `${outcome.code ?? ''} ${outco
 /** How often the free space on the file's disk is looked at. */
 const DISK_CHECK_MS = 30_000;
 
+/**
+ * The host a recorder names in its claim on the file: the host name, and where the system says so, the process
+ * namespace it runs in. A claim of this host whose process is not running was let go of (a crash), and is taken
+ * at once; two containers given one host name have a namespace each, where neither sees the other's process, so
+ * they are told apart and only wait out each other's claim.
+ */
+export function recorderHost(namespaceLink = '/proc/self/ns/pid'): string {
+  let namespace: string | null = null;
+  try {
+    namespace = readlinkSync(namespaceLink);
+  } catch {
+    // Not Linux, or /proc not mounted: the host name alone.
+  }
+  return namespace ? `${hostname()} (${namespace})` : hostname();
+}
+
 async function statfsFree(dir: string): Promise<number | null> {
   try {
     const stats = await statfs(dir);
@@ -167,7 +183,7 @@ export class History {
     this.maxInFlight = options.maxInFlight ?? 4;
     this.fileId = fileIdOf(path) ?? '';
     this.identity = {
-      host: options.identity?.host ?? hostname(),
+      host: options.identity?.host ?? recorderHost(),
       pid: options.identity?.pid ?? process.pid,
       staleMs: CLAIM_STALE_MS,
     };
@@ -221,7 +237,9 @@ export class History {
 
   /**
    * Looks at the free space on the file's disk (every DISK_CHECK_MS, not waited for): below `minFreeBytes`,
-   * recording pauses, says why on /readyz and in the log, and resumes once there is room again.
+   * recording pauses, says why on /readyz and in the log, and resumes once there is room again. The file's own
+   * free pages count as room: the removal of old days frees them, and the file fills them before it grows, so
+   * keeping fewer days ends a pause without the file shrinking.
    */
   private checkDisk(): void {
     const floor = this.options.minFreeBytes ?? 0;
@@ -230,7 +248,9 @@ export class History {
     this.lastDiskCheck = now;
     this.checkingDisk = true;
     void (this.options.freeBytes ?? statfsFree)(dirname(this.path))
-      .then((free) => {
+      .then((disk) => {
+        // Room the file has inside it (pages the removal of old days freed) is written before the disk's.
+        const free = disk === null ? null : disk + this.reusableBytes();
         const { logger } = this.options;
         const mb = (bytes: number) => `${Math.floor(bytes / 1_000_000)} MB`;
         if (free !== null && free < floor) {
@@ -251,6 +271,14 @@ export class History {
       .finally(() => {
         this.checkingDisk = false;
       });
+  }
+
+  private reusableBytes(): number {
+    try {
+      return this.currentReader.reusableBytes();
+    } catch {
+      return 0;
+    }
   }
 
   private inUseError(): string | null {

@@ -269,6 +269,8 @@ export class HistoryReader {
   }>;
   private readonly alertEvents: SqlStatement<{ event: string }>;
   private readonly alertState: SqlStatement<{ state: string }>;
+  private readonly freePages: SqlStatement<{ freelist_count: number }>;
+  private readonly pageSize: SqlStatement<{ page_size: number }>;
 
   constructor(private readonly db: SqlDatabase) {
     this.keyframeBefore = db.prepare(
@@ -296,6 +298,16 @@ export class HistoryReader {
       'SELECT event FROM alert_events WHERE instance = ? AND at >= ? AND at < ? ORDER BY at, rowid',
     );
     this.alertState = db.prepare('SELECT state FROM alert_state WHERE instance = ?');
+    this.freePages = db.prepare('PRAGMA freelist_count');
+    this.pageSize = db.prepare('PRAGMA page_size');
+  }
+
+  /**
+   * The bytes of the file's free pages: what the removal of old days freed inside it. SQLite does not give them
+   * back to the disk (the file does not shrink), but writes them again before the file grows.
+   */
+  reusableBytes(): number {
+    return Number(this.freePages.get()?.freelist_count ?? 0) * Number(this.pageSize.get()?.page_size ?? 0);
   }
 
   /**
@@ -324,12 +336,15 @@ export class HistoryReader {
       keyView = JSON.parse(brotliDecompressSync(body).toString('utf8')) as Snapshot;
       [view, viewAt] = [keyView, key.at];
     }
-    rows: for (const row of this.framesAfter.iterate(instance, key.at, at, key.at, key.generation)) {
+    for (const row of this.framesAfter.iterate(instance, key.at, at, key.at, key.generation)) {
       for (const [patchAt, patch] of patchesOf(row)) {
-        if (patchAt > at) break rows;
+        // Past the moment in this segment; a later one may still start before it where the clock stepped back
+        // and moments were recorded twice.
+        if (patchAt > at) break;
         if (patch.generation <= view.generation) continue;
-        // A generation that was not recorded (history dropped under load) ends the chain: the view stops there.
-        if (patch.base !== view.generation) break rows;
+        // Only the patch on the view's own generation applies: one on another (a generation not recorded, as
+        // history dropped under load, or of the moments recorded again after the clock stepped back) is passed.
+        if (patch.base !== view.generation) continue;
         view = applyPatch(view, patch);
         viewAt = patchAt;
       }

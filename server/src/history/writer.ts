@@ -102,8 +102,14 @@ const holdFrom = db.prepare("INSERT INTO meta (key, value) VALUES ('prune_held_s
 const endHold = db.prepare("DELETE FROM meta WHERE key = 'prune_held_since'");
 const recordedBetween = db.prepare('SELECT 1 FROM generations WHERE at >= ? AND at < ? LIMIT 1');
 const recordedBefore = db.prepare('SELECT 1 FROM generations WHERE at < ? LIMIT 1');
-const prune = ['frames', 'generations', 'alert_events'].map((table) =>
-  db.prepare('DELETE FROM ' + table + ' WHERE rowid IN (SELECT rowid FROM ' + table + ' WHERE at < ? LIMIT 2000)'));
+// The first moment kept replays from the last keyframe at or before it: per instance, frames and generations go
+// only up to that keyframe, which stays with the patches after it (at most a keyframe interval more).
+const instancesBefore = db.prepare('SELECT instance FROM generations WHERE at < ? UNION SELECT instance FROM frames WHERE at < ?');
+const firstFrom = db.prepare('SELECT min(at) AS at FROM generations WHERE instance = ? AND at >= ?');
+const keyframeAtOrBefore = db.prepare('SELECT max(at) AS at FROM frames WHERE instance = ? AND kind = 1 AND at <= ?');
+const pruneOf = ['frames', 'generations'].map((table) =>
+  db.prepare('DELETE FROM ' + table + ' WHERE rowid IN (SELECT rowid FROM ' + table + ' WHERE instance = ? AND at < ? LIMIT 2000)'));
+const pruneEvents = db.prepare('DELETE FROM alert_events WHERE rowid IN (SELECT rowid FROM alert_events WHERE at < ? LIMIT 2000)');
 // The patches since the last keyframe, one row each while the minute is open, become one segment (kind 2)
 // when the next keyframe comes: compressed together they take a fraction of their size apart.
 function closeSegment(instance, before) {
@@ -174,8 +180,14 @@ parentPort.on('message', (message) => {
       endHold.run();
       // In small steps, each its own transaction, so a reader never waits long.
       let removed = 0;
-      for (const statement of prune)
-        for (let n = 1; n > 0; ) { n = Number(statement.run(message.before).changes); removed += n; }
+      for (const { instance } of instancesBefore.all(message.before, message.before)) {
+        const first = firstFrom.get(instance, message.before)?.at;
+        const key = first == null ? null : keyframeAtOrBefore.get(instance, first)?.at;
+        const cutoff = key == null ? message.before : Math.min(key, message.before);
+        for (const statement of pruneOf)
+          for (let n = 1; n > 0; ) { n = Number(statement.run(instance, cutoff).changes); removed += n; }
+      }
+      for (let n = 1; n > 0; ) { n = Number(pruneEvents.run(message.before).changes); removed += n; }
       if (removed > 0) db.exec('PRAGMA wal_checkpoint(TRUNCATE)');
     } else if (message.type === 'close') {
       // Let go of the file, so a replica started in this one's place records at once.

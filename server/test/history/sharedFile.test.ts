@@ -1,10 +1,10 @@
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
-import { hostname, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { diffView, type Snapshot } from '@switchboard/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { History, type DropReason, type HistoryOptions } from '../../src/history/recorder.js';
+import { History, recorderHost, type DropReason, type HistoryOptions } from '../../src/history/recorder.js';
 import { sqliteDriver } from '../../src/history/sqlite.js';
 import { HISTORY_FILE } from '../../src/history/store.js';
 import { createLogger } from '../../src/logger.js';
@@ -124,7 +124,7 @@ describe('two recorders on one history file', () => {
     await replica(dir, null, () => now).history.close();
     const exited = spawnSync(process.execPath, ['-e', '']).pid;
     expect(exited).toBeGreaterThan(0);
-    leaveClaim(dir, hostname(), exited ?? 0, now);
+    leaveClaim(dir, recorderHost(), exited ?? 0, now);
     const b = replica(dir, null, () => now);
     b.record(1);
     await b.history.flush();
@@ -201,7 +201,7 @@ describe('a wallboard started on the history directory of one still running', ()
         async () => (await historyError(wallboard)) ?? undefined,
         'the history error',
       );
-      expect(refused).toContain(`host ${hostname()}, process ${child.pid}`);
+      expect(refused).toContain(`host ${recorderHost()}, process ${child.pid}`);
       expect(refused).toContain('HISTORY_DIR');
     } finally {
       child.kill('SIGKILL');

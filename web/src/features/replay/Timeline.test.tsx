@@ -136,4 +136,13 @@ describe('firstRecordedWithin', () => {
     expect(firstRecordedWithin([bucket(T - 30 * 60_000, 0)], 120_000, T - HOUR)).toBeNull();
     expect(firstRecordedWithin([bucket(T - 3 * HOUR, 60)], 120_000, T - HOUR)).toBeNull();
   });
+
+  it('starts at the first moment the server recorded where that falls inside the first bucket, not at its start', () => {
+    // Six-minute buckets (three days shown); the server first recorded at 11:41:10, in the bucket from 11:36.
+    const started = T - 18 * 60_000 - 50_000;
+    const buckets = [bucket(T - 24 * 60_000, 25), bucket(T - 18 * 60_000, 60)];
+    expect(firstRecordedWithin(buckets, 360_000, T - HOUR, started)).toBe(started);
+    // Recorded since long before: the bucket's start, as without it.
+    expect(firstRecordedWithin(buckets, 360_000, T - HOUR, T - 5 * HOUR)).toBe(T - 24 * 60_000);
+  });
 });

@@ -29,19 +29,30 @@ const NO_EVENTS: AlertEvent[] = [];
 
 /**
  * Where Play starts from live: the first moment recorded in the last hour (the start of the first bucket with
- * anything in it that ends after `since`); null when nothing was, and Play starts an hour back. After a restart, or
- * on a server up for minutes, not in a stretch with nothing recorded.
+ * anything in it that ends after `since`, or the first moment recorded at all where that is later in the bucket,
+ * `recordedFirst`); null when nothing was, and Play starts an hour back. After a restart, or on a server up for
+ * minutes, not in a stretch with nothing recorded.
  */
 export function firstRecordedWithin(
   buckets: TimelineData['buckets'],
   bucketMs: number,
   since: number,
+  recordedFirst: number | null = null,
 ): number | null {
   for (const bucket of buckets) {
     const at = Date.parse(bucket.at);
-    if (bucket.generations > 0 && at + bucketMs > since) return at;
+    if (bucket.generations > 0 && at + bucketMs > since)
+      return recordedFirst !== null && recordedFirst > at && recordedFirst < at + bucketMs
+        ? recordedFirst
+        : at;
   }
   return null;
+}
+
+/** The first moment the server recorded at all, in ms (the timeline's `recorded.first`), or null. */
+function recordedFirst(data: TimelineData | undefined): number | null {
+  const first = data?.recorded ? Date.parse(data.recorded.first) : NaN;
+  return Number.isFinite(first) ? first : null;
 }
 
 const LEVEL_WORDS: Record<AlertEvent['level'], string> = { warn: 'warning', critical: 'critical' };
@@ -108,7 +119,10 @@ export function Timeline({ replay, board }: { replay: Replay; board: string | nu
           type="button"
           onClick={() => {
             if (replay.playing) replay.pause();
-            else replay.play(firstRecordedWithin(buckets, bucketMs, serverNow() - 3600_000));
+            else
+              replay.play(
+                firstRecordedWithin(buckets, bucketMs, serverNow() - 3600_000, recordedFirst(timeline.data)),
+              );
           }}
           aria-pressed={replay.playing}
           data-testid="replay-play"

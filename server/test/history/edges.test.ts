@@ -1,0 +1,178 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, symlinkSync } from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { diffView, type Snapshot } from '@switchboard/shared';
+import { describe, expect, it } from 'vitest';
+import { History, recorderHost, type HistoryOptions } from '../../src/history/recorder.js';
+import { createLogger } from '../../src/logger.js';
+import { generationsIn, view } from './support.js';
+
+/** A history in a directory of its own (or `dataDir`), on a clock the test moves. */
+function open(clock: () => number, options: Partial<HistoryOptions> = {}) {
+  return History.open({
+    dataDir: mkdtempSync(join(tmpdir(), 'switchboard-edges-')),
+    retentionDays: 7,
+    keyframeMs: 60_000,
+    flushMs: 600_000,
+    logger: createLogger('silent'),
+    clock,
+    ...options,
+  });
+}
+
+/** Records generation after generation, each a patch on the one before (the first whole). */
+function recorder(history: History, first = 1, instance = 'i') {
+  let previous: Snapshot | null = null;
+  let generation = first - 1;
+  return (change?: (view: Snapshot) => void) => {
+    generation += 1;
+    const next = view(generation);
+    change?.(next);
+    history.record(instance, next, previous ? diffView(previous, next) : null);
+    previous = next;
+  };
+}
+
+describe('History at its edges', () => {
+  it('replays the moment asked for after the clock stepped back by more than a keyframe interval', async () => {
+    const start = 10_000_000;
+    let now = start;
+    const history = open(() => now);
+    const record = recorder(history);
+    // Five minutes at 2 s, then the clock goes back three minutes (and 700 ms, so the moments of before and
+    // after interleave) and five more are recorded: the minutes from +120 s to +300 s are recorded twice.
+    for (let i = 0; i < 150; i += 1) {
+      record();
+      now += 2000;
+    }
+    await history.flush();
+    now -= 180_700;
+    for (let i = 0; i < 150; i += 1) {
+      record();
+      now += 2000;
+    }
+    await history.flush();
+    const behind: string[] = [];
+    for (let at = start + 130_000; at < start + 290_000; at += 5000) {
+      const found = history.reader.viewAt('i', at);
+      // One of the two moments recorded there: never a view from a minute before.
+      if ('gap' in found || at - found.at > 2000) behind.push(`+${(at - start) / 1000} s`);
+    }
+    expect(behind).toEqual([]);
+    await history.close();
+  });
+
+  it('replays every moment the timeline still counts after old days are removed', async () => {
+    const day = 24 * 3600_000;
+    const start = Date.parse('2026-11-02T00:00:00Z');
+    let now = start;
+    const history = open(() => now, { retentionDays: 1 });
+    const record = recorder(history);
+    // Three minutes at 2 s on day 0, and one generation 20 hours later, so the removal is not held.
+    for (let i = 0; i < 90; i += 1) {
+      record();
+      now += 2000;
+    }
+    await history.flush();
+    now = start + 20 * 3600_000;
+    record();
+    await history.flush();
+    // The cutoff falls in the second minute, after its keyframe.
+    now = start + day + 90_000;
+    await history.prune();
+    const timeline = history.reader.timeline('i', start, start + 180_000, 2000);
+    const counted = timeline.buckets.filter((b) => b.generations > 0).map((b) => Date.parse(b.at));
+    expect(counted.length).toBeGreaterThan(0);
+    const unreplayable = counted
+      .filter((at) => 'gap' in history.reader.viewAt('i', at))
+      .map((at) => `+${(at - start) / 1000} s`);
+    expect(unreplayable).toEqual([]);
+    // Nothing before the cutoff's keyframe is kept: at most one keyframe interval before the cutoff.
+    expect(Math.min(...counted)).toBeGreaterThanOrEqual(start + 90_000 - 60_000);
+    await history.close();
+  });
+
+  it("counts the file's freed pages as room, so removing old days ends a pause for a full disk", async () => {
+    const start = Date.parse('2026-11-02T00:00:00Z');
+    let now = start;
+    const floor = 200_000_000;
+    let disk = 5_000_000_000;
+    const history = open(() => now, {
+      retentionDays: 1,
+      minFreeBytes: floor,
+      freeBytes: () => Promise.resolve(disk),
+    });
+    const record = recorder(history);
+    const settle = async () => {
+      await history.flush();
+      // The free space is looked at without waiting: its answer counts from the next flush.
+      await new Promise((resolve) => setImmediate(resolve));
+    };
+    // A day of views that do not compress (about 40 KB each, every ten minutes): a few MB in the file.
+    for (let m = 0; m < 144; m += 1) {
+      now = start + m * 10 * 60_000;
+      record((v) => {
+        const [first] = v.queues;
+        if (first) first.name = randomBytes(20_000).toString('hex');
+      });
+      await settle();
+    }
+    // And on through the next day.
+    now = start + 30 * 3600_000;
+    record();
+    await settle();
+    expect(history.error).toBeNull();
+    // The disk fills up (by something else): 1 MB short of what is kept free, and recording pauses.
+    disk = floor - 1_000_000;
+    now += 60_000;
+    record();
+    await settle();
+    expect(history.error).toMatch(/its disk has \d+ MB free, under the 200 MB kept free/);
+    // A day later the first day is removed: the disk has no more room, but the file has freed pages, written
+    // before it grows, so recording resumes.
+    now = start + 2 * 24 * 3600_000;
+    await history.prune();
+    expect(history.reader.reusableBytes()).toBeGreaterThan(1_000_000);
+    record();
+    await settle();
+    record();
+    await settle();
+    expect(history.error).toBeNull();
+    await history.close();
+  }, 60_000);
+
+  it('names the process namespace with the host, so containers of one host name are told apart', () => {
+    // A link as Linux makes /proc/self/ns/pid: its target names the namespace.
+    const link = join(mkdtempSync(join(tmpdir(), 'switchboard-edges-ns-')), 'pid');
+    symlinkSync('pid:[4026532198]', link);
+    expect(recorderHost(link)).toBe(`${hostname()} (pid:[4026532198])`);
+    // Without one (not Linux, or /proc not mounted), the host name alone.
+    expect(recorderHost(join(tmpdir(), 'switchboard-no-such-link'))).toBe(hostname());
+  });
+
+  it('does not let two containers of one host name, in namespaces of their own, both record', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'switchboard-edges-shared-'));
+    let now = 5_000_000;
+    // Neither process is running where the other looks (another namespace): here, not running at all.
+    const a = open(() => now, { dataDir: dir, identity: { host: 'node-7 (pid:[1001])', pid: 31_001 } });
+    const recordA = recorder(a);
+    recordA();
+    await a.flush();
+    const b = open(() => now, { dataDir: dir, identity: { host: 'node-7 (pid:[1002])', pid: 31_002 } });
+    const recordB = recorder(b, 1001);
+    for (let i = 0; i < 10; i += 1) {
+      now += 6000;
+      recordA();
+      recordB();
+      await a.flush();
+      await b.flush();
+    }
+    expect(generationsIn(dir).filter((g) => g > 1000)).toEqual([]);
+    expect(b.error).toMatch(
+      /recorded into by another wallboard \(host node-7 \(pid:\[1001\]\), process 31001\)/,
+    );
+    await a.close();
+    await b.close();
+  });
+});
