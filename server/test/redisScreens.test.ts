@@ -65,7 +65,7 @@ describe('the screens in Redis', () => {
     a.streamOpened(TV, 'sales', () => undefined)();
     b.streamOpened(TV, 'sales', () => undefined)();
     a.report(TV, 'browser', 'retired-tv-0000000000000', report());
-    a.rename(TV, 'Retired TV');
+    await a.rename(TV, 'Retired TV');
     await waitFor(() => (b.nameOf(TV) === 'Retired TV' ? true : undefined), 'the name on replica b');
     await waitFor(
       async () => ((await fieldsOf(prefix, TV)).length === 4 ? true : undefined),
@@ -110,12 +110,68 @@ describe('the screens in Redis', () => {
     expect(commands).toHaveLength(1);
   });
 
+  it('refuses a rename Redis did not take (503), keeping the name it had, and makes it once Redis is back', async () => {
+    const prefix = 'test:rename-down';
+    const clock = { now: Date.now() };
+    const a = await replica(prefix, clock);
+    const b = await replica(prefix, clock);
+    a.report(TV, 'browser', 'retired-tv-0000000000000', report());
+    await waitFor(
+      () => (b.nameOf(TV) === null && b.list().length === 1 ? true : undefined),
+      'the screen on b',
+    );
+    await a.rename(TV, 'Lobby TV');
+    await waitFor(() => (b.nameOf(TV) === 'Lobby TV' ? true : undefined), 'the name on b');
+
+    await redis.stop();
+    try {
+      // Said to have worked, it would live on this replica alone, and be gone at its next restart.
+      await expect(a.rename(TV, 'Reception TV')).rejects.toMatchObject({
+        status: 503,
+        code: 'store_unavailable',
+      });
+      expect(a.nameOf(TV)).toBe('Lobby TV');
+    } finally {
+      await redis.restart();
+    }
+    await waitFor(async () => {
+      try {
+        await a.rename(TV, 'Reception TV');
+        return true;
+      } catch {
+        return undefined;
+      }
+    }, 'a rename once Redis is back');
+    await waitFor(() => (b.nameOf(TV) === 'Reception TV' ? true : undefined), 'the new name on b');
+  });
+
+  it('writes the names back to a Redis that restarted empty, since no report brings them back', async () => {
+    const prefix = 'test:names-lost';
+    const clock = { now: Date.now() };
+    const a = await replica(prefix, clock);
+    a.report(TV, 'browser', 'retired-tv-0000000000000', report());
+    await a.rename(TV, 'Lobby TV');
+    expect(await client.hget(`${prefix}:names`, TV)).toBe('Lobby TV');
+    // Redis restarts without its data (no persistence): the replica, connected again, writes the name back.
+    await redis.stop();
+    await redis.restart();
+    await waitFor(
+      async () =>
+        (await client.hget(`${prefix}:names`, TV).catch(() => null)) === 'Lobby TV' ? true : undefined,
+      'the name written back',
+    );
+    expect(await client.pttl(`${prefix}:names`)).toBeGreaterThan(6 * DAY_MS);
+    // A replica started now loads it.
+    const later = await replica(prefix, clock);
+    expect(later.nameOf(TV)).toBe('Lobby TV');
+  });
+
   it('keeps the names as long as the screens are written, not a week after the last rename', async () => {
     const prefix = 'test:expiry';
     const clock = { now: Date.now() };
     const a = await replica(prefix, clock);
     a.report(TV, 'browser', 'retired-tv-0000000000000', report());
-    a.rename(TV, 'Reception TV');
+    await a.rename(TV, 'Reception TV');
     await waitFor(async () => ((await client.hlen(`${prefix}:names`)) === 1 ? true : undefined), 'the name');
     // A week without a rename has nearly passed.
     await client.pexpire(`${prefix}:names`, 1000);

@@ -29,7 +29,8 @@ type EventListener = (event: AlertEvent) => void;
 /** The screens, as the screen alert rules watch them (displays/registry.ts). */
 export interface ScreenWatch {
   /** Each screen the rule watches, and for how many seconds it has been in one of the rule's states (0: not). */
-  observe(rule: ScreenAlertRule, now: number): { key: string; seconds: number }[];
+  /** `gapMs`: how long after a step the next still carries on from it (maxGapMs of the cycle). */
+  observe(rule: ScreenAlertRule, now: number, gapMs: number): { key: string; seconds: number }[];
   /** The screen's name as people know it: the name a supervisor gave, or its token's id. */
   label(key: string): string;
   /** The board the screen shows (undefined: a screen not known, null: none said). */
@@ -187,7 +188,7 @@ export class AlertEngine {
     for (const rule of config.screenAlerts) {
       rules.push(screenRule(rule));
       if (this.screens)
-        for (const { key, seconds } of this.screens.observe(rule, now))
+        for (const { key, seconds } of this.screens.observe(rule, now, maxGapMs(snapshot.cycleMs)))
           observations.push({ ruleId: rule.id, queueId: `${SCREEN_ALERT_PREFIX}${key}`, value: seconds });
     }
     // Until the screens are handed over (after every instance has started, and another instance's start may take

@@ -53,7 +53,7 @@ describe('the single replica’s screens file', () => {
     await before.displays.start();
     const close = before.displays.streamOpened(TV, 'sales', () => undefined);
     before.displays.report(TV, 'browser', 'reception-tv-000000000000', report());
-    before.displays.rename(TV, 'Reception TV');
+    await before.displays.rename(TV, 'Reception TV');
     // A page closed before its first report: known by its stream alone.
     before.displays.streamOpened('b:closed-early-000000000000', null, () => undefined)();
     clock.now += 5_000;
@@ -83,7 +83,7 @@ describe('the single replica’s screens file', () => {
     const before = replicaOn(dir, clock);
     await before.displays.start();
     before.displays.streamOpened(TV, 'sales', () => undefined);
-    before.displays.rename(TV, 'Reception TV');
+    await before.displays.rename(TV, 'Reception TV');
     clock.now += 20_000;
     // The process dies: the store had written what it knew, the registry never closed its stream.
     await before.store.stop();
@@ -106,9 +106,9 @@ describe('the single replica’s screens file', () => {
     await before.displays.start();
     // The lobby TV is connected until the server stops; the reception TV went dark a minute before.
     before.displays.streamOpened('b:lobby-tv-00000000000000000', 'sales', () => undefined);
-    before.displays.rename('b:lobby-tv-00000000000000000', 'Lobby TV');
+    await before.displays.rename('b:lobby-tv-00000000000000000', 'Lobby TV');
     const close = before.displays.streamOpened(TV, 'sales', () => undefined);
-    before.displays.rename(TV, 'Reception TV');
+    await before.displays.rename(TV, 'Reception TV');
     clock.now += 60_000;
     close();
     clock.now += 60_000;
@@ -135,7 +135,7 @@ describe('the single replica’s screens file', () => {
     const first = replicaOn(dir, clock);
     await first.displays.start();
     first.displays.streamOpened(TV, 'sales', () => undefined);
-    first.displays.rename(TV, 'Reception TV');
+    await first.displays.rename(TV, 'Reception TV');
     clock.now += 60_000;
     await first.displays.stop();
     clock.now += 60_000;
@@ -158,7 +158,7 @@ describe('the single replica’s screens file', () => {
     const before = replicaOn(dir, clock);
     await before.displays.start();
     before.displays.streamOpened(TV, 'sales', () => undefined)();
-    before.displays.rename(TV, 'Retired TV');
+    await before.displays.rename(TV, 'Retired TV');
     clock.now += 8 * 24 * 3600 * 1000;
     expect(before.displays.list()).toEqual([]);
     await before.displays.stop();
@@ -182,7 +182,7 @@ describe('the single replica’s screens file', () => {
     const running = replicaOn(dir, { now: T0 });
     await running.displays.start();
     running.displays.report(TV, 'browser', 'reception-tv-000000000000', report());
-    running.displays.rename(TV, 'Reception TV');
+    await running.displays.rename(TV, 'Reception TV');
     await vi.waitFor(
       () =>
         expect((JSON.parse(readFileSync(file, 'utf8')) as { names: object }).names).toEqual({
@@ -191,11 +191,56 @@ describe('the single replica’s screens file', () => {
       { timeout: 2000 },
     );
     // A supervisor's Forget alike: a crash in the next minute does not bring the screen back.
-    expect(running.displays.remove(TV)).toBe(true);
+    expect(await running.displays.remove(TV)).toBe(true);
     await vi.waitFor(
       () => expect((JSON.parse(readFileSync(file, 'utf8')) as { records: object }).records).toEqual({}),
       { timeout: 2000 },
     );
+    await running.displays.stop();
+  });
+
+  it('writes screens forgotten by age with the minute’s changes, not each at once', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'switchboard-screens-'));
+    const file = join(dir, SCREENS_FILE_NAME);
+    const clock = { now: T0 };
+    const first = replicaOn(dir, clock);
+    await first.displays.start();
+    // Five unnamed screens heard last a few minutes apart (kiosks that came back with new ids, laptops closed).
+    for (let i = 0; i < 5; i += 1) {
+      clock.now = T0 + i * 300_000;
+      const id = `passing-screen-${i}-0000000000`;
+      first.displays.report(`b:${id}`, 'browser', id, screenReport({ id }));
+    }
+    await first.displays.stop();
+    const written = readFileSync(file, 'utf8');
+    const restarted = replicaOn(dir, clock);
+    await restarted.displays.start();
+    // A day later each is forgotten in its turn as the registry is read (the Screens page, the rules).
+    clock.now = T0 + 24 * 3600_000;
+    for (let i = 0; i < 5; i += 1) {
+      clock.now += 300_000;
+      restarted.displays.list();
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(restarted.displays.list()).toEqual([]);
+    // Not one whole-file write for each: none before the minute is up (the stop writes them).
+    expect(readFileSync(file, 'utf8')).toBe(written);
+    await restarted.displays.stop();
+    expect((JSON.parse(readFileSync(file, 'utf8')) as { records: object }).records).toEqual({});
+  });
+
+  it('removes the temporary files of writes cut short, but not those of a process still running', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'switchboard-screens-'));
+    const file = join(dir, SCREENS_FILE_NAME);
+    // A crash between writing a copy and renaming it over the file, by a process long gone, and by this one's
+    // id before (a container's process 1); and a write under way in a process that runs (the parent).
+    const gone = `${file}.999999999.0b1e5c1e-0000-4000-8000-000000000000.tmp`;
+    const ours = `${file}.${process.pid}.0b1e5c1e-0000-4000-8000-000000000001.tmp`;
+    const live = `${file}.${process.ppid}.0b1e5c1e-0000-4000-8000-000000000002.tmp`;
+    for (const path of [gone, ours, live]) writeFileSync(path, '{"version":1}');
+    const running = replicaOn(dir, { now: T0 });
+    await running.displays.start();
+    expect(readdirSync(dir).sort()).toEqual([live.slice(dir.length + 1)]);
     await running.displays.stop();
   });
 

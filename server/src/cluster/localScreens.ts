@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import { z } from 'zod';
 import type { Logger } from '../logger.js';
 import {
@@ -69,8 +69,6 @@ export class LocalScreenStore implements ScreenStore {
       this.saved.names.delete(message.key);
       for (const replica of message.replicas) this.saved.streams.delete(streamField(message.key, replica));
       this.changed();
-      // A supervisor's Forget, as a name: written at once, or a crash in the next minute would bring it back.
-      this.saveNow();
       return;
     }
     const hash = { record: this.saved.records, stream: this.saved.streams, name: this.saved.names }[
@@ -80,8 +78,16 @@ export class LocalScreenStore implements ScreenStore {
     if (message.value === null) hash.delete(field);
     else hash.set(field, message.value);
     this.changed();
-    // A name is a person's work, and rare: written at once rather than lost to a crash in the next minute.
-    if (message.type === 'name') this.saveNow();
+  }
+
+  /**
+   * A name or a supervisor's Forget: a person's work, and rare, written at once rather than lost to a crash in the
+   * next minute (a forgotten screen would come back). Screens forgotten by age go with the minute's changes.
+   */
+  sendNow(message: ScreenChange): Promise<void> {
+    this.send(message);
+    this.saveNow();
+    return Promise.resolve();
   }
 
   /**
@@ -131,6 +137,7 @@ export class LocalScreenStore implements ScreenStore {
     const empty = { records: {}, streams: {}, names: {} };
     const file = this.options.file;
     if (!file) return empty;
+    await this.removeLeftovers(file);
     let text: string;
     try {
       text = await readFile(file, 'utf8');
@@ -152,6 +159,35 @@ export class LocalScreenStore implements ScreenStore {
       );
       return empty;
     }
+  }
+
+  /**
+   * Removes the temporary files of writes cut short (a crash, a kill or a power cut between writing one and
+   * renaming it over the file): each is a whole copy of the registry, and nothing else would remove them.
+   */
+  private async removeLeftovers(file: string): Promise<void> {
+    const prefix = `${basename(file)}.`;
+    let names: string[];
+    try {
+      names = await readdir(dirname(file));
+    } catch {
+      return;
+    }
+    // `<file>.<pid>.<uuid>.tmp`: this process has written none yet; another's only while it runs (a second
+    // server given this directory by mistake).
+    const leftovers = names.filter((name) => {
+      if (!name.startsWith(prefix) || !name.endsWith('.tmp')) return false;
+      const pid = Number(name.slice(prefix.length).split('.')[0]);
+      return !Number.isInteger(pid) || pid === process.pid || !running(pid);
+    });
+    await Promise.all(
+      leftovers.map((name) => rm(join(dirname(file), name), { force: true }).catch(() => undefined)),
+    );
+    if (leftovers.length > 0)
+      this.options.logger?.info(
+        { file, removed: leftovers.length },
+        'removed the temporary files of screens-file writes cut short',
+      );
   }
 
   /** Writes what is known now, after any write under way. */
@@ -197,5 +233,15 @@ export class LocalScreenStore implements ScreenStore {
         );
       this.failing = true;
     }
+  }
+}
+
+/** Whether a process of this id runs (one that is not ours to signal runs too). */
+function running(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

@@ -22,13 +22,25 @@ export const streamField = (key: string, replica: string) => `${key}|${replica}`
 /** Where the registry keeps its screens: this process alone, or shared over Redis. */
 export interface ScreenStore {
   readonly replicaId: string;
-  start(receive: (message: ScreenMessage) => void): Promise<{
+  /**
+   * Loads what the store has, then passes on what the other replicas say. `names`: the names this replica knows,
+   * written back to a store that lost them all (a Redis restarted empty), since no report writes a name again.
+   */
+  start(
+    receive: (message: ScreenMessage) => void,
+    names?: () => ReadonlyMap<string, string>,
+  ): Promise<{
     records: Record<string, string>;
     streams: Record<string, string>;
     names: Record<string, string>;
   }>;
   /** Saves and tells the other replicas, as best it can: the next report or refresh writes a lost change again. */
   send(change: ScreenChange): void;
+  /**
+   * A supervisor's change (a name, a Forget), which no report writes again: saved at once, and rejected when the
+   * store did not take it (with Redis: Redis away), so the caller does not say it was made.
+   */
+  sendNow(change: ScreenChange): Promise<void>;
   /**
    * Delivers a command to every replica, this one included; rejects when it could not be handed over (with
    * Redis: Redis did not take it), so the caller does not say it was sent.
@@ -74,7 +86,17 @@ export class RedisScreenStore implements ScreenStore {
     for (const client of [this.redis, this.subscriber]) client.on('error', () => undefined);
   }
 
-  async start(receive: (message: ScreenMessage) => void) {
+  async start(receive: (message: ScreenMessage) => void, namesHere?: () => ReadonlyMap<string, string>) {
+    // Connected again after a loss: a Redis that restarted empty lost the names, which no report brings back.
+    let lost = false;
+    this.redis.on('close', () => {
+      lost = true;
+    });
+    this.redis.on('ready', () => {
+      if (!lost || !namesHere) return;
+      lost = false;
+      void this.restoreNames(namesHere());
+    });
     await Promise.allSettled([this.redis.connect(), this.subscriber.connect()]);
     this.subscriber.on('message', (channel: string, text: string) => {
       if (channel !== this.keys.channel) return;
@@ -97,6 +119,18 @@ export class RedisScreenStore implements ScreenStore {
   }
 
   send(message: ScreenChange): void {
+    this.multiOf(message)
+      .exec()
+      .catch(() => undefined);
+  }
+
+  async sendNow(message: ScreenChange): Promise<void> {
+    const replies = await this.multiOf(message).exec();
+    const failed = replies?.find(([error]) => error)?.[0];
+    if (!replies || failed) throw failed ?? new Error('the shared store did not take the change');
+  }
+
+  private multiOf(message: ScreenChange) {
     const multi = this.redis.multi();
     if (message.type === 'forget') {
       multi.hdel(this.keys.records, message.key).hdel(this.keys.names, message.key);
@@ -116,8 +150,25 @@ export class RedisScreenStore implements ScreenStore {
       // (a week without a rename dropped every name while the screens went on reporting).
       for (const key of [this.keys.records, this.keys.streams, this.keys.names]) multi.pexpire(key, KEEP_MS);
     }
-    multi.publish(this.keys.channel, JSON.stringify({ ...message, from: this.replicaId }));
-    multi.exec().catch(() => undefined);
+    return multi.publish(this.keys.channel, JSON.stringify({ ...message, from: this.replicaId }));
+  }
+
+  /** Writes `names` back where Redis has no names at all, each only where no other replica wrote it first. */
+  private async restoreNames(names: ReadonlyMap<string, string>): Promise<void> {
+    if (names.size === 0) return;
+    try {
+      if ((await this.redis.exists(this.keys.names)) > 0) return;
+      const multi = this.redis.multi();
+      for (const [key, name] of names) multi.hsetnx(this.keys.names, key, name);
+      for (const key of [this.keys.records, this.keys.streams, this.keys.names]) multi.pexpire(key, KEEP_MS);
+      await multi.exec();
+      this.logger.warn(
+        { names: names.size },
+        'the shared store had lost the screens’ names (a Redis restarted empty): written back from this replica',
+      );
+    } catch {
+      // Redis away again: the next reconnection tries again.
+    }
   }
 
   async command(command: ScreenCommand): Promise<void> {

@@ -1,6 +1,6 @@
 import type { ScreenAlertRule, ScreenReport, ScreenState, ScreenSummary } from '@switchboard/shared';
 import { SCREEN_STATES } from '@switchboard/shared';
-import type { ScreenMessage, ScreenStore } from '../cluster/screens.js';
+import type { ScreenChange, ScreenMessage, ScreenStore } from '../cluster/screens.js';
 import { TooManyRequestsError, UnavailableError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import {
@@ -77,10 +77,13 @@ export class DisplayRegistry {
     // What the other replicas say while the registry loads is newer than what it loads: applied after it, not
     // under it (a screen forgotten, or a stream entry let go, meanwhile would come back from the load).
     let early: ScreenMessage[] | null = [];
-    const loaded = await this.config.store.start((message) => {
-      if (early) early.push(message);
-      else this.receive(message);
-    });
+    const loaded = await this.config.store.start(
+      (message) => {
+        if (early) early.push(message);
+        else this.receive(message);
+      },
+      () => this.names,
+    );
     for (const [key, value] of Object.entries(loaded.records)) this.receive({ type: 'record', key, value });
     for (const [field, value] of Object.entries(loaded.streams)) {
       const at = field.lastIndexOf('|');
@@ -172,12 +175,27 @@ export class DisplayRegistry {
     return this.records.has(key) || this.streams.has(key);
   }
 
-  rename(key: string, name: string): ScreenSummary | undefined {
+  /**
+   * Names a screen (or, with '', takes its name away), on every replica: saved before it is made here, and
+   * refused (503) when the shared store did not take it, since no report would write it again.
+   */
+  async rename(key: string, name: string): Promise<ScreenSummary | undefined> {
     if (!this.has(key)) return undefined;
+    await this.saved({ type: 'name', key, value: name === '' ? null : name });
     if (name === '') this.names.delete(key);
     else this.names.set(key, name);
-    this.config.store.send({ type: 'name', key, value: name === '' ? null : name });
     return this.summary(key, this.clock());
+  }
+
+  private async saved(change: ScreenChange): Promise<void> {
+    try {
+      await this.config.store.sendNow(change);
+    } catch {
+      throw new UnavailableError(
+        'The shared store (Redis) is unreachable, so the change was not saved: try again in a few seconds.',
+        'store_unavailable',
+      );
+    }
   }
 
   /**
@@ -186,11 +204,11 @@ export class DisplayRegistry {
    * replica, and with them any screen alert on it. Not one whose stream is open: it would be back with its next
    * report. False when it is unknown or connected.
    */
-  remove(key: string): boolean {
+  async remove(key: string): Promise<boolean> {
     if (!this.has(key) || this.streamOf(key, this.clock()).open) return false;
     const replicas = [...(this.streams.get(key)?.keys() ?? [])];
+    await this.saved({ type: 'forget', key, replicas });
     this.drop(key);
-    this.config.store.send({ type: 'forget', key, replicas });
     return true;
   }
 
@@ -245,15 +263,21 @@ export class DisplayRegistry {
    * For a screen alert rule: each screen it watches (those it names by token id or given name, else every named
    * screen) and how many seconds it has been disconnected, or stale (frozen or stale figures), as the rule says.
    */
-  observe(rule: ScreenAlertRule, now = this.clock()): { key: string; seconds: number }[] {
+  observe(
+    rule: ScreenAlertRule,
+    now = this.clock(),
+    gapMs = this.options.intervalMs,
+  ): { key: string; seconds: number }[] {
     const named = rule.screens ? new Set(rule.screens) : null;
     // A run of states the rule watches counts from its start: a screen frozen, then switched off, is bad from when
     // it froze, not again from the closing (which would clear its alert and raise it `minutes` later).
-    // Runs are carried from the last step only if it was recent: across a longer pause (Connect failing, the lease
-    // away) the screen may have come back meanwhile, and its state's own start is all that is known.
+    // Runs are carried from the last step only if it was recent, by the steps' own pace (`gapMs`, as the alert
+    // engine's holds; at least a report interval): across a longer pause (Connect failing, the lease away) the
+    // screen may have come back meanwhile, and its state's own start is all that is known.
     const mark = `${rule.id}\n${rule.states.join(',')}`;
     const kept = this.badRuns.get(mark);
-    const before = kept && now - kept.steppedAt <= this.options.intervalMs ? kept.runs : undefined;
+    const within = Math.max(this.options.intervalMs, gapMs);
+    const before = kept && now - kept.steppedAt <= within ? kept.runs : undefined;
     const runs = new Map<string, number>();
     const observed = this.list(now)
       .filter((screen) =>
@@ -273,7 +297,7 @@ export class DisplayRegistry {
     this.badRuns.set(mark, { steppedAt: now, runs });
     // A rule removed or edited is stepped no more: let its runs go.
     for (const [other, entry] of this.badRuns)
-      if (now - entry.steppedAt > this.options.intervalMs * 2) this.badRuns.delete(other);
+      if (now - entry.steppedAt > within * 2) this.badRuns.delete(other);
     return observed;
   }
 

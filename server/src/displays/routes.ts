@@ -241,20 +241,20 @@ export function displaysRouter(
     return screen;
   };
 
-  router.patch('/api/v1/displays/:key', supervisorsOnly, express.json({ limit: '4kb' }), (req, res) => {
+  router.patch('/api/v1/displays/:key', supervisorsOnly, express.json({ limit: '4kb' }), async (req, res) => {
     const key = String(req.params.key);
     known(req, key);
     const { name } = parse(screenNameSchema, req.body);
-    res.json(registry.rename(key, name));
+    res.json(await registry.rename(key, name));
   });
 
   // A screen taken away for good: forgotten now rather than listed as disconnected for a week.
-  router.delete('/api/v1/displays/:key', supervisorsOnly, (req, res) => {
+  router.delete('/api/v1/displays/:key', supervisorsOnly, async (req, res) => {
     const key = String(req.params.key);
     const screen = known(req, key);
     // Only a screen gone dark: one still reporting (its stream down, or through a proxy that buffers streams) would
     // be back with its next report, its name, and the screen alerts that watch it by name, lost.
-    if (screen.state !== 'disconnected' || !registry.remove(key))
+    if (screen.state !== 'disconnected' || !(await registry.remove(key)))
       throw new ConflictError(
         `Screen ${key} is ${screen.streamOpen ? 'connected' : 'still reporting'}: it would be back with its next ` +
           'report. Close the page (or switch the screen off, or revoke its display token) first, then forget it.',

@@ -315,6 +315,7 @@ function registryOn(store: Pick<ScreenStore, 'start'> & Partial<ScreenStore>, cl
     store: {
       replicaId: 'me',
       send: () => undefined,
+      sendNow: () => Promise.resolve(),
       command: () => Promise.resolve(),
       stop: () => Promise.resolve(),
       ...store,
@@ -543,7 +544,7 @@ describe('the registry', () => {
       report({ uptimeMs: 500 }),
     );
     expect(displays.list()[0]?.history).toHaveLength(1);
-    expect(displays.rename('b:one-screen-000000000000', 'Reception')?.name).toBe('Reception');
+    expect((await displays.rename('b:one-screen-000000000000', 'Reception'))?.name).toBe('Reception');
     expect(displays.label('b:one-screen-000000000000')).toBe('Reception');
     displays.report('b:two-screen-000000000000', 'browser', 'two-screen-000000000000', report());
     displays.report('b:three-screen-0000000000', 'browser', 'three-screen-0000000000', report());
@@ -571,7 +572,7 @@ describe('the registry', () => {
     open('b:five-screen-00000000000', null);
     expect(displays.has('b:five-screen-00000000000')).toBe(false);
     // Ten minutes later these pages that never reported are forgotten, and make room; one named is kept.
-    displays.rename('b:closed-early-3-000000000', 'Hall TV');
+    await displays.rename('b:closed-early-3-000000000', 'Hall TV');
     advance(9 * 60 * 1000);
     expect(displays.list()).toHaveLength(3);
     advance(60 * 1000 + 1000);
@@ -591,7 +592,7 @@ describe('the registry', () => {
     const { displays, advance, open } = registry();
     await displays.start();
     open('b:retired-tv-0000000000000', 'sales')();
-    displays.rename('b:retired-tv-0000000000000', 'Retired TV');
+    await displays.rename('b:retired-tv-0000000000000', 'Retired TV');
     advance(6 * 24 * 3600 * 1000);
     expect(displays.list().map((s) => s.name)).toEqual(['Retired TV']);
     advance(24 * 3600 * 1000 + 1000);
@@ -651,6 +652,64 @@ describe('the registry', () => {
     closeLast();
     advance(12_000);
     expect(displays.observe(rule)).toEqual([{ key: 't:lobby-tv', seconds: 12 }]);
+    await displays.stop();
+  });
+
+  it('carries a run across steps at the rules’ own pace, slower than the screens report', async () => {
+    // Screens report every 10 s; the rules step every 15 s (a slower poll), a step carrying on within 60 s.
+    const { displays, advance, open } = registry();
+    await displays.start();
+    const close = open('t:lobby-tv', null);
+    displays.report('t:lobby-tv', 'token', 'lobby-tv', report());
+    const rule = {
+      id: 'down-or-stale',
+      states: ['disconnected' as const, 'stale' as const],
+      minutes: 1,
+      level: 'critical' as const,
+    };
+    advance(30_000);
+    expect(displays.list()[0]?.state).toBe('frozen');
+    expect(displays.observe(rule, undefined, 60_000)).toEqual([{ key: 't:lobby-tv', seconds: 30 }]);
+    close();
+    advance(15_000);
+    // Down from when it froze, not from the closing: the alert neither clears nor starts its minutes again.
+    expect(displays.observe(rule, undefined, 60_000)).toEqual([{ key: 't:lobby-tv', seconds: 45 }]);
+    await displays.stop();
+  });
+
+  it('gives the figures’ age now on the Screens page, not the last report’s, and none for a screen gone dark', async () => {
+    let now = T0;
+    let fetchedAt = T0 - 1000;
+    const displays = new DisplayRegistry({
+      ...OPTIONS,
+      store: new LocalScreenStore(),
+      logger: createLogger('silent'),
+      clock: () => now,
+      figuresFetchedAt: () => ({ at: fetchedAt, intervalMs: 2000 }),
+    });
+    await displays.start();
+    const key = 'b:lobby-tv-000000000000000';
+    const close = displays.streamOpened(key, 'sales', () => undefined);
+    displays.report(
+      key,
+      'browser',
+      'lobby-tv-000000000000000',
+      report({ id: 'lobby-tv-000000000000000', dataAgeMs: 1000 }),
+    );
+    expect(displays.list()[0]?.dataAgeMs).toBe(1000);
+    // Connect stalls: the server's figures stop at T0 + 1 s; 24 s later, before the next report, the state and
+    // the column agree.
+    fetchedAt = T0 + 1000;
+    now = T0 + 25_000;
+    const [stale] = displays.list();
+    expect(stale?.state).toBe('stale');
+    expect(stale?.detail).toBe('figures 24 s old');
+    expect(stale?.dataAgeMs).toBe(24_000);
+    close();
+    now += 60_000;
+    const [dark] = displays.list();
+    expect(dark?.state).toBe('disconnected');
+    expect(dark?.dataAgeMs).toBeNull();
     await displays.stop();
   });
 });

@@ -273,7 +273,7 @@ export function screenState(
   return {
     state: 'healthy',
     since: Math.max(loadedAt, record.lastUnhealthyAt ?? 0, streams.openSince ?? 0),
-    detail: report.dataAgeMs === null ? 'no figures yet' : `figures ${duration(report.dataAgeMs)} old`,
+    detail: age === null ? 'no figures yet' : `figures ${duration(age.ms)} old`,
   };
 }
 
@@ -333,6 +333,11 @@ export function summarise(
 ): ScreenSummary {
   const { state, since, detail } = screenState(record, streams, now, options);
   const report = record.report;
+  // The figures' age now, as the state reads it, not as of the last report; none for a screen gone dark.
+  const age =
+    report && record.reportedAt !== null && state !== 'disconnected'
+      ? figuresAge(report, record.reportedAt, streams.open, now, options)
+      : null;
   return {
     key: record.key,
     kind: record.kind,
@@ -346,7 +351,7 @@ export function summarise(
     build: report?.build ?? null,
     lastReportAt: record.reportedAt === null ? null : new Date(record.reportedAt).toISOString(),
     streamOpen: streams.open,
-    dataAgeMs: report?.dataAgeMs ?? null,
+    dataAgeMs: age === null ? null : Math.max(0, Math.round(age.ms)),
     heapBytes: report?.heapBytes ?? null,
     errors: report?.errors ?? 0,
     viewport: report?.viewport ?? null,
