@@ -1,4 +1,5 @@
 import type { RequestHandler } from 'express';
+import { ipKeyGenerator } from 'express-rate-limit';
 import { TooManyRequestsError } from '../errors.js';
 import { routePath } from '../http/routePath.js';
 
@@ -9,7 +10,8 @@ export interface StreamLimits {
 
 /**
  * Caps on open streams, per client address and in all, so one runaway kiosk script cannot starve the other
- * screens. The address is the socket's, or the forwarded client's behind a trusted proxy (req.ip).
+ * screens. The address is the socket's, or the forwarded client's behind a trusted proxy (req.ip); an IPv6 client
+ * is its /56, as the rate limits count it, since one host holds a whole /64 (and rotates through it).
  */
 export function streamLimits(limits: StreamLimits): RequestHandler {
   const open = new Map<string, number>();
@@ -19,7 +21,7 @@ export function streamLimits(limits: StreamLimits): RequestHandler {
       next();
       return;
     }
-    const address = req.ip ?? '';
+    const address = ipKeyGenerator(req.ip ?? '');
     const mine = open.get(address) ?? 0;
     if (mine >= limits.perAddress)
       throw new TooManyRequestsError(
