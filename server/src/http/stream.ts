@@ -378,6 +378,7 @@ export class ViewStream {
     // view's serverTime is when it was published, and a page that has just connected while no new generation
     // comes, a stalled poll, would take that moment for now and hide how old the figures on screen are).
     this.put(viewer, this.beatFrame());
+    this.reproject(channel, viewer);
     const view = channel.view;
     if (view) {
       // Where the viewer left off: EventSource's own Last-Event-ID on a reconnect, or `?since=` from a page that
@@ -432,6 +433,25 @@ export class ViewStream {
       channel.viewers.clear();
     }
     this.channels.clear();
+  }
+
+  /**
+   * A channel whose view was projected under a configuration edited since, with no generation since to rebase it
+   * (a poll stalled, or a follower whose leader is gone): projected again from the latest snapshot, so a viewer
+   * arriving now is not sent the board as it was (its queues before they were narrowed). The viewers it had are
+   * sent the new view whole, as a rebase on a new generation does; `arriving` is sent it by its caller.
+   */
+  private reproject(channel: BoardChannel, arriving: Viewer): void {
+    const revision = this.views.revision?.();
+    if (channel.revision === revision) return;
+    const latest = this.feed.latest;
+    const next = latest ? this.views.of(latest, channel.board) : undefined;
+    // A board gone from the configuration is ended at the next generation, as ever.
+    if (!next) return;
+    channel.rebase(revision, this.views.revisionOf?.(channel.board) ?? '');
+    channel.advance(next);
+    const whole = channel.wholeFrame();
+    for (const viewer of channel.viewers) if (viewer !== arriving) this.write(viewer, whole);
   }
 
   /** The board's channel, made with the view of the latest snapshot when it has none. */

@@ -14,7 +14,7 @@ import {
 } from '@switchboard/shared';
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../config/load.js';
-import { agentCounts, projectView } from './project.js';
+import { agentCounts, projectView, viewRevision } from './project.js';
 import { Views } from './views.js';
 
 const config = parseConfig(
@@ -278,6 +278,16 @@ describe('a board’s view', () => {
     expect(after).not.toBe(before);
     expect(after?.queues.length).toBeGreaterThan(before?.queues.length ?? Infinity);
     expect(views.of(s, 'sales')).toBe(after);
+  });
+
+  it('names its revision by what the view shows, not by the board’s webhook (whose URL may hold a secret)', () => {
+    const sales = board('sales');
+    const withHook = (url: string) => ({ ...sales, webhook: { url } });
+    const one = viewRevision(withHook('https://hooks.example.com/T000/secret-one'), config);
+    expect(viewRevision(withHook('https://hooks.example.com/T000/secret-two'), config)).toBe(one);
+    expect(viewRevision(sales, config)).toBe(one);
+    // What the view shows does change it.
+    expect(viewRevision({ ...sales, queues: 'all' as const }, config)).not.toBe(one);
   });
 
   it('answers for a board only while it shows this instance, so a board moved to another one leaves it', () => {

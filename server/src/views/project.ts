@@ -122,8 +122,10 @@ function intradayOf(
  */
 export function viewRevision(board: BoardConfig | null, config: WallboardConfig): string {
   if (!board) return '';
+  // The board's webhook is not in its view; its URL may carry a secret, and the digest goes to every screen.
+  const { webhook: _webhook, ...shown } = board;
   return createHash('sha1')
-    .update(JSON.stringify({ board, thresholds: config.thresholds.defaults }))
+    .update(JSON.stringify({ board: shown, thresholds: config.thresholds.defaults }))
     .digest('base64url')
     .slice(0, 12);
 }
