@@ -94,3 +94,13 @@ export function describeError(error: unknown): { code: string; message: string }
   if (error instanceof Error) return { code: error.name, message: error.message.slice(0, 300) };
   return { code: 'Unknown', message: String(error).slice(0, 300) };
 }
+
+/**
+ * A message from AWS as the screens may show it: every ARN and account id in it hidden. Connect's and IAM's
+ * messages name the caller ("User: arn:aws:sts::123456789012:assumed-role/Role/session is not authorized to
+ * perform: connect:GetCurrentMetricData on resource: arn:aws:connect:…"), and a section's error goes to every
+ * screen, a lobby's display included; what was refused stays, and the log keeps the message whole.
+ */
+export function forScreens(message: string): string {
+  return message.replace(/\barn:aws[\w-]*:[^\s"',;]*/g, 'arn:(hidden)').replace(/\b\d{12}\b/g, '(account)');
+}

@@ -1,5 +1,5 @@
 import { SECTION_NAMES, type SectionName, type SectionStatus } from '@switchboard/shared';
-import { describeError } from '../connect/errors.js';
+import { describeError, forScreens } from '../connect/errors.js';
 import type { Logger } from '../logger.js';
 
 const emptySection = (): SectionStatus => ({
@@ -60,7 +60,7 @@ export class SectionBook {
     }
     this.status[section] = {
       ...this.status[section],
-      error: { code, message, at: new Date(now).toISOString() },
+      error: { code, message: forScreens(message), at: new Date(now).toISOString() },
     };
     this.options.cycle?.(section, now - started, false);
   }

@@ -38,13 +38,24 @@ export class FaultInjector {
     this.active = {};
   }
 
-  /** Throws the error Connect would answer `operation` with under the faults and the rate limits, if any. */
-  refuse(operation: string, limiter: RateLimiter): void {
+  /**
+   * Throws the error Connect would answer `operation` with under the faults and the rate limits, if any. A denied
+   * operation is refused as IAM words it, naming the caller and the resource by their ARNs (IAM User Guide,
+   * "Troubleshooting access denied error messages"); `instanceArn` is the resource.
+   */
+  refuse(
+    operation: string,
+    limiter: RateLimiter,
+    instanceArn = 'arn:aws:connect:us-east-1:123456789012:instance/*',
+  ): void {
     const faults = this.active;
     if (faults.deniedOperations?.includes(operation)) {
+      const account = instanceArn.split(':')[4] ?? '123456789012';
       throw new ServiceError(
         'AccessDeniedException',
-        `The caller is not authorized to perform connect:${operation} on this instance.`,
+        `User: arn:aws:sts::${account}:assumed-role/SwitchboardWallboard/i-0a1b2c3d4e5f67890 is not authorized to ` +
+          `perform: connect:${operation} on resource: ${instanceArn} because no identity-based policy allows the ` +
+          `connect:${operation} action`,
       );
     }
     if (

@@ -173,7 +173,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
           'Missing Authentication Token: sign requests with SigV4.',
         );
       }
-      injector.refuse(operation, limiter);
+      injector.refuse(operation, limiter, model.catalog.instanceArn);
       if (!BODY_INSTANCE.has(route.operation) && pathInstance !== instanceId) {
         throw new ServiceError('ResourceNotFoundException', `Instance ${pathInstance} not found.`);
       }

@@ -48,6 +48,12 @@ describe('Connect refusing from the first poll', () => {
       15_000,
     );
     expect(refused.sections.queues.error?.code).toBe('AccessDeniedException');
+    // What was refused, as IAM says it, but not who asked, nor the account: the error goes to every screen.
+    const message = refused.sections.queues.error?.message ?? '';
+    expect(message).toContain(
+      'is not authorized to perform: connect:GetCurrentMetricData on resource: arn:(hidden)',
+    );
+    expect(message).not.toMatch(/arn:aws|123456789012|assumed-role/);
     expect(refused.sections.queues.fetchedAt).toBeNull();
     expect(refused.stale).toBe(true);
     // Every queue listed, and none with figures it never had: no zeros posing as an empty queue.
