@@ -182,6 +182,25 @@ describe('withForecast', () => {
     expect(state.staffedIn(30 * MIN, 'busy')).toBe(12);
   });
 
+  it('records the agents staffed after an interval turned against the new one, before the history lists it', () => {
+    const state = new ForecastState();
+    const byQueue = (queued: number) => new Map([['busy', { CONTACTS_QUEUED: queued, HANDLE_TIME: 240 }]]);
+    // 1:00:10, and the history was last fetched at 0:59: its last interval is 0:30 to 0:55, as then.
+    const latest = [
+      { start: 0, end: 30 * MIN, byQueue: byQueue(60) },
+      { start: 30 * MIN, end: 55 * MIN, byQueue: byQueue(50) },
+    ];
+    const history: LatestIntervals = { intervalMs: 30 * MIN, latestIntervals: () => latest };
+    const at = (ms: number, staffed: number) => ({
+      ...snapshot([queue('busy', staffed, 240, 50)]),
+      generatedAt: new Date(ms).toISOString(),
+    });
+    withForecast(at(59 * MIN, 12), history, config, state);
+    withForecast(at(60 * MIN + 10_000, 30), history, config, state);
+    expect(state.staffedIn(30 * MIN, 'busy')).toBe(12);
+    expect(state.staffedIn(60 * MIN, 'busy')).toBe(30);
+  });
+
   it('refits only when the history replaces a closed interval', () => {
     const state = new ForecastState();
     let fits = 0;

@@ -142,7 +142,13 @@ export function withForecast(
   const last = intervals[intervals.length - 1];
   const lastClosed =
     last !== undefined && history.intervalMs !== undefined && last.end - last.start >= history.intervalMs;
-  const openStart = last === undefined ? undefined : lastClosed ? last.end : last.start;
+  let openStart = last === undefined ? undefined : lastClosed ? last.end : last.start;
+  // Until the history is next fetched (up to its interval, 30 s by default, after 10:00), the last listed is still
+  // 9:30 to 9:55: the snapshot's own time says the interval running now is 10:00's.
+  const now = Date.parse(snapshot.generatedAt);
+  const length = history.intervalMs;
+  if (openStart !== undefined && length !== undefined && length > 0 && now >= openStart + length)
+    openStart += Math.floor((now - openStart) / length) * length;
   const closed = lastClosed ? intervals : intervals.slice(0, -1);
   // The arrival rate reads only the latest intervals covering the smoothing window.
   let from = intervals.length;
