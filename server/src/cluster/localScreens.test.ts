@@ -126,6 +126,14 @@ describe('the single replica’s screens file', () => {
       ]),
     );
     expect(after.displays.observe(DOWN)).toHaveLength(2);
+    // Each on the board it showed, the one connected through the stop too (a supervisor limited to the board
+    // still sees it, and its alert goes with that board).
+    expect(after.displays.list().map((screen) => [screen.name, screen.board])).toEqual(
+      expect.arrayContaining([
+        ['Lobby TV', 'sales'],
+        ['Reception TV', 'sales'],
+      ]),
+    );
     await after.displays.stop();
   });
 

@@ -103,7 +103,8 @@ export class DisplayRegistry {
   async stop(): Promise<void> {
     clearInterval(this.timer);
     const now = this.clock();
-    for (const key of this.local.keys()) this.setStream(key, null, now, true, true);
+    // Closed by the stop, on the board each showed: a restart finds the screen on its board, not on none.
+    for (const [key, held] of this.local) this.setStream(key, newestBoard(held), now, true, true);
     await this.config.store.stop();
   }
 
@@ -415,10 +416,7 @@ export class DisplayRegistry {
   /** Tells the other replicas this one still holds its streams (a replica that dies stops saying it). */
   private refresh(): void {
     const now = this.clock();
-    for (const [key, held] of this.local) {
-      const [first] = held;
-      this.setStream(key, first?.board ?? null, now, false);
-    }
+    for (const [key, held] of this.local) this.setStream(key, newestBoard(held), now, false);
     this.pruneStreams(now);
   }
 
@@ -527,4 +525,11 @@ export class DisplayRegistry {
       this.config.logger.warn({ type: message.type }, 'unreadable screen entry; ignored');
     }
   }
+}
+
+/** The board of the newest of a screen's streams here (the one its opening said), as the others were told. */
+function newestBoard(held: Iterable<{ board: string | null }>): string | null {
+  let board: string | null = null;
+  for (const entry of held) board = entry.board;
+  return board;
 }

@@ -369,9 +369,10 @@ export class ViewStream {
       viewer.socket = null;
       this.leave(channel, viewer);
     });
-    // Not through write(): an event to one viewer says nothing of the patches it holds.
+    // Not through write(): an event to one viewer says nothing of the patches it holds. Written though the viewer
+    // is behind on patches: a command is a few dozen bytes, and a reload said sent must be sent (the page then
+    // loads the view whole).
     const send = (event: string, data: unknown) => {
-      if (res.writableLength > this.maxBufferedBytes) return;
       this.put(viewer, new StreamFrame(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`));
     };
     // First the time now, with nothing queued ahead of it on this new connection: the page takes it as it is (a

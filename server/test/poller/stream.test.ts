@@ -471,6 +471,23 @@ describe('GET /api/v1/stream', () => {
     expect(afterEnd).toBe(0);
   });
 
+  it('writes a screen its command though the viewer is behind on patches, so a reload said sent is sent', async () => {
+    const feed = new HandFeed();
+    feed.publish(1);
+    await serve(feed, { maxBufferedBytes: 1024, maxSkips: 1000 });
+    const viewers = stream as ViewStream;
+    const written: string[] = [];
+    const { res, send } = seamViewer(viewers, (text) => written.push(text), 'lobby');
+    // Its connection holds more than the stream lets pile up: the next patch is skipped for it.
+    res.writableLength = 64 * 1024;
+    const before = written.length;
+    feed.publish(2, 4096);
+    expect(written.length).toBe(before);
+    // A supervisor's reload (a few dozen bytes) still goes: the page reloads, and catches up whole.
+    send('command', { command: 'reload' });
+    expect(written.slice(before).join('')).toContain('event: command\ndata: {"command":"reload"}');
+  });
+
   it('sends the view whole to viewers an older generation had not reached, though one ahead of them left meanwhile', async () => {
     const feed = new HandFeed();
     feed.publish(1);
