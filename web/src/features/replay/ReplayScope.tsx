@@ -58,6 +58,8 @@ export function ReplayScope({
     const timer = setTimeout(() => {
       fetchSnapshotAt(board, at, abort.signal).then(
         (view) => {
+          // The moment moved on meanwhile: this view is not the one asked for now, whenever it comes.
+          if (abort.signal.aborted) return;
           client.setQueryData<Snapshot>(key, (held) => keepUnchanged(held, view));
           setProblem(null);
         },
