@@ -61,6 +61,15 @@ describe('what the poller fetches follows the configuration file', () => {
     });
     expect(serviceLevelThresholds(parseEnv({}), many)).toHaveLength(20);
     expect(serviceLevelsLeftOut(parseEnv({}), many)).toMatch(/^SERVICE_LEVEL_210 not fetched/);
+    // The configured service level (the tiles', the charts' and the forecast's) is never the one left out.
+    const largest = wallboardConfigSchema.parse({
+      serviceLevel: { thresholdSeconds: 300 },
+      thresholds: many.thresholds,
+    });
+    expect(serviceLevelThresholds(parseEnv({}), largest)).toContain(300);
+    expect(serviceLevelsLeftOut(parseEnv({}), largest)).toMatch(
+      /^SERVICE_LEVEL_200, SERVICE_LEVEL_210 not fetched/,
+    );
     expect(serviceLevelsLeftOut(parseEnv({ SERVICE_LEVEL_THRESHOLDS: '20,1,2' }), config)).toBeNull();
   });
 

@@ -146,12 +146,19 @@ export function contactCentreTimeZone(env: Env, config: WallboardConfig): string
 }
 
 /**
- * The service-level thresholds (seconds) to fetch from Connect, smallest first: the file's (its service level and
- * every SERVICE_LEVEL_<seconds> a threshold or alert rule names, so no figure the screens draw or the rules watch
+ * The service-level thresholds (seconds) to fetch from Connect, smallest first: the file's service level, then
+ * every SERVICE_LEVEL_<seconds> a threshold or alert rule names (so no figure the screens draw or the rules watch
  * is missing), then those SERVICE_LEVEL_THRESHOLDS lists, up to Connect's 20 in one request.
  */
 export function serviceLevelThresholds(env: Env, config: WallboardConfig): number[] {
-  return [...new Set([...fileServiceLevels(config), ...env.SERVICE_LEVEL_THRESHOLDS])]
+  // The configured service level first of all: the tiles' service level, the charts and the forecast read it.
+  return [
+    ...new Set([
+      config.serviceLevel.thresholdSeconds,
+      ...fileServiceLevels(config),
+      ...env.SERVICE_LEVEL_THRESHOLDS,
+    ]),
+  ]
     .slice(0, MAX_SERVICE_LEVELS)
     .sort((a, b) => a - b);
 }
