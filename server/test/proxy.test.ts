@@ -188,6 +188,33 @@ describe('probes', () => {
     );
   });
 
+  it('gives no loopback privileges to clients a proxy on this host forwards, though TRUSTED_PROXIES does not list it', async () => {
+    const configFile = join(dir, 'untrusted-proxy-config.yaml');
+    writeFileSync(configFile, 'boards:\n  - id: sales\n    title: Sales\n');
+    // A TLS terminator on this host, not listed: every request comes from 127.0.0.1, saying whom it is for.
+    const wallboard = await start({ WALLBOARD_CONFIG: configFile, METRICS_ACCESS: 'loopback' });
+    writeFileSync(configFile, 'boards:\n  - id: sales\n    title: 7\n');
+    await wallboard.configStore.reload();
+    const forwarded: Record<string, string>[] = [
+      { 'x-forwarded-for': '203.0.113.9' },
+      { forwarded: 'for=203.0.113.9' },
+      { 'x-real-ip': '203.0.113.9' },
+    ];
+    for (const headers of forwarded) {
+      const readyz = (await (await fetch(`${wallboard.url}/readyz`, { headers })).json()) as Record<
+        string,
+        unknown
+      >;
+      expect(Object.keys(readyz)).toEqual(['ready']);
+      expect((await fetch(`${wallboard.url}/metrics`, { headers })).status).toBe(401);
+    }
+    // The server's own host, asking itself: as before.
+    expect(
+      ((await (await fetch(`${wallboard.url}/readyz`)).json()) as { configError?: string }).configError,
+    ).toMatch(/untrusted-proxy-config.yaml/);
+    expect((await fetch(`${wallboard.url}/metrics`)).status).toBe(200);
+  });
+
   it('serves /metrics to loopback and to holders of the scrape token only, when asked to', async () => {
     const wallboard = await start({
       TRUSTED_PROXIES: '127.0.0.1',

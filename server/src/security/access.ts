@@ -1,7 +1,7 @@
 import { posix } from 'node:path';
 import type { CookieOptions, NextFunction, Request, RequestHandler, Response } from 'express';
 import { BadRequestError, ForbiddenError, UnauthorizedError } from '../errors.js';
-import { isLoopbackAddress, normaliseAddress } from './loopback.js';
+import { isLocalClient, normaliseAddress } from './loopback.js';
 import type { SessionSigner, VerifiedSession } from './sessions.js';
 import { tokenBoards, type TokenStore } from './tokens.js';
 import { routePath } from '../http/routePath.js';
@@ -71,7 +71,7 @@ export function fromTrustedProxy(req: Request, proxies: ReadonlySet<string>): bo
  */
 export function mayInspect(req: Request): boolean {
   const identity = identityOf(req);
-  return (identity?.kind === 'supervisor' && identity.boards === null) || isLoopbackAddress(req.ip);
+  return (identity?.kind === 'supervisor' && identity.boards === null) || isLocalClient(req);
 }
 
 function readCookie(req: Request, name: string): string | undefined {

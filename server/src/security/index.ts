@@ -6,7 +6,7 @@ import { sameOriginWrites } from './csrf.js';
 import { rateLimits, securityHeaders, strictQuery, strictTransportSecurity } from './headers.js';
 import { boardScopeGate, type BoardDirectory } from './boardScope.js';
 import { hostCheck } from './hosts.js';
-import { isLoopbackAddress, normaliseAddress } from './loopback.js';
+import { isLocalClient, normaliseAddress } from './loopback.js';
 import { loadSessionSecret, SessionSigner } from './sessions.js';
 import { streamLimits } from './streams.js';
 import { TokenStore } from './tokens.js';
@@ -116,7 +116,7 @@ export async function openSecurity(options: SecurityOptions, logger: Logger): Pr
       if (boards) app.use(boardScopeGate(boards.directory));
     },
     mayScrape(req) {
-      if (options.metricsAccess === 'open' || isLoopbackAddress(req.ip)) return true;
+      if (options.metricsAccess === 'open' || isLocalClient(req)) return true;
       if (options.metricsAccess === 'loopback' || !options.metricsToken) return false;
       const presented = /^Bearer\s+(.+)$/i.exec(req.get('authorization') ?? '')?.[1];
       return presented !== undefined && sameSecret(presented, options.metricsToken);

@@ -23,3 +23,17 @@ export function isLoopbackHost(host: string): boolean {
 export function normaliseAddress(address: string | undefined): string {
   return (address ?? '').replace(/^::ffff:(\d+\.\d+\.\d+\.\d+)$/i, '$1');
 }
+
+/**
+ * Whether a request is from a client on this machine itself, which may see operational details (mayInspect) and
+ * scrape /metrics under `METRICS_ACCESS=loopback`: from a loopback address, and not forwarded. A proxy on this
+ * host that TRUSTED_PROXIES does not list (a TLS terminator) hands on every outside client's request from
+ * loopback, saying whom for in X-Forwarded-For or Forwarded: those are not this machine's own.
+ */
+export function isLocalClient(req: {
+  ip?: string | undefined;
+  headers: Record<string, string | string[] | undefined>;
+}): boolean {
+  if (!isLoopbackAddress(req.ip)) return false;
+  return !['x-forwarded-for', 'forwarded', 'x-real-ip'].some((name) => req.headers[name] !== undefined);
+}
