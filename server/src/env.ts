@@ -222,6 +222,8 @@ const envSchema = z.object({
     .transform((value) => value === 'true'),
   API_READS_PER_MINUTE: z.coerce.number().int().min(1).default(600),
   API_WRITES_PER_MINUTE: z.coerce.number().int().min(1).default(60),
+  /** Reads of the recorded history (the timeline, a moment's view) a client may make a minute: each costs the server. */
+  HISTORY_READS_PER_MINUTE: z.coerce.number().int().min(1).default(120),
   REDIS_URL: z
     .url({
       protocol: /^rediss?$/,

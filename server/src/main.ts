@@ -112,6 +112,7 @@ export async function startWebServer(env: Env, options: StartOptions = {}): Prom
       frameAncestors: env.FRAME_ANCESTORS,
       readsPerMinute: env.API_READS_PER_MINUTE,
       writesPerMinute: env.API_WRITES_PER_MINUTE,
+      historyReadsPerMinute: env.HISTORY_READS_PER_MINUTE,
       publicHosts: env.PUBLIC_HOSTS,
       sessionSecret: env.SESSION_SECRET,
       redisUrl: env.REDIS_URL,

@@ -47,15 +47,38 @@ describe('security headers and request validation', () => {
     // Refused for what they are (no such alert, no board), until the third is refused for the count.
     expect(writes.map((response) => response.status === 429)).toEqual([false, false, true]);
     expect(await writes[2]?.json()).toMatchObject({
-      detail: 'Too many changes from you; slow down and retry shortly.',
+      detail: 'Too many changes from you (API_WRITES_PER_MINUTE); slow down and retry shortly.',
     });
     // Changes spent, reads are not: each has its own count.
     const reads = [];
     for (let i = 0; i < 4; i += 1) reads.push(await fetch(`${wallboard.url}/api/v1/config`));
     expect(reads.map((response) => response.status)).toEqual([200, 200, 200, 429]);
     expect(await reads[3]?.json()).toMatchObject({
-      detail: 'Too many requests from you; slow down and retry shortly.',
+      detail: 'Too many requests from you (API_READS_PER_MINUTE); slow down and retry shortly.',
     });
+  });
+
+  it('limits reads of the recorded history apart, and lower, since each costs the server more', async () => {
+    const wallboard = await start({ HISTORY_READS_PER_MINUTE: '2' });
+    const timeline = () => {
+      const to = Date.now();
+      return fetch(
+        `${wallboard.url}/api/v1/timeline?from=${new Date(to - 3600_000).toISOString()}&to=${new Date(to).toISOString()}`,
+      );
+    };
+    const moment = () =>
+      fetch(`${wallboard.url}/api/v1/snapshot?at=${new Date(Date.now() - 60_000).toISOString()}`);
+    const answers = [await timeline(), await moment(), await timeline()];
+    expect(answers.map((response) => response.status === 429)).toEqual([false, false, true]);
+    expect(await answers[2]?.json()).toMatchObject({
+      code: 'rate_limited',
+      detail:
+        'Too many reads of the recorded history from you (HISTORY_READS_PER_MINUTE); slow down and retry shortly.',
+    });
+    expect((await moment()).status).toBe(429);
+    // The live snapshot and the rest are other reads, not held back.
+    expect((await fetch(`${wallboard.url}/api/v1/snapshot`)).status).not.toBe(429);
+    expect((await fetch(`${wallboard.url}/api/v1/config`)).status).toBe(200);
   });
 
   it('refuses an oversized acknowledgement body', async () => {

@@ -80,11 +80,27 @@ export function rateLimitKey(trustedProxies: readonly string[]): (req: Request) 
  */
 export function rateLimits(
   app: Express,
-  options: { readsPerMinute: number; writesPerMinute: number; trustedProxies: readonly string[] },
+  options: {
+    readsPerMinute: number;
+    writesPerMinute: number;
+    historyReadsPerMinute: number;
+    trustedProxies: readonly string[];
+  },
 ): void {
   // Reads and changes count apart: a supervisor who has read the wall all minute can still acknowledge an alert.
   const reads = (req: Request) => ['GET', 'HEAD', 'OPTIONS'].includes(req.method);
-  const limiter = (kind: 'requests' | 'changes', limit: number, counts: (req: Request) => boolean) =>
+  // The recorded history besides: a timeline of days is tens of milliseconds of the server's one thread, and a
+  // moment's view a keyframe to decompress, so a client gets fewer of them than of other reads (a replay playing
+  // asks one moment a second, a laptop its timeline once a minute).
+  const historyReads = (req: Request) =>
+    reads(req) &&
+    (routePath(req) === '/v1/timeline' || (routePath(req) === '/v1/snapshot' && req.query.at !== undefined));
+  const limiter = (
+    kind: 'requests' | 'changes' | 'reads of the recorded history',
+    limit: number,
+    counts: (req: Request) => boolean,
+    setting = kind === 'changes' ? 'API_WRITES_PER_MINUTE' : 'API_READS_PER_MINUTE',
+  ) =>
     rateLimit({
       windowMs: 60_000,
       limit,
@@ -97,7 +113,7 @@ export function rateLimits(
       handler: (_req, _res, next) => {
         next(
           new TooManyRequestsError(
-            `Too many ${kind} from you; slow down and retry shortly.`,
+            `Too many ${kind} from you (${setting}); slow down and retry shortly.`,
             'rate_limited',
             60,
           ),
@@ -105,6 +121,15 @@ export function rateLimits(
       },
     });
   app.use('/api', limiter('requests', options.readsPerMinute, reads));
+  app.use(
+    '/api',
+    limiter(
+      'reads of the recorded history',
+      options.historyReadsPerMinute,
+      historyReads,
+      'HISTORY_READS_PER_MINUTE',
+    ),
+  );
   app.use(
     '/api',
     limiter('changes', options.writesPerMinute, (req) => !reads(req)),
