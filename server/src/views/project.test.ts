@@ -186,6 +186,32 @@ describe('a board’s view', () => {
     expect(snapshotSchema.parse(view)).toEqual(view);
   });
 
+  it('judges the centre’s figures by the board’s own thresholds where it shows every queue, as its tiles', () => {
+    const withOwn = parseConfig(
+      [
+        'thresholds:',
+        '  defaults:',
+        '    CONTACTS_IN_QUEUE: { warn: 50, critical: 100 }',
+        'boards:',
+        '  - id: floor',
+        '    title: Floor',
+        '    thresholds:',
+        '      CONTACTS_IN_QUEUE: { warn: 5, critical: 10 }',
+        '',
+      ].join('\n'),
+      'floor.yaml',
+    );
+    const floor = withOwn.boards.find((b) => b.id === 'floor');
+    if (!floor) throw new Error('no board floor');
+    // 11 waiting across the centre: critical by the board's 10, though only "ok" by the file's 100.
+    expect(projectView(snapshot(), floor, withOwn).summary.states).toMatchObject({
+      CONTACTS_IN_QUEUE: 'critical',
+    });
+    // Every queue and no thresholds of its own: the centre's summary as it is.
+    const s = snapshot();
+    expect(projectView(s, board('everything'), config).summary).toBe(s.summary);
+  });
+
   it('carries the agents who can take its queues: by routing profile, or holding a contact from one', () => {
     const view = projectView(snapshot(), board('sales'), config);
     expect(view.agents.map((a) => a.id)).toEqual(['a-sales', 'a-sales-busy', 'a-transfer', 'a-offline']);

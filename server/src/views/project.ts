@@ -172,6 +172,10 @@ export function projectView(
         realtime.AGENTS_STAFFED,
         centre,
       );
+  } else if (Object.keys(board.thresholds).length > 0) {
+    // Every queue, and the centre's figures, but judged by the board's own thresholds, as its tiles are.
+    const thresholds = mergeThresholds(config.thresholds.defaults, board.thresholds);
+    summary = { ...summary, states: evaluateFigures({ ...summary.realtime, ...summary.today }, thresholds) };
   }
   // Centre-wide alerts go with every board, as the board's alert endpoints have them; a screen's with its board.
   const alerts = snapshot.alerts.filter((alert) => alertOnBoard(alert, board.id, wanted));
