@@ -251,6 +251,51 @@ describe('AlertEngine', () => {
     expect(engine.enrich(snapshot(4, [queue('q1', 'Sales', 12)])).alerts).toHaveLength(1);
   });
 
+  it("holds a rule on today's figures only while they keep coming, and keeps its alert while they do not", () => {
+    const rules = parseConfig(
+      [
+        'alerts:',
+        '  - id: low-sl',
+        '    metric: SERVICE_LEVEL_20',
+        '    value: 70',
+        '    holdSeconds: 300',
+        '',
+      ].join('\n'),
+      'sl.yaml',
+    );
+    let now = 0;
+    let todayFetched = 0;
+    const engine = new AlertEngine(
+      () => rules,
+      () => now,
+    );
+    /** The queues fetched now, today's figures (the service level at 60%) fetched at `todayFetched`. */
+    const step = () => {
+      const base = snapshot(now / 1000 + 1, [
+        { ...queue('q1', 'Sales', 1), today: { SERVICE_LEVEL_20: 60 } },
+      ]);
+      const today = {
+        ...base.sections.today,
+        fetchedAt: new Date(todayFetched).toISOString(),
+        intervalMs: 30_000,
+      };
+      return engine.enrich({ ...base, cycleMs: 2000, sections: { ...base.sections, today } });
+    };
+    // GetMetricData fails from the start: its figures are 90 s old at 90 s, and the hold ends there.
+    for (now = 0; now <= 600_000; now += 2000) expect(step().alerts).toEqual([]);
+    // Fetched again, and every 30 s from then: the hold starts now, and raises five minutes on.
+    const back = now;
+    for (; now < back + 300_000; now += 2000) {
+      todayFetched = now - ((now - back) % 30_000);
+      expect(step().alerts).toEqual([]);
+    }
+    todayFetched = now - ((now - back) % 30_000);
+    expect(step().alerts).toHaveLength(1);
+    // Failing again: the alert it raised stays, though no hold could start now.
+    now += 600_000;
+    expect(step().alerts).toHaveLength(1);
+  });
+
   it('starts again a hold carried over without the time it was last seen (state saved by an older build)', () => {
     let now = 100_000;
     const engine = new AlertEngine(

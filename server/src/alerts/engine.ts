@@ -24,7 +24,12 @@ import { NotFoundError } from '../errors.js';
 /** Today's history is bounded: a flapping rule on hundreds of queues must not grow memory without end. */
 const MAX_HISTORY = 10_000;
 
-type EventListener = (event: AlertEvent) => void;
+/**
+ * Told each event as it is recorded, with the snapshot the rules were stepping on when it came (null for an
+ * acknowledgement): that snapshot is not the poller's latest until it is enriched, and a queue new in it is in
+ * no other.
+ */
+type EventListener = (event: AlertEvent, snapshot: Snapshot | null) => void;
 
 /** The screens, as the screen alert rules watch them (displays/registry.ts). */
 export interface ScreenWatch {
@@ -81,6 +86,8 @@ export class AlertEngine {
   private historyDay = '';
   /** When the queues' figures the rules last stepped on were fetched: a republished snapshot is not new evidence. */
   private lastFetched: string | null = null;
+  /** The snapshot the rules are stepping on, while they do. */
+  private stepping: Snapshot | null = null;
   private readonly listeners = new Set<EventListener>();
   private screens: ScreenWatch | null = null;
 
@@ -143,7 +150,12 @@ export class AlertEngine {
     const fetched = snapshot.sections.queues.fetchedAt;
     if (fetched !== null && fetched !== this.lastFetched && !snapshot.sections.queues.stale) {
       this.lastFetched = fetched;
-      this.step(snapshot, config);
+      this.stepping = snapshot;
+      try {
+        this.step(snapshot, config);
+      } finally {
+        this.stepping = null;
+      }
     }
     return { ...snapshot, queues, summary, boardStates, alerts: this.named() };
   };
@@ -170,21 +182,28 @@ export class AlertEngine {
 
   private step(snapshot: Snapshot, config: WallboardConfig): void {
     const observations: Observation[] = [];
+    const now = this.clock();
+    // Today's figures that stopped coming (GetMetricData failing for longer than its refresh and a step's gap)
+    // are no evidence: a rule on one sees no figure, so its hold starts again, and an alert it raised stays.
+    const today = snapshot.sections.today;
+    const todayAge = today.fetchedAt === null ? Infinity : now - Date.parse(today.fetchedAt);
+    const todayFrozen = !(todayAge <= (today.intervalMs ?? 0) + maxGapMs(snapshot.cycleMs));
+    const figuresOf = <T extends { today: object }>(figures: T): T =>
+      todayFrozen ? { ...figures, today: {} } : figures;
     for (const rule of config.alerts) {
       if (rule.scope === 'instance') {
-        const value = ruleFigure(rule.metric, snapshot.summary);
+        const value = ruleFigure(rule.metric, figuresOf(snapshot.summary));
         observations.push({ ruleId: rule.id, queueId: null, value });
         continue;
       }
       const ids = rule.queues ? new Set(resolveQueueRefs(rule.queues, snapshot.queues)) : null;
       for (const queue of snapshot.queues) {
         if (ids && !ids.has(queue.id)) continue;
-        const value = ruleFigure(rule.metric, queue);
+        const value = ruleFigure(rule.metric, figuresOf(queue));
         observations.push({ ruleId: rule.id, queueId: queue.id, value });
       }
     }
     const rules: AlertRule[] = [...config.alerts];
-    const now = this.clock();
     for (const rule of config.screenAlerts) {
       rules.push(screenRule(rule));
       if (this.screens)
@@ -241,7 +260,7 @@ export class AlertEngine {
     }
     this.history.push(event);
     if (this.history.length > MAX_HISTORY) this.history.splice(0, this.history.length - MAX_HISTORY);
-    for (const listener of this.listeners) listener(event);
+    for (const listener of this.listeners) listener(event, this.stepping);
   }
 
   /** Everything a successor needs to carry on: pending holds, firing alerts and today's history. */

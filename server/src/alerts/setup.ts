@@ -1,4 +1,4 @@
-import type { Snapshot } from '@switchboard/shared';
+import type { Queue, Snapshot } from '@switchboard/shared';
 import type { Logger } from '../logger.js';
 import { resolveQueueRefs } from '../config/boards.js';
 import { configForInstance } from '../config/instances.js';
@@ -38,7 +38,10 @@ export function setupAlerting(options: {
   const { logger, configStore, instance } = options;
   const config = () => configForInstance(configStore.current, instance);
   const engine = new AlertEngine(config, options.clock, options.timeZone);
-  const queues = () => options.latest()?.queues ?? [];
+  // The queues of the snapshot an event came with (one the rules stepped on is not the latest until enriched, and
+  // a queue discovered in it is in no snapshot before), else of the latest.
+  let eventQueues: readonly Queue[] | null = null;
+  const queues = () => eventQueues ?? options.latest()?.queues ?? [];
 
   const webhookTargets = (): WebhookTarget[] =>
     config().boards.flatMap((board) =>
@@ -62,14 +65,19 @@ export function setupAlerting(options: {
         ? `screen ${screenLabel?.(id.slice(SCREEN_ALERT_PREFIX.length)) ?? id.slice(SCREEN_ALERT_PREFIX.length)}`
         : queues().find((q) => q.id === id)?.name,
   });
-  engine.onEvent((event) => {
+  engine.onEvent((event, snapshot) => {
     logger.info(
       // The instance is in the logger's own fields (instances.ts): not written twice on the line.
       { alertId: event.alertId, kind: event.kind, level: event.level, queueId: event.queueId },
       'alert',
     );
-    notifier.setTargets(webhookTargets());
-    notifier.notify(event);
+    eventQueues = snapshot?.queues ?? null;
+    try {
+      notifier.setTargets(webhookTargets());
+      notifier.notify(event);
+    } finally {
+      eventQueues = null;
+    }
   });
 
   const local: AlertsBackend = {

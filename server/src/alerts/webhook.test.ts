@@ -173,6 +173,86 @@ describe('WebhookNotifier', () => {
   });
 });
 
+describe('WebhookNotifier under a failing endpoint, or one that redirects', () => {
+  /** A receiver that holds every answer until let go. */
+  async function heldReceiver() {
+    const texts: string[] = [];
+    const held: (() => void)[] = [];
+    const server = createServer((req, res) => {
+      let text = '';
+      req.on('data', (chunk: Buffer) => (text += chunk.toString()));
+      req.on('end', () =>
+        held.push(() => {
+          texts.push((JSON.parse(text) as { text: string }).text);
+          res.writeHead(200).end('ok');
+        }),
+      );
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    closers.push(() => {
+      server.closeAllConnections();
+      server.close();
+    });
+    return {
+      url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`,
+      texts,
+      /** Answers what is held now, and whatever comes until `ms` pass. */
+      async release(ms: number) {
+        const until = Date.now() + ms;
+        while (Date.now() < until) {
+          held.splice(0).forEach((answer) => answer());
+          await new Promise((resolve) => setTimeout(resolve, 5));
+        }
+      },
+    };
+  }
+
+  it('drops the oldest waiting message when its backlog is full, so an alert’s clear still goes', async () => {
+    const hook = await heldReceiver();
+    const notifier = new WebhookNotifier([{ boardId: 'all', url: hook.url, queueIds: null }], {
+      logger,
+      maxPending: 1,
+      timeoutMs: 10_000,
+    });
+    const of = (queueId: string, kind: AlertEvent['kind']) => ({
+      ...event(kind, queueId),
+      value: kind === 'raised' ? 12 : 5,
+    });
+    notifier.notify(of('q1', 'raised')); // on its way, held by the endpoint
+    notifier.notify(of('q2', 'raised')); // waiting
+    notifier.notify(of('q1', 'cleared')); // the backlog is full: q2's raise goes, not this
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await hook.release(200);
+    await notifier.idle();
+    expect(hook.texts).toHaveLength(2);
+    expect(hook.texts[0]).toMatch(/^:rotating_light: CRITICAL: .* on q1/);
+    expect(hook.texts[1]).toMatch(/^:white_check_mark: Cleared: .* on q1/);
+  });
+
+  it('does not follow a redirect, which would carry the message elsewhere, and says it was refused', async () => {
+    const elsewhere = await receiver(0);
+    const redirecting = createServer((_req, res) => res.writeHead(307, { location: elsewhere.url }).end());
+    await new Promise<void>((resolve) => redirecting.listen(0, '127.0.0.1', resolve));
+    closers.push(() => redirecting.close());
+    const lines: { msg: string; status?: number }[] = [];
+    const captured = pino(
+      { level: 'info' },
+      { write: (line: string) => lines.push(JSON.parse(line) as { msg: string; status?: number }) },
+    );
+    const url = `http://127.0.0.1:${(redirecting.address() as AddressInfo).port}/hook`;
+    const notifier = new WebhookNotifier([{ boardId: 'all', url, queueIds: null }], {
+      logger: captured,
+      backoffMs: 5,
+    });
+    notifier.notify(event('raised'));
+    await notifier.idle();
+    expect(elsewhere.requests()).toBe(0);
+    expect(lines).toContainEqual(
+      expect.objectContaining({ msg: 'webhook refused the notification', status: 307 }),
+    );
+  });
+});
+
 describe('webhookMessage', () => {
   it('says an alert as the alerts panel does', () => {
     const oldest = { ...event('raised'), metric: 'OLDEST_CONTACT_AGE', value: 455, threshold: 120 };

@@ -73,6 +73,8 @@ class RefusedError extends Error {
  */
 export class WebhookNotifier {
   private readonly queues = new Map<string, PQueue>();
+  /** Each queue's messages not yet started, oldest first: the one dropped when the backlog is full. */
+  private readonly waiting = new WeakMap<PQueue, { dropped: boolean }[]>();
   private readonly sent = new Set<string>();
   private readonly attempts: number;
   private readonly backoffMs: number;
@@ -128,19 +130,30 @@ export class WebhookNotifier {
       // Forget old keys so the set stays bounded over months of running.
       if (this.sent.size > 10_000) this.sent.delete(this.sent.values().next().value as string);
       const queue = this.queueFor(target.url);
-      if (queue.size >= this.maxPending) {
+      const waiting = this.waiting.get(queue) ?? [];
+      this.waiting.set(queue, waiting);
+      // The endpoint has been failing or slow for a while: the oldest waiting message goes, not this one, so the
+      // channel hears the latest (an alert's clear rather than a raise long over).
+      if (waiting.length >= this.maxPending) {
+        const oldest = waiting.shift();
+        if (oldest) oldest.dropped = true;
         this.options.logger.warn(
           { boardId: target.boardId },
-          'webhook backlog full; dropping this notification',
+          'webhook backlog full; dropping the oldest waiting notification',
         );
-        continue;
       }
       const body = webhookMessage(
         event,
         event.queueId ? this.options.queueName?.(event.queueId) : undefined,
         target.locale,
       );
-      void queue.add(() => this.deliver(target, body, event));
+      const entry = { dropped: false };
+      waiting.push(entry);
+      void queue.add(async () => {
+        const at = waiting.indexOf(entry);
+        if (at >= 0) waiting.splice(at, 1);
+        if (!entry.dropped) await this.deliver(target, body, event);
+      });
     }
   }
 
@@ -167,12 +180,17 @@ export class WebhookNotifier {
             headers: { 'content-type': 'application/json' },
             body: JSON.stringify(body),
             signal: AbortSignal.timeout(this.timeoutMs),
+            // Not followed: a redirect would take the message to wherever the answer says (an address inside
+            // the network, the cloud's metadata service), and a 301 or 302 would drop its body. A 3xx is refused.
+            redirect: 'manual',
           }).catch((failure: unknown) => {
             // Whatever fetch throws (a TypeError for a refused connection, a timeout), it is worth another try.
             throw new Error('webhook unreachable', { cause: failure });
           });
+          // What the endpoint answers is not read: let go of it, and of its connection.
+          await response.body?.cancel().catch(() => undefined);
           if (response.ok) return;
-          // A 4xx other than 429 will not get better by retrying.
+          // A 3xx, or a 4xx other than 429, will not get better by retrying.
           if (response.status < 500 && response.status !== 429)
             throw new AbortError(new RefusedError(response.status));
           throw new Error(`webhook answered ${response.status}`);
