@@ -164,6 +164,30 @@ it('saves an acknowledgement to Redis before answering it, on the leader and thr
   }
 });
 
+it('answers an acknowledgement on the leader within a second or so, though Redis hangs', async () => {
+  const leader = replica('hang');
+  try {
+    await leader.cluster.start();
+    await until(leader.leading, 'the lease');
+    leader.publish(3);
+    const [alert] = leader.engine.active;
+    if (!alert) throw new Error('no alert raised');
+    redis.pause();
+    const started = Date.now();
+    try {
+      // Made on the leader all the same, and saved with the next publish that Redis takes.
+      await expect(leader.cluster.acknowledge(alert.id, 'Dana')).resolves.toMatchObject({
+        acknowledgedBy: 'Dana',
+      });
+      expect(Date.now() - started).toBeLessThan(2500);
+    } finally {
+      redis.resume();
+    }
+  } finally {
+    await leader.cluster.stop();
+  }
+});
+
 it('forgets its own alerts when it leads after another replica did and Redis has no state, else keeps them', async () => {
   // The first replica's alert engine, kept across its leases (as a process keeps it).
   const engine = new AlertEngine(() => config);

@@ -53,6 +53,9 @@ export class NoLeaderError extends UnavailableError {
  */
 export const TAKEOVER_GENERATIONS = 100_000;
 
+/** How long an acknowledgement waits for Redis to take the alert state before it is answered all the same. */
+const ACK_SAVE_MS = 1000;
+
 /** How long Redis keeps the leader's snapshot and alert state: a day, past any lease. */
 const SHARED_TTL_MS = 24 * 3600 * 1000;
 
@@ -220,14 +223,28 @@ export class Cluster {
   private async acknowledgeAsLeader(alertId: string, by: string): Promise<Alert> {
     const alert = this.options.engine.acknowledge(alertId, by);
     if (!this.lease.isHeld) return alert;
-    await this.redis
-      .set(this.keys.alerts, JSON.stringify(this.options.engine.exportState()), 'PX', SHARED_TTL_MS)
+    // A Redis that takes the connection and answers nothing (no command times out by itself) holds the answer
+    // up to a second, not for ever, nor past a follower's wait for it (the relay's 3 s).
+    const saved = this.redis.set(
+      this.keys.alerts,
+      JSON.stringify(this.options.engine.exportState()),
+      'PX',
+      SHARED_TTL_MS,
+    );
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error('redis did not answer within a second')), ACK_SAVE_MS);
+      timer.unref();
+    });
+    await Promise.race([saved, late])
       .catch((error: unknown) =>
         this.options.logger.warn(
           { replicaId: this.replicaId, error: (error as Error).message },
           'acknowledgement not saved to redis; the next snapshot saves it',
         ),
-      );
+      )
+      .finally(() => clearTimeout(timer));
+    saved.catch(() => undefined);
     return alert;
   }
 
@@ -255,8 +272,20 @@ export class Cluster {
 
   private async lead(): Promise<void> {
     this.options.logger.info({ replicaId: this.replicaId }, 'holding the polling lease: polling Connect');
-    const saved = await this.redis.get(this.keys.alerts).catch(() => null);
     const engine = this.options.engine;
+    // Read again after a failure: a state that could not be read is not one Redis lost, and this replica's first
+    // publish writes its own over it.
+    let saved: string | null = null;
+    let read = false;
+    for (let attempt = 0; attempt < 3 && !read && this.lease.isHeld; attempt += 1) {
+      if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 200));
+      try {
+        saved = await this.redis.get(this.keys.alerts);
+        read = true;
+      } catch {
+        // Tried again.
+      }
+    }
     let imported = false;
     if (saved) {
       try {
@@ -269,7 +298,7 @@ export class Cluster {
     // No state in Redis (a Redis that restarted empty): this replica's own holds and alerts serve only if no
     // other replica has led since it last did. Otherwise they are what it saw then, and may keep an
     // acknowledgement of an alert that cleared and was raised again since: those rules raise theirs afresh.
-    if (!imported && this.othersLed) engine.forgetTracks();
+    if (read && !imported && this.othersLed) engine.forgetTracks();
     this.othersLed = false;
     if (!this.lease.isHeld) return;
     // Past whatever a leader cut off from Redis numbered on its own (TAKEOVER_GENERATIONS); should Redis not take

@@ -102,8 +102,10 @@ export class RedisScreenStore implements ScreenStore {
       if (channel !== this.keys.channel) return;
       try {
         const message = JSON.parse(text) as ScreenMessage & { from?: string };
-        // A replica applies its own changes as it makes them; commands come back to every replica.
-        if (message.type !== 'command' && message.from === this.replicaId) return;
+        // A replica applies its own records and streams as it makes them; commands come back to every replica,
+        // and so do its own names and forgets, in the order Redis took them among the other replicas'.
+        const ownKept = message.type === 'record' || message.type === 'stream';
+        if (ownKept && message.from === this.replicaId) return;
         receive(message);
       } catch {
         this.logger.warn('unreadable screen message from the shared store; ignored');

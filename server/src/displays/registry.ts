@@ -56,6 +56,8 @@ export class DisplayRegistry {
    */
   private readonly badRuns = new Map<string, { steppedAt: number; runs: Map<string, number> }>();
   private readonly names = new Map<string, string>();
+  /** Per screen, how many names and forgets the store has passed on for it: a rename under way compares. */
+  private readonly namesHeard = new Map<string, number>();
   /** The streams this replica holds, by screen key. */
   private readonly local = new Map<string, Set<{ board: string | null; send: StreamSender }>>();
   private readonly clock: () => number;
@@ -182,9 +184,14 @@ export class DisplayRegistry {
    */
   async rename(key: string, name: string): Promise<ScreenSummary | undefined> {
     if (!this.has(key)) return undefined;
+    const heard = this.namesHeard.get(key) ?? 0;
     await this.saved({ type: 'name', key, value: name === '' ? null : name });
-    if (name === '') this.names.delete(key);
-    else this.names.set(key, name);
+    // Another word on this screen's name came while the store took this one (another replica's rename, or this
+    // one's own, come back in the store's order): the order the store gave them stands, not this late answer.
+    if (this.has(key) && (this.namesHeard.get(key) ?? 0) === heard) {
+      if (name === '') this.names.delete(key);
+      else this.names.set(key, name);
+    }
     return this.summary(key, this.clock());
   }
 
@@ -417,6 +424,7 @@ export class DisplayRegistry {
   private refresh(): void {
     const now = this.clock();
     for (const [key, held] of this.local) this.setStream(key, newestBoard(held), now, false);
+    for (const key of this.namesHeard.keys()) if (!this.has(key)) this.namesHeard.delete(key);
     this.pruneStreams(now);
   }
 
@@ -499,6 +507,8 @@ export class DisplayRegistry {
           for (const held of this.local.get(key) ?? []) held.send('command', { command: message.command });
         return;
       }
+      if (message.type === 'forget' || message.type === 'name')
+        this.namesHeard.set(message.key, (this.namesHeard.get(message.key) ?? 0) + 1);
       if (message.type === 'forget') {
         this.drop(message.key);
         return;

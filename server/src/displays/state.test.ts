@@ -1,7 +1,7 @@
 import type { ScreenReport, ScreenState, ScreenSummary } from '@switchboard/shared';
 import { describe, expect, it } from 'vitest';
 import { LocalScreenStore } from '../cluster/localScreens.js';
-import type { ScreenChange, ScreenStore } from '../cluster/screens.js';
+import type { ScreenChange, ScreenMessage, ScreenStore } from '../cluster/screens.js';
 import { createLogger } from '../logger.js';
 import { DisplayRegistry } from './registry.js';
 import {
@@ -652,6 +652,36 @@ describe('the registry', () => {
     closeLast();
     advance(12_000);
     expect(displays.observe(rule)).toEqual([{ key: 't:lobby-tv', seconds: 12 }]);
+    await displays.stop();
+  });
+
+  it('keeps the name the store took last, though its answer to this replica’s rename comes after another’s', async () => {
+    let receive: (message: ScreenMessage) => void = () => undefined;
+    let answer: () => void = () => undefined;
+    const displays = registryOn(
+      {
+        start: (listener) => {
+          receive = listener;
+          return Promise.resolve({ records: {}, streams: {}, names: {} });
+        },
+        sendNow: () => new Promise<void>((resolve) => (answer = resolve)),
+      },
+      () => T0,
+    );
+    await displays.start();
+    const key = 'b:lobby-tv-000000000000000';
+    displays.report(key, 'browser', 'lobby-tv-000000000000000', report({ id: 'lobby-tv-000000000000000' }));
+    // The store takes "A" from here, then another replica's "B", whose word comes before the answer to "A".
+    const renaming = displays.rename(key, 'A');
+    receive({ type: 'name', key, value: 'B' });
+    answer();
+    await renaming;
+    expect(displays.nameOf(key)).toBe('B');
+    // With nothing between, the answer names it.
+    const again = displays.rename(key, 'C');
+    answer();
+    await again;
+    expect(displays.nameOf(key)).toBe('C');
     await displays.stop();
   });
 

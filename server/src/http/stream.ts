@@ -444,7 +444,8 @@ export class ViewStream {
    */
   private reproject(channel: BoardChannel, arriving: Viewer): void {
     const revision = this.views.revision?.();
-    if (channel.revision === revision) return;
+    // The whole instance's view is the snapshot, whatever the configuration (and the one history records).
+    if (channel.revision === revision || channel.board === null) return;
     const latest = this.feed.latest;
     const next = latest ? this.views.of(latest, channel.board) : undefined;
     // A board gone from the configuration is ended at the next generation, as ever.

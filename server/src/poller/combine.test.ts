@@ -15,6 +15,20 @@ describe('instance figures', () => {
     expect(total.OLDEST_CONTACT_AGE).toBe(90);
   });
 
+  it('says no sum where a queue’s count came without a value, live or today’s, and none for a queue not listed', () => {
+    expect(
+      instanceRealtime([{ CONTACTS_IN_QUEUE: null }, { CONTACTS_IN_QUEUE: 3 }], {}).CONTACTS_IN_QUEUE,
+    ).toBeNull();
+    // A queue with no figure at all (left out by Connect): none of it.
+    expect(instanceRealtime([{}, { CONTACTS_IN_QUEUE: 3 }], {}).CONTACTS_IN_QUEUE).toBe(3);
+    const today = combineHistory(
+      [{ CONTACTS_QUEUED: null }, { CONTACTS_QUEUED: 4 }, {}],
+      ['CONTACTS_QUEUED'],
+    );
+    expect(today.CONTACTS_QUEUED).toBeNull();
+    expect(combineHistory([{ CONTACTS_QUEUED: 2 }, {}], ['CONTACTS_QUEUED']).CONTACTS_QUEUED).toBe(2);
+  });
+
   it('weights averages by the contacts they describe and says null when there is nothing to weigh', () => {
     const combined = combineHistory(
       [

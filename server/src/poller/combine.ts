@@ -20,9 +20,13 @@ export function instanceRealtime(
   return total;
 }
 
-/** The queues' figures added up; null when queues have no figures at all yet (never fetched), not zero. */
+/**
+ * The queues' figures added up; null when queues have no figures at all yet (never fetched), not zero, and when a
+ * queue's is null (Connect gave it without a value): a sum of an unknown is not known.
+ */
 function sumOrNull(queues: readonly RealtimeMetrics[], name: 'CONTACTS_IN_QUEUE' | 'CONTACTS_SCHEDULED') {
   if (queues.length > 0 && queues.every((q) => q[name] === undefined)) return null;
+  if (queues.some((q) => q[name] === null)) return null;
   return queues.map((q) => q[name] ?? 0).reduce((a, b) => a + b, 0);
 }
 

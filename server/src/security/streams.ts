@@ -1,5 +1,4 @@
 import type { RequestHandler } from 'express';
-import { ipKeyGenerator } from 'express-rate-limit';
 import { TooManyRequestsError } from '../errors.js';
 import { routePath } from '../http/routePath.js';
 
@@ -10,8 +9,9 @@ export interface StreamLimits {
 
 /**
  * Caps on open streams, per client address and in all, so one runaway kiosk script cannot starve the other
- * screens. The address is the socket's, or the forwarded client's behind a trusted proxy (req.ip); an IPv6 client
- * is its /56, as the rate limits count it, since one host holds a whole /64 (and rotates through it).
+ * screens. The address is the socket's, or the forwarded client's behind a trusted proxy (req.ip). Each IPv6
+ * address counts on its own: the screens of an office share its /64, so a prefix would cap them all together,
+ * and a host with many addresses of its own is bounded by the total.
  */
 export function streamLimits(limits: StreamLimits): RequestHandler {
   const open = new Map<string, number>();
@@ -21,7 +21,7 @@ export function streamLimits(limits: StreamLimits): RequestHandler {
       next();
       return;
     }
-    const address = ipKeyGenerator(req.ip ?? '');
+    const address = req.ip ?? '';
     const mine = open.get(address) ?? 0;
     if (mine >= limits.perAddress)
       throw new TooManyRequestsError(

@@ -9,6 +9,10 @@ export interface TestRedis {
   stop(): Promise<void>;
   /** Starts it again on the same port, after `stop`. */
   restart(): Promise<void>;
+  /** Holds it still (SIGSTOP): connections stay open and nothing is answered, as a Redis that hangs. */
+  pause(): void;
+  /** Lets it run again (SIGCONT). */
+  resume(): void;
 }
 
 async function freePort(): Promise<number> {
@@ -89,8 +93,12 @@ export async function startRedis(): Promise<TestRedis> {
       await new Promise<void>((resolve) => {
         running.once('exit', () => resolve());
         running.kill('SIGKILL');
+        // A paused one ends only once it runs again.
+        running.kill('SIGCONT');
       });
     },
     restart: launch,
+    pause: () => child?.kill('SIGSTOP'),
+    resume: () => child?.kill('SIGCONT'),
   };
 }
