@@ -100,6 +100,9 @@ export function recorderHost(namespaceLink = '/proc/self/ns/pid'): string {
   return namespace ? `${hostname()} (${namespace})` : hostname();
 }
 
+/** What the disk itself must have free for the file's own free pages to count as room: the log's growth. */
+const WAL_HEADROOM_BYTES = 64 * 1024 * 1024;
+
 async function statfsFree(dir: string): Promise<number | null> {
   try {
     const stats = await statfs(dir);
@@ -249,8 +252,9 @@ export class History {
     this.checkingDisk = true;
     void (this.options.freeBytes ?? statfsFree)(dirname(this.path))
       .then((disk) => {
-        // Room the file has inside it (pages the removal of old days freed) is written before the disk's.
-        const free = disk === null ? null : disk + this.reusableBytes();
+        // Room the file has inside it (pages the removal of old days freed) is written before the disk's; the
+        // log (WAL) grows on the disk itself between checkpoints, so that room counts only with some left there.
+        const free = disk === null ? null : disk >= WAL_HEADROOM_BYTES ? disk + this.reusableBytes() : disk;
         const { logger } = this.options;
         const mb = (bytes: number) => `${Math.floor(bytes / 1_000_000)} MB`;
         if (free !== null && free < floor) {

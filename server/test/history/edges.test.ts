@@ -142,6 +142,46 @@ describe('History at its edges', () => {
     await history.close();
   }, 60_000);
 
+  it('counts freed pages as room only while the disk itself has some left, for the log that grows on it', async () => {
+    const start = Date.parse('2026-11-02T00:00:00Z');
+    let now = start;
+    let disk = 5_000_000_000;
+    const history = open(() => now, {
+      retentionDays: 1,
+      minFreeBytes: 5_000_000,
+      freeBytes: () => Promise.resolve(disk),
+    });
+    const record = recorder(history);
+    const settle = async () => {
+      await history.flush();
+      await new Promise((resolve) => setImmediate(resolve));
+    };
+    for (let m = 0; m < 144; m += 1) {
+      now = start + m * 10 * 60_000;
+      record((v) => {
+        const [first] = v.queues;
+        if (first) first.name = randomBytes(20_000).toString('hex');
+      });
+      await settle();
+    }
+    now = start + 30 * 3600_000;
+    record();
+    await settle();
+    now = start + 2 * 24 * 3600_000;
+    await history.prune();
+    expect(history.reader.reusableBytes()).toBeGreaterThan(1_000_000);
+    // 4.5 MB on the disk, under the 5 MB kept free: the file's freed pages would make up the rest, but the log
+    // needs the disk's own room.
+    disk = 4_500_000;
+    now += 60_000;
+    record();
+    await settle();
+    record();
+    await settle();
+    expect(history.error).toMatch(/its disk has 4 MB free, under the 5 MB kept free/);
+    await history.close();
+  }, 60_000);
+
   it('names the process namespace with the host, so containers of one host name are told apart', () => {
     // A link as Linux makes /proc/self/ns/pid: its target names the namespace.
     const link = join(mkdtempSync(join(tmpdir(), 'switchboard-edges-ns-')), 'pid');
