@@ -115,6 +115,19 @@ describe('the wallboard page', () => {
     const banner = await screen.findByTestId('stale-banner');
     expect(banner.textContent).toMatch(/stale: 1:3\d old/);
     expect(document.querySelector('main')?.className).toContain('dimmed');
+    // Said to a screen reader once, in words that do not tick: the age on screen moves every second.
+    const announced = screen.getByTestId('stale-announcement');
+    expect(announced.getAttribute('role')).toBe('alert');
+    expect(announced.textContent).toBe('Figures are stale: the last good figures stay on screen.');
+    expect(banner.getAttribute('role')).toBeNull();
+    const shown = banner.textContent;
+    await act(async () => {
+      await new Promise((resolve) => setTimeout(resolve, 2100));
+    });
+    expect(banner.textContent).not.toBe(shown);
+    expect(screen.getByTestId('stale-announcement').textContent).toBe(
+      'Figures are stale: the last good figures stay on screen.',
+    );
   });
 
   it('names a section whose figures stopped coming while the queues stay fresh, without dimming them', async () => {

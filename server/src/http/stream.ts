@@ -42,6 +42,8 @@ export interface ViewStreamOptions {
    */
   stallMs?: number;
   clock?: () => number;
+  /** What picks each viewer's reconnection time (RETRY_FRAMES): Math.random unless told (tests). */
+  random?: () => number;
   /**
    * Called with each generation of each board the stream serves: the view, and the patch from the generation
    * before (null for a board's first view) with its JSON as sent. The boards of `keep` are served (and
@@ -110,7 +112,20 @@ export class StreamFrame {
 
 const CRLF = Buffer.from('\r\n', 'latin1');
 
-const RETRY_FRAME = new StreamFrame('retry: 2000\n\n');
+/**
+ * The reconnection time each viewer is told (SSE `retry`), spread from 2 to 5 s: when the server restarts every
+ * page loses its connection at the same instant, and EventSource reconnects by itself after it, so one time for
+ * all would bring every screen back at once, each asking for its view whole. One of sixteen, at random.
+ */
+const RETRY_FRAMES = Array.from(
+  { length: 16 },
+  (_, i) => new StreamFrame(`retry: ${2000 + Math.round((i * 3000) / 15)}\n\n`),
+);
+function retryFrame(random: number): StreamFrame {
+  const frame = RETRY_FRAMES[Math.min(RETRY_FRAMES.length - 1, Math.floor(random * RETRY_FRAMES.length))];
+  if (!frame) throw new Error('no reconnection time to tell');
+  return frame;
+}
 
 /** gzip only for a client that asks for it (a browser always does); none for one that says nothing. */
 function wantsGzip(req: Request): boolean {
@@ -291,6 +306,7 @@ export class ViewStream {
   private readonly maxSkips: number;
   private readonly stallMs: number;
   private readonly clock: () => number;
+  private readonly random: () => number;
   private readonly views: ViewsOf;
   private readonly observe: ViewStreamOptions['observe'];
   private readonly webBuild: () => string | null;
@@ -313,6 +329,7 @@ export class ViewStream {
     this.maxSkips = options.maxSkips ?? 3;
     this.stallMs = options.stallMs ?? 90_000;
     this.clock = options.clock ?? Date.now;
+    this.random = options.random ?? Math.random;
     this.views = options.views ?? { of: (snapshot) => snapshot };
     this.observe = options.observe;
     this.webBuild = options.webBuild ?? (() => null);
@@ -357,7 +374,7 @@ export class ViewStream {
       allowed: () => mayStillRead(req, board),
       progress: { sent: 0, taken: 0, stuckSince: null },
     };
-    res.write(this.bytes(viewer, RETRY_FRAME));
+    res.write(this.bytes(viewer, retryFrame(this.random())));
     // The head is queued: from here on the response's bytes are its chunks, in the order written. (Writes to the
     // connection pass anything that wraps res.write; the stream compresses itself, and no such middleware is
     // mounted in front of it.)

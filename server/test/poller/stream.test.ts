@@ -471,6 +471,21 @@ describe('GET /api/v1/stream', () => {
     expect(afterEnd).toBe(0);
   });
 
+  it('tells viewers reconnection times spread from 2 to 5 s, so a restart does not bring every screen back at once', async () => {
+    const feed = new HandFeed();
+    feed.publish(1);
+    await serve(feed);
+    const viewers = stream as ViewStream;
+    const told: number[] = [];
+    for (let i = 0; i < 64; i += 1) {
+      const texts: string[] = [];
+      seamViewer(viewers, (text) => texts.push(text));
+      told.push(Number(/^retry: (\d+)$/m.exec(texts[0] ?? '')?.[1]));
+    }
+    expect(told.every((ms) => ms >= 2000 && ms <= 5000)).toBe(true);
+    expect(new Set(told).size).toBeGreaterThan(4);
+  });
+
   it('writes a screen its command though the viewer is behind on patches, so a reload said sent is sent', async () => {
     const feed = new HandFeed();
     feed.publish(1);
@@ -643,7 +658,7 @@ describe('GET /api/v1/stream', () => {
     feed.publish(1);
     // One time for every heartbeat, so the two viewers' bytes compare whole.
     const now = Date.now();
-    const url = new URL(await serve(feed, { clock: () => now }));
+    const url = new URL(await serve(feed, { clock: () => now, random: () => 0.5 }));
     const raw = async (version: string) => {
       const socket = connect(Number(url.port), '127.0.0.1');
       await new Promise((resolve) => socket.once('connect', resolve));
@@ -686,7 +701,7 @@ describe('GET /api/v1/stream', () => {
     const feed = new HandFeed();
     feed.publish(1, 64 * 1024);
     const now = Date.now();
-    const url = await serve(feed, { clock: () => now });
+    const url = await serve(feed, { clock: () => now, random: () => 0.5 });
     const plain = rawViewer(url, {});
     const zipped = [1, 2].map(() => rawViewer(url, { 'accept-encoding': 'gzip, deflate, br' }));
     await until(() => (stream as ViewStream).viewerCount === 3);

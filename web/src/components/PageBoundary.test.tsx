@@ -2,7 +2,7 @@ import { act, cleanup, render, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ScreenReport } from '@switchboard/shared';
 import { useScreenReport } from '../api/screenReport';
-import { PAGE_RELOAD_MS, PageBoundary } from './PageBoundary';
+import { PAGE_RELOAD_MS, PageBoundary, SERVER_RETRY_MS } from './PageBoundary';
 
 function Broken(): never {
   throw new Error('a header that cannot be drawn');
@@ -13,6 +13,7 @@ afterEach(() => {
   vi.useRealTimers();
   vi.restoreAllMocks();
   vi.unstubAllGlobals();
+  window.sessionStorage.clear();
 });
 
 /** A page that reports itself, and fails when told to. */
@@ -46,6 +47,10 @@ describe('PageBoundary', () => {
       await vi.advanceTimersByTimeAsync(PAGE_RELOAD_MS - 1);
     });
     expect(reload).not.toHaveBeenCalled();
+    // Its 30 s are up, and the server answers: loaded again.
+    await act(async () => {
+      await vi.advanceTimersByTimeAsync(1);
+    });
     await act(async () => {
       await vi.advanceTimersByTimeAsync(1);
     });
@@ -64,7 +69,9 @@ describe('PageBoundary', () => {
   it('sends the screen report with the error before the page loads again, no sooner than the server takes one', async () => {
     vi.useFakeTimers(FAKE);
     vi.spyOn(console, 'error').mockImplementation(() => undefined);
-    const fetch = vi.fn(async () => new Response(null, { status: 204 }));
+    const fetch = vi.fn(
+      async (_input: RequestInfo | URL, _init?: RequestInit) => new Response(null, { status: 204 }),
+    );
     vi.stubGlobal('fetch', fetch);
     const reload = vi.fn();
     const { rerender } = render(
@@ -90,14 +97,68 @@ describe('PageBoundary', () => {
     await act(async () => {
       await vi.advanceTimersByTimeAsync(15_000);
     });
-    expect(fetch).toHaveBeenCalledTimes(2);
-    const [url, init] = fetch.mock.calls[1] as unknown as [string, RequestInit];
+    const reports = () =>
+      fetch.mock.calls.filter((call) => String(call[0 as never]) === '/api/v1/displays/report');
+    expect(reports()).toHaveLength(2);
+    const [url, init] = reports()[1] ?? [];
     expect(url).toBe('/api/v1/displays/report');
-    expect((JSON.parse(String(init.body)) as ScreenReport).errors).toBeGreaterThan(0);
-    // And then the reload (its 30 s are up).
+    expect((JSON.parse(String(init?.body)) as ScreenReport).errors).toBeGreaterThan(0);
+    // And then the reload (its 30 s are up, and the server answers).
+    await act(async () => {
+      await vi.advanceTimersByTimeAsync(1);
+    });
     await act(async () => {
       await vi.advanceTimersByTimeAsync(1);
     });
     expect(reload).toHaveBeenCalledTimes(1);
+  });
+
+  it('loads again only once the server answers, and backs off when the page fails at every load', async () => {
+    vi.useFakeTimers(FAKE);
+    vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    let serverUp = false;
+    const fetch = vi.fn(async (input: RequestInfo | URL) => {
+      if (!serverUp) throw new TypeError('Failed to fetch');
+      return new Response(null, { status: String(input) === '/healthz' ? 200 : 204 });
+    });
+    vi.stubGlobal('fetch', fetch);
+    const reload = vi.fn();
+    render(
+      <PageBoundary reload={reload}>
+        <Broken />
+      </PageBoundary>,
+    );
+    // The server is away: a reload now would leave the screen on the browser's own error page.
+    await act(async () => {
+      await vi.advanceTimersByTimeAsync(PAGE_RELOAD_MS + 3 * SERVER_RETRY_MS);
+    });
+    expect(reload).not.toHaveBeenCalled();
+    serverUp = true;
+    await act(async () => {
+      await vi.advanceTimersByTimeAsync(SERVER_RETRY_MS);
+    });
+    expect(reload).toHaveBeenCalledTimes(1);
+    cleanup();
+
+    // The page failed at its last four loads, the last 5 s ago: the next waits its turn (four minutes after that
+    // one), not 30 s.
+    window.sessionStorage.setItem(
+      'switchboard.buildReload',
+      JSON.stringify({ count: 4, at: Date.now() - 5000 }),
+    );
+    const again = vi.fn();
+    render(
+      <PageBoundary reload={again}>
+        <Broken />
+      </PageBoundary>,
+    );
+    await act(async () => {
+      await vi.advanceTimersByTimeAsync(PAGE_RELOAD_MS + 60_000);
+    });
+    expect(again).not.toHaveBeenCalled();
+    await act(async () => {
+      await vi.advanceTimersByTimeAsync(150_000);
+    });
+    expect(again).toHaveBeenCalledTimes(1);
   });
 });

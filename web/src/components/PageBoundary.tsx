@@ -1,8 +1,11 @@
 import { Component, type ErrorInfo, type ReactNode } from 'react';
+import { scheduleReload } from '../api/reload';
 import { countScreenError, reportFailure } from '../api/screenReport';
 
 /** How long a page that failed whole shows why before it loads itself again. */
 export const PAGE_RELOAD_MS = 30_000;
+/** While the server does not answer, it is asked again this often before the page loads again. */
+export const SERVER_RETRY_MS = 10_000;
 
 interface Props {
   children: ReactNode;
@@ -13,11 +16,14 @@ interface Props {
 /**
  * The last line behind the tiles' and sections' own boundaries: a failure outside them (the header, the banner,
  * a page's frame) would otherwise leave a wall blank until someone walks up to it. It says so, and loads the page
- * again after PAGE_RELOAD_MS, as a person would.
+ * again after PAGE_RELOAD_MS, as a person would: once the server answers (a reload while it is away would leave
+ * the screen on the browser's own error page, with nothing to bring it back), and in turn with the upgrade
+ * reloads (api/reload.ts), so a page that fails at every load backs off to one load in ten minutes.
  */
 export class PageBoundary extends Component<Props, { error: Error | null }> {
   override state: { error: Error | null } = { error: null };
   private timer: ReturnType<typeof setTimeout> | undefined;
+  private cancelReload: (() => void) | undefined;
   private unmounted = false;
 
   static getDerivedStateFromError(error: Error) {
@@ -33,13 +39,30 @@ export class PageBoundary extends Component<Props, { error: Error | null }> {
     void reportFailure().finally(() => {
       if (this.unmounted) return;
       const left = Math.max(0, PAGE_RELOAD_MS - (Date.now() - caughtAt));
-      this.timer = setTimeout(this.props.reload ?? (() => window.location.reload()), left);
+      this.timer = setTimeout(() => this.reloadOnceServerAnswers(), left);
     });
+  }
+
+  private reloadOnceServerAnswers(): void {
+    void fetch('/healthz', { cache: 'no-store' })
+      .then(
+        (answer) => answer.ok,
+        () => false,
+      )
+      .then((answers) => {
+        if (this.unmounted) return;
+        if (!answers) {
+          this.timer = setTimeout(() => this.reloadOnceServerAnswers(), SERVER_RETRY_MS);
+          return;
+        }
+        this.cancelReload = scheduleReload(this.props.reload ?? (() => window.location.reload()));
+      });
   }
 
   override componentWillUnmount(): void {
     this.unmounted = true;
     clearTimeout(this.timer);
+    this.cancelReload?.();
   }
 
   override render() {
@@ -47,7 +70,10 @@ export class PageBoundary extends Component<Props, { error: Error | null }> {
       return (
         <div className="error-page" role="alert" data-testid="page-error">
           <strong>The wallboard could not draw this page.</strong>{' '}
-          <span>It loads itself again in {PAGE_RELOAD_MS / 1000} seconds.</span>
+          <span>
+            It loads itself again in {PAGE_RELOAD_MS / 1000} seconds, or once the server answers, later if it
+            fails again.
+          </span>
         </div>
       );
     }

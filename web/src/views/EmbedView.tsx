@@ -21,11 +21,12 @@ export function EmbedView({ meta, stale, params }: ViewProps) {
           />
         ) : null}
       </main>
-      <p
-        className={stale ? 'embed-status embed-stale' : 'embed-status'}
-        role={stale ? 'alert' : undefined}
-        data-testid="embed-status"
-      >
+      {stale ? (
+        <span className="sr-only" role="alert">
+          Figures are stale: the last good figures stay on screen.
+        </span>
+      ) : null}
+      <p className={stale ? 'embed-status embed-stale' : 'embed-status'} data-testid="embed-status">
         {stale ? (
           <>
             ⚠ Stale: <FiguresAge meta={meta} /> old

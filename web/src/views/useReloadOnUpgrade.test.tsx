@@ -69,6 +69,37 @@ describe('reloading after an upgrade', () => {
     await waitFor(() => expect(reload).toHaveBeenCalledTimes(1), { timeout: 5000 });
   }, 10_000);
 
+  it('backs off reloads for a new snapshot build too, after reloads in a row (a leader moving between builds)', async () => {
+    // Three reloads in a row already, the last 5 s ago: the next waits two minutes from that one.
+    window.sessionStorage.setItem(
+      'switchboard.buildReload',
+      JSON.stringify({ count: 3, at: Date.now() - 5000 }),
+    );
+    const first = makeSnapshot({ generation: 4, nowMs: Date.now() });
+    const { reload, source } = renderWall(null);
+    act(() => {
+      source().open();
+      source().emit('snapshot', JSON.stringify({ ...first, serverBuild: '1.0.0+a' }));
+    });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    act(() => source().emit('snapshot', JSON.stringify({ ...first, generation: 5, serverBuild: '2.0.0+b' })));
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(reload).not.toHaveBeenCalled();
+    // With no reloads before it, the same change reloads at once.
+    cleanup();
+    window.sessionStorage.clear();
+    const fresh = renderWall(null);
+    act(() => {
+      fresh.source().open();
+      fresh.source().emit('snapshot', JSON.stringify({ ...first, serverBuild: '1.0.0+a' }));
+    });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    act(() =>
+      fresh.source().emit('snapshot', JSON.stringify({ ...first, generation: 5, serverBuild: '2.0.0+b' })),
+    );
+    await waitFor(() => expect(fresh.reload).toHaveBeenCalledTimes(1));
+  });
+
   it('does not reload for a view of its own build that it cannot read: a reload would not help', async () => {
     const first = makeSnapshot({ generation: 4, nowMs: Date.now() });
     const { reload, source } = renderWall(null);

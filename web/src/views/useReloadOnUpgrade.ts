@@ -17,7 +17,8 @@ import { PAGE_WEB_BUILD, useServedWebBuild } from '../api/webBuild';
  *   (the leader's) says nothing more: this one brings it up to date once it is connected to an upgraded replica.
  *   Replicas of both versions behind one load balancer can hand a wall the old page, or connect a new one to an
  *   old replica, reload after reload: within 30 minutes of the last, each such reload waits 30 s, then twice as
- *   long each time, up to 10 minutes, whichever builds it is between. Never a loop of reloads.
+ *   long each time, up to 10 minutes, whichever builds it is between, and whichever sign it was. Never a loop of
+ *   reloads.
  */
 export function useReloadOnUpgrade(enabled: boolean, reload = reloadPage, ownWebBuild = PAGE_WEB_BUILD) {
   const { data: meta } = useSnapshotMeta();
@@ -28,7 +29,9 @@ export function useReloadOnUpgrade(enabled: boolean, reload = reloadPage, ownWeb
   useEffect(() => {
     if (!serverBuild) return;
     first.current ??= serverBuild;
-    if (enabled && serverBuild !== first.current) reload();
+    // In turn with the other reloads: at once the first time, then backing off, so a leader moving back and forth
+    // between builds (a rolling upgrade, a new build that keeps failing) does not reload every wall each time.
+    if (enabled && serverBuild !== first.current) return scheduleReload(reload);
   }, [serverBuild, enabled, reload]);
 
   const served = useServedWebBuild();

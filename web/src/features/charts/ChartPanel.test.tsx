@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { snapshotKeys } from '../../api/snapshot';
 import { makeSnapshot } from '../../testing/makeSnapshot';
 import { stubResizeObserver } from '../../testing/stubResizeObserver';
+import { FormatContext, makeFormatters } from '../../format';
 import { ChartPanel } from './ChartPanel';
 
 beforeEach(() => stubResizeObserver());
@@ -13,6 +14,31 @@ afterEach(() => {
 });
 
 describe('ChartPanel', () => {
+  it('writes each interval’s time in the board’s locale, morning and afternoon apart in a 12-hour one', () => {
+    const snapshot = makeSnapshot({ queues: 3 });
+    const [first] = snapshot.intraday.instance;
+    if (!first) throw new Error('the snapshot must have intervals');
+    const afternoon = { ...first, start: '2026-03-02T13:30:00.000Z', end: '2026-03-02T14:00:00.000Z' };
+    const morning = { ...first, start: '2026-03-02T01:30:00.000Z', end: '2026-03-02T02:00:00.000Z' };
+    const client = new QueryClient();
+    client.setQueryData(snapshotKeys.board(null), {
+      ...snapshot,
+      intraday: { ...snapshot.intraday, instance: [morning, afternoon] },
+    });
+    render(
+      <FormatContext value={makeFormatters('en-US', 'UTC')}>
+        <QueryClientProvider client={client}>
+          <ChartPanel title="Service level today" interactive={false} />
+        </QueryClientProvider>
+      </FormatContext>,
+    );
+    const times = screen
+      .getAllByRole('row', { hidden: true })
+      .slice(1)
+      .map((row) => row.querySelector('td')?.textContent);
+    expect(times).toEqual(['01:30 AM', '01:30 PM']);
+  });
+
   it('says a queue’s series could not be fetched, rather than that the day has no intervals', async () => {
     const snapshot = makeSnapshot({ queues: 12 });
     const queue = snapshot.queues[11];

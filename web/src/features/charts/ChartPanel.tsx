@@ -63,7 +63,7 @@ export const ChartPanel = memo(function ChartPanel({
       {failed ? (
         <p className="stale-note" role="status" data-testid="chart-stale">
           {onDemand.data
-            ? `Could not refresh these intervals; shown as of ${format.clock(onDemand.dataUpdatedAt).slice(0, 5)}. Retrying.`
+            ? `Could not refresh these intervals; shown as of ${format.minute(onDemand.dataUpdatedAt)}. Retrying.`
             : 'Could not load these intervals from the server. Retrying.'}
         </p>
       ) : null}
@@ -107,7 +107,7 @@ export const ChartPanel = memo(function ChartPanel({
               <tbody>
                 {points.map((point) => (
                   <tr key={point.start}>
-                    <td>{format.clock(Date.parse(point.start)).slice(0, 5)}</td>
+                    <td>{format.minute(Date.parse(point.start))}</td>
                     <td>{format.figure(serviceLevelMetric, point.metrics[serviceLevelMetric])}</td>
                     <td>{format.figure('CONTACTS_QUEUED', point.metrics.CONTACTS_QUEUED)}</td>
                     <td>{format.figure('CONTACTS_HANDLED', point.metrics.CONTACTS_HANDLED)}</td>

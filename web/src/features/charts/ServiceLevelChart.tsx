@@ -44,7 +44,7 @@ function ServiceLevelChart({
     abandoned: point.metrics.CONTACTS_ABANDONED ?? null,
     serviceLevel: point.metrics[serviceLevelMetric] ?? null,
   }));
-  const tick = (ms: number) => format.clock(ms).slice(0, 5);
+  const tick = (ms: number) => format.minute(ms);
   // Series names and values as the tiles write them: a bar's name is its metric's, the line's value a percent.
   const metricOf: Record<string, string> = {
     queued: 'CONTACTS_QUEUED',

@@ -116,6 +116,57 @@ describe('the live timeline', () => {
   });
 });
 
+describe('the alert markers', () => {
+  it('are one stop of the Tab key, however many, moved between with the arrow keys', async () => {
+    const to = Math.ceil(ON_STEP_AND_MINUTE / 60_000) * 60_000;
+    const event = (i: number, kind: 'raised' | 'cleared') => ({
+      alertId: `a${i}`,
+      ruleId: 'long-queue',
+      metric: 'CONTACTS_IN_QUEUE',
+      queueId: null,
+      level: 'critical',
+      kind,
+      at: new Date(to - (40 - i) * 60_000).toISOString(),
+      value: 12,
+      threshold: 10,
+      by: null,
+    });
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async (input: string) => {
+        const url = new URL(input, 'http://wallboard.test');
+        return Response.json({
+          from: url.searchParams.get('from'),
+          to: url.searchParams.get('to'),
+          bucketMs: 120_000,
+          buckets: [],
+          alerts: Array.from({ length: 30 }, (_, i) => event(i, i % 2 === 0 ? 'raised' : 'cleared')),
+          recorded: null,
+        });
+      }),
+    );
+    renderLive();
+    await act(async () => {
+      await vi.advanceTimersByTimeAsync(10);
+    });
+    const markers = () => [...document.querySelectorAll<HTMLButtonElement>('.replay-marker')];
+    expect(markers()).toHaveLength(30);
+    expect(markers().filter((marker) => marker.tabIndex === 0)).toHaveLength(1);
+    const toolbar = screen.getByRole('toolbar', { name: 'Alerts raised and cleared' });
+    markers()[0]?.focus();
+    act(() => {
+      toolbar.dispatchEvent(new KeyboardEvent('keydown', { key: 'ArrowRight', bubbles: true }));
+    });
+    expect(document.activeElement).toBe(markers()[1]);
+    expect(markers()[1]?.tabIndex).toBe(0);
+    expect(markers()[0]?.tabIndex).toBe(-1);
+    act(() => {
+      toolbar.dispatchEvent(new KeyboardEvent('keydown', { key: 'End', bubbles: true }));
+    });
+    expect(document.activeElement).toBe(markers()[29]);
+  });
+});
+
 describe('firstRecordedWithin', () => {
   const HOUR = 3600_000;
   const T = Date.parse('2026-12-06T12:00:00Z');

@@ -1,6 +1,6 @@
 import { alertPlace, metricLabel, SCREEN_ALERT_PREFIX, type AlertEvent } from '@switchboard/shared';
 import { useQuery } from '@tanstack/react-query';
-import { useState } from 'react';
+import { useMemo, useState, type KeyboardEvent } from 'react';
 import { serverNow, useClockValue } from '../../api/clock';
 import { useQueueName } from '../../api/useSnapshotSlices';
 import { useFormat } from '../../format';
@@ -106,6 +106,24 @@ export function Timeline({ replay, board }: { replay: Replay; board: string | nu
   const bucketMs = timeline.data?.bucketMs ?? span;
   const events = timeline.data?.alerts ?? NO_EVENTS;
   const left = (ms: number) => `${(((ms - from) / span) * 100).toFixed(3)}%`;
+  const markers = useMemo(() => events.filter((event) => event.kind !== 'acknowledged'), [events]);
+  const [focusedMarker, setFocusedMarker] = useState(0);
+  const moveAmongMarkers = (event: KeyboardEvent<HTMLDivElement>) => {
+    const keys: Record<string, number> = {
+      ArrowRight: focusedMarker + 1,
+      ArrowDown: focusedMarker + 1,
+      ArrowLeft: focusedMarker - 1,
+      ArrowUp: focusedMarker - 1,
+      Home: 0,
+      End: markers.length - 1,
+    };
+    const next = keys[event.key];
+    if (next === undefined || markers.length === 0) return;
+    event.preventDefault();
+    const to = Math.max(0, Math.min(markers.length - 1, next));
+    setFocusedMarker(to);
+    (event.currentTarget.children[to] as HTMLElement | undefined)?.focus();
+  };
   const value = replay.at ?? Math.min(now, to);
   return (
     <section
@@ -189,24 +207,31 @@ export function Timeline({ replay, board }: { replay: Replay; board: string | nu
             );
           })}
         </div>
-        <div className="replay-markers">
-          {events
-            .filter((event) => event.kind !== 'acknowledged')
-            .map((event, i) => {
-              const at = Date.parse(event.at);
-              return (
-                <button
-                  key={`${event.alertId}-${event.kind}-${i}`}
-                  type="button"
-                  className={`replay-marker replay-marker-${event.kind} replay-marker-${event.level}`}
-                  data-kind={event.kind}
-                  style={{ left: left(at) }}
-                  title={markerTitle(event, format.clock(at), queueName)}
-                  aria-label={markerTitle(event, format.clock(at), queueName)}
-                  onClick={() => replay.seek(at)}
-                />
-              );
-            })}
+        {/* One stop on the Tab key for all the markers, however many a busy day has (the board comes after them):
+            the arrow keys move between them, Home and End to the first and last. */}
+        <div
+          className="replay-markers"
+          role="toolbar"
+          aria-label="Alerts raised and cleared"
+          onKeyDown={moveAmongMarkers}
+        >
+          {markers.map((event, i) => {
+            const at = Date.parse(event.at);
+            return (
+              <button
+                key={`${event.alertId}-${event.kind}-${i}`}
+                type="button"
+                className={`replay-marker replay-marker-${event.kind} replay-marker-${event.level}`}
+                data-kind={event.kind}
+                style={{ left: left(at) }}
+                title={markerTitle(event, format.clock(at), queueName)}
+                aria-label={markerTitle(event, format.clock(at), queueName)}
+                tabIndex={i === Math.min(focusedMarker, markers.length - 1) ? 0 : -1}
+                onFocus={() => setFocusedMarker(i)}
+                onClick={() => replay.seek(at)}
+              />
+            );
+          })}
         </div>
         <input
           type="range"

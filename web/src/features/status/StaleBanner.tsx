@@ -104,6 +104,13 @@ export function StaleBanner({ meta, stale }: { meta: SnapshotMeta | undefined; s
       .map((section) => `${section.name} for ${formatDuration(section.ageSeconds)}`)
       .join(', '),
   );
+  // The same sections by name only: what changes when a section falls behind or catches up, not every second.
+  const behindNames = useClockValue((now) =>
+    sectionsBehind(meta, now, staleAfterMs, board.sections)
+      .filter((section) => !section.failing)
+      .map((section) => section.name)
+      .join(', '),
+  );
   const problems: string[] = [];
   if (connection === 'offline') problems.push('Connection to the wallboard server lost; retrying.');
   if (meta?.sectionErrors.length) {
@@ -116,8 +123,21 @@ export function StaleBanner({ meta, stale }: { meta: SnapshotMeta | undefined; s
     problems.push(`No new figures from Connect for ${behind}: the last good figures stay on screen.`);
   }
   if (!stale && problems.length === 0) return null;
+  // What a screen reader announces, at once and again only when it changes: the same words without the ages,
+  // which tick every second (an alert region re-read each second would talk over everything else).
+  const spoken = [
+    stale ? 'Figures are stale: the last good figures stay on screen.' : 'Figures may be incomplete.',
+    ...(connection === 'offline' ? ['Connection to the wallboard server lost; retrying.'] : []),
+    ...(meta?.sectionErrors.length
+      ? [`Connect is not answering for ${meta.sectionErrors.map((e) => e.name).join(', ')}.`]
+      : []),
+    ...(behindNames && !stale ? [`No new figures from Connect for ${behindNames}.`] : []),
+  ].join(' ');
   return (
-    <div className="stale-banner" role="alert" data-testid="stale-banner">
+    <div className="stale-banner" data-testid="stale-banner">
+      <span className="sr-only" role="alert" data-testid="stale-announcement">
+        {spoken}
+      </span>
       <strong>
         <span aria-hidden="true">⚠ </span>
         {stale ? (
