@@ -1,11 +1,11 @@
-import type { Queue, Snapshot } from '@switchboard/shared';
+import type { Snapshot } from '@switchboard/shared';
 import { Redis } from 'ioredis';
-import { pino } from 'pino';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { AlertEngine, type AlertEngineState } from '../src/alerts/engine.js';
-import { Cluster, type PollerLike } from '../src/cluster/cluster.js';
 import { parseConfig } from '../src/config/load.js';
+import { drivenReplica, until } from './support/drivenReplica.js';
 import { startRedis, type TestRedis } from './support/redis.js';
+import { fixtureQueue, fixtureSnapshot } from './support/snapshotFixture.js';
 
 /**
  * Alert state travels with the lease through Redis. An acknowledgement is saved there before it is answered, so a
@@ -32,47 +32,12 @@ const config = parseConfig(
   'alert-state.yaml',
 );
 
-function snapshot(instanceId: string, waiting: number, fetchedAt: number): Snapshot {
-  const at = new Date(fetchedAt).toISOString();
-  const section = { fetchedAt: at, dataSnapshotTime: at, error: null, stale: false };
-  const queue: Queue = {
-    id: 'q1',
-    arn: 'arn:q1',
-    name: 'Support',
-    channels: ['VOICE'],
-    realtime: { CONTACTS_IN_QUEUE: waiting },
-    realtimeByChannel: {},
-    today: {},
-    states: {},
-  };
-  return {
+const snapshot = (instanceId: string, waiting: number, fetchedAt: number): Snapshot =>
+  fixtureSnapshot({
     instanceId,
-    serverBuild: 'b',
-    timeZone: 'UTC',
-    generation: 1,
-    generatedAt: at,
-    serverTime: at,
-    dataSnapshotTime: at,
-    stale: false,
-    cycleMs: 2000,
-    sections: { discovery: section, queues: section, agents: section, today: section, intraday: section },
-    queues: [queue],
-    summary: { realtime: {}, today: {}, states: {} },
-    agents: [],
-    intraday: { intervalMinutes: 30, instance: [], queues: {} },
-    alerts: [],
-  };
-}
-
-async function until<T>(probe: () => T | undefined | Promise<T | undefined>, what: string): Promise<T> {
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
+    fetchedAt,
+    queues: [fixtureQueue('q1', 'Support', { CONTACTS_IN_QUEUE: waiting })],
+  });
 
 /** A replica whose poller the test drives: each publish is a fresh fetch, its rules stepped by the engine. */
 function replica(
@@ -81,42 +46,15 @@ function replica(
   engine = new AlertEngine(() => config, clock),
   user?: { name: string; password: string },
 ) {
-  const listeners = new Set<(snapshot: Snapshot) => void>();
-  let started = false;
-  const poller: PollerLike = {
-    start: () => {
-      started = true;
-    },
-    stop: () => {
-      started = false;
-    },
-    subscribe: (listener) => {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
-    },
-  };
-  const url = new URL(redis.url);
-  if (user) {
-    url.username = user.name;
-    url.password = user.password;
-  }
-  const cluster = new Cluster({
-    redisUrl: url.toString(),
-    instanceId,
-    leaseMs: 1500,
-    staleAfterMs: 10_000,
-    poller,
-    engine,
-    logger: pino({ level: 'silent' }),
+  const { cluster, leading, poll } = drivenReplica(redis.url, instanceId, engine, {
     clock,
+    ...(user ? { user } : {}),
   });
-  const leading = () => (cluster.role === 'leader' && started ? true : undefined);
   let fetched = 0;
   const publish = (waiting: number) => {
     // Each a fetch of its own, so the rules step on it.
     fetched = Math.max(clock(), fetched + 1);
-    const enriched = engine.enrich(snapshot(instanceId, waiting, fetched));
-    for (const listener of listeners) listener(enriched);
+    poll(engine.enrich(snapshot(instanceId, waiting, fetched)));
   };
   return { cluster, engine, leading, publish };
 }

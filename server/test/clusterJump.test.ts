@@ -1,11 +1,12 @@
 import type { Snapshot } from '@switchboard/shared';
 import { Redis } from 'ioredis';
-import { pino } from 'pino';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { AlertEngine } from '../src/alerts/engine.js';
-import { Cluster, TAKEOVER_GENERATIONS, type PollerLike } from '../src/cluster/cluster.js';
+import { TAKEOVER_GENERATIONS } from '../src/cluster/cluster.js';
 import { parseConfig } from '../src/config/load.js';
+import { drivenReplica, until } from './support/drivenReplica.js';
 import { startRedis, type TestRedis } from './support/redis.js';
+import { fixtureSnapshot } from './support/snapshotFixture.js';
 
 /**
  * A new leader jumps the generation counter past whatever a leader cut off from Redis numbered on its own. When
@@ -31,78 +32,20 @@ afterAll(async () => {
   await redis?.stop();
 });
 
-function snapshot(instanceId = 'jump'): Snapshot {
-  const at = new Date().toISOString();
-  const section = { fetchedAt: at, dataSnapshotTime: at, error: null, stale: false };
-  return {
-    instanceId,
-    serverBuild: 'b',
-    timeZone: 'UTC',
-    generation: 1,
-    generatedAt: at,
-    serverTime: at,
-    dataSnapshotTime: at,
-    stale: false,
-    cycleMs: 2000,
-    sections: { discovery: section, queues: section, agents: section, today: section, intraday: section },
-    queues: [],
-    summary: { realtime: {}, today: {}, states: {} },
-    agents: [],
-    intraday: { intervalMinutes: 30, instance: [], queues: {} },
-    alerts: [],
-  };
-}
-
-async function until<T>(probe: () => T | undefined | Promise<T | undefined>, what: string): Promise<T> {
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
+const snapshot = (instanceId = 'jump'): Snapshot => fixtureSnapshot({ instanceId });
 
 /**
  * A replica of instance `instanceId` signed in as `user` (none: Redis's default user), with a poller the test
- * drives.
+ * drives, and the generations delivered to its viewers.
  */
 function replica(instanceId: string, user?: { name: string; password: string }) {
-  const listeners = new Set<(snapshot: Snapshot) => void>();
-  let started = false;
-  const poller: PollerLike = {
-    start: () => {
-      started = true;
-    },
-    stop: () => {
-      started = false;
-    },
-    subscribe: (listener) => {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
-    },
-  };
-  const url = new URL(redis.url);
-  if (user) {
-    url.username = user.name;
-    url.password = user.password;
-  }
-  const cluster = new Cluster({
-    redisUrl: url.toString(),
-    instanceId,
-    leaseMs: 1500,
-    staleAfterMs: 10_000,
-    poller,
-    engine: new AlertEngine(() => parseConfig('boards: [{ id: all, title: All }]\n', `${instanceId}.yaml`)),
-    logger: pino({ level: 'silent' }),
-  });
+  const engine = new AlertEngine(() =>
+    parseConfig('boards: [{ id: all, title: All }]\n', `${instanceId}.yaml`),
+  );
+  const { cluster, leading, poll } = drivenReplica(redis.url, instanceId, engine, user ? { user } : {});
   const delivered: number[] = [];
   cluster.subscribe((s) => delivered.push(s.generation));
-  const leading = () => (cluster.role === 'leader' && started ? true : undefined);
-  const publish = () => {
-    for (const listener of listeners) listener(snapshot(instanceId));
-  };
-  return { cluster, delivered, leading, publish };
+  return { cluster, delivered, leading, publish: () => poll(snapshot(instanceId)) };
 }
 
 it('makes the jump at its first publish Redis takes, when Redis refused it as the lease was taken', async () => {

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import type { Queue, Snapshot } from '@switchboard/shared';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
+import { fixtureQueue, fixtureSnapshot } from '../../test/support/snapshotFixture.js';
 import { ConfigStore } from '../config/store.js';
 import { setupAlerting } from './setup.js';
 
@@ -13,38 +14,10 @@ const logger = pino({ level: 'silent' });
 const closers: (() => void)[] = [];
 afterEach(() => closers.splice(0).forEach((close) => close()));
 
-const queue = (id: string, name: string, inQueue: number): Queue => ({
-  id,
-  arn: `arn:${id}`,
-  name,
-  channels: ['VOICE'],
-  realtime: { CONTACTS_IN_QUEUE: inQueue },
-  realtimeByChannel: {},
-  today: {},
-  states: {},
-});
-
-function snapshot(generation: number, queues: Queue[]): Snapshot {
-  const at = new Date(generation * 1000).toISOString();
-  const section = { fetchedAt: at, dataSnapshotTime: at, error: null, stale: false };
-  return {
-    instanceId: 'i',
-    serverBuild: 'b',
-    timeZone: 'UTC',
-    generation,
-    generatedAt: at,
-    serverTime: at,
-    dataSnapshotTime: at,
-    stale: false,
-    cycleMs: 2000,
-    sections: { discovery: section, queues: section, agents: section, today: section, intraday: section },
-    queues,
-    summary: { realtime: {}, today: {}, states: {} },
-    agents: [],
-    intraday: { intervalMinutes: 30, instance: [], queues: {} },
-    alerts: [],
-  };
-}
+const queue = (id: string, name: string, inQueue: number) =>
+  fixtureQueue(id, name, { CONTACTS_IN_QUEUE: inQueue });
+const snapshot = (generation: number, queues: Queue[]) =>
+  fixtureSnapshot({ generation, fetchedAt: generation * 1000, queues });
 
 async function receiver() {
   const texts: string[] = [];

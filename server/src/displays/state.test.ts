@@ -308,6 +308,14 @@ describe('streams across replicas', () => {
   });
 });
 
+/** A screen alert rule on a screen down or stale, a minute. */
+const DOWN_OR_STALE = {
+  id: 'down-or-stale',
+  states: ['disconnected' as const, 'stale' as const],
+  minutes: 1,
+  level: 'critical' as const,
+};
+
 /** A registry on a store of the test's own: what it loads and what it is sent, as given. */
 function registryOn(store: Pick<ScreenStore, 'start'> & Partial<ScreenStore>, clock: () => number) {
   return new DisplayRegistry({
@@ -621,12 +629,7 @@ describe('the registry', () => {
     await displays.start();
     const close = open('t:lobby-tv', null);
     displays.report('t:lobby-tv', 'token', 'lobby-tv', report());
-    const rule = {
-      id: 'down-or-stale',
-      states: ['disconnected' as const, 'stale' as const],
-      minutes: 1,
-      level: 'critical' as const,
-    };
+    const rule = DOWN_OR_STALE;
     // Its reports stop while its stream stays open: frozen, since its last report.
     advance(28_000);
     expect(displays.list()[0]?.state).toBe('frozen');
@@ -691,12 +694,7 @@ describe('the registry', () => {
     await displays.start();
     const close = open('t:lobby-tv', null);
     displays.report('t:lobby-tv', 'token', 'lobby-tv', report());
-    const rule = {
-      id: 'down-or-stale',
-      states: ['disconnected' as const, 'stale' as const],
-      minutes: 1,
-      level: 'critical' as const,
-    };
+    const rule = DOWN_OR_STALE;
     advance(30_000);
     expect(displays.list()[0]?.state).toBe('frozen');
     expect(displays.observe(rule, undefined, 60_000)).toEqual([{ key: 't:lobby-tv', seconds: 30 }]);

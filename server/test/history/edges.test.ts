@@ -34,6 +34,62 @@ function recorder(history: History, first = 1, instance = 'i') {
   };
 }
 
+/**
+ * A history keeping one day, `floor` bytes kept free on its disk: a day of views that do not compress (about 40 KB
+ * each, every ten minutes: a few MB in the file) and one more the day after, then the disk filling up (1 MB short
+ * of the floor, and recording pauses), and the first day removed a day later: the file has freed pages.
+ */
+async function aDayFreedOnADisk(floor: number) {
+  const start = Date.parse('2026-11-02T00:00:00Z');
+  let now = start;
+  let disk = 5_000_000_000;
+  const history = open(() => now, {
+    retentionDays: 1,
+    minFreeBytes: floor,
+    freeBytes: () => Promise.resolve(disk),
+  });
+  const record = recorder(history);
+  const settle = async () => {
+    await history.flush();
+    // The free space is looked at without waiting: its answer counts from the next flush.
+    await new Promise((resolve) => setImmediate(resolve));
+  };
+  for (let m = 0; m < 144; m += 1) {
+    now = start + m * 10 * 60_000;
+    record((v) => {
+      const [first] = v.queues;
+      if (first) first.name = randomBytes(20_000).toString('hex');
+    });
+    await settle();
+  }
+  now = start + 30 * 3600_000;
+  record();
+  await settle();
+  expect(history.error).toBeNull();
+  disk = floor - 1_000_000;
+  now += 60_000;
+  record();
+  await settle();
+  expect(history.error).toMatch(/its disk has \d+ MB free, under the \d+ MB kept free/);
+  now = start + 2 * 24 * 3600_000;
+  await history.prune();
+  expect(history.reader.reusableBytes()).toBeGreaterThan(1_000_000);
+  return {
+    history,
+    set: (bytes: number) => {
+      disk = bytes;
+    },
+    /** Two generations a minute apart (the second recorded by what the disk check before it found). */
+    async recordTwice() {
+      now += 60_000;
+      record();
+      await settle();
+      record();
+      await settle();
+    },
+  };
+}
+
 describe('History at its edges', () => {
   it('replays the moment asked for after the clock stepped back by more than a keyframe interval', async () => {
     const start = 10_000_000;
@@ -94,92 +150,24 @@ describe('History at its edges', () => {
   });
 
   it("counts the file's freed pages as room, so removing old days ends a pause for a full disk", async () => {
-    const start = Date.parse('2026-11-02T00:00:00Z');
-    let now = start;
     const floor = 200_000_000;
-    let disk = 5_000_000_000;
-    const history = open(() => now, {
-      retentionDays: 1,
-      minFreeBytes: floor,
-      freeBytes: () => Promise.resolve(disk),
-    });
-    const record = recorder(history);
-    const settle = async () => {
-      await history.flush();
-      // The free space is looked at without waiting: its answer counts from the next flush.
-      await new Promise((resolve) => setImmediate(resolve));
-    };
-    // A day of views that do not compress (about 40 KB each, every ten minutes): a few MB in the file.
-    for (let m = 0; m < 144; m += 1) {
-      now = start + m * 10 * 60_000;
-      record((v) => {
-        const [first] = v.queues;
-        if (first) first.name = randomBytes(20_000).toString('hex');
-      });
-      await settle();
-    }
-    // And on through the next day.
-    now = start + 30 * 3600_000;
-    record();
-    await settle();
-    expect(history.error).toBeNull();
-    // The disk fills up (by something else): 1 MB short of what is kept free, and recording pauses.
-    disk = floor - 1_000_000;
-    now += 60_000;
-    record();
-    await settle();
-    expect(history.error).toMatch(/its disk has \d+ MB free, under the 200 MB kept free/);
-    // A day later the first day is removed: the disk has no more room, but the file has freed pages, written
-    // before it grows, so recording resumes.
-    now = start + 2 * 24 * 3600_000;
-    await history.prune();
-    expect(history.reader.reusableBytes()).toBeGreaterThan(1_000_000);
-    record();
-    await settle();
-    record();
-    await settle();
-    expect(history.error).toBeNull();
-    await history.close();
+    const disk = await aDayFreedOnADisk(floor);
+    // A day later the first day is removed (above): the disk has no more room, but the file has freed pages,
+    // written before it grows, so recording resumes.
+    disk.set(floor - 1_000_000);
+    await disk.recordTwice();
+    expect(disk.history.error).toBeNull();
+    await disk.history.close();
   }, 60_000);
 
   it('counts freed pages as room only while the disk itself has some left, for the log that grows on it', async () => {
-    const start = Date.parse('2026-11-02T00:00:00Z');
-    let now = start;
-    let disk = 5_000_000_000;
-    const history = open(() => now, {
-      retentionDays: 1,
-      minFreeBytes: 5_000_000,
-      freeBytes: () => Promise.resolve(disk),
-    });
-    const record = recorder(history);
-    const settle = async () => {
-      await history.flush();
-      await new Promise((resolve) => setImmediate(resolve));
-    };
-    for (let m = 0; m < 144; m += 1) {
-      now = start + m * 10 * 60_000;
-      record((v) => {
-        const [first] = v.queues;
-        if (first) first.name = randomBytes(20_000).toString('hex');
-      });
-      await settle();
-    }
-    now = start + 30 * 3600_000;
-    record();
-    await settle();
-    now = start + 2 * 24 * 3600_000;
-    await history.prune();
-    expect(history.reader.reusableBytes()).toBeGreaterThan(1_000_000);
+    const disk = await aDayFreedOnADisk(5_000_000);
     // 4.5 MB on the disk, under the 5 MB kept free: the file's freed pages would make up the rest, but the log
     // needs the disk's own room.
-    disk = 4_500_000;
-    now += 60_000;
-    record();
-    await settle();
-    record();
-    await settle();
-    expect(history.error).toMatch(/its disk has 4 MB free, under the 5 MB kept free/);
-    await history.close();
+    disk.set(4_500_000);
+    await disk.recordTwice();
+    expect(disk.history.error).toMatch(/its disk has 4 MB free, under the 5 MB kept free/);
+    await disk.history.close();
   }, 60_000);
 
   it('names the process namespace with the host, so containers of one host name are told apart', () => {
