@@ -223,7 +223,7 @@ const envSchema = z.object({
   API_READS_PER_MINUTE: z.coerce.number().int().min(1).default(600),
   API_WRITES_PER_MINUTE: z.coerce.number().int().min(1).default(60),
   /** Reads of the recorded history (the timeline, a moment's view) a client may make a minute: each costs the server. */
-  HISTORY_READS_PER_MINUTE: z.coerce.number().int().min(1).default(120),
+  HISTORY_READS_PER_MINUTE: z.coerce.number().int().min(1).default(240),
   REDIS_URL: z
     .url({
       protocol: /^rediss?$/,

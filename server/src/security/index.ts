@@ -21,7 +21,7 @@ export interface SecurityOptions {
   frameAncestors: readonly string[];
   readsPerMinute: number;
   writesPerMinute: number;
-  /** Reads of the recorded history a client may make a minute (HISTORY_READS_PER_MINUTE); 120 unless told. */
+  /** Reads of the recorded history a client may make a minute (HISTORY_READS_PER_MINUTE); 240 unless told. */
   historyReadsPerMinute?: number;
   /** Host names the server answers for besides loopback (PUBLIC_HOSTS). */
   publicHosts: readonly string[];
@@ -111,7 +111,7 @@ export async function openSecurity(options: SecurityOptions, logger: Logger): Pr
       rateLimits(app, {
         readsPerMinute: options.readsPerMinute,
         writesPerMinute: options.writesPerMinute,
-        historyReadsPerMinute: options.historyReadsPerMinute ?? 120,
+        historyReadsPerMinute: options.historyReadsPerMinute ?? 240,
         trustedProxies: options.trustedProxies,
       });
       app.use(streamLimits({ perAddress: options.streamsPerAddress, total: options.streamsTotal }));
