@@ -12,12 +12,14 @@ import {
 import { z } from 'zod';
 import { sendOptions, type ConnectContext } from './context.js';
 import { MalformedResponseError } from './errors.js';
+import { idFromArn } from './arn.js';
 import { MAX_FILTER_VALUES, MAX_METRIC_RESULTS, chunk, collectPages } from './paginate.js';
 
 const resultSchema = z.object({
   Dimensions: z
     .object({
-      Queue: z.object({ Id: z.string().min(1) }).optional(),
+      // A QueueReference's Id and Arn are both optional in Connect's model: the id is read from the ARN without it.
+      Queue: z.object({ Id: z.string().min(1).optional(), Arn: z.string().min(1).optional() }).optional(),
       // A channel this build does not know is reported and its row set aside, never the whole page.
       Channel: z.string().min(1).optional(),
     })
@@ -166,7 +168,8 @@ export async function getQueueRealtime(
     calls += pages.calls;
     dataSnapshotTime = older(dataSnapshotTime, pages.dataSnapshotTime);
     for (const result of pages.items) {
-      const queueId = result.Dimensions?.Queue?.Id;
+      const queue = result.Dimensions?.Queue;
+      const queueId = queue?.Id || idFromArn(queue?.Arn);
       const channel = result.Dimensions?.Channel;
       if (!queueId || (byChannel && !channel)) {
         throw new MalformedResponseError('GetCurrentMetricData', 'a grouped result without its dimensions');

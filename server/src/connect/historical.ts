@@ -2,6 +2,7 @@ import { GetMetricDataCommand, type HistoricalMetric } from '@aws-sdk/client-con
 import type { TodayMetrics } from '@switchboard/shared';
 import { z } from 'zod';
 import { sendOptions, type ConnectContext } from './context.js';
+import { idFromArn } from './arn.js';
 import { MalformedResponseError } from './errors.js';
 import { MAX_FILTER_VALUES, MAX_METRIC_RESULTS, chunk, collectPages } from './paginate.js';
 
@@ -49,7 +50,12 @@ const responseSchema = z.object({
   MetricResults: z
     .array(
       z.object({
-        Dimensions: z.object({ Queue: z.object({ Id: z.string().min(1) }) }),
+        // A QueueReference's Id and Arn are both optional in Connect's model: the id is read from the ARN without it.
+        Dimensions: z.object({
+          Queue: z
+            .object({ Id: z.string().min(1).optional(), Arn: z.string().min(1).optional() })
+            .refine((queue) => Boolean(queue.Id || idFromArn(queue.Arn)), 'a queue without an Id or an ARN'),
+        }),
         Collections: z
           .array(
             z.object({
@@ -131,7 +137,10 @@ export async function getQueueHistory(
         if (!requested.has(key)) continue;
         figures[key] = Value ?? null;
       }
-      byQueue.set(result.Dimensions.Queue.Id, figures);
+      const { Id, Arn } = result.Dimensions.Queue;
+      // The schema refused a row with neither.
+      const queueId = Id || idFromArn(Arn);
+      if (queueId) byQueue.set(queueId, figures);
     }
   }
   return { byQueue, calls };

@@ -48,6 +48,11 @@ export const faultsSchema = z
      */
     omitValues: z.array(z.string().min(1)).optional(),
     /**
+     * Leave the `Id` out of every queue reference (`Queue: { Id, Arn }`) in the answers, its `Arn` alone: Connect's
+     * QueueReference marks both optional.
+     */
+    omitQueueIds: z.boolean().optional(),
+    /**
      * Answer AccessDeniedException (403) to these operations, as Connect does when the caller's IAM policy
      * lacks them (e.g. an existing policy written before the wallboard called SearchUsers). Not limited by
      * `operations`.

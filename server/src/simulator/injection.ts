@@ -94,6 +94,11 @@ export class FaultInjector {
     return this.active.omitLaterSnapshotTimes === true && appliesTo(this.active, operation);
   }
 
+  /** Whether `operation` leaves the `Id` out of its queue references. */
+  omitsQueueIds(operation: string): boolean {
+    return this.active.omitQueueIds === true && appliesTo(this.active, operation);
+  }
+
   /** The metrics whose `Value` `operation` leaves out of its collections. */
   omittedValues(operation: string): ReadonlySet<string> {
     return new Set(appliesTo(this.active, operation) ? (this.active.omitValues ?? []) : []);

@@ -203,7 +203,10 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
         delete (result as { DataSnapshotTime?: unknown }).DataSnapshotTime;
       const out = injector.corrupt(
         operation,
-        JSON.stringify(result, withoutValues(injector.omittedValues(operation))),
+        JSON.stringify(
+          result,
+          onTheWire(injector.omittedValues(operation), injector.omitsQueueIds(operation)),
+        ),
       );
       await injector.delay(operation);
       sendJson(res, 200, out);
@@ -264,10 +267,13 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
 /**
  * How an answer goes on the wire: a metric's `Value` with nothing in it is left out, as Connect's JSON leaves out
  * what a response does not hold (`Value` is optional), and so is that of each metric named in `omitted` (the
- * `omitValues` fault). The answer itself is not changed: a later page may be served from it again.
+ * `omitValues` fault); with `omitQueueIds` (the fault), every queue reference goes by its ARN alone. The answer
+ * itself is not changed: a later page may be served from it again.
  */
-function withoutValues(omitted: ReadonlySet<string>) {
+function onTheWire(omitted: ReadonlySet<string>, omitQueueIds: boolean) {
   return function (this: unknown, key: string, value: unknown): unknown {
+    if (key === 'Queue' && omitQueueIds && typeof value === 'object' && value !== null && 'Arn' in value)
+      return { Arn: (value as { Arn: unknown }).Arn };
     if (key !== 'Value') return value;
     if (value === null) return undefined;
     const name = (this as { Metric?: { Name?: unknown } }).Metric?.Name;

@@ -6,7 +6,7 @@ import { zoneWhereItIs } from '../support/timeZone.js';
 import { simulatorEnv, TEST_CREDENTIALS, waitFor } from '../support/wallboard.js';
 import { fetchSnapshot } from './support.js';
 
-// Connect's HistoricalMetricData and CurrentMetricData mark `Value` optional: a figure may come without one. Through
+// Connect's response model marks much optional: a metric's `Value`, a queue reference's `Id`. Through
 // the real SDK, the simulator leaves CONTACTS_QUEUED's value out of every GetMetricData answer (its `omitValues`
 // fault): the wallboard reads it as no figure, never as none queued, so the forecast has no arrival rate rather
 // than predicting for a queue nobody calls.
@@ -71,4 +71,30 @@ it('reads a figure Connect gives without a value as none, not 0, and forecasts n
     30_000,
   );
   expect(back.intraday.instance.length).toBeGreaterThan(0);
+});
+
+it('reads a queue Connect names by its ARN alone (a QueueReference without its Id) as that queue', async () => {
+  const before = await withIntervals(() => true);
+  simulator.setFaults({ omitQueueIds: true, operations: ['GetCurrentMetricData', 'GetMetricData'] });
+  const since = simulator.calls.length;
+  const fresh = await waitFor(
+    async () => {
+      const snapshot = await fetchSnapshot(wallboard);
+      const asked = simulator.calls.slice(since);
+      const both = ['GetCurrentMetricData', 'GetMetricData'].every((op) =>
+        asked.some((c) => c.operation === op),
+      );
+      return both && snapshot && Date.parse(snapshot.sections.today.fetchedAt ?? '') > Date.now() - 1000
+        ? snapshot
+        : undefined;
+    },
+    'figures fetched while queues come by their ARNs alone',
+    30_000,
+  );
+  simulator.clearFaults();
+  expect(fresh.sections.queues.error).toBeNull();
+  expect(fresh.sections.today.error).toBeNull();
+  expect(fresh.queues.map((q) => q.id)).toEqual(before.queues.map((q) => q.id));
+  expect(fresh.queues.every((q) => typeof q.realtime.CONTACTS_IN_QUEUE === 'number')).toBe(true);
+  expect(fresh.queues.some((q) => typeof q.today.CONTACTS_HANDLED === 'number')).toBe(true);
 });
