@@ -53,8 +53,11 @@ export class NoLeaderError extends UnavailableError {
  */
 export const TAKEOVER_GENERATIONS = 100_000;
 
-/** How long an acknowledgement waits for Redis to take the alert state before it is answered all the same. */
-const ACK_SAVE_MS = 1000;
+/**
+ * How long a read or save of the alert state waits for Redis: an acknowledgement is answered all the same after
+ * it, and a new leader reads again.
+ */
+const REDIS_WAIT_MS = 1000;
 
 /** How long Redis keeps the leader's snapshot and alert state: a day, past any lease. */
 const SHARED_TTL_MS = 24 * 3600 * 1000;
@@ -225,26 +228,19 @@ export class Cluster {
     if (!this.lease.isHeld) return alert;
     // A Redis that takes the connection and answers nothing (no command times out by itself) holds the answer
     // up to a second, not for ever, nor past a follower's wait for it (the relay's 3 s).
-    const saved = this.redis.set(
-      this.keys.alerts,
-      JSON.stringify(this.options.engine.exportState()),
-      'PX',
-      SHARED_TTL_MS,
+    await withinASecond(
+      this.redis.set(
+        this.keys.alerts,
+        JSON.stringify(this.options.engine.exportState()),
+        'PX',
+        SHARED_TTL_MS,
+      ),
+    ).catch((error: unknown) =>
+      this.options.logger.warn(
+        { replicaId: this.replicaId, error: (error as Error).message },
+        'acknowledgement not saved to redis; the next snapshot saves it',
+      ),
     );
-    let timer: NodeJS.Timeout | undefined;
-    const late = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error('redis did not answer within a second')), ACK_SAVE_MS);
-      timer.unref();
-    });
-    await Promise.race([saved, late])
-      .catch((error: unknown) =>
-        this.options.logger.warn(
-          { replicaId: this.replicaId, error: (error as Error).message },
-          'acknowledgement not saved to redis; the next snapshot saves it',
-        ),
-      )
-      .finally(() => clearTimeout(timer));
-    saved.catch(() => undefined);
     return alert;
   }
 
@@ -280,7 +276,7 @@ export class Cluster {
     for (let attempt = 0; attempt < 3 && !read && this.lease.isHeld; attempt += 1) {
       if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 200));
       try {
-        saved = await this.redis.get(this.keys.alerts);
+        saved = await withinASecond(this.redis.get(this.keys.alerts));
         read = true;
       } catch {
         // Tried again.
@@ -295,10 +291,11 @@ export class Cluster {
         this.options.logger.warn('saved alert state unreadable; starting afresh');
       }
     }
-    // No state in Redis (a Redis that restarted empty): this replica's own holds and alerts serve only if no
-    // other replica has led since it last did. Otherwise they are what it saw then, and may keep an
-    // acknowledgement of an alert that cleared and was raised again since: those rules raise theirs afresh.
-    if (read && !imported && this.othersLed) engine.forgetTracks();
+    // No state from Redis (a Redis that restarted empty, or one that could not be read three times): this
+    // replica's own holds and alerts serve only if no other replica has led since it last did. Otherwise they are
+    // what it saw then, and may keep an acknowledgement of an alert that cleared and was raised again since: those
+    // rules raise theirs afresh, unacknowledged, which a supervisor sees, rather than an alert shown as seen.
+    if (!imported && this.othersLed) engine.forgetTracks();
     this.othersLed = false;
     if (!this.lease.isHeld) return;
     // Past whatever a leader cut off from Redis numbered on its own (TAKEOVER_GENERATIONS); should Redis not take
@@ -401,6 +398,21 @@ export class Cluster {
     this.snapshot = snapshot;
     const aged = ageSnapshot(snapshot, this.clock(), this.options.staleAfterMs);
     for (const listener of this.listeners) listener(aged);
+  }
+}
+
+/** Redis's answer, or a failure after a second: no command times out by itself. */
+async function withinASecond<T>(answer: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error('redis did not answer within a second')), REDIS_WAIT_MS);
+    timer.unref();
+  });
+  answer.catch(() => undefined);
+  try {
+    return await Promise.race([answer, late]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 

@@ -102,9 +102,9 @@ export class RedisScreenStore implements ScreenStore {
       if (channel !== this.keys.channel) return;
       try {
         const message = JSON.parse(text) as ScreenMessage & { from?: string };
-        // A replica applies its own records and streams as it makes them; commands come back to every replica,
-        // and so do its own names and forgets, in the order Redis took them among the other replicas'.
-        const ownKept = message.type === 'record' || message.type === 'stream';
+        // A replica applies its own records, streams and forgets as it makes them; commands come back to every
+        // replica, and so do its own names, in the order Redis took them among the other replicas'.
+        const ownKept = message.type !== 'command' && message.type !== 'name';
         if (ownKept && message.from === this.replicaId) return;
         receive(message);
       } catch {
