@@ -12,6 +12,7 @@ import type { Logger } from '../logger.js';
 import { ageSnapshot } from '../poller/staleness.js';
 import { Lease } from './lease.js';
 import { NotFoundError, UnavailableError } from '../errors.js';
+import { redisAnswer } from './redisAnswer.js';
 import { Relay } from './relay.js';
 
 export interface PollerLike {
@@ -228,13 +229,14 @@ export class Cluster {
     if (!this.lease.isHeld) return alert;
     // A Redis that takes the connection and answers nothing (no command times out by itself) holds the answer
     // up to a second, not for ever, nor past a follower's wait for it (the relay's 3 s).
-    await withinASecond(
+    await redisAnswer(
       this.redis.set(
         this.keys.alerts,
         JSON.stringify(this.options.engine.exportState()),
         'PX',
         SHARED_TTL_MS,
       ),
+      REDIS_WAIT_MS,
     ).catch((error: unknown) =>
       this.options.logger.warn(
         { replicaId: this.replicaId, error: (error as Error).message },
@@ -276,7 +278,7 @@ export class Cluster {
     for (let attempt = 0; attempt < 3 && !read && this.lease.isHeld; attempt += 1) {
       if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 200));
       try {
-        saved = await withinASecond(this.redis.get(this.keys.alerts));
+        saved = await redisAnswer(this.redis.get(this.keys.alerts), REDIS_WAIT_MS);
         read = true;
       } catch {
         // Tried again.
@@ -398,21 +400,6 @@ export class Cluster {
     this.snapshot = snapshot;
     const aged = ageSnapshot(snapshot, this.clock(), this.options.staleAfterMs);
     for (const listener of this.listeners) listener(aged);
-  }
-}
-
-/** Redis's answer, or a failure after a second: no command times out by itself. */
-async function withinASecond<T>(answer: Promise<T>): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error('redis did not answer within a second')), REDIS_WAIT_MS);
-    timer.unref();
-  });
-  answer.catch(() => undefined);
-  try {
-    return await Promise.race([answer, late]);
-  } finally {
-    clearTimeout(timer);
   }
 }
 

@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { redisAnswer } from './redisAnswer.js';
 
 /**
  * A lease in Redis: one owner at a time, with an expiry, renewed while the owner lives. The holder also
@@ -85,14 +86,6 @@ export class Lease {
   }
 
   private withTimeout<T>(promise: Promise<T>): Promise<T> {
-    const limit = Math.max(100, Math.floor(this.ttlMs / 4));
-    return Promise.race([
-      promise,
-      new Promise<never>((_, reject) =>
-        // After a busy spell of the event loop the timer and the reply are both due: the deferral lets the reply,
-        // read in the poll phase, win, so a stall alone does not count as Redis failing to answer.
-        setTimeout(() => setImmediate(() => reject(new Error('redis timeout'))), limit).unref(),
-      ),
-    ]);
+    return redisAnswer(promise, Math.max(100, Math.floor(this.ttlMs / 4)));
   }
 }
