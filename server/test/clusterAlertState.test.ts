@@ -191,3 +191,46 @@ it('forgets its own alerts when it leads after another replica did and Redis has
     await alone.cluster.stop();
   }
 });
+
+it('makes an acknowledgement that comes while a new leader reads the alert state on the state it reads', async () => {
+  // The second replica may write the alert state but not yet read it: its first reads fail, as a slow Redis
+  // would, and the acknowledgement comes in between.
+  const prefix = 'switchboard:takeover';
+  const first = replica('takeover');
+  let raised: string;
+  try {
+    await first.cluster.start();
+    await until(first.leading, 'the lease');
+    first.publish(3);
+    raised = (await until(async () => savedAlert(await savedState('takeover')), 'the raised alert in Redis')).id;
+  } finally {
+    await first.cluster.stop();
+  }
+  await admin.acl(
+    'SETUSER',
+    'reader-later',
+    'on',
+    '>reader-later-password',
+    `~${prefix}:lease`,
+    `~${prefix}:snapshot*`,
+    `~${prefix}:generation`,
+    `%W~${prefix}:alerts`,
+    '&*',
+    '+@all',
+  );
+  const second = replica('takeover', Date.now, undefined, {
+    name: 'reader-later',
+    password: 'reader-later-password',
+  });
+  try {
+    await second.cluster.start();
+    await until(() => (second.cluster.role === 'leader' ? true : undefined), 'the lease for the second replica');
+    const acknowledged = second.cluster.acknowledge(raised, 'Dana');
+    await admin.acl('SETUSER', 'reader-later', `%R~${prefix}:alerts`);
+    await expect(acknowledged).resolves.toMatchObject({ id: raised, acknowledgedBy: 'Dana' });
+    expect(second.engine.active).toMatchObject([{ id: raised, acknowledgedBy: 'Dana' }]);
+    expect(savedAlert(await savedState('takeover'))).toMatchObject({ id: raised, acknowledgedBy: 'Dana' });
+  } finally {
+    await second.cluster.stop();
+  }
+});

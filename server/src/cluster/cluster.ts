@@ -88,6 +88,11 @@ export class Cluster {
   private othersLed = false;
   /** Whether this lease's jump of the generation counter (TAKEOVER_GENERATIONS) has been made. */
   private jumped = false;
+  /**
+   * Settles once a new lease's read of the alert state from Redis is done (at once outside a takeover): an
+   * acknowledgement waits for it, or it would be made on the state the read then replaces, and be lost.
+   */
+  private stateRead: Promise<void> = Promise.resolve();
   private readonly keys: Record<
     | 'lease'
     | 'snapshot'
@@ -225,6 +230,9 @@ export class Cluster {
    * publish does not take it along. Should Redis not take it, the engine holds it, and the next publish saves it.
    */
   private async acknowledgeAsLeader(alertId: string, by: string): Promise<Alert> {
+    await this.stateRead;
+    // The lease lost while the state was read: the next leader's state is the one to acknowledge on.
+    if (!this.lease.isHeld) throw noLeader('no-leader');
     const alert = this.options.engine.acknowledge(alertId, by);
     if (!this.lease.isHeld) return alert;
     // A Redis that takes the connection and answers nothing (no command times out by itself) holds the answer
@@ -270,6 +278,32 @@ export class Cluster {
 
   private async lead(): Promise<void> {
     this.options.logger.info({ replicaId: this.replicaId }, 'holding the polling lease: polling Connect');
+    let readDone: () => void = () => undefined;
+    this.stateRead = new Promise((resolve) => {
+      readDone = resolve;
+    });
+    try {
+      await this.readState();
+    } finally {
+      readDone();
+    }
+    if (!this.lease.isHeld) return;
+    // Past whatever a leader cut off from Redis numbered on its own (TAKEOVER_GENERATIONS); should Redis not take
+    // it now, the first publish it takes does it first.
+    this.jumped = await this.jump().then(
+      () => true,
+      () => false,
+    );
+    if (!this.lease.isHeld) return;
+    this.unsubscribePoller = this.options.poller.subscribe((snapshot) => void this.publish(snapshot));
+    this.options.poller.start();
+  }
+
+  /**
+   * A new lease's alert state: Redis's, read up to three times; else this replica's own, if no other replica has
+   * led since it last did.
+   */
+  private async readState(): Promise<void> {
     const engine = this.options.engine;
     // Read again after a failure: a state that could not be read is not one Redis lost, and this replica's first
     // publish writes its own over it.
@@ -299,16 +333,6 @@ export class Cluster {
     // rules raise theirs afresh, unacknowledged, which a supervisor sees, rather than an alert shown as seen.
     if (!imported && this.othersLed) engine.forgetTracks();
     this.othersLed = false;
-    if (!this.lease.isHeld) return;
-    // Past whatever a leader cut off from Redis numbered on its own (TAKEOVER_GENERATIONS); should Redis not take
-    // it now, the first publish it takes does it first.
-    this.jumped = await this.jump().then(
-      () => true,
-      () => false,
-    );
-    if (!this.lease.isHeld) return;
-    this.unsubscribePoller = this.options.poller.subscribe((snapshot) => void this.publish(snapshot));
-    this.options.poller.start();
   }
 
   private follow(reason: string): void {
