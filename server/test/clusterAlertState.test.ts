@@ -202,7 +202,8 @@ it('makes an acknowledgement that comes while a new leader reads the alert state
     await first.cluster.start();
     await until(first.leading, 'the lease');
     first.publish(3);
-    raised = (await until(async () => savedAlert(await savedState('takeover')), 'the raised alert in Redis')).id;
+    raised = (await until(async () => savedAlert(await savedState('takeover')), 'the raised alert in Redis'))
+      .id;
   } finally {
     await first.cluster.stop();
   }
@@ -224,7 +225,10 @@ it('makes an acknowledgement that comes while a new leader reads the alert state
   });
   try {
     await second.cluster.start();
-    await until(() => (second.cluster.role === 'leader' ? true : undefined), 'the lease for the second replica');
+    await until(
+      () => (second.cluster.role === 'leader' ? true : undefined),
+      'the lease for the second replica',
+    );
     const acknowledged = second.cluster.acknowledge(raised, 'Dana');
     await admin.acl('SETUSER', 'reader-later', `%R~${prefix}:alerts`);
     await expect(acknowledged).resolves.toMatchObject({ id: raised, acknowledgedBy: 'Dana' });

@@ -13,7 +13,7 @@ import { observeServerTime } from './clock';
 import { observeServedWebBuild } from './webBuild';
 import {
   apiPath,
-  FALLBACK_POLL_MS,
+  fallbackPollMs,
   showView,
   snapshotKeys,
   SnapshotKeyContext,
@@ -56,7 +56,7 @@ export interface SnapshotFeedProps {
 
 /**
  * The one place that brings the board's view in: the push stream (the view whole, then patches) into the cache,
- * and while it is down, a poll of /api/v1/snapshot every two seconds. The cache entry is the view the page holds:
+ * and while it is down, a poll of /api/v1/snapshot about every two seconds (fallbackPollMs). The cache entry is the view the page holds:
  * the next patch applies to it, whichever way it came (to a polled one, a board's patch only where the poll named
  * the same revision of the board as the patch). Mount it once, above every component that reads the
  * snapshot, keyed by the board: another board may be another Connect instance, with its own stream.
@@ -110,7 +110,8 @@ export function SnapshotFeed({ children, board = null, streamOptions }: Snapshot
   const live = streamState === 'live';
   // One request for the life of the feed: the poll's, and carried by every slice (SnapshotRequestContext).
   const [request] = useState(() => snapshotQueryOptions(board, held, () => stream.getState() === 'live'));
-  const poll = useQuery({ ...request, refetchInterval: live ? false : FALLBACK_POLL_MS });
+  const [pollMs] = useState(() => fallbackPollMs(streamOptions?.random));
+  const poll = useQuery({ ...request, refetchInterval: live ? false : pollMs });
 
   // Once the browser says it is offline, React Query pauses each poll rather than failing it: no failure is
   // counted and no error set, and a device off the network would read "Live (polling)" for as long as it is.

@@ -5,6 +5,7 @@ import { fakeSources } from '../testing/fakeEventSource';
 import { stubServer } from '../testing/fakeServer';
 import { makeSnapshot } from '../testing/makeSnapshot';
 import {
+  fallbackPollMs,
   fetchSnapshot,
   POLL_TIMEOUT_MS,
   polledEventId,
@@ -147,5 +148,15 @@ describe('the poll for the view whole', () => {
       vi.fn(async () => Response.json(nextOf(after), { headers: { 'X-Stream-Event-Id': id } })),
     );
     expect(polledEventId(await fetchSnapshot('sales'))).toBeUndefined();
+  });
+});
+
+describe('fallbackPollMs', () => {
+  it('is two seconds give or take a fifth, drawn per page', () => {
+    expect(fallbackPollMs(() => 0)).toBe(1600);
+    expect(fallbackPollMs(() => 0.5)).toBe(2000);
+    expect(fallbackPollMs(() => 0.999_999)).toBe(2400);
+    const drawn = new Set(Array.from({ length: 50 }, () => fallbackPollMs()));
+    expect(drawn.size).toBeGreaterThan(10);
   });
 });

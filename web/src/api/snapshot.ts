@@ -35,7 +35,16 @@ export class SnapshotParseError extends Error {
 }
 
 /** The poll interval while the stream is down; the server polls Connect about this often. */
-export const FALLBACK_POLL_MS = 2000;
+const FALLBACK_POLL_MS = 2000;
+
+/**
+ * This page's poll interval while the stream is down: FALLBACK_POLL_MS give or take a fifth, drawn once per page.
+ * Screens that lost the stream together (a replica restarting) start polling together; at one interval they would
+ * all ask in the same instant every two seconds, for as long as the stream is away.
+ */
+export function fallbackPollMs(random: () => number = Math.random): number {
+  return Math.round(FALLBACK_POLL_MS * (0.8 + 0.4 * random()));
+}
 /**
  * A poll not answered within this is given up and retried, as the stream replaces a connection silent for as
  * long: one request left hanging (a link dead half-open, a proxy holding it) would otherwise stop every poll after it.

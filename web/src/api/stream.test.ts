@@ -5,7 +5,7 @@ import { fakeSources, type FakeSource } from '../testing/fakeEventSource';
 import { fetchSnapshot } from './snapshot';
 import { SnapshotStream } from './stream';
 
-function setup(options: { silenceMs?: number } = {}) {
+function setup(options: { silenceMs?: number; restartSpreadMs?: number; random?: () => number } = {}) {
   const { sources, create } = fakeSources();
   const views: Snapshot[] = [];
   const invalid: Error[] = [];
@@ -26,6 +26,7 @@ function setup(options: { silenceMs?: number } = {}) {
     random: () => 1,
     minBackoffMs: 1000,
     maxBackoffMs: 8000,
+    restartSpreadMs: 0,
     ...options,
   });
   const source = (i: number): FakeSource => {
@@ -122,6 +123,37 @@ describe('SnapshotStream', () => {
     stream.stop();
   });
 
+  it('spreads the fresh connections of screens that all got a patch none can apply over a moment', async () => {
+    const { stream, sources, source, views } = setup({ restartSpreadMs: 1000, random: () => 0.4 });
+    stream.start();
+    source(0).open();
+    source(0).emit('snapshot', text(first));
+    const second = nextOf(first, 8);
+    source(0).emit('patch', text({ ...diffView(first, second), base: 3 }));
+    // Closed at once; this screen's fresh connection 400 ms later, the view held on screen meanwhile.
+    expect(source(0).closed).toBe(true);
+    expect(stream.getState()).toBe('live');
+    await vi.advanceTimersByTimeAsync(399);
+    expect(sources).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(sources).toHaveLength(2);
+    source(1).open();
+    source(1).emit('snapshot', text(second));
+    expect(views.map((view) => view.generation)).toEqual([7, 8]);
+    stream.stop();
+  });
+
+  it('opens no connection after it is stopped while it waits to start again', async () => {
+    const { stream, sources, source } = setup({ restartSpreadMs: 1000, random: () => 0.4 });
+    stream.start();
+    source(0).open();
+    source(0).emit('snapshot', text(first));
+    source(0).emit('patch', '{');
+    stream.stop();
+    await vi.advanceTimersByTimeAsync(5000);
+    expect(sources).toHaveLength(1);
+  });
+
   const second = nextOf(first, 8);
   const fits = diffView(first, second);
   const badQueue = { ...second.queues[1], realtime: { CONTACTS_IN_QUEUE: 'many' } };
@@ -161,6 +193,7 @@ describe('SnapshotStream', () => {
       held: () => undefined,
       onView: () => undefined,
       createSource: create,
+      restartSpreadMs: 0,
     });
     stream.start();
     expect(sources[0]?.url).toBe('/api/v1/stream?screen=first-screen-id-000000');

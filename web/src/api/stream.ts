@@ -57,6 +57,12 @@ export interface StreamOptions {
   silenceMs?: number;
   minBackoffMs?: number;
   maxBackoffMs?: number;
+  /**
+   * The first fresh connection after a view or patch the page could not use waits a random moment up to this
+   * (1 s): a patch no screen can apply reaches every screen of the board at once, and they should not all ask
+   * for the view whole in the same instant. 0: at once.
+   */
+  restartSpreadMs?: number;
   random?: () => number;
 }
 
@@ -251,7 +257,8 @@ export class SnapshotStream {
   }
 
   /**
-   * Drops the connection for a fresh one, which gets the view whole: at once the first time; again before a
+   * Drops the connection for a fresh one, which gets the view whole: within a moment the first time
+   * (restartSpreadMs); again before a
    * patch has applied since (the server sends what this page cannot read or apply), after a backoff that grows
    * each time, polling meanwhile.
    */
@@ -262,7 +269,13 @@ export class SnapshotStream {
     this.source?.close();
     this.source = null;
     if (this.restarts === 1) {
-      this.open();
+      // The view held stays on screen meanwhile, whole, a generation behind at most: the stream stays live.
+      const delay = Math.round(
+        (this.options.random ?? Math.random)() * (this.options.restartSpreadMs ?? 1000),
+      );
+      clearTimeout(this.retryTimer);
+      if (delay > 0) this.retryTimer = setTimeout(() => this.open(), delay);
+      else this.open();
       return;
     }
     this.setState('down');

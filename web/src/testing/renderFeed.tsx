@@ -7,7 +7,7 @@ import { fakeSources, type FakeSource } from './fakeEventSource';
 
 /**
  * Renders `children` inside the page's feed, its stream on fake EventSources a test drives. `source()` is the
- * last one the feed opened.
+ * last one the feed opened. A view or patch the page cannot use is answered with a fresh stream at once.
  */
 export function renderInFeed(
   children: ReactNode,
@@ -17,7 +17,9 @@ export function renderInFeed(
   const client = new QueryClient();
   render(
     <QueryClientProvider client={client}>
-      <SnapshotFeed streamOptions={{ ...streamOptions, createSource: create }}>{children}</SnapshotFeed>
+      <SnapshotFeed streamOptions={{ restartSpreadMs: 0, ...streamOptions, createSource: create }}>
+        {children}
+      </SnapshotFeed>
     </QueryClientProvider>,
   );
   const source = () => {
