@@ -282,7 +282,7 @@ describe('a supervisor token limited to two boards', () => {
         headers: { ...headers, 'content-type': 'application/json' },
         body: '{}',
       });
-    // Through a board that does not show the alert's queue: refused.
+    // Through a board of its own that does not show the alert's queue: refused, saying where it is shown.
     const elsewhere = await acknowledge('lobby');
     expect(elsewhere.status).toBe(403);
     expect(((await elsewhere.json()) as Problem).code).toBe('alert_not_on_board');

@@ -65,13 +65,31 @@ describe("a limited identity's alerts", () => {
       },
     };
     const alerts = scopedAlerts(supportUsersRequest(), backend, directory);
+    // Another board's alert is answered as one that does not exist: the answer says nothing of what it may not see.
     expect(() => alerts.acknowledge('theirs', 'alice')).toThrow(
-      expect.objectContaining({ code: 'alert_not_on_board' }),
+      expect.objectContaining({ status: 404, code: 'unknown_alert' }),
     );
     expect(() => alerts.acknowledge('the-leaders-newer-one', 'alice')).toThrow(
       expect.objectContaining({ status: 404, code: 'unknown_alert' }),
     );
     await alerts.acknowledge('mine', 'alice');
     expect(acknowledged).toEqual(['mine']);
+  });
+});
+
+describe("an unlimited identity's alerts through a board", () => {
+  it('is told that an alert of another board is on a queue the board does not show', () => {
+    const backend: AlertsBackend = {
+      active: () => [alert('theirs', 'q-sales')],
+      history: async () => [],
+      acknowledge: () => {
+        throw new Error('not to be acknowledged through this board');
+      },
+    };
+    const req = { query: { board: 'support' }, headers: {} } as unknown as Request;
+    const alerts = scopedAlerts(req, backend, directory);
+    expect(() => alerts.acknowledge('theirs', 'dana')).toThrow(
+      expect.objectContaining({ status: 403, code: 'alert_not_on_board' }),
+    );
   });
 });

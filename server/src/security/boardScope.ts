@@ -114,9 +114,14 @@ export function scopedAlerts(req: Request, backend: AlertsBackend, directory: Bo
     history: async () => (await backend.history()).filter(shown),
     acknowledge: (alertId, by) => {
       const alert = backend.active().find((candidate) => candidate.id === alertId);
+      const allowed = allowedBoards(req);
       // Not among the alerts this replica holds (a follower a snapshot behind its leader, or no such alert): its
       // queue cannot be checked, so an identity limited to boards does not pass it on to be acknowledged unchecked.
-      if (!alert && allowedBoards(req) !== null)
+      // Nor is it told that an alert exists that none of its boards shows: that gets the same answer.
+      const hidden =
+        allowed !== null &&
+        (!alert || !allowed.some((other) => alertOnBoard(alert, other, directory.queueIds(other))));
+      if (hidden)
         throw new NotFoundError(
           `No open alert ${alertId} on board ${board}: it may have just cleared, or this server has not seen it yet. Try again in a moment.`,
           'unknown_alert',
