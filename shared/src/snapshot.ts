@@ -75,6 +75,12 @@ export const queueSchema = z.object({
 });
 export type Queue = z.infer<typeof queueSchema>;
 
+/**
+ * A contact's queue in a board's view when the board does not show that queue (server/src/views/project.ts): the
+ * agent is on a contact, but which queue it came from, and its id, are another board's to show.
+ */
+export const QUEUE_NOT_ON_BOARD = 'not-on-board';
+
 export const agentContactSchema = z.object({
   contactId: z.string(),
   channel: contactChannelSchema,
@@ -86,6 +92,8 @@ export const agentContactSchema = z.object({
   stateStartedAt: isoTime.nullable(),
   queueId: z.string().nullable(),
 });
+
+export type AgentContact = z.infer<typeof agentContactSchema>;
 
 export const agentSchema = z.object({
   id: z.string(),

@@ -3,6 +3,7 @@ import {
   applyPatch,
   checkPatch,
   diffView,
+  QUEUE_NOT_ON_BOARD,
   snapshotSchema,
   type Agent,
   combineForecasts,
@@ -218,6 +219,30 @@ describe('a board’s view', () => {
     expect(view.routingProfiles).toEqual([
       { id: 'rp-sales', name: 'Sales', queueIds: ['q-sales-uk', 'q-sales-fr'] },
     ]);
+  });
+
+  it('says of a contact its agent holds from a queue it does not show only that the agent holds it', () => {
+    const s = snapshot();
+    const busy = agent('a-sales-busy', 'rp-sales', 'ROUTABLE', [
+      { contactId: 'c-uk', queueId: 'q-sales-uk' },
+      { contactId: 'c-support', queueId: 'q-support', channel: 'CHAT' },
+      { contactId: 'c-outbound', queueId: null },
+    ]);
+    const withElsewhere = { ...s, agents: s.agents.map((a) => (a.id === busy.id ? busy : a)) };
+    const view = projectView(withElsewhere, board('sales'), config);
+    const seen = view.agents.find((a) => a.id === busy.id);
+    expect(seen?.contacts).toEqual([
+      busy.contacts[0],
+      { ...busy.contacts[1], contactId: `${QUEUE_NOT_ON_BOARD}-1`, queueId: QUEUE_NOT_ON_BOARD },
+      busy.contacts[2],
+    ]);
+    expect(JSON.stringify(view)).not.toMatch(/c-support|"q-support"/);
+    // Still counted as on contact; and agents without such a contact are the same objects.
+    expect(view.summary.realtime.AGENTS_ON_CONTACT).toBe(2);
+    expect(view.agents.find((a) => a.id === 'a-sales')).toBe(withElsewhere.agents[0]);
+    // The whole instance, and a board of every queue, show it as it is.
+    expect(projectView(withElsewhere, board('everything'), config).agents).toContain(busy);
+    expect(snapshotSchema.parse(view)).toEqual(view);
   });
 
   it('sums its own queues in the summary, weighting averages by what they average', () => {

@@ -5,7 +5,9 @@ import {
   evaluateFigures,
   isKnownContactState,
   mergeThresholds,
+  QUEUE_NOT_ON_BOARD,
   type Agent,
+  type AgentContact,
   type RealtimeMetrics,
   type Snapshot,
   type TodayMetrics,
@@ -82,6 +84,28 @@ export function agentsOfQueues(snapshot: Snapshot, queueIds: ReadonlySet<string>
     (agent) =>
       (agent.routingProfile !== null && profiles.has(agent.routingProfile.id)) ||
       agent.contacts.some((contact) => contact.queueId !== null && queueIds.has(contact.queueId)),
+  );
+}
+
+/**
+ * The agents as a board of `queueIds` shows them: a contact from a queue the board does not show keeps its
+ * channel, state and times (the agent is busy with it, and the board's counts say so) but neither its queue
+ * (QUEUE_NOT_ON_BOARD) nor its contact id, which are another board's to show. Agents without such a contact are
+ * the same objects.
+ */
+export function withOtherBoardsContactsHidden(agents: Agent[], queueIds: ReadonlySet<string>): Agent[] {
+  const elsewhere = (contact: AgentContact) => contact.queueId !== null && !queueIds.has(contact.queueId);
+  return agents.map((agent) =>
+    agent.contacts.some(elsewhere)
+      ? {
+          ...agent,
+          contacts: agent.contacts.map((contact, i) =>
+            elsewhere(contact)
+              ? { ...contact, contactId: `${QUEUE_NOT_ON_BOARD}-${i}`, queueId: QUEUE_NOT_ON_BOARD }
+              : contact,
+          ),
+        }
+      : agent,
   );
 }
 
@@ -184,8 +208,10 @@ export function projectView(
         ?.map((profile) => ({ ...profile, queueIds: profile.queueIds.filter((id) => wanted.has(id)) }))
         .filter((profile) => profile.queueIds.length > 0)
     : snapshot.routingProfiles;
-  // What the board does not show is not sent: no agents without the agents section, no series without charts.
+  // What the board does not show is not sent: no agents without the agents section, no series without charts,
+  // nothing of the contacts its agents hold from other queues but that they hold them.
   if (!shows.has('agents')) agents = [];
+  else if (wanted) agents = withOtherBoardsContactsHidden(agents, wanted);
   if (!shows.has('charts'))
     intraday = { intervalMinutes: intraday.intervalMinutes, instance: [], queues: EMPTY_INTRADAY_QUEUES };
   return {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { makeSnapshot } from '../testing/makeSnapshot';
+import { QUEUE_NOT_ON_BOARD } from '@switchboard/shared';
 import { queueLabel, selectQueueOptions, selectQueuesShort } from './useSnapshotSlices';
 
 describe('the queue options for pickers', () => {
@@ -32,6 +33,8 @@ describe("a contact's queue", () => {
     expect(queueLabel(names, null, 'q9')).toBe('Unknown queue');
     expect(queueLabel(names, ['q1', 'q9'], 'q9')).toBe('Unknown queue');
     expect(queueLabel(names, ['q1'], null)).toBe('No queue');
+    // A contact the server says is from a queue the board does not show, without saying which.
+    expect(queueLabel(names, ['q1'], QUEUE_NOT_ON_BOARD)).toBe('Not on this board');
   });
 });
 

@@ -1,4 +1,4 @@
-import { forecastShortfall, type Snapshot } from '@switchboard/shared';
+import { forecastShortfall, QUEUE_NOT_ON_BOARD, type Snapshot } from '@switchboard/shared';
 import { useCallback, useMemo } from 'react';
 import { agentFacets } from './selectors';
 import { useSnapshotSelect } from './snapshot';
@@ -117,6 +117,7 @@ export function queueLabel(
   queueId: string | null,
 ): string {
   if (queueId === null) return 'No queue';
+  if (queueId === QUEUE_NOT_ON_BOARD) return 'Not on this board';
   const name = names.get(queueId);
   if (name !== undefined) return name;
   return boardQueues !== null && !boardQueues.includes(queueId) ? 'Not on this board' : 'Unknown queue';
