@@ -6,7 +6,9 @@ import type { Alert, AlertEvent, DisplaysResponse, PublicConfig, Snapshot } from
 import { describe, expect, it } from 'vitest';
 import type { RunningWallboard } from '../src/main.js';
 import { wallboardConfigSchema } from '../src/config/schema.js';
+import { SESSION_COOKIE } from '../src/security/access.js';
 import { userBoards } from '../src/security/boardScope.js';
+import { SessionSigner } from '../src/security/sessions.js';
 import { hashToken, parseTokenFile, tokenEntrySchema } from '../src/security/tokens.js';
 import { eventually, securitySuite, signIn } from './support/securitySuite.js';
 import { waitFor } from './support/wallboard.js';
@@ -608,6 +610,34 @@ describe('a stream already open', () => {
     // Another screen's stream goes on.
     expect(others.ended()).toBe(false);
     await others.close();
+  });
+});
+
+describe('a stream whose session expires while it is open', () => {
+  it('ends when the session does, not at the next periodic check', async () => {
+    const secret = 'board-scope-session-secret-with-entropy-000000000005';
+    writeFileSync(configFile, configYaml('all'));
+    writeTokens('board: lobby');
+    const wallboard = await startScoped({
+      ACCESS_MODE: 'tokens',
+      DISPLAY_TOKENS_FILE: tokensFile,
+      SESSION_SECRET: secret,
+      SESSION_TTL_DAYS: '1',
+    });
+    // A session issued a day less six seconds ago, as the server itself signs them.
+    const day = 24 * 3600 * 1000;
+    const signer = new SessionSigner(Buffer.from(secret), { ttlMs: day, renewAfterMs: day / 2 });
+    const entry = tokenEntrySchema.parse({
+      id: 'lobby-tv',
+      role: 'display',
+      board: 'lobby',
+      sha256: hashToken(lobbyTv),
+    });
+    const headers = { cookie: `${SESSION_COOKIE}=${signer.mint(entry, Date.now() - day + 6000)}` };
+    const stream = await openStream(wallboard, '/api/v1/stream?board=lobby', headers);
+    expect(stream.ended()).toBe(false);
+    await eventually(async () => stream.ended(), 'the stream of the expired session to end', 12_000);
+    expect((await get(wallboard, '/api/v1/snapshot?board=lobby', headers)).status).toBe(401);
   });
 });
 

@@ -2,6 +2,7 @@ import type { Socket } from 'node:net';
 import { constants as zlib, deflateRawSync } from 'node:zlib';
 import { Router, type Request, type Response } from 'express';
 import { BadRequestError } from '../errors.js';
+import { sessionExpiry } from '../security/access.js';
 import { mayStillRead, scopedBoard } from '../security/boardScope.js';
 import {
   diffView,
@@ -63,10 +64,12 @@ const BROADCAST_SLICE = 500;
 /** A board's stream is kept this long after its last viewer leaves, so viewers that come back can resume. */
 const IDLE_KEEP_MS = 60_000;
 /**
- * Viewers' access is checked again this often besides on every change of tokens or configuration, for sessions
- * that expire on their own (after SESSION_TTL_DAYS): each check verifies a signature, so not every minute.
+ * Viewers' access is checked again this often besides on every change of tokens or configuration and when a
+ * viewer's session expires (endAtExpiry): each check verifies a signature, so not every minute.
  */
 const RECHECK_MS = 10 * 60_000;
+/** The longest wait a Node timer takes (about 24.8 days); a longer one fires at once. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** A gzip member's header (no name, no time, unknown OS); its body is the frames' segments, never closed. */
 const GZIP_HEADER = Buffer.from([0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff]);
@@ -382,7 +385,10 @@ export class ViewStream {
     const channel = this.channel(board);
     channel.viewers.add(viewer);
     channel.idleSince = null;
+    // A session that expires while its stream is open ends the stream then, not at the next recheck.
+    const expiry = this.endAtExpiry(req, channel, viewer);
     req.on('close', () => {
+      clearTimeout(expiry.timer);
       viewer.socket = null;
       this.leave(channel, viewer);
     });
@@ -431,6 +437,32 @@ export class ViewStream {
       this.end(viewer);
       this.leave(channel, viewer);
     });
+  }
+
+  /**
+   * Checks `viewer` again when the session its request came with expires (a second after, so the session's own
+   * check sees it expired; at most MAX_TIMER_MS ahead, then again), and ends its stream if it may no longer read.
+   */
+  private endAtExpiry(req: Request, channel: BoardChannel, viewer: Viewer): { timer?: NodeJS.Timeout } {
+    const expiry: { timer?: NodeJS.Timeout } = {};
+    const expiresAt = sessionExpiry(req);
+    if (expiresAt === undefined) return expiry;
+    const arm = () => {
+      const wait = Math.max(0, expiresAt + 1000 - this.clock());
+      expiry.timer = setTimeout(
+        () => {
+          if (!channel.viewers.has(viewer)) return;
+          if (!viewer.allowed()) {
+            this.end(viewer);
+            this.leave(channel, viewer);
+          } else if (wait > MAX_TIMER_MS) arm();
+        },
+        Math.min(wait, MAX_TIMER_MS),
+      );
+      expiry.timer.unref();
+    };
+    arm();
+    return expiry;
   }
 
   /** A viewer gone from its board; the board's stream is kept a while after its last viewer. */

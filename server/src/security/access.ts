@@ -43,6 +43,13 @@ export function identityOf(req: Request): Identity | undefined {
   return identities.get(req);
 }
 
+/** When the session a request came with expires (SESSION_TTL_DAYS after it was issued); undefined: none does. */
+const sessionEnds = new WeakMap<Request, number>();
+
+export function sessionExpiry(req: Request): number | undefined {
+  return sessionEnds.get(req);
+}
+
 /**
  * Who a request's sender is now: its credentials checked again against the tokens, sessions and access in force
  * (a stream is open for weeks; a token revoked or a scope narrowed since it opened must reach it). Null: no longer
@@ -207,6 +214,7 @@ export function accessControl(options: AccessOptions): RequestHandler {
     // A screen in use keeps its session: a cookie past its renewal age is swapped for a new one.
     if (res && sessions.needsRenewal(session))
       res.cookie(SESSION_COOKIE, sessions.mint(session.entry), sessionCookie(req, sessions));
+    if (res) sessionEnds.set(req, session.issuedAt + sessions.policy.ttlMs);
     // The scope comes from the token's entry as the file says now, not from the cookie: an edit applies at once.
     const { entry, boards } = session;
     return entry.role === 'supervisor'
