@@ -323,6 +323,38 @@ describe('token exchange', () => {
     }
   });
 
+  it('exchanges a token only for a page opened in a window or a frame, never for an image or a fetch', async () => {
+    const tokensFile = join(dir, 'fetch-metadata-tokens.yaml');
+    writeTokenFile(tokensFile);
+    const wallboard = await start({ ACCESS_MODE: 'tokens', DISPLAY_TOKENS_FILE: tokensFile });
+    const path = `/?view=wall&token=${displayToken}`;
+    for (const [mode, dest] of [
+      ['no-cors', 'image'],
+      ['cors', 'empty'],
+      ['no-cors', 'script'],
+      ['navigate', 'object'],
+    ] as const) {
+      const answer = await rawRequest(wallboard.url, {
+        path,
+        headers: { 'sec-fetch-mode': mode, 'sec-fetch-dest': dest, 'sec-fetch-site': 'cross-site' },
+      });
+      expect(answer.status, `${mode} ${dest}`).toBe(400);
+      expect(answer.headers['set-cookie'], `${mode} ${dest}`).toBeUndefined();
+      const problem = JSON.parse(answer.body) as { code: string; detail: string };
+      expect(problem.code).toBe('token_not_exchanged_here');
+      expect(problem.detail).toMatch(/opened as a page \(the address bar, a link, or an iframe\)/);
+      expect(answer.body).not.toContain(displayToken);
+    }
+    for (const dest of ['document', 'iframe']) {
+      const answer = await rawRequest(wallboard.url, {
+        path,
+        headers: { 'sec-fetch-mode': 'navigate', 'sec-fetch-dest': dest, 'sec-fetch-site': 'cross-site' },
+      });
+      expect(answer.status, dest).toBe(302);
+      expect(String(answer.headers['set-cookie'])).toMatch(/^switchboard_session=/);
+    }
+  });
+
   it('says a token given twice is given twice, not that the screen needs one', async () => {
     const tokensFile = join(dir, 'twice-tokens.yaml');
     writeTokenFile(tokensFile);

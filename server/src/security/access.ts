@@ -43,6 +43,18 @@ export function identityOf(req: Request): Identity | undefined {
   return identities.get(req);
 }
 
+/**
+ * Whether a browser opened the request as a page, in a window or a frame (Fetch Metadata: `Sec-Fetch-Dest` a
+ * document or frame, `Sec-Fetch-Mode: navigate`). Browsers send both; a client without `Sec-Fetch-Dest` (an older
+ * browser, curl, a script's own HTTP client) is taken at its word.
+ */
+function openedAsPage(req: Request): boolean {
+  const dest = req.get('sec-fetch-dest');
+  if (dest === undefined) return true;
+  const mode = req.get('sec-fetch-mode');
+  return (dest === 'document' || dest === 'iframe' || dest === 'frame') && (mode ?? 'navigate') === 'navigate';
+}
+
 /** When the session a request came with expires (SESSION_TTL_DAYS after it was issued); undefined: none does. */
 const sessionEnds = new WeakMap<Request, number>();
 
@@ -192,6 +204,14 @@ export function accessControl(options: AccessOptions): RequestHandler {
         'token_not_exchanged_here',
       );
     if (res && presented !== undefined && isPage) {
+      // Only as a page opened (a browser says how a request was made): an image or script on another site that
+      // names the address with a token would otherwise swap the session of whoever's browser loads it.
+      if (!openedAsPage(req))
+        throw new BadRequestError(
+          '?token= is exchanged only when the wallboard is opened as a page (the address bar, a link, or an ' +
+            'iframe), not by an image, a script or a fetch.',
+          'token_not_exchanged_here',
+        );
       const entry = store.verifyToken(presented);
       if (!entry)
         throw new UnauthorizedError(
