@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { SnapshotMeta } from '../../api/useSnapshotSlices';
-import { sectionsBehind } from './StaleBanner';
+import { freshness, sectionsBehind } from './StaleBanner';
 
 const NOW = Date.parse('2026-03-02T10:00:00Z');
 const ago = (seconds: number) => new Date(NOW - seconds * 1000).toISOString();
@@ -82,5 +82,26 @@ describe('sections behind', () => {
       { name: 'agents', ageSeconds: 1, failing: false },
     ]);
     expect(sectionsBehind(undefined, NOW, 15_000)).toEqual([]);
+  });
+});
+
+describe('the figures’ freshness', () => {
+  const at = (queuesAgeSeconds: number, heardSeconds: number, intervalMs: number): SnapshotMeta => ({
+    ...meta([section('queues', queuesAgeSeconds, intervalMs)]),
+    queuesFetchedAt: ago(queuesAgeSeconds),
+    serverTime: ago(heardSeconds),
+  });
+
+  it('is stale past the limit and one refresh interval of the queues, as the server reckons it', () => {
+    // A cycle of 20 s, stretched by the rate budget: 16 s old, the server calls it fresh, and so does the page.
+    expect(freshness(at(16, 16, 20_000), NOW, 15_000)).toEqual({ stale: false, ageMs: 16_000 });
+    expect(freshness(at(36, 0, 20_000), NOW, 15_000).stale).toBe(true);
+    // Nothing heard from the server for longer than that: stale, whatever the figures' age says.
+    expect(freshness(at(0, 36, 20_000), NOW, 15_000).stale).toBe(true);
+    // A 2 s cycle: 18 s old is past 15 + 2.
+    expect(freshness(at(18, 0, 2000), NOW, 15_000).stale).toBe(true);
+    expect(freshness(at(16, 0, 2000), NOW, 15_000).stale).toBe(false);
+    // The server's own word stands.
+    expect(freshness({ ...at(0, 0, 2000), stale: true }, NOW, 15_000).stale).toBe(true);
   });
 });

@@ -14,6 +14,9 @@ export interface Freshness {
 /**
  * Figures are stale when the server says so (Connect has not answered for longer than the limit), and also
  * when this page has heard nothing from the server for that long: a dead link must not look like a quiet day.
+ * Both past the limit and one refresh interval of the queues, as the server reckons its own stale flag
+ * (server/src/poller/staleness.ts): a cycle the rate budget stretches past the limit is not stale for part of
+ * each one.
  */
 export function freshness(meta: SnapshotMeta | undefined, nowMs: number, staleAfterMs: number): Freshness {
   if (!meta) return { stale: false, ageMs: null };
@@ -21,7 +24,8 @@ export function freshness(meta: SnapshotMeta | undefined, nowMs: number, staleAf
   const ageMs = Math.max(0, nowMs - fetchedAt);
   const heardFrom = Date.parse(meta.serverTime);
   const silentMs = Math.max(0, nowMs - heardFrom);
-  return { stale: meta.stale || ageMs > staleAfterMs || silentMs > staleAfterMs, ageMs };
+  const limit = staleAfterMs + (meta.sections.find((section) => section.name === 'queues')?.intervalMs ?? 0);
+  return { stale: meta.stale || ageMs > limit || silentMs > limit, ageMs };
 }
 
 /** The sections besides the queues that hold figures, and the part of a board that shows each (or always). */
