@@ -68,6 +68,14 @@ const IDLE_KEEP_MS = 60_000;
  * viewer's session expires (endAtExpiry): each check verifies a signature, so not every minute.
  */
 const RECHECK_MS = 10 * 60_000;
+/**
+ * Each viewer is sent a heartbeat marked fresh (nothing queued ahead of it on its connection, so its time is the
+ * time now as the page gets it) every 5 to 10 minutes, patches or not: a page takes a fresh time as it is, and
+ * follows a server clock set back at the next one rather than at a millisecond a second (web/src/api/clock.ts).
+ * Drawn per viewer, so viewers that connected together are not all owed one at the same beat.
+ */
+const FRESH_BEAT_MS = 5 * 60_000;
+
 /** The longest wait a Node timer takes (about 24.8 days); a longer one fires at once. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
@@ -150,6 +158,8 @@ interface Viewer {
   behind: boolean;
   /** When it was last sent a view, a patch or a heartbeat (the stream's clock): a heartbeat is owed after a while. */
   lastSentAt: number;
+  /** When it is owed a fresh heartbeat, sent or not (FRESH_BEAT_MS). */
+  freshDueAt: number;
   /** Whether its sender may still read its board (ViewStream.recheck). */
   allowed: () => boolean;
   /** How far its connection has taken what is sent to it (stuckFor). */
@@ -374,6 +384,7 @@ export class ViewStream {
       skips: 0,
       behind: false,
       lastSentAt: this.clock(),
+      freshDueAt: this.clock() + FRESH_BEAT_MS * (1 + this.random()),
       allowed: () => mayStillRead(req, board),
       progress: { sent: 0, taken: 0, stuckSince: null },
     };
@@ -401,7 +412,7 @@ export class ViewStream {
     // First the time now, with nothing queued ahead of it on this new connection: the page takes it as it is (a
     // view's serverTime is when it was published, and a page that has just connected while no new generation
     // comes, a stalled poll, would take that moment for now and hide how old the figures on screen are).
-    this.put(viewer, this.beatFrame());
+    this.put(viewer, this.beatFrame(false));
     this.reproject(channel, viewer);
     const view = channel.view;
     if (view) {
@@ -640,10 +651,18 @@ export class ViewStream {
     viewer.res.end();
   }
 
-  /** A heartbeat: the server's time now, which the page sets its clock by, and the web app this replica serves. */
-  private beatFrame(): StreamFrame {
+  /**
+   * A heartbeat: the server's time now, which the page sets its clock by, and the web app this replica serves;
+   * `fresh`, said to be written with nothing queued ahead of it (FRESH_BEAT_MS). The first heartbeat of a
+   * connection is fresh to the page without saying so.
+   */
+  private beatFrame(fresh: boolean): StreamFrame {
     const webBuild = this.webBuild();
-    const beat = { serverTime: new Date(this.clock()).toISOString(), ...(webBuild ? { webBuild } : {}) };
+    const beat = {
+      serverTime: new Date(this.clock()).toISOString(),
+      ...(webBuild ? { webBuild } : {}),
+      ...(fresh ? { fresh: true } : {}),
+    };
     return new StreamFrame(`event: heartbeat\ndata: ${JSON.stringify(beat)}\n\n`);
   }
 
@@ -652,27 +671,35 @@ export class ViewStream {
    * every cycle, each with the server's time, so it is owed none: at 10,000 viewers a heartbeat to all of them was
    * as many writes as a patch, at one turn of the event loop, and delayed the next patch to every viewer by as
    * long when the two met. A viewer still hears from the stream at least every one and a half intervals (22.5 s
-   * by default), inside the 30 s of silence after which the page replaces its connection. Written in slices, as
-   * patches are.
+   * by default), inside the 30 s of silence after which the page replaces its connection. And each viewer is owed
+   * a fresh one every 5 to 10 minutes (FRESH_BEAT_MS). Written in slices, as patches are.
    */
   private beat(): void {
     const now = this.clock();
     // A clock set back since (a step of the system's time) owes every viewer one too, rather than none for as long.
     const owes = (viewer: Viewer) =>
-      now < viewer.lastSentAt || now - viewer.lastSentAt >= this.heartbeatMs / 2;
+      now < viewer.lastSentAt || now - viewer.lastSentAt >= this.heartbeatMs / 2 || now >= viewer.freshDueAt;
     const owed: { viewer: Viewer; channel: BoardChannel; last: number }[] = [];
     for (const channel of this.channels.values())
       for (const viewer of channel.viewers)
         if (owes(viewer)) owed.push({ viewer, channel, last: viewer.lastSentAt });
     if (owed.length === 0) return;
-    const beat = this.beatFrame();
+    const beat = this.beatFrame(false);
+    let fresh: StreamFrame | null = null;
     inSlices(owed, ({ viewer, channel, last }) => {
       // Gone since the beat began, sent a patch meanwhile (with a later time than this beat's), its connection
       // stuck (dropped), or too far behind to be written to.
       if (!channel.viewers.has(viewer) || viewer.lastSentAt !== last || this.droppedStuck(viewer)) return;
-      if (this.buffered(viewer) > this.maxBufferedBytes) return;
+      const buffered = this.buffered(viewer);
+      if (buffered > this.maxBufferedBytes) return;
       viewer.lastSentAt = now;
-      this.put(viewer, beat);
+      // Nothing queued ahead of it: its time is the time it reaches the page. A viewer owed one with something
+      // queued is owed it still, at the next beat.
+      if (buffered === 0) {
+        fresh ??= this.beatFrame(true);
+        viewer.freshDueAt = now + FRESH_BEAT_MS * (1 + this.random());
+        this.put(viewer, fresh);
+      } else this.put(viewer, beat);
     });
   }
 }

@@ -355,9 +355,40 @@ describe('GET /api/v1/stream', () => {
     const url = await serve(feed, { webBuild: () => webBuild, heartbeatMs: 40 });
     feed.publish(1);
     const events = await readAll(await fetch(url), 3, ['heartbeat']);
-    expect(events.map((event) => JSON.parse(event.data) as unknown)).toEqual(
-      Array.from({ length: 3 }, () => ({ serverTime: expect.any(String) as unknown, webBuild })),
-    );
+    // The first, and those after it to a viewer with nothing queued, which say they are fresh.
+    expect(events.map((event) => JSON.parse(event.data) as unknown)).toEqual([
+      { serverTime: expect.any(String) as unknown, webBuild },
+      { serverTime: expect.any(String) as unknown, webBuild, fresh: true },
+      { serverTime: expect.any(String) as unknown, webBuild, fresh: true },
+    ]);
+  });
+
+  it('sends a viewer a fresh heartbeat every 5 to 10 minutes, though patches come every cycle', async () => {
+    const feed = new HandFeed();
+    const start = Date.now();
+    let now = start;
+    // The shortest wait drawn: 5 minutes.
+    const url = await serve(feed, { clock: () => now, heartbeatMs: 40, random: () => 0 });
+    feed.publish(1);
+    const reading = readAll(await fetch(url), 5, ['heartbeat', 'patch']);
+    await pause(100);
+    // Patches all along, each with the server's time: no heartbeat owed for them, nor before 5 minutes.
+    for (const [generation, at] of [
+      [2, 60_000],
+      [3, 299_000],
+      [4, 301_000],
+      [5, 302_000],
+    ] as const) {
+      now = start + at;
+      feed.publish(generation);
+      await pause(100);
+    }
+    const events = await reading;
+    expect(events.map((event) => event.event)).toEqual(['heartbeat', 'patch', 'patch', 'patch', 'heartbeat']);
+    expect(JSON.parse(events[4]?.data ?? '{}')).toEqual({
+      serverTime: new Date(start + 301_000).toISOString(),
+      fresh: true,
+    });
   });
 
   it('sends a heartbeat only to a viewer that has heard nothing for half its interval', async () => {

@@ -46,6 +46,26 @@ const FeedContext = createContext<Feed>({
   refresh: () => Promise.resolve(),
 });
 
+/**
+ * What a heartbeat of the stream says (`first`: the first of its connection): the server's time, fresh when it is
+ * the first or the server says it wrote it with nothing queued ahead of it, and the web app the replica serves.
+ */
+export function takeHeartbeat(data: string, first: boolean): void {
+  try {
+    const { serverTime, webBuild, fresh } = JSON.parse(data) as {
+      serverTime?: unknown;
+      webBuild?: unknown;
+      fresh?: unknown;
+    };
+    if (typeof serverTime === 'string') observeServerTime(serverTime, { fresh: first || fresh === true });
+    // A replica that says nothing of its web app (one older than this build) leaves it unknown.
+    if (first || webBuild !== undefined)
+      observeServedWebBuild(typeof webBuild === 'string' ? webBuild : null);
+  } catch {
+    // A heartbeat without a time still proves the link is alive.
+  }
+}
+
 export interface SnapshotFeedProps {
   children: ReactNode;
   /** The board in the URL: the server serves the view of that board's Connect instance. */
@@ -77,17 +97,7 @@ export function SnapshotFeed({ children, board = null, streamOptions }: Snapshot
           showView(client, key, view);
         },
         onInvalid: setInvalid,
-        onHeartbeat: (data, first) => {
-          try {
-            const { serverTime, webBuild } = JSON.parse(data) as { serverTime?: unknown; webBuild?: unknown };
-            if (typeof serverTime === 'string') observeServerTime(serverTime, { fresh: first });
-            // A replica that says nothing of its web app (one older than this build) leaves it unknown.
-            if (first || webBuild !== undefined)
-              observeServedWebBuild(typeof webBuild === 'string' ? webBuild : null);
-          } catch {
-            // A heartbeat without a time still proves the link is alive.
-          }
-        },
+        onHeartbeat: takeHeartbeat,
         ...streamOptions,
       }),
   );

@@ -104,6 +104,54 @@ describe('server clock', () => {
     expect(clock.serverNow()).toBe(T - 120_000);
   });
 
+  it('does not take a poll whose answer was slow to come for a fresh one', async () => {
+    // The server stamps the view as it serves it; its body then takes 20 s to come.
+    const served = makeSnapshot({ queues: 1, agents: 1, generation: 2, nowMs: T });
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async () => {
+        vi.advanceTimersByTime(20_000);
+        return new Response(JSON.stringify(served), { status: 200 });
+      }),
+    );
+    try {
+      await snapshots.fetchSnapshot(null);
+    } finally {
+      vi.unstubAllGlobals();
+    }
+    // Its time was that of the request leaving: the figures are 20 s old, not fresh.
+    expect(clock.serverNow()).toBe(T + 20_000);
+    const { ageMs, stale } = freshness(selectMeta(served), clock.serverNow(), 15_000);
+    expect(ageMs).toBe(20_000);
+    expect(stale).toBe(true);
+    // A later quick answer, stamped as it left, keeps the offset where it lies between its bounds.
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(
+        async () => new Response(JSON.stringify({ ...served, serverTime: iso(Date.now()) }), { status: 200 }),
+      ),
+    );
+    try {
+      await snapshots.fetchSnapshot(null);
+    } finally {
+      vi.unstubAllGlobals();
+    }
+    expect(clock.serverNow()).toBe(Date.now());
+  });
+
+  it('follows a server clock set back at the heartbeat the server says is fresh, though the stream never drops', async () => {
+    const { takeHeartbeat } = await import('./SnapshotFeed');
+    takeHeartbeat(JSON.stringify({ serverTime: iso(T) }), true);
+    vi.advanceTimersByTime(60_000);
+    // The server's clock is stepped back 20 s: its patches and plain heartbeats may only be late.
+    takeHeartbeat(JSON.stringify({ serverTime: iso(T + 60_000 - 20_000) }), false);
+    expect(clock.serverNow()).toBeGreaterThan(T + 59_000);
+    // Its fresh heartbeat, a few minutes on, is taken as it is.
+    vi.advanceTimersByTime(300_000);
+    takeHeartbeat(JSON.stringify({ serverTime: iso(T + 360_000 - 20_000), fresh: true }), false);
+    expect(clock.serverNow()).toBe(T + 340_000);
+  });
+
   it('keeps the server’s time when this browser’s own clock is set back', () => {
     clock.observeServerTime(iso(T));
     // Someone sets the kiosk's clock an hour back: the server's time on screen moves only as time passes.

@@ -12,15 +12,17 @@ import { useSyncExternalStore } from 'react';
  * monotonic clock, not Date.now(), so a kiosk's own clock being set back does not move the server's time on
  * screen (set forward, or a machine that slept: serverNow).
  *
- * Some times are fresh: a poll's answer (the server stamps a view it serves with the time it serves it) and the
- * heartbeat that opens each new connection, before its view (nothing is queued ahead of it). A fresh time is
- * taken as it is, lower or higher: a server whose clock was set back is followed at the next poll or connection,
- * not at a millisecond a second.
+ * Some times are fresh: a poll's answer (the server stamps a view it serves with the time it serves it), the
+ * heartbeat that opens each new connection, before its view (nothing is queued ahead of it), and the heartbeat
+ * marked fresh the server sends each page every 5 to 10 minutes with nothing queued ahead of it. A fresh time is
+ * taken as it is, lower or higher (a poll's within what its request's time there and back allows): a server
+ * whose clock was set back is followed at the next poll, connection or fresh heartbeat, not at a millisecond a
+ * second.
  */
 const SLACK_MS_PER_S = 1;
 
 /** This browser's monotonic clock, in milliseconds from the epoch as it stood when the page loaded. */
-function monotonicNow(): number {
+export function monotonicNow(): number {
   return performance.timeOrigin + performance.now();
 }
 
@@ -32,18 +34,31 @@ let offset: { ms: number; at: number; wall: number } | null = null;
 
 /**
  * Takes the server's time from a message: `fresh`, a time stamped as it was sent (see above); `receivedAt`, on
- * the monotonic clock (monotonicNow).
+ * the monotonic clock (monotonicNow); `sentAt`, for an answer, when its request left. The server stamped it
+ * between the two, so the offset is at least its time less `receivedAt` and at most its time less `sentAt`: a
+ * fresh time keeps the offset held where it lies between those, else moves it to the nearer (a poll whose answer
+ * took 20 s to come would otherwise make figures 20 s old look fresh).
  */
 export function observeServerTime(
   serverTime: string,
-  { fresh = false, receivedAt = monotonicNow() }: { fresh?: boolean; receivedAt?: number } = {},
+  {
+    fresh = false,
+    receivedAt = monotonicNow(),
+    sentAt,
+  }: { fresh?: boolean; receivedAt?: number; sentAt?: number } = {},
 ): void {
   const server = Date.parse(serverTime);
   if (!Number.isFinite(server)) return;
   const seen = server - receivedAt;
-  const lowest =
-    offset && !fresh ? offset.ms - (SLACK_MS_PER_S / 1000) * Math.max(0, receivedAt - offset.at) : seen;
-  offset = { ms: Math.max(seen, lowest), at: receivedAt, wall: Date.now() - monotonicNow() };
+  let ms: number;
+  if (fresh) {
+    const most = sentAt === undefined ? seen : Math.max(seen, server - sentAt);
+    ms = offset ? Math.min(Math.max(offset.ms, seen), most) : most;
+  } else {
+    const lowest = offset ? offset.ms - (SLACK_MS_PER_S / 1000) * Math.max(0, receivedAt - offset.at) : seen;
+    ms = Math.max(seen, lowest);
+  }
+  offset = { ms, at: receivedAt, wall: Date.now() - monotonicNow() };
 }
 
 /** How far the server's clock is ahead of this browser's own (Date.now()). */

@@ -9,7 +9,7 @@ import {
 import { queryOptions, replaceEqualDeep, skipToken, useQuery, type QueryClient } from '@tanstack/react-query';
 import { createContext, use } from 'react';
 import { backoffDelay } from './backoff';
-import { observeServerTime } from './clock';
+import { monotonicNow, observeServerTime } from './clock';
 
 export const snapshotKeys = {
   all: ['snapshot'] as const,
@@ -81,6 +81,7 @@ export async function fetchSnapshot(board: string | null, signal?: AbortSignal):
   else signal?.addEventListener('abort', cancel);
   let body: unknown;
   let eventId: string | null = null;
+  const sentAt = monotonicNow();
   try {
     const response = await fetch(apiPath('/api/v1/snapshot', board), {
       signal: abort.signal,
@@ -108,8 +109,8 @@ export async function fetchSnapshot(board: string | null, signal?: AbortSignal):
     signal?.removeEventListener('abort', cancel);
   }
   const snapshot = checkSnapshot(body);
-  // Stamped as it was served: fresh.
-  observeServerTime(snapshot.serverTime, { fresh: true });
+  // Stamped as it was served, after the request left: fresh.
+  observeServerTime(snapshot.serverTime, { fresh: true, sentAt });
   const named = eventId === null ? null : parseStreamEventId(eventId);
   if (
     eventId !== null &&
