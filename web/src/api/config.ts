@@ -1,6 +1,7 @@
 import { publicConfigSchema, type Board, type PublicConfig } from '@switchboard/shared';
 import { queryOptions, useQuery } from '@tanstack/react-query';
 import { backoffDelay } from './backoff';
+import { withDeadline } from './timeout';
 
 export const configKeys = {
   all: ['config'] as const,
@@ -8,13 +9,25 @@ export const configKeys = {
 
 export class ConfigError extends Error {}
 
+/** A request for the configuration not answered within this is given up and retried (see withDeadline). */
+export const CONFIG_TIMEOUT_MS = 30_000;
+
 export async function fetchConfig(signal?: AbortSignal): Promise<PublicConfig> {
-  const response = await fetch('/api/v1/config', {
-    signal: signal ?? null,
-    headers: { accept: 'application/json' },
-  });
-  if (!response.ok) throw new ConfigError(`The server answered ${response.status} for its configuration.`);
-  const parsed = publicConfigSchema.safeParse(await response.json());
+  const body = await withDeadline(
+    CONFIG_TIMEOUT_MS,
+    () => new ConfigError('The server did not answer for its configuration in time.'),
+    signal,
+    async (deadline) => {
+      const response = await fetch('/api/v1/config', {
+        signal: deadline,
+        headers: { accept: 'application/json' },
+      });
+      if (!response.ok)
+        throw new ConfigError(`The server answered ${response.status} for its configuration.`);
+      return (await response.json()) as unknown;
+    },
+  );
+  const parsed = publicConfigSchema.safeParse(body);
   if (!parsed.success) throw new ConfigError('The server sent a configuration this page cannot read.');
   return parsed.data;
 }

@@ -2,6 +2,7 @@ import { intervalPointSchema, type IntervalPoint } from '@switchboard/shared';
 import { useQuery } from '@tanstack/react-query';
 import { useConnection } from './SnapshotFeed';
 import { apiPath } from './snapshot';
+import { withDeadline } from './timeout';
 
 const pointsSchema = intervalPointSchema.array();
 
@@ -10,12 +11,19 @@ export async function fetchQueueIntraday(
   board: string | null,
   signal?: AbortSignal,
 ): Promise<IntervalPoint[]> {
-  const response = await fetch(apiPath(`/api/v1/intraday/${encodeURIComponent(queueId)}`, board), {
-    signal: signal ?? null,
-    headers: { accept: 'application/json' },
-  });
-  if (!response.ok) throw new Error(`The server answered ${response.status} for the queue's intervals.`);
-  const body = (await response.json()) as { points?: unknown };
+  const body = await withDeadline(
+    30_000,
+    () => new Error("The server did not answer for the queue's intervals in time."),
+    signal,
+    async (deadline) => {
+      const response = await fetch(apiPath(`/api/v1/intraday/${encodeURIComponent(queueId)}`, board), {
+        signal: deadline,
+        headers: { accept: 'application/json' },
+      });
+      if (!response.ok) throw new Error(`The server answered ${response.status} for the queue's intervals.`);
+      return (await response.json()) as { points?: unknown };
+    },
+  );
   return pointsSchema.parse(body.points);
 }
 

@@ -10,6 +10,7 @@ import { queryOptions, replaceEqualDeep, skipToken, useQuery, type QueryClient }
 import { createContext, use } from 'react';
 import { backoffDelay } from './backoff';
 import { monotonicNow, observeServerTime } from './clock';
+import { withDeadline } from './timeout';
 
 export const snapshotKeys = {
   all: ['snapshot'] as const,
@@ -73,41 +74,32 @@ export function keepUnchanged(held: Snapshot | undefined, whole: Snapshot): Snap
 }
 
 export async function fetchSnapshot(board: string | null, signal?: AbortSignal): Promise<Snapshot> {
-  const abort = new AbortController();
-  const timedOut = () => abort.abort(new SnapshotError('The server did not answer the snapshot in time.'));
-  const timer = setTimeout(timedOut, POLL_TIMEOUT_MS);
-  const cancel = () => abort.abort(signal?.reason);
-  if (signal?.aborted) cancel();
-  else signal?.addEventListener('abort', cancel);
-  let body: unknown;
-  let eventId: string | null = null;
   const sentAt = monotonicNow();
-  try {
-    const response = await fetch(apiPath('/api/v1/snapshot', board), {
-      signal: abort.signal,
-      headers: { accept: 'application/json' },
-      // Never the browser's stored copy: answered 304 (the same generation as the last poll), fetch would hand
-      // back the stored body, whose serverTime is as old as that poll, and winding the page's clock back hides the
-      // age of figures that have stopped coming.
-      cache: 'no-store',
-    });
-    if (response.status === 503) {
-      throw new SnapshotError('The server is still collecting its first figures from Connect.');
-    }
-    if (!response.ok) {
-      throw new SnapshotError(`The server answered ${response.status} for the snapshot.`);
-    }
-    eventId = response.headers.get(STREAM_EVENT_ID_HEADER);
-    // The body too: it can stall as well as the answer.
-    body = await response.json();
-  } catch (failure) {
-    throw abort.signal.aborted && abort.signal.reason instanceof SnapshotError
-      ? abort.signal.reason
-      : failure;
-  } finally {
-    clearTimeout(timer);
-    signal?.removeEventListener('abort', cancel);
-  }
+  const { body, eventId } = await withDeadline(
+    POLL_TIMEOUT_MS,
+    () => new SnapshotError('The server did not answer the snapshot in time.'),
+    signal,
+    async (deadline) => {
+      const response = await fetch(apiPath('/api/v1/snapshot', board), {
+        signal: deadline,
+        headers: { accept: 'application/json' },
+        // Never the browser's stored copy: answered 304 (the same generation as the last poll), fetch would hand
+        // back the stored body, whose serverTime is as old as that poll, and winding the page's clock back hides
+        // the age of figures that have stopped coming.
+        cache: 'no-store',
+      });
+      if (response.status === 503) {
+        throw new SnapshotError('The server is still collecting its first figures from Connect.');
+      }
+      if (!response.ok) {
+        throw new SnapshotError(`The server answered ${response.status} for the snapshot.`);
+      }
+      return {
+        eventId: response.headers.get(STREAM_EVENT_ID_HEADER),
+        body: (await response.json()) as unknown,
+      };
+    },
+  );
   const snapshot = checkSnapshot(body);
   // Stamped as it was served, after the request left: fresh.
   observeServerTime(snapshot.serverTime, { fresh: true, sentAt });

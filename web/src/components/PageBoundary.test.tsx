@@ -161,4 +161,46 @@ describe('PageBoundary', () => {
     });
     expect(again).toHaveBeenCalledTimes(1);
   });
+  it('asks the server again when its answer never comes, rather than waiting on it for good', async () => {
+    vi.useFakeTimers(FAKE);
+    vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    let hanging = true;
+    const fetch = vi.fn((input: RequestInfo | URL, init?: RequestInit) => {
+      if (String(input) !== '/healthz') return Promise.resolve(new Response(null, { status: 204 }));
+      if (!hanging) return Promise.resolve(new Response(null, { status: 200 }));
+      // A proxy that holds the request: no answer until it is given up.
+      return new Promise<Response>((_, reject) =>
+        init?.signal?.addEventListener('abort', () => reject(init.signal?.reason as Error)),
+      );
+    });
+    vi.stubGlobal('fetch', fetch);
+    const reload = vi.fn();
+    render(
+      <PageBoundary reload={reload}>
+        <Broken />
+      </PageBoundary>,
+    );
+    const asked = () => fetch.mock.calls.filter((call) => String(call[0]) === '/healthz').length;
+    // The report first (this page's last was sent a while ago, in the tests before), then the server asked.
+    for (let waited = 0; asked() === 0 && waited < 5 * PAGE_RELOAD_MS; waited += 1000) {
+      await act(async () => {
+        await vi.advanceTimersByTimeAsync(1000);
+      });
+    }
+    expect(asked()).toBe(1);
+    hanging = false;
+    // Given up 10 s after it was asked, asked again 10 s later, answered: the page loads again.
+    await act(async () => {
+      await vi.advanceTimersByTimeAsync(9000);
+    });
+    expect(asked()).toBe(1);
+    await act(async () => {
+      await vi.advanceTimersByTimeAsync(1000 + SERVER_RETRY_MS);
+    });
+    expect(asked()).toBe(2);
+    await act(async () => {
+      await vi.advanceTimersByTimeAsync(1);
+    });
+    expect(reload).toHaveBeenCalledTimes(1);
+  });
 });

@@ -1,11 +1,14 @@
 import { Component, type ErrorInfo, type ReactNode } from 'react';
 import { scheduleReload } from '../api/reload';
 import { countScreenError, reportFailure } from '../api/screenReport';
+import { withDeadline } from '../api/timeout';
 
 /** How long a page that failed whole shows why before it loads itself again. */
 export const PAGE_RELOAD_MS = 30_000;
 /** While the server does not answer, it is asked again this often before the page loads again. */
 export const SERVER_RETRY_MS = 10_000;
+/** How long that question waits for an answer. */
+const HEALTH_TIMEOUT_MS = 10_000;
 
 interface Props {
   children: ReactNode;
@@ -34,17 +37,24 @@ export class PageBoundary extends Component<Props, { error: Error | null }> {
     console.error('Could not draw the wallboard page', error, info.componentStack);
     countScreenError();
     clearTimeout(this.timer);
-    const caughtAt = Date.now();
+    // On the monotonic clock: a kiosk's clock set back meanwhile (a time sync at boot) does not hold the reload.
+    const caughtAt = performance.now();
     // The page below is gone, and its reports with it: one report says why before the page loads again.
     void reportFailure().finally(() => {
       if (this.unmounted) return;
-      const left = Math.max(0, PAGE_RELOAD_MS - (Date.now() - caughtAt));
+      const left = Math.max(0, PAGE_RELOAD_MS - (performance.now() - caughtAt));
       this.timer = setTimeout(() => this.reloadOnceServerAnswers(), left);
     });
   }
 
   private reloadOnceServerAnswers(): void {
-    void fetch('/healthz', { cache: 'no-store' })
+    // Given up after a while, as an answer that never comes (a proxy holding the request) would hold the reload.
+    void withDeadline(
+      HEALTH_TIMEOUT_MS,
+      () => new Error('no answer from /healthz'),
+      undefined,
+      (deadline) => fetch('/healthz', { cache: 'no-store', signal: deadline }),
+    )
       .then(
         (answer) => answer.ok,
         () => false,

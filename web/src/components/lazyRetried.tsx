@@ -25,9 +25,10 @@ export function lazyRetried<Props extends object>(
     load().catch((error: unknown) => {
       failures += 1;
       if (failures > 1) onStuck?.();
-      const failedAt = Date.now();
+      // On the monotonic clock: a kiosk's clock set back meanwhile does not put the retry off by as much.
+      const failedAt = performance.now();
       current = lazy(async () => {
-        const wait = failedAt + retryMs - Date.now();
+        const wait = failedAt + retryMs - performance.now();
         if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
         return attempt();
       });
