@@ -154,6 +154,22 @@ describe('SnapshotStream', () => {
     expect(sources).toHaveLength(1);
   });
 
+  it('keeps a newer view the page holds when a fresh connection brings an older one whole', () => {
+    const { stream, source, views, page } = setup();
+    // A poll brought generation 12 while the stream was away; the replica it reconnects to is at 9.
+    const polled = { ...first, generation: 12 };
+    page.held = polled;
+    stream.start();
+    source(0).open();
+    source(0).emit('snapshot', text({ ...first, generation: 9 }));
+    expect(page.held).toBe(polled);
+    expect(views.map((view) => view.generation)).toEqual([12]);
+    // Another instance's view is taken whatever its generation.
+    source(0).emit('snapshot', text({ ...first, instanceId: 'other', generation: 3 }));
+    expect(page.held?.instanceId).toBe('other');
+    stream.stop();
+  });
+
   const second = nextOf(first, 8);
   const fits = diffView(first, second);
   const badQueue = { ...second.queues[1], realtime: { CONTACTS_IN_QUEUE: 'many' } };

@@ -170,9 +170,14 @@ export class SnapshotStream {
       if (source.readyState === CLOSED || this.nativeFailures > NATIVE_RETRIES) this.retryLater();
     };
     source.addEventListener('snapshot', (event) =>
-      this.receive(source, event.lastEventId, () =>
-        keepUnchanged(this.options.held(), checkSnapshot(parse(event.data, 'view'))),
-      ),
+      this.receive(source, event.lastEventId, () => {
+        const whole = checkSnapshot(parse(event.data, 'view'));
+        const held = this.options.held();
+        // An older generation of the instance than the page holds (a poll brought a newer one from a replica
+        // further on than this one): the figures on screen stay, as a patch to a passed generation leaves them.
+        if (held && held.instanceId === whole.instanceId && held.generation > whole.generation) return held;
+        return keepUnchanged(held, whole);
+      }),
     );
     source.addEventListener('patch', (event) => {
       // A patch onto a view of another instance, or a board's onto a view projected under another configuration of
