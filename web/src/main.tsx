@@ -6,22 +6,10 @@ import './theme/base.css';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { App } from './App';
-import { SnapshotFeed } from './api/SnapshotFeed';
 import { PageBoundary } from './components/PageBoundary';
 import { stopPulseEvents } from './components/pulseEvents';
 import { writeSizeTokens } from './theme/sizes';
-import { useViewParams } from './url';
-
-/** A new board in the URL may be another Connect instance: it gets a feed of its own. */
-function Root() {
-  const [{ board }] = useViewParams();
-  return (
-    <SnapshotFeed key={board ?? ''} board={board}>
-      <App />
-    </SnapshotFeed>
-  );
-}
+import { Root } from './Root';
 
 stopPulseEvents();
 writeSizeTokens(document.documentElement);
