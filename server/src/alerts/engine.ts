@@ -17,7 +17,7 @@ import {
   type ThresholdSet,
 } from '@switchboard/shared';
 import { localDate } from '@switchboard/shared/timeZone';
-import { queueKeyMatches, resolveQueueRefs } from '../config/boards.js';
+import { queueThresholds, resolveQueueRefs } from '../config/boards.js';
 import type { WallboardConfig } from '../config/schema.js';
 import { NotFoundError } from '../errors.js';
 
@@ -112,16 +112,9 @@ export class AlertEngine {
   enrich = (snapshot: Snapshot): Snapshot => {
     const config = this.config();
     const defaults = config.thresholds.defaults;
-    const queueThresholds = (queue: { id: string; name: string }): ThresholdSet =>
-      mergeThresholds(
-        defaults,
-        ...Object.entries(config.thresholds.queues)
-          .filter(([key]) => queueKeyMatches(key, queue))
-          .map(([, set]) => set),
-      );
     const queues = snapshot.queues.map((queue) => ({
       ...queue,
-      states: evaluateFigures({ ...queue.realtime, ...queue.today }, queueThresholds(queue)),
+      states: evaluateFigures({ ...queue.realtime, ...queue.today }, queueThresholds(config, queue)),
     }));
     const summary = {
       ...snapshot.summary,
@@ -139,7 +132,7 @@ export class AlertEngine {
             queue.id,
             evaluateFigures(
               { ...queue.realtime, ...queue.today },
-              mergeThresholds(queueThresholds(queue), board.thresholds),
+              mergeThresholds(queueThresholds(config, queue), board.thresholds),
             ),
           ]),
       );

@@ -1,6 +1,8 @@
 import {
   DEFAULT_AGENT_LIMITS,
+  mergeThresholds,
   SCREEN_ALERT_PREFIX,
+  type ThresholdSet,
   type AgentLimits,
   type Board,
   type PublicConfig,
@@ -77,6 +79,19 @@ export function resolveQueueRefs(refs: readonly string[], queues: readonly Named
 /** Whether a per-queue override key (an id or a name) names this queue. */
 export function queueKeyMatches(key: string, queue: NamedQueue): boolean {
   return resolveQueueRefs([key], [queue]).length === 1;
+}
+
+/**
+ * The thresholds a queue's figures are judged by: the configuration's defaults, with each per-queue override that
+ * names it (by id or name) over them.
+ */
+export function queueThresholds(config: WallboardConfig, queue: NamedQueue): ThresholdSet {
+  return mergeThresholds(
+    config.thresholds.defaults,
+    ...Object.entries(config.thresholds.queues)
+      .filter(([key]) => queueKeyMatches(key, queue))
+      .map(([, set]) => set),
+  );
 }
 
 /**

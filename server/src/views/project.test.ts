@@ -14,6 +14,7 @@ import {
   type Snapshot,
 } from '@switchboard/shared';
 import { describe, expect, it } from 'vitest';
+import { AlertEngine } from '../alerts/engine.js';
 import { parseConfig } from '../config/load.js';
 import { agentCounts, projectView, viewRevision } from './project.js';
 import { Views } from './views.js';
@@ -300,8 +301,38 @@ describe('a board’s view', () => {
     expect(view.summary.realtime.AGENTS_ONLINE).toBe(2);
   });
 
+  it('judges its queues by the configuration it is projected under, as its summary, not the one of the snapshot', () => {
+    const before = parseConfig(
+      'boards:\n  - id: sales\n    title: Sales\n    queues: ["Sales*"]\n',
+      'before.yaml',
+    );
+    const after = parseConfig(
+      [
+        'boards:',
+        '  - id: sales',
+        '    title: Sales',
+        '    queues: ["Sales*"]',
+        '    thresholds:',
+        '      CONTACTS_IN_QUEUE: { warn: 2, critical: 3 }',
+        '',
+      ].join('\n'),
+      'after.yaml',
+    );
+    // Enriched before the board had thresholds of its own; projected after the edit (a stalled poller, or a
+    // follower whose configuration is newer than its leader's).
+    const s = new AlertEngine(() => before).enrich(snapshot());
+    const sales = after.boards[0];
+    if (!sales) throw new Error('no board');
+    const view = projectView(s, sales, after);
+    // Sales UK has 3 waiting: critical by the board's 3, as the summary (4 waiting) is.
+    expect(view.queues.find((q) => q.id === 'q-sales-uk')?.states.CONTACTS_IN_QUEUE).toBe('critical');
+    expect(view.queues.find((q) => q.id === 'q-sales-fr')?.states.CONTACTS_IN_QUEUE).toBe('ok');
+    expect(view.summary.states.CONTACTS_IN_QUEUE).toBe('critical');
+  });
+
   it('keeps unchanged queues and agents the same objects as the snapshot’s', () => {
-    const s = snapshot();
+    // Enriched under the configuration the view is projected under: each queue's states are the view's.
+    const s = new AlertEngine(() => config).enrich(snapshot());
     const view = projectView(s, board('lobby'), config);
     expect(view.queues[0]).toBe(s.queues[2]);
     expect(projectView(s, board('everything'), config).agents[0]).toBe(s.agents[0]);

@@ -8,11 +8,12 @@ import {
   QUEUE_NOT_ON_BOARD,
   type Agent,
   type AgentContact,
+  type Queue,
   type RealtimeMetrics,
   type Snapshot,
   type TodayMetrics,
 } from '@switchboard/shared';
-import { alertOnBoard, resolveQueueRefs } from '../config/boards.js';
+import { alertOnBoard, queueThresholds, resolveQueueRefs } from '../config/boards.js';
 import type { BoardConfig, WallboardConfig } from '../config/schema.js';
 import { combineHistory, instanceRealtime } from '../poller/combine.js';
 
@@ -154,6 +155,12 @@ export function viewRevision(board: BoardConfig | null, config: WallboardConfig)
     .slice(0, 12);
 }
 
+/** Whether two sets of figure states say the same (a queue whose states did not change stays the same object). */
+function sameStates(a: Queue['states'], b: Queue['states']): boolean {
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((key) => a[key] === b[key]);
+}
+
 /** The view of `board` (null: the whole instance) of `snapshot`. */
 export function projectView(
   snapshot: Snapshot,
@@ -161,14 +168,21 @@ export function projectView(
   config: WallboardConfig,
 ): Snapshot {
   if (!board) return snapshot;
-  const { boardStates, boardIntraday, ...rest } = snapshot;
-  const overrides = boardStates?.[board.id];
+  const { boardStates: _boardStates, boardIntraday, ...rest } = snapshot;
   const wanted = board.queues === 'all' ? null : new Set(resolveQueueRefs(board.queues, snapshot.queues));
+  // Each queue's states judged here, by the configuration the view is projected under (its revision names it),
+  // the board's own thresholds over the queue's: not as the snapshot was enriched, under the configuration of
+  // that moment (a configuration edited since, or the leader's where it differs from this replica's).
+  const own = Object.keys(board.thresholds).length > 0 ? board.thresholds : null;
   const queues = snapshot.queues
     .filter((queue) => !wanted || wanted.has(queue.id))
     .map((queue) => {
-      const states = overrides?.[queue.id];
-      return states ? { ...queue, states } : queue;
+      const thresholds = queueThresholds(config, queue);
+      const states = evaluateFigures(
+        { ...queue.realtime, ...queue.today },
+        own ? mergeThresholds(thresholds, own) : thresholds,
+      );
+      return sameStates(states, queue.states) ? queue : { ...queue, states };
     });
   const shows = new Set(board.sections);
   let agents = wanted ? agentsOfQueues(snapshot, wanted) : snapshot.agents;
