@@ -14,7 +14,6 @@ import {
   type Observation,
   type ScreenAlertRule,
   type Snapshot,
-  type ThresholdSet,
 } from '@switchboard/shared';
 import { localDate } from '@switchboard/shared/timeZone';
 import { queueThresholds, resolveQueueRefs } from '../config/boards.js';

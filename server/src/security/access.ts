@@ -52,7 +52,9 @@ function openedAsPage(req: Request): boolean {
   const dest = req.get('sec-fetch-dest');
   if (dest === undefined) return true;
   const mode = req.get('sec-fetch-mode');
-  return (dest === 'document' || dest === 'iframe' || dest === 'frame') && (mode ?? 'navigate') === 'navigate';
+  return (
+    (dest === 'document' || dest === 'iframe' || dest === 'frame') && (mode ?? 'navigate') === 'navigate'
+  );
 }
 
 /** When the session a request came with expires (SESSION_TTL_DAYS after it was issued); undefined: none does. */
