@@ -61,6 +61,9 @@ export function alertOnBoard(
   return queueIds === null || queueIds.has(alert.queueId);
 }
 
+/** Names compared as the configuration's references are: case aside, accents not (made once: each is costly). */
+const sameName = new Intl.Collator(undefined, { sensitivity: 'accent' });
+
 /** Queue references from the configuration (ids, names, `*` patterns) resolved against the queues Connect lists. */
 export function resolveQueueRefs(refs: readonly string[], queues: readonly NamedQueue[]): string[] {
   const ids = new Set<string>();
@@ -69,7 +72,7 @@ export function resolveQueueRefs(refs: readonly string[], queues: readonly Named
     for (const queue of queues) {
       const matches = pattern
         ? globMatches(ref, queue.name)
-        : queue.id === ref || queue.name.localeCompare(ref, undefined, { sensitivity: 'accent' }) === 0;
+        : queue.id === ref || sameName.compare(queue.name, ref) === 0;
       if (matches) ids.add(queue.id);
     }
   }
@@ -86,13 +89,27 @@ export function queueKeyMatches(key: string, queue: NamedQueue): boolean {
  * names it (by id or name) over them.
  */
 export function queueThresholds(config: WallboardConfig, queue: NamedQueue): ThresholdSet {
-  return mergeThresholds(
-    config.thresholds.defaults,
-    ...Object.entries(config.thresholds.queues)
-      .filter(([key]) => queueKeyMatches(key, queue))
-      .map(([, set]) => set),
-  );
+  // Worked out once per configuration and queue: every board's view asks for every queue's, every generation.
+  let known = thresholdsByConfig.get(config);
+  if (!known) {
+    known = new Map();
+    thresholdsByConfig.set(config, known);
+  }
+  const key = `${queue.id}\u0000${queue.name}`;
+  let set = known.get(key);
+  if (!set) {
+    set = mergeThresholds(
+      config.thresholds.defaults,
+      ...Object.entries(config.thresholds.queues)
+        .filter(([overridden]) => queueKeyMatches(overridden, queue))
+        .map(([, overrides]) => overrides),
+    );
+    known.set(key, set);
+  }
+  return set;
 }
+
+const thresholdsByConfig = new WeakMap<WallboardConfig, Map<string, ThresholdSet>>();
 
 /**
  * What screens learn of the configuration. `queues` are the queues of one instance (by its id), against which

@@ -14,7 +14,9 @@ const MAX_SPAN_MS = 31 * 24 * 3600 * 1000;
 /** What the routes need of the instance a request reads. */
 export interface HistoryInstance {
   id: string;
-  views: { of(snapshot: Snapshot, id: string | null): Snapshot | undefined };
+  views: {
+    of(snapshot: Snapshot, id: string | null, options?: { recorded?: boolean }): Snapshot | undefined;
+  };
 }
 
 function time(req: Request, name: string, example: string): number | undefined {
@@ -96,7 +98,8 @@ export function historyRouter(options: {
         { at: new Date(at).toISOString(), before: iso(before), after: iso(after) },
       );
     }
-    const view = instance.views.of(found.view, board);
+    // Coloured as it was: its threshold states as recorded, as its alerts are.
+    const view = instance.views.of(found.view, board, { recorded: true });
     if (!view) throw new NotFoundError(`Board ${board ?? ''} is not in the configuration.`, 'unknown_board');
     res.set({ 'Cache-Control': 'private, no-cache', Vary: 'Cookie' }).json(view);
   });

@@ -328,6 +328,29 @@ describe('a board’s view', () => {
     expect(view.queues.find((q) => q.id === 'q-sales-uk')?.states.CONTACTS_IN_QUEUE).toBe('critical');
     expect(view.queues.find((q) => q.id === 'q-sales-fr')?.states.CONTACTS_IN_QUEUE).toBe('ok');
     expect(view.summary.states.CONTACTS_IN_QUEUE).toBe('critical');
+    // A replayed moment keeps the states it was recorded with, as its alerts do.
+    const replayed = projectView(s, sales, after, { recorded: true });
+    expect(replayed.queues.find((q) => q.id === 'q-sales-uk')?.states).toEqual(
+      s.queues.find((q) => q.id === 'q-sales-uk')?.states,
+    );
+    // The revision names the edit, and one of a queue's own thresholds too.
+    expect(viewRevision(sales, after)).not.toBe(viewRevision(before.boards[0] ?? null, before));
+    const perQueue = parseConfig(
+      [
+        'thresholds:',
+        '  queues:',
+        '    Sales UK: { CONTACTS_IN_QUEUE: { warn: 1, critical: 2 } }',
+        'boards:',
+        '  - id: sales',
+        '    title: Sales',
+        '    queues: ["Sales*"]',
+        '    thresholds:',
+        '      CONTACTS_IN_QUEUE: { warn: 2, critical: 3 }',
+        '',
+      ].join('\n'),
+      'per-queue.yaml',
+    );
+    expect(viewRevision(perQueue.boards[0] ?? null, perQueue)).not.toBe(viewRevision(sales, after));
   });
 
   it('keeps unchanged queues and agents the same objects as the snapshot’s', () => {

@@ -141,16 +141,22 @@ function intradayOf(
 }
 
 /**
- * What of the configuration a view of `board` is projected from (projectView reads the board and the default
- * thresholds, nothing else), as a digest for its ETag: it changes with an edit that changes the view, and says
- * nothing of the rest of the file (webhooks, users, other boards).
+ * What of the configuration a view of `board` is projected from (projectView reads the board and the thresholds,
+ * default and per queue, nothing else), as a digest for its ETag: it changes with an edit that changes the view,
+ * and says nothing of the rest of the file (webhooks, users, other boards).
  */
 export function viewRevision(board: BoardConfig | null, config: WallboardConfig): string {
   if (!board) return '';
   // The board's webhook is not in its view; its URL may carry a secret, and the digest goes to every screen.
   const { webhook: _webhook, ...shown } = board;
   return createHash('sha1')
-    .update(JSON.stringify({ board: shown, thresholds: config.thresholds.defaults }))
+    .update(
+      JSON.stringify({
+        board: shown,
+        thresholds: config.thresholds.defaults,
+        queueThresholds: config.thresholds.queues,
+      }),
+    )
     .digest('base64url')
     .slice(0, 12);
 }
@@ -161,22 +167,32 @@ function sameStates(a: Queue['states'], b: Queue['states']): boolean {
   return keys.length === Object.keys(b).length && keys.every((key) => a[key] === b[key]);
 }
 
-/** The view of `board` (null: the whole instance) of `snapshot`. */
+/**
+ * The view of `board` (null: the whole instance) of `snapshot`. `recorded`: a moment of the past, replayed; its
+ * queues' states are those it was recorded with (the board's own, `boardStates`, where it had thresholds of its
+ * own), as its alerts are, not those today's thresholds would give.
+ */
 export function projectView(
   snapshot: Snapshot,
   board: BoardConfig | null,
   config: WallboardConfig,
+  { recorded = false }: { recorded?: boolean } = {},
 ): Snapshot {
   if (!board) return snapshot;
-  const { boardStates: _boardStates, boardIntraday, ...rest } = snapshot;
+  const { boardStates, boardIntraday, ...rest } = snapshot;
   const wanted = board.queues === 'all' ? null : new Set(resolveQueueRefs(board.queues, snapshot.queues));
   // Each queue's states judged here, by the configuration the view is projected under (its revision names it),
   // the board's own thresholds over the queue's: not as the snapshot was enriched, under the configuration of
   // that moment (a configuration edited since, or the leader's where it differs from this replica's).
   const own = Object.keys(board.thresholds).length > 0 ? board.thresholds : null;
+  const asRecorded = recorded ? boardStates?.[board.id] : undefined;
   const queues = snapshot.queues
     .filter((queue) => !wanted || wanted.has(queue.id))
     .map((queue) => {
+      if (recorded) {
+        const states = asRecorded?.[queue.id];
+        return states ? { ...queue, states } : queue;
+      }
       const thresholds = queueThresholds(config, queue);
       const states = evaluateFigures(
         { ...queue.realtime, ...queue.today },

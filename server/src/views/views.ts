@@ -55,8 +55,15 @@ export class Views {
     return revision;
   }
 
-  /** The view of board `id` (null: the whole instance); undefined when the board is not this instance's (board()). */
-  of(snapshot: Snapshot, id: string | null): Snapshot | undefined {
+  /**
+   * The view of board `id` (null: the whole instance); undefined when the board is not this instance's (board()).
+   * `recorded`: a replayed moment, its threshold states as recorded (projectView).
+   */
+  of(
+    snapshot: Snapshot,
+    id: string | null,
+    { recorded = false }: { recorded?: boolean } = {},
+  ): Snapshot | undefined {
     const board = this.board(id);
     if (board === undefined) return undefined;
     const config = this.config();
@@ -65,10 +72,10 @@ export class Views {
       memo = { config, views: new Map() };
       this.memo.set(snapshot, memo);
     }
-    const key = id ?? WHOLE;
+    const key = `${recorded ? 'recorded:' : ''}${id ?? WHOLE}`;
     let view = memo.views.get(key);
     if (!view) {
-      view = projectView(snapshot, board, config);
+      view = projectView(snapshot, board, config, { recorded });
       memo.views.set(key, view);
     }
     return view;
