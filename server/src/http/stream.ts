@@ -677,8 +677,13 @@ export class ViewStream {
   private beat(): void {
     const now = this.clock();
     // A clock set back since (a step of the system's time) owes every viewer one too, rather than none for as long.
+    // A fresh one is owed when due, or at once when it is further off than it can be (the clock set back since it
+    // was drawn): a page whose server clock was set back must not wait as long again to follow it.
     const owes = (viewer: Viewer) =>
-      now < viewer.lastSentAt || now - viewer.lastSentAt >= this.heartbeatMs / 2 || now >= viewer.freshDueAt;
+      now < viewer.lastSentAt ||
+      now - viewer.lastSentAt >= this.heartbeatMs / 2 ||
+      now >= viewer.freshDueAt ||
+      viewer.freshDueAt - now > 2 * FRESH_BEAT_MS;
     const owed: { viewer: Viewer; channel: BoardChannel; last: number }[] = [];
     for (const channel of this.channels.values())
       for (const viewer of channel.viewers)

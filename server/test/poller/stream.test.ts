@@ -372,12 +372,12 @@ describe('GET /api/v1/stream', () => {
     feed.publish(1);
     const reading = readAll(await fetch(url), 5, ['heartbeat', 'patch']);
     await pause(100);
-    // Patches all along, each with the server's time: no heartbeat owed for them, nor before 5 minutes.
+    // Patches all along, each with the server's time (the clock moved and the patch written at once, so no beat
+    // comes between): no heartbeat owed for them, nor before 5 minutes; then the next beat owes the fresh one.
     for (const [generation, at] of [
       [2, 60_000],
       [3, 299_000],
       [4, 301_000],
-      [5, 302_000],
     ] as const) {
       now = start + at;
       feed.publish(generation);
@@ -387,6 +387,25 @@ describe('GET /api/v1/stream', () => {
     expect(events.map((event) => event.event)).toEqual(['heartbeat', 'patch', 'patch', 'patch', 'heartbeat']);
     expect(JSON.parse(events[4]?.data ?? '{}')).toEqual({
       serverTime: new Date(start + 301_000).toISOString(),
+      fresh: true,
+    });
+  });
+
+  it('owes a viewer a fresh heartbeat at once when the server’s clock was set back, though patches come', async () => {
+    const feed = new HandFeed();
+    const start = Date.now();
+    let now = start;
+    const url = await serve(feed, { clock: () => now, heartbeatMs: 40, random: () => 0 });
+    feed.publish(1);
+    const reading = readAll(await fetch(url), 3, ['heartbeat', 'patch']);
+    await pause(100);
+    // Set back an hour: the fresh heartbeat drawn for 5 minutes on is 65 minutes off now; owed at once.
+    now = start - 3_600_000;
+    feed.publish(2);
+    const events = await reading;
+    expect(events.map((event) => event.event)).toEqual(['heartbeat', 'patch', 'heartbeat']);
+    expect(JSON.parse(events[2]?.data ?? '{}')).toEqual({
+      serverTime: new Date(start - 3_600_000).toISOString(),
       fresh: true,
     });
   });

@@ -157,13 +157,17 @@ describe('SnapshotStream', () => {
   it('keeps a newer view the page holds when a fresh connection brings an older one whole', () => {
     const { stream, source, views, page } = setup();
     // A poll brought generation 12 while the stream was away; the replica it reconnects to is at 9.
-    const polled = { ...first, generation: 12 };
+    const at = (seconds: number) => new Date(Date.parse(first.generatedAt) + seconds * 1000).toISOString();
+    const polled = { ...first, generation: 12, generatedAt: at(6) };
     page.held = polled;
     stream.start();
     source(0).open();
-    source(0).emit('snapshot', text({ ...first, generation: 9 }));
+    source(0).emit('snapshot', text({ ...first, generation: 9, generatedAt: at(0) }));
     expect(page.held).toBe(polled);
     expect(views.map((view) => view.generation)).toEqual([12]);
+    // Generations that started again lower (a server restarted), made later: followed.
+    source(0).emit('snapshot', text({ ...first, generation: 3, generatedAt: at(20) }));
+    expect(page.held?.generation).toBe(3);
     // Another instance's view is taken whatever its generation.
     source(0).emit('snapshot', text({ ...first, instanceId: 'other', generation: 3 }));
     expect(page.held?.instanceId).toBe('other');

@@ -173,9 +173,16 @@ export class SnapshotStream {
       this.receive(source, event.lastEventId, () => {
         const whole = checkSnapshot(parse(event.data, 'view'));
         const held = this.options.held();
-        // An older generation of the instance than the page holds (a poll brought a newer one from a replica
-        // further on than this one): the figures on screen stay, as a patch to a passed generation leaves them.
-        if (held && held.instanceId === whole.instanceId && held.generation > whole.generation) return held;
+        // Older than the view the page holds, of the same instance, by generation and by when it was made (a poll
+        // brought a newer one from a replica further on than this one): the figures on screen stay, as a patch to a
+        // passed generation leaves them. Generations that started again lower come with later times: followed.
+        if (
+          held &&
+          held.instanceId === whole.instanceId &&
+          held.generation > whole.generation &&
+          Date.parse(held.generatedAt) > Date.parse(whole.generatedAt)
+        )
+          return held;
         return keepUnchanged(held, whole);
       }),
     );
