@@ -34,6 +34,8 @@ export interface ClusterOptions {
   clock?: () => number;
   /** The local poller's series of one queue: what the leader answers a follower's request with. */
   queueIntraday?: (queueId: string) => IntervalPoint[] | null;
+  /** The wait between a new leader's tries at reading the alert state (200 ms). */
+  stateReadRetryMs?: number;
 }
 
 type Listener = (snapshot: Snapshot) => void;
@@ -221,6 +223,8 @@ export class Cluster {
     if (this.lease.isHeld) return this.acknowledgeAsLeader(alertId, by);
     const outcome = await this.acks.ask({ alertId, by });
     if (typeof outcome === 'string') throw noLeader(outcome);
+    // The leader lost its lease while it waited to acknowledge: no leader, not an unknown alert.
+    if ('error' in outcome && outcome.code === 'no_leader') throw noLeader('no-leader');
     if ('error' in outcome) throw new UnknownAlertOnLeader(outcome.error);
     return outcome.answer;
   }
@@ -230,7 +234,11 @@ export class Cluster {
    * publish does not take it along. Should Redis not take it, the engine holds it, and the next publish saves it.
    */
   private async acknowledgeAsLeader(alertId: string, by: string): Promise<Alert> {
-    await this.stateRead;
+    // The read of a lease taken again meanwhile (lost and won back while the first was reading) is waited for too.
+    for (let read = this.stateRead; ; read = this.stateRead) {
+      await read;
+      if (read === this.stateRead) break;
+    }
     // The lease lost while the state was read: the next leader's state is the one to acknowledge on.
     if (!this.lease.isHeld) throw noLeader('no-leader');
     const alert = this.options.engine.acknowledge(alertId, by);
@@ -310,7 +318,8 @@ export class Cluster {
     let saved: string | null = null;
     let read = false;
     for (let attempt = 0; attempt < 3 && !read && this.lease.isHeld; attempt += 1) {
-      if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 200));
+      if (attempt > 0)
+        await new Promise((resolve) => setTimeout(resolve, this.options.stateReadRetryMs ?? 200));
       try {
         saved = await redisAnswer(this.redis.get(this.keys.alerts), REDIS_WAIT_MS);
         read = true;

@@ -2,12 +2,15 @@ import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 
 /** What a follower gets back: the leader's answer, or word that no leader answered in time. */
-export type RelayOutcome<Answer> = { answer: Answer } | { error: string } | 'no-leader' | 'unreachable';
+export type RelayOutcome<Answer> =
+  { answer: Answer } | { error: string; code?: string } | 'no-leader' | 'unreachable';
 
 interface Reply<Answer> {
   requestId: string;
   answer?: Answer;
   error?: string;
+  /** The refusal's code, where the leader's error had one (`no_leader`: it lost the lease meanwhile). */
+  code?: string;
 }
 
 /**
@@ -41,7 +44,8 @@ export class Relay<Question, Answer> {
     const result = await reply;
     this.pending.delete(requestId);
     if (!result) return 'no-leader';
-    return result.error !== undefined ? { error: result.error } : { answer: result.answer as Answer };
+    if (result.error === undefined) return { answer: result.answer as Answer };
+    return result.code === undefined ? { error: result.error } : { error: result.error, code: result.code };
   }
 
   /** Handles a message of either channel; the leader answers requests, everyone reads replies. */
@@ -68,7 +72,12 @@ export class Relay<Question, Answer> {
     try {
       reply = { requestId: request.requestId, answer: await this.answer(request.question) };
     } catch (error) {
-      reply = { requestId: request.requestId, error: (error as Error).message };
+      const code = (error as { code?: unknown }).code;
+      reply = {
+        requestId: request.requestId,
+        error: (error as Error).message,
+        ...(typeof code === 'string' ? { code } : {}),
+      };
     }
     await this.redis.publish(this.replies, JSON.stringify(reply)).catch(() => undefined);
   }

@@ -26,7 +26,11 @@ export function drivenReplica(
   redisUrl: string,
   instanceId: string,
   engine: AlertEngine,
-  options: { clock?: () => number; user?: { name: string; password: string } } = {},
+  options: {
+    clock?: () => number;
+    user?: { name: string; password: string };
+    stateReadRetryMs?: number;
+  } = {},
 ) {
   const listeners = new Set<(snapshot: Snapshot) => void>();
   let started = false;
@@ -56,6 +60,7 @@ export function drivenReplica(
     engine,
     logger: pino({ level: 'silent' }),
     ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.stateReadRetryMs !== undefined ? { stateReadRetryMs: options.stateReadRetryMs } : {}),
   });
   return {
     cluster,
