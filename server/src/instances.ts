@@ -487,6 +487,11 @@ export function boardDirectory(
       config()
         .boards.find((board) => board.id === id)
         ?.sections.includes('charts') ?? true,
+    instanceOf: (id) => {
+      const current = config();
+      const board = current.boards.find((candidate) => candidate.id === id);
+      return board ? boardInstance(current, board) : undefined;
+    },
   };
 }
 

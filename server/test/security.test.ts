@@ -5,7 +5,14 @@ import { describe, expect, it } from 'vitest';
 import { parseEnv } from '../src/env.js';
 import { hashToken } from '../src/security/tokens.js';
 import { rawRequest } from './support/rawRequest.js';
-import { displayToken, eventually, securitySuite, signIn, writeTokenFile } from './support/securitySuite.js';
+import {
+  displayToken,
+  eventually,
+  securitySuite,
+  signIn,
+  supervisorToken,
+  writeTokenFile,
+} from './support/securitySuite.js';
 
 const suite = securitySuite();
 const { start, dir } = suite;
@@ -353,6 +360,30 @@ describe('token exchange', () => {
       expect(answer.status, dest).toBe(302);
       expect(String(answer.headers['set-cookie'])).toMatch(/^switchboard_session=/);
     }
+  });
+
+  it('keeps the session a browser holds when another site frames the wallboard with a token of its own', async () => {
+    const tokensFile = join(dir, 'framed-tokens.yaml');
+    writeTokenFile(tokensFile);
+    const wallboard = await start({ ACCESS_MODE: 'tokens', DISPLAY_TOKENS_FILE: tokensFile });
+    const mine = await signIn(wallboard, supervisorToken);
+    const framed = (cookie: string | null, dest: string) =>
+      rawRequest(wallboard.url, {
+        path: `/?view=embed&token=${displayToken}`,
+        headers: {
+          'sec-fetch-mode': 'navigate',
+          'sec-fetch-dest': dest,
+          'sec-fetch-site': 'cross-site',
+          ...(cookie ? { cookie } : {}),
+        },
+      });
+    // Framed elsewhere: the token leaves the address, the session stays the supervisor's.
+    const kept = await framed(mine, 'iframe');
+    expect(kept.status).toBe(302);
+    expect(kept.headers['set-cookie']).toBeUndefined();
+    // A browser without one gets the frame's token's session; opened as a page of its own, the token is taken.
+    expect(String((await framed(null, 'iframe')).headers['set-cookie'])).toMatch(/^switchboard_session=/);
+    expect(String((await framed(mine, 'document')).headers['set-cookie'])).toMatch(/^switchboard_session=/);
   });
 
   it('says a token given twice is given twice, not that the screen needs one', async () => {

@@ -57,6 +57,12 @@ function openedAsPage(req: Request): boolean {
   );
 }
 
+/** Whether a browser opened the request in a frame of a page of another origin (Fetch Metadata). */
+function inAnotherPagesFrame(req: Request): boolean {
+  const dest = req.get('sec-fetch-dest');
+  return (dest === 'iframe' || dest === 'frame') && req.get('sec-fetch-site') !== 'same-origin';
+}
+
 /** When the session a request came with expires (SESSION_TTL_DAYS after it was issued); undefined: none does. */
 const sessionEnds = new WeakMap<Request, number>();
 
@@ -220,8 +226,12 @@ export function accessControl(options: AccessOptions): RequestHandler {
           'this token is not valid, or it was revoked. Ask for a new one.',
           'invalid_token',
         );
-      // Exchange the token once for an HttpOnly cookie, and take it out of the address bar and history.
-      res.cookie(SESSION_COOKIE, sessions.mint(entry), sessionCookie(req, sessions));
+      // Exchange the token once for an HttpOnly cookie, and take it out of the address bar and history. In a frame
+      // of another page, a session this browser already holds stays as it is: a page elsewhere that frames the
+      // address with its own token must not swap the session of whoever's browser opens that page.
+      const held = inAnotherPagesFrame(req) ? readCookie(req, SESSION_COOKIE) : undefined;
+      if (!held || !sessions.verify(held, store.entries))
+        res.cookie(SESSION_COOKIE, sessions.mint(entry), sessionCookie(req, sessions));
       res.redirect(302, exchangeLocation(req.originalUrl, entry.board ?? tokenBoards(entry)?.[0]));
       return 'redirected';
     }

@@ -5,8 +5,8 @@ import type { AlertsBackend } from '../alerts/routes.js';
 import { accessControl } from './access.js';
 import { scopedAlerts, type BoardDirectory } from './boardScope.js';
 
-/** A request from a user behind the proxy who reads board `support` only, as the access check leaves it. */
-function supportUsersRequest(): Request {
+/** A request from a user behind the proxy who reads `boards` only, through `support`, as the access check leaves it. */
+function supportUsersRequest(boards: string[] = ['support']): Request {
   const req = {
     path: '/api/v1/alerts/x/acknowledge',
     method: 'POST',
@@ -21,7 +21,7 @@ function supportUsersRequest(): Request {
     sessions: null,
     trustedProxies: ['127.0.0.1'],
     userHeader: 'X-Forwarded-User',
-    userBoards: () => ['support'],
+    userBoards: () => boards,
   });
   let passed = false;
   void check(req, {} as Response, () => {
@@ -90,6 +90,28 @@ describe("an unlimited identity's alerts through a board", () => {
     const alerts = scopedAlerts(req, backend, directory);
     expect(() => alerts.acknowledge('theirs', 'dana')).toThrow(
       expect.objectContaining({ status: 403, code: 'alert_not_on_board' }),
+    );
+  });
+});
+
+describe("a limited identity's boards of another instance", () => {
+  it('do not make an alert of this one known: a board showing every queue there shows none here', () => {
+    const backend: AlertsBackend = {
+      active: () => [alert('theirs', 'q-sales')],
+      history: async () => [],
+      acknowledge: () => {
+        throw new Error('not to be acknowledged through this board');
+      },
+    };
+    const instances: BoardDirectory = {
+      ...directory,
+      boardIds: () => ['support', 'sales', 'elsewhere'],
+      queueIds: (board) => (board === 'elsewhere' ? null : directory.queueIds(board)),
+      instanceOf: (board) => (board === 'elsewhere' ? 'other-centre' : 'default'),
+    };
+    const alerts = scopedAlerts(supportUsersRequest(['support', 'elsewhere']), backend, instances);
+    expect(() => alerts.acknowledge('theirs', 'alice')).toThrow(
+      expect.objectContaining({ status: 404, code: 'unknown_alert' }),
     );
   });
 });

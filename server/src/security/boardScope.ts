@@ -25,6 +25,8 @@ export interface BoardDirectory {
   queueIds(board: string): ReadonlySet<string> | null;
   /** Whether a board shows charts (its view carries intraday series). */
   showsCharts(board: string): boolean;
+  /** The Connect instance a board shows (undefined: no such board, or a directory of one instance). */
+  instanceOf?(board: string): string | undefined;
 }
 
 /** The boards a request may read, or null for every board (also when no access control stands in front). */
@@ -118,9 +120,16 @@ export function scopedAlerts(req: Request, backend: AlertsBackend, directory: Bo
       // Not among the alerts this replica holds (a follower a snapshot behind its leader, or no such alert): its
       // queue cannot be checked, so an identity limited to boards does not pass it on to be acknowledged unchecked.
       // Nor is it told that an alert exists that none of its boards shows: that gets the same answer.
+      // Its boards of the alert's instance (the one this request's board shows): another's queues are not its.
+      const instance = directory.instanceOf?.(board);
       const hidden =
         allowed !== null &&
-        (!alert || !allowed.some((other) => alertOnBoard(alert, other, directory.queueIds(other))));
+        (!alert ||
+          !allowed.some(
+            (other) =>
+              directory.instanceOf?.(other) === instance &&
+              alertOnBoard(alert, other, directory.queueIds(other)),
+          ));
       if (hidden)
         throw new NotFoundError(
           `No open alert ${alertId} on board ${board}: it may have just cleared, or this server has not seen it yet. Try again in a moment.`,
