@@ -803,6 +803,21 @@ describe('validation, as the service does it', () => {
     ],
     ['an unsupported grouping', () => current({ Groupings: ['AGENT'] })],
     ['more than two groupings', () => current({ Groupings: ['QUEUE', 'CHANNEL', 'ROUTING_PROFILE'] })],
+    // Grouped by ROUTING_PROFILE, CONTACTS_IN_QUEUE (and CONTACTS_SCHEDULED, OLDEST_CONTACT_AGE) need a
+    // routing-profile filter; a queue filter is not enough.
+    [
+      'CONTACTS_IN_QUEUE by routing profile, filtered by queue',
+      () => current({ Groupings: ['ROUTING_PROFILE'] }),
+    ],
+    // "Sorting on SLOTS_ACTIVE and SLOTS_AVAILABLE is not supported."
+    [
+      'sorting on SLOTS_AVAILABLE',
+      () =>
+        current({
+          CurrentMetrics: [{ Name: 'SLOTS_AVAILABLE', Unit: 'COUNT' }],
+          SortCriteria: [{ SortByMetric: 'SLOTS_AVAILABLE', SortOrder: 'DESCENDING' }],
+        }),
+    ],
     [
       'user data with two filters',
       () =>

@@ -81,6 +81,28 @@ function checkEstimatedWaitCombination(
   }
 }
 
+/**
+ * Connect on grouping by ROUTING_PROFILE: "you must include either a queue or routing profile filter. In addition,
+ * a routing profile filter is required for metrics CONTACTS_SCHEDULED, CONTACTS_IN_QUEUE, and OLDEST_CONTACT_AGE."
+ */
+function checkRoutingProfileGrouping(
+  metrics: { Name: CurrentMetric }[],
+  profiles: string[] | undefined,
+  groupings: Grouping[],
+): void {
+  if (!groupings.includes('ROUTING_PROFILE') || (profiles?.length ?? 0) > 0) return;
+  const needing = metrics
+    .map((m) => m.Name)
+    .filter(
+      (name) =>
+        name === 'CONTACTS_SCHEDULED' || name === 'CONTACTS_IN_QUEUE' || name === 'OLDEST_CONTACT_AGE',
+    );
+  if (needing.length > 0)
+    throw invalidParameter(
+      `Grouping by ROUTING_PROFILE needs a RoutingProfiles filter for ${needing.join(', ')}.`,
+    );
+}
+
 interface Row {
   Dimensions: Record<string, unknown>;
   Collections: { Metric: { Name: string; Unit: string }; Value: number | null }[];
@@ -108,6 +130,7 @@ export function getCurrentMetricData(ctx: OpContext) {
     { queues: queueRefs, channels: filters.Channels, profiles: profileRefs },
     groupings,
   );
+  checkRoutingProfileGrouping(metrics, profileRefs, groupings);
   const max = maxResults(body.MaxResults, 100);
   const sort = parseSort(body.SortCriteria, metrics);
 
@@ -150,6 +173,10 @@ function parseSort(
     throw invalidParameter(
       `SortByMetric ${String(first.SortByMetric)} must be one of the requested CurrentMetrics.`,
     );
+  }
+  // "Sorting on SLOTS_ACTIVE and SLOTS_AVAILABLE is not supported."
+  if (first.SortByMetric === 'SLOTS_ACTIVE' || first.SortByMetric === 'SLOTS_AVAILABLE') {
+    throw invalidParameter(`Sorting on ${first.SortByMetric} is not supported.`);
   }
   if (first.SortOrder !== undefined && first.SortOrder !== 'ASCENDING' && first.SortOrder !== 'DESCENDING') {
     throw invalidParameter('SortOrder must be ASCENDING or DESCENDING.');
