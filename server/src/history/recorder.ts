@@ -18,6 +18,8 @@ import {
 } from './writer.js';
 
 const DAY_MS = 24 * 3600 * 1000;
+/** Alert events waiting for a history that failed to take them; a day has a few dozen. */
+const MAX_QUEUED_EVENTS = 10_000;
 /** How often the file is checked to still be the one at its path. */
 const FILE_CHECK_MS = 60_000;
 /** How often the recorder says again that it holds the file (store.ts, CLAIM_SQL). */
@@ -531,6 +533,8 @@ export class History {
     const writer = this.writer;
     return writer.write(batch, this.clock()).then((outcome) => {
       this.writing -= 1;
+      // Not written, and not another wallboard's to write: the alert events and states go with the next batch.
+      if (!outcome.ok && outcome.code !== 'HISTORY_IN_USE') this.requeue(batch);
       if (outcome.ok) {
         if (this.writeError !== null)
           this.options.logger.info({ path: this.path }, 'history is written again');
@@ -569,6 +573,25 @@ export class History {
         if (this.writer !== writer) this.writeError = null;
       }
     });
+  }
+
+  /**
+   * Puts a failed batch's alert events back ahead of those queued since, and its states where none newer is
+   * queued: the generations of a failed write are lost, but an alert's raised, cleared or acknowledged mark and
+   * the engine's saved state (what a restart carries on from) are written once the file takes writes again. At
+   * most MAX_QUEUED_EVENTS wait, the oldest going first.
+   */
+  private requeue(batch: Batch): void {
+    const events = [...batch.events, ...this.events];
+    const over = events.length - MAX_QUEUED_EVENTS;
+    if (over > 0)
+      this.options.logger.warn(
+        { events: over, path: this.path },
+        'alert events left out of the history: too many waited for it to take writes again',
+      );
+    this.events = over > 0 ? events.slice(over) : events;
+    for (const state of batch.states)
+      if (!this.states.has(state.instance)) this.states.set(state.instance, state);
   }
 
   private encode(frame: QueuedFrame): FrameRecord {

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { diffView, type Snapshot } from '@switchboard/shared';
 import { describe, expect, it } from 'vitest';
 import { History, recorderHost, type HistoryOptions } from '../../src/history/recorder.js';
+import { sqliteDriver } from '../../src/history/sqlite.js';
 import { createLogger } from '../../src/logger.js';
 import { generationsIn, view } from './support.js';
 
@@ -202,5 +203,57 @@ describe('History at its edges', () => {
     );
     await a.close();
     await b.close();
+  });
+});
+
+describe('a write that fails', () => {
+  it('writes the alert events and the alert state it held with the next batch the file takes', async () => {
+    let now = 60_000_000;
+    const history = open(() => now);
+    let state = { acknowledged: [] as string[] };
+    let emit: (event: unknown) => void = () => undefined;
+    const engine = {
+      onEvent: (listener: (event: unknown) => void) => {
+        emit = listener;
+        return () => undefined;
+      },
+      exportState: () => state,
+      importState: () => undefined,
+    };
+    history.attachAlerts('i', engine as unknown as Parameters<History['attachAlerts']>[1]);
+    const record = recorder(history);
+    record();
+    await history.flush();
+    const db = sqliteDriver().open(history.path);
+    try {
+      // The disk full for one batch: the one holding the acknowledgement.
+      db.exec(
+        "CREATE TRIGGER full BEFORE INSERT ON generations BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END",
+      );
+      now += 2000;
+      state = { acknowledged: ['a1'] };
+      emit({
+        kind: 'acknowledged',
+        alertId: 'a1',
+        at: new Date(now).toISOString(),
+        level: 'warn',
+        metric: 'CONTACTS_IN_QUEUE',
+        queueId: null,
+      });
+      record();
+      await history.flush();
+      expect(history.error).toMatch(/disk is full/);
+      db.exec('DROP TRIGGER full');
+      now += 2000;
+      record();
+      await history.flush();
+      expect(history.error).toBeNull();
+      expect(db.prepare('SELECT count(*) AS n FROM alert_events').get()).toEqual({ n: 1 });
+      const saved = db.prepare('SELECT state FROM alert_state').all() as { state: string }[];
+      expect(saved.map((row) => JSON.parse(row.state) as unknown)).toEqual([{ acknowledged: ['a1'] }]);
+    } finally {
+      db.close();
+      await history.close();
+    }
   });
 });
