@@ -20,6 +20,8 @@ import {
 const DAY_MS = 24 * 3600 * 1000;
 /** Alert events waiting for a history that failed to take them; a day has a few dozen. */
 const MAX_QUEUED_EVENTS = 10_000;
+/** A writer thread that died is started again at most this often. */
+const WRITER_RESTART_MS = 60_000;
 /** How often the file is checked to still be the one at its path. */
 const FILE_CHECK_MS = 60_000;
 /** How often the recorder says again that it holds the file (store.ts, CLAIM_SQL). */
@@ -169,6 +171,8 @@ export class History {
   private readonly maxQueued: number;
   private readonly maxInFlight: number;
   private lastWarning = 0;
+  /** When the writer thread was last started again after it died (restartWriter). */
+  private writerStartedAt = Number.NEGATIVE_INFINITY;
   /** Batches handed to the writer and not yet written. */
   private writing = 0;
   private readonly unsubscribers: (() => void)[] = [];
@@ -228,6 +232,28 @@ export class History {
     this.writer = writer;
     void this.claimFile();
     return writer;
+  }
+
+  /**
+   * Starts the writer thread again after it died (an out-of-memory, say), at most once a minute: a dead one
+   * answers every write with its death until the process restarts. The next generation of each instance goes
+   * whole, and the alert engines' state is written again.
+   */
+  private restartWriter(detail: string): void {
+    const now = this.clock();
+    if (this.closing || now - this.writerStartedAt < WRITER_RESTART_MS) return;
+    this.writerStartedAt = now;
+    this.options.logger.error(
+      { path: this.path, detail },
+      'history writer thread stopped: starting it again',
+    );
+    const dead = this.writer;
+    this.writer = this.newWriter();
+    void dead.close();
+    this.lastKeyframe.clear();
+    for (const [instance, engine] of this.engines)
+      if (!this.states.has(instance))
+        this.states.set(instance, { instance, at: now, json: JSON.stringify(engine.exportState()) });
   }
 
   /** Reads of the file in use. */
@@ -567,6 +593,7 @@ export class History {
       this.dropped('write_failed', frames.length, detail);
       // A batch in flight to a file replaced meanwhile says nothing of the one in use, nor may it set that aside.
       if (writer !== this.writer) return;
+      if (outcome.code === 'worker') this.restartWriter(detail);
       this.writeError = `history is not being written to ${this.path} (${detail}): the replay of these moments is lost`;
       if (damaged(outcome)) {
         this.replaceDamaged(detail);

@@ -257,3 +257,55 @@ describe('a write that fails', () => {
     }
   });
 });
+
+describe('a writer thread that dies', () => {
+  it('is started again, at most once a minute, and recording carries on with a whole view', async () => {
+    let now = 60_000_000;
+    const dir = mkdtempSync(join(tmpdir(), 'switchboard-edges-'));
+    const history = open(() => now, { dataDir: dir });
+    const record = recorder(history);
+    const killWriter = () =>
+      (
+        history as unknown as { writer: { worker: { terminate(): Promise<number> } } }
+      ).writer.worker.terminate();
+    try {
+      record();
+      await history.flush();
+      await killWriter();
+      now += 2000;
+      record();
+      await history.flush();
+      expect(history.error).toMatch(/writer thread exited/);
+      now += 2000;
+      record();
+      await history.flush();
+      expect(history.error).toBeNull();
+      expect(generationsIn(dir)).toEqual([1, 3]);
+      // Whole: the patch from generation 2, which was not written, would not apply.
+      const db = sqliteDriver().open(history.path, { readonly: true });
+      try {
+        expect(db.prepare('SELECT kind FROM frames WHERE generation = 3').all()).toEqual([{ kind: 1 }]);
+      } finally {
+        db.close();
+      }
+      // Dead again within the minute: not started again until the minute is out.
+      await killWriter();
+      now += 2000;
+      record();
+      await history.flush();
+      now += 2000;
+      record();
+      await history.flush();
+      expect(history.error).toMatch(/writer thread exited/);
+      now += 60_000;
+      record();
+      await history.flush();
+      record();
+      await history.flush();
+      expect(history.error).toBeNull();
+      expect(generationsIn(dir)).toEqual([1, 3, 7]);
+    } finally {
+      await history.close();
+    }
+  });
+});
