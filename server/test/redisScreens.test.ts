@@ -166,6 +166,48 @@ describe('the screens in Redis', () => {
     expect(later.nameOf(TV)).toBe('Lobby TV');
   });
 
+  it('reads the renames it missed while its subscription was lost, once it is back', async () => {
+    const prefix = 'test:missed';
+    const clock = { now: Date.now() };
+    const a = await replica(prefix, clock);
+    const logger = createLogger('silent');
+    const store = new RedisScreenStore(redis.url, logger, prefix);
+    const b = new DisplayRegistry({
+      store,
+      logger,
+      clock: () => clock.now,
+      intervalMs: 10_000,
+      staleAfterMs: 15_000,
+      serverBuild: 'v2',
+      serverStartedAt: clock.now,
+    });
+    await b.start();
+    running.push(b);
+    const other = 'b:other-tv-00000000000000000';
+    a.report(TV, 'browser', 'retired-tv-0000000000000', report());
+    a.report(
+      other,
+      'browser',
+      'other-tv-00000000000000000',
+      screenReport({ id: 'other-tv-00000000000000000' }),
+    );
+    await a.rename(TV, 'Lobby TV');
+    await a.rename(other, 'Kitchen');
+    await waitFor(() => (b.nameOf(other) === 'Kitchen' ? true : undefined), 'the names on replica b');
+    // b's subscription drops; meanwhile a renames one screen and takes the other's name away.
+    const subscriber = (store as unknown as { subscriber: Redis }).subscriber;
+    subscriber.disconnect();
+    await waitFor(() => (subscriber.status === 'end' ? true : undefined), "b's subscription gone");
+    await a.rename(TV, 'Front desk');
+    await a.rename(other, '');
+    await subscriber.connect();
+    await waitFor(
+      () => (b.nameOf(TV) === 'Front desk' ? true : undefined),
+      'the rename missed, on replica b',
+    );
+    await waitFor(() => (b.nameOf(other) === null ? true : undefined), 'the name taken away, on replica b');
+  });
+
   it('keeps the names as long as the screens are written, not a week after the last rename', async () => {
     const prefix = 'test:expiry';
     const clock = { now: Date.now() };

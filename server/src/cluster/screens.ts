@@ -97,6 +97,18 @@ export class RedisScreenStore implements ScreenStore {
       lost = false;
       void this.restoreNames(namesHere());
     });
+    // Subscribed again after a loss: what was published meanwhile is gone. Names are written only by a rename, so
+    // the renames made through other replicas meanwhile are read from Redis (a Forget missed leaves the screen's
+    // record here until it ages out, or its next report).
+    let unsubscribed = false;
+    this.subscriber.on('close', () => {
+      unsubscribed = true;
+    });
+    this.subscriber.on('ready', () => {
+      if (!unsubscribed || !namesHere) return;
+      unsubscribed = false;
+      void this.catchUpNames(receive, namesHere);
+    });
     await Promise.allSettled([this.redis.connect(), this.subscriber.connect()]);
     this.subscriber.on('message', (channel: string, text: string) => {
       if (channel !== this.keys.channel) return;
@@ -153,6 +165,33 @@ export class RedisScreenStore implements ScreenStore {
       for (const key of [this.keys.records, this.keys.streams, this.keys.names]) multi.pexpire(key, KEEP_MS);
     }
     return multi.publish(this.keys.channel, JSON.stringify({ ...message, from: this.replicaId }));
+  }
+
+  /**
+   * The names as Redis has them, delivered where this replica's differ (set, changed, or taken away through another
+   * replica while this one's subscription was lost). Nothing where Redis has no names at all: a Redis that
+   * restarted empty, whose names this replica writes back (restoreNames). Tried again while Redis is away.
+   */
+  private async catchUpNames(
+    receive: (message: ScreenMessage) => void,
+    namesHere: () => ReadonlyMap<string, string>,
+  ): Promise<void> {
+    for (let attempt = 1; attempt <= 5; attempt += 1) {
+      try {
+        const [exists, names] = await Promise.all([
+          this.redis.exists(this.keys.names),
+          this.redis.hgetall(this.keys.names),
+        ]);
+        if (exists === 0) return;
+        const here = namesHere();
+        for (const [key, value] of Object.entries(names))
+          if (here.get(key) !== value) receive({ type: 'name', key, value });
+        for (const key of [...here.keys()]) if (!(key in names)) receive({ type: 'name', key, value: null });
+        return;
+      } catch {
+        await new Promise((resolve) => setTimeout(resolve, 1000 * attempt));
+      }
+    }
   }
 
   /** Writes `names` back where Redis has no names at all, each only where no other replica wrote it first. */
