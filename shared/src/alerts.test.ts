@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { FORECAST_SERVICE_LEVEL } from './forecast.js';
 import {
   activeAlerts,
   alertRuleSchema,
@@ -232,6 +233,49 @@ describe('a rule without a direction', () => {
     expect(alertRuleSchema.parse({ id: 'q', metric: 'CONTACTS_IN_QUEUE', value: 10 }).direction).toBe(
       'above',
     );
+  });
+
+  it('clears a forecast alert once no contacts are coming, rather than hold it through the night', () => {
+    const rule = alertRuleSchema.parse({
+      id: 'forecast',
+      metric: FORECAST_SERVICE_LEVEL,
+      value: 80,
+      direction: 'below',
+      clearAt: 85,
+    });
+    const figure = (forecast: { predictedServiceLevel: number | null; arrivalsPerHour: number | null }) =>
+      ruleFigure(FORECAST_SERVICE_LEVEL, { realtime: {}, today: {}, forecast });
+    // At close: nobody staffed, the last hour's contacts still in the arrival rate: 0% predicted, raised.
+    const closing = stepAlerts(
+      new Map(),
+      [rule],
+      [
+        {
+          ruleId: 'forecast',
+          queueId: null,
+          value: figure({ predictedServiceLevel: 0, arrivalsPerHour: 240 }),
+        },
+      ],
+      0,
+    );
+    expect(closing.events.map((event) => event.kind)).toEqual(['raised']);
+    // An hour on, no contacts coming: nothing predicted, and nothing at risk either.
+    expect(figure({ predictedServiceLevel: null, arrivalsPerHour: 0 })).toBe(100);
+    const night = stepAlerts(
+      closing.tracks,
+      [rule],
+      [
+        {
+          ruleId: 'forecast',
+          queueId: null,
+          value: figure({ predictedServiceLevel: null, arrivalsPerHour: 0 }),
+        },
+      ],
+      3_600_000,
+    );
+    expect(night.events.map((event) => event.kind)).toEqual(['cleared']);
+    // Not known (no arrival rate yet): no figure, as before.
+    expect(figure({ predictedServiceLevel: null, arrivalsPerHour: null })).toBeNull();
   });
 
   it('watches the abandon rate, which the wallboard works out from the contacts abandoned and queued', () => {

@@ -68,10 +68,15 @@ export function ruleFigure(
   figures: {
     realtime: Readonly<Record<string, number | null | undefined>>;
     today: Readonly<Record<string, number | null | undefined>>;
-    forecast?: { predictedServiceLevel: number | null } | undefined;
+    forecast?: { predictedServiceLevel: number | null; arrivalsPerHour?: number | null } | undefined;
   },
 ): number | null {
-  if (metric === FORECAST_SERVICE_LEVEL) return figures.forecast?.predictedServiceLevel ?? null;
+  if (metric === FORECAST_SERVICE_LEVEL) {
+    // No contacts coming (a queue closed for the night): nothing is at risk, and an alert raised as it closed
+    // clears, as every contact answered in time would, rather than stand until the morning.
+    if (figures.forecast?.arrivalsPerHour === 0) return 100;
+    return figures.forecast?.predictedServiceLevel ?? null;
+  }
   return figures.realtime[metric] ?? figures.today[metric] ?? derivedFigure(metric, figures.today) ?? null;
 }
 
