@@ -346,7 +346,7 @@ describe(`the poller against ${QUEUES} queues and ${AGENTS} agents`, () => {
       };
     };
     let read = await pair();
-    for (let attempt = 0; attempt < 5 && read.queued !== read.today; attempt += 1) {
+    for (let attempt = 0; attempt < 15 && read.queued !== read.today; attempt += 1) {
       await new Promise((resolve) => setTimeout(resolve, 1000));
       read = await pair();
     }
