@@ -370,7 +370,7 @@ export async function startInstance(
     enrich: (snapshot): Snapshot =>
       alerting.enrich(
         withBoardIntraday(
-          withForecast(snapshot, poller.history, configStore.current, forecastState),
+          withForecast(snapshot, poller.history, configStore.current, forecastState, env.STALE_AFTER_MS),
           poller.history,
           configStore.current,
           id,

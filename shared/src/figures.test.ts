@@ -191,7 +191,9 @@ describe('alertSentence', () => {
 
 describe('the forecast in words', () => {
   const format = figureFormatter('en-GB');
+  // The blend's: its figure may part from its staffing, and the advice says why.
   const forecast = {
+    model: 'erlang-c-blend',
     arrivalsPerHour: 240,
     handleTimeSeconds: 250,
     agentsStaffed: 14,
@@ -219,6 +221,18 @@ describe('the forecast in words', () => {
     // And the other way: short by the model, predicted above target for now.
     expect(forecastAdvice({ ...forecast, predictedServiceLevel: 86.1 }, format)).toBe(
       "Needs 3 more agents for 80% in 20 s by the model, though the last interval's service level lifts the forecast above it for now: 240 contacts/h, 4:10 handle time, 14 staffed",
+    );
+    // Any other model's figure parts from its staffing only by rounding (79.997% shows as 80%): the blend is not
+    // blamed for it.
+    expect(
+      forecastAdvice(
+        { ...forecast, model: 'erlang-c', predictedServiceLevel: 80, agentsRequired: 15 },
+        format,
+      ),
+    ).toBe('Needs 1 more agent for 80% in 20 s: 240 contacts/h, 4:10 handle time, 14 staffed');
+    // A handle time that is the configured default says so.
+    expect(forecastAdvice({ ...forecast, handleTimeAssumed: true, agentsRequired: 15 }, format)).toBe(
+      'Needs 1 more agent for 80% in 20 s: 240 contacts/h, 4:10 handle time (assumed: too few contacts handled today), 14 staffed',
     );
     // No contacts coming (no prediction): the staffing alone.
     expect(forecastAdvice({ ...forecast, predictedServiceLevel: null }, format)).toBe(

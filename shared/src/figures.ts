@@ -341,6 +341,10 @@ export function alertSentence(
 
 /** The forecast's figures the advice is written from (shared/src/forecast.ts's Forecast). */
 interface ForecastFigures {
+  /** Which model made it: only `erlang-c-blend` mixes in the last interval's service level. */
+  model?: string;
+  /** The handle time is the configured default, not today's. */
+  handleTimeAssumed?: true;
   arrivalsPerHour: number | null;
   handleTimeSeconds: number | null;
   agentsStaffed: number | null;
@@ -359,12 +363,13 @@ export function forecastTarget(forecast: ForecastFigures, format: FigureFormatte
 
 /**
  * A queue's staffing advice and what it rests on, as the drill-down and the summary say it: "Needs 3 more
- * agents for 80% in 20 s: 240 contacts/h, 4:10 handle time, 14 staffed". Null when there is too little to say.
+ * agents for 80% in 20 s: 240 contacts/h, 4:10 handle time, 18 staffed". Null when there is too little to say.
  */
 export function forecastAdvice(forecast: ForecastFigures, format: FigureFormatter): string | null {
   const { arrivalsPerHour, handleTimeSeconds, agentsStaffed, agentsRequired } = forecast;
   if (arrivalsPerHour === null || handleTimeSeconds === null) return null;
-  const inputs = `${format.count(arrivalsPerHour)} contacts/h, ${formatDuration(handleTimeSeconds)} handle time`;
+  const assumed = forecast.handleTimeAssumed ? ' (assumed: too few contacts handled today)' : '';
+  const inputs = `${format.count(arrivalsPerHour)} contacts/h, ${formatDuration(handleTimeSeconds)} handle time${assumed}`;
   const target = forecastTarget(forecast, format);
   if (agentsRequired === null) return `No number of agents reaches ${target}: ${inputs}`;
   if (agentsStaffed === null)
@@ -374,7 +379,9 @@ export function forecastAdvice(forecast: ForecastFigures, format: FigureFormatte
   // The staffing is the model's, for the queue's steady state; the predicted figure above it also blends in the
   // last interval's realised service level (docs/forecast.md). Where the two part, the advice says why, so the
   // drill-down never reads "51% predicted" over a bare "Enough agents", nor "86% predicted" over "Needs 3 more".
-  const predicted = forecast.predictedServiceLevel;
+  // Only the blend parts from the model; any other model's figure and staffing part only by the figure's
+  // rounding (a prediction a hair under the target shows as the target), which is no reason to blame the blend.
+  const predicted = forecast.model === 'erlang-c-blend' ? forecast.predictedServiceLevel : null;
   const below = predicted !== null && predicted < forecast.targetPercent;
   if (short > 0)
     return predicted !== null && !below

@@ -260,6 +260,22 @@ describe('the forecast against corrupted answers', () => {
     expect(forecastSchema.safeParse(centre).success).toBe(true);
   });
 
+  it('says when its handle time is the configured default, not today’s, and so does a centre made only of such', () => {
+    const early = forecastQueue(
+      { series: series(100, 100), handleTimeSeconds: 600, contactsHandled: 9, agentsStaffed: 9 },
+      settings,
+    );
+    expect(early).toMatchObject({ handleTimeSeconds: 300, handleTimeAssumed: true });
+    const measured = forecastQueue(
+      { series: series(100, 100), handleTimeSeconds: 600, contactsHandled: 10, agentsStaffed: 9 },
+      settings,
+    );
+    expect(measured.handleTimeSeconds).toBe(600);
+    expect(measured.handleTimeAssumed).toBeUndefined();
+    expect(combineForecasts([early, early], 18, settings).handleTimeAssumed).toBe(true);
+    expect(combineForecasts([early, measured], 18, settings).handleTimeAssumed).toBeUndefined();
+  });
+
   it('gives no staffing figures for a load beyond any staffing', () => {
     // 200 queued an hour at 10^7 s each: over half a million erlangs.
     const forecast = steadyQueue(100, 1e7, 20);

@@ -49,6 +49,13 @@ export const forecastSchema = z.object({
   predictedServiceLevel: z.number().min(0).max(100).nullable(),
   /** The fewest agents predicted to reach the target. */
   agentsRequired: z.number().int().nonnegative().nullable(),
+  /** The handle time is the configured default, not today's (too few contacts handled yet): shown as assumed. */
+  handleTimeAssumed: z.literal(true).optional(),
+  /**
+   * Today's intervals from Connect are older than the stale limit: no arrival rate (the last known one would be
+   * hours old), so nothing is predicted; the page says why.
+   */
+  intervalsStale: z.literal(true).optional(),
 });
 export type Forecast = z.infer<typeof forecastSchema>;
 
@@ -180,6 +187,8 @@ export interface QueueForecastInput {
   contactsHandled: number | null | undefined;
   /** AGENTS_STAFFED for the queue now. */
   agentsStaffed: number | null | undefined;
+  /** Today's intervals are out of date (their section stale): no arrival rate is read from them. */
+  intervalsStale?: boolean;
   /**
    * Today's closed intervals with their realised service level and the agents staffed then, oldest first: with
    * them, the share of the staffed agents Erlang C needs is fitted and the model is `erlang-c-fitted`; without
@@ -234,18 +243,19 @@ function lastRealised(intervals: readonly FitInterval[], minimumContacts: number
 
 /** A queue's forecast; each figure null where there is too little to say, never a guess. */
 export function forecastQueue(input: QueueForecastInput, settings: ForecastSettings): Forecast {
-  const arrivals = input.series
-    ? arrivalRate(input.series, settings.smoothingMinutes, settings.minimumMinutes)
-    : null;
+  const arrivals =
+    input.series && !input.intervalsStale
+      ? arrivalRate(input.series, settings.smoothingMinutes, settings.minimumMinutes)
+      : null;
   const handled = known(input.contactsHandled) ? input.contactsHandled : 0;
   // Today's handle time where there is enough of today and it shows as a figure (under a hundredth of a second
   // it shows as 0, and above what a number holds as nothing); the default otherwise.
-  const handleTime =
+  const measured =
     known(input.handleTimeSeconds) &&
     (round2(input.handleTimeSeconds) ?? 0) > 0 &&
-    handled >= (settings.minimumHandled ?? DEFAULT_MINIMUM_HANDLED)
-      ? input.handleTimeSeconds
-      : settings.defaultHandleTimeSeconds;
+    handled >= (settings.minimumHandled ?? DEFAULT_MINIMUM_HANDLED);
+  const handleTime =
+    measured && known(input.handleTimeSeconds) ? input.handleTimeSeconds : settings.defaultHandleTimeSeconds;
   const staffed = withinForecast(input.agentsStaffed) ? Math.round(input.agentsStaffed) : null;
   const wanted = settings.model ?? DEFAULT_FORECAST_MODEL;
   const fitted =
@@ -293,6 +303,8 @@ export function forecastQueue(input: QueueForecastInput, settings: ForecastSetti
     targetPercent: settings.targetPercent,
     predictedServiceLevel: round2(predicted),
     agentsRequired: required,
+    ...(measured ? {} : { handleTimeAssumed: true as const }),
+    ...(input.intervalsStale ? { intervalsStale: true as const } : {}),
   };
 }
 
@@ -316,9 +328,12 @@ export function combineForecasts(
   let missingPredicted = false;
   let missingRequired = false;
   let fitted: ForecastModel | null = null;
+  let stale = false;
+  let measured = false;
   for (const forecast of forecasts) {
     if (FORECAST_MODELS.indexOf(forecast.model) > FORECAST_MODELS.indexOf(fitted ?? 'erlang-c'))
       fitted = forecast.model;
+    if (forecast.intervalsStale) stale = true;
     if (forecast.arrivalsPerHour === null) {
       missingArrivals = true;
       continue;
@@ -326,6 +341,7 @@ export function combineForecasts(
     anyArrivals = true;
     const rate = forecast.arrivalsPerHour;
     arrivals += rate;
+    if (rate > 0 && !forecast.handleTimeAssumed) measured = true;
     handleWeighted += rate * (forecast.handleTimeSeconds ?? 0);
     const short = forecastShortfall(forecast);
     if (short === null) missingRequired = true;
@@ -357,6 +373,9 @@ export function combineForecasts(
       complete && !missingRequired && withinForecast(agentsStaffed)
         ? Math.round(agentsStaffed) + shortfall
         : null,
+    // Assumed where no queue with contacts coming has a handle time of its own today.
+    ...(complete && arrivals > 0 && !measured ? { handleTimeAssumed: true as const } : {}),
+    ...(stale ? { intervalsStale: true as const } : {}),
   };
 }
 

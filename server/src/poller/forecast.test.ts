@@ -101,6 +101,36 @@ describe('withForecast', () => {
     expect(again?.forecast?.arrivalsPerHour).toBeNull();
   });
 
+  it('reads no arrival rate from intervals that are out of date, and says so', () => {
+    const history: LatestIntervals = {
+      latestIntervals: () => [
+        { start: 0, end: 30 * MIN, byQueue: new Map([['busy', { CONTACTS_QUEUED: 60 }]]) },
+        { start: 30 * MIN, end: 40 * MIN, byQueue: new Map([['busy', { CONTACTS_QUEUED: 30 }]]) },
+      ],
+    };
+    // The intervals were fetched at 0:40; they refresh every 30 s, and the stale limit is 15 s.
+    const at = (fetchedMinutes: number, nowMinutes: number): Snapshot =>
+      ({
+        ...snapshot([queue('busy', 8, 240, 50)]),
+        generatedAt: new Date(nowMinutes * MIN).toISOString(),
+        sections: {
+          intraday: { fetchedAt: new Date(fetchedMinutes * MIN).toISOString(), intervalMs: 30_000 },
+        },
+      }) as unknown as Snapshot;
+    const fresh = withForecast(at(40, 40.5), history, config, undefined, 15_000);
+    expect(fresh.queues[0]?.forecast).toMatchObject({ arrivalsPerHour: 135 });
+    expect(fresh.queues[0]?.forecast?.intervalsStale).toBeUndefined();
+    // Two hours on, no fetch since: nothing predicted from a rate two hours old.
+    const stale = withForecast(at(40, 160), history, config, undefined, 15_000);
+    expect(stale.queues[0]?.forecast).toMatchObject({
+      arrivalsPerHour: null,
+      predictedServiceLevel: null,
+      agentsRequired: null,
+      intervalsStale: true,
+    });
+    expect(stale.summary.forecast).toMatchObject({ arrivalsPerHour: null, intervalsStale: true });
+  });
+
   it('says nothing before the intervals are fetched', () => {
     const result = withForecast(snapshot([queue('q', 5, 200, 20)]), { latestIntervals: () => [] }, config);
     expect(result.queues[0]?.forecast).toMatchObject({ arrivalsPerHour: null, predictedServiceLevel: null });

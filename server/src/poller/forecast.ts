@@ -130,6 +130,7 @@ export function withForecast(
   history: LatestIntervals,
   config: WallboardConfig,
   state?: ForecastState,
+  staleAfterMs?: number,
 ): Snapshot {
   const settings = forecastSettings(config);
   const intervals = history.latestIntervals(
@@ -158,6 +159,14 @@ export function withForecast(
     if (interval) covered += interval.end - interval.start;
   }
   const window = intervals.slice(from);
+  // Today's intervals not fetched within the stale limit past their own refresh interval (the section's stale
+  // rule): the arrival rate they give is as old as they are, so there is none (intervalsStale).
+  const section = staleAfterMs === undefined ? undefined : snapshot.sections.intraday;
+  const fetchedAt = section?.fetchedAt ? Date.parse(section.fetchedAt) : null;
+  const intervalsStale =
+    staleAfterMs !== undefined &&
+    fetchedAt !== null &&
+    now - fetchedAt > staleAfterMs + (section?.intervalMs ?? 0);
   const levelKey = serviceLevelKey(settings.serviceLevelSeconds);
   const fitOn = fitSettings(settings);
   if (state && openStart !== undefined) {
@@ -200,6 +209,7 @@ export function withForecast(
         agentsStaffed: queue.realtime.AGENTS_STAFFED,
         fit,
         share,
+        intervalsStale,
       },
       settings,
     );

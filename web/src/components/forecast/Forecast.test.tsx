@@ -66,6 +66,20 @@ describe('ForecastAdvice', () => {
     render(<ForecastAdvice forecast={{ ...short, arrivalsPerHour: null, predictedServiceLevel: null }} />);
     expect(screen.getByTestId('forecast-advice').textContent).toContain('Too little of today');
     cleanup();
+    // Today's intervals out of date: said so, not "too little of today".
+    render(
+      <ForecastAdvice
+        forecast={{ ...short, arrivalsPerHour: null, predictedServiceLevel: null, intervalsStale: true }}
+      />,
+    );
+    expect(screen.getByTestId('forecast-advice').textContent).toContain(
+      "today's intervals from Connect are out of date",
+    );
+    cleanup();
+    // A handle time that is the configured default is marked assumed.
+    render(<ForecastAdvice forecast={{ ...short, handleTimeAssumed: true }} />);
+    expect(plain(screen.getByTestId('forecast-advice').textContent)).toContain('4:10 (assumed)');
+    cleanup();
     const { container } = render(<ForecastAdvice forecast={undefined} />);
     expect(container.textContent).toBe('');
   });

@@ -47,7 +47,11 @@ export const ForecastAdvice = memo(function ForecastAdvice({ forecast }: { forec
         Forecast <span className="forecast-estimate">estimate</span>
       </h3>
       {advice === null ? (
-        <p className="forecast-text">Too little of today yet to forecast this queue.</p>
+        <p className="forecast-text">
+          {forecast.intervalsStale
+            ? "No forecast: today's intervals from Connect are out of date, so there is no recent arrival rate."
+            : 'Too little of today yet to forecast this queue.'}
+        </p>
       ) : (
         <>
           <p className="forecast-predicted">
@@ -65,7 +69,10 @@ export const ForecastAdvice = memo(function ForecastAdvice({ forecast }: { forec
             </div>
             <div>
               <dt>Handle time</dt>
-              <dd>{formatDuration(forecast.handleTimeSeconds)}</dd>
+              <dd>
+                {formatDuration(forecast.handleTimeSeconds)}
+                {forecast.handleTimeAssumed ? ' (assumed)' : ''}
+              </dd>
             </div>
             <div>
               <dt>Staffed</dt>
