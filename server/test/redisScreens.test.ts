@@ -110,6 +110,20 @@ describe('the screens in Redis', () => {
     expect(commands).toHaveLength(1);
   });
 
+  it('takes a screen as connected to a replica whose clock is behind this one’s, and reloads it', async () => {
+    const prefix = 'test:skew';
+    const now = Date.now();
+    // The replica holding the stream runs 40 s behind (more than the 30-s lease): its word is judged on arrival.
+    const a = await replica(prefix, { now });
+    const b = await replica(prefix, { now: now - 40_000 });
+    const commands: unknown[] = [];
+    b.streamOpened(TV, 'sales', (_event, data) => commands.push(data));
+    a.report(TV, 'browser', 'retired-tv-0000000000000', report());
+    await waitFor(() => (a.list()[0]?.streamOpen ? true : undefined), 'the stream on replica b, seen by a');
+    expect(await a.reload({ key: TV })).toEqual([TV]);
+    await waitFor(() => (commands.length === 1 ? true : undefined), 'the reload on replica b’s stream');
+  });
+
   it('refuses a rename Redis did not take (503), keeping the name it had, and makes it once Redis is back', async () => {
     const prefix = 'test:rename-down';
     const clock = { now: Date.now() };

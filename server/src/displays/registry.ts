@@ -92,7 +92,7 @@ export class DisplayRegistry {
       const key = field.slice(0, at);
       const replica = field.slice(at + 1);
       if (replica === this.config.store.replicaId) this.loadOwnStream(key, value);
-      else this.receive({ type: 'stream', key, replica, value });
+      else this.receive({ type: 'stream', key, replica, value }, false);
     }
     for (const [key, value] of Object.entries(loaded.names)) this.receive({ type: 'name', key, value });
     const said = early;
@@ -500,7 +500,13 @@ export class DisplayRegistry {
     return at;
   }
 
-  private receive(message: ScreenMessage): void {
+  /**
+   * Applies another replica's word (or, at `live` false, what the store held at start). An open stream's word
+   * live is stamped with this replica's time as it came: its lease runs on this replica's clock, not on the
+   * holder's, which may be behind or ahead of it (a holder 40 s behind would have every screen it serves taken
+   * for gone here, its reloads sent to nobody).
+   */
+  private receive(message: ScreenMessage, live = true): void {
     try {
       if (message.type === 'command') {
         for (const key of message.keys)
@@ -529,7 +535,13 @@ export class DisplayRegistry {
       if (message.replica === this.config.store.replicaId) return;
       const byReplica = this.streams.get(message.key) ?? new Map<string, StreamInfo>();
       if (message.value === null) byReplica.delete(message.replica);
-      else byReplica.set(message.replica, JSON.parse(message.value) as StreamInfo);
+      else {
+        const stream = JSON.parse(message.value) as StreamInfo;
+        byReplica.set(
+          message.replica,
+          live && stream.closedAt === null ? { ...stream, seenAt: this.clock() } : stream,
+        );
+      }
       this.streams.set(message.key, byReplica);
     } catch {
       this.config.logger.warn({ type: message.type }, 'unreadable screen entry; ignored');
