@@ -159,6 +159,8 @@ export class History {
   private readonly engines = new Map<string, AlertEngine>();
   private frames: QueuedFrame[] = [];
   private events: Batch['events'] = [];
+  /** Alert events of batches that failed, in the order they were made, written ahead of `events` (requeue). */
+  private retryEvents: Batch['events'] = [];
   private states = new Map<string, Batch['states'][number]>();
   private readonly lastKeyframe = new Map<string, number>();
   /** Per instance, when the last generation encoded was recorded: a clock stepped back is seen against it. */
@@ -241,7 +243,8 @@ export class History {
    */
   private restartWriter(detail: string): void {
     const now = this.clock();
-    if (this.closing || now - this.writerStartedAt < WRITER_RESTART_MS) return;
+    // Apart either way: a clock set back since does not hold the restart off for as long.
+    if (this.closing || Math.abs(now - this.writerStartedAt) < WRITER_RESTART_MS) return;
     this.writerStartedAt = now;
     this.options.logger.error(
       { path: this.path, detail },
@@ -526,7 +529,8 @@ export class History {
         if (this.holder !== null) await claimed;
       }
     }
-    if (this.frames.length === 0 && this.events.length === 0 && this.states.size === 0) return;
+    const noEvents = () => this.events.length === 0 && this.retryEvents.length === 0;
+    if (this.frames.length === 0 && noEvents() && this.states.size === 0) return;
     const queued = this.frames;
     this.frames = [];
     if (this.holder !== null) {
@@ -534,6 +538,7 @@ export class History {
       // it lets go goes whole.
       for (const frame of queued) this.needKeyframe.add(frame.instance);
       this.events = [];
+      this.retryEvents = [];
       this.states = new Map();
       if (queued.length > 0) this.dropped('in_use', queued.length, this.inUseError() ?? undefined);
       return;
@@ -543,7 +548,7 @@ export class History {
       for (const frame of queued) this.needKeyframe.add(frame.instance);
       this.dropped('disk_low', queued.length, this.diskLow);
       queued.length = 0;
-      if (this.events.length === 0 && this.states.size === 0) return;
+      if (noEvents() && this.states.size === 0) return;
     }
     if (this.writing >= this.maxInFlight) {
       // The disk is behind: the generations go, the alert events (a few a day) wait for the next batch.
@@ -552,7 +557,12 @@ export class History {
       return;
     }
     const frames = queued.map((frame) => this.encode(frame));
-    const batch: Batch = { frames, events: this.events, states: [...this.states.values()] };
+    const batch: Batch = {
+      frames,
+      events: [...this.retryEvents, ...this.events],
+      states: [...this.states.values()],
+    };
+    this.retryEvents = [];
     this.events = [];
     this.states = new Map();
     this.writing += 1;
@@ -609,16 +619,28 @@ export class History {
    * most MAX_QUEUED_EVENTS wait, the oldest going first.
    */
   private requeue(batch: Batch): void {
-    const events = [...batch.events, ...this.events];
-    const over = events.length - MAX_QUEUED_EVENTS;
+    // Batches fail in the order they were sent: each one's events after those of the failed batches before it,
+    // all of them before the events queued since.
+    const retried = [...this.retryEvents, ...batch.events];
+    const over = retried.length - MAX_QUEUED_EVENTS;
     if (over > 0)
       this.options.logger.warn(
         { events: over, path: this.path },
         'alert events left out of the history: too many waited for it to take writes again',
       );
-    this.events = over > 0 ? events.slice(over) : events;
-    for (const state of batch.states)
-      if (!this.states.has(state.instance)) this.states.set(state.instance, state);
+    this.retryEvents = over > 0 ? retried.slice(over) : retried;
+    // The state as it is now, not the failed batch's (a later batch, failed or written, may hold a newer one).
+    const now = this.clock();
+    for (const state of batch.states) {
+      const engine = this.engines.get(state.instance);
+      if (engine)
+        this.states.set(state.instance, {
+          instance: state.instance,
+          at: now,
+          json: JSON.stringify(engine.exportState()),
+        });
+      else if (!this.states.has(state.instance)) this.states.set(state.instance, state);
+    }
   }
 
   private encode(frame: QueuedFrame): FrameRecord {

@@ -258,6 +258,69 @@ describe('a write that fails', () => {
   });
 });
 
+describe('two writes in flight that both fail', () => {
+  it('write their alert events in order, and the alert state as it is now, not the older of the two', async () => {
+    let now = 60_000_000;
+    const history = open(() => now, { writerDelayMs: 200 });
+    let state = { version: 0 };
+    let emit: (event: unknown) => void = () => undefined;
+    const engine = {
+      onEvent: (listener: (event: unknown) => void) => {
+        emit = listener;
+        return () => undefined;
+      },
+      exportState: () => state,
+      importState: () => undefined,
+    };
+    history.attachAlerts('i', engine as unknown as Parameters<History['attachAlerts']>[1]);
+    const record = recorder(history);
+    record();
+    await history.flush();
+    const db = sqliteDriver().open(history.path);
+    const raised = (alertId: string) => ({
+      kind: 'raised',
+      alertId,
+      at: new Date(now).toISOString(),
+      level: 'warn',
+      metric: 'CONTACTS_IN_QUEUE',
+      queueId: null,
+    });
+    try {
+      db.exec(
+        "CREATE TRIGGER full BEFORE INSERT ON generations BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END",
+      );
+      // Two batches out at once (the disk slow), each with an event and a newer state; both fail.
+      now += 1000;
+      state = { version: 1 };
+      emit(raised('a1'));
+      record();
+      const first = history.flush();
+      now += 1000;
+      state = { version: 2 };
+      emit(raised('a2'));
+      record();
+      const second = history.flush();
+      await Promise.all([first, second]);
+      db.exec('DROP TRIGGER full');
+      now += 1000;
+      record();
+      await history.flush();
+      const events = db.prepare('SELECT event FROM alert_events ORDER BY at, rowid').all() as {
+        event: string;
+      }[];
+      expect(events.map((row) => (JSON.parse(row.event) as { alertId: string }).alertId)).toEqual([
+        'a1',
+        'a2',
+      ]);
+      const saved = db.prepare('SELECT state FROM alert_state').all() as { state: string }[];
+      expect(saved.map((row) => JSON.parse(row.state) as unknown)).toEqual([{ version: 2 }]);
+    } finally {
+      db.close();
+      await history.close();
+    }
+  });
+});
+
 describe('a writer thread that dies', () => {
   it('is started again, at most once a minute, and recording carries on with a whole view', async () => {
     let now = 60_000_000;
