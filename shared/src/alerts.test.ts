@@ -4,6 +4,7 @@ import {
   activeAlerts,
   alertRuleSchema,
   ruleFigure,
+  ruleQuiet,
   stepAlerts,
   type AlertTrack,
   type Observation,
@@ -243,39 +244,43 @@ describe('a rule without a direction', () => {
       direction: 'below',
       clearAt: 85,
     });
-    const figure = (forecast: { predictedServiceLevel: number | null; arrivalsPerHour: number | null }) =>
-      ruleFigure(FORECAST_SERVICE_LEVEL, { realtime: {}, today: {}, forecast });
+    const observe = (forecast: { predictedServiceLevel: number | null; arrivalsPerHour: number | null }) => {
+      const figures = { realtime: {}, today: {}, forecast };
+      return {
+        ruleId: 'forecast',
+        queueId: null,
+        value: ruleFigure(FORECAST_SERVICE_LEVEL, figures),
+        quiet: ruleQuiet(FORECAST_SERVICE_LEVEL, figures),
+      };
+    };
     // At close: nobody staffed, the last hour's contacts still in the arrival rate: 0% predicted, raised.
     const closing = stepAlerts(
       new Map(),
       [rule],
-      [
-        {
-          ruleId: 'forecast',
-          queueId: null,
-          value: figure({ predictedServiceLevel: 0, arrivalsPerHour: 240 }),
-        },
-      ],
+      [observe({ predictedServiceLevel: 0, arrivalsPerHour: 240 })],
       0,
     );
     expect(closing.events.map((event) => event.kind)).toEqual(['raised']);
-    // An hour on, no contacts coming: nothing predicted, and nothing at risk either.
-    expect(figure({ predictedServiceLevel: null, arrivalsPerHour: 0 })).toBe(100);
+    // An hour on, no contacts coming: nothing predicted, nothing at risk: cleared, with no made-up figure.
     const night = stepAlerts(
       closing.tracks,
       [rule],
-      [
-        {
-          ruleId: 'forecast',
-          queueId: null,
-          value: figure({ predictedServiceLevel: null, arrivalsPerHour: 0 }),
-        },
-      ],
+      [observe({ predictedServiceLevel: null, arrivalsPerHour: 0 })],
       3_600_000,
     );
-    expect(night.events.map((event) => event.kind)).toEqual(['cleared']);
-    // Not known (no arrival rate yet): no figure, as before.
-    expect(figure({ predictedServiceLevel: null, arrivalsPerHour: null })).toBeNull();
+    expect(night.events.map((event) => [event.kind, event.value])).toEqual([['cleared', null]]);
+    // Not known (no arrival rate yet): a missing figure, which keeps a firing alert as before.
+    expect(observe({ predictedServiceLevel: null, arrivalsPerHour: null })).toMatchObject({
+      value: null,
+      quiet: false,
+    });
+    const unknown = stepAlerts(
+      closing.tracks,
+      [rule],
+      [observe({ predictedServiceLevel: null, arrivalsPerHour: null })],
+      3_600_000,
+    );
+    expect(unknown.events).toEqual([]);
   });
 
   it('watches the abandon rate, which the wallboard works out from the contacts abandoned and queued', () => {

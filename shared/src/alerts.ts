@@ -71,12 +71,7 @@ export function ruleFigure(
     forecast?: { predictedServiceLevel: number | null; arrivalsPerHour?: number | null } | undefined;
   },
 ): number | null {
-  if (metric === FORECAST_SERVICE_LEVEL) {
-    // No contacts coming (a queue closed for the night): nothing is at risk, and an alert raised as it closed
-    // clears, as every contact answered in time would, rather than stand until the morning.
-    if (figures.forecast?.arrivalsPerHour === 0) return 100;
-    return figures.forecast?.predictedServiceLevel ?? null;
-  }
+  if (metric === FORECAST_SERVICE_LEVEL) return figures.forecast?.predictedServiceLevel ?? null;
   return figures.realtime[metric] ?? figures.today[metric] ?? derivedFigure(metric, figures.today) ?? null;
 }
 
@@ -84,6 +79,24 @@ export interface Observation {
   ruleId: string;
   queueId: string | null;
   value: number | null;
+  /**
+   * Nothing to measure, and nothing at risk either (ruleQuiet): a firing alert clears, its event without a value;
+   * none is raised, and a hold starts again.
+   */
+  quiet?: boolean;
+}
+
+/**
+ * Whether a rule's figure is absent because there is nothing to watch, not for want of data: a forecast with no
+ * contacts coming (a queue closed for the night). An alert raised as the queue closed (nobody staffed while the
+ * last hour's contacts were still in the arrival rate) then clears, rather than stand until the morning as a
+ * missing figure would keep it.
+ */
+export function ruleQuiet(
+  metric: string,
+  figures: { forecast?: { arrivalsPerHour: number | null } | undefined },
+) {
+  return metric === FORECAST_SERVICE_LEVEL && figures.forecast?.arrivalsPerHour === 0;
 }
 
 export interface AlertTrack {
@@ -172,6 +185,11 @@ export function stepAlerts(
     if (edited) {
       if (before.alert) events.push(event(before.alert, 'cleared', null));
       before = { pendingSince: null, alert: null };
+    }
+    if (observation.quiet) {
+      if (before.alert) events.push(event(before.alert, 'cleared', null));
+      tracks.set(key, { pendingSince: null, alert: null });
+      continue;
     }
 
     if (before.alert) {

@@ -5,6 +5,7 @@ import {
   evaluateFigures,
   mergeThresholds,
   ruleFigure,
+  ruleQuiet,
   stepAlerts,
   trackKey,
   type Alert,
@@ -184,15 +185,22 @@ export class AlertEngine {
       todayFrozen ? { ...figures, today: {} } : figures;
     for (const rule of config.alerts) {
       if (rule.scope === 'instance') {
-        const value = ruleFigure(rule.metric, figuresOf(snapshot.summary));
-        observations.push({ ruleId: rule.id, queueId: null, value });
+        const figures = figuresOf(snapshot.summary);
+        const value = ruleFigure(rule.metric, figures);
+        observations.push({ ruleId: rule.id, queueId: null, value, quiet: ruleQuiet(rule.metric, figures) });
         continue;
       }
       const ids = rule.queues ? new Set(resolveQueueRefs(rule.queues, snapshot.queues)) : null;
       for (const queue of snapshot.queues) {
         if (ids && !ids.has(queue.id)) continue;
-        const value = ruleFigure(rule.metric, figuresOf(queue));
-        observations.push({ ruleId: rule.id, queueId: queue.id, value });
+        const figures = figuresOf(queue);
+        const value = ruleFigure(rule.metric, figures);
+        observations.push({
+          ruleId: rule.id,
+          queueId: queue.id,
+          value,
+          quiet: ruleQuiet(rule.metric, figures),
+        });
       }
     }
     const rules: AlertRule[] = [...config.alerts];
