@@ -273,7 +273,17 @@ describe('the forecast against corrupted answers', () => {
     expect(measured.handleTimeSeconds).toBe(600);
     expect(measured.handleTimeAssumed).toBeUndefined();
     expect(combineForecasts([early, early], 18, settings).handleTimeAssumed).toBe(true);
-    expect(combineForecasts([early, measured], 18, settings).handleTimeAssumed).toBeUndefined();
+    // Most of the centre's contacts on queues with a handle time of their own: measured; the other way, assumed.
+    const busyMeasured = forecastQueue(
+      { series: series(300, 300), handleTimeSeconds: 600, contactsHandled: 10, agentsStaffed: 9 },
+      settings,
+    );
+    expect(combineForecasts([early, busyMeasured], 18, settings).handleTimeAssumed).toBeUndefined();
+    const busyEarly = forecastQueue(
+      { series: series(300, 300), handleTimeSeconds: 600, contactsHandled: 9, agentsStaffed: 9 },
+      settings,
+    );
+    expect(combineForecasts([busyEarly, measured], 18, settings).handleTimeAssumed).toBe(true);
   });
 
   it('gives no staffing figures for a load beyond any staffing', () => {

@@ -329,7 +329,7 @@ export function combineForecasts(
   let missingRequired = false;
   let fitted: ForecastModel | null = null;
   let stale = false;
-  let measured = false;
+  let assumedArrivals = 0;
   for (const forecast of forecasts) {
     if (FORECAST_MODELS.indexOf(forecast.model) > FORECAST_MODELS.indexOf(fitted ?? 'erlang-c'))
       fitted = forecast.model;
@@ -341,7 +341,7 @@ export function combineForecasts(
     anyArrivals = true;
     const rate = forecast.arrivalsPerHour;
     arrivals += rate;
-    if (rate > 0 && !forecast.handleTimeAssumed) measured = true;
+    if (forecast.handleTimeAssumed) assumedArrivals += rate;
     handleWeighted += rate * (forecast.handleTimeSeconds ?? 0);
     const short = forecastShortfall(forecast);
     if (short === null) missingRequired = true;
@@ -373,8 +373,10 @@ export function combineForecasts(
       complete && !missingRequired && withinForecast(agentsStaffed)
         ? Math.round(agentsStaffed) + shortfall
         : null,
-    // Assumed where no queue with contacts coming has a handle time of its own today.
-    ...(complete && arrivals > 0 && !measured ? { handleTimeAssumed: true as const } : {}),
+    // Assumed where most of the contacts coming are on queues without a handle time of their own today.
+    ...(complete && arrivals > 0 && assumedArrivals * 2 >= arrivals
+      ? { handleTimeAssumed: true as const }
+      : {}),
     ...(stale ? { intervalsStale: true as const } : {}),
   };
 }

@@ -63,6 +63,8 @@ export class RedisScreenStore implements ScreenStore {
   private readonly redis: Redis;
   private readonly subscriber: Redis;
   private readonly keys: { records: string; streams: string; names: string; channel: string };
+  /** The screens a word on the name of came for while catchUpNames read the names (it leaves those alone). */
+  private heardWhileReading: Set<string> | null = null;
 
   constructor(
     redisUrl: string,
@@ -107,13 +109,19 @@ export class RedisScreenStore implements ScreenStore {
     this.subscriber.on('ready', () => {
       if (!unsubscribed || !namesHere) return;
       unsubscribed = false;
-      void this.catchUpNames(receive, namesHere);
+      // Subscribed first (ioredis says ready before it subscribes again): a rename after the read then comes as
+      // a message, and none falls between the two.
+      void this.subscriber
+        .subscribe(this.keys.channel)
+        .then(() => this.catchUpNames(receive, namesHere))
+        .catch(() => undefined);
     });
     await Promise.allSettled([this.redis.connect(), this.subscriber.connect()]);
     this.subscriber.on('message', (channel: string, text: string) => {
       if (channel !== this.keys.channel) return;
       try {
         const message = JSON.parse(text) as ScreenMessage & { from?: string };
+        if (message.type === 'name' || message.type === 'forget') this.heardWhileReading?.add(message.key);
         // A replica applies its own records, streams and forgets as it makes them; commands come back to every
         // replica, and so do its own names, in the order Redis took them among the other replicas'.
         const ownKept = message.type !== 'command' && message.type !== 'name';
@@ -177,6 +185,9 @@ export class RedisScreenStore implements ScreenStore {
     namesHere: () => ReadonlyMap<string, string>,
   ): Promise<void> {
     for (let attempt = 1; attempt <= 5; attempt += 1) {
+      // A word on a name that comes while the names are read is newer than what the read gives for it.
+      const heard = new Set<string>();
+      this.heardWhileReading = heard;
       try {
         const [exists, names] = await Promise.all([
           this.redis.exists(this.keys.names),
@@ -185,11 +196,14 @@ export class RedisScreenStore implements ScreenStore {
         if (exists === 0) return;
         const here = namesHere();
         for (const [key, value] of Object.entries(names))
-          if (here.get(key) !== value) receive({ type: 'name', key, value });
-        for (const key of [...here.keys()]) if (!(key in names)) receive({ type: 'name', key, value: null });
+          if (!heard.has(key) && here.get(key) !== value) receive({ type: 'name', key, value });
+        for (const key of [...here.keys()])
+          if (!heard.has(key) && !(key in names)) receive({ type: 'name', key, value: null });
         return;
       } catch {
         await new Promise((resolve) => setTimeout(resolve, 1000 * attempt));
+      } finally {
+        if (this.heardWhileReading === heard) this.heardWhileReading = null;
       }
     }
   }

@@ -537,9 +537,14 @@ export class DisplayRegistry {
       if (message.value === null) byReplica.delete(message.replica);
       else {
         const stream = JSON.parse(message.value) as StreamInfo;
+        // Loaded at start, an open stream's word is taken no later than now: a holder whose clock is ahead does
+        // not keep a stream it let go of (it died) open here for longer than the lease.
+        const now = this.clock();
         byReplica.set(
           message.replica,
-          live && stream.closedAt === null ? { ...stream, seenAt: this.clock() } : stream,
+          stream.closedAt !== null
+            ? stream
+            : { ...stream, seenAt: live ? now : Math.min(stream.seenAt, now) },
         );
       }
       this.streams.set(message.key, byReplica);

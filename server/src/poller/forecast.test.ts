@@ -108,7 +108,7 @@ describe('withForecast', () => {
         { start: 30 * MIN, end: 40 * MIN, byQueue: new Map([['busy', { CONTACTS_QUEUED: 30 }]]) },
       ],
     };
-    // The intervals were fetched at 0:40; they refresh every 30 s, and the stale limit is 15 s.
+    // The intervals were fetched at 0:40; they refresh every 30 s, and the figures' stale limit is 15 s.
     const at = (fetchedMinutes: number, nowMinutes: number): Snapshot =>
       ({
         ...snapshot([queue('busy', 8, 240, 50)]),
@@ -117,9 +117,15 @@ describe('withForecast', () => {
           intraday: { fetchedAt: new Date(fetchedMinutes * MIN).toISOString(), intervalMs: 30_000 },
         },
       }) as unknown as Snapshot;
-    const fresh = withForecast(at(40, 40.5), history, config, undefined, 15_000);
-    expect(fresh.queues[0]?.forecast).toMatchObject({ arrivalsPerHour: 135 });
-    expect(fresh.queues[0]?.forecast?.intervalsStale).toBeUndefined();
+    // A slow cycle or two (a minute past the 45-s limit of the figures) is not enough: five minutes is.
+    for (const minutes of [40.5, 41.5, 44.9]) {
+      const fresh = withForecast(at(40, minutes), history, config, undefined, 15_000);
+      expect(fresh.queues[0]?.forecast).toMatchObject({ arrivalsPerHour: 135 });
+      expect(fresh.queues[0]?.forecast?.intervalsStale).toBeUndefined();
+    }
+    expect(withForecast(at(40, 45.1), history, config, undefined, 15_000).queues[0]?.forecast).toMatchObject({
+      intervalsStale: true,
+    });
     // Two hours on, no fetch since: nothing predicted from a rate two hours old.
     const stale = withForecast(at(40, 160), history, config, undefined, 15_000);
     expect(stale.queues[0]?.forecast).toMatchObject({

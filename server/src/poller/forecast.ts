@@ -107,6 +107,9 @@ function queuedIn(interval: { byQueue: ReadonlyMap<string, TodayMetrics> }, queu
   return figures === undefined ? 0 : (figures.CONTACTS_QUEUED ?? null);
 }
 
+/** Today's intervals older than this give no arrival rate (withForecast): five minutes, their granularity. */
+const INTERVALS_STALE_MS = 5 * 60_000;
+
 export function forecastSettings(config: WallboardConfig): ForecastSettings {
   return {
     serviceLevelSeconds: config.serviceLevel.thresholdSeconds,
@@ -159,14 +162,15 @@ export function withForecast(
     if (interval) covered += interval.end - interval.start;
   }
   const window = intervals.slice(from);
-  // Today's intervals not fetched within the stale limit past their own refresh interval (the section's stale
-  // rule): the arrival rate they give is as old as they are, so there is none (intervalsStale).
+  // Today's intervals not fetched for five minutes (their own granularity), or the stale limit past their refresh
+  // interval where that is longer: the arrival rate they give is as old as they are, so there is none
+  // (intervalsStale). An hour's rate does not go bad in a slow cycle or two, so not at the figures' own limit.
   const section = staleAfterMs === undefined ? undefined : snapshot.sections.intraday;
   const fetchedAt = section?.fetchedAt ? Date.parse(section.fetchedAt) : null;
   const intervalsStale =
     staleAfterMs !== undefined &&
     fetchedAt !== null &&
-    now - fetchedAt > staleAfterMs + (section?.intervalMs ?? 0);
+    now - fetchedAt > Math.max(INTERVALS_STALE_MS, staleAfterMs + (section?.intervalMs ?? 0));
   const levelKey = serviceLevelKey(settings.serviceLevelSeconds);
   const fitOn = fitSettings(settings);
   if (state && openStart !== undefined) {
