@@ -51,6 +51,12 @@ const ODD_VALUES: unknown[] = [
   { Value: 'nope' },
 ];
 
+/**
+ * One of ODD_VALUES, a copy of its own: the same object put in two places (or into itself, by a later mutation of
+ * the same document) would make the document circular, and later documents would carry this one's mutations.
+ */
+const oddValue = (): unknown => structuredClone(pick(ODD_VALUES));
+
 /** Mutates one randomly chosen node of a JSON document in place; returns the (possibly replaced) root. */
 function mutateJson(root: unknown): unknown {
   const nodes: { parent: Record<string, unknown> | unknown[]; key: string | number }[] = [];
@@ -68,7 +74,7 @@ function mutateJson(root: unknown): unknown {
     }
   };
   walk(root);
-  if (nodes.length === 0) return pick(ODD_VALUES);
+  if (nodes.length === 0) return oddValue();
   const { parent, key } = pick(nodes);
   const action = pick(['delete', 'odd', 'odd', 'swap-type', 'duplicate', 'extra'] as const);
   const target = parent as Record<string | number, unknown>;
@@ -78,7 +84,7 @@ function mutateJson(root: unknown): unknown {
       else Reflect.deleteProperty(target, key);
       break;
     case 'odd':
-      target[key] = pick(ODD_VALUES);
+      target[key] = oddValue();
       break;
     case 'swap-type':
       target[key] = Array.isArray(target[key]) ? { ...(target[key] as unknown[]) } : [target[key]];
@@ -88,7 +94,7 @@ function mutateJson(root: unknown): unknown {
       else target[key] = structuredClone(target[key]);
       break;
     case 'extra':
-      if (!Array.isArray(parent)) target[`Unexpected${Math.floor(random() * 100)}`] = pick(ODD_VALUES);
+      if (!Array.isArray(parent)) target[`Unexpected${Math.floor(random() * 100)}`] = oddValue();
       break;
   }
   return root;
