@@ -29,10 +29,14 @@ const DAY_MS = 24 * 3600 * 1000;
 
 const report = () => screenReport({ id: 'retired-tv-0000000000000' });
 
-async function replica(prefix: string, clock: { now: number }): Promise<DisplayRegistry> {
+async function replica(
+  prefix: string,
+  clock: { now: number },
+  store = new RedisScreenStore(redis.url, createLogger('silent'), prefix),
+): Promise<DisplayRegistry> {
   const logger = createLogger('silent');
   const registry = new DisplayRegistry({
-    store: new RedisScreenStore(redis.url, logger, prefix),
+    store,
     logger,
     clock: () => clock.now,
     intervalMs: 10_000,
@@ -184,19 +188,8 @@ describe('the screens in Redis', () => {
     const prefix = 'test:missed';
     const clock = { now: Date.now() };
     const a = await replica(prefix, clock);
-    const logger = createLogger('silent');
-    const store = new RedisScreenStore(redis.url, logger, prefix);
-    const b = new DisplayRegistry({
-      store,
-      logger,
-      clock: () => clock.now,
-      intervalMs: 10_000,
-      staleAfterMs: 15_000,
-      serverBuild: 'v2',
-      serverStartedAt: clock.now,
-    });
-    await b.start();
-    running.push(b);
+    const store = new RedisScreenStore(redis.url, createLogger('silent'), prefix);
+    const b = await replica(prefix, clock, store);
     const other = 'b:other-tv-00000000000000000';
     a.report(TV, 'browser', 'retired-tv-0000000000000', report());
     a.report(

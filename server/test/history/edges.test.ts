@@ -206,21 +206,28 @@ describe('History at its edges', () => {
   });
 });
 
+/** An alert engine attached to `history` as instance `i`: `emit` hands it an event, `state` is what it exports. */
+function alertsOf<State>(history: History, initial: State) {
+  const ignore: (event: unknown) => void = () => undefined;
+  const engine = {
+    state: initial,
+    emit: ignore,
+    onEvent: (listener: (event: unknown) => void) => {
+      engine.emit = listener;
+      return () => undefined;
+    },
+    exportState: () => engine.state,
+    importState: () => undefined,
+  };
+  history.attachAlerts('i', engine as unknown as Parameters<History['attachAlerts']>[1]);
+  return engine;
+}
+
 describe('a write that fails', () => {
   it('writes the alert events and the alert state it held with the next batch the file takes', async () => {
     let now = 60_000_000;
     const history = open(() => now);
-    let state = { acknowledged: [] as string[] };
-    let emit: (event: unknown) => void = () => undefined;
-    const engine = {
-      onEvent: (listener: (event: unknown) => void) => {
-        emit = listener;
-        return () => undefined;
-      },
-      exportState: () => state,
-      importState: () => undefined,
-    };
-    history.attachAlerts('i', engine as unknown as Parameters<History['attachAlerts']>[1]);
+    const engine = alertsOf(history, { acknowledged: [] as string[] });
     const record = recorder(history);
     record();
     await history.flush();
@@ -231,8 +238,8 @@ describe('a write that fails', () => {
         "CREATE TRIGGER full BEFORE INSERT ON generations BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END",
       );
       now += 2000;
-      state = { acknowledged: ['a1'] };
-      emit({
+      engine.state = { acknowledged: ['a1'] };
+      engine.emit({
         kind: 'acknowledged',
         alertId: 'a1',
         at: new Date(now).toISOString(),
@@ -262,17 +269,7 @@ describe('two writes in flight that both fail', () => {
   it('write their alert events in order, and the alert state as it is now, not the older of the two', async () => {
     let now = 60_000_000;
     const history = open(() => now, { writerDelayMs: 200 });
-    let state = { version: 0 };
-    let emit: (event: unknown) => void = () => undefined;
-    const engine = {
-      onEvent: (listener: (event: unknown) => void) => {
-        emit = listener;
-        return () => undefined;
-      },
-      exportState: () => state,
-      importState: () => undefined,
-    };
-    history.attachAlerts('i', engine as unknown as Parameters<History['attachAlerts']>[1]);
+    const engine = alertsOf(history, { version: 0 });
     const record = recorder(history);
     record();
     await history.flush();
@@ -291,13 +288,13 @@ describe('two writes in flight that both fail', () => {
       );
       // Two batches out at once (the disk slow), each with an event and a newer state; both fail.
       now += 1000;
-      state = { version: 1 };
-      emit(raised('a1'));
+      engine.state = { version: 1 };
+      engine.emit(raised('a1'));
       record();
       const first = history.flush();
       now += 1000;
-      state = { version: 2 };
-      emit(raised('a2'));
+      engine.state = { version: 2 };
+      engine.emit(raised('a2'));
       record();
       const second = history.flush();
       await Promise.all([first, second]);
