@@ -49,6 +49,20 @@ async function replica(
   return registry;
 }
 
+/**
+ * The screen's stream held by replica `b`, its report made to `a`, and a reload of it asked of `a`: sent, and
+ * arrived on b's stream. Returns the commands that stream got.
+ */
+async function reloadedAcross(a: DisplayRegistry, b: DisplayRegistry): Promise<unknown[]> {
+  const commands: unknown[] = [];
+  b.streamOpened(TV, 'sales', (_event, data) => commands.push(data));
+  a.report(TV, 'browser', 'retired-tv-0000000000000', report());
+  await waitFor(() => (a.list()[0]?.streamOpen ? true : undefined), 'the stream on replica b, seen by a');
+  expect(await a.reload({ key: TV })).toEqual([TV]);
+  await waitFor(() => (commands.length === 1 ? true : undefined), 'the reload on replica b’s stream');
+  return commands;
+}
+
 /** The fields of the three hashes that belong to screen `key`. */
 async function fieldsOf(prefix: string, key: string): Promise<string[]> {
   const fields = await Promise.all(
@@ -96,13 +110,8 @@ describe('the screens in Redis', () => {
     const clock = { now: Date.now() };
     const a = await replica(prefix, clock);
     const b = await replica(prefix, clock);
-    const commands: unknown[] = [];
-    b.streamOpened(TV, 'sales', (_event, data) => commands.push(data));
-    a.report(TV, 'browser', 'retired-tv-0000000000000', report());
-    await waitFor(() => (a.list()[0]?.streamOpen ? true : undefined), 'the stream on replica b, seen by a');
     // Held by the other replica: sent through Redis.
-    expect(await a.reload({ key: TV })).toEqual([TV]);
-    await waitFor(() => (commands.length === 1 ? true : undefined), 'the reload on replica b’s stream');
+    const commands = await reloadedAcross(a, b);
 
     await redis.stop();
     try {
@@ -120,12 +129,7 @@ describe('the screens in Redis', () => {
     // The replica holding the stream runs 40 s behind (more than the 30-s lease): its word is judged on arrival.
     const a = await replica(prefix, { now });
     const b = await replica(prefix, { now: now - 40_000 });
-    const commands: unknown[] = [];
-    b.streamOpened(TV, 'sales', (_event, data) => commands.push(data));
-    a.report(TV, 'browser', 'retired-tv-0000000000000', report());
-    await waitFor(() => (a.list()[0]?.streamOpen ? true : undefined), 'the stream on replica b, seen by a');
-    expect(await a.reload({ key: TV })).toEqual([TV]);
-    await waitFor(() => (commands.length === 1 ? true : undefined), 'the reload on replica b’s stream');
+    await reloadedAcross(a, b);
   });
 
   it('refuses a rename Redis did not take (503), keeping the name it had, and makes it once Redis is back', async () => {

@@ -89,33 +89,22 @@ export class RedisScreenStore implements ScreenStore {
   }
 
   async start(receive: (message: ScreenMessage) => void, namesHere?: () => ReadonlyMap<string, string>) {
-    // Connected again after a loss: a Redis that restarted empty lost the names, which no report brings back.
-    let lost = false;
-    this.redis.on('close', () => {
-      lost = true;
-    });
-    this.redis.on('ready', () => {
-      if (!lost || !namesHere) return;
-      lost = false;
-      void this.restoreNames(namesHere());
-    });
-    // Subscribed again after a loss: what was published meanwhile is gone. Names are written only by a rename, so
-    // the renames made through other replicas meanwhile are read from Redis (a Forget missed leaves the screen's
-    // record here until it ages out, or its next report).
-    let unsubscribed = false;
-    this.subscriber.on('close', () => {
-      unsubscribed = true;
-    });
-    this.subscriber.on('ready', () => {
-      if (!unsubscribed || !namesHere) return;
-      unsubscribed = false;
-      // Subscribed first (ioredis says ready before it subscribes again): a rename after the read then comes as
-      // a message, and none falls between the two.
-      void this.subscriber
-        .subscribe(this.keys.channel)
-        .then(() => this.catchUpNames(receive, namesHere))
-        .catch(() => undefined);
-    });
+    if (namesHere) {
+      // Connected again after a loss: a Redis that restarted empty lost the names, which no report brings back.
+      onReconnected(this.redis, () => void this.restoreNames(namesHere()));
+      // Subscribed again after a loss: what was published meanwhile is gone. Names are written only by a rename,
+      // so the renames made through other replicas meanwhile are read from Redis (a Forget missed leaves the
+      // screen's record here until it ages out, or its next report). Subscribed first (ioredis says ready before it
+      // subscribes again): a rename after the read then comes as a message, and none falls between the two.
+      onReconnected(
+        this.subscriber,
+        () =>
+          void this.subscriber
+            .subscribe(this.keys.channel)
+            .then(() => this.catchUpNames(receive, namesHere))
+            .catch(() => undefined),
+      );
+    }
     await Promise.allSettled([this.redis.connect(), this.subscriber.connect()]);
     this.subscriber.on('message', (channel: string, text: string) => {
       if (channel !== this.keys.channel) return;
@@ -236,4 +225,17 @@ export class RedisScreenStore implements ScreenStore {
     this.subscriber.disconnect();
     return Promise.resolve();
   }
+}
+
+/** Calls `then` each time `client` is ready again after its connection closed (not at its first connection). */
+function onReconnected(client: Redis, then: () => void): void {
+  let lost = false;
+  client.on('close', () => {
+    lost = true;
+  });
+  client.on('ready', () => {
+    if (!lost) return;
+    lost = false;
+    then();
+  });
 }

@@ -306,18 +306,16 @@ describe('a board’s view', () => {
       'boards:\n  - id: sales\n    title: Sales\n    queues: ["Sales*"]\n',
       'before.yaml',
     );
-    const after = parseConfig(
-      [
-        'boards:',
-        '  - id: sales',
-        '    title: Sales',
-        '    queues: ["Sales*"]',
-        '    thresholds:',
-        '      CONTACTS_IN_QUEUE: { warn: 2, critical: 3 }',
-        '',
-      ].join('\n'),
-      'after.yaml',
-    );
+    const salesWithThresholds = [
+      'boards:',
+      '  - id: sales',
+      '    title: Sales',
+      '    queues: ["Sales*"]',
+      '    thresholds:',
+      '      CONTACTS_IN_QUEUE: { warn: 2, critical: 3 }',
+      '',
+    ];
+    const after = parseConfig(salesWithThresholds.join('\n'), 'after.yaml');
     // Enriched before the board had thresholds of its own; projected after the edit (a stalled poller, or a
     // follower whose configuration is newer than its leader's).
     const s = new AlertEngine(() => before).enrich(snapshot());
@@ -340,13 +338,7 @@ describe('a board’s view', () => {
         'thresholds:',
         '  queues:',
         '    Sales UK: { CONTACTS_IN_QUEUE: { warn: 1, critical: 2 } }',
-        'boards:',
-        '  - id: sales',
-        '    title: Sales',
-        '    queues: ["Sales*"]',
-        '    thresholds:',
-        '      CONTACTS_IN_QUEUE: { warn: 2, critical: 3 }',
-        '',
+        ...salesWithThresholds,
       ].join('\n'),
       'per-queue.yaml',
     );

@@ -161,6 +161,7 @@ describe('PageBoundary', () => {
     });
     expect(again).toHaveBeenCalledTimes(1);
   });
+
   it('asks the server again when its answer never comes, rather than waiting on it for good', async () => {
     vi.useFakeTimers(FAKE);
     vi.spyOn(console, 'error').mockImplementation(() => undefined);
