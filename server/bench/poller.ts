@@ -6,8 +6,10 @@ import { join } from 'node:path';
  * default rate limits in force and the wallboard's default budget (80% of them). Prints, per size:
  *   - GetCurrentMetricData calls per real-time cycle against the fewest the chunking allows,
  *   - the cycle time against the limit the rate budget sets,
- *   - snapshot age on arrival at a stream viewer (now minus the data's DataSnapshotTime), p50 and p95,
- *   - the snapshot's size on the wire.
+ *   - snapshot age on arrival at a stream viewer (now minus the data's DataSnapshotTime), p50 and p95: the viewer
+ *     applies each patch to the view it holds, as a page does, and reads the generation's data time there,
+ *   - the view whole (a new viewer's first frame) and the patches after it (median, largest), as JSON (the stream
+ *     gzips both).
  * The simulator runs in its own process, as Connect would: in one process its work on large answers would stall
  * the poller's event loop and bunch its requests.
  * Run: npx -y pnpm@12.21.0 --filter @switchboard/server bench:poll [-- --seconds 45 --sizes 50,250,1000]
@@ -20,6 +22,7 @@ import {
   GetCurrentMetricDataCommand,
   type GetCurrentMetricDataCommandInput,
 } from '@aws-sdk/client-connect';
+import { applyPatch, checkPatch, type Snapshot } from '@switchboard/shared';
 import { parseEnv } from '../src/env.js';
 import { startWebServer } from '../src/main.js';
 import type { CallRecord } from '../src/simulator/server.js';
@@ -125,8 +128,18 @@ async function run(queues: number) {
     }),
     { credentials: { accessKeyId: 'BENCH', secretAccessKey: 'bench-secret' } },
   );
-  const arrivals: { generation: number; at: number; dataAgeMs: number; bytes: number; cycleMs: number }[] =
-    [];
+  const arrivals: {
+    generation: number;
+    at: number;
+    dataAgeMs: number;
+    /** The frame's data: the view whole (a new viewer's first frame), or a patch. */
+    kind: 'snapshot' | 'patch';
+    bytes: number;
+    cycleMs: number;
+  }[] = [];
+  // The stream sends the view whole once, then one patch per generation: the viewer applies each, as a page does,
+  // to read the generation's data time.
+  let view: Snapshot | null = null;
   const viewer = get(`${wallboard.url}/api/v1/stream`, { agent: false }, (res) => {
     res.setEncoding('utf8');
     let buffer = '';
@@ -136,20 +149,23 @@ async function run(queues: number) {
       while ((end = buffer.indexOf('\n\n')) >= 0) {
         const block = buffer.slice(0, end);
         buffer = buffer.slice(end + 2);
-        const data = block.split('\n').find((line) => line.startsWith('data: '));
-        if (!block.includes('event: snapshot') || !data) continue;
-        const snapshot = JSON.parse(data.slice(6)) as {
-          generation: number;
-          dataSnapshotTime: string | null;
-          cycleMs: number;
-        };
+        const lines = block.split('\n');
+        const event = lines.find((line) => line.startsWith('event: '))?.slice(7);
+        const data = lines.find((line) => line.startsWith('data: '))?.slice(6);
+        if ((event !== 'snapshot' && event !== 'patch') || !data) continue;
+        view =
+          event === 'snapshot'
+            ? (JSON.parse(data) as Snapshot)
+            : view && applyPatch(view, checkPatch(JSON.parse(data)));
+        if (!view) throw new Error('the stream sent a patch before the view whole');
         const at = Date.now();
         arrivals.push({
-          generation: snapshot.generation,
+          generation: view.generation,
           at,
-          dataAgeMs: snapshot.dataSnapshotTime ? at - Date.parse(snapshot.dataSnapshotTime) : NaN,
-          bytes: Buffer.byteLength(data) - 6,
-          cycleMs: snapshot.cycleMs,
+          dataAgeMs: view.dataSnapshotTime ? at - Date.parse(view.dataSnapshotTime) : NaN,
+          kind: event,
+          bytes: Buffer.byteLength(data),
+          cycleMs: view.cycleMs,
         });
       }
     });
@@ -188,6 +204,13 @@ async function run(queues: number) {
   const gaps = measured.slice(1).map((a, i) => a.at - (measured[i]?.at ?? a.at));
   const ages = measured.map((a) => a.dataAgeMs).filter(Number.isFinite);
   const last = measured.at(-1);
+  // Nothing measured is a broken run, not a figure: say so rather than print NaN.
+  if (measured.length < 2)
+    throw new Error(
+      `${queues} queues: ${measured.length} generation(s) reached the stream's viewer in ${SECONDS} s; is the poller running?`,
+    );
+  const whole = arrivals.findLast((a) => a.kind === 'snapshot');
+  const patches = measured.filter((a) => a.kind === 'patch');
   return {
     queues,
     agents,
@@ -199,7 +222,14 @@ async function run(queues: number) {
     budgetLimitMs: Math.round(limitMs),
     ageP50Ms: percentile(ages, 50),
     ageP95Ms: percentile(ages, 95),
-    snapshotKB: last ? Math.round(last.bytes / 1024) : NaN,
+    viewKB: whole ? Math.round(whole.bytes / 1024) : NaN,
+    patchKB: +(
+      percentile(
+        patches.map((a) => a.bytes),
+        50,
+      ) / 1024
+    ).toFixed(1),
+    largestPatchKB: +(Math.max(...patches.map((a) => a.bytes)) / 1024).toFixed(1),
     throttled,
   };
 }
@@ -218,7 +248,7 @@ console.table(
     'cycle ms': `${r.cycleMs} (limit ${r.budgetLimitMs}, reported ${r.reportedCycleMs})`,
     'age p50/p95 ms': `${r.ageP50Ms} / ${r.ageP95Ms}`,
     'target p95 < ms': r.cycleMs + 1000,
-    'snapshot KB': r.snapshotKB,
+    'view / patch p50, max KB': `${r.viewKB} / ${r.patchKB}, ${r.largestPatchKB}`,
     throttled: r.throttled,
   })),
 );

@@ -14,6 +14,8 @@ import { sqliteDriver } from '../src/history/sqlite.js';
 import { HistoryReader, SCHEMA } from '../src/history/store.js';
 
 const { values } = parseArgs({
+  // pnpm passes on the `--` that separates its own options from the script's.
+  args: process.argv.slice(2).filter((arg) => arg !== '--'),
   options: { days: { type: 'string', default: '7' }, 'cycle-ms': { type: 'string', default: '2000' } },
 });
 const DAYS = Number(values.days);

@@ -1,0 +1,162 @@
+import { spawn } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+// Every benchmark the README and docs/ document is run here as written, in its smallest form, and must print its
+// figures: a benchmark is where a target is measured, and one that has stopped measuring (a stream format it no
+// longer reads, options pnpm passes on that it refuses) reports nothing or NaN rather than failing. Those that take
+// minutes at any size say what they would do (--dry-run) or are listed with the reason.
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const texts = [
+  readFileSync(join(root, 'README.md'), 'utf8'),
+  ...readdirSync(join(root, 'docs'))
+    .filter((name) => name.endsWith('.md'))
+    .map((name) => readFileSync(join(root, 'docs', name), 'utf8')),
+].join('\n');
+
+/** The documented command of each benchmark script: `bench:poll` → `npx -y pnpm@12.21.0 --filter … bench:poll`. */
+const documented = new Map<string, string>();
+for (const match of texts.matchAll(
+  /npx -y pnpm@12\.21\.0 (?:--filter @switchboard\/server )?(bench:[a-z-]+)/g,
+))
+  documented.set(match[1] ?? '', match[0]);
+
+/** Benchmarks that take minutes at any size, and why none runs here. */
+const NOT_RUN: Record<string, string> = {
+  'bench:replay': 'records a day twice over at two sizes (README: about nine minutes on 2 cores)',
+  'bench:fanout': '10,000 loopback connections, at its only size',
+};
+
+/** Runs a shell command from the repository's root; resolves with its exit code and output, stdout then stderr. */
+function run(
+  command: string,
+  env: Record<string, string> = {},
+): Promise<{ code: number | null; out: string }> {
+  return new Promise((resolve, reject) => {
+    // Its own process group, so the benchmark under npx, pnpm and tsx (and the processes it starts) stop with it.
+    const child = spawn('bash', ['-c', command], {
+      cwd: root,
+      detached: true,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const timer = setTimeout(() => {
+      if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
+      reject(new Error(`"${command}" still ran after 150 s:\n${stdout}\n${stderr}`));
+    }, 150_000);
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, out: `${stdout}\n${stderr}` });
+    });
+  });
+}
+
+function command(script: string, args: string): string {
+  const found = documented.get(script);
+  if (!found) throw new Error(`no document names ${script}`);
+  return `${found} -- ${args}`;
+}
+
+/** The figures a run printed, with what they say checked: finite wherever they are numbers. */
+function expectFigures(result: { code: number | null; out: string }, ...patterns: RegExp[]) {
+  expect(result.code, result.out).toBe(0);
+  for (const pattern of patterns) expect(result.out).toMatch(pattern);
+  expect(result.out).not.toMatch(/\bNaN\b|\bInfinity\b/);
+}
+
+describe('the documented benchmarks', () => {
+  it('names only scripts the server has', () => {
+    const scripts = Object.keys(
+      (
+        JSON.parse(readFileSync(join(root, 'server', 'package.json'), 'utf8')) as {
+          scripts: Record<string, string>;
+        }
+      ).scripts,
+    );
+    expect(documented.size).toBeGreaterThan(8);
+    for (const script of documented.keys()) expect(scripts, script).toContain(script);
+  });
+
+  it('runs, or says why not, every one of them', () => {
+    const covered = new Set([...RUNS.map((run) => run.script), ...Object.keys(NOT_RUN)]);
+    expect([...documented.keys()].filter((script) => !covered.has(script))).toEqual([]);
+  });
+
+  // Most of each run is waiting for the poller's 2 s cycles, so they run side by side.
+  describe.concurrent('each in its smallest form', () => {
+    for (const { script, args, env, check } of RUNS)
+      it(`${script} ${args}`, async () => check(await run(command(script, args), env)), 160_000);
+  });
+});
+
+interface Run {
+  script: string;
+  args: string;
+  env?: Record<string, string>;
+  check: (result: { code: number | null; out: string }) => void;
+}
+
+const RUNS: Run[] = [
+  {
+    script: 'bench:poll',
+    args: '--seconds 4 --sizes 10',
+    check: (result) => {
+      expectFigures(result, /view \/ patch p50, max KB/);
+      const row = JSON.parse(/^\{"queues".*$/m.exec(result.out)?.[0] ?? '{}') as Record<string, number>;
+      // Two generations at least reached the stream's viewer, each read by applying its patch.
+      expect(row.cycles).toBeGreaterThanOrEqual(2);
+      expect(row.ageP95Ms).toBeGreaterThan(0);
+      expect(row.viewKB).toBeGreaterThan(0);
+      expect(row.patchKB).toBeGreaterThan(0);
+    },
+  },
+  {
+    script: 'bench:timeline',
+    args: '--days 1 --cycle-ms 60000',
+    check: (result) => expectFigures(result, /1 day span: median [\d.]+ ms, slowest [\d.]+ ms/),
+  },
+  {
+    script: 'bench:bytes',
+    args: '--cycles 2 --sizes 10x30 --time-of-day 01:00',
+    check: (result) =>
+      expectFigures(result, /a new viewer's first frame \(the view whole\): whole centre gzip [\d.]+ KB/),
+  },
+  {
+    script: 'bench:patch-format',
+    args: '--cycles 2 --size 10x30 --time-of-day 01:00',
+    check: (result) => expectFigures(result, /entity-level \(viewPatch\.ts\)/, /RFC 6902, applied in place/),
+  },
+  {
+    script: 'bench:viewers',
+    args: '20x1',
+    env: { BENCH_MEASURE_MS: '4000' },
+    check: (result) =>
+      expectFigures(
+        result,
+        /20 viewers on 1 replica/,
+        /delivery \(snapshot ready → the generation's frame received\): p50 \d+ ms, p99 \d+ ms/,
+      ),
+  },
+  {
+    script: 'bench:sim',
+    args: '--dry-run',
+    check: (result) => expectFigures(result, /would pre-simulate a day of 500 queues/),
+  },
+  {
+    script: 'bench:forecast',
+    args: '--dry-run',
+    check: (result) => expectFigures(result, /would time the forecast of a 250-queue snapshot/),
+  },
+  {
+    script: 'bench:forecast-backtest',
+    args: '--dry-run',
+    check: (result) => expectFigures(result, /would simulate a day of 40 queues and 300 agents/),
+  },
+];
