@@ -89,6 +89,28 @@ describe('the documented benchmarks', () => {
     expect([...documented.keys()].filter((script) => !covered.has(script))).toEqual([]);
   });
 
+  it('names browser benchmarks that exist: each `-g` or file filter picks at least one', async () => {
+    // Minutes each at any size (two builds side by side, windows of 20 s): only their names are checked here.
+    const filters = [...texts.matchAll(/`((?:[A-Z_]+=\S+ )*npx playwright test -c bench[^`]*)`/g)].map(
+      (match) => (match[1] ?? '').replace(/\s+/g, ' '),
+    );
+    expect(filters.length).toBeGreaterThan(5);
+    const listed = await run('cd e2e && npx playwright test -c bench --list');
+    expect(listed.code, listed.out).toBe(0);
+    const titles = listed.out.split('\n').filter((line) => line.includes(' › '));
+    expect(titles.length).toBeGreaterThan(5);
+    for (const filter of filters) {
+      const grep = /-g (?:"([^"]+)"|(\S+))/.exec(filter);
+      const file = /-c bench ([\w.-]+)/.exec(filter)?.[1];
+      const picked = grep
+        ? titles.filter((title) => new RegExp(grep[1] ?? grep[2] ?? '').test(title))
+        : file
+          ? titles.filter((title) => title.trim().startsWith(file))
+          : titles;
+      expect(picked.length, filter).toBeGreaterThan(0);
+    }
+  }, 60_000);
+
   // Most of each run is waiting for the poller's 2 s cycles, so they run side by side.
   describe.concurrent('each in its smallest form', () => {
     for (const { script, args, env, check } of RUNS)
