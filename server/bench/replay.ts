@@ -16,7 +16,7 @@ import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
-import { diffView, type Snapshot, type ViewPatch } from '@switchboard/shared';
+import { diffView, parseStreamEventId, type Snapshot, type ViewPatch } from '@switchboard/shared';
 import { parseEnv } from '../src/env.js';
 import { History } from '../src/history/recorder.js';
 import { sqliteDriver } from '../src/history/sqlite.js';
@@ -35,6 +35,19 @@ const CYCLE_MS = 2000;
 /** Hours of history recorded for the storage and seek figures: a day unless told (a shorter run to try it out). */
 const HOURS = Number(args.get('hours') ?? 24);
 const DAY_GENERATIONS = (HOURS * 3600 * 1000) / CYCLE_MS;
+/** Replay playing at 10× is timed over 5 minutes of the day from random moments, 10 minutes clear of its end. */
+const PLAYING_SPAN_MS = 600_000;
+for (const [name, value, least] of [
+  ['cycles', CYCLES, 2],
+  ['viewers', VIEWERS, 0],
+  ['seeks', SEEKS, 1],
+] as const)
+  if (!Number.isInteger(value) || value < least)
+    throw new Error(`--${name} must be a whole number of at least ${least} (it is "${args.get(name)}")`);
+if (!(HOURS * 3600 * 1000 >= PLAYING_SPAN_MS && HOURS <= 24 * 31))
+  throw new Error(
+    `--hours must be from 0.17 (the 10 minutes replay playing is timed over) to 744 (it is "${args.get('hours')}")`,
+  );
 const KEYFRAME_MS = 60_000;
 
 const percentile = (values: readonly number[], p: number) => {
@@ -68,8 +81,9 @@ function openViewers(url: string, count: number, arrived: (generation: number, a
         while (end >= 0) {
           const frame = pending.slice(0, end);
           pending = pending.slice(end + 2);
-          const id = /^id: (\d+)$/m.exec(frame)?.[1];
-          if (id) arrived(Number(id), now);
+          // Each event's id names its generation (and instance, and board revision): `id: 120@<instance>`.
+          const id = parseStreamEventId(/^id: (\S+)$/m.exec(frame)?.[1] ?? '');
+          if (id) arrived(id.generation, now);
           end = pending.indexOf('\n\n');
         }
       });
@@ -210,7 +224,7 @@ function seekTimes(history: History, start: number): { random: number[]; playing
   );
   const playing: number[] = [];
   for (let run = 0; run < 5; run += 1) {
-    const from = start + Math.floor(Math.random() * (DAY_GENERATIONS * CYCLE_MS - 600_000));
+    const from = start + Math.floor(Math.random() * (DAY_GENERATIONS * CYCLE_MS - PLAYING_SPAN_MS));
     for (let step = 0; step < 30; step += 1) playing.push(timedSeek(history, from + step * 10_000));
   }
   return { random, playing };
@@ -276,9 +290,16 @@ async function main() {
     const of = phases.filter((phase) => phase.recording === recording);
     const cycles = of.flatMap((phase) => phase.cycles);
     const delivery = of.flatMap((phase) => phase.delivery);
+    // No frame timed with viewers on the stream is a broken run (the stream's framing changed), not a figure.
+    if (VIEWERS > 0 && delivery.length === 0)
+      throw new Error(
+        `no generation's frame reached the ${VIEWERS} stream viewers: is the stream readable here?`,
+      );
     console.log(
       `| recording ${recording ? 'on' : 'off'} | ${ms(mean(cycles))} | ${ms(percentile(cycles, 0.99))} | ` +
-        `${ms(percentile(delivery, 0.5))} | ${ms(percentile(delivery, 0.99))} | ` +
+        (VIEWERS > 0
+          ? `${ms(percentile(delivery, 0.5))} | ${ms(percentile(delivery, 0.99))} | `
+          : '– | – | ') +
         `${ms(Math.max(...of.map((phase) => phase.eventLoopP99)))} |`,
     );
   }

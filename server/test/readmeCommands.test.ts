@@ -82,7 +82,8 @@ const NOT_RUN: Record<string, string> = {
   'npx -y pnpm@12.21.0 install --frozen-lockfile && npx -y pnpm@12.21.0 start': 'starts a server for good',
   // The same start, named in prose after the Node 22 line (which is run below): it builds and serves until stopped.
   'npx -y pnpm@12.21.0 start': 'starts a server for good',
-  // Records a day twice over at two sizes and runs the wallboard for minutes: about nine minutes on 2 cores.
+  // Records a day twice over at two sizes and runs the wallboard for minutes: about nine minutes on 2 cores. Its
+  // smallest form runs in benchCommands.test.ts.
   'npx -y pnpm@12.21.0 bench:replay': 'a benchmark of minutes',
   // 10,000 loopback connections from three processes, two rounds each way: about two minutes, on 2 cores.
   'npx -y pnpm@12.21.0 --filter @switchboard/server bench:fanout': 'a benchmark of minutes',
