@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
-import { applyPatch, checkPatch, type Snapshot } from '@switchboard/shared';
-import { startBenchServer, type StreamProtocol } from './benchServer.js';
+import { applyPatch, checkPatch, parseStreamEventId, type Snapshot } from '@switchboard/shared';
+import { startBenchServer, type StreamProtocol } from '../bench/benchServer.js';
 
 interface StreamEvent {
   id: string;
@@ -34,8 +34,9 @@ async function openStream(url: string): Promise<{ next: () => Promise<StreamEven
   return { next, close: () => controller.abort() };
 }
 
-// The comparison means something only if both streams carry the same figures: the patch stream, applied as the
-// page applies it, makes every snapshot the whole stream sends.
+// The browser benchmark's server (bench/benchServer.ts), checked with the suite rather than only when the benchmark
+// runs: its comparison means something only if both streams carry the same figures, the patch stream, applied as
+// the page applies it, making every snapshot the whole stream sends.
 for (const protocol of ['whole', 'patch'] as StreamProtocol[]) {
   test(`the bench server's ${protocol} stream carries every snapshot`, async () => {
     const server = await startBenchServer({ queues: 20, agents: 100 }, undefined, { protocol });
@@ -44,14 +45,18 @@ for (const protocol of ['whole', 'patch'] as StreamProtocol[]) {
       const first = await stream.next();
       expect(first.event).toBe('snapshot');
       let view = JSON.parse(first.data) as Snapshot;
-      expect(String(view.generation)).toBe(first.id);
+      // Each event's id names its generation and instance, as the server's stream does.
+      expect(parseStreamEventId(first.id)).toMatchObject({
+        generation: view.generation,
+        instanceId: view.instanceId,
+      });
       server.run(50, 2000);
       const apply = async () => {
         const event = await stream.next();
         expect(event.event).toBe(protocol === 'patch' ? 'patch' : 'snapshot');
         const data: unknown = JSON.parse(event.data);
         view = protocol === 'patch' ? applyPatch(view, checkPatch(data)) : (data as Snapshot);
-        expect(String(view.generation)).toBe(event.id);
+        expect(parseStreamEventId(event.id)).toMatchObject({ generation: view.generation });
       };
       for (let i = 0; i < 5; i++) await apply();
       server.pause();
