@@ -116,6 +116,15 @@ async function fewestPages(simulator: Simulator, params: Record<string, unknown>
 async function run(queues: number) {
   const agents = Math.min(queues * 6, MAX_AGENTS);
   const simulator = await startSimulatorProcess(queues, agents);
+  // Stopped whatever happens: a failed run must not leave the simulator's process behind.
+  try {
+    return await measure(simulator, queues, agents);
+  } finally {
+    simulator.process.kill('SIGTERM');
+  }
+}
+
+async function measure(simulator: Simulator, queues: number, agents: number) {
   const wallboard = await startWebServer(
     parseEnv({
       PORT: '0',
@@ -139,7 +148,7 @@ async function run(queues: number) {
   }[] = [];
   // The stream sends the view whole once, then one patch per generation: the viewer applies each, as a page does,
   // to read the generation's data time.
-  let view: Snapshot | null = null;
+  const stream: { view: Snapshot | null; error: Error | null } = { view: null, error: null };
   const viewer = get(`${wallboard.url}/api/v1/stream`, { agent: false }, (res) => {
     res.setEncoding('utf8');
     let buffer = '';
@@ -153,11 +162,19 @@ async function run(queues: number) {
         const event = lines.find((line) => line.startsWith('event: '))?.slice(7);
         const data = lines.find((line) => line.startsWith('data: '))?.slice(6);
         if ((event !== 'snapshot' && event !== 'patch') || !data) continue;
-        view =
-          event === 'snapshot'
-            ? (JSON.parse(data) as Snapshot)
-            : view && applyPatch(view, checkPatch(JSON.parse(data)));
-        if (!view) throw new Error('the stream sent a patch before the view whole');
+        // A frame the viewer cannot read ends the run with the reason (reported once the window is over).
+        try {
+          stream.view =
+            event === 'snapshot'
+              ? (JSON.parse(data) as Snapshot)
+              : stream.view && applyPatch(stream.view, checkPatch(JSON.parse(data)));
+          if (!stream.view) throw new Error('the stream sent a patch before the view whole');
+        } catch (error) {
+          stream.error = error instanceof Error ? error : new Error(String(error));
+          res.destroy();
+          return;
+        }
+        const view = stream.view;
         const at = Date.now();
         arrivals.push({
           generation: view.generation,
@@ -182,6 +199,8 @@ async function run(queues: number) {
   const calls = log.slice(logged);
   viewer.destroy();
   await wallboard.stop();
+  if (stream.error)
+    throw new Error(`${queues} queues: the stream's viewer could not read it`, { cause: stream.error });
 
   const realtime = calls.filter((c) => c.operation === 'GetCurrentMetricData');
   const throttled = calls.filter((c) => c.status === 429).length;
@@ -196,7 +215,6 @@ async function run(queues: number) {
     if (call.status === 200 && !call.params.NextToken) requests.set(key(call), call);
   let minimum = 0;
   for (const call of requests.values()) minimum += await fewestPages(simulator, call.params);
-  simulator.process.kill('SIGTERM');
 
   // The real-time cycle has GetCurrentMetricData's quota to itself (history uses GetMetricData's).
   const rate = CONNECT_QUOTAS.GetCurrentMetricData.perSecond * SHARE;
@@ -211,7 +229,7 @@ async function run(queues: number) {
     );
   // What a viewer connecting now is sent first: the view as the patches have made it (the stream's first frame
   // came before discovery, with no agents yet).
-  const held: Snapshot | null = view;
+  const held = stream.view;
   const patches = measured.filter((a) => a.kind === 'patch');
   return {
     queues,

@@ -43,10 +43,12 @@ for (const [name, value, least] of [
   ['seeks', SEEKS, 1],
 ] as const)
   if (!Number.isInteger(value) || value < least)
-    throw new Error(`--${name} must be a whole number of at least ${least} (it is "${args.get(name)}")`);
+    throw new Error(
+      `--${name} must be a whole number of at least ${least} (it is "${args.get(name) ?? value}")`,
+    );
 if (!(HOURS * 3600 * 1000 >= PLAYING_SPAN_MS && HOURS <= 24 * 31))
   throw new Error(
-    `--hours must be from 0.17 (the 10 minutes replay playing is timed over) to 744 (it is "${args.get('hours')}")`,
+    `--hours must be from 0.17 (the 10 minutes replay playing is timed over) to 744 (it is "${args.get('hours') ?? HOURS}")`,
   );
 const KEYFRAME_MS = 60_000;
 
