@@ -187,6 +187,8 @@ async function measure(simulator: Simulator, queues: number, agents: number) {
       }
     });
   });
+  // A connection that fails (the server gone mid-run) is a reason the run reports, not an unhandled event.
+  viewer.on('error', (error) => (stream.error ??= error));
   // Warm up (discovery, first cycles), then measure.
   await new Promise((resolve) => setTimeout(resolve, 8000));
   const from = arrivals.length;
