@@ -52,6 +52,17 @@ function alert(id: string, queueId: string): Alert {
   } as Alert;
 }
 
+/** Alerts that must never be acknowledged through the board under test: an attempt that gets through throws. */
+function refusingBackend(active: Alert[]): AlertsBackend {
+  return {
+    active: () => active,
+    history: async () => [],
+    acknowledge: () => {
+      throw new Error('not to be acknowledged through this board');
+    },
+  };
+}
+
 describe("a limited identity's alerts", () => {
   it('acknowledges only an alert it can see is on its board, never one it cannot check (a follower behind)', async () => {
     const acknowledged: string[] = [];
@@ -79,13 +90,7 @@ describe("a limited identity's alerts", () => {
 
 describe("an unlimited identity's alerts through a board", () => {
   it('is told that an alert of another board is on a queue the board does not show', () => {
-    const backend: AlertsBackend = {
-      active: () => [alert('theirs', 'q-sales')],
-      history: async () => [],
-      acknowledge: () => {
-        throw new Error('not to be acknowledged through this board');
-      },
-    };
+    const backend = refusingBackend([alert('theirs', 'q-sales')]);
     const req = { query: { board: 'support' }, headers: {} } as unknown as Request;
     const alerts = scopedAlerts(req, backend, directory);
     expect(() => alerts.acknowledge('theirs', 'dana')).toThrow(
@@ -96,13 +101,7 @@ describe("an unlimited identity's alerts through a board", () => {
 
 describe("a limited identity's boards of another instance", () => {
   it('do not make an alert of this one known: a board showing every queue there shows none here', () => {
-    const backend: AlertsBackend = {
-      active: () => [alert('theirs', 'q-sales')],
-      history: async () => [],
-      acknowledge: () => {
-        throw new Error('not to be acknowledged through this board');
-      },
-    };
+    const backend = refusingBackend([alert('theirs', 'q-sales')]);
     const instances: BoardDirectory = {
       ...directory,
       boardIds: () => ['support', 'sales', 'elsewhere'],

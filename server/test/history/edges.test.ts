@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { diffView, type Snapshot } from '@switchboard/shared';
 import { describe, expect, it } from 'vitest';
 import { History, recorderHost, type HistoryOptions } from '../../src/history/recorder.js';
-import { sqliteDriver } from '../../src/history/sqlite.js';
+import { sqliteDriver, type SqlDatabase } from '../../src/history/sqlite.js';
 import { createLogger } from '../../src/logger.js';
 import { generationsIn, view } from './support.js';
 
@@ -223,99 +223,124 @@ function alertsOf<State>(history: History, initial: State) {
   return engine;
 }
 
+/** The disk full from now on, for every batch the file is asked to take, until freeDisk. */
+function fillDisk(db: SqlDatabase): void {
+  db.exec(
+    "CREATE TRIGGER full BEFORE INSERT ON generations BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END",
+  );
+}
+
+function freeDisk(db: SqlDatabase): void {
+  db.exec('DROP TRIGGER full');
+}
+
+/** The alert states the file holds, as saved. */
+function savedAlertStates(db: SqlDatabase): unknown[] {
+  const rows = db.prepare('SELECT state FROM alert_state').all() as { state: string }[];
+  return rows.map((row) => JSON.parse(row.state) as unknown);
+}
+
+/** An alert event of `kind` at `at`, as the engine emits it. */
+function alertEvent(kind: 'raised' | 'acknowledged', alertId: string, at: number) {
+  return {
+    kind,
+    alertId,
+    at: new Date(at).toISOString(),
+    level: 'warn',
+    metric: 'CONTACTS_IN_QUEUE',
+    queueId: null,
+  };
+}
+
+/**
+ * A history file that has taken its first generation, with an alert engine attached (its state `initial`) and the
+ * file open beside it, for `body` to fill the disk and read what was saved; both closed after, whatever happens.
+ * `clock.now` is the recorder's time.
+ */
+async function withAlertsRecorded<State>(
+  initial: State,
+  options: Partial<HistoryOptions>,
+  body: (recording: {
+    clock: { now: number };
+    history: History;
+    engine: ReturnType<typeof alertsOf<State>>;
+    record: () => void;
+    db: SqlDatabase;
+  }) => Promise<void>,
+): Promise<void> {
+  const clock = { now: 60_000_000 };
+  const history = open(() => clock.now, options);
+  const engine = alertsOf(history, initial);
+  const record = recorder(history);
+  record();
+  await history.flush();
+  const db = sqliteDriver().open(history.path);
+  try {
+    await body({ clock, history, engine, record: () => record(), db });
+  } finally {
+    db.close();
+    await history.close();
+  }
+}
+
 describe('a write that fails', () => {
-  it('writes the alert events and the alert state it held with the next batch the file takes', async () => {
-    let now = 60_000_000;
-    const history = open(() => now);
-    const engine = alertsOf(history, { acknowledged: [] as string[] });
-    const record = recorder(history);
-    record();
-    await history.flush();
-    const db = sqliteDriver().open(history.path);
-    try {
-      // The disk full for one batch: the one holding the acknowledgement.
-      db.exec(
-        "CREATE TRIGGER full BEFORE INSERT ON generations BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END",
-      );
-      now += 2000;
-      engine.state = { acknowledged: ['a1'] };
-      engine.emit({
-        kind: 'acknowledged',
-        alertId: 'a1',
-        at: new Date(now).toISOString(),
-        level: 'warn',
-        metric: 'CONTACTS_IN_QUEUE',
-        queueId: null,
-      });
-      record();
-      await history.flush();
-      expect(history.error).toMatch(/disk is full/);
-      db.exec('DROP TRIGGER full');
-      now += 2000;
-      record();
-      await history.flush();
-      expect(history.error).toBeNull();
-      expect(db.prepare('SELECT count(*) AS n FROM alert_events').get()).toEqual({ n: 1 });
-      const saved = db.prepare('SELECT state FROM alert_state').all() as { state: string }[];
-      expect(saved.map((row) => JSON.parse(row.state) as unknown)).toEqual([{ acknowledged: ['a1'] }]);
-    } finally {
-      db.close();
-      await history.close();
-    }
-  });
+  it('writes the alert events and the alert state it held with the next batch the file takes', () =>
+    withAlertsRecorded(
+      { acknowledged: [] as string[] },
+      {},
+      async ({ clock, history, engine, record, db }) => {
+        // The disk full for one batch: the one holding the acknowledgement.
+        fillDisk(db);
+        clock.now += 2000;
+        engine.state = { acknowledged: ['a1'] };
+        engine.emit(alertEvent('acknowledged', 'a1', clock.now));
+        record();
+        await history.flush();
+        expect(history.error).toMatch(/disk is full/);
+        freeDisk(db);
+        clock.now += 2000;
+        record();
+        await history.flush();
+        expect(history.error).toBeNull();
+        expect(db.prepare('SELECT count(*) AS n FROM alert_events').get()).toEqual({ n: 1 });
+        expect(savedAlertStates(db)).toEqual([{ acknowledged: ['a1'] }]);
+      },
+    ));
 });
 
 describe('two writes in flight that both fail', () => {
-  it('write their alert events in order, and the alert state as it is now, not the older of the two', async () => {
-    let now = 60_000_000;
-    const history = open(() => now, { writerDelayMs: 200 });
-    const engine = alertsOf(history, { version: 0 });
-    const record = recorder(history);
-    record();
-    await history.flush();
-    const db = sqliteDriver().open(history.path);
-    const raised = (alertId: string) => ({
-      kind: 'raised',
-      alertId,
-      at: new Date(now).toISOString(),
-      level: 'warn',
-      metric: 'CONTACTS_IN_QUEUE',
-      queueId: null,
-    });
-    try {
-      db.exec(
-        "CREATE TRIGGER full BEFORE INSERT ON generations BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END",
-      );
-      // Two batches out at once (the disk slow), each with an event and a newer state; both fail.
-      now += 1000;
-      engine.state = { version: 1 };
-      engine.emit(raised('a1'));
-      record();
-      const first = history.flush();
-      now += 1000;
-      engine.state = { version: 2 };
-      engine.emit(raised('a2'));
-      record();
-      const second = history.flush();
-      await Promise.all([first, second]);
-      db.exec('DROP TRIGGER full');
-      now += 1000;
-      record();
-      await history.flush();
-      const events = db.prepare('SELECT event FROM alert_events ORDER BY at, rowid').all() as {
-        event: string;
-      }[];
-      expect(events.map((row) => (JSON.parse(row.event) as { alertId: string }).alertId)).toEqual([
-        'a1',
-        'a2',
-      ]);
-      const saved = db.prepare('SELECT state FROM alert_state').all() as { state: string }[];
-      expect(saved.map((row) => JSON.parse(row.state) as unknown)).toEqual([{ version: 2 }]);
-    } finally {
-      db.close();
-      await history.close();
-    }
-  });
+  it('write their alert events in order, and the alert state as it is now, not the older of the two', () =>
+    withAlertsRecorded(
+      { version: 0 },
+      { writerDelayMs: 200 },
+      async ({ clock, history, engine, record, db }) => {
+        fillDisk(db);
+        // Two batches out at once (the disk slow), each with an event and a newer state; both fail.
+        clock.now += 1000;
+        engine.state = { version: 1 };
+        engine.emit(alertEvent('raised', 'a1', clock.now));
+        record();
+        const first = history.flush();
+        clock.now += 1000;
+        engine.state = { version: 2 };
+        engine.emit(alertEvent('raised', 'a2', clock.now));
+        record();
+        const second = history.flush();
+        await Promise.all([first, second]);
+        freeDisk(db);
+        clock.now += 1000;
+        record();
+        await history.flush();
+        const events = db.prepare('SELECT event FROM alert_events ORDER BY at, rowid').all() as {
+          event: string;
+        }[];
+        expect(events.map((row) => (JSON.parse(row.event) as { alertId: string }).alertId)).toEqual([
+          'a1',
+          'a2',
+        ]);
+        expect(savedAlertStates(db)).toEqual([{ version: 2 }]);
+      },
+    ));
 });
 
 describe('a writer thread that dies', () => {
@@ -328,17 +353,19 @@ describe('a writer thread that dies', () => {
       (
         history as unknown as { writer: { worker: { terminate(): Promise<number> } } }
       ).writer.worker.terminate();
+    // A generation `ms` after the one before, recorded and flushed.
+    const step = async (ms: number) => {
+      now += ms;
+      record();
+      await history.flush();
+    };
     try {
       record();
       await history.flush();
       await killWriter();
-      now += 2000;
-      record();
-      await history.flush();
+      await step(2000);
       expect(history.error).toMatch(/writer thread exited/);
-      now += 2000;
-      record();
-      await history.flush();
+      await step(2000);
       expect(history.error).toBeNull();
       expect(generationsIn(dir)).toEqual([1, 3]);
       // Whole: the patch from generation 2, which was not written, would not apply.
@@ -350,18 +377,11 @@ describe('a writer thread that dies', () => {
       }
       // Dead again within the minute: not started again until the minute is out.
       await killWriter();
-      now += 2000;
-      record();
-      await history.flush();
-      now += 2000;
-      record();
-      await history.flush();
+      await step(2000);
+      await step(2000);
       expect(history.error).toMatch(/writer thread exited/);
-      now += 60_000;
-      record();
-      await history.flush();
-      record();
-      await history.flush();
+      await step(60_000);
+      await step(0);
       expect(history.error).toBeNull();
       expect(generationsIn(dir)).toEqual([1, 3, 7]);
     } finally {

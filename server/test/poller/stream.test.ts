@@ -154,6 +154,22 @@ function held(events: { event: string; data: string }[]): Snapshot | null {
 
 const pause = (ms = 50) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/**
+ * A viewer of a stream whose clock the test sets (`setNow`), heartbeats every 40 ms and the shortest fresh wait
+ * drawn (5 minutes), connected after generation 1: `reading` resolves with its first `count` heartbeats and
+ * patches.
+ */
+async function clockedViewer(count: number) {
+  const feed = new HandFeed();
+  const start = Date.now();
+  let now = start;
+  const url = await serve(feed, { clock: () => now, heartbeatMs: 40, random: () => 0 });
+  feed.publish(1);
+  const reading = readAll(await fetch(url), count, ['heartbeat', 'patch']);
+  await pause(100);
+  return { feed, start, setNow: (at: number) => (now = at), reading };
+}
+
 /** A viewer of the stream at `url` on a bare connection, which reads only as the test says. */
 async function streamSocket(url: URL): Promise<Socket> {
   const socket = connect(Number(url.port), '127.0.0.1');
@@ -364,14 +380,8 @@ describe('GET /api/v1/stream', () => {
   });
 
   it('sends a viewer a fresh heartbeat every 5 to 10 minutes, though patches come every cycle', async () => {
-    const feed = new HandFeed();
-    const start = Date.now();
-    let now = start;
     // The shortest wait drawn: 5 minutes.
-    const url = await serve(feed, { clock: () => now, heartbeatMs: 40, random: () => 0 });
-    feed.publish(1);
-    const reading = readAll(await fetch(url), 5, ['heartbeat', 'patch']);
-    await pause(100);
+    const { feed, start, setNow, reading } = await clockedViewer(5);
     // Patches all along, each with the server's time (the clock moved and the patch written at once, so no beat
     // comes between): no heartbeat owed for them, nor before 5 minutes; then the next beat owes the fresh one.
     for (const [generation, at] of [
@@ -379,7 +389,7 @@ describe('GET /api/v1/stream', () => {
       [3, 299_000],
       [4, 301_000],
     ] as const) {
-      now = start + at;
+      setNow(start + at);
       feed.publish(generation);
       await pause(100);
     }
@@ -392,15 +402,9 @@ describe('GET /api/v1/stream', () => {
   });
 
   it('owes a viewer a fresh heartbeat at once when the server’s clock was set back, though patches come', async () => {
-    const feed = new HandFeed();
-    const start = Date.now();
-    let now = start;
-    const url = await serve(feed, { clock: () => now, heartbeatMs: 40, random: () => 0 });
-    feed.publish(1);
-    const reading = readAll(await fetch(url), 3, ['heartbeat', 'patch']);
-    await pause(100);
+    const { feed, start, setNow, reading } = await clockedViewer(3);
     // Set back an hour: the fresh heartbeat drawn for 5 minutes on is 65 minutes off now; owed at once.
-    now = start - 3_600_000;
+    setNow(start - 3_600_000);
     feed.publish(2);
     const events = await reading;
     expect(events.map((event) => event.event)).toEqual(['heartbeat', 'patch', 'heartbeat']);
