@@ -1,6 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { globMatches, queueKeyMatches, resolveQueueRefs } from './boards.js';
+import { globMatches, queueKeyMatches, queueThresholds, resolveQueueRefs } from './boards.js';
+import { configForInstance } from './instances.js';
+import { parseConfig } from './load.js';
 
 const queues = [
   { id: 'q1', name: 'Sales' },
@@ -49,5 +51,36 @@ describe('queue name patterns', () => {
     const name = 'a'.repeat(120);
     expect(globMatches('*a*a*a*a*a*a*a*a*a*a*a*a*b', name)).toBe(false);
     expect(globMatches('*a*a*a*a*a*a*a*a*a*a*a*a*a', name)).toBe(true);
+  });
+});
+
+describe('queueThresholds', () => {
+  const config = parseConfig(
+    [
+      'thresholds:',
+      '  defaults:',
+      '    CONTACTS_IN_QUEUE: { warn: 5, critical: 10 }',
+      '  queues:',
+      '    Sales:',
+      '      CONTACTS_IN_QUEUE: { warn: 2, critical: 4 }',
+      'boards:',
+      '  - id: a',
+      '    title: A',
+    ].join('\n'),
+    'w.yaml',
+  );
+  const sales = { id: 'q-1', name: 'Sales' };
+
+  it("merges a queue's own thresholds over the defaults", () => {
+    expect(queueThresholds(config, sales).CONTACTS_IN_QUEUE).toMatchObject({ warn: 2, critical: 4 });
+    expect(queueThresholds(config, { id: 'q-2', name: 'Support' }).CONTACTS_IN_QUEUE).toMatchObject({
+      warn: 5,
+      critical: 10,
+    });
+  });
+
+  it("works them out once for every copy of a configuration that shares its thresholds (an instance's own)", () => {
+    // The alert engine reads its instance's copy, a new object each generation: it finds the same set.
+    expect(queueThresholds(configForInstance(config, 'default'), sales)).toBe(queueThresholds(config, sales));
   });
 });

@@ -89,11 +89,13 @@ export function queueKeyMatches(key: string, queue: NamedQueue): boolean {
  * names it (by id or name) over them.
  */
 export function queueThresholds(config: WallboardConfig, queue: NamedQueue): ThresholdSet {
-  // Worked out once per configuration and queue: every board's view asks for every queue's, every generation.
-  let known = thresholdsByConfig.get(config);
+  // Worked out once per set of thresholds and queue: every board's view asks for every queue's, every generation.
+  // Keyed by the thresholds, not the configuration: an instance's own copy of it (configForInstance, a new object
+  // on each call, as the alert engine reads it every generation) shares them.
+  let known = thresholdsByConfig.get(config.thresholds);
   if (!known) {
     known = new Map();
-    thresholdsByConfig.set(config, known);
+    thresholdsByConfig.set(config.thresholds, known);
   }
   const key = `${queue.id}\u0000${queue.name}`;
   let set = known.get(key);
@@ -109,7 +111,7 @@ export function queueThresholds(config: WallboardConfig, queue: NamedQueue): Thr
   return set;
 }
 
-const thresholdsByConfig = new WeakMap<WallboardConfig, Map<string, ThresholdSet>>();
+const thresholdsByConfig = new WeakMap<WallboardConfig['thresholds'], Map<string, ThresholdSet>>();
 
 /**
  * What screens learn of the configuration. `queues` are the queues of one instance (by its id), against which
