@@ -122,22 +122,67 @@ describe('getQueueRealtime', () => {
 });
 
 describe('getAgentTotals', () => {
-  it('sums ungrouped agent counts over routing-profile chunks, each agent counted once', async () => {
+  const profileRow = (id: string, online: number | null, arnOnly = false) => ({
+    Dimensions: {
+      RoutingProfile: arnOnly
+        ? { Arn: `arn:aws:connect:r:1:instance/instance/routing-profile/${id}` }
+        : { Id: id },
+    },
+    Collections: [
+      { Metric: { Name: 'AGENTS_ONLINE' }, Value: online },
+      { Metric: { Name: 'AGENTS_AVAILABLE' }, Value: online === null ? null : 1 },
+    ],
+  });
+
+  it('adds up one row per routing profile, grouped by ROUTING_PROFILE, 100 profiles a request', async () => {
     const profiles = Array.from({ length: 150 }, (_, i) => `rp${i}`);
     const { ctx, sent } = stubContext((input) => ({
-      MetricResults: [
-        {
-          Collections: [{ Metric: { Name: 'AGENTS_ONLINE' }, Value: input.Filters.RoutingProfiles?.length }],
-        },
-      ],
+      // Profile rp3 has nobody online: Connect leaves its row out. Every other has two agents online.
+      MetricResults: (input.Filters.RoutingProfiles ?? [])
+        .filter((id) => id !== 'rp3')
+        .map((id, i) => profileRow(id, 2, i % 2 === 0)),
       DataSnapshotTime: at,
     }));
     const totals = await getAgentTotals(ctx, profiles);
-    expect(totals.metrics.AGENTS_ONLINE).toBe(150);
-    expect(sent.map((s) => [s.Groupings, s.Filters.Queues])).toEqual([
-      [undefined, undefined],
-      [undefined, undefined],
+    expect(totals.metrics.AGENTS_ONLINE).toBe(149 * 2);
+    expect(totals.metrics.AGENTS_AVAILABLE).toBe(149);
+    expect(totals.calls).toBe(2);
+    expect(sent.map((s) => [s.Groupings, s.Filters.RoutingProfiles?.length, s.Filters.Queues])).toEqual([
+      [['ROUTING_PROFILE'], 100, undefined],
+      [['ROUTING_PROFILE'], 50, undefined],
     ]);
+  });
+
+  it('counts each profile once, from the request that named it, whatever an answer holds beside it', async () => {
+    // Were Connect to answer each request for the whole instance, each chunk's answer would hold every profile:
+    // a row of a profile the request did not name is not its to give.
+    const profiles = Array.from({ length: 120 }, (_, i) => `rp${i}`);
+    const { ctx } = stubContext(() => ({
+      MetricResults: [...profiles, 'elsewhere'].map((id) => profileRow(id, 1)),
+      DataSnapshotTime: at,
+    }));
+    expect((await getAgentTotals(ctx, profiles)).metrics.AGENTS_ONLINE).toBe(120);
+    const { ctx: twice } = stubContext((input) => ({
+      MetricResults: [
+        profileRow('rp0', 1),
+        ...(input.Filters.RoutingProfiles ?? []).map((id) => profileRow(id, 1)),
+      ],
+      DataSnapshotTime: at,
+    }));
+    await expect(getAgentTotals(twice, profiles)).rejects.toThrow(/two results for routing profile rp0/);
+  });
+
+  it('has no total for a figure one profile has no value for, and refuses a row without its profile', async () => {
+    const { ctx } = stubContext(() => ({
+      MetricResults: [profileRow('a', 3), profileRow('b', null)],
+      DataSnapshotTime: at,
+    }));
+    expect((await getAgentTotals(ctx, ['a', 'b'])).metrics.AGENTS_ONLINE).toBeNull();
+    const { ctx: bare } = stubContext(() => ({
+      MetricResults: [{ Collections: [{ Metric: { Name: 'AGENTS_ONLINE' }, Value: 3 }] }],
+      DataSnapshotTime: at,
+    }));
+    await expect(getAgentTotals(bare, ['a'])).rejects.toThrow(/without its routing profile/);
   });
 });
 

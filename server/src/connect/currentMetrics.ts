@@ -22,6 +22,9 @@ const resultSchema = z.object({
       Queue: z.object({ Id: z.string().min(1).optional(), Arn: z.string().min(1).optional() }).optional(),
       // A channel this build does not know is reported and its row set aside, never the whole page.
       Channel: z.string().min(1).optional(),
+      RoutingProfile: z
+        .object({ Id: z.string().min(1).optional(), Arn: z.string().min(1).optional() })
+        .optional(),
     })
     .optional(),
   Collections: z
@@ -89,7 +92,7 @@ async function currentMetricPages(
   ctx: ConnectContext,
   input: {
     Filters: { Queues?: string[]; RoutingProfiles?: string[]; Channels?: Channel[] };
-    Groupings: ('QUEUE' | 'CHANNEL')[];
+    Groupings: ('QUEUE' | 'CHANNEL' | 'ROUTING_PROFILE')[];
     metrics: readonly CurrentMetricName[];
   },
 ) {
@@ -194,35 +197,60 @@ export async function getQueueRealtime(
 }
 
 /**
- * Instance-wide agent counts. An agent who serves five queues is one agent, so these come from ungrouped
- * requests filtered by routing profile: each agent has exactly one, so the chunks never count anyone twice.
+ * Instance-wide agent counts. An agent who serves five queues is one agent, so these are never summed over
+ * queues: they come from requests filtered by routing profile, 100 profiles a request, grouped by ROUTING_PROFILE,
+ * and are the sum of one row per profile. Each agent has exactly one routing profile, so nobody is counted twice.
+ * Grouped, each row says whose figures it holds: an ungrouped request's "summary of metrics" (the API Reference)
+ * might be of the filter's profiles or of the whole instance, and a sum of ungrouped chunks would count the
+ * instance once per chunk under the second reading. A row of a profile the request did not name is left out; a
+ * profile with no row had nobody online (Connect leaves such rows out).
  */
 export async function getAgentTotals(
   ctx: ConnectContext,
   routingProfileIds: readonly string[],
 ): Promise<AgentTotals> {
-  const metrics: RealtimeMetrics = Object.fromEntries(AGENT_TOTAL_METRICS.map((name) => [name, 0]));
+  const asked = new Set(routingProfileIds);
+  const byProfile = new Map<string, RealtimeMetrics>();
   let dataSnapshotTime: Date | null = null;
   let calls = 0;
-  const chunks = chunk(routingProfileIds, MAX_FILTER_VALUES);
+  const chunks = chunk([...asked], MAX_FILTER_VALUES);
   const all = await Promise.all(
     chunks.map((profiles) =>
       currentMetricPages(ctx, {
         Filters: { RoutingProfiles: profiles },
-        Groupings: [],
+        Groupings: ['ROUTING_PROFILE'],
         metrics: AGENT_TOTAL_METRICS,
       }),
     ),
   );
-  for (const pages of all) {
+  for (const [i, pages] of all.entries()) {
+    const filtered = new Set(chunks[i]);
     calls += pages.calls;
     dataSnapshotTime = older(dataSnapshotTime, pages.dataSnapshotTime);
     for (const result of pages.items) {
-      for (const [name, value] of Object.entries(toMetrics(result, false))) {
-        const sum = metrics[name];
-        metrics[name] =
-          value === null || value === undefined || sum === null || sum === undefined ? null : sum + value;
-      }
+      const profile = result.Dimensions?.RoutingProfile;
+      const profileId = profile?.Id || idFromArn(profile?.Arn);
+      if (!profileId)
+        throw new MalformedResponseError(
+          'GetCurrentMetricData',
+          'a grouped result without its routing profile',
+        );
+      // Only the profiles of this request's filter: any other row is not its to give.
+      if (!filtered.has(profileId)) continue;
+      if (byProfile.has(profileId))
+        throw new MalformedResponseError(
+          'GetCurrentMetricData',
+          `two results for routing profile ${profileId} in one grouping`,
+        );
+      byProfile.set(profileId, toMetrics(result, true));
+    }
+  }
+  const metrics: RealtimeMetrics = Object.fromEntries(AGENT_TOTAL_METRICS.map((name) => [name, 0]));
+  for (const figures of byProfile.values()) {
+    for (const [name, value] of Object.entries(figures)) {
+      const sum = metrics[name];
+      metrics[name] =
+        value === null || value === undefined || sum === null || sum === undefined ? null : sum + value;
     }
   }
   return { metrics, dataSnapshotTime, calls };

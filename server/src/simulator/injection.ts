@@ -99,6 +99,11 @@ export class FaultInjector {
     return this.active.omitQueueIds === true && appliesTo(this.active, operation);
   }
 
+  /** Whether an ungrouped request of `operation` is answered with the whole instance's figures. */
+  ungroupedAsInstance(operation: string): boolean {
+    return this.active.ungroupedAsInstance === true && appliesTo(this.active, operation);
+  }
+
   /** The metrics whose `Value` `operation` leaves out of its collections. */
   omittedValues(operation: string): ReadonlySet<string> {
     return new Set(appliesTo(this.active, operation) ? (this.active.omitValues ?? []) : []);

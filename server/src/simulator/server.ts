@@ -191,6 +191,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
         expireTokens: injector.expireTokens(operation),
         pageCap: injector.pageCap(operation),
         repeatTokens: injector.repeatTokens(operation),
+        ungroupedAsInstance: injector.ungroupedAsInstance(operation),
         snapshots,
       });
       if (

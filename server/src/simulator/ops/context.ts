@@ -18,6 +18,8 @@ export interface OpContext {
   pageCap?: number | undefined;
   /** A fault: a later page of a list gives back the NextToken it was asked with. */
   repeatTokens?: boolean;
+  /** A fault: a request without a grouping is answered with the whole instance's figures, whatever its filter. */
+  ungroupedAsInstance?: boolean;
   snapshots: SnapshotCache;
 }
 

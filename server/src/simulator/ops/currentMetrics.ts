@@ -139,11 +139,15 @@ export function getCurrentMetricData(ctx: OpContext) {
     const queueIndices = queueRefs?.length
       ? [...new Set(queueRefs.map((ref) => catalog.queue(ref)?.index).filter((i) => i !== undefined))]
       : [...new Set(profiles?.flatMap((p) => p.queues.map((q) => q.queueIndex)))].sort((a, b) => a - b);
-    const base: Scope = {
-      queueIndices,
-      channels,
-      ...(profiles ? { profileIndices: profiles.map((p) => p.index) } : {}),
-    };
+    // The `ungroupedAsInstance` fault: an ungrouped request is answered for the whole instance.
+    const base: Scope =
+      groupings.length === 0 && ctx.ungroupedAsInstance
+        ? { queueIndices: catalog.queues.map((_, index) => index), channels }
+        : {
+            queueIndices,
+            channels,
+            ...(profiles ? { profileIndices: profiles.map((p) => p.index) } : {}),
+          };
     const rows: Row[] = buildRows(ctx, base, groupings, metrics);
     if (sort) {
       const at = metrics.findIndex((m) => m.Name === sort.metric);
