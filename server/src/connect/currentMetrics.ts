@@ -200,9 +200,10 @@ export async function getQueueRealtime(
  * Instance-wide agent counts. An agent who serves five queues is one agent, so these are never summed over
  * queues: they come from requests filtered by routing profile, 100 profiles a request, grouped by ROUTING_PROFILE,
  * and are the sum of one row per profile. Each agent has exactly one routing profile, so nobody is counted twice.
- * Grouped, each row says whose figures it holds: an ungrouped request's "summary of metrics" (the API Reference)
- * might be of the filter's profiles or of the whole instance, and a sum of ungrouped chunks would count the
- * instance once per chunk under the second reading. A row of a profile the request did not name is left out; a
+ * Grouped, each row says whose figures it holds. Ungrouped, the API Reference reads both ways: data "retrieved
+ * only for the resources associated with the queues or routing profiles" of the filter (`Filters`), and "the
+ * aggregation happens at the instance-level" (`Groupings`); a sum of ungrouped chunks would count the instance
+ * once per chunk under the second. A row of a profile the request did not name is left out; a
  * profile with no row had nobody online (Connect leaves such rows out).
  */
 export async function getAgentTotals(

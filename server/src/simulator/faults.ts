@@ -54,10 +54,11 @@ export const faultsSchema = z
     omitQueueIds: z.boolean().optional(),
     /**
      * Answer a `GetCurrentMetricData` without a grouping with the whole instance's figures, whatever its filter:
-     * the other reading of the API Reference, whose `Groupings` says only that "If no Grouping is included in the
-     * request, a summary of metrics is returned", where its `Filters` says data is "retrieved only for the
-     * resources associated with the queues or routing profiles" named. A caller that adds up ungrouped requests,
-     * one per chunk of a filter, counts the instance once per chunk under this reading.
+     * the API Reference's `Groupings` as it reads now ("If no grouping is included in the request, the
+     * aggregation happens at the instance-level"; it used to say "a summary of metrics is returned"), where its
+     * `Filters` says data is "retrieved only for the resources associated with the queues or routing profiles"
+     * named, the reading the simulator follows otherwise. A caller that adds up ungrouped requests, one per chunk
+     * of a filter, counts the instance once per chunk under this reading.
      */
     ungroupedAsInstance: z.boolean().optional(),
     /**

@@ -9,7 +9,8 @@ import { quickPoller } from './support.js';
 
 // The centre's agent totals through the real SDK, with more routing profiles than one request may name (one
 // profile per four queues: 105), and the simulator reading an ungrouped GetCurrentMetricData as the whole
-// instance's (the `ungroupedAsInstance` fault), the API Reference's other reading of "a summary of metrics".
+// instance's (the `ungroupedAsInstance` fault), as the API Reference's `Groupings` reads ("the aggregation happens
+// at the instance-level"), where its `Filters` says a request's data is its filter's resources'.
 // Totals added up from ungrouped requests would count the instance twice here; grouped by routing profile, each
 // row says whose it is.
 const QUEUES = 420;
