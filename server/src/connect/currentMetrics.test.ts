@@ -115,6 +115,29 @@ describe('getQueueRealtime', () => {
     expect(queueEstimatedWait(undefined)).toBeNull();
   });
 
+  it('reads a figure whose collection comes without its metric (optional in the model) as none, the rest as given', async () => {
+    const { ctx } = stubContext((input) => ({
+      MetricResults:
+        input.Groupings?.length === 2
+          ? []
+          : [
+              {
+                Dimensions: { Queue: { Id: 'a' } },
+                Collections: [
+                  { Metric: { Name: 'CONTACTS_IN_QUEUE' }, Value: 4 },
+                  { Value: 42 },
+                  { Metric: {}, Value: 7 },
+                ],
+              },
+            ],
+      DataSnapshotTime: at,
+    }));
+    const figures = (await getQueueRealtime(ctx, ['a'])).byQueue.get('a');
+    expect(figures?.CONTACTS_IN_QUEUE).toBe(4);
+    expect(figures?.OLDEST_CONTACT_AGE).toBeNull();
+    expect(figures?.AGENTS_ONLINE).toBeNull();
+  });
+
   it('refuses a malformed response instead of showing wrong figures', async () => {
     const { ctx } = stubContext(() => ({ MetricResults: [{ Collections: 'nonsense' }] }));
     await expect(getQueueRealtime(ctx, ['a'])).rejects.toThrow(/cannot read/);

@@ -27,8 +27,15 @@ const resultSchema = z.object({
         .optional(),
     })
     .optional(),
+  // A collection's Metric, and its Name, are optional in Connect's model (CurrentMetric: "Only one of either the
+  // Name or MetricId is required"): an entry this build cannot name is left out, never the whole page.
   Collections: z
-    .array(z.object({ Metric: z.object({ Name: z.string() }), Value: z.number().nullable().optional() }))
+    .array(
+      z.object({
+        Metric: z.object({ Name: z.string().optional() }).optional(),
+        Value: z.number().nullable().optional(),
+      }),
+    )
     .default([]),
 });
 const responseSchema = z.object({
@@ -76,14 +83,23 @@ export function oldestContactAgeSeconds(value: number | null, grouped: boolean):
 
 const KNOWN_METRICS: ReadonlySet<string> = new Set(CURRENT_METRIC_NAMES);
 
-function toMetrics(result: MetricResult, grouped: boolean): RealtimeMetrics {
-  const metrics: RealtimeMetrics = {};
+/**
+ * A row's figures. Every metric `requested` is there: Connect's rows carry every metric asked for ("Each item in
+ * MetricResult must include all requested metrics"), and one that came without its name is no figure (null),
+ * never a 0 a sum would take.
+ */
+function toMetrics(
+  result: MetricResult,
+  grouped: boolean,
+  requested: readonly CurrentMetricName[],
+): RealtimeMetrics {
+  const metrics: RealtimeMetrics = Object.fromEntries(requested.map((name) => [name, null]));
   for (const collection of result.Collections) {
     // A metric the wallboard did not ask for (or cannot name) is left out rather than passed to the screens.
-    if (!KNOWN_METRICS.has(collection.Metric.Name)) continue;
+    const name = collection.Metric?.Name;
+    if (name === undefined || !KNOWN_METRICS.has(name)) continue;
     const value = collection.Value ?? null;
-    metrics[collection.Metric.Name] =
-      collection.Metric.Name === 'OLDEST_CONTACT_AGE' ? oldestContactAgeSeconds(value, grouped) : value;
+    metrics[name] = name === 'OLDEST_CONTACT_AGE' ? oldestContactAgeSeconds(value, grouped) : value;
   }
   return metrics;
 }
@@ -183,10 +199,10 @@ export async function getQueueRealtime(
           continue;
         }
         const channels = byQueueChannel.get(queueId) ?? {};
-        channels[channel] = toMetrics(result, true);
+        channels[channel] = toMetrics(result, true, CURRENT_METRIC_NAMES);
         byQueueChannel.set(queueId, channels);
       } else {
-        byQueue.set(queueId, toMetrics(result, true));
+        byQueue.set(queueId, toMetrics(result, true, QUEUE_METRICS));
       }
     }
   }
@@ -243,7 +259,7 @@ export async function getAgentTotals(
           'GetCurrentMetricData',
           `two results for routing profile ${profileId} in one grouping`,
         );
-      byProfile.set(profileId, toMetrics(result, true));
+      byProfile.set(profileId, toMetrics(result, true, AGENT_TOTAL_METRICS));
     }
   }
   const metrics: RealtimeMetrics = Object.fromEntries(AGENT_TOTAL_METRICS.map((name) => [name, 0]));

@@ -55,7 +55,26 @@ function parse<T>(operation: ConnectOperation, schema: z.ZodType<T>, raw: unknow
   return parsed.data;
 }
 
-const summary = z.object({ Id: z.string().min(1), Arn: z.string().min(1), Name: z.string().default('') });
+/**
+ * A listing's item. Every field of Connect's summaries is "Required: No" (QueueSummary, RoutingProfileSummary,
+ * HierarchyGroupSummary, UserSummary, UserSearchSummary): an item without its Id is known by the id in its ARN, one
+ * with neither is left out, as GetCurrentUserData's users are (userData.ts), never the whole listing.
+ */
+const summary = z.object({
+  Id: z.string().min(1).optional(),
+  Arn: z.string().min(1).optional(),
+  Name: z.string().default(''),
+});
+
+/** The items of a listing that have an id (their own, or their ARN's), with it and their ARN ('' without one). */
+function identified<T extends { Id?: string | undefined; Arn?: string | undefined }>(
+  items: readonly T[],
+): (T & { id: string; arn: string })[] {
+  return items.flatMap((item) => {
+    const id = item.Id || idFromArn(item.Arn);
+    return id ? [{ ...item, id, arn: item.Arn ?? '' }] : [];
+  });
+}
 
 /** Every STANDARD queue (per-agent queues are not wallboard material). */
 export async function listStandardQueues(ctx: ConnectContext): Promise<QueueRef[]> {
@@ -77,7 +96,11 @@ export async function listStandardQueues(ctx: ConnectContext): Promise<QueueRef[
     );
     return { items: page.QueueSummaryList, nextToken: page.NextToken };
   });
-  return pages.items.map((q) => ({ id: q.Id, arn: q.Arn, name: q.Name }));
+  return identified(pages.items).map(({ id, arn, Name }) => ({
+    id,
+    arn,
+    name: Name,
+  }));
 }
 
 export async function listRoutingProfiles(ctx: ConnectContext): Promise<RoutingProfileRef[]> {
@@ -98,7 +121,7 @@ export async function listRoutingProfiles(ctx: ConnectContext): Promise<RoutingP
     );
     return { items: page.RoutingProfileSummaryList, nextToken: page.NextToken };
   });
-  return pages.items.map((p) => ({ id: p.Id, arn: p.Arn, name: p.Name }));
+  return identified(pages.items).map(({ id, arn, Name }) => ({ id, arn, name: Name }));
 }
 
 /**
@@ -176,8 +199,8 @@ export async function listUsers(ctx: ConnectContext): Promise<UserRef[]> {
     UserSummaryList: z
       .array(
         z.object({
-          Id: z.string().min(1),
-          Arn: z.string().min(1),
+          Id: z.string().min(1).optional(),
+          Arn: z.string().min(1).optional(),
           Username: z.string().default(''),
           LastModifiedTime: z.date().optional(),
         }),
@@ -198,9 +221,9 @@ export async function listUsers(ctx: ConnectContext): Promise<UserRef[]> {
     );
     return { items: page.UserSummaryList, nextToken: page.NextToken };
   });
-  return pages.items.map((u) => ({
-    id: u.Id,
-    arn: u.Arn,
+  return identified(pages.items).map((u) => ({
+    id: u.id,
+    arn: u.arn,
     username: u.Username,
     lastModified: u.LastModifiedTime?.getTime() ?? null,
   }));
@@ -230,8 +253,8 @@ export async function searchUsers(ctx: ConnectContext): Promise<SearchedUser[]> 
     Users: z
       .array(
         z.object({
-          Id: z.string().min(1),
-          Arn: z.string().min(1),
+          Id: z.string().min(1).optional(),
+          Arn: z.string().min(1).optional(),
           Username: z.string().default(''),
           IdentityInfo: z
             .object({ FirstName: z.string().optional(), LastName: z.string().optional() })
@@ -256,9 +279,9 @@ export async function searchUsers(ctx: ConnectContext): Promise<SearchedUser[]> 
     );
     return { items: page.Users, nextToken: page.NextToken };
   });
-  return pages.items.map((u) => ({
-    id: u.Id,
-    arn: u.Arn,
+  return identified(pages.items).map((u) => ({
+    id: u.id,
+    arn: u.arn,
     username: u.Username,
     name: displayName(u.IdentityInfo) || u.Username,
     routingProfileId: u.RoutingProfileId ?? null,
@@ -274,8 +297,8 @@ export interface UserDetails {
 /** The display name of one user: "First Last", or the username when Connect has no names for them. */
 export async function describeUser(ctx: ConnectContext, userId: string): Promise<UserDetails> {
   const schema = z.object({
+    // Every field of User is "Required: No": the user is the one asked for.
     User: z.object({
-      Id: z.string().min(1),
       Username: z.string().default(''),
       IdentityInfo: z
         .object({ FirstName: z.string().optional(), LastName: z.string().optional() })
@@ -288,7 +311,7 @@ export async function describeUser(ctx: ConnectContext, userId: string): Promise
     schema,
     await ctx.send('DescribeUser', () => ctx.client.send(command, sendOptions(ctx))),
   );
-  return { id: User.Id, name: displayName(User.IdentityInfo) || User.Username };
+  return { id: userId, name: displayName(User.IdentityInfo) || User.Username };
 }
 
 export async function listHierarchyGroups(ctx: ConnectContext): Promise<HierarchyGroupRef[]> {
@@ -309,5 +332,5 @@ export async function listHierarchyGroups(ctx: ConnectContext): Promise<Hierarch
     );
     return { items: page.UserHierarchyGroupSummaryList, nextToken: page.NextToken };
   });
-  return pages.items.map((g) => ({ id: g.Id, arn: g.Arn, name: g.Name }));
+  return identified(pages.items).map(({ id, arn, Name }) => ({ id, arn, name: Name }));
 }

@@ -73,13 +73,17 @@ export function isConnectionReset(error: unknown): boolean {
 
 /**
  * Connect refused the request itself as naming something it does not have (`ResourceNotFoundException`) or as not
- * valid (`InvalidParameterException`). Connect's reference does not say how `GetCurrentMetricData`,
- * `GetCurrentUserData` or `GetMetricData` answer a filter naming a queue or routing profile deleted since it was
- * listed; these are the two of their documented errors that could say so.
+ * valid (`InvalidParameterException`, `InvalidRequestException`: "The request is not valid."). Connect's reference
+ * does not say how `GetCurrentMetricData`, `GetCurrentUserData` or `GetMetricData` answer a filter naming a queue
+ * or routing profile deleted since it was listed; these are the three of their documented errors that could say so.
  */
 export function mayNameSomethingGone(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
-  return error.name === 'ResourceNotFoundException' || error.name === 'InvalidParameterException';
+  return (
+    error.name === 'ResourceNotFoundException' ||
+    error.name === 'InvalidParameterException' ||
+    error.name === 'InvalidRequestException'
+  );
 }
 
 /** Connect refused the call for want of permission: the caller's IAM policy does not allow the operation. */

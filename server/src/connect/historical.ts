@@ -58,11 +58,15 @@ const responseSchema = z.object({
         }),
         Collections: z
           .array(
+            // HistoricalMetricData's Metric is optional in Connect's model, and a HistoricalMetric's Name: an
+            // entry this build cannot name is left out, never the whole page.
             z.object({
-              Metric: z.object({
-                Name: z.string(),
-                Threshold: z.object({ ThresholdValue: z.number() }).optional(),
-              }),
+              Metric: z
+                .object({
+                  Name: z.string().optional(),
+                  Threshold: z.object({ ThresholdValue: z.number() }).optional(),
+                })
+                .optional(),
               Value: z.number().nullable().optional(),
             }),
           )
@@ -127,8 +131,10 @@ export async function getQueueHistory(
   for (const pages of all) {
     calls += pages.calls;
     for (const result of pages.items) {
-      const figures: TodayMetrics = {};
+      // Every figure asked for: one that came without its metric's name is no figure, never one a sum takes as 0.
+      const figures: TodayMetrics = Object.fromEntries([...requested].map((key) => [key, null]));
       for (const { Metric, Value } of result.Collections) {
+        if (Metric?.Name === undefined) continue;
         const key =
           Metric.Name === 'SERVICE_LEVEL' && Metric.Threshold
             ? serviceLevelKey(Metric.Threshold.ThresholdValue)
@@ -152,7 +158,10 @@ const summarySchema = z.object({
       z.object({
         Collections: z
           .array(
-            z.object({ Metric: z.object({ Name: z.string() }), Value: z.number().nullable().optional() }),
+            z.object({
+              Metric: z.object({ Name: z.string().optional() }).optional(),
+              Value: z.number().nullable().optional(),
+            }),
           )
           .default([]),
       }),
@@ -194,7 +203,7 @@ export async function getQueuesOccupancy(
     }
     return { items: parsed.data.MetricResults, nextToken: parsed.data.NextToken };
   });
-  const value = pages.items[0]?.Collections.find((c) => c.Metric.Name === 'OCCUPANCY')?.Value;
+  const value = pages.items[0]?.Collections.find((c) => c.Metric?.Name === 'OCCUPANCY')?.Value;
   return { occupancy: value ?? null, calls: pages.calls };
 }
 

@@ -53,6 +53,16 @@ export const faultsSchema = z
      */
     omitQueueIds: z.boolean().optional(),
     /**
+     * Leave the `Id` out of every item of ListQueues, ListRoutingProfiles, ListUsers, ListUserHierarchyGroups and
+     * SearchUsers, each named by its `Arn` alone: every field of Connect's summaries is "Required: No".
+     */
+    omitSummaryIds: z.boolean().optional(),
+    /**
+     * Leave the `Metric` out of the collections of these metrics (by name) in `GetMetricData` and
+     * `GetCurrentMetricData` answers, their values unnamed: Connect's model makes a collection's `Metric` optional.
+     */
+    omitMetricNames: z.array(z.string().min(1)).optional(),
+    /**
      * Answer a `GetCurrentMetricData` without a grouping with the whole instance's figures, whatever its filter:
      * the API Reference's `Groupings` as it reads now ("If no grouping is included in the request, the
      * aggregation happens at the instance-level"; it used to say "a summary of metrics is returned"), where its

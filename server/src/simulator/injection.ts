@@ -99,6 +99,16 @@ export class FaultInjector {
     return this.active.omitQueueIds === true && appliesTo(this.active, operation);
   }
 
+  /** Whether `operation` leaves the `Id` out of its listings' items. */
+  omitsSummaryIds(operation: string): boolean {
+    return this.active.omitSummaryIds === true && appliesTo(this.active, operation);
+  }
+
+  /** The metrics whose collections `operation` leaves unnamed. */
+  unnamedMetrics(operation: string): ReadonlySet<string> {
+    return new Set(appliesTo(this.active, operation) ? (this.active.omitMetricNames ?? []) : []);
+  }
+
   /** Whether an ungrouped request of `operation` is answered with the whole instance's figures. */
   ungroupedAsInstance(operation: string): boolean {
     return this.active.ungroupedAsInstance === true && appliesTo(this.active, operation);

@@ -206,7 +206,12 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
         operation,
         JSON.stringify(
           result,
-          onTheWire(injector.omittedValues(operation), injector.omitsQueueIds(operation)),
+          onTheWire({
+            omittedValues: injector.omittedValues(operation),
+            unnamedMetrics: injector.unnamedMetrics(operation),
+            omitQueueIds: injector.omitsQueueIds(operation),
+            omitSummaryIds: injector.omitsSummaryIds(operation),
+          }),
         ),
       );
       await injector.delay(operation);
@@ -265,19 +270,54 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   };
 }
 
+/** The lists of ListQueues, ListRoutingProfiles, ListUsers, ListUserHierarchyGroups and SearchUsers answers. */
+const SUMMARY_LISTS: ReadonlySet<string> = new Set([
+  'QueueSummaryList',
+  'RoutingProfileSummaryList',
+  'UserSummaryList',
+  'UserHierarchyGroupSummaryList',
+  'Users',
+]);
+
 /**
  * How an answer goes on the wire: a metric's `Value` with nothing in it is left out, as Connect's JSON leaves out
- * what a response does not hold (`Value` is optional), and so is that of each metric named in `omitted` (the
- * `omitValues` fault); with `omitQueueIds` (the fault), every queue reference goes by its ARN alone. The answer
- * itself is not changed: a later page may be served from it again.
+ * what a response does not hold (`Value` is optional), and so is that of each metric named in `omittedValues` (the
+ * `omitValues` fault); the faults' `omitMetricNames` leave those metrics' `Metric` out, `omitQueueIds` name every
+ * queue reference by its ARN alone, and `omitSummaryIds` every listed item. The answer itself is not changed: a
+ * later page may be served from it again.
  */
-function onTheWire(omitted: ReadonlySet<string>, omitQueueIds: boolean) {
+function onTheWire(faults: {
+  omittedValues: ReadonlySet<string>;
+  unnamedMetrics: ReadonlySet<string>;
+  omitQueueIds: boolean;
+  omitSummaryIds: boolean;
+}) {
+  const metricName = (holder: unknown) => {
+    const name = (holder as { Metric?: { Name?: unknown } } | null)?.Metric?.Name;
+    return typeof name === 'string' ? name : undefined;
+  };
   return function (this: unknown, key: string, value: unknown): unknown {
-    if (key === 'Queue' && omitQueueIds && typeof value === 'object' && value !== null && 'Arn' in value)
+    if (
+      key === 'Queue' &&
+      faults.omitQueueIds &&
+      typeof value === 'object' &&
+      value !== null &&
+      'Arn' in value
+    )
       return { Arn: (value as { Arn: unknown }).Arn };
+    if (faults.omitSummaryIds && SUMMARY_LISTS.has(key) && Array.isArray(value))
+      return value.map((item: unknown) => {
+        if (typeof item !== 'object' || item === null) return item;
+        const { Id: _id, ...rest } = item as Record<string, unknown>;
+        return rest;
+      });
+    if (key === 'Metric') {
+      const name = metricName(this);
+      return name !== undefined && faults.unnamedMetrics.has(name) ? undefined : value;
+    }
     if (key !== 'Value') return value;
     if (value === null) return undefined;
-    const name = (this as { Metric?: { Name?: unknown } }).Metric?.Name;
-    return typeof name === 'string' && omitted.has(name) ? undefined : value;
+    const name = metricName(this);
+    return name !== undefined && faults.omittedValues.has(name) ? undefined : value;
   };
 }

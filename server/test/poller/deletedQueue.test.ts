@@ -61,6 +61,7 @@ async function settledListQueues(): Promise<number> {
 beforeEach(async () => {
   // Each test from Connect as it was: nothing refused, and fresh figures.
   proxy.refused.clear();
+  proxy.refusal = 'ResourceNotFoundException';
   proxy.refusing.add('current').add('historical');
   proxy.listHoldMs = 0;
   await snapshotAfter(
@@ -133,6 +134,27 @@ describe('a queue deleted in Connect whose requests Connect refuses', () => {
       proxy.refusing.add('historical');
     }
     // Fresh again once Connect answers.
+    await snapshotAfter(wallboard, failing.generation, (s) => s.sections.queues.error === null, 15_000);
+  });
+
+  it('asks for a discovery at once on an InvalidRequestException too, another error Connect documents for it', async () => {
+    const listed = await settledListQueues();
+    const before = await snapshotAfter(wallboard, 0);
+    const [listedButRefused] = simulator.model.catalog.queues.filter((q) => !proxy.hidden.has(q.id));
+    if (!listedButRefused) throw new Error('no queues');
+    proxy.refusal = 'InvalidRequestException';
+    proxy.refused.add(listedButRefused.id);
+    proxy.refusing.delete('historical');
+    let failing;
+    try {
+      failing = await snapshotAfter(wallboard, before.generation, (s) => s.sections.queues.error !== null);
+      expect(failing.sections.queues.error?.code).toBe('InvalidRequestException');
+      // Ten minutes before the next scheduled one.
+      await waitFor(() => (listQueues() > listed ? true : undefined), 'the discovery the refusal asked for');
+    } finally {
+      proxy.refused.delete(listedButRefused.id);
+      proxy.refusing.add('historical');
+    }
     await snapshotAfter(wallboard, failing.generation, (s) => s.sections.queues.error === null, 15_000);
   });
 });

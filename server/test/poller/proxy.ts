@@ -4,13 +4,15 @@ import { ConnectProxy, editPages, type ProxiedAnswer, type ProxiedRequest } from
  * An HTTP hop between the wallboard and the simulator that can hide queues from ListQueues, as if they had not
  * been created yet or had been deleted in Connect, and refuse a request for figures (GetCurrentMetricData,
  * GetMetricData) whose filter names one of `refused`, as Connect might refuse one naming a deleted queue (its
- * reference does not say): `ResourceNotFoundException`. Everything else passes through untouched.
+ * reference does not say): `ResourceNotFoundException` (404), or `refusal`. Everything else passes through untouched.
  */
 export class QueueHidingProxy extends ConnectProxy {
   readonly hidden = new Set<string>();
   readonly refused = new Set<string>();
   /** Which requests for figures refuse `refused`: the real-time ones (`current`), the historical ones, or both. */
   readonly refusing = new Set(['current', 'historical']);
+  /** The error the refusals are: `InvalidRequestException` is a 400, as Connect documents it. */
+  refusal: 'ResourceNotFoundException' | 'InvalidRequestException' = 'ResourceNotFoundException';
   /** How long each ListQueues answer is held back (a slow discovery). */
   listHoldMs = 0;
   /** The requests refused for naming one of `refused`, so far, by operation (`current`, `historical`). */
@@ -23,7 +25,7 @@ export class QueueHidingProxy extends ConnectProxy {
     super(
       upstream,
       (request, answer) =>
-        this.namesRefused(request) ? notFound('The queue was not found.') : hideFromLists(request, answer),
+        this.namesRefused(request) ? refused(this.refusal) : hideFromLists(request, answer),
       (request) => (request.url.startsWith('/queues-summary/') ? this.listHoldMs : 0),
     );
   }
@@ -38,11 +40,14 @@ export class QueueHidingProxy extends ConnectProxy {
   }
 }
 
-/** Connect's answer to a request naming something it does not have. */
-function notFound(message: string): ProxiedAnswer {
+/** Connect's answer to a request naming something it does not have, or one it finds not valid. */
+function refused(type: QueueHidingProxy['refusal']): ProxiedAnswer {
   return {
-    status: 404,
-    headers: { 'content-type': 'application/json', 'x-amzn-errortype': 'ResourceNotFoundException' },
-    body: JSON.stringify({ message }),
+    status: type === 'ResourceNotFoundException' ? 404 : 400,
+    headers: { 'content-type': 'application/json', 'x-amzn-errortype': type },
+    body: JSON.stringify({
+      message:
+        type === 'ResourceNotFoundException' ? 'The queue was not found.' : 'The request is not valid.',
+    }),
   };
 }
