@@ -6,6 +6,11 @@ export const INTERVAL_MS = 5 * 60_000;
 
 /** Per-queue counters; times in seconds. */
 export const Q = {
+  /**
+   * Contacts queued (CONTACTS_QUEUED), counted when their record closes, as every contact-record metric is (admin
+   * guide, "Historical metrics": "contact records whose disconnect date falls in the interval are selected"): a
+   * contact still waiting, or still with an agent, is not counted yet. Arrivals themselves are ARRIVED.
+   */
   QUEUED: 0,
   ANSWERED: 1,
   ANSWER_TIME_SUM: 2,
@@ -36,21 +41,26 @@ export const Q = {
    */
   HANDLED_FROM_QUEUE: 21,
   HANDLED_QUEUE_WAIT_SUM: 22,
+  /** Contacts placed in the queue, when they were: the simulation's own count, which no metric reports. */
+  ARRIVED: 23,
 } as const;
-const QUEUE_FIELDS = 23;
+const QUEUE_FIELDS = 24;
 
 /** Per-routing-profile agent time, seconds. */
 export const P = { BUSY: 0, IDLE: 1, ONLINE: 2 } as const;
 const PROFILE_FIELDS = 3;
 
-/** How a contact left the queue, for service level and "answered within X". */
+/** How a contact left the queue, for service level and "answered within X", told when its record closes. */
 export const DEQUEUE = { ANSWERED: 0, ABANDONED: 1, CALLBACK: 2 } as const;
 
 export interface Interval {
   start: number;
   queues: Float64Array;
   profiles: Float64Array;
-  /** One entry per contact that left a queue in this interval: queue index, seconds waited, how it left. */
+  /**
+   * One entry per queued contact whose record closed in this interval: queue index, seconds it waited, how it left
+   * the queue.
+   */
   dequeueQueue: number[];
   dequeueWait: number[];
   dequeueKind: number[];
@@ -111,11 +121,17 @@ export class IntervalHistory {
     values[at] = Math.max(values[at] ?? 0, value);
   }
 
-  dequeued(ms: number, queueIndex: number, waitSeconds: number, kind: number): void {
+  /**
+   * The record of a contact that was queued closed at `ms` (abandoned, turned into a callback, or handled to the end
+   * of its after-contact work), having waited `waitSeconds` and left the queue as `kind`: it counts as queued, and
+   * in service level and "removed from queue within X", in this interval, as Connect's contact-record metrics do.
+   */
+  queuedRecordClosed(ms: number, queueIndex: number, waitSeconds: number, kind: number): void {
     const interval = this.intervalAt(ms);
     interval.dequeueQueue.push(queueIndex);
     interval.dequeueWait.push(waitSeconds);
     interval.dequeueKind.push(kind);
+    this.add(ms, queueIndex, Q.QUEUED, 1);
     this.add(ms, queueIndex, Q.DEQUEUED, 1);
     this.max(ms, queueIndex, Q.MAX_QUEUED_TIME, waitSeconds);
   }

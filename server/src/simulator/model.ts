@@ -382,7 +382,7 @@ export class ContactCentreModel {
     const queue = this.queues[queueIndex];
     if (!queue) return;
     const now = this.nowMs;
-    this.history.add(now, queueIndex, Q.QUEUED, 1);
+    this.history.add(now, queueIndex, Q.ARRIVED, 1);
     if (initiation === 'TRANSFER') this.history.add(now, queueIndex, Q.TRANSFERRED_IN, 1);
     // With a long queue some callers take the offer of a callback instead of holding.
     if (
@@ -392,7 +392,7 @@ export class ContactCentreModel {
       this.rng() < 0.2
     ) {
       queue.scheduled += 1;
-      this.history.dequeued(now, queueIndex, 0, DEQUEUE.CALLBACK);
+      this.history.queuedRecordClosed(now, queueIndex, 0, DEQUEUE.CALLBACK);
       this.history.add(now, queueIndex, Q.CALLBACKS_OFFERED, 1);
       this.events.push(now + between(this.rng, 10, 30) * 60_000, () => {
         queue.scheduled -= 1;
@@ -478,7 +478,7 @@ export class ContactCentreModel {
     const waited = (this.nowMs - contact.enqueuedAt) / 1000;
     this.history.add(this.nowMs, contact.queueIndex, Q.ABANDONED, 1);
     this.history.add(this.nowMs, contact.queueIndex, Q.ABANDON_TIME_SUM, waited);
-    this.history.dequeued(this.nowMs, contact.queueIndex, waited, DEQUEUE.ABANDONED);
+    this.history.queuedRecordClosed(this.nowMs, contact.queueIndex, waited, DEQUEUE.ABANDONED);
   }
 
   // ---- routing ----
@@ -621,7 +621,7 @@ export class ContactCentreModel {
     const waited = (this.nowMs - contact.enqueuedAt) / 1000;
     this.history.add(this.nowMs, contact.queueIndex, Q.ABANDONED, 1);
     this.history.add(this.nowMs, contact.queueIndex, Q.ABANDON_TIME_SUM, waited);
-    this.history.dequeued(this.nowMs, contact.queueIndex, waited, DEQUEUE.ABANDONED);
+    this.history.queuedRecordClosed(this.nowMs, contact.queueIndex, waited, DEQUEUE.ABANDONED);
     this.awaitClear(agent, entry);
   }
 
@@ -672,7 +672,6 @@ export class ContactCentreModel {
     const waited = (now - contact.enqueuedAt) / 1000;
     this.history.add(now, contact.queueIndex, Q.ANSWERED, 1);
     this.history.add(now, contact.queueIndex, Q.ANSWER_TIME_SUM, waited);
-    this.history.dequeued(now, contact.queueIndex, waited, DEQUEUE.ANSWERED);
     contact.talkMs = logNormal(this.rng, MEAN_TALK_SECONDS[contact.channel] * 1000);
     if (contact.channel === 'VOICE' && this.rng() < 0.25) {
       contact.holdMs = between(this.rng, 20_000, 120_000);
@@ -745,8 +744,10 @@ export class ContactCentreModel {
             : Q.INCOMING_HANDLED;
     this.history.add(now, q, kind, 1);
     if (contact.initiation !== 'OUTBOUND') {
+      const waited = (contact.connectedAt - contact.enqueuedAt) / 1000;
       this.history.add(now, q, Q.HANDLED_FROM_QUEUE, 1);
-      this.history.add(now, q, Q.HANDLED_QUEUE_WAIT_SUM, (contact.connectedAt - contact.enqueuedAt) / 1000);
+      this.history.add(now, q, Q.HANDLED_QUEUE_WAIT_SUM, waited);
+      this.history.queuedRecordClosed(now, q, waited, DEQUEUE.ANSWERED);
     }
     if (agent.contacts.length === 0) {
       agent.idleSince = now;

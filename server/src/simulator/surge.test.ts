@@ -25,7 +25,7 @@ function model(): ContactCentreModel {
 }
 
 function queued(sim: ContactCentreModel, queueIndex: number, fromMs: number, toMs: number): number[] {
-  return sim.history.between(fromMs, toMs).map((interval) => queueValue(interval, queueIndex, Q.QUEUED));
+  return sim.history.between(fromMs, toMs).map((interval) => queueValue(interval, queueIndex, Q.ARRIVED));
 }
 
 describe('simulator surge', () => {

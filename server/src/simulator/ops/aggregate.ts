@@ -111,13 +111,13 @@ export function dequeuedWithin(sums: Sums, thresholdSeconds: number, kind?: numb
 /**
  * Connect's service level X, as the admin guide defines it ("Service level X", historical metrics definitions):
  * contacts removed from the queue within X seconds (answered, abandoned or turned into a callback) over the
- * contacts queued, as a percentage. Contacts still waiting count against it. A contact counts where it was queued
- * and where it left, so over a short range more may leave than were queued: the figure stops at Connect's maximum,
+ * contacts queued, as a percentage, both of the contact records that closed in the range (a contact-record
+ * metric: "contact records whose disconnect date falls in the interval are selected"). A contact still waiting, or
+ * still with an agent, counts in neither yet; every contact counted above is counted below, so it is never over
  * 100%.
  */
 export function serviceLevel(sums: Sums, thresholdSeconds: number): number | null {
-  const level = ratio(dequeuedWithin(sums, thresholdSeconds), sums.queued, 100);
-  return level === null ? null : Math.min(100, level);
+  return ratio(dequeuedWithin(sums, thresholdSeconds), sums.queued, 100);
 }
 
 export { DEQUEUE };
