@@ -254,11 +254,8 @@ export async function getAgentTotals(
         );
       // Only the profiles of this request's filter: any other row is not its to give.
       if (!filtered.has(profileId)) continue;
-      if (byProfile.has(profileId))
-        throw new MalformedResponseError(
-          'GetCurrentMetricData',
-          `two results for routing profile ${profileId} in one grouping`,
-        );
+      // One row per profile in a grouping; a second would count its agents twice, and is left out.
+      if (byProfile.has(profileId)) continue;
       byProfile.set(profileId, toMetrics(result, true, AGENT_TOTAL_METRICS));
     }
   }

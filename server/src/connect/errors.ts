@@ -71,14 +71,24 @@ export function isConnectionReset(error: unknown): boolean {
   return code === 'ECONNRESET' || code === 'EPIPE';
 }
 
+/** Errors of a request for a later page of a pagination (one that carried a NextToken): see mayNameSomethingGone. */
+const laterPageErrors = new WeakSet<object>();
+
+/** Marks `error` as the answer to a request for a later page (collectPages). */
+export function markLaterPageError(error: unknown): void {
+  if (typeof error === 'object' && error !== null) laterPageErrors.add(error);
+}
+
 /**
  * Connect refused the request itself as naming something it does not have (`ResourceNotFoundException`) or as not
  * valid (`InvalidParameterException`, `InvalidRequestException`: "The request is not valid."). Connect's reference
  * does not say how `GetCurrentMetricData`, `GetCurrentUserData` or `GetMetricData` answer a filter naming a queue
  * or routing profile deleted since it was listed; these are the three of their documented errors that could say so.
+ * Not on a later page: its filter was taken with the first page, and a refusal there is of its NextToken (expired,
+ * or not valid), which a discovery would not change.
  */
 export function mayNameSomethingGone(error: unknown): boolean {
-  if (!(error instanceof Error)) return false;
+  if (!(error instanceof Error) || laterPageErrors.has(error)) return false;
   return (
     error.name === 'ResourceNotFoundException' ||
     error.name === 'InvalidParameterException' ||

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MalformedResponseError, SnapshotChangedError } from './errors.js';
+import { MalformedResponseError, mayNameSomethingGone, SnapshotChangedError } from './errors.js';
 import { collectPages, MAX_PAGES, type Page } from './paginate.js';
 
 const at = (second: number) => new Date(Date.UTC(2026, 11, 4, 13, 0, second));
@@ -24,6 +24,23 @@ function pages(...attempts: Page<string>[][]) {
 }
 
 describe('collectPages', () => {
+  it("tells a refusal of a later page (its NextToken's) from one of the request itself", async () => {
+    const refusal = () =>
+      Object.assign(new Error('The request is not valid.'), { name: 'InvalidRequestException' });
+    const first = collectPages('GetCurrentUserData', async () => {
+      throw refusal();
+    });
+    const failure = await first.catch((error: unknown) => error);
+    expect(mayNameSomethingGone(failure)).toBe(true);
+    const later = collectPages('GetCurrentUserData', async (token) => {
+      if (token) throw refusal();
+      return { items: ['a'], nextToken: 't1' };
+    });
+    const expired = await later.catch((error: unknown) => error);
+    expect(expired).toBeInstanceOf(Error);
+    expect(mayNameSomethingGone(expired)).toBe(false);
+  });
+
   it('follows NextToken to the end and gives the moment every page shared', async () => {
     const { fetchPage, asked } = pages([
       { items: ['a', 'b'], nextToken: 't1', dataSnapshotTime: at(1) },

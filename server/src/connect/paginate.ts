@@ -1,4 +1,9 @@
-import { MalformedResponseError, SnapshotChangedError, type ConnectOperation } from './errors.js';
+import {
+  MalformedResponseError,
+  markLaterPageError,
+  SnapshotChangedError,
+  type ConnectOperation,
+} from './errors.js';
 
 /** Connect accepts at most 100 queues (or routing profiles, or agents) in one filter. */
 export const MAX_FILTER_VALUES = 100;
@@ -56,7 +61,13 @@ export async function collectPages<Item>(
     const tokens = new Set<string>();
     let pages = 0;
     do {
-      const page = await fetchPage(nextToken);
+      let page: Page<Item>;
+      try {
+        page = await fetchPage(nextToken);
+      } catch (error) {
+        if (nextToken !== undefined) markLaterPageError(error);
+        throw error;
+      }
       calls += 1;
       pages += 1;
       // A page without DataSnapshotTime (optional in Connect's response) says nothing of its moment: only two

@@ -59,13 +59,14 @@ export const faultsSchema = z
     omitSummaryIds: z.boolean().optional(),
     /**
      * Leave the `Metric` out of the collections of these metrics (by name) in `GetMetricData` and
-     * `GetCurrentMetricData` answers, their values unnamed: Connect's model makes a collection's `Metric` optional.
+     * `GetCurrentMetricData` answers (and `GetMetricDataV2`'s, unless `operations` leaves it out), their values
+     * unnamed: Connect's model makes a collection's `Metric` optional.
      */
     omitMetricNames: z.array(z.string().min(1)).optional(),
     /**
      * Answer a `GetCurrentMetricData` without a grouping with the whole instance's figures, whatever its filter:
-     * the API Reference's `Groupings` as it reads now ("If no grouping is included in the request, the
-     * aggregation happens at the instance-level"; it used to say "a summary of metrics is returned"), where its
+     * the API Reference's `Groupings` ("If no grouping is included in the request, the aggregation happens at
+     * the instance-level"; older versions of it: "a summary of metrics is returned"), where its
      * `Filters` says data is "retrieved only for the resources associated with the queues or routing profiles"
      * named, the reading the simulator follows otherwise. A caller that adds up ungrouped requests, one per chunk
      * of a filter, counts the instance once per chunk under this reading.
