@@ -1,11 +1,9 @@
 import { GetCurrentMetricDataCommand } from '@aws-sdk/client-connect';
 import { AGENT_COUNT_METRICS, type Snapshot } from '@switchboard/shared';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Poller } from '../../src/poller/poller.js';
-import { startSimulator, type RunningSimulator } from '../../src/simulator/server.js';
+import { describe, expect, it } from 'vitest';
 import { clientFor } from '../simulator/support.js';
 import { waitFor } from '../support/wallboard.js';
-import { quickPoller } from './support.js';
+import { polledSimulator } from './support.js';
 
 // The centre's agent totals through the real SDK, with more routing profiles than one request may name (one
 // profile per four queues: 105), and the simulator reading an ungrouped GetCurrentMetricData as the whole
@@ -15,29 +13,15 @@ import { quickPoller } from './support.js';
 // row says whose it is.
 const QUEUES = 420;
 const now = Date.UTC(2026, 2, 3, 11, 0);
-let simulator: RunningSimulator;
-let poller: Poller;
-
-beforeAll(async () => {
-  simulator = await startSimulator({
-    queues: QUEUES,
-    agents: 600,
-    seed: 8,
-    clock: () => now,
-    rateLimits: { enabled: false },
-    faults: { ungroupedAsInstance: true, operations: ['GetCurrentMetricData'] },
-  });
-  poller = quickPoller(clientFor(simulator), simulator.instanceId, now);
-  poller.start();
-}, 120_000);
-
-afterAll(async () => {
-  poller?.stop();
-  await simulator?.close();
+const run = polledSimulator(now, {
+  queues: QUEUES,
+  agents: 600,
+  seed: 8,
+  faults: { ungroupedAsInstance: true, operations: ['GetCurrentMetricData'] },
 });
 
 const totalsCalls = () =>
-  simulator.calls.filter(
+  run.simulator.calls.filter(
     (call) =>
       call.operation === 'GetCurrentMetricData' &&
       (call.params.Filters as { RoutingProfiles?: string[] }).RoutingProfiles !== undefined,
@@ -45,12 +29,12 @@ const totalsCalls = () =>
 
 describe('agent totals over more routing profiles than one request names', () => {
   it('are the instance figures, each agent once, under either reading of an ungrouped request', async () => {
-    const profiles = simulator.model.catalog.profiles.map((p) => p.id);
+    const profiles = run.simulator.model.catalog.profiles.map((p) => p.id);
     expect(profiles.length).toBeGreaterThan(100);
-    const { instance } = simulator.model.figures(now);
+    const { instance } = run.simulator.model.figures(now);
     expect(instance.AGENTS_ONLINE).toBeGreaterThan(0);
     const snapshot: Snapshot = await waitFor(() => {
-      const latest = poller.latest;
+      const latest = run.poller.latest;
       return latest && latest.summary.realtime.AGENTS_ONLINE != null ? latest : undefined;
     }, 'a snapshot with agent totals');
     for (const metric of AGENT_COUNT_METRICS)
@@ -68,11 +52,11 @@ describe('agent totals over more routing profiles than one request names', () =>
       profiles.toSorted(),
     );
     // The fault is in force: an ungrouped request for the first 100 profiles is answered for the whole instance.
-    const client = clientFor(simulator);
+    const client = clientFor(run.simulator);
     try {
       const ungrouped = await client.send(
         new GetCurrentMetricDataCommand({
-          InstanceId: simulator.instanceId,
+          InstanceId: run.simulator.instanceId,
           Filters: { RoutingProfiles: profiles.slice(0, 100) },
           CurrentMetrics: [{ Name: 'AGENTS_ONLINE', Unit: 'COUNT' }],
         }),

@@ -1,3 +1,4 @@
+import type { Snapshot } from '@switchboard/shared';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { RunningWallboard } from '../../src/main.js';
 import { startSimulator, type RunningSimulator } from '../../src/simulator/server.js';
@@ -58,6 +59,35 @@ async function settledListQueues(): Promise<number> {
   );
 }
 
+/**
+ * The queue figures' requests refused, as `refusal`, for naming a queue Connect still lists (a fresh discovery
+ * changes nothing): `during` runs from the first snapshot that failed, with the ListQueues calls made before; then
+ * Connect answers again, and the figures are fresh again.
+ */
+async function whileListedQueueRefused(
+  refusal: QueueHidingProxy['refusal'],
+  during: (failing: Snapshot, listed: number) => Promise<void>,
+): Promise<void> {
+  const listed = await settledListQueues();
+  const before = await snapshotAfter(wallboard, 0);
+  const [listedButRefused] = simulator.model.catalog.queues.filter((q) => !proxy.hidden.has(q.id));
+  if (!listedButRefused) throw new Error('no queues');
+  proxy.refusal = refusal;
+  proxy.refused.add(listedButRefused.id);
+  // Only the queue figures' requests: the one section that asks for a discovery (today's would ask once too).
+  proxy.refusing.delete('historical');
+  let failing: Snapshot;
+  try {
+    failing = await snapshotAfter(wallboard, before.generation, (s) => s.sections.queues.error !== null);
+    expect(failing.sections.queues.error?.code).toBe(refusal);
+    await during(failing, listed);
+  } finally {
+    proxy.refused.delete(listedButRefused.id);
+    proxy.refusing.add('historical');
+  }
+  await snapshotAfter(wallboard, failing.generation, (s) => s.sections.queues.error === null, 15_000);
+}
+
 beforeEach(async () => {
   // Each test from Connect as it was: nothing refused, and fresh figures.
   proxy.refused.clear();
@@ -111,50 +141,20 @@ describe('a queue deleted in Connect whose requests Connect refuses', () => {
   });
 
   it('runs one discovery for a refusal that discovery does not cure, not one a cycle', async () => {
-    const listed = await settledListQueues();
-    const before = await snapshotAfter(wallboard, 0);
-    // Requests naming a queue Connect still lists refused: a fresh discovery changes nothing.
-    const [listedButRefused] = simulator.model.catalog.queues.filter((q) => !proxy.hidden.has(q.id));
-    if (!listedButRefused) throw new Error('no queues');
-    proxy.refused.add(listedButRefused.id);
-    // Only the queue figures' requests: the one section that asks for a discovery (today's would ask once too).
-    proxy.refusing.delete('historical');
-    let failing;
-    try {
-      failing = await snapshotAfter(wallboard, before.generation, (s) => s.sections.queues.error !== null);
-      expect(failing.sections.queues.error?.code).toBe('ResourceNotFoundException');
+    await whileListedQueueRefused('ResourceNotFoundException', async (failing, listed) => {
       // Several more failed cycles.
       await snapshotAfter(wallboard, failing.generation + 5, () => true, 20_000);
       await waitFor(() => (listQueues() > listed ? true : undefined), 'the discovery the refusal asked for');
       const afterOne = listQueues();
       await snapshotAfter(wallboard, failing.generation + 8, () => true, 20_000);
       expect(listQueues()).toBe(afterOne);
-    } finally {
-      proxy.refused.delete(listedButRefused.id);
-      proxy.refusing.add('historical');
-    }
-    // Fresh again once Connect answers.
-    await snapshotAfter(wallboard, failing.generation, (s) => s.sections.queues.error === null, 15_000);
+    });
   });
 
   it('asks for a discovery at once on an InvalidRequestException too, another error Connect documents for it', async () => {
-    const listed = await settledListQueues();
-    const before = await snapshotAfter(wallboard, 0);
-    const [listedButRefused] = simulator.model.catalog.queues.filter((q) => !proxy.hidden.has(q.id));
-    if (!listedButRefused) throw new Error('no queues');
-    proxy.refusal = 'InvalidRequestException';
-    proxy.refused.add(listedButRefused.id);
-    proxy.refusing.delete('historical');
-    let failing;
-    try {
-      failing = await snapshotAfter(wallboard, before.generation, (s) => s.sections.queues.error !== null);
-      expect(failing.sections.queues.error?.code).toBe('InvalidRequestException');
+    await whileListedQueueRefused('InvalidRequestException', async (_failing, listed) => {
       // Ten minutes before the next scheduled one.
       await waitFor(() => (listQueues() > listed ? true : undefined), 'the discovery the refusal asked for');
-    } finally {
-      proxy.refused.delete(listedButRefused.id);
-      proxy.refusing.add('historical');
-    }
-    await snapshotAfter(wallboard, failing.generation, (s) => s.sections.queues.error === null, 15_000);
+    });
   });
 });

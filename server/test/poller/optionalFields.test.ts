@@ -1,41 +1,25 @@
 import { ListQueuesCommand } from '@aws-sdk/client-connect';
 import type { Snapshot } from '@switchboard/shared';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Poller } from '../../src/poller/poller.js';
-import { startSimulator, type RunningSimulator } from '../../src/simulator/server.js';
+import { describe, expect, it } from 'vitest';
 import { clientFor } from '../simulator/support.js';
 import { waitFor } from '../support/wallboard.js';
-import { quickPoller } from './support.js';
+import { polledSimulator } from './support.js';
 
 // Connect's model leaves optional what a wallboard might take for granted: the `Id` of every item of a listing
 // (QueueSummary, RoutingProfileSummary, UserSummary, HierarchyGroupSummary, UserSearchSummary) and the `Metric` of
 // a figure's collection. Through the real SDK, the simulator lists every item by its ARN alone (`omitSummaryIds`)
 // and leaves two metrics unnamed (`omitMetricNames`), one real-time and one historical, from the start.
 const now = Date.UTC(2026, 2, 3, 11, 0);
-let simulator: RunningSimulator;
-let poller: Poller;
-
-beforeAll(async () => {
-  simulator = await startSimulator({
-    queues: 12,
-    agents: 80,
-    seed: 5,
-    clock: () => now,
-    rateLimits: { enabled: false },
-    faults: { omitSummaryIds: true, omitMetricNames: ['AGENTS_STAFFED', 'CONTACTS_ABANDONED'] },
-  });
-  poller = quickPoller(clientFor(simulator), simulator.instanceId, now);
-  poller.start();
-}, 60_000);
-
-afterAll(async () => {
-  poller?.stop();
-  await simulator?.close();
+const run = polledSimulator(now, {
+  queues: 12,
+  agents: 80,
+  seed: 5,
+  faults: { omitSummaryIds: true, omitMetricNames: ['AGENTS_STAFFED', 'CONTACTS_ABANDONED'] },
 });
 
 const complete = (): Promise<Snapshot> =>
   waitFor(() => {
-    const latest = poller.latest;
+    const latest = run.poller.latest;
     return latest &&
       latest.sections.discovery.error === null &&
       latest.sections.queues.fetchedAt !== null &&
@@ -48,16 +32,16 @@ const complete = (): Promise<Snapshot> =>
 
 describe('fields the reference leaves optional', () => {
   it('knows every listed queue, routing profile and agent by the id in its ARN when its Id is left out', async () => {
-    const client = clientFor(simulator);
+    const client = clientFor(run.simulator);
     try {
-      const listed = await client.send(new ListQueuesCommand({ InstanceId: simulator.instanceId }));
+      const listed = await client.send(new ListQueuesCommand({ InstanceId: run.simulator.instanceId }));
       expect(listed.QueueSummaryList?.length).toBeGreaterThan(0);
       expect(listed.QueueSummaryList?.every((q) => q.Id === undefined && q.Arn)).toBe(true);
     } finally {
       client.destroy();
     }
     const snapshot = await complete();
-    const { catalog } = simulator.model;
+    const { catalog } = run.simulator.model;
     expect(snapshot.sections.discovery.error).toBeNull();
     expect(snapshot.queues.map((q) => q.id).toSorted()).toEqual(catalog.queues.map((q) => q.id).toSorted());
     expect(snapshot.routingProfiles?.map((p) => p.id).toSorted()).toEqual(
@@ -72,7 +56,7 @@ describe('fields the reference leaves optional', () => {
 
   it('reads a figure whose metric came unnamed as no figure, and every other as Connect gave it', async () => {
     const snapshot = await complete();
-    const figures = simulator.model.figures(now);
+    const figures = run.simulator.model.figures(now);
     expect(snapshot.sections.queues.error).toBeNull();
     expect(snapshot.sections.today.error).toBeNull();
     for (const queue of snapshot.queues) {

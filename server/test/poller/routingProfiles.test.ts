@@ -1,40 +1,19 @@
 import type { Snapshot } from '@switchboard/shared';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Poller } from '../../src/poller/poller.js';
-import { startSimulator, type RunningSimulator } from '../../src/simulator/server.js';
-import { clientFor } from '../simulator/support.js';
+import { describe, expect, it } from 'vitest';
 import { waitFor } from '../support/wallboard.js';
-import { quickPoller } from './support.js';
+import { polledSimulator } from './support.js';
 
 // The poller through the real SDK against the simulator, frozen at a busy late morning: which queues each routing
 // profile serves, as discovery lists them (ListRoutingProfileQueues), carried in the snapshot.
 const now = Date.UTC(2026, 2, 3, 11, 0);
-let simulator: RunningSimulator;
-let poller: Poller;
-
-beforeAll(async () => {
-  simulator = await startSimulator({
-    queues: 24,
-    agents: 200,
-    seed: 3,
-    clock: () => now,
-    rateLimits: { enabled: false },
-  });
-  // One discovery for the whole test unless it is asked for again.
-  poller = quickPoller(clientFor(simulator), simulator.instanceId, now);
-  poller.start();
-}, 60_000);
-
-afterAll(async () => {
-  poller?.stop();
-  await simulator?.close();
-});
+// One discovery for the whole test unless it is asked for again.
+const run = polledSimulator(now, { queues: 24, agents: 200, seed: 3 });
 
 /** A discovery asked for now, once it has run without an error. */
 function rediscovered(): Promise<Snapshot> {
-  poller.rediscover();
+  run.poller.rediscover();
   return waitFor(() => {
-    const latest = poller.latest;
+    const latest = run.poller.latest;
     return latest && latest.sections.discovery.error === null ? latest : undefined;
   }, 'discovery recovered');
 }
@@ -42,7 +21,7 @@ function rediscovered(): Promise<Snapshot> {
 /** The first snapshot with the agents listed and the profiles' queues known, after `generation`. */
 function snapshotWithProfiles(generation = -1): Promise<Snapshot> {
   return waitFor(() => {
-    const latest = poller.latest;
+    const latest = run.poller.latest;
     return latest &&
       latest.generation > generation &&
       latest.routingProfiles &&
@@ -53,12 +32,12 @@ function snapshotWithProfiles(generation = -1): Promise<Snapshot> {
   }, 'a snapshot with agents and routing profiles');
 }
 
-const profileCalls = () => simulator.calls.filter((c) => c.operation === 'ListRoutingProfileQueues');
+const profileCalls = () => run.simulator.calls.filter((c) => c.operation === 'ListRoutingProfileQueues');
 
 describe('routing profiles and the queues they serve', () => {
   it("carries every routing profile with its queues, each once, as the simulator's catalog has them", async () => {
     const snapshot = await snapshotWithProfiles();
-    const { catalog } = simulator.model;
+    const { catalog } = run.simulator.model;
     const expected = catalog.profiles.map((p) => ({
       id: p.id,
       name: p.name,
@@ -73,7 +52,7 @@ describe('routing profiles and the queues they serve', () => {
     const calls = profileCalls();
     expect(calls.every((c) => c.params.maxResults === '100' && c.status === 200)).toBe(true);
     await waitFor(
-      () => ((poller.latest?.generation ?? 0) > snapshot.generation + 5 ? true : undefined),
+      () => ((run.poller.latest?.generation ?? 0) > snapshot.generation + 5 ? true : undefined),
       'more real-time cycles',
     );
     expect(profileCalls()).toHaveLength(catalog.profiles.length);
@@ -93,12 +72,12 @@ describe('routing profiles and the queues they serve', () => {
 
   it('keeps the last known queues of each profile when listing them fails, and reports it as discovery', async () => {
     const before = await snapshotWithProfiles();
-    simulator.setFaults({ errorRate: 1, operations: ['ListRoutingProfileQueues'] });
+    run.simulator.setFaults({ errorRate: 1, operations: ['ListRoutingProfileQueues'] });
     try {
       const calls = profileCalls().length;
-      poller.rediscover();
+      run.poller.rediscover();
       const failed = await waitFor(() => {
-        const latest = poller.latest;
+        const latest = run.poller.latest;
         return latest &&
           profileCalls().length > calls &&
           latest.sections.discovery.error?.code === 'InternalServiceException'
@@ -106,10 +85,10 @@ describe('routing profiles and the queues they serve', () => {
           : undefined;
       }, 'a discovery that could not list the profiles’ queues');
       expect(failed.routingProfiles).toEqual(before.routingProfiles);
-      expect(failed.queues).toHaveLength(simulator.model.catalog.queues.length);
+      expect(failed.queues).toHaveLength(run.simulator.model.catalog.queues.length);
       expect(failed.agents.length).toBeGreaterThan(0);
     } finally {
-      simulator.clearFaults();
+      run.simulator.clearFaults();
     }
     expect((await rediscovered()).routingProfiles).toEqual(before.routingProfiles);
   });
@@ -117,24 +96,24 @@ describe('routing profiles and the queues they serve', () => {
   it('reports another list refused as an error of discovery, and keeps the routing profiles’ queues', async () => {
     const before = await snapshotWithProfiles();
     // Each list has its own IAM permission: a policy without connect:ListUserHierarchyGroups refuses that one.
-    simulator.setFaults({ deniedOperations: ['ListUserHierarchyGroups'] });
+    run.simulator.setFaults({ deniedOperations: ['ListUserHierarchyGroups'] });
     try {
       const calls = profileCalls().length;
-      poller.rediscover();
+      run.poller.rediscover();
       const failed = await waitFor(() => {
-        const latest = poller.latest;
+        const latest = run.poller.latest;
         return latest && latest.sections.discovery.error !== null ? latest : undefined;
       }, 'discovery failing');
       expect(failed.sections.discovery.error?.message).toMatch(/AccessDenied|not authorized|permission/i);
       expect(failed.routingProfiles).toEqual(before.routingProfiles);
       expect(profileCalls().length).toBeGreaterThan(calls);
     } finally {
-      simulator.clearFaults();
+      run.simulator.clearFaults();
     }
     expect((await rediscovered()).routingProfiles).toEqual(before.routingProfiles);
     // Still asked: the profiles' queues were never refused.
     const calls = profileCalls().length;
-    poller.rediscover();
+    run.poller.rediscover();
     await waitFor(
       () => (profileCalls().length > calls ? true : undefined),
       'the profiles’ queues listed again',
@@ -143,12 +122,12 @@ describe('routing profiles and the queues they serve', () => {
 
   it('without permission for ListRoutingProfileQueues, places agents by their contacts and stops asking', async () => {
     await snapshotWithProfiles();
-    simulator.setFaults({ deniedOperations: ['ListRoutingProfileQueues'] });
+    run.simulator.setFaults({ deniedOperations: ['ListRoutingProfileQueues'] });
     try {
       const calls = profileCalls().length;
-      poller.rediscover();
+      run.poller.rediscover();
       const denied = await waitFor(() => {
-        const latest = poller.latest;
+        const latest = run.poller.latest;
         return latest && profileCalls().length > calls && latest.routingProfiles === undefined
           ? latest
           : undefined;
@@ -157,14 +136,14 @@ describe('routing profiles and the queues they serve', () => {
       expect(denied.sections.discovery.error).toBeNull();
       expect(denied.agents.length).toBeGreaterThan(0);
       const after = profileCalls().length;
-      poller.rediscover();
+      run.poller.rediscover();
       await waitFor(
-        () => ((poller.latest?.generation ?? 0) > denied.generation + 3 ? true : undefined),
+        () => ((run.poller.latest?.generation ?? 0) > denied.generation + 3 ? true : undefined),
         'more cycles',
       );
       expect(profileCalls().length).toBe(after);
     } finally {
-      simulator.clearFaults();
+      run.simulator.clearFaults();
     }
   });
 });

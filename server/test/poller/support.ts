@@ -5,10 +5,16 @@ import {
   type GetCurrentMetricDataCommandInput,
 } from '@aws-sdk/client-connect';
 import { snapshotSchema, type Snapshot } from '@switchboard/shared';
+import { afterAll, beforeAll } from 'vitest';
 import { createLogger } from '../../src/logger.js';
 import type { RunningWallboard } from '../../src/main.js';
 import { Poller, type PollerOptions } from '../../src/poller/poller.js';
-import type { CallRecord, RunningSimulator } from '../../src/simulator/server.js';
+import {
+  startSimulator,
+  type CallRecord,
+  type RunningSimulator,
+  type SimulatorOptions,
+} from '../../src/simulator/server.js';
 import { waitFor } from '../support/wallboard.js';
 
 /** The latest snapshot over HTTP, parsed by the public schema. */
@@ -89,4 +95,37 @@ export function quickPoller(
     },
     ...options,
   });
+}
+
+/**
+ * A simulator of `options` frozen at `now` (rate limits off) and a quickPoller of it through the real SDK, started
+ * before the file's tests and stopped after them: read `simulator` and `poller` from the result inside the tests.
+ */
+export function polledSimulator(
+  now: number,
+  options: Omit<SimulatorOptions, 'clock' | 'rateLimits'>,
+): { readonly simulator: RunningSimulator; readonly poller: Poller } {
+  let simulator: RunningSimulator | undefined;
+  let poller: Poller | undefined;
+  beforeAll(async () => {
+    simulator = await startSimulator({ ...options, clock: () => now, rateLimits: { enabled: false } });
+    poller = quickPoller(clientFor(simulator), simulator.instanceId, now);
+    poller.start();
+  }, 120_000);
+  afterAll(async () => {
+    poller?.stop();
+    await simulator?.close();
+  });
+  const started = <T>(value: T | undefined): T => {
+    if (value === undefined) throw new Error('the simulator and its poller start before the tests');
+    return value;
+  };
+  return {
+    get simulator() {
+      return started(simulator);
+    },
+    get poller() {
+      return started(poller);
+    },
+  };
 }
