@@ -5,11 +5,47 @@ import type { Directory } from './directory.js';
 const iso = (date: Date | undefined) => (date ? date.toISOString() : null);
 
 /**
+ * When an activity that comes from the agent's status (Available, a custom status, Offline) began. Connect's
+ * Duration is "Amount of time that the agent has been in the current Agent Activity State" (admin guide,
+ * Real-time metrics definitions), but GetCurrentUserData gives only the status's start, and the status stays
+ * Available while the agent works a contact: an agent free again after a call would read as Available since they
+ * set it, hours ago. So the activity begins where this server last saw the agent's contacts end (`nowIso`, on
+ * Connect's clock), and is carried from one answer to the next while it lasts. Without such a sighting (the
+ * server has just started, or the contact began and ended between two answers) it is the status's start.
+ */
+function statusActivitySince(
+  activity: Agent['activity'],
+  statusStartedAt: string | null,
+  previous: Agent | undefined,
+  nowIso: string | undefined,
+): string | null {
+  if (!previous || nowIso === undefined) return statusStartedAt;
+  const later = (a: string | null, b: string) => (a === null || Date.parse(b) > Date.parse(a) ? b : a);
+  if (previous.contacts.length > 0) return later(statusStartedAt, nowIso);
+  if (
+    previous.activity === activity &&
+    previous.statusStartedAt === statusStartedAt &&
+    previous.activitySince !== null
+  )
+    return later(statusStartedAt, previous.activitySince);
+  return statusStartedAt;
+}
+
+/**
  * Joins what Connect says agents are doing with who they are: names from the user directory, status types from
  * the agent statuses, routing profile names. The status start time travels as is; the snapshot's serverTime lets
- * a browser correct for its own clock when it shows time in state.
+ * a browser correct for its own clock when it shows time in state. With the agents of the answer before
+ * (`previous`) and the time now on Connect's clock, an activity that comes from the status begins where the
+ * agent's last contact was seen to end (statusActivitySince).
  */
-export function toAgents(users: readonly UserData[], directory: Directory): Agent[] {
+export function toAgents(
+  users: readonly UserData[],
+  directory: Directory,
+  previous: readonly Agent[] = [],
+  now?: number,
+): Agent[] {
+  const before = new Map(previous.map((agent) => [agent.id, agent]));
+  const nowIso = now === undefined ? undefined : new Date(now).toISOString();
   const agents = users.map((data): Agent => {
     const known = directory.users.get(data.User.Id);
     const status = data.Status?.StatusArn ? directory.statuses.get(data.Status.StatusArn) : undefined;
@@ -32,7 +68,11 @@ export function toAgents(users: readonly UserData[], directory: Directory): Agen
       stateStartedAt: iso(contact.StateStartTimestamp),
       queueId: contact.Queue?.Id ?? null,
     }));
-    const { activity, since } = agentActivity({ statusType, statusStartedAt, contacts });
+    const { activity, since: decided } = agentActivity({ statusType, statusStartedAt, contacts });
+    const since =
+      contacts.length > 0
+        ? decided
+        : statusActivitySince(activity, statusStartedAt, before.get(data.User.Id), nowIso);
     return {
       id: data.User.Id,
       username: known?.username ?? '',

@@ -415,7 +415,7 @@ export class Poller {
           );
           this.lastCalls.agents = current.calls;
           this.agentsIntervalMs = normal();
-          this.agents = toAgents(current.users, this.directory);
+          this.agents = toAgents(current.users, this.directory, this.agents, this.connectClock());
           // A queue's channels also show in its contacts: the only way an email queue's channel is known, since
           // GetCurrentMetricData cannot be asked for EMAIL by channel.
           const listed = new Set(this.directory.queues.map((queue) => queue.id));

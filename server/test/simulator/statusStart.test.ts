@@ -1,0 +1,61 @@
+import { GetCurrentUserDataCommand, type ConnectClient, type UserData } from '@aws-sdk/client-connect';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { startSimulator, type RunningSimulator } from '../../src/simulator/server.js';
+import { clientFor } from './support.js';
+
+// GetCurrentUserData's StatusStartTimestamp is "The start timestamp of the agent's status", the status the agent set
+// in the CCP, which stays Available while they work a contact: through the real SDK, on a clock the test owns, an
+// agent who was on a call and is free again half an hour later still has the start of the Available they set
+// before it.
+let now = Date.parse('2026-11-24T10:30:00Z');
+let sim: RunningSimulator;
+let client: ConnectClient;
+
+beforeAll(async () => {
+  sim = await startSimulator({
+    queues: 8,
+    agents: 60,
+    seed: 4,
+    clock: () => now,
+    rateLimits: { enabled: false },
+  });
+  client = clientFor(sim);
+});
+
+afterAll(async () => {
+  client?.destroy();
+  await sim?.close();
+});
+
+async function users(): Promise<UserData[]> {
+  const answer = await client.send(
+    new GetCurrentUserDataCommand({
+      InstanceId: sim.instanceId,
+      Filters: { RoutingProfiles: sim.model.catalog.profiles.map((p) => p.id) },
+      MaxResults: 100,
+    }),
+  );
+  return answer.UserDataList ?? [];
+}
+
+it("keeps an agent's status start through a contact: the status did not change", async () => {
+  const before = await users();
+  const onCall = new Map(
+    before
+      .filter((u) => u.Status?.StatusName === 'Available' && (u.Contacts?.length ?? 0) > 0)
+      .map((u) => [u.User?.Id, u.Status?.StatusStartTimestamp?.getTime()]),
+  );
+  expect(onCall.size).toBeGreaterThan(5);
+  now += 30 * 60_000;
+  const freeAgain = (await users()).filter(
+    (u) =>
+      onCall.has(u.User?.Id) &&
+      u.Status?.StatusName === 'Available' &&
+      (u.Contacts?.length ?? 0) === 0 &&
+      // Not Available set afresh since (after a break, say).
+      (u.Status.StatusStartTimestamp?.getTime() ?? 0) <= now - 30 * 60_000,
+  );
+  expect(freeAgain.length).toBeGreaterThan(0);
+  for (const user of freeAgain)
+    expect(user.Status?.StatusStartTimestamp?.getTime()).toBe(onCall.get(user.User?.Id));
+});
