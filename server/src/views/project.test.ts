@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import {
+  agentActivity,
   applyPatch,
   checkPatch,
   diffView,
@@ -434,6 +435,27 @@ describe('a board’s view', () => {
       AGENTS_ON_CONTACT: 3,
       AGENTS_ON_CALL: 3,
       AGENTS_STAFFED: 5,
+      AGENTS_AFTER_CONTACT_WORK: 0,
+      AGENTS_NON_PRODUCTIVE: 1,
+      AGENTS_ERROR: 1,
+    });
+  });
+
+  it("counts what Connect sends that this build does not know as the agent's activity shows it", () => {
+    // A contact state new to this build shows as On contact, a status of an unknown type as a custom one, and a
+    // status read as Error as Error: a board's counts agree with its list of agents.
+    const agents = [
+      agent('new-state', 'p', 'ROUTABLE', [{ state: 'SOME_NEW_STATE' }]),
+      agent('new-type', 'p', 'UNKNOWN'),
+      agent('error-status', 'p', 'ERROR'),
+    ];
+    expect(agents.map((a) => agentActivity(a).activity)).toEqual(['on-contact', 'custom', 'error']);
+    expect(agentCounts(agents)).toEqual({
+      AGENTS_ONLINE: 3,
+      AGENTS_AVAILABLE: 0,
+      AGENTS_ON_CONTACT: 1,
+      AGENTS_ON_CALL: 1,
+      AGENTS_STAFFED: 2,
       AGENTS_AFTER_CONTACT_WORK: 0,
       AGENTS_NON_PRODUCTIVE: 1,
       AGENTS_ERROR: 1,

@@ -29,10 +29,11 @@ const ERROR_STATES = new Set(['MISSED', 'REJECTED', 'ERROR']);
 /**
  * Whether a contact makes its agent "On contact" (admin guide, Real-time metrics definitions: "handling at least
  * one contact who is either connected, on hold, in After contact work, or outbound ring"). A contact ringing in is
- * not yet work (Incoming); one ringing out is. The agent's activity follows the same rule (shared/src/activity.ts).
+ * not yet work (Incoming); one ringing out is. The agent's activity follows the same rule (shared/src/activity.ts),
+ * a contact in a state this build does not know among them: it shows, and counts, as On contact.
  */
 function isWorking(contact: Agent['contacts'][number]): boolean {
-  if (!isKnownContactState(contact.state)) return false;
+  if (!isKnownContactState(contact.state)) return true;
   const activity = contactActivity(contact.state, contact.initiationMethod);
   return activity === 'on-contact' || activity === 'acw';
 }
@@ -57,9 +58,16 @@ export function agentCounts(agents: readonly Agent[]): RealtimeMetrics {
   for (const agent of agents) {
     if (agent.statusType === 'OFFLINE' && agent.contacts.length === 0) continue;
     counts.AGENTS_ONLINE += 1;
-    if (agent.statusType === 'CUSTOM') counts.AGENTS_NON_PRODUCTIVE += 1;
-    if (agent.statusType === 'ROUTABLE') counts.AGENTS_STAFFED += 1;
-    if (agent.contacts.some((c) => ERROR_STATES.has(c.state))) counts.AGENTS_ERROR += 1;
+    // NPT: "their CCP status is other than Available or Offline"; a status of a type this build does not know
+    // shows as a custom one (shared/src/activity.ts), and counts as one. Staffed: "online in the CCP, and not in
+    // NPT", a status read as Error (a system status, not a custom one) among them.
+    const custom = agent.statusType === 'CUSTOM' || agent.statusType === 'UNKNOWN';
+    if (custom) counts.AGENTS_NON_PRODUCTIVE += 1;
+    if (agent.statusType === 'ROUTABLE' || agent.statusType === 'ERROR') counts.AGENTS_STAFFED += 1;
+    // Error: the agents whose activity is Error, Missed or Rejected, from a contact or a status read as Error, so
+    // a board's count and its list of agents agree.
+    if (agent.statusType === 'ERROR' || agent.contacts.some((c) => ERROR_STATES.has(c.state)))
+      counts.AGENTS_ERROR += 1;
     const working = agent.contacts.filter(isWorking);
     if (working.length > 0) {
       counts.AGENTS_ON_CONTACT += 1;
