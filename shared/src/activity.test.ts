@@ -90,4 +90,11 @@ describe('agentActivity (Connect admin guide, Real-time metrics definitions, "Ag
       agentActivity(agent({ contacts: [contact('SOMETHING_NEW', 1), contact('CONNECTING', 4)] })).activity,
     ).toBe('incoming');
   });
+
+  it("shows a supervisor listening in on another agent's contact as Monitoring, below a contact of their own", () => {
+    const monitor = { ...contact('CONNECTED', 3), initiationMethod: 'MONITOR' };
+    expect(agentActivity(agent({ contacts: [monitor] }))).toEqual({ activity: 'monitoring', since: at(3) });
+    expect(contactActivity('CONNECTED', 'MONITOR')).toBe('monitoring');
+    expect(agentActivity(agent({ contacts: [monitor, contact('INCOMING', 5)] })).activity).toBe('incoming');
+  });
 });

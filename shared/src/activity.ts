@@ -7,7 +7,9 @@
  * Amazon Connect Administrator Guide, "Real-time metrics definitions", Agent Activity: with concurrent contacts,
  * Error if one contact is in Error; else Missed; else Rejected; else On contact (Connected, On hold, outbound);
  * else After contact work; else Incoming; else the custom status; else Available. A contact ringing out (an
- * outbound call, a callback dialling the customer) is already On contact; one ringing in is Incoming. Contact states:
+ * outbound call, a callback dialling the customer) is already On contact; one ringing in is Incoming. A supervisor
+ * listening in on another agent's contact (InitiationMethod MONITOR) is Monitoring: "If a supervisor is using the
+ * Manager Monitor feature ... the supervisor's Agent Activity will display as Monitoring". Contact states:
  * "About contact states in Amazon Connect" (INCOMING, PENDING, CONNECTING, CONNECTED, CONNECTED_ONHOLD, PAUSED,
  * MISSED, ERROR, ENDED, REJECTED).
  */
@@ -17,6 +19,7 @@ export const AGENT_ACTIVITIES = [
   'incoming',
   'on-contact',
   'acw',
+  'monitoring',
   'missed',
   'rejected',
   'error',
@@ -54,6 +57,8 @@ const CONTACT_ACTIVITY_RANK: Record<AgentActivity, number> = {
   'on-contact': 3,
   acw: 4,
   incoming: 5,
+  // Below a contact in a state this build does not know (6): that one is the agent's own.
+  monitoring: 7,
   // Status-derived activities never come from a contact.
   custom: 99,
   available: 99,
@@ -76,6 +81,7 @@ const OUTBOUND_INITIATIONS: ReadonlySet<string> = new Set([
  * without notice) still means the agent is busy with a contact: it ranks below every known state.
  */
 export function contactActivity(state: string, initiationMethod?: string): AgentActivity {
+  if (initiationMethod === 'MONITOR') return 'monitoring';
   if (
     state === 'CONNECTING' &&
     initiationMethod !== undefined &&
@@ -172,6 +178,7 @@ export const ACTIVITY_LABELS: Record<AgentActivity, string> = {
   incoming: 'Incoming',
   'on-contact': 'On contact',
   acw: 'After contact work',
+  monitoring: 'Monitoring',
   missed: 'Missed',
   rejected: 'Rejected',
   error: 'Error',

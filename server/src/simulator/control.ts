@@ -27,6 +27,22 @@ export function runScenario(
       agents: model.massLogout(fraction, returnAfterSeconds === undefined ? null : returnAfterSeconds * 1000),
     };
   }
+  if (events.monitor) {
+    const ref = events.monitor.supervisor;
+    const user = model.catalog.user(ref) ?? model.catalog.users.find((u) => u.username === ref);
+    const supervisor = user ? model.agents[user.index] : undefined;
+    if (!supervisor) throw invalidRequest(`No user ${ref}: give a user id, ARN or username.`);
+    const watched = model.monitor(supervisor);
+    if (!watched)
+      throw invalidRequest(
+        `${supervisor.username} cannot listen in now: they must be online with no contact, and a call must be under way.`,
+      );
+    result.monitor = {
+      supervisorId: supervisor.id,
+      agentId: watched.agent.id,
+      contactId: watched.call.contact.contactId,
+    };
+  }
   return result;
 }
 

@@ -105,6 +105,8 @@ export const scenarioSchema = z
         returnAfterSeconds: z.number().min(0).optional(),
       })
       .optional(),
+    /** A supervisor (user id, ARN or username; online, with no contact) listens in on a call under way. */
+    monitor: z.object({ supervisor: z.string().min(1) }).optional(),
   })
   .strict();
 export type Scenario = z.infer<typeof scenarioSchema>;

@@ -187,6 +187,11 @@ export class ContactCentreModel {
   private readonly dayShiftMs: number;
   /** Surges posted as scenario events, by queue index: they add arrivals on top of the interval's draw. */
   private readonly scenarioSurges = new Map<number, ScenarioSurge>();
+  /**
+   * Supervisors listening in on a call (Connect's Manager Monitor), by the supervisor's index: the call, and since
+   * when. A supervisor listening in takes no contact of their own; it ends with the call.
+   */
+  readonly monitoring = new Map<number, { call: AgentContact; since: number }>();
   /** Contacts processed, for the benchmark. */
   eventsProcessed = 0;
 
@@ -319,6 +324,45 @@ export class ContactCentreModel {
       this.arrive(config.index, config.channel === 'TASK' ? 'API' : 'INBOUND');
       this.nextSurgeArrival(config, surge, at);
     });
+  }
+
+  /**
+   * `supervisor` (online, with no contact) listens in on a voice call another agent is on now (Manager Monitor),
+   * until the call's talk ends: GetCurrentUserData shows the call among the supervisor's contacts with
+   * InitiationMethod MONITOR, and the supervisor takes no contact meanwhile. Null when no such call is under way or
+   * the supervisor cannot listen in.
+   */
+  monitor(supervisor: SimAgent): { agent: SimAgent; call: AgentContact } | null {
+    if (supervisor.statusIndex === STATUS.OFFLINE || supervisor.contacts.length > 0) return null;
+    if (this.monitoring.has(supervisor.index)) return null;
+    for (const agent of this.agents) {
+      if (agent === supervisor) continue;
+      const call = agent.contacts.find(
+        (entry) =>
+          entry.contact.channel === 'VOICE' &&
+          (entry.state === 'CONNECTED' || entry.state === 'CONNECTED_ONHOLD'),
+      );
+      if (!call) continue;
+      this.accrue(supervisor);
+      this.monitoring.set(supervisor.index, { call, since: this.nowMs });
+      this.touch(supervisor);
+      return { agent, call };
+    }
+    return null;
+  }
+
+  /** The monitoring of `call` ends (its talk is over): its supervisors are free again. */
+  private endMonitoring(call: AgentContact): void {
+    for (const [index, watch] of this.monitoring) {
+      if (watch.call !== call) continue;
+      this.monitoring.delete(index);
+      const supervisor = this.agents[index];
+      if (!supervisor) continue;
+      this.accrue(supervisor);
+      supervisor.idleSince = this.nowMs;
+      this.touch(supervisor);
+      this.routeAgent(supervisor);
+    }
   }
 
   /** Logs out a share of the agents now (those on a contact finish it first); they return after a while. */
@@ -488,7 +532,12 @@ export class ContactCentreModel {
   }
 
   private routable(agent: SimAgent): boolean {
-    return agent.statusIndex === STATUS.AVAILABLE && !agent.error && agent.nextStatusIndex === null;
+    return (
+      agent.statusIndex === STATUS.AVAILABLE &&
+      !agent.error &&
+      agent.nextStatusIndex === null &&
+      !this.monitoring.has(agent.index)
+    );
   }
 
   /** Voice takes the agent whole; chats and tasks run concurrently up to the profile's slots, one channel at a time. */
@@ -697,6 +746,7 @@ export class ContactCentreModel {
 
   private endTalk(agent: SimAgent, entry: AgentContact): void {
     this.accrue(agent);
+    if (this.monitoring.size > 0) this.endMonitoring(entry);
     const { contact } = entry;
     // Now and then the agent passes an inbound call on to another voice queue, then wraps up their own part.
     if (

@@ -38,6 +38,7 @@ export const ACTIVITY_ORDER: readonly AgentActivity[] = [
   'on-contact',
   'incoming',
   'acw',
+  'monitoring',
   'available',
   'custom',
   'offline',

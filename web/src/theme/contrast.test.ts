@@ -1,3 +1,4 @@
+import { AGENT_ACTIVITIES } from '@switchboard/shared';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -47,17 +48,8 @@ function contrast(a: Rgb, b: Rgb): number {
 }
 
 const STATES = ['ok', 'warn', 'critical'];
-const ACTIVITIES = [
-  'available',
-  'on-contact',
-  'acw',
-  'custom',
-  'offline',
-  'error',
-  'incoming',
-  'missed',
-  'rejected',
-];
+/** Every activity an agent can show, each with its colour token. */
+const ACTIVITIES: readonly string[] = AGENT_ACTIVITIES;
 
 /** [text token, background, schemes]: what the stylesheets draw on what. */
 function pairs(): { text: string; on: string; scheme: Scheme; ratio: number }[] {

@@ -111,20 +111,43 @@ function userData(ctx: OpContext, agent: SimAgent) {
     AvailableSlotsByChannel: slots((c) => (ctx.model.canTake(agent, c) ? max(c) - agent.contacts.length : 0)),
     MaxSlotsByChannel: slots(max),
     ActiveSlotsByChannel: slots(active),
-    Contacts: agent.contacts.map((entry) => {
-      const queue = catalog.queues[entry.contact.queueIndex];
-      return {
-        ContactId: entry.contact.contactId,
-        Channel: entry.contact.channel,
-        InitiationMethod: entry.contact.initiation,
-        AgentContactState: entry.state,
-        StateStartTimestamp: entry.since / 1000,
-        ...(entry.contact.connectedAt > 0
-          ? { ConnectedToAgentTimestamp: entry.contact.connectedAt / 1000 }
-          : {}),
-        Queue: { Id: queue?.id, Arn: queue?.arn },
-      };
-    }),
+    Contacts: [
+      ...agent.contacts.map((entry) => {
+        const queue = catalog.queues[entry.contact.queueIndex];
+        return {
+          ContactId: entry.contact.contactId,
+          Channel: entry.contact.channel,
+          InitiationMethod: entry.contact.initiation,
+          AgentContactState: entry.state,
+          StateStartTimestamp: entry.since / 1000,
+          ...(entry.contact.connectedAt > 0
+            ? { ConnectedToAgentTimestamp: entry.contact.connectedAt / 1000 }
+            : {}),
+          Queue: { Id: queue?.id, Arn: queue?.arn },
+        };
+      }),
+      // A call this supervisor listens in on (Manager Monitor): the call's own id and queue, InitiationMethod
+      // MONITOR, connected since the supervisor joined it.
+      ...monitoredCall(ctx, agent),
+    ],
     ...(agent.nextStatusIndex !== null ? { NextStatus: catalog.statuses[agent.nextStatusIndex]?.name } : {}),
   };
+}
+
+function monitoredCall(ctx: OpContext, supervisor: SimAgent) {
+  const watch = ctx.model.monitoring.get(supervisor.index);
+  if (!watch) return [];
+  const { contact } = watch.call;
+  const queue = ctx.model.catalog.queues[contact.queueIndex];
+  return [
+    {
+      ContactId: contact.contactId,
+      Channel: contact.channel,
+      InitiationMethod: 'MONITOR',
+      AgentContactState: 'CONNECTED',
+      StateStartTimestamp: watch.since / 1000,
+      ConnectedToAgentTimestamp: watch.since / 1000,
+      Queue: { Id: queue?.id, Arn: queue?.arn },
+    },
+  ];
 }
