@@ -44,6 +44,15 @@ export const AGENT_CONTACT_STATES = [
 export type AgentContactState = (typeof AGENT_CONTACT_STATES)[number];
 
 const KNOWN_CONTACT_STATES: ReadonlySet<string> = new Set(AGENT_CONTACT_STATES);
+const ERROR_STATES: ReadonlySet<string> = new Set(['ERROR', 'MISSED', 'REJECTED']);
+
+/**
+ * Whether a contact is the agent's own: not a call they listen in on (Manager Monitor, InitiationMethod MONITOR),
+ * which is another agent's, and places the supervisor on none of its queues.
+ */
+export function isOwnContact(contact: { initiationMethod?: string | undefined }): boolean {
+  return contact.initiationMethod !== 'MONITOR';
+}
 
 export function isKnownContactState(state: string): state is AgentContactState {
   return KNOWN_CONTACT_STATES.has(state);
@@ -81,7 +90,7 @@ const OUTBOUND_INITIATIONS: ReadonlySet<string> = new Set([
  * without notice) still means the agent is busy with a contact: it ranks below every known state.
  */
 export function contactActivity(state: string, initiationMethod?: string): AgentActivity {
-  if (initiationMethod === 'MONITOR') return 'monitoring';
+  if (initiationMethod === 'MONITOR' && !ERROR_STATES.has(state)) return 'monitoring';
   if (
     state === 'CONNECTING' &&
     initiationMethod !== undefined &&

@@ -9,9 +9,11 @@ const iso = (date: Date | undefined) => (date ? date.toISOString() : null);
  * Duration is "Amount of time that the agent has been in the current Agent Activity State" (admin guide,
  * Real-time metrics definitions), but GetCurrentUserData gives only the status's start, and the status stays
  * Available while the agent works a contact: an agent free again after a call would read as Available since they
- * set it, hours ago. So the activity begins where this server last saw the agent's contacts end (`nowIso`, on
- * Connect's clock), and is carried from one answer to the next while it lasts. Without such a sighting (the
- * server has just started, or the contact began and ended between two answers) it is the status's start.
+ * set it, hours ago. So the activity begins where this server last saw the agent's contacts end (`nowIso`, by the
+ * clock the poller reads Connect's timestamps against), and is carried from one answer to the next while it
+ * lasts. Without an answer before (`previous` empty: the server has just started or taken the lease, or the
+ * answers failed for a while) it is the status's start; a contact that began and ended between two answers is not
+ * seen.
  */
 function statusActivitySince(
   activity: Agent['activity'],

@@ -110,6 +110,12 @@ export class Poller {
   private readonly loops: Loop[];
   private realtime: RealtimeFigures | null = null;
   private agents: Agent[] = [];
+  /**
+   * When `agents` was answered (this.clock), while they may serve as the answer before the next one: the time
+   * agents free again after a contact began is read from them (toAgents), and a list from before a stop (a lease
+   * let go and taken back) or a run of failures is too old to tell when anyone's contact ended.
+   */
+  private agentsAnsweredAt: number | null = null;
   private readonly channelsSeen = new Map<string, Set<Channel>>();
   private readonly unknownValuesLogged = new Set<string>();
   /**
@@ -233,6 +239,7 @@ export class Poller {
 
   stop(): void {
     this.running = false;
+    this.agentsAnsweredAt = null;
     for (const loop of this.loops) loop.stop();
     this.leaveBudget?.();
     this.leaveBudget = null;
@@ -415,7 +422,19 @@ export class Poller {
           );
           this.lastCalls.agents = current.calls;
           this.agentsIntervalMs = normal();
-          this.agents = toAgents(current.users, this.directory, this.agents, this.connectClock());
+          // The answer before, if it is the last cycle's (within two of its intervals).
+          const answeredAt = this.clock();
+          const recent =
+            this.agentsAnsweredAt !== null &&
+            answeredAt - this.agentsAnsweredAt <=
+              2 * Math.max(this.agentsIntervalMs, this.options.intervalMs);
+          this.agents = toAgents(
+            current.users,
+            this.directory,
+            recent ? this.agents : [],
+            this.connectClock(),
+          );
+          this.agentsAnsweredAt = answeredAt;
           // A queue's channels also show in its contacts: the only way an email queue's channel is known, since
           // GetCurrentMetricData cannot be asked for EMAIL by channel.
           const listed = new Set(this.directory.queues.map((queue) => queue.id));

@@ -6,7 +6,10 @@ import { isLoopback, parseJson, readText, sendJson } from './http.js';
 import type { FaultInjector } from './injection.js';
 import type { ContactCentreModel } from './model.js';
 
-/** One-off events on the contact centre: a surge on a queue, a mass logout. What was applied, for the answer. */
+/**
+ * One-off events on the contact centre: a surge on a queue, a mass logout, a supervisor listening in on a call.
+ * What was applied, for the answer.
+ */
 export function runScenario(
   model: ContactCentreModel,
   clock: () => number,
@@ -14,18 +17,12 @@ export function runScenario(
 ): Record<string, unknown> {
   const result: Record<string, unknown> = {};
   model.advanceTo(clock());
+  // Every name first, and the one event that may find nothing to do: a refused request applies none of its events.
+  let queue;
   if (events.surge) {
-    const { queue: ref, multiplier, durationSeconds, rampSeconds = 0 } = events.surge;
-    const queue = model.catalog.queue(ref) ?? model.catalog.queues.find((q) => q.name === ref);
+    const ref = events.surge.queue;
+    queue = model.catalog.queue(ref) ?? model.catalog.queues.find((q) => q.name === ref);
     if (!queue) throw invalidRequest(`No queue ${ref}: give a queue id, ARN or name.`);
-    model.surge(queue.index, multiplier, durationSeconds * 1000, rampSeconds * 1000);
-    result.surge = { queueId: queue.id, multiplier, durationSeconds, rampSeconds };
-  }
-  if (events.massLogout) {
-    const { fraction, returnAfterSeconds } = events.massLogout;
-    result.massLogout = {
-      agents: model.massLogout(fraction, returnAfterSeconds === undefined ? null : returnAfterSeconds * 1000),
-    };
   }
   if (events.monitor) {
     const ref = events.monitor.supervisor;
@@ -41,6 +38,17 @@ export function runScenario(
       supervisorId: supervisor.id,
       agentId: watched.agent.id,
       contactId: watched.call.contact.contactId,
+    };
+  }
+  if (events.surge && queue) {
+    const { multiplier, durationSeconds, rampSeconds = 0 } = events.surge;
+    model.surge(queue.index, multiplier, durationSeconds * 1000, rampSeconds * 1000);
+    result.surge = { queueId: queue.id, multiplier, durationSeconds, rampSeconds };
+  }
+  if (events.massLogout) {
+    const { fraction, returnAfterSeconds } = events.massLogout;
+    result.massLogout = {
+      agents: model.massLogout(fraction, returnAfterSeconds === undefined ? null : returnAfterSeconds * 1000),
     };
   }
   return result;

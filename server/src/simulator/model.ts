@@ -93,8 +93,13 @@ export function isActiveContact(entry: AgentContact): boolean {
  * Available and not handling contacts, plus any time their contacts were in an error state, but not the time a
  * contact rings in (from routing to picking up or declining). Null: neither (ringing in, a custom status).
  */
-export function agentTimeKind(agent: Pick<SimAgent, 'statusIndex' | 'contacts'>): number | null {
+export function agentTimeKind(
+  agent: Pick<SimAgent, 'statusIndex' | 'contacts'>,
+  monitoring = false,
+): number | null {
   if (agent.statusIndex !== STATUS.AVAILABLE) return null;
+  // A supervisor listening in on a call (`monitor`) is neither on a contact of their own nor free to take one.
+  if (monitoring) return null;
   if (agent.contacts.some(isActiveContact)) return P.BUSY;
   // A contact being offered (ringing in, a callback presented) is neither; one in error leaves the agent idle.
   if (agent.contacts.some((c) => !isErrorState(c.state))) return null;
@@ -334,6 +339,7 @@ export class ContactCentreModel {
    */
   monitor(supervisor: SimAgent): { agent: SimAgent; call: AgentContact } | null {
     if (supervisor.statusIndex === STATUS.OFFLINE || supervisor.contacts.length > 0) return null;
+    if (supervisor.nextStatusIndex !== null) return null;
     if (this.monitoring.has(supervisor.index)) return null;
     for (const agent of this.agents) {
       if (agent === supervisor) continue;
@@ -361,6 +367,13 @@ export class ContactCentreModel {
       this.accrue(supervisor);
       supervisor.idleSince = this.nowMs;
       this.touch(supervisor);
+      // A status asked for while listening in (a break, the end of a shift) applies now, as after a contact.
+      if (supervisor.nextStatusIndex !== null) {
+        const next = supervisor.nextStatusIndex;
+        supervisor.nextStatusIndex = null;
+        this.touch(supervisor);
+        this.setStatus(supervisor, next);
+      }
       this.routeAgent(supervisor);
     }
   }
@@ -827,7 +840,8 @@ export class ContactCentreModel {
 
   /** An agent asks for a status: on a contact, it becomes their next status, applied once the contact is done. */
   requestStatus(agent: SimAgent, statusIndex: number): void {
-    const busy = agent.contacts.some((c) => !isErrorState(c.state));
+    // Listening in on a call is being busy with it: a status asked for meanwhile applies when it ends.
+    const busy = agent.contacts.some((c) => !isErrorState(c.state)) || this.monitoring.has(agent.index);
     if (statusIndex === STATUS.AVAILABLE) {
       agent.nextStatusIndex = null;
       this.touch(agent);
@@ -884,6 +898,11 @@ export class ContactCentreModel {
     if (to <= from) return;
     agent.accruedAt = to;
     if (agent.statusIndex === STATUS.OFFLINE && agent.contacts.length === 0) return;
-    this.history.addAgentTime(agent.profileIndex, agentTimeKind(agent), from, to);
+    this.history.addAgentTime(
+      agent.profileIndex,
+      agentTimeKind(agent, this.monitoring.has(agent.index)),
+      from,
+      to,
+    );
   }
 }

@@ -10,7 +10,7 @@
  *   sim.model.figures(nowMs)                   // the model's own current figures: instance, per queue, per channel
  *   sim.calls                                  // call log: operation, time, status, params (incl. NextToken)
  *   sim.setFaults({ throttleRate: 0.5 })       // faults (see faults.ts); sim.clearFaults() removes them
- *   sim.scenario({ surge: { queue: 'Sales' } })// one-off events: a surge on a queue, a mass logout
+ *   sim.scenario({ surge: { queue: 'Sales' } })// one-off events: a surge, a mass logout, a supervisor monitoring
  *   await sim.close()
  *
  * Options: port (0 = free port), host, queues (default 40), agents (300), seed (1), instanceId, region,

@@ -17,7 +17,7 @@ import {
 import { describe, expect, it } from 'vitest';
 import { AlertEngine } from '../alerts/engine.js';
 import { parseConfig } from '../config/load.js';
-import { agentCounts, projectView, viewRevision } from './project.js';
+import { agentCounts, agentsOfQueues, projectView, viewRevision } from './project.js';
 import { Views } from './views.js';
 
 const config = parseConfig(
@@ -86,6 +86,14 @@ function agent(
   statusType: Agent['statusType'],
   contacts: Partial<Agent['contacts'][number]>[] = [],
 ): Agent {
+  const own: Agent['contacts'] = contacts.map((c, i) => ({
+    contactId: `${id}-${i}`,
+    channel: 'VOICE',
+    state: 'CONNECTED',
+    stateStartedAt: AT,
+    queueId: null,
+    ...c,
+  }));
   return {
     id,
     username: id,
@@ -93,18 +101,12 @@ function agent(
     status: statusType === 'CUSTOM' ? 'Lunch' : statusType === 'OFFLINE' ? 'Offline' : 'Available',
     statusType,
     statusStartedAt: AT,
-    activity: contacts.length > 0 ? 'on-contact' : statusType === 'ROUTABLE' ? 'available' : 'custom',
+    // As the server works it out (server/src/poller/agents.ts).
+    activity: agentActivity({ statusType, statusStartedAt: AT, contacts: own }).activity,
     activitySince: AT,
     routingProfile: { id: profile, name: profile },
     hierarchyGroup: null,
-    contacts: contacts.map((c, i) => ({
-      contactId: `${id}-${i}`,
-      channel: 'VOICE',
-      state: 'CONNECTED',
-      stateStartedAt: AT,
-      queueId: null,
-      ...c,
-    })),
+    contacts: own,
   };
 }
 
@@ -441,6 +443,22 @@ describe('a board’s view', () => {
     });
   });
 
+  it('counts a supervisor listening in on a call as neither on contact nor available, and not on its queue', () => {
+    const supervisor = agent('supervisor', 'p-elsewhere', 'ROUTABLE', [
+      { state: 'CONNECTED', initiationMethod: 'MONITOR', queueId: 'q-sales' },
+    ]);
+    const listened = agent('listened', 'p', 'ROUTABLE', [{ state: 'CONNECTED', queueId: 'q-sales' }]);
+    expect([supervisor.activity, listened.activity]).toEqual(['monitoring', 'on-contact']);
+    expect(agentCounts([supervisor, listened])).toMatchObject({
+      AGENTS_ONLINE: 2,
+      AGENTS_AVAILABLE: 0,
+      AGENTS_ON_CONTACT: 1,
+      AGENTS_STAFFED: 2,
+    });
+    const view = { ...snapshot(), agents: [supervisor, listened], routingProfiles: [] };
+    expect(agentsOfQueues(view, new Set(['q-sales'])).map((a) => a.id)).toEqual(['listened']);
+  });
+
   it("counts what Connect sends that this build does not know as the agent's activity shows it", () => {
     // A contact state new to this build shows as On contact, a status of an unknown type as a custom one, and a
     // status read as Error as Error: a board's counts agree with its list of agents.
@@ -449,7 +467,7 @@ describe('a board’s view', () => {
       agent('new-type', 'p', 'UNKNOWN'),
       agent('error-status', 'p', 'ERROR'),
     ];
-    expect(agents.map((a) => agentActivity(a).activity)).toEqual(['on-contact', 'custom', 'error']);
+    expect(agents.map((a) => a.activity)).toEqual(['on-contact', 'custom', 'error']);
     expect(agentCounts(agents)).toEqual({
       AGENTS_ONLINE: 3,
       AGENTS_AVAILABLE: 0,

@@ -3,7 +3,8 @@ import {
   combineForecasts,
   contactActivity,
   evaluateFigures,
-  isKnownContactState,
+  ERROR_ACTIVITIES,
+  isOwnContact,
   mergeThresholds,
   QUEUE_NOT_ON_BOARD,
   type Agent,
@@ -23,17 +24,14 @@ import { combineHistory, instanceRealtime } from '../poller/combine.js';
  * them, and only the sections it shows. The whole instance's view (no board) is the snapshot as it is.
  */
 
-/** Contact states that hold an agent in error (Connect's Agent Activity Missed, Rejected, Error). */
-const ERROR_STATES = new Set(['MISSED', 'REJECTED', 'ERROR']);
-
 /**
  * Whether a contact makes its agent "On contact" (admin guide, Real-time metrics definitions: "handling at least
  * one contact who is either connected, on hold, in After contact work, or outbound ring"). A contact ringing in is
- * not yet work (Incoming); one ringing out is. The agent's activity follows the same rule (shared/src/activity.ts),
- * a contact in a state this build does not know among them: it shows, and counts, as On contact.
+ * not yet work (Incoming); one ringing out is; a call listened in on is Monitoring. The agent's activity follows
+ * the same rule (shared/src/activity.ts), a contact in a state this build does not know among them: it shows, and
+ * counts, as On contact.
  */
 function isWorking(contact: Agent['contacts'][number]): boolean {
-  if (!isKnownContactState(contact.state)) return true;
   const activity = contactActivity(contact.state, contact.initiationMethod);
   return activity === 'on-contact' || activity === 'acw';
 }
@@ -64,10 +62,9 @@ export function agentCounts(agents: readonly Agent[]): RealtimeMetrics {
     const custom = agent.statusType === 'CUSTOM' || agent.statusType === 'UNKNOWN';
     if (custom) counts.AGENTS_NON_PRODUCTIVE += 1;
     if (agent.statusType === 'ROUTABLE' || agent.statusType === 'ERROR') counts.AGENTS_STAFFED += 1;
-    // Error: the agents whose activity is Error, Missed or Rejected, from a contact or a status read as Error, so
-    // a board's count and its list of agents agree.
-    if (agent.statusType === 'ERROR' || agent.contacts.some((c) => ERROR_STATES.has(c.state)))
-      counts.AGENTS_ERROR += 1;
+    // Error: the agents whose activity is Error, Missed or Rejected (from a contact, or a status read as Error),
+    // so a board's count and its list of agents agree.
+    if (ERROR_ACTIVITIES.has(agent.activity)) counts.AGENTS_ERROR += 1;
     const working = agent.contacts.filter(isWorking);
     if (working.length > 0) {
       counts.AGENTS_ON_CONTACT += 1;
@@ -82,7 +79,10 @@ export function agentCounts(agents: readonly Agent[]): RealtimeMetrics {
   return counts;
 }
 
-/** The agents who can take one of `queueIds`: their routing profile serves it, or they hold a contact from it. */
+/**
+ * The agents who can take one of `queueIds`: their routing profile serves it, or they hold a contact of their own
+ * from it (not one they listen in on).
+ */
 export function agentsOfQueues(snapshot: Snapshot, queueIds: ReadonlySet<string>): Agent[] {
   const profiles = new Set(
     (snapshot.routingProfiles ?? [])
@@ -92,7 +92,9 @@ export function agentsOfQueues(snapshot: Snapshot, queueIds: ReadonlySet<string>
   return snapshot.agents.filter(
     (agent) =>
       (agent.routingProfile !== null && profiles.has(agent.routingProfile.id)) ||
-      agent.contacts.some((contact) => contact.queueId !== null && queueIds.has(contact.queueId)),
+      agent.contacts.some(
+        (contact) => isOwnContact(contact) && contact.queueId !== null && queueIds.has(contact.queueId),
+      ),
   );
 }
 

@@ -1,5 +1,6 @@
 import { AGENT_COUNT_METRICS, type Agent } from '@switchboard/shared';
 import { describe, expect, it } from 'vitest';
+import { STATUS } from '../../src/simulator/catalog.js';
 import { agentCounts } from '../../src/views/project.js';
 import { waitFor } from '../support/wallboard.js';
 import { polledSimulator } from './support.js';
@@ -42,9 +43,12 @@ describe('a supervisor listening in on a call', () => {
     const counted = agentCounts(snapshot.agents);
     for (const metric of AGENT_COUNT_METRICS.filter((m) => !m.startsWith('SLOTS_')))
       expect(counted[metric], metric).toBe(instance[metric]);
-    // A supervisor listening in cannot listen to two calls at once.
+    // A supervisor listening in cannot listen to two calls at once; a status they ask for meanwhile (the end of
+    // their shift) applies when the call ends, as after a contact of their own.
     expect(() => simulator.scenario({ monitor: { supervisor: idle.username } })).toThrow(
       /cannot listen in now/,
     );
+    simulator.model.requestStatus(idle, STATUS.OFFLINE);
+    expect([idle.statusIndex, idle.nextStatusIndex]).toEqual([STATUS.AVAILABLE, STATUS.OFFLINE]);
   });
 });

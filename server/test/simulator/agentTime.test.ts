@@ -47,8 +47,9 @@ describe("what an agent's time counts as in OCCUPANCY", () => {
     expect(agentTimeKind(available(contact('MISSED'), contact('CONNECTED')))).toBe(P.BUSY);
   });
 
-  it('is neither while a contact rings in, nor in a custom status or Offline', () => {
+  it('is neither while a contact rings in, nor while listening in on a call, nor in a custom status or Offline', () => {
     expect(agentTimeKind(available(contact('CONNECTING')))).toBeNull();
+    expect(agentTimeKind(available(), true)).toBeNull();
     expect(agentTimeKind(available(contact('INCOMING', 'CALLBACK')))).toBeNull();
     expect(agentTimeKind(available(contact('PENDING', 'CALLBACK')))).toBeNull();
     expect(agentTimeKind({ statusIndex: STATUS.BREAK, contacts: [] })).toBeNull();

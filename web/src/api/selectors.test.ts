@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { makeSnapshot } from '../testing/makeSnapshot';
+import { AGENT_ACTIVITIES } from '@switchboard/shared';
 import {
   abandonedState,
   abandonRate,
+  ACTIVITY_ORDER,
   activityText,
   agentActivity,
   boardQueues,
@@ -69,6 +71,24 @@ describe('agent filters and groups', () => {
       byContact.map((a) => a.id),
     );
     expect(filterAgents(agents, { queueIds: new Set([queueId]), routingProfiles: [] })).toEqual(byContact);
+    // A supervisor listening in on a call from the queue is not one of its agents.
+    const [first] = byContact;
+    if (!first) throw new Error('no agent with a contact from the queue');
+    const listening = {
+      ...first,
+      id: 'supervisor',
+      activity: 'monitoring' as const,
+      contacts: first.contacts.map((c) => ({ ...c, initiationMethod: 'MONITOR' })),
+    };
+    expect(
+      filterAgents([...agents, listening], { queueIds: new Set([queueId]), routingProfiles: [] }).map(
+        (a) => a.id,
+      ),
+    ).toEqual(byContact.map((a) => a.id));
+  });
+
+  it('orders every activity an agent can show', () => {
+    expect([...ACTIVITY_ORDER].sort()).toEqual([...AGENT_ACTIVITIES].sort());
   });
 
   it('groups by activity in a fixed order, each custom status by its name, longest in the activity first', () => {

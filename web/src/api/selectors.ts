@@ -2,6 +2,7 @@ import {
   ACTIVITY_LABELS,
   abandonRate,
   ERROR_ACTIVITIES,
+  isOwnContact,
   worstState,
   type Agent,
   type AgentActivity,
@@ -117,7 +118,8 @@ export function agentOfQueues(
   }
   return (agent) => {
     if (agent.routingProfile && serving.has(agent.routingProfile.id)) return true;
-    return agent.contacts.some((c) => c.queueId !== null && queueIds.has(c.queueId));
+    // A contact of their own: a call a supervisor listens in on puts them on none of its queues.
+    return agent.contacts.some((c) => isOwnContact(c) && c.queueId !== null && queueIds.has(c.queueId));
   };
 }
 
