@@ -365,15 +365,9 @@ export class ContactCentreModel {
       const supervisor = this.agents[index];
       if (!supervisor) continue;
       this.accrue(supervisor);
-      supervisor.idleSince = this.nowMs;
       this.touch(supervisor);
       // A status asked for while listening in (a break, the end of a shift) applies now, as after a contact.
-      if (supervisor.nextStatusIndex !== null) {
-        const next = supervisor.nextStatusIndex;
-        supervisor.nextStatusIndex = null;
-        this.touch(supervisor);
-        this.setStatus(supervisor, next);
-      }
+      this.freed(supervisor);
       this.routeAgent(supervisor);
     }
   }
@@ -812,16 +806,18 @@ export class ContactCentreModel {
       this.history.add(now, q, Q.HANDLED_QUEUE_WAIT_SUM, waited);
       this.history.queuedRecordClosed(now, q, waited, DEQUEUE.ANSWERED);
     }
-    if (agent.contacts.length === 0) {
-      agent.idleSince = now;
-      if (agent.nextStatusIndex !== null) {
-        const next = agent.nextStatusIndex;
-        agent.nextStatusIndex = null;
-        this.touch(agent);
-        this.setStatus(agent, next);
-      }
-    }
+    if (agent.contacts.length === 0) this.freed(agent);
     this.routeAgent(agent);
+  }
+
+  /** The agent has nothing on hand again: idle from now, and a status they asked for meanwhile applies. */
+  private freed(agent: SimAgent): void {
+    agent.idleSince = this.nowMs;
+    if (agent.nextStatusIndex === null) return;
+    const next = agent.nextStatusIndex;
+    agent.nextStatusIndex = null;
+    this.touch(agent);
+    this.setStatus(agent, next);
   }
 
   // ---- agent statuses and shifts ----

@@ -3,39 +3,20 @@ import {
   GetMetricDataCommand,
   GetMetricDataV2Command,
   paginateGetCurrentUserData,
-  type ConnectClient,
   type HistoricalMetric,
   type UserData,
 } from '@aws-sdk/client-connect';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Q, queueValue } from '../../src/simulator/history.js';
-import { startSimulator, type RunningSimulator } from '../../src/simulator/server.js';
-import { ALL_CURRENT_METRICS, CURRENT_METRICS_BUT_ESTIMATE, clientFor, valueOf } from './support.js';
+import { startSimulator } from '../../src/simulator/server.js';
+import { ALL_CURRENT_METRICS, CURRENT_METRICS_BUT_ESTIMATE, clockedSimulator, valueOf } from './support.js';
 
 // The numbers must agree: the wire with the model, the model with its own contacts and agents, and the
 // historical figures with each other however they are sliced.
 /** Contact states that hold an agent in error (missed, rejected, failed): not work, counted in AGENTS_ERROR. */
 const ERROR_STATES: readonly string[] = ['MISSED', 'REJECTED', 'ERROR'];
 const dayStart = Date.parse('2026-11-24T00:00:00Z');
-let now = Date.parse('2026-11-24T09:31:07Z');
-let sim: RunningSimulator;
-let client: ConnectClient;
-
-beforeAll(async () => {
-  sim = await startSimulator({
-    queues: 40,
-    agents: 300,
-    seed: 21,
-    clock: () => now,
-    rateLimits: { enabled: false },
-  });
-  client = clientFor(sim);
-});
-
-afterAll(async () => {
-  client?.destroy();
-  await sim?.close();
-});
+const run = clockedSimulator(Date.parse('2026-11-24T09:31:07Z'), { queues: 40, agents: 300, seed: 21 });
 
 const moments = ['09:31:07', '11:17:45', '14:45:00', '18:05:31', '23:58:02'].map((t) =>
   Date.parse(`2026-11-24T${t}Z`),
@@ -43,10 +24,10 @@ const moments = ['09:31:07', '11:17:45', '14:45:00', '18:05:31', '23:58:02'].map
 
 async function allUserData(): Promise<UserData[]> {
   const rows: UserData[] = [];
-  const profiles = sim.model.catalog.profiles.map((p) => p.id);
+  const profiles = run.sim.model.catalog.profiles.map((p) => p.id);
   for await (const page of paginateGetCurrentUserData(
-    { client },
-    { InstanceId: sim.instanceId, Filters: { RoutingProfiles: profiles }, MaxResults: 100 },
+    { client: run.client },
+    { InstanceId: run.sim.instanceId, Filters: { RoutingProfiles: profiles }, MaxResults: 100 },
   )) {
     rows.push(...(page.UserDataList ?? []));
   }
@@ -54,10 +35,10 @@ async function allUserData(): Promise<UserData[]> {
 }
 
 async function instanceRow() {
-  const response = await client.send(
+  const response = await run.client.send(
     new GetCurrentMetricDataCommand({
-      InstanceId: sim.instanceId,
-      Filters: { Queues: sim.model.queues.map((q) => q.id) },
+      InstanceId: run.sim.instanceId,
+      Filters: { Queues: run.sim.model.queues.map((q) => q.id) },
       CurrentMetrics: CURRENT_METRICS_BUT_ESTIMATE,
     }),
   );
@@ -68,7 +49,7 @@ describe('current figures agree with agents user data and with the model', () =>
   it.each(moments.map((at) => [new Date(at).toISOString().slice(11, 19), at]))(
     'at %s',
     async (_label, at) => {
-      now = at;
+      run.now = at;
       const [summary, users] = [await instanceRow(), await allUserData()];
       const statusOf = (u: UserData) => u.Status?.StatusName;
       // On contact: connected, on hold, after-contact work, or ringing out (a callback dialling the customer).
@@ -80,7 +61,7 @@ describe('current figures agree with agents user data and with the model', () =>
         );
       expect(valueOf(summary, 'AGENTS_ONLINE')).toBe(users.filter((u) => statusOf(u) !== 'Offline').length);
       expect(valueOf(summary, 'AGENTS_ONLINE')).toBe(
-        sim.model.agents.filter((a) => a.statusIndex !== 4).length,
+        run.sim.model.agents.filter((a) => a.statusIndex !== 4).length,
       );
       expect(valueOf(summary, 'AGENTS_NON_PRODUCTIVE')).toBe(
         users.filter((u) => ['Break', 'Lunch', 'Training'].includes(statusOf(u) ?? '')).length,
@@ -105,15 +86,15 @@ describe('current figures agree with agents user data and with the model', () =>
         ).length,
       );
 
-      const waiting = sim.model.queues.map((q) => q.waiting.length);
+      const waiting = run.sim.model.queues.map((q) => q.waiting.length);
       expect(valueOf(summary, 'CONTACTS_IN_QUEUE')).toBe(waiting.reduce((a, b) => a + b, 0));
-      const figures = sim.model.figures(now);
+      const figures = run.sim.model.figures(run.now);
       expect(valueOf(summary, 'AGENTS_ONLINE')).toBe(figures.instance.AGENTS_ONLINE);
 
-      const byChannel = await client.send(
+      const byChannel = await run.client.send(
         new GetCurrentMetricDataCommand({
-          InstanceId: sim.instanceId,
-          Filters: { Queues: sim.model.queues.map((q) => q.id), Channels: ['VOICE', 'CHAT', 'TASK'] },
+          InstanceId: run.sim.instanceId,
+          Filters: { Queues: run.sim.model.queues.map((q) => q.id), Channels: ['VOICE', 'CHAT', 'TASK'] },
           Groupings: ['CHANNEL'],
           CurrentMetrics: CURRENT_METRICS_BUT_ESTIMATE,
         }),
@@ -125,16 +106,16 @@ describe('current figures agree with agents user data and with the model', () =>
       }
       expect(byChannel.MetricResults?.length).toBeGreaterThan(0);
 
-      const grouped = await client.send(
+      const grouped = await run.client.send(
         new GetCurrentMetricDataCommand({
-          InstanceId: sim.instanceId,
-          Filters: { Queues: sim.model.queues.map((q) => q.id) },
+          InstanceId: run.sim.instanceId,
+          Filters: { Queues: run.sim.model.queues.map((q) => q.id) },
           Groupings: ['QUEUE'],
           CurrentMetrics: CURRENT_METRICS_BUT_ESTIMATE,
         }),
       );
       const byQueue = new Map(grouped.MetricResults?.map((r) => [r.Dimensions?.Queue?.Id, r]));
-      for (const queue of sim.model.queues) {
+      for (const queue of run.sim.model.queues) {
         const row = byQueue.get(queue.id);
         // Absent from grouped results means nothing to report: zero in queue, nobody online.
         expect(row ? valueOf(row, 'CONTACTS_IN_QUEUE') : 0).toBe(queue.waiting.length);
@@ -148,20 +129,20 @@ describe('current figures agree with agents user data and with the model', () =>
       }
 
       // Every metric, the estimate too, in the one combination Connect documents for the estimate.
-      const byQueueChannel = await client.send(
+      const byQueueChannel = await run.client.send(
         new GetCurrentMetricDataCommand({
-          InstanceId: sim.instanceId,
-          Filters: { Queues: sim.model.queues.map((q) => q.id), Channels: ['VOICE', 'CHAT', 'TASK'] },
+          InstanceId: run.sim.instanceId,
+          Filters: { Queues: run.sim.model.queues.map((q) => q.id), Channels: ['VOICE', 'CHAT', 'TASK'] },
           Groupings: ['QUEUE', 'CHANNEL'],
           CurrentMetrics: ALL_CURRENT_METRICS,
           MaxResults: 100,
         }),
       );
       // Email queues cannot be asked for by channel (the filter takes VOICE, CHAT, TASK): they have no row here.
-      const filterable = sim.model.queues.filter((q) => q.channel !== 'EMAIL' && byQueue.has(q.id));
+      const filterable = run.sim.model.queues.filter((q) => q.channel !== 'EMAIL' && byQueue.has(q.id));
       expect(byQueueChannel.MetricResults?.length).toBe(filterable.length);
       for (const row of byQueueChannel.MetricResults ?? []) {
-        const queue = sim.model.queues.find((q) => q.id === row.Dimensions?.Queue?.Id);
+        const queue = run.sim.model.queues.find((q) => q.id === row.Dimensions?.Queue?.Id);
         expect(row.Dimensions?.Channel).toBe(queue?.channel);
         const own = figures.queues.get(queue?.id ?? '');
         // A queue has one channel here, so its contact figures are its channel row's (agent counts are per channel).
@@ -179,23 +160,7 @@ describe('current figures agree with agents user data and with the model', () =>
 
 describe('historical figures', () => {
   // A simulator of their own: the current-figures tests above have moved the shared one to midnight.
-  let historySim: RunningSimulator;
-  let historyClient: ConnectClient;
-  beforeAll(async () => {
-    now = Date.parse('2026-11-24T13:07:41Z');
-    historySim = await startSimulator({
-      queues: 40,
-      agents: 300,
-      seed: 22,
-      clock: () => now,
-      rateLimits: { enabled: false },
-    });
-    historyClient = clientFor(historySim);
-  });
-  afterAll(async () => {
-    historyClient?.destroy();
-    await historySim?.close();
-  });
+  const history = clockedSimulator(Date.parse('2026-11-24T13:07:41Z'), { queues: 40, agents: 300, seed: 22 });
   const metrics: HistoricalMetric[] = [
     { Name: 'CONTACTS_QUEUED', Unit: 'COUNT', Statistic: 'SUM' },
     { Name: 'CONTACTS_HANDLED', Unit: 'COUNT', Statistic: 'SUM' },
@@ -203,12 +168,12 @@ describe('historical figures', () => {
   ];
   const ceilInterval = (ms: number) => Math.ceil(ms / 300_000) * 300_000;
   const historical = async (from: number, to: number, groupings: ('QUEUE' | 'CHANNEL')[] = []) => {
-    const response = await historyClient.send(
+    const response = await history.client.send(
       new GetMetricDataCommand({
-        InstanceId: historySim.instanceId,
+        InstanceId: history.sim.instanceId,
         StartTime: new Date(from),
         EndTime: new Date(to),
-        Filters: { Queues: historySim.model.queues.map((q) => q.id) },
+        Filters: { Queues: history.sim.model.queues.map((q) => q.id) },
         Groupings: groupings,
         HistoricalMetrics: metrics,
         MaxResults: 100,
@@ -225,28 +190,28 @@ describe('historical figures', () => {
     // disconnect date falls in the interval are selected"): a contact still waiting, or still in an agent's hands,
     // is not counted yet.
     // On a 5-minute boundary, so the range up to now (no EndTime in the future) holds every contact so far.
-    now = ceilInterval(now);
-    const [queued, handled, abandoned] = await historical(dayStart, ceilInterval(now));
+    history.now = ceilInterval(history.now);
+    const [queued, handled, abandoned] = await historical(dayStart, ceilInterval(history.now));
     // Outbound calls reach an agent without being queued: handled, but not among the contacts queued.
-    const outbound = await historyClient.send(
+    const outbound = await history.client.send(
       new GetMetricDataCommand({
-        InstanceId: historySim.instanceId,
+        InstanceId: history.sim.instanceId,
         StartTime: new Date(dayStart),
-        EndTime: new Date(ceilInterval(now)),
-        Filters: { Queues: historySim.model.queues.map((q) => q.id) },
+        EndTime: new Date(ceilInterval(history.now)),
+        Filters: { Queues: history.sim.model.queues.map((q) => q.id) },
         HistoricalMetrics: [{ Name: 'CONTACTS_HANDLED_OUTBOUND', Unit: 'COUNT', Statistic: 'SUM' }],
       }),
     );
     const handledOutbound = valueOf(outbound.MetricResults?.[0], 'CONTACTS_HANDLED_OUTBOUND') ?? 0;
     expect(handledOutbound).toBeGreaterThan(0);
-    const inHands = historySim.model.agents
+    const inHands = history.sim.model.agents
       .flatMap((a) => a.contacts)
       .filter((c) => !ERROR_STATES.includes(c.state) && c.contact.initiation !== 'OUTBOUND').length;
-    const waiting = historySim.model.queues.reduce((sum, q) => sum + q.waiting.length, 0);
+    const waiting = history.sim.model.queues.reduce((sum, q) => sum + q.waiting.length, 0);
     let callbacks = 0;
     let arrived = 0;
-    for (const interval of historySim.model.history.between(dayStart, ceilInterval(now))) {
-      for (const queue of historySim.model.queues) {
+    for (const interval of history.sim.model.history.between(dayStart, ceilInterval(history.now))) {
+      for (const queue of history.sim.model.queues) {
         callbacks += queueValue(interval, queue.index, Q.CALLBACKS_OFFERED);
         arrived += queueValue(interval, queue.index, Q.ARRIVED);
       }
@@ -260,14 +225,14 @@ describe('historical figures', () => {
     // Admin guide, historical metrics definitions, "Service level X":
     // (Contacts removed from queue in X seconds / Contacts queued) * 100, a contact-record metric: both counts are
     // of the contacts whose records closed in the range.
-    now = Date.parse('2026-11-24T14:05:00Z');
-    const end = now;
-    const response = await historyClient.send(
+    history.now = Date.parse('2026-11-24T14:05:00Z');
+    const end = history.now;
+    const response = await history.client.send(
       new GetMetricDataCommand({
-        InstanceId: historySim.instanceId,
+        InstanceId: history.sim.instanceId,
         StartTime: new Date(dayStart),
         EndTime: new Date(end),
-        Filters: { Queues: historySim.model.queues.map((q) => q.id) },
+        Filters: { Queues: history.sim.model.queues.map((q) => q.id) },
         Groupings: ['QUEUE'],
         HistoricalMetrics: [
           { Name: 'CONTACTS_QUEUED', Unit: 'COUNT', Statistic: 'SUM' },
@@ -281,11 +246,11 @@ describe('historical figures', () => {
         MaxResults: 100,
       }),
     );
-    const intervals = historySim.model.history.between(dayStart, end);
+    const intervals = history.sim.model.history.between(dayStart, end);
     let checked = 0;
     let withOpen = 0;
     for (const row of response.MetricResults ?? []) {
-      const queue = historySim.model.queues.find((q) => q.id === row.Dimensions?.Queue?.Id);
+      const queue = history.sim.model.queues.find((q) => q.id === row.Dimensions?.Queue?.Id);
       if (!queue)
         throw new Error(`a row for a queue the simulator does not have: ${row.Dimensions?.Queue?.Id}`);
       let within = 0;
@@ -311,8 +276,8 @@ describe('historical figures', () => {
     expect(withOpen).toBeGreaterThan(0);
   });
   it('agree however they are sliced: per queue, per channel, per hour, and through GetMetricDataV2', async () => {
-    now = Date.parse('2026-11-24T16:45:00Z');
-    const end = ceilInterval(now);
+    history.now = Date.parse('2026-11-24T16:45:00Z');
+    const end = ceilInterval(history.now);
     const total = await historical(dayStart, end);
     expect(total[1]).toBeGreaterThan(1000);
     expect(await historical(dayStart, end, ['QUEUE'])).toEqual(total);
@@ -324,13 +289,13 @@ describe('historical figures', () => {
     }
     expect(hourly).toEqual(total);
 
-    const v2 = await historyClient.send(
+    const v2 = await history.client.send(
       new GetMetricDataV2Command({
-        ResourceArn: historySim.model.instanceArn,
+        ResourceArn: history.sim.model.instanceArn,
         StartTime: new Date(dayStart),
         EndTime: new Date(end),
         Interval: { IntervalPeriod: 'HOUR', TimeZone: 'UTC' },
-        Filters: [{ FilterKey: 'QUEUE', FilterValues: historySim.model.queues.map((q) => q.id) }],
+        Filters: [{ FilterKey: 'QUEUE', FilterValues: history.sim.model.queues.map((q) => q.id) }],
         Metrics: [{ Name: 'CONTACTS_QUEUED' }, { Name: 'CONTACTS_HANDLED' }, { Name: 'CONTACTS_ABANDONED' }],
         MaxResults: 100,
       }),

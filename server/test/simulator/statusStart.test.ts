@@ -1,37 +1,18 @@
-import { GetCurrentUserDataCommand, type ConnectClient, type UserData } from '@aws-sdk/client-connect';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startSimulator, type RunningSimulator } from '../../src/simulator/server.js';
-import { clientFor } from './support.js';
+import { GetCurrentUserDataCommand, type UserData } from '@aws-sdk/client-connect';
+import { expect, it } from 'vitest';
+import { clockedSimulator } from './support.js';
 
 // GetCurrentUserData's StatusStartTimestamp is "The start timestamp of the agent's status", the status the agent set
 // in the CCP, which stays Available while they work a contact: through the real SDK, on a clock the test owns, an
 // agent who was on a call and is free again half an hour later still has the start of the Available they set
 // before it.
-let now = Date.parse('2026-11-24T10:30:00Z');
-let sim: RunningSimulator;
-let client: ConnectClient;
-
-beforeAll(async () => {
-  sim = await startSimulator({
-    queues: 8,
-    agents: 60,
-    seed: 4,
-    clock: () => now,
-    rateLimits: { enabled: false },
-  });
-  client = clientFor(sim);
-});
-
-afterAll(async () => {
-  client?.destroy();
-  await sim?.close();
-});
+const run = clockedSimulator(Date.parse('2026-11-24T10:30:00Z'), { queues: 8, agents: 60, seed: 4 });
 
 async function users(): Promise<UserData[]> {
-  const answer = await client.send(
+  const answer = await run.client.send(
     new GetCurrentUserDataCommand({
-      InstanceId: sim.instanceId,
-      Filters: { RoutingProfiles: sim.model.catalog.profiles.map((p) => p.id) },
+      InstanceId: run.sim.instanceId,
+      Filters: { RoutingProfiles: run.sim.model.catalog.profiles.map((p) => p.id) },
       MaxResults: 100,
     }),
   );
@@ -46,7 +27,7 @@ it("keeps an agent's status start through a contact: the status did not change",
       .map((u) => [u.User?.Id, u.Status?.StatusStartTimestamp?.getTime()]),
   );
   expect(onCall.size).toBeGreaterThan(5);
-  now += 30 * 60_000;
+  run.now += 30 * 60_000;
   // Each of them was on a call then and is free now: a contact of theirs has ended in between.
   const freeAgain = (await users()).filter(
     (u) => onCall.has(u.User?.Id) && u.Status?.StatusName === 'Available' && (u.Contacts?.length ?? 0) === 0,

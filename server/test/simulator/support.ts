@@ -1,4 +1,6 @@
 import { ConnectClient } from '@aws-sdk/client-connect';
+import { afterAll, beforeAll } from 'vitest';
+import { startSimulator, type RunningSimulator, type SimulatorOptions } from '../../src/simulator/server.js';
 /** A real SDK client pointed at the simulator, without retries so every answer is seen as it is. */
 export function clientFor(sim: { endpoint: string; region: string }): ConnectClient {
   return new ConnectClient({
@@ -53,4 +55,38 @@ export function valueOf(
 ): number | null {
   const collection = row?.Collections?.find((c) => c.Metric?.Name === name);
   return collection ? (collection.Value ?? null) : null;
+}
+
+/**
+ * A simulator of `options` on a clock the test owns (`now`, which the tests move), rate limits off, and a client
+ * of it through the real SDK: started before the file's tests, closed after them.
+ */
+export function clockedSimulator(
+  startMs: number,
+  options: Omit<SimulatorOptions, 'clock' | 'rateLimits'>,
+): { now: number; readonly sim: RunningSimulator; readonly client: ConnectClient } {
+  let sim: RunningSimulator | undefined;
+  let client: ConnectClient | undefined;
+  const started = <T>(value: T | undefined): T => {
+    if (value === undefined) throw new Error('the simulator starts before the tests');
+    return value;
+  };
+  const run = {
+    now: startMs,
+    get sim() {
+      return started(sim);
+    },
+    get client() {
+      return started(client);
+    },
+  };
+  beforeAll(async () => {
+    sim = await startSimulator({ ...options, clock: () => run.now, rateLimits: { enabled: false } });
+    client = clientFor(sim);
+  });
+  afterAll(async () => {
+    client?.destroy();
+    await sim?.close();
+  });
+  return run;
 }
