@@ -104,9 +104,12 @@ export async function control(
     } catch {
       return json(400, { message: 'The body must be a JSON object.' });
     }
-    const { surge, massLogout, ...faultFields } = body;
+    // The scenario's events by the schema's own keys, the rest fault fields: an event added there is one here.
+    const isEvent = ([key]: [string, unknown]) => Object.hasOwn(scenarioSchema.shape, key);
+    const scenarioFields = Object.fromEntries(Object.entries(body).filter(isEvent));
+    const faultFields = Object.fromEntries(Object.entries(body).filter((entry) => !isEvent(entry)));
     const parsedFaults = faultsSchema.safeParse(faultFields);
-    const parsedScenario = scenarioSchema.safeParse({ surge, massLogout });
+    const parsedScenario = scenarioSchema.safeParse(scenarioFields);
     if (!parsedFaults.success || !parsedScenario.success) {
       const issues = [...(parsedFaults.error?.issues ?? []), ...(parsedScenario.error?.issues ?? [])];
       return json(400, {

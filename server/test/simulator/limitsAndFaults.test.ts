@@ -317,4 +317,30 @@ describe('faults', () => {
     // Thirty times the usual arrivals and nobody to answer: the queue fills up.
     expect(later.queues.get(queue?.id ?? '')?.CONTACTS_IN_QUEUE).toBeGreaterThan(10);
   });
+
+  it('puts a supervisor on a call under way over HTTP, and refuses a request it cannot apply whole', async () => {
+    const { sim: s } = await start({ rateLimits: { enabled: false } });
+    const post = (body: unknown) =>
+      fetch(`${s.endpoint}/_sim/faults`, { method: 'POST', body: JSON.stringify(body) }).then(async (r) => ({
+        status: r.status,
+        body: (await r.json()) as Record<string, unknown>,
+      }));
+    const free = s.model.agents.find((a) => a.statusIndex === STATUS.AVAILABLE && a.contacts.length === 0);
+    if (!free) throw new Error('no agent free to listen in');
+    const answer = await post({ monitor: { supervisor: free.username } });
+    expect(answer.status).toBe(200);
+    expect(answer.body.applied).toMatchObject({ monitor: { supervisorId: free.id } });
+    expect(s.model.monitoring.has(free.index)).toBe(true);
+    // Listening in already: refused, and the surge beside it is not applied either.
+    const queue = s.model.queues[0];
+    const before = [queue?.surgeMultiplier, queue?.surgeUntil];
+    const refused = await post({
+      monitor: { supervisor: free.username },
+      surge: { queue: queue?.name, multiplier: 7 },
+    });
+    expect(refused.status).toBe(400);
+    expect(String(refused.body.message)).toMatch(/cannot listen in now/);
+    expect([queue?.surgeMultiplier, queue?.surgeUntil]).toEqual(before);
+    expect((await post({ monitor: { supervisor: 'nobody' } })).status).toBe(400);
+  });
 });
