@@ -341,6 +341,9 @@ export class ContactCentreModel {
     if (supervisor.statusIndex === STATUS.OFFLINE || supervisor.contacts.length > 0) return null;
     if (supervisor.nextStatusIndex !== null) return null;
     if (this.monitoring.has(supervisor.index)) return null;
+    // A call nobody listens in on yet, where there is one.
+    const watched = new Set([...this.monitoring.values()].map((watch) => watch.call));
+    let found: { agent: SimAgent; call: AgentContact } | undefined;
     for (const agent of this.agents) {
       if (agent === supervisor) continue;
       const call = agent.contacts.find(
@@ -349,12 +352,17 @@ export class ContactCentreModel {
           (entry.state === 'CONNECTED' || entry.state === 'CONNECTED_ONHOLD'),
       );
       if (!call) continue;
-      this.accrue(supervisor);
-      this.monitoring.set(supervisor.index, { call, since: this.nowMs });
-      this.touch(supervisor);
-      return { agent, call };
+      found ??= { agent, call };
+      if (!watched.has(call)) {
+        found = { agent, call };
+        break;
+      }
     }
-    return null;
+    if (!found) return null;
+    this.accrue(supervisor);
+    this.monitoring.set(supervisor.index, { call: found.call, since: this.nowMs });
+    this.touch(supervisor);
+    return found;
   }
 
   /** The monitoring of `call` ends (its talk is over): its supervisors are free again. */
