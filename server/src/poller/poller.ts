@@ -45,6 +45,9 @@ export interface PollerObserver {
 /** Distinct unknown (field, value) pairs logged; past this a flood of new values is counted, not logged. */
 const MAX_UNKNOWN_VALUES_LOGGED = 200;
 
+/** How old the agents' answer before may be for the time agents went free to be read from it (toAgents). */
+const AGENTS_SEEN_RECENTLY_MS = 60_000;
+
 export interface PollerOptions {
   client: ConnectClient;
   instanceId: string;
@@ -422,12 +425,13 @@ export class Poller {
           );
           this.lastCalls.agents = current.calls;
           this.agentsIntervalMs = normal();
-          // The answer before, if it is the last cycle's (within two of its intervals).
+          // The answer before, if it is recent: within a minute (or three of the cycle's intervals, if longer), so a
+          // cycle throttled or failed now and then keeps it, and a list from before a long outage does not serve.
           const answeredAt = this.clock();
           const recent =
             this.agentsAnsweredAt !== null &&
             answeredAt - this.agentsAnsweredAt <=
-              2 * Math.max(this.agentsIntervalMs, this.options.intervalMs);
+              Math.max(AGENTS_SEEN_RECENTLY_MS, 3 * Math.max(this.agentsIntervalMs, this.options.intervalMs));
           this.agents = toAgents(
             current.users,
             this.directory,

@@ -32,7 +32,7 @@ export function runScenario(
     const watched = model.monitor(supervisor);
     if (!watched)
       throw invalidRequest(
-        `${supervisor.username} cannot listen in now: they must be online with no contact, and a call must be under way.`,
+        `${supervisor.username} cannot listen in now: they must be online with no contact and no status pending, and a call must be under way.`,
       );
     result.monitor = {
       supervisorId: supervisor.id,
@@ -116,13 +116,15 @@ export async function control(
         message: issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '),
       });
     }
-    if (Object.keys(faultFields).length > 0) injector.add(parsedFaults.data);
+    // The events first: a request they refuse changes nothing, its faults included.
+    let applied: Record<string, unknown>;
     try {
-      const applied = plane.scenario(parsedScenario.data);
-      return json(200, { faults: injector.faults, applied });
+      applied = plane.scenario(parsedScenario.data);
     } catch (error) {
       return json(400, { message: error instanceof Error ? error.message : String(error) });
     }
+    if (Object.keys(faultFields).length > 0) injector.add(parsedFaults.data);
+    return json(200, { faults: injector.faults, applied });
   }
   return json(404, { message: `No simulator control at ${req.method} ${path}.` });
 }

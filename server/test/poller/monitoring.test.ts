@@ -50,5 +50,9 @@ describe('a supervisor listening in on a call', () => {
     );
     simulator.model.requestStatus(idle, STATUS.OFFLINE);
     expect([idle.statusIndex, idle.nextStatusIndex]).toEqual([STATUS.AVAILABLE, STATUS.OFFLINE]);
+    // The call's talk ends (within the hour): the supervisor is free again, and the status applies.
+    simulator.model.advanceTo(now + 60 * 60_000);
+    expect(simulator.model.monitoring.has(idle.index)).toBe(false);
+    expect([idle.statusIndex, idle.nextStatusIndex]).toEqual([STATUS.OFFLINE, null]);
   });
 });

@@ -342,5 +342,18 @@ describe('faults', () => {
     expect(String(refused.body.message)).toMatch(/cannot listen in now/);
     expect([queue?.surgeMultiplier, queue?.surgeUntil]).toEqual(before);
     expect((await post({ monitor: { supervisor: 'nobody' } })).status).toBe(400);
+    // Nor are faults beside a refused event.
+    expect((await post({ errorRate: 0.5, monitor: { supervisor: 'nobody' } })).status).toBe(400);
+    expect(s.faults).toEqual({});
+    // A second supervisor listens in on another call, while there is one nobody listens to.
+    const other = s.model.agents.find(
+      (a) => a !== free && a.statusIndex === STATUS.AVAILABLE && a.contacts.length === 0,
+    );
+    if (!other) throw new Error('no second agent free to listen in');
+    const second = await post({ monitor: { supervisor: other.username } });
+    expect(second.status).toBe(200);
+    const contactOf = (body: Record<string, unknown>) =>
+      (body.applied as { monitor: { contactId: string } }).monitor.contactId;
+    expect(contactOf(second.body)).not.toBe(contactOf(answer.body));
   });
 });

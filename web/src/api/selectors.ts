@@ -140,7 +140,9 @@ export function filterAgents(agents: readonly Agent[], filters: AgentFilterCrite
     if (filters.routingProfileId && agent.routingProfile?.id !== filters.routingProfileId) return false;
     if (filters.hierarchyGroupId && agent.hierarchyGroup?.id !== filters.hierarchyGroupId) return false;
     if (filters.activity && agentActivity(agent) !== filters.activity) return false;
-    if (filters.channel && !agent.contacts.some((c) => c.channel === filters.channel)) return false;
+    // A contact of their own on the channel: a call a supervisor listens in on is another agent's.
+    if (filters.channel && !agent.contacts.some((c) => isOwnContact(c) && c.channel === filters.channel))
+      return false;
     if (ofQueues && !ofQueues(agent)) return false;
     return true;
   });
