@@ -44,7 +44,6 @@ export const AGENT_CONTACT_STATES = [
 export type AgentContactState = (typeof AGENT_CONTACT_STATES)[number];
 
 const KNOWN_CONTACT_STATES: ReadonlySet<string> = new Set(AGENT_CONTACT_STATES);
-const ERROR_STATES: ReadonlySet<string> = new Set(['ERROR', 'MISSED', 'REJECTED']);
 
 /**
  * Whether a contact is the agent's own: not a call they listen in on (Manager Monitor, InitiationMethod MONITOR),
@@ -90,7 +89,12 @@ const OUTBOUND_INITIATIONS: ReadonlySet<string> = new Set([
  * without notice) still means the agent is busy with a contact: it ranks below every known state.
  */
 export function contactActivity(state: string, initiationMethod?: string): AgentActivity {
-  if (initiationMethod === 'MONITOR' && !ERROR_STATES.has(state)) return 'monitoring';
+  const activity = stateActivity(state, initiationMethod);
+  // A call listened in on is Monitoring, unless it puts the supervisor in error as any contact would.
+  return initiationMethod === 'MONITOR' && !ERROR_ACTIVITIES.has(activity) ? 'monitoring' : activity;
+}
+
+function stateActivity(state: string, initiationMethod: string | undefined): AgentActivity {
   if (
     state === 'CONNECTING' &&
     initiationMethod !== undefined &&

@@ -7,3 +7,13 @@ export function idFromArn(arn: string | undefined): string | undefined {
   const id = arn.slice(arn.lastIndexOf('/') + 1);
   return id && id !== arn ? id : undefined;
 }
+
+/**
+ * The id of a reference Connect gave (a queue, routing profile, user, listed item): its `Id`, else the id in its
+ * `Arn` (both are optional in Connect's model); undefined with neither.
+ */
+export function referenceId(
+  reference: { Id?: string | undefined; Arn?: string | undefined } | undefined,
+): string | undefined {
+  return reference?.Id || idFromArn(reference?.Arn);
+}

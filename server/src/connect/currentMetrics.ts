@@ -12,7 +12,7 @@ import {
 import { z } from 'zod';
 import { sendOptions, type ConnectContext } from './context.js';
 import { MalformedResponseError } from './errors.js';
-import { idFromArn } from './arn.js';
+import { referenceId } from './arn.js';
 import { MAX_FILTER_VALUES, MAX_METRIC_RESULTS, chunk, collectPages } from './paginate.js';
 
 const resultSchema = z.object({
@@ -188,7 +188,7 @@ export async function getQueueRealtime(
     dataSnapshotTime = older(dataSnapshotTime, pages.dataSnapshotTime);
     for (const result of pages.items) {
       const queue = result.Dimensions?.Queue;
-      const queueId = queue?.Id || idFromArn(queue?.Arn);
+      const queueId = referenceId(queue);
       const channel = result.Dimensions?.Channel;
       if (!queueId || (byChannel && !channel)) {
         throw new MalformedResponseError('GetCurrentMetricData', 'a grouped result without its dimensions');
@@ -246,7 +246,7 @@ export async function getAgentTotals(
     dataSnapshotTime = older(dataSnapshotTime, pages.dataSnapshotTime);
     for (const result of pages.items) {
       const profile = result.Dimensions?.RoutingProfile;
-      const profileId = profile?.Id || idFromArn(profile?.Arn);
+      const profileId = referenceId(profile);
       if (!profileId)
         throw new MalformedResponseError(
           'GetCurrentMetricData',

@@ -9,7 +9,7 @@ import {
   SearchUsersCommand,
 } from '@aws-sdk/client-connect';
 import { z } from 'zod';
-import { idFromArn } from './arn.js';
+import { referenceId } from './arn.js';
 import { sendOptions, type ConnectContext } from './context.js';
 import { MalformedResponseError, type ConnectOperation } from './errors.js';
 import { MAX_LIST_RESULTS, MAX_PROFILE_QUEUE_RESULTS, MAX_SEARCH_RESULTS, collectPages } from './paginate.js';
@@ -71,7 +71,7 @@ function identified<T extends { Id?: string | undefined; Arn?: string | undefine
   items: readonly T[],
 ): (T & { id: string; arn: string })[] {
   return items.flatMap((item) => {
-    const id = item.Id || idFromArn(item.Arn);
+    const id = referenceId(item);
     return id ? [{ ...item, id, arn: item.Arn ?? '' }] : [];
   });
 }
@@ -190,7 +190,7 @@ export async function listAgentStatuses(ctx: ConnectContext): Promise<AgentStatu
     const type = s.Type !== undefined && isAgentStatusType(s.Type) ? s.Type : 'UNKNOWN';
     if (type === 'UNKNOWN')
       ctx.unknownValue?.('ListAgentStatuses.AgentStatusSummaryList.Type', s.Type ?? '(none)');
-    return [{ id: s.Id || idFromArn(s.Arn) || s.Arn, arn: s.Arn, name: s.Name, type }];
+    return [{ id: referenceId(s) || s.Arn, arn: s.Arn, name: s.Name, type }];
   });
 }
 

@@ -2,7 +2,7 @@ import { GetMetricDataCommand, type HistoricalMetric } from '@aws-sdk/client-con
 import type { TodayMetrics } from '@switchboard/shared';
 import { z } from 'zod';
 import { sendOptions, type ConnectContext } from './context.js';
-import { idFromArn } from './arn.js';
+import { referenceId } from './arn.js';
 import { MalformedResponseError } from './errors.js';
 import { MAX_FILTER_VALUES, MAX_METRIC_RESULTS, chunk, collectPages } from './paginate.js';
 
@@ -54,7 +54,7 @@ const responseSchema = z.object({
         Dimensions: z.object({
           Queue: z
             .object({ Id: z.string().min(1).optional(), Arn: z.string().min(1).optional() })
-            .refine((queue) => Boolean(queue.Id || idFromArn(queue.Arn)), 'a queue without an Id or an ARN'),
+            .refine((queue) => Boolean(referenceId(queue)), 'a queue without an Id or an ARN'),
         }),
         Collections: z
           .array(
@@ -143,9 +143,8 @@ export async function getQueueHistory(
         if (!requested.has(key)) continue;
         figures[key] = Value ?? null;
       }
-      const { Id, Arn } = result.Dimensions.Queue;
-      // The schema refused a row with neither.
-      const queueId = Id || idFromArn(Arn);
+      // The schema refused a row with neither an Id nor an ARN.
+      const queueId = referenceId(result.Dimensions.Queue);
       if (queueId) byQueue.set(queueId, figures);
     }
   }

@@ -1,7 +1,7 @@
 import { GetCurrentUserDataCommand } from '@aws-sdk/client-connect';
 import { isKnownChannel, isKnownContactState } from '@switchboard/shared';
 import { z } from 'zod';
-import { idFromArn } from './arn.js';
+import { referenceId } from './arn.js';
 import { sendOptions, type ConnectContext } from './context.js';
 import { MalformedResponseError } from './errors.js';
 import { MAX_FILTER_VALUES, MAX_METRIC_RESULTS, chunk, collectPages } from './paginate.js';
@@ -92,7 +92,7 @@ function resolve<T extends { Id?: string | undefined; Arn?: string | undefined }
   reference: T | undefined,
 ): (Omit<T, 'Id'> & Resolved) | undefined {
   if (!reference) return undefined;
-  const id = reference.Id || idFromArn(reference.Arn);
+  const id = referenceId(reference);
   return id ? { ...reference, Id: id } : undefined;
 }
 

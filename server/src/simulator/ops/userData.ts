@@ -1,6 +1,6 @@
 import { SIM_CHANNELS, STATUS, type SimChannel } from '../catalog.js';
 import { invalidParameter } from '../errors.js';
-import { isActiveContact, type SimAgent } from '../model.js';
+import { isActiveContact, type SimAgent, type SimContact } from '../model.js';
 import { maxResults, optionalObject, stringList } from '../validation.js';
 import { pagedRows, type OpContext } from './context.js';
 
@@ -112,20 +112,16 @@ function userData(ctx: OpContext, agent: SimAgent) {
     MaxSlotsByChannel: slots(max),
     ActiveSlotsByChannel: slots(active),
     Contacts: [
-      ...agent.contacts.map((entry) => {
-        const queue = catalog.queues[entry.contact.queueIndex];
-        return {
-          ContactId: entry.contact.contactId,
-          Channel: entry.contact.channel,
+      ...agent.contacts.map((entry) =>
+        contactReference(ctx, entry.contact, {
           InitiationMethod: entry.contact.initiation,
           AgentContactState: entry.state,
           StateStartTimestamp: entry.since / 1000,
           ...(entry.contact.connectedAt > 0
             ? { ConnectedToAgentTimestamp: entry.contact.connectedAt / 1000 }
             : {}),
-          Queue: { Id: queue?.id, Arn: queue?.arn },
-        };
-      }),
+        }),
+      ),
       // A call this supervisor listens in on (Manager Monitor): the call's own id and queue, InitiationMethod
       // MONITOR, connected since the supervisor joined it.
       ...monitoredCall(ctx, agent),
@@ -134,20 +130,26 @@ function userData(ctx: OpContext, agent: SimAgent) {
   };
 }
 
+/** An AgentContactReference of `contact`: its id, channel and queue, with `fields` (its state, as the agent has it). */
+function contactReference(ctx: OpContext, contact: SimContact, fields: Record<string, unknown>) {
+  const queue = ctx.model.catalog.queues[contact.queueIndex];
+  return {
+    ContactId: contact.contactId,
+    Channel: contact.channel,
+    ...fields,
+    Queue: { Id: queue?.id, Arn: queue?.arn },
+  };
+}
+
 function monitoredCall(ctx: OpContext, supervisor: SimAgent) {
   const watch = ctx.model.monitoring.get(supervisor.index);
   if (!watch) return [];
-  const { contact } = watch.call;
-  const queue = ctx.model.catalog.queues[contact.queueIndex];
   return [
-    {
-      ContactId: contact.contactId,
-      Channel: contact.channel,
+    contactReference(ctx, watch.call.contact, {
       InitiationMethod: 'MONITOR',
       AgentContactState: 'CONNECTED',
       StateStartTimestamp: watch.since / 1000,
       ConnectedToAgentTimestamp: watch.since / 1000,
-      Queue: { Id: queue?.id, Arn: queue?.arn },
-    },
+    }),
   ];
 }
