@@ -13,6 +13,7 @@ import {
   connectQuotas,
   contactCentreTimeZone,
   instanceTargets,
+  lastRecorded,
   reloadWaits,
   rateBudgets,
   sectionsLoading,
@@ -307,5 +308,33 @@ describe('readiness', () => {
     expect(sectionsLoading({ sections } as unknown as Parameters<typeof sectionsLoading>[0])).toEqual([
       'agents',
     ]);
+  });
+});
+
+describe("the view a server recorded last, which its poller carries its agents' times on from", () => {
+  it('is none, said in the log, when the history cannot be read: the server starts all the same', () => {
+    const lines: string[] = [];
+    const logger = createLogger('warn', {
+      destination: new Writable({
+        write(chunk: Buffer, _encoding, done) {
+          lines.push(chunk.toString());
+          done();
+        },
+      }),
+    });
+    const reader = {
+      viewAt: () => {
+        throw new Error('database disk image is malformed');
+      },
+    };
+    const history = { reader } as unknown as Parameters<typeof lastRecorded>[0];
+    expect(lastRecorded(history, 'default', logger)).toBeNull();
+    expect(lines.join('')).toContain('the last recorded snapshot could not be read');
+  });
+
+  it('is none when nothing was recorded in the last minute', () => {
+    const reader = { viewAt: () => ({ gap: { before: Date.now() - 120_000, after: null } }) };
+    const history = { reader } as unknown as Parameters<typeof lastRecorded>[0];
+    expect(lastRecorded(history, 'default', createLogger('silent'))).toBeNull();
   });
 });

@@ -318,6 +318,20 @@ export interface RunningInstance {
 }
 
 /**
+ * The instance's view as this server last recorded it (history/store.ts, viewAt), or null when it recorded none
+ * in the last minute or its history cannot be read: never a reason not to start.
+ */
+export function lastRecorded(history: Pick<History, 'reader'>, id: string, logger: Logger): Snapshot | null {
+  try {
+    const found = history.reader.viewAt(id, Date.now());
+    return 'view' in found ? found.view : null;
+  } catch (error) {
+    logger.warn({ err: error }, 'the last recorded snapshot could not be read; agents are timed afresh');
+    return null;
+  }
+}
+
+/**
  * Everything one Connect instance needs: its client, its poller, its alert engine and, with Redis, its
  * lease (so across replicas exactly one polls it). Started: polling, or competing for the lease.
  */
@@ -403,9 +417,9 @@ export async function startInstance(
   // No call leaves this client unless its poller is meant to run: the lease, not the poller's timers, decides.
   const gate = new ConnectGate(client);
   const gated: PollerLike = {
-    start() {
+    start(before) {
       gate.let();
-      poller.start();
+      poller.start(before);
     },
     stop() {
       gate.shut();
@@ -429,7 +443,9 @@ export async function startInstance(
     : null;
   const source: Cluster | Poller = cluster ?? poller;
   if (cluster) await cluster.start();
-  else gated.start();
+  // A server started again soon after it stopped (an upgrade) carries its agents on from what it recorded; an
+  // embedded simulator's contact centre starts again from nothing, and has nothing to carry on.
+  else gated.start(history && !simulator ? lastRecorded(history, id, logger) : null);
   const views = new Views(() => configStore.current, id);
   // The whole instance's view is recorded with or without viewers: every board's past is a view of it.
   const stream = new ViewStream(source, {

@@ -16,7 +16,8 @@ import { redisAnswer } from './redisAnswer.js';
 import { Relay } from './relay.js';
 
 export interface PollerLike {
-  start(): void;
+  /** `before`: the instance's last snapshot this replica holds, which the poller may carry on from. */
+  start(before?: Snapshot | null): void;
   stop(): void;
   /** Resolves once the calls it has in flight have ended (or after `timeoutMs`): the lease is released after. */
   settled?(timeoutMs: number): Promise<void>;
@@ -304,7 +305,9 @@ export class Cluster {
     );
     if (!this.lease.isHeld) return;
     this.unsubscribePoller = this.options.poller.subscribe((snapshot) => void this.publish(snapshot));
-    this.options.poller.start();
+    // The last leader's snapshot (or this replica's own from an earlier lease): its agents tell when each one's
+    // contact was last seen to end, which a poller starting afresh cannot know.
+    this.options.poller.start(this.snapshot);
   }
 
   /**

@@ -114,11 +114,12 @@ export class Poller {
   private realtime: RealtimeFigures | null = null;
   private agents: Agent[] = [];
   /**
-   * When `agents` was answered (this.clock), while they may serve as the answer before the next one: the time
-   * agents free again after a contact began is read from them (toAgents), and a list from before a stop (a lease
-   * let go and taken back) or a run of failures is too old to tell when anyone's contact ended.
+   * The agents' last answer and when it came (this.clock), while it may serve as the answer before the next one:
+   * the time agents free again after a contact began is read from it (toAgents), and a list from before a run of
+   * failures is too old to tell when anyone's contact ended. A stop forgets it; a start may be handed the
+   * instance's last snapshot (another replica's, or this server's before a restart) to carry it on from.
    */
-  private agentsAnsweredAt: number | null = null;
+  private agentsBefore: { agents: readonly Agent[]; at: number } | null = null;
   private readonly channelsSeen = new Map<string, Set<Channel>>();
   private readonly unknownValuesLogged = new Set<string>();
   /**
@@ -233,16 +234,23 @@ export class Poller {
     return () => this.listeners.delete(listener);
   }
 
-  start(): void {
+  /**
+   * Starts polling. `before`, the instance's last snapshot from elsewhere (the replica that held the lease, or
+   * this server's history from before a restart), lends its agents as the answer before the first one, if they
+   * were answered within the last minute: agents free again after a contact keep the time they went free, rather
+   * than start over at the status they set hours ago.
+   */
+  start(before?: Snapshot | null): void {
     if (this.running) return;
     this.running = true;
+    this.agentsBefore = this.carriedAgents(before ?? null);
     this.leaveBudget = this.budget.join();
     for (const loop of this.loops) loop.start();
   }
 
   stop(): void {
     this.running = false;
-    this.agentsAnsweredAt = null;
+    this.agentsBefore = null;
     for (const loop of this.loops) loop.stop();
     this.leaveBudget?.();
     this.leaveBudget = null;
@@ -309,6 +317,25 @@ export class Poller {
   /** The agents' cycle the budget allows for the calls of the last one. */
   private agentsNormalMs(): number {
     return cycleFor(this.options.intervalMs, this.lastCalls.agents, this.shareOf('GetCurrentUserData'));
+  }
+
+  /** How old the agents' answer before may be to serve: a minute, or three of the cycle's intervals if longer. */
+  private agentsRecentMs(): number {
+    return Math.max(AGENTS_SEEN_RECENTLY_MS, 3 * Math.max(this.agentsIntervalMs, this.options.intervalMs));
+  }
+
+  /**
+   * The agents of another poller's snapshot of this instance, as the answer before this one's first, when they
+   * were answered recently enough to serve (agentsRecentMs). A time ahead of this clock (another replica's clock a
+   * little ahead) counts as now.
+   */
+  private carriedAgents(before: Snapshot | null): { agents: readonly Agent[]; at: number } | null {
+    if (!before || before.instanceId !== this.options.instanceId) return null;
+    const fetchedAt = before.sections.agents?.fetchedAt;
+    const at = fetchedAt ? Date.parse(fetchedAt) : NaN;
+    const now = this.clock();
+    if (!Number.isFinite(at) || now - at > this.agentsRecentMs()) return null;
+    return { agents: before.agents, at: Math.min(at, now) };
   }
 
   private async until<T>(ready: () => boolean, run: () => Promise<T>, idleMs = 200): Promise<T | number> {
@@ -428,17 +455,15 @@ export class Poller {
           // The answer before, if it is recent: within a minute (or three of the cycle's intervals, if longer), so a
           // cycle throttled or failed now and then keeps it, and a list from before a long outage does not serve.
           const answeredAt = this.clock();
-          const recent =
-            this.agentsAnsweredAt !== null &&
-            answeredAt - this.agentsAnsweredAt <=
-              Math.max(AGENTS_SEEN_RECENTLY_MS, 3 * Math.max(this.agentsIntervalMs, this.options.intervalMs));
+          const before = this.agentsBefore;
+          const recent = before !== null && answeredAt - before.at <= this.agentsRecentMs();
           this.agents = toAgents(
             current.users,
             this.directory,
-            recent ? this.agents : [],
+            recent ? before.agents : [],
             this.connectClock(),
           );
-          this.agentsAnsweredAt = answeredAt;
+          this.agentsBefore = { agents: this.agents, at: answeredAt };
           // A queue's channels also show in its contacts: the only way an email queue's channel is known, since
           // GetCurrentMetricData cannot be asked for EMAIL by channel.
           const listed = new Set(this.directory.queues.map((queue) => queue.id));

@@ -34,9 +34,11 @@ export function drivenReplica(
 ) {
   const listeners = new Set<(snapshot: Snapshot) => void>();
   let started = false;
+  let startedWith: Snapshot | null | undefined;
   const poller: PollerLike = {
-    start: () => {
+    start: (before) => {
       started = true;
+      startedWith = before;
     },
     stop: () => {
       started = false;
@@ -65,6 +67,8 @@ export function drivenReplica(
   return {
     cluster,
     leading: () => (cluster.role === 'leader' && started ? true : undefined),
+    /** The snapshot the cluster handed the poller at its last start, to carry on from. */
+    startedWith: () => startedWith,
     poll: (snapshot: Snapshot) => {
       for (const listener of listeners) listener(snapshot);
     },
