@@ -58,13 +58,13 @@ const responseSchema = z.object({
         }),
         Collections: z
           .array(
-            // HistoricalMetricData's Metric is optional in Connect's model, and a HistoricalMetric's Name: an
-            // entry this build cannot name is left out, never the whole page.
+            // HistoricalMetricData's Metric is optional in Connect's model, and a HistoricalMetric's Name, and a
+            // Threshold's ThresholdValue: an entry this build cannot name is left out, never the whole page.
             z.object({
               Metric: z
                 .object({
                   Name: z.string().optional(),
-                  Threshold: z.object({ ThresholdValue: z.number() }).optional(),
+                  Threshold: z.object({ ThresholdValue: z.number().optional() }).optional(),
                 })
                 .optional(),
               Value: z.number().nullable().optional(),
@@ -135,10 +135,13 @@ export async function getQueueHistory(
       const figures: TodayMetrics = Object.fromEntries([...requested].map((key) => [key, null]));
       for (const { Metric, Value } of result.Collections) {
         if (Metric?.Name === undefined) continue;
-        const key =
-          Metric.Name === 'SERVICE_LEVEL' && Metric.Threshold
-            ? serviceLevelKey(Metric.Threshold.ThresholdValue)
-            : Metric.Name;
+        // A service level is known by its threshold: one without a threshold's value is not one asked for.
+        let key = Metric.Name;
+        if (key === 'SERVICE_LEVEL') {
+          const threshold = Metric.Threshold?.ThresholdValue;
+          if (threshold === undefined) continue;
+          key = serviceLevelKey(threshold);
+        }
         // Only the figures asked for reach the screens, whatever else a response carries.
         if (!requested.has(key)) continue;
         figures[key] = Value ?? null;

@@ -64,6 +64,11 @@ export const faultsSchema = z
      */
     omitMetricNames: z.array(z.string().min(1)).optional(),
     /**
+     * Leave the `ThresholdValue` out of every `Threshold` an answer echoes (`GetMetricData`'s service levels):
+     * the API Reference's `Threshold` makes it "Required: No".
+     */
+    omitThresholdValues: z.boolean().optional(),
+    /**
      * Answer a `GetCurrentMetricData` without a grouping with the whole instance's figures, whatever its filter:
      * the API Reference's `Groupings` ("If no grouping is included in the request, the aggregation happens at
      * the instance-level"; older versions of it: "a summary of metrics is returned"), where its

@@ -7,9 +7,10 @@ export const INTERVAL_MS = 5 * 60_000;
 /** Per-queue counters; times in seconds. */
 export const Q = {
   /**
-   * Contacts queued (CONTACTS_QUEUED), counted when their record closes, as every contact-record metric is (admin
-   * guide, "Historical metrics": "contact records whose disconnect date falls in the interval are selected"): a
-   * contact still waiting, or still with an agent, is not counted yet. Arrivals themselves are ARRIVED.
+   * Contacts queued (CONTACTS_QUEUED), counted once their record closes, in the interval of their disconnect, as
+   * every contact-record metric is (admin guide, "Historical metrics": "contact records whose disconnect date falls
+   * in the interval are selected"): a contact still waiting, or still with an agent (its after-contact work
+   * included), is not counted yet. Arrivals themselves are ARRIVED.
    */
   QUEUED: 0,
   ANSWERED: 1,
@@ -122,9 +123,10 @@ export class IntervalHistory {
   }
 
   /**
-   * The record of a contact that was queued closed at `ms` (abandoned, turned into a callback, or handled to the end
-   * of its after-contact work), having waited `waitSeconds` and left the queue as `kind`: it counts as queued, and
-   * in service level and "removed from queue within X", in this interval, as Connect's contact-record metrics do.
+   * The record of a contact that was queued, closed (abandoned, turned into a callback, or handled to the end of
+   * its after-contact work), filed at `ms`, its disconnect: having waited `waitSeconds` and left the queue as
+   * `kind`, it counts as queued, and in service level and "removed from queue within X", in that interval (closed
+   * already, for a contact handled across its end), as Connect's contact-record metrics do.
    */
   queuedRecordClosed(ms: number, queueIndex: number, waitSeconds: number, kind: number): void {
     const interval = this.intervalAt(ms);

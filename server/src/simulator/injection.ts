@@ -109,6 +109,11 @@ export class FaultInjector {
     return new Set(appliesTo(this.active, operation) ? (this.active.omitMetricNames ?? []) : []);
   }
 
+  /** Whether `operation` leaves the `ThresholdValue` out of the thresholds it echoes. */
+  omitsThresholdValues(operation: string): boolean {
+    return this.active.omitThresholdValues === true && appliesTo(this.active, operation);
+  }
+
   /** Whether an ungrouped request of `operation` is answered with the whole instance's figures. */
   ungroupedAsInstance(operation: string): boolean {
     return this.active.ungroupedAsInstance === true && appliesTo(this.active, operation);

@@ -781,23 +781,29 @@ export class ContactCentreModel {
     entry.since = this.nowMs;
     entry.contact.stage = 'ACW';
     const acwMs = logNormal(this.rng, MEAN_ACW_SECONDS[entry.contact.channel] * 1000);
-    this.events.push(this.nowMs + acwMs, () => this.complete(agent, entry, acwMs));
+    const disconnectedAt = this.nowMs;
+    this.events.push(this.nowMs + acwMs, () => this.complete(agent, entry, acwMs, disconnectedAt));
   }
 
-  private complete(agent: SimAgent, entry: AgentContact, acwMs: number): void {
+  /**
+   * The end of a contact's after-contact work: its record closes, and is filed in the interval of its disconnect
+   * (admin guide, "Historical metrics": "contact records whose disconnect date falls in the interval are
+   * selected"; the contact record's DisconnectTimestamp is when "the customer endpoint disconnected"), which may
+   * have closed already: a past interval's figures grow as its contacts' work ends.
+   */
+  private complete(agent: SimAgent, entry: AgentContact, acwMs: number, disconnectedAt: number): void {
     this.accrue(agent);
     const contact = entry.contact;
     contact.stage = 'DONE';
     agent.contacts = agent.contacts.filter((c) => c !== entry);
     this.touch(agent);
     const q = contact.queueIndex;
-    const now = this.nowMs;
-    this.history.add(now, q, Q.HANDLED, 1);
-    this.history.add(now, q, Q.HANDLE_TIME_SUM, (contact.talkMs + contact.holdMs + acwMs) / 1000);
-    this.history.add(now, q, Q.TALK_TIME_SUM, contact.talkMs / 1000);
-    this.history.add(now, q, Q.HOLD_TIME_SUM, contact.holdMs / 1000);
-    this.history.add(now, q, Q.ACW_TIME_SUM, acwMs / 1000);
-    if (contact.holdMs > 0) this.history.add(now, q, Q.HOLDS, 1);
+    this.history.add(disconnectedAt, q, Q.HANDLED, 1);
+    this.history.add(disconnectedAt, q, Q.HANDLE_TIME_SUM, (contact.talkMs + contact.holdMs + acwMs) / 1000);
+    this.history.add(disconnectedAt, q, Q.TALK_TIME_SUM, contact.talkMs / 1000);
+    this.history.add(disconnectedAt, q, Q.HOLD_TIME_SUM, contact.holdMs / 1000);
+    this.history.add(disconnectedAt, q, Q.ACW_TIME_SUM, acwMs / 1000);
+    if (contact.holdMs > 0) this.history.add(disconnectedAt, q, Q.HOLDS, 1);
     // CONTACTS_HANDLED_INCOMING counts inbound and transferred contacts alike.
     const kind =
       contact.initiation === 'CALLBACK'
@@ -807,12 +813,12 @@ export class ContactCentreModel {
           : contact.initiation === 'OUTBOUND'
             ? Q.OUTBOUND_HANDLED
             : Q.INCOMING_HANDLED;
-    this.history.add(now, q, kind, 1);
+    this.history.add(disconnectedAt, q, kind, 1);
     if (contact.initiation !== 'OUTBOUND') {
       const waited = (contact.connectedAt - contact.enqueuedAt) / 1000;
-      this.history.add(now, q, Q.HANDLED_FROM_QUEUE, 1);
-      this.history.add(now, q, Q.HANDLED_QUEUE_WAIT_SUM, waited);
-      this.history.queuedRecordClosed(now, q, waited, DEQUEUE.ANSWERED);
+      this.history.add(disconnectedAt, q, Q.HANDLED_FROM_QUEUE, 1);
+      this.history.add(disconnectedAt, q, Q.HANDLED_QUEUE_WAIT_SUM, waited);
+      this.history.queuedRecordClosed(disconnectedAt, q, waited, DEQUEUE.ANSWERED);
     }
     if (agent.contacts.length === 0) this.freed(agent);
     this.routeAgent(agent);

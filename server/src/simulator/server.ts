@@ -211,6 +211,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
             unnamedMetrics: injector.unnamedMetrics(operation),
             omitQueueIds: injector.omitsQueueIds(operation),
             omitSummaryIds: injector.omitsSummaryIds(operation),
+            omitThresholdValues: injector.omitsThresholdValues(operation),
           }),
         ),
       );
@@ -283,7 +284,8 @@ const SUMMARY_LISTS: ReadonlySet<string> = new Set([
  * How an answer goes on the wire: a metric's `Value` with nothing in it is left out, as Connect's JSON leaves out
  * what a response does not hold (`Value` is optional), and so is that of each metric named in `omittedValues` (the
  * `omitValues` fault); the faults' `omitMetricNames` leave those metrics' `Metric` out, `omitQueueIds` name every
- * queue reference by its ARN alone, and `omitSummaryIds` every listed item. The answer itself is not changed: a
+ * queue reference by its ARN alone, `omitSummaryIds` every listed item, and `omitThresholdValues` leaves every
+ * echoed threshold without its value. The answer itself is not changed: a
  * later page may be served from it again.
  */
 function onTheWire(faults: {
@@ -291,7 +293,13 @@ function onTheWire(faults: {
   unnamedMetrics: ReadonlySet<string>;
   omitQueueIds: boolean;
   omitSummaryIds: boolean;
+  omitThresholdValues: boolean;
 }) {
+  const withoutValue = (threshold: unknown) => {
+    if (typeof threshold !== 'object' || threshold === null) return threshold;
+    const { ThresholdValue: _value, ...rest } = threshold as Record<string, unknown>;
+    return rest;
+  };
   const metricName = (holder: unknown) => {
     const name = (holder as { Metric?: { Name?: unknown } } | null)?.Metric?.Name;
     return typeof name === 'string' ? name : undefined;
@@ -311,6 +319,8 @@ function onTheWire(faults: {
         const { Id: _id, ...rest } = item as Record<string, unknown>;
         return rest;
       });
+    if (key === 'Threshold' && faults.omitThresholdValues)
+      return Array.isArray(value) ? value.map(withoutValue) : withoutValue(value);
     if (key === 'Metric') {
       const name = metricName(this);
       return name !== undefined && faults.unnamedMetrics.has(name) ? undefined : value;

@@ -14,13 +14,17 @@ export function maxResults(value: unknown, max: number, fallback = max): number 
   return n;
 }
 
-export function stringList(value: unknown, field: string, max: number): string[] | undefined {
+export function stringList(value: unknown, field: string, max: number, min = 0): string[] | undefined {
   if (value === undefined || value === null) return undefined;
   if (!Array.isArray(value) || value.some((v) => typeof v !== 'string')) {
     throw invalidRequest(`${field} must be a list of strings.`);
   }
   if (value.length > max)
     throw invalidParameter(`${field} accepts at most ${max} values; got ${value.length}.`);
+  if (value.length < min)
+    throw invalidParameter(
+      `${field} takes ${min} to ${max} values; got ${value.length}: leave it out instead.`,
+    );
   return value as string[];
 }
 

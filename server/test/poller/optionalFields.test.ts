@@ -8,13 +8,19 @@ import { polledSimulator } from './support.js';
 // Connect's model leaves optional what a wallboard might take for granted: the `Id` of every item of a listing
 // (QueueSummary, RoutingProfileSummary, UserSummary, HierarchyGroupSummary, UserSearchSummary) and the `Metric` of
 // a figure's collection. Through the real SDK, the simulator lists every item by its ARN alone (`omitSummaryIds`)
-// and leaves two metrics unnamed (`omitMetricNames`), one real-time and one historical, from the start.
+// and leaves two metrics unnamed (`omitMetricNames`), one real-time and one historical, and every service level's
+// threshold without its value (`omitThresholdValues`: a `Threshold`'s `ThresholdValue` is optional too), from the
+// start.
 const now = Date.UTC(2026, 2, 3, 11, 0);
 const run = polledSimulator(now, {
   queues: 12,
   agents: 80,
   seed: 5,
-  faults: { omitSummaryIds: true, omitMetricNames: ['AGENTS_STAFFED', 'CONTACTS_ABANDONED'] },
+  faults: {
+    omitSummaryIds: true,
+    omitMetricNames: ['AGENTS_STAFFED', 'CONTACTS_ABANDONED'],
+    omitThresholdValues: true,
+  },
 });
 
 const complete = (): Promise<Snapshot> =>
@@ -70,5 +76,14 @@ describe('fields the reference leaves optional', () => {
     // The centre's: a total of agents staffed with one profile's unnamed is none, the others are the instance's.
     expect(snapshot.summary.realtime.AGENTS_STAFFED).toBeNull();
     expect(snapshot.summary.realtime.AGENTS_ONLINE).toBe(figures.instance.AGENTS_ONLINE);
+  });
+
+  it("reads a service level that came without its threshold's value as no figure, and keeps the page", async () => {
+    const snapshot = await complete();
+    expect(snapshot.sections.today.error).toBeNull();
+    for (const queue of snapshot.queues) expect(queue.today.SERVICE_LEVEL_20, queue.name).toBeNull();
+    expect(snapshot.summary.today.SERVICE_LEVEL_20).toBeNull();
+    // The page's other figures, as Connect gave them.
+    expect(snapshot.queues.some((q) => typeof q.today.CONTACTS_QUEUED === 'number')).toBe(true);
   });
 });

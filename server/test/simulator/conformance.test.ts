@@ -757,6 +757,21 @@ describe('validation, as the service does it', () => {
     );
 
   const invalidParameter: [string, () => Promise<unknown>][] = [
+    // Filters' Queues and RoutingProfiles take 1 to 100 values (the service model's "min": 1): an empty list is
+    // no filter Connect takes, whatever stands beside it.
+    [
+      'current figures with an empty list of queues beside routing profiles',
+      () =>
+        current({
+          Filters: { Queues: [], RoutingProfiles: [sim.model.catalog.profiles[0]?.id ?? ''] },
+          Groupings: ['ROUTING_PROFILE'],
+          CurrentMetrics: [{ Name: 'AGENTS_ONLINE', Unit: 'COUNT' }],
+        }),
+    ],
+    [
+      'historical figures with an empty list of queues beside a channel',
+      () => historical({ Filters: { Queues: [], Channels: ['VOICE'] } }),
+    ],
     // GetCurrentMetricData and GetMetricData document their Channels filter for VOICE, CHAT and TASK only.
     [
       'GetCurrentMetricData Channels EMAIL',

@@ -8,6 +8,7 @@ import {
 } from '@aws-sdk/client-connect';
 import { describe, expect, it } from 'vitest';
 import { Q, queueValue } from '../../src/simulator/history.js';
+import { sumIntervals } from '../../src/simulator/ops/aggregate.js';
 import { startSimulator } from '../../src/simulator/server.js';
 import { ALL_CURRENT_METRICS, CURRENT_METRICS_BUT_ESTIMATE, clockedSimulator, valueOf } from './support.js';
 
@@ -274,6 +275,53 @@ describe('historical figures', () => {
     expect(checked).toBeGreaterThan(10);
     // Queues with contacts not yet closed (waiting or in an agent's hands), counted in neither figure.
     expect(withOpen).toBeGreaterThan(0);
+  });
+  it('file a handled contact in the interval of its disconnect, once its after-contact work is done', async () => {
+    // Admin guide, "Historical metrics": "contact records whose disconnect date falls in the interval are
+    // selected"; the record closes when the after-contact work ends, so a closed interval still grows.
+    history.now = Date.parse('2026-11-24T15:00:00Z');
+    const interval = { StartTime: new Date(history.now - 300_000), EndTime: new Date(history.now) };
+    const handledIn = async () => {
+      const response = await history.client.send(
+        new GetMetricDataCommand({
+          InstanceId: history.sim.instanceId,
+          ...interval,
+          Filters: { Queues: history.sim.model.queues.map((q) => q.id) },
+          HistoricalMetrics: [{ Name: 'CONTACTS_HANDLED', Unit: 'COUNT', Statistic: 'SUM' }],
+        }),
+      );
+      return valueOf(response.MetricResults?.[0], 'CONTACTS_HANDLED') ?? 0;
+    };
+    const before = await handledIn();
+    // In after-contact work now, their customers gone in the five minutes just closed.
+    const wrappingUp = history.sim.model.agents
+      .flatMap((a) => a.contacts)
+      .filter((c) => c.state === 'ENDED' && c.since >= interval.StartTime.getTime()).length;
+    expect(wrappingUp).toBeGreaterThan(0);
+    history.now = Date.parse('2026-11-24T15:30:00Z');
+    expect(await handledIn()).toBe(before + wrappingUp);
+  });
+  it('average the hold time over the contacts that went on hold only', async () => {
+    // Admin guide, "Average customer hold time": "This average only includes contacts that went on hold."
+    const end = history.now;
+    const response = await history.client.send(
+      new GetMetricDataCommand({
+        InstanceId: history.sim.instanceId,
+        StartTime: new Date(dayStart),
+        EndTime: new Date(end),
+        Filters: { Queues: history.sim.model.queues.map((q) => q.id) },
+        HistoricalMetrics: [{ Name: 'HOLD_TIME', Unit: 'SECONDS', Statistic: 'AVG' }],
+      }),
+    );
+    const sums = sumIntervals(
+      history.sim.model,
+      history.sim.model.history.between(dayStart, end),
+      history.sim.model.queues.map((q) => q.index),
+    );
+    // Most contacts are never held: an average over all of them would be several times lower.
+    expect(sums.holds).toBeGreaterThan(0);
+    expect(sums.holds).toBeLessThan(sums.handled / 2);
+    expect(valueOf(response.MetricResults?.[0], 'HOLD_TIME')).toBeCloseTo(sums.holdTime / sums.holds, 6);
   });
   it('agree however they are sliced: per queue, per channel, per hour, and through GetMetricDataV2', async () => {
     history.now = Date.parse('2026-11-24T16:45:00Z');

@@ -62,7 +62,8 @@ export function sumIntervals(model: ContactCentreModel, intervals: Interval[], q
   for (const interval of intervals) {
     for (const q of queueIndices) {
       sums.queued += queueValue(interval, q, Q.QUEUED);
-      // Contact-record figures: contacts answered from the queue, counted when their record closes.
+      // Contact-record figures: contacts answered from the queue, counted once their record closes, in the
+      // interval of their disconnect.
       sums.answered += queueValue(interval, q, Q.HANDLED_FROM_QUEUE);
       sums.answerTime += queueValue(interval, q, Q.HANDLED_QUEUE_WAIT_SUM);
       sums.handled += queueValue(interval, q, Q.HANDLED);

@@ -113,8 +113,9 @@ export function getCurrentMetricData(ctx: OpContext) {
   const { catalog } = model;
   const metrics = parseMetrics(body.CurrentMetrics);
   const filters = optionalObject(body.Filters, 'Filters');
-  const queueRefs = stringList(filters.Queues, 'Filters.Queues', 100);
-  const profileRefs = stringList(filters.RoutingProfiles, 'Filters.RoutingProfiles', 100);
+  // Connect's model: Queues and RoutingProfiles take 1 to 100 values; an empty list is refused, not "no filter".
+  const queueRefs = stringList(filters.Queues, 'Filters.Queues', 100, 1);
+  const profileRefs = stringList(filters.RoutingProfiles, 'Filters.RoutingProfiles', 100, 1);
   const channels = parseChannels(filters.Channels) ?? [...SIM_CHANNELS];
   if (queueRefs?.length && profileRefs?.length) {
     throw invalidParameter('Filters may name Queues or RoutingProfiles, not both in one request.');

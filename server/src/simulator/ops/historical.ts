@@ -45,7 +45,8 @@ const HISTORICAL_METRICS: Record<
   ABANDON_TIME: { unit: 'SECONDS', statistic: 'AVG', value: (s) => ratio(s.abandonTime, s.abandoned) },
   // Over the contacts answered from a queue (inbound, transferred, callbacks, API), not every contact handled.
   QUEUE_ANSWER_TIME: { unit: 'SECONDS', statistic: 'AVG', value: (s) => ratio(s.answerTime, s.answered) },
-  HOLD_TIME: { unit: 'SECONDS', statistic: 'AVG', value: (s) => ratio(s.holdTime, s.handled) },
+  // "This average only includes contacts that went on hold" (admin guide, "Average customer hold time").
+  HOLD_TIME: { unit: 'SECONDS', statistic: 'AVG', value: (s) => ratio(s.holdTime, s.holds) },
   INTERACTION_TIME: { unit: 'SECONDS', statistic: 'AVG', value: (s) => ratio(s.talkTime, s.handled) },
   INTERACTION_AND_HOLD_TIME: {
     unit: 'SECONDS',
@@ -152,7 +153,8 @@ export function getMetricData(ctx: OpContext) {
   const { catalog } = model;
   const [start, end] = parseRange(body, nowMs);
   const filters = optionalObject(body.Filters, 'Filters');
-  const queueRefs = stringList(filters.Queues, 'Filters.Queues', 100);
+  // Connect's model: Queues takes 1 to 100 values; an empty list is refused, not "no filter".
+  const queueRefs = stringList(filters.Queues, 'Filters.Queues', 100, 1);
   const channels: SimChannel[] = parseChannels(filters.Channels) ?? [...SIM_CHANNELS];
   if (filters.RoutingProfiles !== undefined) {
     throw invalidParameter('GetMetricData filters by Queues and Channels; RoutingProfiles is not supported.');

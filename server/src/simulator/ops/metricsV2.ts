@@ -37,7 +37,8 @@ const METRICS_V2: Record<string, { value: Value; needsThreshold?: boolean }> = {
   AVG_QUEUE_ANSWER_TIME: { value: (s) => ratio(s.answerTime, s.answered) },
   AVG_ABANDON_TIME: { value: (s) => ratio(s.abandonTime, s.abandoned) },
   AVG_AFTER_CONTACT_WORK_TIME: { value: (s) => ratio(s.acwTime, s.handled) },
-  AVG_HOLD_TIME: { value: (s) => ratio(s.holdTime, s.handled) },
+  // Over the contacts that went on hold only, as HOLD_TIME.
+  AVG_HOLD_TIME: { value: (s) => ratio(s.holdTime, s.holds) },
   AVG_INTERACTION_TIME: { value: (s) => ratio(s.talkTime, s.handled) },
   MAX_QUEUED_TIME: { value: (s) => (s.dequeued > 0 ? s.maxQueuedTime : null) },
   AGENT_OCCUPANCY: { value: (s) => ratio(s.busy, s.busy + s.idle, 100) },
