@@ -22,6 +22,20 @@ import {
   type InstanceTarget,
 } from './instances.js';
 
+/** A logger of warnings and the lines it wrote. */
+function warnings() {
+  const lines: string[] = [];
+  const logger = createLogger('warn', {
+    destination: new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        lines.push(chunk.toString());
+        done();
+      },
+    }),
+  });
+  return { lines, logger };
+}
+
 describe('what the poller fetches follows the configuration file', () => {
   it('fetches every service-level threshold the screens draw or the rules watch', () => {
     const config = wallboardConfigSchema.parse({
@@ -249,15 +263,7 @@ describe('credentials per instance', () => {
 
 describe('the instances of the configuration file', () => {
   it('says which variables naming one instance it does not use, and where to set them instead', async () => {
-    const lines: string[] = [];
-    const logger = createLogger('warn', {
-      destination: new Writable({
-        write(chunk: Buffer, _encoding, done) {
-          lines.push(chunk.toString());
-          done();
-        },
-      }),
-    });
+    const { lines, logger } = warnings();
     const config = parseConfig(
       [
         'instances:',
@@ -313,15 +319,7 @@ describe('readiness', () => {
 
 describe("the view a server recorded last, which its poller carries its agents' times on from", () => {
   it('is none, said in the log, when the history cannot be read: the server starts all the same', () => {
-    const lines: string[] = [];
-    const logger = createLogger('warn', {
-      destination: new Writable({
-        write(chunk: Buffer, _encoding, done) {
-          lines.push(chunk.toString());
-          done();
-        },
-      }),
-    });
+    const { lines, logger } = warnings();
     const reader = {
       viewAt: () => {
         throw new Error('database disk image is malformed');

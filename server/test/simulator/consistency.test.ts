@@ -168,18 +168,26 @@ describe('historical figures', () => {
     { Name: 'CONTACTS_ABANDONED', Unit: 'COUNT', Statistic: 'SUM' },
   ];
   const ceilInterval = (ms: number) => Math.ceil(ms / 300_000) * 300_000;
-  const historical = async (from: number, to: number, groupings: ('QUEUE' | 'CHANNEL')[] = []) => {
-    const response = await history.client.send(
+  /** GetMetricData over every queue from `from` to `to`, through the real SDK. */
+  const ask = (
+    from: number,
+    to: number,
+    asked: HistoricalMetric[],
+    groupings: ('QUEUE' | 'CHANNEL')[] = [],
+  ) =>
+    history.client.send(
       new GetMetricDataCommand({
         InstanceId: history.sim.instanceId,
         StartTime: new Date(from),
         EndTime: new Date(to),
         Filters: { Queues: history.sim.model.queues.map((q) => q.id) },
         Groupings: groupings,
-        HistoricalMetrics: metrics,
+        HistoricalMetrics: asked,
         MaxResults: 100,
       }),
     );
+  const historical = async (from: number, to: number, groupings: ('QUEUE' | 'CHANNEL')[] = []) => {
+    const response = await ask(from, to, metrics, groupings);
     const totals = metrics.map((m) =>
       (response.MetricResults ?? []).reduce((sum, row) => sum + (valueOf(row, m.Name ?? '') ?? 0), 0),
     );
@@ -194,15 +202,9 @@ describe('historical figures', () => {
     history.now = ceilInterval(history.now);
     const [queued, handled, abandoned] = await historical(dayStart, ceilInterval(history.now));
     // Outbound calls reach an agent without being queued: handled, but not among the contacts queued.
-    const outbound = await history.client.send(
-      new GetMetricDataCommand({
-        InstanceId: history.sim.instanceId,
-        StartTime: new Date(dayStart),
-        EndTime: new Date(ceilInterval(history.now)),
-        Filters: { Queues: history.sim.model.queues.map((q) => q.id) },
-        HistoricalMetrics: [{ Name: 'CONTACTS_HANDLED_OUTBOUND', Unit: 'COUNT', Statistic: 'SUM' }],
-      }),
-    );
+    const outbound = await ask(dayStart, ceilInterval(history.now), [
+      { Name: 'CONTACTS_HANDLED_OUTBOUND', Unit: 'COUNT', Statistic: 'SUM' },
+    ]);
     const handledOutbound = valueOf(outbound.MetricResults?.[0], 'CONTACTS_HANDLED_OUTBOUND') ?? 0;
     expect(handledOutbound).toBeGreaterThan(0);
     const inHands = history.sim.model.agents
@@ -228,24 +230,19 @@ describe('historical figures', () => {
     // of the contacts whose records closed in the range.
     history.now = Date.parse('2026-11-24T14:05:00Z');
     const end = history.now;
-    const response = await history.client.send(
-      new GetMetricDataCommand({
-        InstanceId: history.sim.instanceId,
-        StartTime: new Date(dayStart),
-        EndTime: new Date(end),
-        Filters: { Queues: history.sim.model.queues.map((q) => q.id) },
-        Groupings: ['QUEUE'],
-        HistoricalMetrics: [
-          { Name: 'CONTACTS_QUEUED', Unit: 'COUNT', Statistic: 'SUM' },
-          {
-            Name: 'SERVICE_LEVEL',
-            Unit: 'PERCENT',
-            Statistic: 'AVG',
-            Threshold: { Comparison: 'LT', ThresholdValue: 20 },
-          },
-        ],
-        MaxResults: 100,
-      }),
+    const response = await ask(
+      dayStart,
+      end,
+      [
+        { Name: 'CONTACTS_QUEUED', Unit: 'COUNT', Statistic: 'SUM' },
+        {
+          Name: 'SERVICE_LEVEL',
+          Unit: 'PERCENT',
+          Statistic: 'AVG',
+          Threshold: { Comparison: 'LT', ThresholdValue: 20 },
+        },
+      ],
+      ['QUEUE'],
     );
     const intervals = history.sim.model.history.between(dayStart, end);
     let checked = 0;
@@ -280,23 +277,16 @@ describe('historical figures', () => {
     // Admin guide, "Historical metrics": "contact records whose disconnect date falls in the interval are
     // selected"; the record closes when the after-contact work ends, so a closed interval still grows.
     history.now = Date.parse('2026-11-24T15:00:00Z');
-    const interval = { StartTime: new Date(history.now - 300_000), EndTime: new Date(history.now) };
+    const [from, to] = [history.now - 300_000, history.now];
     const handledIn = async () => {
-      const response = await history.client.send(
-        new GetMetricDataCommand({
-          InstanceId: history.sim.instanceId,
-          ...interval,
-          Filters: { Queues: history.sim.model.queues.map((q) => q.id) },
-          HistoricalMetrics: [{ Name: 'CONTACTS_HANDLED', Unit: 'COUNT', Statistic: 'SUM' }],
-        }),
-      );
+      const response = await ask(from, to, [{ Name: 'CONTACTS_HANDLED', Unit: 'COUNT', Statistic: 'SUM' }]);
       return valueOf(response.MetricResults?.[0], 'CONTACTS_HANDLED') ?? 0;
     };
     const before = await handledIn();
     // In after-contact work now, their customers gone in the five minutes just closed.
     const wrappingUp = history.sim.model.agents
       .flatMap((a) => a.contacts)
-      .filter((c) => c.state === 'ENDED' && c.since >= interval.StartTime.getTime()).length;
+      .filter((c) => c.state === 'ENDED' && c.since >= from).length;
     expect(wrappingUp).toBeGreaterThan(0);
     history.now = Date.parse('2026-11-24T15:30:00Z');
     expect(await handledIn()).toBe(before + wrappingUp);
@@ -304,15 +294,7 @@ describe('historical figures', () => {
   it('average the hold time over the contacts that went on hold only', async () => {
     // Admin guide, "Average customer hold time": "This average only includes contacts that went on hold."
     const end = history.now;
-    const response = await history.client.send(
-      new GetMetricDataCommand({
-        InstanceId: history.sim.instanceId,
-        StartTime: new Date(dayStart),
-        EndTime: new Date(end),
-        Filters: { Queues: history.sim.model.queues.map((q) => q.id) },
-        HistoricalMetrics: [{ Name: 'HOLD_TIME', Unit: 'SECONDS', Statistic: 'AVG' }],
-      }),
-    );
+    const response = await ask(dayStart, end, [{ Name: 'HOLD_TIME', Unit: 'SECONDS', Statistic: 'AVG' }]);
     const sums = sumIntervals(
       history.sim.model,
       history.sim.model.history.between(dayStart, end),
