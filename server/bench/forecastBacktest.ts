@@ -78,7 +78,6 @@ function backtest(staffing: StaffingPlan, seed: number, results: Results): void 
     staffing,
     startMs: dayStart,
   });
-  const previous = new Map<number, number | null>();
   // Each queue's closed intervals as the wallboard read them: figures from the series, staffed as it recorded.
   const closed = model.queues.map((): FitInterval[] => []);
   const arrivals = model.queues.map((): ArrivalInterval[] => []);
@@ -91,22 +90,45 @@ function backtest(staffing: StaffingPlan, seed: number, results: Results): void 
     }
     return figures;
   };
+  /** A half-hour's figures for a queue as they stand now: they grow after it closes, as contacts' work ends. */
+  const figuresOf = (queueIndex: number, from: number, to: number) => {
+    const sums = sumIntervals(model, model.history.between(from, to), [queueIndex]);
+    return {
+      contacts: sums.queued,
+      serviceLevel: serviceLevel(sums, THRESHOLD_SECONDS),
+      handleTimeSeconds: sums.handled > 0 ? sums.handleTime / sums.handled : null,
+    };
+  };
   const close = (from: number, to: number) => {
     for (const queue of model.queues) {
-      const sums = sumIntervals(model, model.history.between(from, to), [queue.index]);
       const samples = staffedSamples[queue.index] ?? [];
+      const figures = figuresOf(queue.index, from, to);
       closed[queue.index]?.push({
         startMs: from,
         endMs: to,
-        contacts: sums.queued,
-        serviceLevel: serviceLevel(sums, THRESHOLD_SECONDS),
-        handleTimeSeconds: sums.handled > 0 ? sums.handleTime / sums.handled : null,
+        ...figures,
         agentsStaffed: samples.length > 0 ? samples.reduce((a, b) => a + b, 0) / samples.length : null,
       });
-      arrivals[queue.index]?.push({ startMs: from, endMs: to, contactsQueued: sums.queued });
+      arrivals[queue.index]?.push({ startMs: from, endMs: to, contactsQueued: figures.contacts });
       staffedSamples[queue.index] = [];
     }
   };
+  /** The wallboard fetches the last two closed half-hours again each round (server/src/poller/history.ts). */
+  const reread = () => {
+    for (const queue of model.queues) {
+      const fit = closed[queue.index] ?? [];
+      const series = arrivals[queue.index] ?? [];
+      for (let i = Math.max(0, fit.length - 2); i < fit.length; i += 1) {
+        const interval = fit[i];
+        if (!interval) continue;
+        const figures = figuresOf(queue.index, interval.startMs, interval.endMs);
+        fit[i] = { ...interval, ...figures };
+        series[i] = { startMs: interval.startMs, endMs: interval.endMs, contactsQueued: figures.contacts };
+      }
+    }
+  };
+  // Each forecast, scored once the day is over and every contact of its half-hour has been counted.
+  const scored: { queueIndex: number; start: number; predictions: Record<Model, number | null> }[] = [];
   // The first half-hour, sampled as the wallboard would have seen it.
   for (let at = dayStart; at < dayStart + INTERVAL_MS; at += SAMPLE_MS) {
     model.advanceTo(at);
@@ -116,6 +138,7 @@ function backtest(staffing: StaffingPlan, seed: number, results: Results): void 
   close(dayStart, dayStart + INTERVAL_MS);
   for (let start = dayStart + INTERVAL_MS; start < dayStart + 24 * 3_600_000; start += INTERVAL_MS) {
     model.advanceTo(start);
+    reread();
     // What the wallboard reads at the interval's start: only intervals closed before it.
     const figures = sample(start);
     const today = model.history.between(dayStart, start);
@@ -155,20 +178,26 @@ function backtest(staffing: StaffingPlan, seed: number, results: Results): void 
     model.advanceTo(start + INTERVAL_MS);
     close(start, start + INTERVAL_MS);
     for (const queue of model.queues) {
-      const sums = sumIntervals(model, model.history.between(start, start + INTERVAL_MS), [queue.index]);
-      const realised = sums.dequeued >= MIN_CONTACTS ? serviceLevel(sums, THRESHOLD_SECONDS) : null;
-      const before = previous.get(queue.index) ?? null;
-      previous.set(queue.index, sums.dequeued > 0 ? serviceLevel(sums, THRESHOLD_SECONDS) : null);
       const forecasts = made[queue.index];
-      if (realised === null || !forecasts) continue;
-      results.realised.push(realised);
-      const predictions: Record<Model, number | null> = { ...forecasts, persistence: before };
-      for (const name of MODELS) {
-        const predicted = predictions[name] ?? null;
-        if (predicted === null) continue;
-        results.errors[name]?.push(Math.abs(predicted - realised));
-        results.predicted[name]?.push(predicted);
-      }
+      if (!forecasts) continue;
+      // "Same as the last half-hour": the one before, as the wallboard read it when the forecast was made.
+      const last = closed[queue.index]?.at(-2);
+      const before = last && (last.contacts ?? 0) > 0 ? (last.serviceLevel ?? null) : null;
+      scored.push({ queueIndex: queue.index, start, predictions: { ...forecasts, persistence: before } });
+    }
+  }
+  // An hour past the day: every contact of its last half-hour has finished its after-contact work.
+  model.advanceTo(dayStart + 25 * 3_600_000);
+  for (const { queueIndex, start, predictions } of scored) {
+    const sums = sumIntervals(model, model.history.between(start, start + INTERVAL_MS), [queueIndex]);
+    const realised = sums.dequeued >= MIN_CONTACTS ? serviceLevel(sums, THRESHOLD_SECONDS) : null;
+    if (realised === null) continue;
+    results.realised.push(realised);
+    for (const name of MODELS) {
+      const predicted = predictions[name] ?? null;
+      if (predicted === null) continue;
+      results.errors[name]?.push(Math.abs(predicted - realised));
+      results.predicted[name]?.push(predicted);
     }
   }
 }

@@ -417,9 +417,11 @@ export async function startInstance(
   // No call leaves this client unless its poller is meant to run: the lease, not the poller's timers, decides.
   const gate = new ConnectGate(client);
   const gated: PollerLike = {
+    // An embedded simulator's contact centre is this process's own, started afresh with it: another replica's
+    // snapshot, or one recorded before a restart, is of another centre, and carries nothing on.
     start(before) {
       gate.let();
-      poller.start(before);
+      poller.start(simulator ? null : before);
     },
     stop() {
       gate.shut();
@@ -443,9 +445,8 @@ export async function startInstance(
     : null;
   const source: Cluster | Poller = cluster ?? poller;
   if (cluster) await cluster.start();
-  // A server started again soon after it stopped (an upgrade) carries its agents on from what it recorded; an
-  // embedded simulator's contact centre starts again from nothing, and has nothing to carry on.
-  else gated.start(history && !simulator ? lastRecorded(history, id, logger) : null);
+  // A server started again soon after it stopped (an upgrade) carries its agents on from what it recorded.
+  else gated.start(history ? lastRecorded(history, id, logger) : null);
   const views = new Views(() => configStore.current, id);
   // The whole instance's view is recorded with or without viewers: every board's past is a view of it.
   const stream = new ViewStream(source, {

@@ -11,7 +11,9 @@ const iso = (date: Date | undefined) => (date ? date.toISOString() : null);
  * Available while the agent works a contact: an agent free again after a call would read as Available since they
  * set it, hours ago. So the activity begins where this server last saw the agent's contacts end (`nowIso`, by the
  * clock the poller reads Connect's timestamps against), and is carried from one answer to the next while it
- * lasts. Without an answer before (`previous` empty: the server has just started or taken the lease, or the
+ * lasts. The answer before may be another server's, carried over a change of leader or a restart (Poller.start),
+ * so a contact seen ending at the first answer after a handover is timed from that answer, up to the handover
+ * late. Without an answer before (`previous` empty: a first start, a handover without a recent snapshot, or the
  * answers failed for a while) it is the status's start; a contact that began and ended between two answers is not
  * seen.
  */

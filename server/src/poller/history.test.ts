@@ -76,3 +76,25 @@ describe("today's figures", () => {
     expect(started.missingSince).toBeNull();
   });
 });
+
+describe('the intraday intervals', () => {
+  // A contact counts in the interval of its disconnect once its after-contact work ends: an interval fetched as it
+  // closed may still grow. Polled without a break it is fetched again among the recent ones; one fetched too soon
+  // and then left (the poller stopped an hour) is fetched again, once, and is then kept.
+  it('fetches again an interval fetched too soon after its end to hold every contact of it', async () => {
+    const timeZone = 'UTC';
+    const history = new History({ timeZone, serviceLevelThresholds: [20], intervalMinutes: 30 });
+    const closedAt = Date.parse('2026-11-24T02:00:00Z');
+    const { ctx } = counted();
+    await history.refreshIntraday(ctx, QUEUES, closedAt);
+    const asked = (now: number) => history.dueIntervals(now).map((i) => new Date(i.start).toISOString());
+    // An hour and a half on: 01:30–02:00 is no longer among the three recent ones, and was fetched as it closed.
+    const later = closedAt + 90 * 60_000;
+    expect(asked(later)).toContain('2026-11-24T01:30:00.000Z');
+    // 01:00–01:30 was fetched half an hour after its end: settled.
+    expect(asked(later)).not.toContain('2026-11-24T01:00:00.000Z');
+    await history.refreshIntraday(ctx, QUEUES, later);
+    expect(asked(later + 30_000)).not.toContain('2026-11-24T01:30:00.000Z');
+    expect(history.backfillPending(later + 30_000)).toBe(false);
+  });
+});

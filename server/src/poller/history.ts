@@ -32,6 +32,8 @@ export interface HistoryOptions {
 
 interface CachedInterval extends Interval {
   byQueue: Map<string, TodayMetrics>;
+  /** When it was fetched (the round's `now`): before SETTLED_AFTER_MS past its end, it may still grow. */
+  fetchedAt: number;
   /** The centre's OCCUPANCY from Connect (queues that fit one request); undefined when weighted instead. */
   occupancy?: number | null;
 }
@@ -43,6 +45,13 @@ function withOccupancy(figures: TodayMetrics, occupancy: number | null | undefin
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
+/**
+ * How long after its end an interval's figures may still grow: a contact is counted in the interval of its
+ * disconnect, once its after-contact work ends and its record closes. Polled without a break, the recent
+ * intervals are fetched well past this; one fetched sooner (the poller stopped, a lease handed on and taken back)
+ * is fetched again, as an older one missing is.
+ */
+const SETTLED_AFTER_MS = 30 * 60_000;
 /**
  * Today so far and the intraday series, from GetMetricData. Closed intervals rarely change once Connect has
  * processed them, so they are cached; each round fetches today's totals, the open interval and the last few,
@@ -177,7 +186,7 @@ export class History {
     const due = all.slice(-recent);
     const missing = all
       .slice(0, Math.max(0, all.length - recent))
-      .filter((i) => this.intervals.get(i.start)?.end !== i.end)
+      .filter((i) => this.unsettled(i, now))
       .reverse()
       .slice(0, this.options.backfillPerRound ?? 6);
     return [...due, ...missing];
@@ -187,8 +196,19 @@ export class History {
   backfillPending(now: number): boolean {
     const { timeZone, intervalMinutes } = this.options;
     return intradayIntervals(now, timeZone, intervalMinutes).some(
-      (i) => withinLookback(i.start, now) && this.intervals.get(i.start)?.end !== i.end,
+      (i) => withinLookback(i.start, now) && this.unsettled(i, now),
     );
+  }
+
+  /**
+   * Whether an interval is to be fetched (again): its figures are not in, or were fetched too soon after its end
+   * to hold every contact of it and a fetch now would (SETTLED_AFTER_MS).
+   */
+  private unsettled(interval: Interval, now: number): boolean {
+    const cached = this.intervals.get(interval.start);
+    if (cached?.end !== interval.end) return true;
+    const settledAt = interval.end + SETTLED_AFTER_MS;
+    return cached.fetchedAt < settledAt && now >= settledAt;
   }
 
   async refreshIntraday(ctx: ConnectContext, queueIds: readonly string[], now: number): Promise<void> {
@@ -203,7 +223,7 @@ export class History {
       }),
     );
     for (const { interval, result, occupancy } of fetched) {
-      this.intervals.set(interval.start, { ...interval, byQueue: result.byQueue, occupancy });
+      this.intervals.set(interval.start, { ...interval, byQueue: result.byQueue, occupancy, fetchedAt: now });
     }
     if (fetched.length > 0) this.revision += 1;
   }

@@ -47,6 +47,8 @@ const MAX_UNKNOWN_VALUES_LOGGED = 200;
 
 /** How old the agents' answer before may be for the time agents went free to be read from it (toAgents). */
 const AGENTS_SEEN_RECENTLY_MS = 60_000;
+/** How far ahead of this server's clock another's snapshot may be and still be carried on from (carriedAgents). */
+const CARRIED_CLOCK_AHEAD_MS = 10_000;
 
 export interface PollerOptions {
   client: ConnectClient;
@@ -237,8 +239,8 @@ export class Poller {
   /**
    * Starts polling. `before`, the instance's last snapshot from elsewhere (the replica that held the lease, or
    * this server's history from before a restart), lends its agents as the answer before the first one, if they
-   * were answered within the last minute: agents free again after a contact keep the time they went free, rather
-   * than start over at the status they set hours ago.
+   * are recent enough to serve as one (agentsRecentMs: a minute, or three agents cycles if longer): agents free
+   * again after a contact keep the time they went free, rather than start over at the status they set hours ago.
    */
   start(before?: Snapshot | null): void {
     if (this.running) return;
@@ -326,15 +328,17 @@ export class Poller {
 
   /**
    * The agents of another poller's snapshot of this instance, as the answer before this one's first, when they
-   * were answered recently enough to serve (agentsRecentMs). A time ahead of this clock (another replica's clock a
-   * little ahead) counts as now.
+   * were answered recently enough to serve (agentsRecentMs). A time a little ahead of this clock (another
+   * replica's clock a few seconds ahead) counts as now; one further ahead is of a clock set wrong, whose times
+   * would show agents free since a moment still to come, and is not carried.
    */
   private carriedAgents(before: Snapshot | null): { agents: readonly Agent[]; at: number } | null {
     if (!before || before.instanceId !== this.options.instanceId) return null;
     const fetchedAt = before.sections.agents?.fetchedAt;
     const at = fetchedAt ? Date.parse(fetchedAt) : NaN;
     const now = this.clock();
-    if (!Number.isFinite(at) || now - at > this.agentsRecentMs()) return null;
+    if (!Number.isFinite(at) || now - at > this.agentsRecentMs() || at - now > CARRIED_CLOCK_AHEAD_MS)
+      return null;
     return { agents: before.agents, at: Math.min(at, now) };
   }
 

@@ -63,11 +63,20 @@ it("carries the time agents went free from the instance's last snapshot, if it i
       agents: { ...last.sections.agents, fetchedAt: new Date(run.now - 61_000).toISOString() },
     },
   });
+  // Of a replica whose clock runs minutes ahead: its times are not this clock's.
+  const ahead = started({
+    ...last,
+    sections: {
+      ...last.sections,
+      agents: { ...last.sections.agents, fetchedAt: new Date(run.now + 5 * 60_000).toISOString() },
+    },
+  });
   const another = started({ ...last, instanceId: 'another-instance' });
-  const [withCarried, withNone, withOld, withOther] = await Promise.all([
+  const [withCarried, withNone, withOld, withAhead, withOther] = await Promise.all([
     answeredNow(carried),
     answeredNow(afresh),
     answeredNow(tooOld),
+    answeredNow(ahead),
     answeredNow(another),
   ]);
 
@@ -78,7 +87,7 @@ it("carries the time agents went free from the instance's last snapshot, if it i
   );
   expect(stillFree.length).toBeGreaterThan(0);
   for (const agent of stillFree) expect(agent.activitySince).toBe(freed.get(agent.id)?.activitySince);
-  for (const snapshot of [withNone, withOld, withOther]) {
+  for (const snapshot of [withNone, withOld, withAhead, withOther]) {
     for (const { id } of stillFree) {
       const agent = snapshot.agents.find((a) => a.id === id);
       expect(agent?.activitySince).toBe(agent?.statusStartedAt);

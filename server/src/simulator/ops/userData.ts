@@ -23,16 +23,13 @@ const CONTACT_STATES = [
 
 function selectAgents(ctx: OpContext, filters: Record<string, unknown>): SimAgent[] {
   const { catalog } = ctx.model;
-  const queues = stringList(filters.Queues, 'Filters.Queues', 100);
-  const profiles = stringList(filters.RoutingProfiles, 'Filters.RoutingProfiles', 100);
-  const agents = stringList(filters.Agents, 'Filters.Agents', 100);
-  const groups = stringList(filters.UserHierarchyGroups, 'Filters.UserHierarchyGroups', 1);
   // UserDataFilters: Agents, Queues and RoutingProfiles hold 1 to 100 values, UserHierarchyGroups exactly 1; an
   // empty list is refused, never read as no filter.
+  const queues = stringList(filters.Queues, 'Filters.Queues', 100, 1);
+  const profiles = stringList(filters.RoutingProfiles, 'Filters.RoutingProfiles', 100, 1);
+  const agents = stringList(filters.Agents, 'Filters.Agents', 100, 1);
+  const groups = stringList(filters.UserHierarchyGroups, 'Filters.UserHierarchyGroups', 1, 1);
   const named = { Queues: queues, RoutingProfiles: profiles, Agents: agents, UserHierarchyGroups: groups };
-  for (const [field, values] of Object.entries(named)) {
-    if (values?.length === 0) throw invalidParameter(`Filters.${field} must hold at least one value.`);
-  }
   const given = Object.values(named).filter((f) => f !== undefined);
   if (given.length !== 1) {
     throw invalidParameter(
