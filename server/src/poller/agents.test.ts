@@ -68,5 +68,16 @@ describe('toAgents: when an activity that comes from the status began', () => {
     const onCall = toAgents([user(AVAILABLE, '08:00:00', '10:00:00')], known, [], at('10:05:00').getTime());
     const onBreak = toAgents([user(BREAK, '10:05:03')], known, onCall, at('10:05:02').getTime());
     expect(onBreak[0]?.activitySince).toBe(iso('10:05:03'));
+    // Seen again only 30 s later (a change of leader between): the break began at its own start, not at the look.
+    const afterHandover = toAgents([user(BREAK, '10:05:10')], known, onCall, at('10:05:30').getTime());
+    expect(afterHandover[0]?.activitySince).toBe(iso('10:05:10'));
+    // Still Available, the status unchanged: the call ended at some moment since the last look, taken as this one.
+    const freeAfterHandover = toAgents(
+      [user(AVAILABLE, '08:00:00')],
+      known,
+      onCall,
+      at('10:05:30').getTime(),
+    );
+    expect(freeAfterHandover[0]?.activitySince).toBe(iso('10:05:30'));
   });
 });

@@ -10,8 +10,8 @@ const iso = (date: Date | undefined) => (date ? date.toISOString() : null);
  * Real-time metrics definitions), but GetCurrentUserData gives only the status's start, and the status stays
  * Available while the agent works a contact: an agent free again after a call would read as Available since they
  * set it, hours ago. So the activity begins where this server last saw the agent's contacts end (`nowIso`, by the
- * clock the poller reads Connect's timestamps against), and is carried from one answer to the next while it
- * lasts. The answer before may be another server's, carried over a change of leader or a restart (Poller.start),
+ * clock the poller reads Connect's timestamps against), unless the status itself changed since that look (it
+ * begins at its own start), and is carried from one answer to the next while it lasts. The answer before may be another server's, carried over a change of leader or a restart (Poller.start),
  * so a contact seen ending at the first answer after a handover is timed from that answer, up to the handover
  * late. Without an answer before (`previous` empty: a first start, a handover without a recent snapshot, or the
  * answers failed for a while) it is the status's start; a contact that began and ended between two answers is not
@@ -25,7 +25,12 @@ function statusActivitySince(
 ): string | null {
   if (!previous || nowIso === undefined) return statusStartedAt;
   const later = (a: string | null, b: string) => (a === null || Date.parse(b) > Date.parse(a) ? b : a);
-  if (previous.contacts.length > 0) return later(statusStartedAt, nowIso);
+  if (previous.contacts.length > 0) {
+    // A status set since the last look (asked for during the contact, applied as it ended, or set just after)
+    // began at its own start, which Connect gives; otherwise the contact ended at some moment since that look.
+    if (statusStartedAt !== null && statusStartedAt !== previous.statusStartedAt) return statusStartedAt;
+    return later(statusStartedAt, nowIso);
+  }
   if (
     previous.activity === activity &&
     previous.statusStartedAt === statusStartedAt &&
