@@ -305,6 +305,17 @@ describe('historical figures', () => {
     expect(sums.holds).toBeLessThan(sums.handled / 2);
     expect(valueOf(response.MetricResults?.[0], 'HOLD_TIME')).toBeCloseTo(sums.holdTime / sums.holds, 6);
   });
+  it('give no figure for a metric Connect deprecated, CONTACTS_CONSULTED, rather than a zero', async () => {
+    // Admin guide, Historical metrics definitions: "Deprecated May 2019. When used in a report, it returns a
+    // dash (-)".
+    const response = await ask(dayStart, history.now, [
+      { Name: 'CONTACTS_CONSULTED', Unit: 'COUNT', Statistic: 'SUM' },
+      { Name: 'CONTACTS_HANDLED', Unit: 'COUNT', Statistic: 'SUM' },
+    ]);
+    const row = response.MetricResults?.[0];
+    expect(valueOf(row, 'CONTACTS_HANDLED')).toBeGreaterThan(0);
+    expect(row?.Collections?.find((c) => c.Metric?.Name === 'CONTACTS_CONSULTED')?.Value).toBeUndefined();
+  });
   it('agree however they are sliced: per queue, per channel, per hour, and through GetMetricDataV2', async () => {
     history.now = Date.parse('2026-11-24T16:45:00Z');
     const end = ceilInterval(history.now);

@@ -11,7 +11,7 @@ import { parseChannels } from './currentMetrics.js';
 type Unit = 'COUNT' | 'SECONDS' | 'PERCENT';
 type Statistic = 'SUM' | 'AVG' | 'MAX';
 
-const count = (pick: (s: Sums) => number) => ({
+const count = (pick: (s: Sums) => number | null) => ({
   unit: 'COUNT' as Unit,
   statistic: 'SUM' as Statistic,
   value: pick,
@@ -26,7 +26,9 @@ const HISTORICAL_METRICS: Record<
   CONTACTS_QUEUED: count((s) => s.queued),
   CONTACTS_HANDLED: count((s) => s.handled),
   CONTACTS_ABANDONED: count((s) => s.abandoned),
-  CONTACTS_CONSULTED: zero,
+  // "Deprecated May 2019. When used in a report, it returns a dash (-)" (admin guide, Historical metrics
+  // definitions): no figure, not a zero.
+  CONTACTS_CONSULTED: count(() => null),
   CONTACTS_AGENT_HUNG_UP_FIRST: count((s) => Math.round(s.handled * 0.18)),
   CONTACTS_HANDLED_INCOMING: count((s) => s.incomingHandled),
   CONTACTS_HANDLED_OUTBOUND: count((s) => s.outboundHandled),
