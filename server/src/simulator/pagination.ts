@@ -3,7 +3,9 @@ import { invalidParameter, invalidRequest } from './errors.js';
 
 /**
  * Connect's pagination rules: a token expires 5 minutes after it was issued, must be reused with exactly the
- * parameters of the first request, and every page of one pagination shares the first page's snapshot time.
+ * parameters of the first request, and every page of one pagination shares the first page's snapshot time. The
+ * first two are documented for GetCurrentMetricData and GetMetricData; the listings' references say only to use
+ * the token of the previous response, and the simulator holds them to the same rules, stricter than documented.
  */
 export const TOKEN_LIFETIME_MS = 5 * 60_000;
 

@@ -793,6 +793,24 @@ describe('validation, as the service does it', () => {
       'ListQueues MaxResults 1001',
       () => client.send(new ListQueuesCommand({ InstanceId: instanceId, MaxResults: 1001 })),
     ],
+    // QueueTypes: "Array Members: Maximum number of 2 items"; AgentStatusTypes: "Maximum number of 3 items".
+    [
+      'ListQueues with three queue types',
+      () =>
+        client.send(
+          new ListQueuesCommand({ InstanceId: instanceId, QueueTypes: ['STANDARD', 'STANDARD', 'AGENT'] }),
+        ),
+    ],
+    [
+      'ListAgentStatuses with four status types',
+      () =>
+        client.send(
+          new ListAgentStatusesCommand({
+            InstanceId: instanceId,
+            AgentStatusTypes: ['ROUTABLE', 'CUSTOM', 'OFFLINE', 'CUSTOM'],
+          }),
+        ),
+    ],
     [
       'ListQueues with an unknown queue type',
       () =>

@@ -27,6 +27,9 @@ export function listQueues(ctx: OpContext) {
   const types = ctx.query.getAll('queueTypes');
   const unknown = types.find((t) => !QUEUE_TYPES.includes(t));
   if (unknown) throw invalidParameter(`queueTypes must be STANDARD or AGENT; got ${unknown}.`);
+  // "Array Members: Maximum number of 2 items."
+  if (types.length > QUEUE_TYPES.length)
+    throw invalidParameter(`queueTypes takes at most ${QUEUE_TYPES.length} values; got ${types.length}.`);
   const wanted = types.length === 0 ? QUEUE_TYPES : types;
   const modified = { LastModifiedTime: seconds(catalog.createdAt), LastModifiedRegion: ctx.region };
   const rows = [
@@ -69,8 +72,9 @@ export function listRoutingProfiles(ctx: OpContext) {
 /**
  * ListRoutingProfileQueues (GET /routing-profiles/{InstanceId}/{RoutingProfileId}/queues): the profile's queue
  * configuration a page at a time, one line per queue and channel, with its priority and delay. MaxResults is 1 to
- * 100 (100 by default); a NextToken is only good for the same profile and MaxResults. An unknown profile is
- * ResourceNotFoundException.
+ * 100 (100 by default); a NextToken is only good for the same profile and MaxResults (the listings' references
+ * do not say so: the simulator holds them to the metrics operations' documented rule, stricter than Connect may
+ * be). An unknown profile is ResourceNotFoundException.
  */
 export function listRoutingProfileQueues(ctx: OpContext) {
   const { catalog } = ctx.model;
@@ -187,6 +191,11 @@ export function listAgentStatuses(ctx: OpContext) {
   const unknown = types.find((t) => !STATUS_TYPES.includes(t));
   if (unknown)
     throw invalidParameter(`AgentStatusTypes must be ROUTABLE, CUSTOM or OFFLINE; got ${unknown}.`);
+  // "Array Members: Maximum number of 3 items."
+  if (types.length > STATUS_TYPES.length)
+    throw invalidParameter(
+      `AgentStatusTypes takes at most ${STATUS_TYPES.length} values; got ${types.length}.`,
+    );
   const rows = catalog.statuses
     .filter((s) => types.length === 0 || types.includes(s.type))
     .map((s) => ({
