@@ -446,7 +446,7 @@ export async function startInstance(
   const source: Cluster | Poller = cluster ?? poller;
   if (cluster) await cluster.start();
   // A server started again soon after it stopped (an upgrade) carries its agents on from what it recorded.
-  else gated.start(history ? lastRecorded(history, id, logger) : null);
+  else gated.start(history && !simulator ? lastRecorded(history, id, logger) : null);
   const views = new Views(() => configStore.current, id);
   // The whole instance's view is recorded with or without viewers: every board's past is a view of it.
   const stream = new ViewStream(source, {

@@ -66,18 +66,30 @@ describe('toAgents: when an activity that comes from the status began', () => {
     expect(toAgents([user(AVAILABLE, '08:00:00')], known)[0]?.activitySince).toBe(iso('08:00:00'));
     // A break asked for during the call applies as it ends: its start is later than the sighting.
     const onCall = toAgents([user(AVAILABLE, '08:00:00', '10:00:00')], known, [], at('10:05:00').getTime());
-    const onBreak = toAgents([user(BREAK, '10:05:03')], known, onCall, at('10:05:02').getTime());
+    const looked = at('10:05:00').getTime();
+    const onBreak = toAgents([user(BREAK, '10:05:03')], known, onCall, at('10:05:02').getTime(), looked);
     expect(onBreak[0]?.activitySince).toBe(iso('10:05:03'));
     // Seen again only 30 s later (a change of leader between): the break began at its own start, not at the look.
-    const afterHandover = toAgents([user(BREAK, '10:05:10')], known, onCall, at('10:05:30').getTime());
-    expect(afterHandover[0]?.activitySince).toBe(iso('10:05:10'));
-    // Still Available, the status unchanged: the call ended at some moment since the last look, taken as this one.
-    const freeAfterHandover = toAgents(
-      [user(AVAILABLE, '08:00:00')],
+    const afterHandover = toAgents(
+      [user(BREAK, '10:05:10')],
       known,
       onCall,
       at('10:05:30').getTime(),
+      looked,
     );
-    expect(freeAfterHandover[0]?.activitySince).toBe(iso('10:05:30'));
+    expect(afterHandover[0]?.activitySince).toBe(iso('10:05:10'));
+    // Still Available, the status unchanged: the call ended at some moment since the last look, taken as this one.
+    const free = toAgents([user(AVAILABLE, '08:00:00')], known, onCall, at('10:05:30').getTime(), looked);
+    expect(free[0]?.activitySince).toBe(iso('10:05:30'));
+    // A status start from before the look that saw the call (one the last answer did not give, or a clock off) is
+    // not when the call ended: the look that finds the agent free is.
+    const startedBefore = toAgents(
+      [user(BREAK, '09:00:00')],
+      known,
+      onCall,
+      at('10:05:30').getTime(),
+      looked,
+    );
+    expect(startedBefore[0]?.activitySince).toBe(iso('10:05:30'));
   });
 });

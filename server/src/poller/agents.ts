@@ -22,13 +22,16 @@ function statusActivitySince(
   statusStartedAt: string | null,
   previous: Agent | undefined,
   nowIso: string | undefined,
+  lastLook: number | undefined,
 ): string | null {
   if (!previous || nowIso === undefined) return statusStartedAt;
   const later = (a: string | null, b: string) => (a === null || Date.parse(b) > Date.parse(a) ? b : a);
   if (previous.contacts.length > 0) {
-    // A status set since the last look (asked for during the contact, applied as it ended, or set just after)
-    // began at its own start, which Connect gives; otherwise the contact ended at some moment since that look.
-    if (statusStartedAt !== null && statusStartedAt !== previous.statusStartedAt) return statusStartedAt;
+    // A status set since the last look, which saw the contact (asked for during it and applied as it ended, or
+    // set just after), began at its own start, which Connect gives; otherwise the contact ended at some moment
+    // since that look.
+    if (statusStartedAt !== null && lastLook !== undefined && Date.parse(statusStartedAt) > lastLook)
+      return statusStartedAt;
     return later(statusStartedAt, nowIso);
   }
   if (
@@ -52,6 +55,8 @@ export function toAgents(
   directory: Directory,
   previous: readonly Agent[] = [],
   now?: number,
+  /** When `previous` was answered, on the same clock as `now`. */
+  previousAt?: number,
 ): Agent[] {
   const before = new Map(previous.map((agent) => [agent.id, agent]));
   const nowIso = now === undefined ? undefined : new Date(now).toISOString();
@@ -81,7 +86,7 @@ export function toAgents(
     const since =
       contacts.length > 0
         ? decided
-        : statusActivitySince(activity, statusStartedAt, before.get(data.User.Id), nowIso);
+        : statusActivitySince(activity, statusStartedAt, before.get(data.User.Id), nowIso, previousAt);
     return {
       id: data.User.Id,
       username: known?.username ?? '',

@@ -121,7 +121,7 @@ export class Poller {
    * failures is too old to tell when anyone's contact ended. A stop forgets it; a start may be handed the
    * instance's last snapshot (another replica's, or this server's before a restart) to carry it on from.
    */
-  private agentsBefore: { agents: readonly Agent[]; at: number } | null = null;
+  private agentsBefore: { agents: readonly Agent[]; at: number; seenAt: number } | null = null;
   private readonly channelsSeen = new Map<string, Set<Channel>>();
   private readonly unknownValuesLogged = new Set<string>();
   /**
@@ -332,14 +332,18 @@ export class Poller {
    * replica's clock a few seconds ahead) counts as now; one further ahead is of a clock set wrong, whose times
    * would show agents free since a moment still to come, and is not carried.
    */
-  private carriedAgents(before: Snapshot | null): { agents: readonly Agent[]; at: number } | null {
+  private carriedAgents(
+    before: Snapshot | null,
+  ): { agents: readonly Agent[]; at: number; seenAt: number } | null {
     if (!before || before.instanceId !== this.options.instanceId) return null;
     const fetchedAt = before.sections.agents?.fetchedAt;
     const at = fetchedAt ? Date.parse(fetchedAt) : NaN;
     const now = this.clock();
     if (!Number.isFinite(at) || now - at > this.agentsRecentMs() || at - now > CARRIED_CLOCK_AHEAD_MS)
       return null;
-    return { agents: before.agents, at: Math.min(at, now) };
+    // Its time on Connect's clock: as long before Connect's now as it was before this clock's.
+    const answeredAt = Math.min(at, now);
+    return { agents: before.agents, at: answeredAt, seenAt: this.connectClock() - (now - answeredAt) };
   }
 
   private async until<T>(ready: () => boolean, run: () => Promise<T>, idleMs = 200): Promise<T | number> {
@@ -461,13 +465,11 @@ export class Poller {
           const answeredAt = this.clock();
           const before = this.agentsBefore;
           const recent = before !== null && answeredAt - before.at <= this.agentsRecentMs();
-          this.agents = toAgents(
-            current.users,
-            this.directory,
-            recent ? before.agents : [],
-            this.connectClock(),
-          );
-          this.agentsBefore = { agents: this.agents, at: answeredAt };
+          const seenAt = this.connectClock();
+          this.agents = recent
+            ? toAgents(current.users, this.directory, before.agents, seenAt, before.seenAt)
+            : toAgents(current.users, this.directory, [], seenAt);
+          this.agentsBefore = { agents: this.agents, at: answeredAt, seenAt };
           // A queue's channels also show in its contacts: the only way an email queue's channel is known, since
           // GetCurrentMetricData cannot be asked for EMAIL by channel.
           const listed = new Set(this.directory.queues.map((queue) => queue.id));
