@@ -113,12 +113,15 @@ function backtest(staffing: StaffingPlan, seed: number, results: Results): void 
       staffedSamples[queue.index] = [];
     }
   };
-  /** The wallboard fetches the last two closed half-hours again each round (server/src/poller/history.ts). */
+  /**
+   * The wallboard fetches the three latest intervals again each round (server/src/poller/history.ts): at a
+   * half-hour's start, when the forecast is made, those are the three half-hours before it, all closed.
+   */
   const reread = () => {
     for (const queue of model.queues) {
       const fit = closed[queue.index] ?? [];
       const series = arrivals[queue.index] ?? [];
-      for (let i = Math.max(0, fit.length - 2); i < fit.length; i += 1) {
+      for (let i = Math.max(0, fit.length - 3); i < fit.length; i += 1) {
         const interval = fit[i];
         if (!interval) continue;
         const figures = figuresOf(queue.index, interval.startMs, interval.endMs);
