@@ -66,30 +66,17 @@ describe('toAgents: when an activity that comes from the status began', () => {
     expect(toAgents([user(AVAILABLE, '08:00:00')], known)[0]?.activitySince).toBe(iso('08:00:00'));
     // A break asked for during the call applies as it ends: its start is later than the sighting.
     const onCall = toAgents([user(AVAILABLE, '08:00:00', '10:00:00')], known, [], at('10:05:00').getTime());
-    const looked = at('10:05:00').getTime();
-    const onBreak = toAgents([user(BREAK, '10:05:03')], known, onCall, at('10:05:02').getTime(), looked);
-    expect(onBreak[0]?.activitySince).toBe(iso('10:05:03'));
+    // The activity's start for the agent in `status` since `start`, seen at `when` after the look that saw the call.
+    const sinceAfterCall = (status: string, start: string, when: string) =>
+      toAgents([user(status, start)], known, onCall, at(when).getTime(), at('10:05:00').getTime())[0]
+        ?.activitySince;
+    expect(sinceAfterCall(BREAK, '10:05:03', '10:05:02')).toBe(iso('10:05:03'));
     // Seen again only 30 s later (a change of leader between): the break began at its own start, not at the look.
-    const afterHandover = toAgents(
-      [user(BREAK, '10:05:10')],
-      known,
-      onCall,
-      at('10:05:30').getTime(),
-      looked,
-    );
-    expect(afterHandover[0]?.activitySince).toBe(iso('10:05:10'));
+    expect(sinceAfterCall(BREAK, '10:05:10', '10:05:30')).toBe(iso('10:05:10'));
     // Still Available, the status unchanged: the call ended at some moment since the last look, taken as this one.
-    const free = toAgents([user(AVAILABLE, '08:00:00')], known, onCall, at('10:05:30').getTime(), looked);
-    expect(free[0]?.activitySince).toBe(iso('10:05:30'));
+    expect(sinceAfterCall(AVAILABLE, '08:00:00', '10:05:30')).toBe(iso('10:05:30'));
     // A status start from before the look that saw the call (one the last answer did not give, or a clock off) is
     // not when the call ended: the look that finds the agent free is.
-    const startedBefore = toAgents(
-      [user(BREAK, '09:00:00')],
-      known,
-      onCall,
-      at('10:05:30').getTime(),
-      looked,
-    );
-    expect(startedBefore[0]?.activitySince).toBe(iso('10:05:30'));
+    expect(sinceAfterCall(BREAK, '09:00:00', '10:05:30')).toBe(iso('10:05:30'));
   });
 });
