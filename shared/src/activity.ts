@@ -14,6 +14,8 @@
  * MISSED, ERROR, ENDED, REJECTED).
  */
 
+import type { Agent, RoutingProfile } from './snapshot.js';
+
 export const AGENT_ACTIVITIES = [
   'available',
   'incoming',
@@ -51,6 +53,27 @@ const KNOWN_CONTACT_STATES: ReadonlySet<string> = new Set(AGENT_CONTACT_STATES);
  */
 export function isOwnContact(contact: { initiationMethod?: string | undefined }): boolean {
   return contact.initiationMethod !== 'MONITOR';
+}
+
+/**
+ * Whether an agent is of one of `queueIds` ("agents of a queue"): their routing profile serves one, or they hold a
+ * contact of their own from one (a transfer can bring a contact from a queue their profile does not serve; a call
+ * a supervisor listens in on puts them on none of its queues). Without `routingProfiles`, or for an agent whose
+ * profile is not among them, only the contacts tell. A board's agents (server) and the laptop's queue filter
+ * (browser) are both this.
+ */
+export function agentOfQueues(
+  queueIds: ReadonlySet<string>,
+  routingProfiles: readonly RoutingProfile[] | null | undefined,
+): (agent: Agent) => boolean {
+  const serving = new Set<string>();
+  for (const profile of routingProfiles ?? []) {
+    if (profile.queueIds.some((id) => queueIds.has(id))) serving.add(profile.id);
+  }
+  return (agent) => {
+    if (agent.routingProfile && serving.has(agent.routingProfile.id)) return true;
+    return agent.contacts.some((c) => isOwnContact(c) && c.queueId !== null && queueIds.has(c.queueId));
+  };
 }
 
 export function isKnownContactState(state: string): state is AgentContactState {

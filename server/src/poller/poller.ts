@@ -121,7 +121,13 @@ export class Poller {
    * failures is too old to tell when anyone's contact ended. A stop forgets it; a start may be handed the
    * instance's last snapshot (another replica's, or this server's before a restart) to carry it on from.
    */
-  private agentsBefore: { agents: readonly Agent[]; at: number; seenAt: number } | null = null;
+  private agentsBefore: {
+    agents: readonly Agent[];
+    /** When it was answered, on this clock: how old it is, against cycle times that run on real time. */
+    at: number;
+    /** The same moment on Connect's clock (`connectClock`, faster with a simulator ahead of real time). */
+    seenAt: number;
+  } | null = null;
   private readonly channelsSeen = new Map<string, Set<Channel>>();
   private readonly unknownValuesLogged = new Set<string>();
   /**
@@ -466,9 +472,13 @@ export class Poller {
           const before = this.agentsBefore;
           const recent = before !== null && answeredAt - before.at <= this.agentsRecentMs();
           const seenAt = this.connectClock();
-          this.agents = recent
-            ? toAgents(current.users, this.directory, before.agents, seenAt, before.seenAt)
-            : toAgents(current.users, this.directory, [], seenAt);
+          this.agents = toAgents(
+            current.users,
+            this.directory,
+            recent ? before.agents : [],
+            seenAt,
+            recent ? before.seenAt : undefined,
+          );
           this.agentsBefore = { agents: this.agents, at: answeredAt, seenAt };
           // A queue's channels also show in its contacts: the only way an email queue's channel is known, since
           // GetCurrentMetricData cannot be asked for EMAIL by channel.

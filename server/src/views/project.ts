@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
 import {
+  agentOfQueues,
   combineForecasts,
   contactActivity,
   evaluateFigures,
   ERROR_ACTIVITIES,
-  isOwnContact,
   mergeThresholds,
   QUEUE_NOT_ON_BOARD,
   type Agent,
@@ -79,23 +79,9 @@ export function agentCounts(agents: readonly Agent[]): RealtimeMetrics {
   return counts;
 }
 
-/**
- * The agents who can take one of `queueIds`: their routing profile serves it, or they hold a contact of their own
- * from it (not one they listen in on).
- */
+/** The agents who can take one of `queueIds` (shared/src/activity.ts, agentOfQueues). */
 export function agentsOfQueues(snapshot: Snapshot, queueIds: ReadonlySet<string>): Agent[] {
-  const profiles = new Set(
-    (snapshot.routingProfiles ?? [])
-      .filter((profile) => profile.queueIds.some((id) => queueIds.has(id)))
-      .map((profile) => profile.id),
-  );
-  return snapshot.agents.filter(
-    (agent) =>
-      (agent.routingProfile !== null && profiles.has(agent.routingProfile.id)) ||
-      agent.contacts.some(
-        (contact) => isOwnContact(contact) && contact.queueId !== null && queueIds.has(contact.queueId),
-      ),
-  );
+  return snapshot.agents.filter(agentOfQueues(queueIds, snapshot.routingProfiles));
 }
 
 /**

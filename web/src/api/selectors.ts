@@ -1,6 +1,7 @@
 import {
   ACTIVITY_LABELS,
   abandonRate,
+  agentOfQueues,
   ERROR_ACTIVITIES,
   isOwnContact,
   worstState,
@@ -105,22 +106,6 @@ export interface AgentFilterCriteria {
    * agent whose profile is not among them, an agent is of a queue only through a contact from it.
    */
   routingProfiles?: readonly RoutingProfile[] | null | undefined;
-}
-
-/** Whether an agent is of one of the queues: its routing profile serves one, or it has a contact from one. */
-export function agentOfQueues(
-  queueIds: ReadonlySet<string>,
-  routingProfiles: readonly RoutingProfile[] | null | undefined,
-): (agent: Agent) => boolean {
-  const serving = new Set<string>();
-  for (const profile of routingProfiles ?? []) {
-    if (profile.queueIds.some((id) => queueIds.has(id))) serving.add(profile.id);
-  }
-  return (agent) => {
-    if (agent.routingProfile && serving.has(agent.routingProfile.id)) return true;
-    // A contact of their own: a call a supervisor listens in on puts them on none of its queues.
-    return agent.contacts.some((c) => isOwnContact(c) && c.queueId !== null && queueIds.has(c.queueId));
-  };
 }
 
 /** The agents the filters let through; with no filter set, the list itself (no copy of 1,500 on each update). */
