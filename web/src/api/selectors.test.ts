@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { makeSnapshot } from '../testing/makeSnapshot';
-import { AGENT_ACTIVITIES } from '@switchboard/shared';
+import { AGENT_ACTIVITIES, applyPatch, diffView, type Agent, type Snapshot } from '@switchboard/shared';
 import {
   abandonedState,
   abandonRate,
@@ -9,6 +9,7 @@ import {
   agentActivity,
   boardQueues,
   ERROR_GROUP_LABEL,
+  agentGrouper,
   filterAgents,
   groupAgents,
   isInError,
@@ -160,6 +161,59 @@ describe('agent filters and groups', () => {
       'Profile 4',
     ]);
     expect(groupAgents(agents, 'hierarchyGroup')).toHaveLength(8);
+  });
+
+  it('groups a patched view on the last grouping as it groups it afresh, whatever changed and however filtered', () => {
+    // Views as the page holds them: each the last with a patch applied, so an agent the patch did not change is
+    // the same object. Some ticks move every agent, some none; the filter narrows and widens between them.
+    const start = Date.parse('2026-03-02T08:00:00Z');
+    const shape = (tick: number, agentChurn: number) =>
+      makeSnapshot({ queues: 6, agents: 80, tick, nowMs: start + tick * 2000, tickMs: 2000, agentChurn });
+    const churns = [0.1, 1, 0.1, 0.5, 0.1, 0.25, 0.1, 0.1, 1, 0.1];
+    const filters: ((agent: Agent) => boolean)[] = [
+      () => true,
+      (agent) => agent.routingProfile?.id !== 'rp-1',
+      () => true,
+      (agent) => agent.name < 'M',
+      (agent) => agent.activity !== 'available',
+    ];
+    for (const grouping of ['status', 'routingProfile', 'hierarchyGroup'] as const) {
+      const group = agentGrouper();
+      let view: Snapshot = shape(0, 0.1);
+      let reused = 0;
+      for (let tick = 1; tick <= 30; tick += 1) {
+        const next = shape(tick, churns[tick % churns.length] ?? 0.1);
+        const before = new Set(view.agents);
+        view = applyPatch(view, diffView(view, next));
+        reused += view.agents.filter((agent) => before.has(agent)).length;
+        const shown = view.agents.filter(filters[tick % filters.length] ?? (() => true));
+        const afresh = groupAgents(shown, grouping);
+        const built = group(shown, grouping);
+        expect(built).toEqual(afresh);
+        // The same order, agent by agent (toEqual would pass two agents with equal fields swapped).
+        expect(built.map((g) => g.agents.map((a) => a.id))).toEqual(
+          afresh.map((g) => g.agents.map((a) => a.id)),
+        );
+      }
+      // The sequence did exercise the reuse: many agents came through patches unchanged (636 of 2,400).
+      expect(reused).toBeGreaterThan(30 * 15);
+    }
+  });
+
+  it('orders agents with the same start and name by id, wherever they came from', () => {
+    const [a, b] = agents;
+    if (!a || !b) throw new Error('fixture has too few agents');
+    const twin = {
+      ...b,
+      name: a.name,
+      activity: a.activity,
+      status: a.status,
+      activitySince: a.activitySince,
+    };
+    const one = groupAgents([twin, a], 'status');
+    const other = groupAgents([a, twin], 'status', groupAgents([twin], 'status'));
+    expect(one[0]?.agents.map((x) => x.id)).toEqual([a.id, twin.id].sort());
+    expect(other).toEqual(one);
   });
 });
 

@@ -171,25 +171,89 @@ function statusGroupRank(key: string): number {
   return key.startsWith('custom:') ? CUSTOM_RANK : ACTIVITY_ORDER.indexOf(key as AgentActivity);
 }
 
-/** Groups agents; inside a group, the longest in their activity first (they are the ones to look at). */
-export function groupAgents(agents: readonly Agent[], grouping: AgentGrouping): AgentGroup[] {
-  const groups = new Map<string, AgentGroup>();
-  for (const agent of agents) {
-    let key: string;
-    let label: string;
-    if (grouping === 'status') {
-      ({ key, label } = statusGroupOf(agent));
+/** Inside a group: the longest in their activity first, then by name, then by id (one order, whatever came first). */
+function agentOrder(a: Agent, b: Agent): number {
+  return byActivitySince(a, b) || byName(a, b) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+}
+
+function groupOf(agent: Agent, grouping: AgentGrouping): { key: string; label: string } {
+  if (grouping === 'status') return statusGroupOf(agent);
+  const group = grouping === 'routingProfile' ? agent.routingProfile : agent.hierarchyGroup;
+  return {
+    key: group?.id ?? '',
+    label: group?.name ?? (grouping === 'routingProfile' ? 'No routing profile' : 'No hierarchy group'),
+  };
+}
+
+/** Two lists each in agentOrder, as one. */
+function merged(kept: readonly Agent[], arrived: readonly Agent[]): Agent[] {
+  const out: Agent[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < kept.length && j < arrived.length) {
+    const a = kept[i] as Agent;
+    const b = arrived[j] as Agent;
+    if (agentOrder(a, b) <= 0) {
+      out.push(a);
+      i += 1;
     } else {
-      const group = grouping === 'routingProfile' ? agent.routingProfile : agent.hierarchyGroup;
-      key = group?.id ?? '';
-      label = group?.name ?? (grouping === 'routingProfile' ? 'No routing profile' : 'No hierarchy group');
+      out.push(b);
+      j += 1;
     }
-    let group = groups.get(key);
-    if (!group) {
-      group = { key, label, agents: [] };
-      groups.set(key, group);
+  }
+  while (i < kept.length) out.push(kept[i++] as Agent);
+  while (j < arrived.length) out.push(arrived[j++] as Agent);
+  return out;
+}
+
+/**
+ * Groups agents; inside a group, the longest in their activity first (they are the ones to look at).
+ *
+ * With `previous`, what this returned for the page's last view with the same grouping: an agent a patch left
+ * unchanged is the same object in the next view, keeps its group and its place in it, so only the agents that
+ * changed are sorted and merged in, rather than all 1,500 sorted again on every update. The answer is the same
+ * as without it (selectors.test.ts checks it over sequences of patched views).
+ */
+export function groupAgents(
+  agents: readonly Agent[],
+  grouping: AgentGrouping,
+  previous?: readonly AgentGroup[],
+): AgentGroup[] {
+  const groups = new Map<string, AgentGroup>();
+  const arrivals = new Map<string, Agent[]>();
+  let kept: Set<Agent> | null = null;
+  if (previous && previous.length > 0) {
+    const present = new Set(agents);
+    kept = new Set<Agent>();
+    for (const old of previous) {
+      let group: AgentGroup | undefined;
+      for (const agent of old.agents) {
+        if (!present.has(agent) || kept.has(agent)) continue;
+        if (!group) {
+          group = { key: old.key, label: old.label, agents: [] };
+          groups.set(old.key, group);
+        }
+        group.agents.push(agent);
+        kept.add(agent);
+      }
     }
-    group.agents.push(agent);
+  }
+  for (const agent of agents) {
+    if (kept?.has(agent)) continue;
+    const { key, label } = groupOf(agent, grouping);
+    if (!groups.has(key)) groups.set(key, { key, label, agents: [] });
+    let arrived = arrivals.get(key);
+    if (!arrived) {
+      arrived = [];
+      arrivals.set(key, arrived);
+    }
+    arrived.push(agent);
+  }
+  for (const [key, arrived] of arrivals) {
+    const group = groups.get(key);
+    if (!group) continue;
+    arrived.sort(agentOrder);
+    group.agents = group.agents.length === 0 ? arrived : merged(group.agents, arrived);
   }
   const ordered = [...groups.values()];
   if (grouping === 'status') {
@@ -199,10 +263,20 @@ export function groupAgents(agents: readonly Agent[], grouping: AgentGrouping): 
   } else {
     ordered.sort((a, b) => (a.key === '' ? 1 : b.key === '' ? -1 : a.label.localeCompare(b.label)));
   }
-  for (const group of ordered) {
-    group.agents.sort((a, b) => byActivitySince(a, b) || byName(a, b));
-  }
   return ordered;
+}
+
+/**
+ * groupAgents that remembers its last answer and builds the next on it (see there): one per list on the page. Any
+ * earlier answer of the same grouping gives the same result, so a render React repeats or throws away does no harm.
+ */
+export function agentGrouper(): (agents: readonly Agent[], grouping: AgentGrouping) => AgentGroup[] {
+  let last: { grouping: AgentGrouping; groups: AgentGroup[] } | null = null;
+  return (agents, grouping) => {
+    const groups = groupAgents(agents, grouping, last?.grouping === grouping ? last.groups : undefined);
+    last = { grouping, groups };
+    return groups;
+  };
 }
 
 /** Distinct routing profiles and hierarchy groups, for the filters. */
