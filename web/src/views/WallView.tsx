@@ -138,13 +138,7 @@ export function WallView({ meta, stale, params }: ViewProps) {
             </div>
           ) : null}
           {page?.kind === 'queue-rows' ? (
-            <QueueRows
-              queues={page.queues}
-              statesOf={statesOf}
-              columns={page.columns}
-              height={size.height}
-              rem={rem}
-            />
+            <QueueRows queues={page.queues} statesOf={statesOf} columns={page.columns} line={page.line} />
           ) : null}
           {page?.kind === 'agents' && agents ? (
             <ErrorBoundary what="the agents" resetKey={agents}>

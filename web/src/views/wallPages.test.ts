@@ -8,15 +8,19 @@ import {
   WALL_QUEUE_TILE,
   pageSeconds,
   planWallPages,
+  rowLayout,
   tileLayout,
   type WallArea,
 } from './wallPages';
+import { WALL_QUEUE_ROW } from '../theme/sizes';
 
 /** The area under the header and the instance totals, as Chromium lays the wall out (the view and queue stylesheets). */
 const AREAS: Record<string, WallArea> = {
   '1080p': { width: 1868, height: 903, rem: 17.28 },
   '4K': { width: 3736, height: 1808, rem: 34.56 },
 };
+/** The wall's type stops shrinking at 12 px: a 720p screen has more room in rem than 1080p. */
+const AREA_720P: WallArea = { width: 1244, height: 540, rem: 12 };
 const everything = new Set(SECTIONS);
 const DEFAULT_ROTATE = 15;
 
@@ -71,6 +75,38 @@ describe('the wall pages', () => {
     });
     expect(many[0]).toMatchObject({ kind: 'queue-rows', columns: 4 });
     expect(many[0]?.kind === 'queue-rows' ? many[0].queues.length : 0).toBe(92);
+  });
+
+  it("gives a queue's name its room in lines of any height, at every size and however many queues", () => {
+    for (const [name, area] of Object.entries({ ...AREAS, '720p': AREA_720P })) {
+      for (const count of [30, 40, 60, 92, 150, 250]) {
+        const pages = planWallPages({
+          area,
+          sections: new Set(['queues'] as const),
+          queues: makeSnapshot({ queues: count }).queues,
+          hasAgents: false,
+        });
+        for (const page of pages) {
+          if (page.kind !== 'queue-rows') continue;
+          const where = `${name}, ${count} queues, ${page.queues.length} on the page`;
+          const gap = WALL_QUEUE_ROW.gap * area.rem;
+          const least = WALL_QUEUE_ROW.height * area.rem;
+          // The lines and their heading fit the page's height.
+          expect((Math.ceil(page.queues.length / page.columns) + 1) * page.line, where).toBeLessThanOrEqual(
+            area.height,
+          );
+          expect(page.line, where).toBeGreaterThanOrEqual(Math.floor(least));
+          expect(page.line, where).toBeLessThanOrEqual(WALL_QUEUE_ROW.maxHeight * area.rem);
+          // A column is as wide, for its lines' height, as the least lines' columns: the name grows with its type.
+          const width = (area.width + gap) / page.columns - gap;
+          expect(width / page.line, where).toBeGreaterThanOrEqual(
+            (WALL_QUEUE_ROW.minWidth * area.rem) / least - 0.01,
+          );
+        }
+      }
+    }
+    // 720p, forty queues: three columns of lines, not four with a few letters of each name.
+    expect(rowLayout(AREA_720P, 40, 4)).toMatchObject({ columns: 3 });
   });
 
   it('draws a page of few queue tiles larger, to fill the screen, and a full page at about their size', () => {

@@ -18,7 +18,7 @@ export const MAX_TILE_PAGES = 2;
 
 export type WallPage =
   | { kind: 'queues'; queues: Queue[] }
-  | { kind: 'queue-rows'; queues: Queue[]; columns: number }
+  | { kind: 'queue-rows'; queues: Queue[]; columns: number; /** Each line's height, px. */ line: number }
   | { kind: 'chart' }
   | { kind: 'agents' };
 
@@ -35,6 +35,34 @@ export function queueRowsThatFit(area: WallArea): { columns: number; rows: numbe
   const columns = Math.max(1, Math.floor((area.width + gap) / (WALL_QUEUE_ROW.minWidth * rem + gap)));
   const rows = Math.max(1, Math.floor(area.height / (WALL_QUEUE_ROW.height * rem)) - 1);
   return { columns, rows, perPage: columns * rows };
+}
+
+/**
+ * How a page of `count` queue lines fills the area: the columns (at most `maxColumns`) that give the tallest
+ * lines, fewer columns where it is a tie. A line's type and its figures' columns grow with its height, so a column
+ * keeps its proportions: at the least line height it is WALL_QUEUE_ROW.minWidth wide, and a line is only as tall
+ * as its column's width allows, so the queue's name keeps its room (at least a dozen letters) at any height. A
+ * page with room to spare takes fewer, wider columns of taller lines.
+ */
+export function rowLayout(
+  area: WallArea,
+  count: number,
+  maxColumns: number,
+): { columns: number; line: number } {
+  const { rem } = area;
+  const gap = WALL_QUEUE_ROW.gap * rem;
+  const least = WALL_QUEUE_ROW.height * rem;
+  const most = WALL_QUEUE_ROW.maxHeight * rem;
+  let best = { columns: Math.max(1, maxColumns), line: least };
+  for (let columns = 1; columns <= maxColumns; columns++) {
+    // Under a heading line as tall as the others.
+    const byHeight = area.height / (Math.ceil(Math.max(1, count) / columns) + 1);
+    const width = (area.width + gap) / columns - gap;
+    const byWidth = (width / (WALL_QUEUE_ROW.minWidth * rem)) * least;
+    const line = Math.floor(Math.min(most, byHeight, byWidth));
+    if (line >= Math.floor(least) && line > best.line) best = { columns, line };
+  }
+  return best;
 }
 
 /**
@@ -66,11 +94,8 @@ export function planWallPages({
         pages.push({ kind: 'queues', queues: page });
     } else {
       const lines = queueRowsThatFit(area);
-      // A page with room to spare takes fewer, wider columns of taller lines (longer names, larger type).
-      const tallLines = Math.max(1, Math.floor(area.height / (WALL_QUEUE_ROW.maxHeight * area.rem)) - 1);
       for (const page of paginate(queues, lines.perPage)) {
-        const columns = Math.min(lines.columns, Math.ceil(page.length / tallLines));
-        pages.push({ kind: 'queue-rows', queues: page, columns });
+        pages.push({ kind: 'queue-rows', queues: page, ...rowLayout(area, page.length, lines.columns) });
       }
     }
   }

@@ -28,16 +28,14 @@ export const QueueRows = memo(function QueueRows({
   queues,
   statesOf,
   columns,
-  height = 0,
-  rem = 16,
+  line = WALL_QUEUE_ROW.height * 16,
 }: {
   queues: readonly Queue[];
   statesOf: (queue: Queue) => Record<string, FigureState>;
   /** Columns of queues across the page. */
   columns: number;
-  /** The page's height in px, shared by the lines of the longest column and its heading. */
-  height?: number;
-  rem?: number;
+  /** Each line's height in px, the heading's too (rowLayout in views/wallPages.ts): the type grows with it. */
+  line?: number;
 }) {
   const format = useFormat();
   const { serviceLevelMetric } = useBoard();
@@ -52,13 +50,6 @@ export const QueueRows = memo(function QueueRows({
   const perColumn = Math.max(1, Math.ceil(queues.length / Math.max(1, columns)));
   const chunks: Queue[][] = [];
   for (let i = 0; i < queues.length; i += perColumn) chunks.push(queues.slice(i, i + perColumn));
-  const line =
-    height > 0
-      ? Math.min(
-          WALL_QUEUE_ROW.maxHeight * rem,
-          Math.max(WALL_QUEUE_ROW.height * rem, height / (perColumn + 1)),
-        )
-      : WALL_QUEUE_ROW.height * rem;
   const style = { '--columns': columns, '--queue-row-h': `${Math.floor(line)}px` } as CSSProperties;
   return (
     <section className="queue-rows" aria-label="Queues" style={style}>
