@@ -18,6 +18,26 @@ describe('parseEnv', () => {
     );
   });
 
+  it('refuses an interval too long for a timer, naming the variable and its range, rather than polling without pause', () => {
+    // Node runs a timer of more than 2^31 - 1 ms at once: 3e9 ms would poll Connect as fast as the budget allows.
+    for (const name of [
+      'POLL_INTERVAL_MS',
+      'HISTORY_INTERVAL_MS',
+      'DISCOVERY_INTERVAL_MS',
+      'LEASE_MS',
+      'STALE_AFTER_MS',
+    ]) {
+      expect(() => parseEnv({ [name]: '3000000000' }), name).toThrow(
+        new RegExp(`${name} must be at most \\d+`),
+      );
+      expect(() => parseEnv({ [name]: '2.5e4' }), name).not.toThrow();
+      expect(() => parseEnv({ [name]: '20000.5' }), name).toThrow(
+        new RegExp(`${name} must be a whole number`),
+      );
+    }
+    expect(parseEnv({ POLL_INTERVAL_MS: '3600000' }).POLL_INTERVAL_MS).toBe(3_600_000);
+  });
+
   it('takes LOG_FORMAT json or pretty, leaves it unset by default, and names the choices for anything else', () => {
     expect(parseEnv({}).LOG_FORMAT).toBeUndefined();
     expect(parseEnv({ LOG_FORMAT: 'json' }).LOG_FORMAT).toBe('json');

@@ -102,8 +102,14 @@ const envSchema = z.object({
     .number()
     .int()
     .min(1000, 'POLL_INTERVAL_MS must be at least 1000: Connect refreshes its figures every few seconds')
+    .max(3_600_000, 'POLL_INTERVAL_MS must be at most 3600000 (an hour): a wallboard polls every few seconds')
     .default(2000),
-  STALE_AFTER_MS: z.coerce.number().int().min(1000).default(15_000),
+  STALE_AFTER_MS: z.coerce
+    .number()
+    .int()
+    .min(1000, 'STALE_AFTER_MS must be at least 1000')
+    .max(86_400_000, 'STALE_AFTER_MS must be at most 86400000 (a day)')
+    .default(15_000),
   WALLBOARD_CONFIG: z.string().min(1).optional(),
   ACCESS_MODE: z
     .enum(['open', 'tokens', 'proxy'], {
@@ -246,7 +252,12 @@ const envSchema = z.object({
       }
     }, 'REDIS_URL: its user or password holds a % not followed by two hex digits; write % in them as %25')
     .optional(),
-  LEASE_MS: z.coerce.number().int().min(1000, 'LEASE_MS must be at least 1000').default(5000),
+  LEASE_MS: z.coerce
+    .number()
+    .int()
+    .min(1000, 'LEASE_MS must be at least 1000')
+    .max(600_000, 'LEASE_MS must be at most 600000 (ten minutes): a replica that stops is replaced after it')
+    .default(5000),
   /** How often each screen reports itself (docs/screens.md). */
   SCREEN_REPORT_INTERVAL_MS: z.coerce
     .number({ error: 'SCREEN_REPORT_INTERVAL_MS must be milliseconds, e.g. SCREEN_REPORT_INTERVAL_MS=60000' })
@@ -322,11 +333,13 @@ const envSchema = z.object({
     .number()
     .int()
     .min(5000, "HISTORY_INTERVAL_MS must be at least 5000: today's figures settle over minutes")
+    .max(3_600_000, 'HISTORY_INTERVAL_MS must be at most 3600000 (an hour)')
     .default(30_000),
   DISCOVERY_INTERVAL_MS: z.coerce
     .number()
     .int()
     .min(1000, 'DISCOVERY_INTERVAL_MS must be at least 1000')
+    .max(86_400_000, 'DISCOVERY_INTERVAL_MS must be at most 86400000 (a day)')
     .default(60_000),
   /** The embedded simulator (no CONNECT_INSTANCE_ID): its size, seed, speed and port. */
   SIMULATOR_QUEUES: z.coerce
