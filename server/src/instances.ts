@@ -570,5 +570,6 @@ export function viewSource(
     get revision() {
       return instance.views.revisionOf(board);
     },
+    unavailable: () => ('unavailable' in instance.source ? instance.source.unavailable() : null),
   };
 }

@@ -294,7 +294,9 @@ export async function startWebServer(env: Env, options: StartOptions = {}): Prom
           return (send) => req.on('close', displays.streamOpened(key, board, send));
         },
       ),
-      displaysRouter(displays, SERVER_BUILD, clientOf, newScreens),
+      displaysRouter(displays, SERVER_BUILD, clientOf, newScreens, () =>
+        configStore.current.boards.map((board) => board.id),
+      ),
       intradayRouter((req) => select(req).cluster ?? select(req).poller),
       metrics.router(security.mayScrape),
     ],

@@ -259,6 +259,13 @@ describe('screen reports', () => {
     expect(mine.commands()).toHaveLength(1);
     const neither = await post(wallboard, '/api/v1/displays/reload', {});
     expect(neither.status).toBe(400);
+    // A board the configuration does not have is said to be one, not a reload of no screens.
+    const mistyped = await post(wallboard, '/api/v1/displays/reload', { board: 'loby' });
+    expect(mistyped.status).toBe(404);
+    expect(await mistyped.json()).toMatchObject({
+      code: 'unknown_board',
+      detail: 'board: "loby" is not a board of the configuration (all) nor one a screen shows (lobby).',
+    });
 
     const renamed = await post(
       wallboard,

@@ -76,6 +76,12 @@ describe('error answers', () => {
           detail: expect.stringMatching(/Content-Encoding/),
         });
       expect(JSON.parse(answers.large.body)).toMatchObject({ code: 'body_too_large' });
+      // A path that does not decode is said to be one, with how to write a %.
+      for (const answer of [answers.path, answers.apiPath])
+        expect(JSON.parse(answer.body)).toMatchObject({
+          code: 'malformed_path',
+          detail: expect.stringMatching(/%-escape that does not decode.*write a % in a path as %25/),
+        });
       for (const [what, answer] of Object.entries(answers)) {
         expect(answer.headers['content-type'], what).toMatch(/^application\/problem\+json/);
         const body = JSON.parse(answer.body) as Record<string, unknown>;
@@ -223,6 +229,39 @@ describe('error answers', () => {
       expect(output).not.toContain('LeakCheckRedisPw');
     } finally {
       child.kill('SIGKILL');
+    }
+  }, 30_000);
+
+  it('says the shared store is unreachable, not that the first poll is running, on a replica that never reached Redis', async () => {
+    const { startWebServer } = await import('../src/main.js');
+    const { startSimulator } = await import('../src/simulator/server.js');
+    const { simulatorEnv, TEST_CREDENTIALS } = await import('./support/wallboard.js');
+    const { holder: probe, taken: closed } = await holdPort();
+    await new Promise((resolve) => probe.close(resolve));
+    const simulator = await startSimulator({ queues: 3, agents: 5, seed: 2 });
+    const server = await startWebServer(
+      simulatorEnv(simulator, { REDIS_URL: `redis://127.0.0.1:${closed}` }),
+      {
+        credentials: TEST_CREDENTIALS,
+      },
+    );
+    try {
+      await eventually(
+        async () =>
+          ((await (await fetch(`${server.url}/readyz`)).json()) as { redis?: string }).redis === 'down',
+        'the replica to see Redis down',
+        10_000,
+      );
+      const response = await fetch(`${server.url}/api/v1/snapshot`);
+      expect(response.status).toBe(503);
+      expect(response.headers.get('retry-after')).toBe('3');
+      expect(await response.json()).toMatchObject({
+        code: 'no_leader',
+        detail: 'The shared store is unreachable; try again in a few seconds.',
+      });
+    } finally {
+      await server.stop();
+      await simulator.close();
     }
   }, 30_000);
 

@@ -170,6 +170,11 @@ export class Cluster {
     return { redis: this.redisUp ? 'up' : 'down', role: this.role };
   }
 
+  /** Why this replica has no snapshot to serve, where it is not the first poll: Redis unreachable. */
+  unavailable(): NoLeaderError | null {
+    return this.redisUp ? null : noLeader('unreachable');
+  }
+
   get latest(): Snapshot | null {
     return this.snapshot ? ageSnapshot(this.snapshot, this.clock(), this.options.staleAfterMs) : null;
   }

@@ -168,6 +168,8 @@ export function displaysRouter(
   serverBuild: string,
   clientOf: (req: Request) => string,
   allowance: NewScreenAllowance,
+  /** The configuration's boards now (it may be reloaded): a reload of a board no screen shows and no board is, is refused. */
+  boardIds: () => readonly string[],
 ): Router {
   const router = Router();
   /**
@@ -281,6 +283,24 @@ export function displaysRouter(
         throw new ForbiddenError(
           `You may command the screens of ${boards.join(', ')} only, not of ${board}.`,
           'board_not_allowed',
+        );
+      // A mistyped board would reload no screen and look done; a board since removed is known while a screen
+      // still shows it.
+      const configured = boardIds();
+      const shown = [
+        ...new Set(
+          registry
+            .list()
+            .flatMap((screen) =>
+              screen.board === null || configured.includes(screen.board) ? [] : [screen.board],
+            ),
+        ),
+      ];
+      if (!configured.includes(board) && !shown.includes(board))
+        throw new NotFoundError(
+          `board: "${board}" is not a board of the configuration (${configured.join(', ')})` +
+            (shown.length > 0 ? ` nor one a screen shows (${shown.join(', ')}).` : '.'),
+          'unknown_board',
         );
       res.json({ sent: await registry.reload({ board }) });
     },

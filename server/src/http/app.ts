@@ -13,6 +13,8 @@ export interface SnapshotSource {
   readonly latest: Snapshot | null;
   /** What else the view depends on (the configuration it was projected under), for its ETag. */
   readonly revision?: string;
+  /** Why there is no snapshot, where it is not that the first poll is running (the shared store unreachable). */
+  unavailable?(): UnavailableError | null;
 }
 
 export interface AppOptions {
@@ -74,6 +76,8 @@ export function createApp({
     const source = sourceOf(req);
     const snapshot = source.latest;
     if (!snapshot) {
+      const reason = source.unavailable?.();
+      if (reason) throw reason;
       throw new UnavailableError(
         'No snapshot yet: the first poll of Connect is running.',
         'no_snapshot_yet',

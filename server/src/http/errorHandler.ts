@@ -135,6 +135,16 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       );
       return;
     }
+    if (status === 400 && error instanceof URIError) {
+      // The router could not decode a part of the path (`%ff`, a lone `%`).
+      sendProblem(
+        res,
+        400,
+        'malformed_path',
+        'The path holds a %-escape that does not decode (a % not followed by two hex digits, or bytes that are not UTF-8 text); write a % in a path as %25.',
+      );
+      return;
+    }
     if (status !== undefined && status < 500) {
       sendProblem(
         res,
