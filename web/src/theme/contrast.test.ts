@@ -66,6 +66,9 @@ function pairs(): { text: string; on: string; scheme: Scheme; ratio: number }[] 
     for (const text of ACTIVITIES) add(text, 'tile', scheme, token('tile', scheme));
     // A state's badge: dark or light glyphs on the state's own colour.
     for (const fill of STATES) add('on-badge', fill, scheme, token(fill, scheme));
+    // The chart's legend names each series in its colour, on the chart's tile and on the page.
+    for (const text of ['chart-queued', 'chart-handled', 'chart-abandoned', 'chart-sl', 'chart-target'])
+      for (const on of ['bg', 'tile']) add(text, on, scheme, token(on, scheme));
   }
   // The wall (always dark): a queue's line tinted by its worst state (queues.css), over the page or a tile.
   for (const on of ['bg', 'tile'])
