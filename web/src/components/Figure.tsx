@@ -55,6 +55,15 @@ export const Figure = memo(function Figure({
 });
 
 /**
+ * Connect's On contact counts the agents in after-contact work too (ACW beside it is those alone), where the agent
+ * list's On contact group does not: said on the figure, as the instance totals say it.
+ */
+export const ON_CONTACT_NOTE = {
+  detail: 'incl. ACW',
+  title: 'On contact, including after-contact work, as Connect counts it',
+} as const;
+
+/**
  * A figure's label from its descriptor: the short one where room is short, with the full one as its title
  * (shown on hover) when they differ. `{...figureLabels('AGENTS_AVAILABLE', true)}` is "Avail", titled "Available".
  */

@@ -80,5 +80,9 @@ describe('QueueTile', () => {
     const oldest = document.querySelector('[data-metric="OLDEST_CONTACT_AGE"]') as HTMLElement;
     expect(oldest.querySelector('dt')?.textContent).toBe('Oldest contact');
     expect(oldest.title).toBe('');
+    // Connect's On contact counts after-contact work too, where the agent list's On contact group does not: said.
+    const onContact = document.querySelector('[data-metric="AGENTS_ON_CONTACT"]') as HTMLElement;
+    expect(onContact.querySelector('.figure-detail')?.textContent).toBe('incl. ACW');
+    expect(onContact.title).toBe('On contact, including after-contact work, as Connect counts it');
   });
 });

@@ -3,7 +3,7 @@ import { memo } from 'react';
 import { abandonedState, abandonRate } from '../../api/selectors';
 import { ChannelIcon, channelWord } from '../../components/ChannelIcon';
 import { ErrorBoundary } from '../../components/ErrorBoundary';
-import { Figure, figureLabels, HeadlineFigures } from '../../components/Figure';
+import { Figure, figureLabels, HeadlineFigures, ON_CONTACT_NOTE } from '../../components/Figure';
 import { useBoard } from '../../board';
 import { useFormat } from '../../format';
 import { AtRiskMark } from '../../components/forecast/Forecast';
@@ -111,6 +111,7 @@ function QueueTileBody({ queue, states, onOpen, selected }: QueueTileProps) {
             {...figureLabels(metric, true)}
             value={format.figure(metric, realtime[metric])}
             state={states[metric]}
+            {...(metric === 'AGENTS_ON_CONTACT' ? ON_CONTACT_NOTE : {})}
           />
         ))}
       </dl>

@@ -1,7 +1,7 @@
 import type { Snapshot } from '@switchboard/shared';
 import { memo } from 'react';
 import { abandonedState, abandonRate } from '../../api/selectors';
-import { Figure, figureLabels, HeadlineFigures } from '../../components/Figure';
+import { Figure, figureLabels, HeadlineFigures, ON_CONTACT_NOTE } from '../../components/Figure';
 import { useBoard } from '../../board';
 import { useFormat } from '../../format';
 import { ForecastSummary } from '../../components/forecast/Forecast';
@@ -51,12 +51,7 @@ export const SummaryStrip = memo(function SummaryStrip({
             {...figureLabels(metric, metric === 'AGENTS_AFTER_CONTACT_WORK')}
             value={format.figure(metric, realtime[metric])}
             state={states[metric]}
-            {...(metric === 'AGENTS_ON_CONTACT'
-              ? {
-                  detail: 'incl. ACW',
-                  title: 'On contact, including after-contact work, as Connect counts it',
-                }
-              : {})}
+            {...(metric === 'AGENTS_ON_CONTACT' ? ON_CONTACT_NOTE : {})}
           />
         ))}
         <Figure
