@@ -165,4 +165,31 @@ describe('the wallboard page', () => {
     renderApp('?board=nope');
     expect((await screen.findByTestId('unknown-board')).textContent).toContain('all, billing');
   });
+
+  it('says which values of the address it could not read and what it shows instead, and takes them out on asking', async () => {
+    stubServer({ snapshot: makeSnapshot({ nowMs: Date.now() }) });
+    renderApp('?view=wal&channel=FAX&status=sleeping&groupBy=shoe&theme=purple&rotate=1&bg=blue&board=all');
+    const note = await screen.findByTestId('address-unread');
+    expect(note.textContent).toContain(
+      'view=wal (it takes one of wall, laptop, embed, screens; showing the laptop view)',
+    );
+    expect(note.textContent).toContain(
+      'channel=FAX (it takes one of VOICE, CHAT, TASK, EMAIL; showing every channel)',
+    );
+    expect(note.textContent).toContain('status=sleeping');
+    expect(note.textContent).toContain('groupBy=shoe');
+    expect(note.textContent).toContain('theme=purple');
+    expect(note.textContent).toContain('rotate=1 (it takes seconds a page shows, 2 or more; showing 15 s)');
+    expect(note.textContent).toContain('bg=blue');
+    act(() => screen.getByRole('button', { name: 'Take them out of the address' }).click());
+    expect(window.location.search).toBe('?board=all');
+    expect(screen.queryByTestId('address-unread')).toBeNull();
+  });
+
+  it('says nothing of an address it reads whole', async () => {
+    stubServer({ snapshot: makeSnapshot({ nowMs: Date.now() }) });
+    renderApp('?view=laptop&channel=CHAT&status=available&groupBy=routingProfile&theme=dark&board=all');
+    await screen.findByRole('heading', { level: 1 });
+    expect(screen.queryByTestId('address-unread')).toBeNull();
+  });
 });

@@ -8,6 +8,7 @@ import { useStale } from './features/status/StaleBanner';
 import { FormatContext, makeFormatters } from './format';
 import { useViewParams } from './url';
 import { EmbedView } from './views/EmbedView';
+import { UnreadAddress } from './components/UnreadAddress';
 import { LaptopView } from './views/LaptopView';
 import { useReloadOnUpgrade } from './views/useReloadOnUpgrade';
 import { WallView } from './views/WallView';
@@ -66,6 +67,7 @@ export function App() {
               instead.
             </p>
           ) : null}
+          <UnreadAddress unread={params.unread} update={update} />
           {/* No view under it: a board removed while shown would keep its last figures, going stale, and push the
               message off a wall that fills the screen. */}
           {unknownBoard && params.view !== 'screens' ? null : (

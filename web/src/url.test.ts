@@ -20,4 +20,22 @@ describe('parseViewParams', () => {
     ])
       expect(parseViewParams(`?at=${encodeURIComponent(value)}`)).toMatchObject({ at: null, badAt: value });
   });
+
+  it('keeps aside the values it cannot read, with what each takes, and reads the rest', () => {
+    const params = parseViewParams('?view=embed&channel=fax&groupBy=team&rotate=abc&theme=light');
+    expect(params).toMatchObject({
+      view: 'embed',
+      channel: null,
+      groupBy: 'status',
+      rotate: 15,
+      theme: 'light',
+    });
+    expect(params.unread.map((param) => `${param.key}=${param.value}`)).toEqual([
+      'rotate=abc',
+      'channel=fax',
+      'groupBy=team',
+    ]);
+    // Absent or empty is no value, not an unread one.
+    expect(parseViewParams('?channel=&view=').unread).toEqual([]);
+  });
 });

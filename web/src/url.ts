@@ -29,6 +29,17 @@ export interface ViewParams {
   at: number | null;
   /** `?at=` as given, when it is not a time the page can read (the page says so, and shows live figures). */
   badAt: string | null;
+  /** Values the address gives that the page cannot read, so did not apply (the page says which, and what it takes). */
+  unread: UnreadParam[];
+}
+
+export interface UnreadParam {
+  key: 'view' | 'channel' | 'status' | 'groupBy' | 'theme' | 'rotate' | 'bg';
+  value: string;
+  /** What the key takes, in words. */
+  takes: string;
+  /** What the page does instead. */
+  instead: string;
 }
 
 function parseAt(value: string | null): { at: number | null; badAt: string | null } {
@@ -42,30 +53,71 @@ function oneOf<T extends string>(value: string | null, allowed: readonly T[]): T
   return value !== null && (allowed as readonly string[]).includes(value) ? (value as T) : null;
 }
 
+const VIEWS = ['wall', 'laptop', 'embed', 'screens'] as const;
+const THEMES = ['light', 'dark'] as const;
+const MIN_ROTATE_SECONDS = 2;
+
 export function parseViewParams(search: string): ViewParams {
   const params = new URLSearchParams(search);
-  const rotate = Number(params.get('rotate'));
+  const unread: UnreadParam[] = [];
+  /** The key's value if it is one of `allowed`; else null, and a value given is said to be unread. */
+  const pick = <T extends string>(
+    key: UnreadParam['key'],
+    allowed: readonly T[],
+    instead: string,
+  ): T | null => {
+    const value = params.get(key);
+    const picked = oneOf(value, allowed);
+    if (picked === null && value !== null && value !== '')
+      unread.push({ key, value, takes: `one of ${allowed.join(', ')}`, instead });
+    return picked;
+  };
+  const rotateText = params.get('rotate');
+  const rotate = Number(rotateText);
+  const rotateRead =
+    rotateText !== null && rotateText !== '' && Number.isFinite(rotate) && rotate >= MIN_ROTATE_SECONDS;
+  if (rotateText !== null && rotateText !== '' && !rotateRead)
+    unread.push({
+      key: 'rotate',
+      value: rotateText,
+      takes: `seconds a page shows, ${MIN_ROTATE_SECONDS} or more`,
+      instead: '15 s',
+    });
+  const bg = params.get('bg');
+  if (bg !== null && bg !== '' && bg !== 'transparent')
+    unread.push({ key: 'bg', value: bg, takes: 'transparent', instead: "the theme's background" });
   return {
-    view: oneOf(params.get('view'), ['wall', 'laptop', 'embed', 'screens'] as const) ?? 'laptop',
+    view: pick('view', VIEWS, 'the laptop view') ?? 'laptop',
     board: params.get('board'),
     queue: params.get('queue'),
     queues: (params.get('queues') ?? '').split(',').filter(Boolean),
     profile: params.get('profile'),
     group: params.get('group'),
-    channel: oneOf(params.get('channel'), CHANNELS),
-    status: oneOf(params.get('status'), ACTIVITY_ORDER),
+    channel: pick('channel', CHANNELS, 'every channel'),
+    status: pick('status', ACTIVITY_ORDER, 'any status'),
     search: params.get('search') ?? '',
-    groupBy: oneOf(params.get('groupBy'), AGENT_GROUPINGS) ?? 'status',
-    theme: oneOf(params.get('theme'), ['light', 'dark'] as const),
-    transparent: params.get('bg') === 'transparent',
-    rotate: Number.isFinite(rotate) && rotate >= 2 ? rotate : 15,
+    groupBy: pick('groupBy', AGENT_GROUPINGS, 'grouped by status') ?? 'status',
+    theme: pick('theme', THEMES, "the system's theme"),
+    transparent: bg === 'transparent',
+    rotate: rotateRead ? rotate : 15,
     ...parseAt(params.get('at')),
+    unread,
   };
 }
 
 export type ViewPatch = Partial<
   Record<
-    'board' | 'queue' | 'queues' | 'profile' | 'group' | 'channel' | 'status' | 'search' | 'groupBy' | 'at',
+    | 'board'
+    | 'queue'
+    | 'queues'
+    | 'profile'
+    | 'group'
+    | 'channel'
+    | 'status'
+    | 'search'
+    | 'groupBy'
+    | 'at'
+    | UnreadParam['key'],
     string | null
   >
 >;
