@@ -66,4 +66,31 @@ describe('a page whose address names no board', () => {
     await waitFor(() => expect(asked).toContain('/api/v1/snapshot?board=all'));
     expect(asked.filter((url) => url.startsWith('/api/v1/snapshot?board=billing'))).toEqual([]);
   });
+
+  it('asks nothing more of a board the configuration does not have, once it knows', async () => {
+    const asked = server(TEST_CONFIG);
+    let streams = 0;
+    window.history.replaceState(null, '', '/?view=laptop&board=nope');
+    render(
+      <QueryClientProvider client={new QueryClient()}>
+        <Root
+          streamOptions={{
+            createSource: () => {
+              streams += 1;
+              return refusedStream();
+            },
+            minBackoffMs: 100,
+            maxBackoffMs: 200,
+          }}
+        />
+      </QueryClientProvider>,
+    );
+    await screen.findByTestId('unknown-board');
+    const polls = () => asked.filter((url) => url.startsWith('/api/v1/snapshot')).length;
+    const [pollsThen, streamsThen] = [polls(), streams];
+    // Polls come every two seconds or so, reconnections every 200 ms here: none in three seconds.
+    await new Promise((resolve) => setTimeout(resolve, 3000));
+    expect(polls()).toBe(pollsThen);
+    expect(streams).toBe(streamsThen);
+  }, 10_000);
 });

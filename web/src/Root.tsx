@@ -21,8 +21,10 @@ export function Root({ streamOptions }: { streamOptions?: SnapshotFeedProps['str
         </p>
       </div>
     );
+  // A board the configuration does not have (the page names the ones it has) is not asked for.
+  const unknown = Boolean(config.data && shown && !config.data.boards.some((known) => known.id === shown));
   return (
-    <SnapshotFeed key={shown ?? ''} board={shown} streamOptions={streamOptions}>
+    <SnapshotFeed key={shown ?? ''} board={shown} streamOptions={streamOptions} idle={unknown}>
       <App />
     </SnapshotFeed>
   );

@@ -72,6 +72,12 @@ export interface SnapshotFeedProps {
   board?: string | null;
   /** For tests: a fake EventSource, shorter timers. */
   streamOptions?: Partial<StreamOptions>;
+  /**
+   * The board is not in the configuration (the page says so): no stream and no poll, which the server would only
+   * refuse, over and over, for as long as the screen stays on. The configuration is read again every so often; a
+   * board added to it starts the feed.
+   */
+  idle?: boolean;
 }
 
 /**
@@ -81,7 +87,7 @@ export interface SnapshotFeedProps {
  * the same revision of the board as the patch). Mount it once, above every component that reads the
  * snapshot, keyed by the board: another board may be another Connect instance, with its own stream.
  */
-export function SnapshotFeed({ children, board = null, streamOptions }: SnapshotFeedProps) {
+export function SnapshotFeed({ children, board = null, streamOptions, idle = false }: SnapshotFeedProps) {
   const client = useQueryClient();
   const [key] = useState(() => snapshotKeys.board(board));
   const [held] = useState(() => () => client.getQueryData<Snapshot>(key));
@@ -102,6 +108,7 @@ export function SnapshotFeed({ children, board = null, streamOptions }: Snapshot
       }),
   );
   useEffect(() => {
+    if (idle) return undefined;
     // The stream names this tab's screen id, which it knows a moment after the page starts (another tab of the
     // browser may be that screen); the first figures come from the poll meanwhile.
     const waiting = whenScreenIdSettled(() => stream.start());
@@ -115,13 +122,13 @@ export function SnapshotFeed({ children, board = null, streamOptions }: Snapshot
       renewed();
       stream.stop();
     };
-  }, [stream]);
+  }, [stream, idle]);
   const streamState = useSyncExternalStore(stream.subscribe, stream.getState);
   const live = streamState === 'live';
   // One request for the life of the feed: the poll's, and carried by every slice (SnapshotRequestContext).
   const [request] = useState(() => snapshotQueryOptions(board, held, () => stream.getState() === 'live'));
   const [pollMs] = useState(() => fallbackPollMs(streamOptions?.random));
-  const poll = useQuery({ ...request, refetchInterval: live ? false : pollMs });
+  const poll = useQuery({ ...request, enabled: !idle, refetchInterval: live || idle ? false : pollMs });
 
   // Once the browser says it is offline, React Query pauses each poll rather than failing it: no failure is
   // counted and no error set, and a device off the network would read "Live (polling)" for as long as it is.
