@@ -42,6 +42,19 @@ test.describe('laptop view', () => {
     await expect(page.getByTestId('summary-note')).toBeVisible();
     await page.goBack();
     await expect(page.locator('[data-queue-id]')).toHaveCount(snapshot.queues.length);
+    // Back, the keyboard is on the queue it opened, not at the top of the page; and again with the drill-down's own
+    // button.
+    await expect(open).toBeFocused();
+    await page.keyboard.press('Enter');
+    await page.getByRole('button', { name: 'Back to all queues' }).press('Enter');
+    await expect(page.locator('[data-queue-id]')).toHaveCount(snapshot.queues.length);
+    await expect(open).toBeFocused();
+
+    // The chart is one stop for the keyboard, not one for each of its layers.
+    const chart = page.getByRole('application', { name: /Service level and contacts per interval/ });
+    await chart.focus();
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.closest('svg') ?? null)).toBeNull();
 
     // The same URL opened afresh shows the same drill-down.
     await page.goto(`/?queue=${queue.id}`);

@@ -174,6 +174,19 @@ function LaptopBoard({
   ]);
 
   const open = useCallback((queueId: string) => update({ queue: queueId }, { push: true }), [update]);
+  // Back from a queue (its button, or the browser's): the keyboard returns to that queue's tile in the grid, not
+  // to the top of the page, where the drill-down's button it was on has gone.
+  const closed = useRef<string | null>(null);
+  useEffect(() => {
+    const left = closed.current;
+    closed.current = params.queue;
+    if (left === null || params.queue !== null) return;
+    const active = document.activeElement;
+    if (active !== null && active !== document.body) return;
+    document
+      .querySelector<HTMLButtonElement>(`[data-queue-id="${CSS.escape(left)}"] .tile-title button`)
+      ?.focus();
+  }, [params.queue]);
   const dim = stale ? 'dimmed' : undefined;
   // With the queues fresh, the agents may still have stopped coming (a hung agents poll): their list is dimmed.
   // A past moment replayed is as it was.

@@ -11,7 +11,7 @@ import {
   XAxis,
   YAxis,
 } from 'recharts';
-import { memo } from 'react';
+import { memo, useLayoutEffect, useRef } from 'react';
 import type { Formatters } from '../../format';
 
 /** The bars, one per contact count, each in its theme colour (`--chart-queued`, …). */
@@ -60,66 +60,92 @@ function ServiceLevelChart({
   const rem = Number.parseFloat(getComputedStyle(document.documentElement).fontSize) || 16;
   const mostVolume = Math.max(0, ...data.flatMap((row) => VOLUMES.map((key) => row[key] ?? 0)));
   const volumeDigits = Math.max(2, String(Math.ceil(mostVolume * 1.1)).length);
+  // recharts draws layers into portals, and React listens for focus on each portal's element: Chromium then takes
+  // each of those layers into the Tab order, seven stops around nothing. Only the chart itself is one.
+  const drawn = useRef<HTMLDivElement>(null);
+  useLayoutEffect(() => {
+    const chart = drawn.current;
+    if (!chart) return undefined;
+    const untab = () => {
+      for (const layer of chart.querySelectorAll('g[class*="recharts-zIndex-layer"]:not([tabindex])'))
+        layer.setAttribute('tabindex', '-1');
+    };
+    untab();
+    // The layers come a render after the chart's first: each as it is added.
+    const watching = new MutationObserver(untab);
+    watching.observe(chart, { childList: true, subtree: true });
+    return () => watching.disconnect();
+  }, []);
   return (
-    <ResponsiveContainer width="100%" height="100%">
-      <ComposedChart data={data} margin={{ top: 8, right: 8, bottom: 0, left: 0 }}>
-        <CartesianGrid stroke="var(--grid)" vertical={false} />
-        <XAxis dataKey="start" tickFormatter={tick} stroke="var(--muted)" minTickGap={24} />
-        <YAxis
-          yAxisId="volume"
-          stroke="var(--muted)"
-          allowDecimals={false}
-          width={Math.ceil(rem * (0.65 * volumeDigits + 1))}
-        />
-        <YAxis
-          yAxisId="sl"
-          orientation="right"
-          domain={[0, 100]}
-          stroke="var(--muted)"
-          tickFormatter={(v: number) => format.percent(v)}
-          width={Math.ceil(rem * 3.6)}
-        />
-        {interactive ? (
-          <Tooltip
-            labelFormatter={(ms) => tick(Number(ms))}
-            formatter={(v, _name, item) => value(v, String(item.dataKey))}
-            contentStyle={{ background: 'var(--tile)', border: '1px solid var(--border)' }}
-          />
-        ) : null}
-        <Legend />
-        {VOLUMES.map((key) => (
-          <Bar
-            key={key}
+    <div ref={drawn} className="chart-drawn">
+      <ResponsiveContainer width="100%" height="100%">
+        <ComposedChart
+          data={data}
+          margin={{ top: 8, right: 8, bottom: 0, left: 0 }}
+          // With a pointer, one stop for the keyboard: the arrow keys move the tooltip from interval to interval.
+          accessibilityLayer={interactive}
+          title={
+            interactive ? 'Service level and contacts per interval: arrow keys for each interval' : undefined
+          }
+        >
+          <CartesianGrid stroke="var(--grid)" vertical={false} />
+          <XAxis dataKey="start" tickFormatter={tick} stroke="var(--muted)" minTickGap={24} />
+          <YAxis
             yAxisId="volume"
-            dataKey={key}
-            name={name(key)}
-            fill={`var(--chart-${key})`}
+            stroke="var(--muted)"
+            allowDecimals={false}
+            width={Math.ceil(rem * (0.65 * volumeDigits + 1))}
+          />
+          <YAxis
+            yAxisId="sl"
+            orientation="right"
+            domain={[0, 100]}
+            stroke="var(--muted)"
+            tickFormatter={(v: number) => format.percent(v)}
+            width={Math.ceil(rem * 3.6)}
+          />
+          {interactive ? (
+            <Tooltip
+              labelFormatter={(ms) => tick(Number(ms))}
+              formatter={(v, _name, item) => value(v, String(item.dataKey))}
+              contentStyle={{ background: 'var(--tile)', border: '1px solid var(--border)' }}
+            />
+          ) : null}
+          <Legend />
+          {VOLUMES.map((key) => (
+            <Bar
+              key={key}
+              yAxisId="volume"
+              dataKey={key}
+              name={name(key)}
+              fill={`var(--chart-${key})`}
+              isAnimationActive={false}
+            />
+          ))}
+          <Line
+            yAxisId="sl"
+            dataKey="serviceLevel"
+            name={name('serviceLevel')}
+            stroke="var(--chart-sl)"
+            strokeWidth={3}
+            dot={false}
+            connectNulls={false}
             isAnimationActive={false}
           />
-        ))}
-        <Line
-          yAxisId="sl"
-          dataKey="serviceLevel"
-          name={name('serviceLevel')}
-          stroke="var(--chart-sl)"
-          strokeWidth={3}
-          dot={false}
-          connectNulls={false}
-          isAnimationActive={false}
-        />
-        <ReferenceLine
-          yAxisId="sl"
-          y={targetPercent}
-          stroke="var(--chart-target)"
-          strokeDasharray="6 4"
-          label={{
-            value: `Target ${format.percent(targetPercent)}`,
-            fill: 'var(--text)',
-            position: 'insideTopLeft',
-          }}
-        />
-      </ComposedChart>
-    </ResponsiveContainer>
+          <ReferenceLine
+            yAxisId="sl"
+            y={targetPercent}
+            stroke="var(--chart-target)"
+            strokeDasharray="6 4"
+            label={{
+              value: `Target ${format.percent(targetPercent)}`,
+              fill: 'var(--text)',
+              position: 'insideTopLeft',
+            }}
+          />
+        </ComposedChart>
+      </ResponsiveContainer>
+    </div>
   );
 }
 
