@@ -8,7 +8,16 @@ import { elapsedSeconds, keepElapsed } from './ticker';
  * second; in a replay, the moment replayed. The shared ticker rewrites the text as that moment moves; the
  * component itself renders only when `since` or its parent changes.
  */
-export function Elapsed({ since, className }: { since: string | null; className?: string }) {
+export function Elapsed({
+  since,
+  className,
+  title,
+}: {
+  since: string | null;
+  className?: string;
+  /** What the time is of, shown on hover (the text itself is only the time). */
+  title?: string;
+}) {
   const element = useRef<HTMLTimeElement>(null);
   const clock = use(ElapsedClockContext);
   const sinceMs = since ? Date.parse(since) : NaN;
@@ -16,10 +25,21 @@ export function Elapsed({ since, className }: { since: string | null; className?
     if (!element.current || Number.isNaN(sinceMs)) return;
     return keepElapsed(element.current, sinceMs, clock);
   }, [sinceMs, clock]);
-  if (!since) return <span className={className}>–</span>;
+  if (!since)
+    return (
+      <span className={className} title={title}>
+        –
+      </span>
+    );
   const seconds = elapsedSeconds(sinceMs, clock.now());
   return (
-    <time ref={element} className={className} dateTime={since} aria-label={describeDuration(seconds)}>
+    <time
+      ref={element}
+      className={className}
+      dateTime={since}
+      title={title}
+      aria-label={describeDuration(seconds)}
+    >
       {formatDuration(seconds)}
     </time>
   );

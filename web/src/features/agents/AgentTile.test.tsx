@@ -97,6 +97,11 @@ describe('AgentTile', () => {
     ]);
     expect(sales?.querySelector('.contact-count')).toBeNull();
     expect(sales?.querySelector('.contact-elapsed')?.textContent).toMatch(/^2:0[0-2]$/);
+    // Each of those times says what it is of: on hover, and to a screen reader before it.
+    expect((sales?.querySelector('.contact-elapsed') as HTMLElement | null)?.title).toBe(
+      'Another contact: On contact, for this long',
+    );
+    expect(sales?.textContent).toContain('another contact on contact for');
     expect(task?.querySelector('.channel-icon')?.getAttribute('data-channel')).toBe('TASK');
   });
 

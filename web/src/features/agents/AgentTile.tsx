@@ -1,4 +1,4 @@
-import type { Agent } from '@switchboard/shared';
+import { contactActivity, type Agent } from '@switchboard/shared';
 import { memo } from 'react';
 import { ACTIVITY_LABELS, activityText, agentActivity } from '../../api/selectors';
 import { ChannelIcon } from '../../components/ChannelIcon';
@@ -84,13 +84,20 @@ function AgentTileBody({ agent, queueName }: AgentTileProps) {
                   </>
                 ) : null}
                 <span className="contact-queue">{queueName(first.queueId)}</span>
-                {times.map((contact) => (
-                  <Elapsed
-                    key={contact.contactId}
-                    className="contact-elapsed"
-                    since={contact.stateStartedAt}
-                  />
-                ))}
+                {times.map((contact) => {
+                  // The activity's time above is its deciding contact's: these are the others', each in its state.
+                  const doing = ACTIVITY_LABELS[contactActivity(contact.state, contact.initiationMethod)];
+                  return (
+                    <span key={contact.contactId}>
+                      <span className="sr-only">, another contact {doing.toLowerCase()} for</span>
+                      <Elapsed
+                        className="contact-elapsed"
+                        since={contact.stateStartedAt}
+                        title={`Another contact: ${doing}, for this long`}
+                      />
+                    </span>
+                  );
+                })}
               </li>
             );
           })}
