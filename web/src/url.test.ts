@@ -35,6 +35,7 @@ describe('parseViewParams', () => {
       'channel=fax',
       'groupBy=team',
     ]);
+    expect(parseViewParams('?status=attention')).toMatchObject({ status: 'attention', unread: [] });
     // Absent or empty is no value, not an unread one.
     expect(parseViewParams('?channel=&view=').unread).toEqual([]);
   });

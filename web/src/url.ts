@@ -18,7 +18,8 @@ export interface ViewParams {
   profile: string | null;
   group: string | null;
   channel: Channel | null;
-  status: AgentActivity | null;
+  /** An activity, or `attention`: the agents the wall lists as needing attention. */
+  status: AgentActivity | 'attention' | null;
   search: string;
   groupBy: AgentGrouping;
   theme: 'light' | 'dark' | null;
@@ -94,7 +95,7 @@ export function parseViewParams(search: string): ViewParams {
     profile: params.get('profile'),
     group: params.get('group'),
     channel: pick('channel', CHANNELS, 'every channel'),
-    status: pick('status', ACTIVITY_ORDER, 'any status'),
+    status: pick('status', [...ACTIVITY_ORDER, 'attention'] as const, 'any status'),
     search: params.get('search') ?? '',
     groupBy: pick('groupBy', AGENT_GROUPINGS, 'grouped by status') ?? 'status',
     theme: pick('theme', THEMES, "the system's theme"),

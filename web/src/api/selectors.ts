@@ -95,6 +95,8 @@ export interface AgentFilterCriteria {
   routingProfileId?: string | null;
   hierarchyGroupId?: string | null;
   activity?: AgentActivity | null;
+  /** Only the agents this says need attention (the wall's exceptions: needsAttention in wallAgents.ts). */
+  attention?: ((agent: Agent) => boolean) | null;
   channel?: Channel | null;
   /**
    * The agents of these queues: those whose routing profile serves one of them, and those with a contact from one
@@ -111,8 +113,9 @@ export interface AgentFilterCriteria {
 /** The agents the filters let through; with no filter set, the list itself (no copy of 1,500 on each update). */
 export function filterAgents(agents: readonly Agent[], filters: AgentFilterCriteria): readonly Agent[] {
   const search = filters.search?.trim().toLocaleLowerCase() ?? '';
-  const { routingProfileId, hierarchyGroupId, activity, channel, queueIds } = filters;
-  if (!search && !routingProfileId && !hierarchyGroupId && !activity && !channel && !queueIds) return agents;
+  const { routingProfileId, hierarchyGroupId, activity, attention, channel, queueIds } = filters;
+  if (!search && !routingProfileId && !hierarchyGroupId && !activity && !attention && !channel && !queueIds)
+    return agents;
   const ofQueues = queueIds ? agentOfQueues(queueIds, filters.routingProfiles) : null;
   return agents.filter((agent) => {
     if (
@@ -125,6 +128,7 @@ export function filterAgents(agents: readonly Agent[], filters: AgentFilterCrite
     if (filters.routingProfileId && agent.routingProfile?.id !== filters.routingProfileId) return false;
     if (filters.hierarchyGroupId && agent.hierarchyGroup?.id !== filters.hierarchyGroupId) return false;
     if (filters.activity && agentActivity(agent) !== filters.activity) return false;
+    if (attention && !attention(agent)) return false;
     // A contact of their own on the channel: a call a supervisor listens in on is another agent's.
     if (filters.channel && !agent.contacts.some((c) => isOwnContact(c) && c.channel === filters.channel))
       return false;

@@ -1,4 +1,5 @@
-import { useCallback, useDeferredValue, useEffect, useMemo, useRef, useState } from 'react';
+import { DEFAULT_AGENT_LIMITS } from '@switchboard/shared';
+import { use, useCallback, useDeferredValue, useEffect, useMemo, useRef, useState } from 'react';
 import { agentGrouper, boardQueues, filterAgents, type AgentGroup } from '../api/selectors';
 import {
   useAgentFacets,
@@ -13,6 +14,8 @@ import {
 } from '../api/useSnapshotSlices';
 import { useBoard } from '../board';
 import { ErrorBoundary } from '../components/ErrorBoundary';
+import { ElapsedClockContext } from '../components/elapsedClock';
+import { needsAttention } from '../features/agents/wallAgents';
 import { AlertsPanel } from '../features/alerts/AlertsPanel';
 import { AgentFilters } from '../features/agents/AgentFilters';
 import { AgentList } from '../features/agents/AgentList';
@@ -145,6 +148,7 @@ function LaptopBoard({
   // Filtering and grouping 1,500 agents runs on every update: only where the list is shown, and the grouping
   // sorts only the agents the update changed into the order it kept.
   const [group] = useState(agentGrouper);
+  const clock = use(ElapsedClockContext);
   const groups = useMemo(() => {
     if (!showAgents) return NO_GROUPS;
     const queueFilter = drilled ? [drilled.id] : params.queues;
@@ -152,7 +156,12 @@ function LaptopBoard({
       search,
       routingProfileId: params.profile,
       hierarchyGroupId: params.group,
-      activity: params.status,
+      activity: params.status === 'attention' ? null : params.status,
+      // As of this update (or the moment replayed): the wall's exceptions, which it says are here.
+      attention:
+        params.status === 'attention'
+          ? (agent) => needsAttention(agent, board.agentLimits ?? DEFAULT_AGENT_LIMITS, clock.now())
+          : null,
       channel: params.channel,
       queueIds: queueFilter.length > 0 ? new Set(queueFilter) : null,
       routingProfiles,
@@ -161,6 +170,8 @@ function LaptopBoard({
   }, [
     group,
     agents,
+    board,
+    clock,
     routingProfiles,
     search,
     params.profile,

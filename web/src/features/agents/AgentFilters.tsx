@@ -112,6 +112,7 @@ export const AgentFilters = memo(function AgentFilters({
           onChange={(event) => update({ status: event.target.value || null })}
         >
           <option value="">Any status</option>
+          <option value="attention">Need attention (in error, or over a limit)</option>
           {ACTIVITY_ORDER.map((activity) => (
             <option key={activity} value={activity}>
               {ACTIVITY_LABELS[activity]}

@@ -113,7 +113,7 @@ export const WallAgentsPage = memo(function WallAgentsPage({
           {overflow ? (
             <p className="tile attention-more" data-testid="attention-more">
               +{format.count(exceptions.length - shown.length)} more
-              <span>on the laptop view</span>
+              <span>on the laptop: Status, Need attention</span>
             </p>
           ) : null}
         </div>

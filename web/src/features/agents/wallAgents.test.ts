@@ -1,7 +1,8 @@
 import { DEFAULT_AGENT_LIMITS, type Agent } from '@switchboard/shared';
 import { describe, expect, it } from 'vitest';
 import { makeSnapshot } from '../../testing/makeSnapshot';
-import { wallAgents } from './wallAgents';
+import { needsAttention, wallAgents } from './wallAgents';
+import { filterAgents } from '../../api/selectors';
 
 const NOW = Date.parse('2026-03-02T10:30:00Z');
 const ago = (seconds: number) => new Date(NOW - seconds * 1000).toISOString();
@@ -121,5 +122,21 @@ describe('the wall agents', () => {
     expect(view.exceptions.slice(0, inError).every((e) => e.agent.activity === 'missed')).toBe(true);
     const listed = view.exceptions.length + view.counts.reduce((n, c) => n + c.count, 0);
     expect(listed).toBe(view.signedIn);
+  });
+
+  it("finds for the laptop's Need attention filter exactly the agents the wall lists as needing it", () => {
+    const snapshot = makeSnapshot({
+      agents: 600,
+      nowMs: NOW,
+      contactStates: ['CONNECTED', 'ENDED', 'INCOMING', 'MISSED', 'REJECTED', 'ERROR'],
+    });
+    for (const at of [NOW, NOW + 5 * 60_000, NOW + 30 * 60_000]) {
+      const wall = wallAgents(snapshot.agents, DEFAULT_AGENT_LIMITS, at).exceptions.map((e) => e.agent.id);
+      const laptop = filterAgents(snapshot.agents, {
+        attention: (agent) => needsAttention(agent, DEFAULT_AGENT_LIMITS, at),
+      }).map((agent) => agent.id);
+      expect(wall.length).toBeGreaterThan(0);
+      expect([...laptop].sort()).toEqual([...wall].sort());
+    }
   });
 });

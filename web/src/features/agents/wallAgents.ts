@@ -68,6 +68,17 @@ function secondsSince(since: string | null, nowMs: number): number {
   return Number.isFinite(start) ? Math.max(0, Math.round((nowMs - start) / 1000)) : 0;
 }
 
+/**
+ * Whether a signed-in agent needs attention as the wall counts it: Error, Missed or Rejected, or longer than the
+ * board's limit in their activity (after-contact work, a contact, a custom status) at `nowMs`.
+ */
+export function needsAttention(agent: Agent, limits: AgentLimits, nowMs: number): boolean {
+  if (agent.activity === 'offline') return false;
+  if (isInError(agent)) return true;
+  const limitSeconds = activityLimit(agent, limits);
+  return limitSeconds !== null && secondsSince(agent.activitySince, nowMs) > limitSeconds;
+}
+
 /** The longest in their activity first, by its start (exact, where whole seconds tie). */
 function longestFirst(a: AgentException, b: AgentException): number {
   const x = a.agent.activitySince ?? '';
