@@ -268,3 +268,39 @@ test('a wall of few queues draws their tiles larger, filling the page across and
     await server.stop();
   }
 });
+
+test("the wall's instance totals are one row at 720p, 1080p and 4K, and its queue names whole in lines", async ({
+  page,
+}) => {
+  // Forty queues: more than tiles fit at 720p, so they are lines there.
+  const server = await startTestServer({ SIMULATOR_QUEUES: '40', SIMULATOR_AGENTS: '120' });
+  try {
+    for (const viewport of [
+      { width: 1280, height: 720 },
+      { width: 1920, height: 1080 },
+      { width: 3840, height: 2160 },
+    ]) {
+      await page.setViewportSize(viewport);
+      await page.goto(`${server.url}/?view=wall`);
+      await expect(page.getByTestId('summary')).toBeVisible();
+      await expect(page.locator('.queue-row, .queue-tile').first()).toBeVisible();
+      const layout = await page.evaluate(() => {
+        const figures = [...document.querySelectorAll('.summary-strip .figures > .figure')];
+        const names = [...document.querySelectorAll('.queue-row th[scope="row"]')];
+        return {
+          rows: new Set(figures.map((f) => Math.round(f.getBoundingClientRect().top))).size,
+          clipped: figures.filter((f) => f.scrollWidth > f.clientWidth + 1).length,
+          // A queue's name on a line is cut short only where the name itself is long (over 12 letters).
+          lines: names.length,
+          namesCut: names.filter(
+            (n) => n.scrollWidth > n.clientWidth + 1 && (n.textContent ?? '').length <= 13,
+          ).length,
+        };
+      });
+      expect(layout, `${viewport.width}`).toEqual({ rows: 1, clipped: 0, namesCut: 0, lines: layout.lines });
+      if (viewport.width === 1280) expect(layout.lines).toBeGreaterThan(0);
+    }
+  } finally {
+    await server.stop();
+  }
+});
