@@ -464,7 +464,12 @@ describe('long ids', () => {
     const id = `reception-${'x'.repeat(60)}`;
     const board = `ground-floor-${'y'.repeat(60)}`;
     const configFile = join(dir, 'long-ids.yaml');
-    writeFileSync(configFile, `boards:\n  - { id: ${board}, title: Ground floor }\n`);
+    writeFileSync(
+      configFile,
+      `boards:\n  - { id: ${board}, title: Ground floor }\n  - { id: top-floor, title: Top floor }\n`,
+    );
+    // A supervisor limited to the ground floor and a board since removed from the configuration.
+    const limitedToken = 'limited-supervisor-token-with-enough-entropy-0004';
     const tokensFile = join(dir, 'long-ids-tokens.yaml');
     writeFileSync(
       tokensFile,
@@ -472,6 +477,7 @@ describe('long ids', () => {
         'tokens:',
         `  - { id: dana, role: supervisor, name: Dana Scully, sha256: ${hashToken(supervisorToken)} }`,
         `  - { id: ${id}, role: display, board: ${board}, sha256: ${hashToken(displayToken)} }`,
+        `  - { id: lee, role: supervisor, name: Lee, boards: [${board}, old-floor], sha256: ${hashToken(limitedToken)} }`,
         '',
       ].join('\n'),
     );
@@ -499,6 +505,14 @@ describe('long ids', () => {
     }
     await eventually(async () => stream.commands().length === 2, 'both reloads down the stream');
     await stream.close();
+    // A board that is no more is said to be unknown, naming only the boards the caller may command.
+    const limited = await signIn(wallboard, limitedToken);
+    const gone = await post(wallboard, '/api/v1/displays/reload', { board: 'old-floor' }, limited);
+    expect(gone.status).toBe(404);
+    expect(await gone.json()).toMatchObject({
+      code: 'unknown_board',
+      detail: `board: "old-floor" is not a board of the configuration (${board}).`,
+    });
   });
 });
 

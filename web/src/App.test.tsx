@@ -192,4 +192,37 @@ describe('the wallboard page', () => {
     await screen.findByRole('heading', { level: 1 });
     expect(screen.queryByTestId('address-unread')).toBeNull();
   });
+
+  it("lists an agent under Need attention as their contact's time passes the limit, with no update between", async () => {
+    const now = Date.now();
+    const base = makeSnapshot({ queues: 2, agents: 6, nowMs: now });
+    const since = (seconds: number) => new Date(now - seconds * 1000).toISOString();
+    const agents = base.agents.map((agent, i) =>
+      i === 0
+        ? // On a contact for a second and a half under the 10-minute limit.
+          { ...agent, activity: 'on-contact' as const, activitySince: since(600 - 1.5) }
+        : {
+            ...agent,
+            activity: 'available' as const,
+            status: 'Available',
+            contacts: [],
+            activitySince: since(5),
+          },
+    );
+    const watched = agents[0];
+    if (!watched) throw new Error('fixture has no agent');
+    // The server's clock moves on, as a real one's does: the page counts the times to it.
+    stubServer({
+      get snapshot() {
+        return { ...base, agents, serverTime: new Date().toISOString() };
+      },
+    });
+    renderApp('?view=laptop&status=attention');
+    await screen.findByRole('heading', { level: 1 });
+    await waitFor(() => expect(document.querySelector('.agents-section h2 .count')?.textContent).toBe('0'));
+    await waitFor(() => expect(document.querySelector('.agents-section h2 .count')?.textContent).toBe('1'), {
+      timeout: 4000,
+    });
+    expect(document.querySelector(`[data-agent-id="${watched.id}"]`)).not.toBeNull();
+  }, 10_000);
 });

@@ -285,20 +285,23 @@ export function displaysRouter(
           'board_not_allowed',
         );
       // A mistyped board would reload no screen and look done; a board since removed is known while a screen
-      // still shows it.
-      const configured = boardIds();
+      // still shows it. Named to the caller only as far as it may see: one limited to some boards learns no other's.
+      const mayName = (id: string) => boards === null || boards.includes(id);
+      const configured = boardIds().filter(mayName);
       const shown = [
         ...new Set(
           registry
             .list()
             .flatMap((screen) =>
-              screen.board === null || configured.includes(screen.board) ? [] : [screen.board],
+              screen.board === null || configured.includes(screen.board) || !mayName(screen.board)
+                ? []
+                : [screen.board],
             ),
         ),
       ];
       if (!configured.includes(board) && !shown.includes(board))
         throw new NotFoundError(
-          `board: "${board}" is not a board of the configuration (${configured.join(', ')})` +
+          `board: "${board}" is not a board of the configuration (${configured.join(', ') || 'none you may command'})` +
             (shown.length > 0 ? ` nor one a screen shows (${shown.join(', ')}).` : '.'),
           'unknown_board',
         );

@@ -200,6 +200,25 @@ describe('agent filters and groups', () => {
     }
   });
 
+  it('orders groups of one name by their key, and lists an agent held twice once, whatever the last grouping was', () => {
+    const [a, b, c] = agents;
+    if (!a || !b || !c) throw new Error('fixture has too few agents');
+    // Two teams of one name, in two sites.
+    const london = { ...a, hierarchyGroup: { id: 'g-london', name: 'Team A' } };
+    const paris = { ...b, hierarchyGroup: { id: 'g-paris', name: 'Team A' } };
+    const all = [london, paris, c];
+    const afresh = groupAgents(all, 'hierarchyGroup');
+    // The last grouping was of a list filtered to Paris's team only.
+    const built = groupAgents(all, 'hierarchyGroup', groupAgents([paris], 'hierarchyGroup'));
+    expect(built.map((g) => g.key)).toEqual(afresh.map((g) => g.key));
+    expect(afresh.filter((g) => g.label === 'Team A').map((g) => g.key)).toEqual(['g-london', 'g-paris']);
+    // The same object twice in the list: once in its group, afresh and built on the last alike.
+    const twice = [london, paris, london];
+    const once = groupAgents(twice, 'status');
+    expect(once.reduce((n, g) => n + g.agents.length, 0)).toBe(2);
+    expect(groupAgents(twice, 'status', once)).toEqual(once);
+  });
+
   it('orders agents with the same start and name by id, wherever they came from', () => {
     const [a, b] = agents;
     if (!a || !b) throw new Error('fixture has too few agents');

@@ -225,25 +225,26 @@ export function groupAgents(
 ): AgentGroup[] {
   const groups = new Map<string, AgentGroup>();
   const arrivals = new Map<string, Agent[]>();
-  let kept: Set<Agent> | null = null;
+  // Each agent once, however often the list holds it (a view should never, but a malformed one might).
+  const placed = new Set<Agent>();
   if (previous && previous.length > 0) {
     const present = new Set(agents);
-    kept = new Set<Agent>();
     for (const old of previous) {
       let group: AgentGroup | undefined;
       for (const agent of old.agents) {
-        if (!present.has(agent) || kept.has(agent)) continue;
+        if (!present.has(agent) || placed.has(agent)) continue;
         if (!group) {
           group = { key: old.key, label: old.label, agents: [] };
           groups.set(old.key, group);
         }
         group.agents.push(agent);
-        kept.add(agent);
+        placed.add(agent);
       }
     }
   }
   for (const agent of agents) {
-    if (kept?.has(agent)) continue;
+    if (placed.has(agent)) continue;
+    placed.add(agent);
     const { key, label } = groupOf(agent, grouping);
     if (!groups.has(key)) groups.set(key, { key, label, agents: [] });
     let arrived = arrivals.get(key);
@@ -260,12 +261,23 @@ export function groupAgents(
     group.agents = group.agents.length === 0 ? arrived : merged(group.agents, arrived);
   }
   const ordered = [...groups.values()];
+  // A group is named by its first agent, whichever way it was built (a routing profile renamed since: its new name).
+  for (const group of ordered) {
+    const first = group.agents[0];
+    if (first) group.label = groupOf(first, grouping).label;
+  }
+  // Two groups of one name (a team called the same in two sites) in the order of their keys: one order, whatever
+  // came first.
+  const byKey = (a: AgentGroup, b: AgentGroup) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
   if (grouping === 'status') {
     ordered.sort(
-      (a, b) => statusGroupRank(a.key) - statusGroupRank(b.key) || names.compare(a.label, b.label),
+      (a, b) =>
+        statusGroupRank(a.key) - statusGroupRank(b.key) || names.compare(a.label, b.label) || byKey(a, b),
     );
   } else {
-    ordered.sort((a, b) => (a.key === '' ? 1 : b.key === '' ? -1 : a.label.localeCompare(b.label)));
+    ordered.sort((a, b) =>
+      a.key === '' ? 1 : b.key === '' ? -1 : a.label.localeCompare(b.label) || byKey(a, b),
+    );
   }
   return ordered;
 }

@@ -26,7 +26,7 @@ import { QueueGrid } from '../features/queues/QueueGrid';
 import { StaleBanner, useSectionBehind } from '../features/status/StaleBanner';
 import { SummaryStrip } from '../features/summary/SummaryStrip';
 import type { ViewPatch } from '../url';
-import { serverNow } from '../api/clock';
+import { serverNow, useClockValue } from '../api/clock';
 import { useConnection } from '../api/SnapshotFeed';
 import { ReplayBanner } from '../features/replay/ReplayBanner';
 import { ReplayScope, type ReplayProblem } from '../features/replay/ReplayScope';
@@ -149,6 +149,21 @@ function LaptopBoard({
   // sorts only the agents the update changed into the order it kept.
   const [group] = useState(agentGrouper);
   const clock = use(ElapsedClockContext);
+  const limits = board.agentLimits ?? DEFAULT_AGENT_LIMITS;
+  // Who needs attention, read again each second: an agent passes a limit between updates, as the times on screen
+  // pass it. Their ids as one string, so the list draws again only when they change.
+  const attentionIds = useClockValue(() =>
+    params.status === 'attention' && agents
+      ? agents
+          .filter((agent) => needsAttention(agent, limits, clock.now()))
+          .map((agent) => agent.id)
+          .join('\n')
+      : '',
+  );
+  const attention = useMemo(
+    () => (params.status === 'attention' ? new Set(attentionIds.split('\n')) : null),
+    [params.status, attentionIds],
+  );
   const groups = useMemo(() => {
     if (!showAgents) return NO_GROUPS;
     const queueFilter = drilled ? [drilled.id] : params.queues;
@@ -157,11 +172,8 @@ function LaptopBoard({
       routingProfileId: params.profile,
       hierarchyGroupId: params.group,
       activity: params.status === 'attention' ? null : params.status,
-      // As of this update (or the moment replayed): the wall's exceptions, which it says are here.
-      attention:
-        params.status === 'attention'
-          ? (agent) => needsAttention(agent, board.agentLimits ?? DEFAULT_AGENT_LIMITS, clock.now())
-          : null,
+      // As of the second (or the moment replayed): the wall's exceptions, which it says are here.
+      attention: attention ? (agent) => attention.has(agent.id) : null,
       channel: params.channel,
       queueIds: queueFilter.length > 0 ? new Set(queueFilter) : null,
       routingProfiles,
@@ -170,8 +182,7 @@ function LaptopBoard({
   }, [
     group,
     agents,
-    board,
-    clock,
+    attention,
     routingProfiles,
     search,
     params.profile,

@@ -78,7 +78,7 @@ export const QueueRows = memo(function QueueRows({
                         {BADGES[worst]}
                       </span>
                     ) : null}
-                    {queue.name}
+                    <span className="queue-row-name">{queue.name}</span>
                     <AtRiskMark forecast={queue.forecast} figuresFine={worst === 'ok'} />
                   </th>
                   <td data-metric="CONTACTS_IN_QUEUE" data-state={states.CONTACTS_IN_QUEUE}>
