@@ -1,5 +1,5 @@
 import { App } from './App';
-import { useConfig } from './api/config';
+import { pickBoard, useConfig } from './api/config';
 import { SnapshotFeed, type SnapshotFeedProps } from './api/SnapshotFeed';
 import { useViewParams } from './url';
 
@@ -22,7 +22,7 @@ export function Root({ streamOptions }: { streamOptions?: SnapshotFeedProps['str
       </div>
     );
   // A board the configuration does not have (the page names the ones it has) is not asked for.
-  const unknown = Boolean(config.data && shown && !config.data.boards.some((known) => known.id === shown));
+  const unknown = Boolean(config.data && shown && !pickBoard(config.data, shown));
   return (
     <SnapshotFeed key={shown ?? ''} board={shown} streamOptions={streamOptions} idle={unknown}>
       <App />

@@ -61,32 +61,39 @@ const MIN_ROTATE_SECONDS = 2;
 export function parseViewParams(search: string): ViewParams {
   const params = new URLSearchParams(search);
   const unread: UnreadParam[] = [];
-  /** The key's value if it is one of `allowed`; else null, and a value given is said to be unread. */
+  /** The key's value if `read` takes it; else undefined, and a value given (absent or empty is none) is unread. */
+  const readParam = <T>(
+    key: UnreadParam['key'],
+    read: (value: string) => T | null,
+    takes: string,
+    instead: string,
+  ): T | undefined => {
+    const value = params.get(key);
+    if (value === null || value === '') return undefined;
+    const taken = read(value);
+    if (taken !== null) return taken;
+    unread.push({ key, value, takes, instead });
+    return undefined;
+  };
   const pick = <T extends string>(
     key: UnreadParam['key'],
     allowed: readonly T[],
     instead: string,
-  ): T | null => {
-    const value = params.get(key);
-    const picked = oneOf(value, allowed);
-    if (picked === null && value !== null && value !== '')
-      unread.push({ key, value, takes: `one of ${allowed.join(', ')}`, instead });
-    return picked;
-  };
-  const rotateText = params.get('rotate');
-  const rotate = Number(rotateText);
-  const rotateRead =
-    rotateText !== null && rotateText !== '' && Number.isFinite(rotate) && rotate >= MIN_ROTATE_SECONDS;
-  if (rotateText !== null && rotateText !== '' && !rotateRead)
-    unread.push({
-      key: 'rotate',
-      value: rotateText,
-      takes: `seconds a page shows, ${MIN_ROTATE_SECONDS} or more`,
-      instead: '15 s',
-    });
-  const bg = params.get('bg');
-  if (bg !== null && bg !== '' && bg !== 'transparent')
-    unread.push({ key: 'bg', value: bg, takes: 'transparent', instead: "the theme's background" });
+  ): T | null =>
+    readParam(key, (value) => oneOf(value, allowed), `one of ${allowed.join(', ')}`, instead) ?? null;
+  const rotate = readParam(
+    'rotate',
+    (value) => (Number.isFinite(Number(value)) && Number(value) >= MIN_ROTATE_SECONDS ? Number(value) : null),
+    `seconds a page shows, ${MIN_ROTATE_SECONDS} or more`,
+    '15 s',
+  );
+  const transparent =
+    readParam(
+      'bg',
+      (value) => (value === 'transparent' ? true : null),
+      'transparent',
+      "the theme's background",
+    ) ?? false;
   return {
     view: pick('view', VIEWS, 'the laptop view') ?? 'laptop',
     board: params.get('board'),
@@ -99,8 +106,8 @@ export function parseViewParams(search: string): ViewParams {
     search: params.get('search') ?? '',
     groupBy: pick('groupBy', AGENT_GROUPINGS, 'grouped by status') ?? 'status',
     theme: pick('theme', THEMES, "the system's theme"),
-    transparent: bg === 'transparent',
-    rotate: rotateRead ? rotate : 15,
+    transparent,
+    rotate: rotate ?? 15,
     ...parseAt(params.get('at')),
     unread,
   };

@@ -69,14 +69,25 @@ function secondsSince(since: string | null, nowMs: number): number {
 }
 
 /**
- * Whether a signed-in agent needs attention as the wall counts it: Error, Missed or Rejected, or longer than the
- * board's limit in their activity (after-contact work, a contact, a custom status) at `nowMs`.
+ * Where a signed-in agent stands at `nowMs`: their time in their activity, its limit, and whether they need
+ * attention as the wall counts it (Error, Missed or Rejected, or longer than the board's limit in after-contact
+ * work, a contact or a custom status). The wall's exceptions and the laptop's Need attention filter alike.
  */
-export function needsAttention(agent: Agent, limits: AgentLimits, nowMs: number): boolean {
-  if (agent.activity === 'offline') return false;
-  if (isInError(agent)) return true;
+function standing(agent: Agent, limits: AgentLimits, nowMs: number) {
+  const seconds = secondsSince(agent.activitySince, nowMs);
   const limitSeconds = activityLimit(agent, limits);
-  return limitSeconds !== null && secondsSince(agent.activitySince, nowMs) > limitSeconds;
+  const inError = isInError(agent);
+  return {
+    seconds,
+    limitSeconds,
+    inError,
+    attention: inError || (limitSeconds !== null && seconds > limitSeconds),
+  };
+}
+
+/** Whether a signed-in agent needs attention at `nowMs` (see standing); an Offline one never does. */
+export function needsAttention(agent: Agent, limits: AgentLimits, nowMs: number): boolean {
+  return agent.activity !== 'offline' && standing(agent, limits, nowMs).attention;
 }
 
 /** The longest in their activity first, by its start (exact, where whole seconds tie). */
@@ -113,14 +124,9 @@ export function wallAgents(agents: readonly Agent[], limits: AgentLimits, nowMs:
     const activity = agent.activity;
     if (activity === 'offline') continue;
     signedIn++;
-    const seconds = secondsSince(agent.activitySince, nowMs);
-    const limitSeconds = activityLimit(agent, limits);
-    if (isInError(agent)) {
-      exceptions.push({ agent, seconds, limitSeconds: null });
-      continue;
-    }
-    if (limitSeconds !== null && seconds > limitSeconds) {
-      exceptions.push({ agent, seconds, limitSeconds });
+    const { seconds, limitSeconds, inError, attention } = standing(agent, limits, nowMs);
+    if (attention) {
+      exceptions.push({ agent, seconds, limitSeconds: inError ? null : limitSeconds });
       continue;
     }
     if (activity === 'on-contact') longestContacts.push({ agent, seconds, limitSeconds });
