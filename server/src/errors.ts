@@ -52,6 +52,19 @@ export class NotFoundError extends AppError {
   }
 }
 
+/** A path the server has, asked with a method it does not take there; `Allow` lists those it does. */
+export class MethodNotAllowedError extends AppError {
+  constructor(method: string, allow: readonly string[]) {
+    super(
+      405,
+      'method_not_allowed',
+      `This path does not take ${method}; it takes ${allow.join(', ')}.`,
+      { Allow: allow.join(', ') },
+      { allow: allow.join(', ') },
+    );
+  }
+}
+
 /** Refused for the state the thing is in now (a screen still connected), not for the request itself. */
 export class ConflictError extends AppError {
   constructor(message: string, code = 'conflict') {

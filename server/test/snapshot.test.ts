@@ -65,6 +65,38 @@ describe('GET /api/v1/snapshot', () => {
   });
 });
 
+describe('a path asked with a method it does not take', () => {
+  it('is answered 405 with the methods the path takes, in Allow and in the problem', async () => {
+    const cases: [string, string, string][] = [
+      ['POST', '/api/v1/snapshot', 'GET, HEAD'],
+      ['DELETE', '/API/V1/Stream/', 'GET, HEAD'],
+      ['PUT', '/api/v1/displays/abc', 'PATCH, DELETE'],
+      ['GET', '/api/v1/alerts/some-alert/acknowledge', 'POST'],
+      ['POST', '/healthz', 'GET, HEAD'],
+    ];
+    for (const [method, path, allow] of cases) {
+      const response = await fetch(`${wallboard.url}${path}`, {
+        method,
+        headers: { 'content-type': 'application/json' },
+        body: method === 'GET' ? undefined : '{}',
+      });
+      expect(response.status, `${method} ${path}`).toBe(405);
+      expect(response.headers.get('allow'), `${method} ${path}`).toBe(allow);
+      expect(await response.json()).toMatchObject({
+        code: 'method_not_allowed',
+        allow,
+        detail: `This path does not take ${method}; it takes ${allow}.`,
+      });
+    }
+  });
+
+  it('is still 404 where the path is not one of the server’s', async () => {
+    const response = await fetch(`${wallboard.url}/api/v1/nope`, { method: 'DELETE' });
+    expect(response.status).toBe(404);
+    expect(await response.json()).toMatchObject({ code: 'unknown_path' });
+  });
+});
+
 describe('a board of some queues on a centre of more than 100', () => {
   it('draws the line of its queues together, though the snapshot carries no queue’s own series', async () => {
     // On the real clock, so today's history is there to fetch, in a time zone where it is mid-morning: just after

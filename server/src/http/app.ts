@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
 import express, { type Express, type Request, type Router } from 'express';
 import { STREAM_EVENT_ID_HEADER, streamEventId, type Snapshot } from '@switchboard/shared';
-import { NotFoundError, UnavailableError } from '../errors.js';
+import { MethodNotAllowedError, NotFoundError, UnavailableError } from '../errors.js';
+import { allowedMethods } from './allowedMethods.js';
 import { createLogger, type Logger } from '../logger.js';
 import { errorHandler } from './errorHandler.js';
 import { snapshotETag } from './snapshotETag.js';
@@ -103,7 +104,12 @@ export function createApp({
 
   for (const router of routers) app.use(router);
 
-  app.use('/api', () => {
+  // Every API route is above: a path one of them has, asked with another method, is answered 405 with the
+  // methods it takes.
+  const apiLayers = app.router.stack.length;
+  app.use('/api', (req) => {
+    const allow = allowedMethods(app.router, apiLayers, req.baseUrl + req.path);
+    if (allow.length > 0) throw new MethodNotAllowedError(req.method, allow);
     throw new NotFoundError('Unknown API path. See the README for the endpoints.', 'unknown_path');
   });
 
@@ -140,8 +146,11 @@ export function createApp({
       res.sendFile('index.html', { root: webDist });
     });
   }
-  // Whatever nothing above answered (another method, no web app built) gets the same JSON as any error.
-  app.use(() => {
+  // Whatever nothing above answered (another method, no web app built) gets the same JSON as any error: 405 for
+  // a path of the server's own (`/healthz`, `/metrics`) asked with another method.
+  app.use((req) => {
+    const allow = allowedMethods(app.router, apiLayers, req.path);
+    if (allow.length > 0) throw new MethodNotAllowedError(req.method, allow);
     throw new NotFoundError('Nothing here. See the README for the endpoints.', 'not_found');
   });
   app.use(errorHandler(logger ?? createLogger('silent')));
