@@ -46,9 +46,35 @@ test.describe('laptop view', () => {
     // button.
     await expect(open).toBeFocused();
     await page.keyboard.press('Enter');
+    // The button goes back in the history, as the browser's Back does: no entry that opens the queue again.
+    const entries = await page.evaluate(() => window.history.length);
     await page.getByRole('button', { name: 'Back to all queues' }).press('Enter');
     await expect(page.locator('[data-queue-id]')).toHaveCount(snapshot.queues.length);
     await expect(open).toBeFocused();
+    expect(await page.evaluate(() => window.history.length)).toBe(entries);
+    await expect(page).not.toHaveURL(/queue=/);
+    // Escape leaves the queue too.
+    await page.keyboard.press('Enter');
+    await expect(page.getByTestId('drill-down')).toBeVisible();
+    await page.keyboard.press('Escape');
+    await expect(page.locator('[data-queue-id]')).toHaveCount(snapshot.queues.length);
+    await expect(open).toBeFocused();
+
+    // Past every queue tile to the agents, with one key.
+    const skip = page.getByRole('link', { name: 'Skip to the agents' });
+    await skip.focus();
+    await expect(skip).toBeInViewport();
+    await page.keyboard.press('Enter');
+    await expect(page.getByRole('region', { name: 'Agents', exact: true })).toBeFocused();
+    await expect(page).not.toHaveURL(/#/);
+
+    // The Screens page and back keep the board, the filters and the theme.
+    await page.goto('/?channel=VOICE&theme=dark');
+    await page.getByRole('link', { name: 'Screens' }).click();
+    await expect(page).toHaveURL(/\?channel=VOICE&theme=dark&view=screens$/);
+    await page.getByRole('link', { name: 'Back to the wallboard' }).click();
+    await expect(page).toHaveURL(/\?channel=VOICE&theme=dark$/);
+    await expect(page.getByLabel('Channel')).toHaveValue('VOICE');
 
     // The chart is one stop for the keyboard, not one for each of its layers.
     const chart = page.getByRole('application', { name: /Service level and contacts per interval/ });

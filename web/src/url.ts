@@ -151,13 +151,24 @@ export function patchSearch(search: string, patch: ViewPatch): string {
   return text ? `?${text}` : '';
 }
 
-export function useViewParams(): [ViewParams, (patch: ViewPatch, options?: { push?: boolean }) => void] {
+/** How an address change is made: `push` a step of history the back button undoes, with `state` kept with it. */
+export interface UpdateOptions {
+  push?: boolean;
+  state?: unknown;
+}
+
+/** This page's address with `patch` merged into its query: for a link to another view that keeps the rest. */
+export function addressWith(patch: ViewPatch): string {
+  return patchSearch(window.location.search, patch) || '?';
+}
+
+export function useViewParams(): [ViewParams, (patch: ViewPatch, options?: UpdateOptions) => void] {
   const search = useSyncExternalStore(subscribe, () => window.location.search);
   const params = useMemo(() => parseViewParams(search), [search]);
-  const update = useCallback((patch: ViewPatch, options?: { push?: boolean }) => {
+  const update = useCallback((patch: ViewPatch, options?: UpdateOptions) => {
     const next = `${window.location.pathname}${patchSearch(window.location.search, patch)}${window.location.hash}`;
     // Drilling in is a step the back button should undo; typing in a filter is not.
-    if (options?.push) window.history.pushState(null, '', next);
+    if (options?.push) window.history.pushState(options.state ?? null, '', next);
     else window.history.replaceState(null, '', next);
     for (const listener of listeners) listener();
   }, []);

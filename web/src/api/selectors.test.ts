@@ -26,6 +26,20 @@ describe('agent filters and groups', () => {
     expect(filterAgents(agents, { search: 'agent17' }).map((a) => a.id)).toEqual(['agent-00017']);
   });
 
+  it('finds agents whatever the accents, in the name or the search', () => {
+    const base = agents[0];
+    if (!base) throw new Error('no agent');
+    const named = [
+      { ...base, id: 'a-muller', name: 'Jürgen Müller', username: 'jmuller' },
+      { ...base, id: 'a-jose', name: 'José Ñúñez', username: 'jnunez' },
+      { ...base, id: 'a-other', name: 'Ann Mull', username: 'amull' },
+    ];
+    expect(filterAgents(named, { search: 'muller' }).map((a) => a.id)).toEqual(['a-muller']);
+    expect(filterAgents(named, { search: 'MÜLLER' }).map((a) => a.id)).toEqual(['a-muller']);
+    expect(filterAgents(named, { search: 'jose nunez' }).map((a) => a.id)).toEqual(['a-jose']);
+    expect(filterAgents(named, { search: 'Nuñez' }).map((a) => a.id)).toEqual(['a-jose']);
+  });
+
   it('combines routing profile, status, channel and queue filters', () => {
     const found = filterAgents(agents, {
       routingProfileId: 'rp-2',

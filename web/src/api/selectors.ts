@@ -110,19 +110,23 @@ export interface AgentFilterCriteria {
   routingProfiles?: readonly RoutingProfile[] | null | undefined;
 }
 
+/**
+ * Text as a search compares it: lower case, without accents or other marks, so "muller" finds Müller and "jose"
+ * finds José, as a supervisor types a name on a keyboard that may have no accents.
+ */
+export function searchFold(text: string): string {
+  return text.normalize('NFD').replace(/\p{M}/gu, '').toLocaleLowerCase();
+}
+
 /** The agents the filters let through; with no filter set, the list itself (no copy of 1,500 on each update). */
 export function filterAgents(agents: readonly Agent[], filters: AgentFilterCriteria): readonly Agent[] {
-  const search = filters.search?.trim().toLocaleLowerCase() ?? '';
+  const search = searchFold(filters.search?.trim() ?? '');
   const { routingProfileId, hierarchyGroupId, activity, attention, channel, queueIds } = filters;
   if (!search && !routingProfileId && !hierarchyGroupId && !activity && !attention && !channel && !queueIds)
     return agents;
   const ofQueues = queueIds ? agentOfQueues(queueIds, filters.routingProfiles) : null;
   return agents.filter((agent) => {
-    if (
-      search &&
-      !agent.name.toLocaleLowerCase().includes(search) &&
-      !agent.username.toLocaleLowerCase().includes(search)
-    ) {
+    if (search && !searchFold(agent.name).includes(search) && !searchFold(agent.username).includes(search)) {
       return false;
     }
     if (filters.routingProfileId && agent.routingProfile?.id !== filters.routingProfileId) return false;
@@ -185,7 +189,7 @@ function groupOf(agent: Agent, grouping: AgentGrouping): { key: string; label: s
   const group = grouping === 'routingProfile' ? agent.routingProfile : agent.hierarchyGroup;
   return {
     key: group?.id ?? '',
-    label: group?.name ?? (grouping === 'routingProfile' ? 'No routing profile' : 'No hierarchy group'),
+    label: group?.name ?? (grouping === 'routingProfile' ? 'No routing profile' : 'No team'),
   };
 }
 

@@ -25,7 +25,7 @@ import { Header } from '../features/header/Header';
 import { QueueGrid } from '../features/queues/QueueGrid';
 import { StaleBanner, useSectionBehind } from '../features/status/StaleBanner';
 import { SummaryStrip } from '../features/summary/SummaryStrip';
-import type { ViewPatch } from '../url';
+import { addressWith, type UpdateOptions, type ViewPatch } from '../url';
 import { serverNow, useClockValue } from '../api/clock';
 import { useConnection } from '../api/SnapshotFeed';
 import { ReplayBanner } from '../features/replay/ReplayBanner';
@@ -38,10 +38,21 @@ import './laptop.css';
 
 const NO_FACETS = { routingProfiles: [], hierarchyGroups: [] };
 const NO_GROUPS: AgentGroup[] = [];
+/** Names as people read them: "Queue 2" before "Queue 10", case and accents aside. */
+const byName = new Intl.Collator(undefined, { numeric: true, sensitivity: 'base' });
 
 type LaptopProps = ViewProps & {
-  update: (patch: ViewPatch, options?: { push?: boolean }) => void;
+  update: (patch: ViewPatch, options?: UpdateOptions) => void;
 };
+
+/** The history entry a drill-down pushes: Back to all queues goes back to the entry before it, not on. */
+interface DrillEntry {
+  drilled: string;
+}
+const drillEntry = (queueId: string): DrillEntry => ({ drilled: queueId });
+function isDrillEntry(state: unknown, queueId: string): boolean {
+  return typeof state === 'object' && state !== null && (state as Partial<DrillEntry>).drilled === queueId;
+}
 
 /**
  * The supervisor's laptop: filters, search, drill into a queue, acknowledge alerts; and under the header, the
@@ -50,6 +61,13 @@ type LaptopProps = ViewProps & {
 export function LaptopView(props: LaptopProps) {
   const { update } = props;
   const replay = useReplay(serverNow, props.params.at);
+  // A moment from the address that has not come yet (a link with a mistyped date) is shown live, and said so: the
+  // address loses it as the page writes live into it.
+  const [ahead] = useState(() =>
+    props.params.at !== null && props.params.at >= serverNow()
+      ? new Date(props.params.at).toISOString()
+      : null,
+  );
   const { board } = useConnection();
   // The moment replayed lives in the address, so it can be bookmarked and sent: written when it is sought or
   // paused on, not on each second of playing (the address would change, and the page re-read it, every second).
@@ -63,7 +81,7 @@ export function LaptopView(props: LaptopProps) {
   return (
     <div className="view view-laptop">
       <Header meta={props.meta} replayAt={replay.at}>
-        <a className="screens-nav" href="?view=screens">
+        <a className="screens-nav" href={addressWith({ view: 'screens' })}>
           Screens
         </a>
       </Header>
@@ -71,6 +89,12 @@ export function LaptopView(props: LaptopProps) {
         <p className="replay-problem replay-bad-at" role="alert" data-testid="replay-bad-at">
           The address asks to replay at={props.params.badAt}, which is not a time: write it as an ISO 8601
           time with its offset, e.g. at=2026-12-06T13:00:00Z. Showing live figures.
+        </p>
+      ) : null}
+      {ahead !== null && replay.at === null ? (
+        <p className="replay-problem replay-bad-at" role="alert" data-testid="replay-ahead">
+          The address asks to replay at={ahead}, which has not come yet. Showing live figures; choose a past
+          moment on the timeline to replay it.
         </p>
       ) : null}
       <Timeline replay={replay} board={board} />
@@ -142,7 +166,11 @@ function LaptopBoard({
 
   const facets = useAgentFacets() ?? NO_FACETS;
   const allQueueOptions = useQueueOptions();
-  const queueOptions = useMemo(() => boardQueues(allQueueOptions ?? [], board), [allQueueOptions, board]);
+  // In the order of their names, as the profiles and teams are: a picker of 250 queues is read, not scanned.
+  const queueOptions = useMemo(
+    () => boardQueues(allQueueOptions ?? [], board).sort((a, b) => byName.compare(a.name, b.name)),
+    [allQueueOptions, board],
+  );
   // A board that does not show agents is not sent them (the server's view of the board leaves them out).
   const showAgents = sections.has('agents');
   // Filtering and grouping 1,500 agents runs on every update: only where the list is shown, and the grouping
@@ -195,7 +223,30 @@ function LaptopBoard({
     showAgents,
   ]);
 
-  const open = useCallback((queueId: string) => update({ queue: queueId }, { push: true }), [update]);
+  const open = useCallback(
+    (queueId: string) => update({ queue: queueId }, { push: true, state: drillEntry(queueId) }),
+    [update],
+  );
+  // Back from a queue opened here is the browser's Back: the history is as it was before (Back again does not open
+  // the queue once more). A queue opened from the address (a link, a reload) has no entry before it to go to.
+  const drilledId = drilled?.id ?? null;
+  const close = useCallback(() => {
+    if (drilledId !== null && isDrillEntry(window.history.state, drilledId)) window.history.back();
+    else update({ queue: null }, { push: true });
+  }, [drilledId, update]);
+  // Escape leaves the queue, as the button does, unless the key was for something else (a menu, a field).
+  useEffect(() => {
+    if (drilledId === null) return;
+    const onKey = (event: KeyboardEvent) => {
+      if (event.key !== 'Escape' || event.defaultPrevented) return;
+      const target = event.target;
+      if (target instanceof HTMLElement && target.closest('input, select, textarea, dialog, [role="dialog"]'))
+        return;
+      close();
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, [drilledId, close]);
   // Back from a queue (its button, or the browser's): the keyboard returns to that queue's tile in the grid, not
   // to the top of the page, where the drill-down's button it was on has gone.
   const closed = useRef<string | null>(null);
@@ -210,6 +261,7 @@ function LaptopBoard({
       ?.focus();
   }, [params.queue]);
   const dim = stale ? 'dimmed' : undefined;
+  const agentsSection = useRef<HTMLElement>(null);
   // With the queues fresh, the agents may still have stopped coming (a hung agents poll): their list is dimmed.
   // A past moment replayed is as it was.
   const agentsBehind = useSectionBehind(meta, 'agents') && !replay;
@@ -224,12 +276,26 @@ function LaptopBoard({
         <StaleBanner meta={meta} stale={stale} />
       )}
       <main className={dim} data-stale={stale || undefined}>
+        {showAgents ? (
+          <a
+            className="skip-link"
+            href="#agents"
+            onClick={(event) => {
+              // To the list without a #fragment in the address, which a bookmark of the view would keep.
+              event.preventDefault();
+              agentsSection.current?.focus();
+            }}
+          >
+            Skip to the agents
+          </a>
+        ) : null}
         <AgentFilters
           params={params}
           update={update}
           queues={queueOptions}
           routingProfiles={facets.routingProfiles}
           hierarchyGroups={facets.hierarchyGroups}
+          agents={showAgents}
         />
         {sections.has('alerts') && alerts ? (
           <ErrorBoundary what="the alerts" resetKey={alerts}>
@@ -270,7 +336,7 @@ function LaptopBoard({
           <section className="drill" aria-label={`Queue ${drilled.name} in detail`} data-testid="drill-down">
             <div className="drill-head">
               <DrillHeading name={drilled.name} />
-              <button type="button" onClick={() => update({ queue: null }, { push: true })}>
+              <button type="button" onClick={close} aria-keyshortcuts="Escape">
                 Back to all queues
               </button>
             </div>
@@ -299,6 +365,9 @@ function LaptopBoard({
         ) : null}
         {showAgents ? (
           <section
+            ref={agentsSection}
+            id="agents"
+            tabIndex={-1}
             className={agentsBehind ? 'agents-section section-behind' : 'agents-section'}
             aria-label="Agents"
             data-stale={agentsBehind || undefined}

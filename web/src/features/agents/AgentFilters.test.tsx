@@ -5,7 +5,7 @@ import { AgentFilters } from './AgentFilters';
 
 afterEach(cleanup);
 
-function filters(search: string) {
+function filters(search: string, agents = true) {
   render(
     <AgentFilters
       params={parseViewParams(search)}
@@ -13,6 +13,7 @@ function filters(search: string) {
       queues={[{ id: 'q-1', name: 'Sales' }]}
       routingProfiles={[{ id: 'rp-1', name: 'Sales agents' }]}
       hierarchyGroups={[]}
+      agents={agents}
     />,
   );
   const chosen = (label: string) =>
@@ -37,5 +38,13 @@ describe('AgentFilters', () => {
     const chosen = filters('?profile=rp-1&queues=q-1');
     expect(chosen('Routing profile')).toBe('Sales agents');
     expect(chosen('Queue')).toBe('Sales');
+  });
+
+  it('offers on a board without agents only the filters of its queues', () => {
+    filters('?profile=rp-1&status=acw&search=maria', false);
+    expect(screen.getByLabelText('Queue')).toBeTruthy();
+    expect(screen.getByLabelText('Channel')).toBeTruthy();
+    for (const label of ['Routing profile', 'Team', 'Status', 'Group agents by', 'Find agent'])
+      expect(screen.queryByLabelText(label)).toBeNull();
   });
 });

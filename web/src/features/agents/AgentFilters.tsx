@@ -13,7 +13,7 @@ interface Option {
 const GROUPING_WORDS: Record<AgentGrouping, string> = {
   status: 'Status',
   routingProfile: 'Routing profile',
-  hierarchyGroup: 'Hierarchy group',
+  hierarchyGroup: 'Team',
 };
 
 /** The queue filter's value when the address names several queues (`?queues=a,b`): one option stands for them. */
@@ -35,12 +35,15 @@ export const AgentFilters = memo(function AgentFilters({
   queues,
   routingProfiles,
   hierarchyGroups,
+  agents,
 }: {
   params: ViewParams;
   update: (patch: ViewPatch) => void;
   queues: readonly Option[];
   routingProfiles: readonly Option[];
   hierarchyGroups: readonly Option[];
+  /** The board shows agents: without them, only the filters of its queues (queue, channel). */
+  agents: boolean;
 }) {
   return (
     <form className="filters" aria-label="Filters" role="search" onSubmit={(event) => event.preventDefault()}>
@@ -77,68 +80,72 @@ export const AgentFilters = memo(function AgentFilters({
           ))}
         </select>
       </label>
-      <label>
-        Routing profile
-        <select
-          value={params.profile ?? ''}
-          onChange={(event) => update({ profile: event.target.value || null })}
-        >
-          <option value="">All profiles</option>
-          {withAsked(routingProfiles, params.profile).map((profile) => (
-            <option key={profile.id} value={profile.id}>
-              {profile.name}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label>
-        Team
-        <select
-          value={params.group ?? ''}
-          onChange={(event) => update({ group: event.target.value || null })}
-        >
-          <option value="">All teams</option>
-          {withAsked(hierarchyGroups, params.group).map((group) => (
-            <option key={group.id} value={group.id}>
-              {group.name}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label>
-        Status
-        <select
-          value={params.status ?? ''}
-          onChange={(event) => update({ status: event.target.value || null })}
-        >
-          <option value="">Any status</option>
-          <option value="attention">Need attention (in error, or over a limit)</option>
-          {ACTIVITY_ORDER.map((activity) => (
-            <option key={activity} value={activity}>
-              {ACTIVITY_LABELS[activity]}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label>
-        Group agents by
-        <select value={params.groupBy} onChange={(event) => update({ groupBy: event.target.value })}>
-          {(Object.keys(GROUPING_WORDS) as AgentGrouping[]).map((grouping) => (
-            <option key={grouping} value={grouping}>
-              {GROUPING_WORDS[grouping]}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label className="search">
-        Find agent
-        <input
-          type="search"
-          value={params.search}
-          placeholder="Name or login"
-          onChange={(event) => update({ search: event.target.value })}
-        />
-      </label>
+      {agents ? (
+        <>
+          <label>
+            Routing profile
+            <select
+              value={params.profile ?? ''}
+              onChange={(event) => update({ profile: event.target.value || null })}
+            >
+              <option value="">All profiles</option>
+              {withAsked(routingProfiles, params.profile).map((profile) => (
+                <option key={profile.id} value={profile.id}>
+                  {profile.name}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label>
+            Team
+            <select
+              value={params.group ?? ''}
+              onChange={(event) => update({ group: event.target.value || null })}
+            >
+              <option value="">All teams</option>
+              {withAsked(hierarchyGroups, params.group).map((group) => (
+                <option key={group.id} value={group.id}>
+                  {group.name}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label>
+            Status
+            <select
+              value={params.status ?? ''}
+              onChange={(event) => update({ status: event.target.value || null })}
+            >
+              <option value="">Any status</option>
+              <option value="attention">Need attention (in error, or over a limit)</option>
+              {ACTIVITY_ORDER.map((activity) => (
+                <option key={activity} value={activity}>
+                  {ACTIVITY_LABELS[activity]}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label>
+            Group agents by
+            <select value={params.groupBy} onChange={(event) => update({ groupBy: event.target.value })}>
+              {(Object.keys(GROUPING_WORDS) as AgentGrouping[]).map((grouping) => (
+                <option key={grouping} value={grouping}>
+                  {GROUPING_WORDS[grouping]}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label className="search">
+            Find agent
+            <input
+              type="search"
+              value={params.search}
+              placeholder="Name or login"
+              onChange={(event) => update({ search: event.target.value })}
+            />
+          </label>
+        </>
+      ) : null}
     </form>
   );
 });

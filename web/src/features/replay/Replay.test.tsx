@@ -216,6 +216,17 @@ describe('replay on the laptop', () => {
     );
     expect(screen.getByTestId('replay-moment').textContent).toBe('Live');
     expect(screen.queryByTestId('replay-banner')).toBeNull();
+    cleanup();
+    // A moment not come yet: live, and said so, though the address loses it.
+    const ahead = new Date(NOW + 86_400_000).toISOString();
+    renderLaptop(`?at=${encodeURIComponent(ahead)}`);
+    expect((await screen.findByTestId('replay-ahead')).textContent).toBe(
+      `The address asks to replay at=${ahead}, which has not come yet. Showing live figures; choose a past ` +
+        'moment on the timeline to replay it.',
+    );
+    expect(screen.getByTestId('replay-moment').textContent).toBe('Live');
+    await waitFor(() => expect(new URLSearchParams(window.location.search).has('at')).toBe(false));
+    expect(screen.getByTestId('replay-ahead')).toBeTruthy();
   });
 
   it('counts every time in state to the moment replayed, not to now, and moves it only with the moment', async () => {

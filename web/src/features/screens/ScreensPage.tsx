@@ -11,6 +11,7 @@ import { useState, type FormEvent } from 'react';
 import { useNow } from '../../api/clock';
 import { useFormat } from '../../format';
 import './screens.css';
+import { addressWith } from '../../url';
 
 /** How often the page asks for the screens again. */
 const REFRESH_MS = 3000;
@@ -205,7 +206,8 @@ export function ScreensPage() {
             ? 'No screen has reported yet.'
             : [...counts].map(([state, n]) => `${n} ${SCREEN_STATE_LABELS[state]}`).join(' · ')}
         </p>
-        <a href="?view=laptop">Back to the wallboard</a>
+        {/* To the board, filters and theme it was opened from. */}
+        <a href={addressWith({ view: null })}>Back to the wallboard</a>
       </header>
       {all.length > 0 ? (
         <div className="screens-filters">
