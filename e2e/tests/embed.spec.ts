@@ -1,4 +1,5 @@
 import { expect, test } from '../support/test.js';
+import type { Page } from '@playwright/test';
 import type { Snapshot } from '@switchboard/shared';
 import { startHostPage } from '../support/hostPage.js';
 import { freePort, startTestServer, type TestServer } from '../support/server.js';
@@ -48,6 +49,56 @@ test('one queue, in an iframe on an allowed origin: compact, no header, live fig
     expect(violations).toEqual([]);
   } finally {
     await host.close();
+  }
+});
+
+/** The colour of the pixel at the middle of a screenshot, read in a page of its own (no image library needed). */
+async function middlePixel(page: Page, png: Buffer): Promise<string> {
+  const reader = await page.context().newPage();
+  try {
+    return await reader.evaluate(async (data) => {
+      const image = new Image();
+      image.src = `data:image/png;base64,${data}`;
+      await image.decode();
+      const canvas = document.createElement('canvas');
+      canvas.width = image.width;
+      canvas.height = image.height;
+      const context = canvas.getContext('2d');
+      if (!context) throw new Error('no 2d canvas');
+      context.drawImage(image, 0, 0);
+      const [r, g, b] = context.getImageData(image.width >> 1, image.height >> 1, 1, 1).data;
+      return `rgb(${r}, ${g}, ${b})`;
+    }, png.toString('base64'));
+  } finally {
+    await reader.close();
+  }
+}
+
+test('transparent in either theme: the host page shows through the frame', async ({ page }) => {
+  const snapshot = (await (await page.request.get(`${server.url}/api/v1/snapshot`)).json()) as Snapshot;
+  const queue = snapshot.queues[2];
+  if (!queue) throw new Error('the simulator serves too few queues');
+  for (const theme of ['light', 'dark'] as const) {
+    const host = await startHostPage(
+      `${server.url}/?view=embed&queue=${queue.id}&bg=transparent&theme=${theme}`,
+      hostPort,
+    );
+    try {
+      await page.goto(`${host.origin}/`);
+      const frame = page.frameLocator('iframe');
+      await expect(frame.locator(`[data-queue-id="${queue.id}"]`)).toBeVisible({ timeout: 15_000 });
+      // The tile drawn in the theme's colours (its text light on dark, or dark on light)...
+      const text = await frame.locator('.tile').first().evaluate((el) => getComputedStyle(el).color);
+      expect(text).toBe(theme === 'dark' ? 'rgb(232, 237, 242)' : 'rgb(17, 24, 39)');
+      // ...and with the tiles out of sight, the frame shows the host page's own colour (#c0ffee), not a backdrop.
+      await frame.locator('.app').evaluate((el) => {
+        (el as HTMLElement).style.visibility = 'hidden';
+      });
+      const png = await page.locator('iframe').screenshot();
+      expect(await middlePixel(page, png), theme).toBe('rgb(192, 255, 238)');
+    } finally {
+      await host.close();
+    }
   }
 });
 
