@@ -1,6 +1,12 @@
 import { DEFAULT_AGENT_LIMITS } from '@switchboard/shared';
 import { use, useCallback, useDeferredValue, useEffect, useMemo, useRef, useState } from 'react';
-import { agentGrouper, boardQueues, filterAgents, type AgentGroup } from '../api/selectors';
+import {
+  agentGrouper,
+  boardQueues,
+  filterAgents,
+  serviceLevelMetric,
+  type AgentGroup,
+} from '../api/selectors';
 import {
   useAgentFacets,
   useAgents,
@@ -346,7 +352,14 @@ function LaptopBoard({
               {sections.has('charts') ? (
                 <ChartPanel queueId={drilled.id} title={`${drilled.name}: service level today`} />
               ) : null}
-              <ForecastAdvice forecast={drilled.forecast} />
+              <ForecastAdvice
+                forecast={drilled.forecast}
+                realised={
+                  drilled.forecast
+                    ? drilled.today[serviceLevelMetric(drilled.forecast.serviceLevelSeconds)]
+                    : undefined
+                }
+              />
             </div>
           </section>
         ) : null}

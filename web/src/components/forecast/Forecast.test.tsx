@@ -40,6 +40,31 @@ describe('ForecastAdvice', () => {
     expect(screen.getByTestId('forecast-note').textContent).toContain('every agent who can take the queue');
   });
 
+  it('says an uncorrected forecast is so, and where today belies it, says that beside it', () => {
+    const enough: Forecast = { ...short, predictedServiceLevel: 100, agentsRequired: 10 };
+    render(<ForecastAdvice forecast={enough} realised={23} />);
+    const advice = screen.getByRole('region', { name: 'Forecast (estimate)' });
+    expect(advice.querySelector('.forecast-estimate')?.textContent).toBe('estimate, uncorrected');
+    expect(plain(screen.getByTestId('forecast-belied').textContent)).toBe(
+      'Today so far this queue has answered 23% in 20 s, far below this forecast. It is not yet corrected on ' +
+        "today's intervals, so it counts every agent who can take the queue as this queue's alone; it corrects " +
+        'itself once an interval the wallboard watched has closed.',
+    );
+    cleanup();
+    // Within 20 points, with no figure of today, or once corrected: nothing more said.
+    for (const [forecast, realised] of [
+      [enough, 81],
+      [enough, null],
+      [{ ...enough, model: 'erlang-c-blend' }, 23],
+    ] as const) {
+      render(<ForecastAdvice forecast={forecast} realised={realised} />);
+      expect(screen.queryByTestId('forecast-belied')).toBeNull();
+      cleanup();
+    }
+    render(<ForecastAdvice forecast={{ ...enough, model: 'erlang-c-fitted' }} realised={23} />);
+    expect(document.querySelector('.forecast-estimate')?.textContent).toBe('estimate');
+  });
+
   it("says what the corrected model rests on: today's intervals and the last one's service level", () => {
     render(<ForecastAdvice forecast={{ ...short, model: 'erlang-c-blend' }} />);
     const note = screen.getByTestId('forecast-note').textContent;

@@ -19,6 +19,9 @@ const MODEL_NOTES: Record<Forecast['model'], string> = {
     "Half Erlang C corrected on today's intervals (the share of the agents staffed that matched the service level realised lately), half the last interval's service level; arrivals at the recent rate.",
 };
 
+/** How far (percentage points) today's service level may fall below an uncorrected forecast before it is said. */
+const BELIED_POINTS = 20;
+
 /** Why there is no predicted service level, where the forecast has arrivals to advise on. */
 function noPrediction(forecast: Forecast): string {
   if (forecast.arrivalsPerHour === 0) return 'No service level to predict: no contacts are coming in.';
@@ -31,11 +34,27 @@ function noPrediction(forecast: Forecast): string {
  * What happens next on one queue, for the laptop's drill-down: the predicted service level with the agents
  * staffed now, the advice, and the figures it rests on, so a supervisor can see why. Labelled an estimate.
  */
-export const ForecastAdvice = memo(function ForecastAdvice({ forecast }: { forecast: Forecast | undefined }) {
+export const ForecastAdvice = memo(function ForecastAdvice({
+  forecast,
+  realised,
+}: {
+  forecast: Forecast | undefined;
+  /** The queue's service level today so far, at the forecast's threshold (percent), where the view has it. */
+  realised?: number | null | undefined;
+}) {
   const format = useFormat();
   if (!forecast) return null;
   const advice = forecastAdvice(forecast, format);
   const atRisk = forecastAtRisk(forecast);
+  const uncorrected = forecast.model === 'erlang-c';
+  // Plain Erlang C counts each agent whole for every queue they can take: on agents shared between queues it
+  // reads far above what the queue gets. Where today's service level says so, the card says so beside it.
+  const belied =
+    uncorrected &&
+    forecast.predictedServiceLevel !== null &&
+    realised !== null &&
+    realised !== undefined &&
+    forecast.predictedServiceLevel - realised >= BELIED_POINTS;
   return (
     <section
       className="forecast-advice"
@@ -44,7 +63,8 @@ export const ForecastAdvice = memo(function ForecastAdvice({ forecast }: { forec
       data-at-risk={atRisk || undefined}
     >
       <h3>
-        Forecast <span className="forecast-estimate">estimate</span>
+        Forecast{' '}
+        <span className="forecast-estimate">{uncorrected ? 'estimate, uncorrected' : 'estimate'}</span>
       </h3>
       {advice === null ? (
         <p className="forecast-text">
@@ -83,6 +103,14 @@ export const ForecastAdvice = memo(function ForecastAdvice({ forecast }: { forec
               <dd>{format.count(forecast.agentsRequired)}</dd>
             </div>
           </dl>
+          {belied ? (
+            <p className="forecast-belied" role="note" data-testid="forecast-belied">
+              Today so far this queue has answered {format.percent(realised)} in{' '}
+              {format.count(forecast.serviceLevelSeconds)} s, far below this forecast. It is not yet corrected
+              on today&apos;s intervals, so it counts every agent who can take the queue as this queue&apos;s
+              alone; it corrects itself once an interval the wallboard watched has closed.
+            </p>
+          ) : null}
           <p className="forecast-note" data-testid="forecast-note">
             {MODEL_NOTES[forecast.model]}
           </p>

@@ -1,6 +1,7 @@
 import { cleanup, render, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { makeSnapshot } from '../../testing/makeSnapshot';
+import { BoardContext, DEFAULT_BOARD_CONTEXT } from '../../board';
 import { SummaryStrip } from './SummaryStrip';
 
 afterEach(cleanup);
@@ -16,7 +17,7 @@ describe('SummaryStrip', () => {
         }}
       />,
     );
-    const strip = screen.getByRole('region', { name: 'Instance totals' });
+    const strip = screen.getByRole('region', { name: 'Totals of the whole centre' });
     const onContact = strip.querySelector('[data-metric="AGENTS_ON_CONTACT"]') as HTMLElement;
     expect(onContact.querySelector('.figure-value')?.textContent).toBe('12');
     expect(onContact.querySelector('.figure-detail')?.textContent).toBe('incl. ACW');
@@ -24,5 +25,20 @@ describe('SummaryStrip', () => {
     const acw = strip.querySelector('[data-metric="AGENTS_AFTER_CONTACT_WORK"]') as HTMLElement;
     expect(acw.querySelector('.figure-value')?.textContent).toBe('5');
     expect(acw.querySelector('.figure-detail')).toBeNull();
+  });
+
+  it("names a board of some queues as the totals' own", () => {
+    const summary = makeSnapshot({ queues: 2 }).summary;
+    render(
+      <BoardContext
+        value={{
+          ...DEFAULT_BOARD_CONTEXT,
+          board: { ...DEFAULT_BOARD_CONTEXT.board, title: 'Sales floor', queueIds: ['q-0000'] },
+        }}
+      >
+        <SummaryStrip summary={summary} />
+      </BoardContext>,
+    );
+    expect(screen.getByRole('region', { name: 'Totals of Sales floor' })).toBeTruthy();
   });
 });

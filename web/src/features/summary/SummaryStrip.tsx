@@ -33,11 +33,16 @@ export const SummaryStrip = memo(function SummaryStrip({
   note?: string | undefined;
 }) {
   const format = useFormat();
-  const { serviceLevelMetric, targetPercent } = useBoard();
+  const { serviceLevelMetric, targetPercent, board } = useBoard();
   const { realtime, today, states } = summary;
   const rate = abandonRate(today);
   return (
-    <section className="summary-strip" aria-label="Instance totals" data-testid="summary">
+    <section
+      className="summary-strip"
+      // Whose totals: a board of some queues sums those (an alert beside it may be the whole centre's).
+      aria-label={board.queueIds === null ? 'Totals of the whole centre' : `Totals of ${board.title}`}
+      data-testid="summary"
+    >
       {note ? (
         <p className="summary-note" data-testid="summary-note">
           {note}
