@@ -162,6 +162,14 @@ function LaptopBoard({
     );
   }, [queues, params.queues, params.channel]);
   const drilled = params.queue ? queues.find((queue) => queue.id === params.queue) : undefined;
+  // The queues shown below when a filter or a drill-down narrows them, for the alerts to list theirs first: as one
+  // string, so the set is new only when they change, not on every update.
+  const narrowed = drilled
+    ? drilled.id
+    : params.queues.length > 0 || params.channel
+      ? visibleQueues.map((queue) => queue.id).join('\n')
+      : null;
+  const shownQueueIds = useMemo(() => (narrowed === null ? null : new Set(narrowed.split('\n'))), [narrowed]);
   // Queues the address names that the board does not have (a link from another board, a queue since removed): said,
   // rather than silently showing every queue, or none.
   const notOnBoard = useMemo(() => {
@@ -305,7 +313,12 @@ function LaptopBoard({
         />
         {sections.has('alerts') && alerts ? (
           <ErrorBoundary what="the alerts" resetKey={alerts}>
-            <AlertsPanel alerts={alerts} queueName={queueName} readOnly={replay !== null} />
+            <AlertsPanel
+              alerts={alerts}
+              queueName={queueName}
+              readOnly={replay !== null}
+              queueIds={shownQueueIds}
+            />
           </ErrorBoundary>
         ) : null}
         {sections.has('summary') && summary ? (

@@ -1,6 +1,6 @@
 import type { Alert } from '@switchboard/shared';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
-import { cleanup, fireEvent, render, screen } from '@testing-library/react';
+import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { AlertsPanel } from './AlertsPanel';
 
@@ -157,5 +157,53 @@ describe('AlertsPanel', () => {
     nameInput.focus();
     acknowledged();
     expect(document.activeElement).toBe(nameInput);
+  });
+
+  it('takes the keyboard on to the next open alert once one is acknowledged, and says it was', async () => {
+    const first = alert('first', 'critical', '2026-11-24T09:10:00Z');
+    const second = { ...alert('second', 'critical', '2026-11-24T09:00:00Z'), queueId: 'q2' };
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async () => Response.json({ ...first, acknowledgedBy: 'Dana', acknowledgedAt: first.since })),
+    );
+    const client = new QueryClient();
+    const panel = (alerts: Alert[]) => (
+      <QueryClientProvider client={client}>
+        <AlertsPanel alerts={alerts} queueName={(id) => (id === 'q2' ? 'Support' : 'Sales')} />
+      </QueryClientProvider>
+    );
+    const { rerender } = render(panel([first, second]));
+    const button = screen.getByRole('button', { name: 'Acknowledge In queue alert on Sales' });
+    button.focus();
+    fireEvent.click(button);
+    await waitFor(() =>
+      expect(screen.getByRole('status').textContent).toMatch(/^Acknowledged: In queue on Sales is 12/),
+    );
+    rerender(panel([alert('first', 'critical', first.since, true), second]));
+    expect(document.activeElement).toBe(
+      screen.getByRole('button', { name: 'Acknowledge In queue alert on Support' }),
+    );
+  });
+
+  it('lists the alerts of the queues shown, counts the others, and lists them on request', () => {
+    const alerts = [
+      alert('on-sales', 'critical', '2026-11-24T09:00:00Z'),
+      { ...alert('on-support', 'warn', '2026-11-24T09:01:00Z'), queueId: 'q2' },
+      { ...alert('on-billing', 'warn', '2026-11-24T09:02:00Z', true), queueId: 'q3' },
+      { ...alert('centre', 'warn', '2026-11-24T09:03:00Z'), queueId: null },
+    ];
+    render(
+      <QueryClientProvider client={new QueryClient()}>
+        <AlertsPanel alerts={alerts} queueName={() => 'Q'} readOnly queueIds={new Set(['q1'])} />
+      </QueryClientProvider>,
+    );
+    const listed = () => screen.getAllByRole('listitem').map((item) => item.getAttribute('data-alert-id'));
+    expect(listed()).toEqual(['on-sales', 'centre']);
+    const elsewhere = screen.getByTestId('alerts-elsewhere');
+    expect(elsewhere.textContent).toBe('2 more on queues not shown below (1 open). List them too');
+    fireEvent.click(screen.getByRole('button', { name: 'List them too' }));
+    expect(listed()).toEqual(['on-sales', 'centre', 'on-support', 'on-billing']);
+    fireEvent.click(screen.getByRole('button', { name: 'List only the queues shown' }));
+    expect(listed()).toEqual(['on-sales', 'centre']);
   });
 });

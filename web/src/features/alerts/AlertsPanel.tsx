@@ -28,10 +28,16 @@ export const AlertsPanel = memo(function AlertsPanel({
   alerts,
   queueName,
   readOnly = false,
+  queueIds = null,
 }: {
   alerts: readonly Alert[];
   queueName: (queueId: string | null) => string;
   readOnly?: boolean;
+  /**
+   * The queues the page below shows (a queue drilled into, a queue filter): other queues' alerts are counted, not
+   * listed, until asked for. The whole centre's and the screens' alerts are always listed.
+   */
+  queueIds?: ReadonlySet<string> | null;
 }) {
   const format = useFormat();
   const [name, setName] = useState(storedName);
@@ -43,31 +49,49 @@ export const AlertsPanel = memo(function AlertsPanel({
   const needName = wantsName(acknowledge.error) && name.trim() === '';
   // The alert acknowledged from this page: once the figures say so its button is gone, and the keyboard's place
   // goes to the words that replace it rather than back to the top of the page.
+  // The keyboard then goes on to the next open alert (the one below it, else above), which has taken its place in
+  // the list; with none open, to the words that replace the button. A status line says it was acknowledged.
   const list = useRef<HTMLUListElement>(null);
-  const focusAfter = useRef<string | null>(null);
+  const focusAfter = useRef<{ acknowledged: string; next: string | null } | null>(null);
+  const [announced, setAnnounced] = useState('');
   useEffect(() => {
-    const id = focusAfter.current;
-    if (id === null) return;
+    const after = focusAfter.current;
+    if (after === null) return;
     // Only where the keyboard was lost with the button: not from wherever the user has gone since.
     const active = document.activeElement;
     if (active && active !== document.body && !list.current?.contains(active)) {
       focusAfter.current = null;
       return;
     }
-    const item = [...(list.current?.children ?? [])].find(
-      (child) => child instanceof HTMLElement && child.dataset.alertId === id,
-    );
-    const done = item?.querySelector<HTMLElement>('.acknowledged');
+    const item = (id: string) =>
+      [...(list.current?.children ?? [])].find(
+        (child): child is HTMLElement => child instanceof HTMLElement && child.dataset.alertId === id,
+      );
+    const done = item(after.acknowledged)?.querySelector<HTMLElement>('.acknowledged');
     if (!done) return;
     focusAfter.current = null;
-    done.focus();
+    const next = after.next === null ? null : item(after.next)?.querySelector<HTMLElement>('button');
+    (next ?? done).focus();
   });
-  const sorted = [...alerts].sort(
-    (a, b) =>
-      Number(a.acknowledgedAt !== null) - Number(b.acknowledgedAt !== null) ||
-      Number(b.level === 'critical') - Number(a.level === 'critical') ||
-      b.since.localeCompare(a.since),
-  );
+  const [showOthers, setShowOthers] = useState(false);
+  const elsewhere = (alert: Alert) =>
+    queueIds !== null && alert.queueId !== null && alert.subject == null && !queueIds.has(alert.queueId);
+  const othersOpen =
+    queueIds === null ? 0 : alerts.filter((a) => elsewhere(a) && a.acknowledgedAt === null).length;
+  const others = queueIds === null ? 0 : alerts.filter(elsewhere).length;
+  const sorted = [...alerts]
+    .filter((alert) => showOthers || !elsewhere(alert))
+    .sort(
+      (a, b) =>
+        Number(a.acknowledgedAt !== null) - Number(b.acknowledgedAt !== null) ||
+        Number(b.level === 'critical') - Number(a.level === 'critical') ||
+        b.since.localeCompare(a.since),
+    );
+  const nextOpen = (id: string): string | null => {
+    const open = sorted.filter((alert) => alert.acknowledgedAt === null);
+    const at = open.findIndex((alert) => alert.id === id);
+    return (open[at + 1] ?? open[at - 1])?.id ?? null;
+  };
   const rememberName = (value: string) => {
     setName(value);
     // A refusal for want of a name is answered by typing one.
@@ -107,10 +131,28 @@ export const AlertsPanel = memo(function AlertsPanel({
           {acknowledge.error.message}
         </p>
       ) : null}
+      <p className="sr-only" role="status">
+        {announced}
+      </p>
+      {others > 0 ? (
+        <p className="alerts-elsewhere" data-testid="alerts-elsewhere">
+          {showOthers
+            ? 'Listing the alerts of every queue, not only of those shown below.'
+            : `${others} more on queues not shown below (${othersOpen} open).`}{' '}
+          <button type="button" onClick={() => setShowOthers(!showOthers)}>
+            {showOthers ? 'List only the queues shown' : 'List them too'}
+          </button>
+        </p>
+      ) : null}
       {sorted.length === 0 ? (
-        <p className="empty">No alerts: every watched figure is within its limits.</p>
+        <p className="empty">
+          {others > 0
+            ? 'No alerts on the queues shown below.'
+            : 'No alerts: every watched figure is within its limits.'}
+        </p>
       ) : (
-        <ul className="alert-list" ref={list}>
+        // At most a few alerts high: a busy afternoon's thirty scroll here, not push the queues off the screen.
+        <ul className="alert-list" ref={list} tabIndex={0} aria-label="Alert list">
           {sorted.map((alert) => (
             <li key={alert.id} className="alert" data-alert-id={alert.id} data-state={alert.level}>
               <span className="state-badge" aria-hidden="true">
@@ -130,10 +172,14 @@ export const AlertsPanel = memo(function AlertsPanel({
                   type="button"
                   disabled={acknowledge.isPending}
                   onClick={() => {
-                    focusAfter.current = alert.id;
+                    focusAfter.current = { acknowledged: alert.id, next: nextOpen(alert.id) };
                     acknowledge.mutate(
                       { alertId: alert.id, by: name.trim() },
                       {
+                        onSuccess: () =>
+                          setAnnounced(
+                            `Acknowledged: ${alertSentence(alert, subjectOf(alert, queueName), format)}.`,
+                          ),
                         onError: (error) => {
                           focusAfter.current = null;
                           if (wantsName(error)) nameInput.current?.focus();
