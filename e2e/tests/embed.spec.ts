@@ -88,7 +88,10 @@ test('transparent in either theme: the host page shows through the frame', async
       const frame = page.frameLocator('iframe');
       await expect(frame.locator(`[data-queue-id="${queue.id}"]`)).toBeVisible({ timeout: 15_000 });
       // The tile drawn in the theme's colours (its text light on dark, or dark on light)...
-      const text = await frame.locator('.tile').first().evaluate((el) => getComputedStyle(el).color);
+      const text = await frame
+        .locator('.tile')
+        .first()
+        .evaluate((el) => getComputedStyle(el).color);
       expect(text).toBe(theme === 'dark' ? 'rgb(232, 237, 242)' : 'rgb(17, 24, 39)');
       // ...and with the tiles out of sight, the frame shows the host page's own colour (#c0ffee), not a backdrop.
       await frame.locator('.app').evaluate((el) => {
@@ -142,6 +145,57 @@ test('one queue fills a large frame: every figure sized from the frame, its line
   // The lines share the tile's height: the last figure is in its lower part, not its upper half.
   expect(large?.reach).toBeGreaterThan(0.7);
   expect([small?.cut, large?.cut]).toEqual([0, 0]);
+});
+
+test('one queue in a small frame: each figure it shows whole and above the status line, none cut off', async ({
+  page,
+}) => {
+  const snapshot = (await (await page.request.get(`${server.url}/api/v1/snapshot`)).json()) as Snapshot;
+  const queue = snapshot.queues[2];
+  if (!queue) throw new Error('the simulator serves too few queues');
+  // Each size, and whether the agents' line has room there (13rem high; 22rem in a frame under 11rem wide).
+  for (const [width, height, agents] of [
+    [600, 150, false],
+    [300, 100, false],
+    [200, 150, false],
+    [150, 300, false],
+    [150, 400, true],
+    [240, 300, true],
+    [400, 300, true],
+  ] as const) {
+    await page.setViewportSize({ width, height });
+    await page.goto(`${server.url}/?view=embed&queue=${queue.id}`);
+    const tile = page.locator(`[data-queue-id="${queue.id}"]`);
+    await expect(tile.locator('[data-metric="CONTACTS_IN_QUEUE"] dd')).toBeVisible();
+    await expect(page.getByTestId('embed-status')).toContainText('As of');
+    const seen = await page.evaluate(() => {
+      const status = document.querySelector('[data-testid="embed-status"]')?.getBoundingClientRect();
+      if (!status) throw new Error('no status line');
+      const shown = [...document.querySelectorAll('.queue-tile :is(dt, dd)')].filter(
+        (el) => el.getClientRects().length > 0,
+      );
+      return {
+        metrics: shown.filter((el) => el.tagName === 'DD').map((el) => el.parentElement?.dataset.metric),
+        below: shown
+          .filter((el) => el.getBoundingClientRect().bottom > status.top + 1)
+          .map((el) => el.textContent),
+        cut: shown
+          .filter((el) => el.tagName === 'DD' && el.scrollWidth > el.clientWidth + 1)
+          .map((el) => el.textContent),
+        scrolls: document.querySelector('.view-embed main')?.scrollHeight ?? 0,
+        room: document.querySelector('.view-embed main')?.clientHeight ?? 0,
+      };
+    });
+    const size = `${width} x ${height}`;
+    // The queue's own figures and the day's always; the agents' where there is the height.
+    expect(seen.metrics, size).toEqual(
+      expect.arrayContaining(['CONTACTS_IN_QUEUE', 'OLDEST_CONTACT_AGE', 'QUEUE_ANSWER_TIME']),
+    );
+    expect(seen.metrics.includes('AGENTS_STAFFED'), size).toBe(agents);
+    expect(seen.below, size).toEqual([]);
+    expect(seen.cut, size).toEqual([]);
+    expect(seen.scrolls, size).toBeLessThanOrEqual(seen.room + 1);
+  }
 });
 
 test('a board of queues in the embed view', async ({ page }) => {
