@@ -1,8 +1,8 @@
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
-import { act, cleanup, render, screen } from '@testing-library/react';
+import { act, cleanup, fireEvent, render, screen } from '@testing-library/react';
 import { Profiler } from 'react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { firstRecordedWithin, liveStep, SPANS, Timeline } from './Timeline';
+import { firstRecordedWithin, fittingSpan, liveStep, SPANS, Timeline } from './Timeline';
 import type { Replay } from './useReplay';
 
 const LIVE: Replay = {
@@ -164,6 +164,56 @@ describe('the alert markers', () => {
       toolbar.dispatchEvent(new KeyboardEvent('keydown', { key: 'End', bubbles: true }));
     });
     expect(document.activeElement).toBe(markers()[29]);
+  });
+});
+
+describe('the span shown', () => {
+  it('is the shortest that holds everything recorded until one is chosen, 24 hours at most', () => {
+    const minute = 60_000;
+    expect(fittingSpan(10 * minute)).toBe(SPANS[0].ms);
+    expect(fittingSpan(60 * minute)).toBe(SPANS[0].ms);
+    expect(fittingSpan(61 * minute)).toBe(SPANS[1].ms);
+    expect(fittingSpan(7 * 60 * minute)).toBe(SPANS[2].ms);
+    expect(fittingSpan(5 * 24 * 60 * minute)).toBe(SPANS[2].ms);
+  });
+
+  it('opens on the last hour on a server up for minutes, and keeps the span chosen from the menu', async () => {
+    const to = Math.ceil(ON_STEP_AND_MINUTE / 60_000) * 60_000;
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async (input: string) => {
+        const url = new URL(input, 'http://wallboard.test');
+        fetched.push(url);
+        return Response.json({
+          from: url.searchParams.get('from'),
+          to: url.searchParams.get('to'),
+          bucketMs: 60_000,
+          buckets: [],
+          alerts: [],
+          recorded: {
+            first: new Date(to - 12 * 60_000).toISOString(),
+            last: new Date(to - 60_000).toISOString(),
+          },
+        });
+      }),
+    );
+    renderLive();
+    await act(async () => {
+      await vi.advanceTimersByTimeAsync(10);
+    });
+    const menu = screen.getByRole('combobox', { name: 'Timeline span' }) as HTMLSelectElement;
+    expect(Number(menu.value)).toBe(SPANS[0].ms);
+    const last = fetched[fetched.length - 1];
+    expect(
+      Date.parse(last?.searchParams.get('to') ?? '') - Date.parse(last?.searchParams.get('from') ?? ''),
+    ).toBe(SPANS[0].ms);
+    act(() => {
+      fireEvent.change(menu, { target: { value: String(SPANS[3].ms) } });
+    });
+    await act(async () => {
+      await vi.advanceTimersByTimeAsync(10);
+    });
+    expect(Number(menu.value)).toBe(SPANS[3].ms);
   });
 });
 

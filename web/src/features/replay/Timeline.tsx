@@ -19,6 +19,14 @@ export const SPANS = [
   { label: 'Last 3 days', ms: 72 * 3600_000 },
 ] as const;
 
+/** The span shown until one is chosen, where nothing recorded says a shorter one holds it all. */
+const DEFAULT_SPAN = SPANS[2].ms;
+
+/** The shortest span that holds `recordedMs` (how long ago the first moment recorded is), the default at most. */
+export function fittingSpan(recordedMs: number): number {
+  return Math.min(SPANS.find((span) => span.ms >= recordedMs)?.ms ?? DEFAULT_SPAN, DEFAULT_SPAN);
+}
+
 /** How far the moment on a live timeline moves on at a time, for a span: at least a second, at most a minute. */
 export function liveStep(spanMs: number): number {
   return Math.min(60_000, Math.max(1000, Math.round(spanMs / 2000 / 1000) * 1000));
@@ -80,7 +88,12 @@ export function markerTitle(
 export function Timeline({ replay, board }: { replay: Replay; board: string | null }) {
   const format = useFormat();
   const queueName = useQueueName();
-  const [span, setSpan] = useState<number>(SPANS[2].ms);
+  // The span chosen from the menu; until one is, the shortest that holds everything recorded (a server up for
+  // minutes: the last hour, its markers spread over the track rather than heaped in its last pixels), 24 hours
+  // at most.
+  const [chosenSpan, setChosenSpan] = useState<number | null>(null);
+  const [fittedSpan, setFittedSpan] = useState<number>(DEFAULT_SPAN);
+  const span = chosenSpan ?? fittedSpan;
   // Live, the handle moves on about a two-thousandth of the track a step (43 s over 24 hours, under a pixel on a
   // laptop): the timeline redraws then, not on every tick of the clock.
   const step = liveStep(span);
@@ -102,6 +115,10 @@ export function Timeline({ replay, board }: { replay: Replay; board: string | nu
       !(error instanceof TimelineError) || error.status >= 500 || error.status === 429 || failures < 3,
     retryDelay: (attempt) => backoffDelay(attempt, { firstMs: 1000, maxMs: 10_000 }),
   });
+  // Set as the figures come (React draws again at once, before the screen shows the span before).
+  const first = recordedFirst(timeline.data);
+  const fitted = first === null ? null : fittingSpan(to - first);
+  if (fitted !== null && fitted !== fittedSpan) setFittedSpan(fitted);
   const buckets = timeline.data?.buckets ?? EMPTY;
   const bucketMs = timeline.data?.bucketMs ?? span;
   const events = timeline.data?.alerts ?? NO_EVENTS;
@@ -162,7 +179,7 @@ export function Timeline({ replay, board }: { replay: Replay; board: string | nu
         <select
           aria-label="Timeline span"
           value={span}
-          onChange={(event) => setSpan(Number(event.target.value))}
+          onChange={(event) => setChosenSpan(Number(event.target.value))}
         >
           {SPANS.map((choice) => (
             <option key={choice.ms} value={choice.ms}>
