@@ -47,8 +47,14 @@ export interface InstanceTarget {
  */
 export function sectionsLoading(snapshot: Snapshot | null): SectionName[] {
   if (!snapshot) return [...SECTION_NAMES];
+  // Every other section waits for a first discovery (the queues and profiles to ask about): while none has
+  // succeeded and it fails (ListQueues refused, Connect out of reach at start), its error is their answer, on the
+  // screens and here. Else a replica behind a readiness probe would never take a screen, and say nothing.
+  const discovery = snapshot.sections.discovery;
+  const undiscovered = discovery?.fetchedAt === null && discovery.error !== null;
   return SECTION_NAMES.filter((name) => {
     const section = snapshot.sections[name];
+    if (undiscovered && name !== 'discovery') return false;
     return !section || (section.fetchedAt === null && section.error === null);
   });
 }

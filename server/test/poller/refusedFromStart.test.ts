@@ -80,6 +80,11 @@ describe('Connect refusing from the first poll', () => {
     );
     expect(refused.sections.discovery.error?.code).toBe('AccessDeniedException');
     expect(refused.stale).toBe(true);
+    // Ready: what the screens will show is that error, not a wall waiting for figures that cannot come. A replica
+    // behind a readiness probe takes its screens and says why.
+    const ready = await fetch(`${wallboard.url}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toMatchObject({ ready: true, loading: [] });
     sim.clearFaults();
     await snapshotAfter(wallboard, refused.generation, (s) => !s.stale && s.queues.length === 5, 20_000);
   }, 40_000);
