@@ -30,6 +30,7 @@ export function simulatedClock(options: {
   // is real time, as Connect's are, so agents' timers and "data as of" agree with the wall's own clock.
   const dayShiftMs =
     options.timeOfDay && !options.clock ? atTimeOfDay(wallStart, options.timeOfDay, timeZone) - wallStart : 0;
-  const clock = options.clock ?? (() => wallStart + (wallClock() - wallStart) * speed);
+  // In whole milliseconds, as every timestamp is, at any speed (1.5, 0.25): the wallboard reads its day from it.
+  const clock = options.clock ?? (() => Math.floor(wallStart + (wallClock() - wallStart) * speed));
   return { clock, dayShiftMs };
 }

@@ -734,6 +734,52 @@ describe('more of the surface', () => {
   });
 });
 
+describe('a speed that is not a whole number', () => {
+  it('keeps the clock in whole milliseconds, and answers for today and its intervals', async () => {
+    let wall = Date.parse('2026-11-24T09:07:00Z');
+    const slow = await startSimulator({
+      queues: 2,
+      agents: 6,
+      seed: 5,
+      speed: 1.5,
+      timeZone: 'UTC',
+      wallClock: () => wall,
+      rateLimits: { enabled: false },
+    });
+    const slowClient = clientFor(slow);
+    try {
+      wall += 333; // half a millisecond over 499 simulated ones
+      expect(Number.isInteger(slow.now())).toBe(true);
+      expect(Number.isInteger(slow.model.now)).toBe(true);
+      const queues = slow.model.queues.map((queue) => queue.id);
+      const today = await slowClient.send(
+        new GetMetricDataCommand({
+          InstanceId: slow.model.instanceId,
+          StartTime: new Date('2026-11-24T00:00:00Z'),
+          EndTime: new Date('2026-11-24T09:05:00Z'),
+          Filters: { Queues: queues },
+          HistoricalMetrics: [CONTACTS_HANDLED],
+        }),
+      );
+      expect(today.MetricResults).toBeDefined();
+      const intervals = await slowClient.send(
+        new GetMetricDataV2Command({
+          ResourceArn: slow.model.instanceArn,
+          StartTime: new Date('2026-11-24T08:00:00Z'),
+          EndTime: new Date('2026-11-24T09:00:00Z'),
+          Interval: { IntervalPeriod: 'THIRTY_MIN', TimeZone: 'UTC' },
+          Filters: [{ FilterKey: 'QUEUE', FilterValues: queues }],
+          Metrics: [{ Name: 'CONTACTS_HANDLED' }],
+        }),
+      );
+      expect(intervals.MetricResults).toBeDefined();
+    } finally {
+      slowClient.destroy();
+      await slow.close();
+    }
+  });
+});
+
 describe('validation, as the service does it', () => {
   const current = (extra: object) =>
     client.send(
