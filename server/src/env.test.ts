@@ -11,6 +11,15 @@ describe('parseEnv', () => {
     expect(env.CONNECT_INSTANCE_ID).toBeUndefined();
   });
 
+  it('reads a variable of spaces alone as not set, as an empty one: PORT=" " is the default port, not port 0', () => {
+    expect(parseEnv({ PORT: ' ' }).PORT).toBe(8080);
+    expect(parseEnv({ PORT: '\t ', POLL_INTERVAL_MS: '  ' })).toMatchObject({
+      PORT: 8080,
+      POLL_INTERVAL_MS: 2000,
+    });
+    expect(parseEnv({ PORT: '' }).PORT).toBe(8080);
+  });
+
   it('names the variable, the value and the fix for a bad port', () => {
     expect(() => parseEnv({ PORT: 'eighty' })).toThrow(EnvError);
     expect(() => parseEnv({ PORT: 'eighty' })).toThrow(

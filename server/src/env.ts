@@ -472,8 +472,11 @@ function defaultOf(schema: z.ZodType): string | undefined {
 
 /** `cwd`: the server's working directory (where `pnpm start` runs it: server/). */
 export function parseEnv(source: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Env {
-  // An empty variable means "not set", as in most shells' `FOO= cmd`.
-  const present = Object.fromEntries(Object.entries(source).filter(([, value]) => value !== ''));
+  // An empty variable means "not set", as in most shells' `FOO= cmd`; so does one of spaces alone (`PORT=' '`),
+  // which a number would otherwise read as 0.
+  const present = Object.fromEntries(
+    Object.entries(source).filter(([, value]) => value !== undefined && value.trim() !== ''),
+  );
   const result = envSchema.safeParse(present);
   if (!result.success) {
     const lines = result.error.issues.map((issue) => {

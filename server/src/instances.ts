@@ -543,6 +543,7 @@ export function instanceSelector(
     if (instanceParam !== undefined && !byId.has(instanceParam))
       throw new BadRequestError(
         `Unknown instance "${instanceParam}": the instances are ${[...byId.keys()].join(', ')}.`,
+        'unknown_instance',
       );
     if (boardParam !== undefined) {
       const current = config();
@@ -550,11 +551,13 @@ export function instanceSelector(
       if (!board)
         throw new BadRequestError(
           `Unknown board "${boardParam}": the boards are ${current.boards.map((b) => b.id).join(', ')}.`,
+          'unknown_board',
         );
       const ofBoard = boardInstance(current, board);
       if (instanceParam !== undefined && instanceParam !== ofBoard)
         throw new BadRequestError(
           `Board "${boardParam}" shows instance "${ofBoard}", not "${instanceParam}": give one of the two.`,
+          'board_not_of_instance',
         );
       id = ofBoard;
     }

@@ -120,18 +120,30 @@ describe('several Connect instances in one deployment', () => {
   });
 
   it('answers 400 with a clear message for an unknown instance or board', async () => {
-    const cases: [string, RegExp][] = [
-      ['/api/v1/snapshot?instance=west', /Unknown instance "west": the instances are north, south/],
-      ['/api/v1/snapshot?board=lobby', /Unknown board "lobby"/],
-      ['/api/v1/snapshot?board=north-floor&instance=south', /shows instance "north", not "south"/],
-      ['/api/v1/snapshot?instance=a&instance=b', /instance must be given once/],
-      ['/api/v1/alerts?instance=west', /Unknown instance "west"/],
-      ['/api/v1/alerts/history?board=lobby', /Unknown board "lobby"/],
+    // Each with the code a program branches on: the same for an unknown board wherever it is named.
+    const cases: [string, RegExp, string][] = [
+      [
+        '/api/v1/snapshot?instance=west',
+        /Unknown instance "west": the instances are north, south/,
+        'unknown_instance',
+      ],
+      ['/api/v1/snapshot?board=lobby', /Unknown board "lobby"/, 'unknown_board'],
+      [
+        '/api/v1/snapshot?board=north-floor&instance=south',
+        /shows instance "north", not "south"/,
+        'board_not_of_instance',
+      ],
+      ['/api/v1/snapshot?instance=a&instance=b', /instance must be given once/, 'bad_request'],
+      ['/api/v1/alerts?instance=west', /Unknown instance "west"/, 'unknown_instance'],
+      ['/api/v1/alerts/history?board=lobby', /Unknown board "lobby"/, 'unknown_board'],
+      ['/api/v1/stream?board=lobby', /Unknown board "lobby"/, 'unknown_board'],
     ];
-    for (const [path, message] of cases) {
+    for (const [path, message, code] of cases) {
       const response = await get(path);
       expect(response.status, path).toBe(400);
-      expect(((await response.json()) as { detail: string }).detail).toMatch(message);
+      const problem = (await response.json()) as { detail: string; code: string };
+      expect(problem.detail, path).toMatch(message);
+      expect(problem.code, path).toBe(code);
     }
     const ack = await fetch(`${wallboard.url}/api/v1/alerts/x/acknowledge?instance=west`, {
       method: 'POST',

@@ -81,9 +81,20 @@ describe('the built server with a Connect instance configured', () => {
     }
     expect(exited, `the server exited:\n${output}`).toBeNull();
     expect(health?.status, output).toBe(200);
-    // Not ready (Connect does not answer), and still alive to say so.
-    const ready = await fetch(`http://127.0.0.1:${port}/readyz`);
-    expect(ready.status).toBe(503);
+    // Connect does not answer: still alive, and once discovery has failed, ready to take screens and tell them
+    // why there are no figures (every section waits on discovery, whose error answers them).
+    let ready: Response | undefined;
+    while (Date.now() < deadline && ready?.status !== 200) {
+      ready = await fetch(`http://127.0.0.1:${port}/readyz`).catch(() => undefined);
+      if (ready?.status !== 200) await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    expect(ready?.status, output).toBe(200);
+    const snapshot = (await (await fetch(`http://127.0.0.1:${port}/api/v1/snapshot`)).json()) as {
+      stale: boolean;
+      sections: { discovery: { error: { message: string } | null } };
+    };
+    expect(snapshot.stale).toBe(true);
+    expect(snapshot.sections.discovery.error?.message).toBeTruthy();
     expect(output).not.toMatch(/ERR_MODULE_NOT_FOUND|simulator/i);
   }, 60_000);
 });

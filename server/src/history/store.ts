@@ -1,4 +1,16 @@
-import { accessSync, constants, existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import {
+  accessSync,
+  chmodSync,
+  closeSync,
+  constants,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  statSync,
+} from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { brotliDecompressSync, inflateRawSync } from 'node:zlib';
 import {
@@ -91,6 +103,7 @@ export function damaged(error: unknown): boolean {
 }
 
 function openFile(driver: ReturnType<typeof sqliteDriver>, path: string): SqlDatabase {
+  keepPrivate(path);
   const db = driver.open(path);
   try {
     db.exec(PRAGMAS);
@@ -100,6 +113,17 @@ function openFile(driver: ReturnType<typeof sqliteDriver>, path: string): SqlDat
     db.close();
     throw error;
   }
+}
+
+/**
+ * The history holds agents' names and what they did: readable by the server's user alone, whatever the umask or
+ * the mode of a directory an operator made. The file is made 0600 before SQLite opens it (SQLite gives its
+ * write-ahead log and shared memory the file's own mode), and a file or log of a wider mode is narrowed.
+ */
+function keepPrivate(path: string): void {
+  closeSync(openSync(path, 'a', 0o600));
+  for (const file of [path, `${path}-wal`, `${path}-shm`])
+    if (existsSync(file) && (statSync(file).mode & 0o077) !== 0) chmodSync(file, 0o600);
 }
 
 /**

@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { EnvError } from '../env.js';
 import { createLogger } from '../logger.js';
 import { loadSessionSecret, SECRET_FILE_NAME } from './sessions.js';
 
@@ -35,5 +36,19 @@ describe('the session secret in DATA_DIR', () => {
       );
       expect(readdirSync(dataDir)).toEqual([SECRET_FILE_NAME]);
     }
+  });
+
+  it('names DATA_DIR and what to do when the directory cannot be made or written', async () => {
+    const blocker = join(mkdtempSync(join(tmpdir(), 'switchboard-secret-')), 'a-file');
+    writeFileSync(blocker, 'not a directory');
+    const dataDir = join(blocker, 'data');
+    const failure = loadSessionSecret({ secret: undefined, redisUrl: undefined, dataDir }, logger);
+    await expect(failure).rejects.toBeInstanceOf(EnvError);
+    await expect(failure).rejects.toThrow(
+      new RegExp(
+        `^DATA_DIR=${dataDir}: the session secret cannot be kept there \\(ENOTDIR.*\\)\\. Set DATA_DIR to a ` +
+          'directory the server may create and write, or give every replica the same SESSION_SECRET\\.$',
+      ),
+    );
   });
 });

@@ -11,6 +11,7 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
+import { EnvError } from '../env.js';
 import type { Logger } from '../logger.js';
 import { tokenBoards, type TokenEntry } from './tokens.js';
 import { temporaryBeside, writeNewFileSync } from './writeWhole.js';
@@ -151,6 +152,19 @@ function writeSecret(file: string, replace: boolean): void {
 }
 
 function secretFromFile(dataDir: string, logger: Logger): Buffer {
+  try {
+    return readOrMakeSecret(dataDir, logger);
+  } catch (error) {
+    // Said as the history store says it: the variable, the directory, why, and what to do.
+    const why = error instanceof Error ? error.message : String(error);
+    throw new EnvError(
+      `DATA_DIR=${dataDir}: the session secret cannot be kept there (${why}). Set DATA_DIR to a directory the ` +
+        'server may create and write, or give every replica the same SESSION_SECRET.',
+    );
+  }
+}
+
+function readOrMakeSecret(dataDir: string, logger: Logger): Buffer {
   const file = join(dataDir, SECRET_FILE_NAME);
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   if (!existsSync(file)) {

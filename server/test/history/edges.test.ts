@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, symlinkSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { diffView, type Snapshot } from '@switchboard/shared';
@@ -90,6 +90,44 @@ async function aDayFreedOnADisk(floor: number) {
     },
   };
 }
+
+describe('the history file', () => {
+  it("is readable by the server's user alone, with its log, in a directory an operator made 0755", async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'switchboard-mode-'));
+    chmodSync(dataDir, 0o755);
+    // A file left by an earlier release, or copied in, readable by everyone.
+    writeFileSync(join(dataDir, 'history.sqlite'), '');
+    chmodSync(join(dataDir, 'history.sqlite'), 0o644);
+    const before = process.umask(0o022);
+    try {
+      const history = open(() => 10_000_000, { dataDir });
+      recorder(history)();
+      await history.flush();
+      const modes = Object.fromEntries(
+        readdirSync(dataDir)
+          .filter((name) => name.startsWith('history.sqlite'))
+          .map((name) => [name, statSync(join(dataDir, name)).mode & 0o777]),
+      );
+      expect(modes).toEqual({
+        'history.sqlite': 0o600,
+        'history.sqlite-wal': 0o600,
+        'history.sqlite-shm': 0o600,
+      });
+      await history.close();
+    } finally {
+      process.umask(before);
+    }
+  });
+
+  it('is made 0600 when it is new', async () => {
+    const dataDir = join(mkdtempSync(join(tmpdir(), 'switchboard-mode-')), 'data');
+    const history = open(() => 10_000_000, { dataDir });
+    recorder(history)();
+    await history.flush();
+    expect(statSync(join(dataDir, 'history.sqlite')).mode & 0o777).toBe(0o600);
+    await history.close();
+  });
+});
 
 describe('History at its edges', () => {
   it('replays the moment asked for after the clock stepped back by more than a keyframe interval', async () => {
