@@ -711,6 +711,29 @@ describe('the token command', () => {
       { cwd: fileURLToPath(new URL('..', import.meta.url)), encoding: 'utf8' },
     );
 
+  it('answers --help with its usage, says a token revoked twice was revoked already, and warns of a board the configuration lacks', () => {
+    writeFileSync(file, 'tokens: []\n');
+    const help = tokens('--help');
+    expect(help.status).toBe(0);
+    expect(help.stdout).toMatch(/^Usage: tokens create --id <id>/);
+    expect(tokens('create', '--help').status).toBe(0);
+
+    // The default configuration (no WALLBOARD_CONFIG) has one board, "all": a token for another is made, and said.
+    const ghost = tokens('create', '--id', 'ghost-tv', '--board', 'ghost');
+    expect(ghost.status, ghost.stderr).toBe(0);
+    expect(ghost.stdout).toMatch(/^Token for ghost-tv \(display, reads ghost only\)/);
+    expect(ghost.stderr).toBe(
+      'Warning: ghost is not a board of the default configuration (WALLBOARD_CONFIG is not set), whose boards are ' +
+        'all: a screen on this token is refused until it is added there. The token is made.\n',
+    );
+    expect(tokens('create', '--id', 'all-tv', '--board', 'all').stderr).toBe('');
+
+    expect(tokens('revoke', '--id', 'ghost-tv').stdout).toMatch(/^Revoked ghost-tv/);
+    const twice = tokens('revoke', '--id', 'ghost-tv');
+    expect(twice.status).toBe(0);
+    expect(twice.stdout).toBe('ghost-tv was revoked already; nothing changed.\n');
+  });
+
   it('creates tokens limited to boards, and refuses unknown flags and empty ids with a clear message', () => {
     writeFileSync(file, 'tokens: []\n');
     const refusals: [string[], RegExp][] = [

@@ -12,7 +12,8 @@ import {
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { stringify } from 'yaml';
-import { invocationDir } from '../env.js';
+import { defaultConfig, parseConfig } from '../config/load.js';
+import { invocationDir, parseEnv } from '../env.js';
 import { temporaryBeside, writeNewFileSync } from './writeWhole.js';
 import {
   hashToken,
@@ -41,6 +42,33 @@ function fail(message: string): never {
 }
 
 const [command, ...rest] = process.argv.slice(2);
+// Asked how it is used: the usage, and success.
+if (
+  command === undefined ||
+  ['help', '--help', '-h'].includes(command) ||
+  rest.some((a) => a === '--help' || a === '-h')
+) {
+  if (command === undefined) fail(USAGE);
+  console.log(USAGE);
+  process.exit(0);
+}
+
+/**
+ * The boards of the configuration the server reads (WALLBOARD_CONFIG, else the default one), to warn of a token
+ * for a board it does not have; null where that cannot be read here (the server will say why when it starts).
+ */
+function configuredBoards(): { from: string; ids: string[] } | null {
+  try {
+    const path = parseEnv().WALLBOARD_CONFIG;
+    const config = path ? parseConfig(readFileSync(path, 'utf8'), path) : defaultConfig();
+    return {
+      from: path ?? 'the default configuration (WALLBOARD_CONFIG is not set)',
+      ids: config.boards.map((b) => b.id),
+    };
+  } catch {
+    return null;
+  }
+}
 const values = (() => {
   try {
     return parseArgs({
@@ -153,6 +181,14 @@ switch (command) {
     entries.push(parsed.data);
     save();
     const scope = tokenBoards(parsed.data);
+    const configured = configuredBoards();
+    const missing = configured ? (scope ?? []).filter((b) => !configured.ids.includes(b)) : [];
+    if (configured && missing.length > 0)
+      console.error(
+        `Warning: ${missing.join(', ')} ${missing.length === 1 ? 'is not a board' : 'are not boards'} of ${configured.from}` +
+          `, whose boards are ${configured.ids.join(', ')}: a screen on this token is refused until ${missing.length === 1 ? 'it is' : 'they are'} added there. ` +
+          'The token is made.',
+      );
     console.log(
       `Token for ${id} (${parsed.data.role}, ${scope ? `reads ${scope.join(', ')} only` : 'reads every board'}), shown once; open the wallboard with ?token=${token}`,
     );
@@ -162,6 +198,10 @@ switch (command) {
     if (!given('id', 'lobby-tv')) fail('tokens revoke needs --id, e.g. --id lobby-tv');
     const entry = entries.find((e) => e.id === values.id);
     if (!entry) fail(`No token with id ${String(values.id)} in ${file}.`);
+    if (entry.revoked) {
+      console.log(`${entry.id} was revoked already; nothing changed.`);
+      break;
+    }
     entry.revoked = true;
     save();
     console.log(`Revoked ${entry.id}; screens using it lose access within seconds.`);
