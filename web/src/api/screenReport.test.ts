@@ -3,6 +3,7 @@ import { describe, expect, it, vi } from 'vitest';
 import {
   buildReport,
   countScreenError,
+  firstReportWait,
   noteDrawn,
   onScreenIdRenewed,
   runScreenCommand,
@@ -111,6 +112,35 @@ describe('sending a report', () => {
       expect(screenStreamUrl('/api/v1/stream')).toBe(`/api/v1/stream?screen=${after}`);
     } finally {
       unsubscribe();
+      vi.unstubAllGlobals();
+    }
+  });
+
+  it('has a page reloaded twice within half an interval wait until the server takes its report, as the server counts', async () => {
+    const start = Date.parse('2026-12-07T10:00:00Z');
+    vi.useFakeTimers({ now: start });
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(() =>
+        Promise.resolve(new Response(null, { status: 204, headers: { 'report-interval': '60000' } })),
+      ),
+    );
+    const report = buildReport({ view: 'wall', board: null, meta: undefined });
+    const id = report.id ?? '';
+    expect(id).not.toBe('');
+    try {
+      await sendReport(report);
+      // Reloaded 5 s later: the server takes one report early from a new page; nothing to wait for.
+      vi.setSystemTime(start + 5000);
+      expect(firstReportWait(id)).toBe(0);
+      await sendReport(report);
+      // Reloaded again 5 s after that: the early report of this half interval is spent, until 35 s.
+      expect(firstReportWait(id, start + 10_000)).toBe(25_000);
+      expect(firstReportWait(id, start + 35_000)).toBe(0);
+      // Another screen's (another embed of the tab) is its own.
+      expect(firstReportWait('another-screen', start + 10_000)).toBe(0);
+    } finally {
+      vi.useRealTimers();
       vi.unstubAllGlobals();
     }
   });

@@ -148,6 +148,55 @@ export function buildReport(input: {
 /** The interval the server last asked for; until it answers, the default. */
 let askedInterval = DEFAULT_INTERVAL_MS;
 
+/**
+ * The reports the server took from this tab's screen, kept across reloads (sessionStorage, by screen id: two
+ * embeds of one tab share it): the server takes one more report within half an interval of the last only from a
+ * page loaded since, once in that half interval (displays/routes.ts). A page reloaded twice in quick succession
+ * waits for its first report to be taken, rather than be refused (429, which the browser's console shows in red).
+ */
+interface ReportsTaken {
+  at: number;
+  /** When the last report taken early (within half an interval of the one before) was. */
+  earlyAt: number | null;
+  intervalMs: number;
+}
+const REPORTS_TAKEN_KEY = 'switchboard.reportsTaken.';
+
+function reportsTaken(id: string): ReportsTaken | null {
+  try {
+    const kept = JSON.parse(storage('sessionStorage')?.getItem(REPORTS_TAKEN_KEY + id) ?? 'null') as unknown;
+    if (typeof kept !== 'object' || kept === null) return null;
+    const { at, earlyAt, intervalMs } = kept as Partial<ReportsTaken>;
+    const time = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value);
+    return time(at) && time(intervalMs) && (earlyAt === null || time(earlyAt))
+      ? { at, earlyAt, intervalMs }
+      : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The server took this report now: kept as the server keeps it. */
+function noteReportTaken(id: string, now: number, intervalMs: number): void {
+  const last = reportsTaken(id);
+  const early = last !== null && now - last.at < Math.max(500, last.intervalMs / 2);
+  const kept: ReportsTaken = { at: now, earlyAt: early ? now : (last?.earlyAt ?? null), intervalMs };
+  try {
+    storage('sessionStorage')?.setItem(REPORTS_TAKEN_KEY + id, JSON.stringify(kept));
+  } catch {
+    // Storage full or refused: the server may answer 429 once, which the page handles.
+  }
+}
+
+/** How much longer than usual a new page's first report waits, so the server takes it (0: not at all). */
+export function firstReportWait(id: string, now = Date.now()): number {
+  const last = reportsTaken(id);
+  if (!last) return 0;
+  const spacing = Math.max(500, last.intervalMs / 2);
+  if (now - last.at >= spacing || last.earlyAt === null || now - last.earlyAt >= spacing) return 0;
+  return last.earlyAt + spacing - now;
+}
+
 /** What the page last reported from (useScreenReport), for a report sent out of turn. */
 let lastInput: Parameters<typeof buildReport>[0] | null = null;
 
@@ -197,6 +246,7 @@ export async function sendReport(report: ScreenReport): Promise<number> {
     }
     const asked = Number(response.headers.get('report-interval'));
     if (Number.isFinite(asked) && asked >= 1000) askedInterval = asked;
+    if (response.ok && report.id) noteReportTaken(report.id, Date.now(), askedInterval);
     return askedInterval;
   } catch {
     // Before the server ever answered, the interval is only the default: try again sooner.
@@ -227,10 +277,14 @@ export function useScreenReport(
   useEffect(() => {
     let timer: ReturnType<typeof setTimeout>;
     let stopped = false;
+    let first = true;
     const tick = async () => {
       // Each report, the page says again which id it holds among the browser's pages (screenClaim.ts).
       tabClaim().announce();
-      const delay = await sendReport(buildReport(latest.current));
+      // A page reloaded again soon after a reload waits until the server will take its report.
+      const wait = first ? firstReportWait(screenId()) : 0;
+      first = false;
+      const delay = wait > 0 ? wait + 250 : await sendReport(buildReport(latest.current));
       if (!stopped) timer = setTimeout(() => void tick(), delay);
     };
     timer = setTimeout(() => void tick(), FIRST_REPORT_MS);
