@@ -66,7 +66,9 @@ export function createApp({
   secure?.(app);
   // What a browser loads and asks goes compressed where it takes it (the web app's files are three quarters
   // smaller, a snapshot whole tenfold): not the stream, which compresses each frame once for all its viewers.
-  app.use(compression({ filter: (req, res) => routePath(req) !== STREAM_PATH && compression.filter(req, res) }));
+  app.use(
+    compression({ filter: (req, res) => routePath(req) !== STREAM_PATH && compression.filter(req, res) }),
+  );
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
