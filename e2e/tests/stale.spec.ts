@@ -75,6 +75,8 @@ test('Connect stops answering: stale banner with the age, dimmed figures kept; r
   // The figures stay, dimmed, and their age keeps counting.
   await expect(page.locator('[data-queue-id]')).toHaveCount(6);
   await expect(page.locator('main')).toHaveClass(/dimmed/);
+  // The header, connected still, does not say Live over them.
+  await expect(page.locator('.connection')).toHaveText('▲Connected, figures stale');
   const age = async () => {
     const match = /(\d+):(\d\d) old/.exec((await banner.textContent()) ?? '');
     return match ? Number(match[1]) * 60 + Number(match[2]) : -1;
@@ -85,6 +87,7 @@ test('Connect stops answering: stale banner with the age, dimmed figures kept; r
   await startSimulator();
   await expect(banner).toHaveCount(0, { timeout: 20_000 });
   await expect(page.locator('main')).not.toHaveClass(/dimmed/);
+  await expect(page.locator('.connection')).toHaveText('●Live');
 });
 
 test('the wallboard server goes away: the page says the connection is lost and keeps the last figures', async ({

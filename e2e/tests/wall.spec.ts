@@ -110,6 +110,23 @@ test("the wall's agent page: who needs attention worst first, with the activity 
   }
   for (const tile of view.attention) expect(tile.time).toMatch(/^\d+:\d\d(:\d\d)?$/);
   expect(view.bottom).toBeLessThanOrEqual(1080);
+
+  // A long name (the simulator's are short) is cut short in its row; no row's time or queue leaves the list.
+  const cut = await agents.evaluate((root) => {
+    const rows = [...root.querySelectorAll<HTMLElement>('.longest-row')];
+    const name = rows[0]?.querySelector('.agent-name');
+    if (!name) return null;
+    name.textContent = 'Priya Montgomery-Whitfield-Abernathy de la Cruz';
+    const list = root.querySelector('.longest-list')?.getBoundingClientRect();
+    if (!list) return null;
+    return rows.flatMap((row) =>
+      [...row.querySelectorAll('.agent-elapsed, .contact-queue')]
+        .filter((part) => part.getBoundingClientRect().right > list.right + 0.5)
+        .map((part) => part.textContent),
+    );
+  });
+  // The page has longest contacts whenever an agent is on one (the simulator's centre at midday always has).
+  expect(cut).toEqual([]);
 });
 
 test("the wall's chart is drawn after its code failed to load once: the page loads itself again", async ({

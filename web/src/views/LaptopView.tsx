@@ -86,7 +86,7 @@ export function LaptopView(props: LaptopProps) {
   }, [settled, inAddress, update]);
   return (
     <div className="view view-laptop">
-      <Header meta={props.meta} replayAt={replay.at}>
+      <Header meta={props.meta} stale={props.stale} replayAt={replay.at}>
         <a className="screens-nav" href={addressWith({ view: 'screens' })}>
           Screens
         </a>

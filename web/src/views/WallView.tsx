@@ -77,7 +77,7 @@ export function WallView({ meta, stale, params }: ViewProps) {
 
   return (
     <div className="view view-wall">
-      <Header meta={meta}>
+      <Header meta={meta} stale={stale}>
         {sections.has('alerts') && openAlerts.length > 0 ? (
           <p
             className="alert-count"

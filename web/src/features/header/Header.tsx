@@ -7,16 +7,21 @@ import { keepClock } from '../../components/ticker';
 import { useFormat, type Formatters } from '../../format';
 import './header.css';
 
-const CONNECTION_WORDS: Record<ConnectionState | 'replay', string> = {
+/** What the header says of the link and the figures: the connection's state, or that its figures are stale. */
+type HeaderState = ConnectionState | 'replay' | 'stale';
+
+const CONNECTION_WORDS: Record<HeaderState, string> = {
   replay: 'Replay, not live',
+  stale: 'Connected, figures stale',
   connecting: 'Connecting…',
   live: 'Live',
   polling: 'Live (polling)',
   offline: 'Connection lost',
 };
 
-const CONNECTION_GLYPHS: Record<ConnectionState | 'replay', string> = {
+const CONNECTION_GLYPHS: Record<HeaderState, string> = {
   replay: '◼',
+  stale: '▲',
   connecting: '◌',
   live: '●',
   polling: '◍',
@@ -37,22 +42,31 @@ function Clock({ format }: { format: Formatters }) {
 
 /**
  * Board title, the time where the contact centre is, how fresh the figures are, and the link's health; while a
- * past moment is replayed (`replayAt`), that moment and "Replay, not live" in their place, so the header never
- * says Live above figures that are not.
+ * past moment is replayed (`replayAt`), that moment and "Replay, not live" in their place, and while the figures
+ * are stale (Connect not answering, the server hung), "Connected, figures stale": the header never says Live
+ * above figures that are not.
  */
 export function Header({
   meta,
+  stale = false,
   replayAt = null,
   children,
 }: {
   meta: SnapshotMeta | undefined;
+  /** The figures on screen are stale: the header does not say Live over them, connected or not. */
+  stale?: boolean;
   replayAt?: number | null;
   children?: React.ReactNode;
 }) {
   const { board } = useBoard();
   const format = useFormat();
   const { connection } = useConnection();
-  const state = replayAt !== null ? 'replay' : connection;
+  const state: HeaderState =
+    replayAt !== null
+      ? 'replay'
+      : stale && (connection === 'live' || connection === 'polling')
+        ? 'stale'
+        : connection;
   return (
     <header className="header">
       <h1 title={board.title}>{board.title}</h1>
