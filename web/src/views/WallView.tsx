@@ -25,6 +25,32 @@ const sameSize = (a: { width: number; height: number }, b: { width: number; heig
   Math.abs(a.width - b.width) < 1 && Math.abs(a.height - b.height) < 1;
 
 /** The wall: read from across the room, no mouse or keyboard, pages turning when it does not fit. */
+/**
+ * A queue name's width at a font size of 1 in the wall's font, as a queue line draws it (weight 600), measured
+ * once per name on a canvas; 0 where the browser has no 2D canvas (the lines are laid out as if every name fits).
+ */
+function nameMeasurer(): (name: string) => number {
+  const widths = new Map<string, number>();
+  let context: CanvasRenderingContext2D | null | undefined;
+  return (name) => {
+    const known = widths.get(name);
+    if (known !== undefined) return known;
+    if (context === undefined) {
+      try {
+        context = document.createElement('canvas').getContext('2d');
+        if (context) context.font = `600 100px ${getComputedStyle(document.documentElement).fontFamily}`;
+      } catch {
+        context = null;
+      }
+    }
+    const width = context ? context.measureText(name).width / 100 : 0;
+    // A centre's queues are a few hundred names; one that renames every queue daily does not grow this for good.
+    if (widths.size > 5000) widths.clear();
+    widths.set(name, width);
+    return width;
+  };
+}
+
 export function WallView({ meta, stale, params }: ViewProps) {
   const { board } = useBoard();
   const sections = new Set(board.sections);
@@ -40,9 +66,10 @@ export function WallView({ meta, stale, params }: ViewProps) {
   const { rem } = size;
 
   const hasAgents = (agents?.length ?? 0) > 0;
+  const [nameEm] = useState(nameMeasurer);
   const pages = useMemo(
-    () => planWallPages({ area: size, sections: new Set(board.sections), queues, hasAgents }),
-    [size, queues, hasAgents, board.sections],
+    () => planWallPages({ area: size, sections: new Set(board.sections), queues, hasAgents, nameEm }),
+    [size, queues, hasAgents, board.sections, nameEm],
   );
   const seconds = pageSeconds(pages.length, params.rotate);
   const index = useRotation(pages.length, seconds);

@@ -37,32 +37,71 @@ export function queueRowsThatFit(area: WallArea): { columns: number; rows: numbe
   return { columns, rows, perPage: columns * rows };
 }
 
+/** A queue line's name cell, as queues.css draws it: font 0.52 of the line, padding 0.3rem each side. */
+const NAME_FONT = 0.52;
+/** The state badge before a name ("!!" at 0.75em, with its padding), in ems of the name, and its margin (rem). */
+const BADGE_EM = 0.9;
+const BADGE_MARGIN_REM = 0.35;
+
+/**
+ * Whether a name `nameEm` wide (at a font size of 1) fits whole, with its badge, in a line `line` px tall in a
+ * column `width` px wide: the column less its three figures' columns (each max(4.2rem, 1.9 × line), queues.css)
+ * and the cells' padding.
+ */
+function nameFits(width: number, line: number, nameEm: number, rem: number): boolean {
+  const figures = 3 * (Math.max(4.2 * rem, 1.9 * line) + 0.6 * rem);
+  const room = width - 0.6 * rem - figures;
+  return room >= NAME_FONT * line * (nameEm + BADGE_EM) + BADGE_MARGIN_REM * rem;
+}
+
 /**
  * How a page of `count` queue lines fills the area: the columns (at most `maxColumns`) that give the tallest
  * lines, fewer columns where it is a tie. A line's type and its figures' columns grow with its height, so a column
  * keeps its proportions: at the least line height it is WALL_QUEUE_ROW.minWidth wide, and a line is only as tall
  * as its column's width allows, so the queue's name keeps its room (at least a dozen letters) at any height. A
  * page with room to spare takes fewer, wider columns of taller lines.
+ *
+ * `nameEm`, the page's longest queue name measured at a font size of 1 (with the wall's font), puts whole names
+ * first: of the layouts where that name fits whole, the tallest lines (down to the least height, not below);
+ * where it fits in none, the layout that gives it the most room for its size, so the fewest letters are cut
+ * ("Customer Service Sales" and "Customer Service Support" told apart rather than both "Customer Ser…").
  */
 export function rowLayout(
   area: WallArea,
   count: number,
   maxColumns: number,
+  nameEm = 0,
 ): { columns: number; line: number } {
   const { rem } = area;
   const gap = WALL_QUEUE_ROW.gap * rem;
-  const least = WALL_QUEUE_ROW.height * rem;
+  const least = Math.floor(WALL_QUEUE_ROW.height * rem);
   const most = WALL_QUEUE_ROW.maxHeight * rem;
-  let best = { columns: Math.max(1, maxColumns), line: least };
+  let tallest = { columns: Math.max(1, maxColumns), line: least };
+  let whole: { columns: number; line: number } | null = null;
+  let roomiest: { columns: number; line: number; share: number } | null = null;
   for (let columns = 1; columns <= maxColumns; columns++) {
     // Under a heading line as tall as the others.
     const byHeight = area.height / (Math.ceil(Math.max(1, count) / columns) + 1);
     const width = (area.width + gap) / columns - gap;
-    const byWidth = (width / (WALL_QUEUE_ROW.minWidth * rem)) * least;
+    const byWidth = (width / (WALL_QUEUE_ROW.minWidth * rem)) * (WALL_QUEUE_ROW.height * rem);
     const line = Math.floor(Math.min(most, byHeight, byWidth));
-    if (line >= Math.floor(least) && line > best.line) best = { columns, line };
+    if (line < least) continue;
+    if (line > tallest.line) tallest = { columns, line };
+    if (nameEm <= 0) continue;
+    // The tallest line of this layout at which the name is whole.
+    let fitting = line;
+    while (fitting >= least && !nameFits(width, fitting, nameEm, rem)) fitting -= 1;
+    if (fitting >= least) {
+      if (!whole || fitting > whole.line) whole = { columns, line: fitting };
+    } else {
+      const figures = 3 * (Math.max(4.2 * rem, 1.9 * least) + 0.6 * rem);
+      const share = (width - 0.6 * rem - figures) / (NAME_FONT * least * (nameEm + BADGE_EM));
+      if (!roomiest || share > roomiest.share) roomiest = { columns, line: least, share };
+    }
   }
-  return best;
+  if (nameEm <= 0) return tallest;
+  if (whole) return whole;
+  return roomiest ? { columns: roomiest.columns, line: roomiest.line } : tallest;
 }
 
 /**
@@ -75,11 +114,14 @@ export function planWallPages({
   sections,
   queues,
   hasAgents,
+  nameEm,
 }: {
   area: WallArea;
   sections: ReadonlySet<BoardSection>;
   queues: readonly Queue[];
   hasAgents: boolean;
+  /** A queue name's width at a font size of 1, with the wall's font (for lines: rowLayout); none, not measured. */
+  nameEm?: (name: string) => number;
 }): WallPage[] {
   const pages: WallPage[] = [];
   if (area.height === 0) return pages;
@@ -95,7 +137,12 @@ export function planWallPages({
     } else {
       const lines = queueRowsThatFit(area);
       for (const page of paginate(queues, lines.perPage)) {
-        pages.push({ kind: 'queue-rows', queues: page, ...rowLayout(area, page.length, lines.columns) });
+        const longest = nameEm ? Math.max(0, ...page.map((queue) => nameEm(queue.name))) : 0;
+        pages.push({
+          kind: 'queue-rows',
+          queues: page,
+          ...rowLayout(area, page.length, lines.columns, longest),
+        });
       }
     }
   }

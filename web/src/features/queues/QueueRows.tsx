@@ -50,7 +50,8 @@ export const QueueRows = memo(function QueueRows({
   const perColumn = Math.max(1, Math.ceil(queues.length / Math.max(1, columns)));
   const chunks: Queue[][] = [];
   for (let i = 0; i < queues.length; i += perColumn) chunks.push(queues.slice(i, i + perColumn));
-  const style = { '--columns': columns, '--queue-row-h': `${Math.floor(line)}px` } as CSSProperties;
+  // As many grid columns as there are columns of queues: 9 queues in 4 columns are 3 of 3, not 3 and an empty one.
+  const style = { '--columns': chunks.length, '--queue-row-h': `${Math.floor(line)}px` } as CSSProperties;
   return (
     <section className="queue-rows" aria-label="Queues" style={style}>
       {chunks.map((chunk) => (
