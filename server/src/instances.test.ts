@@ -16,6 +16,7 @@ import {
   lastRecorded,
   reloadWaits,
   rateBudgets,
+  readinessLatch,
   sectionsLoading,
   serviceLevelThresholds,
   serviceLevelsLeftOut,
@@ -314,6 +315,24 @@ describe('readiness', () => {
     expect(sectionsLoading({ sections } as unknown as Parameters<typeof sectionsLoading>[0])).toEqual([
       'agents',
     ]);
+    // A discovery failing before any has succeeded answers every other section, which all wait for it.
+    const undiscovered = {
+      ...sections,
+      discovery: section(null, { code: 'AccessDeniedException', message: 'no', at }),
+      queues: section(null, null),
+    };
+    expect(
+      sectionsLoading({ sections: undiscovered } as unknown as Parameters<typeof sectionsLoading>[0]),
+    ).toEqual([]);
+  });
+
+  it('stays ready once ready, though a section is without figures again for a while', () => {
+    const ready = readinessLatch();
+    expect(ready(['queues', 'agents'])).toBe(false);
+    expect(ready([])).toBe(true);
+    // Discovered at last after failing at start: the other sections' first figures come a cycle later.
+    expect(ready(['queues', 'today'])).toBe(true);
+    expect(readinessLatch()(['queues'])).toBe(false);
   });
 });
 

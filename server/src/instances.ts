@@ -60,6 +60,20 @@ export function sectionsLoading(snapshot: Snapshot | null): SectionName[] {
 }
 
 /**
+ * Whether an instance is ready, from the sections still loading: once none is, ready for good. A discovery that
+ * failed at start and then succeeds leaves the other sections without figures for a cycle, and every replica's
+ * probe would take it off the load balancer at once; trouble later is shown on the screens, not by taking them
+ * away.
+ */
+export function readinessLatch(): (loading: readonly SectionName[]) => boolean {
+  let readyOnce = false;
+  return (loading) => {
+    if (loading.length === 0) readyOnce = true;
+    return readyOnce;
+  };
+}
+
+/**
  * Connect's quotas as this deployment knows them: the published defaults, then the old group variables
  * (CONNECT_RATE_METRICS for GetCurrentMetricData and GetMetricData, CONNECT_RATE_OTHER for every other
  * operation), then CONNECT_QUOTAS per operation.
@@ -454,6 +468,7 @@ export async function startInstance(
   // A server started again soon after it stopped (an upgrade) carries its agents on from what it recorded.
   else gated.start(history && !simulator ? lastRecorded(history, id, logger) : null);
   const views = new Views(() => configStore.current, id);
+  const ready = readinessLatch();
   // The whole instance's view is recorded with or without viewers: every board's past is a view of it.
   const stream = new ViewStream(source, {
     views,
@@ -476,7 +491,7 @@ export async function startInstance(
     stream,
     readiness: () => {
       const loading = sectionsLoading(source.latest);
-      return { ready: loading.length === 0, loading, ...(cluster ? cluster.status : {}) };
+      return { ready: ready(loading), loading, ...(cluster ? cluster.status : {}) };
     },
     async stop() {
       stopReloads();

@@ -704,12 +704,20 @@ describe('the scope in the files', () => {
 
 describe('the token command', () => {
   const file = join(dir, 'cli-scope-tokens.yaml');
-  const tokens = (...args: string[]) =>
-    spawnSync(
+  /** Runs the command; `--config-env <file>` (the test's own) runs it with WALLBOARD_CONFIG set to that file. */
+  const tokens = (...given: string[]) => {
+    const at = given.indexOf('--config-env');
+    const config = at >= 0 ? given[at + 1] : undefined;
+    const args = at >= 0 ? given.filter((_, i) => i !== at && i !== at + 1) : given;
+    const env = { ...process.env };
+    delete env.WALLBOARD_CONFIG;
+    if (config) env.WALLBOARD_CONFIG = config;
+    return spawnSync(
       process.execPath,
       ['--conditions=development', '--import', 'tsx', 'src/security/tokenCli.ts', ...args, '--file', file],
-      { cwd: fileURLToPath(new URL('..', import.meta.url)), encoding: 'utf8' },
+      { cwd: fileURLToPath(new URL('..', import.meta.url)), encoding: 'utf8', env },
     );
+  };
 
   it('answers --help with its usage, says a token revoked twice was revoked already, and warns of a board the configuration lacks', () => {
     writeFileSync(file, 'tokens: []\n');
@@ -718,15 +726,19 @@ describe('the token command', () => {
     expect(help.stdout).toMatch(/^Usage: tokens create --id <id>/);
     expect(tokens('create', '--help').status).toBe(0);
 
-    // The default configuration (no WALLBOARD_CONFIG) has one board, "all": a token for another is made, and said.
-    const ghost = tokens('create', '--id', 'ghost-tv', '--board', 'ghost');
+    // With the server's WALLBOARD_CONFIG set, a token for a board it lacks is made, and said; without it (the
+    // command run without the server's environment), nothing is said.
+    const config = join(dir, 'cli-boards.yaml');
+    writeFileSync(config, 'boards:\n  - id: lobby\n    title: Lobby\n    queues: [sales]\n');
+    const ghost = tokens('create', '--id', 'ghost-tv', '--board', 'ghost', '--config-env', config);
     expect(ghost.status, ghost.stderr).toBe(0);
     expect(ghost.stdout).toMatch(/^Token for ghost-tv \(display, reads ghost only\)/);
     expect(ghost.stderr).toBe(
-      'Warning: ghost is not a board of the default configuration (WALLBOARD_CONFIG is not set), whose boards are ' +
-        'all: a screen on this token is refused until it is added there. The token is made.\n',
+      `Warning: ghost is not a board of ${config}, whose boards are lobby: a screen on this token is ` +
+        'refused until it is added there. The token is made.\n',
     );
-    expect(tokens('create', '--id', 'all-tv', '--board', 'all').stderr).toBe('');
+    expect(tokens('create', '--id', 'lobby-tv2', '--board', 'lobby', '--config-env', config).stderr).toBe('');
+    expect(tokens('create', '--id', 'ghost-tv2', '--board', 'ghost').stderr).toBe('');
 
     expect(tokens('revoke', '--id', 'ghost-tv').stdout).toMatch(/^Revoked ghost-tv/);
     const twice = tokens('revoke', '--id', 'ghost-tv');

@@ -90,6 +90,22 @@ describe('a path asked with a method it does not take', () => {
     }
   });
 
+  it('answers OPTIONS with the methods the path takes, and nothing for another origin', async () => {
+    // Express answers for the routes of a router of their own; the server for the rest, the same way.
+    for (const [path, methods] of [
+      ['/api/v1/snapshot', ['GET', 'HEAD']],
+      ['/healthz', ['GET', 'HEAD']],
+      ['/api/v1/alerts/a1/acknowledge', ['POST']],
+    ] as const) {
+      const response = await fetch(`${wallboard.url}${path}`, { method: 'OPTIONS' });
+      expect(response.status, path).toBeLessThan(300);
+      const allow = (response.headers.get('allow') ?? '').split(/,\s*/);
+      expect(allow, path).toEqual(expect.arrayContaining([...methods]));
+      expect(allow, path).not.toContain('DELETE');
+      expect(response.headers.get('access-control-allow-origin'), path).toBeNull();
+    }
+  });
+
   it('is still 404 where the path is not one of the server’s', async () => {
     const response = await fetch(`${wallboard.url}/api/v1/nope`, { method: 'DELETE' });
     expect(response.status).toBe(404);

@@ -167,9 +167,10 @@ export function useViewParams(): [ViewParams, (patch: ViewPatch, options?: Updat
   const params = useMemo(() => parseViewParams(search), [search]);
   const update = useCallback((patch: ViewPatch, options?: UpdateOptions) => {
     const next = `${window.location.pathname}${patchSearch(window.location.search, patch)}${window.location.hash}`;
-    // Drilling in is a step the back button should undo; typing in a filter is not.
+    // Drilling in is a step the back button should undo; typing in a filter is not (and keeps what the entry
+    // holds: the drill-down's own, LaptopView).
     if (options?.push) window.history.pushState(options.state ?? null, '', next);
-    else window.history.replaceState(null, '', next);
+    else window.history.replaceState(window.history.state, '', next);
     for (const listener of listeners) listener();
   }, []);
   return [params, update];

@@ -4,12 +4,14 @@ import {
   closeSync,
   constants,
   existsSync,
+  fchmodSync,
+  fstatSync,
+  lstatSync,
   mkdirSync,
   openSync,
   readdirSync,
   renameSync,
   rmSync,
-  statSync,
 } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { brotliDecompressSync, inflateRawSync } from 'node:zlib';
@@ -121,9 +123,30 @@ function openFile(driver: ReturnType<typeof sqliteDriver>, path: string): SqlDat
  * write-ahead log and shared memory the file's own mode), and a file or log of a wider mode is narrowed.
  */
 function keepPrivate(path: string): void {
-  closeSync(openSync(path, 'a', 0o600));
-  for (const file of [path, `${path}-wal`, `${path}-shm`])
-    if (existsSync(file) && (statSync(file).mode & 0o077) !== 0) chmodSync(file, 0o600);
+  // Made (or opened) without following a link, and narrowed through the open file itself. A file this user may
+  // write but not change the mode of (another user's, on a shared volume), a link, or a log another replica
+  // removes meanwhile is left as it is: SQLite opens it as before, and refuses what it cannot use.
+  let fd: number | undefined;
+  try {
+    fd = openSync(
+      path,
+      constants.O_WRONLY | constants.O_CREAT | constants.O_APPEND | constants.O_NOFOLLOW,
+      0o600,
+    );
+    if ((fstatSync(fd).mode & 0o077) !== 0) fchmodSync(fd, 0o600);
+  } catch {
+    // As above.
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+  for (const file of [`${path}-wal`, `${path}-shm`]) {
+    try {
+      const stat = lstatSync(file);
+      if (stat.isFile() && (stat.mode & 0o077) !== 0) chmodSync(file, 0o600);
+    } catch {
+      // Not there, or not this user's to change.
+    }
+  }
 }
 
 /**

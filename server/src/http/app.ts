@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import compression from 'compression';
-import express, { type Express, type Request, type Router } from 'express';
+import express, { type Express, type Request, type Response, type Router } from 'express';
 import { STREAM_EVENT_ID_HEADER, streamEventId, type Snapshot } from '@switchboard/shared';
 import { MethodNotAllowedError, NotFoundError, UnavailableError } from '../errors.js';
 import { allowedMethods } from './allowedMethods.js';
@@ -116,9 +116,19 @@ export function createApp({
   // Every API route is above: a path one of them has, asked with another method, is answered 405 with the
   // methods it takes.
   const apiLayers = app.router.stack.length;
-  app.use('/api', (req) => {
-    const allow = allowedMethods(app.router, apiLayers, req.baseUrl + req.path);
-    if (allow.length > 0) throw new MethodNotAllowedError(req.method, allow);
+  // OPTIONS is answered with those methods (and no CORS headers: no other origin is let in).
+  const otherMethod = (req: Request, res: Response, path: string): boolean => {
+    const allow = allowedMethods(app.router, apiLayers, path);
+    if (allow.length === 0) return false;
+    if (req.method !== 'OPTIONS') throw new MethodNotAllowedError(req.method, allow);
+    res
+      .set('Allow', [...allow, 'OPTIONS'].join(', '))
+      .status(204)
+      .end();
+    return true;
+  };
+  app.use('/api', (req, res) => {
+    if (otherMethod(req, res, req.baseUrl + req.path)) return;
     throw new NotFoundError('Unknown API path. See the README for the endpoints.', 'unknown_path');
   });
 
@@ -157,9 +167,8 @@ export function createApp({
   }
   // Whatever nothing above answered (another method, no web app built) gets the same JSON as any error: 405 for
   // a path of the server's own (`/healthz`, `/metrics`) asked with another method.
-  app.use((req) => {
-    const allow = allowedMethods(app.router, apiLayers, req.path);
-    if (allow.length > 0) throw new MethodNotAllowedError(req.method, allow);
+  app.use((req, res) => {
+    if (otherMethod(req, res, req.path)) return;
     throw new NotFoundError('Nothing here. See the README for the endpoints.', 'not_found');
   });
   app.use(errorHandler(logger ?? createLogger('silent')));

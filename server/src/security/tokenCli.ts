@@ -12,7 +12,7 @@ import {
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { stringify } from 'yaml';
-import { defaultConfig, parseConfig } from '../config/load.js';
+import { parseConfig } from '../config/load.js';
 import { invocationDir, parseEnv } from '../env.js';
 import { temporaryBeside, writeNewFileSync } from './writeWhole.js';
 import {
@@ -54,17 +54,15 @@ if (
 }
 
 /**
- * The boards of the configuration the server reads (WALLBOARD_CONFIG, else the default one), to warn of a token
- * for a board it does not have; null where that cannot be read here (the server will say why when it starts).
+ * The boards of the configuration WALLBOARD_CONFIG names, where it is set here as the server has it, to warn of a
+ * token for a board it does not have; null where it is not set (the command is often run without the server's
+ * environment) or cannot be read (the server will say why when it starts).
  */
 function configuredBoards(): { from: string; ids: string[] } | null {
   try {
     const path = parseEnv().WALLBOARD_CONFIG;
-    const config = path ? parseConfig(readFileSync(path, 'utf8'), path) : defaultConfig();
-    return {
-      from: path ?? 'the default configuration (WALLBOARD_CONFIG is not set)',
-      ids: config.boards.map((b) => b.id),
-    };
+    if (!path) return null;
+    return { from: path, ids: parseConfig(readFileSync(path, 'utf8'), path).boards.map((b) => b.id) };
   } catch {
     return null;
   }

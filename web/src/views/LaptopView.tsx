@@ -31,7 +31,7 @@ import { Header } from '../features/header/Header';
 import { QueueGrid } from '../features/queues/QueueGrid';
 import { StaleBanner, useSectionBehind } from '../features/status/StaleBanner';
 import { SummaryStrip } from '../features/summary/SummaryStrip';
-import { addressWith, type UpdateOptions, type ViewPatch } from '../url';
+import { addressWith, patchSearch, type UpdateOptions, type ViewPatch } from '../url';
 import { serverNow, useClockValue } from '../api/clock';
 import { useConnection } from '../api/SnapshotFeed';
 import { ReplayBanner } from '../features/replay/ReplayBanner';
@@ -51,13 +51,22 @@ type LaptopProps = ViewProps & {
   update: (patch: ViewPatch, options?: UpdateOptions) => void;
 };
 
-/** The history entry a drill-down pushes: Back to all queues goes back to the entry before it, not on. */
+/**
+ * The history entry a drill-down pushes, with the address it was opened from: Back to all queues goes back to
+ * that entry, not on, as long as nothing else of the address has changed since (a filter changed meanwhile is
+ * kept: the grid is opened on a new entry instead).
+ */
 interface DrillEntry {
   drilled: string;
+  from: string;
 }
-const drillEntry = (queueId: string): DrillEntry => ({ drilled: queueId });
+/** The address as it is but for the queue drilled into, written one way (patchSearch's). */
+const withoutDrill = () => patchSearch(window.location.search, { queue: null });
+const drillEntry = (queueId: string): DrillEntry => ({ drilled: queueId, from: withoutDrill() });
 function isDrillEntry(state: unknown, queueId: string): boolean {
-  return typeof state === 'object' && state !== null && (state as Partial<DrillEntry>).drilled === queueId;
+  if (typeof state !== 'object' || state === null) return false;
+  const entry = state as Partial<DrillEntry>;
+  return entry.drilled === queueId && entry.from === withoutDrill();
 }
 
 /**
@@ -69,11 +78,13 @@ export function LaptopView(props: LaptopProps) {
   const replay = useReplay(serverNow, props.params.at);
   // A moment from the address that has not come yet (a link with a mistyped date) is shown live, and said so: the
   // address loses it as the page writes live into it.
-  const [ahead] = useState(() =>
+  const [ahead, setAhead] = useState(() =>
     props.params.at !== null && props.params.at >= serverNow()
       ? new Date(props.params.at).toISOString()
       : null,
   );
+  // Said until a moment is replayed: then it is past.
+  if (ahead !== null && replay.at !== null) setAhead(null);
   const { board } = useConnection();
   // The moment replayed lives in the address, so it can be bookmarked and sent: written when it is sought or
   // paused on, not on each second of playing (the address would change, and the page re-read it, every second).
@@ -244,15 +255,24 @@ function LaptopBoard({
   // Back from a queue opened here is the browser's Back: the history is as it was before (Back again does not open
   // the queue once more). A queue opened from the address (a link, a reload) has no entry before it to go to.
   const drilledId = drilled?.id ?? null;
+  // Going back is asynchronous: until the page has gone back, a second press (or a held Escape) does nothing,
+  // rather than go back twice, off the wallboard.
+  const closing = useRef<string | null>(null);
   const close = useCallback(() => {
-    if (drilledId !== null && isDrillEntry(window.history.state, drilledId)) window.history.back();
-    else update({ queue: null }, { push: true });
+    if (drilledId === null || closing.current === drilledId) return;
+    if (isDrillEntry(window.history.state, drilledId)) {
+      closing.current = drilledId;
+      window.history.back();
+    } else update({ queue: null }, { push: true });
   }, [drilledId, update]);
+  useEffect(() => {
+    closing.current = null;
+  }, [drilledId]);
   // Escape leaves the queue, as the button does, unless the key was for something else (a menu, a field).
   useEffect(() => {
     if (drilledId === null) return;
     const onKey = (event: KeyboardEvent) => {
-      if (event.key !== 'Escape' || event.defaultPrevented) return;
+      if (event.key !== 'Escape' || event.defaultPrevented || event.repeat) return;
       const target = event.target;
       if (target instanceof HTMLElement && target.closest('input, select, textarea, dialog, [role="dialog"]'))
         return;

@@ -109,6 +109,33 @@ describe('the wall pages', () => {
     expect(rowLayout(AREA_720P, 40, 4)).toMatchObject({ columns: 3 });
   });
 
+  it("lays queue lines out so the page's longest name is whole where any layout allows, else cut the least", () => {
+    const area = AREAS['1080p'];
+    if (!area) throw new Error('no 1080p area');
+    const { rem } = area;
+    const gap = WALL_QUEUE_ROW.gap * rem;
+    /** The name cell's room and the name's width (with its badge) in a layout, as queues.css draws them. */
+    const fit = (layout: { columns: number; line: number }, nameEm: number) => {
+      const width = (area.width + gap) / layout.columns - gap;
+      const room = width - 0.6 * rem - 3 * (Math.max(4.2 * rem, 1.9 * layout.line) + 0.6 * rem);
+      return room / (0.52 * layout.line * (nameEm + 0.9) + 0.35 * rem);
+    };
+    // Forty queues, "Customer Service Retention" (about 13 ems in a bold system font): three columns of the
+    // tallest lines cut it; two columns of lines a little shorter have it whole.
+    const tallest = rowLayout(area, 40, 4);
+    const named = rowLayout(area, 40, 4, 13);
+    expect(fit(tallest, 13)).toBeLessThan(1);
+    expect(fit(named, 13)).toBeGreaterThanOrEqual(1);
+    expect(named.line).toBeGreaterThanOrEqual(Math.floor(WALL_QUEUE_ROW.height * rem));
+    // Short names change nothing.
+    expect(rowLayout(area, 40, 4, 5)).toEqual(tallest);
+    // A name too long for any layout: the widest columns the page's fifty lines allow (two would not fit down
+    // the page), at the least height, so the fewest letters are cut.
+    const cut = rowLayout(area, 50, 4, 40);
+    expect(cut).toEqual({ columns: 3, line: Math.floor(WALL_QUEUE_ROW.height * rem) });
+    expect(fit(cut, 40)).toBeGreaterThan(fit(rowLayout(area, 50, 4), 40));
+  });
+
   it('draws a page of few queue tiles larger, to fill the screen, and a full page at about their size', () => {
     for (const [name, area] of Object.entries(AREAS)) {
       const { rem } = area;

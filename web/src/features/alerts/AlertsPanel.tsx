@@ -56,7 +56,8 @@ export const AlertsPanel = memo(function AlertsPanel({
   const [announced, setAnnounced] = useState('');
   useEffect(() => {
     const after = focusAfter.current;
-    if (after === null) return;
+    // Not while the request is out: every button is disabled until it answers (the figures may say it first).
+    if (after === null || acknowledge.isPending) return;
     // Only where the keyboard was lost with the button: not from wherever the user has gone since.
     const active = document.activeElement;
     if (active && active !== document.body && !list.current?.contains(active)) {

@@ -119,7 +119,11 @@ export function Timeline({ replay, board }: { replay: Replay; board: string | nu
   const first = recordedFirst(timeline.data);
   const fitted = first === null ? null : fittingSpan(to - first);
   if (fitted !== null && fitted !== fittedSpan) setFittedSpan(fitted);
-  const buckets = timeline.data?.buckets ?? EMPTY;
+  // Kept while the next span loads, but not drawn on another span's scale (the first load asks for 24 hours,
+  // then for the span that fits): its buckets would be drawn an hour wide on an hour's track.
+  const sameSpan =
+    timeline.data !== undefined && Date.parse(timeline.data.to) - Date.parse(timeline.data.from) === span;
+  const buckets = sameSpan ? (timeline.data?.buckets ?? EMPTY) : EMPTY;
   const bucketMs = timeline.data?.bucketMs ?? span;
   const events = timeline.data?.alerts ?? NO_EVENTS;
   const left = (ms: number) => `${(((ms - from) / span) * 100).toFixed(3)}%`;
