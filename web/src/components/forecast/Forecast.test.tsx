@@ -184,6 +184,27 @@ describe('the summary strip', () => {
     expect(screen.getByTestId('forecast-estimate').textContent).toBe('est.');
   });
 
+  it('says what today says instead of "enough agents" where an uncorrected forecast is far above it', () => {
+    const { summary } = makeSnapshot({ queues: 2 });
+    const enough = { ...short, predictedServiceLevel: 100, agentsRequired: 10 };
+    const today = (sl: number) => ({ ...summary.today, SERVICE_LEVEL_20: sl });
+    const { rerender } = render(
+      <SummaryStrip summary={{ ...summary, today: today(41.2), forecast: enough }} />,
+    );
+    expect(plain(screen.getByTestId('forecast-shortfall').textContent)).toBe(
+      'not yet corrected: today so far 41.2%',
+    );
+    // Corrected, or within 20 points: the advice as ever.
+    rerender(
+      <SummaryStrip
+        summary={{ ...summary, today: today(41.2), forecast: { ...enough, model: 'erlang-c-blend' } }}
+      />,
+    );
+    expect(plain(screen.getByTestId('forecast-shortfall').textContent)).toBe('enough agents for 80%');
+    rerender(<SummaryStrip summary={{ ...summary, today: today(85), forecast: enough }} />);
+    expect(plain(screen.getByTestId('forecast-shortfall').textContent)).toBe('enough agents for 80%');
+  });
+
   it('does not say "enough agents" beside a forecast below target', () => {
     const { summary } = makeSnapshot({ queues: 2 });
     render(

@@ -22,6 +22,21 @@ const MODEL_NOTES: Record<Forecast['model'], string> = {
 /** How far (percentage points) today's service level may fall below an uncorrected forecast before it is said. */
 const BELIED_POINTS = 20;
 
+/**
+ * Plain Erlang C (not yet corrected on today's intervals) counts each agent whole for every queue they can take:
+ * on agents shared between queues it reads far above what the queues get. Whether today's service level so far
+ * (`realised`) says so: BELIED_POINTS or more below the forecast.
+ */
+function beliedByToday(forecast: Forecast, realised: number | null | undefined): boolean {
+  return (
+    forecast.model === 'erlang-c' &&
+    forecast.predictedServiceLevel !== null &&
+    realised !== null &&
+    realised !== undefined &&
+    forecast.predictedServiceLevel - realised >= BELIED_POINTS
+  );
+}
+
 /** Why there is no predicted service level, where the forecast has arrivals to advise on. */
 function noPrediction(forecast: Forecast): string {
   if (forecast.arrivalsPerHour === 0) return 'No service level to predict: no contacts are coming in.';
@@ -47,14 +62,8 @@ export const ForecastAdvice = memo(function ForecastAdvice({
   const advice = forecastAdvice(forecast, format);
   const atRisk = forecastAtRisk(forecast);
   const uncorrected = forecast.model === 'erlang-c';
-  // Plain Erlang C counts each agent whole for every queue they can take: on agents shared between queues it
-  // reads far above what the queue gets. Where today's service level says so, the card says so beside it.
-  const belied =
-    uncorrected &&
-    forecast.predictedServiceLevel !== null &&
-    realised !== null &&
-    realised !== undefined &&
-    forecast.predictedServiceLevel - realised >= BELIED_POINTS;
+  // Where today's service level belies the forecast, the card says so beside it.
+  const belied = beliedByToday(forecast, realised);
   return (
     <section
       className="forecast-advice"
@@ -145,14 +154,19 @@ export const AtRiskMark = memo(function AtRiskMark({
 export const ForecastSummary = memo(function ForecastSummary({
   forecast,
   queuesShort,
+  realised,
 }: {
   forecast: Forecast | undefined;
   /** How many of the queues under it are short of agents (their shortfalls are its). */
   queuesShort?: number | undefined;
+  /** The service level today so far, at the forecast's threshold (percent), where the view has it. */
+  realised?: number | null | undefined;
 }) {
   const format = useFormat();
   if (!forecast) return null;
   const shortfall = forecastShortfallText(forecast, format, queuesShort);
+  // Not "enough agents" in big type over a service level far below it: what today says instead.
+  const belied = beliedByToday(forecast, realised);
   return (
     <div
       className="figure forecast-summary"
@@ -176,12 +190,14 @@ export const ForecastSummary = memo(function ForecastSummary({
       <dd>
         <span className="figure-value">{format.percent(forecast.predictedServiceLevel)}</span>
         <span className="figure-detail" data-testid="forecast-shortfall">
-          {forecast.agentsRequired === null || forecast.agentsStaffed === null
-            ? 'no advice yet'
-            : (shortfall ??
-              (forecastAtRisk(forecast)
-                ? `staffed for ${format.percent(forecast.targetPercent)} by the model`
-                : `enough agents for ${format.percent(forecast.targetPercent)}`))}
+          {belied
+            ? `not yet corrected: today so far ${format.percent(realised)}`
+            : forecast.agentsRequired === null || forecast.agentsStaffed === null
+              ? 'no advice yet'
+              : (shortfall ??
+                (forecastAtRisk(forecast)
+                  ? `staffed for ${format.percent(forecast.targetPercent)} by the model`
+                  : `enough agents for ${format.percent(forecast.targetPercent)}`))}
         </span>
       </dd>
     </div>
