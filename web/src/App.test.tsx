@@ -108,6 +108,33 @@ describe('the wallboard page', () => {
     expect(screen.queryByText(/refused an edit of its configuration/)).toBeNull();
   });
 
+  it("says on the wall's header what a lone alert is about, and only how many where there are several", async () => {
+    const snapshot = makeSnapshot({ queues: 2, nowMs: Date.now() });
+    const queue = snapshot.queues[0];
+    if (!queue) throw new Error('no queue');
+    const alert = (id: string, queueId: string | null) => ({
+      id,
+      ruleId: 'rule',
+      metric: 'OLDEST_CONTACT_AGE',
+      queueId,
+      level: 'critical' as const,
+      since: snapshot.generatedAt,
+      value: 300,
+      threshold: 120,
+      acknowledgedBy: null,
+      acknowledgedAt: null,
+    });
+    const state = { snapshot: { ...snapshot, alerts: [alert('a1', queue.id)] } };
+    stubServer(state);
+    renderApp('?view=wall');
+    const count = await screen.findByTestId('wall-alerts');
+    expect(count.textContent).toBe(`!!1 alert: Oldest contact, ${queue.name}`);
+    cleanup();
+    state.snapshot = { ...snapshot, alerts: [alert('a1', queue.id), alert('a2', null)] };
+    renderApp('?view=wall');
+    expect((await screen.findByTestId('wall-alerts')).textContent).toBe('!!2 alerts');
+  });
+
   it('marks stale figures with a banner giving their age, and dims them', async () => {
     const stale = makeSnapshot({ queues: 2, nowMs: Date.now() - 95_000, stale: true });
     stubServer({ snapshot: { ...stale, serverTime: new Date().toISOString() } });

@@ -1,4 +1,4 @@
-import { DEFAULT_AGENT_LIMITS } from '@switchboard/shared';
+import { DEFAULT_AGENT_LIMITS, metricLabel } from '@switchboard/shared';
 import { useEffect, useMemo, useRef, useState, type CSSProperties } from 'react';
 import { useAgents, useAlerts, useQueueName, useQueuesShort, useSummary } from '../api/useSnapshotSlices';
 import { useBoard } from '../board';
@@ -84,6 +84,7 @@ export function WallView({ meta, stale, params }: ViewProps) {
   const page = pages[index];
   const openAlerts = alerts?.filter((alert) => alert.acknowledgedAt === null) ?? [];
   const critical = openAlerts.filter((alert) => alert.level === 'critical').length;
+  const lone = openAlerts.length === 1 ? openAlerts[0] : undefined;
   const agentsBehind = useSectionBehind(meta, 'agents');
   // The chart is drawn behind the pages (below) a little after the first one, so the figures come first, or at
   // its turn if that comes sooner; once drawn, it stays.
@@ -115,6 +116,10 @@ export function WallView({ meta, stale, params }: ViewProps) {
               {critical > 0 ? '!!' : '!'}
             </span>
             {openAlerts.length} alert{openAlerts.length === 1 ? '' : 's'}
+            {/* One alert: what it is about, read from across the room (several: the laptop lists them). */}
+            {lone
+              ? `: ${metricLabel(lone.metric)}, ${lone.subject ?? (lone.queueId === null ? 'whole centre' : queueName(lone.queueId))}`
+              : null}
           </p>
         ) : null}
         {pages.length > 1 ? (
