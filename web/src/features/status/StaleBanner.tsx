@@ -115,12 +115,20 @@ export function StaleBanner({ meta, stale }: { meta: SnapshotMeta | undefined; s
       .map((section) => section.name)
       .join(', '),
   );
+  // Each failing section with the age of the figures it still shows: its times count on from old states.
+  const failing = useClockValue((now) =>
+    (meta?.sectionErrors ?? [])
+      .map(({ name }) => {
+        const at = meta?.sections.find((section) => section.name === name)?.fetchedAt;
+        if (!at) return name;
+        return `${name} (its figures ${formatDuration(Math.floor(Math.max(0, now - Date.parse(at)) / 1000))} old)`;
+      })
+      .join(', '),
+  );
   const problems: string[] = [];
   if (connection === 'offline') problems.push('Connection to the wallboard server lost; retrying.');
   if (meta?.sectionErrors.length) {
-    problems.push(
-      `Connect is not answering for ${meta.sectionErrors.map((e) => e.name).join(', ')}: the last good figures stay on screen.`,
-    );
+    problems.push(`Connect is not answering for ${failing}: the last good figures stay on screen.`);
   }
   // With the queues' own figures stale, the headline says it for all of them.
   if (behind && !stale) {
