@@ -118,6 +118,21 @@ export function searchFold(text: string): string {
   return text.normalize('NFD').replace(/\p{M}/gu, '').toLocaleLowerCase();
 }
 
+/**
+ * An agent's name and login as a search compares them, kept by the agent: an unchanged agent is the same object
+ * from update to update (patches keep it), so typing in the search folds each of 1,500 names once, not on every
+ * update and keystroke.
+ */
+const foldedNames = new WeakMap<Agent, readonly [string, string]>();
+function searchable(agent: Agent): readonly [string, string] {
+  let folded = foldedNames.get(agent);
+  if (!folded) {
+    folded = [searchFold(agent.name), searchFold(agent.username)];
+    foldedNames.set(agent, folded);
+  }
+  return folded;
+}
+
 /** The agents the filters let through; with no filter set, the list itself (no copy of 1,500 on each update). */
 export function filterAgents(agents: readonly Agent[], filters: AgentFilterCriteria): readonly Agent[] {
   const search = searchFold(filters.search?.trim() ?? '');
@@ -126,9 +141,7 @@ export function filterAgents(agents: readonly Agent[], filters: AgentFilterCrite
     return agents;
   const ofQueues = queueIds ? agentOfQueues(queueIds, filters.routingProfiles) : null;
   return agents.filter((agent) => {
-    if (search && !searchFold(agent.name).includes(search) && !searchFold(agent.username).includes(search)) {
-      return false;
-    }
+    if (search && !searchable(agent).some((text) => text.includes(search))) return false;
     if (filters.routingProfileId && agent.routingProfile?.id !== filters.routingProfileId) return false;
     if (filters.hierarchyGroupId && agent.hierarchyGroup?.id !== filters.hierarchyGroupId) return false;
     if (filters.activity && agentActivity(agent) !== filters.activity) return false;

@@ -1,12 +1,6 @@
 import { DEFAULT_AGENT_LIMITS } from '@switchboard/shared';
 import { use, useCallback, useDeferredValue, useEffect, useMemo, useRef, useState } from 'react';
-import {
-  agentGrouper,
-  boardQueues,
-  filterAgents,
-  serviceLevelMetric,
-  type AgentGroup,
-} from '../api/selectors';
+import { agentGrouper, boardQueues, filterAgents, type AgentGroup } from '../api/selectors';
 import {
   useAgentFacets,
   useAgents,
@@ -385,14 +379,7 @@ function LaptopBoard({
               {sections.has('charts') ? (
                 <ChartPanel queueId={drilled.id} title={`${drilled.name}: service level today`} />
               ) : null}
-              <ForecastAdvice
-                forecast={drilled.forecast}
-                realised={
-                  drilled.forecast
-                    ? drilled.today[serviceLevelMetric(drilled.forecast.serviceLevelSeconds)]
-                    : undefined
-                }
-              />
+              <ForecastAdvice forecast={drilled.forecast} today={drilled.today} />
             </div>
           </section>
         ) : null}

@@ -44,14 +44,13 @@ const BADGE_EM = 0.9;
 const BADGE_MARGIN_REM = 0.35;
 
 /**
- * Whether a name `nameEm` wide (at a font size of 1) fits whole, with its badge, in a line `line` px tall in a
- * column `width` px wide: the column less its three figures' columns (each max(4.2rem, 1.9 × line), queues.css)
- * and the cells' padding.
+ * How much of a name `nameEm` wide (at a font size of 1), with its badge, a line `line` px tall in a column `width`
+ * px wide has room for (1 or more: whole): the column less its three figures' columns (each max(4.2rem,
+ * 1.9 × line), queues.css) and the cells' padding.
  */
-function nameFits(width: number, line: number, nameEm: number, rem: number): boolean {
-  const figures = 3 * (Math.max(4.2 * rem, 1.9 * line) + 0.6 * rem);
-  const room = width - 0.6 * rem - figures;
-  return room >= NAME_FONT * line * (nameEm + BADGE_EM) + BADGE_MARGIN_REM * rem;
+function nameShare(width: number, line: number, nameEm: number, rem: number): number {
+  const room = width - 0.6 * rem - 3 * (Math.max(4.2 * rem, 1.9 * line) + 0.6 * rem);
+  return room / (NAME_FONT * line * (nameEm + BADGE_EM) + BADGE_MARGIN_REM * rem);
 }
 
 /**
@@ -90,12 +89,11 @@ export function rowLayout(
     if (nameEm <= 0) continue;
     // The tallest line of this layout at which the name is whole.
     let fitting = line;
-    while (fitting >= least && !nameFits(width, fitting, nameEm, rem)) fitting -= 1;
+    while (fitting >= least && nameShare(width, fitting, nameEm, rem) < 1) fitting -= 1;
     if (fitting >= least) {
       if (!whole || fitting > whole.line) whole = { columns, line: fitting };
     } else {
-      const figures = 3 * (Math.max(4.2 * rem, 1.9 * least) + 0.6 * rem);
-      const share = (width - 0.6 * rem - figures) / (NAME_FONT * least * (nameEm + BADGE_EM));
+      const share = nameShare(width, least, nameEm, rem);
       if (!roomiest || share > roomiest.share) roomiest = { columns, line: least, share };
     }
   }

@@ -42,7 +42,7 @@ describe('ForecastAdvice', () => {
 
   it('says an uncorrected forecast is so, and where today belies it, says that beside it', () => {
     const enough: Forecast = { ...short, predictedServiceLevel: 100, agentsRequired: 10 };
-    render(<ForecastAdvice forecast={enough} realised={23} />);
+    render(<ForecastAdvice forecast={enough} today={{ SERVICE_LEVEL_20: 23 }} />);
     const advice = screen.getByRole('region', { name: 'Forecast (estimate)' });
     expect(advice.querySelector('.forecast-estimate')?.textContent).toBe('estimate, uncorrected');
     expect(plain(screen.getByTestId('forecast-belied').textContent)).toBe(
@@ -52,16 +52,18 @@ describe('ForecastAdvice', () => {
     );
     cleanup();
     // Within 20 points, with no figure of today, or once corrected: nothing more said.
-    for (const [forecast, realised] of [
-      [enough, 81],
-      [enough, null],
-      [{ ...enough, model: 'erlang-c-blend' }, 23],
+    for (const [forecast, today] of [
+      [enough, { SERVICE_LEVEL_20: 81 }],
+      [enough, {}],
+      [{ ...enough, model: 'erlang-c-blend' }, { SERVICE_LEVEL_20: 23 }],
     ] as const) {
-      render(<ForecastAdvice forecast={forecast} realised={realised} />);
+      render(<ForecastAdvice forecast={forecast} today={today} />);
       expect(screen.queryByTestId('forecast-belied')).toBeNull();
       cleanup();
     }
-    render(<ForecastAdvice forecast={{ ...enough, model: 'erlang-c-fitted' }} realised={23} />);
+    render(
+      <ForecastAdvice forecast={{ ...enough, model: 'erlang-c-fitted' }} today={{ SERVICE_LEVEL_20: 23 }} />,
+    );
     expect(document.querySelector('.forecast-estimate')?.textContent).toBe('estimate');
   });
 

@@ -4,8 +4,10 @@ import {
   forecastShortfallText,
   formatDuration,
   type Forecast,
+  type TodayMetrics,
 } from '@switchboard/shared';
 import { memo } from 'react';
+import { serviceLevelMetric } from '../../api/selectors';
 import { useFormat } from '../../format';
 import './forecast.css';
 
@@ -24,17 +26,18 @@ const BELIED_POINTS = 20;
 
 /**
  * Plain Erlang C (not yet corrected on today's intervals) counts each agent whole for every queue they can take:
- * on agents shared between queues it reads far above what the queues get. Whether today's service level so far
- * (`realised`) says so: BELIED_POINTS or more below the forecast.
+ * on agents shared between queues it reads far above what the queues get. The service level today so far at the
+ * forecast's threshold, where today's figures (`today`) say it is BELIED_POINTS or more below the forecast;
+ * else null.
  */
-function beliedByToday(forecast: Forecast, realised: number | null | undefined): boolean {
-  return (
-    forecast.model === 'erlang-c' &&
+function beliedByToday(forecast: Forecast, today: TodayMetrics | undefined): number | null {
+  const realised = today?.[serviceLevelMetric(forecast.serviceLevelSeconds)];
+  return forecast.model === 'erlang-c' &&
     forecast.predictedServiceLevel !== null &&
-    realised !== null &&
-    realised !== undefined &&
+    typeof realised === 'number' &&
     forecast.predictedServiceLevel - realised >= BELIED_POINTS
-  );
+    ? realised
+    : null;
 }
 
 /** Why there is no predicted service level, where the forecast has arrivals to advise on. */
@@ -51,11 +54,11 @@ function noPrediction(forecast: Forecast): string {
  */
 export const ForecastAdvice = memo(function ForecastAdvice({
   forecast,
-  realised,
+  today,
 }: {
   forecast: Forecast | undefined;
-  /** The queue's service level today so far, at the forecast's threshold (percent), where the view has it. */
-  realised?: number | null | undefined;
+  /** The queue's figures today so far, where the view has them: its service level tells an uncorrected forecast. */
+  today?: TodayMetrics | undefined;
 }) {
   const format = useFormat();
   if (!forecast) return null;
@@ -63,7 +66,7 @@ export const ForecastAdvice = memo(function ForecastAdvice({
   const atRisk = forecastAtRisk(forecast);
   const uncorrected = forecast.model === 'erlang-c';
   // Where today's service level belies the forecast, the card says so beside it.
-  const belied = beliedByToday(forecast, realised);
+  const belied = beliedByToday(forecast, today);
   return (
     <section
       className="forecast-advice"
@@ -112,9 +115,9 @@ export const ForecastAdvice = memo(function ForecastAdvice({
               <dd>{format.count(forecast.agentsRequired)}</dd>
             </div>
           </dl>
-          {belied ? (
+          {belied !== null ? (
             <p className="forecast-belied" role="note" data-testid="forecast-belied">
-              Today so far this queue has answered {format.percent(realised)} in{' '}
+              Today so far this queue has answered {format.percent(belied)} in{' '}
               {format.count(forecast.serviceLevelSeconds)} s, far below this forecast. It is not yet corrected
               on today&apos;s intervals, so it counts every agent who can take the queue as this queue&apos;s
               alone; it corrects itself once an interval the wallboard watched has closed.
@@ -154,19 +157,19 @@ export const AtRiskMark = memo(function AtRiskMark({
 export const ForecastSummary = memo(function ForecastSummary({
   forecast,
   queuesShort,
-  realised,
+  today,
 }: {
   forecast: Forecast | undefined;
   /** How many of the queues under it are short of agents (their shortfalls are its). */
   queuesShort?: number | undefined;
-  /** The service level today so far, at the forecast's threshold (percent), where the view has it. */
-  realised?: number | null | undefined;
+  /** The figures today so far, where the view has them: their service level tells an uncorrected forecast. */
+  today?: TodayMetrics | undefined;
 }) {
   const format = useFormat();
   if (!forecast) return null;
   const shortfall = forecastShortfallText(forecast, format, queuesShort);
   // Not "enough agents" in big type over a service level far below it: what today says instead.
-  const belied = beliedByToday(forecast, realised);
+  const belied = beliedByToday(forecast, today);
   return (
     <div
       className="figure forecast-summary"
@@ -190,8 +193,8 @@ export const ForecastSummary = memo(function ForecastSummary({
       <dd>
         <span className="figure-value">{format.percent(forecast.predictedServiceLevel)}</span>
         <span className="figure-detail" data-testid="forecast-shortfall">
-          {belied
-            ? `not yet corrected: today so far ${format.percent(realised)}`
+          {belied !== null
+            ? `not yet corrected: today so far ${format.percent(belied)}`
             : forecast.agentsRequired === null || forecast.agentsStaffed === null
               ? 'no advice yet'
               : (shortfall ??

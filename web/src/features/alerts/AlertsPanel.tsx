@@ -77,9 +77,9 @@ export const AlertsPanel = memo(function AlertsPanel({
   const [showOthers, setShowOthers] = useState(false);
   const elsewhere = (alert: Alert) =>
     queueIds !== null && alert.queueId !== null && alert.subject == null && !queueIds.has(alert.queueId);
-  const othersOpen =
-    queueIds === null ? 0 : alerts.filter((a) => elsewhere(a) && a.acknowledgedAt === null).length;
-  const others = queueIds === null ? 0 : alerts.filter(elsewhere).length;
+  const folded = queueIds === null ? [] : alerts.filter(elsewhere);
+  const others = folded.length;
+  const othersOpen = folded.filter((alert) => alert.acknowledgedAt === null).length;
   const sorted = [...alerts]
     .filter((alert) => showOthers || !elsewhere(alert))
     .sort(

@@ -1,6 +1,6 @@
 import type { Snapshot } from '@switchboard/shared';
 import { memo } from 'react';
-import { abandonedState, abandonRate, serviceLevelMetric as serviceLevelMetricOf } from '../../api/selectors';
+import { abandonedState, abandonRate } from '../../api/selectors';
 import { Figure, figureLabels, HeadlineFigures, ON_CONTACT_NOTE } from '../../components/Figure';
 import { useBoard } from '../../board';
 import { useFormat } from '../../format';
@@ -66,13 +66,7 @@ export const SummaryStrip = memo(function SummaryStrip({
           state={states[serviceLevelMetric]}
           detail={`target ${format.percent(targetPercent)}`}
         />
-        <ForecastSummary
-          forecast={summary.forecast}
-          queuesShort={queuesShort}
-          realised={
-            summary.forecast ? today[serviceLevelMetricOf(summary.forecast.serviceLevelSeconds)] : undefined
-          }
-        />
+        <ForecastSummary forecast={summary.forecast} queuesShort={queuesShort} today={today} />
         <Figure
           {...figureLabels('ABANDON_RATE', true)}
           value={format.figure('ABANDON_RATE', rate)}
