@@ -357,9 +357,13 @@ export async function startWebServer(env: Env, options: StartOptions = {}): Prom
     cluster: first.cluster,
     history,
     async stop() {
+      // An operator sees a stop asked for and done, apart from a crash (logged as fatal) or a hang.
+      logger.info('wallboard stopping: the streams end, the polling leases are released');
+      const started = performance.now();
       await stopParts();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      logger.info({ tookMs: Math.round(performance.now() - started) }, 'wallboard stopped');
     },
   };
 }

@@ -289,6 +289,11 @@ describe('the single replica’s screens file', () => {
       [40, 'cannot read the screens file; starting with no screens'],
       [50, 'cannot write the screens file; a restart would forget the screens until it can'],
     ]);
+    // The operator's problem by its code and message, not the server's stack.
+    for (const [line, code] of lines.map((line, i) => [line, ['ENOTDIR', 'EEXIST'][i]] as const)) {
+      expect(line).toMatchObject({ file, code, reason: expect.stringContaining(`${code}:`) });
+      expect(JSON.stringify(line)).not.toMatch(/stack|localScreens/);
+    }
 
     rmSync(blocked);
     store.send({ type: 'record', key: TV, value: '{}' });

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
+import { open, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { z } from 'zod';
+import { makeDirectorySync } from '../files.js';
 import type { Logger } from '../logger.js';
 import {
   streamField,
@@ -144,7 +145,7 @@ export class LocalScreenStore implements ScreenStore {
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT')
         this.options.logger?.warn(
-          { file, err: error },
+          { file, ...fileError(error) },
           'cannot read the screens file; starting with no screens',
         );
       return empty;
@@ -210,7 +211,7 @@ export class LocalScreenStore implements ScreenStore {
     // one data directory) never share a temporary file.
     const temporary = `${file}.${process.pid}.${randomUUID()}.tmp`;
     try {
-      await mkdir(dirname(file), { recursive: true, mode: 0o700 });
+      makeDirectorySync(dirname(file), 0o700);
       // On an open wallboard a browser id is all a screen's report needs: the file is for the server's eyes only.
       const handle = await open(temporary, 'w', 0o600);
       try {
@@ -228,12 +229,22 @@ export class LocalScreenStore implements ScreenStore {
       this.dirty = true;
       if (!this.failing)
         this.options.logger?.error(
-          { file, err: error },
+          { file, ...fileError(error) },
           'cannot write the screens file; a restart would forget the screens until it can',
         );
       this.failing = true;
     }
   }
+}
+
+/**
+ * What a file operation's failure says, without its stack: an operator's problem (a permission, a full disk, a
+ * directory in the file's place) named by its code and message, not the server's frames.
+ */
+function fileError(error: unknown): { code?: string; reason: string } {
+  const code = (error as NodeJS.ErrnoException).code;
+  const reason = error instanceof Error ? error.message : String(error);
+  return typeof code === 'string' ? { code, reason } : { reason };
 }
 
 /** Whether a process of this id runs (one that is not ours to signal runs too). */

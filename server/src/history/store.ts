@@ -7,7 +7,6 @@ import {
   fchmodSync,
   fstatSync,
   lstatSync,
-  mkdirSync,
   openSync,
   readdirSync,
   renameSync,
@@ -24,6 +23,7 @@ import {
 } from '@switchboard/shared';
 import type { AlertEngineState } from '../alerts/engine.js';
 import { EnvError } from '../env.js';
+import { makeDirectorySync } from '../files.js';
 import { sqliteDriver, type DriverName, type SqlDatabase, type SqlStatement } from './sqlite.js';
 
 /** The history file inside the data directory. */
@@ -209,7 +209,7 @@ export function openHistoryFile(
   const dir = resolve(dataDir);
   const path = join(dir, HISTORY_FILE);
   try {
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    makeDirectorySync(dir, 0o700);
     accessSync(dir, constants.W_OK);
     let aside: string | undefined;
     let db: SqlDatabase;

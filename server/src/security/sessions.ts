@@ -1,17 +1,9 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import {
-  chmodSync,
-  existsSync,
-  linkSync,
-  mkdirSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  statSync,
-} from 'node:fs';
+import { chmodSync, existsSync, linkSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { EnvError } from '../env.js';
+import { makeDirectorySync } from '../files.js';
 import type { Logger } from '../logger.js';
 import { tokenBoards, type TokenEntry } from './tokens.js';
 import { temporaryBeside, writeNewFileSync } from './writeWhole.js';
@@ -166,7 +158,7 @@ function secretFromFile(dataDir: string, logger: Logger): Buffer {
 
 function readOrMakeSecret(dataDir: string, logger: Logger): Buffer {
   const file = join(dataDir, SECRET_FILE_NAME);
-  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  makeDirectorySync(dataDir, 0o700);
   if (!existsSync(file)) {
     writeSecret(file, false);
     logger.info({ file }, 'session secret created');
