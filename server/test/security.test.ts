@@ -6,6 +6,7 @@ import { parseEnv } from '../src/env.js';
 import { hashToken } from '../src/security/tokens.js';
 import { rawRequest } from './support/rawRequest.js';
 import {
+  cookieOf,
   displayToken,
   eventually,
   securitySuite,
@@ -381,9 +382,106 @@ describe('token exchange', () => {
     const kept = await framed(mine, 'iframe');
     expect(kept.status).toBe(302);
     expect(kept.headers['set-cookie']).toBeUndefined();
-    // A browser without one gets the frame's token's session; opened as a page of its own, the token is taken.
+    // A browser without one gets the frame's token's session.
     expect(String((await framed(null, 'iframe')).headers['set-cookie'])).toMatch(/^switchboard_session=/);
-    expect(String((await framed(mine, 'document')).headers['set-cookie'])).toMatch(/^switchboard_session=/);
+  });
+
+  it("keeps the session a browser holds when another site's link or script opens the wallboard with a token", async () => {
+    const tokensFile = join(dir, 'linked-tokens.yaml');
+    writeTokenFile(tokensFile);
+    const wallboard = await start({ ACCESS_MODE: 'tokens', DISPLAY_TOKENS_FILE: tokensFile });
+    const mine = await signIn(wallboard, supervisorToken);
+    const opened = (site: string, cookie: string | null) =>
+      rawRequest(wallboard.url, {
+        path: `/?token=${displayToken}`,
+        headers: {
+          'sec-fetch-mode': 'navigate',
+          'sec-fetch-dest': 'document',
+          'sec-fetch-site': site,
+          ...(cookie ? { cookie } : {}),
+        },
+      });
+    for (const site of ['cross-site', 'same-site']) {
+      const kept = await opened(site, mine);
+      expect(kept.status, site).toBe(302);
+      expect(kept.headers['set-cookie'], site).toBeUndefined();
+      expect(kept.headers.location, site).not.toContain(displayToken);
+      // A browser holding no session takes the link's token.
+      expect(String((await opened(site, null)).headers['set-cookie']), site).toMatch(
+        /^switchboard_session=lobby-tv\./,
+      );
+    }
+    // Typed in the address bar, or followed from the wallboard's own pages: the token is taken.
+    for (const site of ['none', 'same-origin'])
+      expect(String((await opened(site, mine)).headers['set-cookie']), site).toMatch(
+        /^switchboard_session=lobby-tv\./,
+      );
+  });
+
+  it('reads the session from whichever cookie of its name verifies, so a planted one locks no screen out', async () => {
+    const tokensFile = join(dir, 'planted-tokens.yaml');
+    writeTokenFile(tokensFile);
+    const wallboard = await start({ ACCESS_MODE: 'tokens', DISPLAY_TOKENS_FILE: tokensFile });
+    const mine = await signIn(wallboard, supervisorToken);
+    // A page on another port of this host can set switchboard_session=garbage under /api/: the browser sends it
+    // first, before the session's own.
+    for (const cookie of [`switchboard_session=garbage; ${mine}`, `${mine}; switchboard_session=%E0%A4%A`]) {
+      const answer = await rawRequest(wallboard.url, { path: '/api/v1/config', headers: { cookie } });
+      expect(answer.status, cookie).toBe(200);
+    }
+    expect(
+      (
+        await rawRequest(wallboard.url, {
+          path: '/api/v1/config',
+          headers: { cookie: 'switchboard_session=garbage' },
+        })
+      ).status,
+    ).toBe(401);
+  });
+
+  it('names the session __Host- over HTTPS, moves a plain one to it, and reads no plain one beside it', async () => {
+    const tokensFile = join(dir, 'secure-tokens.yaml');
+    writeTokenFile(tokensFile);
+    const wallboard = await start({
+      ACCESS_MODE: 'tokens',
+      DISPLAY_TOKENS_FILE: tokensFile,
+      TRUSTED_PROXIES: '127.0.0.1',
+    });
+    const https = { 'x-forwarded-proto': 'https' };
+    const exchange = await rawRequest(wallboard.url, { path: `/?token=${supervisorToken}`, headers: https });
+    expect(exchange.status).toBe(302);
+    const setCookie = String(exchange.headers['set-cookie']);
+    expect(setCookie).toMatch(/^__Host-switchboard_session=dana\.[^;]+; Max-Age=\d+; Path=\/;/);
+    expect(setCookie).toMatch(/; Secure/);
+    expect(setCookie).not.toMatch(/Domain=/i);
+    const secure = cookieOf(setCookie);
+    expect(
+      (await rawRequest(wallboard.url, { path: '/api/v1/config', headers: { ...https, cookie: secure } }))
+        .status,
+    ).toBe(200);
+
+    // A session from before (or from plain HTTP) is kept, moved to the secure name as it is, the plain one cleared.
+    const plain = await signIn(wallboard, supervisorToken);
+    const moved = await rawRequest(wallboard.url, {
+      path: '/api/v1/config',
+      headers: { ...https, cookie: plain },
+    });
+    expect(moved.status).toBe(200);
+    const cookies = ([] as string[]).concat(moved.headers['set-cookie'] ?? []);
+    expect(cookies).toEqual([
+      expect.stringMatching(
+        new RegExp(`^__Host-${plain.replace('.', '\\.')}; Max-Age=\\d+; Path=/;.*Secure`),
+      ),
+      expect.stringMatching(/^switchboard_session=; Path=\/; Expires=Thu, 01 Jan 1970/),
+    ]);
+
+    // Beside a secure cookie, a plain one (planted: any port or subdomain can set it) is not read, valid or not.
+    const visitor = await signIn(wallboard, displayToken);
+    const beside = await rawRequest(wallboard.url, {
+      path: '/api/v1/config',
+      headers: { ...https, cookie: `${visitor}; __Host-switchboard_session=garbage` },
+    });
+    expect(beside.status).toBe(401);
   });
 
   it('says a token given twice is given twice, not that the screen needs one', async () => {

@@ -31,6 +31,12 @@ export interface AccessOptions {
 }
 
 export const SESSION_COOKIE = 'switchboard_session';
+/**
+ * The session cookie's name over HTTPS. A browser takes a `__Host-` cookie only from an HTTPS answer, with
+ * `Secure`, `Path=/` and no `Domain`: a page on another port of this host, a sibling subdomain or an answer over
+ * plain HTTP cannot plant one beside it.
+ */
+export const SECURE_SESSION_COOKIE = `__Host-${SESSION_COOKIE}`;
 /** Probes for load balancers and monitoring stay reachable in every mode; they reveal no contact-centre data. */
 const PUBLIC_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
 
@@ -57,10 +63,15 @@ function openedAsPage(req: Request): boolean {
   );
 }
 
-/** Whether a browser opened the request in a frame of a page of another origin (Fetch Metadata). */
-function inAnotherPagesFrame(req: Request): boolean {
+/**
+ * Whether a page of another origin opened the request (Fetch Metadata): in a frame of its own, or by a link, a
+ * form or a script moving the window. The address bar, a bookmark and a kiosk's start-up address send `none`.
+ */
+function openedFromElsewhere(req: Request): boolean {
   const dest = req.get('sec-fetch-dest');
-  return (dest === 'iframe' || dest === 'frame') && req.get('sec-fetch-site') !== 'same-origin';
+  const site = req.get('sec-fetch-site');
+  if (dest === 'iframe' || dest === 'frame') return site !== 'same-origin';
+  return site === 'cross-site' || site === 'same-site';
 }
 
 /** When the session a request came with expires (SESSION_TTL_DAYS after it was issued); undefined: none does. */
@@ -101,18 +112,19 @@ export function mayInspect(req: Request): boolean {
   return (identity?.kind === 'supervisor' && identity.boards === null) || isLocalClient(req);
 }
 
-function readCookie(req: Request, name: string): string | undefined {
+/** Every value the request's cookies give a name, in the order sent (a browser sends the longest path first). */
+function readCookies(req: Request, name: string): string[] {
+  const values: string[] = [];
   for (const part of (req.headers.cookie ?? '').split(';')) {
     const [key, ...rest] = part.trim().split('=');
     if (key !== name) continue;
     try {
-      return decodeURIComponent(rest.join('='));
+      values.push(decodeURIComponent(rest.join('=')));
     } catch {
       // A malformed escape is no session, not a failure of the server.
-      return undefined;
     }
   }
-  return undefined;
+  return values;
 }
 
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
@@ -173,6 +185,38 @@ function sessionCookie(req: Request, sessions: SessionSigner): CookieOptions {
   };
 }
 
+function sessionCookieName(req: Request): string {
+  return req.secure ? SECURE_SESSION_COOKIE : SESSION_COOKIE;
+}
+
+/**
+ * The session a request's cookies hold: the first of them that verifies, so a stray cookie of the same name
+ * (planted under a longer path by a page on another port, or left by an older session) never hides a valid one.
+ * Over HTTPS a secure cookie, where there is one, is the only one read: a plain one beside it could be planted.
+ */
+function heldSession(
+  req: Request,
+  sessions: SessionSigner,
+  store: TokenStore,
+): { session: VerifiedSession; cookie: string; name: string } | null {
+  const secure = req.secure ? readCookies(req, SECURE_SESSION_COOKIE) : [];
+  const [name, cookies] =
+    secure.length > 0 ? [SECURE_SESSION_COOKIE, secure] : [SESSION_COOKIE, readCookies(req, SESSION_COOKIE)];
+  for (const cookie of cookies) {
+    const session = sessions.verify(cookie, store.entries);
+    if (session) return { session, cookie, name };
+  }
+  return null;
+}
+
+/** Sets the session cookie under this connection's name; over HTTPS, the plain one is cleared. */
+function setSession(req: Request, res: Response, value: string, sessions: SessionSigner): void {
+  const options = sessionCookie(req, sessions);
+  res.cookie(sessionCookieName(req), value, options);
+  // Express leaves out the age of a cookie it clears.
+  if (req.secure && readCookies(req, SESSION_COOKIE).length > 0) res.clearCookie(SESSION_COOKIE, options);
+}
+
 /** Who is asking: decided once per request, before any route. Refusals are typed errors. */
 export function accessControl(options: AccessOptions): RequestHandler {
   const proxies = new Set(options.trustedProxies.map(normaliseAddress));
@@ -226,17 +270,18 @@ export function accessControl(options: AccessOptions): RequestHandler {
           'this token is not valid, or it was revoked. Ask for a new one.',
           'invalid_token',
         );
-      // Exchange the token once for an HttpOnly cookie, and take it out of the address bar and history. In a frame
-      // of another page, a session this browser already holds stays as it is: a page elsewhere that frames the
-      // address with its own token must not swap the session of whoever's browser opens that page.
-      const held = inAnotherPagesFrame(req) ? readCookie(req, SESSION_COOKIE) : undefined;
-      if (!held || !sessions.verify(held, store.entries))
-        res.cookie(SESSION_COOKIE, sessions.mint(entry), sessionCookie(req, sessions));
+      // Exchange the token once for an HttpOnly cookie, and take it out of the address bar and history. Opened
+      // from a page elsewhere (a frame of it, its link or its script), a session this browser already holds stays
+      // as it is: another site that names the address with a token of its own must not swap the session of
+      // whoever's browser opens it. Typed in the address bar, or followed from the wallboard's own pages, the
+      // token is taken.
+      const held = openedFromElsewhere(req) ? heldSession(req, sessions, store) : null;
+      if (!held) setSession(req, res, sessions.mint(entry), sessions);
       res.redirect(302, exchangeLocation(req.originalUrl, entry.board ?? tokenBoards(entry)?.[0]));
       return 'redirected';
     }
-    const cookie = readCookie(req, SESSION_COOKIE);
-    const session: VerifiedSession | null = cookie ? sessions.verify(cookie, store.entries) : null;
+    const held = heldSession(req, sessions, store);
+    const session: VerifiedSession | null = held?.session ?? null;
     if (!session) {
       throw new UnauthorizedError(
         'this screen needs a display token: open the wallboard address with ?token=<token>.',
@@ -244,8 +289,10 @@ export function accessControl(options: AccessOptions): RequestHandler {
       );
     }
     // A screen in use keeps its session: a cookie past its renewal age is swapped for a new one.
-    if (res && sessions.needsRenewal(session))
-      res.cookie(SESSION_COOKIE, sessions.mint(session.entry), sessionCookie(req, sessions));
+    if (res && sessions.needsRenewal(session)) setSession(req, res, sessions.mint(session.entry), sessions);
+    // Over HTTPS, a session under the plain name (a cookie from before the secure name, or from plain HTTP) moves
+    // to the secure one as it is, its age kept.
+    else if (res && held && held.name !== sessionCookieName(req)) setSession(req, res, held.cookie, sessions);
     if (res) sessionEnds.set(req, session.issuedAt + sessions.policy.ttlMs);
     // The scope comes from the token's entry as the file says now, not from the cookie: an edit applies at once.
     const { entry, boards } = session;
