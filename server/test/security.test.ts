@@ -283,6 +283,35 @@ describe('caching and source maps', () => {
   });
 });
 
+describe('what screens receive', () => {
+  it('names no AWS account: no ARN in the snapshot, the stream, the intraday series, the alerts or the configuration', async () => {
+    const wallboard = await start({});
+    await eventually(async () => (await fetch(`${wallboard.url}/readyz`)).ok, 'a ready wallboard');
+    const snapshot = (await (await fetch(`${wallboard.url}/api/v1/snapshot`)).json()) as {
+      queues: { id: string }[];
+    };
+    const queue = snapshot.queues[0]?.id ?? '';
+    expect(queue).not.toBe('');
+    let seen = JSON.stringify(snapshot);
+    for (const path of [`/api/v1/intraday/${queue}`, '/api/v1/alerts', '/api/v1/config'])
+      seen += await (await fetch(`${wallboard.url}${path}`)).text();
+    const stream = await fetch(`${wallboard.url}/api/v1/stream`);
+    const reader = stream.body?.getReader();
+    const decoder = new TextDecoder();
+    let events = '';
+    while (reader && !events.includes('event: snapshot')) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      events += decoder.decode(value, { stream: true });
+    }
+    await reader?.cancel();
+    expect(events).toContain(`"id":"${queue}"`);
+    seen += events;
+    // The simulator's instance is in account 123456789012, as a real one is in its own.
+    expect(seen).not.toMatch(/arn:aws|123456789012/);
+  });
+});
+
 describe('configuration checks', () => {
   it('takes only a parsed loopback address as loopback, not a name that starts like one', () => {
     const base = { PORT: '0', LOG_LEVEL: 'silent' };

@@ -61,9 +61,9 @@ export const alertSchema = z.object({
 });
 export type Alert = z.infer<typeof alertSchema>;
 
+// A queue's ARN stays in the server: it names the AWS account, which no screen needs (queues are known by id).
 export const queueSchema = z.object({
   id: z.string(),
-  arn: z.string(),
   name: z.string(),
   channels: z.array(channelSchema),
   realtime: realtimeMetricsSchema,

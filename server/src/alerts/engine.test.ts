@@ -34,7 +34,6 @@ const config = parseConfig(
 function queue(id: string, name: string, inQueue: number | null): Queue {
   return {
     id,
-    arn: `arn:${id}`,
     name,
     channels: ['VOICE'],
     realtime: { CONTACTS_IN_QUEUE: inQueue },

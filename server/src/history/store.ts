@@ -284,9 +284,21 @@ const PATCH = 0;
 
 /** The patches a row holds, each with when it was recorded. */
 function patchesOf(row: FrameRow): [number, ViewPatch][] {
-  if (row.kind === PATCH)
-    return [[row.at, JSON.parse(inflateRawSync(row.body).toString('utf8')) as ViewPatch]];
-  return JSON.parse(brotliDecompressSync(row.body).toString('utf8')) as [number, ViewPatch][];
+  if (row.kind === PATCH) return [[row.at, recorded<ViewPatch>(inflateRawSync(row.body).toString('utf8'))]];
+  return recorded<[number, ViewPatch][]>(brotliDecompressSync(row.body).toString('utf8'));
+}
+
+/**
+ * A recorded view or patch, read. Views recorded by earlier releases gave each queue its ARN, which names the
+ * AWS account and no screen receives any more: it is left out as they are read (only where the text has one, so
+ * what is recorded now is parsed as it is).
+ */
+function recorded<T>(text: string): T {
+  return (text.includes('"arn":') ? JSON.parse(text, withoutArn) : JSON.parse(text)) as T;
+}
+
+function withoutArn(key: string, value: unknown): unknown {
+  return key === 'arn' ? undefined : value;
 }
 
 /** Reads of the history file. */
@@ -385,7 +397,7 @@ export class HistoryReader {
       const body = this.keyframeBody.get(key.rowid)?.body;
       // Pruned between the two reads: as if nothing had been recorded.
       if (!body) return { gap: { before: null, after: this.firstAfter.get(instance, at)?.at ?? null } };
-      keyView = JSON.parse(brotliDecompressSync(body).toString('utf8')) as Snapshot;
+      keyView = recorded<Snapshot>(brotliDecompressSync(body).toString('utf8'));
       [view, viewAt] = [keyView, key.at];
     }
     for (const row of this.framesAfter.iterate(instance, key.at, at, key.at, key.generation)) {

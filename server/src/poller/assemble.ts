@@ -55,7 +55,6 @@ export function toQueues(
     }
     return {
       id: ref.id,
-      arn: ref.arn,
       name: ref.name,
       channels,
       // Before the first complete cycle there are no figures: none, rather than zeros that pass for a quiet queue.

@@ -18,7 +18,6 @@ const config = parseConfig(
 
 const queue = (id: string, staffed: number, handleTime: number | null, handled: number): Queue => ({
   id,
-  arn: `arn:${id}`,
   name: id,
   channels: ['VOICE'],
   realtime: { AGENTS_STAFFED: staffed },

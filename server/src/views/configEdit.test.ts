@@ -18,7 +18,6 @@ const boardFile = (queues: string) =>
 
 const queue = (id: string, inQueue: number): Queue => ({
   id,
-  arn: `arn:${id}`,
   name: id,
   channels: ['VOICE'],
   realtime: { CONTACTS_IN_QUEUE: inQueue },

@@ -52,7 +52,6 @@ const AT = '2026-12-04T10:00:00.000Z';
 function queue(id: string, name: string, inQueue: number, handled: number, answerTime: number): Queue {
   return {
     id,
-    arn: `arn:aws:connect:eu-west-2:1:instance/i/queue/${id}`,
     name,
     channels: ['VOICE'],
     realtime: { CONTACTS_IN_QUEUE: inQueue, OLDEST_CONTACT_AGE: inQueue * 10 },

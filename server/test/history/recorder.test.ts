@@ -51,6 +51,39 @@ describe.each(drivers)('History on %s', (driver) => {
   const openHistory = (options: Omit<HistoryOptions, 'dataDir' | 'retentionDays' | 'driver'>) =>
     openOn(driver, options);
 
+  it("replays what earlier releases recorded without its queues' ARNs, which name the AWS account", async () => {
+    let now = 1_000_000;
+    const history = openHistory({
+      keyframeMs: 10_000,
+      flushMs: 60_000,
+      logger: createLogger('silent'),
+      clock: () => now,
+    });
+    // As an earlier release recorded them: every queue with its ARN, in keyframes and in patches.
+    const withArns = (snapshot: Snapshot): Snapshot => ({
+      ...snapshot,
+      queues: snapshot.queues.map((queue) => ({
+        ...queue,
+        arn: `arn:aws:connect:eu-west-2:123456789012:instance/i/queue/${queue.id}`,
+      })),
+    });
+    let previous: Snapshot | null = null;
+    for (let g = 1; g <= 12; g += 1) {
+      const next = withArns(view(g));
+      history.record('i', next, previous ? diffView(previous, next) : null);
+      previous = next;
+      now += 2000;
+    }
+    await history.flush();
+    for (const g of [1, 6, 12]) {
+      const found = history.reader.viewAt('i', 1_000_000 + (g - 1) * 2000 + 500);
+      if ('gap' in found) throw new Error(`generation ${g} not replayed`);
+      expect(found.view).toEqual(view(g));
+      expect(JSON.stringify(found.view)).not.toContain('123456789012');
+    }
+    await history.close();
+  });
+
   it('replays every generation from keyframes and patches, and counts stale and failing ones on the timeline', async () => {
     let now = 1_000_000;
     const history = openHistory({

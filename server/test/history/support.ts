@@ -10,7 +10,6 @@ import { createLogger } from '../../src/logger.js';
 function queue(id: string, inQueue: number): Queue {
   return {
     id,
-    arn: `arn:${id}`,
     name: id,
     channels: ['VOICE'],
     realtime: { CONTACTS_IN_QUEUE: inQueue },

@@ -9,7 +9,6 @@ export function fixtureQueue(
 ): Queue {
   return {
     id,
-    arn: `arn:${id}`,
     name,
     channels: ['VOICE'],
     realtime,

@@ -115,7 +115,6 @@ export function makeSnapshot(shape: SnapshotShape = {}): Snapshot {
     const serviceLevel = 60 + random() * 40;
     queues.push({
       id: queueId(i),
-      arn: `arn:aws:connect:eu-west-2:123456789012:instance/i/queue/${queueId(i)}`,
       name: `Queue ${String(i + 1).padStart(3, '0')} ${channels.join('/')}`,
       channels,
       realtime,
