@@ -215,6 +215,14 @@ const envSchema = z.object({
     .default(0),
   STREAMS_PER_ADDRESS: z.coerce.number().int().min(1, 'STREAMS_PER_ADDRESS must be at least 1').default(50),
   STREAMS_TOTAL: z.coerce.number().int().min(1, 'STREAMS_TOTAL must be at least 1').default(20_000),
+  /** Unset: eight for each stream an address may hold (STREAMS_PER_ADDRESS), 400 by default. */
+  CONNECTIONS_PER_ADDRESS: z.coerce
+    .number({
+      error: 'CONNECTIONS_PER_ADDRESS must be a number of connections, e.g. CONNECTIONS_PER_ADDRESS=400',
+    })
+    .int('CONNECTIONS_PER_ADDRESS must be a whole number')
+    .min(1, 'CONNECTIONS_PER_ADDRESS must be at least 1')
+    .optional(),
   METRICS_ACCESS: z
     .enum(['open', 'loopback', 'token'], {
       error: 'METRICS_ACCESS must be open, loopback, or token (with METRICS_TOKEN)',

@@ -1,5 +1,5 @@
 import { readFileSync, statSync } from 'node:fs';
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,6 +15,12 @@ import { ConfigStore } from './config/store.js';
 import type { ConnectTarget } from './connect/client.js';
 import { EnvError, parseEnv, pathsNote, type Env } from './env.js';
 import { createApp } from './http/app.js';
+import {
+  HEADERS_TIMEOUT_MS,
+  limitConnections,
+  REQUEST_TIMEOUT_MS,
+  TIMEOUT_CHECK_MS,
+} from './http/connectionLimits.js';
 import { configRouter } from './http/configRoute.js';
 import { ServerMetrics } from './http/metrics.js';
 import { streamRouter } from './http/stream.js';
@@ -32,7 +38,7 @@ import {
   type RunningInstance,
 } from './instances.js';
 import { createLogger, logFormatFor } from './logger.js';
-import { isLoopbackHost } from './security/loopback.js';
+import { isLoopbackHost, normaliseAddress } from './security/loopback.js';
 import { rateLimitKey } from './security/headers.js';
 import { SERVER_BUILD } from './version.js';
 import { loadedAddresses, webBuildOf } from '@switchboard/shared';
@@ -324,10 +330,31 @@ export async function startWebServer(env: Env, options: StartOptions = {}): Prom
   let server: Server;
   try {
     server = await new Promise((resolve, reject) => {
-      // A deep accept queue: after a restart every screen reconnects within the stream's retry of 2 s.
-      const s = app.listen(env.PORT, env.HOST, LISTEN_BACKLOG, (error?: Error) =>
-        error ? reject(error) : resolve(s),
+      const s = createServer(
+        {
+          headersTimeout: HEADERS_TIMEOUT_MS,
+          requestTimeout: REQUEST_TIMEOUT_MS,
+          connectionsCheckingInterval: TIMEOUT_CHECK_MS,
+        },
+        app,
       );
+      const perAddress = env.CONNECTIONS_PER_ADDRESS ?? 8 * env.STREAMS_PER_ADDRESS;
+      limitConnections(s, {
+        perAddress,
+        exempt: new Set(env.TRUSTED_PROXIES.map(normaliseAddress)),
+        onEachRefused: () => metrics.recordConnectionRefused(),
+        onRefused: (address, open) =>
+          logger.warn(
+            { address, open, limit: perAddress },
+            'refusing new connections from an address that holds CONNECTIONS_PER_ADDRESS open (logged once a minute per address)',
+          ),
+      });
+      s.once('error', reject);
+      // A deep accept queue: after a restart every screen reconnects within the stream's retry of 2 s.
+      s.listen(env.PORT, env.HOST, LISTEN_BACKLOG, () => {
+        s.off('error', reject);
+        resolve(s);
+      });
     });
   } catch (error) {
     await stopParts();

@@ -37,6 +37,7 @@ export class ServerMetrics {
   private readonly unknownValues: Counter<'instance' | 'field' | 'value'>;
   private readonly historyDropped: Counter<'reason'>;
   private readonly historyWritten: Counter;
+  private readonly connectionsRefused: Counter;
   /** Values given a label of their own, per field: Connect's data must not grow the series without bound. */
   private readonly unknownValueLabels = new Map<string, Set<string>>();
 
@@ -48,6 +49,11 @@ export class ServerMetrics {
       name: 'switchboard_connect_calls_total',
       help: 'Amazon Connect API calls by operation and outcome (ok, throttled, error).',
       labelNames: ['instance', 'operation', 'outcome'],
+      registers,
+    });
+    this.connectionsRefused = new Counter({
+      name: 'switchboard_connections_refused_total',
+      help: 'Connections closed on arrival: their client address already held CONNECTIONS_PER_ADDRESS open.',
       registers,
     });
     this.throttles = new Counter({
@@ -148,6 +154,10 @@ export class ServerMetrics {
       },
     });
     this.streamCounters(registers, sources);
+  }
+
+  recordConnectionRefused(): void {
+    this.connectionsRefused.inc();
   }
 
   recordHistoryDropped(reason: string, generations: number): void {
