@@ -77,6 +77,31 @@ export async function control(
     sendJson(res, 403, JSON.stringify({ message: 'The simulator controls answer on loopback only.' }));
     return;
   }
+  // Loopback is where a browser runs too: a web page it shows (a request with an Origin, or that Fetch Metadata
+  // says a page made) or one whose name was rebound to 127.0.0.1 (another Host) must not inject faults into a
+  // demo, nor read its calls. curl, scripts and the tests send neither.
+  const site = req.headers['sec-fetch-site'];
+  if (req.headers.origin !== undefined || (site !== undefined && site !== 'none')) {
+    sendJson(
+      res,
+      403,
+      JSON.stringify({
+        message:
+          'The simulator controls take no requests from web pages: use curl, a script or the simulator CLI.',
+      }),
+    );
+    return;
+  }
+  if (!loopbackHost(req.headers.host)) {
+    sendJson(
+      res,
+      403,
+      JSON.stringify({
+        message: 'The simulator controls answer only to a loopback Host (127.0.0.1, [::1] or localhost).',
+      }),
+    );
+    return;
+  }
   const json = (status: number, body: unknown) => sendJson(res, status, JSON.stringify(body));
   if (path === '/_sim/calls' && req.method === 'GET') return json(200, { calls: log.calls });
   if (path === '/_sim/calls' && req.method === 'DELETE') {
@@ -127,4 +152,15 @@ export async function control(
     return json(200, { faults: injector.faults, applied });
   }
   return json(404, { message: `No simulator control at ${req.method} ${path}.` });
+}
+
+/** Whether a Host header names this machine's loopback: 127.0.0.0/8, [::1] or localhost, with any port. */
+function loopbackHost(host: string | undefined): boolean {
+  const name = (host ?? '').toLowerCase().replace(/:\d+$/, '');
+  return (
+    name === 'localhost' ||
+    name.endsWith('.localhost') ||
+    name === '[::1]' ||
+    /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(name)
+  );
 }

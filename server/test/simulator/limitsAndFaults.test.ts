@@ -19,6 +19,7 @@ import { searchUsers } from '../../src/connect/discovery.js';
 import { MalformedResponseError } from '../../src/connect/errors.js';
 import { RateLimiter } from '../../src/simulator/rateLimits.js';
 import { startSimulator, type CallRecord, type RunningSimulator } from '../../src/simulator/server.js';
+import { rawRequest } from '../support/rawRequest.js';
 import { clientFor, failure } from './support.js';
 
 // Rate limits and outages run on the wall clock; the tests own it too, so nothing depends on timing luck.
@@ -287,6 +288,38 @@ describe('faults', () => {
     expect(metricCalls.slice(1).map((call) => call.status)).toEqual(metricCalls.slice(1).map(() => 200));
     expect(metricCalls.filter((call) => typeof call.params.NextToken === 'string').length).toBeGreaterThan(0);
     expect(metricCalls[0]?.time).toBe(new Date(now).toISOString());
+  });
+
+  it("refuses its controls to web pages and to a name rebound to loopback, as a demo's browser could send them", async () => {
+    const { sim: s } = await start({ rateLimits: { enabled: false } });
+    const { port } = new URL(s.endpoint);
+    const ask = (path: string, method: string, headers: Record<string, string>) =>
+      rawRequest(s.endpoint, {
+        path,
+        method,
+        headers,
+        body: method === 'POST' ? '{"latencyMs":1}' : undefined,
+      });
+    for (const [method, path] of [
+      ['POST', '/_sim/faults'],
+      ['GET', '/_sim/calls'],
+      ['DELETE', '/_sim/faults'],
+    ] as const) {
+      for (const headers of [
+        { origin: 'http://evil.example', 'content-type': 'text/plain' },
+        { 'sec-fetch-site': 'cross-site', 'sec-fetch-mode': 'no-cors' },
+        { 'sec-fetch-site': 'same-origin' },
+        { host: `evil.example:${port}` },
+      ]) {
+        const answer = await ask(path, method, headers);
+        expect(answer.status, `${method} ${path} ${JSON.stringify(headers)}`).toBe(403);
+        expect(s.faults).toEqual({});
+      }
+      for (const host of [`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`])
+        expect((await ask(path, method, { host })).status, `${method} ${path} ${host}`).toBe(200);
+      if (method === 'POST') expect(s.faults).toEqual({ latencyMs: 1 });
+      s.clearFaults();
+    }
   });
 
   it('surges a queue and logs agents out on demand', async () => {
