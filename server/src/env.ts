@@ -215,6 +215,7 @@ const envSchema = z.object({
     .default(0),
   STREAMS_PER_ADDRESS: z.coerce.number().int().min(1, 'STREAMS_PER_ADDRESS must be at least 1').default(50),
   STREAMS_TOTAL: z.coerce.number().int().min(1, 'STREAMS_TOTAL must be at least 1').default(20_000),
+  STREAMS_PER_TOKEN: z.coerce.number().int().min(1, 'STREAMS_PER_TOKEN must be at least 1').default(1000),
   /** Unset: eight for each stream an address may hold (STREAMS_PER_ADDRESS), 400 by default. */
   CONNECTIONS_PER_ADDRESS: z.coerce
     .number({

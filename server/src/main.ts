@@ -127,6 +127,7 @@ export async function startWebServer(env: Env, options: StartOptions = {}): Prom
       hstsMaxAgeSeconds: env.HSTS_MAX_AGE,
       streamsPerAddress: env.STREAMS_PER_ADDRESS,
       streamsTotal: env.STREAMS_TOTAL,
+      streamsPerToken: env.STREAMS_PER_TOKEN,
       metricsAccess: env.METRICS_ACCESS,
       metricsToken: env.METRICS_TOKEN,
     },

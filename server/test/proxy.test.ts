@@ -166,6 +166,60 @@ describe('streams', () => {
   });
 });
 
+describe('streams of one sign-in', () => {
+  it('caps the streams one token or proxy user holds from any number of addresses (STREAMS_PER_TOKEN)', async () => {
+    const tokensFile = join(dir, 'streams-per-token.yaml');
+    writeTokenFile(tokensFile);
+    const tokens = await start({
+      ACCESS_MODE: 'tokens',
+      DISPLAY_TOKENS_FILE: tokensFile,
+      TRUSTED_PROXIES: '127.0.0.1',
+      STREAMS_PER_TOKEN: '2',
+    });
+    const exchange = await fetch(`${tokens.url}/?token=${displayToken}`, { redirect: 'manual' });
+    const cookie = (exchange.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+    const proxy = await start({ ACCESS_MODE: 'proxy', TRUSTED_PROXIES: '127.0.0.1', STREAMS_PER_TOKEN: '2' });
+    const controllers: AbortController[] = [];
+    const open = async (url: string, client: string, headers: Record<string, string>) => {
+      const controller = new AbortController();
+      controllers.push(controller);
+      const response = await fetch(`${url}/api/v1/stream`, {
+        signal: controller.signal,
+        headers: { 'x-forwarded-for': client, ...headers },
+      });
+      if (response.status !== 200) await response.body?.cancel();
+      return response.status;
+    };
+    try {
+      // One display token from three addresses: the third is refused, each address far below its own cap.
+      const fromThree = [];
+      for (const client of ['198.51.100.1', '198.51.100.2', '198.51.100.3'])
+        fromThree.push(await open(tokens.url, client, { cookie }));
+      expect(fromThree).toEqual([200, 200, 429]);
+      // The same for a user behind the proxy; another user has streams of their own.
+      const alice = { 'x-forwarded-user': 'alice' };
+      expect([
+        await open(proxy.url, '198.51.100.4', alice),
+        await open(proxy.url, '198.51.100.5', alice),
+        await open(proxy.url, '198.51.100.6', alice),
+        await open(proxy.url, '198.51.100.6', { 'x-forwarded-user': 'bob' }),
+      ]).toEqual([200, 200, 429, 200]);
+      const refused = await fetch(`${tokens.url}/api/v1/stream`, {
+        headers: { 'x-forwarded-for': '198.51.100.9', cookie },
+      });
+      expect(((await refused.json()) as { detail: string }).detail).toMatch(/STREAMS_PER_TOKEN/);
+      // One closed makes room again.
+      controllers[0]?.abort();
+      await eventually(
+        async () => (await open(tokens.url, '198.51.100.7', { cookie })) === 200,
+        "a closed stream to free its token's place",
+      );
+    } finally {
+      for (const controller of controllers) controller.abort();
+    }
+  });
+});
+
 describe('probes', () => {
   it("shows /readyz's details only to loopback clients and supervisors", async () => {
     const configFile = join(dir, 'probe-config.yaml');

@@ -33,6 +33,8 @@ export interface SecurityOptions {
   hstsMaxAgeSeconds: number;
   streamsPerAddress: number;
   streamsTotal: number;
+  /** Streams one token or proxy user may hold (STREAMS_PER_TOKEN); unset: 1,000. */
+  streamsPerToken?: number;
   /** Who may read /metrics: anyone (probes), loopback only, or loopback and holders of metricsToken. */
   metricsAccess: 'open' | 'loopback' | 'token';
   metricsToken: string | undefined;
@@ -114,7 +116,13 @@ export async function openSecurity(options: SecurityOptions, logger: Logger): Pr
         historyReadsPerMinute: options.historyReadsPerMinute ?? 240,
         trustedProxies: options.trustedProxies,
       });
-      app.use(streamLimits({ perAddress: options.streamsPerAddress, total: options.streamsTotal }));
+      app.use(
+        streamLimits({
+          perAddress: options.streamsPerAddress,
+          total: options.streamsTotal,
+          perCredential: options.streamsPerToken ?? 1000,
+        }),
+      );
       app.use('/api', strictQuery(API_QUERY));
       if (boards) app.use(boardScopeGate(boards.directory));
     },

@@ -17,7 +17,7 @@ function open(limit: ReturnType<typeof streamLimits>, ip: string): { outcome: st
 
 describe('the stream caps', () => {
   it('caps each address, and the whole server', () => {
-    const limit = streamLimits({ perAddress: 2, total: 4 });
+    const limit = streamLimits({ perAddress: 2, total: 4, perCredential: 100 });
     expect(['10.0.0.1', '10.0.0.1', '10.0.0.1'].map((ip) => open(limit, ip).outcome)).toEqual([
       'ok',
       'ok',

@@ -310,7 +310,7 @@ describe('faults', () => {
         { 'sec-fetch-site': 'cross-site', 'sec-fetch-mode': 'no-cors' },
         { 'sec-fetch-site': 'same-origin' },
         { host: `evil.example:${port}` },
-      ]) {
+      ] as Record<string, string>[]) {
         const answer = await ask(path, method, headers);
         expect(answer.status, `${method} ${path} ${JSON.stringify(headers)}`).toBe(403);
         expect(s.faults).toEqual({});
