@@ -1,5 +1,10 @@
+import type { AddressInfo } from 'node:net';
+import { Writable } from 'node:stream';
+import express from 'express';
 import { describe, expect, it } from 'vitest';
-import { problem } from './errorHandler.js';
+import { ForbiddenError, UnauthorizedError } from '../errors.js';
+import { createLogger } from '../logger.js';
+import { errorHandler, problem } from './errorHandler.js';
 
 describe('problem details', () => {
   it('carries extension members beside the standard ones, which an extension never replaces', () => {
@@ -19,5 +24,56 @@ describe('problem details', () => {
       at: '2026-12-04T10:00:00.000Z',
       before: null,
     });
+  });
+});
+
+describe('refusals in the log', () => {
+  it('logs a refusal once a minute per client and code, with the path but never its query', async () => {
+    const lines: Record<string, unknown>[] = [];
+    const logger = createLogger('info', {
+      format: 'json',
+      destination: new Writable({
+        write(chunk: Buffer, _encoding, done) {
+          lines.push(JSON.parse(chunk.toString()) as Record<string, unknown>);
+          done();
+        },
+      }),
+    });
+    let now = 1_000_000;
+    const app = express();
+    app.get('/', () => {
+      throw new UnauthorizedError('this token is not valid, or it was revoked.', 'invalid_token');
+    });
+    app.get('/api/v1/snapshot', () => {
+      throw new ForbiddenError('this screen reads board lobby only.', 'board_not_allowed');
+    });
+    app.get('/fine', (_req, res) => res.end('ok'));
+    app.use(errorHandler(logger, () => now));
+    const server = app.listen(0, '127.0.0.1');
+    await new Promise((resolve) => server.once('listening', resolve));
+    const { port } = server.address() as AddressInfo;
+    const get = (path: string) => fetch(`http://127.0.0.1:${port}${path}`).then((r) => r.status);
+    try {
+      expect(await get('/?token=guess-0000')).toBe(401);
+      expect(await get('/?token=guess-0001')).toBe(401);
+      expect(await get('/api/v1/snapshot?board=sales')).toBe(403);
+      expect(await get('/fine')).toBe(200);
+      now += 30_000;
+      expect(await get('/?token=guess-0002')).toBe(401);
+      now += 30_000;
+      expect(await get('/?token=guess-0003')).toBe(401);
+    } finally {
+      server.close();
+    }
+    const refused = lines.filter(
+      (line) => line.msg === 'request refused (logged once a minute per client and code)',
+    );
+    expect(refused).toEqual([
+      expect.objectContaining({ client: '127.0.0.1', status: 401, code: 'invalid_token', path: '/' }),
+      expect.objectContaining({ status: 403, code: 'board_not_allowed', path: '/api/v1/snapshot' }),
+      // A minute on: the two since the first, counted.
+      expect.objectContaining({ code: 'invalid_token', alsoRefusedSince: 2 }),
+    ]);
+    expect(JSON.stringify(lines)).not.toMatch(/guess|sales/);
   });
 });

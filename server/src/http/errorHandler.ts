@@ -101,7 +101,8 @@ function statusOf(error: unknown): number | undefined {
  * itself refused (malformed JSON, an oversized body, a bad escape in a path) is a 4xx with a stable code; anything
  * else is logged once, with its stack, and answered 500 with no detail. A client never sees a stack trace.
  */
-export function errorHandler(logger: Logger): ErrorRequestHandler {
+export function errorHandler(logger: Logger, clock: () => number = Date.now): ErrorRequestHandler {
+  const refusals = refusalLog(logger, clock);
   return (error: unknown, req, res, _next) => {
     if (res.headersSent) {
       // A stream or file cut short: nothing can be said in the answer any more.
@@ -110,6 +111,8 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       return;
     }
     if (error instanceof AppError) {
+      if (error.status === 401 || error.status === 403 || error.status === 429)
+        refusals(req.ip ?? '', error.status, error.code, req.method, req.path);
       sendProblem(res, error.status, error.code, error.message, error.headers, error.extensions);
       return;
     }
@@ -156,5 +159,40 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     }
     logger.error({ err: error, method: req.method, path: req.path }, 'request failed');
     sendProblem(res, 500, 'internal_error', 'The server failed to answer; the failure is in its log.');
+  };
+}
+
+/** Refusals are logged once a minute per client and code; past this many pairs, older ones are forgotten. */
+const REFUSALS_KEPT = 10_000;
+const REFUSAL_LOG_EVERY_MS = 60_000;
+
+/**
+ * An audit trail of refusals (a token not valid, a board not allowed, a cap reached): one line per client
+ * address and code a minute, with how many like it were refused since the last, so a screen retrying every few
+ * seconds, or someone trying tokens, is seen without flooding the log. The path without its query: a token given
+ * in an address never reaches the log.
+ */
+function refusalLog(
+  logger: Logger,
+  clock: () => number,
+): (client: string, status: number, code: string, method: string, path: string) => void {
+  const last = new Map<string, { at: number; since: number }>();
+  return (client, status, code, method, path) => {
+    const key = `${client} ${code}`;
+    const now = clock();
+    const seen = last.get(key);
+    if (seen && now - seen.at < REFUSAL_LOG_EVERY_MS) {
+      seen.since += 1;
+      return;
+    }
+    if (!seen && last.size >= REFUSALS_KEPT) {
+      for (const [k, v] of last) if (now - v.at >= REFUSAL_LOG_EVERY_MS) last.delete(k);
+      if (last.size >= REFUSALS_KEPT) last.clear();
+    }
+    logger.warn(
+      { client, status, code, method, path, ...(seen?.since ? { alsoRefusedSince: seen.since } : {}) },
+      'request refused (logged once a minute per client and code)',
+    );
+    last.set(key, { at: now, since: 0 });
   };
 }
