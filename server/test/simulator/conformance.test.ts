@@ -1025,6 +1025,39 @@ describe('validation, as the service does it', () => {
     }
   });
 
+  it('refuses a GetMetricDataV2 EndTime in the future, and a range of exactly 3 or 35 days: it must be less', async () => {
+    const saved = now;
+    now = intervalFloor(now);
+    const v2 = (startMs: number, endMs: number, period: 'HOUR' | 'DAY') =>
+      client.send(
+        new GetMetricDataV2Command({
+          ResourceArn: sim.model.instanceArn,
+          StartTime: new Date(startMs),
+          EndTime: new Date(endMs),
+          Interval: { IntervalPeriod: period },
+          Filters: [{ FilterKey: 'QUEUE', FilterValues: [sim.model.queues[0]?.id ?? ''] }],
+          Metrics: [{ Name: 'CONTACTS_QUEUED' }],
+        }),
+      );
+    try {
+      const future = await failure(() => v2(now - 3_600_000, now + 300_000, 'HOUR'));
+      expect(future).toBeInstanceOf(InvalidParameterException);
+      expect(future.message).toMatch(/cannot be later than the current timestamp/);
+      for (const [days, period] of [
+        [3, 'HOUR'],
+        [35, 'DAY'],
+      ] as const) {
+        const error = await failure(() => v2(now - days * 86_400_000, now, period));
+        expect(error, period).toBeInstanceOf(InvalidParameterException);
+        expect(error.message).toMatch(new RegExp(`less than ${days} days`));
+        // Five minutes less is a valid range.
+        expect((await v2(now - days * 86_400_000 + 300_000, now, period)).MetricResults).toBeDefined();
+      }
+    } finally {
+      now = saved;
+    }
+  });
+
   it.each(invalidParameter)('answers InvalidParameterException (400) for %s', async (_name, call) => {
     const error = await failure(call);
     expect(error).toBeInstanceOf(InvalidParameterException);

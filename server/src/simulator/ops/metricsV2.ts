@@ -153,9 +153,12 @@ export function getMetricDataV2(ctx: OpContext) {
   const timeZone = typeof interval.TimeZone === 'string' ? interval.TimeZone : 'UTC';
   if (!isTimeZone(timeZone)) throw invalidParameter(timeZoneError('Interval.TimeZone', timeZone));
   if (end <= start) throw invalidParameter('EndTime must be later than StartTime.');
-  if (end - start > spec.maxRangeMs) {
+  // "It cannot be later than the current timestamp"; IntervalDetails: the range "must be less than" 3 days (35
+  // for DAY, WEEK and TOTAL), so exactly that much is refused.
+  if (end > nowMs) throw invalidParameter('EndTime cannot be later than the current timestamp.');
+  if (end - start >= spec.maxRangeMs) {
     throw invalidParameter(
-      `With IntervalPeriod ${period} the range may be at most ${spec.maxRangeMs / DAY} days.`,
+      `With IntervalPeriod ${period} the range must be less than ${spec.maxRangeMs / DAY} days.`,
     );
   }
   if (start < nowMs - 93 * DAY) throw invalidParameter('StartTime must be within the last 3 months.');
