@@ -2,10 +2,10 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { rawBytes, rawRequest } from './support/rawRequest.js';
-import { displayToken, eventually, securitySuite, writeTokenFile } from './support/securitySuite.js';
+import { displayToken, eventually, securitySuite, signIn, writeTokenFile } from './support/securitySuite.js';
 
 const suite = securitySuite();
-const { start, dir } = suite;
+const { start, startWithTokens, dir } = suite;
 
 describe('behind a trusted proxy', () => {
   it('gives each proxied user their own rate budget', async () => {
@@ -168,16 +168,8 @@ describe('streams', () => {
 
 describe('streams of one sign-in', () => {
   it('caps the streams one token or proxy user holds from any number of addresses (STREAMS_PER_TOKEN)', async () => {
-    const tokensFile = join(dir, 'streams-per-token.yaml');
-    writeTokenFile(tokensFile);
-    const tokens = await start({
-      ACCESS_MODE: 'tokens',
-      DISPLAY_TOKENS_FILE: tokensFile,
-      TRUSTED_PROXIES: '127.0.0.1',
-      STREAMS_PER_TOKEN: '2',
-    });
-    const exchange = await fetch(`${tokens.url}/?token=${displayToken}`, { redirect: 'manual' });
-    const cookie = (exchange.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+    const tokens = await startWithTokens({ TRUSTED_PROXIES: '127.0.0.1', STREAMS_PER_TOKEN: '2' });
+    const cookie = await signIn(tokens, displayToken);
     const proxy = await start({ ACCESS_MODE: 'proxy', TRUSTED_PROXIES: '127.0.0.1', STREAMS_PER_TOKEN: '2' });
     const controllers: AbortController[] = [];
     const open = async (url: string, client: string, headers: Record<string, string>) => {

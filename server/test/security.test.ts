@@ -16,7 +16,7 @@ import {
 } from './support/securitySuite.js';
 
 const suite = securitySuite();
-const { start, dir } = suite;
+const { start, startWithTokens, dir } = suite;
 
 describe('security headers and request validation', () => {
   it('sends a CSP with the configured frame ancestors, no inline scripts, a strict referrer policy, and no CORS', async () => {
@@ -416,9 +416,7 @@ describe('token exchange', () => {
   });
 
   it("keeps the session a browser holds when another site's link or script opens the wallboard with a token", async () => {
-    const tokensFile = join(dir, 'linked-tokens.yaml');
-    writeTokenFile(tokensFile);
-    const wallboard = await start({ ACCESS_MODE: 'tokens', DISPLAY_TOKENS_FILE: tokensFile });
+    const wallboard = await startWithTokens();
     const mine = await signIn(wallboard, supervisorToken);
     const opened = (site: string, cookie: string | null) =>
       rawRequest(wallboard.url, {
@@ -448,9 +446,7 @@ describe('token exchange', () => {
   });
 
   it('reads the session from whichever cookie of its name verifies, so a planted one locks no screen out', async () => {
-    const tokensFile = join(dir, 'planted-tokens.yaml');
-    writeTokenFile(tokensFile);
-    const wallboard = await start({ ACCESS_MODE: 'tokens', DISPLAY_TOKENS_FILE: tokensFile });
+    const wallboard = await startWithTokens();
     const mine = await signIn(wallboard, supervisorToken);
     // A page on another port of this host can set switchboard_session=garbage under /api/: the browser sends it
     // first, before the session's own.
@@ -469,13 +465,7 @@ describe('token exchange', () => {
   });
 
   it('names the session __Host- over HTTPS, moves a plain one to it, and reads no plain one beside it', async () => {
-    const tokensFile = join(dir, 'secure-tokens.yaml');
-    writeTokenFile(tokensFile);
-    const wallboard = await start({
-      ACCESS_MODE: 'tokens',
-      DISPLAY_TOKENS_FILE: tokensFile,
-      TRUSTED_PROXIES: '127.0.0.1',
-    });
+    const wallboard = await startWithTokens({ TRUSTED_PROXIES: '127.0.0.1' });
     const https = { 'x-forwarded-proto': 'https' };
     const exchange = await rawRequest(wallboard.url, { path: `/?token=${supervisorToken}`, headers: https });
     expect(exchange.status).toBe(302);

@@ -61,6 +61,8 @@ export interface SecuritySuite {
   readonly dir: string;
   /** A wallboard on the suite's simulator, with a scratch DATA_DIR, and `extra` on top of the test environment. */
   start(extra: Record<string, string>, options?: { webDist?: string }): Promise<RunningWallboard>;
+  /** A wallboard as `start` makes one, in ACCESS_MODE=tokens with a token file of its own holding the suite's two. */
+  startWithTokens(extra?: Record<string, string>): Promise<RunningWallboard>;
 }
 
 /** One simulator per test file, and wallboards per test: registers the hooks and returns the suite. */
@@ -68,6 +70,7 @@ export function securitySuite(): SecuritySuite {
   let simulator: RunningSimulator | undefined;
   const running: RunningWallboard[] = [];
   const dir = mkdtempSync(join(tmpdir(), 'switchboard-security-'));
+  let tokenFiles = 0;
   beforeAll(async () => {
     simulator = await startSimulator({ queues: 5, agents: 10, seed: 2 });
   });
@@ -91,6 +94,12 @@ export function securitySuite(): SecuritySuite {
       );
       running.push(wallboard);
       return wallboard;
+    },
+    startWithTokens(extra = {}) {
+      tokenFiles += 1;
+      const file = join(dir, `suite-tokens-${tokenFiles}.yaml`);
+      writeTokenFile(file);
+      return suite.start({ ACCESS_MODE: 'tokens', DISPLAY_TOKENS_FILE: file, ...extra });
     },
   };
   return suite;
