@@ -73,7 +73,6 @@ const queues: Queue[] = model.queues.map((queue) => {
   const sums = sumIntervals(model, today, [queue.index]);
   return {
     id: queue.id,
-    arn: queue.arn,
     name: queue.name,
     channels: [queue.channel],
     realtime: { ...figures.queues.get(queue.id) },

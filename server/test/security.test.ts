@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseEnv } from '../src/env.js';
+import { problemPage } from '../src/http/errorHandler.js';
 import { hashToken } from '../src/security/tokens.js';
 import { rawRequest } from './support/rawRequest.js';
 import {
@@ -280,6 +281,60 @@ describe('caching and source maps', () => {
 
     const withMaps = await serve({ SERVE_SOURCE_MAPS: 'true' });
     expect((await fetch(`${withMaps.url}/assets/index-abc123.js.map`)).status).toBe(200);
+  });
+});
+
+describe('refusals a browser opens as a page', () => {
+  it('reads as a page, not JSON, to a browser opening the wallboard; the API and scripts keep problem JSON', async () => {
+    const wallboard = await startWithTokens();
+    const page = await rawRequest(wallboard.url, {
+      path: '/?view=wall',
+      headers: { 'sec-fetch-dest': 'document', 'sec-fetch-mode': 'navigate', 'sec-fetch-site': 'none' },
+    });
+    expect(page.status).toBe(401);
+    expect(page.headers['content-type']).toBe('text/html; charset=utf-8');
+    expect(page.body).toContain(
+      '<h1 style="font-size: 2.25rem; line-height: 1.2">This screen is not signed in</h1>',
+    );
+    // The detail, its first letter a capital, every character of it escaped.
+    expect(page.body).toContain(
+      'This screen needs a display token: open the wallboard address with ?token=&#60;token&#62;.',
+    );
+    expect(page.body).toContain('401 Unauthorized (no_session)');
+    // Nothing waiting would mend: it does not load itself again.
+    expect(page.body).not.toContain('http-equiv="refresh"');
+    // A browser that sends no Fetch Metadata, by what it accepts.
+    const accepted = await rawRequest(wallboard.url, {
+      path: `/?token=not-a-token`,
+      headers: { accept: 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8' },
+    });
+    expect([accepted.status, accepted.headers['content-type']]).toEqual([401, 'text/html; charset=utf-8']);
+    expect(accepted.body).toContain('This token is not valid, or it was revoked. Ask for a new one.');
+    expect(accepted.body).not.toContain('not-a-token');
+    // The API, a script, curl: problem details as ever.
+    for (const [path, headers] of [
+      ['/api/v1/snapshot', { 'sec-fetch-dest': 'document', 'sec-fetch-mode': 'navigate' }],
+      ['/?view=wall', {}],
+      ['/?view=wall', { accept: '*/*' }],
+      ['/?view=wall', { 'sec-fetch-dest': 'empty', accept: 'text/html' }],
+    ] as const) {
+      const answer = await rawRequest(wallboard.url, { path, headers });
+      expect(answer.headers['content-type'], `${path} ${JSON.stringify(headers)}`).toBe(
+        'application/problem+json; charset=utf-8',
+      );
+    }
+  });
+
+  it('loads itself again where waiting can help, as a wall on its own needs', () => {
+    expect(problemPage(429, 'too_many_requests', 'slow down.')).toContain(
+      '<meta http-equiv="refresh" content="30">',
+    );
+    expect(problemPage(503, 'not_ready', 'starting.')).toContain('<meta http-equiv="refresh" content="30">');
+    expect(problemPage(403, 'no_board_allowed', 'ask for access.')).toContain(
+      '<meta http-equiv="refresh" content="60">',
+    );
+    expect(problemPage(401, 'no_session', 'sign in.')).not.toContain('refresh');
+    expect(problemPage(400, 'x', '<script>alert(1)</script>')).not.toContain('<script>');
   });
 });
 

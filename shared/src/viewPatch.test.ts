@@ -31,7 +31,6 @@ const queue = (id: string): fc.Arbitrary<Queue> =>
   fc.record(
     {
       id: fc.constant(id),
-      arn: fc.constant(`arn:aws:connect:eu-west-2:1:instance/i/queue/${id}`),
       name: fc.constantFrom(`Queue ${id}`, `Renamed ${id}`),
       channels: fc.subarray(['VOICE', 'CHAT', 'TASK', 'EMAIL'] as const, { minLength: 1 }),
       realtime: fc.record({ CONTACTS_IN_QUEUE: figure, AGENTS_AVAILABLE: figure }),
@@ -40,7 +39,7 @@ const queue = (id: string): fc.Arbitrary<Queue> =>
       states: fc.record({ CONTACTS_IN_QUEUE: fc.constantFrom('ok', 'warn', 'critical') }),
       forecast,
     },
-    { requiredKeys: ['id', 'arn', 'name', 'channels', 'realtime', 'realtimeByChannel', 'today', 'states'] },
+    { requiredKeys: ['id', 'name', 'channels', 'realtime', 'realtimeByChannel', 'today', 'states'] },
   );
 
 const agent = (id: string): fc.Arbitrary<Agent> =>

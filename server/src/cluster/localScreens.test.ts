@@ -290,8 +290,8 @@ describe('the single replica’s screens file', () => {
       [50, 'cannot write the screens file; a restart would forget the screens until it can'],
     ]);
     // The operator's problem by its code and message, not the server's stack.
-    for (const [line, code] of lines.map((line, i) => [line, ['ENOTDIR', 'EEXIST'][i]] as const)) {
-      expect(line).toMatchObject({ file, code, reason: expect.stringContaining(`${code}:`) });
+    for (const line of lines) {
+      expect(line).toMatchObject({ file, code: 'ENOTDIR', reason: expect.stringContaining('ENOTDIR:') });
       expect(JSON.stringify(line)).not.toMatch(/stack|localScreens/);
     }
 

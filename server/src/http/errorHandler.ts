@@ -1,5 +1,5 @@
 import { STATUS_CODES } from 'node:http';
-import type { ErrorRequestHandler, Response } from 'express';
+import type { ErrorRequestHandler, Request, Response } from 'express';
 import { AppError } from '../errors.js';
 import type { Logger } from '../logger.js';
 
@@ -30,11 +30,79 @@ export function sendProblem(
   headers: Readonly<Record<string, string>> = {},
   extensions: Readonly<Record<string, unknown>> = {},
 ): void {
-  res
-    .status(status)
-    .set({ 'Cache-Control': 'no-store', ...headers })
-    .type('application/problem+json')
-    .send(JSON.stringify(problem(status, code, detail, extensions)));
+  res.status(status).set({ 'Cache-Control': 'no-store', ...headers });
+  // A page opened in a browser (a wall's kiosk, a laptop's address bar) reads the refusal as a page, not as JSON.
+  if (res.req && openedAsDocument(res.req)) {
+    res.type('html').send(problemPage(status, code, detail));
+    return;
+  }
+  res.type('application/problem+json').send(JSON.stringify(problem(status, code, detail, extensions)));
+}
+
+/** Paths that are never pages: the API, the probes, the built assets. */
+const NOT_PAGES = /^\/(api|assets)(\/|$)|^\/(healthz|readyz|metrics)$/i;
+
+/**
+ * Whether a browser asked for a page: `Sec-Fetch-Dest` a document or frame, or, from a client that does not send
+ * it, an `Accept` that prefers HTML to JSON. curl and scripts (`Accept: *\/*`) get the problem as JSON.
+ */
+function openedAsDocument(req: Request): boolean {
+  if (req.method !== 'GET' && req.method !== 'HEAD') return false;
+  if (NOT_PAGES.test(req.path)) return false;
+  const dest = req.get('sec-fetch-dest');
+  if (dest !== undefined) return dest === 'document' || dest === 'iframe' || dest === 'frame';
+  return req.accepts(['application/json', 'text/html']) === 'text/html';
+}
+
+/** Seconds after which a refused page asks again by itself: where waiting can help, and no one may be near. */
+function retryAfterSeconds(status: number): number | null {
+  if (status === 429 || status >= 500) return 30;
+  // A token or access edit can let the screen in (the files are re-read within seconds).
+  if (status === 403) return 60;
+  return null;
+}
+
+const HEADINGS: Readonly<Record<number, string>> = {
+  400: 'This address is not one the wallboard can open',
+  401: 'This screen is not signed in',
+  403: 'This screen may not open the wallboard here',
+  421: 'The wallboard is not served under this name',
+  429: 'The wallboard is busy',
+};
+
+/**
+ * The refusal as a page: what happened and what to do, readable from across a room, in the browser's own light or
+ * dark colours. No script (the CSP allows none inline); where waiting can help, it loads itself again.
+ */
+export function problemPage(status: number, code: string, detail: string): string {
+  const heading =
+    HEADINGS[status] ??
+    (status >= 500 ? 'The wallboard cannot answer now' : 'The wallboard cannot open this page');
+  const sentence = detail.charAt(0).toUpperCase() + detail.slice(1);
+  const retry = retryAfterSeconds(status);
+  return [
+    '<!doctype html>',
+    '<html lang="en">',
+    '<head>',
+    '<meta charset="utf-8">',
+    '<meta name="viewport" content="width=device-width, initial-scale=1">',
+    '<meta name="color-scheme" content="light dark">',
+    ...(retry === null ? [] : [`<meta http-equiv="refresh" content="${retry}">`]),
+    `<title>Switchboard: ${escapeHtml(heading)}</title>`,
+    '</head>',
+    '<body style="font: 1.5rem/1.45 system-ui, sans-serif; max-width: 44rem; margin: 12vh auto; padding: 0 1.5rem">',
+    `<h1 style="font-size: 2.25rem; line-height: 1.2">${escapeHtml(heading)}</h1>`,
+    `<p>${escapeHtml(sentence)}</p>`,
+    ...(retry === null ? [] : [`<p>This page tries again every ${retry} seconds.</p>`]),
+    `<p style="opacity: 0.7; font-size: 1.1rem">${status} ${escapeHtml(STATUS_CODES[status] ?? 'Error')} (${escapeHtml(code)})</p>`,
+    '</body>',
+    '</html>',
+    '',
+  ].join('\n');
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
 /** Failures of Express's own parsers (body-parser, send, the router), by their `type`, as ours. */
