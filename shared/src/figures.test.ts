@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   DESCRIBED_FIGURES,
+  isTodayFigure,
   NO_DATA,
   alertSentence,
   figureDescriptor,
@@ -268,5 +269,20 @@ describe('the forecast in words', () => {
     expect(
       alertSentence({ metric: 'FORECAST_SERVICE_LEVEL', value: 62.4, threshold: 80 }, 'Billing', format),
     ).toBe('Forecast service level (estimate) on Billing is 62.4% (limit 80%)');
+  });
+});
+
+describe("today's figures", () => {
+  it('are those GetMetricData brings, and the abandon rate worked out from them; no real-time one', () => {
+    for (const metric of [
+      'SERVICE_LEVEL_20',
+      'SERVICE_LEVEL_60',
+      'CONTACTS_HANDLED',
+      'QUEUE_ANSWER_TIME',
+      'ABANDON_RATE',
+    ])
+      expect(isTodayFigure(metric), metric).toBe(true);
+    for (const metric of [...CURRENT_METRIC_NAMES, 'FORECAST_SERVICE_LEVEL', 'SERVICE_LEVEL', 'SCREEN_STALE'])
+      expect(isTodayFigure(metric), metric).toBe(false);
   });
 });

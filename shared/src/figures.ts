@@ -85,6 +85,27 @@ const FIGURES: Readonly<Record<string, Entry>> = {
 
 const SERVICE_LEVEL = /^SERVICE_LEVEL_(\d+)$/;
 
+/** Today's figures (from GetMetricData, or worked out from them): they go stale with the `today` section. */
+const TODAY_FIGURES: ReadonlySet<string> = new Set([
+  'CONTACTS_QUEUED',
+  'CONTACTS_HANDLED',
+  'CONTACTS_ABANDONED',
+  'CONTACTS_HANDLED_INCOMING',
+  'CALLBACK_CONTACTS_HANDLED',
+  'API_CONTACTS_HANDLED',
+  'QUEUE_ANSWER_TIME',
+  'HANDLE_TIME',
+  'ABANDON_TIME',
+  'AFTER_CONTACT_WORK_TIME',
+  'OCCUPANCY',
+  'ABANDON_RATE',
+]);
+
+/** Whether `metric` is one of today's figures, which the `today` section brings, not the real-time one. */
+export function isTodayFigure(metric: string): boolean {
+  return TODAY_FIGURES.has(metric) || SERVICE_LEVEL.test(metric);
+}
+
 /**
  * The descriptor of `metric`. SERVICE_LEVEL_<n> is the share answered within n seconds; a name this build does
  * not know is shown by its Connect name, as a count, with higher taken as worse (the thresholds' default).

@@ -174,6 +174,48 @@ describe('the wallboard page', () => {
     expect(document.querySelectorAll('[data-stale]')).toHaveLength(1);
   });
 
+  it.each(['', '?view=wall', '?view=embed'])(
+    "dims today's figures and the day's chart when they alone stopped coming, beside fresh real-time ones (%s)",
+    async (address) => {
+      const fresh = makeSnapshot({ queues: 2, nowMs: Date.now() });
+      const old = new Date(Date.now() - 125_000).toISOString();
+      const behind = (today: string, intraday: string) => ({
+        ...fresh,
+        sections: {
+          ...fresh.sections,
+          today: { ...fresh.sections.today, fetchedAt: today },
+          intraday: { ...fresh.sections.intraday, fetchedAt: intraday },
+        },
+      });
+      const state = { snapshot: behind(old, fresh.generatedAt) };
+      stubServer(state);
+      renderApp(address);
+      await waitFor(() => expect(document.querySelector('main')?.getAttribute('data-behind')).toBe('today'));
+      expect(document.querySelector('main')?.className ?? '').not.toContain('dimmed');
+      // Each of today's figures says so, and no real-time one.
+      const todays = [...document.querySelectorAll('main [data-of="today"]')].map((el) =>
+        el.getAttribute('data-metric'),
+      );
+      expect(todays.length).toBeGreaterThan(0);
+      expect(
+        todays.every(
+          (metric) => metric !== null && !/^(CONTACTS_IN_QUEUE|OLDEST_CONTACT_AGE|AGENTS_)/.test(metric),
+        ),
+      ).toBe(true);
+      expect(todays.some((metric) => metric?.startsWith('SERVICE_LEVEL_'))).toBe(true);
+      expect(document.querySelectorAll('main [data-metric="CONTACTS_IN_QUEUE"][data-of]')).toHaveLength(0);
+      if (address === '') {
+        // The chart's series, when they alone are behind.
+        cleanup();
+        state.snapshot = behind(fresh.generatedAt, old);
+        renderApp(address);
+        await waitFor(() =>
+          expect(document.querySelector('main')?.getAttribute('data-behind')).toBe('intraday'),
+        );
+      }
+    },
+  );
+
   it('says the connection is lost when the server stops answering, keeping the last figures', async () => {
     const state = { snapshot: makeSnapshot({ queues: 3, nowMs: Date.now() }), down: false };
     stubServer(state);

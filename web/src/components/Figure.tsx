@@ -1,4 +1,4 @@
-import { figureDescriptor, type FigureState } from '@switchboard/shared';
+import { figureDescriptor, isTodayFigure, type FigureState } from '@switchboard/shared';
 import { memo } from 'react';
 import { useFormat } from '../format';
 import './figure.css';
@@ -37,6 +37,8 @@ export const Figure = memo(function Figure({
       className={main ? 'figure figure-main' : 'figure'}
       data-metric={metric}
       data-state={state}
+      // Dimmed, as stale, when today's figures stop coming while the real-time ones still do (base.css).
+      data-of={isTodayFigure(metric) ? 'today' : undefined}
       title={title}
     >
       <dt>{label}</dt>

@@ -1,6 +1,6 @@
 import { useFormat } from '../format';
 import { QueueGrid } from '../features/queues/QueueGrid';
-import { FiguresAge } from '../features/status/StaleBanner';
+import { FiguresAge, useFiguresBehind } from '../features/status/StaleBanner';
 import { useBoardQueues } from './useBoardQueues';
 import type { ViewProps } from './viewProps';
 import './embed.css';
@@ -10,9 +10,10 @@ export function EmbedView({ meta, stale, params }: ViewProps) {
   const { queues, statesOf, loaded } = useBoardQueues();
   const format = useFormat();
   const shown = params.queue ? queues.filter((queue) => queue.id === params.queue) : queues;
+  const behind = useFiguresBehind(meta);
   return (
     <div className={params.queue ? 'view view-embed embed-single' : 'view view-embed'}>
-      <main className={stale ? 'dimmed' : undefined} data-stale={stale || undefined}>
+      <main className={stale ? 'dimmed' : undefined} data-stale={stale || undefined} data-behind={behind}>
         {loaded ? (
           <QueueGrid
             queues={shown}

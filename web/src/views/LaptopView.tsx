@@ -23,7 +23,7 @@ import { ChartPanel } from '../features/charts/ChartPanel';
 import { ForecastAdvice } from '../components/forecast/Forecast';
 import { Header } from '../features/header/Header';
 import { QueueGrid } from '../features/queues/QueueGrid';
-import { StaleBanner, useSectionBehind } from '../features/status/StaleBanner';
+import { StaleBanner, useFiguresBehind, useSectionBehind } from '../features/status/StaleBanner';
 import { SummaryStrip } from '../features/summary/SummaryStrip';
 import { addressWith, patchSearch, type UpdateOptions, type ViewPatch } from '../url';
 import { serverNow, useClockValue } from '../api/clock';
@@ -293,6 +293,8 @@ function LaptopBoard({
   // With the queues fresh, the agents may still have stopped coming (a hung agents poll): their list is dimmed.
   // A past moment replayed is as it was.
   const agentsBehind = useSectionBehind(meta, 'agents') && !replay;
+  const figuresBehind = useFiguresBehind(meta);
+  const behind = replay ? undefined : figuresBehind;
   // Replaying, before any past view has come (loading it, or nothing recorded then), the banner says why: an empty
   // board below it would read as a centre with no queues and no agents.
   if (replay && !shownMeta) return <ReplayBanner problem={replay.problem} onLive={replay.onLive} />;
@@ -303,7 +305,7 @@ function LaptopBoard({
       ) : (
         <StaleBanner meta={meta} stale={stale} />
       )}
-      <main className={dim} data-stale={stale || undefined}>
+      <main className={dim} data-stale={stale || undefined} data-behind={behind}>
         {showAgents ? (
           <a
             className="skip-link"

@@ -10,7 +10,7 @@ import { ChartPanel } from '../features/charts/ChartPanel';
 import { Header } from '../features/header/Header';
 import { QueueGrid } from '../features/queues/QueueGrid';
 import { QueueRows } from '../features/queues/QueueRows';
-import { StaleBanner, useSectionBehind } from '../features/status/StaleBanner';
+import { StaleBanner, useFiguresBehind, useSectionBehind } from '../features/status/StaleBanner';
 import { SummaryStrip } from '../features/summary/SummaryStrip';
 import { useBoardQueues } from './useBoardQueues';
 import { useRotation } from './usePages';
@@ -86,6 +86,7 @@ export function WallView({ meta, stale, params }: ViewProps) {
   const critical = openAlerts.filter((alert) => alert.level === 'critical').length;
   const lone = openAlerts.length === 1 ? openAlerts[0] : undefined;
   const agentsBehind = useSectionBehind(meta, 'agents');
+  const behind = useFiguresBehind(meta);
   // The chart is drawn behind the pages (below) a little after the first one, so the figures come first, or at
   // its turn if that comes sooner; once drawn, it stays.
   const chartShown = page?.kind === 'chart';
@@ -134,7 +135,7 @@ export function WallView({ meta, stale, params }: ViewProps) {
         ) : null}
       </Header>
       <StaleBanner meta={meta} stale={stale} />
-      <main className={stale ? 'dimmed' : undefined} data-stale={stale || undefined}>
+      <main className={stale ? 'dimmed' : undefined} data-stale={stale || undefined} data-behind={behind}>
         {sections.has('summary') && summary ? (
           <ErrorBoundary what="the instance totals" resetKey={summary}>
             <SummaryStrip summary={summary} queuesShort={queuesShort} />

@@ -58,6 +58,7 @@ export const ChartPanel = memo(function ChartPanel({
       aria-label={title}
       data-testid="chart-panel"
       data-queue={queueId ?? 'instance'}
+      data-of="intraday"
     >
       <h2>{title}</h2>
       {failed ? (

@@ -88,7 +88,11 @@ export const QueueRows = memo(function QueueRows({
                   <td data-metric="OLDEST_CONTACT_AGE" data-state={states.OLDEST_CONTACT_AGE}>
                     {format.figure('OLDEST_CONTACT_AGE', queue.realtime.OLDEST_CONTACT_AGE)}
                   </td>
-                  <td data-metric={serviceLevelMetric} data-state={states[serviceLevelMetric]}>
+                  <td
+                    data-metric={serviceLevelMetric}
+                    data-state={states[serviceLevelMetric]}
+                    data-of="today"
+                  >
                     {format.figure(serviceLevelMetric, queue.today[serviceLevelMetric])}
                   </td>
                 </tr>

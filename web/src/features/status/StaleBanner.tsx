@@ -73,6 +73,23 @@ export function useSectionBehind(meta: SnapshotMeta | undefined, name: string): 
   );
 }
 
+/**
+ * Today's figures and the day's series, where they have stopped coming while the queues' real-time figures still
+ * do: "today intraday", one or the other, or undefined. A view puts it on its main element as `data-behind`,
+ * and those figures are dimmed as stale ones are (base.css), so a fresh In queue never sits beside an old
+ * Service level that looks as live. Re-renders only when it changes.
+ */
+export function useFiguresBehind(meta: SnapshotMeta | undefined): string | undefined {
+  const { board, staleAfterMs } = useBoard();
+  return useClockValue(
+    (now) =>
+      sectionsBehind(meta, now, staleAfterMs, board.sections)
+        .map((section) => section.name)
+        .filter((name) => name === 'today' || name === 'intraday')
+        .join(' ') || undefined,
+  );
+}
+
 /** Freshness with the age ticking every second: for the few words that show the age. */
 export function useFreshness(meta: SnapshotMeta | undefined): Freshness {
   const now = useNow();
