@@ -33,6 +33,11 @@ export const sectionStatusSchema = z.object({
   stale: z.boolean(),
   /** How often the server refreshes this section: it is stale once older than this plus the stale limit. */
   intervalMs: z.number().nonnegative().optional(),
+  /**
+   * The intraday series only: the day's intervals not fetched yet (after a start mid-day, or at a new day, the
+   * server fills the day in a few intervals a round, newest first). The chart says the day is still loading.
+   */
+  missingIntervals: z.number().int().nonnegative().optional(),
 });
 export type SectionStatus = z.infer<typeof sectionStatusSchema>;
 

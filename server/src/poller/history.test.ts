@@ -97,4 +97,20 @@ describe('the intraday intervals', () => {
     expect(asked(later + 30_000)).not.toContain('2026-11-24T01:30:00.000Z');
     expect(history.backfillPending(later + 30_000)).toBe(false);
   });
+
+  it('counts the day’s intervals still to fetch, a few a round, newest first, down to none', async () => {
+    const history = new History({ timeZone: 'UTC', serviceLevelThresholds: [20], intervalMinutes: 30 });
+    // Started at 10:10: 20 intervals closed today and the open one; the three recent ones and six older a round.
+    const now = Date.parse('2026-11-24T10:10:00Z');
+    expect(history.missingIntervals(now)).toBe(21);
+    const { ctx } = counted();
+    const left: number[] = [];
+    do {
+      await history.refreshIntraday(ctx, QUEUES, now);
+      left.push(history.missingIntervals(now));
+    } while (history.backfillPending(now) && left.length < 10);
+    expect(left).toEqual([12, 6, 0]);
+    // The earliest are the last in.
+    expect(history.intraday(QUEUES, [], 0).instance[0]?.start).toBe('2026-11-24T00:00:00.000Z');
+  });
 });

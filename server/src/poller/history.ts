@@ -192,6 +192,17 @@ export class History {
     return [...due, ...missing];
   }
 
+  /**
+   * How many of the day's intervals have no figures yet (after a start mid-day, or at a new day, they are fetched a
+   * few a round, newest first): the series shows the day as loading until none is left.
+   */
+  missingIntervals(now: number): number {
+    const { timeZone, intervalMinutes } = this.options;
+    return intradayIntervals(now, timeZone, intervalMinutes).filter(
+      (i) => withinLookback(i.start, now) && this.intervals.get(i.start)?.end !== i.end,
+    ).length;
+  }
+
   /** Whether older intervals are still missing (after a start mid-day or a new day): the next round comes soon. */
   backfillPending(now: number): boolean {
     const { timeZone, intervalMinutes } = this.options;

@@ -534,8 +534,9 @@ export class Poller {
         }
         started = this.clock();
         try {
-          await this.history.refreshIntraday(ctx, queueIds, this.connectClock());
-          this.succeeded('intraday', null, started);
+          const now = this.connectClock();
+          await this.history.refreshIntraday(ctx, queueIds, now);
+          this.succeeded('intraday', null, started, this.history.missingIntervals(now));
         } catch (error) {
           this.failed('intraday', error, started);
           throw error;
@@ -546,10 +547,15 @@ export class Poller {
     );
   }
 
-  private succeeded(section: SectionName, dataSnapshotTime: Date | null, started: number): void {
+  private succeeded(
+    section: SectionName,
+    dataSnapshotTime: Date | null,
+    started: number,
+    missingIntervals?: number,
+  ): void {
     const recovered = this.book.status[section].error !== null;
     this.rediscoveryAsked.delete(section);
-    this.book.succeeded(section, dataSnapshotTime, started, this.intervalOf(section));
+    this.book.succeeded(section, dataSnapshotTime, started, this.intervalOf(section), missingIntervals);
     // The queue figures, tried every cycle, are the first to find Connect answering again after a fault: the
     // sections still backing off from it (up to 10 s for the agents, 15 s for today's figures and discovery) try
     // at once instead of at the end of their wait, so the whole wall is fresh again within a cycle or two. A run

@@ -33,7 +33,13 @@ export class SectionBook {
     this.failures = Object.fromEntries(SECTION_NAMES.map((name) => [name, 0])) as Record<SectionName, number>;
   }
 
-  succeeded(section: SectionName, dataSnapshotTime: Date | null, started: number, intervalMs: number): void {
+  succeeded(
+    section: SectionName,
+    dataSnapshotTime: Date | null,
+    started: number,
+    intervalMs: number,
+    missingIntervals?: number,
+  ): void {
     const now = this.options.clock();
     if (this.failures[section] > 0) this.options.logger.info({ section }, 'section recovered');
     this.failures[section] = 0;
@@ -43,6 +49,7 @@ export class SectionBook {
       error: null,
       stale: false,
       intervalMs,
+      ...(missingIntervals ? { missingIntervals } : {}),
     };
     this.options.cycle?.(section, now - started, true);
   }

@@ -71,6 +71,20 @@ export function useIntraday() {
   return useSnapshotSelect(selectIntraday).data;
 }
 
+/**
+ * How far the day's series is from whole: 'unfetched' before the server has fetched it once (after a start), the
+ * count of the day's intervals still to come while it fills the day in, 0 once whole. A number, so a chart
+ * redraws only when it changes.
+ */
+const selectIntradayLoading = (s: Snapshot): number | 'unfetched' => {
+  const section = s.sections.intraday;
+  if (!section) return 0;
+  return section.fetchedAt === null && section.error === null ? 'unfetched' : (section.missingIntervals ?? 0);
+};
+export function useIntradayLoading() {
+  return useSnapshotSelect(selectIntradayLoading).data ?? 0;
+}
+
 const selectAlerts = (s: Snapshot) => s.alerts;
 export function useAlerts() {
   return useSnapshotSelect(selectAlerts).data;

@@ -61,6 +61,43 @@ describe('ChartPanel', () => {
     expect(screen.queryByText('No intervals yet today.')).toBeNull();
   });
 
+  it('says the day is loading, not that it has no intervals or that a part of it is all of it', async () => {
+    const snapshot = makeSnapshot({ queues: 3 });
+    const points = snapshot.intraday.instance;
+    if (points.length < 2) throw new Error('the snapshot must have intervals');
+    const client = new QueryClient();
+    const show = (view: typeof snapshot) => {
+      cleanup();
+      client.setQueryData(snapshotKeys.board(null), view);
+      render(
+        <QueryClientProvider client={client}>
+          <ChartPanel title="Service level today" interactive={false} />
+        </QueryClientProvider>,
+      );
+    };
+    const intraday = (section: Partial<typeof snapshot.sections.intraday>, instance = points) => ({
+      ...snapshot,
+      sections: { ...snapshot.sections, intraday: { ...snapshot.sections.intraday, ...section } },
+      intraday: { ...snapshot.intraday, instance },
+    });
+    // Just started: the server has not fetched the series once.
+    show(intraday({ fetchedAt: null }, []));
+    expect(screen.getByTestId('chart-loading').textContent).toBe('Loading today’s intervals…');
+    expect(screen.queryByText('No intervals yet today.')).toBeNull();
+    // Filling the day in, newest first: what it has is drawn, and the rest said to come.
+    show(intraday({ missingIntervals: 14 }, points.slice(-2)));
+    expect(screen.getByTestId('chart-filling').textContent).toBe(
+      'Still loading the day’s earlier intervals (14 to come)…',
+    );
+    show(intraday({ missingIntervals: 14 }, []));
+    expect(screen.getByTestId('chart-loading')).toBeTruthy();
+    // Whole: nothing said; a day with no intervals yet says so.
+    show(intraday({}));
+    expect(screen.queryByTestId('chart-filling')).toBeNull();
+    show(intraday({}, []));
+    expect(screen.getByText('No intervals yet today.')).toBeTruthy();
+  });
+
   it('held out of sight, keeps the intervals it drew and draws new ones once shown', async () => {
     const snapshot = makeSnapshot({ queues: 3 });
     const first = snapshot.intraday.instance;

@@ -1,7 +1,7 @@
 import { metricLabel, type IntervalPoint } from '@switchboard/shared';
 import { memo, Suspense, useRef, useState } from 'react';
 import { useQueueIntraday } from '../../api/queueIntraday';
-import { useIntraday } from '../../api/useSnapshotSlices';
+import { useIntraday, useIntradayLoading } from '../../api/useSnapshotSlices';
 import { ErrorBoundary } from '../../components/ErrorBoundary';
 import { lazyRetried } from '../../components/lazyRetried';
 import { reloadWhenServerAnswers } from '../../api/reload';
@@ -37,6 +37,9 @@ export const ChartPanel = memo(function ChartPanel({
   held?: boolean;
 }) {
   const intraday = useIntraday();
+  // After a start (the server's, or a new day), the server fills the day in a few intervals a round: until it has,
+  // an empty or short day is said to be loading, never shown as the whole of it.
+  const loading = useIntradayLoading();
   const format = useFormat();
   const { serviceLevelMetric, targetPercent } = useBoard();
   const body = useRef<HTMLDivElement>(null);
@@ -68,10 +71,20 @@ export const ChartPanel = memo(function ChartPanel({
             : 'Could not load these intervals from the server. Retrying.'}
         </p>
       ) : null}
+      {points.length > 0 && loading !== 0 ? (
+        <p className="loading chart-filling" role="status" data-testid="chart-filling">
+          Still loading the day’s earlier intervals
+          {loading === 'unfetched' ? '' : ` (${loading} to come)`}…
+        </p>
+      ) : null}
       {points.length === 0 ? (
         failed ? null : carried === undefined && onDemand.isFetching ? (
           <p className="loading" role="status">
             Loading these intervals…
+          </p>
+        ) : loading !== 0 ? (
+          <p className="loading" role="status" data-testid="chart-loading">
+            Loading today’s intervals…
           </p>
         ) : (
           <p className="empty">No intervals yet today.</p>
