@@ -311,6 +311,12 @@ test("the wall's instance totals are one row on a wide screen, never cut off, an
         const strip = document.querySelector('.summary-strip')?.getBoundingClientRect();
         const figures = [...document.querySelectorAll('.summary-strip .figures > .figure')];
         const names = [...document.querySelectorAll('.queue-row th[scope="row"]')];
+        // Every line's figures at their widest: an oldest contact of hours, all critical (bold, underlined).
+        const cells = [...document.querySelectorAll<HTMLElement>('.queue-row td')];
+        for (const cell of cells) {
+          cell.dataset.state = 'critical';
+          if (cell.dataset.metric === 'OLDEST_CONTACT_AGE') cell.textContent = '2:03:54';
+        }
         return {
           advised: advice !== null,
           rows: new Set(figures.map((f) => Math.round(f.getBoundingClientRect().top))).size,
@@ -320,6 +326,8 @@ test("the wall's instance totals are one row on a wide screen, never cut off, an
               f.getBoundingClientRect().right > (strip?.right ?? 0) + 1 || f.scrollWidth > f.clientWidth + 1,
           ).length,
           lines: names.length,
+          // A figure wider than its column runs into the next one's.
+          figuresCut: cells.filter((cell) => cell.scrollWidth > cell.clientWidth + 1).length,
           // A queue's name on a line is cut short only where the name itself is long (over 12 letters).
           namesCut: names.filter(
             (n) =>
@@ -335,6 +343,7 @@ test("the wall's instance totals are one row on a wide screen, never cut off, an
       // Lines at 720p (forty queues do not fit as tiles there); their names whole wherever there are lines.
       if (viewport.width === 1280) expect(layout.lines, where).toBeGreaterThan(0);
       if (viewport.oneRow) expect(layout.namesCut, where).toBe(0);
+      expect(layout.figuresCut, where).toBe(0);
     }
   } finally {
     await server.stop();

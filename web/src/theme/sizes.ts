@@ -8,8 +8,19 @@
 export const AGENT_TILE = { minWidth: 15, height: 5.5, gap: 0.5, header: 2.25 };
 /** Queue tiles on the wall (wallPages.ts fits them to the screen); the laptop's tiles start from the same width. */
 export const WALL_QUEUE_TILE = { minWidth: 18, height: 13.5, gap: 0.75 };
-/** Queue lines on the wall, for a board with more queues than tiles fit (QueueRows). */
-export const WALL_QUEUE_ROW = { minWidth: 22, height: 2.1, maxHeight: 3.2, gap: 1 };
+/**
+ * Queue lines on the wall, for a board with more queues than tiles fit (QueueRows). Each figure's column is
+ * `figureLines` lines wide (queues.css writes the same number), at least `figureMin` rem: room for an oldest
+ * contact of hours ("2:03:54") in bold, the widest a figure of a line gets, at the line's type (0.52 of a line).
+ */
+export const WALL_QUEUE_ROW = {
+  minWidth: 25,
+  height: 2.1,
+  maxHeight: 3.2,
+  gap: 1,
+  figureLines: 2.5,
+  figureMin: 4.2,
+};
 /** The wall's agents page: tiles of those who need attention, and the longest contacts. */
 export const ATTENTION_TILE = { minWidth: 17, height: 6.6, gap: 0.6 };
 export const LONGEST_ROW = { height: 2.5, gap: 0.25 };
@@ -24,6 +35,7 @@ export const SIZE_TOKENS: Readonly<Record<string, number>> = {
   '--queue-tile-gap': WALL_QUEUE_TILE.gap,
   '--queue-row-h-min': WALL_QUEUE_ROW.height,
   '--queue-row-gap': WALL_QUEUE_ROW.gap,
+  '--queue-row-figure-min': WALL_QUEUE_ROW.figureMin,
   '--attention-tile-min-w': ATTENTION_TILE.minWidth,
   '--attention-tile-h': ATTENTION_TILE.height,
   '--attention-tile-gap': ATTENTION_TILE.gap,
