@@ -221,6 +221,28 @@ describe('SnapshotFeed', () => {
     expect(shown()?.error).toBe('');
   });
 
+  it('says the connection is lost once the stream goes silent and nothing comes from the server since', async () => {
+    const view = makeSnapshot({ generation: 4, nowMs: Date.now() });
+    stubServer({ snapshot: view });
+    const { source, sources } = renderInFeed(<Connection />, { silenceMs: 300, minBackoffMs: 400 });
+    const shown = () => document.querySelector('main')?.dataset.connection;
+    await waitFor(() => expect(sources.length).toBe(1));
+    act(() => source().emit('snapshot', JSON.stringify(view)));
+    await waitFor(() => expect(shown()).toBe('live'));
+    // The link dies half-open: the stream hears nothing, and a poll would hang until its own timeout.
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(() => new Promise<Response>(() => undefined)),
+    );
+    await waitFor(() => expect(shown()).toBe('offline'), { timeout: 2000 });
+    // Not "Live (polling)" on the figures the stream brought before it went quiet.
+    expect(shown()).not.toBe('polling');
+    // The server heard from again: live.
+    await waitFor(() => expect(sources.length).toBeGreaterThan(1), { timeout: 3000 });
+    act(() => source().emit('snapshot', JSON.stringify({ ...view, generation: 5 })));
+    await waitFor(() => expect(shown()).toBe('live'));
+  });
+
   it('connects its stream again under a new screen id when the server refuses the one it had', async () => {
     const { sources, source } = renderFeed(null);
     const before = screenId();

@@ -87,6 +87,7 @@ function parse(text: string, what: string): unknown {
 export class SnapshotStream {
   private source: EventSourceLike | null = null;
   private state: StreamState = 'connecting';
+  private leftLiveAt: number | null = null;
   private readonly listeners = new Set<() => void>();
   private attempt = 0;
   /** When the current connection opened (EventSource's own reconnects open it again); null while it is not open. */
@@ -114,6 +115,9 @@ export class SnapshotStream {
   /** The connection's state now: what the stale banner shows and whether a poll may keep the view held. */
   getState = (): StreamState => this.state;
 
+  /** When the stream stopped being live (went silent, failed, or was refused), ms; null while live or never live. */
+  getLeftLiveAt = (): number | null => this.leftLiveAt;
+
   start(): void {
     if (!this.stopped) return;
     this.stopped = false;
@@ -130,6 +134,8 @@ export class SnapshotStream {
 
   private setState(state: StreamState): void {
     if (state === this.state) return;
+    if (state === 'live') this.leftLiveAt = null;
+    else if (this.state === 'live') this.leftLiveAt = Date.now();
     this.state = state;
     for (const listener of this.listeners) listener();
   }
