@@ -142,6 +142,56 @@ describe('AlertEngine', () => {
     expect(engine.todaysOf({ ...saved, historyDay: '2026-12-05' })).toHaveLength(1);
   });
 
+  it("clears at midnight an alert on today's figures raised the day before: the day's figures start again", () => {
+    const slConfig = parseConfig(
+      [
+        'timeZone: Europe/London',
+        'alerts:',
+        '  - id: centre-sl',
+        '    metric: SERVICE_LEVEL_20',
+        '    direction: below',
+        '    value: 80',
+        '    holdSeconds: 0',
+        '    scope: instance',
+        '  - id: long-queue',
+        '    metric: CONTACTS_IN_QUEUE',
+        '    value: 10',
+        '    holdSeconds: 0',
+        '',
+      ].join('\n'),
+      'sl.yaml',
+    );
+    let now = Date.parse('2026-12-04T23:58:00Z');
+    const engine = new AlertEngine(
+      () => slConfig,
+      () => now,
+    );
+    const at = (generation: number, serviceLevel: number | null): Snapshot => {
+      const s = snapshot(generation, [queue('q1', 'Sales', 12)], false, now / 1000);
+      return { ...s, summary: { ...s.summary, today: { SERVICE_LEVEL_20: serviceLevel } } };
+    };
+    expect(
+      engine
+        .enrich(at(1, 71.5))
+        .alerts.map((a) => a.ruleId)
+        .sort(),
+    ).toEqual(['centre-sl', 'long-queue']);
+    // Past midnight: today's service level is none yet (no contact of the new day has closed).
+    now = Date.parse('2026-12-05T00:00:02Z');
+    const after = engine.enrich(at(2, null));
+    // Yesterday's service level alert clears; the queue waiting now still is waiting.
+    expect(after.alerts.map((a) => a.ruleId)).toEqual(['long-queue']);
+    expect(engine.todaysHistory.map((e) => [e.ruleId, e.kind])).toEqual([['centre-sl', 'cleared']]);
+    // Today's own figure below the limit raises it again, as a new day's alert.
+    now += 60_000;
+    expect(
+      engine
+        .enrich(at(3, 62))
+        .alerts.map((a) => a.ruleId)
+        .sort(),
+    ).toEqual(['centre-sl', 'long-queue']);
+  });
+
   it('turns the history over at midnight in TIME_ZONE where it overrides the file', () => {
     // The file says London; TIME_ZONE says New York, where 00:01 UTC is still the evening before.
     let now = Date.parse('2026-12-04T23:59:00Z');

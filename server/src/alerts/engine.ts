@@ -3,6 +3,7 @@ import {
   activeAlerts,
   screenAlertMetric,
   evaluateFigures,
+  isTodayFigure,
   mergeThresholds,
   ruleFigure,
   ruleQuiet,
@@ -183,11 +184,25 @@ export class AlertEngine {
     const todayFrozen = !(todayAge <= (today.intervalMs ?? 0) + maxGapMs(snapshot.cycleMs));
     const figuresOf = <T extends { today: object }>(figures: T): T =>
       todayFrozen ? { ...figures, today: {} } : figures;
+    // An alert on one of today's figures raised before today began (in the centre's time zone) was about
+    // yesterday: the day's figures start again at midnight, so it clears then, rather than stay up through a
+    // night whose figure is none yet (no contact closed), which holds an alert as it is.
+    const day = this.today(config);
+    const ofYesterday = (ruleId: string, queueId: string | null) => {
+      const since = this.tracks.get(trackKey(ruleId, queueId))?.alert?.since;
+      return since !== undefined && localDate(Date.parse(since), this.timeZone(config)) !== day;
+    };
     for (const rule of config.alerts) {
+      const dayOld = (queueId: string | null) => isTodayFigure(rule.metric) && ofYesterday(rule.id, queueId);
       if (rule.scope === 'instance') {
         const figures = figuresOf(snapshot.summary);
         const value = ruleFigure(rule.metric, figures);
-        observations.push({ ruleId: rule.id, queueId: null, value, quiet: ruleQuiet(rule.metric, figures) });
+        observations.push({
+          ruleId: rule.id,
+          queueId: null,
+          value,
+          quiet: ruleQuiet(rule.metric, figures) || dayOld(null),
+        });
         continue;
       }
       const ids = rule.queues ? new Set(resolveQueueRefs(rule.queues, snapshot.queues)) : null;
@@ -199,7 +214,7 @@ export class AlertEngine {
           ruleId: rule.id,
           queueId: queue.id,
           value,
-          quiet: ruleQuiet(rule.metric, figures),
+          quiet: ruleQuiet(rule.metric, figures) || dayOld(queue.id),
         });
       }
     }

@@ -98,6 +98,28 @@ describe('the intraday intervals', () => {
     expect(history.backfillPending(later + 30_000)).toBe(false);
   });
 
+  it("drops yesterday's figures and intervals the moment the day turns, before today's are fetched", async () => {
+    const history = new History({
+      timeZone: 'Europe/London',
+      serviceLevelThresholds: [20],
+      intervalMinutes: 30,
+    });
+    const evening = Date.parse('2026-12-04T23:50:00Z');
+    const { ctx } = counted();
+    await history.refreshToday(ctx, QUEUES, evening);
+    await history.refreshIntraday(ctx, QUEUES, evening);
+    expect(history.today.get('q-1')?.CONTACTS_HANDLED).toBeGreaterThan(0);
+    expect(history.intraday(QUEUES, [], 0).instance.length).toBeGreaterThan(0);
+    // Still the same day: nothing goes.
+    expect(history.rollOver(evening + 5 * 60_000)).toBe(false);
+    expect(history.today.size).toBe(QUEUES.length);
+    // Past midnight, before any round: no figures, rather than yesterday's totals as today's.
+    expect(history.rollOver(Date.parse('2026-12-05T00:00:01Z'))).toBe(true);
+    expect(history.today.size).toBe(0);
+    expect(history.todayInstance).toEqual({});
+    expect(history.intraday(QUEUES, [], 0).instance).toEqual([]);
+  });
+
   it('counts the day’s intervals still to fetch, a few a round, newest first, down to none', async () => {
     const history = new History({ timeZone: 'UTC', serviceLevelThresholds: [20], intervalMinutes: 30 });
     // Started at 10:10: 20 intervals closed today and the open one; the three recent ones and six older a round.

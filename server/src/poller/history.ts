@@ -117,16 +117,8 @@ export class History {
    * passed it, and the two are combined like queues (counts added, averages weighted by their contacts).
    */
   async refreshToday(ctx: ConnectContext, queueIds: readonly string[], now: number): Promise<void> {
-    const { timeZone, serviceLevelThresholds } = this.options;
-    const day = localDate(now, timeZone);
-    if (day !== this.day) {
-      this.day = day;
-      this.intervals.clear();
-      this.revision += 1;
-      this.ranges.clear();
-      this.today = new Map();
-      this.todayInstance = {};
-    }
+    const { serviceLevelThresholds, timeZone } = this.options;
+    this.rollOver(now);
     const parts: Map<string, TodayMetrics>[] = [];
     this.missingSince = null;
     const ranges = todayRanges(now, timeZone);
@@ -201,6 +193,23 @@ export class History {
     return intradayIntervals(now, timeZone, intervalMinutes).filter(
       (i) => withinLookback(i.start, now) && this.intervals.get(i.start)?.end !== i.end,
     ).length;
+  }
+
+  /**
+   * At a new local day, yesterday's figures and intervals go: a snapshot published between midnight and the next
+   * round shows today's figures as none yet, not yesterday's totals as today's. Returns whether it rolled over.
+   */
+  rollOver(now: number): boolean {
+    const day = localDate(now, this.options.timeZone);
+    if (day === this.day) return false;
+    const started = this.day !== null;
+    this.day = day;
+    this.intervals.clear();
+    this.revision += 1;
+    this.ranges.clear();
+    this.today = new Map();
+    this.todayInstance = {};
+    return started;
   }
 
   /** Whether older intervals are still missing (after a start mid-day or a new day): the next round comes soon. */

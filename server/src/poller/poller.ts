@@ -601,6 +601,8 @@ export class Poller {
     // publishes nothing: its rules would step and their webhooks go out from a replica that no longer leads,
     // and the next leader, which never learns of it, would raise or clear the same alert again.
     if (!this.running) return;
+    // Past midnight, yesterday's figures go at once, and the new day's are fetched now, not at the next round.
+    if (this.history.rollOver(this.connectClock())) this.historyLoop.wakeIfWaiting();
     this.generation += 1;
     const snapshot = assembleSnapshot({
       instanceId: this.options.instanceId,
