@@ -104,4 +104,17 @@ describe('the figures’ freshness', () => {
     // The server's own word stands.
     expect(freshness({ ...at(0, 0, 2000), stale: true }, NOW, 15_000).stale).toBe(true);
   });
+
+  it("gives the figures' own age, from Connect's time of them, where a slow answer puts it before their receipt", () => {
+    // Received 32 s ago, of a moment 40 s ago (the header's "Data as of"): 40 s old, stale by the receipt's age.
+    const slow = { ...at(32, 0, 2000), dataSnapshotTime: ago(40) };
+    expect(freshness(slow, NOW, 15_000)).toEqual({ stale: true, ageMs: 40_000 });
+    // Fresh by the server's rule (received 10 s ago), its age still the figures' own.
+    expect(freshness({ ...at(10, 0, 2000), dataSnapshotTime: ago(16) }, NOW, 15_000)).toEqual({
+      stale: false,
+      ageMs: 16_000,
+    });
+    // No time from Connect: the receipt's.
+    expect(freshness({ ...at(10, 0, 2000), dataSnapshotTime: null }, NOW, 15_000).ageMs).toBe(10_000);
+  });
 });

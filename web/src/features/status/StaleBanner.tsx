@@ -21,11 +21,14 @@ export interface Freshness {
 export function freshness(meta: SnapshotMeta | undefined, nowMs: number, staleAfterMs: number): Freshness {
   if (!meta) return { stale: false, ageMs: null };
   const fetchedAt = Date.parse(meta.queuesFetchedAt ?? meta.generatedAt);
-  const ageMs = Math.max(0, nowMs - fetchedAt);
   const heardFrom = Date.parse(meta.serverTime);
   const silentMs = Math.max(0, nowMs - heardFrom);
   const limit = staleAfterMs + (meta.sections.find((section) => section.name === 'queues')?.intervalMs ?? 0);
-  return { stale: meta.stale || ageMs > limit || silentMs > limit, ageMs };
+  const stale = meta.stale || nowMs - fetchedAt > limit || silentMs > limit;
+  // The age said is the figures' own, from Connect's time of them ("Data as of" in the header), which a slow
+  // answer puts before the server's receipt of it: the banner and the header never give two ages.
+  const dataAt = meta.dataSnapshotTime ? Date.parse(meta.dataSnapshotTime) : fetchedAt;
+  return { stale, ageMs: Math.max(0, nowMs - Math.min(fetchedAt, dataAt)) };
 }
 
 /** The sections besides the queues that hold figures, and the part of a board that shows each (or always). */
