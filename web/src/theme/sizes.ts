@@ -9,16 +9,17 @@ export const AGENT_TILE = { minWidth: 15, height: 5.5, gap: 0.5, header: 2.25 };
 /** Queue tiles on the wall (wallPages.ts fits them to the screen); the laptop's tiles start from the same width. */
 export const WALL_QUEUE_TILE = { minWidth: 18, height: 13.5, gap: 0.75 };
 /**
- * Queue lines on the wall, for a board with more queues than tiles fit (QueueRows). Each figure's column is
- * `figureLines` lines wide (queues.css writes the same number), at least `figureMin` rem: room for an oldest
- * contact of hours ("2:03:54") in bold, the widest a figure of a line gets, at the line's type (0.52 of a line).
+ * Queue lines on the wall, for a board with more queues than tiles fit (QueueRows). The figures' columns (in
+ * queue, oldest, service level) are `figureLines` lines wide each (queues.css writes the same numbers), at least
+ * `figureMin` rem: room for each at its widest in bold (critical), at the line's type (0.52 of a line): "1,234",
+ * an oldest contact of hours ("2:03:54"), "89.7%".
  */
 export const WALL_QUEUE_ROW = {
-  minWidth: 25,
+  minWidth: 24,
   height: 2.1,
   maxHeight: 3.2,
   gap: 1,
-  figureLines: 2.5,
+  figureLines: [2, 2.55, 2.15],
   figureMin: 4.2,
 };
 /** The wall's agents page: tiles of those who need attention, and the longest contacts. */

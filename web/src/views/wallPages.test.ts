@@ -117,7 +117,8 @@ describe('the wall pages', () => {
     /** The name cell's room and the name's width (with its badge) in a layout, as queues.css draws them. */
     const fit = (layout: { columns: number; line: number }, nameEm: number) => {
       const width = (area.width + gap) / layout.columns - gap;
-      const room = width - 0.6 * rem - 3 * (Math.max(4.2 * rem, 2.5 * layout.line) + 0.6 * rem);
+      const figures = [2, 2.55, 2.15].map((lines) => Math.max(4.2 * rem, lines * layout.line) + 0.6 * rem);
+      const room = width - 0.6 * rem - figures.reduce((sum, each) => sum + each, 0);
       return room / (0.52 * layout.line * (nameEm + 0.9) + 0.35 * rem);
     };
     // Forty queues, "Customer Service Retention" (about 13 ems in a bold system font): three columns of the

@@ -46,11 +46,14 @@ const BADGE_MARGIN_REM = 0.35;
 /**
  * How much of a name `nameEm` wide (at a font size of 1), with its badge, a line `line` px tall in a column `width`
  * px wide has room for (1 or more: whole): the column less its three figures' columns (each max(figureMin rem,
- * figureLines × line): WALL_QUEUE_ROW, queues.css) and the cells' padding.
+ * its figureLines × line): WALL_QUEUE_ROW, queues.css) and the cells' padding.
  */
 function nameShare(width: number, line: number, nameEm: number, rem: number): number {
-  const figure = Math.max(WALL_QUEUE_ROW.figureMin * rem, WALL_QUEUE_ROW.figureLines * line);
-  const room = width - 0.6 * rem - 3 * (figure + 0.6 * rem);
+  const figures = WALL_QUEUE_ROW.figureLines.reduce(
+    (sum, lines) => sum + Math.max(WALL_QUEUE_ROW.figureMin * rem, lines * line) + 0.6 * rem,
+    0,
+  );
+  const room = width - 0.6 * rem - figures;
   return room / (NAME_FONT * line * (nameEm + BADGE_EM) + BADGE_MARGIN_REM * rem);
 }
 
