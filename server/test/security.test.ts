@@ -500,6 +500,44 @@ describe('token exchange', () => {
       );
   });
 
+  it("opens a kept session on a board it may read, not the link's token's board it would be refused", async () => {
+    const tokensFile = join(dir, 'kept-board-tokens.yaml');
+    const lobbyTv = 'lobby-display-token-with-enough-entropy-0000000005';
+    const salesTv = 'sales-display-token-with-enough-entropy-0000000006';
+    writeFileSync(
+      tokensFile,
+      [
+        'tokens:',
+        `  - { id: lobby-tv, role: display, board: lobby, sha256: ${hashToken(lobbyTv)} }`,
+        `  - { id: sales-tv, role: display, board: sales, sha256: ${hashToken(salesTv)} }`,
+        `  - { id: dana, role: supervisor, name: Dana, sha256: ${hashToken(supervisorToken)} }`,
+        '',
+      ].join('\n'),
+    );
+    const wallboard = await start({ ACCESS_MODE: 'tokens', DISPLAY_TOKENS_FILE: tokensFile });
+    const linked = (cookie: string) =>
+      rawRequest(wallboard.url, {
+        path: `/?view=wall&token=${salesTv}`,
+        headers: {
+          'sec-fetch-mode': 'navigate',
+          'sec-fetch-dest': 'document',
+          'sec-fetch-site': 'cross-site',
+          cookie,
+        },
+      });
+    // A lobby screen's session, kept: it opens on the lobby, which it may read.
+    const lobby = await linked(await signIn(wallboard, lobbyTv));
+    expect([lobby.status, lobby.headers['set-cookie'], lobby.headers.location]).toEqual([
+      302,
+      undefined,
+      '/?view=wall&board=lobby',
+    ]);
+    // A supervisor of every board, kept: the link's board, which it may read.
+    expect((await linked(await signIn(wallboard, supervisorToken))).headers.location).toBe(
+      '/?view=wall&board=sales',
+    );
+  });
+
   it('reads the session from whichever cookie of its name verifies, so a planted one locks no screen out', async () => {
     const wallboard = await startWithTokens();
     const mine = await signIn(wallboard, supervisorToken);
@@ -519,22 +557,25 @@ describe('token exchange', () => {
     ).toBe(401);
   });
 
-  it('names the session __Host- over HTTPS, moves a plain one to it, and reads no plain one beside it', async () => {
+  it('names the session __Host- over HTTPS, gives a plain one that name, and reads no plain one beside it', async () => {
     const wallboard = await startWithTokens({ TRUSTED_PROXIES: '127.0.0.1' });
     const https = { 'x-forwarded-proto': 'https' };
     const exchange = await rawRequest(wallboard.url, { path: `/?token=${supervisorToken}`, headers: https });
     expect(exchange.status).toBe(302);
-    const setCookie = String(exchange.headers['set-cookie']);
+    const [setCookie = '', alsoPlain = ''] = ([] as string[]).concat(exchange.headers['set-cookie'] ?? []);
     expect(setCookie).toMatch(/^__Host-switchboard_session=dana\.[^;]+; Max-Age=\d+; Path=\/;/);
     expect(setCookie).toMatch(/; Secure/);
     expect(setCookie).not.toMatch(/Domain=/i);
+    // The plain name as well, with the same session: a replica of an earlier build (a rolling upgrade, a
+    // rollback) reads only that one.
+    expect(cookieOf(alsoPlain)).toBe(cookieOf(setCookie).replace(/^__Host-/, ''));
     const secure = cookieOf(setCookie);
     expect(
       (await rawRequest(wallboard.url, { path: '/api/v1/config', headers: { ...https, cookie: secure } }))
         .status,
     ).toBe(200);
 
-    // A session from before (or from plain HTTP) is kept, moved to the secure name as it is, the plain one cleared.
+    // A session from before (or from plain HTTP) is kept, given the secure name as it is, the plain one kept.
     const plain = await signIn(wallboard, supervisorToken);
     const moved = await rawRequest(wallboard.url, {
       path: '/api/v1/config',
@@ -546,8 +587,14 @@ describe('token exchange', () => {
       expect.stringMatching(
         new RegExp(`^__Host-${plain.replace('.', '\\.')}; Max-Age=\\d+; Path=/;.*Secure`),
       ),
-      expect.stringMatching(/^switchboard_session=; Path=\/; Expires=Thu, 01 Jan 1970/),
+      expect.stringMatching(new RegExp(`^${plain.replace('.', '\\.')}; Max-Age=\\d+; Path=/;.*Secure`)),
     ]);
+    // Once a browser holds both, nothing more is set.
+    const both = await rawRequest(wallboard.url, {
+      path: '/api/v1/config',
+      headers: { ...https, cookie: `__Host-${plain}; ${plain}` },
+    });
+    expect([both.status, both.headers['set-cookie']]).toEqual([200, undefined]);
 
     // Beside a secure cookie, a plain one (planted: any port or subdomain can set it) is not read, valid or not.
     const visitor = await signIn(wallboard, displayToken);

@@ -209,12 +209,15 @@ function heldSession(
   return null;
 }
 
-/** Sets the session cookie under this connection's name; over HTTPS, the plain one is cleared. */
+/**
+ * Sets the session cookie under this connection's name; over HTTPS under the plain name too, which this build
+ * never reads beside a secure one, so that a replica of an earlier build (a rolling upgrade, a rollback) still
+ * finds the screen's session.
+ */
 function setSession(req: Request, res: Response, value: string, sessions: SessionSigner): void {
   const options = sessionCookie(req, sessions);
   res.cookie(sessionCookieName(req), value, options);
-  // Express leaves out the age of a cookie it clears.
-  if (req.secure && readCookies(req, SESSION_COOKIE).length > 0) res.clearCookie(SESSION_COOKIE, options);
+  if (req.secure) res.cookie(SESSION_COOKIE, value, options);
 }
 
 /** Who is asking: decided once per request, before any route. Refusals are typed errors. */
@@ -277,7 +280,15 @@ export function accessControl(options: AccessOptions): RequestHandler {
       // token is taken.
       const held = openedFromElsewhere(req) ? heldSession(req, sessions, store) : null;
       if (!held) setSession(req, res, sessions.mint(entry), sessions);
-      res.redirect(302, exchangeLocation(req.originalUrl, entry.board ?? tokenBoards(entry)?.[0]));
+      // The board the page opens on: the token's, where the session it leaves holds may read it; else the kept
+      // session's own, rather than a page it would be refused.
+      const wanted = entry.board ?? tokenBoards(entry)?.[0];
+      const kept = held?.session;
+      const board =
+        kept && wanted !== undefined && kept.boards !== null && !kept.boards.includes(wanted)
+          ? (kept.entry.board ?? kept.boards[0])
+          : wanted;
+      res.redirect(302, exchangeLocation(req.originalUrl, board));
       return 'redirected';
     }
     const held = heldSession(req, sessions, store);
@@ -290,8 +301,8 @@ export function accessControl(options: AccessOptions): RequestHandler {
     }
     // A screen in use keeps its session: a cookie past its renewal age is swapped for a new one.
     if (res && sessions.needsRenewal(session)) setSession(req, res, sessions.mint(session.entry), sessions);
-    // Over HTTPS, a session under the plain name (a cookie from before the secure name, or from plain HTTP) moves
-    // to the secure one as it is, its age kept.
+    // Over HTTPS, a session under the plain name (a cookie from before the secure name, or from plain HTTP) is
+    // given the secure one as it is, its age kept.
     else if (res && held && held.name !== sessionCookieName(req)) setSession(req, res, held.cookie, sessions);
     if (res) sessionEnds.set(req, session.issuedAt + sessions.policy.ttlMs);
     // The scope comes from the token's entry as the file says now, not from the cookie: an edit applies at once.
