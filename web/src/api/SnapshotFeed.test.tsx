@@ -241,6 +241,15 @@ describe('SnapshotFeed', () => {
     await waitFor(() => expect(sources.length).toBeGreaterThan(1), { timeout: 3000 });
     act(() => source().emit('snapshot', JSON.stringify({ ...view, generation: 5 })));
     await waitFor(() => expect(shown()).toBe('live'));
+    // A connection that ends of itself (the server restarting, a proxy closing it) is not a lost one: the poll
+    // takes over as ever.
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async () => Response.json(view)),
+    );
+    act(() => source().fail(true));
+    await waitFor(() => expect(shown()).not.toBe('live'));
+    expect(shown()).not.toBe('offline');
   });
 
   it('connects its stream again under a new screen id when the server refuses the one it had', async () => {

@@ -124,7 +124,7 @@ export function SnapshotFeed({ children, board = null, streamOptions, idle = fal
     };
   }, [stream, idle]);
   const streamState = useSyncExternalStore(stream.subscribe, stream.getState);
-  const leftLiveAt = useSyncExternalStore(stream.subscribe, stream.getLeftLiveAt);
+  const silencedAt = useSyncExternalStore(stream.subscribe, stream.getSilencedAt);
   const live = streamState === 'live';
   // One request for the life of the feed: the poll's, and carried by every slice (SnapshotRequestContext).
   const [request] = useState(() => snapshotQueryOptions(board, held, () => stream.getState() === 'live'));
@@ -135,10 +135,11 @@ export function SnapshotFeed({ children, board = null, streamOptions, idle = fal
   // counted and no error set, and a device off the network would read "Live (polling)" for as long as it is.
   const paused = poll.fetchStatus === 'paused';
   const lost = paused || poll.failureCount > 0 || (poll.isError && poll.fetchStatus === 'idle');
-  // The stream went silent or down, and nothing has come from the server since (the views in the cache are the
-  // stream's, from before): a link dead half-open, where a poll hangs until its own timeout, is lost from the
-  // moment the stream gave up on it, not "Live (polling)" on old figures for another half minute.
-  const unheard = !live && leftLiveAt !== null && poll.dataUpdatedAt < leftLiveAt;
+  // The stream went silent, and nothing has come from the server since (the views in the cache are the stream's,
+  // from before): a link dead half-open, where a poll hangs until its own timeout, is lost from the moment the
+  // stream gave up on it, not "Live (polling)" on old figures for another half minute. A connection that ended of
+  // itself (a restart, a proxy) is not: the poll takes over within a couple of seconds, as it always did.
+  const unheard = !live && silencedAt !== null && poll.dataUpdatedAt < silencedAt;
   let connection: ConnectionState;
   if (live) connection = 'live';
   else if (lost || unheard) connection = 'offline';

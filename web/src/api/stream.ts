@@ -87,7 +87,7 @@ function parse(text: string, what: string): unknown {
 export class SnapshotStream {
   private source: EventSourceLike | null = null;
   private state: StreamState = 'connecting';
-  private leftLiveAt: number | null = null;
+  private silencedAt: number | null = null;
   private readonly listeners = new Set<() => void>();
   private attempt = 0;
   /** When the current connection opened (EventSource's own reconnects open it again); null while it is not open. */
@@ -115,8 +115,11 @@ export class SnapshotStream {
   /** The connection's state now: what the stale banner shows and whether a poll may keep the view held. */
   getState = (): StreamState => this.state;
 
-  /** When the stream stopped being live (went silent, failed, or was refused), ms; null while live or never live. */
-  getLeftLiveAt = (): number | null => this.leftLiveAt;
+  /**
+   * When the stream gave up on a live connection that went silent (no event within `silenceMs`), ms; null while
+   * live, and after a connection that ended of itself (the server restarting, a proxy closing it).
+   */
+  getSilencedAt = (): number | null => this.silencedAt;
 
   start(): void {
     if (!this.stopped) return;
@@ -134,8 +137,7 @@ export class SnapshotStream {
 
   private setState(state: StreamState): void {
     if (state === this.state) return;
-    if (state === 'live') this.leftLiveAt = null;
-    else if (this.state === 'live') this.leftLiveAt = Date.now();
+    if (state === 'live') this.silencedAt = null;
     this.state = state;
     for (const listener of this.listeners) listener();
   }
@@ -315,6 +317,7 @@ export class SnapshotStream {
   private armSilence(): void {
     clearTimeout(this.silenceTimer);
     this.silenceTimer = setTimeout(() => {
+      if (this.state === 'live') this.silencedAt = Date.now();
       this.setState('down');
       this.retryLater();
     }, this.options.silenceMs ?? 30_000);
