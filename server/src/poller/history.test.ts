@@ -120,6 +120,34 @@ describe('the intraday intervals', () => {
     expect(history.intraday(QUEUES, [], 0).instance).toEqual([]);
   });
 
+  it('keeps nothing of a fetch begun before midnight and answered after the day turned', async () => {
+    const history = new History({
+      timeZone: 'Europe/London',
+      serviceLevelThresholds: [20],
+      intervalMinutes: 30,
+    });
+    const evening = Date.parse('2026-12-04T23:59:50Z');
+    const midnight = Date.parse('2026-12-05T00:00:01Z');
+    // Connect answers each request only once the day has turned (a snapshot published meanwhile rolls it over).
+    const inner = context();
+    const slow: ConnectContext = {
+      ...inner,
+      send: async (operation, call) => {
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        history.rollOver(midnight);
+        return inner.send(operation, call);
+      },
+    };
+    await expect(history.refreshToday(slow, QUEUES, evening)).resolves.toBe(false);
+    expect(history.today.size).toBe(0);
+    expect(history.todayInstance).toEqual({});
+    await history.refreshIntraday(slow, QUEUES, evening);
+    expect(history.intraday(QUEUES, [], 0).instance).toEqual([]);
+    // The new day's, asked again, are kept.
+    await expect(history.refreshToday(inner, QUEUES, midnight)).resolves.toBe(true);
+    expect(history.today.size).toBe(QUEUES.length);
+  });
+
   it('counts the day’s intervals still to fetch, a few a round, newest first, down to none', async () => {
     const history = new History({ timeZone: 'UTC', serviceLevelThresholds: [20], intervalMinutes: 30 });
     // Started at 10:10: 20 intervals closed today and the open one; the three recent ones and six older a round.

@@ -112,13 +112,15 @@ export class History {
   }
 
   /**
-   * Fetches today's totals, then the intraday intervals that need it. Throws on failure; caches stay. A day
+   * Fetches today's totals, then the intraday intervals that need it. Throws on failure; caches stay. False when
+   * the day turned while the answers were on their way: they were yesterday's, and are not kept. A day
    * longer than 24 hours takes two ranges; the head is kept as last fetched once Connect's 24-hour lookback has
    * passed it, and the two are combined like queues (counts added, averages weighted by their contacts).
    */
-  async refreshToday(ctx: ConnectContext, queueIds: readonly string[], now: number): Promise<void> {
+  async refreshToday(ctx: ConnectContext, queueIds: readonly string[], now: number): Promise<boolean> {
     const { serviceLevelThresholds, timeZone } = this.options;
     this.rollOver(now);
+    const day = this.day;
     const parts: Map<string, TodayMetrics>[] = [];
     this.missingSince = null;
     const ranges = todayRanges(now, timeZone);
@@ -132,6 +134,9 @@ export class History {
           getQueueHistory(ctx, queueIds, range, serviceLevelThresholds),
           ranges.length === 1 ? this.occupancyTogether(ctx, queueIds, range) : Promise.resolve(undefined),
         ]);
+        // The day turned while the answer was on its way (a snapshot published past midnight rolled it over): it
+        // is yesterday's, and is not kept as today's.
+        if (this.day !== day) return false;
         this.ranges.set(key, result.byQueue);
         occupancy = together;
       }
@@ -154,6 +159,7 @@ export class History {
       }),
     );
     this.todayInstance = withOccupancy(combineHistory([...this.today.values()], names), occupancy);
+    return true;
   }
 
   /**
@@ -232,6 +238,7 @@ export class History {
   }
 
   async refreshIntraday(ctx: ConnectContext, queueIds: readonly string[], now: number): Promise<void> {
+    const day = localDate(now, this.options.timeZone);
     const due = this.dueIntervals(now);
     const fetched = await Promise.all(
       due.map(async (interval) => {
@@ -242,6 +249,9 @@ export class History {
         return { interval, result, occupancy };
       }),
     );
+    // Intervals of a day that has ended meanwhile (rolled over past midnight while they were fetched) are not
+    // today's.
+    if (this.day !== null && this.day !== day) return;
     for (const { interval, result, occupancy } of fetched) {
       this.intervals.set(interval.start, { ...interval, byQueue: result.byQueue, occupancy, fetchedAt: now });
     }

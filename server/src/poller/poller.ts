@@ -514,7 +514,9 @@ export class Poller {
         const queueIds = this.directory.queues.map((q) => q.id);
         let started = this.clock();
         try {
-          await this.history.refreshToday(ctx, queueIds, this.connectClock());
+          // Begun before midnight and answered after it: yesterday's, set aside; the new day's, at once.
+          if (!(await this.history.refreshToday(ctx, queueIds, this.connectClock())))
+            await this.history.refreshToday(ctx, queueIds, this.connectClock());
           this.succeeded('today', null, started);
           const missing = this.history.missingSince;
           if (missing !== null && missing !== this.loggedMissing) {
