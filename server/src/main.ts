@@ -354,6 +354,17 @@ export async function startWebServer(env: Env, options: StartOptions = {}): Prom
       // A deep accept queue: after a restart every screen reconnects within the stream's retry of 2 s.
       s.listen(env.PORT, env.HOST, LISTEN_BACKLOG, () => {
         s.off('error', reject);
+        // Listening, the server's errors are a connection it could not accept (EMFILE: no file descriptor left):
+        // logged, once a minute, and the server goes on serving those it holds, rather than stopping.
+        let lastLogged = -Infinity;
+        s.on('error', (error: NodeJS.ErrnoException) => {
+          if (performance.now() - lastLogged < 60_000) return;
+          lastLogged = performance.now();
+          logger.error(
+            { code: error.code, reason: error.message },
+            'cannot accept a connection (logged once a minute): raise the open-file limit, or lower STREAMS_TOTAL and CONNECTIONS_PER_ADDRESS',
+          );
+        });
         resolve(s);
       });
     });

@@ -1,5 +1,6 @@
 import type { Server } from 'node:http';
 import type { Socket } from 'node:net';
+import { ipKeyGenerator } from 'express-rate-limit';
 import { normaliseAddress } from '../security/loopback.js';
 
 /**
@@ -12,7 +13,10 @@ export const REQUEST_TIMEOUT_MS = 30_000;
 export const TIMEOUT_CHECK_MS = 1_000;
 
 export interface ConnectionLimitOptions {
-  /** Open connections one client address may hold; each IPv6 address counts on its own. */
+  /**
+   * Open connections one client may hold: an IPv4 address, or an IPv6 /64 (one host has a whole /64 of addresses
+   * to open connections from, so counting each alone would bound nothing).
+   */
   perAddress: number;
   /** Addresses not limited: the trusted proxies, through which every client comes. */
   exempt: ReadonlySet<string>;
@@ -37,8 +41,9 @@ export function limitConnections(
   const told = new Map<string, number>();
   const clock = options.clock ?? Date.now;
   server.on('connection', (socket: Socket) => {
-    const address = normaliseAddress(socket.remoteAddress);
-    if (options.exempt.has(address)) return;
+    const remote = normaliseAddress(socket.remoteAddress);
+    if (options.exempt.has(remote)) return;
+    const address = clientKey(remote);
     const held = open.get(address) ?? 0;
     if (held >= options.perAddress) {
       socket.destroy();
@@ -60,5 +65,10 @@ export function limitConnections(
       }
     });
   });
-  return { open: (address) => open.get(normaliseAddress(address)) ?? 0 };
+  return { open: (address) => open.get(clientKey(normaliseAddress(address))) ?? 0 };
+}
+
+/** An IPv4 address as it is; an IPv6 one by its /64. */
+function clientKey(address: string): string {
+  return address.includes(':') ? ipKeyGenerator(address, 64) : address;
 }
