@@ -76,4 +76,52 @@ describe('refusals in the log', () => {
     ]);
     expect(JSON.stringify(lines)).not.toMatch(/guess|sales/);
   });
+
+  it('counts an IPv6 client by its /56, and past 50 lines a minute sums up the rest in one line', async () => {
+    const lines: Record<string, unknown>[] = [];
+    const logger = createLogger('info', {
+      format: 'json',
+      destination: new Writable({
+        write(chunk: Buffer, _encoding, done) {
+          lines.push(JSON.parse(chunk.toString()) as Record<string, unknown>);
+          done();
+        },
+      }),
+    });
+    let now = 1_000_000;
+    const app = express();
+    // The client's address as a proxy says it, so the test can be many clients.
+    app.set('trust proxy', true);
+    app.get('/', () => {
+      throw new UnauthorizedError('this token is not valid, or it was revoked.', 'invalid_token');
+    });
+    app.use(errorHandler(logger, () => now));
+    const server = app.listen(0, '127.0.0.1');
+    await new Promise((resolve) => server.once('listening', resolve));
+    const { port } = server.address() as AddressInfo;
+    const from = (client: string) =>
+      fetch(`http://127.0.0.1:${port}/`, { headers: { 'x-forwarded-for': client } }).then((r) => r.status);
+    try {
+      // One host trying tokens from address after address of its network: one line.
+      for (let i = 1; i <= 20; i += 1) expect(await from(`2001:db8:1:${i.toString(16)}::${i}`)).toBe(401);
+      // Eighty clients in a minute: fifty lines, the rest summed up when the next minute's first comes.
+      for (let i = 1; i <= 80; i += 1) await from(`198.51.100.${i}`);
+      now += 60_000;
+      await from('203.0.113.1');
+    } finally {
+      server.close();
+    }
+    const refused = lines.filter(
+      (line) => line.msg === 'request refused (logged once a minute per client and code)',
+    );
+    expect(refused[0]).toMatchObject({ client: '2001:db8:1::/56' });
+    expect(refused.filter((line) => String(line.client).startsWith('2001:'))).toHaveLength(1);
+    expect(refused.slice(0, 50).map((line) => line.client)).toContain('198.51.100.49');
+    expect(
+      lines.find(
+        (line) => line.msg === 'more requests refused in the last minute than are logged one by one',
+      ),
+    ).toMatchObject({ refused: 31, clients: 31 });
+    expect(refused.at(-1)).toMatchObject({ client: '203.0.113.1' });
+  });
 });

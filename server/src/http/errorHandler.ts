@@ -1,5 +1,6 @@
 import { STATUS_CODES } from 'node:http';
 import type { ErrorRequestHandler, Request, Response } from 'express';
+import { ipKeyGenerator } from 'express-rate-limit';
 import { AppError } from '../errors.js';
 import type { Logger } from '../logger.js';
 
@@ -233,19 +234,24 @@ export function errorHandler(logger: Logger, clock: () => number = Date.now): Er
 /** Refusals are logged once a minute per client and code; past this many pairs, older ones are forgotten. */
 const REFUSALS_KEPT = 10_000;
 const REFUSAL_LOG_EVERY_MS = 60_000;
+/** Lines of refusals a minute at most, whatever the number of clients; the rest are summed up in one line. */
+const REFUSAL_LINES_PER_MINUTE = 50;
 
 /**
- * An audit trail of refusals (a token not valid, a board not allowed, a cap reached): one line per client
- * address and code a minute, with how many like it were refused since the last, so a screen retrying every few
- * seconds, or someone trying tokens, is seen without flooding the log. The path without its query: a token given
- * in an address never reaches the log.
+ * An audit trail of refusals (a token not valid, a board not allowed, a cap reached): one line per client and
+ * code a minute, with how many like it were refused since the last, so a screen retrying every few seconds, or
+ * someone trying tokens, is seen without flooding the log. A client is an IPv4 address or an IPv6 /56 (one host
+ * has many addresses), and past 50 lines in a minute the rest are counted in one line the next minute. The path
+ * without its query: a token given in an address never reaches the log.
  */
 function refusalLog(
   logger: Logger,
   clock: () => number,
 ): (client: string, status: number, code: string, method: string, path: string) => void {
   const last = new Map<string, { at: number; since: number }>();
-  return (client, status, code, method, path) => {
+  let minute = { start: -Infinity, lines: 0, unlogged: 0, clients: new Set<string>() };
+  return (address, status, code, method, path) => {
+    const client = address.includes(':') ? ipKeyGenerator(address) : address;
     const key = `${client} ${code}`;
     const now = clock();
     const seen = last.get(key);
@@ -253,10 +259,24 @@ function refusalLog(
       seen.since += 1;
       return;
     }
+    if (now - minute.start >= REFUSAL_LOG_EVERY_MS) {
+      if (minute.unlogged > 0)
+        logger.warn(
+          { refused: minute.unlogged, clients: minute.clients.size },
+          'more requests refused in the last minute than are logged one by one',
+        );
+      minute = { start: now, lines: 0, unlogged: 0, clients: new Set() };
+    }
+    if (minute.lines >= REFUSAL_LINES_PER_MINUTE) {
+      minute.unlogged += 1;
+      if (minute.clients.size < REFUSALS_KEPT) minute.clients.add(client);
+      return;
+    }
     if (!seen && last.size >= REFUSALS_KEPT) {
       for (const [k, v] of last) if (now - v.at >= REFUSAL_LOG_EVERY_MS) last.delete(k);
       if (last.size >= REFUSALS_KEPT) last.clear();
     }
+    minute.lines += 1;
     logger.warn(
       { client, status, code, method, path, ...(seen?.since ? { alsoRefusedSince: seen.since } : {}) },
       'request refused (logged once a minute per client and code)',
