@@ -29,8 +29,12 @@ export function makeDirectorySync(dir: string, mode: number): void {
     try {
       mkdirSync(path, { mode });
     } catch (error) {
-      // Made meanwhile by another process: as good.
       if (code(error) !== 'EEXIST') throw error;
+      // Made meanwhile by another process: as good. A link to nothing (a volume not mounted) is no directory.
+      if (statSync(path, { throwIfNoEntry: false })?.isDirectory() !== true)
+        throw Object.assign(new Error(`ENOTDIR: not a directory (a link to nothing?), mkdir '${path}'`), {
+          code: 'ENOTDIR',
+        });
     }
   }
 }

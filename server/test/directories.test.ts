@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,6 +20,15 @@ describe('making the data directories', () => {
     writeFileSync(join(dir, 'kept'), '');
     makeDirectorySync(dir, 0o700);
     expect(readdirSync(dir)).toEqual(['kept']);
+  });
+
+  it('refuses a link to nothing (a volume not mounted) in the way, as no directory', () => {
+    const link = join(scratch, 'unmounted');
+    symlinkSync(join(scratch, 'no-such-volume'), link);
+    expect(() => makeDirectorySync(join(link, 'data'), 0o700)).toThrow(
+      expect.objectContaining({ code: 'ENOTDIR' }),
+    );
+    expect(() => makeDirectorySync(link, 0o700)).toThrow(expect.objectContaining({ code: 'ENOTDIR' }));
   });
 
   it('refuses a file in the way as mkdir -p does', () => {
