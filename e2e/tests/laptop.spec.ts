@@ -222,6 +222,26 @@ test('queue tiles show every label and figure whole: a laptopâ€™s, and an embedâ
 }) => {
   const cut = () =>
     page.evaluate(() => {
+      // The large figures at their widest, whatever the hour: critical (bold, underlined, with the badge), a
+      // queue of a hundred and more, an oldest contact of minutes.
+      for (const [metric, value] of [
+        ['CONTACTS_IN_QUEUE', '123'],
+        ['OLDEST_CONTACT_AGE', '12:34'],
+      ]) {
+        for (const figure of document.querySelectorAll<HTMLElement>(
+          `.queue-tile:not([data-held]) .figures-now [data-metric="${metric}"]`,
+        )) {
+          figure.dataset.state = 'critical';
+          const shown = figure.querySelector('.figure-value');
+          if (shown) shown.textContent = value;
+          if (!figure.querySelector('.state-badge')) {
+            const badge = document.createElement('span');
+            badge.className = 'state-badge';
+            badge.textContent = '!!';
+            shown?.after(badge);
+          }
+        }
+      }
       const found: { labels: string[]; figures: string[] } = { labels: [], figures: [] };
       for (const element of document.querySelectorAll<HTMLElement>(
         '.queue-tile:not([data-held]) dt, .queue-tile:not([data-held]) dd',
