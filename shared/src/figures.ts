@@ -85,7 +85,10 @@ const FIGURES: Readonly<Record<string, Entry>> = {
 
 const SERVICE_LEVEL = /^SERVICE_LEVEL_(\d+)$/;
 
-/** Today's figures (from GetMetricData, or worked out from them): they go stale with the `today` section. */
+/**
+ * Today's figures (from GetMetricData, or worked out from them): they go stale with the `today` section. The
+ * server's HISTORICAL_COUNTS and HISTORICAL_AVERAGES are among them (server/src/connect/historical.test.ts).
+ */
 const TODAY_FIGURES: ReadonlySet<string> = new Set([
   'CONTACTS_QUEUED',
   'CONTACTS_HANDLED',
