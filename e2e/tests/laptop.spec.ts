@@ -227,7 +227,7 @@ test('queue tiles show every label and figure whole: a laptopâ€™s, and an embedâ
       for (const [metric, value] of [
         ['CONTACTS_IN_QUEUE', '123'],
         ['OLDEST_CONTACT_AGE', '12:34'],
-      ]) {
+      ] as const) {
         for (const figure of document.querySelectorAll<HTMLElement>(
           `.queue-tile:not([data-held]) .figures-now [data-metric="${metric}"]`,
         )) {
