@@ -5,6 +5,7 @@ import { applyPatch, checkPatch, streamEventId, type Snapshot } from '@switchboa
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWebServer, type RunningWallboard } from '../src/main.js';
 import { startSimulator, type RunningSimulator } from '../src/simulator/server.js';
+import { zoneWhereItIs } from './support/timeZone.js';
 import { simulatorEnv, TEST_CREDENTIALS, waitFor } from './support/wallboard.js';
 import { startRedis, type TestRedis } from './support/redis.js';
 import { callTagger, type CallTagger, type TaggedCall } from './support/callTagger.js';
@@ -70,7 +71,10 @@ writeFileSync(configFile, 'alerts:\n  - id: anything\n    metric: CONTACTS_IN_QU
 
 beforeAll(async () => {
   redis = await startRedis();
-  simulator = await startSimulator({ queues: 12, agents: 40, seed: 5 });
+  // Mid-morning where the centre is, whatever the hour of the run: in a day's first five minutes there is no
+  // interval yet, and no series to serve.
+  const timeZone = zoneWhereItIs(10);
+  simulator = await startSimulator({ queues: 12, agents: 40, seed: 5, timeZone });
   // Each replica reaches the simulator through its own port, so every call is known by the replica that made it.
   tagger = callTagger(simulator.endpoint);
   for (let i = 0; i < 3; i += 1) {
@@ -82,6 +86,7 @@ beforeAll(async () => {
         POLL_INTERVAL_MS: '1000',
         STALE_AFTER_MS: '3000',
         WALLBOARD_CONFIG: configFile,
+        TIME_ZONE: timeZone,
       }),
       { credentials: TEST_CREDENTIALS },
     );

@@ -14,11 +14,14 @@ let simulator: RunningSimulator;
 let wallboard: RunningWallboard;
 
 beforeAll(async () => {
+  // Late morning where the centre is, for the simulator and the wallboard alike: a day of intervals behind it
+  // whatever the hour of the run (the wallboard's own day, in UTC, has one interval just after midnight UTC).
+  const timeZone = zoneWhereItIs(11);
   simulator = await startSimulator({
     queues: 8,
     agents: 60,
     seed: 3,
-    timeZone: zoneWhereItIs(11),
+    timeZone,
     rateLimits: { enabled: false },
   });
   simulator.setFaults({ omitValues: ['CONTACTS_QUEUED'], operations: ['GetMetricData'] });
@@ -27,6 +30,7 @@ beforeAll(async () => {
       POLL_INTERVAL_MS: '1000',
       HISTORY_INTERVAL_MS: '5000',
       API_READS_PER_MINUTE: '100000',
+      TIME_ZONE: timeZone,
     }),
     { credentials: TEST_CREDENTIALS },
   );

@@ -19,12 +19,13 @@ let wallboard: RunningWallboard;
 beforeAll(async () => {
   // A whole morning behind it whatever the hour of the run: just after midnight a quiet queue has had no contact
   // yet, and no channel of it has been seen.
+  const timeZone = zoneWhereItIs(10);
   simulator = await startSimulator({
     queues: 12,
     agents: 60,
     seed: 4,
     timeOfDay: '10:30',
-    timeZone: zoneWhereItIs(10),
+    timeZone,
   });
   proxied = await wallboardThroughProxy(simulator, new QueueHidingProxy(new URL(simulator.endpoint)), {
     POLL_INTERVAL_MS: '1000',
@@ -32,6 +33,8 @@ beforeAll(async () => {
     DISCOVERY_INTERVAL_MS: '600000',
     // Today's figures every 5 s: refused too while a slow discovery is under way (below).
     HISTORY_INTERVAL_MS: '5000',
+    // The wallboard's day where the simulator's is (its own, in UTC, is a few minutes old just after midnight UTC).
+    TIME_ZONE: timeZone,
   });
   ({ proxy, wallboard } = proxied);
   await snapshotAfter(wallboard, 0, (s) => s.queues.length === 12 && s.sections.today.error === null, 30_000);
