@@ -137,50 +137,6 @@ describe('the wall pages', () => {
     expect(fit(cut, 40)).toBeGreaterThan(fit(rowLayout(area, 50, 4), 40));
   });
 
-  it("leaves a queue's name its room beside the forecast's At risk mark", () => {
-    const area = AREAS['1080p'];
-    if (!area) throw new Error('no 1080p area');
-    const { queues } = makeSnapshot({ queues: 60 });
-    // Every name 10.5 ems wide: whole in the lines' tallest layout with no mark, not with one beside it.
-    const lines = (atRisk: boolean) => {
-      const page = planWallPages({
-        area,
-        sections: new Set(SECTIONS),
-        queues: queues.map((queue, i) =>
-          atRisk && i === 3
-            ? {
-                ...queue,
-                forecast: {
-                  model: 'erlang-c',
-                  arrivalsPerHour: 120,
-                  handleTimeSeconds: 240,
-                  agentsStaffed: 4,
-                  serviceLevelSeconds: 20,
-                  targetPercent: 80,
-                  predictedServiceLevel: 61,
-                  agentsRequired: 6,
-                },
-              }
-            : { ...queue, forecast: undefined },
-        ),
-        hasAgents: false,
-        nameEm: () => 10.5,
-      })[0];
-      if (page?.kind !== 'queue-rows') throw new Error('60 queues are lines at 1080p');
-      return { columns: page.columns, line: page.line };
-    };
-    const plain = lines(false);
-    const marked = lines(true);
-    expect(marked).not.toEqual(plain);
-    expect(marked.line).toBeLessThan(plain.line);
-    // The name and its mark (2.7 ems) fit whole in the layout the mark asked for.
-    const gap = WALL_QUEUE_ROW.gap * area.rem;
-    const width = (area.width + gap) / marked.columns - gap;
-    const figures = [2, 2.55, 2.15].map((n) => Math.max(4.2 * area.rem, n * marked.line) + 0.6 * area.rem);
-    const room = width - 0.6 * area.rem - figures.reduce((sum, each) => sum + each, 0);
-    expect(room).toBeGreaterThanOrEqual(0.52 * marked.line * (10.5 + 2.7 + 0.9) + 0.35 * area.rem);
-  });
-
   it('draws a page of few queue tiles larger, to fill the screen, and a full page at about their size', () => {
     for (const [name, area] of Object.entries(AREAS)) {
       const { rem } = area;

@@ -1,4 +1,4 @@
-import { forecastAtRisk, type BoardSection, type Queue } from '@switchboard/shared';
+import type { BoardSection, Queue } from '@switchboard/shared';
 import { WALL_QUEUE_ROW, WALL_QUEUE_TILE } from '../theme/sizes';
 import { paginate, tilesThatFit } from './usePages';
 
@@ -37,8 +37,6 @@ export function queueRowsThatFit(area: WallArea): { columns: number; rows: numbe
   return { columns, rows, perPage: columns * rows };
 }
 
-/** The "At risk" mark after a queue line's name, with its margin, in ems of the name (queues.css). */
-const AT_RISK_EM = 2.7;
 /** A queue line's name cell, as queues.css draws it: font 0.52 of the line, padding 0.3rem each side. */
 const NAME_FONT = 0.52;
 /** The state badge before a name ("!!" at 0.75em, with its padding), in ems of the name, and its margin (rem). */
@@ -141,13 +139,7 @@ export function planWallPages({
     } else {
       const lines = queueRowsThatFit(area);
       for (const page of paginate(queues, lines.perPage)) {
-        // A queue the forecast puts at risk has its mark after its name (queues.css: 0.5 of the name's type).
-        const longest = nameEm
-          ? Math.max(
-              0,
-              ...page.map((queue) => nameEm(queue.name) + (forecastAtRisk(queue.forecast) ? AT_RISK_EM : 0)),
-            )
-          : 0;
+        const longest = nameEm ? Math.max(0, ...page.map((queue) => nameEm(queue.name))) : 0;
         pages.push({
           kind: 'queue-rows',
           queues: page,

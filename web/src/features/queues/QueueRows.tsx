@@ -1,8 +1,7 @@
-import { figureDescriptor, type FigureState, type Queue } from '@switchboard/shared';
+import { figureDescriptor, forecastAtRisk, type FigureState, type Queue } from '@switchboard/shared';
 import { memo, type CSSProperties } from 'react';
 import { useBoard } from '../../board';
 import { useFormat } from '../../format';
-import { AtRiskMark } from '../../components/forecast/Forecast';
 import { WALL_QUEUE_ROW } from '../../theme/sizes';
 import './queues.css';
 
@@ -68,6 +67,7 @@ export const QueueRows = memo(function QueueRows({
             {chunk.map((queue) => {
               const states = statesOf(queue);
               const worst = worstOf(states);
+              const atRisk = worst === 'ok' && forecastAtRisk(queue.forecast);
               return (
                 <tr key={queue.id} className="queue-row" data-queue-id={queue.id} data-worst={worst}>
                   <th scope="row">
@@ -80,7 +80,6 @@ export const QueueRows = memo(function QueueRows({
                       </span>
                     ) : null}
                     <span className="queue-row-name">{queue.name}</span>
-                    <AtRiskMark forecast={queue.forecast} figuresFine={worst === 'ok'} />
                   </th>
                   <td data-metric="CONTACTS_IN_QUEUE" data-state={states.CONTACTS_IN_QUEUE}>
                     {format.figure('CONTACTS_IN_QUEUE', queue.realtime.CONTACTS_IN_QUEUE)}
@@ -92,8 +91,13 @@ export const QueueRows = memo(function QueueRows({
                     data-metric={serviceLevelMetric}
                     data-state={states[serviceLevelMetric]}
                     data-of="today"
+                    // The forecast's "At risk", where the figures are fine: drawn around the service level it is
+                    // about, so it takes none of the name's room (a tile says it in words beside the name).
+                    data-at-risk={atRisk || undefined}
+                    title={atRisk ? atRiskTitle(queue, format.percent) : undefined}
                   >
                     {format.figure(serviceLevelMetric, queue.today[serviceLevelMetric])}
+                    {atRisk ? <span className="sr-only">, at risk by the forecast</span> : null}
                   </td>
                 </tr>
               );
@@ -104,3 +108,10 @@ export const QueueRows = memo(function QueueRows({
     </section>
   );
 });
+
+function atRiskTitle(queue: Queue, percent: (value: number | null) => string): string {
+  const forecast = queue.forecast;
+  return forecast
+    ? `At risk. Forecast (estimate): ${percent(forecast.predictedServiceLevel)} against the ${percent(forecast.targetPercent)} target`
+    : 'At risk';
+}
