@@ -1,4 +1,4 @@
-import type { Queue } from '@switchboard/shared';
+import type { FigureState, Queue } from '@switchboard/shared';
 import { cleanup, render } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { makeSnapshot } from '../../testing/makeSnapshot';
@@ -28,7 +28,9 @@ describe('QueueRows', () => {
     render(
       <QueueRows
         queues={queues}
-        statesOf={(queue) => (queue.id === bad.id ? { CONTACTS_IN_QUEUE: 'critical' } : {})}
+        statesOf={(queue): Record<string, FigureState> =>
+          queue.id === bad.id ? { CONTACTS_IN_QUEUE: 'critical' } : {}
+        }
         columns={1}
       />,
     );
