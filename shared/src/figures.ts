@@ -86,20 +86,31 @@ const FIGURES: Readonly<Record<string, Entry>> = {
 const SERVICE_LEVEL = /^SERVICE_LEVEL_(\d+)$/;
 
 /**
- * Today's figures (from GetMetricData, or worked out from them): they go stale with the `today` section. The
- * server's HISTORICAL_COUNTS and HISTORICAL_AVERAGES are among them (server/src/connect/historical.test.ts).
+ * Counts GetMetricData sums over today's range (server/src/connect/historical.ts asks for them). The last three
+ * add up to the contacts answered from a queue (inbound and transferred, callbacks, API contacts such as tasks):
+ * what QUEUE_ANSWER_TIME is an average of, unlike CONTACTS_HANDLED, which also counts outbound calls (see
+ * `ANSWERED_FROM_QUEUE` in server/src/poller/combine.ts).
  */
-const TODAY_FIGURES: ReadonlySet<string> = new Set([
+export const HISTORICAL_COUNTS = [
   'CONTACTS_QUEUED',
   'CONTACTS_HANDLED',
   'CONTACTS_ABANDONED',
   'CONTACTS_HANDLED_INCOMING',
   'CALLBACK_CONTACTS_HANDLED',
   'API_CONTACTS_HANDLED',
+] as const;
+/** Averages GetMetricData gives over today's range, in seconds. */
+export const HISTORICAL_AVERAGES = [
   'QUEUE_ANSWER_TIME',
   'HANDLE_TIME',
   'ABANDON_TIME',
   'AFTER_CONTACT_WORK_TIME',
+] as const;
+
+/** Today's figures (from GetMetricData, or worked out from them): they go stale with the `today` section. */
+const TODAY_FIGURES: ReadonlySet<string> = new Set([
+  ...HISTORICAL_COUNTS,
+  ...HISTORICAL_AVERAGES,
   'OCCUPANCY',
   'ABANDON_RATE',
 ]);

@@ -70,5 +70,5 @@ export function limitConnections(
 
 /** An IPv4 address as it is; an IPv6 one by its /64. */
 function clientKey(address: string): string {
-  return address.includes(':') ? ipKeyGenerator(address, 64) : address;
+  return ipKeyGenerator(address, 64);
 }

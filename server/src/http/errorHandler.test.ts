@@ -27,18 +27,24 @@ describe('problem details', () => {
   });
 });
 
+/** A logger writing JSON, and the lines it wrote, parsed. */
+function loggedLines() {
+  const lines: Record<string, unknown>[] = [];
+  const logger = createLogger('info', {
+    format: 'json',
+    destination: new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        lines.push(JSON.parse(chunk.toString()) as Record<string, unknown>);
+        done();
+      },
+    }),
+  });
+  return { logger, lines };
+}
+
 describe('refusals in the log', () => {
   it('logs a refusal once a minute per client and code, with the path but never its query', async () => {
-    const lines: Record<string, unknown>[] = [];
-    const logger = createLogger('info', {
-      format: 'json',
-      destination: new Writable({
-        write(chunk: Buffer, _encoding, done) {
-          lines.push(JSON.parse(chunk.toString()) as Record<string, unknown>);
-          done();
-        },
-      }),
-    });
+    const { logger, lines } = loggedLines();
     let now = 1_000_000;
     const app = express();
     app.get('/', () => {
@@ -78,16 +84,7 @@ describe('refusals in the log', () => {
   });
 
   it('counts an IPv6 client by its /56, and past 50 lines a minute sums up the rest in one line', async () => {
-    const lines: Record<string, unknown>[] = [];
-    const logger = createLogger('info', {
-      format: 'json',
-      destination: new Writable({
-        write(chunk: Buffer, _encoding, done) {
-          lines.push(JSON.parse(chunk.toString()) as Record<string, unknown>);
-          done();
-        },
-      }),
-    });
+    const { logger, lines } = loggedLines();
     let now = 1_000_000;
     const app = express();
     // The client's address as a proxy says it, so the test can be many clients.

@@ -251,7 +251,7 @@ function refusalLog(
   const last = new Map<string, { at: number; since: number }>();
   let minute = { start: -Infinity, lines: 0, unlogged: 0, clients: new Set<string>() };
   return (address, status, code, method, path) => {
-    const client = address.includes(':') ? ipKeyGenerator(address) : address;
+    const client = ipKeyGenerator(address);
     const key = `${client} ${code}`;
     const now = clock();
     const seen = last.get(key);
